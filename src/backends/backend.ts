@@ -1,0 +1,73 @@
+/**
+ * The one narrow interface every backend implements (js, wasm, webgpu).
+ *
+ * The op layer (src/ops) does all validation, shape inference, broadcasting arithmetic and
+ * axis bookkeeping; a backend only stores 4-byte elements and runs a small, fixed set of
+ * kernels whose attributes are already reduced to flat numbers (outer/inner sizes, strides).
+ * That keeps the per-backend code to "loops over numbers" and puts no op logic in three places.
+ *
+ * Storage: every dtype is stored as 4-byte elements. float32 as f32, int32 as i32, bool as
+ * i32 holding 0 or 1. `write` receives a Float32Array (float32) or an Int32Array (int32, bool);
+ * `read` returns the same kinds.
+ */
+import type { KernelAttrs, KernelName } from './kernels.js';
+
+export type DType = 'float32' | 'int32' | 'bool';
+export type BackendName = 'js' | 'wasm' | 'webgpu';
+/** Storage array handed to / returned by a backend: Float32Array for float32, Int32Array otherwise. */
+export type StorageArray = Float32Array | Int32Array;
+
+/** Opaque handle to a backend allocation. Each backend subclasses / brands it as it likes. */
+export interface DataId {
+  readonly backend: BackendName;
+}
+
+/** What a kernel sees of a tensor: where its data is, its shape and dtype. */
+export interface TensorInfo {
+  dataId: DataId;
+  shape: number[];
+  dtype: DType;
+  size: number;
+}
+
+export interface BackendMemoryInfo {
+  /** Live allocations owned by tensors. */
+  numBuffers: number;
+  /** Bytes held by live allocations. */
+  numBytes: number;
+  /** Extra per-backend details (pool sizes, arena size, ...). */
+  [extra: string]: number | string | boolean;
+}
+
+export interface Backend {
+  readonly name: BackendName;
+  /** Allocate room for `size` 4-byte elements. Contents are unspecified until written. */
+  allocate(size: number, dtype: DType): DataId;
+  /** Copy values in. `values.length` equals the allocated size. */
+  write(id: DataId, values: StorageArray): void;
+  /** Read back the values: Float32Array for float32, Int32Array for int32/bool. */
+  read(id: DataId, dtype: DType, size: number): Promise<StorageArray>;
+  /** Synchronous read; backends that cannot (webgpu) throw a clear Error. */
+  readSync(id: DataId, dtype: DType, size: number): StorageArray;
+  /** Release the allocation (it may be pooled; the handle is dead after this). */
+  free(id: DataId): void;
+  /**
+   * Run one kernel. Outputs are already allocated by the op layer (so a kernel may also write
+   * part of an output, as concat does). Attributes are plain numbers/arrays prepared by the op.
+   */
+  run<K extends KernelName>(kernel: K, inputs: TensorInfo[], outputs: TensorInfo[], attrs: KernelAttrs[K]): void;
+  memory(): BackendMemoryInfo;
+  /** Wait until all queued work is done (webgpu submits; others return at once). */
+  sync(): Promise<void>;
+  /** Release everything (buffers, device). */
+  dispose(): void;
+}
+
+/** How a backend is offered to the engine; `create` resolves to null when the platform cannot run it. */
+export interface BackendRegistration {
+  /** Higher wins when choosing the default (webgpu 3, wasm 2, js 1). */
+  priority: number;
+  create(): Promise<Backend | null>;
+  /** Optional synchronous creation, used when ops run before `ready()` picked a backend. */
+  createSync?(): Backend | null;
+}

@@ -1,0 +1,75 @@
+/**
+ * The js backend: plain typed arrays and the obvious-loop kernels of this folder. It is the
+ * reference every other backend is tested against, and it runs everywhere.
+ */
+import type { Backend, BackendMemoryInfo, DataId, DType, StorageArray, TensorInfo } from '../backend.js';
+import type { KernelAttrs, KernelName } from '../kernels.js';
+import { binary, select, unary } from './elementwise.js';
+import { copyInto, copyStrided, gather, oneHot, pad } from './layout.js';
+import { matMul } from './matmul.js';
+import { reduce, softmax } from './reduce.js';
+
+class JsDataId implements DataId {
+  readonly backend = 'js' as const;
+  constructor(public values: StorageArray) {}
+}
+
+/** A js kernel: storage arrays in, storage arrays out, plus the infos for dtype decisions. */
+export type JsKernel<K extends KernelName> = (
+  ins: StorageArray[], outs: StorageArray[], attrs: KernelAttrs[K], inInfos: TensorInfo[], outInfos: TensorInfo[],
+) => void;
+
+/** The kernel table. Other backends may reuse an entry on views of their own memory. */
+export const jsKernels: { [K in KernelName]: JsKernel<K> } = {
+  unary: (i, o, a, _ii, oi) => unary(i[0], o[0], oi[0].dtype === 'bool', a),
+  binary: (i, o, a, _ii, oi) => binary(i[0], i[1], o[0], oi[0].dtype === 'bool', a),
+  select: (i, o, a) => select(i[0], i[1], i[2], o[0], a),
+  reduce: (i, o, a) => reduce(i[0], o[0], a),
+  softmax: (i, o, a) => softmax(i[0], o[0], a),
+  matMul: (i, o, a) => matMul(i[0], i[1], a.hasBias ? i[2] : null, a.activation === 5 ? i[a.hasBias ? 3 : 2] : null, o[0], a),
+  copyStrided: (i, o, a) => copyStrided(i[0], o[0], a),
+  pad: (i, o, a) => pad(i[0], o[0], a),
+  copyInto: (i, o, a) => copyInto(i[0], o[0], a),
+  gather: (i, o, a) => gather(i[0], i[1], o[0], a),
+  oneHot: (i, o, a) => oneHot(i[0], o[0], a),
+};
+
+export class JsBackend implements Backend {
+  readonly name = 'js' as const;
+  private live = new Set<JsDataId>();
+
+  allocate(size: number, dtype: DType): DataId {
+    const id = new JsDataId(dtype === 'float32' ? new Float32Array(size) : new Int32Array(size));
+    this.live.add(id);
+    return id;
+  }
+  write(id: DataId, values: StorageArray): void {
+    (id as JsDataId).values.set(values);
+  }
+  async read(id: DataId): Promise<StorageArray> {
+    return this.readSync(id);
+  }
+  readSync(id: DataId): StorageArray {
+    return (id as JsDataId).values.slice();
+  }
+  free(id: DataId): void {
+    this.live.delete(id as JsDataId);
+  }
+  run<K extends KernelName>(kernel: K, inputs: TensorInfo[], outputs: TensorInfo[], attrs: KernelAttrs[K]): void {
+    const fn = jsKernels[kernel] as JsKernel<K>;
+    fn(
+      inputs.map((t) => (t.dataId as JsDataId).values),
+      outputs.map((t) => (t.dataId as JsDataId).values),
+      attrs, inputs, outputs,
+    );
+  }
+  memory(): BackendMemoryInfo {
+    let numBytes = 0;
+    for (const id of this.live) numBytes += id.values.byteLength;
+    return { numBuffers: this.live.size, numBytes };
+  }
+  async sync(): Promise<void> {}
+  dispose(): void {
+    this.live.clear();
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * The kernel catalogue: every kernel name a backend must run, with the exact attributes the op
+ * layer hands it, and the numeric op codes shared by the js loops, the WGSL `override` constants
+ * and the AssemblyScript `switch`es. Codes are part of the contract: never renumber, only append.
+ *
+ * Conventions for all kernels:
+ * - Elements are stored row-major and contiguous.
+ * - Inputs of dtype int32/bool hold i32 values; float32 holds f32. A kernel converts on load
+ *   (to f32 for arithmetic) and on store according to the output dtype:
+ *   float32: as is; int32: truncate toward zero (NaN -> 0); bool: (v != 0 && !NaN) ? 1 : 0
+ *   (comparison/logical ops already produce 0/1).
+ * - Strides are in elements. A stride of 0 broadcasts that dimension.
+ */
+
+/** Unary elementwise op codes. `alpha`/`beta` are op parameters where noted. */
+export const Unary = {
+  identity: 0, // used by cast: only the dtype conversion happens
+  neg: 1,
+  abs: 2,
+  exp: 3,
+  log: 4,
+  sqrt: 5,
+  rsqrt: 6,
+  square: 7,
+  reciprocal: 8,
+  relu: 9,
+  relu6: 10,
+  leakyRelu: 11, // x < 0 ? alpha * x : x
+  elu: 12, // x < 0 ? exp(x) - 1 : x
+  selu: 13, // scale * (x < 0 ? a * (exp(x) - 1) : x), a = 1.6732632423543772, scale = 1.0507009873554805
+  gelu: 14, // exact: 0.5 * x * (1 + erf(x / sqrt 2))
+  sigmoid: 15,
+  tanh: 16,
+  softplus: 17, // log(1 + exp(x)), stable
+  sin: 18,
+  cos: 19,
+  floor: 20,
+  ceil: 21,
+  round: 22, // round half to even, as TF.js
+  sign: 23, // NaN -> 0? no: sign(NaN) = NaN in float; 0 for 0
+  clip: 24, // min(max(x, alpha), beta)
+  logicalNot: 25, // x == 0 ? 1 : 0
+  softsign: 26, // x / (1 + |x|)
+  hardSigmoid: 27, // clamp(0.2 * x + 0.5, 0, 1)
+  swish: 28, // x * sigmoid(x)
+  mish: 29, // x * tanh(softplus(x))
+  expm1: 30,
+  log1p: 31,
+  erf: 32,
+  isNaN: 33, // -> bool
+  isInf: 34, // -> bool
+  isFinite: 35, // -> bool
+  tan: 36,
+  asin: 37,
+  acos: 38,
+  atan: 39,
+  sinh: 40,
+  cosh: 41,
+  asinh: 42,
+  acosh: 43,
+  atanh: 44,
+  step: 45, // x > 0 ? 1 : alpha (alpha default 0)
+  geluTanh: 46, // approximate gelu: 0.5x(1+tanh(sqrt(2/pi)(x+0.044715x^3)))
+} as const;
+export type UnaryOp = keyof typeof Unary;
+
+/** Binary elementwise op codes (a op b). */
+export const Binary = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3, // float division. (int32 / int32 is lowered by the op layer to floorDiv.)
+  floorDiv: 4, // floor(a / b)
+  pow: 5,
+  maximum: 6, // NaN propagates
+  minimum: 7, // NaN propagates
+  squaredDifference: 8,
+  mod: 9, // floored modulo, result has the sign of b (TF.js floorMod): a - floor(a / b) * b
+  equal: 10, // -> bool
+  notEqual: 11,
+  greater: 12,
+  greaterEqual: 13,
+  less: 14,
+  lessEqual: 15,
+  logicalAnd: 16, // (a != 0) && (b != 0)
+  logicalOr: 17,
+  atan2: 18,
+  divNoNan: 19, // b == 0 ? 0 : a / b
+  prelu: 20, // a < 0 ? a * b : a
+} as const;
+export type BinaryOp = keyof typeof Binary;
+
+/** Reduction op codes over the inner axis of an [outer, inner] view. */
+export const Reduce = {
+  sum: 0,
+  mean: 1,
+  max: 2, // NaN propagates; empty -> -Infinity
+  min: 3, // NaN propagates; empty -> +Infinity
+  prod: 4,
+  argMax: 5, // first index of the maximum (NaN counts as the maximum); output int32; empty -> 0
+  argMin: 6,
+  any: 7, // output bool
+  all: 8, // output bool
+  logSumExp: 9, // stable: m + log(sum(exp(x - m))); empty -> -Infinity
+} as const;
+export type ReduceOp = keyof typeof Reduce;
+
+/** Fused epilogue activations for matMul / conv (TF.js fused names). */
+export const Activation = {
+  linear: 0,
+  relu: 1,
+  relu6: 2,
+  elu: 3,
+  leakyrelu: 4, // uses alpha
+  prelu: 5, // uses the preluActivationWeights input, broadcast along N (or scalar)
+  sigmoid: 6,
+  tanh: 7,
+  gelu: 8,
+} as const;
+export type ActivationName = keyof typeof Activation;
+
+export interface KernelAttrs {
+  /** out[i] = f(x[i]); input may be any dtype, output dtype from outputs[0]. */
+  unary: { op: number; alpha: number; beta: number };
+  /**
+   * out[idx] = f(a[aIdx], b[bIdx]) over outShape, with aIdx = sum(idx_d * aStrides_d) etc.
+   * Rank of outShape is 0..6 (op layer collapses where it can).
+   */
+  binary: { op: number; outShape: number[]; aStrides: number[]; bStrides: number[] };
+  /** inputs [cond, a, b]: out = cond != 0 ? a : b, broadcasting by strides like binary. */
+  select: { outShape: number[]; condStrides: number[]; aStrides: number[]; bStrides: number[] };
+  /** input viewed as [outer, inner] -> output [outer]. */
+  reduce: { op: number; outer: number; inner: number };
+  /** input and output [rows, cols]; softmax or logSoftmax along cols, numerically stable. */
+  softmax: { rows: number; cols: number; log: boolean };
+  /**
+   * inputs [a, b, bias?, preluWeights?]. a is [batch?, M, K] (or [K, M] per batch when
+   * transposeA), b is [K, N] (or [N, K] when transposeB). Per batch i, a starts at
+   * i * aBatchStride and b at i * bBatchStride (0 = broadcast). Output [batch, M, N].
+   * Epilogue: + bias[n] (biasSize is N or 1), then activation (alpha for leakyrelu;
+   * prelu reads preluWeights[n], preluSize N or 1).
+   */
+  matMul: {
+    batch: number;
+    M: number;
+    N: number;
+    K: number;
+    transposeA: boolean;
+    transposeB: boolean;
+    aBatchStride: number;
+    bBatchStride: number;
+    hasBias: boolean;
+    biasSize: number;
+    activation: number;
+    alpha: number;
+    preluSize: number;
+  };
+  /**
+   * Generic strided gather (transpose, slice, broadcastTo, tile, reverse):
+   * for each out index (i_0..i_r) over outShape:
+   *   out = in[offset + sum(((i_d mod modDims_d) * inStrides_d))]
+   * modDims_d equals outShape_d when no wrap-around is wanted. Rank 0..6.
+   */
+  copyStrided: { outShape: number[]; inStrides: number[]; modDims: number[]; offset: number };
+  /** Constant pad: out over outShape, in over inShape placed at padBefore. Rank 0..6. */
+  pad: { outShape: number[]; inShape: number[]; padBefore: number[]; value: number };
+  /** Copy x viewed [outer, inner] into output viewed [outer, outInner] at column `offset`. */
+  copyInto: { outer: number; inner: number; outInner: number; offset: number };
+  /**
+   * inputs [x viewed [outer, axisDim, inner], indices (int32, numIndices)] ->
+   * out [outer, numIndices, inner]. An index outside [0, axisDim) gives 0.
+   */
+  gather: { outer: number; axisDim: number; inner: number; numIndices: number };
+  /** inputs [indices int32 (n)] -> out [n, depth]. Out-of-range index gives a row of offValue. */
+  oneHot: { depth: number; onValue: number; offValue: number };
+}
+export type KernelName = keyof KernelAttrs;
+
+/** Highest rank a strided kernel accepts; the op layer collapses dims to fit. */
+export const MAX_KERNEL_RANK = 6;

@@ -1,0 +1,156 @@
+/**
+ * Tensor creation: tensor / tensor1d..4d / scalar, zeros, ones, fill, *Like, range, eye, and
+ * seeded random tensors (randomUniform, randomNormal, truncatedNormal). Values are produced on
+ * the host and written once to the active backend.
+ */
+import type { DType } from '../backends/backend.js';
+import { ENGINE } from '../engine.js';
+import { Tensor } from '../tensor.js';
+import { assertShape, flatten, fmtShape, inferDtype, inferShape, isTypedArray, sizeOf, type TensorLike } from '../util.js';
+import { checkDtype, storageFor, toTensor, type Input } from './operand.js';
+
+/** TF.js `tensor(values, shape?, dtype?)`. */
+export function tensor(values: TensorLike, shape?: number[], dtype?: DType): Tensor {
+  checkDtype('tensor', dtype);
+  if (values instanceof Tensor) throw new Error('tensor: values is already a Tensor; use clone()');
+  const inferred = inferShape('tensor', values);
+  const flat = flatten(values);
+  const dt = dtype ?? inferDtype(values);
+  let finalShape = inferred;
+  if (shape !== undefined) {
+    assertShape('tensor', shape);
+    const need = sizeOf(shape);
+    if (flat.length !== need && !(flat.length === 1 && inferred.length === 0)) {
+      throw new Error(`tensor: ${flat.length} values do not fit shape ${fmtShape(shape)} (which needs ${need})`);
+    }
+    if (flat.length === 1 && need !== 1) {
+      // TF.js fills a scalar value across the shape.
+      return fill(shape, flat[0], dt);
+    }
+    finalShape = shape;
+  }
+  if (isTypedArray(values) && shape === undefined) finalShape = [values.length];
+  return ENGINE.makeTensor(storageFor(flat, dt), finalShape, dt);
+}
+
+function ranked(op: string, rank: number, values: TensorLike, shape?: number[], dtype?: DType): Tensor {
+  const t = tensor(values, shape, dtype);
+  if (t.rank !== rank) {
+    t.dispose();
+    throw new Error(`${op}: expected rank ${rank} values, got shape ${fmtShape(t.shape)}`);
+  }
+  return t;
+}
+export const scalar = (value: number | boolean, dtype?: DType) => ranked('scalar', 0, value, undefined, dtype);
+export const tensor1d = (values: TensorLike, dtype?: DType) => ranked('tensor1d', 1, values, undefined, dtype);
+export const tensor2d = (values: TensorLike, shape?: [number, number], dtype?: DType) => ranked('tensor2d', 2, values, shape, dtype);
+export const tensor3d = (values: TensorLike, shape?: [number, number, number], dtype?: DType) => ranked('tensor3d', 3, values, shape, dtype);
+export const tensor4d = (values: TensorLike, shape?: [number, number, number, number], dtype?: DType) => ranked('tensor4d', 4, values, shape, dtype);
+
+export function fill(shape: number[], value: number, dtype: DType = 'float32'): Tensor {
+  assertShape('fill', shape);
+  checkDtype('fill', dtype);
+  const n = sizeOf(shape);
+  const data = dtype === 'float32' ? new Float32Array(n).fill(value) : new Int32Array(n).fill(dtype === 'bool' ? (value ? 1 : 0) : value);
+  return ENGINE.makeTensor(data, shape, dtype);
+}
+export const zeros = (shape: number[], dtype: DType = 'float32') => fill(shape, 0, dtype);
+export const ones = (shape: number[], dtype: DType = 'float32') => fill(shape, 1, dtype);
+export function zerosLike(x: Input): Tensor {
+  const t = toTensor(x, 'zerosLike', 'x');
+  return fill(t.shape, 0, t.dtype);
+}
+export function onesLike(x: Input): Tensor {
+  const t = toTensor(x, 'onesLike', 'x');
+  return fill(t.shape, 1, t.dtype);
+}
+
+export function range(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
+  if (stop === undefined) [start, stop] = [0, start];
+  if (step === 0) throw new Error('range: step must not be 0');
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  const values = Array.from({ length: n }, (_, i) => start + i * step);
+  return ENGINE.makeTensor(storageFor(values, dtype), [n], dtype);
+}
+
+export function linspace(start: number, stop: number, num: number): Tensor {
+  if (!Number.isInteger(num) || num < 1) throw new Error(`linspace: num must be a positive integer, got ${num}`);
+  const step = num === 1 ? 0 : (stop - start) / (num - 1);
+  return ENGINE.makeTensor(Float32Array.from({ length: num }, (_, i) => start + i * step), [num], 'float32');
+}
+
+export function eye(numRows: number, numColumns = numRows, dtype: DType = 'float32'): Tensor {
+  const v = new Array(numRows * numColumns).fill(0);
+  for (let i = 0; i < Math.min(numRows, numColumns); i++) v[i * numColumns + i] = 1;
+  return ENGINE.makeTensor(storageFor(v, dtype), [numRows, numColumns], dtype);
+}
+
+/** Copy of a tensor's data under a new handle. */
+export function clone(x: Input): Tensor {
+  const t = toTensor(x, 'clone', 'x');
+  const out = ENGINE.makeView(t, t.shape);
+  return out;
+}
+
+// ---- seeded random ------------------------------------------------------------------------
+
+/** Small, fast, seedable PRNG (mulberry32 over a hashed seed); uniform in [0, 1). */
+export function seededRandom(seed?: number | string): () => number {
+  let s: number;
+  if (seed === undefined) s = (Math.random() * 2 ** 32) >>> 0;
+  else if (typeof seed === 'number') s = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
+  else {
+    s = 2166136261;
+    for (let i = 0; i < seed.length; i++) s = Math.imul(s ^ seed.charCodeAt(i), 16777619) >>> 0;
+  }
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Standard normal samples by Box-Muller from a uniform source. */
+export function normalSampler(uniform: () => number): () => number {
+  let spare: number | null = null;
+  return () => {
+    if (spare !== null) { const v = spare; spare = null; return v; }
+    let u = 0;
+    while (u === 0) u = uniform();
+    const v = uniform();
+    const r = Math.sqrt(-2 * Math.log(u));
+    spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  };
+}
+
+export function randomUniform(shape: number[], minval = 0, maxval = 1, dtype: DType = 'float32', seed?: number | string): Tensor {
+  assertShape('randomUniform', shape);
+  if (!(maxval >= minval)) throw new Error(`randomUniform: maxval ${maxval} must be >= minval ${minval}`);
+  const rand = seededRandom(seed);
+  const n = sizeOf(shape);
+  const v = Array.from({ length: n }, () => minval + (maxval - minval) * rand());
+  return ENGINE.makeTensor(storageFor(dtype === 'int32' ? v.map(Math.floor) : v, dtype), shape, dtype);
+}
+
+export function randomNormal(shape: number[], mean = 0, stdDev = 1, dtype: 'float32' | 'int32' = 'float32', seed?: number | string): Tensor {
+  assertShape('randomNormal', shape);
+  if (!(stdDev >= 0)) throw new Error(`randomNormal: stdDev must be >= 0, got ${stdDev}`);
+  const normal = normalSampler(seededRandom(seed));
+  const v = Array.from({ length: sizeOf(shape) }, () => mean + stdDev * normal());
+  return ENGINE.makeTensor(storageFor(v, dtype), shape, dtype);
+}
+
+/** Normal samples re-drawn until within two standard deviations (TF.js truncatedNormal). */
+export function truncatedNormal(shape: number[], mean = 0, stdDev = 1, dtype: 'float32' | 'int32' = 'float32', seed?: number | string): Tensor {
+  assertShape('truncatedNormal', shape);
+  const normal = normalSampler(seededRandom(seed));
+  const v = Array.from({ length: sizeOf(shape) }, () => {
+    let z = normal();
+    while (Math.abs(z) > 2) z = normal();
+    return mean + stdDev * z;
+  });
+  return ENGINE.makeTensor(storageFor(v, dtype), shape, dtype);
+}

@@ -1,0 +1,66 @@
+/**
+ * Helpers every op file uses: turning user input (Tensor, number, nested array) into a live
+ * Tensor, running one kernel into a freshly allocated output, dtype upcasting, and reducing a
+ * broadcast gradient back to its input's shape.
+ */
+import type { DType, StorageArray } from '../backends/backend.js';
+import type { KernelAttrs, KernelName } from '../backends/kernels.js';
+import { ENGINE } from '../engine.js';
+import { Tensor } from '../tensor.js';
+import { assertDtype, flatten, fmtShape, inferDtype, inferShape, sizeOf, type TensorLike } from '../util.js';
+
+export type Input = Tensor | TensorLike;
+
+/** Storage array for `dtype` from plain numbers. */
+export function storageFor(values: ArrayLike<number>, dtype: DType): StorageArray {
+  if (dtype === 'float32') return values instanceof Float32Array ? values : Float32Array.from(values);
+  if (dtype === 'int32') return values instanceof Int32Array ? values : Int32Array.from(values as ArrayLike<number>, (v) => Math.trunc(v) | 0);
+  return Int32Array.from(values as ArrayLike<number>, (v) => (v !== 0 && v === v ? 1 : 0));
+}
+
+/** A live Tensor from user input. Numbers and arrays become new tensors of `dtype` (or inferred). */
+export function toTensor(x: Input, op: string, arg: string, dtype?: DType): Tensor {
+  if (x instanceof Tensor) {
+    x.assertAlive(`${op} (argument '${arg}')`);
+    return x;
+  }
+  if (x === null || x === undefined || (typeof x !== 'number' && typeof x !== 'boolean' && !Array.isArray(x) && !ArrayBuffer.isView(x))) {
+    throw new Error(`${op}: argument '${arg}' must be a Tensor, number or array, got ${x === null ? 'null' : typeof x}`);
+  }
+  const shape = inferShape(op, x);
+  const dt = dtype ?? inferDtype(x);
+  return ENGINE.makeTensor(storageFor(flatten(x), dt), shape, dt);
+}
+
+/** Convert `x`, matching a number/array to the other operand's dtype (as TF.js does). */
+export function toTensorLike(x: Input, other: Input, op: string, arg: string): Tensor {
+  if (x instanceof Tensor || !(other instanceof Tensor)) return toTensor(x, op, arg);
+  const dt = other.dtype === 'bool' && typeof x === 'number' ? 'float32' : other.dtype;
+  return toTensor(x, op, arg, dt);
+}
+
+/** Run one kernel into a new output tensor. */
+export function runOp<K extends KernelName>(kernel: K, inputs: Tensor[], outShape: number[], outDtype: DType, attrs: KernelAttrs[K]): Tensor {
+  const out = ENGINE.makeOutput(outShape, outDtype);
+  if (out.size > 0) ENGINE.runKernel(kernel, inputs, [out], attrs);
+  return out;
+}
+
+const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2 };
+export function upcastDtype(a: DType, b: DType): DType {
+  return RANK[a] >= RANK[b] ? a : b;
+}
+
+export function assertFloat(op: string, t: Tensor, arg = 'x'): void {
+  if (t.dtype !== 'float32') throw new Error(`${op}: argument '${arg}' must be float32, got ${t.dtype}`);
+}
+
+export function checkDtype(op: string, dtype: DType | undefined): DType | undefined {
+  return dtype === undefined ? undefined : assertDtype(op, dtype);
+}
+
+export function describe(t: Tensor): string {
+  return `${fmtShape(t.shape)} ${t.dtype}`;
+}
+
+export { sizeOf };
