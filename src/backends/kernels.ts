@@ -173,6 +173,79 @@ export interface KernelAttrs {
   gather: { outer: number; axisDim: number; inner: number; numIndices: number };
   /** inputs [indices int32 (n)] -> out [n, depth]. Out-of-range index gives a row of offValue. */
   oneHot: { depth: number; onValue: number; offValue: number };
+
+  // ---- convolution family (issue 3). All tensors NHWC; filters [fh, fw, inC, outC]. ---------
+  /**
+   * inputs [x [batch,inH,inW,inC], filter [fh,fw,inC,outC], bias?, preluWeights?] ->
+   * out [batch,outH,outW,outC]. out[b,oy,ox,co] = sum over (ky,kx,ci) of
+   * x[b, oy*strideH - padTop + ky*dilationH, ox*strideW - padLeft + kx*dilationW, ci] * f[ky,kx,ci,co]
+   * (taps outside the image contribute 0), then + bias[co], then the activation (as matMul).
+   */
+  conv2d: ConvGeometry & Epilogue;
+  /** inputs [dy [batch,outH,outW,outC], filter] -> out dx [batch,inH,inW,inC]. Also conv2dTranspose. */
+  conv2dBackpropInput: ConvGeometry;
+  /** inputs [x, dy] -> out dFilter [fh,fw,inC,outC]. */
+  conv2dBackpropFilter: ConvGeometry;
+  /**
+   * inputs [x [batch,inH,inW,inC], filter [fh,fw,inC,mult], bias?, preluWeights?] ->
+   * out [batch,outH,outW,inC*mult]; output channel c*mult+m reads input channel c.
+   * outC in the geometry equals inC*mult.
+   */
+  depthwiseConv2d: ConvGeometry & Epilogue & { channelMultiplier: number };
+  /** inputs [dy, filter] -> dx. */
+  depthwiseConv2dBackpropInput: ConvGeometry & { channelMultiplier: number };
+  /** inputs [x, dy] -> dFilter [fh,fw,inC,mult]. */
+  depthwiseConv2dBackpropFilter: ConvGeometry & { channelMultiplier: number };
+  /**
+   * inputs [x] -> out [batch,outH,outW,C] (inC = outC = C, filter size fh x fw).
+   * op: 0 = max (padding never wins), 1 = avg (divides by the count of in-image taps).
+   */
+  pool: ConvGeometry & { op: number };
+  /** inputs [dy, x] -> dx. max routes dy to the first maximal tap; avg spreads dy / count. */
+  poolBackprop: ConvGeometry & { op: number };
+
+  // ---- normalization and attention (issue 3) ------------------------------------------------
+  /** inputs [x [rows, cols], gamma [cols], beta [cols]] -> out; per row (x-mean)/sqrt(var+eps)*gamma+beta. */
+  layerNorm: { rows: number; cols: number; epsilon: number };
+  /** inputs [dy, x, gamma] -> out dx [rows, cols] (dgamma/dbeta are composed in the op layer). */
+  layerNormBackprop: { rows: number; cols: number; epsilon: number };
+  /**
+   * inputs [q [bh, seqQ, headDim], k [bh, seqK, headDim], v [bh, seqK, headDim], mask?] ->
+   * outputs [out [bh, seqQ, headDim], lse [bh, seqQ]] where lse is the log-sum-exp of each
+   * scaled, masked score row (kept for the backward pass). Scores s = scale * q.k + mask[i,j]
+   * (mask is an additive float [seqQ, seqK] shared by all bh). With causal, key j is visible to
+   * query i only when j <= i + (seqK - seqQ). A fully masked row gives zeros and lse = -inf.
+   * Must be a single fused kernel: K/V streamed in tiles with an online softmax.
+   */
+  attention: { bh: number; seqQ: number; seqK: number; headDim: number; scale: number; causal: boolean; hasMask: boolean };
+}
+
+/** Convolution / pooling geometry shared by the conv family (all numbers precomputed). */
+export interface ConvGeometry {
+  batch: number;
+  inH: number;
+  inW: number;
+  inC: number;
+  outH: number;
+  outW: number;
+  outC: number;
+  filterH: number;
+  filterW: number;
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/** Fused epilogue of conv/depthwise: + bias[c] (biasSize C or 1), then the activation. */
+export interface Epilogue {
+  hasBias: boolean;
+  biasSize: number;
+  activation: number;
+  alpha: number;
+  preluSize: number;
 }
 export type KernelName = keyof KernelAttrs;
 

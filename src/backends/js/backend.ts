@@ -7,6 +7,10 @@ import type { KernelAttrs, KernelName } from '../kernels.js';
 import { binary, select, unary } from './elementwise.js';
 import { copyInto, copyStrided, gather, oneHot, pad } from './layout.js';
 import { matMul } from './matmul.js';
+import { attention } from './attention.js';
+import { conv2d, conv2dBackpropFilter, conv2dBackpropInput, depthwiseConv2d, depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './conv.js';
+import { layerNorm, layerNormBackprop } from './norm.js';
+import { pool, poolBackprop } from './pool.js';
 import { reduce, softmax } from './reduce.js';
 
 class JsDataId implements DataId {
@@ -32,6 +36,18 @@ export const jsKernels: { [K in KernelName]: JsKernel<K> } = {
   copyInto: (i, o, a) => copyInto(i[0], o[0], a),
   gather: (i, o, a) => gather(i[0], i[1], o[0], a),
   oneHot: (i, o, a) => oneHot(i[0], o[0], a),
+  conv2d: (i, o, a) => conv2d(i[0], i[1], a.hasBias ? i[2] : null, a.activation === 5 ? i[a.hasBias ? 3 : 2] : null, o[0], a),
+  conv2dBackpropInput: (i, o, a) => conv2dBackpropInput(i[0], i[1], o[0], a),
+  conv2dBackpropFilter: (i, o, a) => conv2dBackpropFilter(i[0], i[1], o[0], a),
+  depthwiseConv2d: (i, o, a) =>
+    depthwiseConv2d(i[0], i[1], a.hasBias ? i[2] : null, a.activation === 5 ? i[a.hasBias ? 3 : 2] : null, o[0], a),
+  depthwiseConv2dBackpropInput: (i, o, a) => depthwiseConv2dBackpropInput(i[0], i[1], o[0], a),
+  depthwiseConv2dBackpropFilter: (i, o, a) => depthwiseConv2dBackpropFilter(i[0], i[1], o[0], a),
+  pool: (i, o, a) => pool(i[0], o[0], a),
+  poolBackprop: (i, o, a) => poolBackprop(i[0], i[1], o[0], a),
+  layerNorm: (i, o, a) => layerNorm(i[0], i[1], i[2], o[0], a),
+  layerNormBackprop: (i, o, a) => layerNormBackprop(i[0], i[1], i[2], o[0], a),
+  attention: (i, o, a) => attention(i[0], i[1], i[2], a.hasMask ? i[3] : null, o[0], o[1], a),
 };
 
 export class JsBackend implements Backend {

@@ -1,0 +1,246 @@
+/**
+ * Layout ops (TF.js names): reshape, transpose, broadcastTo, expandDims, squeeze, slice,
+ * concat, stack, unstack, split, tile, pad, reverse. Most lower to one generic strided-copy
+ * kernel (offset + per-dim strides + wrap-around), so backends implement a single gather loop.
+ */
+import { MAX_KERNEL_RANK } from '../backends/kernels.js';
+import { ENGINE } from '../engine.js';
+import type { Tensor } from '../tensor.js';
+import { fmtShape, normAxes, normAxis, shapesEqual, sizeOf, stridesOf } from '../util.js';
+import { runOp, toTensor, upcastDtype, type Input } from './operand.js';
+import { reduceTo } from './binary.js';
+import { sum } from './reduce.js';
+
+/** One strided copy, dims collapsed where contiguous so the kernel's rank limit holds. */
+function stridedCopy(op: string, x: Tensor, outShape: number[], inStrides: number[], offset: number, modDims = outShape): Tensor {
+  const shape: number[] = [];
+  const strides: number[] = [];
+  const mods: number[] = [];
+  for (let d = 0; d < outShape.length; d++) {
+    if (outShape[d] === 1) continue;
+    const last = shape.length - 1;
+    const wraps = modDims[d] !== outShape[d];
+    if (last >= 0 && !wraps && mods[last] === shape[last] && strides[last] === inStrides[d] * outShape[d]) {
+      shape[last] *= outShape[d];
+      mods[last] = shape[last];
+      strides[last] = inStrides[d];
+    } else {
+      shape.push(outShape[d]);
+      strides.push(inStrides[d]);
+      mods.push(modDims[d]);
+    }
+  }
+  if (shape.length > MAX_KERNEL_RANK) {
+    throw new Error(`${op}: shape ${fmtShape(x.shape)} -> ${fmtShape(outShape)} needs ${shape.length} distinct dims; at most ${MAX_KERNEL_RANK} are supported`);
+  }
+  return runOp('copyStrided', [x], outShape, x.dtype, { outShape: shape, inStrides: strides, modDims: mods, offset });
+}
+
+export function reshape(x: Input, shape: number[]): Tensor {
+  const t = toTensor(x, 'reshape', 'x');
+  if (!Array.isArray(shape)) throw new Error(`reshape: shape must be an array, got ${typeof shape}`);
+  const out = shape.slice();
+  const neg = out.filter((d) => d === -1).length;
+  if (neg > 1 || out.some((d) => !Number.isInteger(d) || d < -1)) throw new Error(`reshape: invalid shape ${fmtShape(shape)}`);
+  if (neg === 1) {
+    const known = sizeOf(out.filter((d) => d !== -1));
+    const i = out.indexOf(-1);
+    if (known === 0 || t.size % known !== 0) {
+      throw new Error(`reshape: cannot reshape ${fmtShape(t.shape)} (size ${t.size}) to ${fmtShape(shape)}`);
+    }
+    out[i] = t.size / known;
+  }
+  if (sizeOf(out) !== t.size) {
+    throw new Error(`reshape: cannot reshape ${fmtShape(t.shape)} (size ${t.size}) to ${fmtShape(shape)} (size ${sizeOf(out)})`);
+  }
+  const y = ENGINE.makeView(t, out);
+  ENGINE.record('reshape', [t], [y], ([dy]) => [dy ? reshape(dy, t.shape) : null]);
+  return y;
+}
+
+export function transpose(x: Input, perm?: number[]): Tensor {
+  const t = toTensor(x, 'transpose', 'x');
+  const p = perm ?? t.shape.map((_, i) => t.rank - 1 - i);
+  if (p.length !== t.rank || !t.shape.every((_, i) => p.includes(i)) || p.some((v) => !Number.isInteger(v))) {
+    throw new Error(`transpose: perm [${p}] is not a permutation of the ${t.rank} axes of a tensor of shape ${fmtShape(t.shape)}`);
+  }
+  const strides = stridesOf(t.shape);
+  const y = stridedCopy('transpose', t, p.map((a) => t.shape[a]), p.map((a) => strides[a]), 0);
+  const inv = p.map((_, i) => p.indexOf(i));
+  ENGINE.record('transpose', [t], [y], ([dy]) => [dy ? transpose(dy, inv) : null]);
+  return y;
+}
+
+export function broadcastTo(x: Input, shape: number[]): Tensor {
+  const t = toTensor(x, 'broadcastTo', 'x');
+  if (shape.length < t.rank) throw new Error(`broadcastTo: cannot broadcast ${fmtShape(t.shape)} to lower rank ${fmtShape(shape)}`);
+  const lead = shape.length - t.rank;
+  const strides = stridesOf(t.shape);
+  const inStrides = shape.map((d, i) => {
+    if (i < lead) return 0;
+    const sd = t.shape[i - lead];
+    if (sd !== d && sd !== 1) throw new Error(`broadcastTo: cannot broadcast ${fmtShape(t.shape)} to ${fmtShape(shape)}`);
+    return sd === 1 ? 0 : strides[i - lead];
+  });
+  if (shapesEqual(t.shape, shape)) return ENGINE.makeView(t, shape);
+  const y = stridedCopy('broadcastTo', t, shape, inStrides, 0);
+  ENGINE.record('broadcastTo', [t], [y], ([dy]) => [dy ? reduceTo(dy, t.shape) : null]);
+  return y;
+}
+
+export function expandDims(x: Input, axis = 0): Tensor {
+  const t = toTensor(x, 'expandDims', 'x');
+  const a = normAxis('expandDims', axis, t.rank + 1);
+  const shape = t.shape.slice();
+  shape.splice(a, 0, 1);
+  return reshape(t, shape);
+}
+
+export function squeeze(x: Input, axis?: number[] | number): Tensor {
+  const t = toTensor(x, 'squeeze', 'x');
+  const axes = axis === undefined ? t.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0) : normAxes('squeeze', axis, t.rank);
+  for (const a of axes) {
+    if (t.shape[a] !== 1) throw new Error(`squeeze: cannot squeeze axis ${a} of shape ${fmtShape(t.shape)} (size ${t.shape[a]} != 1)`);
+  }
+  return reshape(t, t.shape.filter((_, i) => !axes.includes(i)));
+}
+
+export function slice(x: Input, begin: number | number[], size?: number | number[]): Tensor {
+  const t = toTensor(x, 'slice', 'x');
+  const b = typeof begin === 'number' ? [begin, ...new Array(Math.max(t.rank - 1, 0)).fill(0)] : begin.slice();
+  while (b.length < t.rank) b.push(0);
+  const s = size === undefined ? t.shape.map(() => -1) : typeof size === 'number' ? [size, ...new Array(Math.max(t.rank - 1, 0)).fill(-1)] : size.slice();
+  while (s.length < t.rank) s.push(-1);
+  if (b.length !== t.rank || s.length !== t.rank) {
+    throw new Error(`slice: begin [${b}] / size [${s}] do not match rank ${t.rank} of shape ${fmtShape(t.shape)}`);
+  }
+  const outShape = s.map((v, i) => (v === -1 ? t.shape[i] - b[i] : v));
+  for (let i = 0; i < t.rank; i++) {
+    if (!Number.isInteger(b[i]) || b[i] < 0 || outShape[i] < 0 || b[i] + outShape[i] > t.shape[i]) {
+      throw new Error(`slice: begin [${b}] and size [${s}] are out of bounds for shape ${fmtShape(t.shape)} (axis ${i})`);
+    }
+  }
+  const strides = stridesOf(t.shape);
+  const offset = b.reduce((acc, v, i) => acc + v * strides[i], 0);
+  const y = stridedCopy('slice', t, outShape, strides, offset);
+  ENGINE.record('slice', [t], [y], ([dy]) => [dy ? pad(dy, b.map((v, i) => [v, t.shape[i] - v - outShape[i]] as [number, number])) : null]);
+  return y;
+}
+
+export function concat(tensors: Input[], axis = 0): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new Error('concat: expected a non-empty list of tensors');
+  const ts = tensors.map((x, i) => toTensor(x, 'concat', `tensors[${i}]`));
+  const rank = ts[0].rank;
+  if (rank === 0) throw new Error('concat: cannot concatenate scalars; use stack');
+  const a = normAxis('concat', axis, rank);
+  for (const t of ts) {
+    if (t.rank !== rank || t.shape.some((d, i) => i !== a && d !== ts[0].shape[i])) {
+      throw new Error(`concat: shapes ${ts.map((q) => fmtShape(q.shape)).join(', ')} must match except along axis ${a}`);
+    }
+  }
+  const dtype = ts.map((t) => t.dtype).reduce(upcastDtype);
+  const outShape = ts[0].shape.slice();
+  outShape[a] = ts.reduce((acc, t) => acc + t.shape[a], 0);
+  const outer = sizeOf(outShape.slice(0, a));
+  const outInner = sizeOf(outShape.slice(a));
+  const y = ENGINE.makeOutput(outShape, dtype);
+  let offset = 0;
+  for (const t of ts) {
+    const inner = sizeOf(t.shape.slice(a));
+    if (t.size > 0) ENGINE.runKernel('copyInto', [t], [y], { outer, inner, outInner, offset });
+    offset += inner;
+  }
+  ENGINE.record('concat', ts, [y], ([dy]) => (dy ? split(dy, ts.map((t) => t.shape[a]), a) : ts.map(() => null)));
+  return y;
+}
+
+export function stack(tensors: Input[], axis = 0): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new Error('stack: expected a non-empty list of tensors');
+  const ts = tensors.map((x, i) => toTensor(x, 'stack', `tensors[${i}]`));
+  for (const t of ts) {
+    if (!shapesEqual(t.shape, ts[0].shape)) throw new Error(`stack: all shapes must match, got ${ts.map((q) => fmtShape(q.shape)).join(', ')}`);
+  }
+  const a = normAxis('stack', axis, ts[0].rank + 1);
+  return concat(ts.map((t) => expandDims(t, a)), a);
+}
+
+export function unstack(x: Input, axis = 0): Tensor[] {
+  const t = toTensor(x, 'unstack', 'x');
+  const a = normAxis('unstack', axis, t.rank);
+  return split(t, t.shape[a], a).map((p) => squeeze(p, [a]));
+}
+
+export function split(x: Input, numOrSizeSplits: number | number[], axis = 0): Tensor[] {
+  const t = toTensor(x, 'split', 'x');
+  const a = normAxis('split', axis, t.rank);
+  const dim = t.shape[a];
+  let sizes: number[];
+  if (typeof numOrSizeSplits === 'number') {
+    if (!Number.isInteger(numOrSizeSplits) || numOrSizeSplits <= 0 || dim % numOrSizeSplits !== 0) {
+      throw new Error(`split: axis ${a} of size ${dim} cannot be split into ${numOrSizeSplits} equal parts`);
+    }
+    sizes = new Array(numOrSizeSplits).fill(dim / numOrSizeSplits);
+  } else {
+    sizes = numOrSizeSplits.slice();
+    const neg = sizes.indexOf(-1);
+    if (neg >= 0) sizes[neg] = dim - sizes.reduce((acc, v, i) => (i === neg ? acc : acc + v), 0);
+    if (sizes.reduce((p, v) => p + v, 0) !== dim || sizes.some((v) => v < 0)) {
+      throw new Error(`split: sizes [${numOrSizeSplits}] do not add up to ${dim} (axis ${a} of ${fmtShape(t.shape)})`);
+    }
+  }
+  const out: Tensor[] = [];
+  let start = 0;
+  for (const s of sizes) {
+    const begin = t.shape.map((_, i) => (i === a ? start : 0));
+    const size = t.shape.map((d, i) => (i === a ? s : d));
+    out.push(slice(t, begin, size));
+    start += s;
+  }
+  return out;
+}
+
+export function tile(x: Input, reps: number[]): Tensor {
+  const t = toTensor(x, 'tile', 'x');
+  if (!Array.isArray(reps) || reps.length !== t.rank || reps.some((r) => !Number.isInteger(r) || r < 0)) {
+    throw new Error(`tile: reps [${reps}] must be ${t.rank} non-negative integers for shape ${fmtShape(t.shape)}`);
+  }
+  const outShape = t.shape.map((d, i) => d * reps[i]);
+  const y = stridedCopy('tile', t, outShape, stridesOf(t.shape), 0, t.shape);
+  ENGINE.record('tile', [t], [y], ([dy]) => {
+    if (!dy) return [null];
+    // Sum over the repetition axes of a [r0, d0, r1, d1, ...] view.
+    const inter = reshape(dy, t.shape.flatMap((d, i) => [reps[i], d]));
+    return [reshape(sum(inter, t.shape.map((_, i) => 2 * i)), t.shape)];
+  });
+  return y;
+}
+
+export function pad(x: Input, paddings: Array<[number, number]>, constantValue = 0): Tensor {
+  const t = toTensor(x, 'pad', 'x');
+  if (!Array.isArray(paddings) || paddings.length !== t.rank || paddings.some((p) => !Array.isArray(p) || p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0))) {
+    throw new Error(`pad: paddings ${JSON.stringify(paddings)} must be ${t.rank} pairs of non-negative integers for shape ${fmtShape(t.shape)}`);
+  }
+  const outShape = t.shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
+  if (t.size === 0) {
+    const out = ENGINE.makeTensor(t.dtype === 'float32' ? new Float32Array(sizeOf(outShape)).fill(constantValue) : new Int32Array(sizeOf(outShape)).fill(constantValue), outShape, t.dtype);
+    return out;
+  }
+  const y = runOp('pad', [t], outShape, t.dtype, { outShape, inShape: t.shape, padBefore: paddings.map((p) => p[0]), value: constantValue });
+  ENGINE.record('pad', [t], [y], ([dy]) => [dy ? slice(dy, paddings.map((p) => p[0]), t.shape) : null]);
+  return y;
+}
+
+export function reverse(x: Input, axis?: number | number[]): Tensor {
+  const t = toTensor(x, 'reverse', 'x');
+  const axes = normAxes('reverse', axis, t.rank);
+  const strides = stridesOf(t.shape);
+  let offset = 0;
+  const inStrides = strides.map((s, i) => {
+    if (!axes.includes(i)) return s;
+    offset += (t.shape[i] - 1) * s;
+    return -s;
+  });
+  const y = stridedCopy('reverse', t, t.shape, inStrides, offset);
+  ENGINE.record('reverse', [t], [y], ([dy]) => [dy ? reverse(dy, axes) : null]);
+  return y;
+}

@@ -1,0 +1,109 @@
+/**
+ * Reductions along any axes with keepDims (TF.js names). The op layer moves the reduced axes
+ * last (a transpose only when they are not already trailing) so every backend reduces the inner
+ * axis of an [outer, inner] view; vjps broadcast the cotangent back over the reduced axes.
+ */
+import type { DType } from '../backends/backend.js';
+import { Reduce, type ReduceOp } from '../backends/kernels.js';
+import { ENGINE } from '../engine.js';
+import type { Tensor } from '../tensor.js';
+import { normAxes, normAxis, sizeOf } from '../util.js';
+import { runOp, toTensor, type Input } from './operand.js';
+import { broadcastTo, reshape, transpose } from './layout.js';
+import { cast, exp } from './unary.js';
+import { div, equal, mul, sub } from './binary.js';
+
+interface Plan {
+  x: Tensor;
+  axes: number[];
+  outShape: number[];
+  keepShape: number[];
+}
+
+function plan(op: string, x: Input, axis: number | number[] | undefined | null, keepDims: boolean): Plan {
+  const t = toTensor(x, op, 'x');
+  const axes = normAxes(op, axis, t.rank);
+  const keepShape = t.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const outShape = keepDims ? keepShape : t.shape.filter((_, i) => !axes.includes(i));
+  return { x: t, axes, outShape, keepShape };
+}
+
+/** Run the reduce kernel over `axes` of x. */
+function reduceKernel(code: ReduceOp, p: Plan, dtype: DType): Tensor {
+  const { x, axes } = p;
+  const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const trailing = axes.every((a, i) => a === x.rank - axes.length + i);
+  let src = x;
+  if (!trailing) src = ENGINE.noGrad(() => transpose(x, [...kept, ...axes]));
+  const inner = sizeOf(axes.map((a) => x.shape[a]));
+  const outer = sizeOf(kept.map((a) => x.shape[a]));
+  const out = runOp('reduce', [src], p.outShape, dtype, { op: Reduce[code], outer, inner });
+  if (src !== x) src.dispose();
+  return out;
+}
+
+/** Broadcast a reduced cotangent back to x's shape. */
+function expandBack(dy: Tensor, p: Plan): Tensor {
+  return broadcastTo(reshape(dy, p.keepShape), p.x.shape);
+}
+
+export function sum(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
+  const p = plan('sum', x, axis, keepDims);
+  const dtype = p.x.dtype === 'float32' ? 'float32' : 'int32';
+  const y = reduceKernel('sum', p, dtype);
+  ENGINE.record('sum', [p.x], [y], ([dy]) => [dy ? expandBack(dy, p) : null]);
+  return y;
+}
+
+export function mean(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
+  const p = plan('mean', x, axis, keepDims);
+  const y = reduceKernel('mean', p, 'float32');
+  const n = sizeOf(p.axes.map((a) => p.x.shape[a]));
+  ENGINE.record('mean', [p.x], [y], ([dy]) => [dy ? div(expandBack(dy, p), n) : null]);
+  return y;
+}
+
+export function prod(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
+  const p = plan('prod', x, axis, keepDims);
+  const y = reduceKernel('prod', p, p.x.dtype === 'float32' ? 'float32' : 'int32');
+  ENGINE.record('prod', [p.x], [y], ([dy]) => [dy ? div(mul(expandBack(dy, p), expandBack(y, p)), p.x) : null]);
+  return y;
+}
+
+function minMax(op: 'max' | 'min', x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
+  const p = plan(op, x, axis, keepDims);
+  const y = reduceKernel(op, p, p.x.dtype === 'bool' ? 'int32' : p.x.dtype);
+  ENGINE.record(op, [p.x], [y], ([dy]) => {
+    if (!dy) return [null];
+    const mask = cast(equal(p.x, expandBack(y, p)), 'float32');
+    return [mul(expandBack(dy, p), mask)];
+  });
+  return y;
+}
+export const max = (x: Input, axis?: number | number[] | null, keepDims = false) => minMax('max', x, axis, keepDims);
+export const min = (x: Input, axis?: number | number[] | null, keepDims = false) => minMax('min', x, axis, keepDims);
+
+function argOp(op: 'argMax' | 'argMin', x: Input, axis = 0): Tensor {
+  const t = toTensor(x, op, 'x');
+  if (t.rank === 0) throw new Error(`${op}: input must have rank >= 1, got a scalar`);
+  const a = normAxis(op, axis, t.rank);
+  if (t.shape[a] === 0) throw new Error(`${op}: cannot take ${op} over empty axis ${axis} of shape [${t.shape}]`);
+  return reduceKernel(op, plan(op, t, a, false), 'int32');
+}
+/** Index of the maximum along `axis` (default 0, as TF.js). */
+export const argMax = (x: Input, axis = 0) => argOp('argMax', x, axis);
+export const argMin = (x: Input, axis = 0) => argOp('argMin', x, axis);
+
+export function any(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
+  return reduceKernel('any', plan('any', x, axis, keepDims), 'bool');
+}
+export function all(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
+  return reduceKernel('all', plan('all', x, axis, keepDims), 'bool');
+}
+
+export function logSumExp(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
+  const p = plan('logSumExp', x, axis, keepDims);
+  const y = reduceKernel('logSumExp', p, 'float32');
+  ENGINE.record('logSumExp', [p.x], [y], ([dy]) => [dy ? mul(expandBack(dy, p), exp(sub(p.x, expandBack(y, p)))) : null]);
+  return y;
+}

@@ -1,0 +1,129 @@
+/**
+ * Unary elementwise ops (TF.js names) and cast. Each validates its input, runs the `unary`
+ * kernel with an op code from src/backends/kernels.ts, and records its vjp.
+ */
+import type { DType } from '../backends/backend.js';
+import { Unary, type UnaryOp } from '../backends/kernels.js';
+import { ENGINE } from '../engine.js';
+import type { Tensor } from '../tensor.js';
+import { add, div, greater, greaterEqual, less, lessEqual, logicalAnd, mul, sub } from './binary.js';
+import { assertDtype } from '../util.js';
+import { runOp, toTensor, type Input } from './operand.js';
+import { zerosLike } from './creation.js';
+
+/** Run a unary op code; integer inputs to float ops produce float32 (as TF.js). */
+function unaryOp(name: string, code: UnaryOp, x: Input, outDtype?: DType, alpha = 0, beta = 0): Tensor {
+  const t = toTensor(x, name, 'x');
+  const dt = outDtype ?? (t.dtype === 'bool' ? 'float32' : t.dtype);
+  return runOp('unary', [t], t.shape, dt, { op: Unary[code], alpha, beta });
+}
+
+type Vjp = (x: Tensor, y: Tensor, dy: Tensor) => Tensor;
+
+/** Define a float unary op with its gradient. */
+function defUnary(name: string, code: UnaryOp, vjp: Vjp | null, keepIntDtype = false) {
+  return (x: Input): Tensor => {
+    const t = toTensor(x, name, 'x');
+    const y = unaryOp(name, code, t, keepIntDtype && t.dtype === 'int32' ? 'int32' : 'float32');
+    if (vjp) ENGINE.record(name, [t], [y], ([dy]) => [dy ? vjp(t, y, dy) : null]);
+    return y;
+  };
+}
+
+const noGrad: Vjp = (x) => zerosLike(x);
+
+export const neg = defUnary('neg', 'neg', (_x, _y, dy) => neg(dy), true);
+export const abs = defUnary('abs', 'abs', (x, _y, dy) => mul(dy, sign(x)), true);
+export const exp = defUnary('exp', 'exp', (_x, y, dy) => mul(dy, y));
+export const log = defUnary('log', 'log', (x, _y, dy) => div(dy, x));
+export const sqrt = defUnary('sqrt', 'sqrt', (_x, y, dy) => div(dy, mul(y, 2)));
+export const rsqrt = defUnary('rsqrt', 'rsqrt', (x, y, dy) => mul(dy, div(mul(y, -0.5), x)));
+export const square = defUnary('square', 'square', (x, _y, dy) => mul(dy, mul(x, 2)), true);
+export const reciprocal = defUnary('reciprocal', 'reciprocal', (_x, y, dy) => neg(mul(dy, mul(y, y))));
+export const relu = defUnary('relu', 'relu', (x, _y, dy) => mul(dy, step(x)), true);
+export const relu6 = defUnary('relu6', 'relu6', (x, _y, dy) => mul(dy, logicalAnd(greater(x, 0), less(x, 6))), true);
+export const elu = defUnary('elu', 'elu', (x, y, dy) => mul(dy, where_(less(x, 0), add(y, 1), 1)));
+export const selu = defUnary('selu', 'selu', (x, _y, dy) =>
+  mul(dy, where_(less(x, 0), mul(exp(x), 1.0507009873554805 * 1.6732632423543772), 1.0507009873554805)));
+export const gelu = defUnary('gelu', 'gelu', (x, _y, dy) => {
+  // d/dx x*Phi(x) = Phi(x) + x*phi(x)
+  const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5);
+  const pdf = mul(exp(mul(square(x), -0.5)), 1 / Math.sqrt(2 * Math.PI));
+  return mul(dy, add(cdf, mul(x, pdf)));
+});
+export const sigmoid = defUnary('sigmoid', 'sigmoid', (_x, y, dy) => mul(dy, mul(y, sub(1, y))));
+export const tanh = defUnary('tanh', 'tanh', (_x, y, dy) => mul(dy, sub(1, square(y))));
+export const softplus = defUnary('softplus', 'softplus', (x, _y, dy) => mul(dy, sigmoid(x)));
+export const sin = defUnary('sin', 'sin', (x, _y, dy) => mul(dy, cos(x)));
+export const cos = defUnary('cos', 'cos', (x, _y, dy) => neg(mul(dy, sin(x))));
+export const floor = defUnary('floor', 'floor', noGrad, true);
+export const ceil = defUnary('ceil', 'ceil', noGrad, true);
+export const round = defUnary('round', 'round', noGrad, true);
+export const sign = defUnary('sign', 'sign', noGrad, true);
+export const softsign = defUnary('softsign', 'softsign', (x, _y, dy) => div(dy, square(add(abs(x), 1))));
+export const hardSigmoid = defUnary('hardSigmoid', 'hardSigmoid', (x, _y, dy) =>
+  mul(dy, mul(logicalAnd(greater(x, -2.5), less(x, 2.5)), 0.2)));
+export const swish = defUnary('swish', 'swish', (x, _y, dy) => {
+  const s = sigmoid(x);
+  return mul(dy, add(s, mul(x, mul(s, sub(1, s)))));
+});
+export const mish = defUnary('mish', 'mish', (x, _y, dy) => {
+  const t = tanh(softplus(x));
+  return mul(dy, add(t, mul(mul(x, sub(1, square(t))), sigmoid(x))));
+});
+export const expm1 = defUnary('expm1', 'expm1', (x, _y, dy) => mul(dy, exp(x)));
+export const log1p = defUnary('log1p', 'log1p', (x, _y, dy) => div(dy, add(x, 1)));
+export const erf = defUnary('erf', 'erf', (x, _y, dy) => mul(dy, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))));
+export const tan = defUnary('tan', 'tan', (x, _y, dy) => div(dy, square(cos(x))));
+export const asin = defUnary('asin', 'asin', (x, _y, dy) => div(dy, sqrt(sub(1, square(x)))));
+export const acos = defUnary('acos', 'acos', (x, _y, dy) => neg(div(dy, sqrt(sub(1, square(x))))));
+export const atan = defUnary('atan', 'atan', (x, _y, dy) => div(dy, add(square(x), 1)));
+export const sinh = defUnary('sinh', 'sinh', (x, _y, dy) => mul(dy, cosh(x)));
+export const cosh = defUnary('cosh', 'cosh', (x, _y, dy) => mul(dy, sinh(x)));
+export const asinh = defUnary('asinh', 'asinh', (x, _y, dy) => div(dy, sqrt(add(square(x), 1))));
+export const acosh = defUnary('acosh', 'acosh', (x, _y, dy) => div(dy, sqrt(sub(square(x), 1))));
+export const atanh = defUnary('atanh', 'atanh', (x, _y, dy) => div(dy, sub(1, square(x))));
+
+export function leakyRelu(x: Input, alpha = 0.2): Tensor {
+  const t = toTensor(x, 'leakyRelu', 'x');
+  const y = unaryOp('leakyRelu', 'leakyRelu', t, 'float32', alpha);
+  ENGINE.record('leakyRelu', [t], [y], ([dy]) => [dy ? mul(dy, where_(greater(t, 0), 1, alpha)) : null]);
+  return y;
+}
+
+/** x > 0 ? 1 : alpha (float32). */
+export function step(x: Input, alpha = 0): Tensor {
+  return unaryOp('step', 'step', x, 'float32', alpha);
+}
+
+export function clipByValue(x: Input, clipValueMin: number, clipValueMax: number): Tensor {
+  const t = toTensor(x, 'clipByValue', 'x');
+  if (!(clipValueMin <= clipValueMax)) {
+    throw new Error(`clipByValue: clipValueMin (${clipValueMin}) must be <= clipValueMax (${clipValueMax})`);
+  }
+  const y = unaryOp('clipByValue', 'clip', t, t.dtype === 'int32' ? 'int32' : 'float32', clipValueMin, clipValueMax);
+  ENGINE.record('clipByValue', [t], [y], ([dy]) => [
+    dy ? mul(dy, logicalAnd(greaterEqual(t, clipValueMin), lessEqual(t, clipValueMax))) : null,
+  ]);
+  return y;
+}
+
+export function logicalNot(x: Input): Tensor {
+  return unaryOp('logicalNot', 'logicalNot', x, 'bool');
+}
+export const isNaN = (x: Input): Tensor => unaryOp('isNaN', 'isNaN', x, 'bool');
+export const isInf = (x: Input): Tensor => unaryOp('isInf', 'isInf', x, 'bool');
+export const isFinite = (x: Input): Tensor => unaryOp('isFinite', 'isFinite', x, 'bool');
+
+/** Convert dtype. float -> int truncates toward zero; anything -> bool is (x != 0). */
+export function cast(x: Input, dtype: DType): Tensor {
+  const t = toTensor(x, 'cast', 'x');
+  assertDtype('cast', dtype);
+  if (t.dtype === dtype) return ENGINE.makeView(t, t.shape);
+  const y = runOp('unary', [t], t.shape, dtype, { op: Unary.identity, alpha: 0, beta: 0 });
+  ENGINE.record('cast', [t], [y], ([dy]) => [dy && t.dtype === 'float32' && dtype === 'float32' ? dy : null]);
+  return y;
+}
+
+// `where` lives in binary.ts; a local alias avoids a name clash with a future export.
+import { where as where_ } from './binary.js';
