@@ -16,7 +16,7 @@
  * overflow +Inf, NaN stays NaN.
  */
 @inline export function expF32x4(x: v128): v128 {
-  const hi = f32x4.splat(88.3762626647949);
+  const hi = f32x4.splat(88.37);
   const lo = f32x4.splat(-87.3365447505531);
   const xc = f32x4.min(f32x4.max(x, lo), hi);
   const n = f32x4.nearest(f32x4.mul(xc, f32x4.splat(1.44269504088896341)));

@@ -183,21 +183,29 @@ export class Engine {
     if (t.isDisposedInternal) return;
     t.isDisposedInternal = true;
     this.liveTensors.delete(t);
-    const rec = t.record;
+    this.releaseRecord(t.record);
+  }
+
+  /** Drop one reference to a data record, freeing the storage at zero. */
+  releaseRecord(rec: DataRecord): void {
     if (--rec.refCount === 0) this.backendOf(rec).free(rec.dataId);
   }
 
   startScope(): void {
     this.scopes.push([]);
   }
-  /** Dispose everything created in the scope except `result` tensors and kept ones. */
-  endScope(result: unknown): void {
+  /**
+   * Dispose everything created in the scope except `result` tensors and kept ones. With
+   * `keepAll` (an outer gradient tape still needs the intermediates) they move to the parent.
+   */
+  endScope(result: unknown, keepAll = false): void {
     const scope = this.scopes.pop()!;
     const keep = new Set<Tensor>();
     collectTensors(result, keep);
     const parent = this.scopes[this.scopes.length - 1];
     for (const t of scope) {
-      if (keep.has(t)) {
+      if (t.isDisposedInternal) continue;
+      if (keepAll || keep.has(t)) {
         if (parent) parent.push(t);
       } else if (!t.kept) {
         this.disposeTensor(t);

@@ -2,6 +2,10 @@
  * tessera's public API. Names and argument orders follow TensorFlow.js, so code ports by
  * changing the import.
  */
+import { installChainMethods } from './chain.js';
+
+installChainMethods();
+
 export { Tensor } from './tensor.js';
 export type { DType } from './backends/backend.js';
 export * from './globals.js';
@@ -13,3 +17,5 @@ export * from './ops/softmax.js';
 export * from './ops/matmul.js';
 export * from './ops/layout.js';
 export * from './ops/indexing.js';
+export { Variable, variable } from './variable.js';
+export * from './autograd.js';

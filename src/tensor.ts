@@ -44,7 +44,7 @@ export class Tensor<D extends DType = DType> {
   /** Optional name (variables). */
   name?: string;
 
-  constructor(shape: number[], dtype: D, readonly record: DataRecord) {
+  constructor(shape: number[], dtype: D, public record: DataRecord) {
     this.shape = shape.slice();
     this.dtype = dtype;
     this.size = shape.reduce((a, b) => a * b, 1);

@@ -43,7 +43,7 @@ export async function runCase(ts: Ts, row: CaseRow, backend: string): Promise<Ca
       const data = dtype === 'float32' ? Float32Array.from(values) : Int32Array.from(values);
       inputs.push(ts.tensor(data, spec.shape, dtype));
     });
-    const out = row.op(ts, inputs);
+    const out = row.tidy ? ts.tidy(() => row.op(ts, inputs)) : row.op(ts, inputs);
     outs = Array.isArray(out) ? out : [out];
     result.outputs = [];
     for (const t of outs) {

@@ -53,6 +53,8 @@ export interface CaseRow {
   inputs: InputSpec[];
   /** Number for atol = rtol = tol, or both separately. Integer/bool outputs always compare exactly. */
   tol?: number | Tolerance;
+  /** Run the op inside tidy: the closure itself makes intermediates (otherwise leaks are counted). */
+  tidy?: boolean;
   /** Every value of every output must be finite (softmax on ±1000 logits, ...). */
   finite?: boolean;
   /**

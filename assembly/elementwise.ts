@@ -1,0 +1,218 @@
+// Elementwise kernels: unary, broadcasting binary and select over raw pointers.
+// All-float32 rows with unit or zero strides take f32x4 paths; everything else (int32/bool
+// operands, bool outputs, transcendental ops) runs the f64 scalar path of scalar_ops.ts, which
+// mirrors the js reference. Shapes and strides arrive padded to rank 6 in a params block.
+import { applyBinary, applyUnary, loadAs64, storeAs } from './scalar_ops';
+import { expF32x4 } from './simd_math';
+
+const TAIL: usize = memory.data(16, 16);
+
+// ---- unary -------------------------------------------------------------------------------
+
+@inline function unaryVec(op: i32, v: v128, alpha: v128, beta: v128): v128 {
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  switch (op) {
+    case 0: return v;
+    case 1: return f32x4.neg(v);
+    case 2: return f32x4.abs(v);
+    case 3: return expF32x4(v);
+    case 5: return f32x4.sqrt(v);
+    case 6: return f32x4.div(one, f32x4.sqrt(v));
+    case 7: return f32x4.mul(v, v);
+    case 8: return f32x4.div(one, v);
+    case 9: return f32x4.max(v, zero);
+    case 10: return f32x4.min(f32x4.max(v, zero), f32x4.splat(6));
+    case 11: return v128.bitselect(f32x4.mul(v, alpha), v, f32x4.lt(v, zero));
+    case 15: { // sigmoid = 1 / (1 + exp(-x)), exp saturates cleanly at both ends
+      return f32x4.div(one, f32x4.add(one, expF32x4(f32x4.neg(v))));
+    }
+    case 20: return f32x4.floor(v);
+    case 21: return f32x4.ceil(v);
+    case 22: return f32x4.nearest(v);
+    case 24: return f32x4.min(f32x4.max(v, alpha), beta);
+    case 26: return f32x4.div(v, f32x4.add(one, f32x4.abs(v)));
+    case 27: return f32x4.min(f32x4.max(f32x4.add(f32x4.mul(v, f32x4.splat(0.2)), f32x4.splat(0.5)), zero), one);
+    case 28: return f32x4.div(v, f32x4.add(one, expF32x4(f32x4.neg(v))));
+    default: return v;
+  }
+}
+
+@inline function isVecUnary(op: i32): bool {
+  return op == 0 || op == 1 || op == 2 || op == 3 || (op >= 5 && op <= 11) || op == 15 ||
+    (op >= 20 && op <= 22) || op == 24 || op == 26 || op == 27 || op == 28;
+}
+
+@inline function unaryLoop(op: i32, x: usize, out: usize, n: i32, alpha: f32, beta: f32): void {
+  const va = f32x4.splat(alpha);
+  const vb = f32x4.splat(beta);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const p = <usize>i << 2;
+    v128.store(out + p, unaryVec(op, v128.load(x + p), va, vb));
+  }
+  if (i < n) { // tail through a zero-padded 16-byte buffer so it uses the same vector math
+    const p = <usize>i << 2;
+    v128.store(TAIL, f32x4.splat(0));
+    memory.copy(TAIL, x + p, <usize>(n - i) << 2);
+    v128.store(TAIL, unaryVec(op, v128.load(TAIL), va, vb));
+    memory.copy(out + p, TAIL, <usize>(n - i) << 2);
+  }
+}
+
+/**
+ * out[i] = f(x[i]) for i < n. inKind/outKind: 0 float32, 1 int32, 2 bool.
+ */
+export function unary(op: i32, x: usize, out: usize, n: i32, inKind: i32, outKind: i32, alpha: f64, beta: f64): void {
+  if (inKind == 0 && outKind == 0 && isVecUnary(op)) {
+    const a = <f32>alpha, b = <f32>beta;
+    switch (op) { // constant op per call site lets the optimizer specialise each loop
+      case 0: unaryLoop(0, x, out, n, a, b); return;
+      case 1: unaryLoop(1, x, out, n, a, b); return;
+      case 2: unaryLoop(2, x, out, n, a, b); return;
+      case 3: unaryLoop(3, x, out, n, a, b); return;
+      case 5: unaryLoop(5, x, out, n, a, b); return;
+      case 6: unaryLoop(6, x, out, n, a, b); return;
+      case 7: unaryLoop(7, x, out, n, a, b); return;
+      case 8: unaryLoop(8, x, out, n, a, b); return;
+      case 9: unaryLoop(9, x, out, n, a, b); return;
+      case 10: unaryLoop(10, x, out, n, a, b); return;
+      case 11: unaryLoop(11, x, out, n, a, b); return;
+      case 15: unaryLoop(15, x, out, n, a, b); return;
+      case 20: unaryLoop(20, x, out, n, a, b); return;
+      case 21: unaryLoop(21, x, out, n, a, b); return;
+      case 22: unaryLoop(22, x, out, n, a, b); return;
+      case 24: unaryLoop(24, x, out, n, a, b); return;
+      case 26: unaryLoop(26, x, out, n, a, b); return;
+      case 27: unaryLoop(27, x, out, n, a, b); return;
+      case 28: unaryLoop(28, x, out, n, a, b); return;
+    }
+  }
+  const isInt = inKind != 0 ? 1 : 0;
+  for (let i = 0; i < n; i++) {
+    const p = <usize>i << 2;
+    storeAs(out + p, applyUnary(op, loadAs64(x + p, isInt), alpha, beta), outKind);
+  }
+}
+
+// ---- binary --------------------------------------------------------------------------------
+
+@inline function binaryVec(op: i32, a: v128, b: v128): v128 {
+  switch (op) {
+    case 0: return f32x4.add(a, b);
+    case 1: return f32x4.sub(a, b);
+    case 2: return f32x4.mul(a, b);
+    case 3: return f32x4.div(a, b);
+    case 6: return f32x4.max(a, b);
+    case 7: return f32x4.min(a, b);
+    case 8: { const d = f32x4.sub(a, b); return f32x4.mul(d, d); }
+    case 20: return v128.bitselect(f32x4.mul(a, b), a, f32x4.lt(a, f32x4.splat(0)));
+    default: return a;
+  }
+}
+
+@inline function isVecBinary(op: i32): bool {
+  return (op >= 0 && op <= 3) || op == 6 || op == 7 || op == 8 || op == 20;
+}
+
+/** One row of n f32 elements with strides sa, sb in {0, 1}; vector body, scalar tail. */
+@inline function binaryRowVec(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
+  let i = 0;
+  if (sa == 1 && sb == 1) {
+    for (; i + 4 <= n; i += 4) { const p = <usize>i << 2; v128.store(out + p, binaryVec(op, v128.load(a + p), v128.load(b + p))); }
+  } else if (sa == 1) {
+    const vb = v128.load32_splat(b);
+    for (; i + 4 <= n; i += 4) { const p = <usize>i << 2; v128.store(out + p, binaryVec(op, v128.load(a + p), vb)); }
+  } else if (sb == 1) {
+    const va = v128.load32_splat(a);
+    for (; i + 4 <= n; i += 4) { const p = <usize>i << 2; v128.store(out + p, binaryVec(op, va, v128.load(b + p))); }
+  } else {
+    const v = binaryVec(op, v128.load32_splat(a), v128.load32_splat(b));
+    for (; i + 4 <= n; i += 4) v128.store(out + (<usize>i << 2), v);
+  }
+  for (; i < n; i++) {
+    const r = binaryVec(op, v128.load32_splat(a + (<usize>(i * sa) << 2)), v128.load32_splat(b + (<usize>(i * sb) << 2)));
+    store<f32>(out + (<usize>i << 2), f32x4.extract_lane(r, 0));
+  }
+}
+
+function binaryRowF32(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
+  switch (op) {
+    case 0: binaryRowVec(0, a, sa, b, sb, out, n); return;
+    case 1: binaryRowVec(1, a, sa, b, sb, out, n); return;
+    case 2: binaryRowVec(2, a, sa, b, sb, out, n); return;
+    case 3: binaryRowVec(3, a, sa, b, sb, out, n); return;
+    case 6: binaryRowVec(6, a, sa, b, sb, out, n); return;
+    case 7: binaryRowVec(7, a, sa, b, sb, out, n); return;
+    case 8: binaryRowVec(8, a, sa, b, sb, out, n); return;
+    default: binaryRowVec(20, a, sa, b, sb, out, n); return;
+  }
+}
+
+function binaryRowScalar(op: i32, a: usize, sa: i32, aInt: i32, b: usize, sb: i32, bInt: i32, out: usize, outKind: i32, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const r = applyBinary(op, loadAs64(a + (<usize>(i * sa) << 2), aInt), loadAs64(b + (<usize>(i * sb) << 2), bInt));
+    storeAs(out + (<usize>i << 2), r, outKind);
+  }
+}
+
+@inline function param(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
+
+/**
+ * out[idx] = a[idx . aStrides] op b[idx . bStrides] over shape. params: shape[6], aStrides[6],
+ * bStrides[6] (i32, rank padded to 6 with leading 1s). Kinds: 0 float32, 1 int32, 2 bool.
+ */
+export function binary(op: i32, a: usize, b: usize, out: usize, params: usize, aKind: i32, bKind: i32, outKind: i32): void {
+  const n = param(params, 5);
+  const sa = param(params, 11), sb = param(params, 17);
+  const fast = aKind == 0 && bKind == 0 && outKind == 0 && isVecBinary(op) && (sa == 0 || sa == 1) && (sb == 0 || sb == 1);
+  const aInt = aKind != 0 ? 1 : 0, bInt = bKind != 0 ? 1 : 0;
+  let o = out;
+  const rowBytes = <usize>n << 2;
+  for (let i0 = 0; i0 < param(params, 0); i0++) {
+    for (let i1 = 0; i1 < param(params, 1); i1++) {
+      for (let i2 = 0; i2 < param(params, 2); i2++) {
+        for (let i3 = 0; i3 < param(params, 3); i3++) {
+          for (let i4 = 0; i4 < param(params, 4); i4++) {
+            const ao = i0 * param(params, 6) + i1 * param(params, 7) + i2 * param(params, 8) + i3 * param(params, 9) + i4 * param(params, 10);
+            const bo = i0 * param(params, 12) + i1 * param(params, 13) + i2 * param(params, 14) + i3 * param(params, 15) + i4 * param(params, 16);
+            const ap = a + (<usize>ao << 2), bp = b + (<usize>bo << 2);
+            if (fast) binaryRowF32(op, ap, sa, bp, sb, o, n);
+            else binaryRowScalar(op, ap, sa, aInt, bp, sb, bInt, o, outKind, n);
+            o += rowBytes;
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * out = cond != 0 ? a : b (raw 32-bit copies; a, b and out share a dtype). params: shape[6],
+ * condStrides[6], aStrides[6], bStrides[6]. condIsFloat: cond holds f32 (else i32).
+ */
+export function select(cond: usize, a: usize, b: usize, out: usize, params: usize, condIsFloat: i32): void {
+  const n = param(params, 5);
+  const sc = param(params, 11), sa = param(params, 17), sb = param(params, 23);
+  let o = out;
+  for (let i0 = 0; i0 < param(params, 0); i0++) {
+    for (let i1 = 0; i1 < param(params, 1); i1++) {
+      for (let i2 = 0; i2 < param(params, 2); i2++) {
+        for (let i3 = 0; i3 < param(params, 3); i3++) {
+          for (let i4 = 0; i4 < param(params, 4); i4++) {
+            const co = i0 * param(params, 6) + i1 * param(params, 7) + i2 * param(params, 8) + i3 * param(params, 9) + i4 * param(params, 10);
+            const ao = i0 * param(params, 12) + i1 * param(params, 13) + i2 * param(params, 14) + i3 * param(params, 15) + i4 * param(params, 16);
+            const bo = i0 * param(params, 18) + i1 * param(params, 19) + i2 * param(params, 20) + i3 * param(params, 21) + i4 * param(params, 22);
+            const cp = cond + (<usize>co << 2), ap = a + (<usize>ao << 2), bp = b + (<usize>bo << 2);
+            for (let i = 0; i < n; i++) {
+              const c = condIsFloat ? load<f32>(cp + (<usize>(i * sc) << 2)) != 0 : load<i32>(cp + (<usize>(i * sc) << 2)) != 0;
+              const v = c ? load<i32>(ap + (<usize>(i * sa) << 2)) : load<i32>(bp + (<usize>(i * sb) << 2));
+              store<i32>(o + (<usize>i << 2), v);
+            }
+            o += <usize>n << 2;
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,56 @@
+// Softmax / logSoftmax along the rows of a [rows, cols] float32 matrix, one workgroup per row:
+// a tree max, then a tree sum of exp(x - max), then the normalized write. Subtracting the max
+// keeps logits of +-1000 finite; NaN anywhere in a row makes that row NaN, as in the js reference.
+#include "math.wgsl"
+#include "dtype.wgsl"
+
+struct Params {
+  rows: u32,
+  cols: u32,
+}
+
+override WG: u32 = 256u;
+override LOG: bool = false;
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+
+var<workgroup> scratch: array<f32, WG>;
+
+@compute @workgroup_size(WG)
+fn softmax(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
+           @builtin(num_workgroups) nwg: vec3<u32>) {
+  let row = linear_workgroup(wid, nwg);
+  if (row >= params.rows) { return; }
+  let t = lid.x;
+  let n = params.cols;
+  let base = row * n;
+
+  var m = f32_neg_inf();
+  for (var i = t; i < n; i += WG) { m = max_nan(m, x[base + i]); }
+  scratch[t] = m;
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s = s >> 1u) {
+    if (t < s) { scratch[t] = max_nan(scratch[t], scratch[t + s]); }
+    workgroupBarrier();
+  }
+  m = scratch[0];
+  workgroupBarrier();
+
+  var sum = 0.0f;
+  for (var i = t; i < n; i += WG) { sum += safe_exp(x[base + i] - m); }
+  scratch[t] = sum;
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s = s >> 1u) {
+    if (t < s) { scratch[t] = scratch[t] + scratch[t + s]; }
+    workgroupBarrier();
+  }
+  sum = scratch[0];
+
+  let log_sum = safe_log(sum);
+  for (var i = t; i < n; i += WG) {
+    let d = x[base + i] - m;
+    if (LOG) { out[base + i] = d - log_sum; } else { out[base + i] = safe_exp(d) / sum; }
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * Reverse-mode autodiff over the engine's tape (TF.js names): grad, grads, valueAndGrad,
+ * valueAndGrads, variableGrads, customGrad. While `f` runs, every op records a node with its
+ * vjp; we then walk the nodes backwards from the result, accumulating cotangents. Everything
+ * created on the way except the value and the gradients is disposed. Backprop ops record onto
+ * any enclosing tape, so gradients can be nested.
+ */
+import { ENGINE, type TapeNode } from './engine.js';
+import { Tensor } from './tensor.js';
+import { fmtShape, shapesEqual } from './util.js';
+import { Variable, variableRegistry } from './variable.js';
+import { add } from './ops/binary.js';
+import { ones } from './ops/creation.js';
+import { toTensor } from './ops/operand.js';
+
+/** Run f under a tape and backprop from its (tensor) result to xs. */
+function gradients(f: () => Tensor, xs: Tensor[], dy?: Tensor): { value: Tensor; grads: (Tensor | null)[] } {
+  const tape: TapeNode[] = [];
+  ENGINE.startScope();
+  let value: Tensor;
+  let grads: (Tensor | null)[];
+  try {
+    ENGINE.tapes.push(tape);
+    try {
+      value = f();
+    } finally {
+      ENGINE.tapes.pop();
+    }
+    if (!(value instanceof Tensor)) throw new Error('grad: the function must return a Tensor');
+    if (dy && !shapesEqual(dy.shape, value.shape)) {
+      throw new Error(`grad: dy shape ${fmtShape(dy.shape)} must match the result shape ${fmtShape(value.shape)}`);
+    }
+    grads = backprop(tape, value, xs, dy ?? ones(value.shape));
+  } catch (e) {
+    ENGINE.endScope(undefined);
+    throw e;
+  }
+  // Inside an enclosing tape (nested grad) the intermediates are still needed by it.
+  ENGINE.endScope([value, grads], ENGINE.recording);
+  return { value, grads };
+}
+
+function backprop(tape: TapeNode[], y: Tensor, xs: Tensor[], dy: Tensor): (Tensor | null)[] {
+  // Forward reachability from xs, so we only differentiate what depends on them.
+  const reach = new Set<number>(xs.map((x) => x.id));
+  const useful: TapeNode[] = [];
+  for (const node of tape) {
+    if (node.inputs.some((t) => reach.has(t.id))) {
+      for (const o of node.outputs) reach.add(o.id);
+      useful.push(node);
+    }
+  }
+  const cot = new Map<number, Tensor>([[y.id, dy]]);
+  for (let i = useful.length - 1; i >= 0; i--) {
+    const node = useful[i];
+    const dys = node.outputs.map((o) => cot.get(o.id) ?? null);
+    if (dys.every((d) => d === null)) continue;
+    const dxs = node.vjp(dys);
+    node.inputs.forEach((inp, k) => {
+      const g = dxs[k];
+      if (!g || !reach.has(inp.id) && !xs.includes(inp)) return;
+      if (!shapesEqual(g.shape, inp.shape)) {
+        throw new Error(`internal: gradient of '${node.name}' input ${k} has shape ${fmtShape(g.shape)}, expected ${fmtShape(inp.shape)}`);
+      }
+      const prev = cot.get(inp.id);
+      cot.set(inp.id, prev ? add(prev, g) : g);
+    });
+  }
+  return xs.map((x) => cot.get(x.id) ?? null);
+}
+
+function requireGrads(grads: (Tensor | null)[], what: string): Tensor[] {
+  return grads.map((g, i) => {
+    if (!g) {
+      throw new Error(`grad: cannot compute the gradient of y = f(x) w.r.t. ${what}[${i}]: make sure f encloses every op from x to y`);
+    }
+    return g;
+  });
+}
+
+/** grad(f)(x, dy?) -> df/dx. */
+export function grad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => Tensor {
+  return (x, dy) => {
+    const t = toTensor(x, 'grad', 'x');
+    const { value, grads } = gradients(() => f(t), [t], dy);
+    value.dispose();
+    return requireGrads(grads, 'x')[0];
+  };
+}
+
+/** grads(f)(args, dy?) -> [df/darg_i]. */
+export function grads(f: (...args: Tensor[]) => Tensor): (args: Tensor[], dy?: Tensor) => Tensor[] {
+  return (args, dy) => {
+    const ts = args.map((a, i) => toTensor(a, 'grads', `args[${i}]`));
+    const { value, grads } = gradients(() => f(...ts), ts, dy);
+    value.dispose();
+    return requireGrads(grads, 'args');
+  };
+}
+
+export function valueAndGrad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => { value: Tensor; grad: Tensor } {
+  return (x, dy) => {
+    const t = toTensor(x, 'valueAndGrad', 'x');
+    const { value, grads } = gradients(() => f(t), [t], dy);
+    return { value, grad: requireGrads(grads, 'x')[0] };
+  };
+}
+
+export function valueAndGrads(f: (...args: Tensor[]) => Tensor): (args: Tensor[], dy?: Tensor) => { value: Tensor; grads: Tensor[] } {
+  return (args, dy) => {
+    const ts = args.map((a, i) => toTensor(a, 'valueAndGrads', `args[${i}]`));
+    const { value, grads } = gradients(() => f(...ts), ts, dy);
+    return { value, grads: requireGrads(grads, 'args') };
+  };
+}
+
+/**
+ * Gradients of a scalar loss f() w.r.t. the given (default: all trainable) variables.
+ * Variables that f does not use are left out of `grads`.
+ */
+export function variableGrads(f: () => Tensor, varList?: Variable[]): { value: Tensor; grads: Record<string, Tensor> } {
+  const vars = varList ?? [...variableRegistry.values()].filter((v) => v.trainable);
+  const { value, grads } = gradients(() => {
+    const v = f();
+    if (!(v instanceof Tensor) || v.rank !== 0) {
+      throw new Error(`variableGrads: f must return a scalar Tensor, got ${v instanceof Tensor ? fmtShape(v.shape) : typeof v}`);
+    }
+    return v;
+  }, vars);
+  const out: Record<string, Tensor> = {};
+  vars.forEach((v, i) => {
+    if (grads[i]) out[v.name] = grads[i]!;
+  });
+  return { value, grads: out };
+}
+
+/**
+ * customGrad(f): f(...inputs, save) returns {value, gradFunc(dy, saved)} where gradFunc gives
+ * one gradient per input; `save(tensors)` keeps tensors for gradFunc (TF.js semantics).
+ */
+export function customGrad(
+  f: (...args: any[]) => { value: Tensor; gradFunc: (dy: Tensor, saved: Tensor[]) => Tensor | Tensor[] },
+): (...args: Tensor[]) => Tensor {
+  return (...args) => {
+    const ts = args.map((a, i) => toTensor(a, 'customGrad', `args[${i}]`));
+    let saved: Tensor[] = [];
+    const save = (tensors: Tensor[]) => {
+      saved = tensors;
+    };
+    const { value, gradFunc } = ENGINE.noGrad(() => f(...ts, save));
+    if (!(value instanceof Tensor)) throw new Error('customGrad: f must return {value: Tensor, gradFunc}');
+    ENGINE.record('customGrad', ts, [value], ([dy]) => {
+      if (!dy) return ts.map(() => null);
+      const g = gradFunc(dy, saved);
+      const list = Array.isArray(g) ? g : [g];
+      if (list.length !== ts.length) throw new Error(`customGrad: gradFunc returned ${list.length} gradients for ${ts.length} inputs`);
+      return list;
+    });
+    return value;
+  };
+}

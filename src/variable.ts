@@ -1,0 +1,56 @@
+/**
+ * Variables: mutable tensors that training updates in place with `assign`. Trainable variables
+ * are registered by name so `variableGrads` can differentiate a loss w.r.t. all of them.
+ */
+import type { DType } from './backends/backend.js';
+import { ENGINE } from './engine.js';
+import { Tensor } from './tensor.js';
+import { fmtShape, shapesEqual } from './util.js';
+import { toTensor, type Input } from './ops/operand.js';
+
+let nextVariableId = 0;
+/** All live variables by name (TF.js keeps a registry too). */
+export const variableRegistry = new Map<string, Variable>();
+
+export class Variable<D extends DType = DType> extends Tensor<D> {
+  trainable: boolean;
+  override name: string;
+
+  constructor(initial: Tensor, trainable: boolean, name: string | undefined, dtype: D) {
+    initial.record.refCount++;
+    super(initial.shape, dtype, initial.record);
+    this.trainable = trainable;
+    this.kept = true;
+    this.name = name ?? `Variable_${nextVariableId++}`;
+    if (variableRegistry.has(this.name)) {
+      throw new Error(`variable: a variable named '${this.name}' already exists`);
+    }
+    variableRegistry.set(this.name, this as Variable);
+  }
+
+  /** Replace the value (same shape and dtype). The new value's data is shared, not copied. */
+  assign(newValue: Tensor): void {
+    const t = toTensor(newValue, 'Variable.assign', 'newValue');
+    if (!shapesEqual(t.shape, this.shape) || t.dtype !== this.dtype) {
+      throw new Error(`Variable.assign: '${this.name}' is ${fmtShape(this.shape)} ${this.dtype}, new value is ${fmtShape(t.shape)} ${t.dtype}`);
+    }
+    this.assertAlive('Variable.assign');
+    if (t.record === this.record) return;
+    t.record.refCount++;
+    ENGINE.releaseRecord(this.record);
+    this.record = t.record;
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    variableRegistry.delete(this.name);
+    super.dispose();
+  }
+}
+
+/** TF.js `variable(initialValue, trainable = true, name?, dtype?)`. */
+export function variable(initialValue: Input, trainable = true, name?: string, dtype?: DType): Variable {
+  const t = toTensor(initialValue, 'variable', 'initialValue');
+  if (dtype && dtype !== t.dtype) throw new Error(`variable: initial value is ${t.dtype}, requested dtype ${dtype}`);
+  return new Variable(t, trainable, name, t.dtype);
+}
