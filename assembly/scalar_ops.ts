@@ -128,9 +128,18 @@ export function applyActivation(act: i32, x: f64, alpha: f64, pw: f64): f64 {
   return isInt ? <f64>load<i32>(p) : <f64>load<f32>(p);
 }
 
+/** JS ToInt32 (what an Int32Array store does): truncate, wrap modulo 2^32, NaN/Inf -> 0. */
+@inline export function toInt32(v: f64): i32 {
+  if (!isFinite<f64>(v)) return 0;
+  if (Math.abs(v) < 2147483648.0) return <i32>v;
+  let r = Math.trunc(v) % 4294967296.0;
+  if (r < 0) r += 4294967296.0;
+  return <i32><u32>r;
+}
+
 /** Store conversion of the kernel contract: int32 truncates (NaN/Inf -> 0), bool is 0/1. */
 @inline export function storeAs(p: usize, v: f64, kind: i32): void {
   if (kind == 0) store<f32>(p, <f32>v);
-  else if (kind == 1) store<i32>(p, isFinite<f64>(v) && Math.abs(v) < 9.2e18 ? <i32><i64>v : 0);
+  else if (kind == 1) store<i32>(p, toInt32(v));
   else store<i32>(p, v != 0 && v == v ? 1 : 0);
 }

@@ -109,8 +109,7 @@ fn apply_unary(x: f32, alpha: f32, beta: f32) -> f32 {
 fn pow_js(a: f32, b: f32) -> f32 {
   if (b == 0.0f) { return 1.0f; }
   if (is_nan_f32(a) || is_nan_f32(b)) { return f32_nan(); }
-  let b_is_int = floor(b) == b && abs(b) < 16777216.0f;
-  if (b_is_int) {
+  if (floor(b) == b && abs(b) < 16777216.0f) {
     var e = u32(abs(b));
     var base = a;
     var r = 1.0f;
@@ -122,12 +121,17 @@ fn pow_js(a: f32, b: f32) -> f32 {
     }
     return select(r, 1.0f / r, b < 0.0f);
   }
+  var x = a;
   if (a < 0.0f) {
-    if (is_inf_f32(a) || is_inf_f32(b)) { return pow_js(abs(a), b); }
-    return f32_nan();
+    // a finite negative base with a fractional exponent has no real power
+    if (!is_inf_f32(a) && !is_inf_f32(b) && abs(b) < 16777216.0f) { return f32_nan(); }
+    x = -a; // b is +-inf or a huge (even) integer, or a = -inf: same as |a|^b
   }
-  if (a == 1.0f) { return 1.0f; }
-  return exp2(b * log2(a));
+  if (x == 1.0f) { return select(1.0f, f32_nan(), is_inf_f32(b)); }
+  if (x == 0.0f) { return select(0.0f, f32_inf(), b < 0.0f); }
+  if (is_inf_f32(x)) { return select(f32_inf(), 0.0f, b < 0.0f); }
+  if (is_inf_f32(b)) { return select(0.0f, f32_inf(), (x > 1.0f) == (b > 0.0f)); }
+  return exp2(b * log2(x));
 }
 
 /** floor(a / b), corrected so that integer operands give the exact floored quotient. */

@@ -21,10 +21,11 @@ export class Variable<D extends DType = DType> extends Tensor<D> {
     super(initial.shape, dtype, initial.record);
     this.trainable = trainable;
     this.kept = true;
-    this.name = name ?? `Variable_${nextVariableId++}`;
-    if (variableRegistry.has(this.name)) {
-      throw new Error(`variable: a variable named '${this.name}' already exists`);
-    }
+    // Names are unique in the registry: a repeated name (two models loaded from the same
+    // artifacts) gets a numeric suffix, as TF.js does.
+    let unique = name ?? `Variable_${nextVariableId++}`;
+    if (variableRegistry.has(unique)) unique = `${unique}_${nextVariableId++}`;
+    this.name = unique;
     variableRegistry.set(this.name, this as Variable);
   }
 

@@ -15,6 +15,7 @@ export type ExplicitPadding = [[number, number], [number, number], [number, numb
 export type PadSpec = 'same' | 'valid' | number | ExplicitPadding;
 export type RoundingMode = 'floor' | 'round' | 'ceil';
 export type Pair = number | [number, number];
+export type ConvDataFormat = 'NHWC' | 'NCHW';
 
 /**
  * Run a forward made of several ops. When a gradient is being taped its intermediates belong
@@ -151,16 +152,54 @@ export function geometryAttrs(g: ConvGeometry): ConvGeometry {
   };
 }
 
-/** Lift rank-3 HWC input to rank 4 (batch 1); throws for other ranks. */
-export function toRank4(op: string, x: Tensor, arg = 'x'): { x4: Tensor; squeezeBack: boolean } {
-  if (x.rank === 4) return { x4: x, squeezeBack: false };
-  if (x.rank === 3) return { x4: reshape(x, [1, ...x.shape]), squeezeBack: true };
-  throw new Error(`${op}: ${arg} must be rank 4 (or rank 3 for a batch of 1), got shape ${fmtShape(x.shape)}`);
-}
-
 export const nchwToNhwc = (x: Tensor): Tensor => transpose(x, [0, 2, 3, 1]);
 export const nhwcToNchw = (x: Tensor): Tensor => transpose(x, [0, 3, 1, 2]);
 
 export function assertFloat32(op: string, t: Tensor, arg: string): void {
   if (t.dtype !== 'float32') throw new Error(`${op}: ${arg} must be float32, got ${t.dtype} (shape ${fmtShape(t.shape)})`);
 }
+
+/** The NHWC shape of a rank-3/4 input in either layout; throws on other ranks. */
+export function nhwcShape(op: string, x: Tensor, fmt: ConvDataFormat, arg = 'x'): number[] {
+  if (x.rank !== 3 && x.rank !== 4) {
+    throw new Error(`${op}: ${arg} must be rank 4 (or rank 3 for a batch of 1), got shape ${fmtShape(x.shape)}`);
+  }
+  const s = x.rank === 3 ? [1, ...x.shape] : x.shape;
+  return fmt === 'NCHW' ? [s[0], s[2], s[3], s[1]] : s.slice();
+}
+
+/** Lift to rank 4 and NHWC; `finish` undoes both on the result. */
+export function toNhwc(x: Tensor, fmt: ConvDataFormat): { xh: Tensor; finish: (y: Tensor) => Tensor } {
+  const lifted = x.rank === 3;
+  const x4 = lifted ? reshape(x, [1, ...x.shape]) : x;
+  const xh = fmt === 'NCHW' ? nchwToNhwc(x4) : x4;
+  return {
+    xh,
+    finish: (y) => {
+      const yf = fmt === 'NCHW' ? nhwcToNchw(y) : y;
+      return lifted ? reshape(yf, yf.shape.slice(1)) : yf;
+    },
+  };
+}
+
+export function checkFilter(op: string, f: Tensor, inC: number, what: string, arg = 'filter'): void {
+  assertFloat32(op, f, arg);
+  if (f.rank !== 4) throw new Error(`${op}: ${arg} must be rank 4 [filterHeight, filterWidth, inChannels, outChannels], got shape ${fmtShape(f.shape)}`);
+  if (f.shape[2] !== inC) {
+    throw new Error(`${op}: input has ${inC} channels but ${arg} shape ${fmtShape(f.shape)} expects ${f.shape[2]} (${what})`);
+  }
+}
+
+/** Validated geometry of conv2d(x, filter) for an NHWC input shape. */
+export function conv2dGeometry(
+  op: string, xShape: number[], f: Tensor, strides: Pair, pad: PadSpec, dilations: Pair | undefined,
+  fmt: ConvDataFormat, roundingMode: RoundingMode | undefined, what: string, depthwise = false,
+): ConvGeometry {
+  checkFilter(op, f, xShape[3], what);
+  const outC = depthwise ? xShape[3] * f.shape[3] : f.shape[3];
+  return convGeometry({
+    op, xShape, filterH: f.shape[0], filterW: f.shape[1], outC, strides, dilations, pad,
+    dataFormat: fmt, roundingMode, what,
+  });
+}
+

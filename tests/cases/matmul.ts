@@ -54,7 +54,7 @@ export const matMulCases: CaseRow[] = [
   batched([5, 6], [4, 6, 7]),
   batched([1, 5, 6], [3, 6, 7]),
   batched([3, 33, 17], [3, 17, 31]),
-  batched([2, 3, 6, 5], [3, 4, 6], true, false),
+  batched([2, 3, 6, 5], [3, 6, 4], true, false),
   batched([2, 3, 5, 6], [1, 4, 6], false, true),
   batched([7, 6, 5], [7, 4, 6], true, true),
   batched([0, 5], [5, 3]),

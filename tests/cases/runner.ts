@@ -33,18 +33,23 @@ export async function runCase(ts: Ts, row: CaseRow, backend: string): Promise<Ca
     return { backend, error: `setBackend('${backend}') threw: ${(e as Error).message}` };
   }
   if (!ok) return { backend, error: `backend '${backend}' is unavailable: setBackend('${backend}') resolved false` };
-  const before = liveTensors(ts);
-  const inputs: Tensor[] = [];
   let outs: Tensor[] = [];
   try {
-    row.inputs.forEach((spec, i) => {
-      const dtype = specDtype(spec);
-      const values = generateValues(spec, `${row.name}#${i}`);
-      const data = dtype === 'float32' ? Float32Array.from(values) : Int32Array.from(values);
-      inputs.push(ts.tensor(data, spec.shape, dtype));
+    // Everything the row creates lives in one tidy, so a throwing op cannot leave tensors behind
+    // (that would poison the next setBackend's migration). Leaks are counted inside it.
+    outs = ts.tidy(() => {
+      const before = liveTensors(ts);
+      const inputs = row.inputs.map((spec, i) => {
+        const dtype = specDtype(spec);
+        const values = generateValues(spec, `${row.name}#${i}`);
+        const data = dtype === 'float32' ? Float32Array.from(values) : Int32Array.from(values);
+        return ts.tensor(data, spec.shape, dtype);
+      });
+      const out = row.tidy ? ts.tidy(() => row.op(ts, inputs)) : row.op(ts, inputs);
+      const list = Array.isArray(out) ? out : [out];
+      result.leaked = liveTensors(ts) - before - new Set([...inputs, ...list]).size;
+      return list;
     });
-    const out = row.tidy ? ts.tidy(() => row.op(ts, inputs)) : row.op(ts, inputs);
-    outs = Array.isArray(out) ? out : [out];
     result.outputs = [];
     for (const t of outs) {
       const values = Array.from(await t.data(), encode);
@@ -54,7 +59,7 @@ export async function runCase(ts: Ts, row: CaseRow, backend: string): Promise<Ca
     result.error = (e as Error)?.message ?? String(e);
     delete result.outputs;
   } finally {
-    for (const t of [...outs, ...inputs]) {
+    for (const t of outs) {
       try {
         t.dispose();
       } catch {
@@ -62,7 +67,6 @@ export async function runCase(ts: Ts, row: CaseRow, backend: string): Promise<Ca
       }
     }
   }
-  result.leaked = liveTensors(ts) - before;
   return result;
 }
 
@@ -135,12 +139,17 @@ export function resultInvariants(row: CaseRow, r: CaseResult): string[] {
   return problems;
 }
 
-/** Runs one errors-table row; returns the thrown message, or null when nothing was thrown. */
-export async function runErrorRow(ts: Ts, run: (ts: Ts) => unknown): Promise<string | null> {
+/**
+ * Runs one errors-table row. `message` is the thrown message (null when nothing was thrown).
+ * `engineError` is set when the JS engine threw a TypeError/ReferenceError (a missing op, a
+ * null dereference): that is not a validation error even if its text happens to match.
+ */
+export async function runErrorRow(ts: Ts, run: (ts: Ts) => unknown): Promise<{ message: string | null; engineError?: string }> {
   try {
     await run(ts);
   } catch (e) {
-    return (e as Error)?.message ?? String(e);
+    if (e instanceof TypeError || e instanceof ReferenceError) return { message: e.message, engineError: `${e.name}: ${e.message}` };
+    return { message: (e as Error)?.message ?? String(e) };
   }
-  return null;
+  return { message: null };
 }

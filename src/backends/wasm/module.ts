@@ -1,0 +1,106 @@
+/**
+ * Loading the AssemblyScript kernel module: picks the relaxed-SIMD build when the engine
+ * validates a tiny relaxed-SIMD probe (Chromium), else the plain SIMD build (Node 20, Safari,
+ * Firefox without the flag), and instantiates it over a TypeScript-owned `WebAssembly.Memory`,
+ * synchronously or asynchronously. The Wasm bytes are embedded in the bundle by the build.
+ */
+import simdBytes from '../../../build/tessera-simd.wasm';
+import relaxedBytes from '../../../build/tessera-relaxed.wasm';
+
+/** The kernel exports (pointers and sizes are plain numbers; see assembly/*.ts). */
+export interface KernelExports {
+  heapBase(): number;
+  isRelaxed(): number;
+  unary(op: number, x: number, out: number, n: number, inKind: number, outKind: number, alpha: number, beta: number): void;
+  binary(op: number, a: number, b: number, out: number, params: number, aKind: number, bKind: number, outKind: number): void;
+  select(cond: number, a: number, b: number, out: number, params: number, condIsFloat: number): void;
+  reduce(op: number, x: number, out: number, outer: number, inner: number, inKind: number, outKind: number): void;
+  softmax(x: number, out: number, rows: number, cols: number, log: number): void;
+  matMulScratchBytes(M: number, N: number, K: number): number;
+  matMul(
+    a: number, b: number, out: number, batch: number, M: number, N: number, K: number, transA: number, transB: number,
+    aBatchStride: number, bBatchStride: number, bias: number, biasSize: number, act: number, alpha: number,
+    prelu: number, preluSize: number, scratch: number,
+  ): void;
+  copyStrided(x: number, out: number, params: number, offset: number): void;
+  pad(x: number, out: number, params: number, value: number): void;
+  copyInto(x: number, out: number, outer: number, inner: number, outInner: number, offset: number): void;
+  gather(x: number, indices: number, out: number, outer: number, axisDim: number, inner: number, numIndices: number): void;
+  oneHot(indices: number, out: number, n: number, depth: number, onBits: number, offBits: number): void;
+}
+
+export type ModuleKind = 'simd' | 'relaxed-simd';
+
+export interface LoadedModule {
+  kind: ModuleKind;
+  exports: KernelExports;
+  memory: WebAssembly.Memory;
+}
+
+/** (func (param v128 v128 v128) (result v128) local.get 0 local.get 1 local.get 2 f32x4.relaxed_madd) */
+const RELAXED_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b, // type section
+  0x03, 0x02, 0x01, 0x00, // function section
+  0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02, 0x0b, // code section
+]);
+/** (func (result v128) v128.const 0) */
+const SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b,
+  0x03, 0x02, 0x01, 0x00,
+  0x0a, 0x16, 0x01, 0x14, 0x00, 0xfd, 0x0c, ...new Array(16).fill(0), 0x0b,
+]);
+
+function validate(bytes: Uint8Array): boolean {
+  try {
+    return WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>);
+  } catch {
+    return false;
+  }
+}
+
+export function hasWasm(): boolean {
+  return typeof WebAssembly === 'object' && typeof WebAssembly.Memory === 'function';
+}
+export function hasSimd(): boolean {
+  return hasWasm() && validate(SIMD_PROBE);
+}
+export function hasRelaxedSimd(): boolean {
+  return hasWasm() && validate(RELAXED_PROBE);
+}
+
+/** Which build this engine should run; null when it has no Wasm SIMD at all. */
+export function chooseModule(prefer?: ModuleKind): { kind: ModuleKind; bytes: Uint8Array } | null {
+  if (!hasSimd()) return null;
+  const relaxed = hasRelaxedSimd() && prefer !== 'simd';
+  return relaxed ? { kind: 'relaxed-simd', bytes: relaxedBytes } : { kind: 'simd', bytes: simdBytes };
+}
+
+function imports(memory: WebAssembly.Memory): WebAssembly.Imports {
+  return {
+    env: {
+      memory,
+      abort: () => {
+        throw new Error('wasm backend: kernel module aborted');
+      },
+    },
+  };
+}
+
+/** Synchronous instantiation (fine in Node and workers; our module is small enough for pages). */
+export function loadModuleSync(prefer?: ModuleKind): LoadedModule | null {
+  const choice = chooseModule(prefer);
+  if (!choice) return null;
+  const memory = new WebAssembly.Memory({ initial: 16 });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(choice.bytes as Uint8Array<ArrayBuffer>), imports(memory));
+  return { kind: choice.kind, exports: instance.exports as unknown as KernelExports, memory };
+}
+
+export async function loadModule(prefer?: ModuleKind): Promise<LoadedModule | null> {
+  const choice = chooseModule(prefer);
+  if (!choice) return null;
+  const memory = new WebAssembly.Memory({ initial: 16 });
+  const { instance } = await WebAssembly.instantiate(choice.bytes as Uint8Array<ArrayBuffer>, imports(memory));
+  return { kind: choice.kind, exports: instance.exports as unknown as KernelExports, memory };
+}

@@ -1,0 +1,17 @@
+/**
+ * The webgpu kernel table: kernel name -> function that turns attrs into dispatches. Each shader
+ * family contributes its entries from specs/*.ts; a new family (conv, pool, layerNorm,
+ * attention) adds a spec file and spreads its table here.
+ */
+import type { WebGPUKernelTable } from './spec.js';
+import { elementwiseKernels } from './specs/elementwise.js';
+import { layoutKernels } from './specs/layout.js';
+import { matmulKernels } from './specs/matmul.js';
+import { reduceKernels } from './specs/reduce.js';
+
+export const webgpuKernels: WebGPUKernelTable = {
+  ...elementwiseKernels,
+  ...reduceKernels,
+  ...matmulKernels,
+  ...layoutKernels,
+};

@@ -1,0 +1,29 @@
+/**
+ * The one piece of WGSL preprocessing tessera allows: `#include "name.wgsl"` lines are replaced
+ * by the named shared file (each file included at most once per shader, so diamond includes
+ * such as math.wgsl via dtype.wgsl and activation.wgsl are fine). Everything else is plain WGSL.
+ */
+import activationWgsl from '../../../shaders/activation.wgsl';
+import dtypeWgsl from '../../../shaders/dtype.wgsl';
+import mathWgsl from '../../../shaders/math.wgsl';
+
+/** Shared include files by the name used in `#include "..."`. */
+export const WGSL_INCLUDES: Record<string, string> = {
+  'math.wgsl': mathWgsl,
+  'dtype.wgsl': dtypeWgsl,
+  'activation.wgsl': activationWgsl,
+};
+
+const INCLUDE_LINE = /^[ \t]*#include[ \t]+"([^"]+)"[ \t]*$/gm;
+
+/** Expand `#include` lines recursively; throws on an unknown include name. */
+export function preprocessWgsl(source: string, includes: Record<string, string> = WGSL_INCLUDES,
+  seen: Set<string> = new Set()): string {
+  return source.replace(INCLUDE_LINE, (_line, name: string) => {
+    if (seen.has(name)) return `// (${name} already included)`;
+    const body = includes[name];
+    if (body === undefined) throw new Error(`WGSL preprocessor: unknown include "${name}"`);
+    seen.add(name);
+    return `// ---- begin ${name}\n${preprocessWgsl(body, includes, seen)}\n// ---- end ${name}`;
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * Types shared by the per-family shader specs (specs/*.ts): which entry points a WGSL file has,
+ * the bind group layout of each (group 0; binding 0 is always the uniform params struct), the
+ * override constants it reads, and the params struct layout that the host packs. The specs are
+ * the contract checked against the parsed shaders by tests/wgsl_specs.test.ts.
+ */
+import type { KernelAttrs, KernelName } from '../kernels.js';
+import type { TensorInfo } from '../backend.js';
+import { preprocessWgsl } from './preprocess.js';
+
+export type BindingKind = 'uniform' | 'read-only-storage' | 'storage';
+
+/** Params field kinds: a 4-byte scalar, or 8 u32/i32 values packed as array<vec4<u32>, 2>. */
+export type ParamKind = 'u32' | 'i32' | 'f32' | 'u32x8';
+
+export interface EntrySpec {
+  /** Binding kinds in binding order (index = binding number in group 0). */
+  bindings: BindingKind[];
+  /** Override constants the entry point uses (names as in WGSL). */
+  overrides: string[];
+}
+
+export interface ShaderSpec {
+  family: string;
+  /** Raw WGSL (before #include expansion). */
+  source: string;
+  /** Fields of the `Params` uniform struct, in order. */
+  params: Array<[string, ParamKind]>;
+  entries: Record<string, EntrySpec>;
+}
+
+/** A ready-to-record dispatch, built by a kernel from its attrs. */
+export interface DispatchDesc {
+  spec: ShaderSpec;
+  entry: string;
+  constants: Record<string, number | boolean>;
+  /** Values for spec.params, by name (missing fields are 0). */
+  params: Record<string, number | number[]>;
+  /** Storage buffers for bindings 1..n, in order. */
+  buffers: GPUBuffer[];
+  workgroups: [number, number, number];
+}
+
+/** What a kernel needs from the backend to describe its dispatches. */
+export interface KernelContext {
+  buffer(t: TensorInfo): GPUBuffer;
+  /** A small zeroed buffer bound where an optional input is absent. */
+  readonly dummy: GPUBuffer;
+  readonly limits: { maxWorkgroupsPerDimension: number; maxInvocations: number; maxWorkgroupStorage: number };
+  /** Prefer register-only kernels (CPU adapters such as SwiftShader). */
+  readonly preferDirect: boolean;
+  dispatch(d: DispatchDesc): void;
+}
+
+export type WebGPUKernel<K extends KernelName> = (ctx: KernelContext, inputs: TensorInfo[], outputs: TensorInfo[], attrs: KernelAttrs[K]) => void;
+export type WebGPUKernelTable = { [K in KernelName]?: WebGPUKernel<K> };
+
+const preprocessed = new Map<ShaderSpec, string>();
+/** The spec's WGSL after #include expansion (cached). */
+export function shaderCode(spec: ShaderSpec): string {
+  let code = preprocessed.get(spec);
+  if (code === undefined) {
+    code = preprocessWgsl(spec.source);
+    preprocessed.set(spec, code);
+  }
+  return code;
+}
+
+/** Byte offsets of the params fields under WGSL uniform layout rules, and the padded struct size. */
+export function paramsLayout(params: Array<[string, ParamKind]>): { offsets: number[]; size: number } {
+  let offset = 0;
+  let align = 4;
+  const offsets: number[] = [];
+  for (const [, kind] of params) {
+    if (kind === 'u32x8') {
+      offset = Math.ceil(offset / 16) * 16;
+      offsets.push(offset);
+      offset += 32;
+      align = 16;
+    } else {
+      offsets.push(offset);
+      offset += 4;
+    }
+  }
+  return { offsets, size: Math.ceil(offset / align) * align };
+}
+
+/** Pack params values into the bytes of the uniform struct. */
+export function packParams(spec: ShaderSpec, values: Record<string, number | number[]>): ArrayBuffer {
+  const { offsets, size } = paramsLayout(spec.params);
+  const buf = new ArrayBuffer(Math.max(16, size));
+  const view = new DataView(buf);
+  spec.params.forEach(([name, kind], i) => {
+    const v = values[name] ?? 0;
+    const at = offsets[i];
+    if (kind === 'u32x8') {
+      const arr = v as number[];
+      if (arr.length > 8) throw new Error(`webgpu: params.${name} has ${arr.length} entries (max 8)`);
+      for (let j = 0; j < arr.length; j++) view.setUint32(at + 4 * j, arr[j] >>> 0, true);
+    } else if (kind === 'f32') view.setFloat32(at, v as number, true);
+    else if (kind === 'i32') view.setInt32(at, v as number, true);
+    else view.setUint32(at, (v as number) >>> 0, true);
+  });
+  return buf;
+}
+
+/** Fold n workgroups into a 2-D grid that respects maxComputeWorkgroupsPerDimension. */
+export function grid1d(n: number, maxPerDim: number): [number, number, number] {
+  if (n <= maxPerDim) return [n, 1, 1];
+  const y = Math.ceil(n / maxPerDim);
+  if (y > maxPerDim) throw new Error(`webgpu: dispatch of ${n} workgroups exceeds the device limit`);
+  return [Math.ceil(n / y), y, 1];
+}
+
+export const STORAGE_RO: BindingKind = 'read-only-storage';
+export const STORAGE_RW: BindingKind = 'storage';
+export const UNIFORM: BindingKind = 'uniform';
+
+/** Output kind code shared by all shaders (dtype.wgsl KIND_*). */
+export function outKind(dtype: string): number {
+  return dtype === 'float32' ? 0 : dtype === 'int32' ? 1 : 2;
+}
+export const isInt = (t: TensorInfo) => t.dtype !== 'float32';

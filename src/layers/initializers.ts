@@ -1,0 +1,141 @@
+/**
+ * Weight initializers with TF.js names, configs and seeds: zeros, ones, constant,
+ * randomNormal/Uniform, truncatedNormal, varianceScaling and its presets (glorot*, he*,
+ * leCun*), orthogonal and identity. Serializable as {className, config}.
+ */
+import type { DType } from '../backends/backend.js';
+import { ENGINE } from '../engine.js';
+import type { Tensor } from '../tensor.js';
+import { sizeOf } from '../util.js';
+import * as creation from '../ops/creation.js';
+import { fill, normalSampler, seededRandom } from '../ops/creation.js';
+import { storageFor } from '../ops/operand.js';
+
+export interface Initializer {
+  readonly className: string;
+  apply(shape: number[], dtype?: DType): Tensor;
+  getConfig(): Record<string, unknown>;
+}
+export type InitializerSpec = string | Initializer | { className: string; config?: Record<string, unknown> };
+
+/** Fan-in and fan-out the way Keras computes them (conv kernels: receptive field * channels). */
+export function computeFans(shape: number[]): [number, number] {
+  if (shape.length === 0) return [1, 1];
+  if (shape.length === 1) return [shape[0], shape[0]];
+  if (shape.length === 2) return [shape[0], shape[1]];
+  const receptive = sizeOf(shape.slice(0, -2));
+  return [shape[shape.length - 2] * receptive, shape[shape.length - 1] * receptive];
+}
+
+function simple(className: string, config: Record<string, unknown>, fn: (shape: number[], dtype: DType) => Tensor): Initializer {
+  return { className, apply: (shape, dtype = 'float32') => fn(shape, dtype), getConfig: () => ({ ...config }) };
+}
+
+export const zeros = () => simple('Zeros', {}, (s, d) => fill(s, 0, d));
+export const ones = () => simple('Ones', {}, (s, d) => fill(s, 1, d));
+export const constant = (c: { value: number }) => simple('Constant', { value: c.value }, (s, d) => fill(s, c.value, d));
+export const randomNormal = (c: { mean?: number; stddev?: number; seed?: number } = {}) =>
+  simple('RandomNormal', { mean: c.mean ?? 0, stddev: c.stddev ?? 0.05, seed: c.seed ?? null }, (s) =>
+    creation.randomNormal(s, c.mean ?? 0, c.stddev ?? 0.05, 'float32', c.seed));
+export const randomUniform = (c: { minval?: number; maxval?: number; seed?: number } = {}) =>
+  simple('RandomUniform', { minval: c.minval ?? -0.05, maxval: c.maxval ?? 0.05, seed: c.seed ?? null }, (s) =>
+    creation.randomUniform(s, c.minval ?? -0.05, c.maxval ?? 0.05, 'float32', c.seed));
+export const truncatedNormal = (c: { mean?: number; stddev?: number; seed?: number } = {}) =>
+  simple('TruncatedNormal', { mean: c.mean ?? 0, stddev: c.stddev ?? 0.05, seed: c.seed ?? null }, (s) =>
+    creation.truncatedNormal(s, c.mean ?? 0, c.stddev ?? 0.05, 'float32', c.seed));
+
+export interface VarianceScalingConfig {
+  scale?: number;
+  mode?: 'fanIn' | 'fanOut' | 'fanAvg' | 'fan_in' | 'fan_out' | 'fan_avg';
+  distribution?: 'normal' | 'uniform' | 'truncatedNormal' | 'truncated_normal' | 'untruncated_normal';
+  seed?: number;
+}
+export function varianceScaling(c: VarianceScalingConfig = {}, className = 'VarianceScaling'): Initializer {
+  const scale = c.scale ?? 1;
+  const mode = (c.mode ?? 'fanIn').replace('_in', 'In').replace('_out', 'Out').replace('_avg', 'Avg');
+  const distribution = (c.distribution ?? 'normal').replace('truncated_normal', 'truncatedNormal');
+  if (!(scale > 0)) throw new Error(`varianceScaling: scale must be positive, got ${scale}`);
+  return {
+    className,
+    getConfig: () => ({ scale, mode: mode.replace('In', '_in').replace('Out', '_out').replace('Avg', '_avg').toLowerCase(), distribution, seed: c.seed ?? null }),
+    apply(shape, dtype = 'float32') {
+      const [fanIn, fanOut] = computeFans(shape);
+      const n = mode === 'fanIn' ? fanIn : mode === 'fanOut' ? fanOut : (fanIn + fanOut) / 2;
+      const s = scale / Math.max(1, n);
+      if (distribution === 'uniform') {
+        const limit = Math.sqrt(3 * s);
+        return creation.randomUniform(shape, -limit, limit, dtype, c.seed);
+      }
+      if (distribution === 'untruncated_normal') return creation.randomNormal(shape, 0, Math.sqrt(s), 'float32', c.seed);
+      // Truncated at 2 std: rescale so the variance is s (the constant is std of a unit normal truncated at ±2).
+      return creation.truncatedNormal(shape, 0, Math.sqrt(s) / 0.8796256610342398, 'float32', c.seed);
+    },
+  };
+}
+export const glorotUniform = (c: { seed?: number } = {}) => varianceScaling({ scale: 1, mode: 'fanAvg', distribution: 'uniform', seed: c.seed }, 'GlorotUniform');
+export const glorotNormal = (c: { seed?: number } = {}) => varianceScaling({ scale: 1, mode: 'fanAvg', distribution: 'normal', seed: c.seed }, 'GlorotNormal');
+export const heUniform = (c: { seed?: number } = {}) => varianceScaling({ scale: 2, mode: 'fanIn', distribution: 'uniform', seed: c.seed }, 'HeUniform');
+export const heNormal = (c: { seed?: number } = {}) => varianceScaling({ scale: 2, mode: 'fanIn', distribution: 'normal', seed: c.seed }, 'HeNormal');
+export const leCunNormal = (c: { seed?: number } = {}) => varianceScaling({ scale: 1, mode: 'fanIn', distribution: 'normal', seed: c.seed }, 'LeCunNormal');
+export const leCunUniform = (c: { seed?: number } = {}) => varianceScaling({ scale: 1, mode: 'fanIn', distribution: 'uniform', seed: c.seed }, 'LeCunUniform');
+
+/** Orthogonal matrix (Gram-Schmidt on a seeded normal matrix), reshaped to `shape`. */
+export function orthogonal(c: { gain?: number; seed?: number } = {}): Initializer {
+  const gain = c.gain ?? 1;
+  return {
+    className: 'Orthogonal',
+    getConfig: () => ({ gain, seed: c.seed ?? null }),
+    apply(shape, dtype = 'float32') {
+      if (shape.length < 2) throw new Error(`orthogonal: shape must have rank >= 2, got [${shape}]`);
+      const cols = shape[shape.length - 1];
+      const rows = sizeOf(shape) / cols;
+      const n = Math.max(rows, cols), m = Math.min(rows, cols);
+      const normal = normalSampler(seededRandom(c.seed));
+      // m orthonormal vectors of length n.
+      const q: number[][] = [];
+      while (q.length < m) {
+        const v = Array.from({ length: n }, () => normal());
+        for (const u of q) {
+          const d = v.reduce((acc, x, i) => acc + x * u[i], 0);
+          for (let i = 0; i < n; i++) v[i] -= d * u[i];
+        }
+        const norm = Math.hypot(...v);
+        if (norm > 1e-6) q.push(v.map((x) => x / norm));
+      }
+      const out = new Array(rows * cols);
+      for (let r = 0; r < rows; r++) {
+        for (let k = 0; k < cols; k++) out[r * cols + k] = gain * (rows >= cols ? q[k][r] : q[r][k]);
+      }
+      return ENGINE.makeTensor(storageFor(out, dtype), shape, dtype);
+    },
+  };
+}
+
+export function identity(c: { gain?: number } = {}): Initializer {
+  const gain = c.gain ?? 1;
+  return simple('Identity', { gain }, (shape, dtype) => {
+    if (shape.length !== 2) throw new Error(`identity initializer: shape must be 2-D, got [${shape}]`);
+    const v = new Array(shape[0] * shape[1]).fill(0);
+    for (let i = 0; i < Math.min(shape[0], shape[1]); i++) v[i * shape[1] + i] = gain;
+    return ENGINE.makeTensor(storageFor(v, dtype), shape, dtype);
+  });
+}
+
+const BY_NAME: Record<string, (c: any) => Initializer> = {
+  zeros, ones, constant, randomnormal: randomNormal, randomuniform: randomUniform, truncatednormal: truncatedNormal,
+  variancescaling: (c) => varianceScaling(c), glorotuniform: glorotUniform, glorotnormal: glorotNormal,
+  heuniform: heUniform, henormal: heNormal, lecunnormal: leCunNormal, lecununiform: leCunUniform,
+  orthogonal, identity,
+};
+
+/** Resolve 'glorotUniform' | 'glorot_uniform' | {className, config} | Initializer. */
+export function getInitializer(spec: InitializerSpec): Initializer {
+  if (typeof spec === 'object' && 'apply' in spec) return spec;
+  const name = typeof spec === 'string' ? spec : spec.className;
+  const config = typeof spec === 'string' ? {} : spec.config ?? {};
+  const f = BY_NAME[name.replace(/_/g, '').toLowerCase()];
+  if (!f) throw new Error(`initializer: unknown initializer '${name}'`);
+  const c = { ...config } as Record<string, unknown>;
+  if (c.seed === null) delete c.seed;
+  return f(c);
+}

@@ -1,0 +1,303 @@
+/**
+ * The Layer base class (TF.js Layers semantics), symbolic tensors for functional models, and
+ * the InputLayer / `input()` entry point. A layer owns its weights (Variables named
+ * `${layer.name}/${weightName}`, as TF.js names them, so saved artifacts match), builds them on
+ * first use from the input shape, and is applied either to concrete Tensors (eager) or to
+ * SymbolicTensors (recording a graph node for `model({inputs, outputs})`).
+ */
+import type { DType } from '../backends/backend.js';
+import { ENGINE } from '../engine.js';
+import { Tensor } from '../tensor.js';
+import { Variable } from '../variable.js';
+import { fmtShape } from '../util.js';
+import { cast } from '../ops/unary.js';
+import { getInitializer, type InitializerSpec } from './initializers.js';
+import { getRegularizer, type RegularizerSpec, type Regularizer } from './regularizers.js';
+
+/** A shape with unknown (batch) dims as null. */
+export type Shape = (number | null)[];
+export type Kwargs = { training?: boolean; mask?: Tensor | Tensor[] | null; [k: string]: unknown };
+
+export interface LayerArgs {
+  name?: string;
+  trainable?: boolean;
+  inputShape?: Shape;
+  batchInputShape?: Shape;
+  batchSize?: number;
+  dtype?: DType;
+  weights?: Tensor[];
+  inputDType?: DType;
+}
+
+/** Per-class counters for TF.js-style default names: dense_Dense1, conv2d_Conv2D1, ... */
+const nameCounters = new Map<string, number>();
+export function toSnakeCase(name: string): string {
+  const s = name.replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').replace(/([a-z\d])([A-Z])/g, '$1_$2').toLowerCase();
+  return s.startsWith('_') ? `private${s}` : s;
+}
+export function defaultLayerName(className: string): string {
+  const n = (nameCounters.get(className) ?? 0) + 1;
+  nameCounters.set(className, n);
+  return `${toSnakeCase(className)}_${className}${n}`;
+}
+
+/** A placeholder flowing through a functional graph: shape, dtype and the layer that made it. */
+export class SymbolicTensor {
+  private static nextId = 0;
+  readonly id = SymbolicTensor.nextId++;
+  constructor(
+    readonly dtype: DType,
+    readonly shape: Shape,
+    readonly sourceLayer: Layer,
+    /** Which call of sourceLayer produced it, and which of that call's outputs it is. */
+    readonly nodeIndex: number,
+    readonly tensorIndex: number,
+    readonly name: string,
+  ) {}
+  get rank(): number {
+    return this.shape.length;
+  }
+}
+
+/** One call of a layer on symbolic inputs: the edges of the functional graph. */
+export interface LayerNode {
+  inboundTensors: SymbolicTensor[];
+  outputTensors: SymbolicTensor[];
+  kwargs: Record<string, unknown>;
+}
+
+export interface LayerWeight {
+  /** The weight's own name within the layer, e.g. 'kernel'. */
+  originalName: string;
+  variable: Variable;
+  regularizer?: Regularizer;
+  constraint?: (t: Tensor) => Tensor;
+}
+
+export abstract class Layer {
+  /** TF.js/Keras class name used in serialized configs. Subclasses set `static className`. */
+  static className = 'Layer';
+  name: string;
+  trainable: boolean;
+  built = false;
+  dtype: DType;
+  batchInputShape?: Shape;
+  /** Graph nodes created by symbolic calls (functional models). */
+  readonly inboundNodes: LayerNode[] = [];
+  protected weightList: LayerWeight[] = [];
+  /** Initial weights passed in the config (`weights: [...]`), set after build. */
+  private initialWeights?: Tensor[];
+  /** Activity / weight regularization losses produced during the last call. */
+  protected pendingLosses: (() => Tensor)[] = [];
+  /** Whether the layer changes behaviour between training and inference (dropout, BN). */
+  supportsMasking = false;
+
+  constructor(args: LayerArgs = {}) {
+    this.name = args.name ?? defaultLayerName(this.getClassName());
+    this.trainable = args.trainable ?? true;
+    this.dtype = args.dtype ?? 'float32';
+    if (args.batchInputShape) this.batchInputShape = args.batchInputShape.slice();
+    else if (args.inputShape) this.batchInputShape = [args.batchSize ?? null, ...args.inputShape];
+    this.initialWeights = args.weights;
+  }
+
+  getClassName(): string {
+    return (this.constructor as typeof Layer).className;
+  }
+
+  // ---- to implement in subclasses -------------------------------------------------------------
+
+  /** Create weights for the given input shape(s). */
+  build(_inputShape: Shape | Shape[]): void {
+    this.built = true;
+  }
+  /** Eager computation on concrete tensors. */
+  abstract call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor | Tensor[];
+  /** Output shape(s) for input shape(s); default: unchanged. */
+  computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    return inputShape;
+  }
+  /** Layer-specific config (camelCase keys, TF.js style); the base adds name/trainable/dtype. */
+  getConfig(): Record<string, unknown> {
+    const cfg: Record<string, unknown> = { name: this.name, trainable: this.trainable };
+    if (this.batchInputShape) cfg.batchInputShape = this.batchInputShape;
+    cfg.dtype = this.dtype;
+    return cfg;
+  }
+
+  // ---- weights ---------------------------------------------------------------------------------
+
+  /** Create a weight variable named `${this.name}/${name}`. */
+  addWeight(
+    name: string, shape: number[], dtype: DType = 'float32', initializer?: InitializerSpec,
+    regularizer?: RegularizerSpec | null, trainable = true, constraint?: (t: Tensor) => Tensor,
+  ): Variable {
+    const value = ENGINE.noGrad(() => getInitializer(initializer ?? 'glorotUniform').apply(shape, dtype));
+    const v = new Variable(value, trainable && this.trainable, `${this.name}/${name}`, dtype);
+    value.dispose();
+    const reg = regularizer ? getRegularizer(regularizer) : undefined;
+    this.weightList.push({ originalName: name, variable: v, regularizer: reg, constraint });
+    return v;
+  }
+
+  /** Weights in creation order (TF.js order: trainable first, then non-trainable). */
+  get weights(): Variable[] {
+    return [...this.trainableWeights, ...this.nonTrainableWeights];
+  }
+  get trainableWeights(): Variable[] {
+    return this.trainable ? this.weightEntries().filter((w) => w.variable.trainable).map((w) => w.variable) : [];
+  }
+  get nonTrainableWeights(): Variable[] {
+    return this.weightEntries().filter((w) => !this.trainable || !w.variable.trainable).map((w) => w.variable);
+  }
+  /** All weight entries including those of nested layers (wrappers override). */
+  weightEntries(): LayerWeight[] {
+    return this.weightList;
+  }
+  /** Weight constraints to apply after each optimizer step. */
+  constraints(): { variable: Variable; constraint: (t: Tensor) => Tensor }[] {
+    return this.weightEntries().filter((w) => w.constraint).map((w) => ({ variable: w.variable, constraint: w.constraint! }));
+  }
+
+  /** Copies of the current weight values, in `weights` order. */
+  getWeights(): Tensor[] {
+    return this.weights.map((w) => ENGINE.makeView(w, w.shape));
+  }
+
+  setWeights(weights: Tensor[]): void {
+    const ws = this.weights;
+    if (weights.length !== ws.length) {
+      throw new Error(`setWeights: layer '${this.name}' expects ${ws.length} weight tensors, got ${weights.length}`);
+    }
+    ws.forEach((w, i) => {
+      const t = weights[i];
+      if (t.size !== w.size || t.shape.join() !== w.shape.join()) {
+        throw new Error(`setWeights: layer '${this.name}' weight '${w.name}' has shape ${fmtShape(w.shape)}, got ${fmtShape(t.shape)}`);
+      }
+      w.assign(t.dtype === w.dtype ? ENGINE.makeView(t, t.shape) : cast(t, w.dtype));
+    });
+  }
+
+  countParams(): number {
+    if (!this.built) {
+      throw new Error(`countParams: layer '${this.name}' is not built yet; call it on an input or give it an inputShape`);
+    }
+    return this.weights.reduce((n, w) => n + w.size, 0);
+  }
+
+  /** Regularization losses of this layer's weights (added to the training loss). */
+  regularizationLosses(): Tensor[] {
+    const out: Tensor[] = [];
+    for (const w of this.weightEntries()) if (w.regularizer && w.variable.trainable) out.push(w.regularizer.apply(w.variable));
+    for (const f of this.pendingLosses) out.push(f());
+    return out;
+  }
+
+  // ---- application -----------------------------------------------------------------------------
+
+  /** Build (once) from an input shape, then apply stored initial weights. */
+  maybeBuild(inputShape: Shape | Shape[]): void {
+    if (this.built) return;
+    ENGINE.noGrad(() => this.build(inputShape));
+    this.built = true;
+    if (this.initialWeights) {
+      this.setWeights(this.initialWeights);
+      this.initialWeights = undefined;
+    }
+  }
+
+  /** Apply to tensors (eager) or symbolic tensors (graph building). */
+  apply(inputs: Tensor | SymbolicTensor | (Tensor | SymbolicTensor)[], kwargs: Kwargs = {}): any {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.length === 0) throw new Error(`${this.name}: apply() needs at least one input`);
+    const symbolic = list.some((x) => x instanceof SymbolicTensor);
+    if (symbolic) {
+      if (!list.every((x) => x instanceof SymbolicTensor)) {
+        throw new Error(`${this.name}: cannot mix symbolic and concrete tensors in one call`);
+      }
+      return this.applySymbolic(list as SymbolicTensor[], Array.isArray(inputs), kwargs);
+    }
+    const tensors = list as Tensor[];
+    tensors.forEach((t, i) => t.assertAlive(`${this.name} (input ${i})`));
+    const shapes = tensors.map((t) => t.shape as Shape);
+    this.assertInputCompatible(shapes);
+    this.maybeBuild(Array.isArray(inputs) ? shapes : shapes[0]);
+    return this.call(Array.isArray(inputs) ? tensors : tensors[0], kwargs);
+  }
+
+  private applySymbolic(inputs: SymbolicTensor[], isList: boolean, kwargs: Kwargs): SymbolicTensor | SymbolicTensor[] {
+    const shapes = inputs.map((s) => s.shape);
+    this.assertInputCompatible(shapes);
+    this.maybeBuild(isList ? shapes : shapes[0]);
+    const outShape = this.computeOutputShape(isList ? shapes : shapes[0]);
+    const outShapes: Shape[] = isMultiShape(outShape) ? (outShape as Shape[]) : [outShape as Shape];
+    const nodeIndex = this.inboundNodes.length;
+    const outputs = outShapes.map(
+      (s, i) => new SymbolicTensor(this.dtype, s, this, nodeIndex, i, `${this.name}/out${outShapes.length > 1 ? i : ''}`),
+    );
+    const { training: _t, mask: _m, ...rest } = kwargs;
+    this.inboundNodes.push({ inboundTensors: inputs, outputTensors: outputs, kwargs: rest });
+    return outputs.length === 1 && !isMultiShape(outShape) ? outputs[0] : outputs;
+  }
+
+  /** Check ranks/dims against batchInputShape when the layer declares one. */
+  protected assertInputCompatible(shapes: Shape[]): void {
+    const expected = this.batchInputShape;
+    if (!expected || shapes.length !== 1) return;
+    const got = shapes[0];
+    const ok = got.length === expected.length && expected.every((d, i) => d === null || got[i] === null || d === got[i]);
+    if (!ok) {
+      throw new Error(`${this.name}: expected input shape ${fmtShape(expected.map((d) => d ?? -1))} (-1 = any), got ${fmtShape(got.map((d) => d ?? -1))}`);
+    }
+  }
+
+  /** Dispose the layer's weights. */
+  dispose(): void {
+    for (const w of this.weightEntries()) w.variable.dispose();
+  }
+}
+
+/** True for a list of shapes (as opposed to a single shape). */
+export function isMultiShape(s: Shape | Shape[]): boolean {
+  return s.length > 0 && Array.isArray(s[0]);
+}
+
+/** TF.js names inputs input1, input2, ... */
+function defaultInputName(): string {
+  const n = (nameCounters.get('\0input') ?? 0) + 1;
+  nameCounters.set('\0input', n);
+  return `input${n}`;
+}
+
+/** The graph's entry: produces a SymbolicTensor of a given shape. */
+export class InputLayer extends Layer {
+  static override className = 'InputLayer';
+  readonly sparse = false;
+  constructor(args: { inputShape?: Shape; batchInputShape?: Shape; batchSize?: number; dtype?: DType; name?: string; sparse?: boolean }) {
+    super({ ...args, name: args.name ?? defaultInputName() });
+    if (!this.batchInputShape) throw new Error('InputLayer: needs inputShape or batchInputShape');
+    this.built = true;
+    const out = new SymbolicTensor(this.dtype, this.batchInputShape, this, 0, 0, this.name);
+    this.inboundNodes.push({ inboundTensors: [], outputTensors: [out], kwargs: {} });
+  }
+  get output(): SymbolicTensor {
+    return this.inboundNodes[0].outputTensors[0];
+  }
+  call(inputs: Tensor | Tensor[]): Tensor | Tensor[] {
+    return inputs;
+  }
+  override getConfig(): Record<string, unknown> {
+    return { batchInputShape: this.batchInputShape, dtype: this.dtype, sparse: false, name: this.name };
+  }
+}
+
+/** TF.js `input({shape, batchShape, name, dtype})`: the symbolic input of a functional model. */
+export function input(config: { shape?: Shape; batchShape?: Shape; name?: string; dtype?: DType; batchSize?: number }): SymbolicTensor {
+  if (!config || (!config.shape && !config.batchShape)) throw new Error('input: give `shape` or `batchShape`');
+  const layer = new InputLayer({
+    inputShape: config.shape, batchInputShape: config.batchShape, name: config.name, dtype: config.dtype, batchSize: config.batchSize,
+  });
+  return layer.output;
+}
+
+export { Tensor };

@@ -1,0 +1,207 @@
+/**
+ * LayersModel: a functional graph of layers from symbolic inputs to outputs (TF.js
+ * `model({inputs, outputs})`), itself a Layer so models nest. It orders the graph's nodes
+ * topologically once and executes them on concrete tensors. Training, evaluation, prediction,
+ * summary and saving are methods here that delegate to src/models/training.ts, summary.ts and
+ * src/io.
+ */
+import { Tensor } from '../tensor.js';
+import { fmtShape } from '../util.js';
+import { Layer, SymbolicTensor, type Kwargs, type LayerNode, type LayerWeight, type Shape, InputLayer } from '../layers/layer.js';
+import * as training from './training.js';
+import type { CompileArgs, FitArgs, EvaluateArgs, PredictArgs, History, FitDatasetArgs } from './training.js';
+import { printSummary } from './summary.js';
+import { saveModel, type SaveResult } from '../io/model_io.js';
+
+export interface ModelArgs {
+  inputs: SymbolicTensor | SymbolicTensor[];
+  outputs: SymbolicTensor | SymbolicTensor[];
+  name?: string;
+}
+
+/** A node of the model's graph together with the layer that owns it. */
+export interface GraphNode {
+  layer: Layer;
+  node: LayerNode;
+}
+
+export class LayersModel extends Layer {
+  static override className = 'Model';
+  inputs: SymbolicTensor[] = [];
+  outputs: SymbolicTensor[] = [];
+  /** Layers in topological order (input layers first). */
+  protected graphLayers: Layer[] = [];
+  /** Graph nodes in execution order. */
+  protected graphNodes: GraphNode[] = [];
+  /** Set by compile(). */
+  compiled?: training.CompiledState;
+  /** Set to true by callbacks (earlyStopping) to end fit() after the current epoch. */
+  stopTraining = false;
+  /** Whether outputs were given as a list (predict then returns a list). */
+  protected outputsAreList = false;
+
+  constructor(args?: ModelArgs) {
+    super({ name: args?.name });
+    if (args) this.initGraph(args.inputs, args.outputs);
+  }
+
+  /** Record the graph from inputs to outputs. */
+  protected initGraph(inputs: SymbolicTensor | SymbolicTensor[], outputs: SymbolicTensor | SymbolicTensor[]): void {
+    this.outputsAreList = Array.isArray(outputs);
+    this.inputs = Array.isArray(inputs) ? inputs : [inputs];
+    this.outputs = Array.isArray(outputs) ? outputs : [outputs];
+    for (const t of [...this.inputs, ...this.outputs]) {
+      if (!(t instanceof SymbolicTensor)) throw new Error(`model: inputs and outputs must be symbolic tensors (from input() and layer.apply())`);
+    }
+    for (const t of this.inputs) {
+      if (!(t.sourceLayer instanceof InputLayer)) {
+        throw new Error(`model: input '${t.name}' is not the output of input(); functional inputs must come from input()`);
+      }
+    }
+    const visited = new Set<LayerNode>();
+    const order: GraphNode[] = [];
+    const inputIds = new Set(this.inputs.map((t) => t.id));
+    const visit = (t: SymbolicTensor, path: Set<LayerNode>) => {
+      const node = t.sourceLayer.inboundNodes[t.nodeIndex];
+      if (visited.has(node)) return;
+      if (path.has(node)) throw new Error(`model: the graph has a cycle through layer '${t.sourceLayer.name}'`);
+      if (t.sourceLayer instanceof InputLayer && !inputIds.has(t.id)) {
+        throw new Error(`model: output depends on input '${t.name}', which is not in the model's inputs`);
+      }
+      path.add(node);
+      for (const x of node.inboundTensors) visit(x, path);
+      path.delete(node);
+      visited.add(node);
+      order.push({ layer: t.sourceLayer, node });
+    };
+    for (const t of this.outputs) visit(t, new Set());
+    for (const t of this.inputs) visit(t, new Set());
+    // Input layers first, in the order of this.inputs.
+    const inputNodes = this.inputs.map((t) => order.find((g) => g.node.outputTensors.includes(t))!);
+    this.graphNodes = [...inputNodes, ...order.filter((g) => !inputNodes.includes(g))];
+    const layers: Layer[] = [];
+    for (const g of this.graphNodes) if (!layers.includes(g.layer)) layers.push(g.layer);
+    this.graphLayers = layers;
+    const names = new Set<string>();
+    for (const l of layers) {
+      if (names.has(l.name)) throw new Error(`model: two layers are named '${l.name}'; layer names must be unique`);
+      names.add(l.name);
+    }
+    this.built = true;
+  }
+
+  /** The model's layers in topological order (TF.js `model.layers`). */
+  get layers(): Layer[] {
+    return this.graphLayers;
+  }
+
+  override weightEntries(): LayerWeight[] {
+    const seen = new Set<LayerWeight>();
+    for (const l of this.layers) for (const w of l.weightEntries()) seen.add(w);
+    return [...seen];
+  }
+  override get trainableWeights() {
+    if (!this.trainable) return [];
+    const out = [];
+    for (const l of this.layers) out.push(...l.trainableWeights);
+    return [...new Set(out)];
+  }
+  override get nonTrainableWeights() {
+    const out = [];
+    for (const l of this.layers) out.push(...(this.trainable ? l.nonTrainableWeights : l.weights));
+    return [...new Set(out)];
+  }
+  override regularizationLosses(): Tensor[] {
+    return this.layers.flatMap((l) => l.regularizationLosses());
+  }
+
+  getLayer(nameOrIndex: string | number): Layer {
+    const l = typeof nameOrIndex === 'number' ? this.layers[nameOrIndex] : this.layers.find((x) => x.name === nameOrIndex);
+    if (!l) throw new Error(`getLayer: no layer ${JSON.stringify(nameOrIndex)} in model '${this.name}'`);
+    return l;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    void inputShape;
+    const shapes = this.outputs.map((o) => o.shape);
+    return shapes.length === 1 && !this.outputsAreList ? shapes[0] : shapes;
+  }
+
+  /** Run the graph on concrete inputs (one per model input). */
+  execute(inputs: Tensor[], kwargs: Kwargs = {}): Tensor[] {
+    if (inputs.length !== this.inputs.length) {
+      throw new Error(`${this.name}: expected ${this.inputs.length} input tensor(s), got ${inputs.length}`);
+    }
+    const values = new Map<number, Tensor>();
+    this.inputs.forEach((sym, i) => {
+      const t = inputs[i];
+      const want = sym.shape;
+      if (t.rank !== want.length || want.some((d, k) => d !== null && d !== t.shape[k])) {
+        throw new Error(`${this.name}: input '${sym.name}' expects shape ${fmtShape(want.map((d) => d ?? -1))} (-1 = any), got ${fmtShape(t.shape)}`);
+      }
+      values.set(sym.id, t);
+    });
+    for (const { layer, node } of this.graphNodes) {
+      if (layer instanceof InputLayer) continue;
+      const ins = node.inboundTensors.map((s) => values.get(s.id)!);
+      const isList = node.inboundTensors.length > 1 || (layer instanceof LayersModel && layer.inputs.length > 1);
+      const out = layer.apply(isList ? ins : ins[0], { ...node.kwargs, training: kwargs.training });
+      const outs: Tensor[] = Array.isArray(out) ? out : [out];
+      node.outputTensors.forEach((s, i) => values.set(s.id, outs[i]));
+    }
+    return this.outputs.map((o) => values.get(o.id)!);
+  }
+
+  call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor | Tensor[] {
+    const outs = this.execute(Array.isArray(inputs) ? inputs : [inputs], kwargs);
+    return outs.length === 1 && !this.outputsAreList ? outs[0] : outs;
+  }
+
+  /** Number of outputs; predict() returns a list when > 1. */
+  get numOutputs(): number {
+    return this.outputs.length;
+  }
+
+  // ---- Keras workflow (training.ts) -----------------------------------------------------------
+
+  compile(args: CompileArgs): void {
+    training.compile(this, args);
+  }
+  fit(x: Tensor | Tensor[], y: Tensor | Tensor[], args: FitArgs = {}): Promise<History> {
+    return training.fit(this, x, y, args);
+  }
+  fitDataset(dataset: training.DatasetLike, args: FitDatasetArgs): Promise<History> {
+    return training.fitDataset(this, dataset, args);
+  }
+  evaluate(x: Tensor | Tensor[], y: Tensor | Tensor[], args: EvaluateArgs = {}): Tensor | Tensor[] {
+    return training.evaluate(this, x, y, args);
+  }
+  predict(x: Tensor | Tensor[], args: PredictArgs = {}): Tensor | Tensor[] {
+    return training.predict(this, x, args);
+  }
+  predictOnBatch(x: Tensor | Tensor[]): Tensor | Tensor[] {
+    return training.predictOnBatch(this, x);
+  }
+  trainOnBatch(x: Tensor | Tensor[], y: Tensor | Tensor[]): Promise<number | number[]> {
+    return training.trainOnBatch(this, x, y);
+  }
+  summary(lineLength?: number, positions?: number[], printFn: (line: string) => void = console.log): void {
+    printSummary(this, printFn, lineLength, positions);
+  }
+
+  /** Save topology + weights through an io handler or a URL scheme string (see src/io). */
+  save(handlerOrUrl: unknown): Promise<SaveResult> {
+    return saveModel(this, handlerOrUrl);
+  }
+
+  override dispose(): void {
+    for (const l of this.layers) l.dispose();
+    training.disposeCompiled(this);
+  }
+}
+
+/** TF.js `model({inputs, outputs, name})`. */
+export function model(args: ModelArgs): LayersModel {
+  if (!args || !args.inputs || !args.outputs) throw new Error('model: needs {inputs, outputs}');
+  return new LayersModel(args);
+}

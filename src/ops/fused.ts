@@ -1,0 +1,251 @@
+/**
+ * Fused ops, exported as the `fused` namespace (TF.js tf.fused.*): matMul, conv2d and
+ * depthwiseConv2d with a bias add and an activation run inside the kernel's epilogue.
+ * The kernels take a bias / prelu weights of one value per output channel (or a single value);
+ * any other broadcastable shape, and NCHW convs, fall back to separate ops with the same result.
+ * Gradients: the activation's derivative is applied to dy first (dz), then dz goes through the
+ * matMul / conv backprops, and the bias gradient is dz summed to the bias shape.
+ */
+import { Activation, type ActivationName, type ConvGeometry } from '../backends/kernels.js';
+import { ENGINE } from '../engine.js';
+import type { Tensor } from '../tensor.js';
+import { broadcastShapes, fmtShape } from '../util.js';
+import { toTensor, type Input } from './operand.js';
+import { add, greater, less, logicalAnd, mul, prelu, reduceTo, sub, where } from './binary.js';
+import { reshape } from './layout.js';
+import { matMul as plainMatMul, matMulGrads, runMatMul } from './matmul.js';
+import { cast, elu, erf, exp, gelu, leakyRelu, relu, relu6, sigmoid, square, tanh } from './unary.js';
+import { conv2d as plainConv2d, depthwiseConv2d as plainDepthwise } from './conv.js';
+import {
+  conv2dBackpropFilterPrim, conv2dBackpropInputPrim, depthwiseBackpropFilterPrim, depthwiseBackpropInputPrim,
+  runConv2d, runDepthwise, type ConvEpilogue,
+} from './conv_core.js';
+import {
+  assertFloat32, checkDataFormat, composite, conv2dGeometry, nhwcShape, toNhwc,
+  type ConvDataFormat, type Pair, type PadSpec, type RoundingMode,
+} from './conv_util.js';
+
+export type FusedActivation = ActivationName;
+
+interface Epi {
+  act: number;
+  alpha: number;
+  bias: Tensor | null;
+  prelu: Tensor | null;
+}
+
+function parseEpilogue(op: string, activation: string, bias: Input | undefined | null, preluW: Input | undefined | null, alpha: number): Epi {
+  if (!(activation in Activation)) {
+    throw new Error(`${op}: unknown activation '${activation}'; expected one of ${Object.keys(Activation).join(', ')}`);
+  }
+  const act = Activation[activation as ActivationName];
+  const b = bias == null ? null : toTensor(bias, op, 'bias');
+  const p = preluW == null ? null : toTensor(preluW, op, 'preluActivationWeights');
+  if (b) assertFloat32(op, b, 'bias');
+  if (act === Activation.prelu && !p) throw new Error(`${op}: activation 'prelu' needs preluActivationWeights`);
+  if (p) assertFloat32(op, p, 'preluActivationWeights');
+  return { act, alpha, bias: b, prelu: act === Activation.prelu ? p : null };
+}
+
+/** Can the kernel epilogue read t as one value per last-axis channel (n) or a single value? */
+function perChannel(t: Tensor | null, n: number, outRank: number): boolean {
+  if (!t) return true;
+  if (t.rank > outRank) return false;
+  if (t.size === 1) return true;
+  return t.shape[t.rank - 1] === n && t.size === n;
+}
+
+function checkBroadcast(op: string, name: string, t: Tensor | null, outShape: number[]): void {
+  if (!t) return;
+  const b = broadcastShapes(op, outShape, t.shape);
+  if (b.length !== outShape.length || b.some((d, i) => d !== outShape[i])) {
+    throw new Error(`${op}: ${name} ${fmtShape(t.shape)} does not broadcast to the output shape ${fmtShape(outShape)}`);
+  }
+}
+
+/** Bias then activation as separate (differentiable) ops. */
+function unfusedEpilogue(z: Tensor, e: Epi): Tensor {
+  const x = e.bias ? add(z, e.bias) : z;
+  switch (e.act) {
+    case Activation.linear: return x;
+    case Activation.relu: return relu(x);
+    case Activation.relu6: return relu6(x);
+    case Activation.elu: return elu(x);
+    case Activation.leakyrelu: return leakyRelu(x, e.alpha);
+    case Activation.prelu: return prelu(x, e.prelu!);
+    case Activation.sigmoid: return sigmoid(x);
+    case Activation.tanh: return tanh(x);
+    case Activation.gelu: return gelu(x);
+    default: throw new Error(`fused: unknown activation code ${e.act}`);
+  }
+}
+
+const f32 = (t: Tensor) => cast(t, 'float32');
+
+/**
+ * dz = dy * act'(z) for y = act(z). `preAct` recomputes z (bias included) for the activations
+ * whose derivative cannot be read off y. Also returns the prelu weights' cotangent.
+ */
+function activationGrad(dy: Tensor, y: Tensor, e: Epi, preAct: () => Tensor): { dz: Tensor; dPrelu: Tensor | null } {
+  switch (e.act) {
+    case Activation.linear: return { dz: dy, dPrelu: null };
+    case Activation.relu: return { dz: mul(dy, f32(greater(y, 0))), dPrelu: null };
+    case Activation.relu6: return { dz: mul(dy, f32(logicalAnd(greater(y, 0), less(y, 6)))), dPrelu: null };
+    case Activation.elu: return { dz: mul(dy, where(less(y, 0), add(y, 1), 1)), dPrelu: null };
+    case Activation.sigmoid: return { dz: mul(dy, mul(y, sub(1, y))), dPrelu: null };
+    case Activation.tanh: return { dz: mul(dy, sub(1, square(y))), dPrelu: null };
+    case Activation.leakyrelu: {
+      const z = preAct();
+      return { dz: mul(dy, where(less(z, 0), e.alpha, 1)), dPrelu: null };
+    }
+    case Activation.prelu: {
+      const z = preAct();
+      const neg = less(z, 0);
+      const dz = where(neg, mul(dy, e.prelu!), dy);
+      const dPrelu = reduceTo(mul(dy, where(neg, z, 0)), e.prelu!.shape);
+      return { dz, dPrelu };
+    }
+    case Activation.gelu: {
+      // d/dz [z * Phi(z)] = Phi(z) + z * phi(z)
+      const z = preAct();
+      const cdf = mul(add(erf(mul(z, Math.SQRT1_2)), 1), 0.5);
+      const pdf = mul(exp(mul(square(z), -0.5)), 1 / Math.sqrt(2 * Math.PI));
+      return { dz: mul(dy, add(cdf, mul(z, pdf))), dPrelu: null };
+    }
+    default: throw new Error(`fused: unknown activation code ${e.act}`);
+  }
+}
+
+/** Records the fused op: inputs are [main operands..., bias?, prelu?]. */
+function recordFused(
+  name: string, operands: Tensor[], y: Tensor, e: Epi, preAct: () => Tensor,
+  operandGrads: (dz: Tensor) => Tensor[],
+): void {
+  const inputs = [...operands, ...(e.bias ? [e.bias] : []), ...(e.prelu ? [e.prelu] : [])];
+  ENGINE.record(name, inputs, [y], ([dy]) => {
+    if (!dy) return inputs.map(() => null);
+    const { dz, dPrelu } = activationGrad(dy, y, e, preAct);
+    const grads: Tensor[] = operandGrads(dz);
+    if (e.bias) grads.push(reduceTo(dz, e.bias.shape));
+    if (e.prelu) grads.push(dPrelu!);
+    return grads;
+  });
+}
+
+export interface FusedMatMulConfig {
+  a: Input;
+  b: Input;
+  transposeA?: boolean;
+  transposeB?: boolean;
+  bias?: Input | null;
+  activation?: FusedActivation;
+  preluActivationWeights?: Input | null;
+  leakyreluAlpha?: number;
+}
+
+/** TF.js fused.matMul: act(op(a) @ op(b) + bias). */
+export function matMul(config: FusedMatMulConfig): Tensor {
+  const op = 'fused.matMul';
+  const { transposeA = false, transposeB = false, activation = 'linear', leakyreluAlpha = 0.2 } = config;
+  const ta = toTensor(config.a, op, 'a');
+  const tb = toTensor(config.b, op, 'b');
+  const e = parseEpilogue(op, activation, config.bias, config.preluActivationWeights, leakyreluAlpha);
+  if (ta.rank < 2 || tb.rank < 2) throw new Error(`${op}: both inputs must have rank >= 2, got a ${fmtShape(ta.shape)} and b ${fmtShape(tb.shape)}`);
+  assertFloat32(op, ta, 'a');
+  assertFloat32(op, tb, 'b');
+  const M = transposeA ? ta.shape[ta.rank - 1] : ta.shape[ta.rank - 2];
+  const N = transposeB ? tb.shape[tb.rank - 2] : tb.shape[tb.rank - 1];
+  const outShape = [...broadcastShapes(op, ta.shape.slice(0, -2), tb.shape.slice(0, -2)), M, N];
+  checkBroadcast(op, 'bias', e.bias, outShape);
+  checkBroadcast(op, 'preluActivationWeights', e.prelu, outShape);
+  if (!perChannel(e.bias, N, outShape.length) || !perChannel(e.prelu, N, outShape.length)) {
+    return composite(() => unfusedEpilogue(plainMatMul(ta, tb, transposeA, transposeB), e));
+  }
+  const epi = (withAct: boolean) => ({
+    bias: e.bias ?? undefined,
+    prelu: withAct ? e.prelu ?? undefined : undefined,
+    activation: withAct ? e.act : Activation.linear,
+    alpha: e.alpha,
+  });
+  const y = runMatMul(op, ta, tb, transposeA, transposeB, epi(true));
+  recordFused('fusedMatMul', [ta, tb], y, e, () => runMatMul(op, ta, tb, transposeA, transposeB, epi(false)),
+    (dz) => matMulGrads(ta, tb, transposeA, transposeB, dz));
+  return y;
+}
+
+export interface FusedConv2DConfig {
+  x: Input;
+  filter: Input;
+  strides: Pair;
+  pad: PadSpec;
+  dataFormat?: ConvDataFormat;
+  dilations?: Pair;
+  dimRoundingMode?: RoundingMode;
+  bias?: Input | null;
+  activation?: FusedActivation;
+  preluActivationWeights?: Input | null;
+  leakyreluAlpha?: number;
+}
+
+type ConvKind = 'conv2d' | 'depthwiseConv2d';
+
+function fusedConv(kind: ConvKind, config: FusedConv2DConfig): Tensor {
+  const op = `fused.${kind}`;
+  const { dataFormat = 'NHWC', dilations = [1, 1], activation = 'linear', leakyreluAlpha = 0.2 } = config;
+  const tx = toTensor(config.x, op, 'x');
+  const tf = toTensor(config.filter, op, 'filter');
+  const fmt = checkDataFormat(op, dataFormat, ['NHWC', 'NCHW'] as const);
+  const e = parseEpilogue(op, activation, config.bias, config.preluActivationWeights, leakyreluAlpha);
+  assertFloat32(op, tx, 'x');
+  const what = `x ${fmtShape(tx.shape)} ${fmt}, filter ${fmtShape(tf.shape)}`;
+  const depthwise = kind === 'depthwiseConv2d';
+  const g: ConvGeometry = conv2dGeometry(op, nhwcShape(op, tx, fmt), tf, config.strides, config.pad, dilations, fmt, config.dimRoundingMode, what, depthwise);
+  const C = g.outC;
+  const outShape = tx.rank === 3 ? [g.outH, g.outW, C] : [g.batch, g.outH, g.outW, C];
+  if (fmt === 'NCHW') {
+    // Per-channel operands of rank 1 broadcast along C, which is axis -3 in NCHW.
+    const toChw = (t: Tensor | null) => (t && t.rank === 1 && t.size > 1 ? reshape(t, [t.size, 1, 1]) : t);
+    return composite(() => {
+      const plain = depthwise
+        ? plainDepthwise(tx, tf, config.strides, config.pad, fmt, dilations, config.dimRoundingMode)
+        : plainConv2d(tx, tf, config.strides, config.pad, fmt, dilations, config.dimRoundingMode);
+      return unfusedEpilogue(plain, { ...e, bias: toChw(e.bias), prelu: toChw(e.prelu) });
+    });
+  }
+  checkBroadcast(op, 'bias', e.bias, outShape);
+  checkBroadcast(op, 'preluActivationWeights', e.prelu, outShape);
+  if (!perChannel(e.bias, C, outShape.length) || !perChannel(e.prelu, C, outShape.length)) {
+    return composite(() => {
+      const plain = depthwise
+        ? plainDepthwise(tx, tf, config.strides, config.pad, fmt, dilations, config.dimRoundingMode)
+        : plainConv2d(tx, tf, config.strides, config.pad, fmt, dilations, config.dimRoundingMode);
+      return unfusedEpilogue(plain, e);
+    });
+  }
+  const run = depthwise ? runDepthwise : runConv2d;
+  return composite(() => {
+    const { xh, finish } = toNhwc(tx, fmt);
+    const epi = (withAct: boolean): ConvEpilogue => ({
+      bias: e.bias ?? undefined,
+      prelu: withAct ? e.prelu ?? undefined : undefined,
+      activation: withAct ? e.act : Activation.linear,
+      alpha: e.alpha,
+    });
+    const y = run(xh, tf, g, epi(true));
+    recordFused(depthwise ? 'fusedDepthwiseConv2d' : 'fusedConv2d', [xh, tf], y, e, () => run(xh, tf, g, epi(false)), (dz) =>
+      depthwise
+        ? [depthwiseBackpropInputPrim(dz, tf, g), depthwiseBackpropFilterPrim(xh, dz, g)]
+        : [conv2dBackpropInputPrim(dz, tf, g), conv2dBackpropFilterPrim(xh, dz, g)]);
+    return finish(y);
+  });
+}
+
+/** TF.js fused.conv2d: act(conv2d(x, filter) + bias). */
+export function conv2d(config: FusedConv2DConfig): Tensor {
+  return fusedConv('conv2d', config);
+}
+
+/** TF.js fused.depthwiseConv2d: act(depthwiseConv2d(x, filter) + bias). */
+export function depthwiseConv2d(config: FusedConv2DConfig): Tensor {
+  return fusedConv('depthwiseConv2d', config);
+}

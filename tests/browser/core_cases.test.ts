@@ -1,0 +1,54 @@
+/**
+ * Browser suite for the core case tables: every row runs in headless Chromium on 'webgpu' and
+ * on 'wasm' and is compared with 'js' computed in the same page. Rows are run in batches (one
+ * page.evaluate per table and backend) and asserted one vitest test per row. A backend that
+ * cannot start fails every row of it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseTables, compareResults, resultInvariants, type CaseResult } from '../cases/index.js';
+import { openHarness, type Harness } from './harness.js';
+
+let harness: Harness | null = null;
+let openError: Error | null = null;
+const batches = new Map<string, Promise<Record<string, CaseResult>>>();
+
+beforeAll(async () => {
+  try {
+    harness = await openHarness();
+  } catch (e) {
+    openError = e as Error;
+    throw e;
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+/** Results of a whole table on one backend, computed once in the page and shared by its rows. */
+function batch(table: string, backend: string): Promise<Record<string, CaseResult>> {
+  const key = `${table}/${backend}`;
+  let p = batches.get(key);
+  if (!p) {
+    if (!harness) throw new Error(`browser harness did not start: ${openError?.message ?? 'unknown reason'}`);
+    const page = harness.page;
+    p = page.evaluate(
+      (t, b) => (window as any).__harness.runTable((window as any).__tessera, t, b) as Promise<Record<string, CaseResult>>,
+      table,
+      backend,
+    );
+    batches.set(key, p);
+  }
+  return p;
+}
+
+describe.each(['webgpu', 'wasm'])('browser %s vs js', (backend) => {
+  describe.each(Object.entries(caseTables))('%s', (table, rows) => {
+    it.each(rows.map((r) => [r.name, r] as const))('%s', async (_name, row) => {
+      const want = (await batch(table, 'js'))[row.name];
+      const got = (await batch(table, backend))[row.name];
+      const problems = [...resultInvariants(row, want), ...compareResults(row, got, want), ...resultInvariants(row, got)];
+      if (problems.length) throw new Error(`${row.name} on ${backend} in Chromium:\n  ${problems.join('\n  ')}`);
+    }, 300_000);
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * Browser test harness. As vitest globalSetup (`setup`): rebuild dist/tessera.js if stale. Per
+ * test file (`openHarness`): bundle the case tables for the page, serve the repo with COOP/COEP,
+ * launch headless Chromium with WebGPU (SwiftShader on CPU machines), open the test page and
+ * verify cross-origin isolation and a WebGPU adapter. Anything missing throws with the reason:
+ * the suite fails loudly, it never skips.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { Browser, Page } from 'puppeteer-core';
+// @ts-expect-error plain ESM helper without types
+import { launchChromium } from '../../scripts/chromium.mjs';
+// @ts-expect-error plain ESM helper without types
+import { repoRoot, startServer } from '../../scripts/server.mjs';
+
+const PAGE = `<!doctype html><meta charset="utf-8"><title>tessera tests</title>
+<script type="module">
+try {
+  const [ts, harness] = await Promise.all([import('/dist/tessera.js'), import('/__harness/cases.js')]);
+  window.__tessera = ts;
+  window.__harness = harness;
+} catch (e) {
+  window.__harnessError = String((e && e.stack) || e);
+}
+</script>`;
+
+/** vitest globalSetup: make sure the bundle the page loads is current. */
+export function setup(): void {
+  execFileSync(process.execPath, [join(repoRoot, 'scripts/build.mjs'), '--if-stale'], { cwd: repoRoot, stdio: 'inherit' });
+}
+
+/** The case tables (tests/cases) as one ESM file for the page; tessera itself is not inside. */
+export async function bundleCases(): Promise<string> {
+  const esbuild = await import('esbuild');
+  const out = await esbuild.build({
+    entryPoints: [join(repoRoot, 'tests/browser/page_entry.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'warning',
+  });
+  return out.outputFiles[0].text;
+}
+
+export interface PageEnv {
+  crossOriginIsolated: boolean;
+  userAgent: string;
+  adapter: string | null;
+  gpuError?: string;
+}
+
+export interface Harness {
+  page: Page;
+  browser: Browser;
+  url: string;
+  env: PageEnv;
+  /** Console errors and page errors seen so far (for failure messages). */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** Open the test page in a fresh headless Chromium; throws (with the reason) if anything is missing. */
+export async function openHarness(): Promise<Harness> {
+  const cases = await bundleCases();
+  const server = await startServer({
+    routes: {
+      '/__harness/index.html': { body: PAGE },
+      '/__harness/cases.js': { type: 'text/javascript; charset=utf-8', body: cases },
+    },
+  });
+  let browser: Browser | null = null;
+  const close = async () => {
+    await browser?.close().catch(() => {});
+    await server.close();
+  };
+  try {
+    try {
+      browser = (await launchChromium()) as Browser;
+    } catch (e) {
+      throw new Error(`Chromium could not start: ${(e as Error).message}`);
+    }
+    const page = await browser.newPage();
+    const logs: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warn') logs.push(`console.${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => logs.push(`pageerror: ${(e as Error).message ?? e}`));
+    await page.goto(`${server.url}/__harness/index.html`, { waitUntil: 'load' });
+    await page.waitForFunction('window.__harness || window.__harnessError', { timeout: 60_000 });
+    const loadError = await page.evaluate(() => (window as any).__harnessError as string | undefined);
+    if (loadError) throw new Error(`test page failed to load tessera or the case tables: ${loadError}`);
+    const env: PageEnv = await page.evaluate(async () => {
+      const info: PageEnv = { crossOriginIsolated: self.crossOriginIsolated, userAgent: navigator.userAgent, adapter: null };
+      try {
+        if (!navigator.gpu) info.gpuError = 'navigator.gpu is undefined (WebGPU disabled or not a secure context)';
+        else {
+          const a = await navigator.gpu.requestAdapter();
+          if (!a) info.gpuError = 'navigator.gpu.requestAdapter() returned null';
+          else info.adapter = `${a.info?.vendor ?? ''} ${a.info?.architecture ?? ''} ${a.info?.description ?? ''}`.trim() || 'unknown adapter';
+        }
+      } catch (e) {
+        info.gpuError = `requestAdapter threw: ${(e as Error).message}`;
+      }
+      return info;
+    });
+    if (!env.crossOriginIsolated) throw new Error('test page is not crossOriginIsolated: COOP/COEP headers missing');
+    if (!env.adapter) throw new Error(`WebGPU unavailable in Chromium: ${env.gpuError} (${env.userAgent})`);
+    return { page, browser, url: server.url, env, logs, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}

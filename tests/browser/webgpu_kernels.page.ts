@@ -1,0 +1,351 @@
+/**
+ * Page side of tests/browser/webgpu_kernels.test.ts (bundled by esbuild, run in headless
+ * Chromium): runs every issue-2 kernel on the webgpu backend and on the js reference kernels
+ * with identical inputs, over awkward sizes and special values, and reports mismatches per case.
+ */
+import type { DType, StorageArray, TensorInfo } from '../../src/backends/backend.js';
+import { jsKernels, type JsKernel } from '../../src/backends/js/backend.js';
+import { Activation, Binary, Reduce, Unary, type KernelName } from '../../src/backends/kernels.js';
+import { createWebGPUBackend, type WebGPUBackend } from '../../src/backends/webgpu/index.js';
+import { setMatmulConfig } from '../../src/backends/webgpu/specs/matmul.js';
+
+interface TensorSpec { shape: number[]; dtype: DType; values?: number[] | StorageArray }
+interface Case {
+  name: string;
+  kernel: KernelName;
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+  attrs: any;
+  rtol?: number;
+  atol?: number;
+}
+export interface CaseResult { group: string; name: string; bad: number; total: number; first: string }
+
+let seed = 12345;
+function rand(): number {
+  seed = (seed * 1664525 + 1013904223) >>> 0;
+  return seed / 4294967296;
+}
+const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+const SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 0.5, -0.5, 1.5, 2.5, -2.5, 1e-6, -1e-6, 3, 100, -100, 1000, -1000, 0.3, 7, -7];
+
+function floats(n: number, lo = -3, hi = 3, specials = false): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = specials && i < SPECIALS.length ? SPECIALS[i] : lo + (hi - lo) * rand();
+  return a;
+}
+function ints(n: number, lo: number, hi: number): Int32Array {
+  const a = new Int32Array(n);
+  for (let i = 0; i < n; i++) a[i] = lo + Math.floor((hi - lo + 1) * rand());
+  return a;
+}
+function stridesOf(shape: number[], outShape: number[]): number[] {
+  // shape right-aligned against outShape; broadcast dims get stride 0
+  const r = outShape.length;
+  const s = new Array(r).fill(0);
+  let acc = 1;
+  for (let d = r - 1; d >= 0; d--) {
+    const sd = d - (r - shape.length);
+    const n = sd >= 0 ? shape[sd] : 1;
+    s[d] = n === 1 ? 0 : acc;
+    acc *= n;
+  }
+  return s;
+}
+function storage(t: TensorSpec, fill: (n: number) => StorageArray): StorageArray {
+  const n = sizeOf(t.shape);
+  if (t.values) return t.dtype === 'float32' ? Float32Array.from(t.values as ArrayLike<number>) : Int32Array.from(t.values as ArrayLike<number>);
+  return fill(n);
+}
+
+function close(got: number, want: number, rtol: number, atol: number): boolean {
+  if (want !== want) return got !== got;
+  if (!Number.isFinite(want)) return got === want;
+  return Math.abs(got - want) <= atol + rtol * Math.abs(want);
+}
+
+async function runCase(be: WebGPUBackend, group: string, c: Case): Promise<CaseResult> {
+  const ins = c.inputs.map((t) => storage(t, (n) => (t.dtype === 'float32' ? floats(n) : ints(n, -5, 5))));
+  const outsInit = c.outputs.map((t) => storage({ ...t, values: undefined }, (n) => (t.dtype === 'float32' ? new Float32Array(n).fill(-7) : new Int32Array(n).fill(-7))));
+  const info = (t: TensorSpec, dataId: any): TensorInfo => ({ dataId, shape: t.shape, dtype: t.dtype, size: sizeOf(t.shape) });
+  // js reference
+  const jsOuts = outsInit.map((o) => o.slice());
+  const jsInInfos = c.inputs.map((t) => info(t, null));
+  const jsOutInfos = c.outputs.map((t) => info(t, null));
+  (jsKernels[c.kernel] as JsKernel<any>)(ins, jsOuts, c.attrs, jsInInfos, jsOutInfos);
+  // webgpu
+  const inIds = c.inputs.map((t, i) => { const id = be.allocate(sizeOf(t.shape), t.dtype); be.write(id, ins[i]); return id; });
+  const outIds = c.outputs.map((t, i) => { const id = be.allocate(sizeOf(t.shape), t.dtype); be.write(id, outsInit[i]); return id; });
+  be.run(c.kernel, c.inputs.map((t, i) => info(t, inIds[i])), c.outputs.map((t, i) => info(t, outIds[i])), c.attrs);
+  const gpuOuts = await Promise.all(c.outputs.map((t, i) => be.read(outIds[i], t.dtype, sizeOf(t.shape))));
+  for (const id of [...inIds, ...outIds]) be.free(id);
+  let bad = 0, total = 0, first = '';
+  c.outputs.forEach((t, o) => {
+    const rtol = t.dtype === 'float32' ? c.rtol ?? 2e-5 : 0;
+    const atol = t.dtype === 'float32' ? c.atol ?? 1e-6 : 0;
+    const want = jsOuts[o], got = gpuOuts[o];
+    if (got.length !== want.length) { bad++; first ||= `length ${got.length} != ${want.length}`; return; }
+    for (let i = 0; i < want.length; i++) {
+      total++;
+      if (!close(got[i], want[i], rtol, atol)) {
+        bad++;
+        if (!first) {
+          const inputsAt = ins.map((x) => (i < x.length ? x[i] : '-')).join(', ');
+          first = `out${o}[${i}] = ${got[i]}, want ${want[i]} (inputs at ${i}: ${inputsAt})`;
+        }
+      }
+    }
+  });
+  return { group, name: c.name, bad, total, first };
+}
+
+// ---------------------------------------------------------------------------------------------
+function unaryCases(): Case[] {
+  const cases: Case[] = [];
+  const loose = new Set<number>([Unary.tan, Unary.sinh, Unary.cosh, Unary.exp, Unary.expm1]);
+  for (const [name, op] of Object.entries(Unary)) {
+    for (const n of [0, 1, 3, 17, 1027]) {
+      const values = floats(n, -4, 4, true);
+      const out = [Unary.isNaN, Unary.isInf, Unary.isFinite, Unary.logicalNot].includes(op as any) ? 'bool' : 'float32';
+      cases.push({
+        name: `unary ${name} n=${n}`, kernel: 'unary',
+        inputs: [{ shape: [n], dtype: 'float32', values }], outputs: [{ shape: [n], dtype: out as DType }],
+        attrs: { op, alpha: op === Unary.clip ? -1.5 : 0.2, beta: op === Unary.clip ? 2 : 0 },
+        rtol: loose.has(op) ? 1e-4 : 3e-5, atol: 2e-6,
+      });
+    }
+  }
+  // casts and int inputs
+  const cast = floats(40, -100, 100, true).map((v) => (Math.abs(v) > 1e9 ? 5 : v));
+  cases.push({ name: 'cast float->int32', kernel: 'unary', inputs: [{ shape: [40], dtype: 'float32', values: cast }], outputs: [{ shape: [40], dtype: 'int32' }], attrs: { op: 0, alpha: 0, beta: 0 } });
+  cases.push({ name: 'cast float->bool', kernel: 'unary', inputs: [{ shape: [40], dtype: 'float32', values: cast }], outputs: [{ shape: [40], dtype: 'bool' }], attrs: { op: 0, alpha: 0, beta: 0 } });
+  cases.push({ name: 'cast int32->float', kernel: 'unary', inputs: [{ shape: [33], dtype: 'int32', values: ints(33, -1000000, 1000000) }], outputs: [{ shape: [33], dtype: 'float32' }], attrs: { op: 0, alpha: 0, beta: 0 } });
+  cases.push({ name: 'int32 neg/abs/square -> int32', kernel: 'unary', inputs: [{ shape: [19], dtype: 'int32', values: ints(19, -3000, 3000) }], outputs: [{ shape: [19], dtype: 'int32' }], attrs: { op: Unary.square, alpha: 0, beta: 0 } });
+  cases.push({ name: 'bool logicalNot', kernel: 'unary', inputs: [{ shape: [9], dtype: 'bool', values: ints(9, 0, 1) }], outputs: [{ shape: [9], dtype: 'bool' }], attrs: { op: Unary.logicalNot, alpha: 0, beta: 0 } });
+  return cases;
+}
+
+function binaryCases(): Case[] {
+  const cases: Case[] = [];
+  const bools = new Set<number>([10, 11, 12, 13, 14, 15, 16, 17]);
+  const shapes: Array<[number[], number[], number[]]> = [
+    [[0], [0], [0]], [[1], [1], [1]], [[3], [3], [3]], [[1027], [1027], [1027]],
+    [[3, 1, 17], [1, 5, 17], [3, 5, 17]], [[17], [], [17]], [[2, 3, 1, 4, 1, 2], [3, 5, 1, 2], [2, 3, 3, 4, 5, 2]],
+  ];
+  for (const [name, op] of Object.entries(Binary)) {
+    for (const [sa, sb, so] of shapes) {
+      const na = sizeOf(sa), nb = sizeOf(sb);
+      const a = floats(na, -4, 4, true), b = floats(nb, -4, 4);
+      for (let i = 0; i < nb; i += 3) b[i] = a[i % Math.max(na, 1)] ?? 0; // equal pairs
+      for (let i = 1; i < nb; i += 7) b[i] = [0, NaN, Infinity, -Infinity, 2, -2, 0.5][(i / 7) | 0 % 7];
+      cases.push({
+        name: `binary ${name} [${sa}]x[${sb}]`, kernel: 'binary',
+        inputs: [{ shape: sa, dtype: 'float32', values: a }, { shape: sb, dtype: 'float32', values: b }],
+        outputs: [{ shape: so, dtype: bools.has(op) ? 'bool' : 'float32' }],
+        attrs: { op, outShape: so, aStrides: stridesOf(sa, so), bStrides: stridesOf(sb, so) },
+        rtol: op === Binary.pow || op === Binary.atan2 ? 1e-4 : 3e-5,
+      });
+    }
+  }
+  for (const op of [Binary.add, Binary.sub, Binary.mul, Binary.floorDiv, Binary.mod, Binary.pow, Binary.maximum, Binary.minimum, Binary.squaredDifference]) {
+    const a = ints(64, -50, 50), b = ints(64, -9, 9);
+    if (op === Binary.pow) for (let i = 0; i < 64; i++) { a[i] = a[i] % 12; b[i] = Math.abs(b[i]); }
+    for (let i = 0; i < 64; i++) if (b[i] === 0 && op !== Binary.pow) b[i] = 3;
+    cases.push({
+      name: `binary int32 op ${op}`, kernel: 'binary',
+      inputs: [{ shape: [64], dtype: 'int32', values: a }, { shape: [64], dtype: 'int32', values: b }],
+      outputs: [{ shape: [64], dtype: 'int32' }], attrs: { op, outShape: [64], aStrides: [1], bStrides: [1] },
+    });
+  }
+  cases.push({
+    name: 'binary int32 less -> bool (broadcast scalar)', kernel: 'binary',
+    inputs: [{ shape: [20], dtype: 'int32', values: ints(20, -5, 5) }, { shape: [], dtype: 'int32', values: [1] }],
+    outputs: [{ shape: [20], dtype: 'bool' }], attrs: { op: Binary.less, outShape: [20], aStrides: [1], bStrides: [0] },
+  });
+  return cases;
+}
+
+function selectCases(): Case[] {
+  const mk = (sc: number[], sa: number[], sb: number[], so: number[], dtype: DType, condDtype: DType = 'bool'): Case => ({
+    name: `select [${sc}] [${sa}] [${sb}] -> [${so}] ${dtype}`, kernel: 'select',
+    inputs: [
+      { shape: sc, dtype: condDtype, values: condDtype === 'bool' ? ints(sizeOf(sc), 0, 1) : floats(sizeOf(sc)).map((v) => (v > 0 ? 0 : v)) },
+      { shape: sa, dtype }, { shape: sb, dtype },
+    ],
+    outputs: [{ shape: so, dtype }],
+    attrs: { outShape: so, condStrides: stridesOf(sc, so), aStrides: stridesOf(sa, so), bStrides: stridesOf(sb, so) },
+  });
+  return [
+    mk([0], [0], [0], [0], 'float32'), mk([1], [1], [1], [1], 'float32'), mk([17], [17], [17], [17], 'int32'),
+    mk([3, 1], [1, 17], [3, 17], [3, 17], 'float32'), mk([1025], [], [1025], [1025], 'float32', 'float32'),
+  ];
+}
+
+function reduceCases(): Case[] {
+  const cases: Case[] = [];
+  for (const [name, op] of Object.entries(Reduce)) {
+    for (const [outer, inner] of [[1, 0], [3, 0], [1, 1], [5, 3], [4, 17], [2, 33], [3, 1000], [2, 5000], [70000, 2]]) {
+      const n = outer * inner;
+      const x = floats(n, -2, 2);
+      if (op === Reduce.any || op === Reduce.all) for (let i = 0; i < n; i++) x[i] = rand() < (op === Reduce.all ? 0.02 : 0.98) ? 0 : x[i];
+      if (op === Reduce.prod) for (let i = 0; i < n; i++) x[i] = 1 + (x[i] - 0) * 0.001;
+      if (outer >= 3 && inner >= 3) { x[inner + 1] = NaN; x[2 * inner + 2] = Infinity; }
+      const outDtype: DType = op === Reduce.argMax || op === Reduce.argMin ? 'int32' : op === Reduce.any || op === Reduce.all ? 'bool' : 'float32';
+      cases.push({
+        name: `reduce ${name} [${outer}, ${inner}]`, kernel: 'reduce',
+        inputs: [{ shape: [outer, inner], dtype: 'float32', values: x }], outputs: [{ shape: [outer], dtype: outDtype }],
+        attrs: { op, outer, inner }, rtol: 1e-4, atol: 1e-4 * Math.sqrt(inner + 1),
+      });
+    }
+  }
+  cases.push({ name: 'reduce sum int32 -> int32', kernel: 'reduce', inputs: [{ shape: [3, 100], dtype: 'int32', values: ints(300, -1000, 1000) }], outputs: [{ shape: [3], dtype: 'int32' }], attrs: { op: Reduce.sum, outer: 3, inner: 100 } });
+  cases.push({ name: 'reduce argMax int32 ties', kernel: 'reduce', inputs: [{ shape: [4, 50], dtype: 'int32', values: ints(200, 0, 3) }], outputs: [{ shape: [4], dtype: 'int32' }], attrs: { op: Reduce.argMax, outer: 4, inner: 50 } });
+  cases.push({ name: 'reduce all bool', kernel: 'reduce', inputs: [{ shape: [6, 40], dtype: 'bool', values: ints(240, 0, 1).map((v, i) => (i < 80 ? 1 : v)) }], outputs: [{ shape: [6], dtype: 'bool' }], attrs: { op: Reduce.all, outer: 6, inner: 40 } });
+  return cases;
+}
+
+function softmaxCases(): Case[] {
+  const cases: Case[] = [];
+  for (const log of [false, true]) {
+    for (const [rows, cols] of [[0, 5], [1, 1], [3, 3], [4, 17], [2, 1000], [1, 5000], [300, 10]]) {
+      const x = floats(rows * cols, -5, 5);
+      if (rows * cols > 2) { x[0] = 1000; x[1] = -1000; }
+      cases.push({
+        name: `softmax log=${log} [${rows}, ${cols}]`, kernel: 'softmax',
+        inputs: [{ shape: [rows, cols], dtype: 'float32', values: x }], outputs: [{ shape: [rows, cols], dtype: 'float32' }],
+        attrs: { rows, cols, log }, rtol: 1e-4, atol: 1e-6,
+      });
+    }
+  }
+  return cases;
+}
+
+function matmulCase(batch: number, M: number, N: number, K: number, o: Partial<{ tA: boolean; tB: boolean; aBS: number; bBS: number; bias: number; act: number; prelu: number; dtype: DType }> = {}): Case {
+  const tA = o.tA ?? false, tB = o.tB ?? false;
+  const aBS = o.aBS ?? M * K, bBS = o.bBS ?? K * N;
+  const aN = aBS === 0 ? M * K : batch * M * K, bN = bBS === 0 ? K * N : batch * K * N;
+  const dtype = o.dtype ?? 'float32';
+  const inputs: TensorSpec[] = [
+    { shape: [aN], dtype, values: dtype === 'float32' ? floats(aN, -1, 1) : ints(aN, -4, 4) },
+    { shape: [bN], dtype, values: dtype === 'float32' ? floats(bN, -1, 1) : ints(bN, -4, 4) },
+  ];
+  if (o.bias) inputs.push({ shape: [o.bias], dtype, values: dtype === 'float32' ? floats(o.bias) : ints(o.bias, -9, 9) });
+  const act = o.act ?? 0;
+  if (act === Activation.prelu) inputs.push({ shape: [o.prelu ?? N], dtype: 'float32', values: floats(o.prelu ?? N, 0, 0.5) });
+  return {
+    name: `matMul b=${batch} M=${M} N=${N} K=${K} tA=${tA} tB=${tB} aBS=${aBS} bBS=${bBS} bias=${o.bias ?? 0} act=${act} ${dtype}`,
+    kernel: 'matMul', inputs, outputs: [{ shape: [batch, M, N], dtype }],
+    attrs: {
+      batch, M, N, K, transposeA: tA, transposeB: tB, aBatchStride: aBS, bBatchStride: bBS,
+      hasBias: !!o.bias, biasSize: o.bias ?? 0, activation: act, alpha: 0.1, preluSize: o.prelu ?? N,
+    },
+    rtol: 1e-4, atol: 2e-6 * (K + 1),
+  };
+}
+
+function matmulCases(): Case[] {
+  const cases: Case[] = [];
+  for (const [M, N, K] of [[1, 1, 1], [3, 3, 3], [17, 17, 17], [1, 17, 3], [31, 33, 65], [32, 32, 32], [64, 64, 64], [65, 63, 64], [4, 8, 1031], [0, 5, 3], [5, 0, 3], [5, 3, 0], [128, 130, 20]]) {
+    cases.push(matmulCase(1, M, N, K));
+  }
+  for (const tA of [false, true]) for (const tB of [false, true]) {
+    cases.push(matmulCase(2, 17, 19, 23, { tA, tB }));
+    cases.push(matmulCase(1, 64, 64, 32, { tA, tB }));
+  }
+  cases.push(matmulCase(3, 9, 10, 11, { bBS: 0 }));
+  cases.push(matmulCase(3, 16, 16, 16, { aBS: 0, tB: true }));
+  for (const [name, act] of Object.entries(Activation)) {
+    cases.push(matmulCase(2, 13, 18, 7, { bias: act % 2 === 0 ? 18 : 1, act, prelu: act === Activation.prelu ? 18 : undefined }));
+    if (name === 'prelu') cases.push(matmulCase(1, 5, 6, 7, { act, prelu: 1 }));
+  }
+  cases.push(matmulCase(2, 5, 7, 9, { dtype: 'int32', bias: 7 }));
+  return cases;
+}
+
+function layoutCases(): Case[] {
+  const cases: Case[] = [];
+  // transpose [3,17] -> [17,3]
+  cases.push({ name: 'copyStrided transpose', kernel: 'copyStrided', inputs: [{ shape: [3, 17], dtype: 'float32' }], outputs: [{ shape: [17, 3], dtype: 'float32' }], attrs: { outShape: [17, 3], inStrides: [1, 17], modDims: [17, 3], offset: 0 } });
+  cases.push({ name: 'copyStrided reverse', kernel: 'copyStrided', inputs: [{ shape: [1027], dtype: 'int32' }], outputs: [{ shape: [1027], dtype: 'int32' }], attrs: { outShape: [1027], inStrides: [-1], modDims: [1027], offset: 1026 } });
+  cases.push({ name: 'copyStrided tile (mod)', kernel: 'copyStrided', inputs: [{ shape: [2, 3], dtype: 'float32' }], outputs: [{ shape: [4, 9], dtype: 'float32' }], attrs: { outShape: [4, 9], inStrides: [3, 1], modDims: [2, 3], offset: 0 } });
+  cases.push({ name: 'copyStrided slice rank 6', kernel: 'copyStrided', inputs: [{ shape: [2, 3, 2, 3, 2, 4], dtype: 'float32' }], outputs: [{ shape: [1, 2, 2, 2, 1, 3], dtype: 'float32' }], attrs: { outShape: [1, 2, 2, 2, 1, 3], inStrides: [144, 48, 24, 8, 4, 1], modDims: [1, 2, 2, 2, 1, 3], offset: 149 } });
+  cases.push({ name: 'copyStrided empty', kernel: 'copyStrided', inputs: [{ shape: [0], dtype: 'float32' }], outputs: [{ shape: [0], dtype: 'float32' }], attrs: { outShape: [0], inStrides: [1], modDims: [0], offset: 0 } });
+  cases.push({ name: 'copyStrided scalar broadcast 70000', kernel: 'copyStrided', inputs: [{ shape: [1], dtype: 'float32' }], outputs: [{ shape: [70000], dtype: 'float32' }], attrs: { outShape: [70000], inStrides: [0], modDims: [70000], offset: 0 } });
+  cases.push({ name: 'pad float', kernel: 'pad', inputs: [{ shape: [3, 5], dtype: 'float32' }], outputs: [{ shape: [6, 8], dtype: 'float32' }], attrs: { outShape: [6, 8], inShape: [3, 5], padBefore: [1, 2], value: -2.5 } });
+  cases.push({ name: 'pad int value', kernel: 'pad', inputs: [{ shape: [4], dtype: 'int32' }], outputs: [{ shape: [9], dtype: 'int32' }], attrs: { outShape: [9], inShape: [4], padBefore: [3], value: 7.9 } });
+  cases.push({ name: 'pad scalar rank 0', kernel: 'pad', inputs: [{ shape: [], dtype: 'float32' }], outputs: [{ shape: [], dtype: 'float32' }], attrs: { outShape: [], inShape: [], padBefore: [], value: 0 } });
+  cases.push({ name: 'copyInto concat', kernel: 'copyInto', inputs: [{ shape: [4, 3], dtype: 'float32' }], outputs: [{ shape: [4, 17], dtype: 'float32' }], attrs: { outer: 4, inner: 3, outInner: 17, offset: 5 } });
+  cases.push({ name: 'copyInto odd', kernel: 'copyInto', inputs: [{ shape: [1, 1], dtype: 'int32' }], outputs: [{ shape: [1, 3], dtype: 'int32' }], attrs: { outer: 1, inner: 1, outInner: 3, offset: 2 } });
+  cases.push({ name: 'gather', kernel: 'gather', inputs: [{ shape: [2, 5, 3], dtype: 'float32' }, { shape: [7], dtype: 'int32', values: [0, 4, -1, 5, 2, 2, 1] }], outputs: [{ shape: [2, 7, 3], dtype: 'float32' }], attrs: { outer: 2, axisDim: 5, inner: 3, numIndices: 7 } });
+  cases.push({ name: 'gather empty indices', kernel: 'gather', inputs: [{ shape: [5], dtype: 'float32' }, { shape: [0], dtype: 'int32' }], outputs: [{ shape: [0], dtype: 'float32' }], attrs: { outer: 1, axisDim: 5, inner: 1, numIndices: 0 } });
+  cases.push({ name: 'oneHot float', kernel: 'oneHot', inputs: [{ shape: [6], dtype: 'int32', values: [0, 3, -1, 9, 2, 2] }], outputs: [{ shape: [6, 4], dtype: 'float32' }], attrs: { depth: 4, onValue: 1, offValue: -0.5 } });
+  cases.push({ name: 'oneHot int32', kernel: 'oneHot', inputs: [{ shape: [5], dtype: 'int32', values: [1, 0, 16, 17, 4] }], outputs: [{ shape: [5, 17], dtype: 'int32' }], attrs: { depth: 17, onValue: 5, offValue: 0 } });
+  return cases;
+}
+
+export const GROUPS: Record<string, () => Case[]> = {
+  unary: unaryCases, binary: binaryCases, select: selectCases, reduce: reduceCases,
+  softmax: softmaxCases, matMul: matmulCases, layout: layoutCases,
+};
+
+/** Run one group of cases; `direct` picks the matmul entry (barrier-free or tiled). */
+async function runGroup(group: string, options: { direct?: boolean } = {}): Promise<CaseResult[]> {
+  seed = 12345;
+  const be = await createWebGPUBackend(options.direct === undefined ? {} : { preferDirect: options.direct });
+  if (!be) throw new Error('webgpu backend unavailable in this page (no navigator.gpu or adapter)');
+  const results: CaseResult[] = [];
+  try {
+    for (const c of GROUPS[group]()) {
+      try {
+        results.push(await runCase(be, group, c));
+      } catch (e) {
+        results.push({ group, name: c.name, bad: 1, total: 0, first: `threw: ${(e as Error).message}` });
+      }
+    }
+    const before = be.memory().numBuffers;
+    results.push({ group, name: 'no leaked buffers', bad: before === 0 ? 0 : 1, total: 1, first: `numBuffers ${before}` });
+  } finally {
+    be.dispose();
+  }
+  return results;
+}
+
+/** Misc backend behaviour: readSync throws, unknown kernels throw, many dispatches batch. */
+async function runBackendChecks(): Promise<CaseResult[]> {
+  const be = await createWebGPUBackend();
+  if (!be) throw new Error('webgpu backend unavailable');
+  const out: CaseResult[] = [];
+  const expectThrow = (name: string, fn: () => unknown, re: RegExp) => {
+    try { fn(); out.push({ group: 'backend', name, bad: 1, total: 1, first: 'did not throw' }); }
+    catch (e) { const m = (e as Error).message; out.push({ group: 'backend', name, bad: re.test(m) ? 0 : 1, total: 1, first: m }); }
+  };
+  const id = be.allocate(4, 'float32');
+  be.write(id, new Float32Array([1, 2, 3, 4]));
+  expectThrow('readSync throws', () => be.readSync(), /use await tensor\.data\(\)/);
+  const info: TensorInfo = { dataId: id, shape: [4], dtype: 'float32', size: 4 };
+  expectThrow('unknown kernel throws', () => be.run('attention', [info], [info], {} as any), /attention/);
+  // a chain of 200 adds x_{i+1} = x_i + ones, freeing x_i right after recording it
+  const ones = be.allocate(4, 'float32');
+  be.write(ones, new Float32Array([1, 1, 1, 1]));
+  let cur = id;
+  for (let i = 0; i < 200; i++) {
+    const next = be.allocate(4, 'float32');
+    be.run('binary', [{ ...info, dataId: cur }, { ...info, dataId: ones }], [{ ...info, dataId: next }], { op: Binary.add, outShape: [4], aStrides: [1], bStrides: [1] });
+    be.free(cur);
+    cur = next;
+    if (i === 100) { const scratch = be.allocate(4, 'float32'); be.write(scratch, new Float32Array([9, 9, 9, 9])); be.free(scratch); }
+    if (i % 2 === 0) { be.run('unary', [{ ...info, dataId: cur }], [{ ...info, dataId: cur }], { op: Unary.neg, alpha: 0, beta: 0 }); be.run('unary', [{ ...info, dataId: cur }], [{ ...info, dataId: cur }], { op: Unary.neg, alpha: 0, beta: 0 }); }
+  }
+  const v = await be.read(cur, 'float32', 4);
+  const want = [201, 202, 203, 204];
+  const bad = want.filter((w, i) => w !== v[i]).length;
+  out.push({ group: 'backend', name: 'batched chain with deferred frees', bad, total: 4, first: `${Array.from(v)}` });
+  const mem = be.memory();
+  out.push({ group: 'backend', name: 'dispatches batched into few submits', bad: Number(mem.submits) < Number(mem.dispatches) / 10 ? 0 : 1, total: 1, first: JSON.stringify(mem) });
+  be.free(cur);
+  be.free(ones);
+  be.dispose();
+  return out;
+}
+
+(globalThis as any).tesseraWebgpuKernels = { runGroup, runBackendChecks, groups: Object.keys(GROUPS), setMatmulConfig };
