@@ -3,7 +3,7 @@
 // operands, bool outputs, transcendental ops) runs the f64 scalar path of scalar_ops.ts, which
 // mirrors the js reference. Shapes and strides arrive padded to rank 6 in a params block.
 import { applyBinary, applyUnary, loadAs64, storeAs } from './scalar_ops';
-import { expF32x4 } from './simd_math';
+import { erfF32x4, expF32x4, geluF32x4, sigmoidF32x4, tanhF32x4 } from './simd_math';
 
 const TAIL: usize = memory.data(16, 16);
 
@@ -24,8 +24,13 @@ const TAIL: usize = memory.data(16, 16);
     case 9: return f32x4.max(v, zero);
     case 10: return f32x4.min(f32x4.max(v, zero), f32x4.splat(6));
     case 11: return v128.bitselect(f32x4.mul(v, alpha), v, f32x4.lt(v, zero));
-    case 15: { // sigmoid = 1 / (1 + exp(-x)), exp saturates cleanly at both ends
-      return f32x4.div(one, f32x4.add(one, expF32x4(f32x4.neg(v))));
+    case 14: return geluF32x4(v);
+    case 15: return sigmoidF32x4(v);
+    case 16: return tanhF32x4(v);
+    case 32: return erfF32x4(v);
+    case 46: { // 0.5x(1 + tanh(sqrt(2/pi)(x + 0.044715x^3)))
+      const inner = f32x4.mul(f32x4.splat(0.7978845608028654), f32x4.add(v, f32x4.mul(f32x4.splat(0.044715), f32x4.mul(v, f32x4.mul(v, v)))));
+      return f32x4.mul(f32x4.mul(f32x4.splat(0.5), v), f32x4.add(one, tanhF32x4(inner)));
     }
     case 20: return f32x4.floor(v);
     case 21: return f32x4.ceil(v);
@@ -39,7 +44,7 @@ const TAIL: usize = memory.data(16, 16);
 }
 
 @inline function isVecUnary(op: i32): bool {
-  return op == 0 || op == 1 || op == 2 || op == 3 || (op >= 5 && op <= 11) || op == 15 ||
+  return op == 0 || op == 1 || op == 2 || op == 3 || (op >= 5 && op <= 11) || (op >= 14 && op <= 16) || op == 32 || op == 46 ||
     (op >= 20 && op <= 22) || op == 24 || op == 26 || op == 27 || op == 28;
 }
 
@@ -78,7 +83,11 @@ export function unary(op: i32, x: usize, out: usize, n: i32, inKind: i32, outKin
       case 9: unaryLoop(9, x, out, n, a, b); return;
       case 10: unaryLoop(10, x, out, n, a, b); return;
       case 11: unaryLoop(11, x, out, n, a, b); return;
+      case 14: unaryLoop(14, x, out, n, a, b); return;
       case 15: unaryLoop(15, x, out, n, a, b); return;
+      case 16: unaryLoop(16, x, out, n, a, b); return;
+      case 32: unaryLoop(32, x, out, n, a, b); return;
+      case 46: unaryLoop(46, x, out, n, a, b); return;
       case 20: unaryLoop(20, x, out, n, a, b); return;
       case 21: unaryLoop(21, x, out, n, a, b); return;
       case 22: unaryLoop(22, x, out, n, a, b); return;

@@ -37,3 +37,61 @@
   y = v128.bitselect(f32x4.splat(Infinity), y, f32x4.gt(x, hi));
   return y;
 }
+
+/** tanh on four lanes (Cephes tanhf): odd polynomial below 0.625, else 1 - 2 / (exp(2|x|) + 1). */
+@inline export function tanhF32x4(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  const s = f32x4.mul(x, x);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, s), f32x4.splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, s), f32x4.splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, s), f32x4.splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, s), f32x4.splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, s), x), x);
+  const one = f32x4.splat(1);
+  const big = f32x4.sub(one, f32x4.div(f32x4.splat(2), f32x4.add(expF32x4(f32x4.add(ax, ax)), one)));
+  const signedBig = v128.or(big, v128.and(x, f32x4.splat(-0.0))); // copy the sign of x
+  return v128.bitselect(small, signedBig, f32x4.lt(ax, f32x4.splat(0.625)));
+}
+
+/** erf on four lanes: a Maclaurin series below 0.5, else the Numerical Recipes fit the js reference uses. */
+@inline export function erfF32x4(x: v128): v128 {
+  const z = f32x4.abs(x);
+  const one = f32x4.splat(1);
+  const t = f32x4.div(one, f32x4.add(one, f32x4.mul(f32x4.splat(0.5), z)));
+  let p = f32x4.splat(0.17087277);
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-0.82215223));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(1.48851587));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-1.13520398));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.27886807));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-0.18628806));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.09678418));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.37409196));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(1.00002368));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-1.26551223));
+  const r = f32x4.mul(t, expF32x4(f32x4.sub(p, f32x4.mul(z, z))));
+  // x >= 0 ? 1 - r : r - 1 (NaN: comparison false -> r - 1 = NaN)
+  const far = v128.bitselect(f32x4.sub(one, r), f32x4.sub(r, one), f32x4.ge(x, f32x4.splat(0)));
+  // |x| < 0.5: 1 - r cancels, so use the Maclaurin series 2/sqrt(pi) sum (-1)^n x^(2n+1) / (n! (2n+1))
+  const s = f32x4.mul(x, x);
+  let q = f32x4.splat(1.2055332981789664e-4);
+  q = f32x4.add(f32x4.mul(q, s), f32x4.splat(-8.548327023450853e-4));
+  q = f32x4.add(f32x4.mul(q, s), f32x4.splat(5.223977625442188e-3));
+  q = f32x4.add(f32x4.mul(q, s), f32x4.splat(-2.6866170645131252e-2));
+  q = f32x4.add(f32x4.mul(q, s), f32x4.splat(0.11283791670955126));
+  q = f32x4.add(f32x4.mul(q, s), f32x4.splat(-0.37612638903183754));
+  q = f32x4.add(f32x4.mul(q, s), f32x4.splat(1.1283791670955126));
+  return v128.bitselect(f32x4.mul(q, x), far, f32x4.lt(z, f32x4.splat(0.5)));
+}
+
+/** Exact gelu: 0.5 x (1 + erf(x / sqrt 2)). */
+@inline export function geluF32x4(x: v128): v128 {
+  const e = erfF32x4(f32x4.mul(x, f32x4.splat(0.7071067811865476)));
+  return f32x4.mul(f32x4.mul(f32x4.splat(0.5), x), f32x4.add(f32x4.splat(1), e));
+}
+
+/** sigmoid = 1 / (1 + exp(-x)); exp saturates cleanly at both ends. */
+@inline export function sigmoidF32x4(x: v128): v128 {
+  const one = f32x4.splat(1);
+  return f32x4.div(one, f32x4.add(one, expF32x4(f32x4.neg(x))));
+}

@@ -25,6 +25,8 @@ export class Engine {
   private instances = new Map<string, Backend | null>();
   private active: Backend | null = null;
   private activeName = '';
+  /** True once the user picked a backend with setBackend (ready() then keeps it). */
+  private explicitlyChosen = false;
   /** Every live (undisposed) tensor, for memory() and setBackend migration. */
   readonly liveTensors = new Set<Tensor>();
   private scopes: Tensor[][] = [];
@@ -102,6 +104,11 @@ export class Engine {
     if (!this.registry.has(name)) {
       throw new Error(`setBackend: unknown backend '${name}'; known backends: ${this.registeredBackends().join(', ')}`);
     }
+    this.explicitlyChosen = true;
+    return this.switchTo(name);
+  }
+
+  private async switchTo(name: string): Promise<boolean> {
     const b = await this.instantiate(name);
     if (!b) return false;
     if (this.active === b) return true;
@@ -111,13 +118,16 @@ export class Engine {
     return true;
   }
 
-  /** Choose the default (highest-priority available) backend if none was chosen. */
+  /**
+   * Settle on a backend: the one chosen with setBackend, else the highest-priority one that
+   * starts here (webgpu, then wasm, then js), moving any tensors made before.
+   */
   async ready(): Promise<void> {
-    if (this.activeName && this.activeName !== 'js') return;
+    if (this.explicitlyChosen && this.active) return;
     const names = [...this.registry.entries()].sort((a, b) => b[1].priority - a[1].priority);
     for (const [name] of names) {
       if (name === this.activeName) return;
-      if (await this.setBackend(name)) return;
+      if (await this.switchTo(name)) return;
     }
   }
 

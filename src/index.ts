@@ -30,3 +30,5 @@ export * as regularizers from './layers/regularizers.js';
 export { Layer, SymbolicTensor, input } from './layers/layer.js';
 export { LayersModel, model } from './models/layers_model.js';
 export { Sequential, sequential } from './models/sequential.js';
+export * as io from './io/index.js';
+export { loadLayersModel } from './io/model_io.js';

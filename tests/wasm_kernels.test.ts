@@ -2,17 +2,19 @@
  * The wasm backend's kernels against the js reference kernels (jsKernels) on the same inputs:
  * awkward sizes (0, 1, 3, 17, tile +- 1, K >= 1000), broadcasting by stride 0, NaN/Inf, int32 and
  * bool operands, every op code, transpose and activation. Also the arena (reuse, growth) and
- * module selection. In Node the plain SIMD module runs (Node 20 has no relaxed SIMD).
+ * module selection. In Node the plain SIMD module runs (Node 20 has no relaxed SIMD); the last
+ * block turns on V8's relaxed-SIMD flag in this worker and reruns matMul/softmax on the relaxed build.
  */
-import { describe, expect, it } from 'vitest';
+import { setFlagsFromString } from 'node:v8';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DType, StorageArray, TensorInfo } from '../src/backends/backend.js';
 import { jsKernels, type JsKernel } from '../src/backends/js/backend.js';
 import { Activation, Binary, Reduce, Unary, type KernelAttrs, type KernelName } from '../src/backends/kernels.js';
-import { createWasmBackendSync } from '../src/backends/wasm/index.js';
+import { createWasmBackendSync, type WasmBackend } from '../src/backends/wasm/index.js';
 import { hasRelaxedSimd } from '../src/backends/wasm/module.js';
 import { sizeClass } from '../src/backends/wasm/arena.js';
 
-const wasm = createWasmBackendSync()!;
+let wasm: WasmBackend = createWasmBackendSync()!;
 
 /** Deterministic PRNG (mulberry32). */
 function rng(seed: number): () => number {
@@ -177,6 +179,16 @@ describe('wasm kernels vs js reference: elementwise', () => {
     }
   });
 
+  it('unary: small magnitudes for the f32x4 tanh/erf/gelu/sigmoid polynomials', () => {
+    for (const op of [Unary.tanh, Unary.erf, Unary.gelu, Unary.geluTanh, Unary.sigmoid, Unary.swish]) {
+      for (const [lo, hi] of [[-0.7, 0.7], [-1e-3, 1e-3], [0.6, 0.65], [0.45, 0.55]]) {
+        const x = floats(203, lo, hi);
+        const { want, got } = runBoth('unary', [{ data: x, shape: [203], dtype: 'float32' }], [{ shape: [203], dtype: 'float32' }], { op, alpha: 0, beta: 0 });
+        expectClose(got[0], want[0], 1e-4, 1e-7, `unary small op ${op} [${lo}, ${hi}]`);
+      }
+    }
+  });
+
   it('unary: int32/bool inputs and int32/bool outputs (cast semantics)', () => {
     const fx = floats(40, -1e3, 1e3, true);
     for (const dt of ['int32', 'bool'] as DType[]) {
@@ -304,25 +316,25 @@ describe('wasm kernels vs js reference: reduce and softmax', () => {
   });
 });
 
-describe('wasm kernels vs js reference: matMul', () => {
-  function mm(batch: number, M: number, N: number, K: number, o: Partial<KernelAttrs['matMul']> & { aBatches?: number; bBatches?: number } = {}) {
-    const tA = o.transposeA ?? false, tB = o.transposeB ?? false;
-    const aB = o.aBatches ?? batch, bB = o.bBatches ?? batch;
-    const attrs: KernelAttrs['matMul'] = {
-      batch, M, N, K, transposeA: tA, transposeB: tB, aBatchStride: aB === 1 && batch > 1 ? 0 : M * K,
-      bBatchStride: bB === 1 && batch > 1 ? 0 : K * N, hasBias: o.hasBias ?? false, biasSize: o.biasSize ?? N,
-      activation: o.activation ?? 0, alpha: o.alpha ?? 0.1, preluSize: o.preluSize ?? N,
-    };
-    const ins: In[] = [
-      { data: floats(aB * M * K, -1, 1), shape: tA ? [aB, K, M] : [aB, M, K], dtype: 'float32' },
-      { data: floats(bB * K * N, -1, 1), shape: tB ? [bB, N, K] : [bB, K, N], dtype: 'float32' },
-    ];
-    if (attrs.hasBias) ins.push({ data: floats(attrs.biasSize, -1, 1), shape: [attrs.biasSize], dtype: 'float32' });
-    if (attrs.activation === Activation.prelu) ins.push({ data: floats(attrs.preluSize, 0, 0.5), shape: [attrs.preluSize], dtype: 'float32' });
-    const { want, got } = runBoth('matMul', ins, [{ shape: [batch, M, N], dtype: 'float32' }], attrs);
-    expectClose(got[0], want[0], 1e-4, 1e-4 * Math.sqrt(Math.max(K, 1)) * 0.1, `matMul b${batch} ${M}x${N}x${K} tA ${tA} tB ${tB} act ${attrs.activation}`);
-  }
+function mm(batch: number, M: number, N: number, K: number, o: Partial<KernelAttrs['matMul']> & { aBatches?: number; bBatches?: number } = {}) {
+  const tA = o.transposeA ?? false, tB = o.transposeB ?? false;
+  const aB = o.aBatches ?? batch, bB = o.bBatches ?? batch;
+  const attrs: KernelAttrs['matMul'] = {
+    batch, M, N, K, transposeA: tA, transposeB: tB, aBatchStride: aB === 1 && batch > 1 ? 0 : M * K,
+    bBatchStride: bB === 1 && batch > 1 ? 0 : K * N, hasBias: o.hasBias ?? false, biasSize: o.biasSize ?? N,
+    activation: o.activation ?? 0, alpha: o.alpha ?? 0.1, preluSize: o.preluSize ?? N,
+  };
+  const ins: In[] = [
+    { data: floats(aB * M * K, -1, 1), shape: tA ? [aB, K, M] : [aB, M, K], dtype: 'float32' },
+    { data: floats(bB * K * N, -1, 1), shape: tB ? [bB, N, K] : [bB, K, N], dtype: 'float32' },
+  ];
+  if (attrs.hasBias) ins.push({ data: floats(attrs.biasSize, -1, 1), shape: [attrs.biasSize], dtype: 'float32' });
+  if (attrs.activation === Activation.prelu) ins.push({ data: floats(attrs.preluSize, 0, 0.5), shape: [attrs.preluSize], dtype: 'float32' });
+  const { want, got } = runBoth('matMul', ins, [{ shape: [batch, M, N], dtype: 'float32' }], attrs);
+  expectClose(got[0], want[0], 1e-4, 1e-4 * Math.sqrt(Math.max(K, 1)) * 0.1, `matMul b${batch} ${M}x${N}x${K} tA ${tA} tB ${tB} act ${attrs.activation}`);
+}
 
+describe('wasm kernels vs js reference: matMul', () => {
   it('awkward sizes, all transpose combos', () => {
     const sizes: [number, number, number][] = [[1, 1, 1], [3, 17, 5], [4, 8, 16], [5, 9, 7], [3, 7, 1], [17, 3, 33],
       [63, 65, 257], [64, 64, 256], [65, 63, 255], [2, 1, 40], [1, 30, 2]];
@@ -428,5 +440,33 @@ describe('wasm kernels vs js reference: layout', () => {
         expectClose(got[0], want[0], 0, 0, `oneHot ${dt} depth ${depth}`);
       }
     }
+  });
+});
+
+describe('relaxed-SIMD build (V8 flag turned on in this worker)', () => {
+  beforeAll(() => {
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
+    wasm = createWasmBackendSync()!;
+  });
+
+  it('is picked once the engine validates relaxed SIMD', () => {
+    expect(hasRelaxedSimd()).toBe(true);
+    expect(wasm.memory().module).toBe('relaxed-simd');
+  });
+
+  it('matMul (relaxed_madd) matches js: sizes, transposes, K >= 1000, epilogue', () => {
+    for (const [M, N, K] of [[1, 1, 1], [5, 9, 7], [17, 3, 33], [65, 63, 255]] as [number, number, number][]) {
+      for (const transposeA of [false, true]) for (const transposeB of [false, true]) mm(1, M, N, K, { transposeA, transposeB });
+    }
+    mm(1, 9, 17, 1000);
+    mm(3, 5, 9, 7, { bBatches: 1, hasBias: true, activation: Activation.gelu });
+  });
+
+  it('softmax and unary exp match js on the relaxed build', () => {
+    const data = floats(3 * 17, -10, 10);
+    const s = runBoth('softmax', [{ data, shape: [3, 17], dtype: 'float32' }], [{ shape: [3, 17], dtype: 'float32' }], { rows: 3, cols: 17, log: false });
+    expectClose(s.got[0], s.want[0], 1e-5, 1e-6, 'relaxed softmax');
+    const u = runBoth('unary', [{ data, shape: [51], dtype: 'float32' }], [{ shape: [51], dtype: 'float32' }], { op: Unary.exp, alpha: 0, beta: 0 });
+    expectClose(u.got[0], u.want[0], 1e-5, 1e-6, 'relaxed exp');
   });
 });

@@ -5,8 +5,32 @@
 import { InputLayer } from './layer.js';
 import { registerLayer, type LayerClass } from './serialization.js';
 import { Dense } from './core/dense.js';
+import { Activation } from './core/activation.js';
+import { Dropout } from './core/dropout.js';
+import { Flatten, Permute, RepeatVector, Reshape } from './core/reshaping.js';
+import { Embedding } from './embedding.js';
+import { Conv1D, Conv2D, Conv2DTranspose } from './conv/conv.js';
+import { DepthwiseConv2D, SeparableConv2D } from './conv/depthwise.js';
+import {
+  AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D,
+  GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D,
+} from './pooling/pooling.js';
+import { BatchNormalization } from './normalization/batch_normalization.js';
+import { LayerNormalization } from './normalization/layer_normalization.js';
+import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from './merge.js';
+import { GRU, LSTM, SimpleRNN } from './recurrent/cells.js';
+import { Bidirectional } from './recurrent/bidirectional.js';
+import { MultiHeadAttention } from './attention/multi_head_attention.js';
+import { TransformerEncoder } from './attention/transformer_encoder.js';
 
 export const BUILTIN_LAYERS: LayerClass[] = [InputLayer as unknown as LayerClass, Dense];
+BUILTIN_LAYERS.push(SimpleRNN, LSTM, GRU, Bidirectional, MultiHeadAttention, TransformerEncoder);
+BUILTIN_LAYERS.push(
+  Activation, Dropout, Flatten, Reshape, Permute, RepeatVector, Embedding, Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D,
+  SeparableConv2D, MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
+  GlobalMaxPooling1D, GlobalMaxPooling2D, BatchNormalization, LayerNormalization, Add, Subtract, Multiply, Average, Maximum,
+  Minimum, Concatenate,
+);
 
 let registered = false;
 export function registerBuiltinLayers(): void {

@@ -2,4 +2,21 @@
  * The `layers` namespace (TF.js `tf.layers.*` factories): one function per layer class.
  */
 export { dense } from './core/dense.js';
+export { activation } from './core/activation.js';
+export { dropout } from './core/dropout.js';
+export { flatten, reshape, permute, repeatVector } from './core/reshaping.js';
+export { embedding } from './embedding.js';
+export { conv1d, conv2d, conv2dTranspose } from './conv/conv.js';
+export { depthwiseConv2d, separableConv2d } from './conv/depthwise.js';
+export {
+  maxPooling1d, maxPooling2d, averagePooling1d, averagePooling2d, globalAveragePooling1d, globalAveragePooling2d,
+  globalMaxPooling1d, globalMaxPooling2d,
+} from './pooling/pooling.js';
+export { batchNormalization } from './normalization/batch_normalization.js';
+export { layerNormalization } from './normalization/layer_normalization.js';
+export { add, subtract, multiply, average, maximum, minimum, concatenate } from './merge.js';
 export { inputLayer } from './factories_input.js';
+export { simpleRNN, lstm, gru } from './recurrent/cells.js';
+export { bidirectional } from './recurrent/bidirectional.js';
+export { multiHeadAttention } from './attention/multi_head_attention.js';
+export { transformerEncoder } from './attention/transformer_encoder.js';

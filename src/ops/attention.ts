@@ -13,11 +13,11 @@
  */
 import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
-import { fmtShape, shapesEqual } from '../util.js';
+import { fmtShape } from '../util.js';
 import { toTensor, type Input } from './operand.js';
 import { add, maximum, mul, sub, where } from './binary.js';
 import { fill } from './creation.js';
-import { expandDims, reshape } from './layout.js';
+import { broadcastTo, concat, expandDims, reshape, slice } from './layout.js';
 import { matMul } from './matmul.js';
 import { sum } from './reduce.js';
 import { exp } from './unary.js';
@@ -26,7 +26,10 @@ import { composite } from './conv_util.js';
 export interface AttentionConfig {
   /** Query i sees key j only when j <= i + (seqK - seqQ). */
   causal?: boolean;
-  /** [seqQ, seqK] (leading 1s allowed): float32 additive, or bool with true = keep. */
+  /**
+   * Float32 additive, or bool with true = keep. Broadcasts to [batch, heads, seqQ, seqK]; a mask
+   * shared by all batches and heads ([seqQ, seqK] or [1, seqK]) is fastest (one kernel call).
+   */
   mask?: Input | null;
   /** Score scale; default 1 / sqrt(headDim). */
   scale?: number;
@@ -40,80 +43,112 @@ function causalMask(seqQ: number, seqK: number): Tensor {
   return ENGINE.makeTensor(m, [seqQ, seqK], 'float32');
 }
 
+/**
+ * A mask that differs per batch and/or head (e.g. a key padding mask [batch, 1, 1, seqK]) is
+ * handled by running the fused kernel once per group that shares one mask, then concatenating.
+ */
+function perGroupMask(q: Tensor, k: Tensor, v: Tensor, mask4: Tensor, causal: boolean, scale: number): Tensor {
+  const [batch, heads, seqQ, headDim] = q.shape;
+  const seqK = k.shape[2];
+  const bSplit = mask4.shape[0] > 1;
+  const hSplit = mask4.shape[1] > 1;
+  const rows: Tensor[] = [];
+  for (let b = 0; b < (bSplit ? batch : 1); b++) {
+    const cols: Tensor[] = [];
+    for (let h = 0; h < (hSplit ? heads : 1); h++) {
+      const size = (n: number) => [bSplit ? 1 : batch, hSplit ? 1 : heads, n, headDim];
+      const m = reshape(slice(mask4, [b, h, 0, 0], [1, 1, mask4.shape[2], seqK]), [mask4.shape[2], seqK]);
+      cols.push(attention(slice(q, [b, h, 0, 0], size(seqQ)), slice(k, [b, h, 0, 0], size(seqK)), slice(v, [b, h, 0, 0], size(seqK)), { causal, scale, mask: m }));
+    }
+    rows.push(cols.length > 1 ? concat(cols, 1) : cols[0]);
+  }
+  return rows.length > 1 ? concat(rows, 0) : rows[0];
+}
+
 export function attention(q: Input, k: Input, v: Input, config: AttentionConfig = {}): Tensor {
-  const op = 'attention';
-  const tq = toTensor(q, op, 'q');
-  const tk = toTensor(k, op, 'k');
-  const tv = toTensor(v, op, 'v');
-  const what = `q ${fmtShape(tq.shape)}, k ${fmtShape(tk.shape)}, v ${fmtShape(tv.shape)}`;
-  for (const [name, t] of [['q', tq], ['k', tk], ['v', tv]] as const) {
-    if (t.rank !== 4) throw new Error(`${op}: ${name} must be rank 4 [batch, heads, seq, headDim] (${what})`);
-    if (t.dtype !== 'float32') throw new Error(`${op}: ${name} must be float32, got ${t.dtype} (${what})`);
-  }
-  const [batch, heads, seqQ, headDim] = tq.shape;
-  const seqK = tk.shape[2];
-  if (tk.shape[0] !== batch || tk.shape[1] !== heads || tv.shape[0] !== batch || tv.shape[1] !== heads) {
-    throw new Error(`${op}: batch and heads of q, k and v must match (${what})`);
-  }
-  if (tk.shape[3] !== headDim || tv.shape[3] !== headDim) {
-    throw new Error(`${op}: headDim mismatch: q has ${headDim}, k ${tk.shape[3]}, v ${tv.shape[3]} (${what})`);
-  }
-  if (tv.shape[2] !== seqK) throw new Error(`${op}: k and v sequence lengths differ: ${seqK} vs ${tv.shape[2]} (${what})`);
-  if (headDim < 1) throw new Error(`${op}: headDim must be >= 1 (${what})`);
-  const { causal = false } = config;
-  const scale = config.scale ?? 1 / Math.sqrt(headDim);
-  if (typeof scale !== 'number' || !Number.isFinite(scale)) throw new Error(`${op}: scale must be a finite number, got ${String(scale)}`);
-
-  let userMask: Tensor | null = null;
-  let additive: Tensor | null = null;
-  if (config.mask != null) {
-    userMask = toTensor(config.mask, op, 'mask');
-    const core = userMask.shape.slice(userMask.shape.findIndex((d, i) => d !== 1 || i >= userMask!.rank - 2));
-    if (userMask.rank < 2 || userMask.rank > 4 || !shapesEqual(core, [seqQ, seqK])) {
-      throw new Error(`${op}: mask ${fmtShape(userMask.shape)} must be [seqQ, seqK] = [${seqQ},${seqK}] (leading 1s allowed) (${what})`);
+  return composite(() => {
+    const op = 'attention';
+    const tq = toTensor(q, op, 'q');
+    const tk = toTensor(k, op, 'k');
+    const tv = toTensor(v, op, 'v');
+    const what = `q ${fmtShape(tq.shape)}, k ${fmtShape(tk.shape)}, v ${fmtShape(tv.shape)}`;
+    for (const [name, t] of [['q', tq], ['k', tk], ['v', tv]] as const) {
+      if (t.rank !== 4) throw new Error(`${op}: ${name} must be rank 4 [batch, heads, seq, headDim] (${what})`);
+      if (t.dtype !== 'float32') throw new Error(`${op}: ${name} must be float32, got ${t.dtype} (${what})`);
     }
-    if (userMask.dtype === 'int32') throw new Error(`${op}: mask must be float32 (additive) or bool (true = keep), got int32`);
-    additive = userMask.dtype === 'bool' ? ENGINE.noGrad(() => composite(() => where(userMask!, 0, -Infinity))) : userMask;
-  }
-
-  const bh = batch * heads;
-  let out: Tensor, lse: Tensor;
-  if (seqK === 0) {
-    // No keys: every row is fully masked.
-    out = fill([batch, heads, seqQ, headDim], 0);
-    lse = fill([batch, heads, seqQ], -Infinity);
-  } else {
-    out = ENGINE.makeOutput([batch, heads, seqQ, headDim], 'float32');
-    lse = ENGINE.makeOutput([batch, heads, seqQ], 'float32');
-    if (bh * seqQ > 0) {
-      ENGINE.runKernel('attention', additive ? [tq, tk, tv, additive] : [tq, tk, tv], [out, lse], {
-        bh, seqQ, seqK, headDim, scale, causal, hasMask: !!additive,
-      });
+    const [batch, heads, seqQ, headDim] = tq.shape;
+    const seqK = tk.shape[2];
+    if (tk.shape[0] !== batch || tk.shape[1] !== heads || tv.shape[0] !== batch || tv.shape[1] !== heads) {
+      throw new Error(`${op}: batch and heads of q, k and v must match (${what})`);
     }
-  }
-  if (!ENGINE.recording) {
-    lse.dispose();
-    if (additive && additive !== userMask) additive.dispose();
+    if (tk.shape[3] !== headDim || tv.shape[3] !== headDim) {
+      throw new Error(`${op}: headDim mismatch: q has ${headDim}, k ${tk.shape[3]}, v ${tv.shape[3]} (${what})`);
+    }
+    if (tv.shape[2] !== seqK) throw new Error(`${op}: k and v sequence lengths differ: ${seqK} vs ${tv.shape[2]} (${what})`);
+    if (headDim < 1) throw new Error(`${op}: headDim must be >= 1 (${what})`);
+    const { causal = false } = config;
+    const scale = config.scale ?? 1 / Math.sqrt(headDim);
+    if (typeof scale !== 'number' || !Number.isFinite(scale)) throw new Error(`${op}: scale must be a finite number, got ${String(scale)}`);
+
+    let userMask: Tensor | null = null;
+    let additive: Tensor | null = null;
+    if (config.mask != null) {
+      userMask = toTensor(config.mask, op, 'mask');
+      const m = userMask.shape;
+      const m4 = [...new Array(Math.max(0, 4 - m.length)).fill(1), ...m];
+      const fits = m.length >= 2 && m.length <= 4 && m4[3] === seqK && (m4[2] === seqQ || m4[2] === 1) &&
+        (m4[1] === heads || m4[1] === 1) && (m4[0] === batch || m4[0] === 1);
+      if (!fits) {
+        throw new Error(`${op}: mask ${fmtShape(m)} must broadcast to [batch, heads, seqQ, seqK] = [${batch},${heads},${seqQ},${seqK}] with seqK in full (${what})`);
+      }
+      if (userMask.dtype === 'int32') throw new Error(`${op}: mask must be float32 (additive) or bool (true = keep), got int32`);
+      if (m4[0] > 1 || m4[1] > 1) return perGroupMask(tq, tk, tv, reshape(userMask, m4), causal, scale);
+      // The kernel takes one [seqQ, seqK] mask shared by every batch and head.
+      additive = userMask.dtype === 'bool' ? ENGINE.noGrad(() => composite(() => where(userMask!, 0, -Infinity))) : userMask;
+      if (m4[2] !== seqQ) additive = broadcastTo(reshape(additive, [1, seqK]), [seqQ, seqK]);
+    }
+
+    const bh = batch * heads;
+    let out: Tensor, lse: Tensor;
+    if (seqK === 0) {
+      // No keys: every row is fully masked.
+      out = fill([batch, heads, seqQ, headDim], 0);
+      lse = fill([batch, heads, seqQ], -Infinity);
+    } else {
+      out = ENGINE.makeOutput([batch, heads, seqQ, headDim], 'float32');
+      lse = ENGINE.makeOutput([batch, heads, seqQ], 'float32');
+      if (bh * seqQ > 0) {
+        ENGINE.runKernel('attention', additive ? [tq, tk, tv, additive] : [tq, tk, tv], [out, lse], {
+          bh, seqQ, seqK, headDim, scale, causal, hasMask: !!additive,
+        });
+      }
+    }
+    if (!ENGINE.recording) {
+      lse.dispose();
+      return out;
+    }
+    const floatMask = userMask && userMask.dtype === 'float32' ? userMask : null;
+    const inputs = floatMask ? [tq, tk, tv, floatMask] : [tq, tk, tv];
+    ENGINE.record(op, inputs, [out], ([dO]) => {
+      if (!dO) return inputs.map(() => null);
+      let s = mul(matMul(tq, tk, false, true), scale);
+      if (additive) s = add(s, reshape(additive, [seqQ, seqK]));
+      if (causal) s = add(s, causalMask(seqQ, seqK));
+      // A fully masked row has lse = -Infinity and scores -Infinity: clamp so P is 0, not NaN.
+      const p = exp(sub(s, expandDims(maximum(lse, fill([], -1e30)), -1)));
+      const dV = matMul(p, dO, true, false);
+      const dP = matMul(dO, tv, false, true);
+      const rowDot = sum(mul(dO, out), -1, true);
+      const dS = mul(p, sub(dP, rowDot));
+      const dQ = mul(matMul(dS, tk), scale);
+      const dK = mul(matMul(dS, tq, true, false), scale);
+      const grads: Tensor[] = [dQ, dK, dV];
+      if (floatMask) {
+        const dMask = sum(dS, [0, 1]);
+        grads.push(reshape(floatMask.size === seqK && seqQ > 1 ? sum(dMask, 0) : dMask, floatMask.shape));
+      }
+      return grads;
+    });
     return out;
-  }
-  const floatMask = userMask && userMask.dtype === 'float32' ? userMask : null;
-  const inputs = floatMask ? [tq, tk, tv, floatMask] : [tq, tk, tv];
-  ENGINE.record(op, inputs, [out], ([dO]) => {
-    if (!dO) return inputs.map(() => null);
-    let s = mul(matMul(tq, tk, false, true), scale);
-    if (additive) s = add(s, reshape(additive, [seqQ, seqK]));
-    if (causal) s = add(s, causalMask(seqQ, seqK));
-    // A fully masked row has lse = -Infinity and scores -Infinity: clamp so P is 0, not NaN.
-    const p = exp(sub(s, expandDims(maximum(lse, fill([], -1e30)), -1)));
-    const dV = matMul(p, dO, true, false);
-    const dP = matMul(dO, tv, false, true);
-    const rowDot = sum(mul(dO, out), -1, true);
-    const dS = mul(p, sub(dP, rowDot));
-    const dQ = mul(matMul(dS, tk), scale);
-    const dK = mul(matMul(dS, tq, true, false), scale);
-    const grads: Tensor[] = [dQ, dK, dV];
-    if (floatMask) grads.push(reshape(sum(dS, [0, 1]), floatMask.shape));
-    return grads;
   });
-  return out;
 }

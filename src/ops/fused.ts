@@ -145,32 +145,34 @@ export interface FusedMatMulConfig {
 
 /** TF.js fused.matMul: act(op(a) @ op(b) + bias). */
 export function matMul(config: FusedMatMulConfig): Tensor {
-  const op = 'fused.matMul';
-  const { transposeA = false, transposeB = false, activation = 'linear', leakyreluAlpha = 0.2 } = config;
-  const ta = toTensor(config.a, op, 'a');
-  const tb = toTensor(config.b, op, 'b');
-  const e = parseEpilogue(op, activation, config.bias, config.preluActivationWeights, leakyreluAlpha);
-  if (ta.rank < 2 || tb.rank < 2) throw new Error(`${op}: both inputs must have rank >= 2, got a ${fmtShape(ta.shape)} and b ${fmtShape(tb.shape)}`);
-  assertFloat32(op, ta, 'a');
-  assertFloat32(op, tb, 'b');
-  const M = transposeA ? ta.shape[ta.rank - 1] : ta.shape[ta.rank - 2];
-  const N = transposeB ? tb.shape[tb.rank - 2] : tb.shape[tb.rank - 1];
-  const outShape = [...broadcastShapes(op, ta.shape.slice(0, -2), tb.shape.slice(0, -2)), M, N];
-  checkBroadcast(op, 'bias', e.bias, outShape);
-  checkBroadcast(op, 'preluActivationWeights', e.prelu, outShape);
-  if (!perChannel(e.bias, N, outShape.length) || !perChannel(e.prelu, N, outShape.length)) {
-    return composite(() => unfusedEpilogue(plainMatMul(ta, tb, transposeA, transposeB), e));
-  }
-  const epi = (withAct: boolean) => ({
-    bias: e.bias ?? undefined,
-    prelu: withAct ? e.prelu ?? undefined : undefined,
-    activation: withAct ? e.act : Activation.linear,
-    alpha: e.alpha,
+  return composite(() => {
+    const op = 'fused.matMul';
+    const { transposeA = false, transposeB = false, activation = 'linear', leakyreluAlpha = 0.2 } = config;
+    const ta = toTensor(config.a, op, 'a');
+    const tb = toTensor(config.b, op, 'b');
+    const e = parseEpilogue(op, activation, config.bias, config.preluActivationWeights, leakyreluAlpha);
+    if (ta.rank < 2 || tb.rank < 2) throw new Error(`${op}: both inputs must have rank >= 2, got a ${fmtShape(ta.shape)} and b ${fmtShape(tb.shape)}`);
+    assertFloat32(op, ta, 'a');
+    assertFloat32(op, tb, 'b');
+    const M = transposeA ? ta.shape[ta.rank - 1] : ta.shape[ta.rank - 2];
+    const N = transposeB ? tb.shape[tb.rank - 2] : tb.shape[tb.rank - 1];
+    const outShape = [...broadcastShapes(op, ta.shape.slice(0, -2), tb.shape.slice(0, -2)), M, N];
+    checkBroadcast(op, 'bias', e.bias, outShape);
+    checkBroadcast(op, 'preluActivationWeights', e.prelu, outShape);
+    if (!perChannel(e.bias, N, outShape.length) || !perChannel(e.prelu, N, outShape.length)) {
+      return composite(() => unfusedEpilogue(plainMatMul(ta, tb, transposeA, transposeB), e));
+    }
+    const epi = (withAct: boolean) => ({
+      bias: e.bias ?? undefined,
+      prelu: withAct ? e.prelu ?? undefined : undefined,
+      activation: withAct ? e.act : Activation.linear,
+      alpha: e.alpha,
+    });
+    const y = runMatMul(op, ta, tb, transposeA, transposeB, epi(true));
+    recordFused('fusedMatMul', [ta, tb], y, e, () => runMatMul(op, ta, tb, transposeA, transposeB, epi(false)),
+      (dz) => matMulGrads(ta, tb, transposeA, transposeB, dz));
+    return y;
   });
-  const y = runMatMul(op, ta, tb, transposeA, transposeB, epi(true));
-  recordFused('fusedMatMul', [ta, tb], y, e, () => runMatMul(op, ta, tb, transposeA, transposeB, epi(false)),
-    (dz) => matMulGrads(ta, tb, transposeA, transposeB, dz));
-  return y;
 }
 
 export interface FusedConv2DConfig {
@@ -190,53 +192,55 @@ export interface FusedConv2DConfig {
 type ConvKind = 'conv2d' | 'depthwiseConv2d';
 
 function fusedConv(kind: ConvKind, config: FusedConv2DConfig): Tensor {
-  const op = `fused.${kind}`;
-  const { dataFormat = 'NHWC', dilations = [1, 1], activation = 'linear', leakyreluAlpha = 0.2 } = config;
-  const tx = toTensor(config.x, op, 'x');
-  const tf = toTensor(config.filter, op, 'filter');
-  const fmt = checkDataFormat(op, dataFormat, ['NHWC', 'NCHW'] as const);
-  const e = parseEpilogue(op, activation, config.bias, config.preluActivationWeights, leakyreluAlpha);
-  assertFloat32(op, tx, 'x');
-  const what = `x ${fmtShape(tx.shape)} ${fmt}, filter ${fmtShape(tf.shape)}`;
-  const depthwise = kind === 'depthwiseConv2d';
-  const g: ConvGeometry = conv2dGeometry(op, nhwcShape(op, tx, fmt), tf, config.strides, config.pad, dilations, fmt, config.dimRoundingMode, what, depthwise);
-  const C = g.outC;
-  const outShape = tx.rank === 3 ? [g.outH, g.outW, C] : [g.batch, g.outH, g.outW, C];
-  if (fmt === 'NCHW') {
-    // Per-channel operands of rank 1 broadcast along C, which is axis -3 in NCHW.
-    const toChw = (t: Tensor | null) => (t && t.rank === 1 && t.size > 1 ? reshape(t, [t.size, 1, 1]) : t);
-    return composite(() => {
-      const plain = depthwise
-        ? plainDepthwise(tx, tf, config.strides, config.pad, fmt, dilations, config.dimRoundingMode)
-        : plainConv2d(tx, tf, config.strides, config.pad, fmt, dilations, config.dimRoundingMode);
-      return unfusedEpilogue(plain, { ...e, bias: toChw(e.bias), prelu: toChw(e.prelu) });
-    });
-  }
-  checkBroadcast(op, 'bias', e.bias, outShape);
-  checkBroadcast(op, 'preluActivationWeights', e.prelu, outShape);
-  if (!perChannel(e.bias, C, outShape.length) || !perChannel(e.prelu, C, outShape.length)) {
-    return composite(() => {
-      const plain = depthwise
-        ? plainDepthwise(tx, tf, config.strides, config.pad, fmt, dilations, config.dimRoundingMode)
-        : plainConv2d(tx, tf, config.strides, config.pad, fmt, dilations, config.dimRoundingMode);
-      return unfusedEpilogue(plain, e);
-    });
-  }
-  const run = depthwise ? runDepthwise : runConv2d;
   return composite(() => {
-    const { xh, finish } = toNhwc(tx, fmt);
-    const epi = (withAct: boolean): ConvEpilogue => ({
-      bias: e.bias ?? undefined,
-      prelu: withAct ? e.prelu ?? undefined : undefined,
-      activation: withAct ? e.act : Activation.linear,
-      alpha: e.alpha,
+    const op = `fused.${kind}`;
+    const { dataFormat = 'NHWC', dilations = [1, 1], activation = 'linear', leakyreluAlpha = 0.2 } = config;
+    const tx = toTensor(config.x, op, 'x');
+    const tf = toTensor(config.filter, op, 'filter');
+    const fmt = checkDataFormat(op, dataFormat, ['NHWC', 'NCHW'] as const);
+    const e = parseEpilogue(op, activation, config.bias, config.preluActivationWeights, leakyreluAlpha);
+    assertFloat32(op, tx, 'x');
+    const what = `x ${fmtShape(tx.shape)} ${fmt}, filter ${fmtShape(tf.shape)}`;
+    const depthwise = kind === 'depthwiseConv2d';
+    const g: ConvGeometry = conv2dGeometry(op, nhwcShape(op, tx, fmt), tf, config.strides, config.pad, dilations, fmt, config.dimRoundingMode, what, depthwise);
+    const C = g.outC;
+    const outShape = tx.rank === 3 ? [g.outH, g.outW, C] : [g.batch, g.outH, g.outW, C];
+    if (fmt === 'NCHW') {
+      // Per-channel operands of rank 1 broadcast along C, which is axis -3 in NCHW.
+      const toChw = (t: Tensor | null) => (t && t.rank === 1 && t.size > 1 ? reshape(t, [t.size, 1, 1]) : t);
+      return composite(() => {
+        const plain = depthwise
+          ? plainDepthwise(tx, tf, config.strides, config.pad, fmt, dilations, config.dimRoundingMode)
+          : plainConv2d(tx, tf, config.strides, config.pad, fmt, dilations, config.dimRoundingMode);
+        return unfusedEpilogue(plain, { ...e, bias: toChw(e.bias), prelu: toChw(e.prelu) });
+      });
+    }
+    checkBroadcast(op, 'bias', e.bias, outShape);
+    checkBroadcast(op, 'preluActivationWeights', e.prelu, outShape);
+    if (!perChannel(e.bias, C, outShape.length) || !perChannel(e.prelu, C, outShape.length)) {
+      return composite(() => {
+        const plain = depthwise
+          ? plainDepthwise(tx, tf, config.strides, config.pad, fmt, dilations, config.dimRoundingMode)
+          : plainConv2d(tx, tf, config.strides, config.pad, fmt, dilations, config.dimRoundingMode);
+        return unfusedEpilogue(plain, e);
+      });
+    }
+    const run = depthwise ? runDepthwise : runConv2d;
+    return composite(() => {
+      const { xh, finish } = toNhwc(tx, fmt);
+      const epi = (withAct: boolean): ConvEpilogue => ({
+        bias: e.bias ?? undefined,
+        prelu: withAct ? e.prelu ?? undefined : undefined,
+        activation: withAct ? e.act : Activation.linear,
+        alpha: e.alpha,
+      });
+      const y = run(xh, tf, g, epi(true));
+      recordFused(depthwise ? 'fusedDepthwiseConv2d' : 'fusedConv2d', [xh, tf], y, e, () => run(xh, tf, g, epi(false)), (dz) =>
+        depthwise
+          ? [depthwiseBackpropInputPrim(dz, tf, g), depthwiseBackpropFilterPrim(xh, dz, g)]
+          : [conv2dBackpropInputPrim(dz, tf, g), conv2dBackpropFilterPrim(xh, dz, g)]);
+      return finish(y);
     });
-    const y = run(xh, tf, g, epi(true));
-    recordFused(depthwise ? 'fusedDepthwiseConv2d' : 'fusedConv2d', [xh, tf], y, e, () => run(xh, tf, g, epi(false)), (dz) =>
-      depthwise
-        ? [depthwiseBackpropInputPrim(dz, tf, g), depthwiseBackpropFilterPrim(xh, dz, g)]
-        : [conv2dBackpropInputPrim(dz, tf, g), conv2dBackpropFilterPrim(xh, dz, g)]);
-    return finish(y);
   });
 }
 

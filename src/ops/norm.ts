@@ -26,28 +26,30 @@ const LAYER_NORM_MAX_COLS = 8192;
 export function batchNorm(
   x: Input, mean: Input, variance: Input, offset?: Input | null, scale?: Input | null, varianceEpsilon = 0.001,
 ): Tensor {
-  const op = 'batchNorm';
-  const tx = toTensor(x, op, 'x');
-  const tm = toTensor(mean, op, 'mean');
-  const tv = toTensor(variance, op, 'variance');
-  const to = offset == null ? null : toTensor(offset, op, 'offset');
-  const ts = scale == null ? null : toTensor(scale, op, 'scale');
-  assertFloat32(op, tx, 'x');
-  if (!(varianceEpsilon >= 0)) throw new Error(`${op}: varianceEpsilon must be >= 0, got ${varianceEpsilon}`);
-  const named: [string, Tensor | null][] = [['mean', tm], ['variance', tv], ['offset', to], ['scale', ts]];
-  for (const [name, t] of named) {
-    if (!t) continue;
-    if (t.rank > tx.rank) throw new Error(`${op}: ${name} ${fmtShape(t.shape)} has a higher rank than x ${fmtShape(tx.shape)}`);
-    const b = broadcastShapes(op, tx.shape, t.shape);
-    if (b.some((d, i) => d !== tx.shape[i])) {
-      throw new Error(`${op}: ${name} ${fmtShape(t.shape)} does not broadcast to x ${fmtShape(tx.shape)}`);
-    }
-  }
   return composite(() => {
-    let inv = rsqrt(add(tv, varianceEpsilon));
-    if (ts) inv = mul(inv, ts);
-    const y = mul(sub(tx, tm), inv);
-    return to ? add(y, to) : y;
+    const op = 'batchNorm';
+    const tx = toTensor(x, op, 'x');
+    const tm = toTensor(mean, op, 'mean');
+    const tv = toTensor(variance, op, 'variance');
+    const to = offset == null ? null : toTensor(offset, op, 'offset');
+    const ts = scale == null ? null : toTensor(scale, op, 'scale');
+    assertFloat32(op, tx, 'x');
+    if (!(varianceEpsilon >= 0)) throw new Error(`${op}: varianceEpsilon must be >= 0, got ${varianceEpsilon}`);
+    const named: [string, Tensor | null][] = [['mean', tm], ['variance', tv], ['offset', to], ['scale', ts]];
+    for (const [name, t] of named) {
+      if (!t) continue;
+      if (t.rank > tx.rank) throw new Error(`${op}: ${name} ${fmtShape(t.shape)} has a higher rank than x ${fmtShape(tx.shape)}`);
+      const b = broadcastShapes(op, tx.shape, t.shape);
+      if (b.some((d, i) => d !== tx.shape[i])) {
+        throw new Error(`${op}: ${name} ${fmtShape(t.shape)} does not broadcast to x ${fmtShape(tx.shape)}`);
+      }
+    }
+    return composite(() => {
+      let inv = rsqrt(add(tv, varianceEpsilon));
+      if (ts) inv = mul(inv, ts);
+      const y = mul(sub(tx, tm), inv);
+      return to ? add(y, to) : y;
+    });
   });
 }
 export const batchNorm2d = batchNorm;
@@ -56,12 +58,14 @@ export const batchNorm4d = batchNorm;
 
 /** TF.js moments(x, axes?, keepDims = false) -> {mean, variance} (biased variance). */
 export function moments(x: Input, axes?: number | number[] | null, keepDims = false): { mean: Tensor; variance: Tensor } {
-  const tx = toTensor(x, 'moments', 'x');
-  const ax = normAxes('moments', axes, tx.rank);
   return composite(() => {
-    const m = mean(tx, ax, true);
-    const variance = mean(square(sub(tx, m)), ax, keepDims);
-    return { mean: keepDims ? m : reshape(m, tx.shape.filter((_, i) => !ax.includes(i))), variance };
+    const tx = toTensor(x, 'moments', 'x');
+    const ax = normAxes('moments', axes, tx.rank);
+    return composite(() => {
+      const m = mean(tx, ax, true);
+      const variance = mean(square(sub(tx, m)), ax, keepDims);
+      return { mean: keepDims ? m : reshape(m, tx.shape.filter((_, i) => !ax.includes(i))), variance };
+    });
   });
 }
 
@@ -78,50 +82,52 @@ function checkAffine(op: string, t: Tensor | null, name: string, cols: number, x
  * gamma and beta of the last axis' size (default 1 and 0).
  */
 export function layerNorm(x: Input, gamma?: Input | null, beta?: Input | null, epsilon = 1e-5): Tensor {
-  const op = 'layerNorm';
-  const tx = toTensor(x, op, 'x');
-  const tg = gamma == null ? null : toTensor(gamma, op, 'gamma');
-  const tb = beta == null ? null : toTensor(beta, op, 'beta');
-  assertFloat32(op, tx, 'x');
-  if (tx.rank < 1) throw new Error(`${op}: x must have rank >= 1, got a scalar`);
-  const cols = tx.shape[tx.rank - 1];
-  if (cols < 1) throw new Error(`${op}: the last axis of x ${fmtShape(tx.shape)} must not be empty`);
-  if (!(epsilon >= 0)) throw new Error(`${op}: epsilon must be >= 0, got ${epsilon}`);
-  checkAffine(op, tg, 'gamma', cols, tx);
-  checkAffine(op, tb, 'beta', cols, tx);
-  const rows = tx.size / cols;
+  return composite(() => {
+    const op = 'layerNorm';
+    const tx = toTensor(x, op, 'x');
+    const tg = gamma == null ? null : toTensor(gamma, op, 'gamma');
+    const tb = beta == null ? null : toTensor(beta, op, 'beta');
+    assertFloat32(op, tx, 'x');
+    if (tx.rank < 1) throw new Error(`${op}: x must have rank >= 1, got a scalar`);
+    const cols = tx.shape[tx.rank - 1];
+    if (cols < 1) throw new Error(`${op}: the last axis of x ${fmtShape(tx.shape)} must not be empty`);
+    if (!(epsilon >= 0)) throw new Error(`${op}: epsilon must be >= 0, got ${epsilon}`);
+    checkAffine(op, tg, 'gamma', cols, tx);
+    checkAffine(op, tb, 'beta', cols, tx);
+    const rows = tx.size / cols;
 
-  if (cols > LAYER_NORM_MAX_COLS) {
-    return composite(() => {
-      const m = mean(tx, -1, true);
-      const c = sub(tx, m);
-      let y = mul(c, rsqrt(add(mean(square(c), -1, true), epsilon)));
-      if (tg) y = mul(y, reshape(tg, [cols]));
-      return tb ? add(y, reshape(tb, [cols])) : y;
-    });
-  }
-
-  const g = tg ?? ones([cols]);
-  const b = tb ?? zeros([cols]);
-  const attrs = { rows, cols, epsilon };
-  const y = runOp('layerNorm', [tx, g, b], tx.shape, 'float32', attrs);
-  if (!ENGINE.recording) {
-    if (!tg) g.dispose();
-    if (!tb) b.dispose();
-    return y;
-  }
-  const inputs = [tx, ...(tg ? [tg] : []), ...(tb ? [tb] : [])];
-  ENGINE.record(op, inputs, [y], ([dy]) => {
-    if (!dy) return inputs.map(() => null);
-    const dx = runOp('layerNormBackprop', [dy, tx, g], tx.shape, 'float32', attrs);
-    const grads: Tensor[] = [dx];
-    const dy2 = reshape(dy, [rows, cols]);
-    if (tg) {
-      const xhat = runOp('layerNorm', [tx, fill([cols], 1), fill([cols], 0)], [rows, cols], 'float32', attrs);
-      grads.push(reshape(sum(mul(dy2, xhat), 0), tg.shape));
+    if (cols > LAYER_NORM_MAX_COLS) {
+      return composite(() => {
+        const m = mean(tx, -1, true);
+        const c = sub(tx, m);
+        let y = mul(c, rsqrt(add(mean(square(c), -1, true), epsilon)));
+        if (tg) y = mul(y, reshape(tg, [cols]));
+        return tb ? add(y, reshape(tb, [cols])) : y;
+      });
     }
-    if (tb) grads.push(reshape(sum(dy2, 0), tb.shape));
-    return grads;
+
+    const g = tg ?? ones([cols]);
+    const b = tb ?? zeros([cols]);
+    const attrs = { rows, cols, epsilon };
+    const y = runOp('layerNorm', [tx, g, b], tx.shape, 'float32', attrs);
+    if (!ENGINE.recording) {
+      if (!tg) g.dispose();
+      if (!tb) b.dispose();
+      return y;
+    }
+    const inputs = [tx, ...(tg ? [tg] : []), ...(tb ? [tb] : [])];
+    ENGINE.record(op, inputs, [y], ([dy]) => {
+      if (!dy) return inputs.map(() => null);
+      const dx = runOp('layerNormBackprop', [dy, tx, g], tx.shape, 'float32', attrs);
+      const grads: Tensor[] = [dx];
+      const dy2 = reshape(dy, [rows, cols]);
+      if (tg) {
+        const xhat = runOp('layerNorm', [tx, fill([cols], 1), fill([cols], 0)], [rows, cols], 'float32', attrs);
+        grads.push(reshape(sum(mul(dy2, xhat), 0), tg.shape));
+      }
+      if (tb) grads.push(reshape(sum(dy2, 0), tb.shape));
+      return grads;
+    });
+    return y;
   });
-  return y;
 }

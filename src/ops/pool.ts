@@ -26,20 +26,22 @@ function pool2d(
   name: string, code: number, x: Input, filterSize: Pair, strides: Pair, pad: PadSpec,
   dilations: Pair | undefined, dimRoundingMode: RoundingMode | undefined,
 ): Tensor {
-  const tx = toTensor(x, name, 'x');
-  assertFloat32(name, tx, 'x');
-  if (tx.rank !== 3 && tx.rank !== 4) {
-    throw new Error(`${name}: x must be rank 4 [batch, height, width, channels] (or rank 3), got shape ${fmtShape(tx.shape)}`);
-  }
-  const [fh, fw] = parsePair(name, 'filterSize', filterSize, 1);
-  const xShape = tx.rank === 3 ? [1, ...tx.shape] : tx.shape;
-  const g = convGeometry({
-    op: name, xShape, filterH: fh, filterW: fw, outC: xShape[3], strides, dilations, pad,
-    roundingMode: dimRoundingMode, what: `x ${fmtShape(tx.shape)}, filterSize ${JSON.stringify(filterSize)}`,
-  });
   return composite(() => {
-    const y = poolPrim(tx.rank === 3 ? reshape(tx, xShape) : tx, g, code);
-    return tx.rank === 3 ? reshape(y, y.shape.slice(1)) : y;
+    const tx = toTensor(x, name, 'x');
+    assertFloat32(name, tx, 'x');
+    if (tx.rank !== 3 && tx.rank !== 4) {
+      throw new Error(`${name}: x must be rank 4 [batch, height, width, channels] (or rank 3), got shape ${fmtShape(tx.shape)}`);
+    }
+    const [fh, fw] = parsePair(name, 'filterSize', filterSize, 1);
+    const xShape = tx.rank === 3 ? [1, ...tx.shape] : tx.shape;
+    const g = convGeometry({
+      op: name, xShape, filterH: fh, filterW: fw, outC: xShape[3], strides, dilations, pad,
+      roundingMode: dimRoundingMode, what: `x ${fmtShape(tx.shape)}, filterSize ${JSON.stringify(filterSize)}`,
+    });
+    return composite(() => {
+      const y = poolPrim(tx.rank === 3 ? reshape(tx, xShape) : tx, g, code);
+      return tx.rank === 3 ? reshape(y, y.shape.slice(1)) : y;
+    });
   });
 }
 

@@ -65,7 +65,11 @@ export class Arena {
     try {
       this.memory.grow(pages);
     } catch {
-      this.memory.grow(needPages); // the geometric step may exceed the limit when the exact one does not
+      try {
+        this.memory.grow(needPages); // the geometric step may exceed the limit when the exact one does not
+      } catch {
+        throw new Error(`wasm backend: out of memory growing the arena from ${have} to ${end} bytes (Wasm32 allows 4 GiB)`);
+      }
     }
   }
 

@@ -34,6 +34,28 @@ function pad6(arr: readonly number[], fill: number, op: string): number[] {
   return [...new Array(RANK - arr.length).fill(fill), ...arr];
 }
 
+/**
+ * Merge adjacent dims that every operand walks contiguously (stride[d] = stride[d+1] *
+ * shape[d+1]), and drop size-1 dims, so the kernels get long inner rows (SIMD) and few outer
+ * iterations. Returns [shape, ...strides] with equal ranks (possibly 0).
+ */
+export function collapseDims(shape: readonly number[], strides: readonly (readonly number[])[]): [number[], ...number[][]] {
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    const last = outShape.length - 1;
+    if (last >= 0 && strides.every((st, i) => outStrides[i][last] === st[d] * shape[d])) {
+      outShape[last] *= shape[d];
+      strides.forEach((st, i) => (outStrides[i][last] = st[d]));
+    } else {
+      outShape.push(shape[d]);
+      strides.forEach((st, i) => outStrides[i].push(st[d]));
+    }
+  }
+  return [outShape, ...outStrides];
+}
+
 function writeParams(ctx: WasmContext, arrays: number[][]): void {
   const i32 = ctx.arena.i32;
   let at = ctx.params >> 2;
@@ -92,12 +114,14 @@ export const wasmKernels: { [K in KernelName]?: WasmKernel<K> } = {
   },
   binary: (ctx, ins, outs, a) => {
     if (outs[0].size === 0) return;
-    writeParams(ctx, [pad6(a.outShape, 1, 'binary'), pad6(a.aStrides, 0, 'binary'), pad6(a.bStrides, 0, 'binary')]);
+    const [shape, as, bs] = collapseDims(a.outShape, [a.aStrides, a.bStrides]);
+    writeParams(ctx, [pad6(shape, 1, 'binary'), pad6(as, 0, 'binary'), pad6(bs, 0, 'binary')]);
     ctx.ex.binary(a.op, ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), ctx.params, kindOf(ins[0].dtype), kindOf(ins[1].dtype), kindOf(outs[0].dtype));
   },
   select: (ctx, ins, outs, a) => {
     if (outs[0].size === 0) return;
-    writeParams(ctx, [pad6(a.outShape, 1, 'select'), pad6(a.condStrides, 0, 'select'), pad6(a.aStrides, 0, 'select'), pad6(a.bStrides, 0, 'select')]);
+    const [shape, cs, as, bs] = collapseDims(a.outShape, [a.condStrides, a.aStrides, a.bStrides]);
+    writeParams(ctx, [pad6(shape, 1, 'select'), pad6(cs, 0, 'select'), pad6(as, 0, 'select'), pad6(bs, 0, 'select')]);
     ctx.ex.select(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), ctx.ptr(outs[0]), ctx.params, ins[0].dtype === 'float32' ? 1 : 0);
   },
   reduce: (ctx, ins, outs, a) => {

@@ -94,8 +94,7 @@ export class WebGPUBackend implements Backend {
     const d = id as WebGPUDataId;
     const bytes = size * 4;
     if (bytes === 0) return dtype === 'float32' ? new Float32Array(0) : new Int32Array(0);
-    this.flush();
-    await this.flushChain;
+    await this.settle();
     const staging = this.stagingPool.acquire(bytes);
     const encoder = this.device.createCommandEncoder();
     encoder.copyBufferToBuffer(d.buffer, 0, staging, 0, Math.ceil(bytes / 4) * 4);
@@ -142,8 +141,7 @@ export class WebGPUBackend implements Backend {
   }
 
   async sync(): Promise<void> {
-    this.flush();
-    await this.flushChain;
+    await this.settle();
     await this.device.queue.onSubmittedWorkDone();
   }
 
@@ -173,10 +171,33 @@ export class WebGPUBackend implements Backend {
       return;
     }
     this.flushesInFlight++;
+    // A failed earlier flush must not poison later ones: start from a settled promise.
     this.flushChain = this.flushChain
+      .catch(() => {})
       .then(() => Promise.all(batch.map((r) => r.pipeline.promise)))
-      .then(() => this.submit(batch, uniforms, frees))
+      .then(
+        () => this.submit(batch, uniforms, frees),
+        (e: unknown) => { this.recycle(uniforms, frees); throw e; },
+      )
       .finally(() => { this.flushesInFlight--; });
+    this.flushChain.catch(() => {}); // reported by the next read/sync, not as an unhandled rejection
+  }
+
+  /** Wait for submitted flushes; a compile failure is thrown once, then the chain is reset. */
+  private async settle(): Promise<void> {
+    this.flush();
+    const chain = this.flushChain;
+    try {
+      await chain;
+    } catch (e) {
+      if (this.flushChain === chain) this.flushChain = Promise.resolve();
+      throw e;
+    }
+  }
+
+  private recycle(uniforms: GPUBuffer[], frees: GPUBuffer[]): void {
+    for (const u of uniforms) this.uniformPool.release(u);
+    for (const b of frees) this.storagePool.release(b);
   }
 
   private submit(batch: Recorded[], uniforms: GPUBuffer[], frees: GPUBuffer[]): void {
@@ -191,8 +212,7 @@ export class WebGPUBackend implements Backend {
     this.device.queue.submit([encoder.finish()]);
     this.submitCount++;
     // Queue order guarantees later writes/dispatches on these buffers run after this submit.
-    for (const u of uniforms) this.uniformPool.release(u);
-    for (const b of frees) this.storagePool.release(b);
+    this.recycle(uniforms, frees);
   }
 
   private bufferOf(t: TensorInfo): GPUBuffer {
@@ -249,8 +269,10 @@ export class WebGPUBackend implements Backend {
       const entry: PipelineEntry = {
         promise: this.device.createComputePipelineAsync({
           label: key, layout, compute: { module, entryPoint: d.entry, constants },
-        }).catch((e: unknown) => {
-          throw new Error(`webgpu: pipeline ${key} failed to compile: ${(e as Error).message ?? e}`);
+        }).catch(async (e: unknown) => {
+          const info = await module!.getCompilationInfo();
+          const msgs = info.messages.map((m) => `${m.type} at ${m.lineNum}:${m.linePos}: ${m.message}`).join('\n');
+          throw new Error(`webgpu: pipeline ${key} failed to compile: ${(e as Error).message ?? e}\n${msgs}`);
         }),
       };
       entry.promise.then((pl) => { entry.pipeline = pl; }, () => {});

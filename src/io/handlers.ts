@@ -1,0 +1,217 @@
+/**
+ * In-memory and browser IO handlers with TF.js names: withSaveHandler, fromMemory,
+ * browserDownloads ('downloads://name': model.json + name.weights.bin through anchor clicks),
+ * browserFiles ([model.json, ...shards] from an <input type=file>), and indexedDB
+ * ('indexeddb://name', the same database layout as TF.js so either library reads the other's).
+ */
+import type { IOHandler, ModelArtifacts, ModelArtifactsInfo, ModelJSON, SaveResult, WeightData, WeightSpec, WeightsManifestEntry } from './types.js';
+import { byteLengthOf, concatBuffers } from './weights.js';
+
+export function artifactsInfo(a: ModelArtifacts): ModelArtifactsInfo {
+  if (a.modelTopology instanceof ArrayBuffer) throw new Error('save: binary model topologies are not supported; expected JSON');
+  const bytes = (x: unknown) => (x == null ? 0 : new TextEncoder().encode(JSON.stringify(x)).byteLength);
+  return {
+    dateSaved: new Date(),
+    modelTopologyType: 'JSON',
+    modelTopologyBytes: bytes(a.modelTopology),
+    weightSpecsBytes: bytes(a.weightSpecs),
+    weightDataBytes: byteLengthOf(a.weightData),
+  };
+}
+
+/** model.json contents for artifacts whose weights live in the given shard paths. */
+export function modelJSONFor(a: ModelArtifacts, paths: string[]): ModelJSON {
+  const json: ModelJSON = {
+    modelTopology: a.modelTopology as Record<string, unknown>,
+    weightsManifest: [{ paths, weights: a.weightSpecs ?? [] }],
+    format: a.format,
+    generatedBy: a.generatedBy,
+    convertedBy: a.convertedBy ?? null,
+  };
+  if (a.trainingConfig) json.trainingConfig = a.trainingConfig;
+  if (a.userDefinedMetadata) json.userDefinedMetadata = a.userDefinedMetadata;
+  return json;
+}
+
+/** Artifacts from a parsed model.json plus its shards (already in manifest order). */
+export function artifactsFromModelJSON(json: ModelJSON, source: string, shards?: ArrayBuffer[]): ModelArtifacts {
+  if (!json || typeof json !== 'object' || json.modelTopology == null) {
+    throw new Error(`loadLayersModel: ${source} has no modelTopology; is it a TF.js layers model.json?`);
+  }
+  if (json.format === 'graph-model') throw new Error(`loadLayersModel: ${source} is a TF.js graph model; tessera loads layers models`);
+  const a: ModelArtifacts = {
+    modelTopology: json.modelTopology,
+    format: json.format,
+    generatedBy: json.generatedBy,
+    convertedBy: json.convertedBy,
+  };
+  if (json.trainingConfig) a.trainingConfig = json.trainingConfig;
+  if (json.userDefinedMetadata) a.userDefinedMetadata = json.userDefinedMetadata;
+  if (json.weightsManifest && shards) {
+    a.weightSpecs = manifestSpecs(json.weightsManifest);
+    a.weightData = concatBuffers(shards);
+  }
+  return a;
+}
+
+export function manifestSpecs(manifest: WeightsManifestEntry[]): WeightSpec[] {
+  if (!Array.isArray(manifest)) throw new Error('loadLayersModel: weightsManifest must be a list of {paths, weights}');
+  return manifest.flatMap((g) => g.weights ?? []);
+}
+export function manifestPaths(manifest: WeightsManifestEntry[]): string[] {
+  return manifest.flatMap((g) => g.paths ?? []);
+}
+
+/** TF.js `io.withSaveHandler(fn)`: model.save() hands the artifacts to fn. */
+export function withSaveHandler(fn: (artifacts: ModelArtifacts) => Promise<SaveResult>): IOHandler {
+  if (typeof fn !== 'function') throw new Error('io.withSaveHandler: expected a function (artifacts) => Promise<SaveResult>');
+  return { save: fn };
+}
+
+/**
+ * TF.js `io.fromMemory(artifacts)` or `io.fromMemory(modelTopology, weightSpecs, weightData,
+ * trainingConfig)`: a handler whose load() returns those artifacts.
+ */
+export function fromMemory(
+  artifactsOrTopology: ModelArtifacts | Record<string, unknown>, weightSpecs?: WeightSpec[], weightData?: WeightData,
+  trainingConfig?: Record<string, unknown>,
+): IOHandler {
+  const a = artifactsOrTopology as ModelArtifacts;
+  const isArtifacts = a && typeof a === 'object' && ('modelTopology' in a || 'weightSpecs' in a) && weightSpecs === undefined;
+  const artifacts: ModelArtifacts = isArtifacts
+    ? a
+    : { modelTopology: artifactsOrTopology as Record<string, unknown>, weightSpecs, weightData, trainingConfig };
+  return { load: async () => artifacts };
+}
+
+// ---- browser downloads ------------------------------------------------------------------------
+
+export const DOWNLOADS_SCHEME = 'downloads://';
+
+/** TF.js `io.browserDownloads(name)`: triggers downloads of name.json and name.weights.bin. */
+export function browserDownloads(fileNamePrefix = 'model'): IOHandler {
+  let prefix = fileNamePrefix.startsWith(DOWNLOADS_SCHEME) ? fileNamePrefix.slice(DOWNLOADS_SCHEME.length) : fileNamePrefix;
+  if (!prefix) prefix = 'model';
+  const jsonName = `${prefix}.json`;
+  const weightsName = `${prefix}.weights.bin`;
+  return {
+    async save(a: ModelArtifacts): Promise<SaveResult> {
+      if (typeof document === 'undefined' || typeof URL === 'undefined' || typeof URL.createObjectURL !== 'function') {
+        throw new Error(`io.browserDownloads('${prefix}'): needs a browser page with document and URL.createObjectURL`);
+      }
+      const json = modelJSONFor(a, [`./${weightsName}`]);
+      const click = async (name: string, blob: Blob) => {
+        const url = URL.createObjectURL(blob);
+        const anchor = document.createElement('a');
+        anchor.download = name;
+        anchor.href = url;
+        await new Promise((r) => setTimeout(r));
+        anchor.dispatchEvent(new MouseEvent('click'));
+        setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      };
+      await click(jsonName, new Blob([JSON.stringify(json)], { type: 'application/json' }));
+      if (a.weightData) await click(weightsName, new Blob([concatBuffers(a.weightData)], { type: 'application/octet-stream' }));
+      return { modelArtifactsInfo: artifactsInfo(a) };
+    },
+  };
+}
+
+// ---- browser files ----------------------------------------------------------------------------
+
+const basename = (p: string) => p.replace(/\/+$/, '').split('/').pop() ?? p;
+
+/** TF.js `io.browserFiles([jsonFile, ...weightFiles])` (File or Blob with a name). */
+export function browserFiles(files: (Blob & { name?: string })[]): IOHandler {
+  if (!files || files.length < 1) throw new Error('io.browserFiles: give at least the model.json file');
+  const [jsonFile, ...weightFiles] = files;
+  return {
+    async load(): Promise<ModelArtifacts> {
+      const source = `file '${jsonFile.name ?? 'model.json'}'`;
+      let json: ModelJSON;
+      try {
+        json = JSON.parse(await jsonFile.text());
+      } catch (e) {
+        throw new Error(`io.browserFiles: ${source} is not valid JSON: ${(e as Error).message}`);
+      }
+      if (!json.weightsManifest) throw new Error(`io.browserFiles: ${source} has no weightsManifest`);
+      if (weightFiles.length === 0) return artifactsFromModelJSON(json, source);
+      const byName = new Map(weightFiles.map((f) => [basename(f.name ?? ''), f]));
+      const paths = manifestPaths(json.weightsManifest);
+      if (paths.length !== weightFiles.length) {
+        throw new Error(`io.browserFiles: the weights manifest lists ${paths.length} shard file(s) (${paths.join(', ')}) but ${weightFiles.length} were given`);
+      }
+      const shards = await Promise.all(paths.map(async (p) => {
+        const f = byName.get(basename(p));
+        if (!f) throw new Error(`io.browserFiles: weight shard '${basename(p)}' listed in ${source} was not among the files given`);
+        return f.arrayBuffer();
+      }));
+      return artifactsFromModelJSON(json, source, shards);
+    },
+  };
+}
+
+// ---- IndexedDB --------------------------------------------------------------------------------
+
+export const INDEXEDDB_SCHEME = 'indexeddb://';
+const DB_NAME = 'tensorflowjs';
+const MODEL_STORE = 'models_store';
+const INFO_STORE = 'model_info_store';
+
+function openDatabase(): Promise<IDBDatabase> {
+  const factory = (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+  if (!factory) throw new Error('io.indexedDB: IndexedDB is not available in this environment');
+  return new Promise((resolve, reject) => {
+    const req = factory.open(DB_NAME, 1);
+    req.onupgradeneeded = () => {
+      req.result.createObjectStore(MODEL_STORE, { keyPath: 'modelPath' });
+      req.result.createObjectStore(INFO_STORE, { keyPath: 'modelPath' });
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+function request<T>(r: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+}
+
+/** `indexeddb://name`: save and load in the browser's IndexedDB (TF.js layout). */
+export function indexedDB(modelPath: string): IOHandler {
+  const path = modelPath.startsWith(INDEXEDDB_SCHEME) ? modelPath.slice(INDEXEDDB_SCHEME.length) : modelPath;
+  if (!path) throw new Error('io.indexedDB: the model path must not be empty');
+  return {
+    async save(a: ModelArtifacts): Promise<SaveResult> {
+      const artifacts: ModelArtifacts = { ...a, weightData: a.weightData ? concatBuffers(a.weightData) : undefined };
+      const modelArtifactsInfo = artifactsInfo(artifacts);
+      const db = await openDatabase();
+      try {
+        const tx = db.transaction([MODEL_STORE, INFO_STORE], 'readwrite');
+        const done = new Promise<void>((resolve, reject) => {
+          tx.oncomplete = () => resolve();
+          tx.onerror = () => reject(tx.error);
+          tx.onabort = () => reject(tx.error ?? new Error('io.indexedDB: the save transaction was aborted'));
+        });
+        tx.objectStore(INFO_STORE).put({ modelPath: path, modelArtifactsInfo });
+        tx.objectStore(MODEL_STORE).put({ modelPath: path, modelArtifacts: artifacts, modelArtifactsInfo });
+        await done;
+      } finally {
+        db.close();
+      }
+      return { modelArtifactsInfo };
+    },
+    async load(): Promise<ModelArtifacts> {
+      const db = await openDatabase();
+      try {
+        const tx = db.transaction(MODEL_STORE, 'readonly');
+        const rec = await request(tx.objectStore(MODEL_STORE).get(path));
+        if (!rec) throw new Error(`io.indexedDB: no model saved under '${INDEXEDDB_SCHEME}${path}'`);
+        return rec.modelArtifacts as ModelArtifacts;
+      } finally {
+        db.close();
+      }
+    },
+  };
+}

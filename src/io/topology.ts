@@ -1,0 +1,318 @@
+/**
+ * Model topology <-> the TF.js/Keras JSON form. Saving turns a Sequential or functional
+ * LayersModel into {class_name, config, keras_version, backend} with snake_case keys (and
+ * snake_case string values, as TF.js writes them); loading converts back to camelCase, rebuilds
+ * every layer through the layer registry and reconnects the graph (inbound_nodes, input_layers,
+ * output_layers), or stacks the layers of a Sequential (new and legacy list formats, an
+ * optional leading InputLayer entry).
+ */
+import { InputLayer, Layer, SymbolicTensor, type LayerNode } from '../layers/layer.js';
+import { getLayerClass, layerFromConfig } from '../layers/serialization.js';
+import { registerBuiltinLayers } from '../layers/all.js';
+import { LayersModel } from '../models/layers_model.js';
+import { Sequential } from '../models/sequential.js';
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type Dict = Record<string, unknown>;
+
+export const KERAS_VERSION = 'tfjs-layers 4.22.0';
+export const BACKEND_NAME = 'tensor_flow.js';
+const MODEL_CLASSES = new Set(['Sequential', 'Model', 'Functional']);
+
+/** camelCase -> snake_case the way TF.js writes configs (batchInputShape -> batch_input_shape). */
+export function toSnake(name: string): string {
+  const s = name.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  return s.startsWith('_') ? `private${s}` : s;
+}
+/** snake_case -> camelCase (inverse of toSnake for identifiers without digits after '_'). */
+export function toCamel(name: string): string {
+  if (name.length <= 1 || !name.includes('_')) return name;
+  return name.replace(/_+(\w|$)/g, (_m, c: string) => c.toUpperCase());
+}
+
+/** Arrays under these keys hold layer names at index 0, which are never case-converted. */
+const NAME_LIST_KEYS = new Set(['inboundNodes', 'inbound_nodes', 'inputLayers', 'input_layers', 'outputLayers', 'output_layers']);
+
+/** A camelCase config (keys and string values) to TF.js's Python-style JSON. */
+export function toPythonic(value: unknown, key?: string): Json {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return toSnake(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) {
+    return value.map((v, i) => (i === 0 && typeof v === 'string' && key && NAME_LIST_KEYS.has(key) ? v : toPythonic(v, key)));
+  }
+  if (typeof value === 'object') {
+    const out: Record<string, Json> = {};
+    for (const [k, v] of Object.entries(value as Dict)) {
+      if (v === undefined || typeof v === 'function') continue;
+      out[toSnake(k)] = (k === 'name' || k === 'className') && typeof v === 'string' ? v : toPythonic(v, k);
+    }
+    return out;
+  }
+  throw new Error(`model topology: cannot serialize a value of type ${typeof value} under '${key}'`);
+}
+
+/** TF.js/Keras JSON to a camelCase config (the inverse of toPythonic). */
+export function fromPythonic(value: unknown, key?: string): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return toCamel(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) {
+    return value.map((v, i) => (i === 0 && typeof v === 'string' && key && NAME_LIST_KEYS.has(key) ? v : fromPythonic(v, key)));
+  }
+  const out: Dict = {};
+  for (const [k, v] of Object.entries(value as Dict)) {
+    const ck = toCamel(k);
+    out[ck] = k === 'name' && typeof v === 'string' ? v : fromPythonic(v, ck);
+  }
+  return out;
+}
+
+// ---- saving -------------------------------------------------------------------------------
+
+/** The full topology object stored as artifacts.modelTopology. */
+export function modelToTopology(model: LayersModel): Record<string, Json> {
+  return { ...(toPythonic(modelToConfig(model)) as Record<string, Json>), keras_version: KERAS_VERSION, backend: BACKEND_NAME };
+}
+
+/** {className, config} of a model (camelCase). */
+export function modelToConfig(model: LayersModel): Dict {
+  return model instanceof Sequential ? sequentialConfig(model) : functionalConfig(model);
+}
+
+function layerConfig(layer: Layer): Dict {
+  if (layer instanceof LayersModel) return modelToConfig(layer);
+  return { className: layer.getClassName(), config: layer.getConfig() };
+}
+
+function sequentialConfig(model: Sequential): Dict {
+  const layers = model.layers.map((l, i) => {
+    const entry = layerConfig(l);
+    // A Sequential built from its first call (or from an InputLayer) still records the input
+    // shape on its first layer, as TF.js does, so the loaded model can build its weights.
+    if (i === 0 && model.inputs.length && !(l instanceof LayersModel)) {
+      const cfg = { ...(entry.config as Dict) };
+      if (!cfg.batchInputShape) {
+        cfg.batchInputShape = model.inputs[0].shape;
+        cfg.dtype = cfg.dtype ?? model.inputs[0].dtype;
+      }
+      entry.config = cfg;
+    }
+    return entry;
+  });
+  return { className: 'Sequential', config: { name: model.name, layers } };
+}
+
+/** The graph nodes reachable from the model's outputs (the nodes that belong to this model). */
+function modelNodes(model: LayersModel): Set<LayerNode> {
+  const seen = new Set<LayerNode>();
+  const visit = (t: SymbolicTensor) => {
+    const node = t.sourceLayer.inboundNodes[t.nodeIndex];
+    if (!node || seen.has(node)) return;
+    seen.add(node);
+    for (const x of node.inboundTensors) visit(x);
+  };
+  for (const t of [...model.outputs, ...model.inputs]) visit(t);
+  return seen;
+}
+
+function functionalConfig(model: LayersModel): Dict {
+  const nodes = modelNodes(model);
+  // Node indices restart from 0 over the nodes of each layer that belong to this model.
+  const newIndex = (layer: Layer, original: number): number => {
+    let k = 0;
+    for (let i = 0; i < original; i++) if (nodes.has(layer.inboundNodes[i])) k++;
+    return k;
+  };
+  const ref = (t: SymbolicTensor) => [t.sourceLayer.name, newIndex(t.sourceLayer, t.nodeIndex), t.tensorIndex];
+  const layers = model.layers.map((layer) => {
+    const inboundNodes: unknown[] = [];
+    for (const node of layer.inboundNodes) {
+      if (!nodes.has(node) || node.inboundTensors.length === 0) continue;
+      const kwargs = serializableKwargs(layer, node.kwargs);
+      inboundNodes.push(node.inboundTensors.map((t) => [...ref(t), kwargs]));
+    }
+    return { name: layer.name, ...layerConfig(layer), inboundNodes };
+  });
+  return {
+    className: 'Model',
+    config: { name: model.name, layers, inputLayers: model.inputs.map(ref), outputLayers: model.outputs.map(ref) },
+  };
+}
+
+function serializableKwargs(layer: Layer, kwargs: Dict): Dict {
+  try {
+    JSON.stringify(kwargs);
+    return kwargs;
+  } catch {
+    throw new Error(`model topology: layer '${layer.name}' was called with keyword arguments that cannot be serialized`);
+  }
+}
+
+// ---- loading ------------------------------------------------------------------------------
+
+/** Rebuild a model from artifacts.modelTopology (TF.js or Keras JSON). */
+export function modelFromTopology(topology: unknown): LayersModel {
+  registerBuiltinLayers();
+  if (topology === null || typeof topology !== 'object' || Array.isArray(topology)) {
+    throw new Error('loadLayersModel: modelTopology must be a JSON object');
+  }
+  let top = topology as Dict;
+  if (top.model_config) top = top.model_config as Dict; // Keras h5 conversions: {model_config, training_config}
+  if (top.config && typeof top.config === 'object' && !Array.isArray(top.config)) top = { ...top, config: keras3Nodes(top.config as Dict) };
+  const ts = fromPythonic(top) as Dict;
+  return modelFromConfig(ts);
+}
+
+/** Build from a camelCase {className, config}. */
+export function modelFromConfig(entry: Dict): LayersModel {
+  const className = entry.className as string;
+  if (className === 'Sequential') return sequentialFromConfig(entry.config);
+  if (className === 'Model' || className === 'Functional') return functionalFromConfig(entry.config as Dict);
+  throw new Error(`loadLayersModel: the topology's class_name is '${className}'; expected Sequential, Model or Functional`);
+}
+
+/** Drop nulls (TF.js writes unset options as null; tessera's constructors default undefined). */
+function cleanLayerConfig(className: string, config: Dict): Dict {
+  const out: Dict = {};
+  for (const [k, v] of Object.entries(config ?? {})) if (v !== null) out[k] = v;
+  if (className === 'InputLayer') {
+    if (!out.batchInputShape && out.batchShape) out.batchInputShape = out.batchShape; // Keras 3
+    delete out.batchShape;
+    delete out.ragged;
+  }
+  return out;
+}
+
+function buildLayer(entry: Dict): Layer {
+  const className = String(entry.className);
+  if (MODEL_CLASSES.has(className)) return modelFromConfig(entry);
+  const config = cleanLayerConfig(className, entry.config as Dict);
+  const name = String(config.name ?? entry.name ?? '?');
+  if (!getLayerClass(className)) {
+    throw new Error(`loadLayersModel: layer '${name}' has unknown layer class '${className}' (not implemented by tessera)`);
+  }
+  try {
+    return layerFromConfig(className, config);
+  } catch (e) {
+    throw new Error(`loadLayersModel: cannot build layer '${name}' (${className}) from its config: ${(e as Error).message}`);
+  }
+}
+
+function sequentialFromConfig(config: unknown): Sequential {
+  let entries: Dict[];
+  let name: string | undefined;
+  if (Array.isArray(config)) entries = config as Dict[]; // older format: the list of layers
+  else if (config && Array.isArray((config as Dict).layers)) {
+    entries = (config as Dict).layers as Dict[];
+    name = (config as Dict).name as string | undefined;
+  } else throw new Error('loadLayersModel: a Sequential config must be a list of layers or {name, layers}');
+  const model = new Sequential({ name });
+  for (const e of entries) {
+    if (!e || typeof e !== 'object' || !e.className) throw new Error(`loadLayersModel: malformed Sequential layer entry ${JSON.stringify(e)}`);
+    model.add(buildLayer(e));
+  }
+  return model;
+}
+
+type NodeRef = [string, number, number, Dict?];
+
+function functionalFromConfig(config: Dict): LayersModel {
+  const entries = config.layers as Dict[];
+  if (!Array.isArray(entries)) throw new Error('loadLayersModel: a functional model config needs a list of layers');
+  const created = new Map<string, Layer>();
+  const pending = new Map<string, NodeRef[][]>();
+  for (const e of entries) {
+    const layer = buildLayer(e);
+    const name = (e.name as string) ?? layer.name;
+    created.set(name, layer);
+    const inbound = (e.inboundNodes ?? []) as unknown[];
+    pending.set(name, inbound.map((n) => normalizeNode(name, n)));
+  }
+  const tensorOf = (ref: NodeRef, who: string): SymbolicTensor | null => {
+    const src = created.get(ref[0]);
+    if (!src) throw new Error(`loadLayersModel: layer '${who}' takes input from layer '${ref[0]}', which is not in the model`);
+    const node = src.inboundNodes[ref[1]];
+    return node ? node.outputTensors[ref[2]] ?? null : null;
+  };
+  // Apply layers to their inputs once those exist (shared layers may wait for later nodes).
+  let remaining = [...pending.values()].reduce((n, l) => n + l.length, 0);
+  while (remaining > 0) {
+    let progress = false;
+    for (const e of entries) {
+      const name = (e.name as string) ?? '';
+      const queue = pending.get(name)!;
+      while (queue.length) {
+        const refs = queue[0];
+        const inputs = refs.map((r) => tensorOf(r, name));
+        if (inputs.some((t) => !t)) break;
+        queue.shift();
+        remaining--;
+        progress = true;
+        const kwargs = (refs[0]?.[3] ?? {}) as Dict;
+        created.get(name)!.apply(inputs.length === 1 ? inputs[0]! : (inputs as SymbolicTensor[]), kwargs);
+      }
+    }
+    if (!progress) {
+      const stuck = entries.find((e) => pending.get((e.name as string) ?? '')!.length)!;
+      throw new Error(`loadLayersModel: cannot connect layer '${stuck.name}': its inputs never become available (bad inbound_nodes)`);
+    }
+  }
+  const ends = (key: string): SymbolicTensor[] => {
+    const list = (config[key] ?? []) as NodeRef[];
+    return list.map((r) => {
+      const t = tensorOf(r, `(model ${key})`);
+      if (!t) throw new Error(`loadLayersModel: model ${key} refers to node ${r[1]} of layer '${r[0]}', which does not exist`);
+      return t;
+    });
+  };
+  const inputs = ends('inputLayers');
+  const outputs = ends('outputLayers');
+  for (const t of inputs) {
+    if (!(t.sourceLayer instanceof InputLayer)) throw new Error(`loadLayersModel: model input '${t.sourceLayer.name}' is not an InputLayer`);
+  }
+  return new LayersModel({
+    inputs: inputs.length === 1 ? inputs[0] : inputs,
+    outputs: outputs.length === 1 ? outputs[0] : outputs,
+    name: config.name as string | undefined,
+  });
+}
+
+/** One node's input list: [[layer, node, tensor, kwargs], ...]. */
+function normalizeNode(layerName: string, node: unknown): NodeRef[] {
+  if (!Array.isArray(node)) throw new Error(`loadLayersModel: layer '${layerName}' has a malformed inbound node ${JSON.stringify(node)}`);
+  return node.map((r) => {
+    if (!Array.isArray(r) || typeof r[0] !== 'string') {
+      throw new Error(`loadLayersModel: layer '${layerName}' has a malformed inbound node entry ${JSON.stringify(r)}`);
+    }
+    return [r[0], Number(r[1] ?? 0), Number(r[2] ?? 0), (r[3] ?? {}) as Dict];
+  });
+}
+
+/**
+ * Keras 3 writes inbound nodes as {args: [{class_name: '__keras_tensor__', config: {keras_history:
+ * [layer, node, tensor]}}], kwargs}; rewrite them (before case conversion) into the list form.
+ */
+function keras3Nodes(config: Dict): Dict {
+  if (!Array.isArray(config.layers)) return config;
+  const layers = (config.layers as Dict[]).map((l) => {
+    const nodes = l.inbound_nodes as unknown[] | undefined;
+    if (!Array.isArray(nodes) || !nodes.some((n) => n && typeof n === 'object' && !Array.isArray(n))) return l;
+    const converted = nodes.map((n) => {
+      const refs: unknown[] = [];
+      const walk = (x: unknown) => {
+        if (Array.isArray(x)) x.forEach(walk);
+        else if (x && typeof x === 'object') {
+          const d = x as Dict;
+          const hist = (d.config as Dict | undefined)?.keras_history as unknown[] | undefined;
+          if (d.class_name === '__keras_tensor__' && Array.isArray(hist)) refs.push([hist[0], hist[1], hist[2], {}]);
+          else Object.values(d).forEach(walk);
+        }
+      };
+      walk((n as Dict).args);
+      return refs;
+    });
+    return { ...l, inbound_nodes: converted };
+  });
+  return { ...config, layers };
+}

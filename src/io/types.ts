@@ -1,0 +1,84 @@
+/**
+ * Types of the TF.js Layers model format: the in-memory artifacts a handler saves or loads,
+ * the model.json layout with its weights manifest, and the IOHandler interface (save/load).
+ */
+
+/** Dtypes a weight may have in a saved model (strings and complex64 are not supported). */
+export type WeightDType = 'float32' | 'int32' | 'bool';
+
+/** Describes one weight inside the concatenated weight data. */
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+  dtype: WeightDType | string;
+  /** 'model' (default) or 'optimizer'. */
+  group?: string;
+  /** Weights stored quantized by the TF.js converter: value = q * scale + min (or float16). */
+  quantization?: { dtype: 'uint8' | 'uint16' | 'float16' | string; scale?: number; min?: number; original_dtype?: string };
+}
+
+/** One group of shard files in model.json and the weights stored in them, in order. */
+export interface WeightsManifestEntry {
+  paths: string[];
+  weights: WeightSpec[];
+}
+
+/** Weight bytes: one buffer, or a list of shards concatenated in order. */
+export type WeightData = ArrayBuffer | ArrayBuffer[];
+
+/** Everything a model save produces / a model load needs. */
+export interface ModelArtifacts {
+  modelTopology?: Record<string, unknown> | ArrayBuffer;
+  weightSpecs?: WeightSpec[];
+  weightData?: WeightData;
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+  trainingConfig?: Record<string, unknown>;
+  userDefinedMetadata?: Record<string, unknown>;
+}
+
+/** The model.json file. */
+export interface ModelJSON {
+  modelTopology: Record<string, unknown>;
+  weightsManifest: WeightsManifestEntry[];
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+  trainingConfig?: Record<string, unknown>;
+  userDefinedMetadata?: Record<string, unknown>;
+}
+
+export interface ModelArtifactsInfo {
+  dateSaved: Date;
+  modelTopologyType: 'JSON';
+  modelTopologyBytes: number;
+  weightSpecsBytes: number;
+  weightDataBytes: number;
+}
+
+export interface SaveResult {
+  modelArtifactsInfo: ModelArtifactsInfo | Record<string, unknown>;
+  errors?: unknown[];
+  responses?: unknown[];
+}
+
+export interface IOHandler {
+  save?: (artifacts: ModelArtifacts) => Promise<SaveResult>;
+  load?: () => Promise<ModelArtifacts>;
+}
+
+export interface LoadOptions {
+  /** Require every model weight to be set and every saved weight to be used (default true). */
+  strict?: boolean;
+  /** HTTP: extra fetch options (headers, credentials, ...). */
+  requestInit?: RequestInit;
+  /** HTTP: a fetch replacement. */
+  fetchFunc?: typeof fetch;
+  /** HTTP: load shards from this prefix instead of model.json's directory. */
+  weightPathPrefix?: string;
+  /** Called with the fraction of shards fetched (0..1). */
+  onProgress?: (fraction: number) => void;
+}
+
+export const LAYERS_MODEL_FORMAT = 'layers-model';

@@ -1,0 +1,33 @@
+/**
+ * Activation layer: applies a named activation (TF.js `layers.activation({activation})`).
+ */
+import type { Tensor } from '../../tensor.js';
+import { Layer, type Kwargs, type LayerArgs } from '../layer.js';
+import { canonicalActivation, getActivation, type ActivationIdentifier } from '../activations.js';
+
+export interface ActivationLayerArgs extends LayerArgs {
+  activation: ActivationIdentifier;
+}
+
+export class Activation extends Layer {
+  static override className = 'Activation';
+  readonly activation: string;
+  private fn: (x: Tensor) => Tensor;
+
+  constructor(args: ActivationLayerArgs) {
+    super(args);
+    if (!args || args.activation == null) throw new Error('activation: the `activation` option is required');
+    this.activation = canonicalActivation(args.activation);
+    this.fn = getActivation(this.activation);
+    this.supportsMasking = true;
+  }
+
+  call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
+    return this.fn(Array.isArray(inputs) ? inputs[0] : inputs);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), activation: this.activation };
+  }
+}
+export const activation = (args: ActivationLayerArgs) => new Activation(args);

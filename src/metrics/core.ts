@@ -1,0 +1,96 @@
+/**
+ * Metric functions (Keras / TF.js semantics) and their epoch accumulation. Accuracy-style and
+ * error metrics are per sample (last axis reduced); precision and recall are ratios over the
+ * whole batch with a 0.5 threshold. For training every metric is expressed as a
+ * (numerator, denominator) pair of scalars so batches can be summed on the device and the epoch
+ * value read once: mean metrics use (sum of values, count), precision (TP, TP + FP),
+ * recall (TP, TP + FN).
+ */
+import type { Tensor } from '../tensor.js';
+import { fmtShape } from '../util.js';
+import { equal, greater, logicalAnd, div, where } from '../ops/binary.js';
+import { cast } from '../ops/unary.js';
+import { argMax, mean, sum } from '../ops/reduce.js';
+import { reshape } from '../ops/layout.js';
+import { scalar } from '../ops/creation.js';
+import { matchLabels, meanAbsoluteError, meanSquaredError } from '../losses/core.js';
+
+const THRESHOLD = 0.5;
+
+export function binaryAccuracy(yTrue: Tensor, yPred: Tensor, threshold = THRESHOLD): Tensor {
+  const z = matchLabels('binaryAccuracy', yTrue, yPred);
+  return mean(cast(equal(z, cast(greater(yPred, threshold), 'float32')), 'float32'), -1);
+}
+
+export function categoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
+  matchLabels('categoricalAccuracy', yTrue, yPred);
+  return cast(equal(argMax(yTrue, -1), argMax(yPred, -1)), 'float32');
+}
+
+export function sparseCategoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
+  const lead = yPred.shape.slice(0, -1);
+  if (yTrue.size !== lead.reduce((a, b) => a * b, 1)) {
+    throw new Error(`sparseCategoricalAccuracy: labels of shape ${fmtShape(yTrue.shape)} do not fit predictions of shape ${fmtShape(yPred.shape)}`);
+  }
+  const labels = reshape(yTrue.dtype === 'int32' ? yTrue : cast(yTrue, 'int32'), lead);
+  return cast(equal(labels, argMax(yPred, -1)), 'float32');
+}
+
+/** [true positives, predicted positives, actual positives] as float scalars. */
+function confusion(op: string, yTrue: Tensor, yPred: Tensor): [Tensor, Tensor, Tensor] {
+  const z = greater(matchLabels(op, yTrue, yPred), THRESHOLD);
+  const p = greater(yPred, THRESHOLD);
+  const f = (t: Tensor) => sum(cast(t, 'float32'));
+  return [f(logicalAnd(z, p)), f(p), f(z)];
+}
+
+const safeRatio = (num: Tensor, den: Tensor) => where(greater(den, 0), div(num, where(greater(den, 0), den, 1)), 0);
+
+/** TP / (TP + FP), 0 when nothing is predicted positive. */
+export function precision(yTrue: Tensor, yPred: Tensor): Tensor {
+  const [tp, pp] = confusion('precision', yTrue, yPred);
+  return safeRatio(tp, pp);
+}
+/** TP / (TP + FN), 0 when there are no positives. */
+export function recall(yTrue: Tensor, yPred: Tensor): Tensor {
+  const [tp, , ap] = confusion('recall', yTrue, yPred);
+  return safeRatio(tp, ap);
+}
+
+export { meanSquaredError, meanAbsoluteError };
+
+/** A metric for the training loop: name plus batch statistics (numerator, denominator). */
+export interface MetricSpec {
+  name: string;
+  stats(yTrue: Tensor, yPred: Tensor): [Tensor, Tensor];
+}
+
+/** Mean-style metric from a per-sample function (or any function: its values are averaged). */
+export function meanMetric(name: string, fn: (yTrue: Tensor, yPred: Tensor) => Tensor): MetricSpec {
+  return {
+    name,
+    stats: (yTrue, yPred) => {
+      const v = fn(yTrue, yPred);
+      return [sum(v), scalar(v.size)];
+    },
+  };
+}
+
+export const precisionSpec = (name = 'precision'): MetricSpec => ({
+  name,
+  stats: (t, p) => {
+    const [tp, pp] = confusion('precision', t, p);
+    return [tp, pp];
+  },
+});
+export const recallSpec = (name = 'recall'): MetricSpec => ({
+  name,
+  stats: (t, p) => {
+    const [tp, , ap] = confusion('recall', t, p);
+    return [tp, ap];
+  },
+});
+
+/** num / den as a number, 0 when den is 0. */
+export const ratio = (num: number, den: number): number => (den > 0 ? num / den : 0);
+

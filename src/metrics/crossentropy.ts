@@ -1,0 +1,10 @@
+/**
+ * Crossentropy metrics (TF.js `metrics.binaryCrossentropy` etc.): the per-sample losses on
+ * probabilities, usable as metrics.
+ */
+import type { Tensor } from '../tensor.js';
+import * as core from '../losses/core.js';
+
+export const binaryCrossentropy = (yTrue: Tensor, yPred: Tensor): Tensor => core.binaryCrossentropy()(yTrue, yPred);
+export const categoricalCrossentropy = (yTrue: Tensor, yPred: Tensor): Tensor => core.categoricalCrossentropy()(yTrue, yPred);
+export const sparseCategoricalCrossentropy = (yTrue: Tensor, yPred: Tensor): Tensor => core.sparseCategoricalCrossentropy()(yTrue, yPred);

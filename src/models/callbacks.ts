@@ -1,0 +1,148 @@
+/**
+ * Training callbacks (the public `callbacks` namespace): the Callback base class and
+ * callbacks.earlyStopping (TF.js / Keras semantics, plus Keras's restoreBestWeights). fit()
+ * also accepts plain objects with any of onTrainBegin, onEpochBegin, onEpochEnd, onBatchBegin,
+ * onBatchEnd, onTrainEnd; each hook may be async and is awaited.
+ */
+import { ENGINE } from '../engine.js';
+import { tidy } from '../globals.js';
+import type { Tensor } from '../tensor.js';
+import type { LayersModel } from './layers_model.js';
+
+export type Logs = Record<string, number>;
+
+/** The hooks fit() calls, all optional. */
+export interface CustomCallbackArgs {
+  onTrainBegin?(logs?: Logs): void | Promise<void>;
+  onTrainEnd?(logs?: Logs): void | Promise<void>;
+  onEpochBegin?(epoch: number, logs?: Logs): void | Promise<void>;
+  onEpochEnd?(epoch: number, logs?: Logs): void | Promise<void>;
+  onBatchBegin?(batch: number, logs?: Logs): void | Promise<void>;
+  onBatchEnd?(batch: number, logs?: Logs): void | Promise<void>;
+}
+
+/** Parameters fit() hands callbacks (TF.js `params`). */
+export interface TrainParams {
+  epochs: number;
+  initialEpoch: number;
+  samples?: number;
+  steps?: number | null;
+  batchSize?: number;
+  verbose: number;
+  doValidation: boolean;
+  metrics: string[];
+}
+
+/** Base class for callbacks that need the model (TF.js `Callback`). */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface, @typescript-eslint/no-unsafe-declaration-merging
+export interface Callback extends CustomCallbackArgs {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class Callback {
+  model?: LayersModel;
+  params?: TrainParams;
+  setModel(model: LayersModel): void {
+    this.model = model;
+  }
+  setParams(params: TrainParams): void {
+    this.params = params;
+  }
+}
+
+export interface EarlyStoppingArgs {
+  /** Quantity to watch (default 'val_loss'). */
+  monitor?: string;
+  /** Smallest change that counts as an improvement (default 0). */
+  minDelta?: number;
+  /** Epochs without improvement before stopping (default 0). */
+  patience?: number;
+  /** 'min', 'max' or 'auto' (max for names containing 'acc', else min). */
+  mode?: 'auto' | 'min' | 'max';
+  /** Training stops if the monitored value does not beat this. */
+  baseline?: number;
+  /** Restore the weights of the best epoch when stopping (Keras option). */
+  restoreBestWeights?: boolean;
+  verbose?: number;
+}
+
+/** Stop training when a monitored quantity stops improving (TF.js `EarlyStopping`). */
+export class EarlyStopping extends Callback {
+  readonly monitor: string;
+  readonly minDelta: number;
+  readonly patience: number;
+  readonly mode: 'min' | 'max';
+  readonly baseline?: number;
+  readonly restoreBestWeights: boolean;
+  readonly verbose: number;
+  wait = 0;
+  stoppedEpoch = 0;
+  best = Infinity;
+  private bestWeights?: Tensor[];
+
+  constructor(args: EarlyStoppingArgs = {}) {
+    super();
+    this.monitor = args.monitor ?? 'val_loss';
+    this.minDelta = Math.abs(args.minDelta ?? 0);
+    this.patience = args.patience ?? 0;
+    if (!Number.isInteger(this.patience) || this.patience < 0) {
+      throw new Error(`earlyStopping: patience must be a non-negative integer, got ${args.patience}`);
+    }
+    const mode = args.mode ?? 'auto';
+    if (!['auto', 'min', 'max'].includes(mode)) throw new Error(`earlyStopping: mode must be 'auto', 'min' or 'max', got '${mode}'`);
+    this.mode = mode === 'auto' ? (this.monitor.includes('acc') ? 'max' : 'min') : mode;
+    this.baseline = args.baseline;
+    this.restoreBestWeights = args.restoreBestWeights ?? false;
+    this.verbose = args.verbose ?? 0;
+  }
+
+  private improved(current: number, reference: number): boolean {
+    return this.mode === 'min' ? current < reference - this.minDelta : current > reference + this.minDelta;
+  }
+
+  override onTrainBegin(): void {
+    this.wait = 0;
+    this.stoppedEpoch = 0;
+    this.best = this.baseline ?? (this.mode === 'min' ? Infinity : -Infinity);
+    this.disposeBest();
+  }
+
+  override onEpochEnd(epoch: number, logs: Logs = {}): void {
+    const current = logs[this.monitor];
+    if (current === undefined) {
+      console.warn(`earlyStopping: monitored value '${this.monitor}' is not in the logs (available: ${Object.keys(logs).join(', ')})`);
+      return;
+    }
+    if (this.improved(current, this.best)) {
+      this.best = current;
+      this.wait = 0;
+      if (this.restoreBestWeights && this.model) {
+        this.disposeBest();
+        this.bestWeights = this.model.weights.map((w) => ENGINE.makeView(w, w.shape));
+      }
+      return;
+    }
+    this.wait++;
+    if (this.wait >= this.patience && this.model) {
+      this.stoppedEpoch = epoch;
+      this.model.stopTraining = true;
+      if (this.restoreBestWeights && this.bestWeights) {
+        const best = this.bestWeights;
+        tidy(() => this.model!.setWeights(best));
+      }
+    }
+  }
+
+  override onTrainEnd(): void {
+    if (this.stoppedEpoch > 0 && this.verbose > 0) console.log(`Epoch ${this.stoppedEpoch + 1}: early stopping`);
+    this.disposeBest();
+  }
+
+  private disposeBest(): void {
+    for (const t of this.bestWeights ?? []) t.dispose();
+    this.bestWeights = undefined;
+  }
+}
+
+/** TF.js `callbacks.earlyStopping(args)`. */
+export function earlyStopping(args: EarlyStoppingArgs = {}): EarlyStopping {
+  return new EarlyStopping(args);
+}

@@ -1,0 +1,56 @@
+/**
+ * Adagrad and Adadelta (TF.js `train.adagrad`, `train.adadelta`):
+ *   adagrad:  acc += g^2;  w -= lr g / sqrt(acc + eps)       (acc starts at initialAccumulatorValue)
+ *   adadelta: ag = rho ag + (1-rho) g^2;  d = sqrt(au + eps) / sqrt(ag + eps) * g;
+ *             au = rho au + (1-rho) d^2;  w -= lr d
+ */
+import type { Tensor } from '../tensor.js';
+import type { Variable } from '../variable.js';
+import { add, div, mul, sub } from '../ops/binary.js';
+import { sqrt, square } from '../ops/unary.js';
+import { Optimizer, filledLike, type OptimizerOptions } from './optimizer.js';
+import { checkDecay, checkRate, DEFAULT_EPSILON } from './checks.js';
+
+export class AdagradOptimizer extends Optimizer {
+  static override className = 'Adagrad';
+  constructor(public learningRate: number, public initialAccumulatorValue = 0.1, public epsilon = DEFAULT_EPSILON, options?: OptimizerOptions) {
+    super(options);
+    checkRate('adagrad', 'learningRate', learningRate);
+    checkRate('adagrad', 'initialAccumulatorValue', initialAccumulatorValue, true);
+  }
+  protected slotNames(): string[] {
+    return ['accumulator'];
+  }
+  protected override initialSlot(v: Variable): Tensor {
+    return filledLike(v, this.initialAccumulatorValue);
+  }
+  protected update(w: Variable, g: Tensor, [acc]: Variable[]): { value: Tensor; slots: Tensor[] } {
+    const acc2 = add(acc, square(g));
+    return { value: sub(w, div(mul(g, this.learningRate), sqrt(add(acc2, this.epsilon)))), slots: [acc2] };
+  }
+  override getConfig() {
+    return { learningRate: this.learningRate, initialAccumulatorValue: this.initialAccumulatorValue, ...super.getConfig() };
+  }
+}
+
+export class AdadeltaOptimizer extends Optimizer {
+  static override className = 'Adadelta';
+  constructor(public learningRate = 0.001, public rho = 0.95, public epsilon = DEFAULT_EPSILON, options?: OptimizerOptions) {
+    super(options);
+    checkRate('adadelta', 'learningRate', learningRate);
+    checkDecay('adadelta', 'rho', rho);
+    checkRate('adadelta', 'epsilon', epsilon);
+  }
+  protected slotNames(): string[] {
+    return ['accum_grad', 'accum_var'];
+  }
+  protected update(w: Variable, g: Tensor, [ag, au]: Variable[]): { value: Tensor; slots: Tensor[] } {
+    const ag2 = add(mul(ag, this.rho), mul(square(g), 1 - this.rho));
+    const d = mul(div(sqrt(add(au, this.epsilon)), sqrt(add(ag2, this.epsilon))), g);
+    const au2 = add(mul(au, this.rho), mul(square(d), 1 - this.rho));
+    return { value: sub(w, mul(d, this.learningRate)), slots: [ag2, au2] };
+  }
+  override getConfig() {
+    return { learningRate: this.learningRate, rho: this.rho, epsilon: this.epsilon, ...super.getConfig() };
+  }
+}

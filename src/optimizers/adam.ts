@@ -1,0 +1,94 @@
+/**
+ * Adam family (TF.js `train.adam`, `train.adamax`, plus tessera's `train.adamw`):
+ *   adam:   m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2;
+ *           w -= lr * (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps)
+ *   adamw:  as adam, plus decoupled weight decay w -= lr * weightDecay * w (Loshchilov & Hutter)
+ *   adamax: m as adam;  u = max(b2 u, |g|);  w -= lr / (1 + decay (t-1)) / (1-b1^t) * m / (u + eps)
+ */
+import type { Tensor } from '../tensor.js';
+import type { Variable } from '../variable.js';
+import { add, div, maximum, mul, sub } from '../ops/binary.js';
+import { abs, sqrt, square } from '../ops/unary.js';
+import { Optimizer, type OptimizerOptions } from './optimizer.js';
+import { checkDecay, checkRate, DEFAULT_EPSILON } from './checks.js';
+
+export class AdamOptimizer extends Optimizer {
+  static override className = 'Adam';
+  constructor(
+    public learningRate = 0.001, public beta1 = 0.9, public beta2 = 0.999, public epsilon = DEFAULT_EPSILON,
+    options?: OptimizerOptions,
+  ) {
+    super(options);
+    const n = this.getClassName().toLowerCase();
+    checkRate(n, 'learningRate', learningRate);
+    checkDecay(n, 'beta1', beta1);
+    checkDecay(n, 'beta2', beta2);
+    checkRate(n, 'epsilon', epsilon);
+  }
+  protected slotNames(): string[] {
+    return ['m', 'v'];
+  }
+  /** The Adam step (without weight decay) and the new moments. */
+  protected adamStep(g: Tensor, m: Variable, v: Variable, t: number): { delta: Tensor; m: Tensor; v: Tensor } {
+    const m2 = add(mul(m, this.beta1), mul(g, 1 - this.beta1));
+    const v2 = add(mul(v, this.beta2), mul(square(g), 1 - this.beta2));
+    const mHat = div(m2, 1 - this.beta1 ** t);
+    const vHat = div(v2, 1 - this.beta2 ** t);
+    const delta = mul(div(mHat, add(sqrt(vHat), this.epsilon)), this.learningRate);
+    return { delta, m: m2, v: v2 };
+  }
+  protected update(w: Variable, g: Tensor, [m, v]: Variable[], t: number): { value: Tensor; slots: Tensor[] } {
+    const s = this.adamStep(g, m, v, t);
+    return { value: sub(w, s.delta), slots: [s.m, s.v] };
+  }
+  override getConfig(): Record<string, unknown> {
+    return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, ...super.getConfig() };
+  }
+}
+
+export class AdamWOptimizer extends AdamOptimizer {
+  static override className = 'AdamW';
+  constructor(
+    learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = DEFAULT_EPSILON, public weightDecay = 0.004,
+    options?: OptimizerOptions,
+  ) {
+    super(learningRate, beta1, beta2, epsilon, options);
+    checkRate('adamw', 'weightDecay', weightDecay, true);
+  }
+  protected override update(w: Variable, g: Tensor, [m, v]: Variable[], t: number): { value: Tensor; slots: Tensor[] } {
+    const s = this.adamStep(g, m, v, t);
+    const decayed = this.weightDecay ? sub(w, mul(w, this.learningRate * this.weightDecay)) : w;
+    return { value: sub(decayed, s.delta), slots: [s.m, s.v] };
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), weightDecay: this.weightDecay };
+  }
+}
+
+export class AdamaxOptimizer extends Optimizer {
+  static override className = 'Adamax';
+  constructor(
+    public learningRate = 0.002, public beta1 = 0.9, public beta2 = 0.999, public epsilon = DEFAULT_EPSILON,
+    public decay = 0, options?: OptimizerOptions,
+  ) {
+    super(options);
+    checkRate('adamax', 'learningRate', learningRate);
+    checkDecay('adamax', 'beta1', beta1);
+    checkDecay('adamax', 'beta2', beta2);
+    checkRate('adamax', 'epsilon', epsilon);
+    checkRate('adamax', 'decay', decay, true);
+  }
+  protected slotNames(): string[] {
+    return ['m', 'u'];
+  }
+  protected update(w: Variable, g: Tensor, [m, u]: Variable[], t: number): { value: Tensor; slots: Tensor[] } {
+    const lr = this.learningRate / (1 + this.decay * (t - 1));
+    const m2 = add(mul(m, this.beta1), mul(g, 1 - this.beta1));
+    const u2 = maximum(mul(u, this.beta2), abs(g));
+    const step = mul(div(m2, add(u2, this.epsilon)), lr / (1 - this.beta1 ** t));
+    return { value: sub(w, step), slots: [m2, u2] };
+  }
+  override getConfig() {
+    return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, decay: this.decay, ...super.getConfig() };
+  }
+}

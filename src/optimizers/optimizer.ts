@@ -1,0 +1,205 @@
+/**
+ * The Optimizer base class (TF.js `tf.train.Optimizer` semantics): applyGradients over named
+ * gradients, minimize(f), per-variable slot state, iteration count, gradient clipping
+ * (Keras-style `clipnorm` per gradient tensor, `globalClipnorm` over all, `clipvalue`
+ * elementwise). Updates run without taping and inside tidy: slot variables and the updated
+ * weights are the only tensors that outlive a step.
+ */
+import { ENGINE } from '../engine.js';
+import { tidy } from '../globals.js';
+import type { Tensor } from '../tensor.js';
+import { Variable, variableRegistry } from '../variable.js';
+import { variableGrads } from '../autograd.js';
+import { clipByValue, sqrt } from '../ops/unary.js';
+import { mul, maximum, div, add } from '../ops/binary.js';
+import { sum } from '../ops/reduce.js';
+import { square } from '../ops/unary.js';
+import { scalar, zerosLike, fill } from '../ops/creation.js';
+import { fmtShape } from '../util.js';
+
+/** Gradient clipping options, accepted by every optimizer factory as its last argument. */
+export interface OptimizerOptions {
+  /** Clip each gradient tensor to this L2 norm (Keras `clipnorm`). */
+  clipnorm?: number;
+  /** Clip the gradients together to this global L2 norm (Keras `global_clipnorm`). */
+  globalClipnorm?: number;
+  /** Clip every gradient element to [-clipvalue, clipvalue] (Keras `clipvalue`). */
+  clipvalue?: number;
+}
+
+export interface NamedTensor {
+  name: string;
+  tensor: Tensor;
+}
+export type NamedGradients = Record<string, Tensor> | NamedTensor[];
+
+export abstract class Optimizer {
+  /** TF.js class name, e.g. 'Adam'. */
+  static className = 'Optimizer';
+  clipnorm?: number;
+  globalClipnorm?: number;
+  clipvalue?: number;
+  /** Number of applyGradients calls so far. */
+  iterations = 0;
+  /** Slot variables per model variable name, in slotNames order. */
+  protected slots = new Map<string, Variable[]>();
+
+  constructor(options: OptimizerOptions = {}) {
+    this.setClipping(options);
+  }
+
+  getClassName(): string {
+    return (this.constructor as typeof Optimizer).className;
+  }
+
+  /** Set or change gradient clipping (see OptimizerOptions). */
+  setClipping(options: OptimizerOptions): void {
+    for (const k of ['clipnorm', 'globalClipnorm', 'clipvalue'] as const) {
+      const v = options[k];
+      if (v !== undefined && !(typeof v === 'number' && v > 0)) {
+        throw new Error(`${this.getClassName()}: ${k} must be a positive number, got ${v}`);
+      }
+    }
+    if (options.clipnorm !== undefined) this.clipnorm = options.clipnorm;
+    if (options.globalClipnorm !== undefined) this.globalClipnorm = options.globalClipnorm;
+    if (options.clipvalue !== undefined) this.clipvalue = options.clipvalue;
+  }
+
+  /** Names of the per-variable state this optimizer keeps (e.g. ['m', 'v']). */
+  protected abstract slotNames(): string[];
+  /** Initial value of slot `i` for variable `v` (default zeros). */
+  protected initialSlot(v: Variable, _slot: number): Tensor {
+    return zerosLike(v);
+  }
+  /**
+   * Compute new values for `v` and its slots from gradient `g` (already clipped). Called
+   * inside tidy and noGrad; `step` is the 1-based iteration number.
+   */
+  protected abstract update(v: Variable, g: Tensor, slots: Variable[], step: number): { value: Tensor; slots: Tensor[] };
+
+  /** The variable's slots, created on first use. */
+  protected slotsFor(v: Variable): Variable[] {
+    let s = this.slots.get(v.name);
+    if (!s) {
+      const names = this.slotNames();
+      s = names.map((n, i) => {
+        const init = this.initialSlot(v, i);
+        const slot = new Variable(init, false, `${v.name}/${n}`, 'float32');
+        init.dispose();
+        return slot;
+      });
+      this.slots.set(v.name, s);
+    }
+    return s;
+  }
+
+  /** Apply gradients given as {varName: grad} or [{name, tensor}] (TF.js signature). */
+  applyGradients(variableGradients: NamedGradients): void {
+    const list: NamedTensor[] = Array.isArray(variableGradients)
+      ? variableGradients
+      : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name] }));
+    const what = this.getClassName();
+    const pairs = list.map(({ name, tensor }) => {
+      const v = variableRegistry.get(name);
+      if (!v) throw new Error(`${what}.applyGradients: no variable named '${name}'`);
+      if (tensor.shape.join() !== v.shape.join()) {
+        throw new Error(`${what}.applyGradients: gradient for '${name}' has shape ${fmtShape(tensor.shape)}, variable is ${fmtShape(v.shape)}`);
+      }
+      return { v, g: tensor };
+    });
+    this.iterations++;
+    const step = this.iterations;
+    ENGINE.noGrad(() =>
+      tidy(() => {
+        const grads = this.clip(pairs.map((p) => p.g));
+        pairs.forEach(({ v }, i) => {
+          if (!v.trainable) return;
+          const slots = this.slotsFor(v);
+          const out = this.update(v, grads[i], slots, step);
+          v.assign(out.value);
+          out.slots.forEach((t, k) => slots[k].assign(t));
+        });
+      }),
+    );
+  }
+
+  private clip(grads: Tensor[]): Tensor[] {
+    let gs = grads;
+    if (this.clipvalue !== undefined) {
+      const c = this.clipvalue;
+      gs = gs.map((g) => clipByValue(g, -c, c));
+    }
+    if (this.clipnorm !== undefined) {
+      const c = this.clipnorm;
+      gs = gs.map((g) => mul(g, div(c, maximum(sqrt(sum(square(g))), c))));
+    }
+    if (this.globalClipnorm !== undefined && gs.length) {
+      const c = this.globalClipnorm;
+      const norm = sqrt(gs.map((g) => sum(square(g))).reduce((a, b) => add(a, b)));
+      const factor = div(c, maximum(norm, c));
+      gs = gs.map((g) => mul(g, factor));
+    }
+    return gs;
+  }
+
+  /** Minimize f() over varList (default: all trainable variables); TF.js `minimize`. */
+  minimize(f: () => Tensor, returnCost = false, varList?: Variable[]): Tensor | null {
+    const { value, grads } = variableGrads(f, varList);
+    this.applyGradients(grads);
+    for (const k of Object.keys(grads)) grads[k].dispose();
+    if (returnCost) return value;
+    value.dispose();
+    return null;
+  }
+
+  /** Optimizer state as named tensors: 'iter' first, then every slot (copies). */
+  async getWeights(): Promise<NamedTensor[]> {
+    const out: NamedTensor[] = [{ name: 'iter', tensor: scalar(this.iterations, 'int32') }];
+    const names = this.slotNames();
+    for (const [varName, slots] of this.slots) {
+      slots.forEach((s, k) => out.push({ name: `${varName}/${names[k]}`, tensor: ENGINE.makeView(s, s.shape) }));
+    }
+    return out;
+  }
+
+  /** Restore state saved by getWeights (slot names `${variableName}/${slotName}`). */
+  async setWeights(weights: NamedTensor[]): Promise<void> {
+    const names = this.slotNames();
+    for (const { name, tensor } of weights) {
+      if (name === 'iter' || name === 'iterations') {
+        this.iterations = (await tensor.data())[0];
+        continue;
+      }
+      const cut = name.lastIndexOf('/');
+      const varName = name.slice(0, cut);
+      const k = names.indexOf(name.slice(cut + 1));
+      const v = variableRegistry.get(varName);
+      if (k < 0 || !v) throw new Error(`${this.getClassName()}.setWeights: unknown optimizer weight '${name}'`);
+      const slot = this.slotsFor(v)[k];
+      if (tensor.shape.join() !== slot.shape.join()) {
+        throw new Error(`${this.getClassName()}.setWeights: '${name}' has shape ${fmtShape(tensor.shape)}, expected ${fmtShape(slot.shape)}`);
+      }
+      slot.assign(tensor);
+    }
+  }
+
+  /** Config (TF.js getConfig): hyperparameters plus clipping. */
+  getConfig(): Record<string, unknown> {
+    const c: Record<string, unknown> = {};
+    if (this.clipnorm !== undefined) c.clipnorm = this.clipnorm;
+    if (this.globalClipnorm !== undefined) c.globalClipnorm = this.globalClipnorm;
+    if (this.clipvalue !== undefined) c.clipvalue = this.clipvalue;
+    return c;
+  }
+
+  /** Dispose the slot variables. */
+  dispose(): void {
+    for (const slots of this.slots.values()) for (const s of slots) s.dispose();
+    this.slots.clear();
+  }
+}
+
+/** A float32 tensor of `v`'s shape filled with `value`. */
+export function filledLike(v: Tensor, value: number): Tensor {
+  return fill(v.shape, value, 'float32');
+}

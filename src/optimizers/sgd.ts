@@ -1,0 +1,47 @@
+/**
+ * Plain and momentum gradient descent (TF.js `train.sgd`, `train.momentum`):
+ *   sgd:       w -= lr * g
+ *   momentum:  a = momentum * a + g;  w -= lr * a   (Nesterov: w -= lr * (g + momentum * a))
+ */
+import type { Tensor } from '../tensor.js';
+import type { Variable } from '../variable.js';
+import { add, mul, sub } from '../ops/binary.js';
+import { Optimizer, type OptimizerOptions } from './optimizer.js';
+import { checkRate } from './checks.js';
+
+export class SGDOptimizer extends Optimizer {
+  static override className = 'SGD';
+  constructor(public learningRate: number, options?: OptimizerOptions) {
+    super(options);
+    checkRate('sgd', 'learningRate', learningRate);
+  }
+  protected slotNames(): string[] {
+    return [];
+  }
+  protected update(v: Variable, g: Tensor): { value: Tensor; slots: Tensor[] } {
+    return { value: sub(v, mul(g, this.learningRate)), slots: [] };
+  }
+  override getConfig() {
+    return { learningRate: this.learningRate, ...super.getConfig() };
+  }
+}
+
+export class MomentumOptimizer extends Optimizer {
+  static override className = 'Momentum';
+  constructor(public learningRate: number, public momentum: number, public useNesterov = false, options?: OptimizerOptions) {
+    super(options);
+    checkRate('momentum', 'learningRate', learningRate);
+    checkRate('momentum', 'momentum', momentum, true);
+  }
+  protected slotNames(): string[] {
+    return ['momentum'];
+  }
+  protected update(v: Variable, g: Tensor, [acc]: Variable[]): { value: Tensor; slots: Tensor[] } {
+    const a = add(mul(acc, this.momentum), g);
+    const step = this.useNesterov ? add(g, mul(a, this.momentum)) : a;
+    return { value: sub(v, mul(step, this.learningRate)), slots: [a] };
+  }
+  override getConfig() {
+    return { learningRate: this.learningRate, momentum: this.momentum, useNesterov: this.useNesterov, ...super.getConfig() };
+  }
+}
