@@ -1,7 +1,7 @@
 // Elementwise kernels: unary, broadcasting binary and select over raw pointers.
-// All-float32 rows with unit or zero strides take f32x4 paths; everything else (int32/bool
-// operands, bool outputs, transcendental ops) runs the f64 scalar path of scalar_ops.ts, which
-// mirrors the js reference. Shapes and strides arrive padded to rank 6 in a params block.
+// All-float32 rows with unit or zero strides take f32x4 paths (arithmetic, relu family, exp,
+// sigmoid, tanh, erf, gelu); everything else (int32/bool operands, bool outputs, the other
+// transcendentals) runs the f64 scalar path of scalar_ops.ts, which mirrors the js reference. Shapes and strides arrive padded to rank 6 in a params block.
 import { applyBinary, applyUnary, loadAs64, storeAs } from './scalar_ops';
 import { erfF32x4, expF32x4, geluF32x4, sigmoidF32x4, tanhF32x4 } from './simd_math';
 

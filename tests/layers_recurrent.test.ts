@@ -10,12 +10,26 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tfc from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import * as ts from '../src/index.js';
+// Ops imported module by module (not through src/index.ts) so this file does not depend on the
+// models / io modules.
+import { Tensor } from '../src/tensor.js';
+import * as globals from '../src/globals.js';
+import * as creation from '../src/ops/creation.js';
+import * as binary from '../src/ops/binary.js';
+import * as unary from '../src/ops/unary.js';
+import * as reduce from '../src/ops/reduce.js';
+import * as autograd from '../src/autograd.js';
+import { input } from '../src/layers/layer.js';
 import type { Layer } from '../src/layers/layer.js';
 import { SimpleRNN, LSTM, GRU } from '../src/layers/recurrent/cells.js';
 import { Bidirectional } from '../src/layers/recurrent/bidirectional.js';
 import { MultiHeadAttention } from '../src/layers/attention/multi_head_attention.js';
 import { TransformerEncoder } from '../src/layers/attention/transformer_encoder.js';
+
+const ts = { ...globals, ...creation, ...binary, ...unary, ...reduce, ...autograd, input };
+// eslint-disable-next-line @typescript-eslint/no-namespace
+declare namespace ts { type Tensor = import('../src/tensor.js').Tensor; }
+void Tensor;
 
 beforeAll(async () => {
   await ts.setBackend('js');
@@ -544,7 +558,9 @@ describe('transformerEncoder', () => {
     const x = ts.tensor(randArray(12 * 4, 2), [1, 12, 4]);
     nonCausal.apply(x);
     const before = ts.memory().numTensors;
-    ts.tidy(() => nonCausal.apply(x, { training: true }));
+    ts.tidy(() => {
+      nonCausal.apply(x, { training: true });
+    });
     expect(ts.memory().numTensors).toBe(before);
     expect(() => new TransformerEncoder({ numHeads: 3, intermediateDim: 4 }).apply(x)).toThrow(/divisible/);
   });

@@ -10,7 +10,6 @@ import { storageFor } from '../ops/operand.js';
 import { fmtShape } from '../util.js';
 import type { Variable } from '../variable.js';
 import type { LayersModel } from '../models/layers_model.js';
-import { modelFromTopology, modelToTopology } from './topology.js';
 import { decodeWeights, encodeWeights, type DecodedWeight } from './weights.js';
 import { browserDownloads, DOWNLOADS_SCHEME, indexedDB, INDEXEDDB_SCHEME } from './handlers.js';
 import { http } from './http.js';
@@ -19,6 +18,12 @@ import { LAYERS_MODEL_FORMAT, type IOHandler, type LoadOptions, type ModelArtifa
 
 export type { SaveResult } from './types.js';
 export const GENERATED_BY = 'tessera 0.1.0';
+
+/**
+ * topology.ts needs the model classes, and layers_model.ts imports this file: loading it lazily
+ * breaks the import cycle.
+ */
+const topology = () => import('./topology.js');
 
 // ---- URL routing --------------------------------------------------------------------------------
 
@@ -90,7 +95,7 @@ export async function saveModel(model: LayersModel, handlerOrUrl: unknown): Prom
   }
   const { data, specs } = await encodeWeights(refs.map((r) => ({ name: r.name, tensor: r.variable })));
   const artifacts: ModelArtifacts = {
-    modelTopology: modelToTopology(model),
+    modelTopology: (await topology()).modelToTopology(model),
     weightSpecs: specs,
     weightData: data,
     format: LAYERS_MODEL_FORMAT,
@@ -114,7 +119,7 @@ export async function loadLayersModel(pathOrHandler: string | IOHandler, options
   if (artifacts.format && artifacts.format !== LAYERS_MODEL_FORMAT) {
     throw new Error(`loadLayersModel: artifacts have format '${artifacts.format}'; tessera loads '${LAYERS_MODEL_FORMAT}'`);
   }
-  const model = modelFromTopology(artifacts.modelTopology);
+  const model = (await topology()).modelFromTopology(artifacts.modelTopology);
   if (artifacts.weightData != null) {
     if (!artifacts.weightSpecs) {
       model.dispose();

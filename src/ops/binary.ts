@@ -8,7 +8,7 @@ import { Binary, MAX_KERNEL_RANK, type BinaryOp } from '../backends/kernels.js';
 import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { broadcastShapes, broadcastStrides, collapseDims, fmtShape, shapesEqual } from '../util.js';
-import { runOp, toTensor, toTensorLike, upcastDtype, type Input } from './operand.js';
+import { runOp, toTensor, toTensorLike, upcastDtype, type Input, op } from './operand.js';
 import { reshape } from './layout.js';
 import { sum } from './reduce.js';
 import { cast, log, neg, square, floor } from './unary.js';
@@ -53,7 +53,7 @@ export function reduceTo(dy: Tensor, shape: number[]): Tensor {
 type BinVjp = (a: Tensor, b: Tensor, y: Tensor, dy: Tensor) => [Tensor | null, Tensor | null];
 
 function defBinary(name: string, code: BinaryOp, kind: Kind, vjp: BinVjp | null) {
-  return (a: Input, b: Input): Tensor => {
+  return op((a: Input, b: Input): Tensor => {
     const { out, ta, tb } = binaryOp(name, code, a, b, kind);
     if (vjp && out.dtype === 'float32') {
       ENGINE.record(name, [ta, tb], [out], ([dy]) => {
@@ -63,7 +63,7 @@ function defBinary(name: string, code: BinaryOp, kind: Kind, vjp: BinVjp | null)
       });
     }
     return out;
-  };
+  });
 }
 
 export const add = defBinary('add', 'add', 'arith', (_a, _b, _y, dy) => [dy, dy]);
@@ -72,12 +72,12 @@ export const mul = defBinary('mul', 'mul', 'arith', (a, b, _y, dy) => [mul(dy, b
 const realDiv = defBinary('div', 'div', 'arith', (a, b, _y, dy) => [div(dy, b), neg(div(mul(dy, a), square(b)))]);
 export const floorDiv = defBinary('floorDiv', 'floorDiv', 'arith', null);
 /** a / b; for two int32 tensors this is floor division, as in TF.js. */
-export function div(a: Input, b: Input): Tensor {
+export const div = op(function div(a: Input, b: Input): Tensor {
   const ta = toTensorLike(a, b, 'div', 'a');
   const tb = toTensorLike(b, ta, 'div', 'b');
   if (ta.dtype === 'int32' && tb.dtype === 'int32') return floorDiv(ta, tb);
   return realDiv(ta, tb);
-}
+});
 export const realDivide = realDiv;
 export const divNoNan = defBinary('divNoNan', 'divNoNan', 'arith', (a, b, _y, dy) => {
   const nz = notEqual(b, 0);
@@ -116,12 +116,12 @@ export const less = defBinary('less', 'less', 'compare', null);
 export const lessEqual = defBinary('lessEqual', 'lessEqual', 'compare', null);
 export const logicalAnd = defBinary('logicalAnd', 'logicalAnd', 'logical', null);
 export const logicalOr = defBinary('logicalOr', 'logicalOr', 'logical', null);
-export function logicalXor(a: Input, b: Input): Tensor {
+export const logicalXor = op(function logicalXor(a: Input, b: Input): Tensor {
   return notEqual(cast(toTensor(a, 'logicalXor', 'a'), 'bool'), cast(toTensor(b, 'logicalXor', 'b'), 'bool'));
-}
+});
 
 /** cond ? a : b elementwise, all three broadcast together (TF.js `where`). */
-export function where(condition: Input, a: Input, b: Input): Tensor {
+export const where = op(function where(condition: Input, a: Input, b: Input): Tensor {
   const tc = toTensor(condition, 'where', 'condition', 'bool');
   const ta = toTensorLike(a, b, 'where', 'a');
   const tb = toTensorLike(b, ta, 'where', 'b');
@@ -138,6 +138,6 @@ export function where(condition: Input, a: Input, b: Input): Tensor {
     });
   }
   return out;
-}
+});
 
 

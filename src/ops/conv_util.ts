@@ -5,6 +5,7 @@
  * `composite`, which disposes the intermediates of a multi-op forward when no gradient is taped.
  */
 import type { ConvGeometry } from '../backends/kernels.js';
+import { scoped } from './operand.js';
 import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { fmtShape } from '../util.js';
@@ -21,19 +22,7 @@ export type ConvDataFormat = 'NHWC' | 'NCHW';
  * Run a forward made of several ops. When a gradient is being taped its intermediates belong
  * to the tape (the autograd scope frees them); otherwise everything but the result is freed.
  */
-export function composite<T>(fn: () => T): T {
-  if (ENGINE.recording) return fn();
-  ENGINE.startScope();
-  let result: T;
-  try {
-    result = fn();
-  } catch (e) {
-    ENGINE.endScope(undefined);
-    throw e;
-  }
-  ENGINE.endScope(result);
-  return result;
-}
+export const composite = scoped;
 
 /** [h, w] from a number or a pair of positive integers. */
 export function parsePair(op: string, name: string, v: Pair | undefined, dflt: number): [number, number] {

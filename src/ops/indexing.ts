@@ -5,14 +5,14 @@
 import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { fmtShape, normAxis, sizeOf } from '../util.js';
-import { runOp, toTensor, type Input } from './operand.js';
+import { runOp, toTensor, type Input, op } from './operand.js';
 import { reshape } from './layout.js';
 import { cast } from './unary.js';
 import { matMul } from './matmul.js';
 import type { DType } from '../backends/backend.js';
 
 /** x.shape[:axis] + indices.shape + x.shape[axis+1:]; out-of-range indices give 0. */
-export function gather(x: Input, indices: Input, axis = 0): Tensor {
+export const gather = op(function gather(x: Input, indices: Input, axis = 0): Tensor {
   const t = toTensor(x, 'gather', 'x');
   const idx = toTensor(indices, 'gather', 'indices', 'int32');
   if (idx.dtype !== 'int32') throw new Error(`gather: indices must be int32, got ${idx.dtype} ${fmtShape(idx.shape)}`);
@@ -34,12 +34,12 @@ export function gather(x: Input, indices: Input, axis = 0): Tensor {
     });
   }
   return y;
-}
+});
 
 /** indices.shape + [depth], onValue where index == position else offValue. */
-export function oneHot(indices: Input, depth: number, onValue = 1, offValue = 0, dtype: DType = 'int32'): Tensor {
+export const oneHot = op(function oneHot(indices: Input, depth: number, onValue = 1, offValue = 0, dtype: DType = 'int32'): Tensor {
   const idx = toTensor(indices, 'oneHot', 'indices', 'int32');
   if (idx.dtype !== 'int32') throw new Error(`oneHot: indices must be int32, got ${idx.dtype}`);
   if (!Number.isInteger(depth) || depth < 1) throw new Error(`oneHot: depth must be a positive integer, got ${depth}`);
   return runOp('oneHot', [idx], [...idx.shape, depth], dtype, { depth, onValue, offValue });
-}
+});

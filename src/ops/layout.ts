@@ -7,7 +7,7 @@ import { MAX_KERNEL_RANK } from '../backends/kernels.js';
 import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { fmtShape, normAxes, normAxis, shapesEqual, sizeOf, stridesOf } from '../util.js';
-import { runOp, toTensor, upcastDtype, type Input } from './operand.js';
+import { runOp, toTensor, upcastDtype, type Input, op } from './operand.js';
 import { reduceTo } from './binary.js';
 import { sum } from './reduce.js';
 
@@ -36,7 +36,7 @@ function stridedCopy(op: string, x: Tensor, outShape: number[], inStrides: numbe
   return runOp('copyStrided', [x], outShape, x.dtype, { outShape: shape, inStrides: strides, modDims: mods, offset });
 }
 
-export function reshape(x: Input, shape: number[]): Tensor {
+export const reshape = op(function reshape(x: Input, shape: number[]): Tensor {
   const t = toTensor(x, 'reshape', 'x');
   if (!Array.isArray(shape)) throw new Error(`reshape: shape must be an array, got ${typeof shape}`);
   const out = shape.slice();
@@ -56,9 +56,9 @@ export function reshape(x: Input, shape: number[]): Tensor {
   const y = ENGINE.makeView(t, out);
   ENGINE.record('reshape', [t], [y], ([dy]) => [dy ? reshape(dy, t.shape) : null]);
   return y;
-}
+});
 
-export function transpose(x: Input, perm?: number[]): Tensor {
+export const transpose = op(function transpose(x: Input, perm?: number[]): Tensor {
   const t = toTensor(x, 'transpose', 'x');
   const p = perm ?? t.shape.map((_, i) => t.rank - 1 - i);
   if (p.length !== t.rank || !t.shape.every((_, i) => p.includes(i)) || p.some((v) => !Number.isInteger(v))) {
@@ -69,9 +69,9 @@ export function transpose(x: Input, perm?: number[]): Tensor {
   const inv = p.map((_, i) => p.indexOf(i));
   ENGINE.record('transpose', [t], [y], ([dy]) => [dy ? transpose(dy, inv) : null]);
   return y;
-}
+});
 
-export function broadcastTo(x: Input, shape: number[]): Tensor {
+export const broadcastTo = op(function broadcastTo(x: Input, shape: number[]): Tensor {
   const t = toTensor(x, 'broadcastTo', 'x');
   if (shape.length < t.rank) throw new Error(`broadcastTo: cannot broadcast ${fmtShape(t.shape)} to lower rank ${fmtShape(shape)}`);
   const lead = shape.length - t.rank;
@@ -86,26 +86,26 @@ export function broadcastTo(x: Input, shape: number[]): Tensor {
   const y = stridedCopy('broadcastTo', t, shape, inStrides, 0);
   ENGINE.record('broadcastTo', [t], [y], ([dy]) => [dy ? reduceTo(dy, t.shape) : null]);
   return y;
-}
+});
 
-export function expandDims(x: Input, axis = 0): Tensor {
+export const expandDims = op(function expandDims(x: Input, axis = 0): Tensor {
   const t = toTensor(x, 'expandDims', 'x');
   const a = normAxis('expandDims', axis, t.rank + 1);
   const shape = t.shape.slice();
   shape.splice(a, 0, 1);
   return reshape(t, shape);
-}
+});
 
-export function squeeze(x: Input, axis?: number[] | number): Tensor {
+export const squeeze = op(function squeeze(x: Input, axis?: number[] | number): Tensor {
   const t = toTensor(x, 'squeeze', 'x');
   const axes = axis === undefined ? t.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0) : normAxes('squeeze', axis, t.rank);
   for (const a of axes) {
     if (t.shape[a] !== 1) throw new Error(`squeeze: cannot squeeze axis ${a} of shape ${fmtShape(t.shape)} (size ${t.shape[a]} != 1)`);
   }
   return reshape(t, t.shape.filter((_, i) => !axes.includes(i)));
-}
+});
 
-export function slice(x: Input, begin: number | number[], size?: number | number[]): Tensor {
+export const slice = op(function slice(x: Input, begin: number | number[], size?: number | number[]): Tensor {
   const t = toTensor(x, 'slice', 'x');
   const b = typeof begin === 'number' ? [begin, ...new Array(Math.max(t.rank - 1, 0)).fill(0)] : begin.slice();
   while (b.length < t.rank) b.push(0);
@@ -125,9 +125,9 @@ export function slice(x: Input, begin: number | number[], size?: number | number
   const y = stridedCopy('slice', t, outShape, strides, offset);
   ENGINE.record('slice', [t], [y], ([dy]) => [dy ? pad(dy, b.map((v, i) => [v, t.shape[i] - v - outShape[i]] as [number, number])) : null]);
   return y;
-}
+});
 
-export function concat(tensors: Input[], axis = 0): Tensor {
+export const concat = op(function concat(tensors: Input[], axis = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new Error('concat: expected a non-empty list of tensors');
   const ts = tensors.map((x, i) => toTensor(x, 'concat', `tensors[${i}]`));
   const rank = ts[0].rank;
@@ -152,9 +152,9 @@ export function concat(tensors: Input[], axis = 0): Tensor {
   }
   ENGINE.record('concat', ts, [y], ([dy]) => (dy ? split(dy, ts.map((t) => t.shape[a]), a) : ts.map(() => null)));
   return y;
-}
+});
 
-export function stack(tensors: Input[], axis = 0): Tensor {
+export const stack = op(function stack(tensors: Input[], axis = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new Error('stack: expected a non-empty list of tensors');
   const ts = tensors.map((x, i) => toTensor(x, 'stack', `tensors[${i}]`));
   for (const t of ts) {
@@ -162,15 +162,15 @@ export function stack(tensors: Input[], axis = 0): Tensor {
   }
   const a = normAxis('stack', axis, ts[0].rank + 1);
   return concat(ts.map((t) => expandDims(t, a)), a);
-}
+});
 
-export function unstack(x: Input, axis = 0): Tensor[] {
+export const unstack = op(function unstack(x: Input, axis = 0): Tensor[] {
   const t = toTensor(x, 'unstack', 'x');
   const a = normAxis('unstack', axis, t.rank);
   return split(t, t.shape[a], a).map((p) => squeeze(p, [a]));
-}
+});
 
-export function split(x: Input, numOrSizeSplits: number | number[], axis = 0): Tensor[] {
+export const split = op(function split(x: Input, numOrSizeSplits: number | number[], axis = 0): Tensor[] {
   const t = toTensor(x, 'split', 'x');
   const a = normAxis('split', axis, t.rank);
   const dim = t.shape[a];
@@ -197,9 +197,9 @@ export function split(x: Input, numOrSizeSplits: number | number[], axis = 0): T
     start += s;
   }
   return out;
-}
+});
 
-export function tile(x: Input, reps: number[]): Tensor {
+export const tile = op(function tile(x: Input, reps: number[]): Tensor {
   const t = toTensor(x, 'tile', 'x');
   if (!Array.isArray(reps) || reps.length !== t.rank || reps.some((r) => !Number.isInteger(r) || r < 0)) {
     throw new Error(`tile: reps [${reps}] must be ${t.rank} non-negative integers for shape ${fmtShape(t.shape)}`);
@@ -213,9 +213,9 @@ export function tile(x: Input, reps: number[]): Tensor {
     return [reshape(sum(inter, t.shape.map((_, i) => 2 * i)), t.shape)];
   });
   return y;
-}
+});
 
-export function pad(x: Input, paddings: Array<[number, number]>, constantValue = 0): Tensor {
+export const pad = op(function pad(x: Input, paddings: Array<[number, number]>, constantValue = 0): Tensor {
   const t = toTensor(x, 'pad', 'x');
   if (!Array.isArray(paddings) || paddings.length !== t.rank || paddings.some((p) => !Array.isArray(p) || p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0))) {
     throw new Error(`pad: paddings ${JSON.stringify(paddings)} must be ${t.rank} pairs of non-negative integers for shape ${fmtShape(t.shape)}`);
@@ -228,9 +228,9 @@ export function pad(x: Input, paddings: Array<[number, number]>, constantValue =
   const y = runOp('pad', [t], outShape, t.dtype, { outShape, inShape: t.shape, padBefore: paddings.map((p) => p[0]), value: constantValue });
   ENGINE.record('pad', [t], [y], ([dy]) => [dy ? slice(dy, paddings.map((p) => p[0]), t.shape) : null]);
   return y;
-}
+});
 
-export function reverse(x: Input, axis?: number | number[]): Tensor {
+export const reverse = op(function reverse(x: Input, axis?: number | number[]): Tensor {
   const t = toTensor(x, 'reverse', 'x');
   const axes = normAxes('reverse', axis, t.rank);
   const strides = stridesOf(t.shape);
@@ -243,4 +243,4 @@ export function reverse(x: Input, axis?: number | number[]): Tensor {
   const y = stridedCopy('reverse', t, t.shape, inStrides, offset);
   ENGINE.record('reverse', [t], [y], ([dy]) => [dy ? reverse(dy, axes) : null]);
   return y;
-}
+});

@@ -7,7 +7,7 @@ import { Activation } from '../backends/kernels.js';
 import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { broadcastShapes, fmtShape, shapesEqual, sizeOf } from '../util.js';
-import { runOp, toTensor, upcastDtype, type Input } from './operand.js';
+import { runOp, toTensor, upcastDtype, type Input, op } from './operand.js';
 import { broadcastTo, reshape } from './layout.js';
 import { reduceTo, mul, sub, add, where, greater, less, logicalAnd } from './binary.js';
 import { square } from './unary.js';
@@ -68,7 +68,7 @@ export function matMulGrads(a: Tensor, b: Tensor, transposeA: boolean, transpose
   return [reduceTo(da, a.shape), reduceTo(db, b.shape)];
 }
 
-export function matMul(a: Input, b: Input, transposeA = false, transposeB = false): Tensor {
+export const matMul = op(function matMul(a: Input, b: Input, transposeA = false, transposeB = false): Tensor {
   const ta = toTensor(a, 'matMul', 'a');
   const tb = toTensor(b, 'matMul', 'b');
   const y = runMatMul('matMul', ta, tb, transposeA, transposeB);
@@ -76,10 +76,10 @@ export function matMul(a: Input, b: Input, transposeA = false, transposeB = fals
     ENGINE.record('matMul', [ta, tb], [y], ([dy]) => (dy ? matMulGrads(ta, tb, transposeA, transposeB, dy) : [null, null]));
   }
   return y;
-}
+});
 
 /** Dot product of vectors / matrix-vector / matrix-matrix (TF.js `dot`). */
-export function dot(a: Input, b: Input): Tensor {
+export const dot = op(function dot(a: Input, b: Input): Tensor {
   const ta = toTensor(a, 'dot', 'a');
   const tb = toTensor(b, 'dot', 'b');
   if (ta.rank > 2 || tb.rank > 2 || ta.rank === 0 || tb.rank === 0) {
@@ -90,7 +90,7 @@ export function dot(a: Input, b: Input): Tensor {
   const y = matMul(a2, b2);
   const outShape = [...(ta.rank === 2 ? [ta.shape[0]] : []), ...(tb.rank === 2 ? [tb.shape[1]] : [])];
   return reshape(y, outShape);
-}
+});
 
 /**
  * matMul(x, w) + bias followed by an epilogue activation (code from `Activation`), all in the

@@ -39,6 +39,30 @@ export function toTensorLike(x: Input, other: Input, op: string, arg: string): T
   return toTensor(x, op, arg, dt);
 }
 
+/**
+ * Run fn in its own scope: every tensor it creates but does not return (number operands turned
+ * into tensors, internal transposes, ...) is disposed when it returns. While a gradient is
+ * being taped the intermediates are left to the enclosing gradient scope, which needs them.
+ */
+export function scoped<T>(fn: () => T): T {
+  if (ENGINE.recording) return fn();
+  ENGINE.startScope();
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    ENGINE.endScope(undefined);
+    throw e;
+  }
+  ENGINE.endScope(result);
+  return result;
+}
+
+/** Wrap an op so its temporaries are disposed (see `scoped`). */
+export function op<F extends (...args: any[]) => any>(fn: F): F {
+  return ((...args: unknown[]) => scoped(() => fn(...args))) as F;
+}
+
 /** Run one kernel into a new output tensor. */
 export function runOp<K extends KernelName>(kernel: K, inputs: Tensor[], outShape: number[], outDtype: DType, attrs: KernelAttrs[K]): Tensor {
   const out = ENGINE.makeOutput(outShape, outDtype);

@@ -8,7 +8,7 @@ import { Reduce, type ReduceOp } from '../backends/kernels.js';
 import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { normAxes, normAxis, sizeOf } from '../util.js';
-import { runOp, toTensor, type Input } from './operand.js';
+import { runOp, toTensor, type Input, op } from './operand.js';
 import { broadcastTo, reshape, transpose } from './layout.js';
 import { cast, exp } from './unary.js';
 import { div, equal, mul, sub } from './binary.js';
@@ -47,63 +47,63 @@ function expandBack(dy: Tensor, p: Plan): Tensor {
   return broadcastTo(reshape(dy, p.keepShape), p.x.shape);
 }
 
-export function sum(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
+export const sum = op(function sum(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
   const p = plan('sum', x, axis, keepDims);
   const dtype = p.x.dtype === 'float32' ? 'float32' : 'int32';
   const y = reduceKernel('sum', p, dtype);
   ENGINE.record('sum', [p.x], [y], ([dy]) => [dy ? expandBack(dy, p) : null]);
   return y;
-}
+});
 
-export function mean(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
+export const mean = op(function mean(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
   const p = plan('mean', x, axis, keepDims);
   const y = reduceKernel('mean', p, 'float32');
   const n = sizeOf(p.axes.map((a) => p.x.shape[a]));
   ENGINE.record('mean', [p.x], [y], ([dy]) => [dy ? div(expandBack(dy, p), n) : null]);
   return y;
-}
+});
 
-export function prod(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
+export const prod = op(function prod(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
   const p = plan('prod', x, axis, keepDims);
   const y = reduceKernel('prod', p, p.x.dtype === 'float32' ? 'float32' : 'int32');
   ENGINE.record('prod', [p.x], [y], ([dy]) => [dy ? div(mul(expandBack(dy, p), expandBack(y, p)), p.x) : null]);
   return y;
-}
+});
 
-function minMax(op: 'max' | 'min', x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
-  const p = plan(op, x, axis, keepDims);
-  const y = reduceKernel(op, p, p.x.dtype === 'bool' ? 'int32' : p.x.dtype);
-  ENGINE.record(op, [p.x], [y], ([dy]) => {
+const minMax = op(function minMax(name: 'max' | 'min', x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
+  const p = plan(name, x, axis, keepDims);
+  const y = reduceKernel(name, p, p.x.dtype === 'bool' ? 'int32' : p.x.dtype);
+  ENGINE.record(name, [p.x], [y], ([dy]) => {
     if (!dy) return [null];
     const mask = cast(equal(p.x, expandBack(y, p)), 'float32');
     return [mul(expandBack(dy, p), mask)];
   });
   return y;
-}
+});
 export const max = (x: Input, axis?: number | number[] | null, keepDims = false) => minMax('max', x, axis, keepDims);
 export const min = (x: Input, axis?: number | number[] | null, keepDims = false) => minMax('min', x, axis, keepDims);
 
-function argOp(op: 'argMax' | 'argMin', x: Input, axis = 0): Tensor {
-  const t = toTensor(x, op, 'x');
-  if (t.rank === 0) throw new Error(`${op}: input must have rank >= 1, got a scalar`);
-  const a = normAxis(op, axis, t.rank);
-  if (t.shape[a] === 0) throw new Error(`${op}: cannot take ${op} over empty axis ${axis} of shape [${t.shape}]`);
-  return reduceKernel(op, plan(op, t, a, false), 'int32');
-}
+const argOp = op(function argOp(name: 'argMax' | 'argMin', x: Input, axis = 0): Tensor {
+  const t = toTensor(x, name, 'x');
+  if (t.rank === 0) throw new Error(`${name}: input must have rank >= 1, got a scalar`);
+  const a = normAxis(name, axis, t.rank);
+  if (t.shape[a] === 0) throw new Error(`${name}: cannot take ${name} over empty axis ${axis} of shape [${t.shape}]`);
+  return reduceKernel(name, plan(name, t, a, false), 'int32');
+});
 /** Index of the maximum along `axis` (default 0, as TF.js). */
 export const argMax = (x: Input, axis = 0) => argOp('argMax', x, axis);
 export const argMin = (x: Input, axis = 0) => argOp('argMin', x, axis);
 
-export function any(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
+export const any = op(function any(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
   return reduceKernel('any', plan('any', x, axis, keepDims), 'bool');
-}
-export function all(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
+});
+export const all = op(function all(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
   return reduceKernel('all', plan('all', x, axis, keepDims), 'bool');
-}
+});
 
-export function logSumExp(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
+export const logSumExp = op(function logSumExp(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
   const p = plan('logSumExp', x, axis, keepDims);
   const y = reduceKernel('logSumExp', p, 'float32');
   ENGINE.record('logSumExp', [p.x], [y], ([dy]) => [dy ? mul(expandBack(dy, p), exp(sub(p.x, expandBack(y, p)))) : null]);
   return y;
-}
+});

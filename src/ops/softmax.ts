@@ -4,7 +4,7 @@
  */
 import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
-import { runOp, toTensor, type Input } from './operand.js';
+import { runOp, toTensor, type Input, op } from './operand.js';
 import { exp } from './unary.js';
 import { mul, sub } from './binary.js';
 import { sum } from './reduce.js';

@@ -8,26 +8,26 @@ import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, greater, greaterEqual, less, lessEqual, logicalAnd, mul, sub } from './binary.js';
 import { assertDtype } from '../util.js';
-import { runOp, toTensor, type Input } from './operand.js';
+import { runOp, toTensor, type Input, op } from './operand.js';
 import { zerosLike } from './creation.js';
 
 /** Run a unary op code; integer inputs to float ops produce float32 (as TF.js). */
-function unaryOp(name: string, code: UnaryOp, x: Input, outDtype?: DType, alpha = 0, beta = 0): Tensor {
+const unaryOp = op(function unaryOp(name: string, code: UnaryOp, x: Input, outDtype?: DType, alpha = 0, beta = 0): Tensor {
   const t = toTensor(x, name, 'x');
   const dt = outDtype ?? (t.dtype === 'bool' ? 'float32' : t.dtype);
   return runOp('unary', [t], t.shape, dt, { op: Unary[code], alpha, beta });
-}
+});
 
 type Vjp = (x: Tensor, y: Tensor, dy: Tensor) => Tensor;
 
 /** Define a float unary op with its gradient. */
 function defUnary(name: string, code: UnaryOp, vjp: Vjp | null, keepIntDtype = false) {
-  return (x: Input): Tensor => {
+  return op((x: Input): Tensor => {
     const t = toTensor(x, name, 'x');
     const y = unaryOp(name, code, t, keepIntDtype && t.dtype === 'int32' ? 'int32' : 'float32');
     if (vjp) ENGINE.record(name, [t], [y], ([dy]) => [dy ? vjp(t, y, dy) : null]);
     return y;
-  };
+  });
 }
 
 const noGrad: Vjp = (x) => zerosLike(x);
@@ -84,19 +84,19 @@ export const asinh = defUnary('asinh', 'asinh', (x, _y, dy) => div(dy, sqrt(add(
 export const acosh = defUnary('acosh', 'acosh', (x, _y, dy) => div(dy, sqrt(sub(square(x), 1))));
 export const atanh = defUnary('atanh', 'atanh', (x, _y, dy) => div(dy, sub(1, square(x))));
 
-export function leakyRelu(x: Input, alpha = 0.2): Tensor {
+export const leakyRelu = op(function leakyRelu(x: Input, alpha = 0.2): Tensor {
   const t = toTensor(x, 'leakyRelu', 'x');
   const y = unaryOp('leakyRelu', 'leakyRelu', t, 'float32', alpha);
   ENGINE.record('leakyRelu', [t], [y], ([dy]) => [dy ? mul(dy, where_(greater(t, 0), 1, alpha)) : null]);
   return y;
-}
+});
 
 /** x > 0 ? 1 : alpha (float32). */
-export function step(x: Input, alpha = 0): Tensor {
+export const step = op(function step(x: Input, alpha = 0): Tensor {
   return unaryOp('step', 'step', x, 'float32', alpha);
-}
+});
 
-export function clipByValue(x: Input, clipValueMin: number, clipValueMax: number): Tensor {
+export const clipByValue = op(function clipByValue(x: Input, clipValueMin: number, clipValueMax: number): Tensor {
   const t = toTensor(x, 'clipByValue', 'x');
   if (!(clipValueMin <= clipValueMax)) {
     throw new Error(`clipByValue: clipValueMin (${clipValueMin}) must be <= clipValueMax (${clipValueMax})`);
@@ -106,24 +106,24 @@ export function clipByValue(x: Input, clipValueMin: number, clipValueMax: number
     dy ? mul(dy, logicalAnd(greaterEqual(t, clipValueMin), lessEqual(t, clipValueMax))) : null,
   ]);
   return y;
-}
+});
 
-export function logicalNot(x: Input): Tensor {
+export const logicalNot = op(function logicalNot(x: Input): Tensor {
   return unaryOp('logicalNot', 'logicalNot', x, 'bool');
-}
+});
 export const isNaN = (x: Input): Tensor => unaryOp('isNaN', 'isNaN', x, 'bool');
 export const isInf = (x: Input): Tensor => unaryOp('isInf', 'isInf', x, 'bool');
 export const isFinite = (x: Input): Tensor => unaryOp('isFinite', 'isFinite', x, 'bool');
 
 /** Convert dtype. float -> int truncates toward zero; anything -> bool is (x != 0). */
-export function cast(x: Input, dtype: DType): Tensor {
+export const cast = op(function cast(x: Input, dtype: DType): Tensor {
   const t = toTensor(x, 'cast', 'x');
   assertDtype('cast', dtype);
   if (t.dtype === dtype) return ENGINE.makeView(t, t.shape);
   const y = runOp('unary', [t], t.shape, dtype, { op: Unary.identity, alpha: 0, beta: 0 });
   ENGINE.record('cast', [t], [y], ([dy]) => [dy && t.dtype === 'float32' && dtype === 'float32' ? dy : null]);
   return y;
-}
+});
 
 // `where` lives in binary.ts; a local alias avoids a name clash with a future export.
 import { where as where_ } from './binary.js';

@@ -19,12 +19,11 @@ import { matMul } from '../../ops/matmul.js';
 import { softmax } from '../../ops/softmax.js';
 import { cast } from '../../ops/unary.js';
 import { attention } from '../../ops/attention.js';
-import { composite } from '../../ops/conv_util.js';
 import { Layer, SymbolicTensor, type Kwargs, type LayerArgs, type Shape } from '../layer.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
 import { serializeInitializer, serializeRegularizer } from '../serialization.js';
-import { dropoutMask } from '../recurrent/rnn_base.js';
+import { composite, dropoutMask } from '../recurrent/rnn_base.js';
 import type { Variable } from '../../variable.js';
 
 export interface MultiHeadAttentionArgs extends LayerArgs {

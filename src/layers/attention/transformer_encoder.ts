@@ -14,13 +14,12 @@ import type { Tensor } from '../../tensor.js';
 import { fmtShape } from '../../util.js';
 import { add, mul } from '../../ops/binary.js';
 import { layerNorm } from '../../ops/norm.js';
-import { composite } from '../../ops/conv_util.js';
 import { Layer, type Kwargs, type LayerArgs, type LayerWeight, type Shape } from '../layer.js';
 import { Dense } from '../core/dense.js';
 import { canonicalActivation, type ActivationIdentifier } from '../activations.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { serializeInitializer } from '../serialization.js';
-import { dropoutMask } from '../recurrent/rnn_base.js';
+import { composite, dropoutMask } from '../recurrent/rnn_base.js';
 import { MultiHeadAttention } from './multi_head_attention.js';
 import type { Variable } from '../../variable.js';
 

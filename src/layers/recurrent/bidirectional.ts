@@ -9,10 +9,10 @@
 import type { Tensor } from '../../tensor.js';
 import { add, mul } from '../../ops/binary.js';
 import { concat, reverse } from '../../ops/layout.js';
-import { composite } from '../../ops/conv_util.js';
 import { Layer, isMultiShape, type Kwargs, type LayerArgs, type LayerWeight, type Shape } from '../layer.js';
 import { getLayerClass, type LayerClass } from '../serialization.js';
 import { GRU, LSTM, SimpleRNN } from './cells.js';
+import { composite } from './rnn_base.js';
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
 

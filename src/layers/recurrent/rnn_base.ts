@@ -16,7 +16,6 @@ import { fill, randomUniform, zeros } from '../../ops/creation.js';
 import { concat, expandDims, reshape, slice, stack, transpose } from '../../ops/layout.js';
 import { matMul } from '../../ops/matmul.js';
 import { cast, step } from '../../ops/unary.js';
-import { composite } from '../../ops/conv_util.js';
 import { Layer, type Kwargs, type LayerArgs, type Shape } from '../layer.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
@@ -82,6 +81,24 @@ export function splitLast(x: Tensor, sizes: number[]): Tensor[] {
   });
   ENGINE.record('splitLast', [x], parts, (dys) => [concat(dys.map((d, i) => d ?? zeros([...lead, sizes[i]])), -1)]);
   return parts;
+}
+
+/**
+ * Run a layer's forward: while a gradient is taped the intermediates belong to the tape (the
+ * autograd scope frees them); otherwise everything but the result is freed right away.
+ */
+export function composite<T>(fn: () => T): T {
+  if (ENGINE.recording) return fn();
+  ENGINE.startScope();
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    ENGINE.endScope(undefined);
+    throw e;
+  }
+  ENGINE.endScope(result);
+  return result;
 }
 
 /** Inverted-dropout mask (kept / (1 - rate), dropped 0) of the given shape; a constant. */
