@@ -563,5 +563,14 @@ describe('transformerEncoder', () => {
     });
     expect(ts.memory().numTensors).toBe(before);
     expect(() => new TransformerEncoder({ numHeads: 3, intermediateDim: 4 }).apply(x)).toThrow(/divisible/);
+    // A padding mask hides padded keys: changing padded tokens leaves the real positions alone.
+    const pm = ts.tensor(Array.from({ length: 12 }, (_, i) => (i < 8 ? 1 : 0)), [1, 12]);
+    const xv = Array.from(x.dataSync());
+    const xp = xv.map((v, i) => (i >= 8 * 4 ? v + 3 : v));
+    const a = (nonCausal.apply(x, { paddingMask: pm }) as ts.Tensor).dataSync().slice(0, 8 * 4);
+    const b = (nonCausal.apply(ts.tensor(xp, [1, 12, 4]), { paddingMask: pm }) as ts.Tensor).dataSync().slice(0, 8 * 4);
+    expectClose(b, a, 1e-5);
+    const c = (nonCausal.apply(ts.tensor(xp, [1, 12, 4])) as ts.Tensor).dataSync().slice(0, 8 * 4);
+    expect(Array.from(c).some((v, i) => Math.abs(v - a[i]) > 1e-4)).toBe(true);
   });
 });

@@ -1,27 +1,83 @@
 /**
- * Keras workflow for LayersModel: compile, fit, fitDataset, evaluate, predict, trainOnBatch.
- * (Placeholder signatures; the training helper implements them.)
+ * Keras workflow for LayersModel (the functions layers_model.ts delegates to): compile, fit,
+ * fitDataset, evaluate, predict, predictOnBatch, trainOnBatch. The pieces live in compile.ts
+ * (optimizer, losses, metrics), fit_loop.ts (training loops), data.ts (batching) and
+ * callbacks.ts / callback_list.ts.
  */
+import { ENGINE } from '../engine.js';
+import { tidy } from '../globals.js';
 import type { Tensor } from '../tensor.js';
+import { div, greater, where } from '../ops/binary.js';
+import { concat, reshape, slice, unstack } from '../ops/layout.js';
 import type { LayersModel } from './layers_model.js';
+import { requireCompiled, resolveCompiled } from './compile.js';
+import { ensureBuilt, evaluateStats, numSamples, sliceAll, toList, type TensorArg } from './data.js';
 
-export interface CompiledState { [k: string]: unknown }
-export interface CompileArgs { optimizer: unknown; loss: unknown; metrics?: unknown }
-export interface FitArgs { [k: string]: unknown }
-export interface FitDatasetArgs { [k: string]: unknown }
-export interface EvaluateArgs { batchSize?: number; verbose?: number }
-export interface PredictArgs { batchSize?: number; verbose?: boolean }
-export interface History { history: Record<string, number[]>; epoch: number[] }
-export type DatasetLike = unknown;
+export { compile, disposeCompiled } from './compile.js';
+export type { CompileArgs, CompiledState, LossIdentifier, MetricIdentifier } from './compile.js';
+export { fit, fitDataset, trainOnBatch } from './fit_loop.js';
+export type { FitArgs, FitDatasetArgs, History, DatasetLike } from './fit_loop.js';
 
-const todo = (what: string): never => {
-  throw new Error(`${what}: not implemented yet`);
-};
-export function compile(_m: LayersModel, _a: CompileArgs): void { todo('compile'); }
-export function fit(_m: LayersModel, _x: Tensor | Tensor[], _y: Tensor | Tensor[], _a: FitArgs): Promise<History> { return todo('fit'); }
-export function fitDataset(_m: LayersModel, _d: DatasetLike, _a: FitDatasetArgs): Promise<History> { return todo('fitDataset'); }
-export function evaluate(_m: LayersModel, _x: Tensor | Tensor[], _y: Tensor | Tensor[], _a: EvaluateArgs): Tensor | Tensor[] { return todo('evaluate'); }
-export function predict(m: LayersModel, x: Tensor | Tensor[], _a: PredictArgs): Tensor | Tensor[] { return m.apply(x); }
-export function predictOnBatch(m: LayersModel, x: Tensor | Tensor[]): Tensor | Tensor[] { return m.apply(x); }
-export function trainOnBatch(_m: LayersModel, _x: Tensor | Tensor[], _y: Tensor | Tensor[]): Promise<number | number[]> { return todo('trainOnBatch'); }
-export function disposeCompiled(_m: LayersModel): void {}
+export interface EvaluateArgs {
+  batchSize?: number;
+  verbose?: number;
+}
+export interface PredictArgs {
+  batchSize?: number;
+  verbose?: boolean;
+}
+
+/**
+ * Loss (and metrics) over (x, y) in inference mode: a scalar tensor, or [loss, ...] when
+ * metrics or several outputs are compiled (TF.js). Computed on the device, no readback.
+ */
+export function evaluate(model: LayersModel, x: TensorArg, y: TensorArg, args: EvaluateArgs = {}): Tensor | Tensor[] {
+  requireCompiled(model, 'evaluate');
+  const xs = toList(model, x, 'x', 'evaluate');
+  const ys = toList(model, y, 'y', 'evaluate');
+  numSamples('evaluate', [xs, ys]);
+  ensureBuilt(model, xs);
+  const r = resolveCompiled(model);
+  const acc = evaluateStats(model, r, xs, ys, args.batchSize ?? 32);
+  const out = tidy(() => {
+    const pairs = reshape(acc, [r.statNames.length, 2]);
+    const num = reshape(slice(pairs, [0, 0], [-1, 1]), [r.statNames.length]);
+    const den = reshape(slice(pairs, [0, 1], [-1, 1]), [r.statNames.length]);
+    const positive = greater(den, 0);
+    return unstack(where(positive, div(num, where(positive, den, 1)), 0));
+  });
+  acc.dispose();
+  return out.length === 1 ? out[0] : out;
+}
+
+/** Run the model in inference mode over x in batches; outputs concatenated along the batch. */
+export function predict(model: LayersModel, x: TensorArg, args: PredictArgs = {}): Tensor | Tensor[] {
+  const xs = toList(model, x, 'x', 'predict');
+  const n = numSamples('predict', [xs]);
+  const batchSize = args.batchSize ?? 32;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`predict: batchSize must be a positive integer, got ${batchSize}`);
+  if (n <= batchSize) return predictOnBatch(model, xs.length === 1 ? xs[0] : xs);
+  return ENGINE.noGrad(() =>
+    tidy(() => {
+      const pieces: Tensor[][] = [];
+      let isList = false;
+      for (let start = 0; start < n; start += batchSize) {
+        const out = model.apply(unwrap(sliceAll(xs, start, Math.min(batchSize, n - start))), { training: false });
+        isList = Array.isArray(out);
+        pieces.push(isList ? out : [out]);
+      }
+      const outs = pieces[0].map((_, k) => concat(pieces.map((p) => p[k]), 0));
+      return isList ? outs : outs[0];
+    }),
+  );
+}
+
+const unwrap = (xs: Tensor[]): Tensor | Tensor[] => (xs.length === 1 ? xs[0] : xs);
+
+/** The model on one batch, inference mode. */
+export function predictOnBatch(model: LayersModel, x: TensorArg): Tensor | Tensor[] {
+  const xs = toList(model, x, 'x', 'predictOnBatch');
+  numSamples('predictOnBatch', [xs]);
+  return ENGINE.noGrad(() => tidy(() => model.apply(unwrap(xs), { training: false }) as Tensor | Tensor[]));
+}
+

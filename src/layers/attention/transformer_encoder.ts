@@ -14,6 +14,9 @@ import type { Tensor } from '../../tensor.js';
 import { fmtShape } from '../../util.js';
 import { add, mul } from '../../ops/binary.js';
 import { layerNorm } from '../../ops/norm.js';
+import { broadcastTo, reshape } from '../../ops/layout.js';
+import { cast } from '../../ops/unary.js';
+import { ENGINE } from '../../engine.js';
 import { Layer, type Kwargs, type LayerArgs, type LayerWeight, type Shape } from '../layer.js';
 import { Dense } from '../core/dense.js';
 import { canonicalActivation, type ActivationIdentifier } from '../activations.js';
@@ -116,10 +119,21 @@ export class TransformerEncoder extends Layer {
       throw new Error(`${this.name}: expected input [batch, seq, ${this.outputDense!.units}], got ${fmtShape(x.shape)}`);
     }
     const training = !!kwargs.training;
-    const attentionMask = (kwargs.attentionMask as Tensor | undefined) ?? null;
+    let attentionMask = (kwargs.attentionMask as Tensor | undefined) ?? null;
+    // A padding mask [batch, seq] (1 = real token; also taken from an upstream Keras mask)
+    // becomes the attention mask [batch, seq, seq] that hides padded keys.
+    const maskIn = kwargs.paddingMask ?? (Array.isArray(kwargs.mask) ? kwargs.mask[0] : kwargs.mask);
+    const padding = (maskIn as Tensor | null | undefined) ?? null;
+    if (padding && !attentionMask) {
+      const [b, s] = x.shape;
+      if (padding.rank !== 2 || padding.shape[0] !== b || padding.shape[1] !== s) {
+        throw new Error(`${this.name}: paddingMask must be [batch, seq] = [${b},${s}], got ${fmtShape(padding.shape)}`);
+      }
+      attentionMask = ENGINE.noGrad(() => composite(() => broadcastTo(reshape(cast(padding, 'bool'), [b, 1, s]), [b, s, s])));
+    }
     const [g1, b1, g2, b2] = this.ln;
     const eps = this.layerNormEpsilon;
-    return composite(() => {
+    const result = composite(() => {
       let h = this.normFirst ? layerNorm(x, g1, b1, eps) : x;
       h = this.attentionLayer!.call([h, h], { training, attentionMask, useCausalMask: this.causal }) as Tensor;
       h = add(x, this.drop(h, training));
@@ -131,6 +145,8 @@ export class TransformerEncoder extends Layer {
       if (!this.normFirst) y = layerNorm(y, g2, b2, eps);
       return y;
     });
+    if (attentionMask && attentionMask !== kwargs.attentionMask) attentionMask.dispose();
+    return result;
   }
 
   override getConfig(): Record<string, unknown> {

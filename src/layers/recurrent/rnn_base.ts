@@ -14,7 +14,8 @@ import { fmtShape } from '../../util.js';
 import { add, mul, sub } from '../../ops/binary.js';
 import { fill, randomUniform, zeros } from '../../ops/creation.js';
 import { concat, expandDims, reshape, slice, stack, transpose } from '../../ops/layout.js';
-import { matMul } from '../../ops/matmul.js';
+import { fusedMatMulWithGrad, matMul } from '../../ops/matmul.js';
+import { Activation } from '../../backends/kernels.js';
 import { cast, step } from '../../ops/unary.js';
 import { Layer, type Kwargs, type LayerArgs, type Shape } from '../layer.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
@@ -238,8 +239,7 @@ export abstract class RNNBase extends Layer {
     // Time-major projection of the whole sequence: [time, batch, gates*units].
     const k = this.gates * this.units;
     const xt = transpose(xin, [1, 0, 2]);
-    let proj = matMul(reshape(xt, [time * batch, inDim]), this.kernel!);
-    if (this.bias) proj = add(proj, this.bias);
+    const proj = fusedMatMulWithGrad(reshape(xt, [time * batch, inDim]), this.kernel!, this.bias, Activation.linear);
     let perStep = unstackTime(reshape(proj, [time, batch, k]));
     let masks: Tensor[] | null = null;
     if (mask) {

@@ -1,0 +1,337 @@
+/**
+ * model.fit / fitDataset / trainOnBatch. One training step = a tidy around variableGrads of the
+ * total loss over model.trainableWeights, optimizer.applyGradients and the weights'
+ * constraints. Each step also yields a statistics vector (loss and metric numerators /
+ * denominators) that is summed on the device and read once per epoch; per-batch values are
+ * read only when a user callback has onBatchBegin/onBatchEnd.
+ */
+import { ENGINE } from '../engine.js';
+import { keep, tidy } from '../globals.js';
+import { Tensor } from '../tensor.js';
+import { variableGrads } from '../autograd.js';
+import { tensor1d } from '../ops/creation.js';
+import type { LayersModel } from './layers_model.js';
+import { batchLoss, requireCompiled, resolveCompiled, statsToLogs } from './compile.js';
+import {
+  accumulate, classWeightTables, ensureBuilt, evaluateStats, forward, gatherAll, numSamples, sampleWeightsFor, sliceAll, toList,
+  type ClassWeightArg, type TensorArg,
+} from './data.js';
+import { CallbackList, defaultVerbose, type CallbackInput } from './callback_list.js';
+import type { Logs, TrainParams } from './callbacks.js';
+
+export interface FitArgs {
+  batchSize?: number;
+  epochs?: number;
+  verbose?: number;
+  callbacks?: CallbackInput;
+  /** Fraction of the samples (the last ones, taken before shuffling) held out for validation. */
+  validationSplit?: number;
+  validationData?: [TensorArg, TensorArg] | [TensorArg, TensorArg, unknown];
+  shuffle?: boolean;
+  classWeight?: ClassWeightArg;
+  initialEpoch?: number;
+  /** Validation batch size (default batchSize). */
+  validationBatchSize?: number;
+}
+
+export interface History {
+  epoch: number[];
+  history: Record<string, number[]>;
+  params?: TrainParams;
+}
+
+/** An object with `iterator()` (TF.js Dataset) or an (async) iterable of {xs, ys} batches. */
+export type DatasetLike =
+  | { iterator(): Promise<BatchIterator> | BatchIterator }
+  | AsyncIterable<unknown>
+  | Iterable<unknown>;
+interface BatchIterator {
+  next(): Promise<IteratorResult<unknown>> | IteratorResult<unknown>;
+}
+
+export interface FitDatasetArgs {
+  epochs: number;
+  batchesPerEpoch?: number;
+  verbose?: number;
+  callbacks?: CallbackInput;
+  validationData?: DatasetLike | [TensorArg, TensorArg];
+  validationBatches?: number;
+  classWeight?: ClassWeightArg;
+  initialEpoch?: number;
+}
+
+/** One optimizer step on a batch; returns the batch's statistics vector. */
+function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], tables?: (Tensor | null)[]): Tensor {
+  const c = requireCompiled(model, 'fit');
+  const r = resolveCompiled(model);
+  const varList = model.trainableWeights;
+  return tidy(() => {
+    let stats: Tensor | undefined;
+    const { grads } = variableGrads(() => {
+      const outs = forward(model, xs, true);
+      const sw = sampleWeightsFor(tables, ys, outs.map((o) => o.rank));
+      const res = batchLoss(model, r, outs, ys, sw);
+      stats = keep(res.stats);
+      return res.total;
+    }, varList);
+    c.optimizer.applyGradients(grads);
+    const cons = model.constraints();
+    if (cons.length) ENGINE.noGrad(() => tidy(() => cons.forEach(({ variable, constraint }) => variable.assign(constraint(variable)))));
+    stats!.kept = false;
+    return stats!;
+  });
+}
+
+function shuffledIndices(n: number): Int32Array {
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    const t = idx[i];
+    idx[i] = idx[j];
+    idx[j] = t;
+  }
+  return idx;
+}
+
+function checkEpochs(op: string, epochs: number, initialEpoch: number): void {
+  if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`${op}: epochs must be a non-negative integer, got ${epochs}`);
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new Error(`${op}: initialEpoch must be a non-negative integer, got ${initialEpoch}`);
+}
+
+function recordHistory(history: History, epoch: number, logs: Logs): void {
+  history.epoch.push(epoch);
+  for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
+}
+
+export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: FitArgs = {}): Promise<History> {
+  requireCompiled(model, 'fit');
+  let xs = toList(model, x, 'x', 'fit');
+  let ys = toList(model, y, 'y', 'fit');
+  let n = numSamples('fit', [xs, ys]);
+  const batchSize = args.batchSize ?? 32;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`fit: batchSize must be a positive integer, got ${batchSize}`);
+  const epochs = args.epochs ?? 1;
+  const initialEpoch = args.initialEpoch ?? 0;
+  checkEpochs('fit', epochs, initialEpoch);
+  const owned: Tensor[] = [];
+  let valXs: Tensor[] | undefined;
+  let valYs: Tensor[] | undefined;
+  try {
+    if (args.validationData) {
+      const [vx, vy] = args.validationData;
+      valXs = toList(model, vx, 'x', 'fit (validationData)');
+      valYs = toList(model, vy, 'y', 'fit (validationData)');
+      numSamples('fit (validationData)', [valXs, valYs]);
+    } else if (args.validationSplit) {
+      const split = args.validationSplit;
+      if (!(split > 0 && split < 1)) throw new Error(`fit: validationSplit must be in (0, 1), got ${split}`);
+      const at = Math.floor(n * (1 - split));
+      if (at < 1 || at >= n) throw new Error(`fit: validationSplit ${split} leaves no training or no validation samples out of ${n}`);
+      valXs = sliceAll(xs, at, n - at);
+      valYs = sliceAll(ys, at, n - at);
+      xs = sliceAll(xs, 0, at);
+      ys = sliceAll(ys, 0, at);
+      owned.push(...valXs, ...valYs, ...xs, ...ys);
+      n = at;
+    }
+    ensureBuilt(model, xs);
+    const r = resolveCompiled(model);
+    const tables = classWeightTables(model, args.classWeight);
+    owned.push(...((tables ?? []).filter(Boolean) as Tensor[]));
+    const steps = Math.ceil(n / batchSize);
+    const verbose = args.verbose ?? defaultVerbose();
+    const doValidation = !!valXs;
+    const params: TrainParams = {
+      epochs, initialEpoch, samples: n, steps, batchSize, verbose, doValidation,
+      metrics: [...r.statNames, ...(doValidation ? r.statNames.map((s) => `val_${s}`) : [])],
+    };
+    const cbs = new CallbackList(args.callbacks, model, params);
+    const history: History = { epoch: [], history: {}, params };
+    model.stopTraining = false;
+    const shuffle = args.shuffle ?? true;
+    await cbs.trainBegin();
+    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+      await cbs.epochBegin(epoch);
+      const perm = shuffle ? shuffledIndices(n) : null;
+      let acc: Tensor | null = null;
+      for (let b = 0; b < steps; b++) {
+        const start = b * batchSize;
+        const size = Math.min(batchSize, n - start);
+        const batchLogs: Logs = { batch: b, size };
+        await cbs.batchBegin(b, batchLogs);
+        const stats = tidy(() => {
+          if (!perm) return trainStep(model, sliceAll(xs, start, size), sliceAll(ys, start, size), tables);
+          const idx = tensor1d(perm.subarray(start, start + size), 'int32');
+          return trainStep(model, gatherAll(xs, idx), gatherAll(ys, idx), tables);
+        });
+        acc = accumulate(acc, stats);
+        if (cbs.wantsBatchLogs) Object.assign(batchLogs, statsToLogs(r, await stats.data()));
+        stats.dispose();
+        await cbs.batchEnd(b, batchLogs);
+        if (model.stopTraining) break;
+      }
+      const logs = acc ? statsToLogs(r, await acc.data()) : {};
+      acc?.dispose();
+      if (valXs && valYs) {
+        const v = evaluateStats(model, r, valXs, valYs, args.validationBatchSize ?? batchSize);
+        Object.assign(logs, statsToLogs(r, await v.data(), 'val_'));
+        v.dispose();
+      }
+      await cbs.epochEnd(epoch, logs);
+      recordHistory(history, epoch, logs);
+    }
+    await cbs.trainEnd();
+    return history;
+  } finally {
+    for (const t of owned) t.dispose();
+  }
+}
+
+/** Normalise a dataset element ({xs, ys} or [xs, ys]) to tensor lists. */
+function elementToLists(model: LayersModel, value: unknown): { xs: Tensor[]; ys: Tensor[] } {
+  let xv: unknown;
+  let yv: unknown;
+  if (Array.isArray(value) && value.length === 2) [xv, yv] = value;
+  else if (value && typeof value === 'object' && 'xs' in value && 'ys' in value) ({ xs: xv, ys: yv } = value as { xs: unknown; ys: unknown });
+  else throw new Error('fitDataset: dataset elements must be {xs, ys} (or [xs, ys])');
+  return { xs: toList(model, xv as TensorArg, 'x', 'fitDataset'), ys: toList(model, yv as TensorArg, 'y', 'fitDataset') };
+}
+
+async function openIterator(dataset: DatasetLike, op: string): Promise<BatchIterator> {
+  const d = dataset as Record<string | symbol, unknown>;
+  if (d && typeof d.iterator === 'function') return await (d.iterator as () => Promise<BatchIterator>)();
+  if (d && typeof d[Symbol.asyncIterator] === 'function') return (d[Symbol.asyncIterator] as () => BatchIterator)();
+  if (d && typeof d[Symbol.iterator] === 'function') return (d[Symbol.iterator] as () => BatchIterator)();
+  throw new Error(`${op}: expected a dataset with iterator() or an (async) iterable of {xs, ys}`);
+}
+
+/** [x, y] tensors (as opposed to a dataset, which may itself be an array of batches). */
+function isTensorPair(v: unknown): v is [TensorArg, TensorArg] {
+  if (!Array.isArray(v) || v.length !== 2) return false;
+  const first = v[0];
+  return first instanceof Tensor || (Array.isArray(first) && first[0] instanceof Tensor);
+}
+
+const disposeLists = (e: { xs: Tensor[]; ys: Tensor[] }) => [...e.xs, ...e.ys].forEach((t) => t.dispose());
+
+/** Summed statistics over a validation dataset (disposes its batches, as TF.js does). */
+async function datasetStats(model: LayersModel, dataset: DatasetLike, maxBatches?: number): Promise<Tensor | null> {
+  const r = resolveCompiled(model);
+  const it = await openIterator(dataset, 'fitDataset (validationData)');
+  let acc: Tensor | null = null;
+  for (let b = 0; maxBatches === undefined || b < maxBatches; b++) {
+    const res = await it.next();
+    if (res.done) break;
+    const e = elementToLists(model, res.value);
+    const stats = ENGINE.noGrad(() => tidy(() => batchLoss(model, r, forward(model, e.xs, false), e.ys).stats));
+    disposeLists(e);
+    acc = accumulate(acc, stats);
+    stats.dispose();
+  }
+  return acc;
+}
+
+export async function fitDataset(model: LayersModel, dataset: DatasetLike, args: FitDatasetArgs): Promise<History> {
+  requireCompiled(model, 'fitDataset');
+  if (!args || args.epochs === undefined) throw new Error('fitDataset: needs {epochs}');
+  const initialEpoch = args.initialEpoch ?? 0;
+  checkEpochs('fitDataset', args.epochs, initialEpoch);
+  const bpe = args.batchesPerEpoch;
+  if (bpe !== undefined && (!Number.isInteger(bpe) || bpe < 1)) throw new Error(`fitDataset: batchesPerEpoch must be a positive integer, got ${bpe}`);
+  const verbose = args.verbose ?? defaultVerbose();
+  const doValidation = !!args.validationData;
+  const owned: Tensor[] = [];
+  let history: History | undefined;
+  try {
+    let it = await openIterator(dataset, 'fitDataset');
+    let cbs: CallbackList | undefined;
+    let r: ReturnType<typeof resolveCompiled> | undefined;
+    let tables: (Tensor | null)[] | undefined;
+    model.stopTraining = false;
+    for (let epoch = initialEpoch; epoch < args.epochs && !model.stopTraining; epoch++) {
+      if (epoch > initialEpoch && bpe === undefined) it = await openIterator(dataset, 'fitDataset');
+      let acc: Tensor | null = null;
+      let b = 0;
+      let began = false;
+      while (bpe === undefined || b < bpe) {
+        const res = await it.next();
+        if (res.done) {
+          if (bpe !== undefined) {
+            console.warn(`fitDataset: the dataset ran out of data after ${b} batches of epoch ${epoch + 1} (batchesPerEpoch ${bpe}); stopping training`);
+            model.stopTraining = true;
+          }
+          break;
+        }
+        const e = elementToLists(model, res.value);
+        if (!cbs) {
+          // First batch: build the model, resolve metrics, start the callbacks.
+          ensureBuilt(model, e.xs);
+          r = resolveCompiled(model);
+          tables = classWeightTables(model, args.classWeight);
+          owned.push(...((tables ?? []).filter(Boolean) as Tensor[]));
+          const params: TrainParams = {
+            epochs: args.epochs, initialEpoch, steps: bpe ?? null, verbose, doValidation,
+            metrics: [...r.statNames, ...(doValidation ? r.statNames.map((s) => `val_${s}`) : [])],
+          };
+          cbs = new CallbackList(args.callbacks, model, params);
+          history = { epoch: [], history: {}, params };
+          await cbs.trainBegin();
+        }
+        if (!began) {
+          await cbs.epochBegin(epoch);
+          began = true;
+        }
+        const batchLogs: Logs = { batch: b, size: numSamples('fitDataset', [e.xs, e.ys]) };
+        await cbs.batchBegin(b, batchLogs);
+        const stats = trainStep(model, e.xs, e.ys, tables);
+        disposeLists(e);
+        acc = accumulate(acc, stats);
+        if (cbs.wantsBatchLogs) Object.assign(batchLogs, statsToLogs(r!, await stats.data()));
+        stats.dispose();
+        await cbs.batchEnd(b, batchLogs);
+        b++;
+        if (model.stopTraining) break;
+      }
+      if (!cbs || !began) break;
+      const logs = acc ? statsToLogs(r!, await acc.data()) : {};
+      acc?.dispose();
+      if (args.validationData) {
+        const vd = args.validationData;
+        let v: Tensor | null;
+        if (isTensorPair(vd)) {
+          const vx = toList(model, vd[0] as TensorArg, 'x', 'fitDataset (validationData)');
+          const vy = toList(model, vd[1] as TensorArg, 'y', 'fitDataset (validationData)');
+          v = evaluateStats(model, r!, vx, vy, 32);
+        } else {
+          v = await datasetStats(model, vd as DatasetLike, args.validationBatches);
+        }
+        if (v) {
+          Object.assign(logs, statsToLogs(r!, await v.data(), 'val_'));
+          v.dispose();
+        }
+      }
+      await cbs.epochEnd(epoch, logs);
+      recordHistory(history!, epoch, logs);
+    }
+    if (!cbs) throw new Error('fitDataset: the dataset yielded no batches');
+    await cbs.trainEnd();
+    return history!;
+  } finally {
+    for (const t of owned) t.dispose();
+  }
+}
+
+/** One step on one batch; returns the loss, or [loss, ...metrics] when metrics are compiled. */
+export async function trainOnBatch(model: LayersModel, x: TensorArg, y: TensorArg): Promise<number | number[]> {
+  requireCompiled(model, 'trainOnBatch');
+  const xs = toList(model, x, 'x', 'trainOnBatch');
+  const ys = toList(model, y, 'y', 'trainOnBatch');
+  numSamples('trainOnBatch', [xs, ys]);
+  ensureBuilt(model, xs);
+  const r = resolveCompiled(model);
+  const stats = trainStep(model, xs, ys);
+  const values = Object.values(statsToLogs(r, await stats.data()));
+  stats.dispose();
+  return values.length === 1 ? values[0] : values;
+}

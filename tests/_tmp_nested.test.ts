@@ -1,0 +1,30 @@
+import { it, expect } from 'vitest';
+import * as ts from '../src/index.js';
+import * as tfc from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tfl from '@tensorflow/tfjs-layers';
+it('nested', async () => {
+  await ts.setBackend('js');
+  const inner = ts.sequential({ layers: [ts.layers.dense({ units: 3, inputShape: [4] }), ts.layers.dense({ units: 2 })] });
+  const inp = ts.input({ shape: [4] });
+  const h = inner.apply(inp) as ts.SymbolicTensor;
+  const out = ts.layers.dense({ units: 1 }).apply(h) as ts.SymbolicTensor;
+  const m = ts.model({ inputs: inp, outputs: out });
+  let art: any;
+  await m.save(ts.io.withSaveHandler(async (a) => { art = a; return { modelArtifactsInfo: {} }; }));
+  console.log(JSON.stringify(art.modelTopology).slice(0, 600), art.weightSpecs.map((s: any) => s.name));
+  const l = await ts.loadLayersModel(ts.io.fromMemory(art));
+  const x = ts.ones([2, 4]);
+  expect(Array.from((l.predict(x) as ts.Tensor).dataSync())).toEqual(Array.from((m.predict(x) as ts.Tensor).dataSync()));
+  // TF.js nested
+  await tfc.setBackend('cpu');
+  const ti = tfl.sequential({ layers: [tfl.layers.dense({ units: 3, inputShape: [4] })] });
+  const tin = tfl.input({ shape: [4] });
+  const tm = tfl.model({ inputs: tin, outputs: tfl.layers.dense({ units: 1 }).apply(ti.apply(tin)) as any });
+  let tart: any;
+  await tm.save(tfc.io.withSaveHandler(async (a) => { tart = a; return { modelArtifactsInfo: {} } as any; }));
+  console.log(JSON.stringify(tart.modelTopology.config.layers.map((l: any) => [l.name, l.inbound_nodes])), tart.weightSpecs.map((s: any) => s.name));
+  const l2 = await ts.loadLayersModel(ts.io.fromMemory(tart));
+  const want = (tm.predict(tfc.ones([2, 4])) as tfc.Tensor).dataSync();
+  expect(Array.from((l2.predict(ts.ones([2, 4])) as ts.Tensor).dataSync()).map((v) => +v.toFixed(5))).toEqual(Array.from(want).map((v) => +v.toFixed(5)));
+});
