@@ -4,3 +4,8 @@ export { reduce, softmax } from './reduce';
 export { matMul, matMulScratchBytes } from './matmul';
 export { copyStrided, pad, copyInto, gather, oneHot } from './layout';
 export { heapBase, isRelaxed } from './module_info';
+export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, conv2dScratchBytes, conv2dBackpropInputScratchBytes } from './conv';
+export { depthwiseConv2d, depthwiseConv2dBackpropInput, depthwiseConv2dBackpropFilter, depthwiseScratchBytes } from './depthwise';
+export { pool, poolBackprop } from './pool';
+export { layerNorm, layerNormBackprop } from './norm';
+export { attention, attentionScratchBytes } from './attention';

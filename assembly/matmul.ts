@@ -80,7 +80,7 @@ function packB(b: usize, N: i32, K: i32, transB: i32, dst: usize): void {
 }
 
 /** C[0..4, 0..8] (row stride ldc bytes) = (accumulate ? C : 0) + Apanel[kc x 4]^T * Bpanel[kc x 8]. */
-function micro4x8(a: usize, b: usize, kc: i32, c: usize, ldc: usize, accumulate: bool): void {
+export function micro4x8(a: usize, b: usize, kc: i32, c: usize, ldc: usize, accumulate: bool): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   if (accumulate) {
     c00 = v128.load(c); c01 = v128.load(c, 16);
@@ -108,7 +108,7 @@ function micro4x8(a: usize, b: usize, kc: i32, c: usize, ldc: usize, accumulate:
 }
 
 /** One C row: + bias, then the activation, in place. */
-function epilogueRow(c: usize, N: i32, bias: usize, biasSize: i32, act: i32, alpha: f32, prelu: usize, preluSize: i32): void {
+export function epilogueRow(c: usize, N: i32, bias: usize, biasSize: i32, act: i32, alpha: f32, prelu: usize, preluSize: i32): void {
   const zero = f32x4.splat(0);
   let n = 0;
   if (act != 3) { // elu keeps the scalar expm1 path (exp(x) - 1 cancels near 0)

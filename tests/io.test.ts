@@ -139,6 +139,17 @@ describe('round trips of tessera models', () => {
     expect(sharedEntry.inbound_nodes.length).toBe(2);
   });
 
+  it('functional model containing a nested Sequential', async () => {
+    const inner = ts.sequential({ layers: [L.dense({ units: 3, inputShape: [4], activation: 'relu' }), L.dense({ units: 2 })] });
+    const inp = ts.input({ shape: [4] });
+    const out = L.dense({ units: 1 }).apply(inner.apply(inp) as ts.SymbolicTensor) as ts.SymbolicTensor;
+    const m = ts.model({ inputs: inp, outputs: out });
+    const { art } = await roundTrip(m, data([2, 4], 6));
+    const layers = (art.modelTopology as any).config.layers;
+    expect(layers[1].class_name).toBe('Sequential');
+    expect(layers[2].inbound_nodes).toEqual([[[inner.name, 1, 0, {}]]]); // TF.js numbers a nested model's nodes from 1
+  });
+
   it('CNN: conv2d, maxPooling2d, flatten, dense', async () => {
     const m = ts.sequential({
       layers: [
@@ -226,6 +237,27 @@ describe('round trips of tessera models', () => {
     await expect(ts.loadLayersModel('https://host/models/none/model.json', { fetchFunc })).rejects.toThrow(/HTTP 404/);
   });
 
+  it('saves over HTTP as a multipart POST of model.json and model.weights.bin', async () => {
+    const m = mlp();
+    const x = data([2, 3], 14);
+    const sent: { url: string; init: RequestInit }[] = [];
+    const fetchFunc = (async (url: string, init: RequestInit) => {
+      sent.push({ url, init });
+      return new Response('ok', { status: 200 });
+    }) as unknown as typeof fetch;
+    await m.save(ts.io.http('https://host/upload', { fetchFunc }));
+    expect(sent.length).toBe(1);
+    expect(sent[0].init.method).toBe('POST');
+    const form = sent[0].init.body as FormData;
+    const json = JSON.parse(await (form.get('model.json') as Blob).text());
+    const weights = await (form.get('model.weights.bin') as Blob).arrayBuffer();
+    expect(json.weightsManifest[0].paths).toEqual(['./model.weights.bin']);
+    const loaded = await ts.loadLayersModel(ts.io.fromMemory(json.modelTopology, json.weightsManifest[0].weights, weights));
+    expectClose(outputsOf(loaded, x), outputsOf(m, x));
+    const failing = (async () => new Response('no', { status: 500 })) as unknown as typeof fetch;
+    await expect(m.save(ts.io.http('https://host/upload', { fetchFunc: failing }))).rejects.toThrow(/HTTP 500/);
+  });
+
   it('does not leak tensors: loading adds exactly the model weights, dispose removes them', async () => {
     const m = mlp();
     const art = await capture(m);
@@ -268,6 +300,44 @@ describe('TF.js format peculiarities', () => {
     const art = await capture(m);
     const specs = art.weightSpecs!.map((s, i) => ({ ...s, name: `other_${i}/w` }));
     expectClose(outputsOf(await ts.loadLayersModel(ts.io.fromMemory({ ...art, weightSpecs: specs })), x), outputsOf(m, x));
+  });
+
+  it('loads Keras 3 style topologies (dict inbound nodes, batch_shape) and weight data split into buffers', async () => {
+    const inp = ts.input({ shape: [3] });
+    const h = L.dense({ units: 4, activation: 'relu' }).apply(inp) as ts.SymbolicTensor;
+    const out = L.add().apply([h, L.dense({ units: 4 }).apply(h) as ts.SymbolicTensor]) as ts.SymbolicTensor;
+    const m = ts.model({ inputs: inp, outputs: out });
+    const x = data([2, 3], 15);
+    const art = await capture(m);
+    const top = structuredClone(art.modelTopology) as any;
+    top.class_name = 'Functional';
+    const tensor = (r: unknown[]) => ({ class_name: '__keras_tensor__', config: { shape: [null, 4], dtype: 'float32', keras_history: r.slice(0, 3) } });
+    for (const l of top.config.layers) {
+      if (l.class_name === 'InputLayer') {
+        l.config.batch_shape = l.config.batch_input_shape;
+        delete l.config.batch_input_shape;
+      } else l.config.dtype = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
+      l.inbound_nodes = l.inbound_nodes.map((node: unknown[][]) => ({ args: node.length === 1 ? [tensor(node[0])] : [node.map(tensor)], kwargs: {} }));
+    }
+    const buf = art.weightData as ArrayBuffer;
+    const split = [buf.slice(0, 10), buf.slice(10, 50), buf.slice(50)];
+    expectClose(outputsOf(await ts.loadLayersModel(ts.io.fromMemory({ ...art, modelTopology: top, weightData: split })), x), outputsOf(m, x));
+  });
+
+  it('encodes and decodes float32, int32 and bool weights', async () => {
+    const tensors = [ts.tensor([1.5, -2], [2]), ts.tensor([[7, -8, 9]], [1, 3], 'int32'), ts.tensor([true, false, true], [3], 'bool'), ts.tensor([0.25], [1])];
+    const { data: bytes, specs } = await ts.io.encodeWeights(tensors.map((t, i) => ({ name: `l/w${i}`, tensor: t })));
+    expect(bytes.byteLength).toBe(8 + 12 + 3 + 4);
+    expect(specs.map((s) => s.dtype)).toEqual(['float32', 'int32', 'bool', 'float32']);
+    const back = ts.io.decodeWeights(bytes, specs);
+    tensors.forEach((t, i) => {
+      const d = back[`l/w${i}`];
+      expect(d.dtype).toBe(t.dtype);
+      expect(d.shape).toEqual(t.shape);
+      expect(Array.from(d.dataSync())).toEqual(Array.from(t.dataSync()));
+    });
+    expect(() => ts.io.decodeWeights(bytes, [...specs, { name: 'l/extra', shape: [1], dtype: 'float32' }])).toThrow(/weight 'extra' of layer 'l'.*truncated/);
+    expect(() => ts.io.decodeWeights(bytes, [{ name: 'l/s', shape: [1], dtype: 'string' }])).toThrow(/unsupported dtype 'string'/);
   });
 
   it('dequantizes uint8, uint16 and float16 weights', async () => {

@@ -105,7 +105,7 @@ describe('conv2d', () => {
     const cfg = layer.getConfig();
     expect(cfg.kernelSize).toEqual([3, 3]);
     expect(cfg.strides).toEqual([1, 1]);
-    expect(cfg.kernelInitializer).toEqual({ className: 'GlorotUniform', config: { scale: 1, mode: 'fan_avg', distribution: 'uniform', seed: null } });
+    expect(cfg.kernelInitializer).toEqual({ className: 'GlorotNormal', config: { scale: 1, mode: 'fan_avg', distribution: 'normal', seed: null } });
   });
   it('errors clearly on a wrong rank or channel count', () => {
     const layer = ts.layers.conv2d({ filters: 2, kernelSize: 3 });
@@ -302,6 +302,15 @@ describe('pooling', () => {
     expectConfigRoundTrip(ga1);
     expect(() => ga1.apply(x4)).toThrow(/expected input of rank 3 \(\[batch, steps, channels\]\), got shape \[2,3,4,3\]/);
     expect(() => ga2.apply(x3)).toThrow(/expected input of rank 4/);
+  });
+  it("TF.js's alternative factory names make the same classes", () => {
+    const names: [() => ts.Layer, string][] = [
+      [() => ts.layers.maxPool1d({}), 'MaxPooling1D'], [() => ts.layers.maxPool2d({}), 'MaxPooling2D'],
+      [() => ts.layers.avgPool1d({}), 'AveragePooling1D'], [() => ts.layers.avgPooling1d({}), 'AveragePooling1D'],
+      [() => ts.layers.avgPool2d({}), 'AveragePooling2D'], [() => ts.layers.avgPooling2d({}), 'AveragePooling2D'],
+      [() => ts.layers.globalMaxPool1d({}), 'GlobalMaxPooling1D'], [() => ts.layers.globalMaxPool2d({}), 'GlobalMaxPooling2D'],
+    ];
+    for (const [make, cls] of names) expect(make().getClassName()).toBe(cls);
   });
 });
 

@@ -360,3 +360,47 @@ describe('merge layers', () => {
     expectClose(vals(y), vals(want), 'functional merge');
   });
 });
+
+describe('no tensor leaks', () => {
+  it('every layer leaves only its output behind inside tidy, in inference, training and under variableGrads', () => {
+    const cases: [ts.Layer, ts.Tensor | ts.Tensor[]][] = [
+      [ts.layers.activation({ activation: 'gelu' }), randT([2, 3], 1)],
+      [ts.layers.dropout({ rate: 0.5, seed: 1 }), randT([2, 3], 1)],
+      [ts.layers.flatten(), randT([2, 3, 2], 1)],
+      [ts.layers.reshape({ targetShape: [-1] }), randT([2, 3, 2], 1)],
+      [ts.layers.permute({ dims: [2, 1] }), randT([2, 3, 2], 1)],
+      [ts.layers.repeatVector({ n: 2 }), randT([2, 3], 1)],
+      [ts.layers.embedding({ inputDim: 4, outputDim: 2 }), ts.tensor([[0, 3], [1, 2]])],
+      [ts.layers.conv1d({ filters: 2, kernelSize: 2, padding: 'causal', activation: 'softplus' }), randT([2, 5, 3], 1)],
+      [ts.layers.conv2d({ filters: 2, kernelSize: 2, dataFormat: 'channelsFirst' }), randT([1, 3, 4, 4], 1)],
+      [ts.layers.depthwiseConv2d({ kernelSize: 2 }), randT([1, 4, 4, 2], 1)],
+      [ts.layers.separableConv2d({ filters: 2, kernelSize: 2 }), randT([1, 4, 4, 2], 1)],
+      [ts.layers.conv2dTranspose({ filters: 2, kernelSize: 2, strides: 2 }), randT([1, 3, 3, 2], 1)],
+      [ts.layers.maxPooling1d(), randT([1, 4, 2], 1)],
+      [ts.layers.averagePooling2d({ dataFormat: 'channelsFirst' }), randT([1, 2, 4, 4], 1)],
+      [ts.layers.globalMaxPooling2d(), randT([1, 4, 4, 2], 1)],
+      [ts.layers.batchNormalization({ axis: 1 }), randT([3, 2, 2, 2], 1)],
+      [ts.layers.layerNormalization({ axis: [1, 2] }), randT([2, 3, 2], 1)],
+      [ts.layers.layerNormalization(), randT([2, 3], 1)],
+      [ts.layers.add(), [randT([2, 3], 1), randT([2, 1], 2)]],
+      [ts.layers.average(), [randT([2, 3], 1), randT([2, 4, 3], 2)]],
+      [ts.layers.concatenate(), [randT([2, 3], 1), randT([2, 1], 2)]],
+    ];
+    for (const [layer, x] of cases) {
+      layer.apply(x); // build
+      for (const training of [false, true]) {
+        const before = ts.memory().numTensors;
+        const y = ts.tidy(() => layer.apply(x, { training }) as ts.Tensor);
+        y.dispose();
+        expect(ts.memory().numTensors, `${layer.getClassName()} training=${training}`).toBe(before);
+      }
+      if (layer.trainableWeights.length) {
+        const before = ts.memory().numTensors;
+        ts.tidy(() => {
+          ts.variableGrads(() => ts.sum(layer.apply(x, { training: true }) as ts.Tensor));
+        });
+        expect(ts.memory().numTensors, `${layer.getClassName()} variableGrads`).toBe(before);
+      }
+    }
+  });
+});

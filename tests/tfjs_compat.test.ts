@@ -2,7 +2,7 @@
  * Models built and saved by @tensorflow/tfjs-layers 4.22 (cpu backend) load through tessera's
  * loadLayersModel(io.fromMemory(artifacts)) and predict what TF.js predicts (within 1e-4):
  * an MLP, a CNN, Embedding+LSTM, GRU, batchNormalization+layerNormalization+dropout, a
- * functional model with a merge, and a Bidirectional LSTM. Also: tessera's saved artifacts
+ * functional model with a merge, a nested Sequential and a Bidirectional LSTM. Also: tessera's saved artifacts
  * load back into TF.js.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -133,6 +133,17 @@ const cases: Case[] = [
       const cat = tfl.layers.concatenate().apply([sum, hb]) as tfl.SymbolicTensor;
       const out = tfl.layers.dense({ units: 2 }).apply(cat) as tfl.SymbolicTensor;
       return tfl.model({ inputs: [a, b], outputs: out });
+    },
+    input: { shape: [3, 4] },
+  },
+  {
+    name: 'functional model containing a nested Sequential',
+    build: () => {
+      const inner = tfl.sequential({ layers: [tfl.layers.dense({ units: 5, inputShape: [4], activation: 'relu' }), tfl.layers.dense({ units: 3 })] });
+      const inp = tfl.input({ shape: [4] });
+      const h = inner.apply(inp) as tfl.SymbolicTensor;
+      const out = tfl.layers.dense({ units: 2, activation: 'softmax' }).apply(h) as tfl.SymbolicTensor;
+      return tfl.model({ inputs: inp, outputs: out });
     },
     input: { shape: [3, 4] },
   },

@@ -15,8 +15,20 @@ export function isNode(): boolean {
   return !!p?.versions?.node;
 }
 
-type FsPromises = typeof import('node:fs/promises');
-type PathModule = typeof import('node:path');
+/** The parts of node:fs/promises and node:path used here (the bundle has no Node types). */
+interface FsPromises {
+  mkdir(path: string, options: { recursive: boolean }): Promise<unknown>;
+  writeFile(path: string, data: Uint8Array | string): Promise<void>;
+  readFile(path: string): Promise<Uint8Array>;
+  readFile(path: string, encoding: 'utf8'): Promise<string>;
+  stat(path: string): Promise<{ isDirectory(): boolean }>;
+}
+interface PathModule {
+  join(...parts: string[]): string;
+  dirname(p: string): string;
+  basename(p: string): string;
+  resolve(...parts: string[]): string;
+}
 
 async function nodeModules(): Promise<{ fs: FsPromises; path: PathModule }> {
   if (!isNode()) throw new Error('file paths can only be used in Node; in the browser use indexeddb://, downloads:// or an http(s) URL');
@@ -24,7 +36,7 @@ async function nodeModules(): Promise<{ fs: FsPromises; path: PathModule }> {
   const fsName = 'node:fs/promises';
   const pathName = 'node:path';
   const [fs, path] = await Promise.all([import(/* @vite-ignore */ fsName), import(/* @vite-ignore */ pathName)]);
-  return { fs: fs as FsPromises, path: path as PathModule };
+  return { fs: fs as unknown as FsPromises, path: path as unknown as PathModule };
 }
 
 /** Handler for a model directory or model.json path in Node. */

@@ -92,10 +92,7 @@ function sequentialConfig(model: Sequential): Dict {
     // shape on its first layer, as TF.js does, so the loaded model can build its weights.
     if (i === 0 && model.inputs.length && !(l instanceof LayersModel)) {
       const cfg = { ...(entry.config as Dict) };
-      if (!cfg.batchInputShape) {
-        cfg.batchInputShape = model.inputs[0].shape;
-        cfg.dtype = cfg.dtype ?? model.inputs[0].dtype;
-      }
+      if (!cfg.batchInputShape) cfg.batchInputShape = model.inputs[0].shape;
       entry.config = cfg;
     }
     return entry;
@@ -118,9 +115,10 @@ function modelNodes(model: LayersModel): Set<LayerNode> {
 
 function functionalConfig(model: LayersModel): Dict {
   const nodes = modelNodes(model);
-  // Node indices restart from 0 over the nodes of each layer that belong to this model.
+  // Node indices restart from 0 over the nodes of each layer that belong to this model; a nested
+  // model's count starts at 1 (TF.js and Keras reserve node 0 for the model's own graph).
   const newIndex = (layer: Layer, original: number): number => {
-    let k = 0;
+    let k = layer instanceof LayersModel ? 1 : 0;
     for (let i = 0; i < original; i++) if (nodes.has(layer.inboundNodes[i])) k++;
     return k;
   };
@@ -176,6 +174,13 @@ export function modelFromConfig(entry: Dict): LayersModel {
 function cleanLayerConfig(className: string, config: Dict): Dict {
   const out: Dict = {};
   for (const [k, v] of Object.entries(config ?? {})) if (v !== null) out[k] = v;
+  // Keras 3 writes dtype as a DTypePolicy object: {class_name: 'DTypePolicy', config: {name: 'float32'}}.
+  const policy = out.dtype as Dict | undefined;
+  if (policy && typeof policy === 'object') {
+    const name = (policy.config as Dict | undefined)?.name;
+    if (typeof name === 'string') out.dtype = name;
+    else delete out.dtype;
+  }
   if (className === 'InputLayer') {
     if (!out.batchInputShape && out.batchShape) out.batchInputShape = out.batchShape; // Keras 3
     delete out.batchShape;
@@ -232,7 +237,7 @@ function functionalFromConfig(config: Dict): LayersModel {
   const tensorOf = (ref: NodeRef, who: string): SymbolicTensor | null => {
     const src = created.get(ref[0]);
     if (!src) throw new Error(`loadLayersModel: layer '${who}' takes input from layer '${ref[0]}', which is not in the model`);
-    const node = src.inboundNodes[ref[1]];
+    const node = src.inboundNodes[src instanceof LayersModel ? Math.max(0, ref[1] - 1) : ref[1]];
     return node ? node.outputTensors[ref[2]] ?? null : null;
   };
   // Apply layers to their inputs once those exist (shared layers may wait for later nodes).

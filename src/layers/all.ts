@@ -18,13 +18,14 @@ import {
 import { BatchNormalization } from './normalization/batch_normalization.js';
 import { LayerNormalization } from './normalization/layer_normalization.js';
 import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from './merge.js';
-import { GRU, LSTM, SimpleRNN } from './recurrent/cells.js';
+import { GRU, LSTM, RNN, SimpleRNN } from './recurrent/rnn.js';
+import { GRUCell, LSTMCell, SimpleRNNCell } from './recurrent/cells.js';
 import { Bidirectional } from './recurrent/bidirectional.js';
 import { MultiHeadAttention } from './attention/multi_head_attention.js';
 import { TransformerEncoder } from './attention/transformer_encoder.js';
 
 export const BUILTIN_LAYERS: LayerClass[] = [InputLayer as unknown as LayerClass, Dense];
-BUILTIN_LAYERS.push(SimpleRNN, LSTM, GRU, Bidirectional, MultiHeadAttention, TransformerEncoder);
+BUILTIN_LAYERS.push(SimpleRNN, LSTM, GRU, RNN, SimpleRNNCell, LSTMCell, GRUCell, Bidirectional, MultiHeadAttention, TransformerEncoder);
 BUILTIN_LAYERS.push(
   Activation, Dropout, Flatten, Reshape, Permute, RepeatVector, Embedding, Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D,
   SeparableConv2D, MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
@@ -35,6 +36,9 @@ BUILTIN_LAYERS.push(
 let registered = false;
 export function registerBuiltinLayers(): void {
   if (registered) return;
+  BUILTIN_LAYERS.forEach((cls, i) => {
+    if (!cls || typeof cls.className !== 'string') throw new Error(`registerBuiltinLayers: entry ${i} of BUILTIN_LAYERS is not a layer class`);
+    registerLayer(cls);
+  });
   registered = true;
-  for (const cls of BUILTIN_LAYERS) registerLayer(cls);
 }

@@ -10,13 +10,15 @@ export { conv1d, conv2d, conv2dTranspose } from './conv/conv.js';
 export { depthwiseConv2d, separableConv2d } from './conv/depthwise.js';
 export {
   maxPooling1d, maxPooling2d, averagePooling1d, averagePooling2d, globalAveragePooling1d, globalAveragePooling2d,
-  globalMaxPooling1d, globalMaxPooling2d,
+  globalMaxPooling1d, globalMaxPooling2d, maxPool1d, maxPool2d, avgPool1d, avgPooling1d, avgPool2d, avgPooling2d,
+  globalMaxPool1d, globalMaxPool2d,
 } from './pooling/pooling.js';
 export { batchNormalization } from './normalization/batch_normalization.js';
 export { layerNormalization } from './normalization/layer_normalization.js';
 export { add, subtract, multiply, average, maximum, minimum, concatenate } from './merge.js';
 export { inputLayer } from './factories_input.js';
-export { simpleRNN, lstm, gru } from './recurrent/cells.js';
+export { simpleRNN, lstm, gru, rnn } from './recurrent/rnn.js';
+export { simpleRNNCell, lstmCell, gruCell } from './recurrent/cells.js';
 export { bidirectional } from './recurrent/bidirectional.js';
 export { multiHeadAttention } from './attention/multi_head_attention.js';
 export { transformerEncoder } from './attention/transformer_encoder.js';

@@ -1,33 +1,52 @@
 /**
- * The `losses` namespace. Functions take (yTrue, yPred, options?) in the TF.js argument order
- * and, like tf.losses.*, return the mean over all samples (a scalar) by default;
- * `{reduction: 'none'}` gives Keras's per-sample values (last axis reduced), `'sum'` the sum.
- * They can be passed to compile({loss}) directly; for options there, use
+ * The `losses` namespace. Two families share it:
+ * - Keras-named losses (meanSquaredError/mse, meanAbsoluteError/mae, huber, binaryCrossentropy,
+ *   categoricalCrossentropy, sparseCategoricalCrossentropy) called as (yTrue, yPred, options?)
+ *   with options {fromLogits, labelSmoothing, delta, reduction: 'mean' | 'sum' | 'none'}: the
+ *   mean over samples (a scalar) by default, Keras's per-sample values with 'none'.
+ * - TF.js core losses (computeWeightedLoss, absoluteDifference, huberLoss, logLoss, hingeLoss,
+ *   sigmoidCrossEntropy, softmaxCrossEntropy, and meanSquaredError called with a weights
+ *   third argument) with positional (labels, predictions, weights?, ..., reduction?) and the
+ *   Reduction enum.
+ * All of them can be passed to compile({loss}); for Keras options there use
  * `{name: 'binaryCrossentropy', fromLogits: true}` or a closure.
  */
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { mean, sum } from '../ops/reduce.js';
+import type { Input } from '../ops/operand.js';
 import * as core from './core.js';
 import type { LossName, LossOptions } from './core.js';
+import { Reduction, computeWeightedLoss, weightedMeanSquaredError } from './weighted.js';
 
+export { Reduction, computeWeightedLoss };
+export { absoluteDifference, huberLoss, logLoss, hingeLoss, sigmoidCrossEntropy, softmaxCrossEntropy } from './weighted.js';
 export type { LossOptions };
-export type Reduction = 'mean' | 'sum' | 'none';
+export type ReductionName = 'mean' | 'sum' | 'none';
 export interface LossCallOptions extends LossOptions {
-  reduction?: Reduction;
+  reduction?: ReductionName | Reduction;
 }
 
-function reduce(values: Tensor, reduction: Reduction = 'mean'): Tensor {
-  if (reduction === 'none') return values;
-  if (reduction === 'sum') return sum(values);
-  if (reduction === 'mean') return mean(values);
-  throw new Error(`losses: reduction must be 'mean', 'sum' or 'none', got '${reduction}'`);
+function reduce(values: Tensor, reduction: ReductionName | Reduction = 'mean'): Tensor {
+  if (reduction === 'none' || reduction === Reduction.NONE) return values;
+  if (reduction === 'sum' || reduction === Reduction.SUM) return sum(values);
+  if (reduction === 'mean' || reduction === Reduction.MEAN || reduction === Reduction.SUM_BY_NONZERO_WEIGHTS) return mean(values);
+  throw new Error(`losses: reduction must be 'mean', 'sum' or 'none' (or a Reduction), got '${reduction}'`);
 }
+
+const isOptions = (v: unknown): v is LossCallOptions =>
+  v === undefined || (typeof v === 'object' && v !== null && !(v instanceof Tensor) && !Array.isArray(v) && !ArrayBuffer.isView(v));
 
 /** Marks the public functions so compile() can map them to their per-sample forms. */
 export const LOSS_NAME = Symbol('tessera.lossName');
-function define(name: LossName) {
-  const fn = (yTrue: Tensor, yPred: Tensor, options: LossCallOptions = {}): Tensor =>
-    reduce(core.perSampleLoss(name, options)(yTrue, yPred), options.reduction);
+type LossFunction = (yTrue: Tensor, yPred: Tensor, optionsOrWeights?: LossCallOptions | Input | null, reduction?: Reduction) => Tensor;
+function define(name: LossName): LossFunction {
+  const fn: LossFunction = (yTrue, yPred, third, reduction) => {
+    if (reduction === undefined && isOptions(third)) return reduce(core.perSampleLoss(name, third ?? {})(yTrue, yPred), third?.reduction);
+    // TF.js core form: (labels, predictions, weights, reduction).
+    const weights = isOptions(third) ? null : third;
+    if (name === 'meanSquaredError') return weightedMeanSquaredError(yTrue, yPred, weights, reduction);
+    return computeWeightedLoss(core.perSampleLoss(name)(yTrue, yPred), weights, reduction);
+  };
   (fn as unknown as Record<symbol, string>)[LOSS_NAME] = name;
   return fn;
 }
@@ -38,4 +57,4 @@ export const huber = define('huber');
 export const binaryCrossentropy = define('binaryCrossentropy');
 export const categoricalCrossentropy = define('categoricalCrossentropy');
 export const sparseCategoricalCrossentropy = define('sparseCategoricalCrossentropy');
-export { meanSquaredError as mse, meanAbsoluteError as mae, huber as huberLoss };
+export { meanSquaredError as mse, meanAbsoluteError as mae };

@@ -8,12 +8,12 @@
  */
 import type { Tensor } from '../tensor.js';
 import { fmtShape } from '../util.js';
-import { equal, greater, logicalAnd, div, where } from '../ops/binary.js';
-import { cast } from '../ops/unary.js';
+import { equal, greater, logicalAnd, div, where, mul, sub, maximum } from '../ops/binary.js';
+import { abs, cast, clipByValue, neg, sqrt, square } from '../ops/unary.js';
 import { argMax, mean, sum } from '../ops/reduce.js';
 import { reshape } from '../ops/layout.js';
 import { scalar } from '../ops/creation.js';
-import { matchLabels, meanAbsoluteError, meanSquaredError } from '../losses/core.js';
+import { EPSILON, matchLabels, meanAbsoluteError, meanSquaredError } from '../losses/core.js';
 
 const THRESHOLD = 0.5;
 
@@ -58,6 +58,26 @@ export function recall(yTrue: Tensor, yPred: Tensor): Tensor {
 }
 
 export { meanSquaredError, meanAbsoluteError };
+
+/** 100 * mean(|yTrue - yPred| / max(|yTrue|, 1e-7)) over the last axis. */
+export function meanAbsolutePercentageError(yTrue: Tensor, yPred: Tensor): Tensor {
+  const z = matchLabels('meanAbsolutePercentageError', yTrue, yPred);
+  return mul(mean(abs(div(sub(z, yPred), clipByValue(abs(z), EPSILON, Number.MAX_VALUE))), -1), 100);
+}
+
+const l2Normalize = (x: Tensor) => div(x, sqrt(maximum(sum(square(x), -1, true), EPSILON)));
+
+/** -sum(normalize(yTrue) * normalize(yPred)) over the last axis (TF.js cosineProximity). */
+export function cosineProximity(yTrue: Tensor, yPred: Tensor): Tensor {
+  const z = matchLabels('cosineProximity', yTrue, yPred);
+  return neg(sum(mul(l2Normalize(z), l2Normalize(yPred)), -1));
+}
+
+/** Coefficient of determination 1 - SS_res / SS_tot over the whole batch (a scalar). */
+export function r2Score(yTrue: Tensor, yPred: Tensor): Tensor {
+  const z = matchLabels('r2Score', yTrue, yPred);
+  return sub(1, div(sum(square(sub(z, yPred))), sum(square(sub(z, mean(z))))));
+}
 
 /** A metric for the training loop: name plus batch statistics (numerator, denominator). */
 export interface MetricSpec {

@@ -5,7 +5,8 @@
  */
 export {
   binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy, precision, recall,
-  meanSquaredError, meanAbsoluteError,
+  meanSquaredError, meanAbsoluteError, meanAbsolutePercentageError, cosineProximity, r2Score,
+  meanAbsolutePercentageError as mape, meanAbsolutePercentageError as MAPE,
   meanSquaredError as mse, meanAbsoluteError as mae, meanSquaredError as MSE, meanAbsoluteError as MAE,
 } from './core.js';
 export { binaryCrossentropy, categoricalCrossentropy, sparseCategoricalCrossentropy } from './crossentropy.js';

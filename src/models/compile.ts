@@ -110,6 +110,11 @@ const METRICS_BY_NAME: Record<string, () => m.MetricSpec> = {
   mae: () => m.meanMetric('mae', m.meanAbsoluteError),
   MAE: () => m.meanMetric('MAE', m.meanAbsoluteError),
   meanAbsoluteError: () => m.meanMetric('meanAbsoluteError', m.meanAbsoluteError),
+  mape: () => m.meanMetric('mape', m.meanAbsolutePercentageError),
+  MAPE: () => m.meanMetric('MAPE', m.meanAbsolutePercentageError),
+  meanAbsolutePercentageError: () => m.meanMetric('meanAbsolutePercentageError', m.meanAbsolutePercentageError),
+  cosine: () => m.meanMetric('cosine', m.cosineProximity),
+  cosineProximity: () => m.meanMetric('cosineProximity', m.cosineProximity),
   binaryCrossentropy: () => m.meanMetric('binaryCrossentropy', ce.binaryCrossentropy),
   categoricalCrossentropy: () => m.meanMetric('categoricalCrossentropy', ce.categoricalCrossentropy),
   sparseCategoricalCrossentropy: () => m.meanMetric('sparseCategoricalCrossentropy', ce.sparseCategoricalCrossentropy),
@@ -118,6 +123,7 @@ const METRIC_FUNCTIONS = new Map<unknown, string>([
   [m.binaryAccuracy, 'binaryAccuracy'], [m.categoricalAccuracy, 'categoricalAccuracy'],
   [m.sparseCategoricalAccuracy, 'sparseCategoricalAccuracy'], [m.precision, 'precision'], [m.recall, 'recall'],
   [m.meanSquaredError, 'meanSquaredError'], [m.meanAbsoluteError, 'meanAbsoluteError'],
+  [m.meanAbsolutePercentageError, 'meanAbsolutePercentageError'], [m.cosineProximity, 'cosineProximity'],
   [ce.binaryCrossentropy, 'binaryCrossentropy'], [ce.categoricalCrossentropy, 'categoricalCrossentropy'],
   [ce.sparseCategoricalCrossentropy, 'sparseCategoricalCrossentropy'],
 ]);
@@ -191,10 +197,11 @@ export function batchLoss(
     let per = r.losses[i].fn(ys[i], out);
     const w = sampleWeights?.[i];
     if (w) per = mul(per, per.rank > w.rank ? reshape(w, [...w.shape, ...new Array(per.rank - w.rank).fill(1)]) : w);
-    const l = mean(per);
-    return r.losses[i].weight === 1 ? l : mul(l, r.losses[i].weight);
+    return mean(per);
   });
-  let total = outputLosses.reduce((a, b) => add(a, b));
+  // Per-output losses are logged unweighted (Keras); the total uses lossWeights.
+  const weighted = outputLosses.map((l, i) => (r.losses[i].weight === 1 ? l : mul(l, r.losses[i].weight)));
+  let total = weighted.reduce((a, b) => add(a, b));
   for (const reg of model.regularizationLosses()) total = add(total, reg);
   const stats = ENGINE.noGrad(() => {
     const n = scalar(batch);

@@ -79,7 +79,7 @@ export class AdamaxOptimizer extends Optimizer {
     checkRate('adamax', 'decay', decay, true);
   }
   protected slotNames(): string[] {
-    return ['m', 'u'];
+    return ['m', 'v'];
   }
   protected update(w: Variable, g: Tensor, [m, u]: Variable[], t: number): { value: Tensor; slots: Tensor[] } {
     const lr = this.learningRate / (1 + this.decay * (t - 1));

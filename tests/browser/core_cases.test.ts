@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseTables, compareResults, resultInvariants, type CaseResult } from '../cases/index.js';
-import { openHarness, type Harness } from './harness.js';
+import { openHarness, runTableInPage, type Harness } from './harness.js';
 
 let harness: Harness | null = null;
 let openError: Error | null = null;
@@ -31,12 +31,7 @@ function batch(table: string, backend: string): Promise<Record<string, CaseResul
   let p = batches.get(key);
   if (!p) {
     if (!harness) throw new Error(`browser harness did not start: ${openError?.message ?? 'unknown reason'}`);
-    const page = harness.page;
-    p = page.evaluate(
-      (t, b) => (window as any).__harness.runTable((window as any).__tessera, t, b) as Promise<Record<string, CaseResult>>,
-      table,
-      backend,
-    );
+    p = runTableInPage(harness, table, backend);
     batches.set(key, p);
   }
   return p;

@@ -8,6 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
+import type { CaseResult } from '../cases/index.js';
 // @ts-expect-error plain ESM helper without types
 import { launchChromium } from '../../scripts/chromium.mjs';
 // @ts-expect-error plain ESM helper without types
@@ -88,9 +89,7 @@ export async function openHarness(): Promise<Harness> {
     });
     page.on('pageerror', (e) => logs.push(`pageerror: ${(e as Error).message ?? e}`));
     await page.goto(`${server.url}/__harness/index.html`, { waitUntil: 'load' });
-    await page.waitForFunction('window.__harness || window.__harnessError', { timeout: 60_000 });
-    const loadError = await page.evaluate(() => (window as any).__harnessError as string | undefined);
-    if (loadError) throw new Error(`test page failed to load tessera or the case tables: ${loadError}`);
+    await waitForPage(page);
     const env: PageEnv = await page.evaluate(async () => {
       const info: PageEnv = { crossOriginIsolated: self.crossOriginIsolated, userAgent: navigator.userAgent, adapter: null };
       try {
@@ -112,4 +111,69 @@ export async function openHarness(): Promise<Harness> {
     await close();
     throw e;
   }
+}
+
+async function waitForPage(page: Page): Promise<void> {
+  await page.waitForFunction('window.__harness || window.__harnessError', { timeout: 60_000 });
+  const loadError = await page.evaluate(() => (window as any).__harnessError as string | undefined);
+  if (loadError) throw new Error(`test page failed to load tessera or the case tables: ${loadError}`);
+}
+
+/** Seconds a single row may run before the page counts as hung (TESSERA_ROW_TIMEOUT_S). */
+const ROW_TIMEOUT_MS = Number(process.env.TESSERA_ROW_TIMEOUT_S ?? 30) * 1000;
+/** Hung rows tolerated per backend before its remaining rows fail without running. */
+const MAX_HANGS = 3;
+const hangs = new Map<string, string[]>();
+
+/**
+ * Run a table's rows on `backend` in the page, in one page.evaluate, under a watchdog: a row
+ * that runs longer than ROW_TIMEOUT_MS gets a 'hung' error, the page is reloaded (a fresh
+ * document and GPU device) and the rest of the table continues. After MAX_HANGS hangs on one
+ * backend, its remaining rows fail at once so a broken backend cannot stall the suite.
+ */
+export async function runTableInPage(h: Harness, table: string, backend: string): Promise<Record<string, CaseResult>> {
+  const names: string[] = await h.page.evaluate((t) => (window as any).__harness.tableNames()[t], table);
+  const results: Record<string, CaseResult> = {};
+  let remaining = names;
+  while (remaining.length) {
+    const seen = hangs.get(backend) ?? [];
+    if (seen.length >= MAX_HANGS) {
+      for (const n of remaining) results[n] = { backend, error: `not run: ${backend} hung ${seen.length} times already (${seen.join('; ')})` };
+      break;
+    }
+    const page = h.page;
+    let settled = false;
+    const run = page
+      .evaluate((t, b, ns) => (window as any).__harness.runTable((window as any).__tessera, t, b, ns), table, backend, remaining)
+      .then((r) => ((settled = true), r as Record<string, CaseResult>))
+      .catch((e: Error) => ((settled = true), e));
+    let hungRow: string | null = null;
+    while (!settled) {
+      await Promise.race([run, new Promise((r) => setTimeout(r, 1000))]);
+      if (settled) break;
+      const p = await page.evaluate(() => {
+        const g = (window as any).__harness.progress;
+        return { row: g.row as string, ms: performance.now() - g.since };
+      });
+      if (p.row && p.ms > ROW_TIMEOUT_MS) {
+        hungRow = p.row;
+        break;
+      }
+    }
+    if (!hungRow) {
+      const r = await run;
+      if (r instanceof Error) throw new Error(`page.evaluate failed on ${table}/${backend}: ${r.message}\n${h.logs.slice(-5).join('\n')}`);
+      Object.assign(results, r);
+      break;
+    }
+    // Keep the rows that finished before the hang, mark the hung row, reload, go on.
+    const finished: Record<string, CaseResult> = await page.evaluate(() => (window as any).__harness.progress.results);
+    Object.assign(results, finished);
+    results[hungRow] = { backend, error: `hung: no result after ${ROW_TIMEOUT_MS / 1000}s (page reloaded)` };
+    hangs.set(backend, [...seen, `${table}: ${hungRow}`]);
+    await page.reload({ waitUntil: 'load', timeout: 60_000 });
+    await waitForPage(page);
+    remaining = remaining.filter((n) => !(n in results));
+  }
+  return results;
 }

@@ -5,7 +5,7 @@
  * module.ts, add an entry here. Kernels missing from the table make `run` throw.
  */
 import type { DType, TensorInfo } from '../backend.js';
-import type { KernelAttrs, KernelName } from '../kernels.js';
+import type { ConvGeometry, KernelAttrs, KernelName } from '../kernels.js';
 import type { Arena } from './arena.js';
 import type { KernelExports } from './module.js';
 
@@ -107,6 +107,123 @@ function matMul(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], a: Kern
   for (const t of temps) arena.release(t.ptr, t.bytes);
 }
 
+
+/** Writes the conv geometry into the params block (ConvGeometry order; read by assembly/conv.ts). */
+function writeGeometry(ctx: WasmContext, g: ConvGeometry): number {
+  writeParams(ctx, [[g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.filterH, g.filterW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft]]);
+  return ctx.params;
+}
+
+/** The conv family and the rest of issue 3 only run on float32 tensors (as the op layer guarantees). */
+function requireFloat(op: string, ts: TensorInfo[]): void {
+  for (const t of ts) {
+    if (t.dtype !== 'float32') throw new Error(`wasm ${op}: expected float32 tensors, got ${ts.map((x) => `${x.dtype}[${x.shape}]`).join(', ')}`);
+  }
+}
+
+/** Runs fn with a scratch block of `bytes` from the arena, released afterwards. */
+function withScratch(ctx: WasmContext, bytes: number, fn: (ptr: number) => void): void {
+  const blk = ctx.arena.alloc(bytes);
+  try {
+    fn(blk.ptr);
+  } finally {
+    ctx.arena.release(blk.ptr, blk.bytes);
+  }
+}
+
+/** bias and prelu pointers of a conv epilogue (0 when absent). */
+function epiloguePtrs(ctx: WasmContext, ins: TensorInfo[], a: { hasBias: boolean; activation: number }): [number, number] {
+  const bias = a.hasBias ? ctx.ptr(ins[2]) : 0;
+  const prelu = a.activation === 5 ? ctx.ptr(ins[a.hasBias ? 3 : 2]) : 0;
+  return [bias, prelu];
+}
+
+const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
+  conv2d: (ctx, ins, outs, a) => {
+    requireFloat('conv2d', [...ins, ...outs]);
+    if (outs[0].size === 0) return;
+    const [bias, prelu] = epiloguePtrs(ctx, ins, a);
+    if (ins[0].size === 0 || ins[1].size === 0) { // empty reduction: epilogue of zeros
+      ctx.arena.f32.fill(0, ctx.ptr(outs[0]) >> 2, (ctx.ptr(outs[0]) >> 2) + outs[0].size);
+    }
+    withScratch(ctx, ctx.ex.conv2dScratchBytes(a.filterH, a.filterW, a.inC, a.outC), (scratch) => {
+      ctx.ex.conv2d(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), bias, a.biasSize, a.activation, a.alpha ?? 0, prelu, a.preluSize ?? 1, scratch);
+    });
+  },
+  conv2dBackpropInput: (ctx, ins, outs, a) => {
+    requireFloat('conv2dBackpropInput', [...ins, ...outs]);
+    if (outs[0].size === 0) return;
+    withScratch(ctx, ctx.ex.conv2dBackpropInputScratchBytes(a.filterH, a.filterW, a.inC, a.outC), (scratch) => {
+      ctx.ex.conv2dBackpropInput(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), scratch);
+    });
+  },
+  conv2dBackpropFilter: (ctx, ins, outs, a) => {
+    requireFloat('conv2dBackpropFilter', [...ins, ...outs]);
+    if (outs[0].size === 0) return;
+    ctx.ex.conv2dBackpropFilter(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a));
+  },
+  depthwiseConv2d: (ctx, ins, outs, a) => {
+    requireFloat('depthwiseConv2d', [...ins, ...outs]);
+    if (outs[0].size === 0) return;
+    const [bias, prelu] = epiloguePtrs(ctx, ins, a);
+    withScratch(ctx, ctx.ex.depthwiseScratchBytes(a.inH, a.inW, a.inC, a.channelMultiplier), (scratch) => {
+      ctx.ex.depthwiseConv2d(
+        ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a.channelMultiplier,
+        bias, a.biasSize, a.activation, a.alpha ?? 0, prelu, a.preluSize ?? 1, scratch,
+      );
+    });
+  },
+  depthwiseConv2dBackpropInput: (ctx, ins, outs, a) => {
+    requireFloat('depthwiseConv2dBackpropInput', [...ins, ...outs]);
+    if (outs[0].size === 0) return;
+    withScratch(ctx, ctx.ex.depthwiseScratchBytes(1, 1, a.inC, a.channelMultiplier), (scratch) => {
+      ctx.ex.depthwiseConv2dBackpropInput(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a.channelMultiplier, scratch);
+    });
+  },
+  depthwiseConv2dBackpropFilter: (ctx, ins, outs, a) => {
+    requireFloat('depthwiseConv2dBackpropFilter', [...ins, ...outs]);
+    if (outs[0].size === 0) return;
+    withScratch(ctx, ctx.ex.depthwiseScratchBytes(a.inH, a.inW, a.inC, a.channelMultiplier), (scratch) => {
+      ctx.ex.depthwiseConv2dBackpropFilter(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a.channelMultiplier, scratch);
+    });
+  },
+  pool: (ctx, ins, outs, a) => {
+    requireFloat('pool', [...ins, ...outs]);
+    if (outs[0].size === 0) return;
+    ctx.ex.pool(ctx.ptr(ins[0]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a.op);
+  },
+  poolBackprop: (ctx, ins, outs, a) => {
+    requireFloat('poolBackprop', [...ins, ...outs]);
+    if (outs[0].size === 0) return;
+    ctx.ex.poolBackprop(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a.op);
+  },
+  layerNorm: (ctx, ins, outs, a) => {
+    requireFloat('layerNorm', [...ins, ...outs]);
+    if (a.rows === 0 || a.cols === 0) return;
+    ctx.ex.layerNorm(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), ctx.ptr(outs[0]), a.rows, a.cols, a.epsilon);
+  },
+  layerNormBackprop: (ctx, ins, outs, a) => {
+    requireFloat('layerNormBackprop', [...ins, ...outs]);
+    if (a.rows === 0 || a.cols === 0) return;
+    ctx.ex.layerNormBackprop(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), ctx.ptr(outs[0]), a.rows, a.cols, a.epsilon);
+  },
+  attention: (ctx, ins, outs, a) => {
+    requireFloat('attention', [...ins, ...outs]);
+    if (a.bh === 0 || a.seqQ === 0) return;
+    const [out, lse] = [ctx.ptr(outs[0]), ctx.ptr(outs[1])];
+    if (a.seqK === 0 || a.headDim === 0) {
+      const f32 = ctx.arena.f32;
+      f32.fill(0, out >> 2, (out >> 2) + a.bh * a.seqQ * a.headDim);
+      if (a.seqK === 0) f32.fill(-Infinity, lse >> 2, (lse >> 2) + a.bh * a.seqQ);
+      if (a.seqK === 0) return;
+    }
+    const mask = a.hasMask ? ctx.ptr(ins[3]) : 0;
+    withScratch(ctx, ctx.ex.attentionScratchBytes(a.seqK, a.headDim), (scratch) => {
+      ctx.ex.attention(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), mask, out, lse, a.bh, a.seqQ, a.seqK, a.headDim, a.scale, a.causal ? 1 : 0, scratch);
+    });
+  },
+};
+
 export const wasmKernels: { [K in KernelName]?: WasmKernel<K> } = {
   unary: (ctx, ins, outs, a) => {
     if (outs[0].size === 0) return;
@@ -159,4 +276,5 @@ export const wasmKernels: { [K in KernelName]?: WasmKernel<K> } = {
     const d = outs[0].dtype;
     ctx.ex.oneHot(ctx.ptr(ins[0]), ctx.ptr(outs[0]), ins[0].size, a.depth, bitsFor(a.onValue, d), bitsFor(a.offValue, d));
   },
+  ...convKernels,
 };

@@ -27,6 +27,31 @@ export interface KernelExports {
   copyInto(x: number, out: number, outer: number, inner: number, outInner: number, offset: number): void;
   gather(x: number, indices: number, out: number, outer: number, axisDim: number, inner: number, numIndices: number): void;
   oneHot(indices: number, out: number, n: number, depth: number, onBits: number, offBits: number): void;
+  // conv family: geometry in the params block (ConvGeometry order, i32 each)
+  conv2dScratchBytes(fh: number, fw: number, inC: number, outC: number): number;
+  conv2d(
+    x: number, f: number, out: number, params: number, bias: number, biasSize: number, act: number, alpha: number,
+    prelu: number, preluSize: number, scratch: number,
+  ): void;
+  conv2dBackpropInputScratchBytes(fh: number, fw: number, inC: number, outC: number): number;
+  conv2dBackpropInput(dy: number, f: number, dx: number, params: number, scratch: number): void;
+  conv2dBackpropFilter(x: number, dy: number, df: number, params: number): void;
+  depthwiseScratchBytes(inH: number, inW: number, inC: number, mult: number): number;
+  depthwiseConv2d(
+    x: number, f: number, out: number, params: number, mult: number, bias: number, biasSize: number, act: number,
+    alpha: number, prelu: number, preluSize: number, scratch: number,
+  ): void;
+  depthwiseConv2dBackpropInput(dy: number, f: number, dx: number, params: number, mult: number, scratch: number): void;
+  depthwiseConv2dBackpropFilter(x: number, dy: number, df: number, params: number, mult: number, scratch: number): void;
+  pool(x: number, out: number, params: number, op: number): void;
+  poolBackprop(dy: number, x: number, dx: number, params: number, op: number): void;
+  layerNorm(x: number, gamma: number, beta: number, out: number, rows: number, cols: number, epsilon: number): void;
+  layerNormBackprop(dy: number, x: number, gamma: number, dx: number, rows: number, cols: number, epsilon: number): void;
+  attentionScratchBytes(seqK: number, headDim: number): number;
+  attention(
+    q: number, k: number, v: number, mask: number, out: number, lse: number, bh: number, seqQ: number, seqK: number,
+    headDim: number, scale: number, causal: number, scratch: number,
+  ): void;
 }
 
 export type ModuleKind = 'simd' | 'relaxed-simd';

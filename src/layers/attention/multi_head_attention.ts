@@ -23,7 +23,7 @@ import { Layer, SymbolicTensor, type Kwargs, type LayerArgs, type Shape } from '
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
 import { serializeInitializer, serializeRegularizer } from '../serialization.js';
-import { composite, dropoutMask } from '../recurrent/rnn_base.js';
+import { composite, dropoutMask } from '../recurrent/rnn_util.js';
 import type { Variable } from '../../variable.js';
 
 export interface MultiHeadAttentionArgs extends LayerArgs {
@@ -156,7 +156,10 @@ export class MultiHeadAttention extends Layer {
   }
 
   call(inputs: Tensor | Tensor[], kwargs: AttentionCallArgs): Tensor | Tensor[] {
-    const list = Array.isArray(inputs) ? inputs : [inputs];
+    let list = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.length === 1 && kwargs.value) {
+      list = [list[0], kwargs.value as Tensor, ...(kwargs.key ? [kwargs.key as Tensor] : [])];
+    }
     const query = list[0];
     const value = list[1] ?? query;
     const key = list[2] ?? value;

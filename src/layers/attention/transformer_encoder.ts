@@ -22,7 +22,7 @@ import { Dense } from '../core/dense.js';
 import { canonicalActivation, type ActivationIdentifier } from '../activations.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { serializeInitializer } from '../serialization.js';
-import { composite, dropoutMask } from '../recurrent/rnn_base.js';
+import { composite, dropoutMask } from '../recurrent/rnn_util.js';
 import { MultiHeadAttention } from './multi_head_attention.js';
 import type { Variable } from '../../variable.js';
 
@@ -111,6 +111,11 @@ export class TransformerEncoder extends Layer {
 
   private drop(x: Tensor, training: boolean): Tensor {
     return training && this.dropout > 0 ? mul(x, dropoutMask(x.shape, this.dropout)) : x;
+  }
+
+  /** The padding mask passes through unchanged (as in KerasNLP). */
+  computeMask(_inputs: Tensor | Tensor[], mask?: Tensor | Tensor[] | null): Tensor | null {
+    return (Array.isArray(mask) ? mask[0] : mask) ?? null;
   }
 
   call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {

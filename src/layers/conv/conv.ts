@@ -157,7 +157,8 @@ abstract class Conv extends BaseConv {
       throw new Error(`${toSnakeOp(new.target.className)}: filters must be a positive integer, got ${JSON.stringify(args.filters)}`);
     }
     this.filters = args.filters;
-    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform');
+    // TF.js's default for convolution kernels (Keras Python uses glorotUniform).
+    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotNormal');
     this.kernelRegularizer = args.kernelRegularizer ? getRegularizer(args.kernelRegularizer) : undefined;
   }
 

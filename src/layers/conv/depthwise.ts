@@ -38,7 +38,7 @@ export class DepthwiseConv2D extends BaseConv {
   constructor(args: DepthwiseConv2DArgs) {
     super(2, args);
     this.depthMultiplier = checkMultiplier('depthwiseConv2d', args.depthMultiplier);
-    this.depthwiseInitializer = getInitializer(args.depthwiseInitializer ?? 'glorotUniform');
+    this.depthwiseInitializer = getInitializer(args.depthwiseInitializer ?? 'glorotNormal'); // TF.js default
     this.depthwiseRegularizer = args.depthwiseRegularizer ? getRegularizer(args.depthwiseRegularizer) : undefined;
   }
 

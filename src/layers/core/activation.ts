@@ -2,6 +2,7 @@
  * Activation layer: applies a named activation (TF.js `layers.activation({activation})`).
  */
 import type { Tensor } from '../../tensor.js';
+import { reshape } from '../../ops/layout.js';
 import { Layer, type Kwargs, type LayerArgs } from '../layer.js';
 import { canonicalActivation, getActivation, type ActivationIdentifier } from '../activations.js';
 
@@ -23,7 +24,10 @@ export class Activation extends Layer {
   }
 
   call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
-    return this.fn(Array.isArray(inputs) ? inputs[0] : inputs);
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    const y = this.fn(x);
+    // 'linear' returns its input: hand back a view so disposing the output keeps the input alive.
+    return y === x ? reshape(x, x.shape) : y;
   }
 
   override getConfig(): Record<string, unknown> {

@@ -9,6 +9,7 @@ import { ENGINE } from '../../engine.js';
 import { randomUniform } from '../../ops/creation.js';
 import { mul, sub } from '../../ops/binary.js';
 import { step } from '../../ops/unary.js';
+import { reshape } from '../../ops/layout.js';
 import { Layer, type Kwargs, type LayerArgs } from '../layer.js';
 import { showShape } from '../conv/conv_utils.js';
 
@@ -46,7 +47,8 @@ export class Dropout extends Layer {
 
   call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    if (!kwargs.training || this.rate === 0) return x;
+    // Identity: a view, so disposing the output never disposes the caller's input.
+    if (!kwargs.training || this.rate === 0) return reshape(x, x.shape);
     const shape = this.resolvedNoiseShape(x);
     const seed = this.seed === null ? undefined : this.seed + this.calls;
     this.calls++;

@@ -206,3 +206,12 @@ export const globalAveragePooling1d = (args: LayerArgs = {}) => new GlobalAverag
 export const globalMaxPooling1d = (args: LayerArgs = {}) => new GlobalMaxPooling1D(args);
 export const globalAveragePooling2d = (args: GlobalPooling2DArgs = {}) => new GlobalAveragePooling2D(args);
 export const globalMaxPooling2d = (args: GlobalPooling2DArgs = {}) => new GlobalMaxPooling2D(args);
+/** TF.js's alternative factory names. */
+export const maxPool1d = maxPooling1d;
+export const maxPool2d = maxPooling2d;
+export const avgPool1d = averagePooling1d;
+export const avgPooling1d = averagePooling1d;
+export const avgPool2d = averagePooling2d;
+export const avgPooling2d = averagePooling2d;
+export const globalMaxPool1d = globalMaxPooling1d;
+export const globalMaxPool2d = globalMaxPooling2d;

@@ -11,8 +11,8 @@ import { add, mul } from '../../ops/binary.js';
 import { concat, reverse } from '../../ops/layout.js';
 import { Layer, isMultiShape, type Kwargs, type LayerArgs, type LayerWeight, type Shape } from '../layer.js';
 import { getLayerClass, type LayerClass } from '../serialization.js';
-import { GRU, LSTM, SimpleRNN } from './cells.js';
-import { composite } from './rnn_base.js';
+import { GRU, LSTM, RNN, SimpleRNN } from './rnn.js';
+import { composite } from './rnn_util.js';
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
 
@@ -22,7 +22,7 @@ export interface BidirectionalArgs extends LayerArgs {
 }
 
 const MODES = ['concat', 'sum', 'mul', 'ave', null];
-const RECURRENT: Record<string, LayerClass> = { SimpleRNN, LSTM, GRU };
+const RECURRENT: Record<string, LayerClass> = { SimpleRNN, LSTM, GRU, RNN };
 
 function innerClass(className: string, given: Layer | null): LayerClass {
   const cls = given ? (given.constructor as unknown as LayerClass) : getLayerClass(className) ?? RECURRENT[className];
@@ -101,6 +101,16 @@ export class Bidirectional extends Layer {
     }
     if (this.returnState) return [...outs, ...states, ...states.map((s) => s.slice())];
     return outs.length === 1 ? outs[0] : outs;
+  }
+
+  /** TF.js: the input mask passes on with returnSequences (twice when mergeMode is null). */
+  computeMask(_inputs: Tensor | Tensor[], mask?: Tensor | Tensor[] | null): Tensor | null | (Tensor | null)[] {
+    const m = (Array.isArray(mask) ? mask[0] : mask) ?? null;
+    const out = this.returnSequences ? m : null;
+    const outs = this.mergeMode === null ? [out, out] : [out];
+    if (!this.returnState) return outs.length === 1 ? outs[0] : outs;
+    const n = (this.forwardLayer as unknown as { cell?: { stateSize: number[] } }).cell?.stateSize.length ?? 1;
+    return [...outs, ...new Array(2 * n).fill(null)];
   }
 
   call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor | Tensor[] {

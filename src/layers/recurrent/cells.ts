@@ -1,11 +1,10 @@
 /**
- * The three recurrent layers of the TF.js Layers API on top of RNNBase, with TF.js weight
- * layouts (kernel [inputDim, k*units], recurrent_kernel [units, k*units], bias [k*units]) and
- * defaults (kernel glorotNormal, recurrent orthogonal, recurrentActivation hardSigmoid):
- *   SimpleRNN  h = act(x W + b + h U)
- *   LSTM       gates i, f, c, o:  c = f*c + i*act(zc),  h = o*act(c)
- *   GRU        gates z, r, h (TF.js = Keras reset_after = false):
- *              hh = act(xh + (r*h) Uh),  h = z*h + (1-z)*hh
+ * The recurrent cells of the TF.js Layers API (gate math of one time step), with TF.js weight
+ * layouts and defaults (recurrentActivation hardSigmoid):
+ *   SimpleRNNCell  h = act(x W + b + h U)
+ *   LSTMCell       gates i, f, c, o:  c = f*c + i*act(zc),  h = o*act(c)
+ *   GRUCell        gates z, r, h (TF.js = Keras reset_after = false):
+ *                  hh = act(xh + (r*h) Uh),  h = z*h + (1-z)*hh
  */
 import type { Tensor } from '../../tensor.js';
 import { add, mul, sub } from '../../ops/binary.js';
@@ -13,44 +12,52 @@ import { concat } from '../../ops/layout.js';
 import { fill } from '../../ops/creation.js';
 import { canonicalActivation, getActivation, type ActivationIdentifier } from '../activations.js';
 import type { Initializer } from '../initializers.js';
-import { RNNBase, splitLast, type RNNBaseArgs, type StepResult } from './rnn_base.js';
+import { RNNCellBase, type RNNCellArgs, type StepResult } from './cell_base.js';
+import { splitLast } from './rnn_util.js';
 
-export type SimpleRNNArgs = RNNBaseArgs;
+export type SimpleRNNCellArgs = RNNCellArgs;
 
-export class SimpleRNN extends RNNBase {
-  static override className = 'SimpleRNN';
-  protected readonly gates = 1;
-  protected readonly numStates = 1;
-  constructor(args: SimpleRNNArgs) {
+export class SimpleRNNCell extends RNNCellBase {
+  static override className = 'SimpleRNNCell';
+  readonly gates = 1;
+  get stateSize(): number[] {
+    return [this.units];
+  }
+  constructor(args: SimpleRNNCellArgs) {
     super(args, 'simpleRNN');
   }
-  protected step(xt: Tensor, states: Tensor[], recMask: Tensor | null): StepResult {
+  step(xt: Tensor, states: Tensor[], recMask: Tensor | null): StepResult {
     const h = this.act(add(xt, this.recurrent(states[0], recMask)));
     return { output: h, states: [h] };
   }
 }
 
-export interface GatedArgs extends RNNBaseArgs {
+export interface GatedCellArgs extends RNNCellArgs {
   recurrentActivation?: ActivationIdentifier;
+  implementation?: number | null;
 }
 
-export interface LSTMArgs extends GatedArgs {
+export interface LSTMCellArgs extends GatedCellArgs {
   unitForgetBias?: boolean;
 }
 
-export class LSTM extends RNNBase {
-  static override className = 'LSTM';
-  protected readonly gates = 4;
-  protected readonly numStates = 2;
+export class LSTMCell extends RNNCellBase {
+  static override className = 'LSTMCell';
+  readonly gates = 4;
   readonly recurrentActivation: string;
   readonly unitForgetBias: boolean;
+  readonly implementation: number | null;
   private recAct: (x: Tensor) => Tensor;
+  get stateSize(): number[] {
+    return [this.units, this.units];
+  }
 
-  constructor(args: LSTMArgs) {
+  constructor(args: LSTMCellArgs) {
     super(args, 'lstm');
     this.recurrentActivation = canonicalActivation(args.recurrentActivation ?? 'hardSigmoid');
     this.recAct = getActivation(this.recurrentActivation);
     this.unitForgetBias = args.unitForgetBias ?? false;
+    this.implementation = args.implementation ?? null;
   }
 
   /** With unitForgetBias the forget block starts at 1, the rest from biasInitializer. */
@@ -70,7 +77,7 @@ export class LSTM extends RNNBase {
     };
   }
 
-  protected step(xt: Tensor, states: Tensor[], recMask: Tensor | null): StepResult {
+  step(xt: Tensor, states: Tensor[], recMask: Tensor | null): StepResult {
     const [hPrev, cPrev] = states;
     const z = add(xt, this.recurrent(hPrev, recMask));
     const u = this.units;
@@ -93,36 +100,40 @@ export class LSTM extends RNNBase {
   }
 }
 
-export interface GRUArgs extends GatedArgs {
+export interface GRUCellArgs extends GatedCellArgs {
   /** TF.js GRUs are the reset_after = false variant; true is rejected as in TF.js. */
   resetAfter?: boolean;
 }
 
-export class GRU extends RNNBase {
-  static override className = 'GRU';
-  protected readonly gates = 3;
-  protected readonly numStates = 1;
+export class GRUCell extends RNNCellBase {
+  static override className = 'GRUCell';
+  readonly gates = 3;
   readonly recurrentActivation: string;
+  readonly implementation: number | null;
   private recAct: (x: Tensor) => Tensor;
+  private splitKernel: Tensor[] | null = null;
+  get stateSize(): number[] {
+    return [this.units];
+  }
 
-  constructor(args: GRUArgs) {
+  constructor(args: GRUCellArgs) {
     if (args?.resetAfter) {
       throw new Error('gru: resetAfter = true is not supported (TF.js GRUs are the reset_after = false variant with bias [3*units])');
     }
     super(args, 'gru');
     this.recurrentActivation = canonicalActivation(args.recurrentActivation ?? 'hardSigmoid');
     this.recAct = getActivation(this.recurrentActivation);
+    this.implementation = args.implementation ?? null;
   }
 
-  private splitKernel: Tensor[] | null = null;
-  protected override beginSequence(): void {
+  override beginSequence(): void {
     this.splitKernel = splitLast(this.recurrentKernel!, [2 * this.units, this.units]);
   }
-  protected override endSequence(): void {
+  override endSequence(): void {
     this.splitKernel = null;
   }
 
-  protected step(xt: Tensor, states: Tensor[], recMask: Tensor | null): StepResult {
+  step(xt: Tensor, states: Tensor[], recMask: Tensor | null): StepResult {
     const hPrev = states[0];
     const u = this.units;
     const [uzr, uh] = this.splitKernel!;
@@ -146,6 +157,6 @@ export class GRU extends RNNBase {
   }
 }
 
-export const simpleRNN = (args: SimpleRNNArgs) => new SimpleRNN(args);
-export const lstm = (args: LSTMArgs) => new LSTM(args);
-export const gru = (args: GRUArgs) => new GRU(args);
+export const simpleRNNCell = (args: SimpleRNNCellArgs) => new SimpleRNNCell(args);
+export const lstmCell = (args: LSTMCellArgs) => new LSTMCell(args);
+export const gruCell = (args: GRUCellArgs) => new GRUCell(args);

@@ -1,0 +1,301 @@
+// conv2d (NHWC, filter [fh, fw, inC, outC]) with the fused bias/activation epilogue, and its two
+// backprops. The forward is an implicit GEMM: no im2col buffer. The filter is packed into
+// panels of 8 output channels ([panel][tap][inC][8], zero padded), and for every output row a
+// 4-pixel x 8-channel register tile accumulates over the in-image filter rows; when the
+// dilation along x is 1 the taps of one filter row are contiguous in both the input row and the
+// packed panel, so the inner loop runs over fw*inC elements at once. Output pixels whose window
+// leaves the image on the left/right go through a 1-pixel path that checks every tap.
+// Geometry arrives in a params block of i32s (see GEOMETRY_* below), written by the TS side.
+import { epilogueRow } from './matmul';
+import { madd } from './simd_math';
+
+// Geometry slots of the params block (i32 each), in ConvGeometry order.
+export const G_BATCH = 0, G_INH = 1, G_INW = 2, G_INC = 3, G_OUTH = 4, G_OUTW = 5, G_OUTC = 6, G_FH = 7,
+  G_FW = 8, G_SH = 9, G_SW = 10, G_DH = 11, G_DW = 12, G_PT = 13, G_PL = 14;
+
+@inline export function geo(params: usize, slot: i32): i32 { return load<i32>(params + (<usize>slot << 2)); }
+@inline function at(base: usize, idx: i32): usize { return base + (<usize>idx << 2); }
+
+/** Bytes of scratch conv2d needs: the packed filter panels plus a 4 x 8 edge tile. */
+export function conv2dScratchBytes(fh: i32, fw: i32, inC: i32, outC: i32): i32 {
+  return ((outC + 7) >> 3) * 8 * fh * fw * inC * 4 + 4 * 8 * 4 + 16;
+}
+
+/** Bytes of scratch conv2dBackpropInput needs: the filter transposed per tap to [tap][outC][inC]. */
+export function conv2dBackpropInputScratchBytes(fh: i32, fw: i32, inC: i32, outC: i32): i32 {
+  return fh * fw * inC * outC * 4 + 16;
+}
+
+/** f viewed [K][N] -> dst [ceil(N/8)][K][8], zero padded. */
+function packPanels(f: usize, K: i32, N: i32, dst: usize): void {
+  for (let n0 = 0; n0 < N; n0 += 8) {
+    const cols = min(8, N - n0);
+    const panel = dst + (<usize>n0 * <usize>K << 2);
+    for (let k = 0; k < K; k++) {
+      const src = at(f, k * N + n0);
+      const d = panel + (<usize>k << 5);
+      if (cols == 8) {
+        v128.store(d, v128.load(src));
+        v128.store(d, v128.load(src, 16), 16);
+      } else {
+        for (let c = 0; c < 8; c++) store<f32>(d + (<usize>c << 2), c < cols ? load<f32>(src + (<usize>c << 2)) : 0);
+      }
+    }
+  }
+}
+
+/**
+ * Four output pixels x 8 channels. xp: input of pixel 0 at (first valid filter row, kx = 0);
+ * ps: bytes between the pixels; per filter row xp advances xStepY and bp bStepY; each row is nseg
+ * segments of segLen (x advancing xStepSeg, the panel bStepSeg between segments).
+ */
+function tile4x8(
+  xp: usize, xStepY: usize, ps: usize, bp: usize, bStepY: usize, nky: i32, nseg: i32, segLen: i32,
+  xStepSeg: usize, bStepSeg: usize, o: usize, ldo: usize, cols: i32, tmp: usize,
+): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  for (let y = 0; y < nky; y++) {
+    let xs = xp, bs = bp;
+    for (let s = 0; s < nseg; s++) {
+      let a = xs, b = bs;
+      for (let k = 0; k < segLen; k++) {
+        const b0 = v128.load(b);
+        const b1 = v128.load(b, 16);
+        const a0 = v128.load32_splat(a);
+        c00 = madd(a0, b0, c00); c01 = madd(a0, b1, c01);
+        const a1 = v128.load32_splat(a + ps);
+        c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
+        const a2 = v128.load32_splat(a + 2 * ps);
+        c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
+        const a3 = v128.load32_splat(a + 3 * ps);
+        c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
+        a += 4; b += 32;
+      }
+      xs += xStepSeg; bs += bStepSeg;
+    }
+    xp += xStepY; bp += bStepY;
+  }
+  const full = cols == 8;
+  const d = full ? o : tmp;
+  const ld: usize = full ? ldo : 32;
+  v128.store(d, c00); v128.store(d, c01, 16);
+  v128.store(d + ld, c10); v128.store(d + ld, c11, 16);
+  v128.store(d + 2 * ld, c20); v128.store(d + 2 * ld, c21, 16);
+  v128.store(d + 3 * ld, c30); v128.store(d + 3 * ld, c31, 16);
+  if (!full) for (let r = 0; r < 4; r++) memory.copy(o + <usize>r * ldo, tmp + (<usize>r << 5), <usize>cols << 2);
+}
+
+/** One output pixel x 8 channels, skipping taps outside the image along x. */
+function pixel1x8(
+  rowp: usize, rowStepY: usize, nky: i32, bp: usize, bStepY: usize, ix0: i32, fw: i32, dW: i32, inW: i32, inC: i32,
+  o: usize, cols: i32, tmp: usize,
+): void {
+  let c0 = f32x4.splat(0), c1 = c0;
+  for (let y = 0; y < nky; y++) {
+    for (let kx = 0; kx < fw; kx++) {
+      const ix = ix0 + kx * dW;
+      if (ix < 0 || ix >= inW) continue;
+      let a = rowp + (<usize>(ix * inC) << 2);
+      let b = bp + (<usize>(kx * inC) << 5);
+      for (let k = 0; k < inC; k++) {
+        const av = v128.load32_splat(a);
+        c0 = madd(av, v128.load(b), c0); c1 = madd(av, v128.load(b, 16), c1);
+        a += 4; b += 32;
+      }
+    }
+    rowp += rowStepY; bp += bStepY;
+  }
+  if (cols == 8) {
+    v128.store(o, c0); v128.store(o, c1, 16);
+  } else {
+    v128.store(tmp, c0); v128.store(tmp, c1, 16);
+    memory.copy(o, tmp, <usize>cols << 2);
+  }
+}
+
+/** First and one-past-last filter index k in [0, n) whose position base + k*step lies in [0, limit). */
+@inline export function validRange(base: i32, step: i32, n: i32, limit: i32): u64 {
+  let lo = 0;
+  while (lo < n && base + lo * step < 0) lo++;
+  let hi = n;
+  while (hi > lo && base + (hi - 1) * step >= limit) hi--;
+  return (<u64>lo << 32) | <u64>hi;
+}
+
+/** out = act(conv2d(x, f) + bias). params: geometry block; scratch: conv2dScratchBytes. */
+export function conv2d(
+  x: usize, f: usize, out: usize, params: usize, bias: usize, biasSize: i32, act: i32, alpha: f32,
+  prelu: usize, preluSize: i32, scratch: usize,
+): void {
+  const batch = geo(params, G_BATCH), inH = geo(params, G_INH), inW = geo(params, G_INW), inC = geo(params, G_INC);
+  const outH = geo(params, G_OUTH), outW = geo(params, G_OUTW), outC = geo(params, G_OUTC);
+  const fh = geo(params, G_FH), fw = geo(params, G_FW), sH = geo(params, G_SH), sW = geo(params, G_SW);
+  const dH = geo(params, G_DH), dW = geo(params, G_DW), pT = geo(params, G_PT), pL = geo(params, G_PL);
+  const K = fh * fw * inC;
+  const panels = scratch;
+  const tmp = scratch + (<usize>(((outC + 7) >> 3) * 8) * <usize>K << 2);
+  packPanels(f, K, outC, panels);
+  const rowStride = <usize>(inW * inC) << 2;
+  const ps = <usize>(sW * inC) << 2;
+  const ldo = <usize>outC << 2;
+  // Output columns whose whole window row is inside the image: [oxLo, oxHi).
+  let oxLo = 0;
+  while (oxLo < outW && oxLo * sW - pL < 0) oxLo++;
+  let oxHi = oxLo;
+  while (oxHi < outW && oxHi * sW - pL + (fw - 1) * dW < inW && oxHi * sW - pL >= 0) oxHi++;
+  const contiguous = dW == 1;
+  const nseg = contiguous ? 1 : fw;
+  const segLen = contiguous ? fw * inC : inC;
+  const xStepSeg: usize = <usize>(dW * inC) << 2;
+  const bStepSeg: usize = <usize>inC << 5;
+  const bStepY: usize = <usize>(fw * inC) << 5;
+  for (let b = 0; b < batch; b++) {
+    const img = x + <usize>b * <usize>inH * rowStride;
+    for (let oy = 0; oy < outH; oy++) {
+      const iy0 = oy * sH - pT;
+      const r = validRange(iy0, dH, fh, inH);
+      const kyLo = <i32>(r >> 32), nky = <i32>(r & 0xffffffff) - kyLo;
+      const rowp = img + <usize>max(0, iy0 + kyLo * dH) * rowStride;
+      const xStepY = <usize>dH * rowStride;
+      const orow = out + (<usize>((b * outH + oy) * outW) * ldo);
+      for (let n0 = 0; n0 < outC; n0 += 8) {
+        const cols = min(8, outC - n0);
+        const bp = panels + (<usize>n0 * <usize>K << 2) + <usize>kyLo * bStepY;
+        let ox = 0;
+        for (; ox < oxLo; ox++) {
+          pixel1x8(rowp, xStepY, nky, bp, bStepY, ox * sW - pL, fw, dW, inW, inC, orow + <usize>ox * ldo + (<usize>n0 << 2), cols, tmp);
+        }
+        for (; ox + 4 <= oxHi; ox += 4) {
+          const xp = rowp + (<usize>((ox * sW - pL) * inC) << 2);
+          tile4x8(xp, xStepY, ps, bp, bStepY, nky, nseg, segLen, xStepSeg, bStepSeg, orow + <usize>ox * ldo + (<usize>n0 << 2), ldo, cols, tmp);
+        }
+        for (; ox < outW; ox++) {
+          pixel1x8(rowp, xStepY, nky, bp, bStepY, ox * sW - pL, fw, dW, inW, inC, orow + <usize>ox * ldo + (<usize>n0 << 2), cols, tmp);
+        }
+      }
+      if (bias || act != 0) {
+        for (let ox = 0; ox < outW; ox++) epilogueRow(orow + <usize>ox * ldo, outC, bias, biasSize, act, alpha, prelu, preluSize);
+      }
+    }
+  }
+}
+
+/**
+ * o[0..N) (+)= sum over k < K of a[k * aStride bytes] * B[k * ldb bytes + n]: a row vector times a
+ * matrix, 16 columns held in registers across all of K.
+ */
+export function vecMatAcc(o: usize, a: usize, aStride: usize, B: usize, ldb: usize, K: i32, N: i32, accumulate: bool): void {
+  let n = 0;
+  for (; n + 16 <= N; n += 16) {
+    const op = at(o, n);
+    let c0 = f32x4.splat(0), c1 = c0, c2 = c0, c3 = c0;
+    if (accumulate) { c0 = v128.load(op); c1 = v128.load(op, 16); c2 = v128.load(op, 32); c3 = v128.load(op, 48); }
+    let ap = a, bp = at(B, n);
+    for (let k = 0; k < K; k++) {
+      const s = v128.load32_splat(ap);
+      c0 = madd(s, v128.load(bp), c0); c1 = madd(s, v128.load(bp, 16), c1);
+      c2 = madd(s, v128.load(bp, 32), c2); c3 = madd(s, v128.load(bp, 48), c3);
+      ap += aStride; bp += ldb;
+    }
+    v128.store(op, c0); v128.store(op, c1, 16); v128.store(op, c2, 32); v128.store(op, c3, 48);
+  }
+  for (; n + 4 <= N; n += 4) {
+    const op = at(o, n);
+    let c0 = accumulate ? v128.load(op) : f32x4.splat(0);
+    let ap = a, bp = at(B, n);
+    for (let k = 0; k < K; k++) {
+      c0 = madd(v128.load32_splat(ap), v128.load(bp), c0);
+      ap += aStride; bp += ldb;
+    }
+    v128.store(op, c0);
+  }
+  for (; n < N; n++) {
+    let s: f32 = accumulate ? load<f32>(at(o, n)) : 0;
+    let ap = a, bp = at(B, n);
+    for (let k = 0; k < K; k++) {
+      s += load<f32>(ap) * load<f32>(bp);
+      ap += aStride; bp += ldb;
+    }
+    store<f32>(at(o, n), s);
+  }
+}
+
+/**
+ * dx = conv2dBackpropInput(dy, f), gathered per input pixel: every tap (ky, kx) that some output
+ * pixel reaches from it adds dy[that pixel] x f[ky,kx]^T. scratch: conv2dBackpropInputScratchBytes.
+ */
+export function conv2dBackpropInput(dy: usize, f: usize, dx: usize, params: usize, scratch: usize): void {
+  const batch = geo(params, G_BATCH), inH = geo(params, G_INH), inW = geo(params, G_INW), inC = geo(params, G_INC);
+  const outH = geo(params, G_OUTH), outW = geo(params, G_OUTW), outC = geo(params, G_OUTC);
+  const fh = geo(params, G_FH), fw = geo(params, G_FW), sH = geo(params, G_SH), sW = geo(params, G_SW);
+  const dH = geo(params, G_DH), dW = geo(params, G_DW), pT = geo(params, G_PT), pL = geo(params, G_PL);
+  // fT[tap][co][ci] = f[tap][ci][co]
+  const tapBytes = <usize>(inC * outC) << 2;
+  for (let t = 0; t < fh * fw; t++) {
+    const src = f + <usize>t * tapBytes, dst = scratch + <usize>t * tapBytes;
+    for (let ci = 0; ci < inC; ci++) {
+      for (let co = 0; co < outC; co++) store<f32>(at(dst, co * inC + ci), load<f32>(at(src, ci * outC + co)));
+    }
+  }
+  const ldb = <usize>inC << 2;
+  for (let b = 0; b < batch; b++) {
+    for (let iy = 0; iy < inH; iy++) {
+      for (let ix = 0; ix < inW; ix++) {
+        const o = at(dx, ((b * inH + iy) * inW + ix) * inC);
+        memory.fill(o, 0, <usize>inC << 2);
+        for (let ky = 0; ky < fh; ky++) {
+          const ny = iy + pT - ky * dH;
+          if (ny < 0 || ny % sH != 0) continue;
+          const oy = ny / sH;
+          if (oy >= outH) continue;
+          for (let kx = 0; kx < fw; kx++) {
+            const nx = ix + pL - kx * dW;
+            if (nx < 0 || nx % sW != 0) continue;
+            const ox = nx / sW;
+            if (ox >= outW) continue;
+            vecMatAcc(o, at(dy, ((b * outH + oy) * outW + ox) * outC), 4, scratch + <usize>(ky * fw + kx) * tapBytes, ldb, outC, inC, true);
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * dFilter[ky,kx,ci,:] = sum over output pixels of x[tap input, ci] * dy[pixel, :]. For each tap and
+ * output row, the output columns whose tap is in the image form one strided run, so each
+ * (tap, row, ci) is a single vector-matrix product over that run.
+ */
+export function conv2dBackpropFilter(x: usize, dy: usize, df: usize, params: usize): void {
+  const batch = geo(params, G_BATCH), inH = geo(params, G_INH), inW = geo(params, G_INW), inC = geo(params, G_INC);
+  const outH = geo(params, G_OUTH), outW = geo(params, G_OUTW), outC = geo(params, G_OUTC);
+  const fh = geo(params, G_FH), fw = geo(params, G_FW), sH = geo(params, G_SH), sW = geo(params, G_SW);
+  const dH = geo(params, G_DH), dW = geo(params, G_DW), pT = geo(params, G_PT), pL = geo(params, G_PL);
+  memory.fill(df, 0, <usize>(fh * fw * inC * outC) << 2);
+  const aStride = <usize>(sW * inC) << 2;
+  const ldb = <usize>outC << 2;
+  for (let ky = 0; ky < fh; ky++) {
+    for (let kx = 0; kx < fw; kx++) {
+      // output columns ox with ix = ox*sW - pL + kx*dW inside [0, inW)
+      let oxA = 0;
+      while (oxA < outW && oxA * sW - pL + kx * dW < 0) oxA++;
+      let oxB = outW;
+      while (oxB > oxA && (oxB - 1) * sW - pL + kx * dW >= inW) oxB--;
+      const count = oxB - oxA;
+      if (count <= 0) continue;
+      const ix = oxA * sW - pL + kx * dW;
+      const dfTap = at(df, (ky * fw + kx) * inC * outC);
+      for (let b = 0; b < batch; b++) {
+        for (let oy = 0; oy < outH; oy++) {
+          const iy = oy * sH - pT + ky * dH;
+          if (iy < 0 || iy >= inH) continue;
+          const xp = at(x, ((b * inH + iy) * inW + ix) * inC);
+          const dyp = at(dy, ((b * outH + oy) * outW + oxA) * outC);
+          for (let ci = 0; ci < inC; ci++) {
+            vecMatAcc(at(dfTap, ci * outC), at(xp, ci), aStride, dyp, ldb, count, outC, true);
+          }
+        }
+      }
+    }
+  }
+}

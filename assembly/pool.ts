@@ -1,0 +1,107 @@
+// 2-D max / average pooling over NHWC and its backprop. Only in-image taps take part: the
+// (ky, kx) ranges are clipped per output pixel, so padding never wins a max and an average
+// divides by the in-image tap count. No tap at all: max gives -Infinity, avg 0. Max uses the
+// NaN-propagating f32x4.max. The backprop routes dy to the first maximal tap (the first NaN
+// when there is one) or spreads dy / count over the window; it runs scalar per channel.
+import { geo, validRange, G_BATCH, G_INH, G_INW, G_INC, G_OUTH, G_OUTW, G_FH, G_FW, G_SH, G_SW, G_DH, G_DW, G_PT, G_PL } from './conv';
+
+@inline function at(base: usize, idx: i32): usize { return base + (<usize>idx << 2); }
+
+/** out = pool(x); op 0 = max, 1 = avg. */
+export function pool(x: usize, out: usize, params: usize, op: i32): void {
+  const batch = geo(params, G_BATCH), inH = geo(params, G_INH), inW = geo(params, G_INW), C = geo(params, G_INC);
+  const outH = geo(params, G_OUTH), outW = geo(params, G_OUTW);
+  const fh = geo(params, G_FH), fw = geo(params, G_FW), sH = geo(params, G_SH), sW = geo(params, G_SW);
+  const dH = geo(params, G_DH), dW = geo(params, G_DW), pT = geo(params, G_PT), pL = geo(params, G_PL);
+  const isMax = op == 0;
+  for (let b = 0; b < batch; b++) {
+    const img = at(x, b * inH * inW * C);
+    for (let oy = 0; oy < outH; oy++) {
+      const iy0 = oy * sH - pT;
+      const ry = validRange(iy0, dH, fh, inH);
+      const kyLo = <i32>(ry >> 32), kyHi = <i32>(ry & 0xffffffff);
+      for (let ox = 0; ox < outW; ox++) {
+        const ix0 = ox * sW - pL;
+        const rx = validRange(ix0, dW, fw, inW);
+        const kxLo = <i32>(rx >> 32), kxHi = <i32>(rx & 0xffffffff);
+        const count = (kyHi - kyLo) * (kxHi - kxLo);
+        const o = at(out, ((b * outH + oy) * outW + ox) * C);
+        let c = 0;
+        for (; c + 4 <= C; c += 4) {
+          let acc = isMax ? f32x4.splat(-Infinity) : f32x4.splat(0);
+          for (let ky = kyLo; ky < kyHi; ky++) {
+            const row = (iy0 + ky * dH) * inW;
+            for (let kx = kxLo; kx < kxHi; kx++) {
+              const v = v128.load(at(img, (row + ix0 + kx * dW) * C + c));
+              acc = isMax ? f32x4.max(acc, v) : f32x4.add(acc, v);
+            }
+          }
+          if (!isMax) acc = count > 0 ? f32x4.div(acc, f32x4.splat(<f32>count)) : f32x4.splat(0);
+          v128.store(at(o, c), acc);
+        }
+        for (; c < C; c++) {
+          let acc: f32 = isMax ? -Infinity : 0;
+          for (let ky = kyLo; ky < kyHi; ky++) {
+            const row = (iy0 + ky * dH) * inW;
+            for (let kx = kxLo; kx < kxHi; kx++) {
+              const v = load<f32>(at(img, (row + ix0 + kx * dW) * C + c));
+              acc = isMax ? max(acc, v) : acc + v; // f32.max propagates NaN
+            }
+          }
+          if (!isMax) acc = count > 0 ? acc / <f32>count : 0;
+          store<f32>(at(o, c), acc);
+        }
+      }
+    }
+  }
+}
+
+/** dx from dy through the pooling windows of x (dx zeroed first, contributions summed in f32). */
+export function poolBackprop(dy: usize, x: usize, dx: usize, params: usize, op: i32): void {
+  const batch = geo(params, G_BATCH), inH = geo(params, G_INH), inW = geo(params, G_INW), C = geo(params, G_INC);
+  const outH = geo(params, G_OUTH), outW = geo(params, G_OUTW);
+  const fh = geo(params, G_FH), fw = geo(params, G_FW), sH = geo(params, G_SH), sW = geo(params, G_SW);
+  const dH = geo(params, G_DH), dW = geo(params, G_DW), pT = geo(params, G_PT), pL = geo(params, G_PL);
+  memory.fill(dx, 0, <usize>(batch * inH * inW * C) << 2);
+  for (let b = 0; b < batch; b++) {
+    const base = b * inH * inW;
+    for (let oy = 0; oy < outH; oy++) {
+      const iy0 = oy * sH - pT;
+      const ry = validRange(iy0, dH, fh, inH);
+      const kyLo = <i32>(ry >> 32), kyHi = <i32>(ry & 0xffffffff);
+      for (let ox = 0; ox < outW; ox++) {
+        const ix0 = ox * sW - pL;
+        const rx = validRange(ix0, dW, fw, inW);
+        const kxLo = <i32>(rx >> 32), kxHi = <i32>(rx & 0xffffffff);
+        const count = (kyHi - kyLo) * (kxHi - kxLo);
+        if (count <= 0) continue;
+        const g = at(dy, ((b * outH + oy) * outW + ox) * C);
+        for (let c = 0; c < C; c++) {
+          const d = load<f32>(at(g, c));
+          if (op == 0) {
+            let best = -1;
+            let bestVal: f32 = -Infinity;
+            for (let ky = kyLo; ky < kyHi; ky++) {
+              const row = base + (iy0 + ky * dH) * inW;
+              for (let kx = kxLo; kx < kxHi; kx++) {
+                const xi = (row + ix0 + kx * dW) * C + c;
+                const v = load<f32>(at(x, xi));
+                if (best < 0 || v > bestVal || (v != v && bestVal == bestVal)) { best = xi; bestVal = v; }
+              }
+            }
+            store<f32>(at(dx, best), load<f32>(at(dx, best)) + d);
+          } else {
+            const share = d / <f32>count;
+            for (let ky = kyLo; ky < kyHi; ky++) {
+              const row = base + (iy0 + ky * dH) * inW;
+              for (let kx = kxLo; kx < kxHi; kx++) {
+                const xi = (row + ix0 + kx * dW) * C + c;
+                store<f32>(at(dx, xi), load<f32>(at(dx, xi)) + share);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
