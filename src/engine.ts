@@ -241,7 +241,8 @@ export class Engine {
   /** Ops call this after computing outputs; a no-op when no gradient is being taped. */
   record(name: string, inputs: Tensor[], outputs: Tensor[], vjp: TapeNode['vjp']): void {
     if (!this.recording) return;
-    for (const tape of this.tapes) tape.push({ name, inputs, outputs, vjp });
+    const node = { name, inputs: inputs.slice(), outputs: outputs.slice(), vjp };
+    for (const tape of this.tapes) tape.push(node);
   }
   /** Run fn without recording (vjps, optimizers). */
   noGrad<T>(fn: () => T): T {

@@ -295,6 +295,8 @@ describe('bidirectional', () => {
     const again = new Bidirectional(JSON.parse(JSON.stringify(cfg)));
     expect(again.getConfig()).toEqual(cfg);
     expect((cfg.layer as any).className).toBe('LSTM');
+    expect(() => new Bidirectional({ layer: { className: 'Dense', config: { units: 2 } } })).toThrow(/recurrent|unknown/);
+    expect(() => new Bidirectional({ layer: new LSTM({ units: 2 }), mergeMode: 'max' as any })).toThrow(/mergeMode/);
   });
 });
 

@@ -60,6 +60,9 @@ export class Bidirectional extends Layer {
     const make = (c: Record<string, unknown>) => (cls.fromConfig ? cls.fromConfig(c) : new cls(c));
     this.forwardLayer = make({ ...cfg, name: `forward_${name}` });
     this.backwardLayer = make({ ...cfg, name: `backward_${name}`, goBackwards: !cfg.goBackwards });
+    if (!(this.forwardLayer instanceof RNN)) {
+      throw new Error(`bidirectional: the wrapped layer must be a recurrent layer (simpleRNN, lstm, gru, rnn), got ${this.innerClassName}`);
+    }
     this.returnSequences = !!cfg.returnSequences;
     this.returnState = !!cfg.returnState;
     if (!this.batchInputShape && Array.isArray(cfg.batchInputShape)) this.batchInputShape = (cfg.batchInputShape as Shape).slice();
