@@ -52,8 +52,8 @@ fn apply_unary(x: f32, alpha: f32, beta: f32) -> f32 {
     case 15u: { return sigmoid_f32(x); }
     case 16u: { return tanh_f32(x); }
     case 17u: { return softplus_f32(x); }
-    case 18u: { if (!is_finite_f32(x)) { return f32_nan(); } return sin(x); }
-    case 19u: { if (!is_finite_f32(x)) { return f32_nan(); } return cos(x); }
+    case 18u: { return sincos_f32(x).x; }
+    case 19u: { return sincos_f32(x).y; }
     case 20u: { return floor(x); }
     case 21u: { return ceil(x); }
     case 22u: { return round(x); } // WGSL round() is round-half-to-even
@@ -73,9 +73,9 @@ fn apply_unary(x: f32, alpha: f32, beta: f32) -> f32 {
     case 33u: { return select(0.0f, 1.0f, is_nan_f32(x)); }
     case 34u: { return select(0.0f, 1.0f, is_inf_f32(x)); }
     case 35u: { return select(0.0f, 1.0f, is_finite_f32(x)); }
-    case 36u: { if (!is_finite_f32(x)) { return f32_nan(); } return tan(x); }
-    case 37u: { if (!(abs(x) <= 1.0f)) { return f32_nan(); } return asin(x); }
-    case 38u: { if (!(abs(x) <= 1.0f)) { return f32_nan(); } return acos(x); }
+    case 36u: { let sc = sincos_f32(x); return sc.x / sc.y; }
+    case 37u: { if (!(abs(x) <= 1.0f)) { return f32_nan(); } return atan2_js(x, sqrt((1.0f - x) * (1.0f + x))); }
+    case 38u: { if (!(abs(x) <= 1.0f)) { return f32_nan(); } return atan2_js(sqrt((1.0f - x) * (1.0f + x)), x); }
     case 39u: { if (is_nan_f32(x)) { return x; } return atan(x); }
     case 40u: { // sinh
       if (abs(x) < 1.0f) { let e = expm1_f32(x); return 0.5f * (e + e / (e + 1.0f)); }
@@ -167,14 +167,14 @@ fn apply_binary(a: f32, b: f32) -> f32 {
       return r;
     }
     case 10u: { return select(0.0f, 1.0f, a == b); }
-    case 11u: { return select(0.0f, 1.0f, a != b); }
+    case 11u: { return select(0.0f, 1.0f, ne_f32(a, b)); }
     case 12u: { return select(0.0f, 1.0f, a > b); }
     case 13u: { return select(0.0f, 1.0f, a >= b); }
     case 14u: { return select(0.0f, 1.0f, a < b); }
     case 15u: { return select(0.0f, 1.0f, a <= b); }
-    case 16u: { return select(0.0f, 1.0f, a != 0.0f && b != 0.0f); }
-    case 17u: { return select(0.0f, 1.0f, a != 0.0f || b != 0.0f); }
-    case 18u: { if (is_nan_f32(a) || is_nan_f32(b)) { return f32_nan(); } return atan2(a, b); }
+    case 16u: { return select(0.0f, 1.0f, ne_f32(a, 0.0f) && ne_f32(b, 0.0f)); }
+    case 17u: { return select(0.0f, 1.0f, ne_f32(a, 0.0f) || ne_f32(b, 0.0f)); }
+    case 18u: { return atan2_js(a, b); }
     case 19u: { return select(a / b, 0.0f, b == 0.0f); }
     case 20u: { return select(a, a * b, a < 0.0f); }
     default: { return f32_nan(); }
@@ -257,7 +257,7 @@ fn select_strided(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgro
     if (i < params.size) {
       let off = strided_offsets(i);
       let c = word_to_f32(word0(off.x), IN0_INT);
-      r[j] = select(word2(off.z), word1(off.y), c != 0.0f);
+      r[j] = select(word2(off.z), word1(off.y), ne_f32(c, 0.0f));
     }
   }
   out_select[v] = r;

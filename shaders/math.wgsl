@@ -3,13 +3,16 @@
 // whose builtins are undefined or inaccurate at the edges (log of negatives, tanh overflow,
 // expm1/log1p near 0). Matches src/backends/js/scalar_ops.ts.
 
-const NAN_BITS: u32 = 0x7fc00000u;
 const POS_INF_BITS: u32 = 0x7f800000u;
-const NEG_INF_BITS: u32 = 0xff800000u;
+// NaN/Inf must not be constant-folded (WGSL rejects non-finite constants), so their bit
+// patterns live in private variables and are bitcast at run time.
+var<private> nan_bits: u32 = 0x7fc00000u;
+var<private> pos_inf_bits: u32 = 0x7f800000u;
+var<private> neg_inf_bits: u32 = 0xff800000u;
 
-fn f32_nan() -> f32 { return bitcast<f32>(NAN_BITS); }
-fn f32_inf() -> f32 { return bitcast<f32>(POS_INF_BITS); }
-fn f32_neg_inf() -> f32 { return bitcast<f32>(NEG_INF_BITS); }
+fn f32_nan() -> f32 { return bitcast<f32>(nan_bits); }
+fn f32_inf() -> f32 { return bitcast<f32>(pos_inf_bits); }
+fn f32_neg_inf() -> f32 { return bitcast<f32>(neg_inf_bits); }
 fn is_nan_f32(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > POS_INF_BITS; }
 fn is_inf_f32(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == POS_INF_BITS; }
 fn is_finite_f32(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) < POS_INF_BITS; }
@@ -22,6 +25,43 @@ fn max_nan(a: f32, b: f32) -> f32 {
 fn min_nan(a: f32, b: f32) -> f32 {
   if (is_nan_f32(a) || is_nan_f32(b)) { return f32_nan(); }
   return min(a, b);
+}
+
+/** a != b that is true when either side is NaN (some drivers lower != as an ordered compare). */
+fn ne_f32(a: f32, b: f32) -> bool { return !(a == b); }
+
+/** sin and cos of x: Cody-Waite reduction by pi/2 and Taylor polynomials on [-pi/4, pi/4]
+ *  (the builtins may be as coarse as 2^-11 absolute). Returns vec2(sin, cos). */
+fn sincos_f32(x: f32) -> vec2<f32> {
+  if (!is_finite_f32(x)) { return vec2<f32>(f32_nan()); }
+  let k = round(x * 0.6366197723675814f);
+  // pi/2 split into three parts (the first two with few mantissa bits so k * part is exact)
+  let r = ((x - k * 1.5703125f) - k * 4.837512969970703125e-4f) - k * 7.54978995489188216e-8f;
+  let r2 = r * r;
+  let s = r + r * r2 * (-0.16666666666666666f + r2 * (0.008333333333333333f + r2 * (-0.0001984126984126984f + r2 * 2.7557319223985893e-6f)));
+  let c = 1.0f + r2 * (-0.5f + r2 * (0.041666666666666664f + r2 * (-0.001388888888888889f + r2 * (2.48015873015873e-5f - r2 * 2.755731922398589e-7f))));
+  let q = i32(k) & 3;
+  if (q == 0) { return vec2<f32>(s, c); }
+  if (q == 1) { return vec2<f32>(c, -s); }
+  if (q == 2) { return vec2<f32>(-s, -c); }
+  return vec2<f32>(-c, s);
+}
+
+fn sign_bit(x: f32) -> bool { return (bitcast<u32>(x) >> 31u) == 1u; }
+
+/** atan2(y, x) with JS Math.atan2 semantics for signed zeros and infinities. */
+fn atan2_js(y: f32, x: f32) -> f32 {
+  if (is_nan_f32(x) || is_nan_f32(y)) { return f32_nan(); }
+  let pi = 3.141592653589793f;
+  let ys = select(1.0f, -1.0f, sign_bit(y));
+  if (is_inf_f32(x) && is_inf_f32(y)) { return ys * select(0.25f * pi, 0.75f * pi, x < 0.0f); }
+  if (x == 0.0f) {
+    if (y == 0.0f) { return select(y, ys * pi, sign_bit(x)); }
+    return ys * 0.5f * pi;
+  }
+  let t = atan(y / x);
+  if (x > 0.0f) { return t; }
+  return t + ys * pi;
 }
 
 fn safe_exp(x: f32) -> f32 {

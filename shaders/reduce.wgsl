@@ -36,9 +36,10 @@ const OP_LSE: u32 = 9u;
 /** A partial result: the folded value, and for argMax/argMin the winning index. */
 struct Partial { v: f32, i: u32 }
 
+/** The fold's starting value (for logSumExp: the sum of exp(x - max), so 0). */
 fn identity() -> Partial {
   switch OP {
-    case 2u, 9u: { return Partial(f32_neg_inf(), 0xffffffffu); }
+    case 2u: { return Partial(f32_neg_inf(), 0xffffffffu); }
     case 3u: { return Partial(f32_inf(), 0xffffffffu); }
     case 5u: { return Partial(f32_neg_inf(), 0xffffffffu); }
     case 6u: { return Partial(f32_inf(), 0xffffffffu); }
@@ -68,7 +69,7 @@ fn combine(p: Partial, v: f32, i: u32, m: f32) -> Partial {
     case 3u: { return Partial(min_nan(p.v, v), 0u); }
     case 4u: { return Partial(p.v * v, 0u); }
     case 5u, 6u: { if (arg_better(v, i, p)) { return Partial(v, i); } return p; }
-    case 7u: { return Partial(select(p.v, 1.0f, v != 0.0f), 0u); }
+    case 7u: { return Partial(select(p.v, 1.0f, ne_f32(v, 0.0f)), 0u); }
     case 8u: { return Partial(select(p.v, 0.0f, v == 0.0f), 0u); }
     default: { return Partial(p.v + safe_exp(v - m), 0u); } // logSumExp, second pass
   }

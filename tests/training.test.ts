@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import * as tf from '../src/index.js';
 import type { Tensor } from '../src/index.js';
 import { clipP, close, mean, rng, vals } from './helpers/training_utils.js';
+import { evaluateDataset } from '../src/models/training.js';
 
 beforeAll(async () => {
   await tf.setBackend('js');
@@ -376,6 +377,12 @@ describe('fitDataset and memory', () => {
     const h2 = await m.fitDataset(gen(), { epochs: 2, batchesPerEpoch: 3, verbose: 0, validationData: [x, y] });
     expect(h2.epoch).toEqual([0, 1]);
     close([h2.history.val_loss[1]], [vals((m.evaluate(x, y) as Tensor[])[0])[0]], 1e-5);
+    expect(tf.memory().numTensors).toBe(before + 2);
+    // evaluateDataset over the same batches equals evaluate on the whole tensors.
+    const viaDataset = (await evaluateDataset(m, makeDataset())) as Tensor[];
+    const direct = m.evaluate(x, y) as Tensor[];
+    close(viaDataset.flatMap(vals), direct.flatMap(vals), 1e-5);
+    tf.dispose([viaDataset, direct]);
     expect(tf.memory().numTensors).toBe(before + 2);
   });
 

@@ -3,7 +3,7 @@
  * encoders and the URL routers.
  */
 export { withSaveHandler, fromMemory, browserDownloads, browserFiles, indexedDB, artifactsInfo as getModelArtifactsInfoForJSON } from './handlers.js';
-export { http } from './http.js';
+export { http, http as browserHTTPRequest } from './http.js';
 export { fileSystem } from './node_fs.js';
 export { encodeWeights, concatBuffers as concatenateArrayBuffers } from './weights.js';
 export { getSaveHandler, getLoadHandler } from './model_io.js';

@@ -10,6 +10,8 @@ import { keep, tidy } from '../globals.js';
 import { Tensor } from '../tensor.js';
 import { variableGrads } from '../autograd.js';
 import { tensor1d } from '../ops/creation.js';
+import { div, greater, where } from '../ops/binary.js';
+import { reshape, slice, unstack } from '../ops/layout.js';
 import type { LayersModel } from './layers_model.js';
 import { batchLoss, requireCompiled, resolveCompiled, statsToLogs } from './compile.js';
 import {
@@ -217,13 +219,14 @@ const disposeLists = (e: { xs: Tensor[]; ys: Tensor[] }) => [...e.xs, ...e.ys].f
 
 /** Summed statistics over a validation dataset (disposes its batches, as TF.js does). */
 async function datasetStats(model: LayersModel, dataset: DatasetLike, maxBatches?: number): Promise<Tensor | null> {
-  const r = resolveCompiled(model);
-  const it = await openIterator(dataset, 'fitDataset (validationData)');
+  const it = await openIterator(dataset, 'evaluate (dataset)');
   let acc: Tensor | null = null;
   for (let b = 0; maxBatches === undefined || b < maxBatches; b++) {
     const res = await it.next();
     if (res.done) break;
     const e = elementToLists(model, res.value);
+    ensureBuilt(model, e.xs);
+    const r = resolveCompiled(model);
     const stats = ENGINE.noGrad(() => tidy(() => batchLoss(model, r, forward(model, e.xs, false), e.ys).stats));
     disposeLists(e);
     acc = accumulate(acc, stats);
@@ -320,6 +323,27 @@ export async function fitDataset(model: LayersModel, dataset: DatasetLike, args:
   } finally {
     for (const t of owned) t.dispose();
   }
+}
+
+/** TF.js `evaluateDataset`: loss (and metrics) over a dataset's batches (all, or `batches`). */
+export async function evaluateDataset(model: LayersModel, dataset: DatasetLike, args: { batches?: number; verbose?: number } = {}): Promise<Tensor | Tensor[]> {
+  requireCompiled(model, 'evaluateDataset');
+  const acc = await datasetStats(model, dataset, args.batches);
+  if (!acc) throw new Error('evaluateDataset: the dataset yielded no batches');
+  const out = statsToScalars(acc, resolveCompiled(model).statNames.length);
+  acc.dispose();
+  return out.length === 1 ? out[0] : out;
+}
+
+/** Summed (num, den) pairs -> one scalar per statistic, 0 where den is 0 (on the device). */
+export function statsToScalars(acc: Tensor, count: number): Tensor[] {
+  return tidy(() => {
+    const pairs = reshape(acc, [count, 2]);
+    const num = reshape(slice(pairs, [0, 0], [-1, 1]), [count]);
+    const den = reshape(slice(pairs, [0, 1], [-1, 1]), [count]);
+    const positive = greater(den, 0);
+    return unstack(where(positive, div(num, where(positive, den, 1)), 0));
+  });
 }
 
 /** One step on one batch; returns the loss, or [loss, ...metrics] when metrics are compiled. */

@@ -7,15 +7,15 @@
 import { ENGINE } from '../engine.js';
 import { tidy } from '../globals.js';
 import type { Tensor } from '../tensor.js';
-import { div, greater, where } from '../ops/binary.js';
-import { concat, reshape, slice, unstack } from '../ops/layout.js';
+import { concat } from '../ops/layout.js';
 import type { LayersModel } from './layers_model.js';
 import { requireCompiled, resolveCompiled } from './compile.js';
 import { ensureBuilt, evaluateStats, numSamples, sliceAll, toList, type TensorArg } from './data.js';
 
 export { compile, disposeCompiled } from './compile.js';
 export type { CompileArgs, CompiledState, LossIdentifier, MetricIdentifier } from './compile.js';
-export { fit, fitDataset, trainOnBatch } from './fit_loop.js';
+export { fit, fitDataset, trainOnBatch, evaluateDataset } from './fit_loop.js';
+import { statsToScalars } from './fit_loop.js';
 export type { FitArgs, FitDatasetArgs, History, DatasetLike } from './fit_loop.js';
 
 export interface EvaluateArgs {
@@ -39,13 +39,7 @@ export function evaluate(model: LayersModel, x: TensorArg, y: TensorArg, args: E
   ensureBuilt(model, xs);
   const r = resolveCompiled(model);
   const acc = evaluateStats(model, r, xs, ys, args.batchSize ?? 32);
-  const out = tidy(() => {
-    const pairs = reshape(acc, [r.statNames.length, 2]);
-    const num = reshape(slice(pairs, [0, 0], [-1, 1]), [r.statNames.length]);
-    const den = reshape(slice(pairs, [0, 1], [-1, 1]), [r.statNames.length]);
-    const positive = greater(den, 0);
-    return unstack(where(positive, div(num, where(positive, den, 1)), 0));
-  });
+  const out = statsToScalars(acc, r.statNames.length);
   acc.dispose();
   return out.length === 1 ? out[0] : out;
 }
