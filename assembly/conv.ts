@@ -53,6 +53,7 @@ function tile4x8(
   xp: usize, xStepY: usize, ps: usize, bp: usize, bStepY: usize, nky: i32, nseg: i32, segLen: i32,
   xStepSeg: usize, bStepSeg: usize, o: usize, ldo: usize, cols: i32, tmp: usize,
 ): void {
+  const ps2 = ps + ps, ps3 = ps2 + ps;
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   for (let y = 0; y < nky; y++) {
     let xs = xp, bs = bp;
@@ -65,9 +66,9 @@ function tile4x8(
         c00 = madd(a0, b0, c00); c01 = madd(a0, b1, c01);
         const a1 = v128.load32_splat(a + ps);
         c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
-        const a2 = v128.load32_splat(a + 2 * ps);
+        const a2 = v128.load32_splat(a + ps2);
         c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
-        const a3 = v128.load32_splat(a + 3 * ps);
+        const a3 = v128.load32_splat(a + ps3);
         c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
         a += 4; b += 32;
       }

@@ -28,14 +28,14 @@ function expand(x: usize, pixels: i32, inC: i32, mult: i32, dst: usize): void {
 }
 
 /**
- * One output pixel: o[c] = sum over taps of img[iy, ix, c] * f[tap, c] for c < C, taps in the
- * rows [kyLo, kyHi) and columns [kxLo, kxHi).
+ * One output pixel: o[c] = sum over taps of img[iy, ix, c] * f[tap, c] for c0 <= c < C, taps in
+ * the rows [kyLo, kyHi) and columns [kxLo, kxHi).
  */
 function depthwisePixel(
   img: usize, f: usize, o: usize, C: i32, inW: i32, fw: i32, iy0: i32, ix0: i32, dH: i32, dW: i32,
-  kyLo: i32, kyHi: i32, kxLo: i32, kxHi: i32,
+  kyLo: i32, kyHi: i32, kxLo: i32, kxHi: i32, c0: i32,
 ): void {
-  let c = 0;
+  let c = c0;
   for (; c + 16 <= C; c += 16) {
     let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
     for (let ky = kyLo; ky < kyHi; ky++) {
@@ -72,6 +72,44 @@ function depthwisePixel(
   }
 }
 
+/**
+ * Four adjacent output pixels whose windows lie inside the image along x, 8 channels per block
+ * (8 accumulators; each filter load serves four pixels). Channels past the last full block of 8
+ * are left to depthwisePixel. ps: bytes between the pixels' inputs. Returns the channels done.
+ */
+function depthwiseQuad(
+  img: usize, f: usize, o: usize, C: i32, inW: i32, fw: i32, iy0: i32, ix0: i32, dH: i32, dW: i32,
+  kyLo: i32, kyHi: i32, ps: usize,
+): i32 {
+  const ldo = <usize>C << 2;
+  let c = 0;
+  for (; c + 8 <= C; c += 8) {
+    let a0 = f32x4.splat(0), a1 = a0, b0 = a0, b1 = a0, d0 = a0, d1 = a0, e0 = a0, e1 = a0;
+    for (let ky = kyLo; ky < kyHi; ky++) {
+      let xp = at(img, ((iy0 + ky * dH) * inW + ix0) * C + c);
+      let fp = at(f, ky * fw * C + c);
+      const xStep = <usize>(dW * C) << 2;
+      for (let kx = 0; kx < fw; kx++) {
+        const f0 = v128.load(fp), f1 = v128.load(fp, 16);
+        a0 = madd(v128.load(xp), f0, a0); a1 = madd(v128.load(xp, 16), f1, a1);
+        const x1 = xp + ps;
+        b0 = madd(v128.load(x1), f0, b0); b1 = madd(v128.load(x1, 16), f1, b1);
+        const x2 = x1 + ps;
+        d0 = madd(v128.load(x2), f0, d0); d1 = madd(v128.load(x2, 16), f1, d1);
+        const x3 = x2 + ps;
+        e0 = madd(v128.load(x3), f0, e0); e1 = madd(v128.load(x3, 16), f1, e1);
+        xp += xStep; fp += ldo;
+      }
+    }
+    const op = at(o, c);
+    v128.store(op, a0); v128.store(op, a1, 16);
+    v128.store(op + ldo, b0); v128.store(op + ldo, b1, 16);
+    v128.store(op + 2 * ldo, d0); v128.store(op + 2 * ldo, d1, 16);
+    v128.store(op + 3 * ldo, e0); v128.store(op + 3 * ldo, e1, 16);
+  }
+  return c;
+}
+
 /** out = act(depthwiseConv2d(x, f) + bias). scratch: depthwiseScratchBytes. */
 export function depthwiseConv2d(
   x: usize, f: usize, out: usize, params: usize, mult: i32, bias: usize, biasSize: i32, act: i32, alpha: f32,
@@ -82,6 +120,7 @@ export function depthwiseConv2d(
   const fh = geo(params, G_FH), fw = geo(params, G_FW), sH = geo(params, G_SH), sW = geo(params, G_SW);
   const dH = geo(params, G_DH), dW = geo(params, G_DW), pT = geo(params, G_PT), pL = geo(params, G_PL);
   const C = inC * mult;
+  const ps = <usize>(sW * C) << 2;
   for (let b = 0; b < batch; b++) {
     let img = at(x, b * inH * inW * inC);
     if (mult != 1) {
@@ -91,12 +130,25 @@ export function depthwiseConv2d(
     for (let oy = 0; oy < outH; oy++) {
       const iy0 = oy * sH - pT;
       const ry = validRange(iy0, dH, fh, inH);
-      for (let ox = 0; ox < outW; ox++) {
+      const kyLo = <i32>(ry >> 32), kyHi = <i32>(ry & 0xffffffff);
+      const orow = at(out, (b * outH + oy) * outW * C);
+      let ox = 0;
+      while (ox < outW) {
         const ix0 = ox * sW - pL;
-        const rx = validRange(ix0, dW, fw, inW);
-        const o = at(out, ((b * outH + oy) * outW + ox) * C);
-        depthwisePixel(img, f, o, C, inW, fw, iy0, ix0, dH, dW, <i32>(ry >> 32), <i32>(ry & 0xffffffff), <i32>(rx >> 32), <i32>(rx & 0xffffffff));
-        if (bias || act != 0) epilogueRow(o, C, bias, biasSize, act, alpha, prelu, preluSize);
+        let c0 = 0;
+        let n = 1;
+        if (ox + 4 <= outW && ix0 >= 0 && (ox + 3) * sW - pL + (fw - 1) * dW < inW) { // four interior pixels
+          c0 = depthwiseQuad(img, f, at(orow, ox * C), C, inW, fw, iy0, ix0, dH, dW, kyLo, kyHi, ps);
+          n = 4;
+        }
+        for (let p = 0; p < n; p++) {
+          const px0 = ix0 + p * sW;
+          const rx = validRange(px0, dW, fw, inW);
+          const o = at(orow, (ox + p) * C);
+          if (c0 < C) depthwisePixel(img, f, o, C, inW, fw, iy0, px0, dH, dW, kyLo, kyHi, <i32>(rx >> 32), <i32>(rx & 0xffffffff), c0);
+          if (bias || act != 0) epilogueRow(o, C, bias, biasSize, act, alpha, prelu, preluSize);
+        }
+        ox += n;
       }
     }
   }

@@ -10,6 +10,9 @@ import type * as Tessera from '../../src/index.js';
 export type Ts = typeof Tessera;
 export type TsTensor = Tessera.Tensor;
 
+/** What fit() accepts as `callbacks`. */
+export type FitCallbacks = NonNullable<Parameters<Tessera.LayersModel['fit']>[2]>['callbacks'];
+
 export interface WorkflowOptions {
   /** Seeds the generated data and the weight initializers (default 1). */
   seed?: number;
@@ -18,7 +21,7 @@ export interface WorkflowOptions {
   /** fit() verbosity (default 0: silent). */
   verbose?: number;
   /** Extra fit() callbacks (e.g. a demo drawing curves live). */
-  callbacks?: Tessera.Callback | Tessera.Callback[] | Record<string, unknown> | Record<string, unknown>[];
+  callbacks?: FitCallbacks;
 }
 
 export interface WorkflowResult {

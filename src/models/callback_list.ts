@@ -1,7 +1,7 @@
 /**
  * Internal: runs fit()'s callbacks in order (awaiting async hooks) and the verbose progress
  * display. In Node (process.stdout present) verbose 1 draws a progress bar per epoch when
- * stdout is a terminal and prints one line per epoch otherwise; in browsers it logs one line
+ * stdout is a terminal and prints one line per epoch (verbose 2: the line only); in browsers it logs one line
  * per epoch with console.log. Loss values appear at epoch end, so no per-batch device readback
  * is needed for the display.
  */
@@ -31,9 +31,12 @@ export function formatLogs(logs: Logs): string {
     .join(' ');
 }
 
-/** verbose 1: a progress bar (terminal) or a line per epoch. */
+/** verbose 1: a progress bar (terminal) and a line per epoch; verbose 2: the lines only (Keras). */
 class ProgressLogger extends Callback {
   private out = nodeStdout();
+  constructor(private readonly bar: boolean) {
+    super();
+  }
   private epochStart = 0;
   private epoch = 0;
   private lastDraw = 0;
@@ -45,7 +48,7 @@ class ProgressLogger extends Callback {
   }
   override onBatchEnd(batch: number): void {
     const steps = this.params?.steps;
-    if (!this.out?.isTTY || !steps) return;
+    if (!this.bar || !this.out?.isTTY || !steps) return;
     const now = Date.now();
     if (now - this.lastDraw < 100 && batch + 1 < steps) return;
     this.lastDraw = now;
@@ -77,7 +80,7 @@ export class CallbackList {
       if (!c || typeof c !== 'object') throw new Error(`fit: callbacks must be objects with onEpochEnd/onBatchEnd/... hooks, got ${c}`);
     }
     this.wantsBatchLogs = list.some((c) => typeof c.onBatchEnd === 'function' || typeof c.onBatchBegin === 'function');
-    const items: CustomCallbackArgs[] = params.verbose >= 1 ? [new ProgressLogger(), ...list] : [...list];
+    const items: CustomCallbackArgs[] = params.verbose >= 1 ? [new ProgressLogger(params.verbose === 1), ...list] : [...list];
     for (const c of items) {
       if (c instanceof Callback) {
         c.setModel(model);

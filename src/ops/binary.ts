@@ -28,8 +28,11 @@ export function broadcastPlan(op: string, shapes: number[][]): { outShape: numbe
 }
 
 function binaryOp(name: string, code: BinaryOp, a: Input, b: Input, kind: Kind): { out: Tensor; ta: Tensor; tb: Tensor } {
-  const ta = toTensorLike(a, b, name, 'a');
-  const tb = toTensorLike(b, ta, name, 'b');
+  const ta = kind === 'logical' ? toTensor(a, name, 'a', 'bool') : toTensorLike(a, b, name, 'a');
+  const tb = kind === 'logical' ? toTensor(b, name, 'b', 'bool') : toTensorLike(b, ta, name, 'b');
+  if (kind === 'logical' && (ta.dtype !== 'bool' || tb.dtype !== 'bool')) {
+    throw new Error(`${name}: inputs must be bool, got a ${fmtShape(ta.shape)} ${ta.dtype} and b ${fmtShape(tb.shape)} ${tb.dtype}`);
+  }
   const { outShape, kShape, strides } = broadcastPlan(name, [ta.shape, tb.shape]);
   let dtype: DType;
   if (kind === 'arith') {

@@ -31,7 +31,12 @@ export function runMatMul(op: string, a: Tensor, b: Tensor, transposeA: boolean,
   if (Ka !== Kb) {
     throw new Error(`${op}: inner dimensions must match: a ${fmtShape(a.shape)}${transposeA ? ' (transposed)' : ''} has ${Ka}, b ${fmtShape(b.shape)}${transposeB ? ' (transposed)' : ''} has ${Kb}`);
   }
-  const batchShape = broadcastShapes(op, a.shape.slice(0, -2), b.shape.slice(0, -2));
+  let batchShape: number[];
+  try {
+    batchShape = broadcastShapes(op, a.shape.slice(0, -2), b.shape.slice(0, -2));
+  } catch {
+    throw new Error(`${op}: batch dimensions of a ${fmtShape(a.shape)} and b ${fmtShape(b.shape)} cannot be broadcast together`);
+  }
   const batch = sizeOf(batchShape);
   const operand = (t: Tensor): { t: Tensor; stride: number } => {
     const tb = t.shape.slice(0, -2);

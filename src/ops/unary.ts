@@ -109,7 +109,9 @@ export const clipByValue = op(function clipByValue(x: Input, clipValueMin: numbe
 });
 
 export const logicalNot = op(function logicalNot(x: Input): Tensor {
-  return unaryOp('logicalNot', 'logicalNot', x, 'bool');
+  const t = toTensor(x, 'logicalNot', 'x', 'bool');
+  if (t.dtype !== 'bool') throw new Error(`logicalNot: input must be bool, got [${t.shape}] ${t.dtype}`);
+  return unaryOp('logicalNot', 'logicalNot', t, 'bool');
 });
 export const isNaN = (x: Input): Tensor => unaryOp('isNaN', 'isNaN', x, 'bool');
 export const isInf = (x: Input): Tensor => unaryOp('isInf', 'isInf', x, 'bool');

@@ -114,11 +114,15 @@ function writeGeometry(ctx: WasmContext, g: ConvGeometry): number {
   return ctx.params;
 }
 
-/** The conv family and the rest of issue 3 only run on float32 tensors (as the op layer guarantees). */
-function requireFloat(op: string, ts: TensorInfo[]): void {
-  for (const t of ts) {
-    if (t.dtype !== 'float32') throw new Error(`wasm ${op}: expected float32 tensors, got ${ts.map((x) => `${x.dtype}[${x.shape}]`).join(', ')}`);
-  }
+/**
+ * The conv family, pooling, layerNorm and attention take at least `nIn` inputs and `nOut` outputs,
+ * all float32 (as the op layer guarantees); anything else is a clear error, not a bad pointer.
+ */
+function requireFloat(op: string, ins: TensorInfo[], outs: TensorInfo[], nIn: number, nOut = 1): void {
+  const all = [...ins, ...outs];
+  const what = () => `inputs ${ins.map((x) => `${x.dtype}[${x.shape}]`).join(', ')}; outputs ${outs.map((x) => `${x.dtype}[${x.shape}]`).join(', ')}`;
+  if (ins.length < nIn || outs.length < nOut) throw new Error(`wasm ${op}: expected ${nIn} inputs and ${nOut} outputs, got ${what()}`);
+  if (all.some((t) => t.dtype !== 'float32')) throw new Error(`wasm ${op}: expected float32 tensors, got ${what()}`);
 }
 
 /** Runs fn with a scratch block of `bytes` from the arena, released afterwards. */
@@ -132,7 +136,9 @@ function withScratch(ctx: WasmContext, bytes: number, fn: (ptr: number) => void)
 }
 
 /** bias and prelu pointers of a conv epilogue (0 when absent). */
-function epiloguePtrs(ctx: WasmContext, ins: TensorInfo[], a: { hasBias: boolean; activation: number }): [number, number] {
+function epiloguePtrs(ctx: WasmContext, ins: TensorInfo[], a: { hasBias: boolean; activation: number }, op: string): [number, number] {
+  const need = 2 + (a.hasBias ? 1 : 0) + (a.activation === 5 ? 1 : 0);
+  if (ins.length < need) throw new Error(`wasm ${op}: expected ${need} inputs (x, filter${a.hasBias ? ', bias' : ''}${a.activation === 5 ? ', preluWeights' : ''}), got ${ins.length}`);
   const bias = a.hasBias ? ctx.ptr(ins[2]) : 0;
   const prelu = a.activation === 5 ? ctx.ptr(ins[a.hasBias ? 3 : 2]) : 0;
   return [bias, prelu];
@@ -140,9 +146,9 @@ function epiloguePtrs(ctx: WasmContext, ins: TensorInfo[], a: { hasBias: boolean
 
 const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
   conv2d: (ctx, ins, outs, a) => {
-    requireFloat('conv2d', [...ins, ...outs]);
+    requireFloat('conv2d', ins, outs, 2);
     if (outs[0].size === 0) return;
-    const [bias, prelu] = epiloguePtrs(ctx, ins, a);
+    const [bias, prelu] = epiloguePtrs(ctx, ins, a, 'conv2d');
     if (ins[0].size === 0 || ins[1].size === 0) { // empty reduction: epilogue of zeros
       ctx.arena.f32.fill(0, ctx.ptr(outs[0]) >> 2, (ctx.ptr(outs[0]) >> 2) + outs[0].size);
     }
@@ -151,21 +157,21 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
     });
   },
   conv2dBackpropInput: (ctx, ins, outs, a) => {
-    requireFloat('conv2dBackpropInput', [...ins, ...outs]);
+    requireFloat('conv2dBackpropInput', ins, outs, 2);
     if (outs[0].size === 0) return;
     withScratch(ctx, ctx.ex.conv2dBackpropInputScratchBytes(a.filterH, a.filterW, a.inC, a.outC), (scratch) => {
       ctx.ex.conv2dBackpropInput(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), scratch);
     });
   },
   conv2dBackpropFilter: (ctx, ins, outs, a) => {
-    requireFloat('conv2dBackpropFilter', [...ins, ...outs]);
+    requireFloat('conv2dBackpropFilter', ins, outs, 2);
     if (outs[0].size === 0) return;
     ctx.ex.conv2dBackpropFilter(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a));
   },
   depthwiseConv2d: (ctx, ins, outs, a) => {
-    requireFloat('depthwiseConv2d', [...ins, ...outs]);
+    requireFloat('depthwiseConv2d', ins, outs, 2);
     if (outs[0].size === 0) return;
-    const [bias, prelu] = epiloguePtrs(ctx, ins, a);
+    const [bias, prelu] = epiloguePtrs(ctx, ins, a, 'depthwiseConv2d');
     withScratch(ctx, ctx.ex.depthwiseScratchBytes(a.inH, a.inW, a.inC, a.channelMultiplier), (scratch) => {
       ctx.ex.depthwiseConv2d(
         ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a.channelMultiplier,
@@ -174,41 +180,41 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
     });
   },
   depthwiseConv2dBackpropInput: (ctx, ins, outs, a) => {
-    requireFloat('depthwiseConv2dBackpropInput', [...ins, ...outs]);
+    requireFloat('depthwiseConv2dBackpropInput', ins, outs, 2);
     if (outs[0].size === 0) return;
     withScratch(ctx, ctx.ex.depthwiseScratchBytes(1, 1, a.inC, a.channelMultiplier), (scratch) => {
       ctx.ex.depthwiseConv2dBackpropInput(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a.channelMultiplier, scratch);
     });
   },
   depthwiseConv2dBackpropFilter: (ctx, ins, outs, a) => {
-    requireFloat('depthwiseConv2dBackpropFilter', [...ins, ...outs]);
+    requireFloat('depthwiseConv2dBackpropFilter', ins, outs, 2);
     if (outs[0].size === 0) return;
     withScratch(ctx, ctx.ex.depthwiseScratchBytes(a.inH, a.inW, a.inC, a.channelMultiplier), (scratch) => {
       ctx.ex.depthwiseConv2dBackpropFilter(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a.channelMultiplier, scratch);
     });
   },
   pool: (ctx, ins, outs, a) => {
-    requireFloat('pool', [...ins, ...outs]);
+    requireFloat('pool', ins, outs, 1);
     if (outs[0].size === 0) return;
     ctx.ex.pool(ctx.ptr(ins[0]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a.op);
   },
   poolBackprop: (ctx, ins, outs, a) => {
-    requireFloat('poolBackprop', [...ins, ...outs]);
+    requireFloat('poolBackprop', ins, outs, 2);
     if (outs[0].size === 0) return;
     ctx.ex.poolBackprop(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a.op);
   },
   layerNorm: (ctx, ins, outs, a) => {
-    requireFloat('layerNorm', [...ins, ...outs]);
+    requireFloat('layerNorm', ins, outs, 3);
     if (a.rows === 0 || a.cols === 0) return;
     ctx.ex.layerNorm(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), ctx.ptr(outs[0]), a.rows, a.cols, a.epsilon);
   },
   layerNormBackprop: (ctx, ins, outs, a) => {
-    requireFloat('layerNormBackprop', [...ins, ...outs]);
+    requireFloat('layerNormBackprop', ins, outs, 3);
     if (a.rows === 0 || a.cols === 0) return;
     ctx.ex.layerNormBackprop(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), ctx.ptr(outs[0]), a.rows, a.cols, a.epsilon);
   },
   attention: (ctx, ins, outs, a) => {
-    requireFloat('attention', [...ins, ...outs]);
+    requireFloat('attention', ins, outs, a.hasMask ? 4 : 3, 2);
     if (a.bh === 0 || a.seqQ === 0) return;
     const [out, lse] = [ctx.ptr(outs[0]), ctx.ptr(outs[1])];
     if (a.seqK === 0 || a.headDim === 0) {

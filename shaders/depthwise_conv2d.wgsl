@@ -1,0 +1,168 @@
+// Depthwise conv2d over NHWC data, filters [fh, fw, inC, mult]: output channel oc = c * mult + m
+// reads input channel c and filter element f[ky, kx, c, m], which sits at (tap * outC + oc), so
+// filter rows are contiguous in oc. Entries:
+// - depthwise_conv2d: 4 consecutive output channels of one pixel per invocation, fused epilogue.
+// - depthwise_backprop_input: one dx element per invocation, gathering the (tap, m) that reach it.
+// - depthwise_backprop_filter: one workgroup per filter element; its invocations stride over the
+//   output pixels and a tree reduction in workgroup memory sums their partials.
+#include "dtype.wgsl"
+#include "activation.wgsl"
+
+struct Params {
+  batch: u32,
+  in_h: u32,
+  in_w: u32,
+  in_c: u32,
+  out_h: u32,
+  out_w: u32,
+  out_c: u32,
+  filter_h: u32,
+  filter_w: u32,
+  stride_h: u32,
+  stride_w: u32,
+  dilation_h: u32,
+  dilation_w: u32,
+  pad_top: i32,
+  pad_left: i32,
+  bias_size: u32,
+  prelu_size: u32,
+  alpha: f32,
+  mult: u32,
+}
+
+override WG: u32 = 64u;
+override VEC: bool = false;     // mult == 1 and in_c % 4 == 0: x and f quads are aligned vec4s
+override HAS_BIAS: bool = false;
+override ACT: u32 = 0u;
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> a: array<vec4<f32>>;  // x (forward, filter grad) or dy (input grad)
+@group(0) @binding(2) var<storage, read> b: array<vec4<f32>>;  // filter (forward, input grad) or dy (filter grad)
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+@group(0) @binding(4) var<storage, read> bias: array<f32>;   // forward only
+@group(0) @binding(5) var<storage, read> prelu: array<f32>;  // forward only
+
+var<workgroup> partial: array<f32, WG>;
+
+fn a1(i: u32) -> f32 { return a[i >> 2u][i & 3u]; }
+fn b1(i: u32) -> f32 { return b[i >> 2u][i & 3u]; }
+
+fn epilogue_value(v: f32, c: u32) -> f32 {
+  var r = v;
+  if (HAS_BIAS) { r += bias[select(c, 0u, params.bias_size == 1u)]; }
+  var w = 0.0f;
+  if (ACT == 5u) { w = prelu[select(c, 0u, params.prelu_size == 1u)]; }
+  return apply_activation(ACT, r, params.alpha, w);
+}
+
+@compute @workgroup_size(WG)
+fn depthwise_conv2d(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
+                    @builtin(num_workgroups) nwg: vec3<u32>) {
+  let idx = linear_workgroup(wid, nwg) * WG + lid.x;
+  let out_c = params.out_c;
+  let in_c = params.in_c;
+  let mult = params.mult;
+  let c_blocks = (out_c + 3u) / 4u;
+  let m = idx / c_blocks;
+  let oc = (idx % c_blocks) * 4u;
+  if (m >= params.batch * params.out_h * params.out_w) { return; }
+  let ox = m % params.out_w;
+  let t = m / params.out_w;
+  let oy = t % params.out_h;
+  let img = (t / params.out_h) * params.in_h;
+  let iy0 = i32(oy * params.stride_h) - params.pad_top;
+  let ix0 = i32(ox * params.stride_w) - params.pad_left;
+  // input channel of each of the 4 output channels (clamped in range; masked on store)
+  let ch = min(vec4<u32>(oc, oc + 1u, oc + 2u, oc + 3u), vec4<u32>(out_c - 1u)) / mult;
+  var acc = vec4<f32>(0.0f);
+  for (var ky = 0u; ky < params.filter_h; ky++) {
+    let iy = iy0 + i32(ky * params.dilation_h);
+    if (iy < 0 || iy >= i32(params.in_h)) { continue; }
+    let row = (img + u32(iy)) * params.in_w;
+    for (var kx = 0u; kx < params.filter_w; kx++) {
+      let ix = ix0 + i32(kx * params.dilation_w);
+      if (ix < 0 || ix >= i32(params.in_w)) { continue; }
+      let xb = (row + u32(ix)) * in_c;
+      let fb = (ky * params.filter_w + kx) * out_c + oc;
+      if (VEC) {
+        acc += a[(xb + oc) >> 2u] * b[fb >> 2u];
+      } else {
+        let xv = vec4<f32>(a1(xb + ch.x), a1(xb + ch.y), a1(xb + ch.z), a1(xb + ch.w));
+        var fv = vec4<f32>(0.0f);
+        for (var j = 0u; j < 4u; j++) { if (oc + j < out_c) { fv[j] = b1(fb + j); } }
+        acc += xv * fv;
+      }
+    }
+  }
+  let o = m * out_c + oc;
+  for (var c = 0u; c < 4u; c++) {
+    if (oc + c < out_c) { out[o + c] = epilogue_value(acc[c], oc + c); }
+  }
+}
+
+@compute @workgroup_size(WG)
+fn depthwise_backprop_input(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
+                            @builtin(num_workgroups) nwg: vec3<u32>) {
+  let idx = linear_workgroup(wid, nwg) * WG + lid.x;
+  let in_c = params.in_c;
+  let out_c = params.out_c;
+  let mult = params.mult;
+  if (idx >= params.batch * params.in_h * params.in_w * in_c) { return; }
+  let c = idx % in_c;
+  let p = idx / in_c;
+  let ix = i32(p % params.in_w);
+  let t = p / params.in_w;
+  let iy = i32(t % params.in_h);
+  let img = t / params.in_h;
+  var acc = 0.0f;
+  for (var ky = 0u; ky < params.filter_h; ky++) {
+    let ty = iy + params.pad_top - i32(ky * params.dilation_h);
+    if (ty < 0 || ty % i32(params.stride_h) != 0) { continue; }
+    let oy = u32(ty) / params.stride_h;
+    if (oy >= params.out_h) { continue; }
+    for (var kx = 0u; kx < params.filter_w; kx++) {
+      let tx = ix + params.pad_left - i32(kx * params.dilation_w);
+      if (tx < 0 || tx % i32(params.stride_w) != 0) { continue; }
+      let ox = u32(tx) / params.stride_w;
+      if (ox >= params.out_w) { continue; }
+      let gb = ((img * params.out_h + oy) * params.out_w + ox) * out_c + c * mult;
+      let fb = (ky * params.filter_w + kx) * out_c + c * mult;
+      for (var m = 0u; m < mult; m++) { acc += a1(gb + m) * b1(fb + m); }
+    }
+  }
+  out[idx] = acc;
+}
+
+@compute @workgroup_size(WG)
+fn depthwise_backprop_filter(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
+                             @builtin(num_workgroups) nwg: vec3<u32>) {
+  let e = linear_workgroup(wid, nwg);
+  let out_c = params.out_c;
+  let taps = params.filter_h * params.filter_w;
+  let valid = e < taps * out_c;
+  let oc = e % out_c;
+  let tap = min(e / out_c, taps - 1u);
+  let c = oc / params.mult;
+  let dy_off = i32((tap / params.filter_w) * params.dilation_h) - params.pad_top;
+  let dx_off = i32((tap % params.filter_w) * params.dilation_w) - params.pad_left;
+  let n = params.batch * params.out_h * params.out_w;
+  var s = 0.0f;
+  if (valid) {
+    for (var m = lid.x; m < n; m += WG) {
+      let ox = m % params.out_w;
+      let t = m / params.out_w;
+      let iy = i32((t % params.out_h) * params.stride_h) + dy_off;
+      let ix = i32(ox * params.stride_w) + dx_off;
+      if (iy < 0 || iy >= i32(params.in_h) || ix < 0 || ix >= i32(params.in_w)) { continue; }
+      let xi = (((t / params.out_h) * params.in_h + u32(iy)) * params.in_w + u32(ix)) * params.in_c + c;
+      s += a1(xi) * b1(m * out_c + oc);
+    }
+  }
+  partial[lid.x] = s;
+  workgroupBarrier();
+  for (var k = WG / 2u; k > 0u; k = k >> 1u) {
+    if (lid.x < k) { partial[lid.x] += partial[lid.x + k]; }
+    workgroupBarrier();
+  }
+  if (valid && lid.x == 0u) { out[e] = partial[0]; }
+}

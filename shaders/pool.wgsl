@@ -1,0 +1,114 @@
+// 2-D max / average pooling over NHWC data and its gradient. Only in-image taps take part:
+// padding never wins a max and an average divides by the number of in-image taps; a window
+// with no in-image tap gives -Infinity (max) or 0 (avg). NaN wins a max (first NaN tap).
+// - pool: one output element per invocation.
+// - pool_backprop: one dx element per invocation, gathering from every window that has it as a
+//   tap (each window reaches a given pixel through at most one tap): max adds dy when this tap
+//   is the window's first maximal tap, avg adds dy / count.
+#include "dtype.wgsl"
+
+struct Params {
+  batch: u32,
+  in_h: u32,
+  in_w: u32,
+  channels: u32,
+  out_h: u32,
+  out_w: u32,
+  filter_h: u32,
+  filter_w: u32,
+  stride_h: u32,
+  stride_w: u32,
+  dilation_h: u32,
+  dilation_w: u32,
+  pad_top: i32,
+  pad_left: i32,
+}
+
+override WG: u32 = 64u;
+override OP: u32 = 0u; // 0 = max, 1 = avg
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> a: array<f32>;  // x (pool) or dy (backprop)
+@group(0) @binding(2) var<storage, read> b: array<f32>;  // x (backprop only)
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+
+/** Result of scanning one window: max value and its tap, or the sum, and the in-image tap count. */
+struct Window { best: f32, best_tap: u32, sum: f32, count: u32 }
+
+/** Scan the window of output (img, oy, ox) in channel c of input `a` (pool) or `b` (backprop). */
+fn scan(img: u32, oy: u32, ox: u32, c: u32, from_b: bool) -> Window {
+  var w = Window(f32_neg_inf(), 0xffffffffu, 0.0f, 0u);
+  let iy0 = i32(oy * params.stride_h) - params.pad_top;
+  let ix0 = i32(ox * params.stride_w) - params.pad_left;
+  for (var ky = 0u; ky < params.filter_h; ky++) {
+    let iy = iy0 + i32(ky * params.dilation_h);
+    if (iy < 0 || iy >= i32(params.in_h)) { continue; }
+    for (var kx = 0u; kx < params.filter_w; kx++) {
+      let ix = ix0 + i32(kx * params.dilation_w);
+      if (ix < 0 || ix >= i32(params.in_w)) { continue; }
+      let i = (((img * params.in_h) + u32(iy)) * params.in_w + u32(ix)) * params.channels + c;
+      let v = select(a[i], b[i], from_b);
+      if (OP == 0u) {
+        let better = w.count == 0u || v > w.best || (is_nan_f32(v) && !is_nan_f32(w.best));
+        if (better) { w.best = v; w.best_tap = ky * params.filter_w + kx; }
+      } else {
+        w.sum += v;
+      }
+      w.count += 1u;
+    }
+  }
+  return w;
+}
+
+@compute @workgroup_size(WG)
+fn pool(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
+        @builtin(num_workgroups) nwg: vec3<u32>) {
+  let idx = linear_workgroup(wid, nwg) * WG + lid.x;
+  let C = params.channels;
+  if (idx >= params.batch * params.out_h * params.out_w * C) { return; }
+  let c = idx % C;
+  let p = idx / C;
+  let ox = p % params.out_w;
+  let t = p / params.out_w;
+  let w = scan(t / params.out_h, t % params.out_h, ox, c, false);
+  if (OP == 0u) {
+    out[idx] = w.best;
+  } else {
+    out[idx] = select(w.sum / f32(w.count), 0.0f, w.count == 0u);
+  }
+}
+
+@compute @workgroup_size(WG)
+fn pool_backprop(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
+                 @builtin(num_workgroups) nwg: vec3<u32>) {
+  let idx = linear_workgroup(wid, nwg) * WG + lid.x;
+  let C = params.channels;
+  if (idx >= params.batch * params.in_h * params.in_w * C) { return; }
+  let c = idx % C;
+  let p = idx / C;
+  let ix = i32(p % params.in_w);
+  let t = p / params.in_w;
+  let iy = i32(t % params.in_h);
+  let img = t / params.in_h;
+  var acc = 0.0f;
+  for (var ky = 0u; ky < params.filter_h; ky++) {
+    let ty = iy + params.pad_top - i32(ky * params.dilation_h);
+    if (ty < 0 || ty % i32(params.stride_h) != 0) { continue; }
+    let oy = u32(ty) / params.stride_h;
+    if (oy >= params.out_h) { continue; }
+    for (var kx = 0u; kx < params.filter_w; kx++) {
+      let tx = ix + params.pad_left - i32(kx * params.dilation_w);
+      if (tx < 0 || tx % i32(params.stride_w) != 0) { continue; }
+      let ox = u32(tx) / params.stride_w;
+      if (ox >= params.out_w) { continue; }
+      let d = a[((img * params.out_h + oy) * params.out_w + ox) * C + c];
+      let w = scan(img, oy, ox, c, true);
+      if (OP == 0u) {
+        if (w.best_tap == ky * params.filter_w + kx) { acc += d; }
+      } else {
+        acc += d / f32(w.count);
+      }
+    }
+  }
+  out[idx] = acc;
+}
