@@ -13,9 +13,9 @@ struct Params {
 override WG: u32 = 256u;
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> a: array<f32>;      // x (forward) or dy (backprop)
-@group(0) @binding(2) var<storage, read> b: array<f32>;      // gamma (forward) or x (backprop)
-@group(0) @binding(3) var<storage, read> c: array<f32>;      // beta (forward) or gamma (backprop)
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> gamma: array<f32>;
+@group(0) @binding(3) var<storage, read> beta_or_dy: array<f32>;  // beta (forward) or dy (backprop)
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
 
 var<workgroup> red0: array<f32, WG>;
@@ -38,15 +38,15 @@ fn sum2(p0: f32, p1: f32, t: u32) -> vec2<f32> {
   return r;
 }
 
-/** Mean and reciprocal standard deviation of the row at `base` of the view in `x_is_b`. */
-fn row_stats(base: u32, t: u32, x_is_b: bool) -> vec2<f32> {
+/** Mean and reciprocal standard deviation of the row of x at `base`. */
+fn row_stats(base: u32, t: u32) -> vec2<f32> {
   let n = params.cols;
   var s = 0.0f;
-  for (var i = t; i < n; i += WG) { s += select(a[base + i], b[base + i], x_is_b); }
+  for (var i = t; i < n; i += WG) { s += x[base + i]; }
   let mean = sum2(s, 0.0f, t).x / f32(n);
   var v = 0.0f;
   for (var i = t; i < n; i += WG) {
-    let d = select(a[base + i], b[base + i], x_is_b) - mean;
+    let d = x[base + i] - mean;
     v += d * d;
   }
   let variance = sum2(v, 0.0f, t).x / f32(n);
@@ -61,9 +61,9 @@ fn layer_norm(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_i
   let t = lid.x;
   let n = params.cols;
   let base = row * n;
-  let st = row_stats(base, t, false);
+  let st = row_stats(base, t);
   for (var i = t; i < n; i += WG) {
-    out[base + i] = (a[base + i] - st.x) * st.y * b[i] + c[i];
+    out[base + i] = (x[base + i] - st.x) * st.y * gamma[i] + beta_or_dy[i];
   }
 }
 
@@ -75,17 +75,17 @@ fn layer_norm_backprop(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(wo
   let t = lid.x;
   let n = params.cols;
   let base = row * n;
-  let st = row_stats(base, t, true);
+  let st = row_stats(base, t);
   var sg = 0.0f;
   var sgx = 0.0f;
   for (var i = t; i < n; i += WG) {
-    let g = a[base + i] * c[i];
+    let g = beta_or_dy[base + i] * gamma[i];
     sg += g;
-    sgx += g * (b[base + i] - st.x) * st.y;
+    sgx += g * (x[base + i] - st.x) * st.y;
   }
   let sums = sum2(sg, sgx, t) / f32(n);
   for (var i = t; i < n; i += WG) {
-    let xhat = (b[base + i] - st.x) * st.y;
-    out[base + i] = st.y * (a[base + i] * c[i] - sums.x - xhat * sums.y);
+    let xhat = (x[base + i] - st.x) * st.y;
+    out[base + i] = st.y * (beta_or_dy[base + i] * gamma[i] - sums.x - xhat * sums.y);
   }
 }

@@ -28,15 +28,15 @@ override WG: u32 = 64u;
 override OP: u32 = 0u; // 0 = max, 1 = avg
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> a: array<f32>;  // x (pool) or dy (backprop)
-@group(0) @binding(2) var<storage, read> b: array<f32>;  // x (backprop only)
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<storage, read> dy: array<f32>;  // backprop only
 
 /** Result of scanning one window: max value and its tap, or the sum, and the in-image tap count. */
 struct Window { best: f32, best_tap: u32, sum: f32, count: u32 }
 
-/** Scan the window of output (img, oy, ox) in channel c of input `a` (pool) or `b` (backprop). */
-fn scan(img: u32, oy: u32, ox: u32, c: u32, from_b: bool) -> Window {
+/** Scan the window of output (img, oy, ox) in channel c. */
+fn scan(img: u32, oy: u32, ox: u32, c: u32) -> Window {
   var w = Window(f32_neg_inf(), 0xffffffffu, 0.0f, 0u);
   let iy0 = i32(oy * params.stride_h) - params.pad_top;
   let ix0 = i32(ox * params.stride_w) - params.pad_left;
@@ -47,7 +47,7 @@ fn scan(img: u32, oy: u32, ox: u32, c: u32, from_b: bool) -> Window {
       let ix = ix0 + i32(kx * params.dilation_w);
       if (ix < 0 || ix >= i32(params.in_w)) { continue; }
       let i = (((img * params.in_h) + u32(iy)) * params.in_w + u32(ix)) * params.channels + c;
-      let v = select(a[i], b[i], from_b);
+      let v = x[i];
       if (OP == 0u) {
         let better = w.count == 0u || v > w.best || (is_nan_f32(v) && !is_nan_f32(w.best));
         if (better) { w.best = v; w.best_tap = ky * params.filter_w + kx; }
@@ -70,7 +70,7 @@ fn pool(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
   let p = idx / C;
   let ox = p % params.out_w;
   let t = p / params.out_w;
-  let w = scan(t / params.out_h, t % params.out_h, ox, c, false);
+  let w = scan(t / params.out_h, t % params.out_h, ox, c);
   if (OP == 0u) {
     out[idx] = w.best;
   } else {
@@ -101,8 +101,8 @@ fn pool_backprop(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgrou
       if (tx < 0 || tx % i32(params.stride_w) != 0) { continue; }
       let ox = u32(tx) / params.stride_w;
       if (ox >= params.out_w) { continue; }
-      let d = a[((img * params.out_h + oy) * params.out_w + ox) * C + c];
-      let w = scan(img, oy, ox, c, true);
+      let d = dy[((img * params.out_h + oy) * params.out_w + ox) * C + c];
+      let w = scan(img, oy, ox, c);
       if (OP == 0u) {
         if (w.best_tap == ky * params.filter_w + kx) { acc += d; }
       } else {

@@ -15,8 +15,13 @@ import { elementwiseSpec } from '../src/backends/webgpu/specs/elementwise.js';
 import { layoutSpec } from '../src/backends/webgpu/specs/layout.js';
 import { matmulSpec } from '../src/backends/webgpu/specs/matmul.js';
 import { reduceSpec, softmaxSpec } from '../src/backends/webgpu/specs/reduce.js';
+import { conv2dBackpropSpec, conv2dSpec, depthwiseSpec } from '../src/backends/webgpu/specs/conv.js';
+import { poolSpec } from '../src/backends/webgpu/specs/pool.js';
+import { layerNormSpec } from '../src/backends/webgpu/specs/norm.js';
+import { attentionSpec } from '../src/backends/webgpu/specs/attention.js';
 
-const SPECS: ShaderSpec[] = [elementwiseSpec, reduceSpec, softmaxSpec, matmulSpec, layoutSpec];
+const SPECS: ShaderSpec[] = [elementwiseSpec, reduceSpec, softmaxSpec, matmulSpec, layoutSpec,
+  conv2dSpec, conv2dBackpropSpec, depthwiseSpec, poolSpec, layerNormSpec, attentionSpec];
 
 interface FnInfo { name: string; startLine: number; endLine: number; calls: Set<FnInfo> }
 

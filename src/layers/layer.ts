@@ -174,7 +174,13 @@ export abstract class Layer {
       if (t.size !== w.size || t.shape.join() !== w.shape.join()) {
         throw new Error(`setWeights: layer '${this.name}' weight '${w.name}' has shape ${fmtShape(w.shape)}, got ${fmtShape(t.shape)}`);
       }
-      w.assign(t.dtype === w.dtype ? ENGINE.makeView(t, t.shape) : cast(t, w.dtype));
+      if (t.dtype === w.dtype) {
+        w.assign(t);
+      } else {
+        const c = cast(t, w.dtype);
+        w.assign(c);
+        c.dispose();
+      }
     });
   }
 

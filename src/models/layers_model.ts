@@ -167,11 +167,17 @@ export class LayersModel extends Layer {
   compile(args: CompileArgs): void {
     training.compile(this, args);
   }
-  fit(x: Tensor | Tensor[], y: Tensor | Tensor[], args: FitArgs = {}): Promise<History> {
-    return training.fit(this, x, y, args);
+  /** The History of the last fit() (as TF.js sets `model.history`). */
+  history?: History;
+  async fit(x: Tensor | Tensor[], y: Tensor | Tensor[], args: FitArgs = {}): Promise<History> {
+    this.history = await training.fit(this, x, y, args);
+    return this.history;
   }
   fitDataset(dataset: training.DatasetLike, args: FitDatasetArgs): Promise<History> {
     return training.fitDataset(this, dataset, args);
+  }
+  evaluateDataset(dataset: training.DatasetLike, args?: Parameters<typeof training.evaluateDataset>[2]) {
+    return training.evaluateDataset(this, dataset, args);
   }
   evaluate(x: Tensor | Tensor[], y: Tensor | Tensor[], args: EvaluateArgs = {}): Tensor | Tensor[] {
     return training.evaluate(this, x, y, args);

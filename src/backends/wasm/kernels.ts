@@ -125,6 +125,16 @@ function requireFloat(op: string, ins: TensorInfo[], outs: TensorInfo[], nIn: nu
   if (all.some((t) => t.dtype !== 'float32')) throw new Error(`wasm ${op}: expected float32 tensors, got ${what()}`);
 }
 
+/** Every tensor must hold exactly the element count the attrs imply (else the kernel would read or write out of bounds). */
+function requireSizes(op: string, checks: [TensorInfo, number, string][]): void {
+  for (const [t, want, name] of checks) {
+    if (t.size !== want) throw new Error(`wasm ${op}: ${name} has ${t.size} elements (shape [${t.shape}]) but the attrs imply ${want}`);
+  }
+}
+const xSize = (g: ConvGeometry) => g.batch * g.inH * g.inW * g.inC;
+const ySize = (g: ConvGeometry) => g.batch * g.outH * g.outW * g.outC;
+const fSize = (g: ConvGeometry) => g.filterH * g.filterW * g.inC * g.outC;
+
 /** Runs fn with a scratch block of `bytes` from the arena, released afterwards. */
 function withScratch(ctx: WasmContext, bytes: number, fn: (ptr: number) => void): void {
   const blk = ctx.arena.alloc(bytes);
@@ -147,6 +157,7 @@ function epiloguePtrs(ctx: WasmContext, ins: TensorInfo[], a: { hasBias: boolean
 const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
   conv2d: (ctx, ins, outs, a) => {
     requireFloat('conv2d', ins, outs, 2);
+    requireSizes('conv2d', [[ins[0], xSize(a), 'x'], [ins[1], fSize(a), 'filter'], [outs[0], ySize(a), 'output']]);
     if (outs[0].size === 0) return;
     const [bias, prelu] = epiloguePtrs(ctx, ins, a, 'conv2d');
     if (ins[0].size === 0 || ins[1].size === 0) { // empty reduction: epilogue of zeros
@@ -158,6 +169,7 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
   },
   conv2dBackpropInput: (ctx, ins, outs, a) => {
     requireFloat('conv2dBackpropInput', ins, outs, 2);
+    requireSizes('conv2dBackpropInput', [[ins[0], ySize(a), 'dy'], [ins[1], fSize(a), 'filter'], [outs[0], xSize(a), 'dx']]);
     if (outs[0].size === 0) return;
     withScratch(ctx, ctx.ex.conv2dBackpropInputScratchBytes(a.filterH, a.filterW, a.inC, a.outC), (scratch) => {
       ctx.ex.conv2dBackpropInput(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), scratch);
@@ -165,11 +177,13 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
   },
   conv2dBackpropFilter: (ctx, ins, outs, a) => {
     requireFloat('conv2dBackpropFilter', ins, outs, 2);
+    requireSizes('conv2dBackpropFilter', [[ins[0], xSize(a), 'x'], [ins[1], ySize(a), 'dy'], [outs[0], fSize(a), 'dFilter']]);
     if (outs[0].size === 0) return;
     ctx.ex.conv2dBackpropFilter(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a));
   },
   depthwiseConv2d: (ctx, ins, outs, a) => {
     requireFloat('depthwiseConv2d', ins, outs, 2);
+    requireSizes('depthwiseConv2d', [[ins[0], xSize(a), 'x'], [ins[1], fSize({ ...a, outC: a.channelMultiplier }), 'filter'], [outs[0], ySize(a), 'output']]);
     if (outs[0].size === 0) return;
     const [bias, prelu] = epiloguePtrs(ctx, ins, a, 'depthwiseConv2d');
     withScratch(ctx, ctx.ex.depthwiseScratchBytes(a.inH, a.inW, a.inC, a.channelMultiplier), (scratch) => {
@@ -181,6 +195,7 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
   },
   depthwiseConv2dBackpropInput: (ctx, ins, outs, a) => {
     requireFloat('depthwiseConv2dBackpropInput', ins, outs, 2);
+    requireSizes('depthwiseConv2dBackpropInput', [[ins[0], ySize(a), 'dy'], [ins[1], fSize({ ...a, outC: a.channelMultiplier }), 'filter'], [outs[0], xSize(a), 'dx']]);
     if (outs[0].size === 0) return;
     withScratch(ctx, ctx.ex.depthwiseScratchBytes(1, 1, a.inC, a.channelMultiplier), (scratch) => {
       ctx.ex.depthwiseConv2dBackpropInput(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a.channelMultiplier, scratch);
@@ -188,6 +203,7 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
   },
   depthwiseConv2dBackpropFilter: (ctx, ins, outs, a) => {
     requireFloat('depthwiseConv2dBackpropFilter', ins, outs, 2);
+    requireSizes('depthwiseConv2dBackpropFilter', [[ins[0], xSize(a), 'x'], [ins[1], ySize(a), 'dy'], [outs[0], fSize({ ...a, outC: a.channelMultiplier }), 'dFilter']]);
     if (outs[0].size === 0) return;
     withScratch(ctx, ctx.ex.depthwiseScratchBytes(a.inH, a.inW, a.inC, a.channelMultiplier), (scratch) => {
       ctx.ex.depthwiseConv2dBackpropFilter(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a.channelMultiplier, scratch);
@@ -195,26 +211,33 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
   },
   pool: (ctx, ins, outs, a) => {
     requireFloat('pool', ins, outs, 1);
+    requireSizes('pool', [[ins[0], xSize(a), 'x'], [outs[0], a.batch * a.outH * a.outW * a.inC, 'output']]);
     if (outs[0].size === 0) return;
     ctx.ex.pool(ctx.ptr(ins[0]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a.op);
   },
   poolBackprop: (ctx, ins, outs, a) => {
     requireFloat('poolBackprop', ins, outs, 2);
+    requireSizes('poolBackprop', [[ins[0], a.batch * a.outH * a.outW * a.inC, 'dy'], [ins[1], xSize(a), 'x'], [outs[0], xSize(a), 'dx']]);
     if (outs[0].size === 0) return;
     ctx.ex.poolBackprop(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a.op);
   },
   layerNorm: (ctx, ins, outs, a) => {
     requireFloat('layerNorm', ins, outs, 3);
+    requireSizes('layerNorm', [[ins[0], a.rows * a.cols, 'x'], [ins[1], a.cols, 'gamma'], [ins[2], a.cols, 'beta'], [outs[0], a.rows * a.cols, 'output']]);
     if (a.rows === 0 || a.cols === 0) return;
     ctx.ex.layerNorm(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), ctx.ptr(outs[0]), a.rows, a.cols, a.epsilon);
   },
   layerNormBackprop: (ctx, ins, outs, a) => {
     requireFloat('layerNormBackprop', ins, outs, 3);
+    requireSizes('layerNormBackprop', [[ins[0], a.rows * a.cols, 'dy'], [ins[1], a.rows * a.cols, 'x'], [ins[2], a.cols, 'gamma'], [outs[0], a.rows * a.cols, 'dx']]);
     if (a.rows === 0 || a.cols === 0) return;
     ctx.ex.layerNormBackprop(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), ctx.ptr(outs[0]), a.rows, a.cols, a.epsilon);
   },
   attention: (ctx, ins, outs, a) => {
     requireFloat('attention', ins, outs, a.hasMask ? 4 : 3, 2);
+    const qSize = a.bh * a.seqQ * a.headDim, kSize = a.bh * a.seqK * a.headDim;
+    requireSizes('attention', [[ins[0], qSize, 'q'], [ins[1], kSize, 'k'], [ins[2], kSize, 'v'], [outs[0], qSize, 'out'], [outs[1], a.bh * a.seqQ, 'lse'],
+      ...(a.hasMask ? [[ins[3], a.seqQ * a.seqK, 'mask'] as [TensorInfo, number, string]] : [])]);
     if (a.bh === 0 || a.seqQ === 0) return;
     const [out, lse] = [ctx.ptr(outs[0]), ctx.ptr(outs[1])];
     if (a.seqK === 0 || a.headDim === 0) {

@@ -8,10 +8,18 @@ import { elementwiseKernels } from './specs/elementwise.js';
 import { layoutKernels } from './specs/layout.js';
 import { matmulKernels } from './specs/matmul.js';
 import { reduceKernels } from './specs/reduce.js';
+import { convKernels } from './specs/conv.js';
+import { poolKernels } from './specs/pool.js';
+import { normKernels } from './specs/norm.js';
+import { attentionKernels } from './specs/attention.js';
 
 export const webgpuKernels: WebGPUKernelTable = {
   ...elementwiseKernels,
   ...reduceKernels,
   ...matmulKernels,
   ...layoutKernels,
+  ...convKernels,
+  ...poolKernels,
+  ...normKernels,
+  ...attentionKernels,
 };

@@ -33,7 +33,7 @@ export const matmulSpec: ShaderSpec = {
 export interface MatmulConfig { wgX: number; wgY: number; tileK: number; direct: boolean }
 
 /** Defaults; tests and benchmarks may change them through `setMatmulConfig`. */
-let tiledConfig: MatmulConfig = { wgX: 8, wgY: 8, tileK: 32, direct: false };
+let tiledConfig: MatmulConfig = { wgX: 8, wgY: 8, tileK: 16, direct: false };
 let directConfig: MatmulConfig = { wgX: 4, wgY: 4, tileK: 4, direct: true };
 export function setMatmulConfig(c: Partial<MatmulConfig> & { direct: boolean }): void {
   if (c.direct) directConfig = { ...directConfig, ...c };

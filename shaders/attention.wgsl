@@ -1,0 +1,165 @@
+// Fused scaled-dot-product attention (flash attention): one workgroup per tile of BQ query rows
+// of one (batch * head) slice. The query tile is staged once in workgroup memory; K and V are
+// streamed through one shared tile buffer BK keys at a time. TPR invocations serve each query
+// row: they split the tile's scores between them (written to a BQ x BK score tile), then each
+// keeps the online-softmax running max and sum of its row and owns every TPR-th vec4 of the
+// row's output accumulator in registers. The seqQ x seqK score matrix is never materialised.
+//   s = scale * q.k + mask[i, j]; causal: key j visible to query i only if j <= i + seqK - seqQ
+// A row with no visible key (or all scores -Infinity) gives zeros and lse = -Infinity.
+#include "math.wgsl"
+
+struct Params {
+  bh: u32,
+  seq_q: u32,
+  seq_k: u32,
+  head_dim: u32,
+  scale: f32,
+}
+
+override BQ: u32 = 16u;       // query rows per workgroup
+override TPR: u32 = 4u;       // invocations per query row
+override WG: u32 = 64u;       // workgroup size, = BQ * TPR
+override BK: u32 = 16u;       // keys per K/V tile
+override D4: u32 = 16u;       // head_dim in vec4s, rounded up (at most 8 * TPR)
+override VEC: bool = false;   // head_dim % 4 == 0: rows are aligned vec4 loads
+override CAUSAL: bool = false;
+override HAS_MASK: bool = false;
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> q: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> k: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read> v: array<vec4<f32>>;
+@group(0) @binding(4) var<storage, read> mask: array<f32>;
+@group(0) @binding(5) var<storage, read_write> out: array<f32>;
+@group(0) @binding(6) var<storage, read_write> lse: array<f32>;
+
+var<workgroup> q_tile: array<vec4<f32>, BQ * D4>;
+var<workgroup> kv_tile: array<vec4<f32>, BK * D4>;
+var<workgroup> s_tile: array<f32, BQ * BK>;
+
+/** Elements 4*d4 .. 4*d4+3 of the head_dim row starting at element `row`, zero past head_dim. */
+fn q4(row: u32, d4: u32) -> vec4<f32> {
+  if (VEC) { return q[(row >> 2u) + d4]; }
+  var r = vec4<f32>(0.0f);
+  for (var c = 0u; c < 4u; c++) {
+    let d = d4 * 4u + c;
+    if (d < params.head_dim) { let i = row + d; r[c] = q[i >> 2u][i & 3u]; }
+  }
+  return r;
+}
+fn k4(row: u32, d4: u32) -> vec4<f32> {
+  if (VEC) { return k[(row >> 2u) + d4]; }
+  var r = vec4<f32>(0.0f);
+  for (var c = 0u; c < 4u; c++) {
+    let d = d4 * 4u + c;
+    if (d < params.head_dim) { let i = row + d; r[c] = k[i >> 2u][i & 3u]; }
+  }
+  return r;
+}
+fn v4(row: u32, d4: u32) -> vec4<f32> {
+  if (VEC) { return v[(row >> 2u) + d4]; }
+  var r = vec4<f32>(0.0f);
+  for (var c = 0u; c < 4u; c++) {
+    let d = d4 * 4u + c;
+    if (d < params.head_dim) { let i = row + d; r[c] = v[i >> 2u][i & 3u]; }
+  }
+  return r;
+}
+
+@compute @workgroup_size(WG)
+fn attention(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+  let t = lid.x;
+  let row = t / TPR;
+  let lane = t % TPR;
+  let h = wid.y;
+  let q0 = wid.x * BQ;
+  let seq_q = params.seq_q;
+  let seq_k = params.seq_k;
+  let D = params.head_dim;
+  let qi = q0 + row;
+  let live = qi < seq_q;
+  let offset = i32(seq_k) - i32(seq_q);
+
+  for (var e = t; e < BQ * D4; e += WG) {
+    let r = e / D4;
+    let qr = min(q0 + r, seq_q - 1u);
+    q_tile[e] = select(vec4<f32>(0.0f), q4((h * seq_q + qr) * D, e % D4), q0 + r < seq_q);
+  }
+
+  // Keys past the causal limit of the tile's last row are never visible to any of its rows.
+  var k_end = seq_k;
+  if (CAUSAL) {
+    let last = i32(min(q0 + BQ, seq_q)) + offset;
+    k_end = u32(clamp(last, 0, i32(seq_k)));
+  }
+  let visible_to = i32(qi) + offset; // causal: key j visible iff j <= visible_to
+
+  var m = f32_neg_inf();
+  var l = 0.0f;
+  var acc: array<vec4<f32>, 8>;
+  for (var i = 0u; i < 8u; i++) { acc[i] = vec4<f32>(0.0f); }
+
+  for (var k0 = 0u; k0 < k_end; k0 += BK) {
+    workgroupBarrier(); // the previous tile's V is no longer read
+    for (var e = t; e < BK * D4; e += WG) {
+      let kj = k0 + e / D4;
+      kv_tile[e] = select(vec4<f32>(0.0f), k4((h * seq_k + min(kj, seq_k - 1u)) * D, e % D4), kj < seq_k);
+    }
+    workgroupBarrier();
+    for (var j = lane; j < BK; j += TPR) {
+      let kj = k0 + j;
+      var s = f32_neg_inf();
+      if (live && kj < seq_k && (!CAUSAL || i32(kj) <= visible_to)) {
+        var dot4 = vec4<f32>(0.0f);
+        for (var d = 0u; d < D4; d++) { dot4 = fma(q_tile[row * D4 + d], kv_tile[j * D4 + d], dot4); }
+        s = params.scale * (dot4.x + dot4.y + dot4.z + dot4.w);
+        if (HAS_MASK) { s += mask[qi * seq_k + kj]; }
+      }
+      s_tile[row * BK + j] = s;
+    }
+    workgroupBarrier(); // scores done: the K tile can be replaced by V
+    for (var e = t; e < BK * D4; e += WG) {
+      let kj = k0 + e / D4;
+      kv_tile[e] = select(vec4<f32>(0.0f), v4((h * seq_k + min(kj, seq_k - 1u)) * D, e % D4), kj < seq_k);
+    }
+    workgroupBarrier();
+
+    var m_tile = f32_neg_inf();
+    for (var j = 0u; j < BK; j++) {
+      let s = s_tile[row * BK + j];
+      if (s > m_tile) { m_tile = s; }
+    }
+    let m_new = max(m, m_tile);
+    if (m_new != f32_neg_inf()) {
+      let corr = safe_exp(m - m_new);
+      l *= corr;
+      for (var i = 0u; i < 8u; i++) { acc[i] *= corr; }
+      for (var j = 0u; j < BK; j++) {
+        let p = safe_exp(s_tile[row * BK + j] - m_new);
+        if (p == 0.0f) { continue; }
+        l += p;
+        for (var i = 0u; i < 8u; i++) {
+          let d = lane + i * TPR;
+          if (d < D4) { acc[i] = fma(vec4<f32>(p), kv_tile[j * D4 + d], acc[i]); }
+        }
+      }
+      m = m_new;
+    }
+  }
+
+  if (!live) { return; }
+  let empty = m == f32_neg_inf();
+  let inv = select(1.0f / l, 0.0f, empty);
+  let o = (h * seq_q + qi) * D;
+  for (var i = 0u; i < 8u; i++) {
+    let d4 = lane + i * TPR;
+    if (d4 < D4) {
+      let val = acc[i] * inv;
+      for (var c = 0u; c < 4u; c++) {
+        let d = d4 * 4u + c;
+        if (d < D) { out[o + d] = val[c]; }
+      }
+    }
+  }
+  if (lane == 0u) { lse[h * seq_q + qi] = select(m + safe_log(l), f32_neg_inf(), empty); }
+}

@@ -1,0 +1,67 @@
+/**
+ * Spec and kernel of shaders/attention.wgsl: the single fused flash-attention dispatch. The host
+ * picks the tile shape from the device limits: TPR invocations per query row (so each holds at
+ * most 8 vec4 accumulators: headDim <= 32 * TPR), BQ = workgroup size / TPR query rows, and the
+ * largest K/V tile (BK keys) whose query, key/value and score tiles fit the device's
+ * maxComputeWorkgroupStorageSize (16 KiB is enough for headDim 128).
+ */
+import source from '../../../../shaders/attention.wgsl';
+import { STORAGE_RO, STORAGE_RW, UNIFORM, type ShaderSpec, type WebGPUKernelTable } from '../spec.js';
+
+export const attentionSpec: ShaderSpec = {
+  family: 'attention',
+  source,
+  params: [['bh', 'u32'], ['seq_q', 'u32'], ['seq_k', 'u32'], ['head_dim', 'u32'], ['scale', 'f32']],
+  entries: {
+    attention: {
+      bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RW, STORAGE_RW],
+      overrides: ['WG', 'BQ', 'TPR', 'BK', 'D4', 'VEC', 'CAUSAL', 'HAS_MASK'],
+    },
+  },
+};
+
+export interface AttentionTiles { bq: number; tpr: number; bk: number; d4: number; bytes: number }
+
+/** Workgroup-memory bytes of a tile shape (query tile + shared K/V tile + score tile). */
+const tileBytes = (bq: number, bk: number, d4: number) => 16 * (bq + bk) * d4 + 4 * bq * bk;
+
+/** Tile shape for headDim within the device limits; throws when headDim cannot fit at all. */
+export function attentionTiles(headDim: number, limits: { maxInvocations: number; maxWorkgroupStorage: number },
+  preferredThreads = 64): AttentionTiles {
+  const d4 = Math.max(1, Math.ceil(headDim / 4));
+  let tpr = 4;
+  while (Math.ceil(d4 / tpr) > 8) tpr *= 2;
+  for (let threads = Math.min(preferredThreads, limits.maxInvocations); threads >= tpr; threads /= 2) {
+    const bq = Math.floor(threads / tpr);
+    if (bq < 1) break;
+    for (const bk of [64, 32, 16, 8, 4]) {
+      const bytes = tileBytes(bq, bk, d4);
+      if (bytes <= limits.maxWorkgroupStorage) return { bq, tpr, bk, d4, bytes };
+    }
+  }
+  throw new Error(`webgpu attention: headDim ${headDim} needs more workgroup memory than the device's ${limits.maxWorkgroupStorage} bytes`);
+}
+
+export const attentionKernels: WebGPUKernelTable = {
+  attention(ctx, inputs, [out, lse], a) {
+    if (a.bh === 0 || a.seqQ === 0) return;
+    const tiles = attentionTiles(a.headDim, ctx.limits);
+    const maxDim = ctx.limits.maxWorkgroupsPerDimension;
+    const groupsX = Math.ceil(a.seqQ / tiles.bq);
+    if (groupsX > maxDim || a.bh > maxDim) {
+      throw new Error(`webgpu attention: bh ${a.bh} x seqQ ${a.seqQ} needs [${groupsX}, ${a.bh}] workgroups, over the device limit ${maxDim}`);
+    }
+    const [q, k, v] = inputs;
+    ctx.dispatch({
+      spec: attentionSpec, entry: 'attention',
+      constants: {
+        WG: tiles.bq * tiles.tpr, BQ: tiles.bq, TPR: tiles.tpr, BK: tiles.bk, D4: tiles.d4, VEC: a.headDim % 4 === 0,
+        CAUSAL: a.causal, HAS_MASK: a.hasMask,
+      },
+      params: { bh: a.bh, seq_q: a.seqQ, seq_k: a.seqK, head_dim: a.headDim, scale: a.scale },
+      buffers: [ctx.buffer(q), ctx.buffer(k), ctx.buffer(v), a.hasMask ? ctx.buffer(inputs[3]) : ctx.dummy,
+        ctx.buffer(out), ctx.buffer(lse)],
+      workgroups: [groupsX, a.bh, 1],
+    });
+  },
+};

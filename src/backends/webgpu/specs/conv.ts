@@ -1,0 +1,149 @@
+/**
+ * Specs and kernels of shaders/conv2d.wgsl (forward with the fused epilogue),
+ * shaders/conv2d_backprop.wgsl (input and filter gradients) and shaders/depthwise_conv2d.wgsl.
+ * All are implicit GEMMs or direct loops that read taps in place (no im2col buffer); the host
+ * only picks vec4 fast paths from the channel counts and folds the grid to the device limits.
+ */
+import conv2dSource from '../../../../shaders/conv2d.wgsl';
+import conv2dBackpropSource from '../../../../shaders/conv2d_backprop.wgsl';
+import depthwiseSource from '../../../../shaders/depthwise_conv2d.wgsl';
+import { Activation, type ConvGeometry, type Epilogue } from '../../kernels.js';
+import type { TensorInfo } from '../../backend.js';
+import {
+  grid1d, STORAGE_RO, STORAGE_RW, UNIFORM,
+  type KernelContext, type ParamKind, type ShaderSpec, type WebGPUKernelTable,
+} from '../spec.js';
+
+/** The Params struct shared by every conv-family shader. */
+export const CONV_PARAMS: Array<[string, ParamKind]> = [
+  ['batch', 'u32'], ['in_h', 'u32'], ['in_w', 'u32'], ['in_c', 'u32'], ['out_h', 'u32'], ['out_w', 'u32'],
+  ['out_c', 'u32'], ['filter_h', 'u32'], ['filter_w', 'u32'], ['stride_h', 'u32'], ['stride_w', 'u32'],
+  ['dilation_h', 'u32'], ['dilation_w', 'u32'], ['pad_top', 'i32'], ['pad_left', 'i32'],
+  ['bias_size', 'u32'], ['prelu_size', 'u32'], ['alpha', 'f32'], ['mult', 'u32'],
+];
+
+const RO = STORAGE_RO;
+const RW = STORAGE_RW;
+
+export const conv2dSpec: ShaderSpec = {
+  family: 'conv2d',
+  source: conv2dSource,
+  params: CONV_PARAMS,
+  entries: {
+    conv2d: { bindings: [UNIFORM, RO, RO, RO, RO, RW], overrides: ['WG', 'VEC_X', 'VEC_F', 'HAS_BIAS', 'ACT'] },
+  },
+};
+
+export const conv2dBackpropSpec: ShaderSpec = {
+  family: 'conv2d_backprop',
+  source: conv2dBackpropSource,
+  params: CONV_PARAMS,
+  entries: {
+    conv2d_backprop_input: { bindings: [UNIFORM, RO, RO, RW], overrides: ['WG', 'VEC_DY'] },
+    conv2d_backprop_filter: { bindings: [UNIFORM, RO, RO, RW], overrides: ['WG', 'VEC_X', 'VEC_DY'] },
+  },
+};
+
+export const depthwiseSpec: ShaderSpec = {
+  family: 'depthwise_conv2d',
+  source: depthwiseSource,
+  params: CONV_PARAMS,
+  entries: {
+    depthwise_conv2d: { bindings: [UNIFORM, RO, RO, RW, RO, RO], overrides: ['WG', 'VEC', 'HAS_BIAS', 'ACT'] },
+    depthwise_backprop_input: { bindings: [UNIFORM, RO, RO, RW], overrides: ['WG'] },
+    depthwise_backprop_filter: { bindings: [UNIFORM, RO, RO, RW], overrides: ['WG'] },
+  },
+};
+
+const WG = 64;
+
+function geometryParams(g: ConvGeometry, e?: Epilogue, mult = 1): Record<string, number> {
+  return {
+    batch: g.batch, in_h: g.inH, in_w: g.inW, in_c: g.inC, out_h: g.outH, out_w: g.outW, out_c: g.outC,
+    filter_h: g.filterH, filter_w: g.filterW, stride_h: g.strideH, stride_w: g.strideW,
+    dilation_h: g.dilationH, dilation_w: g.dilationW, pad_top: g.padTop, pad_left: g.padLeft,
+    bias_size: e?.biasSize ?? 0, prelu_size: e?.preluSize ?? 0, alpha: e?.alpha ?? 0, mult,
+  };
+}
+
+/** Bias and prelu buffers of an epilogue (inputs after x and filter), dummies when absent. */
+function epilogueBuffers(ctx: KernelContext, inputs: TensorInfo[], e: Epilogue): [GPUBuffer, GPUBuffer] {
+  const bias = e.hasBias ? ctx.buffer(inputs[2]) : ctx.dummy;
+  const prelu = e.activation === Activation.prelu ? ctx.buffer(inputs[e.hasBias ? 3 : 2]) : ctx.dummy;
+  return [bias, prelu];
+}
+
+/** Workgroups for `invocations` one-dimensional invocations of WG each. */
+const groupsFor = (ctx: KernelContext, invocations: number) =>
+  grid1d(Math.ceil(invocations / WG), ctx.limits.maxWorkgroupsPerDimension);
+
+const blocks = (n: number) => Math.ceil(n / 4);
+
+export const convKernels: WebGPUKernelTable = {
+  conv2d(ctx, inputs, [out], g) {
+    if (out.size === 0) return;
+    const [bias, prelu] = epilogueBuffers(ctx, inputs, g);
+    const m = g.batch * g.outH * g.outW;
+    ctx.dispatch({
+      spec: conv2dSpec, entry: 'conv2d',
+      constants: { WG, VEC_X: g.inC % 4 === 0, VEC_F: g.outC % 4 === 0, HAS_BIAS: g.hasBias, ACT: g.activation },
+      params: geometryParams(g, g),
+      buffers: [ctx.buffer(inputs[0]), ctx.buffer(inputs[1]), bias, prelu, ctx.buffer(out)],
+      workgroups: groupsFor(ctx, blocks(m) * blocks(g.outC)),
+    });
+  },
+  conv2dBackpropInput(ctx, [dy, filter], [dx], g) {
+    if (dx.size === 0) return;
+    const m = g.batch * g.inH * g.inW;
+    ctx.dispatch({
+      spec: conv2dBackpropSpec, entry: 'conv2d_backprop_input',
+      constants: { WG, VEC_DY: g.outC % 4 === 0 },
+      params: geometryParams(g),
+      buffers: [ctx.buffer(dy), ctx.buffer(filter), ctx.buffer(dx)],
+      workgroups: groupsFor(ctx, blocks(m) * blocks(g.inC)),
+    });
+  },
+  conv2dBackpropFilter(ctx, [x, dy], [df], g) {
+    if (df.size === 0) return;
+    ctx.dispatch({
+      spec: conv2dBackpropSpec, entry: 'conv2d_backprop_filter',
+      constants: { WG, VEC_X: g.inC % 4 === 0, VEC_DY: g.outC % 4 === 0 },
+      params: geometryParams(g),
+      buffers: [ctx.buffer(x), ctx.buffer(dy), ctx.buffer(df)],
+      workgroups: groupsFor(ctx, g.filterH * g.filterW * blocks(g.inC) * blocks(g.outC)),
+    });
+  },
+  depthwiseConv2d(ctx, inputs, [out], g) {
+    if (out.size === 0) return;
+    const [bias, prelu] = epilogueBuffers(ctx, inputs, g);
+    const outC = g.inC * g.channelMultiplier;
+    ctx.dispatch({
+      spec: depthwiseSpec, entry: 'depthwise_conv2d',
+      constants: { WG, VEC: g.channelMultiplier === 1 && g.inC % 4 === 0, HAS_BIAS: g.hasBias, ACT: g.activation },
+      params: { ...geometryParams(g, g, g.channelMultiplier), out_c: outC },
+      buffers: [ctx.buffer(inputs[0]), ctx.buffer(inputs[1]), ctx.buffer(out), bias, prelu],
+      workgroups: groupsFor(ctx, g.batch * g.outH * g.outW * blocks(outC)),
+    });
+  },
+  depthwiseConv2dBackpropInput(ctx, [dy, filter], [dx], g) {
+    if (dx.size === 0) return;
+    ctx.dispatch({
+      spec: depthwiseSpec, entry: 'depthwise_backprop_input',
+      constants: { WG },
+      params: { ...geometryParams(g, undefined, g.channelMultiplier), out_c: g.inC * g.channelMultiplier },
+      buffers: [ctx.buffer(dy), ctx.buffer(filter), ctx.buffer(dx)],
+      workgroups: groupsFor(ctx, g.batch * g.inH * g.inW * g.inC),
+    });
+  },
+  depthwiseConv2dBackpropFilter(ctx, [x, dy], [df], g) {
+    if (df.size === 0) return;
+    const outC = g.inC * g.channelMultiplier;
+    ctx.dispatch({
+      spec: depthwiseSpec, entry: 'depthwise_backprop_filter',
+      constants: { WG },
+      params: { ...geometryParams(g, undefined, g.channelMultiplier), out_c: outC },
+      buffers: [ctx.buffer(x), ctx.buffer(dy), ctx.buffer(df)],
+      workgroups: grid1d(g.filterH * g.filterW * outC, ctx.limits.maxWorkgroupsPerDimension),
+    });
+  },
+};

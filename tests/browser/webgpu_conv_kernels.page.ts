@@ -1,0 +1,289 @@
+/**
+ * Page side of tests/browser/webgpu_conv_kernels.test.ts (bundled by esbuild, run in headless
+ * Chromium): runs the issue-3 kernels (conv2d and its gradients, depthwise conv, pooling,
+ * layerNorm, fused attention) on the webgpu backend and on the js reference kernels with the
+ * same inputs, and reports mismatches per case.
+ */
+import type { DType, StorageArray, TensorInfo } from '../../src/backends/backend.js';
+import { jsKernels, type JsKernel } from '../../src/backends/js/backend.js';
+import { Activation, type ConvGeometry, type KernelName } from '../../src/backends/kernels.js';
+import { createWebGPUBackend, type WebGPUBackend } from '../../src/backends/webgpu/index.js';
+import { attentionTiles } from '../../src/backends/webgpu/specs/attention.js';
+
+interface TensorSpec { shape: number[]; values?: StorageArray }
+interface Case { name: string; kernel: KernelName; inputs: TensorSpec[]; outputs: TensorSpec[]; attrs: any; rtol?: number; atol?: number }
+export interface CaseResult { group: string; name: string; bad: number; total: number; first: string }
+
+let seed = 4321;
+function rand(): number {
+  seed = (seed * 1664525 + 1013904223) >>> 0;
+  return seed / 4294967296;
+}
+const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+function floats(n: number, lo = -1, hi = 1): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * rand();
+  return a;
+}
+
+function close(got: number, want: number, rtol: number, atol: number): boolean {
+  if (want !== want) return got !== got;
+  if (!Number.isFinite(want)) return got === want;
+  return Math.abs(got - want) <= atol + rtol * Math.abs(want);
+}
+
+async function runCase(be: WebGPUBackend, group: string, c: Case): Promise<CaseResult> {
+  const ins = c.inputs.map((t) => t.values ?? floats(sizeOf(t.shape)));
+  const info = (t: TensorSpec, dataId: any): TensorInfo => ({ dataId, shape: t.shape, dtype: 'float32' as DType, size: sizeOf(t.shape) });
+  const jsOuts = c.outputs.map((t) => new Float32Array(sizeOf(t.shape)).fill(-7));
+  (jsKernels[c.kernel] as JsKernel<any>)(ins, jsOuts, c.attrs, c.inputs.map((t) => info(t, null)), c.outputs.map((t) => info(t, null)));
+  const inIds = c.inputs.map((t, i) => { const id = be.allocate(sizeOf(t.shape), 'float32'); be.write(id, ins[i]); return id; });
+  const outIds = c.outputs.map((t) => {
+    const id = be.allocate(sizeOf(t.shape), 'float32');
+    be.write(id, new Float32Array(sizeOf(t.shape)).fill(-7));
+    return id;
+  });
+  be.run(c.kernel, c.inputs.map((t, i) => info(t, inIds[i])), c.outputs.map((t, i) => info(t, outIds[i])), c.attrs);
+  const gpuOuts = await Promise.all(c.outputs.map((t, i) => be.read(outIds[i], 'float32', sizeOf(t.shape))));
+  for (const id of [...inIds, ...outIds]) be.free(id);
+  let bad = 0, total = 0, first = '';
+  c.outputs.forEach((_t, o) => {
+    const want = jsOuts[o], got = gpuOuts[o];
+    for (let i = 0; i < want.length; i++) {
+      total++;
+      if (!close(got[i], want[i], c.rtol ?? 1e-4, c.atol ?? 1e-5)) {
+        bad++;
+        if (!first) first = `out${o}[${i}] = ${got[i]}, want ${want[i]}`;
+      }
+    }
+  });
+  return { group, name: c.name, bad, total, first };
+}
+
+// ---- geometry -----------------------------------------------------------------------------
+type Pad = 'same' | 'valid' | [number, number, number, number]; // explicit: top, bottom, left, right
+
+function geometry(batch: number, inH: number, inW: number, inC: number, outC: number, fh: number, fw: number,
+  stride: number, dilation: number, pad: Pad): ConvGeometry {
+  const eh = (fh - 1) * dilation + 1, ew = (fw - 1) * dilation + 1;
+  let outH: number, outW: number, padTop: number, padLeft: number;
+  if (pad === 'same') {
+    outH = Math.ceil(inH / stride); outW = Math.ceil(inW / stride);
+    padTop = Math.floor(Math.max((outH - 1) * stride + eh - inH, 0) / 2);
+    padLeft = Math.floor(Math.max((outW - 1) * stride + ew - inW, 0) / 2);
+  } else if (pad === 'valid') {
+    outH = Math.floor((inH - eh) / stride) + 1; outW = Math.floor((inW - ew) / stride) + 1;
+    padTop = 0; padLeft = 0;
+  } else {
+    outH = Math.floor((inH + pad[0] + pad[1] - eh) / stride) + 1; outW = Math.floor((inW + pad[2] + pad[3] - ew) / stride) + 1;
+    padTop = pad[0]; padLeft = pad[2];
+  }
+  return { batch, inH, inW, inC, outH, outW, outC, filterH: fh, filterW: fw, strideH: stride, strideW: stride,
+    dilationH: dilation, dilationW: dilation, padTop, padLeft };
+}
+const padName = (p: Pad) => (typeof p === 'string' ? p : `[${p}]`);
+
+// ---- conv2d -------------------------------------------------------------------------------
+const CONV_GEOMS: Array<[number, number, number, number, number, number, number, number, Pad]> = [
+  // batch, inH/inW, inC, outC, filter, stride, dilation, (inW offset), pad
+  [2, 7, 3, 5, 1, 1, 1, 2, 'valid'],
+  [2, 9, 17, 19, 3, 1, 1, 2, 'same'],
+  [1, 13, 64, 64, 3, 2, 1, 2, 'same'],
+  [1, 17, 3, 8, 5, 1, 2, -2, 'valid'],
+  [2, 15, 1, 4, 7, 2, 1, -2, 'same'],
+  [1, 11, 4, 6, 3, 2, 1, 0, [1, 2, 0, 3]],
+  [1, 8, 16, 12, 3, 1, 2, 1, 'same'],
+  [1, 6, 8, 3, 5, 2, 2, 3, [3, 3, 4, 2]],
+];
+
+function convCases(): Case[] {
+  const cases: Case[] = [];
+  for (const [batch, h, inC, outC, k, s, d, dw, pad] of CONV_GEOMS) {
+    const g = geometry(batch, h, h + dw, inC, outC, k, k, s, d, pad);
+    const xShape = [batch, g.inH, g.inW, inC], fShape = [k, k, inC, outC], yShape = [batch, g.outH, g.outW, outC];
+    const tag = `b${batch} ${g.inH}x${g.inW}x${inC}->${outC} k${k} s${s} d${d} ${padName(pad)}`;
+    const K = k * k * inC;
+    const epi = { hasBias: false, biasSize: 0, activation: 0, alpha: 0, preluSize: 0 };
+    cases.push({ name: `conv2d ${tag}`, kernel: 'conv2d', inputs: [{ shape: xShape }, { shape: fShape }], outputs: [{ shape: yShape }], attrs: { ...g, ...epi }, atol: 2e-6 * K });
+    cases.push({ name: `conv2dBackpropInput ${tag}`, kernel: 'conv2dBackpropInput', inputs: [{ shape: yShape }, { shape: fShape }], outputs: [{ shape: xShape }], attrs: g, atol: 2e-6 * K });
+    cases.push({ name: `conv2dBackpropFilter ${tag}`, kernel: 'conv2dBackpropFilter', inputs: [{ shape: xShape }, { shape: yShape }], outputs: [{ shape: fShape }], attrs: g, atol: 2e-6 * batch * g.outH * g.outW });
+  }
+  // fused epilogue: every activation, bias of size C or 1, prelu weights of size C or 1
+  for (const [name, act] of Object.entries(Activation)) {
+    for (const [inC, outC] of [[8, 12], [3, 5]]) {
+      const g = geometry(2, 6, 7, inC, outC, 3, 3, 1, 1, 'same');
+      const biasSize = act % 2 === 0 ? outC : 1;
+      const preluSize = act === Activation.prelu && inC === 3 ? 1 : outC;
+      const inputs: TensorSpec[] = [{ shape: [2, 6, 7, inC] }, { shape: [3, 3, inC, outC] }, { shape: [biasSize] }];
+      if (act === Activation.prelu) inputs.push({ shape: [preluSize], values: floats(preluSize, 0, 0.5) });
+      cases.push({
+        name: `conv2d epilogue ${name} inC=${inC} outC=${outC} bias=${biasSize}`, kernel: 'conv2d', inputs,
+        outputs: [{ shape: [2, 6, 7, outC] }],
+        attrs: { ...g, hasBias: true, biasSize, activation: act, alpha: 0.2, preluSize }, atol: 1e-5 * 9 * inC,
+      });
+    }
+  }
+  return cases;
+}
+
+// ---- depthwise ----------------------------------------------------------------------------
+function depthwiseCases(): Case[] {
+  const cases: Case[] = [];
+  const geoms: Array<[number, number, number, number, number, number, number, Pad]> = [
+    // batch, h, inC, mult, filter, stride, dilation, pad
+    [2, 9, 8, 1, 3, 1, 1, 'same'],
+    [1, 11, 3, 1, 3, 2, 1, 'same'],
+    [2, 8, 5, 2, 3, 1, 2, 'valid'],
+    [1, 13, 4, 2, 5, 2, 1, [2, 1, 0, 3]],
+    [1, 7, 17, 1, 7, 1, 1, 'same'],
+  ];
+  for (const [batch, h, inC, mult, k, s, d, pad] of geoms) {
+    const g = { ...geometry(batch, h, h + 1, inC, inC * mult, k, k, s, d, pad), channelMultiplier: mult };
+    const xShape = [batch, g.inH, g.inW, inC], fShape = [k, k, inC, mult], yShape = [batch, g.outH, g.outW, inC * mult];
+    const tag = `b${batch} ${g.inH}x${g.inW}x${inC} mult${mult} k${k} s${s} d${d} ${padName(pad)}`;
+    cases.push({
+      name: `depthwiseConv2d ${tag}`, kernel: 'depthwiseConv2d', inputs: [{ shape: xShape }, { shape: fShape }],
+      outputs: [{ shape: yShape }], attrs: { ...g, hasBias: false, biasSize: 0, activation: 0, alpha: 0, preluSize: 0 },
+    });
+    cases.push({ name: `depthwiseConv2dBackpropInput ${tag}`, kernel: 'depthwiseConv2dBackpropInput', inputs: [{ shape: yShape }, { shape: fShape }], outputs: [{ shape: xShape }], attrs: g });
+    cases.push({ name: `depthwiseConv2dBackpropFilter ${tag}`, kernel: 'depthwiseConv2dBackpropFilter', inputs: [{ shape: xShape }, { shape: yShape }], outputs: [{ shape: fShape }], attrs: g, atol: 2e-6 * batch * g.outH * g.outW });
+  }
+  for (const [act, mult] of [[Activation.relu6, 1], [Activation.prelu, 2], [Activation.leakyrelu, 1]]) {
+    const g = { ...geometry(1, 6, 5, 6, 6 * mult, 3, 3, 1, 1, 'same'), channelMultiplier: mult };
+    const inputs: TensorSpec[] = [{ shape: [1, 6, 5, 6] }, { shape: [3, 3, 6, mult] }, { shape: [6 * mult] }];
+    if (act === Activation.prelu) inputs.push({ shape: [6 * mult], values: floats(6 * mult, 0, 0.5) });
+    cases.push({
+      name: `depthwiseConv2d epilogue act=${act} mult=${mult}`, kernel: 'depthwiseConv2d', inputs,
+      outputs: [{ shape: [1, 6, 5, 6 * mult] }],
+      attrs: { ...g, hasBias: true, biasSize: 6 * mult, activation: act, alpha: 0.2, preluSize: 6 * mult },
+    });
+  }
+  return cases;
+}
+
+// ---- pooling ------------------------------------------------------------------------------
+function poolCases(): Case[] {
+  const cases: Case[] = [];
+  const geoms: Array<[number, number, number, number, number, number, Pad]> = [
+    // batch, h, C, filter, stride, dilation, pad
+    [2, 9, 3, 3, 2, 1, 'same'],
+    [1, 8, 17, 2, 2, 1, 'valid'],
+    [1, 7, 4, 3, 1, 2, 'same'],
+    [2, 5, 2, 2, 1, 1, [3, 1, 3, 2]], // windows entirely in the padding
+    [1, 11, 5, 3, 3, 1, [1, 1, 1, 1]],
+  ];
+  for (const [batch, h, C, k, s, d, pad] of geoms) {
+    for (const op of [0, 1]) {
+      const g = { ...geometry(batch, h, h + 1, C, C, k, k, s, d, pad), op };
+      const xShape = [batch, g.inH, g.inW, C], yShape = [batch, g.outH, g.outW, C];
+      const x = floats(sizeOf(xShape), -2, 2);
+      // ties (so the first-max rule matters), -Infinity, and a NaN for max
+      for (let i = 0; i < x.length; i += 7) x[i] = 1.5;
+      x[3] = -Infinity;
+      if (op === 0) x[5] = NaN;
+      const tag = `${op === 0 ? 'max' : 'avg'} b${batch} ${g.inH}x${g.inW}x${C} k${k} s${s} d${d} ${padName(pad)}`;
+      cases.push({ name: `pool ${tag}`, kernel: 'pool', inputs: [{ shape: xShape, values: x }], outputs: [{ shape: yShape }], attrs: g });
+      const xb = op === 0 ? x.map((v) => (v !== v ? 0.25 : v)) : x.map((v) => (Number.isFinite(v) ? v : 0.5));
+      cases.push({ name: `poolBackprop ${tag}`, kernel: 'poolBackprop', inputs: [{ shape: yShape }, { shape: xShape, values: xb }], outputs: [{ shape: xShape }], attrs: g });
+    }
+  }
+  return cases;
+}
+
+// ---- layerNorm ----------------------------------------------------------------------------
+function layerNormCases(): Case[] {
+  const cases: Case[] = [];
+  for (const [rows, cols, shape] of [[1, 5, [5]], [3, 768, [3, 768]], [17, 33, [17, 33]], [768, 64, [2, 384, 64]], [8192, 16, [8, 1024, 16]], [2, 1, [2, 1]], [4, 2000, [4, 2000]]] as Array<[number, number, number[]]>) {
+    const x = floats(rows * cols, -3, 3);
+    for (let i = 0; i < x.length; i += 5) x[i] += 10; // a non-zero mean
+    const attrs = { rows, cols, epsilon: 1e-5 };
+    const tol = { rtol: 2e-4, atol: 2e-5 };
+    cases.push({ name: `layerNorm [${shape}] rows=${rows} cols=${cols}`, kernel: 'layerNorm', inputs: [{ shape, values: x }, { shape: [cols] }, { shape: [cols] }], outputs: [{ shape }], attrs, ...tol });
+    cases.push({ name: `layerNormBackprop rows=${rows} cols=${cols}`, kernel: 'layerNormBackprop', inputs: [{ shape }, { shape, values: x }, { shape: [cols] }], outputs: [{ shape }], attrs, ...tol });
+  }
+  return cases;
+}
+
+// ---- attention ----------------------------------------------------------------------------
+function attentionCase(batch: number, heads: number, seqQ: number, seqK: number, D: number, causal: boolean,
+  mask: 'none' | 'random' | 'holes'): Case {
+  const bh = batch * heads;
+  const inputs: TensorSpec[] = [
+    { shape: [batch, heads, seqQ, D], values: floats(bh * seqQ * D, -2, 2) },
+    { shape: [batch, heads, seqK, D], values: floats(bh * seqK * D, -2, 2) },
+    { shape: [batch, heads, seqK, D] },
+  ];
+  if (mask !== 'none') {
+    const m = floats(seqQ * seqK, -3, 1);
+    if (mask === 'holes') {
+      for (let i = 0; i < m.length; i += 3) m[i] = -Infinity;
+      for (let j = 0; j < seqK; j++) m[(seqQ >> 1) * seqK + j] = -Infinity; // a fully masked row
+    }
+    inputs.push({ shape: [seqQ, seqK], values: m });
+  }
+  return {
+    name: `attention b${batch} h${heads} q${seqQ} k${seqK} d${D} causal=${causal} mask=${mask}`, kernel: 'attention',
+    inputs, outputs: [{ shape: [batch, heads, seqQ, D] }, { shape: [batch, heads, seqQ] }],
+    attrs: { bh, seqQ, seqK, headDim: D, scale: 1 / Math.sqrt(D), causal, hasMask: mask !== 'none' },
+    rtol: 2e-4, atol: 2e-5,
+  };
+}
+
+function attentionCases(): Case[] {
+  return [
+    attentionCase(1, 1, 1, 1, 8, false, 'none'),
+    attentionCase(1, 2, 1, 17, 8, true, 'none'),
+    attentionCase(2, 2, 17, 17, 32, true, 'none'),
+    attentionCase(1, 3, 17, 17, 64, false, 'random'),
+    attentionCase(1, 2, 130, 130, 64, true, 'holes'),
+    attentionCase(1, 1, 130, 130, 128, false, 'none'),
+    attentionCase(1, 1, 17, 130, 128, true, 'holes'), // cross, causal offset seqK - seqQ
+    attentionCase(1, 2, 130, 17, 32, true, 'random'), // seqQ > seqK: leading rows see no key
+    attentionCase(1, 1, 513, 513, 64, true, 'none'),
+    attentionCase(1, 1, 513, 130, 32, false, 'holes'),
+    attentionCase(1, 1, 33, 40, 6, false, 'holes'), // headDim not a multiple of 4
+    attentionCase(1, 1, 20, 20, 200, true, 'none'), // headDim > 128 (more invocations per row)
+  ];
+}
+
+export const GROUPS: Record<string, () => Case[]> = {
+  conv: convCases, depthwise: depthwiseCases, pool: poolCases, layerNorm: layerNormCases, attention: attentionCases,
+};
+
+/** Run one group; `maxWorkgroupStorage` pretends the device has less workgroup memory. */
+async function runGroup(group: string, options: { maxWorkgroupStorage?: number } = {}): Promise<CaseResult[]> {
+  seed = 4321;
+  const be = await createWebGPUBackend();
+  if (!be) throw new Error('webgpu backend unavailable in this page (no navigator.gpu or adapter)');
+  if (options.maxWorkgroupStorage) (be as any).ctx.limits.maxWorkgroupStorage = options.maxWorkgroupStorage;
+  const results: CaseResult[] = [];
+  try {
+    for (const c of GROUPS[group]()) {
+      try {
+        results.push(await runCase(be, group, c));
+      } catch (e) {
+        results.push({ group, name: c.name, bad: 1, total: 0, first: `threw: ${(e as Error).message}` });
+      }
+    }
+    const left = be.memory().numBuffers;
+    results.push({ group, name: 'no leaked buffers', bad: left === 0 ? 0 : 1, total: 1, first: `numBuffers ${left}` });
+  } finally {
+    be.dispose();
+  }
+  return results;
+}
+
+/** Tile shapes chosen for headDim 128 fit 16 KiB and 32 KiB of workgroup memory. */
+function tileChecks(): CaseResult[] {
+  const out: CaseResult[] = [];
+  for (const storage of [16384, 32768]) {
+    for (const d of [8, 64, 128, 256]) {
+      const t = attentionTiles(d, { maxInvocations: 256, maxWorkgroupStorage: storage });
+      const ok = t.bytes <= storage && Math.ceil(t.d4 / t.tpr) <= 8 && t.bq >= 1;
+      out.push({ group: 'tiles', name: `attention tiles d${d} in ${storage} B`, bad: ok ? 0 : 1, total: 1, first: JSON.stringify(t) });
+    }
+  }
+  return out;
+}
+
+(globalThis as any).tesseraWebgpuConvKernels = { runGroup, tileChecks };
