@@ -18,8 +18,14 @@ export const G_BATCH = 0, G_INH = 1, G_INW = 2, G_INC = 3, G_OUTH = 4, G_OUTW = 
 
 /** Bytes of scratch conv2d needs: the packed filter panels plus a 4 x 8 edge tile. */
 export function conv2dScratchBytes(fh: i32, fw: i32, inC: i32, outC: i32): i32 {
-  return ((outC + 7) >> 3) * 8 * fh * fw * inC * 4 + 4 * 8 * 4 + 16;
+  const indirection = inC >= INDIRECT_MIN_C ? PIX_BLOCK * fh * fw * 4 + ((inC + 3) & ~3) * 4 : 0;
+  return ((outC + 7) >> 3) * 8 * fh * fw * inC * 4 + 4 * 8 * 4 + indirection + 32;
 }
+
+/** From this many input channels up, conv2d uses the indirection path (see convIndirect). */
+const INDIRECT_MIN_C = 8;
+/** Output pixels per indirection block: bounds the pointer table to PIX_BLOCK * taps entries. */
+const PIX_BLOCK = 256;
 
 /** Bytes of scratch conv2dBackpropInput needs: the filter transposed per tap to [tap][outC][inC]. */
 export function conv2dBackpropInputScratchBytes(fh: i32, fw: i32, inC: i32, outC: i32): i32 {
@@ -114,6 +120,96 @@ function pixel1x8(
   }
 }
 
+/**
+ * Four output pixels x 8 channels through an indirection table: ind holds, per tap, the four
+ * pixels' input pointers (a zero row for taps in the padding), so the pixels may come from
+ * different rows or images and border pixels cost the same as interior ones.
+ */
+function tileIndirect4x8(ind: usize, taps: i32, inC: i32, bp: usize, o: usize, ldo: usize, rows: i32, cols: i32, tmp: usize): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  for (let t = 0; t < taps; t++) {
+    const p0 = <usize>load<u32>(ind), p1 = <usize>load<u32>(ind, 4), p2 = <usize>load<u32>(ind, 8), p3 = <usize>load<u32>(ind, 12);
+    ind += 16;
+    const end = p0 + (<usize>inC << 2);
+    let off: usize = 0;
+    for (let a = p0; a < end; a += 4) {
+      const b0 = v128.load(bp);
+      const b1 = v128.load(bp, 16);
+      const a0 = v128.load32_splat(a);
+      c00 = madd(a0, b0, c00); c01 = madd(a0, b1, c01);
+      const a1 = v128.load32_splat(p1 + off);
+      c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
+      const a2 = v128.load32_splat(p2 + off);
+      c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
+      const a3 = v128.load32_splat(p3 + off);
+      c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
+      off += 4; bp += 32;
+    }
+  }
+  const full = cols == 8 && rows == 4;
+  const d = full ? o : tmp;
+  const ld: usize = full ? ldo : 32;
+  v128.store(d, c00); v128.store(d, c01, 16);
+  v128.store(d + ld, c10); v128.store(d + ld, c11, 16);
+  v128.store(d + 2 * ld, c20); v128.store(d + 2 * ld, c21, 16);
+  v128.store(d + 3 * ld, c30); v128.store(d + 3 * ld, c31, 16);
+  if (!full) for (let r = 0; r < rows; r++) memory.copy(o + <usize>r * ldo, tmp + (<usize>r << 5), <usize>cols << 2);
+}
+
+/**
+ * conv2d for inC >= INDIRECT_MIN_C: output pixels (flattened over batch and rows) go in blocks of
+ * PIX_BLOCK; per block an indirection table of input pointers is built once, then every panel of 8
+ * output channels sweeps the block's 4-pixel groups (the panel stays in cache across the block).
+ */
+function convIndirect(
+  x: usize, out: usize, panels: usize, K: i32, tmp: usize, ind: usize, zero: usize, params: usize,
+  bias: usize, biasSize: i32, act: i32, alpha: f32, prelu: usize, preluSize: i32,
+): void {
+  const batch = geo(params, G_BATCH), inH = geo(params, G_INH), inW = geo(params, G_INW), inC = geo(params, G_INC);
+  const outH = geo(params, G_OUTH), outW = geo(params, G_OUTW), outC = geo(params, G_OUTC);
+  const fh = geo(params, G_FH), fw = geo(params, G_FW), sH = geo(params, G_SH), sW = geo(params, G_SW);
+  const dH = geo(params, G_DH), dW = geo(params, G_DW), pT = geo(params, G_PT), pL = geo(params, G_PL);
+  const taps = fh * fw;
+  const P = batch * outH * outW;
+  const ldo = <usize>outC << 2;
+  memory.fill(zero, 0, <usize>inC << 2);
+  for (let p0 = 0; p0 < P; p0 += PIX_BLOCK) {
+    const np = min(PIX_BLOCK, P - p0);
+    const groups = (np + 3) >> 2;
+    for (let q = 0; q < groups * 4; q++) {
+      const g = q >> 2, j = q & 3;
+      const slot = ind + (<usize>(g * taps * 4 + j) << 2);
+      if (q >= np) {
+        for (let t = 0; t < taps; t++) store<u32>(slot + (<usize>(t * 4) << 2), <u32>zero);
+        continue;
+      }
+      const p = p0 + q;
+      const ox = p % outW, rest = p / outW;
+      const oy = rest % outH, b = rest / outH;
+      for (let ky = 0; ky < fh; ky++) {
+        const iy = oy * sH - pT + ky * dH;
+        for (let kx = 0; kx < fw; kx++) {
+          const ix = ox * sW - pL + kx * dW;
+          const inside = iy >= 0 && iy < inH && ix >= 0 && ix < inW;
+          const ptr = inside ? x + (<usize>(((b * inH + iy) * inW + ix) * inC) << 2) : zero;
+          store<u32>(slot + (<usize>((ky * fw + kx) * 4) << 2), <u32>ptr);
+        }
+      }
+    }
+    const oBlock = out + <usize>p0 * ldo;
+    for (let n0 = 0; n0 < outC; n0 += 8) {
+      const cols = min(8, outC - n0);
+      const bp = panels + (<usize>n0 * <usize>K << 2);
+      for (let g = 0; g < groups; g++) {
+        tileIndirect4x8(ind + (<usize>(g * taps * 4) << 2), taps, inC, bp, oBlock + <usize>(g * 4) * ldo + (<usize>n0 << 2), ldo, min(4, np - g * 4), cols, tmp);
+      }
+    }
+    if (bias || act != 0) {
+      for (let q = 0; q < np; q++) epilogueRow(oBlock + <usize>q * ldo, outC, bias, biasSize, act, alpha, prelu, preluSize);
+    }
+  }
+}
+
 /** First and one-past-last filter index k in [0, n) whose position base + k*step lies in [0, limit). */
 @inline export function validRange(base: i32, step: i32, n: i32, limit: i32): u64 {
   let lo = 0;
@@ -136,6 +232,12 @@ export function conv2d(
   const panels = scratch;
   const tmp = scratch + (<usize>(((outC + 7) >> 3) * 8) * <usize>K << 2);
   packPanels(f, K, outC, panels);
+  if (inC >= INDIRECT_MIN_C) {
+    const ind = tmp + 4 * 8 * 4;
+    const zero = ind + (<usize>(PIX_BLOCK * fh * fw) << 2);
+    convIndirect(x, out, panels, K, tmp, ind, (zero + 15) & ~15, params, bias, biasSize, act, alpha, prelu, preluSize);
+    return;
+  }
   const rowStride = <usize>(inW * inC) << 2;
   const ps = <usize>(sW * inC) << 2;
   const ldo = <usize>outC << 2;

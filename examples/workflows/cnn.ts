@@ -36,7 +36,7 @@ export function barsData(seed: number, n: number): { pixels: Float32Array; label
 
 export async function cnn(ts: Ts, opts: WorkflowOptions = {}): Promise<WorkflowResult> {
   const seed = opts.seed ?? 1;
-  const epochs = opts.epochs ?? 6;
+  const epochs = opts.epochs ?? 8;
   const t0 = now();
   const train = barsData(seed, 300);
   const test = barsData(seed + 7919, 200);

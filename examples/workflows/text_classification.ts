@@ -31,7 +31,7 @@ export function textData(seed: number, n: number): { ids: number[]; labels: numb
 
 export async function textClassification(ts: Ts, opts: WorkflowOptions = {}): Promise<WorkflowResult> {
   const seed = opts.seed ?? 1;
-  const epochs = opts.epochs ?? 12;
+  const epochs = opts.epochs ?? 6;
   const t0 = now();
   const train = textData(seed, 400);
   const test = textData(seed + 7919, 200);

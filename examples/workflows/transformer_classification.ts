@@ -7,8 +7,8 @@
  */
 import { accuracy, now, randInt, rng, seededInitializers, type Ts, type TsTensor, type WorkflowOptions, type WorkflowResult } from './common.js';
 
-export const REPEAT_VOCAB = 8;
-export const REPEAT_SEQ_LEN = 8;
+export const REPEAT_VOCAB = 6;
+export const REPEAT_SEQ_LEN = 6;
 
 /**
  * `n` sequences of ids in [1, REPEAT_VOCAB); label 1 when the first id occurs again later (put
@@ -60,7 +60,7 @@ export function positionEmbeddingLayer(ts: Ts, args: { seqLen: number; seed: num
 
 export async function transformerClassification(ts: Ts, opts: WorkflowOptions = {}): Promise<WorkflowResult> {
   const seed = opts.seed ?? 1;
-  const epochs = opts.epochs ?? 30;
+  const epochs = opts.epochs ?? 25;
   const t0 = now();
   const train = repeatData(seed, 600);
   const test = repeatData(seed + 7919, 200);
@@ -76,7 +76,7 @@ export async function transformerClassification(ts: Ts, opts: WorkflowOptions = 
     layers: [
       ts.layers.embedding({ inputDim: REPEAT_VOCAB, outputDim: dim, inputLength: REPEAT_SEQ_LEN, embeddingsInitializer: init(0) }),
       positionEmbeddingLayer(ts, { seqLen: REPEAT_SEQ_LEN, seed: seed * 1009 + 1 }),
-      ts.layers.transformerEncoder({ numHeads: 2, intermediateDim: 32, kernelInitializer: init(2) }),
+      ts.layers.transformerEncoder({ numHeads: 4, intermediateDim: 32, kernelInitializer: init(2) }),
       ts.layers.globalAveragePooling1d({}),
       ts.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: init(3) }),
     ],

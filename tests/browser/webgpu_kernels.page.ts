@@ -288,6 +288,9 @@ function layoutCases(): Case[] {
 export const GROUPS: Record<string, () => Case[]> = {
   unary: unaryCases, binary: binaryCases, select: selectCases, reduce: reduceCases,
   softmax: softmaxCases, matMul: matmulCases, layout: layoutCases,
+  // The tiled entry compiles slowly on SwiftShader (one pipeline per override set), so it runs
+  // a representative subset: odd sizes, a tile multiple, large K, all transposes, broadcast, epilogue.
+  matMulSubset: () => matmulCases().filter((c) => /b=1 M=(1|17|31|4) N=(1|17|33|8) K=\d+ tA=false tB=false aBS=\d+ bBS=\d+ bias=0 act=0|M=64 N=64 K=32 tA=true tB=true|b=2 M=17 N=19|bBS=0|act=8/.test(c.name)),
 };
 
 /** Run one group of cases; `direct` picks the matmul entry (barrier-free or tiled). */

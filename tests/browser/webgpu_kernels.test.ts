@@ -58,7 +58,7 @@ describe('webgpu kernels vs js reference', () => {
   for (const group of ['unary', 'binary', 'select', 'reduce', 'softmax', 'layout']) {
     it(group, async () => assertAll(await runGroup(group)));
   }
-  it('matMul (tiled, workgroup memory)', async () => assertAll(await runGroup('matMul', { direct: false })));
+  it('matMul (tiled, workgroup memory; subset)', async () => assertAll(await runGroup('matMulSubset', { direct: false })));
   it('matMul (direct, register-blocked)', async () => assertAll(await runGroup('matMul', { direct: true })));
   it('backend behaviour', async () => {
     assertAll(await page.evaluate(() => (globalThis as any).tesseraWebgpuKernels.runBackendChecks()));

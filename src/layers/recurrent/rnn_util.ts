@@ -4,6 +4,7 @@
  * length), `dropoutMask` (inverted-dropout constant) and `composite` (scope handling for a
  * multi-op forward).
  */
+import { scoped } from '../../ops/operand.js';
 import { ENGINE } from '../../engine.js';
 import type { Tensor } from '../../tensor.js';
 import { mul, sub } from '../../ops/binary.js';
@@ -47,23 +48,8 @@ export function splitLast(x: Tensor, sizes: number[]): Tensor[] {
   return parts;
 }
 
-/**
- * Run a layer's forward: while a gradient is taped the intermediates belong to the tape (the
- * autograd scope frees them); otherwise everything but the result is freed right away.
- */
-export function composite<T>(fn: () => T): T {
-  if (ENGINE.recording) return fn();
-  ENGINE.startScope();
-  let result: T;
-  try {
-    result = fn();
-  } catch (e) {
-    ENGINE.endScope(undefined);
-    throw e;
-  }
-  ENGINE.endScope(result);
-  return result;
-}
+/** Run a layer's forward freeing its intermediates unless a gradient is taped (see ops `scoped`). */
+export const composite = scoped;
 
 /** Inverted-dropout mask (kept / (1 - rate), dropped 0) of the given shape; a constant. */
 export function dropoutMask(shape: number[], rate: number): Tensor {
