@@ -300,13 +300,10 @@ async function runGroup(group: string, options: { direct?: boolean } = {}): Prom
   if (!be) throw new Error('webgpu backend unavailable in this page (no navigator.gpu or adapter)');
   const results: CaseResult[] = [];
   try {
-    for (const c of GROUPS[group]()) {
-      try {
-        results.push(await runCase(be, group, c));
-      } catch (e) {
-        results.push({ group, name: c.name, bad: 1, total: 0, first: `threw: ${(e as Error).message}` });
-      }
-    }
+    // Record every case first and await the reads together: one flush serves many cases.
+    const settled = await Promise.all(GROUPS[group]().map((c) => runCase(be, group, c).catch((e: unknown) =>
+      ({ group, name: c.name, bad: 1, total: 0, first: `threw: ${(e as Error).message}` }))));
+    results.push(...settled);
     const before = be.memory().numBuffers;
     results.push({ group, name: 'no leaked buffers', bad: before === 0 ? 0 : 1, total: 1, first: `numBuffers ${before}` });
   } finally {
@@ -348,6 +345,17 @@ async function runBackendChecks(): Promise<CaseResult[]> {
   out.push({ group: 'backend', name: 'dispatches batched into few submits', bad: Number(mem.submits) < Number(mem.dispatches) / 10 ? 0 : 1, total: 1, first: JSON.stringify(mem) });
   be.free(cur);
   be.free(ones);
+  // free() right after starting a read must not let the buffer be reused before the copy
+  const r = be.allocate(8, 'float32');
+  be.write(r, new Float32Array([1, 2, 3, 4, 5, 6, 7, 8]));
+  const pending = be.read(r, 'float32', 8);
+  be.free(r);
+  const other = be.allocate(8, 'float32');
+  be.write(other, new Float32Array(8).fill(-1));
+  const got = Array.from(await pending);
+  out.push({ group: 'backend', name: 'free during read', bad: got.join() === '1,2,3,4,5,6,7,8' ? 0 : 1, total: 1, first: got.join() });
+  be.free(other);
+  out.push({ group: 'backend', name: 'memory back to zero', bad: be.memory().numBuffers === 0 ? 0 : 1, total: 1, first: JSON.stringify(be.memory()) });
   be.dispose();
   return out;
 }

@@ -16,6 +16,9 @@ import {
 
 class WebGPUDataId implements DataId {
   readonly backend = 'webgpu' as const;
+  /** Reads waiting to copy this buffer out; a free() meanwhile is deferred until they have. */
+  readers = 0;
+  freedWhileReading = false;
   constructor(public buffer: GPUBuffer, public readonly bytes: number) {}
 }
 
@@ -94,12 +97,19 @@ export class WebGPUBackend implements Backend {
     const d = id as WebGPUDataId;
     const bytes = size * 4;
     if (bytes === 0) return dtype === 'float32' ? new Float32Array(0) : new Int32Array(0);
-    await this.settle();
-    const staging = this.stagingPool.acquire(bytes);
-    const encoder = this.device.createCommandEncoder();
-    encoder.copyBufferToBuffer(d.buffer, 0, staging, 0, Math.ceil(bytes / 4) * 4);
-    this.device.queue.submit([encoder.finish()]);
-    this.submitCount++;
+    d.readers++;
+    let staging: GPUBuffer;
+    try {
+      await this.settle();
+      staging = this.stagingPool.acquire(bytes);
+      const encoder = this.device.createCommandEncoder();
+      encoder.copyBufferToBuffer(d.buffer, 0, staging, 0, bytes);
+      this.device.queue.submit([encoder.finish()]);
+      this.submitCount++;
+    } finally {
+      // The copy is queued (or failed): a free() that came meanwhile can now recycle the buffer.
+      if (--d.readers === 0 && d.freedWhileReading) this.free(d);
+    }
     await staging.mapAsync(GPUMapMode.READ, 0, bytes);
     const copy = staging.getMappedRange(0, bytes).slice(0);
     staging.unmap();
@@ -113,6 +123,7 @@ export class WebGPUBackend implements Backend {
 
   free(id: DataId): void {
     const d = id as WebGPUDataId;
+    if (d.readers > 0) { d.freedWhileReading = true; return; }
     if (!this.live.delete(d)) return;
     this.liveBytes -= d.buffer.size;
     // Recorded work may still read or write this buffer: park it until that work is submitted.
@@ -158,7 +169,7 @@ export class WebGPUBackend implements Backend {
 
   /** Submit everything recorded so far (asynchronously if some pipeline is still compiling). */
   flush(): void {
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0 && this.pendingFrees.length === 0) return;
     const batch = this.pending;
     const uniforms = this.pendingUniforms;
     const frees = this.pendingFrees;
@@ -201,6 +212,7 @@ export class WebGPUBackend implements Backend {
   }
 
   private submit(batch: Recorded[], uniforms: GPUBuffer[], frees: GPUBuffer[]): void {
+    if (batch.length === 0) { this.recycle(uniforms, frees); return; }
     const encoder = this.device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     for (const r of batch) {
