@@ -1,11 +1,15 @@
 // conv2d (NHWC, filter [fh, fw, inC, outC]) with the fused bias/activation epilogue, and its two
-// backprops. The forward is an implicit GEMM: no im2col buffer. The filter is packed into
-// panels of 8 output channels ([panel][tap][inC][8], zero padded), and for every output row a
-// 4-pixel x 8-channel register tile accumulates over the in-image filter rows; when the
-// dilation along x is 1 the taps of one filter row are contiguous in both the input row and the
-// packed panel, so the inner loop runs over fw*inC elements at once. Output pixels whose window
-// leaves the image on the left/right go through a 1-pixel path that checks every tap.
-// Geometry arrives in a params block of i32s (see GEOMETRY_* below), written by the TS side.
+// backprops. The forward is an implicit GEMM, never an im2col buffer: the filter is packed into
+// panels of 8 output channels ([panel][tap][inC][8], zero padded) and a 4-pixel x 8-channel
+// register tile (matMul's micro-kernel shape) accumulates over the taps. Two ways to find the
+// input of a tap:
+// - inC >= 8 (convIndirect): per block of 256 output pixels, a table of input pointers per
+//   (pixel, tap), padding taps pointing at a zero row (XNNPACK's indirection idea). Border pixels
+//   and small images (4-pixel groups span rows and images) run at full speed.
+// - inC < 8 (first layers): per output row, pixels whose window is inside the image along x run
+//   the 4x8 tile with the taps of one filter row merged into one run of fw*inC when the x
+//   dilation is 1; border pixels take a 1-pixel path that checks every tap.
+// Geometry arrives in a params block of i32s (G_* slots below), written by the TS side.
 import { epilogueRow } from './matmul';
 import { madd } from './simd_math';
 

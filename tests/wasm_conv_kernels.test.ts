@@ -103,6 +103,9 @@ const CONV_CASES: ConvCase[] = [
   { b: 1, h: 6, w: 5, inC: 3, outC: 5, fh: 3, fw: 5, s: [1, 2], d: [1, 2], pad: [3, 3, 4, 4] },
   { b: 2, h: 5, w: 17, inC: 17, outC: 1, fh: 5, fw: 3, s: [2, 2], d: [1, 1], pad: 'same' },
   { b: 1, h: 3, w: 3, inC: 2, outC: 9, fh: 7, fw: 7, s: [1, 1], d: [1, 1], pad: 'same' },
+  // more than one 256-pixel indirection block, 4-pixel groups straddling rows and images
+  { b: 2, h: 13, w: 11, inC: 8, outC: 12, fh: 3, fw: 3, s: [1, 1], d: [2, 1], pad: 'same' },
+  { b: 2, h: 3, w: 3, inC: 9, outC: 16, fh: 7, fw: 7, s: [1, 1], d: [1, 1], pad: 'same' },
 ];
 const label = (c: ConvCase) => `${c.b}x${c.h}x${c.w}x${c.inC} f${c.fh}x${c.fw}x${c.outC} s${c.s} d${c.d} ${c.pad}`;
 

@@ -107,7 +107,6 @@ function matMul(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], a: Kern
   for (const t of temps) arena.release(t.ptr, t.bytes);
 }
 
-
 /** Writes the conv geometry into the params block (ConvGeometry order; read by assembly/conv.ts). */
 function writeGeometry(ctx: WasmContext, g: ConvGeometry): number {
   writeParams(ctx, [[g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.filterH, g.filterW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft]]);
@@ -146,9 +145,11 @@ function withScratch(ctx: WasmContext, bytes: number, fn: (ptr: number) => void)
 }
 
 /** bias and prelu pointers of a conv epilogue (0 when absent). */
-function epiloguePtrs(ctx: WasmContext, ins: TensorInfo[], a: { hasBias: boolean; activation: number }, op: string): [number, number] {
+function epiloguePtrs(ctx: WasmContext, ins: TensorInfo[], a: { hasBias: boolean; biasSize: number; activation: number; preluSize: number }, op: string): [number, number] {
   const need = 2 + (a.hasBias ? 1 : 0) + (a.activation === 5 ? 1 : 0);
   if (ins.length < need) throw new Error(`wasm ${op}: expected ${need} inputs (x, filter${a.hasBias ? ', bias' : ''}${a.activation === 5 ? ', preluWeights' : ''}), got ${ins.length}`);
+  if (a.hasBias) requireSizes(op, [[ins[2], a.biasSize, 'bias']]);
+  if (a.activation === 5) requireSizes(op, [[ins[a.hasBias ? 3 : 2], a.preluSize ?? 1, 'preluWeights']]);
   const bias = a.hasBias ? ctx.ptr(ins[2]) : 0;
   const prelu = a.activation === 5 ? ctx.ptr(ins[a.hasBias ? 3 : 2]) : 0;
   return [bias, prelu];
@@ -160,9 +161,6 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
     requireSizes('conv2d', [[ins[0], xSize(a), 'x'], [ins[1], fSize(a), 'filter'], [outs[0], ySize(a), 'output']]);
     if (outs[0].size === 0) return;
     const [bias, prelu] = epiloguePtrs(ctx, ins, a, 'conv2d');
-    if (ins[0].size === 0 || ins[1].size === 0) { // empty reduction: epilogue of zeros
-      ctx.arena.f32.fill(0, ctx.ptr(outs[0]) >> 2, (ctx.ptr(outs[0]) >> 2) + outs[0].size);
-    }
     withScratch(ctx, ctx.ex.conv2dScratchBytes(a.filterH, a.filterW, a.inC, a.outC), (scratch) => {
       ctx.ex.conv2d(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), bias, a.biasSize, a.activation, a.alpha ?? 0, prelu, a.preluSize ?? 1, scratch);
     });
