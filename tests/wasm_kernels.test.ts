@@ -148,10 +148,11 @@ describe('wasm backend: module and arena', () => {
     expect(b.readSync(id, 'float32', 1000)).toEqual(data);
   });
 
-  it('throws a clear error for kernels it lacks and for freed tensors', () => {
+  it('throws a clear error for kernels it lacks, bad arity and freed tensors', () => {
     const id = wasm.allocate(4, 'float32');
     const t: TensorInfo = { dataId: id, shape: [4], dtype: 'float32', size: 4 };
-    expect(() => wasm.run('conv2d' as KernelName, [t], [t], {} as never)).toThrow(/conv2d/);
+    expect(() => wasm.run('fft' as KernelName, [t], [t], {} as never)).toThrow(/kernel 'fft' is not implemented/);
+    expect(() => wasm.run('conv2d', [t], [t], {} as never)).toThrow(/conv2d/);
     wasm.free(id);
     expect(() => wasm.run('unary', [t], [t], { op: 0, alpha: 0, beta: 0 })).toThrow(/freed/);
   });
