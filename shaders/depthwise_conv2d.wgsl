@@ -1,7 +1,8 @@
 // Depthwise conv2d over NHWC data, filters [fh, fw, inC, mult]: output channel oc = c * mult + m
 // reads input channel c and filter element f[ky, kx, c, m], which sits at (tap * outC + oc), so
 // filter rows are contiguous in oc. Entries:
-// - depthwise_conv2d: 4 consecutive output channels of one pixel per invocation, fused epilogue.
+// - depthwise_conv2d: 4 output pixels x 4 consecutive output channels per invocation (the filter
+//   quad of each tap is loaded once for the 4 pixels), fused epilogue.
 // - depthwise_backprop_input: one dx element per invocation, gathering the (tap, m) that reach it.
 // - depthwise_backprop_filter: one workgroup per filter element; its invocations stride over the
 //   output pixels and a tree reduction in workgroup memory sums their partials.
@@ -55,48 +56,84 @@ fn epilogue_value(v: f32, c: u32) -> f32 {
   return apply_activation(ACT, r, params.alpha, w);
 }
 
+/** Input offset of pixel (img_row0 + iy, ix), or none when the tap falls in the padding. */
+struct Tap { base: u32, ok: bool }
+
+fn tap_of(iy: i32, ix: i32, img_row0: u32, live: bool) -> Tap {
+  let ok = live && iy >= 0 && iy < i32(params.in_h) && ix >= 0 && ix < i32(params.in_w);
+  let base = ((img_row0 + u32(max(iy, 0))) * params.in_w + u32(max(ix, 0))) * params.in_c;
+  return Tap(select(0u, base, ok), ok);
+}
+
+/** The 4 input values feeding output channels oc..oc+3 (input channels ch) at input offset xb. */
+fn x_quad(xb: u32, oc: u32, ch: vec4<u32>) -> vec4<f32> {
+  if (VEC) { return a[(xb + oc) >> 2u]; }
+  return vec4<f32>(a1(xb + ch.x), a1(xb + ch.y), a1(xb + ch.z), a1(xb + ch.w));
+}
+
 @compute @workgroup_size(WG)
 fn depthwise_conv2d(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
                     @builtin(num_workgroups) nwg: vec3<u32>) {
+  // Each invocation: 4 consecutive output pixels x 4 consecutive output channels; the filter
+  // quad of a tap is loaded once for the 4 pixels.
   let idx = linear_workgroup(wid, nwg) * WG + lid.x;
   let out_c = params.out_c;
   let in_c = params.in_c;
   let mult = params.mult;
   let c_blocks = (out_c + 3u) / 4u;
-  let m = idx / c_blocks;
+  let m_total = params.batch * params.out_h * params.out_w;
+  let m0 = (idx / c_blocks) * 4u;
   let oc = (idx % c_blocks) * 4u;
-  if (m >= params.batch * params.out_h * params.out_w) { return; }
-  let ox = m % params.out_w;
-  let t = m / params.out_w;
-  let oy = t % params.out_h;
-  let img = (t / params.out_h) * params.in_h;
-  let iy0 = i32(oy * params.stride_h) - params.pad_top;
-  let ix0 = i32(ox * params.stride_w) - params.pad_left;
+  if (m0 >= m_total) { return; }
+  var oy0: array<i32, 4>;
+  var ox0: array<i32, 4>;
+  var img: array<u32, 4>;
+  var live: array<bool, 4>;
+  for (var r = 0u; r < 4u; r++) {
+    let m = min(m0 + r, m_total - 1u);
+    live[r] = m0 + r < m_total;
+    let t = m / params.out_w;
+    oy0[r] = i32((t % params.out_h) * params.stride_h) - params.pad_top;
+    ox0[r] = i32((m % params.out_w) * params.stride_w) - params.pad_left;
+    img[r] = (t / params.out_h) * params.in_h;
+  }
   // input channel of each of the 4 output channels (clamped in range; masked on store)
   let ch = min(vec4<u32>(oc, oc + 1u, oc + 2u, oc + 3u), vec4<u32>(out_c - 1u)) / mult;
-  var acc = vec4<f32>(0.0f);
+  let zero = vec4<f32>(0.0f);
+  var acc0 = zero;
+  var acc1 = zero;
+  var acc2 = zero;
+  var acc3 = zero;
   for (var ky = 0u; ky < params.filter_h; ky++) {
-    let iy = iy0 + i32(ky * params.dilation_h);
-    if (iy < 0 || iy >= i32(params.in_h)) { continue; }
-    let row = (img + u32(iy)) * params.in_w;
+    let dy = i32(ky * params.dilation_h);
     for (var kx = 0u; kx < params.filter_w; kx++) {
-      let ix = ix0 + i32(kx * params.dilation_w);
-      if (ix < 0 || ix >= i32(params.in_w)) { continue; }
-      let xb = (row + u32(ix)) * in_c;
+      let dx = i32(kx * params.dilation_w);
+      let t0 = tap_of(oy0[0] + dy, ox0[0] + dx, img[0], live[0]);
+      let t1 = tap_of(oy0[1] + dy, ox0[1] + dx, img[1], live[1]);
+      let t2 = tap_of(oy0[2] + dy, ox0[2] + dx, img[2], live[2]);
+      let t3 = tap_of(oy0[3] + dy, ox0[3] + dx, img[3], live[3]);
       let fb = (ky * params.filter_w + kx) * out_c + oc;
+      var fv: vec4<f32>;
       if (VEC) {
-        acc += a[(xb + oc) >> 2u] * b[fb >> 2u];
+        fv = b[fb >> 2u];
       } else {
-        let xv = vec4<f32>(a1(xb + ch.x), a1(xb + ch.y), a1(xb + ch.z), a1(xb + ch.w));
-        var fv = vec4<f32>(0.0f);
+        fv = zero;
         for (var j = 0u; j < 4u; j++) { if (oc + j < out_c) { fv[j] = b1(fb + j); } }
-        acc += xv * fv;
       }
+      acc0 = fma(select(zero, x_quad(t0.base, oc, ch), t0.ok), fv, acc0);
+      acc1 = fma(select(zero, x_quad(t1.base, oc, ch), t1.ok), fv, acc1);
+      acc2 = fma(select(zero, x_quad(t2.base, oc, ch), t2.ok), fv, acc2);
+      acc3 = fma(select(zero, x_quad(t3.base, oc, ch), t3.ok), fv, acc3);
     }
   }
-  let o = m * out_c + oc;
-  for (var c = 0u; c < 4u; c++) {
-    if (oc + c < out_c) { out[o + c] = epilogue_value(acc[c], oc + c); }
+  let acc = array<vec4<f32>, 4>(acc0, acc1, acc2, acc3);
+  for (var r = 0u; r < 4u; r++) {
+    if (live[r]) {
+      let o = (m0 + r) * out_c + oc;
+      for (var c = 0u; c < 4u; c++) {
+        if (oc + c < out_c) { out[o + c] = epilogue_value(acc[r][c], oc + c); }
+      }
+    }
   }
 }
 

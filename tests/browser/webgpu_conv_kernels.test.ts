@@ -1,6 +1,7 @@
 // Kernel-level tests of the webgpu conv / pool / layerNorm / attention kernels in headless
 // Chromium (SwiftShader on CPU machines): bundles tests/browser/webgpu_conv_kernels.page.ts,
-// serves it with the COOP/COEP server and asserts every case matches the js reference kernels.
+// serves it with the COOP/COEP server and asserts every case matches the js reference kernels,
+// for both the CPU-adapter (barrier-free) and the GPU (workgroup-tiled) configurations.
 // Fails loudly (never skips) when Chromium or WebGPU is unavailable.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
@@ -50,15 +51,20 @@ function assertAll(results: CaseResult[]): void {
   expect(failures).toEqual([]);
 }
 
-async function runGroup(group: string, options: { maxWorkgroupStorage?: number } = {}): Promise<CaseResult[]> {
+async function runGroup(group: string, options: { maxWorkgroupStorage?: number; preferDirect?: boolean } = {}): Promise<CaseResult[]> {
   return page.evaluate((g, o) => (globalThis as any).tesseraWebgpuConvKernels.runGroup(g, o), group, options);
 }
 
 describe('webgpu conv/pool/norm/attention kernels vs js reference', () => {
-  for (const group of ['conv', 'depthwise', 'pool', 'layerNorm', 'attention']) {
+  // CONV_GROUPS=attention,pool narrows the default-configuration groups while iterating on a kernel.
+  for (const group of (process.env.CONV_GROUPS ?? 'conv,depthwise,pool,layerNorm,attention').split(',')) {
     it(group, async () => assertAll(await runGroup(group)));
   }
-  it('attention with 16 KiB of workgroup memory', async () => assertAll(await runGroup('attention', { maxWorkgroupStorage: 16384 })));
+  it('layerNorm (GPU workgroup size)', async () => assertAll(await runGroup('layerNorm', { preferDirect: false })));
+  it('attention (tiled, K/V through workgroup memory)', async () => assertAll(await runGroup('attention', { preferDirect: false })));
+  it('attention (tiled) with 16 KiB of workgroup memory', async () => {
+    assertAll(await runGroup('attentionSmallStorage', { maxWorkgroupStorage: 16384, preferDirect: false }));
+  });
   it('attention tile shapes fit the workgroup memory limits', async () => {
     assertAll(await page.evaluate(() => (globalThis as any).tesseraWebgpuConvKernels.tileChecks()));
   });

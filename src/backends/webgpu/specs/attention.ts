@@ -2,8 +2,10 @@
  * Spec and kernel of shaders/attention.wgsl: the single fused flash-attention dispatch. The host
  * picks the tile shape from the device limits: TPR invocations per query row (so each holds at
  * most 8 vec4 accumulators: headDim <= 32 * TPR), BQ = workgroup size / TPR query rows, and the
- * largest K/V tile (BK keys) whose query, key/value and score tiles fit the device's
- * maxComputeWorkgroupStorageSize (16 KiB is enough for headDim 128).
+ * largest K/V tile (BK keys) whose query, key/value, score and probability tiles fit the device's
+ * maxComputeWorkgroupStorageSize (16 KiB is enough for headDim 128). On CPU adapters
+ * (ctx.preferDirect) headDim <= 128 runs the barrier-free `attention_direct` entry instead: one
+ * invocation per query row with q and the accumulator in registers.
  */
 import source from '../../../../shaders/attention.wgsl';
 import { STORAGE_RO, STORAGE_RW, UNIFORM, type ShaderSpec, type WebGPUKernelTable } from '../spec.js';
@@ -17,13 +19,21 @@ export const attentionSpec: ShaderSpec = {
       bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RW, STORAGE_RW],
       overrides: ['WG', 'BQ', 'TPR', 'BK', 'D4', 'VEC', 'CAUSAL', 'HAS_MASK'],
     },
+    attention_direct: {
+      bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RW, STORAGE_RW],
+      overrides: ['WG', 'D4', 'VEC', 'CAUSAL', 'HAS_MASK'],
+    },
   },
 };
 
+/** The direct entry keeps 4 * MAX_D4 = 128 values of q and of the output in registers. */
+const DIRECT_MAX_HEAD_DIM = 128;
+const DIRECT_WG = 16;
+
 export interface AttentionTiles { bq: number; tpr: number; bk: number; d4: number; bytes: number }
 
-/** Workgroup-memory bytes of a tile shape (query tile + shared K/V tile + score tile). */
-const tileBytes = (bq: number, bk: number, d4: number) => 16 * (bq + bk) * d4 + 4 * bq * bk;
+/** Workgroup-memory bytes of a tile shape (query tile + shared K/V tile + score and probability tiles). */
+const tileBytes = (bq: number, bk: number, d4: number) => 16 * (bq + bk) * d4 + 8 * bq * bk;
 
 /** Tile shape for headDim within the device limits; throws when headDim cannot fit at all. */
 export function attentionTiles(headDim: number, limits: { maxInvocations: number; maxWorkgroupStorage: number },
@@ -52,16 +62,29 @@ export const attentionKernels: WebGPUKernelTable = {
       throw new Error(`webgpu attention: bh ${a.bh} x seqQ ${a.seqQ} needs [${groupsX}, ${a.bh}] workgroups, over the device limit ${maxDim}`);
     }
     const [q, k, v] = inputs;
+    const buffers = [ctx.buffer(q), ctx.buffer(k), ctx.buffer(v), a.hasMask ? ctx.buffer(inputs[3]) : ctx.dummy,
+      ctx.buffer(out), ctx.buffer(lse)];
+    const params = { bh: a.bh, seq_q: a.seqQ, seq_k: a.seqK, head_dim: a.headDim, scale: a.scale };
+    if (ctx.preferDirect && a.headDim <= DIRECT_MAX_HEAD_DIM) {
+      const wg = Math.min(DIRECT_WG, ctx.limits.maxInvocations);
+      const gx = Math.ceil(a.seqQ / wg);
+      if (gx > maxDim || a.bh > maxDim) {
+        throw new Error(`webgpu attention: bh ${a.bh} x seqQ ${a.seqQ} needs [${gx}, ${a.bh}] workgroups, over the device limit ${maxDim}`);
+      }
+      ctx.dispatch({
+        spec: attentionSpec, entry: 'attention_direct',
+        constants: { WG: wg, D4: tiles.d4, VEC: a.headDim % 4 === 0 && a.headDim > 0, CAUSAL: a.causal, HAS_MASK: a.hasMask },
+        params, buffers, workgroups: [gx, a.bh, 1],
+      });
+      return;
+    }
     ctx.dispatch({
       spec: attentionSpec, entry: 'attention',
       constants: {
-        WG: tiles.bq * tiles.tpr, BQ: tiles.bq, TPR: tiles.tpr, BK: tiles.bk, D4: tiles.d4, VEC: a.headDim % 4 === 0,
+        WG: tiles.bq * tiles.tpr, BQ: tiles.bq, TPR: tiles.tpr, BK: tiles.bk, D4: tiles.d4, VEC: a.headDim % 4 === 0 && a.headDim > 0,
         CAUSAL: a.causal, HAS_MASK: a.hasMask,
       },
-      params: { bh: a.bh, seq_q: a.seqQ, seq_k: a.seqK, head_dim: a.headDim, scale: a.scale },
-      buffers: [ctx.buffer(q), ctx.buffer(k), ctx.buffer(v), a.hasMask ? ctx.buffer(inputs[3]) : ctx.dummy,
-        ctx.buffer(out), ctx.buffer(lse)],
-      workgroups: [groupsX, a.bh, 1],
+      params, buffers, workgroups: [groupsX, a.bh, 1],
     });
   },
 };

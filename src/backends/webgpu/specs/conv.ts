@@ -122,7 +122,7 @@ export const convKernels: WebGPUKernelTable = {
       constants: { WG, VEC: g.channelMultiplier === 1 && g.inC % 4 === 0, HAS_BIAS: g.hasBias, ACT: g.activation },
       params: { ...geometryParams(g, g, g.channelMultiplier), out_c: outC },
       buffers: [ctx.buffer(inputs[0]), ctx.buffer(inputs[1]), ctx.buffer(out), bias, prelu],
-      workgroups: groupsFor(ctx, g.batch * g.outH * g.outW * blocks(outC)),
+      workgroups: groupsFor(ctx, blocks(g.batch * g.outH * g.outW) * blocks(outC)),
     });
   },
   depthwiseConv2dBackpropInput(ctx, [dy, filter], [dx], g) {
