@@ -33,7 +33,8 @@ async function bundlePage() {
 const fmt = (v, d = 2) => (v === undefined || v === null || Number.isNaN(v) ? '-' : v.toFixed(d));
 function rate(row, ms) {
   if (!ms) return '-';
-  return row.flops ? `${fmt(row.flops / ms / 1e6, 1)} GFLOP/s` : `${fmt(row.bytes / ms / 1e6, 1)} GB/s`;
+  const v = (row.flops ?? row.bytes) / ms / 1e6;
+  return `${v >= 10 ? v.toFixed(1) : v.toPrecision(3)} ${row.flops ? 'GFLOP/s' : 'GB/s'}`;
 }
 
 export function printTable(result) {

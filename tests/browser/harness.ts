@@ -59,6 +59,8 @@ export interface Harness {
   env: PageEnv;
   /** Console errors and page errors seen so far (for failure messages). */
   logs: string[];
+  /** Replace a hung page with a new one (new document, new GPU device); relaunches Chromium if needed. */
+  freshPage(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -82,14 +84,18 @@ export async function openHarness(): Promise<Harness> {
     } catch (e) {
       throw new Error(`Chromium could not start: ${(e as Error).message}`);
     }
-    const page = await browser.newPage();
     const logs: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warn') logs.push(`console.${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => logs.push(`pageerror: ${(e as Error).message ?? e}`));
-    await page.goto(`${server.url}/__harness/index.html`, { waitUntil: 'load' });
-    await waitForPage(page);
+    const openPage = async (b: Browser): Promise<Page> => {
+      const p = await b.newPage();
+      p.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warn') logs.push(`console.${m.type()}: ${m.text()}`);
+      });
+      p.on('pageerror', (e) => logs.push(`pageerror: ${(e as Error).message ?? e}`));
+      await p.goto(`${server.url}/__harness/index.html`, { waitUntil: 'load' });
+      await waitForPage(p);
+      return p;
+    };
+    const page = await openPage(browser);
     const env: PageEnv = await page.evaluate(async () => {
       const info: PageEnv = { crossOriginIsolated: self.crossOriginIsolated, userAgent: navigator.userAgent, adapter: null };
       try {
@@ -106,7 +112,28 @@ export async function openHarness(): Promise<Harness> {
     });
     if (!env.crossOriginIsolated) throw new Error('test page is not crossOriginIsolated: COOP/COEP headers missing');
     if (!env.adapter) throw new Error(`WebGPU unavailable in Chromium: ${env.gpuError} (${env.userAgent})`);
-    return { page, browser, url: server.url, env, logs, close };
+    const h: Harness = {
+      page,
+      browser,
+      url: server.url,
+      env,
+      logs,
+      close,
+      async freshPage() {
+        const old = h.page;
+        try {
+          h.page = await withTimeout(openPage(h.browser), 60_000);
+          await withTimeout(old.close(), 10_000).catch(() => {});
+        } catch {
+          // the browser itself is stuck: start another one
+          h.browser.process()?.kill('SIGKILL');
+          browser = (await launchChromium()) as Browser;
+          h.browser = browser;
+          h.page = await openPage(browser);
+        }
+      },
+    };
+    return h;
   } catch (e) {
     await close();
     throw e;
@@ -132,6 +159,7 @@ const hangs = new Map<string, string[]>();
  * backend, its remaining rows fail at once so a broken backend cannot stall the suite.
  */
 export async function runTableInPage(h: Harness, table: string, backend: string): Promise<Record<string, CaseResult>> {
+  const started = Date.now();
   const names: string[] = await h.page.evaluate((t) => (window as any).__harness.tableNames()[t], table);
   const results: Record<string, CaseResult> = {};
   let remaining = names;
@@ -151,10 +179,14 @@ export async function runTableInPage(h: Harness, table: string, backend: string)
     while (!settled) {
       await Promise.race([run, new Promise((r) => setTimeout(r, 1000))]);
       if (settled) break;
-      const p = await page.evaluate(() => {
-        const g = (window as any).__harness.progress;
-        return { row: g.row as string, ms: performance.now() - g.since };
-      });
+      // The probe itself gets a deadline: a blocked page main thread never answers it.
+      const p = await withTimeout(
+        page.evaluate(() => {
+          const g = (window as any).__harness.progress;
+          return { row: g.row as string, ms: performance.now() - g.since };
+        }),
+        ROW_TIMEOUT_MS,
+      ).catch(() => ({ row: '(page unresponsive)', ms: Infinity }));
       if (p.row && p.ms > ROW_TIMEOUT_MS) {
         hungRow = p.row;
         break;
@@ -166,14 +198,20 @@ export async function runTableInPage(h: Harness, table: string, backend: string)
       Object.assign(results, r);
       break;
     }
-    // Keep the rows that finished before the hang, mark the hung row, reload, go on.
-    const finished: Record<string, CaseResult> = await page.evaluate(() => (window as any).__harness.progress.results);
-    Object.assign(results, finished);
-    results[hungRow] = { backend, error: `hung: no result after ${ROW_TIMEOUT_MS / 1000}s (page reloaded)` };
+    // Keep the rows that finished before the hang, mark the hung row, open a fresh page, go on.
+    const finished = await withTimeout(page.evaluate(() => (window as any).__harness.progress.results), 5_000).catch(() => ({}));
+    Object.assign(results, finished as Record<string, CaseResult>);
+    if (hungRow === '(page unresponsive)') hungRow = remaining.find((n) => !(n in results)) ?? remaining[0];
+    results[hungRow] = { backend, error: `hung: no result after ${ROW_TIMEOUT_MS / 1000}s (the page was replaced)` };
     hangs.set(backend, [...seen, `${table}: ${hungRow}`]);
-    await page.reload({ waitUntil: 'load', timeout: 60_000 });
-    await waitForPage(page);
+    console.error(`[browser] ${table}/${backend}: row '${hungRow}' hung; opening a fresh page`);
+    await h.freshPage();
     remaining = remaining.filter((n) => !(n in results));
   }
+  console.error(`[browser] ${table}/${backend}: ${names.length} rows in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   return results;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))]);
 }
