@@ -3,6 +3,7 @@
  * (tests/browser/page_entry.ts) re-exports this module so rows are looked up by table and name.
  */
 import { binaryCases, unaryCases } from './elementwise.js';
+import { convCases } from './conv_cases.js';
 import { layoutCases } from './layout.js';
 import { matMulCases } from './matmul.js';
 import { reduceCases, softmaxCases } from './reduce.js';
@@ -17,6 +18,7 @@ export const caseTables: Record<string, CaseRow[]> = {
   matMul: matMulCases,
   layout: layoutCases,
   special: specialCases,
+  conv: convCases,
 };
 
 for (const [table, rows] of Object.entries(caseTables)) {
