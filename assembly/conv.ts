@@ -55,6 +55,24 @@ function packPanels(f: usize, K: i32, N: i32, dst: usize): void {
 }
 
 /**
+ * Store a 4-row x 8-channel register tile (row r = cr0, cr1) at o with row stride ldo, keeping
+ * only the first `rows` rows and `cols` channels (a partial tile goes through tmp, 4 x 32 bytes).
+ */
+@inline function storeTile4x8(
+  c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128,
+  o: usize, ldo: usize, rows: i32, cols: i32, tmp: usize,
+): void {
+  const full = cols == 8 && rows == 4;
+  const d = full ? o : tmp;
+  const ld: usize = full ? ldo : 32;
+  v128.store(d, c00); v128.store(d, c01, 16);
+  v128.store(d + ld, c10); v128.store(d + ld, c11, 16);
+  v128.store(d + 2 * ld, c20); v128.store(d + 2 * ld, c21, 16);
+  v128.store(d + 3 * ld, c30); v128.store(d + 3 * ld, c31, 16);
+  if (!full) for (let r = 0; r < rows; r++) memory.copy(o + <usize>r * ldo, tmp + (<usize>r << 5), <usize>cols << 2);
+}
+
+/**
  * Four output pixels x 8 channels. xp: input of pixel 0 at (first valid filter row, kx = 0);
  * ps: bytes between the pixels; per filter row xp advances xStepY and bp bStepY; each row is nseg
  * segments of segLen (x advancing xStepSeg, the panel bStepSeg between segments).
@@ -86,14 +104,7 @@ function tile4x8(
     }
     xp += xStepY; bp += bStepY;
   }
-  const full = cols == 8;
-  const d = full ? o : tmp;
-  const ld: usize = full ? ldo : 32;
-  v128.store(d, c00); v128.store(d, c01, 16);
-  v128.store(d + ld, c10); v128.store(d + ld, c11, 16);
-  v128.store(d + 2 * ld, c20); v128.store(d + 2 * ld, c21, 16);
-  v128.store(d + 3 * ld, c30); v128.store(d + 3 * ld, c31, 16);
-  if (!full) for (let r = 0; r < 4; r++) memory.copy(o + <usize>r * ldo, tmp + (<usize>r << 5), <usize>cols << 2);
+  storeTile4x8(c00, c01, c10, c11, c20, c21, c30, c31, o, ldo, 4, cols, tmp);
 }
 
 /** One output pixel x 8 channels, skipping taps outside the image along x. */
@@ -150,14 +161,7 @@ function tileIndirect4x8(ind: usize, taps: i32, inC: i32, bp: usize, o: usize, l
       off += 4; bp += 32;
     }
   }
-  const full = cols == 8 && rows == 4;
-  const d = full ? o : tmp;
-  const ld: usize = full ? ldo : 32;
-  v128.store(d, c00); v128.store(d, c01, 16);
-  v128.store(d + ld, c10); v128.store(d + ld, c11, 16);
-  v128.store(d + 2 * ld, c20); v128.store(d + 2 * ld, c21, 16);
-  v128.store(d + 3 * ld, c30); v128.store(d + 3 * ld, c31, 16);
-  if (!full) for (let r = 0; r < rows; r++) memory.copy(o + <usize>r * ldo, tmp + (<usize>r << 5), <usize>cols << 2);
+  storeTile4x8(c00, c01, c10, c11, c20, c21, c30, c31, o, ldo, rows, cols, tmp);
 }
 
 /**
@@ -221,6 +225,17 @@ function convIndirect(
   let hi = n;
   while (hi > lo && base + (hi - 1) * step >= limit) hi--;
   return (<u64>lo << 32) | <u64>hi;
+}
+
+/**
+ * Output row (or column) that input row i reaches through filter tap k (window start
+ * i + pad - k * dilation a non-negative multiple of the stride and below outDim), or -1.
+ */
+@inline export function outIndex(i: i32, k: i32, pad: i32, dilation: i32, stride: i32, outDim: i32): i32 {
+  const n = i + pad - k * dilation;
+  if (n < 0 || n % stride != 0) return -1;
+  const o = n / stride;
+  return o < outDim ? o : -1;
 }
 
 /** out = act(conv2d(x, f) + bias). params: geometry block; scratch: conv2dScratchBytes. */
@@ -351,15 +366,11 @@ export function conv2dBackpropInput(dy: usize, f: usize, dx: usize, params: usiz
         const o = at(dx, ((b * inH + iy) * inW + ix) * inC);
         memory.fill(o, 0, <usize>inC << 2);
         for (let ky = 0; ky < fh; ky++) {
-          const ny = iy + pT - ky * dH;
-          if (ny < 0 || ny % sH != 0) continue;
-          const oy = ny / sH;
-          if (oy >= outH) continue;
+          const oy = outIndex(iy, ky, pT, dH, sH, outH);
+          if (oy < 0) continue;
           for (let kx = 0; kx < fw; kx++) {
-            const nx = ix + pL - kx * dW;
-            if (nx < 0 || nx % sW != 0) continue;
-            const ox = nx / sW;
-            if (ox >= outW) continue;
+            const ox = outIndex(ix, kx, pL, dW, sW, outW);
+            if (ox < 0) continue;
             vecMatAcc(o, at(dy, ((b * outH + oy) * outW + ox) * outC), 4, scratch + <usize>(ky * fw + kx) * tapBytes, ldb, outC, inC, true);
           }
         }
@@ -383,12 +394,9 @@ export function conv2dBackpropFilter(x: usize, dy: usize, df: usize, params: usi
   const ldb = <usize>outC << 2;
   for (let ky = 0; ky < fh; ky++) {
     for (let kx = 0; kx < fw; kx++) {
-      // output columns ox with ix = ox*sW - pL + kx*dW inside [0, inW)
-      let oxA = 0;
-      while (oxA < outW && oxA * sW - pL + kx * dW < 0) oxA++;
-      let oxB = outW;
-      while (oxB > oxA && (oxB - 1) * sW - pL + kx * dW >= inW) oxB--;
-      const count = oxB - oxA;
+      // output columns [oxA, oxA + count) with ix = ox*sW - pL + kx*dW inside [0, inW)
+      const run = validRange(kx * dW - pL, sW, outW, inW);
+      const oxA = <i32>(run >> 32), count = <i32>(run & 0xffffffff) - oxA;
       if (count <= 0) continue;
       const ix = oxA * sW - pL + kx * dW;
       const dfTap = at(df, (ky * fw + kx) * inC * outC);

@@ -6,7 +6,7 @@
 import { epilogueRow } from './matmul';
 import { madd } from './simd_math';
 import {
-  geo, validRange, G_BATCH, G_INH, G_INW, G_INC, G_OUTH, G_OUTW, G_OUTC, G_FH, G_FW, G_SH, G_SW, G_DH, G_DW, G_PT, G_PL,
+  geo, outIndex, validRange, G_BATCH, G_INH, G_INW, G_INC, G_OUTH, G_OUTW, G_OUTC, G_FH, G_FW, G_SH, G_SW, G_DH, G_DW, G_PT, G_PL,
 } from './conv';
 
 @inline function at(base: usize, idx: i32): usize { return base + (<usize>idx << 2); }
@@ -178,15 +178,11 @@ export function depthwiseConv2dBackpropInput(dy: usize, f: usize, dx: usize, par
         const acc = mult == 1 ? o : scratch;
         memory.fill(acc, 0, <usize>C << 2);
         for (let ky = 0; ky < fh; ky++) {
-          const ny = iy + pT - ky * dH;
-          if (ny < 0 || ny % sH != 0) continue;
-          const oy = ny / sH;
-          if (oy >= outH) continue;
+          const oy = outIndex(iy, ky, pT, dH, sH, outH);
+          if (oy < 0) continue;
           for (let kx = 0; kx < fw; kx++) {
-            const nx = ix + pL - kx * dW;
-            if (nx < 0 || nx % sW != 0) continue;
-            const ox = nx / sW;
-            if (ox >= outW) continue;
+            const ox = outIndex(ix, kx, pL, dW, sW, outW);
+            if (ox < 0) continue;
             mulAccRow(acc, at(dy, ((b * outH + oy) * outW + ox) * C), at(f, (ky * fw + kx) * C), C);
           }
         }
@@ -222,11 +218,8 @@ export function depthwiseConv2dBackpropFilter(x: usize, dy: usize, df: usize, pa
     }
     for (let ky = 0; ky < fh; ky++) {
       for (let kx = 0; kx < fw; kx++) {
-        let oxA = 0;
-        while (oxA < outW && oxA * sW - pL + kx * dW < 0) oxA++;
-        let oxB = outW;
-        while (oxB > oxA && (oxB - 1) * sW - pL + kx * dW >= inW) oxB--;
-        const count = oxB - oxA;
+        const run = validRange(kx * dW - pL, sW, outW, inW); // output columns with an in-image tap
+        const oxA = <i32>(run >> 32), count = <i32>(run & 0xffffffff) - oxA;
         if (count <= 0) continue;
         const ix = oxA * sW - pL + kx * dW;
         const dfTap = at(df, (ky * fw + kx) * C);

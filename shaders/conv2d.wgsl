@@ -4,31 +4,10 @@
 // 4-pixel x 4-channel register block; for each tap it loads 4 filter rows (a mat4x4 whose
 // column j is f[ky, kx, ci + j, n..n+3]) and one vec4 of input channels per pixel, so one step
 // is 4 mat4x4 * vec4 products. Taps in the padding contribute 0. The fused epilogue (bias,
-// activation) is shared with matmul through activation.wgsl.
+// activation) is conv_epilogue.wgsl, shared with depthwise_conv2d.
 #include "dtype.wgsl"
-#include "activation.wgsl"
-
-struct Params {
-  batch: u32,
-  in_h: u32,
-  in_w: u32,
-  in_c: u32,
-  out_h: u32,
-  out_w: u32,
-  out_c: u32,
-  filter_h: u32,
-  filter_w: u32,
-  stride_h: u32,
-  stride_w: u32,
-  dilation_h: u32,
-  dilation_w: u32,
-  pad_top: i32,
-  pad_left: i32,
-  bias_size: u32,
-  prelu_size: u32,
-  alpha: f32,
-  mult: u32,
-}
+#include "conv_geometry.wgsl"
+#include "conv_epilogue.wgsl"
 
 override WG: u32 = 64u;
 override VEC_X: bool = false;   // in_c % 4 == 0: input channel quads are aligned vec4 loads
@@ -61,23 +40,6 @@ fn f4(i: u32, n: u32) -> vec4<f32> {
   return r;
 }
 
-fn epilogue_value(v: f32, c: u32) -> f32 {
-  var r = v;
-  if (HAS_BIAS) { r += bias[select(c, 0u, params.bias_size == 1u)]; }
-  var w = 0.0f;
-  if (ACT == 5u) { w = prelu[select(c, 0u, params.prelu_size == 1u)]; }
-  return apply_activation(ACT, r, params.alpha, w);
-}
-
-/** Input offset of pixel (img_row0 + iy, ix) or none when the tap falls in the padding. */
-struct Tap { base: u32, ok: bool }
-
-fn tap_of(iy: i32, ix: i32, img_row0: u32, live: bool) -> Tap {
-  let ok = live && iy >= 0 && iy < i32(params.in_h) && ix >= 0 && ix < i32(params.in_w);
-  let base = ((img_row0 + u32(max(iy, 0))) * params.in_w + u32(max(ix, 0))) * params.in_c;
-  return Tap(select(0u, base, ok), ok);
-}
-
 @compute @workgroup_size(WG)
 fn conv2d(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
           @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -90,20 +52,7 @@ fn conv2d(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) w
   let n = (idx % n_blocks) * 4u;
   if (m0 >= m_total) { return; }
 
-  // Origin (top-left tap) of each of the 4 output pixels.
-  var oy0: array<i32, 4>;
-  var ox0: array<i32, 4>;
-  var img: array<u32, 4>;
-  var live: array<bool, 4>;
-  for (var r = 0u; r < 4u; r++) {
-    let m = min(m0 + r, m_total - 1u);
-    live[r] = m0 + r < m_total;
-    let ox = m % params.out_w;
-    let t = m / params.out_w;
-    oy0[r] = i32((t % params.out_h) * params.stride_h) - params.pad_top;
-    ox0[r] = i32(ox * params.stride_w) - params.pad_left;
-    img[r] = (t / params.out_h) * params.in_h;
-  }
+  var q = pixel_quad(m0, m_total);
 
   var acc0 = vec4<f32>(0.0f);
   var acc1 = vec4<f32>(0.0f);
@@ -115,10 +64,10 @@ fn conv2d(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) w
     let dy = i32(ky * params.dilation_h);
     for (var kx = 0u; kx < params.filter_w; kx++) {
       let dx = i32(kx * params.dilation_w);
-      let t0 = tap_of(oy0[0] + dy, ox0[0] + dx, img[0], live[0]);
-      let t1 = tap_of(oy0[1] + dy, ox0[1] + dx, img[1], live[1]);
-      let t2 = tap_of(oy0[2] + dy, ox0[2] + dx, img[2], live[2]);
-      let t3 = tap_of(oy0[3] + dy, ox0[3] + dx, img[3], live[3]);
+      let t0 = tap_of(q.oy0[0] + dy, q.ox0[0] + dx, q.img[0], q.live[0]);
+      let t1 = tap_of(q.oy0[1] + dy, q.ox0[1] + dx, q.img[1], q.live[1]);
+      let t2 = tap_of(q.oy0[2] + dy, q.ox0[2] + dx, q.img[2], q.live[2]);
+      let t3 = tap_of(q.oy0[3] + dy, q.ox0[3] + dx, q.img[3], q.live[3]);
       if (!(t0.ok || t1.ok || t2.ok || t3.ok)) { continue; }
       let f_row0 = (ky * params.filter_w + kx) * in_c;
       var ci = 0u;
@@ -142,7 +91,7 @@ fn conv2d(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) w
 
   let acc = array<vec4<f32>, 4>(acc0, acc1, acc2, acc3);
   for (var r = 0u; r < 4u; r++) {
-    if (live[r]) {
+    if (q.live[r]) {
       let o = (m0 + r) * out_c + n;
       for (var c = 0u; c < 4u; c++) {
         if (n + c < out_c) { out[o + c] = epilogue_value(acc[r][c], n + c); }

@@ -7,28 +7,7 @@
 //   x[b, iy, ix, ci] * dy[b, oy, ox, co]. Block: one tap, 4 input x 4 output channels.
 // This is also the kernel of conv2dTranspose (backprop input).
 #include "dtype.wgsl"
-
-struct Params {
-  batch: u32,
-  in_h: u32,
-  in_w: u32,
-  in_c: u32,
-  out_h: u32,
-  out_w: u32,
-  out_c: u32,
-  filter_h: u32,
-  filter_w: u32,
-  stride_h: u32,
-  stride_w: u32,
-  dilation_h: u32,
-  dilation_w: u32,
-  pad_top: i32,
-  pad_left: i32,
-  bias_size: u32,
-  prelu_size: u32,
-  alpha: f32,
-  mult: u32,
-}
+#include "conv_geometry.wgsl"
 
 override WG: u32 = 64u;
 override VEC_X: bool = false;   // in_c % 4 == 0
@@ -41,14 +20,6 @@ override VEC_DY: bool = false;  // out_c % 4 == 0 (dy rows and filter rows are a
 
 fn a1(i: u32) -> f32 { return a[i >> 2u][i & 3u]; }
 fn b1(i: u32) -> f32 { return b[i >> 2u][i & 3u]; }
-
-/** Output row (or column) of input row iy reached by filter tap k, or -1. */
-fn out_index(i: u32, k: u32, pad: i32, dilation: u32, stride: u32, out_dim: u32) -> i32 {
-  let t = i32(i) + pad - i32(k * dilation);
-  if (t < 0 || t % i32(stride) != 0) { return -1; }
-  let o = t / i32(stride);
-  return select(-1, o, o < i32(out_dim));
-}
 
 // ---- backprop input: a = dy, b = filter ------------------------------------------------------
 

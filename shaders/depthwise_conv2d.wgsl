@@ -7,29 +7,8 @@
 // - depthwise_backprop_filter: one workgroup per filter element; its invocations stride over the
 //   output pixels and a tree reduction in workgroup memory sums their partials.
 #include "dtype.wgsl"
-#include "activation.wgsl"
-
-struct Params {
-  batch: u32,
-  in_h: u32,
-  in_w: u32,
-  in_c: u32,
-  out_h: u32,
-  out_w: u32,
-  out_c: u32,
-  filter_h: u32,
-  filter_w: u32,
-  stride_h: u32,
-  stride_w: u32,
-  dilation_h: u32,
-  dilation_w: u32,
-  pad_top: i32,
-  pad_left: i32,
-  bias_size: u32,
-  prelu_size: u32,
-  alpha: f32,
-  mult: u32,
-}
+#include "conv_geometry.wgsl"
+#include "conv_epilogue.wgsl"
 
 override WG: u32 = 64u;
 override VEC: bool = false;     // mult == 1 and in_c % 4 == 0: x and f quads are aligned vec4s
@@ -47,23 +26,6 @@ var<workgroup> partial: array<f32, WG>;
 
 fn a1(i: u32) -> f32 { return a[i >> 2u][i & 3u]; }
 fn b1(i: u32) -> f32 { return b[i >> 2u][i & 3u]; }
-
-fn epilogue_value(v: f32, c: u32) -> f32 {
-  var r = v;
-  if (HAS_BIAS) { r += bias[select(c, 0u, params.bias_size == 1u)]; }
-  var w = 0.0f;
-  if (ACT == 5u) { w = prelu[select(c, 0u, params.prelu_size == 1u)]; }
-  return apply_activation(ACT, r, params.alpha, w);
-}
-
-/** Input offset of pixel (img_row0 + iy, ix), or none when the tap falls in the padding. */
-struct Tap { base: u32, ok: bool }
-
-fn tap_of(iy: i32, ix: i32, img_row0: u32, live: bool) -> Tap {
-  let ok = live && iy >= 0 && iy < i32(params.in_h) && ix >= 0 && ix < i32(params.in_w);
-  let base = ((img_row0 + u32(max(iy, 0))) * params.in_w + u32(max(ix, 0))) * params.in_c;
-  return Tap(select(0u, base, ok), ok);
-}
 
 /** The 4 input values feeding output channels oc..oc+3 (input channels ch) at input offset xb. */
 fn x_quad(xb: u32, oc: u32, ch: vec4<u32>) -> vec4<f32> {
@@ -85,18 +47,7 @@ fn depthwise_conv2d(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workg
   let m0 = (idx / c_blocks) * 4u;
   let oc = (idx % c_blocks) * 4u;
   if (m0 >= m_total) { return; }
-  var oy0: array<i32, 4>;
-  var ox0: array<i32, 4>;
-  var img: array<u32, 4>;
-  var live: array<bool, 4>;
-  for (var r = 0u; r < 4u; r++) {
-    let m = min(m0 + r, m_total - 1u);
-    live[r] = m0 + r < m_total;
-    let t = m / params.out_w;
-    oy0[r] = i32((t % params.out_h) * params.stride_h) - params.pad_top;
-    ox0[r] = i32((m % params.out_w) * params.stride_w) - params.pad_left;
-    img[r] = (t / params.out_h) * params.in_h;
-  }
+  var q = pixel_quad(m0, m_total);
   // input channel of each of the 4 output channels (clamped in range; masked on store)
   let ch = min(vec4<u32>(oc, oc + 1u, oc + 2u, oc + 3u), vec4<u32>(out_c - 1u)) / mult;
   let zero = vec4<f32>(0.0f);
@@ -108,10 +59,10 @@ fn depthwise_conv2d(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workg
     let dy = i32(ky * params.dilation_h);
     for (var kx = 0u; kx < params.filter_w; kx++) {
       let dx = i32(kx * params.dilation_w);
-      let t0 = tap_of(oy0[0] + dy, ox0[0] + dx, img[0], live[0]);
-      let t1 = tap_of(oy0[1] + dy, ox0[1] + dx, img[1], live[1]);
-      let t2 = tap_of(oy0[2] + dy, ox0[2] + dx, img[2], live[2]);
-      let t3 = tap_of(oy0[3] + dy, ox0[3] + dx, img[3], live[3]);
+      let t0 = tap_of(q.oy0[0] + dy, q.ox0[0] + dx, q.img[0], q.live[0]);
+      let t1 = tap_of(q.oy0[1] + dy, q.ox0[1] + dx, q.img[1], q.live[1]);
+      let t2 = tap_of(q.oy0[2] + dy, q.ox0[2] + dx, q.img[2], q.live[2]);
+      let t3 = tap_of(q.oy0[3] + dy, q.ox0[3] + dx, q.img[3], q.live[3]);
       let fb = (ky * params.filter_w + kx) * out_c + oc;
       var fv: vec4<f32>;
       if (VEC) {
@@ -128,7 +79,7 @@ fn depthwise_conv2d(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workg
   }
   let acc = array<vec4<f32>, 4>(acc0, acc1, acc2, acc3);
   for (var r = 0u; r < 4u; r++) {
-    if (live[r]) {
+    if (q.live[r]) {
       let o = (m0 + r) * out_c + oc;
       for (var c = 0u; c < 4u; c++) {
         if (oc + c < out_c) { out[o + c] = epilogue_value(acc[r][c], oc + c); }
@@ -147,22 +98,18 @@ fn depthwise_backprop_input(@builtin(local_invocation_id) lid: vec3<u32>, @built
   if (idx >= params.batch * params.in_h * params.in_w * in_c) { return; }
   let c = idx % in_c;
   let p = idx / in_c;
-  let ix = i32(p % params.in_w);
+  let ix = p % params.in_w;
   let t = p / params.in_w;
-  let iy = i32(t % params.in_h);
+  let iy = t % params.in_h;
   let img = t / params.in_h;
   var acc = 0.0f;
   for (var ky = 0u; ky < params.filter_h; ky++) {
-    let ty = iy + params.pad_top - i32(ky * params.dilation_h);
-    if (ty < 0 || ty % i32(params.stride_h) != 0) { continue; }
-    let oy = u32(ty) / params.stride_h;
-    if (oy >= params.out_h) { continue; }
+    let oy = out_index(iy, ky, params.pad_top, params.dilation_h, params.stride_h, params.out_h);
+    if (oy < 0) { continue; }
     for (var kx = 0u; kx < params.filter_w; kx++) {
-      let tx = ix + params.pad_left - i32(kx * params.dilation_w);
-      if (tx < 0 || tx % i32(params.stride_w) != 0) { continue; }
-      let ox = u32(tx) / params.stride_w;
-      if (ox >= params.out_w) { continue; }
-      let gb = ((img * params.out_h + oy) * params.out_w + ox) * out_c + c * mult;
+      let ox = out_index(ix, kx, params.pad_left, params.dilation_w, params.stride_w, params.out_w);
+      if (ox < 0) { continue; }
+      let gb = ((img * params.out_h + u32(oy)) * params.out_w + u32(ox)) * out_c + c * mult;
       let fb = (ky * params.filter_w + kx) * out_c + c * mult;
       for (var m = 0u; m < mult; m++) { acc += a1(gb + m) * b1(fb + m); }
     }

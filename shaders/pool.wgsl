@@ -6,6 +6,7 @@
 //   tap (each window reaches a given pixel through at most one tap): max adds dy when this tap
 //   is the window's first maximal tap, avg adds dy / count.
 #include "dtype.wgsl"
+#include "window.wgsl"
 
 struct Params {
   batch: u32,
@@ -86,23 +87,19 @@ fn pool_backprop(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgrou
   if (idx >= params.batch * params.in_h * params.in_w * C) { return; }
   let c = idx % C;
   let p = idx / C;
-  let ix = i32(p % params.in_w);
+  let ix = p % params.in_w;
   let t = p / params.in_w;
-  let iy = i32(t % params.in_h);
+  let iy = t % params.in_h;
   let img = t / params.in_h;
   var acc = 0.0f;
   for (var ky = 0u; ky < params.filter_h; ky++) {
-    let ty = iy + params.pad_top - i32(ky * params.dilation_h);
-    if (ty < 0 || ty % i32(params.stride_h) != 0) { continue; }
-    let oy = u32(ty) / params.stride_h;
-    if (oy >= params.out_h) { continue; }
+    let oy = out_index(iy, ky, params.pad_top, params.dilation_h, params.stride_h, params.out_h);
+    if (oy < 0) { continue; }
     for (var kx = 0u; kx < params.filter_w; kx++) {
-      let tx = ix + params.pad_left - i32(kx * params.dilation_w);
-      if (tx < 0 || tx % i32(params.stride_w) != 0) { continue; }
-      let ox = u32(tx) / params.stride_w;
-      if (ox >= params.out_w) { continue; }
-      let d = dy[((img * params.out_h + oy) * params.out_w + ox) * C + c];
-      let w = scan(img, oy, ox, c);
+      let ox = out_index(ix, kx, params.pad_left, params.dilation_w, params.stride_w, params.out_w);
+      if (ox < 0) { continue; }
+      let d = dy[((img * params.out_h + u32(oy)) * params.out_w + u32(ox)) * C + c];
+      let w = scan(img, u32(oy), u32(ox), c);
       if (OP == 0u) {
         if (w.best_tap == ky * params.filter_w + kx) { acc += d; }
       } else {

@@ -4,6 +4,7 @@
  */
 import { ENGINE, collectTensors } from './engine.js';
 import { Tensor } from './tensor.js';
+import { runInScope } from './ops/operand.js';
 
 /** Switch to a backend ('webgpu' | 'wasm' | 'js'); false when it is unavailable here. */
 export function setBackend(name: 'webgpu' | 'wasm' | 'js' | string): Promise<boolean> {
@@ -25,20 +26,9 @@ export function sync(): Promise<void> {
 export function tidy<T>(nameOrFn: string | (() => T), maybeFn?: () => T): T {
   const fn = typeof nameOrFn === 'function' ? nameOrFn : maybeFn;
   if (typeof fn !== 'function') throw new Error('tidy: expected a function');
-  ENGINE.startScope();
-  let result: T;
-  try {
-    result = fn();
-  } catch (e) {
-    ENGINE.endScope(undefined);
-    throw e;
-  }
-  if (result instanceof Promise) {
-    ENGINE.endScope(undefined);
-    throw new Error('tidy: the function must be synchronous (it returned a Promise)');
-  }
-  ENGINE.endScope(result);
-  return result;
+  return runInScope(fn, (result) => {
+    if (result instanceof Promise) throw new Error('tidy: the function must be synchronous (it returned a Promise)');
+  });
 }
 
 /** Dispose tensors found in x (a tensor, array or object of tensors). */

@@ -10,21 +10,13 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { StorageArray, TensorInfo } from '../src/backends/backend.js';
-import { jsKernels, type JsKernel } from '../src/backends/js/backend.js';
+import type { StorageArray } from '../src/backends/backend.js';
 import { Activation, type ConvGeometry, type KernelAttrs, type KernelName } from '../src/backends/kernels.js';
 import { createWasmBackendSync, type WasmBackend } from '../src/backends/wasm/index.js';
+import { expectClose, rng, runBoth as runOnBoth, sizeOf } from './helpers/wasm_compare.js';
 
 let wasm: WasmBackend = createWasmBackendSync()!;
 
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = rng(7);
 function floats(n: number, lo = -1, hi = 1): Float32Array {
   const a = new Float32Array(n);
@@ -33,37 +25,11 @@ function floats(n: number, lo = -1, hi = 1): Float32Array {
 }
 
 interface In { data: Float32Array; shape: number[] }
-const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** Runs a kernel on js (reference) and wasm with float32 tensors; returns both outputs. */
 function runBoth<K extends KernelName>(kernel: K, ins: In[], outShapes: number[][], attrs: KernelAttrs[K]): { want: StorageArray[]; got: StorageArray[] } {
-  const info = (shape: number[], id: unknown): TensorInfo => ({ dataId: id as TensorInfo['dataId'], shape, dtype: 'float32', size: sizeOf(shape) });
-  const jsOuts = outShapes.map((s) => new Float32Array(sizeOf(s)));
-  (jsKernels[kernel] as JsKernel<K>)(ins.map((x) => x.data), jsOuts, attrs, ins.map((x) => info(x.shape, { backend: 'js' })), outShapes.map((s) => info(s, { backend: 'js' })));
-  const inIds = ins.map((x) => {
-    const id = wasm.allocate(x.data.length, 'float32');
-    wasm.write(id, x.data);
-    return id;
-  });
-  const outIds = outShapes.map((s) => {
-    const id = wasm.allocate(sizeOf(s), 'float32');
-    wasm.write(id, new Float32Array(sizeOf(s)).fill(12345)); // stale garbage the kernel must overwrite
-    return id;
-  });
-  wasm.run(kernel, ins.map((x, i) => info(x.shape, inIds[i])), outShapes.map((s, i) => info(s, outIds[i])), attrs);
-  const got = outShapes.map((s, i) => wasm.readSync(outIds[i], 'float32', sizeOf(s)));
-  for (const id of [...inIds, ...outIds]) wasm.free(id);
-  return { want: jsOuts, got };
-}
-
-function expectClose(got: StorageArray, want: StorageArray, rtol: number, atol: number, label: string): void {
-  expect(got.length, `${label}: length`).toBe(want.length);
-  for (let i = 0; i < want.length; i++) {
-    const g = got[i], w = want[i];
-    if (Number.isNaN(w)) { if (!Number.isNaN(g)) throw new Error(`${label}[${i}]: got ${g}, want NaN`); continue; }
-    if (!Number.isFinite(w)) { if (g !== w) throw new Error(`${label}[${i}]: got ${g}, want ${w}`); continue; }
-    if (!(Math.abs(g - w) <= atol + rtol * Math.abs(w))) throw new Error(`${label}[${i}]: got ${g}, want ${w}`);
-  }
+  const f32 = (shape: number[]) => ({ shape, dtype: 'float32' as const });
+  return runOnBoth(wasm, kernel, ins.map((x) => ({ ...f32(x.shape), data: x.data })), outShapes.map(f32), attrs, 12345);
 }
 
 type Pad = 'same' | 'valid' | [number, number, number, number]; // explicit: top, bottom, left, right

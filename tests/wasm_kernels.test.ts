@@ -7,24 +7,17 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DType, StorageArray, TensorInfo } from '../src/backends/backend.js';
-import { jsKernels, type JsKernel } from '../src/backends/js/backend.js';
+import type { DType, TensorInfo } from '../src/backends/backend.js';
 import { Activation, Binary, Reduce, Unary, type KernelAttrs, type KernelName } from '../src/backends/kernels.js';
 import { createWasmBackendSync, type WasmBackend } from '../src/backends/wasm/index.js';
 import { hasRelaxedSimd } from '../src/backends/wasm/module.js';
 import { sizeClass } from '../src/backends/wasm/arena.js';
+import {
+  expectClose, rng, runBoth as runOnBoth, sizeOf, type KernelInput, type KernelOutput,
+} from './helpers/wasm_compare.js';
 
 let wasm: WasmBackend = createWasmBackendSync()!;
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = rng(42);
 const SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 0.5, -0.5, 2.5, -2.5, 1e-30];
 
@@ -43,42 +36,10 @@ function bools(n: number): Int32Array {
   return ints(n, 0, 1);
 }
 
-interface In { data: StorageArray; shape: number[]; dtype: DType }
-interface Out { shape: number[]; dtype: DType }
-const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
-const storage = (dtype: DType, n: number) => (dtype === 'float32' ? new Float32Array(n) : new Int32Array(n));
-
-/** Run a kernel on js (reference) and wasm; returns both outputs. */
-function runBoth<K extends KernelName>(kernel: K, ins: In[], outs: Out[], attrs: KernelAttrs[K]): { want: StorageArray[]; got: StorageArray[] } {
-  const infos = (xs: { shape: number[]; dtype: DType }[], ids: unknown[]): TensorInfo[] =>
-    xs.map((x, i) => ({ dataId: ids[i] as TensorInfo['dataId'], shape: x.shape, dtype: x.dtype, size: sizeOf(x.shape) }));
-  const jsIns = ins.map((x) => x.data);
-  const jsOuts = outs.map((o) => storage(o.dtype, sizeOf(o.shape)));
-  const inInfos = infos(ins, ins.map(() => ({ backend: 'js' })));
-  const outInfos = infos(outs, outs.map(() => ({ backend: 'js' })));
-  (jsKernels[kernel] as JsKernel<K>)(jsIns, jsOuts, attrs, inInfos, outInfos);
-
-  const inIds = ins.map((x) => {
-    const id = wasm.allocate(x.data.length, x.dtype);
-    wasm.write(id, x.data);
-    return id;
-  });
-  const outIds = outs.map((o) => wasm.allocate(sizeOf(o.shape), o.dtype));
-  wasm.run(kernel, infos(ins, inIds), infos(outs, outIds), attrs);
-  const got = outs.map((o, i) => wasm.readSync(outIds[i], o.dtype, sizeOf(o.shape)));
-  for (const id of [...inIds, ...outIds]) wasm.free(id);
-  return { want: jsOuts, got };
-}
-
-function expectClose(got: StorageArray, want: StorageArray, rtol: number, atol: number, label: string): void {
-  expect(got.length, `${label}: length`).toBe(want.length);
-  for (let i = 0; i < want.length; i++) {
-    const g = got[i], w = want[i];
-    if (Number.isNaN(w)) { if (!Number.isNaN(g)) throw new Error(`${label}[${i}]: got ${g}, want NaN`); continue; }
-    if (!Number.isFinite(w)) { if (g !== w) throw new Error(`${label}[${i}]: got ${g}, want ${w}`); continue; }
-    if (!(Math.abs(g - w) <= atol + rtol * Math.abs(w))) throw new Error(`${label}[${i}]: got ${g}, want ${w}`);
-  }
-}
+type In = KernelInput;
+type Out = KernelOutput;
+const runBoth = <K extends KernelName>(kernel: K, ins: In[], outs: Out[], attrs: KernelAttrs[K]) =>
+  runOnBoth(wasm, kernel, ins, outs, attrs);
 
 /** Strides of `shape` broadcast to `outShape` (0 where broadcast). */
 function bstrides(shape: number[], outShape: number[]): number[] {

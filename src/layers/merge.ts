@@ -64,17 +64,21 @@ abstract class Merge extends Layer {
 
 const fold = (xs: Tensor[], f: (a: Tensor, b: Tensor) => Tensor) => xs.slice(1).reduce((acc, x) => f(acc, x), xs[0]);
 
-export class Add extends Merge {
-  static override className = 'Add';
+/** A merge that folds the inputs left to right with one binary op. */
+abstract class FoldMerge extends Merge {
+  protected abstract readonly combine: (a: Tensor, b: Tensor) => Tensor;
   protected merge(xs: Tensor[]): Tensor {
-    return fold(xs, addOp);
+    return fold(xs, this.combine);
   }
 }
-export class Multiply extends Merge {
+
+export class Add extends FoldMerge {
+  static override className = 'Add';
+  protected readonly combine = addOp;
+}
+export class Multiply extends FoldMerge {
   static override className = 'Multiply';
-  protected merge(xs: Tensor[]): Tensor {
-    return fold(xs, mul);
-  }
+  protected readonly combine = mul;
 }
 export class Average extends Merge {
   static override className = 'Average';
@@ -82,17 +86,13 @@ export class Average extends Merge {
     return div(fold(xs, addOp), xs.length);
   }
 }
-export class Maximum extends Merge {
+export class Maximum extends FoldMerge {
   static override className = 'Maximum';
-  protected merge(xs: Tensor[]): Tensor {
-    return fold(xs, maxOp);
-  }
+  protected readonly combine = maxOp;
 }
-export class Minimum extends Merge {
+export class Minimum extends FoldMerge {
   static override className = 'Minimum';
-  protected merge(xs: Tensor[]): Tensor {
-    return fold(xs, minOp);
-  }
+  protected readonly combine = minOp;
 }
 /** Keras Subtract: exactly two inputs, a - b. */
 export class Subtract extends Merge {

@@ -46,10 +46,19 @@ export function toTensorLike(x: Input, other: Input, op: string, arg: string): T
  */
 export function scoped<T>(fn: () => T): T {
   if (ENGINE.recording) return fn();
+  return runInScope(fn);
+}
+
+/**
+ * Run fn inside a fresh engine scope and end it keeping only the tensors in its result. If fn or
+ * `check(result)` throws, the scope ends keeping nothing and the error propagates.
+ */
+export function runInScope<T>(fn: () => T, check?: (result: T) => void): T {
   ENGINE.startScope();
   let result: T;
   try {
     result = fn();
+    check?.(result);
   } catch (e) {
     ENGINE.endScope(undefined);
     throw e;

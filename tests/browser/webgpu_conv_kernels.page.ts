@@ -9,27 +9,18 @@ import { jsKernels, type JsKernel } from '../../src/backends/js/backend.js';
 import { Activation, type ConvGeometry, type KernelName } from '../../src/backends/kernels.js';
 import { createWebGPUBackend, type WebGPUBackend } from '../../src/backends/webgpu/index.js';
 import { attentionTiles } from '../../src/backends/webgpu/specs/attention.js';
+import { close, Lcg, sizeOf, type CaseResult as BaseCaseResult } from './kernel_compare.js';
 
 interface TensorSpec { shape: number[]; values?: StorageArray }
 interface Case { name: string; kernel: KernelName; inputs: TensorSpec[]; outputs: TensorSpec[]; attrs: any; rtol?: number; atol?: number }
-export interface CaseResult { group: string; name: string; bad: number; total: number; first: string; ms?: number }
+export interface CaseResult extends BaseCaseResult { ms?: number }
 
-let seed = 4321;
-function rand(): number {
-  seed = (seed * 1664525 + 1013904223) >>> 0;
-  return seed / 4294967296;
-}
-const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+const prng = new Lcg(4321);
+const rand = () => prng.next();
 function floats(n: number, lo = -1, hi = 1): Float32Array {
   const a = new Float32Array(n);
   for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * rand();
   return a;
-}
-
-function close(got: number, want: number, rtol: number, atol: number): boolean {
-  if (want !== want) return got !== got;
-  if (!Number.isFinite(want)) return got === want;
-  return Math.abs(got - want) <= atol + rtol * Math.abs(want);
 }
 
 async function runCase(be: WebGPUBackend, group: string, c: Case): Promise<CaseResult> {
@@ -265,7 +256,7 @@ export const GROUPS: Record<string, () => Case[]> = {
  * `preferDirect: false` picks the GPU configurations (e.g. 256-wide layerNorm rows) on CPU adapters.
  */
 async function runGroup(group: string, options: { maxWorkgroupStorage?: number; preferDirect?: boolean } = {}): Promise<CaseResult[]> {
-  seed = 4321;
+  prng.reset();
   const be = await createWebGPUBackend(options.preferDirect === undefined ? {} : { preferDirect: options.preferDirect });
   if (!be) throw new Error('webgpu backend unavailable in this page (no navigator.gpu or adapter)');
   if (options.maxWorkgroupStorage) (be as any).ctx.limits.maxWorkgroupStorage = options.maxWorkgroupStorage;

@@ -8,6 +8,7 @@ import { jsKernels, type JsKernel } from '../../src/backends/js/backend.js';
 import { Activation, Binary, Reduce, Unary, type KernelName } from '../../src/backends/kernels.js';
 import { createWebGPUBackend, type WebGPUBackend } from '../../src/backends/webgpu/index.js';
 import { setMatmulConfig } from '../../src/backends/webgpu/specs/matmul.js';
+import { close, Lcg, sizeOf, type CaseResult } from './kernel_compare.js';
 
 interface TensorSpec { shape: number[]; dtype: DType; values?: number[] | StorageArray }
 interface Case {
@@ -19,14 +20,9 @@ interface Case {
   rtol?: number;
   atol?: number;
 }
-export interface CaseResult { group: string; name: string; bad: number; total: number; first: string }
 
-let seed = 12345;
-function rand(): number {
-  seed = (seed * 1664525 + 1013904223) >>> 0;
-  return seed / 4294967296;
-}
-const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+const prng = new Lcg(12345);
+const rand = () => prng.next();
 const SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 0.5, -0.5, 1.5, 2.5, -2.5, 1e-6, -1e-6, 3, 100, -100, 1000, -1000, 0.3, 7, -7];
 
 function floats(n: number, lo = -3, hi = 3, specials = false): Float32Array {
@@ -56,12 +52,6 @@ function storage(t: TensorSpec, fill: (n: number) => StorageArray): StorageArray
   const n = sizeOf(t.shape);
   if (t.values) return t.dtype === 'float32' ? Float32Array.from(t.values as ArrayLike<number>) : Int32Array.from(t.values as ArrayLike<number>);
   return fill(n);
-}
-
-function close(got: number, want: number, rtol: number, atol: number): boolean {
-  if (want !== want) return got !== got;
-  if (!Number.isFinite(want)) return got === want;
-  return Math.abs(got - want) <= atol + rtol * Math.abs(want);
 }
 
 async function runCase(be: WebGPUBackend, group: string, c: Case): Promise<CaseResult> {
@@ -295,7 +285,7 @@ export const GROUPS: Record<string, () => Case[]> = {
 
 /** Run one group of cases; `direct` picks the matmul entry (barrier-free or tiled). */
 async function runGroup(group: string, options: { direct?: boolean } = {}): Promise<CaseResult[]> {
-  seed = 12345;
+  prng.reset();
   const be = await createWebGPUBackend(options.direct === undefined ? {} : { preferDirect: options.direct });
   if (!be) throw new Error('webgpu backend unavailable in this page (no navigator.gpu or adapter)');
   const results: CaseResult[] = [];

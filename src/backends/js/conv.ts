@@ -27,87 +27,77 @@ function epilogue(
   return applyActivation(a.activation, s, a.alpha, pw);
 }
 
-export function conv2d(
-  x: StorageArray, f: StorageArray, bias: StorageArray | null, prelu: StorageArray | null,
-  out: StorageArray, g: KernelAttrs['conv2d'],
-): void {
-  const { inC, outC } = g;
+/**
+ * Calls visit(xPixel, tap, outPixel) for every output pixel (b, oy, ox) and each of its filter
+ * taps (ky, kx) that lands inside the image, in (b, oy, ox, ky, kx) order. The three indices are
+ * flat pixel / tap numbers: times the channel count (or channel block) they give data offsets.
+ */
+function forEachTap(g: ConvGeometry, visit: (xPixel: number, tap: number, outPixel: number) => void): void {
   for (let b = 0; b < g.batch; b++) {
     for (let oy = 0; oy < g.outH; oy++) {
       for (let ox = 0; ox < g.outW; ox++) {
-        const oBase = ((b * g.outH + oy) * g.outW + ox) * outC;
-        for (let co = 0; co < outC; co++) {
-          let s = 0;
-          for (let ky = 0; ky < g.filterH; ky++) {
-            const iy = inRow(g, oy, ky);
-            if (iy < 0) continue;
-            for (let kx = 0; kx < g.filterW; kx++) {
-              const ix = inCol(g, ox, kx);
-              if (ix < 0) continue;
-              const xBase = ((b * g.inH + iy) * g.inW + ix) * inC;
-              const fBase = (ky * g.filterW + kx) * inC * outC + co;
-              for (let ci = 0; ci < inC; ci++) s += x[xBase + ci] * f[fBase + ci * outC];
-            }
-          }
-          out[oBase + co] = epilogue(s, co, bias, prelu, g);
-        }
-      }
-    }
-  }
-}
-
-export function conv2dBackpropInput(dy: StorageArray, f: StorageArray, dx: StorageArray, g: ConvGeometry): void {
-  const { inC, outC } = g;
-  const acc = new Float64Array(dx.length);
-  for (let b = 0; b < g.batch; b++) {
-    for (let oy = 0; oy < g.outH; oy++) {
-      for (let ox = 0; ox < g.outW; ox++) {
-        const dyBase = ((b * g.outH + oy) * g.outW + ox) * outC;
+        const outPixel = (b * g.outH + oy) * g.outW + ox;
         for (let ky = 0; ky < g.filterH; ky++) {
           const iy = inRow(g, oy, ky);
           if (iy < 0) continue;
           for (let kx = 0; kx < g.filterW; kx++) {
             const ix = inCol(g, ox, kx);
             if (ix < 0) continue;
-            const xBase = ((b * g.inH + iy) * g.inW + ix) * inC;
-            const fBase = (ky * g.filterW + kx) * inC * outC;
-            for (let ci = 0; ci < inC; ci++) {
-              let s = 0;
-              for (let co = 0; co < outC; co++) s += dy[dyBase + co] * f[fBase + ci * outC + co];
-              acc[xBase + ci] += s;
-            }
+            visit((b * g.inH + iy) * g.inW + ix, ky * g.filterW + kx, outPixel);
           }
         }
       }
     }
   }
+}
+
+export function conv2d(
+  x: StorageArray, f: StorageArray, bias: StorageArray | null, prelu: StorageArray | null,
+  out: StorageArray, g: KernelAttrs['conv2d'],
+): void {
+  const { inC, outC } = g;
+  const acc = new Float64Array(out.length);
+  forEachTap(g, (xPixel, tap, outPixel) => {
+    const xBase = xPixel * inC;
+    const fBase = tap * inC * outC;
+    const oBase = outPixel * outC;
+    for (let co = 0; co < outC; co++) {
+      let s = acc[oBase + co];
+      for (let ci = 0; ci < inC; ci++) s += x[xBase + ci] * f[fBase + ci * outC + co];
+      acc[oBase + co] = s;
+    }
+  });
+  for (let i = 0; i < out.length; i++) out[i] = epilogue(acc[i], i % outC, bias, prelu, g);
+}
+
+export function conv2dBackpropInput(dy: StorageArray, f: StorageArray, dx: StorageArray, g: ConvGeometry): void {
+  const { inC, outC } = g;
+  const acc = new Float64Array(dx.length);
+  forEachTap(g, (xPixel, tap, outPixel) => {
+    const xBase = xPixel * inC;
+    const fBase = tap * inC * outC;
+    const dyBase = outPixel * outC;
+    for (let ci = 0; ci < inC; ci++) {
+      let s = 0;
+      for (let co = 0; co < outC; co++) s += dy[dyBase + co] * f[fBase + ci * outC + co];
+      acc[xBase + ci] += s;
+    }
+  });
   for (let i = 0; i < dx.length; i++) dx[i] = acc[i];
 }
 
 export function conv2dBackpropFilter(x: StorageArray, dy: StorageArray, df: StorageArray, g: ConvGeometry): void {
   const { inC, outC } = g;
   const acc = new Float64Array(df.length);
-  for (let b = 0; b < g.batch; b++) {
-    for (let oy = 0; oy < g.outH; oy++) {
-      for (let ox = 0; ox < g.outW; ox++) {
-        const dyBase = ((b * g.outH + oy) * g.outW + ox) * outC;
-        for (let ky = 0; ky < g.filterH; ky++) {
-          const iy = inRow(g, oy, ky);
-          if (iy < 0) continue;
-          for (let kx = 0; kx < g.filterW; kx++) {
-            const ix = inCol(g, ox, kx);
-            if (ix < 0) continue;
-            const xBase = ((b * g.inH + iy) * g.inW + ix) * inC;
-            const fBase = (ky * g.filterW + kx) * inC * outC;
-            for (let ci = 0; ci < inC; ci++) {
-              const xv = x[xBase + ci];
-              for (let co = 0; co < outC; co++) acc[fBase + ci * outC + co] += xv * dy[dyBase + co];
-            }
-          }
-        }
-      }
+  forEachTap(g, (xPixel, tap, outPixel) => {
+    const xBase = xPixel * inC;
+    const fBase = tap * inC * outC;
+    const dyBase = outPixel * outC;
+    for (let ci = 0; ci < inC; ci++) {
+      const xv = x[xBase + ci];
+      for (let co = 0; co < outC; co++) acc[fBase + ci * outC + co] += xv * dy[dyBase + co];
     }
-  }
+  });
   for (let i = 0; i < df.length; i++) df[i] = acc[i];
 }
 
@@ -116,26 +106,14 @@ type DepthwiseVisit = (xIdx: number, fIdx: number, oIdx: number) => void;
 /** Calls visit for every (input element, filter element, output element) product of a depthwise conv. */
 function forEachDepthwiseTap(g: ConvGeometry & { channelMultiplier: number }, visit: DepthwiseVisit): void {
   const { inC, channelMultiplier: mult } = g;
-  for (let b = 0; b < g.batch; b++) {
-    for (let oy = 0; oy < g.outH; oy++) {
-      for (let ox = 0; ox < g.outW; ox++) {
-        const oBase = ((b * g.outH + oy) * g.outW + ox) * inC * mult;
-        for (let ky = 0; ky < g.filterH; ky++) {
-          const iy = inRow(g, oy, ky);
-          if (iy < 0) continue;
-          for (let kx = 0; kx < g.filterW; kx++) {
-            const ix = inCol(g, ox, kx);
-            if (ix < 0) continue;
-            const xBase = ((b * g.inH + iy) * g.inW + ix) * inC;
-            const fBase = (ky * g.filterW + kx) * inC * mult;
-            for (let c = 0; c < inC; c++) {
-              for (let m = 0; m < mult; m++) visit(xBase + c, fBase + c * mult + m, oBase + c * mult + m);
-            }
-          }
-        }
-      }
+  forEachTap(g, (xPixel, tap, outPixel) => {
+    const xBase = xPixel * inC;
+    const fBase = tap * inC * mult;
+    const oBase = outPixel * inC * mult;
+    for (let c = 0; c < inC; c++) {
+      for (let m = 0; m < mult; m++) visit(xBase + c, fBase + c * mult + m, oBase + c * mult + m);
     }
-  }
+  });
 }
 
 export function depthwiseConv2d(

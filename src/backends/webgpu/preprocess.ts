@@ -4,14 +4,20 @@
  * such as math.wgsl via dtype.wgsl and activation.wgsl are fine). Everything else is plain WGSL.
  */
 import activationWgsl from '../../../shaders/activation.wgsl';
+import convEpilogueWgsl from '../../../shaders/conv_epilogue.wgsl';
+import convGeometryWgsl from '../../../shaders/conv_geometry.wgsl';
 import dtypeWgsl from '../../../shaders/dtype.wgsl';
 import mathWgsl from '../../../shaders/math.wgsl';
+import windowWgsl from '../../../shaders/window.wgsl';
 
 /** Shared include files by the name used in `#include "..."`. */
 export const WGSL_INCLUDES: Record<string, string> = {
   'math.wgsl': mathWgsl,
   'dtype.wgsl': dtypeWgsl,
   'activation.wgsl': activationWgsl,
+  'window.wgsl': windowWgsl,
+  'conv_geometry.wgsl': convGeometryWgsl,
+  'conv_epilogue.wgsl': convEpilogueWgsl,
 };
 
 const INCLUDE_LINE = /^[ \t]*#include[ \t]+"([^"]+)"[ \t]*$/gm;

@@ -16,43 +16,14 @@ import {
 
 const first = (inputs: Tensor | Tensor[]) => (Array.isArray(inputs) ? inputs[0] : inputs);
 
+/** The input layouts named in rank errors. */
+const STEPS_LAYOUT = '[batch, steps, channels]';
+const layout2d = (f: DataFormat) => (f === 'channelsLast' ? '[batch, height, width, channels]' : '[batch, channels, height, width]');
+
 export interface Pooling1DArgs extends LayerArgs {
   poolSize?: number | [number];
   strides?: number | [number];
   padding?: PaddingMode;
-}
-
-abstract class Pooling1D extends Layer {
-  readonly poolSize: number[];
-  readonly strides: number[];
-  readonly padding: PaddingMode;
-  protected abstract readonly kind: 'max' | 'avg';
-
-  constructor(args: Pooling1DArgs = {}) {
-    super(args);
-    const op = new.target.className;
-    this.poolSize = normalizeTuple(op, 'poolSize', args.poolSize, 1, 2);
-    this.strides = normalizeTuple(op, 'strides', args.strides ?? this.poolSize, 1);
-    this.padding = checkPadding(op, args.padding);
-  }
-
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = singleShape(this.name, inputShape);
-    assertRank(this.name, s, 3, '[batch, steps, channels]');
-    return [s[0], convOutputLength(s[1], this.poolSize[0], this.padding, this.strides[0]), s[2]];
-  }
-
-  call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
-    const x = first(inputs);
-    assertRank(this.name, x.shape, 3, '[batch, steps, channels]');
-    const pool = this.kind === 'max' ? maxPool : avgPool;
-    const y = pool(expandDims(x, 2), [this.poolSize[0], 1], [this.strides[0], 1], this.padding as 'valid' | 'same');
-    return reshape(y, [y.shape[0], y.shape[1], y.shape[3]]);
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), poolSize: this.poolSize, padding: this.padding, strides: this.strides };
-  }
 }
 
 export interface Pooling2DArgs extends LayerArgs {
@@ -62,29 +33,61 @@ export interface Pooling2DArgs extends LayerArgs {
   dataFormat?: DataFormat;
 }
 
-abstract class Pooling2D extends Layer {
+/** What the 1-D and 2-D pooling layers share: poolSize (default 2), strides (default poolSize), padding. */
+abstract class Pooling extends Layer {
   readonly poolSize: number[];
   readonly strides: number[];
   readonly padding: PaddingMode;
-  readonly dataFormat: DataFormat;
   protected abstract readonly kind: 'max' | 'avg';
 
-  constructor(args: Pooling2DArgs = {}) {
+  constructor(args: Pooling1DArgs | Pooling2DArgs, spatialDims: number) {
     super(args);
     const op = new.target.className;
-    this.poolSize = normalizeTuple(op, 'poolSize', args.poolSize, 2, 2);
-    this.strides = normalizeTuple(op, 'strides', args.strides ?? this.poolSize, 2);
+    this.poolSize = normalizeTuple(op, 'poolSize', args.poolSize, spatialDims, 2);
+    this.strides = normalizeTuple(op, 'strides', args.strides ?? this.poolSize, spatialDims);
     this.padding = checkPadding(op, args.padding);
-    this.dataFormat = checkDataFormat(op, args.dataFormat);
   }
 
-  private layout(): string {
-    return this.dataFormat === 'channelsLast' ? '[batch, height, width, channels]' : '[batch, channels, height, width]';
+  /** The pooling op of this layer's kind. */
+  protected get poolOp(): typeof maxPool {
+    return this.kind === 'max' ? maxPool : avgPool;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), poolSize: this.poolSize, padding: this.padding, strides: this.strides };
+  }
+}
+
+abstract class Pooling1D extends Pooling {
+  constructor(args: Pooling1DArgs = {}) {
+    super(args, 1);
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const s = singleShape(this.name, inputShape);
-    assertRank(this.name, s, 4, this.layout());
+    assertRank(this.name, s, 3, STEPS_LAYOUT);
+    return [s[0], convOutputLength(s[1], this.poolSize[0], this.padding, this.strides[0]), s[2]];
+  }
+
+  call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
+    const x = first(inputs);
+    assertRank(this.name, x.shape, 3, STEPS_LAYOUT);
+    const y = this.poolOp(expandDims(x, 2), [this.poolSize[0], 1], [this.strides[0], 1], this.padding as 'valid' | 'same');
+    return reshape(y, [y.shape[0], y.shape[1], y.shape[3]]);
+  }
+}
+
+abstract class Pooling2D extends Pooling {
+  readonly dataFormat: DataFormat;
+
+  constructor(args: Pooling2DArgs = {}) {
+    super(args, 2);
+    this.dataFormat = checkDataFormat(new.target.className, args.dataFormat);
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const s = singleShape(this.name, inputShape);
+    assertRank(this.name, s, 4, layout2d(this.dataFormat));
     const last = this.dataFormat === 'channelsLast';
     const [h, w] = last ? [s[1], s[2]] : [s[2], s[3]];
     const oh = convOutputLength(h, this.poolSize[0], this.padding, this.strides[0]);
@@ -98,7 +101,7 @@ abstract class Pooling2D extends Layer {
   call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
     const x = first(inputs);
     this.computeOutputShape(x.shape);
-    const pool = this.kind === 'max' ? maxPool : avgPool;
+    const pool = this.poolOp;
     const pad = this.padding as 'valid' | 'same';
     const ps = this.poolSize as [number, number];
     const st = this.strides as [number, number];
@@ -107,7 +110,7 @@ abstract class Pooling2D extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), poolSize: this.poolSize, padding: this.padding, strides: this.strides, dataFormat: this.dataFormat };
+    return { ...super.getConfig(), dataFormat: this.dataFormat };
   }
 }
 
@@ -134,13 +137,13 @@ abstract class GlobalPooling1D extends Layer {
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const s = singleShape(this.name, inputShape);
-    assertRank(this.name, s, 3, '[batch, steps, channels]');
+    assertRank(this.name, s, 3, STEPS_LAYOUT);
     return [s[0], s[2]];
   }
 
   call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
     const x = first(inputs);
-    assertRank(this.name, x.shape, 3, '[batch, steps, channels]');
+    assertRank(this.name, x.shape, 3, STEPS_LAYOUT);
     return this.kind === 'max' ? max(x, 1) : mean(x, 1);
   }
 }
@@ -160,7 +163,7 @@ abstract class GlobalPooling2D extends Layer {
   }
 
   private check(s: readonly (number | null)[]): void {
-    assertRank(this.name, s as Shape, 4, this.dataFormat === 'channelsLast' ? '[batch, height, width, channels]' : '[batch, channels, height, width]');
+    assertRank(this.name, s as Shape, 4, layout2d(this.dataFormat));
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {

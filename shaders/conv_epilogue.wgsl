@@ -1,0 +1,12 @@
+// The fused epilogue of the forward convolutions (conv2d, depthwise_conv2d): bias add (per
+// channel, or one broadcast value) then the activation. The including shader declares the
+// conv Params, the `bias` and `prelu` f32 bindings and the HAS_BIAS / ACT overrides.
+#include "activation.wgsl"
+
+fn epilogue_value(v: f32, c: u32) -> f32 {
+  var r = v;
+  if (HAS_BIAS) { r += bias[select(c, 0u, params.bias_size == 1u)]; }
+  var w = 0.0f;
+  if (ACT == 5u) { w = prelu[select(c, 0u, params.prelu_size == 1u)]; }
+  return apply_activation(ACT, r, params.alpha, w);
+}
