@@ -1,8 +1,10 @@
 // `npm run bench`: serves a page (COOP/COEP), drives headless Chromium, and times tessera against
 // TF.js on the same page for each case in bench/cases.mjs on wasm and webgpu. Prints a table and
-// writes bench/results/latest.json. Options: --only=<substring of a case name>,
+// writes bench/results/latest.json and bench/results/latest.md (a Markdown table for the README).
+// Options: --only=<substring of a case name; several joined with |>,
 // --backends=wasm,webgpu, --time=<ms per task> (default 1000), --iterations=<min> (default 5).
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium } from '../scripts/chromium.mjs';
 import { repoRoot, startServer } from '../scripts/server.mjs';
@@ -32,7 +34,7 @@ async function bundlePage() {
 
 const fmt = (v, d = 2) => (v === undefined || v === null || Number.isNaN(v) ? '-' : v.toFixed(d));
 function rate(row, ms) {
-  if (!ms) return '-';
+  if (!ms || !(row.flops ?? row.bytes)) return '-';
   const v = (row.flops ?? row.bytes) / ms / 1e6;
   return `${v >= 10 ? v.toFixed(1) : v.toPrecision(3)} ${row.flops ? 'GFLOP/s' : 'GB/s'}`;
 }
@@ -53,6 +55,28 @@ export function printTable(result) {
   console.log(row(head));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const l of lines) console.log(row(l));
+}
+
+/** The results as Markdown: a header naming the machine, then one row per case and backend. */
+export function markdownTable(result) {
+  const browser = result.userAgent.match(/(?:Headless)?Chrome\/[\d.]+/)?.[0] ?? result.userAgent;
+  const out = [
+    `Measured ${result.date.slice(0, 16).replace('T', ' ')} UTC with \`npm run bench\` (median latency per cell, >= ${result.options.time} ms and >= ${result.options.iterations} iterations, 3 for training steps).`,
+    '',
+    `- CPU: ${result.cpu} (navigator.hardwareConcurrency ${result.hardwareConcurrency}); load average at the end: ${result.loadAverage}`,
+    `- Browser: ${browser} headless; crossOriginIsolated: ${result.crossOriginIsolated}`,
+    `- WebGPU adapter: ${result.adapter ?? 'none'}`,
+    '',
+    '| case | backend | tessera ms | TF.js ms | TF.js / tessera | tessera rate | TF.js rate |',
+    '|---|---|--:|--:|--:|--:|--:|',
+  ];
+  const cell = (t) => (t.ms !== undefined ? fmt(t.ms, 3) : `error: ${String(t.error).replace(/\|/g, '/').slice(0, 80)}`);
+  for (const r of result.rows) {
+    const ratio = r.tessera.ms && r.tfjs.ms ? `${fmt(r.tfjs.ms / r.tessera.ms)}x` : '-';
+    out.push(`| ${r.case} | ${r.backend} | ${cell(r.tessera)} | ${cell(r.tfjs)} | ${ratio} | ${rate(r, r.tessera.ms)} | ${rate(r, r.tfjs.ms)} |`);
+  }
+  out.push('', 'TF.js 4.22 (tfjs-core + tfjs-backend-wasm/webgpu; training steps with tfjs-layers) runs in the same page on the same backend. Ratio > 1 means tessera is faster. Training rows time one awaited `model.trainOnBatch`.', '');
+  return out.join('\n');
 }
 
 async function main() {
@@ -77,11 +101,14 @@ async function main() {
     console.log(`[bench] ${await tab.evaluate(() => navigator.userAgent)}`);
     const result = await tab.evaluate((o) => window.__bench.runBench(o), options);
     result.options = options;
+    result.cpu = `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}`;
+    result.loadAverage = loadavg().map((v) => v.toFixed(2)).join(' ');
     console.log(`\nadapter: ${result.adapter ?? 'none'}; crossOriginIsolated: ${result.crossOriginIsolated}; cores: ${result.hardwareConcurrency}\n`);
     printTable(result);
     mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
     writeFileSync(join(repoRoot, 'bench/results/latest.json'), JSON.stringify(result, null, 2));
-    console.log('\nwrote bench/results/latest.json');
+    writeFileSync(join(repoRoot, 'bench/results/latest.md'), markdownTable(result));
+    console.log('\nwrote bench/results/latest.json and bench/results/latest.md');
   } finally {
     await browser.close();
     await server.close();
