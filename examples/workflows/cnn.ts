@@ -61,7 +61,7 @@ export async function cnn(ts: Ts, opts: WorkflowOptions = {}): Promise<WorkflowR
     model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
     const t1 = now();
     const h = await model.fit(xTrain, yTrain, {
-      epochs, batchSize: 32, shuffle: false, validationData: [xTest, yTest], verbose: opts.verbose ?? 0, callbacks: opts.callbacks,
+      epochs, batchSize: 32, shuffle: false, validationData: [xTest, yTest], validationBatchSize: 200, verbose: opts.verbose ?? 0, callbacks: opts.callbacks,
     });
     const trainMs = now() - t1;
     const probs = model.predict(xTest) as TsTensor;

@@ -54,7 +54,7 @@ export async function textClassification(ts: Ts, opts: WorkflowOptions = {}): Pr
     model.compile({ optimizer, loss: 'binaryCrossentropy', metrics: ['accuracy'] });
     const t1 = now();
     const h = await model.fit(xTrain, yTrain, {
-      epochs, batchSize: 32, shuffle: false, validationData: [xTest, yTest], verbose: opts.verbose ?? 0, callbacks: opts.callbacks,
+      epochs, batchSize: 32, shuffle: false, validationData: [xTest, yTest], validationBatchSize: 200, verbose: opts.verbose ?? 0, callbacks: opts.callbacks,
     });
     const trainMs = now() - t1;
     const probs = model.predict(xTest) as TsTensor;

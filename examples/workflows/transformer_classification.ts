@@ -1,8 +1,8 @@
 /**
  * Workflow 3, transformer classifier: token Embedding + a learned position embedding (a small
- * custom layer built on the public Layer API) -> transformerEncoder -> globalAveragePooling1d
- * -> Dense(softmax). The generated task needs attention: "does the first token occur again
- * later in the sequence?" — every position has to compare its token with the first one.
+ * custom layer built on the public Layer API) -> transformerEncoder (pre-norm) ->
+ * globalAveragePooling1d -> Dense(softmax). The generated task needs attention: "does the first
+ * token occur again later in the sequence?" — every position compares its token with the first.
  * Reports accuracy on a held-out set.
  */
 import { accuracy, now, randInt, rng, seededInitializers, type Ts, type TsTensor, type WorkflowOptions, type WorkflowResult } from './common.js';
@@ -60,7 +60,7 @@ export function positionEmbeddingLayer(ts: Ts, args: { seqLen: number; seed: num
 
 export async function transformerClassification(ts: Ts, opts: WorkflowOptions = {}): Promise<WorkflowResult> {
   const seed = opts.seed ?? 1;
-  const epochs = opts.epochs ?? 25;
+  const epochs = opts.epochs ?? 20;
   const t0 = now();
   const train = repeatData(seed, 600);
   const test = repeatData(seed + 7919, 200);
@@ -76,17 +76,17 @@ export async function transformerClassification(ts: Ts, opts: WorkflowOptions = 
     layers: [
       ts.layers.embedding({ inputDim: REPEAT_VOCAB, outputDim: dim, inputLength: REPEAT_SEQ_LEN, embeddingsInitializer: init(0) }),
       positionEmbeddingLayer(ts, { seqLen: REPEAT_SEQ_LEN, seed: seed * 1009 + 1 }),
-      ts.layers.transformerEncoder({ numHeads: 4, intermediateDim: 32, kernelInitializer: init(2) }),
+      ts.layers.transformerEncoder({ numHeads: 4, intermediateDim: 32, normFirst: true, kernelInitializer: init(2) }),
       ts.layers.globalAveragePooling1d({}),
       ts.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: init(3) }),
     ],
   });
-  const optimizer = ts.train.adam(0.01);
+  const optimizer = ts.train.adam(0.02);
   try {
     model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
     const t1 = now();
     const h = await model.fit(xTrain, yTrain, {
-      epochs, batchSize: 32, shuffle: false, validationData: [xTest, yTest], verbose: opts.verbose ?? 0, callbacks: opts.callbacks,
+      epochs, batchSize: 100, shuffle: false, validationData: [xTest, yTest], validationBatchSize: 200, verbose: opts.verbose ?? 0, callbacks: opts.callbacks,
     });
     const trainMs = now() - t1;
     const probs = model.predict(xTest) as TsTensor;
