@@ -9,3 +9,4 @@ export { depthwiseConv2d, depthwiseConv2dBackpropInput, depthwiseConv2dBackpropF
 export { pool, poolBackprop } from './pool';
 export { layerNorm, layerNormBackprop } from './norm';
 export { attention, attentionScratchBytes } from './attention';
+export { adamUpdate } from './optimizer';

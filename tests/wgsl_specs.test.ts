@@ -19,9 +19,10 @@ import { conv2dBackpropSpec, conv2dSpec, depthwiseSpec } from '../src/backends/w
 import { poolSpec } from '../src/backends/webgpu/specs/pool.js';
 import { layerNormSpec } from '../src/backends/webgpu/specs/norm.js';
 import { attentionSpec } from '../src/backends/webgpu/specs/attention.js';
+import { optimizerSpec } from '../src/backends/webgpu/specs/optimizer.js';
 
 const SPECS: ShaderSpec[] = [elementwiseSpec, reduceSpec, softmaxSpec, matmulSpec, layoutSpec,
-  conv2dSpec, conv2dBackpropSpec, depthwiseSpec, poolSpec, layerNormSpec, attentionSpec];
+  conv2dSpec, conv2dBackpropSpec, depthwiseSpec, poolSpec, layerNormSpec, attentionSpec, optimizerSpec];
 
 interface FnInfo { name: string; startLine: number; endLine: number; calls: Set<FnInfo> }
 

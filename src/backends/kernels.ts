@@ -218,6 +218,33 @@ export interface KernelAttrs {
    * Must be a single fused kernel: K/V streamed in tiles with an online softmax.
    */
   attention: { bh: number; seqQ: number; seqK: number; headDim: number; scale: number; causal: boolean; hasMask: boolean };
+
+  // ---- optimizer updates (appended) ----------------------------------------------------------
+  /**
+   * One fused Adam / AdamW step. inputs [param, grad, m, v] -> outputs [newParam, newM, newV],
+   * all float32 with `size` elements (outputs are fresh buffers, never aliases of the inputs).
+   * Every step below is one float32 operation rounded to f32, in exactly this order, and every
+   * constant is rounded to f32 once after being formed in float64 (as the composed ops do with
+   * number operands). Per element i, with g = grad[i], w = param[i]:
+   *   newM = beta1 * m + (1 - beta1) * g
+   *   newV = beta2 * v + (1 - beta2) * (g * g)
+   *   step = ((newM / biasCorrection1) / (sqrt(newV / biasCorrection2) + epsilon)) * lr
+   *   newParam = (weightDecay != 0 ? w - w * (lr * weightDecay) : w) - step
+   * biasCorrection1 = 1 - beta1^t and biasCorrection2 = 1 - beta2^t for the 1-based step t
+   * (the op layer computes them in float64). epsilon is added outside the square root (TF.js).
+   * weightDecay is AdamW's decoupled decay (0 = plain Adam; then w is not touched, so an
+   * infinite w stays infinite). NaN/Infinity propagate as in IEEE arithmetic. No AMSGrad.
+   */
+  adamUpdate: {
+    size: number;
+    lr: number;
+    beta1: number;
+    beta2: number;
+    epsilon: number;
+    biasCorrection1: number;
+    biasCorrection2: number;
+    weightDecay: number;
+  };
 }
 
 /** Convolution / pooling geometry shared by the conv family (all numbers precomputed). */

@@ -4,11 +4,14 @@
  *           w -= lr * (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps)
  *   adamw:  as adam, plus decoupled weight decay w -= lr * weightDecay * w (Loshchilov & Hutter)
  *   adamax: m as adam;  u = max(b2 u, |g|);  w -= lr / (1 + decay (t-1)) / (1-b1^t) * m / (u + eps)
+ * Adam and AdamW run as one fused `adamUpdate` kernel per variable (src/ops/optimizer_ops.ts),
+ * which computes exactly the float32 sequence of the formulas above.
  */
 import type { Tensor } from '../tensor.js';
 import type { Variable } from '../variable.js';
 import { add, div, maximum, mul, sub } from '../ops/binary.js';
-import { abs, sqrt, square } from '../ops/unary.js';
+import { abs } from '../ops/unary.js';
+import { adamUpdate } from '../ops/optimizer_ops.js';
 import { Optimizer, type OptimizerOptions } from './optimizer.js';
 import { checkDecay, checkRate, DEFAULT_EPSILON } from './checks.js';
 
@@ -28,18 +31,16 @@ export class AdamOptimizer extends Optimizer {
   protected slotNames(): string[] {
     return ['m', 'v'];
   }
-  /** The Adam step (without weight decay) and the new moments. */
-  protected adamStep(g: Tensor, m: Variable, v: Variable, t: number): { delta: Tensor; m: Tensor; v: Tensor } {
-    const m2 = add(mul(m, this.beta1), mul(g, 1 - this.beta1));
-    const v2 = add(mul(v, this.beta2), mul(square(g), 1 - this.beta2));
-    const mHat = div(m2, 1 - this.beta1 ** t);
-    const vHat = div(v2, 1 - this.beta2 ** t);
-    const delta = mul(div(mHat, add(sqrt(vHat), this.epsilon)), this.learningRate);
-    return { delta, m: m2, v: v2 };
+  /** AdamW's decoupled weight decay; 0 for Adam. */
+  protected decoupledWeightDecay(): number {
+    return 0;
   }
   protected update(w: Variable, g: Tensor, [m, v]: Variable[], t: number): { value: Tensor; slots: Tensor[] } {
-    const s = this.adamStep(g, m, v, t);
-    return { value: sub(w, s.delta), slots: [s.m, s.v] };
+    const out = adamUpdate(w, g, m, v, {
+      learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, step: t,
+      weightDecay: this.decoupledWeightDecay(),
+    });
+    return { value: out.param, slots: [out.m, out.v] };
   }
   override getConfig(): Record<string, unknown> {
     return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, ...super.getConfig() };
@@ -55,10 +56,8 @@ export class AdamWOptimizer extends AdamOptimizer {
     super(learningRate, beta1, beta2, epsilon, options);
     checkRate('adamw', 'weightDecay', weightDecay, true);
   }
-  protected override update(w: Variable, g: Tensor, [m, v]: Variable[], t: number): { value: Tensor; slots: Tensor[] } {
-    const s = this.adamStep(g, m, v, t);
-    const decayed = this.weightDecay ? sub(w, mul(w, this.learningRate * this.weightDecay)) : w;
-    return { value: sub(decayed, s.delta), slots: [s.m, s.v] };
+  protected override decoupledWeightDecay(): number {
+    return this.weightDecay;
   }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), weightDecay: this.weightDecay };

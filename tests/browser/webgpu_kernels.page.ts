@@ -275,9 +275,35 @@ function layoutCases(): Case[] {
   return cases;
 }
 
+/** Fused Adam / AdamW steps (special values in param and grad; v >= 0 as the optimizer keeps it). */
+function adamUpdateCases(): Case[] {
+  const cases: Case[] = [];
+  const configs = [
+    { name: 'adam', lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0, t: 1 },
+    { name: 'adamw', lr: 0.01, beta1: 0.8, beta2: 0.95, epsilon: 1e-8, weightDecay: 0.004, t: 7 },
+  ];
+  for (const c of configs) {
+    for (const n of [1, 3, 17, 1027, 100000]) {
+      const f = (values: Float32Array): TensorSpec => ({ shape: [n], dtype: 'float32', values });
+      cases.push({
+        name: `adamUpdate ${c.name} n=${n}`, kernel: 'adamUpdate',
+        inputs: [f(floats(n, -2, 2, true)), f(floats(n, -3, 3, true)), f(floats(n, -0.5, 0.5)), f(floats(n, 0, 2))],
+        outputs: [0, 1, 2].map(() => ({ shape: [n], dtype: 'float32' as DType })),
+        attrs: {
+          size: n, lr: c.lr, beta1: c.beta1, beta2: c.beta2, epsilon: c.epsilon, weightDecay: c.weightDecay,
+          biasCorrection1: 1 - c.beta1 ** c.t, biasCorrection2: 1 - c.beta2 ** c.t,
+        },
+        // SwiftShader matches js bit for bit; the slack is for GPUs' 2.5-ulp division and FMA.
+        rtol: 2e-6, atol: 1e-7,
+      });
+    }
+  }
+  return cases;
+}
+
 export const GROUPS: Record<string, () => Case[]> = {
   unary: unaryCases, binary: binaryCases, select: selectCases, reduce: reduceCases,
-  softmax: softmaxCases, matMul: matmulCases, layout: layoutCases,
+  softmax: softmaxCases, matMul: matmulCases, layout: layoutCases, adamUpdate: adamUpdateCases,
   // The tiled entry compiles slowly on SwiftShader (one pipeline per override set), so it runs
   // a representative subset: odd sizes, a tile multiple, large K, all transposes, broadcast, epilogue.
   matMulSubset: () => matmulCases().filter((c) => /b=1 M=(1|17|31|4) N=(1|17|33|8) K=\d+ tA=false tB=false aBS=\d+ bBS=\d+ bias=0 act=0|M=64 N=64 K=32 tA=true tB=true|b=2 M=17 N=19|bBS=0|act=8/.test(c.name)),

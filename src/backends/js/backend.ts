@@ -10,6 +10,7 @@ import { matMul } from './matmul.js';
 import { attention } from './attention.js';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput, depthwiseConv2d, depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './conv.js';
 import { layerNorm, layerNormBackprop } from './norm.js';
+import { adamUpdate } from './optimizer.js';
 import { pool, poolBackprop } from './pool.js';
 import { reduce, softmax } from './reduce.js';
 
@@ -48,6 +49,7 @@ export const jsKernels: { [K in KernelName]: JsKernel<K> } = {
   layerNorm: (i, o, a) => layerNorm(i[0], i[1], i[2], o[0], a),
   layerNormBackprop: (i, o, a) => layerNormBackprop(i[0], i[1], i[2], o[0], a),
   attention: (i, o, a) => attention(i[0], i[1], i[2], a.hasMask ? i[3] : null, o[0], o[1], a),
+  adamUpdate: (i, o, a) => adamUpdate(i[0], i[1], i[2], i[3], o[0], o[1], o[2], a),
 };
 
 export class JsBackend implements Backend {

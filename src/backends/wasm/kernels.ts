@@ -114,8 +114,9 @@ function writeGeometry(ctx: WasmContext, g: ConvGeometry): number {
 }
 
 /**
- * The conv family, pooling, layerNorm and attention take at least `nIn` inputs and `nOut` outputs,
- * all float32 (as the op layer guarantees); anything else is a clear error, not a bad pointer.
+ * The conv family, pooling, layerNorm, attention and adamUpdate take at least `nIn` inputs and
+ * `nOut` outputs, all float32 (as the op layer guarantees); anything else is a clear error, not a
+ * bad pointer.
  */
 function requireFloat(op: string, ins: TensorInfo[], outs: TensorInfo[], nIn: number, nOut = 1): void {
   const all = [...ins, ...outs];
@@ -248,6 +249,14 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
     withScratch(ctx, ctx.ex.attentionScratchBytes(a.seqK, a.headDim), (scratch) => {
       ctx.ex.attention(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), mask, out, lse, a.bh, a.seqQ, a.seqK, a.headDim, a.scale, a.causal ? 1 : 0, scratch);
     });
+  },
+  adamUpdate: (ctx, ins, outs, a) => {
+    requireFloat('adamUpdate', ins, outs, 4, 3);
+    requireSizes('adamUpdate', [[ins[0], a.size, 'param'], [ins[1], a.size, 'grad'], [ins[2], a.size, 'm'], [ins[3], a.size, 'v'],
+      [outs[0], a.size, 'newParam'], [outs[1], a.size, 'newM'], [outs[2], a.size, 'newV']]);
+    if (a.size === 0) return;
+    ctx.ex.adamUpdate(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), ctx.ptr(ins[3]), ctx.ptr(outs[0]), ctx.ptr(outs[1]), ctx.ptr(outs[2]),
+      a.size, a.lr, a.beta1, a.beta2, a.epsilon, a.biasCorrection1, a.biasCorrection2, a.weightDecay);
   },
 };
 

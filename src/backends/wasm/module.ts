@@ -52,6 +52,10 @@ export interface KernelExports {
     q: number, k: number, v: number, mask: number, out: number, lse: number, bh: number, seqQ: number, seqK: number,
     headDim: number, scale: number, causal: number, scratch: number,
   ): void;
+  adamUpdate(
+    param: number, grad: number, m: number, v: number, outParam: number, outM: number, outV: number, n: number,
+    lr: number, beta1: number, beta2: number, epsilon: number, biasCorrection1: number, biasCorrection2: number, weightDecay: number,
+  ): void;
 }
 
 export type ModuleKind = 'simd' | 'relaxed-simd';

@@ -1,7 +1,7 @@
 /**
  * The webgpu kernel table: kernel name -> function that turns attrs into dispatches. Each shader
  * family contributes its entries from specs/*.ts; a new family (conv, pool, layerNorm,
- * attention) adds a spec file and spreads its table here.
+ * attention, optimizer) adds a spec file and spreads its table here.
  */
 import type { WebGPUKernelTable } from './spec.js';
 import { elementwiseKernels } from './specs/elementwise.js';
@@ -12,6 +12,7 @@ import { convKernels } from './specs/conv.js';
 import { poolKernels } from './specs/pool.js';
 import { normKernels } from './specs/norm.js';
 import { attentionKernels } from './specs/attention.js';
+import { optimizerKernels } from './specs/optimizer.js';
 
 export const webgpuKernels: WebGPUKernelTable = {
   ...elementwiseKernels,
@@ -22,4 +23,5 @@ export const webgpuKernels: WebGPUKernelTable = {
   ...poolKernels,
   ...normKernels,
   ...attentionKernels,
+  ...optimizerKernels,
 };
