@@ -11,10 +11,13 @@ export type { DType } from './backends/backend.js';
 export * from './globals.js';
 export * from './ops/creation.js';
 export * from './ops/unary.js';
-export * from './ops/binary.js';
+export {
+  add, sub, mul, div, realDivide, floorDiv, divNoNan, pow, maximum, minimum, squaredDifference, mod, floorMod, atan2, prelu,
+  equal, notEqual, greater, greaterEqual, less, lessEqual, logicalAnd, logicalOr, logicalXor, where,
+} from './ops/binary.js';
 export * from './ops/reduce.js';
 export * from './ops/softmax.js';
-export * from './ops/matmul.js';
+export { matMul, dot } from './ops/matmul.js';
 export * from './ops/layout.js';
 export * from './ops/indexing.js';
 export { Variable, variable } from './variable.js';
