@@ -41,3 +41,4 @@ export * as losses from './losses/index.js';
 export * as metrics from './metrics/index.js';
 export * as callbacks from './models/callbacks.js';
 export { Callback } from './models/callbacks.js';
+export * as serialization from './layers/register_class.js';

@@ -434,3 +434,31 @@ describe('validation errors name the layer and the weight', () => {
     await expect(mlp().save('localstorage://x')).rejects.toThrow(/no save handler/);
   });
 });
+
+describe('custom layers', () => {
+  it('serialization.registerClass makes a custom layer save and load', async () => {
+    await ts.setBackend('js');
+    class Scale extends ts.Layer {
+      static override className = 'TestScale';
+      factor: number;
+      constructor(args: { factor: number; name?: string }) {
+        super(args);
+        this.factor = args.factor;
+      }
+      call(x: ts.Tensor | ts.Tensor[]) {
+        return ts.mul(Array.isArray(x) ? x[0] : x, this.factor);
+      }
+      override getConfig() {
+        return { ...super.getConfig(), factor: this.factor };
+      }
+    }
+    const m = ts.sequential({ layers: [ts.layers.dense({ units: 2, inputShape: [3] }), new Scale({ factor: 3 })] });
+    let saved: any;
+    await m.save(ts.io.withSaveHandler(async (a: any) => ((saved = a), { modelArtifactsInfo: {} as any })));
+    await expect(ts.loadLayersModel(ts.io.fromMemory(saved))).rejects.toThrow(/TestScale/);
+    ts.serialization.registerClass(Scale as any);
+    const loaded = await ts.loadLayersModel(ts.io.fromMemory(saved));
+    const x = ts.tensor2d([[1, 2, 3]]);
+    expect(Array.from((loaded.predict(x) as ts.Tensor).dataSync())).toEqual(Array.from((m.predict(x) as ts.Tensor).dataSync()));
+  });
+});
