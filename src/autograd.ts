@@ -6,15 +6,22 @@
  * any enclosing tape, so gradients can be nested.
  */
 import { ENGINE, type TapeNode } from './engine.js';
-import { Tensor } from './tensor.js';
+import { Tensor, peekNextTensorId } from './tensor.js';
 import { fmtShape, shapesEqual } from './util.js';
 import { Variable, variableRegistry } from './variable.js';
 import { add } from './ops/binary.js';
 import { ones } from './ops/creation.js';
 import { toTensor } from './ops/operand.js';
 
+/** Dispose the value of f unless it is a tensor the caller already had (f returned an input). */
+function disposeValue(value: Tensor, created: (t: Tensor) => boolean): void {
+  if (created(value)) value.dispose();
+}
+
 /** Run f under a tape and backprop from its (tensor) result to xs. */
-function gradients(f: () => Tensor, xs: Tensor[], dy?: Tensor): { value: Tensor; grads: (Tensor | null)[] } {
+function gradients(f: () => Tensor, xs: Tensor[], dy?: Tensor): { value: Tensor; grads: (Tensor | null)[]; created: (t: Tensor) => boolean } {
+  const firstId = peekNextTensorId();
+  const created = (t: Tensor) => t.id >= firstId;
   const tape: TapeNode[] = [];
   ENGINE.startScope();
   let value: Tensor;
@@ -37,7 +44,7 @@ function gradients(f: () => Tensor, xs: Tensor[], dy?: Tensor): { value: Tensor;
   }
   // Inside an enclosing tape (nested grad) the intermediates are still needed by it.
   ENGINE.endScope([value, grads], ENGINE.recording);
-  return { value, grads };
+  return { value, grads, created };
 }
 
 function backprop(tape: TapeNode[], y: Tensor, xs: Tensor[], dy: Tensor): (Tensor | null)[] {
@@ -82,8 +89,8 @@ function requireGrads(grads: (Tensor | null)[], what: string): Tensor[] {
 export function grad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => Tensor {
   return (x, dy) => {
     const t = toTensor(x, 'grad', 'x');
-    const { value, grads } = gradients(() => f(t), [t], dy);
-    value.dispose();
+    const { value, grads, created } = gradients(() => f(t), [t], dy);
+    disposeValue(value, created);
     return requireGrads(grads, 'x')[0];
   };
 }
@@ -92,8 +99,8 @@ export function grad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => Tens
 export function grads(f: (...args: Tensor[]) => Tensor): (args: Tensor[], dy?: Tensor) => Tensor[] {
   return (args, dy) => {
     const ts = args.map((a, i) => toTensor(a, 'grads', `args[${i}]`));
-    const { value, grads } = gradients(() => f(...ts), ts, dy);
-    value.dispose();
+    const { value, grads, created } = gradients(() => f(...ts), ts, dy);
+    disposeValue(value, created);
     return requireGrads(grads, 'args');
   };
 }

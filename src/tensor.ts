@@ -31,6 +31,10 @@ export type TypedArrayFor<D extends DType> = D extends 'float32' ? Float32Array 
 export type NestedArray = number | boolean | NestedArray[];
 
 let nextTensorId = 0;
+/** The id the next tensor will get (ids only grow, so `t.id >= mark` means created after). */
+export function peekNextTensorId(): number {
+  return nextTensorId;
+}
 
 export class Tensor<D extends DType = DType> {
   readonly id = nextTensorId++;

@@ -2,7 +2,7 @@
  * vjps of the core ops (unary, binary with broadcasting, reductions, softmax, matMul, layout,
  * indexing) checked against central finite differences on the js backend.
  */
-import { beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as ts from '../src/index.js';
 import { checkGradients, type GradCase } from './helpers/gradcheck.js';
 
@@ -79,5 +79,34 @@ describe('core vjps vs finite differences (js)', () => {
     if (g[0] !== 2 || g[1] !== 4) throw new Error(`grad ${g}`);
     ts.dispose([value, grads.gc_w, w, b]);
     if (ts.memory().numTensors !== before) throw new Error(`leak: ${ts.memory().numTensors} vs ${before}`);
+  });
+});
+
+describe('autodiff edge cases (js)', () => {
+  beforeAll(async () => {
+    await ts.setBackend('js');
+  });
+  it('tidy inside the differentiated function keeps what the tape needs', () => {
+    const x = ts.tensor([1, 2]);
+    const g = ts.grad((v) => ts.tidy(() => ts.sum(ts.mul(v, ts.mul(v, v)))))(x);
+    expect(Array.from(g.dataSync())).toEqual([3, 12]);
+  });
+  it('grad of a function returning its input does not dispose the input', () => {
+    const x = ts.tensor([1, 2]);
+    const g = ts.grad((v) => v)(x);
+    expect(x.isDisposed).toBe(false);
+    expect(Array.from(g.dataSync())).toEqual([1, 1]);
+  });
+  it('same-dtype cast passes the gradient through', () => {
+    const g = ts.grad((v) => ts.sum(ts.cast(v, 'float32')))(ts.tensor([1.5, 2]));
+    expect(Array.from(g.dataSync())).toEqual([1, 1]);
+  });
+  it('prod gradient is exact with zeros', () => {
+    const g1 = ts.grad((v) => ts.prod(v))(ts.tensor([0, 2, 3]));
+    expect(Array.from(g1.dataSync())).toEqual([6, 0, 0]);
+    const g2 = ts.grad((v) => ts.prod(v))(ts.tensor([0, 2, 0]));
+    expect(Array.from(g2.dataSync())).toEqual([0, 0, 0]);
+    const g3 = ts.grad((v) => ts.sum(ts.prod(v, 1)))(ts.tensor([[1, 2, 4], [0, 5, 1]]));
+    expect(Array.from(g3.dataSync())).toEqual([8, 4, 2, 5, 0, 0]);
   });
 });

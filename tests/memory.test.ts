@@ -60,3 +60,24 @@ describe('memory (js)', () => {
     expect(i.dtype).toBe('int32');
   });
 });
+
+describe('input validation (js)', () => {
+  it('tensor() refuses strings and objects with a clear error', () => {
+    expect(() => ts.tensor(['a'] as any)).toThrow(/tensor: values must be numbers or booleans/);
+    expect(() => ts.tensor([{ a: 1 }] as any)).toThrow(/tensor: values must be numbers or booleans/);
+  });
+  it('concat and where convert mixed dtypes instead of copying raw words', async () => {
+    for (const backend of ['js', 'wasm']) {
+      await ts.setBackend(backend);
+      const c = ts.concat([ts.tensor([1, 2], [2], 'int32'), ts.tensor([1.5, 2.5])]);
+      expect(Array.from(c.dataSync())).toEqual([1, 2, 1.5, 2.5]);
+      const w = ts.where(ts.tensor([true, false]), ts.tensor([1, 2], [2], 'int32'), ts.tensor([1.5, 2.5]));
+      expect(Array.from(w.dataSync())).toEqual([1, 2.5]);
+      expect(() => ts.where(ts.tensor([1, 0]), 1, 2)).toThrow(/where: condition must be bool/);
+    }
+    await ts.setBackend('js');
+  });
+  it('gather rejects batchDims it does not support', () => {
+    expect(() => ts.gather(ts.tensor([[1, 2], [3, 4]]), ts.tensor([[1], [0]], undefined, 'int32'), 1, 1)).toThrow(/gather: batchDims/);
+  });
+});

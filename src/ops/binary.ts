@@ -128,9 +128,13 @@ export const where = op(function where(condition: Input, a: Input, b: Input): Te
   const tc = toTensor(condition, 'where', 'condition', 'bool');
   const ta = toTensorLike(a, b, 'where', 'a');
   const tb = toTensorLike(b, ta, 'where', 'b');
+  if (tc.dtype !== 'bool') throw new Error(`where: condition must be bool, got ${fmtShape(tc.shape)} ${tc.dtype}`);
   const dtype = upcastDtype(ta.dtype, tb.dtype);
   const { outShape, kShape, strides } = broadcastPlan('where', [tc.shape, ta.shape, tb.shape]);
-  const out = runOp('select', [tc, ta, tb], outShape, dtype, {
+  // The select kernel moves raw 4-byte words: convert a mixed-dtype operand first.
+  const xa = ta.dtype === dtype ? ta : cast(ta, dtype);
+  const xb = tb.dtype === dtype ? tb : cast(tb, dtype);
+  const out = runOp('select', [tc, xa, xb], outShape, dtype, {
     outShape: kShape, condStrides: strides[0], aStrides: strides[1], bStrides: strides[2],
   });
   if (dtype === 'float32') {

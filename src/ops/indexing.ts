@@ -12,7 +12,8 @@ import { matMul } from './matmul.js';
 import type { DType } from '../backends/backend.js';
 
 /** x.shape[:axis] + indices.shape + x.shape[axis+1:]; out-of-range indices give 0. */
-export const gather = op(function gather(x: Input, indices: Input, axis = 0): Tensor {
+export const gather = op(function gather(x: Input, indices: Input, axis = 0, batchDims = 0): Tensor {
+  if (batchDims !== 0) throw new Error(`gather: batchDims ${batchDims} is not supported yet (only 0)`);
   const t = toTensor(x, 'gather', 'x');
   const idx = toTensor(indices, 'gather', 'indices', 'int32');
   if (idx.dtype !== 'int32') throw new Error(`gather: indices must be int32, got ${idx.dtype} ${fmtShape(idx.shape)}`);

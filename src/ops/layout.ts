@@ -10,6 +10,7 @@ import { fmtShape, normAxes, normAxis, shapesEqual, sizeOf, stridesOf } from '..
 import { runOp, toTensor, upcastDtype, type Input, op } from './operand.js';
 import { reduceTo } from './binary.js';
 import { sum } from './reduce.js';
+import { cast } from './unary.js';
 
 /** One strided copy, dims collapsed where contiguous so the kernel's rank limit holds. */
 function stridedCopy(op: string, x: Tensor, outShape: number[], inStrides: number[], offset: number, modDims = outShape): Tensor {
@@ -139,6 +140,8 @@ export const concat = op(function concat(tensors: Input[], axis = 0): Tensor {
     }
   }
   const dtype = ts.map((t) => t.dtype).reduce(upcastDtype);
+  // The copy kernel moves raw 4-byte words, so inputs of another dtype are converted first.
+  for (let k = 0; k < ts.length; k++) if (ts[k].dtype !== dtype) ts[k] = cast(ts[k], dtype);
   const outShape = ts[0].shape.slice();
   outShape[a] = ts.reduce((acc, t) => acc + t.shape[a], 0);
   const outer = sizeOf(outShape.slice(0, a));

@@ -50,8 +50,10 @@ export function scoped<T>(fn: () => T): T {
 }
 
 /**
- * Run fn inside a fresh engine scope and end it keeping only the tensors in its result. If fn or
- * `check(result)` throws, the scope ends keeping nothing and the error propagates.
+ * Run fn inside a fresh engine scope and end it keeping only the tensors in its result (while a
+ * gradient is being taped, the intermediates move to the enclosing scope instead: the tape's
+ * vjps still need them). If fn or `check(result)` throws, the scope ends keeping nothing and the
+ * error propagates.
  */
 export function runInScope<T>(fn: () => T, check?: (result: T) => void): T {
   ENGINE.startScope();
@@ -63,7 +65,7 @@ export function runInScope<T>(fn: () => T, check?: (result: T) => void): T {
     ENGINE.endScope(undefined);
     throw e;
   }
-  ENGINE.endScope(result);
+  ENGINE.endScope(result, ENGINE.recording);
   return result;
 }
 

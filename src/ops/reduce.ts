@@ -11,7 +11,7 @@ import { normAxes, normAxis, sizeOf } from '../util.js';
 import { runOp, toTensor, type Input, op } from './operand.js';
 import { broadcastTo, reshape, transpose } from './layout.js';
 import { cast, exp } from './unary.js';
-import { div, equal, mul, sub } from './binary.js';
+import { div, equal, mul, sub, where } from './binary.js';
 
 interface Plan {
   x: Tensor;
@@ -66,9 +66,26 @@ export const mean = op(function mean(x: Input, axis?: number | number[] | null, 
 export const prod = op(function prod(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
   const p = plan('prod', x, axis, keepDims);
   const y = reduceKernel('prod', p, p.x.dtype === 'float32' ? 'float32' : 'int32');
-  ENGINE.record('prod', [p.x], [y], ([dy]) => [dy ? div(mul(expandBack(dy, p), expandBack(y, p)), p.x) : null]);
+  ENGINE.record('prod', [p.x], [y], ([dy]) => [dy ? mul(expandBack(dy, p), productOfOthers(p)) : null]);
   return y;
 });
+
+/**
+ * d prod / d x_i = product of the other elements of its group, computed without dividing by
+ * x_i so zeros are exact: with no zero it is prod / x_i; with one zero, the zero's entry is the
+ * product of the non-zeros and every other entry 0; with two or more zeros, all 0.
+ */
+function productOfOthers(p: Plan): Tensor {
+  const x = p.x;
+  const isZero = equal(x, 0);
+  const nonZero = where(isZero, 1, x);
+  const prodNonZero = reduceKernel('prod', plan('prod', nonZero, p.axes, true), 'float32');
+  const zeros = reduceKernel('sum', plan('sum', cast(isZero, 'float32'), p.axes, true), 'float32');
+  const b = (t: Tensor) => broadcastTo(t, x.shape);
+  const noZero = b(equal(zeros, 0));
+  const oneZero = b(equal(zeros, 1));
+  return where(isZero, where(oneZero, b(prodNonZero), 0), where(noZero, div(b(prodNonZero), nonZero), 0));
+}
 
 const minMax = op(function minMax(name: 'max' | 'min', x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
   const p = plan(name, x, axis, keepDims);

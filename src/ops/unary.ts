@@ -41,7 +41,7 @@ export const rsqrt = defUnary('rsqrt', 'rsqrt', (x, y, dy) => mul(dy, div(mul(y,
 export const square = defUnary('square', 'square', (x, _y, dy) => mul(dy, mul(x, 2)), true);
 export const reciprocal = defUnary('reciprocal', 'reciprocal', (_x, y, dy) => neg(mul(dy, mul(y, y))));
 export const relu = defUnary('relu', 'relu', (x, _y, dy) => mul(dy, step(x)), true);
-export const relu6 = defUnary('relu6', 'relu6', (x, _y, dy) => mul(dy, logicalAnd(greater(x, 0), less(x, 6))), true);
+export const relu6 = defUnary('relu6', 'relu6', (x, _y, dy) => mul(dy, logicalAnd(greater(x, 0), lessEqual(x, 6))), true);
 export const elu = defUnary('elu', 'elu', (x, y, dy) => mul(dy, where_(less(x, 0), add(y, 1), 1)));
 export const selu = defUnary('selu', 'selu', (x, _y, dy) =>
   mul(dy, where_(less(x, 0), mul(exp(x), 1.0507009873554805 * 1.6732632423543772), 1.0507009873554805)));
@@ -121,7 +121,11 @@ export const isFinite = (x: Input): Tensor => unaryOp('isFinite', 'isFinite', x,
 export const cast = op(function cast(x: Input, dtype: DType): Tensor {
   const t = toTensor(x, 'cast', 'x');
   assertDtype('cast', dtype);
-  if (t.dtype === dtype) return ENGINE.makeView(t, t.shape);
+  if (t.dtype === dtype) {
+    const same = ENGINE.makeView(t, t.shape);
+    ENGINE.record('cast', [t], [same], ([dy]) => [dy]);
+    return same;
+  }
   const y = runOp('unary', [t], t.shape, dtype, { op: Unary.identity, alpha: 0, beta: 0 });
   ENGINE.record('cast', [t], [y], ([dy]) => [dy && t.dtype === 'float32' && dtype === 'float32' ? dy : null]);
   return y;
