@@ -145,6 +145,7 @@ export class WebGPUBackend implements Backend {
       numBytes: this.liveBytes,
       pooledBytes: s.pooledBytes,
       buffersCreated: s.created,
+      buffersDestroyed: s.destroyed,
       pipelines: this.pipelines.size,
       dispatches: this.dispatchCount,
       submits: this.submitCount,

@@ -3,6 +3,8 @@
  * 1/8 of the enclosing power of two (at most 12.5% waste), with a 16-byte minimum, so every
  * buffer can be bound as array<vec4<u32>>. Buffers released while recorded-but-unsubmitted work
  * may still use them are parked by the backend until that work is submitted (see backend.ts).
+ * Idle buffers are capped in total bytes: past the cap the longest-idle ones are destroyed
+ * (safe: WebGPU frees a destroyed buffer only after submitted work using it completes).
  */
 export const MIN_BUFFER_BYTES = 16;
 
@@ -15,12 +17,21 @@ export function sizeClass(bytes: number): number {
   return Math.ceil(b / step) * step;
 }
 
+/** Default cap on idle pooled bytes per pool. */
+export const DEFAULT_MAX_POOLED_BYTES = 256 * 1024 * 1024;
+
 export class BufferPool {
   private free = new Map<number, GPUBuffer[]>();
+  /** Idle buffers, oldest release first (for eviction past the cap). */
+  private idleOrder = new Set<GPUBuffer>();
   private pooledBytes = 0;
   private created = 0;
+  private destroyed = 0;
 
-  constructor(private device: GPUDevice, private usage: GPUBufferUsageFlags, private label: string) {}
+  constructor(
+    private device: GPUDevice, private usage: GPUBufferUsageFlags, private label: string,
+    private maxPooledBytes = DEFAULT_MAX_POOLED_BYTES,
+  ) {}
 
   acquire(bytes: number): GPUBuffer {
     const size = sizeClass(bytes);
@@ -28,6 +39,7 @@ export class BufferPool {
     const reused = list?.pop();
     if (reused) {
       this.pooledBytes -= size;
+      this.idleOrder.delete(reused);
       return reused;
     }
     this.created++;
@@ -35,19 +47,35 @@ export class BufferPool {
   }
 
   release(buffer: GPUBuffer): void {
+    if (buffer.size > this.maxPooledBytes) {
+      buffer.destroy();
+      this.destroyed++;
+      return;
+    }
     let list = this.free.get(buffer.size);
     if (!list) this.free.set(buffer.size, (list = []));
     list.push(buffer);
+    this.idleOrder.add(buffer);
     this.pooledBytes += buffer.size;
+    for (const old of this.idleOrder) {
+      if (this.pooledBytes <= this.maxPooledBytes) break;
+      this.idleOrder.delete(old);
+      const l = this.free.get(old.size)!;
+      l.splice(l.indexOf(old), 1);
+      this.pooledBytes -= old.size;
+      old.destroy();
+      this.destroyed++;
+    }
   }
 
-  stats(): { pooledBytes: number; created: number } {
-    return { pooledBytes: this.pooledBytes, created: this.created };
+  stats(): { pooledBytes: number; created: number; destroyed: number } {
+    return { pooledBytes: this.pooledBytes, created: this.created, destroyed: this.destroyed };
   }
 
   destroy(): void {
     for (const list of this.free.values()) for (const b of list) b.destroy();
     this.free.clear();
+    this.idleOrder.clear();
     this.pooledBytes = 0;
   }
 }
