@@ -2,7 +2,7 @@
 export { unary, binary, select } from './elementwise';
 export { reduce, softmax } from './reduce';
 export { matMul, matMulScratchBytes } from './matmul';
-export { copyStrided, pad, copyInto, gather, oneHot } from './layout';
+export { copyStrided, pad, copyInto, gather, oneHot, unsortedSegmentSum } from './layout';
 export { heapBase, isRelaxed } from './module_info';
 export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, conv2dScratchBytes, conv2dBackpropInputScratchBytes } from './conv';
 export { depthwiseConv2d, depthwiseConv2dBackpropInput, depthwiseConv2dBackpropFilter, depthwiseScratchBytes } from './depthwise';

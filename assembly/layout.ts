@@ -1,5 +1,6 @@
 // Layout and indexing kernels on raw 32-bit elements (dtype-agnostic copies): strided copy
-// (transpose, slice, tile, broadcast, reverse), constant pad, copy-into (concat), gather, oneHot.
+// (transpose, slice, tile, broadcast, reverse), constant pad, copy-into (concat), gather, oneHot,
+// and the f32 scatter-add unsortedSegmentSum (gather's gradient).
 // Shapes arrive padded to rank 6 (leading 1s) in an i32 params block.
 
 @inline function param(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
@@ -109,5 +110,31 @@ export function oneHot(indices: usize, out: usize, n: i32, depth: i32, onBits: i
     const idx = load<i32>(at(indices, j));
     const row = at(out, j * depth);
     for (let d = 0; d < depth; d++) store<i32>(at(row, d), d == idx ? onBits : offBits);
+  }
+}
+
+/**
+ * Scatter-add: x f32 [outer, n, inner], ids i32 [n] -> out f32 [outer, numSegments, inner].
+ * out starts at 0; row j of each outer block is added to row ids[j]; ids outside
+ * [0, numSegments) are skipped. Rows are accumulated four lanes at a time (f32x4).
+ */
+export function unsortedSegmentSum(x: usize, ids: usize, out: usize, outer: i32, n: i32, inner: i32, numSegments: i32): void {
+  memory.fill(out, 0, (<usize>outer * <usize>numSegments * <usize>inner) << 2);
+  const vecEnd = inner & ~3;
+  for (let b = 0; b < outer; b++) {
+    const outBlock = at(out, b * numSegments * inner);
+    let src = at(x, b * n * inner);
+    for (let j = 0; j < n; j++) {
+      const s = load<i32>(at(ids, j));
+      if (s >= 0 && s < numSegments) {
+        const dst = at(outBlock, s * inner);
+        let i = 0;
+        for (; i < vecEnd; i += 4) {
+          v128.store(at(dst, i), f32x4.add(v128.load(at(dst, i)), v128.load(at(src, i))));
+        }
+        for (; i < inner; i++) store<f32>(at(dst, i), load<f32>(at(dst, i)) + load<f32>(at(src, i)));
+      }
+      src += <usize>inner << 2;
+    }
   }
 }

@@ -1,7 +1,8 @@
 // Layout and indexing kernels that move raw 4-byte words (no dtype conversion): strided copy
 // (transpose, slice, tile, broadcast, reverse), constant pad, copy-into (concat), gather and
-// oneHot. The host converts pad/oneHot constants to the output's word encoding. One output
-// element per invocation; the 1-D dispatch may be folded into a 2-D grid.
+// oneHot, plus the f32 scatter-add unsorted_segment_sum (gather's gradient). The host converts
+// pad/oneHot constants to the output's word encoding. One output element per invocation; the
+// 1-D dispatch may be folded into a 2-D grid.
 #include "dtype.wgsl"
 
 struct Params {
@@ -9,9 +10,9 @@ struct Params {
   rank: u32,
   offset: u32,    // copyStrided: input offset; copyInto: column offset
   value: u32,     // pad value word / oneHot on word
-  a: u32,         // copyInto: inner; gather: axisDim; oneHot: depth
-  b: u32,         // copyInto: outInner; gather: inner; oneHot: off word
-  c: u32,         // gather: numIndices
+  a: u32,         // copyInto: inner; gather: axisDim; oneHot: depth; segment sum: n
+  b: u32,         // copyInto: outInner; gather: inner; oneHot: off word; segment sum: inner
+  c: u32,         // gather: numIndices; segment sum: numSegments
   d: u32,
   shape0: array<vec4<u32>, 2>, // outShape
   shape1: array<vec4<u32>, 2>, // copyStrided: inStrides; pad: inShape
@@ -112,4 +113,28 @@ fn one_hot(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) 
   let j = i / depth;
   let d = i - j * depth;
   dst[i] = select(params.b, params.value, one_hot_indices[j] == i32(d));
+}
+
+// Scatter-add without float atomics: each invocation owns one output element (o, s, k) and
+// scans all n ids, summing x[o, j, k] where ids[j] == s (in increasing j, like the js
+// reference). O(output size * n) work but no contention and a deterministic result; the ids
+// scan is uniform across a workgroup's lanes that share o and s.
+@compute @workgroup_size(WG)
+fn unsorted_segment_sum(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
+                        @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = element_index(lid, wid, nwg);
+  if (i >= params.size) { return; }
+  let n = params.a;
+  let inner = params.b;
+  let num_segments = params.c;
+  let k = i % inner;
+  let rest = i / inner;
+  let s = i32(rest % num_segments);
+  let o = rest / num_segments;
+  let base = o * n * inner + k;
+  var acc = 0.0;
+  for (var j = 0u; j < n; j++) {
+    if (indices[j] == s) { acc += bitcast<f32>(src[base + j * inner]); }
+  }
+  dst_gather[i] = bitcast<u32>(acc);
 }

@@ -245,6 +245,16 @@ export interface KernelAttrs {
     biasCorrection2: number;
     weightDecay: number;
   };
+  /**
+   * Scatter-add (TF.js unsortedSegmentSum; also gather's gradient). inputs [x float32 viewed
+   * [outer, n, inner], segmentIds int32 (n)] -> out float32 [outer, numSegments, inner]:
+   *   out = 0; for each j in [0, n) with 0 <= ids[j] < numSegments:
+   *     out[o, ids[j], i] += x[o, j, i]   for every o, i
+   * An id outside [0, numSegments) is skipped (its row is dropped). Repeated ids accumulate;
+   * the summation order over j is unspecified, so backends may differ by float rounding.
+   * n = 0 gives all zeros.
+   */
+  unsortedSegmentSum: { outer: number; n: number; inner: number; numSegments: number };
 }
 
 /** Convolution / pooling geometry shared by the conv family (all numbers precomputed). */

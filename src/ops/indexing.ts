@@ -1,6 +1,8 @@
 /**
- * Indexing ops (TF.js names): gather along an axis and oneHot. The op layer flattens to the
- * [outer, axis, inner] view the kernels take; gather's vjp scatters through a oneHot matMul.
+ * Indexing ops (TF.js names): gather along an axis, oneHot and unsortedSegmentSum. The op
+ * layer flattens to the [outer, axis, inner] view the kernels take. gather's vjp is a
+ * scatter-add (the unsortedSegmentSum kernel) of dy into a zeroed x-shaped tensor, and
+ * unsortedSegmentSum's vjp is a gather of dy, so neither builds a dense one-hot matrix.
  */
 import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
@@ -8,7 +10,6 @@ import { fmtShape, normAxis, sizeOf } from '../util.js';
 import { runOp, toTensor, type Input, op } from './operand.js';
 import { reshape } from './layout.js';
 import { cast } from './unary.js';
-import { matMul } from './matmul.js';
 import type { DType } from '../backends/backend.js';
 
 /** x.shape[:axis] + indices.shape + x.shape[axis+1:]; out-of-range indices give 0. */
@@ -27,11 +28,9 @@ export const gather = op(function gather(x: Input, indices: Input, axis = 0, bat
   if (t.dtype === 'float32') {
     ENGINE.record('gather', [t, idx], [y], ([dy]) => {
       if (!dy) return [null, null];
-      // dx[o, j, i] = sum_n onehot[n, j] * dy[o, n, i]
-      const oh = cast(oneHot(reshape(idx, [idx.size]), axisDim), 'float32');
-      const d3 = reshape(dy, [outer, idx.size, inner]);
-      const dx = matMul(oh, d3, true, false);
-      return [reshape(dx, t.shape), null];
+      // dx[o, idx[n], i] += dy[o, n, i]
+      const dx = segmentSum(dy, reshape(idx, [idx.size]), outer, idx.size, inner, axisDim, t.shape);
+      return [dx, null];
     });
   }
   return y;
@@ -43,4 +42,52 @@ export const oneHot = op(function oneHot(indices: Input, depth: number, onValue 
   if (idx.dtype !== 'int32') throw new Error(`oneHot: indices must be int32, got ${idx.dtype}`);
   if (!Number.isInteger(depth) || depth < 1) throw new Error(`oneHot: depth must be a positive integer, got ${depth}`);
   return runOp('oneHot', [idx], [...idx.shape, depth], dtype, { depth, onValue, offValue });
+});
+
+/**
+ * Scatter-add of float32 x viewed [outer, n, inner] by ids (int32, n) into a zeroed tensor of
+ * `outShape` viewed [outer, numSegments, inner]; ids outside [0, numSegments) are dropped.
+ * Differentiable: the vjp gathers dy's rows back by the same ids (dropped rows get 0).
+ */
+function segmentSum(
+  x: Tensor, ids: Tensor, outer: number, n: number, inner: number, numSegments: number, outShape: number[],
+): Tensor {
+  const y = runOp('unsortedSegmentSum', [x, ids], outShape, 'float32', { outer, n, inner, numSegments });
+  ENGINE.record('unsortedSegmentSum', [x, ids], [y], ([dy]) => {
+    if (!dy) return [null, null];
+    const dx = gather(reshape(dy, [outer, numSegments, inner]), ids, 1);
+    return [reshape(dx, x.shape), null];
+  });
+  return y;
+}
+
+/**
+ * TF.js unsortedSegmentSum: x [n, ...rest], segmentIds int32 [n] -> [numSegments, ...rest] with
+ * out[s] = sum of x[j] over j where segmentIds[j] == s. Ids outside [0, numSegments) are
+ * dropped. float32 x is differentiable; int32 x is summed in float32 (exact below 2^24).
+ */
+export const unsortedSegmentSum = op(function unsortedSegmentSum(x: Input, segmentIds: Input, numSegments: number): Tensor {
+  const t = toTensor(x, 'unsortedSegmentSum', 'x');
+  const ids = toTensor(segmentIds, 'unsortedSegmentSum', 'segmentIds', 'int32');
+  if (t.dtype === 'bool') throw new Error(`unsortedSegmentSum: x must be float32 or int32, got bool ${fmtShape(t.shape)}`);
+  if (ids.dtype !== 'int32') {
+    throw new Error(`unsortedSegmentSum: segmentIds must be int32, got ${ids.dtype} ${fmtShape(ids.shape)}`);
+  }
+  if (ids.rank !== 1) throw new Error(`unsortedSegmentSum: segmentIds must be 1-D, got shape ${fmtShape(ids.shape)}`);
+  if (t.rank === 0 || t.shape[0] !== ids.size) {
+    throw new Error(
+      `unsortedSegmentSum: x.shape[0] must equal segmentIds length ${ids.size}, got x ${fmtShape(t.shape)}`,
+    );
+  }
+  if (typeof numSegments !== 'number' || !Number.isInteger(numSegments) || numSegments < 1) {
+    throw new Error(`unsortedSegmentSum: numSegments must be a positive integer, got ${numSegments}`);
+  }
+  const rest = t.shape.slice(1);
+  const outShape = [numSegments, ...rest];
+  const inner = sizeOf(rest);
+  if (t.dtype === 'int32') {
+    const sum = segmentSum(cast(t, 'float32'), ids, 1, ids.size, inner, numSegments, outShape);
+    return cast(sum, 'int32');
+  }
+  return segmentSum(t, ids, 1, ids.size, inner, numSegments, outShape);
 });

@@ -272,6 +272,22 @@ function layoutCases(): Case[] {
   cases.push({ name: 'gather empty indices', kernel: 'gather', inputs: [{ shape: [5], dtype: 'float32' }, { shape: [0], dtype: 'int32' }], outputs: [{ shape: [0], dtype: 'float32' }], attrs: { outer: 1, axisDim: 5, inner: 1, numIndices: 0 } });
   cases.push({ name: 'oneHot float', kernel: 'oneHot', inputs: [{ shape: [6], dtype: 'int32', values: [0, 3, -1, 9, 2, 2] }], outputs: [{ shape: [6, 4], dtype: 'float32' }], attrs: { depth: 4, onValue: 1, offValue: -0.5 } });
   cases.push({ name: 'oneHot int32', kernel: 'oneHot', inputs: [{ shape: [5], dtype: 'int32', values: [1, 0, 16, 17, 4] }], outputs: [{ shape: [5, 17], dtype: 'int32' }], attrs: { depth: 17, onValue: 5, offValue: 0 } });
+  // scatter-add: [outer, n, inner, numSegments, ids] with repeated and out-of-range ids
+  const segmentSums: [number, number, number, number, number[]][] = [
+    [1, 7, 3, 5, [2, 0, 2, -1, 5, 4, 2]],
+    [3, 6, 1, 4, [3, 3, 3, 0, 9, 1]],
+    [2, 9, 17, 3, [0, 1, 2, 2, 1, 0, -3, 0, 3]],
+    [2, 0, 5, 3, []],
+    [1, 300, 4, 7, Array.from(ints(300, -1, 7))],
+  ];
+  for (const [outer, n, inner, numSegments, ids] of segmentSums) {
+    cases.push({
+      name: `unsortedSegmentSum [${outer}, ${n}, ${inner}] -> ${numSegments}`, kernel: 'unsortedSegmentSum',
+      inputs: [{ shape: [outer, n, inner], dtype: 'float32' }, { shape: [n], dtype: 'int32', values: ids }],
+      outputs: [{ shape: [outer, numSegments, inner], dtype: 'float32' }], attrs: { outer, n, inner, numSegments },
+      rtol: 1e-5, atol: 1e-5,
+    });
+  }
   return cases;
 }
 

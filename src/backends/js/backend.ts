@@ -5,7 +5,7 @@
 import type { Backend, BackendMemoryInfo, DataId, DType, StorageArray, TensorInfo } from '../backend.js';
 import type { KernelAttrs, KernelName } from '../kernels.js';
 import { binary, select, unary } from './elementwise.js';
-import { copyInto, copyStrided, gather, oneHot, pad } from './layout.js';
+import { copyInto, copyStrided, gather, oneHot, pad, unsortedSegmentSum } from './layout.js';
 import { matMul } from './matmul.js';
 import { attention } from './attention.js';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput, depthwiseConv2d, depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './conv.js';
@@ -50,6 +50,7 @@ export const jsKernels: { [K in KernelName]: JsKernel<K> } = {
   layerNormBackprop: (i, o, a) => layerNormBackprop(i[0], i[1], i[2], o[0], a),
   attention: (i, o, a) => attention(i[0], i[1], i[2], a.hasMask ? i[3] : null, o[0], o[1], a),
   adamUpdate: (i, o, a) => adamUpdate(i[0], i[1], i[2], i[3], o[0], o[1], o[2], a),
+  unsortedSegmentSum: (i, o, a) => unsortedSegmentSum(i[0], i[1], o[0], a),
 };
 
 export class JsBackend implements Backend {

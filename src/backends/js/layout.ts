@@ -1,6 +1,7 @@
 /**
  * js reference kernels for layout and indexing: strided copy (transpose, slice, tile,
- * broadcast, reverse), constant pad, copy-into (concat), gather and oneHot.
+ * broadcast, reverse), constant pad, copy-into (concat), gather, oneHot and the scatter-add
+ * unsortedSegmentSum.
  */
 import type { KernelAttrs } from '../kernels.js';
 import type { StorageArray } from '../backend.js';
@@ -59,5 +60,20 @@ export function gather(x: StorageArray, indices: StorageArray, out: StorageArray
 export function oneHot(indices: StorageArray, out: StorageArray, a: KernelAttrs['oneHot']): void {
   for (let j = 0; j < indices.length; j++) {
     for (let d = 0; d < a.depth; d++) out[j * a.depth + d] = indices[j] === d ? a.onValue : a.offValue;
+  }
+}
+
+export function unsortedSegmentSum(
+  x: StorageArray, ids: StorageArray, out: StorageArray, a: KernelAttrs['unsortedSegmentSum'],
+): void {
+  out.fill(0);
+  for (let o = 0; o < a.outer; o++) {
+    for (let j = 0; j < a.n; j++) {
+      const s = ids[j];
+      if (s < 0 || s >= a.numSegments) continue;
+      const src = (o * a.n + j) * a.inner;
+      const dst = (o * a.numSegments + s) * a.inner;
+      for (let i = 0; i < a.inner; i++) out[dst + i] += x[src + i];
+    }
   }
 }

@@ -312,5 +312,12 @@ export const wasmKernels: { [K in KernelName]?: WasmKernel<K> } = {
     const d = outs[0].dtype;
     ctx.ex.oneHot(ctx.ptr(ins[0]), ctx.ptr(outs[0]), ins[0].size, a.depth, bitsFor(a.onValue, d), bitsFor(a.offValue, d));
   },
+  unsortedSegmentSum: (ctx, ins, outs, a) => {
+    if (ins[0].dtype !== 'float32' || outs[0].dtype !== 'float32') {
+      throw new Error(`wasm unsortedSegmentSum: expected float32 input and output, got ${ins[0].dtype} -> ${outs[0].dtype}`);
+    }
+    if (outs[0].size === 0) return;
+    ctx.ex.unsortedSegmentSum(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), a.outer, a.n, a.inner, a.numSegments);
+  },
   ...convKernels,
 };

@@ -27,6 +27,7 @@ export interface KernelExports {
   copyInto(x: number, out: number, outer: number, inner: number, outInner: number, offset: number): void;
   gather(x: number, indices: number, out: number, outer: number, axisDim: number, inner: number, numIndices: number): void;
   oneHot(indices: number, out: number, n: number, depth: number, onBits: number, offBits: number): void;
+  unsortedSegmentSum(x: number, ids: number, out: number, outer: number, n: number, inner: number, numSegments: number): void;
   // conv family: geometry in the params block (ConvGeometry order, i32 each)
   conv2dScratchBytes(fh: number, fw: number, inC: number, outC: number): number;
   conv2d(

@@ -1,6 +1,7 @@
 /**
- * Spec and kernels of shaders/layout.wgsl: copyStrided, pad, copyInto, gather, oneHot. These
- * move raw words; pad/oneHot constants are encoded here in the output dtype's word format.
+ * Spec and kernels of shaders/layout.wgsl: copyStrided, pad, copyInto, gather, oneHot and the
+ * f32 scatter-add unsortedSegmentSum. The others move raw words; pad/oneHot constants are
+ * encoded here in the output dtype's word format.
  */
 import source from '../../../../shaders/layout.wgsl';
 import type { DType } from '../../backend.js';
@@ -20,6 +21,7 @@ export const layoutSpec: ShaderSpec = {
     copy_into: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
     gather: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
     one_hot: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
+    unsorted_segment_sum: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
   },
 };
 
@@ -69,5 +71,12 @@ export const layoutKernels: WebGPUKernelTable = {
   oneHot(ctx, [indices], [out], a) {
     run(ctx, 'one_hot', indices.size * a.depth, [ctx.buffer(indices), ctx.buffer(out)],
       { a: a.depth, value: wordOf(a.onValue, out.dtype), b: wordOf(a.offValue, out.dtype) });
+  },
+  unsortedSegmentSum(ctx, [x, ids], [out], a) {
+    if (x.dtype !== 'float32' || out.dtype !== 'float32') {
+      throw new Error(`webgpu unsortedSegmentSum: expected float32 input and output, got ${x.dtype} -> ${out.dtype}`);
+    }
+    run(ctx, 'unsorted_segment_sum', a.outer * a.numSegments * a.inner, [ctx.buffer(x), ctx.buffer(ids), ctx.buffer(out)],
+      { a: a.n, b: a.inner, c: a.numSegments });
   },
 };
