@@ -82,3 +82,48 @@ export async function accuracy(ts: Ts, probs: TsTensor, labels: ArrayLike<number
 
 /** Milliseconds since an arbitrary origin (Node and browsers). */
 export const now = (): number => globalThis.performance.now();
+
+export interface ClassifierRun {
+  name: string;
+  model: Tessera.LayersModel;
+  optimizer: Tessera.Optimizer;
+  loss: string;
+  batchSize: number;
+  epochs: number;
+  train: [TsTensor, TsTensor];
+  test: [TsTensor, TsTensor];
+  testLabels: ArrayLike<number>;
+  /** When the workflow started (data generation counts in totalMs). */
+  t0: number;
+}
+
+/**
+ * Compile, fit with the held-out set as validation, and score held-out accuracy; disposes the
+ * model, the optimizer and the data tensors afterwards. Shared by the classifier workflows.
+ */
+export async function fitClassifier(ts: Ts, run: ClassifierRun, opts: WorkflowOptions): Promise<WorkflowResult> {
+  const { model, optimizer } = run;
+  const [xTrain, yTrain] = run.train;
+  const [xTest, yTest] = run.test;
+  try {
+    model.compile({ optimizer, loss: run.loss, metrics: ['accuracy'] });
+    const t1 = now();
+    const h = await model.fit(xTrain, yTrain, {
+      epochs: run.epochs, batchSize: run.batchSize, shuffle: false, validationData: [xTest, yTest], validationBatchSize: 200,
+      verbose: opts.verbose ?? 0, callbacks: opts.callbacks,
+    });
+    const trainMs = now() - t1;
+    const probs = model.predict(xTest) as TsTensor;
+    const acc = await accuracy(ts, probs, run.testLabels);
+    probs.dispose();
+    const loss = h.history.loss;
+    return {
+      name: run.name, history: h.history, epochs: h.epoch.length, params: model.countParams(), trainMs, totalMs: now() - run.t0,
+      metrics: { accuracy: acc, finalLoss: loss[loss.length - 1] },
+    };
+  } finally {
+    model.dispose();
+    optimizer.dispose();
+    for (const t of [xTrain, yTrain, xTest, yTest]) t.dispose();
+  }
+}

@@ -4,7 +4,7 @@
  * when it contains the keyword token anywhere, so the LSTM has to remember what it saw.
  * Reports accuracy on a held-out set.
  */
-import { accuracy, now, randInt, rng, seededInitializers, type Ts, type TsTensor, type WorkflowOptions, type WorkflowResult } from './common.js';
+import { now, randInt, rng, seededInitializers, type Ts, type TsTensor, type WorkflowOptions, type WorkflowResult, fitClassifier } from './common.js';
 
 export const TEXT_VOCAB = 16;
 export const TEXT_SEQ_LEN = 10;
@@ -50,24 +50,8 @@ export async function textClassification(ts: Ts, opts: WorkflowOptions = {}): Pr
     ],
   });
   const optimizer = ts.train.adam(0.02);
-  try {
-    model.compile({ optimizer, loss: 'binaryCrossentropy', metrics: ['accuracy'] });
-    const t1 = now();
-    const h = await model.fit(xTrain, yTrain, {
-      epochs, batchSize: 32, shuffle: false, validationData: [xTest, yTest], validationBatchSize: 200, verbose: opts.verbose ?? 0, callbacks: opts.callbacks,
-    });
-    const trainMs = now() - t1;
-    const probs = model.predict(xTest) as TsTensor;
-    const acc = await accuracy(ts, probs, test.labels);
-    probs.dispose();
-    const loss = h.history.loss;
-    return {
-      name: 'textClassification', history: h.history, epochs: h.epoch.length, params: model.countParams(), trainMs, totalMs: now() - t0,
-      metrics: { accuracy: acc, finalLoss: loss[loss.length - 1] },
-    };
-  } finally {
-    model.dispose();
-    optimizer.dispose();
-    for (const t of [xTrain, yTrain, xTest, yTest]) t.dispose();
-  }
+  return fitClassifier(ts, {
+    name: 'textClassification', model, optimizer, loss: 'binaryCrossentropy', batchSize: 32, epochs,
+    train: [xTrain, yTrain], test: [xTest, yTest], testLabels: test.labels, t0,
+  }, opts);
 }

@@ -5,7 +5,7 @@
  * token occur again later in the sequence?" — every position compares its token with the first.
  * Reports accuracy on a held-out set.
  */
-import { accuracy, now, randInt, rng, seededInitializers, type Ts, type TsTensor, type WorkflowOptions, type WorkflowResult } from './common.js';
+import { now, randInt, rng, seededInitializers, type Ts, type TsTensor, type WorkflowOptions, type WorkflowResult, fitClassifier } from './common.js';
 
 export const REPEAT_VOCAB = 6;
 export const REPEAT_SEQ_LEN = 6;
@@ -82,24 +82,8 @@ export async function transformerClassification(ts: Ts, opts: WorkflowOptions = 
     ],
   });
   const optimizer = ts.train.adam(0.02);
-  try {
-    model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-    const t1 = now();
-    const h = await model.fit(xTrain, yTrain, {
-      epochs, batchSize: 100, shuffle: false, validationData: [xTest, yTest], validationBatchSize: 200, verbose: opts.verbose ?? 0, callbacks: opts.callbacks,
-    });
-    const trainMs = now() - t1;
-    const probs = model.predict(xTest) as TsTensor;
-    const acc = await accuracy(ts, probs, test.labels);
-    probs.dispose();
-    const loss = h.history.loss;
-    return {
-      name: 'transformerClassification', history: h.history, epochs: h.epoch.length, params: model.countParams(), trainMs, totalMs: now() - t0,
-      metrics: { accuracy: acc, finalLoss: loss[loss.length - 1] },
-    };
-  } finally {
-    model.dispose();
-    optimizer.dispose();
-    for (const t of [xTrain, yTrain, xTest, yTest]) t.dispose();
-  }
+  return fitClassifier(ts, {
+    name: 'transformerClassification', model, optimizer, loss: 'sparseCategoricalCrossentropy', batchSize: 100, epochs,
+    train: [xTrain, yTrain], test: [xTest, yTest], testLabels: test.labels, t0,
+  }, opts);
 }
