@@ -41,10 +41,51 @@ declare module './tensor.js' {
     reverse(axis?: number | number[]): Tensor; broadcastTo(shape: number[]): Tensor;
     gather(indices: Input, axis?: number): Tensor; split(n: number | number[], axis?: number): Tensor[];
     asScalar(): Tensor; as1D(): Tensor; as2D(r: number, c: number): Tensor; toFloat(): Tensor; toInt(): Tensor;
+    as3D(a: number, b: number, c: number): Tensor; as4D(a: number, b: number, c: number, d: number): Tensor;
+    as5D(a: number, b: number, c: number, d: number, e: number): Tensor; asType(dtype: DType): Tensor; toBool(): Tensor;
+    reshapeAs(other: Tensor): Tensor; concat(x: Tensor | Tensor[], axis?: number): Tensor; stack(x: Tensor | Tensor[], axis?: number): Tensor;
+    where(condition: Input, other: Input): Tensor;
   }
 }
 
-export function installChainMethods(): void {
+/**
+ * TF.js's chained methods that are the op of the same name with the tensor as its first argument. They are
+ * bound from the public namespace, so an op added to the API gets its method by being listed here; a name
+ * whose op does not exist yet is skipped (the method is then missing, never a stub).
+ */
+const FORWARDED_METHODS = [
+  'abs', 'acos', 'acosh', 'add', 'all', 'any', 'argMax', 'argMin', 'asin', 'asinh', 'atan', 'atan2', 'atanh', 'avgPool',
+  'batchNorm', 'batchToSpaceND', 'broadcastTo', 'cast', 'ceil', 'clipByValue', 'conv1d', 'conv2d', 'conv2dTranspose',
+  'cos', 'cosh', 'cumprod', 'cumsum', 'depthToSpace', 'depthwiseConv2d', 'dilation2d', 'div', 'divNoNan', 'dot', 'elu',
+  'equal', 'erf', 'exp', 'expandDims', 'expm1', 'fft', 'floor', 'floorDiv', 'gather', 'greater', 'greaterEqual', 'ifft',
+  'irfft', 'isFinite', 'isInf', 'isNaN', 'leakyRelu', 'less', 'lessEqual', 'localResponseNormalization', 'log', 'log1p',
+  'logicalAnd', 'logicalNot', 'logicalOr', 'logicalXor', 'logSigmoid', 'logSoftmax', 'logSumExp', 'matMul', 'max',
+  'maximum', 'maxPool', 'mean', 'min', 'minimum', 'mirrorPad', 'mod', 'mul', 'neg', 'norm', 'notEqual', 'oneHot',
+  'onesLike', 'pad', 'pool', 'pow', 'prelu', 'prod', 'reciprocal', 'relu', 'relu6', 'reshape', 'resizeBilinear',
+  'resizeNearestNeighbor', 'reverse', 'rfft', 'round', 'rsqrt', 'selu', 'separableConv2d', 'sigmoid', 'sign', 'sin',
+  'sinh', 'slice', 'softmax', 'softplus', 'spaceToBatchND', 'split', 'sqrt', 'square', 'squaredDifference', 'squeeze',
+  'step', 'stridedSlice', 'sub', 'sum', 'tan', 'tanh', 'tile', 'topk', 'transpose', 'unique', 'unsortedSegmentSum',
+  'unstack', 'zerosLike', 'maxPool3d', 'avgPool3d', 'conv3d', 'euclideanNorm', 'mirrorPad', 'clone',
+] as const;
+
+/** Methods whose op does not take the tensor first (or is a reshape under another name). */
+function installSpecialMethods(p: Record<string, unknown>, ns: Record<string, unknown>): void {
+  const op = (name: string) => ns[name] as (...args: unknown[]) => Tensor;
+  Object.assign(p, {
+    concat(this: Tensor, x: Tensor | Tensor[], axis?: number) { return op('concat')([this, ...(Array.isArray(x) ? x : [x])], axis); },
+    stack(this: Tensor, x: Tensor | Tensor[], axis?: number) { return op('stack')([this, ...(Array.isArray(x) ? x : [x])], axis); },
+    where(this: Tensor, condition: Input, other: Input) { return op('where')(condition, this, other); },
+    asType(this: Tensor, dtype: DType) { return op('cast')(this, dtype); },
+    toBool(this: Tensor) { return op('cast')(this, 'bool'); },
+    reshapeAs(this: Tensor, other: Tensor) { return op('reshape')(this, other.shape); },
+    as3D(this: Tensor, a: number, b: number, c: number) { return op('reshape')(this, [a, b, c]); },
+    as4D(this: Tensor, a: number, b: number, c: number, d: number) { return op('reshape')(this, [a, b, c, d]); },
+    as5D(this: Tensor, a: number, b: number, c: number, d: number, e: number) { return op('reshape')(this, [a, b, c, d, e]); },
+  });
+}
+
+/** Installs the chained methods; `ns` is the public namespace (src/index.ts) the forwarded methods call. */
+export function installChainMethods(ns: Record<string, unknown>): void {
   const p = Tensor.prototype as unknown as Record<string, unknown>;
   if (p.add) return;
   const bin = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'mod', 'squaredDifference', 'equal', 'notEqual',
@@ -83,4 +124,11 @@ export function installChainMethods(): void {
     split(this: Tensor, n: number | number[], axis?: number) { return layout.split(this, n, axis); },
     gather(this: Tensor, indices: Input, axis?: number) { return indexing.gather(this, indices, axis); },
   });
+  installSpecialMethods(p, ns);
+  for (const name of FORWARDED_METHODS) {
+    const fn = ns[name];
+    if (p[name] === undefined && typeof fn === 'function') {
+      p[name] = function (this: Tensor, ...args: unknown[]) { return (fn as (...a: unknown[]) => unknown)(this, ...args); };
+    }
+  }
 }

@@ -3,8 +3,7 @@
  * changing the import.
  */
 import { installChainMethods } from './chain.js';
-
-installChainMethods();
+import * as publicApi from './index.js';
 
 export { Tensor } from './tensor.js';
 export type { DType } from './backends/backend.js';
@@ -19,6 +18,8 @@ export * from './ops/reduce.js';
 export * from './ops/softmax.js';
 export { matMul, dot } from './ops/matmul.js';
 export * from './ops/layout.js';
+export * from './ops/ranked_forms.js';
+export { env, engine, backend, Environment } from './environment.js';
 export * from './ops/indexing.js';
 export { Variable, variable } from './variable.js';
 export * from './autograd.js';
@@ -42,3 +43,5 @@ export * as metrics from './metrics/index.js';
 export * as callbacks from './models/callbacks.js';
 export { Callback } from './models/callbacks.js';
 export * as serialization from './layers/register_class.js';
+
+installChainMethods(publicApi as unknown as Record<string, unknown>);

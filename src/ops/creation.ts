@@ -46,6 +46,8 @@ export const tensor1d = (values: TensorLike, dtype?: DType) => ranked('tensor1d'
 export const tensor2d = (values: TensorLike, shape?: [number, number], dtype?: DType) => ranked('tensor2d', 2, values, shape, dtype);
 export const tensor3d = (values: TensorLike, shape?: [number, number, number], dtype?: DType) => ranked('tensor3d', 3, values, shape, dtype);
 export const tensor4d = (values: TensorLike, shape?: [number, number, number, number], dtype?: DType) => ranked('tensor4d', 4, values, shape, dtype);
+export const tensor5d = (values: TensorLike, shape?: [number, number, number, number, number], dtype?: DType) => ranked('tensor5d', 5, values, shape, dtype);
+export const tensor6d = (values: TensorLike, shape?: [number, number, number, number, number, number], dtype?: DType) => ranked('tensor6d', 6, values, shape, dtype);
 
 export function fill(shape: number[], value: number, dtype: DType = 'float32'): Tensor {
   assertShape('fill', shape);

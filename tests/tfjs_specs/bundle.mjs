@@ -75,10 +75,35 @@ function tesseraProxyPlugin(tesseraPath) {
 }
 
 /**
- * One ESM bundle of the given spec files (relative to tfjs-core's dist). `platform` is 'node' or 'browser'.
+ * The reference run: the same specs against TF.js itself (tfjs-core plus its webgpu backend), to measure
+ * which specs TF.js's own webgpu backend fails. Only jasmine_util is replaced; the shims' tessera import
+ * becomes tfjs.
  */
-export async function bundleSpecs({ files, platform, outfile, tesseraPath = TESSERA }) {
-  if (!existsSync(tesseraPath)) throw new Error(`tfjs specs: ${tesseraPath} is missing; run npm run build`);
+function tfjsReferencePlugin() {
+  return {
+    name: 'tfjs-reference',
+    setup(build) {
+      build.onResolve({ filter: /_test\.js$/ }, (args) => (args.path.startsWith(CORE_DIST) ? { path: args.path, sideEffects: true } : undefined));
+      build.onResolve({ filter: /jasmine_util$/ }, (args) => (args.importer.startsWith(CORE_DIST) ? { path: JASMINE_UTIL_SHIM } : undefined));
+      build.onResolve({ filter: /dist\/tessera\.js$/ }, () => ({ path: 'tfjs', namespace: 'tfjs-reference' }));
+      build.onLoad({ filter: /.*/, namespace: 'tfjs-reference' }, () => ({
+        // what tfjs's own spec setup loads besides the backend: the chained ops and the gradients
+        contents: ['index.js', 'public/chained_ops/register_all_chained_ops.js', 'register_all_gradients.js']
+          .map((f, i) => `${i ? 'import' : 'export * from'} ${JSON.stringify(join(CORE_DIST, f))};`)
+          .join('\n') + `\nimport '@tensorflow/tfjs-backend-webgpu';`,
+        loader: 'js',
+        resolveDir: repoRoot,
+      }));
+    },
+  };
+}
+
+/**
+ * One ESM bundle of the given spec files (relative to tfjs-core's dist). `platform` is 'node' or 'browser';
+ * `target` is 'tessera' (the suite under test) or 'tfjs' (TF.js's own webgpu backend, for the reference list).
+ */
+export async function bundleSpecs({ files, platform, outfile, target = 'tessera', tesseraPath = TESSERA }) {
+  if (target === 'tessera' && !existsSync(tesseraPath)) throw new Error(`tfjs specs: ${tesseraPath} is missing; run npm run build`);
   const esbuild = await import('esbuild');
   const entry = files.map((f) => `import ${JSON.stringify(join(CORE_DIST, f))};`).join('\n');
   const result = await esbuild.build({
@@ -90,7 +115,7 @@ export async function bundleSpecs({ files, platform, outfile, tesseraPath = TESS
     outfile,
     write: Boolean(outfile),
     logLevel: 'error',
-    plugins: [tesseraProxyPlugin(tesseraPath)],
+    plugins: [target === 'tessera' ? tesseraProxyPlugin(tesseraPath) : tfjsReferencePlugin()],
     // tfjs's helpers reach for node-only modules behind runtime checks
     external: platform === 'browser' ? ['fs', 'path', 'worker_threads', 'perf_hooks', 'os', 'crypto', 'util'] : [],
     define: { 'process.env.NODE_ENV': '"test"' },

@@ -1,0 +1,144 @@
+/**
+ * TF.js's environment and engine handles: `env()` (flags and the platform: fetch, now, string coding),
+ * `engine()` (scopes, registered variables, the active backend) and `backend()` (the active backend with
+ * TF.js's query methods). They are thin views over tessera's engine, so programs and test harnesses written
+ * for TF.js find the calls they use; kernels and the tape stay private.
+ */
+import { ENGINE } from './engine.js';
+import { variableRegistry, type Variable } from './variable.js';
+
+type FlagValue = number | boolean | string;
+
+const isNodeRuntime = typeof process !== 'undefined' && process.versions?.node != null && typeof window === 'undefined';
+
+/** The flags tessera understands; anything else may be set by a program and read back. */
+const FLAG_DEFAULTS: Record<string, () => FlagValue> = {
+  IS_BROWSER: () => typeof window !== 'undefined' && typeof document !== 'undefined',
+  IS_NODE: () => isNodeRuntime,
+  IS_TEST: () => false,
+  DEBUG: () => false,
+  PROD: () => false,
+  EPSILON: () => 1e-7,
+  TENSORLIKE_CHECK_SHAPE_CONSISTENCY: () => true,
+  KEEP_INTERMEDIATE_TENSORS: () => false,
+  DEPRECATION_WARNINGS_ENABLED: () => true,
+};
+
+export interface Platform {
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  now(): number;
+  encode(text: string, encoding?: string): Uint8Array;
+  decode(bytes: Uint8Array, encoding?: string): string;
+  isTypedArray(a: unknown): boolean;
+}
+
+const defaultPlatform: Platform = {
+  fetch: (path, init) => fetch(path, init),
+  now: () => performance.now(),
+  encode: (text, encoding = 'utf-8') => {
+    if (encoding.toLowerCase() !== 'utf-8' && encoding.toLowerCase() !== 'utf8') {
+      throw new Error(`encode: only utf-8 is supported, got '${encoding}'`);
+    }
+    return new TextEncoder().encode(text);
+  },
+  decode: (bytes, encoding = 'utf-8') => new TextDecoder(encoding).decode(bytes),
+  isTypedArray: (a) => ArrayBuffer.isView(a) && !(a instanceof DataView),
+};
+
+/** TF.js's Environment: evaluated flags plus the platform. */
+export class Environment {
+  private flags: Record<string, FlagValue> = {};
+  private evaluators: Record<string, () => FlagValue> = { ...FLAG_DEFAULTS };
+  platform: Platform = defaultPlatform;
+  platformName = isNodeRuntime ? 'node' : 'browser';
+
+  get features(): Record<string, FlagValue> {
+    return this.flags;
+  }
+  registerFlag(name: string, evaluate: () => FlagValue): void {
+    this.evaluators[name] = evaluate;
+  }
+  get(name: string): FlagValue {
+    if (name in this.flags) return this.flags[name];
+    const evaluate = this.evaluators[name];
+    if (!evaluate) throw new Error(`Cannot evaluate flag '${name}': no evaluation function found.`);
+    this.flags[name] = evaluate();
+    return this.flags[name];
+  }
+  getBool(name: string): boolean {
+    return this.get(name) as boolean;
+  }
+  getNumber(name: string): number {
+    return this.get(name) as number;
+  }
+  getFlags(): Record<string, FlagValue> {
+    return { ...this.flags };
+  }
+  set(name: string, value: FlagValue): void {
+    this.flags[name] = value;
+  }
+  setFlags(flags: Record<string, FlagValue>): void {
+    this.flags = { ...flags };
+  }
+  reset(): void {
+    this.flags = {};
+  }
+  setPlatform(name: string, platform: Platform): void {
+    this.platformName = name;
+    this.platform = platform;
+  }
+}
+
+const ENV = new Environment();
+/** TF.js `env()`: the flags and platform. */
+export function env(): Environment {
+  return ENV;
+}
+
+/** The active backend with TF.js's query methods. */
+export interface BackendHandle {
+  readonly name: string;
+  floatPrecision(): 16 | 32;
+  epsilon(): number;
+  numDataIds(): number;
+  memory(): { numBuffers: number; numBytes: number; unreliable: boolean };
+}
+
+/** TF.js `backend()`: tessera computes in float32 on every backend. */
+export function backend(): BackendHandle {
+  const name = ENGINE.getBackend();
+  const info = () => ENGINE.backend.memory();
+  return {
+    name,
+    floatPrecision: () => 32,
+    epsilon: () => 1e-7,
+    numDataIds: () => info().numBuffers,
+    memory: () => ({ numBuffers: info().numBuffers, numBytes: info().numBytes, unreliable: false }),
+  };
+}
+
+/** TF.js `engine()`: scopes, variables and the active backend, for programs and test harnesses. */
+export function engine() {
+  return {
+    get backend(): BackendHandle {
+      return backend();
+    },
+    get backendName(): string {
+      return ENGINE.getBackend();
+    },
+    get registeredVariables(): Record<string, Variable> {
+      return Object.fromEntries(variableRegistry);
+    },
+    startScope(_name?: string): void {
+      ENGINE.startScope();
+    },
+    endScope(result?: unknown): void {
+      ENGINE.endScope(result);
+    },
+    /** Dispose every variable (TF.js's test harness calls this between specs). */
+    disposeVariables(): void {
+      for (const v of [...variableRegistry.values()]) v.dispose();
+    },
+    memory: () => ENGINE.memory(),
+  };
+}
