@@ -4,7 +4,8 @@
  * TF.js's query methods). They are thin views over tessera's engine, so programs and test harnesses written
  * for TF.js find the calls they use; kernels and the tape stay private.
  */
-import { ENGINE } from './engine.js';
+import { ENGINE, collectTensors } from './engine.js';
+import type { Tensor } from './tensor.js';
 import { variableRegistry, type Variable } from './variable.js';
 
 type FlagValue = number | boolean | string;
@@ -141,4 +142,40 @@ export function engine() {
     },
     memory: () => ENGINE.memory(),
   };
+}
+
+/** TF.js `enableProdMode()`: sets the PROD flag (tessera runs no extra debug checks either way). */
+export function enableProdMode(): void {
+  ENV.set('PROD', true);
+}
+/** TF.js `enableDebugMode()`: sets the DEBUG flag. */
+export function enableDebugMode(): void {
+  ENV.set('DEBUG', true);
+  console.warn('Debugging mode is ON. The output of every math call will be downloaded to CPU and checked for NaNs. This significantly impacts performance.');
+}
+/** TF.js `deprecationWarn(msg)`: a console warning unless deprecation warnings are disabled. */
+export function deprecationWarn(msg: string): void {
+  if (ENV.getBool('DEPRECATION_WARNINGS_ENABLED')) {
+    console.warn(`${msg} You can disable deprecation warnings with tf.disableDeprecationWarnings().`);
+  }
+}
+export function disableDeprecationWarnings(): void {
+  ENV.set('DEPRECATION_WARNINGS_ENABLED', false);
+  console.warn('TensorFlow.js deprecation warnings have been disabled.');
+}
+
+/**
+ * TF.js `time(fn)`: `{wallMs, kernelMs}`. tessera does not time kernels one by one: kernelMs is the time fn
+ * took to run and its device work to finish (on js and wasm kernels run inside fn, so it includes the op
+ * layer's small overhead); wallMs adds reading the result back.
+ */
+export async function time(fn: () => unknown): Promise<{ wallMs: number; kernelMs: number }> {
+  const t0 = performance.now();
+  const result = fn();
+  await ENGINE.backend.sync();
+  const kernelMs = performance.now() - t0;
+  const tensors = new Set<Tensor>();
+  collectTensors(result, tensors);
+  await Promise.all([...tensors].map((t) => t.data()));
+  return { wallMs: performance.now() - t0, kernelMs };
 }

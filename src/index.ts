@@ -19,7 +19,10 @@ export * from './ops/softmax.js';
 export { matMul, dot } from './ops/matmul.js';
 export * from './ops/layout.js';
 export * from './ops/ranked_forms.js';
-export { env, engine, backend, Environment } from './environment.js';
+export { depthToSpace } from './ops/depth_to_space.js';
+export {
+  env, engine, backend, Environment, enableProdMode, enableDebugMode, deprecationWarn, disableDeprecationWarnings, time,
+} from './environment.js';
 export * from './ops/indexing.js';
 export { Variable, variable } from './variable.js';
 export * from './autograd.js';
