@@ -23,8 +23,8 @@ const TYPES = {
 };
 
 /**
- * Start serving `root` (default: the repo). `routes` maps a path to {type, body} for generated
- * content. Resolves to {url, port, close()}.
+ * Start serving `root` (default: the repo). `routes` maps a path to {type, body, headers?} for generated
+ * content (headers add to or replace the defaults, e.g. a Content-Security-Policy). Resolves to {url, port, close()}.
  */
 export function startServer({ root = repoRoot, port = 0, routes = {} } = {}) {
   const server = createServer(async (req, res) => {
@@ -39,7 +39,7 @@ export function startServer({ root = repoRoot, port = 0, routes = {} } = {}) {
       if (routes[path]) {
         const r = routes[path];
         const body = typeof r.body === 'function' ? await r.body() : r.body;
-        res.writeHead(200, { ...headers, 'Content-Type': r.type ?? 'text/html; charset=utf-8' });
+        res.writeHead(200, { ...headers, 'Content-Type': r.type ?? 'text/html; charset=utf-8', ...(r.headers ?? {}) });
         res.end(body);
         return;
       }

@@ -70,7 +70,7 @@ export class Engine {
     const names = [...this.registry.entries()].sort((a, b) => b[1].priority - a[1].priority);
     for (const [name, reg] of names) {
       if (!reg.createSync) continue;
-      const b = this.instances.has(name) ? this.instances.get(name)! : reg.createSync();
+      const b = this.instances.has(name) ? this.instances.get(name)! : this.createSyncOrWarn(name, reg);
       this.instances.set(name, b);
       if (b) {
         this.active = b;
@@ -79,6 +79,19 @@ export class Engine {
       }
     }
     throw new Error('no backend could start');
+  }
+
+  /**
+   * Start a backend synchronously for a first use before ready(). A backend that throws (Wasm compilation
+   * forbidden by a strict Content-Security-Policy, say) is skipped with a warning that says why.
+   */
+  private createSyncOrWarn(name: string, reg: BackendRegistration): Backend | null {
+    try {
+      return reg.createSync!();
+    } catch (e) {
+      console.warn(`tessera: the ${name} backend could not start (${(e as Error).message}); using the next backend (js is always there)`);
+      return null;
+    }
   }
 
   getBackend(): string {
