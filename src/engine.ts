@@ -144,18 +144,43 @@ export class Engine {
     }
   }
 
+  /**
+   * Move every live tensor's data to `to`, atomically with respect to the program: tensors created while a
+   * read is awaited are moved too, and a tensor disposed meanwhile is not allocated again. The last pass is
+   * synchronous (sources that can read synchronously), so nothing can be created between it and the switch.
+   */
   private async migrateAll(to: Backend): Promise<void> {
-    const records = new Set<DataRecord>();
-    for (const t of this.liveTensors) if (t.record.backendName !== to.name) records.add(t.record);
-    for (const rec of records) {
-      const from = this.backendOf(rec);
-      const values = await from.read(rec.dataId, rec.dtype, rec.size);
-      const id = to.allocate(rec.size, rec.dtype);
-      to.write(id, values);
-      from.free(rec.dataId);
-      rec.dataId = id;
-      rec.backendName = to.name;
+    const pending = () => {
+      const records = new Set<DataRecord>();
+      for (const t of this.liveTensors) if (t.record.backendName !== to.name) records.add(t.record);
+      return [...records];
+    };
+    for (let round = 0; round < 8; round++) {
+      const records = pending();
+      if (records.length === 0) return;
+      if (records.every((r) => this.canReadSync(r))) break;
+      await Promise.all(records.map(async (rec) => {
+        const from = this.backendOf(rec);
+        const dataId = rec.dataId;
+        const values = await from.read(dataId, rec.dtype, rec.size);
+        // disposed, or already moved by another path, while the read was in flight
+        if (rec.refCount === 0 || rec.dataId !== dataId || rec.backendName !== from.name) return;
+        this.place(rec, to, values);
+        from.free(dataId);
+      }));
     }
+    for (const rec of pending()) this.moveSync(rec, to);
+  }
+
+  private canReadSync(rec: DataRecord): boolean {
+    return rec.backendName !== 'webgpu';
+  }
+
+  private place(rec: DataRecord, to: Backend, values: StorageArray): void {
+    const id = to.allocate(rec.size, rec.dtype);
+    to.write(id, values);
+    rec.dataId = id;
+    rec.backendName = to.name;
   }
 
   // ---- tensor creation -------------------------------------------------------------------
@@ -192,12 +217,9 @@ export class Engine {
   /** Last-resort move for tensors left on another backend (js/wasm sources only). */
   private moveSync(rec: DataRecord, to: Backend): void {
     const from = this.backendOf(rec);
-    const values = from.readSync(rec.dataId, rec.dtype, rec.size);
-    const id = to.allocate(rec.size, rec.dtype);
-    to.write(id, values);
-    from.free(rec.dataId);
-    rec.dataId = id;
-    rec.backendName = to.name;
+    const dataId = rec.dataId;
+    this.place(rec, to, from.readSync(dataId, rec.dtype, rec.size));
+    from.free(dataId);
   }
 
   // ---- memory ----------------------------------------------------------------------------
