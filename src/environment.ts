@@ -10,7 +10,8 @@ import { variableRegistry, type Variable } from './variable.js';
 
 type FlagValue = number | boolean | string;
 
-const isNodeRuntime = typeof process !== 'undefined' && process.versions?.node != null && typeof window === 'undefined';
+const nodeProcess = (globalThis as { process?: { versions?: { node?: string } } }).process;
+const isNodeRuntime = nodeProcess?.versions?.node != null && typeof window === 'undefined';
 
 /** The flags tessera understands; anything else may be set by a program and read back. */
 const FLAG_DEFAULTS: Record<string, () => FlagValue> = {
