@@ -7,7 +7,7 @@ import type { DType } from '../backends/backend.js';
 import { ENGINE } from '../engine.js';
 import { Tensor } from '../tensor.js';
 import { assertShape, flatten, fmtShape, inferDtype, inferShape, isTypedArray, sizeOf, type TensorLike } from '../util.js';
-import { checkDtype, storageFor, toTensor, type Input } from './operand.js';
+import { checkDtype, op, storageFor, toTensor, type Input } from './operand.js';
 
 /** TF.js `tensor(values, shape?, dtype?)`. */
 export function tensor(values: TensorLike, shape?: number[], dtype?: DType): Tensor {
@@ -56,14 +56,14 @@ export function fill(shape: number[], value: number, dtype: DType = 'float32'): 
 }
 export const zeros = (shape: number[], dtype: DType = 'float32') => fill(shape, 0, dtype);
 export const ones = (shape: number[], dtype: DType = 'float32') => fill(shape, 1, dtype);
-export function zerosLike(x: Input): Tensor {
+export const zerosLike = op(function zerosLike(x: Input): Tensor {
   const t = toTensor(x, 'zerosLike', 'x');
   return fill(t.shape, 0, t.dtype);
-}
-export function onesLike(x: Input): Tensor {
+});
+export const onesLike = op(function onesLike(x: Input): Tensor {
   const t = toTensor(x, 'onesLike', 'x');
   return fill(t.shape, 1, t.dtype);
-}
+});
 
 export function range(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
   if (stop === undefined) [start, stop] = [0, start];
@@ -86,11 +86,11 @@ export function eye(numRows: number, numColumns = numRows, dtype: DType = 'float
 }
 
 /** Copy of a tensor's data under a new handle. */
-export function clone(x: Input): Tensor {
+export const clone = op(function clone(x: Input): Tensor {
   const t = toTensor(x, 'clone', 'x');
   const out = ENGINE.makeView(t, t.shape);
   return out;
-}
+});
 
 // ---- seeded random ------------------------------------------------------------------------
 
