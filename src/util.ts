@@ -148,7 +148,7 @@ export function inferDtype(values: TensorLike): DType {
 
 export function assertShape(op: string, shape: unknown): number[] {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new Error(`${op}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    throw new Error(`${op}: shape must be an array of non-negative integers, got ${Array.isArray(shape) ? `[${shape.join(',')}]` : JSON.stringify(shape)}`);
   }
   assertSize(op, shape as number[]);
   return shape as number[];

@@ -77,7 +77,7 @@ export const BAD_CALLS: BadCall[] = [
   // bad shapes and values
   ['zeros negative dim', () => ts.zeros([-1, 2]), /^zeros: shape must be an array of non-negative integers, got \[-1,2\]/],
   ['zeros fractional dim', () => ts.zeros([1.5]), /^zeros: shape must be an array of non-negative integers/],
-  ['zeros NaN dim', () => ts.zeros([NaN]), /^zeros: shape must be an array of non-negative integers/],
+  ['zeros NaN dim', () => ts.zeros([NaN]), /^zeros: shape must be an array of non-negative integers, got \[NaN\]/],
   ['zeros string shape', () => ts.zeros('abc' as never), /^zeros: shape must be an array/],
   ['tensor values/shape mismatch', () => ts.tensor([1, 2, 3], [2, 2]), /^tensor: 3 values do not fit shape \[2,2\]/],
   ['tensor ragged', () => ts.tensor([[1, 2], [3]]), /^tensor: ragged nested array/],
@@ -116,7 +116,7 @@ export const BAD_CALLS: BadCall[] = [
   ['unknown layer class', () => load({ ...denseArtifacts(), modelTopology: { class_name: 'Sequential', config: { layers: [{ class_name: 'Nope', config: { name: 'n' } }] } } }), /^loadLayersModel: layer 'n' has unknown layer class 'Nope'/],
   ['unknown model class', () => load({ modelTopology: { class_name: 'Graph', config: {} } }), /^loadLayersModel: the topology's class_name is 'Graph'/],
   ['dense with negative units', () => load({ modelTopology: { class_name: 'Sequential', config: { layers: [{ class_name: 'Dense', config: { name: 'd', units: -4, batch_input_shape: [null, 3] } }] } } }), /^loadLayersModel: cannot build layer 'd' \(Dense\)/],
-  ['dense with absurd units', () => load({ modelTopology: { class_name: 'Sequential', config: { layers: [{ class_name: 'Dense', config: { name: 'd', units: 1e10, batch_input_shape: [null, 3] } }] } } }), /(shape \[3,10000000000\] has 30000000000 elements|units)/],
+  ['dense with absurd units', () => load({ modelTopology: { class_name: 'Sequential', config: { layers: [{ class_name: 'Dense', config: { name: 'd', units: 1e10, batch_input_shape: [null, 3] } }] } } }), /^loadLayersModel: cannot add layer 'd' \(Dense\) to the model: randomUniform: shape \[3,10000000000\] has 30000000000 elements/],
   // models: weights
   ['empty shard', () => load(withData([new ArrayBuffer(0)])), /^decodeWeights: weight 'kernel' of layer 'd' \(shape \[3,2\], float32\) needs bytes 0\.\.24 but the weight data has only 0 bytes/],
   ['two shards, second empty', () => load(withData([new ArrayBuffer(24), new ArrayBuffer(0)])), /^decodeWeights: weight 'bias' of layer 'd' .* needs bytes 24\.\.32 but the weight data has only 24 bytes/],
@@ -130,8 +130,8 @@ export const BAD_CALLS: BadCall[] = [
   // training arguments
   ['fit batchSize 0', () => { const m = denseModel(); return m.fit(ts.ones([2, 3]), ts.ones([2, 2]), { batchSize: 0 }).finally(() => m.dispose()); }, /^fit: batchSize must be a positive integer, got 0/],
   ['fit epochs -1', () => { const m = denseModel(); return m.fit(ts.ones([2, 3]), ts.ones([2, 2]), { epochs: -1 }).finally(() => m.dispose()); }, /^fit: epochs must be a non-negative integer, got -1/],
-  ['compile unknown optimizer', () => denseModel(false).compile({ optimizer: 'nope', loss: 'mse' }), /nope/],
-  ['predict wrong shape', () => { const m = denseModel(); try { return m.predict(ts.ones([2, 5])); } finally { m.dispose(); } }, /\[2,5\]|expected/],
+  ['compile unknown optimizer', () => denseModel(false).compile({ optimizer: 'nope', loss: 'mse' }), /^compile: unknown optimizer 'nope'/],
+  ['predict wrong shape', () => { const m = denseModel(); try { return m.predict(ts.ones([2, 5])); } finally { m.dispose(); } }, /input '\w+' expects shape \[-1,3\] \(-1 = any\), got \[2,5\]/],
 ];
 
 function denseModel(compile = true): ts.LayersModel {

@@ -236,7 +236,13 @@ function sequentialFromConfig(config: unknown): Sequential {
   const model = new Sequential({ name });
   for (const e of entries) {
     if (!e || typeof e !== 'object' || !e.className) throw new Error(`loadLayersModel: malformed Sequential layer entry ${JSON.stringify(e)}`);
-    model.add(buildLayer(e));
+    const layer = buildLayer(e);
+    try {
+      model.add(layer); // builds the layer: its weights (sized from the config) are created here
+    } catch (err) {
+      model.dispose();
+      throw new Error(`loadLayersModel: cannot add layer '${layer.name}' (${e.className}) to the model: ${(err as Error).message}`);
+    }
   }
   return model;
 }
