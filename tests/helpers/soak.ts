@@ -1,0 +1,109 @@
+/**
+ * The soak run shared by tests/soak.test.ts (reduced, in CI) and `npm run soak` (full: 1000 fit
+ * steps and 10,000 predicts per backend): trains a small MLP with fit (metrics, validation,
+ * shuffling) and predicts with varying batch sizes, snapshotting tf.memory() and the process
+ * RSS after a warm-up (which visits every batch size) and at the end.
+ */
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import type * as TS from '../../src/index.js';
+
+type Ts = typeof TS;
+
+export interface SoakSizes {
+  fitSteps: number;
+  predicts: number;
+  /** Work done before the first snapshot (V8's heap and JIT settle in the first ~100 steps). */
+  warmFitSteps: number;
+  warmPredicts: number;
+}
+export const CI_SOAK: SoakSizes = { fitSteps: 240, predicts: 1200, warmFitSteps: 150, warmPredicts: 700 };
+export const FULL_SOAK: SoakSizes = { fitSteps: 1000, predicts: 10_000, warmFitSteps: 100, warmPredicts: 1000 };
+
+export interface Snapshot {
+  numTensors: number;
+  numBytes: number;
+  /** wasm only: arena reserved / in use / buffer bytes. */
+  arenaReserved?: number;
+  arenaInUse?: number;
+  arenaBytes?: number;
+  rss: number;
+  /** V8 heap in use (after a GC when available). */
+  heapUsed: number;
+}
+export interface SoakReport {
+  backend: string;
+  warm: Snapshot;
+  end: Snapshot;
+  seconds: number;
+  finalLoss: number;
+}
+
+/** A full GC when the engine allows it (the flag can be set at run time), so RSS reflects live data. */
+function collectGarbage(): void {
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    (vm.runInNewContext('gc') as () => void)();
+  } catch {
+    // no GC available: RSS is then noisier, never wrong
+  }
+}
+
+function snapshot(ts: Ts): Snapshot {
+  collectGarbage();
+  const m = ts.memory();
+  const w = (m.backends as Record<string, Record<string, number | string | boolean>>).wasm;
+  const mu = process.memoryUsage();
+  const s: Snapshot = { numTensors: m.numTensors, numBytes: m.numBytes, rss: mu.rss, heapUsed: mu.heapUsed };
+  if (w && ts.getBackend() === 'wasm') {
+    s.arenaReserved = w.arenaReserved as number;
+    s.arenaInUse = w.arenaInUse as number;
+    s.arenaBytes = w.arenaBytes as number;
+  }
+  return s;
+}
+
+const PREDICT_BATCHES = [1, 7, 32, 3, 16, 64, 2, 24];
+
+export async function runSoak(ts: Ts, backend: string, sizes: SoakSizes): Promise<SoakReport> {
+  if (!(await ts.setBackend(backend))) throw new Error(`soak: backend ${backend} is not available`);
+  const t0 = performance.now();
+  const xs = ts.randomUniform([64, 16], -1, 1, 'float32', 5);
+  const labels = ts.tidy(() => ts.oneHot(ts.argMax(ts.matMul(xs, ts.randomNormal([16, 4], 0, 1, 'float32', 6)), 1), 4, 1, 0, 'float32'));
+  const model = ts.sequential();
+  model.add(ts.layers.dense({ units: 32, activation: 'relu', inputShape: [16] }));
+  model.add(ts.layers.dense({ units: 4, activation: 'softmax' }));
+  model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['acc'] }); // compile owns (and disposes) it
+  const batchSize = 16;
+  const stepsPerEpoch = Math.ceil((64 * 0.75) / batchSize); // validationSplit 0.25 leaves 48 samples
+  const fitSteps = async (steps: number) => {
+    const h = await model.fit(xs, labels, { batchSize, epochs: Math.max(1, Math.round(steps / stepsPerEpoch)), validationSplit: 0.25, verbose: 0 });
+    return h.history.loss[h.history.loss.length - 1];
+  };
+  const predictMany = (n: number, offset: number) => {
+    for (let i = 0; i < n; i++) {
+      const b = PREDICT_BATCHES[(offset + i) % PREDICT_BATCHES.length];
+      const x = ts.slice(xs, [0, 0], [b, 16]);
+      const y = model.predict(x) as TS.Tensor;
+      if (i % 500 === 0) y.dataSync(); // read now and then, as an app would
+      ts.dispose([x, y]);
+    }
+  };
+  const warmFit = Math.max(stepsPerEpoch, sizes.warmFitSteps);
+  const warmPredicts = Math.max(PREDICT_BATCHES.length * 2, sizes.warmPredicts);
+  await fitSteps(warmFit);
+  predictMany(warmPredicts, 0);
+  const warm = snapshot(ts);
+  const finalLoss = await fitSteps(sizes.fitSteps - warmFit);
+  predictMany(sizes.predicts - warmPredicts, warmPredicts);
+  const end = snapshot(ts);
+  model.dispose();
+  ts.dispose([xs, labels]);
+  return { backend, warm, end, seconds: (performance.now() - t0) / 1000, finalLoss };
+}
+
+const mib = (b?: number) => (b === undefined ? '-' : `${(b / 2 ** 20).toFixed(2)} MiB`);
+export function describeSoak(r: SoakReport): string {
+  const s = (x: Snapshot) => `tensors ${x.numTensors}, bytes ${x.numBytes}, arena reserved ${mib(x.arenaReserved)} in use ${mib(x.arenaInUse)} buffer ${mib(x.arenaBytes)}, rss ${mib(x.rss)}, heap ${mib(x.heapUsed)}`;
+  return `[soak] ${r.backend}: ${r.seconds.toFixed(1)} s, final loss ${r.finalLoss.toFixed(4)}\n  warm: ${s(r.warm)}\n  end:  ${s(r.end)}`;
+}
