@@ -3,7 +3,8 @@
  * records, tidy scopes, live-tensor set for `memory()` and for migrating data on `setBackend`),
  * and the autograd tape that ops record onto. Ops talk to backends only through `runKernel`.
  */
-import type { Backend, BackendName, BackendRegistration, DType, StorageArray, TensorInfo } from './backends/backend.js';
+import type { Backend, BackendName, BackendRegistration, DataId, DType, StorageArray, TensorInfo } from './backends/backend.js';
+import { assertSize, fmtShape } from './util.js';
 import type { KernelAttrs, KernelName } from './backends/kernels.js';
 import { JsBackend } from './backends/js/backend.js';
 import { wasmRegistration } from './backends/wasm/index.js';
@@ -32,6 +33,8 @@ export class Engine {
   private scopes: Tensor[][] = [];
   /** Active autograd tapes (nested grads each push one). */
   readonly tapes: TapeNode[][] = [];
+  /** Names of the public ops being run, outermost first (for allocation errors). */
+  readonly opNames: string[] = [];
   /** Counts nested "no recording" regions, e.g. inside a vjp. */
   private pauseDepth = 0;
 
@@ -194,9 +197,21 @@ export class Engine {
 
   /** A tensor with freshly allocated, unwritten storage on the active backend. */
   makeOutput<D extends DType>(shape: number[], dtype: D): Tensor<D> {
-    const size = shape.reduce((a, b) => a * b, 1);
+    const op = this.opNames[0] ?? 'tensor';
+    if (!shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new Error(`${op}: output shape ${fmtShape(shape)} must hold non-negative integers`);
+    }
+    const size = assertSize(op, shape);
     const b = this.backend;
-    const rec: DataRecord = { backendName: b.name, dataId: b.allocate(size, dtype), dtype, size, refCount: 1 };
+    let dataId: DataId;
+    try {
+      dataId = b.allocate(size, dtype);
+    } catch (e) {
+      // A typed array or Wasm memory that cannot grow says RangeError; say which call and size.
+      const why = e instanceof Error ? e.message : String(e);
+      throw new Error(`${op}: cannot allocate a ${dtype} tensor of shape ${fmtShape(shape)} (${size * 4} bytes) on the ${b.name} backend: ${why}`);
+    }
+    const rec: DataRecord = { backendName: b.name, dataId, dtype, size, refCount: 1 };
     return new Tensor(shape, dtype, rec);
   }
 

@@ -148,9 +148,25 @@ export function inferDtype(values: TensorLike): DType {
 
 export function assertShape(op: string, shape: unknown): number[] {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new Error(`${op}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    throw new Error(`${op}: shape must be an array of non-negative integers, got ${Array.isArray(shape) ? `[${shape.join(',')}]` : JSON.stringify(shape)}`);
   }
+  assertSize(op, shape as number[]);
   return shape as number[];
+}
+
+/**
+ * The most elements one tensor may hold: kernels index elements with int32 (and the wasm arena
+ * addresses 4 GiB), so sizes past 2^31 - 1 would overflow rather than fail cleanly.
+ */
+export const MAX_TENSOR_SIZE = 2 ** 31 - 1;
+
+/** Throws a clear error when a shape's element count overflows int32 (or is not finite). */
+export function assertSize(op: string, shape: readonly number[]): number {
+  const n = sizeOf(shape);
+  if (!(n <= MAX_TENSOR_SIZE)) {
+    throw new Error(`${op}: shape ${fmtShape(shape)} has ${n} elements, more than the ${MAX_TENSOR_SIZE} (2^31 - 1) a tensor can hold`);
+  }
+  return n;
 }
 
 export const DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];

@@ -52,6 +52,11 @@ export class Variable<D extends DType = DType> extends Tensor<D> {
 /** TF.js `variable(initialValue, trainable = true, name?, dtype?)`. */
 export function variable(initialValue: Input, trainable = true, name?: string, dtype?: DType): Variable {
   const t = toTensor(initialValue, 'variable', 'initialValue');
-  if (dtype && dtype !== t.dtype) throw new Error(`variable: initial value is ${t.dtype}, requested dtype ${dtype}`);
-  return new Variable(t, trainable, name, t.dtype);
+  const created = !(initialValue instanceof Tensor); // a temporary made from numbers: the variable shares its data
+  try {
+    if (dtype && dtype !== t.dtype) throw new Error(`variable: initial value is ${t.dtype}, requested dtype ${dtype}`);
+    return new Variable(t, trainable, name, t.dtype);
+  } finally {
+    if (created) t.dispose();
+  }
 }

@@ -10,7 +10,7 @@ import { storageFor } from '../ops/operand.js';
 import { fmtShape } from '../util.js';
 import type { Variable } from '../variable.js';
 import type { LayersModel } from '../models/layers_model.js';
-import { decodeWeights, encodeWeights, type DecodedWeight } from './weights.js';
+import { decodeWeights, encodeWeights, warnNonFinite, type DecodedWeight } from './weights.js';
 import { browserDownloads, DOWNLOADS_SCHEME, indexedDB, INDEXEDDB_SCHEME } from './handlers.js';
 import { http } from './http.js';
 import { fileSystem, FILE_SCHEME, isNode } from './node_fs.js';
@@ -126,8 +126,9 @@ export async function loadLayersModel(pathOrHandler: string | IOHandler, options
       throw new Error('loadLayersModel: the artifacts have weight data but no weight specs');
     }
     try {
-      const decoded = decodeWeights(artifacts.weightData, artifacts.weightSpecs).filter((d) => (d.spec.group ?? 'model') === 'model');
+      const decoded = decodeWeights(artifacts.weightData, artifacts.weightSpecs, true).filter((d) => (d.spec.group ?? 'model') === 'model');
       setModelWeights(model, decoded, options.strict ?? true);
+      warnNonFinite('loadLayersModel', decoded);
     } catch (e) {
       model.dispose();
       throw e;

@@ -149,12 +149,33 @@ function serializableKwargs(layer: Layer, kwargs: Dict): Dict {
 
 // ---- loading ------------------------------------------------------------------------------
 
+/** How deep a topology may nest (objects and arrays); real Keras/TF.js models stay far below. */
+export const MAX_TOPOLOGY_DEPTH = 100;
+
+/**
+ * Refuse a topology that refers back to itself (possible with io.fromMemory objects) or nests
+ * absurdly deep, with the path to the spot, before the recursive conversions below would run
+ * out of stack. The walk itself stops at MAX_TOPOLOGY_DEPTH, so it cannot overflow either.
+ */
+function checkTopologyStructure(value: unknown, path: string, depth: number, ancestors: Set<object>): void {
+  if (value === null || typeof value !== 'object') return;
+  if (ancestors.has(value)) throw new Error(`loadLayersModel: modelTopology is cyclic: ${path} refers back to an enclosing object`);
+  if (depth > MAX_TOPOLOGY_DEPTH) {
+    throw new Error(`loadLayersModel: modelTopology is nested more than ${MAX_TOPOLOGY_DEPTH} levels deep (at ${path.slice(0, 200)}...)`);
+  }
+  ancestors.add(value);
+  if (Array.isArray(value)) value.forEach((v, i) => checkTopologyStructure(v, `${path}[${i}]`, depth + 1, ancestors));
+  else for (const [k, v] of Object.entries(value)) checkTopologyStructure(v, `${path}.${k}`, depth + 1, ancestors);
+  ancestors.delete(value);
+}
+
 /** Rebuild a model from artifacts.modelTopology (TF.js or Keras JSON). */
 export function modelFromTopology(topology: unknown): LayersModel {
   registerBuiltinLayers();
   if (topology === null || typeof topology !== 'object' || Array.isArray(topology)) {
     throw new Error('loadLayersModel: modelTopology must be a JSON object');
   }
+  checkTopologyStructure(topology, 'modelTopology', 0, new Set());
   let top = topology as Dict;
   if (top.model_config) top = top.model_config as Dict; // Keras h5 conversions: {model_config, training_config}
   if (top.config && typeof top.config === 'object' && !Array.isArray(top.config)) top = { ...top, config: keras3Nodes(top.config as Dict) };
@@ -215,7 +236,13 @@ function sequentialFromConfig(config: unknown): Sequential {
   const model = new Sequential({ name });
   for (const e of entries) {
     if (!e || typeof e !== 'object' || !e.className) throw new Error(`loadLayersModel: malformed Sequential layer entry ${JSON.stringify(e)}`);
-    model.add(buildLayer(e));
+    const layer = buildLayer(e);
+    try {
+      model.add(layer); // builds the layer: its weights (sized from the config) are created here
+    } catch (err) {
+      model.dispose();
+      throw new Error(`loadLayersModel: cannot add layer '${layer.name}' (${e.className}) to the model: ${(err as Error).message}`);
+    }
   }
   return model;
 }

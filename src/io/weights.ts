@@ -6,6 +6,7 @@
  */
 import type { Tensor } from '../tensor.js';
 import type { WeightData, WeightSpec } from './types.js';
+import { MAX_TENSOR_SIZE, fmtShape } from '../util.js';
 
 export type WeightValues = Float32Array | Int32Array | Uint8Array;
 export interface DecodedWeight {
@@ -75,11 +76,18 @@ function checkSpec(spec: WeightSpec): number {
   if (spec.dtype !== 'float32' && spec.dtype !== 'int32' && spec.dtype !== 'bool') {
     throw new Error(`decodeWeights: ${describeWeight(spec.name)} has unsupported dtype '${spec.dtype}' (supported: float32, int32, bool)`);
   }
-  return spec.shape.reduce((a, b) => a * b, 1);
+  const size = spec.shape.reduce((a, b) => a * b, 1);
+  if (!(size <= MAX_TENSOR_SIZE)) {
+    throw new Error(`decodeWeights: ${describeWeight(spec.name)} has shape ${fmtShape(spec.shape)} with ${size} elements, more than the ${MAX_TENSOR_SIZE} (2^31 - 1) a tensor can hold`);
+  }
+  return size;
 }
 
-/** Decode every spec's values from the weight data, in order. */
-export function decodeWeights(data: WeightData, specs: WeightSpec[]): DecodedWeight[] {
+/**
+ * Decode every spec's values from the weight data, in order. With `exact` (model loading) the
+ * specs must account for every byte: a shard of the wrong length is an error, not ignored.
+ */
+export function decodeWeights(data: WeightData, specs: WeightSpec[], exact = false): DecodedWeight[] {
   const buffer = concatBuffers(data);
   const out: DecodedWeight[] = [];
   let offset = 0;
@@ -103,12 +111,35 @@ export function decodeWeights(data: WeightData, specs: WeightSpec[]): DecodedWei
     const dtype = spec.dtype as DecodedWeight['dtype'];
     out.push({ spec, dtype, values: q ? dequantize(spec, bytes) : rawValues(dtype, bytes) });
   }
+  if (exact && offset !== buffer.byteLength) {
+    throw new Error(
+      `decodeWeights: the weight data has ${buffer.byteLength} bytes but the weight specs account for ${offset}: ` +
+      'a weight shard has the wrong length or the specs do not describe this data',
+    );
+  }
   return out;
 }
 
 /** Bytes the specs need in total (quantized sizes included). */
 export function specsByteLength(specs: WeightSpec[]): number {
   return specs.reduce((n, s) => n + checkSpec(s) * (BYTES[s.quantization ? s.quantization.dtype : s.dtype] ?? 0), 0);
+}
+
+/** Warn (once per weight) about NaN or infinite float values: loading works, but the model will produce garbage. */
+export function warnNonFinite(op: string, decoded: DecodedWeight[]): void {
+  for (const d of decoded) {
+    if (d.dtype !== 'float32') continue;
+    let nan = 0;
+    let inf = 0;
+    for (const v of d.values) {
+      if (v !== v) nan++;
+      else if (v === Infinity || v === -Infinity) inf++;
+    }
+    if (nan || inf) {
+      const what = [nan ? `${nan} NaN value${nan > 1 ? 's' : ''}` : '', inf ? `${inf} infinite value${inf > 1 ? 's' : ''}` : ''].filter(Boolean).join(' and ');
+      console.warn(`${op}: ${describeWeight(d.spec.name)} has ${what} (of ${d.values.length}); its outputs will not be finite`);
+    }
+  }
 }
 
 function rawValues(dtype: DecodedWeight['dtype'], bytes: ArrayBuffer): WeightValues {

@@ -13,6 +13,7 @@ import { mean, sum } from '../ops/reduce.js';
 import { logSoftmax } from '../ops/softmax.js';
 import { oneHot } from '../ops/indexing.js';
 import { reshape } from '../ops/layout.js';
+import { op } from '../ops/operand.js';
 
 /** Keras's fuzz factor for clipping probabilities. */
 export const EPSILON = 1e-7;
@@ -46,8 +47,9 @@ export function sparseToOneHot(op: string, yTrue: Tensor, yPred: Tensor): Tensor
   return oneHot(reshape(idx, lead), yPred.shape[yPred.rank - 1], 1, 0, 'float32');
 }
 
-export const meanSquaredError: PerSampleLoss = (yTrue, yPred) => mean(square(sub(yPred, matchLabels('meanSquaredError', yTrue, yPred))), -1);
-export const meanAbsoluteError: PerSampleLoss = (yTrue, yPred) => mean(abs(sub(yPred, matchLabels('meanAbsoluteError', yTrue, yPred))), -1);
+// Scoped like ops (see operand.ts `op`): called outside tidy they leave only their result.
+export const meanSquaredError: PerSampleLoss = op((yTrue: Tensor, yPred: Tensor) => mean(square(sub(yPred, matchLabels('meanSquaredError', yTrue, yPred))), -1));
+export const meanAbsoluteError: PerSampleLoss = op((yTrue: Tensor, yPred: Tensor) => mean(abs(sub(yPred, matchLabels('meanAbsoluteError', yTrue, yPred))), -1));
 
 export function huber(options: LossOptions = {}): PerSampleLoss {
   const delta = options.delta ?? 1;

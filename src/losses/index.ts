@@ -13,7 +13,7 @@
  */
 import { Tensor } from '../tensor.js';
 import { mean, sum } from '../ops/reduce.js';
-import type { Input } from '../ops/operand.js';
+import { op, type Input } from '../ops/operand.js';
 import * as core from './core.js';
 import type { LossName, LossOptions } from './core.js';
 import { Reduction, computeWeightedLoss, weightedMeanSquaredError } from './weighted.js';
@@ -40,13 +40,14 @@ const isOptions = (v: unknown): v is LossCallOptions =>
 export const LOSS_NAME = Symbol('tessera.lossName');
 type LossFunction = (yTrue: Tensor, yPred: Tensor, optionsOrWeights?: LossCallOptions | Input | null, reduction?: Reduction) => Tensor;
 function define(name: LossName): LossFunction {
-  const fn: LossFunction = (yTrue, yPred, third, reduction) => {
+  // op(): called outside tidy, a loss leaves only its result (and nothing when it throws).
+  const fn: LossFunction = op((yTrue: Tensor, yPred: Tensor, third?: LossCallOptions | Input | null, reduction?: Reduction) => {
     if (reduction === undefined && isOptions(third)) return reduce(core.perSampleLoss(name, third ?? {})(yTrue, yPred), third?.reduction);
     // TF.js core form: (labels, predictions, weights, reduction).
     const weights = isOptions(third) ? null : third;
     if (name === 'meanSquaredError') return weightedMeanSquaredError(yTrue, yPred, weights, reduction);
     return computeWeightedLoss(core.perSampleLoss(name)(yTrue, yPred), weights, reduction);
-  };
+  });
   (fn as unknown as Record<symbol, string>)[LOSS_NAME] = name;
   return fn;
 }

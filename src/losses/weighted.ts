@@ -9,7 +9,7 @@ import { abs, cast, log, neg, relu, softplus, square } from '../ops/unary.js';
 import { mean, sum } from '../ops/reduce.js';
 import { logSoftmax } from '../ops/softmax.js';
 import { ones } from '../ops/creation.js';
-import { toTensor, type Input } from '../ops/operand.js';
+import { op, toTensor, type Input } from '../ops/operand.js';
 import { matchLabels } from './core.js';
 
 /** TF.js `Reduction`. */
@@ -21,7 +21,7 @@ export enum Reduction {
 }
 
 /** Weight and reduce elementwise losses (TF.js computeWeightedLoss). */
-export function computeWeightedLoss(losses: Tensor, weights?: Input | null, reduction: Reduction = Reduction.SUM_BY_NONZERO_WEIGHTS): Tensor {
+export const computeWeightedLoss = op(function computeWeightedLoss(losses: Tensor, weights?: Input | null, reduction: Reduction = Reduction.SUM_BY_NONZERO_WEIGHTS): Tensor {
   const w = weights === undefined || weights === null ? null : toTensor(weights, 'computeWeightedLoss', 'weights');
   const weighted = w ? mul(losses, w) : losses;
   switch (reduction) {
@@ -43,51 +43,51 @@ export function computeWeightedLoss(losses: Tensor, weights?: Input | null, redu
     default:
       throw new Error(`computeWeightedLoss: unknown reduction ${reduction}`);
   }
-}
+});
 
 const pair = (op: string, labels: Input, predictions: Input): [Tensor, Tensor] => {
   const p = toTensor(predictions, op, 'predictions');
   return [matchLabels(op, toTensor(labels, op, 'labels'), p), p];
 };
 
-export function absoluteDifference(labels: Input, predictions: Input, weights?: Input | null, reduction?: Reduction): Tensor {
+export const absoluteDifference = op(function absoluteDifference(labels: Input, predictions: Input, weights?: Input | null, reduction?: Reduction): Tensor {
   const [z, p] = pair('absoluteDifference', labels, predictions);
   return computeWeightedLoss(abs(sub(p, z)), weights, reduction);
-}
+});
 
 /** Elementwise squared error with TF.js-core weights/reduction. */
-export function weightedMeanSquaredError(labels: Input, predictions: Input, weights?: Input | null, reduction?: Reduction): Tensor {
+export const weightedMeanSquaredError = op(function weightedMeanSquaredError(labels: Input, predictions: Input, weights?: Input | null, reduction?: Reduction): Tensor {
   const [z, p] = pair('meanSquaredError', labels, predictions);
   return computeWeightedLoss(square(sub(p, z)), weights, reduction);
-}
+});
 
-export function huberLoss(labels: Input, predictions: Input, weights?: Input | null, delta = 1, reduction?: Reduction): Tensor {
+export const huberLoss = op(function huberLoss(labels: Input, predictions: Input, weights?: Input | null, delta = 1, reduction?: Reduction): Tensor {
   const [z, p] = pair('huberLoss', labels, predictions);
   const err = abs(sub(p, z));
   const quad = minimum(err, delta);
   return computeWeightedLoss(add(mul(square(quad), 0.5), mul(sub(err, quad), delta)), weights, reduction);
-}
+});
 
-export function logLoss(labels: Input, predictions: Input, weights?: Input | null, epsilon = 1e-7, reduction?: Reduction): Tensor {
+export const logLoss = op(function logLoss(labels: Input, predictions: Input, weights?: Input | null, epsilon = 1e-7, reduction?: Reduction): Tensor {
   const [z, p] = pair('logLoss', labels, predictions);
   const l = neg(add(mul(z, log(add(p, epsilon))), mul(sub(1, z), log(add(sub(1, p), epsilon)))));
   return computeWeightedLoss(l, weights, reduction);
-}
+});
 
-export function hingeLoss(labels: Input, predictions: Input, weights?: Input | null, reduction?: Reduction): Tensor {
+export const hingeLoss = op(function hingeLoss(labels: Input, predictions: Input, weights?: Input | null, reduction?: Reduction): Tensor {
   const [z, p] = pair('hingeLoss', labels, predictions);
   return computeWeightedLoss(relu(sub(1, mul(sub(mul(z, 2), 1), p))), weights, reduction);
-}
+});
 
-export function sigmoidCrossEntropy(multiClassLabels: Input, logits: Input, weights?: Input | null, labelSmoothing = 0, reduction?: Reduction): Tensor {
+export const sigmoidCrossEntropy = op(function sigmoidCrossEntropy(multiClassLabels: Input, logits: Input, weights?: Input | null, labelSmoothing = 0, reduction?: Reduction): Tensor {
   let [z, x] = pair('sigmoidCrossEntropy', multiClassLabels, logits);
   if (labelSmoothing > 0) z = add(mul(z, 1 - labelSmoothing), 0.5 * labelSmoothing);
   const l = add(sub(relu(x), mul(x, z)), softplus(neg(abs(x))));
   return computeWeightedLoss(l, weights, reduction);
-}
+});
 
-export function softmaxCrossEntropy(onehotLabels: Input, logits: Input, weights?: Input | null, labelSmoothing = 0, reduction?: Reduction): Tensor {
+export const softmaxCrossEntropy = op(function softmaxCrossEntropy(onehotLabels: Input, logits: Input, weights?: Input | null, labelSmoothing = 0, reduction?: Reduction): Tensor {
   let [z, x] = pair('softmaxCrossEntropy', onehotLabels, logits);
   if (labelSmoothing > 0) z = add(mul(z, 1 - labelSmoothing), labelSmoothing / x.shape[x.rank - 1]);
   return computeWeightedLoss(neg(sum(mul(z, logSoftmax(x)), -1)), weights, reduction);
-}
+});

@@ -13,28 +13,29 @@ import { abs, cast, clipByValue, neg, sqrt, square } from '../ops/unary.js';
 import { argMax, mean, sum } from '../ops/reduce.js';
 import { reshape } from '../ops/layout.js';
 import { scalar } from '../ops/creation.js';
+import { op } from '../ops/operand.js';
 import { EPSILON, matchLabels, meanAbsoluteError, meanSquaredError } from '../losses/core.js';
 
 const THRESHOLD = 0.5;
 
-export function binaryAccuracy(yTrue: Tensor, yPred: Tensor, threshold = THRESHOLD): Tensor {
+export const binaryAccuracy = op(function binaryAccuracy(yTrue: Tensor, yPred: Tensor, threshold = THRESHOLD): Tensor {
   const z = matchLabels('binaryAccuracy', yTrue, yPred);
   return mean(cast(equal(z, cast(greater(yPred, threshold), 'float32')), 'float32'), -1);
-}
+});
 
-export function categoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
+export const categoricalAccuracy = op(function categoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
   matchLabels('categoricalAccuracy', yTrue, yPred);
   return cast(equal(argMax(yTrue, -1), argMax(yPred, -1)), 'float32');
-}
+});
 
-export function sparseCategoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
+export const sparseCategoricalAccuracy = op(function sparseCategoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
   const lead = yPred.shape.slice(0, -1);
   if (yTrue.size !== lead.reduce((a, b) => a * b, 1)) {
     throw new Error(`sparseCategoricalAccuracy: labels of shape ${fmtShape(yTrue.shape)} do not fit predictions of shape ${fmtShape(yPred.shape)}`);
   }
   const labels = reshape(yTrue.dtype === 'int32' ? yTrue : cast(yTrue, 'int32'), lead);
   return cast(equal(labels, argMax(yPred, -1)), 'float32');
-}
+});
 
 /** [true positives, predicted positives, actual positives] as float scalars. */
 function confusion(op: string, yTrue: Tensor, yPred: Tensor): [Tensor, Tensor, Tensor] {
@@ -47,37 +48,37 @@ function confusion(op: string, yTrue: Tensor, yPred: Tensor): [Tensor, Tensor, T
 const safeRatio = (num: Tensor, den: Tensor) => where(greater(den, 0), div(num, where(greater(den, 0), den, 1)), 0);
 
 /** TP / (TP + FP), 0 when nothing is predicted positive. */
-export function precision(yTrue: Tensor, yPred: Tensor): Tensor {
+export const precision = op(function precision(yTrue: Tensor, yPred: Tensor): Tensor {
   const [tp, pp] = confusion('precision', yTrue, yPred);
   return safeRatio(tp, pp);
-}
+});
 /** TP / (TP + FN), 0 when there are no positives. */
-export function recall(yTrue: Tensor, yPred: Tensor): Tensor {
+export const recall = op(function recall(yTrue: Tensor, yPred: Tensor): Tensor {
   const [tp, , ap] = confusion('recall', yTrue, yPred);
   return safeRatio(tp, ap);
-}
+});
 
 export { meanSquaredError, meanAbsoluteError };
 
 /** 100 * mean(|yTrue - yPred| / max(|yTrue|, 1e-7)) over the last axis. */
-export function meanAbsolutePercentageError(yTrue: Tensor, yPred: Tensor): Tensor {
+export const meanAbsolutePercentageError = op(function meanAbsolutePercentageError(yTrue: Tensor, yPred: Tensor): Tensor {
   const z = matchLabels('meanAbsolutePercentageError', yTrue, yPred);
   return mul(mean(abs(div(sub(z, yPred), clipByValue(abs(z), EPSILON, Number.MAX_VALUE))), -1), 100);
-}
+});
 
 const l2Normalize = (x: Tensor) => div(x, sqrt(maximum(sum(square(x), -1, true), EPSILON)));
 
 /** -sum(normalize(yTrue) * normalize(yPred)) over the last axis (TF.js cosineProximity). */
-export function cosineProximity(yTrue: Tensor, yPred: Tensor): Tensor {
+export const cosineProximity = op(function cosineProximity(yTrue: Tensor, yPred: Tensor): Tensor {
   const z = matchLabels('cosineProximity', yTrue, yPred);
   return neg(sum(mul(l2Normalize(z), l2Normalize(yPred)), -1));
-}
+});
 
 /** Coefficient of determination 1 - SS_res / SS_tot over the whole batch (a scalar). */
-export function r2Score(yTrue: Tensor, yPred: Tensor): Tensor {
+export const r2Score = op(function r2Score(yTrue: Tensor, yPred: Tensor): Tensor {
   const z = matchLabels('r2Score', yTrue, yPred);
   return sub(1, div(sum(square(sub(z, yPred))), sum(square(sub(z, mean(z))))));
-}
+});
 
 /** A metric for the training loop: name plus batch statistics (numerator, denominator). */
 export interface MetricSpec {

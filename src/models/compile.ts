@@ -52,9 +52,26 @@ export function compile(model: LayersModel, args: CompileArgs): void {
     throw new Error('compile: needs {optimizer, loss}');
   }
   const optimizer = getOptimizer(args.optimizer);
-  disposeCompiled(model);
-  model.compiled = { args, optimizer, ownsOptimizer: !(args.optimizer instanceof Optimizer) };
-  if (model.outputs.length) resolveCompiled(model);
+  const previous = model.compiled as CompiledState | undefined;
+  const next: CompiledState = { args, optimizer, ownsOptimizer: !(args.optimizer instanceof Optimizer) };
+  // Resolve the new losses and metrics before giving up the previous compile: a failed
+  // compile (unknown loss, bad metric) leaves the model compiled as it was.
+  model.compiled = next;
+  try {
+    if (model.outputs.length) resolveCompiled(model);
+    else checkLossNames(args.loss);
+  } catch (e) {
+    model.compiled = previous;
+    if (next.ownsOptimizer) optimizer.dispose();
+    throw e;
+  }
+  if (previous?.ownsOptimizer && previous.optimizer !== optimizer) previous.optimizer.dispose();
+}
+
+/** Named losses must be known even before the model's outputs are (checked again on resolve). */
+function checkLossNames(spec: CompileArgs['loss']): void {
+  const ids = Array.isArray(spec) ? spec : typeof spec === 'object' && spec !== null && !('name' in spec) ? Object.values(spec) : [spec];
+  for (const id of ids) if (typeof id !== 'function') resolveLoss(id as LossIdentifier);
 }
 
 export function disposeCompiled(model: LayersModel): void {

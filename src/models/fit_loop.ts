@@ -119,6 +119,10 @@ export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: 
   const owned: Tensor[] = [];
   let valXs: Tensor[] | undefined;
   let valYs: Tensor[] | undefined;
+  // The epoch's running totals and the last batch's statistics: disposed in `finally` when a
+  // callback or a step throws (dispose is idempotent, so the normal path may dispose them first).
+  let acc: Tensor | null = null;
+  let pending: Tensor | null = null;
   try {
     if (args.validationData) {
       const [vx, vy] = args.validationData;
@@ -156,7 +160,7 @@ export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: 
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
       await cbs.epochBegin(epoch);
       const perm = shuffle ? shuffledIndices(n) : null;
-      let acc: Tensor | null = null;
+      acc = null;
       for (let b = 0; b < steps; b++) {
         const start = b * batchSize;
         const size = Math.min(batchSize, n - start);
@@ -167,6 +171,7 @@ export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: 
           const idx = tensor1d(perm.subarray(start, start + size), 'int32');
           return trainStep(model, gatherAll(xs, idx), gatherAll(ys, idx), tables);
         });
+        pending = stats;
         acc = accumulate(acc, stats);
         if (cbs.wantsBatchLogs) Object.assign(batchLogs, statsToLogs(r, await stats.data()));
         stats.dispose();
@@ -176,9 +181,9 @@ export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: 
       const logs = acc ? statsToLogs(r, await acc.data()) : {};
       acc?.dispose();
       if (valXs && valYs) {
-        const v = evaluateStats(model, r, valXs, valYs, args.validationBatchSize ?? batchSize);
-        Object.assign(logs, statsToLogs(r, await v.data(), 'val_'));
-        v.dispose();
+        pending = evaluateStats(model, r, valXs, valYs, args.validationBatchSize ?? batchSize);
+        Object.assign(logs, statsToLogs(r, await pending.data(), 'val_'));
+        pending.dispose();
       }
       await cbs.epochEnd(epoch, logs);
       recordHistory(history, epoch, logs);
@@ -187,6 +192,8 @@ export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: 
     return history;
   } finally {
     for (const t of owned) t.dispose();
+    acc?.dispose();
+    pending?.dispose();
   }
 }
 
@@ -246,6 +253,8 @@ export async function fitDataset(model: LayersModel, dataset: DatasetLike, args:
   const doValidation = !!args.validationData;
   const owned: Tensor[] = [];
   let history: History | undefined;
+  let acc: Tensor | null = null; // disposed in `finally` when a callback or step throws
+  let pending: Tensor | null = null;
   try {
     let it = await openIterator(dataset, 'fitDataset');
     let cbs: CallbackList | undefined;
@@ -254,7 +263,7 @@ export async function fitDataset(model: LayersModel, dataset: DatasetLike, args:
     model.stopTraining = false;
     for (let epoch = initialEpoch; epoch < args.epochs && !model.stopTraining; epoch++) {
       if (epoch > initialEpoch && bpe === undefined) it = await openIterator(dataset, 'fitDataset');
-      let acc: Tensor | null = null;
+      acc = null;
       let b = 0;
       let began = false;
       while (bpe === undefined || b < bpe) {
@@ -287,8 +296,13 @@ export async function fitDataset(model: LayersModel, dataset: DatasetLike, args:
         }
         const batchLogs: Logs = { batch: b, size: numSamples('fitDataset', [e.xs, e.ys]) };
         await cbs.batchBegin(b, batchLogs);
-        const stats = trainStep(model, e.xs, e.ys, tables);
-        disposeLists(e);
+        let stats: Tensor;
+        try {
+          stats = trainStep(model, e.xs, e.ys, tables);
+        } finally {
+          disposeLists(e);
+        }
+        pending = stats;
         acc = accumulate(acc, stats);
         if (cbs.wantsBatchLogs) Object.assign(batchLogs, statsToLogs(r!, await stats.data()));
         stats.dispose();
@@ -310,6 +324,7 @@ export async function fitDataset(model: LayersModel, dataset: DatasetLike, args:
           v = await datasetStats(model, vd as DatasetLike, args.validationBatches);
         }
         if (v) {
+          pending = v;
           Object.assign(logs, statsToLogs(r!, await v.data(), 'val_'));
           v.dispose();
         }
@@ -322,6 +337,8 @@ export async function fitDataset(model: LayersModel, dataset: DatasetLike, args:
     return history!;
   } finally {
     for (const t of owned) t.dispose();
+    acc?.dispose();
+    pending?.dispose();
   }
 }
 

@@ -6,8 +6,8 @@
 import type { DType } from '../backends/backend.js';
 import { ENGINE } from '../engine.js';
 import { Tensor } from '../tensor.js';
-import { assertShape, flatten, fmtShape, inferDtype, inferShape, isTypedArray, sizeOf, type TensorLike } from '../util.js';
-import { checkDtype, storageFor, toTensor, type Input } from './operand.js';
+import { MAX_TENSOR_SIZE, assertShape, assertSize, flatten, fmtShape, inferDtype, inferShape, isTypedArray, sizeOf, type TensorLike } from '../util.js';
+import { checkDtype, op, storageFor, toTensor, type Input } from './operand.js';
 
 /** TF.js `tensor(values, shape?, dtype?)`. */
 export function tensor(values: TensorLike, shape?: number[], dtype?: DType): Tensor {
@@ -50,49 +50,59 @@ export const tensor5d = (values: TensorLike, shape?: [number, number, number, nu
 export const tensor6d = (values: TensorLike, shape?: [number, number, number, number, number, number], dtype?: DType) => ranked('tensor6d', 6, values, shape, dtype);
 
 export function fill(shape: number[], value: number, dtype: DType = 'float32'): Tensor {
-  assertShape('fill', shape);
-  checkDtype('fill', dtype);
+  return filled('fill', shape, value, dtype);
+}
+/** fill under the name of the call the user made (zeros, ones, fill) for its errors. */
+function filled(op: string, shape: number[], value: number, dtype: DType): Tensor {
+  assertShape(op, shape);
+  checkDtype(op, dtype);
   const n = sizeOf(shape);
   const data = dtype === 'float32' ? new Float32Array(n).fill(value) : new Int32Array(n).fill(dtype === 'bool' ? (value ? 1 : 0) : value);
   return ENGINE.makeTensor(data, shape, dtype);
 }
-export const zeros = (shape: number[], dtype: DType = 'float32') => fill(shape, 0, dtype);
-export const ones = (shape: number[], dtype: DType = 'float32') => fill(shape, 1, dtype);
-export function zerosLike(x: Input): Tensor {
+export const zeros = (shape: number[], dtype: DType = 'float32') => filled('zeros', shape, 0, dtype);
+export const ones = (shape: number[], dtype: DType = 'float32') => filled('ones', shape, 1, dtype);
+export const zerosLike = op(function zerosLike(x: Input): Tensor {
   const t = toTensor(x, 'zerosLike', 'x');
   return fill(t.shape, 0, t.dtype);
-}
-export function onesLike(x: Input): Tensor {
+});
+export const onesLike = op(function onesLike(x: Input): Tensor {
   const t = toTensor(x, 'onesLike', 'x');
   return fill(t.shape, 1, t.dtype);
-}
+});
 
 export function range(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
   if (stop === undefined) [start, stop] = [0, start];
   if (step === 0) throw new Error('range: step must not be 0');
+  if (![start, stop, step].every(Number.isFinite)) throw new Error(`range: start, stop and step must be finite numbers, got ${start}, ${stop}, ${step}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
+  if (n > MAX_TENSOR_SIZE) {
+    throw new Error(`range: start ${start}, stop ${stop}, step ${step} gives ${n} elements, more than the ${MAX_TENSOR_SIZE} (2^31 - 1) a tensor can hold`);
+  }
   const values = Array.from({ length: n }, (_, i) => start + i * step);
   return ENGINE.makeTensor(storageFor(values, dtype), [n], dtype);
 }
 
 export function linspace(start: number, stop: number, num: number): Tensor {
   if (!Number.isInteger(num) || num < 1) throw new Error(`linspace: num must be a positive integer, got ${num}`);
+  assertSize('linspace', [num]);
   const step = num === 1 ? 0 : (stop - start) / (num - 1);
   return ENGINE.makeTensor(Float32Array.from({ length: num }, (_, i) => start + i * step), [num], 'float32');
 }
 
 export function eye(numRows: number, numColumns = numRows, dtype: DType = 'float32'): Tensor {
+  assertShape('eye', [numRows, numColumns]);
   const v = new Array(numRows * numColumns).fill(0);
   for (let i = 0; i < Math.min(numRows, numColumns); i++) v[i * numColumns + i] = 1;
   return ENGINE.makeTensor(storageFor(v, dtype), [numRows, numColumns], dtype);
 }
 
 /** Copy of a tensor's data under a new handle. */
-export function clone(x: Input): Tensor {
+export const clone = op(function clone(x: Input): Tensor {
   const t = toTensor(x, 'clone', 'x');
   const out = ENGINE.makeView(t, t.shape);
   return out;
-}
+});
 
 // ---- seeded random ------------------------------------------------------------------------
 

@@ -69,9 +69,20 @@ export function runInScope<T>(fn: () => T, check?: (result: T) => void): T {
   return result;
 }
 
-/** Wrap an op so its temporaries are disposed (see `scoped`). */
+/**
+ * Wrap an op so its temporaries are disposed (see `scoped`). The op's name (the function's) is
+ * pushed for the engine, whose allocation errors then name the call the user made.
+ */
 export function op<F extends (...args: any[]) => any>(fn: F): F {
-  return ((...args: unknown[]) => scoped(() => fn(...args))) as F;
+  const name = fn.name;
+  return ((...args: unknown[]) => {
+    ENGINE.opNames.push(name);
+    try {
+      return scoped(() => fn(...args));
+    } finally {
+      ENGINE.opNames.pop();
+    }
+  }) as F;
 }
 
 /** Run one kernel into a new output tensor. */

@@ -41,8 +41,11 @@ export abstract class Optimizer {
   clipvalue?: number;
   /** Number of applyGradients calls so far. */
   iterations = 0;
-  /** Slot variables per model variable name, in slotNames order. */
-  protected slots = new Map<string, Variable[]>();
+  /**
+   * Slot variables per model variable (keyed by the Variable itself, not its name: names are
+   * reused once a variable is disposed, and a rebuilt model must not inherit stale moments).
+   */
+  protected slots = new Map<Variable, Variable[]>();
 
   constructor(options: OptimizerOptions = {}) {
     this.setClipping(options);
@@ -79,7 +82,7 @@ export abstract class Optimizer {
 
   /** The variable's slots, created on first use. */
   protected slotsFor(v: Variable): Variable[] {
-    let s = this.slots.get(v.name);
+    let s = this.slots.get(v);
     if (!s) {
       const names = this.slotNames();
       s = names.map((n, i) => {
@@ -88,7 +91,7 @@ export abstract class Optimizer {
         init.dispose();
         return slot;
       });
-      this.slots.set(v.name, s);
+      this.slots.set(v, s);
     }
     return s;
   }
@@ -107,6 +110,7 @@ export abstract class Optimizer {
       }
       return { v, g: tensor };
     });
+    this.dropDisposedSlots();
     this.iterations++;
     const step = this.iterations;
     ENGINE.noGrad(() =>
@@ -156,8 +160,9 @@ export abstract class Optimizer {
   async getWeights(): Promise<NamedTensor[]> {
     const out: NamedTensor[] = [{ name: 'iter', tensor: scalar(this.iterations, 'int32') }];
     const names = this.slotNames();
-    for (const [varName, slots] of this.slots) {
-      slots.forEach((s, k) => out.push({ name: `${varName}/${names[k]}`, tensor: ENGINE.makeView(s, s.shape) }));
+    this.dropDisposedSlots();
+    for (const [v, slots] of this.slots) {
+      slots.forEach((s, k) => out.push({ name: `${v.name}/${names[k]}`, tensor: ENGINE.makeView(s, s.shape) }));
     }
     return out;
   }
@@ -190,6 +195,15 @@ export abstract class Optimizer {
     if (this.globalClipnorm !== undefined) c.globalClipnorm = this.globalClipnorm;
     if (this.clipvalue !== undefined) c.clipvalue = this.clipvalue;
     return c;
+  }
+
+  /** Free the state of variables that were disposed since (their model was rebuilt or dropped). */
+  private dropDisposedSlots(): void {
+    for (const [v, slots] of this.slots) {
+      if (!v.isDisposed) continue;
+      for (const s of slots) s.dispose();
+      this.slots.delete(v);
+    }
   }
 
   /** Dispose the slot variables. */

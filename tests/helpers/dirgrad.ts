@@ -8,7 +8,7 @@
  */
 import { expect } from 'vitest';
 import type * as TS from '../../src/index.js';
-import { seededValues } from './gradcheck.js';
+import { gradMatches, seededValues } from './gradcheck.js';
 
 type Ts = typeof TS;
 
@@ -21,7 +21,10 @@ export interface DirGradInput {
 
 export interface DirGradOptions {
   eps?: number;
+  /** Relative tolerance (against |numeric|). */
   tol?: number;
+  /** Absolute tolerance for small directional derivatives (default tol / 10). */
+  atol?: number;
   /** Inputs to differentiate (default: all). */
   wrt?: number[];
   directions?: number;
@@ -33,6 +36,7 @@ export function checkDirectionalGrads(
   ts: Ts, name: string, f: (...xs: TS.Tensor[]) => TS.Tensor, specs: DirGradInput[], opts: DirGradOptions = {},
 ): void {
   const { eps = 1e-2, tol = 1e-2, directions = 2, coords = 2, seed = 11 } = opts;
+  const atol = opts.atol ?? tol / 10;
   const sizes = specs.map((s) => s.shape.reduce((a, b) => a * b, 1));
   const values = specs.map((s, i) => s.values?.slice() ?? seededValues(sizes[i], seed + 31 * i, ...(s.range ?? [-1, 1])));
   const make = (vals: number[][]) => vals.map((v, i) => ts.tensor(Float32Array.from(v), specs[i].shape));
@@ -64,8 +68,9 @@ export function checkDirectionalGrads(
       const numeric = (loss(shifted(1)) - loss(shifted(-1))) / (2 * eps);
       let analytic = 0;
       for (let j = 0; j < u.length; j++) analytic += g[j] * u[j];
-      const err = Math.abs(analytic - numeric) / Math.max(1, Math.abs(numeric));
-      if (!(err <= tol)) expect.fail(`${name}: d/dx${k} along a direction: analytic ${analytic} vs numeric ${numeric} (rel err ${err.toExponential(2)})`);
+      if (!gradMatches(analytic, numeric, tol, atol)) {
+        expect.fail(`${name}: d/dx${k} along a direction: analytic ${analytic} vs numeric ${numeric} (tol ${tol} relative + ${atol} absolute)`);
+      }
     }
   }
 }

@@ -25,7 +25,21 @@ export interface GradCase {
   /** Only check gradients of these inputs (default: all). */
   wrt?: number[];
   eps?: number;
+  /** Relative tolerance (against |numeric|). */
   tol?: number;
+  /** Absolute tolerance, the floor that matters for small gradients (default tol / 10). */
+  atol?: number;
+}
+
+/**
+ * Whether an analytic gradient matches a central difference: |got - numeric| <= atol + tol *
+ * |numeric|. NaN or an infinity on either side fails (a NaN gradient must never pass), and a
+ * small gradient is held to the absolute floor atol rather than to tol itself, so a vjp that
+ * returns 0 where the true value is 1e-3 is caught.
+ */
+export function gradMatches(got: number, numeric: number, tol: number, atol: number): boolean {
+  if (!Number.isFinite(got) || !Number.isFinite(numeric)) return false;
+  return Math.abs(got - numeric) <= atol + tol * Math.abs(numeric);
 }
 
 export function checkGradients(ts: Ts, c: GradCase, seed = 7): void {
@@ -41,6 +55,7 @@ export function checkGradients(ts: Ts, c: GradCase, seed = 7): void {
   const analytic = ts.grads(loss)(inputs).map((g) => Array.from(g.dataSync()));
   const eps = c.eps ?? 1e-2;
   const tol = c.tol ?? 2e-2;
+  const atol = c.atol ?? tol / 10;
   const wrt = c.wrt ?? c.shapes.map((_, i) => i);
   for (const k of wrt) {
     for (let j = 0; j < values[k].length; j++) {
@@ -51,9 +66,8 @@ export function checkGradients(ts: Ts, c: GradCase, seed = 7): void {
       };
       const numeric = (evalAt(eps) - evalAt(-eps)) / (2 * eps);
       const got = analytic[k][j];
-      const err = Math.abs(got - numeric) / Math.max(1, Math.abs(numeric));
-      if (err > tol) {
-        expect.fail(`${c.name}: d/dx${k}[${j}] analytic ${got} vs numeric ${numeric}`);
+      if (!gradMatches(got, numeric, tol, atol)) {
+        expect.fail(`${c.name}: d/dx${k}[${j}] analytic ${got} vs numeric ${numeric} (tol ${tol} relative + ${atol} absolute)`);
       }
     }
   }

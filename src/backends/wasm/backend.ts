@@ -5,7 +5,7 @@
  */
 import type { Backend, BackendMemoryInfo, DataId, DType, StorageArray, TensorInfo } from '../backend.js';
 import type { KernelAttrs, KernelName } from '../kernels.js';
-import { Arena } from './arena.js';
+import { Arena, Workspace } from './arena.js';
 import { PARAMS_BYTES, wasmKernels, type WasmContext, type WasmKernel } from './kernels.js';
 import type { LoadedModule, ModuleKind } from './module.js';
 
@@ -19,6 +19,7 @@ export class WasmBackend implements Backend {
   readonly name = 'wasm' as const;
   readonly moduleKind: ModuleKind;
   readonly arena: Arena;
+  readonly workspace: Workspace;
   private readonly ctx: WasmContext;
   private numBuffers = 0;
   private numBytes = 0;
@@ -26,8 +27,9 @@ export class WasmBackend implements Backend {
   constructor(loaded: LoadedModule) {
     this.moduleKind = loaded.kind;
     this.arena = new Arena(loaded.memory, loaded.exports.heapBase());
+    this.workspace = new Workspace(this.arena);
     const params = this.arena.alloc(PARAMS_BYTES).ptr;
-    this.ctx = { ex: loaded.exports, arena: this.arena, params, ptr: (t) => this.ptrOf(t.dataId) };
+    this.ctx = { ex: loaded.exports, arena: this.arena, workspace: this.workspace, params, ptr: (t) => this.ptrOf(t.dataId) };
   }
 
   private ptrOf(id: DataId): number {
@@ -47,7 +49,7 @@ export class WasmBackend implements Backend {
   write(id: DataId, values: StorageArray): void {
     const d = id as WasmDataId;
     const view = values instanceof Float32Array ? this.arena.f32 : this.arena.i32;
-    view.set(values.subarray(0, d.size), this.ptrOf(id) >> 2);
+    view.set(values.subarray(0, d.size), this.ptrOf(id) >>> 2);
   }
 
   async read(id: DataId, dtype: DType, size: number): Promise<StorageArray> {
@@ -55,7 +57,7 @@ export class WasmBackend implements Backend {
   }
 
   readSync(id: DataId, dtype: DType, size: number): StorageArray {
-    const start = this.ptrOf(id) >> 2;
+    const start = this.ptrOf(id) >>> 2;
     const view = dtype === 'float32' ? this.arena.f32 : this.arena.i32;
     return view.slice(start, start + size);
   }
@@ -79,7 +81,7 @@ export class WasmBackend implements Backend {
   }
 
   memory(): BackendMemoryInfo {
-    return { numBuffers: this.numBuffers, numBytes: this.numBytes, module: this.moduleKind, ...this.arena.stats() };
+    return { numBuffers: this.numBuffers, numBytes: this.numBytes, module: this.moduleKind, ...this.arena.stats(), workspaceBytes: this.workspace.bytes };
   }
 
   async sync(): Promise<void> {}

@@ -6,17 +6,18 @@
  */
 import type { DType, TensorInfo } from '../backend.js';
 import type { ConvGeometry, KernelAttrs, KernelName } from '../kernels.js';
-import type { Arena } from './arena.js';
+import type { Arena, Workspace } from './arena.js';
 import type { KernelExports } from './module.js';
 
 export const RANK = 6;
 /** Bytes of the params block: up to 4 arrays of RANK i32. */
 export const PARAMS_BYTES = 4 * RANK * 4;
 
-/** What a kernel entry gets: exports, arena, the params block and pointer lookup. */
+/** What a kernel entry gets: exports, arena, the shared scratch workspace, the params block and pointer lookup. */
 export interface WasmContext {
   ex: KernelExports;
   arena: Arena;
+  workspace: Workspace;
   params: number;
   ptr(t: TensorInfo): number;
 }
@@ -58,7 +59,7 @@ export function collapseDims(shape: readonly number[], strides: readonly (readon
 
 function writeParams(ctx: WasmContext, arrays: number[][]): void {
   const i32 = ctx.arena.i32;
-  let at = ctx.params >> 2;
+  let at = ctx.params >>> 2;
   for (const a of arrays) for (const v of a) i32[at++] = v;
 }
 
@@ -80,31 +81,34 @@ function matMul(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], a: Kern
   // Non-float operands are converted to float32 temporaries (and the result back), so the
   // kernel itself only ever sees f32.
   const temps: { ptr: number; bytes: number }[] = [];
-  const asF32 = (t: TensorInfo): number => {
-    if (t.dtype === 'float32') return ctx.ptr(t);
-    const blk = arena.alloc(t.size * 4);
-    temps.push(blk);
-    ex.unary(0, ctx.ptr(t), blk.ptr, t.size, kindOf(t.dtype), 0, 0, 0);
-    return blk.ptr;
-  };
-  const aPtr = asF32(ins[0]);
-  const bPtr = asF32(ins[1]);
-  const bias = a.hasBias ? asF32(ins[2]) : 0;
-  const prelu = a.activation === 5 ? asF32(ins[a.hasBias ? 3 : 2]) : 0;
-  let outPtr = ctx.ptr(out);
-  if (out.dtype !== 'float32') {
-    const blk = arena.alloc(out.size * 4);
-    temps.push(blk);
-    outPtr = blk.ptr;
+  try {
+    const asF32 = (t: TensorInfo): number => {
+      if (t.dtype === 'float32') return ctx.ptr(t);
+      const blk = arena.alloc(t.size * 4);
+      temps.push(blk);
+      ex.unary(0, ctx.ptr(t), blk.ptr, t.size, kindOf(t.dtype), 0, 0, 0);
+      return blk.ptr;
+    };
+    const aPtr = asF32(ins[0]);
+    const bPtr = asF32(ins[1]);
+    const bias = a.hasBias ? asF32(ins[2]) : 0;
+    const prelu = a.activation === 5 ? asF32(ins[a.hasBias ? 3 : 2]) : 0;
+    let outPtr = ctx.ptr(out);
+    if (out.dtype !== 'float32') {
+      const blk = arena.alloc(out.size * 4);
+      temps.push(blk);
+      outPtr = blk.ptr;
+    }
+    // Packing scratch comes from the shared workspace, so varying M/N/K reuse one block.
+    const scratch = ctx.workspace.get(ex.matMulScratchBytes(a.M, a.N, a.K) >>> 0);
+    ex.matMul(
+      aPtr, bPtr, outPtr, a.batch, a.M, a.N, a.K, a.transposeA ? 1 : 0, a.transposeB ? 1 : 0,
+      a.aBatchStride, a.bBatchStride, bias, a.biasSize, a.activation, a.alpha ?? 0, prelu, a.preluSize ?? 1, scratch,
+    );
+    if (out.dtype !== 'float32') ex.unary(0, outPtr, ctx.ptr(out), out.size, 0, kindOf(out.dtype), 0, 0);
+  } finally {
+    for (const t of temps) arena.release(t.ptr, t.bytes);
   }
-  const scratch = arena.alloc(ex.matMulScratchBytes(a.M, a.N, a.K));
-  temps.push(scratch);
-  ex.matMul(
-    aPtr, bPtr, outPtr, a.batch, a.M, a.N, a.K, a.transposeA ? 1 : 0, a.transposeB ? 1 : 0,
-    a.aBatchStride, a.bBatchStride, bias, a.biasSize, a.activation, a.alpha ?? 0, prelu, a.preluSize ?? 1, scratch.ptr,
-  );
-  if (out.dtype !== 'float32') ex.unary(0, outPtr, ctx.ptr(out), out.size, 0, kindOf(out.dtype), 0, 0);
-  for (const t of temps) arena.release(t.ptr, t.bytes);
 }
 
 /** Writes the conv geometry into the params block (ConvGeometry order; read by assembly/conv.ts). */
@@ -135,14 +139,9 @@ const xSize = (g: ConvGeometry) => g.batch * g.inH * g.inW * g.inC;
 const ySize = (g: ConvGeometry) => g.batch * g.outH * g.outW * g.outC;
 const fSize = (g: ConvGeometry) => g.filterH * g.filterW * g.inC * g.outC;
 
-/** Runs fn with a scratch block of `bytes` from the arena, released afterwards. */
+/** Runs fn with `bytes` of scratch from the shared workspace (kept for the next kernel). */
 function withScratch(ctx: WasmContext, bytes: number, fn: (ptr: number) => void): void {
-  const blk = ctx.arena.alloc(bytes);
-  try {
-    fn(blk.ptr);
-  } finally {
-    ctx.arena.release(blk.ptr, blk.bytes);
-  }
+  fn(ctx.workspace.get(bytes >>> 0));
 }
 
 /** bias and prelu pointers of a conv epilogue (0 when absent). */
@@ -241,8 +240,8 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
     const [out, lse] = [ctx.ptr(outs[0]), ctx.ptr(outs[1])];
     if (a.seqK === 0 || a.headDim === 0) {
       const f32 = ctx.arena.f32;
-      f32.fill(0, out >> 2, (out >> 2) + a.bh * a.seqQ * a.headDim);
-      if (a.seqK === 0) f32.fill(-Infinity, lse >> 2, (lse >> 2) + a.bh * a.seqQ);
+      f32.fill(0, out >>> 2, (out >>> 2) + a.bh * a.seqQ * a.headDim);
+      if (a.seqK === 0) f32.fill(-Infinity, lse >>> 2, (lse >>> 2) + a.bh * a.seqQ);
       if (a.seqK === 0) return;
     }
     const mask = a.hasMask ? ctx.ptr(ins[3]) : 0;

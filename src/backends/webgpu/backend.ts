@@ -98,7 +98,7 @@ export class WebGPUBackend implements Backend {
     const bytes = size * 4;
     if (bytes === 0) return dtype === 'float32' ? new Float32Array(0) : new Int32Array(0);
     d.readers++;
-    let staging: GPUBuffer;
+    let staging: GPUBuffer | undefined;
     try {
       await this.settle();
       staging = this.stagingPool.acquire(bytes);
@@ -106,13 +106,24 @@ export class WebGPUBackend implements Backend {
       encoder.copyBufferToBuffer(d.buffer, 0, staging, 0, bytes);
       this.device.queue.submit([encoder.finish()]);
       this.submitCount++;
+    } catch (e) {
+      if (staging) this.stagingPool.release(staging); // nothing was queued into it
+      throw e;
     } finally {
       // The copy is queued (or failed): a free() that came meanwhile can now recycle the buffer.
       if (--d.readers === 0 && d.freedWhileReading) this.free(d);
     }
-    await staging.mapAsync(GPUMapMode.READ, 0, bytes);
-    const copy = staging.getMappedRange(0, bytes).slice(0);
-    staging.unmap();
+    let copy: ArrayBuffer;
+    try {
+      await staging.mapAsync(GPUMapMode.READ, 0, bytes);
+      copy = staging.getMappedRange(0, bytes).slice(0);
+      staging.unmap();
+    } catch (e) {
+      // A rejected map (device lost, buffer destroyed) leaves the staging buffer unusable: destroy
+      // it rather than return it to the pool, and let the error through.
+      staging.destroy();
+      throw e;
+    }
     this.stagingPool.release(staging);
     return dtype === 'float32' ? new Float32Array(copy) : new Int32Array(copy);
   }

@@ -1,0 +1,161 @@
+/**
+ * The soak run shared by tests/soak.test.ts (reduced, in CI) and `npm run soak` (full: 1000 fit
+ * steps and 10,000 predicts per backend): trains a small MLP with fit (metrics, validation,
+ * shuffling) and predicts with varying batch sizes, snapshotting tf.memory() and the process
+ * RSS after a warm-up (which visits every batch size) and at the end.
+ *
+ * RSS is split in two: the V8 heap, checked by its bytes in use after a GC (its reserved size is
+ * V8's own policy: under allocation pressure it grows the young generation from 4 MiB to its
+ * 32 MiB cap over the first few hundred steps, and old-space pages stay committed), and the RSS
+ * outside the V8 heap (`rss - heapTotal`: typed-array stores, the Wasm memory, native
+ * allocations), which must stay flat. Raw RSS is reported too. Freed typed-array stores wait for
+ * the next scavenge, so their peak (and malloc's high-water mark) scales with the young
+ * generation: `npm run soak` pins it at 32 MiB (--min/--max-semi-space-size=16, V8's default cap),
+ * as the vitest worker already has it, so the warm-up reaches the steady state.
+ */
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import type * as TS from '../../src/index.js';
+
+type Ts = typeof TS;
+
+export interface SoakSizes {
+  /** Work done before the first snapshot (V8 heap, JIT and malloc settle in the first ~600 steps). */
+  warmFitSteps: number;
+  warmPredicts: number;
+  /** Work measured between the two snapshots. */
+  fitSteps: number;
+  predicts: number;
+}
+export const CI_SOAK: SoakSizes = { warmFitSteps: 150, warmPredicts: 700, fitSteps: 90, predicts: 500 };
+export const FULL_SOAK: SoakSizes = { warmFitSteps: 600, warmPredicts: 2000, fitSteps: 1000, predicts: 10_000 };
+
+export interface Snapshot {
+  numTensors: number;
+  numBytes: number;
+  /** wasm only: arena reserved / in use / buffer bytes. */
+  arenaReserved?: number;
+  arenaInUse?: number;
+  arenaBytes?: number;
+  rss: number;
+  /** V8 heap in use (after a GC when available). */
+  heapUsed: number;
+  /** V8's reserved heap (heapTotal), sized by V8's own policy. */
+  heapTotal: number;
+  /** rss - heapTotal: memory outside the V8 heap, what the RSS flatness check compares. */
+  rssOffHeap: number;
+  /** Memory of live ArrayBuffers and other external allocations V8 knows of. */
+  external: number;
+}
+export interface SoakReport {
+  backend: string;
+  warm: Snapshot;
+  /** After half of the measured work. */
+  mid: Snapshot;
+  end: Snapshot;
+  seconds: number;
+  finalLoss: number;
+}
+
+/** A full GC when the engine allows it (the flag can be set at run time), so RSS reflects live data. */
+function collectGarbage(): void {
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    (vm.runInNewContext('gc') as () => void)();
+  } catch {
+    // no GC available: RSS is then noisier, never wrong
+  }
+}
+
+function snapshot(ts: Ts): Snapshot {
+  collectGarbage();
+  const m = ts.memory();
+  const w = (m.backends as Record<string, Record<string, number | string | boolean>>).wasm;
+  const mu = process.memoryUsage();
+  const s: Snapshot = {
+    numTensors: m.numTensors, numBytes: m.numBytes, rss: mu.rss, heapUsed: mu.heapUsed, heapTotal: mu.heapTotal, rssOffHeap: mu.rss - mu.heapTotal,
+    external: mu.external,
+  };
+  if (w && ts.getBackend() === 'wasm') {
+    s.arenaReserved = w.arenaReserved as number;
+    s.arenaInUse = w.arenaInUse as number;
+    s.arenaBytes = w.arenaBytes as number;
+  }
+  return s;
+}
+
+const PREDICT_BATCHES = [1, 7, 32, 3, 16, 64, 2, 24];
+
+export async function runSoak(ts: Ts, backend: string, sizes: SoakSizes): Promise<SoakReport> {
+  if (!(await ts.setBackend(backend))) throw new Error(`soak: backend ${backend} is not available`);
+  const t0 = performance.now();
+  const xs = ts.randomUniform([64, 16], -1, 1, 'float32', 5);
+  const labels = ts.tidy(() => ts.oneHot(ts.argMax(ts.matMul(xs, ts.randomNormal([16, 4], 0, 1, 'float32', 6)), 1), 4, 1, 0, 'float32'));
+  const model = ts.sequential();
+  model.add(ts.layers.dense({ units: 32, activation: 'relu', inputShape: [16] }));
+  model.add(ts.layers.dense({ units: 4, activation: 'softmax' }));
+  model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['acc'] }); // compile owns (and disposes) it
+  const batchSize = 16;
+  const stepsPerEpoch = Math.ceil((64 * 0.75) / batchSize); // validationSplit 0.25 leaves 48 samples
+  const fitSteps = async (steps: number) => {
+    const h = await model.fit(xs, labels, { batchSize, epochs: Math.max(1, Math.round(steps / stepsPerEpoch)), validationSplit: 0.25, verbose: 0 });
+    return h.history.loss[h.history.loss.length - 1];
+  };
+  const predictMany = (n: number, offset: number) => {
+    for (let i = 0; i < n; i++) {
+      const b = PREDICT_BATCHES[(offset + i) % PREDICT_BATCHES.length];
+      const x = ts.slice(xs, [0, 0], [b, 16]);
+      const y = model.predict(x) as TS.Tensor;
+      if (i % 500 === 0) y.dataSync(); // read now and then, as an app would
+      ts.dispose([x, y]);
+    }
+  };
+  const warmFit = Math.max(stepsPerEpoch, sizes.warmFitSteps);
+  const warmPredicts = Math.max(PREDICT_BATCHES.length * 2, sizes.warmPredicts);
+  await fitSteps(warmFit);
+  predictMany(warmPredicts, 0);
+  const warm = snapshot(ts);
+  const half = (n: number) => Math.round(n / 2);
+  await fitSteps(half(sizes.fitSteps));
+  predictMany(half(sizes.predicts), warmPredicts);
+  const mid = snapshot(ts);
+  const finalLoss = await fitSteps(sizes.fitSteps - half(sizes.fitSteps));
+  predictMany(sizes.predicts - half(sizes.predicts), warmPredicts + half(sizes.predicts));
+  const end = snapshot(ts);
+  model.dispose();
+  ts.dispose([xs, labels]);
+  return { backend, warm, mid, end, seconds: (performance.now() - t0) / 1000, finalLoss };
+}
+
+/** What makes a soak fail (empty when memory stayed flat), shared by the test and `npm run soak`. */
+export function soakProblems(r: SoakReport): string[] {
+  const { warm, mid, end } = r;
+  const out: string[] = [];
+  const same = (what: string, a: unknown, b: unknown) => { if (a !== b) out.push(`${what} changed: ${a} -> ${b}`); };
+  const within = (what: string, a: number, b: number) => {
+    if (!(b <= a * 1.1)) out.push(`${what} grew more than 10%: ${mib(a)} -> ${mib(b)}`);
+  };
+  for (const s of [mid, end]) {
+    same('numTensors', warm.numTensors, s.numTensors);
+    same('numBytes', warm.numBytes, s.numBytes);
+    if (r.backend === 'wasm') {
+      same('arenaInUse', warm.arenaInUse, s.arenaInUse);
+      same('arenaBytes', warm.arenaBytes, s.arenaBytes);
+      // Block placement may shift the top by a few blocks; the buffer itself must not grow at all.
+      if (!(s.arenaReserved! <= warm.arenaReserved! * 1.1 + 65536)) out.push(`arenaReserved grew: ${warm.arenaReserved} -> ${s.arenaReserved}`);
+    }
+  }
+  // RSS outside the V8 heap is compared over the second half of the measured work: on the js
+  // backend it takes one bounded step (about +35 MiB, the same after 1000 or 3000 steps) some time
+  // after the warm-up, which the warm -> mid numbers show; what must not happen is growth with work.
+  within('RSS outside the V8 heap (mid -> end)', mid.rssOffHeap, end.rssOffHeap);
+  within('V8 heap in use', warm.heapUsed, end.heapUsed);
+  if (!(r.finalLoss < 1)) out.push(`it did not train: final loss ${r.finalLoss} (chance is ln 4 = 1.39)`);
+  return out;
+}
+
+const mib = (b?: number) => (b === undefined ? '-' : `${(b / 2 ** 20).toFixed(2)} MiB`);
+export function describeSoak(r: SoakReport): string {
+  const s = (x: Snapshot) => `tensors ${x.numTensors}, bytes ${x.numBytes}, arena reserved ${mib(x.arenaReserved)} in use ${mib(x.arenaInUse)} buffer ${mib(x.arenaBytes)}, rss ${mib(x.rss)} (V8 heap ${mib(x.heapTotal)}, outside it ${mib(x.rssOffHeap)}), V8 heap used ${mib(x.heapUsed)}, external ${mib(x.external)}`;
+  return `[soak] ${r.backend}: ${r.seconds.toFixed(1)} s, final loss ${r.finalLoss.toFixed(4)}\n  warm: ${s(r.warm)}\n  mid:  ${s(r.mid)}\n  end:  ${s(r.end)}`;
+}
