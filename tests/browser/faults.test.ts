@@ -56,7 +56,7 @@ describe('WebGPU faults in Chromium', () => {
     expect(r.explicit.lost).toBeNull();
   }, 120_000);
 
-  it('a tensor past maxStorageBufferBindingSize throws naming the kernel, size and limit', async () => {
+  it('tensors past maxStorageBufferBindingSize / maxBufferSize: clear errors naming kernel, size and limit', async () => {
     const r = await inPage<any>(`${ERR}
       await ts.setBackend('webgpu');
       const be = ts.engine().backend;
@@ -65,24 +65,72 @@ describe('WebGPU faults in Chromium', () => {
       const a = ts.tensor(Array.from({ length: 200 }, (_, i) => i));      // 800 bytes: fits
       const wide = ts.ones([2, 1]);
       const before = ts.memory().numTensors;
-      const kernel = await err(() => ts.add(a, wide));                      // [2,200]: 1600 bytes
+      const broadcast = await err(() => ts.add(a, wide));                   // [2,200]: 1600 bytes, not splittable
       const leaked = ts.memory().numTensors - before;
-      const create = await err(() => ts.tensor(new Float32Array(300)));    // 1200 bytes
+      const big = ts.tensor(new Float32Array(300));                         // 1200 bytes: stored (one buffer)
+      const reduce = await err(() => ts.sum(big));
+      const matmul = await err(() => ts.matMul(big.reshape([300, 1]), ts.ones([1, 1])));
+      be.limitOverrides = { maxBufferSize: 2048 };
+      const create = await err(() => ts.tensor(new Float32Array(600)));    // 2400 bytes
       const fits = Array.from(await ts.mul(a, 2).data()).slice(0, 3);
       be.limitOverrides = {};
       const after = Array.from(await ts.add(a, wide).data()).slice(198, 202);
-      return { real, kernel, leaked, create, fits, after };
+      return { real, broadcast, leaked, reduce, matmul, create, fits, after };
     `);
     expect(r.real).toBeGreaterThan(1024);
-    expect(r.kernel).toBe(
+    expect(r.broadcast).toBe(
       "webgpu: binary (add): output 0 of shape [2,200] float32 needs 1600 bytes, more than this device's " +
-      'maxStorageBufferBindingSize (1024 bytes); split the tensor or use the wasm backend',
+      'maxStorageBufferBindingSize (1024 bytes) for one binding (only unary kernels and binary kernels on same-shape ' +
+      'or scalar operands split tensors across bindings); split the tensor or use the wasm backend',
     );
     expect(r.leaked).toBe(0);
-    expect(r.create).toMatch(/^webgpu: write: a tensor of 300 elements needs 1200 bytes, more than this device's maxStorageBufferBindingSize \(1024 bytes\)/);
+    expect(r.reduce).toMatch(/^webgpu: reduce \(sum\): input 0 of shape \[300\] float32 needs 1200 bytes, more than this device's maxStorageBufferBindingSize \(1024 bytes\) for one binding/);
+    expect(r.matmul).toMatch(/^webgpu: matMul: input 0 of shape \[300,1\] float32 needs 1200 bytes, more than this device's maxStorageBufferBindingSize \(1024 bytes\)/);
+    expect(r.create).toMatch(/^webgpu: write: a tensor of 600 elements needs 2400 bytes, more than this device's maxBufferSize \(2048 bytes\)/);
     expect(r.fits).toEqual([0, 2, 4]);
     // a + 1 broadcast over two rows: row 0 ends with 198+1, 199+1, row 1 starts with 0+1, 1+1.
     expect(r.after).toEqual([199, 200, 1, 2]);
+  }, 120_000);
+
+  it('unary and binary kernels split tensors past one binding into aligned ranges', async () => {
+    const r = await inPage<any>(`
+      await ts.setBackend('webgpu');
+      const be = ts.engine().backend;
+      const n = 1000;                                   // 4000 bytes: 4 ranges of 256 elements at 1024
+      const xs = Array.from({ length: n }, (_, i) => (i % 37) - 18.5);
+      const ys = Array.from({ length: n }, (_, i) => (i * 7) % 11);
+      const ints = Array.from({ length: n }, (_, i) => i * 3 - 1000);
+      be.limitOverrides = { maxStorageBufferBindingSize: 1024 };
+      const x = ts.tensor(xs), y = ts.tensor(ys), k = ts.tensor(ints, [n], 'int32');
+      const got = {
+        neg: Array.from(await ts.neg(x).data()),
+        abs: Array.from(await ts.abs(x).data()),
+        add: Array.from(await ts.add(x, y).data()),
+        mulScalar: Array.from(await ts.mul(x, 3).data()),
+        subFromScalar: Array.from(await ts.sub(2, y).data()),
+        intAdd: Array.from(await ts.add(k, k).data()),
+        greater: Array.from(await ts.greater(x, y).data()),
+        dispatches: 0,
+      };
+      const d0 = ts.memory().backends.webgpu.dispatches;
+      await ts.neg(x).data();
+      got.dispatches = ts.memory().backends.webgpu.dispatches - d0;
+      be.limitOverrides = {};
+      return { xs, ys, ints, got, align: be.device.limits.minStorageBufferOffsetAlignment };
+    `);
+    const { xs, ys, ints, got } = r;
+    // References by plain JS arithmetic (all values are exact in float32).
+    expect(got.neg).toEqual(xs.map((v: number) => -v));
+    expect(got.abs).toEqual(xs.map((v: number) => Math.abs(v)));
+    expect(got.add).toEqual(xs.map((v: number, i: number) => v + ys[i]));
+    expect(got.mulScalar).toEqual(xs.map((v: number) => v * 3));
+    expect(got.subFromScalar).toEqual(ys.map((v: number) => 2 - v));
+    expect(got.intAdd).toEqual(ints.map((v: number) => 2 * v));
+    expect(got.greater).toEqual(xs.map((v: number, i: number) => (v > ys[i] ? 1 : 0)));
+    // 1024-byte bindings at this device's offset alignment: ceil(1000 / elements per range) dispatches.
+    const perRange = Math.floor(1024 / Math.max(r.align, 16)) * (Math.max(r.align, 16) / 4);
+    expect(got.dispatches).toBe(Math.ceil(1000 / perRange));
+    expect(got.dispatches).toBeGreaterThan(1);
   }, 120_000);
 
   it('a GPU validation error rejects every tensor of its batch, marks them bad, and the next batch runs', async () => {

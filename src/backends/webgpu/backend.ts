@@ -17,7 +17,7 @@ import { BufferPool, sizeClass } from './buffer_pool.js';
 import type { AdapterSummary, DeviceHandle } from './device.js';
 import { Batch, lostMessage, popScopes, pushScopes, type FaultTarget } from './faults.js';
 import { webgpuKernels } from './kernels.js';
-import { exceededLimit, kernelLabel, oversizeDataError, oversizeKernelError, type SizeLimits } from './limits.js';
+import { kernelLabel, oversizeDataError, oversizeKernelError, type SizeLimits } from './limits.js';
 import {
   packParams, shaderCode, type DispatchDesc, type KernelContext, type ShaderSpec, type WebGPUKernel,
 } from './spec.js';
@@ -90,6 +90,8 @@ export class WebGPUBackend implements Backend {
   private lostSignal: Promise<void> = new Promise(() => {});
   private recovering: Promise<void> | null = null;
   private ctx!: KernelContext;
+  /** The kernel being run (for errors raised while it describes its dispatches). */
+  private running: { label: string; inputs: TensorInfo[]; outputs: TensorInfo[] } | null = null;
 
   constructor(
     handle: DeviceHandle,
@@ -127,13 +129,19 @@ export class WebGPUBackend implements Backend {
     device.addEventListener('uncapturederror', (ev) => this.onUncapturedError(device, ev as GPUUncapturedErrorEvent));
     const dummy = device.createBuffer({ size: 16, usage: S.STORAGE, label: 'tessera-dummy' });
     const lim = device.limits;
+    const backend = this;
     this.ctx = {
       buffer: (t: TensorInfo) => this.bufferOf(t),
+      range: (t: TensorInfo, start: number, count: number) => ({
+        buffer: this.bufferOf(t, true), offset: start * 4, size: Math.ceil(count / 4) * 16,
+      }),
       dummy,
       limits: {
         maxWorkgroupsPerDimension: lim.maxComputeWorkgroupsPerDimension,
         maxInvocations: lim.maxComputeInvocationsPerWorkgroup,
         maxWorkgroupStorage: lim.maxComputeWorkgroupStorageSize,
+        get maxBindingBytes() { return backend.sizeLimits.maxStorageBufferBindingSize; },
+        bindingAlignment: lim.minStorageBufferOffsetAlignment,
       },
       preferDirect: this.options.preferDirect ?? handle.adapter.software,
       dispatch: (d: DispatchDesc) => this.record(d),
@@ -214,9 +222,9 @@ export class WebGPUBackend implements Backend {
     if (this.lost) this.throwLost('allocate');
     const bytes = size * 4;
     const lim = this.sizeLimits;
-    if (exceededLimit(bytes, lim)) return new WebGPUDataId(null, size, this.device);
+    if (bytes > lim.maxBufferSize) return new WebGPUDataId(null, size, this.device);
     let id: WebGPUDataId;
-    if (exceededLimit(sizeClass(bytes), lim)) {
+    if (sizeClass(bytes) > lim.maxBufferSize) {
       const buffer = this.device.createBuffer({
         size: Math.ceil(bytes / 16) * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, label: 'tessera-exact',
       });
@@ -307,12 +315,17 @@ export class WebGPUBackend implements Backend {
     const check = (d: WebGPUDataId, t: TensorInfo, role: string) => {
       if (d.device !== this.device) throw new Error(`webgpu: ${label}: ${role} [${t.shape}]: ${d.failure ?? 'made on an earlier device'}`);
       if (d.failure) throw new Error(`webgpu: ${label}: ${role} [${t.shape}] is unusable: ${d.failure}`);
-      if (!d.buffer) throw oversizeKernelError(label, role, t, this.sizeLimits);
+      if (!d.buffer) throw oversizeKernelError(label, role, t, this.sizeLimits, 'maxBufferSize');
     };
     ins.forEach((d, i) => check(d, inputs[i], `input ${i}`));
     outs.forEach((d, i) => check(d, outputs[i], `output ${i}`));
     for (const d of ins) this.current.reads(d);
-    fn(this.ctx, inputs, outputs, attrs);
+    this.running = { label, inputs, outputs };
+    try {
+      fn(this.ctx, inputs, outputs, attrs);
+    } finally {
+      this.running = null;
+    }
     for (const d of outs) this.current.wrote(d, label);
     if (this.pending.length >= FLUSH_THRESHOLD) this.flush();
   }
@@ -421,12 +434,20 @@ export class WebGPUBackend implements Backend {
     return errors;
   }
 
-  private bufferOf(t: TensorInfo): GPUBuffer {
+  /** The tensor's buffer; unless `ranged`, it must fit one binding. */
+  private bufferOf(t: TensorInfo, ranged = false): GPUBuffer {
     const d = t.dataId as WebGPUDataId;
     if (d.backend !== 'webgpu' || !(d instanceof WebGPUDataId)) {
       throw new Error(`webgpu backend: tensor [${t.shape}] ${t.dtype} does not live on the webgpu backend`);
     }
-    if (!d.buffer) throw oversizeKernelError('webgpu kernel', 'a tensor', t, this.sizeLimits);
+    const lim = this.sizeLimits;
+    if (!d.buffer || (!ranged && t.size * 4 > lim.maxStorageBufferBindingSize)) {
+      const r = this.running;
+      const i = r ? r.inputs.indexOf(t) : -1;
+      const o = r ? r.outputs.indexOf(t) : -1;
+      const role = i >= 0 ? `input ${i}` : o >= 0 ? `output ${o}` : 'a tensor';
+      throw oversizeKernelError(r?.label ?? 'webgpu kernel', role, t, lim, d.buffer ? 'maxStorageBufferBindingSize' : 'maxBufferSize');
+    }
     return d.buffer;
   }
 
@@ -444,7 +465,7 @@ export class WebGPUBackend implements Backend {
     this.device.queue.writeBuffer(uniform, 0, params);
     this.pendingUniforms.push(uniform);
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniform } }];
-    d.buffers.forEach((buffer, i) => entries.push({ binding: i + 1, resource: { buffer } }));
+    d.buffers.forEach((b, i) => entries.push({ binding: i + 1, resource: b instanceof GPUBuffer ? { buffer: b } : b }));
     const bindGroup = this.device.createBindGroup({ layout: layout.group, entries });
     this.pending.push({ pipeline: this.pipelineFor(d, layout.pipeline), bindGroup, workgroups: d.workgroups });
     this.dispatchCount++;

@@ -1,12 +1,18 @@
 /**
- * Buffer sizes against `device.limits`. A tensor whose bytes exceed what one storage binding
- * (maxStorageBufferBindingSize) or one buffer (maxBufferSize) may hold is never handed to
+ * Buffer sizes against `device.limits`. A tensor past maxBufferSize is never handed to
  * createBuffer (that would yield an invalid buffer and, later, silent zeros); it gets a handle
  * without a buffer, and the first kernel, write or read that touches it throws an Error naming
- * the kernel, the tensor's shape and bytes, and the limit.
+ * the kernel, the tensor's shape and bytes, and the limit. A tensor past one storage binding
+ * (maxStorageBufferBindingSize) but within maxBufferSize is stored; elementwise kernels split
+ * it into aligned ranges (`chunkElements`), every other kernel throws the same kind of Error.
  */
 import type { TensorInfo } from '../backend.js';
 import { Binary, Reduce, Unary } from '../kernels.js';
+
+export interface SizeLimits {
+  maxStorageBufferBindingSize: number;
+  maxBufferSize: number;
+}
 
 const OP_TABLES: Record<string, Record<string, number>> = { unary: Unary, binary: Binary, reduce: Reduce };
 
@@ -19,38 +25,38 @@ export function kernelLabel(kernel: string, attrs: unknown): string {
   return name ? `${kernel} (${name})` : kernel;
 }
 
-export interface SizeLimits {
-  maxStorageBufferBindingSize: number;
-  maxBufferSize: number;
-}
-
-/** The limit `bytes` exceeds (the tighter one first), or null when it fits. */
-export function exceededLimit(bytes: number, lim: SizeLimits): { name: keyof SizeLimits; value: number } | null {
-  const order: (keyof SizeLimits)[] = lim.maxStorageBufferBindingSize <= lim.maxBufferSize
-    ? ['maxStorageBufferBindingSize', 'maxBufferSize']
-    : ['maxBufferSize', 'maxStorageBufferBindingSize'];
-  for (const name of order) if (bytes > lim[name]) return { name, value: lim[name] };
-  return null;
-}
-
 const fmtBytes = (n: number) => (n >= 1 << 20 ? `${n} bytes, ${(n / (1 << 20)).toFixed(1)} MiB` : `${n} bytes`);
 
-/** The Error for a kernel touching a tensor too large for this device. */
-export function oversizeKernelError(kernel: string, role: string, t: TensorInfo, lim: SizeLimits): Error {
+/**
+ * The Error for a kernel touching a tensor too large for this device: past maxBufferSize
+ * (no buffer at all), or past maxStorageBufferBindingSize for a kernel that cannot split it.
+ */
+export function oversizeKernelError(
+  kernel: string, role: string, t: TensorInfo, lim: SizeLimits, limit: keyof SizeLimits,
+): Error {
   const bytes = t.size * 4;
-  const over = exceededLimit(bytes, lim)!;
+  const split = limit === 'maxStorageBufferBindingSize'
+    ? ' for one binding (only unary kernels and binary kernels on same-shape or scalar operands split tensors across bindings)'
+    : '';
   return new Error(
     `webgpu: ${kernel}: ${role} of shape [${t.shape}] ${t.dtype} needs ${fmtBytes(bytes)}, more than this device's ` +
-    `${over.name} (${fmtBytes(over.value)}); split the tensor or use the wasm backend`,
+    `${limit} (${fmtBytes(lim[limit])})${split}; split the tensor or use the wasm backend`,
   );
 }
 
 /** The Error for writing or reading `size` elements that no buffer here can hold. */
 export function oversizeDataError(what: string, size: number, lim: SizeLimits): Error {
-  const bytes = size * 4;
-  const over = exceededLimit(bytes, lim)!;
   return new Error(
-    `webgpu: ${what}: a tensor of ${size} elements needs ${fmtBytes(bytes)}, more than this device's ` +
-    `${over.name} (${fmtBytes(over.value)}); split the tensor or use the wasm backend`,
+    `webgpu: ${what}: a tensor of ${size} elements needs ${fmtBytes(size * 4)}, more than this device's ` +
+    `maxBufferSize (${fmtBytes(lim.maxBufferSize)}); split the tensor or use the wasm backend`,
   );
+}
+
+/**
+ * Elements per binding when a kernel splits a tensor: the most that fit in `maxBindingBytes`,
+ * rounded down to the offset alignment (so every range starts aligned and holds whole vec4s).
+ */
+export function chunkElements(maxBindingBytes: number, alignment: number): number {
+  const step = Math.max(alignment, 16);
+  return Math.floor(maxBindingBytes / step) * (step / 4);
 }
