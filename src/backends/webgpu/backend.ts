@@ -18,9 +18,8 @@ import type { AdapterSummary, DeviceHandle } from './device.js';
 import { Batch, lostMessage, popScopes, pushScopes, type FaultTarget } from './faults.js';
 import { webgpuKernels } from './kernels.js';
 import { kernelLabel, oversizeDataError, oversizeKernelError, type SizeLimits } from './limits.js';
-import {
-  packParams, shaderCode, type DispatchDesc, type KernelContext, type ShaderSpec, type WebGPUKernel,
-} from './spec.js';
+import { PipelineCache, type PipelineEntry } from './pipelines.js';
+import { packParams, type DispatchDesc, type KernelContext, type WebGPUKernel } from './spec.js';
 class WebGPUDataId implements DataId, FaultTarget {
   readonly backend = 'webgpu' as const;
   /** Reads waiting to copy this buffer out; a free() meanwhile is deferred until they have. */
@@ -37,7 +36,6 @@ class WebGPUDataId implements DataId, FaultTarget {
   ) {}
 }
 
-interface PipelineEntry { promise: Promise<GPUComputePipeline>; pipeline?: GPUComputePipeline }
 
 interface Recorded {
   pipeline: PipelineEntry;
@@ -67,9 +65,7 @@ export class WebGPUBackend implements Backend {
   private storagePool!: BufferPool;
   private uniformPool!: BufferPool;
   private stagingPool!: BufferPool;
-  private pipelines = new Map<string, PipelineEntry>();
-  private modules = new Map<ShaderSpec, GPUShaderModule>();
-  private layouts = new Map<string, { group: GPUBindGroupLayout; pipeline: GPUPipelineLayout }>();
+  private pipelines!: PipelineCache;
   private pending: Recorded[] = [];
   private pendingUniforms: GPUBuffer[] = [];
   private pendingFrees: GPUBuffer[] = [];
@@ -112,9 +108,7 @@ export class WebGPUBackend implements Backend {
     this.storagePool = new BufferPool(device, S.STORAGE | S.COPY_SRC | S.COPY_DST, 'tessera');
     this.uniformPool = new BufferPool(device, S.UNIFORM | S.COPY_DST, 'tessera-params');
     this.stagingPool = new BufferPool(device, S.MAP_READ | S.COPY_DST, 'tessera-staging');
-    this.pipelines.clear();
-    this.modules.clear();
-    this.layouts.clear();
+    this.pipelines = new PipelineCache(device);
     this.pending = [];
     this.pendingUniforms = [];
     this.pendingFrees = [];
@@ -459,7 +453,7 @@ export class WebGPUBackend implements Backend {
     if (fault === 'compile') d = { ...d, constants: { ...d.constants, tessera_injected_unknown_override: 1 } };
     const entrySpec = d.spec.entries[d.entry];
     if (!entrySpec) throw new Error(`webgpu: shader ${d.spec.family} has no entry point ${d.entry}`);
-    const layout = this.layoutFor(d.spec, d.entry);
+    const layout = this.pipelines.layoutFor(d.spec, d.entry);
     const params = packParams(d.spec, d.params);
     const uniform = this.uniformPool.acquire(params.byteLength);
     this.device.queue.writeBuffer(uniform, 0, params);
@@ -467,50 +461,8 @@ export class WebGPUBackend implements Backend {
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniform } }];
     d.buffers.forEach((b, i) => entries.push({ binding: i + 1, resource: b instanceof GPUBuffer ? { buffer: b } : b }));
     const bindGroup = this.device.createBindGroup({ layout: layout.group, entries });
-    this.pending.push({ pipeline: this.pipelineFor(d, layout.pipeline), bindGroup, workgroups: d.workgroups });
+    this.pending.push({ pipeline: this.pipelines.pipelineFor(d, layout.pipeline), bindGroup, workgroups: d.workgroups });
     this.dispatchCount++;
-  }
-
-  private layoutFor(spec: ShaderSpec, entry: string) {
-    const key = `${spec.family}:${entry}`;
-    let l = this.layouts.get(key);
-    if (!l) {
-      const group = this.device.createBindGroupLayout({
-        label: key,
-        entries: spec.entries[entry].bindings.map((type, binding) => ({
-          binding, visibility: GPUShaderStage.COMPUTE, buffer: { type },
-        })),
-      });
-      l = { group, pipeline: this.device.createPipelineLayout({ bindGroupLayouts: [group] }) };
-      this.layouts.set(key, l);
-    }
-    return l;
-  }
-
-  private pipelineFor(d: DispatchDesc, layout: GPUPipelineLayout): PipelineEntry {
-    const constants: Record<string, number> = {};
-    for (const k of Object.keys(d.constants).sort()) constants[k] = Number(d.constants[k]);
-    const key = `${d.spec.family}:${d.entry}:${JSON.stringify(constants)}`;
-    let p = this.pipelines.get(key);
-    if (!p) {
-      let module = this.modules.get(d.spec);
-      if (!module) {
-        module = this.device.createShaderModule({ code: shaderCode(d.spec), label: d.spec.family });
-        this.modules.set(d.spec, module);
-      }
-      const entry: PipelineEntry = {
-        promise: this.device.createComputePipelineAsync({
-          label: key, layout, compute: { module, entryPoint: d.entry, constants },
-        }).catch(async (e: unknown) => {
-          const info = await module!.getCompilationInfo();
-          const msgs = info.messages.map((m) => `${m.type} at ${m.lineNum}:${m.linePos}: ${m.message}`).join('\n');
-          throw new Error(`webgpu: pipeline ${key} failed to compile: ${(e as Error).message ?? e}\n${msgs}`);
-        }),
-      };
-      entry.promise.then((pl) => { entry.pipeline = pl; }, () => {});
-      this.pipelines.set(key, (p = entry));
-    }
-    return p;
   }
 }
 
