@@ -178,6 +178,39 @@ export class Engine {
     }
   }
 
+  /**
+   * After the active backend lost its device: restore it (a new device), else switch to the
+   * next backend down the priority list. Resolves to the backend's name; throws when none starts.
+   */
+  async recoverFromLoss(): Promise<string> {
+    const lost = this.active?.lostReason?.();
+    if (!lost) return this.getBackend();
+    if (await this.instantiate(this.activeName, true)) return this.activeName;
+    const names = [...this.registry.entries()].sort((a, b) => b[1].priority - a[1].priority).map(([n]) => n);
+    for (const name of names) {
+      if (name === this.activeName) continue;
+      if (await this.switchTo(name, true, `the ${this.activeName} device was lost and could not be replaced (${this.failures.get(this.activeName)})`)) return name;
+    }
+    throw new Error(`no backend could start after the device was lost: ${lost}`);
+  }
+
+  /** Give a record fresh storage on the active backend holding `values` (after its data was lost). */
+  restoreRecord(rec: DataRecord, values: StorageArray): void {
+    const b = this.backend;
+    if (!rec.failure) {
+      try {
+        this.backendOf(rec).free(rec.dataId);
+      } catch {
+        /* storage already gone with its device */
+      }
+    }
+    const id = b.allocate(rec.size, rec.dtype);
+    b.write(id, values);
+    rec.dataId = id;
+    rec.backendName = b.name;
+    rec.failure = undefined;
+  }
+
   /** Which adapter was found, which backend is active and why, and why others failed to start. */
   backendInfo(): BackendInfo {
     const webgpu = this.registry.get('webgpu')?.describe?.() ?? null;

@@ -192,6 +192,17 @@ export abstract class Optimizer {
     return c;
   }
 
+  /** Slot variables per model variable name (fit snapshots them to survive a device loss). */
+  slotEntries(): [string, Variable[]][] {
+    return [...this.slots];
+  }
+
+  /** Forget (and dispose) the slots of one variable; they are made again on its next update. */
+  dropSlots(variableName: string): void {
+    for (const s of this.slots.get(variableName) ?? []) s.dispose();
+    this.slots.delete(variableName);
+  }
+
   /** Dispose the slot variables. */
   dispose(): void {
     for (const slots of this.slots.values()) for (const s of slots) s.dispose();

@@ -266,3 +266,71 @@ describe('WebGPU faults in Chromium', () => {
     expect(r.devices).toBe(2);
   }, 120_000);
 });
+
+describe('fit() survives a WebGPU device loss', () => {
+  /** Page source: two identical fits (zeros init, adam, no shuffle); the second loses its device mid-epoch 2. */
+  const FIT_TWICE = (beforeLoss: string) => `
+    await ts.setBackend('webgpu');
+    const n = 64;
+    const xv = Array.from({ length: n }, (_, i) => i / 32 - 1);
+    const x = ts.tensor2d(xv, [n, 1]);
+    const y = ts.tensor2d(xv.map((v) => 2 * v - 1), [n, 1]);
+    const make = () => {
+      const m = ts.sequential({ layers: [
+        ts.layers.dense({ units: 4, inputShape: [1], activation: 'tanh', kernelInitializer: 'ones', biasInitializer: 'zeros' }),
+        ts.layers.dense({ units: 1, kernelInitializer: 'ones' }),
+      ] });
+      m.compile({ optimizer: ts.train.adam(0.05), loss: 'meanSquaredError' });
+      return m;
+    };
+    const args = { epochs: 6, batchSize: 16, shuffle: false, verbose: 0 };
+    const ref = make();
+    const h1 = await ref.fit(x, y, args);
+    const w1 = await Promise.all(ref.getWeights().map(async (w) => Array.from(await w.data())));
+    const m = make();
+    const events = [];
+    let epochNow = -1, destroyed = false;
+    ${beforeLoss}
+    const h2 = await m.fit(x, y, { ...args, callbacks: {
+      onEpochBegin: (e) => { epochNow = e; },
+      onBatchEnd: (b) => { if (epochNow === 2 && b === 1 && !destroyed) { destroyed = true; ts.engine().backend.device.destroy(); } },
+      onDeviceLost: (info) => { events.push(info); },
+    } });
+    const w2 = await Promise.all(m.getWeights().map(async (w) => Array.from(await w.data())));
+    const xBack = Array.from(await x.data()).slice(0, 3);
+    return { h1: h1.history.loss, e1: h1.epoch, h2: h2.history.loss, e2: h2.epoch, w1, w2, events, xBack,
+      backend: ts.getBackend(), devices: ts.memory().backends.webgpu.devicesAcquired, snapshotMs: h2.snapshotMs };
+  `;
+
+  it('resumes on a new device from the last epoch-end snapshot and ends where an undisturbed fit ends', async () => {
+    const r = await inPage<any>(FIT_TWICE(''));
+    expect(r.events).toHaveLength(1);
+    expect(r.events[0].resumeEpoch).toBe(2);
+    expect(r.events[0].backend).toBe('webgpu');
+    expect(r.events[0].error).toMatch(/WebGPU device lost/);
+    expect(r.backend).toBe('webgpu');
+    expect(r.devices).toBe(2);
+    expect(r.e2).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(r.e1).toEqual(r.e2);
+    // Same device type, same kernels, same restored state: the same numbers as the undisturbed fit.
+    r.h2.forEach((v: number, i: number) => expect(Math.abs(v - r.h1[i])).toBeLessThanOrEqual(1e-6 * Math.abs(r.h1[i])));
+    r.w2.flat().forEach((v: number, i: number) => expect(Math.abs(v - r.w1.flat()[i])).toBeLessThanOrEqual(1e-6));
+    expect(r.h2[5]).toBeLessThan(r.h2[0]);
+    // The caller's x was on the lost device and was written back from the snapshot: -1, -1 + 1/32, ...
+    expect(r.xBack).toEqual([-1, -1 + 1 / 32, -1 + 2 / 32]);
+    expect(r.snapshotMs).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('moves on to wasm when no new adapter can be had, and still finishes the fit', async () => {
+    const r = await inPage<any>(FIT_TWICE(`navigator.gpu.requestAdapter = async () => null;`));
+    expect(r.events).toHaveLength(1);
+    expect(r.events[0].resumeEpoch).toBe(2);
+    expect(r.events[0].backend).toBe('wasm');
+    expect(r.backend).toBe('wasm');
+    expect(r.e2).toEqual([0, 1, 2, 3, 4, 5]);
+    // wasm and webgpu round differently (tanh, sums): the same training curve within 1e-4.
+    r.h2.forEach((v: number, i: number) => expect(Math.abs(v - r.h1[i])).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(r.h1[i]))));
+    r.w2.flat().forEach((v: number, i: number) => expect(Math.abs(v - r.w1.flat()[i])).toBeLessThanOrEqual(1e-4));
+    expect(r.xBack).toEqual([-1, -1 + 1 / 32, -1 + 2 / 32]);
+  }, 180_000);
+});
