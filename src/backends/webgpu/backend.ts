@@ -255,7 +255,10 @@ export class WebGPUBackend implements Backend {
       await this.settle();
       this.checkUsable(d, 'data()');
       producer = d.producer;
-      staging = this.stagingPool.acquire(bytes);
+      // A size class past maxBufferSize would be an invalid buffer: stage such reads exactly.
+      staging = sizeClass(bytes) > this.sizeLimits.maxBufferSize
+        ? device.createBuffer({ size: Math.ceil(bytes / 16) * 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: 'tessera-staging-exact' })
+        : this.stagingPool.acquire(bytes);
       pushScopes(device);
       const encoder = device.createCommandEncoder();
       encoder.copyBufferToBuffer(d.buffer!, 0, staging, 0, bytes);
@@ -276,7 +279,8 @@ export class WebGPUBackend implements Backend {
     }
     const copy = staging.getMappedRange(0, bytes).slice(0);
     staging.unmap();
-    this.stagingPool.release(staging);
+    if (staging.size === sizeClass(staging.size)) this.stagingPool.release(staging);
+    else staging.destroy();
     const copyError = await copyErrors;
     if (producer?.outcome) await producer.outcome;
     if (d.failure) throw new Error(`webgpu: data(): ${d.failure}`);
