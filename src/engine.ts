@@ -28,6 +28,10 @@ export class Engine {
   private activeName = '';
   /** True once the user picked a backend with setBackend (ready() then keeps it). */
   private explicitlyChosen = false;
+  /** Why the active backend is the active one (for backendInfo). */
+  private chosenReason = '';
+  /** The latest start-up error of each backend that failed to start (cleared when it starts). */
+  private failures = new Map<string, string>();
   /** Every live (undisposed) tensor, for memory() and setBackend migration. */
   readonly liveTensors = new Set<Tensor>();
   private scopes: Tensor[][] = [];
@@ -40,8 +44,14 @@ export class Engine {
 
   constructor() {
     setTensorEngineHooks({
-      readData: (rec) => this.backendOf(rec).read(rec.dataId, rec.dtype, rec.size),
-      readDataSync: (rec) => this.backendOf(rec).readSync(rec.dataId, rec.dtype, rec.size),
+      readData: (rec) => {
+        if (rec.failure) return Promise.reject(new Error(`data(): ${rec.failure}`));
+        return this.backendOf(rec).read(rec.dataId, rec.dtype, rec.size);
+      },
+      readDataSync: (rec) => {
+        if (rec.failure) throw new Error(`dataSync(): ${rec.failure}`);
+        return this.backendOf(rec).readSync(rec.dataId, rec.dtype, rec.size);
+      },
       disposeTensor: (t) => this.disposeTensor(t),
       track: (t) => {
         this.liveTensors.add(t);
@@ -78,6 +88,7 @@ export class Engine {
       if (b) {
         this.active = b;
         this.activeName = name;
+        this.chosenReason = `an op ran before ready() or setBackend(): '${name}' is the best backend that starts synchronously`;
         return b;
       }
     }
@@ -101,17 +112,24 @@ export class Engine {
     return this.backend.name;
   }
 
-  private async instantiate(name: string): Promise<Backend | null> {
-    if (this.instances.has(name) && this.instances.get(name)) return this.instances.get(name)!;
+  /**
+   * The started backend `name` (restored if it lost its device), or null with the reason kept
+   * in `failures`. Failures are not cached: a later call tries again.
+   */
+  private async instantiate(name: string, explicit: boolean): Promise<Backend | null> {
+    let b = this.instances.get(name) ?? null;
     const reg = this.registry.get(name);
     if (!reg) return null;
-    let b: Backend | null = null;
     try {
-      b = await reg.create();
+      if (!b) b = await reg.create({ explicit });
+      if (!b) throw new Error(`'${name}' is not supported here`);
+      if (b.lostReason?.()) await b.restore!();
     } catch (e) {
-      b = null;
+      this.failures.set(name, (e as Error).message ?? String(e));
+      return null;
     }
     this.instances.set(name, b);
+    this.failures.delete(name);
     return b;
   }
 
@@ -121,14 +139,14 @@ export class Engine {
       throw new Error(`setBackend: unknown backend '${name}'; known backends: ${this.registeredBackends().join(', ')}`);
     }
     this.explicitlyChosen = true;
-    return this.switchTo(name);
+    return this.switchTo(name, true, `chosen with setBackend('${name}')`);
   }
 
-  private async switchTo(name: string): Promise<boolean> {
-    const b = await this.instantiate(name);
+  private async switchTo(name: string, explicit: boolean, reason: string): Promise<boolean> {
+    const b = await this.instantiate(name, explicit);
     if (!b) return false;
-    if (this.active === b) return true;
-    await this.migrateAll(b);
+    if (this.active !== b) await this.migrateAll(b);
+    this.chosenReason = reason;
     this.active = b;
     this.activeName = name;
     return true;
@@ -139,11 +157,16 @@ export class Engine {
    * starts here (webgpu, then wasm, then js), moving any tensors made before.
    */
   async ready(): Promise<void> {
-    if (this.explicitlyChosen && this.active) return;
+    // A backend chosen by name stays, restored after a device loss when possible.
+    if (this.explicitlyChosen && this.active && (await this.instantiate(this.activeName, true))) return;
     const names = [...this.registry.entries()].sort((a, b) => b[1].priority - a[1].priority);
+    const skipped: string[] = [];
     for (const [name] of names) {
-      if (name === this.activeName) return;
-      if (await this.switchTo(name)) return;
+      const reason = skipped.length
+        ? `the best backend that started here (${skipped.map((n) => `${n}: ${this.failures.get(n)}`).join('; ')})`
+        : 'the best backend that started here';
+      if (await this.switchTo(name, false, reason)) return;
+      skipped.push(name);
     }
   }
 
@@ -151,11 +174,13 @@ export class Engine {
    * Move every live tensor's data to `to`, atomically with respect to the program: tensors created while a
    * read is awaited are moved too, and a tensor disposed meanwhile is not allocated again. The last pass is
    * synchronous (sources that can read synchronously), so nothing can be created between it and the switch.
+   * Data that cannot be read (device lost, failed GPU batch) is not moved: its record is marked failed with
+   * the reason, which later uses throw.
    */
   private async migrateAll(to: Backend): Promise<void> {
     const pending = () => {
       const records = new Set<DataRecord>();
-      for (const t of this.liveTensors) if (t.record.backendName !== to.name) records.add(t.record);
+      for (const t of this.liveTensors) if (t.record.backendName !== to.name && !t.record.failure) records.add(t.record);
       return [...records];
     };
     for (let round = 0; round < 8; round++) {
@@ -165,7 +190,13 @@ export class Engine {
       await Promise.all(records.map(async (rec) => {
         const from = this.backendOf(rec);
         const dataId = rec.dataId;
-        const values = await from.read(dataId, rec.dtype, rec.size);
+        let values: StorageArray;
+        try {
+          values = await from.read(dataId, rec.dtype, rec.size);
+        } catch (e) {
+          rec.failure = `its data could not be moved from ${rec.backendName} to ${to.name}: ${(e as Error).message ?? e}`;
+          return;
+        }
         // disposed, or already moved by another path, while the read was in flight
         if (rec.refCount === 0 || rec.dataId !== dataId || rec.backendName !== from.name) return;
         this.place(rec, to, values);
@@ -184,6 +215,51 @@ export class Engine {
     to.write(id, values);
     rec.dataId = id;
     rec.backendName = to.name;
+  }
+
+  /**
+   * After the active backend lost its device: restore it (a new device), else switch to the
+   * next backend down the priority list. Resolves to the backend's name; throws when none starts.
+   */
+  async recoverFromLoss(): Promise<string> {
+    const lost = this.active?.lostReason?.();
+    if (!lost) return this.getBackend();
+    if (await this.instantiate(this.activeName, true)) return this.activeName;
+    const names = [...this.registry.entries()].sort((a, b) => b[1].priority - a[1].priority).map(([n]) => n);
+    for (const name of names) {
+      if (name === this.activeName) continue;
+      if (await this.switchTo(name, true, `the ${this.activeName} device was lost and could not be replaced (${this.failures.get(this.activeName)})`)) return name;
+    }
+    throw new Error(`no backend could start after the device was lost: ${lost}`);
+  }
+
+  /** Give a record fresh storage on the active backend holding `values` (after its data was lost). */
+  restoreRecord(rec: DataRecord, values: StorageArray): void {
+    const b = this.backend;
+    if (!rec.failure) {
+      try {
+        this.backendOf(rec).free(rec.dataId);
+      } catch {
+        /* storage already gone with its device */
+      }
+    }
+    const id = b.allocate(rec.size, rec.dtype);
+    b.write(id, values);
+    rec.dataId = id;
+    rec.backendName = b.name;
+    rec.failure = undefined;
+  }
+
+  /** Which adapter was found, which backend is active and why, and why others failed to start. */
+  backendInfo(): BackendInfo {
+    const webgpu = this.registry.get('webgpu')?.describe?.() ?? null;
+    return {
+      backend: this.active ? this.activeName : null,
+      reason: this.active ? this.chosenReason : 'no backend chosen yet: call tf.ready() or tf.setBackend()',
+      adapter: webgpu as BackendInfo['adapter'],
+      failures: Object.fromEntries(this.failures),
+      lost: this.active?.lostReason?.() ?? null,
+    };
   }
 
   // ---- tensor creation -------------------------------------------------------------------
@@ -223,6 +299,11 @@ export class Engine {
 
   runKernel<K extends KernelName>(kernel: K, inputs: Tensor[], outputs: Tensor[], attrs: KernelAttrs[K]): void {
     const b = this.backend;
+    inputs.forEach((t, i) => {
+      // Every backend refuses disposed or failed data the same way, before touching storage.
+      t.assertAlive(`${kernel} (input ${i})`);
+      if (t.record.failure) throw new Error(`${kernel} (input ${i}): tensor ${t.id} (shape [${t.shape}]) is unusable: ${t.record.failure}`);
+    });
     for (const t of inputs) {
       if (t.record.backendName !== b.name) this.moveSync(t.record, b);
     }
@@ -316,6 +397,20 @@ export function collectTensors(x: unknown, into: Set<Tensor>): void {
   else if (x && typeof x === 'object' && !(ArrayBuffer.isView(x))) {
     for (const v of Object.values(x as Record<string, unknown>)) collectTensors(v, into);
   }
+}
+
+/** What `tf.backendInfo()` returns. */
+export interface BackendInfo {
+  /** The active backend ('webgpu' | 'wasm' | 'js'), or null before one was chosen. */
+  backend: string | null;
+  /** Why it is the active one. */
+  reason: string;
+  /** The WebGPU adapter found (null when none was probed or WebGPU is missing). */
+  adapter: { vendor: string; architecture: string; description: string; isFallbackAdapter: boolean; software: boolean } | null;
+  /** For each backend whose latest start failed: the error. */
+  failures: Record<string, string>;
+  /** Set when the active backend lost its device: the message its uses throw. */
+  lost: string | null;
 }
 
 export const ENGINE = new Engine();

@@ -2,7 +2,7 @@
  * Module-level engine functions with TF.js names: backends (setBackend, getBackend, ready),
  * memory (tidy, dispose, keep, memory).
  */
-import { ENGINE, collectTensors } from './engine.js';
+import { ENGINE, collectTensors, type BackendInfo, type Engine } from './engine.js';
 import { Tensor } from './tensor.js';
 import { runInScope } from './ops/operand.js';
 
@@ -10,10 +10,24 @@ import { runInScope } from './ops/operand.js';
 export function setBackend(name: 'webgpu' | 'wasm' | 'js' | string): Promise<boolean> {
   return ENGINE.setBackend(name);
 }
+/**
+ * Which WebGPU adapter was found (vendor, architecture, description, isFallbackAdapter), which
+ * backend is active and why, and the error of every backend that failed to start.
+ */
+export function backendInfo(): BackendInfo {
+  return ENGINE.backendInfo();
+}
+/** The engine (as TF.js `tf.engine()`): `engine().backend` is the active backend object. */
+export function engine(): Engine {
+  return ENGINE;
+}
 export function getBackend(): string {
   return ENGINE.getBackend();
 }
-/** Pick the default backend: webgpu when an adapter exists, else wasm, else js. */
+/**
+ * Pick the default backend: webgpu on a hardware adapter, else wasm, else js. After a WebGPU
+ * device loss it requests a new device (or moves on to the next backend when none comes).
+ */
 export function ready(): Promise<void> {
   return ENGINE.ready();
 }

@@ -13,6 +13,8 @@ export interface DataRecord {
   dtype: DType;
   size: number;
   refCount: number;
+  /** Set when the data is gone (device lost, failed GPU work) and was not moved: the reason. */
+  failure?: string;
 }
 
 /** Engine hooks the Tensor needs; set once by engine.ts (avoids an import cycle). */

@@ -21,7 +21,14 @@ interface FakeBuffer {
 function fakeDevice(failMaps: { count: number }) {
   const buffers: FakeBuffer[] = [];
   const device = {
-    limits: { maxComputeWorkgroupsPerDimension: 65535, maxComputeInvocationsPerWorkgroup: 256, maxComputeWorkgroupStorageSize: 16384 },
+    limits: {
+      maxComputeWorkgroupsPerDimension: 65535, maxComputeInvocationsPerWorkgroup: 256, maxComputeWorkgroupStorageSize: 16384,
+      maxStorageBufferBindingSize: 1 << 27, maxBufferSize: 1 << 28,
+    },
+    lost: new Promise(() => {}),
+    addEventListener: () => {},
+    pushErrorScope: () => {},
+    popErrorScope: () => Promise.resolve(null),
     createBuffer: ({ size, usage }: { size: number; usage: number }) => {
       const b: FakeBuffer = {
         id: buffers.length, size, usage, destroyed: false, data: new Uint8Array(size),
@@ -62,7 +69,10 @@ describe('webgpu read when mapAsync rejects (fake device)', () => {
   it('rejects with the map error, destroys the staging buffer, and the next read works', async () => {
     const fail = { count: 1 };
     const { device, buffers } = fakeDevice(fail);
-    const backend = new WebGPUBackend(device, { vendor: 'fake', architecture: 'fake' });
+    const backend = new WebGPUBackend({
+      device,
+      adapter: { vendor: 'fake', architecture: 'fake', description: 'fake device', isFallbackAdapter: false, software: false },
+    });
     const id = backend.allocate(4, 'float32');
     backend.write(id, new Float32Array([1, 2, 3, 4]));
     await expect(backend.read(id, 'float32', 4)).rejects.toThrow('mapAsync: device lost');

@@ -61,13 +61,23 @@ export interface Backend {
   sync(): Promise<void>;
   /** Release everything (buffers, device). */
   dispose(): void;
+  /** Why the backend cannot run now (e.g. its GPU device was lost), or null. */
+  lostReason?(): string | null;
+  /** After a loss: get working again (a new device), or throw why not. */
+  restore?(): Promise<void>;
 }
 
 /** How a backend is offered to the engine; `create` resolves to null when the platform cannot run it. */
 export interface BackendRegistration {
   /** Higher wins when choosing the default (webgpu 3, wasm 2, js 1). */
   priority: number;
-  create(): Promise<Backend | null>;
+  /**
+   * Start the backend; resolves null or throws (with the reason) when it cannot run here.
+   * `explicit`: the user asked for this backend by name (webgpu then accepts software adapters).
+   */
+  create(options?: { explicit?: boolean }): Promise<Backend | null>;
+  /** What the backend found on this machine (e.g. the WebGPU adapter), for `tf.backendInfo()`. */
+  describe?(): Record<string, unknown> | null;
   /** Optional synchronous creation, used when ops run before `ready()` picked a backend. */
   createSync?(): Backend | null;
 }

@@ -228,6 +228,7 @@ export abstract class Layer {
     const shapes = tensors.map((t) => t.shape as Shape);
     this.assertInputCompatible(shapes);
     this.maybeBuild(Array.isArray(inputs) ? shapes : shapes[0]);
+    for (const w of this.weightEntries()) w.variable.assertAlive(`${this.name} (weight '${w.variable.name}')`);
     return this.call(Array.isArray(inputs) ? tensors : tensors[0], kwargs);
   }
 

@@ -7,6 +7,7 @@
  */
 import { Callback, type CustomCallbackArgs, type Logs, type TrainParams } from './callbacks.js';
 import type { LayersModel } from './layers_model.js';
+import type { DeviceLostInfo } from './fit_recovery.js';
 
 export type CallbackInput = CustomCallbackArgs | Callback | (CustomCallbackArgs | Callback)[] | undefined;
 
@@ -108,6 +109,9 @@ export class CallbackList {
   }
   async batchBegin(batch: number, logs: Logs): Promise<void> {
     for (const c of this.items) await c.onBatchBegin?.(batch, logs);
+  }
+  async deviceLost(info: DeviceLostInfo): Promise<void> {
+    for (const c of this.items) await c.onDeviceLost?.({ ...info });
   }
   async batchEnd(batch: number, logs: Logs): Promise<void> {
     for (const c of this.items) await c.onBatchEnd?.(batch, { ...logs });

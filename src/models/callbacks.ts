@@ -8,6 +8,7 @@ import { ENGINE } from '../engine.js';
 import { tidy } from '../globals.js';
 import type { Tensor } from '../tensor.js';
 import type { LayersModel } from './layers_model.js';
+import type { DeviceLostInfo } from './fit_recovery.js';
 
 export type Logs = Record<string, number>;
 
@@ -19,6 +20,8 @@ export interface CustomCallbackArgs {
   onEpochEnd?(epoch: number, logs?: Logs): void | Promise<void>;
   onBatchBegin?(batch: number, logs?: Logs): void | Promise<void>;
   onBatchEnd?(batch: number, logs?: Logs): void | Promise<void>;
+  /** fit() lost its WebGPU device and resumes from a snapshot (tessera extension). */
+  onDeviceLost?(info: DeviceLostInfo): void | Promise<void>;
 }
 
 /** Parameters fit() hands callbacks (TF.js `params`). */

@@ -20,6 +20,7 @@ import {
 } from './data.js';
 import { CallbackList, defaultVerbose, type CallbackInput } from './callback_list.js';
 import type { Logs, TrainParams } from './callbacks.js';
+import { FitSnapshot, isDeviceLoss } from './fit_recovery.js';
 
 export interface FitArgs {
   batchSize?: number;
@@ -40,6 +41,8 @@ export interface History {
   epoch: number[];
   history: Record<string, number[]>;
   params?: TrainParams;
+  /** On WebGPU: milliseconds spent on epoch-end snapshots that let fit survive a device loss. */
+  snapshotMs?: number;
 }
 
 /** An object with `iterator()` (TF.js Dataset) or an (async) iterable of {xs, ys} batches. */
@@ -101,6 +104,14 @@ function checkEpochs(op: string, epochs: number, initialEpoch: number): void {
   if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new Error(`${op}: initialEpoch must be a non-negative integer, got ${initialEpoch}`);
 }
 
+/** Forget the history of epochs >= `from` (they are run again after a device loss). */
+function truncateHistory(history: History, from: number): void {
+  const keep = history.epoch.findIndex((e) => e >= from);
+  if (keep < 0) return;
+  history.epoch.length = keep;
+  for (const v of Object.values(history.history)) v.length = keep;
+}
+
 function recordHistory(history: History, epoch: number, logs: Logs): void {
   history.epoch.push(epoch);
   for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
@@ -119,10 +130,7 @@ export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: 
   const owned: Tensor[] = [];
   let valXs: Tensor[] | undefined;
   let valYs: Tensor[] | undefined;
-  // The epoch's running totals and the last batch's statistics: disposed in `finally` when a
-  // callback or a step throws (dispose is idempotent, so the normal path may dispose them first).
-  let acc: Tensor | null = null;
-  let pending: Tensor | null = null;
+  // Each epoch's running totals and batch statistics are disposed in runEpoch's `finally` blocks.
   try {
     if (args.validationData) {
       const [vx, vy] = args.validationData;
@@ -157,43 +165,66 @@ export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: 
     model.stopTraining = false;
     const shuffle = args.shuffle ?? true;
     await cbs.trainBegin();
-    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+    const runEpoch = async (epoch: number): Promise<Logs> => {
       await cbs.epochBegin(epoch);
       const perm = shuffle ? shuffledIndices(n) : null;
-      acc = null;
-      for (let b = 0; b < steps; b++) {
-        const start = b * batchSize;
-        const size = Math.min(batchSize, n - start);
-        const batchLogs: Logs = { batch: b, size };
-        await cbs.batchBegin(b, batchLogs);
-        const stats = tidy(() => {
-          if (!perm) return trainStep(model, sliceAll(xs, start, size), sliceAll(ys, start, size), tables);
-          const idx = tensor1d(perm.subarray(start, start + size), 'int32');
-          return trainStep(model, gatherAll(xs, idx), gatherAll(ys, idx), tables);
-        });
-        pending = stats;
-        acc = accumulate(acc, stats);
-        if (cbs.wantsBatchLogs) Object.assign(batchLogs, statsToLogs(r, await stats.data()));
-        stats.dispose();
-        await cbs.batchEnd(b, batchLogs);
-        if (model.stopTraining) break;
+      let acc: Tensor | null = null;
+      try {
+        for (let b = 0; b < steps; b++) {
+          const start = b * batchSize;
+          const size = Math.min(batchSize, n - start);
+          const batchLogs: Logs = { batch: b, size };
+          await cbs.batchBegin(b, batchLogs);
+          const stats = tidy(() => {
+            if (!perm) return trainStep(model, sliceAll(xs, start, size), sliceAll(ys, start, size), tables);
+            const idx = tensor1d(perm.subarray(start, start + size), 'int32');
+            return trainStep(model, gatherAll(xs, idx), gatherAll(ys, idx), tables);
+          });
+          acc = accumulate(acc, stats);
+          try {
+            if (cbs.wantsBatchLogs) Object.assign(batchLogs, statsToLogs(r, await stats.data()));
+          } finally {
+            stats.dispose();
+          }
+          await cbs.batchEnd(b, batchLogs);
+          if (model.stopTraining) break;
+        }
+        const logs = acc ? statsToLogs(r, await acc.data()) : {};
+        if (valXs && valYs) {
+          const v = evaluateStats(model, r, valXs, valYs, args.validationBatchSize ?? batchSize);
+          try {
+            Object.assign(logs, statsToLogs(r, await v.data(), 'val_'));
+          } finally {
+            v.dispose();
+          }
+        }
+        return logs;
+      } finally {
+        acc?.dispose();
       }
-      const logs = acc ? statsToLogs(r, await acc.data()) : {};
-      acc?.dispose();
-      if (valXs && valYs) {
-        pending = evaluateStats(model, r, valXs, valYs, args.validationBatchSize ?? batchSize);
-        Object.assign(logs, statsToLogs(r, await pending.data(), 'val_'));
-        pending.dispose();
+    };
+    // On a backend that can lose its device, snapshot data, weights and optimizer state.
+    const data = new Set([...xs, ...ys, ...(valXs ?? []), ...(valYs ?? []), ...owned]);
+    const guard = await FitSnapshot.begin(model, requireCompiled(model, 'fit').optimizer, [...data], initialEpoch);
+    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+      try {
+        const logs = await runEpoch(epoch);
+        await cbs.epochEnd(epoch, logs);
+        recordHistory(history, epoch, logs);
+        await guard?.capture(epoch + 1);
+      } catch (e) {
+        if (!guard || !isDeviceLoss(e)) throw e;
+        const info = await guard.restore(e);
+        truncateHistory(history, info.resumeEpoch);
+        await cbs.deviceLost(info);
+        epoch = info.resumeEpoch - 1;
       }
-      await cbs.epochEnd(epoch, logs);
-      recordHistory(history, epoch, logs);
     }
     await cbs.trainEnd();
+    if (guard) history.snapshotMs = guard.snapshotMs;
     return history;
   } finally {
     for (const t of owned) t.dispose();
-    acc?.dispose();
-    pending?.dispose();
   }
 }
 

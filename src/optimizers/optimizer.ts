@@ -206,6 +206,17 @@ export abstract class Optimizer {
     }
   }
 
+  /** Slot variables per model variable (fit snapshots them to survive a device loss). */
+  slotEntries(): [Variable, Variable[]][] {
+    return [...this.slots];
+  }
+
+  /** Forget (and dispose) the slots of one variable; they are made again on its next update. */
+  dropSlots(variable: Variable): void {
+    for (const s of this.slots.get(variable) ?? []) s.dispose();
+    this.slots.delete(variable);
+  }
+
   /** Dispose the slot variables. */
   dispose(): void {
     for (const slots of this.slots.values()) for (const s of slots) s.dispose();

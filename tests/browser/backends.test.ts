@@ -1,5 +1,5 @@
 /**
- * Backend behaviour in the page: ready() picks webgpu when an adapter exists, setBackend moves
+ * Backend behaviour in the page: setBackend('webgpu') takes the (software) adapter, setBackend moves
  * live tensors between webgpu, wasm and js with their data intact, dataSync refuses clearly on
  * webgpu, disposed tensors free their device buffers, and the wasm backend picks the relaxed
  * SIMD module where the engine validates it.
@@ -16,10 +16,11 @@ afterAll(async () => {
 });
 
 describe('backends in Chromium', () => {
-  it('ready() defaults to webgpu, and tensors survive webgpu -> wasm -> js -> webgpu', async () => {
+  it("setBackend('webgpu') takes the adapter, and tensors survive webgpu -> wasm -> js -> webgpu", async () => {
     const r = await h.page.evaluate(async () => {
       const ts = (window as any).__tessera;
-      await ts.ready();
+      // ready() would pick wasm on SwiftShader (a software adapter: see faults.test.ts).
+      await ts.setBackend('webgpu');
       const first = ts.getBackend();
       const f = ts.tensor([[1.5, -2], [NaN, Infinity]]);
       const i = ts.tensor([7, -8, 2147483647], [3], 'int32');

@@ -4,7 +4,7 @@
  */
 import type { BackendRegistration } from '../backend.js';
 import { WasmBackend } from './backend.js';
-import { loadModule, loadModuleSync, type ModuleKind } from './module.js';
+import { hasSimd, hasWasm, loadModule, loadModuleSync, type ModuleKind } from './module.js';
 
 export { WasmBackend } from './backend.js';
 export type { ModuleKind } from './module.js';
@@ -22,6 +22,10 @@ export async function createWasmBackend(prefer?: ModuleKind): Promise<WasmBacken
 
 export const wasmRegistration: BackendRegistration = {
   priority: 2,
-  create: () => createWasmBackend(),
+  create: async () => {
+    if (!hasWasm()) throw new Error('WebAssembly is not available here');
+    if (!hasSimd()) throw new Error('this WebAssembly engine lacks SIMD (v128), which the wasm kernels need');
+    return createWasmBackend();
+  },
   createSync: () => createWasmBackendSync(),
 };

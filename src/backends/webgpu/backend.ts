@@ -5,24 +5,37 @@
  * only records (pipeline promise + bind group); a readback, `sync()` or a size threshold
  * flushes the queue into ONE command encoder and compute pass. Freed buffers and per-dispatch
  * uniform buffers return to their pools only after the work that may use them is submitted.
+ *
+ * Faults are never silent (faults.ts, limits.ts): tensors too large for a binding get an Error
+ * naming the kernel; each flush runs inside error scopes and a failure marks the tensors it
+ * wrote as bad; on device loss every tensor on the device is marked lost and the next use
+ * requests a new device (`restore`).
  */
 import type { Backend, BackendMemoryInfo, DataId, DType, StorageArray, TensorInfo } from '../backend.js';
 import type { KernelAttrs, KernelName } from '../kernels.js';
 import { BufferPool, sizeClass } from './buffer_pool.js';
+import type { AdapterSummary, DeviceHandle } from './device.js';
+import { Batch, lostMessage, popScopes, pushScopes, type FaultTarget } from './faults.js';
 import { webgpuKernels } from './kernels.js';
-import {
-  packParams, shaderCode, type DispatchDesc, type KernelContext, type ShaderSpec, type WebGPUKernel,
-} from './spec.js';
-
-class WebGPUDataId implements DataId {
+import { kernelLabel, oversizeDataError, oversizeKernelError, type SizeLimits } from './limits.js';
+import { PipelineCache, type PipelineEntry } from './pipelines.js';
+import { packParams, type DispatchDesc, type KernelContext, type WebGPUKernel } from './spec.js';
+class WebGPUDataId implements DataId, FaultTarget {
   readonly backend = 'webgpu' as const;
   /** Reads waiting to copy this buffer out; a free() meanwhile is deferred until they have. */
   readers = 0;
   freedWhileReading = false;
-  constructor(public buffer: GPUBuffer, public readonly bytes: number) {}
+  failure: string | null = null;
+  producer: Batch | null = null;
+  /**
+   * `buffer` is null when the tensor is too large for this device (see limits.ts). A buffer
+   * whose size class would pass the limit is sized exactly, and destroyed (not pooled) on free.
+   */
+  constructor(
+    public buffer: GPUBuffer | null, readonly size: number, readonly device: GPUDevice, readonly exact = false,
+  ) {}
 }
 
-interface PipelineEntry { promise: Promise<GPUComputePipeline>; pipeline?: GPUComputePipeline }
 
 interface Recorded {
   pipeline: PipelineEntry;
@@ -34,21 +47,31 @@ interface Recorded {
 const FLUSH_THRESHOLD = 64;
 
 export interface WebGPUBackendOptions {
-  /** Force the barrier-free matmul (default: only on CPU adapters such as SwiftShader). */
+  /** Force the barrier-free matmul (default: only on software adapters such as SwiftShader). */
   preferDirect?: boolean;
 }
 
+/** Faults a test can inject into the next recorded dispatch (test hook, not public API). */
+export type InjectedFault = 'validation' | 'compile';
+
 export class WebGPUBackend implements Backend {
   readonly name = 'webgpu' as const;
-  private storagePool: BufferPool;
-  private uniformPool: BufferPool;
-  private stagingPool: BufferPool;
-  private pipelines = new Map<string, PipelineEntry>();
-  private modules = new Map<ShaderSpec, GPUShaderModule>();
-  private layouts = new Map<string, { group: GPUBindGroupLayout; pipeline: GPUPipelineLayout }>();
+  device!: GPUDevice;
+  adapter!: AdapterSummary;
+  /** Test hook: tighter size limits than the device's (to test oversize errors cheaply). */
+  limitOverrides: Partial<SizeLimits> = {};
+  /** Test hook: make the next recorded dispatch fail validation or fail to compile. */
+  injectFault: InjectedFault | null = null;
+  private storagePool!: BufferPool;
+  private uniformPool!: BufferPool;
+  private stagingPool!: BufferPool;
+  private pipelines!: PipelineCache;
   private pending: Recorded[] = [];
   private pendingUniforms: GPUBuffer[] = [];
   private pendingFrees: GPUBuffer[] = [];
+  /** The batch being recorded, and the last one flushed (uncaptured errors go to it). */
+  private current = new Batch();
+  private lastFlushed: Batch | null = null;
   /** Serializes asynchronous flushes so submits stay in recording order. */
   private flushChain: Promise<void> = Promise.resolve();
   private flushesInFlight = 0;
@@ -56,75 +79,221 @@ export class WebGPUBackend implements Backend {
   private liveBytes = 0;
   private dispatchCount = 0;
   private submitCount = 0;
+  private devicesAcquired = 0;
   private disposed = false;
-  private ctx: KernelContext;
+  /** Set (to the message every use throws) once the device is lost, until `restore`. */
+  private lost: string | null = null;
+  private lostSignal: Promise<void> = new Promise(() => {});
+  private recovering: Promise<void> | null = null;
+  private ctx!: KernelContext;
+  /** The kernel being run (for errors raised while it describes its dispatches). */
+  private running: { label: string; inputs: TensorInfo[]; outputs: TensorInfo[] } | null = null;
 
-  constructor(readonly device: GPUDevice, readonly adapterInfo: { vendor: string; architecture: string }, options: WebGPUBackendOptions = {}) {
+  constructor(
+    handle: DeviceHandle,
+    private readonly options: WebGPUBackendOptions = {},
+    /** Where a new device comes from after a loss (none: the backend stays lost). */
+    private readonly reacquire?: () => Promise<DeviceHandle>,
+  ) {
+    this.attach(handle);
+  }
+
+  /** Adopt a device: fresh pools, pipeline caches and loss/error listeners. */
+  private attach(handle: DeviceHandle): void {
+    const { device } = handle;
+    this.device = device;
+    this.adapter = handle.adapter;
+    this.devicesAcquired++;
     const S = GPUBufferUsage;
     this.storagePool = new BufferPool(device, S.STORAGE | S.COPY_SRC | S.COPY_DST, 'tessera');
     this.uniformPool = new BufferPool(device, S.UNIFORM | S.COPY_DST, 'tessera-params');
     this.stagingPool = new BufferPool(device, S.MAP_READ | S.COPY_DST, 'tessera-staging');
+    this.pipelines = new PipelineCache(device);
+    this.pending = [];
+    this.pendingUniforms = [];
+    this.pendingFrees = [];
+    this.current = new Batch();
+    this.lastFlushed = null;
+    this.flushChain = Promise.resolve();
+    this.flushesInFlight = 0;
+    this.live = new Set();
+    this.liveBytes = 0;
+    this.lost = null;
+    this.lostSignal = device.lost.then((info) => this.onLost(device, info));
+    device.addEventListener('uncapturederror', (ev) => this.onUncapturedError(device, ev as GPUUncapturedErrorEvent));
     const dummy = device.createBuffer({ size: 16, usage: S.STORAGE, label: 'tessera-dummy' });
     const lim = device.limits;
-    const cpu = /swiftshader|cpu/i.test(`${adapterInfo.vendor} ${adapterInfo.architecture}`);
+    const backend = this;
     this.ctx = {
       buffer: (t: TensorInfo) => this.bufferOf(t),
+      range: (t: TensorInfo, start: number, count: number) => ({
+        buffer: this.bufferOf(t, true), offset: start * 4, size: Math.ceil(count / 4) * 16,
+      }),
       dummy,
       limits: {
         maxWorkgroupsPerDimension: lim.maxComputeWorkgroupsPerDimension,
         maxInvocations: lim.maxComputeInvocationsPerWorkgroup,
         maxWorkgroupStorage: lim.maxComputeWorkgroupStorageSize,
+        get maxBindingBytes() { return backend.sizeLimits.maxStorageBufferBindingSize; },
+        bindingAlignment: lim.minStorageBufferOffsetAlignment,
       },
-      preferDirect: options.preferDirect ?? cpu,
+      preferDirect: this.options.preferDirect ?? handle.adapter.software,
       dispatch: (d: DispatchDesc) => this.record(d),
     };
   }
 
+  private onLost(device: GPUDevice, info: GPUDeviceLostInfo): void {
+    if (device !== this.device || this.disposed) return;
+    this.lost = lostMessage(info.reason, info.message);
+    console.warn(`tessera: ${this.lost}`);
+    for (const id of this.live) id.failure = this.lost;
+    this.live.clear();
+    this.liveBytes = 0;
+    this.pending = [];
+    this.pendingUniforms = [];
+    this.pendingFrees = [];
+  }
+
+  private onUncapturedError(device: GPUDevice, ev: GPUUncapturedErrorEvent): void {
+    if (device !== this.device) return;
+    // Errors raised while recording (bind groups, writes) belong to the batch they were in.
+    const batch = this.lastFlushed && !this.lastFlushed.resolved ? this.lastFlushed : this.current;
+    batch.extraErrors.push(`uncaptured ${ev.error.constructor?.name ?? 'GPU error'}: ${ev.error.message}`);
+  }
+
+  /** The size limits in force (the device's, or tighter test overrides). */
+  get sizeLimits(): SizeLimits {
+    const lim = this.device.limits;
+    return {
+      maxStorageBufferBindingSize: this.limitOverrides.maxStorageBufferBindingSize ?? lim.maxStorageBufferBindingSize,
+      maxBufferSize: this.limitOverrides.maxBufferSize ?? lim.maxBufferSize,
+    };
+  }
+
+  /** Whether the device is lost (the message every use throws), or null. */
+  lostReason(): string | null {
+    return this.lost;
+  }
+
+  /** After a device loss: get a new device (once, shared by concurrent callers). */
+  restore(): Promise<void> {
+    if (!this.lost) return Promise.resolve();
+    if (!this.reacquire) return Promise.reject(new Error(`webgpu: ${this.lost}; this backend cannot request a new device`));
+    this.recovering ??= this.reacquire().then(
+      (h) => {
+        this.recovering = null;
+        this.attach(h);
+      },
+      (e: unknown) => {
+        this.recovering = null;
+        throw new Error(`webgpu: the device was lost and no new one could be had: ${(e as Error).message ?? e}`);
+      },
+    );
+    return this.recovering;
+  }
+
+  /** Throw the lost-device error, starting the request for a new device (the "next use"). */
+  private throwLost(what: string): never {
+    this.restore().catch(() => {});
+    throw new Error(`webgpu: ${what}: ${this.lost}`);
+  }
+
+  private idOf(id: DataId): WebGPUDataId {
+    const d = id as WebGPUDataId;
+    if (d.backend !== 'webgpu' || !(d instanceof WebGPUDataId)) throw new Error(`webgpu backend: got a ${id.backend} tensor`);
+    return d;
+  }
+
+  /** Throw when `d` cannot be used: lost device, failed batch, or too large for a buffer. */
+  private checkUsable(d: WebGPUDataId, what: string): void {
+    if (this.lost) this.throwLost(what);
+    if (d.device !== this.device) throw new Error(`webgpu: ${what}: ${d.failure ?? lostMessage('destroyed', 'the tensor was made on an earlier device')}`);
+    if (d.failure) throw new Error(`webgpu: ${what}: ${d.failure}`);
+    if (!d.buffer) throw oversizeDataError(what, d.size, this.sizeLimits);
+  }
+
   allocate(size: number, _dtype: DType): DataId {
+    if (this.lost) this.throwLost('allocate');
     const bytes = size * 4;
-    const id = new WebGPUDataId(this.storagePool.acquire(bytes), bytes);
+    const lim = this.sizeLimits;
+    if (bytes > lim.maxBufferSize) return new WebGPUDataId(null, size, this.device);
+    let id: WebGPUDataId;
+    if (sizeClass(bytes) > lim.maxBufferSize) {
+      const buffer = this.device.createBuffer({
+        size: Math.ceil(bytes / 16) * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, label: 'tessera-exact',
+      });
+      id = new WebGPUDataId(buffer, size, this.device);
+    } else {
+      id = new WebGPUDataId(this.storagePool.acquire(bytes), size, this.device);
+    }
     this.live.add(id);
-    this.liveBytes += id.buffer.size;
+    this.liveBytes += id.buffer!.size;
     return id;
   }
 
   write(id: DataId, values: StorageArray): void {
-    const d = id as WebGPUDataId;
+    const d = this.idOf(id);
+    if (this.lost) this.throwLost('write');
+    if (d.device !== this.device) throw new Error(`webgpu: write: ${d.failure ?? 'the tensor was made on an earlier device'}`);
+    if (!d.buffer) throw oversizeDataError('write', d.size, this.sizeLimits);
+    d.failure = null;
+    d.producer = null;
     if (values.byteLength > 0) this.device.queue.writeBuffer(d.buffer, 0, values.buffer, values.byteOffset, values.byteLength);
   }
 
   async read(id: DataId, dtype: DType, size: number): Promise<StorageArray> {
-    const d = id as WebGPUDataId;
+    const d = this.idOf(id);
+    this.checkUsable(d, 'data()');
     const bytes = size * 4;
     if (bytes === 0) return dtype === 'float32' ? new Float32Array(0) : new Int32Array(0);
+    const device = this.device;
     d.readers++;
     let staging: GPUBuffer | undefined;
+    let copyErrors: Promise<string | null>;
+    let producer: Batch | null;
     try {
       await this.settle();
-      staging = this.stagingPool.acquire(bytes);
-      const encoder = this.device.createCommandEncoder();
-      encoder.copyBufferToBuffer(d.buffer, 0, staging, 0, bytes);
-      this.device.queue.submit([encoder.finish()]);
+      this.checkUsable(d, 'data()');
+      producer = d.producer;
+      // A size class past maxBufferSize would be an invalid buffer: stage such reads exactly.
+      staging = sizeClass(bytes) > this.sizeLimits.maxBufferSize
+        ? device.createBuffer({ size: Math.ceil(bytes / 16) * 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: 'tessera-staging-exact' })
+        : this.stagingPool.acquire(bytes);
+      pushScopes(device);
+      const encoder = device.createCommandEncoder();
+      encoder.copyBufferToBuffer(d.buffer!, 0, staging, 0, bytes);
+      device.queue.submit([encoder.finish()]);
+      copyErrors = popScopes(device);
       this.submitCount++;
     } catch (e) {
-      if (staging) this.stagingPool.release(staging); // nothing was queued into it
+      // nothing was queued into it: a pooled one goes back, an exact-size one is destroyed
+      if (staging) {
+        if (staging.size === sizeClass(staging.size)) this.stagingPool.release(staging);
+        else staging.destroy();
+      }
       throw e;
     } finally {
       // The copy is queued (or failed): a free() that came meanwhile can now recycle the buffer.
       if (--d.readers === 0 && d.freedWhileReading) this.free(d);
     }
-    let copy: ArrayBuffer;
     try {
-      await staging.mapAsync(GPUMapMode.READ, 0, bytes);
-      copy = staging.getMappedRange(0, bytes).slice(0);
-      staging.unmap();
+      await staging!.mapAsync(GPUMapMode.READ, 0, bytes);
     } catch (e) {
-      // A rejected map (device lost, buffer destroyed) leaves the staging buffer unusable: destroy
-      // it rather than return it to the pool, and let the error through.
-      staging.destroy();
-      throw e;
+      // A rejected map (device lost, buffer destroyed) leaves the staging buffer unusable: destroy it
+      // rather than return it to the pool. Give a loss notice a moment to land, then say what happened.
+      staging!.destroy();
+      await Promise.race([this.lostSignal, new Promise((r) => setTimeout(r, 200))]);
+      if (this.lost || device !== this.device) throw new Error(`webgpu: data(): ${this.lost ?? lostMessage('destroyed', '')}`);
+      throw new Error(`webgpu: data(): reading a tensor of ${size} elements failed: ${(e as Error).message ?? e}`);
     }
-    this.stagingPool.release(staging);
+    const copy = staging!.getMappedRange(0, bytes).slice(0);
+    staging!.unmap();
+    if (staging!.size === sizeClass(staging!.size)) this.stagingPool.release(staging!);
+    else staging!.destroy();
+    const copyError = await copyErrors!;
+    if (producer!?.outcome) await producer!.outcome;
+    if (d.failure) throw new Error(`webgpu: data(): ${d.failure}`);
+    if (copyError) throw new Error(`webgpu: data(): copying the tensor out failed: ${copyError}`);
     return dtype === 'float32' ? new Float32Array(copy) : new Int32Array(copy);
   }
 
@@ -136,16 +305,35 @@ export class WebGPUBackend implements Backend {
     const d = id as WebGPUDataId;
     if (d.readers > 0) { d.freedWhileReading = true; return; }
     if (!this.live.delete(d)) return;
-    this.liveBytes -= d.buffer.size;
+    const buffer = d.buffer!;
+    this.liveBytes -= buffer.size;
     // Recorded work may still read or write this buffer: park it until that work is submitted.
-    if (this.pending.length > 0 || this.flushesInFlight > 0) this.pendingFrees.push(d.buffer);
-    else this.storagePool.release(d.buffer);
+    if (this.pending.length > 0 || this.flushesInFlight > 0) this.pendingFrees.push(buffer);
+    else this.recycle([], [buffer]);
   }
 
   run<K extends KernelName>(kernel: K, inputs: TensorInfo[], outputs: TensorInfo[], attrs: KernelAttrs[K]): void {
     const fn = webgpuKernels[kernel] as WebGPUKernel<K> | undefined;
     if (!fn) throw new Error(`webgpu backend: kernel '${kernel}' is not implemented yet`);
-    fn(this.ctx, inputs, outputs, attrs);
+    if (this.lost) this.throwLost(kernel);
+    const ins = inputs.map((t) => this.idOf(t.dataId));
+    const outs = outputs.map((t) => this.idOf(t.dataId));
+    const label = kernelLabel(kernel, attrs);
+    const check = (d: WebGPUDataId, t: TensorInfo, role: string) => {
+      if (d.device !== this.device) throw new Error(`webgpu: ${label}: ${role} [${t.shape}]: ${d.failure ?? 'made on an earlier device'}`);
+      if (d.failure) throw new Error(`webgpu: ${label}: ${role} [${t.shape}] is unusable: ${d.failure}`);
+      if (!d.buffer) throw oversizeKernelError(label, role, t, this.sizeLimits, 'maxBufferSize');
+    };
+    ins.forEach((d, i) => check(d, inputs[i], `input ${i}`));
+    outs.forEach((d, i) => check(d, outputs[i], `output ${i}`));
+    for (const d of ins) this.current.reads(d);
+    this.running = { label, inputs, outputs };
+    try {
+      fn(this.ctx, inputs, outputs, attrs);
+    } finally {
+      this.running = null;
+    }
+    for (const d of outs) this.current.wrote(d, label);
     if (this.pending.length >= FLUSH_THRESHOLD) this.flush();
   }
 
@@ -160,18 +348,22 @@ export class WebGPUBackend implements Backend {
       pipelines: this.pipelines.size,
       dispatches: this.dispatchCount,
       submits: this.submitCount,
+      devicesAcquired: this.devicesAcquired,
+      deviceLost: this.lost !== null,
     };
   }
 
   async sync(): Promise<void> {
+    if (this.lost) this.throwLost('sync');
     await this.settle();
-    await this.device.queue.onSubmittedWorkDone();
+    await Promise.race([this.device.queue.onSubmittedWorkDone(), this.lostSignal]);
+    if (this.lost) this.throwLost('sync');
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const id of this.live) id.buffer.destroy();
+    for (const id of this.live) id.buffer?.destroy();
     this.live.clear();
     this.storagePool.destroy();
     this.uniformPool.destroy();
@@ -185,47 +377,55 @@ export class WebGPUBackend implements Backend {
     const batch = this.pending;
     const uniforms = this.pendingUniforms;
     const frees = this.pendingFrees;
+    const faults = this.current;
     this.pending = [];
     this.pendingUniforms = [];
     this.pendingFrees = [];
+    this.current = new Batch();
+    this.lastFlushed = faults;
+    const device = this.device;
     const ready = this.flushesInFlight === 0 && batch.every((r) => r.pipeline.pipeline);
     if (ready) {
-      this.submit(batch, uniforms, frees);
+      faults.seal(this.submit(device, batch, uniforms, frees));
       return;
     }
     this.flushesInFlight++;
-    // A failed earlier flush must not poison later ones: start from a settled promise.
-    this.flushChain = this.flushChain
-      .catch(() => {})
+    // A compile failure fails this batch only (its tensors are marked bad), not later ones.
+    // The submit's error promise is wrapped so the chain does not wait for the GPU.
+    const submitted = this.flushChain
       .then(() => Promise.all(batch.map((r) => r.pipeline.promise)))
       .then(
-        () => this.submit(batch, uniforms, frees),
-        (e: unknown) => { this.recycle(uniforms, frees); throw e; },
+        () => ({ errors: this.submit(device, batch, uniforms, frees) }),
+        (e: unknown) => {
+          this.recycle(uniforms, frees);
+          return { errors: Promise.resolve<string | null>((e as Error).message ?? String(e)) };
+        },
       )
       .finally(() => { this.flushesInFlight--; });
-    this.flushChain.catch(() => {}); // reported by the next read/sync, not as an unhandled rejection
+    this.flushChain = submitted.then(() => {});
+    faults.seal(submitted.then((s) => s.errors));
   }
 
-  /** Wait for submitted flushes; a compile failure is thrown once, then the chain is reset. */
+  /** Wait until every flush so far is submitted (their faults land on their tensors). */
   private async settle(): Promise<void> {
     this.flush();
-    const chain = this.flushChain;
-    try {
-      await chain;
-    } catch (e) {
-      if (this.flushChain === chain) this.flushChain = Promise.resolve();
-      throw e;
-    }
+    await this.flushChain;
   }
 
   private recycle(uniforms: GPUBuffer[], frees: GPUBuffer[]): void {
     for (const u of uniforms) this.uniformPool.release(u);
-    for (const b of frees) this.storagePool.release(b);
+    for (const b of frees) {
+      if (b.size !== sizeClass(b.size)) b.destroy();
+      else this.storagePool.release(b);
+    }
   }
 
-  private submit(batch: Recorded[], uniforms: GPUBuffer[], frees: GPUBuffer[]): void {
-    if (batch.length === 0) { this.recycle(uniforms, frees); return; }
-    const encoder = this.device.createCommandEncoder();
+  /** Encode and submit one batch inside error scopes; resolves to its GPU error, or null. */
+  private submit(device: GPUDevice, batch: Recorded[], uniforms: GPUBuffer[], frees: GPUBuffer[]): Promise<string | null> {
+    if (device !== this.device || this.lost) return Promise.resolve(this.lost ?? lostMessage('destroyed', ''));
+    if (batch.length === 0) { this.recycle(uniforms, frees); return Promise.resolve(null); }
+    pushScopes(device);
+    const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     for (const r of batch) {
       pass.setPipeline(r.pipeline.pipeline!);
@@ -233,76 +433,49 @@ export class WebGPUBackend implements Backend {
       pass.dispatchWorkgroups(r.workgroups[0], r.workgroups[1], r.workgroups[2]);
     }
     pass.end();
-    this.device.queue.submit([encoder.finish()]);
+    device.queue.submit([encoder.finish()]);
+    const errors = popScopes(device);
     this.submitCount++;
     // Queue order guarantees later writes/dispatches on these buffers run after this submit.
     this.recycle(uniforms, frees);
+    return errors;
   }
 
-  private bufferOf(t: TensorInfo): GPUBuffer {
+  /** The tensor's buffer; unless `ranged`, it must fit one binding. */
+  private bufferOf(t: TensorInfo, ranged = false): GPUBuffer {
     const d = t.dataId as WebGPUDataId;
     if (d.backend !== 'webgpu' || !(d instanceof WebGPUDataId)) {
       throw new Error(`webgpu backend: tensor [${t.shape}] ${t.dtype} does not live on the webgpu backend`);
+    }
+    const lim = this.sizeLimits;
+    if (!d.buffer || (!ranged && t.size * 4 > lim.maxStorageBufferBindingSize)) {
+      const r = this.running;
+      const i = r ? r.inputs.indexOf(t) : -1;
+      const o = r ? r.outputs.indexOf(t) : -1;
+      const role = i >= 0 ? `input ${i}` : o >= 0 ? `output ${o}` : 'a tensor';
+      throw oversizeKernelError(r?.label ?? 'webgpu kernel', role, t, lim, d.buffer ? 'maxStorageBufferBindingSize' : 'maxBufferSize');
     }
     return d.buffer;
   }
 
   private record(d: DispatchDesc): void {
     if (d.workgroups.some((n) => n === 0)) return;
+    const fault = this.injectFault;
+    this.injectFault = null;
+    if (fault === 'validation') d = { ...d, workgroups: [this.device.limits.maxComputeWorkgroupsPerDimension + 1, 1, 1] };
+    if (fault === 'compile') d = { ...d, constants: { ...d.constants, tessera_injected_unknown_override: 1 } };
     const entrySpec = d.spec.entries[d.entry];
     if (!entrySpec) throw new Error(`webgpu: shader ${d.spec.family} has no entry point ${d.entry}`);
-    const layout = this.layoutFor(d.spec, d.entry);
+    const layout = this.pipelines.layoutFor(d.spec, d.entry);
     const params = packParams(d.spec, d.params);
     const uniform = this.uniformPool.acquire(params.byteLength);
     this.device.queue.writeBuffer(uniform, 0, params);
     this.pendingUniforms.push(uniform);
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniform } }];
-    d.buffers.forEach((buffer, i) => entries.push({ binding: i + 1, resource: { buffer } }));
+    d.buffers.forEach((b, i) => entries.push({ binding: i + 1, resource: b instanceof GPUBuffer ? { buffer: b } : b }));
     const bindGroup = this.device.createBindGroup({ layout: layout.group, entries });
-    this.pending.push({ pipeline: this.pipelineFor(d, layout.pipeline), bindGroup, workgroups: d.workgroups });
+    this.pending.push({ pipeline: this.pipelines.pipelineFor(d, layout.pipeline), bindGroup, workgroups: d.workgroups });
     this.dispatchCount++;
-  }
-
-  private layoutFor(spec: ShaderSpec, entry: string) {
-    const key = `${spec.family}:${entry}`;
-    let l = this.layouts.get(key);
-    if (!l) {
-      const group = this.device.createBindGroupLayout({
-        label: key,
-        entries: spec.entries[entry].bindings.map((type, binding) => ({
-          binding, visibility: GPUShaderStage.COMPUTE, buffer: { type },
-        })),
-      });
-      l = { group, pipeline: this.device.createPipelineLayout({ bindGroupLayouts: [group] }) };
-      this.layouts.set(key, l);
-    }
-    return l;
-  }
-
-  private pipelineFor(d: DispatchDesc, layout: GPUPipelineLayout): PipelineEntry {
-    const constants: Record<string, number> = {};
-    for (const k of Object.keys(d.constants).sort()) constants[k] = Number(d.constants[k]);
-    const key = `${d.spec.family}:${d.entry}:${JSON.stringify(constants)}`;
-    let p = this.pipelines.get(key);
-    if (!p) {
-      let module = this.modules.get(d.spec);
-      if (!module) {
-        module = this.device.createShaderModule({ code: shaderCode(d.spec), label: d.spec.family });
-        this.modules.set(d.spec, module);
-      }
-      const entry: PipelineEntry = {
-        promise: this.device.createComputePipelineAsync({
-          label: key, layout, compute: { module, entryPoint: d.entry, constants },
-        }).catch(async (e: unknown) => {
-          const info = await module!.getCompilationInfo();
-          const msgs = info.messages.map((m) => `${m.type} at ${m.lineNum}:${m.linePos}: ${m.message}`).join('\n');
-          throw new Error(`webgpu: pipeline ${key} failed to compile: ${(e as Error).message ?? e}\n${msgs}`);
-        }),
-      };
-      entry.promise.then((pl) => { entry.pipeline = pl; }, () => {});
-      this.pipelines.set(key, (p = entry));
-    }
-    return p;
   }
 }
 

@@ -1,51 +1,37 @@
 /**
- * The webgpu backend's registration: priority 3, the default when an adapter exists. `create`
- * resolves to null when `navigator.gpu` or an adapter is missing, or the device request fails.
+ * The webgpu backend's registration: priority 3, the default where a hardware adapter exists.
+ * `ready()` refuses software adapters (isFallbackAdapter, SwiftShader, llvmpipe, ...) so wasm
+ * wins there; `setBackend('webgpu')` takes them. Failures throw with their reason, which the
+ * engine keeps for `tf.backendInfo()`.
  */
 import type { BackendRegistration } from '../backend.js';
 import { WebGPUBackend, type WebGPUBackendOptions } from './backend.js';
+import { acquireDevice, lastAdapterSummary, type AcquireOptions } from './device.js';
 
-/** Limits tessera asks for: as much as the adapter offers (never assumed). */
-const WANTED_LIMITS = [
-  'maxStorageBufferBindingSize',
-  'maxBufferSize',
-  'maxComputeWorkgroupStorageSize',
-  'maxComputeInvocationsPerWorkgroup',
-  'maxComputeWorkgroupSizeX',
-  'maxComputeWorkgroupSizeY',
-  'maxComputeWorkgroupSizeZ',
-  'maxComputeWorkgroupsPerDimension',
-  'maxStorageBuffersPerShaderStage',
-] as const;
+export type { AdapterSummary } from './device.js';
 
+/** A backend on a new device; throws an Error saying why when none can be had. */
+export async function startWebGPUBackend(options: WebGPUBackendOptions & AcquireOptions = {}): Promise<WebGPUBackend> {
+  const acquire = () => acquireDevice({ allowSoftware: options.allowSoftware });
+  return new WebGPUBackend(await acquire(), options, acquire);
+}
+
+/** A backend (software adapters included), or null when WebGPU is unavailable here. */
 export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): Promise<WebGPUBackend | null> {
-  const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
-  if (!gpu) return null;
-  let adapter: GPUAdapter | null = null;
   try {
-    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    return await startWebGPUBackend(options);
   } catch {
     return null;
   }
-  if (!adapter) return null;
-  const requiredLimits: Record<string, number> = {};
-  for (const name of WANTED_LIMITS) {
-    const v = (adapter.limits as unknown as Record<string, number>)[name];
-    if (typeof v === 'number') requiredLimits[name] = v;
-  }
-  let device: GPUDevice;
-  try {
-    device = await adapter.requestDevice({ requiredLimits, label: 'tessera' });
-  } catch {
-    return null;
-  }
-  const info = adapter.info ?? { vendor: '', architecture: '' };
-  return new WebGPUBackend(device, { vendor: info.vendor ?? '', architecture: info.architecture ?? '' }, options);
 }
 
 export const webgpuRegistration: BackendRegistration = {
   priority: 3,
-  create: () => createWebGPUBackend(),
+  create: ({ explicit = true } = {}) => startWebGPUBackend({ allowSoftware: explicit }),
+  describe: () => {
+    const a = lastAdapterSummary();
+    return a && { vendor: a.vendor, architecture: a.architecture, description: a.description, isFallbackAdapter: a.isFallbackAdapter, software: a.software };
+  },
 };
 
 export { WebGPUBackend };

@@ -36,17 +36,24 @@ export interface DispatchDesc {
   constants: Record<string, number | boolean>;
   /** Values for spec.params, by name (missing fields are 0). */
   params: Record<string, number | number[]>;
-  /** Storage buffers for bindings 1..n, in order. */
-  buffers: GPUBuffer[];
+  /** Storage buffers (or byte ranges of them) for bindings 1..n, in order. */
+  buffers: Array<GPUBuffer | GPUBufferBinding>;
   workgroups: [number, number, number];
 }
 
 /** What a kernel needs from the backend to describe its dispatches. */
 export interface KernelContext {
+  /** The tensor's whole buffer; throws naming the kernel when it exceeds one binding. */
   buffer(t: TensorInfo): GPUBuffer;
+  /** Elements [start, start + count) of the tensor as one binding (start aligned, see limits). */
+  range(t: TensorInfo, start: number, count: number): GPUBufferBinding;
   /** A small zeroed buffer bound where an optional input is absent. */
   readonly dummy: GPUBuffer;
-  readonly limits: { maxWorkgroupsPerDimension: number; maxInvocations: number; maxWorkgroupStorage: number };
+  readonly limits: {
+    maxWorkgroupsPerDimension: number; maxInvocations: number; maxWorkgroupStorage: number;
+    /** Bytes one storage binding may hold, and the alignment of a binding's byte offset. */
+    readonly maxBindingBytes: number; bindingAlignment: number;
+  };
   /** Prefer register-only kernels (CPU adapters such as SwiftShader). */
   readonly preferDirect: boolean;
   dispatch(d: DispatchDesc): void;
