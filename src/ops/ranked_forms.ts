@@ -5,7 +5,7 @@
 import type { Tensor } from '../tensor.js';
 import { fmtShape } from '../util.js';
 import { concat, pad, reverse, slice } from './layout.js';
-import { toTensor, type Input } from './operand.js';
+import { op, toTensor, type Input } from './operand.js';
 
 function ofRank(op: string, x: Input, rank: number): Tensor {
   const t = toTensor(x, op, 'x');
@@ -13,20 +13,21 @@ function ofRank(op: string, x: Input, rank: number): Tensor {
   return t;
 }
 
-const concatOfRank = (rank: number) => (tensors: Input[], axis?: number) => {
-  const op = `concat${rank}d`;
-  return concat(tensors.map((t) => ofRank(op, t, rank)), rank === 1 ? 0 : axis);
-};
-const sliceOfRank = (rank: number) => (x: Input, begin: number | number[], size?: number | number[]) =>
-  slice(ofRank(`slice${rank}d`, x, rank), begin, size);
-const reverseOfRank = (rank: number) => (x: Input, axis?: number | number[]) =>
-  reverse(ofRank(`reverse${rank}d`, x, rank), axis);
-const padOfRank = (rank: number) => (x: Input, paddings: Array<[number, number]> | [number, number], constantValue?: number) => {
+// each form runs as an op (its own scope), so tensors made from array arguments are freed
+const concatOfRank = (rank: number) => op((tensors: Input[], axis?: number) => {
+  const name = `concat${rank}d`;
+  return concat(tensors.map((t) => ofRank(name, t, rank)), rank === 1 ? 0 : axis);
+});
+const sliceOfRank = (rank: number) => op((x: Input, begin: number | number[], size?: number | number[]) =>
+  slice(ofRank(`slice${rank}d`, x, rank), begin, size));
+const reverseOfRank = (rank: number) => op((x: Input, axis?: number | number[]) =>
+  reverse(ofRank(`reverse${rank}d`, x, rank), axis));
+const padOfRank = (rank: number) => op((x: Input, paddings: Array<[number, number]> | [number, number], constantValue?: number) => {
   const t = ofRank(`pad${rank}d`, x, rank);
   const pairs = (rank === 1 && typeof paddings[0] === 'number' ? [paddings] : paddings) as Array<[number, number]>;
   if (pairs.length !== rank) throw new Error(`pad${rank}d: paddings must have ${rank} pairs, got ${JSON.stringify(paddings)}`);
   return pad(t, pairs, constantValue);
-};
+});
 
 export const concat1d = concatOfRank(1);
 export const concat2d = concatOfRank(2);
@@ -36,7 +37,8 @@ export const slice1d = sliceOfRank(1);
 export const slice2d = sliceOfRank(2);
 export const slice3d = sliceOfRank(3);
 export const slice4d = sliceOfRank(4);
-export const reverse1d = (x: Input) => reverseOfRank(1)(x, 0);
+const reverse1dOp = reverseOfRank(1);
+export const reverse1d = (x: Input) => reverse1dOp(x, 0);
 export const reverse2d = reverseOfRank(2);
 export const reverse3d = reverseOfRank(3);
 export const reverse4d = reverseOfRank(4);

@@ -3,12 +3,13 @@
 // exports (dist/tessera.js) through a CommonJS proxy, so a name tessera lacks is `undefined` at run time and
 // only the specs that use it fail; nothing falls back to tfjs code. tfjs's test helpers (test_util's array
 // comparisons, rand_util's statistics, a few constants) are the only tfjs modules bundled as they are.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
-export const CORE_DIST = join(repoRoot, 'node_modules/@tensorflow/tfjs-core/dist');
+// real path: esbuild reports importers by their real path, also when node_modules is a symbolic link
+export const CORE_DIST = realpathSync(join(repoRoot, 'node_modules/@tensorflow/tfjs-core/dist'));
 const TESSERA = join(repoRoot, 'dist/tessera.js');
 const JASMINE_UTIL_SHIM = join(repoRoot, 'tests/tfjs_specs/jasmine_util_shim.mjs');
 const ENGINE_SHIM = join(repoRoot, 'tests/tfjs_specs/test_util_engine_shim.mjs');

@@ -23,6 +23,10 @@ mkdirSync(outDir, { recursive: true });
 const outfile = join(outDir, 'specs.node.mjs');
 await bundleSpecs({ files, platform: 'node', outfile });
 
+process.on('unhandledRejection', (e) => {
+  // a spec's stray rejection is its own failure; keep the run going, as tfjs's runner does not
+  console.error(`[tfjs specs] unhandled rejection: ${e?.stack ?? e}`);
+});
 globalThis.__TESSERA_SPEC_BACKEND = backend;
 const env = makeJasmine(createRequire(import.meta.url)('jasmine-core/lib/jasmine-core/jasmine.js'), globalThis);
 // tfjs's specs expect tessera's startup warnings to stay quiet only as much as tfjs's do
