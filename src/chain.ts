@@ -14,6 +14,10 @@ import * as indexing from './ops/indexing.js';
 import { matMul } from './ops/matmul.js';
 import { logSoftmax, softmax } from './ops/softmax.js';
 import { clone } from './ops/creation.js';
+import * as slicing from './ops/slicing.js';
+import { norm, euclideanNorm } from './ops/linalg.js';
+import { unique } from './ops/search.js';
+import { logSigmoid } from './ops/elementwise_composite.js';
 
 type Axis = number | number[] | null | undefined;
 declare module './tensor.js' {
@@ -41,6 +45,15 @@ declare module './tensor.js' {
     reverse(axis?: number | number[]): Tensor; broadcastTo(shape: number[]): Tensor;
     gather(indices: Input, axis?: number): Tensor; split(n: number | number[], axis?: number): Tensor[];
     asScalar(): Tensor; as1D(): Tensor; as2D(r: number, c: number): Tensor; toFloat(): Tensor; toInt(): Tensor;
+    stridedSlice(begin: number[], end: number[], strides?: number[], beginMask?: number, endMask?: number,
+      ellipsisMask?: number, newAxisMask?: number, shrinkAxisMask?: number): Tensor;
+    batchToSpaceND(blockShape: number[], crops: number[][]): Tensor;
+    spaceToBatchND(blockShape: number[], paddings: number[][]): Tensor;
+    mirrorPad(paddings: Array<[number, number]>, mode: 'reflect' | 'symmetric'): Tensor;
+    norm(ord?: number | 'euclidean' | 'fro', axis?: number | number[] | null, keepDims?: boolean): Tensor;
+    euclideanNorm(axis?: number | number[] | null, keepDims?: boolean): Tensor;
+    unique(axis?: number): { values: Tensor; indices: Tensor };
+    logSigmoid(): Tensor;
   }
 }
 
@@ -82,5 +95,17 @@ export function installChainMethods(): void {
     broadcastTo(this: Tensor, shape: number[]) { return layout.broadcastTo(this, shape); },
     split(this: Tensor, n: number | number[], axis?: number) { return layout.split(this, n, axis); },
     gather(this: Tensor, indices: Input, axis?: number) { return indexing.gather(this, indices, axis); },
+  });
+  Object.assign(p, {
+    stridedSlice(this: Tensor, ...args: [number[], number[], number[]?, number?, number?, number?, number?, number?]) {
+      return slicing.stridedSlice(this, ...args);
+    },
+    batchToSpaceND(this: Tensor, blockShape: number[], crops: number[][]) { return slicing.batchToSpaceND(this, blockShape, crops); },
+    spaceToBatchND(this: Tensor, blockShape: number[], paddings: number[][]) { return slicing.spaceToBatchND(this, blockShape, paddings); },
+    mirrorPad(this: Tensor, paddings: Array<[number, number]>, mode: 'reflect' | 'symmetric') { return slicing.mirrorPad(this, paddings, mode); },
+    norm(this: Tensor, ord?: number | 'euclidean' | 'fro', axis?: number | number[] | null, keepDims?: boolean) { return norm(this, ord, axis, keepDims); },
+    euclideanNorm(this: Tensor, axis?: number | number[] | null, keepDims?: boolean) { return euclideanNorm(this, axis, keepDims); },
+    unique(this: Tensor, axis?: number) { return unique(this, axis); },
+    logSigmoid(this: Tensor) { return logSigmoid(this); },
   });
 }

@@ -13,7 +13,7 @@ import { sum } from './reduce.js';
 import { cast } from './unary.js';
 
 /** One strided copy, dims collapsed where contiguous so the kernel's rank limit holds. */
-function stridedCopy(op: string, x: Tensor, outShape: number[], inStrides: number[], offset: number, modDims = outShape): Tensor {
+export function stridedCopy(op: string, x: Tensor, outShape: number[], inStrides: number[], offset: number, modDims = outShape): Tensor {
   const shape: number[] = [];
   const strides: number[] = [];
   const mods: number[] = [];
