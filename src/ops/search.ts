@@ -15,7 +15,8 @@ import { sum } from './reduce.js';
 import { cast } from './unary.js';
 import { add, greater, less, lessEqual, logicalAnd, greaterEqual, mul, where } from './binary.js';
 import { range, zeros } from './creation.js';
-import { gather, unsortedSegmentSum } from './indexing.js';
+import { gather, oneHot, unsortedSegmentSum } from './indexing.js';
+import { matMul } from './matmul.js';
 
 /** Index where each value would be inserted into its row of sortedSequence (TF.js searchSorted). */
 export const searchSorted = op(function searchSorted(sortedSequence: Input, values: Input, side: 'left' | 'right' = 'left'): Tensor {
@@ -141,7 +142,7 @@ export async function booleanMaskAsync(tensor: Input, mask: Input, axis?: number
   const k = m.rank;
   if (k === 0) throw new Error('mask cannot be scalar');
   if (!shapesEqual(t.shape.slice(a, a + k), m.shape)) {
-    throw new Error(`mask's shape must match the first K dimensions of tensor's shape, Shapes ${fmtShape(t.shape.slice(a, a + k))} and ${fmtShape(m.shape)} must match`);
+    throw new Error(`mask's shape must match the first K dimensions of tensor's shape, Shapes ${t.shape.slice(a, a + k)} and ${m.shape} must match`);
   }
   const vals = await m.data();
   const keep: number[] = [];
@@ -215,3 +216,21 @@ export async function inTopKAsync(predictions: Input, targets: Input, k = 1): Pr
   return res;
 }
 
+
+/** counts[i][j] = number of examples with label i predicted as j (TF.js math.confusionMatrix). */
+export const confusionMatrix = op(function confusionMatrix(labels: Input, predictions: Input, numClasses: number): Tensor {
+  const l = toTensor(labels, 'confusionMatrix', 'labels');
+  const p = toTensor(predictions, 'confusionMatrix', 'predictions');
+  if (!(numClasses == null || (numClasses > 0 && Number.isInteger(numClasses)))) {
+    throw new Error(`If provided, numClasses must be a positive integer, but got ${numClasses}`);
+  }
+  if (l.rank !== 1) throw new Error(`Expected the rank of labels to be 1, but got ${l.rank}`);
+  if (p.rank !== 1) throw new Error(`Expected the rank of predictions to be 1, but got ${p.rank}`);
+  if (l.shape[0] !== p.shape[0]) {
+    throw new Error(`Mismatch in the number of examples: ${l.shape[0]} vs. ${p.shape[0]}. Labels and predictions should have the same number of elements.`);
+  }
+  if (!(numClasses > 0 && Number.isInteger(numClasses))) throw new Error(`numClasses is required to be a positive integer, but got ${numClasses}`);
+  const ol = oneHot(cast(l, 'int32'), numClasses);
+  const predicted = oneHot(cast(p, 'int32'), numClasses);
+  return cast(matMul(ol, predicted, true, false), 'int32');
+});
