@@ -10,7 +10,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as ts from '../src/index.js';
 import { seededValues } from './helpers/gradcheck.js';
 
-type Tf = typeof tfc;
+/** Either library: every case runs the same code on TF.js and on tessera. */
+type Tf = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 interface Out { shape: number[]; dtype: string; values: number[] }
 
 beforeAll(async () => {
@@ -19,6 +20,15 @@ beforeAll(async () => {
 
 const vals = (n: number, seed: number) => seededValues(n, seed, -3, 3).map((v) => Math.round(v * 64) / 64);
 const ints = (n: number, seed: number, lo: number, hi: number) => seededValues(n, seed, lo, hi + 1).map(Math.floor);
+
+/** Run f inside lib.tidy and read its tensor out before the scope ends. */
+function inTidy(lib: { tidy(f: () => void): unknown }, f: () => any): Out {
+  let out: Out | undefined;
+  lib.tidy(() => {
+    out = read(f());
+  });
+  return out!;
+}
 
 function read(t: { shape: number[]; dtype: string; dataSync(): ArrayLike<number | string> }): Out {
   return { shape: t.shape.slice(), dtype: t.dtype, values: Array.from(t.dataSync() as ArrayLike<number>, Number) };
@@ -106,9 +116,9 @@ for (const backend of ['js', 'wasm'] as const) {
     });
     for (const c of cases) {
       it(c.name, () => {
-        const want = tfc.tidy(() => read(c.run(tfc)));
+        const want = inTidy(tfc, () => c.run(tfc));
         const before = ts.memory().numTensors;
-        const got = ts.tidy(() => read(c.run(ts)));
+        const got = inTidy(ts, () => c.run(ts));
         expect(ts.memory().numTensors, 'tensors leaked').toBe(before);
         expectSame(got, want, c.name);
       });
@@ -118,11 +128,11 @@ for (const backend of ['js', 'wasm'] as const) {
       const x = vals(15, 10);
       const y = vals(7, 11);
       // 'ij,k->ki' = sum_j x[i,j] * y[k]; TF.js's einsum returns shape [1,3] here.
-      expectSame(ts.tidy(() => read(ts.einsum('ij,k->ki', ts.tensor(x, [3, 5]), ts.tensor(y, [7])))),
-        tfc.tidy(() => read(tfc.mul(tfc.expandDims(tfc.sum(tfc.tensor(x, [3, 5]), 1), 0), tfc.expandDims(tfc.tensor(y, [7]), 1)))), 'einsum ij,k->ki');
+      expectSame(inTidy(ts, () => ts.einsum('ij,k->ki', ts.tensor(x, [3, 5]), ts.tensor(y, [7]))),
+        inTidy(tfc, () => tfc.mul(tfc.expandDims(tfc.sum(tfc.tensor(x, [3, 5]), 1), 0), tfc.expandDims(tfc.tensor(y, [7]), 1))), 'einsum ij,k->ki');
       // Batched qr with m > n (TF.js fails to reshape): each matrix as its own 2-D qr.
-      expectSame(ts.tidy(() => read(ts.linalg.qr(ts.tensor(x345, [3, 5, 4]))[0])),
-        tfc.tidy(() => read(tfc.stack(tfc.unstack(tfc.tensor(x345, [3, 5, 4])).map((m) => tfc.linalg.qr(m as tfc.Tensor2D)[0])))), 'batched qr');
+      expectSame(inTidy(ts, () => ts.linalg.qr(ts.tensor(x345, [3, 5, 4]))[0]),
+        inTidy(tfc, () => tfc.stack(tfc.unstack(tfc.tensor(x345, [3, 5, 4])).map((m) => tfc.linalg.qr(m as tfc.Tensor2D)[0]))), 'batched qr');
       // Shrinking a negative index: x[1, -1, ::2] = x[1, 3, 0:5:2] (TF semantics; TF.js reads out of range).
       const shrunk = read(ts.stridedSlice(ts.tensor(x345, [3, 4, 5]), [1, -1, 0], [2, 0, 5], [1, 1, 2], 0, 0, 0, 0, 0b011));
       expect(shrunk.shape).toEqual([3]);
