@@ -6,7 +6,7 @@
 import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { fmtShape, shapesEqual } from '../util.js';
-import { toTensor, type Input, op } from './operand.js';
+import { hostValues, toTensor, type Input, op } from './operand.js';
 import { add, div, mul, pow, sub } from './binary.js';
 import { neg, softplus } from './unary.js';
 import { clone } from './creation.js';
@@ -54,8 +54,8 @@ export const bitwiseAnd = op(function bitwiseAnd(x: Input, y: Input): Tensor {
   if (a.dtype !== 'int32' || b.dtype !== 'int32') {
     throw new Error(`BitwiseAnd: Only supports 'int32' values in tensor, found type of x: ${a.dtype} and type of y: ${b.dtype}`);
   }
-  const av = a.dataSync() as Int32Array;
-  const bv = b.dataSync() as Int32Array;
+  const av = hostValues('bitwiseAnd', a);
+  const bv = hostValues('bitwiseAnd', b);
   const out = new Int32Array(av.length);
   for (let i = 0; i < out.length; i++) out[i] = av[i] & bv[i];
   return ENGINE.makeTensor(out, a.shape, 'int32');

@@ -8,10 +8,9 @@ import type { DType } from '../backends/backend.js';
 import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { sizeOf } from '../util.js';
-import { storageFor, toTensor, type Input, op } from './operand.js';
+import { hostValues, storageFor, toTensor, type Input, op } from './operand.js';
 import { gather } from './indexing.js';
 
-const host = (t: Tensor): number[] => Array.from(t.dataSync());
 const intTensor = (values: number[]) => ENGINE.makeTensor(Int32Array.from(values), [values.length], 'int32');
 
 /** Checks one level of row splits against the length of the level below it. */
@@ -29,6 +28,7 @@ function validateSplits(splits: number[], below: number): void {
 export const raggedGather = op(function raggedGather(
   paramsNestedSplits: Input[], paramsDenseValues: Input, indices: Input, outputRaggedRank: number,
 ): { outputNestedSplits: Tensor[]; outputDenseValues: Tensor } {
+  const host = (t: Tensor) => hostValues('raggedGather', t);
   const splitsT = paramsNestedSplits.map((s, i) => toTensor(s, 'raggedGather', `tensors${i}`, 'int32'));
   const values = toTensor(paramsDenseValues, 'raggedGather', 'paramsDenseValues');
   const idxT = toTensor(indices, 'raggedGather', 'indices', 'int32');
@@ -76,6 +76,7 @@ export const raggedGather = op(function raggedGather(
 
 /** Row-split ragged tensor of ranges [starts[i], limits[i]) by deltas[i] (scalars broadcast). */
 export const raggedRange = op(function raggedRange(starts: Input, limits: Input, deltas: Input): { rtNestedSplits: Tensor; rtDenseValues: Tensor } {
+  const host = (t: Tensor) => hostValues('raggedRange', t);
   const s = toTensor(starts, 'raggedRange', 'starts');
   const l = toTensor(limits, 'raggedRange', 'limits', s.dtype);
   const d = toTensor(deltas, 'raggedRange', 'deltas', s.dtype);
@@ -131,6 +132,7 @@ function itemsOf(kind: PartitionType, part: number[]): Array<[number, number]> {
 export const raggedTensorToTensor = op(function raggedTensorToTensor(
   shape: Input, values: Input, defaultValue: Input, rowPartitionTensors: Input[], rowPartitionTypes: string[],
 ): Tensor {
+  const host = (t: Tensor) => hostValues('raggedTensorToTensor', t);
   const vals = toTensor(values, 'raggedTensorToTensor', 'values');
   const dflt = toTensor(defaultValue, 'raggedTensorToTensor', 'defaultValue', vals.dtype);
   const shapeT = toTensor(shape, 'raggedTensorToTensor', 'shape', 'int32');

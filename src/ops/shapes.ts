@@ -5,7 +5,7 @@
 import { ENGINE } from '../engine.js';
 import { Tensor } from '../tensor.js';
 import { fmtShape } from '../util.js';
-import { toTensor, type Input, op } from './operand.js';
+import { hostValues, toTensor, type Input, op } from './operand.js';
 import { broadcastTo, reshape } from './layout.js';
 
 /** Returns x when its shape matches `shape` (null entries match anything), else throws. */
@@ -25,8 +25,8 @@ export const broadcastArgs = op(function broadcastArgs(s0: Input, s1: Input): Te
     if (t.rank !== 1) throw new Error(`broadcastArgs(): first input must be a vector (rank=1). Has rank ${t.rank}`);
     if (t.dtype !== 'int32') throw new Error(`broadcastArgs(): ${name} must be int32, got ${t.dtype}`);
   }
-  const av = Array.from(a.dataSync());
-  const bv = Array.from(b.dataSync());
+  const av = hostValues('broadcastArgs', a);
+  const bv = hostValues('broadcastArgs', b);
   const rank = Math.max(av.length, bv.length);
   const out: number[] = [];
   for (let i = 0; i < rank; i++) {

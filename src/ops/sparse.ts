@@ -8,13 +8,12 @@ import type { DType } from '../backends/backend.js';
 import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { fmtShape, sizeOf, stridesOf } from '../util.js';
-import { storageFor, toTensor, type Input, op } from './operand.js';
+import { hostValues, storageFor, toTensor, type Input, op } from './operand.js';
 import { cast } from './unary.js';
 import { div } from './binary.js';
 import { fill } from './creation.js';
 import { gather, unsortedSegmentSum } from './indexing.js';
 
-const host = (t: Tensor): number[] => Array.from(t.dataSync());
 const intTensor = (values: number[], shape: number[]) => ENGINE.makeTensor(Int32Array.from(values), shape, 'int32');
 
 /**
@@ -24,6 +23,7 @@ const intTensor = (values: number[], shape: number[]) => ENGINE.makeTensor(Int32
 export const sparseFillEmptyRows = op(function sparseFillEmptyRows(
   indices: Input, values: Input, denseShape: Input, defaultValue: Input,
 ): { outputIndices: Tensor; outputValues: Tensor; emptyRowIndicator: Tensor; reverseIndexMap: Tensor } {
+  const host = (t: Tensor) => hostValues('sparseFillEmptyRows', t);
   const ind = toTensor(indices, 'sparseFillEmptyRows', 'indices', 'int32');
   const val = toTensor(values, 'sparseFillEmptyRows', 'values');
   const shp = toTensor(denseShape, 'sparseFillEmptyRows', 'denseShape', 'int32');
@@ -83,6 +83,7 @@ export const sparseFillEmptyRows = op(function sparseFillEmptyRows(
 export const sparseReshape = op(function sparseReshape(
   inputIndices: Input, inputShape: Input, newShape: Input,
 ): { outputIndices: Tensor; outputShape: Tensor } {
+  const host = (t: Tensor) => hostValues('sparseReshape', t);
   const ind = toTensor(inputIndices, 'sparseReshape', 'inputIndices', 'int32');
   const inShapeT = toTensor(inputShape, 'sparseReshape', 'inputShape', 'int32');
   const newShapeT = toTensor(newShape, 'sparseReshape', 'newShape', 'int32');
@@ -138,6 +139,7 @@ export const sparseReshape = op(function sparseReshape(
  * rows up to the last id; rows with no entries are 0.
  */
 function segmentReduce(opName: string, data: Input, indices: Input, segmentIds: Input, mean: boolean): Tensor {
+  const host = (t: Tensor) => hostValues(opName, t);
   const x = toTensor(data, opName, 'data');
   const ind = toTensor(indices, opName, 'indices', 'int32');
   const seg = toTensor(segmentIds, opName, 'segmentIds', 'int32');
