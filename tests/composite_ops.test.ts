@@ -86,6 +86,11 @@ const cases: Case[] = [
   { name: 'linalg.qr r full (5x3)', run: (tf: Tf) => tf.linalg.qr(tf.tensor(vals(15, 20), [5, 3]), true)[1] },
   { name: 'linalg.gramSchmidt', run: (tf: Tf) => tf.linalg.gramSchmidt(tf.tensor(vals(15, 21), [3, 5])) },
   { name: 'searchSorted left 2d', run: (tf: Tf) => tf.searchSorted(tf.tensor([[0, 3, 9, 9, 10], [1, 2, 3, 4, 5]]), tf.tensor([[2, 9, 9, 11], [0, 2, 6, 5]]), 'left') },
+  { name: 'searchSorted large, duplicates, both sides', run: (tf: Tf) => {
+    const sorted = tf.tensor([...ints(1000, 36, -50, 50).sort((a, b) => a - b), ...ints(1000, 38, 0, 9).sort((a, b) => a - b)], [2, 1000]);
+    const v = tf.tensor(ints(2 * 301, 37, -60, 60), [2, 301]);
+    return tf.concat([tf.searchSorted(sorted, v, 'left'), tf.searchSorted(sorted, v, 'right')]);
+  } },
   { name: 'upperBound 2d', run: (tf: Tf) => tf.upperBound(tf.tensor([[1, 1, 2, 2, 2, 7]]), tf.tensor([[0, 1, 2, 3, 7, 8, 1]])) },
   { name: 'bincount weighted', run: (tf: Tf) => tf.bincount(tf.tensor(ints(17, 22, 0, 6), [17], 'int32'), tf.tensor(vals(17, 23)), 5) },
   { name: 'denseBincount 2d binary', run: (tf: Tf) => tf.denseBincount(tf.tensor(ints(21, 24, 0, 7), [3, 7], 'int32'), tf.tensor([], [0]), 5, true) },

@@ -10,10 +10,9 @@ import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { fmtShape, normAxis, shapesEqual, sizeOf } from '../util.js';
 import { hostValues, storageFor, toTensor, type Input, op } from './operand.js';
-import { expandDims, reshape } from './layout.js';
-import { sum } from './reduce.js';
-import { cast } from './unary.js';
-import { add, greater, less, lessEqual, logicalAnd, greaterEqual, mul, where } from './binary.js';
+import { reshape } from './layout.js';
+import { cast, logicalNot } from './unary.js';
+import { add, floorDiv, greater, less, lessEqual, logicalAnd, greaterEqual, minimum, mul, where } from './binary.js';
 import { range, zeros } from './creation.js';
 import { gather, oneHot, unsortedSegmentSum } from './indexing.js';
 import { matMul } from './matmul.js';
@@ -33,11 +32,27 @@ export const searchSorted = op(function searchSorted(sortedSequence: Input, valu
     throw new Error(`Leading dimension of 'sortedSequence' and 'values' must match. sortedSequence has shape ${fmtShape(seq.shape)} and values has shape ${fmtShape(vals.shape)}`);
   }
   if (side !== 'left' && side !== 'right') throw new Error(`searchSorted: side must be 'left' or 'right', got ${side}`);
-  // count over n of seq[.., n] < v (left) or <= v (right): a [.., M, N] comparison summed over N.
-  const s = expandDims(seq, seq.rank - 1);
-  const v = expandDims(vals, vals.rank);
-  const hits = side === 'left' ? less(s, v) : lessEqual(s, v);
-  return sum(cast(hits, 'int32'), -1);
+  // Binary search for every value at once: ceil(log2(N + 1)) rounds of gather + compare over
+  // [rows, M] bounds, so memory stays O(rows * M) on every backend.
+  const n = seq.shape[seq.rank - 1];
+  const m = vals.shape[vals.rank - 1];
+  const rows = sizeOf(seq.shape.slice(0, -1));
+  if (n === 0 || vals.size === 0) return zeros(vals.shape, 'int32');
+  const flatSeq = reshape(seq, [rows * n]);
+  const v = reshape(vals, [rows, m]);
+  const rowStart = mul(reshape(range(0, rows, 1, 'int32'), [rows, 1]), n);
+  let lo = zeros([rows, m], 'int32');
+  let hi = add(lo, n);
+  for (let span = n; span > 0; span = Math.floor(span / 2)) {
+    const active = less(lo, hi);
+    const mid = floorDiv(add(lo, hi), 2);
+    const probe = gather(flatSeq, reshape(add(minimum(mid, n - 1), rowStart), [rows * m]));
+    const below = reshape(side === 'left' ? less(probe, reshape(v, [rows * m])) : lessEqual(probe, reshape(v, [rows * m])), [rows, m]);
+    const goRight = logicalAnd(active, below);
+    lo = where(goRight, add(mid, 1), lo);
+    hi = where(logicalAnd(active, logicalNot(below)), mid, hi);
+  }
+  return reshape(lo, vals.shape);
 });
 
 export const lowerBound = (sortedSequence: Input, values: Input): Tensor => searchSorted(sortedSequence, values, 'left');
