@@ -141,9 +141,11 @@ export const stridedSlice = op(function stridedSlice(
   let offset = 0;
   const empty = spec.size.some((d) => d === 0);
   if (!empty) for (let i = 0; i < t.rank; i++) offset += spec.begin[i] * inStrides[i];
-  const y0 = stridedCopy('stridedSlice', t, spec.size, inStrides.map((s, i) => s * spec.strides[i]), offset);
-  const y = spec.finalShape.length === y0.rank && spec.finalShape.every((d, i) => d === y0.shape[i]) ? y0 : ENGINE.noGrad(() => reshape(y0, spec.finalShape));
-  if (y !== y0) y0.dispose();
+  // One strided copy over the per-dim element counts; new and shrunk axes (size 1) are only a
+  // different view of the same data.
+  const copied = stridedCopy('stridedSlice', t, spec.size, inStrides.map((s, i) => s * spec.strides[i]), offset);
+  const y = ENGINE.makeView(copied, spec.finalShape);
+  copied.dispose();
   if (t.dtype === 'float32') {
     ENGINE.record('stridedSlice', [t], [y], ([dy]) => {
       if (!dy) return [null];
