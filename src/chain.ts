@@ -45,6 +45,15 @@ declare module './tensor.js' {
     as5D(a: number, b: number, c: number, d: number, e: number): Tensor; asType(dtype: DType): Tensor; toBool(): Tensor;
     reshapeAs(other: Tensor): Tensor; concat(x: Tensor | Tensor[], axis?: number): Tensor; stack(x: Tensor | Tensor[], axis?: number): Tensor;
     where(condition: Input, other: Input): Tensor;
+    stridedSlice(begin: number[], end: number[], strides?: number[], beginMask?: number, endMask?: number,
+      ellipsisMask?: number, newAxisMask?: number, shrinkAxisMask?: number): Tensor;
+    batchToSpaceND(blockShape: number[], crops: number[][]): Tensor;
+    spaceToBatchND(blockShape: number[], paddings: number[][]): Tensor;
+    mirrorPad(paddings: Array<[number, number]>, mode: 'reflect' | 'symmetric'): Tensor;
+    norm(ord?: number | 'euclidean' | 'fro', axis?: number | number[] | null, keepDims?: boolean): Tensor;
+    euclideanNorm(axis?: number | number[] | null, keepDims?: boolean): Tensor;
+    unique(axis?: number): { values: Tensor; indices: Tensor };
+    logSigmoid(): Tensor;
   }
 }
 

@@ -297,6 +297,19 @@ export class Engine {
     return new Tensor(shape, dtype, t.record);
   }
 
+  /**
+   * The values of `t` on the host, synchronously: a sync read where the backend has one, else
+   * the host copy the backend kept from when the values were written (undefined when neither).
+   */
+  readHostSync(t: Tensor): StorageArray | undefined {
+    const b = this.backendOf(t.record);
+    if (b.hostCopy) {
+      const copy = b.hostCopy(t.record.dataId);
+      return copy ? copy.subarray(0, t.size) : undefined;
+    }
+    return b.readSync(t.record.dataId, t.record.dtype, t.record.size).subarray(0, t.size);
+  }
+
   runKernel<K extends KernelName>(kernel: K, inputs: Tensor[], outputs: Tensor[], attrs: KernelAttrs[K]): void {
     const b = this.backend;
     inputs.forEach((t, i) => {

@@ -46,5 +46,15 @@ export * as metrics from './metrics/index.js';
 export * as callbacks from './models/callbacks.js';
 export { Callback } from './models/callbacks.js';
 export * as serialization from './layers/register_class.js';
+export { stridedSlice, batchToSpaceND, spaceToBatchND, mirrorPad } from './ops/slicing.js';
+export { einsum } from './ops/einsum.js';
+export { norm, euclideanNorm, diag, outerProduct } from './ops/linalg.js';
+export { searchSorted, lowerBound, upperBound, bincount, denseBincount, unique, whereAsync, booleanMaskAsync, setdiff1dAsync, inTopKAsync } from './ops/search.js';
+export { addN, logSigmoid, movingAverage, bitwiseAnd } from './ops/elementwise_composite.js';
+export { ensureShape, broadcastArgs, meshgrid } from './ops/shapes.js';
+export * as linalg from './ops/linalg_namespace.js';
+export * as sparse from './ops/sparse.js';
+export * as math from './ops/math_namespace.js';
+export { raggedGather, raggedRange, raggedTensorToTensor } from './ops/ragged.js';
 
 installChainMethods(publicApi as unknown as Record<string, unknown>);

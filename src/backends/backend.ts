@@ -49,6 +49,12 @@ export interface Backend {
   read(id: DataId, dtype: DType, size: number): Promise<StorageArray>;
   /** Synchronous read; backends that cannot (webgpu) throw a clear Error. */
   readSync(id: DataId, dtype: DType, size: number): StorageArray;
+  /**
+   * Optional, for backends without synchronous reads: the values last written from the host,
+   * if the backend kept a copy (webgpu keeps one for small tensors; kernel outputs have none).
+   * Only host-side ops (unique, sparse.*, ragged*) use it; dataSync still refuses.
+   */
+  hostCopy?(id: DataId): StorageArray | undefined;
   /** Release the allocation (it may be pooled; the handle is dead after this). */
   free(id: DataId): void;
   /**

@@ -13,7 +13,7 @@ import { sum } from './reduce.js';
 import { cast } from './unary.js';
 
 /** One strided copy, dims collapsed where contiguous so the kernel's rank limit holds. */
-function stridedCopy(op: string, x: Tensor, outShape: number[], inStrides: number[], offset: number, modDims = outShape): Tensor {
+export function stridedCopy(op: string, x: Tensor, outShape: number[], inStrides: number[], offset: number, modDims = outShape): Tensor {
   const shape: number[] = [];
   const strides: number[] = [];
   const mods: number[] = [];
@@ -74,6 +74,9 @@ export const transpose = op(function transpose(x: Input, perm?: number[]): Tenso
 
 export const broadcastTo = op(function broadcastTo(x: Input, shape: number[]): Tensor {
   const t = toTensor(x, 'broadcastTo', 'x');
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new Error(`broadcastTo: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+  }
   if (shape.length < t.rank) throw new Error(`broadcastTo: cannot broadcast ${fmtShape(t.shape)} to lower rank ${fmtShape(shape)}`);
   const lead = shape.length - t.rank;
   const strides = stridesOf(t.shape);

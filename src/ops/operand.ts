@@ -110,3 +110,16 @@ export function describe(t: Tensor): string {
 }
 
 export { sizeOf };
+
+/**
+ * The values of `t` read synchronously on the host, for ops whose output shape depends on them
+ * (as TF.js's cpu backend does). webgpu has no synchronous read: there this works for tensors
+ * written from the host (up to a size), and otherwise the error names the op and the way out.
+ */
+export function hostValues(op: string, t: Tensor): number[] {
+  const values = ENGINE.readHostSync(t);
+  if (!values) {
+    throw new Error(`${op} runs on the host and needs a synchronous read of ${describe(t)}, which the ${ENGINE.getBackend()} backend cannot do for a computed tensor; call it on the wasm or js backend, or pass values created from host data`);
+  }
+  return Array.from(values);
+}

@@ -25,6 +25,8 @@ class WebGPUDataId implements DataId, FaultTarget {
   /** Reads waiting to copy this buffer out; a free() meanwhile is deferred until they have. */
   readers = 0;
   freedWhileReading = false;
+  /** The values written from the host, kept for small tensors (see `hostCopy`). */
+  hostValues?: StorageArray;
   failure: string | null = null;
   producer: Batch | null = null;
   /**
@@ -42,6 +44,9 @@ interface Recorded {
   bindGroup: GPUBindGroup;
   workgroups: [number, number, number];
 }
+
+/** Tensors written from the host up to this many elements keep a host copy for host-side ops. */
+const HOST_COPY_MAX_ELEMENTS = 1 << 16;
 
 /** Dispatches recorded before a flush is forced. */
 const FLUSH_THRESHOLD = 64;
@@ -239,6 +244,13 @@ export class WebGPUBackend implements Backend {
     d.failure = null;
     d.producer = null;
     if (values.byteLength > 0) this.device.queue.writeBuffer(d.buffer, 0, values.buffer, values.byteOffset, values.byteLength);
+    // Kernel outputs are fresh allocations that are never written from the host, so this copy
+    // stays equal to the buffer for the allocation's life.
+    d.hostValues = values.length <= HOST_COPY_MAX_ELEMENTS ? values.slice() : undefined;
+  }
+
+  hostCopy(id: DataId): StorageArray | undefined {
+    return (id as WebGPUDataId).hostValues;
   }
 
   async read(id: DataId, dtype: DType, size: number): Promise<StorageArray> {
