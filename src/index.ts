@@ -8,6 +8,8 @@ installChainMethods();
 
 export { Tensor } from './tensor.js';
 export type { DType } from './backends/backend.js';
+export type { BackendInfo } from './engine.js';
+export type { DeviceLostInfo } from './models/fit_recovery.js';
 export * from './globals.js';
 export * from './ops/creation.js';
 export * from './ops/unary.js';
