@@ -6,6 +6,7 @@
  */
 import { ENGINE, collectTensors } from './engine.js';
 import type { Tensor } from './tensor.js';
+import type { Backend } from './backends/backend.js';
 import { variableRegistry, type Variable } from './variable.js';
 
 type FlagValue = number | boolean | string;
@@ -97,26 +98,32 @@ export function env(): Environment {
   return ENV;
 }
 
-/** The active backend with TF.js's query methods. */
-export interface BackendHandle {
-  readonly name: string;
+/** TF.js's query methods on a backend (tessera computes in float32 on every backend). */
+export interface BackendQueries {
   floatPrecision(): 16 | 32;
   epsilon(): number;
   numDataIds(): number;
-  memory(): { numBuffers: number; numBytes: number; unreliable: boolean };
 }
+export type BackendHandle = Backend & BackendQueries;
 
-/** TF.js `backend()`: tessera computes in float32 on every backend. */
+/**
+ * TF.js `backend()`: the active backend object itself (so `backend().device` is the GPUDevice on webgpu), with
+ * TF.js's query methods added where the backend has none.
+ */
 export function backend(): BackendHandle {
-  const name = ENGINE.getBackend();
-  const info = () => ENGINE.backend.memory();
-  return {
-    name,
+  const real = ENGINE.backend;
+  const queries: BackendQueries = {
     floatPrecision: () => 32,
     epsilon: () => 1e-7,
-    numDataIds: () => info().numBuffers,
-    memory: () => ({ numBuffers: info().numBuffers, numBytes: info().numBytes, unreliable: false }),
+    numDataIds: () => real.memory().numBuffers,
   };
+  return new Proxy(real, {
+    get(target, key) {
+      if (!(key in target) && key in queries) return queries[key as keyof BackendQueries];
+      const value = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  }) as BackendHandle;
 }
 
 /** TF.js `engine()`: scopes, variables and the active backend, for programs and test harnesses. */

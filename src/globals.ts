@@ -2,7 +2,7 @@
  * Module-level engine functions with TF.js names: backends (setBackend, getBackend, ready),
  * memory (tidy, dispose, keep, memory).
  */
-import { ENGINE, collectTensors, type BackendInfo, type Engine } from './engine.js';
+import { ENGINE, collectTensors, type BackendInfo } from './engine.js';
 import { Tensor } from './tensor.js';
 import { runInScope } from './ops/operand.js';
 
@@ -16,10 +16,6 @@ export function setBackend(name: 'webgpu' | 'wasm' | 'js' | string): Promise<boo
  */
 export function backendInfo(): BackendInfo {
   return ENGINE.backendInfo();
-}
-/** The engine (as TF.js `tf.engine()`): `engine().backend` is the active backend object. */
-export function engine(): Engine {
-  return ENGINE;
 }
 export function getBackend(): string {
   return ENGINE.getBackend();

@@ -7,6 +7,8 @@ import * as publicApi from './index.js';
 
 export { Tensor } from './tensor.js';
 export type { DType } from './backends/backend.js';
+export type { BackendInfo } from './engine.js';
+export type { DeviceLostInfo } from './models/fit_recovery.js';
 export * from './globals.js';
 export * from './ops/creation.js';
 export * from './ops/unary.js';

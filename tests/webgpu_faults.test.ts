@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { Batch, type FaultTarget } from '../src/backends/webgpu/faults.js';
 import { chunkElements, kernelLabel, oversizeDataError, oversizeKernelError } from '../src/backends/webgpu/limits.js';
 import { summarizeAdapter } from '../src/backends/webgpu/device.js';
+import { rowsPerBinding } from '../src/backends/webgpu/specs/reduce.js';
 
 const target = (): FaultTarget => ({ failure: null, producer: null });
 
@@ -82,6 +83,15 @@ describe('webgpu limits', () => {
     expect(chunkElements(200, 256)).toBe(0);
   });
 
+  it('rows per binding for reductions: whole blocks of 64 rows, 0 when all fits or 64 rows do not', () => {
+    // 300 x 40 floats = 48000 bytes > 16384; one row is 160 bytes, 102 rows fit -> 64
+    expect(rowsPerBinding(16384, 300, 40)).toBe(64);
+    // 3000 x 2 floats: 8-byte rows, 2048 rows fit in 16384 bytes -> 2048 (a multiple of 64)
+    expect(rowsPerBinding(16384, 3000, 2)).toBe(2048);
+    expect(rowsPerBinding(16384, 10, 40)).toBe(0); // 1600 bytes fit whole
+    expect(rowsPerBinding(1024, 1, 300)).toBe(0); // one 1200-byte row: cannot split
+  });
+
   it('messages name the kernel (with its op), role, shape, bytes and the limit', () => {
     expect(kernelLabel('binary', { op: 2 })).toBe('binary (mul)');
     expect(kernelLabel('unary', { op: 3 })).toBe('unary (exp)');
@@ -90,8 +100,8 @@ describe('webgpu limits', () => {
     const t = { dataId: { backend: 'webgpu' as const }, shape: [8192, 8192], dtype: 'float32' as const, size: 8192 * 8192 };
     expect(oversizeKernelError('matMul', 'output 0', t, lim, 'maxStorageBufferBindingSize').message).toBe(
       "webgpu: matMul: output 0 of shape [8192,8192] float32 needs 268435456 bytes, 256.0 MiB, more than this device's " +
-      'maxStorageBufferBindingSize (134217728 bytes, 128.0 MiB) for one binding (only unary kernels and binary kernels ' +
-      'on same-shape or scalar operands split tensors across bindings); split the tensor or use the wasm backend',
+      'maxStorageBufferBindingSize (134217728 bytes, 128.0 MiB) for one binding (unary, binary on same-shape or scalar ' +
+      'operands, reductions and softmax split across bindings; this kernel cannot); split the tensor or use the wasm backend',
     );
     expect(oversizeDataError('write', 100_000_000, lim).message).toBe(
       "webgpu: write: a tensor of 100000000 elements needs 400000000 bytes, 381.5 MiB, more than this device's " +

@@ -80,8 +80,8 @@ describe('WebGPU faults in Chromium', () => {
     expect(r.real).toBeGreaterThan(1024);
     expect(r.broadcast).toBe(
       "webgpu: binary (add): output 0 of shape [2,200] float32 needs 1600 bytes, more than this device's " +
-      'maxStorageBufferBindingSize (1024 bytes) for one binding (only unary kernels and binary kernels on same-shape ' +
-      'or scalar operands split tensors across bindings); split the tensor or use the wasm backend',
+      'maxStorageBufferBindingSize (1024 bytes) for one binding (unary, binary on same-shape or scalar operands, ' +
+      'reductions and softmax split across bindings; this kernel cannot); split the tensor or use the wasm backend',
     );
     expect(r.leaked).toBe(0);
     expect(r.reduce).toMatch(/^webgpu: reduce \(sum\): input 0 of shape \[300\] float32 needs 1200 bytes, more than this device's maxStorageBufferBindingSize \(1024 bytes\) for one binding/);
@@ -131,6 +131,47 @@ describe('WebGPU faults in Chromium', () => {
     const perRange = Math.floor(1024 / Math.max(r.align, 16)) * (Math.max(r.align, 16) / 4);
     expect(got.dispatches).toBe(Math.ceil(1000 / perRange));
     expect(got.dispatches).toBeGreaterThan(1);
+  }, 120_000);
+
+  it('reductions and softmax split inputs past one binding into blocks of rows', async () => {
+    const r = await inPage<any>(`
+      await ts.setBackend('webgpu');
+      const be = ts.engine().backend;
+      // [300, 40]: the per-row workgroup path; [3000, 2]: the one-invocation-per-row path.
+      const wide = Array.from({ length: 300 * 40 }, (_, i) => ((i * 13) % 29) - 14);
+      const tall = Array.from({ length: 3000 * 2 }, (_, i) => ((i * 7) % 17) - 8);
+      be.limitOverrides = { maxStorageBufferBindingSize: 16384 };
+      const w = ts.tensor(wide, [300, 40]), t = ts.tensor(tall, [3000, 2]);
+      const d0 = ts.memory().backends.webgpu.dispatches;
+      const sumWide = await ts.sum(w, 1).data();
+      const dispatches = ts.memory().backends.webgpu.dispatches - d0;
+      const got = {
+        sumWide: Array.from(sumWide),
+        maxWide: Array.from(await ts.max(w, 1).data()),
+        sumTall: Array.from(await ts.sum(t, 1).data()),
+        minTall: Array.from(await ts.min(t, 1).data()),
+        softmax: Array.from(await ts.softmax(w).data()),
+      };
+      be.limitOverrides = {};
+      return { wide, tall, got, dispatches };
+    `);
+    const { wide, tall, got } = r;
+    const rows = (v: number[], cols: number) => Array.from({ length: v.length / cols }, (_, i) => v.slice(i * cols, (i + 1) * cols));
+    // Integer inputs: row sums and extremes are exact in float32.
+    expect(got.sumWide).toEqual(rows(wide, 40).map((row) => row.reduce((a, b) => a + b, 0)));
+    expect(got.maxWide).toEqual(rows(wide, 40).map((row) => Math.max(...row)));
+    expect(got.sumTall).toEqual(rows(tall, 2).map(([a, b]) => a + b));
+    expect(got.minTall).toEqual(rows(tall, 2).map(([a, b]) => Math.min(a, b)));
+    // softmax in float64 as the reference
+    const want = rows(wide, 40).flatMap((row) => {
+      const m = Math.max(...row);
+      const e = row.map((v) => Math.exp(v - m));
+      const s = e.reduce((a, b) => a + b, 0);
+      return e.map((v) => v / s);
+    });
+    got.softmax.forEach((v: number, i: number) => expect(Math.abs(v - want[i])).toBeLessThanOrEqual(1e-6 + 1e-5 * want[i]));
+    // 16384-byte bindings hold 64 rows of 40 floats (10240 bytes; 128 rows would not fit): ceil(300 / 64) blocks
+    expect(r.dispatches).toBe(5);
   }, 120_000);
 
   it('a GPU validation error rejects every tensor of its batch, marks them bad, and the next batch runs', async () => {

@@ -300,7 +300,7 @@ export class WebGPUBackend implements Backend {
     }
     const copy = staging!.getMappedRange(0, bytes).slice(0);
     staging!.unmap();
-    if (staging!.size === sizeClass(staging!.size)) this.stagingPool.release(staging!);
+    if (staging!.size === sizeClass(staging!.size) && device === this.device) this.stagingPool.release(staging!);
     else staging!.destroy();
     const copyError = await copyErrors!;
     if (producer!?.outcome) await producer!.outcome;
@@ -409,11 +409,12 @@ export class WebGPUBackend implements Backend {
       .then(
         () => ({ errors: this.submit(device, batch, uniforms, frees) }),
         (e: unknown) => {
-          this.recycle(uniforms, frees);
+          if (device === this.device) this.recycle(uniforms, frees);
           return { errors: Promise.resolve<string | null>((e as Error).message ?? String(e)) };
         },
       )
-      .finally(() => { this.flushesInFlight--; });
+      // After a device swap the counter belongs to the new device: leave it alone.
+      .finally(() => { if (device === this.device) this.flushesInFlight--; });
     this.flushChain = submitted.then(() => {});
     faults.seal(submitted.then((s) => s.errors));
   }
@@ -421,7 +422,8 @@ export class WebGPUBackend implements Backend {
   /** Wait until every flush so far is submitted (their faults land on their tensors). */
   private async settle(): Promise<void> {
     this.flush();
-    await this.flushChain;
+    // A pipeline that never settles on a lost device must not hang the caller.
+    await Promise.race([this.flushChain, this.lostSignal]);
   }
 
   private recycle(uniforms: GPUBuffer[], frees: GPUBuffer[]): void {

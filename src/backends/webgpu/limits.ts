@@ -4,7 +4,8 @@
  * without a buffer, and the first kernel, write or read that touches it throws an Error naming
  * the kernel, the tensor's shape and bytes, and the limit. A tensor past one storage binding
  * (maxStorageBufferBindingSize) but within maxBufferSize is stored; elementwise kernels split
- * it into aligned ranges (`chunkElements`), every other kernel throws the same kind of Error.
+ * it into aligned ranges (`chunkElements`), reductions and softmax into blocks of rows; every
+ * other kernel throws the same kind of Error.
  */
 import type { TensorInfo } from '../backend.js';
 import { Binary, Reduce, Unary } from '../kernels.js';
@@ -36,7 +37,7 @@ export function oversizeKernelError(
 ): Error {
   const bytes = t.size * 4;
   const split = limit === 'maxStorageBufferBindingSize'
-    ? ' for one binding (only unary kernels and binary kernels on same-shape or scalar operands split tensors across bindings)'
+    ? ' for one binding (unary, binary on same-shape or scalar operands, reductions and softmax split across bindings; this kernel cannot)'
     : '';
   return new Error(
     `webgpu: ${kernel}: ${role} of shape [${t.shape}] ${t.dtype} needs ${fmtBytes(bytes)}, more than this device's ` +

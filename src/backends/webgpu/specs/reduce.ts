@@ -1,13 +1,43 @@
 /**
  * Specs and kernels of shaders/reduce.wgsl (row reductions) and shaders/softmax.wgsl. Long
- * rows get a workgroup each (tree reduction); short rows one invocation each.
+ * rows get a workgroup each (tree reduction); short rows one invocation each. An input larger
+ * than one storage binding is split into blocks of whole rows (`rowsPerBinding`), one dispatch
+ * per block.
  */
 import reduceSource from '../../../../shaders/reduce.wgsl';
 import softmaxSource from '../../../../shaders/softmax.wgsl';
+import type { TensorInfo } from '../../backend.js';
 import {
   grid1d, isInt, outKind, STORAGE_RO, STORAGE_RW, UNIFORM,
-  type ShaderSpec, type WebGPUKernelTable,
+  type KernelContext, type ShaderSpec, type WebGPUKernelTable,
 } from '../spec.js';
+
+/** Rows per block keep every block's byte offset aligned (64 rows = 256 bytes per output row word). */
+const ROW_BLOCK = 64;
+
+/**
+ * Rows per dispatch when `rows` rows of `cols` elements exceed one binding: a multiple of 64
+ * rows (aligned offsets for input and output). 0 when everything fits in one binding, or when
+ * not even 64 rows fit (the whole-buffer binding then throws the limit error naming the kernel).
+ */
+export function rowsPerBinding(maxBindingBytes: number, rows: number, cols: number): number {
+  if (rows * cols * 4 <= maxBindingBytes) return 0;
+  return Math.floor(maxBindingBytes / (cols * 4) / ROW_BLOCK) * ROW_BLOCK;
+}
+
+/** Run `dispatch(rowCount, x, out)` once, or once per block of rows when x exceeds a binding. */
+function byRowBlocks(ctx: KernelContext, x: TensorInfo, out: TensorInfo, rows: number, cols: number, outPerRow: number,
+  dispatch: (rowCount: number, xb: GPUBuffer | GPUBufferBinding, ob: GPUBuffer | GPUBufferBinding) => void): void {
+  const block = rowsPerBinding(ctx.limits.maxBindingBytes, rows, cols);
+  if (!block) {
+    dispatch(rows, ctx.buffer(x), ctx.buffer(out));
+    return;
+  }
+  for (let r0 = 0; r0 < rows; r0 += block) {
+    const n = Math.min(block, rows - r0);
+    dispatch(n, ctx.range(x, r0 * cols, n * cols), ctx.range(out, r0 * outPerRow, n * outPerRow));
+  }
+}
 
 export const reduceSpec: ShaderSpec = {
   family: 'reduce',
@@ -46,24 +76,24 @@ export const reduceKernels: WebGPUKernelTable = {
     const maxDim = ctx.limits.maxWorkgroupsPerDimension;
     const serial = a.inner <= SERIAL_MAX_INNER;
     const wg = serial ? SERIAL_WG : rowWorkgroupSize(a.inner, ctx.limits.maxInvocations);
-    ctx.dispatch({
+    byRowBlocks(ctx, x, out, a.outer, a.inner, 1, (rows, xb, ob) => ctx.dispatch({
       spec: reduceSpec,
       entry: serial ? 'reduce_serial' : 'reduce_rows',
       constants: { ...constants, WG: wg },
-      params: { outer: a.outer, inner: a.inner },
-      buffers: [ctx.buffer(x), ctx.buffer(out)],
-      workgroups: grid1d(serial ? Math.ceil(a.outer / wg) : a.outer, maxDim),
-    });
+      params: { outer: rows, inner: a.inner },
+      buffers: [xb, ob],
+      workgroups: grid1d(serial ? Math.ceil(rows / wg) : rows, maxDim),
+    }));
   },
   softmax(ctx, [x], [out], a) {
     if (a.rows === 0 || a.cols === 0) return;
-    ctx.dispatch({
+    byRowBlocks(ctx, x, out, a.rows, a.cols, a.cols, (rows, xb, ob) => ctx.dispatch({
       spec: softmaxSpec,
       entry: 'softmax',
       constants: { WG: rowWorkgroupSize(a.cols, ctx.limits.maxInvocations), LOG: a.log },
-      params: { rows: a.rows, cols: a.cols },
-      buffers: [ctx.buffer(x), ctx.buffer(out)],
-      workgroups: grid1d(a.rows, ctx.limits.maxWorkgroupsPerDimension),
-    });
+      params: { rows, cols: a.cols },
+      buffers: [xb, ob],
+      workgroups: grid1d(rows, ctx.limits.maxWorkgroupsPerDimension),
+    }));
   },
 };
