@@ -14,6 +14,7 @@ import * as indexing from './ops/indexing.js';
 import { matMul } from './ops/matmul.js';
 import { logSoftmax, softmax } from './ops/softmax.js';
 import { clone } from './ops/creation.js';
+import * as spectral from './ops/spectral.js';
 
 type Axis = number | number[] | null | undefined;
 declare module './tensor.js' {
@@ -41,6 +42,7 @@ declare module './tensor.js' {
     reverse(axis?: number | number[]): Tensor; broadcastTo(shape: number[]): Tensor;
     gather(indices: Input, axis?: number): Tensor; split(n: number | number[], axis?: number): Tensor[];
     asScalar(): Tensor; as1D(): Tensor; as2D(r: number, c: number): Tensor; toFloat(): Tensor; toInt(): Tensor;
+    fft(): Tensor; ifft(): Tensor; rfft(): Tensor; irfft(): Tensor;
   }
 }
 
@@ -83,4 +85,6 @@ export function installChainMethods(): void {
     split(this: Tensor, n: number | number[], axis?: number) { return layout.split(this, n, axis); },
     gather(this: Tensor, indices: Input, axis?: number) { return indexing.gather(this, indices, axis); },
   });
+  // spectral (issue 7)
+  for (const name of ['fft', 'ifft', 'rfft', 'irfft'] as const) p[name] = function (this: Tensor) { return spectral[name](this); };
 }

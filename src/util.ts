@@ -143,6 +143,7 @@ export function inferDtype(values: TensorLike): DType {
   if (values instanceof Uint8Array) return 'bool';
   let v: unknown = values;
   while (Array.isArray(v)) v = v[0];
+  if (typeof v === 'string') return 'string';
   return typeof v === 'boolean' ? 'bool' : 'float32';
 }
 
@@ -153,8 +154,8 @@ export function assertShape(op: string, shape: unknown): number[] {
   return shape as number[];
 }
 
-export const DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
+export const DTYPES: readonly DType[] = ['float32', 'int32', 'bool', 'string', 'complex64'];
 export function assertDtype(op: string, dtype: unknown): DType {
-  if (!DTYPES.includes(dtype as DType)) throw new Error(`${op}: unknown dtype '${String(dtype)}'; expected float32, int32 or bool`);
+  if (!DTYPES.includes(dtype as DType)) throw new Error(`${op}: unknown dtype '${String(dtype)}'; expected float32, int32, bool, string or complex64`);
   return dtype as DType;
 }

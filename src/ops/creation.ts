@@ -8,11 +8,14 @@ import { ENGINE } from '../engine.js';
 import { Tensor } from '../tensor.js';
 import { assertShape, flatten, fmtShape, inferDtype, inferShape, isTypedArray, sizeOf, type TensorLike } from '../util.js';
 import { checkDtype, storageFor, toTensor, type Input } from './operand.js';
+import { isStringLike, stringTensor } from './string_tensor.js';
 
 /** TF.js `tensor(values, shape?, dtype?)`. */
 export function tensor(values: TensorLike, shape?: number[], dtype?: DType): Tensor {
   checkDtype('tensor', dtype);
   if (values instanceof Tensor) throw new Error('tensor: values is already a Tensor; use clone()');
+  if (dtype === 'string' || (dtype == null && isStringLike(values))) return stringTensor('tensor', values, shape);
+  if (dtype === 'complex64') throw new Error('Cannot construct a complex64 tensor directly. Please use tf.complex(real, imag).');
   const inferred = inferShape('tensor', values);
   const flat = flatten(values);
   const dt = dtype ?? inferDtype(values);
@@ -41,7 +44,7 @@ function ranked(op: string, rank: number, values: TensorLike, shape?: number[], 
   }
   return t;
 }
-export const scalar = (value: number | boolean, dtype?: DType) => ranked('scalar', 0, value, undefined, dtype);
+export const scalar = (value: number | boolean | string | Uint8Array, dtype?: DType) => ranked('scalar', 0, value as TensorLike, undefined, dtype);
 export const tensor1d = (values: TensorLike, dtype?: DType) => ranked('tensor1d', 1, values, undefined, dtype);
 export const tensor2d = (values: TensorLike, shape?: [number, number], dtype?: DType) => ranked('tensor2d', 2, values, shape, dtype);
 export const tensor3d = (values: TensorLike, shape?: [number, number, number], dtype?: DType) => ranked('tensor3d', 3, values, shape, dtype);
