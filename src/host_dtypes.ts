@@ -64,14 +64,14 @@ function runOnStrings<K extends KernelName>(engine: Engine, kernel: K, inputs: T
   const allStrings = inputs.every((t) => t.dtype === 'string');
   if (kernel === 'binary' && allStrings && out.dtype === 'bool') {
     const a = attrs as KernelAttrs['binary'];
-    if (a.op === Binary.equal || a.op === Binary.notEqual) return compareStrings(engine, inputs[0], inputs[1], out, a);
+    if (a.op in STRING_COMPARE) return compareStrings(engine, inputs[0], inputs[1], out, a);
   }
   if (kernel === 'unary' && allStrings && out.dtype === 'string' && (attrs as KernelAttrs['unary']).op === Unary.identity) {
     out.record.strings!.splice(0, out.size, ...inputs[0].record.strings!.slice(0, out.size));
     return;
   }
   if (!MOVES.has(kernel) || out.dtype !== 'string' || inputs[0].dtype !== 'string') {
-    throw new Error(`${kernel} kernel: string tensors only support layout ops (reshape, slice, gather, concat, tile, ...) and equal / notEqual; got inputs ${describe(inputs)} -> ${describe(outputs)}`);
+    throw new Error(`${kernel} kernel: string tensors only support layout ops (reshape, slice, gather, concat, tile, ...) and comparisons; got inputs ${describe(inputs)} -> ${describe(outputs)}`);
   }
   // Move indices instead of strings on the host js backend, then pick the strings.
   const hb = (indexBackend ??= new JsBackend());
@@ -97,20 +97,31 @@ function runOnStrings<K extends KernelName>(engine: Engine, kernel: K, inputs: T
   }
 }
 
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** Sign of a - b in byte order (UTF-8 byte order is code-point order). */
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
 }
 
-/** equal / notEqual over the binary kernel's (collapsed) shape and broadcast strides. */
+/** Comparison kernels strings take (TF.js compares strings too), by op code. */
+const STRING_COMPARE: Record<number, (order: number) => boolean> = {
+  [Binary.equal]: (c) => c === 0,
+  [Binary.notEqual]: (c) => c !== 0,
+  [Binary.greater]: (c) => c > 0,
+  [Binary.greaterEqual]: (c) => c >= 0,
+  [Binary.less]: (c) => c < 0,
+  [Binary.lessEqual]: (c) => c <= 0,
+};
+
+/** A comparison over the binary kernel's (collapsed) shape and broadcast strides. */
 function compareStrings(engine: Engine, a: Tensor, b: Tensor, out: Tensor, attrs: KernelAttrs['binary']): void {
   const sa = a.record.strings!;
   const sb = b.record.strings!;
   const shape = attrs.outShape;
   const result = new Int32Array(out.size);
   const idx = new Array<number>(shape.length).fill(0);
-  const want = attrs.op === Binary.equal;
+  const test = STRING_COMPARE[attrs.op];
   for (let i = 0; i < out.size; i++) {
     let ia = 0;
     let ib = 0;
@@ -118,7 +129,7 @@ function compareStrings(engine: Engine, a: Tensor, b: Tensor, out: Tensor, attrs
       ia += idx[d] * attrs.aStrides[d];
       ib += idx[d] * attrs.bStrides[d];
     }
-    result[i] = bytesEqual(sa[ia], sb[ib]) === want ? 1 : 0;
+    result[i] = test(compareBytes(sa[ia], sb[ib])) ? 1 : 0;
     for (let d = shape.length - 1; d >= 0; d--) {
       if (++idx[d] < shape[d]) break;
       idx[d] = 0;

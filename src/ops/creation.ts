@@ -50,9 +50,11 @@ export const tensor2d = (values: TensorLike, shape?: [number, number], dtype?: D
 export const tensor3d = (values: TensorLike, shape?: [number, number, number], dtype?: DType) => ranked('tensor3d', 3, values, shape, dtype);
 export const tensor4d = (values: TensorLike, shape?: [number, number, number, number], dtype?: DType) => ranked('tensor4d', 4, values, shape, dtype);
 
-export function fill(shape: number[], value: number, dtype: DType = 'float32'): Tensor {
+export function fill(shape: number[], value: number | string, dtype?: DType): Tensor {
   assertShape('fill', shape);
   checkDtype('fill', dtype);
+  if (typeof value === 'string' || dtype === 'string') return stringTensor('fill', String(value), shape);
+  dtype ??= 'float32';
   const n = sizeOf(shape);
   const data = dtype === 'float32' ? new Float32Array(n).fill(value) : new Int32Array(n).fill(dtype === 'bool' ? (value ? 1 : 0) : value);
   return ENGINE.makeTensor(data, shape, dtype);

@@ -36,10 +36,12 @@ export function hammingWindow(windowLength: number): Tensor {
 export const frame = op(function frame(signal: Input, frameLength: number, frameStep: number, padEnd = false, padValue = 0): Tensor {
   const x = toTensor(signal, 'frame', 'signal');
   if (x.rank !== 1) throw new Error(`frame: signal must be 1-D, got shape ${fmtShape(x.shape)}`);
-  if (!Number.isInteger(frameLength) || frameLength < 1 || !Number.isInteger(frameStep) || frameStep < 1) {
+  const n = x.size;
+  // a zero step is only meaningful when no frame fits (TF.js then gives [0, frameLength])
+  const noFrame = frameLength > n && !padEnd;
+  if (!Number.isInteger(frameLength) || frameLength < 1 || !Number.isInteger(frameStep) || frameStep < (noFrame ? 0 : 1)) {
     throw new Error(`frame: frameLength (${frameLength}) and frameStep (${frameStep}) must be positive integers`);
   }
-  const n = x.size;
   const starts: number[] = [];
   for (let s = 0; s + frameLength <= n; s += frameStep) starts.push(s);
   if (padEnd) for (let s = starts.length * frameStep; s < n; s += frameStep) starts.push(s);
@@ -60,5 +62,6 @@ export const stft = op(function stft(
 ): Tensor {
   const framed = frame(signal, frameLength, frameStep);
   const windowed = mul(framed, windowFn(frameLength));
-  return rfft(windowed, fftLength);
+  // default FFT size: the smallest power of two >= frameLength (TF.js)
+  return rfft(windowed, fftLength ?? 2 ** Math.ceil(Math.log2(frameLength)));
 });

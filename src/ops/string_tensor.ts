@@ -14,7 +14,8 @@ const utf8 = new TextEncoder();
 /** Ops (and their arguments) that take string tensors, as in TF.js. */
 const STRING_OPS = new Set([
   'tensor', 'clone', 'identity', 'reshape', 'slice', 'gather', 'concat', 'tile', 'expandDims', 'squeeze', 'unstack',
-  'stack', 'reverse', 'transpose', 'broadcastTo', 'split', 'equal', 'notEqual', 'cast', 'print', 'fill',
+  'stack', 'reverse', 'transpose', 'broadcastTo', 'split', 'equal', 'notEqual', 'greater', 'greaterEqual', 'less',
+  'lessEqual', 'cast', 'print', 'fill',
   'stringNGrams', 'stringSplit', 'stringToHashBucketFast', 'staticRegexReplace',
 ]);
 
@@ -22,9 +23,18 @@ export function acceptsStrings(op: string, arg: string): boolean {
   return STRING_OPS.has(op) && !(op === 'gather' && arg === 'indices');
 }
 
+/**
+ * What TF.js says an op's argument must be when it is handed a string: ops that parse their
+ * input as float32 or bool name that dtype (measured from TF.js's specs), the rest 'numeric'.
+ */
+const PARSE_AS: Record<string, string> = {
+  ceil: 'float32', cos: 'float32', cosh: 'float32', elu: 'float32', floor: 'float32', log: 'float32', rsqrt: 'float32',
+  sigmoid: 'float32', sin: 'float32', sqrt: 'float32', tan: 'float32', tanh: 'float32', all: 'bool', any: 'bool',
+};
+
 /** TF.js's error for a string tensor given to a numeric argument. */
 export function notNumericError(op: string, arg: string): Error {
-  return new Error(`Argument '${arg}' passed to '${op}' must be numeric tensor, but got string tensor`);
+  return new Error(`Argument '${arg}' passed to '${op}' must be ${PARSE_AS[op] ?? 'numeric'} tensor, but got string tensor`);
 }
 
 /** True for a string, or (nested) arrays whose first leaf is a string. */
@@ -60,5 +70,11 @@ export function stringTensor(op: string, values: unknown, shape?: number[]): Ten
   const need = sizeOf(shape);
   if (bytes.length === 1 && need !== 1) return ENGINE.makeStringTensor(new Array<Uint8Array>(need).fill(bytes[0]), shape);
   if (bytes.length !== need) throw new Error(`${op}: ${bytes.length} values do not fit shape ${fmtShape(shape)} (which needs ${need})`);
+  // nested values must agree with the shape (TF.js): each nested dim matches, except that the
+  // innermost nested dim may hold the remaining dims flattened
+  inferred.forEach((d, i) => {
+    const flatTail = i === inferred.length - 1 && d === sizeOf(shape.slice(i));
+    if (d !== shape[i] && !flatTail) throw new Error(`${op}: values of shape ${fmtShape(inferred)} do not match shape ${fmtShape(shape)}`);
+  });
   return ENGINE.makeStringTensor(bytes, shape);
 }
