@@ -36,7 +36,7 @@ declare module './tensor.js' {
     argMax(axis?: number): Tensor; argMin(axis?: number): Tensor;
     softmax(dim?: number): Tensor; logSoftmax(axis?: number): Tensor;
     matMul(b: Input, transposeA?: boolean, transposeB?: boolean): Tensor;
-    reshape(shape: number[]): Tensor; transpose(perm?: number[]): Tensor; expandDims(axis?: number): Tensor;
+    reshape(shape: number[]): Tensor; transpose(perm?: number[], conjugate?: boolean): Tensor; expandDims(axis?: number): Tensor;
     squeeze(axis?: number[]): Tensor; flatten(): Tensor; slice(begin: number | number[], size?: number | number[]): Tensor;
     tile(reps: number[]): Tensor; pad(paddings: Array<[number, number]>, value?: number): Tensor;
     reverse(axis?: number | number[]): Tensor; broadcastTo(shape: number[]): Tensor;
@@ -70,7 +70,7 @@ export function installChainMethods(): void {
     logSoftmax(this: Tensor, axis?: number) { return logSoftmax(this, axis); },
     matMul(this: Tensor, b: Input, ta?: boolean, tb?: boolean) { return matMul(this, b, ta, tb); },
     reshape(this: Tensor, shape: number[]) { return layout.reshape(this, shape); },
-    transpose(this: Tensor, perm?: number[]) { return layout.transpose(this, perm); },
+    transpose(this: Tensor, perm?: number[], conjugate?: boolean) { return layout.transpose(this, perm, conjugate); },
     expandDims(this: Tensor, axis?: number) { return layout.expandDims(this, axis); },
     squeeze(this: Tensor, axis?: number[]) { return layout.squeeze(this, axis); },
     flatten(this: Tensor) { return layout.reshape(this, [this.size]); },

@@ -17,7 +17,9 @@ function cosineWindow(windowLength: number, a: number, b: number): Tensor {
   if (!Number.isInteger(windowLength) || windowLength < 1) throw new Error(`window length must be a positive integer, got ${windowLength}`);
   const even = 1 - (windowLength % 2);
   const v = new Float32Array(windowLength);
-  for (let i = 0; i < windowLength; i++) v[i] = a - b * Math.cos((2 * Math.PI * i) / (windowLength + even - 1));
+  // length 1: the window is [1] (TensorFlow; TF.js computes 0 / 0 = NaN here)
+  if (windowLength === 1) v[0] = 1;
+  else for (let i = 0; i < windowLength; i++) v[i] = a - b * Math.cos((2 * Math.PI * i) / (windowLength + even - 1));
   return ENGINE.makeTensor(v, [windowLength], 'float32');
 }
 
