@@ -92,7 +92,8 @@ export function normAxes(op: string, axis: number | number[] | undefined | null,
   return rank === 0 ? [] : set;
 }
 
-export type NestedNumbers = number | boolean | NestedNumbers[];
+/** Nested JS values a tensor is made from (strings and UTF-8 Uint8Arrays make 'string' tensors). */
+export type NestedNumbers = number | boolean | string | Uint8Array | NestedNumbers[];
 export type TensorLike = NestedNumbers | Float32Array | Int32Array | Uint8Array | number[];
 
 export function isTypedArray(x: unknown): x is Float32Array | Int32Array | Uint8Array {
