@@ -84,7 +84,7 @@ function runOnStrings<K extends KernelName>(engine: Engine, kernel: K, inputs: T
   };
   try {
     const infos = inputs.map((t) =>
-      toHost(t.dtype === 'string' ? Int32Array.from({ length: t.size }, (_, k) => k) : Int32Array.from(engine.readRecordSync(t.record)), t),
+      toHost(t.dtype === 'string' ? Int32Array.from({ length: t.size }, (_, k) => k) : Int32Array.from(readIndices(engine, kernel, t)), t),
     );
     const outInfo = toHost(new Int32Array(out.size).fill(-1), out);
     hb.run(kernel, infos, [outInfo], attrs);
@@ -94,6 +94,15 @@ function runOnStrings<K extends KernelName>(engine: Engine, kernel: K, inputs: T
     for (let i = 0; i < out.size; i++) if (picked[i] >= 0) dst[i] = src[picked[i]];
   } finally {
     for (const id of temps) hb.free(id);
+  }
+}
+
+/** A numeric operand (gather's indices) read on the host; webgpu cannot read synchronously. */
+function readIndices(engine: Engine, kernel: string, t: Tensor): StorageArray {
+  try {
+    return engine.readRecordSync(t.record);
+  } catch (e) {
+    throw new Error(`${kernel} on a string tensor reads its indices [${t.shape}] on the host, which the '${t.record.backendName}' backend cannot do synchronously (${(e as Error).message})`);
   }
 }
 
