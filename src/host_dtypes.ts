@@ -235,14 +235,21 @@ function complexUnary(engine: Engine, x: Tensor, out: Tensor, outParts: [Part, P
     run(engine, 'unary', [re], [outParts[0]], attrs);
     run(engine, 'unary', [im], [outParts[1]], attrs);
   } else if (attrs.op === Unary.abs && out.dtype === 'float32') {
-    // |z| = sqrt(re^2 + im^2)
-    const re2 = scratch.part(x.shape, x.size);
-    const im2 = scratch.part(x.shape, x.size);
-    run(engine, 'unary', [re], [re2], unaryAttrs(Unary.square));
-    run(engine, 'unary', [im], [im2], unaryAttrs(Unary.square));
-    const sumSq = scratch.part(x.shape, x.size);
-    run(engine, 'binary', [re2, im2], [sumSq], { op: Binary.add, outShape: [x.size], aStrides: [1], bStrides: [1] });
-    run(engine, 'unary', [sumSq], [plainPart(out)], unaryAttrs(Unary.sqrt));
+    // |z| = hypot(re, im) = big * sqrt(1 + (small / big)^2): no square underflows (1e-30) or
+    // overflows; big = 0 gives 0 (divNoNan), NaN propagates through maximum
+    const n = x.size;
+    const flat = (op: number, bStride = 1) => ({ op, outShape: [n], aStrides: [1], bStrides: [bStride] });
+    const [ar, ai, big, small, ratio, sq, onePlus] = Array.from({ length: 7 }, () => scratch.part(x.shape, n));
+    const one = scratch.part([1], 1, Float32Array.of(1));
+    run(engine, 'unary', [re], [ar], unaryAttrs(Unary.abs));
+    run(engine, 'unary', [im], [ai], unaryAttrs(Unary.abs));
+    run(engine, 'binary', [ar, ai], [big], flat(Binary.maximum));
+    run(engine, 'binary', [ar, ai], [small], flat(Binary.minimum));
+    run(engine, 'binary', [small, big], [ratio], flat(Binary.divNoNan));
+    run(engine, 'unary', [ratio], [sq], unaryAttrs(Unary.square));
+    run(engine, 'binary', [sq, one], [onePlus], flat(Binary.add, 0));
+    run(engine, 'unary', [onePlus], [ratio], unaryAttrs(Unary.sqrt));
+    run(engine, 'binary', [big, ratio], [plainPart(out)], flat(Binary.mul));
   } else {
     const name = Object.entries(Unary).find(([, code]) => code === attrs.op)?.[0] ?? attrs.op;
     throw new Error(`${name}: not supported for complex64 tensors (shape [${x.shape}])`);

@@ -145,6 +145,11 @@ describe.each(['js', 'wasm'] as const)('string and complex64 dtypes (%s)', (back
       expect(mine.shape).toEqual(theirs.shape);
       expectClose(mine.dataSync() as Float32Array, theirs.dataSync() as Float32Array, 1e-6);
     }
+    // |z| without underflow or overflow of the squares (reference: Math.hypot in float64)
+    const tiny = ts.abs(ts.complex([1e-30, 0, 1e-30, 1e30, 0], [1e-30, 1e-30, 0, 1e30, 0])).dataSync() as Float32Array;
+    const hyp = [Math.hypot(1e-30, 1e-30), 1e-30, 1e-30, Math.hypot(1e30, 1e30)];
+    hyp.forEach((want, i) => expect(Math.abs(tiny[i] / want - 1)).toBeLessThan(1e-6)); // relative: the values are tiny
+    expect(tiny[4]).toBe(0);
     // complex division, checked by hand: (1 + 2i) / (3 - 4i) = (-5 + 10i) / 25 = -0.2 + 0.4i
     expectClose(ts.div(ts.complex([1], [2]), ts.complex([3], [-4])).dataSync() as Float32Array, [-0.2, 0.4], 1e-6);
     expect(ts.complex([1, 2], [3, 4]).arraySync()).toEqual(tfc.complex([1, 2], [3, 4]).arraySync());
