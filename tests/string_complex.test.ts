@@ -106,6 +106,30 @@ describe.each(['js', 'wasm'] as const)('string and complex64 dtypes (%s)', (back
     expect(ts.memory().numTensors).toBe(before.numTensors);
   });
 
+  it('ops leave only their outputs behind (no leaked intermediates)', () => {
+    const c = ts.complex(ts.tensor2d(values(2 * 300, 1), [2, 300]), ts.tensor2d(values(2 * 300, 2), [2, 300]));
+    const r = ts.tensor1d(values(300, 3));
+    const s = ts.tensor(['a b', 'c']);
+    const short = ts.slice(c, [0, 0], [2, 8]);
+    const calls: Array<() => unknown> = [
+      () => ts.spectral.fft(c), () => ts.spectral.ifft(short), () => ts.spectral.rfft(r),
+      () => ts.spectral.irfft(c), () => ts.signal.stft(r, 64, 32), () => ts.signal.frame(r, 7, 5, true),
+      () => ts.abs(c), () => ts.mul(c, 2), () => ts.div(c, c),
+      () => ts.string.stringSplit(s, ' '), () => ts.string.stringNGrams(s, [0, 2], '-', [1, 2], '', '', -1, false),
+      () => ts.string.stringToHashBucketFast(s, 5), () => ts.string.staticRegexReplace(s, 'a', 'b'),
+    ];
+    for (const call of calls) {
+      const before = ts.memory();
+      const out = call();
+      const outs = out instanceof ts.Tensor ? [out] : Object.values(out as Record<string, ts.Tensor>);
+      expect(ts.memory().numTensors).toBe(before.numTensors + outs.length);
+      ts.dispose(outs);
+      expect(ts.memory().numTensors).toBe(before.numTensors);
+      expect(ts.memory().numBytes).toBe(before.numBytes);
+    }
+    ts.dispose([c, r, s, short]);
+  });
+
   it('complex64: complex / real / imag and elementwise ops match TF.js', () => {
     const [ar, ai, br, bi] = [values(6, 1), values(6, 2), values(3, 3), values(3, 4)];
     const a = ts.complex(ts.tensor2d(ar, [2, 3]), ts.tensor2d(ai, [2, 3]));
