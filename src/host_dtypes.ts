@@ -66,7 +66,10 @@ function runOnStrings<K extends KernelName>(engine: Engine, kernel: K, inputs: T
     const a = attrs as KernelAttrs['binary'];
     if (a.op in STRING_COMPARE) return compareStrings(engine, inputs[0], inputs[1], out, a);
   }
-  if (kernel === 'unary' && allStrings && out.dtype === 'string' && (attrs as KernelAttrs['unary']).op === Unary.identity) {
+  const isCast = kernel === 'unary' && (attrs as KernelAttrs['unary']).op === Unary.identity;
+  // TF.js's cast wording, for a string cast to a number or the reverse
+  if (isCast && allStrings !== (out.dtype === 'string')) throw new Error('Only strings can be casted to strings');
+  if (isCast && allStrings) {
     out.record.strings!.splice(0, out.size, ...inputs[0].record.strings!.slice(0, out.size));
     return;
   }

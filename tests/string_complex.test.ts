@@ -91,6 +91,9 @@ describe.each(['js', 'wasm'] as const)('string and complex64 dtypes (%s)', (back
     expect(() => ts.abs('q' as unknown as number)).toThrow("Argument 'x' passed to 'abs' must be numeric tensor, but got string tensor");
     expect(() => ts.add(ts.tensor(['a']), 1)).toThrow(/must be numeric tensor, but got string tensor/);
     expect(() => ts.tanh(ts.tensor(['a']))).toThrow(/'tanh' must be float32 tensor/);
+    expect(() => ts.cast(ts.tensor(['1']), 'float32')).toThrow('Only strings can be casted to strings');
+    expect(() => ts.cast(ts.tensor([1]), 'string')).toThrow('Only strings can be casted to strings');
+    expect(ts.cast(ts.tensor(['x']), 'string').dataSync()).toEqual(['x']);
   });
 
   it('memory() counts string bytes as TF.js does, and dispose frees them', () => {
