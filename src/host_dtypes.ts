@@ -6,7 +6,8 @@
  *   slice/tile/transpose/reverse/broadcastTo, copyInto for concat, gather) run once on a private
  *   js backend over element *indices* (int32 0..n-1 standing for the strings); the output indices
  *   then pick the strings. So every layout op works on strings with no string code in any op or
- *   backend. equal / notEqual compare bytes here, with the binary kernel's broadcast strides.
+ *   backend. Comparisons (equal ... lessEqual) compare bytes here, with the binary kernel's strides;
+ *   string casts follow TF.js (string <-> string only).
  * - 'complex64': a pair of float32 records (`DataRecord.parts`) on the active backend, as TF.js
  *   keeps a pair. Layout kernels and add / sub / neg run the ordinary kernel once per part;
  *   mul / div / abs and casts compose ordinary float32 kernels into temporaries.

@@ -29,11 +29,9 @@ function part(which: 'real' | 'imag') {
   return op((input: Input): Tensor => {
     const t = toTensor(input, which, 'input');
     if (t.dtype !== 'complex64') {
-      // TF.js: the real part of a real tensor is itself (a float32 copy), its imaginary part zeros
-      const f = t.dtype === 'float32' ? ENGINE.makeView(t, t.shape) : cast(t, 'float32');
-      if (which === 'real') return f;
-      const zeros = ENGINE.makeTensor(new Float32Array(t.size), t.shape, 'float32');
-      return zeros;
+      // the real part of a real tensor is itself (as float32), its imaginary part zeros
+      if (which === 'imag') return ENGINE.makeTensor(new Float32Array(t.size), t.shape, 'float32');
+      return t.dtype === 'float32' ? ENGINE.makeView(t, t.shape) : cast(t, 'float32');
     }
     return ENGINE.makePartView(t, which);
   });
