@@ -14,6 +14,7 @@ import * as indexing from './ops/indexing.js';
 import { matMul } from './ops/matmul.js';
 import { logSoftmax, softmax } from './ops/softmax.js';
 import { clone } from './ops/creation.js';
+import * as spectral from './ops/spectral.js';
 
 type Axis = number | number[] | null | undefined;
 declare module './tensor.js' {
@@ -35,7 +36,7 @@ declare module './tensor.js' {
     argMax(axis?: number): Tensor; argMin(axis?: number): Tensor;
     softmax(dim?: number): Tensor; logSoftmax(axis?: number): Tensor;
     matMul(b: Input, transposeA?: boolean, transposeB?: boolean): Tensor;
-    reshape(shape: number[]): Tensor; transpose(perm?: number[]): Tensor; expandDims(axis?: number): Tensor;
+    reshape(shape: number[]): Tensor; transpose(perm?: number[], conjugate?: boolean): Tensor; expandDims(axis?: number): Tensor;
     squeeze(axis?: number[]): Tensor; flatten(): Tensor; slice(begin: number | number[], size?: number | number[]): Tensor;
     tile(reps: number[]): Tensor; pad(paddings: Array<[number, number]>, value?: number): Tensor;
     reverse(axis?: number | number[]): Tensor; broadcastTo(shape: number[]): Tensor;
@@ -54,6 +55,7 @@ declare module './tensor.js' {
     euclideanNorm(axis?: number | number[] | null, keepDims?: boolean): Tensor;
     unique(axis?: number): { values: Tensor; indices: Tensor };
     logSigmoid(): Tensor;
+    fft(): Tensor; ifft(): Tensor; rfft(): Tensor; irfft(): Tensor;
   }
 }
 
@@ -118,7 +120,7 @@ export function installChainMethods(ns: Record<string, unknown>): void {
     logSoftmax(this: Tensor, axis?: number) { return logSoftmax(this, axis); },
     matMul(this: Tensor, b: Input, ta?: boolean, tb?: boolean) { return matMul(this, b, ta, tb); },
     reshape(this: Tensor, shape: number[]) { return layout.reshape(this, shape); },
-    transpose(this: Tensor, perm?: number[]) { return layout.transpose(this, perm); },
+    transpose(this: Tensor, perm?: number[], conjugate?: boolean) { return layout.transpose(this, perm, conjugate); },
     expandDims(this: Tensor, axis?: number) { return layout.expandDims(this, axis); },
     squeeze(this: Tensor, axis?: number[]) { return layout.squeeze(this, axis); },
     flatten(this: Tensor) { return layout.reshape(this, [this.size]); },

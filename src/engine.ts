@@ -10,6 +10,7 @@ import { JsBackend } from './backends/js/backend.js';
 import { wasmRegistration } from './backends/wasm/index.js';
 import { webgpuRegistration } from './backends/webgpu/index.js';
 import { type DataRecord, Tensor, setTensorEngineHooks } from './tensor.js';
+import { HOST, hostRecordBytes, interleave, isHostDtype, runWithHostDtypes } from './host_dtypes.js';
 
 
 /** One recorded op for reverse-mode autodiff. */
@@ -44,13 +45,13 @@ export class Engine {
 
   constructor() {
     setTensorEngineHooks({
-      readData: (rec) => {
-        if (rec.failure) return Promise.reject(new Error(`data(): ${rec.failure}`));
-        return this.backendOf(rec).read(rec.dataId, rec.dtype, rec.size);
+      readData: async (rec) => {
+        if (rec.parts) return interleave(await this.readRecord(rec.parts.real), await this.readRecord(rec.parts.imag));
+        return this.readRecord(rec);
       },
       readDataSync: (rec) => {
-        if (rec.failure) throw new Error(`dataSync(): ${rec.failure}`);
-        return this.backendOf(rec).readSync(rec.dataId, rec.dtype, rec.size);
+        if (rec.parts) return interleave(this.readRecordSync(rec.parts.real), this.readRecordSync(rec.parts.imag));
+        return this.readRecordSync(rec);
       },
       disposeTensor: (t) => this.disposeTensor(t),
       track: (t) => {
@@ -71,7 +72,18 @@ export class Engine {
     return [...this.registry.keys()];
   }
 
+  /** A backend record's values (not for string or complex64 records). */
+  readRecord(rec: DataRecord): Promise<StorageArray> {
+    if (rec.failure) return Promise.reject(new Error(`data(): ${rec.failure}`));
+    return this.backendOf(rec).read(rec.dataId, rec.dtype, rec.size);
+  }
+  readRecordSync(rec: DataRecord): StorageArray {
+    if (rec.failure) throw new Error(`dataSync(): ${rec.failure}`);
+    return this.backendOf(rec).readSync(rec.dataId, rec.dtype, rec.size);
+  }
+
   private backendOf(rec: DataRecord): Backend {
+    if (rec.backendName === HOST) throw new Error(`internal: ${rec.dtype} data lives on the host, not on a backend`);
     const b = this.instances.get(rec.backendName);
     if (!b) throw new Error(`internal: backend '${rec.backendName}' holding data is gone`);
     return b;
@@ -180,7 +192,11 @@ export class Engine {
   private async migrateAll(to: Backend): Promise<void> {
     const pending = () => {
       const records = new Set<DataRecord>();
-      for (const t of this.liveTensors) if (t.record.backendName !== to.name && !t.record.failure) records.add(t.record);
+      for (const t of this.liveTensors) {
+        // strings stay on the host; a complex64 pair moves as its two float32 parts
+        const recs = t.record.parts ? [t.record.parts.real, t.record.parts.imag] : t.record.strings ? [] : [t.record];
+        for (const r of recs) if (r.backendName !== to.name && !r.failure) records.add(r);
+      }
       return [...records];
     };
     for (let round = 0; round < 8; round++) {
@@ -266,6 +282,8 @@ export class Engine {
 
   /** A tensor holding a copy of `values` on the active backend. */
   makeTensor<D extends DType>(values: StorageArray, shape: number[], dtype: D): Tensor<D> {
+    if (dtype === 'complex64') return this.makeComplexTensor(Float32Array.from(values), new Float32Array(values.length), shape) as Tensor<D>;
+    if (dtype === 'string') throw new Error(`string tensors are made from strings (tensor(['a', 'b'])), not from numbers`);
     const t = this.makeOutput(shape, dtype);
     if (values.length > 0) this.backend.write(t.dataId, values);
     return t;
@@ -278,6 +296,11 @@ export class Engine {
       throw new Error(`${op}: output shape ${fmtShape(shape)} must hold non-negative integers`);
     }
     const size = assertSize(op, shape);
+    if (dtype === 'string') return this.makeStringTensor(new Array<Uint8Array>(size).fill(new Uint8Array(0)), shape) as Tensor<D>;
+    if (dtype === 'complex64') {
+      const rec: DataRecord = { backendName: HOST, dataId: { backend: 'js' }, dtype, size, refCount: 1, parts: { real: this.allocRecord(size), imag: this.allocRecord(size) } };
+      return new Tensor(shape, dtype, rec);
+    }
     const b = this.backend;
     let dataId: DataId;
     try {
@@ -289,6 +312,45 @@ export class Engine {
     }
     const rec: DataRecord = { backendName: b.name, dataId, dtype, size, refCount: 1 };
     return new Tensor(shape, dtype, rec);
+  }
+
+  /** A float32 record of `size` elements on the active backend, owned by the caller. */
+  allocRecord(size: number, values?: Float32Array): DataRecord {
+    const b = this.backend;
+    const rec: DataRecord = { backendName: b.name, dataId: b.allocate(size, 'float32'), dtype: 'float32', size, refCount: 1 };
+    if (values && size > 0) b.write(rec.dataId, values);
+    return rec;
+  }
+
+  /** A string tensor over `bytes` (UTF-8 encoded values), kept on the host. */
+  makeStringTensor(bytes: Uint8Array[], shape: number[]): Tensor<'string'> {
+    const rec: DataRecord = { backendName: HOST, dataId: { backend: 'js' }, dtype: 'string', size: bytes.length, refCount: 1, strings: bytes };
+    return new Tensor(shape, 'string', rec);
+  }
+
+  /** A complex64 tensor from its real and imaginary parts (each `size` float32 values). */
+  makeComplexTensor(real: Float32Array, imag: Float32Array, shape: number[]): Tensor<'complex64'> {
+    const t = this.makeOutput(shape, 'complex64');
+    if (t.size > 0) {
+      this.backend.write(t.record.parts!.real.dataId, real);
+      this.backend.write(t.record.parts!.imag.dataId, imag);
+    }
+    return t;
+  }
+
+  /** complex64 over two float32 tensors' data, shared, not copied (both stay valid). */
+  makeComplexFromParts(real: Tensor, imag: Tensor): Tensor<'complex64'> {
+    real.record.refCount++;
+    imag.record.refCount++;
+    const rec: DataRecord = { backendName: HOST, dataId: { backend: 'js' }, dtype: 'complex64', size: real.size, refCount: 1, parts: { real: real.record, imag: imag.record } };
+    return new Tensor(real.shape, 'complex64', rec);
+  }
+
+  /** A float32 tensor sharing the real or imaginary part of a complex64 tensor. */
+  makePartView(t: Tensor, which: 'real' | 'imag'): Tensor<'float32'> {
+    const rec = t.record.parts![which];
+    rec.refCount++;
+    return new Tensor(t.shape, 'float32', rec);
   }
 
   /** A new tensor sharing `t`'s data under another shape (and optionally reinterpreted dtype). */
@@ -311,16 +373,28 @@ export class Engine {
   }
 
   runKernel<K extends KernelName>(kernel: K, inputs: Tensor[], outputs: Tensor[], attrs: KernelAttrs[K]): void {
-    const b = this.backend;
     inputs.forEach((t, i) => {
       // Every backend refuses disposed or failed data the same way, before touching storage.
       t.assertAlive(`${kernel} (input ${i})`);
       if (t.record.failure) throw new Error(`${kernel} (input ${i}): tensor ${t.id} (shape [${t.shape}]) is unusable: ${t.record.failure}`);
     });
-    for (const t of inputs) {
-      if (t.record.backendName !== b.name) this.moveSync(t.record, b);
+    if (inputs.some((t) => isHostDtype(t.dtype)) || outputs.some((t) => isHostDtype(t.dtype))) {
+      runWithHostDtypes(this, kernel, inputs, outputs, attrs);
+      return;
     }
-    b.run(kernel, inputs.map(info), outputs.map(info), attrs);
+    this.runOnRecords(kernel, inputs.map(info), outputs.map(info), attrs, inputs.map((t) => t.record));
+  }
+
+  /** Run a kernel on backend records (inputRecords are moved to the active backend first). */
+  runOnRecords<K extends KernelName>(kernel: K, inputs: TensorInfo[], outputs: TensorInfo[], attrs: KernelAttrs[K], inputRecords: DataRecord[]): void {
+    const b = this.backend;
+    inputRecords.forEach((rec, i) => {
+      if (rec.backendName !== b.name) {
+        this.moveSync(rec, b);
+        inputs[i] = { ...inputs[i], dataId: rec.dataId };
+      }
+    });
+    b.run(kernel, inputs, outputs, attrs);
   }
 
   /** Last-resort move for tensors left on another backend (js/wasm sources only). */
@@ -342,7 +416,11 @@ export class Engine {
 
   /** Drop one reference to a data record, freeing the storage at zero. */
   releaseRecord(rec: DataRecord): void {
-    if (--rec.refCount === 0) this.backendOf(rec).free(rec.dataId);
+    if (--rec.refCount > 0) return;
+    if (rec.parts) {
+      this.releaseRecord(rec.parts.real);
+      this.releaseRecord(rec.parts.imag);
+    } else if (!rec.strings) this.backendOf(rec).free(rec.dataId);
   }
 
   startScope(): void {
@@ -371,7 +449,7 @@ export class Engine {
     const records = new Set<DataRecord>();
     for (const t of this.liveTensors) records.add(t.record);
     let numBytes = 0;
-    for (const r of records) numBytes += r.size * (r.dtype === 'bool' ? 1 : 4);
+    for (const r of records) numBytes += hostRecordBytes(r) ?? r.size * (r.dtype === 'bool' ? 1 : 4);
     const backends: Record<string, ReturnType<Backend['memory']>> = {};
     for (const [name, b] of this.instances) if (b) backends[name] = b.memory();
     return { numTensors: this.liveTensors.size, numDataBuffers: records.size, numBytes, backends };

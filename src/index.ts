@@ -48,6 +48,11 @@ export * as metrics from './metrics/index.js';
 export * as callbacks from './models/callbacks.js';
 export { Callback } from './models/callbacks.js';
 export * as serialization from './layers/register_class.js';
+// string and complex64 dtypes, spectral and signal namespaces (issue 7)
+export { complex, real, imag } from './ops/complex.js';
+export * as spectral from './ops/spectral.js';
+export * as signal from './ops/signal.js';
+export * as string from './ops/string.js';
 export { stridedSlice, batchToSpaceND, spaceToBatchND, mirrorPad } from './ops/slicing.js';
 export { einsum } from './ops/einsum.js';
 export { norm, euclideanNorm, diag, outerProduct } from './ops/linalg.js';

@@ -15,10 +15,21 @@ export interface DataRecord {
   refCount: number;
   /** Set when the data is gone (device lost, failed GPU work) and was not moved: the reason. */
   failure?: string;
+  /**
+   * dtype 'string' only: the values as UTF-8 bytes, kept on the host (backendName 'host', no
+   * backend buffer; see src/host_dtypes.ts).
+   */
+  strings?: Uint8Array[];
+  /**
+   * dtype 'complex64' only: the real and imaginary parts, each a float32 record of `size`
+   * elements on a backend, owned by this record (backendName 'host' on the pair itself).
+   */
+  parts?: { real: DataRecord; imag: DataRecord };
 }
 
 /** Engine hooks the Tensor needs; set once by engine.ts (avoids an import cycle). */
 export interface TensorEngineHooks {
+  /** Numeric values; complex64 comes back interleaved [re0, im0, re1, ...]. */
   readData(rec: DataRecord): Promise<StorageArray>;
   readDataSync(rec: DataRecord): StorageArray;
   disposeTensor(t: Tensor): void;
@@ -29,8 +40,16 @@ export function setTensorEngineHooks(h: TensorEngineHooks): void {
   hooks = h;
 }
 
-export type TypedArrayFor<D extends DType> = D extends 'float32' ? Float32Array : D extends 'int32' ? Int32Array : Uint8Array;
-export type NestedArray = number | boolean | NestedArray[];
+type NumericArrayFor<D> = D extends 'float32' | 'complex64' ? Float32Array : D extends 'int32' ? Int32Array : D extends 'bool' ? Uint8Array : never;
+/** What data() gives: string[] only for a tensor typed exactly 'string' (TF.js has the same split). */
+export type TypedArrayFor<D extends DType> = [D] extends ['string'] ? string[] : NumericArrayFor<D>;
+export type NestedArray = number | boolean | string | NestedArray[];
+
+const utf8Decoder = new TextDecoder('utf-8');
+/** Decode string-tensor bytes as TF.js does (UTF-8). */
+export function decodeStrings(bytes: Uint8Array[]): string[] {
+  return bytes.map((b) => utf8Decoder.decode(b));
+}
 
 let nextTensorId = 0;
 /** The id the next tensor will get (ids only grow, so `t.id >= mark` means created after). */
@@ -74,22 +93,46 @@ export class Tensor<D extends DType = DType> {
     }
   }
 
-  /** The values as a typed array: Float32Array, Int32Array, or Uint8Array for bool. */
+  /**
+   * The values as a typed array: Float32Array, Int32Array, or Uint8Array for bool. As in TF.js,
+   * string tensors give decoded strings and complex64 an interleaved [re, im, ...] Float32Array.
+   */
   async data(): Promise<TypedArrayFor<D>> {
     this.assertAlive('data');
-    return toUserArray(await hooks.readData(this.record), this.dtype, this.size) as TypedArrayFor<D>;
+    if (this.record.strings) return decodeStrings(this.record.strings) as TypedArrayFor<D>;
+    return toUserArray(await hooks.readData(this.record), this.dtype, this.storedSize) as TypedArrayFor<D>;
   }
   /** Synchronous read. Works on js and wasm; throws on webgpu (use `await data()`). */
   dataSync(): TypedArrayFor<D> {
     this.assertAlive('dataSync');
-    return toUserArray(hooks.readDataSync(this.record), this.dtype, this.size) as TypedArrayFor<D>;
+    if (this.record.strings) return decodeStrings(this.record.strings) as TypedArrayFor<D>;
+    return toUserArray(hooks.readDataSync(this.record), this.dtype, this.storedSize) as TypedArrayFor<D>;
   }
-  /** The values as nested JS arrays (booleans as true/false like TF.js? no: 0/1 numbers as TF.js). */
+  /**
+   * The raw bytes (TF.js `bytes()`): the UTF-8 Uint8Array of each element for string tensors,
+   * else the bytes of the typed array `data()` returns.
+   */
+  async bytes(): Promise<Uint8Array[] | Uint8Array> {
+    this.assertAlive('bytes');
+    if (this.record.strings) return this.record.strings.slice();
+    const v = await this.data();
+    return new Uint8Array((v as Float32Array).buffer, (v as Float32Array).byteOffset, (v as Float32Array).byteLength);
+  }
+  /** Elements per value in storage order: 2 for complex64 (re, im), else 1. */
+  private get storedSize(): number {
+    return this.dtype === 'complex64' ? 2 * this.size : this.size;
+  }
+  /** The values as nested JS arrays (bool as 0/1 numbers, complex64 as re, im pairs, as TF.js). */
   async array(): Promise<NestedArray> {
-    return toNested(await this.data(), this.shape);
+    return toNested(await this.data(), this.nestShape());
   }
   arraySync(): NestedArray {
-    return toNested(this.dataSync(), this.shape);
+    return toNested(this.dataSync(), this.nestShape());
+  }
+  /** complex64 nests its interleaved pairs in the last dimension (TF.js toNestedArray). */
+  private nestShape(): number[] {
+    if (this.dtype !== 'complex64') return this.shape;
+    return this.rank === 0 ? [] : [...this.shape.slice(0, -1), this.shape[this.rank - 1] * 2];
   }
   dispose(): void {
     if (!this.isDisposedInternal) hooks.disposeTensor(this);
@@ -108,7 +151,7 @@ function toUserArray(values: StorageArray, dtype: DType, size: number): Float32A
   return v;
 }
 
-function toNested(values: ArrayLike<number>, shape: number[]): NestedArray {
+function toNested(values: ArrayLike<number | string>, shape: number[]): NestedArray {
   if (shape.length === 0) return values[0];
   const build = (offset: number, dim: number): NestedArray[] => {
     const n = shape[dim];

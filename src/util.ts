@@ -92,7 +92,8 @@ export function normAxes(op: string, axis: number | number[] | undefined | null,
   return rank === 0 ? [] : set;
 }
 
-export type NestedNumbers = number | boolean | NestedNumbers[];
+/** Nested JS values a tensor is made from (strings and UTF-8 Uint8Arrays make 'string' tensors). */
+export type NestedNumbers = number | boolean | string | Uint8Array | NestedNumbers[];
 export type TensorLike = NestedNumbers | Float32Array | Int32Array | Uint8Array | number[];
 
 export function isTypedArray(x: unknown): x is Float32Array | Int32Array | Uint8Array {
@@ -143,6 +144,7 @@ export function inferDtype(values: TensorLike): DType {
   if (values instanceof Uint8Array) return 'bool';
   let v: unknown = values;
   while (Array.isArray(v)) v = v[0];
+  if (typeof v === 'string') return 'string';
   return typeof v === 'boolean' ? 'bool' : 'float32';
 }
 
@@ -169,8 +171,8 @@ export function assertSize(op: string, shape: readonly number[]): number {
   return n;
 }
 
-export const DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
+export const DTYPES: readonly DType[] = ['float32', 'int32', 'bool', 'string', 'complex64'];
 export function assertDtype(op: string, dtype: unknown): DType {
-  if (!DTYPES.includes(dtype as DType)) throw new Error(`${op}: unknown dtype '${String(dtype)}'; expected float32, int32 or bool`);
+  if (!DTYPES.includes(dtype as DType)) throw new Error(`${op}: unknown dtype '${String(dtype)}'; expected float32, int32, bool, string or complex64`);
   return dtype as DType;
 }

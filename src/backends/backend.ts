@@ -12,7 +12,9 @@
  */
 import type { KernelAttrs, KernelName } from './kernels.js';
 
-export type DType = 'float32' | 'int32' | 'bool';
+/** User-visible dtypes. 'string' and 'complex64' never reach a backend kernel: the engine keeps
+ * strings on the host and complex64 as a pair of float32 buffers (see src/host_dtypes.ts). */
+export type DType = 'float32' | 'int32' | 'bool' | 'string' | 'complex64';
 export type BackendName = 'js' | 'wasm' | 'webgpu';
 /** Storage array handed to / returned by a backend: Float32Array for float32, Int32Array otherwise. */
 export type StorageArray = Float32Array | Int32Array;

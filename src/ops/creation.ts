@@ -8,11 +8,14 @@ import { ENGINE } from '../engine.js';
 import { Tensor } from '../tensor.js';
 import { MAX_TENSOR_SIZE, assertShape, assertSize, flatten, fmtShape, inferDtype, inferShape, isTypedArray, sizeOf, type TensorLike } from '../util.js';
 import { checkDtype, op, storageFor, toTensor, type Input } from './operand.js';
+import { isStringLike, stringTensor } from './string_tensor.js';
 
 /** TF.js `tensor(values, shape?, dtype?)`. */
 export function tensor(values: TensorLike, shape?: number[], dtype?: DType): Tensor {
   checkDtype('tensor', dtype);
   if (values instanceof Tensor) throw new Error('tensor: values is already a Tensor; use clone()');
+  if (dtype === 'string' || (dtype == null && isStringLike(values))) return stringTensor('tensor', values, shape);
+  if (dtype === 'complex64') throw new Error('Cannot construct a complex64 tensor directly. Please use tf.complex(real, imag).');
   const inferred = inferShape('tensor', values);
   const flat = flatten(values);
   const dt = dtype ?? inferDtype(values);
@@ -41,7 +44,7 @@ function ranked(op: string, rank: number, values: TensorLike, shape?: number[], 
   }
   return t;
 }
-export const scalar = (value: number | boolean, dtype?: DType) => ranked('scalar', 0, value, undefined, dtype);
+export const scalar = (value: number | boolean | string | Uint8Array, dtype?: DType) => ranked('scalar', 0, value as TensorLike, undefined, dtype);
 export const tensor1d = (values: TensorLike, dtype?: DType) => ranked('tensor1d', 1, values, undefined, dtype);
 export const tensor2d = (values: TensorLike, shape?: [number, number], dtype?: DType) => ranked('tensor2d', 2, values, shape, dtype);
 export const tensor3d = (values: TensorLike, shape?: [number, number, number], dtype?: DType) => ranked('tensor3d', 3, values, shape, dtype);
@@ -49,15 +52,18 @@ export const tensor4d = (values: TensorLike, shape?: [number, number, number, nu
 export const tensor5d = (values: TensorLike, shape?: [number, number, number, number, number], dtype?: DType) => ranked('tensor5d', 5, values, shape, dtype);
 export const tensor6d = (values: TensorLike, shape?: [number, number, number, number, number, number], dtype?: DType) => ranked('tensor6d', 6, values, shape, dtype);
 
-export function fill(shape: number[], value: number, dtype: DType = 'float32'): Tensor {
+export function fill(shape: number[], value: number | string, dtype?: DType): Tensor {
   return filled('fill', shape, value, dtype);
 }
 /** fill under the name of the call the user made (zeros, ones, fill) for its errors. */
-function filled(op: string, shape: number[], value: number, dtype: DType): Tensor {
+function filled(op: string, shape: number[], value: number | string, dtype?: DType): Tensor {
   assertShape(op, shape);
   checkDtype(op, dtype);
+  if (typeof value === 'string' || dtype === 'string') return stringTensor(op, String(value), shape);
+  dtype ??= 'float32';
   const n = sizeOf(shape);
-  const data = dtype === 'float32' ? new Float32Array(n).fill(value) : new Int32Array(n).fill(dtype === 'bool' ? (value ? 1 : 0) : value);
+  const num = value as number;
+  const data = dtype === 'float32' ? new Float32Array(n).fill(num) : new Int32Array(n).fill(dtype === 'bool' ? (num ? 1 : 0) : num);
   return ENGINE.makeTensor(data, shape, dtype);
 }
 export const zeros = (shape: number[], dtype: DType = 'float32') => filled('zeros', shape, 0, dtype);

@@ -10,7 +10,8 @@ import { fmtShape, normAxes, normAxis, shapesEqual, sizeOf, stridesOf } from '..
 import { runOp, toTensor, upcastDtype, type Input, op } from './operand.js';
 import { reduceTo } from './binary.js';
 import { sum } from './reduce.js';
-import { cast } from './unary.js';
+import { cast, neg } from './unary.js';
+import { complex, imag, real } from './complex.js';
 
 /** One strided copy, dims collapsed where contiguous so the kernel's rank limit holds. */
 export function stridedCopy(op: string, x: Tensor, outShape: number[], inStrides: number[], offset: number, modDims = outShape): Tensor {
@@ -59,7 +60,7 @@ export const reshape = op(function reshape(x: Input, shape: number[]): Tensor {
   return y;
 });
 
-export const transpose = op(function transpose(x: Input, perm?: number[]): Tensor {
+export const transpose = op(function transpose(x: Input, perm?: number[], conjugate = false): Tensor {
   const t = toTensor(x, 'transpose', 'x');
   const p = perm ?? t.shape.map((_, i) => t.rank - 1 - i);
   if (p.length !== t.rank || !t.shape.every((_, i) => p.includes(i)) || p.some((v) => !Number.isInteger(v))) {
@@ -69,6 +70,8 @@ export const transpose = op(function transpose(x: Input, perm?: number[]): Tenso
   const y = stridedCopy('transpose', t, p.map((a) => t.shape[a]), p.map((a) => strides[a]), 0);
   const inv = p.map((_, i) => p.indexOf(i));
   ENGINE.record('transpose', [t], [y], ([dy]) => [dy ? transpose(dy, inv) : null]);
+  // conjugate transpose of complex64 (TF.js): negate the imaginary part
+  if (conjugate && y.dtype === 'complex64') return complex(real(y), neg(imag(y)));
   return y;
 });
 

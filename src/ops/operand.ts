@@ -8,6 +8,7 @@ import type { KernelAttrs, KernelName } from '../backends/kernels.js';
 import { ENGINE } from '../engine.js';
 import { Tensor } from '../tensor.js';
 import { assertDtype, flatten, fmtShape, inferDtype, inferShape, sizeOf, type TensorLike } from '../util.js';
+import { acceptsStrings, isStringLike, notNumericError, stringTensor } from './string_tensor.js';
 
 export type Input = Tensor | TensorLike;
 
@@ -22,7 +23,18 @@ export function storageFor(values: ArrayLike<number>, dtype: DType): StorageArra
 export function toTensor(x: Input, op: string, arg: string, dtype?: DType): Tensor {
   if (x instanceof Tensor) {
     x.assertAlive(`${op} (argument '${arg}')`);
+    // string tensors only go where TF.js takes them (layout ops, equal, string.*)
+    if (x.dtype === 'string' && !acceptsStrings(op, arg)) throw notNumericError(op, arg);
     return x;
+  }
+  if (isStringLike(x) || (dtype === 'string' && Array.isArray(x))) {
+    if (!acceptsStrings(op, arg)) throw notNumericError(op, arg);
+    return stringTensor(op, x);
+  }
+  if (dtype === 'complex64') {
+    // a number/array operand meeting a complex64 tensor: real values, zero imaginary part
+    const values = Float32Array.from(flatten(x));
+    return ENGINE.makeComplexTensor(values, new Float32Array(values.length), inferShape(op, x));
   }
   if (x === null || x === undefined || (typeof x !== 'number' && typeof x !== 'boolean' && !Array.isArray(x) && !ArrayBuffer.isView(x))) {
     throw new Error(`${op}: argument '${arg}' must be a Tensor, number or array, got ${x === null ? 'null' : typeof x}`);
@@ -92,8 +104,10 @@ export function runOp<K extends KernelName>(kernel: K, inputs: Tensor[], outShap
   return out;
 }
 
-const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2 };
+const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, complex64: 3, string: 4 };
+/** TF.js upcastType: bool < int32 < float32 < complex64; string only with string. */
 export function upcastDtype(a: DType, b: DType): DType {
+  if ((a === 'string') !== (b === 'string')) throw new Error(`Can not upcast ${a} with ${b}`);
   return RANK[a] >= RANK[b] ? a : b;
 }
 
