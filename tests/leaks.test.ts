@@ -15,7 +15,7 @@ type Fn = (...args: unknown[]) => unknown;
 const SKIP = new Set([
   'tidy', 'dispose', 'keep', 'memory', 'setBackend', 'getBackend', 'ready', 'sync', 'grad', 'grads', 'valueAndGrad',
   'valueAndGrads', 'variableGrads', 'customGrad', 'model', 'sequential', 'input', 'loadLayersModel', 'seededRandom',
-  'normalSampler', 'Tensor', 'Variable', 'Layer', 'SymbolicTensor', 'LayersModel', 'Sequential', 'Optimizer', 'Callback',
+  'normalSampler', 'time', 'Tensor', 'Variable', 'Layer', 'SymbolicTensor', 'LayersModel', 'Sequential', 'Optimizer', 'Callback',
 ]);
 
 /** Argument patterns tried in order; every call of every pattern is checked for leaks. */
@@ -80,6 +80,15 @@ function patterns(): unknown[][] {
     [ts.tensor(Array.from({ length: 16 }, (_, k) => k), [1, 2, 2, 4]), 2],
     [[[[[[1, 2]]]]]],
     [[[[[[[1, 2]]]]]]],
+    [ts.tensor(Array.from({ length: 16 }, (_, k) => k), [4, 2, 2, 1]), [2, 2], [[0, 0], [0, 0]]],
+    [a(), [[1, 1], [1, 1]], 'reflect'],
+    ['ij,jk->ik', a(), ts.tensor([1, 2, 3, 4, 5, 6], [3, 2])],
+    [i(), ts.tensor([], [0]), 3],
+    [i(), i()],
+    [a(), [2, 3]],
+    [ts.tensor([0, 1], [2], 'int32'), ts.tensor([3, 4], [2], 'int32'), ts.tensor([1, 1], [2], 'int32')],
+    [[ts.tensor([0, 2, 3], [3], 'int32')], ts.tensor([1, 2, 3]), ts.tensor([1, 0], [2], 'int32'), 1],
+    [ts.tensor([2, 2], [2], 'int32'), ts.tensor([1, 2, 3]), ts.scalar(0), [ts.scalar(2, 'int32'), ts.tensor([0, 0, 1], [3], 'int32')], ['FIRST_DIM_SIZE', 'VALUE_ROWIDS']],
   ];
 }
 
@@ -90,7 +99,7 @@ interface Found {
   threw: boolean;
 }
 
-function walk(label: string, ns: Record<string, unknown>, names = Object.keys(ns)): { calls: number; ok: number; leaks: Found[]; uncovered: string[] } {
+async function walk(label: string, ns: Record<string, unknown>, names = Object.keys(ns)): Promise<{ calls: number; ok: number; leaks: Found[]; uncovered: string[] }> {
   const leaks: Found[] = [];
   const uncovered: string[] = [];
   let calls = 0;
@@ -102,7 +111,7 @@ function walk(label: string, ns: Record<string, unknown>, names = Object.keys(ns
       const fn = ns[name];
       if (typeof fn !== 'function' || SKIP.has(name) || /^[A-Z]/.test(name)) continue;
       let covered = false;
-      patterns().forEach((args, p) => {
+      for (const [p, args] of patterns().entries()) {
         const inputs = new Set<ts.Tensor>();
         collectTensors(args, inputs);
         const before = ts.memory().numTensors;
@@ -114,7 +123,14 @@ function walk(label: string, ns: Record<string, unknown>, names = Object.keys(ns
           threw = true;
         }
         calls++;
-        if (result instanceof Promise) result.catch(() => {});
+        // async ops (whereAsync, ...) free their temporaries when they settle: count after that
+        if (result instanceof Promise) {
+          try {
+            result = await result;
+          } catch {
+            threw = true;
+          }
+        }
         const out = new Set<ts.Tensor>();
         collectTensors(result, out);
         const fresh = [...out].filter((t) => !inputs.has(t) && !t.isDisposed);
@@ -126,7 +142,7 @@ function walk(label: string, ns: Record<string, unknown>, names = Object.keys(ns
         }
         ts.dispose(fresh);
         ts.dispose([...inputs]);
-      });
+      }
       if (!covered) uncovered.push(name);
     }
   } finally {
@@ -149,15 +165,20 @@ for (const backend of ['js', 'wasm']) {
       ['losses.', ts.losses as unknown as Record<string, unknown>],
       ['metrics.', ts.metrics as unknown as Record<string, unknown>],
       ['fused.', ts.fused as unknown as Record<string, unknown>],
+      // op namespaces added for TF.js parity: walked for leaks; patterns may not fit every function there
+      ...(['linalg', 'sparse', 'spectral', 'signal', 'string', 'math', 'image'] as const)
+        .filter((n) => (ts as unknown as Record<string, unknown>)[n])
+        .map((n) => [`${n}.`, (ts as unknown as Record<string, Record<string, unknown>>)[n]] as [string, Record<string, unknown>]),
     ];
+    const mustCoverAll = new Set(['', 'losses.', 'metrics.', 'fused.']);
     for (const [label, ns] of namespaces) {
-      it(`${label || 'top-level '}functions, ${patterns().length} argument patterns each`, () => {
+      it(`${label || 'top-level '}functions, every argument pattern`, async () => {
         const start = ts.memory().numTensors;
-        const { calls, ok, leaks, uncovered } = walk(label, ns);
+        const { calls, ok, leaks, uncovered } = await walk(label, ns);
         console.log(`[leaks] ${backend} ${label || 'top-level'}: ${calls} calls, ${ok} returned normally, ${leaks.length} leaked; no pattern fits: ${uncovered.join(', ')}`);
         expect(leaks.map((l) => `${l.name} (pattern ${l.pattern}${l.threw ? ', threw' : ''}): ${l.leaked}`)).toEqual([]);
-        expect(ok).toBeGreaterThan(label === '' ? 100 : 2);
-        expect(uncovered).toEqual([]);
+        expect(ok).toBeGreaterThanOrEqual(label === '' ? 100 : mustCoverAll.has(label) ? 2 : 0);
+        if (mustCoverAll.has(label)) expect(uncovered).toEqual([]);
         expect(ts.memory().numTensors).toBe(start);
       });
     }

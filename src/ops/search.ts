@@ -148,10 +148,27 @@ export async function whereAsync(condition: Input): Promise<Tensor> {
   return out;
 }
 
+/**
+ * Runs an async host op with its arguments converted to tensors; the tensors it converted from arrays are
+ * freed when the op settles, on the error path too.
+ */
+async function withArgs<T>(args: Array<[Input, string, string, DType?]>, body: (ts: Tensor[]) => Promise<T>): Promise<T> {
+  const made: Tensor[] = [];
+  try {
+    const ts = args.map(([x, opName, argName, dtype]) => {
+      const t = toTensor(x, opName, argName, dtype);
+      if (t !== x) made.push(t);
+      return t;
+    });
+    return await body(ts);
+  } finally {
+    for (const t of made) t.dispose();
+  }
+}
+
 /** The slices of `tensor` where `mask` (the first K dims from `axis`) is true (TF.js booleanMaskAsync). */
-export async function booleanMaskAsync(tensor: Input, mask: Input, axis?: number): Promise<Tensor> {
-  const t = toTensor(tensor, 'booleanMask', 'tensor');
-  const m = toTensor(mask, 'booleanMask', 'mask', 'bool');
+export function booleanMaskAsync(tensor: Input, mask: Input, axis?: number): Promise<Tensor> {
+  return withArgs([[tensor, 'booleanMask', 'tensor'], [mask, 'booleanMask', 'mask', 'bool']], async ([t, m]) => {
   if (m.dtype !== 'bool') throw new Error(`Argument 'mask' passed to 'booleanMask' must be bool tensor, but got ${m.dtype} tensor`);
   const a = axis == null ? 0 : axis;
   const k = m.rank;
@@ -166,15 +183,13 @@ export async function booleanMaskAsync(tensor: Input, mask: Input, axis?: number
   const idx = ENGINE.makeTensor(Int32Array.from(keep), [keep.length], 'int32');
   const out = gather(merged, idx, a);
   for (const tmp of [merged, idx]) tmp.dispose();
-  if (t !== tensor) t.dispose();
-  if (m !== mask) m.dispose();
   return out;
+  });
 }
 
 /** Values of x (1-D) not in y, and their positions in x (TF.js setdiff1dAsync). */
-export async function setdiff1dAsync(x: Input, y: Input): Promise<[Tensor, Tensor]> {
-  const tx = toTensor(x, 'setdiff1d', 'x');
-  const ty = toTensor(y, 'setdiff1d', 'y');
+export function setdiff1dAsync(x: Input, y: Input): Promise<[Tensor, Tensor]> {
+  return withArgs([[x, 'setdiff1d', 'x'], [y, 'setdiff1d', 'y']], async ([tx, ty]): Promise<[Tensor, Tensor]> => {
   if (tx.dtype !== ty.dtype) throw new Error(`x and y should have the same dtype, but got x (${tx.dtype}) and y (${ty.dtype}).`);
   if (tx.rank !== 1) throw new Error(`x should be 1D tensor, but got x (${tx.shape}).`);
   if (ty.rank !== 1) throw new Error(`y should be 1D tensor, but got y (${ty.shape}).`);
@@ -190,18 +205,16 @@ export async function setdiff1dAsync(x: Input, y: Input): Promise<[Tensor, Tenso
   }
   const values = ENGINE.makeTensor(storageFor(outVals, tx.dtype), [outVals.length], tx.dtype);
   const indices = ENGINE.makeTensor(Int32Array.from(outIdx), [outIdx.length], 'int32');
-  if (tx !== x) tx.dispose();
-  if (ty !== y) ty.dispose();
   return [values, indices];
+  });
 }
 
 /**
  * Whether each target is among the k largest predictions of its row (TF.js inTopKAsync). Ties
  * rank by index, as a stable descending sort does.
  */
-export async function inTopKAsync(predictions: Input, targets: Input, k = 1): Promise<Tensor> {
-  const p = toTensor(predictions, 'inTopK', 'predictions');
-  const tg = toTensor(targets, 'inTopK', 'targets', 'int32');
+export function inTopKAsync(predictions: Input, targets: Input, k = 1): Promise<Tensor> {
+  return withArgs([[predictions, 'inTopK', 'predictions'], [targets, 'inTopK', 'targets', 'int32']], async ([p, tg]) => {
   if (p.rank <= 1) throw new Error(`inTopK() expects the predictions to be of rank 2 or higher, but got ${p.rank}`);
   if (p.rank - 1 !== tg.rank) {
     throw new Error(`predictions rank should be 1 larger than targets rank, but got predictions rank ${p.rank} and targets rank ${tg.rank}`);
@@ -225,10 +238,8 @@ export async function inTopKAsync(predictions: Input, targets: Input, k = 1): Pr
     }
     out[r] = ahead < k ? 1 : 0;
   }
-  const res = ENGINE.makeTensor(out, tg.shape, 'bool');
-  if (p !== predictions) p.dispose();
-  if (tg !== targets) tg.dispose();
-  return res;
+  return ENGINE.makeTensor(out, tg.shape, 'bool');
+  });
 }
 
 

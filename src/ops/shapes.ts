@@ -12,6 +12,7 @@ import { broadcastTo, reshape } from './layout.js';
 export function ensureShape(x: Tensor, shape: Array<number | null>): Tensor {
   const t = toTensor(x, 'ensureShape', 'x');
   if (!Array.isArray(shape) || t.rank !== shape.length || shape.some((d, i) => d != null && d !== t.shape[i])) {
+    if (t !== x) t.dispose();
     throw new Error(`EnsureShape: Shape of tensor ${fmtShape(t.shape)} is not compatible with expected shape [${shape}].`);
   }
   return t;
