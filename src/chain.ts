@@ -14,6 +14,8 @@ import * as indexing from './ops/indexing.js';
 import { matMul } from './ops/matmul.js';
 import { logSoftmax, softmax } from './ops/softmax.js';
 import { clone } from './ops/creation.js';
+import * as scan from './ops/scan.js';
+import { dilation2d, localResponseNormalization } from './ops/window_composites.js';
 
 type Axis = number | number[] | null | undefined;
 declare module './tensor.js' {
@@ -41,6 +43,11 @@ declare module './tensor.js' {
     reverse(axis?: number | number[]): Tensor; broadcastTo(shape: number[]): Tensor;
     gather(indices: Input, axis?: number): Tensor; split(n: number | number[], axis?: number): Tensor[];
     asScalar(): Tensor; as1D(): Tensor; as2D(r: number, c: number): Tensor; toFloat(): Tensor; toInt(): Tensor;
+    topk(k?: number, sorted?: boolean): { values: Tensor; indices: Tensor };
+    cumsum(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
+    cumprod(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
+    localResponseNormalization(depthRadius?: number, bias?: number, alpha?: number, beta?: number): Tensor;
+    dilation2d(filter: Input, strides: number | [number, number], pad: 'same' | 'valid', dilations?: number | [number, number], dataFormat?: 'NHWC'): Tensor;
   }
 }
 
@@ -82,5 +89,12 @@ export function installChainMethods(): void {
     broadcastTo(this: Tensor, shape: number[]) { return layout.broadcastTo(this, shape); },
     split(this: Tensor, n: number | number[], axis?: number) { return layout.split(this, n, axis); },
     gather(this: Tensor, indices: Input, axis?: number) { return indexing.gather(this, indices, axis); },
+    topk(this: Tensor, k?: number, sorted?: boolean) { return scan.topk(this, k, sorted); },
+    cumsum(this: Tensor, axis?: number, exclusive?: boolean, reverse?: boolean) { return scan.cumsum(this, axis, exclusive, reverse); },
+    cumprod(this: Tensor, axis?: number, exclusive?: boolean, reverse?: boolean) { return scan.cumprod(this, axis, exclusive, reverse); },
+    localResponseNormalization(this: Tensor, r?: number, bias?: number, alpha?: number, beta?: number) { return localResponseNormalization(this, r, bias, alpha, beta); },
+    dilation2d(this: Tensor, filter: Input, strides: number | [number, number], pad: 'same' | 'valid', dilations?: number | [number, number], fmt?: 'NHWC') {
+      return dilation2d(this, filter, strides, pad, dilations, fmt);
+    },
   });
 }

@@ -13,6 +13,9 @@ import { poolKernels } from './specs/pool.js';
 import { normKernels } from './specs/norm.js';
 import { attentionKernels } from './specs/attention.js';
 import { optimizerKernels } from './specs/optimizer.js';
+import { scanKernels } from './specs/scan.js';
+import { scatterKernels } from './specs/scatter.js';
+import { conv3dKernels } from './specs/conv3d.js';
 
 export const webgpuKernels: WebGPUKernelTable = {
   ...elementwiseKernels,
@@ -24,4 +27,7 @@ export const webgpuKernels: WebGPUKernelTable = {
   ...normKernels,
   ...attentionKernels,
   ...optimizerKernels,
+  ...scanKernels,
+  ...scatterKernels,
+  ...conv3dKernels,
 };
