@@ -49,9 +49,9 @@ fn gather_nd(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id
   let e = element_index(lid, wid, nwg);
   if (e >= params.size) { return; }
   let s = e / params.slice_size;
-  let from = slice_offset(s);
+  let at = slice_offset(s);
   var w = 0u;
-  if (from >= 0) { w = src[u32(from) + e - s * params.slice_size]; }
+  if (at >= 0) { w = src[u32(at) + e - s * params.slice_size]; }
   dst[e] = w;
 }
 

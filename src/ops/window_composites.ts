@@ -13,7 +13,7 @@ import { add, div, greater, maximum, mul, pow, sub, where } from './binary.js';
 import { square } from './unary.js';
 import { gather } from './indexing.js';
 import { pad, reshape, slice } from './layout.js';
-import { tensor } from './creation.js';
+import { fill, tensor } from './creation.js';
 import { cumsum } from './scan.js';
 import { composite, convGeometry, parsePair, type Pair } from './conv_util.js';
 
@@ -148,14 +148,10 @@ export function maxPoolWithArgmax(
         }
       }
       const here = tensor(pos, v.shape, 'int32');
-      if (!best || !index) {
-        best = v;
-        index = here;
-      } else {
-        const wins = greater(v, best);
-        index = where(wins, here, index);
-        best = where(wins, v, best);
-      }
+      // start below every tap, so a NaN tap never wins (TF.js ignores NaN) and the first maximal tap does
+      const wins = greater(v, best ?? fill(v.shape, -Infinity));
+      index = index ? where(wins, here, index) : here;
+      best = where(wins, v, best ?? fill(v.shape, -Infinity));
     });
     return { result: best!, indexes: index! };
   });
