@@ -106,6 +106,9 @@ for (const op of ['maxPool3d', 'avgPool3d'] as const) {
     CASES.push({ name: `${op} ${fs} ${strides} ${pad}`, run: (t) => t[op](px(t), fs, strides, pad), tol: 1e-5 });
   }
 }
+const one = (t: Lib) => t.tensor([1], [1, 1, 1, 1, 1]);
+CASES.push({ name: 'avgPool3d window wider than the input, valid: zero-size axis', run: (t) => t.avgPool3d(one(t), [1, 1, 3], 1, 'valid') });
+CASES.push({ name: 'maxPool3d numeric pad with dimRoundingMode ceil', run: (t) => t.maxPool3d(px(t), 2, 2, 1, 'ceil'), tol: 1e-5 });
 const lx = fixed([2, 3, 4, 9]);
 const lx3 = fixed([3, 2, 4]);
 CASES.push({ name: 'localResponseNormalization', run: (t) => t.localResponseNormalization(lx(t), 2, 1.5, 0.7, 0.6), tol: 1e-5 });

@@ -2,7 +2,7 @@
  * 3-D convolution and pooling ops with TF.js names: conv3d, conv3dTranspose, maxPool3d and
  * avgPool3d over NDHWC data (rank 5, or rank 4 as a batch of 1), filters [fd, fh, fw, inC, outC].
  * Geometry follows TF.js's computeConv3DInfo ('same', 'valid' or a number pad, with
- * dimRoundingMode for pools), computed per axis pair by the 2-D helper. Gradients: conv3d to
+ * dimRoundingMode for pools). Gradients: conv3d to
  * both operands (the conv3dBackpropInput / Filter kernels), the pools through pool3dBackprop.
  */
 import type { Conv3dGeometry } from '../backends/kernels.js';
@@ -12,7 +12,7 @@ import { fmtShape } from '../util.js';
 import { runOp, toTensor, type Input } from './operand.js';
 import { reshape } from './layout.js';
 import { cast } from './unary.js';
-import { composite, convGeometry, type RoundingMode } from './conv_util.js';
+import { composite, type RoundingMode } from './conv_util.js';
 
 export type Triple = number | [number, number, number];
 type Pad3d = 'same' | 'valid' | number;
@@ -34,38 +34,51 @@ interface Geometry3dRequest {
   dilations: Triple | undefined;
   pad: Pad3d;
   roundingMode?: RoundingMode;
-  what: string;
 }
 
-/** TF.js computeConv3DInfo, validated; (D, H) and (H, W) go through the 2-D geometry. */
+/**
+ * TF.js computeConv3DInfo, validated. Unlike the 2-D geometry, TF.js's 3-D 'same' does not clamp
+ * the total padding at 0 (a window smaller than its stride starts (stride - window) / 2 taps into
+ * the input), and 'valid' / a number pad give a zero-size axis when the window does not fit.
+ */
 function conv3dGeometry(r: Geometry3dRequest): Conv3dGeometry {
   const [batch, inD, inH, inW, inC] = r.xShape;
-  const [sD, sH, sW] = parseTriple(r.op, 'strides', r.strides, 1);
-  const [dD, dH, dW] = parseTriple(r.op, 'dilations', r.dilations, 1);
-  if ((sD > 1 || sH > 1 || sW > 1) && (dD > 1 || dH > 1 || dW > 1)) {
-    throw new Error(`Error in ${r.op}: Either strides or dilations must be 1. Got strides ${[sD, sH, sW]} and dilations '${[dD, dH, dW]}'`);
+  const strides = parseTriple(r.op, 'strides', r.strides, 1);
+  const dilations = parseTriple(r.op, 'dilations', r.dilations, 1);
+  if (strides.some((v) => v > 1) && dilations.some((v) => v > 1)) {
+    throw new Error(`Error in ${r.op}: Either strides or dilations must be 1. Got strides ${strides} and dilations '${dilations}'`);
   }
-  if (typeof r.pad !== 'number' && r.pad !== 'same' && r.pad !== 'valid') {
-    throw new Error(`${r.op}: pad must be 'same', 'valid' or a number, got ${JSON.stringify(r.pad)}`);
+  const pad = r.pad;
+  if (r.roundingMode != null) {
+    if (!['floor', 'round', 'ceil'].includes(r.roundingMode)) {
+      throw new Error(`${r.op}: dimRoundingMode must be 'floor', 'round' or 'ceil', got '${String(r.roundingMode)}'`);
+    }
+    if (typeof pad !== 'number' || !Number.isInteger(pad)) {
+      throw new Error(`Error in ${r.op}: pad must be an integer when using dimRoundingMode ${r.roundingMode} but got pad ${pad}.`);
+    }
   }
-  const [fd, fh, fw] = r.filter;
-  const common = { op: r.op, outC: r.outC, pad: r.pad, roundingMode: r.roundingMode, what: r.what };
-  const dh = convGeometry({ ...common, xShape: [batch, inD, inH, inC], filterH: fd, filterW: fh, strides: [sD, sH], dilations: [dD, dH] });
-  const hw = convGeometry({ ...common, xShape: [batch, inH, inW, inC], filterH: fh, filterW: fw, strides: [sH, sW], dilations: [dH, dW] });
-  const g: Conv3dGeometry = {
-    batch, inD, inH, inW, inC, outD: dh.outH, outH: hw.outH, outW: hw.outW, outC: r.outC,
-    filterD: fd, filterH: fh, filterW: fw, strideD: sD, strideH: sH, strideW: sW,
-    dilationD: dD, dilationH: dH, dilationW: dW, padFront: dh.padTop, padTop: hw.padTop, padLeft: hw.padLeft,
+  const p = pad === 'valid' ? 0 : pad;
+  if (p !== 'same' && !(typeof p === 'number' && Number.isInteger(p) && p >= 0)) {
+    throw new Error(`${r.op}: pad must be 'same', 'valid' or a non-negative integer, got ${JSON.stringify(pad)}`);
+  }
+  const round = (v: number) => (r.roundingMode === 'round' ? Math.round(v) : r.roundingMode === 'ceil' ? Math.ceil(v) : r.roundingMode === 'floor' ? Math.floor(v) : Math.trunc(v));
+  const axis = (inDim: number, f: number, s: number, d: number): [number, number] => {
+    const eff = (f - 1) * d + 1;
+    if (p === 'same') {
+      const out = Math.ceil(inDim / s);
+      return [out, Math.floor(((out - 1) * s + eff - inDim) / 2)];
+    }
+    return [inDim + 2 * p >= eff ? round((inDim - eff + 2 * p) / s + 1) : 0, p];
   };
-  if (r.pad === 'same') {
-    // TF.js's 3-D 'same' does not clamp the total padding at 0 (the 2-D one does): a window
-    // smaller than its stride starts (stride - window) / 2 taps into the input, as in TF.js.
-    const start = (inDim: number, out: number, s: number, f: number, d: number) => Math.floor(((out - 1) * s + (f - 1) * d + 1 - inDim) / 2);
-    g.padFront = start(inD, g.outD, sD, fd, dD);
-    g.padTop = start(inH, g.outH, sH, fh, dH);
-    g.padLeft = start(inW, g.outW, sW, fw, dW);
-  }
-  return g;
+  const [fd, fh, fw] = r.filter;
+  const [outD, padFront] = axis(inD, fd, strides[0], dilations[0]);
+  const [outH, padTop] = axis(inH, fh, strides[1], dilations[1]);
+  const [outW, padLeft] = axis(inW, fw, strides[2], dilations[2]);
+  return {
+    batch, inD, inH, inW, inC, outD, outH, outW, outC: r.outC, filterD: fd, filterH: fh, filterW: fw,
+    strideD: strides[0], strideH: strides[1], strideW: strides[2], dilationD: dilations[0], dilationH: dilations[1], dilationW: dilations[2],
+    padFront, padTop, padLeft,
+  };
 }
 
 const xShapeOf = (g: Conv3dGeometry) => [g.batch, g.inD, g.inH, g.inW, g.inC];
@@ -120,7 +133,6 @@ export function conv3d(
     if (dataFormat !== 'NDHWC') throw new Error(`Error in conv3d: got dataFormat of ${dataFormat} but only NDHWC is currently supported.`);
     const g = conv3dGeometry({
       op: 'conv3d', xShape: x5.shape, filter: [f.shape[0], f.shape[1], f.shape[2]], outC: f.shape[4], strides, dilations, pad,
-      what: `x ${fmtShape(x5.shape)}, filter ${fmtShape(f.shape)}`,
     });
     return finish(conv3dPrim(x5, f, g));
   });
@@ -139,7 +151,6 @@ export function conv3dTranspose(x: Input, filter: Input, outputShape: number[], 
     if (dy.shape[4] !== f.shape[4]) throw new Error(`Error in conv3dDerInput: depth of output (${dy.shape[4]}) must match output depth for filter ${f.shape[4]}.`);
     const g = conv3dGeometry({
       op: 'conv3dTranspose', xShape: shape5, filter: [f.shape[0], f.shape[1], f.shape[2]], outC: f.shape[4], strides, dilations: 1, pad,
-      what: `x ${fmtShape(dy.shape)}, filter ${fmtShape(f.shape)}, outputShape ${JSON.stringify(outputShape)}`,
     });
     const want = yShapeOf(g);
     if (want.some((d, i) => d !== dy.shape[i])) {
@@ -161,7 +172,7 @@ function pool3d(
     if (dataFormat !== 'NDHWC') throw new Error(`Error in ${op}: Only NDHWC is currently supported, but got dataFormat of ${dataFormat}`);
     const g = conv3dGeometry({
       op, xShape: x5.shape, filter: parseTriple(op, 'filterSize', filterSize, 1), outC: x5.shape[4],
-      strides, dilations: 1, pad, roundingMode: dimRoundingMode, what: `x ${fmtShape(x5.shape)}, filterSize ${JSON.stringify(filterSize)}`,
+      strides, dilations: 1, pad, roundingMode: dimRoundingMode,
     });
     const code = op === 'maxPool3d' ? MAX : AVG;
     const y = runOp('pool3d', [x5], yShapeOf(g), 'float32', { ...g, op: code });
