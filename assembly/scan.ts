@@ -86,6 +86,29 @@ export function topk(x: usize, values: usize, indices: usize, rows: i32, cols: i
 
 function scanRows<T>(x: usize, out: usize, outer: i32, n: i32, inner: i32, prod: bool, exclusive: bool, reverse: bool): void {
   const identity: T = prod ? <T>1 : <T>0;
+  if (inner == 1) {
+    // one running accumulator per line (the common last-axis scan)
+    const step: isize = reverse ? -4 : 4;
+    for (let o = 0; o < outer; o++) {
+      const first = <usize>(o * n + (reverse ? n - 1 : 0)) << 2;
+      let src = x + first;
+      let dst = out + first;
+      let acc = identity;
+      for (let t = 0; t < n; t++) {
+        const v = load<T>(src);
+        if (exclusive) {
+          store<T>(dst, acc);
+          acc = combine<T>(acc, v, prod);
+        } else {
+          acc = combine<T>(acc, v, prod);
+          store<T>(dst, acc);
+        }
+        src += step;
+        dst += step;
+      }
+    }
+    return;
+  }
   const vecEnd = sizeof<T>() == 4 && inner >= 4 ? inner & ~3 : 0;
   for (let o = 0; o < outer; o++) {
     const block = o * n * inner;

@@ -112,6 +112,12 @@ CASES.push({ name: 'maxPool3d numeric pad with dimRoundingMode ceil', run: (t) =
 const lx = fixed([2, 3, 4, 9]);
 const lx3 = fixed([3, 2, 4]);
 CASES.push({ name: 'localResponseNormalization', run: (t) => t.localResponseNormalization(lx(t), 2, 1.5, 0.7, 0.6), tol: 1e-5 });
+const dx = fixed([2, 6, 5, 3]);
+const dw = fixed([3, 2, 3]);
+CASES.push({ name: 'dilation2d same, strides 2', run: (t) => t.dilation2d(dx(t), dw(t), 2, 'same'), tol: 1e-6 });
+CASES.push({ name: 'dilation2d valid, dilations 2 (chained)', run: (t) => dx(t).dilation2d(dw(t), 1, 'valid', 2), tol: 1e-6 });
+CASES.push({ name: 'maxPoolWithArgmax same, batch in index', run: (t) => { const r = t.maxPoolWithArgmax(px(t).reshape([10, 4, 6, 3]), 3, 2, 'same', true); return [r.result, r.indexes]; } });
+CASES.push({ name: 'maxPoolWithArgmax valid', run: (t) => { const r = t.maxPoolWithArgmax(px(t).reshape([10, 4, 6, 3]), [2, 3], 1, 'valid'); return [r.result, r.indexes]; } });
 CASES.push({ name: 'localResponseNormalization radius > depth (chained)', run: (t) => lx3(t).localResponseNormalization(7, 1, 1, 0.5), tol: 1e-5 });
 
 /** Flat values and shapes of a result (tensor, list, or {values, indices}). */
@@ -167,6 +173,8 @@ const GRADS: GradCaseTf[] = [
   { name: 'conv3d', f: (t, x, w) => t.conv3d(x, w, [1, 2, 1], 'same'), shapes: [[2, 4, 5, 3, 2], [2, 3, 2, 2, 3]], tol: 1e-4 },
   { name: 'maxPool3d', f: (t, x) => t.maxPool3d(x, 2, 1, 'valid'), shapes: [[1, 3, 4, 3, 2]] },
   { name: 'avgPool3d', f: (t, x) => t.avgPool3d(x, [2, 2, 1], [2, 1, 1], 'valid'), shapes: [[2, 4, 3, 3, 2]], tol: 1e-5 },
+  { name: 'localResponseNormalization', f: (t, x) => t.localResponseNormalization(x, 2, 1.2, 0.5, 0.75), shapes: [[2, 3, 2, 7]], tol: 1e-4 },
+  { name: 'dilation2d (both operands)', f: (t, x, w) => t.dilation2d(x, w, 1, 'same'), shapes: [[1, 5, 4, 2], [2, 3, 2]], tol: 1e-5 },
 ];
 
 describe('issue-7 gradients vs tfjs-backend-cpu', () => {
