@@ -312,6 +312,22 @@ export interface KernelAttrs {
    * value is >= every earlier tap (TF.js maxPool3dPositions); avg: dy / count to every tap.
    */
   pool3dBackprop: Conv3dGeometry & { op: number };
+  /**
+   * Grayscale dilation (TF.js dilation2d): inputs [x [batch,inH,inW,C], filter [fh,fw,C]] ->
+   * out [batch,outH,outW,C] (inC = outC = C): the max over in-image taps (ky, kx) of
+   * x[b, oy*strideH - padTop + ky*dilationH, ox*strideW - padLeft + kx*dilationW, c] + filter[ky,kx,c],
+   * starting from -9007199254740991 (TF.js's Number.MIN_SAFE_INTEGER, rounded to f32), so NaN
+   * sums and windows without an in-image tap leave that value.
+   */
+  dilation2d: ConvGeometry;
+  /**
+   * inputs [x, filter, dy] -> dx: each dy goes to the x element of its window's winning tap (the
+   * first in (ky, kx) order that is strictly greater than every earlier one); with no winner,
+   * to the window's first in-image position (max(row start, 0), max(column start, 0)).
+   */
+  dilation2dBackpropInput: ConvGeometry;
+  /** inputs [x, filter, dy] -> dFilter [fh,fw,C]: each dy goes to its window's winning tap (tap (0, 0) with no winner). */
+  dilation2dBackpropFilter: ConvGeometry;
 }
 
 /** 3-D convolution / pooling geometry (all numbers precomputed). */

@@ -1,21 +1,23 @@
 /**
- * Window ops TF.js has that tessera composes from existing kernels (no dedicated kernel yet; they
- * run wherever those kernels run, on every backend): localResponseNormalization (a windowed sum
- * of squares along channels as a difference of cumsums), dilation2d (grayscale morphological
- * dilation: max over taps of x + filter) and maxPoolWithArgmax (max pool plus TF.js's flattened
- * argmax positions). The windows are gathered from a -Infinity-padded copy of x, one tap at a
- * time; gradients flow through the composed ops (TF.js has none for maxPoolWithArgmax).
+ * Window ops with TF.js names: dilation2d (grayscale morphological dilation, the dilation2d
+ * kernel and its two backprops), and two ops composed from existing kernels (no kernel of their
+ * own; they run on the device of every backend): localResponseNormalization (a windowed sum of
+ * squares along channels as a difference of cumsums) and maxPoolWithArgmax (max pool plus
+ * TF.js's flattened argmax positions, its windows gathered tap by tap from a -Infinity-padded
+ * copy of x). Gradients of the composed ops flow through their parts (TF.js has none for
+ * maxPoolWithArgmax).
  */
 import type { Tensor } from '../tensor.js';
 import { fmtShape } from '../util.js';
-import { toTensor, type Input } from './operand.js';
-import { add, div, greater, maximum, mul, pow, sub, where } from './binary.js';
+import { runOp, toTensor, type Input } from './operand.js';
+import { add, div, greater, mul, pow, sub, where } from './binary.js';
 import { square } from './unary.js';
 import { gather } from './indexing.js';
 import { pad, reshape, slice } from './layout.js';
 import { fill, tensor } from './creation.js';
 import { cumsum } from './scan.js';
-import { composite, convGeometry, parsePair, type Pair } from './conv_util.js';
+import { assertFloat32, composite, convGeometry, geometryAttrs, parsePair, type Pair } from './conv_util.js';
+import { ENGINE } from '../engine.js';
 
 /** TF.js localResponseNormalization(x, depthRadius = 5, bias = 1, alpha = 1, beta = 0.5) over the last axis. */
 export function localResponseNormalization(x: Input, depthRadius = 5, bias = 1, alpha = 1, beta = 0.5): Tensor {
@@ -82,6 +84,8 @@ export function dilation2d(
   return composite(() => {
     const { x4, finish } = as4d('dilation2d', x, 'Error in dilation2d: input must be rank 3 or 4, but got rank $RANK.');
     const f = toTensor(filter, 'dilation2d', 'filter');
+    assertFloat32('dilation2d', x4, 'x');
+    assertFloat32('dilation2d', f, 'filter');
     if (f.rank !== 3) throw new Error(`Error in dilation2d: filter must be rank 3, but got rank ${f.rank}.`);
     if (dataFormat !== 'NHWC') throw new Error(`Error in dilation2d: Only NHWC is currently supported, but got dataFormat of ${dataFormat}`);
     if (x4.shape[3] !== f.shape[2]) {
@@ -103,14 +107,13 @@ export function dilation2d(
       Object.assign(g, { outH, outW, strideH: sH, strideW: sW, padTop: Math.floor(alongH / 2), padBottom: alongH - Math.floor(alongH / 2),
         padLeft: Math.floor(alongW / 2), padRight: alongW - Math.floor(alongW / 2) });
     }
-    const taps = windowTaps(x4, g);
-    let y: Tensor | null = null;
-    taps.views.forEach((v, i) => {
-      const w = reshape(slice(f, [taps.ky[i], taps.kx[i], 0], [1, 1, f.shape[2]]), [f.shape[2]]);
-      const s = add(v, w);
-      y = y ? maximum(y, s) : s;
-    });
-    return finish(y!);
+    const geometry = geometryAttrs(g);
+    const y = runOp('dilation2d', [x4, f], [g.batch, g.outH, g.outW, g.inC], 'float32', geometry);
+    ENGINE.record('dilation2d', [x4, f], [y], ([dy]) => [
+      dy ? runOp('dilation2dBackpropInput', [x4, f, dy], x4.shape, 'float32', geometry) : null,
+      dy ? runOp('dilation2dBackpropFilter', [x4, f, dy], f.shape, 'float32', geometry) : null,
+    ]);
+    return finish(y);
   });
 }
 

@@ -1,7 +1,7 @@
 /**
  * Page side of tests/browser/webgpu_issue7_kernels.test.ts (bundled by esbuild, run in headless
  * Chromium): runs the issue-7 kernels (topk, cumulative, gatherND, scatterND, conv3d and its
- * backprops, pool3d and its backprop) on the webgpu backend and on the js reference kernels with
+ * backprops, pool3d and its backprop, dilation2d and its backprops) on the webgpu backend and on the js reference kernels with
  * the same inputs (ties, NaN, int32, out-of-range and repeated indices, awkward sizes) and
  * reports mismatches per case.
  */
@@ -167,7 +167,28 @@ function conv3dCases(): Case[] {
   return cases;
 }
 
-const GROUPS: Record<string, () => Case[]> = { topk: topkCases, cumulative: scanCases, scatter: scatterCases, conv3d: conv3dCases };
+/** dilation2d and its backprops ('same' geometry with strides, and a dilated 'valid' one). */
+function dilationCases(): Case[] {
+  const cases: Case[] = [];
+  const geoms: Array<[number, number, number, number, number, number, number, number, number, number, number, number]> = [
+    // batch, inH, inW, C, fh, fw, stride, dilation, outH, outW, padTop, padLeft (as TF.js computes them)
+    [2, 6, 5, 3, 3, 2, 2, 1, 3, 3, 0, 0], // same
+    [1, 7, 7, 2, 2, 3, 1, 2, 5, 3, 0, 0], // valid
+    [1, 4, 9, 5, 3, 3, 1, 1, 4, 9, 1, 1], // same
+  ];
+  for (const [batch, inH, inW, C, fh, fw, s, d, outH, outW, padTop, padLeft] of geoms) {
+    const g = { batch, inH, inW, inC: C, outH, outW, outC: C, filterH: fh, filterW: fw, strideH: s, strideW: s, dilationH: d, dilationW: d,
+      padTop, padLeft };
+    const xs = [batch, inH, inW, C], fs = [fh, fw, C], ys = [batch, outH, outW, C];
+    const tag = `x [${xs}] f [${fs}] s${s} d${d}`;
+    cases.push({ name: `dilation2d ${tag}`, kernel: 'dilation2d', inputs: [{ shape: xs }, { shape: fs }], outputs: [{ shape: ys }], attrs: g });
+    cases.push({ name: `dilation2dBackpropInput ${tag}`, kernel: 'dilation2dBackpropInput', inputs: [{ shape: xs }, { shape: fs }, { shape: ys }], outputs: [{ shape: xs }], attrs: g });
+    cases.push({ name: `dilation2dBackpropFilter ${tag}`, kernel: 'dilation2dBackpropFilter', inputs: [{ shape: xs }, { shape: fs }, { shape: ys }], outputs: [{ shape: fs }], attrs: g });
+  }
+  return cases;
+}
+
+const GROUPS: Record<string, () => Case[]> = { topk: topkCases, cumulative: scanCases, scatter: scatterCases, conv3d: conv3dCases, dilation: dilationCases };
 
 async function runGroup(group: string): Promise<CaseResult[]> {
   prng.reset();

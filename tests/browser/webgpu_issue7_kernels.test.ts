@@ -1,5 +1,5 @@
 // Kernel-level tests of the issue-7 webgpu kernels (topk, cumulative scan, gatherND/scatterND,
-// conv3d and its backprops, 3-D pooling and its backprop) in headless Chromium (SwiftShader on
+// conv3d and its backprops, 3-D pooling and its backprop, dilation2d and its backprops) in headless Chromium (SwiftShader on
 // CPU machines): bundles tests/browser/webgpu_issue7_kernels.page.ts and asserts every case
 // matches the js reference kernels. Fails loudly (never skips) when Chromium or WebGPU is unavailable.
 import { afterAll, beforeAll, describe, it } from 'vitest';
@@ -23,7 +23,7 @@ async function runGroup(group: string): Promise<CaseResult[]> {
 }
 
 describe('webgpu issue-7 kernels vs js reference', () => {
-  for (const group of ['topk', 'cumulative', 'scatter', 'conv3d']) {
+  for (const group of ['topk', 'cumulative', 'scatter', 'conv3d', 'dilation']) {
     it(group, async () => assertAllMatch(await runGroup(group), 1));
   }
 });

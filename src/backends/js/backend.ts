@@ -16,6 +16,7 @@ import { reduce, softmax } from './reduce.js';
 import { cumulative, topk } from './scan.js';
 import { gatherND, scatterND } from './scatter.js';
 import { conv3d, conv3dBackpropFilter, conv3dBackpropInput, pool3d, pool3dBackprop } from './conv3d.js';
+import { dilation2d, dilation2dBackpropFilter, dilation2dBackpropInput } from './dilation.js';
 
 class JsDataId implements DataId {
   readonly backend = 'js' as const;
@@ -63,6 +64,9 @@ export const jsKernels: { [K in KernelName]: JsKernel<K> } = {
   conv3dBackpropFilter: (i, o, a) => conv3dBackpropFilter(i[0], i[1], o[0], a),
   pool3d: (i, o, a) => pool3d(i[0], o[0], a),
   pool3dBackprop: (i, o, a) => pool3dBackprop(i[0], i[1], o[0], a),
+  dilation2d: (i, o, a) => dilation2d(i[0], i[1], o[0], a),
+  dilation2dBackpropInput: (i, o, a) => dilation2dBackpropInput(i[0], i[1], i[2], o[0], a),
+  dilation2dBackpropFilter: (i, o, a) => dilation2dBackpropFilter(i[0], i[1], i[2], o[0], a),
 };
 
 export class JsBackend implements Backend {

@@ -171,6 +171,21 @@ function writeGeometry3d(ctx: WasmContext, g: Conv3dGeometry): number {
 }
 
 const conv3dKernels: { [K in KernelName]?: WasmKernel<K> } = {
+  dilation2d: (ctx, ins, outs, a) => {
+    requireFloat('dilation2d', ins, outs, 2);
+    requireSizes('dilation2d', [[ins[0], xSize(a), 'x'], [ins[1], a.filterH * a.filterW * a.inC, 'filter'], [outs[0], ySize(a), 'output']]);
+    if (outs[0].size > 0) ctx.ex.dilation2d(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a));
+  },
+  dilation2dBackpropInput: (ctx, ins, outs, a) => {
+    requireFloat('dilation2dBackpropInput', ins, outs, 3);
+    requireSizes('dilation2dBackpropInput', [[ins[0], xSize(a), 'x'], [ins[2], ySize(a), 'dy'], [outs[0], xSize(a), 'dx']]);
+    if (outs[0].size > 0) ctx.ex.dilation2dBackpropInput(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), ctx.ptr(outs[0]), writeGeometry(ctx, a));
+  },
+  dilation2dBackpropFilter: (ctx, ins, outs, a) => {
+    requireFloat('dilation2dBackpropFilter', ins, outs, 3);
+    requireSizes('dilation2dBackpropFilter', [[ins[0], xSize(a), 'x'], [ins[2], ySize(a), 'dy'], [outs[0], a.filterH * a.filterW * a.inC, 'dFilter']]);
+    if (outs[0].size > 0) ctx.ex.dilation2dBackpropFilter(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), ctx.ptr(outs[0]), writeGeometry(ctx, a));
+  },
   conv3d: (ctx, ins, outs, a) => {
     requireFloat('conv3d', ins, outs, 2);
     requireSizes('conv3d', [[ins[0], x3Size(a), 'x'], [ins[1], f3Size(a), 'filter'], [outs[0], y3Size(a), 'output']]);
