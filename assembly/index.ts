@@ -13,4 +13,4 @@ export { adamUpdate } from './optimizer';
 export { topk, cumulative } from './scan';
 export { gatherND, scatterND } from './scatter';
 export { conv3d, conv3dBackpropInput, conv3dBackpropFilter, pool3d, pool3dBackprop } from './conv3d';
-export { dilation2d, dilation2dBackpropInput, dilation2dBackpropFilter } from './dilation';
+export { dilation2d, dilation2dBackpropInput, dilation2dBackpropFilter, maxPoolWithArgmax } from './window_argmax';

@@ -15,7 +15,7 @@ import { matMul } from './ops/matmul.js';
 import { logSoftmax, softmax } from './ops/softmax.js';
 import { clone } from './ops/creation.js';
 import * as scan from './ops/scan.js';
-import { dilation2d, localResponseNormalization } from './ops/window_composites.js';
+import { dilation2d, localResponseNormalization } from './ops/window.js';
 
 type Axis = number | number[] | null | undefined;
 declare module './tensor.js' {

@@ -29,7 +29,7 @@ export * from './ops/attention.js';
 export * from './ops/scan.js';
 export * from './ops/scatter.js';
 export * from './ops/conv3d.js';
-export * from './ops/window_composites.js';
+export * from './ops/window.js';
 export * as fused from './ops/fused.js';
 export * as layers from './layers/index.js';
 export * as initializers from './layers/initializers.js';

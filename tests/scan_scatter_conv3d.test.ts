@@ -117,6 +117,10 @@ const dw = fixed([3, 2, 3]);
 CASES.push({ name: 'dilation2d same, strides 2', run: (t) => t.dilation2d(dx(t), dw(t), 2, 'same'), tol: 1e-6 });
 CASES.push({ name: 'dilation2d valid, dilations 2 (chained)', run: (t) => dx(t).dilation2d(dw(t), 1, 'valid', 2), tol: 1e-6 });
 CASES.push({ name: 'maxPoolWithArgmax same, batch in index', run: (t) => { const r = t.maxPoolWithArgmax(px(t).reshape([10, 4, 6, 3]), 3, 2, 'same', true); return [r.result, r.indexes]; } });
+CASES.push({ name: 'maxPoolWithArgmax ignores NaN', run: (t) => {
+  const r = t.maxPoolWithArgmax(t.tensor([NaN, 1, 2, NaN, 3, 4, 5, NaN, 6, 0, -1, 7], [1, 3, 2, 2]), 2, 1, 'same');
+  return [r.result, r.indexes];
+} });
 CASES.push({ name: 'maxPoolWithArgmax valid', run: (t) => { const r = t.maxPoolWithArgmax(px(t).reshape([10, 4, 6, 3]), [2, 3], 1, 'valid'); return [r.result, r.indexes]; } });
 CASES.push({ name: 'localResponseNormalization radius > depth (chained)', run: (t) => lx3(t).localResponseNormalization(7, 1, 1, 0.5), tol: 1e-5 });
 

@@ -328,6 +328,14 @@ export interface KernelAttrs {
   dilation2dBackpropInput: ConvGeometry;
   /** inputs [x, filter, dy] -> dFilter [fh,fw,C]: each dy goes to its window's winning tap (tap (0, 0) with no winner). */
   dilation2dBackpropFilter: ConvGeometry;
+  /**
+   * TF.js maxPoolWithArgmax: inputs [x [batch,inH,inW,C]] -> outputs [values [batch,outH,outW,C],
+   * indexes int32 (same shape)]. Per window: the first in-image tap (ky, kx order) strictly
+   * greater than all earlier ones, starting from -Infinity (NaN taps never win); its value and
+   * flattened position ((b * inH + iy) * inW + ix) * C + c, without the b term unless
+   * includeBatchInIndex. No winner (only NaN taps, or none): -Infinity and index -1, as TF.js.
+   */
+  maxPoolWithArgmax: ConvGeometry & { includeBatchInIndex: boolean };
 }
 
 /** 3-D convolution / pooling geometry (all numbers precomputed). */

@@ -1,7 +1,7 @@
 /**
  * Page side of tests/browser/webgpu_issue7_kernels.test.ts (bundled by esbuild, run in headless
  * Chromium): runs the issue-7 kernels (topk, cumulative, gatherND, scatterND, conv3d and its
- * backprops, pool3d and its backprop, dilation2d and its backprops) on the webgpu backend and on the js reference kernels with
+ * backprops, pool3d and its backprop, dilation2d and its backprops, maxPoolWithArgmax) on the webgpu backend and on the js reference kernels with
  * the same inputs (ties, NaN, int32, out-of-range and repeated indices, awkward sizes) and
  * reports mismatches per case.
  */
@@ -167,7 +167,7 @@ function conv3dCases(): Case[] {
   return cases;
 }
 
-/** dilation2d and its backprops ('same' geometry with strides, and a dilated 'valid' one). */
+/** dilation2d and its backprops, maxPoolWithArgmax ('same' geometries with strides, and a dilated 'valid' one). */
 function dilationCases(): Case[] {
   const cases: Case[] = [];
   const geoms: Array<[number, number, number, number, number, number, number, number, number, number, number, number]> = [
@@ -184,6 +184,14 @@ function dilationCases(): Case[] {
     cases.push({ name: `dilation2d ${tag}`, kernel: 'dilation2d', inputs: [{ shape: xs }, { shape: fs }], outputs: [{ shape: ys }], attrs: g });
     cases.push({ name: `dilation2dBackpropInput ${tag}`, kernel: 'dilation2dBackpropInput', inputs: [{ shape: xs }, { shape: fs }, { shape: ys }], outputs: [{ shape: xs }], attrs: g });
     cases.push({ name: `dilation2dBackpropFilter ${tag}`, kernel: 'dilation2dBackpropFilter', inputs: [{ shape: xs }, { shape: fs }, { shape: ys }], outputs: [{ shape: fs }], attrs: g });
+    for (const includeBatchInIndex of [false, true]) {
+      const xv = grid(sizeOf(xs));
+      xv[0] = NaN; // NaN never wins
+      cases.push({
+        name: `maxPoolWithArgmax ${tag} batch in index ${includeBatchInIndex}`, kernel: 'maxPoolWithArgmax', inputs: [{ shape: xs, values: xv }],
+        outputs: [{ shape: ys }, { shape: ys, dtype: 'int32' }], attrs: { ...g, includeBatchInIndex }, rtol: 0, atol: 0,
+      });
+    }
   }
   return cases;
 }

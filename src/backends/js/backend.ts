@@ -16,7 +16,7 @@ import { reduce, softmax } from './reduce.js';
 import { cumulative, topk } from './scan.js';
 import { gatherND, scatterND } from './scatter.js';
 import { conv3d, conv3dBackpropFilter, conv3dBackpropInput, pool3d, pool3dBackprop } from './conv3d.js';
-import { dilation2d, dilation2dBackpropFilter, dilation2dBackpropInput } from './dilation.js';
+import { dilation2d, dilation2dBackpropFilter, dilation2dBackpropInput, maxPoolWithArgmax } from './window_argmax.js';
 
 class JsDataId implements DataId {
   readonly backend = 'js' as const;
@@ -67,6 +67,7 @@ export const jsKernels: { [K in KernelName]: JsKernel<K> } = {
   dilation2d: (i, o, a) => dilation2d(i[0], i[1], o[0], a),
   dilation2dBackpropInput: (i, o, a) => dilation2dBackpropInput(i[0], i[1], i[2], o[0], a),
   dilation2dBackpropFilter: (i, o, a) => dilation2dBackpropFilter(i[0], i[1], i[2], o[0], a),
+  maxPoolWithArgmax: (i, o, a) => maxPoolWithArgmax(i[0], o[0], o[1], a),
 };
 
 export class JsBackend implements Backend {

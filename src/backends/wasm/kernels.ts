@@ -186,6 +186,12 @@ const conv3dKernels: { [K in KernelName]?: WasmKernel<K> } = {
     requireSizes('dilation2dBackpropFilter', [[ins[0], xSize(a), 'x'], [ins[2], ySize(a), 'dy'], [outs[0], a.filterH * a.filterW * a.inC, 'dFilter']]);
     if (outs[0].size > 0) ctx.ex.dilation2dBackpropFilter(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), ctx.ptr(outs[0]), writeGeometry(ctx, a));
   },
+  maxPoolWithArgmax: (ctx, ins, outs, a) => {
+    requireFloat('maxPoolWithArgmax', ins, outs.slice(0, 1), 1);
+    if (outs.length < 2 || outs[1].dtype !== 'int32') throw new Error(`wasm maxPoolWithArgmax: expected an int32 indexes output, got ${outs[1]?.dtype}`);
+    requireSizes('maxPoolWithArgmax', [[ins[0], xSize(a), 'x'], [outs[0], ySize(a), 'values'], [outs[1], ySize(a), 'indexes']]);
+    if (outs[0].size > 0) ctx.ex.maxPoolWithArgmax(ctx.ptr(ins[0]), ctx.ptr(outs[0]), ctx.ptr(outs[1]), writeGeometry(ctx, a), a.includeBatchInIndex ? 1 : 0);
+  },
   conv3d: (ctx, ins, outs, a) => {
     requireFloat('conv3d', ins, outs, 2);
     requireSizes('conv3d', [[ins[0], x3Size(a), 'x'], [ins[1], f3Size(a), 'filter'], [outs[0], y3Size(a), 'output']]);

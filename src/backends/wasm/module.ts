@@ -42,10 +42,11 @@ export interface KernelExports {
   conv3dBackpropFilter(x: number, dy: number, df: number, params: number): void;
   pool3d(x: number, out: number, params: number, op: number): void;
   pool3dBackprop(dy: number, x: number, dx: number, params: number, op: number): void;
-  // dilation2d family: ConvGeometry in the params block
+  // window argmax family (dilation2d, maxPoolWithArgmax): ConvGeometry in the params block
   dilation2d(x: number, f: number, out: number, params: number): void;
   dilation2dBackpropInput(x: number, f: number, dy: number, dx: number, params: number): void;
   dilation2dBackpropFilter(x: number, f: number, dy: number, df: number, params: number): void;
+  maxPoolWithArgmax(x: number, values: number, indexes: number, params: number, includeBatch: number): void;
   // conv family: geometry in the params block (ConvGeometry order, i32 each)
   conv2dScratchBytes(fh: number, fw: number, inC: number, outC: number): number;
   conv2d(

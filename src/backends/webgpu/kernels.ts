@@ -16,7 +16,7 @@ import { optimizerKernels } from './specs/optimizer.js';
 import { scanKernels } from './specs/scan.js';
 import { scatterKernels } from './specs/scatter.js';
 import { conv3dKernels } from './specs/conv3d.js';
-import { dilationKernels } from './specs/dilation.js';
+import { windowArgmaxKernels } from './specs/window_argmax.js';
 
 export const webgpuKernels: WebGPUKernelTable = {
   ...elementwiseKernels,
@@ -31,5 +31,5 @@ export const webgpuKernels: WebGPUKernelTable = {
   ...scanKernels,
   ...scatterKernels,
   ...conv3dKernels,
-  ...dilationKernels,
+  ...windowArgmaxKernels,
 };

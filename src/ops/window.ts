@@ -1,20 +1,16 @@
 /**
- * Window ops with TF.js names: dilation2d (grayscale morphological dilation, the dilation2d
- * kernel and its two backprops), and two ops composed from existing kernels (no kernel of their
- * own; they run on the device of every backend): localResponseNormalization (a windowed sum of
- * squares along channels as a difference of cumsums) and maxPoolWithArgmax (max pool plus
- * TF.js's flattened argmax positions, its windows gathered tap by tap from a -Infinity-padded
- * copy of x). Gradients of the composed ops flow through their parts (TF.js has none for
- * maxPoolWithArgmax).
+ * Window ops with TF.js names: dilation2d (grayscale morphological dilation; its kernel and two
+ * backprops), maxPoolWithArgmax (max pool plus TF.js's flattened argmax positions, one kernel, no
+ * gradient as in TF.js) and localResponseNormalization, which has no kernel of its own: a
+ * windowed sum of squares along channels as a difference of cumsums, on the device of every
+ * backend, differentiated through its parts.
  */
 import type { Tensor } from '../tensor.js';
 import { fmtShape } from '../util.js';
 import { runOp, toTensor, type Input } from './operand.js';
-import { add, div, greater, mul, pow, sub, where } from './binary.js';
+import { add, div, mul, pow, sub } from './binary.js';
 import { square } from './unary.js';
-import { gather } from './indexing.js';
 import { pad, reshape, slice } from './layout.js';
-import { fill, tensor } from './creation.js';
 import { cumsum } from './scan.js';
 import { assertFloat32, composite, convGeometry, geometryAttrs, parsePair, type Pair } from './conv_util.js';
 import { ENGINE } from '../engine.js';
@@ -40,34 +36,6 @@ export function localResponseNormalization(x: Input, depthRadius = 5, bias = 1, 
     const lo = slice(c, begin, t.shape);
     return div(t, pow(add(mul(sub(hi, lo), alpha), bias), beta));
   });
-}
-
-interface Taps {
-  /** One [batch, outH, outW, C] view of x per filter tap, -Infinity where the tap falls in the padding. */
-  views: Tensor[];
-  /** Per tap: unpadded input row of each output row / column (-1 in the padding). */
-  rows: number[][];
-  cols: number[][];
-  ky: number[];
-  kx: number[];
-}
-
-function windowTaps(x: Tensor, g: ReturnType<typeof convGeometry>): Taps {
-  const padded = pad(x, [[0, 0], [g.padTop, g.padBottom], [g.padLeft, g.padRight], [0, 0]], -Infinity);
-  const taps: Taps = { views: [], rows: [], cols: [], ky: [], kx: [] };
-  for (let ky = 0; ky < g.filterH; ky++) {
-    for (let kx = 0; kx < g.filterW; kx++) {
-      const rows = Array.from({ length: g.outH }, (_, o) => o * g.strideH + ky * g.dilationH);
-      const cols = Array.from({ length: g.outW }, (_, o) => o * g.strideW + kx * g.dilationW);
-      const view = gather(gather(padded, tensor(rows, [g.outH], 'int32'), 1), tensor(cols, [g.outW], 'int32'), 2);
-      taps.views.push(view);
-      taps.rows.push(rows.map((p) => (p - g.padTop >= 0 && p - g.padTop < g.inH ? p - g.padTop : -1)));
-      taps.cols.push(cols.map((p) => (p - g.padLeft >= 0 && p - g.padLeft < g.inW ? p - g.padLeft : -1)));
-      taps.ky.push(ky);
-      taps.kx.push(kx);
-    }
-  }
-  return taps;
 }
 
 function as4d(op: string, x: Input, rankMessage: string): { x4: Tensor; finish: (y: Tensor) => Tensor } {
@@ -127,35 +95,16 @@ export function maxPoolWithArgmax(
 ): { result: Tensor; indexes: Tensor } {
   return composite(() => {
     const t = toTensor(x, 'maxPoolWithArgmax', 'x');
+    assertFloat32('maxPoolWithArgmax', t, 'x');
     if (t.rank !== 4) throw new Error(`maxPoolWithArgmax: x must be rank 4 [batch, height, width, channels], got shape ${fmtShape(t.shape)}`);
     const [fh, fw] = parsePair('maxPoolWithArgmax', 'filterSize', filterSize, 1);
     const g = convGeometry({
       op: 'maxPoolWithArgmax', xShape: t.shape, filterH: fh, filterW: fw, outC: t.shape[3], strides, dilations: 1, pad,
       what: `x ${fmtShape(t.shape)}, filterSize ${JSON.stringify(filterSize)}`,
     });
-    const [batch, H, W, C] = t.shape;
-    const taps = windowTaps(t, g);
-    let best: Tensor | null = null;
-    let index: Tensor | null = null;
-    taps.views.forEach((v, i) => {
-      // flattened position of this tap for every (b, oy, ox, c); a tap in the padding never wins (its value is -Infinity)
-      const pos = new Int32Array(batch * g.outH * g.outW * C);
-      let p = 0;
-      for (let b = 0; b < batch; b++) {
-        for (let oy = 0; oy < g.outH; oy++) {
-          for (let ox = 0; ox < g.outW; ox++) {
-            const iy = Math.max(taps.rows[i][oy], 0), ix = Math.max(taps.cols[i][ox], 0);
-            const base = ((includeBatchInIndex ? b * H : 0) + iy) * W + ix;
-            for (let c = 0; c < C; c++) pos[p++] = base * C + c;
-          }
-        }
-      }
-      const here = tensor(pos, v.shape, 'int32');
-      // start below every tap, so a NaN tap never wins (TF.js ignores NaN) and the first maximal tap does
-      const wins = greater(v, best ?? fill(v.shape, -Infinity));
-      index = index ? where(wins, here, index) : here;
-      best = where(wins, v, best ?? fill(v.shape, -Infinity));
-    });
-    return { result: best!, indexes: index! };
+    const values = ENGINE.makeOutput([g.batch, g.outH, g.outW, g.inC], 'float32');
+    const indexes = ENGINE.makeOutput(values.shape, 'int32');
+    if (values.size > 0) ENGINE.runKernel('maxPoolWithArgmax', [t], [values, indexes], { ...geometryAttrs(g), includeBatchInIndex: Boolean(includeBatchInIndex) });
+    return { result: values, indexes };
   });
 }

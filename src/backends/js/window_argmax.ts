@@ -1,9 +1,9 @@
 /**
- * js reference kernels for grayscale dilation (TF.js dilation2d) and its two backprops over
- * NHWC data with [fh, fw, C] filters: the max of x + filter over a window's in-image taps, and
- * the routing of dy to the winning tap (first strictly greater in (ky, kx) order).
+ * js reference kernels for window maxima that report their winning tap, over NHWC data:
+ * grayscale dilation (TF.js dilation2d, [fh, fw, C] filters) and its two backprops (dy routed to
+ * the winning tap, the first strictly greater in (ky, kx) order), and maxPoolWithArgmax.
  */
-import type { ConvGeometry } from '../kernels.js';
+import type { ConvGeometry, KernelAttrs } from '../kernels.js';
 import type { StorageArray } from '../backend.js';
 
 /** TF.js's starting value: Number.MIN_SAFE_INTEGER (f32 rounds it to -2^53). */
@@ -59,5 +59,27 @@ export function dilation2dBackpropFilter(x: StorageArray, f: StorageArray, dy: S
   forEachOutput(g, (b, oy, ox, c, o) => {
     const w = winner(x, f, g, b, oy, ox, c);
     df[(w.ky * g.filterW + w.kx) * g.inC + c] += dy[o];
+  });
+}
+
+export function maxPoolWithArgmax(x: StorageArray, values: StorageArray, indexes: StorageArray, g: KernelAttrs['maxPoolWithArgmax']): void {
+  const imageSize = g.inH * g.inW * g.inC;
+  forEachOutput(g, (b, oy, ox, c, o) => {
+    const y0 = oy * g.strideH - g.padTop;
+    const x0 = ox * g.strideW - g.padLeft;
+    let best = -Infinity;
+    let at = -1;
+    for (let ky = 0; ky < g.filterH; ky++) {
+      const iy = y0 + ky * g.dilationH;
+      if (iy < 0 || iy >= g.inH) continue;
+      for (let kx = 0; kx < g.filterW; kx++) {
+        const ix = x0 + kx * g.dilationW;
+        if (ix < 0 || ix >= g.inW) continue;
+        const xi = ((b * g.inH + iy) * g.inW + ix) * g.inC + c;
+        if (x[xi] > best) { best = x[xi]; at = xi; }
+      }
+    }
+    values[o] = best;
+    indexes[o] = at < 0 || g.includeBatchInIndex ? at : at - b * imageSize;
   });
 }

@@ -1,8 +1,9 @@
-// Grayscale dilation (TF.js dilation2d) over NHWC x with [fh, fw, C] filters, and its input and
-// filter backprops. One output element per invocation; the backprops gather: a dx element sums
-// the dy of every window whose winning tap is it, a filter tap sums the dy of every window it
-// wins. A window's winner is its first tap (in (ky, kx) order) strictly greater than all
-// earlier ones, starting from -2^53 (TF.js's Number.MIN_SAFE_INTEGER in f32).
+// Window maxima that report their winning tap, over NHWC x: grayscale dilation (TF.js
+// dilation2d, [fh, fw, C] filters) with its input and filter backprops, and maxPoolWithArgmax.
+// One output element per invocation; the backprops gather: a dx element sums the dy of every
+// window whose winning tap is it, a filter tap sums the dy of every window it wins. A window's
+// winner is its first tap (in (ky, kx) order) strictly greater than all earlier ones, starting
+// from -2^53 for dilation (TF.js's Number.MIN_SAFE_INTEGER in f32), -Infinity for the pool.
 #include "dtype.wgsl"
 
 struct Params {
@@ -21,6 +22,7 @@ struct Params {
   dilation_w: u32,
   pad_top: i32,
   pad_left: i32,
+  include_batch: u32, // maxPoolWithArgmax: flattened positions count the batch
 }
 
 override WG: u32 = 64u;
@@ -31,6 +33,8 @@ override WG: u32 = 64u;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 @group(0) @binding(3) var<storage, read> dy: array<f32>;
 @group(0) @binding(4) var<storage, read_write> grad: array<f32>;
+@group(0) @binding(2) var<storage, read_write> pool_values: array<f32>;
+@group(0) @binding(3) var<storage, read_write> pool_indexes: array<i32>;
 
 const START: f32 = -9007199254740992.0;
 
@@ -113,4 +117,34 @@ fn dilation2d_backprop_filter(@builtin(local_invocation_id) lid: vec3<u32>, @bui
     }
   }
   grad[e] = acc;
+}
+
+@compute @workgroup_size(WG)
+fn max_pool_with_argmax(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
+                        @builtin(num_workgroups) nwg: vec3<u32>) {
+  let e = element_index(lid, wid, nwg);
+  if (e >= params.size) { return; }
+  let c = e % params.channels;
+  var r = e / params.channels;
+  let ox = r % params.out_w; r = r / params.out_w;
+  let oy = r % params.out_h;
+  let b = r / params.out_h;
+  let y0 = i32(oy * params.stride_h) - params.pad_top;
+  let x0 = i32(ox * params.stride_w) - params.pad_left;
+  var best = f32_neg_inf();
+  var pos = -1;
+  for (var ky = 0u; ky < params.filter_h; ky++) {
+    let iy = y0 + i32(ky * params.dilation_h);
+    if (iy < 0 || iy >= i32(params.in_h)) { continue; }
+    for (var kx = 0u; kx < params.filter_w; kx++) {
+      let ix = x0 + i32(kx * params.dilation_w);
+      if (ix < 0 || ix >= i32(params.in_w)) { continue; }
+      let xi = i32(((b * params.in_h + u32(iy)) * params.in_w + u32(ix)) * params.channels + c);
+      let v = x[xi];
+      if (!is_nan_f32(v) && v > best) { best = v; pos = xi; }
+    }
+  }
+  let batch_part = select(i32(b * params.in_h * params.in_w * params.channels), 0, params.include_batch != 0u);
+  pool_values[e] = best;
+  pool_indexes[e] = select(pos - batch_part, -1, pos < 0);
 }
