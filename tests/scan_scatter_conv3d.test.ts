@@ -251,5 +251,6 @@ describe('issue-7 errors use TF.js wording', () => {
     expect(() => ts.conv3d(ts.zeros([1, 2, 2, 2, 3]), ts.zeros([1, 1, 1, 2, 1]), 1, 'valid')).toThrow(/depth of input \(3\) must match input depth for filter 2/);
     expect(() => ts.conv3d(ts.zeros([2, 2, 2]), ts.zeros([1, 1, 1, 2, 1]), 1, 'valid')).toThrow(/Error in conv3d: x must be rank 5, but got rank 3/);
     expect(() => ts.conv3d(ts.zeros([1, 4, 4, 4, 1]), ts.zeros([1, 1, 1, 1, 1]), 2, 'valid', 'NDHWC', 2)).toThrow(/Either strides or dilations must be 1/);
+    expect(() => ts.avgPool3d(ts.zeros([1, 1, 1, 1, 1], 'int32'), 2, 1, 0)).toThrow(/Argument 'x' passed to 'avgPool3d' must be float32 tensor, but got int32 tensor/);
   });
 });

@@ -104,8 +104,11 @@ function backpropInputPrim(dy: Tensor, f: Tensor, g: Conv3dGeometry): Tensor {
 }
 
 /** x of rank 4 or 5 as float32 rank 5 (rank 4 is a batch of 1), and how to undo the batch on the result. */
-function as5d(op: string, x: Input, arg = 'x'): { x5: Tensor; finish: (y: Tensor) => Tensor; given: Tensor } {
-  const t = toTensor(x, op, arg);
+function as5d(op: string, x: Input, arg = 'x', floatOnly = false): { x5: Tensor; finish: (y: Tensor) => Tensor; given: Tensor } {
+  const t = toTensor(x, op, arg, Array.isArray(x) || typeof x === 'number' ? 'float32' : undefined);
+  if (floatOnly && t.dtype !== 'float32') {
+    throw new Error(`Argument '${arg}' passed to '${op}' must be float32 tensor, but got ${t.dtype} tensor`);
+  }
   if (t.rank !== 4 && t.rank !== 5) {
     throw new Error(`Error in ${op}: ${arg} must be rank 5, but got rank ${t.rank} (shape ${fmtShape(t.shape)}).`);
   }
@@ -168,7 +171,8 @@ function pool3d(
   dimRoundingMode: RoundingMode | undefined, dataFormat: string,
 ): Tensor {
   return composite(() => {
-    const { x5, finish } = as5d(op, x);
+    // TF.js reads avgPool3d's x as float32 (an int32 tensor is refused) and maxPool3d's as given
+    const { x5, finish } = as5d(op, x, 'x', op === 'avgPool3d');
     if (dataFormat !== 'NDHWC') throw new Error(`Error in ${op}: Only NDHWC is currently supported, but got dataFormat of ${dataFormat}`);
     const g = conv3dGeometry({
       op, xShape: x5.shape, filter: parseTriple(op, 'filterSize', filterSize, 1), outC: x5.shape[4],
