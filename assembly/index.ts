@@ -10,3 +10,7 @@ export { pool, poolBackprop } from './pool';
 export { layerNorm, layerNormBackprop } from './norm';
 export { attention, attentionScratchBytes } from './attention';
 export { adamUpdate } from './optimizer';
+export { topk, cumulative } from './scan';
+export { gatherND, scatterND } from './scatter';
+export { conv3d, conv3dBackpropInput, conv3dBackpropFilter, pool3d, pool3dBackprop } from './conv3d';
+export { dilation2d, dilation2dBackpropInput, dilation2dBackpropFilter, maxPoolWithArgmax } from './window_argmax';

@@ -15,6 +15,8 @@ import { matMul } from './ops/matmul.js';
 import { logSoftmax, softmax } from './ops/softmax.js';
 import { clone } from './ops/creation.js';
 import * as spectral from './ops/spectral.js';
+import * as scan from './ops/scan.js';
+import { dilation2d, localResponseNormalization } from './ops/window.js';
 
 type Axis = number | number[] | null | undefined;
 declare module './tensor.js' {
@@ -56,6 +58,11 @@ declare module './tensor.js' {
     unique(axis?: number): { values: Tensor; indices: Tensor };
     logSigmoid(): Tensor;
     fft(): Tensor; ifft(): Tensor; rfft(): Tensor; irfft(): Tensor;
+    topk(k?: number, sorted?: boolean): { values: Tensor; indices: Tensor };
+    cumsum(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
+    cumprod(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
+    localResponseNormalization(depthRadius?: number, bias?: number, alpha?: number, beta?: number): Tensor;
+    dilation2d(filter: Input, strides: number | [number, number], pad: 'same' | 'valid', dilations?: number | [number, number], dataFormat?: 'NHWC'): Tensor;
   }
 }
 
@@ -134,8 +141,17 @@ export function installChainMethods(ns: Record<string, unknown>): void {
     broadcastTo(this: Tensor, shape: number[]) { return layout.broadcastTo(this, shape); },
     split(this: Tensor, n: number | number[], axis?: number) { return layout.split(this, n, axis); },
     gather(this: Tensor, indices: Input, axis?: number) { return indexing.gather(this, indices, axis); },
+    topk(this: Tensor, k?: number, sorted?: boolean) { return scan.topk(this, k, sorted); },
+    cumsum(this: Tensor, axis?: number, exclusive?: boolean, reverse?: boolean) { return scan.cumsum(this, axis, exclusive, reverse); },
+    cumprod(this: Tensor, axis?: number, exclusive?: boolean, reverse?: boolean) { return scan.cumprod(this, axis, exclusive, reverse); },
+    localResponseNormalization(this: Tensor, r?: number, bias?: number, alpha?: number, beta?: number) { return localResponseNormalization(this, r, bias, alpha, beta); },
+    dilation2d(this: Tensor, filter: Input, strides: number | [number, number], pad: 'same' | 'valid', dilations?: number | [number, number], fmt?: 'NHWC') {
+      return dilation2d(this, filter, strides, pad, dilations, fmt);
+    },
   });
   installSpecialMethods(p, ns);
+  // the spectral ops live in the tf.spectral namespace, their methods on every tensor
+  for (const name of ['fft', 'ifft', 'rfft', 'irfft'] as const) p[name] = function (this: Tensor) { return spectral[name](this); };
   for (const name of FORWARDED_METHODS) {
     const fn = ns[name];
     if (p[name] === undefined && typeof fn === 'function') {

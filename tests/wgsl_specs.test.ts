@@ -20,9 +20,14 @@ import { poolSpec } from '../src/backends/webgpu/specs/pool.js';
 import { layerNormSpec } from '../src/backends/webgpu/specs/norm.js';
 import { attentionSpec } from '../src/backends/webgpu/specs/attention.js';
 import { optimizerSpec } from '../src/backends/webgpu/specs/optimizer.js';
+import { scanSpec } from '../src/backends/webgpu/specs/scan.js';
+import { scatterSpec } from '../src/backends/webgpu/specs/scatter.js';
+import { conv3dSpec } from '../src/backends/webgpu/specs/conv3d.js';
+import { windowArgmaxSpec } from '../src/backends/webgpu/specs/window_argmax.js';
 
 const SPECS: ShaderSpec[] = [elementwiseSpec, reduceSpec, softmaxSpec, matmulSpec, layoutSpec,
-  conv2dSpec, conv2dBackpropSpec, depthwiseSpec, poolSpec, layerNormSpec, attentionSpec, optimizerSpec];
+  conv2dSpec, conv2dBackpropSpec, depthwiseSpec, poolSpec, layerNormSpec, attentionSpec, optimizerSpec,
+  scanSpec, scatterSpec, conv3dSpec, windowArgmaxSpec];
 
 interface FnInfo { name: string; startLine: number; endLine: number; calls: Set<FnInfo> }
 

@@ -255,7 +255,122 @@ export interface KernelAttrs {
    * n = 0 gives all zeros.
    */
   unsortedSegmentSum: { outer: number; n: number; inner: number; numSegments: number };
+
+  // ---- selection, scans and N-d indexing (issue 7) -------------------------------------------
+  /**
+   * inputs [x float32|int32 viewed [rows, cols]] -> outputs [values [rows, k] (x's dtype),
+   * indices int32 [rows, k]]: the k largest entries of each row, largest first. Equal values
+   * come in ascending index order (TF.js's tie order); NaN ranks above every number (NaNs among
+   * themselves by index); -0 equals 0. 0 <= k <= cols.
+   */
+  topk: { rows: number; cols: number; k: number };
+  /**
+   * Scan along the middle axis: inputs [x float32|int32 viewed [outer, n, inner]] -> out of the
+   * same shape and dtype. op 0 = cumsum, 1 = cumprod. Inclusive by default; `exclusive` shifts
+   * by one (the first output is 0 for sum, 1 for prod); `reverse` scans from the end. Sums run
+   * in sequence order in the element dtype (int32 wraps like i32 arithmetic).
+   */
+  cumulative: { op: number; outer: number; n: number; inner: number; exclusive: boolean; reverse: boolean };
+  /**
+   * inputs [x (any dtype, raw words), indices int32 [numSlices, indexDepth]] -> out
+   * [numSlices, sliceSize]: out[s, i] = x[sum_d indices[s, d] * strides[d] + i]. A slice whose
+   * index has any coordinate outside [0, dims[d]) is all zero words. indexDepth <= 8.
+   */
+  gatherND: { numSlices: number; sliceSize: number; indexDepth: number; strides: number[]; dims: number[] };
+  /**
+   * inputs [indices int32 [numUpdates, indexDepth], updates [numUpdates, sliceSize], base?] ->
+   * out [outSize] (a multiple of sliceSize). mode 0 (scatterND): out = 0, then each update
+   * slice is added at its index (repeats accumulate, in the output dtype: float32 or int32).
+   * mode 1 (tensorScatterUpdate): out = base (same size and dtype as out), then each update
+   * slice replaces the slice at its index; with repeated indices the last update wins (raw
+   * words, any dtype). Updates whose index is outside [0, dims[d]) are skipped. indexDepth <= 8.
+   */
+  scatterND: {
+    numUpdates: number; sliceSize: number; indexDepth: number; strides: number[]; dims: number[]; outSize: number; mode: number;
+  };
+
+  // ---- 3-D convolution and pooling (issue 7). NDHWC; filters [fd, fh, fw, inC, outC]. --------
+  /**
+   * inputs [x [batch,inD,inH,inW,inC], filter [fd,fh,fw,inC,outC]] -> out [batch,outD,outH,outW,outC]:
+   * out[b,od,oy,ox,co] = sum over (kd,ky,kx,ci) of x[b, od*strideD - padFront + kd*dilationD,
+   * oy*strideH - padTop + ky*dilationH, ox*strideW - padLeft + kx*dilationW, ci] * f[kd,ky,kx,ci,co]
+   * (taps outside the volume contribute 0).
+   */
+  conv3d: Conv3dGeometry;
+  /** inputs [dy [batch,outD,outH,outW,outC], filter] -> dx [batch,inD,inH,inW,inC]. Also conv3dTranspose. */
+  conv3dBackpropInput: Conv3dGeometry;
+  /** inputs [x, dy] -> dFilter [fd,fh,fw,inC,outC]. */
+  conv3dBackpropFilter: Conv3dGeometry;
+  /**
+   * inputs [x] -> out [batch,outD,outH,outW,C] (inC = outC = C). op 0 = max over the in-volume
+   * taps (NaN taps are ignored, as TF.js's cpu backend; no tap or only NaN gives -Infinity),
+   * 1 = avg (sum of in-volume taps / their count, 0 when none).
+   */
+  pool3d: Conv3dGeometry & { op: number };
+  /**
+   * inputs [dy, x] -> dx. max: dy goes to the last in-volume tap (scan order kd, ky, kx) whose
+   * value is >= every earlier tap (TF.js maxPool3dPositions); avg: dy / count to every tap.
+   */
+  pool3dBackprop: Conv3dGeometry & { op: number };
+  /**
+   * Grayscale dilation (TF.js dilation2d): inputs [x [batch,inH,inW,C], filter [fh,fw,C]] ->
+   * out [batch,outH,outW,C] (inC = outC = C): the max over in-image taps (ky, kx) of
+   * x[b, oy*strideH - padTop + ky*dilationH, ox*strideW - padLeft + kx*dilationW, c] + filter[ky,kx,c],
+   * starting from -9007199254740991 (TF.js's Number.MIN_SAFE_INTEGER, rounded to f32), so NaN
+   * sums and windows without an in-image tap leave that value.
+   */
+  dilation2d: ConvGeometry;
+  /**
+   * inputs [x, filter, dy] -> dx: each dy goes to the x element of its window's winning tap (the
+   * first in (ky, kx) order that is strictly greater than every earlier one); with no winner,
+   * to the window's first in-image position (max(row start, 0), max(column start, 0)).
+   */
+  dilation2dBackpropInput: ConvGeometry;
+  /** inputs [x, filter, dy] -> dFilter [fh,fw,C]: each dy goes to its window's winning tap (tap (0, 0) with no winner). */
+  dilation2dBackpropFilter: ConvGeometry;
+  /**
+   * TF.js maxPoolWithArgmax: inputs [x [batch,inH,inW,C]] -> outputs [values [batch,outH,outW,C],
+   * indexes int32 (same shape)]. Per window: the first in-image tap (ky, kx order) strictly
+   * greater than all earlier ones, starting from -Infinity (NaN taps never win); its value and
+   * flattened position ((b * inH + iy) * inW + ix) * C + c, without the b term unless
+   * includeBatchInIndex. No winner (only NaN taps, or none): -Infinity and index -1, as TF.js.
+   */
+  maxPoolWithArgmax: ConvGeometry & { includeBatchInIndex: boolean };
 }
+
+/** 3-D convolution / pooling geometry (all numbers precomputed). */
+export interface Conv3dGeometry {
+  batch: number;
+  inD: number;
+  inH: number;
+  inW: number;
+  inC: number;
+  outD: number;
+  outH: number;
+  outW: number;
+  outC: number;
+  filterD: number;
+  filterH: number;
+  filterW: number;
+  strideD: number;
+  strideH: number;
+  strideW: number;
+  dilationD: number;
+  dilationH: number;
+  dilationW: number;
+  padFront: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/** Field order of Conv3dGeometry as packed for the wasm params block and the WGSL uniform. */
+export const CONV3D_FIELDS = [
+  'batch', 'inD', 'inH', 'inW', 'inC', 'outD', 'outH', 'outW', 'outC', 'filterD', 'filterH', 'filterW',
+  'strideD', 'strideH', 'strideW', 'dilationD', 'dilationH', 'dilationW', 'padFront', 'padTop', 'padLeft',
+] as const satisfies readonly (keyof Conv3dGeometry)[];
+
+/** Scan op codes of the cumulative kernel. */
+export const Scan = { sum: 0, prod: 1 } as const;
 
 /** Convolution / pooling geometry shared by the conv family (all numbers precomputed). */
 export interface ConvGeometry {

@@ -13,6 +13,10 @@ import { layerNorm, layerNormBackprop } from './norm.js';
 import { adamUpdate } from './optimizer.js';
 import { pool, poolBackprop } from './pool.js';
 import { reduce, softmax } from './reduce.js';
+import { cumulative, topk } from './scan.js';
+import { gatherND, scatterND } from './scatter.js';
+import { conv3d, conv3dBackpropFilter, conv3dBackpropInput, pool3d, pool3dBackprop } from './conv3d.js';
+import { dilation2d, dilation2dBackpropFilter, dilation2dBackpropInput, maxPoolWithArgmax } from './window_argmax.js';
 
 class JsDataId implements DataId {
   readonly backend = 'js' as const;
@@ -51,6 +55,19 @@ export const jsKernels: { [K in KernelName]: JsKernel<K> } = {
   attention: (i, o, a) => attention(i[0], i[1], i[2], a.hasMask ? i[3] : null, o[0], o[1], a),
   adamUpdate: (i, o, a) => adamUpdate(i[0], i[1], i[2], i[3], o[0], o[1], o[2], a),
   unsortedSegmentSum: (i, o, a) => unsortedSegmentSum(i[0], i[1], o[0], a),
+  topk: (i, o, a) => topk(i[0], o[0], o[1], a),
+  cumulative: (i, o, a, ii) => cumulative(i[0], o[0], ii[0].dtype !== 'float32', a),
+  gatherND: (i, o, a) => gatherND(i[0], i[1], o[0], a),
+  scatterND: (i, o, a, _ii, oi) => scatterND(i[0], i[1], a.mode === 1 ? i[2] : null, o[0], oi[0].dtype !== 'float32', a),
+  conv3d: (i, o, a) => conv3d(i[0], i[1], o[0], a),
+  conv3dBackpropInput: (i, o, a) => conv3dBackpropInput(i[0], i[1], o[0], a),
+  conv3dBackpropFilter: (i, o, a) => conv3dBackpropFilter(i[0], i[1], o[0], a),
+  pool3d: (i, o, a) => pool3d(i[0], o[0], a),
+  pool3dBackprop: (i, o, a) => pool3dBackprop(i[0], i[1], o[0], a),
+  dilation2d: (i, o, a) => dilation2d(i[0], i[1], o[0], a),
+  dilation2dBackpropInput: (i, o, a) => dilation2dBackpropInput(i[0], i[1], i[2], o[0], a),
+  dilation2dBackpropFilter: (i, o, a) => dilation2dBackpropFilter(i[0], i[1], i[2], o[0], a),
+  maxPoolWithArgmax: (i, o, a) => maxPoolWithArgmax(i[0], o[0], o[1], a),
 };
 
 export class JsBackend implements Backend {

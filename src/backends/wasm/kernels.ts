@@ -5,7 +5,7 @@
  * module.ts, add an entry here. Kernels missing from the table make `run` throw.
  */
 import type { DType, TensorInfo } from '../backend.js';
-import type { ConvGeometry, KernelAttrs, KernelName } from '../kernels.js';
+import { CONV3D_FIELDS, type Conv3dGeometry, type ConvGeometry, type KernelAttrs, type KernelName } from '../kernels.js';
 import type { Arena, Workspace } from './arena.js';
 import type { KernelExports } from './module.js';
 
@@ -154,6 +154,69 @@ function epiloguePtrs(ctx: WasmContext, ins: TensorInfo[], a: { hasBias: boolean
   const prelu = a.activation === 5 ? ctx.ptr(ins[a.hasBias ? 3 : 2]) : 0;
   return [bias, prelu];
 }
+
+/** An index-tuple array (strides or dims of gatherND / scatterND) padded to 8 entries. */
+function indexParams(op: string, v: number[]): number[] {
+  if (v.length > 8) throw new Error(`wasm ${op}: index depth ${v.length} exceeds 8`);
+  return [...v, ...new Array(8 - v.length).fill(0)];
+}
+
+const x3Size = (g: Conv3dGeometry) => g.batch * g.inD * g.inH * g.inW * g.inC;
+const y3Size = (g: Conv3dGeometry) => g.batch * g.outD * g.outH * g.outW * g.outC;
+const f3Size = (g: Conv3dGeometry) => g.filterD * g.filterH * g.filterW * g.inC * g.outC;
+function writeGeometry3d(ctx: WasmContext, g: Conv3dGeometry): number {
+  writeParams(ctx, [CONV3D_FIELDS.map((f) => g[f])]);
+  return ctx.params;
+}
+
+const conv3dKernels: { [K in KernelName]?: WasmKernel<K> } = {
+  dilation2d: (ctx, ins, outs, a) => {
+    requireFloat('dilation2d', ins, outs, 2);
+    requireSizes('dilation2d', [[ins[0], xSize(a), 'x'], [ins[1], a.filterH * a.filterW * a.inC, 'filter'], [outs[0], ySize(a), 'output']]);
+    if (outs[0].size > 0) ctx.ex.dilation2d(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a));
+  },
+  dilation2dBackpropInput: (ctx, ins, outs, a) => {
+    requireFloat('dilation2dBackpropInput', ins, outs, 3);
+    requireSizes('dilation2dBackpropInput', [[ins[0], xSize(a), 'x'], [ins[2], ySize(a), 'dy'], [outs[0], xSize(a), 'dx']]);
+    if (outs[0].size > 0) ctx.ex.dilation2dBackpropInput(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), ctx.ptr(outs[0]), writeGeometry(ctx, a));
+  },
+  dilation2dBackpropFilter: (ctx, ins, outs, a) => {
+    requireFloat('dilation2dBackpropFilter', ins, outs, 3);
+    requireSizes('dilation2dBackpropFilter', [[ins[0], xSize(a), 'x'], [ins[2], ySize(a), 'dy'], [outs[0], a.filterH * a.filterW * a.inC, 'dFilter']]);
+    if (outs[0].size > 0) ctx.ex.dilation2dBackpropFilter(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), ctx.ptr(outs[0]), writeGeometry(ctx, a));
+  },
+  maxPoolWithArgmax: (ctx, ins, outs, a) => {
+    requireFloat('maxPoolWithArgmax', ins, outs.slice(0, 1), 1);
+    if (outs.length < 2 || outs[1].dtype !== 'int32') throw new Error(`wasm maxPoolWithArgmax: expected an int32 indexes output, got ${outs[1]?.dtype}`);
+    requireSizes('maxPoolWithArgmax', [[ins[0], xSize(a), 'x'], [outs[0], ySize(a), 'values'], [outs[1], ySize(a), 'indexes']]);
+    if (outs[0].size > 0) ctx.ex.maxPoolWithArgmax(ctx.ptr(ins[0]), ctx.ptr(outs[0]), ctx.ptr(outs[1]), writeGeometry(ctx, a), a.includeBatchInIndex ? 1 : 0);
+  },
+  conv3d: (ctx, ins, outs, a) => {
+    requireFloat('conv3d', ins, outs, 2);
+    requireSizes('conv3d', [[ins[0], x3Size(a), 'x'], [ins[1], f3Size(a), 'filter'], [outs[0], y3Size(a), 'output']]);
+    if (outs[0].size > 0) ctx.ex.conv3d(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry3d(ctx, a));
+  },
+  conv3dBackpropInput: (ctx, ins, outs, a) => {
+    requireFloat('conv3dBackpropInput', ins, outs, 2);
+    requireSizes('conv3dBackpropInput', [[ins[0], y3Size(a), 'dy'], [ins[1], f3Size(a), 'filter'], [outs[0], x3Size(a), 'dx']]);
+    if (outs[0].size > 0) ctx.ex.conv3dBackpropInput(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry3d(ctx, a));
+  },
+  conv3dBackpropFilter: (ctx, ins, outs, a) => {
+    requireFloat('conv3dBackpropFilter', ins, outs, 2);
+    requireSizes('conv3dBackpropFilter', [[ins[0], x3Size(a), 'x'], [ins[1], y3Size(a), 'dy'], [outs[0], f3Size(a), 'dFilter']]);
+    if (outs[0].size > 0) ctx.ex.conv3dBackpropFilter(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry3d(ctx, a));
+  },
+  pool3d: (ctx, ins, outs, a) => {
+    requireFloat('pool3d', ins, outs, 1);
+    requireSizes('pool3d', [[ins[0], x3Size(a), 'x'], [outs[0], y3Size(a), 'output']]);
+    if (outs[0].size > 0) ctx.ex.pool3d(ctx.ptr(ins[0]), ctx.ptr(outs[0]), writeGeometry3d(ctx, a), a.op);
+  },
+  pool3dBackprop: (ctx, ins, outs, a) => {
+    requireFloat('pool3dBackprop', ins, outs, 2);
+    requireSizes('pool3dBackprop', [[ins[0], y3Size(a), 'dy'], [ins[1], x3Size(a), 'x'], [outs[0], x3Size(a), 'dx']]);
+    if (outs[0].size > 0) ctx.ex.pool3dBackprop(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry3d(ctx, a), a.op);
+  },
+};
 
 const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
   conv2d: (ctx, ins, outs, a) => {
@@ -318,5 +381,34 @@ export const wasmKernels: { [K in KernelName]?: WasmKernel<K> } = {
     if (outs[0].size === 0) return;
     ctx.ex.unsortedSegmentSum(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), a.outer, a.n, a.inner, a.numSegments);
   },
+  topk: (ctx, ins, outs, a) => {
+    requireSizes('topk', [[ins[0], a.rows * a.cols, 'x'], [outs[0], a.rows * a.k, 'values'], [outs[1], a.rows * a.k, 'indices']]);
+    if (outs[0].size === 0) return;
+    withScratch(ctx, a.k * 4, (heap) => {
+      ctx.ex.topk(ctx.ptr(ins[0]), ctx.ptr(outs[0]), ctx.ptr(outs[1]), a.rows, a.cols, a.k, ins[0].dtype === 'float32' ? 0 : 1, heap);
+    });
+  },
+  cumulative: (ctx, ins, outs, a) => {
+    requireSizes('cumulative', [[ins[0], a.outer * a.n * a.inner, 'x'], [outs[0], a.outer * a.n * a.inner, 'output']]);
+    if (outs[0].size === 0) return;
+    ctx.ex.cumulative(ctx.ptr(ins[0]), ctx.ptr(outs[0]), a.outer, a.n, a.inner, a.op, a.exclusive ? 1 : 0, a.reverse ? 1 : 0, ins[0].dtype === 'float32' ? 0 : 1);
+  },
+  gatherND: (ctx, ins, outs, a) => {
+    requireSizes('gatherND', [[ins[1], a.numSlices * a.indexDepth, 'indices'], [outs[0], a.numSlices * a.sliceSize, 'output']]);
+    if (outs[0].size === 0) return;
+    writeParams(ctx, [indexParams('gatherND', a.strides), indexParams('gatherND', a.dims)]);
+    ctx.ex.gatherND(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), a.numSlices, a.sliceSize, a.indexDepth, ctx.params);
+  },
+  scatterND: (ctx, ins, outs, a) => {
+    requireSizes('scatterND', [[ins[0], a.numUpdates * a.indexDepth, 'indices'], [ins[1], a.numUpdates * a.sliceSize, 'updates'], [outs[0], a.outSize, 'output']]);
+    if (a.mode === 1) requireSizes('scatterND', [[ins[2], a.outSize, 'base']]);
+    if (outs[0].size === 0) return;
+    writeParams(ctx, [indexParams('scatterND', a.strides), indexParams('scatterND', a.dims)]);
+    ctx.ex.scatterND(
+      ctx.ptr(ins[0]), ctx.ptr(ins[1]), a.mode === 1 ? ctx.ptr(ins[2]) : 0, ctx.ptr(outs[0]), a.numUpdates, a.sliceSize,
+      a.indexDepth, a.outSize, a.mode, outs[0].dtype === 'float32' ? 0 : 1, ctx.params,
+    );
+  },
   ...convKernels,
+  ...conv3dKernels,
 };

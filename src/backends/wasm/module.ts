@@ -28,6 +28,25 @@ export interface KernelExports {
   gather(x: number, indices: number, out: number, outer: number, axisDim: number, inner: number, numIndices: number): void;
   oneHot(indices: number, out: number, n: number, depth: number, onBits: number, offBits: number): void;
   unsortedSegmentSum(x: number, ids: number, out: number, outer: number, n: number, inner: number, numSegments: number): void;
+  // selection, scans and N-d indexing (issue 7); gatherND/scatterND read strides[8], dims[8] from params
+  topk(x: number, values: number, indices: number, rows: number, cols: number, k: number, isInt: number, heap: number): void;
+  cumulative(x: number, out: number, outer: number, n: number, inner: number, op: number, exclusive: number, reverse: number, isInt: number): void;
+  gatherND(x: number, indices: number, out: number, numSlices: number, sliceSize: number, depth: number, params: number): void;
+  scatterND(
+    indices: number, updates: number, base: number, out: number, numUpdates: number, sliceSize: number, depth: number,
+    outSize: number, mode: number, isInt: number, params: number,
+  ): void;
+  // 3-D conv family: geometry in the params block (CONV3D_FIELDS order)
+  conv3d(x: number, f: number, y: number, params: number): void;
+  conv3dBackpropInput(dy: number, f: number, dx: number, params: number): void;
+  conv3dBackpropFilter(x: number, dy: number, df: number, params: number): void;
+  pool3d(x: number, out: number, params: number, op: number): void;
+  pool3dBackprop(dy: number, x: number, dx: number, params: number, op: number): void;
+  // window argmax family (dilation2d, maxPoolWithArgmax): ConvGeometry in the params block
+  dilation2d(x: number, f: number, out: number, params: number): void;
+  dilation2dBackpropInput(x: number, f: number, dy: number, dx: number, params: number): void;
+  dilation2dBackpropFilter(x: number, f: number, dy: number, df: number, params: number): void;
+  maxPoolWithArgmax(x: number, values: number, indexes: number, params: number, includeBatch: number): void;
   // conv family: geometry in the params block (ConvGeometry order, i32 each)
   conv2dScratchBytes(fh: number, fw: number, inC: number, outC: number): number;
   conv2d(

@@ -13,6 +13,10 @@ import { poolKernels } from './specs/pool.js';
 import { normKernels } from './specs/norm.js';
 import { attentionKernels } from './specs/attention.js';
 import { optimizerKernels } from './specs/optimizer.js';
+import { scanKernels } from './specs/scan.js';
+import { scatterKernels } from './specs/scatter.js';
+import { conv3dKernels } from './specs/conv3d.js';
+import { windowArgmaxKernels } from './specs/window_argmax.js';
 
 export const webgpuKernels: WebGPUKernelTable = {
   ...elementwiseKernels,
@@ -24,4 +28,8 @@ export const webgpuKernels: WebGPUKernelTable = {
   ...normKernels,
   ...attentionKernels,
   ...optimizerKernels,
+  ...scanKernels,
+  ...scatterKernels,
+  ...conv3dKernels,
+  ...windowArgmaxKernels,
 };
