@@ -58,12 +58,16 @@ type BinVjp = (a: Tensor, b: Tensor, y: Tensor, dy: Tensor) => [Tensor | null, T
 function defBinary(name: string, code: BinaryOp, kind: Kind, vjp: BinVjp | null) {
   return op((a: Input, b: Input): Tensor => {
     const { out, ta, tb } = binaryOp(name, code, a, b, kind);
-    if (vjp && out.dtype === 'float32') {
+    if (vjp) {
+      // Integer operands differentiate as float32 (TF.js: int32 mul/div have real gradients).
       ENGINE.record(name, [ta, tb], [out], ([dy]) => {
         if (!dy) return [null, null];
-        const [da, db] = vjp(ta, tb, out, dy);
+        const [fa, fb, fy] = [ta, tb, out].map((t) => (t.dtype === 'float32' ? t : cast(t, 'float32')));
+        const [da, db] = vjp(fa, fb, fy, dy);
         return [da && reduceTo(da, ta.shape), db && reduceTo(db, tb.shape)];
       });
+    } else if (kind !== 'arith') {
+      ENGINE.recordZeroGrad(name, [ta, tb], [out]);
     }
     return out;
   });
@@ -72,8 +76,10 @@ function defBinary(name: string, code: BinaryOp, kind: Kind, vjp: BinVjp | null)
 export const add = defBinary('add', 'add', 'arith', (_a, _b, _y, dy) => [dy, dy]);
 export const sub = defBinary('sub', 'sub', 'arith', (_a, _b, _y, dy) => [dy, neg(dy)]);
 export const mul = defBinary('mul', 'mul', 'arith', (a, b, _y, dy) => [mul(dy, b), mul(dy, a)]);
-const realDiv = defBinary('div', 'div', 'arith', (a, b, _y, dy) => [div(dy, b), neg(div(mul(dy, a), square(b)))]);
-export const floorDiv = defBinary('floorDiv', 'floorDiv', 'arith', null);
+const divVjp: BinVjp = (a, b, _y, dy) => [div(dy, b), neg(div(mul(dy, a), square(b)))];
+const realDiv = defBinary('div', 'div', 'arith', divVjp);
+/** Its gradient is real division's, as TF.js's FloorDiv gradient. */
+export const floorDiv = defBinary('floorDiv', 'floorDiv', 'arith', divVjp);
 /** a / b; for two int32 tensors this is floor division, as in TF.js. */
 export const div = op(function div(a: Input, b: Input): Tensor {
   const ta = toTensorLike(a, b, 'div', 'a');
@@ -137,13 +143,12 @@ export const where = op(function where(condition: Input, a: Input, b: Input): Te
   const out = runOp('select', [tc, xa, xb], outShape, dtype, {
     outShape: kShape, condStrides: strides[0], aStrides: strides[1], bStrides: strides[2],
   });
-  if (dtype === 'float32') {
-    ENGINE.record('where', [tc, ta, tb], [out], ([dy]) => {
-      if (!dy) return [null, null, null];
-      const z = zerosLike(dy);
-      return [null, reduceTo(where(tc, dy, z), ta.shape), reduceTo(where(tc, z, dy), tb.shape)];
-    });
-  }
+  // The condition's gradient is zero (null); a and b get dy where they were chosen.
+  ENGINE.record('where', [tc, ta, tb], [out], ([dy]) => {
+    if (!dy) return [null, null, null];
+    const z = zerosLike(dy);
+    return [null, reduceTo(where(tc, dy, z), ta.shape), reduceTo(where(tc, z, dy), tb.shape)];
+  });
   return out;
 });
 

@@ -58,11 +58,15 @@ export const zeros = (shape: number[], dtype: DType = 'float32') => fill(shape, 
 export const ones = (shape: number[], dtype: DType = 'float32') => fill(shape, 1, dtype);
 export function zerosLike(x: Input): Tensor {
   const t = toTensor(x, 'zerosLike', 'x');
-  return fill(t.shape, 0, t.dtype);
+  const y = fill(t.shape, 0, t.dtype);
+  ENGINE.recordZeroGrad('zerosLike', [t], [y]);
+  return y;
 }
 export function onesLike(x: Input): Tensor {
   const t = toTensor(x, 'onesLike', 'x');
-  return fill(t.shape, 1, t.dtype);
+  const y = fill(t.shape, 1, t.dtype);
+  ENGINE.recordZeroGrad('onesLike', [t], [y]);
+  return y;
 }
 
 export function range(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
@@ -89,6 +93,7 @@ export function eye(numRows: number, numColumns = numRows, dtype: DType = 'float
 export function clone(x: Input): Tensor {
   const t = toTensor(x, 'clone', 'x');
   const out = ENGINE.makeView(t, t.shape);
+  ENGINE.record('clone', [t], [out], ([dy]) => [dy]);
   return out;
 }
 

@@ -41,7 +41,9 @@ export const oneHot = op(function oneHot(indices: Input, depth: number, onValue 
   const idx = toTensor(indices, 'oneHot', 'indices', 'int32');
   if (idx.dtype !== 'int32') throw new Error(`oneHot: indices must be int32, got ${idx.dtype}`);
   if (!Number.isInteger(depth) || depth < 1) throw new Error(`oneHot: depth must be a positive integer, got ${depth}`);
-  return runOp('oneHot', [idx], [...idx.shape, depth], dtype, { depth, onValue, offValue });
+  const y = runOp('oneHot', [idx], [...idx.shape, depth], dtype, { depth, onValue, offValue });
+  ENGINE.recordZeroGrad('oneHot', [idx], [y]);
+  return y;
 });
 
 /**

@@ -83,7 +83,11 @@ export const broadcastTo = op(function broadcastTo(x: Input, shape: number[]): T
     if (sd !== d && sd !== 1) throw new Error(`broadcastTo: cannot broadcast ${fmtShape(t.shape)} to ${fmtShape(shape)}`);
     return sd === 1 ? 0 : strides[i - lead];
   });
-  if (shapesEqual(t.shape, shape)) return ENGINE.makeView(t, shape);
+  if (shapesEqual(t.shape, shape)) {
+    const same = ENGINE.makeView(t, shape);
+    ENGINE.record('broadcastTo', [t], [same], ([dy]) => [dy]);
+    return same;
+  }
   const y = stridedCopy('broadcastTo', t, shape, inStrides, 0);
   ENGINE.record('broadcastTo', [t], [y], ([dy]) => [dy ? reduceTo(dy, t.shape) : null]);
   return y;

@@ -78,6 +78,7 @@ export function op<F extends (...args: any[]) => any>(fn: F): F {
 export function runOp<K extends KernelName>(kernel: K, inputs: Tensor[], outShape: number[], outDtype: DType, attrs: KernelAttrs[K]): Tensor {
   const out = ENGINE.makeOutput(outShape, outDtype);
   if (out.size > 0) ENGINE.runKernel(kernel, inputs, [out], attrs);
+  ENGINE.recordKernel(kernel, inputs, [out]);
   return out;
 }
 

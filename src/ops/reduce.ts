@@ -105,7 +105,9 @@ const argOp = op(function argOp(name: 'argMax' | 'argMin', x: Input, axis = 0): 
   if (t.rank === 0) throw new Error(`${name}: input must have rank >= 1, got a scalar`);
   const a = normAxis(name, axis, t.rank);
   if (t.shape[a] === 0) throw new Error(`${name}: cannot take ${name} over empty axis ${axis} of shape [${t.shape}]`);
-  return reduceKernel(name, plan(name, t, a, false), 'int32');
+  const y = reduceKernel(name, plan(name, t, a, false), 'int32');
+  ENGINE.recordZeroGrad(name, [t], [y]);
+  return y;
 });
 /** Index of the maximum along `axis` (default 0, as TF.js). */
 export const argMax = (x: Input, axis = 0) => argOp('argMax', x, axis);
