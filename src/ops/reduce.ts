@@ -8,7 +8,7 @@ import { Reduce, type ReduceOp } from '../backends/kernels.js';
 import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { normAxes, normAxis, sizeOf } from '../util.js';
-import { runOp, toTensor, type Input, op } from './operand.js';
+import { runOp, toTensor, type Accept, type Input, op } from './operand.js';
 import { broadcastTo, reshape, transpose } from './layout.js';
 import { cast, exp } from './unary.js';
 import { div, equal, mul, sub, where } from './binary.js';
@@ -20,8 +20,8 @@ interface Plan {
   keepShape: number[];
 }
 
-function plan(op: string, x: Input, axis: number | number[] | undefined | null, keepDims: boolean): Plan {
-  const t = toTensor(x, op, 'x');
+function plan(op: string, x: Input, axis: number | number[] | undefined | null, keepDims: boolean, accept: Accept = 'numeric'): Plan {
+  const t = toTensor(x, op, 'x', undefined, accept);
   const axes = normAxes(op, axis, t.rank);
   const keepShape = t.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const outShape = keepDims ? keepShape : t.shape.filter((_, i) => !axes.includes(i));
@@ -114,10 +114,10 @@ export const argMax = (x: Input, axis = 0) => argOp('argMax', x, axis);
 export const argMin = (x: Input, axis = 0) => argOp('argMin', x, axis);
 
 export const any = op(function any(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
-  return reduceKernel('any', plan('any', x, axis, keepDims), 'bool');
+  return reduceKernel('any', plan('any', x, axis, keepDims, 'bool'), 'bool');
 });
 export const all = op(function all(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
-  return reduceKernel('all', plan('all', x, axis, keepDims), 'bool');
+  return reduceKernel('all', plan('all', x, axis, keepDims, 'bool'), 'bool');
 });
 
 export const logSumExp = op(function logSumExp(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {

@@ -20,10 +20,17 @@ const unaryOp = op(function unaryOp(name: string, code: UnaryOp, x: Input, outDt
 
 type Vjp = (x: Tensor, y: Tensor, dy: Tensor) => Tensor;
 
+/**
+ * TF.js's float-only unaries: an int32 or bool tensor is an error there, not a silent cast.
+ * The rest take any numeric dtype.
+ */
+const FLOAT_ONLY = new Set(['ceil', 'cos', 'cosh', 'elu', 'floor', 'log', 'rsqrt', 'sigmoid', 'sin', 'sqrt', 'tan', 'tanh']);
+
 /** Define a float unary op with its gradient. */
 function defUnary(name: string, code: UnaryOp, vjp: Vjp | null, keepIntDtype = false) {
+  const accept = FLOAT_ONLY.has(name) ? 'float32' : 'numeric';
   return op((x: Input): Tensor => {
-    const t = toTensor(x, name, 'x');
+    const t = toTensor(x, name, 'x', undefined, accept);
     const y = unaryOp(name, code, t, keepIntDtype && t.dtype === 'int32' ? 'int32' : 'float32');
     if (vjp) ENGINE.record(name, [t], [y], ([dy]) => [dy ? vjp(t, y, dy) : null]);
     return y;
