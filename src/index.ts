@@ -42,3 +42,4 @@ export * as metrics from './metrics/index.js';
 export * as callbacks from './models/callbacks.js';
 export { Callback } from './models/callbacks.js';
 export * as serialization from './layers/register_class.js';
+export { Reduction } from './losses/weighted.js';
