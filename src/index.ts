@@ -43,3 +43,4 @@ export * as callbacks from './models/callbacks.js';
 export { Callback } from './models/callbacks.js';
 export * as serialization from './layers/register_class.js';
 export { Reduction } from './losses/weighted.js';
+export { SGDOptimizer, MomentumOptimizer, AdamOptimizer, AdamaxOptimizer, AdadeltaOptimizer, AdagradOptimizer, RMSPropOptimizer } from './optimizers/train.js';
