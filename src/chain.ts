@@ -15,6 +15,7 @@ import { matMul } from './ops/matmul.js';
 import { logSoftmax, softmax } from './ops/softmax.js';
 import { clone } from './ops/creation.js';
 import { type Variable, variable } from './variable.js';
+import { type TensorBuffer, bufferOf } from './buffer.js';
 
 type Axis = number | number[] | null | undefined;
 declare module './tensor.js' {
@@ -43,6 +44,7 @@ declare module './tensor.js' {
     gather(indices: Input, axis?: number): Tensor; split(n: number | number[], axis?: number): Tensor[];
     asScalar(): Tensor; as1D(): Tensor; as2D(r: number, c: number): Tensor; toFloat(): Tensor; toInt(): Tensor;
     variable(trainable?: boolean, name?: string, dtype?: DType): Variable;
+    buffer(): Promise<TensorBuffer>; bufferSync(): TensorBuffer;
   }
 }
 
@@ -85,5 +87,7 @@ export function installChainMethods(): void {
     split(this: Tensor, n: number | number[], axis?: number) { return layout.split(this, n, axis); },
     gather(this: Tensor, indices: Input, axis?: number) { return indexing.gather(this, indices, axis); },
     variable(this: Tensor, trainable?: boolean, name?: string, dtype?: DType) { return variable(this, trainable, name, dtype); },
+    async buffer(this: Tensor) { return bufferOf(this, await this.data()); },
+    bufferSync(this: Tensor) { return bufferOf(this, this.dataSync()); },
   });
 }

@@ -44,3 +44,4 @@ export { Callback } from './models/callbacks.js';
 export * as serialization from './layers/register_class.js';
 export { Reduction } from './losses/weighted.js';
 export { SGDOptimizer, MomentumOptimizer, AdamOptimizer, AdamaxOptimizer, AdadeltaOptimizer, AdagradOptimizer, RMSPropOptimizer } from './optimizers/train.js';
+export { TensorBuffer, buffer } from './buffer.js';

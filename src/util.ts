@@ -148,7 +148,9 @@ export function inferDtype(values: TensorLike): DType {
 
 export function assertShape(op: string, shape: unknown): number[] {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new Error(`${op}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    // TF.js's wording (its specs compare the whole message).
+    const shown = Array.isArray(shape) ? `[${shape}]` : JSON.stringify(shape);
+    throw new Error(`Tensor must have a shape comprised of positive integers but got shape ${shown}.`);
   }
   return shape as number[];
 }

@@ -13,6 +13,7 @@ import { checkDtype, storageFor, toTensor, type Input } from './operand.js';
 export function tensor(values: TensorLike, shape?: number[], dtype?: DType): Tensor {
   checkDtype('tensor', dtype);
   if (values instanceof Tensor) throw new Error('tensor: values is already a Tensor; use clone()');
+  if (values == null) throw new Error('The input to the tensor constructor must be a non-null value.');
   const inferred = inferShape('tensor', values);
   const flat = flatten(values);
   const dt = dtype ?? inferDtype(values);
@@ -21,7 +22,13 @@ export function tensor(values: TensorLike, shape?: number[], dtype?: DType): Ten
     assertShape('tensor', shape);
     const need = sizeOf(shape);
     if (flat.length !== need && !(flat.length === 1 && inferred.length === 0)) {
-      throw new Error(`tensor: ${flat.length} values do not fit shape ${fmtShape(shape)} (which needs ${need})`);
+      throw new Error(`Based on the provided shape, ${fmtShape(shape)}, the tensor should have ${need} values but has ${flat.length}`);
+    }
+    // Nested arrays carry their own shape; it must be the one given, except that the innermost
+    // level may hold several trailing dimensions flattened (as TF.js allows).
+    const fits = inferred.every((d, i) => d === shape[i] || (i === inferred.length - 1 && d === sizeOf(shape.slice(i))));
+    if (inferred.length > 1 && !fits) {
+      throw new Error(`Error creating a new Tensor. Inferred shape (${inferred}) does not match the provided shape (${shape}).`);
     }
     if (flat.length === 1 && need !== 1) {
       // TF.js fills a scalar value across the shape.
