@@ -45,3 +45,4 @@ export * as serialization from './layers/register_class.js';
 export { Reduction } from './losses/weighted.js';
 export { SGDOptimizer, MomentumOptimizer, AdamOptimizer, AdamaxOptimizer, AdadeltaOptimizer, AdagradOptimizer, RMSPropOptimizer } from './optimizers/train.js';
 export { TensorBuffer, buffer } from './buffer.js';
+export * from './ops/random.js';

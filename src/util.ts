@@ -137,10 +137,9 @@ export function flatten(values: TensorLike, out: number[] = []): number[] {
   return out;
 }
 
-/** The dtype TF.js infers: booleans -> bool, else float32. */
+/** The dtype TF.js infers: Int32Array and Uint8Array -> int32, booleans -> bool, else float32. */
 export function inferDtype(values: TensorLike): DType {
-  if (values instanceof Int32Array) return 'int32';
-  if (values instanceof Uint8Array) return 'bool';
+  if (values instanceof Int32Array || values instanceof Uint8Array || values instanceof Uint8ClampedArray) return 'int32';
   let v: unknown = values;
   while (Array.isArray(v)) v = v[0];
   return typeof v === 'boolean' ? 'bool' : 'float32';

@@ -10,8 +10,9 @@ import { assertShape, flatten, fmtShape, inferDtype, inferShape, isTypedArray, s
 import { checkDtype, storageFor, toTensor, type Input } from './operand.js';
 
 /** TF.js `tensor(values, shape?, dtype?)`. */
-export function tensor(values: TensorLike, shape?: number[], dtype?: DType): Tensor {
+export function tensor(values: TensorLike, shapeArg?: number[] | null, dtype?: DType | null): Tensor {
   checkDtype('tensor', dtype);
+  const shape = shapeArg ?? undefined;
   if (values instanceof Tensor) throw new Error('tensor: values is already a Tensor; use clone()');
   if (values == null) throw new Error('The input to the tensor constructor must be a non-null value.');
   const inferred = inferShape('tensor', values);
@@ -36,7 +37,7 @@ export function tensor(values: TensorLike, shape?: number[], dtype?: DType): Ten
     }
     finalShape = shape;
   }
-  if (isTypedArray(values) && shape === undefined) finalShape = [values.length];
+  if (isTypedArray(values) && shape === undefined) finalShape = [(values as ArrayLike<number>).length];
   return ENGINE.makeTensor(storageFor(flat, dt), finalShape, dt);
 }
 
@@ -54,15 +55,16 @@ export const tensor2d = (values: TensorLike, shape?: [number, number], dtype?: D
 export const tensor3d = (values: TensorLike, shape?: [number, number, number], dtype?: DType) => ranked('tensor3d', 3, values, shape, dtype);
 export const tensor4d = (values: TensorLike, shape?: [number, number, number, number], dtype?: DType) => ranked('tensor4d', 4, values, shape, dtype);
 
-export function fill(shape: number[], value: number, dtype: DType = 'float32'): Tensor {
+export function fill(shape: number[], value: number, dtypeArg?: DType | null): Tensor {
   assertShape('fill', shape);
-  checkDtype('fill', dtype);
+  // A null dtype means the default, as in TF.js.
+  const dtype = checkDtype('fill', dtypeArg ?? 'float32')!;
   const n = sizeOf(shape);
   const data = dtype === 'float32' ? new Float32Array(n).fill(value) : new Int32Array(n).fill(dtype === 'bool' ? (value ? 1 : 0) : value);
   return ENGINE.makeTensor(data, shape, dtype);
 }
-export const zeros = (shape: number[], dtype: DType = 'float32') => fill(shape, 0, dtype);
-export const ones = (shape: number[], dtype: DType = 'float32') => fill(shape, 1, dtype);
+export const zeros = (shape: number[], dtype?: DType | null) => fill(shape, 0, dtype);
+export const ones = (shape: number[], dtype?: DType | null) => fill(shape, 1, dtype);
 export function zerosLike(x: Input): Tensor {
   const t = toTensor(x, 'zerosLike', 'x');
   const y = fill(t.shape, 0, t.dtype);
@@ -76,10 +78,17 @@ export function onesLike(x: Input): Tensor {
   return y;
 }
 
-export function range(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
-  if (stop === undefined) [start, stop] = [0, start];
-  if (step === 0) throw new Error('range: step must not be 0');
-  const n = Math.max(0, Math.ceil((stop - start) / step));
+/**
+ * TF.js `range(start, stop, step = 1, dtype)`: a decreasing range with the default step counts
+ * down by 1; a step that points away from stop (or a step > 1 counting down) gives [].
+ */
+export function range(start: number, stop?: number | null, step = 1, dtypeArg?: DType | null): Tensor {
+  const dtype = checkDtype('range', dtypeArg ?? 'float32')!;
+  if (stop == null) [start, stop] = [0, start];
+  if (step === 0) throw new Error('Cannot have a step of zero');
+  const empty = start === stop || (start < stop && step < 0) || (stop < start && step > 1);
+  const n = empty ? 0 : Math.abs(Math.ceil((stop - start) / step));
+  if (stop < start && step === 1) step = -1;
   const values = Array.from({ length: n }, (_, i) => start + i * step);
   return ENGINE.makeTensor(storageFor(values, dtype), [n], dtype);
 }
@@ -90,10 +99,22 @@ export function linspace(start: number, stop: number, num: number): Tensor {
   return ENGINE.makeTensor(Float32Array.from({ length: num }, (_, i) => start + i * step), [num], 'float32');
 }
 
-export function eye(numRows: number, numColumns = numRows, dtype: DType = 'float32'): Tensor {
-  const v = new Array(numRows * numColumns).fill(0);
-  for (let i = 0; i < Math.min(numRows, numColumns); i++) v[i * numColumns + i] = 1;
-  return ENGINE.makeTensor(storageFor(v, dtype), [numRows, numColumns], dtype);
+/**
+ * TF.js `eye(numRows, numColumns = numRows, batchShape?, dtype = 'float32')`: identity matrices,
+ * repeated over `batchShape` ([...batchShape, numRows, numColumns]). A dtype given third is
+ * accepted too (tessera's older signature).
+ */
+export function eye(numRows: number, numColumns?: number | null, batchShape?: number[] | DType | null, dtype?: DType | null): Tensor {
+  if (typeof batchShape === 'string') [batchShape, dtype] = [undefined, batchShape];
+  const dt = checkDtype('eye', dtype ?? 'float32')!;
+  const cols = numColumns ?? numRows;
+  const batch = batchShape ?? [];
+  assertShape('eye', [...batch, numRows, cols]);
+  const one = new Array(numRows * cols).fill(0);
+  for (let i = 0; i < Math.min(numRows, cols); i++) one[i * cols + i] = 1;
+  const v: number[] = [];
+  for (let b = 0; b < sizeOf(batch); b++) v.push(...one);
+  return ENGINE.makeTensor(storageFor(v, dt), [...batch, numRows, cols], dt);
 }
 
 /** Copy of a tensor's data under a new handle. */
@@ -138,8 +159,9 @@ export function normalSampler(uniform: () => number): () => number {
   };
 }
 
-export function randomUniform(shape: number[], minval = 0, maxval = 1, dtype: DType = 'float32', seed?: number | string): Tensor {
+export function randomUniform(shape: number[], minval = 0, maxval = 1, dtypeArg?: DType | null, seed?: number | string): Tensor {
   assertShape('randomUniform', shape);
+  const dtype = checkDtype('randomUniform', dtypeArg ?? 'float32')!;
   if (!(maxval >= minval)) throw new Error(`randomUniform: maxval ${maxval} must be >= minval ${minval}`);
   const rand = seededRandom(seed);
   const n = sizeOf(shape);
@@ -147,22 +169,27 @@ export function randomUniform(shape: number[], minval = 0, maxval = 1, dtype: DT
   return ENGINE.makeTensor(storageFor(dtype === 'int32' ? v.map(Math.floor) : v, dtype), shape, dtype);
 }
 
-export function randomNormal(shape: number[], mean = 0, stdDev = 1, dtype: 'float32' | 'int32' = 'float32', seed?: number | string): Tensor {
+/** int32 samples round to the nearest integer (TF.js), so their mean stays unbiased. */
+const roundFor = (dtype: DType, v: number[]) => (dtype === 'int32' ? v.map(Math.round) : v);
+
+export function randomNormal(shape: number[], mean = 0, stdDev = 1, dtypeArg?: 'float32' | 'int32' | null, seed?: number | string): Tensor {
   assertShape('randomNormal', shape);
+  const dtype = dtypeArg ?? 'float32';
   if (!(stdDev >= 0)) throw new Error(`randomNormal: stdDev must be >= 0, got ${stdDev}`);
   const normal = normalSampler(seededRandom(seed));
   const v = Array.from({ length: sizeOf(shape) }, () => mean + stdDev * normal());
-  return ENGINE.makeTensor(storageFor(v, dtype), shape, dtype);
+  return ENGINE.makeTensor(storageFor(roundFor(dtype, v), dtype), shape, dtype);
 }
 
 /** Normal samples re-drawn until within two standard deviations (TF.js truncatedNormal). */
-export function truncatedNormal(shape: number[], mean = 0, stdDev = 1, dtype: 'float32' | 'int32' = 'float32', seed?: number | string): Tensor {
+export function truncatedNormal(shape: number[], mean = 0, stdDev = 1, dtypeArg?: 'float32' | 'int32' | null, seed?: number | string): Tensor {
   assertShape('truncatedNormal', shape);
+  const dtype = dtypeArg ?? 'float32';
   const normal = normalSampler(seededRandom(seed));
   const v = Array.from({ length: sizeOf(shape) }, () => {
     let z = normal();
     while (Math.abs(z) > 2) z = normal();
     return mean + stdDev * z;
   });
-  return ENGINE.makeTensor(storageFor(v, dtype), shape, dtype);
+  return ENGINE.makeTensor(storageFor(roundFor(dtype, v), dtype), shape, dtype);
 }

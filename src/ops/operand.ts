@@ -124,8 +124,9 @@ export function assertFloat(op: string, t: Tensor, arg = 'x'): void {
   assertAccepts(t, 'float32', op, arg);
 }
 
-export function checkDtype(op: string, dtype: DType | undefined): DType | undefined {
-  return dtype === undefined ? undefined : assertDtype(op, dtype);
+/** Validate an optional dtype argument; null means "the default" (undefined), as in TF.js. */
+export function checkDtype(op: string, dtype: DType | undefined | null): DType | undefined {
+  return dtype == null ? undefined : assertDtype(op, dtype);
 }
 
 export function describe(t: Tensor): string {
