@@ -37,7 +37,7 @@ export const Unary = {
   floor: 20,
   ceil: 21,
   round: 22, // round half to even, as TF.js
-  sign: 23, // NaN -> 0? no: sign(NaN) = NaN in float; 0 for 0
+  sign: 23, // -1, 0 or 1; NaN -> 0 (TF.js)
   clip: 24, // min(max(x, alpha), beta)
   logicalNot: 25, // x == 0 ? 1 : 0
   softsign: 26, // x / (1 + |x|)

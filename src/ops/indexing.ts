@@ -40,7 +40,7 @@ export const gather = op(function gather(x: Input, indices: Input, axis = 0, bat
 export const oneHot = op(function oneHot(indices: Input, depth: number, onValue = 1, offValue = 0, dtype: DType = 'int32'): Tensor {
   const idx = toTensor(indices, 'oneHot', 'indices', 'int32');
   if (idx.dtype !== 'int32') throw new Error(`oneHot: indices must be int32, got ${idx.dtype}`);
-  if (!Number.isInteger(depth) || depth < 1) throw new Error(`oneHot: depth must be a positive integer, got ${depth}`);
+  if (!Number.isInteger(depth) || depth < 2) throw new Error(`Error in oneHot: depth must be >=2, but it is ${depth}`);
   const y = runOp('oneHot', [idx], [...idx.shape, depth], dtype, { depth, onValue, offValue });
   ENGINE.recordZeroGrad('oneHot', [idx], [y]);
   return y;

@@ -6,7 +6,7 @@
 import { MAX_KERNEL_RANK } from '../backends/kernels.js';
 import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
-import { fmtShape, normAxes, normAxis, shapesEqual, sizeOf, stridesOf } from '../util.js';
+import { assertShape, fmtShape, normAxes, normAxis, shapesEqual, sizeOf, stridesOf } from '../util.js';
 import { runOp, toTensor, upcastDtype, type Input, op } from './operand.js';
 import { reduceTo } from './binary.js';
 import { sum } from './reduce.js';
@@ -74,6 +74,7 @@ export const transpose = op(function transpose(x: Input, perm?: number[]): Tenso
 
 export const broadcastTo = op(function broadcastTo(x: Input, shape: number[]): Tensor {
   const t = toTensor(x, 'broadcastTo', 'x');
+  assertShape('broadcastTo', shape);
   if (shape.length < t.rank) throw new Error(`broadcastTo: cannot broadcast ${fmtShape(t.shape)} to lower rank ${fmtShape(shape)}`);
   const lead = shape.length - t.rank;
   const strides = stridesOf(t.shape);
@@ -166,6 +167,7 @@ export const stack = op(function stack(tensors: Input[], axis = 0): Tensor {
   const ts = tensors.map((x, i) => toTensor(x, 'stack', `tensors[${i}]`));
   for (const t of ts) {
     if (!shapesEqual(t.shape, ts[0].shape)) throw new Error(`stack: all shapes must match, got ${ts.map((q) => fmtShape(q.shape)).join(', ')}`);
+    if (t.dtype !== ts[0].dtype) throw new Error(`stack: all tensors passed to stack must have matching dtypes, got ${ts.map((q) => q.dtype).join(', ')}`);
   }
   const a = normAxis('stack', axis, ts[0].rank + 1);
   return concat(ts.map((t) => expandDims(t, a)), a);
@@ -173,6 +175,7 @@ export const stack = op(function stack(tensors: Input[], axis = 0): Tensor {
 
 export const unstack = op(function unstack(x: Input, axis = 0): Tensor[] {
   const t = toTensor(x, 'unstack', 'x');
+  if (!(axis >= -t.rank && axis < t.rank)) throw new Error(`Axis = ${axis} is not in [-${t.rank}, ${t.rank})`);
   const a = normAxis('unstack', axis, t.rank);
   return split(t, t.shape[a], a).map((p) => squeeze(p, [a]));
 });
