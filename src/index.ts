@@ -46,3 +46,4 @@ export { Reduction } from './losses/weighted.js';
 export { SGDOptimizer, MomentumOptimizer, AdamOptimizer, AdamaxOptimizer, AdadeltaOptimizer, AdagradOptimizer, RMSPropOptimizer } from './optimizers/train.js';
 export { TensorBuffer, buffer } from './buffer.js';
 export * from './ops/random.js';
+export { print } from './tensor_format.js';
