@@ -52,8 +52,8 @@ for (const backend of ['js', 'wasm'] as const) {
 
     it('gradients flow through clone()', () => {
       const [mine, want] = both((tf: Lib) => {
-        const x = tf.tensor1d([1, -2, 3, -4]);
-        const dy = tf.tensor1d([1, 2, 3, 4]);
+        const x = tf.tensor1d([1, -2, 3, -4, 0.5]);
+        const dy = tf.tensor1d([1, 2, 3, 4, 5]);
         return (tf.grad as any)((a: any) => tf.abs(a.clone()).clone())(x, dy);
       });
       expectSame(mine, want);
@@ -115,11 +115,16 @@ for (const backend of ['js', 'wasm'] as const) {
         ['tensor values count', (tf) => tf.tensor([1, 2, 3], [2, 2])],
         ['buffer shape', (tf) => tf.buffer([2, 2.2])],
         ['weights non-tensor', (tf) => tf.losses.absoluteDifference(tf.tensor1d([1]), tf.tensor1d([2]), {})],
+        ['gather out of range', (tf) => tf.gather(tf.tensor2d([1, 11, 2, 22], [2, 2]), tf.tensor1d([100], 'int32'))],
+        ['gather negative', (tf) => tf.gather(tf.tensor2d([1, 11, 2, 22], [2, 2]), tf.tensor1d([-1], 'int32'))],
+        ['stack dtypes', (tf) => tf.stack([tf.scalar(1), tf.scalar(1, 'int32')])],
       ];
       for (const [name, f] of cases) {
         const [mine, want] = both((tf) => thrown(() => f(tf)));
         expect(`${name}: ${mine}`).toBe(`${name}: ${want}`);
       }
+      const emb = ts.layers.embedding({ inputDim: 4, outputDim: 2 });
+      expect(() => emb.apply(ts.tensor2d([[1, 5]]))).toThrow('GatherV2: the index value 5 is not in [0, 3]');
       expect(thrown(() => ts.tensor2d([[1, 2], [3, 4]], [1, 4]))).toMatch(/Inferred shape \(2,2\) does not match the provided shape \(1,4\)/);
       expect(() => tfc.tensor2d([[1, 2], [3, 4]], [1, 4])).toThrow();
     });

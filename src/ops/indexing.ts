@@ -12,7 +12,7 @@ import { reshape } from './layout.js';
 import { cast } from './unary.js';
 import type { DType } from '../backends/backend.js';
 
-/** x.shape[:axis] + indices.shape + x.shape[axis+1:]; out-of-range indices give 0. */
+/** x.shape[:axis] + indices.shape + x.shape[axis+1:]; out-of-range indices throw (see checkIndices). */
 export const gather = op(function gather(x: Input, indices: Input, axis = 0, batchDims = 0): Tensor {
   if (batchDims !== 0) throw new Error(`gather: batchDims ${batchDims} is not supported yet (only 0)`);
   const t = toTensor(x, 'gather', 'x');
@@ -20,6 +20,12 @@ export const gather = op(function gather(x: Input, indices: Input, axis = 0, bat
   if (idx.dtype !== 'int32') throw new Error(`gather: indices must be int32, got ${idx.dtype} ${fmtShape(idx.shape)}`);
   if (t.rank === 0) throw new Error('gather: x must have rank >= 1');
   const a = normAxis('gather', axis, t.rank);
+  checkIndices(idx, t.shape[a]);
+  return gatherAlong(t, idx, a);
+});
+
+/** gather without the range check: out-of-range ids give 0 (the segment-sum vjp relies on it). */
+function gatherAlong(t: Tensor, idx: Tensor, a: number): Tensor {
   const outer = sizeOf(t.shape.slice(0, a));
   const inner = sizeOf(t.shape.slice(a + 1));
   const axisDim = t.shape[a];
@@ -34,7 +40,25 @@ export const gather = op(function gather(x: Input, indices: Input, axis = 0, bat
     });
   }
   return y;
-});
+}
+
+/**
+ * An index outside [0, axisDim) is an error, as on TF.js's cpu backend (silent zeros hide
+ * off-by-one vocabularies). Checked where the indices can be read synchronously (js, wasm);
+ * webgpu, like TF.js's GPU backends, gives 0 for them.
+ */
+function checkIndices(idx: Tensor, axisDim: number): void {
+  let values: ArrayLike<number>;
+  try {
+    values = idx.dataSync();
+  } catch {
+    return;
+  }
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < 0 || v >= axisDim) throw new Error(`GatherV2: the index value ${v} is not in [0, ${axisDim - 1}]`);
+  }
+}
 
 /** indices.shape + [depth], onValue where index == position else offValue. */
 export const oneHot = op(function oneHot(indices: Input, depth: number, onValue = 1, offValue = 0, dtype: DType = 'int32'): Tensor {
@@ -57,7 +81,7 @@ function segmentSum(
   const y = runOp('unsortedSegmentSum', [x, ids], outShape, 'float32', { outer, n, inner, numSegments });
   ENGINE.record('unsortedSegmentSum', [x, ids], [y], ([dy]) => {
     if (!dy) return [null, null];
-    const dx = gather(reshape(dy, [outer, numSegments, inner]), ids, 1);
+    const dx = gatherAlong(reshape(dy, [outer, numSegments, inner]), ids, 1);
     return [reshape(dx, x.shape), null];
   });
   return y;

@@ -167,7 +167,7 @@ export const stack = op(function stack(tensors: Input[], axis = 0): Tensor {
   const ts = tensors.map((x, i) => toTensor(x, 'stack', `tensors[${i}]`));
   for (const t of ts) {
     if (!shapesEqual(t.shape, ts[0].shape)) throw new Error(`stack: all shapes must match, got ${ts.map((q) => fmtShape(q.shape)).join(', ')}`);
-    if (t.dtype !== ts[0].dtype) throw new Error(`stack: all tensors passed to stack must have matching dtypes, got ${ts.map((q) => q.dtype).join(', ')}`);
+    if (t.dtype !== ts[0].dtype) throw new Error('All tensors passed to stack must have matching dtypes');
   }
   const a = normAxis('stack', axis, ts[0].rank + 1);
   return concat(ts.map((t) => expandDims(t, a)), a);
