@@ -2,7 +2,8 @@
  * Autodiff, op semantics, error wording, losses, optimizers, TensorBuffer and random ops against
  * @tensorflow/tfjs-core 4.22 on its cpu backend (the independent reference), on tessera's js and
  * wasm backends: gradients through clone() and through ops whose gradient is zero, int32
- * mul/div gradients, selu's slope at 0, TF.js's argument errors, range/eye/dtype inference,
+ * mul/div gradients, selu's slope at 0, TF.js's argument errors, range/eye/dtype inference, NaN
+ * in argMax/argMin/sign/bool creation, 1x1 pools with padding,
  * losses with weights and a Reduction, Adadelta's update, buffers, and random-op invariants.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -141,6 +142,13 @@ for (const backend of ['js', 'wasm'] as const) {
         (tf) => tf.step(tf.tensor1d([-2, 0, 3], 'int32')),
         (tf) => tf.prelu(tf.tensor1d([-2, 0, 3], 'int32'), tf.scalar(2, 'int32')),
         (tf) => tf.tensor([1, 2, 3, 4, 5, 6], null, null),
+        (tf) => tf.argMax(tf.tensor1d([0, 3, 5, NaN, 3])),
+        (tf) => tf.argMin(tf.tensor2d([5, 0, NaN, -1, 3, NaN], [2, 3]), 1),
+        (tf) => tf.sign(tf.tensor1d([1, NaN, -2, 0])),
+        (tf) => tf.tensor1d([1, NaN, 0.4, 0, -0.7], 'bool'),
+        (tf) => tf.all(tf.tensor1d([1, NaN, 1], 'bool')),
+        (tf) => tf.pool(tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [2, 2, 3]), 1, 'max', 1, undefined, 2),
+        (tf) => tf.avgPool(tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [2, 2, 3]), 1, 2, 1),
       ];
       for (const p of programs) {
         const [mine, want] = both(p);

@@ -97,7 +97,7 @@ export const Reduce = {
   max: 2, // NaN propagates; empty -> -Infinity
   min: 3, // NaN propagates; empty -> +Infinity
   prod: 4,
-  argMax: 5, // first index of the maximum (NaN counts as the maximum); output int32; empty -> 0
+  argMax: 5, // first index of the maximum (NaN is ignored, as TF.js; all NaN -> 0); output int32; empty -> 0
   argMin: 6,
   any: 7, // output bool
   all: 8, // output bool

@@ -15,7 +15,8 @@ export type Input = Tensor | TensorLike;
 export function storageFor(values: ArrayLike<number>, dtype: DType): StorageArray {
   if (dtype === 'float32') return values instanceof Float32Array ? values : Float32Array.from(values);
   if (dtype === 'int32') return values instanceof Int32Array ? values : Int32Array.from(values as ArrayLike<number>, (v) => Math.trunc(v) | 0);
-  return Int32Array.from(values as ArrayLike<number>, (v) => (v !== 0 && v === v ? 1 : 0));
+  // bool: TF.js rounds, so 0.4 is false and NaN is true
+  return Int32Array.from(values as ArrayLike<number>, (v) => (Math.round(v) !== 0 ? 1 : 0));
 }
 
 /**
