@@ -142,6 +142,8 @@ export function inferDtype(values: TensorLike): DType {
   if (values instanceof Int32Array || values instanceof Uint8Array || values instanceof Uint8ClampedArray) return 'int32';
   let v: unknown = values;
   while (Array.isArray(v)) v = v[0];
+  // Arrays of typed arrays take the first one's dtype (TF.js looks at the first element).
+  if (ArrayBuffer.isView(v) && v !== values) return inferDtype(v as TensorLike);
   return typeof v === 'boolean' ? 'bool' : 'float32';
 }
 

@@ -173,6 +173,8 @@ for (const backend of ['js', 'wasm'] as const) {
         (tf) => tf.all(tf.tensor1d([1, NaN, 1], 'bool')),
         (tf) => tf.pool(tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [2, 2, 3]), 1, 'max', 1, undefined, 2),
         (tf) => tf.avgPool(tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [2, 2, 3]), 1, 2, 1),
+        (tf) => tf.tensor([new Int32Array([1, 2]), new Int32Array([3, 4]), [5, 6]]),
+        (tf) => tf.squeeze(tf.zeros([2, 1, 3, 1]), []),
       ];
       for (const p of programs) {
         const [mine, want] = both(p);

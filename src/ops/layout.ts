@@ -104,7 +104,9 @@ export const expandDims = op(function expandDims(x: Input, axis = 0): Tensor {
 
 export const squeeze = op(function squeeze(x: Input, axis?: number[] | number): Tensor {
   const t = toTensor(x, 'squeeze', 'x');
-  const axes = axis === undefined ? t.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0) : normAxes('squeeze', axis, t.rank);
+  // No axis, or an empty list (TF.js), squeezes every size-1 dimension.
+  const all = axis == null || (Array.isArray(axis) && axis.length === 0);
+  const axes = all ? t.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0) : normAxes('squeeze', axis, t.rank);
   for (const a of axes) {
     if (t.shape[a] !== 1) throw new Error(`squeeze: cannot squeeze axis ${a} of shape ${fmtShape(t.shape)} (size ${t.shape[a]} != 1)`);
   }
