@@ -1,8 +1,8 @@
 // 2-D max / average pooling over NHWC and its backprop. Only in-image taps take part: the
 // (ky, kx) ranges are clipped per output pixel, so padding never wins a max and an average
-// divides by the in-image tap count. No tap at all: max gives -Infinity, avg 0. Max uses the
-// NaN-propagating f32x4.max. The backprop routes dy to the first maximal tap (the first NaN
-// when there is one) or spreads dy / count over the window; it runs scalar per channel.
+// divides by the in-image tap count. No tap at all: max gives -Infinity, avg 0. Max uses
+// f32x4.pmax, so NaN never wins (TF.js ignores it). The backprop routes dy to the first maximal
+// tap (none in an all-NaN window) or spreads dy / count over the window; it runs scalar per channel.
 import { geo, validRange, G_BATCH, G_INH, G_INW, G_INC, G_OUTH, G_OUTW, G_FH, G_FW, G_SH, G_SW, G_DH, G_DW, G_PT, G_PL } from './conv';
 
 @inline function at(base: usize, idx: i32): usize { return base + (<usize>idx << 2); }
@@ -33,7 +33,7 @@ export function pool(x: usize, out: usize, params: usize, op: i32): void {
             const row = (iy0 + ky * dH) * inW;
             for (let kx = kxLo; kx < kxHi; kx++) {
               const v = v128.load(at(img, (row + ix0 + kx * dW) * C + c));
-              acc = isMax ? f32x4.max(acc, v) : f32x4.add(acc, v);
+              acc = isMax ? f32x4.pmax(acc, v) : f32x4.add(acc, v); // pmax: acc < v ? v : acc, so NaN never wins
             }
           }
           if (!isMax) acc = count > 0 ? f32x4.div(acc, f32x4.splat(<f32>count)) : f32x4.splat(0);
@@ -45,7 +45,7 @@ export function pool(x: usize, out: usize, params: usize, op: i32): void {
             const row = (iy0 + ky * dH) * inW;
             for (let kx = kxLo; kx < kxHi; kx++) {
               const v = load<f32>(at(img, (row + ix0 + kx * dW) * C + c));
-              acc = isMax ? max(acc, v) : acc + v; // f32.max propagates NaN
+              acc = isMax ? (v > acc ? v : acc) : acc + v; // NaN never wins (TF.js)
             }
           }
           if (!isMax) acc = count > 0 ? acc / <f32>count : 0;
@@ -86,10 +86,10 @@ export function poolBackprop(dy: usize, x: usize, dx: usize, params: usize, op: 
               for (let kx = kxLo; kx < kxHi; kx++) {
                 const xi = (row + ix0 + kx * dW) * C + c;
                 const v = load<f32>(at(x, xi));
-                if (best < 0 || v > bestVal || (v != v && bestVal == bestVal)) { best = xi; bestVal = v; }
+                if (v > bestVal || (best < 0 && v == bestVal)) { best = xi; bestVal = v; }
               }
             }
-            store<f32>(at(dx, best), load<f32>(at(dx, best)) + d);
+            if (best >= 0) store<f32>(at(dx, best), load<f32>(at(dx, best)) + d); // all-NaN window: no tap won
           } else {
             const share = d / <f32>count;
             for (let ky = kyLo; ky < kyHi; ky++) {

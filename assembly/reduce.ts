@@ -66,8 +66,7 @@ function reduceRow(op: i32, x: usize, n: i32, isInt: i32): f64 {
       let m: f64 = op == 5 ? -Infinity : Infinity;
       for (let i = 0; i < n; i++) {
         const v = loadAs64(x + (<usize>i << 2), isInt);
-        if (v != v) return <f64>i;
-        if (op == 5 ? v > m : v < m) { m = v; best = i; }
+        if (op == 5 ? v > m : v < m) { m = v; best = i; } // NaN never wins (TF.js ignores it)
       }
       return <f64>best;
     }

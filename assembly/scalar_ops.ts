@@ -52,7 +52,7 @@ export function applyUnary(op: i32, x: f64, alpha: f64, beta: f64): f64 {
     case 20: return Math.floor(x);
     case 21: return Math.ceil(x);
     case 22: return nearest<f64>(x); // round half to even
-    case 23: return x > 0 ? 1 : x < 0 ? -1 : x == 0 ? 0 : NaN;
+    case 23: return x > 0 ? 1 : x < 0 ? -1 : 0; // NaN -> 0, as TF.js
     case 24: return x != x ? x : jsMin(jsMax(x, alpha), beta);
     case 25: return x == 0 ? 1 : 0;
     case 26: return x / (1.0 + Math.abs(x));

@@ -57,8 +57,8 @@ fn apply_unary(x: f32, alpha: f32, beta: f32) -> f32 {
     case 20u: { return floor(x); }
     case 21u: { return ceil(x); }
     case 22u: { return round(x); } // WGSL round() is round-half-to-even
-    case 23u: {
-      if (is_nan_f32(x)) { return x; }
+    case 23u: { // NaN -> 0, as TF.js
+      if (is_nan_f32(x)) { return 0.0f; }
       return select(select(0.0f, -1.0f, x < 0.0f), 1.0f, x > 0.0f);
     }
     case 24u: { if (is_nan_f32(x)) { return x; } return min(max(x, alpha), beta); }

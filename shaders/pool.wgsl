@@ -1,6 +1,7 @@
 // 2-D max / average pooling over NHWC data and its gradient. Only in-image taps take part:
 // padding never wins a max and an average divides by the number of in-image taps; a window
-// with no in-image tap gives -Infinity (max) or 0 (avg). NaN wins a max (first NaN tap).
+// with no in-image tap gives -Infinity (max) or 0 (avg). NaN never wins a max (TF.js ignores it;
+// an all-NaN window gives -Infinity).
 // - pool: one output element per invocation.
 // - pool_backprop: one dx element per invocation, gathering from every window that has it as a
 //   tap (each window reaches a given pixel through at most one tap): max adds dy when this tap
@@ -50,7 +51,7 @@ fn scan(img: u32, oy: u32, ox: u32, c: u32) -> Window {
       let i = (((img * params.in_h) + u32(iy)) * params.in_w + u32(ix)) * params.channels + c;
       let v = x[i];
       if (OP == 0u) {
-        let better = w.count == 0u || v > w.best || (is_nan_f32(v) && !is_nan_f32(w.best));
+        let better = !is_nan_f32(v) && (v > w.best || (w.best_tap == 0xffffffffu && v == w.best));
         if (better) { w.best = v; w.best_tap = ky * params.filter_w + kx; }
       } else {
         w.sum += v;

@@ -48,13 +48,16 @@ fn identity() -> Partial {
   }
 }
 
-/** Does candidate (v, i) beat the current best for argMax/argMin? NaN wins, ties go to the lower index. */
+/**
+ * Does candidate (v, i) beat the current best for argMax/argMin? NaN never wins (TF.js ignores
+ * it; an all-NaN row gives index 0), ties go to the lower index.
+ */
 fn arg_better(v: f32, i: u32, best: Partial) -> bool {
   let vn = is_nan_f32(v);
   let bn = is_nan_f32(best.v);
   if (vn || bn) {
     if (vn && bn) { return i < best.i; }
-    return vn;
+    return bn;
   }
   if (v == best.v) { return i < best.i; }
   if (OP == OP_ARGMAX) { return v > best.v; }

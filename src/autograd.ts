@@ -10,7 +10,7 @@ import { Tensor, peekNextTensorId } from './tensor.js';
 import { fmtShape, shapesEqual } from './util.js';
 import { Variable, variableRegistry } from './variable.js';
 import { add } from './ops/binary.js';
-import { ones } from './ops/creation.js';
+import { ones, zeros } from './ops/creation.js';
 import { toTensor } from './ops/operand.js';
 
 /** Dispose the value of f unless it is a tensor the caller already had (f returned an input). */
@@ -57,11 +57,19 @@ function backprop(tape: TapeNode[], y: Tensor, xs: Tensor[], dy: Tensor): (Tenso
       useful.push(node);
     }
   }
+  // Backward reachability from y: an x that y depends on only through zero gradients gets zeros.
+  const needed = new Set<number>([y.id]);
+  for (let i = useful.length - 1; i >= 0; i--) {
+    if (useful[i].outputs.some((o) => needed.has(o.id))) for (const t of useful[i].inputs) needed.add(t.id);
+  }
   const cot = new Map<number, Tensor>([[y.id, dy]]);
   for (let i = useful.length - 1; i >= 0; i--) {
     const node = useful[i];
     const dys = node.outputs.map((o) => cot.get(o.id) ?? null);
     if (dys.every((d) => d === null)) continue;
+    // The latest node producing a tensor (the op's own vjp) consumes its cotangent; the kernel
+    // nodes recorded under it see none.
+    for (const o of node.outputs) if (!xs.includes(o)) cot.delete(o.id);
     const dxs = node.vjp(dys);
     node.inputs.forEach((inp, k) => {
       const g = dxs[k];
@@ -73,7 +81,7 @@ function backprop(tape: TapeNode[], y: Tensor, xs: Tensor[], dy: Tensor): (Tenso
       cot.set(inp.id, prev ? add(prev, g) : g);
     });
   }
-  return xs.map((x) => cot.get(x.id) ?? null);
+  return xs.map((x) => cot.get(x.id) ?? (needed.has(x.id) ? zeros(x.shape, 'float32') : null));
 }
 
 function requireGrads(grads: (Tensor | null)[], what: string): Tensor[] {

@@ -17,6 +17,8 @@ import { clone } from './ops/creation.js';
 import * as spectral from './ops/spectral.js';
 import * as scan from './ops/scan.js';
 import { dilation2d, localResponseNormalization } from './ops/window.js';
+import { type Variable, variable } from './variable.js';
+import { type TensorBuffer, bufferOf } from './buffer.js';
 
 type Axis = number | number[] | null | undefined;
 declare module './tensor.js' {
@@ -63,6 +65,8 @@ declare module './tensor.js' {
     cumprod(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
     localResponseNormalization(depthRadius?: number, bias?: number, alpha?: number, beta?: number): Tensor;
     dilation2d(filter: Input, strides: number | [number, number], pad: 'same' | 'valid', dilations?: number | [number, number], dataFormat?: 'NHWC'): Tensor;
+    variable(trainable?: boolean, name?: string, dtype?: DType): Variable;
+    buffer(): Promise<TensorBuffer>; bufferSync(): TensorBuffer;
   }
 }
 
@@ -148,6 +152,9 @@ export function installChainMethods(ns: Record<string, unknown>): void {
     dilation2d(this: Tensor, filter: Input, strides: number | [number, number], pad: 'same' | 'valid', dilations?: number | [number, number], fmt?: 'NHWC') {
       return dilation2d(this, filter, strides, pad, dilations, fmt);
     },
+    variable(this: Tensor, trainable?: boolean, name?: string, dtype?: DType) { return variable(this, trainable, name, dtype); },
+    async buffer(this: Tensor) { return bufferOf(this, await this.data()); },
+    bufferSync(this: Tensor) { return bufferOf(this, this.dataSync()); },
   });
   installSpecialMethods(p, ns);
   // the spectral ops live in the tf.spectral namespace, their methods on every tensor

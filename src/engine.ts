@@ -466,6 +466,21 @@ export class Engine {
     const node = { name, inputs: inputs.slice(), outputs: outputs.slice(), vjp };
     for (const tape of this.tapes) tape.push(node);
   }
+  /**
+   * Every kernel run while taping gets a node, as in TF.js: an op that records its own vjp for
+   * the same outputs supersedes it (backprop consumes each output's cotangent once, latest node
+   * first). A cotangent reaching a kernel no op gave a gradient is an error, never a silent zero.
+   */
+  recordKernel(name: string, inputs: Tensor[], outputs: Tensor[]): void {
+    if (!this.recording) return;
+    this.record(name, inputs, outputs, () => {
+      throw new Error(`Cannot compute gradient: gradient function not found for ${name}.`);
+    });
+  }
+  /** Record an op whose gradient is zero for every input (comparisons, argMax, isNaN, ...). */
+  recordZeroGrad(name: string, inputs: Tensor[], outputs: Tensor[]): void {
+    this.record(name, inputs, outputs, () => inputs.map(() => null));
+  }
   /** Run fn without recording (vjps, optimizers). */
   noGrad<T>(fn: () => T): T {
     this.pauseDepth++;

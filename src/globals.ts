@@ -34,7 +34,9 @@ export function sync(): Promise<void> {
 
 /** Run fn; dispose every tensor it created except those it returns. */
 export function tidy<T>(nameOrFn: string | (() => T), maybeFn?: () => T): T {
-  if (maybeFn !== undefined && typeof nameOrFn !== 'string') throw new Error('When calling with two arguments, the first argument to tidy() must be a string');
+  if (maybeFn !== undefined && typeof nameOrFn !== 'string') {
+    throw new Error('When calling with two arguments, the first argument to tidy() must be a string');
+  }
   const fn = typeof nameOrFn === 'function' ? nameOrFn : maybeFn;
   if (typeof fn !== 'function') throw new Error('The last argument to tidy() must be a function');
   return runInScope(fn, (result) => {

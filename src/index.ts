@@ -68,4 +68,10 @@ export * as sparse from './ops/sparse.js';
 export * as math from './ops/math_namespace.js';
 export { raggedGather, raggedRange, raggedTensorToTensor } from './ops/ragged.js';
 
+export { Reduction } from './losses/weighted.js';
+export { SGDOptimizer, MomentumOptimizer, AdamOptimizer, AdamaxOptimizer, AdadeltaOptimizer, AdagradOptimizer, RMSPropOptimizer } from './optimizers/train.js';
+export { TensorBuffer, buffer } from './buffer.js';
+export * from './ops/random.js';
+export { print } from './tensor_format.js';
+
 installChainMethods(publicApi as unknown as Record<string, unknown>);

@@ -5,6 +5,7 @@
  * `array`) because on WebGPU it is a GPU readback; the sync variants work on js and wasm.
  */
 import type { DataId, DType, StorageArray } from './backends/backend.js';
+import { formatTensor } from './tensor_format.js';
 
 /** Where a tensor's values live. Shared by views; migrated between backends by setBackend. */
 export interface DataRecord {
@@ -140,8 +141,20 @@ export class Tensor<D extends DType = DType> {
   [Symbol.dispose](): void {
     this.dispose();
   }
-  toString(): string {
+  /** TF.js's layout of the values (see tensor_format.ts); a summary where they cannot be read synchronously. */
+  toString(verbose = false): string {
+    if (!this.isDisposedInternal) {
+      try {
+        return formatTensor(this.dataSync(), this.shape, this.dtype, verbose);
+      } catch {
+        // webgpu: no synchronous read; fall through to the summary
+      }
+    }
     return `Tensor(shape=[${this.shape}], dtype=${this.dtype}${this.isDisposedInternal ? ', disposed' : ''})`;
+  }
+  /** console.log of toString(verbose), as TF.js's print(). */
+  print(verbose = false): void {
+    console.log(this.toString(verbose));
   }
 }
 

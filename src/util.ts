@@ -138,19 +138,22 @@ export function flatten(values: TensorLike, out: number[] = []): number[] {
   return out;
 }
 
-/** The dtype TF.js infers: booleans -> bool, else float32. */
+/** The dtype TF.js infers: Int32Array and Uint8Array -> int32, booleans -> bool, else float32. */
 export function inferDtype(values: TensorLike): DType {
-  if (values instanceof Int32Array) return 'int32';
-  if (values instanceof Uint8Array) return 'bool';
+  if (values instanceof Int32Array || values instanceof Uint8Array || values instanceof Uint8ClampedArray) return 'int32';
   let v: unknown = values;
   while (Array.isArray(v)) v = v[0];
   if (typeof v === 'string') return 'string';
+  // Arrays of typed arrays take the first one's dtype (TF.js looks at the first element).
+  if (ArrayBuffer.isView(v) && v !== values) return inferDtype(v as TensorLike);
   return typeof v === 'boolean' ? 'bool' : 'float32';
 }
 
 export function assertShape(op: string, shape: unknown): number[] {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new Error(`${op}: shape must be an array of non-negative integers, got ${Array.isArray(shape) ? `[${shape.join(',')}]` : JSON.stringify(shape)}`);
+    // TF.js's wording (its specs compare the whole message).
+    const shown = Array.isArray(shape) ? `[${shape}]` : JSON.stringify(shape);
+    throw new Error(`Tensor must have a shape comprised of positive integers but got shape ${shown}.`);
   }
   assertSize(op, shape as number[]);
   return shape as number[];

@@ -52,8 +52,10 @@ export class Variable<D extends DType = DType> extends Tensor<D> {
 /** TF.js `variable(initialValue, trainable = true, name?, dtype?)`. */
 export function variable(initialValue: Input, trainable = true, name?: string, dtype?: DType): Variable {
   const t = toTensor(initialValue, 'variable', 'initialValue');
+  // Layers and optimizer slots make their own names unique; a user's name must be new (TF.js).
   const created = !(initialValue instanceof Tensor); // a temporary made from numbers: the variable shares its data
   try {
+    if (name != null && variableRegistry.has(name)) throw new Error(`Variable with name ${name} was already registered`);
     if (dtype && dtype !== t.dtype) throw new Error(`variable: initial value is ${t.dtype}, requested dtype ${dtype}`);
     return new Variable(t, trainable, name, t.dtype);
   } finally {

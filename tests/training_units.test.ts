@@ -125,8 +125,9 @@ describe('optimizers vs hand-computed updates', () => {
     const ag = [0, 0, 0], au = [0, 0, 0];
     const [lr, rho, eps] = [1, 0.95, 1e-6];
     const want = reference((w, g, _t, i) => {
-      ag[i] = rho * ag[i] + (1 - rho) * g * g;
+      // TF.js's AdadeltaOptimizer divides by the accumulated gradient from before the step.
       const d = (Math.sqrt(au[i] + eps) / Math.sqrt(ag[i] + eps)) * g;
+      ag[i] = rho * ag[i] + (1 - rho) * g * g;
       au[i] = rho * au[i] + (1 - rho) * d * d;
       return w - lr * d;
     });

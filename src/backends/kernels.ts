@@ -37,7 +37,7 @@ export const Unary = {
   floor: 20,
   ceil: 21,
   round: 22, // round half to even, as TF.js
-  sign: 23, // NaN -> 0? no: sign(NaN) = NaN in float; 0 for 0
+  sign: 23, // -1, 0 or 1; NaN -> 0 (TF.js)
   clip: 24, // min(max(x, alpha), beta)
   logicalNot: 25, // x == 0 ? 1 : 0
   softsign: 26, // x / (1 + |x|)
@@ -97,7 +97,7 @@ export const Reduce = {
   max: 2, // NaN propagates; empty -> -Infinity
   min: 3, // NaN propagates; empty -> +Infinity
   prod: 4,
-  argMax: 5, // first index of the maximum (NaN counts as the maximum); output int32; empty -> 0
+  argMax: 5, // first index of the maximum (NaN is ignored, as TF.js; all NaN -> 0); output int32; empty -> 0
   argMin: 6,
   any: 7, // output bool
   all: 8, // output bool

@@ -19,7 +19,7 @@ import type { LossName, LossOptions } from './core.js';
 import { Reduction, computeWeightedLoss, weightedMeanSquaredError } from './weighted.js';
 
 export { Reduction, computeWeightedLoss };
-export { absoluteDifference, huberLoss, logLoss, hingeLoss, sigmoidCrossEntropy, softmaxCrossEntropy } from './weighted.js';
+export { absoluteDifference, cosineDistance, huberLoss, logLoss, hingeLoss, sigmoidCrossEntropy, softmaxCrossEntropy } from './weighted.js';
 export type { LossOptions };
 export type ReductionName = 'mean' | 'sum' | 'none';
 export interface LossCallOptions extends LossOptions {
@@ -44,7 +44,7 @@ function define(name: LossName): LossFunction {
   const fn: LossFunction = op((yTrue: Tensor, yPred: Tensor, third?: LossCallOptions | Input | null, reduction?: Reduction) => {
     if (reduction === undefined && isOptions(third)) return reduce(core.perSampleLoss(name, third ?? {})(yTrue, yPred), third?.reduction);
     // TF.js core form: (labels, predictions, weights, reduction).
-    const weights = isOptions(third) ? null : third;
+    const weights = (reduction === undefined && isOptions(third) ? null : third) as Input | null | undefined;
     if (name === 'meanSquaredError') return weightedMeanSquaredError(yTrue, yPred, weights, reduction);
     return computeWeightedLoss(core.perSampleLoss(name)(yTrue, yPred), weights, reduction);
   });

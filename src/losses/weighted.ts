@@ -1,7 +1,8 @@
 /**
  * TF.js core-style losses (`tf.losses.*` of @tensorflow/tfjs-core): elementwise losses with
  * optional weights and a Reduction (default SUM_BY_NONZERO_WEIGHTS), positional arguments
- * (labels, predictions, weights?, [extra], reduction?) as TF.js has them.
+ * (labels, predictions, weights?, [extra], reduction?) as TF.js has them. Each runs as an op, so what it
+ * converts or computes on the way is freed.
  */
 import type { Tensor } from '../tensor.js';
 import { add, div, minimum, mul, notEqual, sub } from '../ops/binary.js';
@@ -11,6 +12,7 @@ import { logSoftmax } from '../ops/softmax.js';
 import { ones } from '../ops/creation.js';
 import { op, toTensor, type Input } from '../ops/operand.js';
 import { matchLabels } from './core.js';
+import { shapesEqual } from '../util.js';
 
 /** TF.js `Reduction`. */
 export enum Reduction {
@@ -21,8 +23,13 @@ export enum Reduction {
 }
 
 /** Weight and reduce elementwise losses (TF.js computeWeightedLoss). */
-export const computeWeightedLoss = op(function computeWeightedLoss(losses: Tensor, weights?: Input | null, reduction: Reduction = Reduction.SUM_BY_NONZERO_WEIGHTS): Tensor {
-  const w = weights === undefined || weights === null ? null : toTensor(weights, 'computeWeightedLoss', 'weights');
+export const computeWeightedLoss = op(function computeWeightedLoss(lossValues: Input, weights?: Input | null, reduction: Reduction = Reduction.SUM_BY_NONZERO_WEIGHTS): Tensor {
+  return weightAndReduce('computeWeightedLoss', toTensor(lossValues, 'computeWeightedLoss', 'losses'), weights, reduction);
+});
+
+/** computeWeightedLoss on behalf of `op` (argument errors name that loss). */
+function weightAndReduce(op: string, losses: Tensor, weights?: Input | null, reduction: Reduction = Reduction.SUM_BY_NONZERO_WEIGHTS): Tensor {
+  const w = weights === undefined || weights === null ? null : toTensor(weights, op, 'weights');
   const weighted = w ? mul(losses, w) : losses;
   switch (reduction) {
     case Reduction.NONE:
@@ -41,53 +48,62 @@ export const computeWeightedLoss = op(function computeWeightedLoss(losses: Tenso
       return div(sum(weighted), nonZero);
     }
     default:
-      throw new Error(`computeWeightedLoss: unknown reduction ${reduction}`);
+      throw new Error(`${op}: unknown reduction ${reduction}`);
   }
-});
+}
 
-const pair = (op: string, labels: Input, predictions: Input): [Tensor, Tensor] => {
-  const p = toTensor(predictions, op, 'predictions');
-  return [matchLabels(op, toTensor(labels, op, 'labels'), p), p];
+/** Labels and predictions as tensors of one shape (TF.js wording when they differ). */
+const pair = (op: string, labels: Input, predictions: Input, names = ['labels', 'predictions']): [Tensor, Tensor] => {
+  const z = toTensor(labels, op, names[0]);
+  const p = toTensor(predictions, op, names[1]);
+  if (!shapesEqual(z.shape, p.shape)) throw new Error(`Error in ${op}:  Shapes ${z.shape} and ${p.shape} must match`);
+  return [matchLabels(op, z, p), p];
 };
 
 export const absoluteDifference = op(function absoluteDifference(labels: Input, predictions: Input, weights?: Input | null, reduction?: Reduction): Tensor {
   const [z, p] = pair('absoluteDifference', labels, predictions);
-  return computeWeightedLoss(abs(sub(p, z)), weights, reduction);
+  return weightAndReduce('absoluteDifference', abs(sub(p, z)), weights, reduction);
 });
 
 /** Elementwise squared error with TF.js-core weights/reduction. */
 export const weightedMeanSquaredError = op(function weightedMeanSquaredError(labels: Input, predictions: Input, weights?: Input | null, reduction?: Reduction): Tensor {
   const [z, p] = pair('meanSquaredError', labels, predictions);
-  return computeWeightedLoss(square(sub(p, z)), weights, reduction);
+  return weightAndReduce('meanSquaredError', square(sub(p, z)), weights, reduction);
 });
 
 export const huberLoss = op(function huberLoss(labels: Input, predictions: Input, weights?: Input | null, delta = 1, reduction?: Reduction): Tensor {
   const [z, p] = pair('huberLoss', labels, predictions);
   const err = abs(sub(p, z));
   const quad = minimum(err, delta);
-  return computeWeightedLoss(add(mul(square(quad), 0.5), mul(sub(err, quad), delta)), weights, reduction);
+  return weightAndReduce('huberLoss', add(mul(square(quad), 0.5), mul(sub(err, quad), delta)), weights, reduction);
 });
 
 export const logLoss = op(function logLoss(labels: Input, predictions: Input, weights?: Input | null, epsilon = 1e-7, reduction?: Reduction): Tensor {
   const [z, p] = pair('logLoss', labels, predictions);
   const l = neg(add(mul(z, log(add(p, epsilon))), mul(sub(1, z), log(add(sub(1, p), epsilon)))));
-  return computeWeightedLoss(l, weights, reduction);
+  return weightAndReduce('logLoss', l, weights, reduction);
 });
 
 export const hingeLoss = op(function hingeLoss(labels: Input, predictions: Input, weights?: Input | null, reduction?: Reduction): Tensor {
   const [z, p] = pair('hingeLoss', labels, predictions);
-  return computeWeightedLoss(relu(sub(1, mul(sub(mul(z, 2), 1), p))), weights, reduction);
+  return weightAndReduce('hingeLoss', relu(sub(1, mul(sub(mul(z, 2), 1), p))), weights, reduction);
 });
 
 export const sigmoidCrossEntropy = op(function sigmoidCrossEntropy(multiClassLabels: Input, logits: Input, weights?: Input | null, labelSmoothing = 0, reduction?: Reduction): Tensor {
-  let [z, x] = pair('sigmoidCrossEntropy', multiClassLabels, logits);
+  let [z, x] = pair('sigmoidCrossEntropy', multiClassLabels, logits, ['multiClassLabels', 'logits']);
   if (labelSmoothing > 0) z = add(mul(z, 1 - labelSmoothing), 0.5 * labelSmoothing);
   const l = add(sub(relu(x), mul(x, z)), softplus(neg(abs(x))));
-  return computeWeightedLoss(l, weights, reduction);
+  return weightAndReduce('sigmoidCrossEntropy', l, weights, reduction);
 });
 
 export const softmaxCrossEntropy = op(function softmaxCrossEntropy(onehotLabels: Input, logits: Input, weights?: Input | null, labelSmoothing = 0, reduction?: Reduction): Tensor {
-  let [z, x] = pair('softmaxCrossEntropy', onehotLabels, logits);
+  let [z, x] = pair('softmaxCrossEntropy', onehotLabels, logits, ['onehotLabels', 'logits']);
   if (labelSmoothing > 0) z = add(mul(z, 1 - labelSmoothing), labelSmoothing / x.shape[x.rank - 1]);
-  return computeWeightedLoss(neg(sum(mul(z, logSoftmax(x)), -1)), weights, reduction);
+  return weightAndReduce('softmaxCrossEntropy', neg(sum(mul(z, logSoftmax(x)), -1)), weights, reduction);
+});
+
+/** 1 - sum(labels * predictions) along `axis` (kept as size 1); inputs are expected unit-normalised. */
+export const cosineDistance = op(function cosineDistance(labels: Input, predictions: Input, axis: number, weights?: Input | null, reduction?: Reduction): Tensor {
+  const [z, p] = pair('cosineDistance', labels, predictions);
+  return weightAndReduce('cosineDistance', sub(1, sum(mul(z, p), axis, true)), weights, reduction);
 });

@@ -27,9 +27,9 @@ export function broadcastPlan(op: string, shapes: number[][]): { outShape: numbe
   return { outShape, kShape: shape, strides };
 }
 
-function binaryOp(name: string, code: BinaryOp, a: Input, b: Input, kind: Kind): { out: Tensor; ta: Tensor; tb: Tensor } {
-  const ta = kind === 'logical' ? toTensor(a, name, 'a', 'bool') : toTensorLike(a, b, name, 'a');
-  const tb = kind === 'logical' ? toTensor(b, name, 'b', 'bool') : toTensorLike(b, ta, name, 'b');
+function binaryOp(name: string, code: BinaryOp, a: Input, b: Input, kind: Kind, args = ['a', 'b']): { out: Tensor; ta: Tensor; tb: Tensor } {
+  const ta = kind === 'logical' ? toTensor(a, name, args[0], 'bool') : toTensorLike(a, b, name, args[0]);
+  const tb = kind === 'logical' ? toTensor(b, name, args[1], 'bool') : toTensorLike(b, ta, name, args[1]);
   if (kind === 'logical' && (ta.dtype !== 'bool' || tb.dtype !== 'bool')) {
     throw new Error(`${name}: inputs must be bool, got a ${fmtShape(ta.shape)} ${ta.dtype} and b ${fmtShape(tb.shape)} ${tb.dtype}`);
   }
@@ -55,15 +55,19 @@ export function reduceTo(dy: Tensor, shape: number[]): Tensor {
 
 type BinVjp = (a: Tensor, b: Tensor, y: Tensor, dy: Tensor) => [Tensor | null, Tensor | null];
 
-function defBinary(name: string, code: BinaryOp, kind: Kind, vjp: BinVjp | null) {
+function defBinary(name: string, code: BinaryOp, kind: Kind, vjp: BinVjp | null, args = ['a', 'b']) {
   return op((a: Input, b: Input): Tensor => {
-    const { out, ta, tb } = binaryOp(name, code, a, b, kind);
-    if (vjp && out.dtype === 'float32') {
+    const { out, ta, tb } = binaryOp(name, code, a, b, kind, args);
+    if (vjp) {
+      // Integer operands differentiate as float32 (TF.js: int32 mul/div have real gradients).
       ENGINE.record(name, [ta, tb], [out], ([dy]) => {
         if (!dy) return [null, null];
-        const [da, db] = vjp(ta, tb, out, dy);
+        const [fa, fb, fy] = [ta, tb, out].map((t) => (t.dtype === 'float32' ? t : cast(t, 'float32')));
+        const [da, db] = vjp(fa, fb, fy, dy);
         return [da && reduceTo(da, ta.shape), db && reduceTo(db, tb.shape)];
       });
+    } else if (kind !== 'arith') {
+      ENGINE.recordZeroGrad(name, [ta, tb], [out]);
     }
     return out;
   });
@@ -72,8 +76,10 @@ function defBinary(name: string, code: BinaryOp, kind: Kind, vjp: BinVjp | null)
 export const add = defBinary('add', 'add', 'arith', (_a, _b, _y, dy) => [dy, dy]);
 export const sub = defBinary('sub', 'sub', 'arith', (_a, _b, _y, dy) => [dy, neg(dy)]);
 export const mul = defBinary('mul', 'mul', 'arith', (a, b, _y, dy) => [mul(dy, b), mul(dy, a)]);
-const realDiv = defBinary('div', 'div', 'arith', (a, b, _y, dy) => [div(dy, b), neg(div(mul(dy, a), square(b)))]);
-export const floorDiv = defBinary('floorDiv', 'floorDiv', 'arith', null);
+const divVjp: BinVjp = (a, b, _y, dy) => [div(dy, b), neg(div(mul(dy, a), square(b)))];
+const realDiv = defBinary('div', 'div', 'arith', divVjp);
+/** Its gradient is real division's, as TF.js's FloorDiv gradient. */
+export const floorDiv = defBinary('floorDiv', 'floorDiv', 'arith', divVjp);
 /** a / b; for two int32 tensors this is floor division, as in TF.js. */
 export const div = op(function div(a: Input, b: Input): Tensor {
   const ta = toTensorLike(a, b, 'div', 'a');
@@ -90,7 +96,7 @@ export const pow = defBinary('pow', 'pow', 'arith', (a, b, y, dy) => {
   const da = mul(dy, mul(b, pow(a, sub(b, 1))));
   const db = mul(dy, where(greater(a, 0), mul(y, log(a)), 0));
   return [da, db];
-});
+}, ['base', 'exp']);
 export const maximum = defBinary('maximum', 'maximum', 'arith', (a, b, _y, dy) => [
   mul(dy, cast(greaterEqual(a, b), 'float32')), mul(dy, cast(less(a, b), 'float32')),
 ]);
@@ -107,9 +113,15 @@ export const atan2 = defBinary('atan2', 'atan2', 'arith', (a, b, _y, dy) => {
   const d = add(square(a), square(b));
   return [div(mul(dy, b), d), neg(div(mul(dy, a), d))];
 });
-export const prelu = defBinary('prelu', 'prelu', 'arith', (a, b, _y, dy) => {
+const preluFloat = defBinary('prelu', 'prelu', 'arith', (a, b, _y, dy) => {
   const negMask = less(a, 0);
   return [mul(dy, where(negMask, b, 1)), mul(dy, where(negMask, a, 0))];
+}, ['x', 'alpha']);
+/** x < 0 ? alpha * x : x; always float32 (TF.js casts int32 inputs). */
+export const prelu = op(function prelu(x: Input, alpha: Input): Tensor {
+  const tx = toTensor(x, 'prelu', 'x');
+  const ta = toTensor(alpha, 'prelu', 'alpha');
+  return preluFloat(tx.dtype === 'float32' ? tx : cast(tx, 'float32'), ta.dtype === 'float32' ? ta : cast(ta, 'float32'));
 });
 export const equal = defBinary('equal', 'equal', 'compare', null);
 export const notEqual = defBinary('notEqual', 'notEqual', 'compare', null);
@@ -137,13 +149,12 @@ export const where = op(function where(condition: Input, a: Input, b: Input): Te
   const out = runOp('select', [tc, xa, xb], outShape, dtype, {
     outShape: kShape, condStrides: strides[0], aStrides: strides[1], bStrides: strides[2],
   });
-  if (dtype === 'float32') {
-    ENGINE.record('where', [tc, ta, tb], [out], ([dy]) => {
-      if (!dy) return [null, null, null];
-      const z = zerosLike(dy);
-      return [null, reduceTo(where(tc, dy, z), ta.shape), reduceTo(where(tc, z, dy), tb.shape)];
-    });
-  }
+  // The condition's gradient is zero (null); a and b get dy where they were chosen.
+  ENGINE.record('where', [tc, ta, tb], [out], ([dy]) => {
+    if (!dy) return [null, null, null];
+    const z = zerosLike(dy);
+    return [null, reduceTo(where(tc, dy, z), ta.shape), reduceTo(where(tc, z, dy), tb.shape)];
+  });
   return out;
 });
 

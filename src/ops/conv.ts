@@ -87,10 +87,11 @@ export function conv2DBackpropInput(
 ): Tensor {
   return composite(() => {
     const op = opName;
-    const tdy = toTensor(dy, op, 'dy');
+    const dyName = op === 'conv2dTranspose' ? 'x' : 'dy'; // TF.js's argument name for each entry point
+    const tdy = toTensor(dy, op, dyName);
     const tf = toTensor(filter, op, 'filter');
     const fmt = checkDataFormat(op, dataFormat, FORMATS);
-    assertFloat32(op, tdy, 'dy');
+    assertFloat32(op, tdy, dyName);
     if (!Array.isArray(xShape) || xShape.length !== tdy.rank || (xShape.length !== 3 && xShape.length !== 4) ||
         !xShape.every((d) => Number.isInteger(d) && d >= 1)) {
       throw new Error(`${op}: output shape ${JSON.stringify(xShape)} must be rank ${tdy.rank} (matching the input ${fmtShape(tdy.shape)}) of positive integers`);

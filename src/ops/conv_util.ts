@@ -145,7 +145,9 @@ export const nchwToNhwc = (x: Tensor): Tensor => transpose(x, [0, 2, 3, 1]);
 export const nhwcToNchw = (x: Tensor): Tensor => transpose(x, [0, 3, 1, 2]);
 
 export function assertFloat32(op: string, t: Tensor, arg: string): void {
-  if (t.dtype !== 'float32') throw new Error(`${op}: ${arg} must be float32, got ${t.dtype} (shape ${fmtShape(t.shape)})`);
+  if (t.dtype !== 'float32') {
+    throw new Error(`Argument '${arg}' passed to '${op}' must be float32 tensor, but got ${t.dtype} tensor (shape ${fmtShape(t.shape)})`);
+  }
 }
 
 /** The NHWC shape of a rank-3/4 input in either layout; throws on other ranks. */

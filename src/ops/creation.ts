@@ -11,9 +11,11 @@ import { checkDtype, op, storageFor, toTensor, type Input } from './operand.js';
 import { isStringLike, stringTensor } from './string_tensor.js';
 
 /** TF.js `tensor(values, shape?, dtype?)`. */
-export function tensor(values: TensorLike, shape?: number[], dtype?: DType): Tensor {
+export function tensor(values: TensorLike, shapeArg?: number[] | null, dtype?: DType | null): Tensor {
   checkDtype('tensor', dtype);
+  const shape = shapeArg ?? undefined;
   if (values instanceof Tensor) throw new Error('tensor: values is already a Tensor; use clone()');
+  if (values == null) throw new Error('The input to the tensor constructor must be a non-null value.');
   if (dtype === 'string' || (dtype == null && isStringLike(values))) return stringTensor('tensor', values, shape);
   if (dtype === 'complex64') throw new Error('Cannot construct a complex64 tensor directly. Please use tf.complex(real, imag).');
   const inferred = inferShape('tensor', values);
@@ -24,7 +26,13 @@ export function tensor(values: TensorLike, shape?: number[], dtype?: DType): Ten
     assertShape('tensor', shape);
     const need = sizeOf(shape);
     if (flat.length !== need && !(flat.length === 1 && inferred.length === 0)) {
-      throw new Error(`tensor: ${flat.length} values do not fit shape ${fmtShape(shape)} (which needs ${need})`);
+      throw new Error(`Based on the provided shape, ${fmtShape(shape)}, the tensor should have ${need} values but has ${flat.length}`);
+    }
+    // Nested arrays carry their own shape; it must be the one given, except that the innermost
+    // level may hold several trailing dimensions flattened (as TF.js allows).
+    const fits = inferred.every((d, i) => d === shape[i] || (i === inferred.length - 1 && d === sizeOf(shape.slice(i))));
+    if (inferred.length > 1 && !fits) {
+      throw new Error(`Error creating a new Tensor. Inferred shape (${inferred}) does not match the provided shape (${shape}).`);
     }
     if (flat.length === 1 && need !== 1) {
       // TF.js fills a scalar value across the shape.
@@ -32,7 +40,7 @@ export function tensor(values: TensorLike, shape?: number[], dtype?: DType): Ten
     }
     finalShape = shape;
   }
-  if (isTypedArray(values) && shape === undefined) finalShape = [values.length];
+  if (isTypedArray(values) && shape === undefined) finalShape = [(values as ArrayLike<number>).length];
   return ENGINE.makeTensor(storageFor(flat, dt), finalShape, dt);
 }
 
@@ -52,39 +60,50 @@ export const tensor4d = (values: TensorLike, shape?: [number, number, number, nu
 export const tensor5d = (values: TensorLike, shape?: [number, number, number, number, number], dtype?: DType) => ranked('tensor5d', 5, values, shape, dtype);
 export const tensor6d = (values: TensorLike, shape?: [number, number, number, number, number, number], dtype?: DType) => ranked('tensor6d', 6, values, shape, dtype);
 
-export function fill(shape: number[], value: number | string, dtype?: DType): Tensor {
+export function fill(shape: number[], value: number | string, dtype?: DType | null): Tensor {
   return filled('fill', shape, value, dtype);
 }
-/** fill under the name of the call the user made (zeros, ones, fill) for its errors. */
-function filled(op: string, shape: number[], value: number | string, dtype?: DType): Tensor {
+/** fill under the name of the call the user made (zeros, ones, fill) for its errors; a null dtype is the default. */
+function filled(op: string, shape: number[], value: number | string, dtypeArg?: DType | null): Tensor {
   assertShape(op, shape);
-  checkDtype(op, dtype);
-  if (typeof value === 'string' || dtype === 'string') return stringTensor(op, String(value), shape);
-  dtype ??= 'float32';
+  checkDtype(op, dtypeArg ?? undefined);
+  if (typeof value === 'string' || dtypeArg === 'string') return stringTensor(op, String(value), shape);
+  const dtype = dtypeArg ?? 'float32';
   const n = sizeOf(shape);
   const num = value as number;
   const data = dtype === 'float32' ? new Float32Array(n).fill(num) : new Int32Array(n).fill(dtype === 'bool' ? (num ? 1 : 0) : num);
   return ENGINE.makeTensor(data, shape, dtype);
 }
-export const zeros = (shape: number[], dtype: DType = 'float32') => filled('zeros', shape, 0, dtype);
-export const ones = (shape: number[], dtype: DType = 'float32') => filled('ones', shape, 1, dtype);
+export const zeros = (shape: number[], dtype?: DType | null) => filled('zeros', shape, 0, dtype);
+export const ones = (shape: number[], dtype?: DType | null) => filled('ones', shape, 1, dtype);
 export const zerosLike = op(function zerosLike(x: Input): Tensor {
   const t = toTensor(x, 'zerosLike', 'x');
-  return fill(t.shape, 0, t.dtype);
+  const y = fill(t.shape, 0, t.dtype);
+  ENGINE.recordZeroGrad('zerosLike', [t], [y]);
+  return y;
 });
 export const onesLike = op(function onesLike(x: Input): Tensor {
   const t = toTensor(x, 'onesLike', 'x');
-  return fill(t.shape, 1, t.dtype);
+  const y = fill(t.shape, 1, t.dtype);
+  ENGINE.recordZeroGrad('onesLike', [t], [y]);
+  return y;
 });
 
-export function range(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
-  if (stop === undefined) [start, stop] = [0, start];
-  if (step === 0) throw new Error('range: step must not be 0');
+/**
+ * TF.js `range(start, stop, step = 1, dtype)`: a decreasing range with the default step counts
+ * down by 1; a step that points away from stop (or a step > 1 counting down) gives [].
+ */
+export function range(start: number, stop?: number | null, step = 1, dtypeArg?: DType | null): Tensor {
+  const dtype = checkDtype('range', dtypeArg ?? 'float32')!;
+  if (stop == null) [start, stop] = [0, start];
+  if (step === 0) throw new Error('Cannot have a step of zero');
   if (![start, stop, step].every(Number.isFinite)) throw new Error(`range: start, stop and step must be finite numbers, got ${start}, ${stop}, ${step}`);
-  const n = Math.max(0, Math.ceil((stop - start) / step));
+  const empty = start === stop || (start < stop && step < 0) || (stop < start && step > 1);
+  const n = empty ? 0 : Math.abs(Math.ceil((stop - start) / step));
   if (n > MAX_TENSOR_SIZE) {
     throw new Error(`range: start ${start}, stop ${stop}, step ${step} gives ${n} elements, more than the ${MAX_TENSOR_SIZE} (2^31 - 1) a tensor can hold`);
   }
+  if (stop < start && step === 1) step = -1;
   const values = Array.from({ length: n }, (_, i) => start + i * step);
   return ENGINE.makeTensor(storageFor(values, dtype), [n], dtype);
 }
@@ -96,17 +115,29 @@ export function linspace(start: number, stop: number, num: number): Tensor {
   return ENGINE.makeTensor(Float32Array.from({ length: num }, (_, i) => start + i * step), [num], 'float32');
 }
 
-export function eye(numRows: number, numColumns = numRows, dtype: DType = 'float32'): Tensor {
-  assertShape('eye', [numRows, numColumns]);
-  const v = new Array(numRows * numColumns).fill(0);
-  for (let i = 0; i < Math.min(numRows, numColumns); i++) v[i * numColumns + i] = 1;
-  return ENGINE.makeTensor(storageFor(v, dtype), [numRows, numColumns], dtype);
+/**
+ * TF.js `eye(numRows, numColumns = numRows, batchShape?, dtype = 'float32')`: identity matrices,
+ * repeated over `batchShape` ([...batchShape, numRows, numColumns]). A dtype given third is
+ * accepted too (tessera's older signature).
+ */
+export function eye(numRows: number, numColumns?: number | null, batchShape?: number[] | DType | null, dtype?: DType | null): Tensor {
+  if (typeof batchShape === 'string') [batchShape, dtype] = [undefined, batchShape];
+  const dt = checkDtype('eye', dtype ?? 'float32')!;
+  const cols = numColumns ?? numRows;
+  const batch = batchShape ?? [];
+  assertShape('eye', [...batch, numRows, cols]);
+  const one = new Array(numRows * cols).fill(0);
+  for (let i = 0; i < Math.min(numRows, cols); i++) one[i * cols + i] = 1;
+  const v: number[] = [];
+  for (let b = 0; b < sizeOf(batch); b++) v.push(...one);
+  return ENGINE.makeTensor(storageFor(v, dt), [...batch, numRows, cols], dt);
 }
 
 /** Copy of a tensor's data under a new handle. */
 export const clone = op(function clone(x: Input): Tensor {
   const t = toTensor(x, 'clone', 'x');
   const out = ENGINE.makeView(t, t.shape);
+  ENGINE.record('clone', [t], [out], ([dy]) => [dy]);
   return out;
 });
 
@@ -144,8 +175,9 @@ export function normalSampler(uniform: () => number): () => number {
   };
 }
 
-export function randomUniform(shape: number[], minval = 0, maxval = 1, dtype: DType = 'float32', seed?: number | string): Tensor {
+export function randomUniform(shape: number[], minval = 0, maxval = 1, dtypeArg?: DType | null, seed?: number | string): Tensor {
   assertShape('randomUniform', shape);
+  const dtype = checkDtype('randomUniform', dtypeArg ?? 'float32')!;
   if (!(maxval >= minval)) throw new Error(`randomUniform: maxval ${maxval} must be >= minval ${minval}`);
   const rand = seededRandom(seed);
   const n = sizeOf(shape);
@@ -153,22 +185,27 @@ export function randomUniform(shape: number[], minval = 0, maxval = 1, dtype: DT
   return ENGINE.makeTensor(storageFor(dtype === 'int32' ? v.map(Math.floor) : v, dtype), shape, dtype);
 }
 
-export function randomNormal(shape: number[], mean = 0, stdDev = 1, dtype: 'float32' | 'int32' = 'float32', seed?: number | string): Tensor {
+/** int32 samples round to the nearest integer (TF.js), so their mean stays unbiased. */
+const roundFor = (dtype: DType, v: number[]) => (dtype === 'int32' ? v.map(Math.round) : v);
+
+export function randomNormal(shape: number[], mean = 0, stdDev = 1, dtypeArg?: 'float32' | 'int32' | null, seed?: number | string): Tensor {
   assertShape('randomNormal', shape);
+  const dtype = dtypeArg ?? 'float32';
   if (!(stdDev >= 0)) throw new Error(`randomNormal: stdDev must be >= 0, got ${stdDev}`);
   const normal = normalSampler(seededRandom(seed));
   const v = Array.from({ length: sizeOf(shape) }, () => mean + stdDev * normal());
-  return ENGINE.makeTensor(storageFor(v, dtype), shape, dtype);
+  return ENGINE.makeTensor(storageFor(roundFor(dtype, v), dtype), shape, dtype);
 }
 
 /** Normal samples re-drawn until within two standard deviations (TF.js truncatedNormal). */
-export function truncatedNormal(shape: number[], mean = 0, stdDev = 1, dtype: 'float32' | 'int32' = 'float32', seed?: number | string): Tensor {
+export function truncatedNormal(shape: number[], mean = 0, stdDev = 1, dtypeArg?: 'float32' | 'int32' | null, seed?: number | string): Tensor {
   assertShape('truncatedNormal', shape);
+  const dtype = dtypeArg ?? 'float32';
   const normal = normalSampler(seededRandom(seed));
   const v = Array.from({ length: sizeOf(shape) }, () => {
     let z = normal();
     while (Math.abs(z) > 2) z = normal();
     return mean + stdDev * z;
   });
-  return ENGINE.makeTensor(storageFor(v, dtype), shape, dtype);
+  return ENGINE.makeTensor(storageFor(roundFor(dtype, v), dtype), shape, dtype);
 }

@@ -195,8 +195,9 @@ function fusedConv(kind: ConvKind, config: FusedConv2DConfig): Tensor {
   return composite(() => {
     const op = `fused.${kind}`;
     const { dataFormat = 'NHWC', dilations = [1, 1], activation = 'linear', leakyreluAlpha = 0.2 } = config;
-    const tx = toTensor(config.x, op, 'x');
-    const tf = toTensor(config.filter, op, 'filter');
+    // TF.js converts the fused inputs under the plain op's name, float32 only.
+    const tx = toTensor(config.x, kind, 'x', undefined, 'float32');
+    const tf = toTensor(config.filter, kind, 'filter', undefined, 'float32');
     const fmt = checkDataFormat(op, dataFormat, ['NHWC', 'NCHW'] as const);
     const e = parseEpilogue(op, activation, config.bias, config.preluActivationWeights, leakyreluAlpha);
     assertFloat32(op, tx, 'x');

@@ -8,18 +8,60 @@ import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { fmtShape, normAxis, sizeOf } from '../util.js';
 import { runOp, toTensor, type Input, op } from './operand.js';
-import { reshape } from './layout.js';
+import { reshape, transpose } from './layout.js';
+import { add, mul } from './binary.js';
+import { range } from './creation.js';
 import { cast } from './unary.js';
 import type { DType } from '../backends/backend.js';
 
-/** x.shape[:axis] + indices.shape + x.shape[axis+1:]; out-of-range indices give 0. */
+/**
+ * x.shape[:axis] + indices.shape[batchDims:] + x.shape[axis+1:]; out-of-range indices throw (see
+ * checkIndices). With batchDims b, the first b dimensions of x and indices are batch
+ * dimensions that pair up: batch i gathers from x[i] with indices[i].
+ */
 export const gather = op(function gather(x: Input, indices: Input, axis = 0, batchDims = 0): Tensor {
-  if (batchDims !== 0) throw new Error(`gather: batchDims ${batchDims} is not supported yet (only 0)`);
   const t = toTensor(x, 'gather', 'x');
   const idx = toTensor(indices, 'gather', 'indices', 'int32');
   if (idx.dtype !== 'int32') throw new Error(`gather: indices must be int32, got ${idx.dtype} ${fmtShape(idx.shape)}`);
   if (t.rank === 0) throw new Error('gather: x must have rank >= 1');
   const a = normAxis('gather', axis, t.rank);
+  checkIndices(idx, t.shape[a]);
+  if (!(Number.isInteger(batchDims) && batchDims >= -idx.rank && batchDims <= idx.rank)) {
+    throw new Error(`Expect batchDims in the range of [-${idx.rank}, ${idx.rank}], but got ${batchDims}`);
+  }
+  const b = batchDims < 0 ? batchDims + idx.rank : batchDims;
+  if (b > a) throw new Error(`batchDims (${b}) must be less than or equal to axis (${a}).`);
+  for (let i = 0; i < b; i++) {
+    if (t.shape[i] !== idx.shape[i]) {
+      throw new Error(`x.shape[${i}]: ${t.shape[i]} should be equal to indices.shape[${i}]: ${idx.shape[i]}.`);
+    }
+  }
+  return b === 0 ? gatherAlong(t, idx, a) : batchedGather(t, idx, a, b);
+});
+
+/**
+ * gather with b batch dimensions, as one plain gather: move the axis next to the batch
+ * dimensions, fold batch into it ([B * N, ...]), offset each batch's indices by i * N, and
+ * put the result's dimensions back in TF.js's order [batch, x between batch and axis,
+ * indices after batch, x after axis]. Differentiable through the ops it is made of.
+ */
+function batchedGather(t: Tensor, idx: Tensor, a: number, b: number): Tensor {
+  const batchShape = t.shape.slice(0, b);
+  const between = t.shape.slice(b, a);
+  const after = t.shape.slice(a + 1);
+  const kShape = idx.shape.slice(b);
+  const [B, N, K] = [sizeOf(batchShape), t.shape[a], sizeOf(kShape)];
+  const axes = t.shape.map((_, i) => i);
+  const moved = transpose(t, [...axes.slice(0, b), a, ...axes.slice(b, a), ...axes.slice(a + 1)]);
+  const folded = reshape(moved, [B * N, ...between, ...after]);
+  const offsets = mul(reshape(range(0, B, 1, 'int32'), [B, 1]), N);
+  const flat = reshape(add(reshape(idx, [B, K]), offsets), [B * K]);
+  const g = reshape(gatherAlong(folded, flat, 0), [B, K, sizeOf(between), sizeOf(after)]);
+  return reshape(transpose(g, [0, 2, 1, 3]), [...batchShape, ...between, ...kShape, ...after]);
+}
+
+/** gather without the range check: out-of-range ids give 0 (the segment-sum vjp relies on it). */
+function gatherAlong(t: Tensor, idx: Tensor, a: number): Tensor {
   const outer = sizeOf(t.shape.slice(0, a));
   const inner = sizeOf(t.shape.slice(a + 1));
   const axisDim = t.shape[a];
@@ -34,14 +76,34 @@ export const gather = op(function gather(x: Input, indices: Input, axis = 0, bat
     });
   }
   return y;
-});
+}
+
+/**
+ * An index outside [0, axisDim) is an error, as on TF.js's cpu backend (silent zeros hide
+ * off-by-one vocabularies). Checked where the indices can be read synchronously (js, wasm);
+ * webgpu, like TF.js's GPU backends, gives 0 for them.
+ */
+function checkIndices(idx: Tensor, axisDim: number): void {
+  let values: ArrayLike<number>;
+  try {
+    values = idx.dataSync();
+  } catch {
+    return;
+  }
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < 0 || v >= axisDim) throw new Error(`GatherV2: the index value ${v} is not in [0, ${axisDim - 1}]`);
+  }
+}
 
 /** indices.shape + [depth], onValue where index == position else offValue. */
 export const oneHot = op(function oneHot(indices: Input, depth: number, onValue = 1, offValue = 0, dtype: DType = 'int32'): Tensor {
   const idx = toTensor(indices, 'oneHot', 'indices', 'int32');
   if (idx.dtype !== 'int32') throw new Error(`oneHot: indices must be int32, got ${idx.dtype}`);
-  if (!Number.isInteger(depth) || depth < 1) throw new Error(`oneHot: depth must be a positive integer, got ${depth}`);
-  return runOp('oneHot', [idx], [...idx.shape, depth], dtype, { depth, onValue, offValue });
+  if (!Number.isInteger(depth) || depth < 2) throw new Error(`Error in oneHot: depth must be >=2, but it is ${depth}`);
+  const y = runOp('oneHot', [idx], [...idx.shape, depth], dtype, { depth, onValue, offValue });
+  ENGINE.recordZeroGrad('oneHot', [idx], [y]);
+  return y;
 });
 
 /**
@@ -55,7 +117,7 @@ function segmentSum(
   const y = runOp('unsortedSegmentSum', [x, ids], outShape, 'float32', { outer, n, inner, numSegments });
   ENGINE.record('unsortedSegmentSum', [x, ids], [y], ([dy]) => {
     if (!dy) return [null, null];
-    const dx = gather(reshape(dy, [outer, numSegments, inner]), ids, 1);
+    const dx = gatherAlong(reshape(dy, [outer, numSegments, inner]), ids, 1);
     return [reshape(dx, x.shape), null];
   });
   return y;

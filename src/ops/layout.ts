@@ -6,7 +6,7 @@
 import { MAX_KERNEL_RANK } from '../backends/kernels.js';
 import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
-import { fmtShape, normAxes, normAxis, shapesEqual, sizeOf, stridesOf } from '../util.js';
+import { assertShape, fmtShape, normAxes, normAxis, shapesEqual, sizeOf, stridesOf } from '../util.js';
 import { runOp, toTensor, upcastDtype, type Input, op } from './operand.js';
 import { reduceTo } from './binary.js';
 import { sum } from './reduce.js';
@@ -77,9 +77,7 @@ export const transpose = op(function transpose(x: Input, perm?: number[], conjug
 
 export const broadcastTo = op(function broadcastTo(x: Input, shape: number[]): Tensor {
   const t = toTensor(x, 'broadcastTo', 'x');
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new Error(`broadcastTo: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
-  }
+  assertShape('broadcastTo', shape);
   if (shape.length < t.rank) throw new Error(`broadcastTo: cannot broadcast ${fmtShape(t.shape)} to lower rank ${fmtShape(shape)}`);
   const lead = shape.length - t.rank;
   const strides = stridesOf(t.shape);
@@ -89,7 +87,11 @@ export const broadcastTo = op(function broadcastTo(x: Input, shape: number[]): T
     if (sd !== d && sd !== 1) throw new Error(`broadcastTo: cannot broadcast ${fmtShape(t.shape)} to ${fmtShape(shape)}`);
     return sd === 1 ? 0 : strides[i - lead];
   });
-  if (shapesEqual(t.shape, shape)) return ENGINE.makeView(t, shape);
+  if (shapesEqual(t.shape, shape)) {
+    const same = ENGINE.makeView(t, shape);
+    ENGINE.record('broadcastTo', [t], [same], ([dy]) => [dy]);
+    return same;
+  }
   const y = stridedCopy('broadcastTo', t, shape, inStrides, 0);
   ENGINE.record('broadcastTo', [t], [y], ([dy]) => [dy ? reduceTo(dy, t.shape) : null]);
   return y;
@@ -105,7 +107,9 @@ export const expandDims = op(function expandDims(x: Input, axis = 0): Tensor {
 
 export const squeeze = op(function squeeze(x: Input, axis?: number[] | number): Tensor {
   const t = toTensor(x, 'squeeze', 'x');
-  const axes = axis === undefined ? t.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0) : normAxes('squeeze', axis, t.rank);
+  // No axis, or an empty list (TF.js), squeezes every size-1 dimension.
+  const all = axis == null || (Array.isArray(axis) && axis.length === 0);
+  const axes = all ? t.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0) : normAxes('squeeze', axis, t.rank);
   for (const a of axes) {
     if (t.shape[a] !== 1) throw new Error(`squeeze: cannot squeeze axis ${a} of shape ${fmtShape(t.shape)} (size ${t.shape[a]} != 1)`);
   }
@@ -168,6 +172,7 @@ export const stack = op(function stack(tensors: Input[], axis = 0): Tensor {
   const ts = tensors.map((x, i) => toTensor(x, 'stack', `tensors[${i}]`));
   for (const t of ts) {
     if (!shapesEqual(t.shape, ts[0].shape)) throw new Error(`stack: all shapes must match, got ${ts.map((q) => fmtShape(q.shape)).join(', ')}`);
+    if (t.dtype !== ts[0].dtype) throw new Error('All tensors passed to stack must have matching dtypes');
   }
   const a = normAxis('stack', axis, ts[0].rank + 1);
   return concat(ts.map((t) => expandDims(t, a)), a);
@@ -175,6 +180,7 @@ export const stack = op(function stack(tensors: Input[], axis = 0): Tensor {
 
 export const unstack = op(function unstack(x: Input, axis = 0): Tensor[] {
   const t = toTensor(x, 'unstack', 'x');
+  if (!(axis >= -t.rank && axis < t.rank)) throw new Error(`Axis = ${axis} is not in [-${t.rank}, ${t.rank})`);
   const a = normAxis('unstack', axis, t.rank);
   return split(t, t.shape[a], a).map((p) => squeeze(p, [a]));
 });

@@ -85,8 +85,8 @@ export const matMul = op(function matMul(a: Input, b: Input, transposeA = false,
 
 /** Dot product of vectors / matrix-vector / matrix-matrix (TF.js `dot`). */
 export const dot = op(function dot(a: Input, b: Input): Tensor {
-  const ta = toTensor(a, 'dot', 'a');
-  const tb = toTensor(b, 'dot', 'b');
+  const ta = toTensor(a, 'dot', 't1');
+  const tb = toTensor(b, 'dot', 't2');
   if (ta.rank > 2 || tb.rank > 2 || ta.rank === 0 || tb.rank === 0) {
     throw new Error(`dot: inputs must be rank 1 or 2, got ${fmtShape(ta.shape)} and ${fmtShape(tb.shape)}`);
   }

@@ -16,15 +16,42 @@ export type Input = Tensor | TensorLike;
 export function storageFor(values: ArrayLike<number>, dtype: DType): StorageArray {
   if (dtype === 'float32') return values instanceof Float32Array ? values : Float32Array.from(values);
   if (dtype === 'int32') return values instanceof Int32Array ? values : Int32Array.from(values as ArrayLike<number>, (v) => Math.trunc(v) | 0);
-  return Int32Array.from(values as ArrayLike<number>, (v) => (v !== 0 && v === v ? 1 : 0));
+  // bool: TF.js rounds, so 0.4 is false and NaN is true
+  return Int32Array.from(values as ArrayLike<number>, (v) => (Math.round(v) !== 0 ? 1 : 0));
 }
 
-/** A live Tensor from user input. Numbers and arrays become new tensors of `dtype` (or inferred). */
-export function toTensor(x: Input, op: string, arg: string, dtype?: DType): Tensor {
+/**
+ * What an argument may hold, as TF.js's convertToTensor `parseAsDtype`: 'numeric' (any dtype but
+ * string), 'any', or one exact dtype. A number or array given for an exact dtype is parsed as it.
+ */
+export type Accept = 'numeric' | 'any' | DType;
+
+function typeName(x: unknown): string {
+  if (x === null || x === undefined) return String(x);
+  return typeof x === 'object' ? (x as object).constructor?.name ?? 'Object' : typeof x;
+}
+
+/** Throws TF.js's error when a tensor's dtype does not fit what the argument accepts. */
+export function assertAccepts(t: { dtype: string }, accept: Accept, op: string, arg: string): void {
+  if (accept === 'any' || accept === t.dtype) return;
+  if (accept === 'numeric') {
+    if (t.dtype === 'string') throw new Error(`Argument '${arg}' passed to '${op}' must be numeric tensor, but got string tensor`);
+    return;
+  }
+  throw new Error(`Argument '${arg}' passed to '${op}' must be ${accept} tensor, but got ${t.dtype} tensor`);
+}
+
+/**
+ * A live Tensor from user input (TF.js convertToTensor): a Tensor is checked against `accept`
+ * and returned; numbers, booleans and (typed) arrays become new tensors of `dtype`, else of
+ * the exact dtype `accept` names, else of the inferred dtype.
+ */
+export function toTensor(x: Input, op: string, arg: string, dtype?: DType, accept: Accept = 'numeric'): Tensor {
   if (x instanceof Tensor) {
     x.assertAlive(`${op} (argument '${arg}')`);
     // string tensors only go where TF.js takes them (layout ops, equal, string.*)
     if (x.dtype === 'string' && !acceptsStrings(op, arg)) throw notNumericError(op, arg);
+    if (x.dtype !== 'string') assertAccepts(x, accept, op, arg);
     return x;
   }
   if (isStringLike(x) || (dtype === 'string' && Array.isArray(x))) {
@@ -37,10 +64,10 @@ export function toTensor(x: Input, op: string, arg: string, dtype?: DType): Tens
     return ENGINE.makeComplexTensor(values, new Float32Array(values.length), inferShape(op, x));
   }
   if (x === null || x === undefined || (typeof x !== 'number' && typeof x !== 'boolean' && !Array.isArray(x) && !ArrayBuffer.isView(x))) {
-    throw new Error(`${op}: argument '${arg}' must be a Tensor, number or array, got ${x === null ? 'null' : typeof x}`);
+    throw new Error(`Argument '${arg}' passed to '${op}' must be a Tensor or TensorLike, but got '${typeName(x)}'`);
   }
   const shape = inferShape(op, x);
-  const dt = dtype ?? inferDtype(x);
+  const dt = dtype ?? (accept === 'numeric' || accept === 'any' ? inferDtype(x) : accept);
   return ENGINE.makeTensor(storageFor(flatten(x), dt), shape, dt);
 }
 
@@ -101,6 +128,7 @@ export function op<F extends (...args: any[]) => any>(fn: F): F {
 export function runOp<K extends KernelName>(kernel: K, inputs: Tensor[], outShape: number[], outDtype: DType, attrs: KernelAttrs[K]): Tensor {
   const out = ENGINE.makeOutput(outShape, outDtype);
   if (out.size > 0) ENGINE.runKernel(kernel, inputs, [out], attrs);
+  ENGINE.recordKernel(kernel, inputs, [out]);
   return out;
 }
 
@@ -112,11 +140,12 @@ export function upcastDtype(a: DType, b: DType): DType {
 }
 
 export function assertFloat(op: string, t: Tensor, arg = 'x'): void {
-  if (t.dtype !== 'float32') throw new Error(`${op}: argument '${arg}' must be float32, got ${t.dtype}`);
+  assertAccepts(t, 'float32', op, arg);
 }
 
-export function checkDtype(op: string, dtype: DType | undefined): DType | undefined {
-  return dtype === undefined ? undefined : assertDtype(op, dtype);
+/** Validate an optional dtype argument; null means "the default" (undefined), as in TF.js. */
+export function checkDtype(op: string, dtype: DType | undefined | null): DType | undefined {
+  return dtype == null ? undefined : assertDtype(op, dtype);
 }
 
 export function describe(t: Tensor): string {

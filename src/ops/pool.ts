@@ -9,6 +9,7 @@ import type { Tensor } from '../tensor.js';
 import { fmtShape } from '../util.js';
 import { runOp, toTensor, type Input } from './operand.js';
 import { reshape } from './layout.js';
+import { clone } from './creation.js';
 import { assertFloat32, composite, convGeometry, geometryAttrs, parsePair, type Pair, type PadSpec, type RoundingMode } from './conv_util.js';
 
 const MAX = 0;
@@ -38,6 +39,9 @@ function pool2d(
       op: name, xShape, filterH: fh, filterW: fw, outC: xShape[3], strides, dilations, pad,
       roundingMode: dimRoundingMode, what: `x ${fmtShape(tx.shape)}, filterSize ${JSON.stringify(filterSize)}`,
     });
+    // TF.js's kernels treat a 1x1 window whose output keeps the input's size as the identity,
+    // whatever the strides and padding say; its pool specs expect that.
+    if (fh === 1 && fw === 1 && g.outH === xShape[1] && g.outW === xShape[2]) return clone(tx);
     return composite(() => {
       const y = poolPrim(tx.rank === 3 ? reshape(tx, xShape) : tx, g, code);
       return tx.rank === 3 ? reshape(y, y.shape.slice(1)) : y;

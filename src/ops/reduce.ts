@@ -8,7 +8,7 @@ import { Reduce, type ReduceOp } from '../backends/kernels.js';
 import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { normAxes, normAxis, sizeOf } from '../util.js';
-import { runOp, toTensor, type Input, op } from './operand.js';
+import { runOp, toTensor, type Accept, type Input, op } from './operand.js';
 import { broadcastTo, reshape, transpose } from './layout.js';
 import { cast, exp } from './unary.js';
 import { div, equal, mul, sub, where } from './binary.js';
@@ -20,8 +20,8 @@ interface Plan {
   keepShape: number[];
 }
 
-function plan(op: string, x: Input, axis: number | number[] | undefined | null, keepDims: boolean): Plan {
-  const t = toTensor(x, op, 'x');
+function plan(op: string, x: Input, axis: number | number[] | undefined | null, keepDims: boolean, accept: Accept = 'numeric'): Plan {
+  const t = toTensor(x, op, 'x', undefined, accept);
   const axes = normAxes(op, axis, t.rank);
   const keepShape = t.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const outShape = keepDims ? keepShape : t.shape.filter((_, i) => !axes.includes(i));
@@ -105,17 +105,19 @@ const argOp = op(function argOp(name: 'argMax' | 'argMin', x: Input, axis = 0): 
   if (t.rank === 0) throw new Error(`${name}: input must have rank >= 1, got a scalar`);
   const a = normAxis(name, axis, t.rank);
   if (t.shape[a] === 0) throw new Error(`${name}: cannot take ${name} over empty axis ${axis} of shape [${t.shape}]`);
-  return reduceKernel(name, plan(name, t, a, false), 'int32');
+  const y = reduceKernel(name, plan(name, t, a, false), 'int32');
+  ENGINE.recordZeroGrad(name, [t], [y]);
+  return y;
 });
 /** Index of the maximum along `axis` (default 0, as TF.js). */
 export const argMax = (x: Input, axis = 0) => argOp('argMax', x, axis);
 export const argMin = (x: Input, axis = 0) => argOp('argMin', x, axis);
 
 export const any = op(function any(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
-  return reduceKernel('any', plan('any', x, axis, keepDims), 'bool');
+  return reduceKernel('any', plan('any', x, axis, keepDims, 'bool'), 'bool');
 });
 export const all = op(function all(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
-  return reduceKernel('all', plan('all', x, axis, keepDims), 'bool');
+  return reduceKernel('all', plan('all', x, axis, keepDims, 'bool'), 'bool');
 });
 
 export const logSumExp = op(function logSumExp(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {

@@ -10,7 +10,7 @@ import { mul, sub } from './binary.js';
 import { sum } from './reduce.js';
 
 function softmaxOp(name: string, logits: Input, dim: number, log: boolean): Tensor {
-  const t = toTensor(logits, name, 'logits');
+  const t = toTensor(logits, name, 'logits', undefined, name === 'softmax' ? 'float32' : 'numeric');
   if (t.rank === 0) throw new Error(`${name}: logits must have rank >= 1, got a scalar`);
   if (dim !== -1 && dim !== t.rank - 1) {
     throw new Error(`${name}: only the last dimension is supported (dim -1 or ${t.rank - 1}), got ${dim}`);

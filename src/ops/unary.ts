@@ -20,10 +20,17 @@ const unaryOp = op(function unaryOp(name: string, code: UnaryOp, x: Input, outDt
 
 type Vjp = (x: Tensor, y: Tensor, dy: Tensor) => Tensor;
 
+/**
+ * TF.js's float-only unaries: an int32 or bool tensor is an error there, not a silent cast.
+ * The rest take any numeric dtype.
+ */
+const FLOAT_ONLY = new Set(['ceil', 'cos', 'cosh', 'elu', 'floor', 'log', 'rsqrt', 'sigmoid', 'sin', 'sqrt', 'tan', 'tanh']);
+
 /** Define a float unary op with its gradient. */
 function defUnary(name: string, code: UnaryOp, vjp: Vjp | null, keepIntDtype = false) {
+  const accept = FLOAT_ONLY.has(name) ? 'float32' : 'numeric';
   return op((x: Input): Tensor => {
-    const t = toTensor(x, name, 'x');
+    const t = toTensor(x, name, 'x', undefined, accept);
     const y = unaryOp(name, code, t, keepIntDtype && t.dtype === 'int32' ? 'int32' : 'float32');
     if (vjp) ENGINE.record(name, [t], [y], ([dy]) => [dy ? vjp(t, y, dy) : null]);
     return y;
@@ -44,7 +51,8 @@ export const relu = defUnary('relu', 'relu', (x, _y, dy) => mul(dy, step(x)), tr
 export const relu6 = defUnary('relu6', 'relu6', (x, _y, dy) => mul(dy, logicalAnd(greater(x, 0), lessEqual(x, 6))), true);
 export const elu = defUnary('elu', 'elu', (x, y, dy) => mul(dy, where_(less(x, 0), add(y, 1), 1)));
 export const selu = defUnary('selu', 'selu', (x, _y, dy) =>
-  mul(dy, where_(less(x, 0), mul(exp(x), 1.0507009873554805 * 1.6732632423543772), 1.0507009873554805)));
+  // x <= 0 takes the exponential branch (TF.js: at x = 0 the slope is scale * alpha).
+  mul(dy, where_(greater(x, 0), 1.0507009873554805, mul(exp(x), 1.0507009873554805 * 1.6732632423543772))));
 export const gelu = defUnary('gelu', 'gelu', (x, _y, dy) => {
   // d/dx x*Phi(x) = Phi(x) + x*phi(x)
   const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5);
@@ -91,9 +99,12 @@ export const leakyRelu = op(function leakyRelu(x: Input, alpha = 0.2): Tensor {
   return y;
 });
 
-/** x > 0 ? 1 : alpha (float32). */
+/** x > 0 ? 1 : alpha; int32 stays int32 (as TF.js). Its gradient is zero. */
 export const step = op(function step(x: Input, alpha = 0): Tensor {
-  return unaryOp('step', 'step', x, 'float32', alpha);
+  const t = toTensor(x, 'step', 'x');
+  const y = unaryOp('step', 'step', t, t.dtype === 'int32' ? 'int32' : 'float32', alpha);
+  ENGINE.recordZeroGrad('step', [t], [y]);
+  return y;
 });
 
 export const clipByValue = op(function clipByValue(x: Input, clipValueMin: number, clipValueMax: number): Tensor {
@@ -111,11 +122,22 @@ export const clipByValue = op(function clipByValue(x: Input, clipValueMin: numbe
 export const logicalNot = op(function logicalNot(x: Input): Tensor {
   const t = toTensor(x, 'logicalNot', 'x', 'bool');
   if (t.dtype !== 'bool') throw new Error(`logicalNot: input must be bool, got [${t.shape}] ${t.dtype}`);
-  return unaryOp('logicalNot', 'logicalNot', t, 'bool');
+  const y = unaryOp('logicalNot', 'logicalNot', t, 'bool');
+  ENGINE.recordZeroGrad('logicalNot', [t], [y]);
+  return y;
 });
-export const isNaN = (x: Input): Tensor => unaryOp('isNaN', 'isNaN', x, 'bool');
-export const isInf = (x: Input): Tensor => unaryOp('isInf', 'isInf', x, 'bool');
-export const isFinite = (x: Input): Tensor => unaryOp('isFinite', 'isFinite', x, 'bool');
+/** A bool-valued test of each element; its gradient is zero (as TF.js). */
+function defPredicate(name: string, code: UnaryOp) {
+  return op((x: Input): Tensor => {
+    const t = toTensor(x, name, 'x');
+    const y = unaryOp(name, code, t, 'bool');
+    ENGINE.recordZeroGrad(name, [t], [y]);
+    return y;
+  });
+}
+export const isNaN = defPredicate('isNaN', 'isNaN');
+export const isInf = defPredicate('isInf', 'isInf');
+export const isFinite = defPredicate('isFinite', 'isFinite');
 
 /** Convert dtype. float -> int truncates toward zero; anything -> bool is (x != 0). */
 export const cast = op(function cast(x: Input, dtype: DType): Tensor {
@@ -127,7 +149,8 @@ export const cast = op(function cast(x: Input, dtype: DType): Tensor {
     return same;
   }
   const y = runOp('unary', [t], t.shape, dtype, { op: Unary.identity, alpha: 0, beta: 0 });
-  ENGINE.record('cast', [t], [y], ([dy]) => [dy && t.dtype === 'float32' && dtype === 'float32' ? dy : null]);
+  // TF.js passes the cotangent through a cast whatever the dtypes (int32 mul/div gradients rely on it).
+  ENGINE.record('cast', [t], [y], ([dy]) => [dy]);
   return y;
 });
 

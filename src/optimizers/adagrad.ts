@@ -1,8 +1,8 @@
 /**
  * Adagrad and Adadelta (TF.js `train.adagrad`, `train.adadelta`):
  *   adagrad:  acc += g^2;  w -= lr g / sqrt(acc + eps)       (acc starts at initialAccumulatorValue)
- *   adadelta: ag = rho ag + (1-rho) g^2;  d = sqrt(au + eps) / sqrt(ag + eps) * g;
- *             au = rho au + (1-rho) d^2;  w -= lr d
+ *   adadelta: d = sqrt(au + eps) / sqrt(ag + eps) * g  (ag from before the step, as TF.js);
+ *             ag = rho ag + (1-rho) g^2;  au = rho au + (1-rho) d^2;  w -= lr d
  */
 import type { Tensor } from '../tensor.js';
 import type { Variable } from '../variable.js';
@@ -13,6 +13,7 @@ import { checkDecay, checkRate, DEFAULT_EPSILON } from './checks.js';
 
 export class AdagradOptimizer extends Optimizer {
   static override className = 'Adagrad';
+  static override configArgs = ['learningRate', 'initialAccumulatorValue', 'epsilon'];
   constructor(public learningRate: number, public initialAccumulatorValue = 0.1, public epsilon = DEFAULT_EPSILON, options?: OptimizerOptions) {
     super(options);
     checkRate('adagrad', 'learningRate', learningRate);
@@ -35,6 +36,7 @@ export class AdagradOptimizer extends Optimizer {
 
 export class AdadeltaOptimizer extends Optimizer {
   static override className = 'Adadelta';
+  static override configArgs = ['learningRate', 'rho', 'epsilon'];
   constructor(public learningRate = 0.001, public rho = 0.95, public epsilon = DEFAULT_EPSILON, options?: OptimizerOptions) {
     super(options);
     checkRate('adadelta', 'learningRate', learningRate);
@@ -46,7 +48,8 @@ export class AdadeltaOptimizer extends Optimizer {
   }
   protected update(w: Variable, g: Tensor, [ag, au]: Variable[]): { value: Tensor; slots: Tensor[] } {
     const ag2 = add(mul(ag, this.rho), mul(square(g), 1 - this.rho));
-    const d = mul(div(sqrt(add(au, this.epsilon)), sqrt(add(ag2, this.epsilon))), g);
+    // TF.js scales by the accumulated gradient from before this step (Keras uses the new one).
+    const d = mul(div(sqrt(add(au, this.epsilon)), sqrt(add(ag, this.epsilon))), g);
     const au2 = add(mul(au, this.rho), mul(square(d), 1 - this.rho));
     return { value: sub(w, mul(d, this.learningRate)), slots: [ag2, au2] };
   }

@@ -17,6 +17,7 @@ import { checkDecay, checkRate, DEFAULT_EPSILON } from './checks.js';
 
 export class AdamOptimizer extends Optimizer {
   static override className = 'Adam';
+  static override configArgs = ['learningRate', 'beta1', 'beta2', 'epsilon'];
   constructor(
     public learningRate = 0.001, public beta1 = 0.9, public beta2 = 0.999, public epsilon = DEFAULT_EPSILON,
     options?: OptimizerOptions,
@@ -49,6 +50,7 @@ export class AdamOptimizer extends Optimizer {
 
 export class AdamWOptimizer extends AdamOptimizer {
   static override className = 'AdamW';
+  static override configArgs = ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay'];
   constructor(
     learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = DEFAULT_EPSILON, public weightDecay = 0.004,
     options?: OptimizerOptions,
@@ -66,6 +68,7 @@ export class AdamWOptimizer extends AdamOptimizer {
 
 export class AdamaxOptimizer extends Optimizer {
   static override className = 'Adamax';
+  static override configArgs = ['learningRate', 'beta1', 'beta2', 'epsilon', 'decay'];
   constructor(
     public learningRate = 0.002, public beta1 = 0.9, public beta2 = 0.999, public epsilon = DEFAULT_EPSILON,
     public decay = 0, options?: OptimizerOptions,

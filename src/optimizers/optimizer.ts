@@ -148,7 +148,15 @@ export abstract class Optimizer {
 
   /** Minimize f() over varList (default: all trainable variables); TF.js `minimize`. */
   minimize(f: () => Tensor, returnCost = false, varList?: Variable[]): Tensor | null {
-    const { value, grads } = variableGrads(f, varList);
+    const vars = (varList ?? [...variableRegistry.values()]).filter((v) => v.trainable);
+    if (vars.length === 0) {
+      throw new Error(`${this.getClassName()}.minimize: expects at least one of the input variables to be trainable, but none of the ${varList?.length ?? 0} variables is trainable.`);
+    }
+    const { value, grads } = variableGrads(f, vars);
+    if (Object.keys(grads).length === 0) {
+      value.dispose();
+      throw new Error('Cannot find a connection between any variable and the result of the loss function y=f(x). Please make sure the operations that use variables are inside the function f passed to minimize().');
+    }
     this.applyGradients(grads);
     for (const k of Object.keys(grads)) grads[k].dispose();
     if (returnCost) return value;
@@ -186,6 +194,18 @@ export abstract class Optimizer {
       }
       slot.assign(tensor);
     }
+  }
+
+  /**
+   * Constructor arguments in order, as getConfig names them (TF.js fromConfig rebuilds an
+   * optimizer from its config); clipping options follow them.
+   */
+  static configArgs: string[] = [];
+  /** TF.js `Optimizer.fromConfig(cls, config)`. */
+  static fromConfig<T extends Optimizer>(cls: (new (...args: any[]) => T) & { configArgs: string[] }, config: Record<string, unknown>): T {
+    const clipping: OptimizerOptions = {};
+    for (const k of ['clipnorm', 'globalClipnorm', 'clipvalue'] as const) if (config[k] !== undefined) clipping[k] = config[k] as number;
+    return new cls(...cls.configArgs.map((k) => config[k]), clipping);
   }
 
   /** Config (TF.js getConfig): hyperparameters plus clipping. */

@@ -13,11 +13,13 @@ import { checkDecay, checkRate, DEFAULT_EPSILON } from './checks.js';
 
 export class RMSPropOptimizer extends Optimizer {
   static override className = 'RMSProp';
+  static override configArgs = ['learningRate', 'decay', 'momentum', 'epsilon', 'centered'];
   constructor(
     public learningRate: number, public decay = 0.9, public momentum = 0, public epsilon = DEFAULT_EPSILON,
     public centered = false, options?: OptimizerOptions,
   ) {
     super(options);
+    if (learningRate == null) throw new Error('learningRate for RMSPropOptimizer must be defined.');
     checkRate('rmsprop', 'learningRate', learningRate);
     checkDecay('rmsprop', 'decay', decay);
     checkRate('rmsprop', 'momentum', momentum, true);

@@ -11,6 +11,7 @@ import { checkRate } from './checks.js';
 
 export class SGDOptimizer extends Optimizer {
   static override className = 'SGD';
+  static override configArgs = ['learningRate'];
   constructor(public learningRate: number, options?: OptimizerOptions) {
     super(options);
     checkRate('sgd', 'learningRate', learningRate);
@@ -28,6 +29,7 @@ export class SGDOptimizer extends Optimizer {
 
 export class MomentumOptimizer extends Optimizer {
   static override className = 'Momentum';
+  static override configArgs = ['learningRate', 'momentum', 'useNesterov'];
   constructor(public learningRate: number, public momentum: number, public useNesterov = false, options?: OptimizerOptions) {
     super(options);
     checkRate('momentum', 'learningRate', learningRate);

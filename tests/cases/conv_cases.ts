@@ -144,7 +144,7 @@ export const convCases: CaseRow[] = [
   pool('avg', [1, 6, 6, 64], 7, 3, 'same'),
   pool('max', [1, 7, 7, 3], 3, 2, 1),
   {
-    name: 'maxPool x[1,9,9,3] k3 s2 same, NaN / ±Infinity inputs (NaN propagates)',
+    name: 'maxPool x[1,9,9,3] k3 s2 same, NaN / ±Infinity inputs (NaN is ignored, as TF.js)',
     op: (ts, [a]) => ts.maxPool(a, 3, 2, 'same'),
     inputs: [{ shape: [1, 9, 9, 3], kind: 'special' }],
   },

@@ -16,7 +16,8 @@ export const errorCases: ErrorRow[] = [
   { name: 'add shapes not broadcastable', run: (ts) => ts.add(ts.zeros([2, 3]), ts.zeros([4])), match: re('add', shp(2, 3), shp(4)) },
   { name: 'mul shapes not broadcastable', run: (ts) => ts.mul(ts.zeros([2, 3, 4]), ts.zeros([3, 3])), match: re('mul', shp(2, 3, 4), shp(3, 3)) },
   { name: 'where shapes not broadcastable', run: (ts) => ts.where(ts.zeros([2], 'bool'), ts.zeros([3]), ts.zeros([3])), match: /where/ },
-  { name: 'tensor values do not fit shape', run: (ts) => ts.tensor([1, 2, 3], [2, 2]), match: re('tensor', shp(2, 2)) },
+  // TF.js's wording: "Based on the provided shape, [2,2], the tensor should have 4 values but has 3".
+  { name: 'tensor values do not fit shape', run: (ts) => ts.tensor([1, 2, 3], [2, 2]), match: re(shp(2, 2), 'tensor', '4 values but has 3') },
   { name: 'tensor ragged nested array', run: (ts) => ts.tensor([[1, 2], [3]]), match: /tensor/ },
   { name: 'tensor unknown dtype', run: (ts) => ts.tensor([1], [1], 'float64' as never), match: /float64/ },
   { name: 'tensor2d with rank-1 values', run: (ts) => ts.tensor2d([1, 2, 3]), match: /tensor2d/ },

@@ -3,8 +3,8 @@
  * Only in-image taps take part: padding never wins a max, and an average divides by the number
  * of in-image taps (TF.js 'same' semantics). A window with no in-image tap (possible only with
  * explicit padding at least as large as the window) gives -Infinity for max and 0 for avg.
- * The max backprop routes dy to the first maximal tap in (ky, kx) scan order; NaN counts as
- * the maximum (it propagates), as in the reduce kernel.
+ * The max backprop routes dy to the first maximal tap in (ky, kx) scan order. NaN never wins a
+ * max (TF.js ignores it); an all-NaN window gives -Infinity and routes no gradient.
  */
 import type { KernelAttrs } from '../kernels.js';
 import type { StorageArray } from '../backend.js';
@@ -34,8 +34,8 @@ function windowOf(x: StorageArray, g: KernelAttrs['pool'], b: number, oy: number
   let count = 0;
   forEachTap(g, b, oy, ox, c, (xi) => {
     const v = x[xi];
-    // NaN wins a max (as the reduce kernel): the first NaN tap is the maximum.
-    if (best < 0 || v > bestVal || (v !== v && bestVal === bestVal)) { best = xi; bestVal = v; }
+    // NaN compares false both ways, so it never becomes the maximum.
+    if (v > bestVal || (best < 0 && v === bestVal)) { best = xi; bestVal = v; }
     sum += v;
     count++;
   });

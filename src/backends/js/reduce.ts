@@ -30,12 +30,13 @@ function reduceRow(op: number, x: StorageArray, start: number, n: number): numbe
     }
     case Reduce.argMax: {
       let best = 0, m = -Infinity;
-      for (let i = 0; i < n; i++) { const v = x[start + i]; if (v !== v) return i; if (v > m) { m = v; best = i; } }
+      // NaN never wins (TF.js ignores it); an all-NaN row gives 0
+      for (let i = 0; i < n; i++) { const v = x[start + i]; if (v > m) { m = v; best = i; } }
       return best;
     }
     case Reduce.argMin: {
       let best = 0, m = Infinity;
-      for (let i = 0; i < n; i++) { const v = x[start + i]; if (v !== v) return i; if (v < m) { m = v; best = i; } }
+      for (let i = 0; i < n; i++) { const v = x[start + i]; if (v < m) { m = v; best = i; } }
       return best;
     }
     case Reduce.any: {

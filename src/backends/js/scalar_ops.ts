@@ -71,7 +71,7 @@ export function applyUnary(op: number, x: number, alpha: number, beta: number): 
     case Unary.floor: return Math.floor(x);
     case Unary.ceil: return Math.ceil(x);
     case Unary.round: return roundHalfEven(x);
-    case Unary.sign: return x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN;
+    case Unary.sign: return x > 0 ? 1 : x < 0 ? -1 : 0; // NaN -> 0, as TF.js
     case Unary.clip: return x !== x ? x : Math.min(Math.max(x, alpha), beta);
     case Unary.logicalNot: return x === 0 ? 1 : 0;
     case Unary.softsign: return x / (1 + Math.abs(x));

@@ -1,0 +1,72 @@
+/**
+ * tensor.toString() / print() in TF.js's layout: "Tensor" then the values nested in brackets,
+ * one row of the last dimension per line, the columns of a matrix padded to a common width,
+ * and dimensions longer than 20 shown as their first and last three entries around "...".
+ * `verbose` adds dtype, rank and shape lines.
+ */
+const MAX_SHOWN = 20;
+const EDGE = 3;
+const DIGITS = 7;
+
+type Values = ArrayLike<number> | readonly string[];
+
+function cell(v: number | string, dtype: string): string {
+  if (typeof v === 'string') return `'${v}'`;
+  if (dtype === 'bool') return v === 0 ? 'false' : 'true';
+  return String(parseFloat(v.toFixed(DIGITS)));
+}
+
+/** Width of each column of the last dimension over every row (matrices and up only). */
+function columnWidths(vals: Values, shape: number[], dtype: string): number[] {
+  if (shape.length < 2) return [];
+  const cols = shape[shape.length - 1];
+  const widths = new Array<number>(cols).fill(0);
+  for (let i = 0; i < vals.length; i++) widths[i % cols] = Math.max(widths[i % cols], cell(vals[i], dtype).length);
+  return widths;
+}
+
+/** Indices shown along a dimension of size n, with -1 standing for the "..." gap. */
+function shown(n: number): number[] {
+  if (n <= MAX_SHOWN) return Array.from({ length: n }, (_, i) => i);
+  return [...Array.from({ length: EDGE }, (_, i) => i), -1, ...Array.from({ length: EDGE }, (_, i) => n - EDGE + i)];
+}
+
+function lines(vals: Values, shape: number[], dtype: string, widths: number[], isLast: boolean): string[] {
+  const rank = shape.length;
+  if (rank === 0) return [dtype === 'bool' ? cell(vals[0], dtype) : String(vals[0])];
+  const n = shape[0];
+  if (rank === 1) {
+    const parts = shown(n).map((i) => (i < 0 ? '...' : cell(vals[i], dtype).padEnd(widths[i] ?? 0)));
+    return [`[${parts.join(', ')}]`];
+  }
+  const rowSize = vals.length / Math.max(n, 1);
+  const out: string[] = [];
+  for (const i of shown(n)) {
+    if (i < 0) {
+      out.push('...');
+      continue;
+    }
+    const sub = (vals as ArrayLike<unknown> & { slice(a: number, b: number): Values }).slice(i * rowSize, (i + 1) * rowSize);
+    out.push(...lines(sub, shape.slice(1), dtype, widths, i === n - 1));
+  }
+  const sep = rank === 2 ? ',' : '';
+  if (n === 0) out.push('[');
+  else out[0] = '[' + out[0] + sep;
+  for (let k = 1; k < out.length - 1; k++) out[k] = ' ' + out[k] + sep;
+  // The closing line is indented like the others, even when it is also the opening one.
+  const end = isLast ? '' : ',\n' + '\n'.repeat(rank - 2);
+  out[out.length - 1] = ' ' + out[out.length - 1] + ']' + end;
+  return out;
+}
+
+export function formatTensor(vals: Values, shape: number[], dtype: string, verbose = false): string {
+  const head = ['Tensor'];
+  if (verbose) head.push(`  dtype: ${dtype}`, `  rank: ${shape.length}`, `  shape: [${shape}]`, '  values:');
+  const body = lines(vals, shape, dtype, columnWidths(vals, shape, dtype), true).map((l) => '    ' + l).join('\n');
+  return [...head, body].join('\n');
+}
+
+/** TF.js `tf.print(x, verbose?)`: console.log of x's formatted values. */
+export function print(x: { toString(verbose?: boolean): string }, verbose = false): void {
+  console.log(x.toString(verbose));
+}
