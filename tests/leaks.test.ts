@@ -15,7 +15,7 @@ type Fn = (...args: unknown[]) => unknown;
 const SKIP = new Set([
   'tidy', 'dispose', 'keep', 'memory', 'setBackend', 'getBackend', 'ready', 'sync', 'grad', 'grads', 'valueAndGrad',
   'valueAndGrads', 'variableGrads', 'customGrad', 'model', 'sequential', 'input', 'loadLayersModel', 'seededRandom',
-  'normalSampler', 'time', 'Tensor', 'Variable', 'Layer', 'SymbolicTensor', 'LayersModel', 'Sequential', 'Optimizer', 'Callback',
+  'normalSampler', 'time', 'rand', 'Tensor', 'Variable', 'Layer', 'SymbolicTensor', 'LayersModel', 'Sequential', 'Optimizer', 'Callback',
 ]);
 
 /** Argument patterns tried in order; every call of every pattern is checked for leaks. */
@@ -88,6 +88,14 @@ function patterns(): unknown[][] {
     [a(), [2, 3]],
     [ts.tensor([0, 1], [2], 'int32'), ts.tensor([3, 4], [2], 'int32'), ts.tensor([1, 1], [2], 'int32')],
     [[ts.tensor([0, 2, 3], [3], 'int32')], ts.tensor([1, 2, 3]), ts.tensor([1, 0], [2], 'int32'), 1],
+    [[2, 3], 2],
+    [[2, 3], 0, 5],
+    [a(), 0.5],
+    [ts.tensor([[0], [1]], [2, 1], 'int32'), ts.tensor([1, 2]), [3]],
+    [ts.tensor(Array.from({ length: 8 }, (_, k) => k / 8), [1, 2, 2, 2, 1]), ts.tensor([0.5], [1, 1, 1, 1, 1]), 1, 'same'],
+    [ts.tensor(Array.from({ length: 8 }, (_, k) => k / 8), [1, 2, 2, 2, 1]), ts.tensor([0.5], [1, 1, 1, 1, 1]), [1, 2, 2, 2, 1], 1, 'same'],
+    [ts.tensor(Array.from({ length: 8 }, (_, k) => k / 8), [1, 2, 2, 2, 1]), 1, 1, 'valid'],
+    [img(), ts.tensor(Array.from({ length: 12 }, (_, k) => k / 12), [2, 2, 3]), 1, 'same'],
     [ts.tensor([2, 2], [2], 'int32'), ts.tensor([1, 2, 3]), ts.scalar(0), [ts.scalar(2, 'int32'), ts.tensor([0, 0, 1], [3], 'int32')], ['FIRST_DIM_SIZE', 'VALUE_ROWIDS']],
   ];
 }
