@@ -10,3 +10,4 @@ export { pool, poolBackprop } from './pool';
 export { layerNorm, layerNormBackprop } from './norm';
 export { attention, attentionScratchBytes } from './attention';
 export { adamUpdate } from './optimizer';
+export { resize, resizeBackprop, cropAndResize } from './image';

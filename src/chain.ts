@@ -14,6 +14,7 @@ import * as indexing from './ops/indexing.js';
 import { matMul } from './ops/matmul.js';
 import { logSoftmax, softmax } from './ops/softmax.js';
 import { clone } from './ops/creation.js';
+import { resizeBilinear, resizeNearestNeighbor } from './ops/image.js';
 
 type Axis = number | number[] | null | undefined;
 declare module './tensor.js' {
@@ -41,6 +42,8 @@ declare module './tensor.js' {
     reverse(axis?: number | number[]): Tensor; broadcastTo(shape: number[]): Tensor;
     gather(indices: Input, axis?: number): Tensor; split(n: number | number[], axis?: number): Tensor[];
     asScalar(): Tensor; as1D(): Tensor; as2D(r: number, c: number): Tensor; toFloat(): Tensor; toInt(): Tensor;
+    resizeBilinear(size: [number, number], alignCorners?: boolean, halfPixelCenters?: boolean): Tensor;
+    resizeNearestNeighbor(size: [number, number], alignCorners?: boolean, halfPixelCenters?: boolean): Tensor;
   }
 }
 
@@ -82,5 +85,11 @@ export function installChainMethods(): void {
     broadcastTo(this: Tensor, shape: number[]) { return layout.broadcastTo(this, shape); },
     split(this: Tensor, n: number | number[], axis?: number) { return layout.split(this, n, axis); },
     gather(this: Tensor, indices: Input, axis?: number) { return indexing.gather(this, indices, axis); },
+    resizeBilinear(this: Tensor, size: [number, number], alignCorners?: boolean, halfPixelCenters?: boolean) {
+      return resizeBilinear(this, size, alignCorners, halfPixelCenters);
+    },
+    resizeNearestNeighbor(this: Tensor, size: [number, number], alignCorners?: boolean, halfPixelCenters?: boolean) {
+      return resizeNearestNeighbor(this, size, alignCorners, halfPixelCenters);
+    },
   });
 }

@@ -13,6 +13,7 @@ import { layerNorm, layerNormBackprop } from './norm.js';
 import { adamUpdate } from './optimizer.js';
 import { pool, poolBackprop } from './pool.js';
 import { reduce, softmax } from './reduce.js';
+import { cropAndResize, resize, resizeBackprop } from './image.js';
 
 class JsDataId implements DataId {
   readonly backend = 'js' as const;
@@ -51,6 +52,9 @@ export const jsKernels: { [K in KernelName]: JsKernel<K> } = {
   attention: (i, o, a) => attention(i[0], i[1], i[2], a.hasMask ? i[3] : null, o[0], o[1], a),
   adamUpdate: (i, o, a) => adamUpdate(i[0], i[1], i[2], i[3], o[0], o[1], o[2], a),
   unsortedSegmentSum: (i, o, a) => unsortedSegmentSum(i[0], i[1], o[0], a),
+  resize: (i, o, a) => resize(i[0], i[1], o[0], a),
+  resizeBackprop: (i, o, a) => resizeBackprop(i[0], i[1], o[0], a),
+  cropAndResize: (i, o, a) => cropAndResize(i[0], i[1], i[2], o[0], a),
 };
 
 export class JsBackend implements Backend {

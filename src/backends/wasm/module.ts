@@ -28,6 +28,13 @@ export interface KernelExports {
   gather(x: number, indices: number, out: number, outer: number, axisDim: number, inner: number, numIndices: number): void;
   oneHot(indices: number, out: number, n: number, depth: number, onBits: number, offBits: number): void;
   unsortedSegmentSum(x: number, ids: number, out: number, outer: number, n: number, inner: number, numSegments: number): void;
+  // image family (assembly/image.ts)
+  resize(x: number, table: number, out: number, batch: number, inH: number, inW: number, C: number, outH: number, outW: number, nearest: number): void;
+  resizeBackprop(dy: number, table: number, dx: number, batch: number, inH: number, inW: number, C: number, outH: number, outW: number): void;
+  cropAndResize(
+    image: number, boxes: number, boxInd: number, out: number, numBoxes: number, batch: number, inH: number, inW: number, C: number,
+    cropH: number, cropW: number, nearest: number, extrapolation: number,
+  ): void;
   // conv family: geometry in the params block (ConvGeometry order, i32 each)
   conv2dScratchBytes(fh: number, fw: number, inC: number, outC: number): number;
   conv2d(
