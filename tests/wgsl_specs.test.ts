@@ -20,9 +20,10 @@ import { poolSpec } from '../src/backends/webgpu/specs/pool.js';
 import { layerNormSpec } from '../src/backends/webgpu/specs/norm.js';
 import { attentionSpec } from '../src/backends/webgpu/specs/attention.js';
 import { optimizerSpec } from '../src/backends/webgpu/specs/optimizer.js';
+import { imageSpec } from '../src/backends/webgpu/specs/image.js';
 
 const SPECS: ShaderSpec[] = [elementwiseSpec, reduceSpec, softmaxSpec, matmulSpec, layoutSpec,
-  conv2dSpec, conv2dBackpropSpec, depthwiseSpec, poolSpec, layerNormSpec, attentionSpec, optimizerSpec];
+  conv2dSpec, conv2dBackpropSpec, depthwiseSpec, poolSpec, layerNormSpec, attentionSpec, optimizerSpec, imageSpec];
 
 interface FnInfo { name: string; startLine: number; endLine: number; calls: Set<FnInfo> }
 

@@ -13,6 +13,7 @@ import { poolKernels } from './specs/pool.js';
 import { normKernels } from './specs/norm.js';
 import { attentionKernels } from './specs/attention.js';
 import { optimizerKernels } from './specs/optimizer.js';
+import { imageKernels } from './specs/image.js';
 
 export const webgpuKernels: WebGPUKernelTable = {
   ...elementwiseKernels,
@@ -24,4 +25,5 @@ export const webgpuKernels: WebGPUKernelTable = {
   ...normKernels,
   ...attentionKernels,
   ...optimizerKernels,
+  ...imageKernels,
 };
