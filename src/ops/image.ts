@@ -184,7 +184,7 @@ export function threshold(image: Input, method: 'binary' | 'otsu' = 'binary', in
     check(method === 'otsu' || method === 'binary', () => `Method must be binary or otsu, but was ${method}`);
     let gray: Tensor;
     if (x.shape[2] === 3) {
-      const [r, g, b] = split(x, [1, 1, 1], -1);
+      const [r, g, b] = split(cast(x, 'float32'), [1, 1, 1], -1);
       gray = add(add(mul(r, LUMA[0]), mul(g, LUMA[1])), mul(b, LUMA[2]));
     } else {
       gray = x;

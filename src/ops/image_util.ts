@@ -80,6 +80,14 @@ function inverseRanges(map: AxisMap, inSize: number): { first: number[]; last: n
 export function resizeTable(
   inH: number, inW: number, outH: number, outW: number, alignCorners: boolean, halfPixelCenters: boolean, nearest: boolean,
 ): Tensor {
+  const data = resizeTableData(inH, inW, outH, outW, alignCorners, halfPixelCenters, nearest);
+  return ENGINE.makeTensor(data, [data.length], 'float32');
+}
+
+/** The values of the resize table (see resizeTable). */
+export function resizeTableData(
+  inH: number, inW: number, outH: number, outW: number, alignCorners: boolean, halfPixelCenters: boolean, nearest: boolean,
+): Float32Array {
   const rows = axisMap(inH, outH, alignCorners, halfPixelCenters, nearest);
   const cols = axisMap(inW, outW, alignCorners, halfPixelCenters, nearest);
   const rowInv = inverseRanges(rows, inH);
@@ -89,5 +97,5 @@ export function resizeTable(
     ...rowInv.first, ...rowInv.last, ...colInv.first, ...colInv.last,
   ]);
   if (data.length !== resizeTableSize(inH, inW, outH, outW)) throw new Error('internal: resize table size');
-  return ENGINE.makeTensor(data, [data.length], 'float32');
+  return data;
 }
