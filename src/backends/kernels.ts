@@ -287,7 +287,8 @@ export interface KernelAttrs {
    *   inY(y) = cropH > 1 ? y1*(inH-1) + y * (y2-y1)*(inH-1)/(cropH-1) : 0.5*(y1+y2)*(inH-1)
    *   (inX likewise). A sample with inY or inX outside [0, in-1] is extrapolationValue.
    *   Bilinear: lerp between floor and ceil as `resize`; nearest: x[round(inY), round(inX)]
-   *   (round half up). A box whose boxInd is outside [0, batch) gives zeros.
+   *   (round half up; a sample exactly halfway may round either way between float32 and float64).
+   *   A box whose boxInd is outside [0, batch) gives zeros.
    */
   cropAndResize: {
     numBoxes: number; batch: number; inH: number; inW: number; channels: number; cropH: number; cropW: number;

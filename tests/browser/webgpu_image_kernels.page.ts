@@ -52,8 +52,11 @@ function resizeCases(): Case[] {
 function cropCases(): Case[] {
   const cases: Case[] = [];
   const [batch, inH, inW, C] = [2, 7, 9, 3];
-  // whole image, inner, flipped, partly and wholly outside, a point; box indices in and out of range
-  const boxes = Float32Array.from([0, 0, 1, 1, 0.1, 0.2, 0.7, 0.9, 0.8, 0.9, 0.1, 0.05, -0.3, 0.25, 0.6, 1.4, 0.5, 0.5, 0.5, 0.5, 0.3, -1, 0.9, -0.2, 0.2, 0.2, 0.8, 0.8]);
+  // whole image, inner, flipped, partly and wholly outside, a point; box indices in and out of range.
+  // Coordinates are irregular so that no nearest sample falls exactly halfway between two pixels,
+  // where float32 (webgpu) and float64 (js) may legitimately round to different neighbours.
+  const boxes = Float32Array.from([0, 0, 1, 1, 0.11, 0.23, 0.71, 0.93, 0.83, 0.91, 0.07, 0.04, -0.31, 0.27, 0.61, 1.37,
+    0.52, 0.47, 0.52, 0.47, 0.29, -1, 0.87, -0.2, 0.17, 0.19, 0.79, 0.83]);
   const boxInd = Int32Array.from([0, 1, 1, 0, 1, 0, 5]);
   const numBoxes = 7;
   for (const nearest of [false, true]) {
