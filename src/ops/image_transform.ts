@@ -1,43 +1,48 @@
 /**
- * TF.js image.transform: projective transforms of a batch of images, computed on the host (it
- * reads the image and the transforms synchronously, so it runs on js and wasm; on webgpu the
- * synchronous read throws). Unlike TF.js's cpu kernel, every batch entry is transformed (TF.js
- * 4.22's cpu kernel fills all but the first with fillValue).
+ * TF.js image.transform: projective transforms of a batch of images, composed from elementwise
+ * ops and the gather kernel so it runs on every backend's device (no host reads). The source
+ * point of every output pixel comes from the transforms tensor; fill modes fold it back into the
+ * image (TF's ImageProjectiveTransform rules), and the taps read with fillValue outside.
+ * Unlike TF.js 4.22's cpu kernel, every batch entry is transformed (that kernel fills all but
+ * the first with fillValue).
  */
 import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
-import { scoped, type Input } from './operand.js';
+import { runOp, scoped, type Input } from './operand.js';
+import { add, div, greater, greaterEqual, less, logicalAnd, mul, notEqual, sub, where } from './binary.js';
+import { cast, ceil, clipByValue, floor, neg } from './unary.js';
+import { expandDims, reshape, slice } from './layout.js';
 import { check, imageArg } from './image_util.js';
 
 type FillMode = 'constant' | 'reflect' | 'wrap' | 'nearest';
 
-/** Where an out-of-range source coordinate reads from, per fill mode (TF's ImageProjectiveTransform rules). */
-function mapCoord(x: number, len: number, mode: FillMode): number {
+/** Round toward zero. */
+const trunc = (x: Tensor) => where(less(x, 0), ceil(x), floor(x));
+
+/** Folds source coordinates x (float32) into [0, len - 1] by the fill mode ('constant' leaves them). */
+function mapCoord(x: Tensor, len: number, mode: FillMode): Tensor {
   if (mode === 'constant') return x;
-  if (mode === 'nearest') return Math.min(Math.max(x, 0), len - 1);
-  if (len <= 1 && (x < 0 || x > len - 1)) return 0;
+  if (mode === 'nearest') return clipByValue(x, 0, len - 1);
+  if (len <= 1) return mul(x, 0);
+  let below: Tensor, above: Tensor;
   if (mode === 'reflect') {
     const period = 2 * len;
-    if (x < 0) {
-      if (x < -period) x += period * Math.trunc(-x / period);
-      x = x < -len ? x + period : -x - 1;
-    } else if (x > len - 1) {
-      x -= period * Math.trunc(x / period);
-      if (x >= len) x = period - x - 1;
-    }
-  } else if (x < 0) {
-    x += len * (Math.trunc(-x / (len - 1)) + 1);
-  } else if (x > len - 1) {
-    x -= len * Math.trunc(x / (len - 1));
+    const folded = where(less(x, -period), add(x, mul(trunc(div(neg(x), period)), period)), x);
+    below = where(less(folded, -len), add(folded, period), sub(neg(folded), 1));
+    const wrapped = sub(x, mul(trunc(div(x, period)), period));
+    above = where(greaterEqual(wrapped, len), sub(period - 1, wrapped), wrapped);
+  } else {
+    below = add(x, mul(add(trunc(div(neg(x), len - 1)), 1), len));
+    above = sub(x, mul(trunc(div(x, len - 1)), len));
   }
-  return Math.min(Math.max(x, 0), len - 1);
+  return clipByValue(where(less(x, 0), below, where(greater(x, len - 1), above, x)), 0, len - 1);
 }
 
 /**
  * TF.js image.transform(image, transforms, interpolation = 'nearest', fillMode = 'constant',
  * fillValue = 0, outputShape?). transforms is [1 or batch, 8]: (a0..a2, b0..b2, c0, c1) maps an
  * output point (x, y) to the input point ((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k) with
- * k = c0 x + c1 y + 1.
+ * k = c0 x + c1 y + 1; k = 0 gives fillValue.
  */
 export function transform(
   image: Input, transforms: Input, interpolation: 'nearest' | 'bilinear' = 'nearest', fillMode: FillMode = 'constant',
@@ -56,33 +61,40 @@ export function transform(
       () => `Error in transform: fillMode must be constant, reflect, wrap or nearest, but got ${fillMode}`);
     const [batch, h, w, c] = x.shape;
     const [outH, outW] = outputShape ?? [h, w];
-    const pixels = x.dataSync();
-    const t = tr.dataSync();
-    const out = new Float32Array(batch * outH * outW * c).fill(fillValue);
-    const read = (b: number, y: number, xx: number, ch: number) =>
-      y >= 0 && y < h && xx >= 0 && xx < w ? pixels[((b * h + y) * w + xx) * c + ch] : fillValue;
-    for (let b = 0; b < batch; b++) {
-      const m = tr.shape[0] === 1 ? 0 : 8 * b;
-      for (let oy = 0; oy < outH; oy++) {
-        for (let ox = 0; ox < outW; ox++) {
-          const k = t[m + 6] * ox + t[m + 7] * oy + 1;
-          if (k === 0) continue;
-          const inX = mapCoord((t[m] * ox + t[m + 1] * oy + t[m + 2]) / k, w, fillMode);
-          const inY = mapCoord((t[m + 3] * ox + t[m + 4] * oy + t[m + 5]) / k, h, fillMode);
-          const at = ((b * outH + oy) * outW + ox) * c;
-          for (let ch = 0; ch < c; ch++) {
-            if (interpolation === 'nearest') {
-              out[at + ch] = read(b, Math.round(inY), Math.round(inX), ch);
-              continue;
-            }
-            const y0 = Math.floor(inY), x0 = Math.floor(inX);
-            const top = (x0 + 1 - inX) * read(b, y0, x0, ch) + (inX - x0) * read(b, y0, x0 + 1, ch);
-            const bottom = (x0 + 1 - inX) * read(b, y0 + 1, x0, ch) + (inX - x0) * read(b, y0 + 1, x0 + 1, ch);
-            out[at + ch] = (y0 + 1 - inY) * top + (inY - y0) * bottom;
-          }
-        }
-      }
+    const out = [batch, outH, outW, c];
+    if (batch * outH * outW * c === 0) return ENGINE.makeTensor(new Float32Array(0), out, 'float32');
+    // coefficient j of each batch entry as [B, 1, 1], against output column / row grids
+    const coef = (j: number) => reshape(slice(tr, [0, j], [tr.shape[0], 1]), [tr.shape[0], 1, 1]);
+    const ox = ENGINE.makeTensor(Float32Array.from({ length: outW }, (_, i) => i), [1, 1, outW], 'float32');
+    const oy = ENGINE.makeTensor(Float32Array.from({ length: outH }, (_, i) => i), [1, outH, 1], 'float32');
+    const plane = (a: number) => add(add(mul(coef(a), ox), mul(coef(a + 1), oy)), coef(a + 2));
+    const k = add(add(mul(coef(6), ox), mul(coef(7), oy)), 1);
+    const inX = mapCoord(div(plane(0), k), w, fillMode);
+    const inY = mapCoord(div(plane(3), k), h, fillMode);
+    const pixels = reshape(x, [batch * h * w, c]);
+    const batchBase = ENGINE.makeTensor(Float32Array.from({ length: batch }, (_, b) => b * h * w), [batch, 1, 1], 'float32');
+    /** Pixels at integer source points (ys, xs) per output pixel, fillValue outside the image. */
+    const read = (ys: Tensor, xs: Tensor): Tensor => {
+      const inside = logicalAnd(logicalAnd(greaterEqual(ys, 0), less(ys, h)), logicalAnd(greaterEqual(xs, 0), less(xs, w)));
+      const flat = add(add(mul(clipByValue(ys, 0, h - 1), w), clipByValue(xs, 0, w - 1)), batchBase);
+      const idx = reshape(cast(flat, 'int32'), [batch * outH * outW]);
+      const taps = runOp('gather', [pixels, idx], [batch * outH * outW, c], 'float32', {
+        outer: 1, axisDim: batch * h * w, inner: c, numIndices: batch * outH * outW,
+      });
+      return where(expandDims(inside, -1), reshape(taps, out), fillValue);
+    };
+    let value: Tensor;
+    if (interpolation === 'nearest') {
+      value = read(floor(add(inY, 0.5)), floor(add(inX, 0.5)));
+    } else {
+      const y0 = floor(inY), x0 = floor(inX);
+      const y1 = add(y0, 1), x1 = add(x0, 1);
+      const [wx0, wx1] = [expandDims(sub(x1, inX), -1), expandDims(sub(inX, x0), -1)];
+      const [wy0, wy1] = [expandDims(sub(y1, inY), -1), expandDims(sub(inY, y0), -1)];
+      const top = add(mul(wx0, read(y0, x0)), mul(wx1, read(y0, x1)));
+      const bottom = add(mul(wx0, read(y1, x0)), mul(wx1, read(y1, x1)));
+      value = add(mul(wy0, top), mul(wy1, bottom));
     }
-    return ENGINE.makeTensor(out, [batch, outH, outW, c], 'float32');
+    return where(expandDims(notEqual(k, 0), -1), value, fillValue);
   });
 }

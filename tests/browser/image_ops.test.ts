@@ -1,7 +1,7 @@
 /**
  * tf.image and tf.browser in Chromium through the public API: every image op on webgpu against the
  * same op on the js backend (resize both ways and their gradients, cropAndResize, flip, rotate,
- * grayscale, otsu threshold, async NMS), the synchronous NMS refusing clearly on webgpu, and
+ * grayscale, otsu threshold, transform, async NMS), the synchronous NMS refusing clearly on webgpu, and
  * fromPixels / toPixels on real ImageData and canvases (values worked out by hand below).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,8 @@ describe('tf.image on webgpu matches js', () => {
         rotate: () => ts.image.rotateWithOffset(ts.tensor(pix, [1, 9, 11, 3]), 0.6, [10, 20, 30], [0.3, 0.6]),
         gray: () => ts.image.rgbToGrayscale(ts.tensor(pix, [9, 11, 3], 'int32')),
         otsu: () => ts.image.threshold(ts.tensor(pix, [9, 11, 3], 'int32'), 'otsu'),
+        transform: () => ts.image.transform(ts.tensor(img, [2, 7, 9, 3]), [[0.9, 0.3, -1.17, -0.4, 1.1, 0.7, 0.02, -0.05]], 'bilinear', 'reflect', 0.5, [8, 5]),
+        transformNearest: () => ts.image.transform(ts.tensor(img, [2, 7, 9, 3]), [[1, 0, 2.5, 0, 1, -3.5, 0, 0], [1.1, -0.2, 0.4, 0.3, 0.8, -0.6, 0, 0.01]], 'nearest', 'wrap'),
         nms: () => ts.image.nonMaxSuppressionAsync(nmsBoxes, nmsScores, 10, 0.4, 0.1),
       };
       const out: Record<string, { shape: number[]; dtype: string; values: number[] }[]> = {};
