@@ -19,6 +19,7 @@ import * as scan from './ops/scan.js';
 import { dilation2d, localResponseNormalization } from './ops/window.js';
 import { type Variable, variable } from './variable.js';
 import { type TensorBuffer, bufferOf } from './buffer.js';
+import { resizeBilinear, resizeNearestNeighbor } from './ops/image.js';
 
 type Axis = number | number[] | null | undefined;
 declare module './tensor.js' {
@@ -67,6 +68,8 @@ declare module './tensor.js' {
     dilation2d(filter: Input, strides: number | [number, number], pad: 'same' | 'valid', dilations?: number | [number, number], dataFormat?: 'NHWC'): Tensor;
     variable(trainable?: boolean, name?: string, dtype?: DType): Variable;
     buffer(): Promise<TensorBuffer>; bufferSync(): TensorBuffer;
+    resizeBilinear(size: [number, number], alignCorners?: boolean, halfPixelCenters?: boolean): Tensor;
+    resizeNearestNeighbor(size: [number, number], alignCorners?: boolean, halfPixelCenters?: boolean): Tensor;
   }
 }
 
@@ -155,6 +158,12 @@ export function installChainMethods(ns: Record<string, unknown>): void {
     variable(this: Tensor, trainable?: boolean, name?: string, dtype?: DType) { return variable(this, trainable, name, dtype); },
     async buffer(this: Tensor) { return bufferOf(this, await this.data()); },
     bufferSync(this: Tensor) { return bufferOf(this, this.dataSync()); },
+    resizeBilinear(this: Tensor, size: [number, number], alignCorners?: boolean, halfPixelCenters?: boolean) {
+      return resizeBilinear(this, size, alignCorners, halfPixelCenters);
+    },
+    resizeNearestNeighbor(this: Tensor, size: [number, number], alignCorners?: boolean, halfPixelCenters?: boolean) {
+      return resizeNearestNeighbor(this, size, alignCorners, halfPixelCenters);
+    },
   });
   installSpecialMethods(p, ns);
   // the spectral ops live in the tf.spectral namespace, their methods on every tensor

@@ -74,4 +74,7 @@ export { TensorBuffer, buffer } from './buffer.js';
 export * from './ops/random.js';
 export { print } from './tensor_format.js';
 
+export * as image from './ops/image.js';
+export * as browser from './ops/browser.js';
+
 installChainMethods(publicApi as unknown as Record<string, unknown>);

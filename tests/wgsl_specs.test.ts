@@ -25,9 +25,10 @@ import { scatterSpec } from '../src/backends/webgpu/specs/scatter.js';
 import { conv3dSpec } from '../src/backends/webgpu/specs/conv3d.js';
 import { windowArgmaxSpec } from '../src/backends/webgpu/specs/window_argmax.js';
 
+import { imageSpec } from '../src/backends/webgpu/specs/image.js';
 const SPECS: ShaderSpec[] = [elementwiseSpec, reduceSpec, softmaxSpec, matmulSpec, layoutSpec,
   conv2dSpec, conv2dBackpropSpec, depthwiseSpec, poolSpec, layerNormSpec, attentionSpec, optimizerSpec,
-  scanSpec, scatterSpec, conv3dSpec, windowArgmaxSpec];
+  scanSpec, scatterSpec, conv3dSpec, windowArgmaxSpec, imageSpec];
 
 interface FnInfo { name: string; startLine: number; endLine: number; calls: Set<FnInfo> }
 

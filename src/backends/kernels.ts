@@ -336,6 +336,44 @@ export interface KernelAttrs {
    * includeBatchInIndex. No winner (only NaN taps, or none): -Infinity and index -1, as TF.js.
    */
   maxPoolWithArgmax: ConvGeometry & { includeBatchInIndex: boolean };
+  // ---- image (issue 7). NHWC. ----------------------------------------------------------------
+  /**
+   * Resize by a per-axis source table that the op layer computes in float64 from the shapes and
+   * the alignCorners / halfPixelCenters rules, so every backend samples the same pixels.
+   * inputs [images [batch,inH,inW,C], table float32 (resizeTableSize)] -> out [batch,outH,outW,C]
+   * with table = rowLo[outH], rowHi[outH], rowFrac[outH], colLo[outW], colHi[outW], colFrac[outW],
+   * then (backprop only) rowFirst[inH], rowLast[inH], colFirst[inW], colLast[inW] (indices stored
+   * as exact float values).
+   * Bilinear (nearest false; images float32): with r = (lo_r, hi_r, f_r), c = (lo_c, hi_c, f_c),
+   *   top = x[lo_r,lo_c] + (x[lo_r,hi_c] - x[lo_r,lo_c]) * f_c   (bottom likewise on row hi_r)
+   *   out = top + (bottom - top) * f_r
+   * Nearest (nearest true; any dtype, output dtype = input dtype): out = x[lo_r, lo_c] (raw copy).
+   */
+  resize: { batch: number; inH: number; inW: number; channels: number; outH: number; outW: number; nearest: boolean };
+  /**
+   * The adjoint of `resize` (its gradient, bilinear and nearest alike: nearest tables have
+   * hi = lo and frac 0). inputs [dy float32 [batch,outH,outW,C], table] -> dx float32
+   * [batch,inH,inW,C]:
+   *   dx[b,r,c,ch] = sum over y, x of dy[b,y,x,ch] * w_row(y, r) * w_col(x, c)
+   *   w_row(y, r) = (lo_r(y) == r ? 1 - f_r(y) : 0) + (hi_r(y) == r ? f_r(y) : 0)   (w_col likewise)
+   * Only output rows y in [rowFirst[r], rowLast[r]] (columns in [colFirst[c], colLast[c]]) can have
+   * a nonzero weight, which a gathering kernel may use; summation order is unspecified.
+   */
+  resizeBackprop: { batch: number; inH: number; inW: number; channels: number; outH: number; outW: number };
+  /**
+   * TF.js cropAndResize. inputs [image float32 [batch,inH,inW,C], boxes float32 [numBoxes,4]
+   * (y1,x1,y2,x2 normalized), boxInd int32 [numBoxes]] -> out float32 [numBoxes,cropH,cropW,C].
+   * Per box, in float64 on js/wasm (float32 on webgpu):
+   *   inY(y) = cropH > 1 ? y1*(inH-1) + y * (y2-y1)*(inH-1)/(cropH-1) : 0.5*(y1+y2)*(inH-1)
+   *   (inX likewise). A sample with inY or inX outside [0, in-1] is extrapolationValue.
+   *   Bilinear: lerp between floor and ceil as `resize`; nearest: x[round(inY), round(inX)]
+   *   (round half up; a sample exactly halfway may round either way between float32 and float64).
+   *   A box whose boxInd is outside [0, batch) gives zeros.
+   */
+  cropAndResize: {
+    numBoxes: number; batch: number; inH: number; inW: number; channels: number; cropH: number; cropW: number;
+    nearest: boolean; extrapolationValue: number;
+  };
 }
 
 /** 3-D convolution / pooling geometry (all numbers precomputed). */
@@ -400,6 +438,11 @@ export interface Epilogue {
   preluSize: number;
 }
 export type KernelName = keyof KernelAttrs;
+
+/** Length of a resize / resizeBackprop source table (see KernelAttrs.resize). */
+export function resizeTableSize(inH: number, inW: number, outH: number, outW: number): number {
+  return 3 * outH + 3 * outW + 2 * inH + 2 * inW;
+}
 
 /** Highest rank a strided kernel accepts; the op layer collapses dims to fit. */
 export const MAX_KERNEL_RANK = 6;

@@ -17,6 +17,7 @@ import { cumulative, topk } from './scan.js';
 import { gatherND, scatterND } from './scatter.js';
 import { conv3d, conv3dBackpropFilter, conv3dBackpropInput, pool3d, pool3dBackprop } from './conv3d.js';
 import { dilation2d, dilation2dBackpropFilter, dilation2dBackpropInput, maxPoolWithArgmax } from './window_argmax.js';
+import { cropAndResize, resize, resizeBackprop } from './image.js';
 
 class JsDataId implements DataId {
   readonly backend = 'js' as const;
@@ -68,6 +69,9 @@ export const jsKernels: { [K in KernelName]: JsKernel<K> } = {
   dilation2dBackpropInput: (i, o, a) => dilation2dBackpropInput(i[0], i[1], i[2], o[0], a),
   dilation2dBackpropFilter: (i, o, a) => dilation2dBackpropFilter(i[0], i[1], i[2], o[0], a),
   maxPoolWithArgmax: (i, o, a) => maxPoolWithArgmax(i[0], o[0], o[1], a),
+  resize: (i, o, a) => resize(i[0], i[1], o[0], a),
+  resizeBackprop: (i, o, a) => resizeBackprop(i[0], i[1], o[0], a),
+  cropAndResize: (i, o, a) => cropAndResize(i[0], i[1], i[2], o[0], a),
 };
 
 export class JsBackend implements Backend {

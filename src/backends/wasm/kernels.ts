@@ -5,7 +5,7 @@
  * module.ts, add an entry here. Kernels missing from the table make `run` throw.
  */
 import type { DType, TensorInfo } from '../backend.js';
-import { CONV3D_FIELDS, type Conv3dGeometry, type ConvGeometry, type KernelAttrs, type KernelName } from '../kernels.js';
+import { CONV3D_FIELDS, resizeTableSize, type Conv3dGeometry, type ConvGeometry, type KernelAttrs, type KernelName } from '../kernels.js';
 import type { Arena, Workspace } from './arena.js';
 import type { KernelExports } from './module.js';
 
@@ -322,6 +322,39 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
   },
 };
 
+/** The image family: resize (any dtype when nearest), its adjoint and cropAndResize. */
+const imageKernels: { [K in KernelName]?: WasmKernel<K> } = {
+  resize: (ctx, ins, outs, a) => {
+    const [x, table] = ins;
+    if (!a.nearest) requireFloat('resize', ins, outs, 2);
+    else if (x.dtype !== outs[0].dtype || table.dtype !== 'float32') {
+      throw new Error(`wasm resize: nearest expects the output dtype of the images and a float32 table, got ${x.dtype} -> ${outs[0].dtype}, table ${table.dtype}`);
+    }
+    requireSizes('resize', [[x, a.batch * a.inH * a.inW * a.channels, 'images'], [table, resizeTableSize(a.inH, a.inW, a.outH, a.outW), 'table'],
+      [outs[0], a.batch * a.outH * a.outW * a.channels, 'output']]);
+    if (outs[0].size === 0) return;
+    ctx.ex.resize(ctx.ptr(x), ctx.ptr(table), ctx.ptr(outs[0]), a.batch, a.inH, a.inW, a.channels, a.outH, a.outW, a.nearest ? 1 : 0);
+  },
+  resizeBackprop: (ctx, ins, outs, a) => {
+    requireFloat('resizeBackprop', ins, outs, 2);
+    requireSizes('resizeBackprop', [[ins[0], a.batch * a.outH * a.outW * a.channels, 'dy'], [ins[1], resizeTableSize(a.inH, a.inW, a.outH, a.outW), 'table'],
+      [outs[0], a.batch * a.inH * a.inW * a.channels, 'dx']]);
+    if (outs[0].size === 0) return;
+    ctx.ex.resizeBackprop(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), a.batch, a.inH, a.inW, a.channels, a.outH, a.outW);
+  },
+  cropAndResize: (ctx, ins, outs, a) => {
+    const [image, boxes, boxInd] = ins;
+    if (image.dtype !== 'float32' || boxes.dtype !== 'float32' || boxInd?.dtype !== 'int32' || outs[0].dtype !== 'float32') {
+      throw new Error(`wasm cropAndResize: expected float32 image and boxes, int32 boxInd and a float32 output, got ${ins.map((t) => t.dtype)} -> ${outs[0].dtype}`);
+    }
+    requireSizes('cropAndResize', [[image, a.batch * a.inH * a.inW * a.channels, 'image'], [boxes, a.numBoxes * 4, 'boxes'], [boxInd, a.numBoxes, 'boxInd'],
+      [outs[0], a.numBoxes * a.cropH * a.cropW * a.channels, 'output']]);
+    if (outs[0].size === 0) return;
+    ctx.ex.cropAndResize(ctx.ptr(image), ctx.ptr(boxes), ctx.ptr(boxInd), ctx.ptr(outs[0]), a.numBoxes, a.batch, a.inH, a.inW, a.channels,
+      a.cropH, a.cropW, a.nearest ? 1 : 0, a.extrapolationValue);
+  },
+};
+
 export const wasmKernels: { [K in KernelName]?: WasmKernel<K> } = {
   unary: (ctx, ins, outs, a) => {
     if (outs[0].size === 0) return;
@@ -411,4 +444,5 @@ export const wasmKernels: { [K in KernelName]?: WasmKernel<K> } = {
   },
   ...convKernels,
   ...conv3dKernels,
+  ...imageKernels,
 };

@@ -47,6 +47,13 @@ export interface KernelExports {
   dilation2dBackpropInput(x: number, f: number, dy: number, dx: number, params: number): void;
   dilation2dBackpropFilter(x: number, f: number, dy: number, df: number, params: number): void;
   maxPoolWithArgmax(x: number, values: number, indexes: number, params: number, includeBatch: number): void;
+  // image family (assembly/image.ts)
+  resize(x: number, table: number, out: number, batch: number, inH: number, inW: number, C: number, outH: number, outW: number, nearest: number): void;
+  resizeBackprop(dy: number, table: number, dx: number, batch: number, inH: number, inW: number, C: number, outH: number, outW: number): void;
+  cropAndResize(
+    image: number, boxes: number, boxInd: number, out: number, numBoxes: number, batch: number, inH: number, inW: number, C: number,
+    cropH: number, cropW: number, nearest: number, extrapolation: number,
+  ): void;
   // conv family: geometry in the params block (ConvGeometry order, i32 each)
   conv2dScratchBytes(fh: number, fw: number, inC: number, outC: number): number;
   conv2d(

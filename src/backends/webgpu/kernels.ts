@@ -17,6 +17,7 @@ import { scanKernels } from './specs/scan.js';
 import { scatterKernels } from './specs/scatter.js';
 import { conv3dKernels } from './specs/conv3d.js';
 import { windowArgmaxKernels } from './specs/window_argmax.js';
+import { imageKernels } from './specs/image.js';
 
 export const webgpuKernels: WebGPUKernelTable = {
   ...elementwiseKernels,
@@ -32,4 +33,5 @@ export const webgpuKernels: WebGPUKernelTable = {
   ...scatterKernels,
   ...conv3dKernels,
   ...windowArgmaxKernels,
+  ...imageKernels,
 };
