@@ -42,3 +42,5 @@ export * as metrics from './metrics/index.js';
 export * as callbacks from './models/callbacks.js';
 export { Callback } from './models/callbacks.js';
 export * as serialization from './layers/register_class.js';
+export * as util from './util_public.js';
+export { nextFrame } from './browser_util.js';
