@@ -44,3 +44,4 @@ export { Callback } from './models/callbacks.js';
 export * as serialization from './layers/register_class.js';
 export * as util from './util_public.js';
 export { nextFrame } from './browser_util.js';
+export { LayerVariable } from './layers/layer_variable.js';

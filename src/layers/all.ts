@@ -21,11 +21,12 @@ import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from 
 import { GRU, LSTM, RNN, SimpleRNN } from './recurrent/rnn.js';
 import { GRUCell, LSTMCell, SimpleRNNCell } from './recurrent/cells.js';
 import { Bidirectional } from './recurrent/bidirectional.js';
+import { StackedRNNCells } from './recurrent/rnn_cell.js';
 import { MultiHeadAttention } from './attention/multi_head_attention.js';
 import { TransformerEncoder } from './attention/transformer_encoder.js';
 
 export const BUILTIN_LAYERS: LayerClass[] = [InputLayer as unknown as LayerClass, Dense];
-BUILTIN_LAYERS.push(SimpleRNN, LSTM, GRU, RNN, SimpleRNNCell, LSTMCell, GRUCell, Bidirectional, MultiHeadAttention, TransformerEncoder);
+BUILTIN_LAYERS.push(SimpleRNN, LSTM, GRU, RNN, StackedRNNCells, SimpleRNNCell, LSTMCell, GRUCell, Bidirectional, MultiHeadAttention, TransformerEncoder);
 BUILTIN_LAYERS.push(
   Activation, Dropout, Flatten, Reshape, Permute, RepeatVector, Embedding, Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D,
   SeparableConv2D, MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,

@@ -12,6 +12,7 @@ import * as training from './training.js';
 import type { CompileArgs, FitArgs, EvaluateArgs, PredictArgs, History, FitDatasetArgs } from './training.js';
 import { printSummary } from './summary.js';
 import { saveModel, type SaveResult } from '../io/model_io.js';
+import { Optimizer } from '../optimizers/optimizer.js';
 
 export interface ModelArgs {
   inputs: SymbolicTensor | SymbolicTensor[];
@@ -43,6 +44,28 @@ export class LayersModel extends Layer {
   constructor(args?: ModelArgs) {
     super({ name: args?.name });
     if (args) this.initGraph(args.inputs, args.outputs);
+  }
+
+  /** The optimizer compile() resolved (TF.js `model.optimizer`); undefined before compile. */
+  get optimizer(): Optimizer | undefined {
+    return this.compiled?.optimizer;
+  }
+  set optimizer(o: Optimizer | undefined) {
+    if (!this.compiled) throw new Error(`model.optimizer: model '${this.name}' must be compiled before its optimizer is replaced`);
+    if (!(o instanceof Optimizer)) throw new Error('model.optimizer: expected an Optimizer (e.g. tf.train.adam())');
+    if (this.compiled.ownsOptimizer && this.compiled.optimizer !== o) this.compiled.optimizer.dispose();
+    this.compiled.optimizer = o;
+    this.compiled.ownsOptimizer = false;
+  }
+  /** The model's symbolic input(s) / output(s) and output shape(s), as TF.js models expose them. */
+  override get input(): SymbolicTensor | SymbolicTensor[] {
+    return this.inputs.length === 1 ? this.inputs[0] : this.inputs;
+  }
+  override get output(): SymbolicTensor | SymbolicTensor[] {
+    return this.outputs.length === 1 ? this.outputs[0] : this.outputs;
+  }
+  override get outputShape(): Shape | Shape[] {
+    return this.outputs.length === 1 ? this.outputs[0].shape : this.outputs.map((o) => o.shape);
   }
 
   /** Record the graph from inputs to outputs. */
