@@ -57,6 +57,10 @@ export class LayersModel extends Layer {
     this.compiled.optimizer = o;
     this.compiled.ownsOptimizer = false;
   }
+  /** Reset the states of every stateful layer (TF.js `model.resetStates()`). */
+  override resetStates(): void {
+    for (const l of this.layers) if (l.stateful || l instanceof LayersModel) l.resetStates();
+  }
   /** The model's symbolic input(s) / output(s) and output shape(s), as TF.js models expose them. */
   override get input(): SymbolicTensor | SymbolicTensor[] {
     return this.inputs.length === 1 ? this.inputs[0] : this.inputs;

@@ -13,6 +13,7 @@ import * as ts from '../../src/index.js';
 import { run as customLayer } from './programs/custom_layer.js';
 import { run as seq2seq } from './programs/seq2seq.js';
 import { run as regression } from './programs/regression.js';
+import { run as rnnCells } from './programs/rnn_cells.js';
 
 const tfjs = { ...tfc, ...tfl } as any;
 
@@ -41,6 +42,7 @@ const programs = [
   { name: 'custom layer (Antirectifier)', run: customLayer },
   { name: 'seq2seq LSTM with symbolic initialState', run: seq2seq },
   { name: 'regression with tf.util and callbacks', run: regression },
+  { name: 'custom RNNCell, stacked cells, stateful LSTM', run: rnnCells },
 ];
 
 for (const backend of ['js', 'wasm']) {
