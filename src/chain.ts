@@ -41,6 +41,8 @@ declare module './tensor.js' {
     reverse(axis?: number | number[]): Tensor; broadcastTo(shape: number[]): Tensor;
     gather(indices: Input, axis?: number): Tensor; split(n: number | number[], axis?: number): Tensor[];
     asScalar(): Tensor; as1D(): Tensor; as2D(r: number, c: number): Tensor; toFloat(): Tensor; toInt(): Tensor;
+    as3D(r: number, c: number, d: number): Tensor; as4D(r: number, c: number, d: number, d2: number): Tensor;
+    as5D(r: number, c: number, d: number, d2: number, d3: number): Tensor; asType(dtype: DType): Tensor;
   }
 }
 
@@ -82,5 +84,16 @@ export function installChainMethods(): void {
     broadcastTo(this: Tensor, shape: number[]) { return layout.broadcastTo(this, shape); },
     split(this: Tensor, n: number | number[], axis?: number) { return layout.split(this, n, axis); },
     gather(this: Tensor, indices: Input, axis?: number) { return indexing.gather(this, indices, axis); },
+  });
+  // TF.js's rank-specific reshapes and asType
+  Object.assign(p, {
+    asScalar(this: Tensor) {
+      if (this.size !== 1) throw new Error('The array must have only 1 element.');
+      return layout.reshape(this, []);
+    },
+    as3D(this: Tensor, r: number, c: number, d: number) { return layout.reshape(this, [r, c, d]); },
+    as4D(this: Tensor, r: number, c: number, d: number, d2: number) { return layout.reshape(this, [r, c, d, d2]); },
+    as5D(this: Tensor, r: number, c: number, d: number, d2: number, d3: number) { return layout.reshape(this, [r, c, d, d2, d3]); },
+    asType(this: Tensor, dtype: DType) { return unary.cast(this, dtype); },
   });
 }

@@ -22,6 +22,11 @@ import { GRU, LSTM, RNN, SimpleRNN } from './recurrent/rnn.js';
 import { GRUCell, LSTMCell, SimpleRNNCell } from './recurrent/cells.js';
 import { Bidirectional } from './recurrent/bidirectional.js';
 import { StackedRNNCells } from './recurrent/rnn_cell.js';
+import { ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU } from './core/advanced_activations.js';
+import { AlphaDropout, GaussianDropout, GaussianNoise, Masking, SpatialDropout1D } from './core/noise.js';
+import { Cropping2D, UpSampling2D, ZeroPadding2D } from './conv/spatial.js';
+import { TimeDistributed } from './wrappers.js';
+import { Dot } from './dot.js';
 import { MultiHeadAttention } from './attention/multi_head_attention.js';
 import { TransformerEncoder } from './attention/transformer_encoder.js';
 
@@ -32,6 +37,10 @@ BUILTIN_LAYERS.push(
   SeparableConv2D, MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
   GlobalMaxPooling1D, GlobalMaxPooling2D, BatchNormalization, LayerNormalization, Add, Subtract, Multiply, Average, Maximum,
   Minimum, Concatenate,
+);
+BUILTIN_LAYERS.push(
+  ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, GaussianNoise, GaussianDropout, AlphaDropout, SpatialDropout1D, Masking,
+  ZeroPadding2D, Cropping2D, UpSampling2D, TimeDistributed, Dot,
 );
 
 let registered = false;

@@ -24,3 +24,8 @@ export { simpleRNNCell, lstmCell, gruCell } from './recurrent/cells.js';
 export { bidirectional } from './recurrent/bidirectional.js';
 export { multiHeadAttention } from './attention/multi_head_attention.js';
 export { transformerEncoder } from './attention/transformer_encoder.js';
+export { reLU, leakyReLU, prelu, elu, thresholdedReLU, softmax } from './core/advanced_activations.js';
+export { gaussianNoise, gaussianDropout, alphaDropout, spatialDropout1d, masking } from './core/noise.js';
+export { zeroPadding2d, cropping2D, upSampling2d } from './conv/spatial.js';
+export { timeDistributed } from './wrappers.js';
+export { dot } from './dot.js';

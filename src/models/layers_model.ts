@@ -168,13 +168,24 @@ export class LayersModel extends Layer {
       }
       values.set(sym.id, t);
     });
+    // Keras masks flow along the graph: a layer's computeMask output reaches the next layers' `mask` kwarg.
+    const masks = new Map<number, Tensor | null>();
     for (const { layer, node } of this.graphNodes) {
       if (layer instanceof InputLayer) continue;
       const ins = node.inboundTensors.map((s) => values.get(s.id)!);
       const isList = node.inboundTensors.length > 1 || (layer instanceof LayersModel && layer.inputs.length > 1);
-      const out = layer.apply(isList ? ins : ins[0], { ...node.kwargs, training: kwargs.training });
+      const inMasks = node.inboundTensors.map((s) => masks.get(s.id) ?? null);
+      const anyMask = inMasks.some((m) => m !== null);
+      const callKwargs: Kwargs = { ...node.kwargs, training: kwargs.training };
+      if (anyMask) callKwargs.mask = (isList ? inMasks : inMasks[0]) as Tensor | Tensor[];
+      const out = layer.apply(isList ? ins : ins[0], callKwargs);
       const outs: Tensor[] = Array.isArray(out) ? out : [out];
       node.outputTensors.forEach((s, i) => values.set(s.id, outs[i]));
+      if (anyMask || layer.computeMask !== Layer.prototype.computeMask) {
+        const m = layer.computeMask(isList ? ins : ins[0], anyMask ? callKwargs.mask : null);
+        const ms = Array.isArray(m) ? m : [m];
+        node.outputTensors.forEach((s, i) => masks.set(s.id, ms[i] ?? null));
+      }
     }
     return this.outputs.map((o) => values.get(o.id)!);
   }
