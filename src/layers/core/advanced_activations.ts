@@ -110,7 +110,8 @@ export class Softmax extends Layer {
   constructor(args: SoftmaxLayerArgs = {}) {
     super(args);
     this.supportsMasking = true;
-    this.axis = args.axis ?? -1;
+    // TF.js's default is axis 1 (the last axis of the usual [batch, classes] input)
+    this.axis = args.axis ?? 1;
     if (!Number.isInteger(this.axis)) throw new Error(`softmax: axis must be an integer, got ${JSON.stringify(args.axis)}`);
   }
   call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
