@@ -4,9 +4,10 @@
  */
 export function nextFrame(): Promise<void> {
   return new Promise((resolve) => {
+    const immediate = (globalThis as { setImmediate?: (cb: () => void) => unknown }).setImmediate;
     const raf = (globalThis as { requestAnimationFrame?: (cb: () => void) => unknown }).requestAnimationFrame;
     if (typeof raf === 'function' && typeof document !== 'undefined' && document.visibilityState !== 'hidden') raf(() => resolve());
-    else if (typeof setImmediate === 'function') setImmediate(resolve);
+    else if (typeof immediate === 'function') immediate(resolve);
     else setTimeout(resolve, 0);
   });
 }

@@ -19,9 +19,10 @@ beforeAll(async () => {
 });
 
 function sameWeights(theirs: tfl.LayersModel, ours: ts.LayersModel) {
-  const values = theirs.weights.map((w, i) => seededValues(w.shape.reduce((a, b) => a * b, 1), 300 + i, -0.8, 0.8));
-  theirs.setWeights(values.map((v, i) => tf.tensor(v, theirs.weights[i].shape)));
-  ours.setWeights(values.map((v, i) => ts.tensor(v, theirs.weights[i].shape as number[])));
+  const shapes = theirs.weights.map((w) => w.shape as number[]);
+  const values = shapes.map((s, i) => seededValues(s.reduce((a, b) => a * b, 1), 300 + i, -0.8, 0.8));
+  theirs.setWeights(values.map((v, i) => tf.tensor(v, shapes[i])));
+  ours.setWeights(values.map((v, i) => ts.tensor(v, shapes[i])));
 }
 
 describe('masks flow through models as in TF.js', () => {
@@ -34,12 +35,12 @@ describe('masks flow through models as in TF.js', () => {
     const ours = make(ts);
     sameWeights(theirs, ours);
     const want = (theirs.predict(tf.tensor(x, [2, 5, 3])) as tf.Tensor).dataSync();
-    const got = (ours.predict(ts.tensor(x, [2, 5, 3])) as ts.Tensor).dataSync();
+    const got = (ours.predict(ts.tensor(x, [2, 5, 3])) as ts.Tensor).dataSync() as Float32Array;
     expectClose(got, want, 'masked LSTM');
     // and the mask matters: without it the outputs differ
     const plain = ts.sequential({ layers: [ts.layers.lstm({ units: 4, returnSequences: true, inputShape: [5, 3] })] });
     plain.setWeights(ours.getWeights());
-    const unmasked = (plain.predict(ts.tensor(x, [2, 5, 3])) as ts.Tensor).dataSync();
+    const unmasked = (plain.predict(ts.tensor(x, [2, 5, 3])) as ts.Tensor).dataSync() as Float32Array;
     expect(Math.max(...Array.from(unmasked, (v, i) => Math.abs(v - got[i])))).toBeGreaterThan(1e-3);
   });
 
@@ -55,7 +56,7 @@ describe('masks flow through models as in TF.js', () => {
     const ours = make(ts);
     sameWeights(theirs, ours);
     const want = (theirs.predict(tf.tensor(ids, [2, 5], 'int32')) as tf.Tensor).dataSync();
-    const got = (ours.predict(ts.tensor(ids, [2, 5], 'int32')) as ts.Tensor).dataSync();
+    const got = (ours.predict(ts.tensor(ids, [2, 5], 'int32')) as ts.Tensor).dataSync() as Float32Array;
     expectClose(got, want, 'masked GRU');
   });
 });
@@ -76,7 +77,7 @@ describe('noise layers in training', () => {
     expect(dropped).toBeLessThan(140);
   });
   it('gaussianNoise adds N(0, stddev^2)', () => {
-    const y = (ts.layers.gaussianNoise({ stddev: 0.5 }).apply(ts.fill([N], 3), { training: true }) as ts.Tensor).dataSync();
+    const y = (ts.layers.gaussianNoise({ stddev: 0.5 }).apply(ts.fill([N], 3), { training: true }) as ts.Tensor).dataSync() as Float32Array;
     const mean = y.reduce((a, b) => a + b, 0) / N;
     const sd = Math.sqrt(y.reduce((a, b) => a + (b - mean) ** 2, 0) / N);
     expect(Math.abs(mean - 3)).toBeLessThan(0.02);
@@ -84,14 +85,14 @@ describe('noise layers in training', () => {
   });
   it('alphaDropout keeps zero mean / unit variance of standard-normal inputs', () => {
     const x = ts.randomNormal([N], 0, 1, 'float32', 5);
-    const y = (ts.layers.alphaDropout({ rate: 0.2 }).apply(x, { training: true }) as ts.Tensor).dataSync();
+    const y = (ts.layers.alphaDropout({ rate: 0.2 }).apply(x, { training: true }) as ts.Tensor).dataSync() as Float32Array;
     const mean = y.reduce((a, b) => a + b, 0) / N;
     const sd = Math.sqrt(y.reduce((a, b) => a + (b - mean) ** 2, 0) / N);
     expect(Math.abs(mean)).toBeLessThan(0.05);
     expect(Math.abs(sd - 1)).toBeLessThan(0.05);
   });
   it('gaussianDropout multiplies by N(1, rate/(1-rate))', () => {
-    const y = (ts.layers.gaussianDropout({ rate: 0.2 }).apply(ts.ones([N]), { training: true }) as ts.Tensor).dataSync();
+    const y = (ts.layers.gaussianDropout({ rate: 0.2 }).apply(ts.ones([N]), { training: true }) as ts.Tensor).dataSync() as Float32Array;
     const mean = y.reduce((a, b) => a + b, 0) / N;
     const sd = Math.sqrt(y.reduce((a, b) => a + (b - mean) ** 2, 0) / N);
     expect(Math.abs(mean - 1)).toBeLessThan(0.02);

@@ -20,6 +20,7 @@ import {
 } from './data.js';
 import { CallbackList, defaultVerbose, type CallbackInput } from './callback_list.js';
 import type { Logs, TrainParams } from './callbacks.js';
+import { Yielder, type YieldEveryMode } from './yielder.js';
 
 export interface FitArgs {
   batchSize?: number;
@@ -34,6 +35,8 @@ export interface FitArgs {
   initialEpoch?: number;
   /** Validation batch size (default batchSize). */
   validationBatchSize?: number;
+  /** When training hands control back to the event loop (see yielder.ts); default 'auto'. */
+  yieldEvery?: YieldEveryMode;
 }
 
 export interface History {
@@ -60,6 +63,7 @@ export interface FitDatasetArgs {
   validationBatches?: number;
   classWeight?: ClassWeightArg;
   initialEpoch?: number;
+  yieldEvery?: YieldEveryMode;
 }
 
 /** One optimizer step on a batch; returns the batch's statistics vector. */
@@ -152,6 +156,7 @@ export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: 
     const history: History = { epoch: [], history: {}, params };
     model.stopTraining = false;
     const shuffle = args.shuffle ?? true;
+    const yielder = new Yielder(args.yieldEvery, 'fit');
     await cbs.trainBegin();
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
       await cbs.epochBegin(epoch);
@@ -172,6 +177,7 @@ export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: 
         stats.dispose();
         await cbs.batchEnd(b, batchLogs);
         if (model.stopTraining) break;
+        if (b < steps - 1) await yielder.afterBatch();
       }
       const logs = acc ? statsToLogs(r, await acc.data()) : {};
       acc?.dispose();
@@ -182,6 +188,7 @@ export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: 
       }
       await cbs.epochEnd(epoch, logs);
       recordHistory(history, epoch, logs);
+      await yielder.afterEpoch();
     }
     await cbs.trainEnd();
     return history;
@@ -247,6 +254,7 @@ export async function fitDataset(model: LayersModel, dataset: DatasetLike, args:
   const owned: Tensor[] = [];
   let history: History | undefined;
   try {
+    const yielder = new Yielder(args.yieldEvery, 'fitDataset');
     let it = await openIterator(dataset, 'fitDataset');
     let cbs: CallbackList | undefined;
     let r: ReturnType<typeof resolveCompiled> | undefined;
@@ -295,6 +303,7 @@ export async function fitDataset(model: LayersModel, dataset: DatasetLike, args:
         await cbs.batchEnd(b, batchLogs);
         b++;
         if (model.stopTraining) break;
+        await yielder.afterBatch();
       }
       if (!cbs || !began) break;
       const logs = acc ? statsToLogs(r!, await acc.data()) : {};
@@ -316,6 +325,7 @@ export async function fitDataset(model: LayersModel, dataset: DatasetLike, args:
       }
       await cbs.epochEnd(epoch, logs);
       recordHistory(history!, epoch, logs);
+      await yielder.afterEpoch();
     }
     if (!cbs) throw new Error('fitDataset: the dataset yielded no batches');
     await cbs.trainEnd();
