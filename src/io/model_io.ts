@@ -14,6 +14,8 @@ import { decodeWeights, encodeWeights, type DecodedWeight } from './weights.js';
 import { browserDownloads, DOWNLOADS_SCHEME, indexedDB, INDEXEDDB_SCHEME } from './handlers.js';
 import { http } from './http.js';
 import { fileSystem, FILE_SCHEME, isNode } from './node_fs.js';
+import { browserLocalStorage, LOCAL_STORAGE_SCHEME } from './local_storage.js';
+import { routedHandler } from './model_management.js';
 import { LAYERS_MODEL_FORMAT, type IOHandler, type LoadOptions, type ModelArtifacts, type SaveResult } from './types.js';
 
 export type { SaveResult } from './types.js';
@@ -31,20 +33,26 @@ const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 
 /** The handler for a save URL: downloads://, indexeddb://, http(s)://, file:// or a Node path. */
 export function getSaveHandler(url: string): IOHandler {
+  const routed = routedHandler(url, 'save');
+  if (routed) return routed;
+  if (url.startsWith(LOCAL_STORAGE_SCHEME)) return browserLocalStorage(url);
   if (url.startsWith(DOWNLOADS_SCHEME)) return browserDownloads(url.slice(DOWNLOADS_SCHEME.length));
   if (url.startsWith(INDEXEDDB_SCHEME)) return indexedDB(url);
   if (/^https?:\/\//i.test(url)) return http(url);
   if (url.startsWith(FILE_SCHEME) || (!SCHEME.test(url) && isNode())) return fileSystem(url);
-  throw new Error(`model.save: no save handler for '${url}' (use downloads://, indexeddb://, http(s)://, file:// or, in Node, a path)`);
+  throw new Error(`model.save: no save handler for '${url}' (use downloads://, indexeddb://, localstorage://, http(s)://, file:// or, in Node, a path)`);
 }
 
 /** The handler for a load URL. Relative URLs in the browser load over HTTP. */
 export function getLoadHandler(url: string, options: LoadOptions = {}): IOHandler {
+  const routed = routedHandler(url, 'load', options);
+  if (routed) return routed;
+  if (url.startsWith(LOCAL_STORAGE_SCHEME)) return browserLocalStorage(url);
   if (url.startsWith(INDEXEDDB_SCHEME)) return indexedDB(url);
   if (/^https?:\/\//i.test(url)) return http(url, options);
   if (url.startsWith(FILE_SCHEME) || (!SCHEME.test(url) && isNode())) return fileSystem(url);
   if (!SCHEME.test(url)) return http(url, options);
-  throw new Error(`loadLayersModel: no load handler for '${url}' (use indexeddb://, http(s)://, file:// or, in Node, a path)`);
+  throw new Error(`loadLayersModel: no load handler for '${url}' (use indexeddb://, localstorage://, http(s)://, file:// or, in Node, a path)`);
 }
 
 // ---- weight names -------------------------------------------------------------------------------
