@@ -11,7 +11,7 @@ import { Layer, SymbolicTensor, type Kwargs, type LayerNode, type LayerWeight, t
 import * as training from './training.js';
 import type { CompileArgs, FitArgs, EvaluateArgs, PredictArgs, History, FitDatasetArgs } from './training.js';
 import { printSummary } from './summary.js';
-import { saveModel, type SaveResult } from '../io/model_io.js';
+import { saveModel, type SaveConfig, type SaveResult } from '../io/model_io.js';
 import { Optimizer } from '../optimizers/optimizer.js';
 
 export interface ModelArgs {
@@ -234,8 +234,8 @@ export class LayersModel extends Layer {
   }
 
   /** Save topology + weights through an io handler or a URL scheme string (see src/io). */
-  save(handlerOrUrl: unknown): Promise<SaveResult> {
-    return saveModel(this, handlerOrUrl);
+  save(handlerOrUrl: unknown, config?: SaveConfig): Promise<SaveResult> {
+    return saveModel(this, handlerOrUrl, config);
   }
 
   override dispose(): void {
