@@ -59,7 +59,7 @@ describe('includeOptimizer', () => {
     expect(b.optimizer!.iterations).toBe(6);
     await a.fit(ts.tensor(X, [16, 3]), ts.tensor(Y, [16, 2]), fitArgs);
     await b.fit(ts.tensor(X, [16, 3]), ts.tensor(Y, [16, 2]), fitArgs);
-    const want = a.getWeights().map((w) => w.dataSync());
+    const want = a.getWeights().map((w: ts.Tensor) => w.dataSync());
     b.getWeights().forEach((w, i) => expect(Array.from(w.dataSync())).toEqual(Array.from(want[i])));
     // without includeOptimizer nothing of the optimizer is saved
     let plain: any;

@@ -10,7 +10,8 @@ import { keep, tidy } from '../globals.js';
 import { Tensor } from '../tensor.js';
 import { variableGrads } from '../autograd.js';
 import { tensor1d } from '../ops/creation.js';
-import { div, greater, where } from '../ops/binary.js';
+import { div, greater, mul, where } from '../ops/binary.js';
+import { fmtShape } from '../util.js';
 import { reshape, slice, unstack } from '../ops/layout.js';
 import type { LayersModel } from './layers_model.js';
 import { batchLoss, requireCompiled, resolveCompiled, statsToLogs } from './compile.js';
@@ -37,6 +38,8 @@ export interface FitArgs {
   validationBatchSize?: number;
   /** When training hands control back to the event loop (see yielder.ts); default 'auto'. */
   yieldEvery?: YieldEveryMode;
+  /** Per-sample loss weights (Keras): one [n] tensor, or one per output; multiplied with classWeight's. */
+  sampleWeight?: Tensor | Tensor[];
 }
 
 export interface History {
@@ -67,7 +70,7 @@ export interface FitDatasetArgs {
 }
 
 /** One optimizer step on a batch; returns the batch's statistics vector. */
-function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], tables?: (Tensor | null)[]): Tensor {
+function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], tables?: (Tensor | null)[], sampleWeights?: Tensor[]): Tensor {
   const c = requireCompiled(model, 'fit');
   const r = resolveCompiled(model);
   const varList = model.trainableWeights;
@@ -75,7 +78,8 @@ function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], tables?: (Ten
     let stats: Tensor | undefined;
     const { grads } = variableGrads(() => {
       const outs = forward(model, xs, true);
-      const sw = sampleWeightsFor(tables, ys, outs.map((o) => o.rank));
+      let sw = sampleWeightsFor(tables, ys, outs.map((o) => o.rank));
+      if (sampleWeights) sw = sampleWeights.map((w, i) => (sw?.[i] ? mul(sw[i]!, w) : w));
       const res = batchLoss(model, r, outs, ys, sw);
       stats = keep(res.stats);
       return res.total;
@@ -100,6 +104,20 @@ function shuffledIndices(n: number): Int32Array {
   return idx;
 }
 
+/** fit's sampleWeight as one [n] tensor per output. */
+function sampleWeightList(model: LayersModel, sw: Tensor | Tensor[] | undefined, n: number): Tensor[] | undefined {
+  if (sw == null) return undefined;
+  const outputs = model.outputs.length || 1;
+  const list = Array.isArray(sw) ? sw : new Array<Tensor>(outputs).fill(sw);
+  if (list.length !== outputs) throw new Error(`fit: sampleWeight has ${list.length} tensor(s) for ${outputs} output(s)`);
+  for (const w of list) {
+    if (!(w instanceof Tensor) || w.rank !== 1 || w.shape[0] !== n) {
+      throw new Error(`fit: sampleWeight must be a 1-D tensor of ${n} per-sample weights (one per output), got ${w instanceof Tensor ? fmtShape(w.shape) : typeof w}`);
+    }
+  }
+  return list;
+}
+
 function checkEpochs(op: string, epochs: number, initialEpoch: number): void {
   if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`${op}: epochs must be a non-negative integer, got ${epochs}`);
   if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new Error(`${op}: initialEpoch must be a non-negative integer, got ${initialEpoch}`);
@@ -115,6 +133,7 @@ export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: 
   let xs = toList(model, x, 'x', 'fit');
   let ys = toList(model, y, 'y', 'fit');
   let n = numSamples('fit', [xs, ys]);
+  let sws = sampleWeightList(model, args.sampleWeight, n);
   const batchSize = args.batchSize ?? 32;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`fit: batchSize must be a positive integer, got ${batchSize}`);
   const epochs = args.epochs ?? 1;
@@ -139,6 +158,10 @@ export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: 
       xs = sliceAll(xs, 0, at);
       ys = sliceAll(ys, 0, at);
       owned.push(...valXs, ...valYs, ...xs, ...ys);
+      if (sws) {
+        sws = sliceAll(sws, 0, at);
+        owned.push(...sws);
+      }
       n = at;
     }
     ensureBuilt(model, xs);
@@ -168,9 +191,9 @@ export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: 
         const batchLogs: Logs = { batch: b, size };
         await cbs.batchBegin(b, batchLogs);
         const stats = tidy(() => {
-          if (!perm) return trainStep(model, sliceAll(xs, start, size), sliceAll(ys, start, size), tables);
+          if (!perm) return trainStep(model, sliceAll(xs, start, size), sliceAll(ys, start, size), tables, sws && sliceAll(sws, start, size));
           const idx = tensor1d(perm.subarray(start, start + size), 'int32');
-          return trainStep(model, gatherAll(xs, idx), gatherAll(ys, idx), tables);
+          return trainStep(model, gatherAll(xs, idx), gatherAll(ys, idx), tables, sws && gatherAll(sws, idx));
         });
         acc = accumulate(acc, stats);
         if (cbs.wantsBatchLogs) Object.assign(batchLogs, statsToLogs(r, await stats.data()));
