@@ -45,3 +45,4 @@ export * as serialization from './layers/register_class.js';
 export * as util from './util_public.js';
 export { nextFrame } from './browser_util.js';
 export { LayerVariable } from './layers/layer_variable.js';
+export * as data from './data/index.js';
