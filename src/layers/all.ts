@@ -27,6 +27,7 @@ import { AlphaDropout, GaussianDropout, GaussianNoise, Masking, SpatialDropout1D
 import { Cropping2D, UpSampling2D, ZeroPadding2D } from './conv/spatial.js';
 import { TimeDistributed } from './wrappers.js';
 import { Dot } from './dot.js';
+import { CategoryEncoding, CenterCrop, Rescaling } from './preprocessing.js';
 import { MultiHeadAttention } from './attention/multi_head_attention.js';
 import { TransformerEncoder } from './attention/transformer_encoder.js';
 
@@ -40,7 +41,7 @@ BUILTIN_LAYERS.push(
 );
 BUILTIN_LAYERS.push(
   ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, GaussianNoise, GaussianDropout, AlphaDropout, SpatialDropout1D, Masking,
-  ZeroPadding2D, Cropping2D, UpSampling2D, TimeDistributed, Dot,
+  ZeroPadding2D, Cropping2D, UpSampling2D, TimeDistributed, Dot, Rescaling, CenterCrop, CategoryEncoding,
 );
 
 let registered = false;

@@ -29,3 +29,4 @@ export { gaussianNoise, gaussianDropout, alphaDropout, spatialDropout1d, masking
 export { zeroPadding2d, cropping2D, upSampling2d } from './conv/spatial.js';
 export { timeDistributed } from './wrappers.js';
 export { dot } from './dot.js';
+export { rescaling, centerCrop, categoryEncoding } from './preprocessing.js';
