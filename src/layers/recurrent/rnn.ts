@@ -157,8 +157,13 @@ export class RNN extends Layer {
       v.kept = true;
       return v;
     }));
-    old?.forEach((s) => s.dispose());
+    // While a gradient is being taped the old states are inputs of this step's tape: free them one step later.
+    this.retired.forEach((s) => s.dispose());
+    this.retired = [];
+    if (ENGINE.recording) this.retired = old ?? [];
+    else old?.forEach((s) => s.dispose());
   }
+  private retired: Tensor[] = [];
 
   /** TF.js `resetStates(states?)`: zeros (or the given values) for a stateful layer's states. */
   override resetStates(states?: Tensor | Tensor[]): void {
@@ -178,7 +183,9 @@ export class RNN extends Layer {
 
   override dispose(): void {
     this.states?.forEach((s) => s.dispose());
+    this.retired.forEach((s) => s.dispose());
     this.states = null;
+    this.retired = [];
     super.dispose();
   }
 
