@@ -353,10 +353,9 @@ export function bytesFromStringArray(arr: Uint8Array[]): number {
   return bytes;
 }
 
-/** The platform's fetch (TF.js routes it through `env().platform` where tessera has one). */
+/** The runtime's fetch (TF.js routes it through `env().platform`; tessera has no platform layer yet). */
 export function fetch(path: string, requestInit?: RequestInit): Promise<Response> {
-  const platform = (globalThis as { __tesseraPlatform?: { fetch?: typeof globalThis.fetch } }).__tesseraPlatform;
-  const f = platform?.fetch ?? globalThis.fetch;
+  const f = globalThis.fetch;
   if (typeof f !== 'function') throw new Error('util.fetch: this runtime has no fetch()');
   return f(path, requestInit);
 }
