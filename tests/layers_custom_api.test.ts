@@ -80,4 +80,33 @@ describe('custom layer API', () => {
     expect(a).not.toEqual(b);
     expect(() => ts.layers.lstm({ units: 2, stateful: true, inputShape: [3, 1] })).toThrow(/needs to know its batch size/);
   });
+
+  it("a custom layer with TF.js's static fromConfig(cls, config) saves and loads", async () => {
+    let calls = 0;
+    class Offset extends ts.Layer {
+      static override className = 'OffsetForApiTest';
+      readonly offset: number;
+      constructor(config: any) {
+        super(config);
+        this.offset = config.offset;
+      }
+      call(inputs: ts.Tensor | ts.Tensor[]) {
+        return ts.add(Array.isArray(inputs) ? inputs[0] : inputs, this.offset);
+      }
+      override getConfig() {
+        return { ...super.getConfig(), offset: this.offset };
+      }
+      static fromConfig(cls: any, config: any) {
+        calls++;
+        return new cls(config);
+      }
+    }
+    ts.serialization.registerClass(Offset as any);
+    const m = ts.sequential({ layers: [new Offset({ offset: 1.5, inputShape: [2] })] });
+    let art: any;
+    await m.save(ts.io.withSaveHandler(async (a) => { art = a; return { modelArtifactsInfo: ts.io.getModelArtifactsInfoForJSON(a) }; }));
+    const loaded = await ts.loadLayersModel(ts.io.fromMemory(art));
+    expect(calls).toBe(1);
+    expect(Array.from((loaded.predict(ts.tensor([[1, 2]])) as ts.Tensor).dataSync())).toEqual([2.5, 3.5]);
+  });
 });
