@@ -46,3 +46,5 @@ export * as util from './util_public.js';
 export { nextFrame } from './browser_util.js';
 export { LayerVariable } from './layers/layer_variable.js';
 export * as data from './data/index.js';
+export * as constraints from './layers/constraints.js';
+export { RNN } from './layers/recurrent/rnn.js';
