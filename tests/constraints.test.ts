@@ -50,4 +50,25 @@ describe('tf.constraints match tfjs-layers', () => {
     await m.fit(ts.tensor([[1, 1]]), ts.tensor([[-10]]), { epochs: 2, verbose: 0 });
     expect(Array.from(m.getWeights()[0].dataSync()).every((v) => v === 0)).toBe(true); // -0 as in TF.js (w * 0)
   });
+  it('dense kernelConstraint / biasConstraint train like TF.js and round-trip through the config', async () => {
+    const make = (L: any) => {
+      const m = L.sequential({ layers: [L.layers.dense({ units: 3, inputShape: [4], kernelConstraint: 'maxNorm', biasConstraint: L.constraints.nonNeg() })] });
+      const shapes = [[4, 3], [3]];
+      m.setWeights(shapes.map((s, i) => (L === tfl ? tf : ts).tensor(seededValues(s[0] * (s[1] ?? 1), 40 + i, -2, 2), s)));
+      m.compile({ optimizer: (L === tfl ? tf : ts).train.sgd(0.5), loss: 'meanSquaredError' });
+      return m;
+    };
+    const X = seededValues(6 * 4, 7, -1, 1), Y = seededValues(6 * 3, 8, -3, 3);
+    const theirs = make(tfl), ours = make(ts);
+    // TF.js applies constraints only in LayerVariable.write (setWeights), not after optimizer steps; Keras
+    // (and tessera) apply them after every step: re-writing the weights after each batch gives TF.js that too.
+    const reconstrain = { onBatchEnd: async () => { theirs.layers[0].setWeights(theirs.layers[0].getWeights().map((w: tf.Tensor) => w.clone())); } };
+    await theirs.fit(tf.tensor(X, [6, 4]), tf.tensor(Y, [6, 3]), { epochs: 3, batchSize: 3, shuffle: false, verbose: 0, callbacks: reconstrain });
+    await ours.fit(ts.tensor(X, [6, 4]), ts.tensor(Y, [6, 3]), { epochs: 3, batchSize: 3, shuffle: false, verbose: 0 });
+    const want = theirs.getWeights().map((w: tf.Tensor) => w.dataSync());
+    ours.getWeights().forEach((w: ts.Tensor, i: number) => expectClose(w.dataSync() as Float32Array, want[i] as Float32Array, `weight ${i}`, 1e-5));
+    const cfg = ours.layers[0].getConfig();
+    expect(cfg.kernelConstraint).toEqual({ className: 'MaxNorm', config: { maxValue: 2, axis: 0 } });
+    expect(cfg.biasConstraint).toEqual({ className: 'NonNeg', config: {} });
+  });
 });

@@ -60,3 +60,21 @@ export function nonNeg(): Constraint {
     getConfig: () => ({}),
   };
 }
+
+const BY_NAME: Record<string, (c: Record<string, number>) => Constraint> = {
+  maxnorm: maxNorm, unitnorm: unitNorm, minmaxnorm: minMaxNorm, nonneg: () => nonNeg(),
+};
+export type ConstraintIdentifier = string | Constraint | { className: string; config?: Record<string, number> };
+
+/** A constraint from a layer config: a name ('maxNorm', 'nonNeg', ...), {className, config}, or a constraint object. */
+export function getConstraint(spec: ConstraintIdentifier | null | undefined): Constraint | undefined {
+  if (spec == null) return undefined;
+  if (typeof spec === 'object' && 'apply' in spec) return spec;
+  const name = typeof spec === 'string' ? spec : spec.className;
+  const make = BY_NAME[name.replace(/_/g, '').toLowerCase()];
+  if (!make) throw new Error(`constraint: unknown constraint '${name}'; known: maxNorm, minMaxNorm, nonNeg, unitNorm`);
+  return make(typeof spec === 'string' ? {} : spec.config ?? {});
+}
+export function serializeConstraint(c: Constraint | undefined) {
+  return c ? { className: c.className, config: c.getConfig() } : null;
+}

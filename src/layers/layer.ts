@@ -186,11 +186,13 @@ export abstract class Layer {
       if (t.size !== w.size || t.shape.join() !== w.shape.join()) {
         throw new Error(`setWeights: layer '${this.name}' weight '${w.name}' has shape ${fmtShape(w.shape)}, got ${fmtShape(t.shape)}`);
       }
+      // a LayerVariable's write() applies its constraint, as TF.js's setWeights does
+      const put = (v: Tensor) => (w instanceof LayerVariable ? w.write(v) : w.assign(v));
       if (t.dtype === w.dtype) {
-        w.assign(t);
+        put(t);
       } else {
         const c = cast(t, w.dtype);
-        w.assign(c);
+        put(c);
         c.dispose();
       }
     });
