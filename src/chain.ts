@@ -165,6 +165,13 @@ export function installChainMethods(ns: Record<string, unknown>): void {
       return resizeNearestNeighbor(this, size, alignCorners, halfPixelCenters);
     },
   });
+  // TF.js's rank-specific reshapes and asType
+  Object.assign(p, {
+    asScalar(this: Tensor) {
+      if (this.size !== 1) throw new Error('The array must have only 1 element.');
+      return layout.reshape(this, []);
+    },
+  });
   installSpecialMethods(p, ns);
   // the spectral ops live in the tf.spectral namespace, their methods on every tensor
   for (const name of ['fft', 'ifft', 'rfft', 'irfft'] as const) p[name] = function (this: Tensor) { return spectral[name](this); };

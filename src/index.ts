@@ -77,4 +77,11 @@ export { print } from './tensor_format.js';
 export * as image from './ops/image.js';
 export * as browser from './ops/browser.js';
 
+export * as util from './util_public.js';
+export { nextFrame } from './browser_util.js';
+export { LayerVariable } from './layers/layer_variable.js';
+export * as data from './data/index.js';
+export * as constraints from './layers/constraints.js';
+export { RNN } from './layers/recurrent/rnn.js';
+
 installChainMethods(publicApi as unknown as Record<string, unknown>);

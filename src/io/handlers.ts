@@ -215,3 +215,36 @@ export function indexedDB(modelPath: string): IOHandler {
     },
   };
 }
+
+/** Saved models in IndexedDB: path -> info (TF.js's model_info_store). */
+export async function listIndexedDBModels(): Promise<Record<string, ModelArtifactsInfo>> {
+  const db = await openDatabase();
+  try {
+    const rows = await request(db.transaction(INFO_STORE, 'readonly').objectStore(INFO_STORE).getAll());
+    const out: Record<string, ModelArtifactsInfo> = {};
+    for (const r of rows as { modelPath: string; modelArtifactsInfo: ModelArtifactsInfo }[]) out[r.modelPath] = r.modelArtifactsInfo;
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
+/** Delete a model saved in IndexedDB; returns its info. */
+export async function removeIndexedDBModel(modelPath: string): Promise<ModelArtifactsInfo> {
+  const path = modelPath.startsWith(INDEXEDDB_SCHEME) ? modelPath.slice(INDEXEDDB_SCHEME.length) : modelPath;
+  const db = await openDatabase();
+  try {
+    const tx = db.transaction([MODEL_STORE, INFO_STORE], 'readwrite');
+    const rec = await request(tx.objectStore(INFO_STORE).get(path));
+    if (!rec) throw new Error(`Cannot find model with path '${path}' in IndexedDB.`);
+    tx.objectStore(INFO_STORE).delete(path);
+    tx.objectStore(MODEL_STORE).delete(path);
+    await new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+    return (rec as { modelArtifactsInfo: ModelArtifactsInfo }).modelArtifactsInfo;
+  } finally {
+    db.close();
+  }
+}

@@ -7,6 +7,8 @@ export { http, http as browserHTTPRequest } from './http.js';
 export { fileSystem } from './node_fs.js';
 export { encodeWeights, concatBuffers as concatenateArrayBuffers } from './weights.js';
 export { getSaveHandler, getLoadHandler } from './model_io.js';
+export { browserLocalStorage } from './local_storage.js';
+export { registerSaveRouter, registerLoadRouter, listModels, removeModel, copyModel, moveModel } from './model_management.js';
 import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { storageFor } from '../ops/operand.js';

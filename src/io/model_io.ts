@@ -10,13 +10,21 @@ import { storageFor } from '../ops/operand.js';
 import { fmtShape } from '../util.js';
 import type { Variable } from '../variable.js';
 import type { LayersModel } from '../models/layers_model.js';
-import { decodeWeights, encodeWeights, warnNonFinite, type DecodedWeight } from './weights.js';
+import { concatBuffers, decodeWeights, encodeWeights, warnNonFinite, type DecodedWeight } from './weights.js';
+import { optimizerWeights, restoreTraining, trainingConfigOf } from './training_config.js';
 import { browserDownloads, DOWNLOADS_SCHEME, indexedDB, INDEXEDDB_SCHEME } from './handlers.js';
 import { http } from './http.js';
 import { fileSystem, FILE_SCHEME, isNode } from './node_fs.js';
+import { browserLocalStorage, LOCAL_STORAGE_SCHEME } from './local_storage.js';
+import { routedHandler } from './model_management.js';
 import { LAYERS_MODEL_FORMAT, type IOHandler, type LoadOptions, type ModelArtifacts, type SaveResult } from './types.js';
 
 export type { SaveResult } from './types.js';
+/** TF.js SaveConfig: `includeOptimizer` adds the training config and the optimizer's state. */
+export interface SaveConfig {
+  includeOptimizer?: boolean;
+  trainableOnly?: boolean;
+}
 export const GENERATED_BY = 'tessera 0.1.0';
 
 /**
@@ -31,20 +39,26 @@ const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 
 /** The handler for a save URL: downloads://, indexeddb://, http(s)://, file:// or a Node path. */
 export function getSaveHandler(url: string): IOHandler {
+  const routed = routedHandler(url, 'save');
+  if (routed) return routed;
+  if (url.startsWith(LOCAL_STORAGE_SCHEME)) return browserLocalStorage(url);
   if (url.startsWith(DOWNLOADS_SCHEME)) return browserDownloads(url.slice(DOWNLOADS_SCHEME.length));
   if (url.startsWith(INDEXEDDB_SCHEME)) return indexedDB(url);
   if (/^https?:\/\//i.test(url)) return http(url);
   if (url.startsWith(FILE_SCHEME) || (!SCHEME.test(url) && isNode())) return fileSystem(url);
-  throw new Error(`model.save: no save handler for '${url}' (use downloads://, indexeddb://, http(s)://, file:// or, in Node, a path)`);
+  throw new Error(`model.save: no save handler for '${url}' (use downloads://, indexeddb://, localstorage://, http(s)://, file:// or, in Node, a path)`);
 }
 
 /** The handler for a load URL. Relative URLs in the browser load over HTTP. */
 export function getLoadHandler(url: string, options: LoadOptions = {}): IOHandler {
+  const routed = routedHandler(url, 'load', options);
+  if (routed) return routed;
+  if (url.startsWith(LOCAL_STORAGE_SCHEME)) return browserLocalStorage(url);
   if (url.startsWith(INDEXEDDB_SCHEME)) return indexedDB(url);
   if (/^https?:\/\//i.test(url)) return http(url, options);
   if (url.startsWith(FILE_SCHEME) || (!SCHEME.test(url) && isNode())) return fileSystem(url);
   if (!SCHEME.test(url)) return http(url, options);
-  throw new Error(`loadLayersModel: no load handler for '${url}' (use indexeddb://, http(s)://, file:// or, in Node, a path)`);
+  throw new Error(`loadLayersModel: no load handler for '${url}' (use indexeddb://, localstorage://, http(s)://, file:// or, in Node, a path)`);
 }
 
 // ---- weight names -------------------------------------------------------------------------------
@@ -78,8 +92,8 @@ const describe = (r: WeightRef) => `layer '${r.layer}' weight '${r.weight}'`;
 
 // ---- saving -------------------------------------------------------------------------------------
 
-/** model.save(handlerOrUrl): topology + weights through an IO handler. */
-export async function saveModel(model: LayersModel, handlerOrUrl: unknown): Promise<SaveResult> {
+/** model.save(handlerOrUrl, {includeOptimizer}): topology + weights (+ training config and optimizer state) through an IO handler. */
+export async function saveModel(model: LayersModel, handlerOrUrl: unknown, config: SaveConfig = {}): Promise<SaveResult> {
   const handler = typeof handlerOrUrl === 'string' ? getSaveHandler(handlerOrUrl) : (handlerOrUrl as IOHandler);
   if (!handler || typeof handler.save !== 'function') {
     throw new Error('model.save: expected a URL string or an IO handler with a save() method (e.g. io.withSaveHandler(fn))');
@@ -93,7 +107,19 @@ export async function saveModel(model: LayersModel, handlerOrUrl: unknown): Prom
     if (seen.has(r.name)) throw new Error(`model.save: two weights are named '${r.name}'; layer names must be unique`);
     seen.add(r.name);
   }
-  const { data, specs } = await encodeWeights(refs.map((r) => ({ name: r.name, tensor: r.variable })));
+  let { data, specs } = await encodeWeights(refs.map((r) => ({ name: r.name, tensor: r.variable })));
+  let trainingConfig: Record<string, unknown> | undefined;
+  if (config.includeOptimizer) {
+    trainingConfig = trainingConfigOf(model);
+    const named = await optimizerWeights(model, new Map(refs.map((r) => [r.variable.name, r.name])));
+    try {
+      const opt = await encodeWeights(named, 'optimizer');
+      data = concatBuffers([data, opt.data]);
+      specs = [...specs, ...opt.specs];
+    } finally {
+      for (const n of named) n.tensor.dispose();
+    }
+  }
   const artifacts: ModelArtifacts = {
     modelTopology: (await topology()).modelToTopology(model),
     weightSpecs: specs,
@@ -102,6 +128,7 @@ export async function saveModel(model: LayersModel, handlerOrUrl: unknown): Prom
     generatedBy: GENERATED_BY,
     convertedBy: null,
   };
+  if (trainingConfig) artifacts.trainingConfig = trainingConfig;
   return handler.save(artifacts);
 }
 
@@ -126,9 +153,15 @@ export async function loadLayersModel(pathOrHandler: string | IOHandler, options
       throw new Error('loadLayersModel: the artifacts have weight data but no weight specs');
     }
     try {
-      const decoded = decodeWeights(artifacts.weightData, artifacts.weightSpecs, true).filter((d) => (d.spec.group ?? 'model') === 'model');
+      const all = decodeWeights(artifacts.weightData, artifacts.weightSpecs, true);
+      const decoded = all.filter((d) => (d.spec.group ?? 'model') === 'model');
       setModelWeights(model, decoded, options.strict ?? true);
       warnNonFinite('loadLayersModel', decoded);
+      if (artifacts.trainingConfig) {
+        const byName = new Map(weightRefs(model).map((r) => [r.name, r.variable]));
+        const state = all.filter((d) => d.spec.group === 'optimizer');
+        await restoreTraining(model, artifacts.trainingConfig, state, (n) => byName.get(n), (d) => ENGINE.makeTensor(storageFor(d.values, d.dtype), d.spec.shape.slice(), d.dtype));
+      }
     } catch (e) {
       model.dispose();
       throw e;

@@ -21,16 +21,27 @@ import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from 
 import { GRU, LSTM, RNN, SimpleRNN } from './recurrent/rnn.js';
 import { GRUCell, LSTMCell, SimpleRNNCell } from './recurrent/cells.js';
 import { Bidirectional } from './recurrent/bidirectional.js';
+import { StackedRNNCells } from './recurrent/rnn_cell.js';
+import { ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU } from './core/advanced_activations.js';
+import { AlphaDropout, GaussianDropout, GaussianNoise, Masking, SpatialDropout1D } from './core/noise.js';
+import { Cropping2D, UpSampling2D, ZeroPadding2D } from './conv/spatial.js';
+import { TimeDistributed } from './wrappers.js';
+import { Dot } from './dot.js';
+import { CategoryEncoding, CenterCrop, Rescaling } from './preprocessing.js';
 import { MultiHeadAttention } from './attention/multi_head_attention.js';
 import { TransformerEncoder } from './attention/transformer_encoder.js';
 
 export const BUILTIN_LAYERS: LayerClass[] = [InputLayer as unknown as LayerClass, Dense];
-BUILTIN_LAYERS.push(SimpleRNN, LSTM, GRU, RNN, SimpleRNNCell, LSTMCell, GRUCell, Bidirectional, MultiHeadAttention, TransformerEncoder);
+BUILTIN_LAYERS.push(SimpleRNN, LSTM, GRU, RNN, StackedRNNCells, SimpleRNNCell, LSTMCell, GRUCell, Bidirectional, MultiHeadAttention, TransformerEncoder);
 BUILTIN_LAYERS.push(
   Activation, Dropout, Flatten, Reshape, Permute, RepeatVector, Embedding, Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D,
   SeparableConv2D, MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
   GlobalMaxPooling1D, GlobalMaxPooling2D, BatchNormalization, LayerNormalization, Add, Subtract, Multiply, Average, Maximum,
   Minimum, Concatenate,
+);
+BUILTIN_LAYERS.push(
+  ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, GaussianNoise, GaussianDropout, AlphaDropout, SpatialDropout1D, Masking,
+  ZeroPadding2D, Cropping2D, UpSampling2D, TimeDistributed, Dot, Rescaling, CenterCrop, CategoryEncoding,
 );
 
 let registered = false;

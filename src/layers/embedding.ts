@@ -64,7 +64,7 @@ export class Embedding extends Layer {
   }
 
   /** `ids != 0` (bool) when maskZero, else null. */
-  computeMask(inputs: Tensor | Tensor[]): Tensor | null {
+  override computeMask(inputs: Tensor | Tensor[]): Tensor | null {
     if (!this.maskZero) return null;
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     return ENGINE.noGrad(() => notEqual(x, 0));

@@ -8,7 +8,8 @@
 import type { DType } from '../backends/backend.js';
 import { ENGINE } from '../engine.js';
 import { Tensor } from '../tensor.js';
-import { Variable } from '../variable.js';
+import type { Variable } from '../variable.js';
+import { LayerVariable, constraintFn, type ConstraintSpec } from './layer_variable.js';
 import { fmtShape } from '../util.js';
 import { cast } from '../ops/unary.js';
 import { getInitializer, type InitializerSpec } from './initializers.js';
@@ -127,16 +128,27 @@ export abstract class Layer {
 
   // ---- weights ---------------------------------------------------------------------------------
 
-  /** Create a weight variable named `${this.name}/${name}`. */
+  /**
+   * Create a weight named `${this.name}/${name}` (TF.js argument order; the initializer, regularizer and
+   * constraint may be names, configs or objects, as custom TF.js layers pass them).
+   */
   addWeight(
-    name: string, shape: number[], dtype: DType = 'float32', initializer?: InitializerSpec,
-    regularizer?: RegularizerSpec | null, trainable = true, constraint?: (t: Tensor) => Tensor,
-  ): Variable {
-    const value = ENGINE.noGrad(() => getInitializer(initializer ?? 'glorotUniform').apply(shape, dtype));
-    const v = new Variable(value, trainable && this.trainable, `${this.name}/${name}`, dtype);
+    name: string, shape: Shape, dtype?: DType | null, initializer?: InitializerSpec | null,
+    regularizer?: RegularizerSpec | null, trainable?: boolean | null, constraint?: ConstraintSpec | null,
+  ): LayerVariable {
+    if (this.weightList.some((w) => w.originalName === name)) {
+      throw new Error(`Duplicate weight name ${name} for layer ${this.name}`);
+    }
+    if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || (d as number) < 0)) {
+      throw new Error(`addWeight: layer '${this.name}' weight '${name}' needs a shape of non-negative integers, got ${JSON.stringify(shape)}`);
+    }
+    const dt = dtype ?? 'float32';
+    const value = ENGINE.noGrad(() => getInitializer(initializer ?? 'glorotUniform').apply(shape as number[], dt));
+    const c = constraintFn(constraint);
+    const v = new LayerVariable(value, (trainable ?? true) && this.trainable, `${this.name}/${name}`, name, dt, c);
     value.dispose();
     const reg = regularizer ? getRegularizer(regularizer) : undefined;
-    this.weightList.push({ originalName: name, variable: v, regularizer: reg, constraint });
+    this.weightList.push({ originalName: name, variable: v, regularizer: reg, constraint: c });
     return v;
   }
 
@@ -159,9 +171,9 @@ export abstract class Layer {
     return this.weightEntries().filter((w) => w.constraint).map((w) => ({ variable: w.variable, constraint: w.constraint! }));
   }
 
-  /** Copies of the current weight values, in `weights` order. */
-  getWeights(): Tensor[] {
-    return this.weights.map((w) => ENGINE.makeView(w, w.shape));
+  /** Copies of the current weight values, in `weights` order (only the trainable ones if asked). */
+  getWeights(trainableOnly = false): Tensor[] {
+    return (trainableOnly ? this.trainableWeights : this.weights).map((w) => ENGINE.makeView(w, w.shape));
   }
 
   setWeights(weights: Tensor[]): void {
@@ -174,11 +186,13 @@ export abstract class Layer {
       if (t.size !== w.size || t.shape.join() !== w.shape.join()) {
         throw new Error(`setWeights: layer '${this.name}' weight '${w.name}' has shape ${fmtShape(w.shape)}, got ${fmtShape(t.shape)}`);
       }
+      // a LayerVariable's write() applies its constraint, as TF.js's setWeights does
+      const put = (v: Tensor) => (w instanceof LayerVariable ? w.write(v) : w.assign(v));
       if (t.dtype === w.dtype) {
-        w.assign(t);
+        put(t);
       } else {
         const c = cast(t, w.dtype);
-        w.assign(c);
+        put(c);
         c.dispose();
       }
     });
@@ -258,6 +272,71 @@ export abstract class Layer {
     }
   }
 
+  // ---- the rest of TF.js's Layer surface that programs and custom layers use -------------------
+
+  private callHook?: (inputs: Tensor | Tensor[], kwargs: Kwargs) => void;
+  /** Losses added with addLoss (functions, evaluated when the training loss is formed). */
+  get losses(): (() => Tensor)[] {
+    return this.pendingLosses;
+  }
+  addLoss(losses: (() => Tensor) | (() => Tensor)[]): void {
+    this.pendingLosses.push(...(Array.isArray(losses) ? losses : [losses]));
+  }
+  setCallHook(hook: (inputs: Tensor | Tensor[], kwargs: Kwargs) => void): void {
+    this.callHook = hook;
+  }
+  clearCallHook(): void {
+    this.callHook = undefined;
+  }
+  /** TF.js custom layers call this at the top of `call()`; it runs the hook set by setCallHook. */
+  invokeCallHook(inputs: Tensor | Tensor[], kwargs: Kwargs): void {
+    this.callHook?.(inputs, kwargs);
+  }
+  /** The output mask; layers without masking support drop it. */
+  computeMask(_inputs: Tensor | Tensor[], mask?: Tensor | Tensor[] | null): Tensor | Tensor[] | (Tensor | null)[] | null {
+    return this.supportsMasking ? (mask ?? null) : null;
+  }
+  /** Stateful layers (RNNs with stateful: true) override these. */
+  readonly stateful: boolean = false;
+  resetStates(_states?: Tensor | Tensor[]): void {}
+
+  /** Symbolic inputs / outputs of this layer's only call (TF.js throws when there are several). */
+  private onlyNode(what: string): LayerNode {
+    if (this.inboundNodes.length === 0) throw new Error(`The layer ${this.name} has never been called and thus has no defined ${what}.`);
+    if (this.inboundNodes.length > 1) {
+      throw new Error(`The layer ${this.name} has multiple inbound nodes, hence the notion of "layer ${what}" is ill-defined. Use \`get${what[0].toUpperCase()}${what.slice(1)}At(nodeIndex)\` instead.`);
+    }
+    return this.inboundNodes[0];
+  }
+  private unwrap(list: SymbolicTensor[]): SymbolicTensor | SymbolicTensor[] {
+    return list.length === 1 ? list[0] : list;
+  }
+  get input(): SymbolicTensor | SymbolicTensor[] {
+    return this.unwrap(this.onlyNode('input').inboundTensors);
+  }
+  get output(): SymbolicTensor | SymbolicTensor[] {
+    return this.unwrap(this.onlyNode('output').outputTensors);
+  }
+  getInputAt(nodeIndex: number): SymbolicTensor | SymbolicTensor[] {
+    return this.unwrap(this.nodeAt(nodeIndex).inboundTensors);
+  }
+  getOutputAt(nodeIndex: number): SymbolicTensor | SymbolicTensor[] {
+    return this.unwrap(this.nodeAt(nodeIndex).outputTensors);
+  }
+  private nodeAt(i: number): LayerNode {
+    const node = this.inboundNodes[i];
+    if (!node) throw new Error(`Asked to get inbound node ${i} of layer ${this.name}, but the layer has only ${this.inboundNodes.length} inbound nodes.`);
+    return node;
+  }
+  /** The output shape of the layer's calls (one shape when all calls agree, as TF.js requires). */
+  get outputShape(): Shape | Shape[] {
+    if (this.inboundNodes.length === 0) throw new Error(`The layer ${this.name} has never been called and thus has no defined output shape.`);
+    const shapes = this.inboundNodes.map((n) => JSON.stringify(n.outputTensors.map((t) => t.shape)));
+    if (new Set(shapes).size > 1) throw new Error(`The layer ${this.name} has multiple inbound nodes with different output shapes.`);
+    const outs = this.inboundNodes[0].outputTensors.map((t) => t.shape);
+    return outs.length === 1 ? outs[0] : outs;
+  }
+
   /** Dispose the layer's weights. */
   dispose(): void {
     for (const w of this.weightEntries()) w.variable.dispose();
@@ -287,7 +366,7 @@ export class InputLayer extends Layer {
     const out = new SymbolicTensor(this.dtype, this.batchInputShape, this, 0, 0, this.name);
     this.inboundNodes.push({ inboundTensors: [], outputTensors: [out], kwargs: {} });
   }
-  get output(): SymbolicTensor {
+  override get output(): SymbolicTensor {
     return this.inboundNodes[0].outputTensors[0];
   }
   call(inputs: Tensor | Tensor[]): Tensor | Tensor[] {

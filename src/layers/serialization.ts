@@ -34,7 +34,10 @@ export function layerFromConfig(className: string, config: Record<string, unknow
   if (!cls) {
     throw new Error(`layer '${String(config.name ?? '?')}': unknown layer class '${className}'; known: ${registeredLayerNames().sort().join(', ')}`);
   }
-  return cls.fromConfig ? cls.fromConfig(config) : new cls(config);
+  if (!cls.fromConfig) return new cls(config);
+  // TF.js's signature is static fromConfig(cls, config); tessera's own classes take (config)
+  const f = cls.fromConfig as unknown as (...args: unknown[]) => Layer;
+  return f.length >= 2 ? f.call(cls, cls, config) : f.call(cls, config);
 }
 
 export function serializeInitializer(i: Initializer | undefined) {

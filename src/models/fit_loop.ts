@@ -10,7 +10,8 @@ import { keep, tidy } from '../globals.js';
 import { Tensor } from '../tensor.js';
 import { variableGrads } from '../autograd.js';
 import { tensor1d } from '../ops/creation.js';
-import { div, greater, where } from '../ops/binary.js';
+import { div, greater, mul, where } from '../ops/binary.js';
+import { fmtShape } from '../util.js';
 import { reshape, slice, unstack } from '../ops/layout.js';
 import type { LayersModel } from './layers_model.js';
 import { batchLoss, requireCompiled, resolveCompiled, statsToLogs } from './compile.js';
@@ -21,6 +22,7 @@ import {
 import { CallbackList, defaultVerbose, type CallbackInput } from './callback_list.js';
 import type { Logs, TrainParams } from './callbacks.js';
 import { FitSnapshot, isDeviceLoss } from './fit_recovery.js';
+import { Yielder, type YieldEveryMode } from './yielder.js';
 
 export interface FitArgs {
   batchSize?: number;
@@ -35,6 +37,10 @@ export interface FitArgs {
   initialEpoch?: number;
   /** Validation batch size (default batchSize). */
   validationBatchSize?: number;
+  /** When training hands control back to the event loop (see yielder.ts); default 'auto'. */
+  yieldEvery?: YieldEveryMode;
+  /** Per-sample loss weights (Keras): one [n] tensor, or one per output; multiplied with classWeight's. */
+  sampleWeight?: Tensor | Tensor[];
 }
 
 export interface History {
@@ -63,10 +69,11 @@ export interface FitDatasetArgs {
   validationBatches?: number;
   classWeight?: ClassWeightArg;
   initialEpoch?: number;
+  yieldEvery?: YieldEveryMode;
 }
 
 /** One optimizer step on a batch; returns the batch's statistics vector. */
-function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], tables?: (Tensor | null)[]): Tensor {
+function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], tables?: (Tensor | null)[], sampleWeights?: Tensor[]): Tensor {
   const c = requireCompiled(model, 'fit');
   const r = resolveCompiled(model);
   const varList = model.trainableWeights;
@@ -74,7 +81,8 @@ function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], tables?: (Ten
     let stats: Tensor | undefined;
     const { grads } = variableGrads(() => {
       const outs = forward(model, xs, true);
-      const sw = sampleWeightsFor(tables, ys, outs.map((o) => o.rank));
+      let sw = sampleWeightsFor(tables, ys, outs.map((o) => o.rank));
+      if (sampleWeights) sw = sampleWeights.map((w, i) => (sw?.[i] ? mul(sw[i]!, w) : w));
       const res = batchLoss(model, r, outs, ys, sw);
       stats = keep(res.stats);
       return res.total;
@@ -97,6 +105,20 @@ function shuffledIndices(n: number): Int32Array {
     idx[j] = t;
   }
   return idx;
+}
+
+/** fit's sampleWeight as one [n] tensor per output. */
+function sampleWeightList(model: LayersModel, sw: Tensor | Tensor[] | undefined, n: number): Tensor[] | undefined {
+  if (sw == null) return undefined;
+  const outputs = model.outputs.length || 1;
+  const list = Array.isArray(sw) ? sw : new Array<Tensor>(outputs).fill(sw);
+  if (list.length !== outputs) throw new Error(`fit: sampleWeight has ${list.length} tensor(s) for ${outputs} output(s)`);
+  for (const w of list) {
+    if (!(w instanceof Tensor) || w.rank !== 1 || w.shape[0] !== n) {
+      throw new Error(`fit: sampleWeight must be a 1-D tensor of ${n} per-sample weights (one per output), got ${w instanceof Tensor ? fmtShape(w.shape) : typeof w}`);
+    }
+  }
+  return list;
 }
 
 function checkEpochs(op: string, epochs: number, initialEpoch: number): void {
@@ -122,6 +144,7 @@ export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: 
   let xs = toList(model, x, 'x', 'fit');
   let ys = toList(model, y, 'y', 'fit');
   let n = numSamples('fit', [xs, ys]);
+  let sws = sampleWeightList(model, args.sampleWeight, n);
   const batchSize = args.batchSize ?? 32;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`fit: batchSize must be a positive integer, got ${batchSize}`);
   const epochs = args.epochs ?? 1;
@@ -147,6 +170,10 @@ export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: 
       xs = sliceAll(xs, 0, at);
       ys = sliceAll(ys, 0, at);
       owned.push(...valXs, ...valYs, ...xs, ...ys);
+      if (sws) {
+        sws = sliceAll(sws, 0, at);
+        owned.push(...sws);
+      }
       n = at;
     }
     ensureBuilt(model, xs);
@@ -164,6 +191,7 @@ export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: 
     const history: History = { epoch: [], history: {}, params };
     model.stopTraining = false;
     const shuffle = args.shuffle ?? true;
+    const yielder = new Yielder(args.yieldEvery, 'fit');
     await cbs.trainBegin();
     const runEpoch = async (epoch: number): Promise<Logs> => {
       await cbs.epochBegin(epoch);
@@ -176,9 +204,9 @@ export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: 
           const batchLogs: Logs = { batch: b, size };
           await cbs.batchBegin(b, batchLogs);
           const stats = tidy(() => {
-            if (!perm) return trainStep(model, sliceAll(xs, start, size), sliceAll(ys, start, size), tables);
+            if (!perm) return trainStep(model, sliceAll(xs, start, size), sliceAll(ys, start, size), tables, sws && sliceAll(sws, start, size));
             const idx = tensor1d(perm.subarray(start, start + size), 'int32');
-            return trainStep(model, gatherAll(xs, idx), gatherAll(ys, idx), tables);
+            return trainStep(model, gatherAll(xs, idx), gatherAll(ys, idx), tables, sws && gatherAll(sws, idx));
           });
           acc = accumulate(acc, stats);
           try {
@@ -188,6 +216,7 @@ export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: 
           }
           await cbs.batchEnd(b, batchLogs);
           if (model.stopTraining) break;
+          if (b < steps - 1) await yielder.afterBatch();
         }
         const logs = acc ? statsToLogs(r, await acc.data()) : {};
         if (valXs && valYs) {
@@ -204,7 +233,7 @@ export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: 
       }
     };
     // On a backend that can lose its device, snapshot data, weights and optimizer state.
-    const data = new Set([...xs, ...ys, ...(valXs ?? []), ...(valYs ?? []), ...owned]);
+    const data = new Set([...xs, ...ys, ...(sws ?? []), ...(valXs ?? []), ...(valYs ?? []), ...owned]);
     const guard = await FitSnapshot.begin(model, requireCompiled(model, 'fit').optimizer, [...data], initialEpoch);
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
       try {
@@ -212,6 +241,7 @@ export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: 
         await cbs.epochEnd(epoch, logs);
         recordHistory(history, epoch, logs);
         await guard?.capture(epoch + 1);
+        await yielder.afterEpoch();
       } catch (e) {
         if (!guard || !isDeviceLoss(e)) throw e;
         const info = await guard.restore(e);
@@ -287,6 +317,7 @@ export async function fitDataset(model: LayersModel, dataset: DatasetLike, args:
   let acc: Tensor | null = null; // disposed in `finally` when a callback or step throws
   let pending: Tensor | null = null;
   try {
+    const yielder = new Yielder(args.yieldEvery, 'fitDataset');
     let it = await openIterator(dataset, 'fitDataset');
     let cbs: CallbackList | undefined;
     let r: ReturnType<typeof resolveCompiled> | undefined;
@@ -340,6 +371,7 @@ export async function fitDataset(model: LayersModel, dataset: DatasetLike, args:
         await cbs.batchEnd(b, batchLogs);
         b++;
         if (model.stopTraining) break;
+        await yielder.afterBatch();
       }
       if (!cbs || !began) break;
       const logs = acc ? statsToLogs(r!, await acc.data()) : {};
@@ -362,6 +394,7 @@ export async function fitDataset(model: LayersModel, dataset: DatasetLike, args:
       }
       await cbs.epochEnd(epoch, logs);
       recordHistory(history!, epoch, logs);
+      await yielder.afterEpoch();
     }
     if (!cbs) throw new Error('fitDataset: the dataset yielded no batches');
     await cbs.trainEnd();

@@ -11,7 +11,8 @@ import { Layer, SymbolicTensor, type Kwargs, type LayerNode, type LayerWeight, t
 import * as training from './training.js';
 import type { CompileArgs, FitArgs, EvaluateArgs, PredictArgs, History, FitDatasetArgs } from './training.js';
 import { printSummary } from './summary.js';
-import { saveModel, type SaveResult } from '../io/model_io.js';
+import { saveModel, type SaveConfig, type SaveResult } from '../io/model_io.js';
+import { Optimizer } from '../optimizers/optimizer.js';
 
 export interface ModelArgs {
   inputs: SymbolicTensor | SymbolicTensor[];
@@ -43,6 +44,32 @@ export class LayersModel extends Layer {
   constructor(args?: ModelArgs) {
     super({ name: args?.name });
     if (args) this.initGraph(args.inputs, args.outputs);
+  }
+
+  /** The optimizer compile() resolved (TF.js `model.optimizer`); undefined before compile. */
+  get optimizer(): Optimizer | undefined {
+    return this.compiled?.optimizer;
+  }
+  set optimizer(o: Optimizer | undefined) {
+    if (!this.compiled) throw new Error(`model.optimizer: model '${this.name}' must be compiled before its optimizer is replaced`);
+    if (!(o instanceof Optimizer)) throw new Error('model.optimizer: expected an Optimizer (e.g. tf.train.adam())');
+    if (this.compiled.ownsOptimizer && this.compiled.optimizer !== o) this.compiled.optimizer.dispose();
+    this.compiled.optimizer = o;
+    this.compiled.ownsOptimizer = false;
+  }
+  /** Reset the states of every stateful layer (TF.js `model.resetStates()`). */
+  override resetStates(): void {
+    for (const l of this.layers) if (l.stateful || l instanceof LayersModel) l.resetStates();
+  }
+  /** The model's symbolic input(s) / output(s) and output shape(s), as TF.js models expose them. */
+  override get input(): SymbolicTensor | SymbolicTensor[] {
+    return this.inputs.length === 1 ? this.inputs[0] : this.inputs;
+  }
+  override get output(): SymbolicTensor | SymbolicTensor[] {
+    return this.outputs.length === 1 ? this.outputs[0] : this.outputs;
+  }
+  override get outputShape(): Shape | Shape[] {
+    return this.outputs.length === 1 ? this.outputs[0].shape : this.outputs.map((o) => o.shape);
   }
 
   /** Record the graph from inputs to outputs. */
@@ -141,13 +168,24 @@ export class LayersModel extends Layer {
       }
       values.set(sym.id, t);
     });
+    // Keras masks flow along the graph: a layer's computeMask output reaches the next layers' `mask` kwarg.
+    const masks = new Map<number, Tensor | null>();
     for (const { layer, node } of this.graphNodes) {
       if (layer instanceof InputLayer) continue;
       const ins = node.inboundTensors.map((s) => values.get(s.id)!);
       const isList = node.inboundTensors.length > 1 || (layer instanceof LayersModel && layer.inputs.length > 1);
-      const out = layer.apply(isList ? ins : ins[0], { ...node.kwargs, training: kwargs.training });
+      const inMasks = node.inboundTensors.map((s) => masks.get(s.id) ?? null);
+      const anyMask = inMasks.some((m) => m !== null);
+      const callKwargs: Kwargs = { ...node.kwargs, training: kwargs.training };
+      if (anyMask) callKwargs.mask = (isList ? inMasks : inMasks[0]) as Tensor | Tensor[];
+      const out = layer.apply(isList ? ins : ins[0], callKwargs);
       const outs: Tensor[] = Array.isArray(out) ? out : [out];
       node.outputTensors.forEach((s, i) => values.set(s.id, outs[i]));
+      if (anyMask || layer.computeMask !== Layer.prototype.computeMask) {
+        const m = layer.computeMask(isList ? ins : ins[0], anyMask ? callKwargs.mask : null);
+        const ms = Array.isArray(m) ? m : [m];
+        node.outputTensors.forEach((s, i) => masks.set(s.id, ms[i] ?? null));
+      }
     }
     return this.outputs.map((o) => values.get(o.id)!);
   }
@@ -196,8 +234,8 @@ export class LayersModel extends Layer {
   }
 
   /** Save topology + weights through an io handler or a URL scheme string (see src/io). */
-  save(handlerOrUrl: unknown): Promise<SaveResult> {
-    return saveModel(this, handlerOrUrl);
+  save(handlerOrUrl: unknown, config?: SaveConfig): Promise<SaveResult> {
+    return saveModel(this, handlerOrUrl, config);
   }
 
   override dispose(): void {

@@ -65,7 +65,8 @@ export class MultiHeadAttention extends Layer {
   readonly valueDim: number;
   readonly dropout: number;
   readonly useBias: boolean;
-  readonly outputShape: number | null;
+  /** The `outputShape` config (the last output dim; null = the query's). */
+  readonly outputDimConfig: number | null;
   private kernelInitializer: Initializer;
   private biasInitializer: Initializer;
   private kernelRegularizer?: Regularizer;
@@ -93,7 +94,7 @@ export class MultiHeadAttention extends Layer {
     this.valueDim = args.valueDim ?? args.keyDim;
     this.dropout = d;
     this.useBias = args.useBias ?? true;
-    this.outputShape = out;
+    this.outputDimConfig = out;
     this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform');
     this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
     this.kernelRegularizer = args.kernelRegularizer ? getRegularizer(args.kernelRegularizer) : undefined;
@@ -125,7 +126,7 @@ export class MultiHeadAttention extends Layer {
       return d;
     };
     const qDim = last(q, 'query'), vDim = last(v, 'value'), kDim = last(k, 'key');
-    this.outDim = this.outputShape ?? qDim;
+    this.outDim = this.outputDimConfig ?? qDim;
     const H = this.numHeads;
     const add2 = (name: string, kShape: number[], bShape: number[]) => {
       this.w[`${name}/kernel`] = this.addWeight(`${name}/kernel`, kShape, 'float32', this.kernelInitializer, this.kernelRegularizer);
@@ -140,7 +141,7 @@ export class MultiHeadAttention extends Layer {
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const [q] = MultiHeadAttention.split(inputShape);
-    return [q[0], q[1], this.outputShape ?? q[2]];
+    return [q[0], q[1], this.outputDimConfig ?? q[2]];
   }
 
   /** x [B, S, dim] -> [B, H, S, depth] through the `name` projection. */
@@ -224,7 +225,7 @@ export class MultiHeadAttention extends Layer {
       valueDim: this.valueDim,
       dropout: this.dropout,
       useBias: this.useBias,
-      outputShape: this.outputShape,
+      outputShape: this.outputDimConfig,
       attentionAxes: null,
       kernelInitializer: serializeInitializer(this.kernelInitializer),
       biasInitializer: serializeInitializer(this.biasInitializer),

@@ -114,7 +114,7 @@ export class TransformerEncoder extends Layer {
   }
 
   /** The padding mask passes through unchanged (as in KerasNLP). */
-  computeMask(_inputs: Tensor | Tensor[], mask?: Tensor | Tensor[] | null): Tensor | null {
+  override computeMask(_inputs: Tensor | Tensor[], mask?: Tensor | Tensor[] | null): Tensor | null {
     return (Array.isArray(mask) ? mask[0] : mask) ?? null;
   }
 

@@ -13,6 +13,7 @@ import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regul
 import { canonicalActivation, getActivation, fusedActivationCode, type ActivationIdentifier } from '../activations.js';
 import { serializeInitializer, serializeRegularizer } from '../serialization.js';
 import type { Variable } from '../../variable.js';
+import { getConstraint, serializeConstraint, type Constraint, type ConstraintIdentifier } from '../constraints.js';
 
 export interface DenseArgs extends LayerArgs {
   units: number;
@@ -23,6 +24,8 @@ export interface DenseArgs extends LayerArgs {
   kernelRegularizer?: RegularizerSpec;
   biasRegularizer?: RegularizerSpec;
   activityRegularizer?: RegularizerSpec;
+  kernelConstraint?: ConstraintIdentifier | null;
+  biasConstraint?: ConstraintIdentifier | null;
   inputDim?: number;
 }
 
@@ -35,6 +38,8 @@ export class Dense extends Layer {
   private biasInitializer: Initializer;
   private kernelRegularizer?: Regularizer;
   private biasRegularizer?: Regularizer;
+  private kernelConstraint?: Constraint;
+  private biasConstraint?: Constraint;
   kernel?: Variable;
   bias?: Variable;
 
@@ -51,14 +56,16 @@ export class Dense extends Layer {
     this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
     this.kernelRegularizer = args.kernelRegularizer ? getRegularizer(args.kernelRegularizer) : undefined;
     this.biasRegularizer = args.biasRegularizer ? getRegularizer(args.biasRegularizer) : undefined;
+    this.kernelConstraint = getConstraint(args.kernelConstraint);
+    this.biasConstraint = getConstraint(args.biasConstraint);
   }
 
   override build(inputShape: Shape | Shape[]): void {
     const shape = inputShape as Shape;
     const inDim = shape[shape.length - 1];
     if (inDim === null || inDim === undefined) throw new Error(`${this.name}: the last input dimension must be known, got ${fmtShape(shape.map((d) => d ?? -1))}`);
-    this.kernel = this.addWeight('kernel', [inDim, this.units], 'float32', this.kernelInitializer, this.kernelRegularizer);
-    if (this.useBias) this.bias = this.addWeight('bias', [this.units], 'float32', this.biasInitializer, this.biasRegularizer);
+    this.kernel = this.addWeight('kernel', [inDim, this.units], 'float32', this.kernelInitializer, this.kernelRegularizer, true, this.kernelConstraint);
+    if (this.useBias) this.bias = this.addWeight('bias', [this.units], 'float32', this.biasInitializer, this.biasRegularizer, true, this.biasConstraint);
     this.built = true;
   }
 
@@ -92,8 +99,8 @@ export class Dense extends Layer {
       kernelRegularizer: serializeRegularizer(this.kernelRegularizer),
       biasRegularizer: serializeRegularizer(this.biasRegularizer),
       activityRegularizer: null,
-      kernelConstraint: null,
-      biasConstraint: null,
+      kernelConstraint: serializeConstraint(this.kernelConstraint),
+      biasConstraint: serializeConstraint(this.biasConstraint),
     };
   }
 }

@@ -37,7 +37,7 @@ export class Dropout extends Layer {
     this.supportsMasking = true;
   }
 
-  private resolvedNoiseShape(x: Tensor): number[] {
+  protected resolvedNoiseShape(x: Tensor): number[] {
     if (!this.noiseShape) return x.shape;
     const ns = this.noiseShape;
     const ok = ns.length === x.rank && ns.every((d, i) => d === null || d === 1 || d === x.shape[i]);

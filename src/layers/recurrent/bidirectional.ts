@@ -107,7 +107,7 @@ export class Bidirectional extends Layer {
   }
 
   /** TF.js: the input mask passes on with returnSequences (twice when mergeMode is null). */
-  computeMask(_inputs: Tensor | Tensor[], mask?: Tensor | Tensor[] | null): Tensor | null | (Tensor | null)[] {
+  override computeMask(_inputs: Tensor | Tensor[], mask?: Tensor | Tensor[] | null): Tensor | null | (Tensor | null)[] {
     const m = (Array.isArray(mask) ? mask[0] : mask) ?? null;
     const out = this.returnSequences ? m : null;
     const outs = this.mergeMode === null ? [out, out] : [out];

@@ -11,7 +11,8 @@ import { fmtShape } from '../../util.js';
 import { mul } from '../../ops/binary.js';
 import { fusedMatMulWithGrad, matMul } from '../../ops/matmul.js';
 import { Activation } from '../../backends/kernels.js';
-import { Layer, type Kwargs, type LayerArgs, type Shape } from '../layer.js';
+import type { Kwargs, LayerArgs, Shape } from '../layer.js';
+import { RNNCell } from './rnn_cell.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
 import { canonicalActivation, getActivation, type ActivationIdentifier } from '../activations.js';
@@ -49,7 +50,7 @@ function clampRate(v: unknown, what: string, layer: string): number {
   return r;
 }
 
-export abstract class RNNCellBase extends Layer {
+export abstract class RNNCellBase extends RNNCell {
   readonly units: number;
   readonly activation: string;
   readonly useBias: boolean;
@@ -70,7 +71,7 @@ export abstract class RNNCellBase extends Layer {
   /** Number of gate blocks in kernel / recurrent_kernel / bias (1, 3 or 4). */
   abstract readonly gates: number;
   /** Sizes of the states ([units], or [units, units] for LSTM's h and c). */
-  abstract readonly stateSize: number[];
+  abstract override readonly stateSize: number[];
   /** One time step: xt = x_t · kernel + bias [batch, gates*units], states from the last step. */
   abstract step(xt: Tensor, states: Tensor[], recMask: Tensor | null): StepResult;
 

@@ -5,8 +5,12 @@
  * adds the recurrent matMul and applies the cell's gates. Options: returnSequences,
  * returnState, goBackwards (outputs come in processing order, as in TF.js), `initialState` and
  * `mask` kwargs, dropout / recurrentDropout (one mask per call shared across time steps,
- * training only). Only stateful = false is supported. The cell's weights are the layer's,
- * named `${layer.name}/kernel`, `/recurrent_kernel`, `/bias` as TF.js names them.
+ * training only), stateful layers (states carried from batch to batch until resetStates()). Any cell
+ * works: the built-in cells take a fast path (one input projection for the whole sequence); other
+ * cells (custom `RNNCell` subclasses, a list of cells = StackedRNNCells) are called step by step. The
+ * cell's weights are the layer's, named `${layer.name}/kernel`, `/recurrent_kernel`, `/bias` as TF.js
+ * names them. `initialState` may be symbolic (outputs of other layers): it then becomes an input of
+ * the layer's graph node.
  */
 import { ENGINE } from '../../engine.js';
 import type { Tensor } from '../../tensor.js';
@@ -15,9 +19,10 @@ import { add, mul, sub } from '../../ops/binary.js';
 import { fill } from '../../ops/creation.js';
 import { expandDims, reshape, stack, transpose } from '../../ops/layout.js';
 import { cast } from '../../ops/unary.js';
-import { Layer, type Kwargs, type LayerArgs, type LayerWeight, type Shape } from '../layer.js';
+import { Layer, SymbolicTensor, type Kwargs, type LayerArgs, type LayerWeight, type Shape } from '../layer.js';
 import { getLayerClass } from '../serialization.js';
-import type { RNNCellBase } from './cell_base.js';
+import { RNNCellBase } from './cell_base.js';
+import { StackedRNNCells, stateSizes } from './rnn_cell.js';
 import { GRUCell, LSTMCell, SimpleRNNCell, type GRUCellArgs, type LSTMCellArgs, type SimpleRNNCellArgs } from './cells.js';
 import { composite, dropoutMask, unstackTime } from './rnn_util.js';
 
@@ -28,38 +33,52 @@ export interface RNNOptions {
   stateful?: boolean;
   unroll?: boolean;
 }
+/** A cell: any layer with a `stateSize` whose call([x, ...states]) returns [output, ...states]. */
+export type CellLayer = Layer & { stateSize: number | number[] };
 export interface RNNArgs extends LayerArgs, RNNOptions {
-  cell: RNNCellBase | { className: string; config: Record<string, unknown> } | RNNCellBase[];
+  cell: CellLayer | { className: string; config: Record<string, unknown> } | CellLayer[];
 }
 
-const CELLS: Record<string, new (c: any) => RNNCellBase> = { SimpleRNNCell, LSTMCell, GRUCell };
+const CELLS: Record<string, new (c: any) => CellLayer> = { SimpleRNNCell, LSTMCell, GRUCell };
 /** Keys of LayerArgs that belong to the RNN layer, not to the cell it builds. */
 const LAYER_ONLY = ['name', 'weights', 'inputShape', 'batchInputShape', 'batchSize', 'cell'];
 
 export class RNN extends Layer {
   static override className = 'RNN';
-  readonly cell: RNNCellBase;
+  readonly cell: CellLayer;
   readonly returnSequences: boolean;
   readonly returnState: boolean;
   readonly goBackwards: boolean;
-  readonly stateful = false;
+  override readonly stateful: boolean;
   readonly unroll: boolean;
+  /** The carried states of a stateful layer (kept tensors), null before the first batch. */
+  states: Tensor[] | null = null;
 
   constructor(args: RNNArgs) {
     super(args);
     const kind = toKind(this.getClassName());
     if (!args || !args.cell) throw new Error(`${kind}: the \`cell\` option is required`);
-    if (Array.isArray(args.cell)) throw new Error(`${kind}: a list of cells (StackedRNNCells) is not supported; stack RNN layers instead`);
-    if (args.stateful) throw new Error(`${kind}: stateful = true is not supported by tessera`);
-    if (args.cell instanceof Layer) {
-      this.cell = args.cell as RNNCellBase;
+    if (Array.isArray(args.cell)) {
+      this.cell = new StackedRNNCells({ cells: args.cell });
+    } else if (args.cell instanceof Layer) {
+      this.cell = args.cell;
     } else {
       const spec = args.cell as { className: string; config: Record<string, unknown> };
-      const cls = CELLS[spec.className] ?? (getLayerClass(spec.className) as unknown as new (c: any) => RNNCellBase);
-      if (!cls) throw new Error(`${kind}: unknown cell class '${spec.className}'`);
-      this.cell = new cls(spec.config ?? {});
+      if (spec.className === StackedRNNCells.className) {
+        this.cell = StackedRNNCells.fromConfig(spec.config ?? {});
+      } else {
+        const cls = CELLS[spec.className] ?? (getLayerClass(spec.className) as unknown as new (c: any) => CellLayer);
+        if (!cls) throw new Error(`${kind}: unknown cell class '${spec.className}'`);
+        this.cell = new cls(spec.config ?? {});
+      }
     }
-    if (typeof (this.cell as RNNCellBase).step !== 'function') throw new Error(`${kind}: the cell must be a simpleRNNCell, lstmCell or gruCell`);
+    if (this.cell.stateSize == null || typeof this.cell.call !== 'function') {
+      throw new Error(`${kind}: the cell must be an RNN cell (a layer with a stateSize and a call([x, ...states]) method)`);
+    }
+    this.stateful = args.stateful ?? false;
+    if (this.stateful && (!this.batchInputShape || this.batchInputShape[0] == null)) {
+      throw new Error(`${kind}: If a RNN is stateful, it needs to know its batch size. Specify the batch size of your input tensors: batchInputShape (or batchSize with inputShape) for the first layer of a Sequential model, or batchShape for input() in a functional model.`);
+    }
     this.returnSequences = args.returnSequences ?? false;
     this.returnState = args.returnState ?? false;
     this.goBackwards = args.goBackwards ?? false;
@@ -68,7 +87,7 @@ export class RNN extends Layer {
   }
 
   get units(): number {
-    return this.cell.units;
+    return stateSizes(this.cell)[0];
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -80,7 +99,7 @@ export class RNN extends Layer {
     const own = this.cell.name;
     this.cell.name = this.name;
     try {
-      this.cell.maybeBuild([shape[0], shape[2]]);
+      this.cell.maybeBuild([shape[0], ...shape.slice(2)]);
     } finally {
       this.cell.name = own;
     }
@@ -95,14 +114,26 @@ export class RNN extends Layer {
     const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
     const out: Shape = this.returnSequences ? [s[0], s[1], this.units] : [s[0], this.units];
     if (!this.returnState) return out;
-    return [out, ...this.cell.stateSize.map((d) => [s[0], d] as Shape)];
+    return [out, ...stateSizes(this.cell).map((d) => [s[0], d] as Shape)];
   }
 
   /** TF.js: the input mask passes on with returnSequences; states carry none. */
-  computeMask(_inputs: Tensor | Tensor[], mask?: Tensor | Tensor[] | null): Tensor | null | (Tensor | null)[] {
+  override computeMask(_inputs: Tensor | Tensor[], mask?: Tensor | Tensor[] | null): Tensor | null | (Tensor | null)[] {
     const m = (Array.isArray(mask) ? mask[0] : mask) ?? null;
     const out = this.returnSequences ? m : null;
-    return this.returnState ? [out, ...this.cell.stateSize.map(() => null)] : out;
+    return this.returnState ? [out, ...stateSizes(this.cell).map(() => null)] : out;
+  }
+
+  /**
+   * TF.js: an `initialState` (tensors or symbolic tensors) joins the inputs, so a symbolic state is an
+   * edge of the functional graph and its batch size comes from the data at run time.
+   */
+  override apply(inputs: Tensor | SymbolicTensor | (Tensor | SymbolicTensor)[], kwargs: Kwargs = {}): any {
+    const { initialState, ...rest } = kwargs;
+    if (initialState == null) return super.apply(inputs, kwargs);
+    const states = (Array.isArray(initialState) ? initialState : [initialState]) as (Tensor | SymbolicTensor)[];
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    return super.apply([x, ...states], rest);
   }
 
   call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor | Tensor[] {
@@ -110,17 +141,60 @@ export class RNN extends Layer {
     let initial: Tensor[] | null = list.length > 1 ? list.slice(1) : null;
     if (kwargs.initialState) initial = (Array.isArray(kwargs.initialState) ? kwargs.initialState : [kwargs.initialState]) as Tensor[];
     const mask = Array.isArray(kwargs.mask) ? kwargs.mask[0] : kwargs.mask;
-    return composite(() => this.run(list[0], initial, mask ?? null, !!kwargs.training));
+    return composite(() => {
+      if (!initial && this.stateful && this.states) initial = this.states;
+      const { output, states } = this.run(list[0], initial, mask ?? null, !!kwargs.training);
+      if (this.stateful) this.keepStates(states);
+      return this.returnState ? [output, ...states] : output;
+    });
   }
 
-  private run(x: Tensor, initial: Tensor[] | null, mask: Tensor | null, training: boolean): Tensor | Tensor[] {
+  /** Store a stateful layer's final states for the next batch (values only: no gradient flows across batches). */
+  private keepStates(states: Tensor[]): void {
+    const old = this.states;
+    this.states = ENGINE.noGrad(() => states.map((s) => {
+      const v = ENGINE.makeView(s, s.shape);
+      v.kept = true;
+      return v;
+    }));
+    // While a gradient is being taped the old states are inputs of this step's tape: free them one step later.
+    this.retired.forEach((s) => s.dispose());
+    this.retired = [];
+    if (ENGINE.recording) this.retired = old ?? [];
+    else old?.forEach((s) => s.dispose());
+  }
+  private retired: Tensor[] = [];
+
+  /** TF.js `resetStates(states?)`: zeros (or the given values) for a stateful layer's states. */
+  override resetStates(states?: Tensor | Tensor[]): void {
+    if (!this.stateful) throw new Error('Cannot call resetStates() on an RNN Layer that is not stateful.');
+    const batch = this.batchInputShape?.[0];
+    if (batch == null) throw new Error('If an RNN is stateful, it needs to know its batch size.');
+    const sizes = stateSizes(this.cell);
+    const given = states == null ? null : Array.isArray(states) ? states : [states];
+    if (given && given.length !== sizes.length) throw new Error(`Layer ${this.name} expects ${sizes.length} state(s), but it received ${given.length} state value(s).`);
+    given?.forEach((s, i) => {
+      if (s.rank !== 2 || s.shape[0] !== batch || s.shape[1] !== sizes[i]) {
+        throw new Error(`State ${i} is incompatible with layer ${this.name}: expected shape=[${batch},${sizes[i]}], received shape=${fmtShape(s.shape)}`);
+      }
+    });
+    this.keepStates(ENGINE.noGrad(() => sizes.map((d, i) => given ? given[i] : fill([batch, d], 0))));
+  }
+
+  override dispose(): void {
+    this.states?.forEach((s) => s.dispose());
+    this.retired.forEach((s) => s.dispose());
+    this.states = null;
+    this.retired = [];
+    super.dispose();
+  }
+
+  private run(x: Tensor, initial: Tensor[] | null, mask: Tensor | null, training: boolean): { output: Tensor; states: Tensor[] } {
     const cell = this.cell;
     if (x.rank !== 3) throw new Error(`${this.name}: expected input of rank 3 [batch, time, features], got shape ${fmtShape(x.shape)}`);
     const [batch, time, inDim] = x.shape;
-    const kDim = cell.kernel!.shape[0];
-    if (inDim !== kDim) throw new Error(`${this.name}: expected ${kDim} input features, got input shape ${fmtShape(x.shape)}`);
     if (time === 0) throw new Error(`${this.name}: the input has no time steps (shape ${fmtShape(x.shape)})`);
-    const sizes = cell.stateSize;
+    const sizes = stateSizes(cell);
     let states: Tensor[];
     if (initial) {
       if (initial.length !== sizes.length) throw new Error(`${this.name}: expects ${sizes.length} initial state(s), got ${initial.length}`);
@@ -133,6 +207,9 @@ export class RNN extends Layer {
     } else {
       states = sizes.map((d) => fill([batch, d], 0));
     }
+    if (!(cell instanceof RNNCellBase)) return this.runGeneric(x, states, mask, training);
+    const kDim = cell.kernel!.shape[0];
+    if (inDim !== kDim) throw new Error(`${this.name}: expected ${kDim} input features, got input shape ${fmtShape(x.shape)}`);
 
     let xin = x;
     if (training && cell.dropout > 0) xin = mul(x, expandDims(dropoutMask([batch, inDim], cell.dropout), 1));
@@ -172,8 +249,38 @@ export class RNN extends Layer {
       if (this.returnSequences) outputs.push(last);
     }
     cell.endSequence();
-    const output = this.returnSequences ? stack(outputs, 1) : last!;
-    return this.returnState ? [output, ...states] : output;
+    return { output: this.returnSequences ? stack(outputs, 1) : last!, states };
+  }
+
+  /** Any other cell: call([x_t, ...states]) -> [output, ...states] at each step (TF.js semantics). */
+  private runGeneric(x: Tensor, states: Tensor[], mask: Tensor | null, training: boolean): { output: Tensor; states: Tensor[] } {
+    const [batch, time] = x.shape;
+    let steps = unstackTime(transpose(x, [1, 0, ...x.shape.slice(2).map((_, i) => i + 2)]));
+    let masks = mask ? ENGINE.noGrad(() => unstackTime(composite(() => expandDims(cast(transpose(cast(mask, 'bool'), [1, 0]), 'float32'), -1)))) : null;
+    if (mask && (mask.shape[0] !== batch || mask.shape[1] !== time)) throw new Error(`${this.name}: mask must be [batch, time] = [${batch},${time}], got ${fmtShape(mask.shape)}`);
+    if (this.goBackwards) {
+      steps = steps.slice().reverse();
+      if (masks) masks = masks.slice().reverse();
+    }
+    const outputs: Tensor[] = [];
+    let last: Tensor | null = null;
+    for (let t = 0; t < time; t++) {
+      const r = this.cell.call([steps[t], ...states], { training }) as Tensor[];
+      if (!Array.isArray(r) || r.length !== states.length + 1) {
+        throw new Error(`${this.name}: the cell's call() must return [output, ...${states.length} state(s)], got ${Array.isArray(r) ? r.length : 1} tensor(s)`);
+      }
+      if (masks) {
+        const m = masks[t];
+        const keep = (a: Tensor, b: Tensor) => add(mul(a, m), mul(b, sub(1, m)));
+        last = last ? keep(r[0], last) : keep(r[0], mul(r[0], 0));
+        states = r.slice(1).map((s, i) => keep(s, states[i]));
+      } else {
+        last = r[0];
+        states = r.slice(1);
+      }
+      if (this.returnSequences) outputs.push(last);
+    }
+    return { output: this.returnSequences ? stack(outputs, 1) : last!, states };
   }
 
   override getConfig(): Record<string, unknown> {
@@ -182,7 +289,7 @@ export class RNN extends Layer {
       returnSequences: this.returnSequences,
       returnState: this.returnState,
       goBackwards: this.goBackwards,
-      stateful: false,
+      stateful: this.stateful,
       unroll: this.unroll,
     };
     if (this.getClassName() === RNN.className) own.cell = { className: this.cell.getClassName(), config: cellConfig };

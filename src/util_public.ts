@@ -1,0 +1,380 @@
+/**
+ * The public `tf.util` namespace (TF.js names and behaviour): assertions, shape arithmetic, shuffling,
+ * nested-array flattening and rebuilding, dtype helpers, string encoding and `fetch`. Programs written for
+ * TF.js call these directly (`tf.util.shuffle(indices)`, `tf.util.assert(...)`), so each one keeps TF.js's
+ * argument order, defaults and results. Internal shape helpers stay in util.ts.
+ */
+import type { DType } from './backends/backend.js';
+
+type AnyDType = DType | 'complex64' | 'string';
+export type TypedArray = Float32Array | Int32Array | Uint8Array;
+type Nested = unknown;
+
+// ---- assertions -------------------------------------------------------------------------------------
+
+/** Throw an Error with `msg` (a string or a function returning one) unless `expr` holds. */
+export function assert(expr: boolean, msg: string | (() => string)): asserts expr {
+  if (!expr) throw new Error(typeof msg === 'string' ? msg : msg());
+}
+
+export function assertShapesMatch(shapeA: number[], shapeB: number[], errorMessagePrefix = ''): void {
+  assert(arraysEqual(shapeA, shapeB), () => `${errorMessagePrefix} Shapes ${shapeA} and ${shapeB} must match`);
+}
+
+export function assertNonNull(a: unknown): void {
+  assert(a != null, () => 'The input to the tensor constructor must be a non-null value.');
+}
+
+export function assertNonNegativeIntegerDimensions(shape: number[]): void {
+  for (const d of shape) {
+    assert(Number.isInteger(d) && d >= 0, () => `Tensor must have a shape comprised of positive integers but got shape [${shape}].`);
+  }
+}
+
+// ---- type tests ---------------------------------------------------------------------------------------
+
+export function isTypedArray(a: unknown): a is TypedArray {
+  return ArrayBuffer.isView(a) && !(a instanceof DataView);
+}
+export const isString = (v: unknown): v is string => typeof v === 'string' || v instanceof String;
+export const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
+export const isNumber = (v: unknown): v is number => typeof v === 'number';
+export const isFunction = (f: unknown): boolean => typeof f === 'function';
+export const isInt = (a: number): boolean => a % 1 === 0;
+export function isPromise(obj: unknown): boolean {
+  return obj != null && typeof (obj as { then?: unknown }).then === 'function';
+}
+export function isValidDtype(dtype: string): boolean {
+  return ['complex64', 'float32', 'int32', 'bool', 'string'].includes(dtype);
+}
+
+// ---- numbers ------------------------------------------------------------------------------------------
+
+export const clamp = (min: number, x: number, max: number): number => Math.max(min, Math.min(x, max));
+export const nearestLargerEven = (val: number): number => (val % 2 === 0 ? val : val + 1);
+export const tanh = (x: number): number => Math.tanh(x);
+export const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+export function sum(arr: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < arr.length; i++) s += arr[i];
+  return s;
+}
+export function randUniform(a: number, b: number): number {
+  return a + Math.random() * (b - a);
+}
+export function distSquared(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d += (a[i] - b[i]) ** 2;
+  return d;
+}
+/** The smallest divisor of `size` that is >= `desiredSize` (or `size` itself). */
+export function nearestDivisor(size: number, desiredSize: number): number {
+  for (let d = desiredSize; d < size; d++) if (size % d === 0) return d;
+  return size;
+}
+
+// ---- shuffling ----------------------------------------------------------------------------------------
+
+export function swap<T>(object: { [i: number]: T }, left: number, right: number): void {
+  const t = object[left];
+  object[left] = object[right];
+  object[right] = t;
+}
+
+/** In-place Fisher-Yates shuffle. */
+export function shuffle(array: unknown[] | TypedArray): void {
+  for (let i = array.length - 1; i > 0; i--) swap(array as unknown[], i, Math.floor(Math.random() * (i + 1)));
+}
+
+/** Shuffle two arrays of equal length with the same permutation. */
+export function shuffleCombo(array: unknown[] | TypedArray, array2: unknown[] | TypedArray): void {
+  if (array.length !== array2.length) {
+    throw new Error(`Array sizes must match to be shuffled together First array length was ${array.length}Second array length was ${array2.length}`);
+  }
+  for (let i = array.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    swap(array as unknown[], i, j);
+    swap(array2 as unknown[], i, j);
+  }
+}
+
+/** A Uint32Array holding 0..n-1 in random order. */
+export function createShuffledIndices(n: number): Uint32Array {
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  shuffle(out as unknown as TypedArray);
+  return out;
+}
+
+// ---- shapes -------------------------------------------------------------------------------------------
+
+export function sizeFromShape(shape: number[]): number {
+  let size = 1;
+  for (const d of shape) size *= d;
+  return size;
+}
+export const isScalarShape = (shape: number[]): boolean => shape.length === 0;
+
+export function arraysEqual(a: ArrayLike<unknown> | null, b: ArrayLike<unknown> | null): boolean {
+  if (a === b) return true;
+  if (a == null || b == null || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+/** Like arraysEqual, but a null entry on either side matches anything. */
+export function arraysEqualWithNull(a: (number | null)[], b: (number | null)[]): boolean {
+  if (a === b) return true;
+  if (a == null || b == null || a.length !== b.length) return false;
+  return a.every((d, i) => d === null || b[i] === null || d === b[i]);
+}
+
+/** A [rows, cols] shape close to square that holds `size` elements. */
+export function sizeToSquarishShape(size: number): [number, number] {
+  const width = Math.ceil(Math.sqrt(size));
+  return [width, Math.ceil(size / width)];
+}
+
+export function rightPad(a: string, size: number): string {
+  return size <= a.length ? a : a + ' '.repeat(size - a.length);
+}
+
+export function computeStrides(shape: number[]): number[] {
+  const rank = shape.length;
+  if (rank < 2) return [];
+  const strides = new Array<number>(rank - 1);
+  strides[rank - 2] = shape[rank - 1];
+  for (let i = rank - 3; i >= 0; i--) strides[i] = strides[i + 1] * shape[i + 1];
+  return strides;
+}
+export function locToIndex(locs: number[], rank: number, strides: number[]): number {
+  if (rank === 0) return 0;
+  if (rank === 1) return locs[0];
+  let index = locs[locs.length - 1];
+  for (let i = 0; i < locs.length - 1; i++) index += strides[i] * locs[i];
+  return index;
+}
+export function indexToLoc(index: number, rank: number, strides: number[]): number[] {
+  if (rank === 0) return [];
+  if (rank === 1) return [index];
+  const locs = new Array<number>(rank);
+  for (let i = 0; i < locs.length - 1; i++) {
+    locs[i] = Math.floor(index / strides[i]);
+    index -= locs[i] * strides[i];
+  }
+  locs[locs.length - 1] = index;
+  return locs;
+}
+
+/** Replace a single -1 in `shape` by the dimension that makes its size `size`. */
+export function inferFromImplicitShape(shape: number[], size: number): number[] {
+  let known = 1;
+  let implicitIdx = -1;
+  shape.forEach((d, i) => {
+    if (d >= 0) known *= d;
+    else if (d === -1) {
+      if (implicitIdx !== -1) throw Error(`Shapes can only have 1 implicit size. Found -1 at dim ${implicitIdx} and dim ${i}`);
+      implicitIdx = i;
+    } else if (d < 0) throw Error(`Shapes can not be < 0. Found ${d} at dim ${i}`);
+  });
+  if (implicitIdx === -1) {
+    if (size > 0 && size !== known) throw Error(`Size(${size}) must match the product of shape ${shape}`);
+    return shape;
+  }
+  if (known === 0) throw Error(`Cannot infer the missing size in [${shape}] when there are 0 elements`);
+  if (size % known !== 0) throw Error(`The implicit shape can't be a fractional number. Got ${size} / ${known}`);
+  const out = shape.slice();
+  out[implicitIdx] = size / known;
+  return out;
+}
+
+/** Normalise an axis argument (null = all axes; negatives count from the end) for a tensor of `shape`. */
+export function parseAxisParam(axis: number | number[] | null | undefined, shape: number[]): number[] {
+  const rank = shape.length;
+  const axes = axis == null ? shape.map((_, i) => i) : ([] as number[]).concat(axis);
+  assert(axes.every((a) => a >= -rank && a < rank), () => `All values in axis param must be in range [-${rank}, ${rank}) but got axis ${axes}`);
+  assert(axes.every((a) => isInt(a)), () => `All values in axis param must be integers but got axis ${axes}`);
+  return axes.map((a) => (a < 0 ? rank + a : a));
+}
+
+/** Drop size-1 dims (only those in `axis` when given); returns the new shape and the kept dims. */
+export function squeezeShape(shape: number[], axis?: number[]): { newShape: number[]; keptDims: number[] } {
+  const newShape: number[] = [];
+  const keptDims: number[] = [];
+  const axes = axis == null || axis.length === 0 ? null : parseAxisParam(axis, shape).sort((a, b) => a - b);
+  for (let i = 0; i < shape.length; i++) {
+    if (axes !== null && axes.includes(i) && shape[i] !== 1) {
+      throw new Error(`Can't squeeze axis ${i} since its dim '${shape[i]}' is not 1`);
+    }
+    const squeezable = axes === null ? shape[i] === 1 : axes.includes(i);
+    if (!squeezable) {
+      newShape.push(shape[i]);
+      keptDims.push(i);
+    }
+  }
+  return { newShape, keptDims };
+}
+
+// ---- nested arrays ------------------------------------------------------------------------------------
+
+/**
+ * Flatten nested arrays and typed arrays into `result` (TF.js semantics: with skipTypedArray, typed arrays
+ * are kept whole, as string tensors' byte arrays are; array-like objects contribute their integer keys).
+ */
+export function flatten<T>(arr: Nested, result: T[] = [], skipTypedArray = false): T[] {
+  const leaf = arr == null || typeof arr === 'number' || typeof arr === 'boolean' || typeof arr === 'string' || isPromise(arr);
+  if (leaf || (skipTypedArray && isTypedArray(arr))) {
+    result.push(arr as T);
+  } else if (Array.isArray(arr) || isTypedArray(arr)) {
+    const a = arr as ArrayLike<unknown>;
+    for (let i = 0; i < a.length; i++) flatten(a[i], result, skipTypedArray);
+  } else {
+    let last = -1;
+    for (const key of Object.keys(arr as object)) if (/^(0|[1-9]\d*)$/.test(key)) last = Math.max(last, Number(key));
+    for (let i = 0; i <= last; i++) flatten((arr as Record<number, unknown>)[i], result, skipTypedArray);
+  }
+  return result;
+}
+
+/** Rebuild a nested array of `shape` from flat values (complex values are interleaved re/im pairs). */
+export function toNestedArray(shape: number[], a: ArrayLike<unknown>, isComplex = false): Nested {
+  if (shape.length === 0) return a[0];
+  const perElement = isComplex ? 2 : 1;
+  const size = sizeFromShape(shape) * perElement;
+  if (size === 0) return [];
+  if (size !== a.length) throw new Error(`[${shape}] does not match the input size ${a.length}${isComplex ? ' for a complex tensor' : ''}.`);
+  const build = (offset: number, dim: number): Nested => {
+    const n = shape[dim];
+    const out: Nested[] = [];
+    if (dim === shape.length - 1) {
+      for (let i = 0; i < n * perElement; i++) out.push(a[offset + i]);
+      return out;
+    }
+    const stride = sizeFromShape(shape.slice(dim + 1)) * perElement;
+    for (let i = 0; i < n; i++) out.push(build(offset + i * stride, dim + 1));
+    return out;
+  };
+  return build(0, 0);
+}
+
+// ---- dtypes -------------------------------------------------------------------------------------------
+
+export function inferDtype(values: unknown): AnyDType {
+  if (Array.isArray(values)) return inferDtype(values[0]);
+  if (values instanceof Float32Array) return 'float32';
+  if (values instanceof Int32Array || values instanceof Uint8Array || values instanceof Uint8ClampedArray) return 'int32';
+  if (isNumber(values)) return 'float32';
+  if (isString(values)) return 'string';
+  if (isBoolean(values)) return 'bool';
+  return 'float32';
+}
+
+export function bytesPerElement(dtype: AnyDType): number {
+  if (dtype === 'float32' || dtype === 'int32') return 4;
+  if (dtype === 'complex64') return 8;
+  if (dtype === 'bool') return 1;
+  throw new Error(`Unknown dtype ${dtype}`);
+}
+
+/** Whether casting `oldType` to `newType` can lose information. */
+export function hasEncodingLoss(oldType: AnyDType, newType: AnyDType): boolean {
+  if (newType === 'complex64') return false;
+  if (oldType === 'complex64') return true;
+  if (newType === 'float32') return false;
+  const rank: Record<string, number> = { bool: 0, int32: 1, float32: 2 };
+  return (rank[oldType] ?? 3) > (rank[newType] ?? 3);
+}
+
+/** Throw when numeric values hold NaN or +-Infinity (TF.js checks this on tensor creation in debug mode). */
+export function checkConversionForErrors(vals: ArrayLike<number>, dtype: AnyDType): void {
+  if (dtype === 'string' || dtype === 'complex64') return;
+  for (let i = 0; i < vals.length; i++) {
+    const v = vals[i];
+    if (Number.isNaN(v) || !Number.isFinite(v)) throw Error(`A tensor of type ${dtype} being uploaded contains ${v}.`);
+  }
+}
+
+export function getArrayFromDType(dtype: AnyDType, size: number): TypedArray | string[] {
+  if (dtype == null || dtype === 'float32' || dtype === 'complex64') return new Float32Array(size);
+  if (dtype === 'int32') return new Int32Array(size);
+  if (dtype === 'bool') return new Uint8Array(size);
+  if (dtype === 'string') return new Array<string>(size).fill('');
+  throw new Error(`Unknown data type ${dtype}`);
+}
+export const getTypedArrayFromDType = getArrayFromDType;
+export function makeZerosTypedArray(size: number, dtype: AnyDType): TypedArray {
+  if (dtype === 'string') throw new Error(`Unknown data type ${dtype}`);
+  return getArrayFromDType(dtype, size) as TypedArray;
+}
+export function makeOnesTypedArray(size: number, dtype: AnyDType): TypedArray {
+  const a = makeZerosTypedArray(size, dtype);
+  a.fill(1);
+  return a;
+}
+export function makeZerosNestedTypedArray(shape: number[], dtype: AnyDType): Nested {
+  const size = shape.reduce((p, c) => p * c, 1);
+  return toNestedArray(shape, makeZerosTypedArray(size, dtype));
+}
+
+/** Values as a typed array of `dtype` (numbers and booleans; strings throw). */
+export function toTypedArray(a: unknown, dtype: AnyDType): TypedArray {
+  if (dtype === 'string') throw new Error('Cannot convert a string[] to a TypedArray');
+  if (isTypedArray(a) && inferDtype(a) === dtype) return a;
+  const flat = Array.isArray(a) ? flatten<number | boolean>(a) : [a as number];
+  const out = makeZerosTypedArray(flat.length, dtype);
+  flat.forEach((v, i) => (out[i] = Number(v)));
+  return out;
+}
+export function createScalarValue(value: unknown, dtype: AnyDType): unknown {
+  if (dtype === 'string') return encodeString(value as string);
+  return toTypedArray([value], dtype);
+}
+/** Backend values (typed arrays or byte arrays) as they are; ArrayBuffers become Uint8Arrays. */
+export function convertBackendValuesAndArrayBuffer(data: unknown, dtype: AnyDType): unknown {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (dtype === 'string' || isTypedArray(data)) return data;
+  return toTypedArray(data, dtype);
+}
+
+// ---- strings and the platform -------------------------------------------------------------------------
+
+export function encodeString(s: string, encoding = 'utf-8'): Uint8Array {
+  if (encoding.toLowerCase() !== 'utf-8' && encoding.toLowerCase() !== 'utf8') {
+    throw new Error(`util.encodeString: only utf-8 is supported, got '${encoding}'`);
+  }
+  return new TextEncoder().encode(s);
+}
+export function decodeString(bytes: Uint8Array, encoding = 'utf-8'): string {
+  return new TextDecoder(encoding).decode(bytes);
+}
+export function bytesFromStringArray(arr: Uint8Array[]): number {
+  if (arr == null) return 0;
+  let bytes = 0;
+  for (const a of arr) bytes += a.length;
+  return bytes;
+}
+
+/** The runtime's fetch (TF.js routes it through `env().platform`; tessera has no platform layer yet). */
+export function fetch(path: string, requestInit?: RequestInit): Promise<Response> {
+  const f = globalThis.fetch;
+  if (typeof f !== 'function') throw new Error('util.fetch: this runtime has no fetch()');
+  return f(path, requestInit);
+}
+
+/** Retry `checkFn` until it returns true (resolve) or `maxCounter` tries pass (reject). */
+export function repeatedTry(
+  checkFn: () => boolean, delayFn: (counter: number) => number = () => 0, maxCounter?: number,
+  scheduleFn?: (fn: () => void, delay: number) => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let tries = 0;
+    const attempt = () => {
+      if (checkFn()) return resolve();
+      tries++;
+      if (maxCounter != null && tries >= maxCounter) return reject();
+      const delay = delayFn(tries);
+      if (scheduleFn) scheduleFn(attempt, delay);
+      else setTimeout(attempt, delay);
+    };
+    attempt();
+  });
+}

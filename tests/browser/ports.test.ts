@@ -1,0 +1,106 @@
+/**
+ * The ported TF.js programs (tests/ports/programs: custom layer, seq2seq with symbolic LSTM initialState,
+ * regression with tf.util, custom RNNCell + stacked cells + stateful LSTM) in headless Chromium on webgpu
+ * and wasm, compared with the same programs on the js backend in the same page (tests/ports/ports.test.ts
+ * compares js with TF.js itself).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import type { Browser, Page } from 'puppeteer-core';
+// @ts-expect-error plain ESM helper without types
+import { launchChromium } from '../../scripts/chromium.mjs';
+// @ts-expect-error plain ESM helper without types
+import { repoRoot, startServer } from '../../scripts/server.mjs';
+// @ts-expect-error plain ESM helper without types
+import { esbuildAssetPlugin } from '../../scripts/assets.mjs';
+
+const PAGE = `<!doctype html><meta charset="utf-8"><title>tessera ported programs</title>
+<script type="module">
+try { window.__progs = await import('/__ports/programs.js'); window.__ts = await import('/__ports/tessera.js'); } catch (e) { window.__err = String((e && e.stack) || e); }
+</script>`;
+
+let browser: Browser | null = null;
+let server: { url: string; close(): Promise<void> } | null = null;
+let page: Page;
+
+beforeAll(async () => {
+  const esbuild = await import('esbuild');
+  const bundle = await esbuild.build({
+    entryPoints: [join(repoRoot, 'src/index.ts')], bundle: true, format: 'esm', platform: 'neutral', target: 'es2022',
+    write: false, plugins: [esbuildAssetPlugin()], logLevel: 'warning',
+  });
+  const programs = await esbuild.build({
+    stdin: {
+      contents: `export { run as customLayer } from './custom_layer.ts'; export { run as seq2seq } from './seq2seq.ts'; export { run as regression } from './regression.ts'; export { run as rnnCells } from './rnn_cells.ts';`,
+      resolveDir: join(repoRoot, 'tests/ports/programs'), loader: 'ts',
+    },
+    bundle: true, format: 'esm', platform: 'neutral', target: 'es2022', write: false, logLevel: 'warning',
+  });
+  server = await startServer({
+    routes: {
+      '/__ports/index.html': { body: PAGE },
+      '/__ports/tessera.js': { type: 'text/javascript; charset=utf-8', body: bundle.outputFiles[0].text },
+      '/__ports/programs.js': { type: 'text/javascript; charset=utf-8', body: programs.outputFiles[0].text },
+    },
+  });
+  browser = (await launchChromium()) as Browser;
+  page = await browser.newPage();
+  await page.goto(`${server!.url}/__ports/index.html`, { waitUntil: 'load' });
+  await page.waitForFunction('window.__ts || window.__err', { timeout: 60_000 });
+  const err = await page.evaluate(() => (window as any).__err);
+  if (err) throw new Error(`page could not load tessera: ${err}`);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close().catch(() => {});
+  await server?.close();
+});
+
+function near(got: unknown, want: unknown, tol: number, path = '$'): string | null {
+  if (typeof want === 'number') {
+    if (typeof got !== 'number' || !(Math.abs(got - want) <= tol * Math.max(1, Math.abs(want)))) return `${path}: ${String(got)} vs ${want}`;
+    return null;
+  }
+  if (Array.isArray(want)) {
+    if (!Array.isArray(got) || got.length !== want.length) return `${path}: length ${Array.isArray(got) ? got.length : 'n/a'} vs ${want.length}`;
+    for (let i = 0; i < want.length; i++) {
+      const e = near(got[i], want[i], tol, `${path}[${i}]`);
+      if (e) return e;
+    }
+    return null;
+  }
+  if (want && typeof want === 'object') {
+    for (const k of Object.keys(want)) {
+      const e = near((got as Record<string, unknown>)?.[k], (want as Record<string, unknown>)[k], tol, `${path}.${k}`);
+      if (e) return e;
+    }
+    return null;
+  }
+  // default layer names carry a per-page counter (the program runs twice in one page): compare them without it
+  if (typeof want === 'string' && typeof got === 'string') return got.replace(/(_[A-Za-z]+)\d+/g, '$1') === want.replace(/(_[A-Za-z]+)\d+/g, '$1') ? null : `${path}: ${got} vs ${want}`;
+  return JSON.stringify(got) === JSON.stringify(want) ? null : `${path}: ${JSON.stringify(got)} vs ${JSON.stringify(want)}`;
+}
+
+for (const backend of ['webgpu', 'wasm']) {
+  describe(`ported TF.js programs in a page on ${backend}`, () => {
+    for (const name of ['customLayer', 'seq2seq', 'regression', 'rnnCells']) {
+      it(name, async () => {
+        const r = await page.evaluate(async (b, n) => {
+          const tf = (window as any).__ts;
+          const run = (window as any).__progs[n];
+          try {
+            await tf.setBackend('js');
+            const want = await run(tf);
+            if (!(await tf.setBackend(b))) return { error: `backend ${b} unavailable` };
+            const got = await run(tf);
+            return { want, got };
+          } catch (e) {
+            return { error: String((e as Error)?.stack ?? e) };
+          }
+        }, backend, name) as { want?: unknown; got?: unknown; error?: string };
+        expect(r.error).toBeUndefined();
+        expect(near(r.got, r.want, 1e-3)).toBeNull();
+      });
+    }
+  });
+}

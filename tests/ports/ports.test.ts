@@ -1,0 +1,63 @@
+/**
+ * Ported TF.js programs (tests/ports/programs/*): each is TF.js code that takes the `tf` namespace, so
+ * the same source runs on TF.js (@tensorflow/tfjs-core + tfjs-layers on the cpu backend, the reference)
+ * and on tessera (js and wasm backends). The results (losses, predictions, decoded tokens, weights after
+ * training, a saved-and-loaded model's outputs) must agree.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tfc from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
+import * as tfl from '@tensorflow/tfjs-layers';
+import * as ts from '../../src/index.js';
+import { run as customLayer } from './programs/custom_layer.js';
+import { run as seq2seq } from './programs/seq2seq.js';
+import { run as regression } from './programs/regression.js';
+import { run as rnnCells } from './programs/rnn_cells.js';
+
+const tfjs = { ...tfc, ...tfl } as any;
+
+beforeAll(async () => {
+  await tfc.setBackend('cpu');
+});
+
+/** Deep comparison: numbers within tol (NaN fails), everything else equal. */
+function expectNear(got: unknown, want: unknown, tol: number, path = '$'): void {
+  if (typeof want === 'number') {
+    expect(typeof got, path).toBe('number');
+    expect(Number.isFinite(got as number) || got === want, `${path}: ${got} vs ${want}`).toBe(true);
+    expect(Math.abs((got as number) - want), `${path}: ${got} vs ${want}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want)));
+  } else if (Array.isArray(want)) {
+    expect(Array.isArray(got), path).toBe(true);
+    expect((got as unknown[]).length, `${path}.length`).toBe(want.length);
+    want.forEach((w, i) => expectNear((got as unknown[])[i], w, tol, `${path}[${i}]`));
+  } else if (want && typeof want === 'object') {
+    for (const k of Object.keys(want)) expectNear((got as Record<string, unknown>)[k], (want as Record<string, unknown>)[k], tol, `${path}.${k}`);
+  } else {
+    expect(got, path).toEqual(want);
+  }
+}
+
+const programs = [
+  { name: 'custom layer (Antirectifier)', run: customLayer },
+  { name: 'seq2seq LSTM with symbolic initialState', run: seq2seq },
+  { name: 'regression with tf.util and callbacks', run: regression },
+  { name: 'custom RNNCell, stacked cells, stateful LSTM', run: rnnCells },
+];
+
+for (const backend of ['js', 'wasm']) {
+  describe(`ported TF.js programs on ${backend}`, () => {
+    beforeAll(async () => {
+      expect(await ts.setBackend(backend)).toBe(true);
+    });
+    for (const p of programs) {
+      it(p.name, async () => {
+        const want = await p.run(tfjs);
+        const got = await p.run(ts);
+        if (process.env.PORTS_VERBOSE) console.log(JSON.stringify({ want, got }));
+        expect(Object.values(want).every((v) => v !== undefined && v !== null)).toBe(true);
+        expectNear(got, want, 2e-4);
+      });
+    }
+  });
+}
