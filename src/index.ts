@@ -83,5 +83,7 @@ export { LayerVariable } from './layers/layer_variable.js';
 export * as data from './data/index.js';
 export * as constraints from './layers/constraints.js';
 export { RNN } from './layers/recurrent/rnn.js';
+export { basicLSTMCell, multiRNNCell } from './ops/rnn_cells.js';
+export { sparseToDense } from './ops/sparse_to_dense.js';
 
 installChainMethods(publicApi as unknown as Record<string, unknown>);

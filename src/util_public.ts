@@ -5,6 +5,7 @@
  * argument order, defaults and results. Internal shape helpers stay in util.ts.
  */
 import type { DType } from './backends/backend.js';
+import { env } from './environment.js';
 
 type AnyDType = DType | 'complex64' | 'string';
 export type TypedArray = Float32Array | Int32Array | Uint8Array;
@@ -353,11 +354,10 @@ export function bytesFromStringArray(arr: Uint8Array[]): number {
   return bytes;
 }
 
-/** The runtime's fetch (TF.js routes it through `env().platform`; tessera has no platform layer yet). */
+/** The platform's fetch (`env().platform.fetch`, the runtime's fetch unless a program set another platform). */
 export function fetch(path: string, requestInit?: RequestInit): Promise<Response> {
-  const f = globalThis.fetch;
-  if (typeof f !== 'function') throw new Error('util.fetch: this runtime has no fetch()');
-  return f(path, requestInit);
+  if (typeof globalThis.fetch !== 'function' && env().platform.fetch === undefined) throw new Error('util.fetch: this runtime has no fetch()');
+  return env().platform.fetch(path, requestInit);
 }
 
 /** Retry `checkFn` until it returns true (resolve) or `maxCounter` tries pass (reject). */

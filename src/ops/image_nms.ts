@@ -16,10 +16,12 @@ function prepare(
   op: string, boxes: Input, scores: Input, maxOutputSize: number, iouThreshold?: number | null, scoreThreshold?: number | null,
   softNmsSigma?: number | null, requireFloat = true,
 ): { b: Tensor; s: Tensor; p: Params; created: Tensor[] } {
-  const b = imageArg(boxes, 'boxes', op, requireFloat ? 'float32' : undefined);
-  const s = imageArg(scores, 'scores', op, requireFloat ? 'float32' : undefined);
-  const created = [b, s].filter((t, i) => t !== [boxes, scores][i]);
+  const created: Tensor[] = [];
   try {
+    const b = imageArg(boxes, 'boxes', op, requireFloat ? 'float32' : undefined);
+    if (b !== boxes) created.push(b);
+    const s = imageArg(scores, 'scores', op, requireFloat ? 'float32' : undefined);
+    if (s !== scores) created.push(s);
     const iou = iouThreshold ?? 0.5;
     const sigma = softNmsSigma ?? 0;
     const numBoxes = b.shape[0];
@@ -102,21 +104,34 @@ function padded(sel: { indices: number[] }, maxOutputSize: number, pad: boolean)
   return { selectedIndices: tensor1d(indices, 'int32'), validOutputs: scalar(valid, 'int32') };
 }
 
-function finish<T>(created: Tensor[], result: T): T {
-  for (const t of created) t.dispose();
-  return result;
+/** Runs the selection; the tensors `prepare` converted from arrays are freed whether it returns or throws. */
+function finish<T>(created: Tensor[], compute: () => T): T {
+  try {
+    return compute();
+  } finally {
+    for (const t of created) t.dispose();
+  }
+}
+async function finishAsync<T>(created: Tensor[], compute: () => Promise<T>): Promise<T> {
+  try {
+    return await compute();
+  } finally {
+    for (const t of created) t.dispose();
+  }
 }
 
 /** TF.js image.nonMaxSuppression(boxes, scores, maxOutputSize, iouThreshold = 0.5, scoreThreshold = -Infinity) -> int32 indices. */
 export function nonMaxSuppression(boxes: Input, scores: Input, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = -Infinity): Tensor {
   const { b, s, p, created } = prepare('nonMaxSuppression', boxes, scores, maxOutputSize, iouThreshold, scoreThreshold);
-  return finish(created, tensor1d(select(b.dataSync(), s.dataSync(), p).indices, 'int32'));
+  return finish(created, () => tensor1d(select(b.dataSync(), s.dataSync(), p).indices, 'int32'));
 }
 
 export async function nonMaxSuppressionAsync(boxes: Input, scores: Input, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = -Infinity): Promise<Tensor> {
   const { b, s, p, created } = prepare('nonMaxSuppressionAsync', boxes, scores, maxOutputSize, iouThreshold, scoreThreshold);
-  const [bv, sv] = await Promise.all([b.data(), s.data()]);
-  return finish(created, tensor1d(select(bv, sv, p).indices, 'int32'));
+  return finishAsync(created, async () => {
+    const [bv, sv] = await Promise.all([b.data(), s.data()]);
+    return tensor1d(select(bv, sv, p).indices, 'int32');
+  });
 }
 
 /** TF.js image.nonMaxSuppressionWithScore (soft-NMS when softNmsSigma > 0) -> {selectedIndices, selectedScores}. */
@@ -124,17 +139,21 @@ export function nonMaxSuppressionWithScore(
   boxes: Input, scores: Input, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = -Infinity, softNmsSigma = 0,
 ): { selectedIndices: Tensor; selectedScores: Tensor } {
   const { b, s, p, created } = prepare('nonMaxSuppression', boxes, scores, maxOutputSize, iouThreshold, scoreThreshold, softNmsSigma, false);
-  const sel = select(b.dataSync(), s.dataSync(), p);
-  return finish(created, { selectedIndices: tensor1d(sel.indices, 'int32'), selectedScores: tensor1d(sel.scores) });
+  return finish(created, () => {
+    const sel = select(b.dataSync(), s.dataSync(), p);
+    return { selectedIndices: tensor1d(sel.indices, 'int32'), selectedScores: tensor1d(sel.scores) };
+  });
 }
 
 export async function nonMaxSuppressionWithScoreAsync(
   boxes: Input, scores: Input, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = -Infinity, softNmsSigma = 0,
 ): Promise<{ selectedIndices: Tensor; selectedScores: Tensor }> {
   const { b, s, p, created } = prepare('nonMaxSuppressionAsync', boxes, scores, maxOutputSize, iouThreshold, scoreThreshold, softNmsSigma, false);
-  const [bv, sv] = await Promise.all([b.data(), s.data()]);
-  const sel = select(bv, sv, p);
-  return finish(created, { selectedIndices: tensor1d(sel.indices, 'int32'), selectedScores: tensor1d(sel.scores) });
+  return finishAsync(created, async () => {
+    const [bv, sv] = await Promise.all([b.data(), s.data()]);
+    const sel = select(bv, sv, p);
+    return { selectedIndices: tensor1d(sel.indices, 'int32'), selectedScores: tensor1d(sel.scores) };
+  });
 }
 
 /** TF.js image.nonMaxSuppressionPadded -> {selectedIndices (padded with 0 to maxOutputSize when asked), validOutputs}. */
@@ -142,13 +161,15 @@ export function nonMaxSuppressionPadded(
   boxes: Input, scores: Input, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = -Infinity, padToMaxOutputSize = false,
 ): { selectedIndices: Tensor; validOutputs: Tensor } {
   const { b, s, p, created } = prepare('nonMaxSuppression', boxes, scores, maxOutputSize, iouThreshold, scoreThreshold, null, false);
-  return finish(created, padded(select(b.dataSync(), s.dataSync(), p), p.maxOutputSize, padToMaxOutputSize));
+  return finish(created, () => padded(select(b.dataSync(), s.dataSync(), p), p.maxOutputSize, padToMaxOutputSize));
 }
 
 export async function nonMaxSuppressionPaddedAsync(
   boxes: Input, scores: Input, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = -Infinity, padToMaxOutputSize = false,
 ): Promise<{ selectedIndices: Tensor; validOutputs: Tensor }> {
   const { b, s, p, created } = prepare('nonMaxSuppressionAsync', boxes, scores, maxOutputSize, iouThreshold, scoreThreshold, null, false);
-  const [bv, sv] = await Promise.all([b.data(), s.data()]);
-  return finish(created, padded(select(bv, sv, p), p.maxOutputSize, padToMaxOutputSize));
+  return finishAsync(created, async () => {
+    const [bv, sv] = await Promise.all([b.data(), s.data()]);
+    return padded(select(bv, sv, p), p.maxOutputSize, padToMaxOutputSize);
+  });
 }

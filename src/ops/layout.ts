@@ -125,6 +125,7 @@ export const slice = op(function slice(x: Input, begin: number | number[], size?
   if (b.length !== t.rank || s.length !== t.rank) {
     throw new Error(`slice: begin [${b}] / size [${s}] do not match rank ${t.rank} of shape ${fmtShape(t.shape)}`);
   }
+  if (b.some((v) => v < 0)) throw new Error(`slice() does not support negative begin indexing. (slice: begin [${b}] for shape ${fmtShape(t.shape)})`);
   const outShape = s.map((v, i) => (v === -1 ? t.shape[i] - b[i] : v));
   for (let i = 0; i < t.rank; i++) {
     if (!Number.isInteger(b[i]) || b[i] < 0 || outShape[i] < 0 || b[i] + outShape[i] > t.shape[i]) {

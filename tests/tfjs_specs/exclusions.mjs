@@ -36,6 +36,7 @@ export const exclusions = [
   { file: 'ops/dropout_util_test.js', reason: `${INTERNAL}: dropout_util module` },
   { file: 'ops/operation_test.js', reason: `${INTERNAL}: op() wrapper module` },
   { file: 'ops/slice_util_test.js', reason: `${INTERNAL}: slice_util module` },
+  { spec: 'Util infer shape', reason: `${INTERNAL}: tensor_util_env.inferShape (imported from tfjs's module, not tf.util)` },
 ];
 
 // On webgpu only: the specs TF.js's own webgpu backend fails in the same Chromium (measured; see the file).
