@@ -6,7 +6,7 @@
  */
 import type { Tensor } from '../tensor.js';
 import { tensor1d, scalar } from './creation.js';
-import { type Input } from './operand.js';
+import { hostValues, type Input } from './operand.js';
 import { check, imageArg } from './image_util.js';
 
 interface Params { maxOutputSize: number; iouThreshold: number; scoreThreshold: number; softNmsSigma: number }
@@ -123,7 +123,7 @@ async function finishAsync<T>(created: Tensor[], compute: () => Promise<T>): Pro
 /** TF.js image.nonMaxSuppression(boxes, scores, maxOutputSize, iouThreshold = 0.5, scoreThreshold = -Infinity) -> int32 indices. */
 export function nonMaxSuppression(boxes: Input, scores: Input, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = -Infinity): Tensor {
   const { b, s, p, created } = prepare('nonMaxSuppression', boxes, scores, maxOutputSize, iouThreshold, scoreThreshold);
-  return finish(created, () => tensor1d(select(b.dataSync(), s.dataSync(), p).indices, 'int32'));
+  return finish(created, () => tensor1d(select(hostValues('nonMaxSuppression', b), hostValues('nonMaxSuppression', s), p).indices, 'int32'));
 }
 
 export async function nonMaxSuppressionAsync(boxes: Input, scores: Input, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = -Infinity): Promise<Tensor> {
@@ -140,7 +140,7 @@ export function nonMaxSuppressionWithScore(
 ): { selectedIndices: Tensor; selectedScores: Tensor } {
   const { b, s, p, created } = prepare('nonMaxSuppression', boxes, scores, maxOutputSize, iouThreshold, scoreThreshold, softNmsSigma, false);
   return finish(created, () => {
-    const sel = select(b.dataSync(), s.dataSync(), p);
+    const sel = select(hostValues('nonMaxSuppression', b), hostValues('nonMaxSuppression', s), p);
     return { selectedIndices: tensor1d(sel.indices, 'int32'), selectedScores: tensor1d(sel.scores) };
   });
 }
@@ -161,7 +161,7 @@ export function nonMaxSuppressionPadded(
   boxes: Input, scores: Input, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = -Infinity, padToMaxOutputSize = false,
 ): { selectedIndices: Tensor; validOutputs: Tensor } {
   const { b, s, p, created } = prepare('nonMaxSuppression', boxes, scores, maxOutputSize, iouThreshold, scoreThreshold, null, false);
-  return finish(created, () => padded(select(b.dataSync(), s.dataSync(), p), p.maxOutputSize, padToMaxOutputSize));
+  return finish(created, () => padded(select(hostValues('nonMaxSuppression', b), hostValues('nonMaxSuppression', s), p), p.maxOutputSize, padToMaxOutputSize));
 }
 
 export async function nonMaxSuppressionPaddedAsync(

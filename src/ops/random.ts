@@ -10,7 +10,7 @@ import type { Tensor } from '../tensor.js';
 import { assertShape, fmtShape, sizeOf } from '../util.js';
 import { mul } from './binary.js';
 import { clone, normalSampler, randomNormal, seededRandom } from './creation.js';
-import { storageFor, toTensor, type Input, op } from './operand.js';
+import { hostValues, storageFor, toTensor, type Input, op } from './operand.js';
 import { softmax } from './softmax.js';
 
 /** TF.js `rand(shape, randFunction, dtype?)`: every element from one call of randFunction. */
@@ -68,6 +68,19 @@ export function randomGamma(shape: number[], alpha: number, beta = 1, dtype: 'fl
   return ENGINE.makeTensor(storageFor(values, dtype), shape, dtype);
 }
 
+/** Row-wise softmax of `values` viewed [rows, width], in float64 (max-shifted, so stable). */
+function hostSoftmaxRows(values: Float64Array, width: number): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let r = 0; r < values.length; r += width) {
+    let max = -Infinity;
+    for (let k = r; k < r + width; k++) max = Math.max(max, values[k]);
+    let total = 0;
+    for (let k = r; k < r + width; k++) total += (out[k] = Math.exp(values[k] - max));
+    for (let k = r; k < r + width; k++) out[k] /= total;
+  }
+  return out;
+}
+
 /**
  * `numSamples` class indices per row of logits [batch, numOutcomes] (or [numOutcomes]), drawn
  * from softmax(logits), or from the given probabilities when `normalized`. int32 output.
@@ -79,7 +92,9 @@ export const multinomial = op(function multinomial(logits: Input, numSamples: nu
   if (numOutcomes < 2) throw new Error(`multinomial: number of outcomes must be greater than 1, got ${numOutcomes}`);
   if (!Number.isInteger(numSamples) || numSamples < 1) throw new Error(`multinomial: numSamples must be a positive integer, got ${numSamples}`);
   const batch = t.rank === 1 ? 1 : t.shape[0];
-  const probs = (normalized ? t : softmax(t)).dataSync();
+  // sampling runs on the host: read the logits (a host copy on webgpu) and normalise them here
+  const values = Float64Array.from(hostValues('multinomial', t));
+  const probs = normalized ? values : hostSoftmaxRows(values, numOutcomes);
   const uniform = seededRandom(seed);
   const out = new Int32Array(batch * numSamples);
   for (let b = 0; b < batch; b++) {

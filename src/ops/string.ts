@@ -8,7 +8,7 @@ import { ENGINE } from '../engine.js';
 import { decodeStrings, type Tensor } from '../tensor.js';
 import { fmtShape } from '../util.js';
 import { fingerprint64 } from './farmhash.js';
-import { op, toTensor, type Input } from './operand.js';
+import { hostValues, op, toTensor, type Input } from './operand.js';
 
 const utf8 = new TextEncoder();
 
@@ -49,7 +49,7 @@ function stringNGrams_(
   if (s.dtype !== 'int32') throw new Error('Data splits must be of datatype int32');
   if (nGramWidths.some((w) => !Number.isInteger(w) || w < 1)) throw new Error(`stringNGrams: nGramWidths must be positive integers, got [${nGramWidths}]`);
   const tokens = d.record.strings!;
-  const splits = Array.from(ENGINE.readRecordSync(s.record));
+  const splits = hostValues('stringNGrams', s);
   if (splits.length > 0) {
     if (splits[0] !== 0) throw new Error(`First split value must be 0, got ${splits[0]}`);
     for (let i = 1; i < splits.length; i++) {

@@ -18,8 +18,22 @@ const ENGINE_SHIM = join(repoRoot, 'tests/tfjs_specs/test_util_engine_shim.mjs')
 const TFJS_TEST_HELPERS = new Set([
   'test_util', 'ops/rand_util', 'ops/selu_util', 'ops/reduce_util', 'image_test_util', 'ops/identity_pool_test',
 ]);
-/** tfjs modules whose exports are tessera namespaces (`tf.util`, `tf.serialization`, ...). */
+/** tfjs modules whose exports are tessera namespaces (`tf.util`, `tf.serialization`, `tf.io`, ...). */
 const TFJS_NAMESPACES = { util: 'util', serialization: 'serialization' };
+const namespaceOf = (mod) => TFJS_NAMESPACES[mod] ?? (mod.startsWith('io/') ? 'io' : undefined);
+/**
+ * A test helper that tfjs keeps in its localStorage module: it clears saved models between specs. Given to the
+ * specs beside tessera's io namespace (it only removes TF.js-layout localStorage keys, as tfjs's does).
+ */
+const PURGE_HELPER = `function purgeLocalStorageArtifacts() {
+  if (typeof localStorage === 'undefined') return [];
+  const purged = [];
+  for (let i = localStorage.length - 1; i >= 0; i--) {
+    const key = localStorage.key(i);
+    if (key && key.startsWith('tensorflowjs_models/')) { localStorage.removeItem(key); purged.push(key); }
+  }
+  return purged;
+}`;
 
 /** Every shipped spec file, relative to tfjs-core's dist/, sorted. */
 export function allSpecFiles(dir = CORE_DIST, out = []) {
@@ -45,7 +59,8 @@ function route(importerRel, mod) {
   const importerUsesPublicApi = importerRel.endsWith('_test') || importerRel === 'image_test_util';
   // the helpers' own imports (util, environment, ...) stay tfjs, but never tfjs's engine
   if (!importerUsesPublicApi) return mod === 'engine' ? `file:${ENGINE_SHIM}` : 'tfjs';
-  if (mod in TFJS_NAMESPACES) return `tessera:${TFJS_NAMESPACES[mod]}`;
+  if (mod === 'io/local_storage') return 'tessera:io+purge';
+  if (namespaceOf(mod)) return `tessera:${namespaceOf(mod)}`;
   return 'tessera:';
 }
 
@@ -67,7 +82,9 @@ function tesseraProxyPlugin(tesseraPath) {
       build.onLoad({ filter: /.*/, namespace: 'tessera-proxy' }, (args) => ({
         contents: args.path === '.'
           ? `module.exports = require(${JSON.stringify(tesseraPath)});`
-          : `module.exports = require(${JSON.stringify(tesseraPath)})[${JSON.stringify(args.path)}] || {};`,
+          : args.path === 'io+purge'
+            ? `${PURGE_HELPER}\nmodule.exports = { ...require(${JSON.stringify(tesseraPath)}).io, purgeLocalStorageArtifacts };`
+            : `module.exports = require(${JSON.stringify(tesseraPath)})[${JSON.stringify(args.path)}] || {};`,
         loader: 'js',
         resolveDir: repoRoot,
       }));
