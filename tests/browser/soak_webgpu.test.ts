@@ -14,5 +14,6 @@ it(`webgpu: ${CI_WEBGPU_SOAK.fitSteps} fit steps and ${CI_WEBGPU_SOAK.predicts} 
   const r = await runWebgpuSoakInChromium(CI_WEBGPU_SOAK);
   console.log(describeWebgpuSoak(r));
   expect(r.mid.heapUsed, 'performance.memory is missing (not Chromium?)').toBeGreaterThan(0);
+  expect(r.end.gcRan, 'the page has no gc() (--js-flags=--expose-gc)').toBe(true);
   expect(webgpuSoakProblems(r)).toEqual([]);
 }, 180_000);
