@@ -32,8 +32,10 @@ export async function runSoakLoop(ts, backend, sizes, snapshot) {
       const b = PREDICT_BATCHES[(offset + i) % PREDICT_BATCHES.length];
       const x = ts.slice(xs, [0, 0], [b, 16]);
       const y = model.predict(x);
-      // read now and then, as an app would, and the last one so queued GPU work has finished
-      if (i % 500 === 0 || i === n - 1) await y.data();
+      // Read now and then, as an app would; webgpu has no dataSync, and reads the last one too so
+      // the queued GPU work has finished before a snapshot.
+      if (backend === 'webgpu') { if (i % 500 === 0 || i === n - 1) await y.data(); }
+      else if (i % 500 === 0) y.dataSync();
       ts.dispose([x, y]);
     }
   };
