@@ -1,8 +1,8 @@
 /**
- * The soak run shared by tests/soak.test.ts (reduced, in CI) and `npm run soak` (full: 1000 fit
- * steps and 10,000 predicts per backend): trains a small MLP with fit (metrics, validation,
- * shuffling) and predicts with varying batch sizes, snapshotting tf.memory() and the process
- * RSS after a warm-up (which visits every batch size) and at the end.
+ * The Node soak shared by tests/soak.test.ts (reduced, in CI) and `npm run soak` (full: 1000 fit
+ * steps and 10,000 predicts per backend): runs the loop in soak_loop.mjs (a small MLP trained with
+ * fit, predicts with varying batch sizes; shared with the webgpu soak in Chromium), snapshotting
+ * tf.memory() and the process RSS after a warm-up, mid-run and at the end.
  *
  * RSS is split in two: the V8 heap, checked by its bytes in use after a GC (its reserved size is
  * V8's own policy: under allocation pressure it grows the young generation from 4 MiB to its
@@ -16,6 +16,7 @@
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import type * as TS from '../../src/index.js';
+import { runSoakLoop } from './soak_loop.mjs';
 
 type Ts = typeof TS;
 
@@ -84,47 +85,8 @@ function snapshot(ts: Ts): Snapshot {
   return s;
 }
 
-const PREDICT_BATCHES = [1, 7, 32, 3, 16, 64, 2, 24];
-
 export async function runSoak(ts: Ts, backend: string, sizes: SoakSizes): Promise<SoakReport> {
-  if (!(await ts.setBackend(backend))) throw new Error(`soak: backend ${backend} is not available`);
-  const t0 = performance.now();
-  const xs = ts.randomUniform([64, 16], -1, 1, 'float32', 5);
-  const labels = ts.tidy(() => ts.oneHot(ts.argMax(ts.matMul(xs, ts.randomNormal([16, 4], 0, 1, 'float32', 6)), 1), 4, 1, 0, 'float32'));
-  const model = ts.sequential();
-  model.add(ts.layers.dense({ units: 32, activation: 'relu', inputShape: [16] }));
-  model.add(ts.layers.dense({ units: 4, activation: 'softmax' }));
-  model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['acc'] }); // compile owns (and disposes) it
-  const batchSize = 16;
-  const stepsPerEpoch = Math.ceil((64 * 0.75) / batchSize); // validationSplit 0.25 leaves 48 samples
-  const fitSteps = async (steps: number) => {
-    const h = await model.fit(xs, labels, { batchSize, epochs: Math.max(1, Math.round(steps / stepsPerEpoch)), validationSplit: 0.25, verbose: 0 });
-    return h.history.loss[h.history.loss.length - 1];
-  };
-  const predictMany = (n: number, offset: number) => {
-    for (let i = 0; i < n; i++) {
-      const b = PREDICT_BATCHES[(offset + i) % PREDICT_BATCHES.length];
-      const x = ts.slice(xs, [0, 0], [b, 16]);
-      const y = model.predict(x) as TS.Tensor;
-      if (i % 500 === 0) y.dataSync(); // read now and then, as an app would
-      ts.dispose([x, y]);
-    }
-  };
-  const warmFit = Math.max(stepsPerEpoch, sizes.warmFitSteps);
-  const warmPredicts = Math.max(PREDICT_BATCHES.length * 2, sizes.warmPredicts);
-  await fitSteps(warmFit);
-  predictMany(warmPredicts, 0);
-  const warm = snapshot(ts);
-  const half = (n: number) => Math.round(n / 2);
-  await fitSteps(half(sizes.fitSteps));
-  predictMany(half(sizes.predicts), warmPredicts);
-  const mid = snapshot(ts);
-  const finalLoss = await fitSteps(sizes.fitSteps - half(sizes.fitSteps));
-  predictMany(sizes.predicts - half(sizes.predicts), warmPredicts + half(sizes.predicts));
-  const end = snapshot(ts);
-  model.dispose();
-  ts.dispose([xs, labels]);
-  return { backend, warm, mid, end, seconds: (performance.now() - t0) / 1000, finalLoss };
+  return runSoakLoop(ts, backend, sizes, snapshot);
 }
 
 /** What makes a soak fail (empty when memory stayed flat), shared by the test and `npm run soak`. */

@@ -18,6 +18,7 @@ import type { AdapterSummary, DeviceHandle } from './device.js';
 import { Batch, lostMessage, popScopes, pushScopes, type FaultTarget } from './faults.js';
 import { webgpuKernels } from './kernels.js';
 import { kernelLabel, oversizeDataError, oversizeKernelError, type SizeLimits } from './limits.js';
+import { LossSignal } from './loss_signal.js';
 import { PipelineCache, type PipelineEntry } from './pipelines.js';
 import { packParams, type DispatchDesc, type KernelContext, type WebGPUKernel } from './spec.js';
 class WebGPUDataId implements DataId, FaultTarget {
@@ -88,7 +89,7 @@ export class WebGPUBackend implements Backend {
   private disposed = false;
   /** Set (to the message every use throws) once the device is lost, until `restore`. */
   private lost: string | null = null;
-  private lostSignal: Promise<void> = new Promise(() => {});
+  private lostSignal = new LossSignal();
   private recovering: Promise<void> | null = null;
   private ctx!: KernelContext;
   /** The kernel being run (for errors raised while it describes its dispatches). */
@@ -124,7 +125,8 @@ export class WebGPUBackend implements Backend {
     this.live = new Set();
     this.liveBytes = 0;
     this.lost = null;
-    this.lostSignal = device.lost.then((info) => this.onLost(device, info));
+    const signal = (this.lostSignal = new LossSignal());
+    void device.lost.then((info) => { try { this.onLost(device, info); } finally { signal.fire(); } });
     device.addEventListener('uncapturederror', (ev) => this.onUncapturedError(device, ev as GPUUncapturedErrorEvent));
     const dummy = device.createBuffer({ size: 16, usage: S.STORAGE, label: 'tessera-dummy' });
     const lim = device.limits;
@@ -294,7 +296,7 @@ export class WebGPUBackend implements Backend {
       // A rejected map (device lost, buffer destroyed) leaves the staging buffer unusable: destroy it
       // rather than return it to the pool. Give a loss notice a moment to land, then say what happened.
       staging!.destroy();
-      await Promise.race([this.lostSignal, new Promise((r) => setTimeout(r, 200))]);
+      await this.lostSignal.race(new Promise((r) => setTimeout(r, 200)));
       if (this.lost || device !== this.device) throw new Error(`webgpu: data(): ${this.lost ?? lostMessage('destroyed', '')}`);
       throw new Error(`webgpu: data(): reading a tensor of ${size} elements failed: ${(e as Error).message ?? e}`);
     }
@@ -368,7 +370,7 @@ export class WebGPUBackend implements Backend {
   async sync(): Promise<void> {
     if (this.lost) this.throwLost('sync');
     await this.settle();
-    await Promise.race([this.device.queue.onSubmittedWorkDone(), this.lostSignal]);
+    await this.lostSignal.race(this.device.queue.onSubmittedWorkDone());
     if (this.lost) this.throwLost('sync');
   }
 
@@ -423,7 +425,7 @@ export class WebGPUBackend implements Backend {
   private async settle(): Promise<void> {
     this.flush();
     // A pipeline that never settles on a lost device must not hang the caller.
-    await Promise.race([this.flushChain, this.lostSignal]);
+    await this.lostSignal.race(this.flushChain);
   }
 
   private recycle(uniforms: GPUBuffer[], frees: GPUBuffer[]): void {
