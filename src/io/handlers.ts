@@ -68,20 +68,37 @@ export function withSaveHandler(fn: (artifacts: ModelArtifacts) => Promise<SaveR
   return { save: fn };
 }
 
+/** TF.js `io.withSaveHandlerSync(fn)`: like withSaveHandler, for a fn that returns the SaveResult directly. */
+export function withSaveHandlerSync(fn: (artifacts: ModelArtifacts) => SaveResult): { save(a: ModelArtifacts): SaveResult } {
+  if (typeof fn !== 'function') throw new Error('io.withSaveHandlerSync: expected a function (artifacts) => SaveResult');
+  return { save: fn };
+}
+
+/** fromMemory's two call forms (artifacts, or the legacy topology, specs, data, trainingConfig) as artifacts. */
+function memoryArtifacts(
+  artifactsOrTopology: ModelArtifacts | Record<string, unknown>, weightSpecs?: WeightSpec[], weightData?: WeightData,
+  trainingConfig?: Record<string, unknown>,
+): ModelArtifacts {
+  const a = artifactsOrTopology as ModelArtifacts;
+  const isArtifacts = a && typeof a === 'object' && ('modelTopology' in a || 'weightSpecs' in a) && weightSpecs === undefined;
+  return isArtifacts
+    ? a
+    : { modelTopology: artifactsOrTopology as Record<string, unknown>, weightSpecs, weightData, trainingConfig };
+}
+
 /**
  * TF.js `io.fromMemory(artifacts)` or `io.fromMemory(modelTopology, weightSpecs, weightData,
  * trainingConfig)`: a handler whose load() returns those artifacts.
  */
-export function fromMemory(
-  artifactsOrTopology: ModelArtifacts | Record<string, unknown>, weightSpecs?: WeightSpec[], weightData?: WeightData,
-  trainingConfig?: Record<string, unknown>,
-): IOHandler {
-  const a = artifactsOrTopology as ModelArtifacts;
-  const isArtifacts = a && typeof a === 'object' && ('modelTopology' in a || 'weightSpecs' in a) && weightSpecs === undefined;
-  const artifacts: ModelArtifacts = isArtifacts
-    ? a
-    : { modelTopology: artifactsOrTopology as Record<string, unknown>, weightSpecs, weightData, trainingConfig };
+export function fromMemory(...args: Parameters<typeof memoryArtifacts>): IOHandler {
+  const artifacts = memoryArtifacts(...args);
   return { load: async () => artifacts };
+}
+
+/** TF.js `io.fromMemorySync(...)`: fromMemory whose load() returns the artifacts synchronously. */
+export function fromMemorySync(...args: Parameters<typeof memoryArtifacts>): { load(): ModelArtifacts } {
+  const artifacts = memoryArtifacts(...args);
+  return { load: () => artifacts };
 }
 
 // ---- browser downloads ------------------------------------------------------------------------

@@ -13,6 +13,11 @@ export interface HttpOptions extends LoadOptions {
   method?: string;
 }
 
+/** TF.js `io.isHTTPScheme(url)`: true for http:// and https:// URLs (lower-case scheme, as TF.js). */
+export function isHTTPScheme(url: string): boolean {
+  return /^https?:\/\//.test(url);
+}
+
 /** Split 'https://h/a/b/model.json?x=1' into ['https://h/a/b/', '?x=1']. */
 function prefixAndQuery(url: string): [string, string] {
   const q = url.indexOf('?');

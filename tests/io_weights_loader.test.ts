@@ -1,0 +1,116 @@
+/**
+ * tf.io's public loaders and routers as TF.js has them: weightsLoaderFactory / loadWeights (only the
+ * groups that hold the requested weights are fetched, quantized weights decoded), getSaveHandlers /
+ * getLoadHandlers, fromMemorySync / withSaveHandlerSync, isHTTPScheme, getWeightSpecs. Values are
+ * compared with @tensorflow/tfjs-core's own loader run on the same bytes through the same fetcher.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as ts from '../src/index.js';
+
+beforeAll(async () => {
+  await ts.setBackend('js');
+  await tf.setBackend('cpu');
+});
+
+const files: Record<string, ArrayBuffer> = {
+  'w/g0a': new Uint8Array([0, 48, 255, 7]).buffer, // weight0: uint8-quantized float32 [3], then 1 byte of weight1
+  'w/g0b': new Uint8Array([48, 255]).buffer, // rest of weight1 (uint8-quantized int32 [3]), sharded across files
+  'w/g1': new Float32Array([6, 7, 8, 9]).buffer,
+  'w/g2': new Int32Array([-3, 4]).buffer,
+};
+const manifest = [
+  {
+    paths: ['g0a', 'g0b'],
+    weights: [
+      { name: 'weight0', dtype: 'float32' as const, shape: [3], quantization: { min: -1, scale: 0.1, dtype: 'uint8' as const } },
+      { name: 'weight1', dtype: 'int32' as const, shape: [3], quantization: { min: -1, scale: 0.1, dtype: 'uint8' as const } },
+    ],
+  },
+  { paths: ['g1'], weights: [{ name: 'weight2', dtype: 'float32' as const, shape: [3, 1] }, { name: 'weight3', dtype: 'float32' as const, shape: [] }] },
+  { paths: ['g2'], weights: [{ name: 'weight4', dtype: 'int32' as const, shape: [2] }] },
+];
+
+function fetcher(log: string[]) {
+  return async (urls: string[]) => {
+    log.push(...urls);
+    return urls.map((u) => files[u].slice(0));
+  };
+}
+
+async function compare(names?: string[]) {
+  const ours: string[] = [];
+  const theirs: string[] = [];
+  const a = await ts.io.weightsLoaderFactory(fetcher(ours))(manifest, 'w', names);
+  const b = await tf.io.weightsLoaderFactory(fetcher(theirs))(manifest, 'w', names);
+  expect(ours).toEqual(theirs);
+  expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
+  for (const k of Object.keys(b)) {
+    expect(a[k].dtype).toBe(b[k].dtype);
+    expect(a[k].shape).toEqual(b[k].shape);
+    expect(Array.from(a[k].dataSync() as Float32Array)).toEqual(Array.from(b[k].dataSync() as Float32Array));
+  }
+  return { ours, a };
+}
+
+describe('io.weightsLoaderFactory / loadWeights', () => {
+  it('fetches only the groups holding the requested weights, decoded as tfjs-core decodes them', async () => {
+    const { ours, a } = await compare(['weight1', 'weight2']);
+    expect(ours).toEqual(['w/g0a', 'w/g0b', 'w/g1']);
+    // hand-worked: q * 0.1 - 1 for q = 7, 48, 255, rounded for int32 -> [-0.3, 3.8, 24.5] -> [0, 4, 25]
+    expect(Array.from(a.weight1.dataSync())).toEqual([0, 4, 25]);
+  });
+  it('loads every weight when no names are given', async () => {
+    const { ours, a } = await compare(undefined);
+    expect(ours.length).toBe(4);
+    expect(Array.from(a.weight4.dataSync())).toEqual([-3, 4]);
+  });
+  it('names missing weights and unsupported dtypes as TF.js does', async () => {
+    await expect(ts.io.weightsLoaderFactory(fetcher([]))(manifest, 'w', ['nope'])).rejects.toThrow(/Could not find weights in manifest with names: nope/);
+    const bad = [{ paths: ['g1'], weights: [{ name: 'x', dtype: 'null' as never, shape: [1] }] }];
+    await expect(ts.io.weightsLoaderFactory(fetcher([]))(bad, 'w')).rejects.toThrow(/Unsupported dtype in weight 'x': null/);
+  });
+  it('loadWeights fetches through env().platform.fetch with requestInit and the binary hint', async () => {
+    const platform = ts.env().platform as { fetch: (...a: unknown[]) => Promise<Response> };
+    const saved = platform.fetch;
+    const calls: unknown[][] = [];
+    platform.fetch = async (...args: unknown[]) => {
+      calls.push(args);
+      return new Response(files['w/g2'].slice(0));
+    };
+    try {
+      const w = await ts.io.loadWeights(manifest, 'w/', ['weight4'], { credentials: 'include' });
+      expect(Array.from(w.weight4.dataSync())).toEqual([-3, 4]);
+      expect(calls).toEqual([['w/g2', { credentials: 'include' }, { isBinary: true }]]);
+    } finally {
+      platform.fetch = saved;
+    }
+  });
+});
+
+describe('io handlers and helpers', () => {
+  it('getSaveHandlers / getLoadHandlers route URLs and give [] where nothing can handle them', () => {
+    expect(ts.io.getSaveHandlers('http://foo/upload').length).toBe(1);
+    expect(ts.io.getLoadHandlers('http://foo/model.json').length).toBe(1);
+    expect(typeof ts.io.getSaveHandlers('downloads://m')[0].save).toBe('function');
+    expect(ts.io.getSaveHandlers('nosuchscheme://x')).toEqual([]);
+    expect(ts.io.getLoadHandlers('nosuchscheme://x')).toEqual([]);
+  });
+  it('fromMemorySync and withSaveHandlerSync pass artifacts through synchronously', () => {
+    const topology = { a: 1 };
+    const specs = [{ name: 'w', dtype: 'float32' as const, shape: [1] }];
+    const data = new Float32Array([2]).buffer;
+    expect(ts.io.fromMemorySync(topology, specs, data).load()).toEqual({ modelTopology: topology, weightSpecs: specs, weightData: data, trainingConfig: undefined });
+    expect(ts.io.fromMemorySync({ modelTopology: topology }).load()).toEqual({ modelTopology: topology });
+    let seen: unknown = null;
+    const result = { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' as const } };
+    const out = ts.io.withSaveHandlerSync((a) => { seen = a; return result; }).save({ modelTopology: topology });
+    expect(out).toBe(result);
+    expect(seen).toEqual({ modelTopology: topology });
+  });
+  it('isHTTPScheme and getWeightSpecs agree with tfjs-core', () => {
+    for (const u of ['http://a', 'HTTPS://b/c', 'indexeddb://m', 'model.json']) expect(ts.io.isHTTPScheme(u)).toBe(tf.io.isHTTPScheme(u));
+    expect(ts.io.getWeightSpecs(manifest)).toEqual(tf.io.getWeightSpecs(manifest));
+  });
+});
