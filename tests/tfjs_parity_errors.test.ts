@@ -21,7 +21,7 @@ describe('separableConv2d pointwise filter checks', () => {
     [[2, 1, 3, 2], /the first dimension of pointwise filter +must be 1, but got 2/],
     [[1, 5, 3, 2], /the second dimension of pointwise filter must be 1, but got 5/],
     [[1, 1, 4, 2], /the third dimension of pointwise filter must be 3, but got 4/],
-  ] as Array<[number[], RegExp]>) {
+  ] as Array<[[number, number, number, number], RegExp]>) {
     it(`pointwise [${shape}]`, () => {
       expect(() => ts.separableConv2d(x, dw, ts.zeros(shape), 1, 'valid')).toThrow(re);
       expect(() => tf.separableConv2d(tf.zeros([1, 4, 4, 3]) as tf.Tensor4D, tf.zeros([2, 2, 3, 1]) as tf.Tensor4D, tf.zeros(shape) as tf.Tensor4D, 1, 'valid')).toThrow(re);
@@ -58,21 +58,21 @@ describe('null elements', () => {
 
 describe('serialization.registerClass className checks', () => {
   it('uses TF.js wording for missing, non-string and empty classNames', () => {
-    class NoName extends ts.layers.Layer {}
-    class NumName extends ts.layers.Layer {
-      static className = 42 as unknown as string;
-    }
-    class EmptyName extends ts.layers.Layer {
-      static className = '';
-    }
+    // statics set with defineProperty: TS's class typing would refuse a number or an empty override here
+    const Base = ts.layers.Layer as unknown as new (...args: unknown[]) => object;
+    class NoName extends Base {}
+    class NumName extends Base {}
+    class EmptyName extends Base {}
+    Object.defineProperty(NumName, 'className', { value: 42 });
+    Object.defineProperty(EmptyName, 'className', { value: '' });
     expect(() => ts.serialization.registerClass(NoName as never)).toThrow(/does not have the static className property/);
     expect(() => ts.serialization.registerClass(NumName as never)).toThrow(/is required to be a string, but got type number/);
     expect(() => ts.serialization.registerClass(EmptyName as never)).toThrow(/has an empty-string as its className/);
   });
   it('registers a class with its own className', () => {
-    class Named extends ts.layers.Layer {
-      static className = 'ParityNamedLayer';
-    }
+    const Base = ts.layers.Layer as unknown as new (...args: unknown[]) => object;
+    class Named extends Base {}
+    Object.defineProperty(Named, 'className', { value: 'ParityNamedLayer' });
     expect(() => ts.serialization.registerClass(Named as never)).not.toThrow();
   });
 });

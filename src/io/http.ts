@@ -7,6 +7,7 @@
 import type { IOHandler, LoadOptions, ModelArtifacts, ModelJSON, SaveResult } from './types.js';
 import { artifactsFromModelJSON, artifactsInfo, manifestPaths, modelJSONFor } from './handlers.js';
 import { concatBuffers } from './weights.js';
+import { env } from '../environment.js';
 
 export interface HttpOptions extends LoadOptions {
   /** save(): HTTP method (default POST). */
@@ -28,7 +29,11 @@ function prefixAndQuery(url: string): [string, string] {
 
 export function http(path: string, options: HttpOptions = {}): IOHandler {
   if (typeof path !== 'string' || !path) throw new Error('io.http: the model URL must be a non-empty string');
-  const fetchFn = options.fetchFunc ?? (typeof fetch === 'function' ? fetch.bind(globalThis) : undefined);
+  // Without a fetchFunc, fetch through env().platform.fetch at call time (as TF.js), so a program that
+  // replaces the platform's fetch (or a test that spies on it) is honoured.
+  const fetchFn = options.fetchFunc ?? (typeof fetch === 'function' || env().platform.fetch !== undefined
+    ? (p: string, init?: RequestInit) => env().platform.fetch(p, init)
+    : undefined);
   const getFetch = () => {
     if (!fetchFn) throw new Error('io.http: fetch is not available here; pass options.fetchFunc');
     return fetchFn;
