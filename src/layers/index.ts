@@ -13,6 +13,7 @@ export {
   globalMaxPooling1d, globalMaxPooling2d, maxPool1d, maxPool2d, avgPool1d, avgPooling1d, avgPool2d, avgPooling2d,
   globalMaxPool1d, globalMaxPool2d,
 } from './pooling/pooling.js';
+export { maxPooling3d, averagePooling3d, avgPool3d, avgPooling3d } from './pooling/pooling3d.js';
 export { batchNormalization } from './normalization/batch_normalization.js';
 export { layerNormalization } from './normalization/layer_normalization.js';
 export { add, subtract, multiply, average, maximum, minimum, concatenate } from './merge.js';
