@@ -7,6 +7,7 @@ export { dropout } from './core/dropout.js';
 export { flatten, reshape, permute, repeatVector } from './core/reshaping.js';
 export { embedding } from './embedding.js';
 export { conv1d, conv2d, conv2dTranspose } from './conv/conv.js';
+export { conv3d, conv3dTranspose } from './conv/conv3d.js';
 export { depthwiseConv2d, separableConv2d } from './conv/depthwise.js';
 export {
   maxPooling1d, maxPooling2d, averagePooling1d, averagePooling2d, globalAveragePooling1d, globalAveragePooling2d,
