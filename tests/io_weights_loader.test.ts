@@ -114,3 +114,23 @@ describe('io handlers and helpers', () => {
     expect(ts.io.getWeightSpecs(manifest)).toEqual(tf.io.getWeightSpecs(manifest));
   });
 });
+
+describe('io.http and browserLocalStorage argument checks (TF.js wording)', () => {
+  it('refuses empty URLs and a requestInit that already has a body', () => {
+    for (const bad of [null, undefined, '']) {
+      expect(() => ts.io.http(bad as unknown as string)).toThrow(/must not be null, undefined or empty/);
+      expect(() => ts.io.browserLocalStorage(bad as unknown as string)).toThrow(/modelPath must not be null, undefined or empty/);
+    }
+    expect(() => ts.io.http('model-upload-test', { requestInit: { body: 'existing body' } })).toThrow(/requestInit is expected to have no pre-existing body/);
+  });
+  it('save() uses requestInit.method when given', async () => {
+    const seen: string[] = [];
+    const fetchFunc = (async (_url: string, init?: RequestInit) => {
+      seen.push(String(init?.method));
+      return new Response('{}', { status: 200 });
+    }) as typeof fetch;
+    await ts.io.http('http://x/upload', { requestInit: { method: 'PUT' }, fetchFunc }).save!({ modelTopology: { a: 1 } });
+    await ts.io.http('http://x/upload', { fetchFunc }).save!({ modelTopology: { a: 1 } });
+    expect(seen).toEqual(['PUT', 'POST']);
+  });
+});

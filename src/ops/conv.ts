@@ -194,7 +194,7 @@ export function separableConv2d(
     const fmt = checkDataFormat(op, dataFormat, FORMATS);
     assertFloat32(op, tx, 'x');
     const what = `x ${fmtShape(tx.shape)} ${fmt}, depthwiseFilter ${fmtShape(dwf.shape)}, pointwiseFilter ${fmtShape(pwf.shape)}`;
-    if (pwf.rank === 4 && dwf.rank === 4) {
+    if ((tx.rank === 3 || tx.rank === 4) && pwf.rank === 4 && dwf.rank === 4) {
       // TF.js's wording, checked before the depthwise geometry so the pointwise shape is what gets named
       const dims = ['first', 'second', 'third'];
       const want = [1, 1, dwf.shape[2] * dwf.shape[3]];
