@@ -134,3 +134,18 @@ describe('io.http and browserLocalStorage argument checks (TF.js wording)', () =
     expect(seen).toEqual(['PUT', 'POST']);
   });
 });
+
+describe('io.CompositeArrayBuffer', () => {
+  const shards = [new Uint8Array([1, 2, 3]).buffer, new Uint8Array([]).buffer, new Uint8Array([4, 5]).buffer, new Uint8Array([6, 7, 8, 9]).buffer];
+  it('join and slice agree with tfjs-core across shard boundaries', () => {
+    expect(new Uint8Array(ts.io.CompositeArrayBuffer.join(shards))).toEqual(new Uint8Array(tf.io.CompositeArrayBuffer.join(shards)));
+    expect(ts.io.CompositeArrayBuffer.join().byteLength).toBe(0);
+    const ours = new ts.io.CompositeArrayBuffer(shards);
+    const theirs = new tf.io.CompositeArrayBuffer(shards);
+    expect(ours.byteLength).toBe(theirs.byteLength);
+    for (const [a, b] of [[0, 9], [2, 4], [3, 5], [1, 8], [5, 5], [4, 9], [0, 1]]) {
+      expect(Array.from(new Uint8Array(ours.slice(a, b))), `${a}..${b}`).toEqual(Array.from(new Uint8Array(theirs.slice(a, b))));
+    }
+    expect(Array.from(new Uint8Array(ours.slice()))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+});

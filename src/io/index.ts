@@ -9,6 +9,7 @@ export { fileSystem } from './node_fs.js';
 export { encodeWeights, concatBuffers as concatenateArrayBuffers } from './weights.js';
 export { getSaveHandler, getLoadHandler, getSaveHandlers, getLoadHandlers } from './model_io.js';
 export { loadWeights, weightsLoaderFactory } from './weights_loader.js';
+export { CompositeArrayBuffer } from './composite_array_buffer.js';
 export { browserLocalStorage } from './local_storage.js';
 export { registerSaveRouter, registerLoadRouter, listModels, removeModel, copyModel, moveModel } from './model_management.js';
 import { ENGINE } from '../engine.js';
