@@ -149,3 +149,21 @@ describe('io.CompositeArrayBuffer', () => {
     expect(Array.from(new Uint8Array(ours.slice()))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 });
+
+describe('io.browserFiles errors (TF.js wording)', () => {
+  const json = (paths: string[], topology: unknown = { a: 1 }) => new File([JSON.stringify({
+    modelTopology: topology, weightsManifest: [{ paths, weights: [{ name: 'w', dtype: 'float32', shape: [1] }] }],
+  })], 'model.json');
+  const bin = (name: string) => new File([new Float32Array([1])], name);
+  it('names the mismatch, the missing file, duplicate basenames and a missing topology', async () => {
+    expect(() => ts.io.browserFiles([])).toThrow(/at least 1 file/);
+    await expect(ts.io.browserFiles([json(['./a.bin']), bin('a.bin'), bin('b.bin')]).load!()).rejects.toThrow(
+      'Mismatch in the number of files in weights manifest (1) and the number of weight files provided (2).');
+    await expect(ts.io.browserFiles([json(['./a.bin']), bin('c.bin')]).load!()).rejects.toThrow("Weight file with basename 'a.bin' is not provided.");
+    await expect(ts.io.browserFiles([json(['./d1/a.bin', './d2/a.bin']), bin('a.bin'), bin('a.bin')]).load!()).rejects.toThrow(
+      "Duplicate file basename found in weights manifest: 'a.bin'");
+    await expect(ts.io.browserFiles([json(['./a.bin'], null), bin('a.bin')]).load!()).rejects.toThrow(/modelTopology field is missing from file model\.json/);
+    const ok = await ts.io.browserFiles([json(['./a.bin']), bin('a.bin')]).load!();
+    expect(Array.from(new Float32Array(ok.weightData as ArrayBuffer))).toEqual([1]);
+  });
+});
