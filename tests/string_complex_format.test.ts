@@ -77,3 +77,13 @@ describe('string tensors where TF.js takes them', () => {
     expect(() => ts.grad((x) => ts.abs(x))(ts.tensor1d(['a'], 'string'))).toThrow(/must be numeric tensor, but got string tensor/);
   });
 });
+
+describe('sparseToDense on strings', () => {
+  it('matches tfjs-core', async () => {
+    const a = ts.sparseToDense(ts.tensor2d([0, 1, 1, 1], [2, 2], 'int32'), ts.tensor1d(['a', 'b'], 'string'), [2, 2], ts.scalar('c', 'string'));
+    const b = tf.sparseToDense(tf.tensor2d([0, 1, 1, 1], [2, 2], 'int32'), tf.tensor1d(['a', 'b'], 'string'), [2, 2], tf.scalar('c', 'string'));
+    expect(a.dtype).toBe('string');
+    expect(a.shape).toEqual(b.shape);
+    expect(await a.data()).toEqual(await b.data());
+  });
+});
