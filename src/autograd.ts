@@ -37,6 +37,7 @@ function gradients(f: () => Tensor, xs: Tensor[], dy?: Tensor): { value: Tensor;
     if (dy && !shapesEqual(dy.shape, value.shape)) {
       throw new Error(`grad: dy shape ${fmtShape(dy.shape)} must match the result shape ${fmtShape(value.shape)}`);
     }
+    if (dy && dy.dtype !== 'float32') throw new Error(`dy must have 'float32' dtype, but has '${dy.dtype}'`); // TF.js wording
     grads = backprop(tape, value, xs, dy ?? ones(value.shape));
   } catch (e) {
     ENGINE.endScope(undefined);

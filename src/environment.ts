@@ -28,7 +28,8 @@ const FLAG_DEFAULTS: Record<string, () => FlagValue> = {
 };
 
 export interface Platform {
-  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** `options.isBinary` is a hint TF.js passes for weight shards; the default fetch ignores it. */
+  fetch(path: string, init?: RequestInit, options?: { isBinary?: boolean }): Promise<Response>;
   now(): number;
   encode(text: string, encoding?: string): Uint8Array;
   decode(bytes: Uint8Array, encoding?: string): string;

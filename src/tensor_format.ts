@@ -10,10 +10,22 @@ const DIGITS = 7;
 
 type Values = ArrayLike<number> | readonly string[];
 
+function num(v: number): string {
+  return String(parseFloat(v.toFixed(DIGITS)));
+}
+
+/** complex64 data is interleaved [re0, im0, re1, im1, ...]; each element prints as "re + imj". */
+function complexCells(vals: ArrayLike<number>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < vals.length; i += 2) out.push(`${num(vals[i])} + ${num(vals[i + 1])}j`);
+  return out;
+}
+
 function cell(v: number | string, dtype: string): string {
+  if (dtype === 'complex64') return v as string; // already "re + imj" (see complexCells)
   if (typeof v === 'string') return `'${v}'`;
   if (dtype === 'bool') return v === 0 ? 'false' : 'true';
-  return String(parseFloat(v.toFixed(DIGITS)));
+  return num(v);
 }
 
 /** Width of each column of the last dimension over every row (matrices and up only). */
@@ -33,7 +45,7 @@ function shown(n: number): number[] {
 
 function lines(vals: Values, shape: number[], dtype: string, widths: number[], isLast: boolean): string[] {
   const rank = shape.length;
-  if (rank === 0) return [dtype === 'bool' ? cell(vals[0], dtype) : String(vals[0])];
+  if (rank === 0) return [dtype === 'bool' || dtype === 'complex64' ? cell(vals[0], dtype) : String(vals[0])];
   const n = shape[0];
   if (rank === 1) {
     const parts = shown(n).map((i) => (i < 0 ? '...' : cell(vals[i], dtype).padEnd(widths[i] ?? 0)));
@@ -59,7 +71,8 @@ function lines(vals: Values, shape: number[], dtype: string, widths: number[], i
   return out;
 }
 
-export function formatTensor(vals: Values, shape: number[], dtype: string, verbose = false): string {
+export function formatTensor(data: Values, shape: number[], dtype: string, verbose = false): string {
+  const vals: Values = dtype === 'complex64' ? complexCells(data as ArrayLike<number>) : data;
   const head = ['Tensor'];
   if (verbose) head.push(`  dtype: ${dtype}`, `  rank: ${shape.length}`, `  shape: [${shape}]`, '  values:');
   const body = lines(vals, shape, dtype, columnWidths(vals, shape, dtype), true).map((l) => '    ' + l).join('\n');

@@ -130,7 +130,8 @@ export function flatten(values: TensorLike, out: number[] = []): number[] {
   if (typeof values === 'number') out.push(values);
   else if (typeof values === 'boolean') out.push(values ? 1 : 0);
   else if (isTypedArray(values)) for (let i = 0; i < values.length; i++) out.push(values[i]);
-  else if (Array.isArray(values)) for (const v of values) flatten(v, out);
+  // a null element reads as 0, as it does when TF.js copies values into a typed array
+  else if (Array.isArray(values)) for (const v of values) (v === null ? out.push(0) : flatten(v, out));
   else {
     const what = values === null ? 'null' : typeof values;
     throw new Error(`tensor: values must be numbers or booleans (possibly nested in arrays), got ${what} ${JSON.stringify(values)?.slice(0, 40) ?? ''}`);

@@ -68,20 +68,37 @@ export function withSaveHandler(fn: (artifacts: ModelArtifacts) => Promise<SaveR
   return { save: fn };
 }
 
+/** TF.js `io.withSaveHandlerSync(fn)`: like withSaveHandler, for a fn that returns the SaveResult directly. */
+export function withSaveHandlerSync(fn: (artifacts: ModelArtifacts) => SaveResult): { save(a: ModelArtifacts): SaveResult } {
+  if (typeof fn !== 'function') throw new Error('io.withSaveHandlerSync: expected a function (artifacts) => SaveResult');
+  return { save: fn };
+}
+
+/** fromMemory's two call forms (artifacts, or the legacy topology, specs, data, trainingConfig) as artifacts. */
+function memoryArtifacts(
+  artifactsOrTopology: ModelArtifacts | Record<string, unknown>, weightSpecs?: WeightSpec[], weightData?: WeightData,
+  trainingConfig?: Record<string, unknown>,
+): ModelArtifacts {
+  const a = artifactsOrTopology as ModelArtifacts;
+  const isArtifacts = a && typeof a === 'object' && ('modelTopology' in a || 'weightSpecs' in a) && weightSpecs === undefined;
+  return isArtifacts
+    ? a
+    : { modelTopology: artifactsOrTopology as Record<string, unknown>, weightSpecs, weightData, trainingConfig };
+}
+
 /**
  * TF.js `io.fromMemory(artifacts)` or `io.fromMemory(modelTopology, weightSpecs, weightData,
  * trainingConfig)`: a handler whose load() returns those artifacts.
  */
-export function fromMemory(
-  artifactsOrTopology: ModelArtifacts | Record<string, unknown>, weightSpecs?: WeightSpec[], weightData?: WeightData,
-  trainingConfig?: Record<string, unknown>,
-): IOHandler {
-  const a = artifactsOrTopology as ModelArtifacts;
-  const isArtifacts = a && typeof a === 'object' && ('modelTopology' in a || 'weightSpecs' in a) && weightSpecs === undefined;
-  const artifacts: ModelArtifacts = isArtifacts
-    ? a
-    : { modelTopology: artifactsOrTopology as Record<string, unknown>, weightSpecs, weightData, trainingConfig };
+export function fromMemory(...args: Parameters<typeof memoryArtifacts>): IOHandler {
+  const artifacts = memoryArtifacts(...args);
   return { load: async () => artifacts };
+}
+
+/** TF.js `io.fromMemorySync(...)`: fromMemory whose load() returns the artifacts synchronously. */
+export function fromMemorySync(...args: Parameters<typeof memoryArtifacts>): { load(): ModelArtifacts } {
+  const artifacts = memoryArtifacts(...args);
+  return { load: () => artifacts };
 }
 
 // ---- browser downloads ------------------------------------------------------------------------
@@ -122,7 +139,7 @@ const basename = (p: string) => p.replace(/\/+$/, '').split('/').pop() ?? p;
 
 /** TF.js `io.browserFiles([jsonFile, ...weightFiles])` (File or Blob with a name). */
 export function browserFiles(files: (Blob & { name?: string })[]): IOHandler {
-  if (!files || files.length < 1) throw new Error('io.browserFiles: give at least the model.json file');
+  if (!files || files.length < 1) throw new Error('io.browserFiles: browserFiles expects at least 1 file (model.json first, then its weight files)');
   const [jsonFile, ...weightFiles] = files;
   return {
     async load(): Promise<ModelArtifacts> {
@@ -133,16 +150,24 @@ export function browserFiles(files: (Blob & { name?: string })[]): IOHandler {
       } catch (e) {
         throw new Error(`io.browserFiles: ${source} is not valid JSON: ${(e as Error).message}`);
       }
+      if (json.modelTopology == null) throw new Error(`io.browserFiles: modelTopology field is missing from file ${jsonFile.name ?? 'model.json'}`);
       if (!json.weightsManifest) throw new Error(`io.browserFiles: ${source} has no weightsManifest`);
       if (weightFiles.length === 0) return artifactsFromModelJSON(json, source);
       const byName = new Map(weightFiles.map((f) => [basename(f.name ?? ''), f]));
       const paths = manifestPaths(json.weightsManifest);
+      const seen = new Set<string>();
+      for (const p of paths) {
+        // files are matched by basename, so two manifest paths with one basename are ambiguous
+        if (seen.has(basename(p))) throw new Error(`Duplicate file basename found in weights manifest: '${basename(p)}'`);
+        seen.add(basename(p));
+      }
       if (paths.length !== weightFiles.length) {
-        throw new Error(`io.browserFiles: the weights manifest lists ${paths.length} shard file(s) (${paths.join(', ')}) but ${weightFiles.length} were given`);
+        // TF.js's wording, word for word (its specs compare the whole message)
+        throw new Error(`Mismatch in the number of files in weights manifest (${paths.length}) and the number of weight files provided (${weightFiles.length}).`);
       }
       const shards = await Promise.all(paths.map(async (p) => {
         const f = byName.get(basename(p));
-        if (!f) throw new Error(`io.browserFiles: weight shard '${basename(p)}' listed in ${source} was not among the files given`);
+        if (!f) throw new Error(`Weight file with basename '${basename(p)}' is not provided.`); // TF.js's wording
         return f.arrayBuffer();
       }));
       return artifactsFromModelJSON(json, source, shards);

@@ -7,10 +7,16 @@
 import type { IOHandler, LoadOptions, ModelArtifacts, ModelJSON, SaveResult } from './types.js';
 import { artifactsFromModelJSON, artifactsInfo, manifestPaths, modelJSONFor } from './handlers.js';
 import { concatBuffers } from './weights.js';
+import { env } from '../environment.js';
 
 export interface HttpOptions extends LoadOptions {
   /** save(): HTTP method (default POST). */
   method?: string;
+}
+
+/** TF.js `io.isHTTPScheme(url)`: true for http:// and https:// URLs (lower-case scheme, as TF.js). */
+export function isHTTPScheme(url: string): boolean {
+  return /^https?:\/\//.test(url);
 }
 
 /** Split 'https://h/a/b/model.json?x=1' into ['https://h/a/b/', '?x=1']. */
@@ -22,8 +28,15 @@ function prefixAndQuery(url: string): [string, string] {
 }
 
 export function http(path: string, options: HttpOptions = {}): IOHandler {
-  if (typeof path !== 'string' || !path) throw new Error('io.http: the model URL must be a non-empty string');
-  const fetchFn = options.fetchFunc ?? (typeof fetch === 'function' ? fetch.bind(globalThis) : undefined);
+  if (typeof path !== 'string' || !path) throw new Error('io.http: URL path for http must not be null, undefined or empty'); // TF.js wording
+  if (options.requestInit?.body != null) {
+    throw new Error('io.http: requestInit is expected to have no pre-existing body, but has one (save() sends the model as the body)');
+  }
+  // Without a fetchFunc, fetch through env().platform.fetch at call time (as TF.js), so a program that
+  // replaces the platform's fetch (or a test that spies on it) is honoured.
+  const fetchFn = options.fetchFunc ?? (typeof fetch === 'function' || env().platform.fetch !== undefined
+    ? (p: string, init?: RequestInit) => env().platform.fetch(p, init)
+    : undefined);
   const getFetch = () => {
     if (!fetchFn) throw new Error('io.http: fetch is not available here; pass options.fetchFunc');
     return fetchFn;
@@ -59,8 +72,9 @@ export function http(path: string, options: HttpOptions = {}): IOHandler {
       const form = new FormData();
       form.append('model.json', new Blob([JSON.stringify(json)], { type: 'application/json' }), 'model.json');
       if (a.weightData) form.append('model.weights.bin', new Blob([concatBuffers(a.weightData)], { type: 'application/octet-stream' }), 'model.weights.bin');
-      const res = await f(path, { ...(options.requestInit ?? {}), method: options.method ?? 'POST', body: form });
-      if (!res.ok) throw new Error(`model.save: ${options.method ?? 'POST'} ${path} failed with HTTP ${res.status}`);
+      const method = options.method ?? options.requestInit?.method ?? 'POST';
+      const res = await f(path, { ...(options.requestInit ?? {}), method, body: form });
+      if (!res.ok) throw new Error(`model.save: ${method} ${path} failed with HTTP ${res.status}`);
       return { modelArtifactsInfo: artifactsInfo(a), responses: [res] };
     },
   };

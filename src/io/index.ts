@@ -2,11 +2,14 @@
  * The `io` namespace (TF.js `tf.io`): IO handlers for saving and loading models, the weight
  * encoders and the URL routers.
  */
-export { withSaveHandler, fromMemory, browserDownloads, browserFiles, indexedDB, artifactsInfo as getModelArtifactsInfoForJSON } from './handlers.js';
-export { http, http as browserHTTPRequest } from './http.js';
+export { withSaveHandler, withSaveHandlerSync, fromMemory, fromMemorySync, browserDownloads, browserFiles, indexedDB, artifactsInfo as getModelArtifactsInfoForJSON } from './handlers.js';
+export { http, http as browserHTTPRequest, isHTTPScheme } from './http.js';
+export { manifestSpecs as getWeightSpecs } from './handlers.js';
 export { fileSystem } from './node_fs.js';
 export { encodeWeights, concatBuffers as concatenateArrayBuffers } from './weights.js';
-export { getSaveHandler, getLoadHandler } from './model_io.js';
+export { getSaveHandler, getLoadHandler, getSaveHandlers, getLoadHandlers } from './model_io.js';
+export { loadWeights, weightsLoaderFactory } from './weights_loader.js';
+export { CompositeArrayBuffer } from './composite_array_buffer.js';
 export { browserLocalStorage } from './local_storage.js';
 export { registerSaveRouter, registerLoadRouter, listModels, removeModel, copyModel, moveModel } from './model_management.js';
 import { ENGINE } from '../engine.js';

@@ -18,8 +18,9 @@ function storage(): Storage {
   return ls;
 }
 function stripScheme(path: string): string {
+  if (typeof path !== 'string') throw new Error('io.browserLocalStorage: for local storage, modelPath must not be null, undefined or empty');
   const p = path.startsWith(LOCAL_STORAGE_SCHEME) ? path.slice(LOCAL_STORAGE_SCHEME.length) : path;
-  if (!p || !p.trim()) throw new Error('io.browserLocalStorage: the model path must not be empty');
+  if (!p || !p.trim()) throw new Error('io.browserLocalStorage: for local storage, modelPath must not be null, undefined or empty'); // TF.js wording
   return p;
 }
 function keysFor(path: string): Record<keyof typeof SUFFIXES, string> {

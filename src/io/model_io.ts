@@ -61,6 +61,25 @@ export function getLoadHandler(url: string, options: LoadOptions = {}): IOHandle
   throw new Error(`loadLayersModel: no load handler for '${url}' (use indexeddb://, localstorage://, http(s)://, file:// or, in Node, a path)`);
 }
 
+/** TF.js `io.getSaveHandlers(url)`: the handlers that can save to url (empty when none). */
+export function getSaveHandlers(url: string): IOHandler[] {
+  return handlersFor(() => getSaveHandler(url));
+}
+
+/** TF.js `io.getLoadHandlers(url, loadOptions?)`: the handlers that can load from url (empty when none). */
+export function getLoadHandlers(url: string, loadOptions?: LoadOptions): IOHandler[] {
+  return handlersFor(() => getLoadHandler(url, loadOptions));
+}
+
+function handlersFor(route: () => IOHandler): IOHandler[] {
+  try {
+    return [route()];
+  } catch (e) {
+    if (/no (save|load) handler for/.test((e as Error).message)) return [];
+    throw e;
+  }
+}
+
 // ---- weight names -------------------------------------------------------------------------------
 
 interface WeightRef {

@@ -15,6 +15,8 @@ import {
   AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D,
   GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D,
 } from './pooling/pooling.js';
+import { AveragePooling3D, MaxPooling3D } from './pooling/pooling3d.js';
+import { Conv3D, Conv3DTranspose } from './conv/conv3d.js';
 import { BatchNormalization } from './normalization/batch_normalization.js';
 import { LayerNormalization } from './normalization/layer_normalization.js';
 import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from './merge.js';
@@ -43,6 +45,7 @@ BUILTIN_LAYERS.push(
   ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, GaussianNoise, GaussianDropout, AlphaDropout, SpatialDropout1D, Masking,
   ZeroPadding2D, Cropping2D, UpSampling2D, TimeDistributed, Dot, Rescaling, CenterCrop, CategoryEncoding,
 );
+BUILTIN_LAYERS.push(MaxPooling3D, AveragePooling3D, Conv3D, Conv3DTranspose);
 
 let registered = false;
 export function registerBuiltinLayers(): void {

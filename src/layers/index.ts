@@ -7,12 +7,14 @@ export { dropout } from './core/dropout.js';
 export { flatten, reshape, permute, repeatVector } from './core/reshaping.js';
 export { embedding } from './embedding.js';
 export { conv1d, conv2d, conv2dTranspose } from './conv/conv.js';
+export { conv3d, conv3dTranspose } from './conv/conv3d.js';
 export { depthwiseConv2d, separableConv2d } from './conv/depthwise.js';
 export {
   maxPooling1d, maxPooling2d, averagePooling1d, averagePooling2d, globalAveragePooling1d, globalAveragePooling2d,
   globalMaxPooling1d, globalMaxPooling2d, maxPool1d, maxPool2d, avgPool1d, avgPooling1d, avgPool2d, avgPooling2d,
   globalMaxPool1d, globalMaxPool2d,
 } from './pooling/pooling.js';
+export { maxPooling3d, averagePooling3d, avgPool3d, avgPooling3d } from './pooling/pooling3d.js';
 export { batchNormalization } from './normalization/batch_normalization.js';
 export { layerNormalization } from './normalization/layer_normalization.js';
 export { add, subtract, multiply, average, maximum, minimum, concatenate } from './merge.js';

@@ -194,6 +194,16 @@ export function separableConv2d(
     const fmt = checkDataFormat(op, dataFormat, FORMATS);
     assertFloat32(op, tx, 'x');
     const what = `x ${fmtShape(tx.shape)} ${fmt}, depthwiseFilter ${fmtShape(dwf.shape)}, pointwiseFilter ${fmtShape(pwf.shape)}`;
+    if ((tx.rank === 3 || tx.rank === 4) && pwf.rank === 4 && dwf.rank === 4) {
+      // TF.js's wording, checked before the depthwise geometry so the pointwise shape is what gets named
+      const dims = ['first', 'second', 'third'];
+      const want = [1, 1, dwf.shape[2] * dwf.shape[3]];
+      for (let d = 0; d < 3; d++) {
+        if (pwf.shape[d] !== want[d]) {
+          throw new Error(`Error in separableConv2d: the ${dims[d]} dimension of pointwise filter must be ${want[d]}, but got ${pwf.shape[d]}. (${what})`);
+        }
+      }
+    }
     const dg = conv2dGeometry(op, nhwcShape(op, tx, fmt), dwf, strides, pad, dilation, fmt, undefined, what, true);
     checkFilter(op, pwf, dg.outC, what, 'pointwiseFilter');
     if (pwf.shape[0] !== 1 || pwf.shape[1] !== 1) {

@@ -109,9 +109,9 @@ export function convGeometry(r: GeometryRequest): ConvGeometry & { padBottom: nu
     const ok = pad.length === 4 && pad.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => Number.isInteger(v) && v >= 0));
     const hp = ok ? pad[nchw ? 2 : 1] : null;
     const wp = ok ? pad[nchw ? 3 : 2] : null;
-    const others = ok ? [pad[0], pad[nchw ? 1 : 3]] : null;
-    if (!ok || !hp || !wp || !others || others.some((p) => p[0] !== 0 || p[1] !== 0)) {
-      throw new Error(`${op}: explicit pad must be [[0,0],[top,bottom],[left,right],[0,0]] of non-negative integers (batch and channel pads 0), got ${JSON.stringify(pad)}`);
+    // The batch and channel pairs are read past, as TF.js does (its depthwiseConv2d specs pass [0, 1] there).
+    if (!ok || !hp || !wp) {
+      throw new Error(`${op}: explicit pad must be [[0,0],[top,bottom],[left,right],[0,0]] of non-negative integers, got ${JSON.stringify(pad)}`);
     }
     [top, bottom] = hp;
     [left, right] = wp;

@@ -107,7 +107,7 @@ export const unique = op(function unique(x: Input, axis = 0): { values: Tensor; 
   const t = toTensor(x, 'unique', 'x');
   if (t.rank === 0) throw new Error('unique: x must have rank >= 1, got a scalar');
   const a = normAxis('unique', axis, t.rank);
-  const data = hostValues('unique', t);
+  const data: ArrayLike<number | string> = t.dtype === 'string' ? (t.dataSync() as unknown as string[]) : hostValues('unique', t);
   const outer = sizeOf(t.shape.slice(0, a));
   const n = t.shape[a];
   const inner = sizeOf(t.shape.slice(a + 1));
@@ -115,9 +115,10 @@ export const unique = op(function unique(x: Input, axis = 0): { values: Tensor; 
   const keep: number[] = [];
   const indices = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const parts: number[] = [];
+    const parts: Array<number | string> = [];
     for (let o = 0; o < outer; o++) for (let k = 0; k < inner; k++) parts.push(data[(o * n + i) * inner + k]);
-    const key = parts.map(String).join(',');
+    // strings are quoted (they may hold commas); numbers keep String() so NaN and ±Infinity stay apart
+    const key = parts.map((v) => (typeof v === 'string' ? JSON.stringify(v) : String(v))).join(',');
     let u = firstOf.get(key);
     if (u === undefined) {
       u = keep.length;

@@ -7,7 +7,7 @@ import type { Tensor } from '../tensor.js';
 import { ENGINE } from '../engine.js';
 import { fmtShape, sizeOf } from '../util.js';
 import { broadcastTo, reshape } from './layout.js';
-import { op, toTensor, type Input } from './operand.js';
+import { hostValues, op, toTensor, type Input } from './operand.js';
 import { tensorScatterUpdate } from './scatter.js';
 
 export const sparseToDense = op(function sparseToDense(
@@ -37,7 +37,7 @@ export const sparseToDense = op(function sparseToDense(
 });
 
 function placeStrings(indices: Tensor, values: Tensor, dflt: Tensor, shape: number[], numElems: number, numDims: number): Tensor {
-  const idx = indices.dataSync();
+  const idx = hostValues('sparseToDense', indices); // the host copy, so webgpu can place strings too
   const vals = values.dataSync() as unknown as string[];
   const out: string[] = new Array(sizeOf(shape)).fill((dflt.dataSync() as unknown as string[])[0]);
   for (let e = 0; e < numElems; e++) {

@@ -15,7 +15,7 @@ const utf8 = new TextEncoder();
 const STRING_OPS = new Set([
   'tensor', 'clone', 'identity', 'reshape', 'slice', 'gather', 'concat', 'tile', 'expandDims', 'squeeze', 'unstack',
   'stack', 'reverse', 'transpose', 'broadcastTo', 'split', 'equal', 'notEqual', 'greater', 'greaterEqual', 'less',
-  'lessEqual', 'cast', 'print', 'fill',
+  'lessEqual', 'cast', 'print', 'fill', 'unique', 'concat1d', 'concat2d', 'concat3d', 'concat4d', 'grad', 'sparseToDense',
   'stringNGrams', 'stringSplit', 'stringToHashBucketFast', 'staticRegexReplace',
 ]);
 

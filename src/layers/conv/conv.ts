@@ -74,7 +74,8 @@ export abstract class BaseConv extends Layer {
   /** The input's channel count, checking the rank (batch + spatial + channels). */
   protected inputChannels(s: readonly (number | null)[]): number {
     if (s.length !== this.rank + 2) {
-      const layout = this.dataFormat === 'channelsLast' ? `[batch, ${this.rank === 1 ? 'width' : 'height, width'}, channels]` : `[batch, channels, ${this.rank === 1 ? 'width' : 'height, width'}]`;
+      const dims = ['width', 'height, width', 'depth, height, width'][this.rank - 1];
+      const layout = this.dataFormat === 'channelsLast' ? `[batch, ${dims}, channels]` : `[batch, channels, ${dims}]`;
       throw new Error(`${this.name}: expected input of rank ${this.rank + 2} ${layout}, got shape ${showShape(s)}`);
     }
     const c = this.dataFormat === 'channelsLast' ? s[s.length - 1] : s[1];
@@ -141,11 +142,11 @@ export abstract class BaseConv extends Layer {
 
 /** 'Conv2D' -> 'conv2d' for messages before the layer has a name. */
 function toSnakeOp(className: string): string {
-  return className.charAt(0).toLowerCase() + className.slice(1).replace(/2D|1D/, (m) => m.toLowerCase());
+  return className.charAt(0).toLowerCase() + className.slice(1).replace(/[123]D/, (m) => m.toLowerCase());
 }
 
-/** conv1d / conv2d: kernel + optional bias. */
-abstract class Conv extends BaseConv {
+/** conv1d / conv2d (and conv3d in conv3d.ts): kernel + optional bias. */
+export abstract class Conv extends BaseConv {
   readonly filters: number;
   protected kernelInitializer: Initializer;
   protected kernelRegularizer?: Regularizer;

@@ -14,7 +14,7 @@ import {
   type DataFormat, type PaddingMode,
 } from '../conv/conv_utils.js';
 
-const first = (inputs: Tensor | Tensor[]) => (Array.isArray(inputs) ? inputs[0] : inputs);
+export const first = (inputs: Tensor | Tensor[]) => (Array.isArray(inputs) ? inputs[0] : inputs);
 
 /** The input layouts named in rank errors. */
 const STEPS_LAYOUT = '[batch, steps, channels]';
@@ -33,14 +33,14 @@ export interface Pooling2DArgs extends LayerArgs {
   dataFormat?: DataFormat;
 }
 
-/** What the 1-D and 2-D pooling layers share: poolSize (default 2), strides (default poolSize), padding. */
-abstract class Pooling extends Layer {
+/** What the 1-D, 2-D and 3-D (pooling3d.ts) pooling layers share: poolSize (default 2), strides (default poolSize), padding. */
+export abstract class Pooling extends Layer {
   readonly poolSize: number[];
   readonly strides: number[];
   readonly padding: PaddingMode;
   protected abstract readonly kind: 'max' | 'avg';
 
-  constructor(args: Pooling1DArgs | Pooling2DArgs, spatialDims: number) {
+  constructor(args: Pooling1DArgs | Pooling2DArgs | { poolSize?: number | number[]; strides?: number | number[]; padding?: PaddingMode } & LayerArgs, spatialDims: number) {
     super(args);
     const op = new.target.className;
     this.poolSize = normalizeTuple(op, 'poolSize', args.poolSize, spatialDims, 2);
