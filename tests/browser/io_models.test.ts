@@ -4,47 +4,18 @@
  * exactly what the original did.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import type { Browser, Page } from 'puppeteer-core';
-// @ts-expect-error plain ESM helper without types
-import { launchChromium } from '../../scripts/chromium.mjs';
-// @ts-expect-error plain ESM helper without types
-import { repoRoot, startServer } from '../../scripts/server.mjs';
-// @ts-expect-error plain ESM helper without types
-import { esbuildAssetPlugin } from '../../scripts/assets.mjs';
+import type { Page } from 'puppeteer-core';
+import { openSourcePage } from './source_page.js';
 
-const PAGE = `<!doctype html><meta charset="utf-8"><title>tessera io models</title>
-<script type="module">
-try { window.__ts = await import('/__iomodels/tessera.js'); } catch (e) { window.__err = String((e && e.stack) || e); }
-</script>`;
-
-let browser: Browser | null = null;
-let server: { url: string; close(): Promise<void> } | null = null;
 let page: Page;
+let closePage: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  const esbuild = await import('esbuild');
-  const bundle = await esbuild.build({
-    entryPoints: [join(repoRoot, 'src/index.ts')], bundle: true, format: 'esm', platform: 'neutral', target: 'es2022',
-    write: false, plugins: [esbuildAssetPlugin()], logLevel: 'warning',
-  });
-  server = await startServer({
-    routes: {
-      '/__iomodels/index.html': { body: PAGE },
-      '/__iomodels/tessera.js': { type: 'text/javascript; charset=utf-8', body: bundle.outputFiles[0].text },
-    },
-  });
-  browser = (await launchChromium()) as Browser;
-  page = await browser.newPage();
-  await page.goto(`${server!.url}/__iomodels/index.html`, { waitUntil: 'load' });
-  await page.waitForFunction('window.__ts || window.__err', { timeout: 60_000 });
-  const err = await page.evaluate(() => (window as any).__err);
-  if (err) throw new Error(`page could not load tessera: ${err}`);
+  ({ page, close: closePage } = await openSourcePage('__iomodels', 'tessera io models'));
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close().catch(() => {});
-  await server?.close();
+  await closePage?.();
 });
 
 describe('io model management in a page', () => {

@@ -6,29 +6,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
+import { openSourcePage } from './source_page.js';
 // @ts-expect-error plain ESM helper without types
-import { launchChromium } from '../../scripts/chromium.mjs';
-// @ts-expect-error plain ESM helper without types
-import { repoRoot, startServer } from '../../scripts/server.mjs';
-// @ts-expect-error plain ESM helper without types
-import { esbuildAssetPlugin } from '../../scripts/assets.mjs';
+import { repoRoot } from '../../scripts/server.mjs';
 
-const PAGE = `<!doctype html><meta charset="utf-8"><title>tessera ported programs</title>
-<script type="module">
-try { window.__progs = await import('/__ports/programs.js'); window.__ts = await import('/__ports/tessera.js'); } catch (e) { window.__err = String((e && e.stack) || e); }
-</script>`;
-
-let browser: Browser | null = null;
-let server: { url: string; close(): Promise<void> } | null = null;
 let page: Page;
+let closePage: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   const esbuild = await import('esbuild');
-  const bundle = await esbuild.build({
-    entryPoints: [join(repoRoot, 'src/index.ts')], bundle: true, format: 'esm', platform: 'neutral', target: 'es2022',
-    write: false, plugins: [esbuildAssetPlugin()], logLevel: 'warning',
-  });
   const programs = await esbuild.build({
     stdin: {
       contents: `export { run as customLayer } from './custom_layer.ts'; export { run as seq2seq } from './seq2seq.ts'; export { run as regression } from './regression.ts'; export { run as rnnCells } from './rnn_cells.ts';`,
@@ -36,24 +23,11 @@ beforeAll(async () => {
     },
     bundle: true, format: 'esm', platform: 'neutral', target: 'es2022', write: false, logLevel: 'warning',
   });
-  server = await startServer({
-    routes: {
-      '/__ports/index.html': { body: PAGE },
-      '/__ports/tessera.js': { type: 'text/javascript; charset=utf-8', body: bundle.outputFiles[0].text },
-      '/__ports/programs.js': { type: 'text/javascript; charset=utf-8', body: programs.outputFiles[0].text },
-    },
-  });
-  browser = (await launchChromium()) as Browser;
-  page = await browser.newPage();
-  await page.goto(`${server!.url}/__ports/index.html`, { waitUntil: 'load' });
-  await page.waitForFunction('window.__ts || window.__err', { timeout: 60_000 });
-  const err = await page.evaluate(() => (window as any).__err);
-  if (err) throw new Error(`page could not load tessera: ${err}`);
+  ({ page, close: closePage } = await openSourcePage('__ports', 'tessera ported programs', { __progs: programs.outputFiles[0].text }));
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close().catch(() => {});
-  await server?.close();
+  await closePage?.();
 });
 
 function near(got: unknown, want: unknown, tol: number, path = '$'): string | null {
