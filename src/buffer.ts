@@ -94,7 +94,9 @@ export class TensorBuffer<D extends BufferDType = BufferDType> {
 
   /** A new tensor holding a copy of the values. */
   toTensor(): Tensor {
-    return tensor(this.values as never, this.shape, this.dtype as DType);
+    // a string element never set reads as '' (TF.js leaves a hole that reads back undefined)
+    const values = Array.isArray(this.values) ? Array.from(this.values, (v) => v ?? '') : this.values;
+    return tensor(values as never, this.shape, this.dtype as DType);
   }
 }
 

@@ -149,6 +149,14 @@ export function engine() {
     disposeVariables(): void {
       for (const v of [...variableRegistry.values()]) v.dispose();
     },
+    /**
+     * Dispose every live tensor and variable (TF.js's test harness resets the engine around each
+     * suite). Objects that held tensors, such as optimizers and models, are unusable afterwards.
+     */
+    reset(): void {
+      for (const v of [...variableRegistry.values()]) v.dispose();
+      for (const t of [...ENGINE.liveTensors]) t.dispose();
+    },
     memory: () => ENGINE.memory(),
   };
 }

@@ -110,18 +110,23 @@ export function inferShape(op: string, values: TensorLike): number[] {
     shape.push((cur as ArrayLike<unknown>).length);
     cur = (cur as ArrayLike<unknown>)[0];
   }
-  const check = (v: unknown, dim: number): void => {
+  // TF.js's wording for the three ways a nested array can be ragged, prefixed by the op
+  const check = (v: unknown, dim: number, at: number[]): void => {
+    const where = `Element arr[${at.join('][')}]`;
     if (dim === shape.length) {
-      if (Array.isArray(v)) throw new Error(`${op}: ragged nested array: expected a number at depth ${dim}`);
+      if (Array.isArray(v)) throw new Error(`${op}: ${where} should be a primitive, but is an array of ${v.length} elements`);
       return;
     }
-    if (!Array.isArray(v) && !isTypedArray(v)) throw new Error(`${op}: ragged nested array: expected an array at depth ${dim}`);
-    if ((v as ArrayLike<unknown>).length !== shape[dim]) {
-      throw new Error(`${op}: ragged nested array: length ${(v as ArrayLike<unknown>).length} at depth ${dim}, expected ${shape[dim]}`);
+    if (!Array.isArray(v) && !isTypedArray(v)) {
+      throw new Error(`${op}: ${where} is a primitive, but should be an array/TypedArray of ${shape[dim]} elements`);
     }
-    if (dim + 1 < shape.length || Array.isArray(v)) for (const e of v as ArrayLike<unknown> as unknown[]) check(e, dim + 1);
+    const length = (v as ArrayLike<unknown>).length;
+    if (length !== shape[dim]) throw new Error(`${op}: ${where} should have ${shape[dim]} elements, but has ${length} elements`);
+    if (dim + 1 < shape.length || Array.isArray(v)) {
+      (v as unknown[]).forEach((e, i) => check(e, dim + 1, [...at, i]));
+    }
   };
-  check(values, 0);
+  check(values, 0, []);
   return shape;
 }
 

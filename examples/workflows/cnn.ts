@@ -36,7 +36,7 @@ export function barsData(seed: number, n: number): { pixels: Float32Array; label
 
 export async function cnn(ts: Ts, opts: WorkflowOptions = {}): Promise<WorkflowResult> {
   const seed = opts.seed ?? 1;
-  const epochs = opts.epochs ?? 8;
+  const epochs = opts.epochs ?? 12; // 8 reached 94.5–100% over seeds 1–6, 12 reaches 99–100%
   const t0 = now();
   const train = barsData(seed, 300);
   const test = barsData(seed + 7919, 200);

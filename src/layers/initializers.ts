@@ -67,8 +67,9 @@ export function varianceScaling(c: VarianceScalingConfig = {}, className = 'Vari
         return creation.randomUniform(shape, -limit, limit, dtype, c.seed);
       }
       if (distribution === 'untruncated_normal') return creation.randomNormal(shape, 0, Math.sqrt(s), 'float32', c.seed);
-      // Truncated at 2 std: rescale so the variance is s (the constant is std of a unit normal truncated at ±2).
-      return creation.truncatedNormal(shape, 0, Math.sqrt(s) / 0.8796256610342398, 'float32', c.seed);
+      // TF.js draws 'normal' from a normal truncated at two standard deviations of sqrt(s), without
+      // Keras's variance correction; the same draw keeps seeded weights identical to TF.js's.
+      return creation.truncatedNormal(shape, 0, Math.sqrt(s), dtype === 'int32' ? 'int32' : 'float32', c.seed);
     },
   };
 }

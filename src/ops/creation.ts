@@ -143,37 +143,72 @@ export const clone = op(function clone(x: Input): Tensor {
 
 // ---- seeded random ------------------------------------------------------------------------
 
-/** Small, fast, seedable PRNG (mulberry32 over a hashed seed); uniform in [0, 1). */
-export function seededRandom(seed?: number | string): () => number {
-  let s: number;
-  if (seed === undefined) s = (Math.random() * 2 ** 32) >>> 0;
-  else if (typeof seed === 'number') s = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
-  else {
-    s = 2166136261;
-    for (let i = 0; i < seed.length; i++) s = Math.imul(s ^ seed.charCodeAt(i), 16777619) >>> 0;
-  }
+/**
+ * Seedable uniform generator in [0, 1): Baagøe's Alea (three lagged multiply-with-carry
+ * terms seeded through his "Mash" string hash). TF.js seeds the same algorithm with
+ * `String(seed)`, so a seeded tessera op draws exactly the numbers TF.js draws. Without a seed
+ * (`undefined`/`null`) the seed is random, as in TF.js.
+ */
+export function seededRandom(seed?: number | string | null): () => number {
+  const key = String(seed ?? Math.random());
+  let mashState = 0xefc8249d;
+  const mash = (text: string): number => {
+    for (let i = 0; i < text.length; i++) {
+      mashState += text.charCodeAt(i);
+      let h = 0.02519603282416938 * mashState;
+      mashState = h >>> 0;
+      h -= mashState;
+      h *= mashState;
+      mashState = h >>> 0;
+      h -= mashState;
+      mashState += h * 0x100000000;
+    }
+    return (mashState >>> 0) * 2.3283064365386963e-10;
+  };
+  let s0 = mash(' '), s1 = mash(' '), s2 = mash(' ');
+  let carry = 1;
+  s0 -= mash(key); if (s0 < 0) s0 += 1;
+  s1 -= mash(key); if (s1 < 0) s1 += 1;
+  s2 -= mash(key); if (s2 < 0) s2 += 1;
   return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    const t = 2091639 * s0 + carry * 2.3283064365386963e-10;
+    s0 = s1;
+    s1 = s2;
+    carry = t | 0;
+    return (s2 = t - carry);
   };
 }
 
-/** Standard normal samples by Box-Muller from a uniform source. */
-export function normalSampler(uniform: () => number): () => number {
-  let spare: number | null = null;
+/**
+ * Normal samples N(mean, stdDev²) by Marsaglia's polar method, pairs drawn in TF.js's order so
+ * seeded results match TF.js. `truncated` re-draws a pair whose first value lies beyond two
+ * standard deviations and drops a second value that does (TF.js truncatedNormal).
+ */
+export function gaussianSampler(uniform: () => number, mean = 0, stdDev = 1, truncated = false): () => number {
+  let spare = NaN;
+  const upper = mean + stdDev * 2, lower = mean - stdDev * 2;
+  const inRange = (v: number) => !truncated || (v <= upper && v >= lower);
   return () => {
-    if (spare !== null) { const v = spare; spare = null; return v; }
-    let u = 0;
-    while (u === 0) u = uniform();
-    const v = uniform();
-    const r = Math.sqrt(-2 * Math.log(u));
-    spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
+    if (!Number.isNaN(spare)) { const v = spare; spare = NaN; return v; }
+    for (;;) {
+      let v1: number, v2: number, s: number;
+      do {
+        v1 = 2 * uniform() - 1;
+        v2 = 2 * uniform() - 1;
+        s = v1 * v1 + v2 * v2;
+      } while (s >= 1 || s === 0);
+      const scale = Math.sqrt((-2 * Math.log(s)) / s);
+      const x = mean + stdDev * v1 * scale;
+      const y = mean + stdDev * v2 * scale;
+      if (!inRange(x)) continue;
+      if (inRange(y)) spare = y;
+      return x;
+    }
   };
 }
+
+/** Standard normal samples from a uniform source (see gaussianSampler). */
+export const normalSampler = (uniform: () => number): (() => number) => gaussianSampler(uniform);
 
 export function randomUniform(shape: number[], minval = 0, maxval = 1, dtypeArg?: DType | null, seed?: number | string): Tensor {
   assertShape('randomUniform', shape);
@@ -182,7 +217,7 @@ export function randomUniform(shape: number[], minval = 0, maxval = 1, dtypeArg?
   const rand = seededRandom(seed);
   const n = sizeOf(shape);
   const v = Array.from({ length: n }, () => minval + (maxval - minval) * rand());
-  return ENGINE.makeTensor(storageFor(dtype === 'int32' ? v.map(Math.floor) : v, dtype), shape, dtype);
+  return ENGINE.makeTensor(storageFor(dtype === 'int32' ? v.map(Math.trunc) : v, dtype), shape, dtype);
 }
 
 /** int32 samples round to the nearest integer (TF.js), so their mean stays unbiased. */
@@ -192,8 +227,8 @@ export function randomNormal(shape: number[], mean = 0, stdDev = 1, dtypeArg?: '
   assertShape('randomNormal', shape);
   const dtype = dtypeArg ?? 'float32';
   if (!(stdDev >= 0)) throw new Error(`randomNormal: stdDev must be >= 0, got ${stdDev}`);
-  const normal = normalSampler(seededRandom(seed));
-  const v = Array.from({ length: sizeOf(shape) }, () => mean + stdDev * normal());
+  const normal = gaussianSampler(seededRandom(seed), mean, stdDev);
+  const v = Array.from({ length: sizeOf(shape) }, normal);
   return ENGINE.makeTensor(storageFor(roundFor(dtype, v), dtype), shape, dtype);
 }
 
@@ -201,11 +236,7 @@ export function randomNormal(shape: number[], mean = 0, stdDev = 1, dtypeArg?: '
 export function truncatedNormal(shape: number[], mean = 0, stdDev = 1, dtypeArg?: 'float32' | 'int32' | null, seed?: number | string): Tensor {
   assertShape('truncatedNormal', shape);
   const dtype = dtypeArg ?? 'float32';
-  const normal = normalSampler(seededRandom(seed));
-  const v = Array.from({ length: sizeOf(shape) }, () => {
-    let z = normal();
-    while (Math.abs(z) > 2) z = normal();
-    return mean + stdDev * z;
-  });
+  const normal = gaussianSampler(seededRandom(seed), mean, stdDev, true);
+  const v = Array.from({ length: sizeOf(shape) }, normal);
   return ENGINE.makeTensor(storageFor(roundFor(dtype, v), dtype), shape, dtype);
 }

@@ -6,6 +6,8 @@
 import type { Tensor } from '../tensor.js';
 import type { Variable } from '../variable.js';
 import { add, mul, sub } from '../ops/binary.js';
+import { scalar } from '../ops/creation.js';
+import { keep } from '../globals.js';
 import { Optimizer, type OptimizerOptions } from './optimizer.js';
 import { checkRate } from './checks.js';
 
@@ -30,20 +32,31 @@ export class SGDOptimizer extends Optimizer {
 export class MomentumOptimizer extends Optimizer {
   static override className = 'Momentum';
   static override configArgs = ['learningRate', 'momentum', 'useNesterov'];
+  /**
+   * The momentum as a kept scalar tensor, as TF.js's Momentum holds one: memory counts around
+   * `minimize` and `dispose` then match TF.js's (dispose frees it with the accumulators).
+   */
+  private momentumTensor: Tensor;
   constructor(public learningRate: number, public momentum: number, public useNesterov = false, options?: OptimizerOptions) {
     super(options);
     checkRate('momentum', 'learningRate', learningRate);
     checkRate('momentum', 'momentum', momentum, true);
+    this.momentumTensor = keep(scalar(momentum));
   }
   protected slotNames(): string[] {
     return ['momentum'];
   }
   protected update(v: Variable, g: Tensor, [acc]: Variable[]): { value: Tensor; slots: Tensor[] } {
-    const a = add(mul(acc, this.momentum), g);
-    const step = this.useNesterov ? add(g, mul(a, this.momentum)) : a;
+    const m = this.momentumTensor.isDisposed ? this.momentum : this.momentumTensor;
+    const a = add(mul(acc, m), g);
+    const step = this.useNesterov ? add(g, mul(a, m)) : a;
     return { value: sub(v, mul(step, this.learningRate)), slots: [a] };
   }
   override getConfig() {
     return { learningRate: this.learningRate, momentum: this.momentum, useNesterov: this.useNesterov, ...super.getConfig() };
+  }
+  override dispose(): void {
+    super.dispose();
+    this.momentumTensor.dispose();
   }
 }

@@ -43,6 +43,7 @@ export function describeWithFlags(name, constraints, tests) {
   if (!envSatisfiesConstraints(null, testEnv, constraints)) return;
   describe(`${name} ${testEnv.name} {}`, () => {
     beforeAll(async () => {
+      tf.engine().reset(); // as TF.js's harness: each suite starts with no live tensors
       const ok = await tf.setBackend(testEnv.backendName);
       if (!ok) throw new Error(`tfjs specs: backend '${testEnv.backendName}' did not start`);
     });
@@ -55,6 +56,7 @@ export function describeWithFlags(name, constraints, tests) {
         tf.engine().disposeVariables?.();
       }
     });
+    afterAll(() => tf.engine().reset());
     tests(testEnv);
   });
 }
