@@ -111,3 +111,81 @@ export const LAYER_CASES: Record<string, LayerCase[]> = {
   centerCrop: one('centerCrop', { height: 2, width: 2 }, img),
   categoryEncoding: one('categoryEncoding', { numTokens: 5, outputMode: 'count' }, tokens),
 };
+
+const count = () => ts.memory().numTensors;
+/** The tensors in a result (nested arrays and objects), without the engine's helper: this module is also bundled for a page. */
+function tensorsIn(x: unknown, into = new Set<ts.Tensor>()): Set<ts.Tensor> {
+  if (x instanceof ts.Tensor) into.add(x);
+  else if (Array.isArray(x)) for (const v of x) tensorsIn(v, into);
+  else if (x && typeof x === 'object' && !ArrayBuffer.isView(x)) for (const v of Object.values(x)) tensorsIn(v, into);
+  return into;
+}
+/** Tensors in `result` that are new (not one of `inputs`) and alive. */
+const freshIn = (result: unknown, inputs: Set<ts.Tensor>) => [...tensorsIn(result)].filter((t) => !inputs.has(t) && !t.isDisposed);
+
+/** The factories of tf.layers (lower-case functions; the classes are not walked). */
+export const layerFactories = () => Object.keys(ts.layers).filter((k) => /^[a-z]/.test(k) && typeof (ts.layers as Record<string, unknown>)[k] === 'function');
+
+/** Runs one case and returns what went wrong (empty when nothing leaked). */
+export function checkLayer(name: string, c: LayerCase): string[] {
+  const label = c.variant ? `${name} (${c.variant})` : name;
+  const problems: string[] = [];
+  const start = count();
+  const inputs = c.inputs();
+  const inputSet = tensorsIn(inputs);
+  const base = count();
+  let layer: ts.Layer | null = null;
+  const outputs: ts.Tensor[] = [];
+  try {
+    layer = c.make();
+    const steps: [string, ts.Tensor | ts.Tensor[], Record<string, unknown>][] = [
+      ['first apply (builds)', inputs, {}], ['apply', inputs, {}], ['apply training', inputs, { training: true }],
+    ];
+    let held = 0;
+    for (const [step, x, kwargs] of steps) {
+      const before = count();
+      const weightsBefore = step.startsWith('first') ? 0 : new Set(layer.weights).size;
+      const out = layer.apply(x, kwargs);
+      const fresh = freshIn(out, inputSet).filter((t) => !outputs.includes(t));
+      outputs.push(...fresh);
+      const weights = new Set(layer.weights).size - weightsBefore;
+      const heldNow = c.held?.(layer) ?? 0;
+      const want = fresh.length + weights + (heldNow - held);
+      held = heldNow;
+      if (count() - before !== want) {
+        problems.push(`${label}, ${step}: numTensors grew by ${count() - before}, expected ${want} (${fresh.length} outputs + ${weights} weights + ${heldNow} held)`);
+      }
+    }
+    // getWeights returns one new tensor per weight; setWeights of them adds none
+    let before = count();
+    const ws = layer.getWeights();
+    if (count() - before !== ws.length) problems.push(`${label}, getWeights: numTensors grew by ${count() - before}, expected ${ws.length}`);
+    before = count();
+    layer.setWeights(ws);
+    if (count() !== before) problems.push(`${label}, setWeights: numTensors grew by ${count() - before}, expected 0`);
+    ts.dispose(ws);
+  } catch (e) {
+    problems.push(`${label}: threw ${(e as Error).message}`);
+  }
+  ts.dispose(outputs);
+  layer?.dispose();
+  if (count() !== base) problems.push(`${label}: after disposing the outputs and layer.dispose(), ${count() - base} tensors remain`);
+  ts.dispose([...inputSet]);
+  if (count() !== start) problems.push(`${label}: ${count() - start} tensors remain after disposing the inputs`);
+  return problems;
+}
+
+
+/** Every case of every factory, in turn: how many were run and what went wrong. */
+export function walkLayers(): { factories: number; cases: number; problems: string[] } {
+  const factories = layerFactories();
+  const problems: string[] = [];
+  let cases = 0;
+  for (const name of factories) {
+    for (const c of LAYER_CASES[name] ?? []) {
+      cases++;
+      problems.push(...checkLayer(name, c));
+    }
+  }
+  return { factories: factories.length, cases, problems };
+}

@@ -1,7 +1,8 @@
 /**
  * No layer or model call leaves a tensor it did not return. Walks every factory of `tf.layers`
- * (the table in layer_leak_cases.ts must have an entry for each) and, outside tidy, applies the
- * layer three times: the first call builds it, then a plain call, then one with training: true.
+ * (table and walk in layer_leak_cases.ts, which must have an entry for each; the webgpu run is
+ * tests/browser/leaks_layers_webgpu.test.ts) and, outside tidy, applies the layer three times:
+ * the first call builds it, then a plain call, then one with training: true.
  * tf.memory().numTensors must grow by exactly the new tensors returned plus, on the first call,
  * the layer's weights (and any states a stateful layer holds); after disposing the outputs and
  * layer.dispose() it is back at the count before the layer existed. Then the model calls:
@@ -11,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as ts from '../src/index.js';
 import { collectTensors } from '../src/engine.js';
-import { LAYER_CASES, type LayerCase } from './layer_leak_cases.js';
+import { LAYER_CASES, layerFactories, walkLayers } from './layer_leak_cases.js';
 
 const count = () => ts.memory().numTensors;
 const tensorsIn = (x: unknown): Set<ts.Tensor> => {
@@ -19,59 +20,7 @@ const tensorsIn = (x: unknown): Set<ts.Tensor> => {
   collectTensors(x, s);
   return s;
 };
-/** Tensors in `result` that are new (not one of `inputs`) and alive. */
-const freshIn = (result: unknown, inputs: Set<ts.Tensor>) => [...tensorsIn(result)].filter((t) => !inputs.has(t) && !t.isDisposed);
-
-const factories = Object.keys(ts.layers).filter((k) => /^[a-z]/.test(k) && typeof (ts.layers as Record<string, unknown>)[k] === 'function');
-
-/** Runs one case and returns what went wrong (empty when nothing leaked). */
-function checkLayer(name: string, c: LayerCase): string[] {
-  const label = c.variant ? `${name} (${c.variant})` : name;
-  const problems: string[] = [];
-  const start = count();
-  const inputs = c.inputs();
-  const inputSet = tensorsIn(inputs);
-  const base = count();
-  let layer: ts.Layer | null = null;
-  const outputs: ts.Tensor[] = [];
-  try {
-    layer = c.make();
-    const steps: [string, ts.Tensor | ts.Tensor[], Record<string, unknown>][] = [
-      ['first apply (builds)', inputs, {}], ['apply', inputs, {}], ['apply training', inputs, { training: true }],
-    ];
-    let held = 0;
-    for (const [step, x, kwargs] of steps) {
-      const before = count();
-      const weightsBefore = step.startsWith('first') ? 0 : new Set(layer.weights).size;
-      const out = layer.apply(x, kwargs);
-      const fresh = freshIn(out, inputSet).filter((t) => !outputs.includes(t));
-      outputs.push(...fresh);
-      const weights = new Set(layer.weights).size - weightsBefore;
-      const heldNow = c.held?.(layer) ?? 0;
-      const want = fresh.length + weights + (heldNow - held);
-      held = heldNow;
-      if (count() - before !== want) {
-        problems.push(`${label}, ${step}: numTensors grew by ${count() - before}, expected ${want} (${fresh.length} outputs + ${weights} weights + ${heldNow} held)`);
-      }
-    }
-    // getWeights returns one new tensor per weight; setWeights of them adds none
-    let before = count();
-    const ws = layer.getWeights();
-    if (count() - before !== ws.length) problems.push(`${label}, getWeights: numTensors grew by ${count() - before}, expected ${ws.length}`);
-    before = count();
-    layer.setWeights(ws);
-    if (count() !== before) problems.push(`${label}, setWeights: numTensors grew by ${count() - before}, expected 0`);
-    ts.dispose(ws);
-  } catch (e) {
-    problems.push(`${label}: threw ${(e as Error).message}`);
-  }
-  ts.dispose(outputs);
-  layer?.dispose();
-  if (count() !== base) problems.push(`${label}: after disposing the outputs and layer.dispose(), ${count() - base} tensors remain`);
-  ts.dispose([...inputSet]);
-  if (count() !== start) problems.push(`${label}: ${count() - start} tensors remain after disposing the inputs`);
-  return problems;
-}
+const factories = layerFactories();
 
 const x = () => ts.tensor([[0.5, -1, 2, 0.25], [1, 0, -0.5, 1.5], [0.1, 0.2, 0.3, 0.4], [-1, -2, 1, 2]]);
 const y = () => ts.tensor([[1, 0], [0, 1], [0.5, 0.5], [1, 1]]);
@@ -103,15 +52,8 @@ for (const backend of ['js', 'wasm']) {
 
     it('every layer: apply outside tidy leaves only its outputs and weights; dispose frees them', () => {
       const start = count();
-      const problems: string[] = [];
-      let cases = 0;
-      for (const name of factories) {
-        for (const c of LAYER_CASES[name] ?? []) {
-          cases++;
-          problems.push(...checkLayer(name, c));
-        }
-      }
-      console.log(`[leaks] ${backend}: ${factories.length} layer factories, ${cases} cases, ${problems.length} problems`);
+      const { factories: walked, cases, problems } = walkLayers();
+      console.log(`[leaks] ${backend}: ${walked} layer factories, ${cases} cases, ${problems.length} problems`);
       expect(problems).toEqual([]);
       expect(count()).toBe(start);
     });

@@ -80,16 +80,18 @@ function gatherAlong(t: Tensor, idx: Tensor, a: number): Tensor {
 
 /**
  * An index outside [0, axisDim) is an error, as on TF.js's cpu backend (silent zeros hide
- * off-by-one vocabularies). Checked where the indices can be read synchronously (js, wasm);
- * webgpu, like TF.js's GPU backends, gives 0 for them.
+ * off-by-one vocabularies). Checked where the indices can be read synchronously (js, wasm, and
+ * on webgpu indices written from the host, whose values it keeps); computed indices on webgpu,
+ * like TF.js's GPU backends, give 0 for them.
  */
 function checkIndices(idx: Tensor, axisDim: number): void {
-  let values: ArrayLike<number>;
+  let values: ArrayLike<number> | undefined;
   try {
-    values = idx.dataSync();
+    values = ENGINE.readHostSync(idx) as ArrayLike<number> | undefined;
   } catch {
     return;
   }
+  if (!values) return;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v < 0 || v >= axisDim) throw new Error(`GatherV2: the index value ${v} is not in [0, ${axisDim - 1}]`);

@@ -5,13 +5,10 @@
  * inputs, and afterwards add and matMul still give the right values. webgpu reads are async, so the
  * runner checks results with `await data()` where the Node runner uses dataSync().
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { openSourcePage } from './source_page.js';
+import { bundleForPage, openSourcePage } from './source_page.js';
 import { BAD_CALLS } from '../bad_input_cases.js';
-// @ts-expect-error plain ESM helper without types
-import { repoRoot } from '../../scripts/server.mjs';
 
 const PREFIX = '__badinput';
 
@@ -25,29 +22,13 @@ interface RowResult {
   matMul: number[] | string;
 }
 
-/** tests/bad_input_cases.ts as one ESM file whose tessera import is the page's tessera module. */
-async function bundleCases(): Promise<string> {
-  const esbuild = await import('esbuild');
-  const out = await esbuild.build({
-    entryPoints: [join(repoRoot, 'tests/bad_input_cases.ts')], bundle: true, format: 'esm', platform: 'neutral', target: 'es2022',
-    write: false, logLevel: 'warning',
-    plugins: [{
-      name: 'page-tessera',
-      setup(build) {
-        build.onResolve({ filter: /\/src\/index\.js$/ }, () => ({ path: `/${PREFIX}/tessera.js`, external: true }));
-      },
-    }],
-  });
-  return out.outputFiles[0].text;
-}
-
 let page: Page;
 let closePage: (() => Promise<void>) | undefined;
 let backend = '';
 let results: Record<string, RowResult> = {};
 
 beforeAll(async () => {
-  ({ page, close: closePage } = await openSourcePage(PREFIX, 'tessera bad input', { __badCases: await bundleCases() }));
+  ({ page, close: closePage } = await openSourcePage(PREFIX, 'tessera bad input', { __badCases: await bundleForPage(PREFIX, 'tests/bad_input_cases.ts') }));
   const r = await page.evaluate(async () => {
     const w = window as any;
     const ts = w.__ts;
