@@ -1,8 +1,10 @@
 /**
- * The layer table for tests/leaks_layers.test.ts: for every factory in `tf.layers`, one or more
- * valid configs and the eager inputs to apply them to. Keyed by factory name; the test fails when
- * a factory has no entry here, so a new layer must be added. `make` builds the layer (wrappers
- * and cells make their inner layers there, so their weights count as the layer's own).
+ * The layer table and leak walk for tests/leaks_layers.test.ts (js, wasm) and
+ * tests/browser/leaks_layers_webgpu.test.ts (bundled into the page): for every factory in
+ * `tf.layers`, one or more valid configs and the eager inputs to apply them to. Keyed by factory
+ * name; the test fails when a factory has no entry here, so a new layer must be added. `make`
+ * builds the layer (wrappers and cells make their inner layers there, so their weights count as
+ * the layer's own). `checkLayer` runs one case and `walkLayers` all of them.
  */
 import * as ts from '../src/index.js';
 
@@ -174,7 +176,6 @@ export function checkLayer(name: string, c: LayerCase): string[] {
   if (count() !== start) problems.push(`${label}: ${count() - start} tensors remain after disposing the inputs`);
   return problems;
 }
-
 
 /** Every case of every factory, in turn: how many were run and what went wrong. */
 export function walkLayers(): { factories: number; cases: number; problems: string[] } {
