@@ -99,6 +99,7 @@ export const BAD_CALLS: BadCall[] = [
   ['squeeze non-1 dim', () => ts.squeeze(x23(), [0]), /^squeeze: /],
   ['cast bad dtype', () => ts.cast(x23(), 'float64' as never), /^cast: unknown dtype 'float64'/],
   ['gather bad axis', () => ts.gather(x23(), ts.tensor([0], [1], 'int32'), 5), /^gather: /],
+  ['gather index out of range', () => ts.gather(x23(), ts.tensor([0, 2], [2], 'int32')), /^GatherV2: the index value 2 is not in \[0, 1\]/],
   ['where non-bool', () => ts.where(ts.tensor([1, 0]), 1, 2), /^where: condition must be bool/],
   ['conv2d bad rank', () => ts.conv2d(x23() as never, ts.ones([1, 1, 2, 2]) as never, 1, 'same'), /^conv2d: /],
   ['conv2d channels', () => ts.conv2d(img() as never, ts.ones([1, 1, 3, 2]) as never, 1, 'same'), /^conv2d: /],
@@ -106,6 +107,8 @@ export const BAD_CALLS: BadCall[] = [
   ['maxPool window too big', () => ts.maxPool(img() as never, [9, 9], 1, 'valid'), /^maxPool: /],
   ['softmax of a scalar', () => ts.softmax(ts.scalar(1)), /^softmax: /],
   ['disposed tensor', () => { const t = x23(); t.dispose(); return ts.add(t, 1); }, /^add.*disposed/],
+  ['categoryEncoding id past numTokens', () => ts.layers.categoryEncoding({ numTokens: 3 }).apply(ts.tensor([[0, 5]], [1, 2], 'int32')), /^Input values must be between 0 < values <= numTokens with numTokens=3/],
+  ['categoryEncoding negative float id', () => ts.layers.categoryEncoding({ numTokens: 3 }).apply(ts.tensor([[-1.5, 2]])), /^Input values must be between 0 < values <= numTokens with numTokens=3/],
   ['variable dtype mismatch', () => ts.variable(x23(), true, 'v_bad', 'int32'), /^variable: initial value is float32, requested dtype int32/],
   // models: topology JSON
   ['topology null', () => load({ modelTopology: null as never }), /^loadLayersModel: the artifacts have no modelTopology/],

@@ -1,7 +1,7 @@
 /**
  * The built ESM bundle (dist/tessera.js) is self-contained: no static imports of anything, the
  * WGSL sources and Wasm bytes are inside it, it loads in Node unchanged and runs on wasm there,
- * and the package.json entry points at it with types.
+ * the package.json entry points at it with types, and its errors name the op even though it is minified.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,5 +41,12 @@ describe('bundle', () => {
     const y = ts.matMul(ts.tensor([[1, 2], [3, 4]]), ts.tensor([[5], [6]]));
     expect(Array.from(await y.data())).toEqual([17, 39]);
     expect(ts.memory().backends.wasm.module).toBe('simd');
+  });
+
+  it('errors name the op in the minified bundle (names are not read from minified functions)', async () => {
+    const ts = await import(pathToFileURL(bundlePath).href);
+    await ts.setBackend('js');
+    expect(() => ts.tile(ts.ones([2, 3]), [1e5, 1e5])).toThrow(/^tile: shape \[200000,300000\] has 60000000000 elements/);
+    expect(() => ts.matMul(ts.ones([70000, 1]), ts.ones([1, 70000]))).toThrow(/^matMul: shape \[70000,70000\]/);
   });
 });

@@ -3,7 +3,8 @@
  * top-level API that can be called with simple tensor arguments, `losses.*`, `metrics.*`,
  * `fused.*`) outside tidy with a table of argument patterns, and asserts that
  * tf.memory().numTensors grows by exactly the number of new tensors in the result. Calls that
- * throw (an argument pattern that does not fit) must not leak either. Runs on js and wasm.
+ * throw (an argument pattern that does not fit) must not leak either. Runs on js and wasm. The
+ * layers and models are walked in leaks_layers.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as ts from '../src/index.js';

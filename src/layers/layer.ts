@@ -12,6 +12,7 @@ import type { Variable } from '../variable.js';
 import { LayerVariable, constraintFn, type ConstraintSpec } from './layer_variable.js';
 import { fmtShape } from '../util.js';
 import { cast } from '../ops/unary.js';
+import { scoped } from '../ops/operand.js';
 import { getInitializer, type InitializerSpec } from './initializers.js';
 import { getRegularizer, type RegularizerSpec, type Regularizer } from './regularizers.js';
 
@@ -243,7 +244,9 @@ export abstract class Layer {
     this.assertInputCompatible(shapes);
     this.maybeBuild(Array.isArray(inputs) ? shapes : shapes[0]);
     for (const w of this.weightEntries()) w.variable.assertAlive(`${this.name} (weight '${w.variable.name}')`);
-    return this.call(Array.isArray(inputs) ? tensors : tensors[0], kwargs);
+    // Scoped like an op: called outside tidy, the layer leaves only its outputs (weights and kept
+    // state survive); a tensor a custom call() stores for later must be kept, as under TF.js's tidy.
+    return scoped(() => this.call(Array.isArray(inputs) ? tensors : tensors[0], kwargs));
   }
 
   private applySymbolic(inputs: SymbolicTensor[], isList: boolean, kwargs: Kwargs): SymbolicTensor | SymbolicTensor[] {

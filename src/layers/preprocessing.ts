@@ -6,7 +6,8 @@
 import type { Tensor } from '../tensor.js';
 import { add, mul } from '../ops/binary.js';
 import { cast } from '../ops/unary.js';
-import { max as maxOp, min as minOp, sum } from '../ops/reduce.js';
+import { max as maxOp, sum } from '../ops/reduce.js';
+import { ENGINE } from '../engine.js';
 import { expandDims, reshape, slice } from '../ops/layout.js';
 import { oneHot } from '../ops/indexing.js';
 import { Layer, type Kwargs, type LayerArgs, type Shape } from './layer.js';
@@ -105,10 +106,20 @@ export class CategoryEncoding extends Layer {
   call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
     const x = first(inputs);
     if (x.rank > 2) throw new Error(`${this.name}: categoryEncoding takes inputs of rank 1 or 2, got shape [${x.shape}]`);
-    const ids = x.dtype === 'int32' ? x : cast(x, 'int32');
-    const [lo, hi] = [minOp(ids).dataSync()[0], maxOp(ids).dataSync()[0]];
-    if (ids !== x) ids.dispose();
-    if (lo < 0 || hi >= this.numTokens) throw new Error(`Input values must be between 0 < values <= numTokens with numTokens=${this.numTokens}`);
+    // The ids are checked on the host (a cast to int32 truncates, so truncate here). webgpu has no
+    // synchronous read: there the check runs on tensors written from the host (it keeps their
+    // values), and a computed input is encoded unchecked (an out-of-range id gives a zero row).
+    const values = ENGINE.readHostSync(x);
+    if (values) {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const v of values) {
+        const id = Math.trunc(Number(v));
+        if (id < lo) lo = id;
+        if (id > hi) hi = id;
+      }
+      if (lo < 0 || hi >= this.numTokens) throw new Error(`Input values must be between 0 < values <= numTokens with numTokens=${this.numTokens}`);
+    }
     return composite(() => {
       const idx = x.dtype === 'int32' ? x : cast(x, 'int32');
       const x2 = idx.rank === 1 ? expandDims(idx, 1) : idx;

@@ -48,8 +48,8 @@ export function sparseToOneHot(op: string, yTrue: Tensor, yPred: Tensor): Tensor
 }
 
 // Scoped like ops (see operand.ts `op`): called outside tidy they leave only their result.
-export const meanSquaredError: PerSampleLoss = op((yTrue: Tensor, yPred: Tensor) => mean(square(sub(yPred, matchLabels('meanSquaredError', yTrue, yPred))), -1));
-export const meanAbsoluteError: PerSampleLoss = op((yTrue: Tensor, yPred: Tensor) => mean(abs(sub(yPred, matchLabels('meanAbsoluteError', yTrue, yPred))), -1));
+export const meanSquaredError: PerSampleLoss = op('meanSquaredError', (yTrue: Tensor, yPred: Tensor) => mean(square(sub(yPred, matchLabels('meanSquaredError', yTrue, yPred))), -1));
+export const meanAbsoluteError: PerSampleLoss = op('meanAbsoluteError', (yTrue: Tensor, yPred: Tensor) => mean(abs(sub(yPred, matchLabels('meanAbsoluteError', yTrue, yPred))), -1));
 
 export function huber(options: LossOptions = {}): PerSampleLoss {
   const delta = options.delta ?? 1;

@@ -41,7 +41,7 @@ export const LOSS_NAME = Symbol('tessera.lossName');
 type LossFunction = (yTrue: Tensor, yPred: Tensor, optionsOrWeights?: LossCallOptions | Input | null, reduction?: Reduction) => Tensor;
 function define(name: LossName): LossFunction {
   // op(): called outside tidy, a loss leaves only its result (and nothing when it throws).
-  const fn: LossFunction = op((yTrue: Tensor, yPred: Tensor, third?: LossCallOptions | Input | null, reduction?: Reduction) => {
+  const fn: LossFunction = op(name, (yTrue: Tensor, yPred: Tensor, third?: LossCallOptions | Input | null, reduction?: Reduction) => {
     if (reduction === undefined && isOptions(third)) return reduce(core.perSampleLoss(name, third ?? {})(yTrue, yPred), third?.reduction);
     // TF.js core form: (labels, predictions, weights, reduction).
     const weights = (reduction === undefined && isOptions(third) ? null : third) as Input | null | undefined;

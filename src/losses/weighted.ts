@@ -23,7 +23,7 @@ export enum Reduction {
 }
 
 /** Weight and reduce elementwise losses (TF.js computeWeightedLoss). */
-export const computeWeightedLoss = op(function computeWeightedLoss(lossValues: Input, weights?: Input | null, reduction: Reduction = Reduction.SUM_BY_NONZERO_WEIGHTS): Tensor {
+export const computeWeightedLoss = op('computeWeightedLoss', function computeWeightedLoss(lossValues: Input, weights?: Input | null, reduction: Reduction = Reduction.SUM_BY_NONZERO_WEIGHTS): Tensor {
   return weightAndReduce('computeWeightedLoss', toTensor(lossValues, 'computeWeightedLoss', 'losses'), weights, reduction);
 });
 
@@ -60,50 +60,50 @@ const pair = (op: string, labels: Input, predictions: Input, names = ['labels', 
   return [matchLabels(op, z, p), p];
 };
 
-export const absoluteDifference = op(function absoluteDifference(labels: Input, predictions: Input, weights?: Input | null, reduction?: Reduction): Tensor {
+export const absoluteDifference = op('absoluteDifference', function absoluteDifference(labels: Input, predictions: Input, weights?: Input | null, reduction?: Reduction): Tensor {
   const [z, p] = pair('absoluteDifference', labels, predictions);
   return weightAndReduce('absoluteDifference', abs(sub(p, z)), weights, reduction);
 });
 
 /** Elementwise squared error with TF.js-core weights/reduction. */
-export const weightedMeanSquaredError = op(function weightedMeanSquaredError(labels: Input, predictions: Input, weights?: Input | null, reduction?: Reduction): Tensor {
+export const weightedMeanSquaredError = op('weightedMeanSquaredError', function weightedMeanSquaredError(labels: Input, predictions: Input, weights?: Input | null, reduction?: Reduction): Tensor {
   const [z, p] = pair('meanSquaredError', labels, predictions);
   return weightAndReduce('meanSquaredError', square(sub(p, z)), weights, reduction);
 });
 
-export const huberLoss = op(function huberLoss(labels: Input, predictions: Input, weights?: Input | null, delta = 1, reduction?: Reduction): Tensor {
+export const huberLoss = op('huberLoss', function huberLoss(labels: Input, predictions: Input, weights?: Input | null, delta = 1, reduction?: Reduction): Tensor {
   const [z, p] = pair('huberLoss', labels, predictions);
   const err = abs(sub(p, z));
   const quad = minimum(err, delta);
   return weightAndReduce('huberLoss', add(mul(square(quad), 0.5), mul(sub(err, quad), delta)), weights, reduction);
 });
 
-export const logLoss = op(function logLoss(labels: Input, predictions: Input, weights?: Input | null, epsilon = 1e-7, reduction?: Reduction): Tensor {
+export const logLoss = op('logLoss', function logLoss(labels: Input, predictions: Input, weights?: Input | null, epsilon = 1e-7, reduction?: Reduction): Tensor {
   const [z, p] = pair('logLoss', labels, predictions);
   const l = neg(add(mul(z, log(add(p, epsilon))), mul(sub(1, z), log(add(sub(1, p), epsilon)))));
   return weightAndReduce('logLoss', l, weights, reduction);
 });
 
-export const hingeLoss = op(function hingeLoss(labels: Input, predictions: Input, weights?: Input | null, reduction?: Reduction): Tensor {
+export const hingeLoss = op('hingeLoss', function hingeLoss(labels: Input, predictions: Input, weights?: Input | null, reduction?: Reduction): Tensor {
   const [z, p] = pair('hingeLoss', labels, predictions);
   return weightAndReduce('hingeLoss', relu(sub(1, mul(sub(mul(z, 2), 1), p))), weights, reduction);
 });
 
-export const sigmoidCrossEntropy = op(function sigmoidCrossEntropy(multiClassLabels: Input, logits: Input, weights?: Input | null, labelSmoothing = 0, reduction?: Reduction): Tensor {
+export const sigmoidCrossEntropy = op('sigmoidCrossEntropy', function sigmoidCrossEntropy(multiClassLabels: Input, logits: Input, weights?: Input | null, labelSmoothing = 0, reduction?: Reduction): Tensor {
   let [z, x] = pair('sigmoidCrossEntropy', multiClassLabels, logits, ['multiClassLabels', 'logits']);
   if (labelSmoothing > 0) z = add(mul(z, 1 - labelSmoothing), 0.5 * labelSmoothing);
   const l = add(sub(relu(x), mul(x, z)), softplus(neg(abs(x))));
   return weightAndReduce('sigmoidCrossEntropy', l, weights, reduction);
 });
 
-export const softmaxCrossEntropy = op(function softmaxCrossEntropy(onehotLabels: Input, logits: Input, weights?: Input | null, labelSmoothing = 0, reduction?: Reduction): Tensor {
+export const softmaxCrossEntropy = op('softmaxCrossEntropy', function softmaxCrossEntropy(onehotLabels: Input, logits: Input, weights?: Input | null, labelSmoothing = 0, reduction?: Reduction): Tensor {
   let [z, x] = pair('softmaxCrossEntropy', onehotLabels, logits, ['onehotLabels', 'logits']);
   if (labelSmoothing > 0) z = add(mul(z, 1 - labelSmoothing), labelSmoothing / x.shape[x.rank - 1]);
   return weightAndReduce('softmaxCrossEntropy', neg(sum(mul(z, logSoftmax(x)), -1)), weights, reduction);
 });
 
 /** 1 - sum(labels * predictions) along `axis` (kept as size 1); inputs are expected unit-normalised. */
-export const cosineDistance = op(function cosineDistance(labels: Input, predictions: Input, axis: number, weights?: Input | null, reduction?: Reduction): Tensor {
+export const cosineDistance = op('cosineDistance', function cosineDistance(labels: Input, predictions: Input, axis: number, weights?: Input | null, reduction?: Reduction): Tensor {
   const [z, p] = pair('cosineDistance', labels, predictions);
   return weightAndReduce('cosineDistance', sub(1, sum(mul(z, p), axis, true)), weights, reduction);
 });

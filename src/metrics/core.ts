@@ -18,17 +18,17 @@ import { EPSILON, matchLabels, meanAbsoluteError, meanSquaredError } from '../lo
 
 const THRESHOLD = 0.5;
 
-export const binaryAccuracy = op(function binaryAccuracy(yTrue: Tensor, yPred: Tensor, threshold = THRESHOLD): Tensor {
+export const binaryAccuracy = op('binaryAccuracy', function binaryAccuracy(yTrue: Tensor, yPred: Tensor, threshold = THRESHOLD): Tensor {
   const z = matchLabels('binaryAccuracy', yTrue, yPred);
   return mean(cast(equal(z, cast(greater(yPred, threshold), 'float32')), 'float32'), -1);
 });
 
-export const categoricalAccuracy = op(function categoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
+export const categoricalAccuracy = op('categoricalAccuracy', function categoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
   matchLabels('categoricalAccuracy', yTrue, yPred);
   return cast(equal(argMax(yTrue, -1), argMax(yPred, -1)), 'float32');
 });
 
-export const sparseCategoricalAccuracy = op(function sparseCategoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
+export const sparseCategoricalAccuracy = op('sparseCategoricalAccuracy', function sparseCategoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
   const lead = yPred.shape.slice(0, -1);
   if (yTrue.size !== lead.reduce((a, b) => a * b, 1)) {
     throw new Error(`sparseCategoricalAccuracy: labels of shape ${fmtShape(yTrue.shape)} do not fit predictions of shape ${fmtShape(yPred.shape)}`);
@@ -48,12 +48,12 @@ function confusion(op: string, yTrue: Tensor, yPred: Tensor): [Tensor, Tensor, T
 const safeRatio = (num: Tensor, den: Tensor) => where(greater(den, 0), div(num, where(greater(den, 0), den, 1)), 0);
 
 /** TP / (TP + FP), 0 when nothing is predicted positive. */
-export const precision = op(function precision(yTrue: Tensor, yPred: Tensor): Tensor {
+export const precision = op('precision', function precision(yTrue: Tensor, yPred: Tensor): Tensor {
   const [tp, pp] = confusion('precision', yTrue, yPred);
   return safeRatio(tp, pp);
 });
 /** TP / (TP + FN), 0 when there are no positives. */
-export const recall = op(function recall(yTrue: Tensor, yPred: Tensor): Tensor {
+export const recall = op('recall', function recall(yTrue: Tensor, yPred: Tensor): Tensor {
   const [tp, , ap] = confusion('recall', yTrue, yPred);
   return safeRatio(tp, ap);
 });
@@ -61,7 +61,7 @@ export const recall = op(function recall(yTrue: Tensor, yPred: Tensor): Tensor {
 export { meanSquaredError, meanAbsoluteError };
 
 /** 100 * mean(|yTrue - yPred| / max(|yTrue|, 1e-7)) over the last axis. */
-export const meanAbsolutePercentageError = op(function meanAbsolutePercentageError(yTrue: Tensor, yPred: Tensor): Tensor {
+export const meanAbsolutePercentageError = op('meanAbsolutePercentageError', function meanAbsolutePercentageError(yTrue: Tensor, yPred: Tensor): Tensor {
   const z = matchLabels('meanAbsolutePercentageError', yTrue, yPred);
   return mul(mean(abs(div(sub(z, yPred), clipByValue(abs(z), EPSILON, Number.MAX_VALUE))), -1), 100);
 });
@@ -69,13 +69,13 @@ export const meanAbsolutePercentageError = op(function meanAbsolutePercentageErr
 const l2Normalize = (x: Tensor) => div(x, sqrt(maximum(sum(square(x), -1, true), EPSILON)));
 
 /** -sum(normalize(yTrue) * normalize(yPred)) over the last axis (TF.js cosineProximity). */
-export const cosineProximity = op(function cosineProximity(yTrue: Tensor, yPred: Tensor): Tensor {
+export const cosineProximity = op('cosineProximity', function cosineProximity(yTrue: Tensor, yPred: Tensor): Tensor {
   const z = matchLabels('cosineProximity', yTrue, yPred);
   return neg(sum(mul(l2Normalize(z), l2Normalize(yPred)), -1));
 });
 
 /** Coefficient of determination 1 - SS_res / SS_tot over the whole batch (a scalar). */
-export const r2Score = op(function r2Score(yTrue: Tensor, yPred: Tensor): Tensor {
+export const r2Score = op('r2Score', function r2Score(yTrue: Tensor, yPred: Tensor): Tensor {
   const z = matchLabels('r2Score', yTrue, yPred);
   return sub(1, div(sum(square(sub(z, yPred))), sum(square(sub(z, mean(z))))));
 });

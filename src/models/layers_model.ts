@@ -7,6 +7,7 @@
  */
 import { Tensor } from '../tensor.js';
 import { fmtShape } from '../util.js';
+import { scoped } from '../ops/operand.js';
 import { Layer, SymbolicTensor, type Kwargs, type LayerNode, type LayerWeight, type Shape, InputLayer } from '../layers/layer.js';
 import * as training from './training.js';
 import type { CompileArgs, FitArgs, EvaluateArgs, PredictArgs, History, FitDatasetArgs } from './training.js';
@@ -154,8 +155,15 @@ export class LayersModel extends Layer {
     return shapes.length === 1 && !this.outputsAreList ? shapes[0] : shapes;
   }
 
-  /** Run the graph on concrete inputs (one per model input). */
+  /**
+   * Run the graph on concrete inputs (one per model input). Scoped like an op: outside tidy the
+   * intermediate layers' outputs and masks are freed and only the model's outputs remain.
+   */
   execute(inputs: Tensor[], kwargs: Kwargs = {}): Tensor[] {
+    return scoped(() => this.runGraph(inputs, kwargs));
+  }
+
+  private runGraph(inputs: Tensor[], kwargs: Kwargs): Tensor[] {
     if (inputs.length !== this.inputs.length) {
       throw new Error(`${this.name}: expected ${this.inputs.length} input tensor(s), got ${inputs.length}`);
     }

@@ -56,7 +56,7 @@ export function reduceTo(dy: Tensor, shape: number[]): Tensor {
 type BinVjp = (a: Tensor, b: Tensor, y: Tensor, dy: Tensor) => [Tensor | null, Tensor | null];
 
 function defBinary(name: string, code: BinaryOp, kind: Kind, vjp: BinVjp | null, args = ['a', 'b']) {
-  return op((a: Input, b: Input): Tensor => {
+  return op(name, (a: Input, b: Input): Tensor => {
     const { out, ta, tb } = binaryOp(name, code, a, b, kind, args);
     if (vjp) {
       // Integer operands differentiate as float32 (TF.js: int32 mul/div have real gradients).
@@ -81,7 +81,7 @@ const realDiv = defBinary('div', 'div', 'arith', divVjp);
 /** Its gradient is real division's, as TF.js's FloorDiv gradient. */
 export const floorDiv = defBinary('floorDiv', 'floorDiv', 'arith', divVjp);
 /** a / b; for two int32 tensors this is floor division, as in TF.js. */
-export const div = op(function div(a: Input, b: Input): Tensor {
+export const div = op('div', function div(a: Input, b: Input): Tensor {
   const ta = toTensorLike(a, b, 'div', 'a');
   const tb = toTensorLike(b, ta, 'div', 'b');
   if (ta.dtype === 'int32' && tb.dtype === 'int32') return floorDiv(ta, tb);
@@ -118,7 +118,7 @@ const preluFloat = defBinary('prelu', 'prelu', 'arith', (a, b, _y, dy) => {
   return [mul(dy, where(negMask, b, 1)), mul(dy, where(negMask, a, 0))];
 }, ['x', 'alpha']);
 /** x < 0 ? alpha * x : x; always float32 (TF.js casts int32 inputs). */
-export const prelu = op(function prelu(x: Input, alpha: Input): Tensor {
+export const prelu = op('prelu', function prelu(x: Input, alpha: Input): Tensor {
   const tx = toTensor(x, 'prelu', 'x');
   const ta = toTensor(alpha, 'prelu', 'alpha');
   return preluFloat(tx.dtype === 'float32' ? tx : cast(tx, 'float32'), ta.dtype === 'float32' ? ta : cast(ta, 'float32'));
@@ -131,12 +131,12 @@ export const less = defBinary('less', 'less', 'compare', null);
 export const lessEqual = defBinary('lessEqual', 'lessEqual', 'compare', null);
 export const logicalAnd = defBinary('logicalAnd', 'logicalAnd', 'logical', null);
 export const logicalOr = defBinary('logicalOr', 'logicalOr', 'logical', null);
-export const logicalXor = op(function logicalXor(a: Input, b: Input): Tensor {
+export const logicalXor = op('logicalXor', function logicalXor(a: Input, b: Input): Tensor {
   return notEqual(cast(toTensor(a, 'logicalXor', 'a'), 'bool'), cast(toTensor(b, 'logicalXor', 'b'), 'bool'));
 });
 
 /** cond ? a : b elementwise, all three broadcast together (TF.js `where`). */
-export const where = op(function where(condition: Input, a: Input, b: Input): Tensor {
+export const where = op('where', function where(condition: Input, a: Input, b: Input): Tensor {
   const tc = toTensor(condition, 'where', 'condition', 'bool');
   const ta = toTensorLike(a, b, 'where', 'a');
   const tb = toTensorLike(b, ta, 'where', 'b');

@@ -16,7 +16,7 @@ function floatInput(x: Input, opName: string, arg: string): Tensor {
   return t.dtype === 'float32' ? t : cast(t, 'float32');
 }
 
-export const complex = op(function complex(real: Input, imag: Input): Tensor {
+export const complex = op('complex', function complex(real: Input, imag: Input): Tensor {
   const re = floatInput(real, 'complex', 'real');
   const im = floatInput(imag, 'complex', 'imag');
   if (!shapesEqual(re.shape, im.shape)) {
@@ -26,7 +26,7 @@ export const complex = op(function complex(real: Input, imag: Input): Tensor {
 });
 
 function part(which: 'real' | 'imag') {
-  return op((input: Input): Tensor => {
+  return op(which, (input: Input): Tensor => {
     const t = toTensor(input, which, 'input');
     if (t.dtype !== 'complex64') {
       // the real part of a real tensor is itself (as float32), its imaginary part zeros

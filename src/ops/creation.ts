@@ -76,13 +76,13 @@ function filled(op: string, shape: number[], value: number | string, dtypeArg?: 
 }
 export const zeros = (shape: number[], dtype?: DType | null) => filled('zeros', shape, 0, dtype);
 export const ones = (shape: number[], dtype?: DType | null) => filled('ones', shape, 1, dtype);
-export const zerosLike = op(function zerosLike(x: Input): Tensor {
+export const zerosLike = op('zerosLike', function zerosLike(x: Input): Tensor {
   const t = toTensor(x, 'zerosLike', 'x');
   const y = fill(t.shape, 0, t.dtype);
   ENGINE.recordZeroGrad('zerosLike', [t], [y]);
   return y;
 });
-export const onesLike = op(function onesLike(x: Input): Tensor {
+export const onesLike = op('onesLike', function onesLike(x: Input): Tensor {
   const t = toTensor(x, 'onesLike', 'x');
   const y = fill(t.shape, 1, t.dtype);
   ENGINE.recordZeroGrad('onesLike', [t], [y]);
@@ -134,7 +134,7 @@ export function eye(numRows: number, numColumns?: number | null, batchShape?: nu
 }
 
 /** Copy of a tensor's data under a new handle. */
-export const clone = op(function clone(x: Input): Tensor {
+export const clone = op('clone', function clone(x: Input): Tensor {
   const t = toTensor(x, 'clone', 'x');
   const out = ENGINE.makeView(t, t.shape);
   ENGINE.record('clone', [t], [out], ([dy]) => [dy]);

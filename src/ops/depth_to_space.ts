@@ -6,7 +6,7 @@ import type { Tensor } from '../tensor.js';
 import { reshape, transpose } from './layout.js';
 import { assertFloat, op, toTensor, type Input } from './operand.js';
 
-export const depthToSpace = op(function depthToSpace(x: Input, blockSize: number, dataFormat: 'NHWC' | 'NCHW' = 'NHWC'): Tensor {
+export const depthToSpace = op('depthToSpace', function depthToSpace(x: Input, blockSize: number, dataFormat: 'NHWC' | 'NCHW' = 'NHWC'): Tensor {
   const t = toTensor(x, 'depthToSpace', 'x');
   assertFloat('depthToSpace', t);
   if (t.rank !== 4) throw new Error(`depthToSpace: x must be rank 4, got shape [${t.shape}]`);

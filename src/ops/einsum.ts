@@ -56,7 +56,7 @@ function permute(t: Tensor, from: string[], to: string[]): Tensor {
   return perm.every((p, i) => p === i) ? t : transpose(t, perm);
 }
 
-export const einsum = op(function einsum(equation: string, ...tensors: Input[]): Tensor {
+export const einsum = op('einsum', function einsum(equation: string, ...tensors: Input[]): Tensor {
   const ts = tensors.map((x, i) => toTensor(x, 'einsum', `tensors[${i}]`));
   const { inputs, output } = parseEquation(equation, ts.length);
   const dims = new Map<string, number>();

@@ -12,7 +12,7 @@ import { neg, softplus } from './unary.js';
 import { clone } from './creation.js';
 
 /** Elementwise sum of same-shape, same-dtype tensors (TF.js addN). */
-export const addN = op(function addN(tensors: Input[]): Tensor {
+export const addN = op('addN', function addN(tensors: Input[]): Tensor {
   if (!Array.isArray(tensors)) throw new Error('The argument passed to tf.addN() must be a list of tensors');
   if (tensors.length < 1) throw new Error(`Must pass at least one tensor to tf.addN(), but got ${tensors.length}`);
   const ts = tensors.map((t, i) => toTensor(t, 'addN', `tensors${i}`));
@@ -24,7 +24,7 @@ export const addN = op(function addN(tensors: Input[]): Tensor {
 });
 
 /** log(sigmoid(x)) = -softplus(-x), stable for large |x|. */
-export const logSigmoid = op(function logSigmoid(x: Input): Tensor {
+export const logSigmoid = op('logSigmoid', function logSigmoid(x: Input): Tensor {
   const t = toTensor(x, 'logSigmoid', 'x');
   return neg(softplus(neg(t)));
 });
@@ -32,7 +32,7 @@ export const logSigmoid = op(function logSigmoid(x: Input): Tensor {
 /**
  * v + (x - v) * (1 - decay), divided by 1 - decay^step when zeroDebias (TF.js movingAverage).
  */
-export const movingAverage = op(function movingAverage(v: Input, x: Input, decay: number | Tensor, step?: number | Tensor, zeroDebias = true): Tensor {
+export const movingAverage = op('movingAverage', function movingAverage(v: Input, x: Input, decay: number | Tensor, step?: number | Tensor, zeroDebias = true): Tensor {
   const tv = toTensor(v, 'movingAverage', 'v');
   const tx = toTensor(x, 'movingAverage', 'x');
   if (tv.dtype !== tx.dtype) throw new Error(`The dtypes of the first(${tv.dtype}) and second(${tx.dtype}) input must match`);
@@ -47,7 +47,7 @@ export const movingAverage = op(function movingAverage(v: Input, x: Input, decay
 });
 
 /** Bitwise AND of two same-shape int32 tensors. */
-export const bitwiseAnd = op(function bitwiseAnd(x: Input, y: Input): Tensor {
+export const bitwiseAnd = op('bitwiseAnd', function bitwiseAnd(x: Input, y: Input): Tensor {
   const a = toTensor(x, 'bitwiseAnd', 'x');
   const b = toTensor(y, 'bitwiseAnd', 'y');
   if (!shapesEqual(a.shape, b.shape)) throw new Error(`BitwiseAnd: Tensors must have the same shape. x: ${a.shape}, y: ${b.shape}`);

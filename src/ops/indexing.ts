@@ -19,7 +19,7 @@ import type { DType } from '../backends/backend.js';
  * checkIndices). With batchDims b, the first b dimensions of x and indices are batch
  * dimensions that pair up: batch i gathers from x[i] with indices[i].
  */
-export const gather = op(function gather(x: Input, indices: Input, axis = 0, batchDims = 0): Tensor {
+export const gather = op('gather', function gather(x: Input, indices: Input, axis = 0, batchDims = 0): Tensor {
   const t = toTensor(x, 'gather', 'x');
   const idx = toTensor(indices, 'gather', 'indices', 'int32');
   if (idx.dtype !== 'int32') throw new Error(`gather: indices must be int32, got ${idx.dtype} ${fmtShape(idx.shape)}`);
@@ -80,16 +80,18 @@ function gatherAlong(t: Tensor, idx: Tensor, a: number): Tensor {
 
 /**
  * An index outside [0, axisDim) is an error, as on TF.js's cpu backend (silent zeros hide
- * off-by-one vocabularies). Checked where the indices can be read synchronously (js, wasm);
- * webgpu, like TF.js's GPU backends, gives 0 for them.
+ * off-by-one vocabularies). Checked where the indices can be read synchronously (js, wasm, and
+ * on webgpu indices written from the host, whose values it keeps); computed indices on webgpu,
+ * like TF.js's GPU backends, give 0 for them.
  */
 function checkIndices(idx: Tensor, axisDim: number): void {
-  let values: ArrayLike<number>;
+  let values: ArrayLike<number> | undefined;
   try {
-    values = idx.dataSync();
+    values = ENGINE.readHostSync(idx) as ArrayLike<number> | undefined;
   } catch {
     return;
   }
+  if (!values) return;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v < 0 || v >= axisDim) throw new Error(`GatherV2: the index value ${v} is not in [0, ${axisDim - 1}]`);
@@ -97,7 +99,7 @@ function checkIndices(idx: Tensor, axisDim: number): void {
 }
 
 /** indices.shape + [depth], onValue where index == position else offValue. */
-export const oneHot = op(function oneHot(indices: Input, depth: number, onValue = 1, offValue = 0, dtype: DType = 'int32'): Tensor {
+export const oneHot = op('oneHot', function oneHot(indices: Input, depth: number, onValue = 1, offValue = 0, dtype: DType = 'int32'): Tensor {
   const idx = toTensor(indices, 'oneHot', 'indices', 'int32');
   if (idx.dtype !== 'int32') throw new Error(`oneHot: indices must be int32, got ${idx.dtype}`);
   if (!Number.isInteger(depth) || depth < 2) throw new Error(`Error in oneHot: depth must be >=2, but it is ${depth}`);
@@ -128,7 +130,7 @@ function segmentSum(
  * out[s] = sum of x[j] over j where segmentIds[j] == s. Ids outside [0, numSegments) are
  * dropped. float32 x is differentiable; int32 x is summed in float32 (exact below 2^24).
  */
-export const unsortedSegmentSum = op(function unsortedSegmentSum(x: Input, segmentIds: Input, numSegments: number): Tensor {
+export const unsortedSegmentSum = op('unsortedSegmentSum', function unsortedSegmentSum(x: Input, segmentIds: Input, numSegments: number): Tensor {
   const t = toTensor(x, 'unsortedSegmentSum', 'x');
   const ids = toTensor(segmentIds, 'unsortedSegmentSum', 'segmentIds', 'int32');
   if (t.dtype === 'bool') throw new Error(`unsortedSegmentSum: x must be float32 or int32, got bool ${fmtShape(t.shape)}`);

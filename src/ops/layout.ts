@@ -38,7 +38,7 @@ export function stridedCopy(op: string, x: Tensor, outShape: number[], inStrides
   return runOp('copyStrided', [x], outShape, x.dtype, { outShape: shape, inStrides: strides, modDims: mods, offset });
 }
 
-export const reshape = op(function reshape(x: Input, shape: number[]): Tensor {
+export const reshape = op('reshape', function reshape(x: Input, shape: number[]): Tensor {
   const t = toTensor(x, 'reshape', 'x');
   if (!Array.isArray(shape)) throw new Error(`reshape: shape must be an array, got ${typeof shape}`);
   const out = shape.slice();
@@ -60,7 +60,7 @@ export const reshape = op(function reshape(x: Input, shape: number[]): Tensor {
   return y;
 });
 
-export const transpose = op(function transpose(x: Input, perm?: number[], conjugate = false): Tensor {
+export const transpose = op('transpose', function transpose(x: Input, perm?: number[], conjugate = false): Tensor {
   const t = toTensor(x, 'transpose', 'x');
   const p = perm ?? t.shape.map((_, i) => t.rank - 1 - i);
   if (p.length !== t.rank || !t.shape.every((_, i) => p.includes(i)) || p.some((v) => !Number.isInteger(v))) {
@@ -75,7 +75,7 @@ export const transpose = op(function transpose(x: Input, perm?: number[], conjug
   return y;
 });
 
-export const broadcastTo = op(function broadcastTo(x: Input, shape: number[]): Tensor {
+export const broadcastTo = op('broadcastTo', function broadcastTo(x: Input, shape: number[]): Tensor {
   const t = toTensor(x, 'broadcastTo', 'x');
   assertShape('broadcastTo', shape);
   if (shape.length < t.rank) throw new Error(`broadcastTo: cannot broadcast ${fmtShape(t.shape)} to lower rank ${fmtShape(shape)}`);
@@ -97,7 +97,7 @@ export const broadcastTo = op(function broadcastTo(x: Input, shape: number[]): T
   return y;
 });
 
-export const expandDims = op(function expandDims(x: Input, axis = 0): Tensor {
+export const expandDims = op('expandDims', function expandDims(x: Input, axis = 0): Tensor {
   const t = toTensor(x, 'expandDims', 'x');
   const a = normAxis('expandDims', axis, t.rank + 1);
   const shape = t.shape.slice();
@@ -105,7 +105,7 @@ export const expandDims = op(function expandDims(x: Input, axis = 0): Tensor {
   return reshape(t, shape);
 });
 
-export const squeeze = op(function squeeze(x: Input, axis?: number[] | number): Tensor {
+export const squeeze = op('squeeze', function squeeze(x: Input, axis?: number[] | number): Tensor {
   const t = toTensor(x, 'squeeze', 'x');
   // No axis, or an empty list (TF.js), squeezes every size-1 dimension.
   const all = axis == null || (Array.isArray(axis) && axis.length === 0);
@@ -116,7 +116,7 @@ export const squeeze = op(function squeeze(x: Input, axis?: number[] | number): 
   return reshape(t, t.shape.filter((_, i) => !axes.includes(i)));
 });
 
-export const slice = op(function slice(x: Input, begin: number | number[], size?: number | number[]): Tensor {
+export const slice = op('slice', function slice(x: Input, begin: number | number[], size?: number | number[]): Tensor {
   const t = toTensor(x, 'slice', 'x');
   const b = typeof begin === 'number' ? [begin, ...new Array(Math.max(t.rank - 1, 0)).fill(0)] : begin.slice();
   while (b.length < t.rank) b.push(0);
@@ -139,7 +139,7 @@ export const slice = op(function slice(x: Input, begin: number | number[], size?
   return y;
 });
 
-export const concat = op(function concat(tensors: Input[], axis = 0): Tensor {
+export const concat = op('concat', function concat(tensors: Input[], axis = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new Error('concat: expected a non-empty list of tensors');
   const ts = tensors.map((x, i) => toTensor(x, 'concat', `tensors[${i}]`));
   const rank = ts[0].rank;
@@ -168,7 +168,7 @@ export const concat = op(function concat(tensors: Input[], axis = 0): Tensor {
   return y;
 });
 
-export const stack = op(function stack(tensors: Input[], axis = 0): Tensor {
+export const stack = op('stack', function stack(tensors: Input[], axis = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new Error('stack: expected a non-empty list of tensors');
   const ts = tensors.map((x, i) => toTensor(x, 'stack', `tensors[${i}]`));
   for (const t of ts) {
@@ -179,14 +179,14 @@ export const stack = op(function stack(tensors: Input[], axis = 0): Tensor {
   return concat(ts.map((t) => expandDims(t, a)), a);
 });
 
-export const unstack = op(function unstack(x: Input, axis = 0): Tensor[] {
+export const unstack = op('unstack', function unstack(x: Input, axis = 0): Tensor[] {
   const t = toTensor(x, 'unstack', 'x');
   if (!(axis >= -t.rank && axis < t.rank)) throw new Error(`Axis = ${axis} is not in [-${t.rank}, ${t.rank})`);
   const a = normAxis('unstack', axis, t.rank);
   return split(t, t.shape[a], a).map((p) => squeeze(p, [a]));
 });
 
-export const split = op(function split(x: Input, numOrSizeSplits: number | number[], axis = 0): Tensor[] {
+export const split = op('split', function split(x: Input, numOrSizeSplits: number | number[], axis = 0): Tensor[] {
   const t = toTensor(x, 'split', 'x');
   const a = normAxis('split', axis, t.rank);
   const dim = t.shape[a];
@@ -215,7 +215,7 @@ export const split = op(function split(x: Input, numOrSizeSplits: number | numbe
   return out;
 });
 
-export const tile = op(function tile(x: Input, reps: number[]): Tensor {
+export const tile = op('tile', function tile(x: Input, reps: number[]): Tensor {
   const t = toTensor(x, 'tile', 'x');
   if (!Array.isArray(reps) || reps.length !== t.rank || reps.some((r) => !Number.isInteger(r) || r < 0)) {
     throw new Error(`tile: reps [${reps}] must be ${t.rank} non-negative integers for shape ${fmtShape(t.shape)}`);
@@ -231,7 +231,7 @@ export const tile = op(function tile(x: Input, reps: number[]): Tensor {
   return y;
 });
 
-export const pad = op(function pad(x: Input, paddings: Array<[number, number]>, constantValue = 0): Tensor {
+export const pad = op('pad', function pad(x: Input, paddings: Array<[number, number]>, constantValue = 0): Tensor {
   const t = toTensor(x, 'pad', 'x');
   if (!Array.isArray(paddings) || paddings.length !== t.rank || paddings.some((p) => !Array.isArray(p) || p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0))) {
     throw new Error(`pad: paddings ${JSON.stringify(paddings)} must be ${t.rank} pairs of non-negative integers for shape ${fmtShape(t.shape)}`);
@@ -246,7 +246,7 @@ export const pad = op(function pad(x: Input, paddings: Array<[number, number]>, 
   return y;
 });
 
-export const reverse = op(function reverse(x: Input, axis?: number | number[]): Tensor {
+export const reverse = op('reverse', function reverse(x: Input, axis?: number | number[]): Tensor {
   const t = toTensor(x, 'reverse', 'x');
   const axes = normAxes('reverse', axis, t.rank);
   const strides = stridesOf(t.shape);

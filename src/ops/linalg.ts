@@ -39,7 +39,7 @@ function normOf(x: Tensor, ord: Ord, axis: number | number[] | null): Tensor {
 }
 
 /** Vector or matrix norm (TF.js `norm`): ord 1, 2/'euclidean', Infinity, -Infinity, 'fro'. */
-export const norm = op(function norm(x: Input, ord: Ord = 'euclidean', axis: number | number[] | null = null, keepDims = false): Tensor {
+export const norm = op('norm', function norm(x: Input, ord: Ord = 'euclidean', axis: number | number[] | null = null, keepDims = false): Tensor {
   const t = toTensor(x, 'norm', 'x');
   const n = normOf(t, ord, axis);
   if (!keepDims) return n;
@@ -47,12 +47,12 @@ export const norm = op(function norm(x: Input, ord: Ord = 'euclidean', axis: num
   return reshape(n, t.shape.map((d, i) => (axes.includes(i) ? 1 : d)));
 });
 
-export const euclideanNorm = op(function euclideanNorm(x: Input, axis: number | number[] | null = null, keepDims = false): Tensor {
+export const euclideanNorm = op('euclideanNorm', function euclideanNorm(x: Input, axis: number | number[] | null = null, keepDims = false): Tensor {
   return norm(x, 'euclidean', axis, keepDims);
 });
 
 /** x.shape + x.shape with x's values on the diagonal and zeros elsewhere (TF.js `diag`). */
-export const diag = op(function diag(x: Input): Tensor {
+export const diag = op('diag', function diag(x: Input): Tensor {
   const t = toTensor(x, 'diag', 'x');
   const n = t.size;
   const picked = where(cast(eye(n), 'bool'), reshape(t, [n, 1]), zeros([], t.dtype));
@@ -60,7 +60,7 @@ export const diag = op(function diag(x: Input): Tensor {
 });
 
 /** v1 [m] x v2 [n] -> [m, n] (TF.js `outerProduct`). */
-export const outerProduct = op(function outerProduct(v1: Input, v2: Input): Tensor {
+export const outerProduct = op('outerProduct', function outerProduct(v1: Input, v2: Input): Tensor {
   const a = toTensor(v1, 'outerProduct', 'v1');
   const b = toTensor(v2, 'outerProduct', 'v2');
   if (a.rank !== 1 || b.rank !== 1) {
@@ -82,7 +82,7 @@ function bandLimit(v: number | Tensor, name: 'numLower' | 'numUpper', dim: numbe
 }
 
 /** Keeps the band numLower below / numUpper above each inner matrix's diagonal (negative: all). */
-export const bandPart = op(function bandPart(a: Input, numLower: number | Tensor, numUpper: number | Tensor): Tensor {
+export const bandPart = op('bandPart', function bandPart(a: Input, numLower: number | Tensor, numUpper: number | Tensor): Tensor {
   const t = toTensor(a, 'bandPart', 'a');
   if (t.rank < 2) throw new Error(`bandPart(): Rank must be at least 2, got ${t.rank}.`);
   const [M, N] = t.shape.slice(-2);
@@ -111,7 +111,7 @@ export function gramSchmidt(xs: Tensor[] | Tensor): Tensor[] | Tensor {
   const count = vs ? vs.length : (xs as Tensor).shape[0];
   const dim = vs ? vs[0].shape[0] : (xs as Tensor).shape[1];
   if (count > dim) throw new Error(`Gram-Schmidt: Number of vectors (${count}) exceeds number of dimensions (${dim}).`);
-  return op(() => {
+  return op('gramSchmidt', () => {
     const inputs = vs ?? unstack(xs as Tensor, 0);
     const ys: Tensor[] = [];
     for (const x0 of inputs) {
@@ -128,7 +128,7 @@ export function gramSchmidt(xs: Tensor[] | Tensor): Tensor[] | Tensor {
  * q [.., m, m] and r [.., m, n] with fullMatrices, else q [.., m, k] and r [.., k, n], k = min(m, n).
  * Each reflection sends column j's tail v to alpha * e1 with alpha = -sign(v0) * |v| (0 counts as +).
  */
-export const qr = op(function qr(x: Input, fullMatrices = false): [Tensor, Tensor] {
+export const qr = op('qr', function qr(x: Input, fullMatrices = false): [Tensor, Tensor] {
   const t = toTensor(x, 'qr', 'x');
   if (t.rank < 2) throw new Error(`qr() requires input tensor to have a rank >= 2, but got rank ${t.rank}`);
   const batchShape = t.shape.slice(0, -2);

@@ -73,7 +73,7 @@ export function matMulGrads(a: Tensor, b: Tensor, transposeA: boolean, transpose
   return [reduceTo(da, a.shape), reduceTo(db, b.shape)];
 }
 
-export const matMul = op(function matMul(a: Input, b: Input, transposeA = false, transposeB = false): Tensor {
+export const matMul = op('matMul', function matMul(a: Input, b: Input, transposeA = false, transposeB = false): Tensor {
   const ta = toTensor(a, 'matMul', 'a');
   const tb = toTensor(b, 'matMul', 'b');
   const y = runMatMul('matMul', ta, tb, transposeA, transposeB);
@@ -84,7 +84,7 @@ export const matMul = op(function matMul(a: Input, b: Input, transposeA = false,
 });
 
 /** Dot product of vectors / matrix-vector / matrix-matrix (TF.js `dot`). */
-export const dot = op(function dot(a: Input, b: Input): Tensor {
+export const dot = op('dot', function dot(a: Input, b: Input): Tensor {
   const ta = toTensor(a, 'dot', 't1');
   const tb = toTensor(b, 'dot', 't2');
   if (ta.rank > 2 || tb.rank > 2 || ta.rank === 0 || tb.rank === 0) {

@@ -109,11 +109,11 @@ export function runInScope<T>(fn: () => T, check?: (result: T) => void): T {
 }
 
 /**
- * Wrap an op so its temporaries are disposed (see `scoped`). The op's name (the function's) is
- * pushed for the engine, whose allocation errors then name the call the user made.
+ * Wrap an op so its temporaries are disposed (see `scoped`). The op's name is pushed for the
+ * engine, whose allocation errors then name the call the user made. The name is given, not read
+ * from `fn.name`: bundlers rename and minifiers shorten functions (esbuild made `tile` `tile2`).
  */
-export function op<F extends (...args: any[]) => any>(fn: F): F {
-  const name = fn.name;
+export function op<F extends (...args: any[]) => any>(name: string, fn: F): F {
   return ((...args: unknown[]) => {
     ENGINE.opNames.push(name);
     try {

@@ -25,7 +25,7 @@ function validateSplits(splits: number[], below: number): void {
  * Gathers rows of a ragged tensor (nested row splits + dense values) by `indices`; the
  * result's leading indices.rank - 1 dims become uniform row splits.
  */
-export const raggedGather = op(function raggedGather(
+export const raggedGather = op('raggedGather', function raggedGather(
   paramsNestedSplits: Input[], paramsDenseValues: Input, indices: Input, outputRaggedRank: number,
 ): { outputNestedSplits: Tensor[]; outputDenseValues: Tensor } {
   const host = (t: Tensor) => hostValues('raggedGather', t);
@@ -75,7 +75,7 @@ export const raggedGather = op(function raggedGather(
 });
 
 /** Row-split ragged tensor of ranges [starts[i], limits[i]) by deltas[i] (scalars broadcast). */
-export const raggedRange = op(function raggedRange(starts: Input, limits: Input, deltas: Input): { rtNestedSplits: Tensor; rtDenseValues: Tensor } {
+export const raggedRange = op('raggedRange', function raggedRange(starts: Input, limits: Input, deltas: Input): { rtNestedSplits: Tensor; rtDenseValues: Tensor } {
   const host = (t: Tensor) => hostValues('raggedRange', t);
   const s = toTensor(starts, 'raggedRange', 'starts');
   const l = toTensor(limits, 'raggedRange', 'limits', s.dtype);
@@ -129,7 +129,7 @@ function itemsOf(kind: PartitionType, part: number[]): Array<[number, number]> {
  * Dense tensor of `shape` (-1 entries: the ragged tensor's own extent) from a ragged tensor given
  * as flat values plus row partitions; elements outside the shape are dropped, holes get defaultValue.
  */
-export const raggedTensorToTensor = op(function raggedTensorToTensor(
+export const raggedTensorToTensor = op('raggedTensorToTensor', function raggedTensorToTensor(
   shape: Input, values: Input, defaultValue: Input, rowPartitionTensors: Input[], rowPartitionTypes: string[],
 ): Tensor {
   const host = (t: Tensor) => hostValues('raggedTensorToTensor', t);

@@ -85,7 +85,7 @@ function hostSoftmaxRows(values: Float64Array, width: number): Float64Array {
  * `numSamples` class indices per row of logits [batch, numOutcomes] (or [numOutcomes]), drawn
  * from softmax(logits), or from the given probabilities when `normalized`. int32 output.
  */
-export const multinomial = op(function multinomial(logits: Input, numSamples: number, seed?: number, normalized = false): Tensor {
+export const multinomial = op('multinomial', function multinomial(logits: Input, numSamples: number, seed?: number, normalized = false): Tensor {
   const t = toTensor(logits, 'multinomial', 'logits');
   if (t.rank !== 1 && t.rank !== 2) throw new Error(`multinomial: logits must be rank 1 or 2, got shape ${fmtShape(t.shape)}`);
   const numOutcomes = t.shape[t.rank - 1];
@@ -116,7 +116,7 @@ export const multinomial = op(function multinomial(logits: Input, numSamples: nu
  * scale the kept ones by 1 / (1 - rate). `noiseShape` (broadcast to x) shares one draw
  * across the dimensions where it is 1.
  */
-export const dropout = op(function dropout(x: Input, rate: number, noiseShape?: number[], seed?: number | string): Tensor {
+export const dropout = op('dropout', function dropout(x: Input, rate: number, noiseShape?: number[], seed?: number | string): Tensor {
   const t = toTensor(x, 'dropout', 'x');
   if (t.dtype !== 'float32') throw new Error(`x has to be a floating point tensor since it's going to be scaled, but got a ${t.dtype} tensor instead.`);
   if (!(rate >= 0 && rate < 1)) throw new Error(`rate must be a float in the range [0, 1), but got ${rate}.`);

@@ -14,15 +14,15 @@ function ofRank(op: string, x: Input, rank: number): Tensor {
 }
 
 // each form runs as an op (its own scope), so tensors made from array arguments are freed
-const concatOfRank = (rank: number) => op((tensors: Input[], axis?: number) => {
+const concatOfRank = (rank: number) => op(`concat${rank}d`, (tensors: Input[], axis?: number) => {
   const name = `concat${rank}d`;
   return concat(tensors.map((t) => ofRank(name, t, rank)), rank === 1 ? 0 : axis);
 });
-const sliceOfRank = (rank: number) => op((x: Input, begin: number | number[], size?: number | number[]) =>
+const sliceOfRank = (rank: number) => op(`slice${rank}d`, (x: Input, begin: number | number[], size?: number | number[]) =>
   slice(ofRank(`slice${rank}d`, x, rank), begin, size));
-const reverseOfRank = (rank: number) => op((x: Input, axis?: number | number[]) =>
+const reverseOfRank = (rank: number) => op(`reverse${rank}d`, (x: Input, axis?: number | number[]) =>
   reverse(ofRank(`reverse${rank}d`, x, rank), axis));
-const padOfRank = (rank: number) => op((x: Input, paddings: Array<[number, number]> | [number, number], constantValue?: number) => {
+const padOfRank = (rank: number) => op(`pad${rank}d`, (x: Input, paddings: Array<[number, number]> | [number, number], constantValue?: number) => {
   const t = ofRank(`pad${rank}d`, x, rank);
   const pairs = (rank === 1 && typeof paddings[0] === 'number' ? [paddings] : paddings) as Array<[number, number]>;
   if (pairs.length !== rank) throw new Error(`pad${rank}d: paddings must have ${rank} pairs, got ${JSON.stringify(paddings)}`);

@@ -47,7 +47,7 @@ function expandBack(dy: Tensor, p: Plan): Tensor {
   return broadcastTo(reshape(dy, p.keepShape), p.x.shape);
 }
 
-export const sum = op(function sum(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
+export const sum = op('sum', function sum(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
   const p = plan('sum', x, axis, keepDims);
   const dtype = p.x.dtype === 'float32' ? 'float32' : 'int32';
   const y = reduceKernel('sum', p, dtype);
@@ -55,7 +55,7 @@ export const sum = op(function sum(x: Input, axis?: number | number[] | null, ke
   return y;
 });
 
-export const mean = op(function mean(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
+export const mean = op('mean', function mean(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
   const p = plan('mean', x, axis, keepDims);
   const y = reduceKernel('mean', p, 'float32');
   const n = sizeOf(p.axes.map((a) => p.x.shape[a]));
@@ -63,7 +63,7 @@ export const mean = op(function mean(x: Input, axis?: number | number[] | null, 
   return y;
 });
 
-export const prod = op(function prod(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
+export const prod = op('prod', function prod(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
   const p = plan('prod', x, axis, keepDims);
   const y = reduceKernel('prod', p, p.x.dtype === 'float32' ? 'float32' : 'int32');
   ENGINE.record('prod', [p.x], [y], ([dy]) => [dy ? mul(expandBack(dy, p), productOfOthers(p)) : null]);
@@ -87,7 +87,7 @@ function productOfOthers(p: Plan): Tensor {
   return where(isZero, where(oneZero, b(prodNonZero), 0), where(noZero, div(b(prodNonZero), nonZero), 0));
 }
 
-const minMax = op(function minMax(name: 'max' | 'min', x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
+const minMax = op('minMax', function minMax(name: 'max' | 'min', x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
   const p = plan(name, x, axis, keepDims);
   const y = reduceKernel(name, p, p.x.dtype === 'bool' ? 'int32' : p.x.dtype);
   ENGINE.record(name, [p.x], [y], ([dy]) => {
@@ -100,7 +100,7 @@ const minMax = op(function minMax(name: 'max' | 'min', x: Input, axis?: number |
 export const max = (x: Input, axis?: number | number[] | null, keepDims = false) => minMax('max', x, axis, keepDims);
 export const min = (x: Input, axis?: number | number[] | null, keepDims = false) => minMax('min', x, axis, keepDims);
 
-const argOp = op(function argOp(name: 'argMax' | 'argMin', x: Input, axis = 0): Tensor {
+const argOp = op('argOp', function argOp(name: 'argMax' | 'argMin', x: Input, axis = 0): Tensor {
   const t = toTensor(x, name, 'x');
   if (t.rank === 0) throw new Error(`${name}: input must have rank >= 1, got a scalar`);
   const a = normAxis(name, axis, t.rank);
@@ -113,14 +113,14 @@ const argOp = op(function argOp(name: 'argMax' | 'argMin', x: Input, axis = 0): 
 export const argMax = (x: Input, axis = 0) => argOp('argMax', x, axis);
 export const argMin = (x: Input, axis = 0) => argOp('argMin', x, axis);
 
-export const any = op(function any(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
+export const any = op('any', function any(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
   return reduceKernel('any', plan('any', x, axis, keepDims, 'bool'), 'bool');
 });
-export const all = op(function all(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
+export const all = op('all', function all(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
   return reduceKernel('all', plan('all', x, axis, keepDims, 'bool'), 'bool');
 });
 
-export const logSumExp = op(function logSumExp(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
+export const logSumExp = op('logSumExp', function logSumExp(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
   const p = plan('logSumExp', x, axis, keepDims);
   const y = reduceKernel('logSumExp', p, 'float32');
   ENGINE.record('logSumExp', [p.x], [y], ([dy]) => [dy ? mul(expandBack(dy, p), exp(sub(p.x, expandBack(y, p)))) : null]);

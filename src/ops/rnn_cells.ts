@@ -14,7 +14,7 @@ import { sigmoid, tanh } from './unary.js';
  * One step: z = [data, h] · lstmKernel + lstmBias, split into input gate i, candidate j, forget gate f and
  * output gate o; newC = σ(i)·tanh(j) + c·σ(f + forgetBias), newH = tanh(newC)·σ(o). Returns [newC, newH].
  */
-export const basicLSTMCell = op(function basicLSTMCell(
+export const basicLSTMCell = op('basicLSTMCell', function basicLSTMCell(
   forgetBias: Input, lstmKernel: Input, lstmBias: Input, data: Input, c: Input, h: Input,
 ): [Tensor, Tensor] {
   const name = 'basicLSTMCell';
@@ -38,7 +38,7 @@ export const basicLSTMCell = op(function basicLSTMCell(
 export type LSTMCellFunc = (data: Tensor, c: Tensor, h: Tensor) => [Tensor, Tensor];
 
 /** Runs the cells in order, each on the previous cell's output; returns [every new c, every new h]. */
-export const multiRNNCell = op(function multiRNNCell(lstmCells: LSTMCellFunc[], data: Input, c: Input[], h: Input[]): [Tensor[], Tensor[]] {
+export const multiRNNCell = op('multiRNNCell', function multiRNNCell(lstmCells: LSTMCellFunc[], data: Input, c: Input[], h: Input[]): [Tensor[], Tensor[]] {
   const name = 'multiRNNCell';
   let input = toTensor(data, name, 'data');
   const cs = c.map((t, k) => toTensor(t, name, `c[${k}]`));

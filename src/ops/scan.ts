@@ -14,7 +14,7 @@ import { cast } from './unary.js';
 import { div, mul } from './binary.js';
 
 /** TF.js topk(x, k = 1, sorted = true) -> {values, indices} along the last axis. */
-export const topk = op(function topk(x: Input, k = 1, sorted = true): { values: Tensor; indices: Tensor } {
+export const topk = op('topk', function topk(x: Input, k = 1, sorted = true): { values: Tensor; indices: Tensor } {
   const t = toTensor(x, 'topk', 'x');
   if (t.rank === 0) throw new Error('topk() expects the input to be of rank 1 or higher');
   const cols = t.shape[t.rank - 1];
@@ -51,11 +51,11 @@ function scan(name: 'cumsum' | 'cumprod', x: Input, axis: number, exclusive: boo
 }
 
 /** TF.js cumsum(x, axis = 0, exclusive = false, reverse = false). */
-export const cumsum = op(function cumsum(x: Input, axis = 0, exclusive = false, reverse = false): Tensor {
+export const cumsum = op('cumsum', function cumsum(x: Input, axis = 0, exclusive = false, reverse = false): Tensor {
   return scan('cumsum', x, axis, exclusive, reverse);
 });
 
 /** TF.js cumprod(x, axis = 0, exclusive = false, reverse = false). */
-export const cumprod = op(function cumprod(x: Input, axis = 0, exclusive = false, reverse = false): Tensor {
+export const cumprod = op('cumprod', function cumprod(x: Input, axis = 0, exclusive = false, reverse = false): Tensor {
   return scan('cumprod', x, axis, exclusive, reverse);
 });

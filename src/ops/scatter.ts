@@ -60,7 +60,7 @@ function scatterPrim(indices: Tensor, updates: Tensor, shape: number[], base: Te
 }
 
 /** TF.js gatherND(x, indices): out[i...] = x[indices[i..., :], ...]. */
-export const gatherND = op(function gatherND(x: Input, indices: Input): Tensor {
+export const gatherND = op('gatherND', function gatherND(x: Input, indices: Input): Tensor {
   const t = toTensor(x, 'gatherND', 'x');
   const idx = toTensor(indices, 'gatherND', 'indices', 'int32');
   if (t.rank < 1) throw new Error(`tf.gatherND() expects the input to be rank 1 or higher, but the rank was ${t.rank}.`);
@@ -103,7 +103,7 @@ function validateScatter(op: string, updates: Tensor, indices: Tensor, shape: nu
 }
 
 /** TF.js scatterND(indices, updates, shape): zeros of `shape` plus every update slice at its index. */
-export const scatterND = op(function scatterND(indices: Input, updates: Input, shape: number[]): Tensor {
+export const scatterND = op('scatterND', function scatterND(indices: Input, updates: Input, shape: number[]): Tensor {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new Error(`Tensor must have a shape comprised of positive integers but got shape [${shape}].`);
   }
@@ -115,7 +115,7 @@ export const scatterND = op(function scatterND(indices: Input, updates: Input, s
 });
 
 /** TF.js tensorScatterUpdate(tensor, indices, updates): a copy of tensor with the indexed slices replaced. */
-export const tensorScatterUpdate = op(function tensorScatterUpdate(tensor: Input, indices: Input, updates: Input): Tensor {
+export const tensorScatterUpdate = op('tensorScatterUpdate', function tensorScatterUpdate(tensor: Input, indices: Input, updates: Input): Tensor {
   const t = toTensor(tensor, 'tensorScatterupdate', 'tensor');
   const idx = toTensor(indices, 'tensorScatterupdate', 'indices', 'int32');
   const upd = toTensor(updates, 'tensorScatterupdate', 'updates');

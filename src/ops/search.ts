@@ -18,7 +18,7 @@ import { gather, oneHot, unsortedSegmentSum } from './indexing.js';
 import { matMul } from './matmul.js';
 
 /** Index where each value would be inserted into its row of sortedSequence (TF.js searchSorted). */
-export const searchSorted = op(function searchSorted(sortedSequence: Input, values: Input, side: 'left' | 'right' = 'left'): Tensor {
+export const searchSorted = op('searchSorted', function searchSorted(sortedSequence: Input, values: Input, side: 'left' | 'right' = 'left'): Tensor {
   const seq = toTensor(sortedSequence, 'searchSorted', 'sortedSequence');
   const vals = toTensor(values, 'searchSorted', 'values', seq.dtype);
   if (seq.dtype !== vals.dtype) {
@@ -85,7 +85,7 @@ function countIds(x: Tensor, w: Tensor, size: number, binaryOutput: boolean): Te
 }
 
 /** TF.js bincount(x, weights, size): x int32 1-D. */
-export const bincount = op(function bincount(x: Input, weights: Input, size: number): Tensor {
+export const bincount = op('bincount', function bincount(x: Input, weights: Input, size: number): Tensor {
   const t = toTensor(x, 'bincount', 'x');
   const w = toTensor(weights, 'bincount', 'weights');
   if (t.rank !== 1) throw new Error(`bincount: x must be 1-D, got ${fmtShape(t.shape)}`);
@@ -94,7 +94,7 @@ export const bincount = op(function bincount(x: Input, weights: Input, size: num
 });
 
 /** TF.js denseBincount(x, weights, size, binaryOutput): x int32 1-D or 2-D (per row). */
-export const denseBincount = op(function denseBincount(x: Input, weights: Input, size: number, binaryOutput = false): Tensor {
+export const denseBincount = op('denseBincount', function denseBincount(x: Input, weights: Input, size: number, binaryOutput = false): Tensor {
   const t = toTensor(x, 'denseBincount', 'x');
   const w = toTensor(weights, 'denseBincount', 'weights');
   if (t.rank !== 1 && t.rank !== 2) throw new Error(`Error in denseBincount: input must be at most rank 2, but got rank ${t.rank}.`);
@@ -103,7 +103,7 @@ export const denseBincount = op(function denseBincount(x: Input, weights: Input,
 });
 
 /** Unique slices along `axis` in order of first appearance, and each slice's index into them. */
-export const unique = op(function unique(x: Input, axis = 0): { values: Tensor; indices: Tensor } {
+export const unique = op('unique', function unique(x: Input, axis = 0): { values: Tensor; indices: Tensor } {
   const t = toTensor(x, 'unique', 'x');
   if (t.rank === 0) throw new Error('unique: x must have rank >= 1, got a scalar');
   const a = normAxis('unique', axis, t.rank);
@@ -245,7 +245,7 @@ export function inTopKAsync(predictions: Input, targets: Input, k = 1): Promise<
 
 
 /** counts[i][j] = number of examples with label i predicted as j (TF.js math.confusionMatrix). */
-export const confusionMatrix = op(function confusionMatrix(labels: Input, predictions: Input, numClasses: number): Tensor {
+export const confusionMatrix = op('confusionMatrix', function confusionMatrix(labels: Input, predictions: Input, numClasses: number): Tensor {
   const l = toTensor(labels, 'confusionMatrix', 'labels');
   const p = toTensor(predictions, 'confusionMatrix', 'predictions');
   if (!(numClasses == null || (numClasses > 0 && Number.isInteger(numClasses)))) {

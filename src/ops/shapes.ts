@@ -19,7 +19,7 @@ export function ensureShape(x: Tensor, shape: Array<number | null>): Tensor {
 }
 
 /** Broadcast shape of two int32 shape vectors s0, s1 (TF.js broadcastArgs). */
-export const broadcastArgs = op(function broadcastArgs(s0: Input, s1: Input): Tensor {
+export const broadcastArgs = op('broadcastArgs', function broadcastArgs(s0: Input, s1: Input): Tensor {
   const a = toTensor(s0, 'broadcastArgs', 's0', 'int32');
   const b = toTensor(s1, 'broadcastArgs', 's1', 'int32');
   for (const [t, name] of [[a, 's0'], [b, 's1']] as const) {
@@ -54,7 +54,7 @@ export function meshgrid(...args: unknown[]): Tensor[] {
   const indexing = opts.indexing ?? 'xy';
   if (indexing !== 'xy' && indexing !== 'ij') throw new Error(`meshgrid: indexing must be 'xy' or 'ij', got ${indexing}`);
   if (args.length === 0) return [];
-  return op(() => {
+  return op('meshgrid', () => {
     const flat = args.map((x, i) => {
       const t = toTensor(x as Input, 'meshgrid', `tensors[${i}]`);
       return reshape(t, [t.size]);

@@ -35,7 +35,7 @@ export function hammingWindow(windowLength: number): Tensor {
  * padEnd only whole frames; with padEnd, frames run while they start inside the signal and
  * their tail is padValue.
  */
-export const frame = op(function frame(signal: Input, frameLength: number, frameStep: number, padEnd = false, padValue = 0): Tensor {
+export const frame = op('frame', function frame(signal: Input, frameLength: number, frameStep: number, padEnd = false, padValue = 0): Tensor {
   const x = toTensor(signal, 'frame', 'signal');
   if (x.rank !== 1) throw new Error(`frame: signal must be 1-D, got shape ${fmtShape(x.shape)}`);
   const n = x.size;
@@ -59,7 +59,7 @@ export const frame = op(function frame(signal: Input, frameLength: number, frame
 });
 
 /** Short-time Fourier transform: rfft of windowed frames -> [numFrames, fftLength / 2 + 1] complex64. */
-export const stft = op(function stft(
+export const stft = op('stft', function stft(
   signal: Input, frameLength: number, frameStep: number, fftLength?: number, windowFn: (length: number) => Tensor = hannWindow,
 ): Tensor {
   const framed = frame(signal, frameLength, frameStep);

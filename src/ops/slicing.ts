@@ -131,7 +131,7 @@ function spreadAlong(dy: Tensor, axis: number, total: number, start: number, ste
   return pad(t, t.shape.map((_, i) => (i === axis ? [start, total - start - len] : [0, 0]) as [number, number]));
 }
 
-export const stridedSlice = op(function stridedSlice(
+export const stridedSlice = op('stridedSlice', function stridedSlice(
   x: Input, begin: number[], end: number[], strides?: number[],
   beginMask = 0, endMask = 0, ellipsisMask = 0, newAxisMask = 0, shrinkAxisMask = 0,
 ): Tensor {
@@ -171,7 +171,7 @@ function checkBlockShape(opName: string, blockShape: number[]): void {
 }
 
 /** Rearranges batch blocks into spatial dims, then crops (TF.js batchToSpaceND). */
-export const batchToSpaceND = op(function batchToSpaceND(x: Input, blockShape: number[], crops: number[][]): Tensor {
+export const batchToSpaceND = op('batchToSpaceND', function batchToSpaceND(x: Input, blockShape: number[], crops: number[][]): Tensor {
   const t = toTensor(x, 'batchToSpaceND', 'x');
   checkBlockShape('batchToSpaceND', blockShape);
   const prod = blockShape.reduce((a, b) => a * b);
@@ -204,7 +204,7 @@ export const batchToSpaceND = op(function batchToSpaceND(x: Input, blockShape: n
 });
 
 /** Zero-pads spatial dims, then moves spatial blocks into the batch (TF.js spaceToBatchND). */
-export const spaceToBatchND = op(function spaceToBatchND(x: Input, blockShape: number[], paddings: number[][]): Tensor {
+export const spaceToBatchND = op('spaceToBatchND', function spaceToBatchND(x: Input, blockShape: number[], paddings: number[][]): Tensor {
   const t = toTensor(x, 'spaceToBatchND', 'x');
   checkBlockShape('spaceToBatchND', blockShape);
   const m = blockShape.length;
@@ -233,7 +233,7 @@ export const spaceToBatchND = op(function spaceToBatchND(x: Input, blockShape: n
 });
 
 /** Pads with values mirrored at the borders ('reflect' excludes the edge, 'symmetric' repeats it). */
-export const mirrorPad = op(function mirrorPad(x: Input, paddings: Array<[number, number]>, mode: 'reflect' | 'symmetric'): Tensor {
+export const mirrorPad = op('mirrorPad', function mirrorPad(x: Input, paddings: Array<[number, number]>, mode: 'reflect' | 'symmetric'): Tensor {
   if (mode !== 'reflect' && mode !== 'symmetric') throw new Error(`Invalid mode. Mode must be either reflect or symmetric. Got ${mode}.`);
   const t = toTensor(x, 'mirrorPad', 'x');
   if (t.rank === 0) throw new Error('mirrorPad(scalar) is not defined. Pass non-scalar to mirrorPad');

@@ -27,5 +27,5 @@ function softmaxOp(name: string, logits: Input, dim: number, log: boolean): Tens
   return y;
 }
 
-export const softmax = op((logits: Input, dim = -1) => softmaxOp('softmax', logits, dim, false));
-export const logSoftmax = op((logits: Input, axis = -1) => softmaxOp('logSoftmax', logits, axis, true));
+export const softmax = op('softmax', (logits: Input, dim = -1) => softmaxOp('softmax', logits, dim, false));
+export const logSoftmax = op('logSoftmax', (logits: Input, axis = -1) => softmaxOp('logSoftmax', logits, axis, true));

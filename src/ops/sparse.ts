@@ -20,7 +20,7 @@ const intTensor = (values: number[], shape: number[]) => ENGINE.makeTensor(Int32
  * Gives every empty row of a 2-D+ sparse tensor one entry [row, 0, ...] = defaultValue; entries
  * come out ordered by row (stable within a row).
  */
-export const sparseFillEmptyRows = op(function sparseFillEmptyRows(
+export const sparseFillEmptyRows = op('sparseFillEmptyRows', function sparseFillEmptyRows(
   indices: Input, values: Input, denseShape: Input, defaultValue: Input,
 ): { outputIndices: Tensor; outputValues: Tensor; emptyRowIndicator: Tensor; reverseIndexMap: Tensor } {
   const host = (t: Tensor) => hostValues('sparseFillEmptyRows', t);
@@ -80,7 +80,7 @@ export const sparseFillEmptyRows = op(function sparseFillEmptyRows(
 });
 
 /** Re-indexes a sparse tensor's entries for a new dense shape (one dim may be -1). */
-export const sparseReshape = op(function sparseReshape(
+export const sparseReshape = op('sparseReshape', function sparseReshape(
   inputIndices: Input, inputShape: Input, newShape: Input,
 ): { outputIndices: Tensor; outputShape: Tensor } {
   const host = (t: Tensor) => hostValues('sparseReshape', t);
@@ -179,11 +179,11 @@ function segmentReduce(opName: string, data: Input, indices: Input, segmentIds: 
   return dtype === 'float32' ? sums : cast(sums, dtype);
 }
 
-export const sparseSegmentSum = op(function sparseSegmentSum(data: Input, indices: Input, segmentIds: Input): Tensor {
+export const sparseSegmentSum = op('sparseSegmentSum', function sparseSegmentSum(data: Input, indices: Input, segmentIds: Input): Tensor {
   return segmentReduce('sparseSegmentSum', data, indices, segmentIds, false);
 });
 
-export const sparseSegmentMean = op(function sparseSegmentMean(data: Input, indices: Input, segmentIds: Input): Tensor {
+export const sparseSegmentMean = op('sparseSegmentMean', function sparseSegmentMean(data: Input, indices: Input, segmentIds: Input): Tensor {
   return segmentReduce('sparseSegmentMean', data, indices, segmentIds, true);
 });
 

@@ -10,7 +10,7 @@ import { broadcastTo, reshape } from './layout.js';
 import { hostValues, op, toTensor, type Input } from './operand.js';
 import { tensorScatterUpdate } from './scatter.js';
 
-export const sparseToDense = op(function sparseToDense(
+export const sparseToDense = op('sparseToDense', function sparseToDense(
   sparseIndices: Input, sparseValues: Input, outputShape: number[], defaultValue: Input = 0,
 ): Tensor {
   const name = 'sparseToDense';

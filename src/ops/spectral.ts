@@ -102,18 +102,18 @@ function dft(x: Tensor, sign: 1 | -1, scale: number): Tensor {
 }
 
 /** Fast Fourier transform over the innermost axis of a complex64 tensor. */
-export const fft = op(function fft(input: Input): Tensor {
+export const fft = op('fft', function fft(input: Input): Tensor {
   return dft(complexInput('fft', input), -1, 1);
 });
 
 /** Inverse FFT over the innermost axis (scaled by 1/n). */
-export const ifft = op(function ifft(input: Input): Tensor {
+export const ifft = op('ifft', function ifft(input: Input): Tensor {
   const t = complexInput('ifft', input);
   return dft(t, 1, 1 / t.shape[t.rank - 1]);
 });
 
 /** Real-input FFT: [..., n] float32 -> [..., fftLength / 2 + 1] complex64 (n cropped / zero-padded to fftLength). */
-export const rfft = op(function rfft(input: Input, fftLength?: number): Tensor {
+export const rfft = op('rfft', function rfft(input: Input, fftLength?: number): Tensor {
   let x = toTensor(input, 'rfft', 'input');
   if (x.dtype !== 'float32') throw new Error(`The dtype for tf.spectral.rfft() must be float32 but got ${x.dtype}.`);
   if (x.rank < 1) throw new Error(`tf.spectral.rfft(): input must have rank >= 1, got shape ${fmtShape(x.shape)}`);
@@ -138,7 +138,7 @@ export const rfft = op(function rfft(input: Input, fftLength?: number): Tensor {
  * Inverse of rfft: [..., m] complex64 -> [..., 2 (m - 1)] float32, treating the input as the
  * non-negative half of a Hermitian spectrum (the other half is its conjugate mirror).
  */
-export const irfft = op(function irfft(input: Input): Tensor {
+export const irfft = op('irfft', function irfft(input: Input): Tensor {
   const t = complexInput('irfft', input);
   const m = t.shape[t.rank - 1];
   const n = 2 * (m - 1);

@@ -147,7 +147,7 @@ function staticRegexReplace_(input: Input, pattern: string, rewrite: string, rep
 }
 
 // op(): operands made from JS arrays inside are disposed when each returns
-export const stringNGrams = op(stringNGrams_);
-export const stringSplit = op(stringSplit_);
-export const stringToHashBucketFast = op(stringToHashBucketFast_);
-export const staticRegexReplace = op(staticRegexReplace_);
+export const stringNGrams = op('stringNGrams', stringNGrams_);
+export const stringSplit = op('stringSplit', stringSplit_);
+export const stringToHashBucketFast = op('stringToHashBucketFast', stringToHashBucketFast_);
+export const staticRegexReplace = op('staticRegexReplace', staticRegexReplace_);

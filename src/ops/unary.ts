@@ -12,7 +12,7 @@ import { runOp, toTensor, type Input, op } from './operand.js';
 import { zerosLike } from './creation.js';
 
 /** Run a unary op code; integer inputs to float ops produce float32 (as TF.js). */
-const unaryOp = op(function unaryOp(name: string, code: UnaryOp, x: Input, outDtype?: DType, alpha = 0, beta = 0): Tensor {
+const unaryOp = op('unaryOp', function unaryOp(name: string, code: UnaryOp, x: Input, outDtype?: DType, alpha = 0, beta = 0): Tensor {
   const t = toTensor(x, name, 'x');
   const dt = outDtype ?? (t.dtype === 'bool' ? 'float32' : t.dtype);
   return runOp('unary', [t], t.shape, dt, { op: Unary[code], alpha, beta });
@@ -29,7 +29,7 @@ const FLOAT_ONLY = new Set(['ceil', 'cos', 'cosh', 'elu', 'floor', 'log', 'rsqrt
 /** Define a float unary op with its gradient. */
 function defUnary(name: string, code: UnaryOp, vjp: Vjp | null, keepIntDtype = false) {
   const accept = FLOAT_ONLY.has(name) ? 'float32' : 'numeric';
-  return op((x: Input): Tensor => {
+  return op(name, (x: Input): Tensor => {
     const t = toTensor(x, name, 'x', undefined, accept);
     const y = unaryOp(name, code, t, keepIntDtype && t.dtype === 'int32' ? 'int32' : 'float32');
     if (vjp) ENGINE.record(name, [t], [y], ([dy]) => [dy ? vjp(t, y, dy) : null]);
@@ -92,7 +92,7 @@ export const asinh = defUnary('asinh', 'asinh', (x, _y, dy) => div(dy, sqrt(add(
 export const acosh = defUnary('acosh', 'acosh', (x, _y, dy) => div(dy, sqrt(sub(square(x), 1))));
 export const atanh = defUnary('atanh', 'atanh', (x, _y, dy) => div(dy, sub(1, square(x))));
 
-export const leakyRelu = op(function leakyRelu(x: Input, alpha = 0.2): Tensor {
+export const leakyRelu = op('leakyRelu', function leakyRelu(x: Input, alpha = 0.2): Tensor {
   const t = toTensor(x, 'leakyRelu', 'x');
   const y = unaryOp('leakyRelu', 'leakyRelu', t, 'float32', alpha);
   ENGINE.record('leakyRelu', [t], [y], ([dy]) => [dy ? mul(dy, where_(greater(t, 0), 1, alpha)) : null]);
@@ -100,14 +100,14 @@ export const leakyRelu = op(function leakyRelu(x: Input, alpha = 0.2): Tensor {
 });
 
 /** x > 0 ? 1 : alpha; int32 stays int32 (as TF.js). Its gradient is zero. */
-export const step = op(function step(x: Input, alpha = 0): Tensor {
+export const step = op('step', function step(x: Input, alpha = 0): Tensor {
   const t = toTensor(x, 'step', 'x');
   const y = unaryOp('step', 'step', t, t.dtype === 'int32' ? 'int32' : 'float32', alpha);
   ENGINE.recordZeroGrad('step', [t], [y]);
   return y;
 });
 
-export const clipByValue = op(function clipByValue(x: Input, clipValueMin: number, clipValueMax: number): Tensor {
+export const clipByValue = op('clipByValue', function clipByValue(x: Input, clipValueMin: number, clipValueMax: number): Tensor {
   const t = toTensor(x, 'clipByValue', 'x');
   if (!(clipValueMin <= clipValueMax)) {
     throw new Error(`clipByValue: clipValueMin (${clipValueMin}) must be <= clipValueMax (${clipValueMax})`);
@@ -119,7 +119,7 @@ export const clipByValue = op(function clipByValue(x: Input, clipValueMin: numbe
   return y;
 });
 
-export const logicalNot = op(function logicalNot(x: Input): Tensor {
+export const logicalNot = op('logicalNot', function logicalNot(x: Input): Tensor {
   const t = toTensor(x, 'logicalNot', 'x', 'bool');
   if (t.dtype !== 'bool') throw new Error(`logicalNot: input must be bool, got [${t.shape}] ${t.dtype}`);
   const y = unaryOp('logicalNot', 'logicalNot', t, 'bool');
@@ -128,7 +128,7 @@ export const logicalNot = op(function logicalNot(x: Input): Tensor {
 });
 /** A bool-valued test of each element; its gradient is zero (as TF.js). */
 function defPredicate(name: string, code: UnaryOp) {
-  return op((x: Input): Tensor => {
+  return op(name, (x: Input): Tensor => {
     const t = toTensor(x, name, 'x');
     const y = unaryOp(name, code, t, 'bool');
     ENGINE.recordZeroGrad(name, [t], [y]);
@@ -140,7 +140,7 @@ export const isInf = defPredicate('isInf', 'isInf');
 export const isFinite = defPredicate('isFinite', 'isFinite');
 
 /** Convert dtype. float -> int truncates toward zero; anything -> bool is (x != 0). */
-export const cast = op(function cast(x: Input, dtype: DType): Tensor {
+export const cast = op('cast', function cast(x: Input, dtype: DType): Tensor {
   const t = toTensor(x, 'cast', 'x');
   assertDtype('cast', dtype);
   if (t.dtype === dtype) {

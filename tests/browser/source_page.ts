@@ -56,3 +56,23 @@ try { ${imports.join(' ')} } catch (e) { window.__err = String((e && e.stack) ||
     throw e;
   }
 }
+
+/**
+ * A test module (e.g. a case table under tests/) as one ESM file for the page opened with
+ * `openSourcePage(prefix, ...)`: its imports of src/index.js become the page's own tessera module,
+ * so the cases and the page share one engine instead of bundling a second copy.
+ */
+export async function bundleForPage(prefix: string, entry: string): Promise<string> {
+  const esbuild = await import('esbuild');
+  const out = await esbuild.build({
+    entryPoints: [join(repoRoot, entry)], bundle: true, format: 'esm', platform: 'neutral', target: 'es2022',
+    write: false, logLevel: 'warning',
+    plugins: [{
+      name: 'page-tessera',
+      setup(build) {
+        build.onResolve({ filter: /\/src\/index\.js$/ }, () => ({ path: `/${prefix}/tessera.js`, external: true }));
+      },
+    }],
+  });
+  return out.outputFiles[0].text;
+}

@@ -1,0 +1,192 @@
+/**
+ * The layer table and leak walk for tests/leaks_layers.test.ts (js, wasm) and
+ * tests/browser/leaks_layers_webgpu.test.ts (bundled into the page): for every factory in
+ * `tf.layers`, one or more valid configs and the eager inputs to apply them to. Keyed by factory
+ * name; the test fails when a factory has no entry here, so a new layer must be added. `make`
+ * builds the layer (wrappers and cells make their inner layers there, so their weights count as
+ * the layer's own). `checkLayer` runs one case and `walkLayers` all of them.
+ */
+import * as ts from '../src/index.js';
+
+type Layer = ts.Layer;
+export interface LayerCase {
+  /** A label when a factory has more than one case. */
+  variant?: string;
+  make: () => Layer;
+  inputs: () => ts.Tensor | ts.Tensor[];
+  /** Tensors the layer legitimately holds besides its weights (a stateful RNN's states). */
+  held?: (layer: Layer) => number;
+}
+
+const L = ts.layers as unknown as Record<string, (config: unknown) => Layer>;
+const seqOf = (shape: number[]) => () => ts.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, k) => ((k * 37) % 11) / 11 - 0.4), shape);
+const flat = seqOf([2, 4]);
+const seq = seqOf([2, 5, 3]);
+const img = seqOf([2, 4, 4, 3]);
+const vol = seqOf([1, 4, 4, 4, 2]);
+const tokens = () => ts.tensor([[0, 3, 4], [1, 1, 2]], [2, 3], 'int32');
+const pair = () => [flat(), seqOf([2, 4])()];
+const one = (factory: string, config: unknown, inputs: () => ts.Tensor | ts.Tensor[]): LayerCase[] => [{ make: () => L[factory](config), inputs }];
+const heldStates = (layer: Layer) => ((layer as unknown as { states: ts.Tensor[] | null }).states ?? []).length;
+
+export const LAYER_CASES: Record<string, LayerCase[]> = {
+  dense: one('dense', { units: 3 }, flat),
+  activation: one('activation', { activation: 'relu' }, flat),
+  dropout: one('dropout', { rate: 0.5 }, flat),
+  flatten: one('flatten', {}, seq),
+  reshape: one('reshape', { targetShape: [15] }, seq),
+  permute: one('permute', { dims: [2, 1] }, seq),
+  repeatVector: one('repeatVector', { n: 3 }, flat),
+  embedding: one('embedding', { inputDim: 5, outputDim: 3 }, tokens),
+  conv1d: one('conv1d', { filters: 2, kernelSize: 2 }, seq),
+  conv2d: one('conv2d', { filters: 2, kernelSize: 2 }, img),
+  conv2dTranspose: one('conv2dTranspose', { filters: 2, kernelSize: 2, strides: 2 }, img),
+  conv3d: one('conv3d', { filters: 2, kernelSize: 2 }, vol),
+  conv3dTranspose: one('conv3dTranspose', { filters: 2, kernelSize: 2 }, vol),
+  depthwiseConv2d: one('depthwiseConv2d', { kernelSize: 2, depthMultiplier: 2 }, img),
+  separableConv2d: one('separableConv2d', { filters: 2, kernelSize: 2 }, img),
+  maxPooling1d: one('maxPooling1d', { poolSize: 2 }, seq),
+  maxPool1d: one('maxPool1d', { poolSize: 2 }, seq),
+  averagePooling1d: one('averagePooling1d', { poolSize: 2 }, seq),
+  avgPool1d: one('avgPool1d', { poolSize: 2 }, seq),
+  avgPooling1d: one('avgPooling1d', { poolSize: 2 }, seq),
+  maxPooling2d: one('maxPooling2d', { poolSize: 2 }, img),
+  maxPool2d: one('maxPool2d', { poolSize: 2 }, img),
+  averagePooling2d: one('averagePooling2d', { poolSize: 2 }, img),
+  avgPool2d: one('avgPool2d', { poolSize: 2 }, img),
+  avgPooling2d: one('avgPooling2d', { poolSize: 2 }, img),
+  globalAveragePooling1d: one('globalAveragePooling1d', {}, seq),
+  globalMaxPooling1d: one('globalMaxPooling1d', {}, seq),
+  globalMaxPool1d: one('globalMaxPool1d', {}, seq),
+  globalAveragePooling2d: one('globalAveragePooling2d', {}, img),
+  globalMaxPooling2d: one('globalMaxPooling2d', {}, img),
+  globalMaxPool2d: one('globalMaxPool2d', {}, img),
+  maxPooling3d: one('maxPooling3d', { poolSize: 2 }, vol),
+  averagePooling3d: one('averagePooling3d', { poolSize: 2 }, vol),
+  avgPool3d: one('avgPool3d', { poolSize: 2 }, vol),
+  avgPooling3d: one('avgPooling3d', { poolSize: 2 }, vol),
+  batchNormalization: one('batchNormalization', {}, flat),
+  layerNormalization: one('layerNormalization', {}, flat),
+  add: one('add', {}, pair),
+  subtract: one('subtract', {}, pair),
+  multiply: one('multiply', {}, pair),
+  average: one('average', {}, pair),
+  maximum: one('maximum', {}, pair),
+  minimum: one('minimum', {}, pair),
+  concatenate: one('concatenate', {}, pair),
+  dot: one('dot', { axes: 1, normalize: true }, pair),
+  inputLayer: one('inputLayer', { inputShape: [4] }, flat),
+  simpleRNN: one('simpleRNN', { units: 2, dropout: 0.2, recurrentDropout: 0.2 }, seq),
+  lstm: [
+    { make: () => L.lstm({ units: 2, returnSequences: true, dropout: 0.2 }), inputs: seq },
+    { variant: 'returnState', make: () => L.lstm({ units: 2, returnState: true }), inputs: seq },
+    { variant: 'stateful', make: () => L.lstm({ units: 2, stateful: true, batchInputShape: [2, 5, 3] }), inputs: seq, held: heldStates },
+  ],
+  gru: one('gru', { units: 2, recurrentDropout: 0.2 }, seq),
+  rnn: [{ make: () => L.rnn({ cell: L.simpleRNNCell({ units: 2 }) }), inputs: seq }],
+  simpleRNNCell: one('simpleRNNCell', { units: 2 }, () => [flat(), seqOf([2, 2])()]),
+  lstmCell: one('lstmCell', { units: 2 }, () => [flat(), seqOf([2, 2])(), seqOf([2, 2])()]),
+  gruCell: one('gruCell', { units: 2 }, () => [flat(), seqOf([2, 2])()]),
+  stackedRNNCells: [{
+    make: () => L.stackedRNNCells({ cells: [L.simpleRNNCell({ units: 2 }), L.simpleRNNCell({ units: 3 })] }),
+    inputs: () => [flat(), seqOf([2, 3])(), seqOf([2, 2])()],
+  }],
+  bidirectional: [{ make: () => L.bidirectional({ layer: L.lstm({ units: 2 }) }), inputs: seq }],
+  timeDistributed: [{ make: () => L.timeDistributed({ layer: L.dense({ units: 2 }) }), inputs: seq }],
+  multiHeadAttention: one('multiHeadAttention', { numHeads: 2, keyDim: 2, dropout: 0.1 }, () => [seqOf([1, 3, 4])(), seqOf([1, 5, 4])()]),
+  transformerEncoder: one('transformerEncoder', { numHeads: 2, intermediateDim: 8, dropout: 0.1 }, seqOf([1, 3, 4])),
+  reLU: one('reLU', { maxValue: 0.5 }, flat),
+  leakyReLU: one('leakyReLU', {}, flat),
+  prelu: one('prelu', {}, flat),
+  elu: one('elu', {}, flat),
+  thresholdedReLU: one('thresholdedReLU', {}, flat),
+  softmax: one('softmax', {}, flat),
+  gaussianNoise: one('gaussianNoise', { stddev: 0.1 }, flat),
+  gaussianDropout: one('gaussianDropout', { rate: 0.2 }, flat),
+  alphaDropout: one('alphaDropout', { rate: 0.2 }, flat),
+  spatialDropout1d: one('spatialDropout1d', { rate: 0.5 }, seq),
+  masking: one('masking', { maskValue: 0 }, seq),
+  zeroPadding2d: one('zeroPadding2d', { padding: 1 }, img),
+  cropping2D: one('cropping2D', { cropping: 1 }, img),
+  upSampling2d: one('upSampling2d', { size: [2, 2] }, img),
+  rescaling: one('rescaling', { scale: 0.5, offset: 1 }, img),
+  centerCrop: one('centerCrop', { height: 2, width: 2 }, img),
+  categoryEncoding: one('categoryEncoding', { numTokens: 5, outputMode: 'count' }, tokens),
+};
+
+const count = () => ts.memory().numTensors;
+/** The tensors in a result (nested arrays and objects), without the engine's helper: this module is also bundled for a page. */
+function tensorsIn(x: unknown, into = new Set<ts.Tensor>()): Set<ts.Tensor> {
+  if (x instanceof ts.Tensor) into.add(x);
+  else if (Array.isArray(x)) for (const v of x) tensorsIn(v, into);
+  else if (x && typeof x === 'object' && !ArrayBuffer.isView(x)) for (const v of Object.values(x)) tensorsIn(v, into);
+  return into;
+}
+/** Tensors in `result` that are new (not one of `inputs`) and alive. */
+const freshIn = (result: unknown, inputs: Set<ts.Tensor>) => [...tensorsIn(result)].filter((t) => !inputs.has(t) && !t.isDisposed);
+
+/** The factories of tf.layers (lower-case functions; the classes are not walked). */
+export const layerFactories = () => Object.keys(ts.layers).filter((k) => /^[a-z]/.test(k) && typeof (ts.layers as Record<string, unknown>)[k] === 'function');
+
+/** Runs one case and returns what went wrong (empty when nothing leaked). */
+export function checkLayer(name: string, c: LayerCase): string[] {
+  const label = c.variant ? `${name} (${c.variant})` : name;
+  const problems: string[] = [];
+  const start = count();
+  const inputs = c.inputs();
+  const inputSet = tensorsIn(inputs);
+  const base = count();
+  let layer: ts.Layer | null = null;
+  const outputs: ts.Tensor[] = [];
+  try {
+    layer = c.make();
+    const steps: [string, ts.Tensor | ts.Tensor[], Record<string, unknown>][] = [
+      ['first apply (builds)', inputs, {}], ['apply', inputs, {}], ['apply training', inputs, { training: true }],
+    ];
+    let held = 0;
+    for (const [step, x, kwargs] of steps) {
+      const before = count();
+      const weightsBefore = step.startsWith('first') ? 0 : new Set(layer.weights).size;
+      const out = layer.apply(x, kwargs);
+      const fresh = freshIn(out, inputSet).filter((t) => !outputs.includes(t));
+      outputs.push(...fresh);
+      const weights = new Set(layer.weights).size - weightsBefore;
+      const heldNow = c.held?.(layer) ?? 0;
+      const want = fresh.length + weights + (heldNow - held);
+      held = heldNow;
+      if (count() - before !== want) {
+        problems.push(`${label}, ${step}: numTensors grew by ${count() - before}, expected ${want} (${fresh.length} outputs + ${weights} weights + ${heldNow} held)`);
+      }
+    }
+    // getWeights returns one new tensor per weight; setWeights of them adds none
+    let before = count();
+    const ws = layer.getWeights();
+    if (count() - before !== ws.length) problems.push(`${label}, getWeights: numTensors grew by ${count() - before}, expected ${ws.length}`);
+    before = count();
+    layer.setWeights(ws);
+    if (count() !== before) problems.push(`${label}, setWeights: numTensors grew by ${count() - before}, expected 0`);
+    ts.dispose(ws);
+  } catch (e) {
+    problems.push(`${label}: threw ${(e as Error).message}`);
+  }
+  ts.dispose(outputs);
+  layer?.dispose();
+  if (count() !== base) problems.push(`${label}: after disposing the outputs and layer.dispose(), ${count() - base} tensors remain`);
+  ts.dispose([...inputSet]);
+  if (count() !== start) problems.push(`${label}: ${count() - start} tensors remain after disposing the inputs`);
+  return problems;
+}
+
+/** Every case of every factory, in turn: how many were run and what went wrong. */
+export function walkLayers(): { factories: number; cases: number; problems: string[] } {
+  const factories = layerFactories();
+  const problems: string[] = [];
+  let cases = 0;
+  for (const name of factories) {
+    for (const c of LAYER_CASES[name] ?? []) {
+      cases++;
+      problems.push(...checkLayer(name, c));
+    }
+  }
+  return { factories: factories.length, cases, problems };
+}
