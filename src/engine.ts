@@ -364,6 +364,7 @@ export class Engine {
    * the host copy the backend kept from when the values were written (undefined when neither).
    */
   readHostSync(t: Tensor): StorageArray | undefined {
+    if (t.size === 0) return t.dtype === 'float32' ? new Float32Array(0) : new Int32Array(0);
     const b = this.backendOf(t.record);
     if (b.hostCopy) {
       const copy = b.hostCopy(t.record.dataId);

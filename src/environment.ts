@@ -18,6 +18,10 @@ const isNodeRuntime = nodeProcess?.versions?.node != null && typeof window === '
 const FLAG_DEFAULTS: Record<string, () => FlagValue> = {
   IS_BROWSER: () => typeof window !== 'undefined' && typeof document !== 'undefined',
   IS_NODE: () => isNodeRuntime,
+  IS_CHROME: () => {
+    const nav = (globalThis as { navigator?: { userAgent?: string; vendor?: string } }).navigator;
+    return nav?.userAgent != null && /Chrome/.test(nav.userAgent) && /Google Inc/.test(nav.vendor ?? '');
+  },
   IS_TEST: () => false,
   DEBUG: () => false,
   PROD: () => false,

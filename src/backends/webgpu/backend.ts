@@ -311,6 +311,11 @@ export class WebGPUBackend implements Backend {
     return dtype === 'float32' ? new Float32Array(copy) : new Int32Array(copy);
   }
 
+  /**
+   * WebGPU maps buffers only asynchronously. (TF.js reads synchronously by drawing the buffer
+   * through WebGPU canvases; on SwiftShader in headless Chromium that loses the device, so
+   * tessera refuses clearly instead.)
+   */
   readSync(): StorageArray {
     throw new Error('dataSync/readSync is not available on the webgpu backend: use await tensor.data()');
   }
