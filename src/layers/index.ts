@@ -32,3 +32,5 @@ export { zeroPadding2d, cropping2D, upSampling2d } from './conv/spatial.js';
 export { timeDistributed } from './wrappers.js';
 export { dot } from './dot.js';
 export { rescaling, centerCrop, categoryEncoding } from './preprocessing.js';
+export { resizing, randomWidth } from './image_resizing.js';
+export { convLstm2d, convLstm2dCell } from './recurrent/conv_lstm.js';
