@@ -32,8 +32,9 @@ export interface LayerArgs {
 
 /** Per-class counters for TF.js-style default names: dense_Dense1, conv2d_Conv2D1, ... */
 const nameCounters = new Map<string, number>();
+/** camelCase / PascalCase -> snake_case the way TF.js does it (Conv2D -> conv2d, ConvLSTM2D -> conv_lst_m2d). */
 export function toSnakeCase(name: string): string {
-  const s = name.replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').replace(/([a-z\d])([A-Z])/g, '$1_$2').toLowerCase();
+  const s = name.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
   return s.startsWith('_') ? `private${s}` : s;
 }
 export function defaultLayerName(className: string): string {

@@ -138,7 +138,7 @@ export class ConvLSTM2DCell extends LSTMCell {
   }
 
   override getConfig(): Record<string, unknown> {
-    const { units: _units, implementation: _impl, ...base } = super.getConfig();
+    const { units: _units, ...base } = super.getConfig();
     return {
       ...base,
       filters: this.filters,
