@@ -11,11 +11,12 @@ import { getLayerClass, layerFromConfig } from '../layers/serialization.js';
 import { registerBuiltinLayers } from '../layers/all.js';
 import { LayersModel } from '../models/layers_model.js';
 import { Sequential } from '../models/sequential.js';
+import { version_layers } from './types.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Dict = Record<string, unknown>;
 
-export const KERAS_VERSION = 'tfjs-layers 4.22.0';
+export const KERAS_VERSION = `tfjs-layers ${version_layers}`;
 export const BACKEND_NAME = 'tensor_flow.js';
 const MODEL_CLASSES = new Set(['Sequential', 'Model', 'Functional']);
 

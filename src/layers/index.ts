@@ -19,6 +19,7 @@ export { batchNormalization } from './normalization/batch_normalization.js';
 export { layerNormalization } from './normalization/layer_normalization.js';
 export { add, subtract, multiply, average, maximum, minimum, concatenate } from './merge.js';
 export { inputLayer } from './factories_input.js';
+export { input } from './layer.js';
 export { simpleRNN, lstm, gru, rnn, RNN } from './recurrent/rnn.js';
 export { RNNCell, StackedRNNCells, stackedRNNCells } from './recurrent/rnn_cell.js';
 export { Layer } from './layer.js';

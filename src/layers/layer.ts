@@ -14,6 +14,7 @@ import { fmtShape } from '../util.js';
 import { cast } from '../ops/unary.js';
 import { getInitializer, type InitializerSpec } from './initializers.js';
 import { getRegularizer, type RegularizerSpec, type Regularizer } from './regularizers.js';
+import { assertInputSpecs, type InputSpec } from './input_spec.js';
 
 /** A shape with unknown (batch) dims as null. */
 export type Shape = (number | null)[];
@@ -93,6 +94,8 @@ export abstract class Layer {
   protected pendingLosses: (() => Tensor)[] = [];
   /** Whether the layer changes behaviour between training and inference (dropout, BN). */
   supportsMasking = false;
+  /** What each input must look like (TF.js `inputSpec`); checked on every call when set. */
+  inputSpec: InputSpec[] | null = null;
 
   constructor(args: LayerArgs = {}) {
     this.name = args.name ?? defaultLayerName(this.getClassName());
@@ -241,7 +244,7 @@ export abstract class Layer {
     const tensors = list as Tensor[];
     tensors.forEach((t, i) => t.assertAlive(`${this.name} (input ${i})`));
     const shapes = tensors.map((t) => t.shape as Shape);
-    this.assertInputCompatible(shapes);
+    this.assertInputCompatible(shapes, tensors.map((t) => t.dtype));
     this.maybeBuild(Array.isArray(inputs) ? shapes : shapes[0]);
     for (const w of this.weightEntries()) w.variable.assertAlive(`${this.name} (weight '${w.variable.name}')`);
     return this.call(Array.isArray(inputs) ? tensors : tensors[0], kwargs);
@@ -249,7 +252,7 @@ export abstract class Layer {
 
   private applySymbolic(inputs: SymbolicTensor[], isList: boolean, kwargs: Kwargs): SymbolicTensor | SymbolicTensor[] {
     const shapes = inputs.map((s) => s.shape);
-    this.assertInputCompatible(shapes);
+    this.assertInputCompatible(shapes, inputs.map((s) => s.dtype));
     this.maybeBuild(isList ? shapes : shapes[0]);
     const outShape = this.computeOutputShape(isList ? shapes : shapes[0]);
     const outShapes: Shape[] = isMultiShape(outShape) ? (outShape as Shape[]) : [outShape as Shape];
@@ -263,7 +266,8 @@ export abstract class Layer {
   }
 
   /** Check ranks/dims against batchInputShape when the layer declares one. */
-  protected assertInputCompatible(shapes: Shape[]): void {
+  protected assertInputCompatible(shapes: Shape[], dtypes?: DType[]): void {
+    assertInputSpecs(this.name, this.inputSpec, shapes.map((shape, i) => ({ shape, dtype: dtypes?.[i] ?? this.dtype })));
     const expected = this.batchInputShape;
     if (!expected || shapes.length !== 1) return;
     const got = shapes[0];
