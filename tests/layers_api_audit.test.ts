@@ -55,7 +55,7 @@ describe('tfjs-layers 4.22 public names exist in dist/tessera.js', () => {
 
   for (const ns of NAMESPACES) {
     it(`tf.${ns}.*`, () => {
-      const theirs = (tfl as Record<string, Record<string, unknown>>)[ns];
+      const theirs = (tfl as unknown as Record<string, Record<string, unknown>>)[ns];
       expect(theirs, `tfjs-layers has ${ns}`).toBeTypeOf('object');
       expect(ts[ns], `tessera has the ${ns} namespace`).toBeTypeOf('object');
       const missing = Object.keys(theirs).filter((n) => !(n in ts[ns]) || !sameKind(kindOf(ts[ns][n]), kindOf(theirs[n]))).sort();

@@ -57,7 +57,7 @@ describe('InputSpec', () => {
           super({ name: 'spec_layer' });
           this.inputSpec = [new tfl.InputSpec(spec)];
         }
-        call(x: tf.Tensor | tf.Tensor[]) {
+        override call(x: tf.Tensor | tf.Tensor[]) {
           return x;
         }
       }
