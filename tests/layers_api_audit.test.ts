@@ -105,3 +105,48 @@ describe('every class tfjs-layers can deserialize, tessera can too', () => {
     }
   });
 });
+
+/** Minimal arguments for each tfjs-layers factory (the ones not listed take none). */
+const FACTORY_ARGS: Record<string, Record<string, unknown>> = {
+  inputLayer: { inputShape: [3] }, conv1d: { filters: 2, kernelSize: 3 }, conv2d: { filters: 2, kernelSize: 3 }, conv2dTranspose: { filters: 2, kernelSize: 3 },
+  conv3d: { filters: 2, kernelSize: 3 }, conv3dTranspose: { filters: 2, kernelSize: 3 }, separableConv2d: { filters: 2, kernelSize: 3 }, cropping2D: { cropping: 1 },
+  depthwiseConv2d: { kernelSize: 3 }, activation: { activation: 'relu' }, dense: { units: 2 }, dropout: { rate: 0.5 }, spatialDropout1d: { rate: 0.5 },
+  repeatVector: { n: 2 }, reshape: { targetShape: [2] }, permute: { dims: [2, 1] }, embedding: { inputDim: 3, outputDim: 2 }, dot: { axes: 1 },
+  averagePooling1d: { poolSize: 2 }, avgPool1d: { poolSize: 2 }, avgPooling1d: { poolSize: 2 }, averagePooling2d: { poolSize: 2 }, avgPool2d: { poolSize: 2 },
+  avgPooling2d: { poolSize: 2 }, averagePooling3d: { poolSize: 2 }, avgPool3d: { poolSize: 2 }, avgPooling3d: { poolSize: 2 }, globalAveragePooling2d: {},
+  globalMaxPooling2d: {}, globalMaxPool2d: {}, maxPooling1d: { poolSize: 2 }, maxPooling2d: { poolSize: 2 }, maxPooling3d: { poolSize: 2 }, maxPool1d: { poolSize: 2 },
+  maxPool2d: { poolSize: 2 }, gru: { units: 2 }, gruCell: { units: 2 }, lstm: { units: 2 }, lstmCell: { units: 2 }, simpleRNN: { units: 2 }, simpleRNNCell: { units: 2 },
+  convLstm2d: { filters: 2, kernelSize: 2 }, convLstm2dCell: { filters: 2, kernelSize: 2 }, gaussianNoise: { stddev: 1 }, gaussianDropout: { rate: 0.5 },
+  alphaDropout: { rate: 0.5 }, rescaling: { scale: 2 }, centerCrop: { height: 2, width: 2 }, resizing: { height: 2, width: 2 }, categoryEncoding: { numTokens: 3 },
+  randomWidth: { factor: 0.2 },
+};
+// Not plain factories: classes, input(), and wrappers / RNNs that need a layer or cell (tested in their own files).
+const NOT_FACTORIES = new Set(['input', 'Layer', 'RNN', 'RNNCell', 'rnn', 'stackedRNNCells', 'bidirectional', 'timeDistributed']);
+/** TF.js serializes glorot / he / leCun initializers as VarianceScaling with the same config; tessera keeps the preset's name. */
+const VARIANCE_PRESETS = new Set(['VarianceScaling', 'GlorotNormal', 'GlorotUniform', 'HeNormal', 'HeUniform', 'LeCunNormal', 'LeCunUniform']);
+const normalize = (v: unknown): unknown => {
+  const j = JSON.parse(JSON.stringify(v ?? null, (_k, x) => (x === undefined ? null : x)));
+  if (j && typeof j === 'object' && VARIANCE_PRESETS.has(j.className)) return { ...j, className: 'VarianceScaling' };
+  if (j && typeof j === 'object' && j.config && typeof j.config === 'object') for (const k of Object.keys(j.config)) if (j.config[k] === null) delete j.config[k];
+  return j;
+};
+
+describe('each tfjs-layers factory: tessera writes every config key TF.js writes, with TF.js defaults', () => {
+  for (const name of Object.keys(tfl.layers).filter((n) => !NOT_FACTORIES.has(n))) {
+    it(name, () => {
+      const args = FACTORY_ARGS[name] ?? {};
+      const theirs = (tfl.layers as unknown as Record<string, (a: object) => tfl.layers.Layer>)[name]({ ...args }).getConfig();
+      const ours = ts.layers[name]({ ...args }).getConfig() as Record<string, unknown>;
+      const problems: string[] = [];
+      for (const [k, v] of Object.entries(theirs)) {
+        if (k === 'name') continue;
+        if (!(k in ours)) problems.push(`missing ${k}`);
+        // TF.js leaves some unset options undefined (unitForgetBias, maskZero, seeds); tessera writes its default
+        else if (v !== undefined && JSON.stringify(normalize(ours[k])) !== JSON.stringify(normalize(v))) {
+          problems.push(`${k}: tessera ${JSON.stringify(ours[k])}, TF.js ${JSON.stringify(v)}`);
+        }
+      }
+      expect(problems).toEqual([]);
+    });
+  }
+});
