@@ -238,6 +238,20 @@ describe('convLstm2d: cell, states, serialization and errors', () => {
     expectClose(got.dataSync(), want.dataSync(), 'tessera model in TF.js');
   });
 
+  it('dropout / recurrentDropout: inference equals TF.js (no dropout); training changes the output', () => {
+    const theirs = tfl.layers.convLstm2d({ filters: 2, kernelSize: 2, dropout: 0.5, recurrentDropout: 0.3, returnSequences: true, biasInitializer: 'randomNormal' });
+    const shape = [2, 3, 4, 4, 1];
+    const data = seededValues(sizeOf(shape), 55, 0.5, 1.5);
+    const want = theirs.apply(tf.tensor(data, shape)) as tf.Tensor; // TF.js, inference: no dropout
+    const ours = mirror(theirs, shape);
+    expectClose((ours.apply(ts.tensor(data, shape)) as ts.Tensor).dataSync(), want.dataSync(), 'inference');
+    const trained = ours.apply(ts.tensor(data, shape), { training: true }) as ts.Tensor;
+    expect(trained.shape).toEqual(want.shape);
+    const v = trained.dataSync();
+    expect(v.every((e) => Number.isFinite(e))).toBe(true);
+    expect(Array.from(v).some((e, i) => Math.abs(e - want.dataSync()[i]) > 1e-3)).toBe(true);
+  });
+
   it('checks its arguments and input rank with TF.js wording', () => {
     expect(() => ts.layers.convLstm2d({ filters: 0, kernelSize: 3 })).toThrow('Expected filters to be a positive integer, but got 0.');
     expect(() => ts.layers.convLstm2d({ filters: 2, kernelSize: 3, unroll: true })).toThrow('Unrolling is not possible with convolutional RNNs.');

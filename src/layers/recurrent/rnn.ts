@@ -10,7 +10,9 @@
  * cells (custom `RNNCell` subclasses, a list of cells = StackedRNNCells) are called step by step. The
  * cell's weights are the layer's, named `${layer.name}/kernel`, `/recurrent_kernel`, `/bias` as TF.js
  * names them. `initialState` may be symbolic (outputs of other layers): it then becomes an input of
- * the layer's graph node.
+ * the layer's graph node. Subclasses with other input and state shapes (ConvLSTM2D: rank-5 inputs,
+ * [batch, rows, cols, filters] states) override checkInputRank / stateShapes / statefulStateShapes;
+ * the loop itself is shape-agnostic.
  */
 import { ENGINE } from '../../engine.js';
 import type { Tensor } from '../../tensor.js';
