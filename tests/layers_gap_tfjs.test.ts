@@ -377,6 +377,27 @@ describe('resizing / randomWidth / upSampling2d: configs and errors as TF.js', (
       for (const [k, v] of Object.entries(cfg)) expect(plain(ourCfg[k]), k).toEqual(plain(v));
     }
   });
+  it('free every intermediate: a call leaves only its outputs', async () => {
+    await ts.setBackend('js');
+    const cases: [ts.Layer, number[], ts.Kwargs?][] = [
+      [ts.layers.convLstm2d({ filters: 2, kernelSize: 2, returnSequences: true, returnState: true, dataFormat: 'channelsFirst' }), [1, 3, 2, 4, 4]],
+      [ts.layers.convLstm2d({ filters: 2, kernelSize: 2, dropout: 0.2, recurrentDropout: 0.2 }), [2, 2, 3, 3, 1], { training: true }],
+      [ts.layers.upSampling2d({ interpolation: 'bilinear', dataFormat: 'channelsFirst' }), [1, 2, 3, 3]],
+      [ts.layers.resizing({ height: 2, width: 5 }), [1, 4, 4, 2]],
+      [ts.layers.randomWidth({ factor: 0.5 }), [4, 6, 1]],
+    ];
+    for (const [layer, shape, kwargs] of cases) {
+      const x = ts.ones(shape);
+      ts.dispose(layer.apply(x, kwargs));
+      const before = ts.memory().numTensors;
+      const out = layer.apply(x, kwargs) as ts.Tensor | ts.Tensor[];
+      const n = Array.isArray(out) ? out.length : 1;
+      expect(ts.memory().numTensors - before, layer.name).toBe(n);
+      ts.dispose(out);
+      x.dispose();
+    }
+  });
+
   it('bad arguments throw TF.js messages', () => {
     expect(() => ts.layers.upSampling2d({ interpolation: 'cubic' as any })).toThrow('cubic is not a valid InterpolationFormat.  Valid values are nearest,bilinear or null/undefined.');
     expect(() => ts.layers.resizing({ height: 2, width: 2, interpolation: 'cubic' as any })).toThrow('Invalid interpolation parameter: cubic is not implemented');
