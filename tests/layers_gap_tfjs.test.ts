@@ -379,7 +379,7 @@ describe('resizing / randomWidth / upSampling2d: configs and errors as TF.js', (
   });
   it('free every intermediate: a call leaves only its outputs', async () => {
     await ts.setBackend('js');
-    const cases: [ts.Layer, number[], ts.Kwargs?][] = [
+    const cases: [ts.Layer, number[], Record<string, unknown>?][] = [
       [ts.layers.convLstm2d({ filters: 2, kernelSize: 2, returnSequences: true, returnState: true, dataFormat: 'channelsFirst' }), [1, 3, 2, 4, 4]],
       [ts.layers.convLstm2d({ filters: 2, kernelSize: 2, dropout: 0.2, recurrentDropout: 0.2 }), [2, 2, 3, 3, 1], { training: true }],
       [ts.layers.upSampling2d({ interpolation: 'bilinear', dataFormat: 'channelsFirst' }), [1, 2, 3, 3]],
