@@ -199,6 +199,30 @@ describe('models.modelFromJSON, layers.input, version_layers', () => {
     await expect(ts.models.modelFromJSON(null as never)).rejects.toThrow(/modelFromJSON: expected a model topology/);
   });
 
+  it('with a weightsManifest, fetches the shards under pathPrefix and assigns the weights by name', async () => {
+    const m = tfl.sequential({ layers: [tfl.layers.dense({ units: 3, inputShape: [2], activation: 'tanh' }), tfl.layers.dense({ units: 1 })] });
+    randomizeWeights(m, 8);
+    const art = await saveTfjs(m);
+    const shard = new Uint8Array(art.weightData as ArrayBuffer);
+    const fetched: string[] = [];
+    const platform = ts.env().platform as { fetch: (path: string, init?: RequestInit) => Promise<Response> };
+    const realFetch = platform.fetch;
+    platform.fetch = async (path: string) => {
+      fetched.push(path);
+      return new Response(shard, { status: 200 });
+    };
+    try {
+      const ours = await ts.models.modelFromJSON({
+        modelTopology: art.modelTopology, pathPrefix: 'https://models.example/dir/', weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: art.weightSpecs! }],
+      });
+      expect(fetched).toEqual(['https://models.example/dir/group1-shard1of1.bin']);
+      const x = seededValues(8, 12, -1, 1);
+      expectClose((ours.predict(ts.tensor(x, [4, 2])) as ts.Tensor).dataSync(), (m.predict(tf.tensor(x, [4, 2])) as tf.Tensor).dataSync(), 'predict with fetched weights');
+    } finally {
+      platform.fetch = realFetch;
+    }
+  });
+
   it('layers.input is input; version_layers is the tfjs-layers API version', () => {
     expect(ts.layers.input).toBe(ts.input);
     expect(ts.layers.input({ shape: [3] }).shape).toEqual([null, 3]);
