@@ -50,7 +50,11 @@ export { Optimizer } from './optimizers/optimizer.js';
 export * as losses from './losses/index.js';
 export * as metrics from './metrics/index.js';
 export * as callbacks from './models/callbacks.js';
-export { Callback } from './models/callbacks.js';
+export { Callback, CustomCallback, EarlyStopping, History } from './models/callbacks.js';
+export { CallbackList, registerCallbackConstructor } from './models/callback_list.js';
+export { InputSpec } from './layers/input_spec.js';
+export * as models from './io/model_from_json.js';
+export { version_layers } from './io/types.js';
 export * as serialization from './layers/register_class.js';
 // string and complex64 dtypes, spectral and signal namespaces (issue 7)
 export { complex, real, imag } from './ops/complex.js';

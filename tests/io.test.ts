@@ -79,7 +79,7 @@ describe('artifact format', () => {
     expect(first.class_name).toBe('Dense');
     expect(first.config.batch_input_shape).toEqual([null, 3]);
     expect(first.config.use_bias).toBe(true);
-    expect(first.config.kernel_initializer.class_name).toBe('GlorotUniform');
+    expect(first.config.kernel_initializer.class_name).toBe('GlorotNormal'); // TF.js's Dense default
     expect(top.config.layers[1].config.kernel_initializer.class_name).toBe('HeNormal');
     const names = m.layers.map((l) => l.name);
     expect(art.weightSpecs!.map((s) => s.name)).toEqual([`${names[0]}/kernel`, `${names[0]}/bias`, `${names[1]}/kernel`, `${names[1]}/bias`]);

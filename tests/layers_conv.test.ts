@@ -105,7 +105,7 @@ describe('conv2d', () => {
     const cfg = layer.getConfig();
     expect(cfg.kernelSize).toEqual([3, 3]);
     expect(cfg.strides).toEqual([1, 1]);
-    expect(cfg.kernelInitializer).toEqual({ className: 'GlorotNormal', config: { scale: 1, mode: 'fan_avg', distribution: 'normal', seed: null } });
+    expect(cfg.kernelInitializer).toEqual({ className: 'GlorotNormal', config: { scale: 1, mode: 'fanAvg', distribution: 'normal', seed: null } });
   });
   it('errors clearly on a wrong rank or channel count', () => {
     const layer = ts.layers.conv2d({ filters: 2, kernelSize: 3 });

@@ -6,24 +6,22 @@
  * output_layers), or stacks the layers of a Sequential (new and legacy list formats, an
  * optional leading InputLayer entry).
  */
-import { InputLayer, Layer, SymbolicTensor, type LayerNode } from '../layers/layer.js';
+import { InputLayer, Layer, SymbolicTensor, toSnakeCase, type LayerNode } from '../layers/layer.js';
 import { getLayerClass, layerFromConfig } from '../layers/serialization.js';
 import { registerBuiltinLayers } from '../layers/all.js';
 import { LayersModel } from '../models/layers_model.js';
 import { Sequential } from '../models/sequential.js';
+import { version_layers } from './types.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Dict = Record<string, unknown>;
 
-export const KERAS_VERSION = 'tfjs-layers 4.22.0';
+export const KERAS_VERSION = `tfjs-layers ${version_layers}`;
 export const BACKEND_NAME = 'tensor_flow.js';
 const MODEL_CLASSES = new Set(['Sequential', 'Model', 'Functional']);
 
 /** camelCase -> snake_case the way TF.js writes configs (batchInputShape -> batch_input_shape). */
-export function toSnake(name: string): string {
-  const s = name.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-  return s.startsWith('_') ? `private${s}` : s;
-}
+export const toSnake = toSnakeCase;
 /** snake_case -> camelCase (inverse of toSnake for identifiers without digits after '_'). */
 export function toCamel(name: string): string {
   if (name.length <= 1 || !name.includes('_')) return name;

@@ -82,3 +82,9 @@ export interface LoadOptions {
 }
 
 export const LAYERS_MODEL_FORMAT = 'layers-model';
+
+/**
+ * TF.js `version_layers`: the version of the tfjs-layers API (configs, model JSON, weight layouts) that
+ * tessera implements; saved models say `keras_version: 'tfjs-layers <this>'`.
+ */
+export const version_layers = '4.22.0';

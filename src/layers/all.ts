@@ -30,6 +30,8 @@ import { Cropping2D, UpSampling2D, ZeroPadding2D } from './conv/spatial.js';
 import { TimeDistributed } from './wrappers.js';
 import { Dot } from './dot.js';
 import { CategoryEncoding, CenterCrop, Rescaling } from './preprocessing.js';
+import { ConvLSTM2D, ConvLSTM2DCell } from './recurrent/conv_lstm.js';
+import { RandomWidth, Resizing } from './image_resizing.js';
 import { MultiHeadAttention } from './attention/multi_head_attention.js';
 import { TransformerEncoder } from './attention/transformer_encoder.js';
 
@@ -46,6 +48,7 @@ BUILTIN_LAYERS.push(
   ZeroPadding2D, Cropping2D, UpSampling2D, TimeDistributed, Dot, Rescaling, CenterCrop, CategoryEncoding,
 );
 BUILTIN_LAYERS.push(MaxPooling3D, AveragePooling3D, Conv3D, Conv3DTranspose);
+BUILTIN_LAYERS.push(ConvLSTM2D, ConvLSTM2DCell, Resizing, RandomWidth);
 
 let registered = false;
 export function registerBuiltinLayers(): void {

@@ -57,7 +57,8 @@ export function varianceScaling(c: VarianceScalingConfig = {}, className = 'Vari
   if (!(scale > 0)) throw new Error(`varianceScaling: scale must be positive, got ${scale}`);
   return {
     className,
-    getConfig: () => ({ scale, mode: mode.replace('In', '_in').replace('Out', '_out').replace('Avg', '_avg').toLowerCase(), distribution, seed: c.seed ?? null }),
+    // camelCase as TF.js's getConfig (the saved JSON has fan_avg etc. through the topology's snake_case)
+    getConfig: () => ({ scale, mode, distribution, seed: c.seed ?? null }),
     apply(shape, dtype = 'float32') {
       const [fanIn, fanOut] = computeFans(shape);
       const n = mode === 'fanIn' ? fanIn : mode === 'fanOut' ? fanOut : (fanIn + fanOut) / 2;

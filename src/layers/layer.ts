@@ -15,6 +15,7 @@ import { cast } from '../ops/unary.js';
 import { scoped } from '../ops/operand.js';
 import { getInitializer, type InitializerSpec } from './initializers.js';
 import { getRegularizer, type RegularizerSpec, type Regularizer } from './regularizers.js';
+import { assertInputSpecs, type InputSpec } from './input_spec.js';
 
 /** A shape with unknown (batch) dims as null. */
 export type Shape = (number | null)[];
@@ -33,8 +34,9 @@ export interface LayerArgs {
 
 /** Per-class counters for TF.js-style default names: dense_Dense1, conv2d_Conv2D1, ... */
 const nameCounters = new Map<string, number>();
+/** camelCase / PascalCase -> snake_case the way TF.js does it (Conv2D -> conv2d, ConvLSTM2D -> conv_lst_m2d). */
 export function toSnakeCase(name: string): string {
-  const s = name.replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').replace(/([a-z\d])([A-Z])/g, '$1_$2').toLowerCase();
+  const s = name.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
   return s.startsWith('_') ? `private${s}` : s;
 }
 export function defaultLayerName(className: string): string {
@@ -93,6 +95,8 @@ export abstract class Layer {
   protected pendingLosses: (() => Tensor)[] = [];
   /** Whether the layer changes behaviour between training and inference (dropout, BN). */
   supportsMasking = false;
+  /** What each input must look like (TF.js `inputSpec`); checked on every call when set. */
+  inputSpec: InputSpec[] | null = null;
 
   constructor(args: LayerArgs = {}) {
     this.name = args.name ?? defaultLayerName(this.getClassName());
@@ -241,7 +245,7 @@ export abstract class Layer {
     const tensors = list as Tensor[];
     tensors.forEach((t, i) => t.assertAlive(`${this.name} (input ${i})`));
     const shapes = tensors.map((t) => t.shape as Shape);
-    this.assertInputCompatible(shapes);
+    this.assertInputCompatible(shapes, tensors.map((t) => t.dtype));
     this.maybeBuild(Array.isArray(inputs) ? shapes : shapes[0]);
     for (const w of this.weightEntries()) w.variable.assertAlive(`${this.name} (weight '${w.variable.name}')`);
     // Scoped like an op: called outside tidy, the layer leaves only its outputs (weights and kept
@@ -251,7 +255,7 @@ export abstract class Layer {
 
   private applySymbolic(inputs: SymbolicTensor[], isList: boolean, kwargs: Kwargs): SymbolicTensor | SymbolicTensor[] {
     const shapes = inputs.map((s) => s.shape);
-    this.assertInputCompatible(shapes);
+    this.assertInputCompatible(shapes, inputs.map((s) => s.dtype));
     this.maybeBuild(isList ? shapes : shapes[0]);
     const outShape = this.computeOutputShape(isList ? shapes : shapes[0]);
     const outShapes: Shape[] = isMultiShape(outShape) ? (outShape as Shape[]) : [outShape as Shape];
@@ -265,7 +269,8 @@ export abstract class Layer {
   }
 
   /** Check ranks/dims against batchInputShape when the layer declares one. */
-  protected assertInputCompatible(shapes: Shape[]): void {
+  protected assertInputCompatible(shapes: Shape[], dtypes?: DType[]): void {
+    assertInputSpecs(this.name, this.inputSpec, shapes.map((shape, i) => ({ shape, dtype: dtypes?.[i] ?? this.dtype })));
     const expected = this.batchInputShape;
     if (!expected || shapes.length !== 1) return;
     const got = shapes[0];

@@ -70,50 +70,88 @@ class ProgressLogger extends Callback {
   }
 }
 
+/** A callback class fit() instantiates on each run at or above a verbosity level (TF.js registerCallbackConstructor). */
+export type CallbackConstructor = new () => Callback;
+const registeredCallbacks = new Map<number, CallbackConstructor[]>();
+
+/** TF.js `registerCallbackConstructor(verbosityLevel, callbackConstructor)`. */
+export function registerCallbackConstructor(verbosityLevel: number, callbackConstructor: CallbackConstructor): void {
+  // TF.js's wording
+  if (!(Number.isInteger(verbosityLevel) && verbosityLevel >= 0)) {
+    throw new Error(`Verbosity level is expected to be an integer >= 0, but got ${verbosityLevel}`);
+  }
+  if (typeof callbackConstructor !== 'function') throw new Error(`registerCallbackConstructor: expected a class, got ${typeof callbackConstructor}`);
+  const list = registeredCallbacks.get(verbosityLevel) ?? [];
+  if (list.includes(callbackConstructor)) throw new Error('Duplicate callback constructor.');
+  list.push(callbackConstructor);
+  registeredCallbacks.set(verbosityLevel, list);
+}
+
+/** New instances of the registered callbacks whose level is at most `verbose` (TF.js order: by level). */
+function registeredCallbacksFor(verbose: number): Callback[] {
+  return [...registeredCallbacks.keys()].sort((a, b) => a - b).filter((l) => l <= verbose)
+    .flatMap((l) => registeredCallbacks.get(l)!.map((C) => new C()));
+}
+
+type AnyCallback = CustomCallbackArgs | Callback;
+
+/** TF.js `CallbackList`: runs each hook of its callbacks in order, awaiting async ones. */
 export class CallbackList {
-  readonly items: CustomCallbackArgs[];
+  callbacks: AnyCallback[];
+  readonly queueLength: number;
+  constructor(callbacks: AnyCallback[] = [], queueLength = 10) {
+    this.callbacks = callbacks.slice();
+    this.queueLength = queueLength;
+  }
+  append(callback: AnyCallback): void {
+    this.callbacks.push(callback);
+  }
+  setParams(params: TrainParams): void {
+    for (const c of this.callbacks) (c as { setParams?: (p: TrainParams) => void }).setParams?.(params);
+  }
+  setModel(model: LayersModel): void {
+    for (const c of this.callbacks) (c as { setModel?: (m: LayersModel) => void }).setModel?.(model);
+  }
+  async onTrainBegin(logs: Logs = {}): Promise<void> {
+    for (const c of this.callbacks) await c.onTrainBegin?.(logs);
+  }
+  async onTrainEnd(logs: Logs = {}): Promise<void> {
+    for (const c of this.callbacks) await c.onTrainEnd?.(logs);
+  }
+  async onEpochBegin(epoch: number, logs: Logs = {}): Promise<void> {
+    for (const c of this.callbacks) await c.onEpochBegin?.(epoch, logs);
+  }
+  /** Each callback gets its own copy of the logs, so one cannot change what the next sees. */
+  async onEpochEnd(epoch: number, logs: Logs = {}): Promise<void> {
+    for (const c of this.callbacks) await c.onEpochEnd?.(epoch, { ...logs });
+  }
+  async onBatchBegin(batch: number, logs: Logs = {}): Promise<void> {
+    for (const c of this.callbacks) await c.onBatchBegin?.(batch, logs);
+  }
+  async onBatchEnd(batch: number, logs: Logs = {}): Promise<void> {
+    for (const c of this.callbacks) await c.onBatchEnd?.(batch, { ...logs });
+  }
+  /** tessera: fit() lost its WebGPU device and resumes from a snapshot. */
+  async onDeviceLost(info: DeviceLostInfo): Promise<void> {
+    for (const c of this.callbacks) await c.onDeviceLost?.({ ...info });
+  }
+}
+
+/** fit()'s callbacks: the progress display, the user's callbacks, the registered ones; model and params set. */
+export class FitCallbacks extends CallbackList {
   /** Whether any callback wants per-batch logs (forces a readback per batch). */
   readonly wantsBatchLogs: boolean;
 
   constructor(input: CallbackInput, model: LayersModel, params: TrainParams) {
-    const list: CustomCallbackArgs[] = input === undefined || input === null ? [] : Array.isArray(input) ? input : [input];
+    const list: AnyCallback[] = input === undefined || input === null ? [] : Array.isArray(input) ? input : [input];
     for (const c of list) {
       if (!c || typeof c !== 'object') throw new Error(`fit: callbacks must be objects with onEpochEnd/onBatchEnd/... hooks, got ${c}`);
     }
-    this.wantsBatchLogs = list.some((c) => typeof c.onBatchEnd === 'function' || typeof c.onBatchBegin === 'function');
-    const items: CustomCallbackArgs[] = params.verbose >= 1 ? [new ProgressLogger(params.verbose === 1), ...list] : [...list];
-    for (const c of items) {
-      if (c instanceof Callback) {
-        c.setModel(model);
-        c.setParams(params);
-      } else {
-        const any = c as { setModel?: (m: LayersModel) => void; setParams?: (p: TrainParams) => void };
-        if (typeof any.setModel === 'function') any.setModel(model);
-        if (typeof any.setParams === 'function') any.setParams(params);
-      }
-    }
-    this.items = items;
-  }
-
-  async trainBegin(logs: Logs = {}): Promise<void> {
-    for (const c of this.items) await c.onTrainBegin?.(logs);
-  }
-  async trainEnd(logs: Logs = {}): Promise<void> {
-    for (const c of this.items) await c.onTrainEnd?.(logs);
-  }
-  async epochBegin(epoch: number, logs: Logs = {}): Promise<void> {
-    for (const c of this.items) await c.onEpochBegin?.(epoch, logs);
-  }
-  async epochEnd(epoch: number, logs: Logs): Promise<void> {
-    for (const c of this.items) await c.onEpochEnd?.(epoch, { ...logs });
-  }
-  async batchBegin(batch: number, logs: Logs): Promise<void> {
-    for (const c of this.items) await c.onBatchBegin?.(batch, logs);
-  }
-  async deviceLost(info: DeviceLostInfo): Promise<void> {
-    for (const c of this.items) await c.onDeviceLost?.({ ...info });
-  }
-  async batchEnd(batch: number, logs: Logs): Promise<void> {
-    for (const c of this.items) await c.onBatchEnd?.(batch, { ...logs });
+    const items: AnyCallback[] = params.verbose >= 1 ? [new ProgressLogger(params.verbose === 1), ...list] : [...list];
+    items.push(...registeredCallbacksFor(params.verbose));
+    super(items);
+    this.wantsBatchLogs = items.some((c) => !(c instanceof ProgressLogger) && (typeof c.onBatchEnd === 'function' || typeof c.onBatchBegin === 'function'));
+    this.setModel(model);
+    this.setParams(params);
   }
 }

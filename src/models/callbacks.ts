@@ -51,6 +51,44 @@ export class Callback {
   }
 }
 
+/** TF.js `CustomCallback`: a Callback whose hooks are the functions given. */
+export class CustomCallback extends Callback {
+  constructor(args: CustomCallbackArgs = {}) {
+    super();
+    const hooks = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd', 'onDeviceLost'] as const;
+    for (const h of hooks) {
+      const f = args[h];
+      if (f != null && typeof f !== 'function') throw new Error(`CustomCallback: ${h} must be a function, got ${typeof f}`);
+      if (f) (this as Record<string, unknown>)[h] = f;
+    }
+  }
+}
+
+/** TF.js `History`: what fit() returns; the logs of each epoch by name. */
+export class History extends Callback {
+  epoch: number[] = [];
+  history: Record<string, number[]> = {};
+  /** On WebGPU: milliseconds spent on epoch-end snapshots that let fit survive a device loss. */
+  snapshotMs?: number;
+  override onTrainBegin(): void {
+    this.epoch = [];
+    this.history = {};
+  }
+  override onEpochEnd(epoch: number, logs: Logs = {}): void {
+    this.epoch.push(epoch);
+    for (const [k, v] of Object.entries(logs)) (this.history[k] ??= []).push(v);
+  }
+  /** Forget epochs >= `from` (they run again after a device loss). */
+  truncate(from: number): void {
+    const keep = this.epoch.findIndex((e) => e >= from);
+    if (keep < 0) return;
+    this.epoch.length = keep;
+    for (const v of Object.values(this.history)) v.length = keep;
+  }
+  /** TF.js awaits tensor-valued logs here; tessera's logs are numbers already. */
+  async syncData(): Promise<void> {}
+}
+
 export interface EarlyStoppingArgs {
   /** Quantity to watch (default 'val_loss'). */
   monitor?: string;

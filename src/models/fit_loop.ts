@@ -19,7 +19,8 @@ import {
   accumulate, classWeightTables, ensureBuilt, evaluateStats, forward, gatherAll, numSamples, sampleWeightsFor, sliceAll, toList,
   type ClassWeightArg, type TensorArg,
 } from './data.js';
-import { CallbackList, defaultVerbose, type CallbackInput } from './callback_list.js';
+import { FitCallbacks, defaultVerbose, type CallbackInput } from './callback_list.js';
+import { History } from './callbacks.js';
 import type { Logs, TrainParams } from './callbacks.js';
 import { FitSnapshot, isDeviceLoss } from './fit_recovery.js';
 import { Yielder, type YieldEveryMode } from './yielder.js';
@@ -41,14 +42,6 @@ export interface FitArgs {
   yieldEvery?: YieldEveryMode;
   /** Per-sample loss weights (Keras): one [n] tensor, or one per output; multiplied with classWeight's. */
   sampleWeight?: Tensor | Tensor[];
-}
-
-export interface History {
-  epoch: number[];
-  history: Record<string, number[]>;
-  params?: TrainParams;
-  /** On WebGPU: milliseconds spent on epoch-end snapshots that let fit survive a device loss. */
-  snapshotMs?: number;
 }
 
 /** An object with `iterator()` (TF.js Dataset) or an (async) iterable of {xs, ys} batches. */
@@ -126,18 +119,14 @@ function checkEpochs(op: string, epochs: number, initialEpoch: number): void {
   if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new Error(`${op}: initialEpoch must be a non-negative integer, got ${initialEpoch}`);
 }
 
-/** Forget the history of epochs >= `from` (they are run again after a device loss). */
-function truncateHistory(history: History, from: number): void {
-  const keep = history.epoch.findIndex((e) => e >= from);
-  if (keep < 0) return;
-  history.epoch.length = keep;
-  for (const v of Object.values(history.history)) v.length = keep;
+/** fit()'s result (TF.js History), params set. */
+function newHistory(params: TrainParams): History {
+  const h = new History();
+  h.params = params;
+  return h;
 }
 
-function recordHistory(history: History, epoch: number, logs: Logs): void {
-  history.epoch.push(epoch);
-  for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
-}
+export { History };
 
 export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: FitArgs = {}): Promise<History> {
   requireCompiled(model, 'fit');
@@ -187,14 +176,14 @@ export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: 
       epochs, initialEpoch, samples: n, steps, batchSize, verbose, doValidation,
       metrics: [...r.statNames, ...(doValidation ? r.statNames.map((s) => `val_${s}`) : [])],
     };
-    const cbs = new CallbackList(args.callbacks, model, params);
-    const history: History = { epoch: [], history: {}, params };
+    const cbs = new FitCallbacks(args.callbacks, model, params);
+    const history = newHistory(params);
     model.stopTraining = false;
     const shuffle = args.shuffle ?? true;
     const yielder = new Yielder(args.yieldEvery, 'fit');
-    await cbs.trainBegin();
+    await cbs.onTrainBegin();
     const runEpoch = async (epoch: number): Promise<Logs> => {
-      await cbs.epochBegin(epoch);
+      await cbs.onEpochBegin(epoch);
       const perm = shuffle ? shuffledIndices(n) : null;
       let acc: Tensor | null = null;
       try {
@@ -202,7 +191,7 @@ export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: 
           const start = b * batchSize;
           const size = Math.min(batchSize, n - start);
           const batchLogs: Logs = { batch: b, size };
-          await cbs.batchBegin(b, batchLogs);
+          await cbs.onBatchBegin(b, batchLogs);
           const stats = tidy(() => {
             if (!perm) return trainStep(model, sliceAll(xs, start, size), sliceAll(ys, start, size), tables, sws && sliceAll(sws, start, size));
             const idx = tensor1d(perm.subarray(start, start + size), 'int32');
@@ -214,7 +203,7 @@ export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: 
           } finally {
             stats.dispose();
           }
-          await cbs.batchEnd(b, batchLogs);
+          await cbs.onBatchEnd(b, batchLogs);
           if (model.stopTraining) break;
           if (b < steps - 1) await yielder.afterBatch();
         }
@@ -238,19 +227,19 @@ export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: 
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
       try {
         const logs = await runEpoch(epoch);
-        await cbs.epochEnd(epoch, logs);
-        recordHistory(history, epoch, logs);
+        await cbs.onEpochEnd(epoch, logs);
+        history.onEpochEnd(epoch, logs);
         await guard?.capture(epoch + 1);
         await yielder.afterEpoch();
       } catch (e) {
         if (!guard || !isDeviceLoss(e)) throw e;
         const info = await guard.restore(e);
-        truncateHistory(history, info.resumeEpoch);
-        await cbs.deviceLost(info);
+        history.truncate(info.resumeEpoch);
+        await cbs.onDeviceLost(info);
         epoch = info.resumeEpoch - 1;
       }
     }
-    await cbs.trainEnd();
+    await cbs.onTrainEnd();
     if (guard) history.snapshotMs = guard.snapshotMs;
     return history;
   } finally {
@@ -319,7 +308,7 @@ export async function fitDataset(model: LayersModel, dataset: DatasetLike, args:
   try {
     const yielder = new Yielder(args.yieldEvery, 'fitDataset');
     let it = await openIterator(dataset, 'fitDataset');
-    let cbs: CallbackList | undefined;
+    let cbs: FitCallbacks | undefined;
     let r: ReturnType<typeof resolveCompiled> | undefined;
     let tables: (Tensor | null)[] | undefined;
     model.stopTraining = false;
@@ -348,16 +337,16 @@ export async function fitDataset(model: LayersModel, dataset: DatasetLike, args:
             epochs: args.epochs, initialEpoch, steps: bpe ?? null, verbose, doValidation,
             metrics: [...r.statNames, ...(doValidation ? r.statNames.map((s) => `val_${s}`) : [])],
           };
-          cbs = new CallbackList(args.callbacks, model, params);
-          history = { epoch: [], history: {}, params };
-          await cbs.trainBegin();
+          cbs = new FitCallbacks(args.callbacks, model, params);
+          history = newHistory(params);
+          await cbs.onTrainBegin();
         }
         if (!began) {
-          await cbs.epochBegin(epoch);
+          await cbs.onEpochBegin(epoch);
           began = true;
         }
         const batchLogs: Logs = { batch: b, size: numSamples('fitDataset', [e.xs, e.ys]) };
-        await cbs.batchBegin(b, batchLogs);
+        await cbs.onBatchBegin(b, batchLogs);
         let stats: Tensor;
         try {
           stats = trainStep(model, e.xs, e.ys, tables);
@@ -368,7 +357,7 @@ export async function fitDataset(model: LayersModel, dataset: DatasetLike, args:
         acc = accumulate(acc, stats);
         if (cbs.wantsBatchLogs) Object.assign(batchLogs, statsToLogs(r!, await stats.data()));
         stats.dispose();
-        await cbs.batchEnd(b, batchLogs);
+        await cbs.onBatchEnd(b, batchLogs);
         b++;
         if (model.stopTraining) break;
         await yielder.afterBatch();
@@ -392,12 +381,12 @@ export async function fitDataset(model: LayersModel, dataset: DatasetLike, args:
           v.dispose();
         }
       }
-      await cbs.epochEnd(epoch, logs);
-      recordHistory(history!, epoch, logs);
+      await cbs.onEpochEnd(epoch, logs);
+      history!.onEpochEnd(epoch, logs);
       await yielder.afterEpoch();
     }
     if (!cbs) throw new Error('fitDataset: the dataset yielded no batches');
-    await cbs.trainEnd();
+    await cbs.onTrainEnd();
     return history!;
   } finally {
     for (const t of owned) t.dispose();

@@ -27,6 +27,15 @@ export interface GraphNode {
   node: LayerNode;
 }
 
+/**
+ * The model -> TF.js JSON topology writer. io/topology.ts holds it and imports this file, so it cannot
+ * be imported here; sequential.ts (always loaded with the models) registers it.
+ */
+let topologyWriter: ((model: LayersModel) => Record<string, unknown>) | null = null;
+export function setTopologyWriter(writer: (model: LayersModel) => Record<string, unknown>): void {
+  topologyWriter = writer;
+}
+
 export class LayersModel extends Layer {
   static override className = 'Model';
   inputs: SymbolicTensor[] = [];
@@ -242,6 +251,16 @@ export class LayersModel extends Layer {
   }
 
   /** Save topology + weights through an io handler or a URL scheme string (see src/io). */
+  /**
+   * TF.js `model.toJSON(unused?, returnString = true)`: the model's topology as model.json holds it
+   * (snake_case keys, keras_version, backend), a JSON string or (returnString false) an object.
+   */
+  toJSON(_unused?: unknown, returnString = true): string | Record<string, unknown> {
+    if (!topologyWriter) throw new Error('model.toJSON: the topology writer (io/topology.ts) is not loaded; import tessera from its entry point');
+    const topology = topologyWriter(this);
+    return returnString ? JSON.stringify(topology) : topology;
+  }
+
   save(handlerOrUrl: unknown, config?: SaveConfig): Promise<SaveResult> {
     return saveModel(this, handlerOrUrl, config);
   }

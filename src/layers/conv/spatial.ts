@@ -2,10 +2,11 @@
  * 2-D spatial reshaping layers (TF.js `layers.zeroPadding2d`, `cropping2D`, `upSampling2d`): pad with
  * zeros, crop, or repeat rows and columns of an image batch, channelsLast ([b, h, w, c]) or
  * channelsFirst ([b, c, h, w]). Nearest-neighbour upsampling is a broadcast, so its gradient sums the
- * repeated cells back.
+ * repeated cells back; bilinear upsampling is tf.image.resizeBilinear, as in TF.js.
  */
 import type { Tensor } from '../../tensor.js';
-import { broadcastTo, pad, reshape, slice } from '../../ops/layout.js';
+import { broadcastTo, pad, reshape, slice, transpose } from '../../ops/layout.js';
+import { resizeBilinear } from '../../ops/image.js';
 import { Layer, type Kwargs, type LayerArgs, type Shape } from '../layer.js';
 import { composite } from '../recurrent/rnn_util.js';
 
@@ -121,10 +122,12 @@ export class UpSampling2D extends Layer {
     }
     this.size = [size[0], size[1]];
     this.dataFormat = dataFormatOf('upSampling2d', args.dataFormat);
-    this.interpolation = args.interpolation ?? 'nearest';
-    if (this.interpolation !== 'nearest') {
-      throw new Error(`upSampling2d: interpolation '${this.interpolation}' is not supported by tessera yet (only 'nearest')`);
+    const interpolation = args.interpolation ?? 'nearest';
+    if (interpolation !== 'nearest' && interpolation !== 'bilinear') {
+      // TF.js's wording (checkInterpolationFormat)
+      throw new Error(`${String(interpolation)} is not a valid InterpolationFormat.  Valid values are nearest,bilinear or null/undefined.`);
     }
+    this.interpolation = interpolation;
   }
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const s = rank4(this.name, inputShape).slice();
@@ -136,11 +139,19 @@ export class UpSampling2D extends Layer {
     rank4(this.name, x.shape);
     const [hAx, wAx] = hw(this.dataFormat);
     const [sh, sw] = this.size;
+    if (this.interpolation === 'bilinear') return composite(() => this.bilinear(x));
     // [.., h, .., w, ..] -> insert a repeat axis after h and after w, broadcast, merge
     const expanded = x.shape.flatMap((d, ax) => (ax === hAx || ax === wAx ? [d, 1] : [d]));
     const target = x.shape.flatMap((d, ax) => (ax === hAx ? [d, sh] : ax === wAx ? [d, sw] : [d]));
     const out = x.shape.map((d, ax) => (ax === hAx ? d * sh : ax === wAx ? d * sw : d));
     return composite(() => reshape(broadcastTo(reshape(x, expanded), target), out));
+  }
+  /** tf.image.resizeBilinear (alignCorners and halfPixelCenters false, as TF.js) on NHWC. */
+  private bilinear(x: Tensor): Tensor {
+    const nhwc = this.dataFormat === 'channelsFirst' ? transpose(x, [0, 2, 3, 1]) : x;
+    const [, h, w] = nhwc.shape;
+    const y = resizeBilinear(nhwc, [h * this.size[0], w * this.size[1]]);
+    return this.dataFormat === 'channelsFirst' ? transpose(y, [0, 3, 1, 2]) : y;
   }
   override getConfig() {
     return { ...super.getConfig(), size: this.size, dataFormat: this.dataFormat, interpolation: this.interpolation };

@@ -52,7 +52,8 @@ export class Dense extends Layer {
     this.units = args.units;
     this.activation = canonicalActivation(args.activation);
     this.useBias = args.useBias ?? true;
-    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform');
+    // TF.js's default for Dense kernels (Keras Python uses glorotUniform)
+    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotNormal');
     this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
     this.kernelRegularizer = args.kernelRegularizer ? getRegularizer(args.kernelRegularizer) : undefined;
     this.biasRegularizer = args.biasRegularizer ? getRegularizer(args.biasRegularizer) : undefined;

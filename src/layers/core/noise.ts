@@ -110,10 +110,6 @@ export class SpatialDropout1D extends Dropout {
     if (x.rank !== 3) throw new Error(`${this.name}: spatialDropout1d expects a rank-3 input [batch, time, channels], got shape [${x.shape}]`);
     return [x.shape[0], 1, x.shape[2]];
   }
-  override getConfig() {
-    const { noiseShape: _n, ...rest } = super.getConfig();
-    return rest;
-  }
 }
 
 export interface MaskingArgs extends LayerArgs {

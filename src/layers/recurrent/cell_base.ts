@@ -111,6 +111,12 @@ export abstract class RNNCellBase extends RNNCell {
     this.built = true;
   }
 
+  /** Throw unless a sequence x [batch, time, features] has the feature count the kernel was built for. */
+  checkSequenceInput(layer: string, xShape: readonly number[]): void {
+    const kDim = this.kernel!.shape[0];
+    if (xShape[2] !== kDim) throw new Error(`${layer}: expected ${kDim} input features, got input shape ${fmtShape(xShape as number[])}`);
+  }
+
   /** x [n, inputDim] · kernel + bias -> [n, gates*units]. */
   projectInput(x2: Tensor): Tensor {
     return fusedMatMulWithGrad(x2, this.kernel!, this.bias, Activation.linear);

@@ -52,8 +52,8 @@ export class LSTMCell extends RNNCellBase {
     return [this.units, this.units];
   }
 
-  constructor(args: LSTMCellArgs) {
-    super(args, 'lstm');
+  constructor(args: LSTMCellArgs, kind = 'lstm') {
+    super(args, kind);
     this.recurrentActivation = canonicalActivation(args.recurrentActivation ?? 'hardSigmoid');
     this.recAct = getActivation(this.recurrentActivation);
     this.unitForgetBias = args.unitForgetBias ?? false;

@@ -10,7 +10,9 @@
  * cells (custom `RNNCell` subclasses, a list of cells = StackedRNNCells) are called step by step. The
  * cell's weights are the layer's, named `${layer.name}/kernel`, `/recurrent_kernel`, `/bias` as TF.js
  * names them. `initialState` may be symbolic (outputs of other layers): it then becomes an input of
- * the layer's graph node.
+ * the layer's graph node. Subclasses with other input and state shapes (ConvLSTM2D: rank-5 inputs,
+ * [batch, rows, cols, filters] states) override checkInputRank / stateShapes / statefulStateShapes;
+ * the loop itself is shape-agnostic.
  */
 import { ENGINE } from '../../engine.js';
 import type { Tensor } from '../../tensor.js';
@@ -90,11 +92,26 @@ export class RNN extends Layer {
     return stateSizes(this.cell)[0];
   }
 
-  override build(inputShape: Shape | Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+  /** Throw unless the input has this layer's rank ([batch, time, features]; ConvLSTM2D: 5). */
+  protected checkInputRank(shape: readonly (number | null)[]): void {
     if (shape.length !== 3) {
       throw new Error(`${this.name}: expected input of rank 3 [batch, time, features], got shape ${fmtShape(shape.map((d) => d ?? -1))}`);
     }
+  }
+
+  /** The shapes of the states for an input x [batch, time, ...] (as run() sees it): [batch, size] each. */
+  protected stateShapes(xShape: readonly number[]): number[][] {
+    return stateSizes(this.cell).map((d) => [xShape[0], d]);
+  }
+
+  /** The shapes of a stateful layer's states, from its batchInputShape. */
+  protected statefulStateShapes(batch: number): number[][] {
+    return stateSizes(this.cell).map((d) => [batch, d]);
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    this.checkInputRank(shape);
     // The cell's weights are named after this layer, as in TF.js.
     const own = this.cell.name;
     this.cell.name = this.name;
@@ -170,15 +187,15 @@ export class RNN extends Layer {
     if (!this.stateful) throw new Error('Cannot call resetStates() on an RNN Layer that is not stateful.');
     const batch = this.batchInputShape?.[0];
     if (batch == null) throw new Error('If an RNN is stateful, it needs to know its batch size.');
-    const sizes = stateSizes(this.cell);
+    const shapes = this.statefulStateShapes(batch);
     const given = states == null ? null : Array.isArray(states) ? states : [states];
-    if (given && given.length !== sizes.length) throw new Error(`Layer ${this.name} expects ${sizes.length} state(s), but it received ${given.length} state value(s).`);
+    if (given && given.length !== shapes.length) throw new Error(`Layer ${this.name} expects ${shapes.length} state(s), but it received ${given.length} state value(s).`);
     given?.forEach((s, i) => {
-      if (s.rank !== 2 || s.shape[0] !== batch || s.shape[1] !== sizes[i]) {
-        throw new Error(`State ${i} is incompatible with layer ${this.name}: expected shape=[${batch},${sizes[i]}], received shape=${fmtShape(s.shape)}`);
+      if (s.shape.join() !== shapes[i].join()) {
+        throw new Error(`State ${i} is incompatible with layer ${this.name}: expected shape=${fmtShape(shapes[i])}, received shape=${fmtShape(s.shape)}`);
       }
     });
-    this.keepStates(ENGINE.noGrad(() => sizes.map((d, i) => given ? given[i] : fill([batch, d], 0))));
+    this.keepStates(ENGINE.noGrad(() => shapes.map((shape, i) => given ? given[i] : fill(shape, 0))));
   }
 
   override dispose(): void {
@@ -189,43 +206,57 @@ export class RNN extends Layer {
     super.dispose();
   }
 
-  private run(x: Tensor, initial: Tensor[] | null, mask: Tensor | null, training: boolean): { output: Tensor; states: Tensor[] } {
+  /** Run the sequence: the layer's outputs and final states (ConvLSTM2D wraps it in layout changes). */
+  protected run(x: Tensor, initial: Tensor[] | null, mask: Tensor | null, training: boolean): { output: Tensor; states: Tensor[] } {
     const cell = this.cell;
-    if (x.rank !== 3) throw new Error(`${this.name}: expected input of rank 3 [batch, time, features], got shape ${fmtShape(x.shape)}`);
-    const [batch, time, inDim] = x.shape;
+    this.checkInputRank(x.shape);
+    const [batch, time] = x.shape;
     if (time === 0) throw new Error(`${this.name}: the input has no time steps (shape ${fmtShape(x.shape)})`);
-    const sizes = stateSizes(cell);
+    const shapes = this.stateShapes(x.shape);
     let states: Tensor[];
     if (initial) {
-      if (initial.length !== sizes.length) throw new Error(`${this.name}: expects ${sizes.length} initial state(s), got ${initial.length}`);
+      if (initial.length !== shapes.length) throw new Error(`${this.name}: expects ${shapes.length} initial state(s), got ${initial.length}`);
       initial.forEach((s, i) => {
-        if (s.rank !== 2 || s.shape[0] !== batch || s.shape[1] !== sizes[i]) {
-          throw new Error(`${this.name}: initial state ${i} must be [${batch},${sizes[i]}], got ${fmtShape(s.shape)}`);
+        if (s.shape.join() !== shapes[i].join()) {
+          throw new Error(`${this.name}: initial state ${i} must be ${fmtShape(shapes[i])}, got ${fmtShape(s.shape)}`);
         }
       });
       states = initial.slice();
     } else {
-      states = sizes.map((d) => fill([batch, d], 0));
+      states = shapes.map((shape) => fill(shape, 0));
     }
-    if (!(cell instanceof RNNCellBase)) return this.runGeneric(x, states, mask, training);
-    const kDim = cell.kernel!.shape[0];
-    if (inDim !== kDim) throw new Error(`${this.name}: expected ${kDim} input features, got input shape ${fmtShape(x.shape)}`);
+    const masks = mask ? this.stepMasks(mask, batch, time, shapes[0].length) : null;
+    if (!(cell instanceof RNNCellBase)) return this.runGeneric(x, states, masks, training);
+    cell.checkSequenceInput(this.name, x.shape);
 
+    // Per-step input shape: [features] (dense cells) or [height, width, channels] (convolutional cells).
+    const stepShape = x.shape.slice(2);
     let xin = x;
-    if (training && cell.dropout > 0) xin = mul(x, expandDims(dropoutMask([batch, inDim], cell.dropout), 1));
-    const recMask = training && cell.recurrentDropout > 0 ? dropoutMask([batch, cell.units], cell.recurrentDropout) : null;
+    if (training && cell.dropout > 0) xin = mul(x, expandDims(dropoutMask([batch, ...stepShape], cell.dropout), 1));
+    const recMask = training && cell.recurrentDropout > 0 ? dropoutMask(shapes[0], cell.recurrentDropout) : null;
 
-    // Time-major projection of the whole sequence: [time, batch, gates*units].
-    const k = cell.gates * cell.units;
-    const proj = cell.projectInput(reshape(transpose(xin, [1, 0, 2]), [time * batch, inDim]));
-    let perStep = unstackTime(reshape(proj, [time, batch, k]));
-    let masks: Tensor[] | null = null;
-    if (mask) {
-      if (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== time) {
-        throw new Error(`${this.name}: mask must be [batch, time] = [${batch},${time}], got ${fmtShape(mask.shape)}`);
-      }
-      masks = ENGINE.noGrad(() => unstackTime(composite(() => expandDims(cast(transpose(cast(mask, 'bool'), [1, 0]), 'float32'), -1))));
+    // Time-major projection of the whole sequence: [time, batch, ..., gates*units].
+    const timeMajor = transpose(xin, [1, 0, ...stepShape.map((_, i) => i + 2)]);
+    const proj = cell.projectInput(reshape(timeMajor, [time * batch, ...stepShape]));
+    const perStep = unstackTime(reshape(proj, [time, batch, ...proj.shape.slice(1)]));
+    return this.loop(cell, perStep, states, masks, recMask);
+  }
+
+  /** The [batch, time] mask as one [batch, 1, ...] float mask per time step (broadcast over a state). */
+  private stepMasks(mask: Tensor, batch: number, time: number, stateRank: number): Tensor[] {
+    if (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== time) {
+      throw new Error(`${this.name}: mask must be [batch, time] = [${batch},${time}], got ${fmtShape(mask.shape)}`);
     }
+    const ones = new Array(stateRank - 1).fill(1);
+    return ENGINE.noGrad(() => unstackTime(composite(() => reshape(cast(transpose(cast(mask, 'bool'), [1, 0]), 'float32'), [time, batch, ...ones]))));
+  }
+
+  /** The time loop of the built-in cells over the projected inputs. */
+  private loop(cell: RNNCellBase, projected: Tensor[], initial: Tensor[], stepMasks: Tensor[] | null, recMask: Tensor | null): { output: Tensor; states: Tensor[] } {
+    let perStep = projected;
+    let masks = stepMasks;
+    let states = initial;
+    const time = perStep.length;
     if (this.goBackwards) {
       // Copies: the arrays unstackTime returned are its tape node's outputs.
       perStep = perStep.slice().reverse();
@@ -253,11 +284,11 @@ export class RNN extends Layer {
   }
 
   /** Any other cell: call([x_t, ...states]) -> [output, ...states] at each step (TF.js semantics). */
-  private runGeneric(x: Tensor, states: Tensor[], mask: Tensor | null, training: boolean): { output: Tensor; states: Tensor[] } {
-    const [batch, time] = x.shape;
+  private runGeneric(x: Tensor, initial: Tensor[], stepMasks: Tensor[] | null, training: boolean): { output: Tensor; states: Tensor[] } {
+    const time = x.shape[1];
+    let states = initial;
+    let masks = stepMasks;
     let steps = unstackTime(transpose(x, [1, 0, ...x.shape.slice(2).map((_, i) => i + 2)]));
-    let masks = mask ? ENGINE.noGrad(() => unstackTime(composite(() => expandDims(cast(transpose(cast(mask, 'bool'), [1, 0]), 'float32'), -1)))) : null;
-    if (mask && (mask.shape[0] !== batch || mask.shape[1] !== time)) throw new Error(`${this.name}: mask must be [batch, time] = [${batch},${time}], got ${fmtShape(mask.shape)}`);
     if (this.goBackwards) {
       steps = steps.slice().reverse();
       if (masks) masks = masks.slice().reverse();
@@ -299,10 +330,11 @@ export class RNN extends Layer {
 }
 
 function toKind(className: string): string {
-  return className === 'RNN' ? 'rnn' : className === 'SimpleRNN' ? 'simpleRNN' : className.toLowerCase();
+  const kinds: Record<string, string> = { RNN: 'rnn', SimpleRNN: 'simpleRNN', ConvLSTM2D: 'convLstm2d' };
+  return kinds[className] ?? className.toLowerCase();
 }
 /** The cell's share of a recurrent layer's args. */
-function cellArgs<T extends object>(args: T): T {
+export function cellArgs<T extends object>(args: T): T {
   const c = { ...args } as Record<string, unknown>;
   for (const k of LAYER_ONLY) delete c[k];
   return c as unknown as T;
