@@ -16,6 +16,7 @@ struct Params {
   base0: u32,         // strided entries: first element of each input's bound range
   base1: u32,
   base2: u32,
+  out_vec: u32,       // strided entries: vec4 index of `first` inside the bound output range
   out_shape: array<vec4<u32>, 2>,
   strides0: array<vec4<u32>, 2>, // unary/binary: a; select: cond
   strides1: array<vec4<u32>, 2>, // binary: b; select: a
@@ -250,7 +251,7 @@ fn binary_strided(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgro
       r[j] = f32_to_word(apply_binary(a, b), OUT_KIND);
     }
   }
-  out_binary[v] = r;
+  out_binary[v + params.out_vec] = r;
 }
 
 /** out = cond != 0 ? a : b. a and b are copied as raw words (same dtype as the output). */
@@ -268,5 +269,5 @@ fn select_strided(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgro
       r[j] = select(word2(off.z), word1(off.y), ne_f32(c, 0.0f));
     }
   }
-  out_select[v] = r;
+  out_select[v + params.out_vec] = r;
 }

@@ -3,12 +3,12 @@
  * (contiguous vec4 path when neither input broadcasts, else the strided path) and select.
  * Past one storage binding, unary and contiguous binary split into aligned ranges bound alike
  * in every tensor (`chunkElements`); broadcasting binary and select split the output into
- * aligned ranges (chunking.ts, split points at the offset alignment so the vec4 stores stay
- * whole) and bind, per input, the range its broadcast strides reach from that output range.
+ * ranges (chunking.ts; split points at multiples of 4 so the vec4 stores stay whole) and bind,
+ * per input, the range its broadcast strides reach from that output range.
  */
 import source from '../../../../shaders/elementwise.wgsl';
 import type { TensorInfo } from '../../backend.js';
-import { alignElements, forEachChunk, type Footprint } from '../chunking.js';
+import { forEachChunk, stridedFootprint, type Footprint } from '../chunking.js';
 import { chunkElements, kernelLabel } from '../limits.js';
 import {
   grid1d, isInt, outKind, STORAGE_RO, STORAGE_RW, UNIFORM,
@@ -20,7 +20,7 @@ export const elementwiseSpec: ShaderSpec = {
   source,
   params: [
     ['size', 'u32'], ['rank', 'u32'], ['alpha', 'f32'], ['beta', 'f32'],
-    ['first', 'u32'], ['base0', 'u32'], ['base1', 'u32'], ['base2', 'u32'],
+    ['first', 'u32'], ['base0', 'u32'], ['base1', 'u32'], ['base2', 'u32'], ['out_vec', 'u32'],
     ['out_shape', 'u32x8'], ['strides0', 'u32x8'], ['strides1', 'u32x8'], ['strides2', 'u32x8'],
   ],
   entries: {
@@ -98,15 +98,15 @@ function flatRangeFootprint(shape: number[], strides: number[]): Footprint {
 /** The strided entries split over output ranges (when past one binding), else one dispatch. */
 function stridedChunks(ctx: KernelContext, entry: string, what: string, out: TensorInfo, ins: TensorInfo[], strides: number[][],
   outShape: number[], constants: Record<string, number | boolean>, params: Record<string, number | number[]>): void {
-  const outStrides = new Array<number>(outShape.length);
-  for (let d = outShape.length - 1, acc = 1; d >= 0; d--) { outStrides[d] = acc; acc *= outShape[d]; }
-  const fps = [...strides.map((s) => flatRangeFootprint(outShape, s)), flatRangeFootprint(outShape, outStrides)];
+  // The output range is exact; split points are multiples of 4 so every vec4 store is whole.
+  const fps = [...strides.map((s) => flatRangeFootprint(outShape, s)), stridedFootprint(0, [1])];
   forEachChunk(ctx, what, [out.size], [...ins, out], fps, ([first], [count], b) => {
     const base = (i: number) => (i < ins.length ? b.bases[i] : 0);
     dispatchOf(ctx, entry, { ...out, size: count }, b.buffers, constants, {
-      rank: outShape.length, out_shape: outShape, first, base0: base(0), base1: base(1), base2: base(2), ...params,
+      rank: outShape.length, out_shape: outShape, first, base0: base(0), base1: base(1), base2: base(2),
+      out_vec: (first - b.bases[ins.length]) / 4, ...params,
     });
-  }, [alignElements(ctx.limits.bindingAlignment)]);
+  }, [4]);
 }
 
 /** One dispatch per range of `chunk` elements; `full` tensors are bound by range, others whole. */
