@@ -1,7 +1,7 @@
 /**
  * Page side of tests/browser/webgpu_chunking.test.ts (bundled by esbuild, run in headless
- * Chromium): runs matMul, the layout kernels, broadcasting binary / select, gather, oneHot and
- * the segment sum on the webgpu backend with the effective storage-binding limit lowered
+ * Chromium): runs matMul, the layout kernels, broadcasting binary / select, gather, oneHot,
+ * the segment sum and the batch-split convolutions on the webgpu backend with the effective storage-binding limit lowered
  * through the backend's `limitOverrides` test hook (so small tensors take the split paths), and
  * on the js reference kernels with the same inputs. Reports per case the mismatches, the
  * largest absolute error and how many dispatches the call took. The `large` group uses tensors
@@ -245,7 +245,31 @@ function largeCases(): Case[] {
   ];
 }
 
-const GROUPS: Record<string, () => Case[]> = { matmul: matmulCases, layout: layoutCases, binary: binaryCases, large: largeCases };
+/** Convolutions split into blocks of whole images: 8x8x4 images are 256 elements (aligned offsets). */
+function convCases(): Case[] {
+  const geom = (batch: number, inC: number, outC: number) => ({
+    batch, inH: 8, inW: 8, inC, outH: 8, outW: 8, outC, filterH: 3, filterW: 3, strideH: 1, strideW: 1,
+    dilationH: 1, dilationW: 1, padTop: 1, padLeft: 1,
+  });
+  const g = geom(7, 4, 4);
+  const img = [7, 8, 8, 4];
+  const epi = { hasBias: true, biasSize: 4, activation: Activation.relu, alpha: 0, preluSize: 4 };
+  const dw = { ...geom(7, 4, 4), channelMultiplier: 1 };
+  return [
+    { name: 'conv2d [7,8,8,4] 3x3x4x4 same + bias + relu', kernel: 'conv2d', inputs: [{ shape: img }, { shape: [3, 3, 4, 4] }, { shape: [4] }],
+      outputs: [{ shape: img }], attrs: { ...g, ...epi }, rtol: 1e-6, atol: 1e-5 },
+    { name: 'conv2d [5,8,8,4] -> 8 channels', kernel: 'conv2d', inputs: [{ shape: [5, 8, 8, 4] }, { shape: [3, 3, 4, 8] }],
+      outputs: [{ shape: [5, 8, 8, 8] }], attrs: { ...geom(5, 4, 8), hasBias: false, biasSize: 0, activation: 0, alpha: 0, preluSize: 0 }, rtol: 1e-6, atol: 1e-5 },
+    { name: 'conv2dBackpropInput [7,8,8,4]', kernel: 'conv2dBackpropInput', inputs: [{ shape: img }, { shape: [3, 3, 4, 4] }],
+      outputs: [{ shape: img }], attrs: g, rtol: 1e-6, atol: 1e-5 },
+    { name: 'depthwiseConv2d [7,8,8,4] + bias + relu', kernel: 'depthwiseConv2d', inputs: [{ shape: img }, { shape: [3, 3, 4, 1] }, { shape: [4] }],
+      outputs: [{ shape: img }], attrs: { ...dw, ...epi }, rtol: 1e-6, atol: 1e-5 },
+    { name: 'depthwiseConv2dBackpropInput [7,8,8,4]', kernel: 'depthwiseConv2dBackpropInput', inputs: [{ shape: img }, { shape: [3, 3, 4, 1] }],
+      outputs: [{ shape: img }], attrs: dw, rtol: 1e-6, atol: 1e-5 },
+  ];
+}
+
+const GROUPS: Record<string, () => Case[]> = { matmul: matmulCases, layout: layoutCases, binary: binaryCases, large: largeCases, conv: convCases };
 
 /** The device's real limits (for the test to size and report the real-limit run). */
 async function limits(): Promise<{ maxStorageBufferBindingSize: number; maxBufferSize: number; minStorageBufferOffsetAlignment: number }> {
