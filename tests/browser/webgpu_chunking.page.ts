@@ -281,14 +281,14 @@ async function limits(): Promise<{ maxStorageBufferBindingSize: number; maxBuffe
   return r;
 }
 
-/** Run a group with the binding limit lowered to `limit` bytes. */
-async function runGroup(group: string, limit: number, preferDirect?: boolean): Promise<ChunkResult[]> {
+/** Run a group (the cases whose names match `only`, if given) with the binding limit lowered to `limit` bytes. */
+async function runGroup(group: string, limit: number, preferDirect?: boolean, only?: string): Promise<ChunkResult[]> {
   prng.reset();
   const be = await createWebGPUBackend({ preferDirect });
   if (!be) throw new Error('webgpu backend unavailable in this page (no navigator.gpu or adapter)');
   const results: ChunkResult[] = [];
   try {
-    const cases = GROUPS[group]();
+    const cases = GROUPS[group]().filter((c) => !only || new RegExp(only).test(c.name));
     for (const c of cases) {
       try {
         results.push(await runCase(be, group, c, limit));
