@@ -14,8 +14,11 @@
  *   iteration space, each binding the range of every tensor it touches (chunking.ts); gather,
  *   the segment sum and matMul may also split the axis they read along (matMul's K blocks
  *   accumulate in the output and apply the epilogue once, after the last).
- * Every other kernel (conv, pooling, attention, scan, scatter, image, ...) throws the Error of
- * `oversizeKernelError`, as does a reduction or softmax whose single row is past one binding.
+ * - conv2d, depthwiseConv2d and their input gradients: blocks of whole images, when a block's
+ *   offsets in input and output can be aligned (specs/conv.ts).
+ * Every other kernel (filter gradients, pooling, attention, scan, scatter, image, ...) throws
+ * the Error of `oversizeKernelError`, as do a reduction or softmax whose single row, or a conv
+ * whose aligned block of images, is past one binding.
  * Tests lower the effective binding limit with the backend's `limitOverrides` hook.
  */
 import type { TensorInfo } from '../backend.js';
