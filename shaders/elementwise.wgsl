@@ -12,6 +12,11 @@ struct Params {
   rank: u32,
   alpha: f32,
   beta: f32,
+  first: u32,         // strided entries: flat output index of this dispatch's first element
+  base0: u32,         // strided entries: first element of each input's bound range
+  base1: u32,
+  base2: u32,
+  out_vec: u32,       // strided entries: vec4 index of `first` inside the bound output range
   out_shape: array<vec4<u32>, 2>,
   strides0: array<vec4<u32>, 2>, // unary/binary: a; select: cond
   strides1: array<vec4<u32>, 2>, // binary: b; select: a
@@ -187,9 +192,13 @@ fn word2(i: u32) -> u32 { return in2[i >> 2u][i & 3u]; }
 
 fn dim(v: array<vec4<u32>, 2>, d: u32) -> u32 { return v[d >> 2u][d & 3u]; }
 
-/** Offsets of flat output index i in up to three inputs, from the stride tables. */
+/**
+ * Offsets of flat output index i (relative to `first`) in up to three inputs, from the stride
+ * tables, relative to each input's bound range (a call split across bindings, see
+ * specs/elementwise.ts; `first` and the bases are 0 otherwise).
+ */
 fn strided_offsets(index: u32) -> vec3<u32> {
-  var rest = index;
+  var rest = index + params.first;
   var off = vec3<u32>(0u);
   for (var d = i32(params.rank) - 1; d >= 0; d--) {
     let du = u32(d);
@@ -198,7 +207,7 @@ fn strided_offsets(index: u32) -> vec3<u32> {
     rest = rest / n;
     off += c * vec3<u32>(dim(params.strides0, du), dim(params.strides1, du), dim(params.strides2, du));
   }
-  return off;
+  return off - vec3<u32>(params.base0, params.base1, params.base2);
 }
 
 fn vec_index(lid: vec3<u32>, wid: vec3<u32>, nwg: vec3<u32>) -> u32 {
@@ -242,7 +251,7 @@ fn binary_strided(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgro
       r[j] = f32_to_word(apply_binary(a, b), OUT_KIND);
     }
   }
-  out_binary[v] = r;
+  out_binary[v + params.out_vec] = r;
 }
 
 /** out = cond != 0 ? a : b. a and b are copied as raw words (same dtype as the output). */
@@ -260,5 +269,5 @@ fn select_strided(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgro
       r[j] = select(word2(off.z), word1(off.y), ne_f32(c, 0.0f));
     }
   }
-  out_select[v] = r;
+  out_select[v + params.out_vec] = r;
 }

@@ -3,6 +3,11 @@
 // oneHot, plus the f32 scatter-add unsorted_segment_sum (gather's gradient). The host converts
 // pad/oneHot constants to the output's word encoding. One output element per invocation; the
 // 1-D dispatch may be folded into a 2-D grid.
+// Every entry runs over a box of its iteration space (`start` + the box extents), so a call on
+// tensors past one storage binding is split into dispatches over sub-boxes (chunking.ts), each
+// binding aligned element ranges: `*_base` is the first element of the bound range (0 when the
+// whole buffer is bound). gather and the segment sum also take a block [lo, hi) of the source
+// axis; an unchunked call passes the whole box, zero bases and the whole axis.
 #include "dtype.wgsl"
 
 struct Params {
@@ -13,10 +18,16 @@ struct Params {
   a: u32,         // copyInto: inner; gather: axisDim; oneHot: depth; segment sum: n
   b: u32,         // copyInto: outInner; gather: inner; oneHot: off word; segment sum: inner
   c: u32,         // gather: numIndices; segment sum: numSegments
-  d: u32,
-  shape0: array<vec4<u32>, 2>, // outShape
+  lo: u32,        // gather / segment sum: source axis block [lo, hi)
+  hi: u32,
+  src_base: u32,  // binding 1 (src / oneHot indices)
+  aux_base: u32,  // binding 2 when read (gather indices, segment ids)
+  dst_base: u32,  // the output binding
+  shape0: array<vec4<u32>, 2>, // box extents (the outShape when unchunked)
   shape1: array<vec4<u32>, 2>, // copyStrided: inStrides; pad: inShape
   shape2: array<vec4<u32>, 2>, // copyStrided: modDims; pad: padBefore
+  start: array<vec4<u32>, 2>,  // box start (zeros when unchunked)
+  out_strides: array<vec4<u32>, 2>, // copyStrided / pad: row-major strides of the whole output
 }
 
 override WG: u32 = 64u;
@@ -41,15 +52,17 @@ fn copy_strided(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
   if (i >= params.size) { return; }
   var rest = i;
   var s = params.offset;
+  var o = 0u;
   for (var d = i32(params.rank) - 1; d >= 0; d--) {
     let du = u32(d);
     let n = dim(params.shape0, du);
-    let c = rest % n;
+    let c = rest % n + dim(params.start, du);
     rest = rest / n;
+    o += c * dim(params.out_strides, du);
     // strides may be negative (reverse): u32 arithmetic wraps, which is exact modulo 2^32
     s += (c % dim(params.shape2, du)) * dim(params.shape1, du);
   }
-  dst[i] = src[s];
+  dst[o - params.dst_base] = src[s - params.src_base];
 }
 
 @compute @workgroup_size(WG)
@@ -59,20 +72,24 @@ fn pad(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid:
   if (i >= params.size) { return; }
   var rest = i;
   var s = 0u;
+  var o = 0u;
   var stride = 1u;
   var inside = true;
   for (var d = i32(params.rank) - 1; d >= 0; d--) {
     let du = u32(d);
     let n = dim(params.shape0, du);
-    let coord = rest % n;
+    let coord = rest % n + dim(params.start, du);
     rest = rest / n;
+    o += coord * dim(params.out_strides, du);
     let c = i32(coord) - bitcast<i32>(dim(params.shape2, du));
     let in_dim = dim(params.shape1, du);
     if (c < 0 || c >= i32(in_dim)) { inside = false; }
     s += u32(c) * stride;
     stride *= in_dim;
   }
-  dst[i] = select(params.value, src[s], inside);
+  var w = params.value;
+  if (inside) { w = src[s - params.src_base]; }
+  dst[o - params.dst_base] = w;
 }
 
 @compute @workgroup_size(WG)
@@ -80,10 +97,10 @@ fn copy_into(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id
              @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = element_index(lid, wid, nwg);
   if (i >= params.size) { return; }
-  let inner = params.a;
-  let o = i / inner;
-  let k = i - o * inner;
-  dst[o * params.b + params.offset + k] = src[i];
+  let ek = dim(params.shape0, 1u); // box over x viewed [outer, inner]
+  let o = i / ek + dim(params.start, 0u);
+  let k = i % ek + dim(params.start, 1u);
+  dst[o * params.b + params.offset + k - params.dst_base] = src[o * params.a + k - params.src_base];
 }
 
 @compute @workgroup_size(WG)
@@ -94,14 +111,21 @@ fn gather(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) w
   let axis_dim = params.a;
   let inner = params.b;
   let num_indices = params.c;
-  let k = i % inner;
-  let rest = i / inner;
-  let j = rest % num_indices;
-  let o = rest / num_indices;
-  let idx = indices[j];
-  var w = 0u;
-  if (idx >= 0 && u32(idx) < axis_dim) { w = src[(o * axis_dim + u32(idx)) * inner + k]; }
-  dst_gather[i] = w;
+  // box over the output [outer, numIndices, inner]; this dispatch reads source rows [lo, hi)
+  let ek = dim(params.shape0, 2u);
+  let ej = dim(params.shape0, 1u);
+  let k = i % ek + dim(params.start, 2u);
+  let rest = i / ek;
+  let j = rest % ej + dim(params.start, 1u);
+  let o = rest / ej + dim(params.start, 0u);
+  let idx = indices[j - params.aux_base];
+  let at = (o * num_indices + j) * inner + k - params.dst_base;
+  if (idx >= 0 && u32(idx) < axis_dim) {
+    let r = u32(idx);
+    if (r >= params.lo && r < params.hi) { dst_gather[at] = src[(o * axis_dim + r) * inner + k - params.src_base]; }
+  } else if (params.lo == 0u) {
+    dst_gather[at] = 0u; // an out-of-range index gives 0, written by the first block only
+  }
 }
 
 @compute @workgroup_size(WG)
@@ -110,15 +134,18 @@ fn one_hot(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) 
   let i = element_index(lid, wid, nwg);
   if (i >= params.size) { return; }
   let depth = params.a;
-  let j = i / depth;
-  let d = i - j * depth;
-  dst[i] = select(params.b, params.value, one_hot_indices[j] == i32(d));
+  let ed = dim(params.shape0, 1u); // box over the output [n, depth]
+  let j = i / ed + dim(params.start, 0u);
+  let d = i % ed + dim(params.start, 1u);
+  dst[j * depth + d - params.dst_base] = select(params.b, params.value, one_hot_indices[j - params.src_base] == i32(d));
 }
 
 // Scatter-add without float atomics: each invocation owns one output element (o, s, k) and
 // scans all n ids, summing x[o, j, k] where ids[j] == s (in increasing j, like the js
 // reference). O(output size * n) work but no contention and a deterministic result; the ids
-// scan is uniform across a workgroup's lanes that share o and s.
+// scan is uniform across a workgroup's lanes that share o and s. A chunked call scans ids in
+// blocks [lo, hi), in increasing order; a block after the first adds to the stored partial sum
+// (the same additions in the same order as one pass).
 @compute @workgroup_size(WG)
 fn unsorted_segment_sum(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
                         @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -127,14 +154,19 @@ fn unsorted_segment_sum(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(w
   let n = params.a;
   let inner = params.b;
   let num_segments = params.c;
-  let k = i % inner;
-  let rest = i / inner;
-  let s = i32(rest % num_segments);
-  let o = rest / num_segments;
-  let base = o * n * inner + k;
+  let ek = dim(params.shape0, 2u); // box over the output [outer, numSegments, inner]
+  let es = dim(params.shape0, 1u);
+  let k = i % ek + dim(params.start, 2u);
+  let rest = i / ek;
+  let seg = rest % es + dim(params.start, 1u);
+  let o = rest / es + dim(params.start, 0u);
+  let s = i32(seg);
+  let base = o * n * inner + k - params.src_base;
+  let at = (o * num_segments + seg) * inner + k - params.dst_base;
   var acc = 0.0;
-  for (var j = 0u; j < n; j++) {
-    if (indices[j] == s) { acc += bitcast<f32>(src[base + j * inner]); }
+  if (params.lo > 0u) { acc = bitcast<f32>(dst_gather[at]); }
+  for (var j = params.lo; j < params.hi; j++) {
+    if (indices[j - params.aux_base] == s) { acc += bitcast<f32>(src[base + j * inner]); }
   }
-  dst_gather[i] = bitcast<u32>(acc);
+  dst_gather[at] = bitcast<u32>(acc);
 }

@@ -6,6 +6,12 @@
 // memory (the GPU path); `matmul_direct` reads blocks straight from storage with no barriers
 // (fastest on CPU implementations such as SwiftShader, where caches already do the staging).
 // Bounds checks compile away (CHECK = false) when M, N and K are multiples of the tile.
+// Every operand is addressed as a sub-matrix (offset + row stride), so a call on tensors past
+// one storage binding runs as dispatches over blocks of (batch, M, N, K) that bind aligned
+// ranges (specs/matmul.ts): M, N, K are the block's, `ld*` the full row strides, `*_offset` the
+// block's first element inside its bound range. Blocks along K accumulate: all but the first
+// add to the partial sums stored (as raw f32 bits) by the previous one, and only the last
+// applies the epilogue and converts to the output dtype.
 #include "dtype.wgsl"
 #include "activation.wgsl"
 
@@ -18,6 +24,17 @@ struct Params {
   bias_size: u32,
   prelu_size: u32,
   alpha: f32,
+  lda: u32,            // row stride of A as stored (K, or M when transposed)
+  ldb: u32,            // row stride of B as stored (N, or K when transposed)
+  ldc: u32,            // row stride of the output (the full N)
+  a_offset: u32,
+  b_offset: u32,
+  c_offset: u32,
+  c_batch_stride: u32, // the full M * N
+  bias_offset: u32,    // added to n for bias / prelu reads (the block's first column)
+  prelu_offset: u32,
+  accumulate: u32,     // 1: add the partial sums already in the output (a later K block)
+  epilogue: u32,       // 1: this is the last K block: bias, activation, output dtype
 }
 
 override WG_X: u32 = 16u;      // invocations along N (4 columns each)
@@ -46,7 +63,7 @@ var<workgroup> tile_b: array<vec4<f32>, TILE_K * WG_X>; // [k][n / 4]
 
 /** 4 consecutive words of A along its contiguous dim, zero outside [outer_dim, inner_dim). */
 fn load_a4(base: u32, outer: u32, inner: u32, outer_dim: u32, inner_dim: u32) -> vec4<f32> {
-  let start = base + outer * inner_dim + inner;
+  let start = base + outer * params.lda + inner;
   if (!CHECK || (outer < outer_dim && inner + 3u < inner_dim)) {
     if (VEC_A) { return word4_to_f32(a[start >> 2u], A_INT); }
     let s = start;
@@ -63,7 +80,7 @@ fn load_a4(base: u32, outer: u32, inner: u32, outer_dim: u32, inner_dim: u32) ->
 }
 
 fn load_b4(base: u32, outer: u32, inner: u32, outer_dim: u32, inner_dim: u32) -> vec4<f32> {
-  let start = base + outer * inner_dim + inner;
+  let start = base + outer * params.ldb + inner;
   if (!CHECK || (outer < outer_dim && inner + 3u < inner_dim)) {
     if (VEC_B) { return word4_to_f32(b[start >> 2u], B_INT); }
     let s = start;
@@ -106,9 +123,9 @@ fn b_block(base: u32, k: u32, n: u32) -> mat4x4<f32> {
 fn epilogue_value(v: f32, n: u32) -> f32 {
   var r = v;
   let float_out = OUT_KIND == KIND_FLOAT;
-  if (HAS_BIAS) { r += word_to_f32(bias[select(n, 0u, params.bias_size == 1u)], !float_out); }
+  if (HAS_BIAS) { r += word_to_f32(bias[select(n + params.bias_offset, 0u, params.bias_size == 1u)], !float_out); }
   var w = 0.0f;
-  if (ACT == 5u) { w = word_to_f32(prelu[select(n, 0u, params.prelu_size == 1u)], !float_out); }
+  if (ACT == 5u) { w = word_to_f32(prelu[select(n + params.prelu_offset, 0u, params.prelu_size == 1u)], !float_out); }
   return apply_activation(ACT, r, params.alpha, w);
 }
 
@@ -116,12 +133,16 @@ fn epilogue_value(v: f32, n: u32) -> f32 {
 fn store_block(acc: array<vec4<f32>, 4>, batch: u32, m: u32, n: u32) {
   let M = params.M;
   let N = params.N;
-  let out_base = batch * M * N;
+  let out_base = params.c_offset + batch * params.c_batch_stride;
   for (var r = 0u; r < 4u; r++) {
     if (m + r < M) {
       for (var c = 0u; c < 4u; c++) {
         if (n + c < N) {
-          out[out_base + (m + r) * N + n + c] = f32_to_word(epilogue_value(acc[r][c], n + c), OUT_KIND);
+          let at = out_base + (m + r) * params.ldc + n + c;
+          var v = acc[r][c];
+          if (params.accumulate != 0u) { v += bitcast<f32>(out[at]); }
+          if (params.epilogue != 0u) { out[at] = f32_to_word(epilogue_value(v, n + c), OUT_KIND); }
+          else { out[at] = bitcast<u32>(v); }
         }
       }
     }
@@ -131,8 +152,8 @@ fn store_block(acc: array<vec4<f32>, 4>, batch: u32, m: u32, n: u32) {
 @compute @workgroup_size(WG_X, WG_Y, 1)
 fn matmul_tiled(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   let batch = wid.z;
-  let a_base = batch * params.a_batch_stride;
-  let b_base = batch * params.b_batch_stride;
+  let a_base = params.a_offset + batch * params.a_batch_stride;
+  let b_base = params.b_offset + batch * params.b_batch_stride;
   let m0 = wid.y * WG_Y * 4u;
   let n0 = wid.x * WG_X * 4u;
   let tid = lid.y * WG_X + lid.x;
@@ -169,8 +190,8 @@ fn matmul_tiled(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
 @compute @workgroup_size(WG_X, WG_Y, 1)
 fn matmul_direct(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   let batch = wid.z;
-  let a_base = batch * params.a_batch_stride;
-  let b_base = batch * params.b_batch_stride;
+  let a_base = params.a_offset + batch * params.a_batch_stride;
+  let b_base = params.b_offset + batch * params.b_batch_stride;
   let m = (wid.y * WG_Y + lid.y) * 4u;
   let n = (wid.x * WG_X + lid.x) * 4u;
   var acc = array<vec4<f32>, 4>(vec4<f32>(0.0f), vec4<f32>(0.0f), vec4<f32>(0.0f), vec4<f32>(0.0f));

@@ -98,10 +98,11 @@ describe('webgpu limits', () => {
     expect(kernelLabel('matMul', { transposeA: false })).toBe('matMul');
     const lim = { maxStorageBufferBindingSize: 134217728, maxBufferSize: 268435456 };
     const t = { dataId: { backend: 'webgpu' as const }, shape: [8192, 8192], dtype: 'float32' as const, size: 8192 * 8192 };
-    expect(oversizeKernelError('matMul', 'output 0', t, lim, 'maxStorageBufferBindingSize').message).toBe(
-      "webgpu: matMul: output 0 of shape [8192,8192] float32 needs 268435456 bytes, 256.0 MiB, more than this device's " +
-      'maxStorageBufferBindingSize (134217728 bytes, 128.0 MiB) for one binding (unary, binary on same-shape or scalar ' +
-      'operands, reductions and softmax split across bindings; this kernel cannot); split the tensor or use the wasm backend',
+    expect(oversizeKernelError('conv2d', 'output 0', t, lim, 'maxStorageBufferBindingSize').message).toBe(
+      "webgpu: conv2d: output 0 of shape [8192,8192] float32 needs 268435456 bytes, 256.0 MiB, more than this device's " +
+      'maxStorageBufferBindingSize (134217728 bytes, 128.0 MiB) for one binding (elementwise ops, reductions and softmax ' +
+      'by rows, matMul and the copy/gather kernels split across bindings; conv2d cannot split this tensor); split the tensor ' +
+      'or use the wasm backend',
     );
     expect(oversizeDataError('write', 100_000_000, lim).message).toBe(
       "webgpu: write: a tensor of 100000000 elements needs 400000000 bytes, 381.5 MiB, more than this device's " +

@@ -64,31 +64,36 @@ describe('WebGPU faults in Chromium', () => {
       be.limitOverrides = { maxStorageBufferBindingSize: 1024 };
       const a = ts.tensor(Array.from({ length: 200 }, (_, i) => i));      // 800 bytes: fits
       const wide = ts.ones([2, 1]);
+      const big = ts.tensor(new Float32Array(300).map((_, i) => i % 7));  // 1200 bytes: stored (one buffer)
+      const img = big.reshape([1, 10, 30, 1]), filt = ts.ones([3, 3, 1, 1]);
       const before = ts.memory().numTensors;
-      const broadcast = await err(() => ts.add(a, wide));                   // [2,200]: 1600 bytes, not splittable
+      const reduce = await err(() => ts.sum(big));                          // one row of 300: cannot split
+      const conv = await err(() => ts.conv2d(img, filt, 1, 'same'));
       const leaked = ts.memory().numTensors - before;
-      const big = ts.tensor(new Float32Array(300));                         // 1200 bytes: stored (one buffer)
-      const reduce = await err(() => ts.sum(big));
-      const matmul = await err(() => ts.matMul(big.reshape([300, 1]), ts.ones([1, 1])));
+      // split across bindings: broadcast add [2,200] (1600 bytes), matMul [300,1] x [1,2] (2400 bytes)
+      const broadcast = Array.from(await ts.add(a, wide).data()).slice(198, 202);
+      const matmul = Array.from(await ts.matMul(big.reshape([300, 1]), ts.tensor([[1, -2]])).data()).slice(596, 600);
       be.limitOverrides = { maxBufferSize: 2048 };
       const create = await err(() => ts.tensor(new Float32Array(600)));    // 2400 bytes
       const fits = Array.from(await ts.mul(a, 2).data()).slice(0, 3);
       be.limitOverrides = {};
       const after = Array.from(await ts.add(a, wide).data()).slice(198, 202);
-      return { real, broadcast, leaked, reduce, matmul, create, fits, after };
+      return { real, broadcast, leaked, reduce, conv, matmul, create, fits, after };
     `);
     expect(r.real).toBeGreaterThan(1024);
-    expect(r.broadcast).toBe(
-      "webgpu: binary (add): output 0 of shape [2,200] float32 needs 1600 bytes, more than this device's " +
-      'maxStorageBufferBindingSize (1024 bytes) for one binding (unary, binary on same-shape or scalar operands, ' +
-      'reductions and softmax split across bindings; this kernel cannot); split the tensor or use the wasm backend',
+    expect(r.reduce).toBe(
+      "webgpu: reduce (sum): input 0 of shape [300] float32 needs 1200 bytes, more than this device's " +
+      'maxStorageBufferBindingSize (1024 bytes) for one binding (elementwise ops, reductions and softmax by rows, matMul ' +
+      'and the copy/gather kernels split across bindings; reduce (sum) cannot split this tensor); split the tensor or use the wasm backend',
     );
+    expect(r.conv).toMatch(/^webgpu: conv2d: input 0 of shape \[1,10,30,1\] float32 needs 1200 bytes, more than this device's maxStorageBufferBindingSize \(1024 bytes\) for one binding .*conv2d cannot split this tensor/);
     expect(r.leaked).toBe(0);
-    expect(r.reduce).toMatch(/^webgpu: reduce \(sum\): input 0 of shape \[300\] float32 needs 1200 bytes, more than this device's maxStorageBufferBindingSize \(1024 bytes\) for one binding/);
-    expect(r.matmul).toMatch(/^webgpu: matMul: input 0 of shape \[300,1\] float32 needs 1200 bytes, more than this device's maxStorageBufferBindingSize \(1024 bytes\)/);
+    // a + 1 broadcast over two rows: row 0 ends with 198+1, 199+1, row 1 starts with 0+1, 1+1.
+    expect(r.broadcast).toEqual([199, 200, 1, 2]);
+    // rows 298, 299 of [i % 7] x [1, -2]: 298 % 7 = 4, 299 % 7 = 5
+    expect(r.matmul).toEqual([4, -8, 5, -10]);
     expect(r.create).toMatch(/^webgpu: write: a tensor of 600 elements needs 2400 bytes, more than this device's maxBufferSize \(2048 bytes\)/);
     expect(r.fits).toEqual([0, 2, 4]);
-    // a + 1 broadcast over two rows: row 0 ends with 198+1, 199+1, row 1 starts with 0+1, 1+1.
     expect(r.after).toEqual([199, 200, 1, 2]);
   }, 120_000);
 

@@ -133,9 +133,16 @@ export class WebGPUBackend implements Backend {
     const backend = this;
     this.ctx = {
       buffer: (t: TensorInfo) => this.bufferOf(t),
-      range: (t: TensorInfo, start: number, count: number) => ({
-        buffer: this.bufferOf(t, true), offset: start * 4, size: Math.ceil(count / 4) * 16,
-      }),
+      range: (t: TensorInfo, start: number, count: number) => {
+        const offset = start * 4, size = Math.ceil(count / 4) * 16;
+        // A split that planned a misaligned or oversized range is a bug in its kernel: say so here
+        // (the effective limit may be a test override, which the device would not enforce).
+        if (offset % lim.minStorageBufferOffsetAlignment !== 0 || size > backend.sizeLimits.maxStorageBufferBindingSize) {
+          throw new Error(`webgpu: ${backend.running?.label ?? 'kernel'}: internal error: range of ${size} bytes at offset ${offset} ` +
+            `breaks the binding limit (${backend.sizeLimits.maxStorageBufferBindingSize}) or alignment (${lim.minStorageBufferOffsetAlignment})`);
+        }
+        return { buffer: this.bufferOf(t, true), offset, size };
+      },
       dummy,
       limits: {
         maxWorkgroupsPerDimension: lim.maxComputeWorkgroupsPerDimension,

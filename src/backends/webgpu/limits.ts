@@ -2,10 +2,24 @@
  * Buffer sizes against `device.limits`. A tensor past maxBufferSize is never handed to
  * createBuffer (that would yield an invalid buffer and, later, silent zeros); it gets a handle
  * without a buffer, and the first kernel, write or read that touches it throws an Error naming
- * the kernel, the tensor's shape and bytes, and the limit. A tensor past one storage binding
- * (maxStorageBufferBindingSize) but within maxBufferSize is stored; elementwise kernels split
- * it into aligned ranges (`chunkElements`), reductions and softmax into blocks of rows; every
- * other kernel throws the same kind of Error.
+ * the kernel, the tensor's shape and bytes, and the limit.
+ *
+ * A tensor past one storage binding (maxStorageBufferBindingSize) but within maxBufferSize is
+ * stored, and these kernels split the call into dispatches that bind ranges whose offsets are
+ * multiples of minStorageBufferOffsetAlignment:
+ * - unary and same-shape binary: aligned ranges bound alike in every tensor (`chunkElements`);
+ * - reductions and softmax: blocks of whole rows (specs/reduce.ts);
+ * - broadcasting binary, select, copyStrided (transpose, slice, tile, broadcastTo, reverse), pad,
+ *   copyInto (concat), gather, oneHot, unsortedSegmentSum and matMul: sub-boxes of the kernel's
+ *   iteration space, each binding the range of every tensor it touches (chunking.ts); gather,
+ *   the segment sum and matMul may also split the axis they read along (matMul's K blocks
+ *   accumulate in the output and apply the epilogue once, after the last).
+ * - conv2d, depthwiseConv2d and their input gradients: blocks of whole images, when a block's
+ *   offsets in input and output can be aligned (specs/conv.ts).
+ * Every other kernel (filter gradients, pooling, attention, scan, scatter, image, ...) throws
+ * the Error of `oversizeKernelError`, as do a reduction or softmax whose single row, or a conv
+ * whose aligned block of images, is past one binding.
+ * Tests lower the effective binding limit with the backend's `limitOverrides` hook.
  */
 import type { TensorInfo } from '../backend.js';
 import { Binary, Reduce, Unary } from '../kernels.js';
@@ -37,7 +51,7 @@ export function oversizeKernelError(
 ): Error {
   const bytes = t.size * 4;
   const split = limit === 'maxStorageBufferBindingSize'
-    ? ' for one binding (unary, binary on same-shape or scalar operands, reductions and softmax split across bindings; this kernel cannot)'
+    ? ` for one binding (elementwise ops, reductions and softmax by rows, matMul and the copy/gather kernels split across bindings; ${kernel} cannot split this tensor)`
     : '';
   return new Error(
     `webgpu: ${kernel}: ${role} of shape [${t.shape}] ${t.dtype} needs ${fmtBytes(bytes)}, more than this device's ` +

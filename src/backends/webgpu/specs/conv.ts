@@ -3,12 +3,17 @@
  * shaders/conv2d_backprop.wgsl (input and filter gradients) and shaders/depthwise_conv2d.wgsl.
  * All are implicit GEMMs or direct loops that read taps in place (no im2col buffer); the host
  * only picks vec4 fast paths from the channel counts and folds the grid to the device limits.
+ * The forward convolutions and input gradients split an input or output past one storage
+ * binding into blocks of whole images (`byBatch`), when a block's offsets can be aligned to
+ * minStorageBufferOffsetAlignment; otherwise (or for the filter gradients, which sum over the
+ * batch) they throw the limit error naming the kernel.
  */
 import conv2dSource from '../../../../shaders/conv2d.wgsl';
 import conv2dBackpropSource from '../../../../shaders/conv2d_backprop.wgsl';
 import depthwiseSource from '../../../../shaders/depthwise_conv2d.wgsl';
 import { Activation, type ConvGeometry, type Epilogue } from '../../kernels.js';
 import type { TensorInfo } from '../../backend.js';
+import { alignElements } from '../chunking.js';
 import {
   grid1d, STORAGE_RO, STORAGE_RW, UNIFORM,
   type KernelContext, type ParamKind, type ShaderSpec, type WebGPUKernelTable,
@@ -79,29 +84,61 @@ const groupsFor = (ctx: KernelContext, invocations: number) =>
 
 const blocks = (n: number) => Math.ceil(n / 4);
 
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * Run `dispatch(count, bind)` once, or once per block of whole images when a batched tensor
+ * (`batched`, NHWC with batch `batch`) is past one binding. `bind(t)` is t's buffer, or for a
+ * batched tensor the range of this block's images; the shader then sees a batch of `count`.
+ * Blocks are a multiple of the images whose offsets are all aligned; when not even one such
+ * multiple fits, the whole buffers are bound and the binding limit error names the kernel.
+ */
+function byBatch(ctx: KernelContext, batch: number, batched: TensorInfo[],
+  dispatch: (count: number, bind: (t: TensorInfo) => GPUBuffer | GPUBufferBinding) => void): void {
+  const maxBytes = ctx.limits.maxBindingBytes;
+  const per = batched.map((t) => (batch > 0 ? t.size / batch : 0));
+  if (batched.every((t) => t.size * 4 <= maxBytes) || batch <= 1) {
+    dispatch(batch, (t) => ctx.buffer(t));
+    return;
+  }
+  const align = alignElements(ctx.limits.bindingAlignment);
+  const step = per.reduce((q, n) => { const need = align / gcd(n, align); return (q * need) / gcd(q, need); }, 1);
+  const maxElems = Math.floor(maxBytes / 16) * 4;
+  const block = Math.floor(maxElems / Math.max(1, ...per) / step) * step;
+  if (block === 0) {
+    dispatch(batch, (t) => ctx.buffer(t)); // throws the limit error naming the kernel
+    return;
+  }
+  for (let b0 = 0; b0 < batch; b0 += block) {
+    const n = Math.min(block, batch - b0);
+    dispatch(n, (t) => {
+      const i = batched.indexOf(t);
+      return i < 0 ? ctx.buffer(t) : ctx.range(t, b0 * per[i], n * per[i]);
+    });
+  }
+}
+
 export const convKernels: WebGPUKernelTable = {
   conv2d(ctx, inputs, [out], g) {
     if (out.size === 0) return;
     const [bias, prelu] = epilogueBuffers(ctx, inputs, g);
-    const m = g.batch * g.outH * g.outW;
-    ctx.dispatch({
+    byBatch(ctx, g.batch, [inputs[0], out], (batch, bind) => ctx.dispatch({
       spec: conv2dSpec, entry: 'conv2d',
       constants: { WG, VEC_X: g.inC % 4 === 0, VEC_F: g.outC % 4 === 0, HAS_BIAS: g.hasBias, ACT: g.activation },
-      params: geometryParams(g, g),
-      buffers: [ctx.buffer(inputs[0]), ctx.buffer(inputs[1]), bias, prelu, ctx.buffer(out)],
-      workgroups: groupsFor(ctx, blocks(m) * blocks(g.outC)),
-    });
+      params: { ...geometryParams(g, g), batch },
+      buffers: [bind(inputs[0]), bind(inputs[1]), bias, prelu, bind(out)],
+      workgroups: groupsFor(ctx, blocks(batch * g.outH * g.outW) * blocks(g.outC)),
+    }));
   },
   conv2dBackpropInput(ctx, [dy, filter], [dx], g) {
     if (dx.size === 0) return;
-    const m = g.batch * g.inH * g.inW;
-    ctx.dispatch({
+    byBatch(ctx, g.batch, [dy, dx], (batch, bind) => ctx.dispatch({
       spec: conv2dBackpropSpec, entry: 'conv2d_backprop_input',
       constants: { WG, VEC_DY: g.outC % 4 === 0 },
-      params: geometryParams(g),
-      buffers: [ctx.buffer(dy), ctx.buffer(filter), ctx.buffer(dx)],
-      workgroups: groupsFor(ctx, blocks(m) * blocks(g.inC)),
-    });
+      params: { ...geometryParams(g), batch },
+      buffers: [bind(dy), bind(filter), bind(dx)],
+      workgroups: groupsFor(ctx, blocks(batch * g.inH * g.inW) * blocks(g.inC)),
+    }));
   },
   conv2dBackpropFilter(ctx, [x, dy], [df], g) {
     if (df.size === 0) return;
@@ -117,23 +154,23 @@ export const convKernels: WebGPUKernelTable = {
     if (out.size === 0) return;
     const [bias, prelu] = epilogueBuffers(ctx, inputs, g);
     const outC = g.inC * g.channelMultiplier;
-    ctx.dispatch({
+    byBatch(ctx, g.batch, [inputs[0], out], (batch, bind) => ctx.dispatch({
       spec: depthwiseSpec, entry: 'depthwise_conv2d',
       constants: { WG, VEC: g.channelMultiplier === 1 && g.inC % 4 === 0, HAS_BIAS: g.hasBias, ACT: g.activation },
-      params: { ...geometryParams(g, g, g.channelMultiplier), out_c: outC },
-      buffers: [ctx.buffer(inputs[0]), ctx.buffer(inputs[1]), ctx.buffer(out), bias, prelu],
-      workgroups: groupsFor(ctx, blocks(g.batch * g.outH * g.outW) * blocks(outC)),
-    });
+      params: { ...geometryParams(g, g, g.channelMultiplier), out_c: outC, batch },
+      buffers: [bind(inputs[0]), bind(inputs[1]), bind(out), bias, prelu],
+      workgroups: groupsFor(ctx, blocks(batch * g.outH * g.outW) * blocks(outC)),
+    }));
   },
   depthwiseConv2dBackpropInput(ctx, [dy, filter], [dx], g) {
     if (dx.size === 0) return;
-    ctx.dispatch({
+    byBatch(ctx, g.batch, [dy, dx], (batch, bind) => ctx.dispatch({
       spec: depthwiseSpec, entry: 'depthwise_backprop_input',
       constants: { WG },
-      params: { ...geometryParams(g, undefined, g.channelMultiplier), out_c: g.inC * g.channelMultiplier },
-      buffers: [ctx.buffer(dy), ctx.buffer(filter), ctx.buffer(dx)],
-      workgroups: groupsFor(ctx, g.batch * g.inH * g.inW * g.inC),
-    });
+      params: { ...geometryParams(g, undefined, g.channelMultiplier), out_c: g.inC * g.channelMultiplier, batch },
+      buffers: [bind(dy), bind(filter), bind(dx)],
+      workgroups: groupsFor(ctx, batch * g.inH * g.inW * g.inC),
+    }));
   },
   depthwiseConv2dBackpropFilter(ctx, [x, dy], [df], g) {
     if (df.size === 0) return;

@@ -1,12 +1,15 @@
 /**
  * Spec and kernels of shaders/elementwise.wgsl: unary (always contiguous, vec4), binary
  * (contiguous vec4 path when neither input broadcasts, else the strided path) and select.
- * Unary and binary split tensors larger than one storage binding into aligned ranges, one
- * dispatch per range (binary: same-shape operands, or one operand a scalar).
+ * Past one storage binding, unary and contiguous binary split into aligned ranges bound alike
+ * in every tensor (`chunkElements`); broadcasting binary and select split the output into
+ * ranges (chunking.ts; split points at multiples of 4 so the vec4 stores stay whole) and bind,
+ * per input, the range its broadcast strides reach from that output range.
  */
 import source from '../../../../shaders/elementwise.wgsl';
 import type { TensorInfo } from '../../backend.js';
-import { chunkElements } from '../limits.js';
+import { forEachChunk, stridedFootprint, type Footprint } from '../chunking.js';
+import { chunkElements, kernelLabel } from '../limits.js';
 import {
   grid1d, isInt, outKind, STORAGE_RO, STORAGE_RW, UNIFORM,
   type KernelContext, type ShaderSpec, type WebGPUKernelTable,
@@ -17,6 +20,7 @@ export const elementwiseSpec: ShaderSpec = {
   source,
   params: [
     ['size', 'u32'], ['rank', 'u32'], ['alpha', 'f32'], ['beta', 'f32'],
+    ['first', 'u32'], ['base0', 'u32'], ['base1', 'u32'], ['base2', 'u32'], ['out_vec', 'u32'],
     ['out_shape', 'u32x8'], ['strides0', 'u32x8'], ['strides1', 'u32x8'], ['strides2', 'u32x8'],
   ],
   entries: {
@@ -67,6 +71,44 @@ function chunkOf(ctx: KernelContext, out: TensorInfo): number {
   return chunkElements(ctx.limits.maxBindingBytes, ctx.limits.bindingAlignment);
 }
 
+/**
+ * Footprint in an input with `strides` over `shape` of the flat output range [start, start +
+ * extent) (a 1-D space): coordinates shared by the range's ends are fixed, the first dim where
+ * they differ spans their two values, and later dims span their whole extent.
+ */
+function flatRangeFootprint(shape: number[], strides: number[]): Footprint {
+  const coords = (i: number) => {
+    const c = new Array<number>(shape.length);
+    for (let d = shape.length - 1; d >= 0; d--) { c[d] = i % shape[d]; i = Math.floor(i / shape[d]); }
+    return c;
+  };
+  return ([start], [extent]) => {
+    const a = coords(start), b = coords(start + extent - 1);
+    let lo = 0, hi = 0, free = false;
+    for (let d = 0; d < shape.length; d++) {
+      let cLo = a[d], cHi = b[d];
+      if (free) { cLo = 0; cHi = shape[d] - 1; } else if (a[d] !== b[d]) free = true;
+      lo += Math.min(cLo * strides[d], cHi * strides[d]);
+      hi += Math.max(cLo * strides[d], cHi * strides[d]);
+    }
+    return [lo, hi];
+  };
+}
+
+/** The strided entries split over output ranges (when past one binding), else one dispatch. */
+function stridedChunks(ctx: KernelContext, entry: string, what: string, out: TensorInfo, ins: TensorInfo[], strides: number[][],
+  outShape: number[], constants: Record<string, number | boolean>, params: Record<string, number | number[]>): void {
+  // The output range is exact; split points are multiples of 4 so every vec4 store is whole.
+  const fps = [...strides.map((s) => flatRangeFootprint(outShape, s)), stridedFootprint(0, [1])];
+  forEachChunk(ctx, what, [out.size], [...ins, out], fps, ([first], [count], b) => {
+    const base = (i: number) => (i < ins.length ? b.bases[i] : 0);
+    dispatchOf(ctx, entry, { ...out, size: count }, b.buffers, constants, {
+      rank: outShape.length, out_shape: outShape, first, base0: base(0), base1: base(1), base2: base(2),
+      out_vec: (first - b.bases[ins.length]) / 4, ...params,
+    });
+  }, [4]);
+}
+
 /** One dispatch per range of `chunk` elements; `full` tensors are bound by range, others whole. */
 function dispatchChunks(ctx: KernelContext, entry: string, out: TensorInfo, chunk: number, tensors: TensorInfo[],
   constants: Record<string, number | boolean>, params: (count: number) => Record<string, number | number[]>): void {
@@ -94,33 +136,19 @@ export const elementwiseKernels: WebGPUKernelTable = {
     const constants = { OP: a.op, IN0_INT: isInt(x), IN1_INT: isInt(y), OUT_KIND: outKind(out.dtype) };
     const contiguous = x.size === out.size && y.size === out.size &&
       isContiguous(a.outShape, a.aStrides) && isContiguous(a.outShape, a.bStrides);
-    const chunk = chunkOf(ctx, out);
-    if (chunk) {
-      // Same-shape operands split alike; a scalar operand is bound whole (stride 0).
-      const fullOrScalar = (t: TensorInfo, strides: number[]) => t.size === 1 || (t.size === out.size && isContiguous(a.outShape, strides));
-      if (contiguous) {
-        dispatchChunks(ctx, 'binary_contiguous', out, chunk, [x, y, out], constants, () => ({}));
-        return;
-      }
-      if (fullOrScalar(x, a.aStrides) && fullOrScalar(y, a.bStrides)) {
-        const s = (t: TensorInfo) => [t.size === 1 ? 0 : 1];
-        dispatchChunks(ctx, 'binary_strided', out, chunk, [x, y, out], constants,
-          (count) => ({ rank: 1, out_shape: [count], strides0: s(x), strides1: s(y) }));
-        return;
-      }
-    }
-    const buffers = [ctx.buffer(x), ctx.buffer(y), ctx.buffer(out)];
     if (contiguous) {
-      dispatchOf(ctx, 'binary_contiguous', out, buffers, constants, {});
-    } else {
-      dispatchOf(ctx, 'binary_strided', out, buffers, constants,
-        { rank: a.outShape.length, out_shape: a.outShape, strides0: a.aStrides, strides1: a.bStrides });
+      const chunk = chunkOf(ctx, out);
+      if (chunk) dispatchChunks(ctx, 'binary_contiguous', out, chunk, [x, y, out], constants, () => ({}));
+      else dispatchOf(ctx, 'binary_contiguous', out, [ctx.buffer(x), ctx.buffer(y), ctx.buffer(out)], constants, {});
+      return;
     }
+    stridedChunks(ctx, 'binary_strided', `${kernelLabel('binary', a)} [${x.shape}] and [${y.shape}] -> [${a.outShape}]`, out, [x, y],
+      [a.aStrides, a.bStrides], a.outShape, constants, { strides0: a.aStrides, strides1: a.bStrides });
   },
   select(ctx, [cond, x, y], [out], a) {
     checkRank('select', a.outShape);
-    dispatchOf(ctx, 'select_strided', out, [ctx.buffer(cond), ctx.buffer(x), ctx.buffer(y), ctx.buffer(out)],
-      { IN0_INT: isInt(cond) },
-      { rank: a.outShape.length, out_shape: a.outShape, strides0: a.condStrides, strides1: a.aStrides, strides2: a.bStrides });
+    stridedChunks(ctx, 'select_strided', `select [${cond.shape}], [${x.shape}], [${y.shape}] -> [${a.outShape}]`, out, [cond, x, y],
+      [a.condStrides, a.aStrides, a.bStrides], a.outShape, { IN0_INT: isInt(cond) },
+      { strides0: a.condStrides, strides1: a.aStrides, strides2: a.bStrides });
   },
 };

@@ -1,10 +1,14 @@
 /**
  * Spec and kernels of shaders/layout.wgsl: copyStrided, pad, copyInto, gather, oneHot and the
  * f32 scatter-add unsortedSegmentSum. The others move raw words; pad/oneHot constants are
- * encoded here in the output dtype's word format.
+ * encoded here in the output dtype's word format. Each kernel states its iteration space and
+ * the footprint of a sub-box in every tensor, so calls on tensors past one storage binding run
+ * as several dispatches over aligned ranges (chunking.ts); gather and the segment sum may also
+ * split the source axis into blocks.
  */
 import source from '../../../../shaders/layout.wgsl';
 import type { DType } from '../../backend.js';
+import { forEachChunk, rowMajorStrides, stridedFootprint, type ChunkBindings, type Footprint } from '../chunking.js';
 import { grid1d, STORAGE_RO, STORAGE_RW, UNIFORM, type KernelContext, type ShaderSpec, type WebGPUKernelTable } from '../spec.js';
 
 export const layoutSpec: ShaderSpec = {
@@ -12,8 +16,9 @@ export const layoutSpec: ShaderSpec = {
   source,
   params: [
     ['size', 'u32'], ['rank', 'u32'], ['offset', 'u32'], ['value', 'u32'],
-    ['a', 'u32'], ['b', 'u32'], ['c', 'u32'], ['d', 'u32'],
-    ['shape0', 'u32x8'], ['shape1', 'u32x8'], ['shape2', 'u32x8'],
+    ['a', 'u32'], ['b', 'u32'], ['c', 'u32'], ['lo', 'u32'], ['hi', 'u32'],
+    ['src_base', 'u32'], ['aux_base', 'u32'], ['dst_base', 'u32'],
+    ['shape0', 'u32x8'], ['shape1', 'u32x8'], ['shape2', 'u32x8'], ['start', 'u32x8'], ['out_strides', 'u32x8'],
   ],
   entries: {
     copy_strided: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
@@ -36,7 +41,7 @@ export function wordOf(v: number, dtype: DType): number {
   return scratch.getUint32(0, true);
 }
 
-function run(ctx: KernelContext, entry: string, size: number, buffers: GPUBuffer[], params: Record<string, number | number[]>): void {
+function run(ctx: KernelContext, entry: string, size: number, buffers: Array<GPUBuffer | GPUBufferBinding>, params: Record<string, number | number[]>): void {
   if (size === 0) return;
   ctx.dispatch({
     spec: layoutSpec, entry, buffers, constants: { WG },
@@ -49,34 +54,101 @@ function checkRank(op: string, shape: number[]): void {
   if (shape.length > 6) throw new Error(`webgpu ${op}: rank ${shape.length} outShape [${shape}] exceeds 6`);
 }
 
+const product = (v: number[]) => v.reduce((p, n) => p * n, 1);
+
+/** The bases of a chunk's three bindings as (src, aux, dst) params. */
+function bases(b: ChunkBindings, src: number, aux: number, dst: number): Record<string, number> {
+  return { src_base: src < 0 ? 0 : b.bases[src], aux_base: aux < 0 ? 0 : b.bases[aux], dst_base: dst < 0 ? 0 : b.bases[dst] };
+}
+
+/** Footprint in pad's input of an output box: the box shifted by -padBefore, clipped to the input. */
+function padFootprint(inShape: number[], padBefore: number[]): Footprint {
+  const strides = rowMajorStrides(inShape);
+  return (start, extent) => {
+    let lo = 0, hi = 0;
+    for (let d = 0; d < inShape.length; d++) {
+      const a = Math.max(0, start[d] - padBefore[d]);
+      const b = Math.min(inShape[d] - 1, start[d] + extent[d] - 1 - padBefore[d]);
+      if (b < a) return null;
+      lo += a * strides[d];
+      hi += b * strides[d];
+    }
+    return [lo, hi];
+  };
+}
+
+/**
+ * gather / unsortedSegmentSum share a space [outer, middle, inner, axis] where the source is
+ * [outer, axis, inner], the output [outer, middle, inner] and the index vector runs along
+ * `indexDim` (1 for gather's indices, 3 for the segment ids).
+ */
+function axisSpaceFootprints(outer: number, middle: number, inner: number, axis: number, indexDim: number): Footprint[] {
+  const idx = [0, 0, 0, 0];
+  idx[indexDim] = 1;
+  return [
+    stridedFootprint(0, [axis * inner, 0, 1, inner]),
+    stridedFootprint(0, idx),
+    stridedFootprint(0, [middle * inner, inner, 1, 0]),
+  ];
+}
+
 export const layoutKernels: WebGPUKernelTable = {
   copyStrided(ctx, [x], [out], a) {
     checkRank('copyStrided', a.outShape);
-    run(ctx, 'copy_strided', out.size, [ctx.buffer(x), ctx.buffer(out)],
-      { rank: a.outShape.length, offset: a.offset, shape0: a.outShape, shape1: a.inStrides, shape2: a.modDims });
+    const outStrides = rowMajorStrides(a.outShape);
+    forEachChunk(ctx, `copyStrided [${x.shape}] -> [${a.outShape}]`, a.outShape, [x, out],
+      [stridedFootprint(a.offset, a.inStrides, a.modDims), stridedFootprint(0, outStrides)],
+      (start, extent, b) => run(ctx, 'copy_strided', product(extent), b.buffers, {
+        rank: a.outShape.length, offset: a.offset, shape0: extent, shape1: a.inStrides, shape2: a.modDims,
+        start, out_strides: outStrides, ...bases(b, 0, -1, 1),
+      }));
   },
   pad(ctx, [x], [out], a) {
     checkRank('pad', a.outShape);
-    run(ctx, 'pad', out.size, [ctx.buffer(x), ctx.buffer(out)],
-      { rank: a.outShape.length, value: wordOf(a.value, out.dtype), shape0: a.outShape, shape1: a.inShape, shape2: a.padBefore });
+    const outStrides = rowMajorStrides(a.outShape);
+    forEachChunk(ctx, `pad [${a.inShape}] -> [${a.outShape}]`, a.outShape, [x, out],
+      [padFootprint(a.inShape, a.padBefore), stridedFootprint(0, outStrides)],
+      (start, extent, b) => run(ctx, 'pad', product(extent), b.buffers, {
+        rank: a.outShape.length, value: wordOf(a.value, out.dtype), shape0: extent, shape1: a.inShape, shape2: a.padBefore,
+        start, out_strides: outStrides, ...bases(b, 0, -1, 1),
+      }));
   },
   copyInto(ctx, [x], [out], a) {
-    run(ctx, 'copy_into', a.outer * a.inner, [ctx.buffer(x), ctx.buffer(out)],
-      { a: a.inner, b: a.outInner, offset: a.offset });
+    forEachChunk(ctx, `copyInto [${a.outer}, ${a.inner}] -> [${a.outer}, ${a.outInner}]`, [a.outer, a.inner], [x, out],
+      [stridedFootprint(0, [a.inner, 1]), stridedFootprint(a.offset, [a.outInner, 1])],
+      (start, extent, b) => run(ctx, 'copy_into', product(extent), b.buffers, {
+        a: a.inner, b: a.outInner, offset: a.offset, shape0: extent, start, ...bases(b, 0, -1, 1),
+      }));
   },
   gather(ctx, [x, indices], [out], a) {
-    run(ctx, 'gather', a.outer * a.numIndices * a.inner, [ctx.buffer(x), ctx.buffer(indices), ctx.buffer(out)],
-      { a: a.axisDim, b: a.inner, c: a.numIndices });
+    // an empty source axis still runs once (every index is out of range: zeros)
+    const space = [a.outer, a.numIndices, a.inner, Math.max(1, a.axisDim)];
+    forEachChunk(ctx, `gather [${a.outer}, ${a.axisDim}, ${a.inner}] by ${a.numIndices} indices`, space, [x, indices, out],
+      axisSpaceFootprints(a.outer, a.numIndices, a.inner, a.axisDim, 1),
+      (start, extent, b) => run(ctx, 'gather', extent[0] * extent[1] * extent[2], b.buffers, {
+        a: a.axisDim, b: a.inner, c: a.numIndices, lo: start[3], hi: Math.min(a.axisDim, start[3] + extent[3]),
+        shape0: extent.slice(0, 3), start: start.slice(0, 3), ...bases(b, 0, 1, 2),
+      }));
   },
   oneHot(ctx, [indices], [out], a) {
-    run(ctx, 'one_hot', indices.size * a.depth, [ctx.buffer(indices), ctx.buffer(out)],
-      { a: a.depth, value: wordOf(a.onValue, out.dtype), b: wordOf(a.offValue, out.dtype) });
+    forEachChunk(ctx, `oneHot [${indices.size}] depth ${a.depth}`, [indices.size, a.depth], [indices, out],
+      [stridedFootprint(0, [1, 0]), stridedFootprint(0, [a.depth, 1])],
+      (start, extent, b) => run(ctx, 'one_hot', product(extent), b.buffers, {
+        a: a.depth, value: wordOf(a.onValue, out.dtype), b: wordOf(a.offValue, out.dtype), shape0: extent, start, ...bases(b, 0, -1, 1),
+      }));
   },
   unsortedSegmentSum(ctx, [x, ids], [out], a) {
     if (x.dtype !== 'float32' || out.dtype !== 'float32') {
       throw new Error(`webgpu unsortedSegmentSum: expected float32 input and output, got ${x.dtype} -> ${out.dtype}`);
     }
-    run(ctx, 'unsorted_segment_sum', a.outer * a.numSegments * a.inner, [ctx.buffer(x), ctx.buffer(ids), ctx.buffer(out)],
-      { a: a.n, b: a.inner, c: a.numSegments });
+    const space = [a.outer, a.numSegments, a.inner, Math.max(1, a.n)]; // n = 0 still writes the zeros
+    const fp = axisSpaceFootprints(a.outer, a.numSegments, a.inner, a.n, 3);
+    // x [outer, n, inner] and the ids are read in blocks of n; a block after the first accumulates.
+    forEachChunk(ctx, `unsortedSegmentSum [${a.outer}, ${a.n}, ${a.inner}] into ${a.numSegments} segments`, space,
+      [x, ids, out], fp,
+      (start, extent, b) => run(ctx, 'unsorted_segment_sum', extent[0] * extent[1] * extent[2], b.buffers, {
+        a: a.n, b: a.inner, c: a.numSegments, lo: start[3], hi: Math.min(a.n, start[3] + extent[3]),
+        shape0: extent.slice(0, 3), start: start.slice(0, 3), ...bases(b, 0, 1, 2),
+      }));
   },
 };

@@ -3,9 +3,21 @@
  * strides and the fused bias + activation epilogue. Picks the workgroup-tiled entry on GPUs and
  * the barrier-free register-blocked entry on CPU adapters (SwiftShader), and turns off bounds
  * checks and scalar loads when the shapes allow.
+ *
+ * Past one storage binding (A, B or the output larger than maxStorageBufferBindingSize), the
+ * call is split over the space [batch, M, N, K] (chunking.ts): each block binds the aligned
+ * ranges of A, B, the output (and bias / prelu weights) it touches, and the shader addresses
+ * them as sub-matrices (offset + full row stride). Splitting batch, M or N gives independent
+ * blocks of the output. Splitting K is chosen only when it is what shrinks the largest binding
+ * (B = [K, N] too big for any block of columns, or a transposed A = [K, M]): the K blocks of
+ * one output block run in increasing order, the first stores its partial sums as raw f32
+ * bits, each later one adds to them, and only the last applies bias + activation (once) and
+ * converts to the output dtype. No temporary buffers are needed; the price of a K split is one
+ * extra read and write of the output block per K block.
  */
 import source from '../../../../shaders/matmul.wgsl';
 import { Activation } from '../../kernels.js';
+import { forEachChunk, stridedFootprint } from '../chunking.js';
 import { isInt, outKind, STORAGE_RO, STORAGE_RW, UNIFORM, type ShaderSpec, type WebGPUKernelTable } from '../spec.js';
 
 const OVERRIDES = ['WG_X', 'WG_Y', 'TRANS_A', 'TRANS_B', 'VEC_A', 'VEC_B', 'CHECK', 'A_INT', 'B_INT', 'OUT_KIND', 'HAS_BIAS', 'ACT'];
@@ -16,6 +28,8 @@ export const matmulSpec: ShaderSpec = {
   params: [
     ['M', 'u32'], ['N', 'u32'], ['K', 'u32'], ['a_batch_stride', 'u32'], ['b_batch_stride', 'u32'],
     ['bias_size', 'u32'], ['prelu_size', 'u32'], ['alpha', 'f32'],
+    ['lda', 'u32'], ['ldb', 'u32'], ['ldc', 'u32'], ['a_offset', 'u32'], ['b_offset', 'u32'], ['c_offset', 'u32'],
+    ['c_batch_stride', 'u32'], ['bias_offset', 'u32'], ['prelu_offset', 'u32'], ['accumulate', 'u32'], ['epilogue', 'u32'],
   ],
   entries: {
     matmul_tiled: {
@@ -50,35 +64,61 @@ export const matmulKernels: WebGPUKernelTable = {
     if (out.size === 0) return;
     const c = ctx.preferDirect ? directConfig : tiledConfig;
     const tileM = 4 * c.wgY, tileN = 4 * c.wgX, tileK = c.direct ? 4 : c.tileK;
-    const aInner = a.transposeA ? a.M : a.K;
-    const bInner = a.transposeB ? a.K : a.N;
-    const aligned = (n: number, s: number) => n % 4 === 0 && s % 4 === 0;
-    const check = a.M % tileM !== 0 || a.N % tileN !== 0 || a.K % tileK !== 0;
+    const lda = a.transposeA ? a.M : a.K;
+    const ldb = a.transposeB ? a.K : a.N;
+    const aligned4 = (...v: number[]) => v.every((n) => n % 4 === 0);
     const hasPrelu = a.activation === Activation.prelu;
-    const bias = a.hasBias ? ctx.buffer(inputs[2]) : ctx.dummy;
-    const prelu = hasPrelu ? ctx.buffer(inputs[a.hasBias ? 3 : 2]) : ctx.dummy;
-    const groups = matmulWorkgroups(a.M, a.N, a.batch, c);
+    const bias = a.hasBias ? inputs[2] : null;
+    const prelu = hasPrelu ? inputs[a.hasBias ? 3 : 2] : null;
     const maxDim = ctx.limits.maxWorkgroupsPerDimension;
-    if (groups.some((g) => g > maxDim)) {
-      throw new Error(`webgpu matMul: [${a.batch}, ${a.M}, ${a.K}] x [${a.K}, ${a.N}] needs ${groups} workgroups, over the device limit ${maxDim}`);
-    }
-    const constants: Record<string, number | boolean> = {
+    const common: Record<string, number | boolean> = {
       WG_X: c.wgX, WG_Y: c.wgY, TRANS_A: a.transposeA, TRANS_B: a.transposeB,
-      VEC_A: aligned(aInner, a.aBatchStride), VEC_B: aligned(bInner, a.bBatchStride), CHECK: check,
       A_INT: isInt(inputs[0]), B_INT: isInt(inputs[1]), OUT_KIND: outKind(out.dtype),
       HAS_BIAS: a.hasBias, ACT: a.activation,
     };
-    if (!c.direct) constants.TILE_K = c.tileK;
-    ctx.dispatch({
-      spec: matmulSpec,
-      entry: c.direct ? 'matmul_direct' : 'matmul_tiled',
-      constants,
-      params: {
-        M: a.M, N: a.N, K: a.K, a_batch_stride: a.aBatchStride, b_batch_stride: a.bBatchStride,
-        bias_size: a.biasSize, prelu_size: a.preluSize, alpha: a.alpha,
-      },
-      buffers: [ctx.buffer(inputs[0]), ctx.buffer(inputs[1]), bias, prelu, ctx.buffer(out)],
-      workgroups: groups,
+    if (!c.direct) common.TILE_K = c.tileK;
+    // Element index of (batch, m, n, k) in each tensor, as strides over the space [batch, M, N, K].
+    const aStrides = [a.aBatchStride, a.transposeA ? 1 : a.K, 0, a.transposeA ? a.M : 1];
+    const bStrides = [a.bBatchStride, 0, a.transposeB ? a.K : 1, a.transposeB ? 1 : a.N];
+    const outStrides = [a.M * a.N, a.N, 1, 0];
+    const vecStrides = (size: number) => [0, 0, size === 1 ? 0 : 1, 0];
+    const at = (strides: number[], start: number[]) => strides.reduce((s, v, d) => s + v * start[d], 0);
+    const what = `matMul [${a.batch}, ${a.M}, ${a.K}] x [${a.K}, ${a.N}]${a.transposeA ? ' transposeA' : ''}${a.transposeB ? ' transposeB' : ''}`;
+    // K = 0 still runs once: the output is the epilogue of 0.
+    const space = [a.batch, a.M, a.N, Math.max(1, a.K)];
+    forEachChunk(ctx, what, space, [inputs[0], inputs[1], bias, prelu, out], [
+      stridedFootprint(0, aStrides), stridedFootprint(0, bStrides),
+      stridedFootprint(0, vecStrides(a.biasSize)), stridedFootprint(0, vecStrides(a.preluSize)), stridedFootprint(0, outStrides),
+    ], (start, extent, bound) => {
+      const [batch, M, N] = extent;
+      const K = Math.min(a.K, extent[3]);
+      const [aBase, bBase, biasBase, preluBase, outBase] = bound.bases;
+      const aOffset = at(aStrides, start) - aBase;
+      const bOffset = at(bStrides, start) - bBase;
+      const groups = matmulWorkgroups(M, N, batch, c);
+      if (groups.some((g) => g > maxDim)) {
+        throw new Error(`webgpu ${what}: a block [${batch}, ${M}, ${K}] x [${K}, ${N}] needs ${groups} workgroups, over the device limit ${maxDim}`);
+      }
+      ctx.dispatch({
+        spec: matmulSpec,
+        entry: c.direct ? 'matmul_direct' : 'matmul_tiled',
+        constants: {
+          ...common,
+          VEC_A: aligned4(a.transposeA ? a.M : a.K, a.aBatchStride, aOffset),
+          VEC_B: aligned4(a.transposeB ? a.K : a.N, a.bBatchStride, bOffset),
+          CHECK: M % tileM !== 0 || N % tileN !== 0 || K % tileK !== 0,
+        },
+        params: {
+          M, N, K, a_batch_stride: a.aBatchStride, b_batch_stride: a.bBatchStride,
+          bias_size: a.biasSize, prelu_size: a.preluSize, alpha: a.alpha,
+          lda, ldb, ldc: a.N, a_offset: aOffset, b_offset: bOffset, c_offset: at(outStrides, start) - outBase,
+          c_batch_stride: a.M * a.N,
+          bias_offset: a.biasSize === 1 ? 0 : start[2] - biasBase, prelu_offset: a.preluSize === 1 ? 0 : start[2] - preluBase,
+          accumulate: start[3] > 0 ? 1 : 0, epilogue: start[3] + extent[3] >= a.K ? 1 : 0,
+        },
+        buffers: bound.buffers,
+        workgroups: groups,
+      });
     });
   },
 };
