@@ -190,6 +190,9 @@ export abstract class Layer {
       const put = (v: Tensor) => (w instanceof LayerVariable ? w.write(v) : w.assign(v));
       if (t.dtype === w.dtype) {
         put(t);
+        // Values written from the host (tf.tensor(...), small enough for webgpu to keep them)
+        // survive a device loss; getWeights() of another model carries that model's backups.
+        if (w.record === t.record) ENGINE.keepHostBackupFromWrite(w.record);
       } else {
         const c = cast(t, w.dtype);
         put(c);

@@ -182,6 +182,11 @@ export class WebGPUBackend implements Backend {
     return this.lost;
   }
 
+  /** Whether `id`'s data went with a lost device (this one, lost, or an earlier one). */
+  isLost(id: DataId): boolean {
+    return this.lost !== null || (id as WebGPUDataId).device !== this.device;
+  }
+
   /** After a device loss: get a new device (once, shared by concurrent callers). */
   restore(): Promise<void> {
     if (!this.lost) return Promise.resolve();
@@ -309,6 +314,61 @@ export class WebGPUBackend implements Backend {
     if (d.failure) throw new Error(`webgpu: data(): ${d.failure}`);
     if (copyError) throw new Error(`webgpu: data(): copying the tensor out failed: ${copyError}`);
     return dtype === 'float32' ? new Float32Array(copy) : new Int32Array(copy);
+  }
+
+  /**
+   * Read several tensors with one submit of copies into one staging buffer and one map (fit's
+   * epoch-end snapshots read every weight and optimizer slot at once). Falls back to separate
+   * reads when the tensors together would pass maxBufferSize.
+   */
+  async readMany(items: { id: DataId; dtype: DType; size: number }[]): Promise<StorageArray[]> {
+    const ds = items.map((it) => this.idOf(it.id));
+    for (const d of ds) this.checkUsable(d, 'data()');
+    const offsets: number[] = [];
+    let total = 0;
+    for (const it of items) {
+      offsets.push(total);
+      total += Math.ceil((it.size * 4) / 16) * 16;
+    }
+    if (total === 0 || total > this.sizeLimits.maxBufferSize) return Promise.all(items.map((it) => this.read(it.id, it.dtype, it.size)));
+    const device = this.device;
+    for (const d of ds) d.readers++;
+    let staging: GPUBuffer | undefined;
+    let copyErrors: Promise<string | null>;
+    let producers: (Batch | null)[];
+    try {
+      await this.settle();
+      for (const d of ds) this.checkUsable(d, 'data()');
+      producers = ds.map((d) => d.producer);
+      staging = device.createBuffer({ size: total, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: 'tessera-staging-many' });
+      pushScopes(device);
+      const encoder = device.createCommandEncoder();
+      items.forEach((it, i) => { if (it.size > 0) encoder.copyBufferToBuffer(ds[i].buffer!, 0, staging!, offsets[i], it.size * 4); });
+      device.queue.submit([encoder.finish()]);
+      copyErrors = popScopes(device);
+      this.submitCount++;
+    } catch (e) {
+      staging?.destroy();
+      throw e;
+    } finally {
+      for (const d of ds) if (--d.readers === 0 && d.freedWhileReading) this.free(d);
+    }
+    try {
+      await staging!.mapAsync(GPUMapMode.READ);
+    } catch (e) {
+      staging!.destroy();
+      await this.lostSignal.race(new Promise((r) => setTimeout(r, 200)));
+      if (this.lost || device !== this.device) throw new Error(`webgpu: data(): ${this.lost ?? lostMessage('destroyed', '')}`);
+      throw new Error(`webgpu: data(): reading ${items.length} tensors failed: ${(e as Error).message ?? e}`);
+    }
+    const copy = staging!.getMappedRange().slice(0);
+    staging!.unmap();
+    staging!.destroy();
+    const copyError = await copyErrors!;
+    for (const p of producers!) if (p?.outcome) await p.outcome;
+    for (const d of ds) if (d.failure) throw new Error(`webgpu: data(): ${d.failure}`);
+    if (copyError) throw new Error(`webgpu: data(): copying tensors out failed: ${copyError}`);
+    return items.map((it, i) => (it.dtype === 'float32' ? new Float32Array(copy, offsets[i], it.size) : new Int32Array(copy, offsets[i], it.size)));
   }
 
   readSync(): StorageArray {
