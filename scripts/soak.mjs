@@ -2,8 +2,8 @@
 // every backend (600 fit steps, 2000 predicts), 1000 fit steps and 10,000 predicts on the js and
 // wasm backends in plain Node (each in its own process), then the flatness checks of
 // tests/soak.test.ts (tensors, bytes, wasm arena unchanged; the V8 heap in use within 10%) and,
-// over the whole measured work, the RSS and the RSS outside the V8 heap within 10% of the
-// warm-up snapshot; and on webgpu in headless Chromium (SwiftShader here) the same
+// over the whole measured work, the RSS within 10% of the warm-up snapshot; and on webgpu in
+// headless Chromium (SwiftShader here) the same
 // loop (tests/helpers/soak_loop.mjs) with the checks of tests/browser/soak_webgpu.test.ts
 // (tensors, GPU buffers, pool and pipelines unchanged, page JS heap within 10%) plus the Chromium
 // processes' RSS within 10% of the warm-up snapshot. The Node run and

@@ -38,6 +38,16 @@ describe('js backend array pool', () => {
     ts.dispose(two);
   });
 
+  it('allocate() on a reused array gives zeros, as a fresh allocation does', () => {
+    const be = (ts.engine() as unknown as { backend: { allocate: Function; write: Function; free: Function; readSync: Function } }).backend;
+    const id = be.allocate(24, 'float32');
+    be.write(id, new Float32Array(24).fill(-3));
+    be.free(id);
+    const again = be.allocate(24, 'float32');
+    expect(Array.from(be.readSync(again, 'float32', 24) as Float32Array)).toEqual(new Array(24).fill(0));
+    be.free(again);
+  });
+
   it('int32 and float32 arrays of one length are pooled apart', () => {
     const f = ts.fill([20], 1.5);
     f.dispose();

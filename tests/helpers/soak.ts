@@ -98,8 +98,8 @@ export async function runSoak(ts: Ts, backend: string, sizes: SoakSizes): Promis
 
 /**
  * What makes a soak fail (empty when memory stayed flat), shared by the test and `npm run soak`.
- * `whole` (the full soak, each backend in a fresh process): the process RSS and the RSS outside
- * the V8 heap must stay within 10% of the warm-up snapshot over all the measured work. The
+ * `whole` (the full soak, each backend in a fresh process): the process RSS must also stay within
+ * 10% of the warm-up snapshot over all the measured work. The
  * reduced CI run compares the RSS outside the V8 heap from its middle to its end only: its short
  * warm-up does not see V8's optimizing compilers settle (their code and compile zones add about
  * 20 MiB over the first ~500 fit steps; with --no-opt --no-maglev the RSS is flat from the first
@@ -124,10 +124,9 @@ export function soakProblems(r: SoakReport, { whole = false }: { whole?: boolean
   }
   within('RSS outside the V8 heap (mid -> end)', mid.rssOffHeap, end.rssOffHeap);
   if (whole) {
-    for (const [when, s] of [['warm -> mid', mid], ['warm -> end', end]] as const) {
-      within(`RSS outside the V8 heap (${when})`, warm.rssOffHeap, s.rssOffHeap);
-      within(`RSS (${when})`, warm.rss, s.rss);
-    }
+    // Raw RSS: rss - heapTotal moves with V8 committing and releasing heap pages that are not all
+    // resident (wasm: 63 -> 67 -> 69 MiB while the RSS went 126 -> 123 -> 130 MiB).
+    for (const [when, s] of [['warm -> mid', mid], ['warm -> end', end]] as const) within(`RSS (${when})`, warm.rss, s.rss);
   }
   within('V8 heap in use', warm.heapUsed, end.heapUsed);
   if (!(r.finalLoss < 1)) out.push(`it did not train: final loss ${r.finalLoss} (chance is ln 4 = 1.39)`);
