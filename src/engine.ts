@@ -11,6 +11,7 @@ import { wasmRegistration } from './backends/wasm/index.js';
 import { webgpuRegistration } from './backends/webgpu/index.js';
 import { type DataRecord, Tensor, setTensorEngineHooks } from './tensor.js';
 import { HOST, hostRecordBytes, interleave, isHostDtype, runWithHostDtypes } from './host_dtypes.js';
+import { isLostRecord, revive } from './host_backup.js';
 
 
 /** One recorded op for reverse-mode autodiff. */
@@ -74,34 +75,12 @@ export class Engine {
 
   /** A backend record's values (not for string or complex64 records). */
   readRecord(rec: DataRecord): Promise<StorageArray> {
-    if (rec.hostBackup && this.isLostRecord(rec)) return Promise.resolve(rec.hostBackup.slice());
+    if (rec.hostBackup && isLostRecord(rec)) return Promise.resolve(rec.hostBackup.slice());
     if (rec.failure) return Promise.reject(new Error(`data(): ${rec.failure}`));
     return this.backendOf(rec).read(rec.dataId, rec.dtype, rec.size);
   }
-  /**
-   * The values of several backend records (not string or complex64), read together where the
-   * backend can (webgpu: one copy and one map for all of them).
-   */
-  async readRecords(recs: DataRecord[]): Promise<StorageArray[]> {
-    const out: StorageArray[] = new Array(recs.length);
-    const batched = new Map<Backend, number[]>();
-    await Promise.all(recs.map(async (rec, i) => {
-      const b = rec.failure || (rec.hostBackup && this.isLostRecord(rec)) ? null : this.backendOf(rec);
-      if (b?.readMany) {
-        if (!batched.has(b)) batched.set(b, []);
-        batched.get(b)!.push(i);
-      } else {
-        out[i] = await this.readRecord(rec);
-      }
-    }));
-    for (const [b, idx] of batched) {
-      const values = await b.readMany!(idx.map((i) => ({ id: recs[i].dataId, dtype: recs[i].dtype, size: recs[i].size })));
-      idx.forEach((i, k) => { out[i] = values[k]; });
-    }
-    return out;
-  }
   readRecordSync(rec: DataRecord): StorageArray {
-    if (rec.hostBackup && this.isLostRecord(rec)) return rec.hostBackup.slice();
+    if (rec.hostBackup && isLostRecord(rec)) return rec.hostBackup.slice();
     if (rec.failure) throw new Error(`dataSync(): ${rec.failure}`);
     return this.backendOf(rec).readSync(rec.dataId, rec.dtype, rec.size);
   }
@@ -232,7 +211,7 @@ export class Engine {
         const dataId = rec.dataId;
         let values: StorageArray;
         try {
-          values = rec.hostBackup && this.isLostRecord(rec) ? rec.hostBackup : await from.read(dataId, rec.dtype, rec.size);
+          values = rec.hostBackup && isLostRecord(rec) ? rec.hostBackup : await from.read(dataId, rec.dtype, rec.size);
         } catch (e) {
           if (!rec.hostBackup) {
             rec.failure = `its data could not be moved from ${rec.backendName} to ${to.name}: ${(e as Error).message ?? e}`;
@@ -277,43 +256,9 @@ export class Engine {
     throw new Error(`no backend could start after the device was lost: ${lost}`);
   }
 
-  /** Whether `rec`'s data is gone: marked failed, or on a device that was lost. */
-  isLostRecord(rec: DataRecord): boolean {
-    if (rec.failure) return true;
-    const b = this.instances.get(rec.backendName);
-    return b?.isLost?.(rec.dataId) ?? false;
-  }
-
-  /**
-   * Keep `values` (the record's current contents) on the host when its backend can lose its
-   * device, so a use after a loss restores them (see `revive`); elsewhere nothing is kept.
-   */
-  keepHostBackup(rec: DataRecord, values: StorageArray): void {
-    if (rec.parts || rec.strings || values.length !== rec.size) return;
-    if (this.backendCanLose(rec)) rec.hostBackup = values;
-  }
-
-  /** A host backup from the copy the backend kept when the values were written from the host, if any. */
-  keepHostBackupFromWrite(rec: DataRecord): void {
-    if (rec.hostBackup || rec.parts || rec.strings || !this.backendCanLose(rec)) return;
-    const copy = this.backendOf(rec).hostCopy?.(rec.dataId);
-    if (copy && copy.length === rec.size) rec.hostBackup = copy;
-  }
-
-  /** Whether `rec` lives on a backend that can lose its device (webgpu). */
-  backendCanLose(rec: DataRecord): boolean {
-    return !!this.instances.get(rec.backendName)?.isLost;
-  }
-
-  /**
-   * A record whose data was lost with its device but has a host backup gets fresh storage on the
-   * active backend holding the backup; true when it did. Nothing happens while the active
-   * backend itself is lost (its next use throws the device-lost error, which says what to do).
-   */
-  revive(rec: DataRecord): boolean {
-    if (!rec.hostBackup || !this.isLostRecord(rec) || this.backend.lostReason?.()) return false;
-    this.restoreRecord(rec, rec.hostBackup);
-    return true;
+  /** The started backend that holds `rec`'s data, if any (host_backup.ts). */
+  backendHolding(rec: DataRecord): Backend | undefined {
+    return this.instances.get(rec.backendName) ?? undefined;
   }
 
   /** Give a record fresh storage on the active backend holding `values` (after its data was lost). */
@@ -443,7 +388,7 @@ export class Engine {
     inputs.forEach((t, i) => {
       // Every backend refuses disposed or failed data the same way, before touching storage.
       t.assertAlive(`${kernel} (input ${i})`);
-      if (t.record.hostBackup) this.revive(t.record);
+      if (t.record.hostBackup) revive(t.record);
       if (t.record.failure) throw new Error(`${kernel} (input ${i}): tensor ${t.id} (shape [${t.shape}]) is unusable: ${t.record.failure}`);
     });
     if (inputs.some((t) => isHostDtype(t.dtype)) || outputs.some((t) => isHostDtype(t.dtype))) {

@@ -19,7 +19,7 @@ export interface DataRecord {
   /**
    * The same values kept on the host, for data on a backend that can lose its device (model
    * weights after a load, setWeights, fit's epoch-end snapshot or model.backupWeights()): a use
-   * after the device was lost writes them back onto the active backend (see engine.ts `revive`).
+   * after the device was lost writes them back onto the active backend (see src/host_backup.ts).
    * A record's values never change in place (Variable.assign takes a new record), so the copy
    * cannot go stale.
    */

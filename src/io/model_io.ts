@@ -7,6 +7,7 @@
  */
 import { ENGINE } from '../engine.js';
 import { storageFor } from '../ops/operand.js';
+import { keepHostBackup } from '../host_backup.js';
 import { fmtShape } from '../util.js';
 import type { Variable } from '../variable.js';
 import type { LayersModel } from '../models/layers_model.js';
@@ -182,7 +183,7 @@ export async function loadLayersModel(pathOrHandler: string | IOHandler, options
         await restoreTraining(model, artifacts.trainingConfig, state, (n) => byName.get(n), (d) => {
           const values = storageFor(d.values, d.dtype);
           const t = ENGINE.makeTensor(values, d.spec.shape.slice(), d.dtype);
-          ENGINE.keepHostBackup(t.record, values);
+          keepHostBackup(t.record, values);
           return t;
         });
       }
@@ -263,7 +264,7 @@ export function setModelWeights(model: LayersModel, decoded: DecodedWeight[], st
     const values = storageFor(d.values, d.dtype);
     const t = ENGINE.makeTensor(values, d.spec.shape.slice(), d.dtype);
     // On WebGPU the loaded values stay on the host too: a device loss later restores them.
-    ENGINE.keepHostBackup(t.record, values);
+    keepHostBackup(t.record, values);
     r.variable.assign(t);
     t.dispose();
   }

@@ -7,6 +7,7 @@
  */
 import type { DType } from '../backends/backend.js';
 import { ENGINE } from '../engine.js';
+import { keepHostBackupFromWrite } from '../host_backup.js';
 import { Tensor } from '../tensor.js';
 import type { Variable } from '../variable.js';
 import { LayerVariable, constraintFn, type ConstraintSpec } from './layer_variable.js';
@@ -192,7 +193,7 @@ export abstract class Layer {
         put(t);
         // Values written from the host (tf.tensor(...), small enough for webgpu to keep them)
         // survive a device loss; getWeights() of another model carries that model's backups.
-        if (w.record === t.record) ENGINE.keepHostBackupFromWrite(w.record);
+        if (w.record === t.record) keepHostBackupFromWrite(w.record);
       } else {
         const c = cast(t, w.dtype);
         put(c);

@@ -5,13 +5,14 @@
  * was lost, the engine gets a working backend again (a new device, else wasm), the snapshot is
  * written back into the same tensors, and fit resumes from the epoch after the last snapshot,
  * telling the user through `onDeviceLost` callbacks and console.warn. The weights' and slots'
- * snapshot values also stay on their records as host backups (engine.ts `revive`), so the model
+ * snapshot values also stay on their records as host backups (src/host_backup.ts), so the model
  * keeps working after fit when the device is lost later. `env().set('FIT_DEVICE_LOSS_SNAPSHOT',
  * false)` turns the snapshots off.
  */
 import type { StorageArray } from '../backends/backend.js';
 import { ENGINE } from '../engine.js';
 import { env } from '../environment.js';
+import { backendCanLose, isLostRecord, keepHostBackup, readRecords, revive } from '../host_backup.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Tensor } from '../tensor.js';
 import type { Variable } from '../variable.js';
@@ -48,7 +49,7 @@ async function readAll(tensors: Iterable<Tensor>, into: Map<Tensor, StorageArray
     else if (t.record.parts || t.record.strings || t.size !== t.record.size) into.set(t, toStorage(await t.data()));
     else toRead.push(t);
   }
-  const values = await ENGINE.readRecords(toRead.map((t) => t.record));
+  const values = await readRecords(toRead.map((t) => t.record));
   toRead.forEach((t, i) => into.set(t, toStorage(values[i])));
 }
 
@@ -85,7 +86,7 @@ export class FitSnapshot {
     await readAll(vars, state);
     // The weights and slots keep these values as host backups, so a predict, evaluate or
     // trainOnBatch after a loss (once a backend is ready again) finds them too.
-    for (const [t, values] of state) ENGINE.keepHostBackup(t.record, values);
+    for (const [t, values] of state) keepHostBackup(t.record, values);
     this.state = state;
     this.slotOwners = new Set(slots.map(([owner]) => owner));
     this.iterations = this.optimizer.iterations;
@@ -105,7 +106,7 @@ export class FitSnapshot {
     for (const [t, values] of this.data) ENGINE.restoreRecord(t.record, values);
     for (const [t, values] of this.state) {
       ENGINE.restoreRecord(t.record, values);
-      ENGINE.keepHostBackup(t.record, values);
+      keepHostBackup(t.record, values);
     }
     this.optimizer.iterations = this.iterations;
     const info: DeviceLostInfo = {
@@ -125,10 +126,10 @@ export class FitSnapshot {
  */
 export function reviveWeights(model: LayersModel, op: string, extra: Variable[] = []): void {
   for (const w of extra.length ? [...model.weights, ...extra] : model.weights) {
-    if (w.isDisposed || !ENGINE.isLostRecord(w.record)) continue;
+    if (w.isDisposed || !isLostRecord(w.record)) continue;
     const lost = ENGINE.backend.lostReason?.();
     if (lost) throw new Error(`${op}: ${lost}`);
-    if (ENGINE.revive(w.record)) continue;
+    if (revive(w.record)) continue;
     throw new Error(
       `${op}: model '${model.name}': weight '${w.name}' lived on a WebGPU device that was lost, and it has no host copy of ` +
       `its current value (fit keeps one at every epoch end, loadLayersModel and model.backupWeights() keep one; ` +
@@ -145,9 +146,9 @@ export function reviveWeights(model: LayersModel, op: string, extra: Variable[] 
  */
 export async function backupWeights(model: LayersModel): Promise<number> {
   const vars: Variable[] = [...model.weights, ...(model.optimizer?.slotEntries().flatMap(([, s]) => s) ?? [])];
-  const todo = vars.filter((v) => !v.isDisposed && !v.record.hostBackup && ENGINE.backendCanLose(v.record));
+  const todo = vars.filter((v) => !v.isDisposed && !v.record.hostBackup && backendCanLose(v.record));
   const values = new Map<Tensor, StorageArray>();
   await readAll(todo, values);
-  for (const [t, v] of values) ENGINE.keepHostBackup(t.record, v);
+  for (const [t, v] of values) keepHostBackup(t.record, v);
   return values.size;
 }
