@@ -1,5 +1,5 @@
 // `npm run soak`: the full soak on the built bundle (dist/tessera.js): after the same warm-up on
-// every backend (600 fit steps, 2000 predicts), 1000 fit steps and 10,000 predicts on the js and
+// every backend (1200 fit steps, 4000 predicts), 1000 fit steps and 10,000 predicts on the js and
 // wasm backends in plain Node (each in its own process), then the flatness checks of
 // tests/soak.test.ts (tensors, bytes, wasm arena unchanged; the V8 heap in use within 10%) and,
 // over the whole measured work, the RSS within 10% of the warm-up snapshot; and on webgpu in
@@ -9,7 +9,8 @@
 // processes' RSS within 10% of the warm-up snapshot. The Node run and
 // checks live in tests/helpers/soak.ts, which esbuild bundles here (it imports only types from
 // src/). Exits 1 when a check fails. Run with the young generation pinned at V8's default cap
-// (see package.json and helpers/soak.ts). Options: --fit=N --predicts=N --backends=js,wasm,webgpu
+// (see package.json and helpers/soak.ts). Options: --fit=N --predicts=N --warm-fit=N --warm-predicts=N
+// --backends=js,wasm,webgpu
 import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { dirname, join } from 'node:path';
@@ -29,6 +30,8 @@ const { runWebgpuSoakInChromium } = await import('../tests/helpers/soak_browser.
 const sizes = { ...helper.FULL_SOAK };
 sizes.fitSteps = Number(arg('fit', sizes.fitSteps));
 sizes.predicts = Number(arg('predicts', sizes.predicts));
+sizes.warmFitSteps = Number(arg('warm-fit', sizes.warmFitSteps));
+sizes.warmPredicts = Number(arg('warm-predicts', sizes.warmPredicts));
 const backends = arg('backends', 'js,wasm,webgpu').split(',');
 const child = process.argv.includes('--child');
 let failed = false;
@@ -36,7 +39,7 @@ for (const backend of backends) {
   // Each Node backend runs in a fresh process (same flags), so one backend's allocator and JIT
   // state does not show up in the next one's numbers.
   if (!child && backend !== 'webgpu') {
-    const args = [...process.execArgv, fileURLToPath(import.meta.url), `--backends=${backend}`, `--fit=${sizes.fitSteps}`, `--predicts=${sizes.predicts}`, '--child'];
+    const args = [...process.execArgv, fileURLToPath(import.meta.url), `--backends=${backend}`, `--fit=${sizes.fitSteps}`, `--predicts=${sizes.predicts}`, `--warm-fit=${sizes.warmFitSteps}`, `--warm-predicts=${sizes.warmPredicts}`, '--child'];
     failed ||= spawnSync(process.execPath, args, { stdio: 'inherit' }).status !== 0;
     continue;
   }

@@ -11,7 +11,7 @@ export const PREDICT_BATCHES = [1, 7, 32, 3, 16, 64, 2, 24];
 /** Reduced webgpu sizes for the browser test (SwiftShader is slow) and the full `npm run soak` sizes. */
 export const CI_WEBGPU_SOAK = { warmFitSteps: 30, warmPredicts: 200, fitSteps: 100, predicts: 500 };
 // The full soak's warm-up is the same on every backend (tests/helpers/soak.ts FULL_SOAK).
-export const FULL_WEBGPU_SOAK = { warmFitSteps: 600, warmPredicts: 2000, fitSteps: 1000, predicts: 10_000 };
+export const FULL_WEBGPU_SOAK = { warmFitSteps: 1200, warmPredicts: 4000, fitSteps: 1000, predicts: 10_000 };
 
 export async function runSoakLoop(ts, backend, sizes, snapshot) {
   if (!(await ts.setBackend(backend))) throw new Error(`soak: backend ${backend} is not available`);
