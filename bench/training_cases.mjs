@@ -3,8 +3,25 @@
 // against `lib` (tessera, or tfjs-core + tfjs-layers' `layers`/`sequential`): tessera mirrors the
 // TF.js Layers API, so the same code builds the same architecture in both libraries.
 
+/** The bench MLP (784-256-10) and CNN (28x28 conv16-pool-conv32-dense10), also timed by bench/snapshot_cost.mjs. */
+export const buildMlp = (lib) => lib.sequential({
+  layers: [
+    lib.layers.dense({ units: 256, activation: 'relu', inputShape: [784] }),
+    lib.layers.dense({ units: 10, activation: 'softmax' }),
+  ],
+});
+export const buildCnn = (lib) => lib.sequential({
+  layers: [
+    lib.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 3, activation: 'relu' }),
+    lib.layers.maxPooling2d({ poolSize: 2 }),
+    lib.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
+    lib.layers.flatten(),
+    lib.layers.dense({ units: 10, activation: 'softmax' }),
+  ],
+});
+
 /** Random float inputs of `shape` and one-hot (or regression) targets; labels cycle 0..classes-1. */
-function batch(lib, xShape, classes, seed) {
+export function batch(lib, xShape, classes, seed) {
   const x = lib.randomNormal(xShape, 0, 1, 'float32', seed);
   const n = xShape[0];
   const y = lib.tidy(() => {
@@ -43,26 +60,13 @@ export const trainingCases = [
     xShape: [64, 784],
     classes: 10,
     loss: 'categoricalCrossentropy',
-    build: (lib) => lib.sequential({
-      layers: [
-        lib.layers.dense({ units: 256, activation: 'relu', inputShape: [784] }),
-        lib.layers.dense({ units: 10, activation: 'softmax' }),
-      ],
-    }),
+    build: buildMlp,
   }),
   trainStep('train step CNN 28x28 conv16-pool-conv32-dense10 b32', {
     xShape: [32, 28, 28, 1],
     classes: 10,
     loss: 'categoricalCrossentropy',
-    build: (lib) => lib.sequential({
-      layers: [
-        lib.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 3, activation: 'relu' }),
-        lib.layers.maxPooling2d({ poolSize: 2 }),
-        lib.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
-        lib.layers.flatten(),
-        lib.layers.dense({ units: 10, activation: 'softmax' }),
-      ],
-    }),
+    build: buildCnn,
   }),
   trainStep('train step LSTM seq32 feat32 units128 b32', {
     xShape: [32, 32, 32],

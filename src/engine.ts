@@ -11,6 +11,7 @@ import { wasmRegistration } from './backends/wasm/index.js';
 import { webgpuRegistration } from './backends/webgpu/index.js';
 import { type DataRecord, Tensor, setTensorEngineHooks } from './tensor.js';
 import { HOST, hostRecordBytes, interleave, isHostDtype, runWithHostDtypes } from './host_dtypes.js';
+import { isLostRecord, revive } from './host_backup.js';
 
 
 /** One recorded op for reverse-mode autodiff. */
@@ -74,10 +75,12 @@ export class Engine {
 
   /** A backend record's values (not for string or complex64 records). */
   readRecord(rec: DataRecord): Promise<StorageArray> {
+    if (rec.hostBackup && isLostRecord(rec)) return Promise.resolve(rec.hostBackup.slice());
     if (rec.failure) return Promise.reject(new Error(`data(): ${rec.failure}`));
     return this.backendOf(rec).read(rec.dataId, rec.dtype, rec.size);
   }
   readRecordSync(rec: DataRecord): StorageArray {
+    if (rec.hostBackup && isLostRecord(rec)) return rec.hostBackup.slice();
     if (rec.failure) throw new Error(`dataSync(): ${rec.failure}`);
     return this.backendOf(rec).readSync(rec.dataId, rec.dtype, rec.size);
   }
@@ -195,7 +198,7 @@ export class Engine {
       for (const t of this.liveTensors) {
         // strings stay on the host; a complex64 pair moves as its two float32 parts
         const recs = t.record.parts ? [t.record.parts.real, t.record.parts.imag] : t.record.strings ? [] : [t.record];
-        for (const r of recs) if (r.backendName !== to.name && !r.failure) records.add(r);
+        for (const r of recs) if (r.backendName !== to.name && (!r.failure || r.hostBackup)) records.add(r);
       }
       return [...records];
     };
@@ -208,14 +211,18 @@ export class Engine {
         const dataId = rec.dataId;
         let values: StorageArray;
         try {
-          values = await from.read(dataId, rec.dtype, rec.size);
+          values = rec.hostBackup && isLostRecord(rec) ? rec.hostBackup : await from.read(dataId, rec.dtype, rec.size);
         } catch (e) {
-          rec.failure = `its data could not be moved from ${rec.backendName} to ${to.name}: ${(e as Error).message ?? e}`;
-          return;
+          if (!rec.hostBackup) {
+            rec.failure = `its data could not be moved from ${rec.backendName} to ${to.name}: ${(e as Error).message ?? e}`;
+            return;
+          }
+          values = rec.hostBackup; // the device was lost while the read was in flight
         }
         // disposed, or already moved by another path, while the read was in flight
         if (rec.refCount === 0 || rec.dataId !== dataId || rec.backendName !== from.name) return;
         this.place(rec, to, values);
+        rec.failure = undefined;
         from.free(dataId);
       }));
     }
@@ -247,6 +254,11 @@ export class Engine {
       if (await this.switchTo(name, true, `the ${this.activeName} device was lost and could not be replaced (${this.failures.get(this.activeName)})`)) return name;
     }
     throw new Error(`no backend could start after the device was lost: ${lost}`);
+  }
+
+  /** The started backend that holds `rec`'s data, if any (host_backup.ts). */
+  backendHolding(rec: DataRecord): Backend | undefined {
+    return this.instances.get(rec.backendName) ?? undefined;
   }
 
   /** Give a record fresh storage on the active backend holding `values` (after its data was lost). */
@@ -377,6 +389,7 @@ export class Engine {
     inputs.forEach((t, i) => {
       // Every backend refuses disposed or failed data the same way, before touching storage.
       t.assertAlive(`${kernel} (input ${i})`);
+      if (t.record.hostBackup) revive(t.record);
       if (t.record.failure) throw new Error(`${kernel} (input ${i}): tensor ${t.id} (shape [${t.shape}]) is unusable: ${t.record.failure}`);
     });
     if (inputs.some((t) => isHostDtype(t.dtype)) || outputs.some((t) => isHostDtype(t.dtype))) {

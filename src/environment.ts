@@ -29,6 +29,11 @@ const FLAG_DEFAULTS: Record<string, () => FlagValue> = {
   TENSORLIKE_CHECK_SHAPE_CONSISTENCY: () => true,
   KEEP_INTERMEDIATE_TENSORS: () => false,
   DEPRECATION_WARNINGS_ENABLED: () => true,
+  /**
+   * tessera: on a backend that can lose its device (webgpu), fit/fitDataset copy the weights and
+   * optimizer state to the host at every epoch end so they can resume after a loss (fit_recovery.ts).
+   */
+  FIT_DEVICE_LOSS_SNAPSHOT: () => true,
 };
 
 export interface Platform {

@@ -17,6 +17,14 @@ export interface DataRecord {
   /** Set when the data is gone (device lost, failed GPU work) and was not moved: the reason. */
   failure?: string;
   /**
+   * The same values kept on the host, for data on a backend that can lose its device (model
+   * weights after a load, setWeights, fit's epoch-end snapshot or model.backupWeights()): a use
+   * after the device was lost writes them back onto the active backend (see src/host_backup.ts).
+   * A record's values never change in place (Variable.assign takes a new record), so the copy
+   * cannot go stale.
+   */
+  hostBackup?: StorageArray;
+  /**
    * dtype 'string' only: the values as UTF-8 bytes, kept on the host (backendName 'host', no
    * backend buffer; see src/host_dtypes.ts).
    */

@@ -73,6 +73,10 @@ export interface Backend {
   lostReason?(): string | null;
   /** After a loss: get working again (a new device), or throw why not. */
   restore?(): Promise<void>;
+  /** Optional: several reads at once (one GPU round trip on webgpu), same results as `read` each. */
+  readMany?(items: { id: DataId; dtype: DType; size: number }[]): Promise<StorageArray[]>;
+  /** Whether `id`'s data went with a lost device (the current one, or an earlier one). */
+  isLost?(id: DataId): boolean;
 }
 
 /** How a backend is offered to the engine; `create` resolves to null when the platform cannot run it. */

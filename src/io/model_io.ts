@@ -7,6 +7,7 @@
  */
 import { ENGINE } from '../engine.js';
 import { storageFor } from '../ops/operand.js';
+import { keepHostBackup } from '../host_backup.js';
 import { fmtShape } from '../util.js';
 import type { Variable } from '../variable.js';
 import type { LayersModel } from '../models/layers_model.js';
@@ -179,7 +180,12 @@ export async function loadLayersModel(pathOrHandler: string | IOHandler, options
       if (artifacts.trainingConfig) {
         const byName = new Map(weightRefs(model).map((r) => [r.name, r.variable]));
         const state = all.filter((d) => d.spec.group === 'optimizer');
-        await restoreTraining(model, artifacts.trainingConfig, state, (n) => byName.get(n), (d) => ENGINE.makeTensor(storageFor(d.values, d.dtype), d.spec.shape.slice(), d.dtype));
+        await restoreTraining(model, artifacts.trainingConfig, state, (n) => byName.get(n), (d) => {
+          const values = storageFor(d.values, d.dtype);
+          const t = ENGINE.makeTensor(values, d.spec.shape.slice(), d.dtype);
+          keepHostBackup(t.record, values);
+          return t;
+        });
       }
     } catch (e) {
       model.dispose();
@@ -255,7 +261,10 @@ export function setModelWeights(model: LayersModel, decoded: DecodedWeight[], st
     }
   }
   for (const [r, d] of pairs) {
-    const t = ENGINE.makeTensor(storageFor(d.values, d.dtype), d.spec.shape.slice(), d.dtype);
+    const values = storageFor(d.values, d.dtype);
+    const t = ENGINE.makeTensor(values, d.spec.shape.slice(), d.dtype);
+    // On WebGPU the loaded values stay on the host too: a device loss later restores them.
+    keepHostBackup(t.record, values);
     r.variable.assign(t);
     t.dispose();
   }

@@ -7,6 +7,7 @@
  */
 import type { DType } from '../backends/backend.js';
 import { ENGINE } from '../engine.js';
+import { keepHostBackupFromWrite } from '../host_backup.js';
 import { Tensor } from '../tensor.js';
 import type { Variable } from '../variable.js';
 import { LayerVariable, constraintFn, type ConstraintSpec } from './layer_variable.js';
@@ -195,6 +196,9 @@ export abstract class Layer {
       const put = (v: Tensor) => (w instanceof LayerVariable ? w.write(v) : w.assign(v));
       if (t.dtype === w.dtype) {
         put(t);
+        // Values written from the host (tf.tensor(...), small enough for webgpu to keep them)
+        // survive a device loss; getWeights() of another model carries that model's backups.
+        if (w.record === t.record) keepHostBackupFromWrite(w.record);
       } else {
         const c = cast(t, w.dtype);
         put(c);

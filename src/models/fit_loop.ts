@@ -22,7 +22,7 @@ import {
 import { FitCallbacks, defaultVerbose, type CallbackInput } from './callback_list.js';
 import { History } from './callbacks.js';
 import type { Logs, TrainParams } from './callbacks.js';
-import { FitSnapshot, isDeviceLoss } from './fit_recovery.js';
+import { FitSnapshot, isDeviceLoss, reviveWeights } from './fit_recovery.js';
 import { Yielder, type YieldEveryMode } from './yielder.js';
 
 export interface FitArgs {
@@ -166,6 +166,7 @@ export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args: 
       n = at;
     }
     ensureBuilt(model, xs);
+    reviveWeights(model, 'fit', requireCompiled(model, 'fit').optimizer.slotEntries().flatMap(([, s]) => s));
     const r = resolveCompiled(model);
     const tables = classWeightTables(model, args.classWeight);
     owned.push(...((tables ?? []).filter(Boolean) as Tensor[]));
@@ -312,81 +313,113 @@ export async function fitDataset(model: LayersModel, dataset: DatasetLike, args:
     let r: ReturnType<typeof resolveCompiled> | undefined;
     let tables: (Tensor | null)[] | undefined;
     model.stopTraining = false;
+    // On a backend that can lose its device: epoch-end snapshots of weights and optimizer state,
+    // taken from the first batch on (the model may be built only then).
+    let guard: FitSnapshot | null = null;
+    let reopen = false;
     for (let epoch = initialEpoch; epoch < args.epochs && !model.stopTraining; epoch++) {
-      if (epoch > initialEpoch && bpe === undefined) it = await openIterator(dataset, 'fitDataset');
+      if ((epoch > initialEpoch || reopen) && bpe === undefined) it = await openIterator(dataset, 'fitDataset');
+      reopen = false;
       acc = null;
       let b = 0;
       let began = false;
-      while (bpe === undefined || b < bpe) {
-        const res = await it.next();
-        if (res.done) {
-          if (bpe !== undefined) {
-            console.warn(`fitDataset: the dataset ran out of data after ${b} batches of epoch ${epoch + 1} (batchesPerEpoch ${bpe}); stopping training`);
-            model.stopTraining = true;
+      try {
+        while (bpe === undefined || b < bpe) {
+          const res = await it.next();
+          if (res.done) {
+            if (bpe !== undefined) {
+              console.warn(`fitDataset: the dataset ran out of data after ${b} batches of epoch ${epoch + 1} (batchesPerEpoch ${bpe}); stopping training`);
+              model.stopTraining = true;
+            }
+            break;
           }
-          break;
+          const e = elementToLists(model, res.value);
+          if (!cbs) {
+            // First batch: build the model, resolve metrics, start the callbacks.
+            try {
+              ensureBuilt(model, e.xs);
+              reviveWeights(model, 'fitDataset', requireCompiled(model, 'fitDataset').optimizer.slotEntries().flatMap(([, s]) => s));
+              const vd = args.validationData;
+              const valData = isTensorPair(vd) ? [...toList(model, vd[0], 'x', 'fitDataset (validationData)'), ...toList(model, vd[1], 'y', 'fitDataset (validationData)')] : [];
+              guard = await FitSnapshot.begin(model, requireCompiled(model, 'fitDataset').optimizer, valData, epoch);
+            } catch (err) {
+              disposeLists(e);
+              throw err;
+            }
+            r = resolveCompiled(model);
+            tables = classWeightTables(model, args.classWeight);
+            owned.push(...((tables ?? []).filter(Boolean) as Tensor[]));
+            const params: TrainParams = {
+              epochs: args.epochs, initialEpoch, steps: bpe ?? null, verbose, doValidation,
+              metrics: [...r.statNames, ...(doValidation ? r.statNames.map((s) => `val_${s}`) : [])],
+            };
+            cbs = new FitCallbacks(args.callbacks, model, params);
+            history = newHistory(params);
+            await cbs.onTrainBegin();
+          }
+          if (!began) {
+            await cbs.onEpochBegin(epoch);
+            began = true;
+          }
+          const batchLogs: Logs = { batch: b, size: numSamples('fitDataset', [e.xs, e.ys]) };
+          await cbs.onBatchBegin(b, batchLogs);
+          let stats: Tensor;
+          try {
+            stats = trainStep(model, e.xs, e.ys, tables);
+          } finally {
+            disposeLists(e);
+          }
+          pending = stats;
+          acc = accumulate(acc, stats);
+          if (cbs.wantsBatchLogs) Object.assign(batchLogs, statsToLogs(r!, await stats.data()));
+          stats.dispose();
+          await cbs.onBatchEnd(b, batchLogs);
+          b++;
+          if (model.stopTraining) break;
+          await yielder.afterBatch();
         }
-        const e = elementToLists(model, res.value);
-        if (!cbs) {
-          // First batch: build the model, resolve metrics, start the callbacks.
-          ensureBuilt(model, e.xs);
-          r = resolveCompiled(model);
-          tables = classWeightTables(model, args.classWeight);
-          owned.push(...((tables ?? []).filter(Boolean) as Tensor[]));
-          const params: TrainParams = {
-            epochs: args.epochs, initialEpoch, steps: bpe ?? null, verbose, doValidation,
-            metrics: [...r.statNames, ...(doValidation ? r.statNames.map((s) => `val_${s}`) : [])],
-          };
-          cbs = new FitCallbacks(args.callbacks, model, params);
-          history = newHistory(params);
-          await cbs.onTrainBegin();
+        if (!cbs || !began) break;
+        const logs = acc ? statsToLogs(r!, await acc.data()) : {};
+        acc?.dispose();
+        acc = null;
+        if (args.validationData) {
+          const vd = args.validationData;
+          let v: Tensor | null;
+          if (isTensorPair(vd)) {
+            const vx = toList(model, vd[0] as TensorArg, 'x', 'fitDataset (validationData)');
+            const vy = toList(model, vd[1] as TensorArg, 'y', 'fitDataset (validationData)');
+            v = evaluateStats(model, r!, vx, vy, 32);
+          } else {
+            v = await datasetStats(model, vd as DatasetLike, args.validationBatches);
+          }
+          if (v) {
+            pending = v;
+            Object.assign(logs, statsToLogs(r!, await v.data(), 'val_'));
+            v.dispose();
+          }
         }
-        if (!began) {
-          await cbs.onEpochBegin(epoch);
-          began = true;
-        }
-        const batchLogs: Logs = { batch: b, size: numSamples('fitDataset', [e.xs, e.ys]) };
-        await cbs.onBatchBegin(b, batchLogs);
-        let stats: Tensor;
-        try {
-          stats = trainStep(model, e.xs, e.ys, tables);
-        } finally {
-          disposeLists(e);
-        }
-        pending = stats;
-        acc = accumulate(acc, stats);
-        if (cbs.wantsBatchLogs) Object.assign(batchLogs, statsToLogs(r!, await stats.data()));
-        stats.dispose();
-        await cbs.onBatchEnd(b, batchLogs);
-        b++;
-        if (model.stopTraining) break;
-        await yielder.afterBatch();
+        await cbs.onEpochEnd(epoch, logs);
+        history!.onEpochEnd(epoch, logs);
+        await guard?.capture(epoch + 1);
+        await yielder.afterEpoch();
+      } catch (e) {
+        if (!guard || !cbs || !isDeviceLoss(e)) throw e;
+        // Resume from the last epoch-end snapshot; a dataset re-iterated per epoch starts that
+        // epoch over, one read on across epochs (batchesPerEpoch) goes on with its next batches.
+        acc?.dispose();
+        acc = null;
+        pending?.dispose();
+        pending = null;
+        const info = await guard.restore(e);
+        history!.truncate(info.resumeEpoch);
+        await cbs.onDeviceLost(info);
+        epoch = info.resumeEpoch - 1;
+        reopen = true;
       }
-      if (!cbs || !began) break;
-      const logs = acc ? statsToLogs(r!, await acc.data()) : {};
-      acc?.dispose();
-      if (args.validationData) {
-        const vd = args.validationData;
-        let v: Tensor | null;
-        if (isTensorPair(vd)) {
-          const vx = toList(model, vd[0] as TensorArg, 'x', 'fitDataset (validationData)');
-          const vy = toList(model, vd[1] as TensorArg, 'y', 'fitDataset (validationData)');
-          v = evaluateStats(model, r!, vx, vy, 32);
-        } else {
-          v = await datasetStats(model, vd as DatasetLike, args.validationBatches);
-        }
-        if (v) {
-          pending = v;
-          Object.assign(logs, statsToLogs(r!, await v.data(), 'val_'));
-          v.dispose();
-        }
-      }
-      await cbs.onEpochEnd(epoch, logs);
-      history!.onEpochEnd(epoch, logs);
-      await yielder.afterEpoch();
     }
     if (!cbs) throw new Error('fitDataset: the dataset yielded no batches');
     await cbs.onTrainEnd();
+    if (guard) history!.snapshotMs = guard.snapshotMs;
     return history!;
   } finally {
     for (const t of owned) t.dispose();
@@ -423,6 +456,7 @@ export async function trainOnBatch(model: LayersModel, x: TensorArg, y: TensorAr
   const ys = toList(model, y, 'y', 'trainOnBatch');
   numSamples('trainOnBatch', [xs, ys]);
   ensureBuilt(model, xs);
+  reviveWeights(model, 'trainOnBatch', requireCompiled(model, 'trainOnBatch').optimizer.slotEntries().flatMap(([, s]) => s));
   const r = resolveCompiled(model);
   const stats = trainStep(model, xs, ys);
   const values = Object.values(statsToLogs(r, await stats.data()));

@@ -4,10 +4,15 @@
  * and iteration count) at every epoch end. When a step or readback fails because the device
  * was lost, the engine gets a working backend again (a new device, else wasm), the snapshot is
  * written back into the same tensors, and fit resumes from the epoch after the last snapshot,
- * telling the user through `onDeviceLost` callbacks and console.warn.
+ * telling the user through `onDeviceLost` callbacks and console.warn. The weights' and slots'
+ * snapshot values also stay on their records as host backups (src/host_backup.ts), so the model
+ * keeps working after fit when the device is lost later. `env().set('FIT_DEVICE_LOSS_SNAPSHOT',
+ * false)` turns the snapshots off.
  */
 import type { StorageArray } from '../backends/backend.js';
 import { ENGINE } from '../engine.js';
+import { env } from '../environment.js';
+import { backendCanLose, isLostRecord, keepHostBackup, readRecords, revive } from '../host_backup.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Tensor } from '../tensor.js';
 import type { Variable } from '../variable.js';
@@ -32,14 +37,23 @@ export function isDeviceLoss(e: unknown): boolean {
   return /WebGPU device lost/.test(String((e as Error)?.message ?? e)) || ENGINE.backend.lostReason?.() != null;
 }
 
+/**
+ * Copy tensors' values to the host in one read (one GPU round trip on webgpu). A tensor whose
+ * data already has a host backup (unchanged since the last snapshot, e.g. a frozen layer's
+ * weights) is not read again.
+ */
 async function readAll(tensors: Iterable<Tensor>, into: Map<Tensor, StorageArray>): Promise<void> {
-  const list = [...tensors];
-  const values = await Promise.all(list.map((t) => t.data()));
-  list.forEach((t, i) => {
-    const v = values[i];
-    into.set(t, v instanceof Uint8Array ? Int32Array.from(v) : v);
-  });
+  const toRead: Tensor[] = [];
+  for (const t of tensors) {
+    if (t.record.hostBackup && t.size === t.record.size) into.set(t, t.record.hostBackup);
+    else if (t.record.parts || t.record.strings || t.size !== t.record.size) into.set(t, toStorage(await t.data()));
+    else toRead.push(t);
+  }
+  const values = await readRecords(toRead.map((t) => t.record));
+  toRead.forEach((t, i) => into.set(t, toStorage(values[i])));
 }
+
+const toStorage = (v: StorageArray | Uint8Array | unknown): StorageArray => (v instanceof Uint8Array ? Int32Array.from(v) : (v as StorageArray));
 
 export class FitSnapshot {
   private data = new Map<Tensor, StorageArray>();
@@ -54,7 +68,7 @@ export class FitSnapshot {
 
   /** A snapshot guard when the active backend can lose its device, else null. */
   static async begin(model: LayersModel, optimizer: Optimizer, data: Tensor[], epoch: number): Promise<FitSnapshot | null> {
-    if (!ENGINE.backend.restore) return null;
+    if (!ENGINE.backend.restore || !env().getBool('FIT_DEVICE_LOSS_SNAPSHOT')) return null;
     const s = new FitSnapshot(model, optimizer);
     await readAll(data, s.data);
     await s.capture(epoch);
@@ -70,6 +84,9 @@ export class FitSnapshot {
     const slots = this.optimizer.slotEntries();
     const vars: Variable[] = [...this.model.weights, ...slots.flatMap(([, s]) => s)];
     await readAll(vars, state);
+    // The weights and slots keep these values as host backups, so a predict, evaluate or
+    // trainOnBatch after a loss (once a backend is ready again) finds them too.
+    for (const [t, values] of state) keepHostBackup(t.record, values);
     this.state = state;
     this.slotOwners = new Set(slots.map(([owner]) => owner));
     this.iterations = this.optimizer.iterations;
@@ -86,7 +103,11 @@ export class FitSnapshot {
     const t0 = performance.now();
     const backend = await ENGINE.recoverFromLoss();
     for (const [owner] of this.optimizer.slotEntries()) if (!this.slotOwners.has(owner)) this.optimizer.dropSlots(owner);
-    for (const [t, values] of [...this.data, ...this.state]) ENGINE.restoreRecord(t.record, values);
+    for (const [t, values] of this.data) ENGINE.restoreRecord(t.record, values);
+    for (const [t, values] of this.state) {
+      ENGINE.restoreRecord(t.record, values);
+      keepHostBackup(t.record, values);
+    }
     this.optimizer.iterations = this.iterations;
     const info: DeviceLostInfo = {
       resumeEpoch: this.epoch, backend, error: String((cause as Error)?.message ?? cause), restoreMs: performance.now() - t0,
@@ -94,4 +115,40 @@ export class FitSnapshot {
     console.warn(`tessera fit: the WebGPU device was lost; resuming from epoch ${info.resumeEpoch} on ${backend} (${info.error})`);
     return info;
   }
+}
+
+/**
+ * Before a model runs (predict, evaluate, trainOnBatch, fit, fitDataset): weights (and the
+ * optimizer slots in `extra`) whose data went with a lost device come back from their host
+ * backups onto the active backend. While the active backend is still lost, or when a weight
+ * changed since its last host copy (trainOnBatch steps after the last fit epoch), this throws
+ * an Error saying so, rather than computing with missing data.
+ */
+export function reviveWeights(model: LayersModel, op: string, extra: Variable[] = []): void {
+  for (const w of extra.length ? [...model.weights, ...extra] : model.weights) {
+    if (w.isDisposed || !isLostRecord(w.record)) continue;
+    const lost = ENGINE.backend.lostReason?.();
+    if (lost) throw new Error(`${op}: ${lost}`);
+    if (revive(w.record)) continue;
+    throw new Error(
+      `${op}: model '${model.name}': weight '${w.name}' lived on a WebGPU device that was lost, and it has no host copy of ` +
+      `its current value (fit keeps one at every epoch end, loadLayersModel and model.backupWeights() keep one; ` +
+      `it changed since, e.g. by trainOnBatch); set or load the weights again`,
+    );
+  }
+}
+
+/**
+ * `model.backupWeights()`: copy the model's weights and its optimizer's state to the host (one
+ * read of each), so that after a WebGPU device loss the model restores them on its next use
+ * (once `await tf.ready()` or `tf.setBackend()` has a working backend). A no-op on backends that
+ * cannot lose a device. Resolves to the number of tensors backed up.
+ */
+export async function backupWeights(model: LayersModel): Promise<number> {
+  const vars: Variable[] = [...model.weights, ...(model.optimizer?.slotEntries().flatMap(([, s]) => s) ?? [])];
+  const todo = vars.filter((v) => !v.isDisposed && !v.record.hostBackup && backendCanLose(v.record));
+  const values = new Map<Tensor, StorageArray>();
+  await readAll(todo, values);
+  for (const [t, v] of values) keepHostBackup(t.record, v);
+  return values.size;
 }

@@ -14,6 +14,7 @@ import type { CompileArgs, FitArgs, EvaluateArgs, PredictArgs, History, FitDatas
 import { printSummary } from './summary.js';
 import { saveModel, type SaveConfig, type SaveResult } from '../io/model_io.js';
 import { Optimizer } from '../optimizers/optimizer.js';
+import { backupWeights } from './fit_recovery.js';
 
 export interface ModelArgs {
   inputs: SymbolicTensor | SymbolicTensor[];
@@ -245,6 +246,16 @@ export class LayersModel extends Layer {
   }
   trainOnBatch(x: Tensor | Tensor[], y: Tensor | Tensor[]): Promise<number | number[]> {
     return training.trainOnBatch(this, x, y);
+  }
+  /**
+   * tessera (not in TF.js): copy the weights and the optimizer's state to the host, so that after
+   * a WebGPU device loss the model restores them on its next use once `await tf.ready()` (or
+   * setBackend) has a working backend. fit() keeps such a copy at every epoch end and
+   * loadLayersModel at load; this is for weights changed otherwise (trainOnBatch, assign).
+   * Resolves to the number of tensors copied; a no-op on backends that cannot lose a device.
+   */
+  backupWeights(): Promise<number> {
+    return backupWeights(this);
   }
   summary(lineLength?: number, positions?: number[], printFn: (line: string) => void = console.log): void {
     printSummary(this, printFn, lineLength, positions);

@@ -16,6 +16,7 @@ export { compile, disposeCompiled } from './compile.js';
 export type { CompileArgs, CompiledState, LossIdentifier, MetricIdentifier } from './compile.js';
 export { fit, fitDataset, trainOnBatch, evaluateDataset } from './fit_loop.js';
 import { statsToScalars } from './fit_loop.js';
+import { reviveWeights } from './fit_recovery.js';
 export type { FitArgs, FitDatasetArgs, History, DatasetLike } from './fit_loop.js';
 
 export interface EvaluateArgs {
@@ -37,6 +38,7 @@ export function evaluate(model: LayersModel, x: TensorArg, y: TensorArg, args: E
   const ys = toList(model, y, 'y', 'evaluate');
   numSamples('evaluate', [xs, ys]);
   ensureBuilt(model, xs);
+  reviveWeights(model, 'evaluate');
   const r = resolveCompiled(model);
   const acc = evaluateStats(model, r, xs, ys, args.batchSize ?? 32);
   const out = statsToScalars(acc, r.statNames.length);
@@ -51,6 +53,7 @@ export function predict(model: LayersModel, x: TensorArg, args: PredictArgs = {}
   const batchSize = args.batchSize ?? 32;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`predict: batchSize must be a positive integer, got ${batchSize}`);
   if (n <= batchSize) return predictOnBatch(model, xs.length === 1 ? xs[0] : xs);
+  reviveWeights(model, 'predict');
   return ENGINE.noGrad(() =>
     tidy(() => {
       const pieces: Tensor[][] = [];
@@ -72,6 +75,7 @@ const unwrap = (xs: Tensor[]): Tensor | Tensor[] => (xs.length === 1 ? xs[0] : x
 export function predictOnBatch(model: LayersModel, x: TensorArg): Tensor | Tensor[] {
   const xs = toList(model, x, 'x', 'predictOnBatch');
   numSamples('predictOnBatch', [xs]);
+  reviveWeights(model, 'predict');
   return ENGINE.noGrad(() => tidy(() => model.apply(unwrap(xs), { training: false }) as Tensor | Tensor[]));
 }
 

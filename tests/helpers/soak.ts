@@ -12,6 +12,14 @@
  * the next scavenge, so their peak (and malloc's high-water mark) scales with the young
  * generation: `npm run soak` pins it at 32 MiB (--min/--max-semi-space-size=16, V8's default cap),
  * as the vitest worker already has it, so the warm-up reaches the steady state.
+ *
+ * Where the RSS went (measured with 3 GC rounds between snapshots): live ArrayBuffers stay at
+ * ~0.2 MiB throughout. The js backend used to allocate a fresh ArrayBuffer per kernel output, and
+ * that churn between GCs raised the RSS outside the heap step by step (58 -> 64 -> 69 MiB over
+ * three full rounds); it now reuses freed arrays (src/backends/js/backend.ts), and the RSS stays
+ * within 2% after the warm-up. What remains is one-time: V8's optimizing compilers (about 20 MiB
+ * over the first ~500 steps), wasm tier-up and V8 sizing its old space, which is why every
+ * backend gets the same warm-up first.
  */
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
@@ -29,7 +37,10 @@ export interface SoakSizes {
   predicts: number;
 }
 export const CI_SOAK: SoakSizes = { warmFitSteps: 150, warmPredicts: 700, fitSteps: 90, predicts: 500 };
-export const FULL_SOAK: SoakSizes = { warmFitSteps: 600, warmPredicts: 2000, fitSteps: 1000, predicts: 10_000 };
+// The full warm-up lets V8 settle: its optimizing compilers, wasm tier-up and old-space sizing
+// (with 600 fit steps and 2000 predicts the wasm RSS still rose 117 -> 131 MiB in one of four runs;
+// with 1200 and 4000 it stayed within 3% in every run).
+export const FULL_SOAK: SoakSizes = { warmFitSteps: 1200, warmPredicts: 4000, fitSteps: 1000, predicts: 10_000 };
 
 export interface Snapshot {
   numTensors: number;
@@ -89,8 +100,16 @@ export async function runSoak(ts: Ts, backend: string, sizes: SoakSizes): Promis
   return runSoakLoop(ts, backend, sizes, snapshot);
 }
 
-/** What makes a soak fail (empty when memory stayed flat), shared by the test and `npm run soak`. */
-export function soakProblems(r: SoakReport): string[] {
+/**
+ * What makes a soak fail (empty when memory stayed flat), shared by the test and `npm run soak`.
+ * `whole` (the full soak, each backend in a fresh process): the process RSS must also stay within
+ * 10% of the warm-up snapshot over all the measured work. The
+ * reduced CI run compares the RSS outside the V8 heap from its middle to its end only: its short
+ * warm-up does not see V8's optimizing compilers settle (their code and compile zones add about
+ * 20 MiB over the first ~500 fit steps; with --no-opt --no-maglev the RSS is flat from the first
+ * dozen steps).
+ */
+export function soakProblems(r: SoakReport, { whole = false }: { whole?: boolean } = {}): string[] {
   const { warm, mid, end } = r;
   const out: string[] = [];
   const same = (what: string, a: unknown, b: unknown) => { if (a !== b) out.push(`${what} changed: ${a} -> ${b}`); };
@@ -107,10 +126,12 @@ export function soakProblems(r: SoakReport): string[] {
       if (!(s.arenaReserved! <= warm.arenaReserved! * 1.1 + 65536)) out.push(`arenaReserved grew: ${warm.arenaReserved} -> ${s.arenaReserved}`);
     }
   }
-  // RSS outside the V8 heap is compared over the second half of the measured work: on the js
-  // backend it takes one bounded step (about +35 MiB, the same after 1000 or 3000 steps) some time
-  // after the warm-up, which the warm -> mid numbers show; what must not happen is growth with work.
   within('RSS outside the V8 heap (mid -> end)', mid.rssOffHeap, end.rssOffHeap);
+  if (whole) {
+    // Raw RSS: rss - heapTotal moves with V8 committing and releasing heap pages that are not all
+    // resident (wasm: 63 -> 67 -> 69 MiB while the RSS went 126 -> 123 -> 130 MiB).
+    for (const [when, s] of [['warm -> mid', mid], ['warm -> end', end]] as const) within(`RSS (${when})`, warm.rss, s.rss);
+  }
   within('V8 heap in use', warm.heapUsed, end.heapUsed);
   if (!(r.finalLoss < 1)) out.push(`it did not train: final loss ${r.finalLoss} (chance is ln 4 = 1.39)`);
   return out;

@@ -10,7 +10,8 @@ export const PREDICT_BATCHES = [1, 7, 32, 3, 16, 64, 2, 24];
 
 /** Reduced webgpu sizes for the browser test (SwiftShader is slow) and the full `npm run soak` sizes. */
 export const CI_WEBGPU_SOAK = { warmFitSteps: 30, warmPredicts: 200, fitSteps: 100, predicts: 500 };
-export const FULL_WEBGPU_SOAK = { warmFitSteps: 200, warmPredicts: 1000, fitSteps: 1000, predicts: 10_000 };
+// The full soak's warm-up is the same on every backend (tests/helpers/soak.ts FULL_SOAK).
+export const FULL_WEBGPU_SOAK = { warmFitSteps: 1200, warmPredicts: 4000, fitSteps: 1000, predicts: 10_000 };
 
 export async function runSoakLoop(ts, backend, sizes, snapshot) {
   if (!(await ts.setBackend(backend))) throw new Error(`soak: backend ${backend} is not available`);
@@ -81,13 +82,18 @@ export async function pageSnapshot(ts) {
     gpuBuffersExisting: g.buffersCreated - g.buffersDestroyed,
     pipelines: g.pipelines,
     heapUsed: performance.memory?.usedJSHeapSize,
+    /** RSS of all Chromium processes, when the driver exposes it (soak_browser.mjs, Linux). */
+    rss: typeof globalThis.__soakRss === 'function' ? await globalThis.__soakRss() : null,
     heapTotal: performance.memory?.totalJSHeapSize,
     gcRan,
   };
 }
 
-/** What makes a webgpu soak fail (empty when memory stayed flat). */
-export function webgpuSoakProblems(r) {
+/**
+ * What makes a webgpu soak fail (empty when memory stayed flat). `whole` (the full soak): the
+ * Chromium processes' RSS, where measured, must also stay within 10% of the warm-up snapshot.
+ */
+export function webgpuSoakProblems(r, { whole = false } = {}) {
   const { mid, end } = r;
   const out = [];
   const same = (k, a, b, when) => { if (typeof a[k] !== 'number' || a[k] !== b[k]) out.push(`${k} changed ${when}: ${a[k]} -> ${b[k]}`); };
@@ -96,12 +102,15 @@ export function webgpuSoakProblems(r) {
   for (const k of ['numTensors', 'numBytes', 'gpuLiveBuffers', 'gpuLiveBytes']) same(k, r.warm, mid, 'between the warm-up and the mid-run snapshot');
   for (const k of ['numTensors', 'numBytes', 'gpuLiveBuffers', 'gpuLiveBytes', 'gpuPooledBytes', 'gpuBuffersExisting', 'pipelines']) same(k, mid, end, 'between the mid-run snapshot and the end');
   if (!(end.heapUsed <= mid.heapUsed * 1.1)) out.push(`JS heap in use grew more than 10%: ${mib(mid.heapUsed)} -> ${mib(end.heapUsed)}`);
+  if (whole && r.warm.rss) {
+    for (const s of [mid, end]) if (!(s.rss <= r.warm.rss * 1.1)) out.push(`Chromium RSS grew more than 10%: ${mib(r.warm.rss)} -> ${mib(s.rss)}`);
+  }
   if (!(r.finalLoss < 1)) out.push(`it did not train: final loss ${r.finalLoss} (chance is ln 4 = 1.39)`);
   return out;
 }
 
 const mib = (b) => (b === undefined ? '-' : `${(b / 2 ** 20).toFixed(2)} MiB`);
 export function describeWebgpuSoak(r) {
-  const s = (x) => `tensors ${x.numTensors}, bytes ${x.numBytes}, gpu buffers live ${x.gpuLiveBuffers} (${x.gpuLiveBytes} B) existing ${x.gpuBuffersExisting}, pooled ${x.gpuPooledBytes} B, pipelines ${x.pipelines}, JS heap used ${mib(x.heapUsed)} of ${mib(x.heapTotal)}${x.gcRan ? ' after a GC' : ' (no GC available)'}`;
+  const s = (x) => `tensors ${x.numTensors}, bytes ${x.numBytes}, gpu buffers live ${x.gpuLiveBuffers} (${x.gpuLiveBytes} B) existing ${x.gpuBuffersExisting}, pooled ${x.gpuPooledBytes} B, pipelines ${x.pipelines}, JS heap used ${mib(x.heapUsed)} of ${mib(x.heapTotal)}${x.gcRan ? ' after a GC' : ' (no GC available)'}${x.rss ? `, Chromium RSS ${mib(x.rss)}` : ''}`;
   return `[soak] ${r.backend}: ${r.seconds.toFixed(1)} s, final loss ${r.finalLoss.toFixed(4)}\n  warm: ${s(r.warm)}\n  mid:  ${s(r.mid)}\n  end:  ${s(r.end)}`;
 }

@@ -19,6 +19,11 @@ import { conv3d, conv3dBackpropFilter, conv3dBackpropInput, pool3d, pool3dBackpr
 import { dilation2d, dilation2dBackpropFilter, dilation2dBackpropInput, maxPoolWithArgmax } from './window_argmax.js';
 import { cropAndResize, resize, resizeBackprop } from './image.js';
 
+/** Arrays below this many elements are not pooled (V8 allocates tiny ones cheaply); caps on what the pool keeps. */
+const POOL_MIN_ELEMENTS = 16;
+const POOL_MAX_PER_SIZE = 8;
+const POOL_MAX_BYTES = 16 * 2 ** 20;
+
 class JsDataId implements DataId {
   readonly backend = 'js' as const;
   constructor(public values: StorageArray) {}
@@ -78,8 +83,25 @@ export class JsBackend implements Backend {
   readonly name = 'js' as const;
   private live = new Set<JsDataId>();
 
+  /**
+   * Freed arrays by dtype and length, reused (zeroed) by the next allocation of that size. Without
+   * it every kernel output is a fresh ArrayBuffer, and the allocator's churn between garbage
+   * collections raises the process RSS step by step (the Node soak, tests/soak.test.ts).
+   */
+  private readonly pool = new Map<string, StorageArray[]>();
+  private pooledBytes = 0;
+
   allocate(size: number, dtype: DType): DataId {
-    const id = new JsDataId(dtype === 'float32' ? new Float32Array(size) : new Int32Array(size));
+    const float = dtype === 'float32';
+    const reused = size >= POOL_MIN_ELEMENTS ? this.pool.get(`${float ? 'f' : 'i'}${size}`)?.pop() : undefined;
+    let values: StorageArray;
+    if (reused) {
+      this.pooledBytes -= reused.byteLength;
+      values = reused.fill(0);
+    } else {
+      values = float ? new Float32Array(size) : new Int32Array(size);
+    }
+    const id = new JsDataId(values);
     this.live.add(id);
     return id;
   }
@@ -93,7 +115,16 @@ export class JsBackend implements Backend {
     return (id as JsDataId).values.slice();
   }
   free(id: DataId): void {
-    this.live.delete(id as JsDataId);
+    const d = id as JsDataId;
+    if (!this.live.delete(d)) return;
+    const v = d.values;
+    if (v.length < POOL_MIN_ELEMENTS || this.pooledBytes + v.byteLength > POOL_MAX_BYTES) return;
+    const key = `${v instanceof Float32Array ? 'f' : 'i'}${v.length}`;
+    let list = this.pool.get(key);
+    if (!list) this.pool.set(key, (list = []));
+    if (list.length >= POOL_MAX_PER_SIZE) return;
+    list.push(v);
+    this.pooledBytes += v.byteLength;
   }
   run<K extends KernelName>(kernel: K, inputs: TensorInfo[], outputs: TensorInfo[], attrs: KernelAttrs[K]): void {
     const fn = jsKernels[kernel] as JsKernel<K>;
@@ -106,10 +137,12 @@ export class JsBackend implements Backend {
   memory(): BackendMemoryInfo {
     let numBytes = 0;
     for (const id of this.live) numBytes += id.values.byteLength;
-    return { numBuffers: this.live.size, numBytes };
+    return { numBuffers: this.live.size, numBytes, pooledBytes: this.pooledBytes };
   }
   async sync(): Promise<void> {}
   dispose(): void {
     this.live.clear();
+    this.pool.clear();
+    this.pooledBytes = 0;
   }
 }

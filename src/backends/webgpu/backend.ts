@@ -189,6 +189,11 @@ export class WebGPUBackend implements Backend {
     return this.lost;
   }
 
+  /** Whether `id`'s data went with a lost device (this one, lost, or an earlier one). */
+  isLost(id: DataId): boolean {
+    return this.lost !== null || (id as WebGPUDataId).device !== this.device;
+  }
+
   /** After a device loss: get a new device (once, shared by concurrent callers). */
   restore(): Promise<void> {
     if (!this.lost) return Promise.resolve();
@@ -262,27 +267,44 @@ export class WebGPUBackend implements Backend {
     return (id as WebGPUDataId).hostValues;
   }
 
-  async read(id: DataId, dtype: DType, size: number): Promise<StorageArray> {
-    const d = this.idOf(id);
-    this.checkUsable(d, 'data()');
-    const bytes = size * 4;
-    if (bytes === 0) return dtype === 'float32' ? new Float32Array(0) : new Int32Array(0);
+  read(id: DataId, dtype: DType, size: number): Promise<StorageArray> {
+    return this.readMany([{ id, dtype, size }]).then((v) => v[0]);
+  }
+
+  /**
+   * Read tensors back: one submit of copies into one staging buffer (pooled by size class; exact
+   * past maxBufferSize) and one map. fit's epoch-end snapshots read every weight and optimizer
+   * slot this way at once; several tensors that together pass maxBufferSize are read one by one.
+   */
+  async readMany(items: { id: DataId; dtype: DType; size: number }[]): Promise<StorageArray[]> {
+    const ds = items.map((it) => this.idOf(it.id));
+    for (const d of ds) this.checkUsable(d, 'data()');
+    const offsets: number[] = [];
+    let total = 0;
+    for (const it of items) {
+      offsets.push(total);
+      total += Math.ceil((it.size * 4) / 16) * 16;
+    }
+    const empty = (dtype: DType) => (dtype === 'float32' ? new Float32Array(0) : new Int32Array(0));
+    if (total === 0) return items.map((it) => empty(it.dtype));
+    const lim = this.sizeLimits.maxBufferSize;
+    if (items.length > 1 && total > lim) return Promise.all(items.map((it) => this.read(it.id, it.dtype, it.size)));
     const device = this.device;
-    d.readers++;
+    for (const d of ds) d.readers++;
     let staging: GPUBuffer | undefined;
     let copyErrors: Promise<string | null>;
-    let producer: Batch | null;
+    let producers: (Batch | null)[];
     try {
       await this.settle();
-      this.checkUsable(d, 'data()');
-      producer = d.producer;
+      for (const d of ds) this.checkUsable(d, 'data()');
+      producers = ds.map((d) => d.producer);
       // A size class past maxBufferSize would be an invalid buffer: stage such reads exactly.
-      staging = sizeClass(bytes) > this.sizeLimits.maxBufferSize
-        ? device.createBuffer({ size: Math.ceil(bytes / 16) * 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: 'tessera-staging-exact' })
-        : this.stagingPool.acquire(bytes);
+      staging = sizeClass(total) > lim
+        ? device.createBuffer({ size: total, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: 'tessera-staging-exact' })
+        : this.stagingPool.acquire(total);
       pushScopes(device);
       const encoder = device.createCommandEncoder();
-      encoder.copyBufferToBuffer(d.buffer!, 0, staging, 0, bytes);
+      items.forEach((it, i) => { if (it.size > 0) encoder.copyBufferToBuffer(ds[i].buffer!, 0, staging!, offsets[i], it.size * 4); });
       device.queue.submit([encoder.finish()]);
       copyErrors = popScopes(device);
       this.submitCount++;
@@ -294,28 +316,30 @@ export class WebGPUBackend implements Backend {
       }
       throw e;
     } finally {
-      // The copy is queued (or failed): a free() that came meanwhile can now recycle the buffer.
-      if (--d.readers === 0 && d.freedWhileReading) this.free(d);
+      // The copies are queued (or failed): a free() that came meanwhile can now recycle the buffers.
+      for (const d of ds) if (--d.readers === 0 && d.freedWhileReading) this.free(d);
     }
     try {
-      await staging!.mapAsync(GPUMapMode.READ, 0, bytes);
+      await staging!.mapAsync(GPUMapMode.READ, 0, total);
     } catch (e) {
       // A rejected map (device lost, buffer destroyed) leaves the staging buffer unusable: destroy it
       // rather than return it to the pool. Give a loss notice a moment to land, then say what happened.
       staging!.destroy();
       await this.lostSignal.race(new Promise((r) => setTimeout(r, 200)));
       if (this.lost || device !== this.device) throw new Error(`webgpu: data(): ${this.lost ?? lostMessage('destroyed', '')}`);
-      throw new Error(`webgpu: data(): reading a tensor of ${size} elements failed: ${(e as Error).message ?? e}`);
+      const what = items.length === 1 ? `a tensor of ${items[0].size} elements` : `${items.length} tensors`;
+      throw new Error(`webgpu: data(): reading ${what} failed: ${(e as Error).message ?? e}`);
     }
-    const copy = staging!.getMappedRange(0, bytes).slice(0);
+    // One tensor gets an ArrayBuffer of exactly its bytes (callers may view `.buffer` whole).
+    const copy = staging!.getMappedRange(0, total).slice(0, items.length === 1 ? items[0].size * 4 : total);
     staging!.unmap();
     if (staging!.size === sizeClass(staging!.size) && device === this.device) this.stagingPool.release(staging!);
     else staging!.destroy();
     const copyError = await copyErrors!;
-    if (producer!?.outcome) await producer!.outcome;
-    if (d.failure) throw new Error(`webgpu: data(): ${d.failure}`);
+    for (const p of producers!) if (p?.outcome) await p.outcome;
+    for (const d of ds) if (d.failure) throw new Error(`webgpu: data(): ${d.failure}`);
     if (copyError) throw new Error(`webgpu: data(): copying the tensor out failed: ${copyError}`);
-    return dtype === 'float32' ? new Float32Array(copy) : new Int32Array(copy);
+    return items.map((it, i) => (it.dtype === 'float32' ? new Float32Array(copy, offsets[i], it.size) : new Int32Array(copy, offsets[i], it.size)));
   }
 
   /**
