@@ -106,8 +106,8 @@ export class LayersModel extends Layer {
     // Input layers first, in the order of this.inputs.
     const inputNodes = this.inputs.map((t) => order.find((g) => g.node.outputTensors.includes(t))!);
     this.graphNodes = [...inputNodes, ...order.filter((g) => !inputNodes.includes(g))];
-    const layers: Layer[] = [];
-    for (const g of this.graphNodes) if (!layers.includes(g.layer)) layers.push(g.layer);
+    const layers = layersInDepthOrder(this.outputs);
+    for (const g of this.graphNodes) if (!layers.includes(g.layer)) layers.unshift(g.layer); // inputs no output uses
     this.graphLayers = layers;
     const names = new Set<string>();
     for (const l of layers) {
@@ -248,4 +248,36 @@ export class LayersModel extends Layer {
 export function model(args: ModelArgs): LayersModel {
   if (!args || !args.inputs || !args.outputs) throw new Error('model: needs {inputs, outputs}');
   return new LayersModel(args);
+}
+
+/**
+ * The layers of the graph that ends at `outputs`, in TF.js's `model.layers` order (which fixes the order
+ * of getWeights/setWeights): a layer's depth is the longest path in nodes from any of its nodes to an
+ * output; deeper layers come first, and layers of equal depth keep the order in which a depth-first walk
+ * from the outputs (each node's inputs in order) first reached them.
+ */
+function layersInDepthOrder(outputs: SymbolicTensor[]): Layer[] {
+  const nodeOf = (t: SymbolicTensor): LayerNode => t.sourceLayer.inboundNodes[t.nodeIndex];
+  const firstReached = new Map<Layer, number>();
+  const layerOf = new Map<LayerNode, Layer>();
+  const finished: LayerNode[] = [];
+  const walk = (t: SymbolicTensor): void => {
+    const node = nodeOf(t);
+    if (layerOf.has(node)) return;
+    layerOf.set(node, t.sourceLayer);
+    if (!firstReached.has(t.sourceLayer)) firstReached.set(t.sourceLayer, firstReached.size);
+    for (const x of node.inboundTensors) walk(x);
+    finished.push(node);
+  };
+  for (const t of outputs) walk(t);
+  const nodeDepth = new Map<LayerNode, number>();
+  const layerDepth = new Map<Layer, number>();
+  for (const node of finished.reverse()) {
+    const layer = layerOf.get(node)!;
+    const depth = Math.max(nodeDepth.get(node) ?? 0, layerDepth.get(layer) ?? 0);
+    layerDepth.set(layer, depth);
+    nodeDepth.set(node, depth);
+    for (const x of node.inboundTensors) nodeDepth.set(nodeOf(x), Math.max(depth + 1, nodeDepth.get(nodeOf(x)) ?? 0));
+  }
+  return [...layerDepth.keys()].sort((a, b) => layerDepth.get(b)! - layerDepth.get(a)! || firstReached.get(a)! - firstReached.get(b)!);
 }
