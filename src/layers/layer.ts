@@ -32,8 +32,13 @@ export interface LayerArgs {
 
 /** Per-class counters for TF.js-style default names: dense_Dense1, conv2d_Conv2D1, ... */
 const nameCounters = new Map<string, number>();
+/**
+ * TF.js's snake case for default names: an underscore before each capitalised word that follows a
+ * character, then between a lowercase letter and a capital; a digit does not start a word
+ * (Conv2D -> conv2d, Conv2DTranspose -> conv2d_transpose, SimpleRNN -> simple_rnn).
+ */
 export function toSnakeCase(name: string): string {
-  const s = name.replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').replace(/([a-z\d])([A-Z])/g, '$1_$2').toLowerCase();
+  const s = name.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
   return s.startsWith('_') ? `private${s}` : s;
 }
 export function defaultLayerName(className: string): string {
@@ -73,13 +78,15 @@ export interface LayerWeight {
   variable: Variable;
   regularizer?: Regularizer;
   constraint?: (t: Tensor) => Tensor;
+  /** Whether the weight was declared trainable (false for moving statistics); freezing keeps this. */
+  declaredTrainable?: boolean;
 }
 
 export abstract class Layer {
   /** TF.js/Keras class name used in serialized configs. Subclasses set `static className`. */
   static className = 'Layer';
   name: string;
-  trainable: boolean;
+  private trainableFlag = true;
   built = false;
   dtype: DType;
   batchInputShape?: Shape;
@@ -95,11 +102,24 @@ export abstract class Layer {
 
   constructor(args: LayerArgs = {}) {
     this.name = args.name ?? defaultLayerName(this.getClassName());
-    this.trainable = args.trainable ?? true;
+    this.trainableFlag = args.trainable ?? true; // no weights yet: nothing to propagate
     this.dtype = args.dtype ?? 'float32';
     if (args.batchInputShape) this.batchInputShape = args.batchInputShape.slice();
     else if (args.inputShape) this.batchInputShape = [args.batchSize ?? null, ...args.inputShape];
     this.initialWeights = args.weights;
+  }
+
+  /**
+   * Whether the layer trains. Setting it also sets the `trainable` flag of every weight declared trainable
+   * (nested layers' too), as TF.js does, so tf.variableGrads() / optimizer.minimize() without a variable
+   * list leave a frozen layer's weights alone.
+   */
+  get trainable(): boolean {
+    return this.trainableFlag;
+  }
+  set trainable(value: boolean) {
+    this.trainableFlag = value;
+    for (const w of this.weightEntries()) if (w.declaredTrainable !== false) w.variable.trainable = value;
   }
 
   getClassName(): string {
@@ -148,7 +168,7 @@ export abstract class Layer {
     const v = new LayerVariable(value, (trainable ?? true) && this.trainable, `${this.name}/${name}`, name, dt, c);
     value.dispose();
     const reg = regularizer ? getRegularizer(regularizer) : undefined;
-    this.weightList.push({ originalName: name, variable: v, regularizer: reg, constraint: c });
+    this.weightList.push({ originalName: name, variable: v, regularizer: reg, constraint: c, declaredTrainable: trainable ?? true });
     return v;
   }
 

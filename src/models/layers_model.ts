@@ -34,6 +34,8 @@ export class LayersModel extends Layer {
   protected graphLayers: Layer[] = [];
   /** Graph nodes in execution order. */
   protected graphNodes: GraphNode[] = [];
+  /** Each graph node's depth: its longest path in nodes to an output (TF.js nodesByDepth; read by summary). */
+  graphNodeDepths = new Map<LayerNode, number>();
   /** Set by compile(). */
   compiled?: training.CompiledState;
   /** Set to true by callbacks (earlyStopping) to end fit() after the current epoch. */
@@ -106,8 +108,9 @@ export class LayersModel extends Layer {
     // Input layers first, in the order of this.inputs.
     const inputNodes = this.inputs.map((t) => order.find((g) => g.node.outputTensors.includes(t))!);
     this.graphNodes = [...inputNodes, ...order.filter((g) => !inputNodes.includes(g))];
-    const layers = layersInDepthOrder(this.outputs);
+    const { layers, nodeDepth } = graphDepths(this.outputs);
     for (const g of this.graphNodes) if (!layers.includes(g.layer)) layers.unshift(g.layer); // inputs no output uses
+    this.graphNodeDepths = nodeDepth;
     this.graphLayers = layers;
     const names = new Set<string>();
     for (const l of layers) {
@@ -252,11 +255,11 @@ export function model(args: ModelArgs): LayersModel {
 
 /**
  * The layers of the graph that ends at `outputs`, in TF.js's `model.layers` order (which fixes the order
- * of getWeights/setWeights): a layer's depth is the longest path in nodes from any of its nodes to an
- * output; deeper layers come first, and layers of equal depth keep the order in which a depth-first walk
- * from the outputs (each node's inputs in order) first reached them.
+ * of getWeights/setWeights), and each node's depth. A node's depth is its longest path in nodes to an
+ * output, a layer's the largest of its nodes'; deeper layers come first, and layers of equal depth keep
+ * the order in which a depth-first walk from the outputs (each node's inputs in order) first reached them.
  */
-function layersInDepthOrder(outputs: SymbolicTensor[]): Layer[] {
+function graphDepths(outputs: SymbolicTensor[]): { layers: Layer[]; nodeDepth: Map<LayerNode, number> } {
   const nodeOf = (t: SymbolicTensor): LayerNode => t.sourceLayer.inboundNodes[t.nodeIndex];
   const firstReached = new Map<Layer, number>();
   const layerOf = new Map<LayerNode, Layer>();
@@ -279,5 +282,6 @@ function layersInDepthOrder(outputs: SymbolicTensor[]): Layer[] {
     nodeDepth.set(node, depth);
     for (const x of node.inboundTensors) nodeDepth.set(nodeOf(x), Math.max(depth + 1, nodeDepth.get(nodeOf(x)) ?? 0));
   }
-  return [...layerDepth.keys()].sort((a, b) => layerDepth.get(b)! - layerDepth.get(a)! || firstReached.get(a)! - firstReached.get(b)!);
+  const layers = [...layerDepth.keys()].sort((a, b) => layerDepth.get(b)! - layerDepth.get(a)! || firstReached.get(a)! - firstReached.get(b)!);
+  return { layers, nodeDepth };
 }

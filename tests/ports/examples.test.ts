@@ -1,8 +1,9 @@
 /**
  * Programs in the manner of the tfjs-examples (tests/ports/programs, written here): date conversion with
  * attention, addition RNN, LSTM text generation, MNIST on the core API, iris classification, polynomial
- * regression, save/load + transfer learning, a text CNN and a custom training loop with clipped
- * gradients. Each program takes the `tf` namespace; the test runs the same source on TF.js
+ * regression, save/load + transfer learning, a text CNN, a custom training loop with clipped gradients,
+ * a conditional GAN, GRU / simpleRNN forecasting from datasets and an image pipeline with a
+ * MobileNet-like block. Each program takes the `tf` namespace; the test runs the same source on TF.js
  * (@tensorflow/tfjs-core + tfjs-layers on the cpu backend, the reference) and on the BUILT package
  * (dist/tessera.js) on its js and wasm backends, and compares everything the program returns.
  */
@@ -24,6 +25,9 @@ import { run as polynomialCore } from './programs/polynomial_core.js';
 import { run as saveTransfer } from './programs/save_transfer.js';
 import { run as textCnn } from './programs/text_cnn.js';
 import { run as customLoop } from './programs/custom_loop.js';
+import { run as acgan } from './programs/acgan.js';
+import { run as weatherRnn } from './programs/weather_rnn.js';
+import { run as imagePipeline } from './programs/image_pipeline.js';
 
 const tfjs = { ...tfc, ...tfl } as any;
 const root = join(__dirname, '../..');
@@ -56,6 +60,9 @@ const programs: Array<{ name: string; run: (tf: any) => Promise<Record<string, u
   { name: 'save/load round trip and transfer learning', run: saveTransfer, tol: 2e-5 }, // measured 3.4e-6
   { name: 'sentiment text CNN', run: textCnn, tol: 1e-5 }, // measured 1.2e-6
   { name: 'custom training loop with clipped gradients', run: customLoop, tol: 1e-5 }, // measured 1e-7
+  { name: 'conditional GAN with a frozen discriminator', run: acgan, tol: 5e-6 }, // measured 9.4e-7
+  { name: 'weather GRU / simpleRNN from datasets', run: weatherRnn, tol: 1e-5 }, // measured 9e-8
+  { name: 'image preprocessing and a MobileNet-like block', run: imagePipeline, tol: 1e-5 }, // measured 1.1e-6
 ];
 
 /** TF.js's results, computed once per program and shared by both backends' tests. */

@@ -29,6 +29,9 @@ function makeDates(n: number, seed: number): Array<[string, string]> {
 
 export async function run(tf: any) {
   class GetLastTimestep extends tf.layers.Layer {
+    constructor(config?: any) {
+      super(config);
+    }
     computeOutputShape(inputShape: number[]) {
       return [inputShape[0], inputShape[2]];
     }
