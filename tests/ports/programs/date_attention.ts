@@ -69,7 +69,7 @@ export async function run(tf: any) {
     while (ids.length < len) ids.push(0);
     return ids;
   };
-  const pairs = makeDates(16, 5);
+  const pairs = makeDates(12, 5);
   const encIds = pairs.map(([a]) => encode(a, IN_CHARS, IN_LEN));
   const outIds = pairs.map(([, b]) => encode(b, OUT_CHARS, OUT_LEN));
   // teacher forcing: the decoder sees the target shifted right by one (id 0 = start)
@@ -77,7 +77,7 @@ export async function run(tf: any) {
   const encoderTensor = tf.tensor2d(encIds, [pairs.length, IN_LEN]);
   const decoderTensor = tf.tensor2d(decIds, [pairs.length, OUT_LEN]);
   const targetTensor = tf.oneHot(tf.tensor2d(outIds, [pairs.length, OUT_LEN], 'int32'), OUT_CHARS.length + 1);
-  const history = await model.fit([encoderTensor, decoderTensor], targetTensor, { epochs: 3, batchSize: 8, shuffle: false });
+  const history = await model.fit([encoderTensor, decoderTensor], targetTensor, { epochs: 2, batchSize: 6, shuffle: false });
 
   // greedy decoding of the first date, one output character per predict
   const decoded: string[] = [];
