@@ -27,3 +27,34 @@ export function expectNear(got: unknown, want: unknown, tol: number, path = '$')
     expect(got, path).toEqual(want);
   }
 }
+
+/**
+ * The first difference between got and want beyond tol (same rules as expectNear) as a message, or null.
+ * Default layer names carry per-library (or per-page) counters, so strings compare without them.
+ */
+export function mismatch(got: unknown, want: unknown, tol: number, path = '$'): string | null {
+  if (typeof want === 'number') {
+    const ok = typeof got === 'number' && (got === want || Math.abs(got - want) <= tol * Math.max(1, Math.abs(want)));
+    return ok ? null : `${path}: ${String(got)} vs ${want}`;
+  }
+  if (Array.isArray(want)) {
+    if (!Array.isArray(got) || got.length !== want.length) return `${path}: length ${Array.isArray(got) ? got.length : 'n/a'} vs ${want.length}`;
+    for (let i = 0; i < want.length; i++) {
+      const e = mismatch(got[i], want[i], tol, `${path}[${i}]`);
+      if (e) return e;
+    }
+    return null;
+  }
+  if (want && typeof want === 'object') {
+    for (const k of Object.keys(want)) {
+      const e = mismatch((got as Record<string, unknown>)?.[k], (want as Record<string, unknown>)[k], tol, `${path}.${k}`);
+      if (e) return e;
+    }
+    return null;
+  }
+  if (typeof want === 'string' && typeof got === 'string') {
+    const strip = (s: string) => s.replace(/(_[A-Za-z]+)\d+/g, '$1');
+    return strip(got) === strip(want) ? null : `${path}: ${got} vs ${want}`;
+  }
+  return JSON.stringify(got) === JSON.stringify(want) ? null : `${path}: ${JSON.stringify(got)} vs ${JSON.stringify(want)}`;
+}
