@@ -126,3 +126,20 @@ describe('ported-program behaviours match TF.js', () => {
     expect((got as number[]).slice(0, 6)).toEqual([0.1, 0.2, 0.3, 0.4, -0.1, -0.2].map(Math.fround));
   });
 });
+
+describe('model name lists match TF.js', () => {
+  it('inputNames, outputNames and metricsNames (Sequential and a two-output functional model)', () => {
+    const names = (tf: any) => {
+      const seq = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], name: 'first' }), tf.layers.dense({ units: 1, name: 'last' })] });
+      seq.compile({ optimizer: 'sgd', loss: 'meanSquaredError', metrics: ['mae', 'accuracy'] });
+      const x = tf.input({ shape: [3], name: 'x' });
+      const a = tf.layers.dense({ units: 1, name: 'outA' }).apply(x);
+      const b = tf.layers.dense({ units: 2, activation: 'softmax', name: 'outB' }).apply(x);
+      const fn = tf.model({ inputs: x, outputs: [a, b] });
+      fn.compile({ optimizer: 'sgd', loss: ['meanSquaredError', 'categoricalCrossentropy'], metrics: ['accuracy'] });
+      return [seq.inputNames, seq.outputNames, seq.metricsNames, fn.inputNames, fn.outputNames, fn.metricsNames];
+    };
+    const { want, got } = both(names);
+    expect(got).toEqual(want);
+  });
+});

@@ -13,6 +13,7 @@ import type { CompileArgs, FitArgs, EvaluateArgs, PredictArgs, History, FitDatas
 import { printSummary } from './summary.js';
 import { saveModel, type SaveConfig, type SaveResult } from '../io/model_io.js';
 import { Optimizer } from '../optimizers/optimizer.js';
+import { resolveCompiled } from './compile.js';
 
 export interface ModelArgs {
   inputs: SymbolicTensor | SymbolicTensor[];
@@ -58,6 +59,17 @@ export class LayersModel extends Layer {
     if (this.compiled.ownsOptimizer && this.compiled.optimizer !== o) this.compiled.optimizer.dispose();
     this.compiled.optimizer = o;
     this.compiled.ownsOptimizer = false;
+  }
+  /** Names of the layers feeding the model's inputs / producing its outputs (TF.js `inputNames`, `outputNames`). */
+  get inputNames(): string[] {
+    return this.inputs.map((t) => t.sourceLayer.name);
+  }
+  get outputNames(): string[] {
+    return this.outputs.map((t) => t.sourceLayer.name);
+  }
+  /** 'loss', each output's loss when there are several, then the metrics: the keys fit logs (TF.js `metricsNames`). */
+  get metricsNames(): string[] {
+    return this.compiled && this.outputs.length ? resolveCompiled(this).statNames : [];
   }
   /** Reset the states of every stateful layer (TF.js `model.resetStates()`). */
   override resetStates(): void {

@@ -14,7 +14,7 @@ import { repoRoot } from '../../scripts/server.mjs';
 const programs: Record<string, string> = {
   dateAttention: 'date_attention', additionRnn: 'addition_rnn', textGeneration: 'text_generation', mnistCore: 'mnist_core',
   iris: 'iris', polynomialCore: 'polynomial_core', saveTransfer: 'save_transfer', textCnn: 'text_cnn', customLoop: 'custom_loop',
-  acgan: 'acgan', weatherRnn: 'weather_rnn', imagePipeline: 'image_pipeline', policyGradient: 'policy_gradient',
+  acgan: 'acgan', weatherRnn: 'weather_rnn', imagePipeline: 'image_pipeline', policyGradient: 'policy_gradient', miscApi: 'misc_api',
 };
 
 let page: Page;

@@ -3,7 +3,7 @@
  * attention, addition RNN, LSTM text generation, MNIST on the core API, iris classification, polynomial
  * regression, save/load + transfer learning, a text CNN, a custom training loop with clipped gradients,
  * a conditional GAN, GRU / simpleRNN forecasting from datasets, an image pipeline with a MobileNet-like
- * block and a cart-pole style policy gradient. Each program takes the `tf` namespace; the test runs the same source on TF.js
+ * block, a cart-pole style policy gradient and a bidirectional LSTM with the smaller model APIs. Each program takes the `tf` namespace; the test runs the same source on TF.js
  * (@tensorflow/tfjs-core + tfjs-layers on the cpu backend, the reference) and on the BUILT package
  * (dist/tessera.js) on its js and wasm backends, and compares everything the program returns.
  */
@@ -29,6 +29,7 @@ import { run as acgan } from './programs/acgan.js';
 import { run as weatherRnn } from './programs/weather_rnn.js';
 import { run as imagePipeline } from './programs/image_pipeline.js';
 import { run as policyGradient } from './programs/policy_gradient.js';
+import { run as miscApi } from './programs/misc_api.js';
 
 const tfjs = { ...tfc, ...tfl } as any;
 const root = join(__dirname, '../..');
@@ -65,6 +66,7 @@ const programs: Array<{ name: string; run: (tf: any) => Promise<Record<string, u
   { name: 'weather GRU / simpleRNN from datasets', run: weatherRnn, tol: 1e-5 }, // measured 9e-8
   { name: 'image preprocessing and a MobileNet-like block', run: imagePipeline, tol: 1e-5 }, // measured 1.1e-6
   { name: 'policy gradient with predict inside variableGrads', run: policyGradient, tol: 1e-5 }, // measured 1.3e-6
+  { name: 'bidirectional LSTM, classWeight, metric names, print', run: miscApi, tol: 1e-5 }, // measured 4.2e-7
 ];
 
 /** TF.js's results, computed once per program and shared by both backends' tests. */
