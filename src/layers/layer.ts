@@ -35,7 +35,11 @@ export interface LayerArgs {
 
 /** Per-class counters for TF.js-style default names: dense_Dense1, conv2d_Conv2D1, ... */
 const nameCounters = new Map<string, number>();
-/** camelCase / PascalCase -> snake_case the way TF.js does it (Conv2D -> conv2d, ConvLSTM2D -> conv_lst_m2d). */
+/**
+ * TF.js's snake case for default names: an underscore before each capitalised word that follows a
+ * character, then between a lowercase letter and a capital; a digit does not start a word
+ * (Conv2D -> conv2d, Conv2DTranspose -> conv2d_transpose, SimpleRNN -> simple_rnn).
+ */
 export function toSnakeCase(name: string): string {
   const s = name.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
   return s.startsWith('_') ? `private${s}` : s;
@@ -77,13 +81,15 @@ export interface LayerWeight {
   variable: Variable;
   regularizer?: Regularizer;
   constraint?: (t: Tensor) => Tensor;
+  /** Whether the weight was declared trainable (false for moving statistics); freezing keeps this. */
+  declaredTrainable?: boolean;
 }
 
 export abstract class Layer {
   /** TF.js/Keras class name used in serialized configs. Subclasses set `static className`. */
   static className = 'Layer';
   name: string;
-  trainable: boolean;
+  private trainableFlag = true;
   built = false;
   dtype: DType;
   batchInputShape?: Shape;
@@ -101,11 +107,24 @@ export abstract class Layer {
 
   constructor(args: LayerArgs = {}) {
     this.name = args.name ?? defaultLayerName(this.getClassName());
-    this.trainable = args.trainable ?? true;
+    this.trainableFlag = args.trainable ?? true; // no weights yet: nothing to propagate
     this.dtype = args.dtype ?? 'float32';
     if (args.batchInputShape) this.batchInputShape = args.batchInputShape.slice();
     else if (args.inputShape) this.batchInputShape = [args.batchSize ?? null, ...args.inputShape];
     this.initialWeights = args.weights;
+  }
+
+  /**
+   * Whether the layer trains. Setting it also sets the `trainable` flag of every weight declared trainable
+   * (nested layers' too), as TF.js does, so tf.variableGrads() / optimizer.minimize() without a variable
+   * list leave a frozen layer's weights alone.
+   */
+  get trainable(): boolean {
+    return this.trainableFlag;
+  }
+  set trainable(value: boolean) {
+    this.trainableFlag = value;
+    for (const w of this.weightEntries()) if (w.declaredTrainable !== false) w.variable.trainable = value;
   }
 
   getClassName(): string {
@@ -154,7 +173,7 @@ export abstract class Layer {
     const v = new LayerVariable(value, (trainable ?? true) && this.trainable, `${this.name}/${name}`, name, dt, c);
     value.dispose();
     const reg = regularizer ? getRegularizer(regularizer) : undefined;
-    this.weightList.push({ originalName: name, variable: v, regularizer: reg, constraint: c });
+    this.weightList.push({ originalName: name, variable: v, regularizer: reg, constraint: c, declaredTrainable: trainable ?? true });
     return v;
   }
 

@@ -230,11 +230,17 @@ export function batchLoss(
   return { total, stats };
 }
 
+/** Statistic values (num / den) from summed statistics, in statNames order. */
+export function statsToValues(r: ResolvedLosses, values: ArrayLike<number>): number[] {
+  return r.statNames.map((_, k) => m.ratio(values[2 * k], values[2 * k + 1]));
+}
+
 /** Logs from summed statistics: name -> num / den. */
 export function statsToLogs(r: ResolvedLosses, values: ArrayLike<number>, prefix = ''): Record<string, number> {
   const logs: Record<string, number> = {};
+  const ratios = statsToValues(r, values);
   r.statNames.forEach((name, k) => {
-    logs[prefix + name] = m.ratio(values[2 * k], values[2 * k + 1]);
+    logs[prefix + name] = ratios[k];
   });
   return logs;
 }

@@ -14,7 +14,7 @@ import { div, greater, mul, where } from '../ops/binary.js';
 import { fmtShape } from '../util.js';
 import { reshape, slice, unstack } from '../ops/layout.js';
 import type { LayersModel } from './layers_model.js';
-import { batchLoss, requireCompiled, resolveCompiled, statsToLogs } from './compile.js';
+import { batchLoss, requireCompiled, resolveCompiled, statsToLogs, statsToValues } from './compile.js';
 import {
   accumulate, classWeightTables, ensureBuilt, evaluateStats, forward, gatherAll, numSamples, sampleWeightsFor, sliceAll, toList,
   type ClassWeightArg, type TensorArg,
@@ -459,7 +459,8 @@ export async function trainOnBatch(model: LayersModel, x: TensorArg, y: TensorAr
   reviveWeights(model, 'trainOnBatch', requireCompiled(model, 'trainOnBatch').optimizer.slotEntries().flatMap(([, s]) => s));
   const r = resolveCompiled(model);
   const stats = trainStep(model, xs, ys);
-  const values = Object.values(statsToLogs(r, await stats.data()));
+  // by position, not through a name -> value record: two outputs of one layer share a name (TF.js returns both)
+  const values = statsToValues(r, await stats.data());
   stats.dispose();
   return values.length === 1 ? values[0] : values;
 }

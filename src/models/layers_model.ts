@@ -15,6 +15,7 @@ import { printSummary } from './summary.js';
 import { saveModel, type SaveConfig, type SaveResult } from '../io/model_io.js';
 import { Optimizer } from '../optimizers/optimizer.js';
 import { backupWeights } from './fit_recovery.js';
+import { resolveCompiled } from './compile.js';
 
 export interface ModelArgs {
   inputs: SymbolicTensor | SymbolicTensor[];
@@ -45,6 +46,8 @@ export class LayersModel extends Layer {
   protected graphLayers: Layer[] = [];
   /** Graph nodes in execution order. */
   protected graphNodes: GraphNode[] = [];
+  /** Each graph node's depth: its longest path in nodes to an output (TF.js nodesByDepth; read by summary). */
+  graphNodeDepths = new Map<LayerNode, number>();
   /** Set by compile(). */
   compiled?: training.CompiledState;
   /** Set to true by callbacks (earlyStopping) to end fit() after the current epoch. */
@@ -67,6 +70,17 @@ export class LayersModel extends Layer {
     if (this.compiled.ownsOptimizer && this.compiled.optimizer !== o) this.compiled.optimizer.dispose();
     this.compiled.optimizer = o;
     this.compiled.ownsOptimizer = false;
+  }
+  /** Names of the layers feeding the model's inputs / producing its outputs (TF.js `inputNames`, `outputNames`). */
+  get inputNames(): string[] {
+    return this.inputs.map((t) => t.sourceLayer.name);
+  }
+  get outputNames(): string[] {
+    return this.outputs.map((t) => t.sourceLayer.name);
+  }
+  /** 'loss', each output's loss when there are several, then the metrics: the keys fit logs (TF.js `metricsNames`). */
+  get metricsNames(): string[] {
+    return this.compiled && this.outputs.length ? resolveCompiled(this).statNames : [];
   }
   /** Reset the states of every stateful layer (TF.js `model.resetStates()`). */
   override resetStates(): void {
@@ -117,8 +131,9 @@ export class LayersModel extends Layer {
     // Input layers first, in the order of this.inputs.
     const inputNodes = this.inputs.map((t) => order.find((g) => g.node.outputTensors.includes(t))!);
     this.graphNodes = [...inputNodes, ...order.filter((g) => !inputNodes.includes(g))];
-    const layers: Layer[] = [];
-    for (const g of this.graphNodes) if (!layers.includes(g.layer)) layers.push(g.layer);
+    const { layers, nodeDepth } = graphDepths(this.outputs);
+    for (const g of this.graphNodes) if (!layers.includes(g.layer)) layers.unshift(g.layer); // inputs no output uses
+    this.graphNodeDepths = nodeDepth;
     this.graphLayers = layers;
     const names = new Set<string>();
     for (const l of layers) {
@@ -286,4 +301,37 @@ export class LayersModel extends Layer {
 export function model(args: ModelArgs): LayersModel {
   if (!args || !args.inputs || !args.outputs) throw new Error('model: needs {inputs, outputs}');
   return new LayersModel(args);
+}
+
+/**
+ * The layers of the graph that ends at `outputs`, in TF.js's `model.layers` order (which fixes the order
+ * of getWeights/setWeights), and each node's depth. A node's depth is its longest path in nodes to an
+ * output, a layer's the largest of its nodes'; deeper layers come first, and layers of equal depth keep
+ * the order in which a depth-first walk from the outputs (each node's inputs in order) first reached them.
+ */
+function graphDepths(outputs: SymbolicTensor[]): { layers: Layer[]; nodeDepth: Map<LayerNode, number> } {
+  const nodeOf = (t: SymbolicTensor): LayerNode => t.sourceLayer.inboundNodes[t.nodeIndex];
+  const firstReached = new Map<Layer, number>();
+  const layerOf = new Map<LayerNode, Layer>();
+  const finished: LayerNode[] = [];
+  const walk = (t: SymbolicTensor): void => {
+    const node = nodeOf(t);
+    if (layerOf.has(node)) return;
+    layerOf.set(node, t.sourceLayer);
+    if (!firstReached.has(t.sourceLayer)) firstReached.set(t.sourceLayer, firstReached.size);
+    for (const x of node.inboundTensors) walk(x);
+    finished.push(node);
+  };
+  for (const t of outputs) walk(t);
+  const nodeDepth = new Map<LayerNode, number>();
+  const layerDepth = new Map<Layer, number>();
+  for (const node of finished.reverse()) {
+    const layer = layerOf.get(node)!;
+    const depth = Math.max(nodeDepth.get(node) ?? 0, layerDepth.get(layer) ?? 0);
+    layerDepth.set(layer, depth);
+    nodeDepth.set(node, depth);
+    for (const x of node.inboundTensors) nodeDepth.set(nodeOf(x), Math.max(depth + 1, nodeDepth.get(nodeOf(x)) ?? 0));
+  }
+  const layers = [...layerDepth.keys()].sort((a, b) => layerDepth.get(b)! - layerDepth.get(a)! || firstReached.get(a)! - firstReached.get(b)!);
+  return { layers, nodeDepth };
 }

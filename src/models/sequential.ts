@@ -43,7 +43,7 @@ export class Sequential extends LayersModel {
       throw new Error(`Sequential.add: a layer named '${layer.name}' is already in the model`);
     }
     if (!this.symbolicOutput && this.stack.length === 0 && layer.batchInputShape) {
-      this.symbolicOutput = input({ batchShape: layer.batchInputShape, dtype: layer.dtype });
+      this.symbolicOutput = input({ batchShape: layer.batchInputShape, dtype: layer.dtype, name: `${layer.name}_input` }); // TF.js's name
     }
     this.stack.push(layer);
     if (this.symbolicOutput) this.extendGraph(layer);

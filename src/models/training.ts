@@ -4,7 +4,6 @@
  * (optimizer, losses, metrics), fit_loop.ts (training loops), data.ts (batching) and
  * callbacks.ts / callback_list.ts.
  */
-import { ENGINE } from '../engine.js';
 import { tidy } from '../globals.js';
 import type { Tensor } from '../tensor.js';
 import { concat } from '../ops/layout.js';
@@ -54,19 +53,19 @@ export function predict(model: LayersModel, x: TensorArg, args: PredictArgs = {}
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`predict: batchSize must be a positive integer, got ${batchSize}`);
   if (n <= batchSize) return predictOnBatch(model, xs.length === 1 ? xs[0] : xs);
   reviveWeights(model, 'predict');
-  return ENGINE.noGrad(() =>
-    tidy(() => {
-      const pieces: Tensor[][] = [];
-      let isList = false;
-      for (let start = 0; start < n; start += batchSize) {
-        const out = model.apply(unwrap(sliceAll(xs, start, Math.min(batchSize, n - start))), { training: false });
-        isList = Array.isArray(out);
-        pieces.push(isList ? out : [out]);
-      }
-      const outs = pieces[0].map((_, k) => concat(pieces.map((p) => p[k]), 0));
-      return isList ? outs : outs[0];
-    }),
-  );
+  // Not under noGrad: as in TF.js, predictions inside tf.grad / variableGrads are differentiable
+  // (policy-gradient programs call predict in the loss); outside a gradient scope nothing is taped.
+  return tidy(() => {
+    const pieces: Tensor[][] = [];
+    let isList = false;
+    for (let start = 0; start < n; start += batchSize) {
+      const out = model.apply(unwrap(sliceAll(xs, start, Math.min(batchSize, n - start))), { training: false });
+      isList = Array.isArray(out);
+      pieces.push(isList ? out : [out]);
+    }
+    const outs = pieces[0].map((_, k) => concat(pieces.map((p) => p[k]), 0));
+    return isList ? outs : outs[0];
+  });
 }
 
 const unwrap = (xs: Tensor[]): Tensor | Tensor[] => (xs.length === 1 ? xs[0] : xs);
@@ -76,6 +75,6 @@ export function predictOnBatch(model: LayersModel, x: TensorArg): Tensor | Tenso
   const xs = toList(model, x, 'x', 'predictOnBatch');
   numSamples('predictOnBatch', [xs]);
   reviveWeights(model, 'predict');
-  return ENGINE.noGrad(() => tidy(() => model.apply(unwrap(xs), { training: false }) as Tensor | Tensor[]));
+  return tidy(() => model.apply(unwrap(xs), { training: false }) as Tensor | Tensor[]); // differentiable, see predict
 }
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { openSourcePage } from './source_page.js';
+import { mismatch as near } from '../ports/near.js';
 // @ts-expect-error plain ESM helper without types
 import { repoRoot } from '../../scripts/server.mjs';
 
@@ -29,31 +30,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await closePage?.();
 });
-
-function near(got: unknown, want: unknown, tol: number, path = '$'): string | null {
-  if (typeof want === 'number') {
-    if (typeof got !== 'number' || !(Math.abs(got - want) <= tol * Math.max(1, Math.abs(want)))) return `${path}: ${String(got)} vs ${want}`;
-    return null;
-  }
-  if (Array.isArray(want)) {
-    if (!Array.isArray(got) || got.length !== want.length) return `${path}: length ${Array.isArray(got) ? got.length : 'n/a'} vs ${want.length}`;
-    for (let i = 0; i < want.length; i++) {
-      const e = near(got[i], want[i], tol, `${path}[${i}]`);
-      if (e) return e;
-    }
-    return null;
-  }
-  if (want && typeof want === 'object') {
-    for (const k of Object.keys(want)) {
-      const e = near((got as Record<string, unknown>)?.[k], (want as Record<string, unknown>)[k], tol, `${path}.${k}`);
-      if (e) return e;
-    }
-    return null;
-  }
-  // default layer names carry a per-page counter (the program runs twice in one page): compare them without it
-  if (typeof want === 'string' && typeof got === 'string') return got.replace(/(_[A-Za-z]+)\d+/g, '$1') === want.replace(/(_[A-Za-z]+)\d+/g, '$1') ? null : `${path}: ${got} vs ${want}`;
-  return JSON.stringify(got) === JSON.stringify(want) ? null : `${path}: ${JSON.stringify(got)} vs ${JSON.stringify(want)}`;
-}
 
 for (const backend of ['webgpu', 'wasm']) {
   describe(`ported TF.js programs in a page on ${backend}`, () => {

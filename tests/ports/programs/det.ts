@@ -12,7 +12,14 @@ export function det(n: number, seed: number, lo = -0.5, hi = 0.5): number[] {
   return out;
 }
 
-/** Give every weight of a model seeded values (TF.js code: getWeights / setWeights). */
+/**
+ * Give every weight of a model seeded values (TF.js code: model.weights names, getWeights / setWeights);
+ * batch-norm moving variances get positive ones.
+ */
 export function seedWeights(tf: any, model: any, seed: number): void {
-  model.setWeights(model.getWeights().map((w: any, i: number) => tf.tensor(det(w.size, seed + i), w.shape)));
+  const names: string[] = model.weights.map((w: any) => w.name);
+  model.setWeights(model.getWeights().map((w: any, i: number) => {
+    const variance = /moving_variance/.test(names[i]);
+    return tf.tensor(variance ? det(w.size, seed + i, 0.5, 1.5) : det(w.size, seed + i), w.shape);
+  }));
 }
