@@ -36,6 +36,10 @@ export interface ModelArtifacts {
   convertedBy?: string | null;
   trainingConfig?: Record<string, unknown>;
   userDefinedMetadata?: Record<string, unknown>;
+  /** Graph-model fields TF.js carries through model.json unchanged. */
+  signature?: Record<string, unknown>;
+  modelInitializer?: Record<string, unknown>;
+  initializerSignature?: Record<string, unknown>;
 }
 
 /** The model.json file. */
@@ -47,6 +51,9 @@ export interface ModelJSON {
   convertedBy?: string | null;
   trainingConfig?: Record<string, unknown>;
   userDefinedMetadata?: Record<string, unknown>;
+  signature?: Record<string, unknown>;
+  modelInitializer?: Record<string, unknown>;
+  initializerSignature?: Record<string, unknown>;
 }
 
 export interface ModelArtifactsInfo {
