@@ -52,22 +52,35 @@ const defaultPlatform: Platform = {
 /** TF.js's Environment: evaluated flags plus the platform. */
 export class Environment {
   private flags: Record<string, FlagValue> = {};
-  private evaluators: Record<string, () => FlagValue> = { ...FLAG_DEFAULTS };
+  private evaluators: Record<string, () => FlagValue | Promise<FlagValue>> = { ...FLAG_DEFAULTS };
   platform: Platform = defaultPlatform;
   platformName = isNodeRuntime ? 'node' : 'browser';
 
   get features(): Record<string, FlagValue> {
     return this.flags;
   }
-  registerFlag(name: string, evaluate: () => FlagValue): void {
+  registerFlag(name: string, evaluate: () => FlagValue | Promise<FlagValue>): void {
     this.evaluators[name] = evaluate;
   }
   get(name: string): FlagValue {
     if (name in this.flags) return this.flags[name];
     const evaluate = this.evaluators[name];
     if (!evaluate) throw new Error(`Cannot evaluate flag '${name}': no evaluation function found.`);
-    this.flags[name] = evaluate();
+    const value = evaluate();
+    if (value instanceof Promise) throw new Error(`Flag ${name} cannot be synchronously evaluated. Please use getAsync() instead.`); // TF.js's wording
+    this.flags[name] = value;
+    return value;
+  }
+  /** TF.js `getAsync`: the flag's value, awaiting an evaluator that returns a Promise (then cached). */
+  async getAsync(name: string): Promise<FlagValue> {
+    if (name in this.flags) return this.flags[name];
+    const evaluate = this.evaluators[name];
+    if (!evaluate) throw new Error(`Cannot evaluate flag '${name}': no evaluation function found.`);
+    this.flags[name] = await evaluate();
     return this.flags[name];
+  }
+  getString(name: string): string {
+    return this.get(name) as string;
   }
   getBool(name: string): boolean {
     return this.get(name) as boolean;
@@ -93,7 +106,8 @@ export class Environment {
   }
 }
 
-const ENV = new Environment();
+/** TF.js's `ENV` (deprecated there in favour of `env()`): the same Environment object. */
+export const ENV = new Environment();
 /** TF.js `env()`: the flags and platform. */
 export function env(): Environment {
   return ENV;

@@ -1,10 +1,42 @@
 /**
- * `serialization.registerClass(cls)` (TF.js name): make a custom Layer subclass known to
- * loadLayersModel by its static `className`, so models that use it save and load.
+ * The `serialization` namespace (TF.js names): `registerClass(cls, pkg?, name?)` makes a custom Layer
+ * subclass known to loadLayersModel by its static `className` (and by TF.js's registered name
+ * 'pkg>name', default 'Custom>className'), `getRegisteredName(cls)`, the `SerializationMap` of
+ * registered classes, and the `Serializable` base class (getClassName, static fromConfig).
  */
 import { registerLayer, type LayerClass } from './serialization.js';
 
-export function registerClass(cls: LayerClass): void {
+type ConfigDict = Record<string, unknown>;
+type SerializableClass = { className: string; new (config: any): unknown; fromConfig?(...args: any[]): unknown };
+
+/** TF.js `Serializable`: an object whose class has a static className and which gives its config. */
+export abstract class Serializable {
+  getClassName(): string {
+    return (this.constructor as unknown as { className: string }).className;
+  }
+  abstract getConfig(): ConfigDict;
+  /** Build an instance of `cls` from its config (TF.js's default: `new cls(config)`). */
+  static fromConfig<T>(cls: new (config: ConfigDict) => T, config: ConfigDict): T {
+    return new cls(config);
+  }
+}
+
+/** TF.js `SerializationMap`: className -> [class, its fromConfig], for every registered class. */
+export class SerializationMap {
+  private static instance?: SerializationMap;
+  classNameMap: Record<string, [SerializableClass, SerializableClass['fromConfig']]> = {};
+  static getMap(): SerializationMap {
+    SerializationMap.instance ??= new SerializationMap();
+    return SerializationMap.instance;
+  }
+  static register(cls: SerializableClass): void {
+    SerializationMap.getMap().classNameMap[cls.className] = [cls, cls.fromConfig];
+  }
+}
+
+const registeredNames = new Map<unknown, string>();
+
+export function registerClass<C extends LayerClass>(cls: C, pkg = 'Custom', name?: string): C {
   if (typeof cls !== 'function') throw new Error(`serialization.registerClass: expected a class, got ${typeof cls}`);
   // The base classes (Layer, Optimizer, ...) carry a className of their own; a subclass that does not
   // set one would inherit it and replace the base in the registry, so only an own property counts.
@@ -13,5 +45,14 @@ export function registerClass(cls: LayerClass): void {
   if (own == null) throw new Error('Class being registered does not have the static className property defined.');
   if (typeof own !== 'string') throw new Error(`className is required to be a string, but got type ${typeof own}`);
   if (own.length === 0) throw new Error('Class being registered has an empty-string as its className, which is disallowed.');
-  registerLayer(cls);
+  const registeredName = `${pkg}>${name ?? own}`;
+  registerLayer(cls, registeredName);
+  SerializationMap.register(cls as unknown as SerializableClass);
+  registeredNames.set(cls, registeredName);
+  return cls;
+}
+
+/** TF.js `getRegisteredName(cls)`: 'pkg>name' for a class registered through registerClass, else its className. */
+export function getRegisteredName(cls: { className: string }): string {
+  return registeredNames.get(cls) ?? cls.className;
 }
