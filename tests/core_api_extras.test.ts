@@ -229,8 +229,8 @@ describe('Tensor, optimizer and env members', () => {
 
 describe('serialization', () => {
   it('registerClass(cls, pkg, name) returns the class; getRegisteredName and SerializationMap as tfjs-core', () => {
-    class AuditLayerA extends ts.layers.Layer { static className = 'AuditLayerA'; }
-    class AuditLayerB extends ts.layers.Layer { static className = 'AuditLayerB'; }
+    class AuditLayerA extends ts.layers.Layer { static override className = 'AuditLayerA'; call(x: ts.Tensor | ts.Tensor[]) { return x; } }
+    class AuditLayerB extends ts.layers.Layer { static override className = 'AuditLayerB'; call(x: ts.Tensor | ts.Tensor[]) { return x; } }
     class TfA extends tf.serialization.Serializable { static className = 'AuditLayerA'; getConfig() { return {}; } }
     class TfB extends tf.serialization.Serializable { static className = 'AuditLayerB'; getConfig() { return {}; } }
     expect(ts.serialization.registerClass(AuditLayerA as never)).toBe(AuditLayerA);
@@ -290,7 +290,7 @@ describe('browser.draw', () => {
       const theirs = fakeCanvas();
       const options = alpha === undefined ? undefined : { imageOptions: { alpha } };
       ts.browser.draw(ts.tensor(values, shape, dtype), ours as never, options);
-      tf.browser.draw(tf.tensor(values, shape, dtype) as tf.Tensor3D, theirs as never, options);
+      tf.browser.draw(tf.tensor(values, shape as never, dtype) as tf.Tensor3D, theirs as never, options);
       expect([ours.width, ours.height]).toEqual([theirs.width, theirs.height]);
       expect(ours.puts.length).toBe(1);
       expect(Array.from(ours.puts[0].data)).toEqual(Array.from(theirs.puts[0].data));
@@ -311,7 +311,7 @@ describe('browser.draw', () => {
     ];
     for (const [values, shape, dtype, alpha] of bad) {
       const options = alpha === undefined ? undefined : { imageOptions: { alpha } };
-      const theirs = await messageOf(() => tf.browser.draw(tf.tensor(values, shape, dtype) as tf.Tensor3D, fakeCanvas() as never, options));
+      const theirs = await messageOf(() => tf.browser.draw(tf.tensor(values, shape as never, dtype) as tf.Tensor3D, fakeCanvas() as never, options));
       expect(await messageOf(() => ts.browser.draw(ts.tensor(values, shape, dtype), fakeCanvas() as never, options))).toBe(theirs);
     }
   });
