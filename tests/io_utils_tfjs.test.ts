@@ -236,3 +236,31 @@ describe('io.concatenateArrayBuffers / io.CompositeArrayBuffer', () => {
     }
   });
 });
+
+describe('io.http weightUrlConverter', () => {
+  it('fetches the URLs the converter gives, as tfjs-core, and loads the same weights', async () => {
+    const shardA = new Float32Array([1, 2]).buffer;
+    const shardB = new Float32Array([3]).buffer;
+    const modelJSON = {
+      modelTopology: { class_name: 'Sequential', config: { layers: [] } },
+      format: 'layers-model',
+      weightsManifest: [{ paths: ['a.bin', 'b.bin'], weights: [{ name: 'w', shape: [3], dtype: 'float32' }] }],
+    };
+    const files: Record<string, ArrayBuffer> = { 'https://cdn.example/x/a.bin': shardA, 'https://cdn.example/x/b.bin': shardB };
+    const loadWith = async (http: (path: string, o: object) => { load?: () => Promise<{ weightData?: unknown; weightSpecs?: unknown }> }) => {
+      const fetched: string[] = [];
+      const fetchFunc = async (url: string) => {
+        fetched.push(url);
+        if (url.endsWith('model.json')) return new Response(JSON.stringify(modelJSON), { status: 200 });
+        return new Response(files[url], { status: 200 });
+      };
+      const weightUrlConverter = async (name: string) => `https://cdn.example/x/${name}`;
+      const a = await http('https://host/m/model.json', { fetchFunc, weightUrlConverter }).load!();
+      return { fetched, specs: a.weightSpecs, bytes: Array.from(new Uint8Array(tf.io.concatenateArrayBuffers(a.weightData as ArrayBuffer[]))) };
+    };
+    const ours = await loadWith(ts.io.http as never);
+    const theirs = await loadWith(tf.io.http as never);
+    expect(ours).toEqual(theirs);
+    expect(ours.fetched).toEqual(['https://host/m/model.json', 'https://cdn.example/x/a.bin', 'https://cdn.example/x/b.bin']);
+  });
+});

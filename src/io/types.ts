@@ -84,6 +84,8 @@ export interface LoadOptions {
   fetchFunc?: typeof fetch;
   /** HTTP: load shards from this prefix instead of model.json's directory. */
   weightPathPrefix?: string;
+  /** HTTP: map a manifest weight path to the URL to fetch it from (TF.js `weightUrlConverter`). */
+  weightUrlConverter?: (weightFileName: string) => Promise<string>;
   /** Called with the fraction of shards fetched (0..1). */
   onProgress?: (fraction: number) => void;
 }
