@@ -91,7 +91,7 @@ export { cosineWindow, enclosingPowerOfTwo } from './ops/signal_util.js';
 export { Rank, upcastType, sumOutType } from './dtype_util.js';
 export { ENV } from './environment.js';
 export { profile } from './profile.js';
-export { version as version_core } from './version.js';
+export { version as version_core, versions as version } from './version.js';
 export * as device_util from './device_util.js';
 
 installChainMethods(publicApi as unknown as Record<string, unknown>);
