@@ -17,7 +17,7 @@ export interface NamedTensor { name: string; tensor: Tensor }
 const ENCODABLE = new Set(['float32', 'int32', 'bool', 'string', 'complex64']);
 
 /** A tensor holding one decoded weight (complex64 is split into its real and imaginary parts first). */
-function weightTensor(spec: WeightSpec, d: DecodedAnyWeight): Tensor {
+export function weightTensor(spec: WeightSpec, d: DecodedAnyWeight): Tensor {
   const shape = spec.shape.slice();
   if (d.dtype === 'string') return ENGINE.makeStringTensor(d.values as Uint8Array[], shape);
   if (d.dtype === 'complex64') {
