@@ -49,11 +49,22 @@ const defaultPlatform: Platform = {
   isTypedArray: (a) => ArrayBuffer.isView(a) && !(a instanceof DataView),
 };
 
+/** TF.js `getQueryParams('?a=1&b')` -> {a: '1', b: ''}: names end at '=', '&' or '?'. */
+export function getQueryParams(queryString: string): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const m of queryString.matchAll(/[?&]([^=?&]+)(?:=([^&]*))?/g)) params[decodeURIComponent(m[1])] = decodeURIComponent(m[2] ?? '');
+  return params;
+}
+
 /** TF.js's Environment: evaluated flags plus the platform. */
 export class Environment {
   private flags: Record<string, FlagValue> = {};
   private evaluators: Record<string, () => FlagValue | Promise<FlagValue>> = { ...FLAG_DEFAULTS };
   platform: Platform = defaultPlatform;
+  /** TF.js's `global`: the global object. */
+  global: typeof globalThis = globalThis;
+  /** TF.js's `getQueryParams`: a URL query string's `name=value` pairs (percent-decoded; a bare name maps to ''). */
+  getQueryParams = getQueryParams;
   platformName = isNodeRuntime ? 'node' : 'browser';
 
   get features(): Record<string, FlagValue> {

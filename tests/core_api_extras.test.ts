@@ -213,6 +213,14 @@ describe('Tensor, optimizer and env members', () => {
     w.dispose();
   });
 
+  it('env().getQueryParams parses query strings as tfjs-core; env().global is the global object', () => {
+    for (const q of ['?a=1&b=hello%20world', 'x?tfjsflags=DEBUG:true&k', '?a=1&a=2&=3', '', '?e=%E2%9C%93+x']) {
+      expect(ts.env().getQueryParams(q)).toEqual(tf.env().getQueryParams(q));
+    }
+    expect(ts.env().getQueryParams('?a=1&b')).toEqual({ a: '1', b: '' }); // hand-worked
+    expect(ts.env().global).toBe(globalThis);
+  });
+
   it('env().getAsync awaits async flags; get refuses them in tfjs-core\'s words; getString reads strings', async () => {
     for (const lib of [ts, tf] as const) {
       const e = lib.env() as unknown as tf.Environment;
