@@ -60,18 +60,32 @@ export function getQueryParams(queryString: string): Record<string, string> {
 export class Environment {
   private flags: Record<string, FlagValue> = {};
   private evaluators: Record<string, () => FlagValue | Promise<FlagValue>> = { ...FLAG_DEFAULTS };
+  private setHooks: Record<string, (value: FlagValue) => void> = {};
+  /** Flags given in the page URL as `?tfjsflags=NAME:value,...` (TF.js's debugging override). */
+  private urlFlags: Record<string, FlagValue> = {};
   platform: Platform = defaultPlatform;
-  /** TF.js's `global`: the global object. */
-  global: typeof globalThis = globalThis;
   /** TF.js's `getQueryParams`: a URL query string's `name=value` pairs (percent-decoded; a bare name maps to ''). */
   getQueryParams = getQueryParams;
   platformName = isNodeRuntime ? 'node' : 'browser';
 
+  /** `global` is the global object (TF.js's constructor argument); its location's query may override flags. */
+  constructor(public global: unknown = globalThis) {
+    this.populateURLFlags();
+  }
+
   get features(): Record<string, FlagValue> {
     return this.flags;
   }
-  registerFlag(name: string, evaluate: () => FlagValue | Promise<FlagValue>): void {
+  /** TF.js `registerFlag(name, evaluate, setHook?)`: setHook runs on every set(); a URL override applies at once. */
+  registerFlag(name: string, evaluate: () => FlagValue | Promise<FlagValue>, setHook?: (value: FlagValue) => void): void {
     this.evaluators[name] = evaluate;
+    if (setHook) this.setHooks[name] = setHook;
+    else delete this.setHooks[name];
+    if (this.urlFlags[name] != null) {
+      const value = this.urlFlags[name];
+      if (!(this.getBool('IS_TEST') || this.getBool('PROD'))) console.warn(`Setting feature override from URL ${name}: ${value}.`); // TF.js's wording
+      this.set(name, value);
+    }
   }
   get(name: string): FlagValue {
     if (name in this.flags) return this.flags[name];
@@ -104,12 +118,27 @@ export class Environment {
   }
   set(name: string, value: FlagValue): void {
     this.flags[name] = value;
+    this.setHooks[name]?.(value);
   }
   setFlags(flags: Record<string, FlagValue>): void {
     this.flags = { ...flags };
   }
   reset(): void {
     this.flags = {};
+    this.urlFlags = {};
+    this.populateURLFlags();
+  }
+  /** Read `tfjsflags=A:true,B:200,C:text` from the global's location (true/false and numbers parsed, as TF.js). */
+  private populateURLFlags(): void {
+    const search = (this.global as { location?: { search?: unknown } } | undefined)?.location?.search;
+    if (typeof search !== 'string') return;
+    const spec = this.getQueryParams(search).tfjsflags;
+    if (spec === undefined) return;
+    for (const pair of spec.split(',')) {
+      const [key, raw = ''] = pair.split(':');
+      const lower = raw.toLowerCase();
+      this.urlFlags[key] = lower === 'true' || lower === 'false' ? lower === 'true' : `${+lower}` === lower ? +lower : raw;
+    }
   }
   setPlatform(name: string, platform: Platform): void {
     this.platformName = name;

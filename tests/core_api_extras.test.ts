@@ -221,6 +221,26 @@ describe('Tensor, optimizer and env members', () => {
     expect(ts.env().global).toBe(globalThis);
   });
 
+  it('Environment reads tfjsflags from its global\'s URL and calls set hooks, as tfjs-core', () => {
+    const global = { location: { search: '?x=1&tfjsflags=A:true,B:200,C:Text,D:FALSE' } };
+    const read = (E: new (g: unknown) => tf.Environment) => {
+      const e = new E(global);
+      const hooked: unknown[] = [];
+      for (const [name, dflt] of [['A', false], ['B', 1], ['C', ''], ['D', true], ['E', 5]] as const) e.registerFlag(name, () => dflt, (v) => hooked.push([name, v]));
+      e.set('E', 6);
+      return { values: ['A', 'B', 'C', 'D', 'E'].map((n) => e.get(n)), hooked };
+    };
+    const warn = console.warn;
+    console.warn = () => {};
+    try {
+      const ours = read(ts.Environment as never);
+      expect(ours).toEqual(read(tf.Environment as never));
+      expect(ours.values).toEqual([true, 200, 'Text', false, 6]); // hand-worked from the query string
+    } finally {
+      console.warn = warn;
+    }
+  });
+
   it('env().getAsync awaits async flags; get refuses them in tfjs-core\'s words; getString reads strings', async () => {
     for (const lib of [ts, tf] as const) {
       const e = lib.env() as unknown as tf.Environment;
