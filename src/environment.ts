@@ -68,8 +68,12 @@ export class Environment {
   getQueryParams = getQueryParams;
   platformName = isNodeRuntime ? 'node' : 'browser';
 
+  /** TF.js's `global`: the global object (non-enumerable: it refers back to itself, so walks over env() must not enter it). */
+  declare global: unknown;
+
   /** `global` is the global object (TF.js's constructor argument); its location's query may override flags. */
-  constructor(public global: unknown = globalThis) {
+  constructor(global: unknown = globalThis) {
+    Object.defineProperty(this, 'global', { value: global, writable: true, configurable: true, enumerable: false });
     this.populateURLFlags();
   }
 
