@@ -385,7 +385,18 @@ export class Engine {
     return b.readSync(t.record.dataId, t.record.dtype, t.record.size).subarray(0, t.size);
   }
 
+  /** Called after every kernel with its wall time in ms (set by `profile()`; null otherwise). */
+  kernelWatch: ((kernel: string, inputs: Tensor[], outputs: Tensor[], ms: number) => void) | null = null;
+
   runKernel<K extends KernelName>(kernel: K, inputs: Tensor[], outputs: Tensor[], attrs: KernelAttrs[K]): void {
+    const watch = this.kernelWatch;
+    if (!watch) return this.runKernelNow(kernel, inputs, outputs, attrs);
+    const t0 = performance.now();
+    this.runKernelNow(kernel, inputs, outputs, attrs);
+    watch(kernel, inputs, outputs, performance.now() - t0);
+  }
+
+  private runKernelNow<K extends KernelName>(kernel: K, inputs: Tensor[], outputs: Tensor[], attrs: KernelAttrs[K]): void {
     inputs.forEach((t, i) => {
       // Every backend refuses disposed or failed data the same way, before touching storage.
       t.assertAlive(`${kernel} (input ${i})`);

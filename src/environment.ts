@@ -58,25 +58,67 @@ const defaultPlatform: Platform = {
   isTypedArray: (a) => ArrayBuffer.isView(a) && !(a instanceof DataView),
 };
 
+/** TF.js `getQueryParams('?a=1&b')` -> {a: '1', b: ''}: names end at '=', '&' or '?'. */
+export function getQueryParams(queryString: string): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const m of queryString.matchAll(/[?&]([^=?&]+)(?:=([^&]*))?/g)) params[decodeURIComponent(m[1])] = decodeURIComponent(m[2] ?? '');
+  return params;
+}
+
 /** TF.js's Environment: evaluated flags plus the platform. */
 export class Environment {
   private flags: Record<string, FlagValue> = {};
-  private evaluators: Record<string, () => FlagValue> = { ...FLAG_DEFAULTS };
+  private evaluators: Record<string, () => FlagValue | Promise<FlagValue>> = { ...FLAG_DEFAULTS };
+  private setHooks: Record<string, (value: FlagValue) => void> = {};
+  /** Flags given in the page URL as `?tfjsflags=NAME:value,...` (TF.js's debugging override). */
+  private urlFlags: Record<string, FlagValue> = {};
   platform: Platform = defaultPlatform;
+  /** TF.js's `getQueryParams`: a URL query string's `name=value` pairs (percent-decoded; a bare name maps to ''). */
+  getQueryParams = getQueryParams;
   platformName = isNodeRuntime ? 'node' : 'browser';
+
+  /** TF.js's `global`: the global object (non-enumerable: it refers back to itself, so walks over env() must not enter it). */
+  declare global: unknown;
+
+  /** `global` is the global object (TF.js's constructor argument); its location's query may override flags. */
+  constructor(global: unknown = globalThis) {
+    Object.defineProperty(this, 'global', { value: global, writable: true, configurable: true, enumerable: false });
+    this.populateURLFlags();
+  }
 
   get features(): Record<string, FlagValue> {
     return this.flags;
   }
-  registerFlag(name: string, evaluate: () => FlagValue): void {
+  /** TF.js `registerFlag(name, evaluate, setHook?)`: setHook runs on every set(); a URL override applies at once. */
+  registerFlag(name: string, evaluate: () => FlagValue | Promise<FlagValue>, setHook?: (value: FlagValue) => void): void {
     this.evaluators[name] = evaluate;
+    if (setHook) this.setHooks[name] = setHook;
+    else delete this.setHooks[name];
+    if (this.urlFlags[name] != null) {
+      const value = this.urlFlags[name];
+      if (!(this.getBool('IS_TEST') || this.getBool('PROD'))) console.warn(`Setting feature override from URL ${name}: ${value}.`); // TF.js's wording
+      this.set(name, value);
+    }
   }
   get(name: string): FlagValue {
     if (name in this.flags) return this.flags[name];
     const evaluate = this.evaluators[name];
     if (!evaluate) throw new Error(`Cannot evaluate flag '${name}': no evaluation function found.`);
-    this.flags[name] = evaluate();
+    const value = evaluate();
+    if (value instanceof Promise) throw new Error(`Flag ${name} cannot be synchronously evaluated. Please use getAsync() instead.`); // TF.js's wording
+    this.flags[name] = value;
+    return value;
+  }
+  /** TF.js `getAsync`: the flag's value, awaiting an evaluator that returns a Promise (then cached). */
+  async getAsync(name: string): Promise<FlagValue> {
+    if (name in this.flags) return this.flags[name];
+    const evaluate = this.evaluators[name];
+    if (!evaluate) throw new Error(`Cannot evaluate flag '${name}': no evaluation function found.`);
+    this.flags[name] = await evaluate();
     return this.flags[name];
+  }
+  getString(name: string): string {
+    return this.get(name) as string;
   }
   getBool(name: string): boolean {
     return this.get(name) as boolean;
@@ -89,12 +131,27 @@ export class Environment {
   }
   set(name: string, value: FlagValue): void {
     this.flags[name] = value;
+    this.setHooks[name]?.(value);
   }
   setFlags(flags: Record<string, FlagValue>): void {
     this.flags = { ...flags };
   }
   reset(): void {
     this.flags = {};
+    this.urlFlags = {};
+    this.populateURLFlags();
+  }
+  /** Read `tfjsflags=A:true,B:200,C:text` from the global's location (true/false and numbers parsed, as TF.js). */
+  private populateURLFlags(): void {
+    const search = (this.global as { location?: { search?: unknown } } | undefined)?.location?.search;
+    if (typeof search !== 'string') return;
+    const spec = this.getQueryParams(search).tfjsflags;
+    if (spec === undefined) return;
+    for (const pair of spec.split(',')) {
+      const [key, raw = ''] = pair.split(':');
+      const lower = raw.toLowerCase();
+      this.urlFlags[key] = lower === 'true' || lower === 'false' ? lower === 'true' : `${+lower}` === lower ? +lower : raw;
+    }
   }
   setPlatform(name: string, platform: Platform): void {
     this.platformName = name;
@@ -102,7 +159,8 @@ export class Environment {
   }
 }
 
-const ENV = new Environment();
+/** TF.js's `ENV` (deprecated there in favour of `env()`): the same Environment object. */
+export const ENV = new Environment();
 /** TF.js `env()`: the flags and platform. */
 export function env(): Environment {
   return ENV;

@@ -1,10 +1,12 @@
 /**
  * Module-level engine functions with TF.js names: backends (setBackend, getBackend, ready),
- * memory (tidy, dispose, keep, memory).
+ * memory (tidy, dispose, keep, memory, disposeVariables), op() and setPlatform.
  */
 import { ENGINE, collectTensors, type BackendInfo } from './engine.js';
 import { Tensor } from './tensor.js';
 import { runInScope } from './ops/operand.js';
+import { variableRegistry } from './variable.js';
+import { env, type Platform } from './environment.js';
 
 /** Switch to a backend ('webgpu' | 'wasm' | 'js'); false when it is unavailable here. */
 export function setBackend(name: 'webgpu' | 'wasm' | 'js' | string): Promise<boolean> {
@@ -60,4 +62,43 @@ export function keep<T extends Tensor>(t: T): T {
 /** `{numTensors, numDataBuffers, numBytes, backends: {name: {numBuffers, numBytes, ...}}}` */
 export function memory() {
   return ENGINE.memory();
+}
+
+/** TF.js `disposeVariables()`: dispose every registered variable. */
+export function disposeVariables(): void {
+  for (const v of [...variableRegistry.values()]) v.dispose();
+}
+
+/** The suffix TF.js's `op()` appends to an op's scope name. */
+export const OP_SCOPE_SUFFIX = '__op';
+
+/**
+ * TF.js `op({name: fn})`: fn as an op, its intermediate tensors disposed when it returns (as tidy) and
+ * named `name__op` (a trailing '_' in the name is dropped first, as TF.js).
+ */
+export function op<F extends (...args: never[]) => unknown>(f: Record<string, F>): F {
+  const keys = Object.keys(f);
+  if (keys.length !== 1) {
+    // TF.js's wording
+    throw new Error(`Please provide an object with a single key (operation name) mapping to a function. Got an object with ${keys.length} keys.`);
+  }
+  const fn = f[keys[0]];
+  const opName = (keys[0].endsWith('_') ? keys[0].slice(0, -1) : keys[0]) + OP_SCOPE_SUFFIX;
+  const wrapped = (...args: Parameters<F>) => {
+    ENGINE.opNames.push(opName);
+    try {
+      return runInScope(() => fn(...args), (result) => {
+        if (result instanceof Promise) console.error('Cannot return a Promise inside of tidy.');
+      });
+    } finally {
+      ENGINE.opNames.pop();
+    }
+  };
+  Object.defineProperty(wrapped, 'name', { value: opName, configurable: true });
+  return wrapped as unknown as F;
+}
+
+/** TF.js `setPlatform(name, platform)`: replace the platform (fetch, now, string coding) `env()` uses. */
+export function setPlatform(platformName: string, platform: Platform): void {
+  env().setPlatform(platformName, platform);
 }

@@ -89,5 +89,13 @@ export * as constraints from './layers/constraints.js';
 export { RNN } from './layers/recurrent/rnn.js';
 export { basicLSTMCell, multiRNNCell } from './ops/rnn_cells.js';
 export { sparseToDense } from './ops/sparse_to_dense.js';
+// the rest of tfjs-core's user-facing top level (issue 7: tests/public_api_audit.test.ts keeps it complete)
+export { fft, ifft, rfft, irfft } from './ops/spectral.js';
+export { cosineWindow, enclosingPowerOfTwo } from './ops/signal_util.js';
+export { Rank, upcastType, sumOutType } from './dtype_util.js';
+export { ENV } from './environment.js';
+export { profile } from './profile.js';
+export { version as version_core, versions as version } from './version.js';
+export * as device_util from './device_util.js';
 
 installChainMethods(publicApi as unknown as Record<string, unknown>);

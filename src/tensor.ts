@@ -94,6 +94,20 @@ export class Tensor<D extends DType = DType> {
   get dataId(): DataId {
     return this.record.dataId;
   }
+  /** TF.js `strides`: elements between consecutive indices of each dimension but the last ([] below rank 2). */
+  get strides(): number[] {
+    const out: number[] = [];
+    for (let i = this.shape.length - 2, step = 1; i >= 0; i--) out[i] = step *= this.shape[i + 1];
+    return out;
+  }
+  /** TF.js `rankType`: '0' ... '4', or 'higher' from rank 5 on. */
+  get rankType(): string {
+    return this.rank < 5 ? String(this.rank) : 'higher';
+  }
+  /** TF.js `throwIfDisposed()`: throws 'Tensor is disposed.' (its wording) once disposed. */
+  throwIfDisposed(): void {
+    if (this.isDisposedInternal) throw new Error('Tensor is disposed.');
+  }
 
   /** Throws when the tensor has been disposed. `op` names the caller in the message. */
   assertAlive(op = 'Tensor'): void {

@@ -17,6 +17,8 @@ const SKIP = new Set([
   'tidy', 'dispose', 'keep', 'memory', 'setBackend', 'getBackend', 'ready', 'sync', 'grad', 'grads', 'valueAndGrad',
   'valueAndGrads', 'variableGrads', 'customGrad', 'model', 'sequential', 'input', 'loadLayersModel', 'seededRandom',
   'normalSampler', 'time', 'rand', 'multiRNNCell', 'Tensor', 'Variable', 'Layer', 'SymbolicTensor', 'LayersModel', 'Sequential', 'Optimizer', 'Callback',
+  // take functions, platforms or dtype names, or dispose every variable
+  'profile', 'op', 'setPlatform', 'disposeVariables', 'upcastType', 'sumOutType', 'enclosingPowerOfTwo',
 ]);
 
 /** Argument patterns tried in order; every call of every pattern is checked for leaks. */
@@ -33,6 +35,7 @@ function patterns(): unknown[][] {
   const flt = () => ts.tensor(Array.from({ length: 2 * 2 * 3 * 2 }, (_, k) => (k % 5) / 5 - 0.4), [2, 2, 3, 2]);
   return [
     [a()],
+    [ts.complex([[1, 2], [3, 4]], [[0, 1], [1, 0]])], // fft, ifft, irfft take complex64
     [b(), a()],
     [a(), b(), a()],
     [a(), 1],

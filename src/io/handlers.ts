@@ -5,19 +5,11 @@
  * ('indexeddb://name', the same database layout as TF.js so either library reads the other's).
  */
 import type { IOHandler, ModelArtifacts, ModelArtifactsInfo, ModelJSON, SaveResult, WeightData, WeightSpec, WeightsManifestEntry } from './types.js';
-import { byteLengthOf, concatBuffers } from './weights.js';
+import { concatBuffers } from './weights.js';
 
-export function artifactsInfo(a: ModelArtifacts): ModelArtifactsInfo {
-  if (a.modelTopology instanceof ArrayBuffer) throw new Error('save: binary model topologies are not supported; expected JSON');
-  const bytes = (x: unknown) => (x == null ? 0 : new TextEncoder().encode(JSON.stringify(x)).byteLength);
-  return {
-    dateSaved: new Date(),
-    modelTopologyType: 'JSON',
-    modelTopologyBytes: bytes(a.modelTopology),
-    weightSpecsBytes: bytes(a.weightSpecs),
-    weightDataBytes: byteLengthOf(a.weightData),
-  };
-}
+/** Every handler reports a save's sizes as TF.js's io.getModelArtifactsInfoForJSON does. */
+export { getModelArtifactsInfoForJSON as artifactsInfo } from './io_utils.js';
+import { getModelArtifactsInfoForJSON as artifactsInfo } from './io_utils.js';
 
 /** model.json contents for artifacts whose weights live in the given shard paths. */
 export function modelJSONFor(a: ModelArtifacts, paths: string[]): ModelJSON {

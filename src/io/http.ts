@@ -55,7 +55,11 @@ export function http(path: string, options: HttpOptions = {}): IOHandler {
       if (!json.weightsManifest) return artifactsFromModelJSON(json, path);
       const [dir, query] = prefixAndQuery(path);
       const prefix = options.weightPathPrefix ?? dir;
-      const shardUrls = manifestPaths(json.weightsManifest).map((p) => (/^[a-z]+:\/\//i.test(p) ? p : prefix + p.replace(/^\.\//, '') + query));
+      const paths = manifestPaths(json.weightsManifest);
+      // TF.js's weightUrlConverter maps each manifest path (as written) to the URL to fetch
+      const shardUrls = options.weightUrlConverter
+        ? await Promise.all(paths.map((p) => options.weightUrlConverter!(p)))
+        : paths.map((p) => (/^[a-z]+:\/\//i.test(p) ? p : prefix + p.replace(/^\.\//, '') + query));
       let done = 0;
       const shards = await Promise.all(shardUrls.map(async (u) => {
         const r = await f(u, options.requestInit);

@@ -9,9 +9,11 @@ import { ENGINE } from '../engine.js';
 import { storageFor } from '../ops/operand.js';
 import { keepHostBackup } from '../host_backup.js';
 import { fmtShape } from '../util.js';
+import { version } from '../version.js';
 import type { Variable } from '../variable.js';
 import type { LayersModel } from '../models/layers_model.js';
-import { concatBuffers, decodeWeights, encodeWeights, warnNonFinite, type DecodedWeight } from './weights.js';
+import { concatBuffers, decodeWeights, warnNonFinite, type DecodedWeight } from './weights.js';
+import { encodeWeights } from './io_utils.js';
 import { optimizerWeights, restoreTraining, trainingConfigOf } from './training_config.js';
 import { browserDownloads, DOWNLOADS_SCHEME, indexedDB, INDEXEDDB_SCHEME } from './handlers.js';
 import { http } from './http.js';
@@ -26,7 +28,7 @@ export interface SaveConfig {
   includeOptimizer?: boolean;
   trainableOnly?: boolean;
 }
-export const GENERATED_BY = 'tessera 0.1.0';
+export const GENERATED_BY = `tessera ${version}`;
 
 /**
  * topology.ts needs the model classes, and layers_model.ts imports this file: loading it lazily

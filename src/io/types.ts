@@ -36,6 +36,10 @@ export interface ModelArtifacts {
   convertedBy?: string | null;
   trainingConfig?: Record<string, unknown>;
   userDefinedMetadata?: Record<string, unknown>;
+  /** Graph-model fields TF.js carries through model.json unchanged. */
+  signature?: Record<string, unknown>;
+  modelInitializer?: Record<string, unknown>;
+  initializerSignature?: Record<string, unknown>;
 }
 
 /** The model.json file. */
@@ -47,6 +51,9 @@ export interface ModelJSON {
   convertedBy?: string | null;
   trainingConfig?: Record<string, unknown>;
   userDefinedMetadata?: Record<string, unknown>;
+  signature?: Record<string, unknown>;
+  modelInitializer?: Record<string, unknown>;
+  initializerSignature?: Record<string, unknown>;
 }
 
 export interface ModelArtifactsInfo {
@@ -77,6 +84,8 @@ export interface LoadOptions {
   fetchFunc?: typeof fetch;
   /** HTTP: load shards from this prefix instead of model.json's directory. */
   weightPathPrefix?: string;
+  /** HTTP: map a manifest weight path to the URL to fetch it from (TF.js `weightUrlConverter`). */
+  weightUrlConverter?: (weightFileName: string) => Promise<string>;
   /** Called with the fraction of shards fetched (0..1). */
   onProgress?: (fraction: number) => void;
 }

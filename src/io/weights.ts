@@ -1,21 +1,30 @@
 /**
  * Weight data encoding for the TF.js format: tensors -> one little-endian buffer plus specs
  * (float32 and int32 as 4 bytes, bool as 1 byte), and back, including the TF.js converter's
- * quantized weights (uint8/uint16 affine, float16). Decoding checks every spec against the
- * bytes available and names the weight (and its layer) that runs past a truncated shard.
+ * quantized weights (uint8/uint16 affine, float16), string weights (each element a uint32 byte
+ * length then its UTF-8 bytes) and complex64 (interleaved re, im). Model loading checks every spec
+ * against the bytes available and names the weight (and its layer) that runs past a truncated shard.
  */
-import type { Tensor } from '../tensor.js';
 import type { WeightData, WeightSpec } from './types.js';
 import { MAX_TENSOR_SIZE, fmtShape } from '../util.js';
 
 export type WeightValues = Float32Array | Int32Array | Uint8Array;
+/** A model weight (the dtypes a layer variable can have) decoded from the weight data. */
 export interface DecodedWeight {
   spec: WeightSpec;
   dtype: 'float32' | 'int32' | 'bool';
   values: WeightValues;
 }
+/** Any weight TF.js's io.decodeWeights reads: strings as their UTF-8 bytes, complex64 interleaved. */
+export interface DecodedAnyWeight {
+  dtype: 'float32' | 'int32' | 'bool' | 'string' | 'complex64';
+  values: WeightValues | Uint8Array[];
+}
 
-const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
+/** Bytes per stored element (TF.js's DTYPE_VALUE_SIZE_MAP); strings have no fixed width. */
+const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, complex64: 8 };
+/** A string element is stored as its byte length (uint32, little-endian) then its UTF-8 bytes. */
+export const STRING_LENGTH_BYTES = 4;
 
 /** "weight 'dense_Dense1/kernel' of layer 'dense_Dense1'" for error messages. */
 export function describeWeight(name: string): string {
@@ -40,32 +49,6 @@ export function concatBuffers(data: WeightData): ArrayBuffer {
 export function byteLengthOf(data: WeightData | undefined): number {
   if (!data) return 0;
   return Array.isArray(data) ? data.reduce((n, b) => n + b.byteLength, 0) : data.byteLength;
-}
-
-/** Encode named tensors (in order) into one buffer and their specs. */
-export async function encodeWeights(named: { name: string; tensor: Tensor }[], group?: string): Promise<{ data: ArrayBuffer; specs: WeightSpec[] }> {
-  const specs: WeightSpec[] = [];
-  const chunks: Uint8Array[] = [];
-  for (const { name, tensor } of named) {
-    const dtype = tensor.dtype;
-    if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'bool') {
-      throw new Error(`encodeWeights: ${describeWeight(name)} has unsupported dtype ${dtype}`);
-    }
-    const values = await tensor.data();
-    const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-    chunks.push(bytes);
-    const spec: WeightSpec = { name, shape: tensor.shape.slice(), dtype };
-    if (group) spec.group = group;
-    specs.push(spec);
-  }
-  const total = chunks.reduce((n, c) => n + c.byteLength, 0);
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.byteLength;
-  }
-  return { data: out.buffer, specs };
 }
 
 function checkSpec(spec: WeightSpec): number {
@@ -100,22 +83,43 @@ export function decodeWeights(data: WeightData, specs: WeightSpec[], exact = fal
       throw new Error(`decodeWeights: ${describeWeight(spec.name)} has unknown quantization dtype '${storage}' (supported: uint8, uint16, float16)`);
     }
     const length = size * width;
-    if (offset + length > buffer.byteLength) {
-      throw new Error(
-        `decodeWeights: ${describeWeight(spec.name)} (shape [${spec.shape}], ${storage}) needs bytes ${offset}..${offset + length} ` +
-        `but the weight data has only ${buffer.byteLength} bytes: a weight shard is truncated or missing`,
-      );
-    }
+    if (offset + length > buffer.byteLength) throw truncatedWeight(spec, offset, length, buffer.byteLength);
     const bytes = buffer.slice(offset, offset + length);
     offset += length;
-    const dtype = spec.dtype as DecodedWeight['dtype'];
-    out.push({ spec, dtype, values: q ? dequantize(spec, bytes) : rawValues(dtype, bytes) });
+    out.push({ spec, ...(decodeWeightBytes(spec, bytes) as Omit<DecodedWeight, 'spec'>) });
   }
   if (exact && offset !== buffer.byteLength) {
     throw new Error(
       `decodeWeights: the weight data has ${buffer.byteLength} bytes but the weight specs account for ${offset}: ` +
       'a weight shard has the wrong length or the specs do not describe this data',
     );
+  }
+  return out;
+}
+
+/** The error for a weight whose bytes [offset, offset + length) run past the `available` bytes. */
+export function truncatedWeight(spec: WeightSpec, offset: number, length: number, available: number): Error {
+  const storage = spec.quantization ? spec.quantization.dtype : spec.dtype;
+  const needs = length < 0 ? `needs more than bytes ${offset}..${offset - length}` : `needs bytes ${offset}..${offset + length}`;
+  return new Error(
+    `decodeWeights: ${describeWeight(spec.name)} (shape [${spec.shape}], ${storage}) ${needs} ` +
+    `but the weight data has only ${available} bytes: a weight shard is truncated or missing`,
+  );
+}
+
+/**
+ * TF.js `io.decodeWeights`' walk over any weights (strings and complex64 included), in spec order;
+ * a spec past the end of the data is named instead of silently decoding short.
+ */
+export function decodeAnyWeights(data: WeightData, specs: WeightSpec[]): { spec: WeightSpec; decoded: DecodedAnyWeight }[] {
+  const buffer = new Uint8Array(concatBuffers(data));
+  const out: { spec: WeightSpec; decoded: DecodedAnyWeight }[] = [];
+  let offset = 0;
+  for (const spec of specs) {
+    const length = weightByteLength(spec, buffer.subarray(offset));
+    if (length < 0 || offset + length > buffer.byteLength) throw truncatedWeight(spec, offset, length, buffer.byteLength);
+    out.push({ spec, decoded: decodeWeightBytes(spec, buffer.slice(offset, offset + length).buffer) });
+    offset += length;
   }
   return out;
 }
@@ -142,25 +146,75 @@ export function warnNonFinite(op: string, decoded: DecodedWeight[]): void {
   }
 }
 
-function rawValues(dtype: DecodedWeight['dtype'], bytes: ArrayBuffer): WeightValues {
-  if (dtype === 'float32') return new Float32Array(bytes);
-  if (dtype === 'int32') return new Int32Array(bytes);
-  return new Uint8Array(bytes);
+/**
+ * Bytes the weight `spec` takes at the start of `bytes`. Numeric (and quantized) weights have a
+ * fixed width; a string weight is walked through its length prefixes, and a negative -n means
+ * `bytes` ends before all of them are readable: at least n bytes are needed to go on.
+ */
+export function weightByteLength(spec: WeightSpec, bytes: Uint8Array): number {
+  const size = spec.shape.reduce((a, b) => a * b, 1);
+  if (spec.quantization == null && spec.dtype === 'string') {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let offset = 0;
+    for (let i = 0; i < size; i++) {
+      if (offset + STRING_LENGTH_BYTES > bytes.byteLength) return -(offset + STRING_LENGTH_BYTES);
+      offset += STRING_LENGTH_BYTES + view.getUint32(offset, true);
+    }
+    return offset;
+  }
+  const width = BYTES[spec.quantization != null ? spec.quantization.dtype : spec.dtype];
+  if (width === undefined) {
+    if (spec.quantization != null) throw unknownQuantization(spec);
+    throw new Error(`Unsupported dtype in weight '${spec.name}': ${spec.dtype}`); // TF.js's wording
+  }
+  return size * width;
 }
 
-function dequantize(spec: WeightSpec, bytes: ArrayBuffer): WeightValues {
-  const q = spec.quantization!;
-  if (q.dtype === 'float16') {
-    if (spec.dtype !== 'float32') throw new Error(`decodeWeights: ${describeWeight(spec.name)} is float16-quantized but its dtype is ${spec.dtype}; only float32 can be`);
-    return float16ToFloat32(new Uint16Array(bytes));
+function unknownQuantization(spec: WeightSpec): Error {
+  // TF.js's wording
+  return new Error(`Weight ${spec.name} has unknown quantization dtype ${spec.quantization!.dtype}. Supported quantization dtypes are: 'uint8', 'uint16', and 'float16'.`);
+}
+
+/**
+ * One weight's values from exactly its bytes, as TF.js decodes them (and with its error wording):
+ * quantized uint8/uint16 as q * scale + min (rounded for int32), float16 widened, strings split
+ * at their length prefixes, complex64 left interleaved.
+ */
+export function decodeWeightBytes(spec: WeightSpec, bytes: ArrayBuffer): DecodedAnyWeight {
+  const { name, dtype } = spec;
+  const q = spec.quantization;
+  if (q != null) {
+    if (q.dtype === 'uint8' || q.dtype === 'uint16') {
+      if (!('min' in q && 'scale' in q)) throw new Error(`Weight ${name} with quantization ${q.dtype} doesn't have corresponding metadata min and scale.`);
+    } else if (q.dtype === 'float16') {
+      if (dtype !== 'float32') throw new Error(`Weight ${name} is quantized with ${q.dtype} which only supports weights of type float32 not ${dtype}.`);
+      return { dtype, values: float16ToFloat32(new Uint16Array(bytes)) };
+    } else {
+      throw unknownQuantization(spec);
+    }
+    const src = q.dtype === 'uint8' ? new Uint8Array(bytes) : new Uint16Array(bytes);
+    const scale = q.scale as number;
+    const min = q.min as number;
+    if (dtype === 'float32') return { dtype, values: Float32Array.from(src, (v) => v * scale + min) };
+    if (dtype === 'int32') return { dtype, values: Int32Array.from(src, (v) => Math.round(v * scale + min)) };
+    throw new Error(`Unsupported dtype in weight '${name}': ${dtype}`);
   }
-  if (typeof q.scale !== 'number' || typeof q.min !== 'number') {
-    throw new Error(`decodeWeights: ${describeWeight(spec.name)} is ${q.dtype}-quantized but lacks 'scale' and 'min'`);
+  if (dtype === 'float32' || dtype === 'complex64') return { dtype, values: new Float32Array(bytes) };
+  if (dtype === 'int32') return { dtype, values: new Int32Array(bytes) };
+  if (dtype === 'bool') return { dtype, values: new Uint8Array(bytes) };
+  if (dtype === 'string') {
+    const view = new DataView(bytes);
+    const strings: Uint8Array[] = [];
+    const size = spec.shape.reduce((a, b) => a * b, 1);
+    for (let i = 0, offset = 0; i < size; i++) {
+      const length = view.getUint32(offset, true);
+      offset += STRING_LENGTH_BYTES;
+      strings.push(new Uint8Array(bytes.slice(offset, offset + length)));
+      offset += length;
+    }
+    return { dtype, values: strings };
   }
-  const src = q.dtype === 'uint8' ? new Uint8Array(bytes) : new Uint16Array(bytes);
-  if (spec.dtype === 'float32') return Float32Array.from(src, (v) => v * q.scale! + q.min!);
-  if (spec.dtype === 'int32') return Int32Array.from(src, (v) => Math.round(v * q.scale! + q.min!));
-  throw new Error(`decodeWeights: ${describeWeight(spec.name)} is quantized but has dtype ${spec.dtype}; only float32 and int32 can be`);
+  throw new Error(`Unsupported dtype in weight '${name}': ${dtype}`);
 }
 
 /** IEEE half -> single precision (subnormals, infinities and NaN included). */

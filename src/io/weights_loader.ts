@@ -4,13 +4,12 @@
  * the same decoder model loading uses (quantized and float16 weights included).
  */
 import { env } from '../environment.js';
-import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
-import { storageFor } from '../ops/operand.js';
-import { decodeWeights } from './weights.js';
+import { decodeAnyWeights } from './weights.js';
+import { weightTensor } from './io_utils.js';
 import type { WeightsManifestEntry } from './types.js';
 
-const STORED_DTYPES = new Set(['float32', 'int32', 'bool']);
+const STORED_DTYPES = new Set(['float32', 'int32', 'bool', 'complex64']); // the fixed-width dtypes TF.js's loader reads
 
 export type FetchWeightsFunction = (fetchUrls: string[]) => Promise<ArrayBuffer[]>;
 
@@ -40,8 +39,8 @@ export function weightsLoaderFactory(fetchWeightsFunction: FetchWeightsFunction)
       next += g.paths.length;
       const keep = new Set(wanted(g).map((w) => w.name));
       // decode the whole group: the requested weights' offsets depend on the ones before them
-      for (const d of decodeWeights(shards, g.weights)) {
-        if (keep.has(d.spec.name)) out[d.spec.name] = ENGINE.makeTensor(storageFor(d.values, d.dtype), d.spec.shape.slice(), d.dtype);
+      for (const { spec, decoded } of decodeAnyWeights(shards, g.weights)) {
+        if (keep.has(spec.name)) out[spec.name] = weightTensor(spec, decoded);
       }
     }
     return out;

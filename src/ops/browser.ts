@@ -2,7 +2,7 @@
  * The `tf.browser` namespace (TF.js names and messages): fromPixels / fromPixelsAsync turn
  * ImageData, canvases, images, videos, ImageBitmaps or plain {data, width, height} PixelData into
  * an int32 [height, width, numChannels] tensor; toPixels turns a rank-2/3 tensor into RGBA bytes
- * (and draws them on a canvas when given one). In Node only PixelData and canvas-like objects
+ * (and draws them on a canvas when given one); draw puts a tensor on a canvas with an alpha option. In Node only PixelData and canvas-like objects
  * (with getContext('2d').getImageData) work; anything else throws an Error naming the op.
  */
 import { ENGINE } from '../engine.js';
@@ -111,49 +111,103 @@ export async function fromPixelsAsync(pixels: PixelData | ImageData | object, nu
   return fromPixels(pixels, numChannels);
 }
 
+type DrawCanvas = { width: number; height: number; getContext(kind: string, attributes?: unknown): unknown };
+
+/** The image checks toPixels and draw share (TF.js's wording). */
+function checkImage(x: Tensor): void {
+  if (x.rank !== 2 && x.rank !== 3) throw new Error(`toPixels only supports rank 2 or 3 tensors, got rank ${x.rank}.`);
+  const depth = x.rank === 2 ? 1 : x.shape[2];
+  if (depth !== 1 && depth !== 3 && depth !== 4) throw new Error(`toPixels only supports depth of size 1, 3 or 4 but got ${depth}`);
+  if (x.dtype !== 'float32' && x.dtype !== 'int32') {
+    throw new Error(`Unsupported type for toPixels: ${x.dtype}. Please use float32 or int32 tensors.`);
+  }
+}
+
+/**
+ * RGBA bytes of a checked image's values: float32 in [0, 1] scales to 0..255, int32 must be in
+ * [0, 255]; depth 1 is gray; alpha is 255 * alpha unless depth is 4.
+ */
+function rgbaBytes(x: Tensor, data: ArrayLike<number>, alpha = 1): Uint8ClampedArray {
+  const [height, width] = x.shape;
+  const depth = x.rank === 2 ? 1 : x.shape[2];
+  const scale = x.dtype === 'float32' ? 255 : 1;
+  const [lo, hi] = x.dtype === 'float32' ? [0, 1] : [0, 255];
+  const bytes = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0; i < height * width; i++) {
+    const rgba = [0, 0, 0, 255 * alpha];
+    for (let d = 0; d < depth; d++) {
+      const v = data[i * depth + d];
+      if (!(v >= lo && v <= hi)) {
+        throw new Error(`Tensor values for a ${x.dtype} Tensor must be in the range [${lo} - ${hi}] but encountered ${v}.`);
+      }
+      if (depth === 1) rgba[0] = rgba[1] = rgba[2] = v * scale;
+      else rgba[d] = v * scale;
+    }
+    for (let k = 0; k < 4; k++) bytes[i * 4 + k] = Math.round(rgba[k]);
+  }
+  return bytes;
+}
+
+/** Size the canvas to the image and put the bytes on its 2-D context. */
+function putOnCanvas(op: string, canvas: DrawCanvas, bytes: Uint8ClampedArray, width: number, height: number, attributes?: unknown): void {
+  const ctx = canvas.getContext('2d', attributes) as { putImageData(d: unknown, x: number, y: number): void } | null;
+  if (!ctx) throw new Error(`${op}: the canvas has no 2-D context`);
+  canvas.width = width;
+  canvas.height = height;
+  const g = globalThis as Record<string, unknown>;
+  if (!has('ImageData')) throw new Error(`${op}: drawing on a canvas needs ImageData (a browser or worker)`);
+  ctx.putImageData(new (g.ImageData as new (d: Uint8ClampedArray, w: number, h: number) => unknown)(bytes, width, height), 0, 0);
+}
+
 /**
  * TF.js browser.toPixels(img, canvas?) -> RGBA Uint8ClampedArray of a rank-2 or rank-3 (depth 1,
  * 3 or 4) tensor: float32 values in [0, 1] scale to 0..255, int32 values must be in [0, 255].
  * Depth 1 is gray; alpha is 255 unless depth is 4. With a canvas, also draws the bytes on it.
  */
-export async function toPixels(img: Input, canvas?: { width: number; height: number; getContext(kind: '2d'): unknown }): Promise<Uint8ClampedArray> {
+export async function toPixels(img: Input, canvas?: DrawCanvas): Promise<Uint8ClampedArray> {
   // a tensor-like is read as int32 pixel values (TF.js does the same)
   const x = img instanceof Tensor ? imageArg(img, 'img', 'toPixels') : imageArg(img, 'img', 'toPixels', 'int32');
   try {
-    if (x.dtype !== 'float32' && x.dtype !== 'int32') {
-      throw new Error(`Unsupported type for toPixels: ${x.dtype}. Please use float32 or int32 tensors.`);
-    }
-    if (x.rank !== 2 && x.rank !== 3) throw new Error(`toPixels only supports rank 2 or 3 tensors, got rank ${x.rank}.`);
-    const [height, width] = x.shape;
-    const depth = x.rank === 2 ? 1 : x.shape[2];
-    if (depth !== 1 && depth !== 3 && depth !== 4) throw new Error(`toPixels only supports depth of size 1, 3 or 4 but got ${depth}`);
-    const data = await x.data();
-    const scale = x.dtype === 'float32' ? 255 : 1;
-    const [lo, hi] = x.dtype === 'float32' ? [0, 1] : [0, 255];
-    const bytes = new Uint8ClampedArray(width * height * 4);
-    for (let i = 0; i < height * width; i++) {
-      const rgba = [0, 0, 0, 255];
-      for (let d = 0; d < depth; d++) {
-        const v = data[i * depth + d];
-        if (!(v >= lo && v <= hi)) {
-          throw new Error(`Tensor values for a ${x.dtype} Tensor must be in the range [${lo} - ${hi}] but encountered ${v}.`);
-        }
-        if (depth === 1) rgba[0] = rgba[1] = rgba[2] = v * scale;
-        else rgba[d] = v * scale;
-      }
-      for (let k = 0; k < 4; k++) bytes[i * 4 + k] = Math.round(rgba[k]);
-    }
-    if (canvas != null) {
-      canvas.width = width;
-      canvas.height = height;
-      const ctx = canvas.getContext('2d') as { putImageData(d: unknown, x: number, y: number): void } | null;
-      if (!ctx) throw new Error('toPixels: the canvas has no 2-D context');
-      const g = globalThis as Record<string, unknown>;
-      if (!has('ImageData')) throw new Error('toPixels: drawing on a canvas needs ImageData (a browser or worker)');
-      ctx.putImageData(new (g.ImageData as new (d: Uint8ClampedArray, w: number, h: number) => unknown)(bytes, width, height), 0, 0);
-    }
+    checkImage(x);
+    const bytes = rgbaBytes(x, await x.data() as ArrayLike<number>);
+    if (canvas != null) putOnCanvas('toPixels', canvas, bytes, x.shape[1], x.shape[0]);
     return bytes;
   } finally {
     if (x !== img) x.dispose();
+  }
+}
+
+export interface DrawOptions {
+  imageOptions?: { alpha?: number };
+  contextOptions?: { contextType?: string; contextAttributes?: unknown };
+}
+
+/**
+ * TF.js browser.draw(image, canvas, options?): draws a rank-2/3 image tensor on a canvas's 2-D context
+ * (values as toPixels; `imageOptions.alpha` in [0, 1] sets the alpha of depth-1 and depth-3 images).
+ * The checks run at once; on js and wasm the drawing does too, on webgpu (whose values cannot be read
+ * synchronously) it follows once the values arrive, and a bad value is then reported on the console.
+ */
+export function draw(image: Input, canvas: DrawCanvas, options?: DrawOptions): void {
+  const x = image instanceof Tensor ? imageArg(image, 'img', 'draw') : imageArg(image, 'img', 'draw', 'int32');
+  const owned = x !== image;
+  let handedOff = false; // the webgpu path disposes x itself once drawn
+  try {
+    checkImage(x);
+    const alpha = options?.imageOptions?.alpha || 1; // TF.js reads a missing or zero alpha as 1
+    if (alpha > 1 || alpha < 0) throw new Error(`Alpha value ${alpha} is suppoed to be in range [0 - 1].`); // TF.js's wording, typo included
+    const contextType = options?.contextOptions?.contextType || '2d';
+    if (contextType !== '2d') throw new Error(`draw: context type '${contextType}' is not supported (tessera draws on a '2d' context)`);
+    const paint = (data: ArrayLike<number>) => putOnCanvas('draw', canvas, rgbaBytes(x, data, alpha), x.shape[1], x.shape[0], options?.contextOptions?.contextAttributes ?? {});
+    if (ENGINE.getBackend() !== 'webgpu') {
+      paint(x.dataSync() as ArrayLike<number>);
+      return;
+    }
+    const pending = owned ? x : x.clone();
+    handedOff = owned;
+    void pending.data().then((d) => paint(d as ArrayLike<number>)).catch((e) => console.error(e)).finally(() => pending.dispose());
+    return;
+  } finally {
+    if (owned && !handedOff) x.dispose();
   }
 }

@@ -11,17 +11,7 @@ import { concat, reshape } from './layout.js';
 import { op, toTensor, type Input } from './operand.js';
 import { rfft } from './spectral.js';
 import { fill } from './creation.js';
-
-/** a - b cos(2 pi i / (N - 1)) (N + 1 for even lengths: TF.js's periodic form for even N). */
-function cosineWindow(windowLength: number, a: number, b: number): Tensor {
-  if (!Number.isInteger(windowLength) || windowLength < 1) throw new Error(`window length must be a positive integer, got ${windowLength}`);
-  const even = 1 - (windowLength % 2);
-  const v = new Float32Array(windowLength);
-  // length 1: the window is [1] (TensorFlow; TF.js computes 0 / 0 = NaN here)
-  if (windowLength === 1) v[0] = 1;
-  else for (let i = 0; i < windowLength; i++) v[i] = a - b * Math.cos((2 * Math.PI * i) / (windowLength + even - 1));
-  return ENGINE.makeTensor(v, [windowLength], 'float32');
-}
+import { cosineWindow, enclosingPowerOfTwo } from './signal_util.js';
 
 export function hannWindow(windowLength: number): Tensor {
   return cosineWindow(windowLength, 0.5, 0.5);
@@ -65,5 +55,5 @@ export const stft = op('stft', function stft(
   const framed = frame(signal, frameLength, frameStep);
   const windowed = mul(framed, windowFn(frameLength));
   // default FFT size: the smallest power of two >= frameLength (TF.js)
-  return rfft(windowed, fftLength ?? 2 ** Math.ceil(Math.log2(frameLength)));
+  return rfft(windowed, fftLength ?? enclosingPowerOfTwo(frameLength));
 });

@@ -164,9 +164,27 @@ export abstract class Optimizer {
     return null;
   }
 
+  /** TF.js `computeGradients(f, varList?)`: f's value and its gradients for the variables, without applying them. */
+  computeGradients(f: () => Tensor, varList?: Variable[]): { value: Tensor; grads: Record<string, Tensor> } {
+    return variableGrads(f, varList);
+  }
+  /** TF.js's hook for optimizer subclasses: count one more applyGradients step. */
+  protected incrementIterations(): void {
+    this.iterations++;
+  }
+  /** TF.js `saveIterations()`: the step count as the int32 scalar named 'iter' that getWeights starts with. */
+  async saveIterations(): Promise<NamedTensor> {
+    return { name: 'iter', tensor: scalar(this.iterations, 'int32') };
+  }
+  /** TF.js's hook for subclasses' setWeights: read the step count from the first entry, return the rest. */
+  protected async extractIterations(weightValues: NamedTensor[]): Promise<NamedTensor[]> {
+    this.iterations = (await weightValues[0].tensor.data())[0];
+    return weightValues.slice(1);
+  }
+
   /** Optimizer state as named tensors: 'iter' first, then every slot (copies). */
   async getWeights(): Promise<NamedTensor[]> {
-    const out: NamedTensor[] = [{ name: 'iter', tensor: scalar(this.iterations, 'int32') }];
+    const out: NamedTensor[] = [await this.saveIterations()];
     const names = this.slotNames();
     this.dropDisposedSlots();
     for (const [v, slots] of this.slots) {

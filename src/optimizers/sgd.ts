@@ -24,6 +24,11 @@ export class SGDOptimizer extends Optimizer {
   protected update(v: Variable, g: Tensor): { value: Tensor; slots: Tensor[] } {
     return { value: sub(v, mul(g, this.learningRate)), slots: [] };
   }
+  /** TF.js `setLearningRate(lr)`: later steps use lr. */
+  setLearningRate(learningRate: number): void {
+    checkRate('sgd', 'learningRate', learningRate);
+    this.learningRate = learningRate;
+  }
   override getConfig() {
     return { learningRate: this.learningRate, ...super.getConfig() };
   }
@@ -51,6 +56,16 @@ export class MomentumOptimizer extends Optimizer {
     const a = add(mul(acc, m), g);
     const step = this.useNesterov ? add(g, mul(a, m)) : a;
     return { value: sub(v, mul(step, this.learningRate)), slots: [a] };
+  }
+  /** TF.js `setLearningRate(lr)` (Momentum inherits it from SGD there). */
+  setLearningRate(learningRate: number): void {
+    checkRate('momentum', 'learningRate', learningRate);
+    this.learningRate = learningRate;
+  }
+  /** TF.js `setMomentum(m)`: later steps use m. */
+  setMomentum(momentum: number): void {
+    checkRate('momentum', 'momentum', momentum, true);
+    this.momentum = momentum;
   }
   override getConfig() {
     return { learningRate: this.learningRate, momentum: this.momentum, useNesterov: this.useNesterov, ...super.getConfig() };

@@ -19,7 +19,7 @@ const TFJS_TEST_HELPERS = new Set([
   'test_util', 'ops/rand_util', 'ops/selu_util', 'ops/reduce_util', 'image_test_util', 'ops/identity_pool_test',
 ]);
 /** tfjs modules whose exports are tessera namespaces (`tf.util`, `tf.serialization`, `tf.io`, ...). */
-const TFJS_NAMESPACES = { util: 'util', serialization: 'serialization' };
+const TFJS_NAMESPACES = { util: 'util', serialization: 'serialization', device_util: 'device_util' };
 const namespaceOf = (mod) => TFJS_NAMESPACES[mod] ?? (mod.startsWith('io/') ? 'io' : undefined);
 /**
  * A test helper that tfjs keeps in its localStorage module: it clears saved models between specs. Given to the

@@ -1,0 +1,184 @@
+/**
+ * TF.js's `io` utilities for weights and model.json: encodeWeights / decodeWeights (named tensors
+ * <-> one buffer plus specs, strings and complex64 included), decodeWeightsStream (the same from a
+ * ReadableStream of weight bytes), getModelArtifactsForJSON(Sync), getModelArtifactsInfoForJSON,
+ * getWeightSpecs and concatenateArrayBuffers.
+ */
+import { ENGINE } from '../engine.js';
+import type { Tensor } from '../tensor.js';
+import { storageFor } from '../ops/operand.js';
+import { complex } from '../ops/complex.js';
+import { CompositeArrayBuffer } from './composite_array_buffer.js';
+import { decodeAnyWeights, decodeWeightBytes, STRING_LENGTH_BYTES, weightByteLength, type DecodedAnyWeight } from './weights.js';
+import type { ModelArtifacts, ModelArtifactsInfo, ModelJSON, WeightData, WeightSpec, WeightsManifestEntry } from './types.js';
+
+export type NamedTensorMap = Record<string, Tensor>;
+export interface NamedTensor { name: string; tensor: Tensor }
+const ENCODABLE = new Set(['float32', 'int32', 'bool', 'string', 'complex64']);
+
+/** A tensor holding one decoded weight (complex64 is split into its real and imaginary parts first). */
+export function weightTensor(spec: WeightSpec, d: DecodedAnyWeight): Tensor {
+  const shape = spec.shape.slice();
+  if (d.dtype === 'string') return ENGINE.makeStringTensor(d.values as Uint8Array[], shape);
+  if (d.dtype === 'complex64') {
+    const pairs = d.values as Float32Array;
+    const re = new Float32Array(pairs.length / 2);
+    const im = new Float32Array(pairs.length / 2);
+    for (let i = 0; i < re.length; i++) {
+      re[i] = pairs[2 * i];
+      im[i] = pairs[2 * i + 1];
+    }
+    const r = ENGINE.makeTensor(re, shape, 'float32');
+    const i = ENGINE.makeTensor(im, shape, 'float32');
+    const out = complex(r, i);
+    r.dispose();
+    i.dispose();
+    return out;
+  }
+  return ENGINE.makeTensor(storageFor(d.values as ArrayLike<number>, d.dtype), shape, d.dtype);
+}
+
+/**
+ * TF.js `io.encodeWeights(tensors, group?)`: a map or list of named tensors as one flat buffer (in
+ * order) and their specs. Strings are stored as a uint32 byte length then the UTF-8 bytes per element.
+ */
+export async function encodeWeights(tensors: NamedTensorMap | NamedTensor[], group?: string): Promise<{ data: ArrayBuffer; specs: WeightSpec[] }> {
+  const list = Array.isArray(tensors) ? tensors : Object.keys(tensors).map((name) => ({ name, tensor: tensors[name] }));
+  const specs: WeightSpec[] = [];
+  const chunks: Promise<Uint8Array>[] = [];
+  for (const { name, tensor } of list) {
+    if (!ENCODABLE.has(tensor.dtype)) throw new Error(`Unsupported dtype in weight '${name}': ${tensor.dtype}`); // TF.js's wording
+    const spec: WeightSpec = { name, shape: tensor.shape.slice(), dtype: tensor.dtype };
+    if (group != null) spec.group = group;
+    specs.push(spec);
+    chunks.push(tensor.dtype === 'string' ? tensor.bytes().then((b) => prefixedStrings(b as Uint8Array[])) : tensor.bytes() as Promise<Uint8Array>);
+  }
+  const parts = await Promise.all(chunks);
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.byteLength;
+  }
+  return { data: out.buffer, specs };
+}
+
+function prefixedStrings(strings: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(strings.reduce((n, s) => n + STRING_LENGTH_BYTES + s.byteLength, 0));
+  const view = new DataView(out.buffer);
+  let offset = 0;
+  for (const s of strings) {
+    view.setUint32(offset, s.byteLength, true);
+    out.set(s, offset + STRING_LENGTH_BYTES);
+    offset += STRING_LENGTH_BYTES + s.byteLength;
+  }
+  return out;
+}
+
+/** TF.js `io.decodeWeights(weightData, specs)`: a map from weight name to a new Tensor. */
+export function decodeWeights(weightData: WeightData, specs: WeightSpec[]): NamedTensorMap {
+  const out: NamedTensorMap = {};
+  for (const { spec, decoded } of decodeAnyWeights(weightData, specs)) out[spec.name] = weightTensor(spec, decoded);
+  return out;
+}
+
+/** Bytes of a stream chunk (an ArrayBuffer or any view of one). */
+function chunkBytes(chunk: ArrayBuffer | ArrayBufferView): Uint8Array {
+  return chunk instanceof ArrayBuffer ? new Uint8Array(chunk) : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+/**
+ * TF.js `io.decodeWeightsStream(weightStream, specs)`: decodeWeights over a ReadableStream of the
+ * weight bytes, decoding each weight as soon as its bytes have arrived (chunks may split weights
+ * anywhere). A stream that ends early is an error saying how many bytes are still missing.
+ */
+export async function decodeWeightsStream(weightStream: ReadableStream<ArrayBuffer | ArrayBufferView>, specs: WeightSpec[]): Promise<NamedTensorMap> {
+  const reader = weightStream.getReader();
+  let pending = new Uint8Array(0);
+  const readTo = async (length: number) => {
+    while (pending.byteLength < length) {
+      const { done, value } = await reader.read();
+      if (done && value == null) throw new Error(`Reader is done but ${length - pending.byteLength} bytes are still expected`); // TF.js's wording
+      const more = chunkBytes(value!);
+      const grown = new Uint8Array(pending.byteLength + more.byteLength);
+      grown.set(pending);
+      grown.set(more, pending.byteLength);
+      pending = grown;
+    }
+  };
+  const out: NamedTensorMap = {};
+  for (const spec of specs) {
+    let length = weightByteLength(spec, pending);
+    while (length < 0) { // a string weight whose length prefixes have not all arrived
+      await readTo(-length);
+      length = weightByteLength(spec, pending);
+    }
+    await readTo(length);
+    out[spec.name] = weightTensor(spec, decodeWeightBytes(spec, pending.slice(0, length).buffer));
+    pending = pending.slice(length);
+  }
+  return out;
+}
+
+/** TF.js `io.concatenateArrayBuffers(buffers)` (deprecated there): the buffers joined into a new one. */
+export function concatenateArrayBuffers(buffers: ArrayBuffer[] | ArrayBuffer): ArrayBuffer {
+  return CompositeArrayBuffer.join(buffers);
+}
+
+/** TF.js `io.getWeightSpecs(weightsManifest)`: every group's weight specs, in manifest order. */
+export function getWeightSpecs(weightsManifest: WeightsManifestEntry[]): WeightSpec[] {
+  const specs: WeightSpec[] = [];
+  for (const entry of weightsManifest) specs.push(...entry.weights);
+  return specs;
+}
+
+/**
+ * TF.js `io.getModelArtifactsForJSONSync(modelJSON, weightSpecs?, weightData?)`: the artifacts a
+ * model.json describes, with weights already read (required when it has a weightsManifest).
+ */
+export function getModelArtifactsForJSONSync(modelJSON: ModelJSON, weightSpecs?: WeightSpec[], weightData?: WeightData): ModelArtifacts {
+  const artifacts: ModelArtifacts = {
+    modelTopology: modelJSON.modelTopology,
+    format: modelJSON.format,
+    generatedBy: modelJSON.generatedBy,
+    convertedBy: modelJSON.convertedBy,
+  };
+  if (modelJSON.trainingConfig != null) artifacts.trainingConfig = modelJSON.trainingConfig;
+  if (modelJSON.weightsManifest != null) {
+    // TF.js's wording
+    if (!weightSpecs) throw new Error('modelJSON has weightsManifest but weightSpecs is null');
+    if (!weightData) throw new Error('modelJSON has weightsManifest but weightData is null');
+    artifacts.weightSpecs = weightSpecs;
+    artifacts.weightData = weightData;
+  }
+  for (const key of ['signature', 'userDefinedMetadata', 'modelInitializer', 'initializerSignature'] as const) {
+    if (modelJSON[key] != null) (artifacts as Record<string, unknown>)[key] = modelJSON[key];
+  }
+  return artifacts;
+}
+
+/**
+ * TF.js `io.getModelArtifactsForJSON(modelJSON, loadWeights)`: as the Sync form, with the weights
+ * read by `loadWeights(weightsManifest)` -> [weightSpecs, weightData] (only called when there is a manifest).
+ */
+export async function getModelArtifactsForJSON(
+  modelJSON: ModelJSON, loadWeights: (weightsManifest: WeightsManifestEntry[]) => Promise<[WeightSpec[], WeightData]>,
+): Promise<ModelArtifacts> {
+  let weightSpecs: WeightSpec[] | undefined;
+  let weightData: WeightData | undefined;
+  if (modelJSON.weightsManifest != null) [weightSpecs, weightData] = await loadWeights(modelJSON.weightsManifest);
+  return getModelArtifactsForJSONSync(modelJSON, weightSpecs, weightData);
+}
+
+/** TF.js `io.getModelArtifactsInfoForJSON(artifacts)`: the byte sizes a save reports (JSON topologies only). */
+export function getModelArtifactsInfoForJSON(modelArtifacts: ModelArtifacts): ModelArtifactsInfo {
+  if (modelArtifacts.modelTopology instanceof ArrayBuffer) throw new Error('Expected JSON model topology, received ArrayBuffer.'); // TF.js's wording
+  const jsonBytes = (x: unknown) => (x == null ? 0 : new TextEncoder().encode(JSON.stringify(x)).byteLength);
+  return {
+    dateSaved: new Date(),
+    modelTopologyType: 'JSON',
+    modelTopologyBytes: jsonBytes(modelArtifacts.modelTopology),
+    weightSpecsBytes: jsonBytes(modelArtifacts.weightSpecs),
+    weightDataBytes: modelArtifacts.weightData == null ? 0 : new CompositeArrayBuffer(modelArtifacts.weightData).byteLength,
+  };
+}
