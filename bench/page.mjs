@@ -1,17 +1,21 @@
 // The benchmark page's code (bundled by bench/run.mjs with esbuild; tessera itself is loaded
-// from /dist/tessera.js). For each backend and case it times tessera and TF.js in the same page
-// with tinybench; every iteration runs the op, waits for the result and disposes it (or, for
-// training cases, awaits one trainOnBatch). TF.js's `lib` is tfjs-core plus tfjs-layers.
+// from /dist/tessera.js). For each backend and case it times tessera, TF.js and the peers of
+// bench/peers.mjs (onnxruntime-web, jax-js) in the same page with bench/measure.mjs; every
+// iteration runs the op, waits for the result and disposes it (or, for training cases, awaits
+// one trainOnBatch). TF.js's `lib` is tfjs-core plus tfjs-layers. It also measures the Wasm SIMD
+// register peak (bench/wasm_peak.mjs) and records the threads each library computes with.
 import * as tessera from '/dist/tessera.js';
 import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 // Tensor methods (x.flatten() ...) that tfjs-layers' LSTM uses; the @tensorflow/tfjs union package
 // registers them, tfjs-core alone does not.
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
-import { Bench } from 'tinybench';
 import { benchCases, caseFor, syncAndDispose, teardown } from './cases.mjs';
+import { measure } from './measure.mjs';
+import { peerThreads, timeJax, timeOrt } from './peers.mjs';
+import { measureWasmPeak } from './wasm_peak.mjs';
 
 /** TF.js as one namespace with the Layers API, so case code reads the same for both libraries. */
 const tf = { ...tfc, layers: tfl.layers, sequential: tfl.sequential };
@@ -32,13 +36,8 @@ async function timeOne(lib, generic, opts) {
   let inputs;
   try {
     inputs = c.setup(lib);
-    const iterations = c.iterations ?? opts.iterations;
-    const bench = new Bench({ time: opts.time, iterations, warmupIterations: 2, warmupTime: 0, throws: true });
-    bench.add(c.name, c.step ? () => c.step(lib, inputs) : async () => syncAndDispose(lib, c.run(lib, inputs)));
-    const [task] = await bench.run();
-    const r = task.result;
-    if (r.state !== 'completed') return { error: r.error?.message ?? r.state };
-    return { ms: r.latency.p50, mean: r.latency.mean, samples: r.latency.samples?.length ?? null };
+    const iteration = c.step ? () => c.step(lib, inputs) : async () => syncAndDispose(lib, c.run(lib, inputs));
+    return await measure(c.name, iteration, { time: opts.time, iterations: c.iterations ?? opts.iterations });
   } catch (e) {
     return { error: e.message ?? String(e) };
   } finally {
@@ -50,21 +49,44 @@ async function timeOne(lib, generic, opts) {
   }
 }
 
-/** Run the suite; `only` filters case names by substring. Logs progress to the console. */
-export async function runBench({ backends = ['wasm', 'webgpu'], only = '', time = 1000, iterations = 5 } = {}) {
+/** The case whose tessera wasm GFLOP/s is reported as a share of the Wasm SIMD register peak. */
+export const PEAK_CASE = 'matMul 1024x1024 @ 1024x1024';
+const show = (t) => (t ? t.ms ?? t.error : 'n/a');
+
+/**
+ * Run the suite; `only` filters case names by substring, `peers` names the libraries timed
+ * besides tessera (tfjs, ort, jax). Logs progress to the console.
+ */
+export async function runBench({ backends = ['wasm', 'webgpu'], only = '', time = 1000, iterations = 5, peers = ['tfjs', 'ort', 'jax'] } = {}) {
   const rows = [];
+  const threads = { tessera: 1 }; // tessera's wasm kernels run on the calling thread (no workers in src/)
   const cases = benchCases.filter((c) => only.split('|').some((o) => c.name.includes(o)));
+  const opts = { time, iterations };
+  // The register peak is measured at the start, right before tessera's wasm matMul 1024 and at
+  // the end, since other load on the machine moves it.
+  const wasmPeak = backends.includes('wasm') ? { samples: [{ when: 'start', ...(await measureWasmPeak()) }] } : null;
   for (const backend of backends) {
     const errT = await useBackend(tessera, backend);
-    const errF = await useBackend(tfc, backend);
+    const errF = peers.includes('tfjs') ? await useBackend(tfc, backend) : 'not run';
     if (!errF) await tfc.ready();
+    if (!errF && backend === 'wasm') threads.tfjs = getThreadsCount();
     for (const c of cases) {
       const row = { case: c.name, backend, flops: c.flops ?? null, bytes: c.bytes ?? null };
-      row.tessera = errT ? { error: errT } : await timeOne(tessera, c, { time, iterations });
-      row.tfjs = errF ? { error: errF } : await timeOne(tf, c, { time, iterations });
-      console.log(`[bench] ${backend} ${c.name}: tessera ${row.tessera.ms ?? row.tessera.error} ms, tfjs ${row.tfjs.ms ?? row.tfjs.error} ms`);
+      if (backend === 'wasm' && c.name === PEAK_CASE) wasmPeak.samples.push({ when: `before ${c.name}`, ...(await measureWasmPeak()) });
+      row.tessera = errT ? { error: errT } : await timeOne(tessera, c, opts);
+      row.tfjs = errF ? { error: errF } : await timeOne(tf, c, opts);
+      row.ort = peers.includes('ort') ? await timeOrt(c.name, backend, opts) : null;
+      row.jax = peers.includes('jax') ? await timeJax(c.name, backend, opts) : null;
+      console.log(`[bench] ${backend} ${c.name}: tessera ${show(row.tessera)} ms, tfjs ${show(row.tfjs)} ms, ort ${show(row.ort)} ms (feed ${row.ort?.feedMs ?? '-'}), jax ${show(row.jax)} ms`);
       rows.push(row);
     }
+  }
+  Object.assign(threads, peerThreads());
+  if (wasmPeak) {
+    wasmPeak.samples.push({ when: 'end', ...(await measureWasmPeak()) });
+    wasmPeak.peakGflops = Math.max(...wasmPeak.samples.map((s) => s.peakGflops ?? 0));
+    wasmPeak.case = PEAK_CASE;
+    console.log(`[bench] wasm SIMD peak (1 thread): ${JSON.stringify(wasmPeak)}`);
   }
   const adapter = navigator.gpu ? await navigator.gpu.requestAdapter() : null;
   return {
@@ -73,6 +95,8 @@ export async function runBench({ backends = ['wasm', 'webgpu'], only = '', time 
     adapter: adapter ? `${adapter.info?.vendor ?? ''} ${adapter.info?.architecture ?? ''} ${adapter.info?.description ?? ''}`.trim() : null,
     crossOriginIsolated: self.crossOriginIsolated,
     hardwareConcurrency: navigator.hardwareConcurrency,
+    threads,
+    wasmPeak,
     rows,
   };
 }
