@@ -1,8 +1,8 @@
 // The benchmark page's code (bundled by bench/run.mjs with esbuild; tessera itself is loaded
 // from /dist/tessera.js). For each backend and case it times tessera, TF.js and the peers of
-// bench/peers.mjs (onnxruntime-web, jax-js) in the same page with bench/measure.mjs; every
-// iteration runs the op, waits for the result and disposes it (or, for training cases, awaits
-// one trainOnBatch). TF.js's `lib` is tfjs-core plus tfjs-layers. It also measures the Wasm SIMD
+// bench/peers.mjs (onnxruntime-web, jax-js) in the same page, interleaved (bench/measure.mjs);
+// every iteration runs the op, waits for the result and disposes it (or, for training cases,
+// awaits one trainOnBatch). TF.js's `lib` is tfjs-core plus tfjs-layers. It also measures the Wasm SIMD
 // register peak (bench/wasm_peak.mjs) and records the threads each library computes with.
 import * as tessera from '/dist/tessera.js';
 import * as tfc from '@tensorflow/tfjs-core';
@@ -13,9 +13,11 @@ import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
 import { benchCases, caseFor, syncAndDispose, teardown } from './cases.mjs';
-import { measure } from './measure.mjs';
-import { peerThreads, timeJax, timeOrt } from './peers.mjs';
-import { measureWasmPeak } from './wasm_peak.mjs';
+import { measureInterleaved } from './measure.mjs';
+import { jaxRunners, ortRunners, peerThreads } from './peers.mjs';
+import { measureWasmPeak, peakRunner } from './wasm_peak.mjs';
+
+const peakFlops = (await peakRunner()).flops ?? null;
 
 /** TF.js as one namespace with the Layers API, so case code reads the same for both libraries. */
 const tf = { ...tfc, layers: tfl.layers, sequential: tfl.sequential };
@@ -30,22 +32,40 @@ async function useBackend(lib, name) {
   }
 }
 
-/** Time one library on one case; returns {ms, samples} or {error}. */
-async function timeOne(lib, generic, opts) {
+/** A runner ({iteration, dispose}) for tessera or TF.js on one case, or {error}. */
+function libRunner(lib, generic) {
   const c = caseFor(generic, lib === tf);
   let inputs;
-  try {
-    inputs = c.setup(lib);
-    const iteration = c.step ? () => c.step(lib, inputs) : async () => syncAndDispose(lib, c.run(lib, inputs));
-    return await measure(c.name, iteration, { time: opts.time, iterations: c.iterations ?? opts.iterations });
-  } catch (e) {
-    return { error: e.message ?? String(e) };
-  } finally {
+  const dispose = () => {
     try {
       teardown(c, inputs);
     } catch {
       // a failed setup may leave a partial state; nothing more to free
     }
+  };
+  try {
+    inputs = c.setup(lib);
+  } catch (e) {
+    dispose();
+    return { error: e.message ?? String(e) };
+  }
+  const iteration = c.step ? () => c.step(lib, inputs) : async () => syncAndDispose(lib, c.run(lib, inputs));
+  return { iteration, dispose };
+}
+
+/** All libraries' runners for one case, timed interleaved, then freed; resolves to {key: result}. */
+async function timeCase(c, backend, { errT, errF, peers, opts }) {
+  const runners = {
+    tessera: errT ? { error: errT } : libRunner(tessera, c),
+    tfjs: errF ? { error: errF } : libRunner(tf, c),
+    ...(peers.includes('ort') ? await ortRunners(c.name, backend) : {}),
+    ...(peers.includes('jax') ? await jaxRunners(c.name, backend) : {}),
+    ...(backend === 'wasm' && c.name === PEAK_CASE ? { wasmPeak: await peakRunner() } : {}),
+  };
+  try {
+    return await measureInterleaved(runners, { time: opts.time, iterations: c.iterations ?? opts.iterations });
+  } finally {
+    for (const r of Object.values(runners)) await r.dispose?.();
   }
 }
 
@@ -63,7 +83,8 @@ export async function runBench({ backends = ['wasm', 'webgpu'], only = '', time 
   const cases = benchCases.filter((c) => only.split('|').some((o) => c.name.includes(o)));
   const opts = { time, iterations };
   // The register peak is measured at the start, right before tessera's wasm matMul 1024 and at
-  // the end, since other load on the machine moves it.
+  // the end, and timed interleaved with that matMul's rounds (row.wasmPeak), since other load on
+  // the machine moves it.
   const wasmPeak = backends.includes('wasm') ? { samples: [{ when: 'start', ...(await measureWasmPeak()) }] } : null;
   for (const backend of backends) {
     const errT = await useBackend(tessera, backend);
@@ -73,10 +94,13 @@ export async function runBench({ backends = ['wasm', 'webgpu'], only = '', time 
     for (const c of cases) {
       const row = { case: c.name, backend, flops: c.flops ?? null, bytes: c.bytes ?? null };
       if (backend === 'wasm' && c.name === PEAK_CASE) wasmPeak.samples.push({ when: `before ${c.name}`, ...(await measureWasmPeak()) });
-      row.tessera = errT ? { error: errT } : await timeOne(tessera, c, opts);
-      row.tfjs = errF ? { error: errF } : await timeOne(tf, c, opts);
-      row.ort = peers.includes('ort') ? await timeOrt(c.name, backend, opts) : null;
-      row.jax = peers.includes('jax') ? await timeJax(c.name, backend, opts) : null;
+      const r = await timeCase(c, backend, { errT, errF, peers, opts });
+      row.tessera = r.tessera;
+      row.tfjs = r.tfjs;
+      row.ort = r.ort ?? null;
+      if (row.ort && r.ortFeed) row.ort.feedMs = r.ortFeed.ms ?? r.ortFeed.error;
+      row.jax = r.jax ?? null;
+      if (r.wasmPeak) row.wasmPeak = { ...r.wasmPeak, gflops: r.wasmPeak.ms ? peakFlops / r.wasmPeak.ms / 1e6 : null };
       console.log(`[bench] ${backend} ${c.name}: tessera ${show(row.tessera)} ms, tfjs ${show(row.tfjs)} ms, ort ${show(row.ort)} ms (feed ${row.ort?.feedMs ?? '-'}), jax ${show(row.jax)} ms`);
       rows.push(row);
     }

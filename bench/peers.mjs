@@ -1,6 +1,7 @@
 // The peer libraries in the benchmark page, beside tessera and TF.js: onnxruntime-web (wasm EP
 // with its thread pool, webgpu EP) and @jax-js/jax (wasm device with its worker pool, webgpu
-// device). Each peer times the cases of bench/peer_cases.mjs with bench/measure.mjs:
+// device). Each makes runners ({iteration, dispose}) for the cases of bench/peer_cases.mjs that
+// bench/measure.mjs times interleaved with tessera's and TF.js's:
 // - ORT: a one-op ONNX graph plus a Slice to a one-element corner, the only graph output, read
 //   back to a preallocated CPU tensor; on webgpu the inputs are GPU buffers made once (IO binding),
 //   on wasm they are ort.Tensors made once that ORT copies into its heap on every run (its public
@@ -9,7 +10,6 @@
 // - jax-js: the case function under jit, inputs made once on the device; each iteration calls it
 //   and awaits Array.blockUntilReady() (a zero-byte readback after the whole output is computed).
 import * as jax from '@jax-js/jax';
-import { measure } from './measure.mjs';
 import { model, initializer, node } from './onnx_proto.mjs';
 import { peerCases } from './peer_cases.mjs';
 
@@ -67,47 +67,52 @@ async function loadOrt() {
   return ortModule;
 }
 
-/** Time one ORT session built from `bytes` on `ep` ('wasm' | 'webgpu'). */
-async function timeOrtGraph(ort, bytes, spec, ep, opts) {
+/** A runner for one ORT session built from `bytes` on `ep` ('wasm' | 'webgpu'): {iteration, dispose}. */
+async function ortRunner(ort, bytes, spec, ep) {
   const session = await ort.InferenceSession.create(bytes, { executionProviders: [ep], graphOptimizationLevel: 'all', logSeverityLevel: 3 });
   const buffers = [];
-  try {
-    const feeds = {};
-    const device = ep === 'webgpu' ? await ort.env.webgpu.device : null;
-    spec.inputs.forEach((shape, i) => {
-      const data = randomData(sizeOf(shape), 100 + i);
-      if (device) {
-        const buffer = device.createBuffer({ size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
-        device.queue.writeBuffer(buffer, 0, data);
-        buffers.push(buffer);
-        feeds[`x${i}`] = ort.Tensor.fromGpuBuffer(buffer, { dataType: 'float32', dims: shape });
-      } else {
-        feeds[`x${i}`] = new ort.Tensor('float32', data, shape);
-      }
-    });
-    const outRank = session.outputMetadata?.[0]?.shape?.length ?? 1;
-    const fetches = { corner: new ort.Tensor('float32', new Float32Array(1), new Array(outRank).fill(1)) };
-    return await measure('ort', async () => {
+  const feeds = {};
+  const device = ep === 'webgpu' ? await ort.env.webgpu.device : null;
+  spec.inputs.forEach((shape, i) => {
+    const data = randomData(sizeOf(shape), 100 + i);
+    if (device) {
+      const buffer = device.createBuffer({ size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+      device.queue.writeBuffer(buffer, 0, data);
+      buffers.push(buffer);
+      feeds[`x${i}`] = ort.Tensor.fromGpuBuffer(buffer, { dataType: 'float32', dims: shape });
+    } else {
+      feeds[`x${i}`] = new ort.Tensor('float32', data, shape);
+    }
+  });
+  const outRank = session.outputMetadata?.[0]?.shape?.length ?? 1;
+  const fetches = { corner: new ort.Tensor('float32', new Float32Array(1), new Array(outRank).fill(1)) };
+  return {
+    iteration: async () => {
       await session.run(feeds, fetches);
-    }, opts);
-  } finally {
-    await session.release();
-    for (const b of buffers) b.destroy();
-  }
+    },
+    dispose: async () => {
+      await session.release();
+      for (const b of buffers) b.destroy();
+    },
+  };
 }
 
-/** ORT on one case: {ms, mean, samples, feedMs} or {error}. */
-export async function timeOrt(caseName, backend, opts) {
+/**
+ * ORT runners for one case: {ort} and, on wasm, {ortFeed} (the feed-cost graph); each a runner
+ * or {error}; {} when the case has no ONNX graph.
+ */
+export async function ortRunners(caseName, backend) {
   const spec = peerCases.get(caseName);
-  if (!spec) return null;
+  if (!spec) return {};
+  const out = {};
   try {
     const ort = await loadOrt();
-    const result = await timeOrtGraph(ort, cornerModel(spec), spec, backend, opts);
-    if (result.ms !== undefined && backend === 'wasm') result.feedMs = (await timeOrtGraph(ort, feedOnlyModel(spec), spec, backend, opts)).ms;
-    return result;
+    out.ort = await ortRunner(ort, cornerModel(spec), spec, backend);
+    if (backend === 'wasm') out.ortFeed = await ortRunner(ort, feedOnlyModel(spec), spec, backend);
   } catch (e) {
-    return { error: String(e.message ?? e).split('\n')[0] };
+    out.ort = { error: String(e.message ?? e).split('\n')[0] };
   }
+  return out;
 }
 
 const jaxReady = new Map();
@@ -119,29 +124,32 @@ function initJax(device) {
   return jaxReady.get(device);
 }
 
-/** jax-js on one case: {ms, mean, samples} or {error}. */
-export async function timeJax(caseName, backend, opts) {
+/** The jax-js runner for one case: {jax: runner | {error}}; {} when the case has no jax-js function. */
+export async function jaxRunners(caseName, backend) {
   const spec = peerCases.get(caseName);
-  if (!spec) return null;
+  if (!spec) return {};
   const err = await initJax(backend);
-  if (err) return { error: err };
+  if (err) return { jax: { error: err } };
   const shapes = spec.jaxInputs ?? spec.inputs;
   let inputs = [];
   let fn;
+  const dispose = () => {
+    for (const a of inputs) a.dispose();
+    fn?.dispose();
+  };
   try {
     inputs = shapes.map((shape, i) => jax.numpy.array(randomData(sizeOf(shape), 100 + i), { shape, device: backend }));
     await jax.blockUntilReady(inputs);
     fn = jax.jit(spec.jax(jax));
-    return await measure('jax', async () => {
+    const iteration = async () => {
       const y = fn(...inputs.map((a) => a.ref));
       await y.blockUntilReady();
       y.dispose();
-    }, opts);
+    };
+    return { jax: { iteration, dispose } };
   } catch (e) {
-    return { error: String(e.message ?? e).split('\n')[0] };
-  } finally {
-    for (const a of inputs) a.dispose();
-    fn?.dispose();
+    dispose();
+    return { jax: { error: String(e.message ?? e).split('\n')[0] } };
   }
 }
 

@@ -79,10 +79,10 @@ function peakLine(result) {
   const t = ms(row?.tessera);
   if (t && peak.peakGflops) {
     const gflops = row.flops / t / 1e6;
-    const adjacent = peak.samples.find((s) => s.when.startsWith('before'))?.peakGflops;
-    line += ` tessera wasm ${peak.case} (1 thread): ${fmt(gflops, 1)} GFLOP/s = ${fmt((100 * gflops) / peak.peakGflops, 0)}% of the best peak sample (${fmt(peak.peakGflops, 1)})`;
-    if (adjacent) line += `, ${fmt((100 * gflops) / adjacent, 0)}% of the sample taken just before it (${fmt(adjacent, 1)})`;
-    line += '.';
+    const interleaved = row.wasmPeak?.gflops;
+    line += ` tessera wasm ${peak.case} (1 thread): ${fmt(gflops, 1)} GFLOP/s`;
+    if (interleaved) line += ` = **${fmt((100 * gflops) / interleaved, 0)}%** of the FMA loop timed interleaved with it (${fmt(interleaved, 1)} GFLOP/s, same load)`;
+    line += `; ${fmt((100 * gflops) / peak.peakGflops, 0)}% of the best separate sample (${fmt(peak.peakGflops, 1)}).`;
   }
   return line;
 }
@@ -116,6 +116,8 @@ export function markdownTable(result) {
     'its cell and is included in its time. Layouts are each library\'s own (NHWC tessera/TF.js; NCHW ONNX and jax-js convolutions).',
     'Ratios are peer ms / tessera ms: > 1 means tessera is faster; "best peer" is the fastest of TF.js, ORT and jax-js for that cell.',
     'Training rows time one awaited `model.trainOnBatch` (TF.js only). "n/a": the peer has no graph/function for that case here.',
+    'The libraries of a row are timed interleaved (round-robin, one iteration each per round, the first rotating), so machine load',
+    'falls on all of them alike; each cell is that library\'s median.',
     '',
   );
   return out.join('\n');

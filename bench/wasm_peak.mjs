@@ -90,3 +90,17 @@ export async function measureWasmPeak({ iterations = 2e7, repeats = 5 } = {}) {
   const mulAddGflops = best(instance.exports.mulAdd);
   return { fmaGflops, mulAddGflops, peakGflops: Math.max(fmaGflops, mulAddGflops), accumulators: ACCUMULATORS, iterations, repeats };
 }
+
+/**
+ * A bench/measure.mjs runner for the fused loop, to time interleaved with a case so both see the
+ * same machine load: {iteration, flops} (flops of one iteration), or {error}.
+ */
+export async function peakRunner(iterations = 2.5e7) {
+  try {
+    const { instance } = await WebAssembly.instantiate(peakModuleBytes());
+    const fma = instance.exports.fma;
+    return { iteration: async () => fma(iterations), flops: iterations * ACCUMULATORS * FLOPS_PER_UPDATE };
+  } catch (e) {
+    return { error: `peak module did not compile: ${e.message}` };
+  }
+}
