@@ -70,48 +70,43 @@ async function timeCase(c, backend, { errT, errF, peers, opts }) {
 }
 
 /** The case whose tessera wasm GFLOP/s is reported as a share of the Wasm SIMD register peak. */
-export const PEAK_CASE = 'matMul 1024x1024 @ 1024x1024';
+export const PEAK_CASE = 'matMul 1024x1024 @ 1024x1024'; // bench/run.mjs names the same case
 const show = (t) => (t ? t.ms ?? t.error : 'n/a');
 
+/** Names of the cases whose name contains one of `only`'s |-separated substrings. */
+export function caseNames(only = '') {
+  return benchCases.filter((c) => only.split('|').some((o) => c.name.includes(o))).map((c) => c.name);
+}
+
+const threads = { tessera: 1 }; // tessera's wasm kernels run on the calling thread (no workers in src/)
+
 /**
- * Run the suite; `only` filters case names by substring, `peers` names the libraries timed
- * besides tessera (tfjs, ort, jax). Logs progress to the console.
+ * Time case `name` on `backend` for tessera and the `peers` (tfjs, ort, jax) interleaved; returns
+ * its row. On wasm the PEAK_CASE row also carries the FMA peak loop timed in the same rounds.
  */
-export async function runBench({ backends = ['wasm', 'webgpu'], only = '', time = 1000, iterations = 5, peers = ['tfjs', 'ort', 'jax'] } = {}) {
-  const rows = [];
-  const threads = { tessera: 1 }; // tessera's wasm kernels run on the calling thread (no workers in src/)
-  const cases = benchCases.filter((c) => only.split('|').some((o) => c.name.includes(o)));
-  const opts = { time, iterations };
-  // The register peak is measured at the start, right before tessera's wasm matMul 1024 and at
-  // the end, and timed interleaved with that matMul's rounds (row.wasmPeak), since other load on
-  // the machine moves it.
-  const wasmPeak = backends.includes('wasm') ? { samples: [{ when: 'start', ...(await measureWasmPeak()) }] } : null;
-  for (const backend of backends) {
-    const errT = await useBackend(tessera, backend);
-    const errF = peers.includes('tfjs') ? await useBackend(tfc, backend) : 'not run';
-    if (!errF) await tfc.ready();
-    if (!errF && backend === 'wasm') threads.tfjs = getThreadsCount();
-    for (const c of cases) {
-      const row = { case: c.name, backend, flops: c.flops ?? null, bytes: c.bytes ?? null };
-      if (backend === 'wasm' && c.name === PEAK_CASE) wasmPeak.samples.push({ when: `before ${c.name}`, ...(await measureWasmPeak()) });
-      const r = await timeCase(c, backend, { errT, errF, peers, opts });
-      row.tessera = r.tessera;
-      row.tfjs = r.tfjs;
-      row.ort = r.ort ?? null;
-      if (row.ort && r.ortFeed) row.ort.feedMs = r.ortFeed.ms ?? r.ortFeed.error;
-      row.jax = r.jax ?? null;
-      if (r.wasmPeak) row.wasmPeak = { ...r.wasmPeak, gflops: r.wasmPeak.ms ? peakFlops / r.wasmPeak.ms / 1e6 : null };
-      console.log(`[bench] ${backend} ${c.name}: tessera ${show(row.tessera)} ms, tfjs ${show(row.tfjs)} ms, ort ${show(row.ort)} ms (feed ${row.ort?.feedMs ?? '-'}), jax ${show(row.jax)} ms`);
-      rows.push(row);
-    }
-  }
-  Object.assign(threads, peerThreads());
-  if (wasmPeak) {
-    wasmPeak.samples.push({ when: 'end', ...(await measureWasmPeak()) });
-    wasmPeak.peakGflops = Math.max(...wasmPeak.samples.map((s) => s.peakGflops ?? 0));
-    wasmPeak.case = PEAK_CASE;
-    console.log(`[bench] wasm SIMD peak (1 thread): ${JSON.stringify(wasmPeak)}`);
-  }
+export async function runCase({ name, backend, time = 1000, iterations = 5, peers = ['tfjs', 'ort', 'jax'] }) {
+  const c = benchCases.find((x) => x.name === name);
+  const errT = await useBackend(tessera, backend);
+  const errF = peers.includes('tfjs') ? await useBackend(tfc, backend) : 'not run';
+  if (!errF) await tfc.ready();
+  if (!errF && backend === 'wasm') threads.tfjs = getThreadsCount();
+  const row = { case: c.name, backend, flops: c.flops ?? null, bytes: c.bytes ?? null };
+  const r = await timeCase(c, backend, { errT, errF, peers, opts: { time, iterations } });
+  row.tessera = r.tessera;
+  row.tfjs = r.tfjs;
+  row.ort = r.ort ?? null;
+  if (row.ort && r.ortFeed) row.ort.feedMs = r.ortFeed.ms ?? r.ortFeed.error;
+  row.jax = r.jax ?? null;
+  if (r.wasmPeak) row.wasmPeak = { ...r.wasmPeak, gflops: r.wasmPeak.ms ? peakFlops / r.wasmPeak.ms / 1e6 : null };
+  console.log(`[bench] ${backend} ${c.name}: tessera ${show(row.tessera)} ms, tfjs ${show(row.tfjs)} ms, ort ${show(row.ort)} ms (feed ${row.ort?.feedMs ?? '-'}), jax ${show(row.jax)} ms`);
+  return row;
+}
+
+/** One separate sample of the Wasm SIMD register peak on this thread (bench/wasm_peak.mjs). */
+export const peakSample = () => measureWasmPeak();
+
+/** The page's environment and the threads each library used so far. */
+export async function describe() {
   const adapter = navigator.gpu ? await navigator.gpu.requestAdapter() : null;
   return {
     date: new Date().toISOString(),
@@ -119,8 +114,6 @@ export async function runBench({ backends = ['wasm', 'webgpu'], only = '', time 
     adapter: adapter ? `${adapter.info?.vendor ?? ''} ${adapter.info?.architecture ?? ''} ${adapter.info?.description ?? ''}`.trim() : null,
     crossOriginIsolated: self.crossOriginIsolated,
     hardwareConcurrency: navigator.hardwareConcurrency,
-    threads,
-    wasmPeak,
-    rows,
+    threads: { ...threads, ...peerThreads() },
   };
 }

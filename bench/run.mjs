@@ -3,8 +3,9 @@
 // webgpu. Prints a table and writes bench/results/latest.json (raw) and bench/results/latest.md
 // (bench/report.mjs: ratios against the best peer and each peer, the timing rule).
 // Options: --only=<substring of a case name; several joined with |>, --backends=wasm,webgpu,
-// --peers=tfjs,ort,jax, --time=<ms per task> (default 1000), --iterations=<min> (default 5).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// --peers=tfjs,ort,jax, --time=<ms per task> (default 1000), --iterations=<min> (default 5),
+// --resume (keep the rows already in latest.json, time the rest).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium } from '../scripts/chromium.mjs';
@@ -18,7 +19,10 @@ const options = {
   time: Number(arg('time', 1000)),
   iterations: Number(arg('iterations', 5)),
   peers: arg('peers', 'tfjs,ort,jax').split(','),
+  resume: process.argv.includes('--resume'),
 };
+/** The case whose tessera wasm GFLOP/s is reported as a share of the Wasm SIMD register peak (timed interleaved with it in the page). */
+const PEAK_CASE = 'matMul 1024x1024 @ 1024x1024';
 
 async function bundlePage() {
   const esbuild = await import('esbuild');
@@ -74,19 +78,37 @@ async function main() {
     await tab.goto(`${server.url}/__bench/index.html`);
     await tab.waitForFunction('window.__bench', { timeout: 60_000 });
     console.log(`[bench] ${await tab.evaluate(() => navigator.userAgent)}`);
-    // One page call per backend, the results written after each, so a long WebGPU pass cannot
-    // lose the finished wasm numbers.
-    let result = null;
-    for (const backend of options.backends) {
-      const part = await tab.evaluate((o) => window.__bench.runBench(o), { ...options, backends: [backend] });
-      if (!result) result = part;
-      else {
-        result.rows.push(...part.rows);
-        result.threads = { ...part.threads, ...result.threads };
-        result.wasmPeak ??= part.wasmPeak;
-      }
-      writeResults(result, load);
+    // One page call per case and backend (a WebGPU cell on SwiftShader can take minutes), the
+    // results written after each, so a long pass cannot lose finished numbers. --resume keeps the
+    // rows already in latest.json (same options) and times only the missing ones.
+    const resultsPath = join(repoRoot, 'bench/results/latest.json');
+    const previous = options.resume && existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')) : null;
+    const env = await tab.evaluate(() => window.__bench.describe());
+    const result = { ...env, threads: { ...previous?.threads, ...env.threads }, rows: previous?.rows ?? [], wasmPeak: previous?.wasmPeak ?? null };
+    if (previous) {
+      result.resumedFrom = previous.date;
+      load.unshift(...(previous.load?.samples1min ?? []));
     }
+    const names = await tab.evaluate((only) => window.__bench.caseNames(only), options.only);
+    const has = (name, backend) => result.rows.some((r) => r.case === name && r.backend === backend);
+    const peak = async (when) => {
+      result.wasmPeak ??= { case: PEAK_CASE, samples: [] };
+      result.wasmPeak.samples.push({ when, ...(await tab.evaluate(() => window.__bench.peakSample())) });
+      result.wasmPeak.peakGflops = Math.max(...result.wasmPeak.samples.map((x) => x.peakGflops ?? 0));
+    };
+    for (const backend of options.backends) {
+      const todo = names.filter((n) => !has(n, backend));
+      if (backend === 'wasm' && todo.length) await peak('start');
+      for (const name of todo) {
+        if (backend === 'wasm' && name === PEAK_CASE) await peak(`before ${name}`);
+        result.rows.push(await tab.evaluate((o) => window.__bench.runCase(o), { ...options, name, backend }));
+        const env = await tab.evaluate(() => window.__bench.describe());
+        Object.assign(result, env, { date: result.date, threads: { ...result.threads, ...env.threads } });
+        writeResults(result, load);
+      }
+      if (backend === 'wasm' && todo.length) await peak('end');
+    }
+    writeResults(result, load);
     console.log(`\nadapter: ${result.adapter ?? 'none'}; crossOriginIsolated: ${result.crossOriginIsolated}; cores: ${result.hardwareConcurrency}\n`);
     printTable(result);
     console.log('\nwrote bench/results/latest.json and bench/results/latest.md');
