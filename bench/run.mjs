@@ -101,7 +101,9 @@ async function main() {
       if (backend === 'wasm' && todo.length) await peak('start');
       for (const name of todo) {
         if (backend === 'wasm' && name === PEAK_CASE) await peak(`before ${name}`);
-        result.rows.push(await tab.evaluate((o) => window.__bench.runCase(o), { ...options, name, backend }));
+        const row = await tab.evaluate((o) => window.__bench.runCase(o), { ...options, name, backend });
+        row.options = { time: options.time, iterations: options.iterations, at: new Date().toISOString() };
+        result.rows.push(row);
         const env = await tab.evaluate(() => window.__bench.describe());
         Object.assign(result, env, { date: result.date, threads: { ...result.threads, ...env.threads } });
         writeResults(result, load);
