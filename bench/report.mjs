@@ -58,8 +58,11 @@ function cells(r, markdown) {
 const HEAD = ['case', 'backend', 'tessera ms', ...PEERS.map((p) => `${p.label} ms`), 'best peer', 'best peer / tessera',
   ...PEERS.map((p) => `${p.label} / tessera`), 'tessera rate', 'best peer rate'];
 
+/** Rows grouped by backend (wasm before webgpu), case order kept: a --resume run appends out of order. */
+const ordered = (rows) => [...rows].sort((a, b) => (a.backend === b.backend ? 0 : a.backend < b.backend ? -1 : 1));
+
 export function printTable(result) {
-  const lines = result.rows.map((r) => cells(r, false));
+  const lines = ordered(result.rows).map((r) => cells(r, false));
   const widths = HEAD.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
   const row = (c) => `| ${c.map((x, i) => String(x).padEnd(widths[i])).join(' | ')} |`;
   console.log(row(HEAD));
@@ -87,25 +90,33 @@ function peakLine(result) {
   return line;
 }
 
+/** The per-library time budgets of the rows, e.g. "wasm 2000 ms, webgpu 1000 ms". */
+function budgets(result) {
+  const seen = new Map();
+  for (const r of result.rows) seen.set(r.backend, r.options?.time ?? (result.resumedOptions ?? result.options).time);
+  return [...seen].map(([b, t]) => `${b} ${t} ms`).join(', ');
+}
+
 /** The results as Markdown: a header naming the machine, threads and versions, then the tables. */
 export function markdownTable(result) {
   const browser = result.userAgent.match(/(?:Headless)?Chrome\/[\d.]+/)?.[0] ?? result.userAgent;
   const th = result.threads ?? {};
   const v = result.versions ?? {};
   const out = [
-    `Measured ${result.date.slice(0, 16).replace('T', ' ')} UTC with \`npm run bench\` (median latency per cell, >= ${result.options.time} ms and >= ${result.options.iterations} iterations, 3 for training steps).`,
+    `Measured ${result.date.slice(0, 16).replace('T', ' ')} UTC with \`npm run bench\` (median latency per cell; time budget per library and cell ${budgets(result)}, >= ${result.options.iterations} rounds, 3 for training steps and for cells whose warm-up round took > 3 s).`,
     '',
     `- CPU: ${result.cpu} (navigator.hardwareConcurrency ${result.hardwareConcurrency}); load average (1 min) during the run: ${result.load?.summary ?? '?'}; at the end: ${result.loadAverage}`,
     `- Browser: ${browser} headless; crossOriginIsolated: ${result.crossOriginIsolated}`,
     `- WebGPU adapter: ${result.adapter ?? 'none'}`,
     `- Peers: TF.js ${v.tfjs ?? '?'} (tfjs-backend-wasm / tfjs-backend-webgpu), onnxruntime-web ${v.ort ?? '?'} (wasm EP / webgpu EP), @jax-js/jax ${v.jax ?? '?'} (wasm / webgpu device)`,
+    ...(result.resumedFrom ? [`- Rows come from two page loads: this run and the run it resumed (started ${result.resumedFrom.slice(0, 16).replace('T', ' ')} UTC); the libraries of any one row always share one page and are interleaved.`] : []),
     `- Wasm threads: tessera ${th.tessera ?? '?'}, TF.js ${th.tfjs ?? '?'} (getThreadsCount), ORT ${th.ort ?? '?'} (env.wasm.numThreads), jax-js ${th.jax ?? '?'} (worker pool = hardwareConcurrency)`,
     '',
   ];
   const p = peakLine(result);
   if (p) out.push(p, '');
   out.push(`| ${HEAD.join(' | ')} |`, `|---|---|${HEAD.slice(2).map(() => '--:').join('|')}|`);
-  for (const r of result.rows) out.push(`| ${cells(r, true).join(' | ')} |`);
+  for (const r of ordered(result.rows)) out.push(`| ${cells(r, true).join(' | ')} |`);
   out.push(
     '',
     'Timing rule, the same for every library: inputs are made once on the backend; one iteration runs the op and waits until its whole',

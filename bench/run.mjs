@@ -87,6 +87,7 @@ async function main() {
     const result = { ...env, threads: { ...previous?.threads, ...env.threads }, rows: previous?.rows ?? [], wasmPeak: previous?.wasmPeak ?? null };
     if (previous) {
       result.resumedFrom = previous.date;
+      result.resumedOptions = previous.resumedOptions ?? previous.options; // the options of rows without their own
       load.unshift(...(previous.load?.samples1min ?? []));
     }
     const names = await tab.evaluate((only) => window.__bench.caseNames(only), options.only);
