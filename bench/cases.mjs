@@ -26,6 +26,7 @@ export const benchCases = [
   matMul(512, 512, 512),
   matMul(1024, 1024, 1024),
   matMul(1024, 256, 2048),
+  matMul(197, 768, 3072),
   {
     name: 'add 4M',
     bytes: 3 * 4 * 4 * 1024 * 1024,
@@ -42,6 +43,12 @@ export const benchCases = [
     name: 'conv2d [1,56,56,64] * [3,3,64,64] same',
     flops: 2 * 56 * 56 * 64 * 3 * 3 * 64,
     setup: (lib) => [lib.randomNormal([1, 56, 56, 64], 0, 1, 'float32', 6), lib.randomNormal([3, 3, 64, 64], 0, 0.1, 'float32', 7)],
+    run: (lib, [x, f]) => lib.conv2d(x, f, 1, 'same'),
+  },
+  {
+    name: 'conv2d [1,28,28,32] * [3,3,32,96] same',
+    flops: 2 * 28 * 28 * 96 * 3 * 3 * 32,
+    setup: (lib) => [lib.randomNormal([1, 28, 28, 32], 0, 1, 'float32', 16), lib.randomNormal([3, 3, 32, 96], 0, 0.1, 'float32', 17)],
     run: (lib, [x, f]) => lib.conv2d(x, f, 1, 'same'),
   },
   {

@@ -1,17 +1,23 @@
 // The benchmark page's code (bundled by bench/run.mjs with esbuild; tessera itself is loaded
-// from /dist/tessera.js). For each backend and case it times tessera and TF.js in the same page
-// with tinybench; every iteration runs the op, waits for the result and disposes it (or, for
-// training cases, awaits one trainOnBatch). TF.js's `lib` is tfjs-core plus tfjs-layers.
+// from /dist/tessera.js). For each backend and case it times tessera, TF.js and the peers of
+// bench/peers.mjs (onnxruntime-web, jax-js) in the same page, interleaved (bench/measure.mjs);
+// every iteration runs the op, waits for the result and disposes it (or, for training cases,
+// awaits one trainOnBatch). TF.js's `lib` is tfjs-core plus tfjs-layers. It also measures the Wasm SIMD
+// register peak (bench/wasm_peak.mjs) and records the threads each library computes with.
 import * as tessera from '/dist/tessera.js';
 import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 // Tensor methods (x.flatten() ...) that tfjs-layers' LSTM uses; the @tensorflow/tfjs union package
 // registers them, tfjs-core alone does not.
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
-import { Bench } from 'tinybench';
 import { benchCases, caseFor, syncAndDispose, teardown } from './cases.mjs';
+import { measureInterleaved } from './measure.mjs';
+import { jaxRunners, ortRunners, peerThreads } from './peers.mjs';
+import { measureWasmPeak, peakRunner } from './wasm_peak.mjs';
+
+const peakFlops = (await peakRunner()).flops ?? null;
 
 /** TF.js as one namespace with the Layers API, so case code reads the same for both libraries. */
 const tf = { ...tfc, layers: tfl.layers, sequential: tfl.sequential };
@@ -26,46 +32,81 @@ async function useBackend(lib, name) {
   }
 }
 
-/** Time one library on one case; returns {ms, samples} or {error}. */
-async function timeOne(lib, generic, opts) {
+/** A runner ({iteration, dispose}) for tessera or TF.js on one case, or {error}. */
+function libRunner(lib, generic) {
   const c = caseFor(generic, lib === tf);
   let inputs;
-  try {
-    inputs = c.setup(lib);
-    const iterations = c.iterations ?? opts.iterations;
-    const bench = new Bench({ time: opts.time, iterations, warmupIterations: 2, warmupTime: 0, throws: true });
-    bench.add(c.name, c.step ? () => c.step(lib, inputs) : async () => syncAndDispose(lib, c.run(lib, inputs)));
-    const [task] = await bench.run();
-    const r = task.result;
-    if (r.state !== 'completed') return { error: r.error?.message ?? r.state };
-    return { ms: r.latency.p50, mean: r.latency.mean, samples: r.latency.samples?.length ?? null };
-  } catch (e) {
-    return { error: e.message ?? String(e) };
-  } finally {
+  const dispose = () => {
     try {
       teardown(c, inputs);
     } catch {
       // a failed setup may leave a partial state; nothing more to free
     }
+  };
+  try {
+    inputs = c.setup(lib);
+  } catch (e) {
+    dispose();
+    return { error: e.message ?? String(e) };
+  }
+  const iteration = c.step ? () => c.step(lib, inputs) : async () => syncAndDispose(lib, c.run(lib, inputs));
+  return { iteration, dispose };
+}
+
+/** All libraries' runners for one case, timed interleaved, then freed; resolves to {key: result}. */
+async function timeCase(c, backend, { errT, errF, peers, opts }) {
+  const runners = {
+    tessera: errT ? { error: errT } : libRunner(tessera, c),
+    tfjs: errF ? { error: errF } : libRunner(tf, c),
+    ...(peers.includes('ort') ? await ortRunners(c.name, backend) : {}),
+    ...(peers.includes('jax') ? await jaxRunners(c.name, backend) : {}),
+    ...(backend === 'wasm' && c.name === PEAK_CASE ? { wasmPeak: await peakRunner() } : {}),
+  };
+  try {
+    return await measureInterleaved(runners, { time: opts.time, iterations: c.iterations ?? opts.iterations });
+  } finally {
+    for (const r of Object.values(runners)) await r.dispose?.();
   }
 }
 
-/** Run the suite; `only` filters case names by substring. Logs progress to the console. */
-export async function runBench({ backends = ['wasm', 'webgpu'], only = '', time = 1000, iterations = 5 } = {}) {
-  const rows = [];
-  const cases = benchCases.filter((c) => only.split('|').some((o) => c.name.includes(o)));
-  for (const backend of backends) {
-    const errT = await useBackend(tessera, backend);
-    const errF = await useBackend(tfc, backend);
-    if (!errF) await tfc.ready();
-    for (const c of cases) {
-      const row = { case: c.name, backend, flops: c.flops ?? null, bytes: c.bytes ?? null };
-      row.tessera = errT ? { error: errT } : await timeOne(tessera, c, { time, iterations });
-      row.tfjs = errF ? { error: errF } : await timeOne(tf, c, { time, iterations });
-      console.log(`[bench] ${backend} ${c.name}: tessera ${row.tessera.ms ?? row.tessera.error} ms, tfjs ${row.tfjs.ms ?? row.tfjs.error} ms`);
-      rows.push(row);
-    }
-  }
+/** The case whose tessera wasm GFLOP/s is reported as a share of the Wasm SIMD register peak. */
+export const PEAK_CASE = 'matMul 1024x1024 @ 1024x1024'; // bench/run.mjs names the same case
+const show = (t) => (t ? t.ms ?? t.error : 'n/a');
+
+/** Names of the cases whose name contains one of `only`'s |-separated substrings. */
+export function caseNames(only = '') {
+  return benchCases.filter((c) => only.split('|').some((o) => c.name.includes(o))).map((c) => c.name);
+}
+
+const threads = { tessera: 1 }; // tessera's wasm kernels run on the calling thread (no workers in src/)
+
+/**
+ * Time case `name` on `backend` for tessera and the `peers` (tfjs, ort, jax) interleaved; returns
+ * its row. On wasm the PEAK_CASE row also carries the FMA peak loop timed in the same rounds.
+ */
+export async function runCase({ name, backend, time = 1000, iterations = 5, peers = ['tfjs', 'ort', 'jax'] }) {
+  const c = benchCases.find((x) => x.name === name);
+  const errT = await useBackend(tessera, backend);
+  const errF = peers.includes('tfjs') ? await useBackend(tfc, backend) : 'not run';
+  if (!errF) await tfc.ready();
+  if (!errF && backend === 'wasm') threads.tfjs = getThreadsCount();
+  const row = { case: c.name, backend, flops: c.flops ?? null, bytes: c.bytes ?? null };
+  const r = await timeCase(c, backend, { errT, errF, peers, opts: { time, iterations } });
+  row.tessera = r.tessera;
+  row.tfjs = r.tfjs;
+  row.ort = r.ort ?? null;
+  if (row.ort && r.ortFeed) row.ort.feedMs = r.ortFeed.ms ?? r.ortFeed.error;
+  row.jax = r.jax ?? null;
+  if (r.wasmPeak) row.wasmPeak = { ...r.wasmPeak, gflops: r.wasmPeak.ms ? peakFlops / r.wasmPeak.ms / 1e6 : null };
+  console.log(`[bench] ${backend} ${c.name}: tessera ${show(row.tessera)} ms, tfjs ${show(row.tfjs)} ms, ort ${show(row.ort)} ms (feed ${row.ort?.feedMs ?? '-'}), jax ${show(row.jax)} ms`);
+  return row;
+}
+
+/** One separate sample of the Wasm SIMD register peak on this thread (bench/wasm_peak.mjs). */
+export const peakSample = () => measureWasmPeak();
+
+/** The page's environment and the threads each library used so far. */
+export async function describe() {
   const adapter = navigator.gpu ? await navigator.gpu.requestAdapter() : null;
   return {
     date: new Date().toISOString(),
@@ -73,6 +114,6 @@ export async function runBench({ backends = ['wasm', 'webgpu'], only = '', time 
     adapter: adapter ? `${adapter.info?.vendor ?? ''} ${adapter.info?.architecture ?? ''} ${adapter.info?.description ?? ''}`.trim() : null,
     crossOriginIsolated: self.crossOriginIsolated,
     hardwareConcurrency: navigator.hardwareConcurrency,
-    rows,
+    threads: { ...threads, ...peerThreads() },
   };
 }

@@ -1,13 +1,16 @@
 // `npm run bench`: serves a page (COOP/COEP), drives headless Chromium, and times tessera against
-// TF.js on the same page for each case in bench/cases.mjs on wasm and webgpu. Prints a table and
-// writes bench/results/latest.json and bench/results/latest.md (a Markdown table for the README).
-// Options: --only=<substring of a case name; several joined with |>,
-// --backends=wasm,webgpu, --time=<ms per task> (default 1000), --iterations=<min> (default 5).
-import { mkdirSync, writeFileSync } from 'node:fs';
+// TF.js, onnxruntime-web and jax-js on the same page for each case in bench/cases.mjs on wasm and
+// webgpu. Prints a table and writes bench/results/latest.json (raw) and bench/results/latest.md
+// (bench/report.mjs: ratios against the best peer and each peer, the timing rule).
+// Options: --only=<substring of a case name; several joined with |>, --backends=wasm,webgpu,
+// --peers=tfjs,ort,jax, --time=<ms per task> (default 1000), --iterations=<min> (default 5),
+// --resume (keep the rows already in latest.json, time the rest).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium } from '../scripts/chromium.mjs';
 import { repoRoot, startServer } from '../scripts/server.mjs';
+import { markdownTable, printTable } from './report.mjs';
 
 const arg = (name, dflt) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt;
 const options = {
@@ -15,7 +18,11 @@ const options = {
   backends: arg('backends', 'wasm,webgpu').split(','),
   time: Number(arg('time', 1000)),
   iterations: Number(arg('iterations', 5)),
+  peers: arg('peers', 'tfjs,ort,jax').split(','),
+  resume: process.argv.includes('--resume'),
 };
+/** The case whose tessera wasm GFLOP/s is reported as a share of the Wasm SIMD register peak (timed interleaved with it in the page). */
+const PEAK_CASE = 'matMul 1024x1024 @ 1024x1024';
 
 async function bundlePage() {
   const esbuild = await import('esbuild');
@@ -25,58 +32,26 @@ async function bundlePage() {
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
-    external: ['/dist/tessera.js'],
+    external: ['/dist/tessera.js', '/node_modules/*'],
     write: false,
     logLevel: 'error',
   });
   return out.outputFiles[0].text;
 }
 
-const fmt = (v, d = 2) => (v === undefined || v === null || Number.isNaN(v) ? '-' : v.toFixed(d));
-function rate(row, ms) {
-  if (!ms || !(row.flops ?? row.bytes)) return '-';
-  const v = (row.flops ?? row.bytes) / ms / 1e6;
-  return `${v >= 10 ? v.toFixed(1) : v.toPrecision(3)} ${row.flops ? 'GFLOP/s' : 'GB/s'}`;
-}
-
-export function printTable(result) {
-  const head = ['case', 'backend', 'tessera ms', 'TF.js ms', 'tessera rate', 'TF.js rate', 'ratio (TF.js/tessera)'];
-  const lines = result.rows.map((r) => [
-    r.case,
-    r.backend,
-    r.tessera.ms !== undefined ? fmt(r.tessera.ms, 3) : `error: ${r.tessera.error}`.slice(0, 60),
-    r.tfjs.ms !== undefined ? fmt(r.tfjs.ms, 3) : `error: ${r.tfjs.error}`.slice(0, 60),
-    rate(r, r.tessera.ms),
-    rate(r, r.tfjs.ms),
-    r.tessera.ms && r.tfjs.ms ? `${fmt(r.tfjs.ms / r.tessera.ms)}x` : '-',
-  ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
-  const row = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
-  console.log(row(head));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const l of lines) console.log(row(l));
-}
-
-/** The results as Markdown: a header naming the machine, then one row per case and backend. */
-export function markdownTable(result) {
-  const browser = result.userAgent.match(/(?:Headless)?Chrome\/[\d.]+/)?.[0] ?? result.userAgent;
-  const out = [
-    `Measured ${result.date.slice(0, 16).replace('T', ' ')} UTC with \`npm run bench\` (median latency per cell, >= ${result.options.time} ms and >= ${result.options.iterations} iterations, 3 for training steps).`,
-    '',
-    `- CPU: ${result.cpu} (navigator.hardwareConcurrency ${result.hardwareConcurrency}); load average at the end: ${result.loadAverage}`,
-    `- Browser: ${browser} headless; crossOriginIsolated: ${result.crossOriginIsolated}`,
-    `- WebGPU adapter: ${result.adapter ?? 'none'}`,
-    '',
-    '| case | backend | tessera ms | TF.js ms | TF.js / tessera | tessera rate | TF.js rate |',
-    '|---|---|--:|--:|--:|--:|--:|',
-  ];
-  const cell = (t) => (t.ms !== undefined ? fmt(t.ms, 3) : `error: ${String(t.error).replace(/\|/g, '/').slice(0, 80)}`);
-  for (const r of result.rows) {
-    const ratio = r.tessera.ms && r.tfjs.ms ? `${fmt(r.tfjs.ms / r.tessera.ms)}x` : '-';
-    out.push(`| ${r.case} | ${r.backend} | ${cell(r.tessera)} | ${cell(r.tfjs)} | ${ratio} | ${rate(r, r.tessera.ms)} | ${rate(r, r.tfjs.ms)} |`);
-  }
-  out.push('', 'TF.js 4.22 (tfjs-core + tfjs-backend-wasm/webgpu; training steps with tfjs-layers) runs in the same page on the same backend. Ratio > 1 means tessera is faster. Training rows time one awaited `model.trainOnBatch`.', '');
-  return out.join('\n');
+/** Complete `result` with the machine's description and write latest.json and latest.md. */
+function writeResults(result, load) {
+  result.options = options;
+  result.cpu = `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}`;
+  result.loadAverage = loadavg().map((v) => v.toFixed(2)).join(' ');
+  load.push(Number(loadavg()[0].toFixed(2)));
+  const mean = load.reduce((a, b) => a + b, 0) / load.length;
+  result.load = { samples1min: load, everySeconds: 15, summary: `min ${Math.min(...load)}, mean ${mean.toFixed(2)}, max ${Math.max(...load)} (${load.length} samples)` };
+  const version = (pkg) => JSON.parse(readFileSync(join(repoRoot, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+  result.versions = { tfjs: version('@tensorflow/tfjs-core'), ort: version('onnxruntime-web'), jax: version('@jax-js/jax') };
+  mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
+  writeFileSync(join(repoRoot, 'bench/results/latest.json'), JSON.stringify(result, null, 2));
+  writeFileSync(join(repoRoot, 'bench/results/latest.md'), markdownTable(result));
 }
 
 async function main() {
@@ -88,6 +63,10 @@ async function main() {
       '/favicon.ico': { type: 'image/x-icon', body: '' },
     },
   });
+  const load = [];
+  const sampleLoad = () => load.push(Number(loadavg()[0].toFixed(2)));
+  sampleLoad();
+  const loadTimer = setInterval(sampleLoad, 15_000);
   const browser = await launchChromium();
   try {
     const tab = await browser.newPage();
@@ -99,17 +78,45 @@ async function main() {
     await tab.goto(`${server.url}/__bench/index.html`);
     await tab.waitForFunction('window.__bench', { timeout: 60_000 });
     console.log(`[bench] ${await tab.evaluate(() => navigator.userAgent)}`);
-    const result = await tab.evaluate((o) => window.__bench.runBench(o), options);
-    result.options = options;
-    result.cpu = `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}`;
-    result.loadAverage = loadavg().map((v) => v.toFixed(2)).join(' ');
+    // One page call per case and backend (a WebGPU cell on SwiftShader can take minutes), the
+    // results written after each, so a long pass cannot lose finished numbers. --resume keeps the
+    // rows already in latest.json (same options) and times only the missing ones.
+    const resultsPath = join(repoRoot, 'bench/results/latest.json');
+    const previous = options.resume && existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')) : null;
+    const env = await tab.evaluate(() => window.__bench.describe());
+    const result = { ...env, threads: { ...previous?.threads, ...env.threads }, rows: previous?.rows ?? [], wasmPeak: previous?.wasmPeak ?? null };
+    if (previous) {
+      result.resumedFrom = previous.date;
+      result.resumedOptions = previous.resumedOptions ?? previous.options; // the options of rows without their own
+      load.unshift(...(previous.load?.samples1min ?? []));
+    }
+    const names = await tab.evaluate((only) => window.__bench.caseNames(only), options.only);
+    const has = (name, backend) => result.rows.some((r) => r.case === name && r.backend === backend);
+    const peak = async (when) => {
+      result.wasmPeak ??= { case: PEAK_CASE, samples: [] };
+      result.wasmPeak.samples.push({ when, ...(await tab.evaluate(() => window.__bench.peakSample())) });
+      result.wasmPeak.peakGflops = Math.max(...result.wasmPeak.samples.map((x) => x.peakGflops ?? 0));
+    };
+    for (const backend of options.backends) {
+      const todo = names.filter((n) => !has(n, backend));
+      if (backend === 'wasm' && todo.length) await peak('start');
+      for (const name of todo) {
+        if (backend === 'wasm' && name === PEAK_CASE) await peak(`before ${name}`);
+        const row = await tab.evaluate((o) => window.__bench.runCase(o), { ...options, name, backend });
+        row.options = { time: options.time, iterations: options.iterations, at: new Date().toISOString() };
+        result.rows.push(row);
+        const env = await tab.evaluate(() => window.__bench.describe());
+        Object.assign(result, env, { date: result.date, threads: { ...result.threads, ...env.threads } });
+        writeResults(result, load);
+      }
+      if (backend === 'wasm' && todo.length) await peak('end');
+    }
+    writeResults(result, load);
     console.log(`\nadapter: ${result.adapter ?? 'none'}; crossOriginIsolated: ${result.crossOriginIsolated}; cores: ${result.hardwareConcurrency}\n`);
     printTable(result);
-    mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
-    writeFileSync(join(repoRoot, 'bench/results/latest.json'), JSON.stringify(result, null, 2));
-    writeFileSync(join(repoRoot, 'bench/results/latest.md'), markdownTable(result));
     console.log('\nwrote bench/results/latest.json and bench/results/latest.md');
   } finally {
+    clearInterval(loadTimer);
     await browser.close();
     await server.close();
   }
