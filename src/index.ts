@@ -97,5 +97,6 @@ export { ENV } from './environment.js';
 export { profile } from './profile.js';
 export { version as version_core, versions as version } from './version.js';
 export * as device_util from './device_util.js';
+export * as test_util from './test_util.js';
 
 installChainMethods(publicApi as unknown as Record<string, unknown>);

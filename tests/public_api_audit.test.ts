@@ -58,7 +58,6 @@ const INTERNAL_TOP: Record<string, string> = {
   scatter_util: 'kernel helpers',
   slice_util: 'kernel helpers',
   tensor_util: 'engine helpers (getTensorsInContainer, makeTypesMatch)',
-  test_util: "tfjs-core's own test assertions",
   default: 'CommonJS interop artefact of the node build, not an export',
 };
 
