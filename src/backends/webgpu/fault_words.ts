@@ -27,7 +27,7 @@ export class FaultWordSet {
    * buffers go back to their pool at once: queue order puts any reuse after this copy.
    */
   encode(encoder: GPUCommandEncoder): (() => Promise<string | null>) | null {
-    const words = this.words;
+    const words = this.words.slice();
     if (words.length === 0) return null;
     const bytes = words.length * WORD_BYTES;
     const staging = this.pools.staging.acquire(bytes);
