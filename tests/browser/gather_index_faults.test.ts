@@ -105,6 +105,38 @@ describe('gather range check of computed indices on webgpu', () => {
     expect(r.negB1).toContain('GatherV2: the index value -1 is not in [0, 2] (found on the GPU)');
   }, 120_000);
 
+  it('a gather split across bindings (source past a 1 KiB binding limit) checks in every chunk plan', async () => {
+    const r = await inPage<any>(`${ERR}
+      let gatherDispatches = 0;
+      const run = async (ids) => {
+        // [2, 300, 2] source, 4800 bytes: split along the source axis and the outer dim
+        const x = ts.reshape(ts.mul(ts.range(0, 1200, 1), 0.25), [2, 300, 2]);
+        const idx = ts.add(ts.tensor(ids, [ids.length], 'int32'), 0);
+        const be = ts.engine().backend;
+        const d0 = be.memory().dispatches ?? 0;
+        const y = ts.gather(x, idx, 1);
+        gatherDispatches = (be.memory().dispatches ?? 0) - d0;
+        return Array.from(await y.data());
+      };
+      await ts.setBackend('js');
+      const js = await run([299, 0, 150, 7]);
+      await ts.setBackend('webgpu');
+      const be = ts.engine().backend;
+      be.limitOverrides = { maxStorageBufferBindingSize: 1024 };
+      const gpu = await run([299, 0, 150, 7]);
+      const split = gatherDispatches;
+      const over = await err(() => run([299, 300, 0, 1]));
+      const under = await err(() => run([5, 4, -2, 1]));
+      be.limitOverrides = {};
+      return { js, gpu, split, over, under };
+    `);
+    expect(r.js.length).toBe(2 * 4 * 2);
+    expect(r.gpu).toEqual(r.js);
+    expect(r.split).toBeGreaterThan(1); // the gather ran as several chunk dispatches
+    expect(r.over).toContain('GatherV2: the index value 300 is not in [0, 299] (found on the GPU)');
+    expect(r.under).toContain('GatherV2: the index value -2 is not in [0, 299] (found on the GPU)');
+  }, 120_000);
+
   it('embedding predict on computed ids: out of range rejects, in range equals the js backend', async () => {
     const r = await inPage<any>(`${ERR}
       const build = () => {
