@@ -43,6 +43,7 @@ override WG: u32 = 64u;
 // gather_checked's fault word (zeroed by the host): [any index too large, the largest such,
 // any negative index, the most negative one], each relative to its group's range.
 @group(0) @binding(4) var<storage, read_write> index_fault: array<atomic<i32>, 4>;
+@group(0) @binding(3) var<storage, read_write> one_hot_fault: array<atomic<i32>, 4>; // one_hot_checked's
 
 fn dim(v: array<vec4<u32>, 2>, d: u32) -> u32 { return v[d >> 2u][d & 3u]; }
 
@@ -160,16 +161,40 @@ fn gather_checked(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgro
   }
 }
 
-@compute @workgroup_size(WG)
-fn one_hot(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
-           @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = element_index(lid, wid, nwg);
-  if (i >= params.size) { return; }
+// One one_hot invocation: writes its element and returns the index its row read when it is the
+// row's first element (the one that reports it), else -1 with j = -1.
+fn one_hot_step(i: u32) -> GatherStep {
+  if (i >= params.size) { return GatherStep(-1, 0); }
   let depth = params.a;
   let ed = dim(params.shape0, 1u); // box over the output [n, depth]
   let j = i / ed + dim(params.start, 0u);
   let d = i % ed + dim(params.start, 1u);
-  dst[j * depth + d - params.dst_base] = select(params.b, params.value, one_hot_indices[j - params.src_base] == i32(d));
+  let idx = one_hot_indices[j - params.src_base];
+  dst[j * depth + d - params.dst_base] = select(params.b, params.value, idx == i32(d));
+  if (d != 0u) { return GatherStep(-1, 0); }
+  return GatherStep(i32(j), idx);
+}
+
+@compute @workgroup_size(WG)
+fn one_hot(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
+           @builtin(num_workgroups) nwg: vec3<u32>) {
+  _ = one_hot_step(element_index(lid, wid, nwg));
+}
+
+// one_hot that records indices outside [0, depth) in one_hot_fault (same encoding as
+// index_fault; the host fails the batch with categoryEncoding's message).
+@compute @workgroup_size(WG)
+fn one_hot_checked(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
+                   @builtin(num_workgroups) nwg: vec3<u32>) {
+  let s = one_hot_step(element_index(lid, wid, nwg));
+  if (s.j < 0) { return; }
+  if (s.idx < 0) {
+    atomicStore(&one_hot_fault[2], 1);
+    atomicMin(&one_hot_fault[3], s.idx);
+  } else if (u32(s.idx) >= params.a) {
+    atomicStore(&one_hot_fault[0], 1);
+    atomicMax(&one_hot_fault[1], s.idx);
+  }
 }
 
 // Scatter-add without float atomics: each invocation owns one output element (o, s, k) and

@@ -174,8 +174,12 @@ export interface KernelAttrs {
    * device fails the call (asynchronously) naming index - g * dim when one is not.
    */
   gather: { outer: number; axisDim: number; inner: number; numIndices: number; check?: { dim: number; perGroup: number } };
-  /** inputs [indices int32 (n)] -> out [n, depth]. Out-of-range index gives a row of offValue. */
-  oneHot: { depth: number; onValue: number; offValue: number };
+  /**
+   * inputs [indices int32 (n)] -> out [n, depth]. Out-of-range index gives a row of offValue.
+   * `check` (categoryEncoding on indices the host could not read): a backend that can check on
+   * the device fails the call (asynchronously) with `message` and the value when one is out of range.
+   */
+  oneHot: { depth: number; onValue: number; offValue: number; check?: { message: string } };
 
   // ---- convolution family (issue 3). All tensors NHWC; filters [fh, fw, inC, outC]. ---------
   /**

@@ -1,8 +1,8 @@
 /**
- * gather with indices computed on the GPU (no host copy to range-check), in headless Chromium
- * (WebGPU on SwiftShader): an out-of-range index fails the batch through the device-side fault
- * word (src/backends/webgpu/fault_words.ts) instead of giving a silent zero row, with the js
- * backend's wording; in-range computed indices give exactly the js backend's values; batches
+ * gather (and categoryEncoding's oneHot) with indices computed on the GPU (no host copy to
+ * range-check), in headless Chromium (WebGPU on SwiftShader): an out-of-range index fails the
+ * batch through the device-side fault word (src/backends/webgpu/fault_words.ts) instead of
+ * giving a silent zero row, with the js backend's wording; in-range computed indices give exactly the js backend's values; batches
  * without a checking kernel do no extra readback; nothing leaks.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -157,6 +157,32 @@ describe('gather range check of computed indices on webgpu', () => {
     // rows 3, 0, 1, 2 of reshape(range(12), [4, 3])
     expect(r.js).toEqual([9, 10, 11, 0, 1, 2, 3, 4, 5, 6, 7, 8]);
     expect(r.good).toEqual(r.js);
+  }, 120_000);
+
+  it('categoryEncoding on computed ids: out of range rejects with its message, in range equals the js backend', async () => {
+    const r = await inPage<any>(`${ERR}
+      const enc = (mode, ids) => ts.layers.categoryEncoding({ numTokens: 4, outputMode: mode }).apply(ids);
+      await ts.setBackend('js');
+      const jsMsg = await err(() => enc('count', ts.tensor([[1, 7]])));
+      const js = Array.from(await enc('count', ts.tensor([[3, 1, 3], [0, 2, 2]])).data());
+      const jsHot = Array.from(await enc('oneHot', ts.tensor([[2], [0]])).data());
+      await ts.setBackend('webgpu');
+      const over = await err(() => enc('count', ts.add(ts.tensor([[1, 7]]), 0)).data());
+      const neg = await err(() => enc('multiHot', ts.sub(ts.tensor([[1, 0]]), 1)).data());
+      const good = Array.from(await enc('count', ts.add(ts.tensor([[3, 1, 3], [0, 2, 2]]), 0)).data());
+      const goodHot = Array.from(await enc('oneHot', ts.add(ts.tensor([[2], [0]], [2, 1], 'int32'), 0)).data());
+      return { jsMsg, js, jsHot, over, neg, good, goodHot };
+    `);
+    expect(r.jsMsg).toBe('Input values must be between 0 < values <= numTokens with numTokens=4');
+    // the read tensor is the count's sum, written in the same batch as the failing oneHot
+    expect(r.over).toMatch(/^webgpu: data\(\): webgpu: kernel 'reduce[^']*' failed, so this tensor holds no valid data: /);
+    expect(r.over).toContain(`${r.jsMsg} (found on the GPU: the value 7)`);
+    expect(r.neg).toContain(`${r.jsMsg} (found on the GPU: the value -1)`);
+    // counts per row: [0, 1, 0, 2] and [1, 0, 2, 0]; one-hot rows of 2 and 0
+    expect(r.js).toEqual([0, 1, 0, 2, 1, 0, 2, 0]);
+    expect(r.jsHot).toEqual([0, 0, 1, 0, 1, 0, 0, 0]);
+    expect(r.good).toEqual(r.js);
+    expect(r.goodHot).toEqual(r.jsHot);
   }, 120_000);
 
   it('only batches with a checking gather map a fault word; repeated failures leak no buffers or tensors', async () => {

@@ -27,6 +27,7 @@ export const layoutSpec: ShaderSpec = {
     gather: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
     gather_checked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW, STORAGE_RW], overrides: ['WG'] },
     one_hot: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
+    one_hot_checked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW, STORAGE_RW], overrides: ['WG'] },
     unsorted_segment_sum: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
   },
 };
@@ -140,9 +141,13 @@ export const layoutKernels: WebGPUKernelTable = {
         }));
   },
   oneHot(ctx, [indices], [out], a) {
+    const check = a.check;
+    const fault = check && indices.size > 0 && a.depth > 0
+      ? ctx.faultWord((v) => `${check.message} (found on the GPU: the value ${v})`)
+      : null;
     forEachChunk(ctx, `oneHot [${indices.size}] depth ${a.depth}`, [indices.size, a.depth], [indices, out],
       [stridedFootprint(0, [1, 0]), stridedFootprint(0, [a.depth, 1])],
-      (start, extent, b) => run(ctx, 'one_hot', product(extent), b.buffers, {
+      (start, extent, b) => run(ctx, fault ? 'one_hot_checked' : 'one_hot', product(extent), fault ? [...b.buffers, fault] : b.buffers, {
         a: a.depth, value: wordOf(a.onValue, out.dtype), b: wordOf(a.offValue, out.dtype), shape0: extent, start, ...bases(b, 0, -1, 1),
       }));
   },
