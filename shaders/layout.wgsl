@@ -23,6 +23,8 @@ struct Params {
   src_base: u32,  // binding 1 (src / oneHot indices)
   aux_base: u32,  // binding 2 when read (gather indices, segment ids)
   dst_base: u32,  // the output binding
+  check_dim: u32,   // gather_checked: index j is valid in [g * check_dim, (g + 1) * check_dim),
+  check_group: u32, // g = j / check_group
   shape0: array<vec4<u32>, 2>, // box extents (the outShape when unchunked)
   shape1: array<vec4<u32>, 2>, // copyStrided: inStrides; pad: inShape
   shape2: array<vec4<u32>, 2>, // copyStrided: modDims; pad: padBefore
@@ -38,6 +40,10 @@ override WG: u32 = 64u;
 @group(0) @binding(2) var<storage, read> indices: array<i32>;
 @group(0) @binding(3) var<storage, read_write> dst_gather: array<u32>;
 @group(0) @binding(1) var<storage, read> one_hot_indices: array<i32>;
+// gather_checked's fault word (zeroed by the host): [any index too large, the largest such,
+// any negative index, the most negative one], each relative to its group's range.
+@group(0) @binding(4) var<storage, read_write> index_fault: array<atomic<i32>, 4>;
+@group(0) @binding(3) var<storage, read_write> one_hot_fault: array<atomic<i32>, 4>; // one_hot_checked's
 
 fn dim(v: array<vec4<u32>, 2>, d: u32) -> u32 { return v[d >> 2u][d & 3u]; }
 
@@ -103,11 +109,11 @@ fn copy_into(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id
   dst[o * params.b + params.offset + k - params.dst_base] = src[o * params.a + k - params.src_base];
 }
 
-@compute @workgroup_size(WG)
-fn gather(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
-          @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = element_index(lid, wid, nwg);
-  if (i >= params.size) { return; }
+// What one gather invocation did: which index it read (j) and its value; j = -1 past the end.
+struct GatherStep { j: i32, idx: i32 }
+
+fn gather_step(i: u32) -> GatherStep {
+  if (i >= params.size) { return GatherStep(-1, 0); }
   let axis_dim = params.a;
   let inner = params.b;
   let num_indices = params.c;
@@ -126,18 +132,69 @@ fn gather(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) w
   } else if (params.lo == 0u) {
     dst_gather[at] = 0u; // an out-of-range index gives 0, written by the first block only
   }
+  // one invocation per index reports it: the first of its row, in the first source block
+  if (k != 0u || o != 0u || params.lo != 0u) { return GatherStep(-1, 0); }
+  return GatherStep(i32(j), idx);
+}
+
+@compute @workgroup_size(WG)
+fn gather(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
+          @builtin(num_workgroups) nwg: vec3<u32>) {
+  _ = gather_step(element_index(lid, wid, nwg));
+}
+
+// gather that also records out-of-range indices in index_fault (the host reads it back after
+// the batch and fails the batch naming the index, so computed indices are never silently 0).
+@compute @workgroup_size(WG)
+fn gather_checked(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
+                  @builtin(num_workgroups) nwg: vec3<u32>) {
+  let s = gather_step(element_index(lid, wid, nwg));
+  if (s.j < 0) { return; }
+  let group = u32(s.j) / params.check_group;
+  let v = s.idx - i32(group * params.check_dim);
+  if (v < 0) {
+    atomicStore(&index_fault[2], 1);
+    atomicMin(&index_fault[3], v);
+  } else if (u32(v) >= params.check_dim) {
+    atomicStore(&index_fault[0], 1);
+    atomicMax(&index_fault[1], v);
+  }
+}
+
+// One one_hot invocation: writes its element and returns the index its row read when it is the
+// row's first element (the one that reports it), else -1 with j = -1.
+fn one_hot_step(i: u32) -> GatherStep {
+  if (i >= params.size) { return GatherStep(-1, 0); }
+  let depth = params.a;
+  let ed = dim(params.shape0, 1u); // box over the output [n, depth]
+  let j = i / ed + dim(params.start, 0u);
+  let d = i % ed + dim(params.start, 1u);
+  let idx = one_hot_indices[j - params.src_base];
+  dst[j * depth + d - params.dst_base] = select(params.b, params.value, idx == i32(d));
+  if (d != 0u) { return GatherStep(-1, 0); }
+  return GatherStep(i32(j), idx);
 }
 
 @compute @workgroup_size(WG)
 fn one_hot(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
            @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = element_index(lid, wid, nwg);
-  if (i >= params.size) { return; }
-  let depth = params.a;
-  let ed = dim(params.shape0, 1u); // box over the output [n, depth]
-  let j = i / ed + dim(params.start, 0u);
-  let d = i % ed + dim(params.start, 1u);
-  dst[j * depth + d - params.dst_base] = select(params.b, params.value, one_hot_indices[j - params.src_base] == i32(d));
+  _ = one_hot_step(element_index(lid, wid, nwg));
+}
+
+// one_hot that records indices outside [0, depth) in one_hot_fault (same encoding as
+// index_fault; the host fails the batch with categoryEncoding's message).
+@compute @workgroup_size(WG)
+fn one_hot_checked(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
+                   @builtin(num_workgroups) nwg: vec3<u32>) {
+  let s = one_hot_step(element_index(lid, wid, nwg));
+  if (s.j < 0) { return; }
+  if (s.idx < 0) {
+    atomicStore(&one_hot_fault[2], 1);
+    atomicMin(&one_hot_fault[3], s.idx);
+  } else if (u32(s.idx) >= params.a) {
+    atomicStore(&one_hot_fault[0], 1);
+    atomicMax(&one_hot_fault[1], s.idx);
+  }
 }
 
 // Scatter-add without float atomics: each invocation owns one output element (o, s, k) and

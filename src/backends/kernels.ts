@@ -168,11 +168,18 @@ export interface KernelAttrs {
   copyInto: { outer: number; inner: number; outInner: number; offset: number };
   /**
    * inputs [x viewed [outer, axisDim, inner], indices (int32, numIndices)] ->
-   * out [outer, numIndices, inner]. An index outside [0, axisDim) gives 0.
+   * out [outer, numIndices, inner]. An index outside [0, axisDim) gives 0. `check` (set by the
+   * op layer when it could not range-check the indices on the host): the indices come in groups
+   * of `perGroup`, group g valid in [g * dim, (g + 1) * dim); a backend that can check on the
+   * device fails the call (asynchronously) naming index - g * dim when one is not.
    */
-  gather: { outer: number; axisDim: number; inner: number; numIndices: number };
-  /** inputs [indices int32 (n)] -> out [n, depth]. Out-of-range index gives a row of offValue. */
-  oneHot: { depth: number; onValue: number; offValue: number };
+  gather: { outer: number; axisDim: number; inner: number; numIndices: number; check?: { dim: number; perGroup: number } };
+  /**
+   * inputs [indices int32 (n)] -> out [n, depth]. Out-of-range index gives a row of offValue.
+   * `check` (categoryEncoding on indices the host could not read): a backend that can check on
+   * the device fails the call (asynchronously) with `message` and the value when one is out of range.
+   */
+  oneHot: { depth: number; onValue: number; offValue: number; check?: { message: string } };
 
   // ---- convolution family (issue 3). All tensors NHWC; filters [fh, fw, inC, outC]. ---------
   /**

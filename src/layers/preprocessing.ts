@@ -10,6 +10,7 @@ import { max as maxOp, sum } from '../ops/reduce.js';
 import { ENGINE } from '../engine.js';
 import { expandDims, reshape, slice } from '../ops/layout.js';
 import { oneHot } from '../ops/indexing.js';
+import { checkedOneHot } from '../ops/one_hot_checked.js';
 import { Layer, type Kwargs, type LayerArgs, type Shape } from './layer.js';
 import { composite } from './recurrent/rnn_util.js';
 
@@ -107,8 +108,10 @@ export class CategoryEncoding extends Layer {
     const x = first(inputs);
     if (x.rank > 2) throw new Error(`${this.name}: categoryEncoding takes inputs of rank 1 or 2, got shape [${x.shape}]`);
     // The ids are checked on the host (a cast to int32 truncates, so truncate here). webgpu has no
-    // synchronous read: there the check runs on tensors written from the host (it keeps their
-    // values), and a computed input is encoded unchecked (an out-of-range id gives a zero row).
+    // synchronous read: there the host check runs on tensors written from the host (it keeps their
+    // values), and a computed input is checked on the device (checkedOneHot: reading the result
+    // rejects with this message and the value).
+    const message = `Input values must be between 0 < values <= numTokens with numTokens=${this.numTokens}`;
     const values = ENGINE.readHostSync(x);
     if (values) {
       let lo = Infinity;
@@ -118,12 +121,13 @@ export class CategoryEncoding extends Layer {
         if (id < lo) lo = id;
         if (id > hi) hi = id;
       }
-      if (lo < 0 || hi >= this.numTokens) throw new Error(`Input values must be between 0 < values <= numTokens with numTokens=${this.numTokens}`);
+      if (lo < 0 || hi >= this.numTokens) throw new Error(message);
     }
     return composite(() => {
       const idx = x.dtype === 'int32' ? x : cast(x, 'int32');
       const x2 = idx.rank === 1 ? expandDims(idx, 1) : idx;
-      const hot = cast(oneHot(x2, this.numTokens), 'float32'); // [batch, k, numTokens]
+      const rows = values ? oneHot(x2, this.numTokens) : checkedOneHot(x2, this.numTokens, message);
+      const hot = cast(rows, 'float32'); // [batch, k, numTokens]
       if (this.outputMode === 'oneHot') {
         if (x2.shape[1] !== 1) throw new Error(`${this.name}: oneHot encoding needs one category per sample (last dim 1), got shape [${x.shape}]`);
         return reshape(hot, [x2.shape[0], this.numTokens]);

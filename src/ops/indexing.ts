@@ -25,7 +25,7 @@ export const gather = op('gather', function gather(x: Input, indices: Input, axi
   if (idx.dtype !== 'int32') throw new Error(`gather: indices must be int32, got ${idx.dtype} ${fmtShape(idx.shape)}`);
   if (t.rank === 0) throw new Error('gather: x must have rank >= 1');
   const a = normAxis('gather', axis, t.rank);
-  checkIndices(idx, t.shape[a]);
+  const checkedOnHost = checkIndices(idx, t.shape[a]);
   if (!(Number.isInteger(batchDims) && batchDims >= -idx.rank && batchDims <= idx.rank)) {
     throw new Error(`Expect batchDims in the range of [-${idx.rank}, ${idx.rank}], but got ${batchDims}`);
   }
@@ -36,7 +36,8 @@ export const gather = op('gather', function gather(x: Input, indices: Input, axi
       throw new Error(`x.shape[${i}]: ${t.shape[i]} should be equal to indices.shape[${i}]: ${idx.shape[i]}.`);
     }
   }
-  return b === 0 ? gatherAlong(t, idx, a) : batchedGather(t, idx, a, b);
+  if (b > 0) return batchedGather(t, idx, a, b, checkedOnHost);
+  return gatherAlong(t, idx, a, checkedOnHost ? undefined : { dim: t.shape[a], perGroup: Math.max(1, idx.size) });
 });
 
 /**
@@ -45,7 +46,7 @@ export const gather = op('gather', function gather(x: Input, indices: Input, axi
  * put the result's dimensions back in TF.js's order [batch, x between batch and axis,
  * indices after batch, x after axis]. Differentiable through the ops it is made of.
  */
-function batchedGather(t: Tensor, idx: Tensor, a: number, b: number): Tensor {
+function batchedGather(t: Tensor, idx: Tensor, a: number, b: number, checkedOnHost: boolean): Tensor {
   const batchShape = t.shape.slice(0, b);
   const between = t.shape.slice(b, a);
   const after = t.shape.slice(a + 1);
@@ -56,17 +57,22 @@ function batchedGather(t: Tensor, idx: Tensor, a: number, b: number): Tensor {
   const folded = reshape(moved, [B * N, ...between, ...after]);
   const offsets = mul(reshape(range(0, B, 1, 'int32'), [B, 1]), N);
   const flat = reshape(add(reshape(idx, [B, K]), offsets), [B * K]);
-  const g = reshape(gatherAlong(folded, flat, 0), [B, K, sizeOf(between), sizeOf(after)]);
+  // batch i's indices must stay in [i * N, (i + 1) * N) (a device check names index - i * N)
+  const check = checkedOnHost ? undefined : { dim: N, perGroup: Math.max(1, K) };
+  const g = reshape(gatherAlong(folded, flat, 0, check), [B, K, sizeOf(between), sizeOf(after)]);
   return reshape(transpose(g, [0, 2, 1, 3]), [...batchShape, ...between, ...kShape, ...after]);
 }
 
-/** gather without the range check: out-of-range ids give 0 (the segment-sum vjp relies on it). */
-function gatherAlong(t: Tensor, idx: Tensor, a: number): Tensor {
+/**
+ * gather without the host range check: out-of-range ids give 0 (the segment-sum vjp relies on
+ * it), unless `check` asks the backend to fail on them (see the gather kernel's attrs).
+ */
+function gatherAlong(t: Tensor, idx: Tensor, a: number, check?: { dim: number; perGroup: number }): Tensor {
   const outer = sizeOf(t.shape.slice(0, a));
   const inner = sizeOf(t.shape.slice(a + 1));
   const axisDim = t.shape[a];
   const outShape = [...t.shape.slice(0, a), ...idx.shape, ...t.shape.slice(a + 1)];
-  const y = runOp('gather', [t, idx], outShape, t.dtype, { outer, axisDim, inner, numIndices: idx.size });
+  const y = runOp('gather', [t, idx], outShape, t.dtype, { outer, axisDim, inner, numIndices: idx.size, ...(check ? { check } : {}) });
   if (t.dtype === 'float32') {
     ENGINE.record('gather', [t, idx], [y], ([dy]) => {
       if (!dy) return [null, null];
@@ -80,22 +86,24 @@ function gatherAlong(t: Tensor, idx: Tensor, a: number): Tensor {
 
 /**
  * An index outside [0, axisDim) is an error, as on TF.js's cpu backend (silent zeros hide
- * off-by-one vocabularies). Checked where the indices can be read synchronously (js, wasm, and
- * on webgpu indices written from the host, whose values it keeps); computed indices on webgpu,
- * like TF.js's GPU backends, give 0 for them.
+ * off-by-one vocabularies). Checked here where the indices can be read synchronously (js, wasm,
+ * and on webgpu indices written from the host, whose values it keeps): returns true. Otherwise
+ * (computed indices on webgpu) returns false and the kernel checks on the device: the batch
+ * that ran it fails, so reading the result rejects with the same wording.
  */
-function checkIndices(idx: Tensor, axisDim: number): void {
+function checkIndices(idx: Tensor, axisDim: number): boolean {
   let values: ArrayLike<number> | undefined;
   try {
     values = ENGINE.readHostSync(idx) as ArrayLike<number> | undefined;
   } catch {
-    return;
+    return false;
   }
-  if (!values) return;
+  if (!values) return false;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v < 0 || v >= axisDim) throw new Error(`GatherV2: the index value ${v} is not in [0, ${axisDim - 1}]`);
   }
+  return true;
 }
 
 /** indices.shape + [depth], onValue where index == position else offValue. */

@@ -15,6 +15,7 @@ import type { Backend, BackendMemoryInfo, DataId, DType, StorageArray, TensorInf
 import type { KernelAttrs, KernelName } from '../kernels.js';
 import { BufferPool, sizeClass } from './buffer_pool.js';
 import type { AdapterSummary, DeviceHandle } from './device.js';
+import { FaultWords, type FaultWordSet } from './fault_words.js';
 import { Batch, lostMessage, popScopes, pushScopes, type FaultTarget } from './faults.js';
 import { webgpuKernels } from './kernels.js';
 import { kernelLabel, oversizeDataError, oversizeKernelError, type SizeLimits } from './limits.js';
@@ -72,6 +73,7 @@ export class WebGPUBackend implements Backend {
   private uniformPool!: BufferPool;
   private stagingPool!: BufferPool;
   private pipelines!: PipelineCache;
+  private faultWords!: FaultWords;
   private pending: Recorded[] = [];
   private pendingUniforms: GPUBuffer[] = [];
   private pendingFrees: GPUBuffer[] = [];
@@ -115,6 +117,7 @@ export class WebGPUBackend implements Backend {
     this.uniformPool = new BufferPool(device, S.UNIFORM | S.COPY_DST, 'tessera-params');
     this.stagingPool = new BufferPool(device, S.MAP_READ | S.COPY_DST, 'tessera-staging');
     this.pipelines = new PipelineCache(device);
+    this.faultWords = new FaultWords(device, { storage: this.storagePool, staging: this.stagingPool });
     this.pending = [];
     this.pendingUniforms = [];
     this.pendingFrees = [];
@@ -153,6 +156,7 @@ export class WebGPUBackend implements Backend {
       },
       preferDirect: this.options.preferDirect ?? handle.adapter.software,
       dispatch: (d: DispatchDesc) => this.record(d),
+      faultWord: (describe: (value: number) => string) => this.faultWords.acquire(describe),
     };
   }
 
@@ -428,6 +432,7 @@ export class WebGPUBackend implements Backend {
     const uniforms = this.pendingUniforms;
     const frees = this.pendingFrees;
     const faults = this.current;
+    const words = this.faultWords.take();
     this.pending = [];
     this.pendingUniforms = [];
     this.pendingFrees = [];
@@ -436,7 +441,7 @@ export class WebGPUBackend implements Backend {
     const device = this.device;
     const ready = this.flushesInFlight === 0 && batch.every((r) => r.pipeline.pipeline);
     if (ready) {
-      faults.seal(this.submit(device, batch, uniforms, frees));
+      faults.seal(this.submit(device, batch, uniforms, frees, words));
       return;
     }
     this.flushesInFlight++;
@@ -445,9 +450,9 @@ export class WebGPUBackend implements Backend {
     const submitted = this.flushChain
       .then(() => Promise.all(batch.map((r) => r.pipeline.promise)))
       .then(
-        () => ({ errors: this.submit(device, batch, uniforms, frees) }),
+        () => ({ errors: this.submit(device, batch, uniforms, frees, words) }),
         (e: unknown) => {
-          if (device === this.device) this.recycle(uniforms, frees);
+          if (device === this.device) { this.recycle(uniforms, frees); words.release(); }
           return { errors: Promise.resolve<string | null>((e as Error).message ?? String(e)) };
         },
       )
@@ -472,10 +477,13 @@ export class WebGPUBackend implements Backend {
     }
   }
 
-  /** Encode and submit one batch inside error scopes; resolves to its GPU error, or null. */
-  private submit(device: GPUDevice, batch: Recorded[], uniforms: GPUBuffer[], frees: GPUBuffer[]): Promise<string | null> {
+  /**
+   * Encode and submit one batch inside error scopes; resolves to its GPU error, else what its
+   * fault words say (read back only when a checking kernel ran), or null.
+   */
+  private submit(device: GPUDevice, batch: Recorded[], uniforms: GPUBuffer[], frees: GPUBuffer[], words: FaultWordSet): Promise<string | null> {
     if (device !== this.device || this.lost) return Promise.resolve(this.lost ?? lostMessage('destroyed', ''));
-    if (batch.length === 0) { this.recycle(uniforms, frees); return Promise.resolve(null); }
+    if (batch.length === 0) { this.recycle(uniforms, frees); words.release(); return Promise.resolve(null); }
     pushScopes(device);
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
@@ -485,12 +493,15 @@ export class WebGPUBackend implements Backend {
       pass.dispatchWorkgroups(r.workgroups[0], r.workgroups[1], r.workgroups[2]);
     }
     pass.end();
+    const readWords = words.encode(encoder);
     device.queue.submit([encoder.finish()]);
     const errors = popScopes(device);
     this.submitCount++;
     // Queue order guarantees later writes/dispatches on these buffers run after this submit.
     this.recycle(uniforms, frees);
-    return errors;
+    if (!readWords) return errors;
+    const found = readWords();
+    return errors.then(async (e) => e ?? (await found));
   }
 
   /** The tensor's buffer; unless `ranged`, it must fit one binding. */

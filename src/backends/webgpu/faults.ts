@@ -2,8 +2,9 @@
  * How WebGPU faults reach the user. Each flush of recorded dispatches is one Batch: it knows
  * which tensors it wrote (and with which kernel) and which earlier batches produced its inputs.
  * The batch's outcome is the first of: a failed pipeline compile, a validation / out-of-memory /
- * internal error caught by the error scopes around its submit, an uncaptured device error seen
- * while it was recorded, or the failure of a batch it read from. A failed batch marks every
+ * internal error caught by the error scopes around its submit, a fault word set by a checking
+ * kernel (fault_words.ts: gather's computed indices), an uncaptured device error seen while it
+ * was recorded, or the failure of a batch it read from. A failed batch marks every
  * tensor it wrote as bad with an Error naming the kernel; reads and later ops on those tensors
  * throw it. Batches that succeed drop their bookkeeping so nothing accumulates.
  */

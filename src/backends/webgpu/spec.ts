@@ -57,6 +57,11 @@ export interface KernelContext {
   /** Prefer register-only kernels (CPU adapters such as SwiftShader). */
   readonly preferDirect: boolean;
   dispatch(d: DispatchDesc): void;
+  /**
+   * A zeroed 4-word fault buffer (see fault_words.ts) for a checking kernel to bind read_write;
+   * the batch reads it back and, when words 0 or 2 are set, fails with `describe(value)`.
+   */
+  faultWord(describe: (value: number) => string): GPUBuffer;
 }
 
 export type WebGPUKernel<K extends KernelName> = (ctx: KernelContext, inputs: TensorInfo[], outputs: TensorInfo[], attrs: KernelAttrs[K]) => void;

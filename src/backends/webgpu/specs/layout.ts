@@ -17,7 +17,7 @@ export const layoutSpec: ShaderSpec = {
   params: [
     ['size', 'u32'], ['rank', 'u32'], ['offset', 'u32'], ['value', 'u32'],
     ['a', 'u32'], ['b', 'u32'], ['c', 'u32'], ['lo', 'u32'], ['hi', 'u32'],
-    ['src_base', 'u32'], ['aux_base', 'u32'], ['dst_base', 'u32'],
+    ['src_base', 'u32'], ['aux_base', 'u32'], ['dst_base', 'u32'], ['check_dim', 'u32'], ['check_group', 'u32'],
     ['shape0', 'u32x8'], ['shape1', 'u32x8'], ['shape2', 'u32x8'], ['start', 'u32x8'], ['out_strides', 'u32x8'],
   ],
   entries: {
@@ -25,7 +25,9 @@ export const layoutSpec: ShaderSpec = {
     pad: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
     copy_into: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
     gather: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
+    gather_checked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW, STORAGE_RW], overrides: ['WG'] },
     one_hot: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
+    one_hot_checked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW, STORAGE_RW], overrides: ['WG'] },
     unsorted_segment_sum: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
   },
 };
@@ -123,17 +125,29 @@ export const layoutKernels: WebGPUKernelTable = {
   gather(ctx, [x, indices], [out], a) {
     // an empty source axis still runs once (every index is out of range: zeros)
     const space = [a.outer, a.numIndices, a.inner, Math.max(1, a.axisDim)];
+    const check = a.check;
+    // The checked variant records out-of-range indices in a fault word that the batch reads back
+    // (same wording as the op layer's host check). An empty output runs nothing, checks nothing.
+    const fault = check && !space.some((n) => n === 0)
+      ? ctx.faultWord((v) => `GatherV2: the index value ${v} is not in [0, ${check.dim - 1}] (found on the GPU)`)
+      : null;
     forEachChunk(ctx, `gather [${a.outer}, ${a.axisDim}, ${a.inner}] by ${a.numIndices} indices`, space, [x, indices, out],
       axisSpaceFootprints(a.outer, a.numIndices, a.inner, a.axisDim, 1),
-      (start, extent, b) => run(ctx, 'gather', extent[0] * extent[1] * extent[2], b.buffers, {
-        a: a.axisDim, b: a.inner, c: a.numIndices, lo: start[3], hi: Math.min(a.axisDim, start[3] + extent[3]),
-        shape0: extent.slice(0, 3), start: start.slice(0, 3), ...bases(b, 0, 1, 2),
-      }));
+      (start, extent, b) => run(ctx, fault ? 'gather_checked' : 'gather', extent[0] * extent[1] * extent[2],
+        fault ? [...b.buffers, fault] : b.buffers, {
+          a: a.axisDim, b: a.inner, c: a.numIndices, lo: start[3], hi: Math.min(a.axisDim, start[3] + extent[3]),
+          check_dim: check?.dim ?? 0, check_group: check?.perGroup ?? 1,
+          shape0: extent.slice(0, 3), start: start.slice(0, 3), ...bases(b, 0, 1, 2),
+        }));
   },
   oneHot(ctx, [indices], [out], a) {
+    const check = a.check;
+    const fault = check && indices.size > 0 && a.depth > 0
+      ? ctx.faultWord((v) => `${check.message} (found on the GPU: the value ${v})`)
+      : null;
     forEachChunk(ctx, `oneHot [${indices.size}] depth ${a.depth}`, [indices.size, a.depth], [indices, out],
       [stridedFootprint(0, [1, 0]), stridedFootprint(0, [a.depth, 1])],
-      (start, extent, b) => run(ctx, 'one_hot', product(extent), b.buffers, {
+      (start, extent, b) => run(ctx, fault ? 'one_hot_checked' : 'one_hot', product(extent), fault ? [...b.buffers, fault] : b.buffers, {
         a: a.depth, value: wordOf(a.onValue, out.dtype), b: wordOf(a.offValue, out.dtype), shape0: extent, start, ...bases(b, 0, -1, 1),
       }));
   },
