@@ -16,7 +16,7 @@ import * as tfc from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import * as ts from '../src/index.js';
-import { LAYER_CASES, layerFactories, walkLayers } from './layer_leak_cases.js';
+import { LAYER_CASES, checkLayer, layerFactories, walkLayers } from './layer_leak_cases.js';
 import { walkModel } from './model_leak_cases.js';
 import {
   OPTIMIZER_CASES, caseLabel, expectedGrowth, optimizerFactories, walkOptimizer, walkOptimizers, type OptimizerLib,
@@ -24,6 +24,53 @@ import {
 
 const count = () => ts.memory().numTensors;
 const factories = layerFactories();
+
+/** A layer that keeps one tensor per call it never returns or frees: what the walk must catch. */
+class KeepsOne extends ts.Layer {
+  static override className = 'KeepsOneForLeakTest';
+  kept: ts.Tensor[] = [];
+  call(inputs: ts.Tensor | ts.Tensor[]) {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    this.kept.push(ts.keep(ts.mul(x, 2)));
+    return ts.add(x, 1);
+  }
+}
+
+describe('the walks catch a leak', () => {
+  it('a layer that keeps a tensor per apply is reported (plain and with a mask)', () => {
+    const layer = new KeepsOne({});
+    const problems = checkLayer('keepsOne', { make: () => layer, inputs: () => ts.tensor([[1, 2]]), kwargs: () => ({ mask: ts.tensor([[1, 0]], [1, 2], 'bool') }) });
+    // three applies, each one tensor over; then three left after dispose
+    expect(problems).toEqual([
+      'keepsOne, first apply (builds): numTensors grew by 2, expected 1 (1 outputs + 0 weights + 0 held)',
+      'keepsOne, apply: numTensors grew by 2, expected 1 (1 outputs + 0 weights + 0 held)',
+      'keepsOne, apply training: numTensors grew by 2, expected 1 (1 outputs + 0 weights + 0 held)',
+      'keepsOne: after disposing the outputs and layer.dispose(), 3 tensors remain',
+      'keepsOne: 3 tensors remain after disposing the inputs',
+    ]);
+    ts.dispose(layer.kept);
+  });
+
+  it('an optimizer that keeps a tensor per step is reported', () => {
+    const kept: ts.Tensor[] = [];
+    const leaky = (lr: number) => {
+      const opt = ts.train.sgd(lr);
+      const minimize = opt.minimize.bind(opt);
+      opt.minimize = (f, returnCost, varList) => {
+        kept.push(ts.keep(ts.scalar(lr)));
+        return minimize(f, returnCost, varList);
+      };
+      return opt;
+    };
+    const lib = { ...ts, train: { ...ts.train, sgd: leaky } } as unknown as OptimizerLib;
+    const start = count();
+    const got = walkOptimizer(OPTIMIZER_CASES[0], lib);
+    expect(got).toEqual({ construct: 0, firstMinimize: 1, secondMinimize: 1, returnCost: 2, afterDispose: 3 });
+    expect(count() - start).toBe(3);
+    ts.dispose(kept);
+    expect(count()).toBe(start);
+  });
+});
 
 describe('optimizer tensor counts match TF.js (tfjs-core on cpu, the same calls)', () => {
   beforeAll(async () => {
@@ -34,7 +81,7 @@ describe('optimizer tensor counts match TF.js (tfjs-core on cpu, the same calls)
   it('every tf.train factory has a case; TF.js has the same factories besides adamw', () => {
     const have = new Set(OPTIMIZER_CASES.map((c) => c.factory));
     expect(optimizerFactories().filter((f) => !have.has(f)), 'tf.train factories with no case').toEqual([]);
-    const tfjs = Object.keys(tfc.train).filter((k) => typeof (tfc.train as Record<string, unknown>)[k] === 'function').sort();
+    const tfjs = Object.keys(tfc.train).filter((k) => typeof (tfc.train as unknown as Record<string, unknown>)[k] === 'function').sort();
     expect(optimizerFactories().filter((f) => f !== 'adamw').sort()).toEqual(tfjs);
   });
 
