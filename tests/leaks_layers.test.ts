@@ -122,7 +122,7 @@ for (const backend of ['js', 'wasm']) {
       expect(count()).toBe(start);
     });
 
-    for (const kind of ['sequential', 'model'] as const) {
+    for (const kind of ['sequential', 'model', 'masked'] as const) {
       it(`${kind}: predict, execute, weights, evaluate, fit, trainOnBatch, datasets, save, load, dispose`, async () => {
         const start = count();
         const { calls, problems } = await walkModel(kind);

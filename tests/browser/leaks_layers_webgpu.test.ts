@@ -47,7 +47,7 @@ describe('no layer, model or optimizer call leaks (webgpu, Chromium)', () => {
     expect(r.left).toBe(0);
   });
 
-  for (const kind of ['sequential', 'model'] as const) {
+  for (const kind of ['sequential', 'model', 'masked'] as const) {
     it(`${kind}: predict, execute, weights, evaluate, fit, trainOnBatch, datasets, save, load, dispose`, async () => {
       const r = await page.evaluate(async (k: string) => {
         const w = window as any;
