@@ -19,6 +19,8 @@ export interface LayerCase {
   held?: (layer: Layer) => number;
   /** Extra call arguments (a mask, initialState, attentionMask), made with the inputs and passed on every apply. */
   kwargs?: () => Record<string, ts.Tensor | ts.Tensor[]>;
+  /** Other public calls made after the applies, each with the numTensors growth it may cause. */
+  calls?: [string, (layer: Layer) => unknown, number][];
 }
 
 const L = ts.layers as unknown as Record<string, (config: unknown) => Layer>;
@@ -31,6 +33,15 @@ const tokens = () => ts.tensor([[0, 3, 4], [1, 1, 2]], [2, 3], 'int32');
 const pair = () => [flat(), seqOf([2, 4])()];
 const one = (factory: string, config: unknown, inputs: () => ts.Tensor | ts.Tensor[]): LayerCase[] => [{ make: () => L[factory](config), inputs }];
 const heldStates = (layer: Layer) => ((layer as unknown as { states: ts.Tensor[] | null }).states ?? []).length;
+/** resetStates() and resetStates(values) of a stateful layer: its held states are replaced, not added to. */
+const resetCalls = (...shapes: number[][]): LayerCase['calls'] => [
+  ['resetStates()', (l) => l.resetStates(), 0],
+  ['resetStates(values)', (l) => {
+    const values = shapes.map((s) => seqOf(s)());
+    l.resetStates(values);
+    ts.dispose(values);
+  }, 0],
+];
 
 export const LAYER_CASES: Record<string, LayerCase[]> = {
   dense: one('dense', { units: 3 }, flat),
@@ -83,7 +94,7 @@ export const LAYER_CASES: Record<string, LayerCase[]> = {
   lstm: [
     { make: () => L.lstm({ units: 2, returnSequences: true, dropout: 0.2 }), inputs: seq },
     { variant: 'returnState', make: () => L.lstm({ units: 2, returnState: true }), inputs: seq },
-    { variant: 'stateful', make: () => L.lstm({ units: 2, stateful: true, batchInputShape: [2, 5, 3] }), inputs: seq, held: heldStates },
+    { variant: 'stateful', make: () => L.lstm({ units: 2, stateful: true, batchInputShape: [2, 5, 3] }), inputs: seq, held: heldStates, calls: resetCalls([2, 2], [2, 2]) },
   ],
   gru: one('gru', { units: 2, recurrentDropout: 0.2 }, seq),
   rnn: [{ make: () => L.rnn({ cell: L.simpleRNNCell({ units: 2 }) }), inputs: seq }],
@@ -135,7 +146,8 @@ const chain = (...layers: (() => Layer)[]) => () => ts.sequential({ layers: laye
 /**
  * Layers called with a mask or initialState (eager kwargs), and masks made by one layer and used by
  * the next (masking or embedding maskZero into a recurrent layer, inside a sequential or functional
- * model applied eagerly). Keyed like LAYER_CASES; walked after it.
+ * model applied eagerly), and stateful layers whose resetStates() / resetStates(values) must replace
+ * their held states without adding any. Keyed like LAYER_CASES; walked after it.
  */
 export const MASK_CASES: [string, LayerCase][] = [
   ['simpleRNN', { variant: 'mask', make: () => L.simpleRNN({ units: 2, returnSequences: true }), inputs: seq, kwargs: () => ({ mask: seqMask() }) }],
@@ -148,6 +160,9 @@ export const MASK_CASES: [string, LayerCase][] = [
   ['rnn', { variant: 'stackedRNNCells, mask', make: () => L.rnn({ cell: L.stackedRNNCells({ cells: [L.simpleRNNCell({ units: 2 }), L.lstmCell({ units: 3 })] }) }), inputs: seq, kwargs: () => ({ mask: seqMask() }) }],
   ['bidirectional', { variant: 'mask', make: () => L.bidirectional({ layer: L.gru({ units: 2, returnSequences: true }) }), inputs: seq, kwargs: () => ({ mask: seqMask() }) }],
   ['bidirectional', { variant: 'initialState', make: () => L.bidirectional({ layer: L.lstm({ units: 2 }) }), inputs: seq, kwargs: () => ({ initialState: states(2, 2, 2, 2)() }) }],
+  ['simpleRNN', { variant: 'stateful, in a sequential: model.resetStates()', make: chain(() => L.simpleRNN({ units: 2, stateful: true, batchInputShape: [2, 5, 3] })), inputs: seq, held: (m) => heldStates((m as unknown as ts.LayersModel).layers[0]), calls: resetCalls([2, 2]) }],
+  ['gru', { variant: 'stateful, mask', make: () => L.gru({ units: 2, stateful: true, batchInputShape: [2, 5, 3] }), inputs: seq, held: heldStates, kwargs: () => ({ mask: seqMask() }), calls: resetCalls([2, 2]) }],
+  ['convLstm2d', { variant: 'stateful', make: () => L.convLstm2d({ filters: 2, kernelSize: 2, padding: 'same', stateful: true, batchInputShape: [2, 3, 4, 4, 2] }), inputs: seqOf([2, 3, 4, 4, 2]), held: heldStates, calls: resetCalls([2, 4, 4, 2], [2, 4, 4, 2]) }],
   ['convLstm2d', { variant: 'mask, initialState', make: () => L.convLstm2d({ filters: 2, kernelSize: 2, padding: 'same' }), inputs: seqOf([2, 3, 4, 4, 2]), kwargs: () => ({ mask: bool([[1, 1, 1], [1, 0, 0]])(), initialState: [seqOf([2, 4, 4, 2])(), seqOf([2, 4, 4, 2])()] }) }],
   ['multiHeadAttention', { variant: 'attentionMask', make: () => L.multiHeadAttention({ numHeads: 2, keyDim: 2, dropout: 0.1 }), inputs: () => [seqOf([2, 3, 4])(), seqOf([2, 5, 4])()], kwargs: () => ({ attentionMask: ts.tensor(Array.from({ length: 30 }, (_, k) => k % 4 !== 3), [2, 3, 5], 'bool') }) }],
   ['transformerEncoder', { variant: 'paddingMask', make: () => L.transformerEncoder({ numHeads: 2, intermediateDim: 8 }), inputs: seqOf([2, 5, 4]), kwargs: () => ({ paddingMask: seqMask() }) }],
@@ -212,6 +227,11 @@ export function checkLayer(name: string, c: LayerCase): string[] {
       if (count() - before !== want) {
         problems.push(`${label}, ${step}: numTensors grew by ${count() - before}, expected ${want} (${fresh.length} outputs + ${weights} weights + ${heldNow} held)`);
       }
+    }
+    for (const [what, call, want] of c.calls ?? []) {
+      const before = count();
+      call(layer);
+      if (count() - before !== want) problems.push(`${label}, ${what}: numTensors grew by ${count() - before}, expected ${want}`);
     }
     // getWeights returns one new tensor per weight; setWeights of them adds none
     let before = count();

@@ -117,7 +117,7 @@ for (const backend of ['js', 'wasm']) {
     it('every layer, plain and with masks / initialState: apply outside tidy leaves only its outputs and weights; dispose frees them', () => {
       const start = count();
       const { factories: walked, cases, maskCases, problems } = walkLayers();
-      console.log(`[leaks] ${backend}: ${walked} layer factories, ${cases} cases + ${maskCases} mask/initialState cases, ${problems.length} problems`);
+      console.log(`[leaks] ${backend}: ${walked} layer factories, ${cases} cases + ${maskCases} mask, initialState and resetStates cases, ${problems.length} problems`);
       expect(problems).toEqual([]);
       expect(count()).toBe(start);
     });

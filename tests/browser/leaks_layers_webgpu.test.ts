@@ -38,7 +38,7 @@ describe('no layer, model or optimizer call leaks (webgpu, Chromium)', () => {
       const walk = w.__layerCases.walkLayers();
       return { ok, backend: ts.getBackend(), ...walk, left: ts.memory().numTensors - start };
     });
-    console.log(`[leaks] webgpu: ${r.factories} layer factories, ${r.cases} cases + ${r.maskCases} mask/initialState cases, ${r.problems.length} problems`);
+    console.log(`[leaks] webgpu: ${r.factories} layer factories, ${r.cases} cases + ${r.maskCases} mask, initialState and resetStates cases, ${r.problems.length} problems`);
     expect(r.ok).toBe(true);
     expect(r.backend).toBe('webgpu');
     expect(r.factories).toBeGreaterThanOrEqual(70);
