@@ -133,8 +133,8 @@ for (const backend of ['js', 'wasm']) {
       });
     }
 
-    it('every tf.train optimizer: minimize twice grows by its slots only; dispose frees them', () => {
-      const { cases, problems } = walkOptimizers();
+    it('every tf.train optimizer: minimize twice grows by its slots only; get/setWeights; dispose frees them', async () => {
+      const { cases, problems } = await walkOptimizers();
       console.log(`[leaks] ${backend}: ${cases} optimizer cases, ${problems.length} problems`);
       expect(problems).toEqual([]);
     });

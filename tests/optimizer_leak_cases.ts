@@ -2,7 +2,7 @@
  * The optimizer half of the leak walk (tests/leaks_layers.test.ts on js and wasm, and bundled into
  * the page of tests/browser/leaks_layers_webgpu.test.ts): every `tf.train.*` factory minimizes
  * a small loss over two variables (w [2,2], b [2]) outside tidy, twice, then once returning the
- * cost, then is disposed. `walkOptimizer` is written against a library's public names only, so the
+ * cost, then is disposed; on tessera also getWeights / setWeights. `walkOptimizer` is written against a library's public names only, so the
  * Node test runs the same calls on @tensorflow/tfjs-core (cpu) and compares the counts.
  *
  * Slot counts per variable are TF.js's (tfjs-core 4.22 dist/optimizers/*_optimizer.js, the
@@ -113,8 +113,38 @@ export const expectedGrowth = (c: OptimizerCase): OptimizerGrowth => ({
   construct: c.held, firstMinimize: 2 * c.slots, secondMinimize: 0, returnCost: 1, afterDispose: 0,
 });
 
+/**
+ * getWeights / setWeights after two steps (tessera only): getWeights returns the iteration scalar
+ * and a copy of every slot, 1 + 2 * slots new tensors (TF.js hands out its slot variables
+ * themselves, so there only the scalar is new); setWeights of them adds none; dispose frees all.
+ */
+async function checkOptimizerWeights(c: OptimizerCase): Promise<string[]> {
+  const count = () => ts.memory().numTensors;
+  const problems: string[] = [];
+  const w0 = ts.tensor([0.1, -0.2, 0.3, 0.4], [2, 2]);
+  const b0 = ts.tensor([0, 0.1], [2]);
+  const w = ts.variable(w0);
+  const b = ts.variable(b0);
+  const initial = ts.memory().numTensors;
+  const loss = () => ts.sum(ts.square(ts.add(ts.matMul(w, w), b)));
+  const opt = (ts.train as unknown as Record<string, (...a: unknown[]) => ts.Optimizer>)[c.factory](...c.args);
+  opt.minimize(loss, false, [w, b]);
+  opt.minimize(loss, false, [w, b]);
+  let before = count();
+  const ws = await opt.getWeights();
+  if (count() - before !== 1 + 2 * c.slots) problems.push(`${caseLabel(c)}, getWeights: numTensors grew by ${count() - before}, expected ${1 + 2 * c.slots}`);
+  before = count();
+  await opt.setWeights(ws);
+  if (count() !== before) problems.push(`${caseLabel(c)}, setWeights: numTensors grew by ${count() - before}, expected 0`);
+  ts.dispose(ws.map((n) => n.tensor));
+  opt.dispose();
+  if (count() !== initial) problems.push(`${caseLabel(c)}, getWeights/setWeights then dispose: ${count() - initial} tensors remain`);
+  ts.dispose([w0, b0, w, b]);
+  return problems;
+}
+
 /** Every case on tessera's current backend: how many ran and what differed from the hand counts. */
-export function walkOptimizers(): { factories: number; cases: number; problems: string[] } {
+export async function walkOptimizers(): Promise<{ factories: number; cases: number; problems: string[] }> {
   const problems: string[] = [];
   const start = ts.memory().numTensors;
   for (const c of OPTIMIZER_CASES) {
@@ -124,6 +154,7 @@ export function walkOptimizers(): { factories: number; cases: number; problems: 
       for (const k of Object.keys(want) as (keyof OptimizerGrowth)[]) {
         if (got[k] !== want[k]) problems.push(`${caseLabel(c)}, ${k}: numTensors grew by ${got[k]}, expected ${want[k]}`);
       }
+      problems.push(...await checkOptimizerWeights(c));
     } catch (e) {
       problems.push(`${caseLabel(c)}: threw ${(e as Error).message}`);
     }

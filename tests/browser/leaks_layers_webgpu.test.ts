@@ -65,12 +65,12 @@ describe('no layer, model or optimizer call leaks (webgpu, Chromium)', () => {
     });
   }
 
-  it('every tf.train optimizer: minimize twice grows by its slots only; dispose frees them', async () => {
+  it('every tf.train optimizer: minimize twice grows by its slots only; get/setWeights; dispose frees them', async () => {
     const r = await page.evaluate(async () => {
       const w = window as any;
       const ts = w.__ts;
       await ts.setBackend('webgpu');
-      return { backend: ts.getBackend(), ...w.__optimizerCases.walkOptimizers() };
+      return { backend: ts.getBackend(), ...(await w.__optimizerCases.walkOptimizers()) };
     });
     console.log(`[leaks] webgpu: ${r.cases} optimizer cases, ${r.problems.length} problems`);
     expect(r.backend).toBe('webgpu');
