@@ -4,7 +4,8 @@
  * `tf.layers`, one or more valid configs and the eager inputs to apply them to. Keyed by factory
  * name; the test fails when a factory has no entry here, so a new layer must be added. `make`
  * builds the layer (wrappers and cells make their inner layers there, so their weights count as
- * the layer's own). `checkLayer` runs one case and `walkLayers` all of them.
+ * the layer's own). MASK_CASES call layers with a mask / initialState / attentionMask and chain
+ * mask-making layers into recurrent ones. `checkLayer` runs one case and `walkLayers` all of them.
  */
 import * as ts from '../src/index.js';
 
@@ -16,6 +17,10 @@ export interface LayerCase {
   inputs: () => ts.Tensor | ts.Tensor[];
   /** Tensors the layer legitimately holds besides its weights (a stateful RNN's states). */
   held?: (layer: Layer) => number;
+  /** Extra call arguments (a mask, initialState, attentionMask), made with the inputs and passed on every apply. */
+  kwargs?: () => Record<string, ts.Tensor | ts.Tensor[]>;
+  /** Other public calls made after the applies, each with the numTensors growth it may cause. */
+  calls?: [string, (layer: Layer) => unknown, number][];
 }
 
 const L = ts.layers as unknown as Record<string, (config: unknown) => Layer>;
@@ -28,6 +33,15 @@ const tokens = () => ts.tensor([[0, 3, 4], [1, 1, 2]], [2, 3], 'int32');
 const pair = () => [flat(), seqOf([2, 4])()];
 const one = (factory: string, config: unknown, inputs: () => ts.Tensor | ts.Tensor[]): LayerCase[] => [{ make: () => L[factory](config), inputs }];
 const heldStates = (layer: Layer) => ((layer as unknown as { states: ts.Tensor[] | null }).states ?? []).length;
+/** resetStates() and resetStates(values) of a stateful layer: its held states are replaced, not added to. */
+const resetCalls = (...shapes: number[][]): LayerCase['calls'] => [
+  ['resetStates()', (l) => l.resetStates(), 0],
+  ['resetStates(values)', (l) => {
+    const values = shapes.map((s) => seqOf(s)());
+    l.resetStates(values);
+    ts.dispose(values);
+  }, 0],
+];
 
 export const LAYER_CASES: Record<string, LayerCase[]> = {
   dense: one('dense', { units: 3 }, flat),
@@ -80,7 +94,7 @@ export const LAYER_CASES: Record<string, LayerCase[]> = {
   lstm: [
     { make: () => L.lstm({ units: 2, returnSequences: true, dropout: 0.2 }), inputs: seq },
     { variant: 'returnState', make: () => L.lstm({ units: 2, returnState: true }), inputs: seq },
-    { variant: 'stateful', make: () => L.lstm({ units: 2, stateful: true, batchInputShape: [2, 5, 3] }), inputs: seq, held: heldStates },
+    { variant: 'stateful', make: () => L.lstm({ units: 2, stateful: true, batchInputShape: [2, 5, 3] }), inputs: seq, held: heldStates, calls: resetCalls([2, 2], [2, 2]) },
   ],
   gru: one('gru', { units: 2, recurrentDropout: 0.2 }, seq),
   rnn: [{ make: () => L.rnn({ cell: L.simpleRNNCell({ units: 2 }) }), inputs: seq }],
@@ -112,7 +126,59 @@ export const LAYER_CASES: Record<string, LayerCase[]> = {
   rescaling: one('rescaling', { scale: 0.5, offset: 1 }, img),
   centerCrop: one('centerCrop', { height: 2, width: 2 }, img),
   categoryEncoding: one('categoryEncoding', { numTokens: 5, outputMode: 'count' }, tokens),
+  resizing: one('resizing', { height: 3, width: 5 }, img),
+  randomWidth: one('randomWidth', { factor: 0.5, seed: 1 }, img),
+  convLstm2d: one('convLstm2d', { filters: 2, kernelSize: 2, padding: 'same', returnSequences: true }, vol),
+  convLstm2dCell: one('convLstm2dCell', { filters: 2, kernelSize: 2, padding: 'same' }, () => [img(), seqOf([2, 4, 4, 2])(), seqOf([2, 4, 4, 2])()]),
+  // tf.layers.input makes an InputLayer and returns its symbolic output; the layer is applied eagerly
+  input: [{ make: () => (L.input({ shape: [4] }) as unknown as { sourceLayer: Layer }).sourceLayer, inputs: flat }],
 };
+
+const bool = (rows: number[][]) => () => ts.tensor(rows, [rows.length, rows[0].length], 'bool');
+/** [2, 5] masks: the second sequence is padded after 3 steps (seq has 5 steps). */
+const seqMask = bool([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]]);
+/** seq with its last two steps zeroed in the second row, for masking({maskValue: 0}). */
+const padded = () => ts.tensor(Array.from({ length: 30 }, (_, k) => (k >= 24 ? 0 : ((k * 37) % 11) / 11 - 0.4)), [2, 5, 3]);
+const padTokens = () => ts.tensor([[2, 3, 4, 1, 0], [1, 4, 0, 0, 0]], [2, 5], 'int32');
+const states = (...units: number[]) => () => units.map((u) => seqOf([2, u])());
+const chain = (...layers: (() => Layer)[]) => () => ts.sequential({ layers: layers.map((f) => f()) }) as unknown as Layer;
+
+/**
+ * Layers called with a mask or initialState (eager kwargs), and masks made by one layer and used by
+ * the next (masking or embedding maskZero into a recurrent layer, inside a sequential or functional
+ * model applied eagerly), and stateful layers whose resetStates() / resetStates(values) must replace
+ * their held states without adding any. Keyed like LAYER_CASES; walked after it.
+ */
+export const MASK_CASES: [string, LayerCase][] = [
+  ['simpleRNN', { variant: 'mask', make: () => L.simpleRNN({ units: 2, returnSequences: true }), inputs: seq, kwargs: () => ({ mask: seqMask() }) }],
+  ['simpleRNN', { variant: 'mask, initialState', make: () => L.simpleRNN({ units: 2 }), inputs: seq, kwargs: () => ({ mask: seqMask(), initialState: states(2)() }) }],
+  ['lstm', { variant: 'mask, dropout', make: () => L.lstm({ units: 2, returnSequences: true, dropout: 0.2, recurrentDropout: 0.2 }), inputs: seq, kwargs: () => ({ mask: seqMask() }) }],
+  ['lstm', { variant: 'initialState, returnState', make: () => L.lstm({ units: 2, returnState: true }), inputs: seq, kwargs: () => ({ initialState: states(2, 2)() }) }],
+  ['lstm', { variant: 'mask, initialState, goBackwards', make: () => L.lstm({ units: 2, goBackwards: true }), inputs: seq, kwargs: () => ({ mask: seqMask(), initialState: states(2, 2)() }) }],
+  ['gru', { variant: 'mask', make: () => L.gru({ units: 2, returnSequences: true, recurrentDropout: 0.2 }), inputs: seq, kwargs: () => ({ mask: seqMask() }) }],
+  ['gru', { variant: 'initialState', make: () => L.gru({ units: 2, returnState: true }), inputs: seq, kwargs: () => ({ initialState: states(2)() }) }],
+  ['rnn', { variant: 'stackedRNNCells, mask', make: () => L.rnn({ cell: L.stackedRNNCells({ cells: [L.simpleRNNCell({ units: 2 }), L.lstmCell({ units: 3 })] }) }), inputs: seq, kwargs: () => ({ mask: seqMask() }) }],
+  ['bidirectional', { variant: 'mask', make: () => L.bidirectional({ layer: L.gru({ units: 2, returnSequences: true }) }), inputs: seq, kwargs: () => ({ mask: seqMask() }) }],
+  ['bidirectional', { variant: 'initialState', make: () => L.bidirectional({ layer: L.lstm({ units: 2 }) }), inputs: seq, kwargs: () => ({ initialState: states(2, 2, 2, 2)() }) }],
+  ['simpleRNN', { variant: 'stateful, in a sequential: model.resetStates()', make: chain(() => L.simpleRNN({ units: 2, stateful: true, batchInputShape: [2, 5, 3] })), inputs: seq, held: (m) => heldStates((m as unknown as ts.LayersModel).layers[0]), calls: resetCalls([2, 2]) }],
+  ['gru', { variant: 'stateful, mask', make: () => L.gru({ units: 2, stateful: true, batchInputShape: [2, 5, 3] }), inputs: seq, held: heldStates, kwargs: () => ({ mask: seqMask() }), calls: resetCalls([2, 2]) }],
+  ['convLstm2d', { variant: 'stateful', make: () => L.convLstm2d({ filters: 2, kernelSize: 2, padding: 'same', stateful: true, batchInputShape: [2, 3, 4, 4, 2] }), inputs: seqOf([2, 3, 4, 4, 2]), held: heldStates, calls: resetCalls([2, 4, 4, 2], [2, 4, 4, 2]) }],
+  ['convLstm2d', { variant: 'mask, initialState', make: () => L.convLstm2d({ filters: 2, kernelSize: 2, padding: 'same' }), inputs: seqOf([2, 3, 4, 4, 2]), kwargs: () => ({ mask: bool([[1, 1, 1], [1, 0, 0]])(), initialState: [seqOf([2, 4, 4, 2])(), seqOf([2, 4, 4, 2])()] }) }],
+  ['multiHeadAttention', { variant: 'attentionMask', make: () => L.multiHeadAttention({ numHeads: 2, keyDim: 2, dropout: 0.1 }), inputs: () => [seqOf([2, 3, 4])(), seqOf([2, 5, 4])()], kwargs: () => ({ attentionMask: ts.tensor(Array.from({ length: 30 }, (_, k) => k % 4 !== 3), [2, 3, 5], 'bool') }) }],
+  ['transformerEncoder', { variant: 'paddingMask', make: () => L.transformerEncoder({ numHeads: 2, intermediateDim: 8 }), inputs: seqOf([2, 5, 4]), kwargs: () => ({ paddingMask: seqMask() }) }],
+  ['transformerEncoder', { variant: 'mask', make: () => L.transformerEncoder({ numHeads: 2, intermediateDim: 8, dropout: 0.1 }), inputs: seqOf([2, 5, 4]), kwargs: () => ({ mask: seqMask() }) }],
+  ['masking', { variant: '-> lstm (sequential)', make: chain(() => L.masking({ maskValue: 0, inputShape: [5, 3] }), () => L.lstm({ units: 2, returnSequences: true })), inputs: padded }],
+  ['masking', { variant: '-> gru -> simpleRNN (sequential)', make: chain(() => L.masking({ maskValue: 0, inputShape: [5, 3] }), () => L.gru({ units: 2, returnSequences: true }), () => L.simpleRNN({ units: 2 })), inputs: padded }],
+  ['masking', { variant: '-> bidirectional lstm -> timeDistributed dense (sequential)', make: chain(() => L.masking({ maskValue: 0, inputShape: [5, 3] }), () => L.bidirectional({ layer: L.lstm({ units: 2, returnSequences: true }) }), () => L.timeDistributed({ layer: L.dense({ units: 2 }) })), inputs: padded }],
+  ['embedding', { variant: 'maskZero -> lstm (sequential)', make: chain(() => L.embedding({ inputDim: 5, outputDim: 3, maskZero: true, inputLength: 5 }), () => L.lstm({ units: 2 })), inputs: padTokens }],
+  ['embedding', { variant: 'maskZero -> gru, dense (functional)', make: () => {
+    const input = ts.input({ shape: [5], dtype: 'int32' });
+    const e = L.embedding({ inputDim: 5, outputDim: 3, maskZero: true }).apply(input as never);
+    const r = L.gru({ units: 2, returnSequences: true }).apply(e as never);
+    return ts.model({ inputs: input, outputs: L.dense({ units: 1 }).apply(r as never) as never }) as unknown as Layer;
+  }, inputs: padTokens }],
+  ['embedding', { variant: 'maskZero -> transformerEncoder (sequential)', make: chain(() => L.embedding({ inputDim: 5, outputDim: 4, maskZero: true, inputLength: 5 }), () => L.transformerEncoder({ numHeads: 2, intermediateDim: 8 })), inputs: padTokens }],
+];
 
 const count = () => ts.memory().numTensors;
 /** The tensors in a result (nested arrays and objects), without the engine's helper: this module is also bundled for a page. */
@@ -134,19 +200,23 @@ export function checkLayer(name: string, c: LayerCase): string[] {
   const problems: string[] = [];
   const start = count();
   const inputs = c.inputs();
-  const inputSet = tensorsIn(inputs);
+  const extra = c.kwargs?.() ?? {};
+  const inputSet = tensorsIn([inputs, extra]);
   const base = count();
   let layer: ts.Layer | null = null;
   const outputs: ts.Tensor[] = [];
   try {
     layer = c.make();
+    // a layer built at construction (a model, a layer given its input shape) holds its weights from then on
+    const made = new Set(layer.weights).size;
+    if (count() - base !== made) problems.push(`${label}, construction: numTensors grew by ${count() - base}, expected ${made} (its weights)`);
     const steps: [string, ts.Tensor | ts.Tensor[], Record<string, unknown>][] = [
-      ['first apply (builds)', inputs, {}], ['apply', inputs, {}], ['apply training', inputs, { training: true }],
+      ['first apply (builds)', inputs, { ...extra }], ['apply', inputs, { ...extra }], ['apply training', inputs, { ...extra, training: true }],
     ];
     let held = 0;
     for (const [step, x, kwargs] of steps) {
       const before = count();
-      const weightsBefore = step.startsWith('first') ? 0 : new Set(layer.weights).size;
+      const weightsBefore = new Set(layer.weights).size;
       const out = layer.apply(x, kwargs);
       const fresh = freshIn(out, inputSet).filter((t) => !outputs.includes(t));
       outputs.push(...fresh);
@@ -157,6 +227,11 @@ export function checkLayer(name: string, c: LayerCase): string[] {
       if (count() - before !== want) {
         problems.push(`${label}, ${step}: numTensors grew by ${count() - before}, expected ${want} (${fresh.length} outputs + ${weights} weights + ${heldNow} held)`);
       }
+    }
+    for (const [what, call, want] of c.calls ?? []) {
+      const before = count();
+      call(layer);
+      if (count() - before !== want) problems.push(`${label}, ${what}: numTensors grew by ${count() - before}, expected ${want}`);
     }
     // getWeights returns one new tensor per weight; setWeights of them adds none
     let before = count();
@@ -178,7 +253,7 @@ export function checkLayer(name: string, c: LayerCase): string[] {
 }
 
 /** Every case of every factory, in turn: how many were run and what went wrong. */
-export function walkLayers(): { factories: number; cases: number; problems: string[] } {
+export function walkLayers(): { factories: number; cases: number; maskCases: number; problems: string[] } {
   const factories = layerFactories();
   const problems: string[] = [];
   let cases = 0;
@@ -188,5 +263,6 @@ export function walkLayers(): { factories: number; cases: number; problems: stri
       problems.push(...checkLayer(name, c));
     }
   }
-  return { factories: factories.length, cases, problems };
+  for (const [name, c] of MASK_CASES) problems.push(...checkLayer(name, c));
+  return { factories: factories.length, cases, maskCases: MASK_CASES.length, problems };
 }

@@ -1,42 +1,106 @@
 /**
- * No layer or model call leaves a tensor it did not return. Walks every factory of `tf.layers`
- * (table and walk in layer_leak_cases.ts, which must have an entry for each; the webgpu run is
- * tests/browser/leaks_layers_webgpu.test.ts) and, outside tidy, applies the layer three times:
- * the first call builds it, then a plain call, then one with training: true.
+ * No layer, model or optimizer call leaves a tensor it did not return. Walks every factory of
+ * `tf.layers` (table and walk in layer_leak_cases.ts, which must have an entry for each) and,
+ * outside tidy, applies the layer three times: the first call builds it, then a plain call, then
+ * one with training: true; then the same with a mask / initialState / attentionMask, and masks
+ * made by masking or embedding(maskZero) flowing into recurrent layers (MASK_CASES).
  * tf.memory().numTensors must grow by exactly the new tensors returned plus, on the first call,
  * the layer's weights (and any states a stateful layer holds); after disposing the outputs and
- * layer.dispose() it is back at the count before the layer existed. Then the model calls:
- * sequential and functional predict, predictOnBatch, execute, get/setWeights, evaluate, fit,
- * trainOnBatch, fitDataset, evaluateDataset, save, loadLayersModel and dispose. Runs on js and wasm.
+ * layer.dispose() it is back at the count before the layer existed. Then the model calls
+ * (model_leak_cases.ts) and every tf.train factory (optimizer_leak_cases.ts), whose counts are
+ * compared with @tensorflow/tfjs-core's on cpu running the same calls. Runs on js and wasm; the
+ * webgpu run of the same three modules is tests/browser/leaks_layers_webgpu.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tfc from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-backend-cpu';
 import * as ts from '../src/index.js';
-import { collectTensors } from '../src/engine.js';
-import { LAYER_CASES, layerFactories, walkLayers } from './layer_leak_cases.js';
+import { LAYER_CASES, checkLayer, layerFactories, walkLayers } from './layer_leak_cases.js';
+import { walkModel } from './model_leak_cases.js';
+import {
+  OPTIMIZER_CASES, caseLabel, expectedGrowth, optimizerFactories, walkOptimizer, walkOptimizers, type OptimizerLib,
+} from './optimizer_leak_cases.js';
 
 const count = () => ts.memory().numTensors;
-const tensorsIn = (x: unknown): Set<ts.Tensor> => {
-  const s = new Set<ts.Tensor>();
-  collectTensors(x, s);
-  return s;
-};
 const factories = layerFactories();
 
-const x = () => ts.tensor([[0.5, -1, 2, 0.25], [1, 0, -0.5, 1.5], [0.1, 0.2, 0.3, 0.4], [-1, -2, 1, 2]]);
-const y = () => ts.tensor([[1, 0], [0, 1], [0.5, 0.5], [1, 1]]);
-
-/** A model of two dense layers (4 -> 3 -> 2: kernels and biases, 4 weights) built either way. */
-function build(kind: 'sequential' | 'model'): ts.LayersModel {
-  if (kind === 'sequential') {
-    return ts.sequential({ layers: [ts.layers.dense({ units: 3, inputShape: [4], activation: 'relu' }), ts.layers.dense({ units: 2 })] });
+/** A layer that keeps one tensor per call it never returns or frees: what the walk must catch. */
+class KeepsOne extends ts.Layer {
+  static override className = 'KeepsOneForLeakTest';
+  kept: ts.Tensor[] = [];
+  call(inputs: ts.Tensor | ts.Tensor[]) {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    this.kept.push(ts.keep(ts.mul(x, 2)));
+    return ts.add(x, 1);
   }
-  const input = ts.input({ shape: [4] });
-  const h = ts.layers.dense({ units: 3, activation: 'relu' }).apply(input);
-  return ts.model({ inputs: input, outputs: ts.layers.dense({ units: 2 }).apply(h) });
 }
 
+describe('the walks catch a leak', () => {
+  it('a layer that keeps a tensor per apply is reported (plain and with a mask)', () => {
+    const layer = new KeepsOne({});
+    const problems = checkLayer('keepsOne', { make: () => layer, inputs: () => ts.tensor([[1, 2]]), kwargs: () => ({ mask: ts.tensor([[1, 0]], [1, 2], 'bool') }) });
+    // three applies, each one tensor over; then three left after dispose
+    expect(problems).toEqual([
+      'keepsOne, first apply (builds): numTensors grew by 2, expected 1 (1 outputs + 0 weights + 0 held)',
+      'keepsOne, apply: numTensors grew by 2, expected 1 (1 outputs + 0 weights + 0 held)',
+      'keepsOne, apply training: numTensors grew by 2, expected 1 (1 outputs + 0 weights + 0 held)',
+      'keepsOne: after disposing the outputs and layer.dispose(), 3 tensors remain',
+      'keepsOne: 3 tensors remain after disposing the inputs',
+    ]);
+    ts.dispose(layer.kept);
+  });
+
+  it('an optimizer that keeps a tensor per step is reported', () => {
+    const kept: ts.Tensor[] = [];
+    const leaky = (lr: number) => {
+      const opt = ts.train.sgd(lr);
+      const minimize = opt.minimize.bind(opt);
+      opt.minimize = (f, returnCost, varList) => {
+        kept.push(ts.keep(ts.scalar(lr)));
+        return minimize(f, returnCost, varList);
+      };
+      return opt;
+    };
+    const lib = { ...ts, train: { ...ts.train, sgd: leaky } } as unknown as OptimizerLib;
+    const start = count();
+    const got = walkOptimizer(OPTIMIZER_CASES[0], lib);
+    expect(got).toEqual({ construct: 0, firstMinimize: 1, secondMinimize: 1, returnCost: 2, afterDispose: 3 });
+    expect(count() - start).toBe(3);
+    ts.dispose(kept);
+    expect(count()).toBe(start);
+  });
+});
+
+describe('optimizer tensor counts match TF.js (tfjs-core on cpu, the same calls)', () => {
+  beforeAll(async () => {
+    await tfc.setBackend('cpu');
+    await tfc.ready();
+  });
+
+  it('every tf.train factory has a case; TF.js has the same factories besides adamw', () => {
+    const have = new Set(OPTIMIZER_CASES.map((c) => c.factory));
+    expect(optimizerFactories().filter((f) => !have.has(f)), 'tf.train factories with no case').toEqual([]);
+    const tfjs = Object.keys(tfc.train).filter((k) => typeof (tfc.train as unknown as Record<string, unknown>)[k] === 'function').sort();
+    expect(optimizerFactories().filter((f) => f !== 'adamw').sort()).toEqual(tfjs);
+  });
+
+  for (const c of OPTIMIZER_CASES.filter((k) => k.tfjsHeld !== undefined)) {
+    it(`${caseLabel(c)}: slots per variable, second step, cost and dispose as TF.js`, () => {
+      const tfjs = walkOptimizer(c, tfc as unknown as OptimizerLib);
+      // the hand counts hold for TF.js itself, and tessera's steps match TF.js's step for step;
+      // only the construction-time scalars (tfjsHeld vs held) and TF.js's momentum dispose bug differ
+      const tfjsLeft = c.tfjsDisposeLeaves ?? 0;
+      expect(tfjs).toEqual({ ...expectedGrowth(c), construct: c.tfjsHeld, afterDispose: tfjsLeft });
+      const mine = walkOptimizer(c);
+      expect({ ...mine, construct: 0 }).toEqual({ ...tfjs, construct: 0, afterDispose: 0 });
+      expect(mine.construct).toBe(c.held);
+    });
+  }
+});
+
 for (const backend of ['js', 'wasm']) {
-  describe(`no layer or model call leaks (${backend})`, () => {
+  describe(`no layer, model or optimizer call leaks (${backend})`, () => {
     beforeAll(async () => {
       expect(await ts.setBackend(backend)).toBe(true);
     });
@@ -50,64 +114,29 @@ for (const backend of ['js', 'wasm']) {
       expect(Object.keys(LAYER_CASES).filter((k) => !factories.includes(k)), 'entries that are not factories').toEqual([]);
     });
 
-    it('every layer: apply outside tidy leaves only its outputs and weights; dispose frees them', () => {
+    it('every layer, plain and with masks / initialState: apply outside tidy leaves only its outputs and weights; dispose frees them', () => {
       const start = count();
-      const { factories: walked, cases, problems } = walkLayers();
-      console.log(`[leaks] ${backend}: ${walked} layer factories, ${cases} cases, ${problems.length} problems`);
+      const { factories: walked, cases, maskCases, problems } = walkLayers();
+      console.log(`[leaks] ${backend}: ${walked} layer factories, ${cases} cases + ${maskCases} mask, initialState and resetStates cases, ${problems.length} problems`);
       expect(problems).toEqual([]);
       expect(count()).toBe(start);
     });
 
-    for (const kind of ['sequential', 'model'] as const) {
+    for (const kind of ['sequential', 'model', 'masked'] as const) {
       it(`${kind}: predict, execute, weights, evaluate, fit, trainOnBatch, datasets, save, load, dispose`, async () => {
         const start = count();
-        const xs = x();
-        const ys = y();
-        const base = count();
-        const m = build(kind);
-        expect(count() - base, 'the model holds its 4 weights').toBe(4);
-        m.compile({ optimizer: 'adam', loss: 'meanSquaredError', metrics: ['mse'] });
-        const grow = async (what: string, f: () => unknown, want: (r: unknown) => number) => {
-          const before = count();
-          let r = f();
-          if (r instanceof Promise) r = await r;
-          expect(count() - before, what).toBe(want(r));
-          return r;
-        };
-        const p = await grow('predict', () => m.predict(xs, { batchSize: 3 }), (r) => tensorsIn(r).size);
-        ts.dispose(p as ts.Tensor);
-        ts.dispose(await grow('predictOnBatch', () => m.predictOnBatch(xs), () => 1) as ts.Tensor);
-        ts.dispose(await grow('execute', () => m.execute([xs], { training: true }), () => 1) as ts.Tensor[]);
-        const ws = await grow('getWeights', () => m.getWeights(), () => 4) as ts.Tensor[];
-        await grow('setWeights', () => m.setWeights(ws), () => 0);
-        ts.dispose(ws);
-        const ev = await grow('evaluate', () => m.evaluate(xs, ys, { batchSize: 2 }), (r) => tensorsIn(r).size);
-        expect(tensorsIn(ev).size).toBe(2); // loss and the mse metric
-        ts.dispose(ev as ts.Tensor[]);
-        // Adam keeps two slots (m, v) per trainable weight, made on the first step: 4 * 2 = 8.
-        await grow('first fit (makes the optimizer slots)', () => m.fit(xs, ys, { epochs: 1, batchSize: 4, verbose: 0 }), () => 8);
-        await grow('second fit', () => m.fit(xs, ys, { epochs: 2, batchSize: 2, verbose: 0 }), () => 0);
-        await grow('trainOnBatch', () => m.trainOnBatch(xs, ys), () => 0);
-        // a dataset's batches are made by the dataset and disposed by the loop that pulled them
-        const batches = () => ts.data.generator(function* () {
-          for (let i = 0; i < 2; i++) yield { xs: x(), ys: y() };
-        });
-        await grow('fitDataset', () => m.fitDataset(batches(), { epochs: 1, verbose: 0 }), () => 0);
-        ts.dispose(await grow('evaluateDataset', () => m.evaluateDataset(batches()), (r) => tensorsIn(r).size) as ts.Tensor[]);
-        let saved: ts.io.ModelArtifacts | null = null;
-        await grow('save', () => m.save(ts.io.withSaveHandler(async (a) => {
-          saved = a;
-          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-        })), () => 0);
-        const loaded = await grow('loadLayersModel', () => ts.loadLayersModel(ts.io.fromMemory(saved!)), () => 4) as ts.LayersModel;
-        const q = await grow('loaded predict', () => loaded.predict(xs), () => 1);
-        ts.dispose(q as ts.Tensor);
-        await grow('loaded dispose', () => loaded.dispose(), () => -4);
-        await grow('dispose (weights and the optimizer compile() made)', () => m.dispose(), () => -12);
-        expect(count()).toBe(base);
-        ts.dispose([xs, ys]);
+        const { calls, problems } = await walkModel(kind);
+        console.log(`[leaks] ${backend}: ${kind}, ${calls} calls, ${problems.length} problems`);
+        expect(problems).toEqual([]);
+        expect(calls).toBe(17);
         expect(count()).toBe(start);
       });
     }
+
+    it('every tf.train optimizer: minimize twice grows by its slots only; get/setWeights; dispose frees them', async () => {
+      const { cases, problems } = await walkOptimizers();
+      console.log(`[leaks] ${backend}: ${cases} optimizer cases, ${problems.length} problems`);
+      expect(problems).toEqual([]);
+    });
   });
 }

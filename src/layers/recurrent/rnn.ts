@@ -195,7 +195,10 @@ export class RNN extends Layer {
         throw new Error(`State ${i} is incompatible with layer ${this.name}: expected shape=${fmtShape(shapes[i])}, received shape=${fmtShape(s.shape)}`);
       }
     });
-    this.keepStates(ENGINE.noGrad(() => shapes.map((shape, i) => given ? given[i] : fill(shape, 0))));
+    // keepStates stores views: the caller keeps its own values, and the zeros made here are freed
+    const zeros = given ? null : ENGINE.noGrad(() => shapes.map((shape) => fill(shape, 0)));
+    this.keepStates(given ?? zeros!);
+    zeros?.forEach((z) => z.dispose());
   }
 
   override dispose(): void {
