@@ -66,6 +66,8 @@ export class MomentumOptimizer extends Optimizer {
   setMomentum(momentum: number): void {
     checkRate('momentum', 'momentum', momentum, true);
     this.momentum = momentum;
+    this.momentumTensor.dispose();
+    this.momentumTensor = keep(scalar(momentum));
   }
   override getConfig() {
     return { learningRate: this.learningRate, momentum: this.momentum, useNesterov: this.useNesterov, ...super.getConfig() };
