@@ -67,6 +67,8 @@ export const BAD_CALLS: BadCall[] = [
   ['randomUniform huge', () => ts.randomUniform([1e5, 1e5]), /^randomUniform: shape \[100000,100000\]/],
   ['randomNormal huge', () => ts.randomNormal([1e9, 10]), /^randomNormal: shape \[1000000000,10\]/],
   ['truncatedNormal huge', () => ts.truncatedNormal([1e10]), /^truncatedNormal: shape \[10000000000\]/],
+  ['truncatedNormal NaN stdDev', () => ts.truncatedNormal([4], 0, NaN), /^truncatedNormal: stdDev must be a finite number >= 0, got NaN$/],
+  ['truncatedNormal string mean', () => ts.truncatedNormal([4], 'int32' as unknown as number), /^truncatedNormal: mean must be a finite number, got int32$/],
   ['tensor huge shape', () => ts.tensor([1], [1e9, 1e9]), /^(tensor|fill): shape \[1000000000,1000000000\]/],
   ['reshape to huge', () => ts.reshape(x23(), [1e9, 1e9]), /^reshape: cannot reshape \[2,3\] \(size 6\) to \[1000000000,1000000000\]/],
   ['tile huge', () => ts.tile(x23(), [1e5, 1e5]), /^tile: .*\[200000,300000\]/],

@@ -18,7 +18,7 @@ const SKIP = new Set([
   'valueAndGrads', 'variableGrads', 'customGrad', 'model', 'sequential', 'input', 'loadLayersModel', 'seededRandom',
   'normalSampler', 'time', 'rand', 'multiRNNCell', 'Tensor', 'Variable', 'Layer', 'SymbolicTensor', 'LayersModel', 'Sequential', 'Optimizer', 'Callback',
   // take functions, platforms or dtype names, or dispose every variable
-  'profile', 'op', 'setPlatform', 'disposeVariables', 'upcastType', 'sumOutType', 'enclosingPowerOfTwo',
+  'profile', 'op', 'setPlatform', 'disposeVariables', 'upcastType', 'sumOutType', 'enclosingPowerOfTwo', 'registerCallbackConstructor',
 ]);
 
 /** Argument patterns tried in order; every call of every pattern is checked for leaks. */

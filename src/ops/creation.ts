@@ -236,6 +236,11 @@ export function randomNormal(shape: number[], mean = 0, stdDev = 1, dtypeArg?: '
 export function truncatedNormal(shape: number[], mean = 0, stdDev = 1, dtypeArg?: 'float32' | 'int32' | null, seed?: number | string): Tensor {
   assertShape('truncatedNormal', shape);
   const dtype = dtypeArg ?? 'float32';
+  // a NaN or non-numeric bound would never accept a sample: refuse it rather than loop forever
+  if (typeof mean !== 'number' || !Number.isFinite(mean)) throw new Error(`truncatedNormal: mean must be a finite number, got ${String(mean)}`);
+  if (typeof stdDev !== 'number' || !(stdDev >= 0) || !Number.isFinite(stdDev)) {
+    throw new Error(`truncatedNormal: stdDev must be a finite number >= 0, got ${String(stdDev)}`);
+  }
   const normal = gaussianSampler(seededRandom(seed), mean, stdDev, true);
   const v = Array.from({ length: sizeOf(shape) }, normal);
   return ENGINE.makeTensor(storageFor(roundFor(dtype, v), dtype), shape, dtype);
