@@ -1,6 +1,8 @@
 // Softmax / logSoftmax along the rows of a [rows, cols] float32 matrix, one workgroup per row:
-// a tree max, then a tree sum of exp(x - max), then the normalized write. Subtracting the max
-// keeps logits of +-1000 finite; NaN anywhere in a row makes that row NaN, as in the js reference.
+// a tree max, then a tree sum of exp(x - max), then the normalized write. WG is picked by the
+// spec (wide on GPUs, a few invocations on CPU adapters where each barrier is a context switch).
+// Subtracting the max keeps logits of +-1000 finite; NaN anywhere in a row makes that row NaN,
+// as in the js reference.
 #include "math.wgsl"
 #include "dtype.wgsl"
 
@@ -38,8 +40,14 @@ fn softmax(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) 
   m = scratch[0];
   workgroupBarrier();
 
+  // exp(x - m) is written to out (softmax) so the last pass only rescales; each invocation
+  // reads back only the columns it wrote, so no barrier is needed between the two.
   var sum = 0.0f;
-  for (var i = t; i < n; i += WG) { sum += safe_exp(x[base + i] - m); }
+  for (var i = t; i < n; i += WG) {
+    let e = safe_exp(x[base + i] - m);
+    if (!LOG) { out[base + i] = e; }
+    sum += e;
+  }
   scratch[t] = sum;
   workgroupBarrier();
   for (var s = WG / 2u; s > 0u; s = s >> 1u) {
@@ -50,7 +58,6 @@ fn softmax(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) 
 
   let log_sum = safe_log(sum);
   for (var i = t; i < n; i += WG) {
-    let d = x[base + i] - m;
-    if (LOG) { out[base + i] = d - log_sum; } else { out[base + i] = safe_exp(d) / sum; }
+    if (LOG) { out[base + i] = (x[base + i] - m) - log_sum; } else { out[base + i] = out[base + i] / sum; }
   }
 }

@@ -69,6 +69,17 @@ export function rowWorkgroupSize(n: number, maxInvocations: number): number {
   return wg;
 }
 
+/**
+ * Invocations per softmax row: up to 256 on GPUs; 4 on CPU adapters (SwiftShader,
+ * ctx.preferDirect), where every workgroup barrier is a context switch across the invocations
+ * (bench softmax [512, 4096] on SwiftShader: 256 -> ~790 ms, 64 -> ~310, 16 -> ~150, 8 -> ~230,
+ * 4 -> ~142, 2 -> ~310, 1 -> ~480).
+ */
+const SOFTMAX_CPU_WG = 4;
+function softmaxWorkgroupSize(ctx: KernelContext, cols: number): number {
+  return ctx.preferDirect ? SOFTMAX_CPU_WG : rowWorkgroupSize(cols, ctx.limits.maxInvocations);
+}
+
 export const reduceKernels: WebGPUKernelTable = {
   reduce(ctx, [x], [out], a) {
     if (a.outer === 0) return;
@@ -90,7 +101,7 @@ export const reduceKernels: WebGPUKernelTable = {
     byRowBlocks(ctx, x, out, a.rows, a.cols, a.cols, (rows, xb, ob) => ctx.dispatch({
       spec: softmaxSpec,
       entry: 'softmax',
-      constants: { WG: rowWorkgroupSize(a.cols, ctx.limits.maxInvocations), LOG: a.log },
+      constants: { WG: softmaxWorkgroupSize(ctx, a.cols), LOG: a.log },
       params: { rows, cols: a.cols },
       buffers: [xb, ob],
       workgroups: grid1d(rows, ctx.limits.maxWorkgroupsPerDimension),
