@@ -29,13 +29,14 @@
   let r = f32x4.sub(xc, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.add(r, f32x4.mul(n, f32x4.splat(2.12194440e-4)));
   const r2 = f32x4.mul(r, r);
+  // Horner steps through madd: fused (one rounding each) in the relaxed build.
   let p = f32x4.splat(1.9875691500e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  p = f32x4.add(f32x4.add(f32x4.mul(p, r2), r), f32x4.splat(1.0));
+  p = madd(p, r, f32x4.splat(1.3981999507e-3));
+  p = madd(p, r, f32x4.splat(8.3334519073e-3));
+  p = madd(p, r, f32x4.splat(4.1665795894e-2));
+  p = madd(p, r, f32x4.splat(1.6666665459e-1));
+  p = madd(p, r, f32x4.splat(5.0000001201e-1));
+  p = f32x4.add(madd(p, r2, r), f32x4.splat(1.0));
   // 2^n: n in [-126, 127] after clamping; t's bits are 0x4B400000 + n, whose low 9 bits shifted
   // up by 23 are n's, so adding 127 << 23 gives the float with exponent n + 127.
   const e = i32x4.add(i32x4.shl(t, 23), i32x4.splat(0x3F800000));

@@ -269,13 +269,16 @@ function convCases(): Case[] {
   ];
 }
 
-/** softmax / logSoftmax by blocks of whole rows (64 rows of 3 floats = 768 bytes per 1 KiB binding). */
+/**
+ * softmax / logSoftmax by blocks of whole rows (64 rows of 3 or 4 floats per 1 KiB binding;
+ * width 4 takes the vec4 entry).
+ */
 function softmaxCases(): Case[] {
-  return [false, true].map((log) => ({
-    name: `${log ? 'logSoftmax' : 'softmax'} [200, 3] by row blocks`, kernel: 'softmax' as KernelName,
-    inputs: [{ shape: [200, 3] }], outputs: [{ shape: [200, 3] }], attrs: { rows: 200, cols: 3, log },
+  return [3, 4].flatMap((cols) => [false, true].map((log) => ({
+    name: `${log ? 'logSoftmax' : 'softmax'} [200, ${cols}] by row blocks`, kernel: 'softmax' as KernelName,
+    inputs: [{ shape: [200, cols] }], outputs: [{ shape: [200, cols] }], attrs: { rows: 200, cols, log },
     rtol: 2e-6, atol: 1e-6, // exp in f32 on the GPU vs f64 in the js reference
-  }));
+  })));
 }
 
 const GROUPS: Record<string, () => Case[]> = {

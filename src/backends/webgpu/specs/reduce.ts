@@ -55,6 +55,7 @@ export const softmaxSpec: ShaderSpec = {
   params: [['rows', 'u32'], ['cols', 'u32']],
   entries: {
     softmax: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'LOG'] },
+    softmax_vec4: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'LOG'] },
   },
 };
 
@@ -100,8 +101,8 @@ export const reduceKernels: WebGPUKernelTable = {
     if (a.rows === 0 || a.cols === 0) return;
     byRowBlocks(ctx, x, out, a.rows, a.cols, a.cols, (rows, xb, ob) => ctx.dispatch({
       spec: softmaxSpec,
-      entry: 'softmax',
-      constants: { WG: softmaxWorkgroupSize(ctx, a.cols), LOG: a.log },
+      entry: a.cols % 4 === 0 ? 'softmax_vec4' : 'softmax',
+      constants: { WG: softmaxWorkgroupSize(ctx, a.cols >> (a.cols % 4 === 0 ? 2 : 0)), LOG: a.log },
       params: { rows, cols: a.cols },
       buffers: [xb, ob],
       workgroups: grid1d(rows, ctx.limits.maxWorkgroupsPerDimension),
