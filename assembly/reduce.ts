@@ -141,11 +141,23 @@ export function softmax(x: usize, out: usize, rows: i32, cols: i32, log: i32): v
     if (log) {
       for (let i = 0; i < full; i += 4) vs = f32x4.add(vs, expF32x4(f32x4.sub(v128.load(xr + (<usize>i << 2)), vm)));
     } else {
-      for (let i = 0; i < full; i += 4) {
+      let i = 0;
+      let vs1 = f32x4.splat(0);
+      for (; i + 8 <= full; i += 8) { // two independent exp chains per step
+        const p = xr + (<usize>i << 2), q = or + (<usize>i << 2);
+        const e0 = expF32x4(f32x4.sub(v128.load(p), vm));
+        const e1 = expF32x4(f32x4.sub(v128.load(p, 16), vm));
+        v128.store(q, e0);
+        v128.store(q, e1, 16);
+        vs = f32x4.add(vs, e0);
+        vs1 = f32x4.add(vs1, e1);
+      }
+      for (; i < full; i += 4) {
         const e = expF32x4(f32x4.sub(v128.load(xr + (<usize>i << 2)), vm));
         v128.store(or + (<usize>i << 2), e);
         vs = f32x4.add(vs, e);
       }
+      vs = f32x4.add(vs, vs1);
     }
     let s: f32 = f32x4.extract_lane(vs, 0) + f32x4.extract_lane(vs, 1) + f32x4.extract_lane(vs, 2) + f32x4.extract_lane(vs, 3);
     if (restBytes) {

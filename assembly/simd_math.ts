@@ -41,7 +41,7 @@
   // up by 23 are n's, so adding 127 << 23 gives the float with exponent n + 127.
   const e = i32x4.add(i32x4.shl(t, 23), i32x4.splat(0x3F800000));
   let y = f32x4.mul(p, e);
-  y = v128.bitselect(f32x4.splat(0), y, f32x4.lt(x, lo));
+  y = v128.andnot(y, f32x4.lt(x, lo)); // 0 below the clamp
   y = v128.bitselect(f32x4.splat(Infinity), y, f32x4.gt(x, hi));
   return y;
 }
