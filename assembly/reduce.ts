@@ -99,6 +99,32 @@ export function reduce(op: i32, x: usize, out: usize, outer: i32, inner: i32, in
   }
 }
 
+/**
+ * Largest non-NaN element of a float32 row (-Infinity when none), with the one-instruction
+ * pmax in four independent lanes-of-four. softmax needs no NaN here: a NaN element makes
+ * exp(x - m) and so the row sum NaN, which turns the whole row NaN either way.
+ */
+function rowMaxIgnoringNaN(x: usize, n: i32): f32 {
+  const ninf = f32x4.splat(-Infinity);
+  let m0 = ninf, m1 = ninf, m2 = ninf, m3 = ninf;
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const p = x + (<usize>i << 2);
+    m0 = f32x4.pmax(m0, v128.load(p));
+    m1 = f32x4.pmax(m1, v128.load(p, 16));
+    m2 = f32x4.pmax(m2, v128.load(p, 32));
+    m3 = f32x4.pmax(m3, v128.load(p, 48));
+  }
+  for (; i + 4 <= n; i += 4) m0 = f32x4.pmax(m0, v128.load(x + (<usize>i << 2)));
+  const m = f32x4.pmax(f32x4.pmax(m0, m1), f32x4.pmax(m2, m3));
+  let r = max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
+  for (; i < n; i++) {
+    const v = load<f32>(x + (<usize>i << 2));
+    if (v > r) r = v;
+  }
+  return r;
+}
+
 const TAIL: usize = memory.data(16, 16);
 
 /** Row-wise softmax (log = 0) or logSoftmax (log = 1) of float32 [rows, cols]. */
@@ -108,14 +134,30 @@ export function softmax(x: usize, out: usize, rows: i32, cols: i32, log: i32): v
   for (let r = 0; r < rows; r++) {
     const xr = x + (<usize>r * <usize>cols << 2);
     const or = out + (<usize>r * <usize>cols << 2);
-    const m = extremeRowF32(xr, cols, true);
+    const m = rowMaxIgnoringNaN(xr, cols);
     const vm = f32x4.splat(m);
     // pass 2: e = exp(x - m), kept in out (softmax) and summed
     let vs = f32x4.splat(0);
-    for (let i = 0; i < full; i += 4) {
-      const e = expF32x4(f32x4.sub(v128.load(xr + (<usize>i << 2)), vm));
-      if (!log) v128.store(or + (<usize>i << 2), e);
-      vs = f32x4.add(vs, e);
+    if (log) {
+      for (let i = 0; i < full; i += 4) vs = f32x4.add(vs, expF32x4(f32x4.sub(v128.load(xr + (<usize>i << 2)), vm)));
+    } else {
+      let i = 0;
+      let vs1 = f32x4.splat(0);
+      for (; i + 8 <= full; i += 8) { // two independent exp chains per step
+        const p = xr + (<usize>i << 2), q = or + (<usize>i << 2);
+        const e0 = expF32x4(f32x4.sub(v128.load(p), vm));
+        const e1 = expF32x4(f32x4.sub(v128.load(p, 16), vm));
+        v128.store(q, e0);
+        v128.store(q, e1, 16);
+        vs = f32x4.add(vs, e0);
+        vs1 = f32x4.add(vs1, e1);
+      }
+      for (; i < full; i += 4) {
+        const e = expF32x4(f32x4.sub(v128.load(xr + (<usize>i << 2)), vm));
+        v128.store(or + (<usize>i << 2), e);
+        vs = f32x4.add(vs, e);
+      }
+      vs = f32x4.add(vs, vs1);
     }
     let s: f32 = f32x4.extract_lane(vs, 0) + f32x4.extract_lane(vs, 1) + f32x4.extract_lane(vs, 2) + f32x4.extract_lane(vs, 3);
     if (restBytes) {

@@ -18,22 +18,30 @@
 @inline export function expF32x4(x: v128): v128 {
   const hi = f32x4.splat(88.37);
   const lo = f32x4.splat(-87.3365447505531);
-  const xc = f32x4.min(f32x4.max(x, lo), hi);
-  const n = f32x4.nearest(f32x4.mul(xc, f32x4.splat(1.44269504088896341)));
+  // pmax/pmin are single instructions on x64 (max/min are NaN-fixing sequences); a NaN x
+  // passes through both unchanged (pmax(a, b) = a < b ? b : a, pmin(a, b) = b < a ? b : a).
+  const xc = f32x4.pmin(f32x4.pmax(x, lo), hi);
+  // n = round-to-nearest-even(xc * log2 e) by adding 1.5 * 2^23: the sum's low mantissa bits
+  // hold n as an integer (|n| <= 127), which saves the float->int conversion sequence.
+  const magic = f32x4.splat(12582912.0);
+  const t = f32x4.add(f32x4.mul(xc, f32x4.splat(1.44269504088896341)), magic);
+  const n = f32x4.sub(t, magic);
   let r = f32x4.sub(xc, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.add(r, f32x4.mul(n, f32x4.splat(2.12194440e-4)));
   const r2 = f32x4.mul(r, r);
+  // Horner steps through madd: fused (one rounding each) in the relaxed build.
   let p = f32x4.splat(1.9875691500e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  p = f32x4.add(f32x4.add(f32x4.mul(p, r2), r), f32x4.splat(1.0));
-  // 2^n: n in [-126, 127] after clamping; build the float with exponent n + 127.
-  const e = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  p = madd(p, r, f32x4.splat(1.3981999507e-3));
+  p = madd(p, r, f32x4.splat(8.3334519073e-3));
+  p = madd(p, r, f32x4.splat(4.1665795894e-2));
+  p = madd(p, r, f32x4.splat(1.6666665459e-1));
+  p = madd(p, r, f32x4.splat(5.0000001201e-1));
+  p = f32x4.add(madd(p, r2, r), f32x4.splat(1.0));
+  // 2^n: n in [-126, 127] after clamping; t's bits are 0x4B400000 + n, whose low 9 bits shifted
+  // up by 23 are n's, so adding 127 << 23 gives the float with exponent n + 127.
+  const e = i32x4.add(i32x4.shl(t, 23), i32x4.splat(0x3F800000));
   let y = f32x4.mul(p, e);
-  y = v128.bitselect(f32x4.splat(0), y, f32x4.lt(x, lo));
+  y = v128.andnot(y, f32x4.lt(x, lo)); // 0 below the clamp
   y = v128.bitselect(f32x4.splat(Infinity), y, f32x4.gt(x, hi));
   return y;
 }

@@ -267,7 +267,9 @@ describe('wasm kernels vs js reference: reduce and softmax', () => {
     const cases: [number, number, Float32Array?][] = [[1, 1], [3, 17], [2, 1000], [4, 3], [7, 64], [0, 5], [3, 0],
       [2, 5, new Float32Array([1000, -1000, 999, 0, -999, -1000, -1000, -1000, 1000, 1000])],
       [2, 3, new Float32Array([-Infinity, -Infinity, -Infinity, 1, NaN, 2])],
-      [1, 6, new Float32Array([-Infinity, 0, 1, -Infinity, 2, 3])]];
+      [1, 6, new Float32Array([-Infinity, 0, 1, -Infinity, 2, 3])],
+      // wide rows: NaN and +Infinity inside the 16-wide max / 8-wide exp steps and in the tail
+      [4, 37, (() => { const d = floats(4 * 37, -10, 10); d[20] = NaN; d[37 + 30] = Infinity; d[74 + 36] = NaN; d[111] = 1000; return d; })()]];
     for (const log of [false, true]) {
       for (const [rows, cols, given] of cases) {
         const data = given ?? floats(rows * cols, -10, 10);

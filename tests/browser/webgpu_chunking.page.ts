@@ -1,7 +1,7 @@
 /**
  * Page side of tests/browser/webgpu_chunking.test.ts (bundled by esbuild, run in headless
  * Chromium): runs matMul, the layout kernels, broadcasting binary / select, gather, oneHot,
- * the segment sum and the batch-split convolutions on the webgpu backend with the effective storage-binding limit lowered
+ * the segment sum, softmax by row blocks and the batch-split convolutions on the webgpu backend with the effective storage-binding limit lowered
  * through the backend's `limitOverrides` test hook (so small tensors take the split paths), and
  * on the js reference kernels with the same inputs. Reports per case the mismatches, the
  * largest absolute error and how many dispatches the call took. The `large` group uses tensors
@@ -269,7 +269,21 @@ function convCases(): Case[] {
   ];
 }
 
-const GROUPS: Record<string, () => Case[]> = { matmul: matmulCases, layout: layoutCases, binary: binaryCases, large: largeCases, conv: convCases };
+/**
+ * softmax / logSoftmax by blocks of whole rows (64 rows of 3 or 4 floats per 1 KiB binding;
+ * width 4 takes the vec4 entry).
+ */
+function softmaxCases(): Case[] {
+  return [3, 4].flatMap((cols) => [false, true].map((log) => ({
+    name: `${log ? 'logSoftmax' : 'softmax'} [200, ${cols}] by row blocks`, kernel: 'softmax' as KernelName,
+    inputs: [{ shape: [200, cols] }], outputs: [{ shape: [200, cols] }], attrs: { rows: 200, cols, log },
+    rtol: 2e-6, atol: 1e-6, // exp in f32 on the GPU vs f64 in the js reference
+  })));
+}
+
+const GROUPS: Record<string, () => Case[]> = {
+  matmul: matmulCases, layout: layoutCases, binary: binaryCases, large: largeCases, conv: convCases, softmax: softmaxCases,
+};
 
 /** The device's real limits (for the test to size and report the real-limit run). */
 async function limits(): Promise<{ maxStorageBufferBindingSize: number; maxBufferSize: number; minStorageBufferOffsetAlignment: number }> {

@@ -49,6 +49,10 @@ describe('webgpu kernels split across storage bindings vs js reference', () => {
     assertChunked(await runGroup('layout', 1024), 'layout 1KiB'), 120_000);
   it('conv2d, depthwise and their input gradients by blocks of images, 2 KiB bindings', async () =>
     assertChunked(await runGroup('conv', 2048), 'conv 2KiB'), 120_000);
+  it('softmax and logSoftmax by row blocks, CPU and GPU workgroup sizes, 1 KiB bindings', async () => {
+    assertChunked(await runGroup('softmax', 1024, true), 'softmax 4-wide rows 1KiB');
+    assertChunked(await runGroup('softmax', 1024, false), 'softmax GPU-size rows 1KiB');
+  }, 120_000);
   it('broadcasting binary and select, 1 KiB bindings', async () => assertChunked(await runGroup('binary', 1024), 'binary 1KiB'), 120_000);
   it('20-27 MB tensors against a 16 MiB binding limit (matMul, transpose, broadcast add, embedding gather)', async () => {
     const lim = await page.evaluate(() => (globalThis as any).tesseraWebgpuChunking.limits());

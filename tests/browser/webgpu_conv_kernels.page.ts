@@ -1,7 +1,7 @@
 /**
  * Page side of tests/browser/webgpu_conv_kernels.test.ts (bundled by esbuild, run in headless
  * Chromium): runs the issue-3 kernels (conv2d and its gradients, depthwise conv, pooling,
- * layerNorm, fused attention) on the webgpu backend and on the js reference kernels with the
+ * layerNorm, softmax, fused attention) on the webgpu backend and on the js reference kernels with the
  * same inputs, and reports mismatches per case.
  */
 import type { DType, StorageArray, TensorInfo } from '../../src/backends/backend.js';
@@ -195,6 +195,33 @@ function layerNormCases(): Case[] {
   return cases;
 }
 
+// ---- softmax -------------------------------------------------------------------------------
+/**
+ * softmax / logSoftmax rows: widths below, at and far above the workgroup size (strided
+ * columns per invocation), logits of +-1000 (max-shifted, so finite), and rows holding NaN,
+ * +Infinity or only -Infinity (NaN rows in the js reference).
+ */
+function softmaxCases(): Case[] {
+  const cases: Case[] = [];
+  for (const [rows, cols] of [[1, 1], [3, 5], [7, 4], [5, 256], [6, 257], [4, 4096], [65, 33]] as Array<[number, number]>) {
+    const x = floats(rows * cols, -6, 6);
+    if (cols >= 4) {
+      x[0] = 1000; x[1] = -1000; // row 0: huge logits
+      if (rows > 1) x[cols + 2] = NaN; // row 1: NaN
+      if (rows > 2) x[2 * cols + 3] = Infinity; // row 2: +Infinity
+      if (rows > 3) x.fill(-Infinity, 3 * cols, 4 * cols); // row 3: all -Infinity
+    }
+    for (const log of [false, true]) {
+      cases.push({
+        name: `${log ? 'logSoftmax' : 'softmax'} rows=${rows} cols=${cols}`, kernel: 'softmax',
+        inputs: [{ shape: [rows, cols], values: x }], outputs: [{ shape: [rows, cols] }],
+        attrs: { rows, cols, log }, rtol: 2e-5, atol: 1e-6,
+      });
+    }
+  }
+  return cases;
+}
+
 // ---- attention ----------------------------------------------------------------------------
 function attentionCase(batch: number, heads: number, seqQ: number, seqK: number, D: number, causal: boolean,
   mask: 'none' | 'random' | 'holes'): Case {
@@ -247,7 +274,7 @@ function attentionSmallStorageCases(): Case[] {
 }
 
 export const GROUPS: Record<string, () => Case[]> = {
-  conv: convCases, depthwise: depthwiseCases, pool: poolCases, layerNorm: layerNormCases, attention: attentionCases,
+  conv: convCases, depthwise: depthwiseCases, pool: poolCases, layerNorm: layerNormCases, softmax: softmaxCases, attention: attentionCases,
   attentionSmallStorage: attentionSmallStorageCases,
 };
 

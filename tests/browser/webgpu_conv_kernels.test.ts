@@ -27,10 +27,11 @@ async function runGroup(group: string, options: { maxWorkgroupStorage?: number; 
 
 describe('webgpu conv/pool/norm/attention kernels vs js reference', () => {
   // CONV_GROUPS=attention,pool narrows the default-configuration groups while iterating on a kernel.
-  for (const group of (process.env.CONV_GROUPS ?? 'conv,depthwise,pool,layerNorm,attention').split(',')) {
+  for (const group of (process.env.CONV_GROUPS ?? 'conv,depthwise,pool,layerNorm,softmax,attention').split(',')) {
     it(group, async () => assertAll(await runGroup(group)));
   }
   it('layerNorm (GPU workgroup size)', async () => assertAll(await runGroup('layerNorm', { preferDirect: false })));
+  it('softmax (GPU workgroup size)', async () => assertAll(await runGroup('softmax', { preferDirect: false })));
   it('attention (tiled, K/V through workgroup memory)', async () => assertAll(await runGroup('attention', { preferDirect: false })));
   it('attention (tiled) with 16 KiB of workgroup memory', async () => {
     assertAll(await runGroup('attentionSmallStorage', { maxWorkgroupStorage: 16384, preferDirect: false }));

@@ -55,6 +55,7 @@ export const softmaxSpec: ShaderSpec = {
   params: [['rows', 'u32'], ['cols', 'u32']],
   entries: {
     softmax: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'LOG'] },
+    softmax_vec4: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'LOG'] },
   },
 };
 
@@ -67,6 +68,17 @@ export function rowWorkgroupSize(n: number, maxInvocations: number): number {
   let wg = 32;
   while (wg < n && wg < 256 && wg * 2 <= maxInvocations) wg *= 2;
   return wg;
+}
+
+/**
+ * Invocations per softmax row: up to 256 on GPUs; 4 on CPU adapters (SwiftShader,
+ * ctx.preferDirect), where every workgroup barrier is a context switch across the invocations
+ * (bench softmax [512, 4096] on SwiftShader: 256 -> ~790 ms, 64 -> ~310, 16 -> ~150, 8 -> ~230,
+ * 4 -> ~142, 2 -> ~310, 1 -> ~480).
+ */
+const SOFTMAX_CPU_WG = 4;
+function softmaxWorkgroupSize(ctx: KernelContext, cols: number): number {
+  return ctx.preferDirect ? SOFTMAX_CPU_WG : rowWorkgroupSize(cols, ctx.limits.maxInvocations);
 }
 
 export const reduceKernels: WebGPUKernelTable = {
@@ -89,8 +101,8 @@ export const reduceKernels: WebGPUKernelTable = {
     if (a.rows === 0 || a.cols === 0) return;
     byRowBlocks(ctx, x, out, a.rows, a.cols, a.cols, (rows, xb, ob) => ctx.dispatch({
       spec: softmaxSpec,
-      entry: 'softmax',
-      constants: { WG: rowWorkgroupSize(a.cols, ctx.limits.maxInvocations), LOG: a.log },
+      entry: a.cols % 4 === 0 ? 'softmax_vec4' : 'softmax',
+      constants: { WG: softmaxWorkgroupSize(ctx, a.cols >> (a.cols % 4 === 0 ? 2 : 0)), LOG: a.log },
       params: { rows, cols: a.cols },
       buffers: [xb, ob],
       workgroups: grid1d(rows, ctx.limits.maxWorkgroupsPerDimension),
