@@ -26,8 +26,10 @@ async function bundle(contents) {
 }
 
 /** The page of one sample: import `lib`, set `backend`, build `model`, predict once, twice. */
-function pageFor(lib, backend, model) {
+function pageFor(variant, backend, model) {
   const { build, input } = FIRST_PREDICTION_MODELS[model];
+  const lib = VARIANTS[variant];
+  const warm = variant === 'tessera_warmup';
   return `<!doctype html><meta charset="utf-8"><title>first prediction</title><script type="module">
 const t0 = performance.now();
 try {
@@ -40,6 +42,7 @@ try {
   const tBackend = performance.now();
   const model = m.${build}(m.lib);
   const x = m.lib.ones(${JSON.stringify(input)});
+  ${warm ? 'await model.warmup();' : ''}
   const tBuild = performance.now();
   const y = model.predict(x);
   const values = await y.data();
@@ -55,6 +58,13 @@ try {
 </script>`;
 }
 
+/**
+ * The samples of each cell: tessera and TF.js as a user's first predict runs them, and tessera
+ * with `await model.warmup()` between build and predict (its "build" phase then holds the warmup,
+ * its "predict" phase is the first prediction of a warmed model).
+ */
+const VARIANTS = { tessera: 'tessera', tfjs: 'tfjs', tessera_warmup: 'tessera' };
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -67,7 +77,7 @@ export async function runFirstPrediction() {
   const libs = { tessera: await bundle(TESSERA_ENTRY), tfjs: await bundle(TFJS_ENTRY) };
   const routes = { '/favicon.ico': { type: 'image/x-icon', body: '' } };
   for (const [name, code] of Object.entries(libs)) routes[`/__first/${name}.js`] = { type: 'text/javascript; charset=utf-8', body: code };
-  for (const lib of Object.keys(libs)) for (const b of backends) for (const m of models) routes[`/__first/${lib}-${b}-${m}.html`] = { body: pageFor(lib, b, m) };
+  for (const v of Object.keys(VARIANTS)) for (const b of backends) for (const m of models) routes[`/__first/${v}-${b}-${m}.html`] = { body: pageFor(v, b, m) };
   const server = await startServer({ routes });
   const result = {
     date: new Date().toISOString(), cpu: `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}`, loadAverageStart: loadavg().map((v) => v.toFixed(2)).join(' '),
@@ -79,7 +89,7 @@ export async function runFirstPrediction() {
         const row = { backend: b, model: m };
         // Alternate the libraries sample by sample, so that load drifts hit both alike.
         for (let rep = 0; rep < reps; rep++) {
-          for (const lib of Object.keys(libs)) {
+          for (const lib of Object.keys(VARIANTS)) {
             const browser = await launchChromium();
             try {
               const tab = await browser.newPage();
@@ -94,7 +104,7 @@ export async function runFirstPrediction() {
             }
           }
         }
-        for (const lib of Object.keys(libs)) {
+        for (const lib of Object.keys(VARIANTS)) {
           const ok = row[lib].samples.filter((s) => !s.error);
           if (ok.length) for (const k of ['firstPredictionMs', 'importMs', 'backendMs', 'buildMs', 'predictMs', 'secondPredictMs']) row[lib][`median_${k}`] = median(ok.map((s) => s[k]));
         }
