@@ -101,4 +101,35 @@ describe('model.warmup on webgpu', () => {
       expect(Math.abs(v - r.reference[i])).toBeLessThan(1e-5);
     });
   }, 180_000);
+
+  it('loadLayersModel starts the warmup: its first prediction then compiles nothing', async () => {
+    const r = await page.evaluate(async () => {
+      const ts = (window as any).__ts;
+      await ts.setBackend('webgpu');
+      const pipelines = () => ts.memory().backends.webgpu.pipelines as number;
+      // An architecture (elu, 6 units, 3 inputs) the other test's pipelines do not cover.
+      const src = ts.sequential({ layers: [ts.layers.dense({ units: 6, activation: 'elu', inputShape: [3] })] });
+      let artifacts: any;
+      await src.save(ts.io.withSaveHandler(async (a: any) => { artifacts = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; }));
+      const before = pipelines();
+      const loaded = await ts.loadLayersModel(ts.io.fromMemory(artifacts));
+      const started = loaded.backgroundWarmup instanceof Promise;
+      await loaded.backgroundWarmup;
+      const afterWarmup = pipelines();
+      const x = ts.tensor2d([[0.5, -2, 1]]);
+      const y = loaded.predict(x);
+      const values = Array.from(await y.data(), Number);
+      const yRef = src.predict(x);
+      const reference = Array.from(await yRef.data(), Number);
+      const afterPredict = pipelines();
+      x.dispose(); y.dispose(); yRef.dispose();
+      return { started, error: loaded.warmupError ? String(loaded.warmupError.message) : null, before, afterWarmup, afterPredict, values, reference };
+    });
+    expect(r.started).toBe(true);
+    expect(r.error).toBeNull();
+    expect(r.afterWarmup).toBeGreaterThan(r.before);
+    expect(r.afterPredict).toBe(r.afterWarmup);
+    expect(r.values.length).toBe(6);
+    expect(r.values).toEqual(r.reference);
+  }, 120_000);
 });
