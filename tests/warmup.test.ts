@@ -52,6 +52,24 @@ describe.each(['js', 'wasm'] as const)('model.warmup on %s', (backend) => {
     m.dispose();
   });
 
+  it('resolves for sparse and custom losses and leaves the weights as they were', async () => {
+    expect(await ts.setBackend(backend)).toBe(true);
+    const picky = (yTrue: ts.Tensor, yPred: ts.Tensor) => {
+      if (yTrue.shape[1] !== 99) throw new Error('picky loss: wants 99 target columns');
+      return ts.mean(ts.sub(yTrue, yPred), -1);
+    };
+    for (const loss of ['sparseCategoricalCrossentropy', picky] as const) {
+      const m = buildModel();
+      m.compile({ optimizer: 'sgd', loss });
+      const before = snapshot(m);
+      const n0 = ts.memory().numTensors;
+      await m.warmup();
+      expect(ts.memory().numTensors).toBe(n0);
+      expect(snapshot(m)).toEqual(before);
+      m.dispose();
+    }
+  });
+
   it('resolves at once on a model without known inputs, and rejects bad batch sizes', async () => {
     expect(await ts.setBackend(backend)).toBe(true);
     const m = ts.sequential();

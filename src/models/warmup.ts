@@ -42,21 +42,27 @@ export async function warmupModel(model: LayersModel, args: WarmupArgs = {}): Pr
   if (!model.inputs.length || !model.outputs.length) return;
   const backend = ENGINE.backend;
   ENGINE.noGrad(() => tidy(() => { forward(model, zeroInputs(model, predictBatch), false); }));
-  if (model.compiled) {
+  if (model.compiled && model.trainableWeights.length) {
     // Training-mode layers update state (BatchNormalization's moving statistics): keep copies
     // and put them back, so that a warmed model predicts exactly as an un-warmed one.
     const state = model.nonTrainableWeights.map((v) => [v, v.clone()] as const);
     try {
       tidy(() => {
-      const xs = zeroInputs(model, trainBatch);
-      const r = resolveCompiled(model);
-      // Targets shaped like the outputs: a trace only, the gradients are dropped (no optimizer step).
-      variableGrads(() => {
-        const outs = forward(model, xs, true);
-        const ys = outs.map((o) => zeros(o.shape, o.dtype));
-        return batchLoss(model, r, outs, ys).total;
-      }, model.trainableWeights);
+        const xs = zeroInputs(model, trainBatch);
+        const r = resolveCompiled(model);
+        // Zero targets shaped for each loss (sparse losses take one class index per row); a trace
+        // only: the gradients are dropped (no optimizer step).
+        variableGrads(() => {
+          const outs = forward(model, xs, true);
+          const ys = outs.map((o, i) => (String(r.losses[i].canonical ?? '').startsWith('sparse')
+            ? zeros([...o.shape.slice(0, -1), 1], 'float32') : zeros(o.shape, o.dtype)));
+          return batchLoss(model, r, outs, ys).total;
+        }, model.trainableWeights);
       });
+    } catch {
+      // A custom loss may reject the guessed zero targets: then the training step's kernels
+      // compile on the first real step, as without warmup. (The prediction trace above, which
+      // needs no guess, still throws.)
     } finally {
       for (const [v, copy] of state) { v.assign(copy); copy.dispose(); }
     }
