@@ -5,6 +5,8 @@
 // Options: --only=<substring of a case name; several joined with |>, --backends=wasm,webgpu,
 // --peers=tfjs,ort,jax, --time=<ms per task> (default 1000), --iterations=<min> (default 5),
 // --resume (keep the rows already in latest.json, time the rest).
+// --first-prediction: instead, time import -> first prediction per library in fresh browsers
+// (bench/first_prediction.mjs; its own options --reps, --backends, --models).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -122,7 +124,10 @@ async function main() {
   }
 }
 
-main().catch((e) => {
+const entry = process.argv.includes('--first-prediction')
+  ? () => import('./first_prediction.mjs').then((m) => m.runFirstPrediction())
+  : main;
+entry().catch((e) => {
   console.error(e);
   process.exit(1);
 });

@@ -92,6 +92,11 @@ export class Engine {
     return b;
   }
 
+  /** The active backend's name, or null when none was chosen yet (starts nothing). */
+  get activeBackendName(): string | null {
+    return this.active ? this.activeName : null;
+  }
+
   /** The active backend; if none was chosen yet, the best one that can start synchronously. */
   get backend(): Backend {
     if (this.active) return this.active;

@@ -51,6 +51,7 @@ export * as losses from './losses/index.js';
 export * as metrics from './metrics/index.js';
 export * as callbacks from './models/callbacks.js';
 export { Callback, CustomCallback, EarlyStopping, History } from './models/callbacks.js';
+export type { WarmupArgs } from './models/warmup.js';
 export { CallbackList, registerCallbackConstructor } from './models/callback_list.js';
 export { InputSpec } from './layers/input_spec.js';
 export * as models from './io/model_from_json.js';

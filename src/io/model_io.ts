@@ -194,6 +194,7 @@ export async function loadLayersModel(pathOrHandler: string | IOHandler, options
       throw e;
     }
   }
+  model.startWarmup();
   return model;
 }
 

@@ -16,6 +16,8 @@ import { saveModel, type SaveConfig, type SaveResult } from '../io/model_io.js';
 import { Optimizer } from '../optimizers/optimizer.js';
 import { backupWeights } from './fit_recovery.js';
 import { resolveCompiled } from './compile.js';
+import { ENGINE } from '../engine.js';
+import { warmupModel, type WarmupArgs } from './warmup.js';
 
 export interface ModelArgs {
   inputs: SymbolicTensor | SymbolicTensor[];
@@ -237,6 +239,30 @@ export class LayersModel extends Layer {
 
   compile(args: CompileArgs): void {
     training.compile(this, args);
+    this.startWarmup();
+  }
+  /**
+   * tessera (not in TF.js): run the model once on zeros so that the WebGPU pipelines its first
+   * prediction (batch 1) and, when compiled, its first training step need are compiled, in
+   * parallel, before that step (see models/warmup.ts for what it covers). Cheap on wasm / js.
+   */
+  warmup(args?: WarmupArgs): Promise<void> {
+    return warmupModel(this, args);
+  }
+  /** The background warmup compile() / loadLayersModel started (resolves also when it failed). */
+  backgroundWarmup?: Promise<void>;
+  /** Why the last background warmup failed, if it did (it never rejects, so nothing goes unhandled). */
+  warmupError?: Error;
+  /**
+   * Start warmup() in the background, after the current synchronous code (so compile() stays
+   * synchronous and cheap), on WebGPU only, where pipeline compiles are what a first step waits on.
+   */
+  startWarmup(): void {
+    if (ENGINE.activeBackendName !== 'webgpu') return;
+    this.warmupError = undefined;
+    this.backgroundWarmup = Promise.resolve()
+      .then(() => warmupModel(this))
+      .catch((e: unknown) => { this.warmupError = e instanceof Error ? e : new Error(String(e)); });
   }
   /** The History of the last fit() (as TF.js sets `model.history`). */
   history?: History;
