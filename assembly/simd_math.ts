@@ -13,10 +13,10 @@
 /**
  * exp(x) on four lanes: x = n ln2 + r, |r| <= ln2/2, exp(r) by a degree-6 polynomial
  * (Cephes expf coefficients), scaled by 2^n through the exponent bits. Underflow gives 0,
- * overflow +Inf, NaN stays NaN.
+ * overflow (x > ln(FLT_MAX)) +Inf, NaN stays NaN.
  */
 @inline export function expF32x4(x: v128): v128 {
-  const hi = f32x4.splat(88.37);
+  const hi = f32x4.splat(88.72283); // ln(FLT_MAX): exp is finite up to here
   const lo = f32x4.splat(-87.3365447505531);
   // pmax/pmin are single instructions on x64 (max/min are NaN-fixing sequences); a NaN x
   // passes through both unchanged (pmax(a, b) = a < b ? b : a, pmin(a, b) = b < a ? b : a).
@@ -37,10 +37,12 @@
   p = madd(p, r, f32x4.splat(1.6666665459e-1));
   p = madd(p, r, f32x4.splat(5.0000001201e-1));
   p = f32x4.add(madd(p, r2, r), f32x4.splat(1.0));
-  // 2^n: n in [-126, 127] after clamping; t's bits are 0x4B400000 + n, whose low 9 bits shifted
-  // up by 23 are n's, so adding 127 << 23 gives the float with exponent n + 127.
-  const e = i32x4.add(i32x4.shl(t, 23), i32x4.splat(0x3F800000));
-  let y = f32x4.mul(p, e);
+  // 2^n: n in [-126, 128] after clamping; t's bits are 0x4B400000 + n, whose low 9 bits shifted
+  // up by 23 are n's, so adding 127 << 23 gives the float with exponent n + 127. n = 128 has no
+  // exponent of its own, so positive n scale by 2^(n-1) and then by 2 (the mask is -1 there).
+  const positive = f32x4.gt(n, f32x4.splat(0));
+  const e = i32x4.add(i32x4.shl(i32x4.add(t, positive), 23), i32x4.splat(0x3F800000));
+  let y = f32x4.mul(f32x4.mul(p, e), v128.bitselect(f32x4.splat(2), f32x4.splat(1), positive));
   y = v128.andnot(y, f32x4.lt(x, lo)); // 0 below the clamp
   y = v128.bitselect(f32x4.splat(Infinity), y, f32x4.gt(x, hi));
   return y;
