@@ -11,7 +11,7 @@
  * and an undisturbed twin trained the same way.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openHarness, type Harness } from './harness.js';
+import { inPage as inPageOf, openHarness, type Harness } from './harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -24,9 +24,7 @@ beforeEach(async () => {
   await h.freshPage();
 }, 120_000);
 
-async function inPage<T>(fn: string): Promise<T> {
-  return h.page.evaluate(`(async () => { const ts = window.__tessera; ${fn} })()`) as Promise<T>;
-}
+const inPage = <T>(fn: string): Promise<T> => inPageOf<T>(h, fn);
 
 /** Page-side helpers: `err(f)` gives what f throws (or 'no error'); `make()` a small seeded MLP; the inputs `x`. */
 const PRELUDE = `

@@ -9,7 +9,7 @@
  * destroying the real device.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openHarness, type Harness } from './harness.js';
+import { inPage as inPageOf, openHarness, type Harness, PAGE_ERR } from './harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -23,13 +23,9 @@ beforeEach(async () => {
   await h.freshPage();
 }, 120_000);
 
-/** Run fn(ts) in the page; a rejection comes back as { thrown } so messages can be checked. */
-async function inPage<T>(fn: string): Promise<T> {
-  return h.page.evaluate(`(async () => { const ts = window.__tessera; ${fn} })()`) as Promise<T>;
-}
+const inPage = <T>(fn: string): Promise<T> => inPageOf<T>(h, fn);
 
-/** Page-side helper source: the message of what `f` throws or rejects with, or 'no error'. */
-const ERR = `const err = async (f) => { try { await f(); return 'no error'; } catch (e) { return String(e && e.message || e); } };`;
+const ERR = PAGE_ERR;
 
 describe('WebGPU faults in Chromium', () => {
   it('ready() picks wasm on the SwiftShader adapter; backendInfo says which adapter and why', async () => {

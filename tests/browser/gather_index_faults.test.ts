@@ -6,7 +6,7 @@
  * without a checking kernel do no extra readback; nothing leaks.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openHarness, type Harness } from './harness.js';
+import { inPage as inPageOf, openHarness, type Harness, PAGE_ERR } from './harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -19,12 +19,9 @@ beforeEach(async () => {
   await h.freshPage();
 }, 120_000);
 
-async function inPage<T>(fn: string): Promise<T> {
-  return h.page.evaluate(`(async () => { const ts = window.__tessera; ${fn} })()`) as Promise<T>;
-}
+const inPage = <T>(fn: string): Promise<T> => inPageOf<T>(h, fn);
 
-/** Page-side helper source: the message of what `f` throws or rejects with, or 'no error'. */
-const ERR = `const err = async (f) => { try { await f(); return 'no error'; } catch (e) { return String(e && e.message || e); } };`;
+const ERR = PAGE_ERR;
 
 describe('gather range check of computed indices on webgpu', () => {
   it('out-of-range and negative computed indices reject data() naming the index and range; the next batch runs', async () => {

@@ -215,3 +215,11 @@ export async function runTableInPage(h: Harness, table: string, backend: string)
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))]);
 }
+
+/** Run the body `fn` (source text, `ts` bound to the page's tessera) as an async function in the page. */
+export function inPage<T>(h: Harness, fn: string): Promise<T> {
+  return h.page.evaluate(`(async () => { const ts = window.__tessera; ${fn} })()`) as Promise<T>;
+}
+
+/** Page-side helper source: the message of what `f` throws or rejects with, or 'no error'. */
+export const PAGE_ERR = `const err = async (f) => { try { await f(); return 'no error'; } catch (e) { return String(e && e.message || e); } };`;

@@ -10,6 +10,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as ts from '../../src/index.js';
+import { expectNear } from './near.js';
 import { run as customLayer } from './programs/custom_layer.js';
 import { run as seq2seq } from './programs/seq2seq.js';
 import { run as regression } from './programs/regression.js';
@@ -20,23 +21,6 @@ const tfjs = { ...tfc, ...tfl } as any;
 beforeAll(async () => {
   await tfc.setBackend('cpu');
 });
-
-/** Deep comparison: numbers within tol (NaN fails), everything else equal. */
-function expectNear(got: unknown, want: unknown, tol: number, path = '$'): void {
-  if (typeof want === 'number') {
-    expect(typeof got, path).toBe('number');
-    expect(Number.isFinite(got as number) || got === want, `${path}: ${got} vs ${want}`).toBe(true);
-    expect(Math.abs((got as number) - want), `${path}: ${got} vs ${want}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want)));
-  } else if (Array.isArray(want)) {
-    expect(Array.isArray(got), path).toBe(true);
-    expect((got as unknown[]).length, `${path}.length`).toBe(want.length);
-    want.forEach((w, i) => expectNear((got as unknown[])[i], w, tol, `${path}[${i}]`));
-  } else if (want && typeof want === 'object') {
-    for (const k of Object.keys(want)) expectNear((got as Record<string, unknown>)[k], (want as Record<string, unknown>)[k], tol, `${path}.${k}`);
-  } else {
-    expect(got, path).toEqual(want);
-  }
-}
 
 const programs = [
   { name: 'custom layer (Antirectifier)', run: customLayer },
