@@ -20,6 +20,29 @@ override LOG: bool = false;
 
 var<workgroup> scratch: array<f32, WG>;
 
+// Tree reductions of one value per invocation over the workgroup (every invocation gets the result).
+fn workgroup_max(t: u32, v: f32) -> f32 {
+  scratch[t] = v;
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s = s >> 1u) {
+    if (t < s) { scratch[t] = max_nan(scratch[t], scratch[t + s]); }
+    workgroupBarrier();
+  }
+  let r = scratch[0];
+  workgroupBarrier(); // scratch is written again by the next reduction
+  return r;
+}
+
+fn workgroup_sum(t: u32, v: f32) -> f32 {
+  scratch[t] = v;
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s = s >> 1u) {
+    if (t < s) { scratch[t] = scratch[t] + scratch[t + s]; }
+    workgroupBarrier();
+  }
+  return scratch[0];
+}
+
 @compute @workgroup_size(WG)
 fn softmax(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
            @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -31,14 +54,7 @@ fn softmax(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) 
 
   var m = f32_neg_inf();
   for (var i = t; i < n; i += WG) { m = max_nan(m, logits[base + i]); }
-  scratch[t] = m;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s = s >> 1u) {
-    if (t < s) { scratch[t] = max_nan(scratch[t], scratch[t + s]); }
-    workgroupBarrier();
-  }
-  m = scratch[0];
-  workgroupBarrier();
+  m = workgroup_max(t, m);
 
   // exp(x - m) is written to out (softmax) so the last pass only rescales; each invocation
   // reads back only the columns it wrote, so no barrier is needed between the two.
@@ -48,13 +64,7 @@ fn softmax(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) 
     if (!LOG) { out[base + i] = e; }
     sum += e;
   }
-  scratch[t] = sum;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s = s >> 1u) {
-    if (t < s) { scratch[t] = scratch[t] + scratch[t + s]; }
-    workgroupBarrier();
-  }
-  sum = scratch[0];
+  sum = workgroup_sum(t, sum);
 
   let log_sum = safe_log(sum);
   for (var i = t; i < n; i += WG) {
@@ -81,14 +91,7 @@ fn softmax_vec4(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
 
   var m = f32_neg_inf();
   for (var i = t; i < n; i += WG) { m = max_nan(m, max_nan4(logits4[base + i])); }
-  scratch[t] = m;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s = s >> 1u) {
-    if (t < s) { scratch[t] = max_nan(scratch[t], scratch[t + s]); }
-    workgroupBarrier();
-  }
-  m = scratch[0];
-  workgroupBarrier();
+  m = workgroup_max(t, m);
 
   var sum = 0.0f;
   for (var i = t; i < n; i += WG) {
@@ -96,13 +99,7 @@ fn softmax_vec4(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
     if (!LOG) { out4[base + i] = e; }
     sum += (e.x + e.y) + (e.z + e.w);
   }
-  scratch[t] = sum;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s = s >> 1u) {
-    if (t < s) { scratch[t] = scratch[t] + scratch[t + s]; }
-    workgroupBarrier();
-  }
-  sum = scratch[0];
+  sum = workgroup_sum(t, sum);
 
   let log_sum = safe_log(sum);
   for (var i = t; i < n; i += WG) {
