@@ -233,12 +233,15 @@ export class Conv1D extends Conv {
   }
 }
 
-export class Conv2DTranspose extends Conv {
-  static override className = 'Conv2DTranspose';
-  constructor(args: ConvLayerArgs) {
-    super(2, args);
+/**
+ * What conv2dTranspose and conv3dTranspose share: no dilation, a kernel laid out
+ * [...kernelSize, filters, inChannels], and output lengths from deconvLength.
+ */
+export abstract class ConvTranspose extends Conv {
+  constructor(rank: number, args: ConvLayerArgs) {
+    super(rank, args);
     if (this.dilationRate.some((r) => r !== 1)) {
-      throw new Error(`conv2dTranspose: dilationRate other than 1 is not supported, got ${JSON.stringify(args.dilationRate)}`);
+      throw new Error(`conv${rank}dTranspose: dilationRate other than 1 is not supported, got ${JSON.stringify(args.dilationRate)}`);
     }
   }
 
@@ -254,6 +257,13 @@ export class Conv2DTranspose extends Conv {
     this.inputChannels(s);
     const spatial = this.spatialDims(s).map((d, i) => deconvLength(d, this.strides[i], this.kernelSize[i], this.padding));
     return this.withChannels(s[0], spatial, this.filters);
+  }
+}
+
+export class Conv2DTranspose extends ConvTranspose {
+  static override className = 'Conv2DTranspose';
+  constructor(args: ConvLayerArgs) {
+    super(2, args);
   }
 
   call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {

@@ -10,7 +10,7 @@ import { conv3d as conv3dOp, conv3dTranspose as conv3dTransposeOp } from '../../
 import type { Kwargs, Shape } from '../layer.js';
 import { getActivation } from '../activations.js';
 import { deconvLength, singleShape } from './conv_utils.js';
-import { Conv, type ConvLayerArgs } from './conv.js';
+import { Conv, ConvTranspose, type ConvLayerArgs } from './conv.js';
 
 type Triple = [number, number, number];
 const TO_LAST = [0, 2, 3, 4, 1];
@@ -39,27 +39,10 @@ export class Conv3D extends Conv {
   }
 }
 
-export class Conv3DTranspose extends Conv {
+export class Conv3DTranspose extends ConvTranspose {
   static override className = 'Conv3DTranspose';
   constructor(args: ConvLayerArgs) {
     super(3, args);
-    if (this.dilationRate.some((r) => r !== 1)) {
-      throw new Error(`conv3dTranspose: dilationRate other than 1 is not supported, got ${JSON.stringify(args.dilationRate)}`);
-    }
-  }
-
-  override build(inputShape: Shape | Shape[]): void {
-    const inC = this.inputChannels(singleShape(this.name, inputShape));
-    this.kernel = this.addWeight('kernel', [...this.kernelSize, this.filters, inC], 'float32', this.kernelInitializer, this.kernelRegularizer);
-    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], 'float32', this.biasInitializer, this.biasRegularizer);
-    this.built = true;
-  }
-
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = singleShape(this.name, inputShape);
-    this.inputChannels(s);
-    const spatial = this.spatialDims(s).map((d, i) => deconvLength(d, this.strides[i], this.kernelSize[i], this.padding));
-    return this.withChannels(s[0], spatial, this.filters);
   }
 
   call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
