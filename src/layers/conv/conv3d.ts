@@ -9,7 +9,7 @@ import { transpose } from '../../ops/layout.js';
 import { conv3d as conv3dOp, conv3dTranspose as conv3dTransposeOp } from '../../ops/conv3d.js';
 import type { Kwargs, Shape } from '../layer.js';
 import { getActivation } from '../activations.js';
-import { deconvLength, singleShape } from './conv_utils.js';
+import { deconvLength } from './conv_utils.js';
 import { Conv, ConvTranspose, type ConvLayerArgs } from './conv.js';
 
 type Triple = [number, number, number];
