@@ -77,7 +77,7 @@ export interface KernelExports {
   attentionScratchBytes(seqK: number, headDim: number): number;
   attention(
     q: number, k: number, v: number, mask: number, out: number, lse: number, bh: number, seqQ: number, seqK: number,
-    headDim: number, scale: number, causal: number, scratch: number,
+    headDim: number, scale: number, causal: number, kvStride: number, scratch: number,
   ): void;
   adamUpdate(
     param: number, grad: number, m: number, v: number, outParam: number, outM: number, outV: number, n: number,
