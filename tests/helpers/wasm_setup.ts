@@ -1,0 +1,9 @@
+/**
+ * vitest setup: tests import tessera from src/, where there is no kernel .wasm file beside the modules, so
+ * the two builds are embedded here (as the `tessera/inline` entry does) for the wasm backend to start.
+ */
+import simdBytes from '../../build/tessera-simd.wasm';
+import relaxedBytes from '../../build/tessera-relaxed.wasm';
+import { setEmbeddedWasm } from '../../src/backends/wasm/source.js';
+
+setEmbeddedWasm({ simd: simdBytes, 'relaxed-simd': relaxedBytes });
