@@ -40,7 +40,7 @@ async function main() {
   }
   const bundle = out('dist/tessera.js');
   const outputs = [bundle, out('dist/tessera.inline.js'), out('dist/tessera.cjs'), out('dist/types/index.d.ts'), ...WASM_DIST];
-  const srcNewest = Math.max(newest(out('src')), newest(out('shaders')), ...wasmOut.map((f) => statSync(f).mtimeMs));
+  const srcNewest = Math.max(newest(out('src')), newest(out('shaders')), statSync(out('package.json')).mtimeMs, ...wasmOut.map((f) => statSync(f).mtimeMs));
   if (!ifStale || oldest(outputs) < srcNewest) {
     console.log('[build] esbuild: dist/{tessera,core,layers}.js (+ chunks), dist/tessera.inline.js, dist/tessera.cjs');
     const esbuild = await import('esbuild');

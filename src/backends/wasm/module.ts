@@ -148,12 +148,16 @@ function imports(memory: WebAssembly.Memory): WebAssembly.Imports {
   };
 }
 
-/** Synchronous instantiation (fine in Node and workers; our module is small enough for pages). */
+/**
+ * Synchronous instantiation (fine in Node and workers; our module is small enough for pages); null when
+ * the engine lacks SIMD or the module must be fetched first.
+ */
 export function loadModuleSync(prefer?: ModuleKind): LoadedModule | null {
   const kind = chooseModule(prefer);
-  if (!kind) return null;
+  const module = kind && getKernelModuleSync(kind);
+  if (!module) return null;
   const memory = new WebAssembly.Memory({ initial: 16 });
-  const instance = new WebAssembly.Instance(getKernelModuleSync(kind), imports(memory));
+  const instance = new WebAssembly.Instance(module, imports(memory));
   const exports = instance.exports as unknown as KernelExports;
   return { kind: kindOf(exports), exports, memory };
 }

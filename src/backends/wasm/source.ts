@@ -106,9 +106,9 @@ export async function getKernelModule(kind: ModuleKind): Promise<WebAssembly.Mod
 
 /**
  * The kernel module without waiting: given, cached, embedded, or read from the file system (Node, Bun).
- * Throws when it would need a fetch; `await tf.ready()` first then.
+ * Null when it would need a fetch (then `await tf.ready()` loads it).
  */
-export function getKernelModuleSync(kind: ModuleKind): WebAssembly.Module {
+export function getKernelModuleSync(kind: ModuleKind): WebAssembly.Module | null {
   if (givenModule) return givenModule;
   const cached = compiled.get(kind);
   if (cached) return cached;
@@ -116,6 +116,5 @@ export function getKernelModuleSync(kind: ModuleKind): WebAssembly.Module {
   if (bytes) return compileSync(kind, bytes);
   const url = wasmUrl(kind);
   const fs = url.startsWith('file:') ? nodeFs() : null;
-  if (fs) return compileSync(kind, fs.readFileSync(new URL(url)));
-  throw new Error(`the kernel module (${url}) is not loaded yet: await tf.ready() or tf.setBackend('wasm') before the first op`);
+  return fs ? compileSync(kind, fs.readFileSync(new URL(url))) : null;
 }
