@@ -14,14 +14,17 @@ const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
 
 /** Resolves `tessera` and `tessera/<sub>` through package.json "exports" to the built dist/ files. */
 function tesseraPackage() {
-  const exportsMap = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports;
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const exportsMap = pkg.exports;
   return {
     name: 'tessera-package',
     setup(build) {
       build.onResolve({ filter: /^tessera(\/|$)/ }, (args) => {
         const entry = exportsMap[args.path === 'tessera' ? '.' : `./${args.path.slice('tessera/'.length)}`];
         if (!entry) return { errors: [{ text: `tessera has no export ${args.path}` }] };
-        return { path: join(root, typeof entry === 'string' ? entry : entry.import ?? entry.default) };
+        const file = typeof entry === 'string' ? entry : entry.import ?? entry.default;
+        // as npm resolution would: package.json's "sideEffects" list says which files have any
+        return { path: join(root, file), sideEffects: pkg.sideEffects.includes(file) };
       });
     },
   };
@@ -39,16 +42,16 @@ export async function measureApp(source) {
     });
     const files = new Map(r.outputFiles.map((f) => [f.path, f.contents]));
     const outputs = r.metafile.outputs;
-    const key = (p) => join(root, p) === p ? p : p;
     const abs = (p) => (p.startsWith('/') ? p : join(root, p));
-    const entry = Object.keys(outputs).find((p) => outputs[p].entryPoint);
+    // the app's own entry (chunks that dynamic imports load are entry points in the metafile too)
+    const entry = Object.keys(outputs).find((p) => outputs[p].entryPoint === '<stdin>');
     const initial = new Set();
     const visit = (p) => {
       if (initial.has(p)) return;
       initial.add(p);
       for (const imp of outputs[p].imports) if (imp.kind === 'import-statement' && outputs[imp.path]) visit(imp.path);
     };
-    visit(key(entry));
+    visit(entry);
     let init = 0;
     let total = 0;
     for (const p of Object.keys(outputs)) {
