@@ -98,6 +98,9 @@ export { ENV } from './environment.js';
 export { profile } from './profile.js';
 export { version as version_core, versions as version } from './version.js';
 export * as device_util from './device_util.js';
+// runtimes without the usual loading paths (issue 10): a precompiled kernel module, a user-made GPUDevice
+export * as wasm from './backends/wasm/public.js';
+export * as webgpu from './backends/webgpu/public.js';
 export * as test_util from './test_util.js';
 
 installChainMethods(publicApi as unknown as Record<string, unknown>);

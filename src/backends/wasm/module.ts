@@ -2,7 +2,9 @@
  * Loading the AssemblyScript kernel module: picks the relaxed-SIMD build when the engine
  * validates a tiny relaxed-SIMD probe (Chromium), else the plain SIMD build (Node 20, Safari,
  * Firefox without the flag), and instantiates it over a TypeScript-owned `WebAssembly.Memory`,
- * synchronously or asynchronously. The Wasm bytes are embedded in the bundle by the build.
+ * synchronously or asynchronously. The Wasm bytes are embedded in the bundle by the build; where
+ * the runtime forbids compiling Wasm from bytes (Cloudflare workerd), `setWasmModule` hands in a
+ * precompiled module (the build's .wasm imported as a Wasm module) that is instantiated instead.
  */
 import simdBytes from '../../../build/tessera-simd.wasm';
 import relaxedBytes from '../../../build/tessera-relaxed.wasm';
@@ -126,6 +128,31 @@ export function hasRelaxedSimd(): boolean {
   return hasWasm() && validate(RELAXED_PROBE);
 }
 
+/** A precompiled kernel module given with `setWasmModule`, used instead of the embedded bytes. */
+let givenModule: WebAssembly.Module | null = null;
+
+/**
+ * Use this precompiled kernel module (build/tessera-simd.wasm or tessera-relaxed.wasm, compiled by
+ * the host, e.g. a workerd Wasm module import) instead of compiling the embedded bytes. Call it
+ * before tf.ready() or setBackend('wasm'): a wasm backend that already started keeps its module.
+ */
+export function setWasmModule(module: WebAssembly.Module): void {
+  if (!hasWasm() || !(module instanceof WebAssembly.Module)) {
+    throw new Error(`setWasmModule: expected a WebAssembly.Module, got ${module === null ? 'null' : typeof module}`);
+  }
+  const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
+  const missing = ['isRelaxed', 'heapBase', 'matMul'].filter((n) => !names.has(n));
+  if (missing.length) {
+    throw new Error(`setWasmModule: this is not tessera's kernel module (it lacks the exports ${missing.join(', ')})`);
+  }
+  givenModule = module;
+}
+
+function fromGiven(instance: WebAssembly.Instance, memory: WebAssembly.Memory): LoadedModule {
+  const exports = instance.exports as unknown as KernelExports;
+  return { kind: exports.isRelaxed() ? 'relaxed-simd' : 'simd', exports, memory };
+}
+
 /** Which build this engine should run; null when it has no Wasm SIMD at all. */
 export function chooseModule(prefer?: ModuleKind): { kind: ModuleKind; bytes: Uint8Array } | null {
   if (!hasSimd()) return null;
@@ -146,6 +173,10 @@ function imports(memory: WebAssembly.Memory): WebAssembly.Imports {
 
 /** Synchronous instantiation (fine in Node and workers; our module is small enough for pages). */
 export function loadModuleSync(prefer?: ModuleKind): LoadedModule | null {
+  if (givenModule) {
+    const memory = new WebAssembly.Memory({ initial: 16 });
+    return fromGiven(new WebAssembly.Instance(givenModule, imports(memory)), memory);
+  }
   const choice = chooseModule(prefer);
   if (!choice) return null;
   const memory = new WebAssembly.Memory({ initial: 16 });
@@ -154,6 +185,10 @@ export function loadModuleSync(prefer?: ModuleKind): LoadedModule | null {
 }
 
 export async function loadModule(prefer?: ModuleKind): Promise<LoadedModule | null> {
+  if (givenModule) {
+    const memory = new WebAssembly.Memory({ initial: 16 });
+    return fromGiven(await WebAssembly.instantiate(givenModule, imports(memory)), memory);
+  }
   const choice = chooseModule(prefer);
   if (!choice) return null;
   const memory = new WebAssembly.Memory({ initial: 16 });
