@@ -11,7 +11,10 @@ let gpuSetup = null;
 if (dawn) {
   const { create, globals } = await import('webgpu');
   Object.assign(globalThis, globals);
+  // Dawn frees its instance when this object is garbage-collected, and devices made from it then
+  // crash the process: keep it reachable for as long as the device is used.
   const gpu = create([]);
+  globalThis.__dawnInstance = gpu;
   if (dawn === 'useDevice') {
     const adapter = await gpu.requestAdapter();
     if (!adapter) throw new Error('Dawn: requestAdapter() found no adapter (is VK_ICD_FILENAMES set?)');
