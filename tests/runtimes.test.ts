@@ -7,12 +7,13 @@
  * Wasm cannot be compiled). Every runtime starts once, all at the same time, in beforeAll.
  * The browser Workers are in tests/browser/runtimes_workers.test.ts.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
 
 const root = join(__dirname, '..');
 const bin = (name: string) => join(root, 'node_modules/.bin', name);
@@ -39,6 +40,15 @@ interface Run {
   seconds: number;
 }
 
+/** Every process started here, killed in afterAll if still running (a filtered or failed run leaves none behind). */
+const children = new Set<ChildProcess>();
+function startChild(cmd: string, args: string[], options: SpawnOptions): ChildProcess {
+  const child = spawn(cmd, args, options);
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+
 /** Node's Dawn needs a Vulkan driver: the system's, or Chromium's SwiftShader ICD on CPU-only machines. */
 function dawnEnv(): NodeJS.ProcessEnv {
   const icd = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -51,11 +61,11 @@ function dawnEnv(): NodeJS.ProcessEnv {
 function runReport(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
   const start = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = startChild(cmd, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (err += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
     child.on('error', (e) => reject(new Error(`${cmd} could not start: ${e.message}`)));
     child.on('close', (code, signal) => {
@@ -119,10 +129,10 @@ async function runWorkerd(): Promise<WorkerdRuns> {
   copyFileSync(join(root, 'tests/runtimes/workerd_worker.mjs'), join(dir, 'workerd_worker.mjs'));
   const [p1, p2] = [await freePort(), await freePort()];
   writeFileSync(join(dir, 'config.capnp'), workerdConfig(p1, p2));
-  const child = spawn(bin('workerd'), ['serve', join(dir, 'config.capnp')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = startChild(bin('workerd'), ['serve', join(dir, 'config.capnp')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
-  child.stdout.on('data', (d) => (log += d));
-  child.stderr.on('data', (d) => (log += d));
+  child.stdout!.on('data', (d) => (log += d));
+  child.stderr!.on('data', (d) => (log += d));
   const exited = new Promise<never>((_, reject) => child.on('exit', (code) => reject(new Error(`workerd exited with ${code}: ${log.slice(-4000)}`))));
   try {
     const get = async (port: number, query: string): Promise<Run> => {
@@ -149,24 +159,7 @@ async function runWorkerd(): Promise<WorkerdRuns> {
 
 const runs: Record<string, Promise<Run>> = {};
 let workerd: Promise<WorkerdRuns>;
-
-beforeAll(() => {
-  execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), '--if-stale'], { cwd: root, stdio: 'inherit' });
-  // every runtime at once; each test awaits its own (rejections are observed there)
-  runs.nodeWasm = runReport(process.execPath, [entry, 'wasm']);
-  runs.nodeDawnUseDevice = runReport(process.execPath, [entry, 'webgpu', 'useDevice'], dawnEnv());
-  runs.nodeDawnNavigator = runReport(process.execPath, [entry, 'webgpu', 'navigator'], dawnEnv());
-  runs.denoWasm = runReport(bin('deno'), ['run', '--allow-read', entry, 'wasm']);
-  runs.denoWebgpu = runReport(bin('deno'), ['run', '--allow-read', entry, 'webgpu']);
-  runs.bunWasm = runReport(bin('bun'), [entry, 'wasm']);
-  workerd = runWorkerd();
-  for (const p of [...Object.values(runs), workerd]) p.catch(() => {});
-}, 240_000);
-
 const times: string[] = [];
-afterAll(() => {
-  if (times.length) console.log(`runtime rows (wall seconds per process, run in parallel):\n  ${times.join('\n  ')}`);
-});
 
 /** The smoke report passed: the backend asked for, matMul equal to the loop, predictions on 3x + 2. */
 function expectSmoke(row: string, run: Run, backend: string): void {
@@ -182,7 +175,27 @@ function expectSmoke(row: string, run: Run, backend: string): void {
   [-7, 3.5, 14].forEach((want, i) => expect(Math.abs(r.predicted[i] - want)).toBeLessThan(0.01));
 }
 
+beforeAll(() => {
+  execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), '--if-stale'], { cwd: root, stdio: 'inherit' });
+}, 240_000);
+
 describe('runtimes', () => {
+  beforeAll(() => {
+    // every runtime at once; each test awaits its own (rejections are observed there)
+    runs.nodeWasm = runReport(process.execPath, [entry, 'wasm']);
+    runs.nodeDawnUseDevice = runReport(process.execPath, [entry, 'webgpu', 'useDevice'], dawnEnv());
+    runs.nodeDawnNavigator = runReport(process.execPath, [entry, 'ready', 'navigator'], dawnEnv());
+    runs.denoWasm = runReport(bin('deno'), ['run', '--allow-read', entry, 'wasm']);
+    runs.denoWebgpu = runReport(bin('deno'), ['run', '--allow-read', entry, 'webgpu']);
+    runs.bunWasm = runReport(bin('bun'), [entry, 'wasm']);
+    workerd = runWorkerd();
+    for (const p of [...Object.values(runs), workerd]) p.catch(() => {});
+  }, 240_000);
+  afterAll(() => {
+    for (const c of children) c.kill('SIGKILL');
+    if (times.length) console.log(`runtime rows (wall seconds per process, run in parallel):\n  ${times.join('\n  ')}`);
+  });
+
   it('Node: wasm', async () => {
     expectSmoke('node wasm', await runs.nodeWasm, 'wasm');
   });
@@ -193,10 +206,18 @@ describe('runtimes', () => {
     expect(run.report.adapter).toBeTruthy(); // the adapter info Dawn gives the device
   });
 
-  it('Node + webgpu package (Dawn): navigator.gpu set by the user, setBackend("webgpu")', async () => {
+  it('Node + webgpu package (Dawn): navigator.gpu set by the user, tf.ready() sees the adapter', async () => {
+    // ready() finds Dawn's adapter through navigator.gpu; a software one (SwiftShader here) is refused in
+    // favour of wasm, and backendInfo() says so; a hardware one is taken
     const run = await runs.nodeDawnNavigator;
-    expectSmoke('node dawn navigator.gpu', run, 'webgpu');
-    expect(run.report.adapter).toBeTruthy();
+    const { adapter, failures } = run.report;
+    expect(adapter).toBeTruthy();
+    if (/swiftshader|llvmpipe|lavapipe/i.test(adapter!)) {
+      expectSmoke(`node dawn navigator.gpu, ready() (${adapter})`, run, 'wasm');
+      expect(failures.webgpu).toMatch(/the WebGPU adapter is a software rasteriser .*Call setBackend\('webgpu'\) to use it anyway/);
+    } else {
+      expectSmoke(`node dawn navigator.gpu, ready() (${adapter})`, run, 'webgpu');
+    }
   });
 
   it('Deno: wasm', async () => {
@@ -234,5 +255,32 @@ describe('runtimes', () => {
     expect(wasmError).toMatch(/code generation disallowed/i); // workerd's own words
     expect(bytesOnly.report.reason).toContain(wasmError);
     expect(bytesOnly.report.warnings).toEqual([`tessera: the wasm backend could not start (${wasmError}); using js`]);
+  });
+});
+
+describe('runtime set-up: bad input', () => {
+  // the built bundle, as the runtimes load it (importing src/ here would cost seconds of transform)
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let tf: any;
+  beforeAll(async () => {
+    tf = await import(pathToFileURL(join(root, 'dist/tessera.js')).href);
+  });
+
+  it('tf.wasm.setWasmModule wants tessera\'s kernel module', () => {
+    expect(() => tf.wasm.setWasmModule(new Uint8Array(8) as unknown as WebAssembly.Module)).toThrow(
+      'setWasmModule: expected a WebAssembly.Module, got object',
+    );
+    // the smallest valid module: magic and version only, so no exports at all
+    const empty = new WebAssembly.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+    expect(() => tf.wasm.setWasmModule(empty)).toThrow(
+      "setWasmModule: this is not tessera's kernel module (it lacks the exports isRelaxed, heapBase, matMul)",
+    );
+  });
+
+  it('tf.webgpu.useDevice wants a GPUDevice and the WebGPU globals', () => {
+    expect(() => tf.webgpu.useDevice({} as GPUDevice)).toThrow('useDevice: expected a GPUDevice (from adapter.requestDevice())');
+    const fake = { createBuffer() {}, createComputePipeline() {}, queue: {}, lost: new Promise(() => {}) } as unknown as GPUDevice;
+    // plain Node has no GPUBufferUsage etc.; the error says where they come from
+    expect(() => tf.webgpu.useDevice(fake)).toThrow(/useDevice: the WebGPU globals GPUBufferUsage, GPUMapMode, GPUShaderStage are not defined here/);
   });
 });

@@ -1,5 +1,6 @@
 // Runs smoke.mjs in the runtime that executes this file (node, deno or bun) and prints its report
-// as one JSON line. Argument 1: the backend to set ('wasm', 'webgpu'); argument 2 (Node only):
+// as one JSON line. Argument 1: the backend to set ('wasm', 'webgpu'), or 'ready' to let tf.ready()
+// choose; argument 2 (Node only):
 // 'useDevice' or 'navigator' to get a GPUDevice from the `webgpu` package (Dawn) one way or the other.
 import * as tf from '../../dist/tessera.js';
 import { smoke } from './smoke.mjs';
@@ -32,5 +33,5 @@ if (!dawn && globalThis.navigator?.gpu) {
   const a = await navigator.gpu.requestAdapter();
   runtimeAdapter = a ? (a.info?.description || a.info?.vendor || 'unnamed adapter') : 'none';
 }
-const report = await smoke(tf, { backend, problems });
+const report = await smoke(tf, { backend: backend === 'ready' ? undefined : backend, problems });
 console.log(JSON.stringify({ ...report, gpuSetup, runtimeAdapter }));
