@@ -260,8 +260,7 @@ describe('runtimes', () => {
 
 describe('runtime set-up: bad input', () => {
   // the built bundle, as the runtimes load it (importing src/ here would cost seconds of transform)
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  let tf: any;
+  let tf: typeof import('../src/index.js');
   beforeAll(async () => {
     tf = await import(pathToFileURL(join(root, 'dist/tessera.js')).href);
   });
