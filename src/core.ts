@@ -66,4 +66,7 @@ export { ENV } from './environment.js';
 export { profile } from './profile.js';
 export { version as version_core, versions as version } from './version.js';
 export * as device_util from './device_util.js';
-export * as test_util from './test_util.js';export * as wasm from './backends/wasm/api.js';
+export * as test_util from './test_util.js';
+export * as wasm from './backends/wasm/api.js';
+// a GPUDevice made by the caller (Node with the webgpu package): issue 10
+export * as webgpu from './backends/webgpu/public.js';

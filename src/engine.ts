@@ -7,8 +7,8 @@ import type { Backend, BackendName, BackendRegistration, DataId, DType, StorageA
 import { assertSize, fmtShape } from './util.js';
 import type { KernelAttrs, KernelName } from './backends/kernels.js';
 import { JsBackend } from './backends/js/backend.js';
-import { wasmRegistration } from './backends/wasm/registration.js';
-import { webgpuRegistration } from './backends/webgpu/registration.js';
+import { wasmRegistration } from './backends/wasm/index.js';
+import { webgpuRegistration } from './backends/webgpu/index.js';
 import { type DataRecord, Tensor, setTensorEngineHooks } from './tensor.js';
 import { HOST, hostRecordBytes, interleave, isHostDtype, runWithHostDtypes } from './host_dtypes.js';
 import { isLostRecord, revive } from './host_backup.js';
@@ -159,12 +159,7 @@ export class Engine {
       throw new Error(`setBackend: unknown backend '${name}'; known backends: ${this.registeredBackends().join(', ')}`);
     }
     this.explicitlyChosen = true;
-    const ok = await this.switchTo(name, true, `chosen with setBackend('${name}')`);
-    if (!ok) {
-      const now = this.active ? this.activeName : 'none yet (js is always there)';
-      console.warn(`tessera: setBackend('${name}') failed: ${this.failures.get(name)}; the active backend is ${now}`);
-    }
-    return ok;
+    return this.switchTo(name, true, `chosen with setBackend('${name}')`);
   }
 
   private async switchTo(name: string, explicit: boolean, reason: string): Promise<boolean> {
@@ -191,8 +186,9 @@ export class Engine {
         ? `the best backend that started here (${skipped.map((n) => `${n}: ${this.failures.get(n)}`).join('; ')})`
         : 'the best backend that started here';
       if (await this.switchTo(name, false, reason)) {
-        // WebGPU is often missing; Wasm missing is a misconfiguration (a file not served, a CSP) worth saying.
-        if (skipped.includes('wasm')) console.warn(`tessera: the wasm backend could not start (${this.failures.get('wasm')}); using ${name}`);
+        // webgpu missing is the common case (backendInfo says why); a CPU backend failing is worth a warning
+        const failed = skipped.filter((n) => n !== 'webgpu');
+        if (failed.length) console.warn(`tessera: ${failed.map((n) => `the ${n} backend could not start (${this.failures.get(n)})`).join('; ')}; using ${name}`);
         return;
       }
       skipped.push(name);
@@ -558,5 +554,5 @@ export interface BackendInfo {
   lost: string | null;
 }
 
-export const ENGINE = /* @__PURE__ */ new Engine();
+export const ENGINE = new Engine();
 export type { BackendName };
