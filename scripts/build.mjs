@@ -1,4 +1,5 @@
-// Builds tessera: AssemblyScript -> two Wasm modules (SIMD and relaxed-SIMD), esbuild -> one
+// Builds tessera: the elementwise op table's generated dispatch (scripts/gen_elementwise.mjs),
+// AssemblyScript -> two Wasm modules (SIMD and relaxed-SIMD), esbuild -> one
 // self-contained ESM file with the WGSL sources and Wasm bytes embedded, tsc -> .d.ts types.
 // `--if-stale` skips the work when every output is newer than every input.
 import { execFileSync } from 'node:child_process';
@@ -6,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { esbuildAssetPlugin } from './assets.mjs';
+import { writeGenerated } from './gen_elementwise.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = (p) => join(root, p);
@@ -26,6 +28,9 @@ async function main() {
     console.log('[build] installing dev dependencies (npm ci)');
     execFileSync('npm', ['ci'], { cwd: root, stdio: 'inherit' });
   }
+  // The op-code dispatch of assembly/ and shaders/ is generated from src/ops/elementwise_table.
+  const generated = await writeGenerated();
+  if (generated.length) console.log(`[build] generated ${generated.join(', ')}`);
   const wasmOut = [out('build/tessera-simd.wasm'), out('build/tessera-relaxed.wasm')];
   const inputs = Math.max(newest(out('assembly')), statSync(out('asconfig.json')).mtimeMs);
   mkdirSync(out('build'), { recursive: true });
