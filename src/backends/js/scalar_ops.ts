@@ -25,7 +25,10 @@ type ActivationFn = (x: number, alpha: number, preluWeight: number) => number;
 
 /** Activation code -> (x, alpha, preluWeight) => y, from the row the activation applies. */
 const ACTIVATION_FNS: ActivationFn[] = ACTIVATION_BY_CODE.map((row): ActivationFn => {
-  if ('binary' in row) return BINARY_ROWS[row.binary].js;
+  if ('binary' in row) {
+    const prelu = BINARY_ROWS[row.binary].js;
+    return (x, _alpha, preluWeight) => prelu(x, preluWeight);
+  }
   const f = UNARY_ROWS[row.unary as keyof typeof UNARY_ROWS].js;
   return (x, alpha) => f(x, alpha, 0);
 });
