@@ -9,6 +9,8 @@ import { Activation, Binary, Reduce, Unary, type KernelName } from '../../src/ba
 import { createWebGPUBackend, type WebGPUBackend } from '../../src/backends/webgpu/index.js';
 import { setMatmulConfig } from '../../src/backends/webgpu/specs/matmul.js';
 import { close, Lcg, sizeOf, type CaseResult } from './kernel_compare.js';
+import { BINARY_BY_CODE, UNARY_BY_CODE } from '../../src/ops/elementwise_table/index.js';
+import { EDGE_GRID } from '../helpers/edge_grid.js';
 
 interface TensorSpec { shape: number[]; dtype: DType; values?: number[] | StorageArray }
 interface Case {
@@ -317,7 +319,43 @@ function adamUpdateCases(): Case[] {
   return cases;
 }
 
+/**
+ * Every row of the elementwise op table (src/ops/elementwise_table) on the edge grid: the WGSL
+ * expression of the row against its js function. Trig rows leave out |x| > 100 (the WGSL
+ * sin/cos argument reduction is accurate for moderate arguments only).
+ */
+function tableCases(): Case[] {
+  const cases: Case[] = [];
+  const boolOut = new Set(['predicate', 'bool', 'compare', 'logical']);
+  const trig = new Set(['sin', 'cos', 'tan']);
+  for (const row of UNARY_BY_CODE) {
+    const grid = EDGE_GRID.filter((v) => !trig.has(row.name) || !(Math.abs(v) > 100));
+    const values = new Float32Array(grid);
+    cases.push({
+      name: `table unary ${row.name}`, kernel: 'unary',
+      inputs: [{ shape: [values.length], dtype: 'float32', values }],
+      outputs: [{ shape: [values.length], dtype: boolOut.has(row.dtype) ? 'bool' : 'float32' }],
+      attrs: { op: row.code, alpha: row.name === 'clip' ? -1.5 : 0.2, beta: 2 },
+      rtol: 1e-4, atol: 2e-6,
+    });
+  }
+  const n = EDGE_GRID.length;
+  const a = new Float32Array(n * n), b = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { a[i * n + j] = EDGE_GRID[i]; b[i * n + j] = EDGE_GRID[j]; }
+  for (const row of BINARY_BY_CODE) {
+    cases.push({
+      name: `table binary ${row.name}`, kernel: 'binary',
+      inputs: [{ shape: [n * n], dtype: 'float32', values: a }, { shape: [n * n], dtype: 'float32', values: b }],
+      outputs: [{ shape: [n * n], dtype: boolOut.has(row.dtype) ? 'bool' : 'float32' }],
+      attrs: { op: row.code, outShape: [n * n], aStrides: [1], bStrides: [1] },
+      rtol: 1e-4, atol: 2e-6,
+    });
+  }
+  return cases;
+}
+
 export const GROUPS: Record<string, () => Case[]> = {
+  table: tableCases,
   unary: unaryCases, binary: binaryCases, select: selectCases, reduce: reduceCases,
   softmax: softmaxCases, matMul: matmulCases, layout: layoutCases, adamUpdate: adamUpdateCases,
   // The tiled entry compiles slowly on SwiftShader (one pipeline per override set), so it runs
