@@ -32,6 +32,15 @@ describe('elementwise op table', () => {
     }
   });
 
+  it('the table is data only: no engine or op imports (type imports aside)', () => {
+    const allowed = /^(\.\/|\.\.\/\.\.\/backends\/kernels\.js$|\.\.\/\.\.\/backends\/js\/scalar_math\.js$)/;
+    for (const f of ['index.ts', 'types.ts', 'unary.ts', 'binary.ts']) {
+      const src = readFileSync(new URL(`../src/ops/elementwise_table/${f}`, import.meta.url), 'utf8');
+      const froms = [...src.matchAll(/^(import|export)(?! type)[^;]*from '([^']+)'/gm)].map((m) => m[2]);
+      for (const from of froms) expect(from, `${f} imports ${from}`).toMatch(allowed);
+    }
+  });
+
   it('every op code has exactly one row; every row has a gradient or a reason', () => {
     for (const [codes, byCode] of [[Unary, table.UNARY_BY_CODE], [Binary, table.BINARY_BY_CODE], [Activation, table.ACTIVATION_BY_CODE]] as const) {
       expect(byCode.length).toBe(Object.keys(codes).length);
