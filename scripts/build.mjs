@@ -1,4 +1,5 @@
-// Builds tessera: AssemblyScript -> two Wasm modules (SIMD and relaxed-SIMD), copied into dist/ beside
+// Builds tessera: the elementwise op table's generated dispatch (scripts/gen_elementwise.mjs), then
+// AssemblyScript -> two Wasm modules (SIMD and relaxed-SIMD), copied into dist/ beside
 // esbuild's outputs: the ESM entries dist/tessera.js, core.js, layers.js (shared chunks; each loads the one
 // Wasm build it needs from the sibling file), dist/tessera.inline.js (self-contained, Wasm embedded) and
 // dist/tessera.cjs (require); tsc -> .d.ts types. WGSL sources are embedded as text in the webgpu chunk.
@@ -8,6 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } fr
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { esbuildAssetPlugin } from './assets.mjs';
+import { writeGenerated } from './gen_elementwise.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = (p) => join(root, p);
@@ -29,6 +31,9 @@ async function main() {
     console.log('[build] installing dev dependencies (npm ci)');
     execFileSync('npm', ['ci'], { cwd: root, stdio: 'inherit' });
   }
+  // The op-code dispatch of assembly/ and shaders/ is generated from src/ops/elementwise_table.
+  const generated = await writeGenerated();
+  if (generated.length) console.log(`[build] generated ${generated.join(', ')}`);
   const wasmOut = [out('build/tessera-simd.wasm'), out('build/tessera-relaxed.wasm')];
   const inputs = Math.max(newest(out('assembly')), statSync(out('asconfig.json')).mtimeMs);
   mkdirSync(out('build'), { recursive: true });

@@ -1,7 +1,8 @@
 /**
  * Binary elementwise ops with NumPy broadcasting (TF.js names), plus `where`. The op layer
  * computes the broadcast shape and per-operand strides, collapses contiguous dims so any rank
- * fits the kernel limit, and records vjps that sum gradients back to each input's shape.
+ * fits the kernel limit, and records the gradients of the ops' rows in the elementwise op table
+ * (src/ops/elementwise_table), summed back to each input's shape.
  */
 import type { DType } from '../backends/backend.js';
 import { Binary, MAX_KERNEL_RANK, type BinaryOp } from '../backends/kernels.js';
@@ -11,7 +12,9 @@ import { broadcastShapes, broadcastStrides, collapseDims, fmtShape, shapesEqual 
 import { runOp, toTensor, toTensorLike, upcastDtype, type Input, op } from './operand.js';
 import { reshape } from './layout.js';
 import { sum } from './reduce.js';
-import { cast, log, neg, square, floor } from './unary.js';
+import { cast } from './unary.js';
+import { BINARY_ROWS, isNoGrad } from './elementwise_table/index.js';
+import { gradOps } from './grad_ops.js';
 import { zerosLike } from './creation.js';
 
 type Kind = 'arith' | 'compare' | 'logical';
@@ -53,33 +56,37 @@ export function reduceTo(dy: Tensor, shape: number[]): Tensor {
   return reshape(s, shape);
 }
 
-type BinVjp = (a: Tensor, b: Tensor, y: Tensor, dy: Tensor) => [Tensor | null, Tensor | null];
-
-function defBinary(name: string, code: BinaryOp, kind: Kind, vjp: BinVjp | null, args = ['a', 'b']) {
+/**
+ * Define a binary op from its table row (src/ops/elementwise_table): the row's dtype rule picks
+ * the operand checks and output dtype, and its gradient is recorded (or none for bool-valued ops).
+ */
+function defBinary(name: string, code: BinaryOp, args = ['a', 'b']) {
+  const row = BINARY_ROWS[code];
+  const kind: Kind = row.dtype === 'float' ? 'arith' : row.dtype;
+  const g = row.grad;
   return op(name, (a: Input, b: Input): Tensor => {
     const { out, ta, tb } = binaryOp(name, code, a, b, kind, args);
-    if (vjp) {
+    if (isNoGrad(g)) {
+      ENGINE.recordZeroGrad(name, [ta, tb], [out]);
+    } else {
       // Integer operands differentiate as float32 (TF.js: int32 mul/div have real gradients).
       ENGINE.record(name, [ta, tb], [out], ([dy]) => {
         if (!dy) return [null, null];
         const [fa, fb, fy] = [ta, tb, out].map((t) => (t.dtype === 'float32' ? t : cast(t, 'float32')));
-        const [da, db] = vjp(fa, fb, fy, dy);
+        const [da, db] = g.fn(gradOps(), fa, fb, fy, dy);
         return [da && reduceTo(da, ta.shape), db && reduceTo(db, tb.shape)];
       });
-    } else if (kind !== 'arith') {
-      ENGINE.recordZeroGrad(name, [ta, tb], [out]);
     }
     return out;
   });
 }
 
-export const add = defBinary('add', 'add', 'arith', (_a, _b, _y, dy) => [dy, dy]);
-export const sub = defBinary('sub', 'sub', 'arith', (_a, _b, _y, dy) => [dy, neg(dy)]);
-export const mul = defBinary('mul', 'mul', 'arith', (a, b, _y, dy) => [mul(dy, b), mul(dy, a)]);
-const divVjp: BinVjp = (a, b, _y, dy) => [div(dy, b), neg(div(mul(dy, a), square(b)))];
-const realDiv = defBinary('div', 'div', 'arith', divVjp);
+export const add = defBinary('add', 'add');
+export const sub = defBinary('sub', 'sub');
+export const mul = defBinary('mul', 'mul');
+const realDiv = defBinary('div', 'div');
 /** Its gradient is real division's, as TF.js's FloorDiv gradient. */
-export const floorDiv = defBinary('floorDiv', 'floorDiv', 'arith', divVjp);
+export const floorDiv = defBinary('floorDiv', 'floorDiv');
 /** a / b; for two int32 tensors this is floor division, as in TF.js. */
 export const div = op('div', function div(a: Input, b: Input): Tensor {
   const ta = toTensorLike(a, b, 'div', 'a');
@@ -88,49 +95,29 @@ export const div = op('div', function div(a: Input, b: Input): Tensor {
   return realDiv(ta, tb);
 });
 export const realDivide = realDiv;
-export const divNoNan = defBinary('divNoNan', 'divNoNan', 'arith', (a, b, _y, dy) => {
-  const nz = notEqual(b, 0);
-  return [where(nz, div(dy, b), 0), where(nz, neg(div(mul(dy, a), square(b))), 0)];
-});
-export const pow = defBinary('pow', 'pow', 'arith', (a, b, y, dy) => {
-  const da = mul(dy, mul(b, pow(a, sub(b, 1))));
-  const db = mul(dy, where(greater(a, 0), mul(y, log(a)), 0));
-  return [da, db];
-}, ['base', 'exp']);
-export const maximum = defBinary('maximum', 'maximum', 'arith', (a, b, _y, dy) => [
-  mul(dy, cast(greaterEqual(a, b), 'float32')), mul(dy, cast(less(a, b), 'float32')),
-]);
-export const minimum = defBinary('minimum', 'minimum', 'arith', (a, b, _y, dy) => [
-  mul(dy, cast(lessEqual(a, b), 'float32')), mul(dy, cast(greater(a, b), 'float32')),
-]);
-export const squaredDifference = defBinary('squaredDifference', 'squaredDifference', 'arith', (a, b, _y, dy) => {
-  const d = mul(sub(a, b), mul(dy, 2));
-  return [d, neg(d)];
-});
-export const mod = defBinary('mod', 'mod', 'arith', (a, b, _y, dy) => [dy, mul(dy, neg(floor(div(a, b))))]);
+export const divNoNan = defBinary('divNoNan', 'divNoNan');
+export const pow = defBinary('pow', 'pow', ['base', 'exp']);
+export const maximum = defBinary('maximum', 'maximum');
+export const minimum = defBinary('minimum', 'minimum');
+export const squaredDifference = defBinary('squaredDifference', 'squaredDifference');
+export const mod = defBinary('mod', 'mod');
 export const floorMod = mod;
-export const atan2 = defBinary('atan2', 'atan2', 'arith', (a, b, _y, dy) => {
-  const d = add(square(a), square(b));
-  return [div(mul(dy, b), d), neg(div(mul(dy, a), d))];
-});
-const preluFloat = defBinary('prelu', 'prelu', 'arith', (a, b, _y, dy) => {
-  const negMask = less(a, 0);
-  return [mul(dy, where(negMask, b, 1)), mul(dy, where(negMask, a, 0))];
-}, ['x', 'alpha']);
+export const atan2 = defBinary('atan2', 'atan2');
+const preluFloat = defBinary('prelu', 'prelu', ['x', 'alpha']);
 /** x < 0 ? alpha * x : x; always float32 (TF.js casts int32 inputs). */
 export const prelu = op('prelu', function prelu(x: Input, alpha: Input): Tensor {
   const tx = toTensor(x, 'prelu', 'x');
   const ta = toTensor(alpha, 'prelu', 'alpha');
   return preluFloat(tx.dtype === 'float32' ? tx : cast(tx, 'float32'), ta.dtype === 'float32' ? ta : cast(ta, 'float32'));
 });
-export const equal = defBinary('equal', 'equal', 'compare', null);
-export const notEqual = defBinary('notEqual', 'notEqual', 'compare', null);
-export const greater = defBinary('greater', 'greater', 'compare', null);
-export const greaterEqual = defBinary('greaterEqual', 'greaterEqual', 'compare', null);
-export const less = defBinary('less', 'less', 'compare', null);
-export const lessEqual = defBinary('lessEqual', 'lessEqual', 'compare', null);
-export const logicalAnd = defBinary('logicalAnd', 'logicalAnd', 'logical', null);
-export const logicalOr = defBinary('logicalOr', 'logicalOr', 'logical', null);
+export const equal = defBinary('equal', 'equal');
+export const notEqual = defBinary('notEqual', 'notEqual');
+export const greater = defBinary('greater', 'greater');
+export const greaterEqual = defBinary('greaterEqual', 'greaterEqual');
+export const less = defBinary('less', 'less');
+export const lessEqual = defBinary('lessEqual', 'lessEqual');
+export const logicalAnd = defBinary('logicalAnd', 'logicalAnd');
+export const logicalOr = defBinary('logicalOr', 'logicalOr');
 export const logicalXor = op('logicalXor', function logicalXor(a: Input, b: Input): Tensor {
   return notEqual(cast(toTensor(a, 'logicalXor', 'a'), 'bool'), cast(toTensor(b, 'logicalXor', 'b'), 'bool'));
 });

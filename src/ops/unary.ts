@@ -1,12 +1,14 @@
 /**
  * Unary elementwise ops (TF.js names) and cast. Each validates its input, runs the `unary`
- * kernel with an op code from src/backends/kernels.ts, and records its vjp.
+ * kernel with an op code from src/backends/kernels.ts, and records the gradient of its row in
+ * the elementwise op table (src/ops/elementwise_table).
  */
 import type { DType } from '../backends/backend.js';
 import { Unary, type UnaryOp } from '../backends/kernels.js';
 import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
-import { add, div, greater, greaterEqual, less, lessEqual, logicalAnd, mul, sub } from './binary.js';
+import { UNARY_ROWS, isNoGrad } from './elementwise_table/index.js';
+import { gradOps } from './grad_ops.js';
 import { assertDtype } from '../util.js';
 import { runOp, toTensor, type Input, op } from './operand.js';
 import { zerosLike } from './creation.js';
@@ -18,84 +20,78 @@ const unaryOp = op('unaryOp', function unaryOp(name: string, code: UnaryOp, x: I
   return runOp('unary', [t], t.shape, dt, { op: Unary[code], alpha, beta });
 });
 
-type Vjp = (x: Tensor, y: Tensor, dy: Tensor) => Tensor;
+/**
+ * Record the gradient of a unary row (src/ops/elementwise_table): its grad function, a zero
+ * cotangent, or none, as the row says.
+ */
+function recordUnary(name: string, code: UnaryOp, t: Tensor, y: Tensor, alpha = 0, beta = 0): void {
+  const g = UNARY_ROWS[code].grad;
+  if (isNoGrad(g)) {
+    if (g.zero === 'none') ENGINE.recordZeroGrad(name, [t], [y]);
+    else ENGINE.record(name, [t], [y], ([dy]) => [dy ? zerosLike(t) : null]);
+  } else {
+    ENGINE.record(name, [t], [y], ([dy]) => [dy ? g.fn(gradOps(), t, y, dy, alpha, beta) : null]);
+  }
+}
 
 /**
- * TF.js's float-only unaries: an int32 or bool tensor is an error there, not a silent cast.
- * The rest take any numeric dtype.
+ * Define a unary op from its table row: TF.js's float-only unaries reject int32/bool inputs;
+ * `keepInt` rows keep int32 as int32; everything else produces float32.
  */
-const FLOAT_ONLY = new Set(['ceil', 'cos', 'cosh', 'elu', 'floor', 'log', 'rsqrt', 'sigmoid', 'sin', 'sqrt', 'tan', 'tanh']);
-
-/** Define a float unary op with its gradient. */
-function defUnary(name: string, code: UnaryOp, vjp: Vjp | null, keepIntDtype = false) {
-  const accept = FLOAT_ONLY.has(name) ? 'float32' : 'numeric';
+function defUnary(name: string, code: UnaryOp) {
+  const rule = UNARY_ROWS[code].dtype;
+  const accept = rule === 'floatOnly' ? 'float32' : 'numeric';
   return op(name, (x: Input): Tensor => {
     const t = toTensor(x, name, 'x', undefined, accept);
-    const y = unaryOp(name, code, t, keepIntDtype && t.dtype === 'int32' ? 'int32' : 'float32');
-    if (vjp) ENGINE.record(name, [t], [y], ([dy]) => [dy ? vjp(t, y, dy) : null]);
+    const y = unaryOp(name, code, t, rule === 'keepInt' && t.dtype === 'int32' ? 'int32' : 'float32');
+    recordUnary(name, code, t, y);
     return y;
   });
 }
 
-const noGrad: Vjp = (x) => zerosLike(x);
-
-export const neg = defUnary('neg', 'neg', (_x, _y, dy) => neg(dy), true);
-export const abs = defUnary('abs', 'abs', (x, _y, dy) => mul(dy, sign(x)), true);
-export const exp = defUnary('exp', 'exp', (_x, y, dy) => mul(dy, y));
-export const log = defUnary('log', 'log', (x, _y, dy) => div(dy, x));
-export const sqrt = defUnary('sqrt', 'sqrt', (_x, y, dy) => div(dy, mul(y, 2)));
-export const rsqrt = defUnary('rsqrt', 'rsqrt', (x, y, dy) => mul(dy, div(mul(y, -0.5), x)));
-export const square = defUnary('square', 'square', (x, _y, dy) => mul(dy, mul(x, 2)), true);
-export const reciprocal = defUnary('reciprocal', 'reciprocal', (_x, y, dy) => neg(mul(dy, mul(y, y))));
-export const relu = defUnary('relu', 'relu', (x, _y, dy) => mul(dy, step(x)), true);
-export const relu6 = defUnary('relu6', 'relu6', (x, _y, dy) => mul(dy, logicalAnd(greater(x, 0), lessEqual(x, 6))), true);
-export const elu = defUnary('elu', 'elu', (x, y, dy) => mul(dy, where_(less(x, 0), add(y, 1), 1)));
-export const selu = defUnary('selu', 'selu', (x, _y, dy) =>
-  // x <= 0 takes the exponential branch (TF.js: at x = 0 the slope is scale * alpha).
-  mul(dy, where_(greater(x, 0), 1.0507009873554805, mul(exp(x), 1.0507009873554805 * 1.6732632423543772))));
-export const gelu = defUnary('gelu', 'gelu', (x, _y, dy) => {
-  // d/dx x*Phi(x) = Phi(x) + x*phi(x)
-  const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5);
-  const pdf = mul(exp(mul(square(x), -0.5)), 1 / Math.sqrt(2 * Math.PI));
-  return mul(dy, add(cdf, mul(x, pdf)));
-});
-export const sigmoid = defUnary('sigmoid', 'sigmoid', (_x, y, dy) => mul(dy, mul(y, sub(1, y))));
-export const tanh = defUnary('tanh', 'tanh', (_x, y, dy) => mul(dy, sub(1, square(y))));
-export const softplus = defUnary('softplus', 'softplus', (x, _y, dy) => mul(dy, sigmoid(x)));
-export const sin = defUnary('sin', 'sin', (x, _y, dy) => mul(dy, cos(x)));
-export const cos = defUnary('cos', 'cos', (x, _y, dy) => neg(mul(dy, sin(x))));
-export const floor = defUnary('floor', 'floor', noGrad, true);
-export const ceil = defUnary('ceil', 'ceil', noGrad, true);
-export const round = defUnary('round', 'round', noGrad, true);
-export const sign = defUnary('sign', 'sign', noGrad, true);
-export const softsign = defUnary('softsign', 'softsign', (x, _y, dy) => div(dy, square(add(abs(x), 1))));
-export const hardSigmoid = defUnary('hardSigmoid', 'hardSigmoid', (x, _y, dy) =>
-  mul(dy, mul(logicalAnd(greater(x, -2.5), less(x, 2.5)), 0.2)));
-export const swish = defUnary('swish', 'swish', (x, _y, dy) => {
-  const s = sigmoid(x);
-  return mul(dy, add(s, mul(x, mul(s, sub(1, s)))));
-});
-export const mish = defUnary('mish', 'mish', (x, _y, dy) => {
-  const t = tanh(softplus(x));
-  return mul(dy, add(t, mul(mul(x, sub(1, square(t))), sigmoid(x))));
-});
-export const expm1 = defUnary('expm1', 'expm1', (x, _y, dy) => mul(dy, exp(x)));
-export const log1p = defUnary('log1p', 'log1p', (x, _y, dy) => div(dy, add(x, 1)));
-export const erf = defUnary('erf', 'erf', (x, _y, dy) => mul(dy, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))));
-export const tan = defUnary('tan', 'tan', (x, _y, dy) => div(dy, square(cos(x))));
-export const asin = defUnary('asin', 'asin', (x, _y, dy) => div(dy, sqrt(sub(1, square(x)))));
-export const acos = defUnary('acos', 'acos', (x, _y, dy) => neg(div(dy, sqrt(sub(1, square(x))))));
-export const atan = defUnary('atan', 'atan', (x, _y, dy) => div(dy, add(square(x), 1)));
-export const sinh = defUnary('sinh', 'sinh', (x, _y, dy) => mul(dy, cosh(x)));
-export const cosh = defUnary('cosh', 'cosh', (x, _y, dy) => mul(dy, sinh(x)));
-export const asinh = defUnary('asinh', 'asinh', (x, _y, dy) => div(dy, sqrt(add(square(x), 1))));
-export const acosh = defUnary('acosh', 'acosh', (x, _y, dy) => div(dy, sqrt(sub(square(x), 1))));
-export const atanh = defUnary('atanh', 'atanh', (x, _y, dy) => div(dy, sub(1, square(x))));
+export const neg = defUnary('neg', 'neg');
+export const abs = defUnary('abs', 'abs');
+export const exp = defUnary('exp', 'exp');
+export const log = defUnary('log', 'log');
+export const sqrt = defUnary('sqrt', 'sqrt');
+export const rsqrt = defUnary('rsqrt', 'rsqrt');
+export const square = defUnary('square', 'square');
+export const reciprocal = defUnary('reciprocal', 'reciprocal');
+export const relu = defUnary('relu', 'relu');
+export const relu6 = defUnary('relu6', 'relu6');
+export const elu = defUnary('elu', 'elu');
+export const selu = defUnary('selu', 'selu');
+export const gelu = defUnary('gelu', 'gelu');
+export const sigmoid = defUnary('sigmoid', 'sigmoid');
+export const tanh = defUnary('tanh', 'tanh');
+export const softplus = defUnary('softplus', 'softplus');
+export const sin = defUnary('sin', 'sin');
+export const cos = defUnary('cos', 'cos');
+export const floor = defUnary('floor', 'floor');
+export const ceil = defUnary('ceil', 'ceil');
+export const round = defUnary('round', 'round');
+export const sign = defUnary('sign', 'sign');
+export const softsign = defUnary('softsign', 'softsign');
+export const hardSigmoid = defUnary('hardSigmoid', 'hardSigmoid');
+export const swish = defUnary('swish', 'swish');
+export const mish = defUnary('mish', 'mish');
+export const expm1 = defUnary('expm1', 'expm1');
+export const log1p = defUnary('log1p', 'log1p');
+export const erf = defUnary('erf', 'erf');
+export const tan = defUnary('tan', 'tan');
+export const asin = defUnary('asin', 'asin');
+export const acos = defUnary('acos', 'acos');
+export const atan = defUnary('atan', 'atan');
+export const sinh = defUnary('sinh', 'sinh');
+export const cosh = defUnary('cosh', 'cosh');
+export const asinh = defUnary('asinh', 'asinh');
+export const acosh = defUnary('acosh', 'acosh');
+export const atanh = defUnary('atanh', 'atanh');
 
 export const leakyRelu = op('leakyRelu', function leakyRelu(x: Input, alpha = 0.2): Tensor {
   const t = toTensor(x, 'leakyRelu', 'x');
   const y = unaryOp('leakyRelu', 'leakyRelu', t, 'float32', alpha);
-  ENGINE.record('leakyRelu', [t], [y], ([dy]) => [dy ? mul(dy, where_(greater(t, 0), 1, alpha)) : null]);
+  recordUnary('leakyRelu', 'leakyRelu', t, y, alpha);
   return y;
 });
 
@@ -103,7 +99,7 @@ export const leakyRelu = op('leakyRelu', function leakyRelu(x: Input, alpha = 0.
 export const step = op('step', function step(x: Input, alpha = 0): Tensor {
   const t = toTensor(x, 'step', 'x');
   const y = unaryOp('step', 'step', t, t.dtype === 'int32' ? 'int32' : 'float32', alpha);
-  ENGINE.recordZeroGrad('step', [t], [y]);
+  recordUnary('step', 'step', t, y, alpha);
   return y;
 });
 
@@ -113,9 +109,7 @@ export const clipByValue = op('clipByValue', function clipByValue(x: Input, clip
     throw new Error(`clipByValue: clipValueMin (${clipValueMin}) must be <= clipValueMax (${clipValueMax})`);
   }
   const y = unaryOp('clipByValue', 'clip', t, t.dtype === 'int32' ? 'int32' : 'float32', clipValueMin, clipValueMax);
-  ENGINE.record('clipByValue', [t], [y], ([dy]) => [
-    dy ? mul(dy, logicalAnd(greaterEqual(t, clipValueMin), lessEqual(t, clipValueMax))) : null,
-  ]);
+  recordUnary('clipByValue', 'clip', t, y, clipValueMin, clipValueMax);
   return y;
 });
 
@@ -123,7 +117,7 @@ export const logicalNot = op('logicalNot', function logicalNot(x: Input): Tensor
   const t = toTensor(x, 'logicalNot', 'x', 'bool');
   if (t.dtype !== 'bool') throw new Error(`logicalNot: input must be bool, got [${t.shape}] ${t.dtype}`);
   const y = unaryOp('logicalNot', 'logicalNot', t, 'bool');
-  ENGINE.recordZeroGrad('logicalNot', [t], [y]);
+  recordUnary('logicalNot', 'logicalNot', t, y);
   return y;
 });
 /** A bool-valued test of each element; its gradient is zero (as TF.js). */
@@ -131,7 +125,7 @@ function defPredicate(name: string, code: UnaryOp) {
   return op(name, (x: Input): Tensor => {
     const t = toTensor(x, name, 'x');
     const y = unaryOp(name, code, t, 'bool');
-    ENGINE.recordZeroGrad(name, [t], [y]);
+    recordUnary(name, code, t, y);
     return y;
   });
 }
@@ -153,6 +147,3 @@ export const cast = op('cast', function cast(x: Input, dtype: DType): Tensor {
   ENGINE.record('cast', [t], [y], ([dy]) => [dy]);
   return y;
 });
-
-// `where` lives in binary.ts; a local alias avoids a name clash with a future export.
-import { where as where_ } from './binary.js';
