@@ -101,3 +101,5 @@ export * as device_util from './device_util.js';
 export * as test_util from './test_util.js';
 
 installChainMethods(publicApi as unknown as Record<string, unknown>);
+export { jit, type JitFunction, type JitOptions } from './plan/jit.js';
+export * as debug from './plan/debug.js';
