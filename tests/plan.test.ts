@@ -133,6 +133,7 @@ for (const backend of ['js', 'wasm']) {
     test('seeded random op graphs: replay matches eager js', async () => {
       // each graph: a chain over [rows, cols] of unary ops, binary ops with a same-shape tensor, a
       // scalar or a row vector, matMuls that change cols, and sums that broadcast back
+      const totals = { fusedKernels: 0, fusedSteps: 0, epilogueFused: 0 };
       for (let seed = 1; seed <= 24; seed++) {
         const r = rng(seed);
         const rows = 1 + Math.floor(r() * 5), cols0 = 1 + Math.floor(r() * 7);
@@ -175,11 +176,18 @@ for (const backend of ['js', 'wasm']) {
         const x = tf.tensor2d(xv), y = tf.tensor2d(yv);
         tf.dispose(jf(x, y)); // trace
         const got = jf(x, y); // replay
-        expect(tf.debug.plan(jf, x, y).plan, `seed ${seed} recorded`).not.toBeNull();
+        const stats = tf.debug.plan(jf, x, y).plan!.stats;
+        totals.fusedKernels += stats.fusedKernels;
+        totals.fusedSteps += stats.fusedSteps;
+        totals.epilogueFused += stats.epilogueFused;
         expectClose(got.dataSync(), want, 2e-5, `seed ${seed}`);
         tf.dispose([x, y, got, ...consts]);
         jf.dispose();
       }
+      // the graphs exercise both fusions (the counts are fixed by the seeds)
+      console.log(`[plan] ${backend} random graphs:`, totals);
+      expect(totals.fusedKernels).toBeGreaterThan(10);
+      expect(totals.epilogueFused).toBeGreaterThan(3);
     });
 
     test('model.predict replays a plan: MLP, CNN and a transformer block agree with eager predict', async () => {
@@ -221,6 +229,36 @@ for (const backend of ['js', 'wasm']) {
     });
   });
 }
+
+describe('plan: when a jitted function stays eager', () => {
+  test('under a gradient tape the function runs eagerly, so gradients flow', async () => {
+    await tf.setBackend('js');
+    const jf = tf.jit((x: Tensor) => tf.mul(tf.square(x), 3));
+    const x = tf.tensor1d([1, -2, 0.5]);
+    tf.dispose(jf(x)); // traced
+    tf.dispose(jf(x)); // replayed
+    const g = tf.grad((t: Tensor) => tf.sum(jf(t)))(x);
+    expect(Array.from(g.dataSync())).toEqual([6, -12, 3]); // d(3x^2)/dx = 6x
+    tf.dispose([x, g]);
+    jf.dispose();
+  });
+
+  test('assigning a variable inside the function keeps it eager, with the reason', async () => {
+    await tf.setBackend('js');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const v = tf.variable(tf.scalar(0));
+    const step = tf.jit((x: Tensor) => {
+      v.assign(tf.add(v, x));
+      return tf.mul(v, 1);
+    });
+    const one = tf.scalar(1);
+    for (let i = 0; i < 3; i++) tf.dispose(step(one));
+    expect(v.dataSync()[0]).toBe(3); // every call ran
+    expect(tf.debug.plan(step, one).reason).toMatch(/assigns variable/);
+    warn.mockRestore();
+    tf.dispose([v, one]);
+  });
+});
 
 afterAll(async () => {
   await tf.setBackend('js');

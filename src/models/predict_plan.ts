@@ -30,9 +30,14 @@ function plansOf(model: LayersModel): ModelPlans {
   return e;
 }
 
+/** Stateful layers (RNN states carried between batches) update JS state a replay would skip: they stay eager. */
+function hasStatefulLayer(layers: readonly { stateful: boolean }[]): boolean {
+  return layers.some((l) => l.stateful || hasStatefulLayer(((l as { layers?: { stateful: boolean }[] }).layers) ?? []));
+}
+
 /** model.apply(xs, {training: false}), through the model's plan when PREDICT_PLAN is on. */
 export function applyForPredict(model: LayersModel, xs: Tensor[]): Tensor | Tensor[] {
-  if (!env().getBool('PREDICT_PLAN')) return model.apply(xs.length === 1 ? xs[0] : xs, { training: false }) as Tensor | Tensor[];
+  if (!env().getBool('PREDICT_PLAN') || hasStatefulLayer(model.layers)) return model.apply(xs.length === 1 ? xs[0] : xs, { training: false }) as Tensor | Tensor[];
   return plansOf(model).fn(...xs);
 }
 

@@ -96,7 +96,8 @@ export function jit<A extends Tensor[], R>(fn: (...args: A) => R, options: JitOp
 
   const call = (...raw: A): R => {
     const args = checkArgs(raw);
-    if (ENGINE.tracer || ENGINE.recording) return fn(...args);
+    // under a gradient tape (replays record nothing), inside another trace, or profiled: eager
+    if (ENGINE.tracer || ENGINE.recording || ENGINE.kernelWatch) return fn(...args);
     const key = signatureOf(args);
     const entry = cache.get(key);
     if (!entry) return traceCall(key, args);
