@@ -68,6 +68,24 @@ for (const backend of ['js', 'wasm']) {
       jf.dispose();
     });
 
+    test('a fused chain longer than one block, with a row broadcast and a scalar, matches eager js', async () => {
+      // 37 x 13 = 481 elements: wasm runs blocks of 256, so the row vector wraps across a block edge
+      const r = rng(11);
+      const xv = Array.from({ length: 37 }, () => randomValues(r, 13));
+      const row = randomValues(r, 13);
+      const fn = (x: Tensor) => tf.tidy(() => tf.tanh(tf.mul(tf.add(tf.abs(x), tf.tensor1d(row)), tf.sigmoid(tf.sub(x, 0.25)))));
+      const want = await eagerOnJs(backend, fn, [xv]);
+      const jf = tf.jit(fn);
+      const x = tf.tensor2d(xv);
+      tf.dispose(jf(x));
+      const got = jf(x);
+      const stats = tf.debug.plan(jf, x).plan!.stats;
+      expect([stats.fusedKernels, stats.fusedSteps]).toEqual([1, 6]); // abs, add, sub, sigmoid, mul, tanh
+      expectClose(got.dataSync(), want, 1e-6, 'fused chain');
+      tf.dispose([x, got]);
+      jf.dispose();
+    });
+
     test('a replay allocates only its outputs; the plan reuses buffers by liveness', async () => {
       await tf.setBackend(backend);
       const w = tf.randomNormal([8, 8], 0, 1, 'float32', 3);
