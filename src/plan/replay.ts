@@ -15,7 +15,8 @@ export class StalePlan extends Error {}
 /** The storage a record offers a replay on the active backend, or StalePlan. */
 function usable(rec: DataRecord, what: string): DataId {
   if (rec.hostBackup) revive(rec);
-  if (rec.failure || rec.refCount <= 0 || rec.backendName !== ENGINE.getBackend()) throw new StalePlan(`${what} is not usable on ${ENGINE.getBackend()}`);
+  const b = ENGINE.backend;
+  if (rec.failure || rec.refCount <= 0 || rec.backendName !== b.name || b.isLost?.(rec.dataId)) throw new StalePlan(`${what} is not usable on ${b.name}`);
   return rec.dataId;
 }
 
@@ -40,6 +41,7 @@ export function replay(plan: Plan, args: Tensor[]): unknown {
       } else if (s.kind === 'temp') {
         if (s.buffer === undefined) return; // no step uses it any more (dead, or kept in registers)
         const buf = plan.buffers[s.buffer!];
+        if (buf.id && b.isLost?.(buf.id)) buf.id = null; // went with a lost GPU device: make it again
         buf.id ??= b.allocate(buf.size, buf.dtype);
         ids[i] = buf.id;
       } else {
@@ -99,7 +101,7 @@ function outputShapes(o: OutputTree, into = new Map<number, number[]>()): Map<nu
 export function releasePlan(plan: Plan): void {
   const b = ENGINE.backend;
   for (const buf of plan.buffers) {
-    if (buf.id && b.name === plan.backend) b.free(buf.id);
+    if (buf.id && b.name === plan.backend && !b.isLost?.(buf.id)) b.free(buf.id);
     buf.id = null;
   }
   for (const s of plan.slots) if (s.kind === 'constant' && s.record!.refCount > 0) ENGINE.releaseRecord(s.record!);
