@@ -248,7 +248,44 @@ for (const backend of ['js', 'wasm']) {
   });
 }
 
-describe('plan: when a jitted function stays eager', () => {
+describe('plan: results and fallbacks (js)', () => {
+  test('nested results, an argument returned as is and reshaped outputs replay with the same structure', async () => {
+    await tf.setBackend('js');
+    const jf = tf.jit((x: Tensor) => {
+      const y = tf.exp(x);
+      return { same: x, pair: [tf.reshape(y, [4]), tf.neg(x)], flat: tf.reshape(y, [2, 2]) };
+    });
+    const x = tf.tensor2d([[0, 1], [2, -1]]);
+    const r0 = jf(x);
+    const r1 = jf(x); // replay
+    expect(tf.debug.plan(jf, x).text).toContain("fused[exp+neg]"); // one kernel, two stored outputs
+    expect(r1.same.shape).toEqual([2, 2]);
+    expect(Array.from(r1.same.dataSync())).toEqual([0, 1, 2, -1]);
+    expect(r1.pair[0].shape).toEqual([4]);
+    expect(r1.flat.shape).toEqual([2, 2]);
+    expectClose(r1.pair[0].dataSync(), [1, Math.E, Math.exp(2), Math.exp(-1)], 1e-6, 'exp');
+    expectClose(r1.flat.dataSync(), r1.pair[0].dataSync(), 0, 'shared output');
+    expect(Array.from(r1.pair[1].dataSync())).toEqual([-0, -1, -2, 1]);
+    const n = tf.memory().numTensors;
+    tf.dispose([r1.same, ...r1.pair, r1.flat]);
+    expect(tf.memory().numTensors).toBe(n - 4);
+    expect(x.isDisposed).toBe(false);
+    tf.dispose([r0.same, ...r0.pair, r0.flat, x]);
+    jf.dispose();
+  });
+
+  test('a function returning a Promise is not recorded', async () => {
+    await tf.setBackend('js');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const jf = tf.jit((x: Tensor) => Promise.resolve(tf.neg(x)) as unknown as Tensor);
+    const x = tf.tensor1d([1]);
+    tf.dispose(await jf(x));
+    tf.dispose(await jf(x));
+    expect(tf.debug.plan(jf, x).reason).toMatch(/returns Promise/);
+    warn.mockRestore();
+    x.dispose();
+  });
+
   test('under a gradient tape the function runs eagerly, so gradients flow', async () => {
     await tf.setBackend('js');
     const jf = tf.jit((x: Tensor) => tf.mul(tf.square(x), 3));
@@ -277,6 +314,7 @@ describe('plan: when a jitted function stays eager', () => {
     tf.dispose([v, one]);
   });
 });
+
 
 afterAll(async () => {
   await tf.setBackend('js');

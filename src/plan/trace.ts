@@ -107,8 +107,8 @@ export class Trace implements KernelTracer {
         return { slot, shape: x.shape.slice(), dtype: x.dtype };
       }
       if (Array.isArray(x)) return x.map(tree);
-      if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, tree(v)]));
-      missing ??= `it returns ${x === null ? 'null' : typeof x} instead of tensors`;
+      if (x && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, tree(v)]));
+      missing ??= `it returns ${x === null ? 'null' : (x as object)?.constructor?.name ?? typeof x} instead of tensors (arrays and plain objects of tensors are fine)`;
       return [];
     };
     const output = tree(result);
