@@ -4,7 +4,7 @@
  * only inside the run stay in registers, the others are stored. Binary operands from outside the
  * run must be read whole, as a scalar, or as a trailing-dims broadcast (broadcastPeriod).
  */
-import { FUSED_WORDS, FusedKind } from '../backends/kernels.js';
+import { FusedKind } from '../backends/kernels.js';
 import { broadcastPeriod, opName, readCounts } from './passes.js';
 import type { Operand, Plan, Step } from './types.js';
 
@@ -102,4 +102,3 @@ function fuseRun(plan: Plan, run: Step[], reads: number[]): Step {
   };
 }
 
-export { FUSED_WORDS };

@@ -5,7 +5,7 @@
  * outputs). Elementwise chain fusion is in fuse.ts.
  */
 import { Activation, Binary, Unary } from '../backends/kernels.js';
-import type { Operand, Plan, Step } from './types.js';
+import type { Plan, Step } from './types.js';
 
 /** Slots the result needs (outputs and anything returned). */
 function resultSlots(plan: Plan): Set<number> {
@@ -157,4 +157,3 @@ export function bufferBytes(plan: Plan): number {
   return plan.buffers.reduce((n, b) => n + 4 * b.size, 0);
 }
 
-export type { Operand };
