@@ -69,6 +69,12 @@ function binaryRowScalar(op: i32, a: usize, sa: i32, aInt: i32, b: usize, sb: i3
   }
 }
 
+/** out = a op b over n contiguous float32 elements, by the same paths as `binary` (the fused kernel's step). */
+export function binaryContiguousF32(op: i32, a: usize, b: usize, out: usize, n: i32): void {
+  if (isVecBinary(op)) binaryRowF32(op, a, 1, b, 1, out, n);
+  else binaryRowScalar(op, a, 1, 0, b, 1, 0, out, 0, n);
+}
+
 @inline function param(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
 
 /**

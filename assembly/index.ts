@@ -15,3 +15,4 @@ export { gatherND, scatterND } from './scatter';
 export { conv3d, conv3dBackpropInput, conv3dBackpropFilter, pool3d, pool3dBackprop } from './conv3d';
 export { dilation2d, dilation2dBackpropInput, dilation2dBackpropFilter, maxPoolWithArgmax } from './window_argmax';
 export { resize, resizeBackprop, cropAndResize } from './image';
+export { fusedElementwise, fusedScratchBytes } from './fused';

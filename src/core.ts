@@ -70,3 +70,6 @@ export * as test_util from './test_util.js';
 export * as wasm from './backends/wasm/api.js';
 // a GPUDevice made by the caller (Node with the webgpu package): issue 10
 export * as webgpu from './backends/webgpu/public.js';
+// recorded plans (issue 9): tf.jit and tf.debug.plan
+export { jit, type JitFunction, type JitOptions } from './plan/jit.js';
+export * as debug from './plan/debug.js';

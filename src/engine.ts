@@ -23,7 +23,19 @@ export interface TapeNode {
   vjp: (dys: (Tensor | null)[]) => (Tensor | null)[];
 }
 
+/**
+ * Watches what a traced function does (src/plan/trace.ts): every kernel call, every host write of
+ * values into a new tensor, and anything a recorded plan cannot replay (a reason, kept).
+ */
+export interface KernelTracer {
+  kernel(kernel: KernelName, inputs: Tensor[], outputs: Tensor[], attrs: unknown): void;
+  wrote(rec: DataRecord): void;
+  untraceable(reason: string): void;
+}
+
 export class Engine {
+  /** Set while tf.jit / a model's plan traces a call (null otherwise). */
+  tracer: KernelTracer | null = null;
   private registry = new Map<string, BackendRegistration>();
   private instances = new Map<string, Backend | null>();
   private active: Backend | null = null;
@@ -75,11 +87,13 @@ export class Engine {
 
   /** A backend record's values (not for string or complex64 records). */
   readRecord(rec: DataRecord): Promise<StorageArray> {
+    this.tracer?.untraceable('it reads tensor values on the host (data/array/dataSync)');
     if (rec.hostBackup && isLostRecord(rec)) return Promise.resolve(rec.hostBackup.slice());
     if (rec.failure) return Promise.reject(new Error(`data(): ${rec.failure}`));
     return this.backendOf(rec).read(rec.dataId, rec.dtype, rec.size);
   }
   readRecordSync(rec: DataRecord): StorageArray {
+    this.tracer?.untraceable('it reads tensor values on the host (data/array/dataSync)');
     if (rec.hostBackup && isLostRecord(rec)) return rec.hostBackup.slice();
     if (rec.failure) throw new Error(`dataSync(): ${rec.failure}`);
     return this.backendOf(rec).readSync(rec.dataId, rec.dtype, rec.size);
@@ -308,6 +322,7 @@ export class Engine {
     if (dtype === 'string') throw new Error(`string tensors are made from strings (tensor(['a', 'b'])), not from numbers`);
     const t = this.makeOutput(shape, dtype);
     if (values.length > 0) this.backend.write(t.dataId, values);
+    this.tracer?.wrote(t.record);
     return t;
   }
 
@@ -352,6 +367,7 @@ export class Engine {
 
   /** A complex64 tensor from its real and imaginary parts (each `size` float32 values). */
   makeComplexTensor(real: Float32Array, imag: Float32Array, shape: number[]): Tensor<'complex64'> {
+    this.tracer?.untraceable('it makes complex64 tensors');
     const t = this.makeOutput(shape, 'complex64');
     if (t.size > 0) {
       this.backend.write(t.record.parts!.real.dataId, real);
@@ -386,6 +402,7 @@ export class Engine {
    * the host copy the backend kept from when the values were written (undefined when neither).
    */
   readHostSync(t: Tensor): StorageArray | undefined {
+    this.tracer?.untraceable(`an op reads the values of a [${t.shape}] ${t.dtype} tensor on the host (its result depends on them)`);
     if (t.size === 0) return t.dtype === 'float32' ? new Float32Array(0) : new Int32Array(0);
     const b = this.backendOf(t.record);
     if (b.hostCopy) {
@@ -414,9 +431,11 @@ export class Engine {
       if (t.record.failure) throw new Error(`${kernel} (input ${i}): tensor ${t.id} (shape [${t.shape}]) is unusable: ${t.record.failure}`);
     });
     if (inputs.some((t) => isHostDtype(t.dtype)) || outputs.some((t) => isHostDtype(t.dtype))) {
+      this.tracer?.untraceable(`kernel ${kernel} runs on string or complex64 tensors`);
       runWithHostDtypes(this, kernel, inputs, outputs, attrs);
       return;
     }
+    this.tracer?.kernel(kernel, inputs, outputs, attrs);
     this.runOnRecords(kernel, inputs.map(info), outputs.map(info), attrs, inputs.map((t) => t.record));
   }
 

@@ -34,6 +34,8 @@ const FLAG_DEFAULTS: Record<string, () => FlagValue> = {
    * optimizer state to the host at every epoch end so they can resume after a loss (fit_recovery.ts).
    */
   FIT_DEVICE_LOSS_SNAPSHOT: () => true,
+  /** tessera: predict / predictOnBatch replay a recorded plan per input signature (src/models/predict_plan.ts). */
+  PREDICT_PLAN: () => true,
 };
 
 export interface Platform {

@@ -55,6 +55,7 @@ export function dispose(x: unknown): void {
 
 /** Keep a tensor alive past the enclosing tidy. */
 export function keep<T extends Tensor>(t: T): T {
+  ENGINE.tracer?.untraceable('it keeps a tensor past the call (tf.keep, e.g. a stateful layer\'s state)');
   t.kept = true;
   return t;
 }

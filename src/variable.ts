@@ -36,6 +36,7 @@ export class Variable<D extends DType = DType> extends Tensor<D> {
       throw new Error(`Variable.assign: '${this.name}' is ${fmtShape(this.shape)} ${this.dtype}, new value is ${fmtShape(t.shape)} ${t.dtype}`);
     }
     this.assertAlive('Variable.assign');
+    ENGINE.tracer?.untraceable(`it assigns variable '${this.name}' (a replay would not update it)`);
     if (t.record === this.record) return;
     t.record.refCount++;
     ENGINE.releaseRecord(this.record);

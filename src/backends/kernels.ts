@@ -383,7 +383,23 @@ export interface KernelAttrs {
     numBoxes: number; batch: number; inH: number; inW: number; channels: number; cropH: number; cropW: number;
     nearest: boolean; extrapolationValue: number;
   };
+
+  // ---- recorded plan (issue 9) -----------------------------------------------------------------
+  /**
+   * A fused chain of float32 unary/binary ops over n elements, made by the recorded plan
+   * (src/plan/fuse.ts), never by an op. Inputs and outputs are float32; input j is read at index
+   * i mod periods[j] (n: the whole tensor, 1: a scalar, s: a trailing-dims broadcast).
+   * program: FUSED_WORDS i32 per instruction [kind, op, dst, a, b, f]:
+   *   kind 0: register dst = input op;  kind 1: dst = unary op(register a), alpha consts[f], beta consts[f + 1];
+   *   kind 2: dst = binary op(register a, register b);  kind 3: output op = register a.
+   * Every result is rounded to float32, as the unfused kernels store it. regs: registers used.
+   */
+  fusedElementwise: { n: number; regs: number; program: number[]; consts: number[]; periods: number[] };
 }
+
+/** Words per instruction of a fusedElementwise program, and its instruction kinds. */
+export const FUSED_WORDS = 6;
+export const FusedKind = { load: 0, unary: 1, binary: 2, store: 3 } as const;
 
 /** 3-D convolution / pooling geometry (all numbers precomputed). */
 export interface Conv3dGeometry {

@@ -18,6 +18,8 @@ import { backupWeights } from './fit_recovery.js';
 import { resolveCompiled } from './compile.js';
 import { ENGINE } from '../engine.js';
 import { warmupModel, type WarmupArgs } from './warmup.js';
+import { disposePredictPlans, predictPlanFor } from './predict_plan.js';
+import type { Plan, Untraceable } from '../plan/types.js';
 
 export interface ModelArgs {
   inputs: SymbolicTensor | SymbolicTensor[];
@@ -282,6 +284,11 @@ export class LayersModel extends Layer {
   predict(x: Tensor | Tensor[], args: PredictArgs = {}): Tensor | Tensor[] {
     return training.predict(this, x, args);
   }
+  /** The recorded plan predict replays for inputs like `xs` (tf.debug.plan(model, x) shows it). */
+  planFor(...xs: Tensor[]): Plan | Untraceable {
+    return predictPlanFor(this, xs);
+  }
+
   predictOnBatch(x: Tensor | Tensor[]): Tensor | Tensor[] {
     return training.predictOnBatch(this, x);
   }
@@ -320,6 +327,7 @@ export class LayersModel extends Layer {
   override dispose(): void {
     for (const l of this.layers) l.dispose();
     training.disposeCompiled(this);
+    disposePredictPlans(this);
   }
 }
 

@@ -16,6 +16,7 @@ export type { CompileArgs, CompiledState, LossIdentifier, MetricIdentifier } fro
 export { fit, fitDataset, trainOnBatch, evaluateDataset } from './fit_loop.js';
 import { statsToScalars } from './fit_loop.js';
 import { reviveWeights } from './fit_recovery.js';
+import { applyForPredict } from './predict_plan.js';
 export type { FitArgs, FitDatasetArgs, History, DatasetLike } from './fit_loop.js';
 
 export interface EvaluateArgs {
@@ -59,22 +60,21 @@ export function predict(model: LayersModel, x: TensorArg, args: PredictArgs = {}
     const pieces: Tensor[][] = [];
     let isList = false;
     for (let start = 0; start < n; start += batchSize) {
-      const out = model.apply(unwrap(sliceAll(xs, start, Math.min(batchSize, n - start))), { training: false });
+      const out = applyForPredict(model, sliceAll(xs, start, Math.min(batchSize, n - start)));
       isList = Array.isArray(out);
-      pieces.push(isList ? out : [out]);
+      pieces.push(Array.isArray(out) ? out : [out]);
     }
     const outs = pieces[0].map((_, k) => concat(pieces.map((p) => p[k]), 0));
     return isList ? outs : outs[0];
   });
 }
 
-const unwrap = (xs: Tensor[]): Tensor | Tensor[] => (xs.length === 1 ? xs[0] : xs);
 
 /** The model on one batch, inference mode. */
 export function predictOnBatch(model: LayersModel, x: TensorArg): Tensor | Tensor[] {
   const xs = toList(model, x, 'x', 'predictOnBatch');
   numSamples('predictOnBatch', [xs]);
   reviveWeights(model, 'predict');
-  return tidy(() => model.apply(unwrap(xs), { training: false }) as Tensor | Tensor[]); // differentiable, see predict
+  return tidy(() => applyForPredict(model, xs)); // differentiable (eager under a tape), see predict
 }
 

@@ -150,6 +150,7 @@ export const clone = op('clone', function clone(x: Input): Tensor {
  * (`undefined`/`null`) the seed is random, as in TF.js.
  */
 export function seededRandom(seed?: number | string | null): () => number {
+  ENGINE.tracer?.untraceable('it draws random numbers (a replay would repeat the same draw)');
   const key = String(seed ?? Math.random());
   let mashState = 0xefc8249d;
   const mash = (text: string): number => {

@@ -16,6 +16,7 @@ import { softmax } from './softmax.js';
 /** TF.js `rand(shape, randFunction, dtype?)`: every element from one call of randFunction. */
 export function rand(shape: number[], randFunction: () => number, dtype: DType = 'float32'): Tensor {
   assertShape('rand', shape);
+  ENGINE.tracer?.untraceable('it calls rand (a replay would repeat the same values)');
   const values = Array.from({ length: sizeOf(shape) }, () => randFunction());
   return ENGINE.makeTensor(storageFor(values, dtype), shape, dtype);
 }

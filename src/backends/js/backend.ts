@@ -18,6 +18,7 @@ import { gatherND, scatterND } from './scatter.js';
 import { conv3d, conv3dBackpropFilter, conv3dBackpropInput, pool3d, pool3dBackprop } from './conv3d.js';
 import { dilation2d, dilation2dBackpropFilter, dilation2dBackpropInput, maxPoolWithArgmax } from './window_argmax.js';
 import { cropAndResize, resize, resizeBackprop } from './image.js';
+import { fusedElementwise } from './fused.js';
 
 /** Arrays below this many elements are not pooled (V8 allocates tiny ones cheaply); caps on what the pool keeps. */
 const POOL_MIN_ELEMENTS = 16;
@@ -75,6 +76,7 @@ export const jsKernels: { [K in KernelName]: JsKernel<K> } = {
   dilation2dBackpropFilter: (i, o, a) => dilation2dBackpropFilter(i[0], i[1], i[2], o[0], a),
   maxPoolWithArgmax: (i, o, a) => maxPoolWithArgmax(i[0], o[0], o[1], a),
   resize: (i, o, a) => resize(i[0], i[1], o[0], a),
+  fusedElementwise: (i, o, a) => fusedElementwise(i, o, a),
   resizeBackprop: (i, o, a) => resizeBackprop(i[0], i[1], o[0], a),
   cropAndResize: (i, o, a) => cropAndResize(i[0], i[1], i[2], o[0], a),
 };

@@ -5,7 +5,7 @@
  * module.ts, add an entry here. Kernels missing from the table make `run` throw.
  */
 import type { DType, TensorInfo } from '../backend.js';
-import { CONV3D_FIELDS, resizeTableSize, type Conv3dGeometry, type ConvGeometry, type KernelAttrs, type KernelName } from '../kernels.js';
+import { CONV3D_FIELDS, FUSED_WORDS, resizeTableSize, type Conv3dGeometry, type ConvGeometry, type KernelAttrs, type KernelName } from '../kernels.js';
 import type { Arena, Workspace } from './arena.js';
 import type { KernelExports } from './module.js';
 
@@ -357,6 +357,26 @@ const imageKernels: { [K in KernelName]?: WasmKernel<K> } = {
 };
 
 export const wasmKernels: { [K in KernelName]?: WasmKernel<K> } = {
+  fusedElementwise: (ctx, ins, outs, a) => {
+    if (a.n === 0) return;
+    // scratch: registers, then the program, alpha/beta (f64), input pointers, periods, output pointers
+    const regBytes = ctx.ex.fusedScratchBytes(a.regs);
+    const words = a.program.length + 2 * a.consts.length + 2 * ins.length + outs.length;
+    const base = ctx.workspace.get(regBytes + 4 * words + 8);
+    const regs = base;
+    const prog = regs + regBytes;
+    const consts = (prog + 4 * a.program.length + 7) & ~7;
+    const inputs = consts + 8 * a.consts.length;
+    const periods = inputs + 4 * ins.length;
+    const outputs = periods + 4 * ins.length;
+    const i32 = ctx.arena.i32;
+    i32.set(a.program, prog >>> 2);
+    new Float64Array(i32.buffer, consts, a.consts.length).set(a.consts);
+    i32.set(ins.map((t) => ctx.ptr(t)), inputs >>> 2);
+    i32.set(a.periods, periods >>> 2);
+    i32.set(outs.map((t) => ctx.ptr(t)), outputs >>> 2);
+    ctx.ex.fusedElementwise(prog, a.program.length / FUSED_WORDS, consts, inputs, periods, outputs, a.n, regs);
+  },
   unary: (ctx, ins, outs, a) => {
     if (outs[0].size === 0) return;
     ctx.ex.unary(a.op, ctx.ptr(ins[0]), ctx.ptr(outs[0]), outs[0].size, kindOf(ins[0].dtype), kindOf(outs[0].dtype), a.alpha ?? 0, a.beta ?? 0);

@@ -1,0 +1,104 @@
+/**
+ * Elementwise chain fusion: a run of consecutive float32 unary/binary steps over the same number
+ * of elements becomes one fusedElementwise step (see KernelAttrs.fusedElementwise): values used
+ * only inside the run stay in registers, the others are stored. Binary operands from outside the
+ * run must be read whole, as a scalar, or as a trailing-dims broadcast (broadcastPeriod).
+ */
+import { FusedKind } from '../backends/kernels.js';
+import { broadcastPeriod, opName, readCounts } from './passes.js';
+import type { Operand, Plan, Step } from './types.js';
+
+/** Backends with a fusedElementwise kernel (webgpu runs a plan unfused for now). */
+export const FUSING_BACKENDS = new Set(['js', 'wasm']);
+/** Registers (values) one fused kernel may hold. */
+const MAX_REGS = 16;
+
+/** The period of each input of a fusable step, or null when the step cannot join a chain. */
+function operandPeriods(s: Step): number[] | null {
+  if (s.outputs.length !== 1 || s.outputs[0].dtype !== 'float32' || s.inputs.some((o) => o.dtype !== 'float32')) return null;
+  const n = s.outputs[0].size;
+  if (s.kernel === 'unary') return s.inputs[0].size === n ? [n] : null;
+  if (s.kernel !== 'binary') return null;
+  const a = s.attrs as { outShape: number[]; aStrides: number[]; bStrides: number[] };
+  const periods = [broadcastPeriod(a.outShape, a.aStrides, s.inputs[0].size), broadcastPeriod(a.outShape, a.bStrides, s.inputs[1].size)];
+  return periods.every((p) => p > 0) ? periods : null;
+}
+
+export function fuseElementwise(plan: Plan): void {
+  if (!FUSING_BACKENDS.has(plan.backend)) return;
+  const reads = readCounts(plan);
+  const out: Step[] = [];
+  let run: Step[] = [];
+  const flush = () => {
+    if (run.length >= 2) out.push(fuseRun(plan, run, reads));
+    else out.push(...run);
+    run = [];
+  };
+  for (const s of plan.steps) {
+    const periods = operandPeriods(s);
+    if (!periods || (run.length && s.outputs[0].size !== run[0].outputs[0].size) || regsFor([...run, s]) > MAX_REGS) flush();
+    if (periods) run.push(s);
+    else out.push(s);
+  }
+  flush();
+  plan.steps = out;
+}
+
+/** Registers a run needs: one per value produced or loaded. */
+function regsFor(run: Step[]): number {
+  const produced = new Set(run.map((s) => s.outputs[0].slot));
+  const loaded = new Set<number>();
+  for (const s of run) for (const o of s.inputs) if (!produced.has(o.slot)) loaded.add(o.slot);
+  return produced.size + loaded.size;
+}
+
+function fuseRun(plan: Plan, run: Step[], reads: number[]): Step {
+  const n = run[0].outputs[0].size;
+  const program: number[] = [];
+  const consts: number[] = [];
+  const inputs: Operand[] = [];
+  const periods: number[] = [];
+  const outputs: Operand[] = [];
+  const reg = new Map<number, number>();
+  let regs = 0;
+  const emit = (kind: number, op: number, dst: number, a = 0, b = 0, f = 0) => program.push(kind, op, dst, a, b, f);
+  // how often each slot is read inside the run (a value read elsewhere too must be stored)
+  const inside = new Map<number, number>();
+  for (const s of run) for (const o of s.inputs) inside.set(o.slot, (inside.get(o.slot) ?? 0) + 1);
+  const operand = (o: Operand, period: number): number => {
+    const known = reg.get(o.slot);
+    if (known !== undefined) return known;
+    inputs.push({ ...o, shape: [o.size], size: o.size });
+    periods.push(period);
+    emit(FusedKind.load, inputs.length - 1, regs);
+    reg.set(o.slot, regs);
+    return regs++;
+  };
+  for (const s of run) {
+    const ps = operandPeriods(s)!;
+    const srcs = s.inputs.map((o, k) => operand(o, ps[k]));
+    const dst = regs++;
+    if (s.kernel === 'unary') {
+      emit(FusedKind.unary, s.attrs.op as number, dst, srcs[0], 0, consts.length);
+      consts.push((s.attrs.alpha as number) ?? 0, (s.attrs.beta as number) ?? 0);
+    } else {
+      emit(FusedKind.binary, s.attrs.op as number, dst, srcs[0], srcs[1]);
+    }
+    const slot = s.outputs[0].slot;
+    reg.set(slot, dst);
+    if (plan.slots[slot].kind !== 'temp' || reads[slot] > (inside.get(slot) ?? 0)) {
+      outputs.push({ ...s.outputs[0], shape: [n] });
+      emit(FusedKind.store, outputs.length - 1, 0, dst);
+    }
+  }
+  plan.stats.fusedKernels++;
+  plan.stats.fusedSteps += run.length;
+  return {
+    kernel: 'fusedElementwise',
+    inputs,
+    outputs,
+    attrs: { n, regs, program, consts, periods },
+    fused: run.map(opName).join('+'),
+  };
+}
+

@@ -1,0 +1,135 @@
+/**
+ * tf.jit(fn): record fn's kernel calls once per input signature (backend, shapes, dtypes, which
+ * arguments are one tensor), optimize the plan (dead code, epilogue and elementwise fusion,
+ * buffer reuse) and replay it on later calls. A function a plan cannot reproduce (host reads,
+ * random draws, string/complex tensors) runs eagerly for that signature, with the reason kept
+ * (and printed once). Under a gradient tape, or inside another trace, fn simply runs eagerly.
+ */
+import { ENGINE } from '../engine.js';
+import { Tensor } from '../tensor.js';
+import { eliminateDeadSteps, fuseEpilogues, assignBuffers } from './passes.js';
+import { fuseElementwise } from './fuse.js';
+import { StalePlan, releasePlan, replay } from './replay.js';
+import { Trace, traced } from './trace.js';
+import type { Plan, Untraceable } from './types.js';
+
+export interface JitOptions {
+  /** Run the fusion passes (default true); false keeps one step per traced kernel (after dead-code removal). */
+  fuse?: boolean;
+  /** Print why a signature runs eagerly (default true). */
+  warn?: boolean;
+}
+
+export interface JitFunction<A extends Tensor[], R> {
+  (...args: A): R;
+  /** The plan (or the reason it runs eagerly) for these arguments' signature; traces them if needed. */
+  planFor(...args: A): Plan | Untraceable;
+  /** Free every recorded plan's buffers and constants. */
+  dispose(): void;
+}
+
+/** Signatures one jitted function keeps (the oldest plan is released past this). */
+const MAX_SIGNATURES = 16;
+
+export function signatureOf(args: Tensor[]): string {
+  const seen = new Map<unknown, number>();
+  return ENGINE.getBackend() + '|' + args.map((t, i) => {
+    const alias = seen.get(t.record);
+    if (alias === undefined) seen.set(t.record, i);
+    return `${t.dtype}[${t.shape}]${alias === undefined ? '' : `=${alias}`}`;
+  }).join(',');
+}
+
+/** The passes, in order. */
+export function optimize(plan: Plan, fuse = true): Plan {
+  eliminateDeadSteps(plan);
+  if (fuse) {
+    fuseEpilogues(plan);
+    fuseElementwise(plan);
+  }
+  assignBuffers(plan);
+  return plan;
+}
+
+export function jit<A extends Tensor[], R>(fn: (...args: A) => R, options: JitOptions = {}): JitFunction<A, R> {
+  const cache = new Map<string, Plan | Untraceable>();
+  const warned = new Set<string>();
+
+  /** Trace one eager call; returns its result and caches the plan or the reason. */
+  const traceCall = (key: string, args: A): R => {
+    const trace = new Trace();
+    ENGINE.startScope();
+    let result: R;
+    try {
+      result = traced(trace, () => fn(...args));
+    } catch (e) {
+      ENGINE.endScope(undefined);
+      trace.release();
+      throw e;
+    }
+    ENGINE.endScope(result);
+    const plan = trace.toPlan(args, result);
+    trace.release();
+    if (typeof plan === 'string') {
+      cache.set(key, { reason: plan });
+      if (options.warn !== false && !warned.has(key)) {
+        warned.add(key);
+        console.warn(`tf.jit: ${fn.name || 'the function'} runs eagerly for ${key}: ${plan}`);
+      }
+    } else {
+      cache.set(key, optimize(plan, options.fuse !== false));
+      if (cache.size > MAX_SIGNATURES) {
+        const [oldKey, old] = cache.entries().next().value!;
+        if ('steps' in old) releasePlan(old);
+        cache.delete(oldKey);
+      }
+    }
+    return result;
+  };
+
+  const checkArgs = (args: unknown[]): A => {
+    args.forEach((t, i) => {
+      if (!(t instanceof Tensor)) throw new Error(`jit: argument ${i} must be a Tensor, got ${t === null ? 'null' : typeof t}`);
+    });
+    return args as A;
+  };
+
+  const call = (...raw: A): R => {
+    const args = checkArgs(raw);
+    // under a gradient tape (replays record nothing), inside another trace, or profiled: eager
+    if (ENGINE.tracer || ENGINE.recording || ENGINE.kernelWatch) return fn(...args);
+    const key = signatureOf(args);
+    const entry = cache.get(key);
+    if (!entry) return traceCall(key, args);
+    if (!('steps' in entry)) return fn(...args);
+    try {
+      return replay(entry, args) as R;
+    } catch (e) {
+      if (!(e instanceof StalePlan)) throw e;
+      releasePlan(entry);
+      cache.delete(key);
+      return traceCall(key, args);
+    }
+  };
+
+  return Object.assign(call, {
+    planFor(...raw: A): Plan | Untraceable {
+      const args = checkArgs(raw);
+      const key = signatureOf(args);
+      if (!cache.has(key)) {
+        disposeResult(traceCall(key, args));
+      }
+      return cache.get(key)!;
+    },
+    dispose(): void {
+      for (const e of cache.values()) if ('steps' in e) releasePlan(e);
+      cache.clear();
+    },
+  });
+}
+
+function disposeResult(x: unknown): void {
+  if (x instanceof Tensor) x.dispose();
+  else if (Array.isArray(x)) x.forEach(disposeResult);
+  else if (x && typeof x === 'object') Object.values(x).forEach(disposeResult);
+}

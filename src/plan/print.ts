@@ -1,0 +1,56 @@
+/**
+ * tf.debug.plan(fnOrModel, ...args): the recorded plan for a signature as data and as text: one
+ * line per kernel call (fused ones name what they replaced), the slots it reads and writes, the
+ * shared buffers and their bytes, and the pass counts. For a model, the plan predict replays.
+ */
+import type { Tensor } from '../tensor.js';
+import { bufferBytes } from './passes.js';
+import type { JitFunction } from './jit.js';
+import type { Plan, Untraceable } from './types.js';
+
+export interface PlanSummary {
+  /** Null when the signature runs eagerly; then `reason` says why. */
+  plan: Plan | null;
+  reason: string | null;
+  /** Kernel calls per replay. */
+  kernels: number;
+  /** Bytes of the buffers the plan keeps for its intermediates. */
+  bufferBytes: number;
+  text: string;
+  toString(): string;
+}
+
+/** Something with a plan per signature: a jitted function, or a model (its predict plan). */
+export interface HasPlans {
+  planFor(...args: Tensor[]): Plan | Untraceable;
+}
+
+export function summarize(entry: Plan | Untraceable): PlanSummary {
+  if (!('steps' in entry)) {
+    const text = `eager (not recorded): ${entry.reason}`;
+    return { plan: null, reason: entry.reason, kernels: 0, bufferBytes: 0, text, toString: () => text };
+  }
+  const p = entry;
+  const slotName = (i: number) => {
+    const s = p.slots[i];
+    const tag = { input: `in${s.inputIndex}`, external: 'w', constant: 'c', temp: `t`, output: 'out' }[s.kind];
+    return `${tag}#${i}${s.kind === 'temp' ? `@b${s.buffer}` : ''}`;
+  };
+  const lines = [
+    `plan on ${p.backend}: ${p.steps.length} kernels (traced ${p.stats.traced}, dead ${p.stats.deadRemoved}, ` +
+      `epilogue-fused ${p.stats.epilogueFused}, ${p.stats.fusedSteps} steps in ${p.stats.fusedKernels} fused kernels)`,
+    ...p.steps.map((s, i) =>
+      `  ${String(i).padStart(3)} ${s.fused && s.kernel === 'fusedElementwise' ? `fused[${s.fused}]` : s.fused ?? s.kernel}` +
+      `(${s.inputs.map((o) => `${slotName(o.slot)}:[${o.shape}]`).join(', ')}) -> ${s.outputs.map((o) => `${slotName(o.slot)}:[${o.shape}]`).join(', ')}`),
+    `  buffers: ${p.buffers.length} (${bufferBytes(p)} bytes): ${p.buffers.map((b, i) => `b${i} ${b.dtype}[${b.size}]`).join(', ')}`,
+  ];
+  const text = lines.join('\n');
+  return { plan: p, reason: null, kernels: p.steps.length, bufferBytes: bufferBytes(p), text, toString: () => text };
+}
+
+export function debugPlan<A extends Tensor[]>(target: JitFunction<A, unknown> | HasPlans, ...args: A): PlanSummary {
+  if (!target || typeof (target as HasPlans).planFor !== 'function') {
+    throw new Error('debug.plan: pass a function made by tf.jit, or a model, and the arguments whose plan to show');
+  }
+  return summarize((target as HasPlans).planFor(...args));
+}

@@ -1,0 +1,139 @@
+/**
+ * Tracing: runs a function once, eagerly, while the engine reports every kernel call and host
+ * write to a Trace, then turns what it saw into a flat plan of kernel calls on slots. Anything a
+ * replay could not reproduce (host reads, random draws, string/complex kernels, data written into
+ * an existing tensor) is kept as a reason, and the caller then stays eager for that signature.
+ */
+import { ENGINE, type KernelTracer } from '../engine.js';
+import type { KernelName } from '../backends/kernels.js';
+import { Tensor, peekNextTensorId, type DataRecord } from '../tensor.js';
+import { Variable } from '../variable.js';
+import type { Operand, OutputTree, Plan, Slot, Step } from './types.js';
+
+interface TracedStep {
+  kernel: KernelName;
+  inputs: { rec: DataRecord; shape: number[]; dtype: Tensor['dtype']; size: number }[];
+  outputs: { rec: DataRecord; shape: number[]; dtype: Tensor['dtype']; size: number }[];
+  attrs: Record<string, unknown>;
+}
+
+export class Trace implements KernelTracer {
+  reason: string | null = null;
+  readonly steps: TracedStep[] = [];
+  /** Records written from the host during the trace, each held (refCount) until the plan is built. */
+  private readonly written = new Set<DataRecord>();
+  private readonly produced = new Set<DataRecord>();
+  /** Tensors with an id below this existed before the trace. */
+  readonly mark = peekNextTensorId();
+
+  kernel(kernel: KernelName, inputs: Tensor[], outputs: Tensor[], attrs: unknown): void {
+    if (this.reason) return;
+    const operand = (t: Tensor) => ({ rec: t.record, shape: t.shape.slice(), dtype: t.dtype, size: t.size });
+    for (const t of outputs) {
+      if (this.written.has(t.record) || (!this.produced.has(t.record) && t.id < this.mark)) {
+        this.untraceable(`kernel ${kernel} writes into a tensor that already held values`);
+        return;
+      }
+      this.produced.add(t.record);
+    }
+    this.steps.push({ kernel, inputs: inputs.map(operand), outputs: outputs.map(operand), attrs: structuredClone(attrs) as Record<string, unknown> });
+  }
+
+  wrote(rec: DataRecord): void {
+    rec.refCount++;
+    this.written.add(rec);
+  }
+
+  untraceable(reason: string): void {
+    this.reason ??= reason;
+  }
+
+  /** Drop the holds on written records (the plan takes its own on the constants it keeps). */
+  release(): void {
+    for (const rec of this.written) ENGINE.releaseRecord(rec);
+    this.written.clear();
+  }
+
+  /** The plan of what was traced, given the function's input tensors and its result; or a reason. */
+  toPlan(inputs: Tensor[], result: unknown): Plan | string {
+    if (this.reason) return this.reason;
+    const slots: Slot[] = [];
+    const slotOf = new Map<DataRecord, number>();
+    const add = (rec: DataRecord, slot: Slot) => {
+      slotOf.set(rec, slots.length);
+      slots.push(slot);
+      return slots.length - 1;
+    };
+    inputs.forEach((t, i) => {
+      if (!slotOf.has(t.record)) add(t.record, { kind: 'input', size: t.record.size, dtype: t.record.dtype, inputIndex: i });
+    });
+    // Tensors that existed before the trace, by record: a replay reads weights through them.
+    const before = new Map<DataRecord, Tensor>();
+    for (const t of ENGINE.liveTensors) {
+      if (t.id >= this.mark) continue;
+      const known = before.get(t.record);
+      if (!known || (t instanceof Variable && !(known instanceof Variable))) before.set(t.record, t as Tensor);
+    }
+    let missing: string | null = null;
+    const resolve = (rec: DataRecord, what: string): number => {
+      const known = slotOf.get(rec);
+      if (known !== undefined) return known;
+      if (this.written.has(rec)) {
+        rec.refCount++; // the plan keeps the constant
+        return add(rec, { kind: 'constant', size: rec.size, dtype: rec.dtype, record: rec });
+      }
+      const owner = before.get(rec);
+      if (owner && !this.produced.has(rec)) return add(rec, { kind: 'external', size: rec.size, dtype: rec.dtype, tensor: owner });
+      missing ??= `${what} uses a tensor that is neither an argument, a live tensor made before the call, nor made inside it`;
+      return -1;
+    };
+    const steps: Step[] = this.steps.map((s) => {
+      const inOps: Operand[] = s.inputs.map((o) => ({ slot: resolve(o.rec, s.kernel), shape: o.shape, dtype: o.dtype, size: o.size }));
+      const outOps: Operand[] = s.outputs.map((o) => {
+        let slot = slotOf.get(o.rec);
+        if (slot === undefined) slot = add(o.rec, { kind: 'temp', size: o.rec.size, dtype: o.rec.dtype });
+        return { slot, shape: o.shape, dtype: o.dtype, size: o.size };
+      });
+      return { kernel: s.kernel, inputs: inOps, outputs: outOps, attrs: s.attrs };
+    });
+    const tree = (x: unknown): OutputTree => {
+      if (x instanceof Tensor) {
+        if (x.record.parts || x.record.strings) {
+          missing ??= `it returns a ${x.dtype} tensor`;
+          return { slot: -1, shape: x.shape, dtype: x.dtype };
+        }
+        const slot = resolve(x.record, 'the result');
+        if (slot >= 0 && slots[slot].kind === 'temp') slots[slot].kind = 'output';
+        return { slot, shape: x.shape.slice(), dtype: x.dtype };
+      }
+      if (Array.isArray(x)) return x.map(tree);
+      if (x && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, tree(v)]));
+      missing ??= `it returns ${x === null ? 'null' : (x as object)?.constructor?.name ?? typeof x} instead of tensors (arrays and plain objects of tensors are fine)`;
+      return [];
+    };
+    const output = tree(result);
+    if (missing) {
+      for (const s of slots) if (s.kind === 'constant') ENGINE.releaseRecord(s.record!);
+      return missing;
+    }
+    return {
+      backend: ENGINE.getBackend(),
+      slots,
+      steps,
+      output,
+      stats: { traced: steps.length, deadRemoved: 0, epilogueFused: 0, fusedKernels: 0, fusedSteps: 0 },
+      buffers: [],
+    };
+  }
+}
+
+/** Run fn with a trace attached; the trace sees nothing from inside nested traces (there are none). */
+export function traced<T>(trace: Trace, fn: () => T): T {
+  const outer = ENGINE.tracer;
+  ENGINE.tracer = trace;
+  try {
+    return fn();
+  } finally {
+    ENGINE.tracer = outer;
+  }
+}
