@@ -7,8 +7,8 @@ import type { Backend, BackendName, BackendRegistration, DataId, DType, StorageA
 import { assertSize, fmtShape } from './util.js';
 import type { KernelAttrs, KernelName } from './backends/kernels.js';
 import { JsBackend } from './backends/js/backend.js';
-import { wasmRegistration } from './backends/wasm/index.js';
-import { webgpuRegistration } from './backends/webgpu/index.js';
+import { wasmRegistration } from './backends/wasm/registration.js';
+import { webgpuRegistration } from './backends/webgpu/registration.js';
 import { type DataRecord, Tensor, setTensorEngineHooks } from './tensor.js';
 import { HOST, hostRecordBytes, interleave, isHostDtype, runWithHostDtypes } from './host_dtypes.js';
 import { isLostRecord, revive } from './host_backup.js';
@@ -173,7 +173,12 @@ export class Engine {
       throw new Error(`setBackend: unknown backend '${name}'; known backends: ${this.registeredBackends().join(', ')}`);
     }
     this.explicitlyChosen = true;
-    return this.switchTo(name, true, `chosen with setBackend('${name}')`);
+    const ok = await this.switchTo(name, true, `chosen with setBackend('${name}')`);
+    if (!ok) {
+      const now = this.active ? this.activeName : 'none yet (js is always there)';
+      console.warn(`tessera: setBackend('${name}') failed: ${this.failures.get(name)}; the active backend is ${now}`);
+    }
+    return ok;
   }
 
   private async switchTo(name: string, explicit: boolean, reason: string): Promise<boolean> {
@@ -573,5 +578,5 @@ export interface BackendInfo {
   lost: string | null;
 }
 
-export const ENGINE = new Engine();
+export const ENGINE = /* @__PURE__ */ new Engine();
 export type { BackendName };
