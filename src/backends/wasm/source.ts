@@ -41,6 +41,9 @@ export function setWasmModule(module: WebAssembly.Module): void {
   if (typeof WebAssembly !== 'object' || !(module instanceof WebAssembly.Module)) {
     throw new Error(`setWasmModule: expected a WebAssembly.Module, got ${Object.prototype.toString.call(module)}`);
   }
+  const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
+  const missing = ['isRelaxed', 'heapBase', 'matMul'].filter((n) => !names.has(n));
+  if (missing.length) throw new Error(`setWasmModule: this is not tessera's kernel module (it lacks the exports ${missing.join(', ')})`);
   givenModule = module;
 }
 
@@ -54,7 +57,13 @@ export function wasmUrl(kind: ModuleKind): string {
   const file = WASM_FILES[kind];
   if (typeof paths === 'string') return paths + file;
   if (paths && paths[file]) return paths[file];
-  return new URL(`./${file}`, import.meta.url).href;
+  try {
+    return new URL(`./${file}`, import.meta.url).href;
+  } catch {
+    // workerd and some bundles give modules a bare name, not a URL: nothing to resolve the file against
+    throw new Error(`cannot locate ${file}: this module's import.meta.url (${String(import.meta.url)}) is not a URL; ` +
+      'call tf.wasm.setWasmModule() with the imported .wasm module, or tf.wasm.setWasmPaths()');
+  }
 }
 
 type NodeFs = { readFileSync(p: URL): Uint8Array; promises: { readFile(p: URL): Promise<Uint8Array> } };
