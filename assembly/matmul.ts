@@ -137,6 +137,97 @@ export function epilogueRow(c: usize, N: i32, bias: usize, biasSize: i32, act: i
 }
 
 /**
+ * C tile of `rows` (<= 4) x `cols` (<= 8) at c (row stride ldc bytes) (+)= A rows x B panel over kc
+ * steps. A row r's k-th element is at pr + k * aStep (missing rows repeat row 0, so every load
+ * stays inside A); the B panel's k-th 8 floats at b + k * bStep. Partial tiles store lane by lane,
+ * so no scratch tile and no copies: edges cost what their useful lanes cost.
+ */
+function tile4x8(
+  p0: usize, p1: usize, p2: usize, p3: usize, aStep: usize, b: usize, bStep: usize, kc: i32,
+  c: usize, ldc: usize, rows: i32, cols: i32, accumulate: bool,
+): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  let off: usize = 0;
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    const a0 = v128.load32_splat(p0 + off);
+    c00 = madd(a0, b0, c00); c01 = madd(a0, b1, c01);
+    const a1 = v128.load32_splat(p1 + off);
+    c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
+    const a2 = v128.load32_splat(p2 + off);
+    c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
+    const a3 = v128.load32_splat(p3 + off);
+    c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
+    off += aStep; b += bStep;
+  }
+  storeRow(c, c00, c01, cols, accumulate);
+  if (rows > 1) storeRow(c + ldc, c10, c11, cols, accumulate);
+  if (rows > 2) storeRow(c + 2 * ldc, c20, c21, cols, accumulate);
+  if (rows > 3) storeRow(c + 3 * ldc, c30, c31, cols, accumulate);
+}
+
+/** c[0..cols) (+)= the first `cols` lanes of (v0, v1). */
+@inline export function storeRow(c: usize, v0: v128, v1: v128, cols: i32, accumulate: bool): void {
+  if (cols == 8) {
+    if (accumulate) { v0 = f32x4.add(v0, v128.load(c)); v1 = f32x4.add(v1, v128.load(c, 16)); }
+    v128.store(c, v0); v128.store(c, v1, 16);
+    return;
+  }
+  let rest = cols;
+  let v = v0;
+  if (rest >= 4) {
+    if (accumulate) v0 = f32x4.add(v0, v128.load(c));
+    v128.store(c, v0);
+    v = v1; c += 16; rest -= 4;
+  }
+  if (rest > 0) store<f32>(c, (accumulate ? load<f32>(c) : 0) + f32x4.extract_lane(v, 0));
+  if (rest > 1) store<f32>(c, (accumulate ? load<f32>(c, 4) : 0) + f32x4.extract_lane(v, 1), 4);
+  if (rest > 2) store<f32>(c, (accumulate ? load<f32>(c, 8) : 0) + f32x4.extract_lane(v, 2), 8);
+}
+
+/** Below this many multiply-adds (M * N * K) matMul reads A and B in place instead of packing them. */
+const SMALL_MNK: i64 = 1 << 18;
+
+/**
+ * Small products, one batch: A read in place (row pointers of the 4-row tile, stride per k 4 bytes
+ * or M * 4 bytes when transposed), B in place when not transposed (only a partial last column panel
+ * is packed, zero padded, so vector loads never run past B) and packed when transposed. All of K in
+ * one pass, so C is written once.
+ */
+function matMulSmall(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, transA: i32, transB: i32, scratch: usize): void {
+  const ldc = <usize>N << 2;
+  const rowStep: usize = transA ? 4 : <usize>K << 2;
+  const aStep: usize = transA ? <usize>M << 2 : 4;
+  const fullCols = transB ? 0 : N & ~(NR - 1); // columns read straight from B
+  if (transB) packB(b, N, K, 1, scratch);
+  else if (fullCols < N) packPanel(b, N, K, fullCols, scratch);
+  for (let n0 = 0; n0 < N; n0 += NR) {
+    const cols = min(NR, N - n0);
+    const direct = n0 < fullCols;
+    const panel: i32 = transB ? n0 : 0;
+    const bp = direct ? at(b, n0) : scratch + (<usize>panel * <usize>K << 2);
+    const bStep: usize = direct ? ldc : NR << 2;
+    for (let m = 0; m < M; m += MR) {
+      const rows = min(MR, M - m);
+      const p0 = a + <usize>m * rowStep;
+      const p1 = rows > 1 ? p0 + rowStep : p0, p2 = rows > 2 ? p1 + rowStep : p0, p3 = rows > 3 ? p2 + rowStep : p0;
+      tile4x8(p0, p1, p2, p3, aStep, bp, bStep, K, c + <usize>m * ldc + (<usize>n0 << 2), ldc, rows, cols, false);
+    }
+  }
+}
+
+/** B [K, N] columns n0.. (fewer than NR) -> dst [K][NR], zero padded. */
+function packPanel(b: usize, N: i32, K: i32, n0: i32, dst: usize): void {
+  const cols = N - n0;
+  for (let k = 0; k < K; k++) {
+    const d = dst + (<usize>k << 5);
+    v128.store(d, f32x4.splat(0)); v128.store(d, f32x4.splat(0), 16);
+    for (let j = 0; j < cols; j++) store<f32>(d + (<usize>j << 2), load<f32>(at(b, k * N + n0 + j)));
+  }
+}
+
+/**
  * out[bt] = act(op(A[bt]) x op(B[bt]) + bias). A starts at a + bt*aBatchStride elements, B at
  * b + bt*bBatchStride (0 broadcasts). bias/prelu are 0 when absent. scratch holds
  * matMulScratchBytes(M, N, K) bytes, 16-byte aligned.
@@ -148,33 +239,28 @@ export function matMul(
 ): void {
   if (M <= 0 || N <= 0) return;
   const mt = (M + MR - 1) / MR, nt = (N + NR - 1) / NR;
+  const small = <i64>M * <i64>N * <i64>K < SMALL_MNK;
   const packedA = scratch;
   const packedB = scratch + (<usize>(mt * MR) * <usize>K << 2);
-  const tmp = packedB + (<usize>(nt * NR) * <usize>K << 2); // MR x NR edge tile
   const ldc = <usize>N << 2;
   for (let bt = 0; bt < batch; bt++) {
     const c = out + (<usize>bt * <usize>M * <usize>N << 2);
-    if (bt == 0 || aBatchStride != 0) packA(at(a, bt * aBatchStride), M, K, transA, packedA);
-    if (bt == 0 || bBatchStride != 0) packB(at(b, bt * bBatchStride), N, K, transB, packedB);
     if (K == 0) memory.fill(c, 0, <usize>M * <usize>N << 2);
-    for (let k0 = 0; k0 < K; k0 += KC) {
-      const kc = min(KC, K - k0);
-      const acc = k0 > 0;
-      for (let m0 = 0; m0 < M; m0 += MC) {
-        const m1 = min(M, m0 + MC);
-        for (let n0 = 0; n0 < N; n0 += NR) {
-          const bp = packedB + (<usize>n0 * <usize>K << 2) + (<usize>k0 * NR << 2);
-          const cols = min(NR, N - n0);
-          for (let m = m0; m < m1; m += MR) {
-            const ap = packedA + (<usize>m * <usize>K << 2) + (<usize>k0 * MR << 2);
-            const rows = min(MR, M - m);
-            const cp = c + (<usize>(m * N + n0) << 2);
-            if (rows == MR && cols == NR) {
-              micro4x8(ap, bp, kc, cp, ldc, acc);
-            } else { // edge tile through tmp (row stride NR floats)
-              for (let r = 0; r < rows; r++) memory.copy(tmp + (<usize>(r * NR) << 2), cp + <usize>r * ldc, <usize>cols << 2);
-              micro4x8(ap, bp, kc, tmp, NR << 2, acc);
-              for (let r = 0; r < rows; r++) memory.copy(cp + <usize>r * ldc, tmp + (<usize>(r * NR) << 2), <usize>cols << 2);
+    else if (small) matMulSmall(at(a, bt * aBatchStride), at(b, bt * bBatchStride), c, M, N, K, transA, transB, packedB);
+    else {
+      if (bt == 0 || aBatchStride != 0) packA(at(a, bt * aBatchStride), M, K, transA, packedA);
+      if (bt == 0 || bBatchStride != 0) packB(at(b, bt * bBatchStride), N, K, transB, packedB);
+      for (let k0 = 0; k0 < K; k0 += KC) {
+        const kc = min(KC, K - k0);
+        const acc = k0 > 0;
+        for (let m0 = 0; m0 < M; m0 += MC) {
+          const m1 = min(M, m0 + MC);
+          for (let n0 = 0; n0 < N; n0 += NR) {
+            const bp = packedB + (<usize>n0 * <usize>K << 2) + (<usize>k0 * NR << 2);
+            const cols = min(NR, N - n0);
+            for (let m = m0; m < m1; m += MR) {
+              const ap = packedA + (<usize>m * <usize>K << 2) + (<usize>k0 * MR << 2);
+              tile4x8(ap, ap + 4, ap + 8, ap + 12, MR << 2, bp, NR << 2, kc, c + (<usize>(m * N + n0) << 2), ldc, min(MR, M - m), cols, acc);
             }
           }
         }
