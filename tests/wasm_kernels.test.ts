@@ -427,7 +427,7 @@ describe('relaxed-SIMD build (V8 flag turned on in this worker)', () => {
   });
 
   it('matMul ragged shapes on both paths (in place below 2^18 multiply-adds, packed above), with epilogues', () => {
-    const shapes: [number, number, number][] = [[7, 33, 65], [1, 65, 9], [33, 17, 5], [65, 65, 65], [197, 33, 65], [3, 1031, 97]];
+    const shapes: [number, number, number][] = [[7, 33, 65], [1, 65, 9], [9, 1, 33], [33, 17, 5], [65, 65, 65], [197, 33, 65], [3, 1031, 97]];
     shapes.forEach(([M, N, K], i) => {
       for (const transposeA of [false, true]) {
         for (const transposeB of [false, true]) mm(i % 2 ? 2 : 1, M, N, K, { transposeA, transposeB, hasBias: true, activation: i % 3 ? Activation.relu : Activation.gelu });

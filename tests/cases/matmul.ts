@@ -79,6 +79,11 @@ export const matMulCases: CaseRow[] = [
   ...COMBOS.slice(1).map(([a, b]) => mm(65, 65, 65, a, b)),
   mm(7, 1031, 37),
   mm(197, 33, 65, false, true),
+  // one row or one column (read in place, no tile): every transpose, both sides of 2^18
+  ...COMBOS.map(([a, b]) => mm(1, 67, 33, a, b)),
+  ...COMBOS.map(([a, b]) => mm(35, 67, 1, a, b)),
+  mm(1, 513, 517, false, true),
+  mm(517, 513, 1, true, false),
   batched([2, 1, 5, 7], [3, 7, 4]),
   batched([4, 5, 6], [6, 7]),
   batched([5, 6], [4, 6, 7]),
