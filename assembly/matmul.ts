@@ -5,6 +5,10 @@
 // the micro-kernel only ever streams contiguous memory. The loops follow the GotoBLAS order:
 // k blocks of KC (a B micro-panel slice stays in L1), row blocks of MC (the A block stays in L2),
 // then MR x 8 tiles of C held in v128 accumulators. madd is relaxed_madd in the relaxed build.
+// Partial tiles (M, N not multiples of 4, 8) run the same loop over the zero-padded panels and
+// store only their valid lanes. Two cheaper routes skip packing: products under 2^18
+// multiply-adds read A and B in place (matMulSmall), and one-row / one-column products are
+// vector-matrix or dot-product loops (matVec). bench/matmul_ladder.md has the measurements.
 // Measured alternatives at 1024^3 (Node 20, AMD EPYC, GFLOP/s): this 4 x 8 load-splat kernel 45;
 // A as one v128 + 4 lane shuffles 41; k unrolled by 2 32; a 6 x 8 tile 29 (V8 spills). KC
 // 128..512 and MC 32..256 are all within noise of the values below.
