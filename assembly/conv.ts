@@ -10,7 +10,7 @@
 //   the 4x8 tile with the taps of one filter row merged into one run of fw*inC when the x
 //   dilation is 1; border pixels take a 1-pixel path that checks every tap.
 // Geometry arrives in a params block of i32s (G_* slots below), written by the TS side.
-import { epilogueRow } from './matmul';
+import { epilogueRow, storeRow } from './matmul';
 import { madd } from './simd_math';
 
 // Geometry slots of the params block (i32 each), in ConvGeometry order.
@@ -56,20 +56,16 @@ function packPanels(f: usize, K: i32, N: i32, dst: usize): void {
 
 /**
  * Store a 4-row x 8-channel register tile (row r = cr0, cr1) at o with row stride ldo, keeping
- * only the first `rows` rows and `cols` channels (a partial tile goes through tmp, 4 x 32 bytes).
+ * only the first `rows` rows and `cols` channels (partial rows lane by lane, no scratch copy).
  */
 @inline function storeTile4x8(
   c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128,
   o: usize, ldo: usize, rows: i32, cols: i32, tmp: usize,
 ): void {
-  const full = cols == 8 && rows == 4;
-  const d = full ? o : tmp;
-  const ld: usize = full ? ldo : 32;
-  v128.store(d, c00); v128.store(d, c01, 16);
-  v128.store(d + ld, c10); v128.store(d + ld, c11, 16);
-  v128.store(d + 2 * ld, c20); v128.store(d + 2 * ld, c21, 16);
-  v128.store(d + 3 * ld, c30); v128.store(d + 3 * ld, c31, 16);
-  if (!full) for (let r = 0; r < rows; r++) memory.copy(o + <usize>r * ldo, tmp + (<usize>r << 5), <usize>cols << 2);
+  storeRow(o, c00, c01, cols, false);
+  if (rows > 1) storeRow(o + ldo, c10, c11, cols, false);
+  if (rows > 2) storeRow(o + 2 * ldo, c20, c21, cols, false);
+  if (rows > 3) storeRow(o + 3 * ldo, c30, c31, cols, false);
 }
 
 /**

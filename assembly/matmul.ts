@@ -5,16 +5,24 @@
 // the micro-kernel only ever streams contiguous memory. The loops follow the GotoBLAS order:
 // k blocks of KC (a B micro-panel slice stays in L1), row blocks of MC (the A block stays in L2),
 // then MR x 8 tiles of C held in v128 accumulators. madd is relaxed_madd in the relaxed build.
+// Partial tiles (M, N not multiples of 4, 8) run the same loop over the zero-padded panels and
+// store only their valid lanes. Two cheaper routes skip packing: products under 2^18
+// multiply-adds read A and B in place (matMulSmall), and one-row / one-column products are
+// vector-matrix or dot-product loops (matVec). bench/matmul_ladder.md has the measurements.
 // Measured alternatives at 1024^3 (Node 20, AMD EPYC, GFLOP/s): this 4 x 8 load-splat kernel 45;
 // A as one v128 + 4 lane shuffles 41; k unrolled by 2 32; a 6 x 8 tile 29 (V8 spills). KC
 // 128..512 and MC 32..256 are all within noise of the values below.
 import { applyActivation } from './generated_dispatch';
+import { vecMatAcc } from './conv';
 import { geluF32x4, madd, sigmoidF32x4, tanhF32x4 } from './simd_math';
 
 const MR = 4;
 const NR = 8;
 const KC = 256;
 const MC = 64;
+/** Up to this many rows one row block holds all of M (its A block, <= 256 KB, stays in L2), so
+ * the packed B streams once per k block instead of once per 64 rows (197 x 3072 x 768: +5%). */
+const MC_ONE_BLOCK = 256;
 
 /** Bytes of packing scratch the caller must provide for an M x N x K product. */
 export function matMulScratchBytes(M: i32, N: i32, K: i32): i32 {
@@ -137,6 +145,178 @@ export function epilogueRow(c: usize, N: i32, bias: usize, biasSize: i32, act: i
 }
 
 /**
+ * C tile of `rows` (<= 4) x `cols` (<= 8) at c (row stride ldc bytes) (+)= A rows x B panel over kc
+ * steps. A row r's k-th element is at pr + k * aStep (missing rows repeat row 0, so every load
+ * stays inside A); the B panel's k-th 8 floats at b + k * bStep. Partial tiles store lane by lane,
+ * so no scratch tile and no copies: edges cost what their useful lanes cost.
+ */
+function tile4x8(
+  p0: usize, p1: usize, p2: usize, p3: usize, aStep: usize, b: usize, bStep: usize, kc: i32,
+  c: usize, ldc: usize, rows: i32, cols: i32, accumulate: bool,
+): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  let off: usize = 0;
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    const a0 = v128.load32_splat(p0 + off);
+    c00 = madd(a0, b0, c00); c01 = madd(a0, b1, c01);
+    const a1 = v128.load32_splat(p1 + off);
+    c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
+    const a2 = v128.load32_splat(p2 + off);
+    c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
+    const a3 = v128.load32_splat(p3 + off);
+    c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
+    off += aStep; b += bStep;
+  }
+  storeRow(c, c00, c01, cols, accumulate);
+  if (rows > 1) storeRow(c + ldc, c10, c11, cols, accumulate);
+  if (rows > 2) storeRow(c + 2 * ldc, c20, c21, cols, accumulate);
+  if (rows > 3) storeRow(c + 3 * ldc, c30, c31, cols, accumulate);
+}
+
+/**
+ * tile4x8 over packed operands: A micro-panel [kc][4], B micro-panel [kc][8]. The fixed layout
+ * lets every load use a constant offset from two pointers (measurably faster than four row
+ * pointers), and a full tile starts from C when accumulating.
+ */
+function tile4x8Packed(a: usize, b: usize, kc: i32, c: usize, ldc: usize, rows: i32, cols: i32, accumulate: bool): void {
+  if (rows == MR && cols == NR) {
+    micro4x8(a, b, kc, c, ldc, accumulate);
+    return;
+  }
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    const a0 = v128.load32_splat(a);
+    c00 = madd(a0, b0, c00); c01 = madd(a0, b1, c01);
+    const a1 = v128.load32_splat(a, 4);
+    c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
+    const a2 = v128.load32_splat(a, 8);
+    c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
+    const a3 = v128.load32_splat(a, 12);
+    c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
+    a += 16; b += 32;
+  }
+  storeRow(c, c00, c01, cols, accumulate);
+  if (rows > 1) storeRow(c + ldc, c10, c11, cols, accumulate);
+  if (rows > 2) storeRow(c + 2 * ldc, c20, c21, cols, accumulate);
+  if (rows > 3) storeRow(c + 3 * ldc, c30, c31, cols, accumulate);
+}
+
+/** c[0..cols) (+)= the first `cols` lanes of (v0, v1). */
+@inline export function storeRow(c: usize, v0: v128, v1: v128, cols: i32, accumulate: bool): void {
+  if (cols == 8) {
+    if (accumulate) { v0 = f32x4.add(v0, v128.load(c)); v1 = f32x4.add(v1, v128.load(c, 16)); }
+    v128.store(c, v0); v128.store(c, v1, 16);
+    return;
+  }
+  let rest = cols;
+  let v = v0;
+  if (rest >= 4) {
+    if (accumulate) v0 = f32x4.add(v0, v128.load(c));
+    v128.store(c, v0);
+    v = v1; c += 16; rest -= 4;
+  }
+  if (rest > 0) store<f32>(c, (accumulate ? load<f32>(c) : 0) + f32x4.extract_lane(v, 0));
+  if (rest > 1) store<f32>(c, (accumulate ? load<f32>(c, 4) : 0) + f32x4.extract_lane(v, 1), 4);
+  if (rest > 2) store<f32>(c, (accumulate ? load<f32>(c, 8) : 0) + f32x4.extract_lane(v, 2), 8);
+}
+
+/** Below this many multiply-adds (M * N * K) matMul reads A and B in place instead of packing them. */
+const SMALL_MNK: i64 = 1 << 18;
+
+/**
+ * Small products, one batch: A read in place (row pointers of the 4-row tile, stride per k 4 bytes
+ * or M * 4 bytes when transposed), B in place when not transposed (only a partial last column panel
+ * is packed, zero padded, so vector loads never run past B) and packed when transposed. All of K in
+ * one pass, so C is written once.
+ */
+function matMulSmall(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, transA: i32, transB: i32, scratch: usize): void {
+  const ldc = <usize>N << 2;
+  const rowStep: usize = transA ? 4 : <usize>K << 2;
+  const aStep: usize = transA ? <usize>M << 2 : 4;
+  const fullCols = transB ? 0 : N & ~(NR - 1); // columns read straight from B
+  if (transB) packB(b, N, K, 1, scratch);
+  else if (fullCols < N) packPanel(b, N, K, fullCols, scratch);
+  for (let n0 = 0; n0 < N; n0 += NR) {
+    const cols = min(NR, N - n0);
+    const direct = n0 < fullCols;
+    const panel: i32 = transB ? n0 : 0;
+    const bp = direct ? at(b, n0) : scratch + (<usize>panel * <usize>K << 2);
+    const bStep: usize = direct ? ldc : NR << 2;
+    for (let m = 0; m < M; m += MR) {
+      const rows = min(MR, M - m);
+      const p0 = a + <usize>m * rowStep;
+      const p1 = rows > 1 ? p0 + rowStep : p0, p2 = rows > 2 ? p1 + rowStep : p0, p3 = rows > 3 ? p2 + rowStep : p0;
+      tile4x8(p0, p1, p2, p3, aStep, bp, bStep, K, c + <usize>m * ldc + (<usize>n0 << 2), ldc, rows, cols, false);
+    }
+  }
+}
+
+/**
+ * A product with one row or one column: every element of the matrix operand is used once, so it is
+ * read in place, never packed, and no lanes are spent on a 4-row tile's missing rows. The vector
+ * operand (A when M == 1, B when N == 1) is contiguous whatever its transpose flag. The matrix is
+ * either K rows of the output's length (vecMatAcc) or output-length rows of K (rowDots).
+ */
+function matVec(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, transA: i32, transB: i32): void {
+  if (M == 1) {
+    if (transB) rowDots(a, b, K, N, c);
+    else vecMatAcc(c, a, 4, b, <usize>N << 2, K, N, false);
+  } else {
+    if (transA) vecMatAcc(c, b, 4, a, <usize>M << 2, K, M, false);
+    else rowDots(b, a, K, M, c);
+  }
+}
+
+@inline function sumLanes(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+/** out[n] = x[0..K) . rows[n * K .. n * K + K) for n < count, four rows at a time. */
+function rowDots(x: usize, rows: usize, K: i32, count: i32, out: usize): void {
+  const rowBytes = <usize>K << 2;
+  const k4 = K & ~3;
+  let n = 0;
+  for (; n + 4 <= count; n += 4) {
+    const r0 = rows + <usize>n * rowBytes, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
+    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+    for (let off: usize = 0; off < (<usize>k4 << 2); off += 16) {
+      const xv = v128.load(x + off);
+      s0 = madd(xv, v128.load(r0 + off), s0); s1 = madd(xv, v128.load(r1 + off), s1);
+      s2 = madd(xv, v128.load(r2 + off), s2); s3 = madd(xv, v128.load(r3 + off), s3);
+    }
+    let d0 = sumLanes(s0), d1 = sumLanes(s1), d2 = sumLanes(s2), d3 = sumLanes(s3);
+    for (let k = k4; k < K; k++) {
+      const xk = load<f32>(at(x, k));
+      d0 += xk * load<f32>(at(r0, k)); d1 += xk * load<f32>(at(r1, k));
+      d2 += xk * load<f32>(at(r2, k)); d3 += xk * load<f32>(at(r3, k));
+    }
+    store<f32>(at(out, n), d0); store<f32>(at(out, n + 1), d1); store<f32>(at(out, n + 2), d2); store<f32>(at(out, n + 3), d3);
+  }
+  for (; n < count; n++) {
+    const r = rows + <usize>n * rowBytes;
+    let s = f32x4.splat(0);
+    for (let off: usize = 0; off < (<usize>k4 << 2); off += 16) s = madd(v128.load(x + off), v128.load(r + off), s);
+    let d = sumLanes(s);
+    for (let k = k4; k < K; k++) d += load<f32>(at(x, k)) * load<f32>(at(r, k));
+    store<f32>(at(out, n), d);
+  }
+}
+
+/** B [K, N] columns n0.. (fewer than NR) -> dst [K][NR], zero padded. */
+function packPanel(b: usize, N: i32, K: i32, n0: i32, dst: usize): void {
+  const cols = N - n0;
+  for (let k = 0; k < K; k++) {
+    const d = dst + (<usize>k << 5);
+    v128.store(d, f32x4.splat(0)); v128.store(d, f32x4.splat(0), 16);
+    for (let j = 0; j < cols; j++) store<f32>(d + (<usize>j << 2), load<f32>(at(b, k * N + n0 + j)));
+  }
+}
+
+/**
  * out[bt] = act(op(A[bt]) x op(B[bt]) + bias). A starts at a + bt*aBatchStride elements, B at
  * b + bt*bBatchStride (0 broadcasts). bias/prelu are 0 when absent. scratch holds
  * matMulScratchBytes(M, N, K) bytes, 16-byte aligned.
@@ -148,33 +328,33 @@ export function matMul(
 ): void {
   if (M <= 0 || N <= 0) return;
   const mt = (M + MR - 1) / MR, nt = (N + NR - 1) / NR;
+  const small = <i64>M * <i64>N * <i64>K < SMALL_MNK;
   const packedA = scratch;
   const packedB = scratch + (<usize>(mt * MR) * <usize>K << 2);
-  const tmp = packedB + (<usize>(nt * NR) * <usize>K << 2); // MR x NR edge tile
   const ldc = <usize>N << 2;
   for (let bt = 0; bt < batch; bt++) {
     const c = out + (<usize>bt * <usize>M * <usize>N << 2);
-    if (bt == 0 || aBatchStride != 0) packA(at(a, bt * aBatchStride), M, K, transA, packedA);
-    if (bt == 0 || bBatchStride != 0) packB(at(b, bt * bBatchStride), N, K, transB, packedB);
     if (K == 0) memory.fill(c, 0, <usize>M * <usize>N << 2);
-    for (let k0 = 0; k0 < K; k0 += KC) {
-      const kc = min(KC, K - k0);
-      const acc = k0 > 0;
-      for (let m0 = 0; m0 < M; m0 += MC) {
-        const m1 = min(M, m0 + MC);
-        for (let n0 = 0; n0 < N; n0 += NR) {
-          const bp = packedB + (<usize>n0 * <usize>K << 2) + (<usize>k0 * NR << 2);
-          const cols = min(NR, N - n0);
-          for (let m = m0; m < m1; m += MR) {
-            const ap = packedA + (<usize>m * <usize>K << 2) + (<usize>k0 * MR << 2);
-            const rows = min(MR, M - m);
-            const cp = c + (<usize>(m * N + n0) << 2);
-            if (rows == MR && cols == NR) {
-              micro4x8(ap, bp, kc, cp, ldc, acc);
-            } else { // edge tile through tmp (row stride NR floats)
-              for (let r = 0; r < rows; r++) memory.copy(tmp + (<usize>(r * NR) << 2), cp + <usize>r * ldc, <usize>cols << 2);
-              micro4x8(ap, bp, kc, tmp, NR << 2, acc);
-              for (let r = 0; r < rows; r++) memory.copy(cp + <usize>r * ldc, tmp + (<usize>(r * NR) << 2), <usize>cols << 2);
+    else if (M == 1 || N == 1) matVec(at(a, bt * aBatchStride), at(b, bt * bBatchStride), c, M, N, K, transA, transB);
+    else if (small) matMulSmall(at(a, bt * aBatchStride), at(b, bt * bBatchStride), c, M, N, K, transA, transB, packedB);
+    else {
+      if (bt == 0 || aBatchStride != 0) packA(at(a, bt * aBatchStride), M, K, transA, packedA);
+      if (bt == 0 || bBatchStride != 0) packB(at(b, bt * bBatchStride), N, K, transB, packedB);
+      // Row blocks of at most MC rows, balanced (300 rows: 5 x 60, not 4 x 64 + 44, so no short
+      // last block streams all of B for a few row tiles); up to MC_ONE_BLOCK rows, a single block.
+      const blocks = M <= MC_ONE_BLOCK ? 1 : (M + MC - 1) / MC;
+      const mb = ((M + blocks - 1) / blocks + MR - 1) & ~(MR - 1);
+      for (let k0 = 0; k0 < K; k0 += KC) {
+        const kc = min(KC, K - k0);
+        const acc = k0 > 0;
+        for (let m0 = 0; m0 < M; m0 += mb) {
+          const m1 = min(M, m0 + mb);
+          for (let n0 = 0; n0 < N; n0 += NR) {
+            const bp = packedB + (<usize>n0 * <usize>K << 2) + (<usize>k0 * NR << 2);
+            const cols = min(NR, N - n0);
+            for (let m = m0; m < m1; m += MR) {
+              const ap = packedA + (<usize>m * <usize>K << 2) + (<usize>k0 * MR << 2);
+              tile4x8Packed(ap, bp, kc, c + (<usize>(m * N + n0) << 2), ldc, min(MR, M - m), cols, acc);
             }
           }
         }

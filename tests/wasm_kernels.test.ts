@@ -426,6 +426,15 @@ describe('relaxed-SIMD build (V8 flag turned on in this worker)', () => {
     mm(3, 5, 9, 7, { bBatches: 1, hasBias: true, activation: Activation.gelu });
   });
 
+  it('matMul ragged shapes on both paths (in place below 2^18 multiply-adds, packed above), with epilogues', () => {
+    const shapes: [number, number, number][] = [[7, 33, 65], [1, 65, 9], [9, 1, 33], [33, 17, 5], [65, 65, 65], [197, 33, 65], [3, 1031, 97]];
+    shapes.forEach(([M, N, K], i) => {
+      for (const transposeA of [false, true]) {
+        for (const transposeB of [false, true]) mm(i % 2 ? 2 : 1, M, N, K, { transposeA, transposeB, hasBias: true, activation: i % 3 ? Activation.relu : Activation.gelu });
+      }
+    });
+  });
+
   it('softmax and unary exp match js on the relaxed build', () => {
     const data = floats(3 * 17, -10, 10);
     const s = runBoth('softmax', [{ data, shape: [3, 17], dtype: 'float32' }], [{ shape: [3, 17], dtype: 'float32' }], { rows: 3, cols: 17, log: false });

@@ -30,6 +30,31 @@ function batched(aShape: number[], bShape: number[], tA = false, tB = false): Ca
 }
 
 const SQUARE = [1, 3, 17, 31, 32, 33, 63, 64, 65];
+
+/** Sizes off the 4-row x 8-column register tile, for the ragged rows below. */
+const RAGGED = [1, 3, 5, 7, 9, 17, 33, 65];
+const EPILOGUES = ['linear', 'relu', 'relu6', 'elu', 'leakyrelu', 'prelu', 'sigmoid', 'gelu'] as const;
+
+/**
+ * Ragged shapes: M, N, K walk RAGGED with different strides so every size meets every other in
+ * some row, mixed with the four transpose combinations, batch 1 or 3 and a bias + activation
+ * epilogue (fused.matMul). M * N * K crosses 2^18, so both the in-place (small) and the packed
+ * kernel paths meet partial tiles.
+ */
+function ragged(i: number): CaseRow {
+  const M = RAGGED[i % 8], N = RAGGED[(3 * i + 1 + (i >> 3)) % 8], K = RAGGED[(5 * i + 2 + 3 * (i >> 3)) % 8];
+  const tA = (i & 1) === 1, tB = (i & 2) === 2;
+  const batch = i % 3 === 0 ? [3] : [];
+  const act = EPILOGUES[i % EPILOGUES.length];
+  return {
+    name: `ragged fused.matMul [${batch}${batch.length ? ',' : ''}${M}x${K}] @ [${K}x${N}] t${tA ? 'A' : '-'}${tB ? 'B' : '-'} + bias ${act}`,
+    op: (ts, [a, b, bias, pw]) => ts.fused.matMul({ a, b, transposeA: tA, transposeB: tB, bias, activation: act, preluActivationWeights: pw, leakyreluAlpha: 0.3 }),
+    inputs: [
+      { shape: [...batch, ...(tA ? [K, M] : [M, K])] }, { shape: [...batch, ...(tB ? [N, K] : [K, N])] }, { shape: [N] }, { shape: [N] },
+    ],
+    tol: tolFor(K),
+  };
+}
 const COMBOS: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
 
 export const matMulCases: CaseRow[] = [
@@ -49,6 +74,16 @@ export const matMulCases: CaseRow[] = [
   ...COMBOS.map(([a, b]) => mm(17, 31, 33, a, b)),
   ...COMBOS.map(([a, b]) => mm(63, 64, 65, a, b)),
   ...COMBOS.map(([a, b]) => mm(5, 1025, 3, a, b)),
+  ...Array.from({ length: 24 }, (_, i) => ragged(i)),
+  // packed path (M * N * K >= 2^18) with partial tiles on both edges
+  ...COMBOS.slice(1).map(([a, b]) => mm(65, 65, 65, a, b)),
+  mm(7, 1031, 37),
+  mm(197, 33, 65, false, true),
+  // one row or one column (read in place, no tile): every transpose, both sides of 2^18
+  ...COMBOS.map(([a, b]) => mm(1, 67, 33, a, b)),
+  ...COMBOS.map(([a, b]) => mm(35, 67, 1, a, b)),
+  mm(1, 513, 517, false, true),
+  mm(517, 513, 1, true, false),
   batched([2, 1, 5, 7], [3, 7, 4]),
   batched([4, 5, 6], [6, 7]),
   batched([5, 6], [4, 6, 7]),
