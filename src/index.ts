@@ -55,6 +55,7 @@ export type { WarmupArgs } from './models/warmup.js';
 export { CallbackList, registerCallbackConstructor } from './models/callback_list.js';
 export { InputSpec } from './layers/input_spec.js';
 export * as models from './io/model_from_json.js';
+export * as wasm from './backends/wasm/api.js';
 export { version_layers } from './io/types.js';
 export * as serialization from './layers/register_class.js';
 // string and complex64 dtypes, spectral and signal namespaces (issue 7)

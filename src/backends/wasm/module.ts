@@ -6,6 +6,7 @@
  */
 import simdBytes from '../../../build/tessera-simd.wasm';
 import relaxedBytes from '../../../build/tessera-relaxed.wasm';
+import { SHARED_MAX_PAGES, withSharedMemoryImport } from './threads.js';
 
 /** The kernel exports (pointers and sizes are plain numbers; see assembly/*.ts). */
 export interface KernelExports {
@@ -17,6 +18,12 @@ export interface KernelExports {
   reduce(op: number, x: number, out: number, outer: number, inner: number, inKind: number, outKind: number): void;
   softmax(x: number, out: number, rows: number, cols: number, log: number): void;
   matMulScratchBytes(M: number, N: number, K: number): number;
+  // range entry points of the worker pool (parallel.ts); the whole-range calls above stay for one thread
+  matMulRange(...args: number[]): void;
+  conv2dUnits(params: number): number;
+  conv2dRange(...args: number[]): void;
+  conv2dBackpropInputRange(...args: number[]): void;
+  conv2dBackpropFilterRange(...args: number[]): void;
   matMul(
     a: number, b: number, out: number, batch: number, M: number, N: number, K: number, transA: number, transB: number,
     aBatchStride: number, bBatchStride: number, bias: number, biasSize: number, act: number, alpha: number,
@@ -91,6 +98,8 @@ export interface LoadedModule {
   kind: ModuleKind;
   exports: KernelExports;
   memory: WebAssembly.Memory;
+  /** Set when the memory is shared: the bytes instantiated (for pool workers) and the thread count planned. */
+  shared?: { bytes: Uint8Array; threads: number };
 }
 
 /** (func (param v128 v128 v128) (result v128) local.get 0 local.get 1 local.get 2 f32x4.relaxed_madd) */
@@ -144,19 +153,32 @@ function imports(memory: WebAssembly.Memory): WebAssembly.Imports {
   };
 }
 
-/** Synchronous instantiation (fine in Node and workers; our module is small enough for pages). */
-export function loadModuleSync(prefer?: ModuleKind): LoadedModule | null {
-  const choice = chooseModule(prefer);
-  if (!choice) return null;
-  const memory = new WebAssembly.Memory({ initial: 16 });
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(choice.bytes as Uint8Array<ArrayBuffer>), imports(memory));
-  return { kind: choice.kind, exports: instance.exports as unknown as KernelExports, memory };
+/**
+ * The memory and bytes to instantiate: a shared memory and the shared-import variant of the
+ * bytes when `threads` > 1 (threads.ts), else a plain memory and the bytes as built.
+ */
+function memoryFor(bytes: Uint8Array, threads: number): { memory: WebAssembly.Memory; bytes: Uint8Array; shared?: LoadedModule['shared'] } {
+  if (threads > 1) {
+    const memory = new WebAssembly.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true });
+    const sharedBytes = withSharedMemoryImport(bytes);
+    return { memory, bytes: sharedBytes, shared: { bytes: sharedBytes, threads } };
+  }
+  return { memory: new WebAssembly.Memory({ initial: 16 }), bytes };
 }
 
-export async function loadModule(prefer?: ModuleKind): Promise<LoadedModule | null> {
+/** Synchronous instantiation (fine in Node and workers; our module is small enough for pages). */
+export function loadModuleSync(prefer?: ModuleKind, threads = 1): LoadedModule | null {
   const choice = chooseModule(prefer);
   if (!choice) return null;
-  const memory = new WebAssembly.Memory({ initial: 16 });
-  const { instance } = await WebAssembly.instantiate(choice.bytes as Uint8Array<ArrayBuffer>, imports(memory));
-  return { kind: choice.kind, exports: instance.exports as unknown as KernelExports, memory };
+  const { memory, bytes, shared } = memoryFor(choice.bytes, threads);
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), imports(memory));
+  return { kind: choice.kind, exports: instance.exports as unknown as KernelExports, memory, shared };
+}
+
+export async function loadModule(prefer?: ModuleKind, threads = 1): Promise<LoadedModule | null> {
+  const choice = chooseModule(prefer);
+  if (!choice) return null;
+  const { memory, bytes, shared } = memoryFor(choice.bytes, threads);
+  const { instance } = await WebAssembly.instantiate(bytes as Uint8Array<ArrayBuffer>, imports(memory));
+  return { kind: choice.kind, exports: instance.exports as unknown as KernelExports, memory, shared };
 }
