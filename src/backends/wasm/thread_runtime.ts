@@ -10,7 +10,9 @@
  * (c+1)*PER)) written into the BEGIN/END/COUNT argument slots, and the scratch pointer argument
  * moved to the calling thread's own scratch. Chunks are claimed by compare-and-swap on one word
  * that also holds the task's generation, so a late worker can never take a chunk of a newer task
- * with an older task's arguments. Which thread runs a chunk never changes what the chunk computes.
+ * with an older task's arguments: before writing a new descriptor, the poster retires the claim
+ * word (new generation, chunk index 0xffff), so a compare-and-swap against the old word fails.
+ * Which thread runs a chunk never changes what the chunk computes.
  */
 
 export const CTL_CLAIM = 0; // (generation << 16) | next chunk
@@ -46,6 +48,7 @@ export type TaskExport = (typeof TASK_EXPORTS)[number];
  * `argBuf` is the caller's preallocated argument array (MAX_ARGS long), so nothing is allocated.
  */
 export function runChunks(fns: ((...args: number[]) => void)[], ctl: Int32Array, f64: Float64Array, argBuf: number[], thread: number): number {
+  // f64: MAX_ARGS arguments then MAX_ARGS strides
   let ran = 0;
   for (;;) {
     const w = Atomics.load(ctl, 0);

@@ -118,7 +118,7 @@ export function plannedThreads(override?: number): { threads: number; reason: st
  * SHARED_MAX_PAGES), so one build serves both the single-threaded path (plain memory) and the
  * pool (shared memory, which a module must import as shared). Rewrites only the import section.
  */
-export function withSharedMemoryImport(bytes: Uint8Array): Uint8Array {
+export function withSharedMemoryImport(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   const readU32 = (p: number): [number, number] => {
     let v = 0, shift = 0, b: number;
     do {
@@ -187,11 +187,15 @@ export class ThreadPool {
   /** Chunks posted per thread (more balances load across uneven threads, each costs a claim). */
   chunksPerThread = 4;
   private readonly ctl: Int32Array;
+  private readonly argsAndStrides: Float64Array;
   private readonly fns: ((...args: number[]) => void)[];
   private readonly argBuf: number[] = new Array(MAX_ARGS).fill(0);
   private readonly workers: AnyWorker[] = [];
   private readonly canWait: boolean;
   private generation = 0;
+  /** Chunks posted so far, and how many of them workers ran (the rest ran on the calling thread). */
+  chunksPosted = 0;
+  chunksOnWorkers = 0;
   private failures: string[] = [];
   readonly started: Promise<void>;
 
@@ -201,6 +205,7 @@ export class ThreadPool {
     this.ctl = new Int32Array(control, 0, 16);
     this.args = new Float64Array(control, ARGS_BYTE, MAX_ARGS);
     this.strides = new Float64Array(control, ARGS_BYTE + MAX_ARGS * 8, MAX_ARGS);
+    this.argsAndStrides = new Float64Array(control, ARGS_BYTE, 2 * MAX_ARGS);
     this.fns = TASK_EXPORTS.map((n) => exports[n] as (...args: number[]) => void);
     let canWait = true;
     try {
@@ -278,6 +283,11 @@ export class ThreadPool {
   run(name: TaskExport, nargs: number, total: number, per: number, beginSlot: number, endSlot: number, countSlot: number, scratchSlot = -1, scratchStride = 0): void {
     const ctl = this.ctl;
     const nchunks = Math.ceil(total / per);
+    // Retire the previous task's claim word first (new generation, chunk index past any count):
+    // a worker still holding the old word then fails its compare-and-swap instead of claiming a
+    // chunk against a half-written descriptor.
+    this.generation = (this.generation + 1) & 0xffff;
+    Atomics.store(ctl, CTL_CLAIM, (this.generation << 16) | 0xffff);
     ctl[CTL_EXPORT] = TASK_EXPORTS.indexOf(name);
     ctl[CTL_NARGS] = nargs;
     ctl[CTL_TOTAL] = total;
@@ -290,16 +300,17 @@ export class ThreadPool {
     ctl[CTL_ERROR] = 0;
     Atomics.store(ctl, CTL_DONE, 0);
     Atomics.store(ctl, CTL_NCHUNKS, nchunks);
-    this.generation = (this.generation + 1) & 0xffff;
     Atomics.store(ctl, CTL_CLAIM, this.generation << 16); // publishes the task
     Atomics.add(ctl, CTL_WAKE, 1);
     Atomics.notify(ctl, CTL_WAKE);
-    runChunks(this.fns, ctl, this.args, this.argBuf, 0);
+    const mine = runChunks(this.fns, ctl, this.argsAndStrides, this.argBuf, 0);
     let spins = 0;
     for (let done = Atomics.load(ctl, CTL_DONE); done < nchunks; done = Atomics.load(ctl, CTL_DONE)) {
       if (++spins > 1 << 12 && this.canWait) Atomics.wait(ctl, CTL_DONE, done, 1);
     }
-    if (ctl[CTL_ERROR]) throw new Error(`wasm backend: kernel ${name} failed on a worker thread`);
+    this.chunksPosted += nchunks;
+    this.chunksOnWorkers += nchunks - mine;
+    if (ctl[CTL_ERROR]) throw new Error(`wasm backend: kernel ${name} threw in the worker pool`);
   }
 
   /** Stops the workers (a later backend starts a new pool). */
