@@ -230,19 +230,23 @@ export class ThreadPool {
           this.failures.push(String((e as Error)?.message ?? e));
           resolve();
         };
-        if (node) {
-          const w = new node.Worker(src, { eval: true });
-          w.on('message', onMessage);
-          w.on('error', onError);
-          w.unref();
-          w.postMessage(init);
-          this.workers.push({ kind: 'node', w });
-        } else {
-          const w = new G.Worker!(url!, { type: 'module' });
-          w.onmessage = (e) => onMessage(e.data);
-          w.onerror = (e) => onError(e.message ?? e);
-          w.postMessage(init);
-          this.workers.push({ kind: 'web', w });
+        try {
+          if (node) {
+            const w = new node.Worker(src, { eval: true });
+            w.on('message', onMessage);
+            w.on('error', onError);
+            w.unref();
+            w.postMessage(init);
+            this.workers.push({ kind: 'node', w });
+          } else {
+            const w = new G.Worker!(url!, { type: 'module' });
+            w.onmessage = (e) => onMessage(e.data);
+            w.onerror = (e) => onError(e.message || 'the worker script failed to load (a Content-Security-Policy without worker-src blob:?)');
+            w.postMessage(init);
+            this.workers.push({ kind: 'web', w });
+          }
+        } catch (e) {
+          onError(e); // e.g. a CSP that forbids blob: workers: the pool runs without this worker
         }
       }));
     }
