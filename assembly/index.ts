@@ -1,5 +1,5 @@
 // Re-exports every AssemblyScript kernel family; the module is built twice (SIMD, relaxed SIMD).
-export { unary, binary, select } from './elementwise';
+export { unary, binary, binaryFlat, select } from './elementwise';
 export { reduce, softmax } from './reduce';
 export { matMul, matMulRange, matMulScratchBytes } from './matmul';
 export { copyStrided, pad, copyInto, gather, oneHot, unsortedSegmentSum } from './layout';

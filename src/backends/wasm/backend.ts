@@ -89,7 +89,7 @@ export class WasmBackend implements Backend {
   memory(): BackendMemoryInfo {
     return {
       numBuffers: this.numBuffers, numBytes: this.numBytes, module: this.moduleKind, ...this.arena.stats(), workspaceBytes: this.workspace.bytes,
-      threads: this.pool?.threads ?? 1,
+      threads: this.pool?.threads ?? 1, workerChunks: this.pool?.chunksOnWorkers ?? 0,
     };
   }
 

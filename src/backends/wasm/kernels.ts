@@ -9,7 +9,7 @@ import { CONV3D_FIELDS, resizeTableSize, type Conv3dGeometry, type ConvGeometry,
 import type { Arena, Workspace } from './arena.js';
 import type { KernelExports } from './module.js';
 import {
-  parallelAdam, parallelAttention, parallelConv2d, parallelConv2dBackpropFilter, parallelConv2dBackpropInput, parallelMatMul,
+  parallelAdam, parallelAttention, parallelBinary, parallelConv2d, parallelConv2dBackpropFilter, parallelConv2dBackpropInput, parallelMatMul,
   parallelReduce, parallelUnary,
 } from './parallel.js';
 import type { ThreadPool } from './threads.js';
@@ -379,6 +379,8 @@ export const wasmKernels: { [K in KernelName]?: WasmKernel<K> } = {
   binary: (ctx, ins, outs, a) => {
     if (outs[0].size === 0) return;
     const [shape, as, bs] = collapseDims(a.outShape, [a.aStrides, a.bStrides]);
+    if (shape.length === 1 && parallelBinary(ctx, a.op, ctx.ptr(ins[0]), as[0], ctx.ptr(ins[1]), bs[0], ctx.ptr(outs[0]), shape[0],
+      kindOf(ins[0].dtype), kindOf(ins[1].dtype), kindOf(outs[0].dtype))) return;
     writeParams(ctx, [pad6(shape, 1, 'binary'), pad6(as, 0, 'binary'), pad6(bs, 0, 'binary')]);
     ctx.ex.binary(a.op, ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), ctx.params, kindOf(ins[0].dtype), kindOf(ins[1].dtype), kindOf(outs[0].dtype));
   },

@@ -69,6 +69,24 @@ export function parallelUnary(
   return true;
 }
 
+/**
+ * A binary whose collapsed output is one flat run with operand strides 0 or 1 (same shapes, or a
+ * scalar operand): runs of multiples of 4 elements.
+ */
+export function parallelBinary(
+  ctx: ParallelContext, op: number, a: number, sa: number, b: number, sb: number, out: number, n: number, aKind: number, bKind: number, outKind: number,
+): boolean {
+  const pool = ctx.pool;
+  if (!pool || !pool.worth(n, MIN_ELEMENTS) || n < 8 || sa > 1 || sb > 1) return false;
+  const per = roundUp(Math.ceil(n / pool.chunksFor(Math.ceil(n / 4))), 4);
+  pool.begin(10);
+  const A = pool.args, S = pool.strides;
+  A[0] = op; A[1] = a; A[2] = sa; A[3] = b; A[4] = sb; A[5] = out; A[7] = aKind; A[8] = bKind; A[9] = outKind;
+  S[1] = per * 4 * sa; S[3] = per * 4 * sb; S[5] = per * 4;
+  pool.run('binaryFlat', 10, n, per, -1, -1, 6);
+  return true;
+}
+
 /** One reduced value per row: rows split into runs. */
 export function parallelReduce(
   ctx: ParallelContext, op: number, x: number, out: number, outer: number, inner: number, inKind: number, outKind: number,

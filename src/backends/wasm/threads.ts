@@ -75,7 +75,8 @@ const G = globalThis as unknown as {
 function nodeWorkerThreads(): NodeWorkerThreads | null {
   if (!G.process?.versions?.node || typeof G.process.getBuiltinModule !== 'function') return null;
   try {
-    return G.process.getBuiltinModule('node:worker_threads') as NodeWorkerThreads;
+    const wt = G.process.getBuiltinModule('node:worker_threads') as NodeWorkerThreads | undefined;
+    return typeof wt?.Worker === 'function' ? wt : null;
   } catch {
     return null;
   }
