@@ -11,7 +11,7 @@ export {
 export { depthwiseConv2d, depthwiseConv2dBackpropInput, depthwiseConv2dBackpropFilter, depthwiseScratchBytes } from './depthwise';
 export { pool, poolBackprop } from './pool';
 export { layerNorm, layerNormBackprop } from './norm';
-export { attention, attentionScratchBytes } from './attention';
+export { attention, attentionRange, attentionScratchBytes } from './attention';
 export { adamUpdate } from './optimizer';
 export { topk, cumulative } from './scan';
 export { gatherND, scatterND } from './scatter';

@@ -21,6 +21,7 @@ export interface KernelExports {
   // range entry points of the worker pool (parallel.ts); the whole-range calls above stay for one thread
   matMulRange(...args: number[]): void;
   binaryFlat(...args: number[]): void;
+  attentionRange(...args: number[]): void;
   conv2dUnits(params: number): number;
   conv2dRange(...args: number[]): void;
   conv2dBackpropInputRange(...args: number[]): void;

@@ -2,7 +2,7 @@
  * How the wasm kernels split across the worker pool (threads.ts): for each splittable kernel, the
  * unit it splits over, the per-chunk argument strides and the size below which it stays on the
  * calling thread. Splits only ever cut along independent outputs (matMul tiles, conv pixel
- * blocks/rows/filter rows, attention (batch x head) slices, elementwise runs of 4-element groups,
+ * blocks/rows/filter rows, attention (batch x head, query tile) units, elementwise runs of 4-element groups,
  * reduction rows), never inside one output's accumulation, so results are bit-identical to one
  * thread. Each function returns false when it did not run (no pool, too small): the caller then
  * makes the single-threaded call. Arguments go straight into the pool's shared slots: nothing is
@@ -118,22 +118,29 @@ export function parallelAdam(
   return true;
 }
 
-/** Attention over runs of (batch x head) slices, each thread with its own K/V packing scratch. */
+const BR = 4; // attention's query rows per tile (assembly/attention.ts)
+
+/**
+ * Attention over runs of (batch x head, query tile) units, each thread with its own K/V packing
+ * scratch. Runs cover whole heads when there are enough heads (K/V packed once per head), else
+ * they cut heads into query tiles.
+ */
 export function parallelAttention(
   ctx: ParallelContext, q: number, k: number, v: number, mask: number, out: number, lse: number, a: KernelAttrs['attention'],
 ): boolean {
   const pool = ctx.pool;
-  if (!pool || a.bh < 2 || !pool.worth(a.bh * a.seqQ * a.seqK * a.headDim, MIN_MACS)) return false;
-  const per = Math.ceil(a.bh / pool.chunksFor(a.bh));
+  const tiles = Math.ceil(a.seqQ / BR);
+  const units = a.bh * tiles;
+  if (!pool || units < 2 || !pool.worth(a.bh * a.seqQ * a.seqK * a.headDim, MIN_MACS)) return false;
+  const chunks = pool.chunksFor(units);
+  const per = a.bh >= chunks ? Math.ceil(a.bh / chunks) * tiles : Math.ceil(units / chunks);
   const stride = align16(ctx.ex.attentionScratchBytes(a.seqK, a.headDim) >>> 0);
   const scratch = ctx.workspace.get(stride * pool.threads);
-  const qStride = per * a.seqQ * a.headDim * 4, kStride = per * a.seqK * a.headDim * 4;
-  pool.begin(13);
-  const A = pool.args, S = pool.strides;
-  A[0] = q; A[1] = k; A[2] = v; A[3] = mask; A[4] = out; A[5] = lse; A[7] = a.seqQ; A[8] = a.seqK; A[9] = a.headDim;
+  pool.begin(15);
+  const A = pool.args;
+  A[0] = q; A[1] = k; A[2] = v; A[3] = mask; A[4] = out; A[5] = lse; A[6] = a.bh; A[7] = a.seqQ; A[8] = a.seqK; A[9] = a.headDim;
   A[10] = a.scale; A[11] = a.causal ? 1 : 0; A[12] = scratch;
-  S[0] = qStride; S[1] = kStride; S[2] = kStride; S[4] = qStride; S[5] = per * a.seqQ * 4;
-  pool.run('attention', 13, a.bh, per, -1, -1, 6, 12, stride);
+  pool.run('attentionRange', 15, units, per, 13, 14, -1, 12, stride);
   return true;
 }
 
