@@ -79,6 +79,18 @@ export function attention(
   q: usize, k: usize, v: usize, mask: usize, out: usize, lse: usize, bh: i32, seqQ: i32, seqK: i32, D: i32,
   scale: f32, causal: i32, kvStride: i32, scratch: usize,
 ): void {
+  attentionRange(q, k, v, mask, out, lse, bh, seqQ, seqK, D, scale, causal, kvStride, scratch, 0, bh * ((seqQ + BR - 1) / BR));
+}
+
+/**
+ * attention over work units [first, last), unit u = h * ceil(seqQ / BR) + query tile: each tile's
+ * rows see the same packed K/V and the same key-tile order whatever the split, so the worker
+ * pool's ranges give bit-identical results. K/V are packed again only when the unit's h changes.
+ */
+export function attentionRange(
+  q: usize, k: usize, v: usize, mask: usize, out: usize, lse: usize, bh: i32, seqQ: i32, seqK: i32, D: i32,
+  scale: f32, causal: i32, kvStride: i32, scratch: usize, first: i32, last: i32,
+): void {
   const seqK8 = (seqK + 7) & ~7, Dp = (D + 7) & ~7;
   const KP = scratch;
   const VP = at(KP, seqK8 * D);
@@ -88,10 +100,16 @@ export function attention(
   const O = at(PT, BC * BR);
   const causalOffset = seqK - seqQ;
   const state = at(O, BR * Dp); // per-row running max, running sum, visible key count
-  for (let h = 0; h < bh; h++) {
-    packK(at(k, h * kvStride * D), seqK, seqK8, D, KP);
-    packV(at(v, h * kvStride * D), seqK, seqK8, D, Dp, VP);
-    for (let i0 = 0; i0 < seqQ; i0 += BR) {
+  const tiles = (seqQ + BR - 1) / BR;
+  let packedH = -1;
+  for (let u = first; u < last; u++) {
+    const h = u / tiles, i0 = (u % tiles) * BR;
+    if (h != packedH) {
+      packK(at(k, h * kvStride * D), seqK, seqK8, D, KP);
+      packV(at(v, h * kvStride * D), seqK, seqK8, D, Dp, VP);
+      packedH = h;
+    }
+    {
       const rows = min(BR, seqQ - i0);
       let visMax = 0;
       for (let r = 0; r < BR; r++) {

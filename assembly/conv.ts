@@ -167,7 +167,7 @@ function tileIndirect4x8(ind: usize, taps: i32, inC: i32, bp: usize, o: usize, l
  */
 function convIndirect(
   x: usize, out: usize, panels: usize, K: i32, tmp: usize, ind: usize, zero: usize, params: usize,
-  bias: usize, biasSize: i32, act: i32, alpha: f32, prelu: usize, preluSize: i32,
+  bias: usize, biasSize: i32, act: i32, alpha: f32, prelu: usize, preluSize: i32, firstBlock: i32, lastBlock: i32,
 ): void {
   const batch = geo(params, G_BATCH), inH = geo(params, G_INH), inW = geo(params, G_INW), inC = geo(params, G_INC);
   const outH = geo(params, G_OUTH), outW = geo(params, G_OUTW), outC = geo(params, G_OUTC);
@@ -177,7 +177,7 @@ function convIndirect(
   const P = batch * outH * outW;
   const ldo = <usize>outC << 2;
   memory.fill(zero, 0, <usize>inC << 2);
-  for (let p0 = 0; p0 < P; p0 += PIX_BLOCK) {
+  for (let p0 = firstBlock * PIX_BLOCK; p0 < min(P, lastBlock * PIX_BLOCK); p0 += PIX_BLOCK) {
     const np = min(PIX_BLOCK, P - p0);
     const groups = (np + 3) >> 2;
     for (let q = 0; q < groups * 4; q++) {
@@ -239,6 +239,24 @@ export function conv2d(
   x: usize, f: usize, out: usize, params: usize, bias: usize, biasSize: i32, act: i32, alpha: f32,
   prelu: usize, preluSize: i32, scratch: usize,
 ): void {
+  conv2dRange(x, f, out, params, bias, biasSize, act, alpha, prelu, preluSize, scratch, 0, conv2dUnits(params));
+}
+
+/**
+ * The work units conv2dRange splits over: blocks of PIX_BLOCK output pixels on the indirection
+ * path (inC >= 8), else output rows (batch * outH). Each unit's outputs are computed the same
+ * way whatever the split, so a worker pool's ranges give bit-identical results.
+ */
+export function conv2dUnits(params: usize): i32 {
+  const P = geo(params, G_BATCH) * geo(params, G_OUTH) * geo(params, G_OUTW);
+  return geo(params, G_INC) >= INDIRECT_MIN_C ? (P + PIX_BLOCK - 1) / PIX_BLOCK : geo(params, G_BATCH) * geo(params, G_OUTH);
+}
+
+/** conv2d over units [first, last) of conv2dUnits (each call packs the filter into its own scratch). */
+export function conv2dRange(
+  x: usize, f: usize, out: usize, params: usize, bias: usize, biasSize: i32, act: i32, alpha: f32,
+  prelu: usize, preluSize: i32, scratch: usize, first: i32, last: i32,
+): void {
   const batch = geo(params, G_BATCH), inH = geo(params, G_INH), inW = geo(params, G_INW), inC = geo(params, G_INC);
   const outH = geo(params, G_OUTH), outW = geo(params, G_OUTW), outC = geo(params, G_OUTC);
   const fh = geo(params, G_FH), fw = geo(params, G_FW), sH = geo(params, G_SH), sW = geo(params, G_SW);
@@ -250,7 +268,7 @@ export function conv2d(
   if (inC >= INDIRECT_MIN_C) {
     const ind = tmp + 4 * 8 * 4;
     const zero = ind + (<usize>(PIX_BLOCK * fh * fw) << 2);
-    convIndirect(x, out, panels, K, tmp, ind, (zero + 15) & ~15, params, bias, biasSize, act, alpha, prelu, preluSize);
+    convIndirect(x, out, panels, K, tmp, ind, (zero + 15) & ~15, params, bias, biasSize, act, alpha, prelu, preluSize, first, last);
     return;
   }
   const rowStride = <usize>(inW * inC) << 2;
@@ -267,9 +285,10 @@ export function conv2d(
   const xStepSeg: usize = <usize>(dW * inC) << 2;
   const bStepSeg: usize = <usize>inC << 5;
   const bStepY: usize = <usize>(fw * inC) << 5;
-  for (let b = 0; b < batch; b++) {
+  for (let row = first; row < last; row++) {
+    const b = row / outH, oy = row % outH;
     const img = x + <usize>b * <usize>inH * rowStride;
-    for (let oy = 0; oy < outH; oy++) {
+    {
       const iy0 = oy * sH - pT;
       const r = validRange(iy0, dH, fh, inH);
       const kyLo = <i32>(r >> 32), nky = <i32>(r & 0xffffffff) - kyLo;
@@ -343,6 +362,11 @@ export function vecMatAcc(o: usize, a: usize, aStride: usize, B: usize, ldb: usi
  * pixel reaches from it adds dy[that pixel] x f[ky,kx]^T. scratch: conv2dBackpropInputScratchBytes.
  */
 export function conv2dBackpropInput(dy: usize, f: usize, dx: usize, params: usize, scratch: usize): void {
+  conv2dBackpropInputRange(dy, f, dx, params, scratch, 0, geo(params, G_BATCH) * geo(params, G_INH));
+}
+
+/** conv2dBackpropInput for input rows [first, last) of batch * inH (each call transposes the filter into its scratch). */
+export function conv2dBackpropInputRange(dy: usize, f: usize, dx: usize, params: usize, scratch: usize, first: i32, last: i32): void {
   const batch = geo(params, G_BATCH), inH = geo(params, G_INH), inW = geo(params, G_INW), inC = geo(params, G_INC);
   const outH = geo(params, G_OUTH), outW = geo(params, G_OUTW), outC = geo(params, G_OUTC);
   const fh = geo(params, G_FH), fw = geo(params, G_FW), sH = geo(params, G_SH), sW = geo(params, G_SW);
@@ -356,8 +380,9 @@ export function conv2dBackpropInput(dy: usize, f: usize, dx: usize, params: usiz
     }
   }
   const ldb = <usize>inC << 2;
-  for (let b = 0; b < batch; b++) {
-    for (let iy = 0; iy < inH; iy++) {
+  for (let row = first; row < last; row++) {
+    const b = row / inH, iy = row % inH;
+    {
       for (let ix = 0; ix < inW; ix++) {
         const o = at(dx, ((b * inH + iy) * inW + ix) * inC);
         memory.fill(o, 0, <usize>inC << 2);
@@ -381,30 +406,40 @@ export function conv2dBackpropInput(dy: usize, f: usize, dx: usize, params: usiz
  * (tap, row, ci) is a single vector-matrix product over that run.
  */
 export function conv2dBackpropFilter(x: usize, dy: usize, df: usize, params: usize): void {
+  conv2dBackpropFilterRange(x, dy, df, params, 0, geo(params, G_FH) * geo(params, G_FW) * geo(params, G_INC));
+}
+
+/**
+ * conv2dBackpropFilter for the filter rows [first, last) of taps * inC (row = tap * inC + ci, each
+ * a dFilter[ky, kx, ci, :] vector). Each row sums over (batch, output row) in the same order
+ * whatever the split, so ranges are bit-identical to the whole.
+ */
+export function conv2dBackpropFilterRange(x: usize, dy: usize, df: usize, params: usize, first: i32, last: i32): void {
   const batch = geo(params, G_BATCH), inH = geo(params, G_INH), inW = geo(params, G_INW), inC = geo(params, G_INC);
   const outH = geo(params, G_OUTH), outW = geo(params, G_OUTW), outC = geo(params, G_OUTC);
-  const fh = geo(params, G_FH), fw = geo(params, G_FW), sH = geo(params, G_SH), sW = geo(params, G_SW);
+  const fw = geo(params, G_FW), sH = geo(params, G_SH), sW = geo(params, G_SW);
   const dH = geo(params, G_DH), dW = geo(params, G_DW), pT = geo(params, G_PT), pL = geo(params, G_PL);
-  memory.fill(df, 0, <usize>(fh * fw * inC * outC) << 2);
+  if (last <= first) return;
+  memory.fill(at(df, first * outC), 0, <usize>((last - first) * outC) << 2);
   const aStride = <usize>(sW * inC) << 2;
   const ldb = <usize>outC << 2;
-  for (let ky = 0; ky < fh; ky++) {
-    for (let kx = 0; kx < fw; kx++) {
-      // output columns [oxA, oxA + count) with ix = ox*sW - pL + kx*dW inside [0, inW)
-      const run = validRange(kx * dW - pL, sW, outW, inW);
-      const oxA = <i32>(run >> 32), count = <i32>(run & 0xffffffff) - oxA;
-      if (count <= 0) continue;
-      const ix = oxA * sW - pL + kx * dW;
-      const dfTap = at(df, (ky * fw + kx) * inC * outC);
-      for (let b = 0; b < batch; b++) {
-        for (let oy = 0; oy < outH; oy++) {
-          const iy = oy * sH - pT + ky * dH;
-          if (iy < 0 || iy >= inH) continue;
-          const xp = at(x, ((b * inH + iy) * inW + ix) * inC);
-          const dyp = at(dy, ((b * outH + oy) * outW + oxA) * outC);
-          for (let ci = 0; ci < inC; ci++) {
-            vecMatAcc(at(dfTap, ci * outC), at(xp, ci), aStride, dyp, ldb, count, outC, true);
-          }
+  for (let tap = first / inC; tap * inC < last; tap++) {
+    const ky = tap / fw, kx = tap % fw;
+    const ciLo = max(first - tap * inC, 0), ciHi = min(last - tap * inC, inC);
+    // output columns [oxA, oxA + count) with ix = ox*sW - pL + kx*dW inside [0, inW)
+    const run = validRange(kx * dW - pL, sW, outW, inW);
+    const oxA = <i32>(run >> 32), count = <i32>(run & 0xffffffff) - oxA;
+    if (count <= 0) continue;
+    const ix = oxA * sW - pL + kx * dW;
+    const dfTap = at(df, tap * inC * outC);
+    for (let b = 0; b < batch; b++) {
+      for (let oy = 0; oy < outH; oy++) {
+        const iy = oy * sH - pT + ky * dH;
+        if (iy < 0 || iy >= inH) continue;
+        const xp = at(x, ((b * inH + iy) * inW + ix) * inC);
+        const dyp = at(dy, ((b * outH + oy) * outW + oxA) * outC);
+        for (let ci = ciLo; ci < ciHi; ci++) {
+          vecMatAcc(at(dfTap, ci * outC), at(xp, ci), aStride, dyp, ldb, count, outC, true);
         }
       }
     }

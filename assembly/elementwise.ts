@@ -107,6 +107,16 @@ export function binary(op: i32, a: usize, b: usize, out: usize, params: usize, a
 }
 
 /**
+ * binary over one flat run of n outputs, a and b with strides sa, sb in {0, 1}: the worker pool's
+ * piece of a same-shape or scalar-broadcast binary (each element is computed alone, so any split
+ * of the run matches the whole `binary` call bit for bit).
+ */
+export function binaryFlat(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32, aKind: i32, bKind: i32, outKind: i32): void {
+  if (aKind == 0 && bKind == 0 && outKind == 0 && isVecBinary(op)) binaryRowF32(op, a, sa, b, sb, out, n);
+  else binaryRowScalar(op, a, sa, aKind != 0 ? 1 : 0, b, sb, bKind != 0 ? 1 : 0, out, outKind, n);
+}
+
+/**
  * out = cond != 0 ? a : b (raw 32-bit copies; a, b and out share a dtype). params: shape[6],
  * condStrides[6], aStrides[6], bStrides[6]. condIsFloat: cond holds f32 (else i32).
  */

@@ -1,14 +1,17 @@
 // Re-exports every AssemblyScript kernel family; the module is built twice (SIMD, relaxed SIMD).
-export { unary, binary, select } from './elementwise';
+export { unary, binary, binaryFlat, select } from './elementwise';
 export { reduce, softmax } from './reduce';
-export { matMul, matMulScratchBytes } from './matmul';
+export { matMul, matMulRange, matMulScratchBytes } from './matmul';
 export { copyStrided, pad, copyInto, gather, oneHot, unsortedSegmentSum } from './layout';
 export { heapBase, isRelaxed } from './module_info';
-export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, conv2dScratchBytes, conv2dBackpropInputScratchBytes } from './conv';
+export {
+  conv2d, conv2dBackpropInput, conv2dBackpropFilter, conv2dScratchBytes, conv2dBackpropInputScratchBytes,
+  conv2dUnits, conv2dRange, conv2dBackpropInputRange, conv2dBackpropFilterRange,
+} from './conv';
 export { depthwiseConv2d, depthwiseConv2dBackpropInput, depthwiseConv2dBackpropFilter, depthwiseScratchBytes } from './depthwise';
 export { pool, poolBackprop } from './pool';
 export { layerNorm, layerNormBackprop } from './norm';
-export { attention, attentionScratchBytes } from './attention';
+export { attention, attentionRange, attentionScratchBytes } from './attention';
 export { adamUpdate } from './optimizer';
 export { topk, cumulative } from './scan';
 export { gatherND, scatterND } from './scatter';

@@ -32,10 +32,11 @@ export function matMulScratchBytes(M: i32, N: i32, K: i32): i32 {
 
 @inline function at(base: usize, idx: i32): usize { return base + (<usize>idx << 2); }
 
-function packA(a: usize, M: i32, K: i32, transA: i32, dst: usize): void {
-  for (let m0 = 0; m0 < M; m0 += MR) {
-    const rows = min(MR, M - m0);
-    const tile = dst + (<usize>m0 * <usize>K << 2);
+/** Packs rows [mBegin, mEnd) of op(A) (mBegin a multiple of MR); tiles start at dst. */
+function packA(a: usize, M: i32, K: i32, transA: i32, dst: usize, mBegin: i32, mEnd: i32): void {
+  for (let m0 = mBegin; m0 < mEnd; m0 += MR) {
+    const rows = min(MR, mEnd - m0);
+    const tile = dst + (<usize>(m0 - mBegin) * <usize>K << 2);
     if (transA) { // a is [K, M]
       if (rows == MR && MR == 4) {
         for (let k = 0; k < K; k++) v128.store(tile + (<usize>k << 4), v128.load(at(a, k * M + m0)));
@@ -57,10 +58,11 @@ function packA(a: usize, M: i32, K: i32, transA: i32, dst: usize): void {
   }
 }
 
-function packB(b: usize, N: i32, K: i32, transB: i32, dst: usize): void {
-  for (let n0 = 0; n0 < N; n0 += NR) {
-    const cols = min(NR, N - n0);
-    const panel = dst + (<usize>n0 * <usize>K << 2);
+/** Packs columns [nBegin, nEnd) of op(B) (nBegin a multiple of NR); panels start at dst. */
+function packB(b: usize, N: i32, K: i32, transB: i32, dst: usize, nBegin: i32, nEnd: i32): void {
+  for (let n0 = nBegin; n0 < nEnd; n0 += NR) {
+    const cols = min(NR, nEnd - n0);
+    const panel = dst + (<usize>(n0 - nBegin) * <usize>K << 2);
     if (!transB) { // b is [K, N]
       if (cols == NR) {
         for (let k = 0; k < K; k++) {
@@ -238,7 +240,7 @@ function matMulSmall(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, trans
   const rowStep: usize = transA ? 4 : <usize>K << 2;
   const aStep: usize = transA ? <usize>M << 2 : 4;
   const fullCols = transB ? 0 : N & ~(NR - 1); // columns read straight from B
-  if (transB) packB(b, N, K, 1, scratch);
+  if (transB) packB(b, N, K, 1, scratch, 0, N);
   else if (fullCols < N) packPanel(b, N, K, fullCols, scratch);
   for (let n0 = 0; n0 < N; n0 += NR) {
     const cols = min(NR, N - n0);
@@ -326,42 +328,74 @@ export function matMul(
   aBatchStride: i32, bBatchStride: i32, bias: usize, biasSize: i32, act: i32, alpha: f32,
   prelu: usize, preluSize: i32, scratch: usize,
 ): void {
+  matMulRange(a, b, out, batch, M, N, K, transA, transB, aBatchStride, bBatchStride, bias, biasSize, act, alpha, prelu, preluSize, scratch, 0, batch, M, N);
+}
+
+/**
+ * matMul restricted to work units [first, last): the output is cut into tiles of mTile rows x
+ * nTile columns (mTile a multiple of MR, nTile of NR), unit u = (bt * mTiles + mi) * nTiles + ni.
+ * A unit that is a whole matrix takes the fast paths of small and one-row / one-column problems;
+ * tiled units (the worker pool only tiles problems that are neither) take the packed path, where
+ * every output element goes through the same k blocks and micro-kernel calls whatever the tiling,
+ * so any split of the units gives bit-identical results. scratch holds
+ * matMulScratchBytes(min(M, mTile), min(N, nTile), K) bytes.
+ */
+export function matMulRange(
+  a: usize, b: usize, out: usize, batch: i32, M: i32, N: i32, K: i32, transA: i32, transB: i32,
+  aBatchStride: i32, bBatchStride: i32, bias: usize, biasSize: i32, act: i32, alpha: f32,
+  prelu: usize, preluSize: i32, scratch: usize, first: i32, last: i32, mTile: i32, nTile: i32,
+): void {
   if (M <= 0 || N <= 0) return;
-  const mt = (M + MR - 1) / MR, nt = (N + NR - 1) / NR;
+  mTile = min(mTile, M);
+  nTile = min(nTile, N);
+  const mTiles = (M + mTile - 1) / mTile, nTiles = (N + nTile - 1) / nTile;
+  const whole = mTiles == 1 && nTiles == 1;
   const small = <i64>M * <i64>N * <i64>K < SMALL_MNK;
   const packedA = scratch;
-  const packedB = scratch + (<usize>(mt * MR) * <usize>K << 2);
+  const packedB = scratch + (<usize>((mTile + MR - 1) / MR * MR) * <usize>K << 2);
   const ldc = <usize>N << 2;
-  for (let bt = 0; bt < batch; bt++) {
+  let packedAKey = -1, packedBKey = -1; // which (batch, tile) the scratch holds
+  for (let u = first; u < last; u++) {
+    const ni = u % nTiles, rest = u / nTiles;
+    const mi = rest % mTiles, bt = rest / mTiles;
+    const mBegin = mi * mTile, mEnd = min(M, mBegin + mTile);
+    const nBegin = ni * nTile, nEnd = min(N, nBegin + nTile);
     const c = out + (<usize>bt * <usize>M * <usize>N << 2);
-    if (K == 0) memory.fill(c, 0, <usize>M * <usize>N << 2);
-    else if (M == 1 || N == 1) matVec(at(a, bt * aBatchStride), at(b, bt * bBatchStride), c, M, N, K, transA, transB);
-    else if (small) matMulSmall(at(a, bt * aBatchStride), at(b, bt * bBatchStride), c, M, N, K, transA, transB, packedB);
-    else {
-      if (bt == 0 || aBatchStride != 0) packA(at(a, bt * aBatchStride), M, K, transA, packedA);
-      if (bt == 0 || bBatchStride != 0) packB(at(b, bt * bBatchStride), N, K, transB, packedB);
+    if (K == 0) {
+      for (let m = mBegin; m < mEnd; m++) memory.fill(c + <usize>m * ldc + (<usize>nBegin << 2), 0, <usize>(nEnd - nBegin) << 2);
+    } else if (whole && (M == 1 || N == 1)) {
+      matVec(at(a, bt * aBatchStride), at(b, bt * bBatchStride), c, M, N, K, transA, transB);
+    } else if (whole && small) {
+      matMulSmall(at(a, bt * aBatchStride), at(b, bt * bBatchStride), c, M, N, K, transA, transB, packedB);
+    } else {
+      const aKey = (aBatchStride != 0 ? bt : 0) * mTiles + mi, bKey = (bBatchStride != 0 ? bt : 0) * nTiles + ni;
+      if (aKey != packedAKey) { packA(at(a, bt * aBatchStride), M, K, transA, packedA, mBegin, mEnd); packedAKey = aKey; }
+      if (bKey != packedBKey) { packB(at(b, bt * bBatchStride), N, K, transB, packedB, nBegin, nEnd); packedBKey = bKey; }
       // Row blocks of at most MC rows, balanced (300 rows: 5 x 60, not 4 x 64 + 44, so no short
       // last block streams all of B for a few row tiles); up to MC_ONE_BLOCK rows, a single block.
-      const blocks = M <= MC_ONE_BLOCK ? 1 : (M + MC - 1) / MC;
-      const mb = ((M + blocks - 1) / blocks + MR - 1) & ~(MR - 1);
+      const rows = mEnd - mBegin;
+      const blocks = rows <= MC_ONE_BLOCK ? 1 : (rows + MC - 1) / MC;
+      const mb = ((rows + blocks - 1) / blocks + MR - 1) & ~(MR - 1);
       for (let k0 = 0; k0 < K; k0 += KC) {
         const kc = min(KC, K - k0);
         const acc = k0 > 0;
-        for (let m0 = 0; m0 < M; m0 += mb) {
-          const m1 = min(M, m0 + mb);
-          for (let n0 = 0; n0 < N; n0 += NR) {
-            const bp = packedB + (<usize>n0 * <usize>K << 2) + (<usize>k0 * NR << 2);
-            const cols = min(NR, N - n0);
+        for (let m0 = mBegin; m0 < mEnd; m0 += mb) {
+          const m1 = min(mEnd, m0 + mb);
+          for (let n0 = nBegin; n0 < nEnd; n0 += NR) {
+            const bp = packedB + (<usize>(n0 - nBegin) * <usize>K << 2) + (<usize>k0 * NR << 2);
+            const cols = min(NR, nEnd - n0);
             for (let m = m0; m < m1; m += MR) {
-              const ap = packedA + (<usize>m * <usize>K << 2) + (<usize>k0 * MR << 2);
-              tile4x8Packed(ap, bp, kc, c + (<usize>(m * N + n0) << 2), ldc, min(MR, M - m), cols, acc);
+              const ap = packedA + (<usize>(m - mBegin) * <usize>K << 2) + (<usize>k0 * MR << 2);
+              tile4x8Packed(ap, bp, kc, c + (<usize>(m * N + n0) << 2), ldc, min(MR, mEnd - m), cols, acc);
             }
           }
         }
       }
     }
     if (bias || act != 0) {
-      for (let m = 0; m < M; m++) epilogueRow(c + <usize>m * ldc, N, bias, biasSize, act, alpha, prelu, preluSize);
+      const bn = bias != 0 && biasSize != 1 ? at(bias, nBegin) : bias;
+      const pn = prelu != 0 && preluSize != 1 ? at(prelu, nBegin) : prelu;
+      for (let m = mBegin; m < mEnd; m++) epilogueRow(c + <usize>m * ldc + (<usize>nBegin << 2), nEnd - nBegin, bn, biasSize, act, alpha, pn, preluSize);
     }
   }
 }

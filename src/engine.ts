@@ -310,12 +310,14 @@ export class Engine {
   /** Which adapter was found, which backend is active and why, and why others failed to start. */
   backendInfo(): BackendInfo {
     const webgpu = this.registry.get('webgpu')?.describe?.() ?? null;
+    const wasmThreads = this.registry.get('wasm')?.describe?.() ?? null;
     return {
       backend: this.active ? this.activeName : null,
       reason: this.active ? this.chosenReason : 'no backend chosen yet: call tf.ready() or tf.setBackend()',
       adapter: webgpu as BackendInfo['adapter'],
       failures: Object.fromEntries(this.failures),
       lost: this.active?.lostReason?.() ?? null,
+      wasmThreads: wasmThreads as BackendInfo['wasmThreads'],
     };
   }
 
@@ -576,6 +578,8 @@ export interface BackendInfo {
   failures: Record<string, string>;
   /** Set when the active backend lost its device: the message its uses throw. */
   lost: string | null;
+  /** The wasm backend's thread count and why (e.g. single thread on a page that is not cross-origin isolated); null before it started. */
+  wasmThreads: { threads: number; reason: string } | null;
 }
 
 export const ENGINE = /* @__PURE__ */ new Engine();

@@ -53,3 +53,37 @@ describe('backends in Chromium', () => {
     expect(r.module).toBe('relaxed-simd');
   });
 });
+
+describe('wasm threads in Chromium (cross-origin isolated page)', () => {
+  it('runs a Web Worker pool over shared memory; split matMul/conv2d match the js reference', async () => {
+    const r = await h.page.evaluate(async () => {
+      const ts = (window as any).__tessera;
+      await ts.setBackend('wasm');
+      const info = ts.backendInfo().wasmThreads;
+      const a = ts.randomUniform([300, 200], -1, 1, 'float32', 1);
+      const b = ts.randomUniform([200, 260], -1, 1, 'float32', 2);
+      const x = ts.randomUniform([1, 28, 28, 32], -1, 1, 'float32', 3);
+      const f = ts.randomUniform([3, 3, 32, 96], -1, 1, 'float32', 4);
+      const run = async (): Promise<number[][]> => [Array.from(await ts.matMul(a, b).data() as Float32Array), Array.from(await ts.conv2d(x, f, 1, 'same').data() as Float32Array)];
+      let wasm: number[][] = [];
+      // the worker may be busy (2 shared cores): repeat until it has taken some chunks
+      for (let i = 0; i < 20 && ts.memory().backends.wasm.workerChunks === 0; i++) wasm = await run();
+      const workerChunks = ts.memory().backends.wasm.workerChunks;
+      await ts.setBackend('js');
+      const js = await run();
+      await ts.setBackend('wasm');
+      ts.dispose([a, b, x, f]);
+      const maxDiff = (u: number[], v: number[]) => u.reduce((m, e, i) => Math.max(m, Number.isNaN(e - v[i]) ? Infinity : Math.abs(e - v[i])), 0);
+      return { info, cores: navigator.hardwareConcurrency, workerChunks, diffs: [maxDiff(wasm[0], js[0]), maxDiff(wasm[1], js[1])] };
+    });
+    if (r.cores >= 2) {
+      expect(r.info).toEqual({ threads: Math.min(8, r.cores), reason: expect.stringMatching(/Web Workers/) });
+      expect(r.workerChunks).toBeGreaterThan(0);
+    } else {
+      expect(r.info).toEqual({ threads: 1, reason: expect.stringMatching(/one logical core/) });
+    }
+    // K = 200 and 288 float32 products: the js reference accumulates in f64
+    expect(r.diffs[0]).toBeLessThan(1e-4);
+    expect(r.diffs[1]).toBeLessThan(1e-4);
+  });
+});

@@ -8,6 +8,7 @@ import type { KernelAttrs, KernelName } from '../kernels.js';
 import { Arena, Workspace } from './arena.js';
 import { PARAMS_BYTES, wasmKernels, type WasmContext, type WasmKernel } from './kernels.js';
 import type { LoadedModule, ModuleKind } from './module.js';
+import { ThreadPool } from './threads.js';
 
 class WasmDataId implements DataId {
   readonly backend = 'wasm' as const;
@@ -20,6 +21,10 @@ export class WasmBackend implements Backend {
   readonly moduleKind: ModuleKind;
   readonly arena: Arena;
   readonly workspace: Workspace;
+  /** The worker pool when the memory is shared (null: single thread). */
+  readonly pool: ThreadPool | null;
+  /** Why the backend runs the threads it runs (set by its creator; shown by tf.backendInfo()). */
+  threadsReason = '';
   private readonly ctx: WasmContext;
   private numBuffers = 0;
   private numBytes = 0;
@@ -29,7 +34,8 @@ export class WasmBackend implements Backend {
     this.arena = new Arena(loaded.memory, loaded.exports.heapBase());
     this.workspace = new Workspace(this.arena);
     const params = this.arena.alloc(PARAMS_BYTES).ptr;
-    this.ctx = { ex: loaded.exports, arena: this.arena, workspace: this.workspace, params, ptr: (t) => this.ptrOf(t.dataId) };
+    this.pool = loaded.shared ? new ThreadPool(loaded.shared.bytes, loaded.memory, loaded.exports as unknown as Record<string, unknown>, loaded.shared.threads) : null;
+    this.ctx = { ex: loaded.exports, arena: this.arena, workspace: this.workspace, params, pool: this.pool, ptr: (t) => this.ptrOf(t.dataId) };
   }
 
   private ptrOf(id: DataId): number {
@@ -81,12 +87,16 @@ export class WasmBackend implements Backend {
   }
 
   memory(): BackendMemoryInfo {
-    return { numBuffers: this.numBuffers, numBytes: this.numBytes, module: this.moduleKind, ...this.arena.stats(), workspaceBytes: this.workspace.bytes };
+    return {
+      numBuffers: this.numBuffers, numBytes: this.numBytes, module: this.moduleKind, ...this.arena.stats(), workspaceBytes: this.workspace.bytes,
+      threads: this.pool?.threads ?? 1, workerChunks: this.pool?.chunksOnWorkers ?? 0,
+    };
   }
 
   async sync(): Promise<void> {}
 
   dispose(): void {
+    this.pool?.dispose();
     this.numBuffers = 0;
     this.numBytes = 0;
   }

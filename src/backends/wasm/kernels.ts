@@ -8,6 +8,11 @@ import type { DType, TensorInfo } from '../backend.js';
 import { CONV3D_FIELDS, FUSED_WORDS, resizeTableSize, type Conv3dGeometry, type ConvGeometry, type KernelAttrs, type KernelName } from '../kernels.js';
 import type { Arena, Workspace } from './arena.js';
 import type { KernelExports } from './module.js';
+import {
+  parallelAdam, parallelAttention, parallelBinary, parallelConv2d, parallelConv2dBackpropFilter, parallelConv2dBackpropInput, parallelMatMul,
+  parallelReduce, parallelUnary,
+} from './parallel.js';
+import type { ThreadPool } from './threads.js';
 
 export const RANK = 6;
 /** Bytes of the params block: up to 4 arrays of RANK i32. */
@@ -19,6 +24,8 @@ export interface WasmContext {
   arena: Arena;
   workspace: Workspace;
   params: number;
+  /** The worker pool (null: single thread); parallel.ts splits the big kernels over it. */
+  pool: ThreadPool | null;
   ptr(t: TensorInfo): number;
 }
 
@@ -99,12 +106,14 @@ function matMul(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], a: Kern
       temps.push(blk);
       outPtr = blk.ptr;
     }
-    // Packing scratch comes from the shared workspace, so varying M/N/K reuse one block.
-    const scratch = ctx.workspace.get(ex.matMulScratchBytes(a.M, a.N, a.K) >>> 0);
-    ex.matMul(
-      aPtr, bPtr, outPtr, a.batch, a.M, a.N, a.K, a.transposeA ? 1 : 0, a.transposeB ? 1 : 0,
-      a.aBatchStride, a.bBatchStride, bias, a.biasSize, a.activation, a.alpha ?? 0, prelu, a.preluSize ?? 1, scratch,
-    );
+    if (!parallelMatMul(ctx, aPtr, bPtr, outPtr, a, bias, prelu)) {
+      // Packing scratch comes from the shared workspace, so varying M/N/K reuse one block.
+      const scratch = ctx.workspace.get(ex.matMulScratchBytes(a.M, a.N, a.K) >>> 0);
+      ex.matMul(
+        aPtr, bPtr, outPtr, a.batch, a.M, a.N, a.K, a.transposeA ? 1 : 0, a.transposeB ? 1 : 0,
+        a.aBatchStride, a.bBatchStride, bias, a.biasSize, a.activation, a.alpha ?? 0, prelu, a.preluSize ?? 1, scratch,
+      );
+    }
     if (out.dtype !== 'float32') ex.unary(0, outPtr, ctx.ptr(out), out.size, 0, kindOf(out.dtype), 0, 0);
   } finally {
     for (const t of temps) arena.release(t.ptr, t.bytes);
@@ -224,6 +233,7 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
     requireSizes('conv2d', [[ins[0], xSize(a), 'x'], [ins[1], fSize(a), 'filter'], [outs[0], ySize(a), 'output']]);
     if (outs[0].size === 0) return;
     const [bias, prelu] = epiloguePtrs(ctx, ins, a, 'conv2d');
+    if (parallelConv2d(ctx, ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a, bias, prelu)) return;
     withScratch(ctx, ctx.ex.conv2dScratchBytes(a.filterH, a.filterW, a.inC, a.outC), (scratch) => {
       ctx.ex.conv2d(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), bias, a.biasSize, a.activation, a.alpha ?? 0, prelu, a.preluSize ?? 1, scratch);
     });
@@ -232,6 +242,7 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
     requireFloat('conv2dBackpropInput', ins, outs, 2);
     requireSizes('conv2dBackpropInput', [[ins[0], ySize(a), 'dy'], [ins[1], fSize(a), 'filter'], [outs[0], xSize(a), 'dx']]);
     if (outs[0].size === 0) return;
+    if (parallelConv2dBackpropInput(ctx, ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a)) return;
     withScratch(ctx, ctx.ex.conv2dBackpropInputScratchBytes(a.filterH, a.filterW, a.inC, a.outC), (scratch) => {
       ctx.ex.conv2dBackpropInput(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), scratch);
     });
@@ -240,6 +251,7 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
     requireFloat('conv2dBackpropFilter', ins, outs, 2);
     requireSizes('conv2dBackpropFilter', [[ins[0], xSize(a), 'x'], [ins[1], ySize(a), 'dy'], [outs[0], fSize(a), 'dFilter']]);
     if (outs[0].size === 0) return;
+    if (parallelConv2dBackpropFilter(ctx, ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a)) return;
     ctx.ex.conv2dBackpropFilter(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a));
   },
   depthwiseConv2d: (ctx, ins, outs, a) => {
@@ -309,6 +321,7 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
       if (a.seqK === 0) return;
     }
     const mask = a.hasMask ? ctx.ptr(ins[3]) : 0;
+    if (parallelAttention(ctx, ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), mask, out, lse, a)) return;
     withScratch(ctx, ctx.ex.attentionScratchBytes(a.seqK, a.headDim), (scratch) => {
       ctx.ex.attention(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), mask, out, lse, a.bh, a.seqQ, a.seqK, a.headDim, a.scale, a.causal ? 1 : 0, stride, scratch);
     });
@@ -318,6 +331,7 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
     requireSizes('adamUpdate', [[ins[0], a.size, 'param'], [ins[1], a.size, 'grad'], [ins[2], a.size, 'm'], [ins[3], a.size, 'v'],
       [outs[0], a.size, 'newParam'], [outs[1], a.size, 'newM'], [outs[2], a.size, 'newV']]);
     if (a.size === 0) return;
+    if (parallelAdam(ctx, ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), ctx.ptr(ins[3]), ctx.ptr(outs[0]), ctx.ptr(outs[1]), ctx.ptr(outs[2]), a)) return;
     ctx.ex.adamUpdate(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), ctx.ptr(ins[3]), ctx.ptr(outs[0]), ctx.ptr(outs[1]), ctx.ptr(outs[2]),
       a.size, a.lr, a.beta1, a.beta2, a.epsilon, a.biasCorrection1, a.biasCorrection2, a.weightDecay);
   },
@@ -379,11 +393,15 @@ export const wasmKernels: { [K in KernelName]?: WasmKernel<K> } = {
   },
   unary: (ctx, ins, outs, a) => {
     if (outs[0].size === 0) return;
-    ctx.ex.unary(a.op, ctx.ptr(ins[0]), ctx.ptr(outs[0]), outs[0].size, kindOf(ins[0].dtype), kindOf(outs[0].dtype), a.alpha ?? 0, a.beta ?? 0);
+    const x = ctx.ptr(ins[0]), out = ctx.ptr(outs[0]), n = outs[0].size, inKind = kindOf(ins[0].dtype), outKind = kindOf(outs[0].dtype);
+    if (parallelUnary(ctx, a.op, x, out, n, inKind, outKind, a.alpha ?? 0, a.beta ?? 0)) return;
+    ctx.ex.unary(a.op, x, out, n, inKind, outKind, a.alpha ?? 0, a.beta ?? 0);
   },
   binary: (ctx, ins, outs, a) => {
     if (outs[0].size === 0) return;
     const [shape, as, bs] = collapseDims(a.outShape, [a.aStrides, a.bStrides]);
+    if (shape.length === 1 && parallelBinary(ctx, a.op, ctx.ptr(ins[0]), as[0], ctx.ptr(ins[1]), bs[0], ctx.ptr(outs[0]), shape[0],
+      kindOf(ins[0].dtype), kindOf(ins[1].dtype), kindOf(outs[0].dtype))) return;
     writeParams(ctx, [pad6(shape, 1, 'binary'), pad6(as, 0, 'binary'), pad6(bs, 0, 'binary')]);
     ctx.ex.binary(a.op, ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), ctx.params, kindOf(ins[0].dtype), kindOf(ins[1].dtype), kindOf(outs[0].dtype));
   },
@@ -395,6 +413,7 @@ export const wasmKernels: { [K in KernelName]?: WasmKernel<K> } = {
   },
   reduce: (ctx, ins, outs, a) => {
     if (a.outer === 0) return;
+    if (parallelReduce(ctx, a.op, ctx.ptr(ins[0]), ctx.ptr(outs[0]), a.outer, a.inner, kindOf(ins[0].dtype), kindOf(outs[0].dtype))) return;
     ctx.ex.reduce(a.op, ctx.ptr(ins[0]), ctx.ptr(outs[0]), a.outer, a.inner, kindOf(ins[0].dtype), kindOf(outs[0].dtype));
   },
   softmax: (ctx, ins, outs, a) => {

@@ -5,7 +5,8 @@
  * synchronously or asynchronously. Where the module comes from (a sibling .wasm file, embedded bytes, or
  * a precompiled module) is source.ts's business.
  */
-import { getKernelModule, getKernelModuleSync, type ModuleKind } from './source.js';
+import { getKernelModule, getKernelModuleSync, kernelBytes, type ModuleKind } from './source.js';
+import { SHARED_MAX_PAGES, withSharedMemoryImport } from './threads.js';
 
 /** The kernel exports (pointers and sizes are plain numbers; see assembly/*.ts). */
 export interface KernelExports {
@@ -17,6 +18,14 @@ export interface KernelExports {
   reduce(op: number, x: number, out: number, outer: number, inner: number, inKind: number, outKind: number): void;
   softmax(x: number, out: number, rows: number, cols: number, log: number): void;
   matMulScratchBytes(M: number, N: number, K: number): number;
+  // range entry points of the worker pool (parallel.ts); the whole-range calls above stay for one thread
+  matMulRange(...args: number[]): void;
+  binaryFlat(...args: number[]): void;
+  attentionRange(...args: number[]): void;
+  conv2dUnits(params: number): number;
+  conv2dRange(...args: number[]): void;
+  conv2dBackpropInputRange(...args: number[]): void;
+  conv2dBackpropFilterRange(...args: number[]): void;
   matMul(
     a: number, b: number, out: number, batch: number, M: number, N: number, K: number, transA: number, transB: number,
     aBatchStride: number, bBatchStride: number, bias: number, biasSize: number, act: number, alpha: number,
@@ -93,6 +102,8 @@ export interface LoadedModule {
   kind: ModuleKind;
   exports: KernelExports;
   memory: WebAssembly.Memory;
+  /** Set when the memory is shared: the bytes instantiated (for pool workers) and the thread count planned. */
+  shared?: { bytes: Uint8Array; threads: number };
 }
 
 /** (func (param v128 v128 v128) (result v128) local.get 0 local.get 1 local.get 2 f32x4.relaxed_madd) */
@@ -151,24 +162,41 @@ function imports(memory: WebAssembly.Memory): WebAssembly.Imports {
 }
 
 /**
+/**
+ * A shared memory and the shared-import variant of the build's bytes when `threads` > 1 (threads.ts);
+ * null for one thread, or when only a precompiled module was given (no bytes to rewrite).
+ */
+function sharedParts(kind: ModuleKind, threads: number): { memory: WebAssembly.Memory; bytes: Uint8Array; shared: NonNullable<LoadedModule['shared']> } | null {
+  if (threads <= 1) return null;
+  const bytes = kernelBytes(kind);
+  if (!bytes) return null;
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true });
+  const sharedBytes = withSharedMemoryImport(bytes);
+  return { memory, bytes: sharedBytes, shared: { bytes: sharedBytes, threads } };
+}
+
+/**
  * Synchronous instantiation (fine in Node and workers; our module is small enough for pages); null when
  * the engine lacks SIMD or the module must be fetched first.
  */
-export function loadModuleSync(prefer?: ModuleKind): LoadedModule | null {
+export function loadModuleSync(prefer?: ModuleKind, threads = 1): LoadedModule | null {
   const kind = chooseModule(prefer);
   const module = kind && getKernelModuleSync(kind);
-  if (!module) return null;
-  const memory = new WebAssembly.Memory({ initial: 16 });
-  const instance = new WebAssembly.Instance(module, imports(memory));
+  if (!kind || !module) return null;
+  const sh = sharedParts(kind, threads);
+  const memory = sh ? sh.memory : new WebAssembly.Memory({ initial: 16 });
+  const instance = new WebAssembly.Instance(sh ? new WebAssembly.Module(sh.bytes as Uint8Array<ArrayBuffer>) : module, imports(memory));
   const exports = instance.exports as unknown as KernelExports;
-  return { kind: kindOf(exports), exports, memory };
+  return { kind: kindOf(exports), exports, memory, shared: sh?.shared };
 }
 
-export async function loadModule(prefer?: ModuleKind): Promise<LoadedModule | null> {
+export async function loadModule(prefer?: ModuleKind, threads = 1): Promise<LoadedModule | null> {
   const kind = chooseModule(prefer);
   if (!kind) return null;
-  const memory = new WebAssembly.Memory({ initial: 16 });
-  const instance = await WebAssembly.instantiate(await getKernelModule(kind), imports(memory));
+  const module = await getKernelModule(kind);
+  const sh = sharedParts(kind, threads);
+  const memory = sh ? sh.memory : new WebAssembly.Memory({ initial: 16 });
+  const instance = await WebAssembly.instantiate(sh ? await WebAssembly.compile(sh.bytes as Uint8Array<ArrayBuffer>) : module, imports(memory));
   const exports = instance.exports as unknown as KernelExports;
-  return { kind: kindOf(exports), exports, memory };
+  return { kind: kindOf(exports), exports, memory, shared: sh?.shared };
 }

@@ -73,7 +73,20 @@ function nodeFs(): NodeFs | null {
   return (proc?.getBuiltinModule?.('node:fs') as NodeFs | undefined) ?? null;
 }
 
+/** Bytes of each build loaded so far (the worker pool rewrites them to import a shared memory). */
+const loadedBytes = new Map<ModuleKind, Uint8Array>();
+
+/**
+ * The bytes of the `kind` build once getKernelModule(Sync) has loaded it; null when a precompiled
+ * module was given with setWasmModule (there are no bytes to share with workers then).
+ */
+export function kernelBytes(kind: ModuleKind): Uint8Array | null {
+  if (givenModule) return null;
+  return loadedBytes.get(kind) ?? embedded[kind] ?? null;
+}
+
 function compileSync(kind: ModuleKind, bytes: Uint8Array): WebAssembly.Module {
+  loadedBytes.set(kind, bytes);
   const m = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
   compiled.set(kind, m);
   return m;
@@ -104,7 +117,9 @@ export async function getKernelModule(kind: ModuleKind): Promise<WebAssembly.Mod
   const url = wasmUrl(kind);
   let m: WebAssembly.Module;
   try {
-    m = await WebAssembly.compile((await fetchBytes(url)) as Uint8Array<ArrayBuffer>);
+    const fetched = await fetchBytes(url);
+    loadedBytes.set(kind, fetched);
+    m = await WebAssembly.compile(fetched as Uint8Array<ArrayBuffer>);
   } catch (e) {
     throw new Error(`wasm backend: could not load the kernel module from ${url}: ${(e as Error).message ?? e}` +
       ' (serve it beside the bundle, or call tf.wasm.setWasmPaths() / tf.wasm.setWasmModule(), or import tessera/inline)');
