@@ -21,4 +21,6 @@ export const wasmRegistration: BackendRegistration = {
   },
   // Not loaded yet: skipped quietly (ready() moves the tensors made meanwhile onto wasm).
   createSync: () => (loaded ? loaded.wasmRegistration.createSync!() : null),
+  // the worker pool's thread count and reason, once the backend module is loaded
+  describe: () => (loaded ? loaded.wasmRegistration.describe?.() ?? null : null),
 };
