@@ -27,6 +27,8 @@ export class BufferPool {
   private pooledBytes = 0;
   private created = 0;
   private destroyed = 0;
+  /** Called with each buffer the pool destroys (the bind group cache forgets it). */
+  onDestroy: ((buffer: GPUBuffer) => void) | null = null;
 
   constructor(
     private device: GPUDevice, private usage: GPUBufferUsageFlags, private label: string,
@@ -48,6 +50,7 @@ export class BufferPool {
 
   release(buffer: GPUBuffer): void {
     if (buffer.size > this.maxPooledBytes) {
+      this.onDestroy?.(buffer);
       buffer.destroy();
       this.destroyed++;
       return;
@@ -63,6 +66,7 @@ export class BufferPool {
       const l = this.free.get(old.size)!;
       l.splice(l.indexOf(old), 1);
       this.pooledBytes -= old.size;
+      this.onDestroy?.(old);
       old.destroy();
       this.destroyed++;
     }

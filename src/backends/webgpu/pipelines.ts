@@ -1,8 +1,11 @@
 /**
  * The WebGPU pipeline cache of one device: shader modules per spec, bind group and pipeline
- * layouts per entry point, and compute pipelines keyed by (family, entry point, override
- * constants), created with createComputePipelineAsync. A compile failure rejects with the
- * shader's compilation messages; the backend turns it into a failure of the batch using it.
+ * layouts per entry point (the uniform params binding takes a dynamic offset, see
+ * uniform_arena.ts), and compute pipelines keyed by (family, entry point, override constants),
+ * created with createComputePipelineAsync, all compiles in flight at once. A dispatch's
+ * `variants` (the pipelines the same kernel picks for other shapes) start compiling with it.
+ * A compile failure rejects with the shader's compilation messages; the backend turns it into a
+ * failure of the batch using it.
  */
 import { shaderCode, type DispatchDesc, type ShaderSpec } from './spec.js';
 
@@ -11,7 +14,9 @@ export interface PipelineEntry { promise: Promise<GPUComputePipeline>; pipeline?
 export class PipelineCache {
   private pipelines = new Map<string, PipelineEntry>();
   private modules = new Map<ShaderSpec, GPUShaderModule>();
-  private layouts = new Map<string, { group: GPUBindGroupLayout; pipeline: GPUPipelineLayout }>();
+  private layouts = new Map<string, { key: string; group: GPUBindGroupLayout; pipeline: GPUPipelineLayout }>();
+  /** Compiles not yet settled (`settled()` waits for them). */
+  private inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly device: GPUDevice) {}
 
@@ -26,16 +31,21 @@ export class PipelineCache {
       const group = this.device.createBindGroupLayout({
         label: key,
         entries: spec.entries[entry].bindings.map((type, binding) => ({
-          binding, visibility: GPUShaderStage.COMPUTE, buffer: { type },
+          binding, visibility: GPUShaderStage.COMPUTE, buffer: { type, hasDynamicOffset: type === 'uniform' },
         })),
       });
-      l = { group, pipeline: this.device.createPipelineLayout({ bindGroupLayouts: [group] }) };
+      l = { key, group, pipeline: this.device.createPipelineLayout({ bindGroupLayouts: [group] }) };
       this.layouts.set(key, l);
     }
     return l;
   }
 
-  pipelineFor(d: DispatchDesc, layout: GPUPipelineLayout): PipelineEntry {
+  /** Resolves once every compile started so far has settled (a failed one included). */
+  async settled(): Promise<void> {
+    while (this.inFlight.size) await Promise.all([...this.inFlight]);
+  }
+
+  pipelineFor(d: Pick<DispatchDesc, 'spec' | 'entry' | 'constants' | 'variants'>, layout: GPUPipelineLayout): PipelineEntry {
     const constants: Record<string, number> = {};
     for (const k of Object.keys(d.constants).sort()) constants[k] = Number(d.constants[k]);
     const key = `${d.spec.family}:${d.entry}:${JSON.stringify(constants)}`;
@@ -55,8 +65,14 @@ export class PipelineCache {
           throw new Error(`webgpu: pipeline ${key} failed to compile: ${(e as Error).message ?? e}\n${msgs}`);
         }),
       };
-      entry.promise.then((pl) => { entry.pipeline = pl; }, () => {});
+      const done = entry.promise.then((pl) => { entry.pipeline = pl; }, () => {});
+      this.inFlight.add(done);
+      void done.then(() => this.inFlight.delete(done));
       this.pipelines.set(key, (p = entry));
+      for (const v of d.variants ?? []) {
+        if (!d.spec.entries[v.entry]) throw new Error(`webgpu: shader ${d.spec.family} has no entry point ${v.entry}`);
+        this.pipelineFor({ spec: d.spec, entry: v.entry, constants: v.constants }, this.layoutFor(d.spec, v.entry).pipeline);
+      }
     }
     return p;
   }
