@@ -75,6 +75,8 @@ export class WebGPUBackend implements Backend {
   limitOverrides: Partial<SizeLimits> = {};
   /** Test hook: make the next recorded dispatch fail validation or fail to compile. */
   injectFault: InjectedFault | null = null;
+  /** Test hook: force (true) or forbid (false) the register-only kernels; null: the options' choice. */
+  preferDirectOverride: boolean | null = null;
   private storagePool!: BufferPool;
   private uniforms!: UniformArena;
   private bindGroups!: BindGroupCache;
@@ -161,7 +163,7 @@ export class WebGPUBackend implements Backend {
         get maxBindingBytes() { return backend.sizeLimits.maxStorageBufferBindingSize; },
         bindingAlignment: lim.minStorageBufferOffsetAlignment,
       },
-      preferDirect: this.options.preferDirect ?? handle.adapter.software,
+      get preferDirect() { return backend.preferDirectOverride ?? backend.options.preferDirect ?? handle.adapter.software; },
       dispatch: (d: DispatchDesc) => this.record(d),
       faultWord: (describe: (value: number) => string) => this.faultWords.acquire(describe),
     };
