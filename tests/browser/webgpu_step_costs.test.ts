@@ -26,9 +26,12 @@ interface StepCosts {
   weights: { webgpu: number[]; js: number[] };
 }
 
+/** Steps on batch 8 before the measured one (the buffer pool and bind group cache settle). */
+const WARM_STEPS = 8;
+
 /** Runs in the page: warm on batch 8, measure one more batch-8 step, then batches 5 and 40. */
 async function measure(model: 'lstm' | 'transformer'): Promise<StepCosts> {
-  return page.evaluate(async (which) => {
+  return page.evaluate(async (which, warmSteps) => {
     const ts = (window as any).__ts;
     const build = () => {
       if (which === 'lstm') {
@@ -68,13 +71,12 @@ async function measure(model: 'lstm' | 'transformer'): Promise<StepCosts> {
     for (const w of gpu.init) initValues.push({ shape: w.shape, values: Array.from(await w.data(), Number) });
     const mem = () => ts.memory().backends.webgpu;
     const [x8, y8] = data(8);
-    await gpu.m.trainOnBatch(x8, y8);
-    await gpu.m.trainOnBatch(x8, y8);
+    for (let i = 0; i < warmSteps; i++) await gpu.m.trainOnBatch(x8, y8);
     const before = { ...mem() };
     await gpu.m.trainOnBatch(x8, y8);
     const after = { ...mem() };
     const perStep: Record<string, number> = {};
-    for (const k of ['dispatches', 'bindGroupsCreated', 'uniformWrites', 'uniformBuffersCreated', 'submits', 'pipelines']) {
+    for (const k of ['dispatches', 'bindGroupsCreated', 'uniformWrites', 'uniformBuffersCreated', 'submits', 'pipelines', 'buffersCreated']) {
       perStep[k] = (after[k] ?? NaN) - (before[k] ?? NaN);
     }
     const newPipelines: Record<string, number> = {};
@@ -93,19 +95,19 @@ async function measure(model: 'lstm' | 'transformer'): Promise<StepCosts> {
       return out;
     };
     const webgpu = await flat(gpu.m);
-    // The reference: the same five steps on the plain-JS backend from the same initial weights.
+    // The reference: the same steps on the plain-JS backend from the same initial weights.
     await ts.setBackend('js');
     const ref = build();
     ref.setWeights(initValues.map((w) => ts.tensor(w.values, w.shape)));
     ref.compile({ optimizer: ts.train.sgd(0.05), loss: 'meanSquaredError' });
     const jsData = (b: number) => data(b);
-    for (const b of [8, 8, 8, 5, 40]) {
+    for (const b of [...Array(warmSteps + 1).fill(8), 5, 40]) {
       const [xb, yb] = jsData(b);
       await ref.trainOnBatch(xb, yb);
     }
     const js = await flat(ref);
     return { perStep, newPipelines, weights: { webgpu, js } };
-  }, model);
+  }, model, WARM_STEPS);
 }
 
 describe('webgpu training step costs', () => {
@@ -114,8 +116,13 @@ describe('webgpu training step costs', () => {
       const r = await measure(model);
       console.log(`[step costs] ${model}: ${JSON.stringify(r.perStep)}; new pipelines ${JSON.stringify(r.newPipelines)}`);
       expect(r.newPipelines).toEqual({ batch5: 0, batch40: 0 });
+      // A warmed step: no pipeline, no bind group, no buffer created; one params write per submit at most.
       expect(r.perStep.pipelines).toBe(0);
       expect(r.perStep.dispatches).toBeGreaterThan(0);
+      expect(r.perStep.bindGroupsCreated).toBe(0);
+      expect(r.perStep.uniformBuffersCreated).toBe(0);
+      expect(r.perStep.buffersCreated).toBe(0);
+      expect(r.perStep.uniformWrites).toBeLessThanOrEqual(r.perStep.submits);
       expect(r.weights.webgpu.length).toBe(r.weights.js.length);
       r.weights.webgpu.forEach((v, i) => {
         expect(Number.isFinite(v)).toBe(true);
