@@ -111,6 +111,31 @@ async function measure(model: 'lstm' | 'transformer'): Promise<StepCosts> {
 }
 
 describe('webgpu training step costs', () => {
+  it('a broadcasting add first run on a batch of 1 compiles nothing for a batch of 8', async () => {
+    const r = await page.evaluate(async () => {
+      const ts = (window as any).__ts;
+      await ts.setBackend('webgpu');
+      const pipelines = () => ts.memory().backends.webgpu.pipelines as number;
+      const bias = ts.tensor1d([0.5, -1, 2, 0, 3]);
+      // mul by 3 too, so the op's constants (OP) are ones no other test of this page compiled first.
+      const run = async (batch: number) => {
+        const x = ts.tensor2d(Array.from({ length: batch * 5 }, (_, i) => i), [batch, 5]);
+        const y = ts.mul(ts.sub(x, bias), 3);
+        const v = Array.from(await y.data(), Number);
+        x.dispose(); y.dispose();
+        return v;
+      };
+      await run(1);
+      const p0 = pipelines();
+      const values = await run(8);
+      return { newPipelines: pipelines() - p0, values };
+    });
+    expect(r.newPipelines).toBe(0);
+    // (i - bias[i % 5]) * 3, worked by hand from the inputs above.
+    const b = [0.5, -1, 2, 0, 3];
+    expect(r.values).toEqual(Array.from({ length: 40 }, (_, i) => (i - b[i % 5]) * 3));
+  }, 60_000);
+
   for (const model of ['lstm', 'transformer'] as const) {
     it(`${model}: one warmed step's GPU objects, no pipeline for a new batch size, weights as on js`, async () => {
       const r = await measure(model);
