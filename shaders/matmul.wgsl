@@ -5,9 +5,7 @@
 // acc[r] += Bblock * Arow_r. `matmul_tiled` stages TILE_K-deep tiles of A and B in workgroup
 // memory (the GPU path); `matmul_direct` reads blocks straight from storage with no barriers
 // (fastest on CPU implementations such as SwiftShader, where caches already do the staging).
-// Bounds checks are skipped (params.check = 0) when M, N and K are multiples of the tile, and
-// operands load as whole vec4s (params.vec_a / vec_b) when aligned: these are uniforms, not
-// override constants, so a new shape (a last partial batch) never compiles a new pipeline.
+// Bounds checks compile away (CHECK = false) when M, N and K are multiples of the tile.
 // Every operand is addressed as a sub-matrix (offset + row stride), so a call on tensors past
 // one storage binding runs as dispatches over blocks of (batch, M, N, K) that bind aligned
 // ranges (specs/matmul.ts): M, N, K are the block's, `ld*` the full row strides, `*_offset` the
@@ -37,9 +35,6 @@ struct Params {
   prelu_offset: u32,
   accumulate: u32,     // 1: add the partial sums already in the output (a later K block)
   epilogue: u32,       // 1: this is the last K block: bias, activation, output dtype
-  check: u32,          // 1: bounds checks needed (dims not multiples of the tile)
-  vec_a: u32,          // 1: A's contiguous dim, batch stride and offset are multiples of 4
-  vec_b: u32,
 }
 
 override WG_X: u32 = 16u;      // invocations along N (4 columns each)
@@ -47,6 +42,9 @@ override WG_Y: u32 = 16u;      // invocations along M (4 rows each)
 override TILE_K: u32 = 16u;    // K depth staged per step (multiple of 4), tiled entry only
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
+override VEC_A: bool = false;  // A's contiguous dim and batch stride are multiples of 4
+override VEC_B: bool = false;
+override CHECK: bool = true;   // bounds checks needed (dims not multiples of the tile)
 override A_INT: bool = false;
 override B_INT: bool = false;
 override OUT_KIND: u32 = 0u;
@@ -66,8 +64,8 @@ var<workgroup> tile_b: array<vec4<f32>, TILE_K * WG_X>; // [k][n / 4]
 /** 4 consecutive words of A along its contiguous dim, zero outside [outer_dim, inner_dim). */
 fn load_a4(base: u32, outer: u32, inner: u32, outer_dim: u32, inner_dim: u32) -> vec4<f32> {
   let start = base + outer * params.lda + inner;
-  if (params.check == 0u || (outer < outer_dim && inner + 3u < inner_dim)) {
-    if (params.vec_a != 0u) { return word4_to_f32(a[start >> 2u], A_INT); }
+  if (!CHECK || (outer < outer_dim && inner + 3u < inner_dim)) {
+    if (VEC_A) { return word4_to_f32(a[start >> 2u], A_INT); }
     let s = start;
     return word4_to_f32(vec4<u32>(a[s >> 2u][s & 3u], a[(s + 1u) >> 2u][(s + 1u) & 3u],
                                   a[(s + 2u) >> 2u][(s + 2u) & 3u], a[(s + 3u) >> 2u][(s + 3u) & 3u]), A_INT);
@@ -83,8 +81,8 @@ fn load_a4(base: u32, outer: u32, inner: u32, outer_dim: u32, inner_dim: u32) ->
 
 fn load_b4(base: u32, outer: u32, inner: u32, outer_dim: u32, inner_dim: u32) -> vec4<f32> {
   let start = base + outer * params.ldb + inner;
-  if (params.check == 0u || (outer < outer_dim && inner + 3u < inner_dim)) {
-    if (params.vec_b != 0u) { return word4_to_f32(b[start >> 2u], B_INT); }
+  if (!CHECK || (outer < outer_dim && inner + 3u < inner_dim)) {
+    if (VEC_B) { return word4_to_f32(b[start >> 2u], B_INT); }
     let s = start;
     return word4_to_f32(vec4<u32>(b[s >> 2u][s & 3u], b[(s + 1u) >> 2u][(s + 1u) & 3u],
                                   b[(s + 2u) >> 2u][(s + 2u) & 3u], b[(s + 3u) >> 2u][(s + 3u) & 3u]), B_INT);

@@ -69,9 +69,15 @@ export class PipelineCache {
       this.inFlight.add(done);
       void done.then(() => this.inFlight.delete(done));
       this.pipelines.set(key, (p = entry));
+      // Variants start once this pipeline is compiled, so that the compiles a first run waits
+      // for are not slowed by ones it does not need yet (sync() and so warmup wait for both).
       for (const v of d.variants ?? []) {
         if (!d.spec.entries[v.entry]) throw new Error(`webgpu: shader ${d.spec.family} has no entry point ${v.entry}`);
-        this.pipelineFor({ spec: d.spec, entry: v.entry, constants: v.constants }, this.layoutFor(d.spec, v.entry).pipeline);
+        const start = done.then(() => {
+          this.pipelineFor({ spec: d.spec, entry: v.entry, constants: v.constants }, this.layoutFor(d.spec, v.entry).pipeline);
+        });
+        this.inFlight.add(start);
+        void start.then(() => this.inFlight.delete(start));
       }
     }
     return p;

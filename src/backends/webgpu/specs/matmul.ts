@@ -2,7 +2,7 @@
  * Spec and kernel of shaders/matmul.wgsl: batched matMul with transposes, broadcast batch
  * strides and the fused bias + activation epilogue. Picks the workgroup-tiled entry on GPUs and
  * the barrier-free register-blocked entry on CPU adapters (SwiftShader), and turns off bounds
- * checks and scalar loads when the shapes allow (uniform flags: no shape ever picks a new pipeline).
+ * checks and scalar loads when the shapes allow (both CHECK variants compile together).
  *
  * Past one storage binding (A, B or the output larger than maxStorageBufferBindingSize), the
  * call is split over the space [batch, M, N, K] (chunking.ts): each block binds the aligned
@@ -20,7 +20,7 @@ import { Activation } from '../../kernels.js';
 import { forEachChunk, stridedFootprint } from '../chunking.js';
 import { isInt, outKind, STORAGE_RO, STORAGE_RW, UNIFORM, type ShaderSpec, type WebGPUKernelTable } from '../spec.js';
 
-const OVERRIDES = ['WG_X', 'WG_Y', 'TRANS_A', 'TRANS_B', 'A_INT', 'B_INT', 'OUT_KIND', 'HAS_BIAS', 'ACT'];
+const OVERRIDES = ['WG_X', 'WG_Y', 'TRANS_A', 'TRANS_B', 'VEC_A', 'VEC_B', 'CHECK', 'A_INT', 'B_INT', 'OUT_KIND', 'HAS_BIAS', 'ACT'];
 
 export const matmulSpec: ShaderSpec = {
   family: 'matmul',
@@ -30,7 +30,6 @@ export const matmulSpec: ShaderSpec = {
     ['bias_size', 'u32'], ['prelu_size', 'u32'], ['alpha', 'f32'],
     ['lda', 'u32'], ['ldb', 'u32'], ['ldc', 'u32'], ['a_offset', 'u32'], ['b_offset', 'u32'], ['c_offset', 'u32'],
     ['c_batch_stride', 'u32'], ['bias_offset', 'u32'], ['prelu_offset', 'u32'], ['accumulate', 'u32'], ['epilogue', 'u32'],
-    ['check', 'u32'], ['vec_a', 'u32'], ['vec_b', 'u32'],
   ],
   entries: {
     matmul_tiled: {
@@ -100,10 +99,22 @@ export const matmulKernels: WebGPUKernelTable = {
       if (groups.some((g) => g > maxDim)) {
         throw new Error(`webgpu ${what}: a block [${batch}, ${M}, ${K}] x [${K}, ${N}] needs ${groups} workgroups, over the device limit ${maxDim}`);
       }
+      const constants = {
+        ...common,
+        VEC_A: aligned4(a.transposeA ? a.M : a.K, a.aBatchStride, aOffset),
+        VEC_B: aligned4(a.transposeB ? a.K : a.N, a.bBatchStride, bOffset),
+        CHECK: M % tileM !== 0 || N % tileN !== 0 || K % tileK !== 0,
+      };
+      const entry = c.direct ? 'matmul_direct' : 'matmul_tiled';
       ctx.dispatch({
         spec: matmulSpec,
-        entry: c.direct ? 'matmul_direct' : 'matmul_tiled',
-        constants: common,
+        entry,
+        constants,
+        // CHECK follows the batch size (M, or K of a weight gradient); VEC_A / VEC_B follow the
+        // feature dims. The other CHECK variant compiles alongside, so a new batch size (a last
+        // partial batch) compiles nothing. (Override constants, not uniforms: on SwiftShader a
+        // uniform branch in the load path runs both sides, 2-7x slower on matMul 512^3.)
+        variants: [{ entry, constants: { ...constants, CHECK: !constants.CHECK } }],
         params: {
           M, N, K, a_batch_stride: a.aBatchStride, b_batch_stride: a.bBatchStride,
           bias_size: a.biasSize, prelu_size: a.preluSize, alpha: a.alpha,
@@ -111,9 +122,6 @@ export const matmulKernels: WebGPUKernelTable = {
           c_batch_stride: a.M * a.N,
           bias_offset: a.biasSize === 1 ? 0 : start[2] - biasBase, prelu_offset: a.preluSize === 1 ? 0 : start[2] - preluBase,
           accumulate: start[3] > 0 ? 1 : 0, epilogue: start[3] + extent[3] >= a.K ? 1 : 0,
-          check: M % tileM !== 0 || N % tileN !== 0 || K % tileK !== 0 ? 1 : 0,
-          vec_a: aligned4(a.transposeA ? a.M : a.K, a.aBatchStride, aOffset) ? 1 : 0,
-          vec_b: aligned4(a.transposeB ? a.K : a.N, a.bBatchStride, bOffset) ? 1 : 0,
         },
         buffers: bound.buffers,
         workgroups: groups,
