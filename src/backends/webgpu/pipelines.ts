@@ -17,6 +17,9 @@ export class PipelineCache {
   private layouts = new Map<string, { key: string; group: GPUBindGroupLayout; pipeline: GPUPipelineLayout }>();
   /** Compiles not yet settled (`settled()` waits for them). */
   private inFlight = new Set<Promise<unknown>>();
+  /** Primary compiles in flight, and variant compiles waiting for them to finish. */
+  private primaries = 0;
+  private queuedVariants: Array<() => void> = [];
 
   constructor(private readonly device: GPUDevice) {}
 
@@ -45,7 +48,8 @@ export class PipelineCache {
     while (this.inFlight.size) await Promise.all([...this.inFlight]);
   }
 
-  pipelineFor(d: Pick<DispatchDesc, 'spec' | 'entry' | 'constants' | 'variants'>, layout: GPUPipelineLayout): PipelineEntry {
+  /** The pipeline of `d` (compiled on first request); `primary`: a dispatch waits for it (not a variant). */
+  pipelineFor(d: Pick<DispatchDesc, 'spec' | 'entry' | 'constants' | 'variants'>, layout: GPUPipelineLayout, primary = true): PipelineEntry {
     const constants: Record<string, number> = {};
     for (const k of Object.keys(d.constants).sort()) constants[k] = Number(d.constants[k]);
     const key = `${d.spec.family}:${d.entry}:${JSON.stringify(constants)}`;
@@ -69,15 +73,28 @@ export class PipelineCache {
       this.inFlight.add(done);
       void done.then(() => this.inFlight.delete(done));
       this.pipelines.set(key, (p = entry));
-      // Variants start once this pipeline is compiled, so that the compiles a first run waits
-      // for are not slowed by ones it does not need yet (sync() and so warmup wait for both).
+      // Variants start once no pipeline a dispatch is waiting for is compiling, so that a first
+      // run's compiles are not slowed by ones it does not need yet (sync(), and so warmup, waits
+      // for the variants too).
+      if (primary) {
+        this.primaries++;
+        void done.then(() => {
+          if (--this.primaries > 0) return;
+          const queued = this.queuedVariants;
+          this.queuedVariants = [];
+          for (const start of queued) start();
+        });
+      }
       for (const v of d.variants ?? []) {
         if (!d.spec.entries[v.entry]) throw new Error(`webgpu: shader ${d.spec.family} has no entry point ${v.entry}`);
-        const start = done.then(() => {
-          this.pipelineFor({ spec: d.spec, entry: v.entry, constants: v.constants }, this.layoutFor(d.spec, v.entry).pipeline);
+        let started!: () => void;
+        const gate = new Promise<void>((r) => (started = r));
+        this.inFlight.add(gate);
+        void gate.then(() => this.inFlight.delete(gate));
+        this.queuedVariants.push(() => {
+          this.pipelineFor({ spec: d.spec, entry: v.entry, constants: v.constants }, this.layoutFor(d.spec, v.entry).pipeline, false);
+          started();
         });
-        this.inFlight.add(start);
-        void start.then(() => this.inFlight.delete(start));
       }
     }
     return p;
