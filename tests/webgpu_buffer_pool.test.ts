@@ -36,6 +36,20 @@ describe('webgpu BufferPool', () => {
     expect(pool.stats().created).toBe(1);
   });
 
+  it('reuses the oldest idle buffer of a class, whatever order they came back in', () => {
+    const { device } = fakeDevice();
+    const pool = new BufferPool(device, 0, 't');
+    const [a, b, c] = [pool.acquire(64), pool.acquire(64), pool.acquire(64)];
+    pool.release(c);
+    pool.release(a);
+    pool.release(b);
+    expect(pool.acquire(64)).toBe(a);
+    expect(pool.acquire(64)).toBe(b);
+    pool.release(a);
+    expect(pool.acquire(64)).toBe(a);
+    expect(pool.acquire(64)).toBe(c);
+  });
+
   it('destroys the longest-idle buffers past the byte cap', () => {
     const { device, destroyed } = fakeDevice();
     const pool = new BufferPool(device, 0, 't', 1024);

@@ -24,7 +24,7 @@ function fakeDevice(failMaps: { count: number }) {
   const device = {
     limits: {
       maxComputeWorkgroupsPerDimension: 65535, maxComputeInvocationsPerWorkgroup: 256, maxComputeWorkgroupStorageSize: 16384,
-      maxStorageBufferBindingSize: 1 << 27, maxBufferSize: 1 << 28,
+      maxStorageBufferBindingSize: 1 << 27, maxBufferSize: 1 << 28, minUniformBufferOffsetAlignment: 256,
     },
     lost: new Promise(() => {}),
     addEventListener: () => {},

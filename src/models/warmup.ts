@@ -5,10 +5,10 @@
  *
  * What it covers: predict on a batch of `predictBatchSize` (default 1, the usual first
  * prediction) and, on a compiled model, the forward and backward pass of a training step on a
- * batch of `batchSize` (default 32, fit's default). Pipelines whose override constants depend on
- * shapes (matmul's CHECK / VEC_A / VEC_B, chunked variants) are those of these batch sizes: a first
- * prediction or fit on another batch size may still compile a few variants, and the optimizer's
- * update kernels compile on the first real step (running them here would change the weights).
+ * batch of `batchSize` (default 32, fit's default). Shape-dependent choices are uniforms or
+ * variants compiled together (see webgpu/spec.ts `variants`), so another batch size compiles
+ * nothing new; the optimizer's update kernels compile on the first real step (running them here
+ * would change the weights).
  */
 import { ENGINE } from '../engine.js';
 import { tidy } from '../globals.js';

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseTables, compareResults, resultInvariants, type CaseResult } from '../cases/index.js';
 import { openHarness, runTableInPage, type Harness } from './harness.js';
+import { skippedOnTiled } from './page_entry.js';
 
 let harness: Harness | null = null;
 let openError: Error | null = null;
@@ -43,8 +44,11 @@ function batch(table: string, backend: string): Promise<Record<string, CaseResul
   return p;
 }
 
-describe.each(['webgpu', 'wasm'])('browser %s vs js', (backend) => {
-  describe.each(Object.entries(caseTables))('%s', (table, rows) => {
+// 'webgpu-tiled': the same rows on the workgroup-tiled entry points, the path real GPUs take
+// (page_entry.ts; attention rows excepted, see skippedOnTiled).
+describe.each(['webgpu', 'webgpu-tiled', 'wasm'])('browser %s vs js', (backend) => {
+  describe.each(Object.entries(caseTables))('%s', (table, allRows) => {
+    const rows = backend === 'webgpu-tiled' ? allRows.filter((r) => !skippedOnTiled(r.name)) : allRows;
     it.each(rows.map((r) => [r.name, r] as const))('%s', async (_name, row) => {
       const want = (await batch(table, 'js'))[row.name];
       const got = (await batch(table, backend))[row.name];

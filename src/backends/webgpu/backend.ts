@@ -3,8 +3,10 @@
  * buffer pool, a pipeline cache keyed by (shader family, entry point, override constants), and
  * a queue of recorded dispatches. Ops are synchronous but pipeline creation is async, so `run`
  * only records (pipeline promise + bind group); a readback, `sync()` or a size threshold
- * flushes the queue into ONE command encoder and compute pass. Freed buffers and per-dispatch
- * uniform buffers return to their pools only after the work that may use them is submitted.
+ * flushes the queue into ONE command encoder and compute pass. Every dispatch's params go into
+ * a shared uniform chunk at a dynamic offset (uniform_arena.ts) and bind groups are cached
+ * (bind_groups.ts). Freed buffers and uniform chunks return to their pools only after the work
+ * that may use them is submitted.
  *
  * Faults are never silent (faults.ts, limits.ts): tensors too large for a binding get an Error
  * naming the kernel; each flush runs inside error scopes and a failure marks the tensors it
@@ -13,6 +15,7 @@
  */
 import type { Backend, BackendMemoryInfo, DataId, DType, StorageArray, TensorInfo } from '../backend.js';
 import type { KernelAttrs, KernelName } from '../kernels.js';
+import { BindGroupCache } from './bind_groups.js';
 import { BufferPool, sizeClass } from './buffer_pool.js';
 import type { AdapterSummary, DeviceHandle } from './device.js';
 import { FaultWords, type FaultWordSet } from './fault_words.js';
@@ -22,6 +25,7 @@ import { kernelLabel, oversizeDataError, oversizeKernelError, type SizeLimits } 
 import { LossSignal } from './loss_signal.js';
 import { PipelineCache, type PipelineEntry } from './pipelines.js';
 import { packParams, type DispatchDesc, type KernelContext, type WebGPUKernel } from './spec.js';
+import { UniformArena, type UniformBatch } from './uniform_arena.js';
 class WebGPUDataId implements DataId, FaultTarget {
   readonly backend = 'webgpu' as const;
   /** Reads waiting to copy this buffer out; a free() meanwhile is deferred until they have. */
@@ -44,6 +48,8 @@ class WebGPUDataId implements DataId, FaultTarget {
 interface Recorded {
   pipeline: PipelineEntry;
   bindGroup: GPUBindGroup;
+  /** Byte offset of the dispatch's params in its uniform chunk. */
+  paramsOffset: number;
   workgroups: [number, number, number];
 }
 
@@ -69,13 +75,15 @@ export class WebGPUBackend implements Backend {
   limitOverrides: Partial<SizeLimits> = {};
   /** Test hook: make the next recorded dispatch fail validation or fail to compile. */
   injectFault: InjectedFault | null = null;
+  /** Test hook: force (true) or forbid (false) the register-only kernels; null: the options' choice. */
+  preferDirectOverride: boolean | null = null;
   private storagePool!: BufferPool;
-  private uniformPool!: BufferPool;
+  private uniforms!: UniformArena;
+  private bindGroups!: BindGroupCache;
   private stagingPool!: BufferPool;
   private pipelines!: PipelineCache;
   private faultWords!: FaultWords;
   private pending: Recorded[] = [];
-  private pendingUniforms: GPUBuffer[] = [];
   private pendingFrees: GPUBuffer[] = [];
   /** The batch being recorded, and the last one flushed (uncaptured errors go to it). */
   private current = new Batch();
@@ -114,12 +122,13 @@ export class WebGPUBackend implements Backend {
     this.devicesAcquired++;
     const S = GPUBufferUsage;
     this.storagePool = new BufferPool(device, S.STORAGE | S.COPY_SRC | S.COPY_DST, 'tessera');
-    this.uniformPool = new BufferPool(device, S.UNIFORM | S.COPY_DST, 'tessera-params');
+    this.uniforms = new UniformArena(device, device.limits.minUniformBufferOffsetAlignment);
+    this.bindGroups = new BindGroupCache(device);
+    this.storagePool.onDestroy = (b) => this.bindGroups.forget(b);
     this.stagingPool = new BufferPool(device, S.MAP_READ | S.COPY_DST, 'tessera-staging');
     this.pipelines = new PipelineCache(device);
     this.faultWords = new FaultWords(device, { storage: this.storagePool, staging: this.stagingPool });
     this.pending = [];
-    this.pendingUniforms = [];
     this.pendingFrees = [];
     this.current = new Batch();
     this.lastFlushed = null;
@@ -154,7 +163,7 @@ export class WebGPUBackend implements Backend {
         get maxBindingBytes() { return backend.sizeLimits.maxStorageBufferBindingSize; },
         bindingAlignment: lim.minStorageBufferOffsetAlignment,
       },
-      preferDirect: this.options.preferDirect ?? handle.adapter.software,
+      get preferDirect() { return backend.preferDirectOverride ?? backend.options.preferDirect ?? handle.adapter.software; },
       dispatch: (d: DispatchDesc) => this.record(d),
       faultWord: (describe: (value: number) => string) => this.faultWords.acquire(describe),
     };
@@ -168,7 +177,7 @@ export class WebGPUBackend implements Backend {
     this.live.clear();
     this.liveBytes = 0;
     this.pending = [];
-    this.pendingUniforms = [];
+    this.uniforms.take().release();
     this.pendingFrees = [];
   }
 
@@ -363,7 +372,7 @@ export class WebGPUBackend implements Backend {
     this.liveBytes -= buffer.size;
     // Recorded work may still read or write this buffer: park it until that work is submitted.
     if (this.pending.length > 0 || this.flushesInFlight > 0) this.pendingFrees.push(buffer);
-    else this.recycle([], [buffer]);
+    else this.recycle(null, [buffer]);
   }
 
   run<K extends KernelName>(kernel: K, inputs: TensorInfo[], outputs: TensorInfo[], attrs: KernelAttrs[K]): void {
@@ -401,6 +410,10 @@ export class WebGPUBackend implements Backend {
       buffersDestroyed: s.destroyed,
       pipelines: this.pipelines.size,
       dispatches: this.dispatchCount,
+      bindGroupsCreated: this.bindGroups.created,
+      bindGroupsCached: this.bindGroups.size,
+      uniformBuffersCreated: this.uniforms.created,
+      uniformWrites: this.uniforms.writes,
       submits: this.submitCount,
       devicesAcquired: this.devicesAcquired,
       deviceLost: this.lost !== null,
@@ -411,6 +424,8 @@ export class WebGPUBackend implements Backend {
     if (this.lost) this.throwLost('sync');
     await this.settle();
     await this.lostSignal.race(this.device.queue.onSubmittedWorkDone());
+    // Variants compiling in the background (a warmup's sync waits for them too).
+    await this.lostSignal.race(this.pipelines.settled());
     if (this.lost) this.throwLost('sync');
   }
 
@@ -420,7 +435,8 @@ export class WebGPUBackend implements Backend {
     for (const id of this.live) id.buffer?.destroy();
     this.live.clear();
     this.storagePool.destroy();
-    this.uniformPool.destroy();
+    this.uniforms.destroy();
+    this.bindGroups.clear();
     this.stagingPool.destroy();
     this.device.destroy();
   }
@@ -429,12 +445,11 @@ export class WebGPUBackend implements Backend {
   flush(): void {
     if (this.pending.length === 0 && this.pendingFrees.length === 0) return;
     const batch = this.pending;
-    const uniforms = this.pendingUniforms;
+    const uniforms = this.uniforms.take();
     const frees = this.pendingFrees;
     const faults = this.current;
     const words = this.faultWords.take();
     this.pending = [];
-    this.pendingUniforms = [];
     this.pendingFrees = [];
     this.current = new Batch();
     this.lastFlushed = faults;
@@ -469,10 +484,10 @@ export class WebGPUBackend implements Backend {
     await this.lostSignal.race(this.flushChain);
   }
 
-  private recycle(uniforms: GPUBuffer[], frees: GPUBuffer[]): void {
-    for (const u of uniforms) this.uniformPool.release(u);
+  private recycle(uniforms: UniformBatch | null, frees: GPUBuffer[]): void {
+    uniforms?.release();
     for (const b of frees) {
-      if (b.size !== sizeClass(b.size)) b.destroy();
+      if (b.size !== sizeClass(b.size)) { this.bindGroups.forget(b); b.destroy(); }
       else this.storagePool.release(b);
     }
   }
@@ -481,7 +496,7 @@ export class WebGPUBackend implements Backend {
    * Encode and submit one batch inside error scopes; resolves to its GPU error, else what its
    * fault words say (read back only when a checking kernel ran), or null.
    */
-  private submit(device: GPUDevice, batch: Recorded[], uniforms: GPUBuffer[], frees: GPUBuffer[], words: FaultWordSet): Promise<string | null> {
+  private submit(device: GPUDevice, batch: Recorded[], uniforms: UniformBatch, frees: GPUBuffer[], words: FaultWordSet): Promise<string | null> {
     if (device !== this.device || this.lost) return Promise.resolve(this.lost ?? lostMessage('destroyed', ''));
     if (batch.length === 0) { this.recycle(uniforms, frees); words.release(); return Promise.resolve(null); }
     pushScopes(device);
@@ -489,11 +504,12 @@ export class WebGPUBackend implements Backend {
     const pass = encoder.beginComputePass();
     for (const r of batch) {
       pass.setPipeline(r.pipeline.pipeline!);
-      pass.setBindGroup(0, r.bindGroup);
+      pass.setBindGroup(0, r.bindGroup, [r.paramsOffset]);
       pass.dispatchWorkgroups(r.workgroups[0], r.workgroups[1], r.workgroups[2]);
     }
     pass.end();
     const readWords = words.encode(encoder);
+    uniforms.write(device.queue);
     device.queue.submit([encoder.finish()]);
     const errors = popScopes(device);
     this.submitCount++;
@@ -531,13 +547,12 @@ export class WebGPUBackend implements Backend {
     if (!entrySpec) throw new Error(`webgpu: shader ${d.spec.family} has no entry point ${d.entry}`);
     const layout = this.pipelines.layoutFor(d.spec, d.entry);
     const params = packParams(d.spec, d.params);
-    const uniform = this.uniformPool.acquire(params.byteLength);
-    this.device.queue.writeBuffer(uniform, 0, params);
-    this.pendingUniforms.push(uniform);
-    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniform } }];
-    d.buffers.forEach((b, i) => entries.push({ binding: i + 1, resource: b instanceof GPUBuffer ? { buffer: b } : b }));
-    const bindGroup = this.device.createBindGroup({ layout: layout.group, entries });
-    this.pending.push({ pipeline: this.pipelines.pipelineFor(d, layout.pipeline), bindGroup, workgroups: d.workgroups });
+    const pipeline = this.pipelines.pipelineFor(d, layout.pipeline);
+    const placed = this.uniforms.place(params);
+    const bindings: GPUBufferBinding[] = [{ buffer: placed.buffer, offset: 0, size: params.byteLength }];
+    for (const b of d.buffers) bindings.push(b instanceof GPUBuffer ? { buffer: b } : b);
+    const bindGroup = this.bindGroups.get(layout.group, layout.key, bindings);
+    this.pending.push({ pipeline, bindGroup, paramsOffset: placed.offset, workgroups: d.workgroups });
     this.dispatchCount++;
   }
 }

@@ -24,9 +24,13 @@ export class BufferPool {
   private free = new Map<number, GPUBuffer[]>();
   /** Idle buffers, oldest release first (for eviction past the cap). */
   private idleOrder = new Set<GPUBuffer>();
+  /** Creation order of the pool's buffers (acquire reuses the oldest idle one). */
+  private serial = new WeakMap<GPUBuffer, number>();
   private pooledBytes = 0;
   private created = 0;
   private destroyed = 0;
+  /** Called with each buffer the pool destroys (the bind group cache forgets it). */
+  onDestroy: ((buffer: GPUBuffer) => void) | null = null;
 
   constructor(
     private device: GPUDevice, private usage: GPUBufferUsageFlags, private label: string,
@@ -36,18 +40,30 @@ export class BufferPool {
   acquire(bytes: number): GPUBuffer {
     const size = sizeClass(bytes);
     const list = this.free.get(size);
-    const reused = list?.pop();
+    // The oldest buffer of the class (lowest serial), not the last released: the choice then
+    // depends only on which buffers are idle, not on the order they came back, so a training
+    // step that starts from the same idle set gets the same buffers as the last one and its
+    // cached bind groups (bind_groups.ts) hit.
+    let pick = -1;
+    if (list?.length) {
+      pick = 0;
+      for (let i = 1; i < list.length; i++) if ((this.serial.get(list[i]) ?? 0) < (this.serial.get(list[pick]) ?? 0)) pick = i;
+    }
+    const reused = pick >= 0 ? list!.splice(pick, 1)[0] : undefined;
     if (reused) {
       this.pooledBytes -= size;
       this.idleOrder.delete(reused);
       return reused;
     }
     this.created++;
-    return this.device.createBuffer({ size, usage: this.usage, label: `${this.label}-${size}` });
+    const buffer = this.device.createBuffer({ size, usage: this.usage, label: `${this.label}-${size}` });
+    this.serial.set(buffer, this.created);
+    return buffer;
   }
 
   release(buffer: GPUBuffer): void {
     if (buffer.size > this.maxPooledBytes) {
+      this.onDestroy?.(buffer);
       buffer.destroy();
       this.destroyed++;
       return;
@@ -63,6 +79,7 @@ export class BufferPool {
       const l = this.free.get(old.size)!;
       l.splice(l.indexOf(old), 1);
       this.pooledBytes -= old.size;
+      this.onDestroy?.(old);
       old.destroy();
       this.destroyed++;
     }

@@ -1,8 +1,11 @@
 /**
  * The WebGPU pipeline cache of one device: shader modules per spec, bind group and pipeline
- * layouts per entry point, and compute pipelines keyed by (family, entry point, override
- * constants), created with createComputePipelineAsync. A compile failure rejects with the
- * shader's compilation messages; the backend turns it into a failure of the batch using it.
+ * layouts per entry point (the uniform params binding takes a dynamic offset, see
+ * uniform_arena.ts), and compute pipelines keyed by (family, entry point, override constants),
+ * created with createComputePipelineAsync, all compiles in flight at once. A dispatch's
+ * `variants` (the pipelines the same kernel picks for other shapes) start compiling with it.
+ * A compile failure rejects with the shader's compilation messages; the backend turns it into a
+ * failure of the batch using it.
  */
 import { shaderCode, type DispatchDesc, type ShaderSpec } from './spec.js';
 
@@ -11,7 +14,12 @@ export interface PipelineEntry { promise: Promise<GPUComputePipeline>; pipeline?
 export class PipelineCache {
   private pipelines = new Map<string, PipelineEntry>();
   private modules = new Map<ShaderSpec, GPUShaderModule>();
-  private layouts = new Map<string, { group: GPUBindGroupLayout; pipeline: GPUPipelineLayout }>();
+  private layouts = new Map<string, { key: string; group: GPUBindGroupLayout; pipeline: GPUPipelineLayout }>();
+  /** Compiles not yet settled (`settled()` waits for them). */
+  private inFlight = new Set<Promise<unknown>>();
+  /** Primary compiles in flight, and variant compiles waiting for them to finish. */
+  private primaries = 0;
+  private queuedVariants: Array<() => void> = [];
 
   constructor(private readonly device: GPUDevice) {}
 
@@ -26,16 +34,22 @@ export class PipelineCache {
       const group = this.device.createBindGroupLayout({
         label: key,
         entries: spec.entries[entry].bindings.map((type, binding) => ({
-          binding, visibility: GPUShaderStage.COMPUTE, buffer: { type },
+          binding, visibility: GPUShaderStage.COMPUTE, buffer: { type, hasDynamicOffset: type === 'uniform' },
         })),
       });
-      l = { group, pipeline: this.device.createPipelineLayout({ bindGroupLayouts: [group] }) };
+      l = { key, group, pipeline: this.device.createPipelineLayout({ bindGroupLayouts: [group] }) };
       this.layouts.set(key, l);
     }
     return l;
   }
 
-  pipelineFor(d: DispatchDesc, layout: GPUPipelineLayout): PipelineEntry {
+  /** Resolves once every compile started so far has settled (a failed one included). */
+  async settled(): Promise<void> {
+    while (this.inFlight.size) await Promise.all([...this.inFlight]);
+  }
+
+  /** The pipeline of `d` (compiled on first request); `primary`: a dispatch waits for it (not a variant). */
+  pipelineFor(d: Pick<DispatchDesc, 'spec' | 'entry' | 'constants' | 'variants'>, layout: GPUPipelineLayout, primary = true): PipelineEntry {
     const constants: Record<string, number> = {};
     for (const k of Object.keys(d.constants).sort()) constants[k] = Number(d.constants[k]);
     const key = `${d.spec.family}:${d.entry}:${JSON.stringify(constants)}`;
@@ -55,8 +69,33 @@ export class PipelineCache {
           throw new Error(`webgpu: pipeline ${key} failed to compile: ${(e as Error).message ?? e}\n${msgs}`);
         }),
       };
-      entry.promise.then((pl) => { entry.pipeline = pl; }, () => {});
+      const done = entry.promise.then((pl) => { entry.pipeline = pl; }, () => {});
+      this.inFlight.add(done);
+      void done.then(() => this.inFlight.delete(done));
       this.pipelines.set(key, (p = entry));
+      // Variants start once no pipeline a dispatch is waiting for is compiling, so that a first
+      // run's compiles are not slowed by ones it does not need yet (sync(), and so warmup, waits
+      // for the variants too).
+      if (primary) {
+        this.primaries++;
+        void done.then(() => {
+          if (--this.primaries > 0) return;
+          const queued = this.queuedVariants;
+          this.queuedVariants = [];
+          for (const start of queued) start();
+        });
+      }
+      for (const v of d.variants ?? []) {
+        if (!d.spec.entries[v.entry]) throw new Error(`webgpu: shader ${d.spec.family} has no entry point ${v.entry}`);
+        let started!: () => void;
+        const gate = new Promise<void>((r) => (started = r));
+        this.inFlight.add(gate);
+        void gate.then(() => this.inFlight.delete(gate));
+        this.queuedVariants.push(() => {
+          this.pipelineFor({ spec: d.spec, entry: v.entry, constants: v.constants }, this.layoutFor(d.spec, v.entry).pipeline, false);
+          started();
+        });
+      }
     }
     return p;
   }

@@ -39,6 +39,12 @@ export interface DispatchDesc {
   /** Storage buffers (or byte ranges of them) for bindings 1..n, in order. */
   buffers: Array<GPUBuffer | GPUBufferBinding>;
   workgroups: [number, number, number];
+  /**
+   * Other (entry, constants) pipelines the same kernel picks for other shapes of the same op
+   * (e.g. another batch size): compiled in the background alongside this one, so a warmed model
+   * compiles nothing for a new shape.
+   */
+  variants?: Array<{ entry: string; constants: Record<string, number | boolean> }>;
 }
 
 /** What a kernel needs from the backend to describe its dispatches. */

@@ -54,12 +54,14 @@ function checkRank(op: string, shape: number[]): void {
   if (shape.length > 6) throw new Error(`webgpu ${op}: rank ${shape.length} outShape [${shape}] exceeds 6`);
 }
 
+/** `variants`: entries with the same constants that other shapes of the op pick (compiled alongside). */
 function dispatchOf(ctx: KernelContext, entry: string, out: TensorInfo, buffers: Array<GPUBuffer | GPUBufferBinding>,
-  constants: Record<string, number | boolean>, params: Record<string, number | number[]>): void {
+  constants: Record<string, number | boolean>, params: Record<string, number | number[]>, variants: string[] = []): void {
   if (out.size === 0) return;
   ctx.dispatch({
     spec: elementwiseSpec, entry, buffers,
     constants: { WG, ...constants },
+    variants: variants.map((v) => ({ entry: v, constants: { WG, ...constants } })),
     params: { size: out.size, ...params },
     workgroups: elementwiseWorkgroups(out.size, ctx.limits.maxWorkgroupsPerDimension),
   });
@@ -97,7 +99,7 @@ function flatRangeFootprint(shape: number[], strides: number[]): Footprint {
 
 /** The strided entries split over output ranges (when past one binding), else one dispatch. */
 function stridedChunks(ctx: KernelContext, entry: string, what: string, out: TensorInfo, ins: TensorInfo[], strides: number[][],
-  outShape: number[], constants: Record<string, number | boolean>, params: Record<string, number | number[]>): void {
+  outShape: number[], constants: Record<string, number | boolean>, params: Record<string, number | number[]>, variants: string[] = []): void {
   // The output range is exact; split points are multiples of 4 so every vec4 store is whole.
   const fps = [...strides.map((s) => flatRangeFootprint(outShape, s)), stridedFootprint(0, [1])];
   forEachChunk(ctx, what, [out.size], [...ins, out], fps, ([first], [count], b) => {
@@ -105,7 +107,7 @@ function stridedChunks(ctx: KernelContext, entry: string, what: string, out: Ten
     dispatchOf(ctx, entry, { ...out, size: count }, b.buffers, constants, {
       rank: outShape.length, out_shape: outShape, first, base0: base(0), base1: base(1), base2: base(2),
       out_vec: (first - b.bases[ins.length]) / 4, ...params,
-    });
+    }, variants);
   }, [4]);
 }
 
@@ -136,14 +138,18 @@ export const elementwiseKernels: WebGPUKernelTable = {
     const constants = { OP: a.op, IN0_INT: isInt(x), IN1_INT: isInt(y), OUT_KIND: outKind(out.dtype) };
     const contiguous = x.size === out.size && y.size === out.size &&
       isContiguous(a.outShape, a.aStrides) && isContiguous(a.outShape, a.bStrides);
+    // A broadcasting op is contiguous only while the broadcast dims are 1 (a batch of 1): compile
+    // the other entry with it, so that another batch size compiles nothing.
+    const same = (s: number[]) => s.length === a.outShape.length && s.every((d, i) => d === a.outShape[i]);
+    const broadcasts = !same(x.shape) || !same(y.shape);
     if (contiguous) {
       const chunk = chunkOf(ctx, out);
       if (chunk) dispatchChunks(ctx, 'binary_contiguous', out, chunk, [x, y, out], constants, () => ({}));
-      else dispatchOf(ctx, 'binary_contiguous', out, [ctx.buffer(x), ctx.buffer(y), ctx.buffer(out)], constants, {});
+      else dispatchOf(ctx, 'binary_contiguous', out, [ctx.buffer(x), ctx.buffer(y), ctx.buffer(out)], constants, {}, broadcasts ? ['binary_strided'] : []);
       return;
     }
     stridedChunks(ctx, 'binary_strided', `${kernelLabel('binary', a)} [${x.shape}] and [${y.shape}] -> [${a.outShape}]`, out, [x, y],
-      [a.aStrides, a.bStrides], a.outShape, constants, { strides0: a.aStrides, strides1: a.bStrides });
+      [a.aStrides, a.bStrides], a.outShape, constants, { strides0: a.aStrides, strides1: a.bStrides }, broadcasts ? ['binary_contiguous'] : []);
   },
   select(ctx, [cond, x, y], [out], a) {
     checkRank('select', a.outShape);

@@ -2,7 +2,7 @@
  * Spec and kernel of shaders/matmul.wgsl: batched matMul with transposes, broadcast batch
  * strides and the fused bias + activation epilogue. Picks the workgroup-tiled entry on GPUs and
  * the barrier-free register-blocked entry on CPU adapters (SwiftShader), and turns off bounds
- * checks and scalar loads when the shapes allow.
+ * checks and scalar loads when the shapes allow (both CHECK variants compile together).
  *
  * Past one storage binding (A, B or the output larger than maxStorageBufferBindingSize), the
  * call is split over the space [batch, M, N, K] (chunking.ts): each block binds the aligned
@@ -99,15 +99,22 @@ export const matmulKernels: WebGPUKernelTable = {
       if (groups.some((g) => g > maxDim)) {
         throw new Error(`webgpu ${what}: a block [${batch}, ${M}, ${K}] x [${K}, ${N}] needs ${groups} workgroups, over the device limit ${maxDim}`);
       }
+      const constants = {
+        ...common,
+        VEC_A: aligned4(a.transposeA ? a.M : a.K, a.aBatchStride, aOffset),
+        VEC_B: aligned4(a.transposeB ? a.K : a.N, a.bBatchStride, bOffset),
+        CHECK: M % tileM !== 0 || N % tileN !== 0 || K % tileK !== 0,
+      };
+      const entry = c.direct ? 'matmul_direct' : 'matmul_tiled';
       ctx.dispatch({
         spec: matmulSpec,
-        entry: c.direct ? 'matmul_direct' : 'matmul_tiled',
-        constants: {
-          ...common,
-          VEC_A: aligned4(a.transposeA ? a.M : a.K, a.aBatchStride, aOffset),
-          VEC_B: aligned4(a.transposeB ? a.K : a.N, a.bBatchStride, bOffset),
-          CHECK: M % tileM !== 0 || N % tileN !== 0 || K % tileK !== 0,
-        },
+        entry,
+        constants,
+        // CHECK follows the batch size (M, or K of a weight gradient); VEC_A / VEC_B follow the
+        // feature dims. The other CHECK variant compiles alongside, so a new batch size (a last
+        // partial batch) compiles nothing. (Override constants, not uniforms: on SwiftShader a
+        // uniform branch in the load path runs both sides, 2-7x slower on matMul 512^3.)
+        variants: [{ entry, constants: { ...constants, CHECK: !constants.CHECK } }],
         params: {
           M, N, K, a_batch_stride: a.aBatchStride, b_batch_stride: a.bBatchStride,
           bias_size: a.biasSize, prelu_size: a.preluSize, alpha: a.alpha,

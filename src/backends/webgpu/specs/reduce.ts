@@ -62,6 +62,9 @@ export const softmaxSpec: ShaderSpec = {
 /** Rows at most this long are reduced by one invocation each. */
 const SERIAL_MAX_INNER = 32;
 const SERIAL_WG = 64;
+/** Rows up to this long get one fixed workgroup size (so the batch size never picks the pipeline). */
+const SHORT_ROW_MAX = 1024;
+const SHORT_ROW_WG = 64;
 
 /** Power-of-two workgroup size for a row of n elements, within the device limit. */
 export function rowWorkgroupSize(n: number, maxInvocations: number): number {
@@ -87,11 +90,16 @@ export const reduceKernels: WebGPUKernelTable = {
     const constants = { OP: a.op, X_INT: isInt(x), OUT_KIND: outKind(out.dtype) };
     const maxDim = ctx.limits.maxWorkgroupsPerDimension;
     const serial = a.inner <= SERIAL_MAX_INNER;
-    const wg = serial ? SERIAL_WG : rowWorkgroupSize(a.inner, ctx.limits.maxInvocations);
+    const wg = serial ? SERIAL_WG : a.inner <= SHORT_ROW_MAX ? SHORT_ROW_WG : rowWorkgroupSize(a.inner, ctx.limits.maxInvocations);
     byRowBlocks(ctx, x, out, a.outer, a.inner, 1, (rows, xb, ob) => ctx.dispatch({
       spec: reduceSpec,
       entry: serial ? 'reduce_serial' : 'reduce_rows',
       constants: { ...constants, WG: wg },
+      // A reduction over the batch axis (a bias gradient) switches entry when the batch crosses
+      // SERIAL_MAX_INNER: compile the other short-row variant too, so a new batch size compiles nothing.
+      variants: a.inner <= SHORT_ROW_MAX
+        ? [serial ? { entry: 'reduce_rows', constants: { ...constants, WG: SHORT_ROW_WG } } : { entry: 'reduce_serial', constants: { ...constants, WG: SERIAL_WG } }]
+        : undefined,
       params: { outer: rows, inner: a.inner },
       buffers: [xb, ob],
       workgroups: grid1d(serial ? Math.ceil(rows / wg) : rows, maxDim),
