@@ -132,4 +132,69 @@ describe.each(['webgpu', 'wasm'])('recorded plan on %s (Chromium)', (backend) =>
       expect(r.block.planDispatches).toBeLessThan(r.block.eagerDispatches);
     }
   }, 120_000);
+
+  it('a jitted SGD training step (variables assigned in the plan) replays to the eager js weights', async () => {
+    const r = await page.evaluate(async (backend: string) => {
+      const ts = (window as any).__ts;
+      const train = (jitted: boolean) => {
+        const init: [number[], (i: number) => number][] = [
+          [[4, 8], (i) => Math.sin(i * 1.7) * 0.5], [[8], (i) => 0.1 * (i - 4)], [[8, 3], (i) => Math.cos(i * 0.8) * 0.5], [[3], (i) => 0.1 * i],
+        ];
+        const vars = init.map(([shape, f]) => {
+          const t = ts.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => f(i)), shape);
+          const v = ts.variable(t);
+          t.dispose();
+          return v;
+        });
+        const x = ts.tensor2d(Array.from({ length: 24 }, (_, i) => Math.sin(i * 0.9)), [6, 4]);
+        const y = ts.tensor2d(Array.from({ length: 18 }, (_, i) => Math.cos(i * 0.4)), [6, 3]);
+        const step = (xs: any, ys: any) => ts.tidy(() => {
+          const { value, grads } = ts.variableGrads(() => {
+            const h = ts.relu(ts.add(ts.matMul(xs, vars[0]), vars[1]));
+            return ts.losses.meanSquaredError(ys, ts.add(ts.matMul(h, vars[2]), vars[3]));
+          }, vars);
+          for (const v of vars) v.assign(ts.sub(v, ts.mul(grads[v.name], 0.1)));
+          return value;
+        });
+        const run = jitted ? ts.jit(step) : step;
+        const dispatches = () => ts.memory().backends[backend]?.dispatches ?? 0;
+        let perStep = 0;
+        for (let i = 0; i < 4; i++) {
+          const d0 = dispatches();
+          const loss = run(x, y);
+          perStep = dispatches() - d0;
+          loss.dispose();
+        }
+        const plan = jitted ? ts.debug.plan(run, x, y) : null;
+        return { vars, x, y, run, perStep, plan };
+      };
+      const weightsOf = async (t: any) => {
+        const out: number[][] = [];
+        for (const v of t.vars) out.push(Array.from(await v.data(), Number));
+        ts.dispose([...t.vars, t.x, t.y]);
+        t.run.dispose?.();
+        return out;
+      };
+      await ts.setBackend('js');
+      const want = await weightsOf(train(false));
+      await ts.setBackend(backend);
+      const eager = train(false);
+      const eagerDispatches = eager.perStep;
+      await weightsOf(eager);
+      const planned = train(true);
+      const out = {
+        want, got: await weightsOf(planned), reason: planned.plan.reason, assigns: planned.plan.plan?.assigns.length ?? 0,
+        fusedKernels: planned.plan.plan?.stats.fusedKernels ?? 0, eagerDispatches, planDispatches: planned.perStep,
+      };
+      return out;
+    }, backend);
+    expect(r.reason).toBeNull();
+    expect(r.assigns).toBe(4);
+    expect(r.fusedKernels).toBeGreaterThan(0);
+    r.got.forEach((w: number[], i: number) => expectClose(w, r.want[i], 1e-5, `weight ${i}`));
+    if (backend === 'webgpu') {
+      console.log(`MLP SGD step on webgpu: ${r.eagerDispatches} dispatches eager, ${r.planDispatches} planned (${r.fusedKernels} fused kernels)`);
+      expect(r.planDispatches).toBeLessThan(r.eagerDispatches);
+    }
+  }, 120_000);
 });
