@@ -31,6 +31,8 @@ export interface KernelTracer {
   kernel(kernel: KernelName, inputs: Tensor[], outputs: Tensor[], attrs: unknown): void;
   wrote(rec: DataRecord): void;
   untraceable(reason: string): void;
+  /** A Variable is about to take `next` as its value (its record before is `prev`). */
+  assigned(variable: Tensor, prev: DataRecord, next: DataRecord): void;
 }
 
 export class Engine {

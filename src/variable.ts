@@ -36,8 +36,8 @@ export class Variable<D extends DType = DType> extends Tensor<D> {
       throw new Error(`Variable.assign: '${this.name}' is ${fmtShape(this.shape)} ${this.dtype}, new value is ${fmtShape(t.shape)} ${t.dtype}`);
     }
     this.assertAlive('Variable.assign');
-    ENGINE.tracer?.untraceable(`it assigns variable '${this.name}' (a replay would not update it)`);
     if (t.record === this.record) return;
+    ENGINE.tracer?.assigned(this as unknown as Tensor, this.record, t.record);
     t.record.refCount++;
     ENGINE.releaseRecord(this.record);
     this.record = t.record;

@@ -298,18 +298,28 @@ describe('plan: results and fallbacks (js)', () => {
     jf.dispose();
   });
 
-  test('assigning a variable inside the function keeps it eager, with the reason', async () => {
+  test('assigning a variable inside the function is a plan step: replays update it', async () => {
     await tf.setBackend('js');
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const v = tf.variable(tf.scalar(0));
     const step = tf.jit((x: Tensor) => {
       v.assign(tf.add(v, x));
-      return tf.mul(v, 1);
+      return tf.mul(v, 10);
     });
     const one = tf.scalar(1);
-    for (let i = 0; i < 3; i++) tf.dispose(step(one));
-    expect(v.dataSync()[0]).toBe(3); // every call ran
-    expect(tf.debug.plan(step, one).reason).toMatch(/assigns variable/);
+    const seen: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const y = step(one);
+      seen.push(y.dataSync()[0]);
+      y.dispose();
+    }
+    expect(v.dataSync()[0]).toBe(3); // traced once, replayed twice: 0 + 1 + 1 + 1
+    expect(seen).toEqual([10, 20, 30]); // the result reads the assigned value
+    const s = tf.debug.plan(step, one);
+    expect(s.reason).toBeNull();
+    expect(s.plan!.assigns.length).toBe(1);
+    expect(s.text).toMatch(/assign \S+ <- out#/);
+    expect(warn).not.toHaveBeenCalled();
     warn.mockRestore();
     tf.dispose([v, one]);
   });

@@ -110,6 +110,8 @@ export abstract class Optimizer {
       }
       return { v, g: tensor };
     });
+    // A replay would neither count the step nor recompute what depends on it (Adam's bias correction).
+    ENGINE.tracer?.untraceable(`${what}.applyGradients counts iterations on the host and its update depends on them (a replay would not)`);
     this.dropDisposedSlots();
     this.iterations++;
     const step = this.iterations;

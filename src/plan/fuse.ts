@@ -8,10 +8,15 @@ import { FusedKind } from '../backends/kernels.js';
 import { broadcastPeriod, opName, readCounts } from './passes.js';
 import type { Operand, Plan, Step } from './types.js';
 
-/** Backends with a fusedElementwise kernel (webgpu runs a plan unfused for now). */
-export const FUSING_BACKENDS = new Set(['js', 'wasm']);
-/** Registers (values) one fused kernel may hold. */
+/** Backends with a fusedElementwise kernel. */
+export const FUSING_BACKENDS = new Set(['js', 'wasm', 'webgpu']);
+/** Registers (values) one fused kernel may hold (so at most 30 alpha/beta constants). */
 const MAX_REGS = 16;
+/**
+ * Inputs + outputs one fused kernel may bind, per backend: webgpu binds each as a storage buffer
+ * (WebGPU's default maxStorageBuffersPerShaderStage is 8; specs/fused_elementwise.ts).
+ */
+const MAX_BINDINGS: Record<string, number> = { webgpu: 8 };
 
 /** The period of each input of a fusable step, or null when the step cannot join a chain. */
 function operandPeriods(s: Step): number[] | null {
@@ -36,7 +41,9 @@ export function fuseElementwise(plan: Plan): void {
   };
   for (const s of plan.steps) {
     const periods = operandPeriods(s);
-    if (!periods || (run.length && s.outputs[0].size !== run[0].outputs[0].size) || regsFor([...run, s]) > MAX_REGS) flush();
+    const grown = [...run, s];
+    if (!periods || (run.length && s.outputs[0].size !== run[0].outputs[0].size) || regsFor(grown) > MAX_REGS ||
+      bindingsFor(plan, grown, reads) > (MAX_BINDINGS[plan.backend] ?? Infinity)) flush();
     if (periods) run.push(s);
     else out.push(s);
   }
@@ -50,6 +57,22 @@ function regsFor(run: Step[]): number {
   const loaded = new Set<number>();
   for (const s of run) for (const o of s.inputs) if (!produced.has(o.slot)) loaded.add(o.slot);
   return produced.size + loaded.size;
+}
+
+/** Inputs the run loads plus values it must store (read after the run, or not a temp). */
+function bindingsFor(plan: Plan, run: Step[], reads: number[]): number {
+  const produced = new Set(run.map((s) => s.outputs[0].slot));
+  const inside = new Map<number, number>();
+  const loaded = new Set<number>();
+  for (const s of run) {
+    for (const o of s.inputs) {
+      inside.set(o.slot, (inside.get(o.slot) ?? 0) + 1);
+      if (!produced.has(o.slot)) loaded.add(o.slot);
+    }
+  }
+  let stored = 0;
+  for (const slot of produced) if (plan.slots[slot].kind !== 'temp' || reads[slot] > (inside.get(slot) ?? 0)) stored++;
+  return loaded.size + stored;
 }
 
 function fuseRun(plan: Plan, run: Step[], reads: number[]): Step {

@@ -42,6 +42,7 @@ export function summarize(entry: Plan | Untraceable): PlanSummary {
     ...p.steps.map((s, i) =>
       `  ${String(i).padStart(3)} ${s.fused && s.kernel === 'fusedElementwise' ? `fused[${s.fused}]` : s.fused ?? s.kernel}` +
       `(${s.inputs.map((o) => `${slotName(o.slot)}:[${o.shape}]`).join(', ')}) -> ${s.outputs.map((o) => `${slotName(o.slot)}:[${o.shape}]`).join(', ')}`),
+    ...p.assigns.map((a) => `  assign ${(a.variable as { name?: string }).name ?? `tensor ${a.variable.id}`} <- ${slotName(a.slot)}`),
     `  buffers: ${p.buffers.length} (${bufferBytes(p)} bytes): ${p.buffers.map((b, i) => `b${i} ${b.dtype}[${b.size}]`).join(', ')}`,
   ];
   const text = lines.join('\n');

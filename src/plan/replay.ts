@@ -7,6 +7,7 @@ import type { DataId, TensorInfo } from '../backends/backend.js';
 import { ENGINE } from '../engine.js';
 import { revive } from '../host_backup.js';
 import { Tensor, type DataRecord } from '../tensor.js';
+import type { Variable } from '../variable.js';
 import type { OutputTree, Plan } from './types.js';
 
 /** Thrown when a plan cannot run now (a weight was disposed, data sits on another backend). */
@@ -26,6 +27,10 @@ export function replay(plan: Plan, args: Tensor[]): unknown {
   const ids: (DataId | null)[] = new Array(plan.slots.length).fill(null);
   const made = new Map<number, Tensor>();
   const outputShape = outputShapes(plan.output);
+  for (const a of plan.assigns) {
+    if (a.variable.isDisposedInternal) throw new StalePlan(`an assigned variable (tensor ${a.variable.id}) was disposed`);
+    if (!outputShape.has(a.slot)) outputShape.set(a.slot, a.variable.shape);
+  }
   try {
     plan.slots.forEach((s, i) => {
       if (s.kind === 'input') {
@@ -55,6 +60,14 @@ export function replay(plan: Plan, args: Tensor[]): unknown {
   } catch (e) {
     for (const t of made.values()) t.dispose();
     throw e;
+  }
+  // the variables take their new values (as Variable.assign: the value's data is shared)
+  for (const a of plan.assigns) {
+    const rec = made.get(a.slot)?.record ?? recordOf(plan, a.slot, args);
+    rec.refCount++;
+    const value = new Tensor(a.variable.shape, a.variable.dtype, rec);
+    (a.variable as Variable).assign(value);
+    value.dispose();
   }
   const used = new Set<number>();
   const build = (o: OutputTree): unknown => {

@@ -25,6 +25,10 @@ export class Trace implements KernelTracer {
   private readonly produced = new Set<DataRecord>();
   /** Tensors with an id below this existed before the trace. */
   readonly mark = peekNextTensorId();
+  /** Each assigned variable's record before its first assignment (a replay reads the variable there). */
+  private readonly assignedFrom = new Map<DataRecord, Tensor>();
+  /** Each assigned variable's last value. */
+  private readonly assignedTo = new Map<Tensor, DataRecord>();
 
   kernel(kernel: KernelName, inputs: Tensor[], outputs: Tensor[], attrs: unknown): void {
     if (this.reason) return;
@@ -37,6 +41,16 @@ export class Trace implements KernelTracer {
       this.produced.add(t.record);
     }
     this.steps.push({ kernel, inputs: inputs.map(operand), outputs: outputs.map(operand), attrs: structuredClone(attrs) as Record<string, unknown> });
+  }
+
+  assigned(variable: Tensor, prev: DataRecord, next: DataRecord): void {
+    if (this.reason) return;
+    if (variable.id >= this.mark) {
+      this.untraceable(`it assigns variable '${(variable as Variable).name}' made inside the call (a replay would not make it)`);
+      return;
+    }
+    if (!this.assignedTo.has(variable)) this.assignedFrom.set(prev, variable);
+    this.assignedTo.set(variable, next);
   }
 
   wrote(rec: DataRecord): void {
@@ -78,6 +92,8 @@ export class Trace implements KernelTracer {
     const resolve = (rec: DataRecord, what: string): number => {
       const known = slotOf.get(rec);
       if (known !== undefined) return known;
+      const assignedVariable = this.assignedFrom.get(rec);
+      if (assignedVariable) return add(rec, { kind: 'external', size: rec.size, dtype: rec.dtype, tensor: assignedVariable });
       if (this.written.has(rec)) {
         rec.refCount++; // the plan keeps the constant
         return add(rec, { kind: 'constant', size: rec.size, dtype: rec.dtype, record: rec });
@@ -112,6 +128,11 @@ export class Trace implements KernelTracer {
       return [];
     };
     const output = tree(result);
+    const assigns = [...this.assignedTo].map(([variable, rec]) => {
+      const slot = resolve(rec, `the value assigned to variable '${(variable as Variable).name}'`);
+      if (slot >= 0 && slots[slot].kind === 'temp') slots[slot].kind = 'output';
+      return { variable, slot };
+    });
     if (missing) {
       for (const s of slots) if (s.kind === 'constant') ENGINE.releaseRecord(s.record!);
       return missing;
@@ -121,6 +142,7 @@ export class Trace implements KernelTracer {
       slots,
       steps,
       output,
+      assigns,
       stats: { traced: steps.length, deadRemoved: 0, epilogueFused: 0, fusedKernels: 0, fusedSteps: 0 },
       buffers: [],
     };

@@ -57,11 +57,19 @@ export interface PlanStats {
   fusedSteps: number;
 }
 
+/** A variable the traced call assigned: a replay hands it the value of `slot` (an output slot). */
+export interface Assignment {
+  variable: Tensor;
+  slot: number;
+}
+
 export interface Plan {
   backend: string;
   slots: Slot[];
   steps: Step[];
   output: OutputTree;
+  /** Variables the call assigned (their last value each), applied after the steps. */
+  assigns: Assignment[];
   stats: PlanStats;
   /** Buffers the temp slots share (by liveness): their size and dtype, and the storage once made. */
   buffers: { size: number; dtype: DType; id: DataId | null }[];

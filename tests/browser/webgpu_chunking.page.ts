@@ -9,7 +9,7 @@
  */
 import type { DType, StorageArray, TensorInfo } from '../../src/backends/backend.js';
 import { jsKernels, type JsKernel } from '../../src/backends/js/backend.js';
-import { Activation, Binary, type KernelName } from '../../src/backends/kernels.js';
+import { Activation, Binary, FusedKind, Unary, type KernelName } from '../../src/backends/kernels.js';
 import { createWebGPUBackend, type WebGPUBackend } from '../../src/backends/webgpu/index.js';
 import { close, Lcg, sizeOf, type CaseResult } from './kernel_compare.js';
 
@@ -216,6 +216,19 @@ function binaryCases(): Case[] {
     rtol: 0, atol: 0,
   });
   cases.push(sel([60, 1], [60, 50], [1, 50], [60, 50]), sel([500], [3, 500], [3, 1], [3, 500]));
+  // the plan's fused chain (specs/fused_elementwise.ts): whole x by range, a row of 50 and a
+  // scalar bound whole and read at (first + i) % period; out0 = leakyRelu((x + row) * s, 0.2), out1 = tanh(out0)
+  const { load, unary, binary, store: st } = FusedKind;
+  cases.push({
+    name: 'fusedElementwise [3000] with a [50] row and a scalar, two outputs', kernel: 'fusedElementwise',
+    inputs: [{ shape: [3000] }, { shape: [50] }, { shape: [1] }], outputs: [{ shape: [3000] }, { shape: [3000] }],
+    attrs: {
+      n: 3000, regs: 7, consts: [0.2, 0, 0, 0], periods: [3000, 50, 1],
+      program: [load, 0, 0, 0, 0, 0, load, 1, 1, 0, 0, 0, binary, Binary.add, 2, 0, 1, 0, load, 2, 3, 0, 0, 0,
+        binary, Binary.mul, 4, 2, 3, 0, unary, Unary.leakyRelu, 5, 4, 0, 0, st, 0, 0, 5, 0, 0, unary, Unary.tanh, 6, 5, 0, 2, st, 1, 0, 6, 0, 0],
+    },
+    rtol: 2e-6, atol: 1e-6, // tanh in f32 on the GPU vs the js reference's float64 tanh rounded to f32
+  });
   return cases;
 }
 

@@ -53,7 +53,7 @@ describe('webgpu kernels split across storage bindings vs js reference', () => {
     assertChunked(await runGroup('softmax', 1024, true), 'softmax 4-wide rows 1KiB');
     assertChunked(await runGroup('softmax', 1024, false), 'softmax GPU-size rows 1KiB');
   }, 120_000);
-  it('broadcasting binary and select, 1 KiB bindings', async () => assertChunked(await runGroup('binary', 1024), 'binary 1KiB'), 120_000);
+  it('broadcasting binary, select and the plan\'s fused elementwise kernel, 1 KiB bindings', async () => assertChunked(await runGroup('binary', 1024), 'binary 1KiB'), 120_000);
   it('20-27 MB tensors against a 16 MiB binding limit (matMul, transpose, broadcast add, embedding gather)', async () => {
     const lim = await page.evaluate(() => (globalThis as any).tesseraWebgpuChunking.limits());
     console.log(`device limits: ${JSON.stringify(lim)}`);

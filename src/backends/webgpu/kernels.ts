@@ -18,6 +18,7 @@ import { scatterKernels } from './specs/scatter.js';
 import { conv3dKernels } from './specs/conv3d.js';
 import { windowArgmaxKernels } from './specs/window_argmax.js';
 import { imageKernels } from './specs/image.js';
+import { fusedElementwiseKernels } from './specs/fused_elementwise.js';
 
 export const webgpuKernels: WebGPUKernelTable = {
   ...elementwiseKernels,
@@ -34,4 +35,5 @@ export const webgpuKernels: WebGPUKernelTable = {
   ...conv3dKernels,
   ...windowArgmaxKernels,
   ...imageKernels,
+  ...fusedElementwiseKernels,
 };
