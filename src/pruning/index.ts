@@ -8,6 +8,7 @@ import { LayersModel } from '../models/layers_model.js';
 import { Callback } from '../models/callbacks.js';
 import { Layer } from '../layers/layer.js';
 import { modelToConfig, modelFromConfig } from '../io/topology.js';
+import { registerBuiltinLayers } from '../layers/all.js';
 import { PruneLowMagnitude, prunableWeightNames } from './prune_wrapper.js';
 import { PruningSchedule } from './schedules.js';
 import { checkBlockSize } from './magnitude_mask.js';
@@ -43,6 +44,7 @@ function renameRefs(config: Dict, renames: Map<string, string>): void {
 
 /** Rebuild a model from an edited config and copy the weights over (pairs: old layer -> where its weights go). */
 function rebuild(cfg: Dict, source: LayersModel, target: (newModel: LayersModel, old: Layer) => Layer): LayersModel {
+  registerBuiltinLayers();
   const model = modelFromConfig(cfg);
   for (const old of source.layers) {
     if (old.weights.length === 0) continue;

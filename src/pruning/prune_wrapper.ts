@@ -3,7 +3,7 @@
  * PruneLowMagnitude). It owns, per pruned weight, a non-trainable `${weight}_mask` (saved with the model)
  * and a `pruning_step` counter. Weights stay masked: the mask is multiplied in when it is recomputed and,
  * through the weight's constraint, after every optimizer step of fit (so pruned entries stay exactly zero).
- * The wrapped layer's own weights are listed under the wrapper's name, as TimeDistributed does.
+ * The wrapped layer's own weights are named and listed under the wrapper's name, as TimeDistributed's are.
  */
 import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
@@ -79,7 +79,14 @@ export class PruneLowMagnitude extends Layer {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    this.layer.maybeBuild(inputShape);
+    // the wrapped layer's weights are named after the wrapper (as TimeDistributed's are)
+    const own = this.layer.name;
+    this.layer.name = this.name;
+    try {
+      this.layer.maybeBuild(inputShape);
+    } finally {
+      this.layer.name = own;
+    }
     this.createMasks();
     this.built = true;
   }
