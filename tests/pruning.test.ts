@@ -106,18 +106,25 @@ for (const backend of ['js', 'wasm'] as const) {
     for (const target of [0.5, 0.8]) {
       it(`MLP pruned to ${target}: exact zero counts, pruned entries stay zero through more training`, async () => {
         const { xs, ys } = irisLike(60, 7);
-        const pruned = pruning.pruneLowMagnitude(mlp(), { schedule: pruning.constantSparsity({ targetSparsity: target, beginStep: 0, endStep: 4, frequency: 2 }) });
+        const base = mlp();
+        const baseKernel = Array.from(base.layers[0].getWeights()[0].dataSync());
+        const pruned = pruning.pruneLowMagnitude(base, { schedule: pruning.constantSparsity({ targetSparsity: target, beginStep: 0, endStep: 4, frequency: 2 }) });
         expect(pruned.layers.map((l) => l.name).every((n) => n.startsWith('prune_low_magnitude_'))).toBe(true);
         pruned.compile({ optimizer: tf.train.adam(0.02), loss: 'categoricalCrossentropy' });
-        await pruned.fit(xs, ys, { epochs: 1, batchSize: 10, shuffle: false, callbacks: [pruning.updatePruningStep()] });
+        await pruned.fit(xs, ys, { epochs: 1, batchSize: 10, shuffle: false, verbose: 0, callbacks: [pruning.updatePruningStep()] });
         const before = prunedKernels(pruned).map((p) => ({ w: Array.from(p.weight.dataSync()), m: Array.from(p.mask.dataSync()) }));
         for (const [i, p] of prunedKernels(pruned).entries()) {
           expect(zeros(before[i].w)).toBe(Math.round(p.weight.size * target));
           expect(zeros(before[i].m)).toBe(Math.round(p.weight.size * target));
         }
         // steps 6.. are past endStep: masks fixed, weights keep training
-        await pruned.fit(xs, ys, { epochs: 2, batchSize: 10, shuffle: false, callbacks: [pruning.updatePruningStep()] });
-        expect(await prunedKernels(pruned)[0].weight.data().then(() => pruned.layers[0] as any).then((l) => l.pruningStep())).toBe(17);
+        const live = tf.memory().numTensors;
+        await pruned.fit(xs, ys, { epochs: 2, batchSize: 10, shuffle: false, verbose: 0, callbacks: [pruning.updatePruningStep()] });
+        expect(tf.memory().numTensors).toBe(live); // nothing leaks per batch
+        // 6 batches per epoch: steps 0..5, then 6..17
+        expect(await (pruned.layers[0] as InstanceType<typeof pruning.PruneLowMagnitude>).pruningStep()).toBe(17);
+        // the model given to pruneLowMagnitude is a separate copy, left as it was
+        expect(Array.from(base.layers[0].getWeights()[0].dataSync())).toEqual(baseKernel);
         prunedKernels(pruned).forEach((p, i) => {
           const w = p.weight.dataSync();
           expect(Array.from(p.mask.dataSync())).toEqual(before[i].m);
@@ -126,9 +133,9 @@ for (const backend of ['js', 'wasm'] as const) {
         });
         const report = await pruning.sparsityReport(pruned);
         expect(report.filter((r) => r.pruned).map((r) => [r.layer, r.weight, r.sparsity])).toEqual([
-          ['prune_low_magnitude_' + pruned.layers[0].name.slice(20), 'kernel', Math.round(64 * target) / 64],
-          ['prune_low_magnitude_' + pruned.layers[1].name.slice(20), 'kernel', Math.round(128 * target) / 128],
-          ['prune_low_magnitude_' + pruned.layers[2].name.slice(20), 'kernel', Math.round(24 * target) / 24],
+          [pruned.layers[0].name, 'kernel', Math.round(64 * target) / 64],
+          [pruned.layers[1].name, 'kernel', Math.round(128 * target) / 128],
+          [pruned.layers[2].name, 'kernel', Math.round(24 * target) / 24],
         ]);
         expect(report.filter((r) => !r.pruned).map((r) => r.weight)).toEqual(['bias', 'bias', 'bias']);
       });
@@ -140,7 +147,7 @@ for (const backend of ['js', 'wasm'] as const) {
       const x = tf.randomUniform([8, 6, 6, 1], 0, 1, 'float32', 3);
       const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 0, 1, 2, 3], 'int32'), 4);
       pruned.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
-      await pruned.fit(x, y, { epochs: 6, batchSize: 8, callbacks: [pruning.updatePruningStep()] });
+      await pruned.fit(x, y, { epochs: 6, batchSize: 8, verbose: 0, callbacks: [pruning.updatePruningStep()] });
       for (const p of prunedKernels(pruned)) {
         const w = p.weight.dataSync();
         const cols = p.weight.shape[p.weight.rank - 1];
@@ -165,7 +172,7 @@ for (const backend of ['js', 'wasm'] as const) {
       const { xs, ys } = irisLike(30, 3);
       const pruned = pruning.pruneLowMagnitude(mlp(5), { schedule: pruning.constantSparsity({ targetSparsity: 0.6, beginStep: 0, endStep: 0 }) });
       pruned.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
-      await pruned.fit(xs, ys, { epochs: 1, batchSize: 10, callbacks: [pruning.updatePruningStep()] });
+      await pruned.fit(xs, ys, { epochs: 1, batchSize: 10, verbose: 0, callbacks: [pruning.updatePruningStep()] });
       let saved: ModelArtifacts | undefined;
       await pruned.save(tf.io.withSaveHandler(async (a: ModelArtifacts) => { saved = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; }));
       const names = saved!.weightSpecs!.map((s) => s.name.replace(/dense_Dense\d+/, 'D'));
@@ -177,7 +184,7 @@ for (const backend of ['js', 'wasm'] as const) {
       b.forEach((p, i) => expect(Array.from(p.mask.dataSync())).toEqual(Array.from(a[i].mask.dataSync())));
       expect(Array.from((loaded.predict(xs) as tf.Tensor).dataSync())).toEqual(Array.from((pruned.predict(xs) as tf.Tensor).dataSync()));
       loaded.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
-      await loaded.fit(xs, ys, { epochs: 1, batchSize: 10, callbacks: [pruning.updatePruningStep()] });
+      await loaded.fit(xs, ys, { epochs: 1, batchSize: 10, verbose: 0, callbacks: [pruning.updatePruningStep()] });
       expect(await (loaded.layers[0] as any).pruningStep()).toBe(5); // 3 batches before saving, 3 after: steps 0..5
       for (const p of b) {
         const w = p.weight.dataSync();
@@ -191,7 +198,7 @@ for (const backend of ['js', 'wasm'] as const) {
       const schedule = pruning.constantSparsity({ targetSparsity: 0.5, beginStep: 0 });
       const pruned = pruning.pruneLowMagnitude(mlp(), { schedule });
       pruned.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
-      await expect(pruned.fit(xs, ys, { epochs: 1 })).rejects.toThrow(/being trained without the pruning step callback; pass tf.pruning.updatePruningStep\(\)/);
+      await expect(pruned.fit(xs, ys, { epochs: 1, verbose: 0 })).rejects.toThrow(/being trained without the pruning step callback; pass tf.pruning.updatePruningStep\(\)/);
       expect(() => pruning.pruneLowMagnitude(mlp(), { schedule, layers: ['nope'] })).toThrow(/pruneLowMagnitude: no layer named "nope"/);
       const c = cnn();
       expect(() => pruning.pruneLowMagnitude(c, { schedule, layers: ['flat'] })).toThrow(/layer 'flat' \(Flatten\) has no prunable weights/);

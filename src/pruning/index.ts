@@ -49,10 +49,13 @@ function rebuild(cfg: Dict, source: LayersModel, target: (newModel: LayersModel,
   for (const old of source.layers) {
     if (old.weights.length === 0) continue;
     const dest = target(model, old);
-    const values = old instanceof PruneLowMagnitude ? old.layer.getWeights() : old.getWeights();
-    if (dest instanceof PruneLowMagnitude) dest.layer.setWeights(values);
-    else dest.setWeights(values);
-    if (old instanceof PruneLowMagnitude && dest instanceof PruneLowMagnitude) dest.setWeights(old.getWeights());
+    const copy = (from: Layer, to: Layer) => {
+      const values = from.getWeights();
+      to.setWeights(values);
+      for (const v of values) v.dispose();
+    };
+    const from = old instanceof PruneLowMagnitude && !(dest instanceof PruneLowMagnitude) ? old.layer : old;
+    copy(from, dest instanceof PruneLowMagnitude && !(old instanceof PruneLowMagnitude) ? dest.layer : dest);
   }
   return model;
 }

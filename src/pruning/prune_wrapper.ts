@@ -109,7 +109,7 @@ export class PruneLowMagnitude extends Layer {
       this.pruned.push({ entry, mask, masked: { ...entry, constraint } });
     }
     this.stepVariable = ENGINE.noGrad(() => this.addWeight('pruning_step', [], 'float32', 'zeros', null, false));
-    ENGINE.noGrad(() => this.stepVariable!.assign(scalar(-1)));
+    this.setStep(-1);
   }
 
   /** The wrapped layer's weights (pruned ones carrying the mask constraint), then the masks and the step. */
@@ -132,9 +132,15 @@ export class PruneLowMagnitude extends Layer {
   /** Called by updatePruningStep before each batch: store the step and, on a pruning step, recompute the masks. */
   async advanceTo(step: number): Promise<void> {
     if (!this.built) return;
-    ENGINE.noGrad(() => this.stepVariable!.assign(scalar(step)));
+    this.setStep(step);
     const { shouldPrune, sparsity } = this.schedule.decide(step);
     if (shouldPrune) await this.updateMasks(sparsity);
+  }
+
+  private setStep(step: number): void {
+    const s = scalar(step);
+    ENGINE.noGrad(() => this.stepVariable!.assign(s));
+    s.dispose();
   }
 
   /** Recompute every mask for a sparsity and zero the pruned entries. */
