@@ -168,6 +168,34 @@ for (const backend of ['js', 'wasm'] as const) {
         .toThrow(/blockSize \[1,3\] does not divide weight 'kernel' of layer 'head' \(shape \[128,4\]/);
     });
 
+    it('conv1d, depthwise / separable conv2d and embedding weights are pruned (biases are not)', async () => {
+      const schedule = pruning.constantSparsity({ targetSparsity: 0.5, beginStep: 0, endStep: 0 });
+      const seq = tf.sequential({ layers: [
+        tf.layers.embedding({ inputDim: 10, outputDim: 6, inputLength: 5 }),
+        tf.layers.conv1d({ filters: 4, kernelSize: 2 }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 2 }),
+      ] });
+      const img = tf.sequential({ layers: [
+        tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, inputShape: [5, 5, 2] }),
+        tf.layers.separableConv2d({ filters: 4, kernelSize: 2 }),
+        tf.layers.globalAveragePooling2d({}),
+      ] });
+      const cases: [tf.LayersModel, tf.Tensor, tf.Tensor, string[]][] = [
+        [seq, tf.tensor2d([[1, 2, 3, 4, 5], [6, 7, 8, 9, 0]], undefined, 'float32'), tf.tensor2d([[1, 0], [0, 1]]), ['embeddings', 'kernel', 'kernel']],
+        [img, tf.randomUniform([2, 5, 5, 2], 0, 1, 'float32', 9), tf.zeros([2, 4]), ['depthwise_kernel', 'depthwise_kernel', 'pointwise_kernel']],
+      ];
+      for (const [model, x, y, weights] of cases) {
+        const pruned = pruning.pruneLowMagnitude(model, { schedule });
+        pruned.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+        await pruned.fit(x, y, { epochs: 2, batchSize: 1, verbose: 0, callbacks: [pruning.updatePruningStep()] });
+        const report = await pruning.sparsityReport(pruned);
+        expect(report.filter((r) => r.pruned).map((r) => r.weight)).toEqual(weights);
+        for (const r of report.filter((q) => q.pruned)) expect(r.zeros).toBe(Math.round(r.size / 2));
+        expect(report.filter((r) => r.weight === 'bias').every((r) => !r.pruned)).toBe(true);
+      }
+    });
+
     it('save / load keeps masks and the step; training on keeps pruned weights zero', async () => {
       const { xs, ys } = irisLike(30, 3);
       const pruned = pruning.pruneLowMagnitude(mlp(5), { schedule: pruning.constantSparsity({ targetSparsity: 0.6, beginStep: 0, endStep: 0 }) });
@@ -204,6 +232,11 @@ for (const backend of ['js', 'wasm'] as const) {
       expect(() => pruning.pruneLowMagnitude(c, { schedule, layers: ['flat'] })).toThrow(/layer 'flat' \(Flatten\) has no prunable weights/);
       expect(() => pruning.pruneLowMagnitude(c, { schedule: { targetSparsity: 0.5 } as any })).toThrow(/options.schedule must be a schedule/);
       expect(() => pruning.pruneLowMagnitude(c, { schedule, blockSize: [0, 4] as any })).toThrow(/blockSize must be two positive integers/);
+      const unbuilt = tf.sequential({ layers: [tf.layers.dense({ units: 2 })] });
+      expect(() => pruning.pruneLowMagnitude(unbuilt, { schedule })).toThrow(/pruneLowMagnitude: model '.*' is not built yet/);
+      expect(() => pruning.pruneLowMagnitude(tf.layers.dense({ units: 2 }) as any, { schedule })).toThrow(/pruneLowMagnitude: expected a LayersModel/);
+      const twice = pruning.pruneLowMagnitude(c, { schedule, layers: ['head'] });
+      expect(() => pruning.pruneLowMagnitude(twice, { schedule, layers: ['prune_low_magnitude_head'] })).toThrow(/layer 'prune_low_magnitude_head' is already pruned/);
       // a predicate selects by layer
       const onlyHead = pruning.pruneLowMagnitude(c, { schedule, layers: (l) => l.name === 'head' });
       expect(onlyHead.layers.map((l) => l.name)).toContain('prune_low_magnitude_head');
