@@ -196,6 +196,21 @@ for (const backend of ['js', 'wasm'] as const) {
       }
     });
 
+    it('updatePruningStep: one step per batch, masks recomputed only on the schedule\'s steps', async () => {
+      // power 1 over steps 0..4, every 2 steps: step 0 -> 0.2, step 2 -> 0.5, step 4 -> 0.8 (steps 1, 3, 5 keep the masks)
+      const schedule = pruning.polynomialDecay({ initialSparsity: 0.2, finalSparsity: 0.8, beginStep: 0, endStep: 4, power: 1, frequency: 2 });
+      const pruned = pruning.pruneLowMagnitude(mlp(3), { schedule, layers: (l) => l.getClassName() === 'Dense' && (l as any).units === 8 });
+      pruned.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+      const { xs, ys } = irisLike(10, 5);
+      const kernel = prunedKernels(pruned)[0].weight; // [16, 8] = 128 entries
+      const counts: number[] = [];
+      for (let step = 0; step < 6; step++) {
+        await pruned.fit(xs, ys, { epochs: 1, batchSize: 10, verbose: 0, callbacks: [pruning.updatePruningStep()] });
+        counts.push(zeros(kernel.dataSync()));
+      }
+      expect(counts).toEqual([26, 26, 64, 64, 102, 102]); // round(128 * 0.2), round(128 * 0.5), round(128 * 0.8)
+    });
+
     it('save / load keeps masks and the step; training on keeps pruned weights zero', async () => {
       const { xs, ys } = irisLike(30, 3);
       const pruned = pruning.pruneLowMagnitude(mlp(5), { schedule: pruning.constantSparsity({ targetSparsity: 0.6, beginStep: 0, endStep: 0 }) });
