@@ -211,6 +211,17 @@ for (const backend of ['js', 'wasm'] as const) {
       expect(counts).toEqual([26, 26, 64, 64, 102, 102]); // round(128 * 0.2), round(128 * 0.5), round(128 * 0.8)
     });
 
+    it('predict sees mask updates (the recorded predict plan reads the pruned weights)', async () => {
+      const pruned = pruning.pruneLowMagnitude(mlp(2), { schedule: pruning.constantSparsity({ targetSparsity: 0.5, beginStep: 0 }) });
+      const x = tf.randomUniform([5, 4], 0, 1, 'float32', 1);
+      for (let i = 0; i < 3; i++) (pruned.predict(x) as tf.Tensor).dispose();
+      const dense = Array.from((pruned.predict(x) as tf.Tensor).dataSync());
+      for (const l of pruned.layers) await (l as InstanceType<typeof pruning.PruneLowMagnitude>).updateMasks(0.5);
+      const after = Array.from((pruned.predict(x) as tf.Tensor).dataSync());
+      expect(after).not.toEqual(dense);
+      expect(after).toEqual(Array.from((pruned.apply(x) as tf.Tensor).dataSync())); // eager, no plan
+    });
+
     it('save / load keeps masks and the step; training on keeps pruned weights zero', async () => {
       const { xs, ys } = irisLike(30, 3);
       const pruned = pruning.pruneLowMagnitude(mlp(5), { schedule: pruning.constantSparsity({ targetSparsity: 0.6, beginStep: 0, endStep: 0 }) });

@@ -5,6 +5,9 @@
  * plain model back (masked weights, no masks), sparsityReport(model) counts the zeros per layer and weight.
  */
 import { LayersModel } from '../models/layers_model.js';
+import { tidy } from '../globals.js';
+import { mul } from '../ops/binary.js';
+import { scalar } from '../ops/creation.js';
 import { Callback } from '../models/callbacks.js';
 import { Layer } from '../layers/layer.js';
 import { modelToConfig, modelFromConfig } from '../io/topology.js';
@@ -49,8 +52,10 @@ function rebuild(cfg: Dict, source: LayersModel, target: (newModel: LayersModel,
   for (const old of source.layers) {
     if (old.weights.length === 0) continue;
     const dest = target(model, old);
+    // Copies into fresh buffers: a weight sharing its buffer with the source model's would let a
+    // recorded predict plan read the source's variable after this one is reassigned (mask updates).
     const copy = (from: Layer, to: Layer) => {
-      const values = from.getWeights();
+      const values = tidy(() => from.getWeights().map((v) => mul(v, scalar(1, v.dtype))));
       to.setWeights(values);
       for (const v of values) v.dispose();
     };
