@@ -31,3 +31,5 @@ export * as constraints from './layers/constraints.js';
 export { RNN } from './layers/recurrent/rnn.js';
 // text preprocessing and generation (issue 11)
 export * as text from './text/index.js';
+// magnitude pruning (issue 12)
+export * as pruning from './pruning/index.js';

@@ -3,7 +3,8 @@
  * the same MLP, data and weights trained with fit() (no shuffling, validation split, metrics)
  * give the same history and weights on webgpu and wasm as on js (1e-3 relative), the
  * linear-regression acceptance problem passes on webgpu, and fit leaves no tensors behind
- * there (it reads values back only with async data()).
+ * there (it reads values back only with async data()); an MLP pruned to 50% with tf.pruning keeps exactly
+ * half of each kernel zero through training on webgpu and strips to the same predictions.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -140,4 +141,42 @@ it('acceptance on webgpu: linear regression y = 2 + 3x + noise, Dense(1), sgd, m
   expect((res as any).error).toBeUndefined();
   expect((res as any).backend).toBe('webgpu');
   expect(Math.abs((res as any).pred - 17)).toBeLessThan(0.5);
+}, 300_000);
+
+// tf.pruning on webgpu (issue 12): masks computed from async data(), kept through training, strip equal
+it('webgpu: MLP pruned to 50% keeps exactly half of each kernel zero through training; strip predicts the same', async () => {
+  const res = await page.evaluate(async () => {
+    const t = (window as any).__ts;
+    try {
+      if (!(await t.setBackend('webgpu'))) return { error: 'webgpu unavailable' };
+      let s = 7;
+      const r = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 4294967296) * 2 - 1;
+      const n = 40;
+      const xv = Array.from({ length: n * 4 }, r);
+      const x = t.tensor2d(xv, [n, 4]);
+      const y = t.oneHot(t.tensor1d(Array.from({ length: n }, (_, i) => (xv[4 * i] > 0 ? 1 : 0) + (xv[4 * i + 1] > 0.3 ? 1 : 0)), 'int32'), 3);
+      const base = t.sequential({ layers: [t.layers.dense({ units: 8, inputShape: [4], activation: 'tanh' }), t.layers.dense({ units: 3, activation: 'softmax' })] });
+      const pruned = t.pruning.pruneLowMagnitude(base, { schedule: t.pruning.constantSparsity({ targetSparsity: 0.5, beginStep: 0, endStep: 0 }) });
+      pruned.compile({ optimizer: t.train.adam(0.02), loss: 'categoricalCrossentropy' });
+      await pruned.fit(x, y, { epochs: 1, batchSize: 20, verbose: 0, callbacks: [t.pruning.updatePruningStep()] });
+      const before = t.memory().numTensors;
+      await pruned.fit(x, y, { epochs: 1, batchSize: 20, verbose: 0, callbacks: [t.pruning.updatePruningStep()] });
+      const leaked = t.memory().numTensors - before;
+      const kernels = [];
+      for (const l of pruned.layers) {
+        for (const p of l.prunedWeights()) {
+          const w = Array.from(await p.weight.data() as Float32Array);
+          const m = Array.from(await p.mask.data() as Float32Array);
+          kernels.push({ size: w.length, zeros: w.filter((v) => v === 0).length, agree: w.every((v, i) => (v === 0) === (m[i] === 0)) });
+        }
+      }
+      const a = Array.from(await pruned.predict(x).data() as Float32Array);
+      const b = Array.from(await t.pruning.strip(pruned).predict(x).data() as Float32Array);
+      return { kernels, leaked, samePredictions: a.length === n * 3 && a.every((v, i) => v === b[i]) };
+    } catch (e: any) {
+      return { error: String(e?.stack ?? e) };
+    }
+  });
+  expect((res as any).error).toBeUndefined();
+  expect(res).toEqual({ kernels: [{ size: 32, zeros: 16, agree: true }, { size: 24, zeros: 12, agree: true }], leaked: 0, samePredictions: true });
 }, 300_000);
