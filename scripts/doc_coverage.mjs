@@ -25,7 +25,6 @@ function docOf(decl) {
 function isFunction(checker, sym, decl) {
   if (ts.isFunctionDeclaration(decl)) return true;
   if (ts.isVariableDeclaration(decl)) {
-    if (decl.type && ts.isTypeReferenceNode(decl.type)) return false;
     const type = checker.getTypeOfSymbolAtLocation(sym, decl);
     return type.getCallSignatures().length > 0 && type.getConstructSignatures().length === 0 && !type.getProperties().some((p) => p.name === 'prototype');
   }
@@ -42,7 +41,8 @@ export function docCoverage({ entry = join(repoRoot, 'src/index.ts') } = {}) {
   const configPath = join(repoRoot, 'tsconfig.json');
   const config = ts.readConfigFile(configPath, ts.sys.readFile).config;
   const parsed = ts.parseJsonConfigFileContent(config, ts.sys, repoRoot);
-  const program = ts.createProgram({ rootNames: [entry], options: { ...parsed.options, noEmit: true } });
+  // Only declarations and their comments matter here, not type errors: no @types or DOM lib to parse.
+  const program = ts.createProgram({ rootNames: [entry], options: { ...parsed.options, noEmit: true, types: [], lib: ['lib.es2022.d.ts'] } });
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(entry);
   const moduleSym = checker.getSymbolAtLocation(source);
@@ -65,7 +65,10 @@ export function docCoverage({ entry = join(repoRoot, 'src/index.ts') } = {}) {
       }
       const doc = decls.map(docOf).find(Boolean) ?? null;
       const fn = decls.some((d) => isFunction(checker, target, d));
+      const sigs = checker.getTypeOfSymbolAtLocation(target, decl).getCallSignatures();
       entries.push({
+        signature: fn && sigs[0] ? checker.signatureToString(sigs[0]) : undefined,
+        node: decl,
         name,
         kind: ts.SyntaxKind[decl.kind],
         file: `${relative(repoRoot, decl.getSourceFile().fileName)}:${decl.getSourceFile().getLineAndCharacterOfPosition(decl.getStart()).line + 1}`,

@@ -161,7 +161,13 @@ export class Environment {
 
 /** TF.js's `ENV` (deprecated there in favour of `env()`): the same Environment object. */
 export const ENV = new Environment();
-/** TF.js `env()`: the flags and platform. */
+/**
+ * TF.js `env()`: the flags and platform.
+ * @example
+ * ```js
+ * tf.env().set('DEBUG', false);
+ * ```
+ */
 export function env(): Environment {
   return ENV;
 }
@@ -177,6 +183,10 @@ export type BackendHandle = Backend & BackendQueries;
 /**
  * TF.js `backend()`: the active backend object itself (so `backend().device` is the GPUDevice on webgpu), with
  * TF.js's query methods added where the backend has none.
+ * @example
+ * ```js
+ * console.log(tf.backend());
+ * ```
  */
 export function backend(): BackendHandle {
   const real = ENGINE.backend;
@@ -194,7 +204,13 @@ export function backend(): BackendHandle {
   }) as BackendHandle;
 }
 
-/** TF.js `engine()`: scopes, variables and the active backend, for programs and test harnesses. */
+/**
+ * TF.js `engine()`: scopes, variables and the active backend, for programs and test harnesses.
+ * @example
+ * ```js
+ * console.log(tf.engine().backendName);
+ * ```
+ */
 export function engine() {
   return {
     get backend(): BackendHandle {
@@ -228,21 +244,46 @@ export function engine() {
   };
 }
 
-/** TF.js `enableProdMode()`: sets the PROD flag (tessera runs no extra debug checks either way). */
+/**
+ * TF.js `enableProdMode()`: sets the PROD flag (tessera runs no extra debug checks either way).
+ * @example
+ * ```js
+ * tf.enableProdMode(); // skips debug-only checks
+ * ```
+ */
 export function enableProdMode(): void {
   ENV.set('PROD', true);
 }
-/** TF.js `enableDebugMode()`: sets the DEBUG flag. */
+/**
+ * TF.js `enableDebugMode()`: sets the DEBUG flag.
+ * @example
+ * ```js
+ * tf.enableDebugMode(); // checks every kernel output for NaN
+ * ```
+ */
 export function enableDebugMode(): void {
   ENV.set('DEBUG', true);
   console.warn('Debugging mode is ON. The output of every math call will be downloaded to CPU and checked for NaNs. This significantly impacts performance.');
 }
-/** TF.js `deprecationWarn(msg)`: a console warning unless deprecation warnings are disabled. */
+/**
+ * TF.js `deprecationWarn(msg)`: a console warning unless deprecation warnings are disabled.
+ * @example
+ * ```js
+ * tf.deprecationWarn('myOp is deprecated; use myOp2');
+ * ```
+ */
 export function deprecationWarn(msg: string): void {
   if (ENV.getBool('DEPRECATION_WARNINGS_ENABLED')) {
     console.warn(`${msg} You can disable deprecation warnings with tf.disableDeprecationWarnings().`);
   }
 }
+/**
+ * Turns off the console warnings printed for deprecated names.
+ * @example
+ * ```js
+ * tf.disableDeprecationWarnings();
+ * ```
+ */
 export function disableDeprecationWarnings(): void {
   ENV.set('DEPRECATION_WARNINGS_ENABLED', false);
   console.warn('TensorFlow.js deprecation warnings have been disabled.');
@@ -252,6 +293,10 @@ export function disableDeprecationWarnings(): void {
  * TF.js `time(fn)`: `{wallMs, kernelMs}`. tessera does not time kernels one by one: kernelMs is the time fn
  * took to run and its device work to finish (on js and wasm kernels run inside fn, so it includes the op
  * layer's small overhead); wallMs adds reading the result back.
+ * @example
+ * ```js
+ * const { wallMs, kernelMs } = await tf.time(() => tf.matMul(tf.ones([64, 64]), tf.ones([64, 64])));
+ * ```
  */
 export async function time(fn: () => unknown): Promise<{ wallMs: number; kernelMs: number }> {
   const t0 = performance.now();

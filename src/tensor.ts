@@ -66,6 +66,11 @@ export function peekNextTensorId(): number {
   return nextTensorId;
 }
 
+/**
+ * An immutable n-dimensional array of one dtype, stored on the active backend. Make one with `tf.tensor`;
+ * read it with `data()` / `array()` (async) or `dataSync()`; free it with `dispose()` or `tf.tidy`.
+ * Most ops are also methods (`x.add(y)`, `x.reshape([2, 2])`), as in TF.js.
+ */
 export class Tensor<D extends DType = DType> {
   readonly id = nextTensorId++;
   readonly shape: number[];

@@ -12,6 +12,9 @@ let nextVariableId = 0;
 /** All live variables by name (TF.js keeps a registry too). */
 export const variableRegistry = new Map<string, Variable>();
 
+/**
+ * A mutable tensor (`tf.variable`): `assign()` replaces its value; optimizers update trainable variables.
+ */
 export class Variable<D extends DType = DType> extends Tensor<D> {
   trainable: boolean;
   override name: string;
@@ -49,7 +52,14 @@ export class Variable<D extends DType = DType> extends Tensor<D> {
   }
 }
 
-/** TF.js `variable(initialValue, trainable = true, name?, dtype?)`. */
+/**
+ * TF.js `variable(initialValue, trainable = true, name?, dtype?)`.
+ * @example
+ * ```js
+ * const v = tf.variable(tf.zeros([2]));
+ * v.assign(tf.tensor([1, 2]));
+ * ```
+ */
 export function variable(initialValue: Input, trainable = true, name?: string, dtype?: DType): Variable {
   const t = toTensor(initialValue, 'variable', 'initialValue');
   // Layers and optimizer slots make their own names unique; a user's name must be new (TF.js).

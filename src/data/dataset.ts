@@ -43,6 +43,10 @@ export function batchElements(items: unknown[]): unknown {
   throw new Error(`dataset.batch: cannot batch elements of type ${first === null ? 'null' : typeof first}`);
 }
 
+/**
+ * A lazy, possibly asynchronous sequence of elements (`tf.data.array`, `csv`, `generator`): `map`, `batch`,
+ * `shuffle`, `take`, `forEachAsync`, and `model.fitDataset`.
+ */
 export class Dataset<T = unknown> {
   constructor(private readonly source: Source<T>, readonly size: number | null = null) {}
 
@@ -210,7 +214,13 @@ export class Dataset<T = unknown> {
   }
 }
 
-/** TF.js `tf.data.array(items)`. */
+/**
+ * TF.js `tf.data.array(items)`.
+ * @example
+ * ```js
+ * await tf.data.array([1, 2, 3]).map((x) => x * 2).forEachAsync((x) => console.log(x)); // 2, 4, 6
+ * ```
+ */
 export function array<T>(items: T[]): Dataset<T> {
   if (!Array.isArray(items)) throw new Error('data.array: expected an array');
   return new Dataset<T>(() => {
@@ -219,7 +229,13 @@ export function array<T>(items: T[]): Dataset<T> {
   }, items.length);
 }
 
-/** TF.js `tf.data.generator(fn)`: fn returns a (sync or async) iterator, or is a generator function. */
+/**
+ * TF.js `tf.data.generator(fn)`: fn returns a (sync or async) iterator, or is a generator function.
+ * @example
+ * ```js
+ * const ds = tf.data.generator(function* () { for (let i = 0; i < 3; i++) yield i; });
+ * ```
+ */
 export function generator<T>(make: () => Iterator<T> | AsyncIterator<T> | Promise<Iterator<T> | AsyncIterator<T>>): Dataset<T> {
   if (typeof make !== 'function') throw new Error('data.generator: expected a function that returns an iterator (e.g. a generator function)');
   return new Dataset<T>(async () => {
@@ -229,7 +245,13 @@ export function generator<T>(make: () => Iterator<T> | AsyncIterator<T> | Promis
   });
 }
 
-/** TF.js `tf.data.zip(datasets)`: elements combined into arrays or objects of the same shape; stops at the shortest. */
+/**
+ * TF.js `tf.data.zip(datasets)`: elements combined into arrays or objects of the same shape; stops at the shortest.
+ * @example
+ * ```js
+ * const ds = tf.data.zip({ xs: tf.data.array([1, 2]), ys: tf.data.array([3, 4]) });
+ * ```
+ */
 export function zip(datasets: Dataset[] | Record<string, Dataset>): Dataset<unknown> {
   const isList = Array.isArray(datasets);
   const entries = Object.entries(datasets) as [string, Dataset][];

@@ -14,6 +14,9 @@ function toBuffer(b: Shardable): ArrayBuffer {
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 }
 
+/**
+ * A list of ArrayBuffers viewed as one (model weights split over shards): `slice()` across shard boundaries.
+ */
 export class CompositeArrayBuffer {
   private readonly shards: { buffer: ArrayBuffer; start: number; end: number }[] = [];
   readonly byteLength: number;

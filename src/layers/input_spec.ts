@@ -15,6 +15,9 @@ export interface InputSpecArgs {
   axes?: { [axis: number]: number };
 }
 
+/**
+ * The rank, shape and dtype a layer accepts, checked when the layer is applied.
+ */
 export class InputSpec {
   dtype?: DType;
   shape?: (number | null)[];

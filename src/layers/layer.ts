@@ -85,6 +85,10 @@ export interface LayerWeight {
   declaredTrainable?: boolean;
 }
 
+/**
+ * The base class of every layer: weights, `apply()` on tensors or symbolic inputs, `call()` to override in custom layers,
+ * `getConfig()` for serialization.
+ */
 export abstract class Layer {
   /** TF.js/Keras class name used in serialized configs. Subclasses set `static className`. */
   static className = 'Layer';
@@ -408,7 +412,13 @@ export class InputLayer extends Layer {
   }
 }
 
-/** TF.js `input({shape, batchShape, name, dtype})`: the symbolic input of a functional model. */
+/**
+ * TF.js `input({shape, batchShape, name, dtype})`: the symbolic input of a functional model.
+ * @example
+ * ```js
+ * const x = tf.layers.input({ shape: [3] });
+ * ```
+ */
 export function input(config: { shape?: Shape; batchShape?: Shape; name?: string; dtype?: DType; batchSize?: number }): SymbolicTensor {
   if (!config || (!config.shape && !config.batchShape)) throw new Error('input: give `shape` or `batchShape`');
   const layer = new InputLayer({

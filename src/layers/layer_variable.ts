@@ -19,6 +19,9 @@ export function constraintFn(c: ConstraintSpec | null | undefined): ((t: Tensor)
   throw new Error('addWeight: a constraint must be a function or an object with an apply(tensor) method');
 }
 
+/**
+ * A layer's weight: a variable with the layer's constraint applied after each update.
+ */
 export class LayerVariable extends Variable {
   readonly originalName: string;
   readonly constraint?: (t: Tensor) => Tensor;

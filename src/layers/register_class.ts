@@ -36,6 +36,14 @@ export class SerializationMap {
 
 const registeredNames = new Map<unknown, string>();
 
+/**
+ * Registers a custom Layer class under its static `className`, so saved models that use it load.
+ * @example
+ * ```js
+ * class MyLayer extends tf.layers.Layer { static className = 'MyLayer'; }
+ * tf.serialization.registerClass(MyLayer);
+ * ```
+ */
 export function registerClass<C extends LayerClass>(cls: C, pkg = 'Custom', name?: string): C {
   if (typeof cls !== 'function') throw new Error(`serialization.registerClass: expected a class, got ${typeof cls}`);
   // The base classes (Layer, Optimizer, ...) carry a className of their own; a subclass that does not
@@ -52,7 +60,13 @@ export function registerClass<C extends LayerClass>(cls: C, pkg = 'Custom', name
   return cls;
 }
 
-/** TF.js `getRegisteredName(cls)`: 'pkg>name' for a class registered through registerClass, else its className. */
+/**
+ * TF.js `getRegisteredName(cls)`: 'pkg>name' for a class registered through registerClass, else its className.
+ * @example
+ * ```js
+ * tf.serialization.getRegisteredName(MyLayer); // 'MyLayer'
+ * ```
+ */
 export function getRegisteredName(cls: { className: string }): string {
   return registeredNames.get(cls) ?? cls.className;
 }

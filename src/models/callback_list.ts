@@ -74,7 +74,13 @@ class ProgressLogger extends Callback {
 export type CallbackConstructor = new () => Callback;
 const registeredCallbacks = new Map<number, CallbackConstructor[]>();
 
-/** TF.js `registerCallbackConstructor(verbosityLevel, callbackConstructor)`. */
+/**
+ * TF.js `registerCallbackConstructor(verbosityLevel, callbackConstructor)`.
+ * @example
+ * ```js
+ * tf.registerCallbackConstructor(1, MyProgressLogger); // added to fit() when verbose >= 1
+ * ```
+ */
 export function registerCallbackConstructor(verbosityLevel: number, callbackConstructor: CallbackConstructor): void {
   // TF.js's wording
   if (!(Number.isInteger(verbosityLevel) && verbosityLevel >= 0)) {

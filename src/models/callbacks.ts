@@ -10,6 +10,9 @@ import type { Tensor } from '../tensor.js';
 import type { LayersModel } from './layers_model.js';
 import type { DeviceLostInfo } from './fit_recovery.js';
 
+/**
+ * The metrics `fit()` passes to callbacks: {loss, acc, val_loss, ...} by name.
+ */
 export type Logs = Record<string, number>;
 
 /** The hooks fit() calls, all optional. */
@@ -89,6 +92,9 @@ export class History extends Callback {
   async syncData(): Promise<void> {}
 }
 
+/**
+ * Options of `tf.callbacks.earlyStopping`: monitor, minDelta, patience, mode, baseline, restoreBestWeights.
+ */
 export interface EarlyStoppingArgs {
   /** Quantity to watch (default 'val_loss'). */
   monitor?: string;
@@ -183,7 +189,13 @@ export class EarlyStopping extends Callback {
   }
 }
 
-/** TF.js `callbacks.earlyStopping(args)`. */
+/**
+ * TF.js `callbacks.earlyStopping(args)`.
+ * @example
+ * ```js
+ * await model.fit(xs, ys, { epochs: 100, validationSplit: 0.2, callbacks: tf.callbacks.earlyStopping({ monitor: 'val_loss', patience: 3 }) });
+ * ```
+ */
 export function earlyStopping(args: EarlyStoppingArgs = {}): EarlyStopping {
   return new EarlyStopping(args);
 }

@@ -40,6 +40,9 @@ export function setTopologyWriter(writer: (model: LayersModel) => Record<string,
   topologyWriter = writer;
 }
 
+/**
+ * A model made of layers (`tf.model` for graphs, `tf.sequential` for stacks): `compile`, `fit`, `predict`, `evaluate`, `save`.
+ */
 export class LayersModel extends Layer {
   static override className = 'Model';
   inputs: SymbolicTensor[] = [];
@@ -323,7 +326,15 @@ export class LayersModel extends Layer {
   }
 }
 
-/** TF.js `model({inputs, outputs, name})`. */
+/**
+ * TF.js `model({inputs, outputs, name})`.
+ * @example
+ * ```js
+ * const x = tf.input({ shape: [4] });
+ * const model = tf.model({ inputs: x, outputs: tf.layers.dense({ units: 2 }).apply(x) });
+ * model.predict(tf.ones([1, 4])).print();
+ * ```
+ */
 export function model(args: ModelArgs): LayersModel {
   if (!args || !args.inputs || !args.outputs) throw new Error('model: needs {inputs, outputs}');
   return new LayersModel(args);

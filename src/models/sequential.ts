@@ -13,6 +13,9 @@ export interface SequentialArgs {
   name?: string;
 }
 
+/**
+ * A model that is a linear stack of layers (`tf.sequential`); `add()` appends a layer.
+ */
 export class Sequential extends LayersModel {
   static override className = 'Sequential';
   /** The stacked layers, without the implicit InputLayer (as TF.js). */
@@ -99,7 +102,15 @@ export class Sequential extends LayersModel {
   }
 }
 
-/** TF.js `sequential({layers})`. */
+/**
+ * TF.js `sequential({layers})`.
+ * @example
+ * ```js
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
+ * model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+ * await model.fit(tf.ones([8, 2]), tf.ones([8, 1]), { epochs: 2 });
+ * ```
+ */
 export function sequential(args: SequentialArgs = {}): Sequential {
   return new Sequential(args);
 }

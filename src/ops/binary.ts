@@ -73,42 +73,138 @@ function defBinary(name: string, code: BinaryOp, kind: Kind, vjp: BinVjp | null,
   });
 }
 
+/**
+ * Adds two tensors elementwise, with broadcasting.
+ * @example
+ * ```js
+ * tf.add(tf.tensor([1, 2, 3]), tf.tensor([10, 20, 30])).print(); // [11, 22, 33]
+ * ```
+ */
 export const add = defBinary('add', 'add', 'arith', (_a, _b, _y, dy) => [dy, dy]);
+/**
+ * Subtracts `b` from `a` elementwise, with broadcasting.
+ * @example
+ * ```js
+ * tf.sub(tf.tensor([10, 20]), tf.tensor([1, 2])).print(); // [9, 18]
+ * ```
+ */
 export const sub = defBinary('sub', 'sub', 'arith', (_a, _b, _y, dy) => [dy, neg(dy)]);
+/**
+ * Multiplies two tensors elementwise, with broadcasting.
+ * @example
+ * ```js
+ * tf.mul(tf.tensor([1, 2, 3]), 2).print(); // [2, 4, 6]
+ * ```
+ */
 export const mul = defBinary('mul', 'mul', 'arith', (a, b, _y, dy) => [mul(dy, b), mul(dy, a)]);
 const divVjp: BinVjp = (a, b, _y, dy) => [div(dy, b), neg(div(mul(dy, a), square(b)))];
 const realDiv = defBinary('div', 'div', 'arith', divVjp);
-/** Its gradient is real division's, as TF.js's FloorDiv gradient. */
+/**
+ * Its gradient is real division's, as TF.js's FloorDiv gradient.
+ * @example
+ * ```js
+ * tf.floorDiv(tf.tensor([7, -7]), tf.tensor([2, 2])).print(); // [3, -4]
+ * ```
+ */
 export const floorDiv = defBinary('floorDiv', 'floorDiv', 'arith', divVjp);
-/** a / b; for two int32 tensors this is floor division, as in TF.js. */
+/**
+ * a / b; for two int32 tensors this is floor division, as in TF.js.
+ * @example
+ * ```js
+ * tf.div(tf.tensor([1, 4, 9]), tf.tensor([1, 2, 3])).print(); // [1, 2, 3]
+ * ```
+ */
 export const div = op('div', function div(a: Input, b: Input): Tensor {
   const ta = toTensorLike(a, b, 'div', 'a');
   const tb = toTensorLike(b, ta, 'div', 'b');
   if (ta.dtype === 'int32' && tb.dtype === 'int32') return floorDiv(ta, tb);
   return realDiv(ta, tb);
 });
+/**
+ * Divides `a` by `b` elementwise as floats (the same as `div` for float inputs).
+ * @example
+ * ```js
+ * tf.realDivide(tf.tensor([1, 3]), tf.tensor([2, 2])).print(); // [0.5, 1.5]
+ * ```
+ */
 export const realDivide = realDiv;
+/**
+ * Divides `a` by `b` elementwise, returning 0 where `b` is 0.
+ * @example
+ * ```js
+ * tf.divNoNan(tf.tensor([1, 2]), tf.tensor([0, 4])).print(); // [0, 0.5]
+ * ```
+ */
 export const divNoNan = defBinary('divNoNan', 'divNoNan', 'arith', (a, b, _y, dy) => {
   const nz = notEqual(b, 0);
   return [where(nz, div(dy, b), 0), where(nz, neg(div(mul(dy, a), square(b))), 0)];
 });
+/**
+ * Raises `a` to the power `b` elementwise, with broadcasting.
+ * @example
+ * ```js
+ * tf.pow(tf.tensor([2, 3]), 2).print(); // [4, 9]
+ * ```
+ */
 export const pow = defBinary('pow', 'pow', 'arith', (a, b, y, dy) => {
   const da = mul(dy, mul(b, pow(a, sub(b, 1))));
   const db = mul(dy, where(greater(a, 0), mul(y, log(a)), 0));
   return [da, db];
 }, ['base', 'exp']);
+/**
+ * The elementwise maximum of `a` and `b`, with broadcasting.
+ * @example
+ * ```js
+ * tf.maximum(tf.tensor([1, 5]), tf.tensor([3, 2])).print(); // [3, 5]
+ * ```
+ */
 export const maximum = defBinary('maximum', 'maximum', 'arith', (a, b, _y, dy) => [
   mul(dy, cast(greaterEqual(a, b), 'float32')), mul(dy, cast(less(a, b), 'float32')),
 ]);
+/**
+ * The elementwise minimum of `a` and `b`, with broadcasting.
+ * @example
+ * ```js
+ * tf.minimum(tf.tensor([1, 5]), tf.tensor([3, 2])).print(); // [1, 2]
+ * ```
+ */
 export const minimum = defBinary('minimum', 'minimum', 'arith', (a, b, _y, dy) => [
   mul(dy, cast(lessEqual(a, b), 'float32')), mul(dy, cast(greater(a, b), 'float32')),
 ]);
+/**
+ * `(a - b) * (a - b)` elementwise, with broadcasting.
+ * @example
+ * ```js
+ * tf.squaredDifference(tf.tensor([1, 4]), tf.tensor([3, 1])).print(); // [4, 9]
+ * ```
+ */
 export const squaredDifference = defBinary('squaredDifference', 'squaredDifference', 'arith', (a, b, _y, dy) => {
   const d = mul(sub(a, b), mul(dy, 2));
   return [d, neg(d)];
 });
+/**
+ * The elementwise remainder of `a / b`, with the sign of `b` (like `floorMod`).
+ * @example
+ * ```js
+ * tf.mod(tf.tensor([5, -5]), tf.tensor([3, 3])).print(); // [2, 1]
+ * ```
+ */
 export const mod = defBinary('mod', 'mod', 'arith', (a, b, _y, dy) => [dy, mul(dy, neg(floor(div(a, b))))]);
+/**
+ * The elementwise remainder of floor division: `a - floor(a / b) * b`.
+ * @example
+ * ```js
+ * tf.floorMod(tf.tensor([5, -5]), tf.tensor([3, 3])).print(); // [2, 1]
+ * ```
+ */
 export const floorMod = mod;
+/**
+ * The elementwise arctangent of `a / b`, using the signs of both to pick the quadrant.
+ * @example
+ * ```js
+ * tf.atan2(tf.tensor([1, -1]), tf.tensor([1, 1])).print(); // [0.785, -0.785]
+ * ```
+ */
 export const atan2 = defBinary('atan2', 'atan2', 'arith', (a, b, _y, dy) => {
   const d = add(square(a), square(b));
   return [div(mul(dy, b), d), neg(div(mul(dy, a), d))];
@@ -117,25 +213,100 @@ const preluFloat = defBinary('prelu', 'prelu', 'arith', (a, b, _y, dy) => {
   const negMask = less(a, 0);
   return [mul(dy, where(negMask, b, 1)), mul(dy, where(negMask, a, 0))];
 }, ['x', 'alpha']);
-/** x < 0 ? alpha * x : x; always float32 (TF.js casts int32 inputs). */
+/**
+ * x < 0 ? alpha * x : x; always float32 (TF.js casts int32 inputs).
+ * @example
+ * ```js
+ * tf.prelu(tf.tensor([-2, 3]), tf.scalar(0.1)).print(); // [-0.2, 3]
+ * ```
+ */
 export const prelu = op('prelu', function prelu(x: Input, alpha: Input): Tensor {
   const tx = toTensor(x, 'prelu', 'x');
   const ta = toTensor(alpha, 'prelu', 'alpha');
   return preluFloat(tx.dtype === 'float32' ? tx : cast(tx, 'float32'), ta.dtype === 'float32' ? ta : cast(ta, 'float32'));
 });
+/**
+ * Elementwise `a == b`, as a bool tensor.
+ * @example
+ * ```js
+ * tf.equal(tf.tensor([1, 2, 3]), tf.tensor([1, 0, 3])).print(); // [true, false, true]
+ * ```
+ */
 export const equal = defBinary('equal', 'equal', 'compare', null);
+/**
+ * Elementwise `a != b`, as a bool tensor.
+ * @example
+ * ```js
+ * tf.notEqual(tf.tensor([1, 2]), tf.tensor([1, 0])).print(); // [false, true]
+ * ```
+ */
 export const notEqual = defBinary('notEqual', 'notEqual', 'compare', null);
+/**
+ * Elementwise `a > b`, as a bool tensor.
+ * @example
+ * ```js
+ * tf.greater(tf.tensor([1, 2, 3]), 2).print(); // [false, false, true]
+ * ```
+ */
 export const greater = defBinary('greater', 'greater', 'compare', null);
+/**
+ * Elementwise `a >= b`, as a bool tensor.
+ * @example
+ * ```js
+ * tf.greaterEqual(tf.tensor([1, 2, 3]), 2).print(); // [false, true, true]
+ * ```
+ */
 export const greaterEqual = defBinary('greaterEqual', 'greaterEqual', 'compare', null);
+/**
+ * Elementwise `a < b`, as a bool tensor.
+ * @example
+ * ```js
+ * tf.less(tf.tensor([1, 2, 3]), 2).print(); // [true, false, false]
+ * ```
+ */
 export const less = defBinary('less', 'less', 'compare', null);
+/**
+ * Elementwise `a <= b`, as a bool tensor.
+ * @example
+ * ```js
+ * tf.lessEqual(tf.tensor([1, 2, 3]), 2).print(); // [true, true, false]
+ * ```
+ */
 export const lessEqual = defBinary('lessEqual', 'lessEqual', 'compare', null);
+/**
+ * Elementwise logical AND of two bool tensors.
+ * @example
+ * ```js
+ * tf.logicalAnd(tf.tensor([true, true], [2], 'bool'), tf.tensor([true, false], [2], 'bool')).print(); // [true, false]
+ * ```
+ */
 export const logicalAnd = defBinary('logicalAnd', 'logicalAnd', 'logical', null);
+/**
+ * Elementwise logical OR of two bool tensors.
+ * @example
+ * ```js
+ * tf.logicalOr(tf.tensor([true, false], [2], 'bool'), tf.tensor([false, false], [2], 'bool')).print(); // [true, false]
+ * ```
+ */
 export const logicalOr = defBinary('logicalOr', 'logicalOr', 'logical', null);
+/**
+ * Elementwise logical XOR of two bool tensors.
+ * @example
+ * ```js
+ * tf.logicalXor(tf.tensor([true, true], [2], 'bool'), tf.tensor([true, false], [2], 'bool')).print(); // [false, true]
+ * ```
+ */
 export const logicalXor = op('logicalXor', function logicalXor(a: Input, b: Input): Tensor {
   return notEqual(cast(toTensor(a, 'logicalXor', 'a'), 'bool'), cast(toTensor(b, 'logicalXor', 'b'), 'bool'));
 });
 
-/** cond ? a : b elementwise, all three broadcast together (TF.js `where`). */
+/**
+ * cond ? a : b elementwise, all three broadcast together (TF.js `where`).
+ * @example
+ * ```js
+ * tf.where(tf.tensor([true, false], [2], 'bool'), tf.tensor([1, 2]), tf.tensor([10, 20])).print(); // [1, 20]
+ * ```
+ */
 export const where = op('where', function where(condition: Input, a: Input, b: Input): Tensor {
   const tc = toTensor(condition, 'where', 'condition', 'bool');
   const ta = toTensorLike(a, b, 'where', 'a');

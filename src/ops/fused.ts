@@ -25,6 +25,9 @@ import {
   type ConvDataFormat, type Pair, type PadSpec, type RoundingMode,
 } from './conv_util.js';
 
+/**
+ * The activation a fused op applies after its bias (the names of `tf.layers` activations, e.g. 'relu').
+ */
 export type FusedActivation = ActivationName;
 
 interface Epi {
@@ -132,6 +135,9 @@ function recordFused(
   });
 }
 
+/**
+ * Arguments of `tf.fused.matMul`: the operands, transposes, optional bias and activation.
+ */
 export interface FusedMatMulConfig {
   a: Input;
   b: Input;
@@ -143,7 +149,13 @@ export interface FusedMatMulConfig {
   leakyreluAlpha?: number;
 }
 
-/** TF.js fused.matMul: act(op(a) @ op(b) + bias). */
+/**
+ * TF.js fused.matMul: act(op(a) @ op(b) + bias).
+ * @example
+ * ```js
+ * tf.fused.matMul({ a: tf.ones([2, 3]), b: tf.ones([3, 4]), bias: tf.ones([4]), activation: 'relu' }).print();
+ * ```
+ */
 export function matMul(config: FusedMatMulConfig): Tensor {
   return composite(() => {
     const op = 'fused.matMul';
@@ -175,6 +187,9 @@ export function matMul(config: FusedMatMulConfig): Tensor {
   });
 }
 
+/**
+ * Arguments of `tf.fused.conv2d` / `tf.fused.depthwiseConv2d`: input, filter, strides, padding, optional bias and activation.
+ */
 export interface FusedConv2DConfig {
   x: Input;
   filter: Input;
@@ -245,12 +260,24 @@ function fusedConv(kind: ConvKind, config: FusedConv2DConfig): Tensor {
   });
 }
 
-/** TF.js fused.conv2d: act(conv2d(x, filter) + bias). */
+/**
+ * TF.js fused.conv2d: act(conv2d(x, filter) + bias).
+ * @example
+ * ```js
+ * tf.fused.conv2d({ x: tf.ones([1, 4, 4, 1]), filter: tf.ones([2, 2, 1, 1]), strides: 1, pad: 'same', activation: 'relu' }).print();
+ * ```
+ */
 export function conv2d(config: FusedConv2DConfig): Tensor {
   return fusedConv('conv2d', config);
 }
 
-/** TF.js fused.depthwiseConv2d: act(depthwiseConv2d(x, filter) + bias). */
+/**
+ * TF.js fused.depthwiseConv2d: act(depthwiseConv2d(x, filter) + bias).
+ * @example
+ * ```js
+ * tf.fused.depthwiseConv2d({ x: tf.ones([1, 4, 4, 2]), filter: tf.ones([3, 3, 2, 1]), strides: 1, pad: 'same' }).print();
+ * ```
+ */
 export function depthwiseConv2d(config: FusedConv2DConfig): Tensor {
   return fusedConv('depthwiseConv2d', config);
 }

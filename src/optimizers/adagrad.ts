@@ -11,6 +11,9 @@ import { sqrt, square } from '../ops/unary.js';
 import { Optimizer, filledLike, type OptimizerOptions } from './optimizer.js';
 import { checkDecay, checkRate, DEFAULT_EPSILON } from './checks.js';
 
+/**
+ * Adagrad (`tf.train.adagrad`).
+ */
 export class AdagradOptimizer extends Optimizer {
   static override className = 'Adagrad';
   static override configArgs = ['learningRate', 'initialAccumulatorValue', 'epsilon'];
@@ -34,6 +37,9 @@ export class AdagradOptimizer extends Optimizer {
   }
 }
 
+/**
+ * Adadelta (`tf.train.adadelta`).
+ */
 export class AdadeltaOptimizer extends Optimizer {
   static override className = 'Adadelta';
   static override configArgs = ['learningRate', 'rho', 'epsilon'];

@@ -15,6 +15,9 @@ import { adamUpdate } from '../ops/optimizer_ops.js';
 import { Optimizer, type OptimizerOptions } from './optimizer.js';
 import { checkDecay, checkRate, DEFAULT_EPSILON } from './checks.js';
 
+/**
+ * Adam (`tf.train.adam`).
+ */
 export class AdamOptimizer extends Optimizer {
   static override className = 'Adam';
   static override configArgs = ['learningRate', 'beta1', 'beta2', 'epsilon'];
@@ -48,6 +51,9 @@ export class AdamOptimizer extends Optimizer {
   }
 }
 
+/**
+ * Adam with decoupled weight decay (`tf.train.adamw`).
+ */
 export class AdamWOptimizer extends AdamOptimizer {
   static override className = 'AdamW';
   static override configArgs = ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay'];
@@ -66,6 +72,9 @@ export class AdamWOptimizer extends AdamOptimizer {
   }
 }
 
+/**
+ * Adamax (`tf.train.adamax`).
+ */
 export class AdamaxOptimizer extends Optimizer {
   static override className = 'Adamax';
   static override configArgs = ['learningRate', 'beta1', 'beta2', 'epsilon', 'decay'];

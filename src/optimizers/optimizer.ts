@@ -27,12 +27,18 @@ export interface OptimizerOptions {
   clipvalue?: number;
 }
 
+/**
+ * A gradient with the name of the variable it updates.
+ */
 export interface NamedTensor {
   name: string;
   tensor: Tensor;
 }
 export type NamedGradients = Record<string, Tensor> | NamedTensor[];
 
+/**
+ * The base class of optimizers: `minimize(f)` and `applyGradients(grads)` update variables.
+ */
 export abstract class Optimizer {
   /** TF.js class name, e.g. 'Adam'. */
   static className = 'Optimizer';

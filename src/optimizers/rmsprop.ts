@@ -11,6 +11,9 @@ import { sqrt, square } from '../ops/unary.js';
 import { Optimizer, type OptimizerOptions } from './optimizer.js';
 import { checkDecay, checkRate, DEFAULT_EPSILON } from './checks.js';
 
+/**
+ * RMSProp (`tf.train.rmsprop`).
+ */
 export class RMSPropOptimizer extends Optimizer {
   static override className = 'RMSProp';
   static override configArgs = ['learningRate', 'decay', 'momentum', 'epsilon', 'centered'];

@@ -11,6 +11,9 @@ import { keep } from '../globals.js';
 import { Optimizer, type OptimizerOptions } from './optimizer.js';
 import { checkRate } from './checks.js';
 
+/**
+ * Stochastic gradient descent (`tf.train.sgd`).
+ */
 export class SGDOptimizer extends Optimizer {
   static override className = 'SGD';
   static override configArgs = ['learningRate'];
@@ -34,6 +37,9 @@ export class SGDOptimizer extends Optimizer {
   }
 }
 
+/**
+ * SGD with momentum (`tf.train.momentum`).
+ */
 export class MomentumOptimizer extends Optimizer {
   static override className = 'Momentum';
   static override configArgs = ['learningRate', 'momentum', 'useNesterov'];

@@ -45,6 +45,9 @@ const CELLS: Record<string, new (c: any) => CellLayer> = { SimpleRNNCell, LSTMCe
 /** Keys of LayerArgs that belong to the RNN layer, not to the cell it builds. */
 const LAYER_ONLY = ['name', 'weights', 'inputShape', 'batchInputShape', 'batchSize', 'cell'];
 
+/**
+ * A recurrent layer running a cell over time steps (`tf.layers.rnn`); the base of SimpleRNN, LSTM and GRU.
+ */
 export class RNN extends Layer {
   static override className = 'RNN';
   readonly cell: CellLayer;
@@ -366,7 +369,35 @@ export class GRU extends RNN {
   }
 }
 
+/**
+ * A recurrent layer running `cell` (or a list of cells) over the time steps.
+ * @example
+ * ```js
+ * tf.layers.rnn({ cell: tf.layers.lstmCell({ units: 4 }) }).apply(tf.ones([1, 5, 2])).shape; // [1, 4]
+ * ```
+ */
 export const rnn = (args: RNNArgs) => new RNN(args);
+/**
+ * A fully connected RNN whose output is fed back as the next step's state.
+ * @example
+ * ```js
+ * tf.layers.simpleRNN({ units: 4 }).apply(tf.ones([1, 5, 2])).shape; // [1, 4]
+ * ```
+ */
 export const simpleRNN = (args: SimpleRNNArgs) => new SimpleRNN(args);
+/**
+ * Long short-term memory layer over [batch, steps, features] inputs.
+ * @example
+ * ```js
+ * tf.layers.lstm({ units: 8, returnSequences: true }).apply(tf.ones([1, 5, 2])).shape; // [1, 5, 8]
+ * ```
+ */
 export const lstm = (args: LSTMArgs) => new LSTM(args);
+/**
+ * Gated recurrent unit layer over [batch, steps, features] inputs.
+ * @example
+ * ```js
+ * tf.layers.gru({ units: 8 }).apply(tf.ones([1, 5, 2])).shape; // [1, 8]
+ * ```
+ */
 export const gru = (args: GRUArgs) => new GRU(args);

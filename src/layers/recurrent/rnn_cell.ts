@@ -8,6 +8,9 @@ import type { Tensor } from '../../tensor.js';
 import { Layer, type Kwargs, type LayerArgs, type LayerWeight, type Shape } from '../layer.js';
 import { layerFromConfig } from '../serialization.js';
 
+/**
+ * Base class of recurrent cells (`simpleRNNCell`, `lstmCell`, `gruCell`): one time step, for `tf.layers.rnn`.
+ */
 export abstract class RNNCell extends Layer {
   /** The size of each state (a number when the cell has one state), as TF.js cells declare it. */
   abstract stateSize: number | number[];
@@ -102,4 +105,12 @@ export class StackedRNNCells extends RNNCell {
   }
 }
 
+/**
+ * Wraps a list of RNN cells so they run as one cell, each feeding the next.
+ * @example
+ * ```js
+ * const cell = tf.layers.stackedRNNCells({ cells: [tf.layers.gruCell({ units: 4 }), tf.layers.gruCell({ units: 2 })] });
+ * tf.layers.rnn({ cell }).apply(tf.ones([1, 5, 3])).shape; // [1, 2]
+ * ```
+ */
 export const stackedRNNCells = (args: StackedRNNCellsArgs) => new StackedRNNCells(args);
