@@ -99,5 +99,7 @@ export { profile } from './profile.js';
 export { version as version_core, versions as version } from './version.js';
 export * as device_util from './device_util.js';
 export * as test_util from './test_util.js';
+// text preprocessing and generation (issue 11)
+export * as text from './text/index.js';
 
 installChainMethods(publicApi as unknown as Record<string, unknown>);

@@ -34,6 +34,9 @@ import { ConvLSTM2D, ConvLSTM2DCell } from './recurrent/conv_lstm.js';
 import { RandomWidth, Resizing } from './image_resizing.js';
 import { MultiHeadAttention } from './attention/multi_head_attention.js';
 import { TransformerEncoder } from './attention/transformer_encoder.js';
+import { IntegerLookup, StringLookup } from './preprocessing_text/index_lookup.js';
+import { TextVectorization } from './preprocessing_text/text_vectorization.js';
+import { Normalization } from './normalization/feature_normalization.js';
 
 export const BUILTIN_LAYERS: LayerClass[] = [InputLayer as unknown as LayerClass, Dense];
 BUILTIN_LAYERS.push(SimpleRNN, LSTM, GRU, RNN, StackedRNNCells, SimpleRNNCell, LSTMCell, GRUCell, Bidirectional, MultiHeadAttention, TransformerEncoder);
@@ -49,6 +52,7 @@ BUILTIN_LAYERS.push(
 );
 BUILTIN_LAYERS.push(MaxPooling3D, AveragePooling3D, Conv3D, Conv3DTranspose);
 BUILTIN_LAYERS.push(ConvLSTM2D, ConvLSTM2DCell, Resizing, RandomWidth);
+BUILTIN_LAYERS.push(StringLookup, IntegerLookup, TextVectorization, Normalization);
 
 let registered = false;
 export function registerBuiltinLayers(): void {

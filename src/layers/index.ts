@@ -33,5 +33,9 @@ export { zeroPadding2d, cropping2D, upSampling2d } from './conv/spatial.js';
 export { timeDistributed } from './wrappers.js';
 export { dot } from './dot.js';
 export { rescaling, centerCrop, categoryEncoding } from './preprocessing.js';
+// Keras's text and feature preprocessing layers (issue 11)
+export { stringLookup, integerLookup } from './preprocessing_text/index_lookup.js';
+export { textVectorization } from './preprocessing_text/text_vectorization.js';
+export { normalization } from './normalization/feature_normalization.js';
 export { resizing, randomWidth } from './image_resizing.js';
 export { convLstm2d, convLstm2dCell } from './recurrent/conv_lstm.js';
