@@ -33,8 +33,14 @@ function isFunction(checker, sym, decl) {
 
 const HAS_EXAMPLE = /@example|```/;
 
+/** The code of a doc comment's examples: each ``` block, its ` * ` margins removed. */
+export function exampleCode(doc) {
+  const text = doc.split('\n').map((l) => l.replace(/^\s*\/?\*+\/?\s?/, '')).join('\n');
+  return [...text.matchAll(/```(?:js|ts|javascript)?\n([\s\S]*?)```/g)].map((m) => m[1].replace(/\s+$/, ''));
+}
+
 /**
- * Walk the public API. Returns {entries: [{name, kind, file, documented, isFunction, hasExample}],
+ * Walk the public API. Returns {entries: [{name, kind, file, documented, doc, isFunction, hasExample}],
  * missingDoc: [names], missingExample: [names]}.
  */
 export function docCoverage({ entry = join(repoRoot, 'src/index.ts') } = {}) {
@@ -73,6 +79,7 @@ export function docCoverage({ entry = join(repoRoot, 'src/index.ts') } = {}) {
         kind: ts.SyntaxKind[decl.kind],
         file: `${relative(repoRoot, decl.getSourceFile().fileName)}:${decl.getSourceFile().getLineAndCharacterOfPosition(decl.getStart()).line + 1}`,
         documented: !!doc,
+        doc,
         isFunction: fn,
         hasExample: !!doc && HAS_EXAMPLE.test(doc),
       });
