@@ -74,6 +74,12 @@ it('runs the quick suite and draws one bar per case and backend', async () => {
   // headless Chromium's WebGPU is SwiftShader: the page must say it is a fallback adapter
   expect(await page.$eval('#adapter .kind', (e) => e.textContent)).toMatch(/^Fallback adapter/);
   expect(await page.$eval('#copy', (b) => (b as HTMLButtonElement).disabled)).toBe(false);
+  // "Copy JSON": to the clipboard, or (headless, no clipboard permission) the JSON selected for a manual copy
+  await page.click('#copy');
+  await page.waitForFunction(() => /copied|selected/.test(document.getElementById('status')!.textContent ?? ''), { timeout: 5000 });
+  const json = JSON.parse(await page.$eval('#json', (e) => e.textContent ?? ''));
+  expect(json.rows).toHaveLength(6);
+  expect(json.gpu.available).toBe(true);
 
   const chart = await page.$('#chart svg');
   const png = (await chart!.screenshot({ type: 'png' })) as Uint8Array;
