@@ -331,7 +331,7 @@ export function arraysEqualWithNull(a: (number | null)[], b: (number | null)[]):
  * A [rows, cols] shape close to square that holds `size` elements.
  * @example
  * ```js
- * tf.util.sizeToSquarishShape(12); // [3, 4]
+ * tf.util.sizeToSquarishShape(12); // [4, 3]
  * ```
  */
 export function sizeToSquarishShape(size: number): [number, number] {
