@@ -7,7 +7,8 @@
  * 2. the examples run. Each ```js block of every public function's comment runs against tessera on
  *    the wasm backend, `tf` bound to the public API. Where a line states its result, it is checked:
  *    - `expr.print(); // [1, 2, 3]`: the printed numbers (or booleans) must equal the comment's;
- *    - `expr.shape; // [2, 3]`: the shape must equal the comment's.
+ *    - `expr.shape; // [2, 3]`: the shape must equal the comment's;
+ *    - `expr; // 5` (a number, boolean, 'string' or array of numbers): the value must equal it.
  *    The comments round to 3 decimals, so numbers compare within 6e-4 (+1e-4 relative): the rounding
  *    error, nothing looser. An example may only fail for a stated reason: it uses a variable the
  *    reader supplies (a `model`, `artifacts`, a DOM element: CONTEXT below), or it needs the network
@@ -69,6 +70,8 @@ function instrument(code: string): string {
   return code.split('\n').map((line) => {
     const shape = line.match(/^(.*)\.shape;\s*\/\/\s*(\[[\d,\s]*\])\s*$/);
     if (shape) return `__checkShape(${shape[1]}.shape, ${JSON.stringify(shape[2])});`;
+    const value = line.match(/^(?!\s*(?:const|let|await)\b)(.+?);\s*\/\/\s*(-?\d[\d.]*|true|false|'[^']*'|\[[-\d.,\s[\]]*\])\s*$/);
+    if (value && !/\.print\(\)$/.test(value[1])) return `__checkValue(${value[1]}, ${JSON.stringify(value[2])});`;
     const printed = line.match(/\.print\(\);\s*\/\/\s*([-\d.,\s[\]]+|(?:\[?\s*(?:true|false)\s*,?\s*\]?)+)\s*$/);
     if (printed) return `__expectPrint(${JSON.stringify(printed[1])}); ${line}`;
     return line;
@@ -114,12 +117,21 @@ it('every example runs, and every result it states is what tessera computes', as
           checkPrint();
           expected.push(want);
         };
+        const checkValue = (got: unknown, want: string) => {
+          checkedValues++;
+          const plain = (v: unknown): unknown => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : Array.isArray(v) ? v.map(plain) : v);
+          const same = (g: unknown, w: unknown): boolean => (Array.isArray(w)
+            ? Array.isArray(g) && g.length === w.length && w.every((x, i) => same(g[i], x))
+            : typeof w === 'number' ? typeof g === 'number' && close(String(g), String(w)) : g === w);
+          const wanted = JSON.parse(want.replace(/'/g, '"'));
+          if (!same(plain(got), wanted)) failures.push(`${e.name}: got ${JSON.stringify(plain(got))}, the comment says ${want}`);
+        };
         const checkShape = (shape: number[], want: string) => {
           checkedShapes++;
           if (JSON.stringify(shape) !== JSON.stringify(JSON.parse(want))) failures.push(`${e.name}: shape [${shape}], the comment says ${want}`);
         };
         try {
-          await new AsyncFunction('tf', '__expectPrint', '__checkShape', instrument(code))(tf, expectPrint, checkShape);
+          await new AsyncFunction('tf', '__expectPrint', '__checkShape', '__checkValue', instrument(code))(tf, expectPrint, checkShape, checkValue);
           checkPrint();
           ran++;
         } catch (err) {
@@ -138,6 +150,6 @@ it('every example runs, and every result it states is what tessera computes', as
   expect(failures).toEqual([]);
   // most examples are self-contained, and many state their result
   expect(ran).toBeGreaterThan(480);
-  expect(checkedValues).toBeGreaterThan(180);
+  expect(checkedValues).toBeGreaterThan(220);
   expect(checkedShapes).toBeGreaterThan(80);
 });
