@@ -23,10 +23,13 @@ function allocate(dtype: BufferDType, size: number): BufferValues {
  * A mutable CPU-side array with a shape (`tf.buffer`): `set`/`get` by index, then `toTensor()`.
  */
 export class TensorBuffer<D extends BufferDType = BufferDType> {
+  /** The number of elements. */
   readonly size: number;
+  /** The size of each dimension. */
   readonly shape: number[];
   /** Row-major element strides of every dimension but the last (TF.js keeps rank - 1 of them). */
   readonly strides: number[];
+  /** The values, flat in row-major order. */
   values: BufferValues;
 
   constructor(shape: number[], readonly dtype: D, values?: BufferValues | ArrayLike<number>) {
@@ -45,6 +48,7 @@ export class TensorBuffer<D extends BufferDType = BufferDType> {
     }
   }
 
+  /** The number of dimensions. */
   get rank(): number {
     return this.shape.length;
   }

@@ -16,7 +16,9 @@ export const variableRegistry = new Map<string, Variable>();
  * A mutable tensor (`tf.variable`): `assign()` replaces its value; optimizers update trainable variables.
  */
 export class Variable<D extends DType = DType> extends Tensor<D> {
+  /** Whether optimizers update this variable. */
   trainable: boolean;
+  /** The variable's unique name (the key of `tf.variableGrads`' gradients). */
   override name: string;
 
   constructor(initial: Tensor, trainable: boolean, name: string | undefined, dtype: D) {
@@ -45,6 +47,7 @@ export class Variable<D extends DType = DType> extends Tensor<D> {
     this.record = t.record;
   }
 
+  /** Frees the variable and removes it from the registry. */
   override dispose(): void {
     if (this.isDisposed) return;
     variableRegistry.delete(this.name);

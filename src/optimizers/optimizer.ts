@@ -42,8 +42,11 @@ export type NamedGradients = Record<string, Tensor> | NamedTensor[];
 export abstract class Optimizer {
   /** TF.js class name, e.g. 'Adam'. */
   static className = 'Optimizer';
+  /** Clips each gradient to this L2 norm before the update (Keras `clipnorm`). */
   clipnorm?: number;
+  /** Clips all gradients together to this global L2 norm (Keras `global_clipnorm`). */
   globalClipnorm?: number;
+  /** Clips each gradient element to [-clipvalue, clipvalue] (Keras `clipvalue`). */
   clipvalue?: number;
   /** Number of applyGradients calls so far. */
   iterations = 0;
@@ -57,6 +60,7 @@ export abstract class Optimizer {
     this.setClipping(options);
   }
 
+  /** The class name the optimizer is saved under. */
   getClassName(): string {
     return (this.constructor as typeof Optimizer).className;
   }
