@@ -1,8 +1,8 @@
 // Doc coverage of the public API, read with the TypeScript compiler API: every name src/index.ts
 // exports (and every name inside the namespaces it exports, `export * as layers ...`) must have a
-// doc comment, and every public function's comment must hold a short example (an @example tag or a
-// ``` code block). Used by tests/docs_coverage.test.ts; `node scripts/doc_coverage.mjs` prints the
-// names still missing either.
+// doc comment, every public function's comment must hold a short example (an @example tag or a
+// ``` code block), and every public member of an exported class must have a doc comment. Used by
+// tests/docs_coverage.test.ts; `node scripts/doc_coverage.mjs --list` prints the names still missing.
 import ts from 'typescript';
 import { join, relative } from 'node:path';
 import { repoRoot } from './server.mjs';
@@ -86,8 +86,27 @@ export function docCoverage({ entry = join(repoRoot, 'src/index.ts') } = {}) {
     }
   };
   visit('', moduleSym);
+  // The public members (not private/protected/#private) that exported classes declare themselves.
+  const members = [];
+  const seenClasses = new Set();
+  for (const e of entries) {
+    if (!ts.isClassDeclaration(e.node) || seenClasses.has(e.node)) continue;
+    seenClasses.add(e.node);
+    for (const m of e.node.members) {
+      if (!m.name || ts.isConstructorDeclaration(m) || ts.isPrivateIdentifier(m.name)) continue;
+      if (ts.getCombinedModifierFlags(m) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
+      const sf = m.getSourceFile();
+      members.push({
+        name: `${e.name}.${m.name.getText()}`,
+        file: `${relative(repoRoot, sf.fileName)}:${sf.getLineAndCharacterOfPosition(m.getStart()).line + 1}`,
+        documented: ts.getJSDocCommentsAndTags(m).some((n) => n.kind === ts.SyntaxKind.JSDoc),
+      });
+    }
+  }
   return {
     entries,
+    members,
+    missingMemberDoc: members.filter((m) => !m.documented),
     missingDoc: entries.filter((e) => !e.documented),
     missingExample: entries.filter((e) => e.isFunction && !e.hasExample),
   };
@@ -95,12 +114,13 @@ export function docCoverage({ entry = join(repoRoot, 'src/index.ts') } = {}) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const t0 = Date.now();
-  const { entries, missingDoc, missingExample } = docCoverage();
+  const { entries, missingDoc, missingExample, members, missingMemberDoc } = docCoverage();
   const fns = entries.filter((e) => e.isFunction);
   const show = (e) => `  ${e.name}  (${e.file})`;
   if (process.argv.includes('--list')) {
     console.log(`missing doc comment (${missingDoc.length}):\n${missingDoc.map(show).join('\n')}`);
     console.log(`functions without an example (${missingExample.length}):\n${missingExample.map(show).join('\n')}`);
+    console.log(`class members without a doc comment (${missingMemberDoc.length}):\n${missingMemberDoc.map(show).join('\n')}`);
   }
-  console.log(`${entries.length} public names, ${entries.length - missingDoc.length} documented; ${fns.length} functions, ${fns.length - missingExample.length} with an example (${Date.now() - t0} ms)`);
+  console.log(`${entries.length} public names, ${entries.length - missingDoc.length} documented; ${fns.length} functions, ${fns.length - missingExample.length} with an example; ${members.length} public class members, ${members.length - missingMemberDoc.length} documented (${Date.now() - t0} ms)`);
 }

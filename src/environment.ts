@@ -72,9 +72,11 @@ export class Environment {
   private setHooks: Record<string, (value: FlagValue) => void> = {};
   /** Flags given in the page URL as `?tfjsflags=NAME:value,...` (TF.js's debugging override). */
   private urlFlags: Record<string, FlagValue> = {};
+  /** The platform object (fetch, now, text encoding) tessera uses. */
   platform: Platform = defaultPlatform;
   /** TF.js's `getQueryParams`: a URL query string's `name=value` pairs (percent-decoded; a bare name maps to ''). */
   getQueryParams = getQueryParams;
+  /** The platform's name: 'node' or 'browser' unless `setPlatform` changed it. */
   platformName = isNodeRuntime ? 'node' : 'browser';
 
   /** TF.js's `global`: the global object (non-enumerable: it refers back to itself, so walks over env() must not enter it). */
@@ -86,6 +88,7 @@ export class Environment {
     this.populateURLFlags();
   }
 
+  /** The flags set so far, by name. */
   get features(): Record<string, FlagValue> {
     return this.flags;
   }
@@ -100,6 +103,7 @@ export class Environment {
       this.set(name, value);
     }
   }
+  /** The value of flag `name` (its default when unset). */
   get(name: string): FlagValue {
     if (name in this.flags) return this.flags[name];
     const evaluate = this.evaluators[name];
@@ -117,25 +121,32 @@ export class Environment {
     this.flags[name] = await evaluate();
     return this.flags[name];
   }
+  /** The value of a string flag. */
   getString(name: string): string {
     return this.get(name) as string;
   }
+  /** The value of a boolean flag. */
   getBool(name: string): boolean {
     return this.get(name) as boolean;
   }
+  /** The value of a numeric flag. */
   getNumber(name: string): number {
     return this.get(name) as number;
   }
+  /** All flags set so far, by name. */
   getFlags(): Record<string, FlagValue> {
     return { ...this.flags };
   }
+  /** Sets flag `name` (e.g. `tf.env().set('DEBUG', true)`). */
   set(name: string, value: FlagValue): void {
     this.flags[name] = value;
     this.setHooks[name]?.(value);
   }
+  /** Sets several flags at once. */
   setFlags(flags: Record<string, FlagValue>): void {
     this.flags = { ...flags };
   }
+  /** Forgets every flag set (back to the defaults). */
   reset(): void {
     this.flags = {};
     this.urlFlags = {};
@@ -153,6 +164,7 @@ export class Environment {
       this.urlFlags[key] = lower === 'true' || lower === 'false' ? lower === 'true' : `${+lower}` === lower ? +lower : raw;
     }
   }
+  /** Replaces the platform (fetch, now, text encoding) under `name`. */
   setPlatform(name: string, platform: Platform): void {
     this.platformName = name;
     this.platform = platform;

@@ -2,8 +2,9 @@
  * Issue 10 (docs), read with the TypeScript compiler API (scripts/doc_coverage.mjs), which TypeDoc
  * (`npm run docs`) renders into docs/api:
  * 1. every public name (src/index.ts and the namespaces it exports) has a doc comment, and every
- *    public function's comment carries a short example (@example or a ``` block); a failure lists
- *    each missing name with its file and line;
+ *    public function's comment carries a short example (@example or a ``` block), and every public
+ *    member of an exported class has a doc comment; a failure lists each missing name with its file
+ *    and line;
  * 2. the examples run. Each ```js block of every public function's comment runs against tessera on
  *    the wasm backend, `tf` bound to the public API. Where a line states its result, it is checked:
  *    - `expr.print(); // [1, 2, 3]`: the printed numbers (or booleans) must equal the comment's;
@@ -20,7 +21,9 @@ import * as tf from '../src/index.js';
 import { docCoverage, exampleCode } from '../scripts/doc_coverage.mjs';
 
 interface Entry { name: string; file: string; doc: string | null; isFunction: boolean }
-const { entries, missingDoc, missingExample } = docCoverage() as { entries: Entry[]; missingDoc: Entry[]; missingExample: Entry[] };
+const { entries, missingDoc, missingExample, members, missingMemberDoc } = docCoverage() as {
+  entries: Entry[]; missingDoc: Entry[]; missingExample: Entry[]; members: Entry[]; missingMemberDoc: Entry[];
+};
 const show = (list: Entry[]) => list.map((e) => `${e.name} (${e.file})`);
 
 it('walks the whole public API, namespaces included', () => {
@@ -39,6 +42,11 @@ it('every public export has a doc comment', () => {
 
 it('every public function has an example in its doc comment', () => {
   expect(show(missingExample)).toEqual([]);
+});
+
+it('every public member of an exported class has a doc comment', () => {
+  expect(members.length).toBeGreaterThan(300);
+  expect(show(missingMemberDoc)).toEqual([]);
 });
 
 /** Names an example may use without defining: what the reader has at hand (a model, a DOM, ...). */

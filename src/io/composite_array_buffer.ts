@@ -19,6 +19,7 @@ function toBuffer(b: Shardable): ArrayBuffer {
  */
 export class CompositeArrayBuffer {
   private readonly shards: { buffer: ArrayBuffer; start: number; end: number }[] = [];
+  /** The total byte length of all buffers. */
   readonly byteLength: number;
 
   /** The shards concatenated into a new ArrayBuffer (always a copy, as TF.js; none gives an empty one). */

@@ -53,6 +53,7 @@ export function defaultLayerName(className: string): string {
 /** A placeholder flowing through a functional graph: shape, dtype and the layer that made it. */
 export class SymbolicTensor {
   private static nextId = 0;
+  /** A unique id, increasing in creation order. */
   readonly id = SymbolicTensor.nextId++;
   constructor(
     readonly dtype: DType,
@@ -63,6 +64,7 @@ export class SymbolicTensor {
     readonly tensorIndex: number,
     readonly name: string,
   ) {}
+  /** The number of dimensions. */
   get rank(): number {
     return this.shape.length;
   }

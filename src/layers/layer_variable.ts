@@ -23,7 +23,9 @@ export function constraintFn(c: ConstraintSpec | null | undefined): ((t: Tensor)
  * A layer's weight: a variable with the layer's constraint applied after each update.
  */
 export class LayerVariable extends Variable {
+  /** The weight name the layer gave (before it was made unique). */
   readonly originalName: string;
+  /** The projection applied after each optimizer step, if any. */
   readonly constraint?: (t: Tensor) => Tensor;
 
   constructor(initial: Tensor, trainable: boolean, name: string, originalName: string, dtype: DType, constraint?: (t: Tensor) => Tensor) {

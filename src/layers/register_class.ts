@@ -11,9 +11,11 @@ type SerializableClass = { className: string; new (config: any): unknown; fromCo
 
 /** TF.js `Serializable`: an object whose class has a static className and which gives its config. */
 export abstract class Serializable {
+  /** The class name the object is saved and registered under. */
   getClassName(): string {
     return (this.constructor as unknown as { className: string }).className;
   }
+  /** The constructor arguments to save, by name. */
   abstract getConfig(): ConfigDict;
   /** Build an instance of `cls` from its config (TF.js's default: `new cls(config)`). */
   static fromConfig<T>(cls: new (config: ConfigDict) => T, config: ConfigDict): T {
@@ -24,11 +26,14 @@ export abstract class Serializable {
 /** TF.js `SerializationMap`: className -> [class, its fromConfig], for every registered class. */
 export class SerializationMap {
   private static instance?: SerializationMap;
+  /** Registered classes and their fromConfig by class name. */
   classNameMap: Record<string, [SerializableClass, SerializableClass['fromConfig']]> = {};
+  /** The one registry. */
   static getMap(): SerializationMap {
     SerializationMap.instance ??= new SerializationMap();
     return SerializationMap.instance;
   }
+  /** Registers a class under its static className. */
   static register(cls: SerializableClass): void {
     SerializationMap.getMap().classNameMap[cls.className] = [cls, cls.fromConfig];
   }

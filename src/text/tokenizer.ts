@@ -86,11 +86,17 @@ function checkSequences(op: string, seqs: unknown): asserts seqs is number[][] {
  * ```
  */
 export class Tokenizer {
+  /** Only the numWords - 1 most frequent words are kept when converting (null: all). */
   numWords: number | null;
+  /** Characters removed from texts. */
   readonly filters: string;
+  /** Whether texts are lowercased. */
   readonly lower: boolean;
+  /** The word separator. */
   readonly split: string;
+  /** Whether every character is a token. */
   readonly charLevel: boolean;
+  /** The token out-of-vocabulary words become (null: dropped). */
   readonly oovToken: string | null;
   /** Number of texts seen by fitOnTexts / fitOnSequences. */
   documentCount = 0;
