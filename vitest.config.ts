@@ -12,6 +12,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 240_000,
     pool: 'forks',
+    setupFiles: ['tests/helpers/wasm_setup.ts'],
     maxWorkers: 2,
     projects: [
       {

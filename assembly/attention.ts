@@ -72,12 +72,12 @@ function expRow(row: usize, n: i32, m: f32): f32 {
 }
 
 /**
- * out[bh, seqQ, D] and lse[bh, seqQ] from q [bh, seqQ, D], k, v [bh, seqK, D] and the optional
+ * out[bh, seqQ, D] and lse[bh, seqQ] from q [bh, seqQ, D], k, v [bh, kvStride, D] (first seqK rows) and the optional
  * additive mask [seqQ, seqK] (0 when absent). scratch: attentionScratchBytes(seqK, D), 16-aligned.
  */
 export function attention(
   q: usize, k: usize, v: usize, mask: usize, out: usize, lse: usize, bh: i32, seqQ: i32, seqK: i32, D: i32,
-  scale: f32, causal: i32, scratch: usize,
+  scale: f32, causal: i32, kvStride: i32, scratch: usize,
 ): void {
   const seqK8 = (seqK + 7) & ~7, Dp = (D + 7) & ~7;
   const KP = scratch;
@@ -89,8 +89,8 @@ export function attention(
   const causalOffset = seqK - seqQ;
   const state = at(O, BR * Dp); // per-row running max, running sum, visible key count
   for (let h = 0; h < bh; h++) {
-    packK(at(k, h * seqK * D), seqK, seqK8, D, KP);
-    packV(at(v, h * seqK * D), seqK, seqK8, D, Dp, VP);
+    packK(at(k, h * kvStride * D), seqK, seqK8, D, KP);
+    packV(at(v, h * kvStride * D), seqK, seqK8, D, Dp, VP);
     for (let i0 = 0; i0 < seqQ; i0 += BR) {
       const rows = min(BR, seqQ - i0);
       let visMax = 0;

@@ -1,54 +1,16 @@
 // Elementwise kernels: unary, broadcasting binary and select over raw pointers.
-// All-float32 rows with unit or zero strides take f32x4 paths (arithmetic, relu family, exp,
-// sigmoid, tanh, erf, gelu); everything else (int32/bool operands, bool outputs, the other
-// transcendentals) runs the f64 scalar path of scalar_ops.ts, which mirrors the js reference. Shapes and strides arrive padded to rank 6 in a params block.
-import { applyBinary, applyUnary, loadAs64, storeAs } from './scalar_ops';
-import { erfF32x4, expF32x4, geluF32x4, sigmoidF32x4, tanhF32x4 } from './simd_math';
+// All-float32 rows with unit or zero strides take f32x4 paths (the ops whose table row has an
+// `asSimd` form); everything else (int32/bool operands, bool outputs, the other transcendentals)
+// runs the f64 scalar path. The per-op-code switches are generated from the op table into
+// generated_dispatch.ts. Shapes and strides arrive padded to rank 6 in a params block.
+import { loadAs64, storeAs } from './scalar_ops';
+import { applyBinary, applyUnary, binaryRowF32, binaryVec, isVecBinary, unaryF32, unaryVec } from './generated_dispatch';
 
 const TAIL: usize = memory.data(16, 16);
 
 // ---- unary -------------------------------------------------------------------------------
 
-@inline function unaryVec(op: i32, v: v128, alpha: v128, beta: v128): v128 {
-  const zero = f32x4.splat(0);
-  const one = f32x4.splat(1);
-  switch (op) {
-    case 0: return v;
-    case 1: return f32x4.neg(v);
-    case 2: return f32x4.abs(v);
-    case 3: return expF32x4(v);
-    case 5: return f32x4.sqrt(v);
-    case 6: return f32x4.div(one, f32x4.sqrt(v));
-    case 7: return f32x4.mul(v, v);
-    case 8: return f32x4.div(one, v);
-    case 9: return f32x4.max(v, zero);
-    case 10: return f32x4.min(f32x4.max(v, zero), f32x4.splat(6));
-    case 11: return v128.bitselect(f32x4.mul(v, alpha), v, f32x4.lt(v, zero));
-    case 14: return geluF32x4(v);
-    case 15: return sigmoidF32x4(v);
-    case 16: return tanhF32x4(v);
-    case 32: return erfF32x4(v);
-    case 46: { // 0.5x(1 + tanh(sqrt(2/pi)(x + 0.044715x^3)))
-      const inner = f32x4.mul(f32x4.splat(0.7978845608028654), f32x4.add(v, f32x4.mul(f32x4.splat(0.044715), f32x4.mul(v, f32x4.mul(v, v)))));
-      return f32x4.mul(f32x4.mul(f32x4.splat(0.5), v), f32x4.add(one, tanhF32x4(inner)));
-    }
-    case 20: return f32x4.floor(v);
-    case 21: return f32x4.ceil(v);
-    case 22: return f32x4.nearest(v);
-    case 24: return f32x4.min(f32x4.max(v, alpha), beta);
-    case 26: return f32x4.div(v, f32x4.add(one, f32x4.abs(v)));
-    case 27: return f32x4.min(f32x4.max(f32x4.add(f32x4.mul(v, f32x4.splat(0.2)), f32x4.splat(0.5)), zero), one);
-    case 28: return f32x4.div(v, f32x4.add(one, expF32x4(f32x4.neg(v))));
-    default: return v;
-  }
-}
-
-@inline function isVecUnary(op: i32): bool {
-  return op == 0 || op == 1 || op == 2 || op == 3 || (op >= 5 && op <= 11) || (op >= 14 && op <= 16) || op == 32 || op == 46 ||
-    (op >= 20 && op <= 22) || op == 24 || op == 26 || op == 27 || op == 28;
-}
-
-@inline function unaryLoop(op: i32, x: usize, out: usize, n: i32, alpha: f32, beta: f32): void {
+@inline export function unaryLoop(op: i32, x: usize, out: usize, n: i32, alpha: f32, beta: f32): void {
   const va = f32x4.splat(alpha);
   const vb = f32x4.splat(beta);
   let i = 0;
@@ -69,34 +31,7 @@ const TAIL: usize = memory.data(16, 16);
  * out[i] = f(x[i]) for i < n. inKind/outKind: 0 float32, 1 int32, 2 bool.
  */
 export function unary(op: i32, x: usize, out: usize, n: i32, inKind: i32, outKind: i32, alpha: f64, beta: f64): void {
-  if (inKind == 0 && outKind == 0 && isVecUnary(op)) {
-    const a = <f32>alpha, b = <f32>beta;
-    switch (op) { // constant op per call site lets the optimizer specialise each loop
-      case 0: unaryLoop(0, x, out, n, a, b); return;
-      case 1: unaryLoop(1, x, out, n, a, b); return;
-      case 2: unaryLoop(2, x, out, n, a, b); return;
-      case 3: unaryLoop(3, x, out, n, a, b); return;
-      case 5: unaryLoop(5, x, out, n, a, b); return;
-      case 6: unaryLoop(6, x, out, n, a, b); return;
-      case 7: unaryLoop(7, x, out, n, a, b); return;
-      case 8: unaryLoop(8, x, out, n, a, b); return;
-      case 9: unaryLoop(9, x, out, n, a, b); return;
-      case 10: unaryLoop(10, x, out, n, a, b); return;
-      case 11: unaryLoop(11, x, out, n, a, b); return;
-      case 14: unaryLoop(14, x, out, n, a, b); return;
-      case 15: unaryLoop(15, x, out, n, a, b); return;
-      case 16: unaryLoop(16, x, out, n, a, b); return;
-      case 32: unaryLoop(32, x, out, n, a, b); return;
-      case 46: unaryLoop(46, x, out, n, a, b); return;
-      case 20: unaryLoop(20, x, out, n, a, b); return;
-      case 21: unaryLoop(21, x, out, n, a, b); return;
-      case 22: unaryLoop(22, x, out, n, a, b); return;
-      case 24: unaryLoop(24, x, out, n, a, b); return;
-      case 26: unaryLoop(26, x, out, n, a, b); return;
-      case 27: unaryLoop(27, x, out, n, a, b); return;
-      case 28: unaryLoop(28, x, out, n, a, b); return;
-    }
-  }
+  if (inKind == 0 && outKind == 0 && unaryF32(op, x, out, n, <f32>alpha, <f32>beta)) return;
   const isInt = inKind != 0 ? 1 : 0;
   for (let i = 0; i < n; i++) {
     const p = <usize>i << 2;
@@ -106,26 +41,8 @@ export function unary(op: i32, x: usize, out: usize, n: i32, inKind: i32, outKin
 
 // ---- binary --------------------------------------------------------------------------------
 
-@inline function binaryVec(op: i32, a: v128, b: v128): v128 {
-  switch (op) {
-    case 0: return f32x4.add(a, b);
-    case 1: return f32x4.sub(a, b);
-    case 2: return f32x4.mul(a, b);
-    case 3: return f32x4.div(a, b);
-    case 6: return f32x4.max(a, b);
-    case 7: return f32x4.min(a, b);
-    case 8: { const d = f32x4.sub(a, b); return f32x4.mul(d, d); }
-    case 20: return v128.bitselect(f32x4.mul(a, b), a, f32x4.lt(a, f32x4.splat(0)));
-    default: return a;
-  }
-}
-
-@inline function isVecBinary(op: i32): bool {
-  return (op >= 0 && op <= 3) || op == 6 || op == 7 || op == 8 || op == 20;
-}
-
 /** One row of n f32 elements with strides sa, sb in {0, 1}; vector body, scalar tail. */
-@inline function binaryRowVec(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
+@inline export function binaryRowVec(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
   let i = 0;
   if (sa == 1 && sb == 1) {
     for (; i + 4 <= n; i += 4) { const p = <usize>i << 2; v128.store(out + p, binaryVec(op, v128.load(a + p), v128.load(b + p))); }
@@ -142,19 +59,6 @@ export function unary(op: i32, x: usize, out: usize, n: i32, inKind: i32, outKin
   for (; i < n; i++) {
     const r = binaryVec(op, v128.load32_splat(a + (<usize>(i * sa) << 2)), v128.load32_splat(b + (<usize>(i * sb) << 2)));
     store<f32>(out + (<usize>i << 2), f32x4.extract_lane(r, 0));
-  }
-}
-
-function binaryRowF32(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
-  switch (op) {
-    case 0: binaryRowVec(0, a, sa, b, sb, out, n); return;
-    case 1: binaryRowVec(1, a, sa, b, sb, out, n); return;
-    case 2: binaryRowVec(2, a, sa, b, sb, out, n); return;
-    case 3: binaryRowVec(3, a, sa, b, sb, out, n); return;
-    case 6: binaryRowVec(6, a, sa, b, sb, out, n); return;
-    case 7: binaryRowVec(7, a, sa, b, sb, out, n); return;
-    case 8: binaryRowVec(8, a, sa, b, sb, out, n); return;
-    default: binaryRowVec(20, a, sa, b, sb, out, n); return;
   }
 }
 

@@ -8,7 +8,7 @@
 // Measured alternatives at 1024^3 (Node 20, AMD EPYC, GFLOP/s): this 4 x 8 load-splat kernel 45;
 // A as one v128 + 4 lane shuffles 41; k unrolled by 2 32; a 6 x 8 tile 29 (V8 spills). KC
 // 128..512 and MC 32..256 are all within noise of the values below.
-import { applyActivation } from './scalar_ops';
+import { applyActivation } from './generated_dispatch';
 import { geluF32x4, madd, sigmoidF32x4, tanhF32x4 } from './simd_math';
 
 const MR = 4;

@@ -105,3 +105,9 @@
   const one = f32x4.splat(1);
   return f32x4.div(one, f32x4.add(one, expF32x4(f32x4.neg(x))));
 }
+
+/** Approximate gelu: 0.5x(1 + tanh(sqrt(2/pi)(x + 0.044715x^3))). */
+@inline export function geluTanhF32x4(v: v128): v128 {
+  const inner = f32x4.mul(f32x4.splat(0.7978845608028654), f32x4.add(v, f32x4.mul(f32x4.splat(0.044715), f32x4.mul(v, f32x4.mul(v, v)))));
+  return f32x4.mul(f32x4.mul(f32x4.splat(0.5), v), f32x4.add(f32x4.splat(1), tanhF32x4(inner)));
+}

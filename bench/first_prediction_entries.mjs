@@ -2,6 +2,7 @@
 // `lib` (the namespace the model builders use), the builders and, for TF.js, setWasmPaths.
 export const TESSERA_ENTRY = `
 import * as ts from './dist/tessera.js';
+ts.wasm.setWasmPaths('/dist/'); // bundled into /__first/, away from dist/'s sibling .wasm files
 export const lib = ts;
 export { buildCnn, buildTransformerBlock } from './bench/first_prediction_models.mjs';
 export const setWasmPaths = null;

@@ -1,15 +1,20 @@
-// Builds tessera: AssemblyScript -> two Wasm modules (SIMD and relaxed-SIMD), esbuild -> one
-// self-contained ESM file with the WGSL sources and Wasm bytes embedded, tsc -> .d.ts types.
+// Builds tessera: the elementwise op table's generated dispatch (scripts/gen_elementwise.mjs), then
+// AssemblyScript -> two Wasm modules (SIMD and relaxed-SIMD), copied into dist/ beside
+// esbuild's outputs: the ESM entries dist/tessera.js, core.js, layers.js (shared chunks; each loads the one
+// Wasm build it needs from the sibling file), dist/tessera.inline.js (self-contained, Wasm embedded) and
+// dist/tessera.cjs (require); tsc -> .d.ts types. WGSL sources are embedded as text in the webgpu chunk.
 // `--if-stale` skips the work when every output is newer than every input.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { esbuildAssetPlugin } from './assets.mjs';
+import { writeGenerated } from './gen_elementwise.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = (p) => join(root, p);
 const ifStale = process.argv.includes('--if-stale');
+const WASM_DIST = [out('dist/tessera-simd.wasm'), out('dist/tessera-relaxed.wasm')];
 
 function newest(dir) {
   let t = 0;
@@ -26,6 +31,9 @@ async function main() {
     console.log('[build] installing dev dependencies (npm ci)');
     execFileSync('npm', ['ci'], { cwd: root, stdio: 'inherit' });
   }
+  // The op-code dispatch of assembly/ and shaders/ is generated from src/ops/elementwise_table.
+  const generated = await writeGenerated();
+  if (generated.length) console.log(`[build] generated ${generated.join(', ')}`);
   const wasmOut = [out('build/tessera-simd.wasm'), out('build/tessera-relaxed.wasm')];
   const inputs = Math.max(newest(out('assembly')), statSync(out('asconfig.json')).mtimeMs);
   mkdirSync(out('build'), { recursive: true });
@@ -36,23 +44,33 @@ async function main() {
     execFileSync(asc, ['assembly/index.ts', '--target', 'relaxed'], { cwd: root, stdio: 'inherit' });
   }
   const bundle = out('dist/tessera.js');
-  const srcNewest = Math.max(newest(out('src')), newest(out('shaders')), ...wasmOut.map((f) => statSync(f).mtimeMs));
-  if (!ifStale || oldest([bundle, out('dist/types/index.d.ts')]) < srcNewest) {
-    console.log('[build] esbuild: src/index.ts -> dist/tessera.js');
+  const outputs = [bundle, out('dist/tessera.inline.js'), out('dist/tessera.cjs'), out('dist/types/index.d.ts'), ...WASM_DIST];
+  const srcNewest = Math.max(newest(out('src')), newest(out('shaders')), statSync(out('package.json')).mtimeMs, ...wasmOut.map((f) => statSync(f).mtimeMs));
+  if (!ifStale || oldest(outputs) < srcNewest) {
+    console.log('[build] esbuild: dist/{tessera,core,layers}.js (+ chunks), dist/tessera.inline.js, dist/tessera.cjs');
     const esbuild = await import('esbuild');
+    rmSync(out('dist'), { recursive: true, force: true });
+    mkdirSync(out('dist'), { recursive: true });
+    const common = {
+      bundle: true, platform: 'neutral', target: 'es2022', minify: true, sourcemap: true, legalComments: 'none',
+      plugins: [esbuildAssetPlugin()], logLevel: 'warning',
+    };
+    // ESM entries sharing chunks (one engine across tessera, tessera/core and tessera/layers); the
+    // kernel module is a sibling file (new URL('./tessera-*.wasm', import.meta.url)), webgpu a lazy chunk.
     await esbuild.build({
-      entryPoints: [out('src/index.ts')],
-      bundle: true,
-      format: 'esm',
-      platform: 'neutral',
-      target: 'es2022',
-      outfile: bundle,
-      minify: true,
-      sourcemap: true,
-      legalComments: 'none',
-      plugins: [esbuildAssetPlugin()],
-      logLevel: 'warning',
+      ...common,
+      entryPoints: { tessera: out('src/index.ts'), core: out('src/core.ts'), layers: out('src/layers_api.ts') },
+      format: 'esm', splitting: true, outdir: out('dist'), chunkNames: 'chunk-[hash]',
     });
+    // one self-contained file with both Wasm builds embedded
+    await esbuild.build({ ...common, entryPoints: [out('src/inline.ts')], format: 'esm', outfile: out('dist/tessera.inline.js') });
+    // CommonJS for require('tessera'): import.meta.url becomes this file's URL, for the sibling .wasm
+    await esbuild.build({
+      ...common, entryPoints: [out('src/index.ts')], format: 'cjs', outfile: out('dist/tessera.cjs'), platform: 'node', target: 'node20',
+      define: { 'import.meta.url': '__tesseraUrl' },
+      banner: { js: 'var __tesseraUrl = require("node:url").pathToFileURL(__filename).href;' },
+    });
+    for (let i = 0; i < wasmOut.length; i++) copyFileSync(wasmOut[i], WASM_DIST[i]);
     console.log('[build] tsc: dist/types');
     execFileSync(out('node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   }

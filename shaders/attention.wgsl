@@ -16,6 +16,7 @@ struct Params {
   seq_k: u32,
   head_dim: u32,
   scale: f32,
+  kv_stride: u32, // rows per bh in the k / v buffers (a KV cache's capacity; seq_k otherwise)
 }
 
 override BQ: u32 = 16u;       // query rows per workgroup
@@ -106,7 +107,7 @@ fn attention(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id
     workgroupBarrier(); // the previous tile's V is no longer read
     for (var e = t; e < BK * D4; e += WG) {
       let kj = k0 + e / D4;
-      kv_tile[e] = select(vec4<f32>(0.0f), k4((h * seq_k + min(kj, seq_k - 1u)) * D, e % D4), kj < seq_k);
+      kv_tile[e] = select(vec4<f32>(0.0f), k4((h * params.kv_stride + min(kj, seq_k - 1u)) * D, e % D4), kj < seq_k);
     }
     workgroupBarrier();
     for (var j = lane; j < BK; j += TPR) {
@@ -136,7 +137,7 @@ fn attention(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id
     }
     for (var e = t; e < BK * D4; e += WG) {
       let kj = k0 + e / D4;
-      kv_tile[e] = select(vec4<f32>(0.0f), v4((h * seq_k + min(kj, seq_k - 1u)) * D, e % D4), kj < seq_k);
+      kv_tile[e] = select(vec4<f32>(0.0f), v4((h * params.kv_stride + min(kj, seq_k - 1u)) * D, e % D4), kj < seq_k);
     }
     workgroupBarrier();
 
@@ -203,11 +204,11 @@ fn attention_direct(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workg
   let neg_inf4 = vec4<f32>(f32_neg_inf());
   // Four keys per step: four dot products, one max / rescale test, four probabilities.
   for (var j = 0u; j < k_end; j += 4u) {
-    let last = h * seq_k + k_end - 1u;
-    let kb0 = min(h * seq_k + j, last) * D;
-    let kb1 = min(h * seq_k + j + 1u, last) * D;
-    let kb2 = min(h * seq_k + j + 2u, last) * D;
-    let kb3 = min(h * seq_k + j + 3u, last) * D;
+    let last = h * params.kv_stride + k_end - 1u;
+    let kb0 = min(h * params.kv_stride + j, last) * D;
+    let kb1 = min(h * params.kv_stride + j + 1u, last) * D;
+    let kb2 = min(h * params.kv_stride + j + 2u, last) * D;
+    let kb3 = min(h * params.kv_stride + j + 3u, last) * D;
     var d0 = vec4<f32>(0.0f);
     var d1 = vec4<f32>(0.0f);
     var d2 = vec4<f32>(0.0f);

@@ -1,7 +1,7 @@
 // The fused epilogue of the forward convolutions (conv2d, depthwise_conv2d): bias add (per
 // channel, or one broadcast value) then the activation. The including shader declares the
 // conv Params, the `bias` and `prelu` f32 bindings and the HAS_BIAS / ACT overrides.
-#include "activation.wgsl"
+#include "generated_activation.wgsl"
 
 fn epilogue_value(v: f32, c: u32) -> f32 {
   var r = v;

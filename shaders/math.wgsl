@@ -94,6 +94,8 @@ fn safe_sqrt(x: f32) -> f32 {
 fn expm1_f32(x: f32) -> f32 {
   if (is_nan_f32(x)) { return x; }
   if (abs(x) < 1e-5f) { return x + 0.5f * x * x; }
+  // above 17, e^x > 2^24 so the - 1 is lost in rounding (and um1 * x below would overflow near 88)
+  if (x > 17.0f) { return safe_exp(x); }
   let u = safe_exp(x);
   if (is_inf_f32(u)) { return u; }
   if (u == 0.0f) { return -1.0f; }

@@ -13,7 +13,7 @@
 // add to the partial sums stored (as raw f32 bits) by the previous one, and only the last
 // applies the epilogue and converts to the output dtype.
 #include "dtype.wgsl"
-#include "activation.wgsl"
+#include "generated_activation.wgsl"
 
 struct Params {
   M: u32,

@@ -185,7 +185,12 @@ export class Engine {
       const reason = skipped.length
         ? `the best backend that started here (${skipped.map((n) => `${n}: ${this.failures.get(n)}`).join('; ')})`
         : 'the best backend that started here';
-      if (await this.switchTo(name, false, reason)) return;
+      if (await this.switchTo(name, false, reason)) {
+        // webgpu missing is the common case (backendInfo says why); a CPU backend failing is worth a warning
+        const failed = skipped.filter((n) => n !== 'webgpu');
+        if (failed.length) console.warn(`tessera: ${failed.map((n) => `the ${n} backend could not start (${this.failures.get(n)})`).join('; ')}; using ${name}`);
+        return;
+      }
       skipped.push(name);
     }
   }

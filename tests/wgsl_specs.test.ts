@@ -104,7 +104,7 @@ describe('wgsl specs', () => {
   }
 
   it('preprocessor includes each file once and rejects unknown includes', () => {
-    const code = preprocessWgsl('#include "dtype.wgsl"\n#include "activation.wgsl"\n');
+    const code = preprocessWgsl('#include "dtype.wgsl"\n#include "generated_activation.wgsl"\n');
     expect(code.match(/fn is_nan_f32/g)?.length).toBe(1);
     expect(() => preprocessWgsl('#include "nope.wgsl"')).toThrow(/unknown include "nope.wgsl"/);
   });

@@ -223,8 +223,10 @@ export interface KernelAttrs {
    * (mask is an additive float [seqQ, seqK] shared by all bh). With causal, key j is visible to
    * query i only when j <= i + (seqK - seqQ). A fully masked row gives zeros and lse = -inf.
    * Must be a single fused kernel: K/V streamed in tiles with an online softmax.
+   * kvStride (default seqK): rows per bh in the k / v buffers, so a preallocated KV cache of that
+   * capacity serves its first seqK rows without a copy.
    */
-  attention: { bh: number; seqQ: number; seqK: number; headDim: number; scale: number; causal: boolean; hasMask: boolean };
+  attention: { bh: number; seqQ: number; seqK: number; headDim: number; scale: number; causal: boolean; hasMask: boolean; kvStride?: number };
 
   // ---- optimizer updates (appended) ----------------------------------------------------------
   /**

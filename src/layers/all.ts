@@ -37,6 +37,8 @@ import { TransformerEncoder } from './attention/transformer_encoder.js';
 import { IntegerLookup, StringLookup } from './preprocessing_text/index_lookup.js';
 import { TextVectorization } from './preprocessing_text/text_vectorization.js';
 import { Normalization } from './normalization/feature_normalization.js';
+import { TransformerDecoder } from './attention/transformer_decoder.js';
+import { PositionEmbedding, TokenAndPositionEmbedding } from './position_embedding.js';
 
 export const BUILTIN_LAYERS: LayerClass[] = [InputLayer as unknown as LayerClass, Dense];
 BUILTIN_LAYERS.push(SimpleRNN, LSTM, GRU, RNN, StackedRNNCells, SimpleRNNCell, LSTMCell, GRUCell, Bidirectional, MultiHeadAttention, TransformerEncoder);
@@ -52,7 +54,7 @@ BUILTIN_LAYERS.push(
 );
 BUILTIN_LAYERS.push(MaxPooling3D, AveragePooling3D, Conv3D, Conv3DTranspose);
 BUILTIN_LAYERS.push(ConvLSTM2D, ConvLSTM2DCell, Resizing, RandomWidth);
-BUILTIN_LAYERS.push(StringLookup, IntegerLookup, TextVectorization, Normalization);
+BUILTIN_LAYERS.push(StringLookup, IntegerLookup, TextVectorization, Normalization, TransformerDecoder, PositionEmbedding, TokenAndPositionEmbedding);
 
 let registered = false;
 export function registerBuiltinLayers(): void {

@@ -37,5 +37,7 @@ export { rescaling, centerCrop, categoryEncoding } from './preprocessing.js';
 export { stringLookup, integerLookup } from './preprocessing_text/index_lookup.js';
 export { textVectorization } from './preprocessing_text/text_vectorization.js';
 export { normalization } from './normalization/feature_normalization.js';
+export { transformerDecoder } from './attention/transformer_decoder.js';
+export { positionEmbedding, tokenAndPositionEmbedding } from './position_embedding.js';
 export { resizing, randomWidth } from './image_resizing.js';
 export { convLstm2d, convLstm2dCell } from './recurrent/conv_lstm.js';

@@ -1,7 +1,8 @@
 /**
  * Binary elementwise ops with NumPy broadcasting (TF.js names), plus `where`. The op layer
  * computes the broadcast shape and per-operand strides, collapses contiguous dims so any rank
- * fits the kernel limit, and records vjps that sum gradients back to each input's shape.
+ * fits the kernel limit, and records the gradients of the ops' rows in the elementwise op table
+ * (src/ops/elementwise_table), summed back to each input's shape.
  */
 import type { DType } from '../backends/backend.js';
 import { Binary, MAX_KERNEL_RANK, type BinaryOp } from '../backends/kernels.js';
@@ -11,7 +12,9 @@ import { broadcastShapes, broadcastStrides, collapseDims, fmtShape, shapesEqual 
 import { runOp, toTensor, toTensorLike, upcastDtype, type Input, op } from './operand.js';
 import { reshape } from './layout.js';
 import { sum } from './reduce.js';
-import { cast, log, neg, square, floor } from './unary.js';
+import { cast } from './unary.js';
+import { BINARY_ROWS, isNoGrad } from './elementwise_table/index.js';
+import { gradOps } from './grad_ops.js';
 import { zerosLike } from './creation.js';
 
 type Kind = 'arith' | 'compare' | 'logical';
@@ -53,21 +56,26 @@ export function reduceTo(dy: Tensor, shape: number[]): Tensor {
   return reshape(s, shape);
 }
 
-type BinVjp = (a: Tensor, b: Tensor, y: Tensor, dy: Tensor) => [Tensor | null, Tensor | null];
-
-function defBinary(name: string, code: BinaryOp, kind: Kind, vjp: BinVjp | null, args = ['a', 'b']) {
+/**
+ * Define a binary op from its table row (src/ops/elementwise_table): the row's dtype rule picks
+ * the operand checks and output dtype, and its gradient is recorded (or none for bool-valued ops).
+ */
+function defBinary(name: string, code: BinaryOp, args = ['a', 'b']) {
+  const row = BINARY_ROWS[code];
+  const kind: Kind = row.dtype === 'float' ? 'arith' : row.dtype;
+  const g = row.grad;
   return op(name, (a: Input, b: Input): Tensor => {
     const { out, ta, tb } = binaryOp(name, code, a, b, kind, args);
-    if (vjp) {
+    if (isNoGrad(g)) {
+      ENGINE.recordZeroGrad(name, [ta, tb], [out]);
+    } else {
       // Integer operands differentiate as float32 (TF.js: int32 mul/div have real gradients).
       ENGINE.record(name, [ta, tb], [out], ([dy]) => {
         if (!dy) return [null, null];
         const [fa, fb, fy] = [ta, tb, out].map((t) => (t.dtype === 'float32' ? t : cast(t, 'float32')));
-        const [da, db] = vjp(fa, fb, fy, dy);
+        const [da, db] = g.fn(gradOps(), fa, fb, fy, dy);
         return [da && reduceTo(da, ta.shape), db && reduceTo(db, tb.shape)];
       });
-    } else if (kind !== 'arith') {
-      ENGINE.recordZeroGrad(name, [ta, tb], [out]);
     }
     return out;
   });
@@ -80,7 +88,7 @@ function defBinary(name: string, code: BinaryOp, kind: Kind, vjp: BinVjp | null,
  * tf.add(tf.tensor([1, 2, 3]), tf.tensor([10, 20, 30])).print(); // [11, 22, 33]
  * ```
  */
-export const add = defBinary('add', 'add', 'arith', (_a, _b, _y, dy) => [dy, dy]);
+export const add = defBinary('add', 'add');
 /**
  * Subtracts `b` from `a` elementwise, with broadcasting.
  * @example
@@ -88,7 +96,7 @@ export const add = defBinary('add', 'add', 'arith', (_a, _b, _y, dy) => [dy, dy]
  * tf.sub(tf.tensor([10, 20]), tf.tensor([1, 2])).print(); // [9, 18]
  * ```
  */
-export const sub = defBinary('sub', 'sub', 'arith', (_a, _b, _y, dy) => [dy, neg(dy)]);
+export const sub = defBinary('sub', 'sub');
 /**
  * Multiplies two tensors elementwise, with broadcasting.
  * @example
@@ -96,9 +104,8 @@ export const sub = defBinary('sub', 'sub', 'arith', (_a, _b, _y, dy) => [dy, neg
  * tf.mul(tf.tensor([1, 2, 3]), 2).print(); // [2, 4, 6]
  * ```
  */
-export const mul = defBinary('mul', 'mul', 'arith', (a, b, _y, dy) => [mul(dy, b), mul(dy, a)]);
-const divVjp: BinVjp = (a, b, _y, dy) => [div(dy, b), neg(div(mul(dy, a), square(b)))];
-const realDiv = defBinary('div', 'div', 'arith', divVjp);
+export const mul = defBinary('mul', 'mul');
+const realDiv = defBinary('div', 'div');
 /**
  * Its gradient is real division's, as TF.js's FloorDiv gradient.
  * @example
@@ -106,7 +113,7 @@ const realDiv = defBinary('div', 'div', 'arith', divVjp);
  * tf.floorDiv(tf.tensor([7, -7]), tf.tensor([2, 2])).print(); // [3, -4]
  * ```
  */
-export const floorDiv = defBinary('floorDiv', 'floorDiv', 'arith', divVjp);
+export const floorDiv = defBinary('floorDiv', 'floorDiv');
 /**
  * a / b; for two int32 tensors this is floor division, as in TF.js.
  * @example
@@ -135,10 +142,7 @@ export const realDivide = realDiv;
  * tf.divNoNan(tf.tensor([1, 2]), tf.tensor([0, 4])).print(); // [0, 0.5]
  * ```
  */
-export const divNoNan = defBinary('divNoNan', 'divNoNan', 'arith', (a, b, _y, dy) => {
-  const nz = notEqual(b, 0);
-  return [where(nz, div(dy, b), 0), where(nz, neg(div(mul(dy, a), square(b))), 0)];
-});
+export const divNoNan = defBinary('divNoNan', 'divNoNan');
 /**
  * Raises `a` to the power `b` elementwise, with broadcasting.
  * @example
@@ -146,11 +150,7 @@ export const divNoNan = defBinary('divNoNan', 'divNoNan', 'arith', (a, b, _y, dy
  * tf.pow(tf.tensor([2, 3]), 2).print(); // [4, 9]
  * ```
  */
-export const pow = defBinary('pow', 'pow', 'arith', (a, b, y, dy) => {
-  const da = mul(dy, mul(b, pow(a, sub(b, 1))));
-  const db = mul(dy, where(greater(a, 0), mul(y, log(a)), 0));
-  return [da, db];
-}, ['base', 'exp']);
+export const pow = defBinary('pow', 'pow', ['base', 'exp']);
 /**
  * The elementwise maximum of `a` and `b`, with broadcasting.
  * @example
@@ -158,9 +158,7 @@ export const pow = defBinary('pow', 'pow', 'arith', (a, b, y, dy) => {
  * tf.maximum(tf.tensor([1, 5]), tf.tensor([3, 2])).print(); // [3, 5]
  * ```
  */
-export const maximum = defBinary('maximum', 'maximum', 'arith', (a, b, _y, dy) => [
-  mul(dy, cast(greaterEqual(a, b), 'float32')), mul(dy, cast(less(a, b), 'float32')),
-]);
+export const maximum = defBinary('maximum', 'maximum');
 /**
  * The elementwise minimum of `a` and `b`, with broadcasting.
  * @example
@@ -168,9 +166,7 @@ export const maximum = defBinary('maximum', 'maximum', 'arith', (a, b, _y, dy) =
  * tf.minimum(tf.tensor([1, 5]), tf.tensor([3, 2])).print(); // [1, 2]
  * ```
  */
-export const minimum = defBinary('minimum', 'minimum', 'arith', (a, b, _y, dy) => [
-  mul(dy, cast(lessEqual(a, b), 'float32')), mul(dy, cast(greater(a, b), 'float32')),
-]);
+export const minimum = defBinary('minimum', 'minimum');
 /**
  * `(a - b) * (a - b)` elementwise, with broadcasting.
  * @example
@@ -178,10 +174,7 @@ export const minimum = defBinary('minimum', 'minimum', 'arith', (a, b, _y, dy) =
  * tf.squaredDifference(tf.tensor([1, 4]), tf.tensor([3, 1])).print(); // [4, 9]
  * ```
  */
-export const squaredDifference = defBinary('squaredDifference', 'squaredDifference', 'arith', (a, b, _y, dy) => {
-  const d = mul(sub(a, b), mul(dy, 2));
-  return [d, neg(d)];
-});
+export const squaredDifference = defBinary('squaredDifference', 'squaredDifference');
 /**
  * The elementwise remainder of `a / b`, with the sign of `b` (like `floorMod`).
  * @example
@@ -189,7 +182,7 @@ export const squaredDifference = defBinary('squaredDifference', 'squaredDifferen
  * tf.mod(tf.tensor([5, -5]), tf.tensor([3, 3])).print(); // [2, 1]
  * ```
  */
-export const mod = defBinary('mod', 'mod', 'arith', (a, b, _y, dy) => [dy, mul(dy, neg(floor(div(a, b))))]);
+export const mod = defBinary('mod', 'mod');
 /**
  * The elementwise remainder of floor division: `a - floor(a / b) * b`.
  * @example
@@ -205,14 +198,8 @@ export const floorMod = mod;
  * tf.atan2(tf.tensor([1, -1]), tf.tensor([1, 1])).print(); // [0.785, -0.785]
  * ```
  */
-export const atan2 = defBinary('atan2', 'atan2', 'arith', (a, b, _y, dy) => {
-  const d = add(square(a), square(b));
-  return [div(mul(dy, b), d), neg(div(mul(dy, a), d))];
-});
-const preluFloat = defBinary('prelu', 'prelu', 'arith', (a, b, _y, dy) => {
-  const negMask = less(a, 0);
-  return [mul(dy, where(negMask, b, 1)), mul(dy, where(negMask, a, 0))];
-}, ['x', 'alpha']);
+export const atan2 = defBinary('atan2', 'atan2');
+const preluFloat = defBinary('prelu', 'prelu', ['x', 'alpha']);
 /**
  * x < 0 ? alpha * x : x; always float32 (TF.js casts int32 inputs).
  * @example
@@ -232,7 +219,7 @@ export const prelu = op('prelu', function prelu(x: Input, alpha: Input): Tensor 
  * tf.equal(tf.tensor([1, 2, 3]), tf.tensor([1, 0, 3])).print(); // [true, false, true]
  * ```
  */
-export const equal = defBinary('equal', 'equal', 'compare', null);
+export const equal = defBinary('equal', 'equal');
 /**
  * Elementwise `a != b`, as a bool tensor.
  * @example
@@ -240,7 +227,7 @@ export const equal = defBinary('equal', 'equal', 'compare', null);
  * tf.notEqual(tf.tensor([1, 2]), tf.tensor([1, 0])).print(); // [false, true]
  * ```
  */
-export const notEqual = defBinary('notEqual', 'notEqual', 'compare', null);
+export const notEqual = defBinary('notEqual', 'notEqual');
 /**
  * Elementwise `a > b`, as a bool tensor.
  * @example
@@ -248,7 +235,7 @@ export const notEqual = defBinary('notEqual', 'notEqual', 'compare', null);
  * tf.greater(tf.tensor([1, 2, 3]), 2).print(); // [false, false, true]
  * ```
  */
-export const greater = defBinary('greater', 'greater', 'compare', null);
+export const greater = defBinary('greater', 'greater');
 /**
  * Elementwise `a >= b`, as a bool tensor.
  * @example
@@ -256,7 +243,7 @@ export const greater = defBinary('greater', 'greater', 'compare', null);
  * tf.greaterEqual(tf.tensor([1, 2, 3]), 2).print(); // [false, true, true]
  * ```
  */
-export const greaterEqual = defBinary('greaterEqual', 'greaterEqual', 'compare', null);
+export const greaterEqual = defBinary('greaterEqual', 'greaterEqual');
 /**
  * Elementwise `a < b`, as a bool tensor.
  * @example
@@ -264,7 +251,7 @@ export const greaterEqual = defBinary('greaterEqual', 'greaterEqual', 'compare',
  * tf.less(tf.tensor([1, 2, 3]), 2).print(); // [true, false, false]
  * ```
  */
-export const less = defBinary('less', 'less', 'compare', null);
+export const less = defBinary('less', 'less');
 /**
  * Elementwise `a <= b`, as a bool tensor.
  * @example
@@ -272,7 +259,7 @@ export const less = defBinary('less', 'less', 'compare', null);
  * tf.lessEqual(tf.tensor([1, 2, 3]), 2).print(); // [true, true, false]
  * ```
  */
-export const lessEqual = defBinary('lessEqual', 'lessEqual', 'compare', null);
+export const lessEqual = defBinary('lessEqual', 'lessEqual');
 /**
  * Elementwise logical AND of two bool tensors.
  * @example
@@ -280,7 +267,7 @@ export const lessEqual = defBinary('lessEqual', 'lessEqual', 'compare', null);
  * tf.logicalAnd(tf.tensor([true, true], [2], 'bool'), tf.tensor([true, false], [2], 'bool')).print(); // [true, false]
  * ```
  */
-export const logicalAnd = defBinary('logicalAnd', 'logicalAnd', 'logical', null);
+export const logicalAnd = defBinary('logicalAnd', 'logicalAnd');
 /**
  * Elementwise logical OR of two bool tensors.
  * @example
@@ -288,7 +275,7 @@ export const logicalAnd = defBinary('logicalAnd', 'logicalAnd', 'logical', null)
  * tf.logicalOr(tf.tensor([true, false], [2], 'bool'), tf.tensor([false, false], [2], 'bool')).print(); // [true, false]
  * ```
  */
-export const logicalOr = defBinary('logicalOr', 'logicalOr', 'logical', null);
+export const logicalOr = defBinary('logicalOr', 'logicalOr');
 /**
  * Elementwise logical XOR of two bool tensors.
  * @example

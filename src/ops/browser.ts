@@ -9,6 +9,7 @@ import { ENGINE } from '../engine.js';
 import { Tensor } from '../tensor.js';
 import { type Input } from './operand.js';
 import { imageArg } from './image_util.js';
+import { clone } from './creation.js';
 
 /** TF.js's PixelData: RGBA bytes of a width x height image. */
 export interface PixelData {
@@ -226,7 +227,7 @@ export function draw(image: Input, canvas: DrawCanvas, options?: DrawOptions): v
       paint(x.dataSync() as ArrayLike<number>);
       return;
     }
-    const pending = owned ? x : x.clone();
+    const pending = owned ? x : clone(x);
     handedOff = owned;
     void pending.data().then((d) => paint(d as ArrayLike<number>)).catch((e) => console.error(e)).finally(() => pending.dispose());
     return;

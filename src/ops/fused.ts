@@ -3,18 +3,21 @@
  * depthwiseConv2d with a bias add and an activation run inside the kernel's epilogue.
  * The kernels take a bias / prelu weights of one value per output channel (or a single value);
  * any other broadcastable shape, and NCHW convs, fall back to separate ops with the same result.
- * Gradients: the activation's derivative is applied to dy first (dz), then dz goes through the
- * matMul / conv backprops, and the bias gradient is dz summed to the bias shape.
+ * Gradients: the activation's derivative (its row's gradient in the elementwise op table) is
+ * applied to dy first (dz), then dz goes through the matMul / conv backprops, and the bias
+ * gradient is dz summed to the bias shape. The layers' dense projection uses the same path.
  */
-import { Activation, type ActivationName, type ConvGeometry } from '../backends/kernels.js';
+import { Activation, type ActivationName, type ConvGeometry, type UnaryOp } from '../backends/kernels.js';
 import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { broadcastShapes, fmtShape } from '../util.js';
 import { toTensor, type Input } from './operand.js';
-import { add, greater, less, logicalAnd, mul, prelu, reduceTo, sub, where } from './binary.js';
+import { add, prelu, reduceTo } from './binary.js';
 import { reshape } from './layout.js';
 import { matMul as plainMatMul, matMulGrads, runMatMul } from './matmul.js';
-import { cast, elu, erf, exp, gelu, leakyRelu, relu, relu6, sigmoid, square, tanh } from './unary.js';
+import { elu, gelu, leakyRelu, relu, relu6, sigmoid, tanh } from './unary.js';
+import { ACTIVATION_BY_CODE, BINARY_ROWS, UNARY_ROWS, isNoGrad, type BinaryGrad } from './elementwise_table/index.js';
+import { gradOps } from './grad_ops.js';
 import { conv2d as plainConv2d, depthwiseConv2d as plainDepthwise } from './conv.js';
 import {
   conv2dBackpropFilterPrim, conv2dBackpropInputPrim, depthwiseBackpropFilterPrim, depthwiseBackpropInputPrim,
@@ -83,40 +86,24 @@ function unfusedEpilogue(z: Tensor, e: Epi): Tensor {
   }
 }
 
-const f32 = (t: Tensor) => cast(t, 'float32');
-
 /**
- * dz = dy * act'(z) for y = act(z). `preAct` recomputes z (bias included) for the activations
- * whose derivative cannot be read off y. Also returns the prelu weights' cotangent.
+ * dz = dy * act'(z) for y = act(z), from the gradient of the activation's row in the elementwise
+ * op table. `preAct` recomputes z (bias included) for the rows whose gradient reads x, not only
+ * y. Also returns the prelu weights' cotangent.
  */
 function activationGrad(dy: Tensor, y: Tensor, e: Epi, preAct: () => Tensor): { dz: Tensor; dPrelu: Tensor | null } {
-  switch (e.act) {
-    case Activation.linear: return { dz: dy, dPrelu: null };
-    case Activation.relu: return { dz: mul(dy, f32(greater(y, 0))), dPrelu: null };
-    case Activation.relu6: return { dz: mul(dy, f32(logicalAnd(greater(y, 0), less(y, 6)))), dPrelu: null };
-    case Activation.elu: return { dz: mul(dy, where(less(y, 0), add(y, 1), 1)), dPrelu: null };
-    case Activation.sigmoid: return { dz: mul(dy, mul(y, sub(1, y))), dPrelu: null };
-    case Activation.tanh: return { dz: mul(dy, sub(1, square(y))), dPrelu: null };
-    case Activation.leakyrelu: {
-      const z = preAct();
-      return { dz: mul(dy, where(less(z, 0), e.alpha, 1)), dPrelu: null };
-    }
-    case Activation.prelu: {
-      const z = preAct();
-      const neg = less(z, 0);
-      const dz = where(neg, mul(dy, e.prelu!), dy);
-      const dPrelu = reduceTo(mul(dy, where(neg, z, 0)), e.prelu!.shape);
-      return { dz, dPrelu };
-    }
-    case Activation.gelu: {
-      // d/dz [z * Phi(z)] = Phi(z) + z * phi(z)
-      const z = preAct();
-      const cdf = mul(add(erf(mul(z, Math.SQRT1_2)), 1), 0.5);
-      const pdf = mul(exp(mul(square(z), -0.5)), 1 / Math.sqrt(2 * Math.PI));
-      return { dz: mul(dy, add(cdf, mul(z, pdf))), dPrelu: null };
-    }
-    default: throw new Error(`fused: unknown activation code ${e.act}`);
+  const row = ACTIVATION_BY_CODE[e.act];
+  if (!row) throw new Error(`fused: unknown activation code ${e.act}`);
+  if ('binary' in row) {
+    const g = BINARY_ROWS[row.binary].grad as BinaryGrad;
+    const [dz, dw] = g.fn(gradOps(), preAct(), e.prelu!, y, dy);
+    return { dz: dz!, dPrelu: reduceTo(dw!, e.prelu!.shape) };
   }
+  const g = UNARY_ROWS[row.unary as UnaryOp].grad;
+  if (isNoGrad(g)) throw new Error(`fused: activation '${row.name}' has no gradient (${g.reason})`);
+  // A y-only gradient never reads x, so y stands in for it and z is not recomputed.
+  const z = g.uses === 'y' ? y : preAct();
+  return { dz: g.fn(gradOps(), z, y, dy, e.alpha, 0), dPrelu: null };
 }
 
 /** Records the fused op: inputs are [main operands..., bias?, prelu?]. */
@@ -166,25 +153,47 @@ export function matMul(config: FusedMatMulConfig): Tensor {
     if (ta.rank < 2 || tb.rank < 2) throw new Error(`${op}: both inputs must have rank >= 2, got a ${fmtShape(ta.shape)} and b ${fmtShape(tb.shape)}`);
     assertFloat32(op, ta, 'a');
     assertFloat32(op, tb, 'b');
-    const M = transposeA ? ta.shape[ta.rank - 1] : ta.shape[ta.rank - 2];
-    const N = transposeB ? tb.shape[tb.rank - 2] : tb.shape[tb.rank - 1];
-    const outShape = [...broadcastShapes(op, ta.shape.slice(0, -2), tb.shape.slice(0, -2)), M, N];
-    checkBroadcast(op, 'bias', e.bias, outShape);
-    checkBroadcast(op, 'preluActivationWeights', e.prelu, outShape);
-    if (!perChannel(e.bias, N, outShape.length) || !perChannel(e.prelu, N, outShape.length)) {
-      return composite(() => unfusedEpilogue(plainMatMul(ta, tb, transposeA, transposeB), e));
-    }
-    const epi = (withAct: boolean) => ({
-      bias: e.bias ?? undefined,
-      prelu: withAct ? e.prelu ?? undefined : undefined,
-      activation: withAct ? e.act : Activation.linear,
-      alpha: e.alpha,
-    });
-    const y = runMatMul(op, ta, tb, transposeA, transposeB, epi(true));
-    recordFused('fusedMatMul', [ta, tb], y, e, () => runMatMul(op, ta, tb, transposeA, transposeB, epi(false)),
-      (dz) => matMulGrads(ta, tb, transposeA, transposeB, dz));
-    return y;
+    return matMulWithEpilogue(ta, tb, transposeA, transposeB, e);
   });
+}
+
+/**
+ * act(op(a) @ op(b) + bias) for validated operands, with its gradient: the kernel epilogue when
+ * bias / prelu weights are per-column (or single values), else separate ops.
+ */
+function matMulWithEpilogue(ta: Tensor, tb: Tensor, transposeA: boolean, transposeB: boolean, e: Epi): Tensor {
+  const op = 'fused.matMul';
+  const M = transposeA ? ta.shape[ta.rank - 1] : ta.shape[ta.rank - 2];
+  const N = transposeB ? tb.shape[tb.rank - 2] : tb.shape[tb.rank - 1];
+  const outShape = [...broadcastShapes(op, ta.shape.slice(0, -2), tb.shape.slice(0, -2)), M, N];
+  checkBroadcast(op, 'bias', e.bias, outShape);
+  checkBroadcast(op, 'preluActivationWeights', e.prelu, outShape);
+  if (!perChannel(e.bias, N, outShape.length) || !perChannel(e.prelu, N, outShape.length)) {
+    return composite(() => unfusedEpilogue(plainMatMul(ta, tb, transposeA, transposeB), e));
+  }
+  const epi = (withAct: boolean) => ({
+    bias: e.bias ?? undefined,
+    prelu: withAct ? e.prelu ?? undefined : undefined,
+    activation: withAct ? e.act : Activation.linear,
+    alpha: e.alpha,
+  });
+  const y = runMatMul(op, ta, tb, transposeA, transposeB, epi(true));
+  recordFused('fusedMatMul', [ta, tb], y, e, () => runMatMul(op, ta, tb, transposeA, transposeB, epi(false)),
+    (dz) => matMulGrads(ta, tb, transposeA, transposeB, dz));
+  return y;
+}
+
+/**
+ * The layers' dense projection: x @ w + bias, then an epilogue activation code (no prelu),
+ * with fused.matMul's gradient. Inputs are the layer's own tensors, so no validation here.
+ * @example
+ * ```js
+ * const y = tf.fused.denseMatMul(tf.ones([2, 3]), tf.ones([3, 4]), tf.zeros([4]), 0); // activation code 0: linear
+ * y.shape; // [2, 4]
+ * ```
+ */
+export function denseMatMul(x: Tensor, w: Tensor, bias: Tensor | null | undefined, activation: number, alpha = 0.2): Tensor {
+  return matMulWithEpilogue(x, w, false, false, { act: activation, alpha, bias: bias ?? null, prelu: null });
 }
 
 /**

@@ -9,8 +9,7 @@ import type { Tensor } from '../tensor.js';
 import { broadcastShapes, fmtShape, shapesEqual, sizeOf } from '../util.js';
 import { runOp, toTensor, upcastDtype, type Input, op } from './operand.js';
 import { broadcastTo, reshape } from './layout.js';
-import { reduceTo, mul, sub, add, where, greater, less, logicalAnd } from './binary.js';
-import { square } from './unary.js';
+import { reduceTo } from './binary.js';
 
 export interface MatMulEpilogue {
   bias?: Tensor;
@@ -109,39 +108,3 @@ export const dot = op('dot', function dot(a: Input, b: Input): Tensor {
   const outShape = [...(ta.rank === 2 ? [ta.shape[0]] : []), ...(tb.rank === 2 ? [tb.shape[1]] : [])];
   return reshape(y, outShape);
 });
-
-/**
- * matMul(x, w) + bias followed by an epilogue activation (code from `Activation`), all in the
- * kernel, with a gradient. The activation derivative is taken from the output y, so only
- * activations whose derivative y determines are accepted (linear, relu, relu6, elu, sigmoid,
- * tanh); others must be applied as a separate op by the caller.
- */
-export function fusedMatMulWithGrad(
-  a: Tensor, b: Tensor, bias: Tensor | undefined, activation: number, transposeA = false, transposeB = false,
-): Tensor {
-  const { linear, relu, relu6, elu, sigmoid, tanh } = Activation;
-  if (![linear, relu, relu6, elu, sigmoid, tanh].includes(activation as 0)) {
-    throw new Error(`fusedMatMulWithGrad: activation code ${activation} needs its input for the gradient; apply it as a separate op`);
-  }
-  if (bias && bias.size !== (transposeB ? b.shape[b.rank - 2] : b.shape[b.rank - 1]) && bias.size !== 1) {
-    const y = add(matMul(a, b, transposeA, transposeB), bias);
-    return y;
-  }
-  const y = runMatMul('fused.matMul', a, b, transposeA, transposeB, { bias, activation });
-  const inputs = bias ? [a, b, bias] : [a, b];
-  ENGINE.record('fused.matMul', inputs, [y], ([dy]) => {
-    if (!dy) return inputs.map(() => null);
-    let dz: Tensor;
-    switch (activation) {
-      case relu: dz = mul(dy, greater(y, 0)); break;
-      case relu6: dz = mul(dy, logicalAnd(greater(y, 0), less(y, 6))); break;
-      case elu: dz = mul(dy, where(less(y, 0), add(y, 1), 1)); break;
-      case sigmoid: dz = mul(dy, mul(y, sub(1, y))); break;
-      case tanh: dz = mul(dy, sub(1, square(y))); break;
-      default: dz = dy;
-    }
-    const [da, db] = matMulGrads(a, b, transposeA, transposeB, dz);
-    return bias ? [da, db, reduceTo(dz, bias.shape)] : [da, db];
-  });
-  return y;
-}

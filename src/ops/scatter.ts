@@ -14,6 +14,7 @@ import type { Tensor } from '../tensor.js';
 import { fmtShape, sizeOf } from '../util.js';
 import { runOp, toTensor, type Input, op } from './operand.js';
 import { zeros } from './creation.js';
+import { reshape } from './layout.js';
 
 /** Row-major strides of `shape`. */
 function stridesOf(shape: number[]): number[] {
@@ -48,10 +49,10 @@ function scatterPrim(indices: Tensor, updates: Tensor, shape: number[], base: Te
     outSize: sizeOf(shape), mode: base ? 1 : 0,
   });
   if (dtype === 'float32') {
-    const tuples = indices.rank > 1 ? indices : ENGINE.noGrad(() => indices.reshape([indices.size, 1]));
+    const tuples = indices.rank > 1 ? indices : ENGINE.noGrad(() => reshape(indices, [indices.size, 1]));
     ENGINE.record(base ? 'tensorScatterUpdate' : 'scatterND', inputs, [y], ([dy]) => {
       if (!dy) return inputs.map(() => null);
-      const dUpdates = gatherNDPrim(dy, tuples).reshape(updates.shape);
+      const dUpdates = reshape(gatherNDPrim(dy, tuples), updates.shape);
       if (!base) return [null, dUpdates];
       return [null, dUpdates, scatterPrim(indices, zeros(updates.shape), shape, dy)];
     });

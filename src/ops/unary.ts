@@ -1,12 +1,14 @@
 /**
  * Unary elementwise ops (TF.js names) and cast. Each validates its input, runs the `unary`
- * kernel with an op code from src/backends/kernels.ts, and records its vjp.
+ * kernel with an op code from src/backends/kernels.ts, and records the gradient of its row in
+ * the elementwise op table (src/ops/elementwise_table).
  */
 import type { DType } from '../backends/backend.js';
 import { Unary, type UnaryOp } from '../backends/kernels.js';
 import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
-import { add, div, greater, greaterEqual, less, lessEqual, logicalAnd, mul, sub } from './binary.js';
+import { UNARY_ROWS, isNoGrad } from './elementwise_table/index.js';
+import { gradOps } from './grad_ops.js';
 import { assertDtype } from '../util.js';
 import { runOp, toTensor, type Input, op } from './operand.js';
 import { zerosLike } from './creation.js';
@@ -18,26 +20,34 @@ const unaryOp = op('unaryOp', function unaryOp(name: string, code: UnaryOp, x: I
   return runOp('unary', [t], t.shape, dt, { op: Unary[code], alpha, beta });
 });
 
-type Vjp = (x: Tensor, y: Tensor, dy: Tensor) => Tensor;
+/**
+ * Record the gradient of a unary row (src/ops/elementwise_table): its grad function, a zero
+ * cotangent, or none, as the row says.
+ */
+function recordUnary(name: string, code: UnaryOp, t: Tensor, y: Tensor, alpha = 0, beta = 0): void {
+  const g = UNARY_ROWS[code].grad;
+  if (isNoGrad(g)) {
+    if (g.zero === 'none') ENGINE.recordZeroGrad(name, [t], [y]);
+    else ENGINE.record(name, [t], [y], ([dy]) => [dy ? zerosLike(t) : null]);
+  } else {
+    ENGINE.record(name, [t], [y], ([dy]) => [dy ? g.fn(gradOps(), t, y, dy, alpha, beta) : null]);
+  }
+}
 
 /**
- * TF.js's float-only unaries: an int32 or bool tensor is an error there, not a silent cast.
- * The rest take any numeric dtype.
+ * Define a unary op from its table row: TF.js's float-only unaries reject int32/bool inputs;
+ * `keepInt` rows keep int32 as int32; everything else produces float32.
  */
-const FLOAT_ONLY = new Set(['ceil', 'cos', 'cosh', 'elu', 'floor', 'log', 'rsqrt', 'sigmoid', 'sin', 'sqrt', 'tan', 'tanh']);
-
-/** Define a float unary op with its gradient. */
-function defUnary(name: string, code: UnaryOp, vjp: Vjp | null, keepIntDtype = false) {
-  const accept = FLOAT_ONLY.has(name) ? 'float32' : 'numeric';
+function defUnary(name: string, code: UnaryOp) {
+  const rule = UNARY_ROWS[code].dtype;
+  const accept = rule === 'floatOnly' ? 'float32' : 'numeric';
   return op(name, (x: Input): Tensor => {
     const t = toTensor(x, name, 'x', undefined, accept);
-    const y = unaryOp(name, code, t, keepIntDtype && t.dtype === 'int32' ? 'int32' : 'float32');
-    if (vjp) ENGINE.record(name, [t], [y], ([dy]) => [dy ? vjp(t, y, dy) : null]);
+    const y = unaryOp(name, code, t, rule === 'keepInt' && t.dtype === 'int32' ? 'int32' : 'float32');
+    recordUnary(name, code, t, y);
     return y;
   });
 }
-
-const noGrad: Vjp = (x) => zerosLike(x);
 
 /**
  * `-x` elementwise.
@@ -46,7 +56,7 @@ const noGrad: Vjp = (x) => zerosLike(x);
  * tf.neg(tf.tensor([1, -2])).print(); // [-1, 2]
  * ```
  */
-export const neg = defUnary('neg', 'neg', (_x, _y, dy) => neg(dy), true);
+export const neg = defUnary('neg', 'neg');
 /**
  * `|x|` elementwise.
  * @example
@@ -54,7 +64,7 @@ export const neg = defUnary('neg', 'neg', (_x, _y, dy) => neg(dy), true);
  * tf.abs(tf.tensor([-1, 2])).print(); // [1, 2]
  * ```
  */
-export const abs = defUnary('abs', 'abs', (x, _y, dy) => mul(dy, sign(x)), true);
+export const abs = defUnary('abs', 'abs');
 /**
  * `e^x` elementwise.
  * @example
@@ -62,7 +72,7 @@ export const abs = defUnary('abs', 'abs', (x, _y, dy) => mul(dy, sign(x)), true)
  * tf.exp(tf.tensor([0, 1])).print(); // [1, 2.718]
  * ```
  */
-export const exp = defUnary('exp', 'exp', (_x, y, dy) => mul(dy, y));
+export const exp = defUnary('exp', 'exp');
 /**
  * The natural logarithm elementwise.
  * @example
@@ -70,7 +80,7 @@ export const exp = defUnary('exp', 'exp', (_x, y, dy) => mul(dy, y));
  * tf.log(tf.tensor([1, Math.E])).print(); // [0, 1]
  * ```
  */
-export const log = defUnary('log', 'log', (x, _y, dy) => div(dy, x));
+export const log = defUnary('log', 'log');
 /**
  * The square root elementwise.
  * @example
@@ -78,7 +88,7 @@ export const log = defUnary('log', 'log', (x, _y, dy) => div(dy, x));
  * tf.sqrt(tf.tensor([4, 9])).print(); // [2, 3]
  * ```
  */
-export const sqrt = defUnary('sqrt', 'sqrt', (_x, y, dy) => div(dy, mul(y, 2)));
+export const sqrt = defUnary('sqrt', 'sqrt');
 /**
  * `1 / sqrt(x)` elementwise.
  * @example
@@ -86,7 +96,7 @@ export const sqrt = defUnary('sqrt', 'sqrt', (_x, y, dy) => div(dy, mul(y, 2)));
  * tf.rsqrt(tf.tensor([4, 16])).print(); // [0.5, 0.25]
  * ```
  */
-export const rsqrt = defUnary('rsqrt', 'rsqrt', (x, y, dy) => mul(dy, div(mul(y, -0.5), x)));
+export const rsqrt = defUnary('rsqrt', 'rsqrt');
 /**
  * `x * x` elementwise.
  * @example
@@ -94,7 +104,7 @@ export const rsqrt = defUnary('rsqrt', 'rsqrt', (x, y, dy) => mul(dy, div(mul(y,
  * tf.square(tf.tensor([2, 3])).print(); // [4, 9]
  * ```
  */
-export const square = defUnary('square', 'square', (x, _y, dy) => mul(dy, mul(x, 2)), true);
+export const square = defUnary('square', 'square');
 /**
  * `1 / x` elementwise.
  * @example
@@ -102,7 +112,7 @@ export const square = defUnary('square', 'square', (x, _y, dy) => mul(dy, mul(x,
  * tf.reciprocal(tf.tensor([2, 4])).print(); // [0.5, 0.25]
  * ```
  */
-export const reciprocal = defUnary('reciprocal', 'reciprocal', (_x, y, dy) => neg(mul(dy, mul(y, y))));
+export const reciprocal = defUnary('reciprocal', 'reciprocal');
 /**
  * `max(x, 0)` elementwise.
  * @example
@@ -110,7 +120,7 @@ export const reciprocal = defUnary('reciprocal', 'reciprocal', (_x, y, dy) => ne
  * tf.relu(tf.tensor([-1, 2])).print(); // [0, 2]
  * ```
  */
-export const relu = defUnary('relu', 'relu', (x, _y, dy) => mul(dy, step(x)), true);
+export const relu = defUnary('relu', 'relu');
 /**
  * `min(max(x, 0), 6)` elementwise.
  * @example
@@ -118,7 +128,7 @@ export const relu = defUnary('relu', 'relu', (x, _y, dy) => mul(dy, step(x)), tr
  * tf.relu6(tf.tensor([-1, 3, 8])).print(); // [0, 3, 6]
  * ```
  */
-export const relu6 = defUnary('relu6', 'relu6', (x, _y, dy) => mul(dy, logicalAnd(greater(x, 0), lessEqual(x, 6))), true);
+export const relu6 = defUnary('relu6', 'relu6');
 /**
  * `x` for x > 0, `exp(x) - 1` otherwise.
  * @example
@@ -126,7 +136,7 @@ export const relu6 = defUnary('relu6', 'relu6', (x, _y, dy) => mul(dy, logicalAn
  * tf.elu(tf.tensor([-1, 2])).print(); // [-0.632, 2]
  * ```
  */
-export const elu = defUnary('elu', 'elu', (x, y, dy) => mul(dy, where_(less(x, 0), add(y, 1), 1)));
+export const elu = defUnary('elu', 'elu');
 /**
  * Scaled ELU (the self-normalizing activation).
  * @example
@@ -134,9 +144,7 @@ export const elu = defUnary('elu', 'elu', (x, y, dy) => mul(dy, where_(less(x, 0
  * tf.selu(tf.tensor([-1, 1])).print(); // [-1.111, 1.051]
  * ```
  */
-export const selu = defUnary('selu', 'selu', (x, _y, dy) =>
-  // x <= 0 takes the exponential branch (TF.js: at x = 0 the slope is scale * alpha).
-  mul(dy, where_(greater(x, 0), 1.0507009873554805, mul(exp(x), 1.0507009873554805 * 1.6732632423543772))));
+export const selu = defUnary('selu', 'selu');
 /**
  * The Gaussian error linear unit `x * Φ(x)`.
  * @example
@@ -144,12 +152,7 @@ export const selu = defUnary('selu', 'selu', (x, _y, dy) =>
  * tf.gelu(tf.tensor([0, 1])).print(); // [0, 0.841]
  * ```
  */
-export const gelu = defUnary('gelu', 'gelu', (x, _y, dy) => {
-  // d/dx x*Phi(x) = Phi(x) + x*phi(x)
-  const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5);
-  const pdf = mul(exp(mul(square(x), -0.5)), 1 / Math.sqrt(2 * Math.PI));
-  return mul(dy, add(cdf, mul(x, pdf)));
-});
+export const gelu = defUnary('gelu', 'gelu');
 /**
  * `1 / (1 + exp(-x))` elementwise.
  * @example
@@ -157,7 +160,7 @@ export const gelu = defUnary('gelu', 'gelu', (x, _y, dy) => {
  * tf.sigmoid(tf.tensor([0])).print(); // [0.5]
  * ```
  */
-export const sigmoid = defUnary('sigmoid', 'sigmoid', (_x, y, dy) => mul(dy, mul(y, sub(1, y))));
+export const sigmoid = defUnary('sigmoid', 'sigmoid');
 /**
  * The hyperbolic tangent elementwise.
  * @example
@@ -165,7 +168,7 @@ export const sigmoid = defUnary('sigmoid', 'sigmoid', (_x, y, dy) => mul(dy, mul
  * tf.tanh(tf.tensor([0, 1])).print(); // [0, 0.762]
  * ```
  */
-export const tanh = defUnary('tanh', 'tanh', (_x, y, dy) => mul(dy, sub(1, square(y))));
+export const tanh = defUnary('tanh', 'tanh');
 /**
  * `log(1 + exp(x))` elementwise.
  * @example
@@ -173,7 +176,7 @@ export const tanh = defUnary('tanh', 'tanh', (_x, y, dy) => mul(dy, sub(1, squar
  * tf.softplus(tf.tensor([0])).print(); // [0.693]
  * ```
  */
-export const softplus = defUnary('softplus', 'softplus', (x, _y, dy) => mul(dy, sigmoid(x)));
+export const softplus = defUnary('softplus', 'softplus');
 /**
  * The sine elementwise (radians).
  * @example
@@ -181,7 +184,7 @@ export const softplus = defUnary('softplus', 'softplus', (x, _y, dy) => mul(dy, 
  * tf.sin(tf.tensor([0, Math.PI / 2])).print(); // [0, 1]
  * ```
  */
-export const sin = defUnary('sin', 'sin', (x, _y, dy) => mul(dy, cos(x)));
+export const sin = defUnary('sin', 'sin');
 /**
  * The cosine elementwise (radians).
  * @example
@@ -189,7 +192,7 @@ export const sin = defUnary('sin', 'sin', (x, _y, dy) => mul(dy, cos(x)));
  * tf.cos(tf.tensor([0, Math.PI])).print(); // [1, -1]
  * ```
  */
-export const cos = defUnary('cos', 'cos', (x, _y, dy) => neg(mul(dy, sin(x))));
+export const cos = defUnary('cos', 'cos');
 /**
  * Rounds down elementwise.
  * @example
@@ -197,7 +200,7 @@ export const cos = defUnary('cos', 'cos', (x, _y, dy) => neg(mul(dy, sin(x))));
  * tf.floor(tf.tensor([1.5, -1.5])).print(); // [1, -2]
  * ```
  */
-export const floor = defUnary('floor', 'floor', noGrad, true);
+export const floor = defUnary('floor', 'floor');
 /**
  * Rounds up elementwise.
  * @example
@@ -205,7 +208,7 @@ export const floor = defUnary('floor', 'floor', noGrad, true);
  * tf.ceil(tf.tensor([1.5, -1.5])).print(); // [2, -1]
  * ```
  */
-export const ceil = defUnary('ceil', 'ceil', noGrad, true);
+export const ceil = defUnary('ceil', 'ceil');
 /**
  * Rounds to the nearest integer elementwise, halves to even.
  * @example
@@ -213,7 +216,7 @@ export const ceil = defUnary('ceil', 'ceil', noGrad, true);
  * tf.round(tf.tensor([0.5, 1.5, 2.4])).print(); // [0, 2, 2]
  * ```
  */
-export const round = defUnary('round', 'round', noGrad, true);
+export const round = defUnary('round', 'round');
 /**
  * -1, 0 or 1 by the sign of each element.
  * @example
@@ -221,7 +224,7 @@ export const round = defUnary('round', 'round', noGrad, true);
  * tf.sign(tf.tensor([-3, 0, 2])).print(); // [-1, 0, 1]
  * ```
  */
-export const sign = defUnary('sign', 'sign', noGrad, true);
+export const sign = defUnary('sign', 'sign');
 /**
  * `x / (1 + |x|)` elementwise.
  * @example
@@ -229,7 +232,7 @@ export const sign = defUnary('sign', 'sign', noGrad, true);
  * tf.softsign(tf.tensor([1, -3])).print(); // [0.5, -0.75]
  * ```
  */
-export const softsign = defUnary('softsign', 'softsign', (x, _y, dy) => div(dy, square(add(abs(x), 1))));
+export const softsign = defUnary('softsign', 'softsign');
 /**
  * `clip(0.2 * x + 0.5, 0, 1)` elementwise (Keras's piecewise-linear sigmoid).
  * @example
@@ -237,8 +240,7 @@ export const softsign = defUnary('softsign', 'softsign', (x, _y, dy) => div(dy, 
  * tf.hardSigmoid(tf.tensor([0, 5])).print(); // [0.5, 1]
  * ```
  */
-export const hardSigmoid = defUnary('hardSigmoid', 'hardSigmoid', (x, _y, dy) =>
-  mul(dy, mul(logicalAnd(greater(x, -2.5), less(x, 2.5)), 0.2)));
+export const hardSigmoid = defUnary('hardSigmoid', 'hardSigmoid');
 /**
  * `x * sigmoid(x)` elementwise (SiLU).
  * @example
@@ -246,10 +248,7 @@ export const hardSigmoid = defUnary('hardSigmoid', 'hardSigmoid', (x, _y, dy) =>
  * tf.swish(tf.tensor([0, 1])).print(); // [0, 0.731]
  * ```
  */
-export const swish = defUnary('swish', 'swish', (x, _y, dy) => {
-  const s = sigmoid(x);
-  return mul(dy, add(s, mul(x, mul(s, sub(1, s)))));
-});
+export const swish = defUnary('swish', 'swish');
 /**
  * `x * tanh(softplus(x))` elementwise.
  * @example
@@ -257,10 +256,7 @@ export const swish = defUnary('swish', 'swish', (x, _y, dy) => {
  * tf.mish(tf.tensor([0, 1])).print(); // [0, 0.865]
  * ```
  */
-export const mish = defUnary('mish', 'mish', (x, _y, dy) => {
-  const t = tanh(softplus(x));
-  return mul(dy, add(t, mul(mul(x, sub(1, square(t))), sigmoid(x))));
-});
+export const mish = defUnary('mish', 'mish');
 /**
  * `exp(x) - 1` elementwise, accurate near 0.
  * @example
@@ -268,7 +264,7 @@ export const mish = defUnary('mish', 'mish', (x, _y, dy) => {
  * tf.expm1(tf.tensor([0, 1])).print(); // [0, 1.718]
  * ```
  */
-export const expm1 = defUnary('expm1', 'expm1', (x, _y, dy) => mul(dy, exp(x)));
+export const expm1 = defUnary('expm1', 'expm1');
 /**
  * `log(1 + x)` elementwise, accurate near 0.
  * @example
@@ -276,7 +272,7 @@ export const expm1 = defUnary('expm1', 'expm1', (x, _y, dy) => mul(dy, exp(x)));
  * tf.log1p(tf.tensor([0, Math.E - 1])).print(); // [0, 1]
  * ```
  */
-export const log1p = defUnary('log1p', 'log1p', (x, _y, dy) => div(dy, add(x, 1)));
+export const log1p = defUnary('log1p', 'log1p');
 /**
  * The Gauss error function elementwise.
  * @example
@@ -284,7 +280,7 @@ export const log1p = defUnary('log1p', 'log1p', (x, _y, dy) => div(dy, add(x, 1)
  * tf.erf(tf.tensor([0, 1])).print(); // [0, 0.843]
  * ```
  */
-export const erf = defUnary('erf', 'erf', (x, _y, dy) => mul(dy, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))));
+export const erf = defUnary('erf', 'erf');
 /**
  * The tangent elementwise (radians).
  * @example
@@ -292,7 +288,7 @@ export const erf = defUnary('erf', 'erf', (x, _y, dy) => mul(dy, mul(exp(neg(squ
  * tf.tan(tf.tensor([0, Math.PI / 4])).print(); // [0, 1]
  * ```
  */
-export const tan = defUnary('tan', 'tan', (x, _y, dy) => div(dy, square(cos(x))));
+export const tan = defUnary('tan', 'tan');
 /**
  * The arcsine elementwise.
  * @example
@@ -300,7 +296,7 @@ export const tan = defUnary('tan', 'tan', (x, _y, dy) => div(dy, square(cos(x)))
  * tf.asin(tf.tensor([0, 1])).print(); // [0, 1.571]
  * ```
  */
-export const asin = defUnary('asin', 'asin', (x, _y, dy) => div(dy, sqrt(sub(1, square(x)))));
+export const asin = defUnary('asin', 'asin');
 /**
  * The arccosine elementwise.
  * @example
@@ -308,7 +304,7 @@ export const asin = defUnary('asin', 'asin', (x, _y, dy) => div(dy, sqrt(sub(1, 
  * tf.acos(tf.tensor([1, 0])).print(); // [0, 1.571]
  * ```
  */
-export const acos = defUnary('acos', 'acos', (x, _y, dy) => neg(div(dy, sqrt(sub(1, square(x))))));
+export const acos = defUnary('acos', 'acos');
 /**
  * The arctangent elementwise.
  * @example
@@ -316,7 +312,7 @@ export const acos = defUnary('acos', 'acos', (x, _y, dy) => neg(div(dy, sqrt(sub
  * tf.atan(tf.tensor([0, 1])).print(); // [0, 0.785]
  * ```
  */
-export const atan = defUnary('atan', 'atan', (x, _y, dy) => div(dy, add(square(x), 1)));
+export const atan = defUnary('atan', 'atan');
 /**
  * The hyperbolic sine elementwise.
  * @example
@@ -324,7 +320,7 @@ export const atan = defUnary('atan', 'atan', (x, _y, dy) => div(dy, add(square(x
  * tf.sinh(tf.tensor([0, 1])).print(); // [0, 1.175]
  * ```
  */
-export const sinh = defUnary('sinh', 'sinh', (x, _y, dy) => mul(dy, cosh(x)));
+export const sinh = defUnary('sinh', 'sinh');
 /**
  * The hyperbolic cosine elementwise.
  * @example
@@ -332,7 +328,7 @@ export const sinh = defUnary('sinh', 'sinh', (x, _y, dy) => mul(dy, cosh(x)));
  * tf.cosh(tf.tensor([0, 1])).print(); // [1, 1.543]
  * ```
  */
-export const cosh = defUnary('cosh', 'cosh', (x, _y, dy) => mul(dy, sinh(x)));
+export const cosh = defUnary('cosh', 'cosh');
 /**
  * The inverse hyperbolic sine elementwise.
  * @example
@@ -340,7 +336,7 @@ export const cosh = defUnary('cosh', 'cosh', (x, _y, dy) => mul(dy, sinh(x)));
  * tf.asinh(tf.tensor([0, 1])).print(); // [0, 0.881]
  * ```
  */
-export const asinh = defUnary('asinh', 'asinh', (x, _y, dy) => div(dy, sqrt(add(square(x), 1))));
+export const asinh = defUnary('asinh', 'asinh');
 /**
  * The inverse hyperbolic cosine elementwise (x >= 1).
  * @example
@@ -348,7 +344,7 @@ export const asinh = defUnary('asinh', 'asinh', (x, _y, dy) => div(dy, sqrt(add(
  * tf.acosh(tf.tensor([1, 2])).print(); // [0, 1.317]
  * ```
  */
-export const acosh = defUnary('acosh', 'acosh', (x, _y, dy) => div(dy, sqrt(sub(square(x), 1))));
+export const acosh = defUnary('acosh', 'acosh');
 /**
  * The inverse hyperbolic tangent elementwise (|x| < 1).
  * @example
@@ -356,7 +352,7 @@ export const acosh = defUnary('acosh', 'acosh', (x, _y, dy) => div(dy, sqrt(sub(
  * tf.atanh(tf.tensor([0, 0.5])).print(); // [0, 0.549]
  * ```
  */
-export const atanh = defUnary('atanh', 'atanh', (x, _y, dy) => div(dy, sub(1, square(x))));
+export const atanh = defUnary('atanh', 'atanh');
 
 /**
  * `x` for x > 0, `alpha * x` otherwise (alpha 0.2 by default).
@@ -368,7 +364,7 @@ export const atanh = defUnary('atanh', 'atanh', (x, _y, dy) => div(dy, sub(1, sq
 export const leakyRelu = op('leakyRelu', function leakyRelu(x: Input, alpha = 0.2): Tensor {
   const t = toTensor(x, 'leakyRelu', 'x');
   const y = unaryOp('leakyRelu', 'leakyRelu', t, 'float32', alpha);
-  ENGINE.record('leakyRelu', [t], [y], ([dy]) => [dy ? mul(dy, where_(greater(t, 0), 1, alpha)) : null]);
+  recordUnary('leakyRelu', 'leakyRelu', t, y, alpha);
   return y;
 });
 
@@ -382,7 +378,7 @@ export const leakyRelu = op('leakyRelu', function leakyRelu(x: Input, alpha = 0.
 export const step = op('step', function step(x: Input, alpha = 0): Tensor {
   const t = toTensor(x, 'step', 'x');
   const y = unaryOp('step', 'step', t, t.dtype === 'int32' ? 'int32' : 'float32', alpha);
-  ENGINE.recordZeroGrad('step', [t], [y]);
+  recordUnary('step', 'step', t, y, alpha);
   return y;
 });
 
@@ -399,9 +395,7 @@ export const clipByValue = op('clipByValue', function clipByValue(x: Input, clip
     throw new Error(`clipByValue: clipValueMin (${clipValueMin}) must be <= clipValueMax (${clipValueMax})`);
   }
   const y = unaryOp('clipByValue', 'clip', t, t.dtype === 'int32' ? 'int32' : 'float32', clipValueMin, clipValueMax);
-  ENGINE.record('clipByValue', [t], [y], ([dy]) => [
-    dy ? mul(dy, logicalAnd(greaterEqual(t, clipValueMin), lessEqual(t, clipValueMax))) : null,
-  ]);
+  recordUnary('clipByValue', 'clip', t, y, clipValueMin, clipValueMax);
   return y;
 });
 
@@ -416,7 +410,7 @@ export const logicalNot = op('logicalNot', function logicalNot(x: Input): Tensor
   const t = toTensor(x, 'logicalNot', 'x', 'bool');
   if (t.dtype !== 'bool') throw new Error(`logicalNot: input must be bool, got [${t.shape}] ${t.dtype}`);
   const y = unaryOp('logicalNot', 'logicalNot', t, 'bool');
-  ENGINE.recordZeroGrad('logicalNot', [t], [y]);
+  recordUnary('logicalNot', 'logicalNot', t, y);
   return y;
 });
 /** A bool-valued test of each element; its gradient is zero (as TF.js). */
@@ -424,7 +418,7 @@ function defPredicate(name: string, code: UnaryOp) {
   return op(name, (x: Input): Tensor => {
     const t = toTensor(x, name, 'x');
     const y = unaryOp(name, code, t, 'bool');
-    ENGINE.recordZeroGrad(name, [t], [y]);
+    recordUnary(name, code, t, y);
     return y;
   });
 }
@@ -473,6 +467,3 @@ export const cast = op('cast', function cast(x: Input, dtype: DType): Tensor {
   ENGINE.record('cast', [t], [y], ([dy]) => [dy]);
   return y;
 });
-
-// `where` lives in binary.ts; a local alias avoids a name clash with a future export.
-import { where as where_ } from './binary.js';

@@ -11,7 +11,7 @@ import { launchChromium } from '../../scripts/chromium.mjs';
 // @ts-expect-error plain ESM helper without types
 import { startServer } from '../../scripts/server.mjs';
 
-const PROBE = `import * as tf from '/dist/tessera.js';
+const probeOf = (entry: string) => `import * as tf from '${entry}';
 const warnings = [];
 const warn = console.warn;
 console.warn = (...a) => { warnings.push(a.map(String).join(' ')); warn(...a); };
@@ -39,15 +39,17 @@ interface ProbeResult {
 let browser: Browser;
 let server: { url: string; close(): Promise<void> };
 beforeAll(async () => {
-  const page = (csp: string) => ({
-    body: '<!doctype html><meta charset="utf-8"><script type="module" src="/__csp/probe.js"></script>',
+  const page = (csp: string, probe = 'probe.js') => ({
+    body: `<!doctype html><meta charset="utf-8"><script type="module" src="/__csp/${probe}"></script>`,
     headers: { 'Content-Security-Policy': csp },
   });
   server = await startServer({
     routes: {
       '/__csp/strict.html': page("script-src 'self'"),
       '/__csp/wasm.html': page("script-src 'self' 'wasm-unsafe-eval'"),
-      '/__csp/probe.js': { type: 'text/javascript; charset=utf-8', body: PROBE },
+      '/__csp/inline.html': page("script-src 'self' 'wasm-unsafe-eval'", 'probe-inline.js'),
+      '/__csp/probe.js': { type: 'text/javascript; charset=utf-8', body: probeOf('/dist/tessera.js') },
+      '/__csp/probe-inline.js': { type: 'text/javascript; charset=utf-8', body: probeOf('/dist/tessera.inline.js') },
     },
   });
   browser = (await launchChromium()) as Browser;
@@ -81,6 +83,18 @@ describe('strict CSP', () => {
   });
   it("script-src 'self' 'wasm-unsafe-eval': the wasm backend runs", async () => {
     const r = await probe('/__csp/wasm.html');
+    expect(r.error).toBeUndefined();
+    expect(r.syncValues).toEqual([2, 3, 4]);
+    // dist/tessera.js fetches the sibling .wasm file, so an op before ready() runs on js; ready() moves to wasm
+    expect(r.syncBackend).toBe('js');
+    expect(r.readyBackend).toBe('wasm');
+    expect(r.afterReady).toEqual([8, 10]);
+    expect(r.wasmStarts).toBe(true);
+    expect(r.wasmValues).toEqual([8, 10]);
+    expect(r.warnings).toEqual([]);
+  });
+  it("script-src 'self' 'wasm-unsafe-eval', tessera/inline: wasm starts synchronously from the embedded bytes", async () => {
+    const r = await probe('/__csp/inline.html');
     expect(r.error).toBeUndefined();
     expect(r.syncValues).toEqual([2, 3, 4]);
     expect(r.syncBackend).toBe('wasm');

@@ -30,7 +30,7 @@ let httpWant: number[] = [];
 beforeAll(async () => {
   const esbuild = await import('esbuild');
   const bundle = await esbuild.build({
-    entryPoints: [join(repoRoot, 'src/index.ts')], bundle: true, format: 'esm', platform: 'neutral', target: 'es2022',
+    entryPoints: [join(repoRoot, 'src/inline.ts')], bundle: true, format: 'esm', platform: 'neutral', target: 'es2022',
     write: false, plugins: [esbuildAssetPlugin()], logLevel: 'warning',
   });
   // A model made in Node, served as model.json + two shards.

@@ -22,7 +22,7 @@ export interface SourcePage {
 export async function openSourcePage(prefix: string, title: string, extra: Record<string, string> = {}): Promise<SourcePage> {
   const esbuild = await import('esbuild');
   const bundle = await esbuild.build({
-    entryPoints: [join(repoRoot, 'src/index.ts')], bundle: true, format: 'esm', platform: 'neutral', target: 'es2022',
+    entryPoints: [join(repoRoot, 'src/inline.ts')], bundle: true, format: 'esm', platform: 'neutral', target: 'es2022',
     write: false, plugins: [esbuildAssetPlugin()], logLevel: 'warning',
   });
   const js = 'text/javascript; charset=utf-8';

@@ -27,7 +27,7 @@ let page: Page;
 beforeAll(async () => {
   const esbuild = await import('esbuild');
   const bundle = await esbuild.build({
-    entryPoints: [join(repoRoot, 'src/index.ts')], bundle: true, format: 'esm', platform: 'neutral', target: 'es2022',
+    entryPoints: [join(repoRoot, 'src/inline.ts')], bundle: true, format: 'esm', platform: 'neutral', target: 'es2022',
     write: false, plugins: [esbuildAssetPlugin()], logLevel: 'warning',
   });
   server = await startServer({

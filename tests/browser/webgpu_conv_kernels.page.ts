@@ -224,12 +224,13 @@ function softmaxCases(): Case[] {
 
 // ---- attention ----------------------------------------------------------------------------
 function attentionCase(batch: number, heads: number, seqQ: number, seqK: number, D: number, causal: boolean,
-  mask: 'none' | 'random' | 'holes'): Case {
+  mask: 'none' | 'random' | 'holes', kvStride = seqK): Case {
   const bh = batch * heads;
+  // k / v hold kvStride rows per bh (a KV cache's capacity); the kernel reads the first seqK
   const inputs: TensorSpec[] = [
     { shape: [batch, heads, seqQ, D], values: floats(bh * seqQ * D, -2, 2) },
-    { shape: [batch, heads, seqK, D], values: floats(bh * seqK * D, -2, 2) },
-    { shape: [batch, heads, seqK, D] },
+    { shape: [batch, heads, kvStride, D], values: floats(bh * kvStride * D, -2, 2) },
+    { shape: [batch, heads, kvStride, D] },
   ];
   if (mask !== 'none') {
     const m = floats(seqQ * seqK, -3, 1);
@@ -240,9 +241,9 @@ function attentionCase(batch: number, heads: number, seqQ: number, seqK: number,
     inputs.push({ shape: [seqQ, seqK], values: m });
   }
   return {
-    name: `attention b${batch} h${heads} q${seqQ} k${seqK} d${D} causal=${causal} mask=${mask}`, kernel: 'attention',
-    inputs, outputs: [{ shape: [batch, heads, seqQ, D] }, { shape: [batch, heads, seqQ] }],
-    attrs: { bh, seqQ, seqK, headDim: D, scale: 1 / Math.sqrt(D), causal, hasMask: mask !== 'none' },
+    name: `attention b${batch} h${heads} q${seqQ} k${seqK} d${D} causal=${causal} mask=${mask}${kvStride !== seqK ? ` kvStride=${kvStride}` : ''}`,
+    kernel: 'attention', inputs, outputs: [{ shape: [batch, heads, seqQ, D] }, { shape: [batch, heads, seqQ] }],
+    attrs: { bh, seqQ, seqK, headDim: D, scale: 1 / Math.sqrt(D), causal, hasMask: mask !== 'none', kvStride },
     rtol: 2e-4, atol: 2e-5,
   };
 }
@@ -252,6 +253,8 @@ function attentionCases(): Case[] {
   return [
     attentionCase(1, 1, 1, 1, 8, true, 'none'),
     attentionCase(1, 2, 1, 17, 8, true, 'none'), // cross, causal offset seqK - seqQ
+    attentionCase(1, 2, 1, 9, 8, true, 'none', 16), // one decoding step over a KV cache of capacity 16
+    attentionCase(2, 2, 4, 12, 32, true, 'none', 20), // a 4-token block over a strided cache
     attentionCase(2, 2, 17, 17, 32, true, 'none'),
     attentionCase(1, 2, 130, 17, 32, true, 'none'), // seqQ > seqK: leading rows see no key
     attentionCase(1, 2, 130, 130, 64, true, 'holes'), // -Infinity entries and a fully masked row

@@ -1,7 +1,8 @@
 // Kernel-level tests of the webgpu backend in headless Chromium (SwiftShader on CPU machines):
 // bundles tests/browser/webgpu_kernels.page.ts with esbuild, serves it with the COOP/COEP
 // server, and asserts that every issue-2 kernel, the unsortedSegmentSum scatter-add (layout
-// group) and the fused adamUpdate match the js reference kernels. Fails loudly (never skips)
+// group), the fused adamUpdate and every row of the elementwise op table (in the unary and binary
+// groups, on an edge grid) match the js reference kernels. Fails loudly (never skips)
 // when Chromium or WebGPU is unavailable.
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Page } from 'puppeteer-core';

@@ -1,6 +1,6 @@
 // Bundles the specs that @tensorflow/tfjs-core ships compiled (node_modules/.../dist/**/*_test.js) into one
 // ESM file that runs against tessera. Every import of a public tfjs module resolves to tessera's own
-// exports (dist/tessera.js) through a CommonJS proxy, so a name tessera lacks is `undefined` at run time and
+// exports (dist/tessera.inline.js) through a CommonJS proxy, so a name tessera lacks is `undefined` at run time and
 // only the specs that use it fail; nothing falls back to tfjs code. tfjs's test helpers (test_util's array
 // comparisons, rand_util's statistics, a few constants) are the only tfjs modules bundled as they are.
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
 // real path: esbuild reports importers by their real path, also when node_modules is a symbolic link
 export const CORE_DIST = realpathSync(join(repoRoot, 'node_modules/@tensorflow/tfjs-core/dist'));
-const TESSERA = join(repoRoot, 'dist/tessera.js');
+// the self-contained build: the spec bundle is written elsewhere, away from dist/'s sibling .wasm files
+const TESSERA = join(repoRoot, 'dist/tessera.inline.js');
 const JASMINE_UTIL_SHIM = join(repoRoot, 'tests/tfjs_specs/jasmine_util_shim.mjs');
 const ENGINE_SHIM = join(repoRoot, 'tests/tfjs_specs/test_util_engine_shim.mjs');
 

@@ -2,7 +2,7 @@
 // each suite once, on the backend under test (globalThis.__TESSERA_SPEC_BACKEND), with a tidy-like scope
 // around every spec as tfjs's own runner has. Constraint objects keep tfjs's meaning: a suite meant only
 // for another platform or for WebGL flags does not run, and is not counted.
-import * as tf from '../../dist/tessera.js';
+import * as tf from '../../dist/tessera.inline.js';
 
 const backendName = () => globalThis.__TESSERA_SPEC_BACKEND || 'wasm';
 const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;

@@ -2,7 +2,7 @@
 // pick its tolerance, and tfjs's util helpers read a platform for typed-array checks and string coding).
 // It answers from tessera and from the JS runtime; nothing of tfjs's engine or backends is loaded.
 import { Environment, setEnvironmentGlobal } from '../../node_modules/@tensorflow/tfjs-core/dist/environment.js';
-import * as tf from '../../dist/tessera.js';
+import * as tf from '../../dist/tessera.inline.js';
 
 const helperEnv = new Environment(globalThis);
 helperEnv.setPlatform('tessera-spec-helpers', {

@@ -3,6 +3,7 @@
  * materialises one row of scores at a time (float64) instead of streaming K/V tiles:
  *   s[j] = scale * q_i . k_j + mask[i, j]   (mask additive, shared by every bh)
  *   key j is visible to query i only when !causal || j <= i + (seqK - seqQ)
+ *   k / v hold kvStride (>= seqK) rows per bh; only the first seqK are read
  *   out_i = sum_j softmax(s)_j v_j,  lse_i = log(sum_j exp(s_j))
  * A row with no visible key, or whose every score is -Infinity, gives zeros and lse = -Infinity.
  */
@@ -17,13 +18,14 @@ export function attention(
   const scores = new Float64Array(seqK);
   const acc = new Float64Array(D);
   const causalOffset = seqK - seqQ;
+  const stride = a.kvStride ?? seqK; // rows per bh in k / v (a KV cache's capacity)
   for (let h = 0; h < bh; h++) {
     for (let i = 0; i < seqQ; i++) {
       const qBase = (h * seqQ + i) * D;
       const visible = a.causal ? Math.min(seqK, Math.max(0, i + causalOffset + 1)) : seqK;
       let m = -Infinity;
       for (let j = 0; j < visible; j++) {
-        const kBase = (h * seqK + j) * D;
+        const kBase = (h * stride + j) * D;
         let dot = 0;
         for (let d = 0; d < D; d++) dot += q[qBase + d] * k[kBase + d];
         let s = scale * dot;
@@ -42,7 +44,7 @@ export function attention(
       for (let j = 0; j < visible; j++) {
         const p = Math.exp(scores[j] - m);
         denom += p;
-        const vBase = (h * seqK + j) * D;
+        const vBase = (h * stride + j) * D;
         for (let d = 0; d < D; d++) acc[d] += p * v[vBase + d];
       }
       for (let d = 0; d < D; d++) out[oBase + d] = acc[d] / denom;

@@ -5,7 +5,7 @@
  */
 import type { KernelAttrs } from '../kernels.js';
 import type { StorageArray } from '../backend.js';
-import { applyBinary, applyUnary, toBool } from './scalar_ops.js';
+import { binaryFn, toBool, unaryFn } from './scalar_ops.js';
 
 /** Offset of flat output index `i` in an input with the given strides over `outShape`. */
 export function stridedOffset(i: number, outShape: number[], strides: number[]): number {
@@ -20,15 +20,17 @@ export function stridedOffset(i: number, outShape: number[], strides: number[]):
 }
 
 export function unary(x: StorageArray, out: StorageArray, outIsBool: boolean, a: KernelAttrs['unary']): void {
+  const f = unaryFn(a.op);
   for (let i = 0; i < out.length; i++) {
-    const v = applyUnary(a.op, x[i], a.alpha, a.beta);
+    const v = f(x[i], a.alpha, a.beta);
     out[i] = outIsBool ? toBool(v) : v;
   }
 }
 
 export function binary(x: StorageArray, y: StorageArray, out: StorageArray, outIsBool: boolean, a: KernelAttrs['binary']): void {
+  const f = binaryFn(a.op);
   for (let i = 0; i < out.length; i++) {
-    const v = applyBinary(a.op, x[stridedOffset(i, a.outShape, a.aStrides)], y[stridedOffset(i, a.outShape, a.bStrides)]);
+    const v = f(x[stridedOffset(i, a.outShape, a.aStrides)], y[stridedOffset(i, a.outShape, a.bStrides)]);
     out[i] = outIsBool ? toBool(v) : v;
   }
 }

@@ -4,13 +4,14 @@
  */
 import type { KernelAttrs } from '../kernels.js';
 import type { StorageArray } from '../backend.js';
-import { applyActivation } from './scalar_ops.js';
+import { activationFn } from './scalar_ops.js';
 
 export function matMul(
   x: StorageArray, y: StorageArray, bias: StorageArray | null, prelu: StorageArray | null,
   out: StorageArray, a: KernelAttrs['matMul'],
 ): void {
   const { M, N, K } = a;
+  const act = activationFn(a.activation);
   for (let b = 0; b < a.batch; b++) {
     const aBase = b * a.aBatchStride;
     const bBase = b * a.bBatchStride;
@@ -25,7 +26,7 @@ export function matMul(
         }
         if (a.hasBias && bias) s += bias[a.biasSize === 1 ? 0 : n];
         const pw = prelu ? prelu[a.preluSize === 1 ? 0 : n] : 0;
-        out[oBase + m * N + n] = applyActivation(a.activation, s, a.alpha, pw);
+        out[oBase + m * N + n] = act(s, a.alpha, pw);
       }
     }
   }

@@ -296,7 +296,8 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
   },
   attention: (ctx, ins, outs, a) => {
     requireFloat('attention', ins, outs, a.hasMask ? 4 : 3, 2);
-    const qSize = a.bh * a.seqQ * a.headDim, kSize = a.bh * a.seqK * a.headDim;
+    const stride = a.kvStride ?? a.seqK;
+    const qSize = a.bh * a.seqQ * a.headDim, kSize = a.bh * stride * a.headDim;
     requireSizes('attention', [[ins[0], qSize, 'q'], [ins[1], kSize, 'k'], [ins[2], kSize, 'v'], [outs[0], qSize, 'out'], [outs[1], a.bh * a.seqQ, 'lse'],
       ...(a.hasMask ? [[ins[3], a.seqQ * a.seqK, 'mask'] as [TensorInfo, number, string]] : [])]);
     if (a.bh === 0 || a.seqQ === 0) return;
@@ -309,7 +310,7 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
     }
     const mask = a.hasMask ? ctx.ptr(ins[3]) : 0;
     withScratch(ctx, ctx.ex.attentionScratchBytes(a.seqK, a.headDim), (scratch) => {
-      ctx.ex.attention(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), mask, out, lse, a.bh, a.seqQ, a.seqK, a.headDim, a.scale, a.causal ? 1 : 0, scratch);
+      ctx.ex.attention(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), mask, out, lse, a.bh, a.seqQ, a.seqK, a.headDim, a.scale, a.causal ? 1 : 0, stride, scratch);
     });
   },
   adamUpdate: (ctx, ins, outs, a) => {

@@ -2,10 +2,10 @@
  * Loading the AssemblyScript kernel module: picks the relaxed-SIMD build when the engine
  * validates a tiny relaxed-SIMD probe (Chromium), else the plain SIMD build (Node 20, Safari,
  * Firefox without the flag), and instantiates it over a TypeScript-owned `WebAssembly.Memory`,
- * synchronously or asynchronously. The Wasm bytes are embedded in the bundle by the build.
+ * synchronously or asynchronously. Where the module comes from (a sibling .wasm file, embedded bytes, or
+ * a precompiled module) is source.ts's business.
  */
-import simdBytes from '../../../build/tessera-simd.wasm';
-import relaxedBytes from '../../../build/tessera-relaxed.wasm';
+import { getKernelModule, getKernelModuleSync, type ModuleKind } from './source.js';
 
 /** The kernel exports (pointers and sizes are plain numbers; see assembly/*.ts). */
 export interface KernelExports {
@@ -77,7 +77,7 @@ export interface KernelExports {
   attentionScratchBytes(seqK: number, headDim: number): number;
   attention(
     q: number, k: number, v: number, mask: number, out: number, lse: number, bh: number, seqQ: number, seqK: number,
-    headDim: number, scale: number, causal: number, scratch: number,
+    headDim: number, scale: number, causal: number, kvStride: number, scratch: number,
   ): void;
   adamUpdate(
     param: number, grad: number, m: number, v: number, outParam: number, outM: number, outV: number, n: number,
@@ -85,7 +85,7 @@ export interface KernelExports {
   ): void;
 }
 
-export type ModuleKind = 'simd' | 'relaxed-simd';
+export type { ModuleKind } from './source.js';
 
 export interface LoadedModule {
   kind: ModuleKind;
@@ -127,10 +127,14 @@ export function hasRelaxedSimd(): boolean {
 }
 
 /** Which build this engine should run; null when it has no Wasm SIMD at all. */
-export function chooseModule(prefer?: ModuleKind): { kind: ModuleKind; bytes: Uint8Array } | null {
+export function chooseModule(prefer?: ModuleKind): ModuleKind | null {
   if (!hasSimd()) return null;
-  const relaxed = hasRelaxedSimd() && prefer !== 'simd';
-  return relaxed ? { kind: 'relaxed-simd', bytes: relaxedBytes } : { kind: 'simd', bytes: simdBytes };
+  return hasRelaxedSimd() && prefer !== 'simd' ? 'relaxed-simd' : 'simd';
+}
+
+/** The build an instance really runs (a module given to setWasmModule may be either). */
+function kindOf(exports: KernelExports): ModuleKind {
+  return exports.isRelaxed() ? 'relaxed-simd' : 'simd';
 }
 
 function imports(memory: WebAssembly.Memory): WebAssembly.Imports {
@@ -144,19 +148,25 @@ function imports(memory: WebAssembly.Memory): WebAssembly.Imports {
   };
 }
 
-/** Synchronous instantiation (fine in Node and workers; our module is small enough for pages). */
+/**
+ * Synchronous instantiation (fine in Node and workers; our module is small enough for pages); null when
+ * the engine lacks SIMD or the module must be fetched first.
+ */
 export function loadModuleSync(prefer?: ModuleKind): LoadedModule | null {
-  const choice = chooseModule(prefer);
-  if (!choice) return null;
+  const kind = chooseModule(prefer);
+  const module = kind && getKernelModuleSync(kind);
+  if (!module) return null;
   const memory = new WebAssembly.Memory({ initial: 16 });
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(choice.bytes as Uint8Array<ArrayBuffer>), imports(memory));
-  return { kind: choice.kind, exports: instance.exports as unknown as KernelExports, memory };
+  const instance = new WebAssembly.Instance(module, imports(memory));
+  const exports = instance.exports as unknown as KernelExports;
+  return { kind: kindOf(exports), exports, memory };
 }
 
 export async function loadModule(prefer?: ModuleKind): Promise<LoadedModule | null> {
-  const choice = chooseModule(prefer);
-  if (!choice) return null;
+  const kind = chooseModule(prefer);
+  if (!kind) return null;
   const memory = new WebAssembly.Memory({ initial: 16 });
-  const { instance } = await WebAssembly.instantiate(choice.bytes as Uint8Array<ArrayBuffer>, imports(memory));
-  return { kind: choice.kind, exports: instance.exports as unknown as KernelExports, memory };
+  const instance = await WebAssembly.instantiate(await getKernelModule(kind), imports(memory));
+  const exports = instance.exports as unknown as KernelExports;
+  return { kind: kindOf(exports), exports, memory };
 }

@@ -2,7 +2,8 @@
  * Getting a WebGPU device: request an adapter, describe it (vendor, architecture, description,
  * isFallbackAdapter), refuse software rasterisers unless asked for explicitly, and request a
  * device with the adapter's real limits. Every refusal or failure throws an Error that says why,
- * so the engine can report it in `tf.backendInfo()`.
+ * so the engine can report it in `tf.backendInfo()`. A device the user made (Node with the `webgpu`
+ * package, say) is adopted with `useDevice` instead of asking `navigator.gpu`.
  */
 
 /** What tessera tells users about the adapter it found. */
@@ -53,6 +54,47 @@ export function summarizeAdapter(adapter: GPUAdapter): AdapterSummary {
   return { vendor, architecture, description, isFallbackAdapter, software };
 }
 
+/** A device handed in with `useDevice`, and whether it has been lost since. */
+let givenDevice: { device: GPUDevice; lost: boolean } | null = null;
+
+/**
+ * Run the webgpu backend on this device (one the caller created, e.g. with Node's `webgpu` package)
+ * instead of requesting one from `navigator.gpu`. Call it before tf.ready() or setBackend('webgpu'):
+ * a webgpu backend that already started keeps its device. The device is used as it was created,
+ * with its own limits; if it is lost, the backend asks `navigator.gpu` for a new one where there is one.
+ * @example
+ * ```js
+ * const adapter = await navigator.gpu.requestAdapter();
+ * tf.webgpu.useDevice(await adapter.requestDevice());
+ * await tf.setBackend('webgpu');
+ * ```
+ */
+export function useDevice(device: GPUDevice): void {
+  const d = device as Partial<GPUDevice> | null;
+  if (!d || typeof d.createBuffer !== 'function' || typeof d.createComputePipeline !== 'function' || !d.queue || !d.lost) {
+    throw new Error('useDevice: expected a GPUDevice (from adapter.requestDevice())');
+  }
+  const missing = ['GPUBufferUsage', 'GPUMapMode', 'GPUShaderStage'].filter((n) => !(n in globalThis));
+  if (missing.length) {
+    throw new Error(
+      `useDevice: the WebGPU globals ${missing.join(', ')} are not defined here; in Node, install the ` +
+      "webgpu package's with Object.assign(globalThis, globals) (import { globals } from 'webgpu')",
+    );
+  }
+  const entry = { device, lost: false };
+  givenDevice = entry;
+  void device.lost.then(() => { entry.lost = true; });
+}
+
+function givenHandle(device: GPUDevice): DeviceHandle {
+  const info = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+  const summary = info
+    ? summarizeAdapter({ info } as GPUAdapter)
+    : { vendor: '', architecture: '', description: 'device given to useDevice()', isFallbackAdapter: false, software: false };
+  lastAdapter = summary;
+  return { device, adapter: summary };
+}
+
 export interface AcquireOptions {
   /** Accept a software adapter (SwiftShader, llvmpipe, isFallbackAdapter). Default true. */
   allowSoftware?: boolean;
@@ -60,7 +102,9 @@ export interface AcquireOptions {
 
 /** A device on the best adapter here; throws an Error naming the reason when there is none. */
 export async function acquireDevice(options: AcquireOptions = {}): Promise<DeviceHandle> {
+  if (givenDevice && !givenDevice.lost) return givenHandle(givenDevice.device);
   const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+  if (!gpu && givenDevice) throw new Error('the device given to useDevice() was lost and navigator.gpu is undefined: call useDevice() with a new device');
   if (!gpu) throw new Error('WebGPU is not available here (navigator.gpu is undefined)');
   let adapter: GPUAdapter | null;
   try {

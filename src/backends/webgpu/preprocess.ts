@@ -1,12 +1,14 @@
 /**
  * The one piece of WGSL preprocessing tessera allows: `#include "name.wgsl"` lines are replaced
  * by the named shared file (each file included at most once per shader, so diamond includes
- * such as math.wgsl via dtype.wgsl and activation.wgsl are fine). Everything else is plain WGSL.
+ * such as math.wgsl via dtype.wgsl and generated_activation.wgsl are fine). Everything else is plain WGSL.
  */
-import activationWgsl from '../../../shaders/activation.wgsl';
 import convEpilogueWgsl from '../../../shaders/conv_epilogue.wgsl';
 import convGeometryWgsl from '../../../shaders/conv_geometry.wgsl';
 import dtypeWgsl from '../../../shaders/dtype.wgsl';
+import elementwiseMathWgsl from '../../../shaders/elementwise_math.wgsl';
+import generatedActivationWgsl from '../../../shaders/generated_activation.wgsl';
+import generatedElementwiseOpsWgsl from '../../../shaders/generated_elementwise_ops.wgsl';
 import mathWgsl from '../../../shaders/math.wgsl';
 import windowWgsl from '../../../shaders/window.wgsl';
 
@@ -14,7 +16,9 @@ import windowWgsl from '../../../shaders/window.wgsl';
 export const WGSL_INCLUDES: Record<string, string> = {
   'math.wgsl': mathWgsl,
   'dtype.wgsl': dtypeWgsl,
-  'activation.wgsl': activationWgsl,
+  'elementwise_math.wgsl': elementwiseMathWgsl,
+  'generated_activation.wgsl': generatedActivationWgsl,
+  'generated_elementwise_ops.wgsl': generatedElementwiseOpsWgsl,
   'window.wgsl': windowWgsl,
   'conv_geometry.wgsl': convGeometryWgsl,
   'conv_epilogue.wgsl': convEpilogueWgsl,

@@ -10,6 +10,7 @@
  * per-batch masks, valueDim != keyDim, top-left causal with seqQ != seqK, and
  * returnAttentionScores use the composed matMul + softmax path.
  */
+import { KVCache } from '../../ops/kv_cache.js';
 import type { Tensor } from '../../tensor.js';
 import { ENGINE } from '../../engine.js';
 import { fmtShape } from '../../util.js';
@@ -206,14 +207,38 @@ export class MultiHeadAttention extends Layer {
         const p = dropping ? mul(scores, dropoutMask(scores.shape, this.dropout)) : scores;
         ctx = matMul(p, v); // [B, H, T, V]
       }
-      // [B, H, T, V] -> [B*T, H*V] · [H*V, out]
-      const HV = this.numHeads * this.valueDim;
-      const flat = reshape(transpose(ctx, [0, 2, 1, 3]), [B * T, HV]);
-      let out = matMul(flat, reshape(this.w['attention_output/kernel']!, [HV, this.outDim]));
-      const ob = this.w['attention_output/bias'];
-      if (ob) out = add(out, ob);
-      const y = reshape(out, [B, T, this.outDim]);
+      const y = this.outputProjection(ctx);
       return wantScores ? [y, scores!] : y;
+    });
+  }
+
+  /** ctx [B, H, T, V] -> [B*T, H*V] · [H*V, out] -> [B, T, out]. */
+  private outputProjection(ctx: Tensor): Tensor {
+    const [B, , T] = ctx.shape;
+    const HV = this.numHeads * this.valueDim;
+    const flat = reshape(transpose(ctx, [0, 2, 1, 3]), [B * T, HV]);
+    let out = matMul(flat, reshape(this.w['attention_output/kernel']!, [HV, this.outDim]));
+    const ob = this.w['attention_output/bias'];
+    if (ob) out = add(out, ob);
+    return reshape(out, [B, T, this.outDim]);
+  }
+
+  /** A KV cache sized for this layer's heads (incremental decoding; keyDim must equal valueDim). */
+  createCache(batch: number, capacity: number): KVCache {
+    if (this.keyDim !== this.valueDim) throw new Error(`${this.name}: a KV cache needs keyDim (${this.keyDim}) equal to valueDim (${this.valueDim})`);
+    return new KVCache(batch, this.numHeads, capacity, this.keyDim);
+  }
+
+  /**
+   * Causal self-attention of the next positions x [B, n, dim] against `cache`, whose keys and
+   * values are extended with x's first (inference only; the layer must be built).
+   */
+  callCached(x: Tensor, cache: KVCache): Tensor {
+    if (x.rank !== 3) throw new Error(`${this.name}: query must be [batch, seq, dim], got ${fmtShape(x.shape)}`);
+    return composite(() => {
+      const q = this.project(x, 'query', this.keyDim);
+      cache.append(this.project(x, 'key', this.keyDim), this.project(x, 'value', this.valueDim));
+      return this.outputProjection(cache.attend(q, 1 / Math.sqrt(this.keyDim)));
     });
   }
 

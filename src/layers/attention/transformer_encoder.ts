@@ -25,6 +25,7 @@ import { serializeInitializer } from '../serialization.js';
 import { composite, dropoutMask } from '../recurrent/rnn_util.js';
 import { MultiHeadAttention } from './multi_head_attention.js';
 import type { Variable } from '../../variable.js';
+import type { KVCache } from '../../ops/kv_cache.js';
 
 export interface TransformerEncoderArgs extends LayerArgs {
   numHeads: number;
@@ -39,7 +40,7 @@ export interface TransformerEncoderArgs extends LayerArgs {
 }
 
 /** Build `child` with its weights named under `parent`'s name. */
-function buildScoped(parent: Layer, child: Layer, shape: Shape | Shape[]): void {
+export function buildScoped(parent: Layer, child: Layer, shape: Shape | Shape[]): void {
   const own = child.name;
   child.name = `${parent.name}/${own}`;
   try {
@@ -63,15 +64,17 @@ export class TransformerEncoder extends Layer {
   attentionLayer?: MultiHeadAttention;
   intermediateDense?: Dense;
   outputDense?: Dense;
-  private ln: Variable[] = [];
+  protected ln: Variable[] = [];
 
   constructor(args: TransformerEncoderArgs) {
     super(args);
     const posInt = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
-    if (!args || !posInt(args.numHeads)) throw new Error(`transformerEncoder: numHeads must be a positive integer, got ${args?.numHeads}`);
-    if (!posInt(args.intermediateDim)) throw new Error(`transformerEncoder: intermediateDim must be a positive integer, got ${args.intermediateDim}`);
+    const cls = (this.constructor as unknown as { className: string }).className;
+    const op = cls[0].toLowerCase() + cls.slice(1); // transformerEncoder / transformerDecoder
+    if (!args || !posInt(args.numHeads)) throw new Error(`${op}: numHeads must be a positive integer, got ${args?.numHeads}`);
+    if (!posInt(args.intermediateDim)) throw new Error(`${op}: intermediateDim must be a positive integer, got ${args.intermediateDim}`);
     const d = args.dropout ?? 0;
-    if (!(d >= 0 && d < 1)) throw new Error(`transformerEncoder: dropout must be in [0, 1), got ${d}`);
+    if (!(d >= 0 && d < 1)) throw new Error(`${op}: dropout must be in [0, 1), got ${d}`);
     this.numHeads = args.numHeads;
     this.intermediateDim = args.intermediateDim;
     this.dropout = d;
@@ -109,13 +112,38 @@ export class TransformerEncoder extends Layer {
     return [...this.attentionLayer.weightEntries(), ...this.weightList, ...this.intermediateDense!.weightEntries(), ...this.outputDense!.weightEntries()];
   }
 
-  private drop(x: Tensor, training: boolean): Tensor {
+  protected drop(x: Tensor, training: boolean): Tensor {
     return training && this.dropout > 0 ? mul(x, dropoutMask(x.shape, this.dropout)) : x;
   }
 
   /** The padding mask passes through unchanged (as in KerasNLP). */
   override computeMask(_inputs: Tensor | Tensor[], mask?: Tensor | Tensor[] | null): Tensor | null {
     return (Array.isArray(mask) ? mask[0] : mask) ?? null;
+  }
+
+  /**
+   * The attention half: post-norm LN1(x + Drop(MHA(x))), pre-norm x + Drop(MHA(LN1(x))). With a
+   * KV cache, x holds only the next positions and attends to the cached ones (inference).
+   */
+  protected selfAttentionBlock(x: Tensor, training: boolean, attentionMask: Tensor | null, cache?: KVCache): Tensor {
+    const [g1, b1] = this.ln;
+    const eps = this.layerNormEpsilon;
+    let h = this.normFirst ? layerNorm(x, g1, b1, eps) : x;
+    h = cache
+      ? this.attentionLayer!.callCached(h, cache)
+      : (this.attentionLayer!.call([h, h], { training, attentionMask, useCausalMask: this.causal }) as Tensor);
+    h = add(x, this.drop(h, training));
+    return this.normFirst ? h : layerNorm(h, g1, b1, eps);
+  }
+
+  /** The feed-forward half: post-norm LN2(h + Drop(FFN(h))), pre-norm h + Drop(FFN(LN2(h))). */
+  protected feedForwardBlock(h: Tensor, training: boolean): Tensor {
+    const [, , g2, b2] = this.ln;
+    const eps = this.layerNormEpsilon;
+    let f = this.normFirst ? layerNorm(h, g2, b2, eps) : h;
+    f = this.outputDense!.call(this.intermediateDense!.call(f, { training }), { training });
+    const y = add(h, this.drop(f, training));
+    return this.normFirst ? y : layerNorm(y, g2, b2, eps);
   }
 
   call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
@@ -136,20 +164,7 @@ export class TransformerEncoder extends Layer {
       }
       attentionMask = ENGINE.noGrad(() => composite(() => broadcastTo(reshape(cast(padding, 'bool'), [b, 1, s]), [b, s, s])));
     }
-    const [g1, b1, g2, b2] = this.ln;
-    const eps = this.layerNormEpsilon;
-    const result = composite(() => {
-      let h = this.normFirst ? layerNorm(x, g1, b1, eps) : x;
-      h = this.attentionLayer!.call([h, h], { training, attentionMask, useCausalMask: this.causal }) as Tensor;
-      h = add(x, this.drop(h, training));
-      if (!this.normFirst) h = layerNorm(h, g1, b1, eps);
-      const residual = h;
-      let f = this.normFirst ? layerNorm(h, g2, b2, eps) : h;
-      f = this.outputDense!.call(this.intermediateDense!.call(f, { training }), { training });
-      let y = add(residual, this.drop(f, training));
-      if (!this.normFirst) y = layerNorm(y, g2, b2, eps);
-      return y;
-    });
+    const result = composite(() => this.feedForwardBlock(this.selfAttentionBlock(x, training, attentionMask), training));
     if (attentionMask && attentionMask !== kwargs.attentionMask) attentionMask.dispose();
     return result;
   }

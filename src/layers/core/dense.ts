@@ -6,7 +6,7 @@
 import type { Tensor } from '../../tensor.js';
 import { fmtShape } from '../../util.js';
 import { reshape } from '../../ops/layout.js';
-import { fusedMatMulWithGrad } from '../../ops/matmul.js';
+import { denseMatMul } from '../../ops/fused.js';
 import { Layer, type Kwargs, type LayerArgs, type Shape } from '../layer.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
@@ -84,7 +84,7 @@ export class Dense extends Layer {
     }
     const x2 = x.rank === 2 ? x : reshape(x, [-1, inDim]);
     const code = fusedActivationCode(this.activation);
-    let y = fusedMatMulWithGrad(x2, this.kernel!, this.bias, code ?? 0);
+    let y = denseMatMul(x2, this.kernel!, this.bias, code ?? 0);
     if (code === null) y = getActivation(this.activation)(y);
     return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
   }

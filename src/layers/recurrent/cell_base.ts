@@ -9,7 +9,8 @@
 import type { Tensor } from '../../tensor.js';
 import { fmtShape } from '../../util.js';
 import { mul } from '../../ops/binary.js';
-import { fusedMatMulWithGrad, matMul } from '../../ops/matmul.js';
+import { matMul } from '../../ops/matmul.js';
+import { denseMatMul } from '../../ops/fused.js';
 import { Activation } from '../../backends/kernels.js';
 import type { Kwargs, LayerArgs, Shape } from '../layer.js';
 import { RNNCell } from './rnn_cell.js';
@@ -119,7 +120,7 @@ export abstract class RNNCellBase extends RNNCell {
 
   /** x [n, inputDim] · kernel + bias -> [n, gates*units]. */
   projectInput(x2: Tensor): Tensor {
-    return fusedMatMulWithGrad(x2, this.kernel!, this.bias, Activation.linear);
+    return denseMatMul(x2, this.kernel!, this.bias, Activation.linear);
   }
 
   /** Hooks around a time loop (per-call caches such as GRU's split recurrent kernel). */

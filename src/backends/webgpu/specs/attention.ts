@@ -13,7 +13,7 @@ import { STORAGE_RO, STORAGE_RW, UNIFORM, type ShaderSpec, type WebGPUKernelTabl
 export const attentionSpec: ShaderSpec = {
   family: 'attention',
   source,
-  params: [['bh', 'u32'], ['seq_q', 'u32'], ['seq_k', 'u32'], ['head_dim', 'u32'], ['scale', 'f32']],
+  params: [['bh', 'u32'], ['seq_q', 'u32'], ['seq_k', 'u32'], ['head_dim', 'u32'], ['scale', 'f32'], ['kv_stride', 'u32']],
   entries: {
     attention: {
       bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RW, STORAGE_RW],
@@ -64,7 +64,7 @@ export const attentionKernels: WebGPUKernelTable = {
     const [q, k, v] = inputs;
     const buffers = [ctx.buffer(q), ctx.buffer(k), ctx.buffer(v), a.hasMask ? ctx.buffer(inputs[3]) : ctx.dummy,
       ctx.buffer(out), ctx.buffer(lse)];
-    const params = { bh: a.bh, seq_q: a.seqQ, seq_k: a.seqK, head_dim: a.headDim, scale: a.scale };
+    const params = { bh: a.bh, seq_q: a.seqQ, seq_k: a.seqK, head_dim: a.headDim, scale: a.scale, kv_stride: a.kvStride ?? a.seqK };
     if (ctx.preferDirect && a.headDim <= DIRECT_MAX_HEAD_DIM) {
       const wg = Math.min(DIRECT_WG, ctx.limits.maxInvocations);
       const gx = Math.ceil(a.seqQ / wg);
