@@ -98,6 +98,26 @@ export const benchCases = [
   ...trainingCases,
 ];
 
+/**
+ * Three tiny cases for a smoke run of the page (`bench/index.html?quick=1`, the browser test):
+ * seconds, not minutes, even on WebGPU-on-SwiftShader.
+ */
+export const quickCases = [
+  matMul(64, 64, 64),
+  {
+    name: 'add 64K',
+    bytes: 3 * 4 * 64 * 1024,
+    setup: (lib) => [lib.randomNormal([64 * 1024], 0, 1, 'float32', 3), lib.randomNormal([64 * 1024], 0, 1, 'float32', 4)],
+    run: (lib, [a, b]) => lib.add(a, b),
+  },
+  {
+    name: 'softmax [64,256]',
+    bytes: 2 * 4 * 64 * 256,
+    setup: (lib) => [lib.randomNormal([64, 256], 0, 1, 'float32', 5)],
+    run: (lib, [x]) => lib.softmax(x),
+  },
+];
+
 /** The case as one library sees it: TF.js overrides applied when `isTfjs`. */
 export function caseFor(c, isTfjs) {
   return isTfjs && c.tfjs ? { ...c, ...c.tfjs } : c;

@@ -12,7 +12,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
-import { benchCases, caseFor, syncAndDispose, teardown } from './cases.mjs';
+import { benchCases, caseFor, quickCases, syncAndDispose, teardown } from './cases.mjs';
 import { measureInterleaved } from './measure.mjs';
 import { jaxRunners, ortRunners, peerThreads } from './peers.mjs';
 import { measureWasmPeak, peakRunner } from './wasm_peak.mjs';
@@ -73,9 +73,9 @@ async function timeCase(c, backend, { errT, errF, peers, opts }) {
 export const PEAK_CASE = 'matMul 1024x1024 @ 1024x1024'; // bench/run.mjs names the same case
 const show = (t) => (t ? t.ms ?? t.error : 'n/a');
 
-/** Names of the cases whose name contains one of `only`'s |-separated substrings. */
-export function caseNames(only = '') {
-  return benchCases.filter((c) => only.split('|').some((o) => c.name.includes(o))).map((c) => c.name);
+/** Names of the cases (the quick ones with `quick`) whose name contains one of `only`'s |-separated substrings. */
+export function caseNames(only = '', quick = false) {
+  return (quick ? quickCases : benchCases).filter((c) => only.split('|').some((o) => c.name.includes(o))).map((c) => c.name);
 }
 
 const threads = { tessera: 1 }; // tessera's wasm kernels run on the calling thread (no workers in src/)
@@ -85,7 +85,7 @@ const threads = { tessera: 1 }; // tessera's wasm kernels run on the calling thr
  * its row. On wasm the PEAK_CASE row also carries the FMA peak loop timed in the same rounds.
  */
 export async function runCase({ name, backend, time = 1000, iterations = 5, peers = ['tfjs', 'ort', 'jax'] }) {
-  const c = benchCases.find((x) => x.name === name);
+  const c = [...benchCases, ...quickCases].find((x) => x.name === name);
   const errT = await useBackend(tessera, backend);
   const errF = peers.includes('tfjs') ? await useBackend(tfc, backend) : 'not run';
   if (!errF) await tfc.ready();

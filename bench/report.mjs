@@ -11,7 +11,7 @@ export const PEERS = [
 const fmt = (v, d = 2) => (v === undefined || v === null || Number.isNaN(v) ? '-' : v.toFixed(d));
 const ms = (t) => (t && t.ms !== undefined ? t.ms : undefined);
 
-function rate(row, t) {
+export function rate(row, t) {
   if (!t || !(row.flops ?? row.bytes)) return '-';
   const v = (row.flops ?? row.bytes) / t / 1e6;
   return `${v >= 10 ? v.toFixed(1) : v.toPrecision(3)} ${row.flops ? 'GFLOP/s' : 'GB/s'}`;

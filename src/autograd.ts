@@ -94,7 +94,14 @@ function requireGrads(grads: (Tensor | null)[], what: string): Tensor[] {
   });
 }
 
-/** grad(f)(x, dy?) -> df/dx. */
+/**
+ * grad(f)(x, dy?) -> df/dx.
+ * @example
+ * ```js
+ * const dSquare = tf.grad((x) => x.square());
+ * dSquare(tf.tensor([3])).print(); // [6]
+ * ```
+ */
 export function grad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => Tensor {
   return (x, dy) => {
     const t = toTensor(x, 'grad', 'x');
@@ -104,7 +111,14 @@ export function grad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => Tens
   };
 }
 
-/** grads(f)(args, dy?) -> [df/darg_i]. */
+/**
+ * grads(f)(args, dy?) -> [df/darg_i].
+ * @example
+ * ```js
+ * const g = tf.grads((a, b) => a.mul(b));
+ * const [da, db] = g([tf.tensor([2]), tf.tensor([3])]); // [3] and [2]
+ * ```
+ */
 export function grads(f: (...args: Tensor[]) => Tensor): (args: Tensor[], dy?: Tensor) => Tensor[] {
   return (args, dy) => {
     const ts = args.map((a, i) => toTensor(a, 'grads', `args[${i}]`));
@@ -114,6 +128,13 @@ export function grads(f: (...args: Tensor[]) => Tensor): (args: Tensor[], dy?: T
   };
 }
 
+/**
+ * Like `grad`, but the returned function gives both `f(x)` and its gradient.
+ * @example
+ * ```js
+ * const { value, grad } = tf.valueAndGrad((x) => x.square())(tf.tensor([3])); // 9 and 6
+ * ```
+ */
 export function valueAndGrad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => { value: Tensor; grad: Tensor } {
   return (x, dy) => {
     const t = toTensor(x, 'valueAndGrad', 'x');
@@ -122,6 +143,13 @@ export function valueAndGrad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor)
   };
 }
 
+/**
+ * Like `grads`, but the returned function gives both `f(...args)` and the gradients.
+ * @example
+ * ```js
+ * const { value, grads } = tf.valueAndGrads((a, b) => a.mul(b))([tf.tensor([2]), tf.tensor([3])]); // 6, [3, 2]
+ * ```
+ */
 export function valueAndGrads(f: (...args: Tensor[]) => Tensor): (args: Tensor[], dy?: Tensor) => { value: Tensor; grads: Tensor[] } {
   return (args, dy) => {
     const ts = args.map((a, i) => toTensor(a, 'valueAndGrads', `args[${i}]`));
@@ -133,6 +161,11 @@ export function valueAndGrads(f: (...args: Tensor[]) => Tensor): (args: Tensor[]
 /**
  * Gradients of a scalar loss f() w.r.t. the given (default: all trainable) variables.
  * Variables that f does not use are left out of `grads`.
+ * @example
+ * ```js
+ * const w = tf.variable(tf.tensor([2]));
+ * const { value, grads } = tf.variableGrads(() => w.square().sum()); // grads[w.name] is [4]
+ * ```
  */
 export function variableGrads(f: () => Tensor, varList?: Variable[]): { value: Tensor; grads: Record<string, Tensor> } {
   const vars = varList ?? [...variableRegistry.values()].filter((v) => v.trainable);
@@ -153,6 +186,10 @@ export function variableGrads(f: () => Tensor, varList?: Variable[]): { value: T
 /**
  * customGrad(f): f(...inputs, save) returns {value, gradFunc(dy, saved)} where gradFunc gives
  * one gradient per input; `save(tensors)` keeps tensors for gradFunc (TF.js semantics).
+ * @example
+ * ```js
+ * const f = tf.customGrad((x, save) => { save([x]); return { value: x.square(), gradFunc: (dy, [x]) => [dy.mul(2).mul(x)] }; });
+ * ```
  */
 export function customGrad(
   f: (...args: any[]) => { value: Tensor; gradFunc: (dy: Tensor, saved: Tensor[]) => Tensor | Tensor[] },

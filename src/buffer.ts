@@ -19,11 +19,17 @@ function allocate(dtype: BufferDType, size: number): BufferValues {
   throw new Error(`buffer: unknown dtype '${String(dtype)}'; expected float32, int32, bool or string`);
 }
 
+/**
+ * A mutable CPU-side array with a shape (`tf.buffer`): `set`/`get` by index, then `toTensor()`.
+ */
 export class TensorBuffer<D extends BufferDType = BufferDType> {
+  /** The number of elements. */
   readonly size: number;
+  /** The size of each dimension. */
   readonly shape: number[];
   /** Row-major element strides of every dimension but the last (TF.js keeps rank - 1 of them). */
   readonly strides: number[];
+  /** The values, flat in row-major order. */
   values: BufferValues;
 
   constructor(shape: number[], readonly dtype: D, values?: BufferValues | ArrayLike<number>) {
@@ -42,6 +48,7 @@ export class TensorBuffer<D extends BufferDType = BufferDType> {
     }
   }
 
+  /** The number of dimensions. */
   get rank(): number {
     return this.shape.length;
   }
@@ -109,7 +116,15 @@ function copyInto(out: BufferValues, values: ArrayLike<unknown>): BufferValues {
   return out;
 }
 
-/** TF.js `tf.buffer(shape, dtype = 'float32', values?)`. */
+/**
+ * TF.js `tf.buffer(shape, dtype = 'float32', values?)`.
+ * @example
+ * ```js
+ * const b = tf.buffer([2, 2]);
+ * b.set(5, 0, 1);
+ * b.toTensor().print(); // [[0, 5], [0, 0]]
+ * ```
+ */
 export function buffer<D extends BufferDType = 'float32'>(shape: number[], dtype: D = 'float32' as D, values?: BufferValues | ArrayLike<number>): TensorBuffer<D> {
   return new TensorBuffer(shape, dtype, values);
 }

@@ -74,9 +74,11 @@ export class Environment {
   private setHooks: Record<string, (value: FlagValue) => void> = {};
   /** Flags given in the page URL as `?tfjsflags=NAME:value,...` (TF.js's debugging override). */
   private urlFlags: Record<string, FlagValue> = {};
+  /** The platform object (fetch, now, text encoding) tessera uses. */
   platform: Platform = defaultPlatform;
   /** TF.js's `getQueryParams`: a URL query string's `name=value` pairs (percent-decoded; a bare name maps to ''). */
   getQueryParams = getQueryParams;
+  /** The platform's name: 'node' or 'browser' unless `setPlatform` changed it. */
   platformName = isNodeRuntime ? 'node' : 'browser';
 
   /** TF.js's `global`: the global object (non-enumerable: it refers back to itself, so walks over env() must not enter it). */
@@ -88,6 +90,7 @@ export class Environment {
     this.populateURLFlags();
   }
 
+  /** The flags set so far, by name. */
   get features(): Record<string, FlagValue> {
     return this.flags;
   }
@@ -102,6 +105,7 @@ export class Environment {
       this.set(name, value);
     }
   }
+  /** The value of flag `name` (its default when unset). */
   get(name: string): FlagValue {
     if (name in this.flags) return this.flags[name];
     const evaluate = this.evaluators[name];
@@ -119,25 +123,32 @@ export class Environment {
     this.flags[name] = await evaluate();
     return this.flags[name];
   }
+  /** The value of a string flag. */
   getString(name: string): string {
     return this.get(name) as string;
   }
+  /** The value of a boolean flag. */
   getBool(name: string): boolean {
     return this.get(name) as boolean;
   }
+  /** The value of a numeric flag. */
   getNumber(name: string): number {
     return this.get(name) as number;
   }
+  /** All flags set so far, by name. */
   getFlags(): Record<string, FlagValue> {
     return { ...this.flags };
   }
+  /** Sets flag `name` (e.g. `tf.env().set('DEBUG', true)`). */
   set(name: string, value: FlagValue): void {
     this.flags[name] = value;
     this.setHooks[name]?.(value);
   }
+  /** Sets several flags at once. */
   setFlags(flags: Record<string, FlagValue>): void {
     this.flags = { ...flags };
   }
+  /** Forgets every flag set (back to the defaults). */
   reset(): void {
     this.flags = {};
     this.urlFlags = {};
@@ -155,6 +166,7 @@ export class Environment {
       this.urlFlags[key] = lower === 'true' || lower === 'false' ? lower === 'true' : `${+lower}` === lower ? +lower : raw;
     }
   }
+  /** Replaces the platform (fetch, now, text encoding) under `name`. */
   setPlatform(name: string, platform: Platform): void {
     this.platformName = name;
     this.platform = platform;
@@ -163,7 +175,13 @@ export class Environment {
 
 /** TF.js's `ENV` (deprecated there in favour of `env()`): the same Environment object. */
 export const ENV = new Environment();
-/** TF.js `env()`: the flags and platform. */
+/**
+ * TF.js `env()`: the flags and platform.
+ * @example
+ * ```js
+ * tf.env().set('DEBUG', false);
+ * ```
+ */
 export function env(): Environment {
   return ENV;
 }
@@ -179,6 +197,10 @@ export type BackendHandle = Backend & BackendQueries;
 /**
  * TF.js `backend()`: the active backend object itself (so `backend().device` is the GPUDevice on webgpu), with
  * TF.js's query methods added where the backend has none.
+ * @example
+ * ```js
+ * console.log(tf.backend());
+ * ```
  */
 export function backend(): BackendHandle {
   const real = ENGINE.backend;
@@ -196,7 +218,13 @@ export function backend(): BackendHandle {
   }) as BackendHandle;
 }
 
-/** TF.js `engine()`: scopes, variables and the active backend, for programs and test harnesses. */
+/**
+ * TF.js `engine()`: scopes, variables and the active backend, for programs and test harnesses.
+ * @example
+ * ```js
+ * console.log(tf.engine().backendName);
+ * ```
+ */
 export function engine() {
   return {
     get backend(): BackendHandle {
@@ -230,21 +258,46 @@ export function engine() {
   };
 }
 
-/** TF.js `enableProdMode()`: sets the PROD flag (tessera runs no extra debug checks either way). */
+/**
+ * TF.js `enableProdMode()`: sets the PROD flag (tessera runs no extra debug checks either way).
+ * @example
+ * ```js
+ * tf.enableProdMode(); // skips debug-only checks
+ * ```
+ */
 export function enableProdMode(): void {
   ENV.set('PROD', true);
 }
-/** TF.js `enableDebugMode()`: sets the DEBUG flag. */
+/**
+ * TF.js `enableDebugMode()`: sets the DEBUG flag.
+ * @example
+ * ```js
+ * tf.enableDebugMode(); // checks every kernel output for NaN
+ * ```
+ */
 export function enableDebugMode(): void {
   ENV.set('DEBUG', true);
   console.warn('Debugging mode is ON. The output of every math call will be downloaded to CPU and checked for NaNs. This significantly impacts performance.');
 }
-/** TF.js `deprecationWarn(msg)`: a console warning unless deprecation warnings are disabled. */
+/**
+ * TF.js `deprecationWarn(msg)`: a console warning unless deprecation warnings are disabled.
+ * @example
+ * ```js
+ * tf.deprecationWarn('myOp is deprecated; use myOp2');
+ * ```
+ */
 export function deprecationWarn(msg: string): void {
   if (ENV.getBool('DEPRECATION_WARNINGS_ENABLED')) {
     console.warn(`${msg} You can disable deprecation warnings with tf.disableDeprecationWarnings().`);
   }
 }
+/**
+ * Turns off the console warnings printed for deprecated names.
+ * @example
+ * ```js
+ * tf.disableDeprecationWarnings();
+ * ```
+ */
 export function disableDeprecationWarnings(): void {
   ENV.set('DEPRECATION_WARNINGS_ENABLED', false);
   console.warn('TensorFlow.js deprecation warnings have been disabled.');
@@ -254,6 +307,10 @@ export function disableDeprecationWarnings(): void {
  * TF.js `time(fn)`: `{wallMs, kernelMs}`. tessera does not time kernels one by one: kernelMs is the time fn
  * took to run and its device work to finish (on js and wasm kernels run inside fn, so it includes the op
  * layer's small overhead); wallMs adds reading the result back.
+ * @example
+ * ```js
+ * const { wallMs, kernelMs } = await tf.time(() => tf.matMul(tf.ones([64, 64]), tf.ones([64, 64])));
+ * ```
  */
 export async function time(fn: () => unknown): Promise<{ wallMs: number; kernelMs: number }> {
   const t0 = performance.now();

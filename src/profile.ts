@@ -27,6 +27,14 @@ export interface ProfileInfo {
   kernelNames: string[];
 }
 
+/**
+ * Runs `f` and reports the memory it used: {newBytes, newTensors, peakBytes, kernels}.
+ * @example
+ * ```js
+ * const info = await tf.profile(() => tf.matMul(tf.ones([32, 32]), tf.ones([32, 32])));
+ * console.log(info.newBytes, info.peakBytes, info.kernels.map((k) => k.name));
+ * ```
+ */
 export async function profile(f: () => unknown): Promise<ProfileInfo> {
   if (ENGINE.kernelWatch) throw new Error('profile: already profiling; profile() calls cannot be nested');
   const start = ENGINE.memory();

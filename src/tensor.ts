@@ -66,10 +66,19 @@ export function peekNextTensorId(): number {
   return nextTensorId;
 }
 
+/**
+ * An immutable n-dimensional array of one dtype, stored on the active backend. Make one with `tf.tensor`;
+ * read it with `data()` / `array()` (async) or `dataSync()`; free it with `dispose()` or `tf.tidy`.
+ * Most ops are also methods (`x.add(y)`, `x.reshape([2, 2])`), as in TF.js.
+ */
 export class Tensor<D extends DType = DType> {
+  /** A unique id, increasing in creation order. */
   readonly id = nextTensorId++;
+  /** The size of each dimension. */
   readonly shape: number[];
+  /** The element type: 'float32', 'int32', 'bool', 'complex64' or 'string'. */
   readonly dtype: D;
+  /** The number of elements (the product of the shape). */
   readonly size: number;
   /** Set by the engine when disposed. */
   isDisposedInternal = false;
@@ -85,12 +94,15 @@ export class Tensor<D extends DType = DType> {
     hooks.track(this);
   }
 
+  /** The number of dimensions. */
   get rank(): number {
     return this.shape.length;
   }
+  /** True once `dispose()` (or the enclosing `tf.tidy`) has freed the tensor. */
   get isDisposed(): boolean {
     return this.isDisposedInternal;
   }
+  /** The handle of the backend storage (tensors made by `reshape` or `clone` can share one). */
   get dataId(): DataId {
     return this.record.dataId;
   }
@@ -149,6 +161,7 @@ export class Tensor<D extends DType = DType> {
   async array(): Promise<NestedArray> {
     return toNested(await this.data(), this.nestShape());
   }
+  /** The values as nested arrays, synchronously (not on webgpu for computed tensors: use `await array()`). */
   arraySync(): NestedArray {
     return toNested(this.dataSync(), this.nestShape());
   }
@@ -157,9 +170,11 @@ export class Tensor<D extends DType = DType> {
     if (this.dtype !== 'complex64') return this.shape;
     return this.rank === 0 ? [] : [...this.shape.slice(0, -1), this.shape[this.rank - 1] * 2];
   }
+  /** Frees the tensor's storage; using it afterwards throws. */
   dispose(): void {
     if (!this.isDisposedInternal) hooks.disposeTensor(this);
   }
+  /** `dispose()`, for `using t = tf.tensor(...)`. */
   [Symbol.dispose](): void {
     this.dispose();
   }

@@ -79,7 +79,13 @@ export function formatTensor(data: Values, shape: number[], dtype: string, verbo
   return [...head, body].join('\n');
 }
 
-/** TF.js `tf.print(x, verbose?)`: console.log of x's formatted values. */
+/**
+ * TF.js `tf.print(x, verbose?)`: console.log of x's formatted values.
+ * @example
+ * ```js
+ * tf.print(tf.tensor([1, 2, 3]));
+ * ```
+ */
 export function print(x: { toString(verbose?: boolean): string }, verbose = false): void {
   console.log(x.toString(verbose));
 }

@@ -10,9 +10,18 @@ type Nested = number | boolean | string | Uint8Array | ArrayLike<unknown> | Nest
 
 /** TF.js TEST_EPSILON_FLOAT32 / FLOAT16. */
 export const TEST_EPSILON_FLOAT32 = 1e-3;
+/**
+ * The comparison tolerance TF.js's tests use for float16 backends.
+ */
 export const TEST_EPSILON_FLOAT16 = 1e-1;
 
-/** The tolerance for closeness checks on the active backend (every tessera backend is float32). */
+/**
+ * The tolerance for closeness checks on the active backend (every tessera backend is float32).
+ * @example
+ * ```js
+ * tf.test_util.testEpsilon(); // 1e-3 for float32 backends
+ * ```
+ */
 export function testEpsilon(): number {
   return TEST_EPSILON_FLOAT32;
 }
@@ -62,13 +71,25 @@ function comparePredicate(actual: unknown, expected: unknown, close: (a: unknown
 
 const asArray = (x: Nested): unknown => (typeof x === 'number' || typeof x === 'boolean' || typeof x === 'string' ? [x] : x);
 
-/** Every element within `epsilon` (default testEpsilon()) of the expected one. */
+/**
+ * Every element within `epsilon` (default testEpsilon()) of the expected one.
+ * @example
+ * ```js
+ * tf.test_util.expectArraysClose(await tf.tensor([1, 2]).data(), [1, 2.0001]);
+ * ```
+ */
 export function expectArraysClose(actual: Nested, expected: Nested, epsilon?: number): void {
   const eps = epsilon ?? testEpsilon();
   comparePredicate(asArray(actual), asArray(expected), (a, e) => areClose(a as number, e as number, eps));
 }
 
-/** Every element equal (strings compared as strings). */
+/**
+ * Every element equal (strings compared as strings).
+ * @example
+ * ```js
+ * tf.test_util.expectArraysEqual(await tf.tensor1d([1, 2], 'int32').data(), [1, 2]);
+ * ```
+ */
 export function expectArraysEqual(actual: Nested, expected: Nested): void {
   const a = asArray(actual), e = asArray(expected);
   const first = (x: unknown) => (Array.isArray(x) ? flat(x)[0] : x);
@@ -79,16 +100,37 @@ export function expectArraysEqual(actual: Nested, expected: Nested): void {
   }
 }
 
+/**
+ * Throws unless |a - e| is within `epsilon` (testEpsilon() by default).
+ * @example
+ * ```js
+ * tf.test_util.expectNumbersClose(1.0001, 1);
+ * ```
+ */
 export function expectNumbersClose(a: number, e: number, epsilon?: number): void {
   if (!areClose(a, e, epsilon ?? testEpsilon())) throw new Error(`Numbers differ: actual === ${a}, expected === ${e}`);
 }
 
+/**
+ * Throws unless every value lies within [low, high].
+ * @example
+ * ```js
+ * tf.test_util.expectValuesInRange([0.2, 0.8], 0, 1);
+ * ```
+ */
 export function expectValuesInRange(actual: ArrayLike<number>, low: number, high: number): void {
   for (let i = 0; i < actual.length; i++) {
     if (actual[i] < low || actual[i] > high) throw new Error(`Value out of range:${actual[i]} low: ${low}, high: ${high}`);
   }
 }
 
+/**
+ * Throws unless the two ArrayBuffers hold the same bytes.
+ * @example
+ * ```js
+ * tf.test_util.expectArrayBuffersEqual(new ArrayBuffer(4), new ArrayBuffer(4));
+ * ```
+ */
 export function expectArrayBuffersEqual(actual: ArrayBuffer, expected: ArrayBuffer): void {
   const a = new Uint8Array(actual), e = new Uint8Array(expected);
   if (a.length !== e.length || a.some((v, i) => v !== e[i])) {
@@ -96,19 +138,37 @@ export function expectArrayBuffersEqual(actual: ArrayBuffer, expected: ArrayBuff
   }
 }
 
-/** Call `done()` when fn's promise rejects, `done.fail()` when it resolves (jasmine style). */
+/**
+ * Call `done()` when fn's promise rejects, `done.fail()` when it resolves (jasmine style).
+ * @example
+ * ```js
+ * tf.test_util.expectPromiseToFail(() => model.save('bad://x'), done);
+ * ```
+ */
 export function expectPromiseToFail(fn: () => Promise<unknown>, done: { (): void; fail(msg?: string): void }): void {
   fn().then(() => done.fail(), () => done());
 }
 
-/** Strings (nested) encoded to UTF-8 bytes, in place. */
+/**
+ * Strings (nested) encoded to UTF-8 bytes, in place.
+ * @example
+ * ```js
+ * tf.test_util.encodeStrings(['a', ['b']]); // [Uint8Array [97], [Uint8Array [98]]]
+ * ```
+ */
 export function encodeStrings(a: Nested): Nested {
   if (!Array.isArray(a)) return typeof a === 'string' ? encodeString(a) : a;
   for (let i = 0; i < a.length; i++) a[i] = typeof a[i] === 'string' ? encodeString(a[i] as string) : encodeStrings(a[i]);
   return a;
 }
 
-/** A muted, inline, looping <video> playing `source` (a <source> element or a URL). */
+/**
+ * A muted, inline, looping <video> playing `source` (a <source> element or a URL).
+ * @example
+ * ```js
+ * const video = await tf.test_util.createVideoElement('video.mp4');
+ * ```
+ */
 export function createVideoElement(source: HTMLSourceElement | string): Promise<HTMLVideoElement> {
   const video = document.createElement('video');
   if ('playsInline' in video) video.playsInline = true;
@@ -123,7 +183,13 @@ export function createVideoElement(source: HTMLSourceElement | string): Promise<
   return new Promise((resolve) => video.addEventListener('loadeddata', () => resolve(video)));
 }
 
-/** Start a video and resolve once it has a frame to show. */
+/**
+ * Start a video and resolve once it has a frame to show.
+ * @example
+ * ```js
+ * await tf.test_util.play(video);
+ * ```
+ */
 export async function play(video: HTMLVideoElement): Promise<void> {
   await video.play();
   if ('requestVideoFrameCallback' in video) {

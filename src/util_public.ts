@@ -8,24 +8,55 @@ import type { DType } from './backends/backend.js';
 import { env } from './environment.js';
 
 type AnyDType = DType | 'complex64' | 'string';
+/**
+ * The typed arrays a tensor's values come in: Float32Array, Int32Array or Uint8Array.
+ */
 export type TypedArray = Float32Array | Int32Array | Uint8Array;
 type Nested = unknown;
 
 // ---- assertions -------------------------------------------------------------------------------------
 
-/** Throw an Error with `msg` (a string or a function returning one) unless `expr` holds. */
+/**
+ * Throw an Error with `msg` (a string or a function returning one) unless `expr` holds.
+ * @example
+ * ```js
+ * const x = tf.ones([2, 2]);
+ * tf.util.assert(x.rank === 2, () => `expected a matrix, got rank ${x.rank}`);
+ * ```
+ */
 export function assert(expr: boolean, msg: string | (() => string)): asserts expr {
   if (!expr) throw new Error(typeof msg === 'string' ? msg : msg());
 }
 
+/**
+ * Throws unless the two shapes are equal (the message starts with `errorMessagePrefix`).
+ * @example
+ * ```js
+ * tf.util.assertShapesMatch([2, 3], [2, 3], 'add: ');
+ * ```
+ */
 export function assertShapesMatch(shapeA: number[], shapeB: number[], errorMessagePrefix = ''): void {
   assert(arraysEqual(shapeA, shapeB), () => `${errorMessagePrefix} Shapes ${shapeA} and ${shapeB} must match`);
 }
 
+/**
+ * Throws the tensor constructor's error when `a` is null or undefined.
+ * @example
+ * ```js
+ * tf.util.assertNonNull([1, 2]);
+ * ```
+ */
 export function assertNonNull(a: unknown): void {
   assert(a != null, () => 'The input to the tensor constructor must be a non-null value.');
 }
 
+/**
+ * Throws unless every dimension of `shape` is a non-negative integer.
+ * @example
+ * ```js
+ * tf.util.assertNonNegativeIntegerDimensions([2, 3]);
+ * ```
+ */
 export function assertNonNegativeIntegerDimensions(shape: number[]): void {
   for (const d of shape) {
     assert(Number.isInteger(d) && d >= 0, () => `Tensor must have a shape comprised of positive integers but got shape [${shape}].`);
@@ -34,41 +65,152 @@ export function assertNonNegativeIntegerDimensions(shape: number[]): void {
 
 // ---- type tests ---------------------------------------------------------------------------------------
 
+/**
+ * True for typed arrays (any ArrayBuffer view but DataView).
+ * @example
+ * ```js
+ * tf.util.isTypedArray(new Float32Array(2)); // true
+ * ```
+ */
 export function isTypedArray(a: unknown): a is TypedArray {
   return ArrayBuffer.isView(a) && !(a instanceof DataView);
 }
+/**
+ * True for strings (primitive or String objects).
+ * @example
+ * ```js
+ * tf.util.isString('a'); // true
+ * ```
+ */
 export const isString = (v: unknown): v is string => typeof v === 'string' || v instanceof String;
+/**
+ * True for booleans.
+ * @example
+ * ```js
+ * tf.util.isBoolean(false); // true
+ * ```
+ */
 export const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
+/**
+ * True for numbers.
+ * @example
+ * ```js
+ * tf.util.isNumber(1.5); // true
+ * ```
+ */
 export const isNumber = (v: unknown): v is number => typeof v === 'number';
+/**
+ * True for functions.
+ * @example
+ * ```js
+ * tf.util.isFunction(() => 1); // true
+ * ```
+ */
 export const isFunction = (f: unknown): boolean => typeof f === 'function';
+/**
+ * True when `a` has no fractional part.
+ * @example
+ * ```js
+ * tf.util.isInt(3); // true
+ * ```
+ */
 export const isInt = (a: number): boolean => a % 1 === 0;
+/**
+ * True when `obj` has a `then` method.
+ * @example
+ * ```js
+ * tf.util.isPromise(Promise.resolve(1)); // true
+ * ```
+ */
 export function isPromise(obj: unknown): boolean {
   return obj != null && typeof (obj as { then?: unknown }).then === 'function';
 }
+/**
+ * True for the dtypes TF.js knows: float32, int32, bool, complex64, string.
+ * @example
+ * ```js
+ * tf.util.isValidDtype('int32'); // true
+ * ```
+ */
 export function isValidDtype(dtype: string): boolean {
   return ['complex64', 'float32', 'int32', 'bool', 'string'].includes(dtype);
 }
 
 // ---- numbers ------------------------------------------------------------------------------------------
 
+/**
+ * `x` limited to [min, max].
+ * @example
+ * ```js
+ * tf.util.clamp(0, 5, 3); // 3
+ * ```
+ */
 export const clamp = (min: number, x: number, max: number): number => Math.max(min, Math.min(x, max));
+/**
+ * `val` if even, else `val + 1`.
+ * @example
+ * ```js
+ * tf.util.nearestLargerEven(5); // 6
+ * ```
+ */
 export const nearestLargerEven = (val: number): number => (val % 2 === 0 ? val : val + 1);
+/**
+ * The hyperbolic tangent of a number.
+ * @example
+ * ```js
+ * tf.util.tanh(0); // 0
+ * ```
+ */
 export const tanh = (x: number): number => Math.tanh(x);
+/**
+ * A high-resolution timestamp in milliseconds (`performance.now()` where available).
+ * @example
+ * ```js
+ * const t0 = tf.util.now();
+ * ```
+ */
 export const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+/**
+ * The sum of an array of numbers.
+ * @example
+ * ```js
+ * tf.util.sum([1, 2, 3]); // 6
+ * ```
+ */
 export function sum(arr: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < arr.length; i++) s += arr[i];
   return s;
 }
+/**
+ * A random number in [a, b).
+ * @example
+ * ```js
+ * const r = tf.util.randUniform(0, 1);
+ * ```
+ */
 export function randUniform(a: number, b: number): number {
   return a + Math.random() * (b - a);
 }
+/**
+ * The squared Euclidean distance between two equal-length arrays.
+ * @example
+ * ```js
+ * tf.util.distSquared([0, 0], [3, 4]); // 25
+ * ```
+ */
 export function distSquared(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let d = 0;
   for (let i = 0; i < a.length; i++) d += (a[i] - b[i]) ** 2;
   return d;
 }
-/** The smallest divisor of `size` that is >= `desiredSize` (or `size` itself). */
+/**
+ * The smallest divisor of `size` that is >= `desiredSize` (or `size` itself).
+ * @example
+ * ```js
+ * tf.util.nearestDivisor(10, 4); // 5
+ * ```
+ */
 export function nearestDivisor(size: number, desiredSize: number): number {
   for (let d = desiredSize; d < size; d++) if (size % d === 0) return d;
   return size;
@@ -76,18 +218,41 @@ export function nearestDivisor(size: number, desiredSize: number): number {
 
 // ---- shuffling ----------------------------------------------------------------------------------------
 
+/**
+ * Swaps two entries of an array in place.
+ * @example
+ * ```js
+ * const a = [1, 2, 3];
+ * tf.util.swap(a, 0, 2); // a is [3, 2, 1]
+ * ```
+ */
 export function swap<T>(object: { [i: number]: T }, left: number, right: number): void {
   const t = object[left];
   object[left] = object[right];
   object[right] = t;
 }
 
-/** In-place Fisher-Yates shuffle. */
+/**
+ * In-place Fisher-Yates shuffle.
+ * @example
+ * ```js
+ * const a = [1, 2, 3, 4];
+ * tf.util.shuffle(a); // a is permuted in place
+ * ```
+ */
 export function shuffle(array: unknown[] | TypedArray): void {
   for (let i = array.length - 1; i > 0; i--) swap(array as unknown[], i, Math.floor(Math.random() * (i + 1)));
 }
 
-/** Shuffle two arrays of equal length with the same permutation. */
+/**
+ * Shuffle two arrays of equal length with the same permutation.
+ * @example
+ * ```js
+ * const xs = [1, 2, 3];
+ * const ys = ['a', 'b', 'c'];
+ * tf.util.shuffleCombo(xs, ys); // the same permutation for both
+ * ```
+ */
 export function shuffleCombo(array: unknown[] | TypedArray, array2: unknown[] | TypedArray): void {
   if (array.length !== array2.length) {
     throw new Error(`Array sizes must match to be shuffled together First array length was ${array.length}Second array length was ${array2.length}`);
@@ -99,7 +264,13 @@ export function shuffleCombo(array: unknown[] | TypedArray, array2: unknown[] | 
   }
 }
 
-/** A Uint32Array holding 0..n-1 in random order. */
+/**
+ * A Uint32Array holding 0..n-1 in random order.
+ * @example
+ * ```js
+ * const order = tf.util.createShuffledIndices(5); // a permutation of 0..4
+ * ```
+ */
 export function createShuffledIndices(n: number): Uint32Array {
   const out = new Uint32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;
@@ -109,36 +280,83 @@ export function createShuffledIndices(n: number): Uint32Array {
 
 // ---- shapes -------------------------------------------------------------------------------------------
 
+/**
+ * The number of elements of a shape (1 for a scalar).
+ * @example
+ * ```js
+ * tf.util.sizeFromShape([2, 3, 4]); // 24
+ * ```
+ */
 export function sizeFromShape(shape: number[]): number {
   let size = 1;
   for (const d of shape) size *= d;
   return size;
 }
+/**
+ * True for the scalar shape [].
+ * @example
+ * ```js
+ * tf.util.isScalarShape([]); // true
+ * ```
+ */
 export const isScalarShape = (shape: number[]): boolean => shape.length === 0;
 
+/**
+ * True when both arrays have the same length and equal elements.
+ * @example
+ * ```js
+ * tf.util.arraysEqual([1, 2], [1, 2]); // true
+ * ```
+ */
 export function arraysEqual(a: ArrayLike<unknown> | null, b: ArrayLike<unknown> | null): boolean {
   if (a === b) return true;
   if (a == null || b == null || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
-/** Like arraysEqual, but a null entry on either side matches anything. */
+/**
+ * Like arraysEqual, but a null entry on either side matches anything.
+ * @example
+ * ```js
+ * tf.util.arraysEqualWithNull([null, 3], [null, 3]); // true
+ * ```
+ */
 export function arraysEqualWithNull(a: (number | null)[], b: (number | null)[]): boolean {
   if (a === b) return true;
   if (a == null || b == null || a.length !== b.length) return false;
   return a.every((d, i) => d === null || b[i] === null || d === b[i]);
 }
 
-/** A [rows, cols] shape close to square that holds `size` elements. */
+/**
+ * A [rows, cols] shape close to square that holds `size` elements.
+ * @example
+ * ```js
+ * tf.util.sizeToSquarishShape(12); // [4, 3]
+ * ```
+ */
 export function sizeToSquarishShape(size: number): [number, number] {
   const width = Math.ceil(Math.sqrt(size));
   return [width, Math.ceil(size / width)];
 }
 
+/**
+ * Pads `a` with spaces on the right to `size` characters.
+ * @example
+ * ```js
+ * tf.util.rightPad('ab', 4); // 'ab  '
+ * ```
+ */
 export function rightPad(a: string, size: number): string {
   return size <= a.length ? a : a + ' '.repeat(size - a.length);
 }
 
+/**
+ * Row-major strides of a shape, without the last (always 1).
+ * @example
+ * ```js
+ * tf.util.computeStrides([2, 3, 4]); // [12, 4]
+ * ```
+ */
 export function computeStrides(shape: number[]): number[] {
   const rank = shape.length;
   if (rank < 2) return [];
@@ -147,6 +365,13 @@ export function computeStrides(shape: number[]): number[] {
   for (let i = rank - 3; i >= 0; i--) strides[i] = strides[i + 1] * shape[i + 1];
   return strides;
 }
+/**
+ * The flat index of a multi-index, given the strides of `computeStrides`.
+ * @example
+ * ```js
+ * tf.util.locToIndex([1, 2], 2, [3]); // 5
+ * ```
+ */
 export function locToIndex(locs: number[], rank: number, strides: number[]): number {
   if (rank === 0) return 0;
   if (rank === 1) return locs[0];
@@ -154,6 +379,13 @@ export function locToIndex(locs: number[], rank: number, strides: number[]): num
   for (let i = 0; i < locs.length - 1; i++) index += strides[i] * locs[i];
   return index;
 }
+/**
+ * The multi-index of a flat index, given the strides of `computeStrides`.
+ * @example
+ * ```js
+ * tf.util.indexToLoc(5, 2, [3]); // [1, 2]
+ * ```
+ */
 export function indexToLoc(index: number, rank: number, strides: number[]): number[] {
   if (rank === 0) return [];
   if (rank === 1) return [index];
@@ -166,7 +398,13 @@ export function indexToLoc(index: number, rank: number, strides: number[]): numb
   return locs;
 }
 
-/** Replace a single -1 in `shape` by the dimension that makes its size `size`. */
+/**
+ * Replace a single -1 in `shape` by the dimension that makes its size `size`.
+ * @example
+ * ```js
+ * tf.util.inferFromImplicitShape([2, -1], 6); // [2, 3]
+ * ```
+ */
 export function inferFromImplicitShape(shape: number[], size: number): number[] {
   let known = 1;
   let implicitIdx = -1;
@@ -188,7 +426,13 @@ export function inferFromImplicitShape(shape: number[], size: number): number[] 
   return out;
 }
 
-/** Normalise an axis argument (null = all axes; negatives count from the end) for a tensor of `shape`. */
+/**
+ * Normalise an axis argument (null = all axes; negatives count from the end) for a tensor of `shape`.
+ * @example
+ * ```js
+ * tf.util.parseAxisParam(-1, [2, 3]); // [1]
+ * ```
+ */
 export function parseAxisParam(axis: number | number[] | null | undefined, shape: number[]): number[] {
   const rank = shape.length;
   const axes = axis == null ? shape.map((_, i) => i) : ([] as number[]).concat(axis);
@@ -197,7 +441,13 @@ export function parseAxisParam(axis: number | number[] | null | undefined, shape
   return axes.map((a) => (a < 0 ? rank + a : a));
 }
 
-/** Drop size-1 dims (only those in `axis` when given); returns the new shape and the kept dims. */
+/**
+ * Drop size-1 dims (only those in `axis` when given); returns the new shape and the kept dims.
+ * @example
+ * ```js
+ * tf.util.squeezeShape([1, 3, 1]).newShape; // [3]
+ * ```
+ */
 export function squeezeShape(shape: number[], axis?: number[]): { newShape: number[]; keptDims: number[] } {
   const newShape: number[] = [];
   const keptDims: number[] = [];
@@ -220,6 +470,10 @@ export function squeezeShape(shape: number[], axis?: number[]): { newShape: numb
 /**
  * Flatten nested arrays and typed arrays into `result` (TF.js semantics: with skipTypedArray, typed arrays
  * are kept whole, as string tensors' byte arrays are; array-like objects contribute their integer keys).
+ * @example
+ * ```js
+ * tf.util.flatten([[1, 2], [3, [4]]]); // [1, 2, 3, 4]
+ * ```
  */
 export function flatten<T>(arr: Nested, result: T[] = [], skipTypedArray = false): T[] {
   const leaf = arr == null || typeof arr === 'number' || typeof arr === 'boolean' || typeof arr === 'string' || isPromise(arr);
@@ -236,7 +490,13 @@ export function flatten<T>(arr: Nested, result: T[] = [], skipTypedArray = false
   return result;
 }
 
-/** Rebuild a nested array of `shape` from flat values (complex values are interleaved re/im pairs). */
+/**
+ * Rebuild a nested array of `shape` from flat values (complex values are interleaved re/im pairs).
+ * @example
+ * ```js
+ * tf.util.toNestedArray([2, 2], [1, 2, 3, 4]); // [[1, 2], [3, 4]]
+ * ```
+ */
 export function toNestedArray(shape: number[], a: ArrayLike<unknown>, isComplex = false): Nested {
   if (shape.length === 0) return a[0];
   const perElement = isComplex ? 2 : 1;
@@ -259,6 +519,13 @@ export function toNestedArray(shape: number[], a: ArrayLike<unknown>, isComplex 
 
 // ---- dtypes -------------------------------------------------------------------------------------------
 
+/**
+ * The dtype a tensor made from `values` gets: 'float32', 'bool' or 'string'.
+ * @example
+ * ```js
+ * tf.util.inferDtype([true, false]); // 'bool'
+ * ```
+ */
 export function inferDtype(values: unknown): AnyDType {
   if (Array.isArray(values)) return inferDtype(values[0]);
   if (values instanceof Float32Array) return 'float32';
@@ -269,6 +536,13 @@ export function inferDtype(values: unknown): AnyDType {
   return 'float32';
 }
 
+/**
+ * Bytes per element of a numeric dtype (complex64: 8).
+ * @example
+ * ```js
+ * tf.util.bytesPerElement('float32'); // 4
+ * ```
+ */
 export function bytesPerElement(dtype: AnyDType): number {
   if (dtype === 'float32' || dtype === 'int32') return 4;
   if (dtype === 'complex64') return 8;
@@ -276,7 +550,13 @@ export function bytesPerElement(dtype: AnyDType): number {
   throw new Error(`Unknown dtype ${dtype}`);
 }
 
-/** Whether casting `oldType` to `newType` can lose information. */
+/**
+ * Whether casting `oldType` to `newType` can lose information.
+ * @example
+ * ```js
+ * tf.util.hasEncodingLoss('float32', 'int32'); // true
+ * ```
+ */
 export function hasEncodingLoss(oldType: AnyDType, newType: AnyDType): boolean {
   if (newType === 'complex64') return false;
   if (oldType === 'complex64') return true;
@@ -285,7 +565,13 @@ export function hasEncodingLoss(oldType: AnyDType, newType: AnyDType): boolean {
   return (rank[oldType] ?? 3) > (rank[newType] ?? 3);
 }
 
-/** Throw when numeric values hold NaN or +-Infinity (TF.js checks this on tensor creation in debug mode). */
+/**
+ * Throw when numeric values hold NaN or +-Infinity (TF.js checks this on tensor creation in debug mode).
+ * @example
+ * ```js
+ * tf.util.checkConversionForErrors([1, 2], 'float32'); // throws on NaN or Infinity
+ * ```
+ */
 export function checkConversionForErrors(vals: ArrayLike<number>, dtype: AnyDType): void {
   if (dtype === 'string' || dtype === 'complex64') return;
   for (let i = 0; i < vals.length; i++) {
@@ -294,6 +580,13 @@ export function checkConversionForErrors(vals: ArrayLike<number>, dtype: AnyDTyp
   }
 }
 
+/**
+ * A zero-filled array of `size` for `dtype` (a string array for 'string').
+ * @example
+ * ```js
+ * tf.util.getArrayFromDType('int32', 3); // Int32Array [0, 0, 0]
+ * ```
+ */
 export function getArrayFromDType(dtype: AnyDType, size: number): TypedArray | string[] {
   if (dtype == null || dtype === 'float32' || dtype === 'complex64') return new Float32Array(size);
   if (dtype === 'int32') return new Int32Array(size);
@@ -301,22 +594,56 @@ export function getArrayFromDType(dtype: AnyDType, size: number): TypedArray | s
   if (dtype === 'string') return new Array<string>(size).fill('');
   throw new Error(`Unknown data type ${dtype}`);
 }
+/**
+ * A zero-filled typed array of `size` for a numeric `dtype`.
+ * @example
+ * ```js
+ * tf.util.getTypedArrayFromDType('float32', 2); // Float32Array [0, 0]
+ * ```
+ */
 export const getTypedArrayFromDType = getArrayFromDType;
+/**
+ * A zero-filled typed array of `size` for `dtype`.
+ * @example
+ * ```js
+ * tf.util.makeZerosTypedArray(3, 'float32'); // Float32Array [0, 0, 0]
+ * ```
+ */
 export function makeZerosTypedArray(size: number, dtype: AnyDType): TypedArray {
   if (dtype === 'string') throw new Error(`Unknown data type ${dtype}`);
   return getArrayFromDType(dtype, size) as TypedArray;
 }
+/**
+ * A typed array of `size` ones for `dtype`.
+ * @example
+ * ```js
+ * tf.util.makeOnesTypedArray(3, 'int32'); // Int32Array [1, 1, 1]
+ * ```
+ */
 export function makeOnesTypedArray(size: number, dtype: AnyDType): TypedArray {
   const a = makeZerosTypedArray(size, dtype);
   a.fill(1);
   return a;
 }
+/**
+ * A nested array of zeros with the given shape.
+ * @example
+ * ```js
+ * tf.util.makeZerosNestedTypedArray([2, 2], 'float32'); // [[0, 0], [0, 0]]
+ * ```
+ */
 export function makeZerosNestedTypedArray(shape: number[], dtype: AnyDType): Nested {
   const size = shape.reduce((p, c) => p * c, 1);
   return toNestedArray(shape, makeZerosTypedArray(size, dtype));
 }
 
-/** Values as a typed array of `dtype` (numbers and booleans; strings throw). */
+/**
+ * Values as a typed array of `dtype` (numbers and booleans; strings throw).
+ * @example
+ * ```js
+ * tf.util.toTypedArray([1, 2], 'int32'); // Int32Array [1, 2]
+ * ```
+ */
 export function toTypedArray(a: unknown, dtype: AnyDType): TypedArray {
   if (dtype === 'string') throw new Error('Cannot convert a string[] to a TypedArray');
   if (isTypedArray(a) && inferDtype(a) === dtype) return a;
@@ -325,11 +652,24 @@ export function toTypedArray(a: unknown, dtype: AnyDType): TypedArray {
   flat.forEach((v, i) => (out[i] = Number(v)));
   return out;
 }
+/**
+ * The value a scalar of `dtype` stores for `value` (a string is UTF-8 encoded).
+ * @example
+ * ```js
+ * tf.util.createScalarValue(3, 'int32');
+ * ```
+ */
 export function createScalarValue(value: unknown, dtype: AnyDType): unknown {
   if (dtype === 'string') return encodeString(value as string);
   return toTypedArray([value], dtype);
 }
-/** Backend values (typed arrays or byte arrays) as they are; ArrayBuffers become Uint8Arrays. */
+/**
+ * Backend values (typed arrays or byte arrays) as they are; ArrayBuffers become Uint8Arrays.
+ * @example
+ * ```js
+ * const values = tf.util.convertBackendValuesAndArrayBuffer(new Float32Array([1, 2]), 'float32');
+ * ```
+ */
 export function convertBackendValuesAndArrayBuffer(data: unknown, dtype: AnyDType): unknown {
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (dtype === 'string' || isTypedArray(data)) return data;
@@ -338,15 +678,36 @@ export function convertBackendValuesAndArrayBuffer(data: unknown, dtype: AnyDTyp
 
 // ---- strings and the platform -------------------------------------------------------------------------
 
+/**
+ * Encodes a string as bytes (UTF-8 by default).
+ * @example
+ * ```js
+ * tf.util.encodeString('hi'); // Uint8Array [104, 105]
+ * ```
+ */
 export function encodeString(s: string, encoding = 'utf-8'): Uint8Array {
   if (encoding.toLowerCase() !== 'utf-8' && encoding.toLowerCase() !== 'utf8') {
     throw new Error(`util.encodeString: only utf-8 is supported, got '${encoding}'`);
   }
   return new TextEncoder().encode(s);
 }
+/**
+ * Decodes bytes to a string (UTF-8 by default).
+ * @example
+ * ```js
+ * tf.util.decodeString(new Uint8Array([104, 105])); // 'hi'
+ * ```
+ */
 export function decodeString(bytes: Uint8Array, encoding = 'utf-8'): string {
   return new TextDecoder(encoding).decode(bytes);
 }
+/**
+ * The total byte length of an array of encoded strings.
+ * @example
+ * ```js
+ * tf.util.bytesFromStringArray([new Uint8Array(2), new Uint8Array(3)]); // 5
+ * ```
+ */
 export function bytesFromStringArray(arr: Uint8Array[]): number {
   if (arr == null) return 0;
   let bytes = 0;
@@ -354,13 +715,25 @@ export function bytesFromStringArray(arr: Uint8Array[]): number {
   return bytes;
 }
 
-/** The platform's fetch (`env().platform.fetch`, the runtime's fetch unless a program set another platform). */
+/**
+ * The platform's fetch (`env().platform.fetch`, the runtime's fetch unless a program set another platform).
+ * @example
+ * ```js
+ * const response = await tf.util.fetch('https://example.com/model.json');
+ * ```
+ */
 export function fetch(path: string, requestInit?: RequestInit): Promise<Response> {
   if (typeof globalThis.fetch !== 'function' && env().platform.fetch === undefined) throw new Error('util.fetch: this runtime has no fetch()');
   return env().platform.fetch(path, requestInit);
 }
 
-/** Retry `checkFn` until it returns true (resolve) or `maxCounter` tries pass (reject). */
+/**
+ * Retry `checkFn` until it returns true (resolve) or `maxCounter` tries pass (reject).
+ * @example
+ * ```js
+ * await tf.util.repeatedTry(() => ready, (i) => 10 * i, 20);
+ * ```
+ */
 export function repeatedTry(
   checkFn: () => boolean, delayFn: (counter: number) => number = () => 0, maxCounter?: number,
   scheduleFn?: (fn: () => void, delay: number) => void,

@@ -12,8 +12,13 @@ let nextVariableId = 0;
 /** All live variables by name (TF.js keeps a registry too). */
 export const variableRegistry = new Map<string, Variable>();
 
+/**
+ * A mutable tensor (`tf.variable`): `assign()` replaces its value; optimizers update trainable variables.
+ */
 export class Variable<D extends DType = DType> extends Tensor<D> {
+  /** Whether optimizers update this variable. */
   trainable: boolean;
+  /** The variable's unique name (the key of `tf.variableGrads`' gradients). */
   override name: string;
 
   constructor(initial: Tensor, trainable: boolean, name: string | undefined, dtype: D) {
@@ -43,6 +48,7 @@ export class Variable<D extends DType = DType> extends Tensor<D> {
     this.record = t.record;
   }
 
+  /** Frees the variable and removes it from the registry. */
   override dispose(): void {
     if (this.isDisposed) return;
     variableRegistry.delete(this.name);
@@ -50,7 +56,14 @@ export class Variable<D extends DType = DType> extends Tensor<D> {
   }
 }
 
-/** TF.js `variable(initialValue, trainable = true, name?, dtype?)`. */
+/**
+ * TF.js `variable(initialValue, trainable = true, name?, dtype?)`.
+ * @example
+ * ```js
+ * const v = tf.variable(tf.zeros([2]));
+ * v.assign(tf.tensor([1, 2]));
+ * ```
+ */
 export function variable(initialValue: Input, trainable = true, name?: string, dtype?: DType): Variable {
   const t = toTensor(initialValue, 'variable', 'initialValue');
   // Layers and optimizer slots make their own names unique; a user's name must be new (TF.js).

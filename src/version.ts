@@ -5,6 +5,9 @@
  */
 export const version = '0.1.0';
 
+/**
+ * The versions of tessera and the TF.js APIs it follows, by package name.
+ */
 export const versions: Readonly<Record<string, string>> = Object.freeze({
   tessera: version,
   tfjs: version,

@@ -8,12 +8,18 @@
 import { fetch } from '../util_public.js';
 import { Dataset } from './dataset.js';
 
+/**
+ * How one CSV column is read: dtype, default, whether it is required or a label.
+ */
 export interface ColumnConfig {
   required?: boolean;
   dtype?: 'float32' | 'int32' | 'bool' | 'string';
   default?: number | string | boolean;
   isLabel?: boolean;
 }
+/**
+ * Options of `tf.data.csv`: header, delimiter, column names and per-column configs.
+ */
 export interface CSVConfig {
   hasHeader?: boolean;
   columnNames?: string[];
@@ -69,7 +75,13 @@ function convert(raw: string, name: string, cfg: ColumnConfig | undefined, line:
   return raw.trim() !== '' && !Number.isNaN(n) ? n : raw;
 }
 
-/** A CSV Dataset over text (parsed once per iteration). */
+/**
+ * A CSV Dataset over text (parsed once per iteration).
+ * @example
+ * ```js
+ * const rows = await tf.data.csvFromText('a,b\n1,2\n3,4').toArray(); // [{a: 1, b: 2}, {a: 3, b: 4}]
+ * ```
+ */
 export function csvFromText(text: string | (() => Promise<string>), config: CSVConfig = {}): Dataset<unknown> {
   const delimiter = config.delimiter ?? ',';
   const hasHeader = config.hasHeader ?? true;
@@ -102,7 +114,13 @@ export function csvFromText(text: string | (() => Promise<string>), config: CSVC
   });
 }
 
-/** TF.js `tf.data.csv(url, config)`. */
+/**
+ * TF.js `tf.data.csv(url, config)`.
+ * @example
+ * ```js
+ * const ds = tf.data.csv('https://example.com/data.csv', { columnConfigs: { label: { isLabel: true } } });
+ * ```
+ */
 export function csv(source: string, config: CSVConfig = {}): Dataset<unknown> {
   if (typeof source !== 'string') throw new Error('data.csv: expected a URL string');
   return csvFromText(async () => {

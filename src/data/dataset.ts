@@ -43,6 +43,10 @@ export function batchElements(items: unknown[]): unknown {
   throw new Error(`dataset.batch: cannot batch elements of type ${first === null ? 'null' : typeof first}`);
 }
 
+/**
+ * A lazy, possibly asynchronous sequence of elements (`tf.data.array`, `csv`, `generator`): `map`, `batch`,
+ * `shuffle`, `take`, `forEachAsync`, and `model.fitDataset`.
+ */
 export class Dataset<T = unknown> {
   constructor(private readonly source: Source<T>, readonly size: number | null = null) {}
 
@@ -55,6 +59,13 @@ export class Dataset<T = unknown> {
     return new Dataset<U>(async () => make(await this.iterator()), size);
   }
 
+  /**
+   * A dataset of `f(element)`.
+   * @example
+   * ```js
+   * const squares = tf.data.array([1, 2, 3]).map((x) => x * x);
+   * ```
+   */
   map<U>(f: (x: T) => U): Dataset<U> {
     return this.derive<U>((it) => ({
       async next(): Promise<IteratorResult<U>> {
@@ -63,6 +74,13 @@ export class Dataset<T = unknown> {
       },
     }), this.size);
   }
+  /**
+   * A dataset of the awaited `f(element)`.
+   * @example
+   * ```js
+   * const ds = tf.data.array(['a.json', 'b.json']).mapAsync(async (url) => (await fetch(url)).json());
+   * ```
+   */
   mapAsync<U>(f: (x: T) => Promise<U>): Dataset<U> {
     return this.derive<U>((it) => ({
       async next(): Promise<IteratorResult<U>> {
@@ -71,6 +89,13 @@ export class Dataset<T = unknown> {
       },
     }), this.size);
   }
+  /**
+   * A dataset of the elements for which `pred` is true.
+   * @example
+   * ```js
+   * const even = tf.data.array([1, 2, 3, 4]).filter((x) => x % 2 === 0);
+   * ```
+   */
   filter(pred: (x: T) => boolean): Dataset<T> {
     return this.derive((it) => ({
       async next() {
@@ -81,6 +106,13 @@ export class Dataset<T = unknown> {
       },
     }), null);
   }
+  /**
+   * A dataset of the first `count` elements.
+   * @example
+   * ```js
+   * const first = tf.data.array([1, 2, 3]).take(2);
+   * ```
+   */
   take(count: number): Dataset<T> {
     const n = count < 0 ? Infinity : count;
     return this.derive((it) => {
@@ -88,6 +120,13 @@ export class Dataset<T = unknown> {
       return { next: async () => (i++ < n ? it.next() : { done: true, value: undefined }) };
     }, this.size == null ? null : Math.min(this.size, n));
   }
+  /**
+   * A dataset without the first `count` elements.
+   * @example
+   * ```js
+   * const rest = tf.data.array([1, 2, 3]).skip(1);
+   * ```
+   */
   skip(count: number): Dataset<T> {
     return this.derive((it) => {
       let skipped = false;
@@ -178,6 +217,13 @@ export class Dataset<T = unknown> {
       };
     }, this.size == null || !Number.isFinite(times) ? null : this.size * times);
   }
+  /**
+   * This dataset's elements followed by `other`'s.
+   * @example
+   * ```js
+   * const both = tf.data.array([1, 2]).concatenate(tf.data.array([3]));
+   * ```
+   */
   concatenate(other: Dataset<T>): Dataset<T> {
     return new Dataset<T>(async () => {
       const a = await this.iterator();
@@ -197,10 +243,24 @@ export class Dataset<T = unknown> {
     }, this.size == null || other.size == null ? null : this.size + other.size);
   }
 
+  /**
+   * Calls `f` on every element, in order; resolves when done.
+   * @example
+   * ```js
+   * await tf.data.array([1, 2, 3]).forEachAsync((x) => console.log(x));
+   * ```
+   */
   async forEachAsync(f: (x: T) => void | Promise<void>): Promise<void> {
     const it = await this.iterator();
     for (let r = await it.next(); !r.done; r = await it.next()) await f(r.value);
   }
+  /**
+   * All elements in an array.
+   * @example
+   * ```js
+   * const xs = await tf.data.array([1, 2, 3]).map((x) => x + 1).toArray(); // [2, 3, 4]
+   * ```
+   */
   async toArray(): Promise<T[]> {
     const out: T[] = [];
     await this.forEachAsync((x) => {
@@ -210,7 +270,13 @@ export class Dataset<T = unknown> {
   }
 }
 
-/** TF.js `tf.data.array(items)`. */
+/**
+ * TF.js `tf.data.array(items)`.
+ * @example
+ * ```js
+ * await tf.data.array([1, 2, 3]).map((x) => x * 2).forEachAsync((x) => console.log(x)); // 2, 4, 6
+ * ```
+ */
 export function array<T>(items: T[]): Dataset<T> {
   if (!Array.isArray(items)) throw new Error('data.array: expected an array');
   return new Dataset<T>(() => {
@@ -219,7 +285,13 @@ export function array<T>(items: T[]): Dataset<T> {
   }, items.length);
 }
 
-/** TF.js `tf.data.generator(fn)`: fn returns a (sync or async) iterator, or is a generator function. */
+/**
+ * TF.js `tf.data.generator(fn)`: fn returns a (sync or async) iterator, or is a generator function.
+ * @example
+ * ```js
+ * const ds = tf.data.generator(function* () { for (let i = 0; i < 3; i++) yield i; });
+ * ```
+ */
 export function generator<T>(make: () => Iterator<T> | AsyncIterator<T> | Promise<Iterator<T> | AsyncIterator<T>>): Dataset<T> {
   if (typeof make !== 'function') throw new Error('data.generator: expected a function that returns an iterator (e.g. a generator function)');
   return new Dataset<T>(async () => {
@@ -229,7 +301,13 @@ export function generator<T>(make: () => Iterator<T> | AsyncIterator<T> | Promis
   });
 }
 
-/** TF.js `tf.data.zip(datasets)`: elements combined into arrays or objects of the same shape; stops at the shortest. */
+/**
+ * TF.js `tf.data.zip(datasets)`: elements combined into arrays or objects of the same shape; stops at the shortest.
+ * @example
+ * ```js
+ * const ds = tf.data.zip({ xs: tf.data.array([1, 2]), ys: tf.data.array([3, 4]) });
+ * ```
+ */
 export function zip(datasets: Dataset[] | Record<string, Dataset>): Dataset<unknown> {
   const isList = Array.isArray(datasets);
   const entries = Object.entries(datasets) as [string, Dataset][];

@@ -14,8 +14,12 @@ function toBuffer(b: Shardable): ArrayBuffer {
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 }
 
+/**
+ * A list of ArrayBuffers viewed as one (model weights split over shards): `slice()` across shard boundaries.
+ */
 export class CompositeArrayBuffer {
   private readonly shards: { buffer: ArrayBuffer; start: number; end: number }[] = [];
+  /** The total byte length of all buffers. */
   readonly byteLength: number;
 
   /** The shards concatenated into a new ArrayBuffer (always a copy, as TF.js; none gives an empty one). */

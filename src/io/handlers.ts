@@ -54,13 +54,25 @@ export function manifestPaths(manifest: WeightsManifestEntry[]): string[] {
   return manifest.flatMap((g) => g.paths ?? []);
 }
 
-/** TF.js `io.withSaveHandler(fn)`: model.save() hands the artifacts to fn. */
+/**
+ * TF.js `io.withSaveHandler(fn)`: model.save() hands the artifacts to fn.
+ * @example
+ * ```js
+ * await model.save(tf.io.withSaveHandler(async (artifacts) => ({ modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) })));
+ * ```
+ */
 export function withSaveHandler(fn: (artifacts: ModelArtifacts) => Promise<SaveResult>): IOHandler {
   if (typeof fn !== 'function') throw new Error('io.withSaveHandler: expected a function (artifacts) => Promise<SaveResult>');
   return { save: fn };
 }
 
-/** TF.js `io.withSaveHandlerSync(fn)`: like withSaveHandler, for a fn that returns the SaveResult directly. */
+/**
+ * TF.js `io.withSaveHandlerSync(fn)`: like withSaveHandler, for a fn that returns the SaveResult directly.
+ * @example
+ * ```js
+ * const handler = tf.io.withSaveHandlerSync((artifacts) => ({ modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) }));
+ * ```
+ */
 export function withSaveHandlerSync(fn: (artifacts: ModelArtifacts) => SaveResult): { save(a: ModelArtifacts): SaveResult } {
   if (typeof fn !== 'function') throw new Error('io.withSaveHandlerSync: expected a function (artifacts) => SaveResult');
   return { save: fn };
@@ -81,13 +93,23 @@ function memoryArtifacts(
 /**
  * TF.js `io.fromMemory(artifacts)` or `io.fromMemory(modelTopology, weightSpecs, weightData,
  * trainingConfig)`: a handler whose load() returns those artifacts.
+ * @example
+ * ```js
+ * const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+ * ```
  */
 export function fromMemory(...args: Parameters<typeof memoryArtifacts>): IOHandler {
   const artifacts = memoryArtifacts(...args);
   return { load: async () => artifacts };
 }
 
-/** TF.js `io.fromMemorySync(...)`: fromMemory whose load() returns the artifacts synchronously. */
+/**
+ * TF.js `io.fromMemorySync(...)`: fromMemory whose load() returns the artifacts synchronously.
+ * @example
+ * ```js
+ * const handler = tf.io.fromMemorySync(artifacts);
+ * ```
+ */
 export function fromMemorySync(...args: Parameters<typeof memoryArtifacts>): { load(): ModelArtifacts } {
   const artifacts = memoryArtifacts(...args);
   return { load: () => artifacts };
@@ -97,7 +119,13 @@ export function fromMemorySync(...args: Parameters<typeof memoryArtifacts>): { l
 
 export const DOWNLOADS_SCHEME = 'downloads://';
 
-/** TF.js `io.browserDownloads(name)`: triggers downloads of name.json and name.weights.bin. */
+/**
+ * TF.js `io.browserDownloads(name)`: triggers downloads of name.json and name.weights.bin.
+ * @example
+ * ```js
+ * await model.save(tf.io.browserDownloads('my-model')); // or model.save('downloads://my-model')
+ * ```
+ */
 export function browserDownloads(fileNamePrefix = 'model'): IOHandler {
   let prefix = fileNamePrefix.startsWith(DOWNLOADS_SCHEME) ? fileNamePrefix.slice(DOWNLOADS_SCHEME.length) : fileNamePrefix;
   if (!prefix) prefix = 'model';
@@ -129,7 +157,13 @@ export function browserDownloads(fileNamePrefix = 'model'): IOHandler {
 
 const basename = (p: string) => p.replace(/\/+$/, '').split('/').pop() ?? p;
 
-/** TF.js `io.browserFiles([jsonFile, ...weightFiles])` (File or Blob with a name). */
+/**
+ * TF.js `io.browserFiles([jsonFile, ...weightFiles])` (File or Blob with a name).
+ * @example
+ * ```js
+ * const model = await tf.loadLayersModel(tf.io.browserFiles([jsonFile, weightsFile]));
+ * ```
+ */
 export function browserFiles(files: (Blob & { name?: string })[]): IOHandler {
   if (!files || files.length < 1) throw new Error('io.browserFiles: browserFiles expects at least 1 file (model.json first, then its weight files)');
   const [jsonFile, ...weightFiles] = files;
@@ -195,7 +229,13 @@ function request<T>(r: IDBRequest<T>): Promise<T> {
   });
 }
 
-/** `indexeddb://name`: save and load in the browser's IndexedDB (TF.js layout). */
+/**
+ * `indexeddb://name`: save and load in the browser's IndexedDB (TF.js layout).
+ * @example
+ * ```js
+ * await model.save(tf.io.indexedDB('my-model')); // or model.save('indexeddb://my-model')
+ * ```
+ */
 export function indexedDB(modelPath: string): IOHandler {
   const path = modelPath.startsWith(INDEXEDDB_SCHEME) ? modelPath.slice(INDEXEDDB_SCHEME.length) : modelPath;
   if (!path) throw new Error('io.indexedDB: the model path must not be empty');

@@ -14,7 +14,13 @@ export interface HttpOptions extends LoadOptions {
   method?: string;
 }
 
-/** TF.js `io.isHTTPScheme(url)`: true for http:// and https:// URLs (lower-case scheme, as TF.js). */
+/**
+ * TF.js `io.isHTTPScheme(url)`: true for http:// and https:// URLs (lower-case scheme, as TF.js).
+ * @example
+ * ```js
+ * tf.io.isHTTPScheme('https://example.com/model.json'); // true
+ * ```
+ */
 export function isHTTPScheme(url: string): boolean {
   return /^https?:\/\//.test(url);
 }
@@ -27,6 +33,13 @@ function prefixAndQuery(url: string): [string, string] {
   return [base.slice(0, base.lastIndexOf('/') + 1), query];
 }
 
+/**
+ * An IOHandler that loads a model from, or saves it to (POST), an HTTP(S) URL.
+ * @example
+ * ```js
+ * const model = await tf.loadLayersModel(tf.io.http('https://example.com/model.json', { requestInit: { credentials: 'include' } }));
+ * ```
+ */
 export function http(path: string, options: HttpOptions = {}): IOHandler {
   if (typeof path !== 'string' || !path) throw new Error('io.http: URL path for http must not be null, undefined or empty'); // TF.js wording
   if (options.requestInit?.body != null) {

@@ -12,7 +12,13 @@ import { CompositeArrayBuffer } from './composite_array_buffer.js';
 import { decodeAnyWeights, decodeWeightBytes, STRING_LENGTH_BYTES, weightByteLength, type DecodedAnyWeight } from './weights.js';
 import type { ModelArtifacts, ModelArtifactsInfo, ModelJSON, WeightData, WeightSpec, WeightsManifestEntry } from './types.js';
 
+/**
+ * Tensors by weight name.
+ */
 export type NamedTensorMap = Record<string, Tensor>;
+/**
+ * A tensor with its weight name, as `tf.io.encodeWeights` takes them.
+ */
 export interface NamedTensor { name: string; tensor: Tensor }
 const ENCODABLE = new Set(['float32', 'int32', 'bool', 'string', 'complex64']);
 
@@ -41,6 +47,10 @@ export function weightTensor(spec: WeightSpec, d: DecodedAnyWeight): Tensor {
 /**
  * TF.js `io.encodeWeights(tensors, group?)`: a map or list of named tensors as one flat buffer (in
  * order) and their specs. Strings are stored as a uint32 byte length then the UTF-8 bytes per element.
+ * @example
+ * ```js
+ * const { data, specs } = await tf.io.encodeWeights({ w: tf.tensor([1, 2, 3]) });
+ * ```
  */
 export async function encodeWeights(tensors: NamedTensorMap | NamedTensor[], group?: string): Promise<{ data: ArrayBuffer; specs: WeightSpec[] }> {
   const list = Array.isArray(tensors) ? tensors : Object.keys(tensors).map((name) => ({ name, tensor: tensors[name] }));
@@ -75,7 +85,14 @@ function prefixedStrings(strings: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** TF.js `io.decodeWeights(weightData, specs)`: a map from weight name to a new Tensor. */
+/**
+ * TF.js `io.decodeWeights(weightData, specs)`: a map from weight name to a new Tensor.
+ * @example
+ * ```js
+ * const { data, specs } = await tf.io.encodeWeights({ w: tf.tensor([1, 2, 3]) });
+ * tf.io.decodeWeights(data, specs).w.print(); // [1, 2, 3]
+ * ```
+ */
 export function decodeWeights(weightData: WeightData, specs: WeightSpec[]): NamedTensorMap {
   const out: NamedTensorMap = {};
   for (const { spec, decoded } of decodeAnyWeights(weightData, specs)) out[spec.name] = weightTensor(spec, decoded);
@@ -91,6 +108,10 @@ function chunkBytes(chunk: ArrayBuffer | ArrayBufferView): Uint8Array {
  * TF.js `io.decodeWeightsStream(weightStream, specs)`: decodeWeights over a ReadableStream of the
  * weight bytes, decoding each weight as soon as its bytes have arrived (chunks may split weights
  * anywhere). A stream that ends early is an error saying how many bytes are still missing.
+ * @example
+ * ```js
+ * const tensors = await tf.io.decodeWeightsStream(response.body, specs);
+ * ```
  */
 export async function decodeWeightsStream(weightStream: ReadableStream<ArrayBuffer | ArrayBufferView>, specs: WeightSpec[]): Promise<NamedTensorMap> {
   const reader = weightStream.getReader();
@@ -120,12 +141,24 @@ export async function decodeWeightsStream(weightStream: ReadableStream<ArrayBuff
   return out;
 }
 
-/** TF.js `io.concatenateArrayBuffers(buffers)` (deprecated there): the buffers joined into a new one. */
+/**
+ * TF.js `io.concatenateArrayBuffers(buffers)` (deprecated there): the buffers joined into a new one.
+ * @example
+ * ```js
+ * tf.io.concatenateArrayBuffers([new ArrayBuffer(4), new ArrayBuffer(8)]).byteLength; // 12
+ * ```
+ */
 export function concatenateArrayBuffers(buffers: ArrayBuffer[] | ArrayBuffer): ArrayBuffer {
   return CompositeArrayBuffer.join(buffers);
 }
 
-/** TF.js `io.getWeightSpecs(weightsManifest)`: every group's weight specs, in manifest order. */
+/**
+ * TF.js `io.getWeightSpecs(weightsManifest)`: every group's weight specs, in manifest order.
+ * @example
+ * ```js
+ * const specs = tf.io.getWeightSpecs(modelJson.weightsManifest);
+ * ```
+ */
 export function getWeightSpecs(weightsManifest: WeightsManifestEntry[]): WeightSpec[] {
   const specs: WeightSpec[] = [];
   for (const entry of weightsManifest) specs.push(...entry.weights);
@@ -135,6 +168,10 @@ export function getWeightSpecs(weightsManifest: WeightsManifestEntry[]): WeightS
 /**
  * TF.js `io.getModelArtifactsForJSONSync(modelJSON, weightSpecs?, weightData?)`: the artifacts a
  * model.json describes, with weights already read (required when it has a weightsManifest).
+ * @example
+ * ```js
+ * const artifacts = tf.io.getModelArtifactsForJSONSync(modelJson, specs, weightData);
+ * ```
  */
 export function getModelArtifactsForJSONSync(modelJSON: ModelJSON, weightSpecs?: WeightSpec[], weightData?: WeightData): ModelArtifacts {
   const artifacts: ModelArtifacts = {
@@ -160,6 +197,10 @@ export function getModelArtifactsForJSONSync(modelJSON: ModelJSON, weightSpecs?:
 /**
  * TF.js `io.getModelArtifactsForJSON(modelJSON, loadWeights)`: as the Sync form, with the weights
  * read by `loadWeights(weightsManifest)` -> [weightSpecs, weightData] (only called when there is a manifest).
+ * @example
+ * ```js
+ * const artifacts = await tf.io.getModelArtifactsForJSON(modelJson, (manifest) => loadWeights(manifest));
+ * ```
  */
 export async function getModelArtifactsForJSON(
   modelJSON: ModelJSON, loadWeights: (weightsManifest: WeightsManifestEntry[]) => Promise<[WeightSpec[], WeightData]>,
@@ -170,7 +211,13 @@ export async function getModelArtifactsForJSON(
   return getModelArtifactsForJSONSync(modelJSON, weightSpecs, weightData);
 }
 
-/** TF.js `io.getModelArtifactsInfoForJSON(artifacts)`: the byte sizes a save reports (JSON topologies only). */
+/**
+ * TF.js `io.getModelArtifactsInfoForJSON(artifacts)`: the byte sizes a save reports (JSON topologies only).
+ * @example
+ * ```js
+ * const info = tf.io.getModelArtifactsInfoForJSON(artifacts); // { dateSaved, modelTopologyBytes, ... }
+ * ```
+ */
 export function getModelArtifactsInfoForJSON(modelArtifacts: ModelArtifacts): ModelArtifactsInfo {
   if (modelArtifacts.modelTopology instanceof ArrayBuffer) throw new Error('Expected JSON model topology, received ArrayBuffer.'); // TF.js's wording
   const jsonBytes = (x: unknown) => (x == null ? 0 : new TextEncoder().encode(JSON.stringify(x)).byteLength);

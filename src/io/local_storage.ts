@@ -42,7 +42,13 @@ function fromBase64(s: string): ArrayBuffer {
   return out.buffer;
 }
 
-/** TF.js `io.browserLocalStorage(modelPath)`. */
+/**
+ * TF.js `io.browserLocalStorage(modelPath)`.
+ * @example
+ * ```js
+ * await model.save(tf.io.browserLocalStorage('my-model')); // or model.save('localstorage://my-model')
+ * ```
+ */
 export function browserLocalStorage(modelPath: string): IOHandler {
   const path = stripScheme(modelPath);
   const keys = keysFor(path);

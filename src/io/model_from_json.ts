@@ -10,13 +10,22 @@ import { loadWeights } from './weights_loader.js';
 import { setModelWeights } from './model_io.js';
 import type { DecodedWeight } from './weights.js';
 
+/**
+ * The argument of `tf.models.modelFromJSON`: the model topology and optional weights.
+ */
 export interface ModelAndWeightsConfig {
   modelTopology: unknown;
   weightsManifest?: WeightsManifestEntry[];
   pathPrefix?: string;
 }
 
-/** TF.js `models.modelFromJSON(modelAndWeightsConfig, customObjects?)`. */
+/**
+ * TF.js `models.modelFromJSON(modelAndWeightsConfig, customObjects?)`.
+ * @example
+ * ```js
+ * const model = await tf.models.modelFromJSON({ modelTopology: json });
+ * ```
+ */
 export async function modelFromJSON(
   modelAndWeightsConfig: ModelAndWeightsConfig | Record<string, unknown>, customObjects?: Record<string, LayerClass>,
 ): Promise<LayersModel> {

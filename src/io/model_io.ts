@@ -40,7 +40,13 @@ const topology = () => import('./topology.js');
 
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 
-/** The handler for a save URL: downloads://, indexeddb://, http(s)://, file:// or a Node path. */
+/**
+ * The handler for a save URL: downloads://, indexeddb://, http(s)://, file:// or a Node path.
+ * @example
+ * ```js
+ * const handler = tf.io.getSaveHandler('indexeddb://my-model');
+ * ```
+ */
 export function getSaveHandler(url: string): IOHandler {
   const routed = routedHandler(url, 'save');
   if (routed) return routed;
@@ -52,7 +58,13 @@ export function getSaveHandler(url: string): IOHandler {
   throw new Error(`model.save: no save handler for '${url}' (use downloads://, indexeddb://, localstorage://, http(s)://, file:// or, in Node, a path)`);
 }
 
-/** The handler for a load URL. Relative URLs in the browser load over HTTP. */
+/**
+ * The handler for a load URL. Relative URLs in the browser load over HTTP.
+ * @example
+ * ```js
+ * const handler = tf.io.getLoadHandler('https://example.com/model.json');
+ * ```
+ */
 export function getLoadHandler(url: string, options: LoadOptions = {}): IOHandler {
   const routed = routedHandler(url, 'load', options);
   if (routed) return routed;
@@ -64,12 +76,24 @@ export function getLoadHandler(url: string, options: LoadOptions = {}): IOHandle
   throw new Error(`loadLayersModel: no load handler for '${url}' (use indexeddb://, localstorage://, http(s)://, file:// or, in Node, a path)`);
 }
 
-/** TF.js `io.getSaveHandlers(url)`: the handlers that can save to url (empty when none). */
+/**
+ * TF.js `io.getSaveHandlers(url)`: the handlers that can save to url (empty when none).
+ * @example
+ * ```js
+ * const handlers = tf.io.getSaveHandlers('localstorage://my-model');
+ * ```
+ */
 export function getSaveHandlers(url: string): IOHandler[] {
   return handlersFor(() => getSaveHandler(url));
 }
 
-/** TF.js `io.getLoadHandlers(url, loadOptions?)`: the handlers that can load from url (empty when none). */
+/**
+ * TF.js `io.getLoadHandlers(url, loadOptions?)`: the handlers that can load from url (empty when none).
+ * @example
+ * ```js
+ * const handlers = tf.io.getLoadHandlers('indexeddb://my-model');
+ * ```
+ */
 export function getLoadHandlers(url: string, loadOptions?: LoadOptions): IOHandler[] {
   return handlersFor(() => getLoadHandler(url, loadOptions));
 }
@@ -156,7 +180,14 @@ export async function saveModel(model: LayersModel, handlerOrUrl: unknown, confi
 
 // ---- loading ------------------------------------------------------------------------------------
 
-/** TF.js `loadLayersModel(pathOrIOHandler, options)`. */
+/**
+ * TF.js `loadLayersModel(pathOrIOHandler, options)`.
+ * @example
+ * ```js
+ * const model = await tf.loadLayersModel('https://example.com/model.json');
+ * model.predict(tf.zeros([1, 28, 28, 1])).print();
+ * ```
+ */
 export async function loadLayersModel(pathOrHandler: string | IOHandler, options: LoadOptions = {}): Promise<LayersModel> {
   const handler = typeof pathOrHandler === 'string' ? getLoadHandler(pathOrHandler, options) : pathOrHandler;
   if (!handler || typeof handler.load !== 'function') {

@@ -12,10 +12,24 @@ export type IORouter = (url: string | string[], loadOptions?: LoadOptions) => IO
 const saveRouters: IORouter[] = [];
 const loadRouters: IORouter[] = [];
 
+/**
+ * Registers a function that maps a URL to a save IOHandler (or null), for `model.save(url)`.
+ * @example
+ * ```js
+ * tf.io.registerSaveRouter((url) => (url.startsWith('mem://') ? myHandler : null));
+ * ```
+ */
 export function registerSaveRouter(router: IORouter): void {
   if (typeof router !== 'function') throw new Error('io.registerSaveRouter: a router is a function from a URL to an IOHandler or null');
   saveRouters.push(router);
 }
+/**
+ * Registers a function that maps a URL to a load IOHandler (or null), for `tf.loadLayersModel(url)`.
+ * @example
+ * ```js
+ * tf.io.registerLoadRouter((url) => (url.startsWith('mem://') ? myHandler : null));
+ * ```
+ */
 export function registerLoadRouter(router: IORouter): void {
   if (typeof router !== 'function') throw new Error('io.registerLoadRouter: a router is a function from a URL to an IOHandler or null');
   loadRouters.push(router);
@@ -41,7 +55,13 @@ function schemeOf(url: string, op: string): string {
   return s;
 }
 
-/** Every model saved in IndexedDB and localStorage: URL -> ModelArtifactsInfo. */
+/**
+ * Every model saved in IndexedDB and localStorage: URL -> ModelArtifactsInfo.
+ * @example
+ * ```js
+ * console.log(await tf.io.listModels()); // { 'indexeddb://my-model': { dateSaved, ... } }
+ * ```
+ */
 export async function listModels(): Promise<Record<string, ModelArtifactsInfo>> {
   const out: Record<string, ModelArtifactsInfo> = {};
   if ((globalThis as { indexedDB?: unknown }).indexedDB) {
@@ -53,7 +73,13 @@ export async function listModels(): Promise<Record<string, ModelArtifactsInfo>> 
   return out;
 }
 
-/** Delete a saved model; returns its info. */
+/**
+ * Delete a saved model; returns its info.
+ * @example
+ * ```js
+ * await tf.io.removeModel('localstorage://my-model');
+ * ```
+ */
 export async function removeModel(url: string): Promise<ModelArtifactsInfo> {
   const scheme = schemeOf(url, 'io.removeModel');
   return scheme === INDEXEDDB_SCHEME ? removeIndexedDBModel(url) : removeLocalStorageModel(url);
@@ -73,11 +99,23 @@ async function transfer(src: string, dst: string, move: boolean): Promise<ModelA
   return result.modelArtifactsInfo as ModelArtifactsInfo;
 }
 
-/** Copy a saved model to another URL (possibly another store). */
+/**
+ * Copy a saved model to another URL (possibly another store).
+ * @example
+ * ```js
+ * await tf.io.copyModel('localstorage://my-model', 'indexeddb://my-model');
+ * ```
+ */
 export function copyModel(sourceURL: string, destURL: string): Promise<ModelArtifactsInfo> {
   return transfer(sourceURL, destURL, false);
 }
-/** Move a saved model to another URL (possibly another store). */
+/**
+ * Move a saved model to another URL (possibly another store).
+ * @example
+ * ```js
+ * await tf.io.moveModel('localstorage://my-model', 'indexeddb://my-model');
+ * ```
+ */
 export function moveModel(sourceURL: string, destURL: string): Promise<ModelArtifactsInfo> {
   return transfer(sourceURL, destURL, true);
 }

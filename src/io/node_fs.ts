@@ -39,7 +39,13 @@ async function nodeModules(): Promise<{ fs: FsPromises; path: PathModule }> {
   return { fs: fs as unknown as FsPromises, path: path as unknown as PathModule };
 }
 
-/** Handler for a model directory or model.json path in Node. */
+/**
+ * Handler for a model directory or model.json path in Node.
+ * @example
+ * ```js
+ * await model.save(tf.io.fileSystem('/tmp/my-model')); // Node only; or model.save('file:///tmp/my-model')
+ * ```
+ */
 export function fileSystem(location: string): IOHandler {
   const target = location.startsWith(FILE_SCHEME) ? location.slice(FILE_SCHEME.length) : location;
   if (!target) throw new Error('file handler: the path must not be empty');

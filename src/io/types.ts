@@ -56,6 +56,9 @@ export interface ModelJSON {
   initializerSignature?: Record<string, unknown>;
 }
 
+/**
+ * Sizes and date of saved model artifacts (topology and weight bytes).
+ */
 export interface ModelArtifactsInfo {
   dateSaved: Date;
   modelTopologyType: 'JSON';
@@ -64,17 +67,26 @@ export interface ModelArtifactsInfo {
   weightDataBytes: number;
 }
 
+/**
+ * What an IOHandler's `save()` resolves to: the saved model's artifact sizes and any response.
+ */
 export interface SaveResult {
   modelArtifactsInfo: ModelArtifactsInfo | Record<string, unknown>;
   errors?: unknown[];
   responses?: unknown[];
 }
 
+/**
+ * Where a model is saved to or loaded from: an object with `save(artifacts)` and/or `load()`.
+ */
 export interface IOHandler {
   save?: (artifacts: ModelArtifacts) => Promise<SaveResult>;
   load?: () => Promise<ModelArtifacts>;
 }
 
+/**
+ * Options for loading a model: `requestInit`, `weightPathPrefix`, `fetchFunc`, `onProgress`, `strict`.
+ */
 export interface LoadOptions {
   /** Require every model weight to be set and every saved weight to be used (default true). */
   strict?: boolean;

@@ -13,7 +13,14 @@ const STORED_DTYPES = new Set(['float32', 'int32', 'bool', 'complex64']); // the
 
 export type FetchWeightsFunction = (fetchUrls: string[]) => Promise<ArrayBuffer[]>;
 
-/** A loader (manifest, filePathPrefix?, weightNames?) -> {name: Tensor} that reads shards with fetchWeightsFunction. */
+/**
+ * A loader (manifest, filePathPrefix?, weightNames?) -> {name: Tensor} that reads shards with fetchWeightsFunction.
+ * @example
+ * ```js
+ * const load = tf.io.weightsLoaderFactory((paths) => Promise.all(paths.map((p) => fetch(p).then((r) => r.arrayBuffer()))));
+ * const weights = await load(modelJson.weightsManifest, 'https://example.com/');
+ * ```
+ */
 export function weightsLoaderFactory(fetchWeightsFunction: FetchWeightsFunction) {
   return async (manifest: WeightsManifestEntry[], filePathPrefix = '', weightNames?: string[]): Promise<Record<string, Tensor>> => {
     const wanted = (group: WeightsManifestEntry) =>
@@ -47,7 +54,13 @@ export function weightsLoaderFactory(fetchWeightsFunction: FetchWeightsFunction)
   };
 }
 
-/** TF.js `io.loadWeights(manifest, filePathPrefix?, weightNames?, requestInit?)`. */
+/**
+ * TF.js `io.loadWeights(manifest, filePathPrefix?, weightNames?, requestInit?)`.
+ * @example
+ * ```js
+ * const weights = await tf.io.loadWeights(modelJson.weightsManifest, 'https://example.com/');
+ * ```
+ */
 export function loadWeights(
   manifest: WeightsManifestEntry[], filePathPrefix = '', weightNames?: string[], requestInit?: RequestInit,
 ): Promise<Record<string, Tensor>> {

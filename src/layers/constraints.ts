@@ -11,6 +11,9 @@ import { scoped } from '../ops/operand.js';
 
 const EPSILON = 1e-7;
 
+/**
+ * A projection applied to a weight after each optimizer step (`maxNorm`, `unitNorm`, `nonNeg`, ...).
+ */
 export interface Constraint {
   readonly className: string;
   apply(w: Tensor): Tensor;
@@ -19,6 +22,13 @@ export interface Constraint {
 
 const norms = (w: Tensor, axis: number | number[]) => sqrt(sum(mul(w, w), axis, true));
 
+/**
+ * Rescales weights whose norm along `axis` exceeds `maxValue`.
+ * @example
+ * ```js
+ * tf.layers.dense({ units: 4, kernelConstraint: tf.constraints.maxNorm({ maxValue: 2, axis: 0 }) });
+ * ```
+ */
 export function maxNorm(args: { maxValue?: number; axis?: number } = {}): Constraint {
   const maxValue = args.maxValue ?? 2, axis = args.axis ?? 0;
   return {
@@ -31,6 +41,13 @@ export function maxNorm(args: { maxValue?: number; axis?: number } = {}): Constr
   };
 }
 
+/**
+ * Rescales weights to unit norm along `axis`.
+ * @example
+ * ```js
+ * tf.layers.dense({ units: 4, kernelConstraint: tf.constraints.unitNorm({ axis: 0 }) });
+ * ```
+ */
 export function unitNorm(args: { axis?: number } = {}): Constraint {
   const axis = args.axis ?? 0;
   return {
@@ -40,6 +57,13 @@ export function unitNorm(args: { axis?: number } = {}): Constraint {
   };
 }
 
+/**
+ * Keeps the norm of weights along `axis` within [minValue, maxValue] (moved by `rate`).
+ * @example
+ * ```js
+ * tf.layers.dense({ units: 4, kernelConstraint: tf.constraints.minMaxNorm({ minValue: 0.5, maxValue: 1 }) });
+ * ```
+ */
 export function minMaxNorm(args: { minValue?: number; maxValue?: number; axis?: number; rate?: number } = {}): Constraint {
   const minValue = args.minValue ?? 0, maxValue = args.maxValue ?? 1, axis = args.axis ?? 0, rate = args.rate ?? 1;
   return {
@@ -53,6 +77,13 @@ export function minMaxNorm(args: { minValue?: number; maxValue?: number; axis?: 
   };
 }
 
+/**
+ * Clamps weights to be non-negative.
+ * @example
+ * ```js
+ * tf.layers.dense({ units: 4, kernelConstraint: tf.constraints.nonNeg() });
+ * ```
+ */
 export function nonNeg(): Constraint {
   return {
     className: 'NonNeg',
@@ -64,9 +95,18 @@ export function nonNeg(): Constraint {
 const BY_NAME: Record<string, (c: Record<string, number>) => Constraint> = {
   maxnorm: maxNorm, unitnorm: unitNorm, minmaxnorm: minMaxNorm, nonneg: () => nonNeg(),
 };
+/**
+ * A constraint name: 'maxNorm', 'unitNorm', 'minMaxNorm', 'nonNeg'.
+ */
 export type ConstraintIdentifier = string | Constraint | { className: string; config?: Record<string, number> };
 
-/** A constraint from a layer config: a name ('maxNorm', 'nonNeg', ...), {className, config}, or a constraint object. */
+/**
+ * A constraint from a layer config: a name ('maxNorm', 'nonNeg', ...), {className, config}, or a constraint object.
+ * @example
+ * ```js
+ * const c = tf.constraints.getConstraint('nonNeg');
+ * ```
+ */
 export function getConstraint(spec: ConstraintIdentifier | null | undefined): Constraint | undefined {
   if (spec == null) return undefined;
   if (typeof spec === 'object' && 'apply' in spec) return spec;
@@ -75,6 +115,13 @@ export function getConstraint(spec: ConstraintIdentifier | null | undefined): Co
   if (!make) throw new Error(`constraint: unknown constraint '${name}'; known: maxNorm, minMaxNorm, nonNeg, unitNorm`);
   return make(typeof spec === 'string' ? {} : spec.config ?? {});
 }
+/**
+ * A constraint as {className, config} (null for none), the form saved in model.json.
+ * @example
+ * ```js
+ * tf.constraints.serializeConstraint(tf.constraints.maxNorm({ maxValue: 2 })); // { className: 'MaxNorm', config: {...} }
+ * ```
+ */
 export function serializeConstraint(c: Constraint | undefined) {
   return c ? { className: c.className, config: c.getConfig() } : null;
 }

@@ -90,4 +90,11 @@ export class Dot extends Layer {
   }
 }
 
+/**
+ * The dot product of two inputs along `axes`.
+ * @example
+ * ```js
+ * tf.layers.dot({ axes: 1 }).apply([tf.ones([2, 3]), tf.ones([2, 3])]).print(); // [[3], [3]]
+ * ```
+ */
 export const dot = (args: DotLayerArgs) => new Dot(args);

@@ -99,4 +99,11 @@ export class Embedding extends Layer {
     };
   }
 }
+/**
+ * Turns integer indices into dense vectors of size `outputDim` (a trainable lookup table).
+ * @example
+ * ```js
+ * tf.layers.embedding({ inputDim: 10, outputDim: 4 }).apply(tf.tensor2d([[1, 2, 3]], [1, 3], 'int32')).shape; // [1, 3, 4]
+ * ```
+ */
 export const embedding = (args: EmbeddingArgs) => new Embedding(args);

@@ -144,5 +144,19 @@ export class RandomWidth extends Layer {
   }
 }
 
+/**
+ * Resizes images to `height` x `width` (bilinear or nearest).
+ * @example
+ * ```js
+ * tf.layers.resizing({ height: 8, width: 8 }).apply(tf.ones([1, 4, 4, 3])).shape; // [1, 8, 8, 3]
+ * ```
+ */
 export const resizing = (args: ResizingArgs) => new Resizing(args);
+/**
+ * Randomly stretches the width of images by a `factor` while training.
+ * @example
+ * ```js
+ * const y = tf.layers.randomWidth({ factor: 0.2 }).apply(tf.ones([1, 4, 4, 3]));
+ * ```
+ */
 export const randomWidth = (args: RandomWidthArgs) => new RandomWidth(args);

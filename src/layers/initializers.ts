@@ -11,14 +11,26 @@ import * as creation from '../ops/creation.js';
 import { fill, normalSampler, seededRandom } from '../ops/creation.js';
 import { storageFor } from '../ops/operand.js';
 
+/**
+ * Makes the initial value of a weight: `apply(shape, dtype)` returns a tensor.
+ */
 export interface Initializer {
   readonly className: string;
   apply(shape: number[], dtype?: DType): Tensor;
   getConfig(): Record<string, unknown>;
 }
+/**
+ * An initializer, or its name ('glorotUniform', ...), or its serialized {className, config} form.
+ */
 export type InitializerSpec = string | Initializer | { className: string; config?: Record<string, unknown> };
 
-/** Fan-in and fan-out the way Keras computes them (conv kernels: receptive field * channels). */
+/**
+ * Fan-in and fan-out the way Keras computes them (conv kernels: receptive field * channels).
+ * @example
+ * ```js
+ * tf.initializers.computeFans([3, 3, 16, 32]); // [144, 288]
+ * ```
+ */
 export function computeFans(shape: number[]): [number, number] {
   if (shape.length === 0) return [1, 1];
   if (shape.length === 1) return [shape[0], shape[0]];
@@ -31,25 +43,78 @@ function simple(className: string, config: Record<string, unknown>, fn: (shape: 
   return { className, apply: (shape, dtype = 'float32') => fn(shape, dtype), getConfig: () => ({ ...config }) };
 }
 
+/**
+ * Initializes weights to 0.
+ * @example
+ * ```js
+ * tf.layers.dense({ units: 4, biasInitializer: tf.initializers.zeros() });
+ * ```
+ */
 export const zeros = () => simple('Zeros', {}, (s, d) => fill(s, 0, d));
+/**
+ * Initializes weights to 1.
+ * @example
+ * ```js
+ * tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.ones() });
+ * ```
+ */
 export const ones = () => simple('Ones', {}, (s, d) => fill(s, 1, d));
+/**
+ * Initializes weights to `value`.
+ * @example
+ * ```js
+ * tf.layers.dense({ units: 4, biasInitializer: tf.initializers.constant({ value: 0.1 }) });
+ * ```
+ */
 export const constant = (c: { value: number }) => simple('Constant', { value: c.value }, (s, d) => fill(s, c.value, d));
+/**
+ * Draws weights from a normal distribution (`mean`, `stddev`).
+ * @example
+ * ```js
+ * tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.randomNormal({ stddev: 0.02, seed: 1 }) });
+ * ```
+ */
 export const randomNormal = (c: { mean?: number; stddev?: number; seed?: number } = {}) =>
   simple('RandomNormal', { mean: c.mean ?? 0, stddev: c.stddev ?? 0.05, seed: c.seed ?? null }, (s) =>
     creation.randomNormal(s, c.mean ?? 0, c.stddev ?? 0.05, 'float32', c.seed));
+/**
+ * Draws weights uniformly from [`minval`, `maxval`).
+ * @example
+ * ```js
+ * tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.randomUniform({ minval: -0.1, maxval: 0.1 }) });
+ * ```
+ */
 export const randomUniform = (c: { minval?: number; maxval?: number; seed?: number } = {}) =>
   simple('RandomUniform', { minval: c.minval ?? -0.05, maxval: c.maxval ?? 0.05, seed: c.seed ?? null }, (s) =>
     creation.randomUniform(s, c.minval ?? -0.05, c.maxval ?? 0.05, 'float32', c.seed));
+/**
+ * Draws weights from a normal distribution, redrawing values more than two standard deviations out.
+ * @example
+ * ```js
+ * tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.truncatedNormal({ stddev: 0.05 }) });
+ * ```
+ */
 export const truncatedNormal = (c: { mean?: number; stddev?: number; seed?: number } = {}) =>
   simple('TruncatedNormal', { mean: c.mean ?? 0, stddev: c.stddev ?? 0.05, seed: c.seed ?? null }, (s) =>
     creation.truncatedNormal(s, c.mean ?? 0, c.stddev ?? 0.05, 'float32', c.seed));
 
+/**
+ * Options of `tf.initializers.varianceScaling`: scale, mode ('fanIn' | 'fanOut' | 'fanAvg'), distribution and seed.
+ */
 export interface VarianceScalingConfig {
   scale?: number;
   mode?: 'fanIn' | 'fanOut' | 'fanAvg' | 'fan_in' | 'fan_out' | 'fan_avg';
   distribution?: 'normal' | 'uniform' | 'truncatedNormal' | 'truncated_normal' | 'untruncated_normal';
   seed?: number;
 }
+/**
+ * Draws weights with variance `scale / n`, n the fan-in, fan-out or their mean (`mode`).
+ * @example
+ * ```js
+ * const init = tf.initializers.varianceScaling({ scale: 2, mode: 'fanIn', distribution: 'normal' });
+ * tf.layers.dense({ units: 4, kernelInitializer: init });
+ * ```
+ */
 export function varianceScaling(c: VarianceScalingConfig = {}, className = 'VarianceScaling'): Initializer {
   const scale = c.scale ?? 1;
   const mode = (c.mode ?? 'fanIn').replace('_in', 'In').replace('_out', 'Out').replace('_avg', 'Avg');
@@ -74,14 +139,62 @@ export function varianceScaling(c: VarianceScalingConfig = {}, className = 'Vari
     },
   };
 }
+/**
+ * Glorot (Xavier) uniform: limits `sqrt(6 / (fanIn + fanOut))`.
+ * @example
+ * ```js
+ * tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) });
+ * ```
+ */
 export const glorotUniform = (c: { seed?: number } = {}) => varianceScaling({ scale: 1, mode: 'fanAvg', distribution: 'uniform', seed: c.seed }, 'GlorotUniform');
+/**
+ * Glorot (Xavier) normal: stddev `sqrt(2 / (fanIn + fanOut))`, truncated.
+ * @example
+ * ```js
+ * tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.glorotNormal({}) });
+ * ```
+ */
 export const glorotNormal = (c: { seed?: number } = {}) => varianceScaling({ scale: 1, mode: 'fanAvg', distribution: 'normal', seed: c.seed }, 'GlorotNormal');
+/**
+ * He uniform: limits `sqrt(6 / fanIn)`, for ReLU layers.
+ * @example
+ * ```js
+ * tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.heUniform({}) });
+ * ```
+ */
 export const heUniform = (c: { seed?: number } = {}) => varianceScaling({ scale: 2, mode: 'fanIn', distribution: 'uniform', seed: c.seed }, 'HeUniform');
+/**
+ * He normal: stddev `sqrt(2 / fanIn)`, truncated, for ReLU layers.
+ * @example
+ * ```js
+ * tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.heNormal({}) });
+ * ```
+ */
 export const heNormal = (c: { seed?: number } = {}) => varianceScaling({ scale: 2, mode: 'fanIn', distribution: 'normal', seed: c.seed }, 'HeNormal');
+/**
+ * LeCun normal: stddev `sqrt(1 / fanIn)`, truncated, for SELU layers.
+ * @example
+ * ```js
+ * tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.leCunNormal({}) });
+ * ```
+ */
 export const leCunNormal = (c: { seed?: number } = {}) => varianceScaling({ scale: 1, mode: 'fanIn', distribution: 'normal', seed: c.seed }, 'LeCunNormal');
+/**
+ * LeCun uniform: limits `sqrt(3 / fanIn)`.
+ * @example
+ * ```js
+ * tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.leCunUniform({}) });
+ * ```
+ */
 export const leCunUniform = (c: { seed?: number } = {}) => varianceScaling({ scale: 1, mode: 'fanIn', distribution: 'uniform', seed: c.seed }, 'LeCunUniform');
 
-/** Orthogonal matrix (Gram-Schmidt on a seeded normal matrix), reshaped to `shape`. */
+/**
+ * Orthogonal matrix (Gram-Schmidt on a seeded normal matrix), reshaped to `shape`.
+ * @example
+ * ```js
+ * tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.orthogonal({ gain: 1 }) });
+ * ```
+ */
 export function orthogonal(c: { gain?: number; seed?: number } = {}): Initializer {
   const gain = c.gain ?? 1;
   return {
@@ -113,6 +226,13 @@ export function orthogonal(c: { gain?: number; seed?: number } = {}): Initialize
   };
 }
 
+/**
+ * Initializes a square 2-D weight to `gain` times the identity matrix.
+ * @example
+ * ```js
+ * tf.layers.dense({ units: 4, inputShape: [4], kernelInitializer: tf.initializers.identity({ gain: 1 }) });
+ * ```
+ */
 export function identity(c: { gain?: number } = {}): Initializer {
   const gain = c.gain ?? 1;
   return simple('Identity', { gain }, (shape, dtype) => {
@@ -130,7 +250,13 @@ const BY_NAME: Record<string, (c: any) => Initializer> = {
   orthogonal, identity,
 };
 
-/** Resolve 'glorotUniform' | 'glorot_uniform' | {className, config} | Initializer. */
+/**
+ * Resolve 'glorotUniform' | 'glorot_uniform' | {className, config} | Initializer.
+ * @example
+ * ```js
+ * const init = tf.initializers.getInitializer('glorotUniform');
+ * ```
+ */
 export function getInitializer(spec: InitializerSpec): Initializer {
   if (typeof spec === 'object' && 'apply' in spec) return spec;
   const name = typeof spec === 'string' ? spec : spec.className;

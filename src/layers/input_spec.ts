@@ -15,12 +15,21 @@ export interface InputSpecArgs {
   axes?: { [axis: number]: number };
 }
 
+/**
+ * The rank, shape and dtype a layer accepts, checked when the layer is applied.
+ */
 export class InputSpec {
+  /** The dtype the input must have. */
   dtype?: DType;
+  /** The shape the input must have (null: any size). */
   shape?: (number | null)[];
+  /** The rank the input must have. */
   ndim?: number;
+  /** The largest rank accepted. */
   maxNDim?: number;
+  /** The smallest rank accepted. */
   minNDim?: number;
+  /** Sizes required at given axes, by axis. */
   axes: { [axis: number]: number };
   constructor(args: InputSpecArgs) {
     this.dtype = args.dtype;

@@ -53,6 +53,7 @@ export function defaultLayerName(className: string): string {
 /** A placeholder flowing through a functional graph: shape, dtype and the layer that made it. */
 export class SymbolicTensor {
   private static nextId = 0;
+  /** A unique id, increasing in creation order. */
   readonly id = SymbolicTensor.nextId++;
   constructor(
     readonly dtype: DType,
@@ -63,6 +64,7 @@ export class SymbolicTensor {
     readonly tensorIndex: number,
     readonly name: string,
   ) {}
+  /** The number of dimensions. */
   get rank(): number {
     return this.shape.length;
   }
@@ -85,13 +87,21 @@ export interface LayerWeight {
   declaredTrainable?: boolean;
 }
 
+/**
+ * The base class of every layer: weights, `apply()` on tensors or symbolic inputs, `call()` to override in custom layers,
+ * `getConfig()` for serialization.
+ */
 export abstract class Layer {
   /** TF.js/Keras class name used in serialized configs. Subclasses set `static className`. */
   static className = 'Layer';
+  /** The layer's name, unique within a model (generated from the class name when not given). */
   name: string;
   private trainableFlag = true;
+  /** True once `build()` has made the weights. */
   built = false;
+  /** The dtype of the layer's weights and outputs. */
   dtype: DType;
+  /** The input shape with its batch dimension, when given (`inputShape` / `batchInputShape`). */
   batchInputShape?: Shape;
   /** Graph nodes created by symbolic calls (functional models). */
   readonly inboundNodes: LayerNode[] = [];
@@ -122,11 +132,13 @@ export abstract class Layer {
   get trainable(): boolean {
     return this.trainableFlag;
   }
+  /** Whether `fit` updates the layer's weights (false freezes it). */
   set trainable(value: boolean) {
     this.trainableFlag = value;
     for (const w of this.weightEntries()) if (w.declaredTrainable !== false) w.variable.trainable = value;
   }
 
+  /** The class name the layer is saved and registered under. */
   getClassName(): string {
     return (this.constructor as typeof Layer).className;
   }
@@ -181,9 +193,11 @@ export abstract class Layer {
   get weights(): Variable[] {
     return [...this.trainableWeights, ...this.nonTrainableWeights];
   }
+  /** The weights `fit` updates (none when the layer is frozen). */
   get trainableWeights(): Variable[] {
     return this.trainable ? this.weightEntries().filter((w) => w.variable.trainable).map((w) => w.variable) : [];
   }
+  /** The weights `fit` leaves alone (e.g. batch-norm moving statistics; all of them when frozen). */
   get nonTrainableWeights(): Variable[] {
     return this.weightEntries().filter((w) => !this.trainable || !w.variable.trainable).map((w) => w.variable);
   }
@@ -201,6 +215,7 @@ export abstract class Layer {
     return (trainableOnly ? this.trainableWeights : this.weights).map((w) => ENGINE.makeView(w, w.shape));
   }
 
+  /** Sets the weights' values, in `getWeights()` order. */
   setWeights(weights: Tensor[]): void {
     const ws = this.weights;
     if (weights.length !== ws.length) {
@@ -226,6 +241,7 @@ export abstract class Layer {
     });
   }
 
+  /** The number of scalar values in the layer's weights. */
   countParams(): number {
     if (!this.built) {
       throw new Error(`countParams: layer '${this.name}' is not built yet; call it on an input or give it an inputShape`);
@@ -310,12 +326,15 @@ export abstract class Layer {
   get losses(): (() => Tensor)[] {
     return this.pendingLosses;
   }
+  /** Adds loss terms (functions returning scalars) to minimize along with the model's loss. */
   addLoss(losses: (() => Tensor) | (() => Tensor)[]): void {
     this.pendingLosses.push(...(Array.isArray(losses) ? losses : [losses]));
   }
+  /** Registers a function called with the inputs each time the layer is called (for inspection). */
   setCallHook(hook: (inputs: Tensor | Tensor[], kwargs: Kwargs) => void): void {
     this.callHook = hook;
   }
+  /** Removes the hook of `setCallHook`. */
   clearCallHook(): void {
     this.callHook = undefined;
   }
@@ -329,6 +348,7 @@ export abstract class Layer {
   }
   /** Stateful layers (RNNs with stateful: true) override these. */
   readonly stateful: boolean = false;
+  /** Resets a stateful layer's states (a no-op for stateless layers). */
   resetStates(_states?: Tensor | Tensor[]): void {}
 
   /** Symbolic inputs / outputs of this layer's only call (TF.js throws when there are several). */
@@ -342,15 +362,19 @@ export abstract class Layer {
   private unwrap(list: SymbolicTensor[]): SymbolicTensor | SymbolicTensor[] {
     return list.length === 1 ? list[0] : list;
   }
+  /** The symbolic input(s) of the layer's first call in a functional model. */
   get input(): SymbolicTensor | SymbolicTensor[] {
     return this.unwrap(this.onlyNode('input').inboundTensors);
   }
+  /** The symbolic output(s) of the layer's first call in a functional model. */
   get output(): SymbolicTensor | SymbolicTensor[] {
     return this.unwrap(this.onlyNode('output').outputTensors);
   }
+  /** The symbolic input(s) of the layer's `nodeIndex`-th call. */
   getInputAt(nodeIndex: number): SymbolicTensor | SymbolicTensor[] {
     return this.unwrap(this.nodeAt(nodeIndex).inboundTensors);
   }
+  /** The symbolic output(s) of the layer's `nodeIndex`-th call. */
   getOutputAt(nodeIndex: number): SymbolicTensor | SymbolicTensor[] {
     return this.unwrap(this.nodeAt(nodeIndex).outputTensors);
   }
@@ -408,7 +432,13 @@ export class InputLayer extends Layer {
   }
 }
 
-/** TF.js `input({shape, batchShape, name, dtype})`: the symbolic input of a functional model. */
+/**
+ * TF.js `input({shape, batchShape, name, dtype})`: the symbolic input of a functional model.
+ * @example
+ * ```js
+ * const x = tf.layers.input({ shape: [3] });
+ * ```
+ */
 export function input(config: { shape?: Shape; batchShape?: Shape; name?: string; dtype?: DType; batchSize?: number }): SymbolicTensor {
   if (!config || (!config.shape && !config.batchShape)) throw new Error('input: give `shape` or `batchShape`');
   const layer = new InputLayer({

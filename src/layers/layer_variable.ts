@@ -19,8 +19,13 @@ export function constraintFn(c: ConstraintSpec | null | undefined): ((t: Tensor)
   throw new Error('addWeight: a constraint must be a function or an object with an apply(tensor) method');
 }
 
+/**
+ * A layer's weight: a variable with the layer's constraint applied after each update.
+ */
 export class LayerVariable extends Variable {
+  /** The weight name the layer gave (before it was made unique). */
   readonly originalName: string;
+  /** The projection applied after each optimizer step, if any. */
   readonly constraint?: (t: Tensor) => Tensor;
 
   constructor(initial: Tensor, trainable: boolean, name: string, originalName: string, dtype: DType, constraint?: (t: Tensor) => Tensor) {

@@ -150,10 +150,59 @@ export class Concatenate extends Layer {
   }
 }
 
+/**
+ * Adds a list of same-shaped inputs.
+ * @example
+ * ```js
+ * tf.layers.add().apply([tf.ones([2, 3]), tf.ones([2, 3])]).print(); // all 2
+ * ```
+ */
 export const add = (args: LayerArgs = {}) => new Add(args);
+/**
+ * Multiplies a list of same-shaped inputs elementwise.
+ * @example
+ * ```js
+ * tf.layers.multiply().apply([tf.fill([2], 2), tf.fill([2], 3)]).print(); // [6, 6]
+ * ```
+ */
 export const multiply = (args: LayerArgs = {}) => new Multiply(args);
+/**
+ * The elementwise mean of a list of same-shaped inputs.
+ * @example
+ * ```js
+ * tf.layers.average().apply([tf.tensor2d([[1, 3]]), tf.tensor2d([[3, 5]])]).print(); // [[2, 4]]
+ * ```
+ */
 export const average = (args: LayerArgs = {}) => new Average(args);
+/**
+ * The elementwise maximum of a list of same-shaped inputs.
+ * @example
+ * ```js
+ * tf.layers.maximum().apply([tf.tensor2d([[1, 5]]), tf.tensor2d([[3, 2]])]).print(); // [[3, 5]]
+ * ```
+ */
 export const maximum = (args: LayerArgs = {}) => new Maximum(args);
+/**
+ * The elementwise minimum of a list of same-shaped inputs.
+ * @example
+ * ```js
+ * tf.layers.minimum().apply([tf.tensor2d([[1, 5]]), tf.tensor2d([[3, 2]])]).print(); // [[1, 2]]
+ * ```
+ */
 export const minimum = (args: LayerArgs = {}) => new Minimum(args);
+/**
+ * Subtracts the second of two inputs from the first.
+ * @example
+ * ```js
+ * tf.layers.subtract().apply([tf.ones([2, 3]), tf.ones([2, 3])]).print(); // all 0
+ * ```
+ */
 export const subtract = (args: LayerArgs = {}) => new Subtract(args);
+/**
+ * Concatenates a list of inputs along `axis` (default: the last).
+ * @example
+ * ```js
+ * tf.layers.concatenate().apply([tf.ones([2, 3]), tf.ones([2, 1])]).shape; // [2, 4]
+ * ```
+ */
 export const concatenate = (args: ConcatenateArgs = {}) => new Concatenate(args);

@@ -144,7 +144,19 @@ export class TokenAndPositionEmbedding extends Layer {
   }
 }
 
-/** Factory for PositionEmbedding (see the class). */
+/**
+ * Factory for PositionEmbedding (see the class).
+ * @example
+ * ```js
+ * tf.layers.positionEmbedding({ sequenceLength: 16 }).apply(tf.ones([2, 4, 8])).shape; // [2, 4, 8]
+ * ```
+ */
 export const positionEmbedding = (args: PositionEmbeddingArgs) => new PositionEmbedding(args);
-/** Factory for TokenAndPositionEmbedding (see the class). */
+/**
+ * Factory for TokenAndPositionEmbedding (see the class).
+ * @example
+ * ```js
+ * tf.layers.tokenAndPositionEmbedding({ vocabularySize: 100, sequenceLength: 16, embeddingDim: 8 }).apply(tf.tensor2d([[1, 2, 3]], [1, 3], 'int32')).shape; // [1, 3, 8]
+ * ```
+ */
 export const tokenAndPositionEmbedding = (args: TokenAndPositionEmbeddingArgs) => new TokenAndPositionEmbedding(args);

@@ -140,6 +140,27 @@ export class CategoryEncoding extends Layer {
   }
 }
 
+/**
+ * Multiplies inputs by `scale` and adds `offset` (e.g. pixels to [0, 1]).
+ * @example
+ * ```js
+ * tf.layers.rescaling({ scale: 1 / 255 }).apply(tf.tensor([0, 255])).print(); // [0, 1]
+ * ```
+ */
 export const rescaling = (args: RescalingArgs) => new Rescaling(args);
+/**
+ * Crops the central `height` x `width` region of images.
+ * @example
+ * ```js
+ * tf.layers.centerCrop({ height: 2, width: 2 }).apply(tf.ones([1, 4, 4, 3])).shape; // [1, 2, 2, 3]
+ * ```
+ */
 export const centerCrop = (args: CenterCropArgs) => new CenterCrop(args);
+/**
+ * Encodes integer categories as one-hot, multi-hot or count vectors of size `numTokens`.
+ * @example
+ * ```js
+ * tf.layers.categoryEncoding({ numTokens: 4, outputMode: 'oneHot' }).apply(tf.tensor1d([1, 3], 'int32')).print();
+ * ```
+ */
 export const categoryEncoding = (args: CategoryEncodingArgs) => new CategoryEncoding(args);

@@ -11,9 +11,11 @@ type SerializableClass = { className: string; new (config: any): unknown; fromCo
 
 /** TF.js `Serializable`: an object whose class has a static className and which gives its config. */
 export abstract class Serializable {
+  /** The class name the object is saved and registered under. */
   getClassName(): string {
     return (this.constructor as unknown as { className: string }).className;
   }
+  /** The constructor arguments to save, by name. */
   abstract getConfig(): ConfigDict;
   /** Build an instance of `cls` from its config (TF.js's default: `new cls(config)`). */
   static fromConfig<T>(cls: new (config: ConfigDict) => T, config: ConfigDict): T {
@@ -24,11 +26,14 @@ export abstract class Serializable {
 /** TF.js `SerializationMap`: className -> [class, its fromConfig], for every registered class. */
 export class SerializationMap {
   private static instance?: SerializationMap;
+  /** Registered classes and their fromConfig by class name. */
   classNameMap: Record<string, [SerializableClass, SerializableClass['fromConfig']]> = {};
+  /** The one registry. */
   static getMap(): SerializationMap {
     SerializationMap.instance ??= new SerializationMap();
     return SerializationMap.instance;
   }
+  /** Registers a class under its static className. */
   static register(cls: SerializableClass): void {
     SerializationMap.getMap().classNameMap[cls.className] = [cls, cls.fromConfig];
   }
@@ -36,6 +41,14 @@ export class SerializationMap {
 
 const registeredNames = new Map<unknown, string>();
 
+/**
+ * Registers a custom Layer class under its static `className`, so saved models that use it load.
+ * @example
+ * ```js
+ * class MyLayer extends tf.layers.Layer { static className = 'MyLayer'; }
+ * tf.serialization.registerClass(MyLayer);
+ * ```
+ */
 export function registerClass<C extends LayerClass>(cls: C, pkg = 'Custom', name?: string): C {
   if (typeof cls !== 'function') throw new Error(`serialization.registerClass: expected a class, got ${typeof cls}`);
   // The base classes (Layer, Optimizer, ...) carry a className of their own; a subclass that does not
@@ -52,7 +65,13 @@ export function registerClass<C extends LayerClass>(cls: C, pkg = 'Custom', name
   return cls;
 }
 
-/** TF.js `getRegisteredName(cls)`: 'pkg>name' for a class registered through registerClass, else its className. */
+/**
+ * TF.js `getRegisteredName(cls)`: 'pkg>name' for a class registered through registerClass, else its className.
+ * @example
+ * ```js
+ * tf.serialization.getRegisteredName(MyLayer); // 'MyLayer'
+ * ```
+ */
 export function getRegisteredName(cls: { className: string }): string {
   return registeredNames.get(cls) ?? cls.className;
 }

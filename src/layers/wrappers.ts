@@ -68,4 +68,11 @@ export class TimeDistributed extends Layer {
   }
 }
 
+/**
+ * Applies a layer to every time step of [batch, steps, ...] inputs.
+ * @example
+ * ```js
+ * tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 2 }) }).apply(tf.ones([1, 5, 3])).shape; // [1, 5, 2]
+ * ```
+ */
 export const timeDistributed = (args: TimeDistributedArgs) => new TimeDistributed(args);

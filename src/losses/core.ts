@@ -18,6 +18,9 @@ import { op } from '../ops/operand.js';
 /** Keras's fuzz factor for clipping probabilities. */
 export const EPSILON = 1e-7;
 
+/**
+ * Options of the `tf.losses.*` functions: sample weights and the reduction.
+ */
 export interface LossOptions {
   /** Predictions are logits rather than probabilities (crossentropies). */
   fromLogits?: boolean;
@@ -48,7 +51,21 @@ export function sparseToOneHot(op: string, yTrue: Tensor, yPred: Tensor): Tensor
 }
 
 // Scoped like ops (see operand.ts `op`): called outside tidy they leave only their result.
+/**
+ * Mean squared error over the last axis, per example (also `mse`, `MSE`).
+ * @example
+ * ```js
+ * tf.metrics.meanSquaredError(tf.tensor([[1, 2]]), tf.tensor([[2, 4]])).print(); // [2.5]
+ * ```
+ */
 export const meanSquaredError: PerSampleLoss = op('meanSquaredError', (yTrue: Tensor, yPred: Tensor) => mean(square(sub(yPred, matchLabels('meanSquaredError', yTrue, yPred))), -1));
+/**
+ * Mean absolute error over the last axis, per example (also `mae`, `MAE`).
+ * @example
+ * ```js
+ * tf.metrics.meanAbsoluteError(tf.tensor([[1, 2]]), tf.tensor([[2, 4]])).print(); // [1.5]
+ * ```
+ */
 export const meanAbsoluteError: PerSampleLoss = op('meanAbsoluteError', (yTrue: Tensor, yPred: Tensor) => mean(abs(sub(yPred, matchLabels('meanAbsoluteError', yTrue, yPred))), -1));
 
 export function huber(options: LossOptions = {}): PerSampleLoss {

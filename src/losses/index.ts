@@ -21,7 +21,13 @@ import { Reduction, computeWeightedLoss, weightedMeanSquaredError } from './weig
 export { Reduction, computeWeightedLoss };
 export { absoluteDifference, cosineDistance, huberLoss, logLoss, hingeLoss, sigmoidCrossEntropy, softmaxCrossEntropy } from './weighted.js';
 export type { LossOptions };
+/**
+ * How a Keras-style loss reduces its per-example values: 'mean', 'sum' or 'none'.
+ */
 export type ReductionName = 'mean' | 'sum' | 'none';
+/**
+ * The options object a Keras-style loss (`tf.losses.meanSquaredError`, ...) takes as its third argument.
+ */
 export interface LossCallOptions extends LossOptions {
   reduction?: ReductionName | Reduction;
 }
@@ -52,10 +58,52 @@ function define(name: LossName): LossFunction {
   return fn;
 }
 
+/**
+ * Mean squared error of `yPred` against `yTrue` (Keras / TF.js semantics).
+ * @example
+ * ```js
+ * tf.losses.meanSquaredError(tf.tensor([1, 2]), tf.tensor([2, 4])).print(); // 2.5
+ * ```
+ */
 export const meanSquaredError = define('meanSquaredError');
+/**
+ * Mean absolute error of `yPred` against `yTrue`.
+ * @example
+ * ```js
+ * tf.losses.meanAbsoluteError(tf.tensor([1, 2]), tf.tensor([2, 4])).print(); // 1.5
+ * ```
+ */
 export const meanAbsoluteError = define('meanAbsoluteError');
+/**
+ * Huber loss (Keras name), quadratic below delta 1 and linear above.
+ * @example
+ * ```js
+ * tf.losses.huber(tf.tensor([0, 0]), tf.tensor([0.5, 3])).print();
+ * ```
+ */
 export const huber = define('huber');
+/**
+ * Binary cross-entropy of probabilities `yPred` against 0/1 `yTrue`.
+ * @example
+ * ```js
+ * tf.losses.binaryCrossentropy(tf.tensor([1, 0]), tf.tensor([0.9, 0.1])).print(); // 0.105
+ * ```
+ */
 export const binaryCrossentropy = define('binaryCrossentropy');
+/**
+ * Categorical cross-entropy of probabilities `yPred` against one-hot `yTrue`.
+ * @example
+ * ```js
+ * tf.losses.categoricalCrossentropy(tf.tensor([[0, 1]]), tf.tensor([[0.2, 0.8]])).print(); // 0.223
+ * ```
+ */
 export const categoricalCrossentropy = define('categoricalCrossentropy');
+/**
+ * Categorical cross-entropy with integer class labels instead of one-hot.
+ * @example
+ * ```js
+ * tf.losses.sparseCategoricalCrossentropy(tf.tensor([1]), tf.tensor([[0.2, 0.8]])).print(); // 0.223
+ * ```
+ */
 export const sparseCategoricalCrossentropy = define('sparseCategoricalCrossentropy');
 export { meanSquaredError as mse, meanAbsoluteError as mae };

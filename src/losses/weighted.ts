@@ -22,7 +22,13 @@ export enum Reduction {
   SUM_BY_NONZERO_WEIGHTS = 3,
 }
 
-/** Weight and reduce elementwise losses (TF.js computeWeightedLoss). */
+/**
+ * Weight and reduce elementwise losses (TF.js computeWeightedLoss).
+ * @example
+ * ```js
+ * tf.losses.computeWeightedLoss(tf.tensor([1, 2, 3])).print(); // 2 (mean)
+ * ```
+ */
 export const computeWeightedLoss = op('computeWeightedLoss', function computeWeightedLoss(lossValues: Input, weights?: Input | null, reduction: Reduction = Reduction.SUM_BY_NONZERO_WEIGHTS): Tensor {
   return weightAndReduce('computeWeightedLoss', toTensor(lossValues, 'computeWeightedLoss', 'losses'), weights, reduction);
 });
@@ -60,6 +66,13 @@ const pair = (op: string, labels: Input, predictions: Input, names = ['labels', 
   return [matchLabels(op, z, p), p];
 };
 
+/**
+ * The weighted mean of `|labels - predictions|`.
+ * @example
+ * ```js
+ * tf.losses.absoluteDifference(tf.tensor([1, 2]), tf.tensor([2, 4])).print(); // 1.5
+ * ```
+ */
 export const absoluteDifference = op('absoluteDifference', function absoluteDifference(labels: Input, predictions: Input, weights?: Input | null, reduction?: Reduction): Tensor {
   const [z, p] = pair('absoluteDifference', labels, predictions);
   return weightAndReduce('absoluteDifference', abs(sub(p, z)), weights, reduction);
@@ -71,6 +84,13 @@ export const weightedMeanSquaredError = op('weightedMeanSquaredError', function 
   return weightAndReduce('meanSquaredError', square(sub(p, z)), weights, reduction);
 });
 
+/**
+ * Huber loss: quadratic for errors below `delta` (1), linear above.
+ * @example
+ * ```js
+ * tf.losses.huberLoss(tf.tensor([0, 0]), tf.tensor([0.5, 3])).print(); // (0.125 + 2.5) / 2
+ * ```
+ */
 export const huberLoss = op('huberLoss', function huberLoss(labels: Input, predictions: Input, weights?: Input | null, delta = 1, reduction?: Reduction): Tensor {
   const [z, p] = pair('huberLoss', labels, predictions);
   const err = abs(sub(p, z));
@@ -78,17 +98,38 @@ export const huberLoss = op('huberLoss', function huberLoss(labels: Input, predi
   return weightAndReduce('huberLoss', add(mul(square(quad), 0.5), mul(sub(err, quad), delta)), weights, reduction);
 });
 
+/**
+ * Binary log loss of probabilities `predictions` against 0/1 `labels`.
+ * @example
+ * ```js
+ * tf.losses.logLoss(tf.tensor([1, 0]), tf.tensor([0.9, 0.1])).print(); // 0.105
+ * ```
+ */
 export const logLoss = op('logLoss', function logLoss(labels: Input, predictions: Input, weights?: Input | null, epsilon = 1e-7, reduction?: Reduction): Tensor {
   const [z, p] = pair('logLoss', labels, predictions);
   const l = neg(add(mul(z, log(add(p, epsilon))), mul(sub(1, z), log(add(sub(1, p), epsilon)))));
   return weightAndReduce('logLoss', l, weights, reduction);
 });
 
+/**
+ * Hinge loss `max(0, 1 - y * p)` with 0/1 labels mapped to -1/1.
+ * @example
+ * ```js
+ * tf.losses.hingeLoss(tf.tensor([1, 0]), tf.tensor([0.5, -0.5])).print(); // 0.5
+ * ```
+ */
 export const hingeLoss = op('hingeLoss', function hingeLoss(labels: Input, predictions: Input, weights?: Input | null, reduction?: Reduction): Tensor {
   const [z, p] = pair('hingeLoss', labels, predictions);
   return weightAndReduce('hingeLoss', relu(sub(1, mul(sub(mul(z, 2), 1), p))), weights, reduction);
 });
 
+/**
+ * Sigmoid cross-entropy of `logits` against multi-class 0/1 labels.
+ * @example
+ * ```js
+ * tf.losses.sigmoidCrossEntropy(tf.tensor([[1, 0]]), tf.tensor([[2, -2]])).print();
+ * ```
+ */
 export const sigmoidCrossEntropy = op('sigmoidCrossEntropy', function sigmoidCrossEntropy(multiClassLabels: Input, logits: Input, weights?: Input | null, labelSmoothing = 0, reduction?: Reduction): Tensor {
   let [z, x] = pair('sigmoidCrossEntropy', multiClassLabels, logits, ['multiClassLabels', 'logits']);
   if (labelSmoothing > 0) z = add(mul(z, 1 - labelSmoothing), 0.5 * labelSmoothing);
@@ -96,13 +137,26 @@ export const sigmoidCrossEntropy = op('sigmoidCrossEntropy', function sigmoidCro
   return weightAndReduce('sigmoidCrossEntropy', l, weights, reduction);
 });
 
+/**
+ * Softmax cross-entropy of `logits` against one-hot labels.
+ * @example
+ * ```js
+ * tf.losses.softmaxCrossEntropy(tf.tensor([[0, 1]]), tf.tensor([[1, 3]])).print(); // 0.127
+ * ```
+ */
 export const softmaxCrossEntropy = op('softmaxCrossEntropy', function softmaxCrossEntropy(onehotLabels: Input, logits: Input, weights?: Input | null, labelSmoothing = 0, reduction?: Reduction): Tensor {
   let [z, x] = pair('softmaxCrossEntropy', onehotLabels, logits, ['onehotLabels', 'logits']);
   if (labelSmoothing > 0) z = add(mul(z, 1 - labelSmoothing), labelSmoothing / x.shape[x.rank - 1]);
   return weightAndReduce('softmaxCrossEntropy', neg(sum(mul(z, logSoftmax(x)), -1)), weights, reduction);
 });
 
-/** 1 - sum(labels * predictions) along `axis` (kept as size 1); inputs are expected unit-normalised. */
+/**
+ * 1 - sum(labels * predictions) along `axis` (kept as size 1); inputs are expected unit-normalised.
+ * @example
+ * ```js
+ * tf.losses.cosineDistance(tf.tensor([[0, 1]]), tf.tensor([[0, 1]]), 1).print(); // 0
+ * ```
+ */
 export const cosineDistance = op('cosineDistance', function cosineDistance(labels: Input, predictions: Input, axis: number, weights?: Input | null, reduction?: Reduction): Tensor {
   const [z, p] = pair('cosineDistance', labels, predictions);
   return weightAndReduce('cosineDistance', sub(1, sum(mul(z, p), axis, true)), weights, reduction);

@@ -18,16 +18,37 @@ import { EPSILON, matchLabels, meanAbsoluteError, meanSquaredError } from '../lo
 
 const THRESHOLD = 0.5;
 
+/**
+ * Per example, the share of predictions on the right side of `threshold` (0.5).
+ * @example
+ * ```js
+ * tf.metrics.binaryAccuracy(tf.tensor([[1], [0]]), tf.tensor([[0.7], [0.6]])).print(); // [1, 0]
+ * ```
+ */
 export const binaryAccuracy = op('binaryAccuracy', function binaryAccuracy(yTrue: Tensor, yPred: Tensor, threshold = THRESHOLD): Tensor {
   const z = matchLabels('binaryAccuracy', yTrue, yPred);
   return mean(cast(equal(z, cast(greater(yPred, threshold), 'float32')), 'float32'), -1);
 });
 
+/**
+ * 1 where the argmax of `yPred` matches the argmax of one-hot `yTrue`, else 0.
+ * @example
+ * ```js
+ * tf.metrics.categoricalAccuracy(tf.tensor([[0, 1], [1, 0]]), tf.tensor([[0.2, 0.8], [0.3, 0.7]])).print(); // [1, 0]
+ * ```
+ */
 export const categoricalAccuracy = op('categoricalAccuracy', function categoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
   matchLabels('categoricalAccuracy', yTrue, yPred);
   return cast(equal(argMax(yTrue, -1), argMax(yPred, -1)), 'float32');
 });
 
+/**
+ * 1 where the argmax of `yPred` equals the integer label in `yTrue`, else 0.
+ * @example
+ * ```js
+ * tf.metrics.sparseCategoricalAccuracy(tf.tensor([1, 0]), tf.tensor([[0.2, 0.8], [0.3, 0.7]])).print(); // [1, 0]
+ * ```
+ */
 export const sparseCategoricalAccuracy = op('sparseCategoricalAccuracy', function sparseCategoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
   const lead = yPred.shape.slice(0, -1);
   if (yTrue.size !== lead.reduce((a, b) => a * b, 1)) {
@@ -47,12 +68,24 @@ function confusion(op: string, yTrue: Tensor, yPred: Tensor): [Tensor, Tensor, T
 
 const safeRatio = (num: Tensor, den: Tensor) => where(greater(den, 0), div(num, where(greater(den, 0), den, 1)), 0);
 
-/** TP / (TP + FP), 0 when nothing is predicted positive. */
+/**
+ * TP / (TP + FP), 0 when nothing is predicted positive.
+ * @example
+ * ```js
+ * tf.metrics.precision(tf.tensor([1, 0, 1]), tf.tensor([1, 1, 0])).print(); // 0.5
+ * ```
+ */
 export const precision = op('precision', function precision(yTrue: Tensor, yPred: Tensor): Tensor {
   const [tp, pp] = confusion('precision', yTrue, yPred);
   return safeRatio(tp, pp);
 });
-/** TP / (TP + FN), 0 when there are no positives. */
+/**
+ * TP / (TP + FN), 0 when there are no positives.
+ * @example
+ * ```js
+ * tf.metrics.recall(tf.tensor([1, 0, 1]), tf.tensor([1, 1, 0])).print(); // 0.5
+ * ```
+ */
 export const recall = op('recall', function recall(yTrue: Tensor, yPred: Tensor): Tensor {
   const [tp, , ap] = confusion('recall', yTrue, yPred);
   return safeRatio(tp, ap);
@@ -60,7 +93,13 @@ export const recall = op('recall', function recall(yTrue: Tensor, yPred: Tensor)
 
 export { meanSquaredError, meanAbsoluteError };
 
-/** 100 * mean(|yTrue - yPred| / max(|yTrue|, 1e-7)) over the last axis. */
+/**
+ * 100 * mean(|yTrue - yPred| / max(|yTrue|, 1e-7)) over the last axis.
+ * @example
+ * ```js
+ * tf.metrics.meanAbsolutePercentageError(tf.tensor([[2, 4]]), tf.tensor([[1, 4]])).print(); // [25]
+ * ```
+ */
 export const meanAbsolutePercentageError = op('meanAbsolutePercentageError', function meanAbsolutePercentageError(yTrue: Tensor, yPred: Tensor): Tensor {
   const z = matchLabels('meanAbsolutePercentageError', yTrue, yPred);
   return mul(mean(abs(div(sub(z, yPred), clipByValue(abs(z), EPSILON, Number.MAX_VALUE))), -1), 100);
@@ -68,13 +107,25 @@ export const meanAbsolutePercentageError = op('meanAbsolutePercentageError', fun
 
 const l2Normalize = (x: Tensor) => div(x, sqrt(maximum(sum(square(x), -1, true), EPSILON)));
 
-/** -sum(normalize(yTrue) * normalize(yPred)) over the last axis (TF.js cosineProximity). */
+/**
+ * -sum(normalize(yTrue) * normalize(yPred)) over the last axis (TF.js cosineProximity).
+ * @example
+ * ```js
+ * tf.metrics.cosineProximity(tf.tensor([[0, 1]]), tf.tensor([[0, 2]])).print(); // [-1]
+ * ```
+ */
 export const cosineProximity = op('cosineProximity', function cosineProximity(yTrue: Tensor, yPred: Tensor): Tensor {
   const z = matchLabels('cosineProximity', yTrue, yPred);
   return neg(sum(mul(l2Normalize(z), l2Normalize(yPred)), -1));
 });
 
-/** Coefficient of determination 1 - SS_res / SS_tot over the whole batch (a scalar). */
+/**
+ * Coefficient of determination 1 - SS_res / SS_tot over the whole batch (a scalar).
+ * @example
+ * ```js
+ * tf.metrics.r2Score(tf.tensor([1, 2, 3]), tf.tensor([1, 2, 3])).print(); // 1
+ * ```
+ */
 export const r2Score = op('r2Score', function r2Score(yTrue: Tensor, yPred: Tensor): Tensor {
   const z = matchLabels('r2Score', yTrue, yPred);
   return sub(1, div(sum(square(sub(z, yPred))), sum(square(sub(z, mean(z))))));

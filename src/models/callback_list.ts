@@ -74,7 +74,13 @@ class ProgressLogger extends Callback {
 export type CallbackConstructor = new () => Callback;
 const registeredCallbacks = new Map<number, CallbackConstructor[]>();
 
-/** TF.js `registerCallbackConstructor(verbosityLevel, callbackConstructor)`. */
+/**
+ * TF.js `registerCallbackConstructor(verbosityLevel, callbackConstructor)`.
+ * @example
+ * ```js
+ * tf.registerCallbackConstructor(1, MyProgressLogger); // added to fit() when verbose >= 1
+ * ```
+ */
 export function registerCallbackConstructor(verbosityLevel: number, callbackConstructor: CallbackConstructor): void {
   // TF.js's wording
   if (!(Number.isInteger(verbosityLevel) && verbosityLevel >= 0)) {
@@ -97,27 +103,35 @@ type AnyCallback = CustomCallbackArgs | Callback;
 
 /** TF.js `CallbackList`: runs each hook of its callbacks in order, awaiting async ones. */
 export class CallbackList {
+  /** The callbacks called, in order. */
   callbacks: AnyCallback[];
+  /** Accepted for TF.js compatibility (batch logs are not queued). */
   readonly queueLength: number;
   constructor(callbacks: AnyCallback[] = [], queueLength = 10) {
     this.callbacks = callbacks.slice();
     this.queueLength = queueLength;
   }
+  /** Adds a callback at the end. */
   append(callback: AnyCallback): void {
     this.callbacks.push(callback);
   }
+  /** Passes the training parameters (epochs, samples, ...) to every callback. */
   setParams(params: TrainParams): void {
     for (const c of this.callbacks) (c as { setParams?: (p: TrainParams) => void }).setParams?.(params);
   }
+  /** Passes the model to every callback. */
   setModel(model: LayersModel): void {
     for (const c of this.callbacks) (c as { setModel?: (m: LayersModel) => void }).setModel?.(model);
   }
+  /** Calls every callback's onTrainBegin, in order. */
   async onTrainBegin(logs: Logs = {}): Promise<void> {
     for (const c of this.callbacks) await c.onTrainBegin?.(logs);
   }
+  /** Calls every callback's onTrainEnd, in order. */
   async onTrainEnd(logs: Logs = {}): Promise<void> {
     for (const c of this.callbacks) await c.onTrainEnd?.(logs);
   }
+  /** Calls every callback's onEpochBegin, in order. */
   async onEpochBegin(epoch: number, logs: Logs = {}): Promise<void> {
     for (const c of this.callbacks) await c.onEpochBegin?.(epoch, logs);
   }
@@ -125,9 +139,11 @@ export class CallbackList {
   async onEpochEnd(epoch: number, logs: Logs = {}): Promise<void> {
     for (const c of this.callbacks) await c.onEpochEnd?.(epoch, { ...logs });
   }
+  /** Calls every callback's onBatchBegin, in order. */
   async onBatchBegin(batch: number, logs: Logs = {}): Promise<void> {
     for (const c of this.callbacks) await c.onBatchBegin?.(batch, logs);
   }
+  /** Calls every callback's onBatchEnd, in order. */
   async onBatchEnd(batch: number, logs: Logs = {}): Promise<void> {
     for (const c of this.callbacks) await c.onBatchEnd?.(batch, { ...logs });
   }

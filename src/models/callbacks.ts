@@ -10,6 +10,9 @@ import type { Tensor } from '../tensor.js';
 import type { LayersModel } from './layers_model.js';
 import type { DeviceLostInfo } from './fit_recovery.js';
 
+/**
+ * The metrics `fit()` passes to callbacks: {loss, acc, val_loss, ...} by name.
+ */
 export type Logs = Record<string, number>;
 
 /** The hooks fit() calls, all optional. */
@@ -66,14 +69,18 @@ export class CustomCallback extends Callback {
 
 /** TF.js `History`: what fit() returns; the logs of each epoch by name. */
 export class History extends Callback {
+  /** The epoch numbers seen, in order. */
   epoch: number[] = [];
+  /** Each loss and metric by name, one value per epoch. */
   history: Record<string, number[]> = {};
   /** On WebGPU: milliseconds spent on epoch-end snapshots that let fit survive a device loss. */
   snapshotMs?: number;
+  /** Clears the record at the start of `fit`. */
   override onTrainBegin(): void {
     this.epoch = [];
     this.history = {};
   }
+  /** Records the epoch's losses and metrics. */
   override onEpochEnd(epoch: number, logs: Logs = {}): void {
     this.epoch.push(epoch);
     for (const [k, v] of Object.entries(logs)) (this.history[k] ??= []).push(v);
@@ -89,6 +96,9 @@ export class History extends Callback {
   async syncData(): Promise<void> {}
 }
 
+/**
+ * Options of `tf.callbacks.earlyStopping`: monitor, minDelta, patience, mode, baseline, restoreBestWeights.
+ */
 export interface EarlyStoppingArgs {
   /** Quantity to watch (default 'val_loss'). */
   monitor?: string;
@@ -107,15 +117,25 @@ export interface EarlyStoppingArgs {
 
 /** Stop training when a monitored quantity stops improving (TF.js `EarlyStopping`). */
 export class EarlyStopping extends Callback {
+  /** The quantity watched (default 'val_loss'). */
   readonly monitor: string;
+  /** The smallest change that counts as an improvement. */
   readonly minDelta: number;
+  /** Epochs without improvement before training stops. */
   readonly patience: number;
+  /** Whether the watched quantity should fall ('min') or rise ('max'). */
   readonly mode: 'min' | 'max';
+  /** A value the watched quantity must beat, if given. */
   readonly baseline?: number;
+  /** Whether the best epoch's weights are restored when training stops. */
   readonly restoreBestWeights: boolean;
+  /** 1 logs when training stops. */
   readonly verbose: number;
+  /** Epochs since the last improvement. */
   wait = 0;
+  /** The epoch at which training stopped (0 if it did not). */
   stoppedEpoch = 0;
+  /** The best value of the watched quantity so far. */
   best = Infinity;
   private bestWeights?: Tensor[];
 
@@ -139,6 +159,7 @@ export class EarlyStopping extends Callback {
     return this.mode === 'min' ? current < reference - this.minDelta : current > reference + this.minDelta;
   }
 
+  /** Resets the counters at the start of `fit`. */
   override onTrainBegin(): void {
     this.wait = 0;
     this.stoppedEpoch = 0;
@@ -146,6 +167,7 @@ export class EarlyStopping extends Callback {
     this.disposeBest();
   }
 
+  /** Compares the watched quantity with the best and stops training after `patience` epochs without improvement. */
   override onEpochEnd(epoch: number, logs: Logs = {}): void {
     const current = logs[this.monitor];
     if (current === undefined) {
@@ -172,6 +194,7 @@ export class EarlyStopping extends Callback {
     }
   }
 
+  /** Logs the stopping epoch (when verbose) and restores the best weights (when asked). */
   override onTrainEnd(): void {
     if (this.stoppedEpoch > 0 && this.verbose > 0) console.log(`Epoch ${this.stoppedEpoch + 1}: early stopping`);
     this.disposeBest();
@@ -183,7 +206,13 @@ export class EarlyStopping extends Callback {
   }
 }
 
-/** TF.js `callbacks.earlyStopping(args)`. */
+/**
+ * TF.js `callbacks.earlyStopping(args)`.
+ * @example
+ * ```js
+ * await model.fit(xs, ys, { epochs: 100, validationSplit: 0.2, callbacks: tf.callbacks.earlyStopping({ monitor: 'val_loss', patience: 3 }) });
+ * ```
+ */
 export function earlyStopping(args: EarlyStoppingArgs = {}): EarlyStopping {
   return new EarlyStopping(args);
 }

@@ -42,9 +42,15 @@ export function setTopologyWriter(writer: (model: LayersModel) => Record<string,
   topologyWriter = writer;
 }
 
+/**
+ * A model made of layers (`tf.model` for graphs, `tf.sequential` for stacks): `compile`, `fit`, `predict`, `evaluate`, `save`.
+ */
 export class LayersModel extends Layer {
+  /** The class name models are saved under. */
   static override className = 'Model';
+  /** The model's symbolic inputs. */
   inputs: SymbolicTensor[] = [];
+  /** The model's symbolic outputs. */
   outputs: SymbolicTensor[] = [];
   /** Layers in topological order (input layers first). */
   protected graphLayers: Layer[] = [];
@@ -68,6 +74,7 @@ export class LayersModel extends Layer {
   get optimizer(): Optimizer | undefined {
     return this.compiled?.optimizer;
   }
+  /** The optimizer `compile` set (replaceable between fits). */
   set optimizer(o: Optimizer | undefined) {
     if (!this.compiled) throw new Error(`model.optimizer: model '${this.name}' must be compiled before its optimizer is replaced`);
     if (!(o instanceof Optimizer)) throw new Error('model.optimizer: expected an Optimizer (e.g. tf.train.adam())');
@@ -79,6 +86,7 @@ export class LayersModel extends Layer {
   get inputNames(): string[] {
     return this.inputs.map((t) => t.sourceLayer.name);
   }
+  /** The names of the output layers (the keys of per-output losses and metrics). */
   get outputNames(): string[] {
     return this.outputs.map((t) => t.sourceLayer.name);
   }
@@ -94,9 +102,11 @@ export class LayersModel extends Layer {
   override get input(): SymbolicTensor | SymbolicTensor[] {
     return this.inputs.length === 1 ? this.inputs[0] : this.inputs;
   }
+  /** The model's symbolic output (an array for several outputs). */
   override get output(): SymbolicTensor | SymbolicTensor[] {
     return this.outputs.length === 1 ? this.outputs[0] : this.outputs;
   }
+  /** The shape of the model's output(s), batch dimension null. */
   override get outputShape(): Shape | Shape[] {
     return this.outputs.length === 1 ? this.outputs[0].shape : this.outputs.map((o) => o.shape);
   }
@@ -152,32 +162,38 @@ export class LayersModel extends Layer {
     return this.graphLayers;
   }
 
+  /** Every weight of every layer with its layer, in saving order. */
   override weightEntries(): LayerWeight[] {
     const seen = new Set<LayerWeight>();
     for (const l of this.layers) for (const w of l.weightEntries()) seen.add(w);
     return [...seen];
   }
+  /** The weights of all layers that `fit` updates. */
   override get trainableWeights() {
     if (!this.trainable) return [];
     const out = [];
     for (const l of this.layers) out.push(...l.trainableWeights);
     return [...new Set(out)];
   }
+  /** The weights of all layers that `fit` leaves alone. */
   override get nonTrainableWeights() {
     const out = [];
     for (const l of this.layers) out.push(...(this.trainable ? l.nonTrainableWeights : l.weights));
     return [...new Set(out)];
   }
+  /** The current regularization penalties of all layers (added to the training loss). */
   override regularizationLosses(): Tensor[] {
     return this.layers.flatMap((l) => l.regularizationLosses());
   }
 
+  /** A layer by name or by index. */
   getLayer(nameOrIndex: string | number): Layer {
     const l = typeof nameOrIndex === 'number' ? this.layers[nameOrIndex] : this.layers.find((x) => x.name === nameOrIndex);
     if (!l) throw new Error(`getLayer: no layer ${JSON.stringify(nameOrIndex)} in model '${this.name}'`);
     return l;
   }
 
+  /** The output shape(s) for the given input shape(s). */
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
     void inputShape;
     const shapes = this.outputs.map((o) => o.shape);
@@ -227,6 +243,7 @@ export class LayersModel extends Layer {
     return this.outputs.map((o) => values.get(o.id)!);
   }
 
+  /** Runs the model's graph on concrete tensors (what `apply` and `predict` use). */
   call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor | Tensor[] {
     const outs = this.execute(Array.isArray(inputs) ? inputs : [inputs], kwargs);
     return outs.length === 1 && !this.outputsAreList ? outs[0] : outs;
@@ -239,6 +256,13 @@ export class LayersModel extends Layer {
 
   // ---- Keras workflow (training.ts) -----------------------------------------------------------
 
+  /**
+   * Sets the optimizer, loss(es) and metrics for `fit` and `evaluate`.
+   * @example
+   * ```js
+   * model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+   * ```
+   */
   compile(args: CompileArgs): void {
     training.compile(this, args);
     this.startWarmup();
@@ -268,19 +292,55 @@ export class LayersModel extends Layer {
   }
   /** The History of the last fit() (as TF.js sets `model.history`). */
   history?: History;
+  /**
+   * Trains the model for `epochs` on tensors `x`, `y`; resolves to the History of losses and metrics.
+   * @example
+   * ```js
+   * const history = await model.fit(xs, ys, { epochs: 10, batchSize: 32, validationSplit: 0.1 });
+   * console.log(history.history.loss);
+   * ```
+   */
   async fit(x: Tensor | Tensor[], y: Tensor | Tensor[], args: FitArgs = {}): Promise<History> {
     this.history = await training.fit(this, x, y, args);
     return this.history;
   }
+  /**
+   * Trains the model on a `tf.data.Dataset` of `{xs, ys}` batches.
+   * @example
+   * ```js
+   * await model.fitDataset(dataset.batch(32), { epochs: 5 });
+   * ```
+   */
   fitDataset(dataset: training.DatasetLike, args: FitDatasetArgs): Promise<History> {
     return training.fitDataset(this, dataset, args);
   }
+  /**
+   * Loss and metrics over a dataset of `{xs, ys}` batches.
+   * @example
+   * ```js
+   * const [loss, acc] = await model.evaluateDataset(dataset.batch(32));
+   * ```
+   */
   evaluateDataset(dataset: training.DatasetLike, args?: Parameters<typeof training.evaluateDataset>[2]) {
     return training.evaluateDataset(this, dataset, args);
   }
+  /**
+   * Loss and metrics on `x`, `y` (scalars, in compile order).
+   * @example
+   * ```js
+   * const [loss, acc] = model.evaluate(xs, ys, { batchSize: 32 });
+   * ```
+   */
   evaluate(x: Tensor | Tensor[], y: Tensor | Tensor[], args: EvaluateArgs = {}): Tensor | Tensor[] {
     return training.evaluate(this, x, y, args);
   }
+  /**
+   * The model's output for `x`, computed in batches (`batchSize`, default 32).
+   * @example
+   * ```js
+   * model.predict(tf.ones([1, 4])).print();
+   * ```
+   */
   predict(x: Tensor | Tensor[], args: PredictArgs = {}): Tensor | Tensor[] {
     return training.predict(this, x, args);
   }
@@ -289,9 +349,23 @@ export class LayersModel extends Layer {
     return predictPlanFor(this, xs);
   }
 
+  /**
+   * The model's output for `x` as one batch.
+   * @example
+   * ```js
+   * const y = model.predictOnBatch(tf.ones([8, 4]));
+   * ```
+   */
   predictOnBatch(x: Tensor | Tensor[]): Tensor | Tensor[] {
     return training.predictOnBatch(this, x);
   }
+  /**
+   * One optimizer step on one batch; resolves to the loss (and metrics).
+   * @example
+   * ```js
+   * const loss = await model.trainOnBatch(xs, ys);
+   * ```
+   */
   trainOnBatch(x: Tensor | Tensor[], y: Tensor | Tensor[]): Promise<number | number[]> {
     return training.trainOnBatch(this, x, y);
   }
@@ -305,6 +379,13 @@ export class LayersModel extends Layer {
   backupWeights(): Promise<number> {
     return backupWeights(this);
   }
+  /**
+   * Prints a table of the layers, their output shapes and parameter counts.
+   * @example
+   * ```js
+   * model.summary();
+   * ```
+   */
   summary(lineLength?: number, positions?: number[], printFn: (line: string) => void = console.log): void {
     printSummary(this, printFn, lineLength, positions);
   }
@@ -320,10 +401,18 @@ export class LayersModel extends Layer {
     return returnString ? JSON.stringify(topology) : topology;
   }
 
+  /**
+   * Saves the topology and weights through an IOHandler or a URL scheme (`indexeddb://`, `localstorage://`, `downloads://`, `http(s)://`, `file://`).
+   * @example
+   * ```js
+   * await model.save('indexeddb://my-model');
+   * ```
+   */
   save(handlerOrUrl: unknown, config?: SaveConfig): Promise<SaveResult> {
     return saveModel(this, handlerOrUrl, config);
   }
 
+  /** Frees the weights of every layer (and the optimizer's state). */
   override dispose(): void {
     for (const l of this.layers) l.dispose();
     training.disposeCompiled(this);
@@ -331,7 +420,15 @@ export class LayersModel extends Layer {
   }
 }
 
-/** TF.js `model({inputs, outputs, name})`. */
+/**
+ * TF.js `model({inputs, outputs, name})`.
+ * @example
+ * ```js
+ * const x = tf.input({ shape: [4] });
+ * const model = tf.model({ inputs: x, outputs: tf.layers.dense({ units: 2 }).apply(x) });
+ * model.predict(tf.ones([1, 4])).print();
+ * ```
+ */
 export function model(args: ModelArgs): LayersModel {
   if (!args || !args.inputs || !args.outputs) throw new Error('model: needs {inputs, outputs}');
   return new LayersModel(args);

@@ -13,7 +13,11 @@ export interface SequentialArgs {
   name?: string;
 }
 
+/**
+ * A model that is a linear stack of layers (`tf.sequential`); `add()` appends a layer.
+ */
 export class Sequential extends LayersModel {
+  /** The class name sequential models are saved under. */
   static override className = 'Sequential';
   /** The stacked layers, without the implicit InputLayer (as TF.js). */
   private stack: Layer[] = [];
@@ -31,6 +35,15 @@ export class Sequential extends LayersModel {
     return this.stack;
   }
 
+  /**
+   * Appends a layer to the stack (the first needs `inputShape`).
+   * @example
+   * ```js
+   * const model = tf.sequential();
+   * model.add(tf.layers.dense({ units: 8, inputShape: [4], activation: 'relu' }));
+   * model.add(tf.layers.dense({ units: 1 }));
+   * ```
+   */
   add(layer: Layer): void {
     if (!(layer instanceof Layer)) throw new Error(`Sequential.add: expected a Layer, got ${typeof layer}`);
     if (layer instanceof InputLayer) {
@@ -89,6 +102,7 @@ export class Sequential extends LayersModel {
     this.rebuildGraph();
   }
 
+  /** Runs the stack on concrete tensors. */
   override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor | Tensor[] {
     if (this.stack.length === 0) throw new Error(`${this.name}: the Sequential model has no layers`);
     if (!this.inputs.length || this.graphNodes.length === 0) {
@@ -99,7 +113,15 @@ export class Sequential extends LayersModel {
   }
 }
 
-/** TF.js `sequential({layers})`. */
+/**
+ * TF.js `sequential({layers})`.
+ * @example
+ * ```js
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
+ * model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+ * await model.fit(tf.ones([8, 2]), tf.ones([8, 1]), { epochs: 2 });
+ * ```
+ */
 export function sequential(args: SequentialArgs = {}): Sequential {
   return new Sequential(args);
 }

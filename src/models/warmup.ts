@@ -19,6 +19,9 @@ import type { LayersModel } from './layers_model.js';
 import { batchLoss, resolveCompiled } from './compile.js';
 import { forward } from './data.js';
 
+/**
+ * Options of `model.warmup()`: the input shapes and dtypes to compile the kernels for ahead of the first prediction.
+ */
 export interface WarmupArgs {
   /** Batch of the prediction trace (default 1). */
   predictBatchSize?: number;

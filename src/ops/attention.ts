@@ -23,6 +23,9 @@ import { sum } from './reduce.js';
 import { exp } from './unary.js';
 import { composite } from './conv_util.js';
 
+/**
+ * Options of `tf.attention`: causal masking, an additive mask and the scale.
+ */
 export interface AttentionConfig {
   /** Query i sees key j only when j <= i + (seqK - seqQ). */
   causal?: boolean;
@@ -65,6 +68,14 @@ function perGroupMask(q: Tensor, k: Tensor, v: Tensor, mask4: Tensor, causal: bo
   return rows.length > 1 ? concat(rows, 0) : rows[0];
 }
 
+/**
+ * Scaled dot-product attention `softmax(q kᵀ / sqrt(d) + mask) v` over [batch, heads, seq, dim] inputs, optionally causal.
+ * @example
+ * ```js
+ * const q = tf.randomNormal([1, 2, 4, 8]);
+ * tf.attention(q, q, q, { causal: true }).shape; // [1, 2, 4, 8]
+ * ```
+ */
 export function attention(q: Input, k: Input, v: Input, config: AttentionConfig = {}): Tensor {
   return composite(() => {
     const op = 'attention';

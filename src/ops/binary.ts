@@ -81,48 +81,219 @@ function defBinary(name: string, code: BinaryOp, args = ['a', 'b']) {
   });
 }
 
+/**
+ * Adds two tensors elementwise, with broadcasting.
+ * @example
+ * ```js
+ * tf.add(tf.tensor([1, 2, 3]), tf.tensor([10, 20, 30])).print(); // [11, 22, 33]
+ * ```
+ */
 export const add = defBinary('add', 'add');
+/**
+ * Subtracts `b` from `a` elementwise, with broadcasting.
+ * @example
+ * ```js
+ * tf.sub(tf.tensor([10, 20]), tf.tensor([1, 2])).print(); // [9, 18]
+ * ```
+ */
 export const sub = defBinary('sub', 'sub');
+/**
+ * Multiplies two tensors elementwise, with broadcasting.
+ * @example
+ * ```js
+ * tf.mul(tf.tensor([1, 2, 3]), 2).print(); // [2, 4, 6]
+ * ```
+ */
 export const mul = defBinary('mul', 'mul');
 const realDiv = defBinary('div', 'div');
-/** Its gradient is real division's, as TF.js's FloorDiv gradient. */
+/**
+ * Its gradient is real division's, as TF.js's FloorDiv gradient.
+ * @example
+ * ```js
+ * tf.floorDiv(tf.tensor([7, -7]), tf.tensor([2, 2])).print(); // [3, -4]
+ * ```
+ */
 export const floorDiv = defBinary('floorDiv', 'floorDiv');
-/** a / b; for two int32 tensors this is floor division, as in TF.js. */
+/**
+ * a / b; for two int32 tensors this is floor division, as in TF.js.
+ * @example
+ * ```js
+ * tf.div(tf.tensor([1, 4, 9]), tf.tensor([1, 2, 3])).print(); // [1, 2, 3]
+ * ```
+ */
 export const div = op('div', function div(a: Input, b: Input): Tensor {
   const ta = toTensorLike(a, b, 'div', 'a');
   const tb = toTensorLike(b, ta, 'div', 'b');
   if (ta.dtype === 'int32' && tb.dtype === 'int32') return floorDiv(ta, tb);
   return realDiv(ta, tb);
 });
+/**
+ * Divides `a` by `b` elementwise as floats (the same as `div` for float inputs).
+ * @example
+ * ```js
+ * tf.realDivide(tf.tensor([1, 3]), tf.tensor([2, 2])).print(); // [0.5, 1.5]
+ * ```
+ */
 export const realDivide = realDiv;
+/**
+ * Divides `a` by `b` elementwise, returning 0 where `b` is 0.
+ * @example
+ * ```js
+ * tf.divNoNan(tf.tensor([1, 2]), tf.tensor([0, 4])).print(); // [0, 0.5]
+ * ```
+ */
 export const divNoNan = defBinary('divNoNan', 'divNoNan');
+/**
+ * Raises `a` to the power `b` elementwise, with broadcasting.
+ * @example
+ * ```js
+ * tf.pow(tf.tensor([2, 3]), 2).print(); // [4, 9]
+ * ```
+ */
 export const pow = defBinary('pow', 'pow', ['base', 'exp']);
+/**
+ * The elementwise maximum of `a` and `b`, with broadcasting.
+ * @example
+ * ```js
+ * tf.maximum(tf.tensor([1, 5]), tf.tensor([3, 2])).print(); // [3, 5]
+ * ```
+ */
 export const maximum = defBinary('maximum', 'maximum');
+/**
+ * The elementwise minimum of `a` and `b`, with broadcasting.
+ * @example
+ * ```js
+ * tf.minimum(tf.tensor([1, 5]), tf.tensor([3, 2])).print(); // [1, 2]
+ * ```
+ */
 export const minimum = defBinary('minimum', 'minimum');
+/**
+ * `(a - b) * (a - b)` elementwise, with broadcasting.
+ * @example
+ * ```js
+ * tf.squaredDifference(tf.tensor([1, 4]), tf.tensor([3, 1])).print(); // [4, 9]
+ * ```
+ */
 export const squaredDifference = defBinary('squaredDifference', 'squaredDifference');
+/**
+ * The elementwise remainder of `a / b`, with the sign of `b` (like `floorMod`).
+ * @example
+ * ```js
+ * tf.mod(tf.tensor([5, -5]), tf.tensor([3, 3])).print(); // [2, 1]
+ * ```
+ */
 export const mod = defBinary('mod', 'mod');
+/**
+ * The elementwise remainder of floor division: `a - floor(a / b) * b`.
+ * @example
+ * ```js
+ * tf.floorMod(tf.tensor([5, -5]), tf.tensor([3, 3])).print(); // [2, 1]
+ * ```
+ */
 export const floorMod = mod;
+/**
+ * The elementwise arctangent of `a / b`, using the signs of both to pick the quadrant.
+ * @example
+ * ```js
+ * tf.atan2(tf.tensor([1, -1]), tf.tensor([1, 1])).print(); // [0.785, -0.785]
+ * ```
+ */
 export const atan2 = defBinary('atan2', 'atan2');
 const preluFloat = defBinary('prelu', 'prelu', ['x', 'alpha']);
-/** x < 0 ? alpha * x : x; always float32 (TF.js casts int32 inputs). */
+/**
+ * x < 0 ? alpha * x : x; always float32 (TF.js casts int32 inputs).
+ * @example
+ * ```js
+ * tf.prelu(tf.tensor([-2, 3]), tf.scalar(0.1)).print(); // [-0.2, 3]
+ * ```
+ */
 export const prelu = op('prelu', function prelu(x: Input, alpha: Input): Tensor {
   const tx = toTensor(x, 'prelu', 'x');
   const ta = toTensor(alpha, 'prelu', 'alpha');
   return preluFloat(tx.dtype === 'float32' ? tx : cast(tx, 'float32'), ta.dtype === 'float32' ? ta : cast(ta, 'float32'));
 });
+/**
+ * Elementwise `a == b`, as a bool tensor.
+ * @example
+ * ```js
+ * tf.equal(tf.tensor([1, 2, 3]), tf.tensor([1, 0, 3])).print(); // [true, false, true]
+ * ```
+ */
 export const equal = defBinary('equal', 'equal');
+/**
+ * Elementwise `a != b`, as a bool tensor.
+ * @example
+ * ```js
+ * tf.notEqual(tf.tensor([1, 2]), tf.tensor([1, 0])).print(); // [false, true]
+ * ```
+ */
 export const notEqual = defBinary('notEqual', 'notEqual');
+/**
+ * Elementwise `a > b`, as a bool tensor.
+ * @example
+ * ```js
+ * tf.greater(tf.tensor([1, 2, 3]), 2).print(); // [false, false, true]
+ * ```
+ */
 export const greater = defBinary('greater', 'greater');
+/**
+ * Elementwise `a >= b`, as a bool tensor.
+ * @example
+ * ```js
+ * tf.greaterEqual(tf.tensor([1, 2, 3]), 2).print(); // [false, true, true]
+ * ```
+ */
 export const greaterEqual = defBinary('greaterEqual', 'greaterEqual');
+/**
+ * Elementwise `a < b`, as a bool tensor.
+ * @example
+ * ```js
+ * tf.less(tf.tensor([1, 2, 3]), 2).print(); // [true, false, false]
+ * ```
+ */
 export const less = defBinary('less', 'less');
+/**
+ * Elementwise `a <= b`, as a bool tensor.
+ * @example
+ * ```js
+ * tf.lessEqual(tf.tensor([1, 2, 3]), 2).print(); // [true, true, false]
+ * ```
+ */
 export const lessEqual = defBinary('lessEqual', 'lessEqual');
+/**
+ * Elementwise logical AND of two bool tensors.
+ * @example
+ * ```js
+ * tf.logicalAnd(tf.tensor([true, true], [2], 'bool'), tf.tensor([true, false], [2], 'bool')).print(); // [true, false]
+ * ```
+ */
 export const logicalAnd = defBinary('logicalAnd', 'logicalAnd');
+/**
+ * Elementwise logical OR of two bool tensors.
+ * @example
+ * ```js
+ * tf.logicalOr(tf.tensor([true, false], [2], 'bool'), tf.tensor([false, false], [2], 'bool')).print(); // [true, false]
+ * ```
+ */
 export const logicalOr = defBinary('logicalOr', 'logicalOr');
+/**
+ * Elementwise logical XOR of two bool tensors.
+ * @example
+ * ```js
+ * tf.logicalXor(tf.tensor([true, true], [2], 'bool'), tf.tensor([true, false], [2], 'bool')).print(); // [false, true]
+ * ```
+ */
 export const logicalXor = op('logicalXor', function logicalXor(a: Input, b: Input): Tensor {
   return notEqual(cast(toTensor(a, 'logicalXor', 'a'), 'bool'), cast(toTensor(b, 'logicalXor', 'b'), 'bool'));
 });
 
-/** cond ? a : b elementwise, all three broadcast together (TF.js `where`). */
+/**
+ * cond ? a : b elementwise, all three broadcast together (TF.js `where`).
+ * @example
+ * ```js
+ * tf.where(tf.tensor([true, false], [2], 'bool'), tf.tensor([1, 2]), tf.tensor([10, 20])).print(); // [1, 20]
+ * ```
+ */
 export const where = op('where', function where(condition: Input, a: Input, b: Input): Tensor {
   const tc = toTensor(condition, 'where', 'condition', 'bool');
   const ta = toTensorLike(a, b, 'where', 'a');

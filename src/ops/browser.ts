@@ -89,7 +89,13 @@ function readPixels(pixels: unknown): { rgba: ArrayLike<number>; width: number; 
   );
 }
 
-/** TF.js browser.fromPixels(pixels, numChannels = 3) -> int32 [height, width, numChannels]. */
+/**
+ * TF.js browser.fromPixels(pixels, numChannels = 3) -> int32 [height, width, numChannels].
+ * @example
+ * ```js
+ * const image = tf.browser.fromPixels(document.querySelector('img')); // [h, w, 3] int32
+ * ```
+ */
 export function fromPixels(pixels: PixelData | ImageData | object, numChannels = 3): Tensor {
   if (!Number.isInteger(numChannels) || numChannels < 1) {
     throw new Error(`fromPixels: numChannels must be a positive integer, but got ${numChannels}`);
@@ -107,7 +113,13 @@ export function fromPixels(pixels: PixelData | ImageData | object, numChannels =
   return ENGINE.makeTensor(values, [height, width, numChannels], 'int32');
 }
 
-/** TF.js browser.fromPixelsAsync: the same pixels as fromPixels, as a promise. */
+/**
+ * TF.js browser.fromPixelsAsync: the same pixels as fromPixels, as a promise.
+ * @example
+ * ```js
+ * const image = await tf.browser.fromPixelsAsync(await createImageBitmap(blob));
+ * ```
+ */
 export async function fromPixelsAsync(pixels: PixelData | ImageData | object, numChannels = 3): Promise<Tensor> {
   return fromPixels(pixels, numChannels);
 }
@@ -164,6 +176,10 @@ function putOnCanvas(op: string, canvas: DrawCanvas, bytes: Uint8ClampedArray, w
  * TF.js browser.toPixels(img, canvas?) -> RGBA Uint8ClampedArray of a rank-2 or rank-3 (depth 1,
  * 3 or 4) tensor: float32 values in [0, 1] scale to 0..255, int32 values must be in [0, 255].
  * Depth 1 is gray; alpha is 255 unless depth is 4. With a canvas, also draws the bytes on it.
+ * @example
+ * ```js
+ * await tf.browser.toPixels(tf.zeros([32, 32, 3], 'int32'), document.querySelector('canvas'));
+ * ```
  */
 export async function toPixels(img: Input, canvas?: DrawCanvas): Promise<Uint8ClampedArray> {
   // a tensor-like is read as int32 pixel values (TF.js does the same)
@@ -178,6 +194,9 @@ export async function toPixels(img: Input, canvas?: DrawCanvas): Promise<Uint8Cl
   }
 }
 
+/**
+ * Options of `tf.browser.draw`: how to map values to pixels.
+ */
 export interface DrawOptions {
   imageOptions?: { alpha?: number };
   contextOptions?: { contextType?: string; contextAttributes?: unknown };
@@ -188,6 +207,10 @@ export interface DrawOptions {
  * (values as toPixels; `imageOptions.alpha` in [0, 1] sets the alpha of depth-1 and depth-3 images).
  * The checks run at once; on js and wasm the drawing does too, on webgpu (whose values cannot be read
  * synchronously) it follows once the values arrive, and a bad value is then reported on the console.
+ * @example
+ * ```js
+ * tf.browser.draw(tf.ones([32, 32, 3]), document.querySelector('canvas'));
+ * ```
  */
 export function draw(image: Input, canvas: DrawCanvas, options?: DrawOptions): void {
   const x = image instanceof Tensor ? imageArg(image, 'img', 'draw') : imageArg(image, 'img', 'draw', 'int32');

@@ -16,6 +16,13 @@ function floatInput(x: Input, opName: string, arg: string): Tensor {
   return t.dtype === 'float32' ? t : cast(t, 'float32');
 }
 
+/**
+ * Builds a complex64 tensor from its real and imaginary parts.
+ * @example
+ * ```js
+ * tf.complex(tf.tensor([1, 2]), tf.tensor([3, 4])).print(); // [1 + 3j, 2 + 4j]
+ * ```
+ */
 export const complex = op('complex', function complex(real: Input, imag: Input): Tensor {
   const re = floatInput(real, 'complex', 'real');
   const im = floatInput(imag, 'complex', 'imag');
@@ -36,5 +43,19 @@ function part(which: 'real' | 'imag') {
     return ENGINE.makePartView(t, which);
   });
 }
+/**
+ * The real part of a complex64 tensor (float32).
+ * @example
+ * ```js
+ * tf.real(tf.complex([1, 2], [3, 4])).print(); // [1, 2]
+ * ```
+ */
 export const real = part('real');
+/**
+ * The imaginary part of a complex64 tensor (float32).
+ * @example
+ * ```js
+ * tf.imag(tf.complex([1, 2], [3, 4])).print(); // [3, 4]
+ * ```
+ */
 export const imag = part('imag');

@@ -22,7 +22,13 @@ export type { ConvDataFormat } from './conv_util.js';
 
 const FORMATS = ['NHWC', 'NCHW'] as const;
 
-/** TF.js conv2d: x [batch, h, w, inC] (or NCHW), filter [fh, fw, inC, outC]. */
+/**
+ * TF.js conv2d: x [batch, h, w, inC] (or NCHW), filter [fh, fw, inC, outC].
+ * @example
+ * ```js
+ * tf.conv2d(tf.ones([1, 5, 5, 1]), tf.ones([3, 3, 1, 2]), 1, 'valid').shape; // [1, 3, 3, 2]
+ * ```
+ */
 export function conv2d(
   x: Input, filter: Input, strides: Pair, pad: PadSpec, dataFormat: ConvDataFormat = 'NHWC',
   dilations: Pair = [1, 1], dimRoundingMode?: RoundingMode,
@@ -42,7 +48,13 @@ export function conv2d(
   });
 }
 
-/** TF.js conv1d: x [batch, width, inC] (or [width, inC]), filter [fw, inC, outC]. */
+/**
+ * TF.js conv1d: x [batch, width, inC] (or [width, inC]), filter [fw, inC, outC].
+ * @example
+ * ```js
+ * tf.conv1d(tf.ones([1, 8, 2]), tf.ones([3, 2, 4]), 1, 'same').shape; // [1, 8, 4]
+ * ```
+ */
 export function conv1d(
   x: Input, filter: Input, stride: number, pad: 'same' | 'valid' | number, dataFormat: 'NWC' = 'NWC',
   dilation = 1, dimRoundingMode?: RoundingMode,
@@ -80,6 +92,10 @@ export function conv1d(
 /**
  * Gradient of conv2d w.r.t. its input, also the transposed convolution. xShape is the shape of
  * the (forward) input, dy [batch, outH, outW, outC], filter [fh, fw, inC, outC].
+ * @example
+ * ```js
+ * const dx = tf.conv2DBackpropInput([1, 5, 5, 1], tf.ones([1, 3, 3, 2]), tf.ones([3, 3, 1, 2]), 1, 'valid'); // shape [1, 5, 5, 1]
+ * ```
  */
 export function conv2DBackpropInput(
   xShape: number[], dy: Input, filter: Input, strides: Pair, pad: PadSpec,
@@ -114,14 +130,26 @@ export function conv2DBackpropInput(
   });
 }
 
-/** TF.js conv2dTranspose: x [batch, h, w, inC], filter [fh, fw, outC, inC], outputShape [batch, H, W, outC]. */
+/**
+ * TF.js conv2dTranspose: x [batch, h, w, inC], filter [fh, fw, outC, inC], outputShape [batch, H, W, outC].
+ * @example
+ * ```js
+ * tf.conv2dTranspose(tf.ones([1, 2, 2, 3]), tf.ones([2, 2, 4, 3]), [1, 4, 4, 4], 2, 'valid').shape; // [1, 4, 4, 4]
+ * ```
+ */
 export function conv2dTranspose(
   x: Input, filter: Input, outputShape: number[], strides: Pair, pad: PadSpec, dimRoundingMode?: RoundingMode,
 ): Tensor {
   return conv2DBackpropInput(outputShape, x, filter, strides, pad, 'NHWC', dimRoundingMode, 'conv2dTranspose');
 }
 
-/** Gradient of conv2d w.r.t. its filter: x [batch, h, w, inC], dy [batch, outH, outW, outC]. */
+/**
+ * Gradient of conv2d w.r.t. its filter: x [batch, h, w, inC], dy [batch, outH, outW, outC].
+ * @example
+ * ```js
+ * const dw = tf.conv2DBackpropFilter(tf.ones([1, 5, 5, 1]), tf.ones([1, 3, 3, 2]), [3, 3, 1, 2], 1, 'valid');
+ * ```
+ */
 export function conv2DBackpropFilter(
   x: Input, dy: Input, filterShape: [number, number, number, number], strides: Pair, pad: PadSpec,
   dataFormat: ConvDataFormat = 'NHWC', dimRoundingMode?: RoundingMode,
@@ -158,7 +186,13 @@ export function conv2DBackpropFilter(
   });
 }
 
-/** TF.js depthwiseConv2d: filter [fh, fw, inC, multiplier], output channels inC * multiplier. */
+/**
+ * TF.js depthwiseConv2d: filter [fh, fw, inC, multiplier], output channels inC * multiplier.
+ * @example
+ * ```js
+ * tf.depthwiseConv2d(tf.ones([1, 5, 5, 2]), tf.ones([3, 3, 2, 1]), 1, 'same').shape; // [1, 5, 5, 2]
+ * ```
+ */
 export function depthwiseConv2d(
   x: Input, filter: Input, strides: Pair, pad: PadSpec, dataFormat: ConvDataFormat = 'NHWC',
   dilations: Pair = [1, 1], dimRoundingMode?: RoundingMode,
@@ -181,6 +215,10 @@ export function depthwiseConv2d(
 /**
  * TF.js separableConv2d: a depthwise conv (filter [fh, fw, inC, mult]) followed by a 1x1
  * pointwise conv (filter [1, 1, inC * mult, outC]).
+ * @example
+ * ```js
+ * tf.separableConv2d(tf.ones([1, 5, 5, 2]), tf.ones([3, 3, 2, 1]), tf.ones([1, 1, 2, 4]), 1, 'same').shape; // [1, 5, 5, 4]
+ * ```
  */
 export function separableConv2d(
   x: Input, depthwiseFilter: Input, pointwiseFilter: Input, strides: Pair, pad: PadSpec,

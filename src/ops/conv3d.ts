@@ -14,6 +14,9 @@ import { reshape } from './layout.js';
 import { cast } from './unary.js';
 import { composite, type RoundingMode } from './conv_util.js';
 
+/**
+ * A number or a triple [depth, height, width], for 3-D strides, filter sizes and dilations.
+ */
 export type Triple = number | [number, number, number];
 type Pad3d = 'same' | 'valid' | number;
 
@@ -123,7 +126,13 @@ function floatFilter(op: string, filter: Input): Tensor {
   return f.dtype === 'float32' ? f : cast(f, 'float32');
 }
 
-/** TF.js conv3d(x, filter, strides, pad, dataFormat = 'NDHWC', dilations = [1, 1, 1]). */
+/**
+ * TF.js conv3d(x, filter, strides, pad, dataFormat = 'NDHWC', dilations = [1, 1, 1]).
+ * @example
+ * ```js
+ * tf.conv3d(tf.ones([1, 4, 4, 4, 1]), tf.ones([2, 2, 2, 1, 3]), 1, 'valid').shape; // [1, 3, 3, 3, 3]
+ * ```
+ */
 export function conv3d(
   x: Input, filter: Input, strides: Triple, pad: Pad3d, dataFormat: 'NDHWC' | 'NCDHW' = 'NDHWC', dilations: Triple = [1, 1, 1],
 ): Tensor {
@@ -141,7 +150,13 @@ export function conv3d(
   });
 }
 
-/** TF.js conv3dTranspose(x, filter [fd, fh, fw, outC, inC], outputShape, strides, pad). */
+/**
+ * TF.js conv3dTranspose(x, filter [fd, fh, fw, outC, inC], outputShape, strides, pad).
+ * @example
+ * ```js
+ * tf.conv3dTranspose(tf.ones([1, 2, 2, 2, 3]), tf.ones([2, 2, 2, 1, 3]), [1, 4, 4, 4, 1], 2, 'valid').shape; // [1, 4, 4, 4, 1]
+ * ```
+ */
 export function conv3dTranspose(x: Input, filter: Input, outputShape: number[], strides: Triple, pad: 'same' | 'valid'): Tensor {
   return composite(() => {
     const { x5: dy, finish } = as5d('conv3dTranspose', x);
@@ -185,14 +200,26 @@ function pool3d(
   });
 }
 
-/** TF.js maxPool3d(x, filterSize = [1, 1, 1], strides, pad, dimRoundingMode, dataFormat = 'NDHWC'). */
+/**
+ * TF.js maxPool3d(x, filterSize = [1, 1, 1], strides, pad, dimRoundingMode, dataFormat = 'NDHWC').
+ * @example
+ * ```js
+ * tf.maxPool3d(tf.ones([1, 4, 4, 4, 1]), 2, 2, 'valid').shape; // [1, 2, 2, 2, 1]
+ * ```
+ */
 export function maxPool3d(
   x: Input, filterSize: Triple = [1, 1, 1], strides: Triple, pad: Pad3d, dimRoundingMode?: RoundingMode, dataFormat = 'NDHWC',
 ): Tensor {
   return pool3d('maxPool3d', x, filterSize, strides, pad, dimRoundingMode, dataFormat);
 }
 
-/** TF.js avgPool3d(x, filterSize, strides, pad, dimRoundingMode, dataFormat = 'NDHWC'). */
+/**
+ * TF.js avgPool3d(x, filterSize, strides, pad, dimRoundingMode, dataFormat = 'NDHWC').
+ * @example
+ * ```js
+ * tf.avgPool3d(tf.ones([1, 4, 4, 4, 1]), 2, 2, 'valid').shape; // [1, 2, 2, 2, 1]
+ * ```
+ */
 export function avgPool3d(
   x: Input, filterSize: Triple, strides: Triple, pad: Pad3d, dimRoundingMode?: RoundingMode, dataFormat = 'NDHWC',
 ): Tensor {

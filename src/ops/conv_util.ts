@@ -13,9 +13,18 @@ import { reshape, transpose } from './layout.js';
 
 /** TF.js explicit padding: [[0,0],[top,bottom],[left,right],[0,0]] (NHWC order, or NCHW order). */
 export type ExplicitPadding = [[number, number], [number, number], [number, number], [number, number]];
+/**
+ * Padding of a convolution or pool: 'same', 'valid', a number, or explicit [[top, bottom], [left, right]] pairs.
+ */
 export type PadSpec = 'same' | 'valid' | number | ExplicitPadding;
+/**
+ * How an output size with a fractional part is rounded when padding is a number: 'floor', 'round' or 'ceil'.
+ */
 export type RoundingMode = 'floor' | 'round' | 'ceil';
 export type Pair = number | [number, number];
+/**
+ * The layout of a 2-D convolution's input: 'NHWC' (default) or 'NCHW'.
+ */
 export type ConvDataFormat = 'NHWC' | 'NCHW';
 
 /**

@@ -10,7 +10,14 @@ import { MAX_TENSOR_SIZE, assertShape, assertSize, flatten, fmtShape, inferDtype
 import { checkDtype, op, storageFor, toTensor, type Input } from './operand.js';
 import { isStringLike, stringTensor } from './string_tensor.js';
 
-/** TF.js `tensor(values, shape?, dtype?)`. */
+/**
+ * TF.js `tensor(values, shape?, dtype?)`.
+ * @example
+ * ```js
+ * tf.tensor([[1, 2], [3, 4]]).print();
+ * tf.tensor([1, 2, 3, 4], [2, 2], 'int32').print();
+ * ```
+ */
 export function tensor(values: TensorLike, shapeArg?: number[] | null, dtype?: DType | null): Tensor {
   checkDtype('tensor', dtype);
   const shape = shapeArg ?? undefined;
@@ -52,14 +59,70 @@ function ranked(op: string, rank: number, values: TensorLike, shape?: number[], 
   }
   return t;
 }
+/**
+ * A rank-0 tensor.
+ * @example
+ * ```js
+ * tf.scalar(3.14).print();
+ * ```
+ */
 export const scalar = (value: number | boolean | string | Uint8Array, dtype?: DType) => ranked('scalar', 0, value as TensorLike, undefined, dtype);
+/**
+ * A rank-1 tensor.
+ * @example
+ * ```js
+ * tf.tensor1d([1, 2, 3]).print();
+ * ```
+ */
 export const tensor1d = (values: TensorLike, dtype?: DType) => ranked('tensor1d', 1, values, undefined, dtype);
+/**
+ * A rank-2 tensor, from nested arrays or flat values and a shape.
+ * @example
+ * ```js
+ * tf.tensor2d([1, 2, 3, 4], [2, 2]).print(); // [[1, 2], [3, 4]]
+ * ```
+ */
 export const tensor2d = (values: TensorLike, shape?: [number, number], dtype?: DType) => ranked('tensor2d', 2, values, shape, dtype);
+/**
+ * A rank-3 tensor, from nested arrays or flat values and a shape.
+ * @example
+ * ```js
+ * tf.tensor3d([1, 2, 3, 4], [2, 2, 1]).shape; // [2, 2, 1]
+ * ```
+ */
 export const tensor3d = (values: TensorLike, shape?: [number, number, number], dtype?: DType) => ranked('tensor3d', 3, values, shape, dtype);
+/**
+ * A rank-4 tensor, from nested arrays or flat values and a shape.
+ * @example
+ * ```js
+ * tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]).shape; // [1, 2, 2, 1]
+ * ```
+ */
 export const tensor4d = (values: TensorLike, shape?: [number, number, number, number], dtype?: DType) => ranked('tensor4d', 4, values, shape, dtype);
+/**
+ * A rank-5 tensor, from nested arrays or flat values and a shape.
+ * @example
+ * ```js
+ * tf.tensor5d([1, 2, 3, 4], [1, 1, 2, 2, 1]).shape; // [1, 1, 2, 2, 1]
+ * ```
+ */
 export const tensor5d = (values: TensorLike, shape?: [number, number, number, number, number], dtype?: DType) => ranked('tensor5d', 5, values, shape, dtype);
+/**
+ * A rank-6 tensor, from nested arrays or flat values and a shape.
+ * @example
+ * ```js
+ * tf.tensor6d([1, 2, 3, 4], [1, 1, 1, 2, 2, 1]).shape; // [1, 1, 1, 2, 2, 1]
+ * ```
+ */
 export const tensor6d = (values: TensorLike, shape?: [number, number, number, number, number, number], dtype?: DType) => ranked('tensor6d', 6, values, shape, dtype);
 
+/**
+ * A tensor of `shape` with every element `value`.
+ * @example
+ * ```js
+ * tf.fill([2, 2], 7).print(); // [[7, 7], [7, 7]]
+ * ```
+ */
 export function fill(shape: number[], value: number | string, dtype?: DType | null): Tensor {
   return filled('fill', shape, value, dtype);
 }
@@ -74,14 +137,42 @@ function filled(op: string, shape: number[], value: number | string, dtypeArg?: 
   const data = dtype === 'float32' ? new Float32Array(n).fill(num) : new Int32Array(n).fill(dtype === 'bool' ? (num ? 1 : 0) : num);
   return ENGINE.makeTensor(data, shape, dtype);
 }
+/**
+ * A tensor of `shape` filled with 0.
+ * @example
+ * ```js
+ * tf.zeros([2, 3]).print();
+ * ```
+ */
 export const zeros = (shape: number[], dtype?: DType | null) => filled('zeros', shape, 0, dtype);
+/**
+ * A tensor of `shape` filled with 1.
+ * @example
+ * ```js
+ * tf.ones([2, 3]).print();
+ * ```
+ */
 export const ones = (shape: number[], dtype?: DType | null) => filled('ones', shape, 1, dtype);
+/**
+ * Zeros with the shape and dtype of `x`.
+ * @example
+ * ```js
+ * tf.zerosLike(tf.tensor([1, 2])).print(); // [0, 0]
+ * ```
+ */
 export const zerosLike = op('zerosLike', function zerosLike(x: Input): Tensor {
   const t = toTensor(x, 'zerosLike', 'x');
   const y = fill(t.shape, 0, t.dtype);
   ENGINE.recordZeroGrad('zerosLike', [t], [y]);
   return y;
 });
+/**
+ * Ones with the shape and dtype of `x`.
+ * @example
+ * ```js
+ * tf.onesLike(tf.tensor([1, 2])).print(); // [1, 1]
+ * ```
+ */
 export const onesLike = op('onesLike', function onesLike(x: Input): Tensor {
   const t = toTensor(x, 'onesLike', 'x');
   const y = fill(t.shape, 1, t.dtype);
@@ -92,6 +183,10 @@ export const onesLike = op('onesLike', function onesLike(x: Input): Tensor {
 /**
  * TF.js `range(start, stop, step = 1, dtype)`: a decreasing range with the default step counts
  * down by 1; a step that points away from stop (or a step > 1 counting down) gives [].
+ * @example
+ * ```js
+ * tf.range(0, 10, 3).print(); // [0, 3, 6, 9]
+ * ```
  */
 export function range(start: number, stop?: number | null, step = 1, dtypeArg?: DType | null): Tensor {
   const dtype = checkDtype('range', dtypeArg ?? 'float32')!;
@@ -108,6 +203,13 @@ export function range(start: number, stop?: number | null, step = 1, dtypeArg?: 
   return ENGINE.makeTensor(storageFor(values, dtype), [n], dtype);
 }
 
+/**
+ * `num` evenly spaced values from `start` to `stop`, both included.
+ * @example
+ * ```js
+ * tf.linspace(0, 1, 5).print(); // [0, 0.25, 0.5, 0.75, 1]
+ * ```
+ */
 export function linspace(start: number, stop: number, num: number): Tensor {
   if (!Number.isInteger(num) || num < 1) throw new Error(`linspace: num must be a positive integer, got ${num}`);
   assertSize('linspace', [num]);
@@ -119,6 +221,10 @@ export function linspace(start: number, stop: number, num: number): Tensor {
  * TF.js `eye(numRows, numColumns = numRows, batchShape?, dtype = 'float32')`: identity matrices,
  * repeated over `batchShape` ([...batchShape, numRows, numColumns]). A dtype given third is
  * accepted too (tessera's older signature).
+ * @example
+ * ```js
+ * tf.eye(2).print(); // [[1, 0], [0, 1]]
+ * ```
  */
 export function eye(numRows: number, numColumns?: number | null, batchShape?: number[] | DType | null, dtype?: DType | null): Tensor {
   if (typeof batchShape === 'string') [batchShape, dtype] = [undefined, batchShape];
@@ -133,7 +239,13 @@ export function eye(numRows: number, numColumns?: number | null, batchShape?: nu
   return ENGINE.makeTensor(storageFor(v, dt), [...batch, numRows, cols], dt);
 }
 
-/** Copy of a tensor's data under a new handle. */
+/**
+ * Copy of a tensor's data under a new handle.
+ * @example
+ * ```js
+ * const copy = tf.clone(tf.tensor([1, 2]));
+ * ```
+ */
 export const clone = op('clone', function clone(x: Input): Tensor {
   const t = toTensor(x, 'clone', 'x');
   const out = ENGINE.makeView(t, t.shape);
@@ -148,6 +260,11 @@ export const clone = op('clone', function clone(x: Input): Tensor {
  * terms seeded through his "Mash" string hash). TF.js seeds the same algorithm with
  * `String(seed)`, so a seeded tessera op draws exactly the numbers TF.js draws. Without a seed
  * (`undefined`/`null`) the seed is random, as in TF.js.
+ * @example
+ * ```js
+ * const rand = tf.seededRandom(42);
+ * rand(); // the same number on every run
+ * ```
  */
 export function seededRandom(seed?: number | string | null): () => number {
   ENGINE.tracer?.untraceable('it draws random numbers (a replay would repeat the same draw)');
@@ -184,6 +301,10 @@ export function seededRandom(seed?: number | string | null): () => number {
  * Normal samples N(mean, stdDev²) by Marsaglia's polar method, pairs drawn in TF.js's order so
  * seeded results match TF.js. `truncated` re-draws a pair whose first value lies beyond two
  * standard deviations and drops a second value that does (TF.js truncatedNormal).
+ * @example
+ * ```js
+ * const sample = tf.gaussianSampler(Math.random, 0, 1);
+ * ```
  */
 export function gaussianSampler(uniform: () => number, mean = 0, stdDev = 1, truncated = false): () => number {
   let spare = NaN;
@@ -208,9 +329,22 @@ export function gaussianSampler(uniform: () => number, mean = 0, stdDev = 1, tru
   };
 }
 
-/** Standard normal samples from a uniform source (see gaussianSampler). */
+/**
+ * Standard normal samples from a uniform source (see gaussianSampler).
+ * @example
+ * ```js
+ * const sample = tf.normalSampler(tf.seededRandom(1));
+ * ```
+ */
 export const normalSampler = (uniform: () => number): (() => number) => gaussianSampler(uniform);
 
+/**
+ * Samples uniformly from [minval, maxval) (0 and 1 by default); `seed` makes it repeatable.
+ * @example
+ * ```js
+ * tf.randomUniform([2, 2], -1, 1, 'float32', 42).print();
+ * ```
+ */
 export function randomUniform(shape: number[], minval = 0, maxval = 1, dtypeArg?: DType | null, seed?: number | string): Tensor {
   assertShape('randomUniform', shape);
   const dtype = checkDtype('randomUniform', dtypeArg ?? 'float32')!;
@@ -224,6 +358,13 @@ export function randomUniform(shape: number[], minval = 0, maxval = 1, dtypeArg?
 /** int32 samples round to the nearest integer (TF.js), so their mean stays unbiased. */
 const roundFor = (dtype: DType, v: number[]) => (dtype === 'int32' ? v.map(Math.round) : v);
 
+/**
+ * Samples from a normal distribution (`mean`, `stdDev`); `seed` makes it repeatable.
+ * @example
+ * ```js
+ * tf.randomNormal([2, 2], 0, 1, 'float32', 42).print();
+ * ```
+ */
 export function randomNormal(shape: number[], mean = 0, stdDev = 1, dtypeArg?: 'float32' | 'int32' | null, seed?: number | string): Tensor {
   assertShape('randomNormal', shape);
   const dtype = dtypeArg ?? 'float32';
@@ -233,7 +374,13 @@ export function randomNormal(shape: number[], mean = 0, stdDev = 1, dtypeArg?: '
   return ENGINE.makeTensor(storageFor(roundFor(dtype, v), dtype), shape, dtype);
 }
 
-/** Normal samples re-drawn until within two standard deviations (TF.js truncatedNormal). */
+/**
+ * Normal samples re-drawn until within two standard deviations (TF.js truncatedNormal).
+ * @example
+ * ```js
+ * tf.truncatedNormal([2, 2], 0, 1, 'float32', 42).print(); // all within 2 standard deviations
+ * ```
+ */
 export function truncatedNormal(shape: number[], mean = 0, stdDev = 1, dtypeArg?: 'float32' | 'int32' | null, seed?: number | string): Tensor {
   assertShape('truncatedNormal', shape);
   const dtype = dtypeArg ?? 'float32';

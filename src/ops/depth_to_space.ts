@@ -6,6 +6,13 @@ import type { Tensor } from '../tensor.js';
 import { reshape, transpose } from './layout.js';
 import { assertFloat, op, toTensor, type Input } from './operand.js';
 
+/**
+ * Moves blocks of channels into spatial blocks (the inverse of spaceToDepth); NHWC by default.
+ * @example
+ * ```js
+ * tf.depthToSpace(tf.tensor4d([1, 2, 3, 4], [1, 1, 1, 4]), 2).shape; // [1, 2, 2, 1]
+ * ```
+ */
 export const depthToSpace = op('depthToSpace', function depthToSpace(x: Input, blockSize: number, dataFormat: 'NHWC' | 'NCHW' = 'NHWC'): Tensor {
   const t = toTensor(x, 'depthToSpace', 'x');
   assertFloat('depthToSpace', t);

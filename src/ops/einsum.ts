@@ -56,6 +56,13 @@ function permute(t: Tensor, from: string[], to: string[]): Tensor {
   return perm.every((p, i) => p === i) ? t : transpose(t, perm);
 }
 
+/**
+ * Einstein summation over the tensors, e.g. 'ij,jk->ik' for a matrix product.
+ * @example
+ * ```js
+ * tf.einsum('ij,jk->ik', tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]])).print(); // [[11]]
+ * ```
+ */
 export const einsum = op('einsum', function einsum(equation: string, ...tensors: Input[]): Tensor {
   const ts = tensors.map((x, i) => toTensor(x, 'einsum', `tensors[${i}]`));
   const { inputs, output } = parseEquation(equation, ts.length);

@@ -11,7 +11,13 @@ import { add, div, mul, pow, sub } from './binary.js';
 import { neg, softplus } from './unary.js';
 import { clone } from './creation.js';
 
-/** Elementwise sum of same-shape, same-dtype tensors (TF.js addN). */
+/**
+ * Elementwise sum of same-shape, same-dtype tensors (TF.js addN).
+ * @example
+ * ```js
+ * tf.addN([tf.tensor([1, 2]), tf.tensor([3, 4]), tf.tensor([5, 6])]).print(); // [9, 12]
+ * ```
+ */
 export const addN = op('addN', function addN(tensors: Input[]): Tensor {
   if (!Array.isArray(tensors)) throw new Error('The argument passed to tf.addN() must be a list of tensors');
   if (tensors.length < 1) throw new Error(`Must pass at least one tensor to tf.addN(), but got ${tensors.length}`);
@@ -23,7 +29,13 @@ export const addN = op('addN', function addN(tensors: Input[]): Tensor {
   return ts.length === 1 ? clone(ts[0]) : ts.slice(2).reduce((acc, t) => add(acc, t), add(ts[0], ts[1]));
 });
 
-/** log(sigmoid(x)) = -softplus(-x), stable for large |x|. */
+/**
+ * log(sigmoid(x)) = -softplus(-x), stable for large |x|.
+ * @example
+ * ```js
+ * tf.logSigmoid(tf.tensor([0])).print(); // [-0.693]
+ * ```
+ */
 export const logSigmoid = op('logSigmoid', function logSigmoid(x: Input): Tensor {
   const t = toTensor(x, 'logSigmoid', 'x');
   return neg(softplus(neg(t)));
@@ -31,6 +43,10 @@ export const logSigmoid = op('logSigmoid', function logSigmoid(x: Input): Tensor
 
 /**
  * v + (x - v) * (1 - decay), divided by 1 - decay^step when zeroDebias (TF.js movingAverage).
+ * @example
+ * ```js
+ * tf.movingAverage(tf.tensor([1]), tf.tensor([3]), 0.5, null, false).print(); // [2]
+ * ```
  */
 export const movingAverage = op('movingAverage', function movingAverage(v: Input, x: Input, decay: number | Tensor, step?: number | Tensor, zeroDebias = true): Tensor {
   const tv = toTensor(v, 'movingAverage', 'v');
@@ -46,7 +62,13 @@ export const movingAverage = op('movingAverage', function movingAverage(v: Input
   return add(tv, update);
 });
 
-/** Bitwise AND of two same-shape int32 tensors. */
+/**
+ * Bitwise AND of two same-shape int32 tensors.
+ * @example
+ * ```js
+ * tf.bitwiseAnd(tf.tensor1d([12, 10], 'int32'), tf.tensor1d([10, 6], 'int32')).print(); // [8, 2]
+ * ```
+ */
 export const bitwiseAnd = op('bitwiseAnd', function bitwiseAnd(x: Input, y: Input): Tensor {
   const a = toTensor(x, 'bitwiseAnd', 'x');
   const b = toTensor(y, 'bitwiseAnd', 'y');

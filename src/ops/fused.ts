@@ -28,6 +28,9 @@ import {
   type ConvDataFormat, type Pair, type PadSpec, type RoundingMode,
 } from './conv_util.js';
 
+/**
+ * The activation a fused op applies after its bias (the names of `tf.layers` activations, e.g. 'relu').
+ */
 export type FusedActivation = ActivationName;
 
 interface Epi {
@@ -119,6 +122,9 @@ function recordFused(
   });
 }
 
+/**
+ * Arguments of `tf.fused.matMul`: the operands, transposes, optional bias and activation.
+ */
 export interface FusedMatMulConfig {
   a: Input;
   b: Input;
@@ -130,7 +136,13 @@ export interface FusedMatMulConfig {
   leakyreluAlpha?: number;
 }
 
-/** TF.js fused.matMul: act(op(a) @ op(b) + bias). */
+/**
+ * TF.js fused.matMul: act(op(a) @ op(b) + bias).
+ * @example
+ * ```js
+ * tf.fused.matMul({ a: tf.ones([2, 3]), b: tf.ones([3, 4]), bias: tf.ones([4]), activation: 'relu' }).print();
+ * ```
+ */
 export function matMul(config: FusedMatMulConfig): Tensor {
   return composite(() => {
     const op = 'fused.matMul';
@@ -174,11 +186,19 @@ function matMulWithEpilogue(ta: Tensor, tb: Tensor, transposeA: boolean, transpo
 /**
  * The layers' dense projection: x @ w + bias, then an epilogue activation code (no prelu),
  * with fused.matMul's gradient. Inputs are the layer's own tensors, so no validation here.
+ * @example
+ * ```js
+ * const y = tf.fused.denseMatMul(tf.ones([2, 3]), tf.ones([3, 4]), tf.zeros([4]), 0); // activation code 0: linear
+ * y.shape; // [2, 4]
+ * ```
  */
 export function denseMatMul(x: Tensor, w: Tensor, bias: Tensor | null | undefined, activation: number, alpha = 0.2): Tensor {
   return matMulWithEpilogue(x, w, false, false, { act: activation, alpha, bias: bias ?? null, prelu: null });
 }
 
+/**
+ * Arguments of `tf.fused.conv2d` / `tf.fused.depthwiseConv2d`: input, filter, strides, padding, optional bias and activation.
+ */
 export interface FusedConv2DConfig {
   x: Input;
   filter: Input;
@@ -249,12 +269,24 @@ function fusedConv(kind: ConvKind, config: FusedConv2DConfig): Tensor {
   });
 }
 
-/** TF.js fused.conv2d: act(conv2d(x, filter) + bias). */
+/**
+ * TF.js fused.conv2d: act(conv2d(x, filter) + bias).
+ * @example
+ * ```js
+ * tf.fused.conv2d({ x: tf.ones([1, 4, 4, 1]), filter: tf.ones([2, 2, 1, 1]), strides: 1, pad: 'same', activation: 'relu' }).print();
+ * ```
+ */
 export function conv2d(config: FusedConv2DConfig): Tensor {
   return fusedConv('conv2d', config);
 }
 
-/** TF.js fused.depthwiseConv2d: act(depthwiseConv2d(x, filter) + bias). */
+/**
+ * TF.js fused.depthwiseConv2d: act(depthwiseConv2d(x, filter) + bias).
+ * @example
+ * ```js
+ * tf.fused.depthwiseConv2d({ x: tf.ones([1, 4, 4, 2]), filter: tf.ones([3, 3, 2, 1]), strides: 1, pad: 'same' }).print();
+ * ```
+ */
 export function depthwiseConv2d(config: FusedConv2DConfig): Tensor {
   return fusedConv('depthwiseConv2d', config);
 }

@@ -60,12 +60,24 @@ function resizeOp(name: string, images: Input, size: Size, alignCorners: boolean
   });
 }
 
-/** TF.js image.resizeBilinear(images, size, alignCorners = false, halfPixelCenters = false); output float32. */
+/**
+ * TF.js image.resizeBilinear(images, size, alignCorners = false, halfPixelCenters = false); output float32.
+ * @example
+ * ```js
+ * tf.image.resizeBilinear(tf.ones([1, 4, 4, 3]), [8, 8]).shape; // [1, 8, 8, 3]
+ * ```
+ */
 export function resizeBilinear(images: Input, size: Size, alignCorners = false, halfPixelCenters = false): Tensor {
   return resizeOp('resizeBilinear', images, size, alignCorners, halfPixelCenters, false);
 }
 
-/** TF.js image.resizeNearestNeighbor(images, size, alignCorners = false, halfPixelCenters = false); keeps the dtype. */
+/**
+ * TF.js image.resizeNearestNeighbor(images, size, alignCorners = false, halfPixelCenters = false); keeps the dtype.
+ * @example
+ * ```js
+ * tf.image.resizeNearestNeighbor(tf.ones([1, 4, 4, 3]), [2, 2]).shape; // [1, 2, 2, 3]
+ * ```
+ */
 export function resizeNearestNeighbor(images: Input, size: Size, alignCorners = false, halfPixelCenters = false): Tensor {
   return resizeOp('resizeNearestNeighbor', images, size, alignCorners, halfPixelCenters, true);
 }
@@ -73,6 +85,10 @@ export function resizeNearestNeighbor(images: Input, size: Size, alignCorners = 
 /**
  * TF.js image.cropAndResize(image, boxes, boxInd, cropSize, method = 'bilinear',
  * extrapolationValue = 0) -> float32 [numBoxes, cropH, cropW, C]. Not differentiable (as TF.js).
+ * @example
+ * ```js
+ * tf.image.cropAndResize(tf.ones([1, 8, 8, 3]), tf.tensor2d([[0, 0, 0.5, 0.5]]), tf.tensor1d([0], 'int32'), [4, 4]).shape; // [1, 4, 4, 3]
+ * ```
  */
 export function cropAndResize(
   image: Input, boxes: Input, boxInd: Input, cropSize: Size, method: 'bilinear' | 'nearest' = 'bilinear', extrapolationValue = 0,
@@ -98,7 +114,13 @@ export function cropAndResize(
   });
 }
 
-/** TF.js image.flipLeftRight(image): mirrors the width axis of a float32 [batch, h, w, c] image. */
+/**
+ * TF.js image.flipLeftRight(image): mirrors the width axis of a float32 [batch, h, w, c] image.
+ * @example
+ * ```js
+ * tf.image.flipLeftRight(tf.tensor4d([1, 2], [1, 1, 2, 1])).print(); // [[[[2], [1]]]]
+ * ```
+ */
 export function flipLeftRight(image: Input): Tensor {
   return scoped(() => {
     const x = imageArg(image, 'image', 'flipLeftRight', 'float32');
@@ -113,6 +135,10 @@ export function flipLeftRight(image: Input): Tensor {
  * nearest-pixel. The source pixel of every output pixel depends only on the shape, so it is
  * computed here and the pixels move with the gather kernel; fillValue fills the rest (an [r, g, b]
  * fill sets channel 3 to 255, as TF.js does).
+ * @example
+ * ```js
+ * tf.image.rotateWithOffset(tf.ones([1, 4, 4, 3]), Math.PI / 2).shape; // [1, 4, 4, 3]
+ * ```
  */
 export function rotateWithOffset(image: Input, radians: number, fillValue: number | [number, number, number] = 0, center: number | [number, number] = 0.5): Tensor {
   return scoped(() => {
@@ -144,7 +170,13 @@ export function rotateWithOffset(image: Input, radians: number, fillValue: numbe
   });
 }
 
-/** TF.js image.grayscaleToRGB(image): repeats the size-1 last axis three times. */
+/**
+ * TF.js image.grayscaleToRGB(image): repeats the size-1 last axis three times.
+ * @example
+ * ```js
+ * tf.image.grayscaleToRGB(tf.ones([2, 2, 1])).shape; // [2, 2, 3]
+ * ```
+ */
 export function grayscaleToRGB(image: Input): Tensor {
   return scoped(() => {
     const x = imageArg(image, 'image', 'grayscaleToRGB');
@@ -157,7 +189,13 @@ export function grayscaleToRGB(image: Input): Tensor {
 
 const LUMA = [0.2989, 0.587, 0.114];
 
-/** TF.js image.rgbToGrayscale(image): CCIR 601 luma of the size-3 last axis, kept as a size-1 axis, in the input dtype. */
+/**
+ * TF.js image.rgbToGrayscale(image): CCIR 601 luma of the size-3 last axis, kept as a size-1 axis, in the input dtype.
+ * @example
+ * ```js
+ * tf.image.rgbToGrayscale(tf.ones([2, 2, 3])).shape; // [2, 2, 1]
+ * ```
+ */
 export function rgbToGrayscale(image: Input): Tensor {
   return scoped(() => {
     const x = imageArg(image, 'image', 'RGBToGrayscale');
@@ -174,6 +212,10 @@ export function rgbToGrayscale(image: Input): Tensor {
  * 0/255 of a rank-3 image with 1 or 3 channels. 'otsu' picks the threshold that maximizes the
  * between-class variance of the 256-bin histogram of the rounded gray levels; it is computed with
  * the scatter-add and matMul kernels (cumulative sums as a triangular product) on the device.
+ * @example
+ * ```js
+ * tf.image.threshold(tf.tensor3d([10, 200], [1, 2, 1], 'int32'), 'binary', false, 0.5).print(); // [[[0], [255]]]
+ * ```
  */
 export function threshold(image: Input, method: 'binary' | 'otsu' = 'binary', inverted = false, threshValue = 0.5): Tensor {
   return scoped(() => {

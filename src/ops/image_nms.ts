@@ -120,12 +120,25 @@ async function finishAsync<T>(created: Tensor[], compute: () => Promise<T>): Pro
   }
 }
 
-/** TF.js image.nonMaxSuppression(boxes, scores, maxOutputSize, iouThreshold = 0.5, scoreThreshold = -Infinity) -> int32 indices. */
+/**
+ * TF.js image.nonMaxSuppression(boxes, scores, maxOutputSize, iouThreshold = 0.5, scoreThreshold = -Infinity) -> int32 indices.
+ * @example
+ * ```js
+ * tf.image.nonMaxSuppression(tf.tensor2d([[0, 0, 1, 1], [0, 0, 1, 0.9]]), tf.tensor1d([0.9, 0.8]), 1).print(); // [0]
+ * ```
+ */
 export function nonMaxSuppression(boxes: Input, scores: Input, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = -Infinity): Tensor {
   const { b, s, p, created } = prepare('nonMaxSuppression', boxes, scores, maxOutputSize, iouThreshold, scoreThreshold);
   return finish(created, () => tensor1d(select(hostValues('nonMaxSuppression', b), hostValues('nonMaxSuppression', s), p).indices, 'int32'));
 }
 
+/**
+ * The async form of `nonMaxSuppression` (reads the boxes without blocking).
+ * @example
+ * ```js
+ * (await tf.image.nonMaxSuppressionAsync(tf.tensor2d([[0, 0, 1, 1], [0, 0, 1, 0.9]]), tf.tensor1d([0.9, 0.8]), 1)).print(); // [0]
+ * ```
+ */
 export async function nonMaxSuppressionAsync(boxes: Input, scores: Input, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = -Infinity): Promise<Tensor> {
   const { b, s, p, created } = prepare('nonMaxSuppressionAsync', boxes, scores, maxOutputSize, iouThreshold, scoreThreshold);
   return finishAsync(created, async () => {
@@ -134,7 +147,13 @@ export async function nonMaxSuppressionAsync(boxes: Input, scores: Input, maxOut
   });
 }
 
-/** TF.js image.nonMaxSuppressionWithScore (soft-NMS when softNmsSigma > 0) -> {selectedIndices, selectedScores}. */
+/**
+ * TF.js image.nonMaxSuppressionWithScore (soft-NMS when softNmsSigma > 0) -> {selectedIndices, selectedScores}.
+ * @example
+ * ```js
+ * const { selectedIndices, selectedScores } = tf.image.nonMaxSuppressionWithScore(tf.tensor2d([[0, 0, 1, 1]]), tf.tensor1d([0.9]), 1);
+ * ```
+ */
 export function nonMaxSuppressionWithScore(
   boxes: Input, scores: Input, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = -Infinity, softNmsSigma = 0,
 ): { selectedIndices: Tensor; selectedScores: Tensor } {
@@ -145,6 +164,13 @@ export function nonMaxSuppressionWithScore(
   });
 }
 
+/**
+ * The async form of `nonMaxSuppressionWithScore` (soft-NMS).
+ * @example
+ * ```js
+ * const { selectedIndices, selectedScores } = await tf.image.nonMaxSuppressionWithScoreAsync(tf.tensor2d([[0, 0, 1, 1]]), tf.tensor1d([0.9]), 1);
+ * ```
+ */
 export async function nonMaxSuppressionWithScoreAsync(
   boxes: Input, scores: Input, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = -Infinity, softNmsSigma = 0,
 ): Promise<{ selectedIndices: Tensor; selectedScores: Tensor }> {
@@ -156,7 +182,13 @@ export async function nonMaxSuppressionWithScoreAsync(
   });
 }
 
-/** TF.js image.nonMaxSuppressionPadded -> {selectedIndices (padded with 0 to maxOutputSize when asked), validOutputs}. */
+/**
+ * TF.js image.nonMaxSuppressionPadded -> {selectedIndices (padded with 0 to maxOutputSize when asked), validOutputs}.
+ * @example
+ * ```js
+ * const { selectedIndices, validOutputs } = tf.image.nonMaxSuppressionPadded(tf.tensor2d([[0, 0, 1, 1]]), tf.tensor1d([0.9]), 3, 0.5, 0, true);
+ * ```
+ */
 export function nonMaxSuppressionPadded(
   boxes: Input, scores: Input, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = -Infinity, padToMaxOutputSize = false,
 ): { selectedIndices: Tensor; validOutputs: Tensor } {
@@ -164,6 +196,13 @@ export function nonMaxSuppressionPadded(
   return finish(created, () => padded(select(hostValues('nonMaxSuppression', b), hostValues('nonMaxSuppression', s), p), p.maxOutputSize, padToMaxOutputSize));
 }
 
+/**
+ * The async form of `nonMaxSuppressionPadded`.
+ * @example
+ * ```js
+ * const { selectedIndices, validOutputs } = await tf.image.nonMaxSuppressionPaddedAsync(tf.tensor2d([[0, 0, 1, 1]]), tf.tensor1d([0.9]), 3, 0.5, 0, true);
+ * ```
+ */
 export async function nonMaxSuppressionPaddedAsync(
   boxes: Input, scores: Input, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = -Infinity, padToMaxOutputSize = false,
 ): Promise<{ selectedIndices: Tensor; validOutputs: Tensor }> {

@@ -43,6 +43,10 @@ function mapCoord(x: Tensor, len: number, mode: FillMode): Tensor {
  * fillValue = 0, outputShape?). transforms is [1 or batch, 8]: (a0..a2, b0..b2, c0, c1) maps an
  * output point (x, y) to the input point ((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k) with
  * k = c0 x + c1 y + 1; k = 0 gives fillValue.
+ * @example
+ * ```js
+ * tf.image.transform(tf.ones([1, 4, 4, 1]), tf.tensor2d([[1, 0, 0, 0, 1, 0, 0, 0]])).shape; // identity: [1, 4, 4, 1]
+ * ```
  */
 export function transform(
   image: Input, transforms: Input, interpolation: 'nearest' | 'bilinear' = 'nearest', fillMode: FillMode = 'constant',

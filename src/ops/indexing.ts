@@ -18,6 +18,10 @@ import type { DType } from '../backends/backend.js';
  * x.shape[:axis] + indices.shape[batchDims:] + x.shape[axis+1:]; out-of-range indices throw (see
  * checkIndices). With batchDims b, the first b dimensions of x and indices are batch
  * dimensions that pair up: batch i gathers from x[i] with indices[i].
+ * @example
+ * ```js
+ * tf.gather(tf.tensor([10, 20, 30]), tf.tensor1d([2, 0], 'int32')).print(); // [30, 10]
+ * ```
  */
 export const gather = op('gather', function gather(x: Input, indices: Input, axis = 0, batchDims = 0): Tensor {
   const t = toTensor(x, 'gather', 'x');
@@ -106,7 +110,13 @@ function checkIndices(idx: Tensor, axisDim: number): boolean {
   return true;
 }
 
-/** indices.shape + [depth], onValue where index == position else offValue. */
+/**
+ * indices.shape + [depth], onValue where index == position else offValue.
+ * @example
+ * ```js
+ * tf.oneHot(tf.tensor1d([0, 2], 'int32'), 3).print(); // [[1, 0, 0], [0, 0, 1]]
+ * ```
+ */
 export const oneHot = op('oneHot', function oneHot(indices: Input, depth: number, onValue = 1, offValue = 0, dtype: DType = 'int32'): Tensor {
   const idx = toTensor(indices, 'oneHot', 'indices', 'int32');
   if (idx.dtype !== 'int32') throw new Error(`oneHot: indices must be int32, got ${idx.dtype}`);
@@ -137,6 +147,10 @@ function segmentSum(
  * TF.js unsortedSegmentSum: x [n, ...rest], segmentIds int32 [n] -> [numSegments, ...rest] with
  * out[s] = sum of x[j] over j where segmentIds[j] == s. Ids outside [0, numSegments) are
  * dropped. float32 x is differentiable; int32 x is summed in float32 (exact below 2^24).
+ * @example
+ * ```js
+ * tf.unsortedSegmentSum(tf.tensor([1, 2, 3]), tf.tensor1d([0, 1, 0], 'int32'), 2).print(); // [4, 2]
+ * ```
  */
 export const unsortedSegmentSum = op('unsortedSegmentSum', function unsortedSegmentSum(x: Input, segmentIds: Input, numSegments: number): Tensor {
   const t = toTensor(x, 'unsortedSegmentSum', 'x');

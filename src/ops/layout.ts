@@ -13,7 +13,14 @@ import { sum } from './reduce.js';
 import { cast, neg } from './unary.js';
 import { complex, imag, real } from './complex.js';
 
-/** One strided copy, dims collapsed where contiguous so the kernel's rank limit holds. */
+/**
+ * One strided copy, dims collapsed where contiguous so the kernel's rank limit holds.
+ * @example
+ * ```js
+ * const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+ * tf.stridedCopy('transpose', x, [3, 2], [1, 3], 0).print(); // [[1, 4], [2, 5], [3, 6]]
+ * ```
+ */
 export function stridedCopy(op: string, x: Tensor, outShape: number[], inStrides: number[], offset: number, modDims = outShape): Tensor {
   const shape: number[] = [];
   const strides: number[] = [];
@@ -38,6 +45,13 @@ export function stridedCopy(op: string, x: Tensor, outShape: number[], inStrides
   return runOp('copyStrided', [x], outShape, x.dtype, { outShape: shape, inStrides: strides, modDims: mods, offset });
 }
 
+/**
+ * The same values in a new shape (one dimension may be -1).
+ * @example
+ * ```js
+ * tf.reshape(tf.tensor([1, 2, 3, 4]), [2, -1]).print(); // [[1, 2], [3, 4]]
+ * ```
+ */
 export const reshape = op('reshape', function reshape(x: Input, shape: number[]): Tensor {
   const t = toTensor(x, 'reshape', 'x');
   if (!Array.isArray(shape)) throw new Error(`reshape: shape must be an array, got ${typeof shape}`);
@@ -60,6 +74,13 @@ export const reshape = op('reshape', function reshape(x: Input, shape: number[])
   return y;
 });
 
+/**
+ * Permutes the dimensions (reverses them by default).
+ * @example
+ * ```js
+ * tf.transpose(tf.tensor2d([[1, 2, 3]])).shape; // [3, 1]
+ * ```
+ */
 export const transpose = op('transpose', function transpose(x: Input, perm?: number[], conjugate = false): Tensor {
   const t = toTensor(x, 'transpose', 'x');
   const p = perm ?? t.shape.map((_, i) => t.rank - 1 - i);
@@ -75,6 +96,13 @@ export const transpose = op('transpose', function transpose(x: Input, perm?: num
   return y;
 });
 
+/**
+ * Broadcasts `x` to `shape` (NumPy rules).
+ * @example
+ * ```js
+ * tf.broadcastTo(tf.tensor([1, 2]), [2, 2]).print(); // [[1, 2], [1, 2]]
+ * ```
+ */
 export const broadcastTo = op('broadcastTo', function broadcastTo(x: Input, shape: number[]): Tensor {
   const t = toTensor(x, 'broadcastTo', 'x');
   assertShape('broadcastTo', shape);
@@ -97,6 +125,13 @@ export const broadcastTo = op('broadcastTo', function broadcastTo(x: Input, shap
   return y;
 });
 
+/**
+ * Inserts a dimension of size 1 at `axis` (0 by default).
+ * @example
+ * ```js
+ * tf.expandDims(tf.tensor([1, 2]), 1).shape; // [2, 1]
+ * ```
+ */
 export const expandDims = op('expandDims', function expandDims(x: Input, axis = 0): Tensor {
   const t = toTensor(x, 'expandDims', 'x');
   const a = normAxis('expandDims', axis, t.rank + 1);
@@ -105,6 +140,13 @@ export const expandDims = op('expandDims', function expandDims(x: Input, axis = 
   return reshape(t, shape);
 });
 
+/**
+ * Removes dimensions of size 1 (all, or those in `axis`).
+ * @example
+ * ```js
+ * tf.squeeze(tf.ones([1, 3, 1])).shape; // [3]
+ * ```
+ */
 export const squeeze = op('squeeze', function squeeze(x: Input, axis?: number[] | number): Tensor {
   const t = toTensor(x, 'squeeze', 'x');
   // No axis, or an empty list (TF.js), squeezes every size-1 dimension.
@@ -116,6 +158,13 @@ export const squeeze = op('squeeze', function squeeze(x: Input, axis?: number[] 
   return reshape(t, t.shape.filter((_, i) => !axes.includes(i)));
 });
 
+/**
+ * The slice starting at `begin` of `size` (-1: to the end).
+ * @example
+ * ```js
+ * tf.slice(tf.tensor([1, 2, 3, 4]), [1], [2]).print(); // [2, 3]
+ * ```
+ */
 export const slice = op('slice', function slice(x: Input, begin: number | number[], size?: number | number[]): Tensor {
   const t = toTensor(x, 'slice', 'x');
   const b = typeof begin === 'number' ? [begin, ...new Array(Math.max(t.rank - 1, 0)).fill(0)] : begin.slice();
@@ -139,6 +188,13 @@ export const slice = op('slice', function slice(x: Input, begin: number | number
   return y;
 });
 
+/**
+ * Joins tensors along `axis` (0 by default).
+ * @example
+ * ```js
+ * tf.concat([tf.tensor([1, 2]), tf.tensor([3])]).print(); // [1, 2, 3]
+ * ```
+ */
 export const concat = op('concat', function concat(tensors: Input[], axis = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new Error('concat: expected a non-empty list of tensors');
   const ts = tensors.map((x, i) => toTensor(x, 'concat', `tensors[${i}]`));
@@ -168,6 +224,13 @@ export const concat = op('concat', function concat(tensors: Input[], axis = 0): 
   return y;
 });
 
+/**
+ * Stacks same-shaped tensors along a new `axis` (0 by default).
+ * @example
+ * ```js
+ * tf.stack([tf.tensor([1, 2]), tf.tensor([3, 4])]).print(); // [[1, 2], [3, 4]]
+ * ```
+ */
 export const stack = op('stack', function stack(tensors: Input[], axis = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new Error('stack: expected a non-empty list of tensors');
   const ts = tensors.map((x, i) => toTensor(x, 'stack', `tensors[${i}]`));
@@ -179,6 +242,13 @@ export const stack = op('stack', function stack(tensors: Input[], axis = 0): Ten
   return concat(ts.map((t) => expandDims(t, a)), a);
 });
 
+/**
+ * Splits `x` along `axis` into tensors of one lower rank.
+ * @example
+ * ```js
+ * tf.unstack(tf.tensor2d([[1, 2], [3, 4]])).forEach((t) => t.print()); // [1, 2] then [3, 4]
+ * ```
+ */
 export const unstack = op('unstack', function unstack(x: Input, axis = 0): Tensor[] {
   const t = toTensor(x, 'unstack', 'x');
   if (!(axis >= -t.rank && axis < t.rank)) throw new Error(`Axis = ${axis} is not in [-${t.rank}, ${t.rank})`);
@@ -186,6 +256,13 @@ export const unstack = op('unstack', function unstack(x: Input, axis = 0): Tenso
   return split(t, t.shape[a], a).map((p) => squeeze(p, [a]));
 });
 
+/**
+ * Splits `x` along `axis` into `numOrSizeSplits` equal parts, or parts of the given sizes.
+ * @example
+ * ```js
+ * const [a, b] = tf.split(tf.tensor([1, 2, 3, 4]), [1, 3]); // [1] and [2, 3, 4]
+ * ```
+ */
 export const split = op('split', function split(x: Input, numOrSizeSplits: number | number[], axis = 0): Tensor[] {
   const t = toTensor(x, 'split', 'x');
   const a = normAxis('split', axis, t.rank);
@@ -215,6 +292,13 @@ export const split = op('split', function split(x: Input, numOrSizeSplits: numbe
   return out;
 });
 
+/**
+ * Repeats `x` `reps[i]` times along each dimension i.
+ * @example
+ * ```js
+ * tf.tile(tf.tensor([1, 2]), [2]).print(); // [1, 2, 1, 2]
+ * ```
+ */
 export const tile = op('tile', function tile(x: Input, reps: number[]): Tensor {
   const t = toTensor(x, 'tile', 'x');
   if (!Array.isArray(reps) || reps.length !== t.rank || reps.some((r) => !Number.isInteger(r) || r < 0)) {
@@ -231,6 +315,13 @@ export const tile = op('tile', function tile(x: Input, reps: number[]): Tensor {
   return y;
 });
 
+/**
+ * Pads each dimension with `paddings[i] = [before, after]` copies of `constantValue` (0).
+ * @example
+ * ```js
+ * tf.pad(tf.tensor([1, 2]), [[1, 2]]).print(); // [0, 1, 2, 0, 0]
+ * ```
+ */
 export const pad = op('pad', function pad(x: Input, paddings: Array<[number, number]>, constantValue = 0): Tensor {
   const t = toTensor(x, 'pad', 'x');
   if (!Array.isArray(paddings) || paddings.length !== t.rank || paddings.some((p) => !Array.isArray(p) || p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0))) {
@@ -246,6 +337,13 @@ export const pad = op('pad', function pad(x: Input, paddings: Array<[number, num
   return y;
 });
 
+/**
+ * Reverses `x` along `axis` (all dimensions by default).
+ * @example
+ * ```js
+ * tf.reverse(tf.tensor([1, 2, 3])).print(); // [3, 2, 1]
+ * ```
+ */
 export const reverse = op('reverse', function reverse(x: Input, axis?: number | number[]): Tensor {
   const t = toTensor(x, 'reverse', 'x');
   const axes = normAxes('reverse', axis, t.rank);

@@ -38,7 +38,13 @@ function normOf(x: Tensor, ord: Ord, axis: number | number[] | null): Tensor {
   throw new Error(`Error in norm: invalid axis: ${axis}`);
 }
 
-/** Vector or matrix norm (TF.js `norm`): ord 1, 2/'euclidean', Infinity, -Infinity, 'fro'. */
+/**
+ * Vector or matrix norm (TF.js `norm`): ord 1, 2/'euclidean', Infinity, -Infinity, 'fro'.
+ * @example
+ * ```js
+ * tf.norm(tf.tensor([3, 4])).print(); // 5
+ * ```
+ */
 export const norm = op('norm', function norm(x: Input, ord: Ord = 'euclidean', axis: number | number[] | null = null, keepDims = false): Tensor {
   const t = toTensor(x, 'norm', 'x');
   const n = normOf(t, ord, axis);
@@ -47,11 +53,24 @@ export const norm = op('norm', function norm(x: Input, ord: Ord = 'euclidean', a
   return reshape(n, t.shape.map((d, i) => (axes.includes(i) ? 1 : d)));
 });
 
+/**
+ * The Euclidean (L2) norm over `axis` (all elements by default).
+ * @example
+ * ```js
+ * tf.euclideanNorm(tf.tensor([3, 4])).print(); // 5
+ * ```
+ */
 export const euclideanNorm = op('euclideanNorm', function euclideanNorm(x: Input, axis: number | number[] | null = null, keepDims = false): Tensor {
   return norm(x, 'euclidean', axis, keepDims);
 });
 
-/** x.shape + x.shape with x's values on the diagonal and zeros elsewhere (TF.js `diag`). */
+/**
+ * x.shape + x.shape with x's values on the diagonal and zeros elsewhere (TF.js `diag`).
+ * @example
+ * ```js
+ * tf.diag(tf.tensor([1, 2])).print(); // [[1, 0], [0, 2]]
+ * ```
+ */
 export const diag = op('diag', function diag(x: Input): Tensor {
   const t = toTensor(x, 'diag', 'x');
   const n = t.size;
@@ -59,7 +78,13 @@ export const diag = op('diag', function diag(x: Input): Tensor {
   return reshape(picked, [...t.shape, ...t.shape]);
 });
 
-/** v1 [m] x v2 [n] -> [m, n] (TF.js `outerProduct`). */
+/**
+ * v1 [m] x v2 [n] -> [m, n] (TF.js `outerProduct`).
+ * @example
+ * ```js
+ * tf.outerProduct(tf.tensor([1, 2]), tf.tensor([3, 4])).print(); // [[3, 4], [6, 8]]
+ * ```
+ */
 export const outerProduct = op('outerProduct', function outerProduct(v1: Input, v2: Input): Tensor {
   const a = toTensor(v1, 'outerProduct', 'v1');
   const b = toTensor(v2, 'outerProduct', 'v2');
@@ -81,7 +106,13 @@ function bandLimit(v: number | Tensor, name: 'numLower' | 'numUpper', dim: numbe
   return where(greaterEqual(t, 0), t, dim);
 }
 
-/** Keeps the band numLower below / numUpper above each inner matrix's diagonal (negative: all). */
+/**
+ * Keeps the band numLower below / numUpper above each inner matrix's diagonal (negative: all).
+ * @example
+ * ```js
+ * tf.linalg.bandPart(tf.ones([3, 3]), 0, -1).print(); // upper triangle of ones
+ * ```
+ */
 export const bandPart = op('bandPart', function bandPart(a: Input, numLower: number | Tensor, numUpper: number | Tensor): Tensor {
   const t = toTensor(a, 'bandPart', 'a');
   if (t.rank < 2) throw new Error(`bandPart(): Rank must be at least 2, got ${t.rank}.`);
@@ -93,7 +124,13 @@ export const bandPart = op('bandPart', function bandPart(a: Input, numLower: num
   return where(broadcastTo(inBand, t.shape), t, zeros([], t.dtype));
 });
 
-/** Orthonormalises a list of vectors (or a matrix's rows) in order (TF.js linalg.gramSchmidt). */
+/**
+ * Orthonormalises a list of vectors (or a matrix's rows) in order (TF.js linalg.gramSchmidt).
+ * @example
+ * ```js
+ * tf.linalg.gramSchmidt(tf.tensor2d([[1, 1], [1, 0]])).print(); // orthonormal rows
+ * ```
+ */
 export function gramSchmidt(xs: Tensor[] | Tensor): Tensor[] | Tensor {
   const isList = Array.isArray(xs);
   if (isList) {
@@ -127,6 +164,10 @@ export function gramSchmidt(xs: Tensor[] | Tensor): Tensor[] | Tensor {
  * QR decomposition of every inner [m, n] matrix by Householder reflections (TF.js linalg.qr):
  * q [.., m, m] and r [.., m, n] with fullMatrices, else q [.., m, k] and r [.., k, n], k = min(m, n).
  * Each reflection sends column j's tail v to alpha * e1 with alpha = -sign(v0) * |v| (0 counts as +).
+ * @example
+ * ```js
+ * const [q, r] = tf.linalg.qr(tf.tensor2d([[1, 2], [3, 4]]));
+ * ```
  */
 export const qr = op('qr', function qr(x: Input, fullMatrices = false): [Tensor, Tensor] {
   const t = toTensor(x, 'qr', 'x');

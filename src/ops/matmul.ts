@@ -72,6 +72,13 @@ export function matMulGrads(a: Tensor, b: Tensor, transposeA: boolean, transpose
   return [reduceTo(da, a.shape), reduceTo(db, b.shape)];
 }
 
+/**
+ * Matrix product of `a` and `b` (batched over leading dims), optionally transposing either.
+ * @example
+ * ```js
+ * tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5], [6]])).print(); // [[17], [39]]
+ * ```
+ */
 export const matMul = op('matMul', function matMul(a: Input, b: Input, transposeA = false, transposeB = false): Tensor {
   const ta = toTensor(a, 'matMul', 'a');
   const tb = toTensor(b, 'matMul', 'b');
@@ -82,7 +89,13 @@ export const matMul = op('matMul', function matMul(a: Input, b: Input, transpose
   return y;
 });
 
-/** Dot product of vectors / matrix-vector / matrix-matrix (TF.js `dot`). */
+/**
+ * Dot product of vectors / matrix-vector / matrix-matrix (TF.js `dot`).
+ * @example
+ * ```js
+ * tf.dot(tf.tensor([1, 2, 3]), tf.tensor([4, 5, 6])).print(); // 32
+ * ```
+ */
 export const dot = op('dot', function dot(a: Input, b: Input): Tensor {
   const ta = toTensor(a, 'dot', 't1');
   const tb = toTensor(b, 'dot', 't2');

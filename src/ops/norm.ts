@@ -22,6 +22,10 @@ const LAYER_NORM_MAX_COLS = 8192;
 /**
  * TF.js batchNorm(x, mean, variance, offset?, scale?, varianceEpsilon = 0.001):
  * (x - mean) * scale / sqrt(variance + eps) + offset, all broadcast against x.
+ * @example
+ * ```js
+ * tf.batchNorm(tf.tensor([1, 3]), tf.tensor([2]), tf.tensor([1])).print(); // [-1, 1] (epsilon aside)
+ * ```
  */
 export function batchNorm(
   x: Input, mean: Input, variance: Input, offset?: Input | null, scale?: Input | null, varianceEpsilon = 0.001,
@@ -52,11 +56,38 @@ export function batchNorm(
     });
   });
 }
+/**
+ * `batchNorm` for rank-2 inputs.
+ * @example
+ * ```js
+ * tf.batchNorm2d(tf.tensor2d([[1, 3]]), tf.tensor1d([1, 3]), tf.tensor1d([1, 1])).print(); // [[0, 0]]
+ * ```
+ */
 export const batchNorm2d = batchNorm;
+/**
+ * `batchNorm` for rank-3 inputs.
+ * @example
+ * ```js
+ * tf.batchNorm3d(tf.ones([1, 2, 2]), tf.tensor1d([1, 1]), tf.tensor1d([1, 1])).shape; // [1, 2, 2]
+ * ```
+ */
 export const batchNorm3d = batchNorm;
+/**
+ * `batchNorm` for rank-4 inputs.
+ * @example
+ * ```js
+ * tf.batchNorm4d(tf.ones([1, 2, 2, 2]), tf.tensor1d([1, 1]), tf.tensor1d([1, 1])).shape; // [1, 2, 2, 2]
+ * ```
+ */
 export const batchNorm4d = batchNorm;
 
-/** TF.js moments(x, axes?, keepDims = false) -> {mean, variance} (biased variance). */
+/**
+ * TF.js moments(x, axes?, keepDims = false) -> {mean, variance} (biased variance).
+ * @example
+ * ```js
+ * const { mean, variance } = tf.moments(tf.tensor([1, 2, 3, 4])); // 2.5 and 1.25
+ * ```
+ */
 export function moments(x: Input, axes?: number | number[] | null, keepDims = false): { mean: Tensor; variance: Tensor } {
   return composite(() => {
     const tx = toTensor(x, 'moments', 'x');
@@ -80,6 +111,10 @@ function checkAffine(op: string, t: Tensor | null, name: string, cols: number, x
 /**
  * Layer normalization over the last axis: (x - mean) / sqrt(var + epsilon) * gamma + beta, with
  * gamma and beta of the last axis' size (default 1 and 0).
+ * @example
+ * ```js
+ * tf.layerNorm(tf.tensor2d([[1, 3]])).print(); // [[-1, 1]] (epsilon aside)
+ * ```
  */
 export function layerNorm(x: Input, gamma?: Input | null, beta?: Input | null, epsilon = 1e-5): Tensor {
   return composite(() => {

@@ -49,17 +49,35 @@ function pool2d(
   });
 }
 
-/** TF.js maxPool(x, filterSize, strides, pad, dimRoundingMode). */
+/**
+ * TF.js maxPool(x, filterSize, strides, pad, dimRoundingMode).
+ * @example
+ * ```js
+ * tf.maxPool(tf.ones([1, 4, 4, 1]), 2, 2, 'valid').shape; // [1, 2, 2, 1]
+ * ```
+ */
 export function maxPool(x: Input, filterSize: Pair, strides: Pair, pad: PadSpec, dimRoundingMode?: RoundingMode): Tensor {
   return pool2d('maxPool', MAX, x, filterSize, strides, pad, 1, dimRoundingMode);
 }
 
-/** TF.js avgPool(x, filterSize, strides, pad, dimRoundingMode); averages in-image taps only. */
+/**
+ * TF.js avgPool(x, filterSize, strides, pad, dimRoundingMode); averages in-image taps only.
+ * @example
+ * ```js
+ * tf.avgPool(tf.ones([1, 4, 4, 1]), 2, 2, 'valid').shape; // [1, 2, 2, 1]
+ * ```
+ */
 export function avgPool(x: Input, filterSize: Pair, strides: Pair, pad: PadSpec, dimRoundingMode?: RoundingMode): Tensor {
   return pool2d('avgPool', AVG, x, filterSize, strides, pad, 1, dimRoundingMode);
 }
 
-/** TF.js pool(input, windowShape, poolingType, pad, dilations, strides, dimRoundingMode). */
+/**
+ * TF.js pool(input, windowShape, poolingType, pad, dilations, strides, dimRoundingMode).
+ * @example
+ * ```js
+ * tf.pool(tf.ones([1, 4, 4, 1]), [2, 2], 'max', 'valid', 1, 2).shape; // [1, 2, 2, 1]
+ * ```
+ */
 export function pool(
   input: Input, windowShape: Pair, poolingType: 'max' | 'avg', pad: PadSpec, dilations: Pair = 1,
   strides: Pair = 1, dimRoundingMode?: RoundingMode,

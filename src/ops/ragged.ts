@@ -24,6 +24,10 @@ function validateSplits(splits: number[], below: number): void {
 /**
  * Gathers rows of a ragged tensor (nested row splits + dense values) by `indices`; the
  * result's leading indices.rank - 1 dims become uniform row splits.
+ * @example
+ * ```js
+ * const { outputDenseValues } = tf.raggedGather([tf.tensor1d([0, 2, 3], 'int32')], tf.tensor([1, 2, 3]), tf.tensor1d([1], 'int32'), 1);
+ * ```
  */
 export const raggedGather = op('raggedGather', function raggedGather(
   paramsNestedSplits: Input[], paramsDenseValues: Input, indices: Input, outputRaggedRank: number,
@@ -74,7 +78,13 @@ export const raggedGather = op('raggedGather', function raggedGather(
   return { outputNestedSplits: nested.map(intTensor), outputDenseValues: gather(values, rowIdx, 0) };
 });
 
-/** Row-split ragged tensor of ranges [starts[i], limits[i]) by deltas[i] (scalars broadcast). */
+/**
+ * Row-split ragged tensor of ranges [starts[i], limits[i]) by deltas[i] (scalars broadcast).
+ * @example
+ * ```js
+ * const { rtNestedSplits, rtDenseValues } = tf.raggedRange([0, 5], [3, 7], [1, 1]); // splits [0, 3, 5], values [0, 1, 2, 5, 6]
+ * ```
+ */
 export const raggedRange = op('raggedRange', function raggedRange(starts: Input, limits: Input, deltas: Input): { rtNestedSplits: Tensor; rtDenseValues: Tensor } {
   const host = (t: Tensor) => hostValues('raggedRange', t);
   const s = toTensor(starts, 'raggedRange', 'starts');
@@ -128,6 +138,10 @@ function itemsOf(kind: PartitionType, part: number[]): Array<[number, number]> {
 /**
  * Dense tensor of `shape` (-1 entries: the ragged tensor's own extent) from a ragged tensor given
  * as flat values plus row partitions; elements outside the shape are dropped, holes get defaultValue.
+ * @example
+ * ```js
+ * tf.raggedTensorToTensor([2, 2], [1, 2, 3], 0, [tf.scalar(2, 'int32'), tf.tensor1d([0, 0, 1], 'int32')], ['FIRST_DIM_SIZE', 'VALUE_ROWIDS']).print(); // [[1, 2], [3, 0]]
+ * ```
  */
 export const raggedTensorToTensor = op('raggedTensorToTensor', function raggedTensorToTensor(
   shape: Input, values: Input, defaultValue: Input, rowPartitionTensors: Input[], rowPartitionTypes: string[],

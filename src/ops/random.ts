@@ -13,7 +13,13 @@ import { clone, normalSampler, randomNormal, seededRandom } from './creation.js'
 import { hostValues, storageFor, toTensor, type Input, op } from './operand.js';
 import { softmax } from './softmax.js';
 
-/** TF.js `rand(shape, randFunction, dtype?)`: every element from one call of randFunction. */
+/**
+ * TF.js `rand(shape, randFunction, dtype?)`: every element from one call of randFunction.
+ * @example
+ * ```js
+ * tf.rand([2, 2], () => Math.random()).print();
+ * ```
+ */
 export function rand(shape: number[], randFunction: () => number, dtype: DType = 'float32'): Tensor {
   assertShape('rand', shape);
   ENGINE.tracer?.untraceable('it calls rand (a replay would repeat the same values)');
@@ -21,12 +27,24 @@ export function rand(shape: number[], randFunction: () => number, dtype: DType =
   return ENGINE.makeTensor(storageFor(values, dtype), shape, dtype);
 }
 
-/** Standard normal samples (mean 0, stdDev 1). */
+/**
+ * Standard normal samples (mean 0, stdDev 1).
+ * @example
+ * ```js
+ * tf.randomStandardNormal([2, 2], 'float32', 42).print();
+ * ```
+ */
 export function randomStandardNormal(shape: number[], dtype: 'float32' | 'int32' = 'float32', seed?: number): Tensor {
   return randomNormal(shape, 0, 1, dtype, seed);
 }
 
-/** Integers uniform in [minval, maxval). */
+/**
+ * Integers uniform in [minval, maxval).
+ * @example
+ * ```js
+ * tf.randomUniformInt([4], 0, 10, 42).print(); // int32 values in [0, 10)
+ * ```
+ */
 export function randomUniformInt(shape: number[], minval: number, maxval: number, seed?: number | string): Tensor {
   assertShape('randomUniformInt', shape);
   if (!Number.isInteger(minval) || !Number.isInteger(maxval) || maxval <= minval) {
@@ -40,6 +58,10 @@ export function randomUniformInt(shape: number[], minval: number, maxval: number
 /**
  * Gamma(alpha, beta) samples (beta is the rate: mean alpha / beta), by Marsaglia and Tsang's
  * squeeze method; alpha < 1 boosts a sample of alpha + 1 by u^(1/alpha).
+ * @example
+ * ```js
+ * tf.randomGamma([3], 2, 1, 'float32', 42).print();
+ * ```
  */
 export function randomGamma(shape: number[], alpha: number, beta = 1, dtype: 'float32' | 'int32' = 'float32', seed?: number): Tensor {
   assertShape('randomGamma', shape);
@@ -85,6 +107,10 @@ function hostSoftmaxRows(values: Float64Array, width: number): Float64Array {
 /**
  * `numSamples` class indices per row of logits [batch, numOutcomes] (or [numOutcomes]), drawn
  * from softmax(logits), or from the given probabilities when `normalized`. int32 output.
+ * @example
+ * ```js
+ * tf.multinomial(tf.tensor([0, 10]), 3, 42).print(); // almost surely [1, 1, 1]
+ * ```
  */
 export const multinomial = op('multinomial', function multinomial(logits: Input, numSamples: number, seed?: number, normalized = false): Tensor {
   const t = toTensor(logits, 'multinomial', 'logits');
@@ -116,6 +142,10 @@ export const multinomial = op('multinomial', function multinomial(logits: Input,
  * TF.js `dropout(x, rate, noiseShape?, seed?)`: zero elements with probability `rate` and
  * scale the kept ones by 1 / (1 - rate). `noiseShape` (broadcast to x) shares one draw
  * across the dimensions where it is 1.
+ * @example
+ * ```js
+ * tf.dropout(tf.ones([4]), 0.5, null, 42).print(); // each 0 or 2
+ * ```
  */
 export const dropout = op('dropout', function dropout(x: Input, rate: number, noiseShape?: number[], seed?: number | string): Tensor {
   const t = toTensor(x, 'dropout', 'x');

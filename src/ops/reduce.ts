@@ -47,6 +47,13 @@ function expandBack(dy: Tensor, p: Plan): Tensor {
   return broadcastTo(reshape(dy, p.keepShape), p.x.shape);
 }
 
+/**
+ * The sum over `axis` (all elements by default).
+ * @example
+ * ```js
+ * tf.sum(tf.tensor2d([[1, 2], [3, 4]]), 1).print(); // [3, 7]
+ * ```
+ */
 export const sum = op('sum', function sum(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
   const p = plan('sum', x, axis, keepDims);
   const dtype = p.x.dtype === 'float32' ? 'float32' : 'int32';
@@ -55,6 +62,13 @@ export const sum = op('sum', function sum(x: Input, axis?: number | number[] | n
   return y;
 });
 
+/**
+ * The mean over `axis` (all elements by default).
+ * @example
+ * ```js
+ * tf.mean(tf.tensor2d([[1, 2], [3, 4]]), 0).print(); // [2, 3]
+ * ```
+ */
 export const mean = op('mean', function mean(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
   const p = plan('mean', x, axis, keepDims);
   const y = reduceKernel('mean', p, 'float32');
@@ -63,6 +77,13 @@ export const mean = op('mean', function mean(x: Input, axis?: number | number[] 
   return y;
 });
 
+/**
+ * The product over `axis` (all elements by default).
+ * @example
+ * ```js
+ * tf.prod(tf.tensor([1, 2, 3, 4])).print(); // 24
+ * ```
+ */
 export const prod = op('prod', function prod(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
   const p = plan('prod', x, axis, keepDims);
   const y = reduceKernel('prod', p, p.x.dtype === 'float32' ? 'float32' : 'int32');
@@ -97,7 +118,21 @@ const minMax = op('minMax', function minMax(name: 'max' | 'min', x: Input, axis?
   });
   return y;
 });
+/**
+ * The maximum over `axis` (all elements by default).
+ * @example
+ * ```js
+ * tf.max(tf.tensor2d([[1, 5], [3, 4]]), 1).print(); // [5, 4]
+ * ```
+ */
 export const max = (x: Input, axis?: number | number[] | null, keepDims = false) => minMax('max', x, axis, keepDims);
+/**
+ * The minimum over `axis` (all elements by default).
+ * @example
+ * ```js
+ * tf.min(tf.tensor2d([[1, 5], [3, 4]]), 1).print(); // [1, 3]
+ * ```
+ */
 export const min = (x: Input, axis?: number | number[] | null, keepDims = false) => minMax('min', x, axis, keepDims);
 
 const argOp = op('argOp', function argOp(name: 'argMax' | 'argMin', x: Input, axis = 0): Tensor {
@@ -109,17 +144,51 @@ const argOp = op('argOp', function argOp(name: 'argMax' | 'argMin', x: Input, ax
   ENGINE.recordZeroGrad(name, [t], [y]);
   return y;
 });
-/** Index of the maximum along `axis` (default 0, as TF.js). */
+/**
+ * Index of the maximum along `axis` (default 0, as TF.js).
+ * @example
+ * ```js
+ * tf.argMax(tf.tensor([1, 9, 3])).print(); // 1
+ * ```
+ */
 export const argMax = (x: Input, axis = 0) => argOp('argMax', x, axis);
+/**
+ * The index of the minimum along `axis` (0 by default).
+ * @example
+ * ```js
+ * tf.argMin(tf.tensor([4, 1, 3])).print(); // 1
+ * ```
+ */
 export const argMin = (x: Input, axis = 0) => argOp('argMin', x, axis);
 
+/**
+ * Logical OR over `axis` of a bool tensor.
+ * @example
+ * ```js
+ * tf.any(tf.tensor([false, true], [2], 'bool')).print(); // true
+ * ```
+ */
 export const any = op('any', function any(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
   return reduceKernel('any', plan('any', x, axis, keepDims, 'bool'), 'bool');
 });
+/**
+ * Logical AND over `axis` of a bool tensor.
+ * @example
+ * ```js
+ * tf.all(tf.tensor([false, true], [2], 'bool')).print(); // false
+ * ```
+ */
 export const all = op('all', function all(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
   return reduceKernel('all', plan('all', x, axis, keepDims, 'bool'), 'bool');
 });
 
+/**
+ * `log(sum(exp(x)))` over `axis`, computed stably.
+ * @example
+ * ```js
+ * tf.logSumExp(tf.tensor([0, 0])).print(); // 0.693
+ * ```
+ */
 export const logSumExp = op('logSumExp', function logSumExp(x: Input, axis?: number | number[] | null, keepDims = false): Tensor {
   const p = plan('logSumExp', x, axis, keepDims);
   const y = reduceKernel('logSumExp', p, 'float32');

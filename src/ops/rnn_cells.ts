@@ -13,6 +13,10 @@ import { sigmoid, tanh } from './unary.js';
 /**
  * One step: z = [data, h] · lstmKernel + lstmBias, split into input gate i, candidate j, forget gate f and
  * output gate o; newC = σ(i)·tanh(j) + c·σ(f + forgetBias), newH = tanh(newC)·σ(o). Returns [newC, newH].
+ * @example
+ * ```js
+ * const [c, h] = tf.basicLSTMCell(tf.scalar(1), kernel, bias, data, cPrev, hPrev);
+ * ```
  */
 export const basicLSTMCell = op('basicLSTMCell', function basicLSTMCell(
   forgetBias: Input, lstmKernel: Input, lstmBias: Input, data: Input, c: Input, h: Input,
@@ -37,7 +41,13 @@ export const basicLSTMCell = op('basicLSTMCell', function basicLSTMCell(
 
 export type LSTMCellFunc = (data: Tensor, c: Tensor, h: Tensor) => [Tensor, Tensor];
 
-/** Runs the cells in order, each on the previous cell's output; returns [every new c, every new h]. */
+/**
+ * Runs the cells in order, each on the previous cell's output; returns [every new c, every new h].
+ * @example
+ * ```js
+ * const [cs, hs] = tf.multiRNNCell([cell1, cell2], data, [c1, c2], [h1, h2]);
+ * ```
+ */
 export const multiRNNCell = op('multiRNNCell', function multiRNNCell(lstmCells: LSTMCellFunc[], data: Input, c: Input[], h: Input[]): [Tensor[], Tensor[]] {
   const name = 'multiRNNCell';
   let input = toTensor(data, name, 'data');

@@ -13,7 +13,13 @@ import { runOp, toTensor, type Input, op } from './operand.js';
 import { cast } from './unary.js';
 import { div, mul } from './binary.js';
 
-/** TF.js topk(x, k = 1, sorted = true) -> {values, indices} along the last axis. */
+/**
+ * TF.js topk(x, k = 1, sorted = true) -> {values, indices} along the last axis.
+ * @example
+ * ```js
+ * const { values, indices } = tf.topk(tf.tensor([1, 5, 3]), 2); // [5, 3] and [1, 2]
+ * ```
+ */
 export const topk = op('topk', function topk(x: Input, k = 1, sorted = true): { values: Tensor; indices: Tensor } {
   const t = toTensor(x, 'topk', 'x');
   if (t.rank === 0) throw new Error('topk() expects the input to be of rank 1 or higher');
@@ -50,12 +56,24 @@ function scan(name: 'cumsum' | 'cumprod', x: Input, axis: number, exclusive: boo
   return y;
 }
 
-/** TF.js cumsum(x, axis = 0, exclusive = false, reverse = false). */
+/**
+ * TF.js cumsum(x, axis = 0, exclusive = false, reverse = false).
+ * @example
+ * ```js
+ * tf.cumsum(tf.tensor([1, 2, 3])).print(); // [1, 3, 6]
+ * ```
+ */
 export const cumsum = op('cumsum', function cumsum(x: Input, axis = 0, exclusive = false, reverse = false): Tensor {
   return scan('cumsum', x, axis, exclusive, reverse);
 });
 
-/** TF.js cumprod(x, axis = 0, exclusive = false, reverse = false). */
+/**
+ * TF.js cumprod(x, axis = 0, exclusive = false, reverse = false).
+ * @example
+ * ```js
+ * tf.cumprod(tf.tensor([1, 2, 3])).print(); // [1, 2, 6]
+ * ```
+ */
 export const cumprod = op('cumprod', function cumprod(x: Input, axis = 0, exclusive = false, reverse = false): Tensor {
   return scan('cumprod', x, axis, exclusive, reverse);
 });

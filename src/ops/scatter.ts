@@ -60,7 +60,13 @@ function scatterPrim(indices: Tensor, updates: Tensor, shape: number[], base: Te
   return y;
 }
 
-/** TF.js gatherND(x, indices): out[i...] = x[indices[i..., :], ...]. */
+/**
+ * TF.js gatherND(x, indices): out[i...] = x[indices[i..., :], ...].
+ * @example
+ * ```js
+ * tf.gatherND(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[1, 0]], [1, 2], 'int32')).print(); // [3]
+ * ```
+ */
 export const gatherND = op('gatherND', function gatherND(x: Input, indices: Input): Tensor {
   const t = toTensor(x, 'gatherND', 'x');
   const idx = toTensor(indices, 'gatherND', 'indices', 'int32');
@@ -103,7 +109,13 @@ function validateScatter(op: string, updates: Tensor, indices: Tensor, shape: nu
   if (sliceDim > 8) throw new Error(`${op}: index depth ${sliceDim} exceeds 8 (indices ${fmtShape(indices.shape)})`);
 }
 
-/** TF.js scatterND(indices, updates, shape): zeros of `shape` plus every update slice at its index. */
+/**
+ * TF.js scatterND(indices, updates, shape): zeros of `shape` plus every update slice at its index.
+ * @example
+ * ```js
+ * tf.scatterND(tf.tensor2d([[1], [3]], [2, 1], 'int32'), tf.tensor([9, 8]), [4]).print(); // [0, 9, 0, 8]
+ * ```
+ */
 export const scatterND = op('scatterND', function scatterND(indices: Input, updates: Input, shape: number[]): Tensor {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new Error(`Tensor must have a shape comprised of positive integers but got shape [${shape}].`);
@@ -115,7 +127,13 @@ export const scatterND = op('scatterND', function scatterND(indices: Input, upda
   return scatterPrim(idx, upd, shape, null);
 });
 
-/** TF.js tensorScatterUpdate(tensor, indices, updates): a copy of tensor with the indexed slices replaced. */
+/**
+ * TF.js tensorScatterUpdate(tensor, indices, updates): a copy of tensor with the indexed slices replaced.
+ * @example
+ * ```js
+ * tf.tensorScatterUpdate(tf.zeros([4]), tf.tensor2d([[1]], [1, 1], 'int32'), tf.tensor([5])).print(); // [0, 5, 0, 0]
+ * ```
+ */
 export const tensorScatterUpdate = op('tensorScatterUpdate', function tensorScatterUpdate(tensor: Input, indices: Input, updates: Input): Tensor {
   const t = toTensor(tensor, 'tensorScatterupdate', 'tensor');
   const idx = toTensor(indices, 'tensorScatterupdate', 'indices', 'int32');

@@ -17,7 +17,13 @@ import { range, zeros } from './creation.js';
 import { gather, oneHot, unsortedSegmentSum } from './indexing.js';
 import { matMul } from './matmul.js';
 
-/** Index where each value would be inserted into its row of sortedSequence (TF.js searchSorted). */
+/**
+ * Index where each value would be inserted into its row of sortedSequence (TF.js searchSorted).
+ * @example
+ * ```js
+ * tf.searchSorted(tf.tensor([1, 3, 5]), tf.tensor([0, 3, 6])).print(); // [0, 1, 3]
+ * ```
+ */
 export const searchSorted = op('searchSorted', function searchSorted(sortedSequence: Input, values: Input, side: 'left' | 'right' = 'left'): Tensor {
   const seq = toTensor(sortedSequence, 'searchSorted', 'sortedSequence');
   const vals = toTensor(values, 'searchSorted', 'values', seq.dtype);
@@ -55,7 +61,21 @@ export const searchSorted = op('searchSorted', function searchSorted(sortedSeque
   return reshape(lo, vals.shape);
 });
 
+/**
+ * For each value, the first index in the sorted sequence whose element is >= it.
+ * @example
+ * ```js
+ * tf.lowerBound(tf.tensor([1, 3, 5]), tf.tensor([3, 4])).print(); // [1, 2]
+ * ```
+ */
 export const lowerBound = (sortedSequence: Input, values: Input): Tensor => searchSorted(sortedSequence, values, 'left');
+/**
+ * For each value, the first index in the sorted sequence whose element is > it.
+ * @example
+ * ```js
+ * tf.upperBound(tf.tensor([1, 3, 5]), tf.tensor([3, 4])).print(); // [2, 2]
+ * ```
+ */
 export const upperBound = (sortedSequence: Input, values: Input): Tensor => searchSorted(sortedSequence, values, 'right');
 
 function checkBincount(opName: string, x: Tensor, w: Tensor, size: number): void {
@@ -84,7 +104,13 @@ function countIds(x: Tensor, w: Tensor, size: number, binaryOutput: boolean): Te
   return reshape(counts, outShape);
 }
 
-/** TF.js bincount(x, weights, size): x int32 1-D. */
+/**
+ * TF.js bincount(x, weights, size): x int32 1-D.
+ * @example
+ * ```js
+ * tf.bincount(tf.tensor1d([0, 1, 1, 3], 'int32'), tf.tensor1d([], 'float32'), 4).print(); // [1, 2, 0, 1]
+ * ```
+ */
 export const bincount = op('bincount', function bincount(x: Input, weights: Input, size: number): Tensor {
   const t = toTensor(x, 'bincount', 'x');
   const w = toTensor(weights, 'bincount', 'weights');
@@ -93,7 +119,13 @@ export const bincount = op('bincount', function bincount(x: Input, weights: Inpu
   return countIds(t, w, size, false);
 });
 
-/** TF.js denseBincount(x, weights, size, binaryOutput): x int32 1-D or 2-D (per row). */
+/**
+ * TF.js denseBincount(x, weights, size, binaryOutput): x int32 1-D or 2-D (per row).
+ * @example
+ * ```js
+ * tf.denseBincount(tf.tensor1d([0, 1, 1, 3], 'int32'), tf.tensor1d([], 'float32'), 4).print(); // [1, 2, 0, 1]
+ * ```
+ */
 export const denseBincount = op('denseBincount', function denseBincount(x: Input, weights: Input, size: number, binaryOutput = false): Tensor {
   const t = toTensor(x, 'denseBincount', 'x');
   const w = toTensor(weights, 'denseBincount', 'weights');
@@ -102,7 +134,14 @@ export const denseBincount = op('denseBincount', function denseBincount(x: Input
   return countIds(t, w, size, binaryOutput);
 });
 
-/** Unique slices along `axis` in order of first appearance, and each slice's index into them. */
+/**
+ * Unique slices along `axis` in order of first appearance, and each slice's index into them.
+ * @example
+ * ```js
+ * const { values, indices } = tf.unique(tf.tensor([1, 2, 1, 3]));
+ * values.print(); // [1, 2, 3]
+ * ```
+ */
 export const unique = op('unique', function unique(x: Input, axis = 0): { values: Tensor; indices: Tensor } {
   const t = toTensor(x, 'unique', 'x');
   if (t.rank === 0) throw new Error('unique: x must have rank >= 1, got a scalar');
@@ -131,7 +170,13 @@ export const unique = op('unique', function unique(x: Input, axis = 0): { values
   return { values: gather(t, idx, a), indices: ENGINE.makeTensor(indices, [n], 'int32') };
 });
 
-/** Coordinates of the true elements of a bool tensor, [count, rank] int32 (TF.js whereAsync). */
+/**
+ * Coordinates of the true elements of a bool tensor, [count, rank] int32 (TF.js whereAsync).
+ * @example
+ * ```js
+ * (await tf.whereAsync(tf.tensor([true, false, true], [3], 'bool'))).print(); // [[0], [2]]
+ * ```
+ */
 export async function whereAsync(condition: Input): Promise<Tensor> {
   const c = toTensor(condition, 'whereAsync', 'condition', 'bool');
   if (c.dtype !== 'bool') throw new Error(`Argument 'condition' passed to 'whereAsync' must be bool tensor, but got ${c.dtype} tensor`);
@@ -167,7 +212,13 @@ async function withArgs<T>(args: Array<[Input, string, string, DType?]>, body: (
   }
 }
 
-/** The slices of `tensor` where `mask` (the first K dims from `axis`) is true (TF.js booleanMaskAsync). */
+/**
+ * The slices of `tensor` where `mask` (the first K dims from `axis`) is true (TF.js booleanMaskAsync).
+ * @example
+ * ```js
+ * (await tf.booleanMaskAsync(tf.tensor([1, 2, 3]), tf.tensor([true, false, true], [3], 'bool'))).print(); // [1, 3]
+ * ```
+ */
 export function booleanMaskAsync(tensor: Input, mask: Input, axis?: number): Promise<Tensor> {
   return withArgs([[tensor, 'booleanMask', 'tensor'], [mask, 'booleanMask', 'mask', 'bool']], async ([t, m]) => {
   if (m.dtype !== 'bool') throw new Error(`Argument 'mask' passed to 'booleanMask' must be bool tensor, but got ${m.dtype} tensor`);
@@ -188,7 +239,14 @@ export function booleanMaskAsync(tensor: Input, mask: Input, axis?: number): Pro
   });
 }
 
-/** Values of x (1-D) not in y, and their positions in x (TF.js setdiff1dAsync). */
+/**
+ * Values of x (1-D) not in y, and their positions in x (TF.js setdiff1dAsync).
+ * @example
+ * ```js
+ * const [values, indices] = await tf.setdiff1dAsync(tf.tensor([1, 2, 3, 4]), tf.tensor([2, 4]));
+ * values.print(); // [1, 3]
+ * ```
+ */
 export function setdiff1dAsync(x: Input, y: Input): Promise<[Tensor, Tensor]> {
   return withArgs([[x, 'setdiff1d', 'x'], [y, 'setdiff1d', 'y']], async ([tx, ty]): Promise<[Tensor, Tensor]> => {
   if (tx.dtype !== ty.dtype) throw new Error(`x and y should have the same dtype, but got x (${tx.dtype}) and y (${ty.dtype}).`);
@@ -213,6 +271,10 @@ export function setdiff1dAsync(x: Input, y: Input): Promise<[Tensor, Tensor]> {
 /**
  * Whether each target is among the k largest predictions of its row (TF.js inTopKAsync). Ties
  * rank by index, as a stable descending sort does.
+ * @example
+ * ```js
+ * (await tf.inTopKAsync(tf.tensor2d([[0.1, 0.9], [0.8, 0.2]]), tf.tensor1d([1, 1], 'int32'), 1)).print(); // [true, false]
+ * ```
  */
 export function inTopKAsync(predictions: Input, targets: Input, k = 1): Promise<Tensor> {
   return withArgs([[predictions, 'inTopK', 'predictions'], [targets, 'inTopK', 'targets', 'int32']], async ([p, tg]) => {
@@ -244,7 +306,13 @@ export function inTopKAsync(predictions: Input, targets: Input, k = 1): Promise<
 }
 
 
-/** counts[i][j] = number of examples with label i predicted as j (TF.js math.confusionMatrix). */
+/**
+ * counts[i][j] = number of examples with label i predicted as j (TF.js math.confusionMatrix).
+ * @example
+ * ```js
+ * tf.math.confusionMatrix(tf.tensor1d([0, 1, 1], 'int32'), tf.tensor1d([0, 1, 0], 'int32'), 2).print(); // [[1, 0], [1, 1]]
+ * ```
+ */
 export const confusionMatrix = op('confusionMatrix', function confusionMatrix(labels: Input, predictions: Input, numClasses: number): Tensor {
   const l = toTensor(labels, 'confusionMatrix', 'labels');
   const p = toTensor(predictions, 'confusionMatrix', 'predictions');

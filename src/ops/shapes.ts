@@ -8,7 +8,13 @@ import { fmtShape } from '../util.js';
 import { hostValues, toTensor, type Input, op } from './operand.js';
 import { broadcastTo, reshape } from './layout.js';
 
-/** Returns x when its shape matches `shape` (null entries match anything), else throws. */
+/**
+ * Returns x when its shape matches `shape` (null entries match anything), else throws.
+ * @example
+ * ```js
+ * tf.ensureShape(tf.ones([2, 3]), [null, 3]); // passes; [null, 4] would throw
+ * ```
+ */
 export function ensureShape(x: Tensor, shape: Array<number | null>): Tensor {
   const t = toTensor(x, 'ensureShape', 'x');
   if (!Array.isArray(shape) || t.rank !== shape.length || shape.some((d, i) => d != null && d !== t.shape[i])) {
@@ -18,7 +24,13 @@ export function ensureShape(x: Tensor, shape: Array<number | null>): Tensor {
   return t;
 }
 
-/** Broadcast shape of two int32 shape vectors s0, s1 (TF.js broadcastArgs). */
+/**
+ * Broadcast shape of two int32 shape vectors s0, s1 (TF.js broadcastArgs).
+ * @example
+ * ```js
+ * tf.broadcastArgs(tf.tensor1d([2, 1], 'int32'), tf.tensor1d([3], 'int32')).print(); // [2, 3]
+ * ```
+ */
 export const broadcastArgs = op('broadcastArgs', function broadcastArgs(s0: Input, s1: Input): Tensor {
   const a = toTensor(s0, 'broadcastArgs', 's0', 'int32');
   const b = toTensor(s1, 'broadcastArgs', 's1', 'int32');
@@ -44,6 +56,11 @@ export const broadcastArgs = op('broadcastArgs', function broadcastArgs(s0: Inpu
 /**
  * Coordinate grids from 1-D inputs (higher-rank inputs are flattened). indexing 'xy' (default)
  * swaps the first two output dims, as NumPy does; 'ij' keeps input order.
+ * @example
+ * ```js
+ * const [X, Y] = tf.meshgrid(tf.tensor([1, 2, 3]), tf.tensor([4, 5]));
+ * X.shape; // [2, 3]
+ * ```
  */
 export function meshgrid(...args: unknown[]): Tensor[] {
   let opts: { indexing?: string } = {};

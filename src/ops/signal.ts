@@ -13,9 +13,23 @@ import { rfft } from './spectral.js';
 import { fill } from './creation.js';
 import { cosineWindow, enclosingPowerOfTwo } from './signal_util.js';
 
+/**
+ * A periodic Hann window of `windowLength` samples.
+ * @example
+ * ```js
+ * tf.signal.hannWindow(4).print(); // [0, 0.5, 1, 0.5]
+ * ```
+ */
 export function hannWindow(windowLength: number): Tensor {
   return cosineWindow(windowLength, 0.5, 0.5);
 }
+/**
+ * A periodic Hamming window of `windowLength` samples.
+ * @example
+ * ```js
+ * tf.signal.hammingWindow(4).print(); // [0.08, 0.54, 1, 0.54]
+ * ```
+ */
 export function hammingWindow(windowLength: number): Tensor {
   return cosineWindow(windowLength, 0.54, 0.46);
 }
@@ -24,6 +38,10 @@ export function hammingWindow(windowLength: number): Tensor {
  * Frames of a 1-D signal: [numFrames, frameLength], frame f starting at f * frameStep. Without
  * padEnd only whole frames; with padEnd, frames run while they start inside the signal and
  * their tail is padValue.
+ * @example
+ * ```js
+ * tf.signal.frame(tf.tensor([1, 2, 3, 4, 5]), 2, 2).print(); // [[1, 2], [3, 4]]
+ * ```
  */
 export const frame = op('frame', function frame(signal: Input, frameLength: number, frameStep: number, padEnd = false, padValue = 0): Tensor {
   const x = toTensor(signal, 'frame', 'signal');
@@ -48,7 +66,13 @@ export const frame = op('frame', function frame(signal: Input, frameLength: numb
   return reshape(gather(padded, indices), [starts.length, frameLength]);
 });
 
-/** Short-time Fourier transform: rfft of windowed frames -> [numFrames, fftLength / 2 + 1] complex64. */
+/**
+ * Short-time Fourier transform: rfft of windowed frames -> [numFrames, fftLength / 2 + 1] complex64.
+ * @example
+ * ```js
+ * tf.signal.stft(tf.randomNormal([256]), 64, 32).shape; // [7, 33]
+ * ```
+ */
 export const stft = op('stft', function stft(
   signal: Input, frameLength: number, frameStep: number, fftLength?: number, windowFn: (length: number) => Tensor = hannWindow,
 ): Tensor {

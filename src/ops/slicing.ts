@@ -131,6 +131,13 @@ function spreadAlong(dy: Tensor, axis: number, total: number, start: number, ste
   return pad(t, t.shape.map((_, i) => (i === axis ? [start, total - start - len] : [0, 0]) as [number, number]));
 }
 
+/**
+ * Slices `x` from `begin` to `end` with `strides`, with TF's begin/end/ellipsis/new-axis/shrink masks.
+ * @example
+ * ```js
+ * tf.stridedSlice(tf.tensor([0, 1, 2, 3, 4, 5]), [1], [6], [2]).print(); // [1, 3, 5]
+ * ```
+ */
 export const stridedSlice = op('stridedSlice', function stridedSlice(
   x: Input, begin: number[], end: number[], strides?: number[],
   beginMask = 0, endMask = 0, ellipsisMask = 0, newAxisMask = 0, shrinkAxisMask = 0,
@@ -170,7 +177,13 @@ function checkBlockShape(opName: string, blockShape: number[]): void {
   }
 }
 
-/** Rearranges batch blocks into spatial dims, then crops (TF.js batchToSpaceND). */
+/**
+ * Rearranges batch blocks into spatial dims, then crops (TF.js batchToSpaceND).
+ * @example
+ * ```js
+ * tf.batchToSpaceND(tf.tensor4d([1, 2, 3, 4], [4, 1, 1, 1]), [2, 2], [[0, 0], [0, 0]]).shape; // [1, 2, 2, 1]
+ * ```
+ */
 export const batchToSpaceND = op('batchToSpaceND', function batchToSpaceND(x: Input, blockShape: number[], crops: number[][]): Tensor {
   const t = toTensor(x, 'batchToSpaceND', 'x');
   checkBlockShape('batchToSpaceND', blockShape);
@@ -203,7 +216,13 @@ export const batchToSpaceND = op('batchToSpaceND', function batchToSpaceND(x: In
     full.map((d, i) => (i >= 1 && i <= m ? d - crops[i - 1][0] - crops[i - 1][1] : d)));
 });
 
-/** Zero-pads spatial dims, then moves spatial blocks into the batch (TF.js spaceToBatchND). */
+/**
+ * Zero-pads spatial dims, then moves spatial blocks into the batch (TF.js spaceToBatchND).
+ * @example
+ * ```js
+ * tf.spaceToBatchND(tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]), [2, 2], [[0, 0], [0, 0]]).shape; // [4, 1, 1, 1]
+ * ```
+ */
 export const spaceToBatchND = op('spaceToBatchND', function spaceToBatchND(x: Input, blockShape: number[], paddings: number[][]): Tensor {
   const t = toTensor(x, 'spaceToBatchND', 'x');
   checkBlockShape('spaceToBatchND', blockShape);
@@ -232,7 +251,13 @@ export const spaceToBatchND = op('spaceToBatchND', function spaceToBatchND(x: In
   return reshape(r2, [batch * prod, ...blockShape.map((b, i) => padded[i + 1] / b), ...rest]);
 });
 
-/** Pads with values mirrored at the borders ('reflect' excludes the edge, 'symmetric' repeats it). */
+/**
+ * Pads with values mirrored at the borders ('reflect' excludes the edge, 'symmetric' repeats it).
+ * @example
+ * ```js
+ * tf.mirrorPad(tf.tensor([1, 2, 3]), [[1, 1]], 'reflect').print(); // [2, 1, 2, 3, 2]
+ * ```
+ */
 export const mirrorPad = op('mirrorPad', function mirrorPad(x: Input, paddings: Array<[number, number]>, mode: 'reflect' | 'symmetric'): Tensor {
   if (mode !== 'reflect' && mode !== 'symmetric') throw new Error(`Invalid mode. Mode must be either reflect or symmetric. Got ${mode}.`);
   const t = toTensor(x, 'mirrorPad', 'x');

@@ -27,5 +27,19 @@ function softmaxOp(name: string, logits: Input, dim: number, log: boolean): Tens
   return y;
 }
 
+/**
+ * Softmax over the last dimension: `exp(x) / sum(exp(x))`.
+ * @example
+ * ```js
+ * tf.softmax(tf.tensor([1, 1, 2])).print(); // [0.212, 0.212, 0.576]
+ * ```
+ */
 export const softmax = op('softmax', (logits: Input, dim = -1) => softmaxOp('softmax', logits, dim, false));
+/**
+ * The log of softmax over the last dimension, computed stably.
+ * @example
+ * ```js
+ * tf.logSoftmax(tf.tensor([1, 1])).print(); // [-0.693, -0.693]
+ * ```
+ */
 export const logSoftmax = op('logSoftmax', (logits: Input, axis = -1) => softmaxOp('logSoftmax', logits, axis, true));

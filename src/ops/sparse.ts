@@ -19,6 +19,10 @@ const intTensor = (values: number[], shape: number[]) => ENGINE.makeTensor(Int32
 /**
  * Gives every empty row of a 2-D+ sparse tensor one entry [row, 0, ...] = defaultValue; entries
  * come out ordered by row (stable within a row).
+ * @example
+ * ```js
+ * const { outputIndices, outputValues, emptyRowIndicator } = tf.sparse.sparseFillEmptyRows([[0, 0], [2, 1]], [5, 6], [3, 2], -1);
+ * ```
  */
 export const sparseFillEmptyRows = op('sparseFillEmptyRows', function sparseFillEmptyRows(
   indices: Input, values: Input, denseShape: Input, defaultValue: Input,
@@ -79,7 +83,13 @@ export const sparseFillEmptyRows = op('sparseFillEmptyRows', function sparseFill
   };
 });
 
-/** Re-indexes a sparse tensor's entries for a new dense shape (one dim may be -1). */
+/**
+ * Re-indexes a sparse tensor's entries for a new dense shape (one dim may be -1).
+ * @example
+ * ```js
+ * const { outputIndices, outputShape } = tf.sparse.sparseReshape(tf.tensor2d([[0, 1]], [1, 2], 'int32'), [2, 3], [3, 2]);
+ * ```
+ */
 export const sparseReshape = op('sparseReshape', function sparseReshape(
   inputIndices: Input, inputShape: Input, newShape: Input,
 ): { outputIndices: Tensor; outputShape: Tensor } {
@@ -179,10 +189,24 @@ function segmentReduce(opName: string, data: Input, indices: Input, segmentIds: 
   return dtype === 'float32' ? sums : cast(sums, dtype);
 }
 
+/**
+ * Sums the rows of `data` picked by `indices` within each segment of `segmentIds`.
+ * @example
+ * ```js
+ * tf.sparse.sparseSegmentSum(tf.tensor2d([[1, 2], [3, 4], [5, 6]]), tf.tensor1d([0, 2], 'int32'), tf.tensor1d([0, 0], 'int32')).print(); // [[6, 8]]
+ * ```
+ */
 export const sparseSegmentSum = op('sparseSegmentSum', function sparseSegmentSum(data: Input, indices: Input, segmentIds: Input): Tensor {
   return segmentReduce('sparseSegmentSum', data, indices, segmentIds, false);
 });
 
+/**
+ * Averages the rows of `data` picked by `indices` within each segment of `segmentIds`.
+ * @example
+ * ```js
+ * tf.sparse.sparseSegmentMean(tf.tensor2d([[1, 2], [3, 4], [5, 6]]), tf.tensor1d([0, 2], 'int32'), tf.tensor1d([0, 0], 'int32')).print(); // [[3, 4]]
+ * ```
+ */
 export const sparseSegmentMean = op('sparseSegmentMean', function sparseSegmentMean(data: Input, indices: Input, segmentIds: Input): Tensor {
   return segmentReduce('sparseSegmentMean', data, indices, segmentIds, true);
 });

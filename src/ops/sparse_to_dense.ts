@@ -10,6 +10,13 @@ import { broadcastTo, reshape } from './layout.js';
 import { hostValues, op, toTensor, type Input } from './operand.js';
 import { tensorScatterUpdate } from './scatter.js';
 
+/**
+ * Scatters `sparseValues` at `sparseIndices` into a dense tensor of `outputShape` filled with `defaultValue`.
+ * @example
+ * ```js
+ * tf.sparseToDense(tf.tensor1d([0, 2], 'int32'), tf.tensor1d([5, 6]), [4]).print(); // [5, 0, 6, 0]
+ * ```
+ */
 export const sparseToDense = op('sparseToDense', function sparseToDense(
   sparseIndices: Input, sparseValues: Input, outputShape: number[], defaultValue: Input = 0,
 ): Tensor {

@@ -101,18 +101,36 @@ function dft(x: Tensor, sign: 1 | -1, scale: number): Tensor {
   return back(scale === 1 ? y : mul(y, scale));
 }
 
-/** Fast Fourier transform over the innermost axis of a complex64 tensor. */
+/**
+ * Fast Fourier transform over the innermost axis of a complex64 tensor.
+ * @example
+ * ```js
+ * tf.spectral.fft(tf.complex([1, 0, 0, 0], [0, 0, 0, 0])).print(); // all 1 + 0j
+ * ```
+ */
 export const fft = op('fft', function fft(input: Input): Tensor {
   return dft(complexInput('fft', input), -1, 1);
 });
 
-/** Inverse FFT over the innermost axis (scaled by 1/n). */
+/**
+ * Inverse FFT over the innermost axis (scaled by 1/n).
+ * @example
+ * ```js
+ * tf.spectral.ifft(tf.complex([1, 1, 1, 1], [0, 0, 0, 0])).print(); // [1, 0, 0, 0]
+ * ```
+ */
 export const ifft = op('ifft', function ifft(input: Input): Tensor {
   const t = complexInput('ifft', input);
   return dft(t, 1, 1 / t.shape[t.rank - 1]);
 });
 
-/** Real-input FFT: [..., n] float32 -> [..., fftLength / 2 + 1] complex64 (n cropped / zero-padded to fftLength). */
+/**
+ * Real-input FFT: [..., n] float32 -> [..., fftLength / 2 + 1] complex64 (n cropped / zero-padded to fftLength).
+ * @example
+ * ```js
+ * tf.spectral.rfft(tf.tensor([1, 0, 0, 0])).print(); // 3 values, all 1 + 0j
+ * ```
+ */
 export const rfft = op('rfft', function rfft(input: Input, fftLength?: number): Tensor {
   let x = toTensor(input, 'rfft', 'input');
   if (x.dtype !== 'float32') throw new Error(`The dtype for tf.spectral.rfft() must be float32 but got ${x.dtype}.`);
@@ -137,6 +155,10 @@ export const rfft = op('rfft', function rfft(input: Input, fftLength?: number): 
 /**
  * Inverse of rfft: [..., m] complex64 -> [..., 2 (m - 1)] float32, treating the input as the
  * non-negative half of a Hermitian spectrum (the other half is its conjugate mirror).
+ * @example
+ * ```js
+ * tf.spectral.irfft(tf.complex([1, 1, 1], [0, 0, 0])).print(); // [1, 0, 0, 0]
+ * ```
  */
 export const irfft = op('irfft', function irfft(input: Input): Tensor {
   const t = complexInput('irfft', input);

@@ -147,7 +147,36 @@ function staticRegexReplace_(input: Input, pattern: string, rewrite: string, rep
 }
 
 // op(): operands made from JS arrays inside are disposed when each returns
+/**
+ * Builds n-grams from ragged string sequences (`data` split by `dataSplits`), joined by `separator`.
+ * @example
+ * ```js
+ * const { nGrams } = tf.string.stringNGrams(tf.tensor(['a', 'b', 'c']), tf.tensor([0, 3], [2], 'int32'), '|', [2], '', '', 0, false);
+ * ```
+ */
 export const stringNGrams = op('stringNGrams', stringNGrams_);
+/**
+ * Splits each string by `delimiter`, as a sparse result {indices, values, shape}.
+ * @example
+ * ```js
+ * const { values } = tf.string.stringSplit(tf.tensor(['a b', 'c']), ' ');
+ * values.print(); // ['a', 'b', 'c']
+ * ```
+ */
 export const stringSplit = op('stringSplit', stringSplit_);
+/**
+ * Hashes each string to an int32 bucket in [0, numBuckets).
+ * @example
+ * ```js
+ * tf.string.stringToHashBucketFast(tf.tensor(['cat', 'dog']), 10).print();
+ * ```
+ */
 export const stringToHashBucketFast = op('stringToHashBucketFast', stringToHashBucketFast_);
+/**
+ * Replaces `pattern` matches in each string with `rewrite`.
+ * @example
+ * ```js
+ * tf.string.staticRegexReplace(tf.tensor(['a-b-c']), '-', '+').print(); // ['a+b+c']
+ * ```
+ */
 export const staticRegexReplace = op('staticRegexReplace', staticRegexReplace_);

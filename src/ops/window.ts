@@ -15,7 +15,13 @@ import { cumsum } from './scan.js';
 import { assertFloat32, composite, convGeometry, geometryAttrs, parsePair, type Pair } from './conv_util.js';
 import { ENGINE } from '../engine.js';
 
-/** TF.js localResponseNormalization(x, depthRadius = 5, bias = 1, alpha = 1, beta = 0.5) over the last axis. */
+/**
+ * TF.js localResponseNormalization(x, depthRadius = 5, bias = 1, alpha = 1, beta = 0.5) over the last axis.
+ * @example
+ * ```js
+ * tf.localResponseNormalization(tf.ones([1, 2, 2, 4]), 2).shape; // [1, 2, 2, 4]
+ * ```
+ */
 export function localResponseNormalization(x: Input, depthRadius = 5, bias = 1, alpha = 1, beta = 0.5): Tensor {
   return composite(() => {
     const t = toTensor(x, 'localResponseNormalization', 'x');
@@ -45,7 +51,13 @@ function as4d(op: string, x: Input, rankMessage: string): { x4: Tensor; finish: 
   return { x4: reshape(t, [1, ...t.shape]), finish: (y) => reshape(y, y.shape.slice(1)) };
 }
 
-/** TF.js dilation2d(x, filter [fh, fw, C], strides, pad, dilations = [1, 1], dataFormat = 'NHWC'). */
+/**
+ * TF.js dilation2d(x, filter [fh, fw, C], strides, pad, dilations = [1, 1], dataFormat = 'NHWC').
+ * @example
+ * ```js
+ * tf.dilation2d(tf.ones([1, 4, 4, 1]), tf.zeros([2, 2, 1]), 1, 'valid').shape; // [1, 3, 3, 1]
+ * ```
+ */
 export function dilation2d(
   x: Input, filter: Input, strides: Pair, pad: 'same' | 'valid', dilations: Pair = [1, 1], dataFormat: 'NHWC' = 'NHWC',
 ): Tensor {
@@ -89,6 +101,10 @@ export function dilation2d(
  * TF.js maxPoolWithArgmax(x [batch, H, W, C], filterSize, strides, pad, includeBatchInIndex = false)
  * -> {result, indexes}: indexes (int32) of the first maximal tap, flattened as
  * ((b * H + y) * W + x) * C + c with includeBatchInIndex, else (y * W + x) * C + c.
+ * @example
+ * ```js
+ * const { result, indexes } = tf.maxPoolWithArgmax(tf.ones([1, 4, 4, 1]), 2, 2, 'valid');
+ * ```
  */
 export function maxPoolWithArgmax(
   x: Input, filterSize: Pair, strides: Pair, pad: 'same' | 'valid' | number, includeBatchInIndex = false,

@@ -11,8 +11,13 @@ import { sqrt, square } from '../ops/unary.js';
 import { Optimizer, filledLike, type OptimizerOptions } from './optimizer.js';
 import { checkDecay, checkRate, DEFAULT_EPSILON } from './checks.js';
 
+/**
+ * Adagrad (`tf.train.adagrad`).
+ */
 export class AdagradOptimizer extends Optimizer {
+  /** The class name the optimizer is saved under ('Adagrad'). */
   static override className = 'Adagrad';
+  /** The constructor arguments, in order, that `getConfig` saves. */
   static override configArgs = ['learningRate', 'initialAccumulatorValue', 'epsilon'];
   constructor(public learningRate: number, public initialAccumulatorValue = 0.1, public epsilon = DEFAULT_EPSILON, options?: OptimizerOptions) {
     super(options);
@@ -29,13 +34,19 @@ export class AdagradOptimizer extends Optimizer {
     const acc2 = add(acc, square(g));
     return { value: sub(w, div(mul(g, this.learningRate), sqrt(add(acc2, this.epsilon)))), slots: [acc2] };
   }
+  /** The constructor arguments by name (saved with `includeOptimizer`). */
   override getConfig() {
     return { learningRate: this.learningRate, initialAccumulatorValue: this.initialAccumulatorValue, ...super.getConfig() };
   }
 }
 
+/**
+ * Adadelta (`tf.train.adadelta`).
+ */
 export class AdadeltaOptimizer extends Optimizer {
+  /** The class name the optimizer is saved under ('Adadelta'). */
   static override className = 'Adadelta';
+  /** The constructor arguments, in order, that `getConfig` saves. */
   static override configArgs = ['learningRate', 'rho', 'epsilon'];
   constructor(public learningRate = 0.001, public rho = 0.95, public epsilon = DEFAULT_EPSILON, options?: OptimizerOptions) {
     super(options);
@@ -53,6 +64,7 @@ export class AdadeltaOptimizer extends Optimizer {
     const au2 = add(mul(au, this.rho), mul(square(d), 1 - this.rho));
     return { value: sub(w, mul(d, this.learningRate)), slots: [ag2, au2] };
   }
+  /** The constructor arguments by name (saved with `includeOptimizer`). */
   override getConfig() {
     return { learningRate: this.learningRate, rho: this.rho, epsilon: this.epsilon, ...super.getConfig() };
   }

@@ -15,8 +15,13 @@ import { adamUpdate } from '../ops/optimizer_ops.js';
 import { Optimizer, type OptimizerOptions } from './optimizer.js';
 import { checkDecay, checkRate, DEFAULT_EPSILON } from './checks.js';
 
+/**
+ * Adam (`tf.train.adam`).
+ */
 export class AdamOptimizer extends Optimizer {
+  /** The class name the optimizer is saved under ('Adam'). */
   static override className = 'Adam';
+  /** The constructor arguments, in order, that `getConfig` saves. */
   static override configArgs = ['learningRate', 'beta1', 'beta2', 'epsilon'];
   constructor(
     public learningRate = 0.001, public beta1 = 0.9, public beta2 = 0.999, public epsilon = DEFAULT_EPSILON,
@@ -43,13 +48,19 @@ export class AdamOptimizer extends Optimizer {
     });
     return { value: out.param, slots: [out.m, out.v] };
   }
+  /** The constructor arguments by name (saved with `includeOptimizer`). */
   override getConfig(): Record<string, unknown> {
     return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, ...super.getConfig() };
   }
 }
 
+/**
+ * Adam with decoupled weight decay (`tf.train.adamw`).
+ */
 export class AdamWOptimizer extends AdamOptimizer {
+  /** The class name the optimizer is saved under ('AdamW'). */
   static override className = 'AdamW';
+  /** The constructor arguments, in order, that `getConfig` saves. */
   static override configArgs = ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay'];
   constructor(
     learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = DEFAULT_EPSILON, public weightDecay = 0.004,
@@ -61,13 +72,19 @@ export class AdamWOptimizer extends AdamOptimizer {
   protected override decoupledWeightDecay(): number {
     return this.weightDecay;
   }
+  /** The constructor arguments by name (saved with `includeOptimizer`). */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), weightDecay: this.weightDecay };
   }
 }
 
+/**
+ * Adamax (`tf.train.adamax`).
+ */
 export class AdamaxOptimizer extends Optimizer {
+  /** The class name the optimizer is saved under ('Adamax'). */
   static override className = 'Adamax';
+  /** The constructor arguments, in order, that `getConfig` saves. */
   static override configArgs = ['learningRate', 'beta1', 'beta2', 'epsilon', 'decay'];
   constructor(
     public learningRate = 0.002, public beta1 = 0.9, public beta2 = 0.999, public epsilon = DEFAULT_EPSILON,
@@ -90,6 +107,7 @@ export class AdamaxOptimizer extends Optimizer {
     const step = mul(div(m2, add(u2, this.epsilon)), lr / (1 - this.beta1 ** t));
     return { value: sub(w, step), slots: [m2, u2] };
   }
+  /** The constructor arguments by name (saved with `includeOptimizer`). */
   override getConfig() {
     return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, decay: this.decay, ...super.getConfig() };
   }

@@ -27,17 +27,26 @@ export interface OptimizerOptions {
   clipvalue?: number;
 }
 
+/**
+ * A gradient with the name of the variable it updates.
+ */
 export interface NamedTensor {
   name: string;
   tensor: Tensor;
 }
 export type NamedGradients = Record<string, Tensor> | NamedTensor[];
 
+/**
+ * The base class of optimizers: `minimize(f)` and `applyGradients(grads)` update variables.
+ */
 export abstract class Optimizer {
   /** TF.js class name, e.g. 'Adam'. */
   static className = 'Optimizer';
+  /** Clips each gradient to this L2 norm before the update (Keras `clipnorm`). */
   clipnorm?: number;
+  /** Clips all gradients together to this global L2 norm (Keras `global_clipnorm`). */
   globalClipnorm?: number;
+  /** Clips each gradient element to [-clipvalue, clipvalue] (Keras `clipvalue`). */
   clipvalue?: number;
   /** Number of applyGradients calls so far. */
   iterations = 0;
@@ -51,6 +60,7 @@ export abstract class Optimizer {
     this.setClipping(options);
   }
 
+  /** The class name the optimizer is saved under. */
   getClassName(): string {
     return (this.constructor as typeof Optimizer).className;
   }

@@ -11,8 +11,13 @@ import { sqrt, square } from '../ops/unary.js';
 import { Optimizer, type OptimizerOptions } from './optimizer.js';
 import { checkDecay, checkRate, DEFAULT_EPSILON } from './checks.js';
 
+/**
+ * RMSProp (`tf.train.rmsprop`).
+ */
 export class RMSPropOptimizer extends Optimizer {
+  /** The class name the optimizer is saved under ('RMSProp'). */
   static override className = 'RMSProp';
+  /** The constructor arguments, in order, that `getConfig` saves. */
   static override configArgs = ['learningRate', 'decay', 'momentum', 'epsilon', 'centered'];
   constructor(
     public learningRate: number, public decay = 0.9, public momentum = 0, public epsilon = DEFAULT_EPSILON,
@@ -40,6 +45,7 @@ export class RMSPropOptimizer extends Optimizer {
     const mom2 = add(mul(mom, this.momentum), div(mul(g, this.learningRate), sqrt(add(denom, this.epsilon))));
     return { value: sub(w, mom2), slots: mg2 ? [ms2, mom2, mg2] : [ms2, mom2] };
   }
+  /** The constructor arguments by name (saved with `includeOptimizer`). */
   override getConfig() {
     return {
       learningRate: this.learningRate, decay: this.decay, momentum: this.momentum, epsilon: this.epsilon,

@@ -11,8 +11,13 @@ import { keep } from '../globals.js';
 import { Optimizer, type OptimizerOptions } from './optimizer.js';
 import { checkRate } from './checks.js';
 
+/**
+ * Stochastic gradient descent (`tf.train.sgd`).
+ */
 export class SGDOptimizer extends Optimizer {
+  /** The class name the optimizer is saved under ('SGD'). */
   static override className = 'SGD';
+  /** The constructor arguments, in order, that `getConfig` saves. */
   static override configArgs = ['learningRate'];
   constructor(public learningRate: number, options?: OptimizerOptions) {
     super(options);
@@ -29,13 +34,19 @@ export class SGDOptimizer extends Optimizer {
     checkRate('sgd', 'learningRate', learningRate);
     this.learningRate = learningRate;
   }
+  /** The constructor arguments by name (saved with `includeOptimizer`). */
   override getConfig() {
     return { learningRate: this.learningRate, ...super.getConfig() };
   }
 }
 
+/**
+ * SGD with momentum (`tf.train.momentum`).
+ */
 export class MomentumOptimizer extends Optimizer {
+  /** The class name the optimizer is saved under ('Momentum'). */
   static override className = 'Momentum';
+  /** The constructor arguments, in order, that `getConfig` saves. */
   static override configArgs = ['learningRate', 'momentum', 'useNesterov'];
   /**
    * The momentum as a kept scalar tensor, as TF.js's Momentum holds one: memory counts around
@@ -69,9 +80,11 @@ export class MomentumOptimizer extends Optimizer {
     this.momentumTensor.dispose();
     this.momentumTensor = keep(scalar(momentum));
   }
+  /** The constructor arguments by name (saved with `includeOptimizer`). */
   override getConfig() {
     return { learningRate: this.learningRate, momentum: this.momentum, useNesterov: this.useNesterov, ...super.getConfig() };
   }
+  /** Frees the accumulated velocities. */
   override dispose(): void {
     super.dispose();
     this.momentumTensor.dispose();

@@ -18,6 +18,9 @@ import { TransformerDecoder } from '../layers/attention/transformer_decoder.js';
 import { TokenAndPositionEmbedding } from '../layers/position_embedding.js';
 import { Embedding } from '../layers/embedding.js';
 
+/**
+ * Options of `tf.text.generate`: how many tokens, greedy or sampled (temperature, topK, topP, seed), stop tokens, a per-token callback, the KV cache.
+ */
 export interface GenerateOptions {
   /** How many tokens to add (default 32). */
   maxNewTokens?: number;

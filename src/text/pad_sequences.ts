@@ -6,6 +6,9 @@
 import { tensor2d } from '../ops/creation.js';
 import type { Tensor } from '../tensor.js';
 
+/**
+ * Options of `tf.text.padSequences`: maxlen, dtype, padding and truncating ('pre' | 'post'), value.
+ */
 export interface PadSequencesArgs {
   /** Length of every output row; the longest sequence when omitted. */
   maxlen?: number | null;

@@ -11,6 +11,9 @@ import type { Tensor } from '../tensor.js';
 /** Keras's default filters: punctuation, tabs and line breaks. */
 export const DEFAULT_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n';
 
+/**
+ * How `tokenizer.textsToMatrix` fills its rows: 'binary', 'count', 'tfidf' or 'freq'.
+ */
 export type MatrixMode = 'binary' | 'count' | 'tfidf' | 'freq';
 const MODES: readonly MatrixMode[] = ['binary', 'count', 'tfidf', 'freq'];
 
@@ -21,6 +24,9 @@ function dict<V>(entries: Iterable<[string | number, V]> = []): Record<string, V
   return d;
 }
 
+/**
+ * Options of `new tf.text.Tokenizer(args)` (Keras's Tokenizer): numWords, filters, lower, split, charLevel, oovToken.
+ */
 export interface TokenizerArgs {
   /** Keep only the numWords - 1 most frequent words when converting (fitting still counts all). */
   numWords?: number | null;
@@ -80,11 +86,17 @@ function checkSequences(op: string, seqs: unknown): asserts seqs is number[][] {
  * ```
  */
 export class Tokenizer {
+  /** Only the numWords - 1 most frequent words are kept when converting (null: all). */
   numWords: number | null;
+  /** Characters removed from texts. */
   readonly filters: string;
+  /** Whether texts are lowercased. */
   readonly lower: boolean;
+  /** The word separator. */
   readonly split: string;
+  /** Whether every character is a token. */
   readonly charLevel: boolean;
+  /** The token out-of-vocabulary words become (null: dropped). */
   readonly oovToken: string | null;
   /** Number of texts seen by fitOnTexts / fitOnSequences. */
   documentCount = 0;

@@ -24,6 +24,10 @@ const compiled = new Map<ModuleKind, WebAssembly.Module>();
  * Load the kernels from `prefix + file name` (a string, like TF.js's setWasmPaths: a folder URL ending
  * in '/') or from a map of file name (tessera-relaxed.wasm, tessera-simd.wasm) to URL. Call before
  * `tf.ready()` / `tf.setBackend('wasm')`.
+ * @example
+ * ```js
+ * tf.wasm.setWasmPaths('https://cdn.example.com/tessera/'); // before tf.ready() / setBackend('wasm')
+ * ```
  */
 export function setWasmPaths(prefixOrMap: string | Record<string, string>): void {
   if (typeof prefixOrMap !== 'string' && (typeof prefixOrMap !== 'object' || prefixOrMap === null)) {
@@ -36,6 +40,11 @@ export function setWasmPaths(prefixOrMap: string | Record<string, string>): void
 /**
  * Use this compiled kernel module (either build; e.g. `import mod from 'tessera/dist/tessera-simd.wasm'`
  * under wrangler or a bundler's wasm loader). Call before `tf.ready()` / `tf.setBackend('wasm')`.
+ * @example
+ * ```js
+ * // kernels: `import kernels from 'tessera/tessera-simd.wasm'` under wrangler (workerd) or a bundler's .wasm loader
+ * tf.wasm.setWasmModule(kernels); // before tf.ready() / setBackend('wasm')
+ * ```
  */
 export function setWasmModule(module: WebAssembly.Module): void {
   if (typeof WebAssembly !== 'object' || !(module instanceof WebAssembly.Module)) {

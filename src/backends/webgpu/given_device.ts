@@ -16,6 +16,12 @@ export function givenDevice(): { device: GPUDevice; lost: boolean } | null {
  * instead of requesting one from `navigator.gpu`. Call it before tf.ready() or setBackend('webgpu'):
  * a webgpu backend that already started keeps its device. The device is used as it was created,
  * with its own limits; if it is lost, the backend asks `navigator.gpu` for a new one where there is one.
+ * @example
+ * ```js
+ * const adapter = await navigator.gpu.requestAdapter();
+ * tf.webgpu.useDevice(await adapter.requestDevice());
+ * await tf.setBackend('webgpu');
+ * ```
  */
 export function useDevice(device: GPUDevice): void {
   const d = device as Partial<GPUDevice> | null;

@@ -263,4 +263,12 @@ export class MultiHeadAttention extends Layer {
   }
 }
 
+/**
+ * Multi-head attention (Keras MultiHeadAttention): call it on [query, value] or [query, value, key].
+ * @example
+ * ```js
+ * const q = tf.ones([1, 4, 8]);
+ * tf.layers.multiHeadAttention({ numHeads: 2, keyDim: 4 }).apply([q, q]).shape; // [1, 4, 8]
+ * ```
+ */
 export const multiHeadAttention = (args: MultiHeadAttentionArgs) => new MultiHeadAttention(args);

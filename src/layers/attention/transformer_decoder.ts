@@ -104,5 +104,11 @@ export class TransformerDecoder extends TransformerEncoder {
   }
 }
 
-/** Factory for TransformerDecoder (see the class). */
+/**
+ * Factory for TransformerDecoder (see the class).
+ * @example
+ * ```js
+ * tf.layers.transformerDecoder({ numHeads: 2, intermediateDim: 16 }).apply(tf.ones([1, 4, 8])).shape; // [1, 4, 8]
+ * ```
+ */
 export const transformerDecoder = (args: TransformerDecoderArgs) => new TransformerDecoder(args);

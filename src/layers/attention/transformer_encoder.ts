@@ -185,4 +185,11 @@ export class TransformerEncoder extends Layer {
   }
 }
 
+/**
+ * One transformer encoder block: self-attention and a feed-forward network, each with a residual and layer norm.
+ * @example
+ * ```js
+ * tf.layers.transformerEncoder({ numHeads: 2, intermediateDim: 16 }).apply(tf.ones([1, 4, 8])).shape; // [1, 4, 8]
+ * ```
+ */
 export const transformerEncoder = (args: TransformerEncoderArgs) => new TransformerEncoder(args);

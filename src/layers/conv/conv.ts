@@ -279,6 +279,27 @@ export class Conv2DTranspose extends ConvTranspose {
   }
 }
 
+/**
+ * 1-D convolution over [batch, steps, channels] inputs.
+ * @example
+ * ```js
+ * tf.layers.conv1d({ filters: 8, kernelSize: 3 }).apply(tf.ones([1, 10, 2])).shape; // [1, 8, 8]
+ * ```
+ */
 export const conv1d = (args: ConvLayerArgs) => new Conv1D(args);
+/**
+ * 2-D convolution over NHWC images (channelsLast by default).
+ * @example
+ * ```js
+ * tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same' }).apply(tf.ones([1, 28, 28, 1])).shape; // [1, 28, 28, 8]
+ * ```
+ */
 export const conv2d = (args: ConvLayerArgs) => new Conv2D(args);
+/**
+ * Transposed 2-D convolution (a learned upsampling).
+ * @example
+ * ```js
+ * tf.layers.conv2dTranspose({ filters: 4, kernelSize: 2, strides: 2 }).apply(tf.ones([1, 8, 8, 3])).shape; // [1, 16, 16, 4]
+ * ```
+ */
 export const conv2dTranspose = (args: ConvLayerArgs) => new Conv2DTranspose(args);

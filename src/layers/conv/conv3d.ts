@@ -65,5 +65,19 @@ export class Conv3DTranspose extends ConvTranspose {
   }
 }
 
+/**
+ * 3-D convolution over [batch, depth, height, width, channels] inputs.
+ * @example
+ * ```js
+ * tf.layers.conv3d({ filters: 2, kernelSize: 3 }).apply(tf.ones([1, 5, 5, 5, 1])).shape; // [1, 3, 3, 3, 2]
+ * ```
+ */
 export const conv3d = (args: ConvLayerArgs) => new Conv3D(args);
+/**
+ * Transposed 3-D convolution.
+ * @example
+ * ```js
+ * tf.layers.conv3dTranspose({ filters: 2, kernelSize: 2, strides: 2 }).apply(tf.ones([1, 2, 2, 2, 1])).shape; // [1, 4, 4, 4, 2]
+ * ```
+ */
 export const conv3dTranspose = (args: ConvLayerArgs) => new Conv3DTranspose(args);

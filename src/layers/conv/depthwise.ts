@@ -146,5 +146,19 @@ export class SeparableConv2D extends BaseConv {
   }
 }
 
+/**
+ * Depthwise 2-D convolution: each input channel convolved with its own `depthMultiplier` filters.
+ * @example
+ * ```js
+ * tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same' }).apply(tf.ones([1, 8, 8, 4])).shape; // [1, 8, 8, 4]
+ * ```
+ */
 export const depthwiseConv2d = (args: DepthwiseConv2DArgs) => new DepthwiseConv2D(args);
+/**
+ * Depthwise convolution followed by a pointwise (1x1) convolution.
+ * @example
+ * ```js
+ * tf.layers.separableConv2d({ filters: 6, kernelSize: 3, padding: 'same' }).apply(tf.ones([1, 8, 8, 4])).shape; // [1, 8, 8, 6]
+ * ```
+ */
 export const separableConv2d = (args: SeparableConv2DArgs) => new SeparableConv2D(args);

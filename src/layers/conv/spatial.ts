@@ -158,6 +158,27 @@ export class UpSampling2D extends Layer {
   }
 }
 
+/**
+ * Pads the height and width of NHWC inputs with zeros.
+ * @example
+ * ```js
+ * tf.layers.zeroPadding2d({ padding: 1 }).apply(tf.ones([1, 4, 4, 1])).shape; // [1, 6, 6, 1]
+ * ```
+ */
 export const zeroPadding2d = (args?: ZeroPadding2DArgs) => new ZeroPadding2D(args);
+/**
+ * Crops rows and columns off the height and width of NHWC inputs.
+ * @example
+ * ```js
+ * tf.layers.cropping2D({ cropping: [[1, 1], [1, 1]] }).apply(tf.ones([1, 6, 6, 1])).shape; // [1, 4, 4, 1]
+ * ```
+ */
 export const cropping2D = (args: Cropping2DArgs) => new Cropping2D(args);
+/**
+ * Repeats rows and columns of NHWC inputs `size` times (nearest or bilinear).
+ * @example
+ * ```js
+ * tf.layers.upSampling2d({ size: [2, 2] }).apply(tf.ones([1, 4, 4, 1])).shape; // [1, 8, 8, 1]
+ * ```
+ */
 export const upSampling2d = (args?: UpSampling2DArgs) => new UpSampling2D(args);

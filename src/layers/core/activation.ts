@@ -34,4 +34,11 @@ export class Activation extends Layer {
     return { ...super.getConfig(), activation: this.activation };
   }
 }
+/**
+ * Applies an activation function ('relu', 'sigmoid', 'tanh', ...) to its input.
+ * @example
+ * ```js
+ * tf.layers.activation({ activation: 'relu' }).apply(tf.tensor([-1, 2])).print(); // [0, 2]
+ * ```
+ */
 export const activation = (args: ActivationLayerArgs) => new Activation(args);

@@ -164,9 +164,51 @@ export class PReLU extends Layer {
   }
 }
 
+/**
+ * ReLU activation layer (optionally capped at `maxValue`).
+ * @example
+ * ```js
+ * tf.layers.reLU().apply(tf.tensor([-1, 2])).print(); // [0, 2]
+ * ```
+ */
 export const reLU = (args?: ReLULayerArgs) => new ReLU(args);
+/**
+ * Leaky ReLU layer: `x` for x > 0, `alpha * x` otherwise (alpha 0.3 by default).
+ * @example
+ * ```js
+ * tf.layers.leakyReLU({ alpha: 0.1 }).apply(tf.tensor([-1, 2])).print(); // [-0.1, 2]
+ * ```
+ */
 export const leakyReLU = (args?: LeakyReLULayerArgs) => new LeakyReLU(args);
+/**
+ * Exponential linear unit layer: `x` for x > 0, `alpha * (exp(x) - 1)` otherwise.
+ * @example
+ * ```js
+ * tf.layers.elu().apply(tf.tensor([-1, 2])).print(); // [-0.632, 2]
+ * ```
+ */
 export const elu = (args?: ELULayerArgs) => new ELU(args);
+/**
+ * Thresholded ReLU layer: `x` where x > theta (1 by default), else 0.
+ * @example
+ * ```js
+ * tf.layers.thresholdedReLU().apply(tf.tensor([0.5, 2])).print(); // [0, 2]
+ * ```
+ */
 export const thresholdedReLU = (args?: ThresholdedReLULayerArgs) => new ThresholdedReLU(args);
+/**
+ * Softmax activation layer over `axis` (the last by default).
+ * @example
+ * ```js
+ * tf.layers.softmax().apply(tf.tensor2d([[1, 1]])).print(); // [[0.5, 0.5]]
+ * ```
+ */
 export const softmax = (args?: SoftmaxLayerArgs) => new Softmax(args);
+/**
+ * Parametric ReLU: leaky ReLU with a learned `alpha` per unit.
+ * @example
+ * ```js
+ * tf.layers.prelu().apply(tf.tensor2d([[-1, 2]])).print(); // [[0, 2]] (alpha starts at 0)
+ * ```
+ */
 export const prelu = (args?: PReLULayerArgs) => new PReLU(args);

@@ -105,4 +105,12 @@ export class Dense extends Layer {
     };
   }
 }
+/**
+ * A densely connected layer: `activation(input · kernel + bias)`.
+ * @example
+ * ```js
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [3], activation: 'relu' })] });
+ * model.predict(tf.ones([2, 3])).print(); // shape [2, 4]
+ * ```
+ */
 export const dense = (args: DenseArgs) => new Dense(args);

@@ -70,4 +70,11 @@ export class Dropout extends Layer {
     return { ...super.getConfig(), rate: this.rate, noiseShape: this.noiseShape, seed: this.seed };
   }
 }
+/**
+ * Randomly zeroes a `rate` fraction of inputs while training (scaling the rest); the identity at inference.
+ * @example
+ * ```js
+ * const y = tf.layers.dropout({ rate: 0.5 }).apply(tf.ones([2, 4]));
+ * ```
+ */
 export const dropout = (args: DropoutArgs) => new Dropout(args);

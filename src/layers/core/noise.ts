@@ -136,8 +136,43 @@ export class Masking extends Layer {
   }
 }
 
+/**
+ * Adds zero-mean Gaussian noise with standard deviation `stddev` while training.
+ * @example
+ * ```js
+ * const noisy = tf.layers.gaussianNoise({ stddev: 0.1 }).apply(tf.ones([2, 3]));
+ * ```
+ */
 export const gaussianNoise = (args: GaussianNoiseArgs) => new GaussianNoise(args);
+/**
+ * Multiplies inputs by Gaussian noise of mean 1 while training.
+ * @example
+ * ```js
+ * const y = tf.layers.gaussianDropout({ rate: 0.2 }).apply(tf.ones([2, 3]));
+ * ```
+ */
 export const gaussianDropout = (args: GaussianDropoutArgs) => new GaussianDropout(args);
+/**
+ * Dropout that keeps the mean and variance of SELU activations while training.
+ * @example
+ * ```js
+ * const y = tf.layers.alphaDropout({ rate: 0.2 }).apply(tf.ones([2, 3]));
+ * ```
+ */
 export const alphaDropout = (args: AlphaDropoutArgs) => new AlphaDropout(args);
+/**
+ * Drops whole channels of [batch, steps, channels] inputs while training.
+ * @example
+ * ```js
+ * const y = tf.layers.spatialDropout1d({ rate: 0.2 }).apply(tf.ones([1, 5, 3]));
+ * ```
+ */
 export const spatialDropout1d = (args: DropoutArgs) => new SpatialDropout1D(args);
+/**
+ * Masks the time steps whose features all equal `maskValue`, so later RNN layers skip them.
+ * @example
+ * ```js
+ * tf.layers.masking({ maskValue: 0 }).apply(tf.ones([1, 5, 3])).shape; // [1, 5, 3]
+ * ```
+ */
 export const masking = (args?: MaskingArgs) => new Masking(args);

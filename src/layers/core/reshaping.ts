@@ -174,7 +174,35 @@ export class RepeatVector extends Layer {
   }
 }
 
+/**
+ * Flattens each example to one dimension: [batch, a, b, ...] to [batch, a * b * ...].
+ * @example
+ * ```js
+ * tf.layers.flatten().apply(tf.ones([2, 3, 4])).shape; // [2, 12]
+ * ```
+ */
 export const flatten = (args: FlattenArgs = {}) => new Flatten(args);
+/**
+ * Reshapes each example to `targetShape` (the batch dimension is kept).
+ * @example
+ * ```js
+ * tf.layers.reshape({ targetShape: [3, 2] }).apply(tf.ones([1, 6])).shape; // [1, 3, 2]
+ * ```
+ */
 export const reshape = (args: ReshapeArgs) => new Reshape(args);
+/**
+ * Permutes the non-batch dimensions of its input by `dims` (1-based).
+ * @example
+ * ```js
+ * tf.layers.permute({ dims: [2, 1] }).apply(tf.ones([1, 3, 4])).shape; // [1, 4, 3]
+ * ```
+ */
 export const permute = (args: PermuteArgs) => new Permute(args);
+/**
+ * Repeats a [batch, features] input `n` times: [batch, n, features].
+ * @example
+ * ```js
+ * tf.layers.repeatVector({ n: 3 }).apply(tf.ones([2, 4])).shape; // [2, 3, 4]
+ * ```
+ */
 export const repeatVector = (args: RepeatVectorArgs) => new RepeatVector(args);

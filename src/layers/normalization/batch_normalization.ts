@@ -144,4 +144,11 @@ export class BatchNormalization extends Layer {
     };
   }
 }
+/**
+ * Normalizes activations with batch statistics while training and moving averages at inference.
+ * @example
+ * ```js
+ * tf.layers.batchNormalization().apply(tf.randomNormal([4, 3])).shape; // [4, 3]
+ * ```
+ */
 export const batchNormalization = (args: BatchNormalizationArgs = {}) => new BatchNormalization(args);

@@ -165,5 +165,12 @@ export class Normalization extends Layer {
   }
 }
 
-/** Factory for Normalization (see the class). */
+/**
+ * Factory for Normalization (see the class).
+ * @example
+ * ```js
+ * const norm = tf.layers.normalization({ mean: 2, variance: 4 });
+ * norm.apply(tf.tensor2d([[0], [4]])).print(); // [[-1], [1]]
+ * ```
+ */
 export const normalization = (args?: NormalizationArgs) => new Normalization(args);

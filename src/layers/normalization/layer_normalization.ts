@@ -109,4 +109,11 @@ export class LayerNormalization extends Layer {
     };
   }
 }
+/**
+ * Normalizes each example over its last axis, with a learned scale and offset.
+ * @example
+ * ```js
+ * tf.layers.layerNormalization().apply(tf.randomNormal([2, 8])).shape; // [2, 8]
+ * ```
+ */
 export const layerNormalization = (args: LayerNormalizationArgs = {}) => new LayerNormalization(args);

@@ -201,20 +201,131 @@ export class GlobalMaxPooling2D extends GlobalPooling2D {
   protected readonly kind = 'max';
 }
 
+/**
+ * Max pooling over the steps of [batch, steps, channels] inputs.
+ * @example
+ * ```js
+ * tf.layers.maxPooling1d({ poolSize: 2 }).apply(tf.ones([1, 8, 3])).shape; // [1, 4, 3]
+ * ```
+ */
 export const maxPooling1d = (args: Pooling1DArgs = {}) => new MaxPooling1D(args);
+/**
+ * Average pooling over the steps of [batch, steps, channels] inputs.
+ * @example
+ * ```js
+ * tf.layers.averagePooling1d({ poolSize: 2 }).apply(tf.ones([1, 8, 3])).shape; // [1, 4, 3]
+ * ```
+ */
 export const averagePooling1d = (args: Pooling1DArgs = {}) => new AveragePooling1D(args);
+/**
+ * Max pooling over the height and width of NHWC inputs.
+ * @example
+ * ```js
+ * tf.layers.maxPooling2d({ poolSize: 2 }).apply(tf.ones([1, 8, 8, 3])).shape; // [1, 4, 4, 3]
+ * ```
+ */
 export const maxPooling2d = (args: Pooling2DArgs = {}) => new MaxPooling2D(args);
+/**
+ * Average pooling over the height and width of NHWC inputs.
+ * @example
+ * ```js
+ * tf.layers.averagePooling2d({ poolSize: 2 }).apply(tf.ones([1, 8, 8, 3])).shape; // [1, 4, 4, 3]
+ * ```
+ */
 export const averagePooling2d = (args: Pooling2DArgs = {}) => new AveragePooling2D(args);
+/**
+ * The mean over all steps: [batch, steps, channels] to [batch, channels].
+ * @example
+ * ```js
+ * tf.layers.globalAveragePooling1d().apply(tf.ones([2, 5, 3])).shape; // [2, 3]
+ * ```
+ */
 export const globalAveragePooling1d = (args: LayerArgs = {}) => new GlobalAveragePooling1D(args);
+/**
+ * The maximum over all steps: [batch, steps, channels] to [batch, channels].
+ * @example
+ * ```js
+ * tf.layers.globalMaxPooling1d().apply(tf.ones([2, 5, 3])).shape; // [2, 3]
+ * ```
+ */
 export const globalMaxPooling1d = (args: LayerArgs = {}) => new GlobalMaxPooling1D(args);
+/**
+ * The mean over height and width: [batch, h, w, channels] to [batch, channels].
+ * @example
+ * ```js
+ * tf.layers.globalAveragePooling2d({}).apply(tf.ones([2, 4, 4, 3])).shape; // [2, 3]
+ * ```
+ */
 export const globalAveragePooling2d = (args: GlobalPooling2DArgs = {}) => new GlobalAveragePooling2D(args);
+/**
+ * The maximum over height and width: [batch, h, w, channels] to [batch, channels].
+ * @example
+ * ```js
+ * tf.layers.globalMaxPooling2d({}).apply(tf.ones([2, 4, 4, 3])).shape; // [2, 3]
+ * ```
+ */
 export const globalMaxPooling2d = (args: GlobalPooling2DArgs = {}) => new GlobalMaxPooling2D(args);
-/** TF.js's alternative factory names. */
+/**
+ * TF.js's alternative factory names.
+ * @example
+ * ```js
+ * tf.layers.maxPool1d({ poolSize: 2 }).apply(tf.ones([1, 8, 3])).shape; // [1, 4, 3]
+ * ```
+ */
 export const maxPool1d = maxPooling1d;
+/**
+ * Alias of `maxPooling2d`.
+ * @example
+ * ```js
+ * tf.layers.maxPool2d({ poolSize: 2 }).apply(tf.ones([1, 8, 8, 3])).shape; // [1, 4, 4, 3]
+ * ```
+ */
 export const maxPool2d = maxPooling2d;
+/**
+ * Alias of `averagePooling1d`.
+ * @example
+ * ```js
+ * tf.layers.avgPool1d({ poolSize: 2 }).apply(tf.ones([1, 8, 3])).shape; // [1, 4, 3]
+ * ```
+ */
 export const avgPool1d = averagePooling1d;
+/**
+ * Alias of `averagePooling1d`.
+ * @example
+ * ```js
+ * tf.layers.avgPooling1d({ poolSize: 2 }).apply(tf.ones([1, 8, 3])).shape; // [1, 4, 3]
+ * ```
+ */
 export const avgPooling1d = averagePooling1d;
+/**
+ * Alias of `averagePooling2d`.
+ * @example
+ * ```js
+ * tf.layers.avgPool2d({ poolSize: 2 }).apply(tf.ones([1, 8, 8, 3])).shape; // [1, 4, 4, 3]
+ * ```
+ */
 export const avgPool2d = averagePooling2d;
+/**
+ * Alias of `averagePooling2d`.
+ * @example
+ * ```js
+ * tf.layers.avgPooling2d({ poolSize: 2 }).apply(tf.ones([1, 8, 8, 3])).shape; // [1, 4, 4, 3]
+ * ```
+ */
 export const avgPooling2d = averagePooling2d;
+/**
+ * Alias of `globalMaxPooling1d`.
+ * @example
+ * ```js
+ * tf.layers.globalMaxPool1d().apply(tf.ones([2, 5, 3])).shape; // [2, 3]
+ * ```
+ */
 export const globalMaxPool1d = globalMaxPooling1d;
+/**
+ * Alias of `globalMaxPooling2d`.
+ * @example
+ * ```js
+ * tf.layers.globalMaxPool2d({}).apply(tf.ones([2, 4, 4, 3])).shape; // [2, 3]
+ * ```
+ */
 export const globalMaxPool2d = globalMaxPooling2d;

@@ -65,8 +65,35 @@ export class AveragePooling3D extends Pooling3D {
   protected readonly kind = 'avg';
 }
 
+/**
+ * Max pooling over depth, height and width of [batch, d, h, w, channels] inputs.
+ * @example
+ * ```js
+ * tf.layers.maxPooling3d({ poolSize: 2 }).apply(tf.ones([1, 4, 4, 4, 1])).shape; // [1, 2, 2, 2, 1]
+ * ```
+ */
 export const maxPooling3d = (args: Pooling3DArgs = {}) => new MaxPooling3D(args);
+/**
+ * Average pooling over depth, height and width of [batch, d, h, w, channels] inputs.
+ * @example
+ * ```js
+ * tf.layers.averagePooling3d({ poolSize: 2 }).apply(tf.ones([1, 4, 4, 4, 1])).shape; // [1, 2, 2, 2, 1]
+ * ```
+ */
 export const averagePooling3d = (args: Pooling3DArgs = {}) => new AveragePooling3D(args);
-/** TF.js's alternative factory names. */
+/**
+ * TF.js's alternative factory names.
+ * @example
+ * ```js
+ * tf.layers.avgPool3d({ poolSize: 2 }).apply(tf.ones([1, 4, 4, 4, 1])).shape; // [1, 2, 2, 2, 1]
+ * ```
+ */
 export const avgPool3d = averagePooling3d;
+/**
+ * Alias of `averagePooling3d`.
+ * @example
+ * ```js
+ * tf.layers.avgPooling3d({ poolSize: 2 }).apply(tf.ones([1, 4, 4, 4, 1])).shape; // [1, 2, 2, 2, 1]
+ * ```
+ */
 export const avgPooling3d = averagePooling3d;

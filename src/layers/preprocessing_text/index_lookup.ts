@@ -383,7 +383,21 @@ export class IntegerLookup extends IndexLookup<number> {
   }
 }
 
-/** Factory for StringLookup (see the class). */
+/**
+ * Factory for StringLookup (see the class).
+ * @example
+ * ```js
+ * const lookup = tf.layers.stringLookup({ vocabulary: ['a', 'b', 'c'] });
+ * lookup.apply(tf.tensor([['a', 'c', 'z']])).print(); // [[1, 3, 0]] (0: out of vocabulary)
+ * ```
+ */
 export const stringLookup = (args?: IndexLookupArgs<string>) => new StringLookup(args);
-/** Factory for IntegerLookup (see the class). */
+/**
+ * Factory for IntegerLookup (see the class).
+ * @example
+ * ```js
+ * const lookup = tf.layers.integerLookup({ vocabulary: [12, 36, 1138] });
+ * lookup.apply(tf.tensor2d([[12, 1138, 7]], [1, 3], 'int32')).print(); // [[1, 3, 0]]
+ * ```
+ */
 export const integerLookup = (args?: IndexLookupArgs<number>) => new IntegerLookup(args);

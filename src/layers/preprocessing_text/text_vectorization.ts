@@ -200,5 +200,13 @@ export class TextVectorization extends Layer {
   }
 }
 
-/** Factory for TextVectorization (see the class). */
+/**
+ * Factory for TextVectorization (see the class).
+ * @example
+ * ```js
+ * const vectorize = tf.layers.textVectorization({ outputSequenceLength: 4 });
+ * await vectorize.adapt(['the cat sat', 'the dog']);
+ * vectorize.apply(tf.tensor(['the cat'])).print(); // [[2, 5, 0, 0]]: 0 pads, 1 is out-of-vocabulary, 'the' (most frequent) is 2
+ * ```
+ */
 export const textVectorization = (args?: TextVectorizationArgs) => new TextVectorization(args);

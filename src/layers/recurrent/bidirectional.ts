@@ -163,4 +163,11 @@ export class Bidirectional extends Layer {
   }
 }
 
+/**
+ * Runs a recurrent layer forwards and backwards and merges the two outputs (default: concat).
+ * @example
+ * ```js
+ * tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 4 }) }).apply(tf.ones([1, 5, 2])).shape; // [1, 8]
+ * ```
+ */
 export const bidirectional = (args: BidirectionalArgs) => new Bidirectional(args);

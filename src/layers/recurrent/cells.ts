@@ -157,6 +157,27 @@ export class GRUCell extends RNNCellBase {
   }
 }
 
+/**
+ * One step of a fully connected RNN, for `tf.layers.rnn`.
+ * @example
+ * ```js
+ * tf.layers.rnn({ cell: tf.layers.simpleRNNCell({ units: 4 }) }).apply(tf.ones([1, 5, 2])).shape; // [1, 4]
+ * ```
+ */
 export const simpleRNNCell = (args: SimpleRNNCellArgs) => new SimpleRNNCell(args);
+/**
+ * One LSTM step, for `tf.layers.rnn`.
+ * @example
+ * ```js
+ * tf.layers.rnn({ cell: tf.layers.lstmCell({ units: 4 }) }).apply(tf.ones([1, 5, 2])).shape; // [1, 4]
+ * ```
+ */
 export const lstmCell = (args: LSTMCellArgs) => new LSTMCell(args);
+/**
+ * One GRU step, for `tf.layers.rnn`.
+ * @example
+ * ```js
+ * tf.layers.rnn({ cell: tf.layers.gruCell({ units: 4 }) }).apply(tf.ones([1, 5, 2])).shape; // [1, 4]
+ * ```
+ */
 export const gruCell = (args: GRUCellArgs) => new GRUCell(args);

@@ -202,5 +202,19 @@ export class ConvLSTM2D extends RNN {
   }
 }
 
+/**
+ * One ConvLSTM2D step, for `tf.layers.rnn`.
+ * @example
+ * ```js
+ * const cell = tf.layers.convLstm2dCell({ filters: 4, kernelSize: 3, padding: 'same' });
+ * ```
+ */
 export const convLstm2dCell = (args: ConvLSTM2DCellArgs) => new ConvLSTM2DCell(args);
+/**
+ * A convolutional LSTM over [batch, steps, h, w, channels] inputs.
+ * @example
+ * ```js
+ * tf.layers.convLstm2d({ filters: 4, kernelSize: 3, padding: 'same' }).apply(tf.ones([1, 3, 8, 8, 1])).shape; // [1, 8, 8, 4]
+ * ```
+ */
 export const convLstm2d = (args: ConvLSTM2DArgs) => new ConvLSTM2D(args);

@@ -45,13 +45,23 @@ const CELLS: Record<string, new (c: any) => CellLayer> = { SimpleRNNCell, LSTMCe
 /** Keys of LayerArgs that belong to the RNN layer, not to the cell it builds. */
 const LAYER_ONLY = ['name', 'weights', 'inputShape', 'batchInputShape', 'batchSize', 'cell'];
 
+/**
+ * A recurrent layer running a cell over time steps (`tf.layers.rnn`); the base of SimpleRNN, LSTM and GRU.
+ */
 export class RNN extends Layer {
+  /** The class name RNN layers are saved under. */
   static override className = 'RNN';
+  /** The cell run at each time step. */
   readonly cell: CellLayer;
+  /** Whether the output holds every step (true) or only the last (false). */
   readonly returnSequences: boolean;
+  /** Whether the final states are returned after the output. */
   readonly returnState: boolean;
+  /** Whether the sequence is processed in reverse. */
   readonly goBackwards: boolean;
+  /** Whether the final states of a batch are the initial states of the next. */
   override readonly stateful: boolean;
+  /** Whether the time loop is unrolled (accepted for Keras compatibility). */
   readonly unroll: boolean;
   /** The carried states of a stateful layer (kept tensors), null before the first batch. */
   states: Tensor[] | null = null;
@@ -88,6 +98,7 @@ export class RNN extends Layer {
     this.supportsMasking = true;
   }
 
+  /** The cell's output size. */
   get units(): number {
     return stateSizes(this.cell)[0];
   }
@@ -109,6 +120,7 @@ export class RNN extends Layer {
     return stateSizes(this.cell).map((d) => [batch, d]);
   }
 
+  /** Creates the cell's weights for `inputShape`. */
   override build(inputShape: Shape | Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
     this.checkInputRank(shape);
@@ -123,10 +135,12 @@ export class RNN extends Layer {
     this.built = true;
   }
 
+  /** The cell's weights. */
   override weightEntries(): LayerWeight[] {
     return this.cell.weightEntries();
   }
 
+  /** The output shape(s) for `inputShape`. */
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
     const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
     const out: Shape = this.returnSequences ? [s[0], s[1], this.units] : [s[0], this.units];
@@ -153,6 +167,7 @@ export class RNN extends Layer {
     return super.apply([x, ...states], rest);
   }
 
+  /** Runs the cell over the time steps of concrete tensors. */
   call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor | Tensor[] {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     let initial: Tensor[] | null = list.length > 1 ? list.slice(1) : null;
@@ -201,6 +216,7 @@ export class RNN extends Layer {
     zeros?.forEach((z) => z.dispose());
   }
 
+  /** Frees the cell's weights and states. */
   override dispose(): void {
     this.states?.forEach((s) => s.dispose());
     this.retired.forEach((s) => s.dispose());
@@ -317,6 +333,7 @@ export class RNN extends Layer {
     return { output: this.returnSequences ? stack(outputs, 1) : last!, states };
   }
 
+  /** The layer config saved in model.json. */
   override getConfig(): Record<string, unknown> {
     const cellConfig = this.cell.getConfig();
     const own: Record<string, unknown> = {
@@ -366,7 +383,35 @@ export class GRU extends RNN {
   }
 }
 
+/**
+ * A recurrent layer running `cell` (or a list of cells) over the time steps.
+ * @example
+ * ```js
+ * tf.layers.rnn({ cell: tf.layers.lstmCell({ units: 4 }) }).apply(tf.ones([1, 5, 2])).shape; // [1, 4]
+ * ```
+ */
 export const rnn = (args: RNNArgs) => new RNN(args);
+/**
+ * A fully connected RNN whose output is fed back as the next step's state.
+ * @example
+ * ```js
+ * tf.layers.simpleRNN({ units: 4 }).apply(tf.ones([1, 5, 2])).shape; // [1, 4]
+ * ```
+ */
 export const simpleRNN = (args: SimpleRNNArgs) => new SimpleRNN(args);
+/**
+ * Long short-term memory layer over [batch, steps, features] inputs.
+ * @example
+ * ```js
+ * tf.layers.lstm({ units: 8, returnSequences: true }).apply(tf.ones([1, 5, 2])).shape; // [1, 5, 8]
+ * ```
+ */
 export const lstm = (args: LSTMArgs) => new LSTM(args);
+/**
+ * Gated recurrent unit layer over [batch, steps, features] inputs.
+ * @example
+ * ```js
+ * tf.layers.gru({ units: 8 }).apply(tf.ones([1, 5, 2])).shape; // [1, 8]
+ * ```
+ */
 export const gru = (args: GRUArgs) => new GRU(args);

@@ -8,10 +8,15 @@ import type { Tensor } from '../../tensor.js';
 import { Layer, type Kwargs, type LayerArgs, type LayerWeight, type Shape } from '../layer.js';
 import { layerFromConfig } from '../serialization.js';
 
+/**
+ * Base class of recurrent cells (`simpleRNNCell`, `lstmCell`, `gruCell`): one time step, for `tf.layers.rnn`.
+ */
 export abstract class RNNCell extends Layer {
   /** The size of each state (a number when the cell has one state), as TF.js cells declare it. */
   abstract stateSize: number | number[];
+  /** The dropout mask of the current call on the inputs (null without dropout). */
   dropoutMask: Tensor | Tensor[] | null = null;
+  /** The dropout mask of the current call on the recurrent state (null without recurrent dropout). */
   recurrentDropoutMask: Tensor | Tensor[] | null = null;
 }
 
@@ -31,7 +36,9 @@ export interface StackedRNNCellsArgs extends LayerArgs {
 
 /** Cells applied one after another at each time step; the states list is the cells' states, last cell first (TF.js order). */
 export class StackedRNNCells extends RNNCell {
+  /** The class name stacked cells are saved under. */
   static override className = 'StackedRNNCells';
+  /** The stacked cells, first to last. */
   readonly cells: (Layer & { stateSize: number | number[] })[];
 
   constructor(args: StackedRNNCellsArgs) {
@@ -45,6 +52,7 @@ export class StackedRNNCells extends RNNCell {
     this.cells = args.cells as (Layer & { stateSize: number | number[] })[];
   }
 
+  /** The state sizes of all cells, in order. */
   get stateSize(): number[] {
     return this.cells.slice().reverse().flatMap((c) => stateSizes(c));
   }
@@ -66,10 +74,12 @@ export class StackedRNNCells extends RNNCell {
     this.built = true;
   }
 
+  /** The weights of all cells. */
   override weightEntries(): LayerWeight[] {
     return this.cells.flatMap((c) => c.weightEntries());
   }
 
+  /** Runs one time step through every cell in turn. */
   call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor[] {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     let x = list[0];
@@ -91,15 +101,25 @@ export class StackedRNNCells extends RNNCell {
     return [x, ...newPerCell.reverse().flat()];
   }
 
+  /** The config saved in model.json (each cell serialized). */
   override getConfig(): Record<string, unknown> {
     const cells = this.cells.map((c) => ({ className: c.getClassName(), config: c.getConfig() }));
     return { ...super.getConfig(), cells };
   }
 
+  /** Rebuilds stacked cells from a saved config. */
   static fromConfig(config: Record<string, unknown>): StackedRNNCells {
     const specs = (config.cells ?? []) as { className: string; config: Record<string, unknown> }[];
     return new StackedRNNCells({ ...config, cells: specs.map((s) => layerFromConfig(s.className, s.config)) } as StackedRNNCellsArgs);
   }
 }
 
+/**
+ * Wraps a list of RNN cells so they run as one cell, each feeding the next.
+ * @example
+ * ```js
+ * const cell = tf.layers.stackedRNNCells({ cells: [tf.layers.gruCell({ units: 4 }), tf.layers.gruCell({ units: 2 })] });
+ * tf.layers.rnn({ cell }).apply(tf.ones([1, 5, 3])).shape; // [1, 2]
+ * ```
+ */
 export const stackedRNNCells = (args: StackedRNNCellsArgs) => new StackedRNNCells(args);
