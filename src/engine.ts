@@ -7,8 +7,8 @@ import type { Backend, BackendName, BackendRegistration, DataId, DType, StorageA
 import { assertSize, fmtShape } from './util.js';
 import type { KernelAttrs, KernelName } from './backends/kernels.js';
 import { JsBackend } from './backends/js/backend.js';
-import { wasmRegistration } from './backends/wasm/index.js';
-import { webgpuRegistration } from './backends/webgpu/index.js';
+import { wasmRegistration } from './backends/wasm/registration.js';
+import { webgpuRegistration } from './backends/webgpu/registration.js';
 import { type DataRecord, Tensor, setTensorEngineHooks } from './tensor.js';
 import { HOST, hostRecordBytes, interleave, isHostDtype, runWithHostDtypes } from './host_dtypes.js';
 import { isLostRecord, revive } from './host_backup.js';
