@@ -109,7 +109,7 @@ function installSpecialMethods(p: Record<string, unknown>, ns: Record<string, un
   });
 }
 
-/** Installs the chained methods; `ns` is the public namespace (src/index.ts) the forwarded methods call. */
+/** Installs the chained methods; `ns` is the core namespace (src/core.ts) the forwarded methods call. */
 export function installChainMethods(ns: Record<string, unknown>): void {
   const p = Tensor.prototype as unknown as Record<string, unknown>;
   if (p.add) return;
