@@ -173,7 +173,12 @@ export class Engine {
       throw new Error(`setBackend: unknown backend '${name}'; known backends: ${this.registeredBackends().join(', ')}`);
     }
     this.explicitlyChosen = true;
-    return this.switchTo(name, true, `chosen with setBackend('${name}')`);
+    const ok = await this.switchTo(name, true, `chosen with setBackend('${name}')`);
+    if (!ok) {
+      const now = this.active ? this.activeName : 'none yet (js is always there)';
+      console.warn(`tessera: setBackend('${name}') failed: ${this.failures.get(name)}; the active backend is ${now}`);
+    }
+    return ok;
   }
 
   private async switchTo(name: string, explicit: boolean, reason: string): Promise<boolean> {
@@ -573,5 +578,5 @@ export interface BackendInfo {
   lost: string | null;
 }
 
-export const ENGINE = new Engine();
+export const ENGINE = /* @__PURE__ */ new Engine();
 export type { BackendName };
