@@ -131,18 +131,17 @@ describe('bundle', () => {
     expect((await measureApp(`import 'tessera/core';`)).initial).toBeLessThan(100);
     expect((await measureApp(`import 'tessera/layers';`)).initial).toBeLessThan(100);
     const small = await measureApp(source('tessera/core {tensor, matMul, ready}'));
-    // target 40 KiB (issue 10): 38.1 KiB at packaging, 40.7 KiB measured 2026-12-02 after later
-    // merges (the shared dist chunks keep top-level statements an app's bundler cannot drop); ceiling stops growth
-    expect(small.initial).toBeLessThanOrEqual(41 * KiB);
+    // target 40 KiB (issue 10), met: 39.6 KiB measured 2026-12-02
+    expect(small.initial).toBeLessThanOrEqual(40 * KiB);
     expect(small.lazy).toBeGreaterThan(40 * KiB); // the webgpu and wasm backends stay out of the up-front JS
     const whole = await measureApp(source('tessera, whole API'));
-    // target 120 KiB (issue 10) not reached: 160.7 KiB measured 2026-12-02 (text preprocessing, jit); this ceiling
+    // target 120 KiB (issue 10) not reached: 160.4 KiB measured 2026-12-02 (text preprocessing, jit); this ceiling
     // stops growth. A regression that loads the webgpu backend up front (206 KiB) fails here and on lazy below.
     expect(whole.initial).toBeLessThanOrEqual(163 * KiB);
     expect(whole.lazy).toBeGreaterThan(40 * KiB);
     expect(whole.lazy).toBeLessThanOrEqual(50 * KiB); // the webgpu chunk (kernels + WGSL), loaded by ready()
     // importing a few names from 'tessera' (chained methods installed) keeps less than the whole API:
-    // 149.6 KiB measured 2026-12-02 (160.8 whole; the layers half stays: the entry has import-time effects)
+    // 149.2 KiB measured 2026-12-02 (160.4 whole; the layers half stays: the entry has import-time effects)
     const few = await measureApp(source('tessera {tensor, matMul, ready}'));
     expect(few.initial).toBeLessThanOrEqual(152 * KiB);
     expect(few.initial).toBeLessThan(whole.initial - 8 * KiB);
