@@ -57,8 +57,10 @@ async function main() {
     };
     // ESM entries sharing chunks (one engine across tessera, tessera/core and tessera/layers); the
     // kernel module is a sibling file (new URL('./tessera-*.wasm', import.meta.url)), webgpu a lazy chunk.
+    // Whitespace is kept (names and syntax minified) so the /* @__PURE__ */ marks on op definitions (calls of
+    // @__NO_SIDE_EFFECTS__ helpers such as op()) survive: an app's bundler then drops the ops it never uses.
     await esbuild.build({
-      ...common,
+      ...common, minify: false, minifySyntax: true, minifyIdentifiers: true,
       entryPoints: { tessera: out('src/index.ts'), core: out('src/core.ts'), layers: out('src/layers_api.ts') },
       format: 'esm', splitting: true, outdir: out('dist'), chunkNames: 'chunk-[hash]',
     });

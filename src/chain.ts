@@ -109,18 +109,31 @@ function installSpecialMethods(p: Record<string, unknown>, ns: Record<string, un
   });
 }
 
-/** Installs the chained methods; `ns` is the public namespace (src/index.ts) the forwarded methods call. */
+/** Installs the chained methods; `ns` is the core namespace (src/core.ts) the forwarded methods call. */
 export function installChainMethods(ns: Record<string, unknown>): void {
   const p = Tensor.prototype as unknown as Record<string, unknown>;
   if (p.add) return;
-  const bin = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'mod', 'squaredDifference', 'equal', 'notEqual',
-    'greater', 'greaterEqual', 'less', 'lessEqual', 'logicalAnd', 'logicalOr'] as const;
-  for (const name of bin) p[name] = function (this: Tensor, b: Input) { return binary[name](this, b); };
-  const un = ['neg', 'abs', 'exp', 'log', 'sqrt', 'rsqrt', 'square', 'reciprocal', 'relu', 'relu6', 'elu', 'selu', 'sigmoid',
-    'tanh', 'softplus', 'sin', 'cos', 'floor', 'ceil', 'round', 'sign', 'logicalNot'] as const;
-  for (const name of un) p[name] = function (this: Tensor) { return unary[name](this); };
-  const red = ['sum', 'mean', 'max', 'min', 'prod', 'any', 'all', 'logSumExp'] as const;
-  for (const name of red) p[name] = function (this: Tensor, axis?: Axis, keepDims?: boolean) { return reduce[name](this, axis, keepDims); };
+  // static member reads (not binary[name]): bundlers then need no namespace objects and can drop unused ops
+  const bin = {
+    add: binary.add, sub: binary.sub, mul: binary.mul, div: binary.div, pow: binary.pow, maximum: binary.maximum,
+    minimum: binary.minimum, mod: binary.mod, squaredDifference: binary.squaredDifference, equal: binary.equal,
+    notEqual: binary.notEqual, greater: binary.greater, greaterEqual: binary.greaterEqual, less: binary.less,
+    lessEqual: binary.lessEqual, logicalAnd: binary.logicalAnd, logicalOr: binary.logicalOr,
+  };
+  for (const [name, fn] of Object.entries(bin)) p[name] = function (this: Tensor, b: Input) { return fn(this, b); };
+  const un = {
+    neg: unary.neg, abs: unary.abs, exp: unary.exp, log: unary.log, sqrt: unary.sqrt, rsqrt: unary.rsqrt,
+    square: unary.square, reciprocal: unary.reciprocal, relu: unary.relu, relu6: unary.relu6, elu: unary.elu,
+    selu: unary.selu, sigmoid: unary.sigmoid, tanh: unary.tanh, softplus: unary.softplus, sin: unary.sin,
+    cos: unary.cos, floor: unary.floor, ceil: unary.ceil, round: unary.round, sign: unary.sign,
+    logicalNot: unary.logicalNot,
+  };
+  for (const [name, fn] of Object.entries(un)) p[name] = function (this: Tensor) { return fn(this); };
+  const red = {
+    sum: reduce.sum, mean: reduce.mean, max: reduce.max, min: reduce.min, prod: reduce.prod, any: reduce.any,
+    all: reduce.all, logSumExp: reduce.logSumExp,
+  };
+  for (const [name, fn] of Object.entries(red)) p[name] = function (this: Tensor, axis?: Axis, keepDims?: boolean) { return fn(this, axis, keepDims); };
   Object.assign(p, {
     leakyRelu(this: Tensor, alpha?: number) { return unary.leakyRelu(this, alpha); },
     clipByValue(this: Tensor, lo: number, hi: number) { return unary.clipByValue(this, lo, hi); },
@@ -174,7 +187,9 @@ export function installChainMethods(ns: Record<string, unknown>): void {
   });
   installSpecialMethods(p, ns);
   // the spectral ops live in the tf.spectral namespace, their methods on every tensor
-  for (const name of ['fft', 'ifft', 'rfft', 'irfft'] as const) p[name] = function (this: Tensor) { return spectral[name](this); };
+  for (const [name, fn] of Object.entries({ fft: spectral.fft, ifft: spectral.ifft, rfft: spectral.rfft, irfft: spectral.irfft })) {
+    p[name] = function (this: Tensor) { return fn(this); };
+  }
   for (const name of FORWARDED_METHODS) {
     const fn = ns[name];
     if (p[name] === undefined && typeof fn === 'function') {

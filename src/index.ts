@@ -4,13 +4,15 @@
  * here, in the entry, so the core modules stay free of import-time effects. Names and argument orders follow TensorFlow.js, so code ports by changing the import.
  */
 import { installChainMethods } from './chain.js';
-import * as publicApi from './index.js';
+import * as coreApi from './core.js';
 import * as wasmBackend from './backends/wasm/index.js';
 import { useWasmBackend } from './backends/wasm/registration.js';
 
 export * from './core.js';
 export * from './layers_api.js';
 
-installChainMethods(publicApi as unknown as Record<string, unknown>);
+// chained methods forward to core ops only, so an app importing a few names from 'tessera' keeps the
+// layers/models/io half out of its bundle (scripts/sizes.mjs)
+installChainMethods(coreApi as unknown as Record<string, unknown>);
 // the whole API starts wasm synchronously where it can (Node and Bun read the file; embedded bytes)
 useWasmBackend(wasmBackend);

@@ -30,7 +30,8 @@ describe('bundle', () => {
     const esm = ['tessera.js', 'core.js', 'layers.js', ...readdirSync(dist('')).filter((f) => /^chunk-.*\.js$/.test(f))];
     for (const f of esm) {
       const src = readFileSync(dist(f), 'utf8');
-      for (const m of src.matchAll(/\bfrom\s*["']([^"']+)["']|\bimport\s*\(?\s*["']([^"']+)["']/g)) {
+      // import statements and import() calls (not text inside strings, e.g. "(import { globals } from 'webgpu')")
+      for (const m of src.matchAll(/(?:^|[;\n}])\s*(?:import|export)\s*[^("'`;]*?from\s*["']([^"']+)["']|\bimport\s*\(?\s*["']([^"']+)["']/g)) {
         expect(m[1] ?? m[2], `${f} imports`).toMatch(/^\.\/chunk-[A-Z0-9]+\.js$/);
       }
       expect(src, f).not.toMatch(/AGFzbQ/); // no base64 Wasm ("\0asm") inside
@@ -122,7 +123,7 @@ describe('bundle', () => {
     expect(() => ts.matMul(ts.ones([70000, 1]), ts.ones([1, 70000]))).toThrow(/^matMul: shape \[70000,70000\]/);
   });
 
-  it('size budgets (gzip): tessera/core {tensor, matMul, ready} <= 40 KiB of JS up front; whole API and Wasm', async () => {
+  it('size budgets (gzip): tessera/core {tensor, matMul, ready}, tessera {tensor, matMul, ready}, whole API, Wasm', async () => {
     // @ts-expect-error plain ESM helper without types
     const { measureApp, wasmGzip, APPS } = await import('../scripts/sizes.mjs');
     const source = (label: string) => APPS.find((a: string[]) => a[0] === label)[1];
@@ -130,12 +131,21 @@ describe('bundle', () => {
     expect((await measureApp(`import 'tessera/core';`)).initial).toBeLessThan(100);
     expect((await measureApp(`import 'tessera/layers';`)).initial).toBeLessThan(100);
     const small = await measureApp(source('tessera/core {tensor, matMul, ready}'));
+    // target 40 KiB (issue 10), met: 39.6 KiB measured 2026-12-02
     expect(small.initial).toBeLessThanOrEqual(40 * KiB);
+    expect(small.lazy).toBeGreaterThan(40 * KiB); // the webgpu and wasm backends stay out of the up-front JS
     const whole = await measureApp(source('tessera, whole API'));
-    // target 120 KiB (issue 10) not reached yet: 144 KiB measured 2026-12-02; this ceiling stops growth
-    expect(whole.initial).toBeLessThanOrEqual(150 * KiB);
+    // target 120 KiB (issue 10) not reached: 160.4 KiB measured 2026-12-02 (text preprocessing, jit); this ceiling
+    // stops growth. A regression that loads the webgpu backend up front (206 KiB) fails here and on lazy below.
+    expect(whole.initial).toBeLessThanOrEqual(163 * KiB);
+    expect(whole.lazy).toBeGreaterThan(40 * KiB);
     expect(whole.lazy).toBeLessThanOrEqual(50 * KiB); // the webgpu chunk (kernels + WGSL), loaded by ready()
-    // target 30 KiB per Wasm build: 30.3 KiB measured 2026-12-02
-    for (const f of ['dist/tessera-relaxed.wasm', 'dist/tessera-simd.wasm']) expect(wasmGzip(f)).toBeLessThanOrEqual(31 * KiB);
+    // importing a few names from 'tessera' (chained methods installed) keeps less than the whole API:
+    // 149.2 KiB measured 2026-12-02 (160.4 whole; the layers half stays: the entry has import-time effects)
+    const few = await measureApp(source('tessera {tensor, matMul, ready}'));
+    expect(few.initial).toBeLessThanOrEqual(152 * KiB);
+    expect(few.initial).toBeLessThan(whole.initial - 8 * KiB);
+    // target 30 KiB per Wasm build (met): 22.4 KiB measured 2026-12-02 with asconfig shrinkLevel 1 (30.6 KiB at 0)
+    for (const f of ['dist/tessera-relaxed.wasm', 'dist/tessera-simd.wasm']) expect(wasmGzip(f)).toBeLessThanOrEqual(30 * KiB);
   }, 60_000);
 });

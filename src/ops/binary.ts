@@ -60,7 +60,7 @@ export function reduceTo(dy: Tensor, shape: number[]): Tensor {
  * Define a binary op from its table row (src/ops/elementwise_table): the row's dtype rule picks
  * the operand checks and output dtype, and its gradient is recorded (or none for bool-valued ops).
  */
-function defBinary(name: string, code: BinaryOp, args = ['a', 'b']) {
+/* @__NO_SIDE_EFFECTS__ */ function defBinary(name: string, code: BinaryOp, args = ['a', 'b']) {
   const row = BINARY_ROWS[code];
   const kind: Kind = row.dtype === 'float' ? 'arith' : row.dtype;
   const g = row.grad;

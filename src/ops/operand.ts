@@ -113,7 +113,7 @@ export function runInScope<T>(fn: () => T, check?: (result: T) => void): T {
  * engine, whose allocation errors then name the call the user made. The name is given, not read
  * from `fn.name`: bundlers rename and minifiers shorten functions (esbuild made `tile` `tile2`).
  */
-export function op<F extends (...args: any[]) => any>(name: string, fn: F): F {
+/* @__NO_SIDE_EFFECTS__ */ export function op<F extends (...args: any[]) => any>(name: string, fn: F): F {
   return ((...args: unknown[]) => {
     ENGINE.opNames.push(name);
     try {

@@ -38,7 +38,7 @@ function recordUnary(name: string, code: UnaryOp, t: Tensor, y: Tensor, alpha = 
  * Define a unary op from its table row: TF.js's float-only unaries reject int32/bool inputs;
  * `keepInt` rows keep int32 as int32; everything else produces float32.
  */
-function defUnary(name: string, code: UnaryOp) {
+/* @__NO_SIDE_EFFECTS__ */ function defUnary(name: string, code: UnaryOp) {
   const rule = UNARY_ROWS[code].dtype;
   const accept = rule === 'floatOnly' ? 'float32' : 'numeric';
   return op(name, (x: Input): Tensor => {
@@ -414,7 +414,7 @@ export const logicalNot = op('logicalNot', function logicalNot(x: Input): Tensor
   return y;
 });
 /** A bool-valued test of each element; its gradient is zero (as TF.js). */
-function defPredicate(name: string, code: UnaryOp) {
+/* @__NO_SIDE_EFFECTS__ */ function defPredicate(name: string, code: UnaryOp) {
   return op(name, (x: Input): Tensor => {
     const t = toTensor(x, name, 'x');
     const y = unaryOp(name, code, t, 'bool');
