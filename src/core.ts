@@ -33,7 +33,7 @@ export * from './ops/scan.js';
 export * from './ops/scatter.js';
 export * from './ops/conv3d.js';
 export * from './ops/window.js';
-export * as fused from './ops/fused.js';
+export * as fused from './ops/fused_namespace.js';
 // string and complex64 dtypes, spectral and signal namespaces (issue 7)
 export { complex, real, imag } from './ops/complex.js';
 export * as spectral from './ops/spectral.js';

@@ -110,10 +110,11 @@ export function plannedThreads(override?: number): { threads: number; reason: st
   }
   if (G.crossOriginIsolated === false) return { threads: 1, reason: 'single thread: the page is not cross-origin isolated, so wasm memory cannot be shared with workers' };
   const canWeb = typeof G.Worker === 'function' && typeof G.Blob === 'function' && typeof G.URL?.createObjectURL === 'function';
-  // Deno's Web Workers cannot be unref'd, so a pool would keep a script's process alive after its
-  // work: one thread unless the script asks for more (and then ends itself, e.g. with Deno.exit)
-  if ((G as { Deno?: unknown }).Deno && override === undefined && requestedThreads <= 0) {
-    return { threads: 1, reason: 'single thread by default in Deno: its Web Workers would keep the process alive; tf.wasm.setThreadsCount(n) turns the pool on' };
+  // Deno's and Bun's Web Workers could keep a script's process alive after its work (Deno's cannot
+  // be unref'd; Bun's hung the runtime test under load): one thread unless the script asks for more
+  const runtime = (G as { Deno?: unknown }).Deno ? 'Deno' : (G as { Bun?: unknown }).Bun ? 'Bun' : null;
+  if (runtime && override === undefined && requestedThreads <= 0) {
+    return { threads: 1, reason: `single thread by default in ${runtime}: its Web Workers can keep a script's process alive after its work; tf.wasm.setThreadsCount(n) turns the pool on` };
   }
   if (!canWeb && !nodeWorkerThreads()) return { threads: 1, reason: 'single thread: this runtime has no Worker (nor worker_threads) to run kernel threads' };
   return { threads: want, reason: `${want} threads (${canWeb ? 'Web Workers' : 'worker_threads'}) over one shared WebAssembly.Memory` };
