@@ -10,7 +10,7 @@
 import { now, seededInitializers, type Ts, type TsTensor, type WorkflowOptions, type WorkflowResult } from './common.js';
 import { CONSTITUTION_ARTICLE_I } from './corpus_constitution.js';
 
-export const LM_CONTEXT = 128;
+export const LM_CONTEXT = 64;
 /** The prompt the samples start from. */
 export const LM_PROMPT = 'The Congress shall';
 
@@ -52,7 +52,7 @@ export async function charLanguageModel(ts: Ts, opts: WorkflowOptions = {}): Pro
   const trainIds = ids.slice(0, cut);
   const valIds = ids.slice(cut);
   const baseline = unigramEntropy(valIds.slice(1));
-  const train = windows(ts, trainIds, LM_CONTEXT / 4);
+  const train = windows(ts, trainIds, LM_CONTEXT / 2);
   const val = windows(ts, valIds, LM_CONTEXT);
   const init = seededInitializers(ts, seed);
   const dim = 64;
@@ -61,12 +61,12 @@ export async function charLanguageModel(ts: Ts, opts: WorkflowOptions = {}): Pro
   for (let i = 0; i < 2; i++) model.add(ts.layers.transformerDecoder({ numHeads: 4, intermediateDim: 4 * dim, normFirst: true, kernelInitializer: init(1 + i) }));
   model.add(ts.layers.layerNormalization({}));
   model.add(ts.layers.dense({ units: vocab, kernelInitializer: init(9) }));
-  const optimizer = ts.train.adam(0.004);
+  const optimizer = ts.train.adam(0.01);
   try {
     model.compile({ optimizer, loss: { name: 'sparseCategoricalCrossentropy', fromLogits: true } as never });
     const t1 = now();
     const h = await model.fit(train[0], train[1], {
-      epochs, batchSize: 16, shuffle: true, validationData: [val[0], val[1]], verbose: opts.verbose ?? 0, callbacks: opts.callbacks,
+      epochs, batchSize: 8, shuffle: true, validationData: [val[0], val[1]], verbose: opts.verbose ?? 0, callbacks: opts.callbacks,
     });
     const trainMs = now() - t1;
     const valLoss = h.history.val_loss[h.history.val_loss.length - 1];
