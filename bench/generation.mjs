@@ -31,6 +31,13 @@ const server = await startServer({
 });
 const browser = await launchChromium();
 const load = [loadavg()[0]];
+const file = `bench/results/${new Date().toISOString().slice(0, 16).replace(/[-:]/g, '')}_generation.json`;
+/** Writes the raw JSON (after each backend, so a timed-out later backend keeps the earlier numbers). */
+function save() {
+  result.loadAverage1min = load.map((v) => Number(v.toFixed(2)));
+  mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
+  writeFileSync(join(repoRoot, file), JSON.stringify(result, null, 2));
+}
 const result = { date: new Date().toISOString(), cpu: `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}`, model: '4 layers, d=256, 4 heads, context 256, vocab 96', runs: [] };
 try {
   const tab = await browser.newPage();
@@ -55,13 +62,11 @@ try {
       result.runs.push({ backend, error: String(e.message ?? e) });
     }
     load.push(loadavg()[0]);
+    save();
   }
 } finally {
   await browser.close();
   await server.close();
 }
-result.loadAverage1min = load.map((v) => Number(v.toFixed(2)));
-mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
-const file = `bench/results/${result.date.slice(0, 16).replace(/[-:]/g, '').replace('T', 'T')}_generation.json`;
-writeFileSync(join(repoRoot, file), JSON.stringify(result, null, 2));
+save();
 console.log(`\nload average (1 min) ${result.loadAverage1min.join(', ')}; wrote ${file}`);
