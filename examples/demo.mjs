@@ -1,7 +1,7 @@
 // `npm start`: the headless demo. Serves the repo (COOP/COEP), opens examples/index.html in
 // headless Chromium and drives it: (1) kernel families and (2) a small CNN and a transformer block
 // forward pass on every backend that starts (webgpu, wasm, js), printed as tables; (3) trains the
-// four example workflows on the best backend (webgpu, else wasm) with a progress bar each and
+// example workflows (a character-level language model among them) on the best backend (webgpu, else wasm) with a progress bar each and
 // their final metrics; (4) writes examples/report.html with the loss / accuracy curves and the
 // tables. Exits 0 when every kernel agrees with js and every workflow meets its target.
 // Options: --backend=wasm|webgpu|js (training backend), --skip-timings (training only).
@@ -95,15 +95,17 @@ try {
   for (const name of names) {
     onProgress = progressBar(name);
     try {
+      const fixed = arg('backend') ? undefined : await page.evaluate((n) => window.demo.WORKFLOW_BACKENDS[n], name);
       const r = await page.evaluate(
         (n, b) => window.demo.runWorkflow(n, { backend: b, onEpoch: (p) => window.demoProgress({ epoch: p.epoch, epochs: p.epochs, logs: p.logs }) }),
         name,
-        backend,
+        fixed ?? backend,
       );
       r.check = await page.evaluate((x) => window.demo.checkWorkflow(x), r);
       if (tty) process.stdout.write('\n');
       const m = Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
       console.log(`  -> ${m}; ${(r.trainMs / 1000).toFixed(1)} s; ${r.check.goal}: ${r.check.ok ? 'met' : 'NOT MET'}${r.leaked ? `; ${r.leaked} tensors leaked` : ''}`);
+      for (const smp of r.samples ?? []) console.log(`     sample (temperature ${smp.temperature}): ${JSON.stringify(smp.prompt + smp.text)}`);
       if (!r.check.ok) code = 1;
       workflows.push(r);
     } catch (e) {

@@ -1,13 +1,15 @@
 // The demo's browser code, shared by `npm start` (headless, examples/demo.mjs drives it) and
 // `npm run serve` (examples/index.html with buttons): kernel families and two model forward
 // passes (a small CNN, one transformer block) on every backend that starts here (webgpu, wasm,
-// js), each checked against js; and the four training workflows of examples/workflows (served
+// js), each checked against js; and the training workflows of examples/workflows (served
 // bundled as ./workflows.js) on one backend, reporting every epoch to a callback.
 import * as tf from '/dist/tessera.js';
 import { workflows } from './workflows.js';
 
 export const BACKENDS = ['js', 'wasm', 'webgpu'];
 export const WORKFLOW_NAMES = Object.keys(workflows);
+/** Workflows whose target is set on one backend (the language model's: trained on wasm). */
+export const WORKFLOW_BACKENDS = { charLanguageModel: 'wasm' };
 
 const rand = (shape, seed, std = 1) => tf.randomNormal(shape, 0, std, 'float32', seed);
 
@@ -177,6 +179,8 @@ export function checkWorkflow(r) {
   switch (r.name) {
     case 'linearRegression':
       return { ok: Math.abs(m.predict5 - 17) <= 0.5, goal: 'predict(5) within 0.5 of 17' };
+    case 'charLanguageModel':
+      return { ok: m.valLoss <= 0.6 * m.unigramBaseline, goal: `val loss <= 60% of the unigram baseline (${(0.6 * m.unigramBaseline).toFixed(3)} nats)` };
     case 'transformerClassification':
       return { ok: m.accuracy >= 0.9, goal: 'accuracy >= 90%' };
     default:

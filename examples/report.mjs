@@ -19,6 +19,13 @@ ${body}
 </tbody></table>`;
 }
 
+/** Text a language-model workflow generated (tf.text.generate), prompt in bold. */
+function samplesBlock(samples) {
+  if (!samples?.length) return '';
+  const rows = samples.map((s) => `<li>temperature ${s.temperature}${s.temperature === 0 ? ' (greedy)' : ''}:<pre><b>${esc(s.prompt)}</b>${esc(s.text)}</pre></li>`).join('\n');
+  return `<p>Samples (tf.text.generate):</p><ul class="samples">${rows}</ul>`;
+}
+
 function workflowSection(w) {
   if (w.error) return `<section><h3>${esc(w.name)}</h3><p class="bad">failed: ${esc(w.error)}</p></section>`;
   const metrics = Object.entries(w.metrics).map(([k, v]) => `${esc(k)} = ${v.toFixed(4)}`).join(', ');
@@ -26,7 +33,7 @@ function workflowSection(w) {
   return `<section><h3>${esc(w.name)}</h3>
 <p>${w.epochs} epochs on ${esc(w.backend)} in ${(w.trainMs / 1000).toFixed(1)} s, ${w.params} parameters; ${metrics}. ${verdict}.
 Tensors left after the run: ${w.leaked}.</p>
-<div class="charts">${historyCharts(w.name, w.history, { epochs: w.epochs }).join('\n')}</div></section>`;
+<div class="charts">${historyCharts(w.name, w.history, { epochs: w.epochs }).join('\n')}</div>${samplesBlock(w.samples)}</section>`;
 }
 
 /** Render the report to `path`. `data`: {date, browser, backend, kernels, models, workflows, totalS}. */
@@ -39,6 +46,7 @@ table { border-collapse: collapse; margin-bottom: 1rem; }
 th, td { border-bottom: 1px solid #ddd; padding: .25rem .7rem; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .charts { display: flex; flex-wrap: wrap; gap: 1rem; }
+pre { white-space: pre-wrap; background: #f6f6f6; padding: .4rem; }
 .ok { color: #1a7f37; font-weight: 600; } .bad { color: #c62828; font-weight: 600; }
 </style></head><body>
 <h1>tessera demo report</h1>
