@@ -61,6 +61,8 @@ export function summarize(entry: Plan | Untraceable): PlanSummary {
  * const f = tf.jit((x) => tf.relu(tf.add(tf.mul(x, 2), 1)));
  * const summary = tf.debug.plan(f, tf.ones([4]));
  * summary.reason; // null
+ * // on the wasm backend, mul, add and relu run as one fused kernel:
+ * summary.kernels; // 1
  * console.log(summary.text); // one line per kernel call, then the buffers
  * ```
  */
