@@ -13,7 +13,7 @@
  *    The comments round to 3 decimals, so numbers compare within 6e-4 (+1e-4 relative): the rounding
  *    error, nothing looser. An example may only fail for a stated reason: it uses a variable the
  *    reader supplies (a `model`, `artifacts`, a DOM element: CONTEXT below), or it needs the network
- *    or browser storage (NEEDS_BROWSER_OR_NETWORK). The four examples that reconfigure how backends
+ *    or browser storage (NEEDS_BROWSER_OR_NETWORK). The five examples that reconfigure how backends
  *    start (NOT_RUN) are not run: they would change the process for every example after them.
  */
 import { beforeAll, expect, it } from 'vitest';
@@ -57,7 +57,7 @@ const CONTEXT = new Set([
   'cPrev', 'hPrev', 'cell1', 'cell2', 'c1', 'c2', 'h1', 'h2', 'loadWeights', 'document', 'createImageBitmap', 'jsonString', 'gpt', 'kernels', 'navigator',
 ]);
 /** Examples that change how backends start for the rest of the process (they would break the examples after them). */
-const NOT_RUN = new Set(['wasm.setWasmPaths', 'wasm.setWasmModule', 'webgpu.useDevice', 'setPlatform']);
+const NOT_RUN = new Set(['wasm.setWasmPaths', 'wasm.setWasmModule', 'wasm.setThreadsCount', 'webgpu.useDevice', 'setPlatform']);
 /** Examples that fetch from example.com, or use localStorage / IndexedDB (absent in Node). */
 const NEEDS_BROWSER_OR_NETWORK = new Set([
   'io.http', 'io.browserHTTPRequest', 'io.removeModel', 'io.copyModel', 'io.moveModel', 'loadLayersModel', 'util.fetch',

@@ -13,6 +13,7 @@ import { StalePlan, releasePlan, replay } from './replay.js';
 import { Trace, traced } from './trace.js';
 import type { Plan, Untraceable } from './types.js';
 
+/** Options of tf.jit: whether the recorded plan is fused, and whether eager fallbacks are reported. */
 export interface JitOptions {
   /** Run the fusion passes (default true); false keeps one step per traced kernel (after dead-code removal). */
   fuse?: boolean;
@@ -20,7 +21,12 @@ export interface JitOptions {
   warn?: boolean;
 }
 
+/**
+ * What tf.jit returns: callable like the function it wraps (same arguments, same result), plus
+ * `planFor` to inspect the plan for a signature and `dispose` to free the recorded plans.
+ */
 export interface JitFunction<A extends Tensor[], R> {
+  /** Runs the function: replays the recorded plan for these arguments' signature (tracing it on first use). */
   (...args: A): R;
   /** The plan (or the reason it runs eagerly) for these arguments' signature; traces them if needed. */
   planFor(...args: A): Plan | Untraceable;
@@ -51,6 +57,18 @@ export function optimize(plan: Plan, fuse = true): Plan {
   return plan;
 }
 
+/**
+ * Compiles a function of tensors into recorded plans: the first call per input signature (backend,
+ * shapes, dtypes) traces its kernel calls, optimizes them (dead code, fusion, buffer reuse), and later
+ * calls replay the plan. Functions a plan cannot reproduce (host reads, random draws) run eagerly.
+ * @example
+ * ```js
+ * const f = tf.jit((x) => tf.relu(tf.add(tf.mul(x, 2), 1)));
+ * f(tf.tensor1d([-2, 0, 3])).print(); // [0, 1, 7]
+ * f(tf.tensor1d([1, -1, 0.5])).print(); // [3, 0, 2]
+ * f.dispose(); // frees the recorded plans
+ * ```
+ */
 export function jit<A extends Tensor[], R>(fn: (...args: A) => R, options: JitOptions = {}): JitFunction<A, R> {
   const cache = new Map<string, Plan | Untraceable>();
   const warned = new Set<string>();

@@ -8,15 +8,19 @@ import { bufferBytes } from './passes.js';
 import type { JitFunction } from './jit.js';
 import type { Plan, Untraceable } from './types.js';
 
+/** What tf.debug.plan returns: the recorded plan (or why there is none), its size, and a readable listing. */
 export interface PlanSummary {
   /** Null when the signature runs eagerly; then `reason` says why. */
   plan: Plan | null;
+  /** Why the signature runs eagerly (null when it has a plan). */
   reason: string | null;
   /** Kernel calls per replay. */
   kernels: number;
   /** Bytes of the buffers the plan keeps for its intermediates. */
   bufferBytes: number;
+  /** The plan as text: one line per kernel call, then the shared buffers. */
   text: string;
+  /** The same text, so the summary prints as it reads. */
   toString(): string;
 }
 
@@ -49,6 +53,19 @@ export function summarize(entry: Plan | Untraceable): PlanSummary {
   return { plan: p, reason: null, kernels: p.steps.length, bufferBytes: bufferBytes(p), text, toString: () => text };
 }
 
+/**
+ * The plan a tf.jit function (or a model's predict) replays for these arguments, tracing it if
+ * needed: one line per kernel call (fused ones name what they replaced), buffers, and pass counts.
+ * @example
+ * ```js
+ * const f = tf.jit((x) => tf.relu(tf.add(tf.mul(x, 2), 1)));
+ * const summary = tf.debug.plan(f, tf.ones([4]));
+ * summary.reason; // null
+ * // on the wasm backend, mul, add and relu run as one fused kernel:
+ * summary.kernels; // 1
+ * console.log(summary.text); // one line per kernel call, then the buffers
+ * ```
+ */
 export function debugPlan<A extends Tensor[]>(target: JitFunction<A, unknown> | HasPlans, ...args: A): PlanSummary {
   if (!target || typeof (target as HasPlans).planFor !== 'function') {
     throw new Error('debug.plan: pass a function made by tf.jit, or a model, and the arguments whose plan to show');

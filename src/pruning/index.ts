@@ -22,7 +22,9 @@ export { magnitudeMask } from './magnitude_mask.js';
 
 type Dict = Record<string, unknown>;
 
+/** Options of tf.pruning.pruneLowMagnitude: the schedule (required), the block size and which layers. */
 export interface PruneLowMagnitudeOptions {
+  /** When masks are recomputed and to which sparsity: tf.pruning.polynomialDecay or tf.pruning.constantSparsity. */
   schedule: PruningSchedule;
   /** [1, 1] (default: each weight on its own) or e.g. [1, 4]: blocks ranked by mean |w|. */
   blockSize?: [number, number];
@@ -66,8 +68,21 @@ function rebuild(cfg: Dict, source: LayersModel, target: (newModel: LayersModel,
 }
 
 /**
- * A copy of `model` whose selected prunable layers are wrapped in PruneLowMagnitude (named
- * `prune_low_magnitude_${name}`, as tfmot names them); compile it and fit with updatePruningStep().
+ * A copy of `model` whose selected prunable layers (Dense, Conv, Embedding kernels) are wrapped in
+ * PruneLowMagnitude (named `prune_low_magnitude_${name}`, as tfmot names them); compile it and fit with
+ * updatePruningStep(), which zeroes the lowest-magnitude weights as the schedule says.
+ * @example
+ * ```js
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [4], name: 'dense' })] });
+ * const pruned = tf.pruning.pruneLowMagnitude(model, {
+ *   schedule: tf.pruning.constantSparsity({ targetSparsity: 0.5, beginStep: 0, frequency: 1 }),
+ * });
+ * pruned.layers[0].name; // 'prune_low_magnitude_dense'
+ * pruned.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+ * await pruned.fit(tf.ones([8, 4]), tf.ones([8, 2]), { batchSize: 4, callbacks: [tf.pruning.updatePruningStep()] });
+ * const report = await tf.pruning.sparsityReport(pruned);
+ * report[0].sparsity; // 0.5
+ * ```
  */
 export function pruneLowMagnitude(model: LayersModel, options: PruneLowMagnitudeOptions): LayersModel {
   const fn = 'pruning.pruneLowMagnitude';
@@ -114,7 +129,19 @@ export function pruneLowMagnitude(model: LayersModel, options: PruneLowMagnitude
   return rebuild(cfg, model, (m, old) => m.getLayer(renames.get(old.name) ?? old.name));
 }
 
-/** tfmot's strip_pruning: the same model without the wrappers (weights as masked), giving the same predictions. */
+/**
+ * tfmot's strip_pruning: the same model without the wrappers (weights as masked, no masks or step
+ * counters), giving the same predictions; save or deploy this one.
+ * @example
+ * ```js
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [4], name: 'dense' })] });
+ * const pruned = tf.pruning.pruneLowMagnitude(model, { schedule: tf.pruning.constantSparsity({ targetSparsity: 0.5, beginStep: 0 }) });
+ * // ... compile and fit pruned with callbacks: [tf.pruning.updatePruningStep()] ...
+ * const plain = tf.pruning.strip(pruned);
+ * plain.layers[0].name; // 'dense'
+ * plain.predict(tf.ones([1, 4])).shape; // [1, 2]
+ * ```
+ */
 export function strip(model: LayersModel): LayersModel {
   const fn = 'pruning.strip';
   assertModel(fn, model);
@@ -132,18 +159,36 @@ export function strip(model: LayersModel): LayersModel {
   return rebuild(cfg, model, (m, old) => m.getLayer(old instanceof PruneLowMagnitude ? old.layer.name : old.name));
 }
 
+/** One weight's line of tf.pruning.sparsityReport: its layer and name, size, and how many entries are zero. */
 export interface WeightSparsity {
+  /** The layer's name (the wrapper's, for a pruned layer). */
   layer: string;
+  /** The weight's name in its layer ('kernel', 'bias', ...). */
   weight: string;
   shape: number[];
+  /** Number of entries. */
   size: number;
+  /** Entries that are exactly zero. */
   zeros: number;
+  /** zeros / size. */
   sparsity: number;
   /** Whether the weight is pruned (has a mask). */
   pruned: boolean;
 }
 
-/** Zeros per weight of every layer (masks and step counters left out), in model order. */
+/**
+ * Zeros per weight of every layer (masks and step counters left out), in model order: check how
+ * sparse a pruned (or stripped) model's weights are.
+ * @example
+ * ```js
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], kernelInitializer: 'ones' })] });
+ * const report = await tf.pruning.sparsityReport(model);
+ * report[0].weight; // 'kernel'
+ * report[0].sparsity; // 0
+ * report[1].weight; // 'bias'
+ * report[1].zeros; // 2
+ * ```
+ */
 export async function sparsityReport(model: LayersModel): Promise<WeightSparsity[]> {
   assertModel('pruning.sparsityReport', model);
   const out: WeightSparsity[] = [];
@@ -177,6 +222,7 @@ export class UpdatePruningStep extends Callback {
   private step = 0;
   private layers: PruneLowMagnitude[] = [];
 
+  /** Finds the model's pruned layers and resumes the step count after the last stored step. */
   override async onTrainBegin(): Promise<void> {
     if (!this.model) throw new Error('pruning.updatePruningStep: the callback has no model (pass it in model.fit\'s callbacks)');
     this.layers = prunedLayers(this.model);
@@ -187,17 +233,31 @@ export class UpdatePruningStep extends Callback {
     for (const l of this.layers) l.stepCallbackActive = true;
   }
 
+  /** Tells every pruned layer the step; on a pruning step they recompute their masks. */
   override async onBatchBegin(): Promise<void> {
     for (const l of this.layers) await l.advanceTo(this.step);
   }
 
+  /** Advances the step counter. */
   override onBatchEnd(): void {
     this.step++;
   }
 
+  /** Marks the pruned layers as no longer under the callback. */
   override onTrainEnd(): void {
     for (const l of this.layers) l.stepCallbackActive = false;
   }
 }
 
+/**
+ * The fit callback that drives pruning (tfmot's UpdatePruningStep): advances the schedule's step per
+ * batch and recomputes the masks on pruning steps. Training a pruned model without it throws.
+ * @example
+ * ```js
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [4] })] });
+ * const pruned = tf.pruning.pruneLowMagnitude(model, { schedule: tf.pruning.constantSparsity({ targetSparsity: 0.5, beginStep: 0, frequency: 1 }) });
+ * pruned.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+ * await pruned.fit(tf.ones([8, 4]), tf.zeros([8, 2]), { batchSize: 4, callbacks: [tf.pruning.updatePruningStep()] });
+ * ```
+ */
 export const updatePruningStep = () => new UpdatePruningStep();

@@ -32,7 +32,15 @@ export function checkBlockFits(fn: string, layerName: string, weightName: string
   }
 }
 
-/** 1 for kept entries, 0 for pruned ones, in the weight's own (row-major) order. */
+/**
+ * The low-magnitude mask of a weight's values at a sparsity: 1 for kept entries, 0 for pruned ones, in
+ * the weight's own (row-major) order; blocks of blockSize (of the [rows, last dim] view) are ranked by mean |w|.
+ * @example
+ * ```js
+ * tf.pruning.magnitudeMask([0.1, -3, 0.5, 2], [2, 2], 0.5, [1, 1]); // [0, 1, 0, 1]
+ * tf.pruning.magnitudeMask([0.1, -3, 0.5, 2], [2, 2], 0.5, [1, 2]); // [1, 1, 0, 0]
+ * ```
+ */
 export function magnitudeMask(values: ArrayLike<number>, shape: readonly number[], sparsity: number, block: BlockSize): Float32Array {
   const [rows, cols] = blockView(shape);
   const [br, bc] = block;

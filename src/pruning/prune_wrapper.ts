@@ -53,10 +53,18 @@ interface PrunedWeight {
   masked: LayerWeight;
 }
 
+/**
+ * The wrapper tf.pruning.pruneLowMagnitude puts around each pruned layer (tfmot's PruneLowMagnitude):
+ * it keeps a mask per prunable weight (and the step counter) and keeps the masked entries at zero.
+ */
 export class PruneLowMagnitude extends Layer {
+  /** 'PruneLowMagnitude', the name the layer is serialized under. */
   static override className = 'PruneLowMagnitude';
+  /** The wrapped layer. */
   readonly layer: Layer;
+  /** When the masks are recomputed, and to which sparsity. */
   readonly schedule: PruningSchedule;
+  /** The [rows, cols] blocks weights are pruned in ([1, 1]: each weight on its own). */
   readonly blockSize: BlockSize;
   private pruned: PrunedWeight[] = [];
   private stepVariable?: Variable;
@@ -78,6 +86,7 @@ export class PruneLowMagnitude extends Layer {
     if (inner.built) this.createMasks();
   }
 
+  /** Builds the wrapped layer (its weights named after the wrapper), then the masks and the step counter. */
   override build(inputShape: Shape | Shape[]): void {
     // the wrapped layer's weights are named after the wrapper (as TimeDistributed's are)
     const own = this.layer.name;
@@ -160,14 +169,17 @@ export class PruneLowMagnitude extends Layer {
     }
   }
 
+  /** The wrapped layer's output shape. */
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
     return this.layer.computeOutputShape(inputShape);
   }
 
+  /** The wrapped layer's output mask. */
   override computeMask(inputs: Tensor | Tensor[], mask?: Tensor | Tensor[] | null) {
     return this.layer.computeMask(inputs, mask);
   }
 
+  /** Runs the wrapped layer (its weights already masked); training requires the updatePruningStep callback. */
   call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor | Tensor[] {
     if (kwargs.training && !this.stepCallbackActive) {
       throw new Error(
@@ -178,6 +190,7 @@ export class PruneLowMagnitude extends Layer {
     return composite(() => this.layer.apply(inputs, kwargs) as Tensor | Tensor[]);
   }
 
+  /** The layer's config plus the wrapped layer's {className, config}, the schedule's, and blockSize. */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),

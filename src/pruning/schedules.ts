@@ -50,20 +50,37 @@ function isPruningStep(step: number, beginStep: number, endStep: number, frequen
   return inRange && (step - beginStep) % frequency === 0;
 }
 
+/**
+ * A pruning schedule: maps the training step (batches seen) to whether the masks are recomputed at
+ * that step and to which sparsity. Made by tf.pruning.polynomialDecay or tf.pruning.constantSparsity.
+ */
 export abstract class PruningSchedule {
+  /** The schedule's class name, as saved in a pruned layer's config ('PolynomialDecay', 'ConstantSparsity'). */
   abstract readonly className: string;
   /** The decision for a step (the counter the updatePruningStep callback keeps). */
   abstract decide(step: number): ScheduleDecision;
+  /** The schedule's settings, as saved in a pruned layer's config. */
   abstract getConfig(): Record<string, number>;
 }
 
+/**
+ * tfmot's PolynomialDecay: sparsity rises from initialSparsity at beginStep to finalSparsity at
+ * endStep along (1 - p)^power, pruning every `frequency` steps in between (tf.pruning.polynomialDecay).
+ */
 export class PolynomialDecay extends PruningSchedule {
+  /** 'PolynomialDecay'. */
   readonly className = 'PolynomialDecay';
+  /** Sparsity up to beginStep, in [0, 1). */
   readonly initialSparsity: number;
+  /** Sparsity from endStep on, in [0, 1). */
   readonly finalSparsity: number;
+  /** The first pruning step. */
   readonly beginStep: number;
+  /** The last pruning step (inclusive). */
   readonly endStep: number;
+  /** The decay's exponent (default 3). */
   readonly power: number;
+  /** Steps between mask updates (default 100). */
   readonly frequency: number;
 
   constructor(args: PolynomialDecayArgs) {
@@ -80,6 +97,7 @@ export class PolynomialDecay extends PruningSchedule {
     this.endStep = args.endStep;
   }
 
+  /** Whether `step` prunes (on the frequency grid in [beginStep, endStep]) and the sparsity the decay gives at it. */
   decide(step: number): ScheduleDecision {
     const span = this.endStep - this.beginStep;
     const p = span === 0 ? (step >= this.beginStep ? 1 : 0) : Math.min(1, Math.max(0, (step - this.beginStep) / span));
@@ -87,17 +105,27 @@ export class PolynomialDecay extends PruningSchedule {
     return { shouldPrune: isPruningStep(step, this.beginStep, this.endStep, this.frequency), sparsity };
   }
 
+  /** {initialSparsity, finalSparsity, beginStep, endStep, power, frequency}. */
   getConfig() {
     const { initialSparsity, finalSparsity, beginStep, endStep, power, frequency } = this;
     return { initialSparsity, finalSparsity, beginStep, endStep, power, frequency };
   }
 }
 
+/**
+ * tfmot's ConstantSparsity: prunes to targetSparsity at beginStep and every `frequency` steps after
+ * it, up to endStep (-1: no end) (tf.pruning.constantSparsity).
+ */
 export class ConstantSparsity extends PruningSchedule {
+  /** 'ConstantSparsity'. */
   readonly className = 'ConstantSparsity';
+  /** The sparsity every mask update prunes to, in [0, 1). */
   readonly targetSparsity: number;
+  /** The first pruning step. */
   readonly beginStep: number;
+  /** The last pruning step (inclusive); -1 (the default) for no end. */
   readonly endStep: number;
+  /** Steps between mask updates (default 100). */
   readonly frequency: number;
 
   constructor(args: ConstantSparsityArgs) {
@@ -111,19 +139,43 @@ export class ConstantSparsity extends PruningSchedule {
     this.beginStep = args.beginStep;
   }
 
+  /** Whether `step` prunes (on the frequency grid from beginStep to endStep) and targetSparsity. */
   decide(step: number): ScheduleDecision {
     return { shouldPrune: isPruningStep(step, this.beginStep, this.endStep, this.frequency), sparsity: this.targetSparsity };
   }
 
+  /** {targetSparsity, beginStep, endStep, frequency}. */
   getConfig() {
     const { targetSparsity, beginStep, endStep, frequency } = this;
     return { targetSparsity, beginStep, endStep, frequency };
   }
 }
 
-/** tfmot `PolynomialDecay(initial_sparsity, final_sparsity, begin_step, end_step, power=3, frequency=100)`. */
+/**
+ * A schedule whose sparsity rises from initialSparsity to finalSparsity between beginStep and endStep
+ * (tfmot `PolynomialDecay(initial_sparsity, final_sparsity, begin_step, end_step, power=3, frequency=100)`).
+ * @example
+ * ```js
+ * const s = tf.pruning.polynomialDecay({ initialSparsity: 0.2, finalSparsity: 0.8, beginStep: 10, endStep: 50, frequency: 10 });
+ * s.decide(30).sparsity; // 0.725
+ * s.decide(30).shouldPrune; // true
+ * s.decide(35).shouldPrune; // false
+ * s.decide(50).sparsity; // 0.8
+ * ```
+ */
 export const polynomialDecay = (args: PolynomialDecayArgs) => new PolynomialDecay(args);
-/** tfmot `ConstantSparsity(target_sparsity, begin_step, end_step=-1, frequency=100)`. */
+/**
+ * A schedule that prunes to one sparsity from beginStep on, every `frequency` steps
+ * (tfmot `ConstantSparsity(target_sparsity, begin_step, end_step=-1, frequency=100)`).
+ * @example
+ * ```js
+ * const s = tf.pruning.constantSparsity({ targetSparsity: 0.5, beginStep: 100, frequency: 50 });
+ * s.decide(200).sparsity; // 0.5
+ * s.decide(200).shouldPrune; // true
+ * s.decide(220).shouldPrune; // false
+ * s.decide(50).shouldPrune; // false
+ * ```
+ */
 export const constantSparsity = (args: ConstantSparsityArgs) => new ConstantSparsity(args);
 
 /** A schedule from its serialized {className, config} (as saved in a pruned layer's config). */

@@ -27,6 +27,11 @@ let threadsReason = 'the wasm backend has not started yet';
  * Sets how many threads (the calling thread included) the wasm backend uses; call it before the
  * backend initializes (`tf.setBackend('wasm')` / `tf.ready()`). Default: the number of logical
  * cores, at most 8. 1 turns the pool off.
+ * @example
+ * ```js
+ * tf.wasm.setThreadsCount(2); // before the wasm backend starts
+ * await tf.setBackend('wasm');
+ * ```
  */
 export function setThreadsCount(numThreads: number): void {
   if (!Number.isInteger(numThreads) || numThreads < 1 || numThreads > 64) {
@@ -35,7 +40,15 @@ export function setThreadsCount(numThreads: number): void {
   requestedThreads = numThreads;
 }
 
-/** The number of threads the wasm backend actually uses (known once it has initialized). */
+/**
+ * The number of threads the wasm backend actually uses (known once it has initialized): 1 where
+ * workers cannot share its memory (e.g. a page that is not cross-origin isolated).
+ * @example
+ * ```js
+ * await tf.setBackend('wasm');
+ * const threads = tf.wasm.getThreadsCount(); // e.g. 8 on an 8-core machine
+ * ```
+ */
 export function getThreadsCount(): number {
   if (actualThreads === -1) throw new Error('WASM backend not initialized.');
   return actualThreads;
