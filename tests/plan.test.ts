@@ -249,6 +249,23 @@ for (const backend of ['js', 'wasm']) {
 }
 
 describe('plan: results and fallbacks (js)', () => {
+  test('a model whose weights were copied from another (shared storage) predicts its own assigned weights', () => {
+    // regression: after b.setWeights(a.getWeights()) the two models' variables share records, and a plan
+    // that picked a's variable for that record kept returning a's outputs after b's weight was assigned
+    const make = () => tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], kernelInitializer: 'ones' })] });
+    const a = make();
+    const b = make();
+    b.setWeights(a.getWeights());
+    const x = tf.tensor2d([[1, 2, 3]]);
+    (b.predict(x) as Tensor).dispose(); // traced with the shared storage
+    b.layers[0].getWeights()[0].dispose();
+    b.layers[0].weights[0].assign(tf.fill([3, 2], 2));
+    // by hand: x . 2-filled kernel = 2 * (1 + 2 + 3) = 12 per unit, bias 0; eager apply agrees
+    expect(Array.from((b.predict(x) as Tensor).dataSync())).toEqual([12, 12]);
+    expect(Array.from((b.apply(x) as Tensor).dataSync())).toEqual([12, 12]);
+    expect(Array.from((a.predict(x) as Tensor).dataSync())).toEqual([6, 6]);
+  });
+
   test('nested results, an argument returned as is and reshaped outputs replay with the same structure', async () => {
     await tf.setBackend('js');
     const jf = tf.jit((x: Tensor) => {

@@ -30,8 +30,16 @@ export class Trace implements KernelTracer {
   /** Each assigned variable's last value. */
   private readonly assignedTo = new Map<Tensor, DataRecord>();
 
+  /** Which tensor made before the trace a kernel read each record through (variables can share a record). */
+  private readonly readThrough = new Map<DataRecord, Tensor>();
+
   kernel(kernel: KernelName, inputs: Tensor[], outputs: Tensor[], attrs: unknown): void {
     if (this.reason) return;
+    for (const t of inputs) {
+      if (t.id >= this.mark) continue;
+      const known = this.readThrough.get(t.record);
+      if (!known || (t instanceof Variable && !(known instanceof Variable))) this.readThrough.set(t.record, t as Tensor);
+    }
     const operand = (t: Tensor) => ({ rec: t.record, shape: t.shape.slice(), dtype: t.dtype, size: t.size });
     for (const t of outputs) {
       if (this.written.has(t.record) || (!this.produced.has(t.record) && t.id < this.mark)) {
@@ -82,10 +90,14 @@ export class Trace implements KernelTracer {
       if (!slotOf.has(t.record)) add(t.record, { kind: 'input', size: t.record.size, dtype: t.record.dtype, inputIndex: i });
     });
     // Tensors that existed before the trace, by record: a replay reads weights through them.
+    // Two variables can share one record (after b.setWeights(a.getWeights())); a replay must read the
+    // one the traced call used, and where that is unknown the plan would be a guess: stay eager.
     const before = new Map<DataRecord, Tensor>();
+    const sharedByVariables = new Set<DataRecord>();
     for (const t of ENGINE.liveTensors) {
       if (t.id >= this.mark) continue;
       const known = before.get(t.record);
+      if (known instanceof Variable && t instanceof Variable && known !== t) sharedByVariables.add(t.record);
       if (!known || (t instanceof Variable && !(known instanceof Variable))) before.set(t.record, t as Tensor);
     }
     let missing: string | null = null;
@@ -98,7 +110,12 @@ export class Trace implements KernelTracer {
         rec.refCount++; // the plan keeps the constant
         return add(rec, { kind: 'constant', size: rec.size, dtype: rec.dtype, record: rec });
       }
-      const owner = before.get(rec);
+      const seen = this.readThrough.get(rec);
+      if (!seen && sharedByVariables.has(rec)) {
+        missing ??= `${what} reads a weight whose storage several variables share (copied with setWeights), so a replay could read the wrong one`;
+        return -1;
+      }
+      const owner = seen ?? before.get(rec);
       if (owner && !this.produced.has(rec)) return add(rec, { kind: 'external', size: rec.size, dtype: rec.dtype, tensor: owner });
       missing ??= `${what} uses a tensor that is neither an argument, a live tensor made before the call, nor made inside it`;
       return -1;
