@@ -78,7 +78,7 @@ export function caseNames(only = '', quick = false) {
   return (quick ? quickCases : benchCases).filter((c) => only.split('|').some((o) => c.name.includes(o))).map((c) => c.name);
 }
 
-const threads = { tessera: 1 }; // tessera's wasm kernels run on the calling thread (no workers in src/)
+const threads = { tessera: 1 }; // set from tf.wasm.getThreadsCount() once the wasm backend runs
 
 /**
  * Time case `name` on `backend` for tessera and the `peers` (tfjs, ort, jax) interleaved; returns
@@ -90,6 +90,7 @@ export async function runCase({ name, backend, time = 1000, iterations = 5, peer
   const errF = peers.includes('tfjs') ? await useBackend(tfc, backend) : 'not run';
   if (!errF) await tfc.ready();
   if (!errF && backend === 'wasm') threads.tfjs = getThreadsCount();
+  if (!errT && backend === 'wasm') threads.tessera = tessera.wasm.getThreadsCount();
   const row = { case: c.name, backend, flops: c.flops ?? null, bytes: c.bytes ?? null };
   const r = await timeCase(c, backend, { errT, errF, peers, opts: { time, iterations } });
   row.tessera = r.tessera;

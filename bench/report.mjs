@@ -83,7 +83,8 @@ function peakLine(result) {
   if (t && peak.peakGflops) {
     const gflops = row.flops / t / 1e6;
     const interleaved = row.wasmPeak?.gflops;
-    line += ` tessera wasm ${peak.case} (1 thread): ${fmt(gflops, 1)} GFLOP/s`;
+    const n = result.threads?.tessera ?? 1;
+    line += ` tessera wasm ${peak.case} (${n} thread${n === 1 ? '' : 's'}): ${fmt(gflops, 1)} GFLOP/s`;
     if (interleaved) line += ` = **${fmt((100 * gflops) / interleaved, 0)}%** of the FMA loop timed interleaved with it (${fmt(interleaved, 1)} GFLOP/s, same load)`;
     line += `; ${fmt((100 * gflops) / peak.peakGflops, 0)}% of the best separate sample (${fmt(peak.peakGflops, 1)}).`;
   }
