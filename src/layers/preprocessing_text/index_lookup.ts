@@ -136,11 +136,7 @@ export abstract class IndexLookup<T extends string | number> extends Layer {
    * ```
    */
   getVocabulary(includeSpecialTokens = true): T[] {
-    if (!includeSpecialTokens) return this.tokens.slice();
-    const specials: T[] = [];
-    if (this.maskInOutput) specials.push(this.maskToken as T);
-    for (let i = 0; i < this.numOovIndices; i++) specials.push(this.oovToken);
-    return [...specials, ...this.tokens];
+    return includeSpecialTokens ? [...this.specialTokens(), ...this.tokens] : this.tokens.slice();
   }
 
   /**
@@ -156,7 +152,7 @@ export abstract class IndexLookup<T extends string | number> extends Layer {
     if (!Array.isArray(vocabulary)) throw new Error(`${op}: vocabulary must be an array, got ${typeof vocabulary}`);
     vocabulary.forEach((t, i) => this.checkToken(t, `vocabulary[${i}]`));
     let tokens = vocabulary.slice();
-    const specials = this.getVocabularySpecials();
+    const specials = this.specialTokens();
     if (specials.length > 0 && specials.every((s, i) => tokens[i] === s)) tokens = tokens.slice(specials.length);
     const seen = new Set<T>();
     for (const t of tokens) {
@@ -180,7 +176,8 @@ export abstract class IndexLookup<T extends string | number> extends Layer {
     this.index = new Map(tokens.map((t, i) => [t, i]));
   }
 
-  private getVocabularySpecials(): T[] {
+  /** The entries before the tokens: the mask token (int mode), then the OOV token once per OOV index. */
+  private specialTokens(): T[] {
     const s: T[] = [];
     if (this.maskInOutput) s.push(this.maskToken as T);
     for (let i = 0; i < this.numOovIndices; i++) s.push(this.oovToken);
