@@ -395,6 +395,66 @@ export interface KernelAttrs {
    * Every result is rounded to float32, as the unfused kernels store it. regs: registers used.
    */
   fusedElementwise: { n: number; regs: number; program: number[]; consts: number[]; periods: number[] };
+
+  // ---- int8 quantized inference (issue 12). See the "Packed int8" note below. ----------------
+  /**
+   * inputs [x float32 viewed [rows, cols]] -> out int32 [rows, packedCols(cols)] holding packed
+   * int8: q = clamp(roundHalfToEven(x / scale) + zeroPoint, -128, 127) (NaN -> zeroPoint).
+   * Padding bytes (cols .. 4*packedCols-1) hold zeroPoint.
+   */
+  quantizeInt8: { rows: number; cols: number; scale: number; zeroPoint: number };
+  /** inputs [q packed [rows, packedCols(cols)]] -> out float32 [rows, cols]: x = scale * (q - zeroPoint). */
+  dequantizeInt8: { rows: number; cols: number; scale: number; zeroPoint: number };
+  /**
+   * inputs [a packed [M, packedCols(K)] (activations, affine: real = aScale * (qa - aZeroPoint)),
+   * w packed [N, packedCols(K)] (weights, symmetric per output channel: real = wScale[n] * qw,
+   * qw in [-127, 127], padding bytes 0), wScale float32 [N], bias float32 [N]?] ->
+   *   acc[m, n] = sum_{k<K} (qa[m,k] - aZeroPoint) * qw[n,k]          (exact, int32)
+   *   y = aScale * wScale[n] * acc + bias[n], then the activation (codes as matMul; no prelu)
+   * out: float32 [M, N] when !outInt8; else packed int8 [M, packedCols(N)] with
+   *   q = clamp(roundHalfToEven(y / outScale) + outZeroPoint, -128, 127), padding bytes outZeroPoint.
+   * `y` is formed in float32: (aScale * wScale[n]) rounded to f32 once, times f32(acc), plus bias.
+   */
+  int8MatMul: Int8Epilogue & { M: number; N: number; K: number };
+  /**
+   * inputs [x packed NHWC [batch, inH, inW, packedCols(inC)], w packed [outC, filterH, filterW,
+   * packedCols(inC)] (per output channel, padding bytes 0), wScale [outC], bias [outC]?] ->
+   * out NHWC [batch, outH, outW, outC] (float32) or packed [.., packedCols(outC)] (outInt8).
+   * acc = sum over in-image taps (ky, kx) and ci < inC of (qx - aZeroPoint) * qw; taps outside the
+   * image contribute 0 (as a real 0 would). Geometry as conv2d. Epilogue as int8MatMul.
+   */
+  int8Conv2d: ConvGeometry & Int8Epilogue;
+  /**
+   * channelMultiplier 1 only. inputs [x packed NHWC [batch, inH, inW, packedCols(C)], w packed
+   * [filterH, filterW, packedCols(C)] (symmetric per channel, padding 0), wScale [C], bias [C]?]
+   * -> out NHWC [batch, outH, outW, C] (float32, or packed with outInt8).
+   * acc[c] = sum over in-image taps of (qx[c] - aZeroPoint) * qw[ky, kx, c]. Epilogue as int8MatMul.
+   */
+  int8DepthwiseConv2d: ConvGeometry & Int8Epilogue;
+}
+
+/**
+ * Packed int8 (issue 12). tessera's dtypes stay TF.js's; int8 data lives in int32 tensors, four
+ * int8 values per element, little-endian (value j of a row is byte j of the row's bytes, so
+ * element e holds values 4e..4e+3, the lowest address first, as an Int8Array view of the same
+ * memory reads them and as WGSL's unpack4xI8 / dot4I8Packed read a u32). The innermost
+ * dimension is padded to a multiple of 4 values: packedCols(n) = ceil(n / 4) int32 elements.
+ */
+export function packedCols(n: number): number {
+  return Math.ceil(n / 4);
+}
+
+/** Requantize epilogue shared by the int8 kernels (see KernelAttrs.int8MatMul). */
+export interface Int8Epilogue {
+  aScale: number;
+  aZeroPoint: number;
+  hasBias: boolean;
+  /** Activation code (Activation table); prelu is not supported. */
+  activation: number;
+  alpha: number;
+  outInt8: boolean;
+  outScale: number;
+  outZeroPoint: number;
 }
 
 /** Words per instruction of a fusedElementwise program, and its instruction kinds. */

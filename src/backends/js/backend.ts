@@ -19,6 +19,7 @@ import { conv3d, conv3dBackpropFilter, conv3dBackpropInput, pool3d, pool3dBackpr
 import { dilation2d, dilation2dBackpropFilter, dilation2dBackpropInput, maxPoolWithArgmax } from './window_argmax.js';
 import { cropAndResize, resize, resizeBackprop } from './image.js';
 import { fusedElementwise } from './fused.js';
+import { dequantizeInt8, int8Conv2d, int8DepthwiseConv2d, int8MatMul, quantizeInt8 } from './int8.js';
 
 /** Arrays below this many elements are not pooled (V8 allocates tiny ones cheaply); caps on what the pool keeps. */
 const POOL_MIN_ELEMENTS = 16;
@@ -77,6 +78,11 @@ export const jsKernels: { [K in KernelName]: JsKernel<K> } = {
   maxPoolWithArgmax: (i, o, a) => maxPoolWithArgmax(i[0], o[0], o[1], a),
   resize: (i, o, a) => resize(i[0], i[1], o[0], a),
   fusedElementwise: (i, o, a) => fusedElementwise(i, o, a),
+  quantizeInt8: (i, o, a) => quantizeInt8(i[0], o[0], a),
+  dequantizeInt8: (i, o, a) => dequantizeInt8(i[0], o[0], a),
+  int8MatMul: (i, o, a) => int8MatMul(i[0], i[1], i[2], a.hasBias ? i[3] : null, o[0], a),
+  int8Conv2d: (i, o, a) => int8Conv2d(i[0], i[1], i[2], a.hasBias ? i[3] : null, o[0], a),
+  int8DepthwiseConv2d: (i, o, a) => int8DepthwiseConv2d(i[0], i[1], i[2], a.hasBias ? i[3] : null, o[0], a),
   resizeBackprop: (i, o, a) => resizeBackprop(i[0], i[1], o[0], a),
   cropAndResize: (i, o, a) => cropAndResize(i[0], i[1], i[2], o[0], a),
 };
