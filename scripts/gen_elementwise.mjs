@@ -1,5 +1,5 @@
 // Writes the files generated from the elementwise op table (see scripts/elementwise_codegen.mjs):
-// bundles src/ops/elementwise_table with esbuild, evaluates it, and rewrites a generated file
+// bundles src/ops/elementwise_table (rows + exprs.ts) with esbuild, evaluates it, and rewrites a generated file
 // only when its text changes (so `build.mjs --if-stale` stays quiet). Run by scripts/build.mjs.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,7 +11,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export async function loadTable() {
   const esbuild = await import('esbuild');
   const r = await esbuild.build({
-    entryPoints: [join(root, 'src/ops/elementwise_table/index.ts')],
+    // the rows and their kernel-language expressions (exprs.ts, which the runtime table leaves out)
+    stdin: {
+      contents: "export * from './index.ts'; export { UNARY_EXPRS, BINARY_EXPRS } from './exprs.ts';",
+      resolveDir: join(root, 'src/ops/elementwise_table'), loader: 'ts',
+    },
     bundle: true, format: 'esm', platform: 'neutral', write: false, logLevel: 'warning',
   });
   const code = r.outputFiles[0].text;

@@ -1,9 +1,10 @@
 /**
  * The elementwise op table: one row per unary / binary op code, the select row and the
  * fused-epilogue activations, with lookups by numeric code. Everything that defines an
- * elementwise op lives in these rows: the js backend runs `js`, scripts/gen_elementwise.mjs
- * generates the WGSL and AssemblyScript dispatch from `wgsl` / `as` / `asSimd`, and the op layer
- * (src/ops/unary.ts, binary.ts, fused.ts) records `grad`. Data only (no engine imports).
+ * elementwise op lives in these rows and their kernel expressions (exprs.ts, by op name): the js
+ * backend runs `js`, scripts/gen_elementwise.mjs generates the WGSL and AssemblyScript dispatch
+ * from `wgsl` / `as` / `asSimd`, and the op layer (src/ops/unary.ts, binary.ts, fused.ts) records
+ * `grad`. Data only (no engine imports).
  */
 import { Activation, Binary, Unary, type ActivationName, type BinaryOp, type UnaryOp } from '../../backends/kernels.js';
 import { BINARY_ROWS } from './binary.js';

@@ -1,8 +1,9 @@
 /**
  * Row types of the elementwise op table (unary, binary, select and the fused-epilogue
- * activations). A row holds everything tessera knows about one op code: its js reference
- * function, its WGSL and AssemblyScript expressions (from which scripts/gen_elementwise.mjs
- * generates the `switch (op)` dispatch of both kernel languages) and its gradient.
+ * activations). A row holds what the op layer and the js backend need about one op code: its
+ * dtype rule, js reference function and gradient; its WGSL and AssemblyScript expressions (from
+ * which scripts/gen_elementwise.mjs generates the `switch (op)` dispatch of both kernel languages)
+ * are in exprs.ts under the same op name (`KernelExprs`), out of the JS apps load up front.
  *
  * Data only: this file and the row files import no engine code (Tensor is a type import), so
  * the table can be read from anywhere (build scripts, the plan/jit fuser, tests).
@@ -98,22 +99,24 @@ export type UnaryDtypeRule = 'float' | 'floatOnly' | 'keepInt' | 'predicate' | '
  */
 export type BinaryDtypeRule = 'arith' | 'compare' | 'logical' | 'float';
 
+/** A row's expressions in the kernel languages (exprs.ts; conventions above). */
+export interface KernelExprs {
+  wgsl: string;
+  as: string;
+  /** The f32x4 fast path, where the op has one. */
+  asSimd?: string;
+}
+
 export interface UnaryRow {
   dtype: UnaryDtypeRule;
   /** Reference scalar function (the js backend's kernel, and the truth the others are tested against). */
   js: (x: number, alpha: number, beta: number) => number;
-  wgsl: string;
-  as: string;
-  asSimd?: string;
   grad: UnaryGrad | NoGrad;
 }
 
 export interface BinaryRow {
   dtype: BinaryDtypeRule;
   js: (a: number, b: number) => number;
-  wgsl: string;
-  as: string;
-  asSimd?: string;
   grad: BinaryGrad | NoGrad;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The recorded plan's fusedElementwise kernel on webgpu (KernelAttrs.fusedElementwise, made by
- * src/plan/fuse.ts): the chain becomes one WGSL kernel generated from the op table rows' `wgsl`
+ * src/plan/fuse.ts): the chain becomes one WGSL kernel generated from the op table's `wgsl`
  * expressions into shaders/fused_elementwise.wgsl. Each table op becomes a function whose
  * parameters carry the row's names (x, alpha, beta / a, b), each instruction one `let` line, so
  * no expression text is rewritten. Specs are cached by program signature (op codes, register
@@ -9,6 +9,7 @@
  */
 import template from '../../../../shaders/fused_elementwise.wgsl';
 import { BINARY_BY_CODE, UNARY_BY_CODE } from '../../../ops/elementwise_table/index.js';
+import { BINARY_EXPRS, UNARY_EXPRS } from '../../../ops/elementwise_table/exprs.js';
 import { FUSED_WORDS, FusedKind, type KernelAttrs } from '../../kernels.js';
 import { chunkElements } from '../limits.js';
 import { grid1d, STORAGE_RO, STORAGE_RW, UNIFORM, type ShaderSpec, type WebGPUKernelTable } from '../spec.js';
@@ -47,12 +48,12 @@ export function fusedElementwiseSource(program: number[]): string {
     else if (kind === FusedKind.unary) {
       const row = UNARY_BY_CODE[op];
       if (!row) throw new Error(`webgpu fusedElementwise: unknown unary op code ${op}`);
-      fns.set(`unary_${op}`, `// ${row.name}\nfn unary_${op}(x: f32, alpha: f32, beta: f32) -> f32 { return ${row.wgsl}; }`);
+      fns.set(`unary_${op}`, `// ${row.name}\nfn unary_${op}(x: f32, alpha: f32, beta: f32) -> f32 { return ${UNARY_EXPRS[row.name].wgsl}; }`);
       body.push(`let r${dst} = unary_${op}(r${a}, konst(${f}u), konst(${f + 1}u));`);
     } else if (kind === FusedKind.binary) {
       const row = BINARY_BY_CODE[op];
       if (!row) throw new Error(`webgpu fusedElementwise: unknown binary op code ${op}`);
-      fns.set(`binary_${op}`, `// ${row.name}\nfn binary_${op}(a: f32, b: f32) -> f32 { return ${row.wgsl}; }`);
+      fns.set(`binary_${op}`, `// ${row.name}\nfn binary_${op}(a: f32, b: f32) -> f32 { return ${BINARY_EXPRS[row.name].wgsl}; }`);
       body.push(`let r${dst} = binary_${op}(r${a}, r${b});`);
     } else if (kind === FusedKind.store) body.push(`out${op}[i] = r${a};`);
     else throw new Error(`webgpu fusedElementwise: unknown instruction kind ${kind}`);
