@@ -35,7 +35,7 @@ export async function modelFromJSON(
   const config = ('modelTopology' in modelAndWeightsConfig ? modelAndWeightsConfig : { modelTopology: modelAndWeightsConfig }) as ModelAndWeightsConfig;
   // Custom layer classes by class name: registered (process-wide) unless a class of that name is known.
   for (const [name, cls] of Object.entries(customObjects ?? {})) if (!getLayerClass(name)) registerLayer(cls, name);
-  const { modelFromTopology } = await import('./topology.js');
+  const { modelFromTopology } = await import('../async_parts.js'); // topology.ts (an import cycle otherwise)
   const model = modelFromTopology(config.modelTopology);
   if (config.weightsManifest != null) {
     const specs = config.weightsManifest.flatMap((g) => g.weights);

@@ -32,9 +32,9 @@ export const GENERATED_BY = `tessera ${version}`;
 
 /**
  * topology.ts needs the model classes, and layers_model.ts imports this file: loading it lazily
- * breaks the import cycle.
+ * (with the other async-only modules, src/async_parts.ts) breaks the import cycle.
  */
-const topology = () => import('./topology.js');
+const topology = () => import('../async_parts.js');
 
 // ---- URL routing --------------------------------------------------------------------------------
 

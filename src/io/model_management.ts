@@ -90,7 +90,7 @@ async function transfer(src: string, dst: string, move: boolean): Promise<ModelA
   const srcScheme = schemeOf(src, op);
   schemeOf(dst, op);
   if (src === dst) throw new Error(`${op}: the source and destination URLs are the same ('${src}')`);
-  const { getLoadHandler, getSaveHandler } = await import('./model_io.js');
+  const { getLoadHandler, getSaveHandler } = await import('../async_parts.js'); // model_io.ts (an import cycle otherwise)
   const artifacts = await getLoadHandler(src).load!();
   // moving within one store: delete first, as TF.js does, so a full store has room for the copy
   if (move && srcScheme === schemeOf(dst, op)) await removeModel(src);

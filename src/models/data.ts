@@ -7,11 +7,11 @@ import { ENGINE } from '../engine.js';
 import { tidy } from '../globals.js';
 import { Tensor } from '../tensor.js';
 import { fmtShape } from '../util.js';
-import { add } from '../ops/binary.js';
+import { add, div, greater, where } from '../ops/binary.js';
 import { argMax } from '../ops/reduce.js';
 import { cast, round } from '../ops/unary.js';
 import { gather } from '../ops/indexing.js';
-import { reshape, slice } from '../ops/layout.js';
+import { reshape, slice, unstack } from '../ops/layout.js';
 import { tensor1d } from '../ops/creation.js';
 import type { LayersModel } from './layers_model.js';
 import { batchLoss, type CompiledState } from './compile.js';
@@ -138,4 +138,15 @@ export function evaluateStats(model: LayersModel, r: Resolved, xs: Tensor[], ys:
   }
   if (!acc) throw new Error('evaluate: no samples');
   return acc;
+}
+
+/** Summed (num, den) pairs -> one scalar per statistic, 0 where den is 0 (on the device). */
+export function statsToScalars(acc: Tensor, count: number): Tensor[] {
+  return tidy(() => {
+    const pairs = reshape(acc, [count, 2]);
+    const num = reshape(slice(pairs, [0, 0], [-1, 1]), [count]);
+    const den = reshape(slice(pairs, [0, 1], [-1, 1]), [count]);
+    const positive = greater(den, 0);
+    return unstack(where(positive, div(num, where(positive, den, 1)), 0));
+  });
 }

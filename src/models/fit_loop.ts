@@ -16,8 +16,8 @@ import { reshape, slice, unstack } from '../ops/layout.js';
 import type { LayersModel } from './layers_model.js';
 import { batchLoss, requireCompiled, resolveCompiled, statsToLogs, statsToValues } from './compile.js';
 import {
-  accumulate, classWeightTables, ensureBuilt, evaluateStats, forward, gatherAll, numSamples, sampleWeightsFor, sliceAll, toList,
-  type ClassWeightArg, type TensorArg,
+  accumulate, classWeightTables, ensureBuilt, evaluateStats, forward, gatherAll, numSamples, sampleWeightsFor, sliceAll, statsToScalars,
+  toList, type ClassWeightArg, type TensorArg,
 } from './data.js';
 import { FitCallbacks, defaultVerbose, type CallbackInput } from './callback_list.js';
 import { History } from './callbacks.js';
@@ -436,17 +436,6 @@ export async function evaluateDataset(model: LayersModel, dataset: DatasetLike, 
   const out = statsToScalars(acc, resolveCompiled(model).statNames.length);
   acc.dispose();
   return out.length === 1 ? out[0] : out;
-}
-
-/** Summed (num, den) pairs -> one scalar per statistic, 0 where den is 0 (on the device). */
-export function statsToScalars(acc: Tensor, count: number): Tensor[] {
-  return tidy(() => {
-    const pairs = reshape(acc, [count, 2]);
-    const num = reshape(slice(pairs, [0, 0], [-1, 1]), [count]);
-    const den = reshape(slice(pairs, [0, 1], [-1, 1]), [count]);
-    const positive = greater(den, 0);
-    return unstack(where(positive, div(num, where(positive, den, 1)), 0));
-  });
 }
 
 /** One step on one batch; returns the loss, or [loss, ...metrics] when metrics are compiled. */

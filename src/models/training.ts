@@ -9,15 +9,28 @@ import type { Tensor } from '../tensor.js';
 import { concat } from '../ops/layout.js';
 import type { LayersModel } from './layers_model.js';
 import { requireCompiled, resolveCompiled } from './compile.js';
-import { ensureBuilt, evaluateStats, numSamples, sliceAll, toList, type TensorArg } from './data.js';
+import { ensureBuilt, evaluateStats, numSamples, sliceAll, statsToScalars, toList, type TensorArg } from './data.js';
+import type { DatasetLike, FitArgs, FitDatasetArgs, History } from './fit_loop.js';
 
 export { compile, disposeCompiled } from './compile.js';
 export type { CompileArgs, CompiledState, LossIdentifier, MetricIdentifier } from './compile.js';
-export { fit, fitDataset, trainOnBatch, evaluateDataset } from './fit_loop.js';
-import { statsToScalars } from './fit_loop.js';
 import { reviveWeights } from './fit_recovery.js';
 import { applyForPredict } from './predict_plan.js';
 export type { FitArgs, FitDatasetArgs, History, DatasetLike } from './fit_loop.js';
+
+// The training loops (fit_loop.ts) are async: they load on their first call (src/async_parts.ts).
+export async function fit(model: LayersModel, x: TensorArg, y: TensorArg, args?: FitArgs): Promise<History> {
+  return (await import('../async_parts.js')).fit(model, x, y, args);
+}
+export async function fitDataset(model: LayersModel, dataset: DatasetLike, args: FitDatasetArgs): Promise<History> {
+  return (await import('../async_parts.js')).fitDataset(model, dataset, args);
+}
+export async function evaluateDataset(model: LayersModel, dataset: DatasetLike, args?: { batches?: number; verbose?: number }): Promise<Tensor | Tensor[]> {
+  return (await import('../async_parts.js')).evaluateDataset(model, dataset, args);
+}
+export async function trainOnBatch(model: LayersModel, x: TensorArg, y: TensorArg): Promise<number | number[]> {
+  return (await import('../async_parts.js')).trainOnBatch(model, x, y);
+}
 
 export interface EvaluateArgs {
   batchSize?: number;
