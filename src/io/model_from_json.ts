@@ -7,7 +7,6 @@ import type { LayersModel } from '../models/layers_model.js';
 import { getLayerClass, registerLayer, type LayerClass } from '../layers/serialization.js';
 import type { WeightsManifestEntry } from './types.js';
 import { loadWeights } from './weights_loader.js';
-import { setModelWeights } from './model_io.js';
 import type { DecodedWeight } from './weights.js';
 
 /**
@@ -35,7 +34,8 @@ export async function modelFromJSON(
   const config = ('modelTopology' in modelAndWeightsConfig ? modelAndWeightsConfig : { modelTopology: modelAndWeightsConfig }) as ModelAndWeightsConfig;
   // Custom layer classes by class name: registered (process-wide) unless a class of that name is known.
   for (const [name, cls] of Object.entries(customObjects ?? {})) if (!getLayerClass(name)) registerLayer(cls, name);
-  const { modelFromTopology } = await import('../async_parts.js'); // topology.ts (an import cycle otherwise)
+  // topology.ts and the weight assignment load with the async-only modules (topology.ts would be an import cycle)
+  const { modelFromTopology, setModelWeights } = await import('../async_parts.js');
   const model = modelFromTopology(config.modelTopology);
   if (config.weightsManifest != null) {
     const specs = config.weightsManifest.flatMap((g) => g.weights);
