@@ -5,7 +5,7 @@
 // dist/tessera.cjs (require); tsc -> .d.ts types. WGSL sources are embedded as text in the webgpu chunk.
 // `--if-stale` skips the work when every output is newer than every input.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { esbuildAssetPlugin } from './assets.mjs';
@@ -25,6 +25,24 @@ function newest(dir) {
   return t;
 }
 const oldest = (files) => Math.min(...files.map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)));
+
+/**
+ * Makes the namespace objects of the ESM dist (`export * as util`, `image`, `wasm`, ...) droppable by an app's
+ * bundler: esbuild writes each as `var ns = {};` then a statement `__export(ns, { name: () => fn, ... });`, a
+ * call the app's bundler must keep, and with it every function the getters name, even in an app that never
+ * touches the namespace. Rewritten as one `/* @__PURE__ *\/` expression (same lines, so the source maps hold),
+ * the namespace and what it names go when unused (tests/bundle.test.ts measures a tessera/core app).
+ */
+function pureNamespaces(dir) {
+  const pattern = /^var ([\w$]+) = \{\};\n([\w$]+)\(\1, \{\n((?: {2}[\w$]+: \(\) => [\w$]+,?\n)*)\}\);$/gm;
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.js'))) {
+    const p = join(dir, f);
+    const text = readFileSync(p, 'utf8');
+    const next = text.replace(pattern, (_, ns, exportFn, getters) =>
+      `var ${ns} = /* @__PURE__ */ ((ns) =>\n(${exportFn}(ns, {\n${getters}}), ns))({});`);
+    if (next !== text) writeFileSync(p, next);
+  }
+}
 
 async function main() {
   if (!existsSync(out('node_modules/.bin/asc'))) {
@@ -64,6 +82,7 @@ async function main() {
       entryPoints: { tessera: out('src/index.ts'), core: out('src/core.ts'), layers: out('src/layers_api.ts') },
       format: 'esm', splitting: true, outdir: out('dist'), chunkNames: 'chunk-[hash]',
     });
+    pureNamespaces(out('dist'));
     // one self-contained file with both Wasm builds embedded
     await esbuild.build({ ...common, entryPoints: [out('src/inline.ts')], format: 'esm', outfile: out('dist/tessera.inline.js') });
     // CommonJS for require('tessera'): import.meta.url becomes this file's URL, for the sibling .wasm
