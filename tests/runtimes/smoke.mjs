@@ -1,6 +1,7 @@
 // The one script every runtime row runs (tests/runtimes.test.ts): settle the backend, check a
-// matMul against a plain triple loop, and fit y = 3x + 2 with one Dense unit, checking the
-// predictions against 3x + 2. Takes the tessera module, so each runtime imports it its own way.
+// matMul against a plain triple loop, fit y = 3x + 2 with one Dense unit, checking the predictions
+// against 3x + 2, and save that model to memory and load it back. Takes the tessera module, so each
+// runtime imports it its own way.
 // Returns a plain object (JSON-safe); `problems` lists every check that failed.
 
 /** A 13x29 by 29x7 product: odd sizes, so no kernel's tile or vector width divides them. */
@@ -58,6 +59,19 @@ export async function smoke(tf, { backend, problems = [] } = {}) {
   });
   const losses = history.history.loss;
   times.fit = Date.now() - t;
+
+  // save to memory and load back (model.save / loadLayersModel load their code on the first call, a
+  // lazy chunk this runtime must resolve): the loaded model predicts the same values
+  t = Date.now();
+  let artifacts = null;
+  await model.save(tf.io.withSaveHandler(async (a) => {
+    artifacts = a;
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+  const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  const reloaded = Array.from(await loaded.predict(tf.tensor2d(probe, [3, 1])).data());
+  if (reloaded.some((v, i) => v !== predicted[i])) problems.push(`the saved and loaded model predicts ${reloaded}, the original ${predicted}`);
+  times.saveLoad = Date.now() - t;
 
   const info = tf.backendInfo();
   return {
