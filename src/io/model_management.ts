@@ -4,7 +4,7 @@
  * and `io.listModels`, `removeModel`, `copyModel`, `moveModel` over the browser stores
  * (`indexeddb://` and `localstorage://`).
  */
-import { INDEXEDDB_SCHEME, listIndexedDBModels, removeIndexedDBModel } from './handlers.js';
+import { INDEXEDDB_SCHEME } from './handlers.js';
 import { LOCAL_STORAGE_SCHEME, listLocalStorageModels, removeLocalStorageModel } from './local_storage.js';
 import type { IOHandler, LoadOptions, ModelArtifactsInfo } from './types.js';
 
@@ -65,7 +65,7 @@ function schemeOf(url: string, op: string): string {
 export async function listModels(): Promise<Record<string, ModelArtifactsInfo>> {
   const out: Record<string, ModelArtifactsInfo> = {};
   if ((globalThis as { indexedDB?: unknown }).indexedDB) {
-    for (const [p, info] of Object.entries(await listIndexedDBModels())) out[INDEXEDDB_SCHEME + p] = info;
+    for (const [p, info] of Object.entries(await (await import('../async_parts.js')).listIndexedDBModels())) out[INDEXEDDB_SCHEME + p] = info;
   }
   if ((globalThis as { localStorage?: unknown }).localStorage) {
     for (const [p, info] of Object.entries(listLocalStorageModels())) out[LOCAL_STORAGE_SCHEME + p] = info;
@@ -82,7 +82,7 @@ export async function listModels(): Promise<Record<string, ModelArtifactsInfo>> 
  */
 export async function removeModel(url: string): Promise<ModelArtifactsInfo> {
   const scheme = schemeOf(url, 'io.removeModel');
-  return scheme === INDEXEDDB_SCHEME ? removeIndexedDBModel(url) : removeLocalStorageModel(url);
+  return scheme === INDEXEDDB_SCHEME ? (await import('../async_parts.js')).removeIndexedDBModel(url) : removeLocalStorageModel(url);
 }
 
 async function transfer(src: string, dst: string, move: boolean): Promise<ModelArtifactsInfo> {
