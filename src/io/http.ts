@@ -2,11 +2,9 @@
  * HTTP(S) handler (TF.js `io.http`): load() fetches model.json and then its weight shards
  * (relative to model.json's directory, query string kept, or from weightPathPrefix) and
  * concatenates them in manifest order; save() POSTs multipart form data with model.json and
- * model.weights.bin, as TF.js does.
+ * model.weights.bin, as TF.js does. The transfers are in transfers.ts, loaded on first use.
  */
-import type { IOHandler, LoadOptions, ModelArtifacts, ModelJSON, SaveResult } from './types.js';
-import { artifactsFromModelJSON, artifactsInfo, manifestPaths, modelJSONFor } from './handlers.js';
-import { concatBuffers } from './weights.js';
+import type { IOHandler, LoadOptions, ModelArtifacts, SaveResult } from './types.js';
 import { env } from '../environment.js';
 
 export interface HttpOptions extends LoadOptions {
@@ -23,14 +21,6 @@ export interface HttpOptions extends LoadOptions {
  */
 export function isHTTPScheme(url: string): boolean {
   return /^https?:\/\//.test(url);
-}
-
-/** Split 'https://h/a/b/model.json?x=1' into ['https://h/a/b/', '?x=1']. */
-function prefixAndQuery(url: string): [string, string] {
-  const q = url.indexOf('?');
-  const base = q >= 0 ? url.slice(0, q) : url;
-  const query = q >= 0 ? url.slice(q) : '';
-  return [base.slice(0, base.lastIndexOf('/') + 1), query];
 }
 
 /**
@@ -57,42 +47,11 @@ export function http(path: string, options: HttpOptions = {}): IOHandler {
   return {
     async load(): Promise<ModelArtifacts> {
       const f = getFetch();
-      const res = await f(path, options.requestInit);
-      if (!res.ok) throw new Error(`loadLayersModel: fetching ${path} failed with HTTP ${res.status} ${res.statusText ?? ''}`.trim());
-      let json: ModelJSON;
-      try {
-        json = (await res.json()) as ModelJSON;
-      } catch (e) {
-        throw new Error(`loadLayersModel: ${path} is not valid JSON: ${(e as Error).message}`);
-      }
-      if (!json.weightsManifest) return artifactsFromModelJSON(json, path);
-      const [dir, query] = prefixAndQuery(path);
-      const prefix = options.weightPathPrefix ?? dir;
-      const paths = manifestPaths(json.weightsManifest);
-      // TF.js's weightUrlConverter maps each manifest path (as written) to the URL to fetch
-      const shardUrls = options.weightUrlConverter
-        ? await Promise.all(paths.map((p) => options.weightUrlConverter!(p)))
-        : paths.map((p) => (/^[a-z]+:\/\//i.test(p) ? p : prefix + p.replace(/^\.\//, '') + query));
-      let done = 0;
-      const shards = await Promise.all(shardUrls.map(async (u) => {
-        const r = await f(u, options.requestInit);
-        if (!r.ok) throw new Error(`loadLayersModel: weight shard ${u} (listed in ${path}) failed with HTTP ${r.status}`);
-        const buf = await r.arrayBuffer();
-        options.onProgress?.(++done / shardUrls.length);
-        return buf;
-      }));
-      return artifactsFromModelJSON(json, path, shards);
+      return (await import('../async_parts.js')).httpLoad(path, options, f);
     },
     async save(a: ModelArtifacts): Promise<SaveResult> {
       const f = getFetch();
-      const json = modelJSONFor(a, ['./model.weights.bin']);
-      const form = new FormData();
-      form.append('model.json', new Blob([JSON.stringify(json)], { type: 'application/json' }), 'model.json');
-      if (a.weightData) form.append('model.weights.bin', new Blob([concatBuffers(a.weightData)], { type: 'application/octet-stream' }), 'model.weights.bin');
-      const method = options.method ?? options.requestInit?.method ?? 'POST';
-      const res = await f(path, { ...(options.requestInit ?? {}), method, body: form });
-      if (!res.ok) throw new Error(`model.save: ${method} ${path} failed with HTTP ${res.status}`);
-      return { modelArtifactsInfo: artifactsInfo(a), responses: [res] };
+      return (await import('../async_parts.js')).httpSave(path, options, f, a);
     },
   };
 }

@@ -2,17 +2,16 @@
  * `localstorage://name` (TF.js scheme): saves a model in the browser's localStorage with TF.js's key
  * layout (`tensorflowjs_models/<name>/info`, `/model_topology`, `/weight_specs`, `/weight_data` as
  * base64, `/model_metadata`), so TF.js and tessera read each other's saved models. Also the store's
- * list / remove used by io.listModels and io.removeModel.
+ * list / remove used by io.listModels and io.removeModel. Saving and loading are in transfers.ts,
+ * loaded on first use.
  */
-import { artifactsInfo } from './handlers.js';
-import { concatBuffers } from './weights.js';
 import type { IOHandler, ModelArtifacts, ModelArtifactsInfo, SaveResult } from './types.js';
 
 export const LOCAL_STORAGE_SCHEME = 'localstorage://';
 const PREFIX = 'tensorflowjs_models';
 const SUFFIXES = { info: 'info', topology: 'model_topology', weightSpecs: 'weight_specs', weightData: 'weight_data', metadata: 'model_metadata' };
 
-function storage(): Storage {
+export function storage(): Storage {
   const ls = (globalThis as { localStorage?: Storage }).localStorage;
   if (!ls) throw new Error('io.browserLocalStorage: localStorage is not available in this environment');
   return ls;
@@ -23,23 +22,12 @@ function stripScheme(path: string): string {
   if (!p || !p.trim()) throw new Error('io.browserLocalStorage: for local storage, modelPath must not be null, undefined or empty'); // TF.js wording
   return p;
 }
-function keysFor(path: string): Record<keyof typeof SUFFIXES, string> {
-  const out = {} as Record<keyof typeof SUFFIXES, string>;
+export type StorageKeys = Record<keyof typeof SUFFIXES, string>;
+
+export function keysFor(path: string): StorageKeys {
+  const out = {} as StorageKeys;
   for (const [k, s] of Object.entries(SUFFIXES)) out[k as keyof typeof SUFFIXES] = `${PREFIX}/${path}/${s}`;
   return out;
-}
-
-function toBase64(buf: ArrayBuffer): string {
-  const bytes = new Uint8Array(buf);
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-function fromBase64(s: string): ArrayBuffer {
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out.buffer;
 }
 
 /**
@@ -54,43 +42,10 @@ export function browserLocalStorage(modelPath: string): IOHandler {
   const keys = keysFor(path);
   return {
     async save(a: ModelArtifacts): Promise<SaveResult> {
-      if (a.modelTopology instanceof ArrayBuffer) throw new Error('io.browserLocalStorage: binary model topologies are not supported');
-      const ls = storage();
-      const weightData = a.weightData ? concatBuffers(a.weightData) : new ArrayBuffer(0);
-      const info = artifactsInfo({ ...a, weightData });
-      const metadata: Record<string, unknown> = { format: a.format, generatedBy: a.generatedBy, convertedBy: a.convertedBy };
-      for (const k of ['signature', 'userDefinedMetadata', 'modelInitializer', 'initializerSignature', 'trainingConfig'] as const) {
-        const v = (a as unknown as Record<string, unknown>)[k];
-        if (v != null) metadata[k] = v;
-      }
-      try {
-        ls.setItem(keys.info, JSON.stringify(info));
-        ls.setItem(keys.topology, JSON.stringify(a.modelTopology));
-        ls.setItem(keys.weightSpecs, JSON.stringify(a.weightSpecs ?? []));
-        ls.setItem(keys.weightData, toBase64(weightData));
-        ls.setItem(keys.metadata, JSON.stringify(metadata));
-      } catch (e) {
-        for (const k of Object.values(keys)) ls.removeItem(k);
-        throw new Error(`io.browserLocalStorage: failed to save model '${path}' to localStorage (quota ${JSON.stringify(info)}): ${String((e as Error)?.message ?? e)}`);
-      }
-      return { modelArtifactsInfo: info };
+      return (await import('../async_parts.js')).localStorageSave(path, keys, a);
     },
     async load(): Promise<ModelArtifacts> {
-      const ls = storage();
-      const info = ls.getItem(keys.info);
-      if (info == null) throw new Error(`In local storage, there is no model with name '${path}'`);
-      const topology = ls.getItem(keys.topology);
-      if (topology == null) throw new Error(`In local storage, the topology of model '${path}' is missing.`);
-      const out: ModelArtifacts = { modelTopology: JSON.parse(topology) };
-      const specs = ls.getItem(keys.weightSpecs);
-      if (specs == null) throw new Error(`In local storage, the weight specs of model '${path}' are missing.`);
-      out.weightSpecs = JSON.parse(specs);
-      const metadata = ls.getItem(keys.metadata);
-      if (metadata != null) Object.assign(out, JSON.parse(metadata));
-      const data = ls.getItem(keys.weightData);
-      if (data == null) throw new Error(`In local storage, the binary weight values of model '${path}' are missing.`);
-      out.weightData = fromBase64(data);
-      return out;
+      return (await import('../async_parts.js')).localStorageLoad(path, keys);
     },
   };
 }
