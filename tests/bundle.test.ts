@@ -138,19 +138,19 @@ describe('bundle', () => {
     expect(small.wasmPath).toBeGreaterThan(5 * KiB); // the wasm backend is not up front ...
     expect(small.webgpuPath).toBeGreaterThan(40 * KiB); // ... nor the webgpu one
     const whole = await measureApp(source('tessera, whole API'));
-    // target 120 KiB not met: 161.9 KiB measured (169.4 before the async parts and the op table's kernel
-    // expressions left the up-front JS); this ceiling stops growth.
-    expect(whole.beforeFirstWasmOp).toBeLessThanOrEqual(164 * KiB);
+    // target 120 KiB not met: 159.5 KiB measured (169.4 before the async parts, the IO transfers and the op
+    // table's kernel expressions left the up-front JS); this ceiling stops growth.
+    expect(whole.beforeFirstWasmOp).toBeLessThanOrEqual(161 * KiB);
     // the webgpu path (kernels + WGSL text, 50.4 KiB) loads only where ready() picks webgpu
     expect(whole.webgpuPath).toBeGreaterThan(40 * KiB);
     expect(whole.webgpuPath).toBeLessThanOrEqual(53 * KiB);
-    // fit / save / loadLayersModel / generate load their code on their first call (7.7 KiB)
-    expect(whole.asyncPath).toBeGreaterThan(4 * KiB);
-    expect(whole.asyncPath).toBeLessThanOrEqual(10 * KiB);
+    // fit / save / loadLayersModel / the IO handlers' transfers / generate load their code on first use (10.4 KiB)
+    expect(whole.asyncPath).toBeGreaterThan(6 * KiB);
+    expect(whole.asyncPath).toBeLessThanOrEqual(12 * KiB);
     // importing a few names from 'tessera' (chained methods installed) keeps less than the whole API:
-    // 149.0 KiB measured (the layers half stays: the entry has import-time effects)
+    // 147.1 KiB measured (the layers half stays: the entry has import-time effects)
     const few = await measureApp(source('tessera {tensor, matMul, ready}'));
-    expect(few.beforeFirstWasmOp).toBeLessThanOrEqual(151 * KiB);
+    expect(few.beforeFirstWasmOp).toBeLessThanOrEqual(149 * KiB);
     expect(few.initial).toBeLessThan(whole.initial - 8 * KiB);
     // target 30 KiB per Wasm build (met): 24.1 KiB measured with asconfig shrinkLevel 1
     for (const f of ['dist/tessera-relaxed.wasm', 'dist/tessera-simd.wasm']) expect(wasmGzip(f)).toBeLessThanOrEqual(30 * KiB);
