@@ -1,0 +1,92 @@
+// The int8 matMul of issue 12 (KernelAttrs.int8MatMul in src/backends/kernels.ts): int8 values
+// are stored four to a u32 word, little-endian, each row padded to whole words.
+// int8_matmul: out[m, n] from a [M, Kw] and w [N, Kw] (both K-contiguous, Kw = words per row).
+//   Each invocation owns a 4x4 register block (rows m0..m0+3, columns n0..n0+3, n0 a multiple of
+//   4, so an int8 output block is exactly one word per row); per K word it loads 4 words of a and
+//   4 of w and does 16 packed dot products. The activation zero point is applied once at the end:
+//   acc = sum dot(a, w) - a_zero_point * sum(w) (exact in i32; the weight padding bytes are 0, so
+//   whole words can be summed). Rows and columns past M and N re-read the last one (no branches
+//   in the loop) and are dropped on store. No workgroup memory: K is streamed from storage.
+// "int8_dot.wgsl" is the portable (shift-unpacking) helper set; specs/int8.ts swaps in
+// int8_dot_packed.wgsl (dot4I8Packed) where the language feature exists.
+#include "int8_dot.wgsl"
+
+struct Params {
+  m: u32,              // rows of a (M)
+  n: u32,              // rows of w = output columns (N)
+  k_words: u32,        // words per row of a and w (packedCols(K))
+  scale: f32,          // aScale
+  zero_point: i32,     // aZeroPoint
+  alpha: f32,
+  out_scale: f32,      // outScale (int8 output)
+  out_zero_point: i32, // outZeroPoint (int8 output)
+}
+
+override WG: u32 = 64u;
+override HAS_BIAS: bool = false;
+override ACT: u32 = 0u;
+override OUT_INT8: bool = false;
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> a: array<u32>;        // packed activations [M, Kw]
+@group(0) @binding(2) var<storage, read> w: array<u32>;        // packed weights [N, Kw]
+@group(0) @binding(3) var<storage, read> w_scale: array<f32>;  // [N]
+@group(0) @binding(4) var<storage, read> bias: array<f32>;     // [N] (a dummy when absent)
+@group(0) @binding(5) var<storage, read_write> out: array<u32>;
+
+#include "int8_epilogue.wgsl"
+
+fn invocation_index(lid: vec3<u32>, wid: vec3<u32>, nwg: vec3<u32>) -> u32 {
+  return (wid.x + wid.y * nwg.x) * WG + lid.x;
+}
+
+@compute @workgroup_size(WG)
+fn int8_matmul(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
+               @builtin(num_workgroups) nwg: vec3<u32>) {
+  let idx = invocation_index(lid, wid, nwg);
+  let M = params.m;
+  let N = params.n;
+  let kw = params.k_words;
+  let n_blocks = (N + 3u) / 4u;
+  if (idx >= ((M + 3u) / 4u) * n_blocks) { return; }
+  let m0 = (idx / n_blocks) * 4u;
+  let n0 = (idx % n_blocks) * 4u;
+  // Row starts of the block's a rows and w columns (clamped into range).
+  var a_row: array<u32, 4>;
+  var w_row: array<u32, 4>;
+  for (var r = 0u; r < 4u; r++) {
+    a_row[r] = min(m0 + r, M - 1u) * kw;
+    w_row[r] = min(n0 + r, N - 1u) * kw;
+  }
+  var acc: array<vec4<i32>, 4>; // acc[r][c]: row m0 + r, column n0 + c
+  var w_sum = vec4<i32>(0);
+  for (var k = 0u; k < kw; k++) {
+    let w0 = load_i8x4(w[w_row[0] + k]);
+    let w1 = load_i8x4(w[w_row[1] + k]);
+    let w2 = load_i8x4(w[w_row[2] + k]);
+    let w3 = load_i8x4(w[w_row[3] + k]);
+    w_sum += vec4<i32>(sum_i8x4(w0), sum_i8x4(w1), sum_i8x4(w2), sum_i8x4(w3));
+    for (var r = 0u; r < 4u; r++) {
+      let av = load_i8x4(a[a_row[r] + k]);
+      acc[r] += vec4<i32>(dot_i8x4(av, w0), dot_i8x4(av, w1), dot_i8x4(av, w2), dot_i8x4(av, w3));
+    }
+  }
+  let zero_point_terms = params.zero_point * w_sum;
+  let out_words = n_blocks;
+  for (var r = 0u; r < 4u; r++) {
+    let m = m0 + r;
+    if (m >= M) { break; }
+    let exact = acc[r] - zero_point_terms;
+    if (OUT_INT8) {
+      var q = vec4<i32>(params.out_zero_point);
+      for (var c = 0u; c < 4u; c++) {
+        if (n0 + c < N) { q[c] = int8_output(exact[c], n0 + c); }
+      }
+      out[m * out_words + n0 / 4u] = pack_i8x4(q);
+    } else {
+      for (var c = 0u; c < 4u; c++) {
+        if (n0 + c < N) { out[m * N + n0 + c] = bitcast<u32>(int8_epilogue(exact[c], n0 + c)); }
+      }
+    }
+  }
+}
