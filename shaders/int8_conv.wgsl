@@ -80,7 +80,7 @@ struct Taps { ok: vec4<bool>, base: vec4<u32> }
 fn taps_of(q: Pixels, ky: u32, kx: u32) -> Taps {
   let iy = q.oy0 + vec4<i32>(i32(ky * params.dilation_h));
   let ix = q.ox0 + vec4<i32>(i32(kx * params.dilation_w));
-  let ok = iy >= vec4<i32>(0) & iy < vec4<i32>(i32(params.in_h)) & ix >= vec4<i32>(0) & ix < vec4<i32>(i32(params.in_w));
+  let ok = (iy >= vec4<i32>(0)) & (iy < vec4<i32>(i32(params.in_h))) & (ix >= vec4<i32>(0)) & (ix < vec4<i32>(i32(params.in_w)));
   let base = ((q.img_row0 + vec4<u32>(max(iy, vec4<i32>(0)))) * params.in_w + vec4<u32>(max(ix, vec4<i32>(0)))) * params.in_cw;
   return Taps(ok, select(vec4<u32>(0u), base, ok));
 }

@@ -1,0 +1,230 @@
+/**
+ * Page side of tests/browser/int8_webgpu.test.ts (bundled by esbuild, run in headless Chromium):
+ * runs the int8 kernels of issue 12 (quantizeInt8, dequantizeInt8, int8MatMul, int8Conv2d,
+ * int8DepthwiseConv2d) on the webgpu backend and on the js reference kernels
+ * (src/backends/js/int8.ts) with the same inputs, and reports per case the output words that
+ * differ. Every output word is compared exactly (float32 bits; packed int8 words including
+ * their padding bytes), and outputs start filled with a sentinel so stray or missing writes show.
+ */
+import type { DType, StorageArray, TensorInfo } from '../../src/backends/backend.js';
+import { jsKernels, type JsKernel } from '../../src/backends/js/backend.js';
+import { Activation, packedCols, type ConvGeometry, type Int8Epilogue, type KernelName } from '../../src/backends/kernels.js';
+import { createWebGPUBackend, type WebGPUBackend } from '../../src/backends/webgpu/index.js';
+import { Lcg, sizeOf, type CaseResult } from './kernel_compare.js';
+
+interface TensorSpec { shape: number[]; dtype: DType; values: StorageArray }
+interface Case { name: string; kernel: KernelName; inputs: TensorSpec[]; output: { shape: number[]; dtype: DType }; attrs: any }
+
+const prng = new Lcg(1212);
+const rand = () => prng.next();
+const randInt = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+const f32 = Math.fround;
+const SENTINEL = 0x5a5a5a5a;
+
+function floats(n: number, lo: number, hi: number): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * rand();
+  return a;
+}
+
+/**
+ * Packed int8 rows [rows, packedCols(cols)] with values in [lo, hi]; padding bytes `pad`
+ * (weights: 0 as the contract says; activations: arbitrary bytes, which no kernel may read).
+ */
+function packed(rows: number, cols: number, lo: number, hi: number, pad: number | null): Int32Array {
+  const words = packedCols(cols);
+  const out = new Int32Array(rows * words);
+  const bytes = new Int8Array(out.buffer);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < words * 4; j++) bytes[r * words * 4 + j] = j < cols ? randInt(lo, hi) : pad ?? randInt(-128, 127);
+  }
+  return out;
+}
+
+const tensor = (shape: number[], dtype: DType, values: StorageArray): TensorSpec => ({ shape, dtype, values });
+
+async function runCase(be: WebGPUBackend, group: string, c: Case): Promise<CaseResult> {
+  const outSize = sizeOf(c.output.shape);
+  const info = (shape: number[], dtype: DType, dataId: unknown): TensorInfo => ({ dataId, shape, dtype, size: sizeOf(shape) } as TensorInfo);
+  const want = new Int32Array(outSize).fill(SENTINEL);
+  const wantOut = c.output.dtype === 'float32' ? new Float32Array(want.buffer) : want;
+  (jsKernels[c.kernel] as JsKernel<any>)(c.inputs.map((t) => t.values), [wantOut], c.attrs,
+    c.inputs.map((t) => info(t.shape, t.dtype, null)), [info(c.output.shape, c.output.dtype, null)]);
+  const inIds = c.inputs.map((t) => { const id = be.allocate(t.values.length, t.dtype); be.write(id, t.values); return id; });
+  const outId = be.allocate(outSize, 'int32');
+  be.write(outId, new Int32Array(outSize).fill(SENTINEL));
+  be.run(c.kernel, c.inputs.map((t, i) => info(t.shape, t.dtype, inIds[i])), [info(c.output.shape, c.output.dtype, outId)], c.attrs);
+  const got = await be.read(outId, 'int32', outSize) as Int32Array;
+  for (const id of [...inIds, outId]) be.free(id);
+  let bad = 0, first = '';
+  const asFloat = c.output.dtype === 'float32';
+  const show = (w: number) => (asFloat ? `${new Float32Array(new Int32Array([w]).buffer)[0]}` : `0x${(w >>> 0).toString(16)}`);
+  for (let i = 0; i < outSize; i++) {
+    if (got[i] !== want[i]) {
+      bad++;
+      if (!first) first = `word ${i} = ${show(got[i])}, want ${show(want[i])}`;
+    }
+  }
+  if (want.every((w) => w === SENTINEL)) { bad++; first ||= 'the reference wrote nothing'; }
+  return { group, name: c.name, bad, total: outSize, first };
+}
+
+// ---- quantize / dequantize ------------------------------------------------------------------
+function quantizeCases(): Case[] {
+  const cases: Case[] = [];
+  for (const [rows, cols, scale, zp] of [[3, 7, 0.25, 0], [5, 13, f32(0.037), 37], [2, 64, f32(0.011), -128], [1, 1, 0.5, 5]] as const) {
+    const x = floats(rows * cols, -3, 3);
+    // exact ties of x / scale (half to even), clamped values and a NaN
+    for (let i = 0; i < x.length; i += 5) x[i] = f32(scale * (randInt(-20, 20) + 0.5));
+    x[Math.min(1, x.length - 1)] = 1e6;
+    if (x.length > 3) { x[2] = -1e6; x[3] = NaN; }
+    const a = { rows, cols, scale, zeroPoint: zp };
+    cases.push({ name: `quantizeInt8 [${rows}, ${cols}] scale ${scale} zp ${zp}`, kernel: 'quantizeInt8',
+      inputs: [tensor([rows, cols], 'float32', x)], output: { shape: [rows, packedCols(cols)], dtype: 'int32' }, attrs: a });
+    cases.push({ name: `dequantizeInt8 [${rows}, ${cols}] scale ${scale} zp ${zp}`, kernel: 'dequantizeInt8',
+      inputs: [tensor([rows, packedCols(cols)], 'int32', packed(rows, cols, -128, 127, null))],
+      output: { shape: [rows, cols], dtype: 'float32' }, attrs: a });
+  }
+  return cases;
+}
+
+// ---- epilogues ---------------------------------------------------------------------------------
+const EPILOGUES: Array<{ tag: string; e: Omit<Int8Epilogue, 'aZeroPoint' | 'hasBias'> }> = [
+  { tag: 'linear float', e: { aScale: f32(0.05), activation: Activation.linear, alpha: 0, outInt8: false, outScale: 1, outZeroPoint: 0 } },
+  { tag: 'relu int8', e: { aScale: f32(0.021), activation: Activation.relu, alpha: 0, outInt8: true, outScale: f32(0.013), outZeroPoint: -128 } },
+  { tag: 'relu6 int8', e: { aScale: f32(0.07), activation: Activation.relu6, alpha: 0, outInt8: true, outScale: f32(6 / 255), outZeroPoint: -128 } },
+  { tag: 'leakyrelu int8', e: { aScale: f32(0.03), activation: Activation.leakyrelu, alpha: f32(0.2), outInt8: true, outScale: f32(0.02), outZeroPoint: 11 } },
+  { tag: 'relu float', e: { aScale: f32(0.04), activation: Activation.relu, alpha: 0, outInt8: false, outScale: 1, outZeroPoint: 0 } },
+  { tag: 'relu6 float', e: { aScale: f32(0.09), activation: Activation.relu6, alpha: 0, outInt8: false, outScale: 1, outZeroPoint: 0 } },
+];
+const ZERO_POINTS = [-128, 0, 37];
+
+/** Weight scales, bias (when wanted) and the epilogue attrs of the i-th combination. */
+function epilogueInputs(i: number, channels: number): { extra: TensorSpec[]; e: Int8Epilogue; tag: string } {
+  const { tag, e } = EPILOGUES[i % EPILOGUES.length];
+  const aZeroPoint = ZERO_POINTS[i % ZERO_POINTS.length];
+  const hasBias = i % 2 === 0;
+  const extra = [tensor([channels], 'float32', floats(channels, 0.002, 0.02))];
+  if (hasBias) extra.push(tensor([channels], 'float32', floats(channels, -2, 2)));
+  return { extra, e: { ...e, aZeroPoint, hasBias }, tag: `${tag} zp ${aZeroPoint}${hasBias ? ' bias' : ''}` };
+}
+
+const outputOf = (shape: number[], e: Int8Epilogue) =>
+  e.outInt8 ? { shape: [...shape.slice(0, -1), packedCols(shape[shape.length - 1])], dtype: 'int32' as DType } : { shape, dtype: 'float32' as DType };
+
+// ---- int8MatMul ----------------------------------------------------------------------------------
+const MATMUL_SHAPES: Array<[number, number, number]> = [ // M, N, K
+  [1, 1, 1], [3, 5, 7], [4, 4, 4], [17, 13, 33], [9, 30, 62], [33, 18, 129], [5, 9, 300], [64, 40, 96],
+];
+
+function matmulCases(): Case[] {
+  const cases: Case[] = [];
+  let i = 0;
+  for (const [M, N, K] of MATMUL_SHAPES) {
+    for (let rep = 0; rep < 3; rep++, i++) {
+      const { extra, e, tag } = epilogueInputs(i, N);
+      cases.push({
+        name: `int8MatMul M${M} N${N} K${K} ${tag}`, kernel: 'int8MatMul',
+        inputs: [tensor([M, packedCols(K)], 'int32', packed(M, K, -128, 127, null)),
+          tensor([N, packedCols(K)], 'int32', packed(N, K, -127, 127, 0)), ...extra],
+        output: outputOf([M, N], e), attrs: { M, N, K, ...e },
+      });
+    }
+  }
+  return cases;
+}
+
+// ---- convolutions ----------------------------------------------------------------------------------
+type Pad = 'same' | 'valid';
+function geometry(batch: number, inH: number, inW: number, inC: number, outC: number, fh: number, fw: number,
+  stride: number, dilation: number, pad: Pad): ConvGeometry {
+  const eh = (fh - 1) * dilation + 1, ew = (fw - 1) * dilation + 1;
+  const outH = pad === 'same' ? Math.ceil(inH / stride) : Math.floor((inH - eh) / stride) + 1;
+  const outW = pad === 'same' ? Math.ceil(inW / stride) : Math.floor((inW - ew) / stride) + 1;
+  const padTop = pad === 'same' ? Math.floor(Math.max((outH - 1) * stride + eh - inH, 0) / 2) : 0;
+  const padLeft = pad === 'same' ? Math.floor(Math.max((outW - 1) * stride + ew - inW, 0) / 2) : 0;
+  return { batch, inH, inW, inC, outH, outW, outC, filterH: fh, filterW: fw, strideH: stride, strideW: stride,
+    dilationH: dilation, dilationW: dilation, padTop, padLeft };
+}
+
+const CONV_GEOMS: Array<[number, number, number, number, number, number, number, number, Pad]> = [
+  // batch, inH, inW, inC, outC, filter, stride, dilation, pad
+  [1, 5, 5, 1, 1, 1, 1, 1, 'valid'],
+  [2, 7, 6, 3, 5, 3, 1, 1, 'same'],
+  [1, 9, 8, 17, 13, 3, 2, 1, 'same'],
+  [2, 8, 9, 8, 6, 3, 1, 2, 'valid'],
+  [1, 11, 10, 5, 7, 5, 2, 2, 'same'],
+  [3, 6, 6, 16, 16, 3, 2, 1, 'valid'],
+];
+
+function convCases(): Case[] {
+  const cases: Case[] = [];
+  let i = 0;
+  for (const [batch, h, w, inC, outC, k, s, d, pad] of CONV_GEOMS) {
+    for (let rep = 0; rep < 2; rep++, i++) {
+      const g = geometry(batch, h, w, inC, outC, k, k, s, d, pad);
+      const where = `b${batch} ${h}x${w}x${inC}->${outC} k${k} s${s} d${d} ${pad}`;
+      const x = tensor([batch, h, w, packedCols(inC)], 'int32', packed(batch * h * w, inC, -128, 127, null));
+      const conv = epilogueInputs(i, outC);
+      cases.push({
+        name: `int8Conv2d ${where} ${conv.tag}`, kernel: 'int8Conv2d',
+        inputs: [x, tensor([outC, k, k, packedCols(inC)], 'int32', packed(outC * k * k, inC, -127, 127, 0)), ...conv.extra],
+        output: outputOf([batch, g.outH, g.outW, outC], conv.e), attrs: { ...g, ...conv.e },
+      });
+      const dw = epilogueInputs(i + 1, inC);
+      const gd = { ...g, outC: inC };
+      cases.push({
+        name: `int8DepthwiseConv2d ${where.replace(`->${outC}`, '')} ${dw.tag}`, kernel: 'int8DepthwiseConv2d',
+        inputs: [x, tensor([k, k, packedCols(inC)], 'int32', packed(k * k, inC, -127, 127, 0)), ...dw.extra],
+        output: outputOf([batch, g.outH, g.outW, inC], dw.e), attrs: { ...gd, ...dw.e },
+      });
+    }
+  }
+  return cases;
+}
+
+const GROUPS: Record<string, () => Case[]> = { quantize: quantizeCases, matmul: matmulCases, conv: convCases };
+
+/** Run one group with the dot4I8Packed variant (when the feature exists) or the portable one. */
+async function runGroup(group: string, portable: boolean): Promise<CaseResult[]> {
+  prng.reset();
+  const be = await createWebGPUBackend();
+  if (!be) throw new Error('webgpu backend unavailable');
+  if (portable) be.packedInt8DotOverride = false;
+  try {
+    const results: CaseResult[] = [];
+    for (const c of GROUPS[group]()) results.push(await runCase(be, group, c));
+    return results;
+  } finally {
+    be.dispose();
+  }
+}
+
+/** Whether this browser's WGSL has packed_4x8_integer_dot_product. */
+function packedFeature(): boolean {
+  return (navigator.gpu as any).wgslLanguageFeatures?.has('packed_4x8_integer_dot_product') ?? false;
+}
+
+/** The error an int8MatMul whose weights pass the (lowered) binding limit throws, or ''. */
+async function limitError(): Promise<string> {
+  const be = await createWebGPUBackend();
+  if (!be) throw new Error('webgpu backend unavailable');
+  try {
+    be.limitOverrides = { maxStorageBufferBindingSize: 1024 };
+    const M = 4, N = 300, K = 16;
+    const a = be.allocate(M * 4, 'int32'), w = be.allocate(N * 4, 'int32'), s = be.allocate(N, 'float32'), out = be.allocate(M * N, 'float32');
+    const t = (shape: number[], dtype: DType, id: unknown) => ({ dataId: id, shape, dtype, size: sizeOf(shape) } as TensorInfo);
+    try {
+      be.run('int8MatMul', [t([M, 4], 'int32', a), t([N, 4], 'int32', w), t([N], 'float32', s)], [t([M, N], 'float32', out)],
+        { M, N, K, aScale: 1, aZeroPoint: 0, hasBias: false, activation: 0, alpha: 0, outInt8: false, outScale: 1, outZeroPoint: 0 });
+      await be.read(out, 'float32', M * N);
+      return '';
+    } catch (e) {
+      return (e as Error).message;
+    }
+  } finally {
+    be.dispose();
+  }
+}
+
+(globalThis as any).tesseraInt8Webgpu = { runGroup, packedFeature, limitError };

@@ -1,0 +1,38 @@
+// The webgpu int8 kernels of issue 12 in headless Chromium (SwiftShader on CPU machines): bundles
+// tests/browser/int8_webgpu.page.ts, serves it and asserts that every case's output words equal
+// the js reference kernels' exactly (float32 bits, and packed int8 words with their padding
+// bytes), for the dot4I8Packed variant and for the portable shift-unpacking one. Also checks that
+// a tensor past one storage binding gets an Error naming the kernel. Never skips.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { assertAllMatch, openKernelPage, type CaseResult, type KernelPage } from './kernel_page.js';
+
+let kernelPage: KernelPage | undefined;
+let page: Page;
+
+beforeAll(async () => {
+  kernelPage = await openKernelPage('int8_webgpu', 'tesseraInt8Webgpu', 'webgpu int8 kernel');
+  page = kernelPage.page;
+});
+
+afterAll(async () => {
+  await kernelPage?.close();
+});
+
+const runGroup = (group: string, portable: boolean): Promise<CaseResult[]> =>
+  page.evaluate((g, p) => (globalThis as any).tesseraInt8Webgpu.runGroup(g, p), group, portable);
+
+describe('webgpu int8 kernels vs js reference (exact)', () => {
+  it('this Chromium has packed_4x8_integer_dot_product (so both variants below differ)', async () => {
+    expect(await page.evaluate(() => (globalThis as any).tesseraInt8Webgpu.packedFeature())).toBe(true);
+  });
+  for (const group of ['quantize', 'matmul', 'conv']) {
+    it(`${group} (dot4I8Packed)`, async () => assertAllMatch(await runGroup(group, false), 3));
+    it(`${group} (portable shift unpacking)`, async () => assertAllMatch(await runGroup(group, true), 3));
+  }
+  it('a tensor past one storage binding throws naming int8MatMul', async () => {
+    const msg = await page.evaluate(() => (globalThis as any).tesseraInt8Webgpu.limitError());
+    expect(msg).toMatch(/int8MatMul/);
+    expect(msg).toMatch(/maxStorageBufferBindingSize/);
+  });
+});
