@@ -38,6 +38,7 @@ override WG: u32 = 64u;
 override HAS_BIAS: bool = false;
 override ACT: u32 = 0u;
 override OUT_INT8: bool = false;
+override ZERO_POINT: bool = true;  // zero_point != 0: the weight sums are needed
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> x: array<u32>;        // packed [batch, in_h, in_w, in_cw]
@@ -131,7 +132,7 @@ fn int8_conv2d(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
         let w1 = load_i8x4(w[w_row[1] + tap_w + k]);
         let w2 = load_i8x4(w[w_row[2] + tap_w + k]);
         let w3 = load_i8x4(w[w_row[3] + tap_w + k]);
-        tap_sum += vec4<i32>(sum_i8x4(w0), sum_i8x4(w1), sum_i8x4(w2), sum_i8x4(w3));
+        if (ZERO_POINT) { tap_sum += vec4<i32>(sum_i8x4(w0), sum_i8x4(w1), sum_i8x4(w2), sum_i8x4(w3)); }
         for (var r = 0u; r < 4u; r++) {
           let xv = load_i8x4(select(0u, x[t.base[r] + k], t.ok[r]));
           acc[r] += vec4<i32>(dot_i8x4(xv, w0), dot_i8x4(xv, w1), dot_i8x4(xv, w2), dot_i8x4(xv, w3));

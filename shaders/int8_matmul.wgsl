@@ -26,6 +26,7 @@ override WG: u32 = 64u;
 override HAS_BIAS: bool = false;
 override ACT: u32 = 0u;
 override OUT_INT8: bool = false;
+override ZERO_POINT: bool = true;  // zero_point != 0: the weight sums are needed
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> a: array<u32>;        // packed activations [M, Kw]
@@ -65,7 +66,7 @@ fn int8_matmul(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
     let w1 = load_i8x4(w[w_row[1] + k]);
     let w2 = load_i8x4(w[w_row[2] + k]);
     let w3 = load_i8x4(w[w_row[3] + k]);
-    w_sum += vec4<i32>(sum_i8x4(w0), sum_i8x4(w1), sum_i8x4(w2), sum_i8x4(w3));
+    if (ZERO_POINT) { w_sum += vec4<i32>(sum_i8x4(w0), sum_i8x4(w1), sum_i8x4(w2), sum_i8x4(w3)); }
     for (var r = 0u; r < 4u; r++) {
       let av = load_i8x4(a[a_row[r] + k]);
       acc[r] += vec4<i32>(dot_i8x4(av, w0), dot_i8x4(av, w1), dot_i8x4(av, w2), dot_i8x4(av, w3));

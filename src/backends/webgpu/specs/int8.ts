@@ -34,7 +34,7 @@ function packedSource(source: string): string {
 const EPILOGUE_PARAMS: Array<[string, ParamKind]> = [
   ['scale', 'f32'], ['zero_point', 'i32'], ['alpha', 'f32'], ['out_scale', 'f32'], ['out_zero_point', 'i32'],
 ];
-const EPILOGUE_OVERRIDES = ['WG', 'HAS_BIAS', 'ACT', 'OUT_INT8'];
+const EPILOGUE_OVERRIDES = ['WG', 'HAS_BIAS', 'ACT', 'OUT_INT8', 'ZERO_POINT'];
 const EPILOGUE_BINDINGS = [UNIFORM, RO, RO, RO, RO, RW];
 
 /** The portable and dot4I8Packed specs of one shader. */
@@ -63,7 +63,7 @@ export const int8ConvSpecs = specPair('int8_conv', int8ConvSource, [
   ['dilation_h', 'u32'], ['dilation_w', 'u32'], ['pad_top', 'i32'], ['pad_left', 'i32'], ...EPILOGUE_PARAMS,
 ], {
   int8_conv2d: { bindings: EPILOGUE_BINDINGS, overrides: EPILOGUE_OVERRIDES },
-  int8_depthwise_conv2d: { bindings: EPILOGUE_BINDINGS, overrides: EPILOGUE_OVERRIDES },
+  int8_depthwise_conv2d: { bindings: EPILOGUE_BINDINGS, overrides: EPILOGUE_OVERRIDES.filter((o) => o !== 'ZERO_POINT') },
 });
 
 /** Invocations per workgroup (within the device's limit, which is at least 256 by the spec). */
@@ -90,7 +90,7 @@ function epilogueParams(e: Int8Epilogue): Record<string, number> {
 }
 
 const epilogueConstants = (e: Int8Epilogue, wg: number) =>
-  ({ WG: wg, HAS_BIAS: e.hasBias, ACT: e.activation, OUT_INT8: e.outInt8 });
+  ({ WG: wg, HAS_BIAS: e.hasBias, ACT: e.activation, OUT_INT8: e.outInt8, ZERO_POINT: e.aZeroPoint !== 0 });
 
 /** Bindings 1..5 of an epilogue kernel: input, weights, weight scales, bias (or a dummy), output. */
 function epilogueBuffers(ctx: KernelContext, inputs: TensorInfo[], out: TensorInfo, e: Int8Epilogue): GPUBuffer[] {
