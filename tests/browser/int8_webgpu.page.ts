@@ -114,7 +114,7 @@ const outputOf = (shape: number[], e: Int8Epilogue) =>
 
 // ---- int8MatMul ----------------------------------------------------------------------------------
 const MATMUL_SHAPES: Array<[number, number, number]> = [ // M, N, K
-  [1, 1, 1], [3, 5, 7], [4, 4, 4], [17, 13, 33], [9, 30, 62], [33, 18, 129], [5, 9, 300], [64, 40, 96],
+  [1, 1, 1], [3, 5, 0], [3, 5, 7], [4, 4, 4], [17, 13, 33], [9, 30, 62], [33, 18, 129], [5, 9, 300], [64, 40, 96],
 ];
 
 function matmulCases(): Case[] {
@@ -185,12 +185,16 @@ function convCases(): Case[] {
 
 const GROUPS: Record<string, () => Case[]> = { quantize: quantizeCases, matmul: matmulCases, conv: convCases };
 
-/** Run one group with the dot4I8Packed variant (when the feature exists) or the portable one. */
-async function runGroup(group: string, portable: boolean): Promise<CaseResult[]> {
+/**
+ * Run one group with the dot4I8Packed variant (when the feature exists) or the portable one;
+ * `maxWorkgroupsPerDimension` pretends the device allows fewer (to fold grids into 2-D).
+ */
+async function runGroup(group: string, portable: boolean, maxWorkgroupsPerDimension?: number): Promise<CaseResult[]> {
   prng.reset();
   const be = await createWebGPUBackend();
   if (!be) throw new Error('webgpu backend unavailable');
   if (portable) be.packedInt8DotOverride = false;
+  if (maxWorkgroupsPerDimension) (be as any).ctx.limits.maxWorkgroupsPerDimension = maxWorkgroupsPerDimension;
   try {
     const results: CaseResult[] = [];
     for (const c of GROUPS[group]()) results.push(await runCase(be, group, c));
@@ -205,12 +209,16 @@ function packedFeature(): boolean {
   return (navigator.gpu as any).wgslLanguageFeatures?.has('packed_4x8_integer_dot_product') ?? false;
 }
 
-/** The error an int8MatMul whose weights pass the (lowered) binding limit throws, or ''. */
-async function limitError(): Promise<string> {
+/**
+ * The error an int8MatMul [4, 16] x [300, 16] throws (or '') when its weights pass a lowered
+ * binding limit ('binding') or its grid passes a lowered workgroup-count limit ('workgroups').
+ */
+async function limitError(which: 'binding' | 'workgroups'): Promise<string> {
   const be = await createWebGPUBackend();
   if (!be) throw new Error('webgpu backend unavailable');
   try {
-    be.limitOverrides = { maxStorageBufferBindingSize: 1024 };
+    if (which === 'binding') be.limitOverrides = { maxStorageBufferBindingSize: 1024 };
+    else (be as any).ctx.limits.maxWorkgroupsPerDimension = 1;
     const M = 4, N = 300, K = 16;
     const a = be.allocate(M * 4, 'int32'), w = be.allocate(N * 4, 'int32'), s = be.allocate(N, 'float32'), out = be.allocate(M * N, 'float32');
     const t = (shape: number[], dtype: DType, id: unknown) => ({ dataId: id, shape, dtype, size: sizeOf(shape) } as TensorInfo);

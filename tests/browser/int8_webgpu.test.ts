@@ -19,8 +19,10 @@ afterAll(async () => {
   await kernelPage?.close();
 });
 
-const runGroup = (group: string, portable: boolean): Promise<CaseResult[]> =>
-  page.evaluate((g, p) => (globalThis as any).tesseraInt8Webgpu.runGroup(g, p), group, portable);
+const runGroup = (group: string, portable: boolean, maxWorkgroupsPerDimension = 0): Promise<CaseResult[]> =>
+  page.evaluate((g, p, m) => (globalThis as any).tesseraInt8Webgpu.runGroup(g, p, m), group, portable, maxWorkgroupsPerDimension);
+const limitError = (which: string): Promise<string> =>
+  page.evaluate((w) => (globalThis as any).tesseraInt8Webgpu.limitError(w), which);
 
 describe('webgpu int8 kernels vs js reference (exact)', () => {
   it('this Chromium has packed_4x8_integer_dot_product (so both variants below differ)', async () => {
@@ -30,9 +32,16 @@ describe('webgpu int8 kernels vs js reference (exact)', () => {
     it(`${group} (dot4I8Packed)`, async () => assertAllMatch(await runGroup(group, false), 3));
     it(`${group} (portable shift unpacking)`, async () => assertAllMatch(await runGroup(group, true), 3));
   }
+  it('grids folded into 2-D (maxComputeWorkgroupsPerDimension lowered to 3)', async () => {
+    assertAllMatch(await runGroup('matmul', false, 3), 3);
+    assertAllMatch(await runGroup('quantize', true, 3), 3);
+  });
   it('a tensor past one storage binding throws naming int8MatMul', async () => {
-    const msg = await page.evaluate(() => (globalThis as any).tesseraInt8Webgpu.limitError());
+    const msg = await limitError('binding');
     expect(msg).toMatch(/int8MatMul/);
     expect(msg).toMatch(/maxStorageBufferBindingSize/);
+  });
+  it('a grid past maxComputeWorkgroupsPerDimension squared throws naming int8MatMul', async () => {
+    expect(await limitError('workgroups')).toMatch(/^webgpu int8MatMul \[4, 16\] x \[300, 16\]: needs 2 workgroups of 64, more than the device allows/);
   });
 });
