@@ -11,6 +11,7 @@ import { jsKernels, type JsKernel } from '../../src/backends/js/backend.js';
 import { Activation, packedCols, type ConvGeometry, type Int8Epilogue, type KernelName } from '../../src/backends/kernels.js';
 import { createWebGPUBackend, type WebGPUBackend } from '../../src/backends/webgpu/index.js';
 import { Lcg, sizeOf, type CaseResult } from './kernel_compare.js';
+import * as tf from '../../src/index.js';
 
 interface TensorSpec { shape: number[]; dtype: DType; values: StorageArray }
 interface Case { name: string; kernel: KernelName; inputs: TensorSpec[]; output: { shape: number[]; dtype: DType }; attrs: any }
@@ -235,4 +236,51 @@ async function limitError(which: 'binding' | 'workgroups'): Promise<string> {
   }
 }
 
-(globalThis as any).tesseraInt8Webgpu = { runGroup, packedFeature, limitError };
+// ---- op layer (tf.quantization) on webgpu vs js -------------------------------------------------------
+/** Bit patterns of a result: the packed words of an Int8Tensor, or the float32 bits. */
+async function bits(r: tf.Tensor | tf.quantization.Int8Tensor): Promise<number[]> {
+  const t = r instanceof tf.quantization.Int8Tensor ? r.packed : r;
+  const v = await t.data();
+  return Array.from(v instanceof Float32Array ? new Int32Array(v.buffer, v.byteOffset, v.length) : v, Number);
+}
+
+/**
+ * The tf.quantization ops (quantize, int8 matMul / conv2d / depthwise conv2d with bias,
+ * activations, float and int8 outputs, dequantize) on one backend: name -> output bits.
+ */
+async function opsOn(backend: string): Promise<Record<string, number[]>> {
+  await tf.setBackend(backend);
+  prng.reset();
+  const q = tf.quantization;
+  const out: Record<string, number[]> = {};
+  const x = tf.tensor(floats(2 * 7 * 6 * 5, -1, 3), [2, 7, 6, 5]);
+  const xq = q.quantizeInt8(x, f32(4 / 255), -128);
+  out.quantize = await bits(xq);
+  out.dequantize = await bits(q.dequantizeInt8(xq));
+  const a = q.quantizeInt8(tf.tensor(floats(9 * 37, -2, 2), [9, 37]), f32(4 / 255), 0);
+  const dense = q.packWeightsPerChannel(tf.tensor(floats(37 * 11, -1, 1), [37, 11]), 'dense');
+  const bias11 = tf.tensor(floats(11, -1, 1));
+  out.matMulFloat = await bits(q.int8MatMul(a, dense, { bias: bias11, activation: 'relu6' }));
+  out.matMulInt8 = await bits(q.int8MatMul(a, dense, { activation: 'leakyrelu', output: { scale: f32(0.05), zeroPoint: 3 } }));
+  const conv = q.packWeightsPerChannel(tf.tensor(floats(3 * 3 * 5 * 6, -1, 1), [3, 3, 5, 6]), 'conv2d');
+  out.conv2dInt8 = await bits(q.int8Conv2d(xq, conv, 2, 'same', 1, { bias: tf.tensor(floats(6, -1, 1)), activation: 'relu', output: { scale: f32(0.1), zeroPoint: -128 } }));
+  out.conv2dFloat = await bits(q.int8Conv2d(xq, conv, 1, 'valid', 2));
+  const dw = q.packWeightsPerChannel(tf.tensor(floats(3 * 3 * 5, -1, 1), [3, 3, 5, 1]), 'depthwise');
+  out.depthwiseInt8 = await bits(q.int8DepthwiseConv2d(xq, dw, 1, 'same', 1, { activation: 'relu6', output: { scale: f32(6 / 255), zeroPoint: -128 } }));
+  out.depthwiseFloat = await bits(q.int8DepthwiseConv2d(xq, dw, [2, 1], 'valid', 1, { bias: tf.tensor(floats(5, -1, 1)) }));
+  return out;
+}
+
+/** The op names whose webgpu bits differ from js (with the first difference), and how many ops ran. */
+async function opsCompare(): Promise<{ diffs: string[]; ops: number; backend: string }> {
+  const js = await opsOn('js');
+  const gpu = await opsOn('webgpu');
+  const backend = tf.getBackend();
+  const diffs = Object.keys(js).flatMap((k) => {
+    const i = js[k].findIndex((v, j) => gpu[k]?.[j] !== v);
+    return i < 0 && js[k].length === gpu[k]?.length ? [] : [`${k}: word ${i} = ${gpu[k]?.[i]}, js ${js[k][i]}`];
+  });
+  return { diffs, ops: Object.keys(js).length, backend };
+}
+
+(globalThis as any).tesseraInt8Webgpu = { runGroup, packedFeature, limitError, opsCompare };

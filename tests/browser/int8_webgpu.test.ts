@@ -32,6 +32,12 @@ describe('webgpu int8 kernels vs js reference (exact)', () => {
     it(`${group} (dot4I8Packed)`, async () => assertAllMatch(await runGroup(group, false), 3));
     it(`${group} (portable shift unpacking)`, async () => assertAllMatch(await runGroup(group, true), 3));
   }
+  it('tf.quantization ops on webgpu give the bits of the js backend', async () => {
+    const r = await page.evaluate(() => (globalThis as any).tesseraInt8Webgpu.opsCompare());
+    expect(r.backend).toBe('webgpu');
+    expect(r.ops).toBe(8);
+    expect(r.diffs).toEqual([]);
+  });
   it('grids folded into 2-D (maxComputeWorkgroupsPerDimension lowered to 3)', async () => {
     assertAllMatch(await runGroup('matmul', false, 3), 3);
     assertAllMatch(await runGroup('quantize', true, 3), 3);
