@@ -132,6 +132,14 @@ function matmulCases(): Case[] {
       });
     }
   }
+  // |acc| past 2^24 (f32(acc) inexact, as the contract says): (-128 - 127) * 127 * 1031 < -2^25
+  const K = 1031, e = { ...EPILOGUES[0].e, aZeroPoint: 127, hasBias: false };
+  cases.push({
+    name: 'int8MatMul M5 N6 K1031 |acc| > 2^24', kernel: 'int8MatMul',
+    inputs: [tensor([5, packedCols(K)], 'int32', packed(5, K, -128, -120, null)),
+      tensor([6, packedCols(K)], 'int32', packed(6, K, 120, 127, 0)), tensor([6], 'float32', floats(6, 0.002, 0.02))],
+    output: outputOf([5, 6], e), attrs: { M: 5, N: 6, K, ...e },
+  });
   return cases;
 }
 
