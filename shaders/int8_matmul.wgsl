@@ -6,7 +6,10 @@
 //   4 of w and does 16 packed dot products. The activation zero point is applied once at the end:
 //   acc = sum dot(a, w) - a_zero_point * sum(w) (exact in i32; the weight padding bytes are 0, so
 //   whole words can be summed). Rows and columns past M and N re-read the last one (no branches
-//   in the loop) and are dropped on store. No workgroup memory: K is streamed from storage.
+//   in the loop) and are dropped on store. No workgroup memory: K is streamed from storage
+//   (the CPU-adapter path, as matmul_direct).
+// int8_matmul_tiled: the same blocks, with the a and w rows of a workgroup's tile staged through
+//   workgroup memory TILE_KW words at a time (the GPU path, as matmul_tiled).
 // "int8_dot.wgsl" is the portable (shift-unpacking) helper set; specs/int8.ts swaps in
 // int8_dot_packed.wgsl (dot4I8Packed) where the language feature exists.
 #include "int8_dot.wgsl"
@@ -22,7 +25,10 @@ struct Params {
   out_zero_point: i32, // outZeroPoint (int8 output)
 }
 
-override WG: u32 = 64u;
+override WG: u32 = 64u;     // int8_matmul: invocations per workgroup
+override WG_X: u32 = 8u;    // int8_matmul_tiled: invocations along N (4 columns each)
+override WG_Y: u32 = 8u;    // int8_matmul_tiled: invocations along M (4 rows each)
+override TILE_KW: u32 = 8u; // int8_matmul_tiled: K words staged per step
 override HAS_BIAS: bool = false;
 override ACT: u32 = 0u;
 override OUT_INT8: bool = false;
@@ -72,8 +78,16 @@ fn int8_matmul(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
       acc[r] += vec4<i32>(dot_i8x4(av, w0), dot_i8x4(av, w1), dot_i8x4(av, w2), dot_i8x4(av, w3));
     }
   }
+  store_block(m0, n0, acc, w_sum);
+}
+
+/** Rows m0..m0+3 (clipped to M) of columns n0..n0+3 (clipped to N): the epilogue of acc - zero_point * w_sum. */
+fn store_block(m0: u32, n0: u32, acc: array<vec4<i32>, 4>, w_sum: vec4<i32>) {
+  let M = params.m;
+  let N = params.n;
   let zero_point_terms = params.zero_point * w_sum;
-  let out_words = n_blocks;
+  let out_words = (N + 3u) / 4u;
+  if (n0 >= N) { return; } // a tiled workgroup's blocks past the last column
   for (var r = 0u; r < 4u; r++) {
     let m = m0 + r;
     if (m >= M) { break; }
@@ -90,4 +104,56 @@ fn int8_matmul(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
       }
     }
   }
+}
+
+var<workgroup> tile_a: array<u32, 4u * WG_Y * TILE_KW>; // [row of the tile][k word]
+var<workgroup> tile_w: array<u32, 4u * WG_X * TILE_KW>;
+
+/**
+ * The GPU path: a WG_X x WG_Y workgroup computes a (4 WG_Y) x (4 WG_X) tile of the output, each
+ * invocation a 4x4 block as in int8_matmul, staging TILE_KW words of K of the tile's a rows and
+ * w rows in workgroup memory per step (words past K are 0, so they add nothing to the dots or
+ * the weight sums).
+ */
+@compute @workgroup_size(WG_X, WG_Y)
+fn int8_matmul_tiled(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
+                     @builtin(num_workgroups) nwg: vec3<u32>) {
+  let M = params.m;
+  let N = params.n;
+  let kw = params.k_words;
+  let tiles_n = (N + 4u * WG_X - 1u) / (4u * WG_X);
+  let tile = wid.x + wid.y * nwg.x;
+  if (tile >= ((M + 4u * WG_Y - 1u) / (4u * WG_Y)) * tiles_n) { return; } // whole workgroup
+  let tile_m0 = (tile / tiles_n) * 4u * WG_Y;
+  let tile_n0 = (tile % tiles_n) * 4u * WG_X;
+  let me = lid.y * WG_X + lid.x;
+  var acc: array<vec4<i32>, 4>;
+  var w_sum = vec4<i32>(0);
+  for (var k0 = 0u; k0 < kw; k0 += TILE_KW) {
+    for (var j = me; j < 4u * WG_Y * TILE_KW; j += WG_X * WG_Y) {
+      let k = k0 + j % TILE_KW;
+      let row = min(tile_m0 + j / TILE_KW, M - 1u);
+      tile_a[j] = select(0u, a[row * kw + min(k, kw - 1u)], k < kw);
+    }
+    for (var j = me; j < 4u * WG_X * TILE_KW; j += WG_X * WG_Y) {
+      let k = k0 + j % TILE_KW;
+      let row = min(tile_n0 + j / TILE_KW, N - 1u);
+      tile_w[j] = select(0u, w[row * kw + min(k, kw - 1u)], k < kw);
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < TILE_KW; kk++) {
+      let wb = lid.x * 4u * TILE_KW + kk;
+      let w0 = load_i8x4(tile_w[wb]);
+      let w1 = load_i8x4(tile_w[wb + TILE_KW]);
+      let w2 = load_i8x4(tile_w[wb + 2u * TILE_KW]);
+      let w3 = load_i8x4(tile_w[wb + 3u * TILE_KW]);
+      if (ZERO_POINT) { w_sum += vec4<i32>(sum_i8x4(w0), sum_i8x4(w1), sum_i8x4(w2), sum_i8x4(w3)); }
+      for (var r = 0u; r < 4u; r++) {
+        let av = load_i8x4(tile_a[(lid.y * 4u + r) * TILE_KW + kk]);
+        acc[r] += vec4<i32>(dot_i8x4(av, w0), dot_i8x4(av, w1), dot_i8x4(av, w2), dot_i8x4(av, w3));
+      }
+    }
+    workgroupBarrier();
+  }
+  store_block(tile_m0 + lid.y * 4u, tile_n0 + lid.x * 4u, acc, w_sum);
 }

@@ -196,12 +196,15 @@ const GROUPS: Record<string, () => Case[]> = { quantize: quantizeCases, matmul: 
 
 /**
  * Run one group with the dot4I8Packed variant (when the feature exists) or the portable one;
- * `maxWorkgroupsPerDimension` pretends the device allows fewer (to fold grids into 2-D).
+ * `maxWorkgroupsPerDimension` pretends the device allows fewer (to fold grids into 2-D);
+ * `gpuTiles` picks the GPU configuration (int8_matmul_tiled), `maxWorkgroupStorage` shrinks its tile.
  */
-async function runGroup(group: string, portable: boolean, maxWorkgroupsPerDimension?: number): Promise<CaseResult[]> {
+async function runGroup(group: string, portable: boolean, maxWorkgroupsPerDimension?: number, gpuTiles = false,
+  maxWorkgroupStorage?: number): Promise<CaseResult[]> {
   prng.reset();
-  const be = await createWebGPUBackend();
+  const be = await createWebGPUBackend({ preferDirect: !gpuTiles });
   if (!be) throw new Error('webgpu backend unavailable');
+  if (maxWorkgroupStorage) (be as any).ctx.limits.maxWorkgroupStorage = maxWorkgroupStorage;
   if (portable) be.packedInt8DotOverride = false;
   if (maxWorkgroupsPerDimension) (be as any).ctx.limits.maxWorkgroupsPerDimension = maxWorkgroupsPerDimension;
   try {

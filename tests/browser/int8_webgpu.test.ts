@@ -19,8 +19,8 @@ afterAll(async () => {
   await kernelPage?.close();
 });
 
-const runGroup = (group: string, portable: boolean, maxWorkgroupsPerDimension = 0): Promise<CaseResult[]> =>
-  page.evaluate((g, p, m) => (globalThis as any).tesseraInt8Webgpu.runGroup(g, p, m), group, portable, maxWorkgroupsPerDimension);
+const runGroup = (group: string, portable: boolean, maxWorkgroupsPerDimension = 0, gpuTiles = false, storage = 0): Promise<CaseResult[]> =>
+  page.evaluate((g, p, m, t, s) => (globalThis as any).tesseraInt8Webgpu.runGroup(g, p, m, t, s), group, portable, maxWorkgroupsPerDimension, gpuTiles, storage);
 const limitError = (which: string): Promise<string> =>
   page.evaluate((w) => (globalThis as any).tesseraInt8Webgpu.limitError(w), which);
 
@@ -37,6 +37,10 @@ describe('webgpu int8 kernels vs js reference (exact)', () => {
     expect(r.backend).toBe('webgpu');
     expect(r.ops).toBe(8);
     expect(r.diffs).toEqual([]);
+  });
+  it('matmul through workgroup memory (the GPU configuration; 8 and 2 K words a step)', async () => {
+    assertAllMatch(await runGroup('matmul', false, 0, true), 3);
+    assertAllMatch(await runGroup('matmul', true, 3, true, 1024), 3);
   });
   it('grids folded into 2-D (maxComputeWorkgroupsPerDimension lowered to 3)', async () => {
     assertAllMatch(await runGroup('matmul', false, 3), 3);

@@ -55,7 +55,25 @@ export const int8QuantizeSpecs = specPair('int8_quantize', int8QuantizeSource,
 export const int8MatmulSpecs = specPair('int8_matmul', int8MatmulSource,
   [['m', 'u32'], ['n', 'u32'], ['k_words', 'u32'], ...EPILOGUE_PARAMS], {
     int8_matmul: { bindings: EPILOGUE_BINDINGS, overrides: EPILOGUE_OVERRIDES },
+    int8_matmul_tiled: {
+      bindings: EPILOGUE_BINDINGS, overrides: ['WG_X', 'WG_Y', 'TILE_KW', ...EPILOGUE_OVERRIDES.filter((o) => o !== 'WG')],
+    },
   });
+
+/**
+ * The workgroup tile of int8_matmul_tiled (GPU adapters): 8 x 8 invocations of 4 x 4 outputs and
+ * 8 K words (32 values) per step, TILE_KW halved until the two staged tiles fit the device's
+ * workgroup memory; null (use the direct entry) when even one word does not, or the workgroup
+ * has more invocations than the device allows.
+ */
+export function int8MatmulTile(limits: { maxInvocations: number; maxWorkgroupStorage: number }): { wgX: number; wgY: number; tileKW: number } | null {
+  const wgX = 8, wgY = 8;
+  if (wgX * wgY > limits.maxInvocations) return null;
+  for (let tileKW = 8; tileKW >= 1; tileKW >>= 1) {
+    if (4 * 4 * (wgX + wgY) * tileKW <= limits.maxWorkgroupStorage) return { wgX, wgY, tileKW };
+  }
+  return null;
+}
 
 export const int8ConvSpecs = specPair('int8_conv', int8ConvSource, [
   ['batch', 'u32'], ['in_h', 'u32'], ['in_w', 'u32'], ['in_cw', 'u32'], ['out_h', 'u32'], ['out_w', 'u32'],
@@ -133,13 +151,26 @@ export const int8Kernels: WebGPUKernelTable = {
   },
   int8MatMul(ctx, inputs, [out], a) {
     if (a.M * a.N === 0) return;
-    const wg = workgroupSize(ctx);
-    const blocks = Math.ceil(a.M / 4) * Math.ceil(a.N / 4);
-    ctx.dispatch({
-      spec: pick(ctx, int8MatmulSpecs), entry: 'int8_matmul', constants: epilogueConstants(a, wg),
+    const what = `int8MatMul [${a.M}, ${a.K}] x [${a.N}, ${a.K}]`;
+    const tile = ctx.preferDirect ? null : int8MatmulTile(ctx.limits);
+    const common = {
+      spec: pick(ctx, int8MatmulSpecs),
       params: { m: a.M, n: a.N, k_words: packedCols(a.K), ...epilogueParams(a) },
       buffers: epilogueBuffers(ctx, inputs, out, a),
-      workgroups: grid(ctx, `int8MatMul [${a.M}, ${a.K}] x [${a.N}, ${a.K}]`, blocks, wg),
+    };
+    if (tile) {
+      const { WG: _wg, ...constants } = epilogueConstants(a, 0);
+      const tiles = Math.ceil(a.M / (4 * tile.wgY)) * Math.ceil(a.N / (4 * tile.wgX));
+      ctx.dispatch({
+        ...common, entry: 'int8_matmul_tiled', constants: { ...constants, WG_X: tile.wgX, WG_Y: tile.wgY, TILE_KW: tile.tileKW },
+        workgroups: grid(ctx, what, tiles, 1),
+      });
+      return;
+    }
+    const wg = workgroupSize(ctx);
+    ctx.dispatch({
+      ...common, entry: 'int8_matmul', constants: epilogueConstants(a, wg),
+      workgroups: grid(ctx, what, Math.ceil(a.M / 4) * Math.ceil(a.N / 4), wg),
     });
   },
   int8Conv2d(ctx, inputs, [out], g) {
