@@ -1,7 +1,7 @@
 /**
  * Page side of bench/int8_webgpu.mjs: times the webgpu int8MatMul (both WGSL variants) against
- * the float32 matMul on the same backend, square sizes, after a warm-up; each timing is the
- * median of `reps` runs of (kernel then read back one output), so it includes the readback.
+ * the float32 matMul on the same backend, square sizes, after a warm-up round; each timing is the
+ * median of `reps` interleaved runs of (kernel then read back its output), readback included.
  */
 import type { DType, TensorInfo } from '../src/backends/backend.js';
 import { packedCols } from '../src/backends/kernels.js';
@@ -15,16 +15,12 @@ async function bench(sizes: number[], reps: number): Promise<Array<Record<string
   if (!be) throw new Error('no webgpu');
   const rows: Array<Record<string, number | string>> = [];
   const median = (v: number[]) => v.sort((a, b) => a - b)[v.length >> 1];
-  const time = async (run: () => void, out: unknown, dtype: DType, n: number) => {
-    run(); await be.read(out as never, dtype, n); // warm-up (compiles)
-    const t: number[] = [];
-    for (let i = 0; i < reps; i++) {
-      const t0 = performance.now();
-      run();
-      await be.read(out as never, dtype, n);
-      t.push(performance.now() - t0);
-    }
-    return median(t);
+  /** One timed run: kernel then a readback of its output. */
+  const once = async (run: () => void, out: unknown, dtype: DType, n: number) => {
+    const t0 = performance.now();
+    run();
+    await be.read(out as never, dtype, n);
+    return performance.now() - t0;
   };
   for (const S of sizes) {
     const floats = (n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 0.5);
@@ -44,12 +40,18 @@ async function bench(sizes: number[], reps: number): Promise<Array<Record<string
       [info([S, packedCols(S)], 'int32', qo)], {
         M: S, N: S, K: S, aScale: 0.02, aZeroPoint: 3, hasBias: false, activation: 1, alpha: 0, outInt8: true, outScale: 0.05, outZeroPoint: -128,
       });
-    const f32ms = await time(fm, fo, 'float32', S * S);
-    be.packedInt8DotOverride = null;
-    const dot4ms = await time(im, qo, 'int32', S * packedCols(S));
-    be.packedInt8DotOverride = false;
-    const portableMs = await time(im, qo, 'int32', S * packedCols(S));
-    be.packedInt8DotOverride = null;
+    // Interleaved rounds (float32, int8 dot4, int8 portable), so load changes hit all three alike.
+    const t: number[][] = [[], [], []];
+    for (let i = 0; i <= reps; i++) {
+      const ms = [await once(fm, fo, 'float32', S * S)];
+      be.packedInt8DotOverride = null;
+      ms.push(await once(im, qo, 'int32', S * packedCols(S)));
+      be.packedInt8DotOverride = false;
+      ms.push(await once(im, qo, 'int32', S * packedCols(S)));
+      be.packedInt8DotOverride = null;
+      if (i > 0) ms.forEach((v, j) => t[j].push(v)); // round 0 compiles
+    }
+    const [f32ms, dot4ms, portableMs] = t.map(median);
     const gflops = (ms: number) => +((2 * S ** 3) / ms / 1e6).toFixed(2);
     rows.push({ size: S, float32Ms: +f32ms.toFixed(2), int8Dot4Ms: +dot4ms.toFixed(2), int8PortableMs: +portableMs.toFixed(2),
       float32GFlops: gflops(f32ms), int8Dot4GOps: gflops(dot4ms), int8PortableGOps: gflops(portableMs),

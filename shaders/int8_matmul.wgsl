@@ -3,7 +3,7 @@
 // int8_matmul: out[m, n] from a [M, Kw] and w [N, Kw] (both K-contiguous, Kw = words per row).
 //   Each invocation owns a 4x4 register block (rows m0..m0+3, columns n0..n0+3, n0 a multiple of
 //   4, so an int8 output block is exactly one word per row); per K word it loads 4 words of a and
-//   4 of w and does 16 packed dot products. The activation zero point is applied once at the end:
+//   4 of w and does 16 packed dot products (VEC: 4 words per load when Kw % 4 == 0). The activation zero point is applied once at the end:
 //   acc = sum dot(a, w) - a_zero_point * sum(w) (exact in i32; the weight padding bytes are 0, so
 //   whole words can be summed). Rows and columns past M and N re-read the last one (no branches
 //   in the loop) and are dropped on store. No workgroup memory: K is streamed from storage
@@ -33,15 +33,32 @@ override HAS_BIAS: bool = false;
 override ACT: u32 = 0u;
 override OUT_INT8: bool = false;
 override ZERO_POINT: bool = true;  // zero_point != 0: the weight sums are needed
+override VEC: bool = false;        // Kw % 4 == 0: int8_matmul reads rows as vec4 (4 words, 16 values)
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> a: array<u32>;        // packed activations [M, Kw]
-@group(0) @binding(2) var<storage, read> w: array<u32>;        // packed weights [N, Kw]
+@group(0) @binding(1) var<storage, read> a: array<vec4<u32>>;  // packed activations [M, Kw]
+@group(0) @binding(2) var<storage, read> w: array<vec4<u32>>;  // packed weights [N, Kw]
 @group(0) @binding(3) var<storage, read> w_scale: array<f32>;  // [N]
 @group(0) @binding(4) var<storage, read> bias: array<f32>;     // [N] (a dummy when absent)
 @group(0) @binding(5) var<storage, read_write> out: array<u32>;
 
 #include "int8_epilogue.wgsl"
+
+fn a_word(i: u32) -> u32 { return a[i >> 2u][i & 3u]; }
+fn w_word(i: u32) -> u32 { return w[i >> 2u][i & 3u]; }
+
+/** acc[r] += the dots of a word of row r with a word of each column; the column words' sums to w_sum. */
+fn accumulate(acc: ptr<function, array<vec4<i32>, 4>>, w_sum: ptr<function, vec4<i32>>, av: vec4<u32>, wv: vec4<u32>) {
+  let w0 = load_i8x4(wv.x);
+  let w1 = load_i8x4(wv.y);
+  let w2 = load_i8x4(wv.z);
+  let w3 = load_i8x4(wv.w);
+  if (ZERO_POINT) { *w_sum += vec4<i32>(sum_i8x4(w0), sum_i8x4(w1), sum_i8x4(w2), sum_i8x4(w3)); }
+  for (var r = 0u; r < 4u; r++) {
+    let x = load_i8x4(av[r]);
+    (*acc)[r] += vec4<i32>(dot_i8x4(x, w0), dot_i8x4(x, w1), dot_i8x4(x, w2), dot_i8x4(x, w3));
+  }
+}
 
 fn invocation_index(lid: vec3<u32>, wid: vec3<u32>, nwg: vec3<u32>) -> u32 {
   return (wid.x + wid.y * nwg.x) * WG + lid.x;
@@ -67,15 +84,25 @@ fn int8_matmul(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
   }
   var acc: array<vec4<i32>, 4>; // acc[r][c]: row m0 + r, column n0 + c
   var w_sum = vec4<i32>(0);
-  for (var k = 0u; k < kw; k++) {
-    let w0 = load_i8x4(w[w_row[0] + k]);
-    let w1 = load_i8x4(w[w_row[1] + k]);
-    let w2 = load_i8x4(w[w_row[2] + k]);
-    let w3 = load_i8x4(w[w_row[3] + k]);
-    if (ZERO_POINT) { w_sum += vec4<i32>(sum_i8x4(w0), sum_i8x4(w1), sum_i8x4(w2), sum_i8x4(w3)); }
-    for (var r = 0u; r < 4u; r++) {
-      let av = load_i8x4(a[a_row[r] + k]);
-      acc[r] += vec4<i32>(dot_i8x4(av, w0), dot_i8x4(av, w1), dot_i8x4(av, w2), dot_i8x4(av, w3));
+  if (VEC) {
+    // 4 words of each row per load; word j of them feeds accumulate() j.
+    for (var k = 0u; k < kw; k += 4u) {
+      let a0 = a[(a_row[0] + k) >> 2u];
+      let a1 = a[(a_row[1] + k) >> 2u];
+      let a2 = a[(a_row[2] + k) >> 2u];
+      let a3 = a[(a_row[3] + k) >> 2u];
+      let w0 = w[(w_row[0] + k) >> 2u];
+      let w1 = w[(w_row[1] + k) >> 2u];
+      let w2 = w[(w_row[2] + k) >> 2u];
+      let w3 = w[(w_row[3] + k) >> 2u];
+      for (var j = 0u; j < 4u; j++) {
+        accumulate(&acc, &w_sum, vec4<u32>(a0[j], a1[j], a2[j], a3[j]), vec4<u32>(w0[j], w1[j], w2[j], w3[j]));
+      }
+    }
+  } else {
+    for (var k = 0u; k < kw; k++) {
+      accumulate(&acc, &w_sum, vec4<u32>(a_word(a_row[0] + k), a_word(a_row[1] + k), a_word(a_row[2] + k), a_word(a_row[3] + k)),
+                 vec4<u32>(w_word(w_row[0] + k), w_word(w_row[1] + k), w_word(w_row[2] + k), w_word(w_row[3] + k)));
     }
   }
   store_block(m0, n0, acc, w_sum);
@@ -133,25 +160,19 @@ fn int8_matmul_tiled(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(work
     for (var j = me; j < 4u * WG_Y * TILE_KW; j += WG_X * WG_Y) {
       let k = k0 + j % TILE_KW;
       let row = min(tile_m0 + j / TILE_KW, M - 1u);
-      tile_a[j] = select(0u, a[row * kw + min(k, kw - 1u)], k < kw);
+      tile_a[j] = select(0u, a_word(row * kw + min(k, kw - 1u)), k < kw);
     }
     for (var j = me; j < 4u * WG_X * TILE_KW; j += WG_X * WG_Y) {
       let k = k0 + j % TILE_KW;
       let row = min(tile_n0 + j / TILE_KW, N - 1u);
-      tile_w[j] = select(0u, w[row * kw + min(k, kw - 1u)], k < kw);
+      tile_w[j] = select(0u, w_word(row * kw + min(k, kw - 1u)), k < kw);
     }
     workgroupBarrier();
     for (var kk = 0u; kk < TILE_KW; kk++) {
       let wb = lid.x * 4u * TILE_KW + kk;
-      let w0 = load_i8x4(tile_w[wb]);
-      let w1 = load_i8x4(tile_w[wb + TILE_KW]);
-      let w2 = load_i8x4(tile_w[wb + 2u * TILE_KW]);
-      let w3 = load_i8x4(tile_w[wb + 3u * TILE_KW]);
-      if (ZERO_POINT) { w_sum += vec4<i32>(sum_i8x4(w0), sum_i8x4(w1), sum_i8x4(w2), sum_i8x4(w3)); }
-      for (var r = 0u; r < 4u; r++) {
-        let av = load_i8x4(tile_a[(lid.y * 4u + r) * TILE_KW + kk]);
-        acc[r] += vec4<i32>(dot_i8x4(av, w0), dot_i8x4(av, w1), dot_i8x4(av, w2), dot_i8x4(av, w3));
-      }
+      let ab = lid.y * 4u * TILE_KW + kk;
+      accumulate(&acc, &w_sum, vec4<u32>(tile_a[ab], tile_a[ab + TILE_KW], tile_a[ab + 2u * TILE_KW], tile_a[ab + 3u * TILE_KW]),
+                 vec4<u32>(tile_w[wb], tile_w[wb + TILE_KW], tile_w[wb + 2u * TILE_KW], tile_w[wb + 3u * TILE_KW]));
     }
     workgroupBarrier();
   }

@@ -54,7 +54,7 @@ export const int8QuantizeSpecs = specPair('int8_quantize', int8QuantizeSource,
 
 export const int8MatmulSpecs = specPair('int8_matmul', int8MatmulSource,
   [['m', 'u32'], ['n', 'u32'], ['k_words', 'u32'], ...EPILOGUE_PARAMS], {
-    int8_matmul: { bindings: EPILOGUE_BINDINGS, overrides: EPILOGUE_OVERRIDES },
+    int8_matmul: { bindings: EPILOGUE_BINDINGS, overrides: [...EPILOGUE_OVERRIDES, 'VEC'] },
     int8_matmul_tiled: {
       bindings: EPILOGUE_BINDINGS, overrides: ['WG_X', 'WG_Y', 'TILE_KW', ...EPILOGUE_OVERRIDES.filter((o) => o !== 'WG')],
     },
@@ -169,7 +169,7 @@ export const int8Kernels: WebGPUKernelTable = {
     }
     const wg = workgroupSize(ctx);
     ctx.dispatch({
-      ...common, entry: 'int8_matmul', constants: epilogueConstants(a, wg),
+      ...common, entry: 'int8_matmul', constants: { ...epilogueConstants(a, wg), VEC: packedCols(a.K) % 4 === 0 },
       workgroups: grid(ctx, what, Math.ceil(a.M / 4) * Math.ceil(a.N / 4), wg),
     });
   },
