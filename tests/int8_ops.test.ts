@@ -13,6 +13,7 @@ import * as ts from '../src/index.js';
 import { ENGINE } from '../src/engine.js';
 import type { WasmBackend } from '../src/backends/wasm/backend.js';
 import type { ThreadPool } from '../src/backends/wasm/threads.js';
+import type { Int8OpOptions } from '../src/quantization/index.js';
 import { rng } from './helpers/wasm_compare.js';
 
 const Q = ts.quantization;
@@ -329,7 +330,7 @@ async function runKernelCase(c: KernelCase, i: number): Promise<Record<string, n
     const w = Q.packedWeightsFromInt8(wq, scales, c.wShape, c.kind);
     const deq = Q.dequantizeInt8(x);
     const opts = { bias, activation: ACTIVATIONS[i % 4], alpha: 0.1 };
-    const run = (o: Q.Int8OpOptions) => (c.kind === 'dense' ? Q.int8MatMul(x, w, o)
+    const run = (o: Int8OpOptions): ts.Tensor | Int8Tensor => (c.kind === 'dense' ? Q.int8MatMul(x, w, o)
       : c.kind === 'conv2d' ? Q.int8Conv2d(x, w, c.strides!, c.pad!, c.dilations, o) : Q.int8DepthwiseConv2d(x, w, c.strides!, c.pad!, c.dilations, o));
     const yf = run(opts) as ts.Tensor;
     const yq = run({ ...opts, output: out }) as Int8Tensor;
