@@ -10,6 +10,14 @@
  * pack4xI8Clamp) under a `requires` directive; elsewhere the shift-unpacking helpers stay.
  * Tests force the portable variant with the backend's `packedInt8DotOverride` hook.
  *
+ * int8MatMul runs the register-blocked direct entry on CPU adapters (ctx.preferDirect) and the
+ * workgroup-tiled one elsewhere, its tile sized to the device's workgroup limits.
+ *
+ * Exactness: the int32 accumulators are exact; the epilogue's f32 +, * are correctly rounded in
+ * WGSL, so float outputs equal the js reference's bits. The one op WGSL lets be inexact is the
+ * division y / outScale (2.5 ulp): where it is not correctly rounded (some GPUs; SwiftShader's is),
+ * a quotient within a few ulp of a rounding tie can requantize one step off the reference.
+ *
  * These kernels do not split across storage bindings: a tensor past one binding throws the
  * backend's limit error naming the kernel, and a grid past the workgroup limits throws here.
  */
