@@ -1,8 +1,10 @@
 // The webgpu int8 kernels of issue 12 in headless Chromium (SwiftShader on CPU machines): bundles
 // tests/browser/int8_webgpu.page.ts, serves it and asserts that every case's output words equal
 // the js reference kernels' exactly (float32 bits, and packed int8 words with their padding
-// bytes), for the dot4I8Packed variant and for the portable shift-unpacking one. Also checks that
-// a tensor past one storage binding gets an Error naming the kernel. Never skips.
+// bytes), for the dot4I8Packed variant and for the portable shift-unpacking one, for the direct
+// (CPU-adapter) and workgroup-tiled (GPU) int8MatMul, and for the tf.quantization ops against the
+// js backend. Also checks grids folded into 2-D and that a tensor past one storage binding, or a
+// grid past the workgroup limit, gets an Error naming the kernel. Never skips.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { assertAllMatch, openKernelPage, type CaseResult, type KernelPage } from './kernel_page.js';
