@@ -17,7 +17,7 @@ import type { Backend, BackendMemoryInfo, DataId, DType, StorageArray, TensorInf
 import type { KernelAttrs, KernelName } from '../kernels.js';
 import { BindGroupCache } from './bind_groups.js';
 import { BufferPool, sizeClass } from './buffer_pool.js';
-import type { AdapterSummary, DeviceHandle } from './device.js';
+import { packedInt8DotSupported, type AdapterSummary, type DeviceHandle } from './device.js';
 import { FaultWords, type FaultWordSet } from './fault_words.js';
 import { Batch, lostMessage, popScopes, pushScopes, type FaultTarget } from './faults.js';
 import { webgpuKernels } from './kernels.js';
@@ -77,6 +77,8 @@ export class WebGPUBackend implements Backend {
   injectFault: InjectedFault | null = null;
   /** Test hook: force (true) or forbid (false) the register-only kernels; null: the options' choice. */
   preferDirectOverride: boolean | null = null;
+  /** Test hook: false forces the int8 kernels' portable (shift-unpacking) variant; null: the device's choice. */
+  packedInt8DotOverride: boolean | null = null;
   private storagePool!: BufferPool;
   private uniforms!: UniformArena;
   private bindGroups!: BindGroupCache;
@@ -164,6 +166,7 @@ export class WebGPUBackend implements Backend {
         bindingAlignment: lim.minStorageBufferOffsetAlignment,
       },
       get preferDirect() { return backend.preferDirectOverride ?? backend.options.preferDirect ?? handle.adapter.software; },
+      get packedInt8Dot() { return backend.packedInt8DotOverride ?? packedInt8DotSupported(); },
       dispatch: (d: DispatchDesc) => this.record(d),
       faultWord: (describe: (value: number) => string) => this.faultWords.acquire(describe),
     };

@@ -103,3 +103,12 @@ export async function acquireDevice(options: AcquireOptions = {}): Promise<Devic
     throw new Error(`adapter.requestDevice() failed: ${(e as Error).message ?? e}`);
   }
 }
+
+/**
+ * Whether this WGSL implementation has the packed_4x8_integer_dot_product language feature
+ * (dot4I8Packed and friends), which the int8 kernels use when it is there.
+ */
+export function packedInt8DotSupported(): boolean {
+  const gpu = (globalThis as { navigator?: { gpu?: { wgslLanguageFeatures?: ReadonlySet<string> } } }).navigator?.gpu;
+  return gpu?.wgslLanguageFeatures?.has('packed_4x8_integer_dot_product') ?? false;
+}

@@ -19,6 +19,7 @@ import { conv3dKernels } from './specs/conv3d.js';
 import { windowArgmaxKernels } from './specs/window_argmax.js';
 import { imageKernels } from './specs/image.js';
 import { fusedElementwiseKernels } from './specs/fused_elementwise.js';
+import { int8Kernels } from './specs/int8.js';
 
 export const webgpuKernels: WebGPUKernelTable = {
   ...elementwiseKernels,
@@ -36,4 +37,5 @@ export const webgpuKernels: WebGPUKernelTable = {
   ...windowArgmaxKernels,
   ...imageKernels,
   ...fusedElementwiseKernels,
+  ...int8Kernels,
 };

@@ -9,6 +9,10 @@ import dtypeWgsl from '../../../shaders/dtype.wgsl';
 import elementwiseMathWgsl from '../../../shaders/elementwise_math.wgsl';
 import generatedActivationWgsl from '../../../shaders/generated_activation.wgsl';
 import generatedElementwiseOpsWgsl from '../../../shaders/generated_elementwise_ops.wgsl';
+import int8DotWgsl from '../../../shaders/int8_dot.wgsl';
+import int8DotPackedWgsl from '../../../shaders/int8_dot_packed.wgsl';
+import int8EpilogueWgsl from '../../../shaders/int8_epilogue.wgsl';
+import int8RequantizeWgsl from '../../../shaders/int8_requantize.wgsl';
 import mathWgsl from '../../../shaders/math.wgsl';
 import windowWgsl from '../../../shaders/window.wgsl';
 
@@ -22,6 +26,10 @@ export const WGSL_INCLUDES: Record<string, string> = {
   'window.wgsl': windowWgsl,
   'conv_geometry.wgsl': convGeometryWgsl,
   'conv_epilogue.wgsl': convEpilogueWgsl,
+  'int8_dot.wgsl': int8DotWgsl,
+  'int8_dot_packed.wgsl': int8DotPackedWgsl,
+  'int8_epilogue.wgsl': int8EpilogueWgsl,
+  'int8_requantize.wgsl': int8RequantizeWgsl,
 };
 
 const INCLUDE_LINE = /^[ \t]*#include[ \t]+"([^"]+)"[ \t]*$/gm;

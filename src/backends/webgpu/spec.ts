@@ -62,6 +62,8 @@ export interface KernelContext {
   };
   /** Prefer register-only kernels (CPU adapters such as SwiftShader). */
   readonly preferDirect: boolean;
+  /** The WGSL language feature packed_4x8_integer_dot_product is there (int8 kernels use dot4I8Packed). */
+  readonly packedInt8Dot: boolean;
   dispatch(d: DispatchDesc): void;
   /**
    * A zeroed 4-word fault buffer (see fault_words.ts) for a checking kernel to bind read_write;
