@@ -273,7 +273,13 @@ describe('quantize (post-training int8)', () => {
     const back = await tf.loadLayersModel(tf.io.fromMemory(art));
     expect(back.layers.map((l) => l.getClassName())).toEqual(int8.layers.map((l) => l.getClassName()));
     const x = randomTensor([4, 9, 9, 3], 21);
+    // predict records a plan whose steps are the int8 kernels (the host-side weight packing is not in it)
+    const plan = tf.debug.plan(back as never, x);
+    expect(plan.reason).toBeNull();
+    for (const k of ['quantizeInt8', 'int8Conv2d', 'int8DepthwiseConv2d', 'int8MatMul']) expect(plan.text).toContain(k);
+    expect(plan.text).not.toMatch(/\b(matMul|conv2d|depthwiseConv2d)\b/);
     expect(Array.from(await (back.predict(x) as tf.Tensor).data())).toEqual(Array.from(await (int8.predict(x) as tf.Tensor).data()));
+    expect(Array.from(await (back.predict(x) as tf.Tensor).data())).toEqual(Array.from(await (int8.predict(x) as tf.Tensor).data())); // replayed
     const [l, a] = (back.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy', metrics: ['accuracy'] }),
       back.evaluate(x, tf.oneHot(tf.tensor1d([0, 1, 2, 3], 'int32'), 5)) as tf.Tensor[]);
     expect(Number.isFinite((await l.data())[0]) && (await a.data())[0] >= 0).toBe(true);
