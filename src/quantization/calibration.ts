@@ -24,6 +24,7 @@ export interface RangeObserver {
 export class MinMaxObserver implements RangeObserver {
   private lo = Infinity;
   private hi = -Infinity;
+  /** Takes in a batch of values. */
   observe(values: ArrayLike<number>): void {
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
@@ -32,6 +33,7 @@ export class MinMaxObserver implements RangeObserver {
       if (v > this.hi) this.hi = v;
     }
   }
+  /** [min, max] of every value seen ([0, 0] before any). */
   range(): [number, number] {
     return this.lo > this.hi ? [0, 0] : [this.lo, this.hi];
   }
@@ -49,6 +51,7 @@ export class PercentileObserver implements RangeObserver {
       throw new Error(`quantization calibration: percentile must be in (50, 100], got ${percentile}`);
     }
   }
+  /** Takes in a batch of values (keeping a strided sample past maxSamples). */
   observe(values: ArrayLike<number>): void {
     const stride = Math.max(1, Math.ceil((this.seen + values.length) / this.maxSamples));
     for (let i = 0; i < values.length; i++) {
@@ -58,6 +61,7 @@ export class PercentileObserver implements RangeObserver {
     }
     this.seen += values.length;
   }
+  /** [(100 - p)th percentile, pth percentile] of the values seen ([0, 0] before any). */
   range(): [number, number] {
     if (this.samples.length === 0) return [0, 0];
     const sorted = Float64Array.from(this.samples).sort();

@@ -70,8 +70,11 @@ export class QuantizeWrapper extends Layer {
   static override className = 'QuantizeWrapper';
   /** The wrapped layer. */
   readonly layer: Layer;
+  /** Weight of the old range in the moving average of input ranges. */
   readonly emaDecay: number;
+  /** The moving-average minimum of the input (non-trainable, saved). */
   inputMin?: Variable;
+  /** The moving-average maximum of the input (non-trainable, saved). */
   inputMax?: Variable;
   /** 0 until the first training batch set the range, then 1. */
   private rangeInitialized?: Variable;
@@ -120,10 +123,12 @@ export class QuantizeWrapper extends Layer {
     return [(await this.inputMin!.data())[0], (await this.inputMax!.data())[0]];
   }
 
+  /** The wrapped layer's output shape. */
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
     return this.layer.computeOutputShape(inputShape);
   }
 
+  /** Updates the input range (training only), then runs the wrapped layer on fake-quantized input and kernel. */
   call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor | Tensor[] {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (kwargs.training) this.updateRange(x);
@@ -158,6 +163,7 @@ export class QuantizeWrapper extends Layer {
     }));
   }
 
+  /** The layer's config plus the wrapped layer's {className, config} and emaDecay. */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),

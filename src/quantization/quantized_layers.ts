@@ -115,8 +115,11 @@ function inputConfig(a: Int8InputArgs): Record<string, unknown> {
 
 /** Dense on int8: y = activation(dequant(int8MatMul(quantize(x), kernel)) + bias). Weights: kernel (int8), kernel_scales, bias. */
 export class QuantizedDense extends Dense {
+  /** The name the layer is saved and registered under. */
   static override className = 'QuantizedDense';
+  /** The input's int8 parameters (inputScale, inputZeroPoint) and the range they came from. */
   readonly input8: Int8InputArgs;
+  /** The int8 kernel: saved values and scales, and the packing the int8 kernels read. */
   readonly int8 = new Int8Kernel('dense', 'kernel');
 
   constructor(args: DenseArgs & Int8InputArgs) {
@@ -124,6 +127,7 @@ export class QuantizedDense extends Dense {
     this.input8 = checkInputArgs('QuantizedDense', args);
   }
 
+  /** Creates the int8 kernel, its scales and the bias (all non-trainable). */
   override build(inputShape: Shape | Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
     const inDim = shape[shape.length - 1];
@@ -133,6 +137,7 @@ export class QuantizedDense extends Dense {
     this.built = true;
   }
 
+  /** Quantizes the input, runs the int8 kernel with bias and activation fused; float32 out. */
   override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     const inDim = this.int8.values!.shape[0];
@@ -145,6 +150,7 @@ export class QuantizedDense extends Dense {
     return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
   }
 
+  /** The float layer's config plus inputScale, inputZeroPoint, inputMin, inputMax. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), ...inputConfig(this.input8) };
   }
@@ -155,6 +161,7 @@ export class QuantizedDense extends Dense {
     this.int8.weights();
   }
 
+  /** Frees the weights and the packed kernel. */
   override dispose(): void {
     super.dispose();
     this.int8.dispose();
@@ -170,8 +177,11 @@ function checkChannelsLast(layer: { name: string; dataFormat: string }): void {
 
 /** Conv2D on int8 (NHWC). Weights: kernel (int8, [fh, fw, inC, filters]), kernel_scales, bias. */
 export class QuantizedConv2D extends Conv2D {
+  /** The name the layer is saved and registered under. */
   static override className = 'QuantizedConv2D';
+  /** The input's int8 parameters (inputScale, inputZeroPoint) and the range they came from. */
   readonly input8: Int8InputArgs;
+  /** The int8 kernel: saved values and scales, and the packing the int8 kernels read. */
   readonly int8 = new Int8Kernel('conv2d', 'kernel');
 
   constructor(args: Conv2DArgs & Int8InputArgs) {
@@ -180,6 +190,7 @@ export class QuantizedConv2D extends Conv2D {
     checkChannelsLast(this);
   }
 
+  /** Creates the int8 kernel, its scales and the bias (all non-trainable). */
   override build(inputShape: Shape | Shape[]): void {
     const inC = this.inputChannels((Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape);
     this.int8.build(this, [...this.kernelSize, inC, this.filters]);
@@ -187,6 +198,7 @@ export class QuantizedConv2D extends Conv2D {
     this.built = true;
   }
 
+  /** Quantizes the input, runs the int8 kernel with bias and activation fused; float32 out. */
   override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     this.checkInput(x, this.int8.values!.shape[2]);
@@ -198,6 +210,7 @@ export class QuantizedConv2D extends Conv2D {
     return act.after ? act.after(y) : y;
   }
 
+  /** The float layer's config plus inputScale, inputZeroPoint, inputMin, inputMax. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), ...inputConfig(this.input8) };
   }
@@ -208,6 +221,7 @@ export class QuantizedConv2D extends Conv2D {
     this.int8.weights();
   }
 
+  /** Frees the weights and the packed kernel. */
   override dispose(): void {
     super.dispose();
     this.int8.dispose();
@@ -216,8 +230,11 @@ export class QuantizedConv2D extends Conv2D {
 
 /** DepthwiseConv2D (depthMultiplier 1) on int8 (NHWC). Weights: depthwise_kernel (int8), depthwise_kernel_scales, bias. */
 export class QuantizedDepthwiseConv2D extends DepthwiseConv2D {
+  /** The name the layer is saved and registered under. */
   static override className = 'QuantizedDepthwiseConv2D';
+  /** The input's int8 parameters (inputScale, inputZeroPoint) and the range they came from. */
   readonly input8: Int8InputArgs;
+  /** The int8 kernel: saved values and scales, and the packing the int8 kernels read. */
   readonly int8 = new Int8Kernel('depthwise', 'depthwise_kernel');
 
   constructor(args: DepthwiseConv2DArgs & Int8InputArgs) {
@@ -227,6 +244,7 @@ export class QuantizedDepthwiseConv2D extends DepthwiseConv2D {
     if (this.depthMultiplier !== 1) throw new Error(`${this.name}: int8 depthwise convolution supports depthMultiplier 1 only, got ${this.depthMultiplier}`);
   }
 
+  /** Creates the int8 kernel, its scales and the bias (all non-trainable). */
   override build(inputShape: Shape | Shape[]): void {
     const inC = this.inputChannels((Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape);
     this.int8.build(this, [...this.kernelSize, inC, 1]);
@@ -234,6 +252,7 @@ export class QuantizedDepthwiseConv2D extends DepthwiseConv2D {
     this.built = true;
   }
 
+  /** Quantizes the input, runs the int8 kernel with bias and activation fused; float32 out. */
   override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     this.checkInput(x, this.int8.values!.shape[2]);
@@ -245,6 +264,7 @@ export class QuantizedDepthwiseConv2D extends DepthwiseConv2D {
     return act.after ? act.after(y) : y;
   }
 
+  /** The float layer's config plus inputScale, inputZeroPoint, inputMin, inputMax. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), ...inputConfig(this.input8) };
   }
@@ -255,6 +275,7 @@ export class QuantizedDepthwiseConv2D extends DepthwiseConv2D {
     this.int8.weights();
   }
 
+  /** Frees the weights and the packed kernel. */
   override dispose(): void {
     super.dispose();
     this.int8.dispose();
