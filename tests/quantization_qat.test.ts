@@ -126,8 +126,12 @@ describe('quantizeModel (quantization-aware training)', () => {
     expect(int8.layers.map((l) => `${l.getClassName()} ${l.name}`)).toEqual(['QuantizedDense hidden', 'QuantizedDense out']);
     const [lo, hi] = await (qat.layers[1] as InstanceType<typeof q.QuantizeWrapper>).inputRange();
     expect([int8.layers[1].getConfig().inputMin, int8.layers[1].getConfig().inputMax]).toEqual([lo, hi]);
-    // same input and weight grids: only float rounding (and rare rounding ties) differ
-    expectClose(await (int8.predict(xs) as tf.Tensor).data(), qatOut, 1e-4);
+    // same input and weight grids: only float32 rounding differs, which can flip a value lying
+    // within ~1e-6 of a half step to the other grid point (one step: ~0.01 * |w| here) now and then
+    const int8Out = await (int8.predict(xs) as tf.Tensor).data();
+    expectClose(int8Out, qatOut, 5e-3);
+    const exact = Array.from(int8Out).filter((v, i) => Math.abs(v - qatOut[i]) <= 1e-5).length;
+    expect(exact / int8Out.length).toBeGreaterThanOrEqual(0.9);
   });
 
   it('conv2d and depthwise layers train and convert too', async () => {

@@ -211,6 +211,8 @@ export async function loadLayersModel(pathOrHandler: string | IOHandler, options
       const all = decodeWeights(artifacts.weightData, artifacts.weightSpecs, true);
       const decoded = all.filter((d) => (d.spec.group ?? 'model') === 'model');
       setModelWeights(model, decoded, options.strict ?? true);
+      // layers that derive state from their weights (the int8 layers' packed kernels) prepare it now
+      for (const l of model.layers) await (l as { weightsLoaded?: () => Promise<void> }).weightsLoaded?.();
       warnNonFinite('loadLayersModel', decoded);
       if (artifacts.trainingConfig) {
         const byName = new Map(weightRefs(model).map((r) => [r.name, r.variable]));

@@ -6,7 +6,8 @@
  */
 import type { Tensor } from '../tensor.js';
 import { Tensor as TensorClass } from '../tensor.js';
-import { tidy } from '../globals.js';
+import { keep, tidy } from '../globals.js';
+import { clone } from '../ops/creation.js';
 import type { Layer, Kwargs } from '../layers/layer.js';
 import type { LayersModel } from '../models/layers_model.js';
 
@@ -89,20 +90,20 @@ function batchInput(fn: string, value: unknown): Tensor | Tensor[] {
 }
 
 /** Calls visit(batch) for each calibration batch. */
-export async function forEachBatch(fn: string, data: CalibrationData, visit: (x: Tensor | Tensor[]) => void): Promise<number> {
+export async function forEachBatch(fn: string, data: CalibrationData, visit: (x: Tensor | Tensor[]) => Promise<void>): Promise<number> {
   if (data instanceof TensorClass) {
-    visit(data);
+    await visit(data);
     return 1;
   }
   if (Array.isArray(data)) {
-    for (const b of data) visit(batchInput(fn, b));
+    for (const b of data) await visit(batchInput(fn, b));
     return data.length;
   }
   if (data && typeof (data as { iterator?: unknown }).iterator === 'function') {
     const it = await data.iterator();
     let n = 0;
     for (let r = await it.next(); !r.done; r = await it.next()) {
-      visit(batchInput(fn, r.value));
+      await visit(batchInput(fn, r.value));
       n++;
     }
     return n;
@@ -121,6 +122,8 @@ export async function calibrateInputRanges(
   if (method !== 'minmax' && method !== 'percentile') throw new Error(`${fn}: calibration method must be 'minmax' or 'percentile', got ${JSON.stringify(method)}`);
   const observers = new Map<Layer, RangeObserver>();
   const restore: (() => void)[] = [];
+  // Each call's input is kept (a copy) and read after the batch, asynchronously (as webgpu needs).
+  const pending: { observer: RangeObserver; input: Tensor }[] = [];
   for (const layer of layers) {
     const observer = method === 'percentile' ? new PercentileObserver(options.percentile ?? 99.99) : new MinMaxObserver();
     observers.set(layer, observer);
@@ -128,7 +131,7 @@ export async function calibrateInputRanges(
     const own = Object.prototype.hasOwnProperty.call(layer, 'call') ? layer.call : undefined;
     const inner = layer.call.bind(layer);
     layer.call = (inputs: Tensor | Tensor[], kwargs: Kwargs) => {
-      observer.observe((Array.isArray(inputs) ? inputs[0] : inputs).dataSync());
+      pending.push({ observer, input: keep(clone(Array.isArray(inputs) ? inputs[0] : inputs)) });
       return inner(inputs, kwargs);
     };
     restore.push(() => {
@@ -137,14 +140,22 @@ export async function calibrateInputRanges(
     });
   }
   try {
-    const batches = await forEachBatch(fn, data, (x) => {
+    const batches = await forEachBatch(fn, data, async (x) => {
       tidy(() => {
         model.apply(x, { training: false });
       });
+      for (const { observer, input } of pending.splice(0)) {
+        try {
+          observer.observe(await input.data());
+        } finally {
+          input.dispose();
+        }
+      }
     });
     if (batches === 0) throw new Error(`${fn}: calibrationData gave no batches`);
   } finally {
     for (const r of restore) r();
+    for (const { input } of pending) input.dispose();
   }
   return new Map([...observers].map(([l, o]) => [l.name, o.range()]));
 }

@@ -214,6 +214,7 @@ export async function quantize(model: LayersModel, options: QuantizeOptions = {}
         for (const w of weights) w.dispose();
       }
     }
+    for (const l of out.layers) if (isQuantizedLayer(l)) await l.weightsLoaded();
   } catch (e) {
     out.dispose();
     throw e;

@@ -67,40 +67,59 @@ export class Int8Kernel {
     initial.dispose();
   }
 
-  /** The packed weights for the int8 ops (repacked first if the saved weights changed). */
-  weights(): PackedWeights {
-    const values = this.values!;
-    const scales = this.scales!;
-    if (this.packedFrom[0] !== values.record || this.packedFrom[1] !== scales.record) this.repack();
-    return { kind: this.kind, packed: this.packed!, scales, shape: values.shape.slice(), dispose() {} };
+  /** Whether the packing is older than the saved weights (assigned since: load, setWeights). */
+  get stale(): boolean {
+    return this.packedFrom[0] !== this.values!.record || this.packedFrom[1] !== this.scales!.record;
   }
 
-  /**
-   * Packs the int8 values on the host. This prepares weights once per assignment; it is not part
-   * of the computation, so a plan being recorded does not see it (the plan reads the packed variable).
-   */
-  private repack(): void {
-    const tracer = ENGINE.tracer;
-    ENGINE.tracer = null;
-    try {
-      const raw = this.values!.dataSync();
-      const values = new Int8Array(raw.length);
-      for (let i = 0; i < raw.length; i++) {
-        const v = raw[i];
-        if (v < -127 || v > 127) throw new Error(`int8 layer weight '${this.values!.name}' holds ${v} at index ${i}; int8 weights lie in [-127, 127]`);
-        values[i] = v;
+  /** The packed weights for the int8 ops (repacked first, reading the weights synchronously, if stale). */
+  weights(): PackedWeights {
+    if (this.stale) {
+      // Host-side preparation once per assignment, not part of the computation: a plan being
+      // recorded does not see it (the plan reads the packed variable).
+      const tracer = ENGINE.tracer;
+      ENGINE.tracer = null;
+      try {
+        this.pack(this.values!.dataSync(), this.scales!.dataSync());
+      } finally {
+        ENGINE.tracer = tracer;
       }
-      const pw = packedWeightsFromInt8(values, Float32Array.from(this.scales!.dataSync()), this.values!.shape.slice(), this.kind);
-      this.packed!.assign(pw.packed);
-      pw.dispose();
-      this.packedFrom = [this.values!.record, this.scales!.record];
-    } finally {
-      ENGINE.tracer = tracer;
     }
+    return { kind: this.kind, packed: this.packed!, scales: this.scales!, shape: this.values!.shape.slice(), dispose() {} };
+  }
+
+  /** Repacks if stale, reading the weights asynchronously (for backends without synchronous reads: webgpu). */
+  async prepare(): Promise<void> {
+    if (this.stale) this.pack(await this.values!.data(), await this.scales!.data());
+  }
+
+  private pack(raw: ArrayLike<number>, scales: ArrayLike<number>): void {
+    const values = new Int8Array(raw.length);
+    for (let i = 0; i < raw.length; i++) {
+      const v = raw[i];
+      if (!(v >= -127 && v <= 127)) throw new Error(`int8 layer weight '${this.values!.name}' holds ${v} at index ${i}; int8 weights lie in [-127, 127]`);
+      values[i] = v;
+    }
+    const pw = packedWeightsFromInt8(values, Float32Array.from(scales), this.values!.shape.slice(), this.kind);
+    this.packed!.assign(pw.packed);
+    pw.dispose();
+    this.packedFrom = [this.values!.record, this.scales!.record];
   }
 
   dispose(): void {
     this.packed?.dispose();
+  }
+}
+
+/**
+ * Repacks after setWeights, from a synchronous read where the backend has one; elsewhere (webgpu)
+ * the next eager call repacks, or `await layer.weightsLoaded()` does.
+ */
+function repackAfterSet(kernel: Int8Kernel): void {
+  try {
+    kernel.weights();
+  } catch (e) {
+    if (!/dataSync|readSync/.test((e as Error).message)) throw e;
   }
 }
 
@@ -158,7 +177,12 @@ export class QuantizedDense extends Dense {
   /** Sets the weights (kernel int8 values, scales, bias) and repacks now, as a recorded plan only reads the packing. */
   override setWeights(weights: Tensor[]): void {
     super.setWeights(weights);
-    this.int8.weights();
+    repackAfterSet(this.int8);
+  }
+
+  /** Packs the int8 kernel for the int8 ops after its weights were assigned (loadLayersModel calls it). */
+  async weightsLoaded(): Promise<void> {
+    await this.int8.prepare();
   }
 
   /** Frees the weights and the packed kernel. */
@@ -218,7 +242,12 @@ export class QuantizedConv2D extends Conv2D {
   /** Sets the weights (kernel int8 values, scales, bias) and repacks now, as a recorded plan only reads the packing. */
   override setWeights(weights: Tensor[]): void {
     super.setWeights(weights);
-    this.int8.weights();
+    repackAfterSet(this.int8);
+  }
+
+  /** Packs the int8 kernel for the int8 ops after its weights were assigned (loadLayersModel calls it). */
+  async weightsLoaded(): Promise<void> {
+    await this.int8.prepare();
   }
 
   /** Frees the weights and the packed kernel. */
@@ -272,7 +301,12 @@ export class QuantizedDepthwiseConv2D extends DepthwiseConv2D {
   /** Sets the weights (kernel int8 values, scales, bias) and repacks now, as a recorded plan only reads the packing. */
   override setWeights(weights: Tensor[]): void {
     super.setWeights(weights);
-    this.int8.weights();
+    repackAfterSet(this.int8);
+  }
+
+  /** Packs the int8 kernel for the int8 ops after its weights were assigned (loadLayersModel calls it). */
+  async weightsLoaded(): Promise<void> {
+    await this.int8.prepare();
   }
 
   /** Frees the weights and the packed kernel. */
