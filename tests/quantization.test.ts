@@ -280,6 +280,10 @@ describe('quantize (post-training int8)', () => {
     const pc = await q.quantize(model, { calibrationData: [data], method: 'percentile', percentile: 99 });
     expect(mm.layers[0].getConfig().inputMax).toBe(50);
     expect(pc.layers[0].getConfig().inputMax).toBeCloseTo(0.99, 5);
+    // a tf.data dataset of {xs, ys} batches (the outlier in the second one) calibrates the same
+    const ds = tf.data.array([0, 1]).map((i) => ({ xs: data.slice([5 * (i as number), 0], [5, 100]), ys: tf.zeros([5, 2]) }));
+    const fromDataset = await q.quantize(model, { calibrationData: ds });
+    expect([fromDataset.layers[0].getConfig().inputMin, fromDataset.layers[0].getConfig().inputMax]).toEqual([0, 50]);
   });
 
   it('save / load: same int8 predictions and classes, kernels stored one byte each', async () => {
