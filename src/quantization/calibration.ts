@@ -79,7 +79,7 @@ export interface CalibrationOptions {
 }
 
 /** Calibration data: one batch, a list of batches, or a dataset of batches (tensors, or {xs}). */
-export type CalibrationData = Tensor | Tensor[] | { iterator(): Promise<{ next(): Promise<{ done: boolean; value: unknown }> }> };
+export type CalibrationData = Tensor | Tensor[] | { iterator(): Promise<{ next(): Promise<IteratorResult<unknown>> }> };
 
 function batchInput(fn: string, value: unknown): Tensor | Tensor[] {
   if (value instanceof TensorClass) return value;
