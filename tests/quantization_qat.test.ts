@@ -33,14 +33,17 @@ function fakeQuantRef(x: number, min: number, max: number, narrow = false): numb
   return Math.floor((Math.min(Math.max(x, lo), hi) - lo) / scale + 0.5) * scale + lo;
 }
 
+/** Bytes of the saved weight data (and, for the log, of model.json: topology + weights manifest). */
 async function bytesOf(model: tf.LayersModel): Promise<number> {
   let n = 0;
   await model.save(tf.io.withSaveHandler(async (a) => {
     n = (a.weightData as ArrayBuffer).byteLength;
+    jsonBytes.set(model, JSON.stringify({ modelTopology: a.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] }).length);
     return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
   }));
   return n;
 }
+const jsonBytes = new Map<tf.LayersModel, number>();
 
 describe('straight-through gradient', () => {
   it('dx passes inside the nudged range; what falls below goes to min, above to max', async () => {
@@ -207,7 +210,7 @@ describe('accuracy and size targets: pruned to 50% + int8', () => {
     const { stripped, int8 } = await pruneAndQuantize(model, train.xs, yTrain, 0.003, 30, 12);
     const [floatAcc, prunedAcc, int8Acc] = [await acc(model), await acc(stripped), await acc(int8)];
     const [floatBytes, int8Bytes] = [await bytesOf(model), await bytesOf(int8)];
-    console.log(`Iris-like (300 held out): float ${floatAcc}, pruned 50% ${prunedAcc}, int8 ${int8Acc}; weights ${floatBytes} -> ${int8Bytes} bytes (${(100 * int8Bytes / floatBytes).toFixed(1)}%)`);
+    console.log(`Iris-like (300 held out): float ${floatAcc}, pruned 50% ${prunedAcc}, int8 ${int8Acc}; weights ${floatBytes} -> ${int8Bytes} bytes (${(100 * int8Bytes / floatBytes).toFixed(1)}%); model.json ${jsonBytes.get(model)} -> ${jsonBytes.get(int8)}`);
     expect(floatAcc).toBeGreaterThanOrEqual(0.85);
     expect(int8Acc).toBeGreaterThanOrEqual(floatAcc - 0.01);
     expect(int8Bytes / floatBytes).toBeLessThanOrEqual(0.3);
@@ -234,7 +237,7 @@ describe('accuracy and size targets: pruned to 50% + int8', () => {
     const { stripped, int8 } = await pruneAndQuantize(model, xTrain, yTrain, 0.002, 32, 3);
     const [floatAcc, prunedAcc, int8Acc] = [await acc(model), await acc(stripped), await acc(int8)];
     const [floatBytes, int8Bytes] = [await bytesOf(model), await bytesOf(int8)];
-    console.log(`demo CNN (200 held out): float ${floatAcc}, pruned 50% ${prunedAcc}, int8 ${int8Acc}; weights ${floatBytes} -> ${int8Bytes} bytes (${(100 * int8Bytes / floatBytes).toFixed(1)}%)`);
+    console.log(`demo CNN (200 held out): float ${floatAcc}, pruned 50% ${prunedAcc}, int8 ${int8Acc}; weights ${floatBytes} -> ${int8Bytes} bytes (${(100 * int8Bytes / floatBytes).toFixed(1)}%); model.json ${jsonBytes.get(model)} -> ${jsonBytes.get(int8)}`);
     expect(floatAcc).toBeGreaterThanOrEqual(0.9);
     expect(int8Acc).toBeGreaterThanOrEqual(floatAcc - 0.01);
     expect(int8Bytes / floatBytes).toBeLessThanOrEqual(0.3);
