@@ -83,38 +83,54 @@ export function int8Widen(src: usize, rows: i32, cols: i32, zp: i32, dst: usize,
   }
 }
 
-@inline function hsum(v: v128): i32 {
-  return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);
+/** [sum of a's lanes, b's, c's, d's]. */
+@inline function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
+  const ab = i32x4.add(v128.shuffle<i32>(a, b, 0, 4, 1, 5), v128.shuffle<i32>(a, b, 2, 6, 3, 7));
+  const cd = i32x4.add(v128.shuffle<i32>(c, d, 0, 4, 1, 5), v128.shuffle<i32>(c, d, 2, 6, 3, 7));
+  return i32x4.add(v128.shuffle<i32>(ab, cd, 0, 1, 4, 5), v128.shuffle<i32>(ab, cd, 2, 3, 6, 7));
 }
 
 /**
  * Sums over `taps` taps of 4 rows x 2 weight rows: for tap t, row pointers table[4t .. 4t+3] (i16,
  * `len` values, len a multiple of 8) against int8 weights at w0 / w1 + t * wTapBytes. Writes the 8
- * int32 sums to res (row-major, res[2r + j]).
+ * int32 sums as 2 values at dst + r * dstStride for rows r = 0..3.
  */
-function dot4x2(table: usize, taps: i32, w0: usize, w1: usize, wTapBytes: usize, len: i32, res: usize): void {
+function dot4x2(table: usize, taps: i32, w0: usize, w1: usize, wTapBytes: usize, len: i32, dst: usize, dstStride: usize): void {
   let a00 = i32x4.splat(0), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
   for (let t = 0; t < taps; t++) {
     const e = table + (<usize>t << 4);
     let p0 = load<usize>(e), p1 = load<usize>(e, 4), p2 = load<usize>(e, 8), p3 = load<usize>(e, 12);
     let q0 = w0 + <usize>t * wTapBytes, q1 = w1 + <usize>t * wTapBytes;
-    for (let c = 0; c < len; c += 8) {
-      const b0 = v128.load8x8_s(q0), b1 = v128.load8x8_s(q1);
-      const x0 = v128.load(p0);
+    let c = 0;
+    for (; c + 16 <= len; c += 16) { // two chunks per trip, the second through immediate offsets
+      let b0 = v128.load8x8_s(q0), b1 = v128.load8x8_s(q1);
+      let x0 = v128.load(p0), x1 = v128.load(p1), x2 = v128.load(p2), x3 = v128.load(p3);
       a00 = i32x4.add(a00, i32x4.dot_i16x8_s(x0, b0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(x0, b1));
-      const x1 = v128.load(p1);
       a10 = i32x4.add(a10, i32x4.dot_i16x8_s(x1, b0)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(x1, b1));
-      const x2 = v128.load(p2);
       a20 = i32x4.add(a20, i32x4.dot_i16x8_s(x2, b0)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(x2, b1));
-      const x3 = v128.load(p3);
       a30 = i32x4.add(a30, i32x4.dot_i16x8_s(x3, b0)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(x3, b1));
-      p0 += 16; p1 += 16; p2 += 16; p3 += 16; q0 += 8; q1 += 8;
+      b0 = v128.load8x8_s(q0, 8); b1 = v128.load8x8_s(q1, 8);
+      x0 = v128.load(p0, 16); x1 = v128.load(p1, 16); x2 = v128.load(p2, 16); x3 = v128.load(p3, 16);
+      a00 = i32x4.add(a00, i32x4.dot_i16x8_s(x0, b0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(x0, b1));
+      a10 = i32x4.add(a10, i32x4.dot_i16x8_s(x1, b0)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(x1, b1));
+      a20 = i32x4.add(a20, i32x4.dot_i16x8_s(x2, b0)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(x2, b1));
+      a30 = i32x4.add(a30, i32x4.dot_i16x8_s(x3, b0)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(x3, b1));
+      p0 += 32; p1 += 32; p2 += 32; p3 += 32; q0 += 16; q1 += 16;
+    }
+    if (c < len) { // len is a multiple of 8: one chunk left at most
+      const b0 = v128.load8x8_s(q0), b1 = v128.load8x8_s(q1);
+      const x0 = v128.load(p0), x1 = v128.load(p1), x2 = v128.load(p2), x3 = v128.load(p3);
+      a00 = i32x4.add(a00, i32x4.dot_i16x8_s(x0, b0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(x0, b1));
+      a10 = i32x4.add(a10, i32x4.dot_i16x8_s(x1, b0)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(x1, b1));
+      a20 = i32x4.add(a20, i32x4.dot_i16x8_s(x2, b0)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(x2, b1));
+      a30 = i32x4.add(a30, i32x4.dot_i16x8_s(x3, b0)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(x3, b1));
     }
   }
-  store<i32>(res, hsum(a00)); store<i32>(res, hsum(a01), 4);
-  store<i32>(res, hsum(a10), 8); store<i32>(res, hsum(a11), 12);
-  store<i32>(res, hsum(a20), 16); store<i32>(res, hsum(a21), 20);
-  store<i32>(res, hsum(a30), 24); store<i32>(res, hsum(a31), 28);
+  const top = hsum4(a00, a01, a10, a11), bottom = hsum4(a20, a21, a30, a31);
+  v128.store64_lane(dst, top, 0);
+  v128.store64_lane(dst + dstStride, top, 1);
+  v128.store64_lane(dst + 2 * dstStride, bottom, 0);
+  v128.store64_lane(dst + 3 * dstStride, bottom, 1);
 }
 
 /** The epilogue's arguments, set once per call (each thread's module instance has its own globals). */
@@ -146,12 +162,39 @@ function setEpilogue(wScale: usize, bias: usize, aScale: f32, act: i32, alpha: f
   for (let n = N; n < rowBytes; n++) store<i8>(out + <usize>row * <usize>rowBytes + n, <i8>eOutZp);
 }
 
-/** The 4 x 2 block of outputs (rows r0.., channels n0, n0 + 1) from res, skipping those past rows / N. */
-function finishBlock(out: usize, r0: i32, rows: i32, n0: i32, N: i32, res: usize): void {
+/**
+ * Outputs [c0, c1) of rows r0 .. r0 + 3 (those below `rows`) from the int32 tile (row r at tile +
+ * r * tileStride, column c0 first). linear / relu / relu6 run 4 lanes at a time in float32, which is
+ * what the scalar path computes lane by lane; an int8 output does so when its scale is a float32.
+ */
+function finishTile(out: usize, r0: i32, rows: i32, c0: i32, c1: i32, N: i32, tile: usize, tileStride: usize): void {
+  const simd = eAct <= 2 && (!eOutInt8 || <f64><f32>eOutScale == eOutScale);
+  const as = f32x4.splat(eAScale), zero = f32x4.splat(0), six = f32x4.splat(6);
+  const os = f32x4.splat(<f32>eOutScale), zv = i32x4.splat(eOutZp), lo = f32x4.splat(-512), hi = f32x4.splat(512);
+  const rowBytes = <usize>rowBytesOf(N);
   for (let r = 0; r < 4; r++) {
-    if (r0 + r >= rows) break;
-    finish(out, r0 + r, n0, N, load<i32>(res + (<usize>(2 * r) << 2)));
-    if (n0 + 1 < N) finish(out, r0 + r, n0 + 1, N, load<i32>(res + (<usize>(2 * r + 1) << 2)));
+    const row = r0 + r;
+    if (row >= rows) break;
+    const acc = tile + <usize>r * tileStride;
+    let n = c0;
+    if (simd) {
+      for (; n + 4 <= c1; n += 4) {
+        const k = <usize>n << 2;
+        let y = f32x4.mul(f32x4.mul(as, v128.load(eScale + k)), f32x4.convert_i32x4_s(v128.load(acc + (<usize>(n - c0) << 2))));
+        if (eBias) y = f32x4.add(y, v128.load(eBias + k));
+        if (eAct == 1) y = f32x4.max(y, zero);
+        else if (eAct == 2) y = f32x4.min(f32x4.max(y, zero), six);
+        if (eOutInt8) {
+          const v = f32x4.max(f32x4.min(f32x4.nearest(f32x4.div(y, os)), hi), lo);
+          const q = i32x4.add(i32x4.trunc_sat_f32x4_s(v), zv);
+          const b = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(q, q), q);
+          store<i32>(out + <usize>row * rowBytes + n, i32x4.extract_lane(b, 0));
+        } else {
+          v128.store(out + ((<usize>row * <usize>N + n) << 2), y);
+        }
+      }
+    }
+    for (; n < c1; n++) finish(out, row, n, N, load<i32>(acc + (<usize>(n - c0) << 2)));
   }
 }
 
@@ -159,14 +202,14 @@ function finishBlock(out: usize, r0: i32, rows: i32, n0: i32, N: i32, res: usize
  * int8MatMul over units [begin, end): unit u is columns nb * (u / rowBlocks) .. +nb (nb even) of
  * rows 4 * (u % rowBlocks) .. +4, so a run of units keeps one block of weight rows in cache. xw: the widened activations [M, K8] (K8 a multiple of 8,
  * zero padded) plus one zero row after them; w: packed weight rows of wRowBytes.
- * scratch: 16 + 32 bytes per thread.
+ * scratch: int8MatMulScratchBytes(nb) per thread.
  */
 export function int8MatMulRange(
   xw: usize, w: usize, wScale: usize, bias: usize, out: usize, M: i32, N: i32, K8: i32, wRowBytes: i32, nb: i32,
   aScale: f32, act: i32, alpha: f64, outInt8: i32, outScale: f64, outZp: i32, scratch: usize, begin: i32, end: i32,
 ): void {
   setEpilogue(wScale, bias, aScale, act, alpha, outInt8, outScale, outZp);
-  const table = scratch, res = scratch + 16;
+  const table = scratch, tile = scratch + 16, tileStride = <usize>(nb + 2) << 2;
   const rowBlocks = (M + 3) / 4;
   const zero = xw + (<usize>M * <usize>K8 << 1);
   for (let u = begin; u < end; u++) {
@@ -174,16 +217,21 @@ export function int8MatMulRange(
     for (let r = 0; r < 4; r++) store<usize>(table + (<usize>r << 2), r0 + r < M ? xw + (<usize>(r0 + r) * <usize>K8 << 1) : zero);
     for (let n = c0; n < c1; n += 2) {
       const w0 = w + <usize>n * <usize>wRowBytes;
-      dot4x2(table, 1, w0, n + 1 < N ? w0 + <usize>wRowBytes : w0, 0, K8, res);
-      finishBlock(out, r0, M, n, N, res);
+      dot4x2(table, 1, w0, n + 1 < N ? w0 + <usize>wRowBytes : w0, 0, K8, tile + (<usize>(n - c0) << 2), tileStride);
     }
+    finishTile(out, r0, M, c0, c1, N, tile, tileStride);
     if (c1 == N) for (let r = r0; r < min(M, r0 + 4); r++) padRow(out, r, N);
   }
 }
 
-/** Bytes of per-thread scratch for int8ConvRange. */
-export function int8ConvScratchBytes(taps: i32): i32 {
-  return taps * 16 + 32;
+/** Bytes of per-thread scratch for int8MatMulRange: 4 row pointers and a 4 x (nb + 2) int32 tile. */
+export function int8MatMulScratchBytes(nb: i32): i32 {
+  return 16 + 16 * (nb + 2);
+}
+
+/** Bytes of per-thread scratch for int8ConvRange: 4 row pointers per tap and a 4 x (outC + 2) int32 tile. */
+export function int8ConvScratchBytes(taps: i32, outC: i32): i32 {
+  return taps * 16 + 16 * (outC + 2);
 }
 
 /**
@@ -204,7 +252,7 @@ export function int8ConvRange(
   const taps = fh * fw, pixels = batch * outH * outW;
   const wRowBytes = <usize>rowBytesOf(inC), chanBytes = <usize>taps * wRowBytes;
   const zero = xw + (<usize>batch * <usize>inH * <usize>inW * <usize>C8 << 1);
-  const table = scratch, res = scratch + (<usize>taps << 4);
+  const table = scratch, tile = scratch + (<usize>taps << 4), tileStride = <usize>(outC + 2) << 2;
   for (let u = begin; u < end; u++) {
     const p0 = u * 4;
     for (let i = 0; i < 4; i++) {
@@ -222,9 +270,9 @@ export function int8ConvRange(
     }
     for (let n = 0; n < outC; n += 2) {
       const w0 = w + <usize>n * chanBytes;
-      dot4x2(table, taps, w0, n + 1 < outC ? w0 + chanBytes : w0, wRowBytes, C8, res);
-      finishBlock(out, p0, pixels, n, outC, res);
+      dot4x2(table, taps, w0, n + 1 < outC ? w0 + chanBytes : w0, wRowBytes, C8, tile + (<usize>n << 2), tileStride);
     }
+    finishTile(out, p0, pixels, 0, outC, outC, tile, tileStride);
     for (let p = p0; p < min(pixels, p0 + 4); p++) padRow(out, p, outC);
   }
 }

@@ -102,7 +102,7 @@ export const int8Kernels: { [K in KernelName]?: WasmKernel<K> } = {
       if (rowBlocks * Math.ceil(a.N / nb) < want) nb = Math.max(2, roundUp(Math.ceil(a.N / Math.ceil(want / rowBlocks)), 2));
       const units = rowBlocks * Math.ceil(a.N / nb);
       const args = [xw, ctx.ptr(ins[1]), ctx.ptr(ins[2]), a.hasBias ? ctx.ptr(ins[3]) : 0, ctx.ptr(outs[0]), a.M, a.N, K8, 4 * packedCols(a.K), nb, ...epilogueArgs(a)];
-      runUnits(ctx, 'int8MatMulRange', args, units, a.M * a.N * a.K, 48);
+      runUnits(ctx, 'int8MatMulRange', args, units, a.M * a.N * a.K, ctx.ex.int8MatMulScratchBytes(nb));
     });
   },
   int8Conv2d: (ctx, ins, outs, g) => {
@@ -112,7 +112,7 @@ export const int8Kernels: { [K in KernelName]?: WasmKernel<K> } = {
     withWidened(ctx, ins[0], g.batch * g.inH * g.inW, g.inC, g.aZeroPoint, (xw, C8) => {
       const args = [xw, ctx.ptr(ins[1]), ctx.ptr(ins[2]), g.hasBias ? ctx.ptr(ins[3]) : 0, ctx.ptr(outs[0]), writeGeometry(ctx, g), C8, ...epilogueArgs(g)];
       const taps = g.filterH * g.filterW;
-      runUnits(ctx, 'int8ConvRange', args, Math.ceil(pixels / 4), pixels * g.outC * taps * g.inC, ctx.ex.int8ConvScratchBytes(taps));
+      runUnits(ctx, 'int8ConvRange', args, Math.ceil(pixels / 4), pixels * g.outC * taps * g.inC, ctx.ex.int8ConvScratchBytes(taps, g.outC));
     });
   },
   int8DepthwiseConv2d: (ctx, ins, outs, g) => {

@@ -32,7 +32,8 @@ export interface KernelExports {
   int8Widen(src: number, rows: number, cols: number, zp: number, dst: number, dstCols: number): void;
   int8MatMulRange(...args: number[]): void;
   int8ConvRange(...args: number[]): void;
-  int8ConvScratchBytes(taps: number): number;
+  int8MatMulScratchBytes(nb: number): number;
+  int8ConvScratchBytes(taps: number, outC: number): number;
   int8DepthwiseRange(...args: number[]): void;
   matMul(
     a: number, b: number, out: number, batch: number, M: number, N: number, K: number, transA: number, transB: number,
