@@ -316,6 +316,23 @@ describe('quantize (post-training int8)', () => {
     expect(Number.isFinite((await l.data())[0]) && (await a.data())[0] >= 0).toBe(true);
   });
 
+  it('frees what it does not return (a pruned model is stripped on the way)', async () => {
+    const pruned = tf.pruning.pruneLowMagnitude(cnnModel(), { schedule: tf.pruning.constantSparsity({ targetSparsity: 0.5, beginStep: 0 }) });
+    const x = randomTensor([2, 9, 9, 3], 13);
+    const before = tf.memory().numTensors;
+    const int8 = await q.quantize(pruned, { calibrationData: x });
+    // the int8 model's weights, plus one packed kernel per int8 layer
+    expect(tf.memory().numTensors - before).toBe(int8.weights.length + 3);
+    const qat = q.quantizeModel(pruned);
+    expect(tf.memory().numTensors - before).toBe(int8.weights.length + 3 + qat.weights.length);
+    tf.dispose(int8.predict(x) as tf.Tensor);
+    tf.dispose(int8.predict(x) as tf.Tensor);
+    expect(tf.memory().numTensors - before).toBe(int8.weights.length + 3 + qat.weights.length);
+    int8.dispose();
+    qat.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('errors: no calibration data, not a model', async () => {
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], name: 'd' })] });
     await expect(q.quantize(model)).rejects.toThrow(/calibrationData is required to find the input ranges of layers 'd'/);

@@ -69,7 +69,14 @@ export interface QuantizeModelOptions {
 export function quantizeModel(model: LayersModel, options: QuantizeModelOptions = {}): LayersModel {
   const fn = 'quantization.quantizeModel';
   assertBuiltModel(fn, model);
-  if (model.layers.some((l) => l instanceof PruneLowMagnitude)) model = strip(model);
+  if (model.layers.some((l) => l instanceof PruneLowMagnitude)) {
+    const stripped = strip(model);
+    try {
+      return quantizeModel(stripped, options);
+    } finally {
+      stripped.dispose();
+    }
+  }
   const sel = options.layers;
   const wanted = (l: Layer) => (sel == null ? true : typeof sel === 'function' ? sel(l) : sel.includes(l.name));
   if (Array.isArray(sel)) {
@@ -146,9 +153,19 @@ function floatKernel(layer: Layer): { inner: Layer; kernel: Variable; bias?: Var
  * ```
  */
 export async function quantize(model: LayersModel, options: QuantizeOptions = {}): Promise<LayersModel> {
+  assertBuiltModel('quantization.quantize', model);
+  if (!model.layers.some((l) => l instanceof PruneLowMagnitude)) return convert(model, options);
+  const stripped = strip(model);
+  try {
+    return await convert(stripped, options);
+  } finally {
+    stripped.dispose();
+  }
+}
+
+/** quantize() on a model without pruning wrappers. */
+async function convert(model: LayersModel, options: QuantizeOptions): Promise<LayersModel> {
   const fn = 'quantization.quantize';
-  assertBuiltModel(fn, model);
-  if (model.layers.some((l) => l instanceof PruneLowMagnitude)) model = strip(model);
   const wrappers = model.layers.filter((l): l is QuantizeWrapper => l instanceof QuantizeWrapper);
   const plain = model.layers.filter((l) => !(l instanceof QuantizeWrapper) && !isQuantizedLayer(l) && unquantizableReason(l) === null);
   if (wrappers.length + plain.length === 0) throw new Error(`${fn}: model '${model.name}' has no quantizable layer (${Object.keys(QUANTIZABLE).join(', ')})`);
