@@ -159,6 +159,24 @@ describe('quantizeModel (quantization-aware training)', () => {
     expectClose(await (int8.predict(xs) as tf.Tensor).data(), want, 0.01 * peak);
   });
 
+  it('functional models: the wrappers take the layers\' places in the graph, and the int8 layers their names back', async () => {
+    const input = tf.input({ shape: [3] });
+    const a = tf.layers.dense({ units: 4, name: 'a', activation: 'tanh' }).apply(input) as tf.SymbolicTensor;
+    const b = tf.layers.dense({ units: 4, name: 'b' }).apply(input) as tf.SymbolicTensor;
+    const out = tf.layers.dense({ units: 1, name: 'out' }).apply(tf.layers.add().apply([a, b]) as tf.SymbolicTensor);
+    const model = tf.model({ inputs: input, outputs: out as tf.SymbolicTensor });
+    const qat = q.quantizeModel(model, { layers: ['a', 'out'] });
+    expect(qat.layers.map((l) => `${l.getClassName()} ${l.name}`).filter((n) => !/^(InputLayer|Add) /.test(n)))
+      .toEqual(['QuantizeWrapper quant_a', 'Dense b', 'QuantizeWrapper quant_out']);
+    qat.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const xs = tf.tensor2d([[0.1, -0.5, 0.7], [0.9, 0.3, -0.2]]);
+    await qat.fit(xs, tf.tensor2d([[1], [-1]]), { epochs: 2, verbose: 0 });
+    const int8 = await q.quantize(qat, { calibrationData: xs }); // 'b' is calibrated, 'a' and 'out' use their trained ranges
+    expect(['a', 'b', 'out'].map((n) => int8.getLayer(n).getClassName())).toEqual(['QuantizedDense', 'QuantizedDense', 'QuantizedDense']);
+    expect(int8.getLayer('a').getConfig().inputMin).toBe((await (qat.getLayer('quant_a') as InstanceType<typeof q.QuantizeWrapper>).inputRange())[0]);
+    expect((int8.predict(xs) as tf.Tensor).shape).toEqual([2, 1]);
+  });
+
   it('errors name the layer or the model', () => {
     const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [2, 2] })] });
     expect(() => q.quantizeModel(model)).toThrow(/quantization.quantizeModel: model '.*' has no quantizable layer/);
