@@ -9,7 +9,10 @@
 // never changes a result, and any split over threads gives identical bits. Reading 8 weights at a
 // time may run up to 4 bytes past a weight row (rows hold a multiple of 4): those bytes meet the
 // zero padding of the widened activations, and the arena rounds every block up to 16 bytes.
-// The relaxed i8 dot (relaxed_dot_i8x16_i7x16) is not used: it is only exact for a 7-bit operand.
+// The relaxed i8 dot (i32x4.relaxed_dot_i8x16_i7x16_add_s) is not used: it is exact only for a
+// second operand in [0, 127] (so weights would go in as two halves of w + 127), and on this
+// machine's Node 20 V8 the accumulating form returned wrong sums for the second of two dots that
+// share an operand (tried and measured on 2026-12-02), so both builds run dot_i16x8_s.
 import { applyActivation } from './generated_dispatch';
 
 @inline function clampRound(r: f64, zp: i32): i32 {
