@@ -9,7 +9,10 @@
 // never changes a result, and any split over threads gives identical bits. Reading 8 weights at a
 // time may run up to 4 bytes past a weight row (rows hold a multiple of 4): those bytes meet the
 // zero padding of the widened activations, and the arena rounds every block up to 16 bytes.
-// The relaxed i8 dot (relaxed_dot_i8x16_i7x16) is not used: it is only exact for a 7-bit operand.
+// The relaxed i8 dot (i32x4.relaxed_dot_i8x16_i7x16_add_s) is not used: it is exact only for a
+// second operand in [0, 127] (so weights would go in as two halves of w + 127), and on this
+// machine's Node 20 V8 the accumulating form returned wrong sums for the second of two dots that
+// share an operand (tried and measured on 2026-12-02), so both builds run dot_i16x8_s.
 import { applyActivation } from './generated_dispatch';
 
 @inline function clampRound(r: f64, zp: i32): i32 {
@@ -229,9 +232,9 @@ export function int8MatMulScratchBytes(nb: i32): i32 {
   return 16 + 16 * (nb + 2);
 }
 
-/** Bytes of per-thread scratch for int8ConvRange: 4 row pointers per tap and a 4 x (outC + 2) int32 tile. */
-export function int8ConvScratchBytes(taps: i32, outC: i32): i32 {
-  return taps * 16 + 16 * (outC + 2);
+/** Bytes of per-thread scratch for int8ConvRange: 4 row pointers per tap, a 4 x (outC + 2) int32 tile, 4 gathered patches. */
+export function int8ConvScratchBytes(taps: i32, outC: i32, C8: i32): i32 {
+  return taps * 16 + 16 + 16 * (outC + 2) + 8 * taps * C8;
 }
 
 /**
@@ -252,7 +255,7 @@ export function int8ConvRange(
   const taps = fh * fw, pixels = batch * outH * outW;
   const wRowBytes = <usize>rowBytesOf(inC), chanBytes = <usize>taps * wRowBytes;
   const zero = xw + (<usize>batch * <usize>inH * <usize>inW * <usize>C8 << 1);
-  const table = scratch, tile = scratch + (<usize>taps << 4), tileStride = <usize>(outC + 2) << 2;
+  const table = scratch, patchTable = scratch + (<usize>taps << 4), tile = patchTable + 16, tileStride = <usize>(outC + 2) << 2;
   for (let u = begin; u < end; u++) {
     const p0 = u * 4;
     for (let i = 0; i < 4; i++) {
@@ -268,9 +271,25 @@ export function int8ConvRange(
         }
       }
     }
+    let rows = table, dotTaps = taps, len = C8;
+    if (wRowBytes == <usize>C8) {
+      // a channel's weight taps are contiguous (inC a multiple of 8): gather each pixel's taps into
+      // one patch row, so the dots run over taps * C8 values at a stretch
+      const patch = tile + 4 * tileStride, patchBytes = <usize>taps * <usize>C8 << 1;
+      for (let i = 0; i < 4; i++) {
+        const dst = patch + <usize>i * patchBytes;
+        for (let t = 0; t < taps; t++) {
+          const src = load<usize>(table + (<usize>(t * 4 + i) << 2));
+          const d = dst + (<usize>(t * C8) << 1);
+          for (let c: usize = 0; c < (<usize>C8 << 1); c += 16) v128.store(d + c, v128.load(src + c));
+        }
+        store<usize>(patchTable + (<usize>i << 2), dst);
+      }
+      rows = patchTable; dotTaps = 1; len = taps * C8;
+    }
     for (let n = 0; n < outC; n += 2) {
       const w0 = w + <usize>n * chanBytes;
-      dot4x2(table, taps, w0, n + 1 < outC ? w0 + chanBytes : w0, wRowBytes, C8, tile + (<usize>n << 2), tileStride);
+      dot4x2(rows, dotTaps, w0, n + 1 < outC ? w0 + chanBytes : w0, wRowBytes, len, tile + (<usize>n << 2), tileStride);
     }
     finishTile(out, p0, pixels, 0, outC, outC, tile, tileStride);
     for (let p = p0; p < min(pixels, p0 + 4); p++) padRow(out, p, outC);

@@ -10,6 +10,8 @@ import { useWasmBackend } from './backends/wasm/registration.js';
 
 export * from './core.js';
 export * from './layers_api.js';
+// both entries have a `quantization` namespace; the full one (core's int8 ops + model level) wins
+export * as quantization from './quantization/all.js';
 
 // chained methods forward to core ops only, so an app importing a few names from 'tessera' keeps the
 // layers/models/io half out of its bundle (scripts/sizes.mjs)

@@ -33,3 +33,5 @@ export { RNN } from './layers/recurrent/rnn.js';
 export * as text from './text/index.js';
 // magnitude pruning (issue 12)
 export * as pruning from './pruning/index.js';
+// int8 quantization, model level (issue 12): quantize, quantizeModel, fake quant, with the core int8 ops
+export * as quantization from './quantization/all.js';

@@ -6,15 +6,20 @@
  * (b) the wasm kernels against the js reference, bit for bit, over a case table (ragged K / N / M,
  *     strides, dilations, same / valid, batch > 1, bias or not, relu / relu6 / leakyrelu, float and
  *     int8 outputs, zero points -128 / 0 / 37), with the worker pool off and splitting every kernel;
- * (c) the ops' errors.
+ * (c) the ops' errors;
+ * (d) the relaxed-SIMD build (the one Chromium runs; V8 flag turned on in this worker, last): its
+ *     int8 matMul / conv2d against the js reference kernels, bit for bit.
  */
+import { setFlagsFromString } from 'node:v8';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as ts from '../src/index.js';
 import { ENGINE } from '../src/engine.js';
 import type { WasmBackend } from '../src/backends/wasm/backend.js';
 import type { ThreadPool } from '../src/backends/wasm/threads.js';
 import type { Int8OpOptions } from '../src/quantization/index.js';
-import { rng } from './helpers/wasm_compare.js';
+import { createWasmBackendSync } from '../src/backends/wasm/index.js';
+import { Activation, packedCols, type Int8Epilogue } from '../src/backends/kernels.js';
+import { rng, runBoth } from './helpers/wasm_compare.js';
 
 const Q = ts.quantization;
 type Int8Tensor = InstanceType<typeof Q.Int8Tensor>;
@@ -414,5 +419,59 @@ describe('(c) errors name the op and the shapes', () => {
     w.dispose();
     filter.dispose();
     expect(ts.memory().numTensors).toBe(before);
+  });
+});
+
+describe('(d) relaxed-SIMD build: int8 kernels = js reference, bit for bit', () => {
+  /** Packed int8 rows of `cols` random values in [lo, hi], padding bytes `pad`. */
+  function packedRows(r: () => number, rows: number, cols: number, lo: number, hi: number, pad: number): Int32Array {
+    const words = new Int32Array(rows * packedCols(cols));
+    const bytes = new Int8Array(words.buffer);
+    const rowBytes = packedCols(cols) * 4;
+    for (let i = 0; i < rows; i++) for (let c = 0; c < rowBytes; c++) bytes[i * rowBytes + c] = c < cols ? lo + Math.floor(r() * (hi - lo + 1)) : pad;
+    return words;
+  }
+
+  it('int8MatMul and int8Conv2d with zero points -128 / 0 / 37, extreme weights, float and int8 outputs', () => {
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
+    const wasm = createWasmBackendSync()!;
+    expect(wasm.memory().module).toBe('relaxed-simd');
+    const r = rng(77);
+    const epi = (i: number, outInt8: boolean): Int8Epilogue => ({
+      aScale: 0.03, aZeroPoint: [-128, 0, 37][i % 3], hasBias: i % 2 === 0, activation: [Activation.linear, Activation.relu, Activation.relu6][i % 3],
+      alpha: 0.2, outInt8, outScale: Math.fround(0.07), outZeroPoint: [3, -128, 127][i % 3],
+    });
+    let i = 0;
+    for (const [M, K, N] of [[1, 1, 1], [5, 17, 9], [13, 33, 31], [4, 64, 8], [7, 300, 5]]) {
+      for (const outInt8 of [false, true]) {
+        const e = epi(i++, outInt8);
+        // x spans the whole int8 range, weights +-127 (the split's ends)
+        const x = packedRows(r, M, K, -128, 127, e.aZeroPoint);
+        const w = packedRows(r, N, K, -127, 127, 0);
+        const ins = [{ data: x, shape: [M, packedCols(K)], dtype: 'int32' as const }, { data: w, shape: [N, packedCols(K)], dtype: 'int32' as const },
+          { data: Float32Array.from({ length: N }, () => 0.001 + 0.01 * r()), shape: [N], dtype: 'float32' as const },
+          ...(e.hasBias ? [{ data: Float32Array.from({ length: N }, () => r() - 0.5), shape: [N], dtype: 'float32' as const }] : [])];
+        const out = { shape: [M, outInt8 ? packedCols(N) : N], dtype: (outInt8 ? 'int32' : 'float32') as 'int32' | 'float32' };
+        const { want, got } = runBoth(wasm, 'int8MatMul', ins, [out], { ...e, M, N, K }, 12345);
+        expect(Array.from(got[0]), `matMul ${M}x${K}x${N}`).toEqual(Array.from(want[0]));
+      }
+    }
+    for (const c of CONVS.slice(0, 5)) {
+      const [b, h, wd, inC, fh, fw, outC, st, d, pad] = c;
+      const e = epi(i++, i % 2 === 0);
+      const eff = (f: number) => (f - 1) * d + 1;
+      const outH = pad === 'same' ? Math.ceil(h / st) : Math.ceil((h - eff(fh) + 1) / st);
+      const outW = pad === 'same' ? Math.ceil(wd / st) : Math.ceil((wd - eff(fw) + 1) / st);
+      const padTop = pad === 'same' ? Math.floor(Math.max(0, (outH - 1) * st + eff(fh) - h) / 2) : 0;
+      const padLeft = pad === 'same' ? Math.floor(Math.max(0, (outW - 1) * st + eff(fw) - wd) / 2) : 0;
+      const g = { batch: b, inH: h, inW: wd, inC, outH, outW, outC, filterH: fh, filterW: fw, strideH: st, strideW: st, dilationH: d, dilationW: d, padTop, padLeft };
+      const ins = [{ data: packedRows(r, b * h * wd, inC, -128, 127, e.aZeroPoint), shape: [b, h, wd, packedCols(inC)], dtype: 'int32' as const },
+        { data: packedRows(r, outC * fh * fw, inC, -127, 127, 0), shape: [outC, fh, fw, packedCols(inC)], dtype: 'int32' as const },
+        { data: Float32Array.from({ length: outC }, () => 0.001 + 0.01 * r()), shape: [outC], dtype: 'float32' as const },
+        ...(e.hasBias ? [{ data: Float32Array.from({ length: outC }, () => r() - 0.5), shape: [outC], dtype: 'float32' as const }] : [])];
+      const out = { shape: [b, outH, outW, e.outInt8 ? packedCols(outC) : outC], dtype: (e.outInt8 ? 'int32' : 'float32') as 'int32' | 'float32' };
+      const { want, got } = runBoth(wasm, 'int8Conv2d', ins, [out], { ...g, ...e }, 12345);
+      expect(Array.from(got[0]), `conv2d ${c.join(' ')}`).toEqual(Array.from(want[0]));
+    }
   });
 });

@@ -82,7 +82,7 @@ function checkQuantParams(op: string, scale: number, zeroPoint: number, what = '
  * @example
  * ```js
  * tf.quantization.chooseQuantParams(0, 2.55).zeroPoint; // -128
- * tf.quantization.chooseQuantParams(-1, 1).zeroPoint; // 0
+ * tf.quantization.chooseQuantParams(-2.55, 0).zeroPoint; // 127
  * ```
  */
 export function chooseQuantParams(min: number, max: number): QuantParams {
@@ -93,7 +93,7 @@ export function chooseQuantParams(min: number, max: number): QuantParams {
   const hi = Math.max(max, 0);
   if (hi === lo) return { scale: 1, zeroPoint: 0 };
   const scale = Math.fround((hi - lo) / 255);
-  const zeroPoint = Math.min(127, Math.max(-128, Math.round(-128 - lo / scale)));
+  const zeroPoint = Math.min(127, Math.max(-128, Math.round(-128 - lo / scale))) + 0; // + 0: no -0
   return { scale, zeroPoint };
 }
 

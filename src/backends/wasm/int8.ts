@@ -112,7 +112,7 @@ export const int8Kernels: { [K in KernelName]?: WasmKernel<K> } = {
     withWidened(ctx, ins[0], g.batch * g.inH * g.inW, g.inC, g.aZeroPoint, (xw, C8) => {
       const args = [xw, ctx.ptr(ins[1]), ctx.ptr(ins[2]), g.hasBias ? ctx.ptr(ins[3]) : 0, ctx.ptr(outs[0]), writeGeometry(ctx, g), C8, ...epilogueArgs(g)];
       const taps = g.filterH * g.filterW;
-      runUnits(ctx, 'int8ConvRange', args, Math.ceil(pixels / 4), pixels * g.outC * taps * g.inC, ctx.ex.int8ConvScratchBytes(taps, g.outC));
+      runUnits(ctx, 'int8ConvRange', args, Math.ceil(pixels / 4), pixels * g.outC * taps * g.inC, ctx.ex.int8ConvScratchBytes(taps, g.outC, C8));
     });
   },
   int8DepthwiseConv2d: (ctx, ins, outs, g) => {

@@ -33,7 +33,7 @@ export interface KernelExports {
   int8MatMulRange(...args: number[]): void;
   int8ConvRange(...args: number[]): void;
   int8MatMulScratchBytes(nb: number): number;
-  int8ConvScratchBytes(taps: number, outC: number): number;
+  int8ConvScratchBytes(taps: number, outC: number, C8: number): number;
   int8DepthwiseRange(...args: number[]): void;
   matMul(
     a: number, b: number, out: number, batch: number, M: number, N: number, K: number, transA: number, transB: number,

@@ -1,0 +1,57 @@
+// The int8 benchmark's page code (bench/int8.mjs serves and drives it in headless Chromium, the
+// browser and server the other benches use): for each case, tessera's wasm float32 op and its
+// int8 op on the same shapes, timed interleaved (bench/measure.mjs) in one page and run, with the
+// thread count asked for. "int8" quantizes the float32 activations each call (what a quantized
+// layer does); "int8 kernel" starts from activations already quantized. All return float32.
+import * as tf from '/dist/tessera.js';
+import { measureInterleaved } from './measure.mjs';
+
+export const INT8_CASES = [
+  { name: 'matMul 256x256x256', kind: 'dense', x: [256, 256], w: [256, 256] },
+  { name: 'matMul 512x512x512', kind: 'dense', x: [512, 512], w: [512, 512] },
+  { name: 'matMul 1024x1024x1024', kind: 'dense', x: [1024, 1024], w: [1024, 1024] },
+  { name: 'matMul 197x768x3072', kind: 'dense', x: [197, 768], w: [768, 3072] },
+  { name: 'conv2d [1,56,56,64]x[3,3,64,64] same', kind: 'conv2d', x: [1, 56, 56, 64], w: [3, 3, 64, 64] },
+  { name: 'conv2d [1,28,28,32]x[3,3,32,96] same', kind: 'conv2d', x: [1, 28, 28, 32], w: [3, 3, 32, 96] },
+];
+
+/** Multiply-adds: rows (or output pixels, 'same' stride 1) times the weight's size. */
+const macsOf = (c) => c.x.slice(0, -1).reduce((a, b) => a * b, 1) * c.w.reduce((a, b) => a * b, 1);
+
+export async function runInt8Bench({ threads = 2, time = 1000, iterations = 5 } = {}) {
+  tf.wasm.setThreadsCount(threads);
+  await tf.setBackend('wasm');
+  const Q = tf.quantization;
+  const rows = [];
+  for (const c of INT8_CASES) {
+    const x = tf.randomUniform(c.x, -1, 1, 'float32', 1);
+    const w = tf.randomUniform(c.w, -1, 1, 'float32', 2);
+    const pw = Q.packWeightsPerChannel(w, c.kind);
+    const { scale, zeroPoint } = Q.chooseQuantParams(-1, 1);
+    const qx = Q.quantizeInt8(x, scale, zeroPoint);
+    const f32 = c.kind === 'dense' ? () => tf.matMul(x, w) : () => tf.conv2d(x, w, 1, 'same');
+    const int8 = (q) => (c.kind === 'dense' ? Q.int8MatMul(q, pw) : Q.int8Conv2d(q, pw, 1, 'same'));
+    const runners = {
+      float32: { iteration: async () => { const y = f32(); await y.data(); y.dispose(); } },
+      int8: { iteration: async () => { const y = tf.tidy(() => int8(Q.quantizeInt8(x, scale, zeroPoint))); await y.data(); y.dispose(); } },
+      int8Kernel: { iteration: async () => { const y = int8(qx); await y.data(); y.dispose(); } },
+    };
+    const r = await measureInterleaved(runners, { time, iterations });
+    // how far the int8 result is from float32 (relative to the largest float32 output)
+    const [yf, yi] = [f32(), int8(qx)];
+    const err = tf.tidy(() => tf.max(tf.abs(tf.sub(yf, yi))).dataSync()[0] / tf.max(tf.abs(yf)).dataSync()[0]);
+    tf.dispose([x, w, yf, yi, qx]);
+    pw.dispose();
+    const macs = macsOf(c);
+    const row = { case: c.name, macs, float32: r.float32, int8: r.int8, int8Kernel: r.int8Kernel, maxRelError: err };
+    for (const k of ['float32', 'int8', 'int8Kernel']) if (r[k]?.ms) row[k].gmacs = macs / r[k].ms / 1e6;
+    row.speedup = r.float32?.ms && r.int8?.ms ? r.float32.ms / r.int8.ms : null;
+    row.speedupKernel = r.float32?.ms && r.int8Kernel?.ms ? r.float32.ms / r.int8Kernel.ms : null;
+    console.log(`[bench] ${c.name}: float32 ${r.float32?.ms?.toFixed(2)} ms, int8 ${r.int8?.ms?.toFixed(2)} ms (${row.speedup?.toFixed(2)}x), int8 kernel ${r.int8Kernel?.ms?.toFixed(2)} ms (${row.speedupKernel?.toFixed(2)}x)`);
+    rows.push(row);
+  }
+  return {
+    date: new Date().toISOString(), userAgent: navigator.userAgent, crossOriginIsolated: self.crossOriginIsolated,
+    hardwareConcurrency: navigator.hardwareConcurrency, threads: tf.wasm.getThreadsCount(), module: tf.memory().module ?? null, rows,
+  };
+}
