@@ -14,6 +14,7 @@ import type { Variable } from '../variable.js';
 import type { LayersModel } from '../models/layers_model.js';
 import { concatBuffers, decodeWeights, warnNonFinite, type DecodedWeight } from './weights.js';
 import { encodeWeights } from './io_utils.js';
+import { checkQuantizeDtype, type QuantizeWeightsDtype } from './weight_codecs.js';
 import { optimizerWeights, restoreTraining, trainingConfigOf } from './training_config.js';
 import { browserDownloads, DOWNLOADS_SCHEME, indexedDB, INDEXEDDB_SCHEME } from './handlers.js';
 import { http } from './http.js';
@@ -23,10 +24,15 @@ import { routedHandler } from './model_management.js';
 import { LAYERS_MODEL_FORMAT, type IOHandler, type LoadOptions, type ModelArtifacts, type SaveResult } from './types.js';
 
 export type { SaveResult } from './types.js';
-/** TF.js SaveConfig: `includeOptimizer` adds the training config and the optimizer's state. */
+/**
+ * TF.js SaveConfig: `includeOptimizer` adds the training config and the optimizer's state.
+ * tessera's `quantizeWeights` ('uint8' | 'uint16' | 'float16') stores the model's float32 weights in
+ * the TF.js converter's quantized form (TF.js loads it too); the optimizer's state stays float32.
+ */
 export interface SaveConfig {
   includeOptimizer?: boolean;
   trainableOnly?: boolean;
+  quantizeWeights?: QuantizeWeightsDtype;
 }
 export const GENERATED_BY = `tessera ${version}`;
 
@@ -138,7 +144,7 @@ const describe = (r: WeightRef) => `layer '${r.layer}' weight '${r.weight}'`;
 
 // ---- saving -------------------------------------------------------------------------------------
 
-/** model.save(handlerOrUrl, {includeOptimizer}): topology + weights (+ training config and optimizer state) through an IO handler. */
+/** model.save(handlerOrUrl, {includeOptimizer, quantizeWeights}): topology + weights (+ training config and optimizer state) through an IO handler. */
 export async function saveModel(model: LayersModel, handlerOrUrl: unknown, config: SaveConfig = {}): Promise<SaveResult> {
   const handler = typeof handlerOrUrl === 'string' ? getSaveHandler(handlerOrUrl) : (handlerOrUrl as IOHandler);
   if (!handler || typeof handler.save !== 'function') {
@@ -147,13 +153,14 @@ export async function saveModel(model: LayersModel, handlerOrUrl: unknown, confi
   if (!model.built || !model.inputs.length) {
     throw new Error(`model.save: model '${model.name}' is not built yet; give its first layer an inputShape or call it on data first`);
   }
+  checkQuantizeDtype('model.save', config.quantizeWeights);
   const refs = weightRefs(model);
   const seen = new Set<string>();
   for (const r of refs) {
     if (seen.has(r.name)) throw new Error(`model.save: two weights are named '${r.name}'; layer names must be unique`);
     seen.add(r.name);
   }
-  let { data, specs } = await encodeWeights(refs.map((r) => ({ name: r.name, tensor: r.variable })));
+  let { data, specs } = await encodeWeights(refs.map((r) => ({ name: r.name, tensor: r.variable })), undefined, config.quantizeWeights);
   let trainingConfig: Record<string, unknown> | undefined;
   if (config.includeOptimizer) {
     trainingConfig = trainingConfigOf(model);
