@@ -13,6 +13,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import * as ts from '../src/index.js';
 import { float16ToFloat32, float32ToFloat16, quantizeAffine } from '../src/io/weight_codecs.js';
 import type { ModelArtifacts, WeightSpec } from '../src/io/types.js';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 beforeAll(async () => {
   await ts.setBackend('js');
@@ -185,6 +188,24 @@ describe('model.save({quantizeWeights})', () => {
       a.forEach((v, k) => expect(Math.abs(v - b[k])).toBeLessThan(1e-6));
     });
   }
+
+  it('a float16 save to disk writes the quantization into model.json and a half-size weights.bin, and loads back', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tessera-codecs-'));
+    try {
+      const m = model();
+      await m.save(join(dir, 'half'), { quantizeWeights: 'float16' });
+      const json = JSON.parse(await readFile(join(dir, 'half', 'model.json'), 'utf8'));
+      const specs = json.weightsManifest[0].weights;
+      expect(specs.map((w: WeightSpec) => w.quantization)).toEqual(specs.map(() => ({ dtype: 'float16', original_dtype: 'float32' })));
+      const params = m.countParams();
+      expect((await readFile(join(dir, 'half', 'weights.bin'))).byteLength).toBe(2 * params);
+      const back = await ts.loadLayersModel(join(dir, 'half'));
+      // every weight of model() is exactly what its float16 rounding gives (checked against the encoder's decode)
+      back.getWeights().forEach((w, i) => expect(Array.from(w.dataSync())).toEqual(Array.from(float16ToFloat32(float32ToFloat16(m.getWeights()[i].dataSync() as Float32Array)))));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 
   it('leaves int32 / bool weights and the optimizer state unquantized; rejects an unknown dtype', async () => {
     const enc = await ts.io.encodeWeights({ f: ts.tensor([0.25, -1]), i: ts.tensor([7, -9], [2], 'int32'), b: ts.tensor([1, 0], [2], 'bool') }, undefined, 'float16');
