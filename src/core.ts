@@ -46,6 +46,7 @@ export { searchSorted, lowerBound, upperBound, bincount, denseBincount, unique, 
 export { addN, logSigmoid, movingAverage, bitwiseAnd } from './ops/elementwise_composite.js';
 export { ensureShape, broadcastArgs, meshgrid } from './ops/shapes.js';
 export * as linalg from './ops/linalg_namespace.js';
+export * as quantization from './quantization/index.js';
 export * as sparse from './ops/sparse.js';
 export * as math from './ops/math_namespace.js';
 export { raggedGather, raggedRange, raggedTensorToTensor } from './ops/ragged.js';

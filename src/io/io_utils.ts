@@ -20,7 +20,12 @@ export type NamedTensorMap = Record<string, Tensor>;
 /**
  * A tensor with its weight name, as `tf.io.encodeWeights` takes them.
  */
-export interface NamedTensor { name: string; tensor: Tensor }
+export interface NamedTensor {
+  name: string;
+  tensor: Tensor;
+  /** tessera: 'int8' stores an int32 tensor of values in [-128, 127] one byte each (uint8, scale 1, min -128). */
+  storage?: 'int8';
+}
 const ENCODABLE = new Set(['float32', 'int32', 'bool', 'string', 'complex64']);
 
 /** A tensor holding one decoded weight (complex64 is split into its real and imaginary parts first). */
@@ -63,12 +68,15 @@ export async function encodeWeights(
   const list = Array.isArray(tensors) ? tensors : Object.keys(tensors).map((name) => ({ name, tensor: tensors[name] }));
   const specs: WeightSpec[] = [];
   const chunks: Promise<Uint8Array>[] = [];
-  for (const { name, tensor } of list) {
+  for (const { name, tensor, storage } of list as NamedTensor[]) {
     if (!ENCODABLE.has(tensor.dtype)) throw new Error(`Unsupported dtype in weight '${name}': ${tensor.dtype}`); // TF.js's wording
     const spec: WeightSpec = { name, shape: tensor.shape.slice(), dtype: tensor.dtype };
     if (group != null) spec.group = group;
     specs.push(spec);
-    if (quantizeWeights != null && tensor.dtype === 'float32') {
+    if (storage === 'int8') {
+      spec.quantization = { dtype: 'uint8', scale: 1, min: -128 };
+      chunks.push(int8Bytes(name, tensor));
+    } else if (quantizeWeights != null && tensor.dtype === 'float32') {
       chunks.push((tensor.data() as Promise<Float32Array>).then((values) => {
         const { bytes, quantization } = encodeQuantized(name, values, quantizeWeights);
         spec.quantization = quantization;
@@ -86,6 +94,19 @@ export async function encodeWeights(
     offset += p.byteLength;
   }
   return { data: out.buffer, specs };
+}
+
+/** An int32 tensor of int8 values as one byte each (v + 128), for the uint8 spec {scale: 1, min: -128}. */
+async function int8Bytes(name: string, tensor: Tensor): Promise<Uint8Array> {
+  if (tensor.dtype !== 'int32') throw new Error(`encodeWeights: weight '${name}' stored as int8 must be int32, got ${tensor.dtype}`);
+  const values = (await tensor.data()) as Int32Array;
+  const out = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < -128 || v > 127) throw new Error(`encodeWeights: weight '${name}' stored as int8 holds ${v} at index ${i}, outside [-128, 127]`);
+    out[i] = v + 128;
+  }
+  return out;
 }
 
 function prefixedStrings(strings: Uint8Array[]): Uint8Array {

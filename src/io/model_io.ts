@@ -121,13 +121,15 @@ interface WeightRef {
   name: string;
   layer: string;
   weight: string;
+  /** How the weight is stored when saved (LayerWeight.storage). */
+  storage?: 'int8';
 }
 
 /** The model's weights in `model.weights` order (TF.js order) with canonical names. */
 function weightRefs(model: LayersModel): WeightRef[] {
-  const info = new Map<Variable, { layer: string; weight: string }>();
-  const collect = (layers: readonly { name: string; weightEntries(): { originalName: string; variable: Variable }[] }[]) => {
-    for (const l of layers) for (const e of l.weightEntries()) if (!info.has(e.variable)) info.set(e.variable, { layer: l.name, weight: e.originalName });
+  const info = new Map<Variable, { layer: string; weight: string; storage?: 'int8' }>();
+  const collect = (layers: readonly { name: string; weightEntries(): { originalName: string; variable: Variable; storage?: 'int8' }[] }[]) => {
+    for (const l of layers) for (const e of l.weightEntries()) if (!info.has(e.variable)) info.set(e.variable, { layer: l.name, weight: e.originalName, storage: e.storage });
   };
   collect(model.layers);
   return model.weights.map((v) => {
@@ -136,7 +138,7 @@ function weightRefs(model: LayersModel): WeightRef[] {
     // Variables with a name already in use get a `_N` suffix; saved names never carry it.
     if (meta && !name.endsWith(`/${meta.weight}`) && name.replace(/_\d+$/, '').endsWith(`/${meta.weight}`)) name = name.replace(/_\d+$/, '');
     const cut = name.lastIndexOf('/');
-    return { variable: v, name, layer: meta?.layer ?? (cut > 0 ? name.slice(0, cut) : '?'), weight: meta?.weight ?? name.slice(cut + 1) };
+    return { variable: v, name, layer: meta?.layer ?? (cut > 0 ? name.slice(0, cut) : '?'), weight: meta?.weight ?? name.slice(cut + 1), storage: meta?.storage };
   });
 }
 
@@ -160,7 +162,7 @@ export async function saveModel(model: LayersModel, handlerOrUrl: unknown, confi
     if (seen.has(r.name)) throw new Error(`model.save: two weights are named '${r.name}'; layer names must be unique`);
     seen.add(r.name);
   }
-  let { data, specs } = await encodeWeights(refs.map((r) => ({ name: r.name, tensor: r.variable })), undefined, config.quantizeWeights);
+  let { data, specs } = await encodeWeights(refs.map((r) => ({ name: r.name, tensor: r.variable, storage: r.storage })), undefined, config.quantizeWeights);
   let trainingConfig: Record<string, unknown> | undefined;
   if (config.includeOptimizer) {
     trainingConfig = trainingConfigOf(model);

@@ -40,6 +40,8 @@ import { Normalization } from './normalization/feature_normalization.js';
 import { TransformerDecoder } from './attention/transformer_decoder.js';
 import { PositionEmbedding, TokenAndPositionEmbedding } from './position_embedding.js';
 import { PruneLowMagnitude } from '../pruning/prune_wrapper.js';
+import { QuantizeWrapper } from '../quantization/qat.js';
+import { QuantizedDense, QuantizedConv2D, QuantizedDepthwiseConv2D } from '../quantization/quantized_layers.js';
 
 export const BUILTIN_LAYERS: LayerClass[] = [InputLayer as unknown as LayerClass, Dense];
 BUILTIN_LAYERS.push(SimpleRNN, LSTM, GRU, RNN, StackedRNNCells, SimpleRNNCell, LSTMCell, GRUCell, Bidirectional, MultiHeadAttention, TransformerEncoder);
@@ -57,6 +59,7 @@ BUILTIN_LAYERS.push(MaxPooling3D, AveragePooling3D, Conv3D, Conv3DTranspose);
 BUILTIN_LAYERS.push(ConvLSTM2D, ConvLSTM2DCell, Resizing, RandomWidth);
 BUILTIN_LAYERS.push(StringLookup, IntegerLookup, TextVectorization, Normalization, TransformerDecoder, PositionEmbedding, TokenAndPositionEmbedding);
 BUILTIN_LAYERS.push(PruneLowMagnitude); // tf.pruning's wrapper, so saved pruned models load
+BUILTIN_LAYERS.push(QuantizeWrapper, QuantizedDense, QuantizedConv2D, QuantizedDepthwiseConv2D); // tf.quantization's layers
 
 let registered = false;
 export function registerBuiltinLayers(): void {

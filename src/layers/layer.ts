@@ -85,6 +85,8 @@ export interface LayerWeight {
   constraint?: (t: Tensor) => Tensor;
   /** Whether the weight was declared trainable (false for moving statistics); freezing keeps this. */
   declaredTrainable?: boolean;
+  /** How model.save stores it: 'int8' for an int32 weight of int8 values (one byte each; see docs/int8-format.md). */
+  storage?: 'int8';
 }
 
 /**

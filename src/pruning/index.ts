@@ -12,7 +12,7 @@ import { Callback } from '../models/callbacks.js';
 import { Layer } from '../layers/layer.js';
 import { modelToConfig, modelFromConfig } from '../io/topology.js';
 import { registerBuiltinLayers } from '../layers/all.js';
-import { PruneLowMagnitude, prunableWeightNames } from './prune_wrapper.js';
+import { PruneLowMagnitude, prunableWeightNames, renameRefs } from './prune_wrapper.js';
 import { PruningSchedule } from './schedules.js';
 import { checkBlockSize } from './magnitude_mask.js';
 
@@ -34,17 +34,6 @@ export interface PruneLowMagnitudeOptions {
 
 function assertModel(fn: string, model: unknown): asserts model is LayersModel {
   if (!(model instanceof LayersModel)) throw new Error(`${fn}: expected a LayersModel (tf.sequential or tf.model), got ${model === null ? 'null' : typeof model}`);
-}
-
-/** Rename layer references (inbound nodes, input / output layers) of a functional config. */
-function renameRefs(config: Dict, renames: Map<string, string>): void {
-  const fix = (ref: unknown) => {
-    if (Array.isArray(ref) && typeof ref[0] === 'string' && renames.has(ref[0])) ref[0] = renames.get(ref[0]);
-  };
-  for (const e of (config.layers as Dict[]) ?? []) {
-    for (const node of (e.inboundNodes as unknown[][]) ?? []) for (const ref of node) fix(ref);
-  }
-  for (const key of ['inputLayers', 'outputLayers']) for (const ref of (config[key] as unknown[]) ?? []) fix(ref);
 }
 
 /** Rebuild a model from an edited config and copy the weights over (pairs: old layer -> where its weights go). */

@@ -200,3 +200,14 @@ export class PruneLowMagnitude extends Layer {
     };
   }
 }
+
+/** Rename layer references (inbound nodes, input / output layers) of a functional config. */
+export function renameRefs(config: Record<string, unknown>, renames: Map<string, string>): void {
+  const fix = (ref: unknown) => {
+    if (Array.isArray(ref) && typeof ref[0] === 'string' && renames.has(ref[0])) ref[0] = renames.get(ref[0]);
+  };
+  for (const e of (config.layers as Record<string, unknown>[]) ?? []) {
+    for (const node of (e.inboundNodes as unknown[][]) ?? []) for (const ref of node) fix(ref);
+  }
+  for (const key of ['inputLayers', 'outputLayers']) for (const ref of (config[key] as unknown[]) ?? []) fix(ref);
+}

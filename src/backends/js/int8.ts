@@ -48,7 +48,7 @@ export function dequantizeInt8(packed: StorageArray, out: StorageArray, a: Kerne
  */
 function epilogue(acc: number, n: number, wScale: StorageArray, bias: StorageArray | null, e: Int8Epilogue): number {
   const s = Math.fround(Math.fround(e.aScale) * wScale[n]);
-  let y = Math.fround(s * acc);
+  let y = Math.fround(s * Math.fround(acc)); // f32(acc), as the contract says (inexact past 2^24)
   if (bias) y = Math.fround(y + bias[n]);
   y = Math.fround(applyActivation(e.activation, y, e.alpha, 0));
   return e.outInt8 ? quantizeValue(y, e.outScale, e.outZeroPoint) : y;

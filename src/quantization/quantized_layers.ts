@@ -1,0 +1,254 @@
+/**
+ * The int8 layers tf.quantization.quantize puts in place of Dense, Conv2D and DepthwiseConv2D:
+ * QuantizedDense, QuantizedConv2D, QuantizedDepthwiseConv2D. Each keeps its kernel as int8 values
+ * (an int32 weight saved one byte per value) with float32 per-output-channel scales, its float32
+ * bias, and the affine int8 parameters of its input (inputScale, inputZeroPoint, in the config).
+ * A call quantizes the float input once (quantizeInt8) and runs the int8 kernel with bias and
+ * activation fused in its epilogue; the output is float32, so other layers run as usual.
+ * Each extends its float layer for config, shapes and validation; only weights and call differ.
+ */
+import { ENGINE } from '../engine.js';
+import type { Tensor, DataRecord } from '../tensor.js';
+import { Variable } from '../variable.js';
+import { reshape } from '../ops/layout.js';
+import { quantizeInt8, int8MatMul, int8Conv2d, int8DepthwiseConv2d, type Int8Activation } from '../ops/quantized.js';
+import { packedWeightsFromInt8, type Int8WeightKind, type PackedWeights } from '../ops/quantized_weights.js';
+import type { Kwargs, Layer, Shape } from '../layers/layer.js';
+import { fusedActivationCode, getActivation } from '../layers/activations.js';
+import { Dense, type DenseArgs } from '../layers/core/dense.js';
+import { Conv2D } from '../layers/conv/conv.js';
+import { DepthwiseConv2D, type DepthwiseConv2DArgs } from '../layers/conv/depthwise.js';
+import { fmtShape } from '../util.js';
+
+/** The input quantization every int8 layer's config carries (real = inputScale * (q - inputZeroPoint)). */
+export interface Int8InputArgs {
+  inputScale: number;
+  inputZeroPoint: number;
+  /** The calibrated (or trained) range the parameters came from, kept for inspection. */
+  inputMin?: number;
+  inputMax?: number;
+}
+
+function checkInputArgs(cls: string, args: Partial<Int8InputArgs> & { name?: string }): Int8InputArgs {
+  const { inputScale, inputZeroPoint } = args ?? {};
+  if (typeof inputScale !== 'number' || !(inputScale > 0) || !Number.isFinite(inputScale)) {
+    throw new Error(`${cls} '${args?.name ?? '?'}': inputScale must be a positive finite number, got ${inputScale}`);
+  }
+  if (!Number.isInteger(inputZeroPoint) || (inputZeroPoint as number) < -128 || (inputZeroPoint as number) > 127) {
+    throw new Error(`${cls} '${args?.name ?? '?'}': inputZeroPoint must be an integer in [-128, 127], got ${inputZeroPoint}`);
+  }
+  return { inputScale, inputZeroPoint: inputZeroPoint as number, inputMin: args.inputMin, inputMax: args.inputMax };
+}
+
+/**
+ * A layer's int8 kernel: the saved weights (`name` int32 holding int8 values in the float
+ * kernel's layout, `${name}_scales` float32 per channel) and the packed copy the kernels read,
+ * rebuilt on the host whenever the saved weights were assigned (load, setWeights).
+ */
+export class Int8Kernel {
+  values?: Variable;
+  scales?: Variable;
+  private packed?: Variable;
+  private packedFrom: (DataRecord | null)[] = [null, null];
+
+  constructor(readonly kind: Int8WeightKind, readonly weightName: string) {}
+
+  /** Creates the weights on `layer` for a float kernel of `shape`. */
+  build(layer: Layer, shape: number[]): void {
+    const channels = this.kind === 'depthwise' ? shape[2] : shape[shape.length - 1];
+    this.values = layer.addWeight(this.weightName, shape, 'int32', 'zeros', null, false);
+    layer.weightEntries().find((w) => w.variable === this.values)!.storage = 'int8';
+    this.scales = layer.addWeight(`${this.weightName}_scales`, [channels], 'float32', 'ones', null, false);
+    // The packed storage is a variable made here, before any recorded plan, and re-assigned in
+    // place, so a plan reads the current packing at each replay.
+    const size = shape.reduce((a, b) => a * b, 1);
+    const initial = packedWeightsFromInt8(new Int8Array(size), new Float32Array(channels).fill(1), shape, this.kind);
+    this.packed = new Variable(initial.packed, false, `${layer.name}/${this.weightName}_packed`, 'int32');
+    initial.dispose();
+  }
+
+  /** The packed weights for the int8 ops (repacked first if the saved weights changed). */
+  weights(): PackedWeights {
+    const values = this.values!;
+    const scales = this.scales!;
+    if (this.packedFrom[0] !== values.record || this.packedFrom[1] !== scales.record) this.repack();
+    return { kind: this.kind, packed: this.packed!, scales, shape: values.shape.slice(), dispose() {} };
+  }
+
+  /**
+   * Packs the int8 values on the host. This prepares weights once per assignment; it is not part
+   * of the computation, so a plan being recorded does not see it (the plan reads the packed variable).
+   */
+  private repack(): void {
+    const tracer = ENGINE.tracer;
+    ENGINE.tracer = null;
+    try {
+      const raw = this.values!.dataSync();
+      const values = new Int8Array(raw.length);
+      for (let i = 0; i < raw.length; i++) {
+        const v = raw[i];
+        if (v < -127 || v > 127) throw new Error(`int8 layer weight '${this.values!.name}' holds ${v} at index ${i}; int8 weights lie in [-127, 127]`);
+        values[i] = v;
+      }
+      const pw = packedWeightsFromInt8(values, Float32Array.from(this.scales!.dataSync()), this.values!.shape.slice(), this.kind);
+      this.packed!.assign(pw.packed);
+      pw.dispose();
+      this.packedFrom = [this.values!.record, this.scales!.record];
+    } finally {
+      ENGINE.tracer = tracer;
+    }
+  }
+
+  dispose(): void {
+    this.packed?.dispose();
+  }
+}
+
+/** The activation to fuse into the int8 epilogue ('linear' when it cannot, e.g. softmax) and the rest. */
+function splitActivation(name: string): { fused: Int8Activation; after: ((y: Tensor) => Tensor) | null } {
+  return fusedActivationCode(name) !== null ? { fused: name as Int8Activation, after: null } : { fused: 'linear', after: getActivation(name) };
+}
+
+function inputConfig(a: Int8InputArgs): Record<string, unknown> {
+  return { inputScale: a.inputScale, inputZeroPoint: a.inputZeroPoint, inputMin: a.inputMin ?? null, inputMax: a.inputMax ?? null };
+}
+
+/** Dense on int8: y = activation(dequant(int8MatMul(quantize(x), kernel)) + bias). Weights: kernel (int8), kernel_scales, bias. */
+export class QuantizedDense extends Dense {
+  static override className = 'QuantizedDense';
+  readonly input8: Int8InputArgs;
+  readonly int8 = new Int8Kernel('dense', 'kernel');
+
+  constructor(args: DenseArgs & Int8InputArgs) {
+    super({ ...args, trainable: false });
+    this.input8 = checkInputArgs('QuantizedDense', args);
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const inDim = shape[shape.length - 1];
+    if (inDim === null || inDim === undefined) throw new Error(`${this.name}: the last input dimension must be known, got ${fmtShape(shape.map((d) => d ?? -1))}`);
+    this.int8.build(this, [inDim, this.units]);
+    if (this.useBias) this.bias = this.addWeight('bias', [this.units], 'float32', 'zeros', null, false);
+    this.built = true;
+  }
+
+  override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    const inDim = this.int8.values!.shape[0];
+    if (x.shape[x.rank - 1] !== inDim) throw new Error(`${this.name}: expected last input dimension ${inDim}, got input shape ${fmtShape(x.shape)}`);
+    const q = quantizeInt8(x.rank === 2 ? x : reshape(x, [-1, inDim]), this.input8.inputScale, this.input8.inputZeroPoint);
+    const act = splitActivation(this.activation);
+    let y = int8MatMul(q, this.int8.weights(), { bias: this.bias, activation: act.fused });
+    q.dispose();
+    if (act.after) y = act.after(y);
+    return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), ...inputConfig(this.input8) };
+  }
+
+  override dispose(): void {
+    super.dispose();
+    this.int8.dispose();
+  }
+}
+
+type Conv2DArgs = ConstructorParameters<typeof Conv2D>[0];
+
+/** The int8 conv of a channelsLast input (NHWC), with the float layers' strides / padding / dilations. */
+function checkChannelsLast(layer: { name: string; dataFormat: string }): void {
+  if (layer.dataFormat !== 'channelsLast') throw new Error(`${layer.name}: int8 convolution needs dataFormat channelsLast, got ${layer.dataFormat}`);
+}
+
+/** Conv2D on int8 (NHWC). Weights: kernel (int8, [fh, fw, inC, filters]), kernel_scales, bias. */
+export class QuantizedConv2D extends Conv2D {
+  static override className = 'QuantizedConv2D';
+  readonly input8: Int8InputArgs;
+  readonly int8 = new Int8Kernel('conv2d', 'kernel');
+
+  constructor(args: Conv2DArgs & Int8InputArgs) {
+    super({ ...args, trainable: false });
+    this.input8 = checkInputArgs('QuantizedConv2D', args);
+    checkChannelsLast(this);
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const inC = this.inputChannels((Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape);
+    this.int8.build(this, [...this.kernelSize, inC, this.filters]);
+    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], 'float32', 'zeros', null, false);
+    this.built = true;
+  }
+
+  override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    this.checkInput(x, this.int8.values!.shape[2]);
+    const q = quantizeInt8(x, this.input8.inputScale, this.input8.inputZeroPoint);
+    const act = splitActivation(this.activation);
+    const y = int8Conv2d(q, this.int8.weights(), this.strides as [number, number], this.padding as 'valid' | 'same',
+      this.dilationRate as [number, number], { bias: this.bias, activation: act.fused });
+    q.dispose();
+    return act.after ? act.after(y) : y;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), ...inputConfig(this.input8) };
+  }
+
+  override dispose(): void {
+    super.dispose();
+    this.int8.dispose();
+  }
+}
+
+/** DepthwiseConv2D (depthMultiplier 1) on int8 (NHWC). Weights: depthwise_kernel (int8), depthwise_kernel_scales, bias. */
+export class QuantizedDepthwiseConv2D extends DepthwiseConv2D {
+  static override className = 'QuantizedDepthwiseConv2D';
+  readonly input8: Int8InputArgs;
+  readonly int8 = new Int8Kernel('depthwise', 'depthwise_kernel');
+
+  constructor(args: DepthwiseConv2DArgs & Int8InputArgs) {
+    super({ ...args, trainable: false });
+    this.input8 = checkInputArgs('QuantizedDepthwiseConv2D', args);
+    checkChannelsLast(this);
+    if (this.depthMultiplier !== 1) throw new Error(`${this.name}: int8 depthwise convolution supports depthMultiplier 1 only, got ${this.depthMultiplier}`);
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const inC = this.inputChannels((Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape);
+    this.int8.build(this, [...this.kernelSize, inC, 1]);
+    if (this.useBias) this.bias = this.addWeight('bias', [inC], 'float32', 'zeros', null, false);
+    this.built = true;
+  }
+
+  override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    this.checkInput(x, this.int8.values!.shape[2]);
+    const q = quantizeInt8(x, this.input8.inputScale, this.input8.inputZeroPoint);
+    const act = splitActivation(this.activation);
+    const y = int8DepthwiseConv2d(q, this.int8.weights(), this.strides as [number, number], this.padding as 'valid' | 'same',
+      this.dilationRate as [number, number], { bias: this.bias, activation: act.fused });
+    q.dispose();
+    return act.after ? act.after(y) : y;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), ...inputConfig(this.input8) };
+  }
+
+  override dispose(): void {
+    super.dispose();
+    this.int8.dispose();
+  }
+}
+
+/** Quantized class name by float class name. */
+export const QUANTIZED_CLASS: Record<string, string> = {
+  Dense: QuantizedDense.className, Conv2D: QuantizedConv2D.className, DepthwiseConv2D: QuantizedDepthwiseConv2D.className,
+};
+
+/** The int8 layers of a model (as QuantizedDense | QuantizedConv2D | QuantizedDepthwiseConv2D). */
+export function isQuantizedLayer(l: Layer): l is QuantizedDense | QuantizedConv2D | QuantizedDepthwiseConv2D {
+  return l instanceof QuantizedDense || l instanceof QuantizedConv2D || l instanceof QuantizedDepthwiseConv2D;
+}

@@ -1,0 +1,278 @@
+/**
+ * int8 quantized inference (issue 12), through the tf.quantization op layer:
+ * (a) the js reference kernels against a float64 formula written here (int8 values dequantized by
+ *     hand, float64 matMul / conv / depthwise loops), and hand-worked values: rounding half to even,
+ *     clamping, NaN -> zero point, Infinity, padding bytes, chooseQuantParams, weight packing;
+ * (b) the wasm kernels against the js reference, bit for bit, over a case table (ragged K / N / M,
+ *     strides, dilations, same / valid, batch > 1, bias or not, relu / relu6 / leakyrelu, float and
+ *     int8 outputs, zero points -128 / 0 / 37), with the worker pool off and splitting every kernel;
+ * (c) the ops' errors.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as ts from '../src/index.js';
+import { ENGINE } from '../src/engine.js';
+import type { WasmBackend } from '../src/backends/wasm/backend.js';
+import type { ThreadPool } from '../src/backends/wasm/threads.js';
+import { rng } from './helpers/wasm_compare.js';
+
+const Q = ts.quantization;
+type Int8Tensor = InstanceType<typeof Q.Int8Tensor>;
+type PackedWeights = ReturnType<typeof Q.packWeightsPerChannel>;
+
+let pool: ThreadPool | null = null;
+
+beforeAll(async () => {
+  ts.wasm.setThreadsCount(2);
+  expect(await ts.setBackend('wasm')).toBe(true);
+  pool = (ENGINE.backend as WasmBackend).pool;
+  await ts.setBackend('js');
+});
+
+/** The int8 values of an Int8Tensor (row by row, padding dropped). */
+async function int8Values(q: Int8Tensor): Promise<number[]> {
+  const words = (await q.packed.data()) as Int32Array;
+  const bytes = new Int8Array(words.buffer, words.byteOffset, words.length * 4);
+  const cols = q.shape[q.shape.length - 1];
+  const rowBytes = Math.ceil(cols / 4) * 4;
+  const out: number[] = [];
+  for (let r = 0; r < bytes.length / rowBytes; r++) for (let c = 0; c < cols; c++) out.push(bytes[r * rowBytes + c]);
+  return out;
+}
+
+/** Padding bytes of every row. */
+async function paddingBytes(q: Int8Tensor): Promise<number[]> {
+  const words = (await q.packed.data()) as Int32Array;
+  const bytes = new Int8Array(words.buffer, words.byteOffset, words.length * 4);
+  const cols = q.shape[q.shape.length - 1];
+  const rowBytes = Math.ceil(cols / 4) * 4;
+  return Array.from(bytes).filter((_, i) => i % rowBytes >= cols);
+}
+
+describe('(a) hand-worked values (js reference)', () => {
+  it('quantizeInt8 rounds half to even, clamps, maps NaN to the zero point and pads with it', async () => {
+    // x / 0.5 = 0.5, 1.5, 2.5, -0.5, -1.5 -> 0, 2, 2, -0, -2 (half to even); 1000 / 0.5 + 37 clamps to 127,
+    // -1000 / 0.5 + 37 to -128; NaN -> 37; +-Infinity clamp.
+    const x = ts.tensor2d([[0.25, 0.75, 1.25, -0.25, -0.75], [1000, -1000, NaN, Infinity, -Infinity]]);
+    const q0 = Q.quantizeInt8(x, 0.5, 0);
+    expect(await int8Values(q0)).toEqual([0, 2, 2, 0, -2, 127, -128, 0, 127, -128]);
+    expect(await paddingBytes(q0)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(q0.packed.shape).toEqual([2, 2]);
+    const q37 = Q.quantizeInt8(x, 0.5, 37);
+    expect(await int8Values(q37)).toEqual([37, 39, 39, 37, 35, 127, -128, 37, 127, -128]);
+    expect(await paddingBytes(q37)).toEqual([37, 37, 37, 37, 37, 37]);
+    // dequantize: 0.5 * (q - 37)
+    expect(Array.from(await Q.dequantizeInt8(q37).data())).toEqual([0, 1, 1, 0, -1, 45, -82.5, 0, 45, -82.5]);
+  });
+
+  it('packed bytes are little-endian: value j of a row is byte j', async () => {
+    const q = Q.quantizeInt8(ts.tensor1d([1, 2, 3, -1, 5]), 1, 0);
+    // element 0 holds 1, 2, 3, -1 (0xff) from the lowest byte up; element 1 holds 5 and three padding zeros
+    expect(Array.from(await q.packed.data())).toEqual([(0xff << 24) | (3 << 16) | (2 << 8) | 1, 5]);
+  });
+
+  it('chooseQuantParams widens the range to 0 and picks an exact integer zero point', () => {
+    expect(Q.chooseQuantParams(0, 2.55)).toEqual({ scale: Math.fround(0.01), zeroPoint: -128 });
+    // [-2.55, 0]: zero point 127 (-128 + 2.55 / 0.01)
+    expect(Q.chooseQuantParams(-2.55, 0)).toEqual({ scale: Math.fround(0.01), zeroPoint: 127 });
+    // [1, 2] widens to [0, 2]: scale 2 / 255, zero point -128
+    expect(Q.chooseQuantParams(1, 2)).toEqual({ scale: Math.fround(2 / 255), zeroPoint: -128 });
+    expect(Q.chooseQuantParams(0, 0)).toEqual({ scale: 1, zeroPoint: 0 });
+    const p = Q.chooseQuantParams(-0.3, 0.7);
+    expect(Number.isInteger(p.zeroPoint)).toBe(true);
+    // real 0 maps to the zero point exactly, and the range ends map inside [-128, 127]
+    expect(Math.round(-0.3 / p.scale + p.zeroPoint)).toBeGreaterThanOrEqual(-128);
+    expect(Math.round(0.7 / p.scale + p.zeroPoint)).toBeLessThanOrEqual(127);
+  });
+
+  it('packWeightsPerChannel: scale = max|w| / 127 per output channel, q = round(w / scale), and back', async () => {
+    // dense [K=3, N=2]: column 0 is [1, -0.5, 0.2] (scale 1/127: 127, -63.5 -> -64 (half to even), 25.4 -> 25),
+    // column 1 is all zero (scale 1, q 0)
+    const w = Q.packWeightsPerChannel(ts.tensor2d([[1, 0], [-0.5, 0], [0.2, 0]]), 'dense');
+    expect(Array.from(await w.scales.data())).toEqual([Math.fround(1 / 127), 1]);
+    expect(w.packed.shape).toEqual([2, 1]);
+    const { values, scales } = await Q.unpackWeightsToInt8(w);
+    expect(Array.from(values)).toEqual([127, 0, -64, 0, 25, 0]);
+    expect(Array.from(scales)).toEqual([Math.fround(1 / 127), 1]);
+    // round trip through packedWeightsFromInt8 gives the same packed words
+    const w2 = Q.packedWeightsFromInt8(values, scales, [3, 2], 'dense');
+    expect(Array.from(await w2.packed.data())).toEqual(Array.from(await w.packed.data()));
+  });
+
+  it('conv2d / depthwise weight layouts round-trip', async () => {
+    const r = rng(3);
+    for (const [kind, shape] of [['conv2d', [2, 3, 5, 3]], ['depthwise', [3, 2, 6, 1]]] as const) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const values = Int8Array.from({ length: n }, () => Math.floor(r() * 255) - 127);
+      const channels = kind === 'conv2d' ? shape[3] : shape[2];
+      const scales = Float32Array.from({ length: channels }, (_, i) => 0.01 * (i + 1));
+      const w = Q.packedWeightsFromInt8(values, scales, [...shape], kind);
+      const back = await Q.unpackWeightsToInt8(w);
+      expect(Array.from(back.values)).toEqual(Array.from(values));
+      // and the packing itself: float value [ky, kx, ci, co] sits at byte ci of packed row [co, ky, kx] (conv2d)
+      const words = (await w.packed.data()) as Int32Array;
+      const bytes = new Int8Array(words.buffer, words.byteOffset, words.length * 4);
+      const [fh, fw, inC, outC] = shape;
+      const rowBytes = Math.ceil(inC / 4) * 4;
+      const f = (ky: number, kx: number, ci: number, co: number) => values[((ky * fw + kx) * inC + ci) * outC + co];
+      if (kind === 'conv2d') expect(bytes[((2 * fh + 1) * fw + 2) * rowBytes + 4]).toBe(f(1, 2, 4, 2));
+      else expect(bytes[(1 * fw + 1) * rowBytes + 5]).toBe(f(1, 1, 5, 0));
+    }
+  });
+
+  it('packWeightsPerChannel(conv2d) quantizes each output channel over its whole filter', async () => {
+    // filter [1, 1, 2, 2]: output channel 0 reads [3, -6] (scale 6/127), channel 1 reads [0.5, 0.25] (scale 0.5/127)
+    const w = Q.packWeightsPerChannel(ts.tensor4d([[[[3, 0.5], [-6, 0.25]]]]), 'conv2d');
+    expect(Array.from(await w.scales.data())).toEqual([Math.fround(6 / 127), Math.fround(0.5 / 127)]);
+    // 3 / (6/127) = 63.5 in float32 rounds to 63.49999 or 63.5: read it from the same float32 division
+    const q = (v: number, s: number) => {
+      const r = Math.fround(v / Math.fround(s));
+      const fl = Math.floor(r);
+      return r - fl === 0.5 ? (fl % 2 === 0 ? fl : fl + 1) : Math.round(r);
+    };
+    expect(Array.from((await Q.unpackWeightsToInt8(w)).values)).toEqual([q(3, 6 / 127), 127, -127, q(0.25, 0.5 / 127)]);
+  });
+});
+
+// ---- random problems and the float64 formula ----------------------------------------------------
+
+interface Problem {
+  x: Int8Tensor;
+  xq: Int8Array; // int8 values of x in its logical layout
+  w: PackedWeights;
+  wq: Int8Array; // int8 weight values in the float weight's layout
+  wScale: Float32Array;
+  bias: Float32Array | null;
+}
+
+const SCALES = [0.125, 0.0625, 0.03125];
+
+/** An Int8Tensor holding exactly the int8 values `q` (x = scale * (q - zp) with a power-of-2 scale quantizes back exactly). */
+function int8Input(shape: number[], r: () => number, zp: number): { x: Int8Tensor; xq: Int8Array } {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const xq = Int8Array.from({ length: n }, () => Math.floor(r() * 256) - 128);
+  const scale = SCALES[Math.floor(r() * SCALES.length)];
+  const real = Float32Array.from(xq, (v) => scale * (v - zp));
+  return { x: Q.quantizeInt8(ts.tensor(real, shape), scale, zp), xq };
+}
+
+function problem(xShape: number[], wShape: number[], kind: 'dense' | 'conv2d' | 'depthwise', zp: number, withBias: boolean, seed: number): Problem {
+  const r = rng(seed);
+  const { x, xq } = int8Input(xShape, r, zp);
+  const n = wShape.reduce((a, b) => a * b, 1);
+  const wq = Int8Array.from({ length: n }, () => Math.floor(r() * 255) - 127);
+  const channels = kind === 'dense' ? wShape[1] : kind === 'conv2d' ? wShape[3] : wShape[2];
+  const wScale = Float32Array.from({ length: channels }, () => 0.001 + 0.02 * r());
+  const bias = withBias ? Float32Array.from({ length: channels }, () => 4 * r() - 2) : null;
+  return { x, xq, w: Q.packedWeightsFromInt8(wq, wScale, wShape, kind), wq, wScale, bias };
+}
+
+/** float64 activation of the formula. */
+function act64(name: string, y: number, alpha: number): number {
+  if (name === 'relu') return Math.max(y, 0);
+  if (name === 'relu6') return Math.min(Math.max(y, 0), 6);
+  if (name === 'leakyrelu') return y < 0 ? alpha * y : y;
+  return y;
+}
+
+/** Float64 reference outputs of a matMul problem: y[m, n] = aScale * wScale[n] * sum_k (qa - zp) * qw + bias, activation. */
+function matMulFormula(p: Problem, M: number, K: number, N: number, activation: string, alpha: number): number[] {
+  const out: number[] = [];
+  for (let m = 0; m < M; m++) {
+    for (let n = 0; n < N; n++) {
+      let acc = 0;
+      for (let k = 0; k < K; k++) acc += (p.xq[m * K + k] - p.x.zeroPoint) * p.wq[k * N + n];
+      out.push(act64(activation, p.x.scale * p.wScale[n] * acc + (p.bias ? p.bias[n] : 0), alpha));
+    }
+  }
+  return out;
+}
+
+interface Geo { b: number; h: number; w: number; c: number; fh: number; fw: number; outC: number; s: number; d: number; pad: 'same' | 'valid' }
+
+/** Float64 reference of conv2d (depthwise when outC is null) over the dequantized int8 values, with TF.js 'same' / 'valid' padding. */
+function convFormula(p: Problem, g: Geo, depthwise: boolean, activation: string, alpha: number): { shape: number[]; values: number[] } {
+  const eff = (f: number) => (f - 1) * g.d + 1;
+  const outH = g.pad === 'same' ? Math.ceil(g.h / g.s) : Math.ceil((g.h - eff(g.fh) + 1) / g.s);
+  const outW = g.pad === 'same' ? Math.ceil(g.w / g.s) : Math.ceil((g.w - eff(g.fw) + 1) / g.s);
+  const top = g.pad === 'same' ? Math.floor(Math.max(0, (outH - 1) * g.s + eff(g.fh) - g.h) / 2) : 0;
+  const left = g.pad === 'same' ? Math.floor(Math.max(0, (outW - 1) * g.s + eff(g.fw) - g.w) / 2) : 0;
+  const outC = depthwise ? g.c : g.outC;
+  const xr = (b: number, y: number, x: number, c: number) =>
+    y < 0 || y >= g.h || x < 0 || x >= g.w ? 0 : p.x.scale * (p.xq[((b * g.h + y) * g.w + x) * g.c + c] - p.x.zeroPoint);
+  const values: number[] = [];
+  for (let b = 0; b < g.b; b++) for (let oy = 0; oy < outH; oy++) for (let ox = 0; ox < outW; ox++) {
+    for (let co = 0; co < outC; co++) {
+      let y = 0;
+      for (let ky = 0; ky < g.fh; ky++) for (let kx = 0; kx < g.fw; kx++) {
+        const iy = oy * g.s - top + ky * g.d, ix = ox * g.s - left + kx * g.d;
+        if (depthwise) y += xr(b, iy, ix, co) * p.wScale[co] * p.wq[(ky * g.fw + kx) * g.c + co];
+        else for (let ci = 0; ci < g.c; ci++) y += xr(b, iy, ix, ci) * p.wScale[co] * p.wq[((ky * g.fw + kx) * g.c + ci) * outC + co];
+      }
+      values.push(act64(activation, y + (p.bias ? p.bias[co] : 0), alpha));
+    }
+  }
+  return { shape: [g.b, outH, outW, outC], values };
+}
+
+/**
+ * Checks a float32 result against the float64 formula: the kernel forms y in float32 (a few
+ * roundings of relative size 2^-24 each), so it may differ by a few float32 ulps of the terms.
+ */
+function expectNearFormula(got: ArrayLike<number>, want: number[], scaleOfTerms: number[]): void {
+  expect(got.length).toBe(want.length);
+  for (let i = 0; i < want.length; i++) {
+    const tol = 4 * 2 ** -24 * (Math.abs(want[i]) + scaleOfTerms[i]);
+    if (!(Math.abs(got[i] - want[i]) <= tol)) throw new Error(`element ${i}: got ${got[i]}, formula ${want[i]} (tolerance ${tol})`);
+  }
+}
+
+/** int8 outputs against the formula: round(y / outScale) + zp clamped, except where y / outScale sits within 1e-3 of a rounding boundary. */
+function expectInt8NearFormula(got: number[], want: number[], outScale: number, outZp: number): void {
+  expect(got.length).toBe(want.length);
+  for (let i = 0; i < want.length; i++) {
+    const v = want[i] / outScale;
+    const frac = v - Math.floor(v);
+    if (Math.abs(frac - 0.5) < 1e-3) continue;
+    const q = Math.max(-128, Math.min(127, Math.round(v) + outZp));
+    if (got[i] !== q) throw new Error(`element ${i}: got ${got[i]}, formula ${q} (y ${want[i]})`);
+  }
+}
+
+describe('(a) js reference kernels against the float64 formula', () => {
+  it('int8MatMul, float and int8 outputs', async () => {
+    for (const [M, K, N, zp, act, bias] of [[3, 7, 5, 0, 'linear', true], [2, 33, 9, 37, 'relu', false], [5, 1, 3, -128, 'leakyrelu', true]] as const) {
+      const p = problem([M, K], [K, N], 'dense', zp, bias, M * 100 + K);
+      const opts = { bias: p.bias ? ts.tensor1d(p.bias) : undefined, activation: act, alpha: 0.3 } as const;
+      const y = Q.int8MatMul(p.x, p.w, opts);
+      expect(y.shape).toEqual([M, N]);
+      const want = matMulFormula(p, M, K, N, act, 0.3);
+      // the terms' magnitude: |aScale * wScale| * sum |(qa - zp) qw| + |bias|, bounded by the value times K
+      const terms = want.map((_, i) => p.x.scale * p.wScale[i % N] * K * 255 * 127 + (p.bias ? Math.abs(p.bias[i % N]) : 0));
+      expectNearFormula(await y.data(), want, terms);
+      const q = Q.int8MatMul(p.x, p.w, { ...opts, output: { scale: 0.05, zeroPoint: 3 } });
+      expectInt8NearFormula(await int8Values(q), want, Math.fround(0.05), 3);
+    }
+  });
+
+  it('int8Conv2d and int8DepthwiseConv2d (strides, dilations, same / valid padding)', async () => {
+    const geos: Geo[] = [
+      { b: 2, h: 5, w: 6, c: 3, fh: 3, fw: 2, outC: 5, s: 1, d: 1, pad: 'same' },
+      { b: 1, h: 7, w: 7, c: 6, fh: 3, fw: 3, outC: 4, s: 2, d: 1, pad: 'valid' },
+      { b: 1, h: 6, w: 5, c: 9, fh: 2, fw: 3, outC: 3, s: 1, d: 2, pad: 'same' },
+    ];
+    for (const [i, g] of geos.entries()) {
+      for (const depthwise of [false, true]) {
+        const wShape = depthwise ? [g.fh, g.fw, g.c, 1] : [g.fh, g.fw, g.c, g.outC];
+        const p = problem([g.b, g.h, g.w, g.c], wShape, depthwise ? 'depthwise' : 'conv2d', [0, 37, -128][i], i !== 1, 50 + i);
+        const opts = { bias: p.bias ? ts.tensor1d(p.bias) : undefined, activation: 'relu6' as const };
+        const y = depthwise ? Q.int8DepthwiseConv2d(p.x, p.w, g.s, g.pad, g.d, opts) : Q.int8Conv2d(p.x, p.w, g.s, g.pad, g.d, opts);
+        const want = convFormula(p, g, depthwise, 'relu6', 0);
+        expect(y.shape).toEqual(want.shape);
+        const C = want.shape[3];
+        const taps = g.fh * g.fw * (depthwise ? 1 : g.c);
+        const terms = want.values.map((_, j) => p.x.scale * p.wScale[j % C] * taps * 255 * 127 + (p.bias ? Math.abs(p.bias[j % C]) : 0));
+        expectNearFormula(await y.data(), want.values, terms);
+      }
+    }
+  });
+});
