@@ -9,3 +9,5 @@ export {
 export {
   packWeightsPerChannel, packedWeightsFromInt8, unpackWeightsToInt8, type Int8WeightKind, type PackedWeights,
 } from '../ops/quantized_weights.js';
+// model-level quantization: fake quant, quantizeModel (QAT), quantize (int8 conversion), the int8 layers
+export * from './model_api.js';
