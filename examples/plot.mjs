@@ -112,7 +112,7 @@ export function historyCharts(title, history, { epochs, width, height } = {}) {
  * An SVG bar chart: one bar per `bars` entry ({name (short: it is written under the bar), value,
  * color?}), labelled with its value (`format(value)`). The y axis starts at 0. Options: title, yLabel, width, height.
  */
-export function barChart({ title = '', bars, yLabel = '', format = tickLabel, width = 380, height = 220 }) {
+export function barChart({ title = '', bars, yLabel = '', format = tickLabel, width = 60 + 84 * bars.length, height = 220 }) {
   const pad = { left: 50, right: 10, top: title ? 30 : 12, bottom: 24 };
   const w = width - pad.left - pad.right;
   const h = height - pad.top - pad.bottom;
