@@ -50,7 +50,7 @@ async function gzipSize(data: ArrayBuffer): Promise<number | null> {
 }
 
 /** Save `model` in memory (optionally quantized), load it back from those bytes, and measure it. */
-async function saveLoadMeasure(ts: Ts, name: string, model: Tessera.LayersModel, xTest: TsTensor, labels: number[], quantizeWeights?: 'uint8' | 'float16'): Promise<CompressionRow> {
+async function saveLoadMeasure(ts: Ts, name: string, model: Tessera.LayersModel, xTest: TsTensor, labels: number[], runs: number, quantizeWeights?: 'uint8' | 'float16'): Promise<CompressionRow> {
   let artifacts!: Tessera.io.ModelArtifacts;
   await model.save(ts.io.withSaveHandler(async (a) => {
     artifacts = a;
@@ -66,7 +66,7 @@ async function saveLoadMeasure(ts: Ts, name: string, model: Tessera.LayersModel,
       weightBytes: weights.byteLength,
       gzipBytes: await gzipSize(weights),
       jsonBytes: info.modelTopologyBytes! + info.weightSpecsBytes!,
-      ms: await predictMs(loaded, xTest),
+      ms: await predictMs(loaded, xTest, runs),
     };
   } finally {
     loaded.dispose();
@@ -80,8 +80,8 @@ async function scored(ts: Ts, model: Tessera.LayersModel, x: TsTensor, labels: n
   return acc;
 }
 
-/** Median of 7 predict calls (after one warm-up), each reading its output back. */
-async function predictMs(model: { predict(x: TsTensor): unknown }, x: TsTensor, runs = 7): Promise<number> {
+/** Median of `runs` predict calls (after one warm-up), each reading its output back. */
+async function predictMs(model: { predict(x: TsTensor): unknown }, x: TsTensor, runs: number): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i <= runs; i++) {
     const t0 = now();
@@ -119,8 +119,14 @@ function sparsity(report: Tessera.pruning.WeightSparsity[]): number {
   return pruned.reduce((n, r) => n + r.zeros, 0) / pruned.reduce((n, r) => n + r.size, 0);
 }
 
-export async function compression(ts: Ts, opts: WorkflowOptions = {}): Promise<CompressionResult> {
+/** The compression workflow's options: timingRuns, the predict calls timed per model form (default 7). */
+export interface CompressionOptions extends WorkflowOptions {
+  timingRuns?: number;
+}
+
+export async function compression(ts: Ts, opts: CompressionOptions = {}): Promise<CompressionResult> {
   const seed = opts.seed ?? 1;
+  const runs = opts.timingRuns ?? 7;
   const epochs = opts.epochs ?? CNN_EPOCHS;
   const t0 = now();
   const { train: [xTrain, yTrain], test: [xTest, yTest], testLabels } = barsTensors(ts, seed);
@@ -161,11 +167,11 @@ export async function compression(ts: Ts, opts: WorkflowOptions = {}): Promise<C
     const quantizeMs = now() - t0 - trainMs;
 
     const rows = [
-      await saveLoadMeasure(ts, 'float32', model, xTest, testLabels),
-      await saveLoadMeasure(ts, 'pruned', pruned, xTest, testLabels),
-      await saveLoadMeasure(ts, 'pruned+f16', pruned, xTest, testLabels, 'float16'),
-      await saveLoadMeasure(ts, 'pruned+uint8', pruned, xTest, testLabels, 'uint8'),
-      await saveLoadMeasure(ts, 'pruned+int8', int8, xTest, testLabels),
+      await saveLoadMeasure(ts, 'float32', model, xTest, testLabels, runs),
+      await saveLoadMeasure(ts, 'pruned', pruned, xTest, testLabels, runs),
+      await saveLoadMeasure(ts, 'pruned+f16', pruned, xTest, testLabels, runs, 'float16'),
+      await saveLoadMeasure(ts, 'pruned+uint8', pruned, xTest, testLabels, runs, 'uint8'),
+      await saveLoadMeasure(ts, 'pruned+int8', int8, xTest, testLabels, runs),
     ];
     if (timingBackend !== home) await ts.setBackend(home);
     const base = rows[0];
