@@ -8,7 +8,7 @@ import { workflows } from './workflows.js';
 
 export const BACKENDS = ['js', 'wasm', 'webgpu'];
 export const WORKFLOW_NAMES = Object.keys(workflows);
-/** Workflows run on one backend: the language model's target is set on wasm; compression times the int8 kernels there. */
+/** Workflows run on one backend: the language model's target is set on wasm; compression trains fast there (and times its int8 model there once wasm has int8 kernels, on js until then). */
 export const WORKFLOW_BACKENDS = { charLanguageModel: 'wasm', compression: 'wasm' };
 
 const rand = (shape, seed, std = 1) => tf.randomNormal(shape, 0, std, 'float32', seed);
