@@ -13,6 +13,7 @@ import * as ts from '../src/index.js';
 import { ENGINE } from '../src/engine.js';
 import type { WasmBackend } from '../src/backends/wasm/backend.js';
 import type { ThreadPool } from '../src/backends/wasm/threads.js';
+import type { Int8OpOptions } from '../src/quantization/index.js';
 import { rng } from './helpers/wasm_compare.js';
 
 const Q = ts.quantization;
@@ -100,7 +101,7 @@ describe('(a) hand-worked values (js reference)', () => {
 
   it('conv2d / depthwise weight layouts round-trip', async () => {
     const r = rng(3);
-    for (const [kind, shape] of [['conv2d', [2, 3, 5, 3]], ['depthwise', [3, 2, 6, 1]]] as const) {
+    for (const [kind, shape] of [['conv2d', [2, 3, 5, 3]], ['depthwise', [3, 2, 6, 1]]] as ['conv2d' | 'depthwise', number[]][]) {
       const n = shape.reduce((a, b) => a * b, 1);
       const values = Int8Array.from({ length: n }, () => Math.floor(r() * 255) - 127);
       const channels = kind === 'conv2d' ? shape[3] : shape[2];
@@ -274,5 +275,144 @@ describe('(a) js reference kernels against the float64 formula', () => {
         expectNearFormula(await y.data(), want.values, terms);
       }
     }
+  });
+});
+
+// ---- (b) wasm against the js reference, bit for bit --------------------------------------------
+
+interface KernelCase {
+  name: string;
+  kind: 'dense' | 'conv2d' | 'depthwise';
+  xShape: number[];
+  wShape: number[];
+  strides?: number;
+  dilations?: number;
+  pad?: 'same' | 'valid';
+}
+
+const MATMULS: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [4, 8, 16], [5, 17, 9], [13, 33, 31], [2, 100, 3], [33, 64, 70], [1, 300, 41], [9, 4, 2]];
+const CONVS: [number, number, number, number, number, number, number, number, number, 'same' | 'valid'][] = [
+  // batch, h, w, inC, fh, fw, outC, stride, dilation, pad
+  [1, 5, 5, 3, 3, 3, 4, 1, 1, 'same'],
+  [2, 7, 6, 5, 3, 2, 7, 2, 1, 'valid'],
+  [1, 8, 9, 9, 3, 3, 5, 1, 2, 'same'],
+  [2, 4, 4, 16, 1, 1, 8, 1, 1, 'valid'],
+  [1, 6, 6, 17, 5, 5, 3, 2, 1, 'same'],
+  [1, 3, 3, 8, 3, 3, 33, 1, 1, 'same'],
+  [1, 9, 7, 24, 3, 3, 12, 2, 1, 'same'],
+];
+const CASES: KernelCase[] = [
+  ...MATMULS.map(([M, K, N]) => ({ name: `matMul ${M}x${K}x${N}`, kind: 'dense' as const, xShape: [M, K], wShape: [K, N] })),
+  ...CONVS.flatMap(([b, h, w, c, fh, fw, outC, s, d, pad]) => [
+    { name: `conv2d [${b},${h},${w},${c}] ${fh}x${fw}x${outC} s${s} d${d} ${pad}`, kind: 'conv2d' as const, xShape: [b, h, w, c], wShape: [fh, fw, c, outC], strides: s, dilations: d, pad },
+    { name: `depthwise [${b},${h},${w},${c}] ${fh}x${fw} s${s} d${d} ${pad}`, kind: 'depthwise' as const, xShape: [b, h, w, c], wShape: [fh, fw, c, 1], strides: s, dilations: d, pad },
+  ]),
+];
+const ZERO_POINTS = [-128, 0, 37];
+const ACTIVATIONS = ['linear', 'relu', 'relu6', 'leakyrelu'] as const;
+
+/** Everything a case produces on the active backend, as plain numbers (packed words as int32). */
+async function runKernelCase(c: KernelCase, i: number): Promise<Record<string, number[]>> {
+  const r = rng(1000 + i);
+  const n = c.xShape.reduce((a, b) => a * b, 1);
+  const zp = ZERO_POINTS[i % 3];
+  // values around the quantization grid, a few exact halves, NaN and out-of-range values
+  const xs = Float32Array.from({ length: n }, (_, j) => (j % 97 === 5 ? NaN : j % 89 === 3 ? 1e6 : j % 7 === 0 ? 0.05 * (Math.floor(r() * 40) - 20 + 0.5) : 8 * r() - 3));
+  const channels = c.kind === 'dense' ? c.wShape[1] : c.kind === 'conv2d' ? c.wShape[3] : c.wShape[2];
+  const wn = c.wShape.reduce((a, b) => a * b, 1);
+  const wq = Int8Array.from({ length: wn }, () => Math.floor(r() * 255) - 127);
+  const scales = Float32Array.from({ length: channels }, () => 0.002 + 0.01 * r());
+  const bias = i % 2 === 0 ? ts.tensor1d(Float32Array.from({ length: channels }, () => 2 * r() - 1)) : undefined;
+  const out = { scale: 0.01 + 0.05 * r(), zeroPoint: [5, -128, 127][i % 3] };
+  const res: Record<string, number[]> = {};
+  await ts.tidy(() => {
+    const x = Q.quantizeInt8(ts.tensor(xs, c.xShape), 0.05, zp);
+    const w = Q.packedWeightsFromInt8(wq, scales, c.wShape, c.kind);
+    const deq = Q.dequantizeInt8(x);
+    const opts = { bias, activation: ACTIVATIONS[i % 4], alpha: 0.1 };
+    const run = (o: Int8OpOptions): ts.Tensor | Int8Tensor => (c.kind === 'dense' ? Q.int8MatMul(x, w, o)
+      : c.kind === 'conv2d' ? Q.int8Conv2d(x, w, c.strides!, c.pad!, c.dilations, o) : Q.int8DepthwiseConv2d(x, w, c.strides!, c.pad!, c.dilations, o));
+    const yf = run(opts) as ts.Tensor;
+    const yq = run({ ...opts, output: out }) as Int8Tensor;
+    return [x.packed, deq, yf, yq.packed];
+  }).reduce(async (prev, t, j) => {
+    await prev;
+    res[['x', 'dequantized', 'float out', 'int8 out'][j]] = Array.from(await t.data());
+    t.dispose();
+  }, Promise.resolve());
+  bias?.dispose();
+  return res;
+}
+
+describe('(b) wasm int8 kernels = js reference, bit for bit, 1 thread and 2 threads', () => {
+  it.each(CASES.map((c, i) => [c.name, c, i] as const))('%s', async (_n, c, i) => {
+    await ts.setBackend('js');
+    const want = await runKernelCase(c, i);
+    await ts.setBackend('wasm');
+    if (!pool) throw new Error('the wasm backend started without its worker pool');
+    try {
+      pool.minWorkScale = 0; // split every kernel into chunks (at odd places)
+      const two = await runKernelCase(c, i);
+      pool.minWorkScale = Infinity;
+      const one = await runKernelCase(c, i);
+      expect(one).toEqual(want);
+      expect(two).toEqual(want);
+    } finally {
+      pool.minWorkScale = 1;
+      await ts.setBackend('js');
+    }
+  });
+
+  it('the split runs used the worker', () => {
+    expect(pool!.chunksOnWorkers).toBeGreaterThan(0);
+  });
+});
+
+describe('(c) errors name the op and the shapes', () => {
+  it('rejects mismatched shapes, wrong kinds, bad parameters and disposed operands', () => {
+    const a = Q.quantizeInt8(ts.zeros([2, 5]), 0.1, 0);
+    const w = Q.packWeightsPerChannel(ts.ones([4, 3]), 'dense');
+    expect(() => Q.int8MatMul(a, w)).toThrow('int8MatMul: inner dimensions of a [2,5] and weights [4,3] must match');
+    const x = Q.quantizeInt8(ts.zeros([1, 4, 4, 3]), 0.1, 0);
+    expect(() => Q.int8Conv2d(x, w, 1, 'same')).toThrow('int8Conv2d: expected conv2d weights, got dense weights of shape [4,3]');
+    const f = Q.packWeightsPerChannel(ts.ones([3, 3, 2, 8]), 'conv2d');
+    expect(() => Q.int8Conv2d(x, f, 1, 'same')).toThrow('int8Conv2d: input has 3 channels but weights shape [3,3,2,8] expects 2');
+    expect(() => Q.int8Conv2d(x, Q.packWeightsPerChannel(ts.ones([5, 5, 3, 2]), 'conv2d'), 1, 'valid')).toThrow(/int8Conv2d: the 5x5 window .* does not fit the 4x4 input/);
+    expect(() => Q.int8DepthwiseConv2d(x, Q.packWeightsPerChannel(ts.ones([3, 3, 4, 1]), 'depthwise'), 1, 'same'))
+      .toThrow('int8DepthwiseConv2d: input has 3 channels but weights shape [3,3,4,1] expects 4');
+    expect(() => Q.packWeightsPerChannel(ts.ones([3, 3, 4, 2]), 'depthwise')).toThrow('packWeightsPerChannel: depthwise weights support channel multiplier 1 only, got shape [3,3,4,2]');
+    expect(() => Q.packWeightsPerChannel(ts.ones([3, 3, 4]), 'conv2d')).toThrow('packWeightsPerChannel: conv2d weights must be rank 4');
+    expect(() => Q.packWeightsPerChannel(ts.ones([3, 3], 'int32'), 'dense')).toThrow('packWeightsPerChannel: w must be float32, got int32 [3,3]');
+    const w5 = Q.packWeightsPerChannel(ts.ones([5, 3]), 'dense');
+    expect(() => Q.int8MatMul(a, w5, { bias: ts.ones([4]) })).toThrow('int8MatMul: bias must be float32 [3] (one value per output channel), got float32 [4]');
+    expect(() => Q.int8MatMul(a, w5, { activation: 'prelu' as 'relu' })).toThrow("int8MatMul: unknown activation 'prelu'");
+    expect(() => Q.int8MatMul(a, w5, { output: { scale: 0, zeroPoint: 0 } })).toThrow('int8MatMul: output scale must be a positive finite number, got 0');
+    expect(() => Q.int8MatMul(a, w5, { output: { scale: 1, zeroPoint: 128 } })).toThrow('int8MatMul: output zeroPoint must be an integer in [-128, 127], got 128');
+    expect(() => Q.quantizeInt8(ts.ones([2]), 1, 0.5)).toThrow('quantizeInt8: zeroPoint must be an integer in [-128, 127], got 0.5');
+    expect(() => Q.quantizeInt8(ts.ones([2]), NaN, 0)).toThrow('quantizeInt8: scale must be a positive finite number, got NaN');
+    expect(() => Q.quantizeInt8(ts.scalar(1), 1, 0)).toThrow('quantizeInt8: x must have rank >= 1');
+    expect(() => Q.quantizeInt8(ts.ones([2], 'int32'), 1, 0)).toThrow('quantizeInt8: x must be float32, got int32 [2]');
+    expect(() => Q.chooseQuantParams(1, -1)).toThrow('chooseQuantParams: min and max must be finite with min <= max, got min 1, max -1');
+    expect(() => Q.packedWeightsFromInt8(new Int8Array([1, -128]), new Float32Array([1, 1]), [1, 2], 'dense'))
+      .toThrow('packedWeightsFromInt8: symmetric int8 weights lie in [-127, 127], got values[1] = -128');
+    expect(() => Q.packedWeightsFromInt8(new Int8Array(3), new Float32Array([1, 1]), [1, 2], 'dense')).toThrow('packedWeightsFromInt8: values must be an Int8Array of 2 values for shape [1,2], got 3');
+    expect(() => new Q.Int8Tensor(ts.zeros([2, 2], 'int32'), [2, 9], 1, 0)).toThrow('Int8Tensor: packed storage for shape [2,9] must be int32 [2,3], got int32 [2,2]');
+    a.dispose();
+    expect(() => Q.int8MatMul(a, w5)).toThrow(/int8MatMul \(argument 'a'\): tensor \d+ \(shape \[2,2\], int32\) is disposed/);
+    expect(() => Q.dequantizeInt8(ts.zeros([2]) as unknown as Int8Tensor)).toThrow('dequantizeInt8: q must be an Int8Tensor');
+  });
+
+  it('tidy keeps a returned Int8Tensor and frees the intermediates; dispose frees packed weights', () => {
+    const before = ts.memory().numTensors;
+    const q = ts.tidy(() => Q.int8MatMul(Q.quantizeInt8(ts.ones([2, 3]), 0.1, 0), Q.packWeightsPerChannel(ts.ones([3, 4]), 'dense'), { output: { scale: 0.1, zeroPoint: 0 } }));
+    expect(ts.memory().numTensors).toBe(before + 1);
+    expect(q.shape).toEqual([2, 4]);
+    q.dispose();
+    const filter = ts.ones([3, 3, 2, 4]);
+    const w = Q.packWeightsPerChannel(filter, 'conv2d');
+    expect(ts.memory().numTensors).toBe(before + 3);
+    w.dispose();
+    filter.dispose();
+    expect(ts.memory().numTensors).toBe(before);
   });
 });

@@ -244,6 +244,33 @@ describe('quantize (post-training int8)', () => {
     expectClose(await (int8.predict(x) as tf.Tensor).data(), await (model.predict(x) as tf.Tensor).data(), bound);
   });
 
+  it('folds a BatchNormalization after a linear conv into its kernel and bias (functional model)', async () => {
+    const input = tf.input({ shape: [6, 6, 2] });
+    const conv = tf.layers.conv2d({ filters: 3, kernelSize: 3, name: 'conv', kernelInitializer: tf.initializers.glorotUniform({ seed: 8 }) }).apply(input);
+    const bnLayer = tf.layers.batchNormalization({ name: 'bn', epsilon: 0.01 });
+    const act = tf.layers.activation({ activation: 'relu' }).apply(bnLayer.apply(conv));
+    const out = tf.layers.dense({ units: 2, name: 'head', kernelInitializer: tf.initializers.glorotUniform({ seed: 9 }) }).apply(tf.layers.flatten().apply(act));
+    const model = tf.model({ inputs: input, outputs: out as tf.SymbolicTensor });
+    const [gamma, beta, mean, variance] = [[1.5, 0.5, -2], [0.1, -0.3, 0.2], [0.3, -0.1, 0.05], [0.5, 2, 0.25]];
+    bnLayer.setWeights([tf.tensor1d(gamma), tf.tensor1d(beta), tf.tensor1d(mean), tf.tensor1d(variance)]);
+    const x = randomTensor([4, 6, 6, 2], 31);
+    const int8 = await q.quantize(model, { calibrationData: x });
+    expect(int8.layers.map((l) => l.getClassName())).toEqual(['InputLayer', 'QuantizedConv2D', 'Activation', 'Flatten', 'QuantizedDense']);
+    // kernel' = kernel * gamma / sqrt(var + eps) per output channel; bias' = (0 - mean) * factor + beta
+    const factor = gamma.map((g, c) => g / Math.sqrt(variance[c] + 0.01));
+    const w = await model.getLayer('conv').getWeights()[0].data();
+    const [wqT, sT, bT] = int8.getLayer('conv').getWeights();
+    const [wq, s, b] = [await wqT.data(), await sT.data(), await bT.data()];
+    expectClose(b, mean.map((m, c) => -m * factor[c] + beta[c]), 1e-6);
+    for (let j = 0; j < w.length; j++) {
+      const c = j % 3;
+      if (!(Math.abs(wq[j] * s[c] - w[j] * factor[c]) <= s[c] / 2 + 1e-7)) throw new Error(`folded weight ${j}: ${wq[j] * s[c]} vs ${w[j] * factor[c]}`);
+    }
+    const want = await (model.predict(x) as tf.Tensor).data();
+    const peak = Array.from(want).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    expectClose(await (int8.predict(x) as tf.Tensor).data(), want, 0.03 * peak);
+  });
+
   it('percentile calibration ignores a rare outlier', async () => {
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [100] })] });
     const values = Float32Array.from({ length: 1000 }, (_, i) => (i % 100) / 100);
@@ -273,7 +300,13 @@ describe('quantize (post-training int8)', () => {
     const back = await tf.loadLayersModel(tf.io.fromMemory(art));
     expect(back.layers.map((l) => l.getClassName())).toEqual(int8.layers.map((l) => l.getClassName()));
     const x = randomTensor([4, 9, 9, 3], 21);
+    // predict records a plan whose steps are the int8 kernels (the host-side weight packing is not in it)
+    const plan = tf.debug.plan(back as never, x);
+    expect(plan.reason).toBeNull();
+    for (const k of ['quantizeInt8', 'int8Conv2d', 'int8DepthwiseConv2d', 'int8MatMul']) expect(plan.text).toContain(k);
+    expect(plan.text).not.toMatch(/\b(matMul|conv2d|depthwiseConv2d)\b/);
     expect(Array.from(await (back.predict(x) as tf.Tensor).data())).toEqual(Array.from(await (int8.predict(x) as tf.Tensor).data()));
+    expect(Array.from(await (back.predict(x) as tf.Tensor).data())).toEqual(Array.from(await (int8.predict(x) as tf.Tensor).data())); // replayed
     const [l, a] = (back.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy', metrics: ['accuracy'] }),
       back.evaluate(x, tf.oneHot(tf.tensor1d([0, 1, 2, 3], 'int32'), 5)) as tf.Tensor[]);
     expect(Number.isFinite((await l.data())[0]) && (await a.data())[0] >= 0).toBe(true);

@@ -4,7 +4,8 @@
  * converts a float model (after calibration) or a trained QAT model (with its learned ranges) into
  * the int8 model: Dense / Conv2D / DepthwiseConv2D become QuantizedDense / QuantizedConv2D /
  * QuantizedDepthwiseConv2D (per-channel symmetric int8 kernels, per-tensor affine int8 inputs),
- * the other layers stay as they are. A pruned model (tf.pruning) is stripped first.
+ * the other layers stay as they are; a BatchNormalization right after one of them is folded into
+ * it (fold_batchnorm.ts). A pruned model (tf.pruning) is stripped first.
  */
 import { LayersModel } from '../models/layers_model.js';
 import { tidy } from '../globals.js';
@@ -22,6 +23,7 @@ import { packWeightsPerChannel, unpackWeightsToInt8 } from '../ops/quantized_wei
 import { calibrateInputRanges, type CalibrationData, type CalibrationOptions } from './calibration.js';
 import { QUANTIZABLE, QuantizeWrapper, unquantizableReason } from './qat.js';
 import { QUANTIZED_CLASS, isQuantizedLayer } from './quantized_layers.js';
+import { foldableBatchNorms, foldBatchNorm, isFolded } from './fold_batchnorm.js';
 
 type Dict = Record<string, unknown>;
 
@@ -115,6 +117,11 @@ export interface QuantizeOptions extends CalibrationOptions {
    * quantizeModel (whose ranges were learned in training).
    */
   calibrationData?: CalibrationData;
+  /**
+   * Fold a BatchNormalization that directly follows a quantized layer with a linear activation
+   * into that layer's kernel and bias (default true).
+   */
+  foldBatchNorm?: boolean;
 }
 
 /** The float layer (unwrapped) and its kernel variable. */
@@ -157,6 +164,9 @@ export async function quantize(model: LayersModel, options: QuantizeOptions = {}
   const config = cfg.config as Dict;
   const renames = new Map<string, string>();
   const quantized = new Map<string, string>(); // old layer name -> int8 layer name
+  const folds = options.foldBatchNorm === false ? new Map() : foldableBatchNorms(model, config, new Set(plain.map((l) => l.name)));
+  for (const [name, bn] of folds) renames.set(bn.name, name);
+  config.layers = (config.layers as Dict[]).filter((e) => !renames.has((e.config as Dict).name as string) || e.className !== 'BatchNormalization');
   config.layers = (config.layers as Dict[]).map((e) => {
     const ec = e.config as Dict;
     const range = ranges.get(ec.name as string);
@@ -172,7 +182,10 @@ export async function quantize(model: LayersModel, options: QuantizeOptions = {}
     return {
       ...(e.inboundNodes ? { name, inboundNodes: e.inboundNodes } : {}),
       className: QUANTIZED_CLASS[inner.className as string],
-      config: { ...innerConfig, ...(batchInputShape ? { batchInputShape } : {}), inputScale: scale, inputZeroPoint: zeroPoint, inputMin: range[0], inputMax: range[1] },
+      config: {
+        ...innerConfig, ...(batchInputShape ? { batchInputShape } : {}), ...(folds.has(name) ? { useBias: true } : {}),
+        inputScale: scale, inputZeroPoint: zeroPoint, inputMin: range[0], inputMax: range[1],
+      },
     };
   });
   renameRefs(config, renames);
@@ -180,17 +193,21 @@ export async function quantize(model: LayersModel, options: QuantizeOptions = {}
   const out = modelFromConfig(cfg);
   try {
     for (const old of model.layers) {
-      if (old.weights.length === 0) continue;
+      if (old.weights.length === 0 || isFolded(folds, old)) continue;
       const dest = out.getLayer(quantized.get(old.name) ?? old.name);
       if (!quantized.has(old.name)) {
         copyWeights(old, dest);
         continue;
       }
-      const { inner, kernel, bias } = floatKernel(old);
-      const packed = packWeightsPerChannel(kernel, QUANTIZABLE[inner.getClassName()].kind);
+      const { inner, kernel: floatW, bias: floatB } = floatKernel(old);
+      const kind = QUANTIZABLE[inner.getClassName()].kind;
+      const bn = folds.get(old.name);
+      const { kernel, bias } = bn ? foldBatchNorm(floatW, floatB, bn, kind === 'depthwise') : { kernel: floatW, bias: floatB };
+      const packed = packWeightsPerChannel(kernel, kind);
       const { values, scales } = await unpackWeightsToInt8(packed).finally(() => packed.dispose());
       const weights: Tensor[] = [tensor(Int32Array.from(values), kernel.shape, 'int32'), tensor1d(scales)];
-      if (bias) weights.push(tidy(() => mul(bias, scalar(1))));
+      if (bias) weights.push(bn ? bias : tidy(() => mul(bias, scalar(1))));
+      if (bn) kernel.dispose();
       try {
         dest.setWeights(weights);
       } finally {

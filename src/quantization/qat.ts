@@ -42,9 +42,8 @@ export function unquantizableReason(layer: Layer): string | null {
  * Fake quantization of a kernel per output channel (its last axis; a depthwise kernel
  * [h, w, C, m] per C * m): symmetric, narrow range, so the grid is exactly the int8 weights' one.
  */
-export function fakeQuantKernel(w: Tensor): Tensor {
-  const channels = w.shape[w.rank - 2] * w.shape[w.rank - 1];
-  const flat = w.rank >= 2 ? reshape(w, [...w.shape.slice(0, -2), channels]) : w;
+export function fakeQuantKernel(w: Tensor, kind: 'dense' | 'conv2d' | 'depthwise'): Tensor {
+  const flat = kind === 'depthwise' ? reshape(w, [...w.shape.slice(0, -2), w.shape[w.rank - 2] * w.shape[w.rank - 1]]) : w;
   const axes = flat.shape.slice(0, -1).map((_, i) => i);
   // ranges from the current weights, with no gradient of their own; an all-zero channel gets a tiny range
   const hi = ENGINE.noGrad(() => tidy(() => maximum(max(abs(flat), axes), 1e-30)));
@@ -129,7 +128,7 @@ export class QuantizeWrapper extends Layer {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (kwargs.training) this.updateRange(x);
     const xq = fakeQuantWithMinMaxVars(x, this.inputMin!, this.inputMax!);
-    const wq = fakeQuantKernel(this.kernel);
+    const wq = fakeQuantKernel(this.kernel, QUANTIZABLE[this.layer.getClassName()].kind);
     // The wrapped layer runs with the fake-quantized kernel in place of its variable (restored
     // after), so its own call() does bias, activation, padding and shapes, and the gradient of
     // the kernel flows back through the fake quantization to the variable.

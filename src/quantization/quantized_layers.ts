@@ -149,6 +149,12 @@ export class QuantizedDense extends Dense {
     return { ...super.getConfig(), ...inputConfig(this.input8) };
   }
 
+  /** Sets the weights (kernel int8 values, scales, bias) and repacks now, as a recorded plan only reads the packing. */
+  override setWeights(weights: Tensor[]): void {
+    super.setWeights(weights);
+    this.int8.weights();
+  }
+
   override dispose(): void {
     super.dispose();
     this.int8.dispose();
@@ -196,6 +202,12 @@ export class QuantizedConv2D extends Conv2D {
     return { ...super.getConfig(), ...inputConfig(this.input8) };
   }
 
+  /** Sets the weights (kernel int8 values, scales, bias) and repacks now, as a recorded plan only reads the packing. */
+  override setWeights(weights: Tensor[]): void {
+    super.setWeights(weights);
+    this.int8.weights();
+  }
+
   override dispose(): void {
     super.dispose();
     this.int8.dispose();
@@ -235,6 +247,12 @@ export class QuantizedDepthwiseConv2D extends DepthwiseConv2D {
 
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), ...inputConfig(this.input8) };
+  }
+
+  /** Sets the weights (kernel int8 values, scales, bias) and repacks now, as a recorded plan only reads the packing. */
+  override setWeights(weights: Tensor[]): void {
+    super.setWeights(weights);
+    this.int8.weights();
   }
 
   override dispose(): void {

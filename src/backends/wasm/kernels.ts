@@ -13,6 +13,7 @@ import {
   parallelReduce, parallelUnary,
 } from './parallel.js';
 import type { ThreadPool } from './threads.js';
+import { int8Kernels } from './int8.js';
 
 export const RANK = 6;
 /** Bytes of the params block: up to 4 arrays of RANK i32. */
@@ -121,7 +122,7 @@ function matMul(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], a: Kern
 }
 
 /** Writes the conv geometry into the params block (ConvGeometry order; read by assembly/conv.ts). */
-function writeGeometry(ctx: WasmContext, g: ConvGeometry): number {
+export function writeGeometry(ctx: WasmContext, g: ConvGeometry): number {
   writeParams(ctx, [[g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.filterH, g.filterW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft]]);
   return ctx.params;
 }
@@ -485,4 +486,5 @@ export const wasmKernels: { [K in KernelName]?: WasmKernel<K> } = {
   ...convKernels,
   ...conv3dKernels,
   ...imageKernels,
+  ...int8Kernels,
 };

@@ -26,6 +26,14 @@ export interface KernelExports {
   conv2dRange(...args: number[]): void;
   conv2dBackpropInputRange(...args: number[]): void;
   conv2dBackpropFilterRange(...args: number[]): void;
+  // int8 family (assembly/int8.ts; src/backends/wasm/int8.ts calls them)
+  int8Quantize(x: number, out: number, rows: number, cols: number, scale: number, zp: number): void;
+  int8Dequantize(q: number, out: number, rows: number, cols: number, scale: number, zp: number): void;
+  int8Widen(src: number, rows: number, cols: number, zp: number, dst: number, dstCols: number): void;
+  int8MatMulRange(...args: number[]): void;
+  int8ConvRange(...args: number[]): void;
+  int8ConvScratchBytes(taps: number): number;
+  int8DepthwiseRange(...args: number[]): void;
   matMul(
     a: number, b: number, out: number, batch: number, M: number, N: number, K: number, transA: number, transB: number,
     aBatchStride: number, bBatchStride: number, bias: number, biasSize: number, act: number, alpha: number,

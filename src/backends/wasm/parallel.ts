@@ -13,7 +13,7 @@ import type { KernelExports } from './module.js';
 import { align16, type ThreadPool } from './threads.js';
 
 /** Minimum work (multiply-adds or elements) per kernel family before splitting pays for the wake-up. */
-const MIN_MACS = 1 << 21;
+export const MIN_MACS = 1 << 21;
 const MIN_ELEMENTS = 1 << 16;
 
 interface ParallelContext {
