@@ -17,6 +17,7 @@ it('train, prune 50%, quantize: accuracy drop <= 1 point and int8 weight file <=
   const r = await compression(ts as any, { timingRuns: 1 });
   expect(ts.memory().numTensors).toBe(before);
   expect(ts.getBackend()).toBe('wasm');
+  expect(r.timingBackend).toBe('wasm'); // wasm has the int8 kernels: every form is timed there
   const rows = Object.fromEntries(r.compression.map((row) => [row.model, row]));
   expect(Object.keys(rows)).toEqual(['float32', 'pruned', 'pruned+f16', 'pruned+uint8', 'pruned+int8']);
   expect(rows.float32.weightBytes).toBe(4 * r.params);
