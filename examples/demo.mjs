@@ -1,10 +1,11 @@
 // `npm start`: the headless demo. Serves the repo (COOP/COEP), opens examples/index.html in
 // headless Chromium and drives it: (1) kernel families and (2) a small CNN and a transformer block
 // forward pass on every backend that starts (webgpu, wasm, js), printed as tables; (3) trains the
-// example workflows (a character-level language model among them) on the best backend (webgpu, else wasm) with a progress bar each and
+// example workflows (a character-level language model and the compression comparison among them) on the best backend (webgpu, else wasm) with a progress bar each and
 // their final metrics; (4) writes examples/report.html with the loss / accuracy curves and the
 // tables. Exits 0 when every kernel agrees with js and every workflow meets its target.
-// Options: --backend=wasm|webgpu|js (training backend), --skip-timings (training only).
+// Options: --backend=wasm|webgpu|js (training backend), --skip-timings (training only),
+// --only=cnn,compression (just these workflows).
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium } from '../scripts/chromium.mjs';
@@ -89,7 +90,8 @@ try {
   }
 
   const backend = arg('backend') ?? (await page.evaluate(() => window.demo.bestBackend()));
-  const names = await page.evaluate(() => window.demo.WORKFLOW_NAMES);
+  const only = arg('only')?.split(',');
+  const names = (await page.evaluate(() => window.demo.WORKFLOW_NAMES)).filter((n) => !only || only.includes(n));
   console.log(`\nTraining the example workflows on ${backend}`);
   const workflows = [];
   for (const name of names) {

@@ -1,4 +1,4 @@
-// Line charts as inline SVG strings, with no dependencies: used by `npm start` (examples/demo.mjs,
+// Line and bar charts as inline SVG strings, with no dependencies: used by `npm start` (examples/demo.mjs,
 // which writes them into examples/report.html) and by the live page of `npm run serve`
 // (examples/index.html redraws them after every epoch). Works the same in Node and browsers.
 
@@ -106,4 +106,39 @@ export function historyCharts(title, history, { epochs, width, height } = {}) {
     }));
   }
   return charts;
+}
+
+/**
+ * An SVG bar chart: one bar per `bars` entry ({name (short: it is written under the bar), value,
+ * color?}), labelled with its value (`format(value)`). The y axis starts at 0. Options: title, yLabel, width, height.
+ */
+export function barChart({ title = '', bars, yLabel = '', format = tickLabel, width = 60 + 84 * bars.length, height = 220 }) {
+  const pad = { left: 50, right: 10, top: title ? 30 : 12, bottom: 24 };
+  const w = width - pad.left - pad.right;
+  const h = height - pad.top - pad.bottom;
+  const finite = bars.map((b) => b.value).filter(Number.isFinite);
+  const hi = Math.max(...finite, 0) || 1;
+  const ticks = niceTicks(0, hi, 4);
+  const top = Math.max(1.15 * hi, ticks[ticks.length - 1]); // headroom for the value labels
+  const y = (v) => pad.top + (1 - v / top) * h;
+  const slot = w / Math.max(bars.length, 1);
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="11">`];
+  out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#fff"/>`);
+  if (title) out.push(`<text x="${width / 2}" y="18" text-anchor="middle" font-size="13" font-weight="600">${escapeXml(title)}</text>`);
+  for (const t of ticks) {
+    out.push(`<line x1="${pad.left}" x2="${pad.left + w}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#e6e6e6"/>`);
+    out.push(`<text x="${pad.left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${tickLabel(t)}</text>`);
+  }
+  bars.forEach((b, k) => {
+    const x = pad.left + k * slot + slot * 0.15;
+    const v = Number.isFinite(b.value) ? Math.max(b.value, 0) : 0;
+    out.push(`<rect x="${x.toFixed(1)}" y="${y(v).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${(pad.top + h - y(v)).toFixed(1)}" fill="${b.color ?? COLORS[k % COLORS.length]}"/>`);
+    out.push(`<text x="${(x + slot * 0.35).toFixed(1)}" y="${(y(v) - 4).toFixed(1)}" text-anchor="middle">${escapeXml(Number.isFinite(b.value) ? format(b.value) : '-')}</text>`);
+    out.push(`<text x="${(x + slot * 0.35).toFixed(1)}" y="${pad.top + h + 14}" text-anchor="middle" font-size="10">${escapeXml(b.name)}</text>`);
+  });
+  out.push(`<line x1="${pad.left}" x2="${pad.left}" y1="${pad.top}" y2="${pad.top + h}" stroke="#333"/>`);
+  out.push(`<line x1="${pad.left}" x2="${pad.left + w}" y1="${pad.top + h}" y2="${pad.top + h}" stroke="#333"/>`);
+  if (yLabel) out.push(`<text transform="translate(14 ${pad.top + h / 2}) rotate(-90)" text-anchor="middle">${escapeXml(yLabel)}</text>`);
+  out.push('</svg>');
+  return out.join('');
 }

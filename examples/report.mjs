@@ -1,9 +1,10 @@
 // Writes examples/report.html for `npm start`: a static, self-contained page (inline CSS and SVG,
 // no scripts or external files) with the timing tables of the kernel families and model forward
 // passes per backend, and for each training workflow its final metrics and loss / accuracy curves
-// (drawn by examples/plot.mjs, the same charts the live demo page shows).
+// (drawn by examples/plot.mjs, the same charts the live demo page shows); the compression workflow
+// adds its table and bar charts (accuracy, weight file size, predict time per model form).
 import { writeFileSync } from 'node:fs';
-import { historyCharts } from './plot.mjs';
+import { barChart, historyCharts } from './plot.mjs';
 
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
@@ -26,6 +27,27 @@ function samplesBlock(samples) {
   return `<p>Samples (tf.text.generate):</p><ul class="samples">${rows}</ul>`;
 }
 
+const kb = (n) => (n == null ? '-' : `${(n / 1024).toFixed(2)} KiB`);
+
+/** The compression workflow's comparison: a table and bar charts of accuracy, weight bytes and predict time. */
+function compressionBlock(rows, targets, timingBackend) {
+  if (!rows?.length) return '';
+  const base = rows[0];
+  const body = rows.map((r) => `<tr><td>${esc(r.model)}</td><td class="num">${(100 * r.accuracy).toFixed(1)}%</td><td class="num">${kb(r.weightBytes)}</td>` +
+    `<td class="num">${(100 * r.weightBytes / base.weightBytes).toFixed(0)}%</td><td class="num">${kb(r.gzipBytes)}</td><td class="num">${kb(r.jsonBytes)}</td><td class="num">${r.ms.toFixed(2)}</td></tr>`).join('\n');
+  const charts = [
+    barChart({ title: 'held-out accuracy (%)', bars: rows.map((r) => ({ name: r.model, value: 100 * r.accuracy })), format: (v) => v.toFixed(1) }),
+    barChart({ title: 'weight file (KiB)', bars: rows.map((r) => ({ name: r.model, value: r.weightBytes / 1024 })), format: (v) => v.toFixed(2) }),
+    barChart({ title: `predict, 200 images, ${timingBackend} (ms)`, bars: rows.map((r) => ({ name: r.model, value: r.ms })), format: (v) => v.toFixed(2) }),
+  ];
+  const verdict = targets ? `<p>Target (${esc(targets.target)}): accuracy drop ${(100 * targets.accuracyDrop).toFixed(1)} points (at most 1), weight file ${(100 * targets.sizeRatio).toFixed(0)}% of float32 (at most 30%): ${targets.ok ? '<span class="ok">met</span>' : '<span class="bad">NOT met</span>'}.</p>` : '';
+  return `<table><thead><tr><th>model</th><th>accuracy</th><th>weight file</th><th>of float32</th><th>gzipped</th><th>model.json</th><th>predict ms / batch of 200 (${esc(timingBackend)})</th></tr></thead>
+<tbody>
+${body}
+</tbody></table>${verdict}
+<div class="charts">${charts.join('\n')}</div>`;
+}
+
 function workflowSection(w) {
   if (w.error) return `<section><h3>${esc(w.name)}</h3><p class="bad">failed: ${esc(w.error)}</p></section>`;
   const metrics = Object.entries(w.metrics).map(([k, v]) => `${esc(k)} = ${v.toFixed(4)}`).join(', ');
@@ -33,7 +55,7 @@ function workflowSection(w) {
   return `<section><h3>${esc(w.name)}</h3>
 <p>${w.epochs} epochs on ${esc(w.backend)} in ${(w.trainMs / 1000).toFixed(1)} s, ${w.params} parameters; ${metrics}. ${verdict}.
 Tensors left after the run: ${w.leaked}.</p>
-<div class="charts">${historyCharts(w.name, w.history, { epochs: w.epochs }).join('\n')}</div>${samplesBlock(w.samples)}</section>`;
+<div class="charts">${historyCharts(w.name, w.history, { epochs: w.epochs }).join('\n')}</div>${samplesBlock(w.samples)}${compressionBlock(w.compression, w.targets, w.timingBackend)}</section>`;
 }
 
 /** Render the report to `path`. `data`: {date, browser, backend, kernels, models, workflows, totalS}. */

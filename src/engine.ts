@@ -574,8 +574,8 @@ export interface BackendInfo {
   backend: string | null;
   /** Why it is the active one. */
   reason: string;
-  /** The WebGPU adapter found (null when none was probed or WebGPU is missing). */
-  adapter: { vendor: string; architecture: string; description: string; isFallbackAdapter: boolean; software: boolean } | null;
+  /** The WebGPU adapter found (null when none was probed or WebGPU is missing); shaderF16: it offers 'shader-f16'. */
+  adapter: { vendor: string; architecture: string; description: string; isFallbackAdapter: boolean; software: boolean; shaderF16: boolean } | null;
   /** For each backend whose latest start failed: the error. */
   failures: Record<string, string>;
   /** Set when the active backend lost its device: the message its uses throw. */

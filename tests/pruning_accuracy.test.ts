@@ -5,28 +5,17 @@
  */
 import { beforeAll, expect, it } from 'vitest';
 import * as tf from '../src/index.js';
-import { barsData, IMAGE_SIZE } from '../examples/workflows/cnn.js';
-import { accuracy, seededInitializers } from '../examples/workflows/common.js';
+import { barsCnn, barsTensors } from '../examples/workflows/cnn.js';
+import { accuracy } from '../examples/workflows/common.js';
 
 beforeAll(async () => {
   expect(await tf.setBackend('wasm')).toBe(true);
 });
 
 it('demo CNN: accuracy before / after pruning to 50% (one shot and with fine-tuning)', async () => {
-  const toTensors = (d: { pixels: Float32Array; labels: number[] }) =>
-    [tf.tensor4d(d.pixels, [d.labels.length, IMAGE_SIZE, IMAGE_SIZE, 1]), tf.tensor1d(d.labels, 'int32')] as const;
-  const test = barsData(1 + 7919, 200);
-  const [xTrain, yTrain] = toTensors(barsData(1, 300));
-  const [xTest] = toTensors(test);
-  const init = seededInitializers(tf as any, 1);
-  const model = tf.sequential({ layers: [
-    tf.layers.conv2d({ inputShape: [IMAGE_SIZE, IMAGE_SIZE, 1], filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: init(0) }),
-    tf.layers.maxPooling2d({ poolSize: 2 }),
-    tf.layers.conv2d({ filters: 8, kernelSize: 3, activation: 'relu', kernelInitializer: init(1) }),
-    tf.layers.flatten({}),
-    tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: init(2) }),
-  ] });
-  const acc = async (m: tf.LayersModel) => accuracy(tf as any, m.predict(xTest) as tf.Tensor, test.labels);
+  const { train: [xTrain, yTrain], test: [xTest], testLabels } = barsTensors(tf as any, 1);
+  const model = barsCnn(tf as any, 1);
+  const acc = async (m: tf.LayersModel) => accuracy(tf as any, m.predict(xTest) as tf.Tensor, testLabels);
   model.compile({ optimizer: tf.train.adam(0.01), loss: 'sparseCategoricalCrossentropy' });
   await model.fit(xTrain, yTrain, { epochs: 8, batchSize: 32, shuffle: false, verbose: 0 });
   const base = await acc(model);

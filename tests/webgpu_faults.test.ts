@@ -117,6 +117,12 @@ describe('webgpu limits', () => {
     expect(summarizeAdapter(adapter({ vendor: 'mesa', architecture: '', description: 'llvmpipe (LLVM 15.0.7, 256 bits)' })).software).toBe(true);
     expect(summarizeAdapter(adapter({ vendor: 'mesa', architecture: '', description: 'lavapipe' })).software).toBe(true);
     const gpu = summarizeAdapter(adapter({ vendor: 'nvidia', architecture: 'ampere', description: 'NVIDIA GeForce RTX 3080', isFallbackAdapter: false }));
-    expect(gpu).toEqual({ vendor: 'nvidia', architecture: 'ampere', description: 'NVIDIA GeForce RTX 3080', isFallbackAdapter: false, software: false });
+    expect(gpu).toEqual({ vendor: 'nvidia', architecture: 'ampere', description: 'NVIDIA GeForce RTX 3080', isFallbackAdapter: false, software: false, shaderF16: false });
+  });
+
+  it("shaderF16: whether the adapter lists the 'shader-f16' feature", () => {
+    const adapter = (features: string[]) => ({ info: { vendor: 'x' }, features: new Set(features) } as unknown as GPUAdapter);
+    expect(summarizeAdapter(adapter(['shader-f16', 'timestamp-query'])).shaderF16).toBe(true);
+    expect(summarizeAdapter(adapter(['timestamp-query'])).shaderF16).toBe(false);
   });
 });

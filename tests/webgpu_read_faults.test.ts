@@ -74,7 +74,7 @@ describe('webgpu read when mapAsync rejects (fake device)', () => {
     const { device, buffers } = fakeDevice(fail);
     const backend = new WebGPUBackend({
       device,
-      adapter: { vendor: 'fake', architecture: 'fake', description: 'fake device', isFallbackAdapter: false, software: false },
+      adapter: { vendor: 'fake', architecture: 'fake', description: 'fake device', isFallbackAdapter: false, software: false, shaderF16: false },
     });
     const id = backend.allocate(4, 'float32');
     backend.write(id, new Float32Array([1, 2, 3, 4]));
@@ -94,7 +94,7 @@ describe('webgpu read when mapAsync rejects (fake device)', () => {
     const { device, buffers, submits } = fakeDevice({ count: 0 });
     const backend = new WebGPUBackend({
       device,
-      adapter: { vendor: 'fake', architecture: 'fake', description: 'fake device', isFallbackAdapter: false, software: false },
+      adapter: { vendor: 'fake', architecture: 'fake', description: 'fake device', isFallbackAdapter: false, software: false, shaderF16: false },
     });
     const a = backend.allocate(3, 'float32');
     backend.write(a, new Float32Array([1.5, -2, 3]));

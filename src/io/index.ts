@@ -15,6 +15,7 @@ export {
   getModelArtifactsForJSON, getModelArtifactsForJSONSync, getModelArtifactsInfoForJSON,
 } from './io_utils.js';
 export type { NamedTensor, NamedTensorMap } from './io_utils.js';
+export type { QuantizeWeightsDtype } from './weight_codecs.js';
 export type {
   IOHandler, ModelArtifacts, ModelJSON, WeightSpec, WeightsManifestEntry, SaveResult, LoadOptions, ModelArtifactsInfo, WeightData,
 } from './types.js';

@@ -10,6 +10,7 @@ import { storageFor } from '../ops/operand.js';
 import { complex } from '../ops/complex.js';
 import { CompositeArrayBuffer } from './composite_array_buffer.js';
 import { decodeAnyWeights, decodeWeightBytes, STRING_LENGTH_BYTES, weightByteLength, type DecodedAnyWeight } from './weights.js';
+import { checkQuantizeDtype, encodeQuantized, type QuantizeWeightsDtype } from './weight_codecs.js';
 import type { ModelArtifacts, ModelArtifactsInfo, ModelJSON, WeightData, WeightSpec, WeightsManifestEntry } from './types.js';
 
 /**
@@ -52,12 +53,18 @@ export function weightTensor(spec: WeightSpec, d: DecodedAnyWeight): Tensor {
 /**
  * TF.js `io.encodeWeights(tensors, group?)`: a map or list of named tensors as one flat buffer (in
  * order) and their specs. Strings are stored as a uint32 byte length then the UTF-8 bytes per element.
+ * tessera's `quantizeWeights` ('uint8' | 'uint16' | 'float16') stores the float32 tensors in the TF.js
+ * converter's quantized form (other dtypes stay as they are), each spec getting its `quantization`.
  * @example
  * ```js
  * const { data, specs } = await tf.io.encodeWeights({ w: tf.tensor([1, 2, 3]) });
+ * const half = await tf.io.encodeWeights({ w: tf.tensor([1, 2, 3]) }, undefined, 'float16'); // 6 bytes
  * ```
  */
-export async function encodeWeights(tensors: NamedTensorMap | NamedTensor[], group?: string): Promise<{ data: ArrayBuffer; specs: WeightSpec[] }> {
+export async function encodeWeights(
+  tensors: NamedTensorMap | NamedTensor[], group?: string, quantizeWeights?: QuantizeWeightsDtype,
+): Promise<{ data: ArrayBuffer; specs: WeightSpec[] }> {
+  checkQuantizeDtype('encodeWeights', quantizeWeights);
   const list = Array.isArray(tensors) ? tensors : Object.keys(tensors).map((name) => ({ name, tensor: tensors[name] }));
   const specs: WeightSpec[] = [];
   const chunks: Promise<Uint8Array>[] = [];
@@ -69,9 +76,15 @@ export async function encodeWeights(tensors: NamedTensorMap | NamedTensor[], gro
     if (storage === 'int8') {
       spec.quantization = { dtype: 'uint8', scale: 1, min: -128 };
       chunks.push(int8Bytes(name, tensor));
-      continue;
+    } else if (quantizeWeights != null && tensor.dtype === 'float32') {
+      chunks.push((tensor.data() as Promise<Float32Array>).then((values) => {
+        const { bytes, quantization } = encodeQuantized(name, values, quantizeWeights);
+        spec.quantization = quantization;
+        return bytes;
+      }));
+    } else {
+      chunks.push(tensor.dtype === 'string' ? tensor.bytes().then((b) => prefixedStrings(b as Uint8Array[])) : tensor.bytes() as Promise<Uint8Array>);
     }
-    chunks.push(tensor.dtype === 'string' ? tensor.bytes().then((b) => prefixedStrings(b as Uint8Array[])) : tensor.bytes() as Promise<Uint8Array>);
   }
   const parts = await Promise.all(chunks);
   const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));

@@ -12,12 +12,18 @@ import { fileSystem, FILE_SCHEME, isNode } from './node_fs.js';
 import { browserLocalStorage, LOCAL_STORAGE_SCHEME } from './local_storage.js';
 import { routedHandler } from './model_management.js';
 import type { IOHandler, LoadOptions, SaveResult } from './types.js';
+import type { QuantizeWeightsDtype } from './weight_codecs.js';
 
 export type { SaveResult } from './types.js';
-/** TF.js SaveConfig: `includeOptimizer` adds the training config and the optimizer's state. */
+/**
+ * TF.js SaveConfig: `includeOptimizer` adds the training config and the optimizer's state.
+ * tessera's `quantizeWeights` ('uint8' | 'uint16' | 'float16') stores the model's float32 weights in
+ * the TF.js converter's quantized form (TF.js loads it too); the optimizer's state stays float32.
+ */
 export interface SaveConfig {
   includeOptimizer?: boolean;
   trainableOnly?: boolean;
+  quantizeWeights?: QuantizeWeightsDtype;
 }
 export const GENERATED_BY = `tessera ${version}`;
 
@@ -92,7 +98,7 @@ function handlersFor(route: () => IOHandler): IOHandler[] {
   }
 }
 
-/** model.save(handlerOrUrl, {includeOptimizer}): topology + weights (+ training config and optimizer state) through an IO handler. */
+/** model.save(handlerOrUrl, {includeOptimizer, quantizeWeights}): topology + weights (+ training config and optimizer state) through an IO handler. */
 export async function saveModel(model: LayersModel, handlerOrUrl: unknown, config: SaveConfig = {}): Promise<SaveResult> {
   return (await import('../async_parts.js')).saveModel(model, handlerOrUrl, config);
 }

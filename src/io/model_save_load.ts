@@ -15,6 +15,7 @@ import { concatBuffers, decodeWeights, warnNonFinite, type DecodedWeight } from 
 import { encodeWeights } from './io_utils.js';
 import { optimizerWeights, restoreTraining, trainingConfigOf } from './training_config.js';
 import { modelFromTopology, modelToTopology } from './topology.js';
+import { checkQuantizeDtype } from './weight_codecs.js';
 import { GENERATED_BY, getLoadHandler, getSaveHandler, type SaveConfig } from './model_io.js';
 import { LAYERS_MODEL_FORMAT, type IOHandler, type LoadOptions, type ModelArtifacts, type SaveResult } from './types.js';
 
@@ -60,13 +61,14 @@ export async function saveModel(model: LayersModel, handlerOrUrl: unknown, confi
   if (!model.built || !model.inputs.length) {
     throw new Error(`model.save: model '${model.name}' is not built yet; give its first layer an inputShape or call it on data first`);
   }
+  checkQuantizeDtype('model.save', config.quantizeWeights);
   const refs = weightRefs(model);
   const seen = new Set<string>();
   for (const r of refs) {
     if (seen.has(r.name)) throw new Error(`model.save: two weights are named '${r.name}'; layer names must be unique`);
     seen.add(r.name);
   }
-  let { data, specs } = await encodeWeights(refs.map((r) => ({ name: r.name, tensor: r.variable, storage: r.storage })));
+  let { data, specs } = await encodeWeights(refs.map((r) => ({ name: r.name, tensor: r.variable, storage: r.storage })), undefined, config.quantizeWeights);
   let trainingConfig: Record<string, unknown> | undefined;
   if (config.includeOptimizer) {
     trainingConfig = trainingConfigOf(model);

@@ -406,6 +406,7 @@ export class LayersModel extends Layer {
    * @example
    * ```js
    * await model.save('indexeddb://my-model');
+   * await model.save('downloads://small-model', { quantizeWeights: 'float16' }); // half the weight bytes
    * ```
    */
   save(handlerOrUrl: unknown, config?: SaveConfig): Promise<SaveResult> {

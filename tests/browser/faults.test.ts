@@ -33,7 +33,8 @@ describe('WebGPU faults in Chromium', () => {
       await ts.ready();
       const afterReady = { backend: ts.getBackend(), info: ts.backendInfo() };
       const ok = await ts.setBackend('webgpu');
-      return { afterReady, ok, explicit: ts.backendInfo() };
+      const shaderF16 = (await navigator.gpu.requestAdapter()).features.has('shader-f16');
+      return { afterReady, ok, explicit: ts.backendInfo(), shaderF16 };
     `);
     expect(h.env.adapter).toMatch(/swiftshader/i);
     expect(r.afterReady.backend).toBe('wasm');
@@ -42,6 +43,9 @@ describe('WebGPU faults in Chromium', () => {
     expect(info.adapter.isFallbackAdapter).toBe(true);
     expect(info.adapter.software).toBe(true);
     expect(`${info.adapter.vendor} ${info.adapter.architecture} ${info.adapter.description}`).toMatch(/swiftshader/i);
+    // shaderF16 is what the adapter itself lists (SwiftShader: no 'shader-f16')
+    expect(info.adapter.shaderF16).toBe(r.shaderF16);
+    expect(r.explicit.adapter.shaderF16).toBe(r.shaderF16);
     expect(info.failures.webgpu).toMatch(/software rasteriser.*isFallbackAdapter: true.*setBackend\('webgpu'\)/);
     expect(info.reason).toMatch(/best backend that started here \(webgpu: the WebGPU adapter is a software rasteriser/);
     // Asked for by name, the software adapter is taken.

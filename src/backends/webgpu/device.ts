@@ -15,6 +15,8 @@ export interface AdapterSummary {
   isFallbackAdapter: boolean;
   /** True for fallback adapters and known CPU rasterisers (SwiftShader, llvmpipe, lavapipe, ...). */
   software: boolean;
+  /** The adapter offers the 'shader-f16' feature (f16 arithmetic and storage in WGSL). */
+  shaderF16: boolean;
 }
 
 export interface DeviceHandle {
@@ -52,14 +54,19 @@ export function summarizeAdapter(adapter: GPUAdapter): AdapterSummary {
   const description = info.description ?? '';
   const isFallbackAdapter = Boolean(info.isFallbackAdapter ?? legacyFallback ?? false);
   const software = isFallbackAdapter || SOFTWARE_ADAPTER.test(`${vendor} ${architecture} ${description}`);
-  return { vendor, architecture, description, isFallbackAdapter, software };
+  return { vendor, architecture, description, isFallbackAdapter, software, shaderF16: hasShaderF16(adapter) };
+}
+
+/** Whether an adapter (or device) lists the 'shader-f16' feature. */
+export function hasShaderF16(gpu: { features?: { has(name: string): boolean } }): boolean {
+  return Boolean(gpu.features?.has('shader-f16'));
 }
 
 function givenHandle(device: GPUDevice): DeviceHandle {
   const info = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
   const summary = info
-    ? summarizeAdapter({ info } as GPUAdapter)
-    : { vendor: '', architecture: '', description: 'device given to useDevice()', isFallbackAdapter: false, software: false };
+    ? { ...summarizeAdapter({ info } as GPUAdapter), shaderF16: hasShaderF16(device) }
+    : { vendor: '', architecture: '', description: 'device given to useDevice()', isFallbackAdapter: false, software: false, shaderF16: hasShaderF16(device) };
   lastAdapter = summary;
   return { device, adapter: summary };
 }

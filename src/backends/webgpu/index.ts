@@ -30,7 +30,7 @@ export const webgpuRegistration: BackendRegistration = {
   create: ({ explicit = true } = {}) => startWebGPUBackend({ allowSoftware: explicit }),
   describe: () => {
     const a = lastAdapterSummary();
-    return a && { vendor: a.vendor, architecture: a.architecture, description: a.description, isFallbackAdapter: a.isFallbackAdapter, software: a.software };
+    return a && { vendor: a.vendor, architecture: a.architecture, description: a.description, isFallbackAdapter: a.isFallbackAdapter, software: a.software, shaderF16: a.shaderF16 };
   },
 };
 
