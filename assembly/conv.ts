@@ -29,7 +29,7 @@ export function conv2dScratchBytes(fh: i32, fw: i32, inC: i32, outC: i32): i32 {
 /** From this many input channels up, conv2d uses the indirection path (see convIndirect). */
 const INDIRECT_MIN_C = 8;
 /** Output pixels per indirection block: bounds the pointer table to PIX_BLOCK * taps entries. */
-const PIX_BLOCK = 256;
+const PIX_BLOCK = 64;
 
 /** Bytes of scratch conv2dBackpropInput needs: the filter transposed per tap to [tap][outC][inC]. */
 export function conv2dBackpropInputScratchBytes(fh: i32, fw: i32, inC: i32, outC: i32): i32 {
@@ -252,9 +252,32 @@ export function conv2dUnits(params: usize): i32 {
   return geo(params, G_INC) >= INDIRECT_MIN_C ? (P + PIX_BLOCK - 1) / PIX_BLOCK : geo(params, G_BATCH) * geo(params, G_OUTH);
 }
 
+/** Bytes of conv2d's packed filter panels (conv2dPackFilter); conv2dPackedRange needs conv2dScratchBytes minus these. */
+export function conv2dPackedBytes(fh: i32, fw: i32, inC: i32, outC: i32): i32 {
+  return ((outC + 7) >> 3) * 8 * fh * fw * inC * 4;
+}
+
+/** Packs the filter into conv2d's panels of 8 output channels at dst (conv2dPackedBytes). */
+export function conv2dPackFilter(f: usize, params: usize, dst: usize): void {
+  packPanels(f, geo(params, G_FH) * geo(params, G_FW) * geo(params, G_INC), geo(params, G_OUTC), dst);
+}
+
 /** conv2d over units [first, last) of conv2dUnits (each call packs the filter into its own scratch). */
 export function conv2dRange(
   x: usize, f: usize, out: usize, params: usize, bias: usize, biasSize: i32, act: i32, alpha: f32,
+  prelu: usize, preluSize: i32, scratch: usize, first: i32, last: i32,
+): void {
+  conv2dPackFilter(f, params, scratch);
+  const packedBytes = <usize>conv2dPackedBytes(geo(params, G_FH), geo(params, G_FW), geo(params, G_INC), geo(params, G_OUTC));
+  conv2dPackedRange(x, scratch, out, params, bias, biasSize, act, alpha, prelu, preluSize, scratch + packedBytes, first, last);
+}
+
+/**
+ * conv2d over units [first, last) of conv2dUnits with the filter already packed (conv2dPackFilter)
+ * at panels, so threads share one packed copy; scratch: conv2dScratchBytes - conv2dPackedBytes.
+ */
+export function conv2dPackedRange(
+  x: usize, panels: usize, out: usize, params: usize, bias: usize, biasSize: i32, act: i32, alpha: f32,
   prelu: usize, preluSize: i32, scratch: usize, first: i32, last: i32,
 ): void {
   const batch = geo(params, G_BATCH), inH = geo(params, G_INH), inW = geo(params, G_INW), inC = geo(params, G_INC);
@@ -262,9 +285,7 @@ export function conv2dRange(
   const fh = geo(params, G_FH), fw = geo(params, G_FW), sH = geo(params, G_SH), sW = geo(params, G_SW);
   const dH = geo(params, G_DH), dW = geo(params, G_DW), pT = geo(params, G_PT), pL = geo(params, G_PL);
   const K = fh * fw * inC;
-  const panels = scratch;
-  const tmp = scratch + (<usize>(((outC + 7) >> 3) * 8) * <usize>K << 2);
-  packPanels(f, K, outC, panels);
+  const tmp = scratch;
   if (inC >= INDIRECT_MIN_C) {
     const ind = tmp + 4 * 8 * 4;
     const zero = ind + (<usize>(PIX_BLOCK * fh * fw) << 2);

@@ -40,7 +40,7 @@ export const MAX_CHUNKS = 0xfff0;
 /** The exports a task can name, by index (CTL_EXPORT). */
 export const TASK_EXPORTS = [
   'matMulRange', 'unary', 'reduce', 'adamUpdate', 'attention', 'conv2dRange', 'conv2dBackpropInputRange', 'conv2dBackpropFilterRange',
-  'binaryFlat', 'attentionRange',
+  'binaryFlat', 'attentionRange', 'matMulPackRange', 'matMulPackedRange', 'conv2dPackedRange',
 ] as const;
 export type TaskExport = (typeof TASK_EXPORTS)[number];
 
