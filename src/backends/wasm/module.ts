@@ -25,7 +25,7 @@ export interface KernelExports {
   matMulPackedRange(...args: number[]): void;
   binaryFlat(...args: number[]): void;
   attentionRange(...args: number[]): void;
-  conv2dUnits(params: number): number;
+  conv2dUnits(params: number, block: number): number;
   conv2dRange(...args: number[]): void;
   conv2dPackedBytes(fh: number, fw: number, inC: number, outC: number): number;
   conv2dPackFilter(f: number, params: number, dst: number): void;

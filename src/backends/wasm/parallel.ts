@@ -172,7 +172,11 @@ export function parallelConv2d(
 ): boolean {
   const pool = ctx.pool;
   if (!pool || !pool.worth(convMacs(g), MIN_MACS)) return false;
-  const units = ctx.ex.conv2dUnits(params);
+  // Pixel blocks of 64..256 (conv.ts's PIX_BLOCK), small enough for 8 units per thread where the
+  // image allows: the claims then even out threads that the machine's other work slows down.
+  const pixels = g.batch * g.outH * g.outW;
+  const block = Math.min(256, Math.max(64, roundUp(Math.ceil(pixels / (pool.threads * 8)), 4)));
+  const units = ctx.ex.conv2dUnits(params, block);
   if (units < 2) return false;
   // The filter is packed once, on this thread, into the front of the workspace; each thread's
   // indirection table and edge tile follow it.
@@ -180,11 +184,12 @@ export function parallelConv2d(
   const stride = align16((ctx.ex.conv2dScratchBytes(g.filterH, g.filterW, g.inC, g.outC) >>> 0) - packedBytes);
   const packed = ctx.workspace.get(packedBytes + stride * pool.threads);
   ctx.ex.conv2dPackFilter(f, params, packed);
-  pool.begin(13);
+  pool.begin(14);
   const A = pool.args;
+  A[13] = block;
   A[0] = x; A[1] = packed; A[2] = out; A[3] = params; A[4] = bias; A[5] = g.biasSize; A[6] = g.activation; A[7] = g.alpha ?? 0;
   A[8] = prelu; A[9] = g.preluSize ?? 1; A[10] = packed + packedBytes;
-  pool.run('conv2dPackedRange', 13, units, Math.ceil(units / pool.chunksFor(units)), 11, 12, -1, 10, stride);
+  pool.run('conv2dPackedRange', 14, units, 1, 11, 12, -1, 10, stride);
   return true;
 }
 
