@@ -28,7 +28,8 @@ export function conv2dScratchBytes(fh: i32, fw: i32, inC: i32, outC: i32): i32 {
 
 /** From this many input channels up, conv2d uses the indirection path (see convIndirect). */
 const INDIRECT_MIN_C = 8;
-/** Output pixels per indirection block: bounds the pointer table to PIX_BLOCK * taps entries. */
+/** Output pixels per indirection block (at most; the pool may ask for smaller blocks to split
+ * finer): bounds the pointer table to PIX_BLOCK * taps entries. */
 const PIX_BLOCK = 256;
 
 /** Bytes of scratch conv2dBackpropInput needs: the filter transposed per tap to [tap][outC][inC]. */
@@ -167,7 +168,7 @@ function tileIndirect4x8(ind: usize, taps: i32, inC: i32, bp: usize, o: usize, l
  */
 function convIndirect(
   x: usize, out: usize, panels: usize, K: i32, tmp: usize, ind: usize, zero: usize, params: usize,
-  bias: usize, biasSize: i32, act: i32, alpha: f32, prelu: usize, preluSize: i32, firstBlock: i32, lastBlock: i32,
+  bias: usize, biasSize: i32, act: i32, alpha: f32, prelu: usize, preluSize: i32, firstBlock: i32, lastBlock: i32, block: i32,
 ): void {
   const batch = geo(params, G_BATCH), inH = geo(params, G_INH), inW = geo(params, G_INW), inC = geo(params, G_INC);
   const outH = geo(params, G_OUTH), outW = geo(params, G_OUTW), outC = geo(params, G_OUTC);
@@ -177,8 +178,8 @@ function convIndirect(
   const P = batch * outH * outW;
   const ldo = <usize>outC << 2;
   memory.fill(zero, 0, <usize>inC << 2);
-  for (let p0 = firstBlock * PIX_BLOCK; p0 < min(P, lastBlock * PIX_BLOCK); p0 += PIX_BLOCK) {
-    const np = min(PIX_BLOCK, P - p0);
+  for (let p0 = firstBlock * block; p0 < min(P, lastBlock * block); p0 += block) {
+    const np = min(block, P - p0);
     const groups = (np + 3) >> 2;
     for (let q = 0; q < groups * 4; q++) {
       const g = q >> 2, j = q & 3;
@@ -239,36 +240,59 @@ export function conv2d(
   x: usize, f: usize, out: usize, params: usize, bias: usize, biasSize: i32, act: i32, alpha: f32,
   prelu: usize, preluSize: i32, scratch: usize,
 ): void {
-  conv2dRange(x, f, out, params, bias, biasSize, act, alpha, prelu, preluSize, scratch, 0, conv2dUnits(params));
+  conv2dRange(x, f, out, params, bias, biasSize, act, alpha, prelu, preluSize, scratch, 0, conv2dUnits(params, PIX_BLOCK), PIX_BLOCK);
 }
 
 /**
- * The work units conv2dRange splits over: blocks of PIX_BLOCK output pixels on the indirection
- * path (inC >= 8), else output rows (batch * outH). Each unit's outputs are computed the same
- * way whatever the split, so a worker pool's ranges give bit-identical results.
+ * The work units conv2dRange splits over: blocks of `block` (a multiple of 4, at most PIX_BLOCK)
+ * output pixels on the indirection path (inC >= 8), else output rows (batch * outH). Each
+ * pixel's outputs are computed the same way whatever the blocks and the split (a 4-pixel group's
+ * lanes never mix), so a worker pool's ranges give bit-identical results.
  */
-export function conv2dUnits(params: usize): i32 {
+export function conv2dUnits(params: usize, block: i32): i32 {
   const P = geo(params, G_BATCH) * geo(params, G_OUTH) * geo(params, G_OUTW);
-  return geo(params, G_INC) >= INDIRECT_MIN_C ? (P + PIX_BLOCK - 1) / PIX_BLOCK : geo(params, G_BATCH) * geo(params, G_OUTH);
+  return geo(params, G_INC) >= INDIRECT_MIN_C ? (P + block - 1) / block : geo(params, G_BATCH) * geo(params, G_OUTH);
 }
 
-/** conv2d over units [first, last) of conv2dUnits (each call packs the filter into its own scratch). */
+/** Bytes of conv2d's packed filter panels (conv2dPackFilter); conv2dPackedRange needs conv2dScratchBytes minus these. */
+export function conv2dPackedBytes(fh: i32, fw: i32, inC: i32, outC: i32): i32 {
+  return ((outC + 7) >> 3) * 8 * fh * fw * inC * 4;
+}
+
+/** Packs the filter into conv2d's panels of 8 output channels at dst (conv2dPackedBytes). */
+export function conv2dPackFilter(f: usize, params: usize, dst: usize): void {
+  packPanels(f, geo(params, G_FH) * geo(params, G_FW) * geo(params, G_INC), geo(params, G_OUTC), dst);
+}
+
+/** conv2d over units [first, last) of conv2dUnits(params, block) (each call packs the filter into its own scratch). */
 export function conv2dRange(
   x: usize, f: usize, out: usize, params: usize, bias: usize, biasSize: i32, act: i32, alpha: f32,
-  prelu: usize, preluSize: i32, scratch: usize, first: i32, last: i32,
+  prelu: usize, preluSize: i32, scratch: usize, first: i32, last: i32, block: i32,
+): void {
+  conv2dPackFilter(f, params, scratch);
+  const packedBytes = <usize>conv2dPackedBytes(geo(params, G_FH), geo(params, G_FW), geo(params, G_INC), geo(params, G_OUTC));
+  conv2dPackedRange(x, scratch, out, params, bias, biasSize, act, alpha, prelu, preluSize, scratch + packedBytes, first, last, block);
+}
+
+/**
+ * conv2d over units [first, last) of conv2dUnits(params, block) with the filter already packed
+ * (conv2dPackFilter) at panels, so threads share one packed copy; scratch: conv2dScratchBytes -
+ * conv2dPackedBytes.
+ */
+export function conv2dPackedRange(
+  x: usize, panels: usize, out: usize, params: usize, bias: usize, biasSize: i32, act: i32, alpha: f32,
+  prelu: usize, preluSize: i32, scratch: usize, first: i32, last: i32, block: i32,
 ): void {
   const batch = geo(params, G_BATCH), inH = geo(params, G_INH), inW = geo(params, G_INW), inC = geo(params, G_INC);
   const outH = geo(params, G_OUTH), outW = geo(params, G_OUTW), outC = geo(params, G_OUTC);
   const fh = geo(params, G_FH), fw = geo(params, G_FW), sH = geo(params, G_SH), sW = geo(params, G_SW);
   const dH = geo(params, G_DH), dW = geo(params, G_DW), pT = geo(params, G_PT), pL = geo(params, G_PL);
   const K = fh * fw * inC;
-  const panels = scratch;
-  const tmp = scratch + (<usize>(((outC + 7) >> 3) * 8) * <usize>K << 2);
-  packPanels(f, K, outC, panels);
+  const tmp = scratch;
   if (inC >= INDIRECT_MIN_C) {
     const ind = tmp + 4 * 8 * 4;
     const zero = ind + (<usize>(PIX_BLOCK * fh * fw) << 2);
-    convIndirect(x, out, panels, K, tmp, ind, (zero + 15) & ~15, params, bias, biasSize, act, alpha, prelu, preluSize, first, last);
+    convIndirect(x, out, panels, K, tmp, ind, (zero + 15) & ~15, params, bias, biasSize, act, alpha, prelu, preluSize, first, last, block);
     return;
   }
   const rowStride = <usize>(inW * inC) << 2;

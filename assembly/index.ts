@@ -1,12 +1,12 @@
 // Re-exports every AssemblyScript kernel family; the module is built twice (SIMD, relaxed SIMD).
 export { unary, binary, binaryFlat, select } from './elementwise';
 export { reduce, softmax } from './reduce';
-export { matMul, matMulRange, matMulScratchBytes } from './matmul';
+export { matMul, matMulRange, matMulScratchBytes, matMulPackedBytes, matMulPackRange, matMulPackedRange } from './matmul';
 export { copyStrided, pad, copyInto, gather, oneHot, unsortedSegmentSum } from './layout';
 export { heapBase, isRelaxed } from './module_info';
 export {
   conv2d, conv2dBackpropInput, conv2dBackpropFilter, conv2dScratchBytes, conv2dBackpropInputScratchBytes,
-  conv2dUnits, conv2dRange, conv2dBackpropInputRange, conv2dBackpropFilterRange,
+  conv2dUnits, conv2dRange, conv2dPackFilter, conv2dPackedBytes, conv2dPackedRange, conv2dBackpropInputRange, conv2dBackpropFilterRange,
 } from './conv';
 export { depthwiseConv2d, depthwiseConv2dBackpropInput, depthwiseConv2dBackpropFilter, depthwiseScratchBytes } from './depthwise';
 export { pool, poolBackprop } from './pool';

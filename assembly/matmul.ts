@@ -332,6 +332,88 @@ export function matMul(
 }
 
 /**
+ * C rows [mBegin, mEnd) x columns [nBegin, nEnd) from packed operands: ap holds row tiles from
+ * mBegin ([tile][K][MR]), bp column panels from nBegin ([panel][K][NR]). Every output element
+ * goes through the same k blocks and micro-kernel calls whatever the block bounds.
+ */
+function packedBlock(ap: usize, bp: usize, c: usize, N: i32, K: i32, mBegin: i32, mEnd: i32, nBegin: i32, nEnd: i32): void {
+  const ldc = <usize>N << 2;
+  // Row blocks of at most MC rows, balanced (300 rows: 5 x 60, not 4 x 64 + 44, so no short
+  // last block streams all of B for a few row tiles); up to MC_ONE_BLOCK rows, a single block.
+  const rows = mEnd - mBegin;
+  const blocks = rows <= MC_ONE_BLOCK ? 1 : (rows + MC - 1) / MC;
+  const mb = ((rows + blocks - 1) / blocks + MR - 1) & ~(MR - 1);
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = min(KC, K - k0);
+    const acc = k0 > 0;
+    for (let m0 = mBegin; m0 < mEnd; m0 += mb) {
+      const m1 = min(mEnd, m0 + mb);
+      for (let n0 = nBegin; n0 < nEnd; n0 += NR) {
+        const b = bp + (<usize>(n0 - nBegin) * <usize>K << 2) + (<usize>k0 * NR << 2);
+        const cols = min(NR, nEnd - n0);
+        for (let m = m0; m < m1; m += MR) {
+          const a = ap + (<usize>(m - mBegin) * <usize>K << 2) + (<usize>k0 * MR << 2);
+          tile4x8Packed(a, b, kc, c + (<usize>(m * N + n0) << 2), ldc, min(MR, mEnd - m), cols, acc);
+        }
+      }
+    }
+  }
+}
+
+/** Bytes of the shared packed operands of matMulPackRange / matMulPackedRange (one batch): A tiles, then B panels. */
+export function matMulPackedBytes(M: i32, N: i32, K: i32): i32 {
+  return ((M + MR - 1) / MR * MR + (N + NR - 1) / NR * NR) * K * 4;
+}
+
+/**
+ * Packs one batch's operands for matMulPackedRange, work units [first, last): unit u < ceil(M / MR)
+ * is A's row tile u, the rest B's column panels. packed holds matMulPackedBytes(M, N, K) bytes.
+ */
+export function matMulPackRange(a: usize, b: usize, M: i32, N: i32, K: i32, transA: i32, transB: i32, packed: usize, first: i32, last: i32): void {
+  const mt = (M + MR - 1) / MR;
+  const packedB = packed + (<usize>(mt * MR) * <usize>K << 2);
+  for (let u = first; u < last; u++) {
+    if (u < mt) {
+      packA(a, M, K, transA, packed + (<usize>(u * MR) * <usize>K << 2), u * MR, min(M, u * MR + MR));
+    } else {
+      const n0 = (u - mt) * NR;
+      packB(b, N, K, transB, packedB + (<usize>n0 * <usize>K << 2), n0, min(N, n0 + NR));
+    }
+  }
+}
+
+/**
+ * One batch of matMul from operands packed by matMulPackRange, over output tiles [first, last) of
+ * mTile rows x nTile columns (unit u = mi * nTiles + ni): nothing is packed twice however many
+ * threads share the tiles, and the results are bit-identical to matMul's packed path.
+ */
+export function matMulPackedRange(
+  packed: usize, out: usize, M: i32, N: i32, K: i32, bias: usize, biasSize: i32, act: i32, alpha: f32,
+  prelu: usize, preluSize: i32, first: i32, last: i32, mTile: i32, nTile: i32,
+): void {
+  mTile = min(mTile, M);
+  nTile = min(nTile, N);
+  const nTiles = (N + nTile - 1) / nTile;
+  const packedB = packed + (<usize>((M + MR - 1) / MR * MR) * <usize>K << 2);
+  for (let u = first; u < last; u++) {
+    const ni = u % nTiles, mi = u / nTiles;
+    const mBegin = mi * mTile, mEnd = min(M, mBegin + mTile);
+    const nBegin = ni * nTile, nEnd = min(N, nBegin + nTile);
+    packedBlock(packed + (<usize>mBegin * <usize>K << 2), packedB + (<usize>nBegin * <usize>K << 2), out, N, K, mBegin, mEnd, nBegin, nEnd);
+    epilogueBlock(out, N, mBegin, mEnd, nBegin, nEnd, bias, biasSize, act, alpha, prelu, preluSize);
+  }
+}
+
+/** The bias / activation epilogue over C rows [mBegin, mEnd), columns [nBegin, nEnd). */
+function epilogueBlock(c: usize, N: i32, mBegin: i32, mEnd: i32, nBegin: i32, nEnd: i32, bias: usize, biasSize: i32, act: i32, alpha: f32, prelu: usize, preluSize: i32): void {
+  if (!bias && act == 0) return;
+  const ldc = <usize>N << 2;
+  const bn = bias != 0 && biasSize != 1 ? at(bias, nBegin) : bias;
+  const pn = prelu != 0 && preluSize != 1 ? at(prelu, nBegin) : prelu;
+  for (let m = mBegin; m < mEnd; m++) epilogueRow(c + <usize>m * ldc + (<usize>nBegin << 2), nEnd - nBegin, bn, biasSize, act, alpha, pn, preluSize);
+}
+
+/**
  * matMul restricted to work units [first, last): the output is cut into tiles of mTile rows x
  * nTile columns (mTile a multiple of MR, nTile of NR), unit u = (bt * mTiles + mi) * nTiles + ni.
  * A unit that is a whole matrix takes the fast paths of small and one-row / one-column problems;
@@ -371,31 +453,8 @@ export function matMulRange(
       const aKey = (aBatchStride != 0 ? bt : 0) * mTiles + mi, bKey = (bBatchStride != 0 ? bt : 0) * nTiles + ni;
       if (aKey != packedAKey) { packA(at(a, bt * aBatchStride), M, K, transA, packedA, mBegin, mEnd); packedAKey = aKey; }
       if (bKey != packedBKey) { packB(at(b, bt * bBatchStride), N, K, transB, packedB, nBegin, nEnd); packedBKey = bKey; }
-      // Row blocks of at most MC rows, balanced (300 rows: 5 x 60, not 4 x 64 + 44, so no short
-      // last block streams all of B for a few row tiles); up to MC_ONE_BLOCK rows, a single block.
-      const rows = mEnd - mBegin;
-      const blocks = rows <= MC_ONE_BLOCK ? 1 : (rows + MC - 1) / MC;
-      const mb = ((rows + blocks - 1) / blocks + MR - 1) & ~(MR - 1);
-      for (let k0 = 0; k0 < K; k0 += KC) {
-        const kc = min(KC, K - k0);
-        const acc = k0 > 0;
-        for (let m0 = mBegin; m0 < mEnd; m0 += mb) {
-          const m1 = min(mEnd, m0 + mb);
-          for (let n0 = nBegin; n0 < nEnd; n0 += NR) {
-            const bp = packedB + (<usize>(n0 - nBegin) * <usize>K << 2) + (<usize>k0 * NR << 2);
-            const cols = min(NR, nEnd - n0);
-            for (let m = m0; m < m1; m += MR) {
-              const ap = packedA + (<usize>(m - mBegin) * <usize>K << 2) + (<usize>k0 * MR << 2);
-              tile4x8Packed(ap, bp, kc, c + (<usize>(m * N + n0) << 2), ldc, min(MR, mEnd - m), cols, acc);
-            }
-          }
-        }
-      }
+      packedBlock(packedA, packedB, c, N, K, mBegin, mEnd, nBegin, nEnd);
     }
-    if (bias || act != 0) {
-      const bn = bias != 0 && biasSize != 1 ? at(bias, nBegin) : bias;
-      const pn = prelu != 0 && preluSize != 1 ? at(prelu, nBegin) : prelu;
-      for (let m = mBegin; m < mEnd; m++) epilogueRow(c + <usize>m * ldc + (<usize>nBegin << 2), nEnd - nBegin, bn, biasSize, act, alpha, pn, preluSize);
-    }
+    epilogueBlock(c, N, mBegin, mEnd, nBegin, nEnd, bias, biasSize, act, alpha, prelu, preluSize);
   }
 }

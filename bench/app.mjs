@@ -172,6 +172,8 @@ export async function runSuite(options = pageOptions, skip = []) {
     res.wasmPeak ??= { case: PEAK_CASE, samples: [] };
     res.wasmPeak.samples.push({ when, ...(await bench.peakSample()) });
     res.wasmPeak.peakGflops = Math.max(...res.wasmPeak.samples.map((s) => s.peakGflops ?? 0));
+    const multi = res.wasmPeak.samples.filter((s) => s.threadsGflops);
+    if (multi.length) res.wasmPeak.threadsPeak = { threads: multi[0].threads, gflops: Math.max(...multi.map((s) => s.threadsGflops)) };
   };
   const wasmTodo = todo.some((t) => t.backend === 'wasm');
   const measurePeak = !options.quick && wasmTodo;

@@ -15,7 +15,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { benchCases, caseFor, quickCases, syncAndDispose, teardown } from './cases.mjs';
 import { measureInterleaved } from './measure.mjs';
 import { jaxRunners, ortRunners, peerThreads } from './peers.mjs';
-import { measureWasmPeak, peakRunner } from './wasm_peak.mjs';
+import { measureWasmPeak, measureWasmPeakThreads, peakRunner } from './wasm_peak.mjs';
 
 const peakFlops = (await peakRunner()).flops ?? null;
 
@@ -103,8 +103,18 @@ export async function runCase({ name, backend, time = 1000, iterations = 5, peer
   return row;
 }
 
-/** One separate sample of the Wasm SIMD register peak on this thread (bench/wasm_peak.mjs). */
-export const peakSample = () => measureWasmPeak();
+/**
+ * One separate sample of the Wasm SIMD register peak on this thread, and on as many workers at
+ * once as tessera's wasm backend runs threads (its default before it has started: the cores, at
+ * most 8) (bench/wasm_peak.mjs).
+ */
+export async function peakSample() {
+  const one = await measureWasmPeak();
+  const n = threads.tessera > 1 ? threads.tessera : Math.min(8, navigator.hardwareConcurrency ?? 1);
+  if (n <= 1) return one;
+  const multi = await measureWasmPeakThreads(n);
+  return { ...one, threads: n, threadsGflops: multi.peakGflops ?? null, threadsError: multi.error };
+}
 
 /** The page's environment and the threads each library used so far. */
 export async function describe() {

@@ -77,7 +77,8 @@ function peakLine(result) {
   const peak = result.wasmPeak;
   if (!peak?.samples?.length) return null;
   const row = result.rows.find((r) => r.backend === 'wasm' && r.case === peak.case);
-  const samples = peak.samples.map((s) => (s.error ? `${s.when}: ${s.error}` : `${s.when}: FMA ${fmt(s.fmaGflops, 1)}, mul+add ${fmt(s.mulAddGflops, 1)}`)).join('; ');
+  const multi = (s) => (s.threadsGflops ? `, FMA on ${s.threads} threads at once ${fmt(s.threadsGflops, 1)}` : '');
+  const samples = peak.samples.map((s) => (s.error ? `${s.when}: ${s.error}` : `${s.when}: FMA ${fmt(s.fmaGflops, 1)}, mul+add ${fmt(s.mulAddGflops, 1)}${multi(s)}`)).join('; ');
   let line = `Wasm SIMD register peak, 1 thread, f32x4 on ${peak.samples[0].accumulators ?? '?'} independent accumulators (GFLOP/s): ${samples}.`;
   const t = ms(row?.tessera);
   if (t && peak.peakGflops) {
@@ -86,7 +87,10 @@ function peakLine(result) {
     const n = result.threads?.tessera ?? 1;
     line += ` tessera wasm ${peak.case} (${n} thread${n === 1 ? '' : 's'}): ${fmt(gflops, 1)} GFLOP/s`;
     if (interleaved) line += ` = **${fmt((100 * gflops) / interleaved, 0)}%** of the FMA loop timed interleaved with it (${fmt(interleaved, 1)} GFLOP/s, same load)`;
-    line += `; ${fmt((100 * gflops) / peak.peakGflops, 0)}% of the best separate sample (${fmt(peak.peakGflops, 1)}).`;
+    line += `; ${fmt((100 * gflops) / peak.peakGflops, 0)}% of the best separate sample (${fmt(peak.peakGflops, 1)})`;
+    const tp = peak.threadsPeak;
+    if (tp && n === tp.threads) line += `; **${fmt((100 * gflops) / tp.gflops, 0)}%** of the best ${tp.threads}-thread FMA sample (${fmt(tp.gflops, 1)})`;
+    line += '.';
   }
   return line;
 }

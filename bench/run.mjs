@@ -5,7 +5,8 @@
 // (bench/report.mjs: ratios against the best peer and each peer, the timing rule).
 // Options: --only=<substring of a case name; several joined with |>, --backends=wasm,webgpu,
 // --peers=tfjs,ort,jax, --time=<ms per task> (default 1000), --iterations=<min> (default 5),
-// --resume (keep the rows already in latest.json, time the rest), --quick (the page's three tiny cases).
+// --resume (keep the rows already in latest.json, time the rest), --quick (the page's three tiny cases),
+// --out=<name> (write bench/results/<name>.json and .md instead of latest.*).
 // --first-prediction: instead, time import -> first prediction per library in fresh browsers
 // (bench/first_prediction.mjs; its own options --reps, --backends, --models).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ const options = {
   peers: arg('peers', 'tfjs,ort,jax').split(','),
   resume: process.argv.includes('--resume'),
   quick: process.argv.includes('--quick'),
+  out: arg('out', 'latest'),
 };
 /** The case whose tessera wasm GFLOP/s is reported as a share of the Wasm SIMD register peak (timed interleaved with it in the page). */
 const PEAK_CASE = 'matMul 1024x1024 @ 1024x1024';
@@ -40,8 +42,8 @@ function writeResults(result, load) {
   const version = (pkg) => JSON.parse(readFileSync(join(repoRoot, 'node_modules', pkg, 'package.json'), 'utf8')).version;
   result.versions = { tfjs: version('@tensorflow/tfjs-core'), ort: version('onnxruntime-web'), jax: version('@jax-js/jax') };
   mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
-  writeFileSync(join(repoRoot, 'bench/results/latest.json'), JSON.stringify(result, null, 2));
-  writeFileSync(join(repoRoot, 'bench/results/latest.md'), markdownTable(result));
+  writeFileSync(join(repoRoot, `bench/results/${options.out}.json`), JSON.stringify(result, null, 2));
+  writeFileSync(join(repoRoot, `bench/results/${options.out}.md`), markdownTable(result));
 }
 
 async function main() {
@@ -59,7 +61,7 @@ async function main() {
     });
     tab.on('pageerror', (e) => console.error('[page error]', e.message));
     // --resume keeps the rows already in latest.json (same options) and times only the missing ones.
-    const resultsPath = join(repoRoot, 'bench/results/latest.json');
+    const resultsPath = join(repoRoot, `bench/results/${options.out}.json`);
     const previous = options.resume && existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')) : null;
     if (previous) load.unshift(...(previous.load?.samples1min ?? []));
     let result = null;
@@ -78,7 +80,7 @@ async function main() {
     writeResults(result, load);
     console.log(`\nadapter: ${result.adapter ?? 'none'}; crossOriginIsolated: ${result.crossOriginIsolated}; cores: ${result.hardwareConcurrency}\n`);
     printTable(result);
-    console.log('\nwrote bench/results/latest.json and bench/results/latest.md');
+    console.log(`\nwrote bench/results/${options.out}.json and .md`);
   } finally {
     clearInterval(loadTimer);
     await browser.close();

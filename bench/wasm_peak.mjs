@@ -104,3 +104,80 @@ export async function peakRunner(iterations = 2.5e7) {
     return { error: `peak module did not compile: ${e.message}` };
   }
 }
+
+/**
+ * The same fused loop on `threads` workers at once (a Blob-URL Worker in pages, worker_threads in
+ * Node), started together through a shared flag: per round each worker times `repeats` runs;
+ * the figure is the best round's summed GFLOP/s over the workers, the ceiling of a kernel split
+ * over that many threads. Returns {threads, peakGflops, perThread} or {error}.
+ */
+export async function measureWasmPeakThreads(threads, { iterations = 2e7, repeats = 5 } = {}) {
+  const flops = iterations * ACCUMULATORS * FLOPS_PER_UPDATE;
+  const control = new SharedArrayBuffer(8);
+  const ctl = new Int32Array(control);
+  const src = `(${peakWorkerMain.toString()})()`;
+  const nodeWt = typeof Worker === 'function' ? null : globalThis.process?.getBuiltinModule?.('node:worker_threads');
+  const url = nodeWt ? null : URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
+  const workers = [];
+  try {
+    const results = Array.from({ length: threads }, (_, i) => new Promise((resolve) => {
+      const init = { bytes: peakModuleBytes(), control, iterations, repeats };
+      if (nodeWt) {
+        const w = new nodeWt.Worker(src, { eval: true });
+        workers.push(w);
+        w.on('message', resolve);
+        w.on('error', (e) => resolve({ error: String(e?.message ?? e) }));
+        w.postMessage(init);
+      } else {
+        const w = new Worker(url);
+        workers.push(w);
+        w.onmessage = (e) => resolve(e.data);
+        w.onerror = (e) => resolve({ error: e.message ?? 'worker failed' });
+        w.postMessage(init);
+      }
+      void i;
+    }));
+    const deadline = performance.now() + 10_000;
+    while (Atomics.load(ctl, 0) < threads && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    Atomics.store(ctl, 1, 1);
+    Atomics.notify(ctl, 1);
+    const all = await Promise.all(results);
+    const failed = all.find((r) => r.error);
+    if (failed) return { error: failed.error };
+    let best = 0;
+    for (let r = 0; r < repeats; r++) best = Math.max(best, all.reduce((s, w) => s + flops / w.times[r] / 1e6, 0));
+    const perThread = all.map((w) => flops / Math.min(...w.times) / 1e6);
+    return { threads, peakGflops: best, perThread, iterations, repeats };
+  } finally {
+    for (const w of workers) void w.terminate();
+    if (url) URL.revokeObjectURL(url);
+  }
+}
+
+/** A peak worker (self-contained: it runs from its source text): {bytes, control, iterations, repeats} -> {times}. */
+function peakWorkerMain() {
+  const g = globalThis;
+  const port = typeof g.postMessage === 'function' && typeof g.importScripts === 'function' ? null : g.process?.getBuiltinModule?.('node:worker_threads').parentPort;
+  const post = (d) => (port ? port.postMessage(d) : g.postMessage(d));
+  const start = async ({ bytes, control, iterations, repeats }) => {
+    try {
+      const { instance } = await WebAssembly.instantiate(bytes);
+      const fma = instance.exports.fma;
+      fma(1000);
+      const ctl = new Int32Array(control);
+      Atomics.add(ctl, 0, 1);
+      Atomics.wait(ctl, 1, 0);
+      const times = [];
+      for (let r = 0; r < repeats; r++) {
+        const t0 = performance.now();
+        fma(iterations);
+        times.push(performance.now() - t0);
+      }
+      post({ times });
+    } catch (e) {
+      post({ error: String(e?.message ?? e) });
+    }
+  };
+  if (port) port.on('message', start);
+  else g.onmessage = (e) => start(e.data);
+}

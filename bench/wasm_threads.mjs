@@ -7,12 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-const REPS = 7;
+const REPS = Number(process.env.REPS ?? 15);
 const CASES = [
   ['matMul 256', () => [[256, 256], [256, 256]], (tf, a, b) => tf.matMul(a, b), 2 * 256 ** 3],
   ['matMul 512', () => [[512, 512], [512, 512]], (tf, a, b) => tf.matMul(a, b), 2 * 512 ** 3],
   ['matMul 1024', () => [[1024, 1024], [1024, 1024]], (tf, a, b) => tf.matMul(a, b), 2 * 1024 ** 3],
   ['matMul 197x768x3072', () => [[197, 768], [768, 3072]], (tf, a, b) => tf.matMul(a, b), 2 * 197 * 768 * 3072],
+  ['matMul 1024x256x2048', () => [[1024, 256], [256, 2048]], (tf, a, b) => tf.matMul(a, b), 2 * 1024 * 256 * 2048],
+  ['conv2d [1,56,56,64]x[3,3,64,64]', () => [[1, 56, 56, 64], [3, 3, 64, 64]], (tf, x, f) => tf.conv2d(x, f, 1, 'same'), 2 * 56 * 56 * 64 * 9 * 64],
   ['conv2d [1,28,28,32]x[3,3,32,96]', () => [[1, 28, 28, 32], [3, 3, 32, 96]], (tf, x, f) => tf.conv2d(x, f, 1, 'same'), 2 * 28 * 28 * 96 * 9 * 32],
 ];
 

@@ -20,10 +20,16 @@ export interface KernelExports {
   matMulScratchBytes(M: number, N: number, K: number): number;
   // range entry points of the worker pool (parallel.ts); the whole-range calls above stay for one thread
   matMulRange(...args: number[]): void;
+  matMulPackedBytes(M: number, N: number, K: number): number;
+  matMulPackRange(...args: number[]): void;
+  matMulPackedRange(...args: number[]): void;
   binaryFlat(...args: number[]): void;
   attentionRange(...args: number[]): void;
-  conv2dUnits(params: number): number;
+  conv2dUnits(params: number, block: number): number;
   conv2dRange(...args: number[]): void;
+  conv2dPackedBytes(fh: number, fw: number, inC: number, outC: number): number;
+  conv2dPackFilter(f: number, params: number, dst: number): void;
+  conv2dPackedRange(...args: number[]): void;
   conv2dBackpropInputRange(...args: number[]): void;
   conv2dBackpropFilterRange(...args: number[]): void;
   // int8 family (assembly/int8.ts; src/backends/wasm/int8.ts calls them)

@@ -48,10 +48,24 @@ export function parallelMatMul(
   const units = a.batch * Math.ceil(a.M / mTile) * Math.ceil(a.N / nTile);
   if (units < 2) return false;
   const per = Math.ceil(units / pool.chunksFor(units));
+  const A = pool.args;
+  if (a.batch === 1 && !unpacked) {
+    // Pack A and B once, split across the threads (A's row tiles and B's column panels as units),
+    // then the tiles all read the shared packed copies: no operand is packed twice.
+    const packed = ctx.workspace.get(ctx.ex.matMulPackedBytes(a.M, a.N, a.K) >>> 0);
+    const packUnits = Math.ceil(a.M / MR) + Math.ceil(a.N / NR);
+    pool.begin(10);
+    A[0] = aPtr; A[1] = bPtr; A[2] = a.M; A[3] = a.N; A[4] = a.K; A[5] = a.transposeA ? 1 : 0; A[6] = a.transposeB ? 1 : 0; A[7] = packed;
+    pool.run('matMulPackRange', 10, packUnits, Math.ceil(packUnits / pool.chunksFor(packUnits)), 8, 9, -1);
+    pool.begin(15);
+    A[0] = packed; A[1] = outPtr; A[2] = a.M; A[3] = a.N; A[4] = a.K; A[5] = bias; A[6] = a.biasSize; A[7] = a.activation;
+    A[8] = a.alpha ?? 0; A[9] = prelu; A[10] = a.preluSize ?? 1; A[13] = mTile; A[14] = nTile;
+    pool.run('matMulPackedRange', 15, units, per, 11, 12, -1);
+    return true;
+  }
   const stride = align16(ctx.ex.matMulScratchBytes(Math.min(a.M, mTile), Math.min(a.N, nTile), a.K) >>> 0);
   const scratch = ctx.workspace.get(stride * pool.threads);
   pool.begin(22);
-  const A = pool.args;
   A[0] = aPtr; A[1] = bPtr; A[2] = outPtr; A[3] = a.batch; A[4] = a.M; A[5] = a.N; A[6] = a.K;
   A[7] = a.transposeA ? 1 : 0; A[8] = a.transposeB ? 1 : 0; A[9] = a.aBatchStride; A[10] = a.bBatchStride;
   A[11] = bias; A[12] = a.biasSize; A[13] = a.activation; A[14] = a.alpha ?? 0; A[15] = prelu; A[16] = a.preluSize ?? 1;
@@ -158,15 +172,24 @@ export function parallelConv2d(
 ): boolean {
   const pool = ctx.pool;
   if (!pool || !pool.worth(convMacs(g), MIN_MACS)) return false;
-  const units = ctx.ex.conv2dUnits(params);
+  // Pixel blocks of 64..256 (conv.ts's PIX_BLOCK), small enough for 8 units per thread where the
+  // image allows: the claims then even out threads that the machine's other work slows down.
+  const pixels = g.batch * g.outH * g.outW;
+  const block = Math.min(256, Math.max(64, roundUp(Math.ceil(pixels / (pool.threads * 8)), 4)));
+  const units = ctx.ex.conv2dUnits(params, block);
   if (units < 2) return false;
-  const stride = align16(ctx.ex.conv2dScratchBytes(g.filterH, g.filterW, g.inC, g.outC) >>> 0);
-  const scratch = ctx.workspace.get(stride * pool.threads);
-  pool.begin(13);
+  // The filter is packed once, on this thread, into the front of the workspace; each thread's
+  // indirection table and edge tile follow it.
+  const packedBytes = align16(ctx.ex.conv2dPackedBytes(g.filterH, g.filterW, g.inC, g.outC) >>> 0);
+  const stride = align16((ctx.ex.conv2dScratchBytes(g.filterH, g.filterW, g.inC, g.outC) >>> 0) - packedBytes);
+  const packed = ctx.workspace.get(packedBytes + stride * pool.threads);
+  ctx.ex.conv2dPackFilter(f, params, packed);
+  pool.begin(14);
   const A = pool.args;
-  A[0] = x; A[1] = f; A[2] = out; A[3] = params; A[4] = bias; A[5] = g.biasSize; A[6] = g.activation; A[7] = g.alpha ?? 0;
-  A[8] = prelu; A[9] = g.preluSize ?? 1; A[10] = scratch;
-  pool.run('conv2dRange', 13, units, Math.ceil(units / pool.chunksFor(units)), 11, 12, -1, 10, stride);
+  A[13] = block;
+  A[0] = x; A[1] = packed; A[2] = out; A[3] = params; A[4] = bias; A[5] = g.biasSize; A[6] = g.activation; A[7] = g.alpha ?? 0;
+  A[8] = prelu; A[9] = g.preluSize ?? 1; A[10] = packed + packedBytes;
+  pool.run('conv2dPackedRange', 14, units, 1, 11, 12, -1, 10, stride);
   return true;
 }
 
