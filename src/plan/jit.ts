@@ -72,6 +72,8 @@ export function optimize(plan: Plan, fuse = true): Plan {
 export function jit<A extends Tensor[], R>(fn: (...args: A) => R, options: JitOptions = {}): JitFunction<A, R> {
   const cache = new Map<string, Plan | Untraceable>();
   const warned = new Set<string>();
+  /** Why the last trace was not kept (it is tried again on the next call). */
+  let retrying: string | null = null;
 
   /** Trace one eager call; returns its result and caches the plan or the reason. */
   const traceCall = (key: string, args: A): R => {
@@ -88,6 +90,8 @@ export function jit<A extends Tensor[], R>(fn: (...args: A) => R, options: JitOp
     ENGINE.endScope(result);
     const plan = trace.toPlan(args, result);
     trace.release();
+    retrying = trace.retry ? trace.reason : null;
+    if (trace.retry) return result; // not recordable yet (optimizer state made on this call): trace again next time
     if (typeof plan === 'string') {
       cache.set(key, { reason: plan });
       if (options.warn !== false && !warned.has(key)) {
@@ -137,7 +141,7 @@ export function jit<A extends Tensor[], R>(fn: (...args: A) => R, options: JitOp
       if (!cache.has(key)) {
         disposeResult(traceCall(key, args));
       }
-      return cache.get(key)!;
+      return cache.get(key) ?? { reason: `not recorded yet (the next call traces again): ${retrying}` };
     },
     dispose(): void {
       for (const e of cache.values()) if ('steps' in e) releasePlan(e);
