@@ -4,7 +4,8 @@
 // and weights must agree within float tolerance for an MLP (Adam), a CNN (Adam), an LSTM (RMSProp)
 // and a transformer block (AdamW), on js and wasm. Also: values that change per step (Adam's step
 // count and bias corrections, a learning rate set between steps) are fed, not baked; a replayed
-// step allocates no backend buffer after the first replay; dropout keeps the step eager.
+// step allocates no backend buffer after the first replay; fit (classWeight tables, a partial last
+// batch: two signatures) agrees too; dropout keeps the step eager.
 import { afterAll, describe, expect, test } from 'vitest';
 import * as tf from '../src/index.js';
 import type { LayersModel } from '../src/models/layers_model.js';
@@ -148,6 +149,37 @@ describe.each(['js', 'wasm'])('what changes per step on %s', (backend) => {
     expect(got.allocations, 'allocations in replayed steps 3-6').toBe(0);
     expect(new Set(got.buffers.slice(1)).size, 'live buffers after the first replay').toBe(1);
     expect(want.allocations).toBeGreaterThan(0); // the eager step allocates (so the count can fail)
+  });
+
+  test('fit with classWeight, a partial last batch and validation: planned history and weights match the unplanned fit', async () => {
+    await tf.setBackend(backend);
+    const run = async (planned: boolean) => {
+      tf.env().set('TRAIN_PLAN', planned);
+      const c = CASES[0];
+      const model = c.build();
+      model.compile({ optimizer: tf.train.adam(0.02), loss: c.loss, metrics: ['accuracy'] });
+      const x = tf.tensor2d(wave(11 * 8, 0.45), [11, 8]), y = tf.tensor2d(oneHot(11, 4), [11, 4]);
+      const b = tf.backend() as unknown as { run: (...a: unknown[]) => unknown };
+      const runKernel = b.run;
+      let kernels = 0;
+      b.run = (...a: unknown[]) => (kernels++, runKernel.apply(b, a));
+      let h;
+      try {
+        h = await model.fit(x, y, { epochs: 3, batchSize: 4, shuffle: false, validationSplit: 0.2, classWeight: { 0: 2, 1: 0.5 }, verbose: 0 });
+      } finally {
+        b.run = runKernel;
+      }
+      const weights = model.getWeights().map((w) => Array.from(w.dataSync() as Float32Array));
+      tf.dispose([x, y]);
+      model.dispose();
+      return { history: h.history as Record<string, number[]>, weights, kernels };
+    };
+    const want = await run(false);
+    const got = await run(true);
+    expect(got.kernels, 'the replayed steps run fewer (fused, dead-code-free) kernels').toBeLessThan(want.kernels);
+    expect(Object.keys(got.history).sort()).toEqual(Object.keys(want.history).sort());
+    for (const k of Object.keys(want.history)) expectClose(got.history[k], want.history[k], 1e-4, k);
+    got.weights.forEach((w, i) => expectClose(w, want.weights[i], 1e-4, `weight ${i}`));
   });
 
   test('dropout keeps the step eager (random draws), with the reason', async () => {
