@@ -1,7 +1,7 @@
 /**
  * tf.jit(fn): record fn's kernel calls once per input signature (backend, shapes, dtypes, which
- * arguments are one tensor), optimize the plan (dead code, epilogue and elementwise fusion,
- * buffer reuse) and replay it on later calls. A function a plan cannot reproduce (host reads,
+ * arguments are one tensor), optimize the plan (dead code, softmax pattern, epilogue and
+ * elementwise fusion, buffer reuse) and replay it on later calls. A function a plan cannot reproduce (host reads,
  * random draws, string/complex tensors) runs eagerly for that signature, with the reason kept
  * (and printed once). Under a gradient tape, or inside another trace, fn simply runs eagerly.
  */
@@ -9,6 +9,7 @@ import { ENGINE } from '../engine.js';
 import { Tensor } from '../tensor.js';
 import { eliminateDeadSteps, fuseEpilogues, assignBuffers } from './passes.js';
 import { fuseElementwise } from './fuse.js';
+import { matchSoftmax } from './patterns.js';
 import { StalePlan, releasePlan, replay } from './replay.js';
 import { Trace, traced } from './trace.js';
 import type { Plan, Untraceable } from './types.js';
@@ -50,6 +51,7 @@ export function signatureOf(args: Tensor[]): string {
 export function optimize(plan: Plan, fuse = true): Plan {
   eliminateDeadSteps(plan);
   if (fuse) {
+    matchSoftmax(plan);
     fuseEpilogues(plan);
     fuseElementwise(plan);
   }

@@ -189,7 +189,7 @@ export class Trace implements KernelTracer {
       assigns,
       effects: this.effects.slice(),
       outputPool: new Map(),
-      stats: { traced: steps.length, deadRemoved: 0, epilogueFused: 0, fusedKernels: 0, fusedSteps: 0 },
+      stats: { traced: steps.length, deadRemoved: 0, epilogueFused: 0, fusedKernels: 0, fusedSteps: 0, patterns: 0 },
       buffers: [],
     };
   }

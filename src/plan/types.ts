@@ -59,6 +59,8 @@ export interface PlanStats {
   /** Fused elementwise kernels made, and the steps they replaced. */
   fusedKernels: number;
   fusedSteps: number;
+  /** Written-out patterns replaced by one kernel (softmax). */
+  patterns: number;
 }
 
 /** A variable the traced call assigned: a replay hands it the value of `slot` (an output slot). */
