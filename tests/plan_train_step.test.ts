@@ -151,6 +151,33 @@ describe.each(['js', 'wasm'])('what changes per step on %s', (backend) => {
     expect(want.allocations).toBeGreaterThan(0); // the eager step allocates (so the count can fail)
   });
 
+  test('a changed hyperparameter (RMSProp decay) or a frozen layer between steps records the step again', async () => {
+    await tf.setBackend(backend);
+    const run = async (planned: boolean) => {
+      tf.env().set('TRAIN_PLAN', planned);
+      const c = CASES[0];
+      const model = c.build();
+      const rms = tf.train.rmsprop(0.02);
+      model.compile({ optimizer: rms, loss: c.loss });
+      const x = c.x(), y = c.y();
+      const losses: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        if (i === 3) rms.decay = 0.5;
+        if (i === 5) model.layers[0].trainable = false;
+        losses.push(await model.trainOnBatch(x, y) as number);
+      }
+      const weights = model.getWeights().map((w) => Array.from(w.dataSync() as Float32Array));
+      tf.dispose([x, y]);
+      model.dispose();
+      return { losses, weights, iterations: rms.iterations };
+    };
+    const want = await run(false);
+    const got = await run(true);
+    expect(got.iterations).toBe(7);
+    expectClose(got.losses, want.losses, 1e-5, 'losses');
+    got.weights.forEach((w, i) => expectClose(w, want.weights[i], 1e-5, `weight ${i}`));
+  });
+
   test('fit with classWeight, a partial last batch and validation: planned history and weights match the unplanned fit', async () => {
     await tf.setBackend(backend);
     const run = async (planned: boolean) => {
