@@ -5,7 +5,7 @@
 // and a transformer block (AdamW), on js and wasm. Also: values that change per step (Adam's step
 // count and bias corrections, a learning rate set between steps) are fed, not baked; a replayed
 // step allocates no backend buffer after the first replay; fit (classWeight tables, a partial last
-// batch: two signatures) agrees too; dropout keeps the step eager.
+// batch: two signatures) agrees too, and so does a seeded dropout (fresh draws fed per replay).
 import { afterAll, describe, expect, test } from 'vitest';
 import * as tf from '../src/index.js';
 import type { LayersModel } from '../src/models/layers_model.js';
@@ -209,21 +209,29 @@ describe.each(['js', 'wasm'])('what changes per step on %s', (backend) => {
     got.weights.forEach((w, i) => expectClose(w, want.weights[i], 1e-4, `weight ${i}`));
   });
 
-  test('dropout keeps the step eager (random draws), with the reason', async () => {
+  test('dropout: a seeded mask is drawn afresh at each replay, as the unplanned steps draw it', async () => {
     await tf.setBackend(backend);
-    tf.env().set('TRAIN_PLAN', true);
-    const model = tf.sequential({ layers: [
-      tf.layers.dense({ units: 4, inputShape: [3], kernelInitializer: seeded(1) }),
-      tf.layers.dropout({ rate: 0.5 }),
-      tf.layers.dense({ units: 1, kernelInitializer: seeded(2) }),
-    ] });
-    model.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
-    const x = tf.ones([2, 3]), y = tf.zeros([2, 1]);
-    for (let i = 0; i < 2; i++) await model.trainOnBatch(x, y);
-    const plan = trainStepPlan(model, x, y);
-    expect('reason' in plan ? plan.reason : null).toMatch(/random/);
-    tf.dispose([x, y]);
-    model.dispose();
+    const run = async (planned: boolean) => {
+      tf.env().set('TRAIN_PLAN', planned);
+      const model = tf.sequential({ layers: [
+        tf.layers.dense({ units: 8, inputShape: [3], kernelInitializer: seeded(1) }),
+        tf.layers.dropout({ rate: 0.5, seed: 7 }),
+        tf.layers.dense({ units: 1, kernelInitializer: seeded(2) }),
+      ] });
+      model.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+      const x = tf.tensor2d(wave(4 * 3, 0.8), [4, 3]), y = tf.tensor2d(wave(4, 1.9), [4, 1]);
+      const losses: number[] = [];
+      for (let i = 0; i < 5; i++) losses.push(await model.trainOnBatch(x, y) as number);
+      const plan = planned ? trainStepPlan(model, x, y) : null;
+      tf.dispose([x, y]);
+      model.dispose();
+      return { losses, plan };
+    };
+    const want = await run(false);
+    const got = await run(true);
+    expect(got.plan && 'reason' in got.plan ? got.plan.reason : null).toBeNull();
+    expectClose(got.losses, want.losses, 1e-5, 'losses');
+    expect(new Set(want.losses).size, 'the masks differ from step to step').toBe(5);
   });
 });
 

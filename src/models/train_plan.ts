@@ -4,8 +4,9 @@
  * signature and replayed. What changes between steps is not baked in: the optimizer's step count
  * is a host effect of the plan, its learning rate and bias corrections are per-step scalars and
  * attrs (src/optimizers/optimizer.ts `live`), and a changed hyperparameter records the step again.
+ * Dropout's uniform draws are fed afresh at each replay (its call count advances as a host effect).
  * The first step of an optimizer with state (Adam's moments) runs eagerly: it makes that state.
- * A step a plan cannot replay (dropout's random draws, a stateful layer) stays eager, with the
+ * A step a plan cannot replay (other random layers' draws, a stateful layer) stays eager, with the
  * reason in trainPlanFor(). The env flag TRAIN_PLAN (default true) turns it off, to compare.
  */
 import { env } from '../environment.js';
