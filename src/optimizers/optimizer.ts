@@ -129,8 +129,8 @@ export abstract class Optimizer {
         tracer.retryLater(`${what} makes its state (slot variables) on the first step`);
       }
       const hyper = this.hyperparameterKey();
+      tracer.precondition(() => (this.hyperparameterKey() !== hyper ? `${what}'s hyperparameters changed since the step was recorded` : undefined));
       tracer.hostEffect(() => {
-        if (this.hyperparameterKey() !== hyper) return `${what}'s hyperparameters changed since the step was recorded`;
         this.iterations++;
       });
     }

@@ -57,10 +57,11 @@ export function replay(plan: Plan, args: Tensor[]): unknown {
       }
     });
     // what changes per step: host-side state first (an optimizer's step count), then the values read from it
-    for (const effect of plan.effects) {
-      const stale = effect();
+    for (const check of plan.preconditions) {
+      const stale = check();
       if (stale) throw new StalePlan(stale);
     }
+    for (const effect of plan.effects) effect();
     for (const s of plan.slots) if (s.refresh) b.write(s.record!.dataId, s.refresh());
     const info = (o: { slot: number; shape: number[]; dtype: TensorInfo['dtype']; size: number }): TensorInfo => ({ dataId: ids[o.slot]!, shape: o.shape, dtype: o.dtype, size: o.size });
     for (const s of plan.steps) b.run(s.kernel, s.inputs.map(info), s.outputs.map(info), (s.live ? { ...s.attrs, ...s.live() } : s.attrs) as never);

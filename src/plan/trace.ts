@@ -23,7 +23,8 @@ export class Trace implements KernelTracer {
   reason: string | null = null;
   /** Set when the call cannot be recorded yet but may be on a later call (see retryLater). */
   retry = false;
-  private readonly effects: (() => string | void)[] = [];
+  private readonly effects: (() => void)[] = [];
+  private readonly preconditions: (() => string | undefined)[] = [];
   private pendingLive: (() => Record<string, unknown>) | null = null;
   private readonly refreshed = new Map<DataRecord, () => StorageArray>();
   readonly steps: TracedStep[] = [];
@@ -65,8 +66,12 @@ export class Trace implements KernelTracer {
     if (this.reason === reason) this.retry = true;
   }
 
-  hostEffect(effect: () => string | void): void {
+  hostEffect(effect: () => void): void {
     this.effects.push(effect);
+  }
+
+  precondition(check: () => string | undefined): void {
+    this.preconditions.push(check);
   }
 
   liveAttrs(attrs: () => Record<string, unknown>): void {
@@ -188,6 +193,7 @@ export class Trace implements KernelTracer {
       output,
       assigns,
       effects: this.effects.slice(),
+      preconditions: this.preconditions.slice(),
       outputPool: new Map(),
       stats: { traced: steps.length, deadRemoved: 0, epilogueFused: 0, fusedKernels: 0, fusedSteps: 0, patterns: 0 },
       buffers: [],

@@ -77,7 +77,9 @@ export interface Plan {
   /** Variables the call assigned (their last value each), applied after the steps. */
   assigns: Assignment[];
   /** Host-side work each replay repeats before its kernels (an optimizer's step count). */
-  effects: (() => string | void)[];
+  effects: (() => void)[];
+  /** Checked before each replay: a reason says the plan no longer fits (a changed hyperparameter). */
+  preconditions: (() => string | undefined)[];
   /**
    * Records the plan keeps per output slot for later replays: a replay writes into one that
    * nobody else holds any more (refCount 1, the plan's own), so a steady loop allocates nothing.
