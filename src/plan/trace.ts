@@ -3,6 +3,9 @@
  * write to a Trace, then turns what it saw into a flat plan of kernel calls on slots. Anything a
  * replay could not reproduce (host reads, random draws, string/complex kernels, data written into
  * an existing tensor) is kept as a reason, and the caller then stays eager for that signature.
+ * What legitimately changes per call is declared by the code that owns it: host effects (an
+ * optimizer's step count), preconditions (its hyperparameters), live attrs (Adam's bias
+ * corrections) and live values (a learning rate, dropout's draws), which a replay refreshes.
  */
 import { ENGINE, type KernelTracer } from '../engine.js';
 import type { KernelName } from '../backends/kernels.js';
