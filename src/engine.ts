@@ -33,6 +33,16 @@ export interface KernelTracer {
   untraceable(reason: string): void;
   /** A Variable is about to take `next` as its value (its record before is `prev`). */
   assigned(variable: Tensor, prev: DataRecord, next: DataRecord): void;
+  /** Not recordable yet (e.g. optimizer state is made on the first step): trace again next call. */
+  retryLater(reason: string): void;
+  /** Host-side work a replay must repeat, before its kernels (e.g. an optimizer's step count). */
+  hostEffect(effect: () => void): void;
+  /** Checked before each replay (before any effect): a reason means the recording no longer fits (it is made again). */
+  precondition(check: () => string | undefined): void;
+  /** The next kernel call's attrs get `attrs()` laid over them at each replay (values that change per step). */
+  liveAttrs(attrs: () => Record<string, unknown>): void;
+  /** `rec` (written from the host during the trace) is written with `values()` at each replay. */
+  liveValues(rec: DataRecord, values: () => StorageArray): void;
 }
 
 export class Engine {

@@ -36,6 +36,8 @@ const FLAG_DEFAULTS: Record<string, () => FlagValue> = {
   FIT_DEVICE_LOSS_SNAPSHOT: () => true,
   /** tessera: predict / predictOnBatch replay a recorded plan per input signature (src/models/predict_plan.ts). */
   PREDICT_PLAN: () => true,
+  /** tessera: fit / fitDataset / trainOnBatch replay a recorded training step per input signature (src/models/train_plan.ts). */
+  TRAIN_PLAN: () => true,
 };
 
 export interface Platform {

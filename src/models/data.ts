@@ -7,10 +7,10 @@ import { ENGINE } from '../engine.js';
 import { tidy } from '../globals.js';
 import { Tensor } from '../tensor.js';
 import { fmtShape } from '../util.js';
-import { add, div, greater, where } from '../ops/binary.js';
-import { argMax } from '../ops/reduce.js';
+import { add, div, greater, mul, where } from '../ops/binary.js';
+import { argMax, sum } from '../ops/reduce.js';
 import { cast, round } from '../ops/unary.js';
-import { gather } from '../ops/indexing.js';
+import { gather, oneHot } from '../ops/indexing.js';
 import { reshape, slice, unstack } from '../ops/layout.js';
 import { tensor1d } from '../ops/creation.js';
 import type { LayersModel } from './layers_model.js';
@@ -103,8 +103,11 @@ export function sampleWeightsFor(tables: (Tensor | null)[] | undefined, ys: Tens
     const y = ys[i];
     const last = y.shape[y.rank - 1];
     let cls: Tensor;
-    if (y.rank === outRanks[i] && last > 1) cls = argMax(y, -1);
-    else if (y.rank === outRanks[i]) cls = reshape(y, y.shape.slice(0, -1));
+    if (y.rank === outRanks[i] && last > 1) {
+      // argMax is always a valid row of the table (it has >= last entries), so pick the entries with
+      // a one-hot product: exact, and without gather's host range check, which a recorded step cannot replay
+      return sum(mul(oneHot(argMax(y, -1), table.size, 1, 0, 'float32'), table), -1);
+    } else if (y.rank === outRanks[i]) cls = reshape(y, y.shape.slice(0, -1));
     else cls = y;
     const idx = cls.dtype === 'int32' ? cls : cast(round(cls), 'int32');
     return gather(table, idx, 0);

@@ -6,7 +6,7 @@
  * read only when a user callback has onBatchBegin/onBatchEnd.
  */
 import { ENGINE } from '../engine.js';
-import { keep, tidy } from '../globals.js';
+import { tidy } from '../globals.js';
 import { Tensor } from '../tensor.js';
 import { variableGrads } from '../autograd.js';
 import { tensor1d } from '../ops/creation.js';
@@ -23,6 +23,8 @@ import { FitCallbacks, defaultVerbose, type CallbackInput } from './callback_lis
 import { History } from './callbacks.js';
 import type { Logs, TrainParams } from './callbacks.js';
 import { FitSnapshot, isDeviceLoss, reviveWeights } from './fit_recovery.js';
+import { runTrainStep, trainPlanFor, type StepTensors } from './train_plan.js';
+import type { Plan, Untraceable } from '../plan/types.js';
 import { Yielder, type YieldEveryMode } from './yielder.js';
 
 export interface FitArgs {
@@ -65,8 +67,13 @@ export interface FitDatasetArgs {
   yieldEvery?: YieldEveryMode;
 }
 
-/** One optimizer step on a batch; returns the batch's statistics vector. */
+/** One optimizer step on a batch (through the model's recorded plan, see train_plan.ts); returns the batch's statistics vector. */
 function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], tables?: (Tensor | null)[], sampleWeights?: Tensor[]): Tensor {
+  return runTrainStep(model, { xs, ys, tables, sampleWeights }, eagerTrainStep);
+}
+
+/** One optimizer step on a batch, eagerly (what a recorded plan traces). */
+function eagerTrainStep(model: LayersModel, { xs, ys, tables, sampleWeights }: StepTensors): Tensor {
   const c = requireCompiled(model, 'fit');
   const r = resolveCompiled(model);
   const varList = model.trainableWeights;
@@ -77,7 +84,10 @@ function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], tables?: (Ten
       let sw = sampleWeightsFor(tables, ys, outs.map((o) => o.rank));
       if (sampleWeights) sw = sampleWeights.map((w, i) => (sw?.[i] ? mul(sw[i]!, w) : w));
       const res = batchLoss(model, r, outs, ys, sw);
-      stats = keep(res.stats);
+      // kept past variableGrads' scope until the tidy returns it (not tf.keep: the stats are the
+      // step's result, which a recorded plan returns, not a tensor it keeps)
+      stats = res.stats;
+      stats.kept = true;
       return res.total;
     }, varList);
     c.optimizer.applyGradients(grads);
@@ -436,6 +446,17 @@ export async function evaluateDataset(model: LayersModel, dataset: DatasetLike, 
   const out = statsToScalars(acc, resolveCompiled(model).statNames.length);
   acc.dispose();
   return out.length === 1 ? out[0] : out;
+}
+
+/**
+ * The recorded training step trainOnBatch(x, y) replays for tensors like these, or why it runs
+ * eagerly. Tracing runs one training step when the signature has no plan yet.
+ */
+export function trainStepPlan(model: LayersModel, x: TensorArg, y: TensorArg): Plan | Untraceable {
+  const xs = toList(model, x, 'x', 'trainOnBatch');
+  const ys = toList(model, y, 'y', 'trainOnBatch');
+  ensureBuilt(model, xs);
+  return trainPlanFor(model, { xs, ys }, eagerTrainStep);
 }
 
 /** One step on one batch; returns the loss, or [loss, ...metrics] when metrics are compiled. */

@@ -19,6 +19,7 @@ import { resolveCompiled } from './compile.js';
 import { ENGINE } from '../engine.js';
 import { warmupModel, type WarmupArgs } from './warmup.js';
 import { disposePredictPlans, predictPlanFor } from './predict_plan.js';
+import { disposeTrainPlans } from './train_plan.js';
 import type { Plan, Untraceable } from '../plan/types.js';
 
 export interface ModelArgs {
@@ -418,6 +419,7 @@ export class LayersModel extends Layer {
     for (const l of this.layers) l.dispose();
     training.disposeCompiled(this);
     disposePredictPlans(this);
+    disposeTrainPlans(this);
   }
 }
 

@@ -31,7 +31,7 @@ function plansOf(model: LayersModel): ModelPlans {
 }
 
 /** Stateful layers (RNN states carried between batches) update JS state a replay would skip: they stay eager. */
-function hasStatefulLayer(layers: readonly { stateful: boolean }[]): boolean {
+export function hasStatefulLayer(layers: readonly { stateful: boolean }[]): boolean {
   return layers.some((l) => l.stateful || hasStatefulLayer(((l as { layers?: { stateful: boolean }[] }).layers) ?? []));
 }
 

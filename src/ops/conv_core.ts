@@ -5,13 +5,14 @@
  *   conv(x, f)         -> dx = backpropInput(dy, f),  df = backpropFilter(x, dy)
  *   backpropInput(d, f) -> dd = conv(g, f),            df = backpropFilter(g, d)
  *   backpropFilter(x, d) -> dx = backpropInput(d, g),  dd = conv(x, g)
- * where g is the incoming cotangent. Nothing here validates: callers pass checked geometry.
+ * where g is the incoming cotangent (registered in the gradient registry, src/ops/gradients.ts,
+ * under the kernel names). Nothing here validates: callers pass checked geometry.
  */
 import { Activation, type ConvGeometry } from '../backends/kernels.js';
-import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { runOp } from './operand.js';
 import { geometryAttrs } from './conv_util.js';
+import { recordGradient, registerGradient } from './gradients.js';
 
 /** Fused epilogue operands for conv2d / depthwise (bias [C] or [1], prelu weights [C] or [1]). */
 export interface ConvEpilogue {
@@ -58,39 +59,46 @@ export function runDepthwise(x: Tensor, f: Tensor, g: ConvGeometry, epi: ConvEpi
 
 export function conv2dPrim(x: Tensor, f: Tensor, g: ConvGeometry): Tensor {
   const y = runConv2d(x, f, g);
-  ENGINE.record('conv2d', [x, f], [y], ([dy]) => (dy ? [conv2dBackpropInputPrim(dy, f, g), conv2dBackpropFilterPrim(x, dy, g)] : [null, null]));
+  recordGradient('conv2d', [x, f], y, g);
   return y;
 }
 
 export function conv2dBackpropInputPrim(dy: Tensor, f: Tensor, g: ConvGeometry): Tensor {
   const dx = runOp('conv2dBackpropInput', [dy, f], xShapeOf(g), 'float32', geometryAttrs(g));
-  ENGINE.record('conv2dBackpropInput', [dy, f], [dx], ([gr]) => (gr ? [conv2dPrim(gr, f, g), conv2dBackpropFilterPrim(gr, dy, g)] : [null, null]));
+  recordGradient('conv2dBackpropInput', [dy, f], dx, g);
   return dx;
 }
 
 export function conv2dBackpropFilterPrim(x: Tensor, dy: Tensor, g: ConvGeometry): Tensor {
   const df = runOp('conv2dBackpropFilter', [x, dy], [g.filterH, g.filterW, g.inC, g.outC], 'float32', geometryAttrs(g));
-  ENGINE.record('conv2dBackpropFilter', [x, dy], [df], ([gr]) => (gr ? [conv2dBackpropInputPrim(dy, gr, g), conv2dPrim(x, gr, g)] : [null, null]));
+  recordGradient('conv2dBackpropFilter', [x, dy], df, g);
   return df;
 }
 
 export function depthwisePrim(x: Tensor, f: Tensor, g: ConvGeometry): Tensor {
   const y = runDepthwise(x, f, g);
-  ENGINE.record('depthwiseConv2d', [x, f], [y], ([dy]) => (dy ? [depthwiseBackpropInputPrim(dy, f, g), depthwiseBackpropFilterPrim(x, dy, g)] : [null, null]));
+  recordGradient('depthwiseConv2d', [x, f], y, g);
   return y;
 }
 
 export function depthwiseBackpropInputPrim(dy: Tensor, f: Tensor, g: ConvGeometry): Tensor {
   const dx = runOp('depthwiseConv2dBackpropInput', [dy, f], xShapeOf(g), 'float32', { ...geometryAttrs(g), channelMultiplier: g.outC / g.inC });
-  ENGINE.record('depthwiseConv2dBackpropInput', [dy, f], [dx], ([gr]) =>
-    gr ? [depthwisePrim(gr, f, g), depthwiseBackpropFilterPrim(gr, dy, g)] : [null, null]);
+  recordGradient('depthwiseConv2dBackpropInput', [dy, f], dx, g);
   return dx;
 }
 
 export function depthwiseBackpropFilterPrim(x: Tensor, dy: Tensor, g: ConvGeometry): Tensor {
   const mult = g.outC / g.inC;
   const df = runOp('depthwiseConv2dBackpropFilter', [x, dy], [g.filterH, g.filterW, g.inC, mult], 'float32', { ...geometryAttrs(g), channelMultiplier: mult });
-  ENGINE.record('depthwiseConv2dBackpropFilter', [x, dy], [df], ([gr]) =>
-    gr ? [depthwiseBackpropInputPrim(dy, gr, g), depthwisePrim(x, gr, g)] : [null, null]);
+  recordGradient('depthwiseConv2dBackpropFilter', [x, dy], df, g);
   return df;
 }
+
+// ---- gradients (bilinear: each is built from the other two of its trio) ------------------------
+
+registerGradient<ConvGeometry>('conv2d', (dy, [x, f], _y, g) => [conv2dBackpropInputPrim(dy, f, g), conv2dBackpropFilterPrim(x, dy, g)]);
+registerGradient<ConvGeometry>('conv2dBackpropInput', (gr, [dy, f], _y, g) => [conv2dPrim(gr, f, g), conv2dBackpropFilterPrim(gr, dy, g)]);
+registerGradient<ConvGeometry>('conv2dBackpropFilter', (gr, [x, dy], _y, g) => [conv2dBackpropInputPrim(dy, gr, g), conv2dPrim(x, gr, g)]);
+registerGradient<ConvGeometry>('depthwiseConv2d', (dy, [x, f], _y, g) => [depthwiseBackpropInputPrim(dy, f, g), depthwiseBackpropFilterPrim(x, dy, g)]);
+registerGradient<ConvGeometry>('depthwiseConv2dBackpropInput', (gr, [dy, f], _y, g) => [depthwisePrim(gr, f, g), depthwiseBackpropFilterPrim(gr, dy, g)]);
+registerGradient<ConvGeometry>('depthwiseConv2dBackpropFilter', (gr, [x, dy], _y, g) => [depthwiseBackpropInputPrim(dy, gr, g), depthwisePrim(x, gr, g)]);

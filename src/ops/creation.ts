@@ -268,6 +268,20 @@ export const clone = op('clone', function clone(x: Input): Tensor {
  */
 export function seededRandom(seed?: number | string | null): () => number {
   ENGINE.tracer?.untraceable('it draws random numbers (a replay would repeat the same draw)');
+  return aleaGenerator(seed);
+}
+
+/**
+ * `n` float32 draws in [0, 1) from seededRandom(seed), for internal users that feed fresh draws
+ * to each replay of a recorded plan themselves (Dropout's mask, see layers/core/dropout.ts).
+ */
+export function uniformDraws(n: number, seed?: number | string | null): Float32Array {
+  const rand = aleaGenerator(seed);
+  return Float32Array.from({ length: n }, () => rand());
+}
+
+/** seededRandom's generator (Alea), without the tracing check. */
+function aleaGenerator(seed?: number | string | null): () => number {
   const key = String(seed ?? Math.random());
   let mashState = 0xefc8249d;
   const mash = (text: string): number => {

@@ -3,26 +3,24 @@
  * depthwiseConv2d with a bias add and an activation run inside the kernel's epilogue.
  * The kernels take a bias / prelu weights of one value per output channel (or a single value);
  * any other broadcastable shape, and NCHW convs, fall back to separate ops with the same result.
- * Gradients: the activation's derivative (its row's gradient in the elementwise op table) is
- * applied to dy first (dz), then dz goes through the matMul / conv backprops, and the bias
- * gradient is dz summed to the bias shape. The layers' dense projection uses the same path.
+ * Gradients (one per fused op, in the gradient registry): the activation's derivative (its row's
+ * gradient in the elementwise op table) is applied to dy first (dz), then dz goes through the
+ * plain matMul's / conv's registered gradient, and the bias gradient is dz summed to the bias
+ * shape. The layers' dense projection uses the same path.
  */
 import { Activation, type ActivationName, type ConvGeometry, type UnaryOp } from '../backends/kernels.js';
-import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { broadcastShapes, fmtShape } from '../util.js';
 import { toTensor, type Input } from './operand.js';
 import { add, prelu, reduceTo } from './binary.js';
 import { reshape } from './layout.js';
-import { matMul as plainMatMul, matMulGrads, runMatMul } from './matmul.js';
+import { matMul as plainMatMul, runMatMul } from './matmul.js';
+import { gradientOf, recordGradient, registerGradient } from './gradients.js';
 import { elu, gelu, leakyRelu, relu, relu6, sigmoid, tanh } from './unary.js';
 import { ACTIVATION_BY_CODE, BINARY_ROWS, UNARY_ROWS, isNoGrad, type BinaryGrad } from './elementwise_table/index.js';
 import { gradOps } from './grad_ops.js';
 import { conv2d as plainConv2d, depthwiseConv2d as plainDepthwise } from './conv.js';
-import {
-  conv2dBackpropFilterPrim, conv2dBackpropInputPrim, depthwiseBackpropFilterPrim, depthwiseBackpropInputPrim,
-  runConv2d, runDepthwise, type ConvEpilogue,
-} from './conv_core.js';
+import { runConv2d, runDepthwise, type ConvEpilogue } from './conv_core.js';
 import {
   assertFloat32, checkDataFormat, composite, conv2dGeometry, nhwcShape, toNhwc,
   type ConvDataFormat, type Pair, type PadSpec, type RoundingMode,
@@ -106,20 +104,34 @@ function activationGrad(dy: Tensor, y: Tensor, e: Epi, preAct: () => Tensor): { 
   return { dz: g.fn(gradOps(), z, y, dy, e.alpha, 0), dPrelu: null };
 }
 
-/** Records the fused op: inputs are [main operands..., bias?, prelu?]. */
-function recordFused(
-  name: string, operands: Tensor[], y: Tensor, e: Epi, preAct: () => Tensor,
-  operandGrads: (dz: Tensor) => Tensor[],
-): void {
-  const inputs = [...operands, ...(e.bias ? [e.bias] : []), ...(e.prelu ? [e.prelu] : [])];
-  ENGINE.record(name, inputs, [y], ([dy]) => {
-    if (!dy) return inputs.map(() => null);
+/** What a fused op's registered gradient reads: its epilogue, z recomputed on demand, and the plain op's attrs. */
+interface FusedGradAttrs {
+  e: Epi;
+  /** z = the plain op + bias (no activation), for the activation rows whose gradient reads x. */
+  preAct: () => Tensor;
+  /** The attrs of the plain op's registered gradient (matMul's transposes, a conv's geometry). */
+  main: unknown;
+}
+
+/**
+ * The one gradient of each fused op (inputs [a, b, bias?, prelu?]): dz = dy * act'(z), then the
+ * plain op's registered gradient for its two operands, dz summed to the bias shape, and the prelu
+ * weights' cotangent.
+ */
+for (const [fused, plain] of [['fusedMatMul', 'matMul'], ['fusedConv2d', 'conv2d'], ['fusedDepthwiseConv2d', 'depthwiseConv2d']]) {
+  registerGradient<FusedGradAttrs>(fused, (dy, inputs, y, { e, preAct, main }) => {
     const { dz, dPrelu } = activationGrad(dy, y, e, preAct);
-    const grads: Tensor[] = operandGrads(dz);
+    const grads = gradientOf<unknown>(plain)!(dz, inputs.slice(0, 2), y, main);
     if (e.bias) grads.push(reduceTo(dz, e.bias.shape));
     if (e.prelu) grads.push(dPrelu!);
     return grads;
   });
+}
+
+/** Records a fused op (inputs [main operands..., bias?, prelu?]) with its registered gradient. */
+function recordFused(name: string, operands: Tensor[], y: Tensor, e: Epi, preAct: () => Tensor, main: unknown): void {
+  const inputs = [...operands, ...(e.bias ? [e.bias] : []), ...(e.prelu ? [e.prelu] : [])];
+  recordGradient<FusedGradAttrs>(name, inputs, y, { e, preAct, main });
 }
 
 /**
@@ -178,8 +190,7 @@ function matMulWithEpilogue(ta: Tensor, tb: Tensor, transposeA: boolean, transpo
     alpha: e.alpha,
   });
   const y = runMatMul(op, ta, tb, transposeA, transposeB, epi(true));
-  recordFused('fusedMatMul', [ta, tb], y, e, () => runMatMul(op, ta, tb, transposeA, transposeB, epi(false)),
-    (dz) => matMulGrads(ta, tb, transposeA, transposeB, dz));
+  recordFused('fusedMatMul', [ta, tb], y, e, () => runMatMul(op, ta, tb, transposeA, transposeB, epi(false)), { transposeA, transposeB });
   return y;
 }
 
@@ -260,10 +271,7 @@ function fusedConv(kind: ConvKind, config: FusedConv2DConfig): Tensor {
         alpha: e.alpha,
       });
       const y = run(xh, tf, g, epi(true));
-      recordFused(depthwise ? 'fusedDepthwiseConv2d' : 'fusedConv2d', [xh, tf], y, e, () => run(xh, tf, g, epi(false)), (dz) =>
-        depthwise
-          ? [depthwiseBackpropInputPrim(dz, tf, g), depthwiseBackpropFilterPrim(xh, dz, g)]
-          : [conv2dBackpropInputPrim(dz, tf, g), conv2dBackpropFilterPrim(xh, dz, g)]);
+      recordFused(depthwise ? 'fusedDepthwiseConv2d' : 'fusedConv2d', [xh, tf], y, e, () => run(xh, tf, g, epi(false)), g);
       return finish(y);
     });
   });

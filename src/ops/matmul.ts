@@ -10,6 +10,7 @@ import { broadcastShapes, fmtShape, shapesEqual, sizeOf } from '../util.js';
 import { runOp, toTensor, upcastDtype, type Input, op } from './operand.js';
 import { broadcastTo, reshape } from './layout.js';
 import { reduceTo } from './binary.js';
+import { recordGradient, registerGradient } from './gradients.js';
 
 export interface MatMulEpilogue {
   bias?: Tensor;
@@ -63,7 +64,7 @@ export function runMatMul(op: string, a: Tensor, b: Tensor, transposeA: boolean,
 }
 
 /** Gradients of y = op(a) @ op(b) w.r.t. a and b, summed over broadcast batch dims. */
-export function matMulGrads(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, dy: Tensor): [Tensor, Tensor] {
+function matMulGrads(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, dy: Tensor): [Tensor, Tensor] {
   let da: Tensor, db: Tensor;
   if (!transposeA && !transposeB) { da = matMul(dy, b, false, true); db = matMul(a, dy, true, false); }
   else if (!transposeA && transposeB) { da = matMul(dy, b, false, false); db = matMul(dy, a, true, false); }
@@ -71,6 +72,13 @@ export function matMulGrads(a: Tensor, b: Tensor, transposeA: boolean, transpose
   else { da = matMul(b, dy, true, true); db = matMul(dy, a, true, true); }
   return [reduceTo(da, a.shape), reduceTo(db, b.shape)];
 }
+
+/** matMul's transposes: the attrs its registered gradient reads. */
+export interface MatMulGradAttrs {
+  transposeA: boolean;
+  transposeB: boolean;
+}
+registerGradient<MatMulGradAttrs>('matMul', (dy, [a, b], _y, { transposeA, transposeB }) => matMulGrads(a, b, transposeA, transposeB, dy));
 
 /**
  * Matrix product of `a` and `b` (batched over leading dims), optionally transposing either.
@@ -84,7 +92,7 @@ export const matMul = op('matMul', function matMul(a: Input, b: Input, transpose
   const tb = toTensor(b, 'matMul', 'b');
   const y = runMatMul('matMul', ta, tb, transposeA, transposeB);
   if (y.dtype === 'float32') {
-    ENGINE.record('matMul', [ta, tb], [y], ([dy]) => (dy ? matMulGrads(ta, tb, transposeA, transposeB, dy) : [null, null]));
+    recordGradient<MatMulGradAttrs>('matMul', [ta, tb], y, { transposeA, transposeB });
   }
   return y;
 });

@@ -4,6 +4,7 @@
  * dispatch per variable, outside gradient recording. The optimizers in src/optimizers use them.
  */
 import { ENGINE } from '../engine.js';
+import type { KernelAttrs } from '../backends/kernels.js';
 import type { Tensor } from '../tensor.js';
 import { describe } from './operand.js';
 
@@ -41,12 +42,15 @@ export function adamUpdate(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, c:
   if (!Number.isInteger(c.step) || c.step < 1) throw new Error(`${op}: step must be a positive integer, got ${c.step}`);
   return ENGINE.noGrad(() => {
     const outs = [0, 1, 2].map(() => ENGINE.makeOutput(param.shape.slice(), 'float32'));
-    if (param.size > 0) {
-      ENGINE.runKernel('adamUpdate', [param, grad, m, v], outs, {
-        size: param.size, lr: c.learningRate, beta1: c.beta1, beta2: c.beta2, epsilon: c.epsilon,
-        biasCorrection1: 1 - c.beta1 ** c.step, biasCorrection2: 1 - c.beta2 ** c.step, weightDecay,
-      });
-    }
+    if (param.size > 0) ENGINE.runKernel('adamUpdate', [param, grad, m, v], outs, adamAttrs(param.size, c));
     return { param: outs[0], m: outs[1], v: outs[2] };
   });
+}
+
+/** The adamUpdate kernel's attrs for one step (a recorded plan recomputes them at each replay). */
+export function adamAttrs(size: number, c: AdamStepConfig): KernelAttrs['adamUpdate'] {
+  return {
+    size, lr: c.learningRate, beta1: c.beta1, beta2: c.beta2, epsilon: c.epsilon,
+    biasCorrection1: 1 - c.beta1 ** c.step, biasCorrection2: 1 - c.beta2 ** c.step, weightDecay: c.weightDecay ?? 0,
+  };
 }

@@ -24,6 +24,9 @@ export class AdagradOptimizer extends Optimizer {
     checkRate('adagrad', 'learningRate', learningRate);
     checkRate('adagrad', 'initialAccumulatorValue', initialAccumulatorValue, true);
   }
+  protected override recordable(): boolean {
+    return true;
+  }
   protected slotNames(): string[] {
     return ['accumulator'];
   }
@@ -32,7 +35,7 @@ export class AdagradOptimizer extends Optimizer {
   }
   protected update(w: Variable, g: Tensor, [acc]: Variable[]): { value: Tensor; slots: Tensor[] } {
     const acc2 = add(acc, square(g));
-    return { value: sub(w, div(mul(g, this.learningRate), sqrt(add(acc2, this.epsilon)))), slots: [acc2] };
+    return { value: sub(w, div(mul(g, this.live(() => this.learningRate)), sqrt(add(acc2, this.epsilon)))), slots: [acc2] };
   }
   /** The constructor arguments by name (saved with `includeOptimizer`). */
   override getConfig() {
@@ -54,6 +57,9 @@ export class AdadeltaOptimizer extends Optimizer {
     checkDecay('adadelta', 'rho', rho);
     checkRate('adadelta', 'epsilon', epsilon);
   }
+  protected override recordable(): boolean {
+    return true;
+  }
   protected slotNames(): string[] {
     return ['accum_grad', 'accum_var'];
   }
@@ -62,7 +68,7 @@ export class AdadeltaOptimizer extends Optimizer {
     // TF.js scales by the accumulated gradient from before this step (Keras uses the new one).
     const d = mul(div(sqrt(add(au, this.epsilon)), sqrt(add(ag, this.epsilon))), g);
     const au2 = add(mul(au, this.rho), mul(square(d), 1 - this.rho));
-    return { value: sub(w, mul(d, this.learningRate)), slots: [ag2, au2] };
+    return { value: sub(w, mul(d, this.live(() => this.learningRate))), slots: [ag2, au2] };
   }
   /** The constructor arguments by name (saved with `includeOptimizer`). */
   override getConfig() {

@@ -11,7 +11,8 @@ import type { Tensor } from '../tensor.js';
 import type { Variable } from '../variable.js';
 import { add, div, maximum, mul, sub } from '../ops/binary.js';
 import { abs } from '../ops/unary.js';
-import { adamUpdate } from '../ops/optimizer_ops.js';
+import { adamAttrs, adamUpdate, type AdamStepConfig } from '../ops/optimizer_ops.js';
+import { ENGINE } from '../engine.js';
 import { Optimizer, type OptimizerOptions } from './optimizer.js';
 import { checkDecay, checkRate, DEFAULT_EPSILON } from './checks.js';
 
@@ -41,11 +42,20 @@ export class AdamOptimizer extends Optimizer {
   protected decoupledWeightDecay(): number {
     return 0;
   }
-  protected update(w: Variable, g: Tensor, [m, v]: Variable[], t: number): { value: Tensor; slots: Tensor[] } {
-    const out = adamUpdate(w, g, m, v, {
+  protected override recordable(): boolean {
+    return true;
+  }
+  /** Step t's hyperparameters. */
+  private stepConfig(t: number): AdamStepConfig {
+    return {
       learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, step: t,
       weightDecay: this.decoupledWeightDecay(),
-    });
+    };
+  }
+  protected update(w: Variable, g: Tensor, [m, v]: Variable[], t: number): { value: Tensor; slots: Tensor[] } {
+    // in a recorded plan, the learning rate and the bias corrections are recomputed at each replay
+    ENGINE.tracer?.liveAttrs(() => adamAttrs(w.size, this.stepConfig(this.iterations)));
+    const out = adamUpdate(w, g, m, v, this.stepConfig(t));
     return { value: out.param, slots: [out.m, out.v] };
   }
   /** The constructor arguments by name (saved with `includeOptimizer`). */
@@ -100,11 +110,15 @@ export class AdamaxOptimizer extends Optimizer {
   protected slotNames(): string[] {
     return ['m', 'v'];
   }
-  protected update(w: Variable, g: Tensor, [m, u]: Variable[], t: number): { value: Tensor; slots: Tensor[] } {
-    const lr = this.learningRate / (1 + this.decay * (t - 1));
+  protected override recordable(): boolean {
+    return true;
+  }
+  protected update(w: Variable, g: Tensor, [m, u]: Variable[]): { value: Tensor; slots: Tensor[] } {
     const m2 = add(mul(m, this.beta1), mul(g, 1 - this.beta1));
     const u2 = maximum(mul(u, this.beta2), abs(g));
-    const step = mul(div(m2, add(u2, this.epsilon)), lr / (1 - this.beta1 ** t));
+    // step t's rate (t is the optimizer's count); a recorded plan reads it again at each replay
+    const rate = () => this.learningRate / (1 + this.decay * (this.iterations - 1)) / (1 - this.beta1 ** this.iterations);
+    const step = mul(div(m2, add(u2, this.epsilon)), this.live(rate));
     return { value: sub(w, step), slots: [m2, u2] };
   }
   /** The constructor arguments by name (saved with `includeOptimizer`). */

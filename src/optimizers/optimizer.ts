@@ -120,8 +120,20 @@ export abstract class Optimizer {
       }
       return { v, g: tensor };
     });
-    // A replay would neither count the step nor recompute what depends on it (Adam's bias correction).
-    ENGINE.tracer?.untraceable(`${what}.applyGradients counts iterations on the host and its update depends on them (a replay would not)`);
+    const tracer = ENGINE.tracer;
+    if (tracer) {
+      // A recorded plan repeats the host-side count at each replay, and what depends on it or on the
+      // learning rate is fed per step (live scalars and attrs); the state must exist before recording.
+      if (!this.recordable()) tracer.untraceable(`${what}.applyGradients computes its update from host state a recorded plan would not refresh`);
+      if (this.slotNames().length && pairs.some(({ v }) => v.trainable && !this.slots.has(v))) {
+        tracer.retryLater(`${what} makes its state (slot variables) on the first step`);
+      }
+      const hyper = this.hyperparameterKey();
+      tracer.precondition(() => (this.hyperparameterKey() !== hyper ? `${what}'s hyperparameters changed since the step was recorded` : undefined));
+      tracer.hostEffect(() => {
+        this.iterations++;
+      });
+    }
     this.dropDisposedSlots();
     this.iterations++;
     const step = this.iterations;
@@ -137,6 +149,33 @@ export abstract class Optimizer {
         });
       }),
     );
+  }
+
+  /**
+   * Whether update() reads everything that may change between steps through live() / liveAttrs
+   * (so a recorded training step can replay it); subclasses that do say so.
+   */
+  protected recordable(): boolean {
+    return false;
+  }
+
+  /** The configuration a recorded step bakes in: everything but the learning rate (fed per step). */
+  private hyperparameterKey(): string {
+    const { learningRate: _, ...rest } = this.getConfig();
+    return JSON.stringify(rest);
+  }
+
+  /**
+   * A per-step number as an update operand: the number itself when eager; inside a recorded plan a
+   * float32 scalar whose value is read again at each replay (the learning rate, which a schedule or
+   * setLearningRate may change, or anything computed from the step count).
+   */
+  protected live(value: () => number): number | Tensor {
+    const tracer = ENGINE.tracer;
+    if (!tracer) return value();
+    const t = scalar(value(), 'float32');
+    tracer.liveValues(t.record, () => Float32Array.of(value()));
+    return t;
   }
 
   private clip(grads: Tensor[]): Tensor[] {

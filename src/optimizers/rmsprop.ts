@@ -30,6 +30,9 @@ export class RMSPropOptimizer extends Optimizer {
     checkRate('rmsprop', 'momentum', momentum, true);
     checkRate('rmsprop', 'epsilon', epsilon);
   }
+  protected override recordable(): boolean {
+    return true;
+  }
   protected slotNames(): string[] {
     return this.centered ? ['rms', 'momentum', 'mg'] : ['rms', 'momentum'];
   }
@@ -42,7 +45,7 @@ export class RMSPropOptimizer extends Optimizer {
       mg2 = add(mul(mg, this.decay), mul(g, 1 - this.decay));
       denom = sub(ms2, square(mg2));
     }
-    const mom2 = add(mul(mom, this.momentum), div(mul(g, this.learningRate), sqrt(add(denom, this.epsilon))));
+    const mom2 = add(mul(mom, this.momentum), div(mul(g, this.live(() => this.learningRate)), sqrt(add(denom, this.epsilon))));
     return { value: sub(w, mom2), slots: mg2 ? [ms2, mom2, mg2] : [ms2, mom2] };
   }
   /** The constructor arguments by name (saved with `includeOptimizer`). */

@@ -26,8 +26,11 @@ export class SGDOptimizer extends Optimizer {
   protected slotNames(): string[] {
     return [];
   }
+  protected override recordable(): boolean {
+    return true;
+  }
   protected update(v: Variable, g: Tensor): { value: Tensor; slots: Tensor[] } {
-    return { value: sub(v, mul(g, this.learningRate)), slots: [] };
+    return { value: sub(v, mul(g, this.live(() => this.learningRate))), slots: [] };
   }
   /** TF.js `setLearningRate(lr)`: later steps use lr. */
   setLearningRate(learningRate: number): void {
@@ -62,11 +65,14 @@ export class MomentumOptimizer extends Optimizer {
   protected slotNames(): string[] {
     return ['momentum'];
   }
+  protected override recordable(): boolean {
+    return true;
+  }
   protected update(v: Variable, g: Tensor, [acc]: Variable[]): { value: Tensor; slots: Tensor[] } {
     const m = this.momentumTensor.isDisposed ? this.momentum : this.momentumTensor;
     const a = add(mul(acc, m), g);
     const step = this.useNesterov ? add(g, mul(a, m)) : a;
-    return { value: sub(v, mul(step, this.learningRate)), slots: [a] };
+    return { value: sub(v, mul(step, this.live(() => this.learningRate))), slots: [a] };
   }
   /** TF.js `setLearningRate(lr)` (Momentum inherits it from SGD there). */
   setLearningRate(learningRate: number): void {

@@ -20,7 +20,7 @@ const MAX_BINDINGS: Record<string, number> = { webgpu: 8 };
 
 /** The period of each input of a fusable step, or null when the step cannot join a chain. */
 function operandPeriods(s: Step): number[] | null {
-  if (s.outputs.length !== 1 || s.outputs[0].dtype !== 'float32' || s.inputs.some((o) => o.dtype !== 'float32')) return null;
+  if (s.live || s.outputs.length !== 1 || s.outputs[0].dtype !== 'float32' || s.inputs.some((o) => o.dtype !== 'float32')) return null;
   const n = s.outputs[0].size;
   if (s.kernel === 'unary') return s.inputs[0].size === n ? [n] : null;
   if (s.kernel !== 'binary') return null;

@@ -1,7 +1,7 @@
 /**
  * tf.jit(fn): record fn's kernel calls once per input signature (backend, shapes, dtypes, which
- * arguments are one tensor), optimize the plan (dead code, epilogue and elementwise fusion,
- * buffer reuse) and replay it on later calls. A function a plan cannot reproduce (host reads,
+ * arguments are one tensor), optimize the plan (dead code, softmax pattern, epilogue and
+ * elementwise fusion, buffer reuse) and replay it on later calls. A function a plan cannot reproduce (host reads,
  * random draws, string/complex tensors) runs eagerly for that signature, with the reason kept
  * (and printed once). Under a gradient tape, or inside another trace, fn simply runs eagerly.
  */
@@ -9,6 +9,7 @@ import { ENGINE } from '../engine.js';
 import { Tensor } from '../tensor.js';
 import { eliminateDeadSteps, fuseEpilogues, assignBuffers } from './passes.js';
 import { fuseElementwise } from './fuse.js';
+import { matchSoftmax } from './patterns.js';
 import { StalePlan, releasePlan, replay } from './replay.js';
 import { Trace, traced } from './trace.js';
 import type { Plan, Untraceable } from './types.js';
@@ -50,6 +51,7 @@ export function signatureOf(args: Tensor[]): string {
 export function optimize(plan: Plan, fuse = true): Plan {
   eliminateDeadSteps(plan);
   if (fuse) {
+    matchSoftmax(plan);
     fuseEpilogues(plan);
     fuseElementwise(plan);
   }
@@ -72,6 +74,8 @@ export function optimize(plan: Plan, fuse = true): Plan {
 export function jit<A extends Tensor[], R>(fn: (...args: A) => R, options: JitOptions = {}): JitFunction<A, R> {
   const cache = new Map<string, Plan | Untraceable>();
   const warned = new Set<string>();
+  /** Why the last trace was not kept (it is tried again on the next call). */
+  let retrying: string | null = null;
 
   /** Trace one eager call; returns its result and caches the plan or the reason. */
   const traceCall = (key: string, args: A): R => {
@@ -88,6 +92,8 @@ export function jit<A extends Tensor[], R>(fn: (...args: A) => R, options: JitOp
     ENGINE.endScope(result);
     const plan = trace.toPlan(args, result);
     trace.release();
+    retrying = trace.retry ? trace.reason : null;
+    if (trace.retry) return result; // not recordable yet (optimizer state made on this call): trace again next time
     if (typeof plan === 'string') {
       cache.set(key, { reason: plan });
       if (options.warn !== false && !warned.has(key)) {
@@ -137,7 +143,7 @@ export function jit<A extends Tensor[], R>(fn: (...args: A) => R, options: JitOp
       if (!cache.has(key)) {
         disposeResult(traceCall(key, args));
       }
-      return cache.get(key)!;
+      return cache.get(key) ?? { reason: `not recorded yet (the next call traces again): ${retrying}` };
     },
     dispose(): void {
       for (const e of cache.values()) if ('steps' in e) releasePlan(e);

@@ -78,12 +78,12 @@ export function fuseEpilogues(plan: Plan): void {
     const reads = readCounts(plan);
     for (let i = 0; i < plan.steps.length && !changed; i++) {
       const s = plan.steps[i];
-      if (!EPILOGUE_KERNELS.has(s.kernel) || s.outputs[0].dtype !== 'float32') continue;
+      if (!EPILOGUE_KERNELS.has(s.kernel) || s.live || s.outputs[0].dtype !== 'float32') continue;
       const out = s.outputs[0].slot;
       if (plan.slots[out].kind !== 'temp' || reads[out] !== 1 || (s.attrs.activation as number) !== Activation.linear) continue;
       const j = plan.steps.findIndex((c, k) => k > i && c.inputs.some((o) => o.slot === out));
       const c = plan.steps[j];
-      if (c.outputs[0].dtype !== 'float32' || c.outputs[0].size !== s.outputs[0].size) continue;
+      if (c.live || c.outputs[0].dtype !== 'float32' || c.outputs[0].size !== s.outputs[0].size) continue;
       if (c.kernel === 'binary' && c.attrs.op === Binary.add && !s.attrs.hasBias) {
         const which = c.inputs[0].slot === out ? 0 : 1;
         const bias = c.inputs[1 - which];

@@ -42,7 +42,8 @@ export function summarize(entry: Plan | Untraceable): PlanSummary {
   };
   const lines = [
     `plan on ${p.backend}: ${p.steps.length} kernels (traced ${p.stats.traced}, dead ${p.stats.deadRemoved}, ` +
-      `epilogue-fused ${p.stats.epilogueFused}, ${p.stats.fusedSteps} steps in ${p.stats.fusedKernels} fused kernels)`,
+      `epilogue-fused ${p.stats.epilogueFused}, ${p.stats.fusedSteps} steps in ${p.stats.fusedKernels} fused kernels` +
+      `${p.stats.patterns ? `, ${p.stats.patterns} patterns` : ''})`,
     ...p.steps.map((s, i) =>
       `  ${String(i).padStart(3)} ${s.fused && s.kernel === 'fusedElementwise' ? `fused[${s.fused}]` : s.fused ?? s.kernel}` +
       `(${s.inputs.map((o) => `${slotName(o.slot)}:[${o.shape}]`).join(', ')}) -> ${s.outputs.map((o) => `${slotName(o.slot)}:[${o.shape}]`).join(', ')}`),

@@ -27,6 +27,7 @@ export function replay(plan: Plan, args: Tensor[]): unknown {
   const ids: (DataId | null)[] = new Array(plan.slots.length).fill(null);
   const made = new Map<number, Tensor>();
   const outputShape = outputShapes(plan.output);
+  const assigned = new Set(plan.assigns.map((a) => a.slot));
   for (const a of plan.assigns) {
     if (a.variable.isDisposedInternal) throw new StalePlan(`an assigned variable (tensor ${a.variable.id}) was disposed`);
     if (!outputShape.has(a.slot)) outputShape.set(a.slot, a.variable.shape);
@@ -50,13 +51,20 @@ export function replay(plan: Plan, args: Tensor[]): unknown {
         buf.id ??= b.allocate(buf.size, buf.dtype);
         ids[i] = buf.id;
       } else {
-        const t = ENGINE.makeOutput(outputShape.get(i) ?? [s.size], s.dtype);
+        const t = pooledOutput(plan, i, outputShape.get(i) ?? [s.size], s.dtype, assigned.has(i));
         made.set(i, t);
         ids[i] = t.record.dataId;
       }
     });
+    // what changes per step: host-side state first (an optimizer's step count), then the values read from it
+    for (const check of plan.preconditions) {
+      const stale = check();
+      if (stale) throw new StalePlan(stale);
+    }
+    for (const effect of plan.effects) effect();
+    for (const s of plan.slots) if (s.refresh) b.write(s.record!.dataId, s.refresh());
     const info = (o: { slot: number; shape: number[]; dtype: TensorInfo['dtype']; size: number }): TensorInfo => ({ dataId: ids[o.slot]!, shape: o.shape, dtype: o.dtype, size: o.size });
-    for (const s of plan.steps) b.run(s.kernel, s.inputs.map(info), s.outputs.map(info), s.attrs as never);
+    for (const s of plan.steps) b.run(s.kernel, s.inputs.map(info), s.outputs.map(info), (s.live ? { ...s.attrs, ...s.live() } : s.attrs) as never);
   } catch (e) {
     for (const t of made.values()) t.dispose();
     throw e;
@@ -89,6 +97,39 @@ export function replay(plan: Plan, args: Tensor[]): unknown {
   return result;
 }
 
+/** Records a plan keeps per output slot: a variable's value needs two (the current one and the next). */
+const POOL_PER_SLOT = 2;
+
+/**
+ * A fresh tensor for output slot `slot`: on a record of the slot's pool that only the plan still
+ * holds (its earlier value was disposed, or was a variable's value before the last assign), else
+ * on new storage that joins the pool. An assigned slot fills its pool on the first replay, so
+ * later steps allocate nothing while the caller disposes what it is given.
+ */
+function pooledOutput(plan: Plan, slot: number, shape: number[], dtype: Tensor['dtype'], assigned: boolean): Tensor {
+  const b = ENGINE.backend;
+  let pool = plan.outputPool.get(slot);
+  if (!pool) plan.outputPool.set(slot, (pool = []));
+  const free = pool.find((r) => r.refCount === 1 && r.backendName === b.name && !r.failure && !b.isLost?.(r.dataId));
+  if (free) {
+    free.hostBackup = undefined; // its values are about to change; nobody else holds it
+    free.refCount++;
+    return new Tensor(shape, dtype, free);
+  }
+  const t = ENGINE.makeOutput(shape, dtype);
+  t.record.refCount++;
+  pool.push(t.record);
+  if (assigned && pool.length < POOL_PER_SLOT) {
+    const spare = ENGINE.makeOutput(shape, dtype);
+    spare.record.refCount++;
+    pool.push(spare.record);
+    spare.dispose();
+  }
+  // past the limit, let go of the oldest record someone else still holds (a kept result)
+  while (pool.length > POOL_PER_SLOT) ENGINE.releaseRecord(pool.splice(pool.findIndex((r) => r !== t.record), 1)[0]);
+  return t;
+}
+
 function recordOf(plan: Plan, slot: number, args: Tensor[]): DataRecord {
   const s = plan.slots[slot];
   if (s.kind === 'input') return args[s.inputIndex!].record;
@@ -118,4 +159,6 @@ export function releasePlan(plan: Plan): void {
     buf.id = null;
   }
   for (const s of plan.slots) if (s.kind === 'constant' && s.record!.refCount > 0) ENGINE.releaseRecord(s.record!);
+  for (const pool of plan.outputPool.values()) for (const rec of pool) if (rec.refCount > 0) ENGINE.releaseRecord(rec);
+  plan.outputPool.clear();
 }

@@ -3,9 +3,13 @@
  * write to a Trace, then turns what it saw into a flat plan of kernel calls on slots. Anything a
  * replay could not reproduce (host reads, random draws, string/complex kernels, data written into
  * an existing tensor) is kept as a reason, and the caller then stays eager for that signature.
+ * What legitimately changes per call is declared by the code that owns it: host effects (an
+ * optimizer's step count), preconditions (its hyperparameters), live attrs (Adam's bias
+ * corrections) and live values (a learning rate, dropout's draws), which a replay refreshes.
  */
 import { ENGINE, type KernelTracer } from '../engine.js';
 import type { KernelName } from '../backends/kernels.js';
+import type { StorageArray } from '../backends/backend.js';
 import { Tensor, peekNextTensorId, type DataRecord } from '../tensor.js';
 import { Variable } from '../variable.js';
 import type { Operand, OutputTree, Plan, Slot, Step } from './types.js';
@@ -15,10 +19,17 @@ interface TracedStep {
   inputs: { rec: DataRecord; shape: number[]; dtype: Tensor['dtype']; size: number }[];
   outputs: { rec: DataRecord; shape: number[]; dtype: Tensor['dtype']; size: number }[];
   attrs: Record<string, unknown>;
+  live?: () => Record<string, unknown>;
 }
 
 export class Trace implements KernelTracer {
   reason: string | null = null;
+  /** Set when the call cannot be recorded yet but may be on a later call (see retryLater). */
+  retry = false;
+  private readonly effects: (() => void)[] = [];
+  private readonly preconditions: (() => string | undefined)[] = [];
+  private pendingLive: (() => Record<string, unknown>) | null = null;
+  private readonly refreshed = new Map<DataRecord, () => StorageArray>();
   readonly steps: TracedStep[] = [];
   /** Records written from the host during the trace, each held (refCount) until the plan is built. */
   private readonly written = new Set<DataRecord>();
@@ -48,7 +59,31 @@ export class Trace implements KernelTracer {
       }
       this.produced.add(t.record);
     }
-    this.steps.push({ kernel, inputs: inputs.map(operand), outputs: outputs.map(operand), attrs: structuredClone(attrs) as Record<string, unknown> });
+    const live = this.pendingLive ?? undefined;
+    this.pendingLive = null;
+    this.steps.push({ kernel, inputs: inputs.map(operand), outputs: outputs.map(operand), attrs: structuredClone(attrs) as Record<string, unknown>, live });
+  }
+
+  retryLater(reason: string): void {
+    this.untraceable(reason);
+    if (this.reason === reason) this.retry = true;
+  }
+
+  hostEffect(effect: () => void): void {
+    this.effects.push(effect);
+  }
+
+  precondition(check: () => string | undefined): void {
+    this.preconditions.push(check);
+  }
+
+  liveAttrs(attrs: () => Record<string, unknown>): void {
+    this.pendingLive = attrs;
+  }
+
+  liveValues(rec: DataRecord, values: () => StorageArray): void {
+    if (!this.written.has(rec)) this.untraceable('internal: per-step values for a tensor not written during the trace');
+    this.refreshed.set(rec, values);
   }
 
   assigned(variable: Tensor, prev: DataRecord, next: DataRecord): void {
@@ -108,7 +143,7 @@ export class Trace implements KernelTracer {
       if (assignedVariable) return add(rec, { kind: 'external', size: rec.size, dtype: rec.dtype, tensor: assignedVariable });
       if (this.written.has(rec)) {
         rec.refCount++; // the plan keeps the constant
-        return add(rec, { kind: 'constant', size: rec.size, dtype: rec.dtype, record: rec });
+        return add(rec, { kind: 'constant', size: rec.size, dtype: rec.dtype, record: rec, refresh: this.refreshed.get(rec) });
       }
       const seen = this.readThrough.get(rec);
       if (!seen && sharedByVariables.has(rec)) {
@@ -127,7 +162,7 @@ export class Trace implements KernelTracer {
         if (slot === undefined) slot = add(o.rec, { kind: 'temp', size: o.rec.size, dtype: o.rec.dtype });
         return { slot, shape: o.shape, dtype: o.dtype, size: o.size };
       });
-      return { kernel: s.kernel, inputs: inOps, outputs: outOps, attrs: s.attrs };
+      return { kernel: s.kernel, inputs: inOps, outputs: outOps, attrs: s.attrs, ...(s.live ? { live: s.live } : {}) };
     });
     const tree = (x: unknown): OutputTree => {
       if (x instanceof Tensor) {
@@ -160,7 +195,10 @@ export class Trace implements KernelTracer {
       steps,
       output,
       assigns,
-      stats: { traced: steps.length, deadRemoved: 0, epilogueFused: 0, fusedKernels: 0, fusedSteps: 0 },
+      effects: this.effects.slice(),
+      preconditions: this.preconditions.slice(),
+      outputPool: new Map(),
+      stats: { traced: steps.length, deadRemoved: 0, epilogueFused: 0, fusedKernels: 0, fusedSteps: 0, patterns: 0 },
       buffers: [],
     };
   }

@@ -2,7 +2,7 @@
  * The recorded plan's data: buffer slots (what a kernel reads or writes) and steps (one backend
  * kernel call each, on slots). A plan is flat and printable; passes rewrite its steps and slots.
  */
-import type { DataId, DType } from '../backends/backend.js';
+import type { DataId, DType, StorageArray } from '../backends/backend.js';
 import type { KernelName } from '../backends/kernels.js';
 import type { DataRecord, Tensor } from '../tensor.js';
 
@@ -21,6 +21,8 @@ export interface Slot {
   inputIndex?: number;
   tensor?: Tensor;
   record?: DataRecord;
+  /** constant slots whose values change per step (a learning rate): written with this at each replay. */
+  refresh?: () => StorageArray;
   /** temp slots: the plan buffer assigned by liveness. */
   buffer?: number;
 }
@@ -40,6 +42,8 @@ export interface Step {
   attrs: Record<string, unknown>;
   /** What a fused step replaced ("matMul+add+relu"), for tf.debug.plan. */
   fused?: string;
+  /** Attrs that change per step (Adam's bias corrections): laid over `attrs` at each replay. */
+  live?: () => Record<string, unknown>;
 }
 
 /** How the function's result is rebuilt: tensors as slots, in the original nesting. */
@@ -55,6 +59,8 @@ export interface PlanStats {
   /** Fused elementwise kernels made, and the steps they replaced. */
   fusedKernels: number;
   fusedSteps: number;
+  /** Written-out patterns replaced by one kernel (softmax). */
+  patterns: number;
 }
 
 /** A variable the traced call assigned: a replay hands it the value of `slot` (an output slot). */
@@ -70,6 +76,15 @@ export interface Plan {
   output: OutputTree;
   /** Variables the call assigned (their last value each), applied after the steps. */
   assigns: Assignment[];
+  /** Host-side work each replay repeats before its kernels (an optimizer's step count). */
+  effects: (() => void)[];
+  /** Checked before each replay: a reason says the plan no longer fits (a changed hyperparameter). */
+  preconditions: (() => string | undefined)[];
+  /**
+   * Records the plan keeps per output slot for later replays: a replay writes into one that
+   * nobody else holds any more (refCount 1, the plan's own), so a steady loop allocates nothing.
+   */
+  outputPool: Map<number, DataRecord[]>;
   stats: PlanStats;
   /** Buffers the temp slots share (by liveness): their size and dtype, and the storage once made. */
   buffers: { size: number; dtype: DType; id: DataId | null }[];

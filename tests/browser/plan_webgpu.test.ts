@@ -2,8 +2,10 @@
  * The recorded plan (tf.jit, issue 9) on webgpu and wasm in headless Chromium: a replay agrees with
  * the plain-JS backend's eager run (the independent reference) on a matMul + bias + relu +
  * elementwise chain (fused into one generated kernel on webgpu, specs/fused_elementwise.ts) and
- * on a transformer-block predict; a replay allocates only its output; the same chain compiles
- * once; on webgpu the planned predict records fewer dispatches than the eager one.
+ * on a transformer-block predict; a replay allocates nothing once its earlier result is disposed;
+ * the same chain compiles once; on webgpu the planned predict records fewer dispatches than the
+ * eager one. model.trainOnBatch through the recorded training step (Adam: its step count and bias
+ * corrections fed per step) agrees with the unplanned step on the same backend.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
@@ -34,7 +36,7 @@ function expectClose(got: number[], want: number[], tol: number, what: string): 
 }
 
 describe.each(['webgpu', 'wasm'])('recorded plan on %s (Chromium)', (backend) => {
-  it('replays agree with eager js; a replay allocates only its output', async () => {
+  it('replays agree with eager js; a steady replay allocates nothing', async () => {
     const r: PlanResult = await page.evaluate(async (backend: string) => {
       const ts = (window as any).__ts;
       const xv = Array.from({ length: 12 * 8 }, (_, i) => Math.sin(i * 0.7));
@@ -120,7 +122,7 @@ describe.each(['webgpu', 'wasm'])('recorded plan on %s (Chromium)', (backend) =>
     expect(r.chain.epilogueFused).toBe(2); // + bias, relu
     expect(r.chain.fusedKernels).toBe(1); // sub, mul, sigmoid
     expect(r.chain.kernels).toBe(2); // matMul + bias + relu, the fused chain
-    expect(r.chain.newBuffers).toBe(1);
+    expect(r.chain.newBuffers).toBe(0); // the output takes the storage the disposed earlier result left
     expectClose(r.bcast.got, r.bcast.want, 1e-5, 'broadcast chain');
     expect(r.bcast.fusedKernels).toBe(1); // add, mul, leakyRelu, neg, exp
     expect(r.bcast.kernels).toBe(2); // the fused chain, sum
@@ -196,5 +198,47 @@ describe.each(['webgpu', 'wasm'])('recorded plan on %s (Chromium)', (backend) =>
       console.log(`MLP SGD step on webgpu: ${r.eagerDispatches} dispatches eager, ${r.planDispatches} planned (${r.fusedKernels} fused kernels)`);
       expect(r.planDispatches).toBeLessThan(r.eagerDispatches);
     }
+  }, 120_000);
+});
+
+// wasm's recorded training steps are checked in Node (tests/plan_train_step.test.ts)
+describe('recorded training step on webgpu (Chromium)', () => {
+  it('model.trainOnBatch (Adam) through the recorded step agrees with the unplanned step', async () => {
+    const backend = 'webgpu';
+    const r = await page.evaluate(async (backend: string) => {
+      const ts = (window as any).__ts;
+      await ts.setBackend(backend);
+      const dispatches = () => ts.memory().backends[backend]?.dispatches ?? 0;
+      const train = async (planned: boolean) => {
+        ts.env().set('TRAIN_PLAN', planned);
+        const m = ts.sequential({ layers: [
+          ts.layers.dense({ units: 16, activation: 'relu', inputShape: [8], kernelInitializer: ts.initializers.glorotUniform({ seed: 1 }) }),
+          ts.layers.dense({ units: 4, activation: 'softmax', kernelInitializer: ts.initializers.glorotUniform({ seed: 2 }) }),
+        ] });
+        m.compile({ optimizer: ts.train.adam(0.02), loss: 'categoricalCrossentropy' });
+        const x = ts.tensor2d(Array.from({ length: 48 }, (_, i) => Math.sin(i * 0.7 + 0.3)), [6, 8]);
+        const y = ts.oneHot(ts.tensor1d([0, 3, 1, 2, 0, 1], 'int32'), 4).toFloat();
+        const losses: number[] = [];
+        let perStep = 0;
+        for (let i = 0; i < 5; i++) {
+          const d0 = dispatches();
+          losses.push(await m.trainOnBatch(x, y));
+          perStep = dispatches() - d0;
+        }
+        const weights: number[][] = [];
+        for (const w of m.getWeights()) weights.push(Array.from(await w.data(), Number));
+        ts.dispose([x, y]);
+        m.dispose();
+        return { losses, weights, perStep };
+      };
+      const want = await train(false);
+      const got = await train(true);
+      ts.env().set('TRAIN_PLAN', true);
+      return { want, got };
+    }, backend);
+    expectClose(r.got.losses, r.want.losses, 1e-4, 'losses');
+    r.got.weights.forEach((w: number[], i: number) => expectClose(w, r.want.weights[i], 1e-4, `weight ${i}`));
+    console.log(`MLP Adam trainOnBatch on webgpu: ${r.want.perStep} dispatches eager, ${r.got.perStep} planned`);
+    expect(r.got.perStep).toBeLessThan(r.want.perStep);
   }, 120_000);
 });

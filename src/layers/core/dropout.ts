@@ -6,7 +6,7 @@
  */
 import type { Tensor } from '../../tensor.js';
 import { ENGINE } from '../../engine.js';
-import { randomUniform } from '../../ops/creation.js';
+import { randomUniform, tensor, uniformDraws } from '../../ops/creation.js';
 import { mul, sub } from '../../ops/binary.js';
 import { step } from '../../ops/unary.js';
 import { reshape } from '../../ops/layout.js';
@@ -54,7 +54,7 @@ export class Dropout extends Layer {
     this.calls++;
     // keep = 1 where u >= rate; the mask is a constant for the gradient.
     const mask = ENGINE.noGrad(() => {
-      const u = randomUniform(shape, 0, 1, 'float32', seed);
+      const u = this.uniform(shape, seed);
       const keep = step(sub(u, this.rate));
       u.dispose();
       const scaled = mul(keep, 1 / (1 - this.rate));
@@ -64,6 +64,24 @@ export class Dropout extends Layer {
     const y = mul(x, mask);
     if (!ENGINE.recording) mask.dispose();
     return y;
+  }
+
+  /**
+   * The uniform draws of this call. In a recorded training step they are fed afresh at each replay
+   * (with the call count advanced as an eager call would, so a seeded layer draws the same sequence).
+   */
+  private uniform(shape: number[], seed: number | undefined): Tensor {
+    const tracer = ENGINE.tracer;
+    if (!tracer) return randomUniform(shape, 0, 1, 'float32', seed);
+    const n = shape.reduce((a, b) => a * b, 1);
+    const u = tensor(uniformDraws(n, seed), shape, 'float32');
+    let replaySeed: number | undefined;
+    tracer.hostEffect(() => {
+      replaySeed = this.seed === null ? undefined : this.seed + this.calls;
+      this.calls++;
+    });
+    tracer.liveValues(u.record, () => uniformDraws(n, replaySeed));
+    return u;
   }
 
   override getConfig(): Record<string, unknown> {
