@@ -106,18 +106,25 @@ function dot4x2(table: usize, taps: i32, w0: usize, w1: usize, wTapBytes: usize,
     let q0 = w0 + <usize>t * wTapBytes, q1 = w1 + <usize>t * wTapBytes;
     let c = 0;
     for (; c + 16 <= len; c += 16) { // two chunks per trip, the second through immediate offsets
+      // one x vector live at a time: 8 accumulators + 2 weights + 1 x stay in registers
       let b0 = v128.load8x8_s(q0), b1 = v128.load8x8_s(q1);
-      let x0 = v128.load(p0), x1 = v128.load(p1), x2 = v128.load(p2), x3 = v128.load(p3);
-      a00 = i32x4.add(a00, i32x4.dot_i16x8_s(x0, b0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(x0, b1));
-      a10 = i32x4.add(a10, i32x4.dot_i16x8_s(x1, b0)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(x1, b1));
-      a20 = i32x4.add(a20, i32x4.dot_i16x8_s(x2, b0)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(x2, b1));
-      a30 = i32x4.add(a30, i32x4.dot_i16x8_s(x3, b0)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(x3, b1));
+      let x = v128.load(p0);
+      a00 = i32x4.add(a00, i32x4.dot_i16x8_s(x, b0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(x, b1));
+      x = v128.load(p1);
+      a10 = i32x4.add(a10, i32x4.dot_i16x8_s(x, b0)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(x, b1));
+      x = v128.load(p2);
+      a20 = i32x4.add(a20, i32x4.dot_i16x8_s(x, b0)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(x, b1));
+      x = v128.load(p3);
+      a30 = i32x4.add(a30, i32x4.dot_i16x8_s(x, b0)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(x, b1));
       b0 = v128.load8x8_s(q0, 8); b1 = v128.load8x8_s(q1, 8);
-      x0 = v128.load(p0, 16); x1 = v128.load(p1, 16); x2 = v128.load(p2, 16); x3 = v128.load(p3, 16);
-      a00 = i32x4.add(a00, i32x4.dot_i16x8_s(x0, b0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(x0, b1));
-      a10 = i32x4.add(a10, i32x4.dot_i16x8_s(x1, b0)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(x1, b1));
-      a20 = i32x4.add(a20, i32x4.dot_i16x8_s(x2, b0)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(x2, b1));
-      a30 = i32x4.add(a30, i32x4.dot_i16x8_s(x3, b0)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(x3, b1));
+      x = v128.load(p0, 16);
+      a00 = i32x4.add(a00, i32x4.dot_i16x8_s(x, b0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(x, b1));
+      x = v128.load(p1, 16);
+      a10 = i32x4.add(a10, i32x4.dot_i16x8_s(x, b0)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(x, b1));
+      x = v128.load(p2, 16);
+      a20 = i32x4.add(a20, i32x4.dot_i16x8_s(x, b0)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(x, b1));
+      x = v128.load(p3, 16);
+      a30 = i32x4.add(a30, i32x4.dot_i16x8_s(x, b0)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(x, b1));
       p0 += 32; p1 += 32; p2 += 32; p3 += 32; q0 += 16; q1 += 16;
     }
     if (c < len) { // len is a multiple of 8: one chunk left at most
