@@ -58,7 +58,8 @@ async function cpuTimes(cases, reps) {
     tf.dispose([x, w]);
     pw.dispose();
   }
-  return { threads: tf.wasm.getThreadsCount(), kernelBuild: 'relaxed-simd (V8 flag set before tessera loads)', reps, rows };
+  const info = tf.memory().backends?.wasm ?? {};
+  return { threads: tf.wasm.getThreadsCount(), kernelBuild: info.module ?? null, int8Dot: info.int8Dot ?? null, node: process.version, reps, rows };
 }
 
 const server = await startServer({ routes: { '/bench/int8.html': { body: '<!doctype html><meta charset="utf-8"><title>tessera int8 bench</title>' } } });
@@ -78,7 +79,7 @@ try {
   mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
   const file = join(repoRoot, 'bench/results', `${result.date.slice(0, 16).replace(/[-:]/g, '').replace('T', 'T')}_int8_wasm.json`);
   writeFileSync(file, JSON.stringify(result, null, 2));
-  console.log(`\n${result.userAgent}\nthreads ${result.threads}, crossOriginIsolated ${result.crossOriginIsolated}, load ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)}\n`);
+  console.log(`\n${result.userAgent}\nthreads ${result.threads}, build ${result.kernelBuild}, int8 dot ${result.int8Dot}, crossOriginIsolated ${result.crossOriginIsolated}, load ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)}\n`);
   const ms = (t) => (t?.ms ? `${t.ms.toFixed(2)} ms (${t.gmacs.toFixed(1)} GMAC/s)` : t?.error ?? 'n/a');
   console.log('| case | float32 | int8 (quantize + op) | int8 op only | speedup | speedup (op only) | max rel. error |');
   console.log('|---|---|---|---|---|---|---|');
@@ -88,7 +89,7 @@ try {
   if (options.cpuReps > 0) {
     result.nodeCpu = await cpuTimes(INT8_CASES, options.cpuReps);
     writeFileSync(file, JSON.stringify(result, null, 2));
-    console.log('\nNode, 1 thread, CPU time (median of ' + options.cpuReps + '), relaxed-SIMD build:');
+    console.log(`\nNode ${process.version}, 1 thread, CPU time (median of ${options.cpuReps}), build ${result.nodeCpu.kernelBuild}, int8 dot ${result.nodeCpu.int8Dot}:`);
     console.log('| case | float32 CPU ms | int8 CPU ms (quantize + op) | speedup |');
     console.log('|---|---|---|---|');
     for (const r of result.nodeCpu.rows) console.log(`| ${r.case} | ${r.float32CpuMs.toFixed(2)} | ${r.int8CpuMs.toFixed(2)} | ${r.speedup.toFixed(2)}x |`);

@@ -45,6 +45,6 @@ export async function runInt8Bench({ threads = 2, time = 1000, iterations = 5 } 
   return {
     date: new Date().toISOString(), userAgent: navigator.userAgent, crossOriginIsolated: self.crossOriginIsolated,
     hardwareConcurrency: navigator.hardwareConcurrency, threads: tf.wasm.getThreadsCount(),
-    kernelBuild: 'relaxed-simd (Chromium validates relaxed SIMD; src/backends/wasm/module.ts picks that build)', rows,
+    kernelBuild: tf.memory().backends?.wasm?.module ?? null, int8Dot: tf.memory().backends?.wasm?.int8Dot ?? null, rows,
   };
 }
