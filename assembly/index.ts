@@ -19,4 +19,4 @@ export { conv3d, conv3dBackpropInput, conv3dBackpropFilter, pool3d, pool3dBackpr
 export { dilation2d, dilation2dBackpropInput, dilation2dBackpropFilter, maxPoolWithArgmax } from './window_argmax';
 export { resize, resizeBackprop, cropAndResize } from './image';
 export { fusedElementwise, fusedScratchBytes } from './fused';
-export { int8Quantize, int8Dequantize, int8Widen, int8MatMulRange, int8MatMulScratchBytes, int8ConvRange, int8ConvScratchBytes, int8DepthwiseRange } from './int8';
+export { int8Quantize, int8Dequantize, int8Widen, int8PadRows, int8SplitWeights, int8MatMulRange, int8MatMulScratchBytes, int8ConvRange, int8ConvScratchBytes, int8DepthwiseRange } from './int8';

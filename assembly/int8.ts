@@ -9,10 +9,12 @@
 // never changes a result, and any split over threads gives identical bits. Reading 8 weights at a
 // time may run up to 4 bytes past a weight row (rows hold a multiple of 4): those bytes meet the
 // zero padding of the widened activations, and the arena rounds every block up to 16 bytes.
-// The relaxed i8 dot (i32x4.relaxed_dot_i8x16_i7x16_add_s) is not used: it is exact only for a
-// second operand in [0, 127] (so weights would go in as two halves of w + 127), and on this
-// machine's Node 20 V8 the accumulating form returned wrong sums for the second of two dots that
-// share an operand (tried and measured on 2026-12-02), so both builds run dot_i16x8_s.
+// The relaxed-SIMD build can take the int8 dot instead (src/backends/wasm/int8.ts turns it on only
+// after a probe gave exact sums on the running engine: Node 20's V8 got the accumulating form wrong).
+// i32x4.relaxed_dot_i8x16_i7x16_add_s is deterministic and exact when its second operand lies in
+// [0, 127] (pairwise sums stay within i16: 2 * 128 * 127 < 2^15), so int8SplitWeights feeds each
+// weight as u = w + 127 = uh + ul with uh, ul in [0, 127], int8PadRows the raw int8 activations,
+// and sum (x - zp) w = sum x uh + sum x ul - 127 sum x - zp sum w (correctTile).
 import { applyActivation } from './generated_dispatch';
 
 @inline function clampRound(r: f64, zp: i32): i32 {
@@ -106,18 +108,25 @@ function dot4x2(table: usize, taps: i32, w0: usize, w1: usize, wTapBytes: usize,
     let q0 = w0 + <usize>t * wTapBytes, q1 = w1 + <usize>t * wTapBytes;
     let c = 0;
     for (; c + 16 <= len; c += 16) { // two chunks per trip, the second through immediate offsets
+      // one x vector live at a time: 8 accumulators + 2 weights + 1 x stay in registers
       let b0 = v128.load8x8_s(q0), b1 = v128.load8x8_s(q1);
-      let x0 = v128.load(p0), x1 = v128.load(p1), x2 = v128.load(p2), x3 = v128.load(p3);
-      a00 = i32x4.add(a00, i32x4.dot_i16x8_s(x0, b0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(x0, b1));
-      a10 = i32x4.add(a10, i32x4.dot_i16x8_s(x1, b0)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(x1, b1));
-      a20 = i32x4.add(a20, i32x4.dot_i16x8_s(x2, b0)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(x2, b1));
-      a30 = i32x4.add(a30, i32x4.dot_i16x8_s(x3, b0)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(x3, b1));
+      let x = v128.load(p0);
+      a00 = i32x4.add(a00, i32x4.dot_i16x8_s(x, b0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(x, b1));
+      x = v128.load(p1);
+      a10 = i32x4.add(a10, i32x4.dot_i16x8_s(x, b0)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(x, b1));
+      x = v128.load(p2);
+      a20 = i32x4.add(a20, i32x4.dot_i16x8_s(x, b0)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(x, b1));
+      x = v128.load(p3);
+      a30 = i32x4.add(a30, i32x4.dot_i16x8_s(x, b0)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(x, b1));
       b0 = v128.load8x8_s(q0, 8); b1 = v128.load8x8_s(q1, 8);
-      x0 = v128.load(p0, 16); x1 = v128.load(p1, 16); x2 = v128.load(p2, 16); x3 = v128.load(p3, 16);
-      a00 = i32x4.add(a00, i32x4.dot_i16x8_s(x0, b0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(x0, b1));
-      a10 = i32x4.add(a10, i32x4.dot_i16x8_s(x1, b0)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(x1, b1));
-      a20 = i32x4.add(a20, i32x4.dot_i16x8_s(x2, b0)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(x2, b1));
-      a30 = i32x4.add(a30, i32x4.dot_i16x8_s(x3, b0)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(x3, b1));
+      x = v128.load(p0, 16);
+      a00 = i32x4.add(a00, i32x4.dot_i16x8_s(x, b0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(x, b1));
+      x = v128.load(p1, 16);
+      a10 = i32x4.add(a10, i32x4.dot_i16x8_s(x, b0)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(x, b1));
+      x = v128.load(p2, 16);
+      a20 = i32x4.add(a20, i32x4.dot_i16x8_s(x, b0)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(x, b1));
+      x = v128.load(p3, 16);
+      a30 = i32x4.add(a30, i32x4.dot_i16x8_s(x, b0)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(x, b1));
       p0 += 32; p1 += 32; p2 += 32; p3 += 32; q0 += 16; q1 += 16;
     }
     if (c < len) { // len is a multiple of 8: one chunk left at most
@@ -134,6 +143,121 @@ function dot4x2(table: usize, taps: i32, w0: usize, w1: usize, wTapBytes: usize,
   v128.store64_lane(dst + dstStride, top, 1);
   v128.store64_lane(dst + 2 * dstStride, bottom, 0);
   v128.store64_lane(dst + 3 * dstStride, bottom, 1);
+}
+
+@inline function sumBytes(v: v128): v128 {
+  return i32x4.extadd_pairwise_i16x8_s(i16x8.extadd_pairwise_i8x16_s(v));
+}
+
+/** Raw int8 rows padded with zeros to dstCols bytes (a multiple of 16), their sums in xsum; then a row of zp (conv taps outside the image). */
+export function int8PadRows(src: usize, rows: i32, cols: i32, zp: i32, dst: usize, dstCols: i32, xsum: usize): void {
+  const rowBytes = rowBytesOf(cols);
+  for (let r = 0; r < rows; r++) {
+    const s = src + <usize>r * <usize>rowBytes, d = dst + <usize>r * <usize>dstCols;
+    let acc = i32x4.splat(0), c = 0;
+    for (; c + 16 <= cols; c += 16) {
+      const v = v128.load(s + c);
+      v128.store(d + c, v);
+      acc = i32x4.add(acc, sumBytes(v));
+    }
+    let total = i32x4.extract_lane(hsum4(acc, acc, acc, acc), 0);
+    for (; c < cols; c++) {
+      const v = <i32>load<i8>(s + c);
+      store<i8>(d + c, <i8>v);
+      total += v;
+    }
+    memory.fill(d + cols, 0, dstCols - cols);
+    store<i32>(xsum + (<usize>r << 2), total);
+  }
+  const last = dst + <usize>rows * <usize>dstCols;
+  memory.fill(last, <u8>zp, cols);
+  memory.fill(last + cols, 0, dstCols - cols);
+  store<i32>(xsum + (<usize>rows << 2), zp * cols);
+}
+
+/**
+ * Weight rows (cols int8 values each, rowBytesOf(cols) apart), `group` rows per output channel, as
+ * per channel [uh of its rows | ul of its rows], each row dstCols bytes:
+ * uh = min(w + 127, 127), ul = max(w, 0), so uh + ul = w + 127, each in [0, 127] (w in [-127, 127],
+ * as the contract says), zero padded; wsum[r / group] += the row's sum of w.
+ */
+export function int8SplitWeights(w: usize, rows: i32, cols: i32, group: i32, dst: usize, dstCols: i32, wsum: usize): void {
+  const rowBytes = rowBytesOf(cols);
+  const top = i8x16.splat(127), zero = i8x16.splat(0);
+  memory.fill(wsum, 0, <usize>(rows / group) << 2);
+  for (let r = 0; r < rows; r++) {
+    // channel r / group: its `group` rows' uh side by side, then their ul
+    const s = w + <usize>r * <usize>rowBytes, half = <usize>group * <usize>dstCols;
+    const d = dst + <usize>(r / group) * 2 * half + <usize>(r % group) * <usize>dstCols;
+    let acc = i32x4.splat(0), c = 0;
+    for (; c + 16 <= cols; c += 16) {
+      const v = v128.load(s + c);
+      v128.store(d + c, i8x16.add_sat_s(v, top));
+      v128.store(d + half + c, i8x16.max_s(v, zero));
+      acc = i32x4.add(acc, sumBytes(v));
+    }
+    let total = i32x4.extract_lane(hsum4(acc, acc, acc, acc), 0);
+    for (; c < cols; c++) {
+      const v = <i32>load<i8>(s + c);
+      store<u8>(d + c, <u8>min(v + 127, 127));
+      store<u8>(d + half + c, <u8>max(v, 0));
+      total += v;
+    }
+    memory.fill(d + cols, 0, dstCols - cols);
+    memory.fill(d + half + cols, 0, dstCols - cols);
+    const at = wsum + (<usize>(r / group) << 2);
+    store<i32>(at, load<i32>(at) + total);
+  }
+}
+
+/** dot4x2 of the relaxed build: x rows raw int8, weights [uh | ul] pairs of len bytes (len a multiple of 16). */
+function dot4x2Relaxed(table: usize, taps: i32, w0: usize, w1: usize, wTapBytes: usize, len: i32, dst: usize, dstStride: usize): void {
+  if (!ASC_FEATURE_RELAXED_SIMD) return;
+  let a00 = i32x4.splat(0), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+  for (let t = 0; t < taps; t++) {
+    const e = table + (<usize>t << 4);
+    let p0 = load<usize>(e), p1 = load<usize>(e, 4), p2 = load<usize>(e, 8), p3 = load<usize>(e, 12);
+    let q0 = w0 + <usize>t * wTapBytes, q1 = w1 + <usize>t * wTapBytes;
+    const lo = <usize>len;
+    for (let c = 0; c < len; c += 16) {
+      const h0 = v128.load(q0), h1 = v128.load(q1);
+      const x0 = v128.load(p0), x1 = v128.load(p1), x2 = v128.load(p2), x3 = v128.load(p3);
+      a00 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x0, h0, a00); a01 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x0, h1, a01);
+      a10 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x1, h0, a10); a11 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x1, h1, a11);
+      a20 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x2, h0, a20); a21 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x2, h1, a21);
+      a30 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x3, h0, a30); a31 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x3, h1, a31);
+      const l0 = v128.load(q0 + lo), l1 = v128.load(q1 + lo);
+      a00 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x0, l0, a00); a01 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x0, l1, a01);
+      a10 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x1, l0, a10); a11 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x1, l1, a11);
+      a20 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x2, l0, a20); a21 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x2, l1, a21);
+      a30 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x3, l0, a30); a31 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x3, l1, a31);
+      p0 += 16; p1 += 16; p2 += 16; p3 += 16; q0 += 16; q1 += 16;
+    }
+  }
+  const top = hsum4(a00, a01, a10, a11), bottom = hsum4(a20, a21, a30, a31);
+  v128.store64_lane(dst, top, 0);
+  v128.store64_lane(dst + dstStride, top, 1);
+  v128.store64_lane(dst + 2 * dstStride, bottom, 0);
+  v128.store64_lane(dst + 3 * dstStride, bottom, 1);
+}
+
+/** Relaxed dot: tile[r][n - c0] -= 127 * xs[r] + zp * wsum[n] (the u = w + 127 and zero point terms). */
+function correctTile(tile: usize, tileStride: usize, xs: usize, c0: i32, c1: i32, zp: i32, wsum: usize): void {
+  const zv = i32x4.splat(zp);
+  for (let r = 0; r < 4; r++) {
+    const row = tile + <usize>r * tileStride;
+    const base = 127 * load<i32>(xs + (<usize>r << 2));
+    const bv = i32x4.splat(base);
+    let n = c0;
+    for (; n + 4 <= c1; n += 4) {
+      const at = row + (<usize>(n - c0) << 2);
+      v128.store(at, i32x4.sub(i32x4.sub(v128.load(at), bv), i32x4.mul(zv, v128.load(wsum + (<usize>n << 2)))));
+    }
+    for (; n < c1; n++) {
+      const at = row + (<usize>(n - c0) << 2);
+      store<i32>(at, load<i32>(at) - base - zp * load<i32>(wsum + (<usize>n << 2)));
+    }
+  }
 }
 
 /** The epilogue's arguments, set once per call (each thread's module instance has its own globals). */
@@ -203,94 +327,113 @@ function finishTile(out: usize, r0: i32, rows: i32, c0: i32, c1: i32, N: i32, ti
 
 /**
  * int8MatMul over units [begin, end): unit u is columns nb * (u / rowBlocks) .. +nb (nb even) of
- * rows 4 * (u % rowBlocks) .. +4, so a run of units keeps one block of weight rows in cache. xw: the widened activations [M, K8] (K8 a multiple of 8,
- * zero padded) plus one zero row after them; w: packed weight rows of wRowBytes.
+ * rows 4 * (u % rowBlocks) .. +4, so a run of units keeps one block of weight rows in cache.
+ * xw: the prepared activations (rows xRowBytes apart, `len` values each) plus the row after them:
+ * int8Widen's i16 against packed weight rows wRowBytes apart, or (xsum != 0, relaxed build only)
+ * int8PadRows's int8 with row sums xsum against int8SplitWeights's rows with channel sums wsum.
  * scratch: int8MatMulScratchBytes(nb) per thread.
  */
 export function int8MatMulRange(
-  xw: usize, w: usize, wScale: usize, bias: usize, out: usize, M: i32, N: i32, K8: i32, wRowBytes: i32, nb: i32,
+  xw: usize, w: usize, wScale: usize, bias: usize, out: usize, M: i32, N: i32, len: i32, xRowBytes: i32, wRowBytes: i32, nb: i32,
+  xsum: usize, wsum: usize, aZp: i32,
   aScale: f32, act: i32, alpha: f64, outInt8: i32, outScale: f64, outZp: i32, scratch: usize, begin: i32, end: i32,
 ): void {
   setEpilogue(wScale, bias, aScale, act, alpha, outInt8, outScale, outZp);
-  const table = scratch, tile = scratch + 16, tileStride = <usize>(nb + 2) << 2;
+  const table = scratch, xs = scratch + 16, tile = scratch + 32, tileStride = <usize>(nb + 2) << 2;
+  const relaxed = ASC_FEATURE_RELAXED_SIMD && xsum != 0;
   const rowBlocks = (M + 3) / 4;
-  const zero = xw + (<usize>M * <usize>K8 << 1);
   for (let u = begin; u < end; u++) {
     const r0 = (u % rowBlocks) * 4, c0 = (u / rowBlocks) * nb, c1 = min(N, c0 + nb);
-    for (let r = 0; r < 4; r++) store<usize>(table + (<usize>r << 2), r0 + r < M ? xw + (<usize>(r0 + r) * <usize>K8 << 1) : zero);
-    for (let n = c0; n < c1; n += 2) {
-      const w0 = w + <usize>n * <usize>wRowBytes;
-      dot4x2(table, 1, w0, n + 1 < N ? w0 + <usize>wRowBytes : w0, 0, K8, tile + (<usize>(n - c0) << 2), tileStride);
+    for (let r = 0; r < 4; r++) {
+      const row = min(r0 + r, M); // rows past M read the row after the matrix
+      store<usize>(table + (<usize>r << 2), xw + <usize>row * <usize>xRowBytes);
+      if (relaxed) store<i32>(xs + (<usize>r << 2), load<i32>(xsum + (<usize>row << 2)));
     }
+    for (let n = c0; n < c1; n += 2) {
+      const w0 = w + <usize>n * <usize>wRowBytes, w1 = n + 1 < N ? w0 + <usize>wRowBytes : w0, at = tile + (<usize>(n - c0) << 2);
+      if (relaxed) dot4x2Relaxed(table, 1, w0, w1, 0, len, at, tileStride);
+      else dot4x2(table, 1, w0, w1, 0, len, at, tileStride);
+    }
+    if (relaxed) correctTile(tile, tileStride, xs, c0, c1, aZp, wsum);
     finishTile(out, r0, M, c0, c1, N, tile, tileStride);
     if (c1 == N) for (let r = r0; r < min(M, r0 + 4); r++) padRow(out, r, N);
   }
 }
 
-/** Bytes of per-thread scratch for int8MatMulRange: 4 row pointers and a 4 x (nb + 2) int32 tile. */
+/** Bytes of per-thread scratch for int8MatMulRange: 4 row pointers, 4 row sums and a 4 x (nb + 2) int32 tile. */
 export function int8MatMulScratchBytes(nb: i32): i32 {
-  return 16 + 16 * (nb + 2);
+  return 32 + 16 * (nb + 2);
 }
 
-/** Bytes of per-thread scratch for int8ConvRange: 4 row pointers per tap, a 4 x (outC + 2) int32 tile, 4 gathered patches. */
-export function int8ConvScratchBytes(taps: i32, outC: i32, C8: i32): i32 {
-  return taps * 16 + 16 + 16 * (outC + 2) + 8 * taps * C8;
+/** Bytes of per-thread scratch for int8ConvRange: 4 row pointers per tap, 4 patch pointers, 4 pixel sums, a 4 x (outC + 2) int32 tile, 4 patches. */
+export function int8ConvScratchBytes(taps: i32, outC: i32, xRowBytes: i32): i32 {
+  return taps * 16 + 32 + 16 * (outC + 2) + 4 * taps * xRowBytes;
 }
 
 /**
  * int8Conv2d over units [begin, end) of 4 consecutive output pixels (flattened over batch, rows,
- * columns), all output channels. xw: the widened input [batch * inH * inW, C8] plus one zero row
- * (taps outside the image point there); w: packed [outC, fh, fw, packedCols(inC)]; params: the
- * ConvGeometry block (src/backends/wasm/kernels.ts writeGeometry).
+ * columns), all output channels. xw: the prepared input pixels (as int8MatMulRange's rows) plus the
+ * row that taps outside the image read; w: per output channel, its fh * fw tap rows wTapBytes apart
+ * (packed [outC, fh, fw, packedCols(inC)], or int8SplitWeights's channels); params: the ConvGeometry
+ * block (src/backends/wasm/kernels.ts writeGeometry). When a channel's taps lie back to back (inC a
+ * multiple of 8, or the split layout), each pixel's taps are gathered into one patch row first, so
+ * the dots run over taps x channels at a stretch.
  */
 export function int8ConvRange(
-  xw: usize, w: usize, wScale: usize, bias: usize, out: usize, params: usize, C8: i32,
+  xw: usize, w: usize, wScale: usize, bias: usize, out: usize, params: usize, len: i32, xRowBytes: i32, wTapBytes: i32,
+  xsum: usize, wsum: usize, aZp: i32,
   aScale: f32, act: i32, alpha: f64, outInt8: i32, outScale: f64, outZp: i32, scratch: usize, begin: i32, end: i32,
 ): void {
   setEpilogue(wScale, bias, aScale, act, alpha, outInt8, outScale, outZp);
-  const batch = load<i32>(params), inH = load<i32>(params, 4), inW = load<i32>(params, 8), inC = load<i32>(params, 12);
+  const batch = load<i32>(params), inH = load<i32>(params, 4), inW = load<i32>(params, 8);
   const outH = load<i32>(params, 16), outW = load<i32>(params, 20), outC = load<i32>(params, 24);
   const fh = load<i32>(params, 28), fw = load<i32>(params, 32), sh = load<i32>(params, 36), sw = load<i32>(params, 40);
   const dh = load<i32>(params, 44), dw = load<i32>(params, 48), padTop = load<i32>(params, 52), padLeft = load<i32>(params, 56);
   const taps = fh * fw, pixels = batch * outH * outW;
-  const wRowBytes = <usize>rowBytesOf(inC), chanBytes = <usize>taps * wRowBytes;
-  const zero = xw + (<usize>batch * <usize>inH * <usize>inW * <usize>C8 << 1);
-  const table = scratch, patchTable = scratch + (<usize>taps << 4), tile = patchTable + 16, tileStride = <usize>(outC + 2) << 2;
+  const relaxed = ASC_FEATURE_RELAXED_SIMD && xsum != 0;
+  const chanBytes = relaxed ? <usize>(2 * taps * len) : <usize>taps * <usize>wTapBytes;
+  const gather = relaxed || wTapBytes == len;
+  const outside = batch * inH * inW; // the row taps outside the image read
+  const table = scratch, patchTable = scratch + (<usize>taps << 4), xs = patchTable + 16, tile = xs + 16;
+  const tileStride = <usize>(outC + 2) << 2, patchBytes = <usize>taps * <usize>xRowBytes;
   for (let u = begin; u < end; u++) {
     const p0 = u * 4;
     for (let i = 0; i < 4; i++) {
       const p = p0 + i;
       const ox = p % outW, oy = (p / outW) % outH, b = p / (outW * outH);
+      let sum = 0;
       for (let ky = 0; ky < fh; ky++) {
         const iy = oy * sh - padTop + ky * dh;
         for (let kx = 0; kx < fw; kx++) {
           const ix = ox * sw - padLeft + kx * dw;
           const inside = p < pixels && iy >= 0 && iy < inH && ix >= 0 && ix < inW;
-          const row = inside ? xw + (<usize>((b * inH + iy) * inW + ix) * <usize>C8 << 1) : zero;
-          store<usize>(table + (<usize>((ky * fw + kx) * 4 + i) << 2), row);
+          const row = inside ? (b * inH + iy) * inW + ix : outside;
+          store<usize>(table + (<usize>((ky * fw + kx) * 4 + i) << 2), xw + <usize>row * <usize>xRowBytes);
+          if (relaxed) sum += load<i32>(xsum + (<usize>row << 2));
         }
       }
+      store<i32>(xs + (<usize>i << 2), sum);
     }
-    let rows = table, dotTaps = taps, len = C8;
-    if (wRowBytes == <usize>C8) {
-      // a channel's weight taps are contiguous (inC a multiple of 8): gather each pixel's taps into
-      // one patch row, so the dots run over taps * C8 values at a stretch
-      const patch = tile + 4 * tileStride, patchBytes = <usize>taps * <usize>C8 << 1;
+    let rows = table, dotTaps = taps, dotLen = len;
+    if (gather) {
+      const patch = tile + 4 * tileStride;
       for (let i = 0; i < 4; i++) {
         const dst = patch + <usize>i * patchBytes;
         for (let t = 0; t < taps; t++) {
           const src = load<usize>(table + (<usize>(t * 4 + i) << 2));
-          const d = dst + (<usize>(t * C8) << 1);
-          for (let c: usize = 0; c < (<usize>C8 << 1); c += 16) v128.store(d + c, v128.load(src + c));
+          const d = dst + <usize>t * <usize>xRowBytes;
+          for (let c: usize = 0; c < <usize>xRowBytes; c += 16) v128.store(d + c, v128.load(src + c));
         }
         store<usize>(patchTable + (<usize>i << 2), dst);
       }
-      rows = patchTable; dotTaps = 1; len = taps * C8;
+      rows = patchTable; dotTaps = 1; dotLen = taps * len;
     }
     for (let n = 0; n < outC; n += 2) {
-      const w0 = w + <usize>n * chanBytes;
-      dot4x2(rows, dotTaps, w0, n + 1 < outC ? w0 + chanBytes : w0, wRowBytes, len, tile + (<usize>n << 2), tileStride);
+      const w0 = w + <usize>n * chanBytes, w1 = n + 1 < outC ? w0 + chanBytes : w0, at = tile + (<usize>n << 2);
+      if (relaxed) dot4x2Relaxed(rows, 1, w0, w1, 0, dotLen, at, tileStride);
+      else dot4x2(rows, dotTaps, w0, w1, <usize>wTapBytes, dotLen, at, tileStride);
     }
+    if (relaxed) correctTile(tile, tileStride, xs, 0, outC, aZp, wsum);
     finishTile(out, p0, pixels, 0, outC, outC, tile, tileStride);
     for (let p = p0; p < min(pixels, p0 + 4); p++) padRow(out, p, outC);
   }

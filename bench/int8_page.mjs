@@ -5,15 +5,7 @@
 // layer does); "int8 kernel" starts from activations already quantized. All return float32.
 import * as tf from '/dist/tessera.js';
 import { measureInterleaved } from './measure.mjs';
-
-export const INT8_CASES = [
-  { name: 'matMul 256x256x256', kind: 'dense', x: [256, 256], w: [256, 256] },
-  { name: 'matMul 512x512x512', kind: 'dense', x: [512, 512], w: [512, 512] },
-  { name: 'matMul 1024x1024x1024', kind: 'dense', x: [1024, 1024], w: [1024, 1024] },
-  { name: 'matMul 197x768x3072', kind: 'dense', x: [197, 768], w: [768, 3072] },
-  { name: 'conv2d [1,56,56,64]x[3,3,64,64] same', kind: 'conv2d', x: [1, 56, 56, 64], w: [3, 3, 64, 64] },
-  { name: 'conv2d [1,28,28,32]x[3,3,32,96] same', kind: 'conv2d', x: [1, 28, 28, 32], w: [3, 3, 32, 96] },
-];
+import { INT8_CASES } from './int8_cases.mjs';
 
 /** Multiply-adds: rows (or output pixels, 'same' stride 1) times the weight's size. */
 const macsOf = (c) => c.x.slice(0, -1).reduce((a, b) => a * b, 1) * c.w.reduce((a, b) => a * b, 1);
@@ -52,6 +44,7 @@ export async function runInt8Bench({ threads = 2, time = 1000, iterations = 5 } 
   }
   return {
     date: new Date().toISOString(), userAgent: navigator.userAgent, crossOriginIsolated: self.crossOriginIsolated,
-    hardwareConcurrency: navigator.hardwareConcurrency, threads: tf.wasm.getThreadsCount(), module: tf.memory().module ?? null, rows,
+    hardwareConcurrency: navigator.hardwareConcurrency, threads: tf.wasm.getThreadsCount(),
+    kernelBuild: tf.memory().backends?.wasm?.module ?? null, int8Dot: tf.memory().backends?.wasm?.int8Dot ?? null, rows,
   };
 }

@@ -9,6 +9,7 @@ import { Arena, Workspace } from './arena.js';
 import { PARAMS_BYTES, wasmKernels, type WasmContext, type WasmKernel } from './kernels.js';
 import type { LoadedModule, ModuleKind } from './module.js';
 import { ThreadPool } from './threads.js';
+import { int8DotKind } from './int8.js';
 
 class WasmDataId implements DataId {
   readonly backend = 'wasm' as const;
@@ -89,7 +90,7 @@ export class WasmBackend implements Backend {
   memory(): BackendMemoryInfo {
     return {
       numBuffers: this.numBuffers, numBytes: this.numBytes, module: this.moduleKind, ...this.arena.stats(), workspaceBytes: this.workspace.bytes,
-      threads: this.pool?.threads ?? 1, workerChunks: this.pool?.chunksOnWorkers ?? 0,
+      threads: this.pool?.threads ?? 1, workerChunks: this.pool?.chunksOnWorkers ?? 0, int8Dot: int8DotKind(this.ctx.ex),
     };
   }
 

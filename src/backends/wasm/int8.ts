@@ -31,7 +31,56 @@ function checkOperands(op: string, ins: TensorInfo[], outs: TensorInfo[], e: Int
   }
 }
 
-/** The i16 copy of `rows` packed rows of `cols` values minus zp, C8 = cols rounded up to 8, plus a zero row; run fn, then free it. */
+/** The prepared operands of a matMul / conv range call (assembly/int8.ts int8MatMulRange). */
+interface Prepared {
+  xw: number;
+  xRowBytes: number;
+  len: number;
+  xsum: number;
+  w: number;
+  /** Bytes between weight rows (one tap of one output channel). */
+  wRowBytes: number;
+  wsum: number;
+}
+
+/**
+ * Prepares the operands (pointers x, w) for the dot kernel, runs fn, frees them. The plain path
+ * reads i16 activations (int8Widen, zero point subtracted, plus a zero row) against the packed
+ * weights; the relaxed int8 dot raw int8 rows padded to 16 (int8PadRows, plus a row of the zero
+ * point, with row sums) against int8SplitWeights's rows (with per-channel sums).
+ * `wRows` weight rows of `cols` values each, `group` rows per output channel.
+ */
+function withPrepared(
+  ctx: WasmContext, relaxed: boolean, x: number, rows: number, cols: number, zp: number, w: number, wRows: number, group: number, fn: (p: Prepared) => void,
+): void {
+  const { ex, arena } = ctx;
+  const blocks: { ptr: number; bytes: number }[] = [];
+  const alloc = (bytes: number) => {
+    const b = arena.alloc(bytes);
+    blocks.push(b);
+    return b.ptr;
+  };
+  try {
+    if (relaxed) {
+      const C16 = roundUp(cols, 16);
+      const xw = alloc((rows + 1) * C16), xsum = alloc((rows + 1) * 4);
+      ex.int8PadRows(x, rows, cols, zp, xw, C16, xsum);
+      const ws = alloc(wRows * 2 * C16), wsum = alloc(Math.ceil(wRows / group) * 4);
+      ex.int8SplitWeights(w, wRows, cols, group, ws, C16, wsum);
+      fn({ xw, xRowBytes: C16, len: C16, xsum, w: ws, wRowBytes: 2 * C16, wsum });
+    } else {
+      const C8 = roundUp(cols, 8);
+      const xw = alloc((rows + 1) * C8 * 2);
+      ex.int8Widen(x, rows, cols, zp, xw, C8);
+      arena.u8.fill(0, xw + rows * C8 * 2, xw + (rows + 1) * C8 * 2);
+      fn({ xw, xRowBytes: 2 * C8, len: C8, xsum: 0, w, wRowBytes: 4 * packedCols(cols), wsum: 0 });
+    }
+  } finally {
+    for (const b of blocks) arena.release(b.ptr, b.bytes);
+  }
+}
+
+/** Depthwise reads i16 activations: int8Widen plus a zero row. */
 function withWidened(ctx: WasmContext, x: TensorInfo, rows: number, cols: number, zp: number, fn: (xw: number, C8: number) => void): void {
   const C8 = roundUp(cols, 8);
   const blk = ctx.arena.alloc((rows + 1) * C8 * 2);
@@ -42,6 +91,64 @@ function withWidened(ctx: WasmContext, x: TensorInfo, rows: number, cols: number
   } finally {
     ctx.arena.release(blk.ptr, blk.bytes);
   }
+}
+
+const LINEAR_F32 = [1, 0, 0, 0, 1, 0]; // epilogueArgs of aScale 1, linear, float32 output
+
+/** Runs int8MatMulRange on one thread over [M, K] x [N, K] packed operands in the arena; returns the float32 [M, N] result. */
+function matMulOnce(ctx: WasmContext, relaxed: boolean, x: Int8Array, w: Int8Array, M: number, N: number, K: number, zp: number): Float32Array {
+  const { ex, arena } = ctx;
+  const rowBytes = 4 * packedCols(K);
+  const xb = arena.alloc(M * rowBytes), wb = arena.alloc(N * rowBytes), sb = arena.alloc(N * 4), ob = arena.alloc(M * N * 4);
+  try {
+    arena.u8.set(new Uint8Array(x.buffer, x.byteOffset, M * rowBytes), xb.ptr);
+    arena.u8.set(new Uint8Array(w.buffer, w.byteOffset, N * rowBytes), wb.ptr);
+    arena.f32.fill(1, sb.ptr >>> 2, (sb.ptr >>> 2) + N);
+    withPrepared(ctx, relaxed, xb.ptr, M, K, zp, wb.ptr, N, 1, (p) => {
+      const nb = roundUp(N, 2);
+      ex.int8MatMulRange(p.xw, p.w, sb.ptr, 0, ob.ptr, M, N, p.len, p.xRowBytes, p.wRowBytes, nb, p.xsum, p.wsum, zp, ...LINEAR_F32,
+        ctx.workspace.get(ex.int8MatMulScratchBytes(nb)), 0, Math.ceil(M / 4));
+    });
+    return arena.f32.slice(ob.ptr >>> 2, (ob.ptr >>> 2) + M * N);
+  } finally {
+    for (const b of [xb, wb, sb, ob]) arena.release(b.ptr, b.bytes);
+  }
+}
+
+const relaxedDotVerdict = new WeakMap<object, boolean>();
+
+/** Which int8 dot this module instance runs (memory().int8Dot): 'relaxed', 'i16', or 'unchecked' before the first int8 matMul / conv. */
+export function int8DotKind(ex: object): string {
+  const v = relaxedDotVerdict.get(ex);
+  return v === undefined ? ((ex as { isRelaxed(): number }).isRelaxed() ? 'unchecked' : 'i16') : v ? 'relaxed' : 'i16';
+}
+
+/**
+ * Whether this module instance should take the relaxed int8 dot: only the relaxed build has it,
+ * and only when a probe (extreme and ragged values) gives the exact integer sums on this engine;
+ * Node 20's V8 (relaxed SIMD behind a flag) returned wrong ones. Checked once per instance.
+ */
+function useRelaxedDot(ctx: WasmContext): boolean {
+  if (!ctx.ex.isRelaxed()) return false;
+  let ok = relaxedDotVerdict.get(ctx.ex);
+  if (ok === undefined) {
+    const M = 5, N = 3, K = 37, zp = 3, rowBytes = 4 * packedCols(K);
+    const x = new Int8Array(M * rowBytes), w = new Int8Array(N * rowBytes);
+    for (let m = 0; m < M; m++) for (let k = 0; k < K; k++) x[m * rowBytes + k] = ((m * 31 + k * 17) % 256) - 128;
+    for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) w[n * rowBytes + k] = ((n * 29 + k * 11) % 255) - 127;
+    x[0] = -128; x[1] = 127; w[0] = 127; w[rowBytes] = -127;
+    const got = matMulOnce(ctx, true, x, w, M, N, K, zp);
+    ok = true;
+    for (let m = 0; m < M; m++) {
+      for (let n = 0; n < N; n++) {
+        let acc = 0;
+        for (let k = 0; k < K; k++) acc += (x[m * rowBytes + k] - zp) * w[n * rowBytes + k];
+        if (got[m * N + n] !== acc) ok = false;
+      }
+    }
+    relaxedDotVerdict.set(ctx.ex, ok);
+  }
+  return ok;
 }
 
 const epilogueArgs = (e: Int8Epilogue) => [e.aScale, e.activation, e.alpha, e.outInt8 ? 1 : 0, e.outScale, e.outZeroPoint];
@@ -94,14 +201,15 @@ export const int8Kernels: { [K in KernelName]?: WasmKernel<K> } = {
   int8MatMul: (ctx, ins, outs, a: KernelAttrs['int8MatMul']) => {
     checkOperands('int8MatMul', ins, outs, a, { x: a.M * packedCols(a.K), w: a.N * packedCols(a.K), channels: a.N, out: a.M * (a.outInt8 ? packedCols(a.N) : a.N) });
     if (a.M === 0 || a.N === 0) return;
-    withWidened(ctx, ins[0], a.M, a.K, a.aZeroPoint, (xw, K8) => {
+    withPrepared(ctx, useRelaxedDot(ctx), ctx.ptr(ins[0]), a.M, a.K, a.aZeroPoint, ctx.ptr(ins[1]), a.N, 1, (p) => {
       // column blocks of weight rows that stay in L2 (~128 KB), more blocks when the rows alone are too few to split
-      let nb = Math.max(2, Math.min(roundUp(a.N, 2), 2 * Math.floor(65536 / Math.max(1, a.K))));
+      let nb = Math.max(2, Math.min(roundUp(a.N, 2), 2 * Math.floor(65536 / Math.max(1, p.wRowBytes))));
       const rowBlocks = Math.ceil(a.M / 4);
       const want = ctx.pool ? ctx.pool.threads * ctx.pool.chunksPerThread : 1;
       if (rowBlocks * Math.ceil(a.N / nb) < want) nb = Math.max(2, roundUp(Math.ceil(a.N / Math.ceil(want / rowBlocks)), 2));
       const units = rowBlocks * Math.ceil(a.N / nb);
-      const args = [xw, ctx.ptr(ins[1]), ctx.ptr(ins[2]), a.hasBias ? ctx.ptr(ins[3]) : 0, ctx.ptr(outs[0]), a.M, a.N, K8, 4 * packedCols(a.K), nb, ...epilogueArgs(a)];
+      const args = [p.xw, p.w, ctx.ptr(ins[2]), a.hasBias ? ctx.ptr(ins[3]) : 0, ctx.ptr(outs[0]), a.M, a.N, p.len, p.xRowBytes, p.wRowBytes, nb,
+        p.xsum, p.wsum, a.aZeroPoint, ...epilogueArgs(a)];
       runUnits(ctx, 'int8MatMulRange', args, units, a.M * a.N * a.K, ctx.ex.int8MatMulScratchBytes(nb));
     });
   },
@@ -109,10 +217,11 @@ export const int8Kernels: { [K in KernelName]?: WasmKernel<K> } = {
     checkOperands('int8Conv2d', ins, outs, g, convSizes(g, g.outC * g.filterH * g.filterW * packedCols(g.inC), g.outC, g.outInt8));
     const pixels = g.batch * g.outH * g.outW;
     if (pixels === 0 || g.outC === 0) return;
-    withWidened(ctx, ins[0], g.batch * g.inH * g.inW, g.inC, g.aZeroPoint, (xw, C8) => {
-      const args = [xw, ctx.ptr(ins[1]), ctx.ptr(ins[2]), g.hasBias ? ctx.ptr(ins[3]) : 0, ctx.ptr(outs[0]), writeGeometry(ctx, g), C8, ...epilogueArgs(g)];
-      const taps = g.filterH * g.filterW;
-      runUnits(ctx, 'int8ConvRange', args, Math.ceil(pixels / 4), pixels * g.outC * taps * g.inC, ctx.ex.int8ConvScratchBytes(taps, g.outC, C8));
+    const taps = g.filterH * g.filterW;
+    withPrepared(ctx, useRelaxedDot(ctx), ctx.ptr(ins[0]), g.batch * g.inH * g.inW, g.inC, g.aZeroPoint, ctx.ptr(ins[1]), g.outC * taps, taps, (p) => {
+      const args = [p.xw, p.w, ctx.ptr(ins[2]), g.hasBias ? ctx.ptr(ins[3]) : 0, ctx.ptr(outs[0]), writeGeometry(ctx, g), p.len, p.xRowBytes,
+        p.xsum ? p.wRowBytes : 4 * packedCols(g.inC), p.xsum, p.wsum, g.aZeroPoint, ...epilogueArgs(g)];
+      runUnits(ctx, 'int8ConvRange', args, Math.ceil(pixels / 4), pixels * g.outC * taps * g.inC, ctx.ex.int8ConvScratchBytes(taps, g.outC, p.xRowBytes));
     });
   },
   int8DepthwiseConv2d: (ctx, ins, outs, g) => {

@@ -36,10 +36,12 @@ export interface KernelExports {
   int8Quantize(x: number, out: number, rows: number, cols: number, scale: number, zp: number): void;
   int8Dequantize(q: number, out: number, rows: number, cols: number, scale: number, zp: number): void;
   int8Widen(src: number, rows: number, cols: number, zp: number, dst: number, dstCols: number): void;
+  int8PadRows(src: number, rows: number, cols: number, zp: number, dst: number, dstCols: number, xsum: number): void;
+  int8SplitWeights(w: number, rows: number, cols: number, group: number, dst: number, dstCols: number, wsum: number): void;
   int8MatMulRange(...args: number[]): void;
   int8ConvRange(...args: number[]): void;
   int8MatMulScratchBytes(nb: number): number;
-  int8ConvScratchBytes(taps: number, outC: number, C8: number): number;
+  int8ConvScratchBytes(taps: number, outC: number, xRowBytes: number): number;
   int8DepthwiseRange(...args: number[]): void;
   matMul(
     a: number, b: number, out: number, batch: number, M: number, N: number, K: number, transA: number, transB: number,

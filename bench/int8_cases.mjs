@@ -1,0 +1,9 @@
+// The int8 benchmark's cases (bench/int8.mjs): shapes timed as float32 and as int8, on the same data.
+export const INT8_CASES = [
+  { name: 'matMul 256x256x256', kind: 'dense', x: [256, 256], w: [256, 256] },
+  { name: 'matMul 512x512x512', kind: 'dense', x: [512, 512], w: [512, 512] },
+  { name: 'matMul 1024x1024x1024', kind: 'dense', x: [1024, 1024], w: [1024, 1024] },
+  { name: 'matMul 197x768x3072', kind: 'dense', x: [197, 768], w: [768, 3072] },
+  { name: 'conv2d [1,56,56,64]x[3,3,64,64] same', kind: 'conv2d', x: [1, 56, 56, 64], w: [3, 3, 64, 64] },
+  { name: 'conv2d [1,28,28,32]x[3,3,32,96] same', kind: 'conv2d', x: [1, 28, 28, 32], w: [3, 3, 32, 96] },
+];
