@@ -55,6 +55,7 @@ export const depthwiseSpec: ShaderSpec = {
   params: CONV_PARAMS,
   entries: {
     depthwise_conv2d: { bindings: [UNIFORM, RO, RO, RW, RO, RO], overrides: ['WG', 'VEC', 'HAS_BIAS', 'ACT'] },
+    depthwise_conv2d_row8: { bindings: [UNIFORM, RO, RO, RW, RO, RO], overrides: ['WG', 'HAS_BIAS', 'ACT'] },
     depthwise_backprop_input: { bindings: [UNIFORM, RO, RO, RW], overrides: ['WG'] },
     depthwise_backprop_filter: { bindings: [UNIFORM, RO, RO, RW], overrides: ['WG'] },
   },
@@ -154,6 +155,23 @@ export const convKernels: WebGPUKernelTable = {
     if (out.size === 0) return;
     const [bias, prelu] = epilogueBuffers(ctx, inputs, g);
     const outC = g.inC * g.channelMultiplier;
+    const maxDim = ctx.limits.maxWorkgroupsPerDimension;
+    // 3-wide filters sliding along unstrided rows (most depthwise layers): 8 pixels x 1 channel
+    // quad per invocation, grid (row quads, rows, images); 32 invocations suit CPU adapters.
+    const rowWG = ctx.preferDirect ? 32 : 64;
+    const rowGroups = Math.ceil((Math.ceil(g.outW / 8) * g.inC) / 4 / rowWG);
+    const row8 = g.channelMultiplier === 1 && g.inC % 4 === 0 && g.filterW === 3 && g.strideW === 1 && g.dilationW === 1
+      && rowGroups <= maxDim && g.outH <= maxDim && g.batch <= maxDim;
+    if (row8) {
+      byBatch(ctx, g.batch, [inputs[0], out], (batch, bind) => ctx.dispatch({
+        spec: depthwiseSpec, entry: 'depthwise_conv2d_row8',
+        constants: { WG: rowWG, HAS_BIAS: g.hasBias, ACT: g.activation },
+        params: { ...geometryParams(g, g, 1), out_c: outC, batch },
+        buffers: [bind(inputs[0]), bind(inputs[1]), bind(out), bias, prelu],
+        workgroups: [rowGroups, g.outH, batch],
+      }));
+      return;
+    }
     byBatch(ctx, g.batch, [inputs[0], out], (batch, bind) => ctx.dispatch({
       spec: depthwiseSpec, entry: 'depthwise_conv2d',
       constants: { WG, VEC: g.channelMultiplier === 1 && g.inC % 4 === 0, HAS_BIAS: g.hasBias, ACT: g.activation },
