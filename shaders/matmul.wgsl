@@ -5,7 +5,9 @@
 // acc[r] += Bblock * Arow_r. `matmul_tiled` stages TILE_K-deep tiles of A and B in workgroup
 // memory (the GPU path); `matmul_direct` reads blocks straight from storage with no barriers
 // (fastest on CPU implementations such as SwiftShader, where caches already do the staging).
-// Bounds checks compile away (CHECK = false) when M, N and K are multiples of the tile.
+// Bounds checks compile away (CHECK = false) when M, N and K are multiples of the tile; with
+// CHECK, loads never branch: indices are clamped into the matrix and only the K steps past K
+// are zeroed (the direct entry runs whole steps of 4 unchecked, then one masked tail step).
 // Every operand is addressed as a sub-matrix (offset + row stride), so a call on tensors past
 // one storage binding runs as dispatches over blocks of (batch, M, N, K) that bind aligned
 // ranges (specs/matmul.ts): M, N, K are the block's, `ld*` the full row strides, `*_offset` the
@@ -61,63 +63,86 @@ override ACT: u32 = 0u;
 var<workgroup> tile_a: array<vec4<f32>, TILE_K * WG_Y>; // [k][m / 4]
 var<workgroup> tile_b: array<vec4<f32>, TILE_K * WG_X>; // [k][n / 4]
 
-/** 4 consecutive words of A along its contiguous dim, zero outside [outer_dim, inner_dim). */
-fn load_a4(base: u32, outer: u32, inner: u32, outer_dim: u32, inner_dim: u32) -> vec4<f32> {
-  let start = base + outer * params.lda + inner;
-  if (!CHECK || (outer < outer_dim && inner + 3u < inner_dim)) {
-    if (VEC_A) { return word4_to_f32(a[start >> 2u], A_INT); }
-    let s = start;
-    return word4_to_f32(vec4<u32>(a[s >> 2u][s & 3u], a[(s + 1u) >> 2u][(s + 1u) & 3u],
-                                  a[(s + 2u) >> 2u][(s + 2u) & 3u], a[(s + 3u) >> 2u][(s + 3u) & 3u]), A_INT);
+/**
+ * 4 consecutive words of A along its contiguous dim (row `outer` as stored, columns inner..inner+3).
+ * With CHECK the columns are clamped into [0, inner_dim): no branch, the loads stay in bounds, and
+ * the copies they make past the edge land in rows or columns of C that are never stored (or, along
+ * K, are zeroed by the caller).
+ */
+fn a_row4(base: u32, outer: u32, inner: u32, inner_dim: u32) -> vec4<f32> {
+  let row = base + outer * params.lda;
+  if (VEC_A) {
+    // inner_dim % 4 == 0 here, so a clamped quad start stays aligned
+    let s = row + select(inner, min(inner, inner_dim - 4u), CHECK);
+    return word4_to_f32(a[s >> 2u], A_INT);
   }
-  var w = vec4<u32>(0u);
-  if (outer < outer_dim) {
-    for (var j = 0u; j < 4u; j++) {
-      if (inner + j < inner_dim) { let s = start + j; w[j] = a[s >> 2u][s & 3u]; }
-    }
-  }
-  return word4_to_f32(w, A_INT);
+  var i = vec4<u32>(inner) + vec4<u32>(0u, 1u, 2u, 3u);
+  if (CHECK) { i = min(i, vec4<u32>(inner_dim - 1u)); }
+  let s = vec4<u32>(row) + i;
+  return word4_to_f32(vec4<u32>(a[s.x >> 2u][s.x & 3u], a[s.y >> 2u][s.y & 3u],
+                                a[s.z >> 2u][s.z & 3u], a[s.w >> 2u][s.w & 3u]), A_INT);
 }
 
-fn load_b4(base: u32, outer: u32, inner: u32, outer_dim: u32, inner_dim: u32) -> vec4<f32> {
-  let start = base + outer * params.ldb + inner;
-  if (!CHECK || (outer < outer_dim && inner + 3u < inner_dim)) {
-    if (VEC_B) { return word4_to_f32(b[start >> 2u], B_INT); }
-    let s = start;
-    return word4_to_f32(vec4<u32>(b[s >> 2u][s & 3u], b[(s + 1u) >> 2u][(s + 1u) & 3u],
-                                  b[(s + 2u) >> 2u][(s + 2u) & 3u], b[(s + 3u) >> 2u][(s + 3u) & 3u]), B_INT);
+fn b_row4(base: u32, outer: u32, inner: u32, inner_dim: u32) -> vec4<f32> {
+  let row = base + outer * params.ldb;
+  if (VEC_B) {
+    let s = row + select(inner, min(inner, inner_dim - 4u), CHECK);
+    return word4_to_f32(b[s >> 2u], B_INT);
   }
-  var w = vec4<u32>(0u);
-  if (outer < outer_dim) {
-    for (var j = 0u; j < 4u; j++) {
-      if (inner + j < inner_dim) { let s = start + j; w[j] = b[s >> 2u][s & 3u]; }
-    }
-  }
-  return word4_to_f32(w, B_INT);
+  var i = vec4<u32>(inner) + vec4<u32>(0u, 1u, 2u, 3u);
+  if (CHECK) { i = min(i, vec4<u32>(inner_dim - 1u)); }
+  let s = vec4<u32>(row) + i;
+  return word4_to_f32(vec4<u32>(b[s.x >> 2u][s.x & 3u], b[s.y >> 2u][s.y & 3u],
+                                b[s.z >> 2u][s.z & 3u], b[s.w >> 2u][s.w & 3u]), B_INT);
 }
 
-/** Column j = A(m..m+3, k+j). */
-fn a_block(base: u32, m: u32, k: u32) -> mat4x4<f32> {
-  let M = params.M;
-  let K = params.K;
-  if (TRANS_A) { // stored [K, M]: contiguous along m
-    return mat4x4<f32>(load_a4(base, k, m, K, M), load_a4(base, k + 1u, m, K, M),
-                       load_a4(base, k + 2u, m, K, M), load_a4(base, k + 3u, m, K, M));
-  }
-  return transpose(mat4x4<f32>(load_a4(base, m, k, M, K), load_a4(base, m + 1u, k, M, K),
-                               load_a4(base, m + 2u, k, M, K), load_a4(base, m + 3u, k, M, K)));
+/** Row `r` of M or N clamped into the matrix (CHECK). */
+fn clamp_to(r: u32, dim: u32) -> u32 { return select(r, min(r, dim - 1u), CHECK); }
+
+/** Zero where step k of the K loop is past K (`tail`: the last, partial step of the loop). */
+fn keep_k(v: vec4<f32>, k: u32, tail: bool) -> vec4<f32> { return select(v, vec4<f32>(0.0f), tail && k >= params.K); }
+fn keep_k4(v: vec4<f32>, k: u32, tail: bool) -> vec4<f32> {
+  return select(v, vec4<f32>(0.0f), vec4<bool>(tail) & (vec4<u32>(k) + vec4<u32>(0u, 1u, 2u, 3u) >= vec4<u32>(params.K)));
 }
 
-/** Column j = B(k+j, n..n+3). */
-fn b_block(base: u32, k: u32, n: u32) -> mat4x4<f32> {
-  let N = params.N;
-  let K = params.K;
-  if (TRANS_B) { // stored [N, K]: contiguous along k
-    return transpose(mat4x4<f32>(load_b4(base, n, k, N, K), load_b4(base, n + 1u, k, N, K),
-                                 load_b4(base, n + 2u, k, N, K), load_b4(base, n + 3u, k, N, K)));
+/** A(m..m+3, kk) from stored [K, M] (TRANS_A). */
+fn a_col(base: u32, m: u32, kk: u32, tail: bool) -> vec4<f32> {
+  let row = select(kk, min(kk, params.K - 1u), tail);
+  return keep_k(a_row4(base, row, m, params.M), kk, tail);
+}
+/** A(mm, k..k+3) from stored [M, K]. */
+fn a_row(base: u32, mm: u32, k: u32, tail: bool) -> vec4<f32> {
+  return keep_k4(a_row4(base, clamp_to(mm, params.M), k, params.K), k, tail);
+}
+
+/** Column j = A(m..m+3, k+j). `tail`: k + 3 may pass K (those columns are zero). */
+fn a_block(base: u32, m: u32, k: u32, tail: bool) -> mat4x4<f32> {
+  if (TRANS_A) {
+    return mat4x4<f32>(a_col(base, m, k, tail), a_col(base, m, k + 1u, tail),
+                       a_col(base, m, k + 2u, tail), a_col(base, m, k + 3u, tail));
   }
-  return mat4x4<f32>(load_b4(base, k, n, K, N), load_b4(base, k + 1u, n, K, N),
-                     load_b4(base, k + 2u, n, K, N), load_b4(base, k + 3u, n, K, N));
+  return transpose(mat4x4<f32>(a_row(base, m, k, tail), a_row(base, m + 1u, k, tail),
+                               a_row(base, m + 2u, k, tail), a_row(base, m + 3u, k, tail)));
+}
+
+/** B(kk, n..n+3) from stored [K, N]. */
+fn b_row(base: u32, n: u32, kk: u32, tail: bool) -> vec4<f32> {
+  let row = select(kk, min(kk, params.K - 1u), tail);
+  return keep_k(b_row4(base, row, n, params.N), kk, tail);
+}
+/** B(k..k+3, nn) from stored [N, K] (TRANS_B). */
+fn b_col(base: u32, nn: u32, k: u32, tail: bool) -> vec4<f32> {
+  return keep_k4(b_row4(base, clamp_to(nn, params.N), k, params.K), k, tail);
+}
+
+/** Column j = B(k+j, n..n+3). `tail` as for a_block. */
+fn b_block(base: u32, k: u32, n: u32, tail: bool) -> mat4x4<f32> {
+  if (TRANS_B) {
+    return transpose(mat4x4<f32>(b_col(base, n, k, tail), b_col(base, n + 1u, k, tail),
+                                 b_col(base, n + 2u, k, tail), b_col(base, n + 3u, k, tail)));
+  }
+  return mat4x4<f32>(b_row(base, n, k, tail), b_row(base, n, k + 1u, tail),
+                     b_row(base, n, k + 2u, tail), b_row(base, n, k + 3u, tail));
 }
 
 fn epilogue_value(v: f32, n: u32) -> f32 {
@@ -164,13 +189,13 @@ fn matmul_tiled(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
     for (var l = tid; l < WG_Y * k_blocks; l += threads) {
       let mb = l % WG_Y;
       let kb = l / WG_Y;
-      let blk = a_block(a_base, m0 + mb * 4u, k0 + kb * 4u);
+      let blk = a_block(a_base, m0 + mb * 4u, k0 + kb * 4u, CHECK);
       for (var j = 0u; j < 4u; j++) { tile_a[(kb * 4u + j) * WG_Y + mb] = blk[j]; }
     }
     for (var l = tid; l < WG_X * k_blocks; l += threads) {
       let nb = l % WG_X;
       let kb = l / WG_X;
-      let blk = b_block(b_base, k0 + kb * 4u, n0 + nb * 4u);
+      let blk = b_block(b_base, k0 + kb * 4u, n0 + nb * 4u, CHECK);
       for (var j = 0u; j < 4u; j++) { tile_b[(kb * 4u + j) * WG_X + nb] = blk[j]; }
     }
     workgroupBarrier();
@@ -187,6 +212,16 @@ fn matmul_tiled(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
   store_block(acc, batch, m0 + lid.y * 4u, n0 + lid.x * 4u);
 }
 
+/** acc[r] += A(m+r, k..k+3) . B(k..k+3, n..n+3) for the 4 rows. */
+fn direct_step(acc: ptr<function, array<vec4<f32>, 4>>, a_base: u32, b_base: u32, m: u32, n: u32, k: u32, tail: bool) {
+  let ta = transpose(a_block(a_base, m, k, tail)); // row r = A(m+r, k..k+3)
+  let bb = b_block(b_base, k, n, tail);
+  (*acc)[0] += bb * ta[0];
+  (*acc)[1] += bb * ta[1];
+  (*acc)[2] += bb * ta[2];
+  (*acc)[3] += bb * ta[3];
+}
+
 @compute @workgroup_size(WG_X, WG_Y, 1)
 fn matmul_direct(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   let batch = wid.z;
@@ -195,15 +230,10 @@ fn matmul_direct(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgrou
   let m = (wid.y * WG_Y + lid.y) * 4u;
   let n = (wid.x * WG_X + lid.x) * 4u;
   var acc = array<vec4<f32>, 4>(vec4<f32>(0.0f), vec4<f32>(0.0f), vec4<f32>(0.0f), vec4<f32>(0.0f));
-  if (m < params.M && n < params.N) {
-    for (var k = 0u; k < params.K; k += 4u) {
-      let ta = transpose(a_block(a_base, m, k)); // row r = A(m+r, k..k+3)
-      let bb = b_block(b_base, k, n);
-      acc[0] += bb * ta[0];
-      acc[1] += bb * ta[1];
-      acc[2] += bb * ta[2];
-      acc[3] += bb * ta[3];
-    }
-  }
+  // Whole steps of 4 need no check along K; blocks past M or N read clamped copies (CHECK) and
+  // store nothing, so no branch guards the loop.
+  let k_whole = params.K & ~3u;
+  for (var k = 0u; k < k_whole; k += 4u) { direct_step(&acc, a_base, b_base, m, n, k, false); }
+  if (CHECK && k_whole < params.K) { direct_step(&acc, a_base, b_base, m, n, k_whole, true); }
   store_block(acc, batch, m, n);
 }

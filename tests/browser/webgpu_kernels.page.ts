@@ -245,7 +245,11 @@ function matmulCases(): Case[] {
   for (const tA of [false, true]) for (const tB of [false, true]) {
     cases.push(matmulCase(2, 17, 19, 23, { tA, tB }));
     cases.push(matmulCase(1, 64, 64, 32, { tA, tB }));
+    // quad loads with clamped edges: M, N multiples of 4 but not of the block; K = 7: a masked tail step
+    cases.push(matmulCase(2, 20, 24, 12, { tA, tB }));
+    cases.push(matmulCase(1, 8, 12, 7, { tA, tB }));
   }
+  cases.push(matmulCase(1, 197, 36, 24));
   cases.push(matmulCase(3, 9, 10, 11, { bBS: 0 }));
   cases.push(matmulCase(3, 16, 16, 16, { aBS: 0, tB: true }));
   for (const [name, act] of Object.entries(Activation)) {
