@@ -377,12 +377,20 @@ export const GROUPS: Record<string, () => Case[]> = {
   matMulSubset: () => matmulCases().filter((c) => /b=1 M=(1|17|31|4) N=(1|17|33|8) K=\d+ tA=false tB=false aBS=\d+ bBS=\d+ bias=0 act=0|M=64 N=64 K=32 tA=true tB=true|b=2 M=17 N=19|bBS=0|act=8/.test(c.name)),
 };
 
-/** Run one group of cases; `direct` picks the matmul entry (barrier-free or tiled). */
-async function runGroup(group: string, options: { direct?: boolean } = {}): Promise<CaseResult[]> {
+/**
+ * Run one group of cases; `direct` picks the matmul entry (barrier-free or tiled), `subgroups`
+ * (direct only) whether the barrier-free one may be matmul_subgroup (then it must be available).
+ */
+async function runGroup(group: string, options: { direct?: boolean; subgroups?: boolean } = {}): Promise<CaseResult[]> {
   prng.reset();
   const be = await createWebGPUBackend(options.direct === undefined ? {} : { preferDirect: options.direct });
   if (!be) throw new Error('webgpu backend unavailable in this page (no navigator.gpu or adapter)');
   const results: CaseResult[] = [];
+  setMatmulConfig({ direct: true, subgroups: options.subgroups !== false });
+  if (options.subgroups) {
+    const size = (be as unknown as { ctx: { subgroupSize: number | null } }).ctx.subgroupSize;
+    results.push({ group, name: 'device has 4-lane subgroups (matmul_subgroup runs)', bad: size === 4 ? 0 : 1, total: 1, first: `subgroupSize ${size}` });
+  }
   try {
     // Record every case first and await the reads together: one flush serves many cases.
     const settled = await Promise.all(GROUPS[group]().map((c) => runCase(be, group, c).catch((e: unknown) =>
@@ -391,6 +399,7 @@ async function runGroup(group: string, options: { direct?: boolean } = {}): Prom
     const before = be.memory().numBuffers;
     results.push({ group, name: 'no leaked buffers', bad: before === 0 ? 0 : 1, total: 1, first: `numBuffers ${before}` });
   } finally {
+    setMatmulConfig({ direct: true, subgroups: true });
     be.dispose();
   }
   return results;

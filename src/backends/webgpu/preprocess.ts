@@ -10,6 +10,7 @@ import elementwiseMathWgsl from '../../../shaders/elementwise_math.wgsl';
 import generatedActivationWgsl from '../../../shaders/generated_activation.wgsl';
 import generatedElementwiseOpsWgsl from '../../../shaders/generated_elementwise_ops.wgsl';
 import mathWgsl from '../../../shaders/math.wgsl';
+import matmulCommonWgsl from '../../../shaders/matmul_common.wgsl';
 import windowWgsl from '../../../shaders/window.wgsl';
 
 /** Shared include files by the name used in `#include "..."`. */
@@ -22,6 +23,7 @@ export const WGSL_INCLUDES: Record<string, string> = {
   'window.wgsl': windowWgsl,
   'conv_geometry.wgsl': convGeometryWgsl,
   'conv_epilogue.wgsl': convEpilogueWgsl,
+  'matmul_common.wgsl': matmulCommonWgsl,
 };
 
 const INCLUDE_LINE = /^[ \t]*#include[ \t]+"([^"]+)"[ \t]*$/gm;

@@ -62,6 +62,11 @@ export interface KernelContext {
   };
   /** Prefer register-only kernels (CPU adapters such as SwiftShader). */
   readonly preferDirect: boolean;
+  /**
+   * The device's subgroup size when shaders may `enable subgroups` and use the subgroup_id
+   * builtin and every subgroup has that one size (SwiftShader: 4); null otherwise.
+   */
+  readonly subgroupSize: number | null;
   dispatch(d: DispatchDesc): void;
   /**
    * A zeroed 4-word fault buffer (see fault_words.ts) for a checking kernel to bind read_write;
