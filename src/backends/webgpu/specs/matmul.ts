@@ -124,8 +124,10 @@ export const matmulKernels: WebGPUKernelTable = {
       }
       const constants = {
         ...common,
-        VEC_A: aligned4(a.transposeA ? a.M : a.K, a.aBatchStride, aOffset),
-        VEC_B: aligned4(a.transposeB ? a.K : a.N, a.bBatchStride, bOffset),
+        // Quad loads also need the block's extent along the contiguous dim in whole quads: the
+        // shader clamps a quad's start into that extent (an edge quad must not shift).
+        VEC_A: aligned4(a.transposeA ? a.M : a.K, a.aBatchStride, aOffset, a.transposeA ? M : K),
+        VEC_B: aligned4(a.transposeB ? a.K : a.N, a.bBatchStride, bOffset, a.transposeB ? K : N),
         CHECK: M % tileM !== 0 || N % tileN !== 0 || K % tileK !== 0,
       };
       const entry = subgroup ? 'matmul_subgroup' : c.direct ? 'matmul_direct' : 'matmul_tiled';
