@@ -58,7 +58,8 @@ export function runDepthwise(x: Tensor, f: Tensor, g: ConvGeometry, epi: ConvEpi
 
 export function conv2dPrim(x: Tensor, f: Tensor, g: ConvGeometry): Tensor {
   const y = runConv2d(x, f, g);
-  ENGINE.record('conv2d', [x, f], [y], ([dy]) => (dy ? [conv2dBackpropInputPrim(dy, f, g), conv2dBackpropFilterPrim(x, dy, g)] : [null, null]));
+  ENGINE.record('conv2d', [x, f], [y], ([dy], wanted = [true, true]) =>
+    (dy ? [wanted[0] ? conv2dBackpropInputPrim(dy, f, g) : null, wanted[1] ? conv2dBackpropFilterPrim(x, dy, g) : null] : [null, null]));
   return y;
 }
 

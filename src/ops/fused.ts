@@ -109,14 +109,14 @@ function activationGrad(dy: Tensor, y: Tensor, e: Epi, preAct: () => Tensor): { 
 /** Records the fused op: inputs are [main operands..., bias?, prelu?]. */
 function recordFused(
   name: string, operands: Tensor[], y: Tensor, e: Epi, preAct: () => Tensor,
-  operandGrads: (dz: Tensor) => Tensor[],
+  operandGrads: (dz: Tensor, wanted: boolean[]) => (Tensor | null)[],
 ): void {
   const inputs = [...operands, ...(e.bias ? [e.bias] : []), ...(e.prelu ? [e.prelu] : [])];
-  ENGINE.record(name, inputs, [y], ([dy]) => {
+  ENGINE.record(name, inputs, [y], ([dy], wanted = inputs.map(() => true)) => {
     if (!dy) return inputs.map(() => null);
     const { dz, dPrelu } = activationGrad(dy, y, e, preAct);
-    const grads: Tensor[] = operandGrads(dz);
-    if (e.bias) grads.push(reduceTo(dz, e.bias.shape));
+    const grads: (Tensor | null)[] = operandGrads(dz, wanted);
+    if (e.bias) grads.push(wanted[operands.length] ? reduceTo(dz, e.bias.shape) : null);
     if (e.prelu) grads.push(dPrelu!);
     return grads;
   });
@@ -179,7 +179,7 @@ function matMulWithEpilogue(ta: Tensor, tb: Tensor, transposeA: boolean, transpo
   });
   const y = runMatMul(op, ta, tb, transposeA, transposeB, epi(true));
   recordFused('fusedMatMul', [ta, tb], y, e, () => runMatMul(op, ta, tb, transposeA, transposeB, epi(false)),
-    (dz) => matMulGrads(ta, tb, transposeA, transposeB, dz));
+    (dz, wanted) => matMulGrads(ta, tb, transposeA, transposeB, dz, wanted));
   return y;
 }
 
@@ -260,10 +260,11 @@ function fusedConv(kind: ConvKind, config: FusedConv2DConfig): Tensor {
         alpha: e.alpha,
       });
       const y = run(xh, tf, g, epi(true));
-      recordFused(depthwise ? 'fusedDepthwiseConv2d' : 'fusedConv2d', [xh, tf], y, e, () => run(xh, tf, g, epi(false)), (dz) =>
+      // the input's cotangent is skipped when nothing needs it (a model's first layer)
+      recordFused(depthwise ? 'fusedDepthwiseConv2d' : 'fusedConv2d', [xh, tf], y, e, () => run(xh, tf, g, epi(false)), (dz, wanted) =>
         depthwise
-          ? [depthwiseBackpropInputPrim(dz, tf, g), depthwiseBackpropFilterPrim(xh, dz, g)]
-          : [conv2dBackpropInputPrim(dz, tf, g), conv2dBackpropFilterPrim(xh, dz, g)]);
+          ? [wanted[0] ? depthwiseBackpropInputPrim(dz, tf, g) : null, wanted[1] ? depthwiseBackpropFilterPrim(xh, dz, g) : null]
+          : [wanted[0] ? conv2dBackpropInputPrim(dz, tf, g) : null, wanted[1] ? conv2dBackpropFilterPrim(xh, dz, g) : null]);
       return finish(y);
     });
   });

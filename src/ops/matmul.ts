@@ -63,13 +63,18 @@ export function runMatMul(op: string, a: Tensor, b: Tensor, transposeA: boolean,
 }
 
 /** Gradients of y = op(a) @ op(b) w.r.t. a and b, summed over broadcast batch dims. */
-export function matMulGrads(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, dy: Tensor): [Tensor, Tensor] {
-  let da: Tensor, db: Tensor;
-  if (!transposeA && !transposeB) { da = matMul(dy, b, false, true); db = matMul(a, dy, true, false); }
-  else if (!transposeA && transposeB) { da = matMul(dy, b, false, false); db = matMul(dy, a, true, false); }
-  else if (transposeA && !transposeB) { da = matMul(b, dy, false, true); db = matMul(a, dy, false, false); }
-  else { da = matMul(b, dy, true, true); db = matMul(dy, a, true, true); }
-  return [reduceTo(da, a.shape), reduceTo(db, b.shape)];
+/** The cotangents of a and b; one that `wanted` marks false is skipped (null). */
+export function matMulGrads(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, dy: Tensor,
+  wanted: boolean[] = [true, true]): [Tensor | null, Tensor | null] {
+  const da = () => {
+    if (!transposeA) return transposeB ? matMul(dy, b, false, false) : matMul(dy, b, false, true);
+    return transposeB ? matMul(b, dy, true, true) : matMul(b, dy, false, true);
+  };
+  const db = () => {
+    if (!transposeB) return transposeA ? matMul(a, dy, false, false) : matMul(a, dy, true, false);
+    return transposeA ? matMul(dy, a, true, true) : matMul(dy, a, true, false);
+  };
+  return [wanted[0] === false ? null : reduceTo(da(), a.shape), wanted[1] === false ? null : reduceTo(db(), b.shape)];
 }
 
 /**
@@ -84,7 +89,7 @@ export const matMul = op('matMul', function matMul(a: Input, b: Input, transpose
   const tb = toTensor(b, 'matMul', 'b');
   const y = runMatMul('matMul', ta, tb, transposeA, transposeB);
   if (y.dtype === 'float32') {
-    ENGINE.record('matMul', [ta, tb], [y], ([dy]) => (dy ? matMulGrads(ta, tb, transposeA, transposeB, dy) : [null, null]));
+    ENGINE.record('matMul', [ta, tb], [y], ([dy], wanted) => (dy ? matMulGrads(ta, tb, transposeA, transposeB, dy, wanted) : [null, null]));
   }
   return y;
 });
