@@ -85,6 +85,11 @@ const CONV_GEOMS: Array<[number, number, number, number, number, number, number,
   [1, 11, 4, 6, 3, 2, 1, 0, [1, 2, 0, 3]],
   [1, 8, 16, 12, 3, 1, 2, 1, 'same'],
   [1, 6, 8, 3, 5, 2, 2, 3, [3, 3, 4, 2]],
+  // 3-wide, column-stride 1, out_c in quads (the 8-pixel row kernel): in_c 1, odd in_c, row ends
+  // cutting strips, asymmetric padding
+  [2, 26, 1, 16, 3, 1, 1, 2, 'valid'],
+  [1, 10, 5, 8, 3, 1, 1, 3, 'same'],
+  [1, 9, 4, 4, 3, 1, 1, 0, [2, 0, 1, 2]],
 ];
 
 function convCases(): Case[] {
