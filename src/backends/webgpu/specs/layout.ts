@@ -45,10 +45,11 @@ export function wordOf(v: number, dtype: DType): number {
 }
 
 function run(ctx: KernelContext, entry: string, size: number, buffers: Array<GPUBuffer | GPUBufferBinding>, params: Record<string, number | number[]>,
-  perInvocation = 1): void {
+  perInvocation = 1, otherEntries: string[] = []): void {
   if (size === 0) return;
   ctx.dispatch({
     spec: layoutSpec, entry, buffers, constants: { WG },
+    variants: otherEntries.map((e) => ({ entry: e, constants: { WG } })),
     params: { size, ...params },
     workgroups: grid1d(Math.ceil(size / perInvocation / WG), ctx.limits.maxWorkgroupsPerDimension),
   });
@@ -107,7 +108,9 @@ export const layoutKernels: WebGPUKernelTable = {
         run(ctx, row4 ? 'copy_strided_row4' : 'copy_strided', product(extent), b.buffers, {
           rank: a.outShape.length, offset: a.offset, shape0: extent, shape1: a.inStrides, shape2: a.modDims,
           start, out_strides: outStrides, ...bases(b, 0, -1, 1),
-        }, row4 ? 4 : 1);
+          // the innermost extent may be the batch (a bias gradient's transpose): compile both
+          // entries, so a new batch size compiles nothing
+        }, row4 ? 4 : 1, [row4 ? 'copy_strided' : 'copy_strided_row4']);
       });
   },
   pad(ctx, [x], [out], a) {
