@@ -5,6 +5,10 @@
 // column j is f[ky, kx, ci + j, n..n+3]) and one vec4 of input channels per pixel, so one step
 // is 4 mat4x4 * vec4 products. Taps in the padding contribute 0. The fused epilogue (bias,
 // activation) is conv_epilogue.wgsl, shared with depthwise_conv2d.
+// conv2d_row8 is the 3-wide, column-stride-1 case with out_c in quads: 8 neighbouring output
+// pixels of one row x 1 output-channel quad per invocation slide one window along the input
+// row, so each (filter row, input channel) loads 10 inputs and 3 filter quads for 96 products
+// (the general entry: 32 loads per 64), and no per-pixel tap arithmetic; any in_c (1 included).
 #include "dtype.wgsl"
 #include "conv_geometry.wgsl"
 #include "conv_epilogue.wgsl"
@@ -21,6 +25,8 @@ override ACT: u32 = 0u;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read> prelu: array<f32>;
 @group(0) @binding(5) var<storage, read_write> out: array<f32>;
+// The output as channel quads, for conv2d_row8 only (an entry point binds one of the two).
+@group(0) @binding(5) var<storage, read_write> out_quads: array<vec4<f32>>;
 
 fn x1(i: u32) -> f32 { return x[i >> 2u][i & 3u]; }
 
@@ -98,4 +104,76 @@ fn conv2d(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) w
       }
     }
   }
+}
+
+/** Input channel ci at column `col` of the input row starting at pixel `row`; zero in the padding. */
+fn row_x(row: u32, col: i32, ci: u32) -> f32 {
+  let c = u32(clamp(col, 0, i32(params.in_w) - 1));
+  return select(0.0f, x1((row + c) * params.in_c + ci), col >= 0 && col < i32(params.in_w));
+}
+
+fn conv_epilogue_quad(v: vec4<f32>, oc: u32) -> vec4<f32> {
+  if (!HAS_BIAS && ACT == 0u) { return v; }
+  return vec4<f32>(epilogue_value(v.x, oc), epilogue_value(v.y, oc + 1u), epilogue_value(v.z, oc + 2u),
+                   epilogue_value(v.w, oc + 3u));
+}
+
+@compute @workgroup_size(WG)
+fn conv2d_row8(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+  // Requires (host-checked): out_c % 4 == 0, filter_w 3, stride_w 1, dilation_w 1.
+  let quads = params.out_c / 4u;
+  let strips = (params.out_w + 7u) / 8u;
+  let i = wid.x * WG + lid.x;
+  let q = i % quads;
+  let sx = i / quads;
+  if (sx >= strips) { return; }
+  let oy = wid.y;
+  let img = wid.z;
+  let ix0 = i32(sx * 8u) - params.pad_left;
+  let in_c = params.in_c;
+  let zero = vec4<f32>(0.0f);
+  var acc0 = zero; var acc1 = zero; var acc2 = zero; var acc3 = zero;
+  var acc4 = zero; var acc5 = zero; var acc6 = zero; var acc7 = zero;
+  for (var ky = 0u; ky < params.filter_h; ky++) {
+    let iy = i32(oy * params.stride_h + ky * params.dilation_h) - params.pad_top;
+    let row_ok = iy >= 0 && iy < i32(params.in_h);
+    let row = (img * params.in_h + u32(clamp(iy, 0, i32(params.in_h) - 1))) * params.in_w;
+    for (var ci = 0u; ci < in_c; ci++) {
+      // filter quads f[ky, kx, ci, 4q..4q+3]; a row in the padding gets zero taps
+      let fb = ((ky * 3u) * in_c + ci) * quads + q;
+      let f0 = select(zero, f[fb], row_ok);
+      let f1 = select(zero, f[fb + in_c * quads], row_ok);
+      let f2 = select(zero, f[fb + 2u * in_c * quads], row_ok);
+      // v0..v2 rotate through the 10 inputs of the window
+      var v0 = row_x(row, ix0, ci);
+      var v1 = row_x(row, ix0 + 1, ci);
+      var v2 = row_x(row, ix0 + 2, ci);
+      acc0 = fma(vec4<f32>(v0), f0, fma(vec4<f32>(v1), f1, fma(vec4<f32>(v2), f2, acc0)));
+      v0 = row_x(row, ix0 + 3, ci);
+      acc1 = fma(vec4<f32>(v1), f0, fma(vec4<f32>(v2), f1, fma(vec4<f32>(v0), f2, acc1)));
+      v1 = row_x(row, ix0 + 4, ci);
+      acc2 = fma(vec4<f32>(v2), f0, fma(vec4<f32>(v0), f1, fma(vec4<f32>(v1), f2, acc2)));
+      v2 = row_x(row, ix0 + 5, ci);
+      acc3 = fma(vec4<f32>(v0), f0, fma(vec4<f32>(v1), f1, fma(vec4<f32>(v2), f2, acc3)));
+      v0 = row_x(row, ix0 + 6, ci);
+      acc4 = fma(vec4<f32>(v1), f0, fma(vec4<f32>(v2), f1, fma(vec4<f32>(v0), f2, acc4)));
+      v1 = row_x(row, ix0 + 7, ci);
+      acc5 = fma(vec4<f32>(v2), f0, fma(vec4<f32>(v0), f1, fma(vec4<f32>(v1), f2, acc5)));
+      v2 = row_x(row, ix0 + 8, ci);
+      acc6 = fma(vec4<f32>(v0), f0, fma(vec4<f32>(v1), f1, fma(vec4<f32>(v2), f2, acc6)));
+      v0 = row_x(row, ix0 + 9, ci);
+      acc7 = fma(vec4<f32>(v1), f0, fma(vec4<f32>(v2), f1, fma(vec4<f32>(v0), f2, acc7)));
+    }
+  }
+  let ob = ((img * params.out_h + oy) * params.out_w + sx * 8u) * quads + q;
+  let oc = q * 4u;
+  let left = params.out_w - sx * 8u; // pixels of this strip inside the row (>= 1)
+  out_quads[ob] = conv_epilogue_quad(acc0, oc);
+  if (left > 1u) { out_quads[ob + quads] = conv_epilogue_quad(acc1, oc); }
+  if (left > 2u) { out_quads[ob + 2u * quads] = conv_epilogue_quad(acc2, oc); }
+  if (left > 3u) { out_quads[ob + 3u * quads] = conv_epilogue_quad(acc3, oc); }
+  if (left > 4u) { out_quads[ob + 4u * quads] = conv_epilogue_quad(acc4, oc); }
+  if (left > 5u) { out_quads[ob + 5u * quads] = conv_epilogue_quad(acc5, oc); }
+  if (left > 6u) { out_quads[ob + 6u * quads] = conv_epilogue_quad(acc6, oc); }
+  if (left > 7u) { out_quads[ob + 7u * quads] = conv_epilogue_quad(acc7, oc); }
 }

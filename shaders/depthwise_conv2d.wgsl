@@ -2,7 +2,12 @@
 // reads input channel c and filter element f[ky, kx, c, m], which sits at (tap * outC + oc), so
 // filter rows are contiguous in oc. Entries:
 // - depthwise_conv2d: 4 output pixels x 4 consecutive output channels per invocation (the filter
-//   quad of each tap is loaded once for the 4 pixels), fused epilogue.
+//   quad of each tap is loaded once for the 4 pixels), fused epilogue. Any geometry.
+// - depthwise_conv2d_row8: the common 3-wide, column-stride-1 case (mult 1, channels in quads):
+//   8 neighbouring output pixels of one row x 1 channel quad per invocation slide one window
+//   along the input row, so each row of taps loads 10 input quads for 24 products instead of
+//   24 (on CPU adapters such as SwiftShader the loads are what costs); grid (x: quads of the
+//   row, y: output row, z: image), no index division.
 // - depthwise_backprop_input: one dx element per invocation, gathering the (tap, m) that reach it.
 // - depthwise_backprop_filter: one workgroup per filter element; its invocations stride over the
 //   output pixels and a tree reduction in workgroup memory sums their partials.
@@ -21,6 +26,8 @@ override ACT: u32 = 0u;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;   // forward only
 @group(0) @binding(5) var<storage, read> prelu: array<f32>;  // forward only
+// The output as channel quads, for depthwise_conv2d_row8 only (an entry point binds one of the two).
+@group(0) @binding(3) var<storage, read_write> out_quads: array<vec4<f32>>;
 
 var<workgroup> partial: array<f32, WG>;
 
@@ -86,6 +93,75 @@ fn depthwise_conv2d(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workg
       }
     }
   }
+}
+
+/** Input quad q at column `col` of the input row starting at pixel `row`; zero in the padding. */
+fn row_quad(row: u32, col: i32, quads: u32, q: u32) -> vec4<f32> {
+  let c = u32(clamp(col, 0, i32(params.in_w) - 1));
+  return select(vec4<f32>(0.0f), a[(row + c) * quads + q], col >= 0 && col < i32(params.in_w));
+}
+
+fn epilogue_quad(v: vec4<f32>, oc: u32) -> vec4<f32> {
+  if (!HAS_BIAS && ACT == 0u) { return v; }
+  return vec4<f32>(epilogue_value(v.x, oc), epilogue_value(v.y, oc + 1u), epilogue_value(v.z, oc + 2u),
+                   epilogue_value(v.w, oc + 3u));
+}
+
+@compute @workgroup_size(WG)
+fn depthwise_conv2d_row8(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+  // Requires (host-checked): mult 1, in_c % 4 == 0, filter_w 3, stride_w 1, dilation_w 1.
+  let quads = params.out_c / 4u;
+  let strips = (params.out_w + 7u) / 8u;
+  let i = wid.x * WG + lid.x;
+  let q = i % quads;
+  let sx = i / quads;
+  if (sx >= strips) { return; }
+  let oy = wid.y;
+  let img = wid.z;
+  let ix0 = i32(sx * 8u) - params.pad_left;
+  let zero = vec4<f32>(0.0f);
+  var acc0 = zero; var acc1 = zero; var acc2 = zero; var acc3 = zero;
+  var acc4 = zero; var acc5 = zero; var acc6 = zero; var acc7 = zero;
+  for (var ky = 0u; ky < params.filter_h; ky++) {
+    let iy = i32(oy * params.stride_h + ky * params.dilation_h) - params.pad_top;
+    let row_ok = iy >= 0 && iy < i32(params.in_h);
+    let row = (img * params.in_h + u32(clamp(iy, 0, i32(params.in_h) - 1))) * params.in_w;
+    // a row in the padding contributes nothing: its filter taps are zeroed instead of its inputs
+    let fb = ky * 3u * quads + q;
+    let f0 = select(zero, b[fb], row_ok);
+    let f1 = select(zero, b[fb + quads], row_ok);
+    let f2 = select(zero, b[fb + 2u * quads], row_ok);
+    // x0..x2 rotate through the 10 input quads of the window
+    var x0 = row_quad(row, ix0, quads, q);
+    var x1 = row_quad(row, ix0 + 1, quads, q);
+    var x2 = row_quad(row, ix0 + 2, quads, q);
+    acc0 = fma(x0, f0, fma(x1, f1, fma(x2, f2, acc0)));
+    x0 = row_quad(row, ix0 + 3, quads, q);
+    acc1 = fma(x1, f0, fma(x2, f1, fma(x0, f2, acc1)));
+    x1 = row_quad(row, ix0 + 4, quads, q);
+    acc2 = fma(x2, f0, fma(x0, f1, fma(x1, f2, acc2)));
+    x2 = row_quad(row, ix0 + 5, quads, q);
+    acc3 = fma(x0, f0, fma(x1, f1, fma(x2, f2, acc3)));
+    x0 = row_quad(row, ix0 + 6, quads, q);
+    acc4 = fma(x1, f0, fma(x2, f1, fma(x0, f2, acc4)));
+    x1 = row_quad(row, ix0 + 7, quads, q);
+    acc5 = fma(x2, f0, fma(x0, f1, fma(x1, f2, acc5)));
+    x2 = row_quad(row, ix0 + 8, quads, q);
+    acc6 = fma(x0, f0, fma(x1, f1, fma(x2, f2, acc6)));
+    x0 = row_quad(row, ix0 + 9, quads, q);
+    acc7 = fma(x1, f0, fma(x2, f1, fma(x0, f2, acc7)));
+  }
+  let ob = ((img * params.out_h + oy) * params.out_w + sx * 8u) * quads + q;
+  let oc = q * 4u;
+  let left = params.out_w - sx * 8u; // pixels of this strip inside the row (>= 1)
+  out_quads[ob] = epilogue_quad(acc0, oc);
+  if (left > 1u) { out_quads[ob + quads] = epilogue_quad(acc1, oc); }
+  if (left > 2u) { out_quads[ob + 2u * quads] = epilogue_quad(acc2, oc); }
+  if (left > 3u) { out_quads[ob + 3u * quads] = epilogue_quad(acc3, oc); }
+  if (left > 4u) { out_quads[ob + 4u * quads] = epilogue_quad(acc4, oc); }
+  if (left > 5u) { out_quads[ob + 5u * quads] = epilogue_quad(acc5, oc); }
+  if (left > 6u) { out_quads[ob + 6u * quads] = epilogue_quad(acc6, oc); }
+  if (left > 7u) { out_quads[ob + 7u * quads] = epilogue_quad(acc7, oc); }
 }
 
 @compute @workgroup_size(WG)

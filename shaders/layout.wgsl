@@ -1,8 +1,8 @@
 // Layout and indexing kernels that move raw 4-byte words (no dtype conversion): strided copy
 // (transpose, slice, tile, broadcast, reverse), constant pad, copy-into (concat), gather and
 // oneHot, plus the f32 scatter-add unsorted_segment_sum (gather's gradient). The host converts
-// pad/oneHot constants to the output's word encoding. One output element per invocation; the
-// 1-D dispatch may be folded into a 2-D grid.
+// pad/oneHot constants to the output's word encoding. One output element per invocation (4 along
+// the innermost axis for copy_strided_row4); the 1-D dispatch may be folded into a 2-D grid.
 // Every entry runs over a box of its iteration space (`start` + the box extents), so a call on
 // tensors past one storage binding is split into dispatches over sub-boxes (chunking.ts), each
 // binding aligned element ranges: `*_base` is the first element of the bound range (0 when the
@@ -69,6 +69,38 @@ fn copy_strided(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
     s += (c % dim(params.shape2, du)) * dim(params.shape1, du);
   }
   dst[o - params.dst_base] = src[s - params.src_base];
+}
+
+/**
+ * copy_strided for a box whose innermost extent is a multiple of 4: 4 consecutive output elements
+ * per invocation, so the coordinate decomposition (divisions, which CPU adapters run lane by
+ * lane) and the invocation count drop 4x.
+ */
+@compute @workgroup_size(WG)
+fn copy_strided_row4(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
+                     @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = element_index(lid, wid, nwg) * 4u;
+  if (i >= params.size) { return; }
+  let last = params.rank - 1u;
+  let n_last = dim(params.shape0, last);
+  let c_last = i % n_last + dim(params.start, last);
+  var rest = i / n_last;
+  var s = params.offset;
+  var o = c_last * dim(params.out_strides, last);
+  for (var d = i32(last) - 1; d >= 0; d--) {
+    let du = u32(d);
+    let n = dim(params.shape0, du);
+    let c = rest % n + dim(params.start, du);
+    rest = rest / n;
+    o += c * dim(params.out_strides, du);
+    s += (c % dim(params.shape2, du)) * dim(params.shape1, du);
+  }
+  let stride = dim(params.shape1, last);
+  let modulo = dim(params.shape2, last);
+  let o_step = dim(params.out_strides, last);
+  for (var e = 0u; e < 4u; e++) {
+    dst[o + e * o_step - params.dst_base] = src[s + ((c_last + e) % modulo) * stride - params.src_base];
+  }
 }
 
 @compute @workgroup_size(WG)

@@ -5,7 +5,9 @@
 // acc[r] += Bblock * Arow_r. `matmul_tiled` stages TILE_K-deep tiles of A and B in workgroup
 // memory (the GPU path); `matmul_direct` reads blocks straight from storage with no barriers
 // (fastest on CPU implementations such as SwiftShader, where caches already do the staging).
-// Bounds checks compile away (CHECK = false) when M, N and K are multiples of the tile.
+// Bounds checks compile away (CHECK = false) when M, N and K are multiples of the tile; with
+// CHECK, loads never branch: indices are clamped into the matrix and only the K steps past K
+// are zeroed (the direct entry runs whole steps of 4 unchecked, then one masked tail step).
 // Every operand is addressed as a sub-matrix (offset + row stride), so a call on tensors past
 // one storage binding runs as dispatches over blocks of (batch, M, N, K) that bind aligned
 // ranges (specs/matmul.ts): M, N, K are the block's, `ld*` the full row strides, `*_offset` the
@@ -15,139 +17,14 @@
 #include "dtype.wgsl"
 #include "generated_activation.wgsl"
 
-struct Params {
-  M: u32,
-  N: u32,
-  K: u32,
-  a_batch_stride: u32,
-  b_batch_stride: u32,
-  bias_size: u32,
-  prelu_size: u32,
-  alpha: f32,
-  lda: u32,            // row stride of A as stored (K, or M when transposed)
-  ldb: u32,            // row stride of B as stored (N, or K when transposed)
-  ldc: u32,            // row stride of the output (the full N)
-  a_offset: u32,
-  b_offset: u32,
-  c_offset: u32,
-  c_batch_stride: u32, // the full M * N
-  bias_offset: u32,    // added to n for bias / prelu reads (the block's first column)
-  prelu_offset: u32,
-  accumulate: u32,     // 1: add the partial sums already in the output (a later K block)
-  epilogue: u32,       // 1: this is the last K block: bias, activation, output dtype
-}
-
 override WG_X: u32 = 16u;      // invocations along N (4 columns each)
 override WG_Y: u32 = 16u;      // invocations along M (4 rows each)
 override TILE_K: u32 = 16u;    // K depth staged per step (multiple of 4), tiled entry only
-override TRANS_A: bool = false;
-override TRANS_B: bool = false;
-override VEC_A: bool = false;  // A's contiguous dim and batch stride are multiples of 4
-override VEC_B: bool = false;
-override CHECK: bool = true;   // bounds checks needed (dims not multiples of the tile)
-override A_INT: bool = false;
-override B_INT: bool = false;
-override OUT_KIND: u32 = 0u;
-override HAS_BIAS: bool = false;
-override ACT: u32 = 0u;
 
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> a: array<vec4<u32>>;
-@group(0) @binding(2) var<storage, read> b: array<vec4<u32>>;
-@group(0) @binding(3) var<storage, read> bias: array<u32>;
-@group(0) @binding(4) var<storage, read> prelu: array<u32>;
-@group(0) @binding(5) var<storage, read_write> out: array<u32>;
+#include "matmul_common.wgsl"
 
 var<workgroup> tile_a: array<vec4<f32>, TILE_K * WG_Y>; // [k][m / 4]
 var<workgroup> tile_b: array<vec4<f32>, TILE_K * WG_X>; // [k][n / 4]
-
-/** 4 consecutive words of A along its contiguous dim, zero outside [outer_dim, inner_dim). */
-fn load_a4(base: u32, outer: u32, inner: u32, outer_dim: u32, inner_dim: u32) -> vec4<f32> {
-  let start = base + outer * params.lda + inner;
-  if (!CHECK || (outer < outer_dim && inner + 3u < inner_dim)) {
-    if (VEC_A) { return word4_to_f32(a[start >> 2u], A_INT); }
-    let s = start;
-    return word4_to_f32(vec4<u32>(a[s >> 2u][s & 3u], a[(s + 1u) >> 2u][(s + 1u) & 3u],
-                                  a[(s + 2u) >> 2u][(s + 2u) & 3u], a[(s + 3u) >> 2u][(s + 3u) & 3u]), A_INT);
-  }
-  var w = vec4<u32>(0u);
-  if (outer < outer_dim) {
-    for (var j = 0u; j < 4u; j++) {
-      if (inner + j < inner_dim) { let s = start + j; w[j] = a[s >> 2u][s & 3u]; }
-    }
-  }
-  return word4_to_f32(w, A_INT);
-}
-
-fn load_b4(base: u32, outer: u32, inner: u32, outer_dim: u32, inner_dim: u32) -> vec4<f32> {
-  let start = base + outer * params.ldb + inner;
-  if (!CHECK || (outer < outer_dim && inner + 3u < inner_dim)) {
-    if (VEC_B) { return word4_to_f32(b[start >> 2u], B_INT); }
-    let s = start;
-    return word4_to_f32(vec4<u32>(b[s >> 2u][s & 3u], b[(s + 1u) >> 2u][(s + 1u) & 3u],
-                                  b[(s + 2u) >> 2u][(s + 2u) & 3u], b[(s + 3u) >> 2u][(s + 3u) & 3u]), B_INT);
-  }
-  var w = vec4<u32>(0u);
-  if (outer < outer_dim) {
-    for (var j = 0u; j < 4u; j++) {
-      if (inner + j < inner_dim) { let s = start + j; w[j] = b[s >> 2u][s & 3u]; }
-    }
-  }
-  return word4_to_f32(w, B_INT);
-}
-
-/** Column j = A(m..m+3, k+j). */
-fn a_block(base: u32, m: u32, k: u32) -> mat4x4<f32> {
-  let M = params.M;
-  let K = params.K;
-  if (TRANS_A) { // stored [K, M]: contiguous along m
-    return mat4x4<f32>(load_a4(base, k, m, K, M), load_a4(base, k + 1u, m, K, M),
-                       load_a4(base, k + 2u, m, K, M), load_a4(base, k + 3u, m, K, M));
-  }
-  return transpose(mat4x4<f32>(load_a4(base, m, k, M, K), load_a4(base, m + 1u, k, M, K),
-                               load_a4(base, m + 2u, k, M, K), load_a4(base, m + 3u, k, M, K)));
-}
-
-/** Column j = B(k+j, n..n+3). */
-fn b_block(base: u32, k: u32, n: u32) -> mat4x4<f32> {
-  let N = params.N;
-  let K = params.K;
-  if (TRANS_B) { // stored [N, K]: contiguous along k
-    return transpose(mat4x4<f32>(load_b4(base, n, k, N, K), load_b4(base, n + 1u, k, N, K),
-                                 load_b4(base, n + 2u, k, N, K), load_b4(base, n + 3u, k, N, K)));
-  }
-  return mat4x4<f32>(load_b4(base, k, n, K, N), load_b4(base, k + 1u, n, K, N),
-                     load_b4(base, k + 2u, n, K, N), load_b4(base, k + 3u, n, K, N));
-}
-
-fn epilogue_value(v: f32, n: u32) -> f32 {
-  var r = v;
-  let float_out = OUT_KIND == KIND_FLOAT;
-  if (HAS_BIAS) { r += word_to_f32(bias[select(n + params.bias_offset, 0u, params.bias_size == 1u)], !float_out); }
-  var w = 0.0f;
-  if (ACT == 5u) { w = word_to_f32(prelu[select(n + params.prelu_offset, 0u, params.prelu_size == 1u)], !float_out); }
-  return apply_activation(ACT, r, params.alpha, w);
-}
-
-/** Write rows m..m+3, columns n..n+3 of batch `batch` (clipped to M x N). */
-fn store_block(acc: array<vec4<f32>, 4>, batch: u32, m: u32, n: u32) {
-  let M = params.M;
-  let N = params.N;
-  let out_base = params.c_offset + batch * params.c_batch_stride;
-  for (var r = 0u; r < 4u; r++) {
-    if (m + r < M) {
-      for (var c = 0u; c < 4u; c++) {
-        if (n + c < N) {
-          let at = out_base + (m + r) * params.ldc + n + c;
-          var v = acc[r][c];
-          if (params.accumulate != 0u) { v += bitcast<f32>(out[at]); }
-          if (params.epilogue != 0u) { out[at] = f32_to_word(epilogue_value(v, n + c), OUT_KIND); }
-          else { out[at] = bitcast<u32>(v); }
-        }
-      }
-    }
-  }
-}
 
 @compute @workgroup_size(WG_X, WG_Y, 1)
 fn matmul_tiled(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
@@ -164,13 +41,13 @@ fn matmul_tiled(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
     for (var l = tid; l < WG_Y * k_blocks; l += threads) {
       let mb = l % WG_Y;
       let kb = l / WG_Y;
-      let blk = a_block(a_base, m0 + mb * 4u, k0 + kb * 4u);
+      let blk = a_block(a_base, m0 + mb * 4u, k0 + kb * 4u, CHECK);
       for (var j = 0u; j < 4u; j++) { tile_a[(kb * 4u + j) * WG_Y + mb] = blk[j]; }
     }
     for (var l = tid; l < WG_X * k_blocks; l += threads) {
       let nb = l % WG_X;
       let kb = l / WG_X;
-      let blk = b_block(b_base, k0 + kb * 4u, n0 + nb * 4u);
+      let blk = b_block(b_base, k0 + kb * 4u, n0 + nb * 4u, CHECK);
       for (var j = 0u; j < 4u; j++) { tile_b[(kb * 4u + j) * WG_X + nb] = blk[j]; }
     }
     workgroupBarrier();
@@ -187,6 +64,11 @@ fn matmul_tiled(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
   store_block(acc, batch, m0 + lid.y * 4u, n0 + lid.x * 4u);
 }
 
+/** acc[r] += A(m+r, k..k+3) . B(k..k+3, n..n+3) for the 4 rows. */
+fn direct_step(acc: ptr<function, array<vec4<f32>, 4>>, a_base: u32, b_base: u32, m: u32, n: u32, k: u32, tail: bool) {
+  block_step(acc, transpose(a_block(a_base, m, k, tail)), b_block(b_base, k, n, tail)); // row r of ta = A(m+r, k..k+3)
+}
+
 @compute @workgroup_size(WG_X, WG_Y, 1)
 fn matmul_direct(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   let batch = wid.z;
@@ -195,15 +77,10 @@ fn matmul_direct(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgrou
   let m = (wid.y * WG_Y + lid.y) * 4u;
   let n = (wid.x * WG_X + lid.x) * 4u;
   var acc = array<vec4<f32>, 4>(vec4<f32>(0.0f), vec4<f32>(0.0f), vec4<f32>(0.0f), vec4<f32>(0.0f));
-  if (m < params.M && n < params.N) {
-    for (var k = 0u; k < params.K; k += 4u) {
-      let ta = transpose(a_block(a_base, m, k)); // row r = A(m+r, k..k+3)
-      let bb = b_block(b_base, k, n);
-      acc[0] += bb * ta[0];
-      acc[1] += bb * ta[1];
-      acc[2] += bb * ta[2];
-      acc[3] += bb * ta[3];
-    }
-  }
+  // Whole steps of 4 need no check along K; blocks past M or N read clamped copies (CHECK) and
+  // store nothing, so no branch guards the loop.
+  let k_whole = params.K & ~3u;
+  for (var k = 0u; k < k_whole; k += 4u) { direct_step(&acc, a_base, b_base, m, n, k, false); }
+  if (CHECK && k_whole < params.K) { direct_step(&acc, a_base, b_base, m, n, k_whole, true); }
   store_block(acc, batch, m, n);
 }

@@ -71,7 +71,7 @@ function backprop(tape: TapeNode[], y: Tensor, xs: Tensor[], dy: Tensor): (Tenso
     // The latest node producing a tensor (the op's own vjp) consumes its cotangent; the kernel
     // nodes recorded under it see none.
     for (const o of node.outputs) if (!xs.includes(o)) cot.delete(o.id);
-    const dxs = node.vjp(dys);
+    const dxs = node.vjp(dys, node.inputs.map((inp) => reach.has(inp.id)));
     node.inputs.forEach((inp, k) => {
       const g = dxs[k];
       if (!g || !reach.has(inp.id) && !xs.includes(inp)) return;

@@ -19,8 +19,12 @@ export interface TapeNode {
   name: string;
   inputs: Tensor[];
   outputs: Tensor[];
-  /** Given the output cotangents (null = zero), returns one cotangent per input (null = none). */
-  vjp: (dys: (Tensor | null)[]) => (Tensor | null)[];
+  /**
+   * Given the output cotangents (null = zero), returns one cotangent per input (null = none).
+   * `wanted[k]` false: nothing needs input k's cotangent (e.g. a model's data input while
+   * training), so the vjp may skip computing it and return null there.
+   */
+  vjp: (dys: (Tensor | null)[], wanted?: boolean[]) => (Tensor | null)[];
 }
 
 /**

@@ -96,9 +96,12 @@ export function depthwiseBackpropFilterPrim(x: Tensor, dy: Tensor, g: ConvGeomet
 
 // ---- gradients (bilinear: each is built from the other two of its trio) ------------------------
 
-registerGradient<ConvGeometry>('conv2d', (dy, [x, f], _y, g) => [conv2dBackpropInputPrim(dy, f, g), conv2dBackpropFilterPrim(x, dy, g)]);
+// wanted[k] false: nothing needs that cotangent (a model's first layer has no use for dx), so it is skipped
+registerGradient<ConvGeometry>('conv2d', (dy, [x, f], _y, g, wanted) =>
+  [wanted?.[0] === false ? null : conv2dBackpropInputPrim(dy, f, g), wanted?.[1] === false ? null : conv2dBackpropFilterPrim(x, dy, g)]);
 registerGradient<ConvGeometry>('conv2dBackpropInput', (gr, [dy, f], _y, g) => [conv2dPrim(gr, f, g), conv2dBackpropFilterPrim(gr, dy, g)]);
 registerGradient<ConvGeometry>('conv2dBackpropFilter', (gr, [x, dy], _y, g) => [conv2dBackpropInputPrim(dy, gr, g), conv2dPrim(x, gr, g)]);
-registerGradient<ConvGeometry>('depthwiseConv2d', (dy, [x, f], _y, g) => [depthwiseBackpropInputPrim(dy, f, g), depthwiseBackpropFilterPrim(x, dy, g)]);
+registerGradient<ConvGeometry>('depthwiseConv2d', (dy, [x, f], _y, g, wanted) =>
+  [wanted?.[0] === false ? null : depthwiseBackpropInputPrim(dy, f, g), wanted?.[1] === false ? null : depthwiseBackpropFilterPrim(x, dy, g)]);
 registerGradient<ConvGeometry>('depthwiseConv2dBackpropInput', (gr, [dy, f], _y, g) => [depthwisePrim(gr, f, g), depthwiseBackpropFilterPrim(gr, dy, g)]);
 registerGradient<ConvGeometry>('depthwiseConv2dBackpropFilter', (gr, [x, dy], _y, g) => [depthwiseBackpropInputPrim(dy, gr, g), depthwisePrim(x, gr, g)]);

@@ -119,10 +119,11 @@ interface FusedGradAttrs {
  * weights' cotangent.
  */
 for (const [fused, plain] of [['fusedMatMul', 'matMul'], ['fusedConv2d', 'conv2d'], ['fusedDepthwiseConv2d', 'depthwiseConv2d']]) {
-  registerGradient<FusedGradAttrs>(fused, (dy, inputs, y, { e, preAct, main }) => {
+  registerGradient<FusedGradAttrs>(fused, (dy, inputs, y, { e, preAct, main }, wanted) => {
     const { dz, dPrelu } = activationGrad(dy, y, e, preAct);
-    const grads = gradientOf<unknown>(plain)!(dz, inputs.slice(0, 2), y, main);
-    if (e.bias) grads.push(reduceTo(dz, e.bias.shape));
+    // an operand nothing needs (a model's data input) gets no cotangent: wanted goes to the plain op
+    const grads = gradientOf<unknown>(plain)!(dz, inputs.slice(0, 2), y, main, wanted?.slice(0, 2));
+    if (e.bias) grads.push(wanted?.[2] === false ? null : reduceTo(dz, e.bias.shape));
     if (e.prelu) grads.push(dPrelu!);
     return grads;
   });

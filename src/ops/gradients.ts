@@ -8,8 +8,12 @@
 import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 
-/** dy, the op's inputs, its output and attributes -> one cotangent per input (null: none). */
-export type GradientFn<A> = (dy: Tensor, inputs: Tensor[], y: Tensor, attrs: A) => (Tensor | null)[];
+/**
+ * dy, the op's inputs, its output and attributes -> one cotangent per input (null: none).
+ * `wanted[k]` false: nothing needs input k's cotangent (a model's data input while training), so
+ * the gradient may skip it and return null there.
+ */
+export type GradientFn<A> = (dy: Tensor, inputs: Tensor[], y: Tensor, attrs: A, wanted?: boolean[]) => (Tensor | null)[];
 
 const registry = new Map<string, GradientFn<never>>();
 
@@ -33,5 +37,5 @@ export function registeredGradients(): string[] {
 export function recordGradient<A>(name: string, inputs: Tensor[], y: Tensor, attrs: A): void {
   const g = gradientOf<A>(name);
   if (!g) throw new Error(`internal: no gradient registered for '${name}'`);
-  ENGINE.record(name, inputs, [y], ([dy]) => (dy ? g(dy, inputs, y, attrs) : inputs.map(() => null)));
+  ENGINE.record(name, inputs, [y], ([dy], wanted) => (dy ? g(dy, inputs, y, attrs, wanted) : inputs.map(() => null)));
 }

@@ -63,14 +63,21 @@ export function runMatMul(op: string, a: Tensor, b: Tensor, transposeA: boolean,
   return out;
 }
 
-/** Gradients of y = op(a) @ op(b) w.r.t. a and b, summed over broadcast batch dims. */
-function matMulGrads(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, dy: Tensor): [Tensor, Tensor] {
-  let da: Tensor, db: Tensor;
-  if (!transposeA && !transposeB) { da = matMul(dy, b, false, true); db = matMul(a, dy, true, false); }
-  else if (!transposeA && transposeB) { da = matMul(dy, b, false, false); db = matMul(dy, a, true, false); }
-  else if (transposeA && !transposeB) { da = matMul(b, dy, false, true); db = matMul(a, dy, false, false); }
-  else { da = matMul(b, dy, true, true); db = matMul(dy, a, true, true); }
-  return [reduceTo(da, a.shape), reduceTo(db, b.shape)];
+/**
+ * Gradients of y = op(a) @ op(b) w.r.t. a and b, summed over broadcast batch dims; one that
+ * `wanted` marks false is skipped (null).
+ */
+function matMulGrads(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, dy: Tensor,
+  wanted: boolean[] = [true, true]): [Tensor | null, Tensor | null] {
+  const da = () => {
+    if (!transposeA) return transposeB ? matMul(dy, b, false, false) : matMul(dy, b, false, true);
+    return transposeB ? matMul(b, dy, true, true) : matMul(b, dy, false, true);
+  };
+  const db = () => {
+    if (!transposeB) return transposeA ? matMul(a, dy, false, false) : matMul(a, dy, true, false);
+    return transposeA ? matMul(dy, a, true, true) : matMul(dy, a, true, false);
+  };
+  return [wanted[0] === false ? null : reduceTo(da(), a.shape), wanted[1] === false ? null : reduceTo(db(), b.shape)];
 }
 
 /** matMul's transposes: the attrs its registered gradient reads. */
@@ -78,7 +85,7 @@ export interface MatMulGradAttrs {
   transposeA: boolean;
   transposeB: boolean;
 }
-registerGradient<MatMulGradAttrs>('matMul', (dy, [a, b], _y, { transposeA, transposeB }) => matMulGrads(a, b, transposeA, transposeB, dy));
+registerGradient<MatMulGradAttrs>('matMul', (dy, [a, b], _y, { transposeA, transposeB }, wanted) => matMulGrads(a, b, transposeA, transposeB, dy, wanted));
 
 /**
  * Matrix product of `a` and `b` (batched over leading dims), optionally transposing either.

@@ -85,6 +85,11 @@ const CONV_GEOMS: Array<[number, number, number, number, number, number, number,
   [1, 11, 4, 6, 3, 2, 1, 0, [1, 2, 0, 3]],
   [1, 8, 16, 12, 3, 1, 2, 1, 'same'],
   [1, 6, 8, 3, 5, 2, 2, 3, [3, 3, 4, 2]],
+  // 3-wide, column-stride 1, out_c in quads (the 8-pixel row kernel): in_c 1, odd in_c, row ends
+  // cutting strips, asymmetric padding
+  [2, 26, 1, 16, 3, 1, 1, 2, 'valid'],
+  [1, 10, 5, 8, 3, 1, 1, 3, 'same'],
+  [1, 9, 4, 4, 3, 1, 1, 0, [2, 0, 1, 2]],
 ];
 
 function convCases(): Case[] {
@@ -127,6 +132,11 @@ function depthwiseCases(): Case[] {
     [2, 8, 5, 2, 3, 1, 2, 'valid'],
     [1, 13, 4, 2, 5, 2, 1, [2, 1, 0, 3]],
     [1, 7, 17, 1, 7, 1, 1, 'same'],
+    // 3-wide, column-stride 1, channels in quads (the 8-pixel row kernel): strips cut by the row end,
+    // asymmetric and 'valid' padding
+    [2, 12, 12, 1, 3, 1, 1, 'same'],
+    [1, 10, 4, 1, 3, 1, 1, 'valid'],
+    [1, 9, 8, 1, 3, 1, 1, [2, 0, 1, 2]],
   ];
   for (const [batch, h, inC, mult, k, s, d, pad] of geoms) {
     const g = { ...geometry(batch, h, h + 1, inC, inC * mult, k, k, s, d, pad), channelMultiplier: mult };
@@ -139,14 +149,15 @@ function depthwiseCases(): Case[] {
     cases.push({ name: `depthwiseConv2dBackpropInput ${tag}`, kernel: 'depthwiseConv2dBackpropInput', inputs: [{ shape: yShape }, { shape: fShape }], outputs: [{ shape: xShape }], attrs: g });
     cases.push({ name: `depthwiseConv2dBackpropFilter ${tag}`, kernel: 'depthwiseConv2dBackpropFilter', inputs: [{ shape: xShape }, { shape: yShape }], outputs: [{ shape: fShape }], attrs: g, atol: 2e-6 * batch * g.outH * g.outW });
   }
-  for (const [act, mult] of [[Activation.relu6, 1], [Activation.prelu, 2], [Activation.leakyrelu, 1]]) {
-    const g = { ...geometry(1, 6, 5, 6, 6 * mult, 3, 3, 1, 1, 'same'), channelMultiplier: mult };
-    const inputs: TensorSpec[] = [{ shape: [1, 6, 5, 6] }, { shape: [3, 3, 6, mult] }, { shape: [6 * mult] }];
-    if (act === Activation.prelu) inputs.push({ shape: [6 * mult], values: floats(6 * mult, 0, 0.5) });
+  // inC 6: the general kernel; inC 8, mult 1: the 8-pixel row kernel
+  for (const [act, mult, inC] of [[Activation.relu6, 1, 6], [Activation.prelu, 2, 6], [Activation.leakyrelu, 1, 6], [Activation.prelu, 1, 8], [Activation.relu6, 1, 8]]) {
+    const g = { ...geometry(1, 6, 5, inC, inC * mult, 3, 3, 1, 1, 'same'), channelMultiplier: mult };
+    const inputs: TensorSpec[] = [{ shape: [1, 6, 5, inC] }, { shape: [3, 3, inC, mult] }, { shape: [inC * mult] }];
+    if (act === Activation.prelu) inputs.push({ shape: [inC * mult], values: floats(inC * mult, 0, 0.5) });
     cases.push({
-      name: `depthwiseConv2d epilogue act=${act} mult=${mult}`, kernel: 'depthwiseConv2d', inputs,
-      outputs: [{ shape: [1, 6, 5, 6 * mult] }],
-      attrs: { ...g, hasBias: true, biasSize: 6 * mult, activation: act, alpha: 0.2, preluSize: 6 * mult },
+      name: `depthwiseConv2d epilogue act=${act} mult=${mult} inC=${inC}`, kernel: 'depthwiseConv2d', inputs,
+      outputs: [{ shape: [1, 6, 5, inC * mult] }],
+      attrs: { ...g, hasBias: true, biasSize: inC * mult, activation: act, alpha: 0.2, preluSize: inC * mult },
     });
   }
   return cases;

@@ -245,7 +245,11 @@ function matmulCases(): Case[] {
   for (const tA of [false, true]) for (const tB of [false, true]) {
     cases.push(matmulCase(2, 17, 19, 23, { tA, tB }));
     cases.push(matmulCase(1, 64, 64, 32, { tA, tB }));
+    // quad loads with clamped edges: M, N multiples of 4 but not of the block; K = 7: a masked tail step
+    cases.push(matmulCase(2, 20, 24, 12, { tA, tB }));
+    cases.push(matmulCase(1, 8, 12, 7, { tA, tB }));
   }
+  cases.push(matmulCase(1, 197, 36, 24));
   cases.push(matmulCase(3, 9, 10, 11, { bBS: 0 }));
   cases.push(matmulCase(3, 16, 16, 16, { aBS: 0, tB: true }));
   for (const [name, act] of Object.entries(Activation)) {
@@ -263,6 +267,10 @@ function layoutCases(): Case[] {
   cases.push({ name: 'copyStrided reverse', kernel: 'copyStrided', inputs: [{ shape: [1027], dtype: 'int32' }], outputs: [{ shape: [1027], dtype: 'int32' }], attrs: { outShape: [1027], inStrides: [-1], modDims: [1027], offset: 1026 } });
   cases.push({ name: 'copyStrided tile (mod)', kernel: 'copyStrided', inputs: [{ shape: [2, 3], dtype: 'float32' }], outputs: [{ shape: [4, 9], dtype: 'float32' }], attrs: { outShape: [4, 9], inStrides: [3, 1], modDims: [2, 3], offset: 0 } });
   cases.push({ name: 'copyStrided slice rank 6', kernel: 'copyStrided', inputs: [{ shape: [2, 3, 2, 3, 2, 4], dtype: 'float32' }], outputs: [{ shape: [1, 2, 2, 2, 1, 3], dtype: 'float32' }], attrs: { outShape: [1, 2, 2, 2, 1, 3], inStrides: [144, 48, 24, 8, 4, 1], modDims: [1, 2, 2, 2, 1, 3], offset: 149 } });
+  // innermost extent a multiple of 4 (copy_strided_row4): transpose, tile wrapping inside a quad, reverse
+  cases.push({ name: 'copyStrided transpose (row4)', kernel: 'copyStrided', inputs: [{ shape: [12, 8], dtype: 'float32' }], outputs: [{ shape: [8, 12], dtype: 'float32' }], attrs: { outShape: [8, 12], inStrides: [1, 8], modDims: [8, 12], offset: 0 } });
+  cases.push({ name: 'copyStrided tile (mod, row4)', kernel: 'copyStrided', inputs: [{ shape: [3, 2], dtype: 'int32' }], outputs: [{ shape: [6, 8], dtype: 'int32' }], attrs: { outShape: [6, 8], inStrides: [2, 1], modDims: [3, 2], offset: 0 } });
+  cases.push({ name: 'copyStrided reverse (row4)', kernel: 'copyStrided', inputs: [{ shape: [5, 1028], dtype: 'float32' }], outputs: [{ shape: [5, 1028], dtype: 'float32' }], attrs: { outShape: [5, 1028], inStrides: [1028, -1], modDims: [5, 1028], offset: 1027 } });
   cases.push({ name: 'copyStrided empty', kernel: 'copyStrided', inputs: [{ shape: [0], dtype: 'float32' }], outputs: [{ shape: [0], dtype: 'float32' }], attrs: { outShape: [0], inStrides: [1], modDims: [0], offset: 0 } });
   cases.push({ name: 'copyStrided scalar broadcast 70000', kernel: 'copyStrided', inputs: [{ shape: [1], dtype: 'float32' }], outputs: [{ shape: [70000], dtype: 'float32' }], attrs: { outShape: [70000], inStrides: [0], modDims: [70000], offset: 0 } });
   cases.push({ name: 'pad float', kernel: 'pad', inputs: [{ shape: [3, 5], dtype: 'float32' }], outputs: [{ shape: [6, 8], dtype: 'float32' }], attrs: { outShape: [6, 8], inShape: [3, 5], padBefore: [1, 2], value: -2.5 } });
@@ -373,12 +381,20 @@ export const GROUPS: Record<string, () => Case[]> = {
   matMulSubset: () => matmulCases().filter((c) => /b=1 M=(1|17|31|4) N=(1|17|33|8) K=\d+ tA=false tB=false aBS=\d+ bBS=\d+ bias=0 act=0|M=64 N=64 K=32 tA=true tB=true|b=2 M=17 N=19|bBS=0|act=8/.test(c.name)),
 };
 
-/** Run one group of cases; `direct` picks the matmul entry (barrier-free or tiled). */
-async function runGroup(group: string, options: { direct?: boolean } = {}): Promise<CaseResult[]> {
+/**
+ * Run one group of cases; `direct` picks the matmul entry (barrier-free or tiled), `subgroups`
+ * (direct only) whether the barrier-free one may be matmul_subgroup (then it must be available).
+ */
+async function runGroup(group: string, options: { direct?: boolean; subgroups?: boolean } = {}): Promise<CaseResult[]> {
   prng.reset();
   const be = await createWebGPUBackend(options.direct === undefined ? {} : { preferDirect: options.direct });
   if (!be) throw new Error('webgpu backend unavailable in this page (no navigator.gpu or adapter)');
   const results: CaseResult[] = [];
+  setMatmulConfig({ direct: true, subgroups: options.subgroups !== false });
+  if (options.subgroups) {
+    const size = (be as unknown as { ctx: { subgroupSize: number | null } }).ctx.subgroupSize;
+    results.push({ group, name: 'device has 4-lane subgroups (matmul_subgroup runs)', bad: size === 4 ? 0 : 1, total: 1, first: `subgroupSize ${size}` });
+  }
   try {
     // Record every case first and await the reads together: one flush serves many cases.
     const settled = await Promise.all(GROUPS[group]().map((c) => runCase(be, group, c).catch((e: unknown) =>
@@ -387,6 +403,7 @@ async function runGroup(group: string, options: { direct?: boolean } = {}): Prom
     const before = be.memory().numBuffers;
     results.push({ group, name: 'no leaked buffers', bad: before === 0 ? 0 : 1, total: 1, first: `numBuffers ${before}` });
   } finally {
+    setMatmulConfig({ direct: true, subgroups: true });
     be.dispose();
   }
   return results;

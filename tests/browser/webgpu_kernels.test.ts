@@ -22,7 +22,7 @@ afterAll(async () => {
 
 const assertAll = (results: CaseResult[]) => assertAllMatch(results, 0);
 
-async function runGroup(group: string, options: { direct?: boolean } = {}): Promise<CaseResult[]> {
+async function runGroup(group: string, options: { direct?: boolean; subgroups?: boolean } = {}): Promise<CaseResult[]> {
   return page.evaluate((g, o) => (globalThis as any).tesseraWebgpuKernels.runGroup(g, o), group, options);
 }
 
@@ -31,7 +31,8 @@ describe('webgpu kernels vs js reference', () => {
     it(group, async () => assertAll(await runGroup(group)));
   }
   it('matMul (tiled, workgroup memory; subset)', async () => assertAll(await runGroup('matMulSubset', { direct: false })));
-  it('matMul (direct, register-blocked)', async () => assertAll(await runGroup('matMul', { direct: true })));
+  it('matMul (direct, register-blocked, A quads shared by 4-lane subgroups)', async () => assertAll(await runGroup('matMul', { direct: true, subgroups: true })));
+  it('matMul (direct, register-blocked, no subgroups; subset)', async () => assertAll(await runGroup('matMulSubset', { direct: true, subgroups: false })));
   it('backend behaviour', async () => {
     assertAll(await page.evaluate(() => (globalThis as any).tesseraWebgpuKernels.runBackendChecks()));
   });

@@ -17,7 +17,7 @@ import type { Backend, BackendMemoryInfo, DataId, DType, StorageArray, TensorInf
 import type { KernelAttrs, KernelName } from '../kernels.js';
 import { BindGroupCache } from './bind_groups.js';
 import { BufferPool, sizeClass } from './buffer_pool.js';
-import { packedInt8DotSupported, type AdapterSummary, type DeviceHandle } from './device.js';
+import { fixedSubgroupSize, packedInt8DotSupported, type AdapterSummary, type DeviceHandle } from './device.js';
 import { FaultWords, type FaultWordSet } from './fault_words.js';
 import { Batch, lostMessage, popScopes, pushScopes, type FaultTarget } from './faults.js';
 import { webgpuKernels } from './kernels.js';
@@ -145,6 +145,7 @@ export class WebGPUBackend implements Backend {
     const dummy = device.createBuffer({ size: 16, usage: S.STORAGE, label: 'tessera-dummy' });
     const lim = device.limits;
     const backend = this;
+    const subgroupSize = fixedSubgroupSize(device);
     this.ctx = {
       buffer: (t: TensorInfo) => this.bufferOf(t),
       range: (t: TensorInfo, start: number, count: number) => {
@@ -167,6 +168,7 @@ export class WebGPUBackend implements Backend {
       },
       get preferDirect() { return backend.preferDirectOverride ?? backend.options.preferDirect ?? handle.adapter.software; },
       get packedInt8Dot() { return backend.packedInt8DotOverride ?? packedInt8DotSupported(); },
+      subgroupSize,
       dispatch: (d: DispatchDesc) => this.record(d),
       faultWord: (describe: (value: number) => string) => this.faultWords.acquire(describe),
     };

@@ -104,7 +104,9 @@ export async function acquireDevice(options: AcquireOptions = {}): Promise<Devic
     if (typeof v === 'number') requiredLimits[name] = v;
   }
   try {
-    const device = await adapter.requestDevice({ requiredLimits, label: 'tessera' });
+    // Subgroups (when offered) let CPU adapters share loads across the lanes of a SIMD register.
+    const requiredFeatures: GPUFeatureName[] = adapter.features.has('subgroups') ? ['subgroups' as GPUFeatureName] : [];
+    const device = await adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'tessera' });
     return { device, adapter: summary };
   } catch (e) {
     throw new Error(`adapter.requestDevice() failed: ${(e as Error).message ?? e}`);
@@ -118,4 +120,16 @@ export async function acquireDevice(options: AcquireOptions = {}): Promise<Devic
 export function packedInt8DotSupported(): boolean {
   const gpu = (globalThis as { navigator?: { gpu?: { wgslLanguageFeatures?: ReadonlySet<string> } } }).navigator?.gpu;
   return gpu?.wgslLanguageFeatures?.has('packed_4x8_integer_dot_product') ?? false;
+}
+
+/**
+ * The fixed subgroup size shaders on `device` may rely on: the `subgroups` feature is enabled, WGSL
+ * has the subgroup_id builtin, and the adapter's smallest and largest subgroup sizes agree; else null.
+ */
+export function fixedSubgroupSize(device: GPUDevice): number | null {
+  const wgsl = (globalThis as { navigator?: { gpu?: { wgslLanguageFeatures?: ReadonlySet<string> } } }).navigator?.gpu?.wgslLanguageFeatures;
+  const info = (device as { adapterInfo?: { subgroupMinSize?: number; subgroupMaxSize?: number } }).adapterInfo;
+  if (!device.features?.has('subgroups') || !wgsl?.has('subgroup_id') || !info) return null;
+  const { subgroupMinSize: min, subgroupMaxSize: max } = info;
+  return typeof min === 'number' && min > 0 && min === max ? min : null;
 }

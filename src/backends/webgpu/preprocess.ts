@@ -14,6 +14,7 @@ import int8DotPackedWgsl from '../../../shaders/int8_dot_packed.wgsl';
 import int8EpilogueWgsl from '../../../shaders/int8_epilogue.wgsl';
 import int8RequantizeWgsl from '../../../shaders/int8_requantize.wgsl';
 import mathWgsl from '../../../shaders/math.wgsl';
+import matmulCommonWgsl from '../../../shaders/matmul_common.wgsl';
 import windowWgsl from '../../../shaders/window.wgsl';
 
 /** Shared include files by the name used in `#include "..."`. */
@@ -30,6 +31,7 @@ export const WGSL_INCLUDES: Record<string, string> = {
   'int8_dot_packed.wgsl': int8DotPackedWgsl,
   'int8_epilogue.wgsl': int8EpilogueWgsl,
   'int8_requantize.wgsl': int8RequantizeWgsl,
+  'matmul_common.wgsl': matmulCommonWgsl,
 };
 
 const INCLUDE_LINE = /^[ \t]*#include[ \t]+"([^"]+)"[ \t]*$/gm;

@@ -64,6 +64,11 @@ export interface KernelContext {
   readonly preferDirect: boolean;
   /** The WGSL language feature packed_4x8_integer_dot_product is there (int8 kernels use dot4I8Packed). */
   readonly packedInt8Dot: boolean;
+  /**
+   * The device's subgroup size when shaders may `enable subgroups` and use the subgroup_id
+   * builtin and every subgroup has that one size (SwiftShader: 4); null otherwise.
+   */
+  readonly subgroupSize: number | null;
   dispatch(d: DispatchDesc): void;
   /**
    * A zeroed 4-word fault buffer (see fault_words.ts) for a checking kernel to bind read_write;

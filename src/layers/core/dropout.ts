@@ -6,7 +6,8 @@
  */
 import type { Tensor } from '../../tensor.js';
 import { ENGINE } from '../../engine.js';
-import { randomUniform, tensor, uniformDraws } from '../../ops/creation.js';
+import { randomUniform, tensor } from '../../ops/creation.js';
+import { uniformDraws } from '../../ops/alea.js';
 import { mul, sub } from '../../ops/binary.js';
 import { step } from '../../ops/unary.js';
 import { reshape } from '../../ops/layout.js';

@@ -36,6 +36,7 @@ export const conv2dSpec: ShaderSpec = {
   params: CONV_PARAMS,
   entries: {
     conv2d: { bindings: [UNIFORM, RO, RO, RO, RO, RW], overrides: ['WG', 'VEC_X', 'VEC_F', 'HAS_BIAS', 'ACT'] },
+    conv2d_row8: { bindings: [UNIFORM, RO, RO, RO, RO, RW], overrides: ['WG', 'HAS_BIAS', 'ACT'] },
   },
 };
 
@@ -55,6 +56,7 @@ export const depthwiseSpec: ShaderSpec = {
   params: CONV_PARAMS,
   entries: {
     depthwise_conv2d: { bindings: [UNIFORM, RO, RO, RW, RO, RO], overrides: ['WG', 'VEC', 'HAS_BIAS', 'ACT'] },
+    depthwise_conv2d_row8: { bindings: [UNIFORM, RO, RO, RW, RO, RO], overrides: ['WG', 'HAS_BIAS', 'ACT'] },
     depthwise_backprop_input: { bindings: [UNIFORM, RO, RO, RW], overrides: ['WG'] },
     depthwise_backprop_filter: { bindings: [UNIFORM, RO, RO, RW], overrides: ['WG'] },
   },
@@ -83,6 +85,21 @@ const groupsFor = (ctx: KernelContext, invocations: number) =>
   grid1d(Math.ceil(invocations / WG), ctx.limits.maxWorkgroupsPerDimension);
 
 const blocks = (n: number) => Math.ceil(n / 4);
+
+/** Invocations per workgroup of the 8-pixel row kernels: 32 suit CPU adapters. */
+const rowWG = (ctx: KernelContext) => (ctx.preferDirect ? 32 : 64);
+
+/**
+ * Workgroups along x of conv2d_row8 / depthwise_conv2d_row8 (grid: row strips x channel quads,
+ * output rows, images), or 0 when the geometry does not fit them: a 3-wide filter sliding along
+ * unstrided, undilated rows, `outC` in whole quads, and the grid within the device limits.
+ */
+function row8Groups(ctx: KernelContext, g: ConvGeometry, outC: number): number {
+  const maxDim = ctx.limits.maxWorkgroupsPerDimension;
+  if (outC % 4 !== 0 || g.filterW !== 3 || g.strideW !== 1 || g.dilationW !== 1) return 0;
+  const groups = Math.ceil((Math.ceil(g.outW / 8) * outC) / 4 / rowWG(ctx));
+  return groups <= maxDim && g.outH <= maxDim && g.batch <= maxDim ? groups : 0;
+}
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
@@ -122,6 +139,17 @@ export const convKernels: WebGPUKernelTable = {
   conv2d(ctx, inputs, [out], g) {
     if (out.size === 0) return;
     const [bias, prelu] = epilogueBuffers(ctx, inputs, g);
+    const rowGroups = row8Groups(ctx, g, g.outC);
+    if (rowGroups > 0) {
+      byBatch(ctx, g.batch, [inputs[0], out], (batch, bind) => ctx.dispatch({
+        spec: conv2dSpec, entry: 'conv2d_row8',
+        constants: { WG: rowWG(ctx), HAS_BIAS: g.hasBias, ACT: g.activation },
+        params: { ...geometryParams(g, g), batch },
+        buffers: [bind(inputs[0]), bind(inputs[1]), bias, prelu, bind(out)],
+        workgroups: [rowGroups, g.outH, batch],
+      }));
+      return;
+    }
     byBatch(ctx, g.batch, [inputs[0], out], (batch, bind) => ctx.dispatch({
       spec: conv2dSpec, entry: 'conv2d',
       constants: { WG, VEC_X: g.inC % 4 === 0, VEC_F: g.outC % 4 === 0, HAS_BIAS: g.hasBias, ACT: g.activation },
@@ -154,6 +182,19 @@ export const convKernels: WebGPUKernelTable = {
     if (out.size === 0) return;
     const [bias, prelu] = epilogueBuffers(ctx, inputs, g);
     const outC = g.inC * g.channelMultiplier;
+    // 3-wide filters sliding along unstrided rows (most depthwise layers): 8 pixels x 1 channel
+    // quad per invocation
+    const rowGroups = g.channelMultiplier === 1 ? row8Groups(ctx, g, g.inC) : 0;
+    if (rowGroups > 0) {
+      byBatch(ctx, g.batch, [inputs[0], out], (batch, bind) => ctx.dispatch({
+        spec: depthwiseSpec, entry: 'depthwise_conv2d_row8',
+        constants: { WG: rowWG(ctx), HAS_BIAS: g.hasBias, ACT: g.activation },
+        params: { ...geometryParams(g, g, 1), out_c: outC, batch },
+        buffers: [bind(inputs[0]), bind(inputs[1]), bind(out), bias, prelu],
+        workgroups: [rowGroups, g.outH, batch],
+      }));
+      return;
+    }
     byBatch(ctx, g.batch, [inputs[0], out], (batch, bind) => ctx.dispatch({
       spec: depthwiseSpec, entry: 'depthwise_conv2d',
       constants: { WG, VEC: g.channelMultiplier === 1 && g.inC % 4 === 0, HAS_BIAS: g.hasBias, ACT: g.activation },

@@ -22,6 +22,7 @@ export const layoutSpec: ShaderSpec = {
   ],
   entries: {
     copy_strided: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
+    copy_strided_row4: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
     pad: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
     copy_into: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
     gather: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
@@ -43,12 +44,14 @@ export function wordOf(v: number, dtype: DType): number {
   return scratch.getUint32(0, true);
 }
 
-function run(ctx: KernelContext, entry: string, size: number, buffers: Array<GPUBuffer | GPUBufferBinding>, params: Record<string, number | number[]>): void {
+function run(ctx: KernelContext, entry: string, size: number, buffers: Array<GPUBuffer | GPUBufferBinding>, params: Record<string, number | number[]>,
+  perInvocation = 1, otherEntries: string[] = []): void {
   if (size === 0) return;
   ctx.dispatch({
     spec: layoutSpec, entry, buffers, constants: { WG },
+    variants: otherEntries.map((e) => ({ entry: e, constants: { WG } })),
     params: { size, ...params },
-    workgroups: grid1d(Math.ceil(size / WG), ctx.limits.maxWorkgroupsPerDimension),
+    workgroups: grid1d(Math.ceil(size / perInvocation / WG), ctx.limits.maxWorkgroupsPerDimension),
   });
 }
 
@@ -100,10 +103,15 @@ export const layoutKernels: WebGPUKernelTable = {
     const outStrides = rowMajorStrides(a.outShape);
     forEachChunk(ctx, `copyStrided [${x.shape}] -> [${a.outShape}]`, a.outShape, [x, out],
       [stridedFootprint(a.offset, a.inStrides, a.modDims), stridedFootprint(0, outStrides)],
-      (start, extent, b) => run(ctx, 'copy_strided', product(extent), b.buffers, {
-        rank: a.outShape.length, offset: a.offset, shape0: extent, shape1: a.inStrides, shape2: a.modDims,
-        start, out_strides: outStrides, ...bases(b, 0, -1, 1),
-      }));
+      (start, extent, b) => {
+        const row4 = extent.length > 0 && extent[extent.length - 1] % 4 === 0;
+        run(ctx, row4 ? 'copy_strided_row4' : 'copy_strided', product(extent), b.buffers, {
+          rank: a.outShape.length, offset: a.offset, shape0: extent, shape1: a.inStrides, shape2: a.modDims,
+          start, out_strides: outStrides, ...bases(b, 0, -1, 1),
+          // the innermost extent may be the batch (a bias gradient's transpose): compile both
+          // entries, so a new batch size compiles nothing
+        }, row4 ? 4 : 1, [row4 ? 'copy_strided' : 'copy_strided_row4']);
+      });
   },
   pad(ctx, [x], [out], a) {
     checkRank('pad', a.outShape);

@@ -1,7 +1,8 @@
 /**
  * Spec and kernel of shaders/matmul.wgsl: batched matMul with transposes, broadcast batch
  * strides and the fused bias + activation epilogue. Picks the workgroup-tiled entry on GPUs and
- * the barrier-free register-blocked entry on CPU adapters (SwiftShader), and turns off bounds
+ * the barrier-free register-blocked entry on CPU adapters (SwiftShader; there its subgroup form,
+ * shaders/matmul_subgroup.wgsl, when the device has 4-lane subgroups), and turns off bounds
  * checks and scalar loads when the shapes allow (both CHECK variants compile together).
  *
  * Past one storage binding (A, B or the output larger than maxStorageBufferBindingSize), the
@@ -16,6 +17,7 @@
  * extra read and write of the output block per K block.
  */
 import source from '../../../../shaders/matmul.wgsl';
+import subgroupSource from '../../../../shaders/matmul_subgroup.wgsl';
 import { Activation } from '../../kernels.js';
 import { forEachChunk, stridedFootprint } from '../chunking.js';
 import { isInt, outKind, STORAGE_RO, STORAGE_RW, UNIFORM, type ShaderSpec, type WebGPUKernelTable } from '../spec.js';
@@ -43,12 +45,30 @@ export const matmulSpec: ShaderSpec = {
   },
 };
 
-/** Tile configuration (override constants). Each invocation computes a 4x4 block of C. */
-export interface MatmulConfig { wgX: number; wgY: number; tileK: number; direct: boolean }
+const SUBGROUP_OVERRIDES = OVERRIDES.filter((o) => o !== 'WG_X' && o !== 'WG_Y');
+
+/** shaders/matmul_subgroup.wgsl: the direct entry sharing A quads across 4-lane subgroups. */
+export const matmulSubgroupSpec: ShaderSpec = {
+  family: 'matmul_subgroup',
+  source: subgroupSource,
+  params: matmulSpec.params,
+  entries: {
+    matmul_subgroup: {
+      bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RW],
+      overrides: SUBGROUP_OVERRIDES,
+    },
+  },
+};
+
+/**
+ * Tile configuration (override constants). Each invocation computes a 4x4 block of C.
+ * `subgroups` (direct only): use matmul_subgroup where the device allows (4-lane subgroups).
+ */
+export interface MatmulConfig { wgX: number; wgY: number; tileK: number; direct: boolean; subgroups?: boolean }
 
 /** Defaults; tests and benchmarks may change them through `setMatmulConfig`. */
 let tiledConfig: MatmulConfig = { wgX: 8, wgY: 8, tileK: 16, direct: false };
-let directConfig: MatmulConfig = { wgX: 4, wgY: 4, tileK: 4, direct: true };
+let directConfig: MatmulConfig = { wgX: 4, wgY: 4, tileK: 4, direct: true, subgroups: true };
 export function setMatmulConfig(c: Partial<MatmulConfig> & { direct: boolean }): void {
   if (c.direct) directConfig = { ...directConfig, ...c };
   else tiledConfig = { ...tiledConfig, ...c };
@@ -62,7 +82,10 @@ export function matmulWorkgroups(M: number, N: number, batch: number, c: MatmulC
 export const matmulKernels: WebGPUKernelTable = {
   matMul(ctx, inputs, [out], a) {
     if (out.size === 0) return;
-    const c = ctx.preferDirect ? directConfig : tiledConfig;
+    let c = ctx.preferDirect ? directConfig : tiledConfig;
+    // The subgroup entry has the 4 x 4 direct grid (16 x 16 outputs per workgroup).
+    const subgroup = c.direct && c.subgroups !== false && ctx.subgroupSize === 4;
+    if (subgroup) c = { ...c, wgX: 4, wgY: 4 };
     const tileM = 4 * c.wgY, tileN = 4 * c.wgX, tileK = c.direct ? 4 : c.tileK;
     const lda = a.transposeA ? a.M : a.K;
     const ldb = a.transposeB ? a.K : a.N;
@@ -72,7 +95,7 @@ export const matmulKernels: WebGPUKernelTable = {
     const prelu = hasPrelu ? inputs[a.hasBias ? 3 : 2] : null;
     const maxDim = ctx.limits.maxWorkgroupsPerDimension;
     const common: Record<string, number | boolean> = {
-      WG_X: c.wgX, WG_Y: c.wgY, TRANS_A: a.transposeA, TRANS_B: a.transposeB,
+      ...(subgroup ? {} : { WG_X: c.wgX, WG_Y: c.wgY }), TRANS_A: a.transposeA, TRANS_B: a.transposeB,
       A_INT: isInt(inputs[0]), B_INT: isInt(inputs[1]), OUT_KIND: outKind(out.dtype),
       HAS_BIAS: a.hasBias, ACT: a.activation,
     };
@@ -101,13 +124,15 @@ export const matmulKernels: WebGPUKernelTable = {
       }
       const constants = {
         ...common,
-        VEC_A: aligned4(a.transposeA ? a.M : a.K, a.aBatchStride, aOffset),
-        VEC_B: aligned4(a.transposeB ? a.K : a.N, a.bBatchStride, bOffset),
+        // Quad loads also need the block's extent along the contiguous dim in whole quads: the
+        // shader clamps a quad's start into that extent (an edge quad must not shift).
+        VEC_A: aligned4(a.transposeA ? a.M : a.K, a.aBatchStride, aOffset, a.transposeA ? M : K),
+        VEC_B: aligned4(a.transposeB ? a.K : a.N, a.bBatchStride, bOffset, a.transposeB ? K : N),
         CHECK: M % tileM !== 0 || N % tileN !== 0 || K % tileK !== 0,
       };
-      const entry = c.direct ? 'matmul_direct' : 'matmul_tiled';
+      const entry = subgroup ? 'matmul_subgroup' : c.direct ? 'matmul_direct' : 'matmul_tiled';
       ctx.dispatch({
-        spec: matmulSpec,
+        spec: subgroup ? matmulSubgroupSpec : matmulSpec,
         entry,
         constants,
         // CHECK follows the batch size (M, or K of a weight gradient); VEC_A / VEC_B follow the
