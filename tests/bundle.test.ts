@@ -133,26 +133,28 @@ describe('bundle', () => {
     // Budgets of issue 10 count the JS an app loads before its first wasm-backend op: the up-front chunks
     // plus the wasm backend's lazy chunks (scripts/sizes.mjs). Measured 2026-12-02.
     const small = await measureApp(source('tessera/core {tensor, matMul, ready}'));
-    // target 40 KiB, met: 35.9 KiB (27.8 up front + 8.1 the wasm backend, loaded by ready())
+    // target 40 KiB, met: 38.8 KiB (28.8 up front + 10.0 the wasm backend, loaded by ready())
     expect(small.beforeFirstWasmOp).toBeLessThanOrEqual(40 * KiB);
     expect(small.wasmPath).toBeGreaterThan(5 * KiB); // the wasm backend is not up front ...
     expect(small.webgpuPath).toBeGreaterThan(40 * KiB); // ... nor the webgpu one
     const whole = await measureApp(source('tessera, whole API'));
-    // target 120 KiB not met: 159.5 KiB measured (169.4 before the async parts, the IO transfers and the op
-    // table's kernel expressions left the up-front JS); this ceiling stops growth.
-    expect(whole.beforeFirstWasmOp).toBeLessThanOrEqual(161 * KiB);
-    // the webgpu path (kernels + WGSL text, 50.4 KiB) loads only where ready() picks webgpu
+    // target 120 KiB not met: 172.8 KiB measured (159.5 before int8 quantization, its kernels' wasm wiring and
+    // the recorded training step landed; 169.4 before the async parts, the IO transfers and the op table's
+    // kernel expressions left the up-front JS); this ceiling stops growth.
+    expect(whole.beforeFirstWasmOp).toBeLessThanOrEqual(175 * KiB);
+    // the webgpu path (kernels + WGSL text, 61.4 KiB with the int8 and subgroup matMul shaders) loads only
+    // where ready() picks webgpu
     expect(whole.webgpuPath).toBeGreaterThan(40 * KiB);
-    expect(whole.webgpuPath).toBeLessThanOrEqual(53 * KiB);
+    expect(whole.webgpuPath).toBeLessThanOrEqual(64 * KiB);
     // fit / save / loadLayersModel / the IO handlers' transfers / generate load their code on first use (10.4 KiB)
     expect(whole.asyncPath).toBeGreaterThan(6 * KiB);
     expect(whole.asyncPath).toBeLessThanOrEqual(12 * KiB);
     // importing a few names from 'tessera' (chained methods installed) keeps less than the whole API:
-    // 147.1 KiB measured (the layers half stays: the entry has import-time effects)
+    // 157.8 KiB measured (the layers half stays: the entry has import-time effects)
     const few = await measureApp(source('tessera {tensor, matMul, ready}'));
-    expect(few.beforeFirstWasmOp).toBeLessThanOrEqual(149 * KiB);
+    expect(few.beforeFirstWasmOp).toBeLessThanOrEqual(160 * KiB);
     expect(few.initial).toBeLessThan(whole.initial - 8 * KiB);
-    // target 30 KiB per Wasm build (met): 24.1 KiB measured with asconfig shrinkLevel 1
+    // target 30 KiB per Wasm build (met): 27.2 KiB measured with asconfig shrinkLevel 1 (the int8 kernels added 3.1)
     for (const f of ['dist/tessera-relaxed.wasm', 'dist/tessera-simd.wasm']) expect(wasmGzip(f)).toBeLessThanOrEqual(30 * KiB);
   }, 60_000);
 });

@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '../src/index.js';
 import type { ModelArtifacts } from '../src/io/types.js';
+import { irisLikeData } from './helpers/iris_like.js';
 
 const { pruning } = tf;
 
@@ -29,16 +30,8 @@ function cnn() {
 
 /** Three noisy 4-feature classes (Iris-like centres), deterministic. */
 function irisLike(n: number, seed: number) {
-  const centres = [[5.0, 3.4, 1.5, 0.2], [5.9, 2.8, 4.3, 1.3], [6.6, 3.0, 5.6, 2.0]];
-  let s = seed;
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 1.2;
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (let i = 0; i < n; i++) {
-    x.push(centres[i % 3].map((c) => c + rnd()));
-    y.push(i % 3);
-  }
-  return { xs: tf.tensor2d(x), ys: tf.oneHot(tf.tensor1d(y, 'int32'), 3) };
+  const { features, labels } = irisLikeData(n, seed, 1.2);
+  return { xs: tf.tensor2d(features), ys: tf.oneHot(tf.tensor1d(labels, 'int32'), 3) };
 }
 
 const zeros = (a: ArrayLike<number>) => Array.from(a).filter((v) => v === 0).length;

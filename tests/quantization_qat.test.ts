@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '../src/index.js';
 import { barsData, IMAGE_SIZE } from '../examples/workflows/cnn.js';
 import { accuracy, seededInitializers } from '../examples/workflows/common.js';
+import { irisLikeData } from './helpers/iris_like.js';
 
 const q = tf.quantization;
 
@@ -186,16 +187,8 @@ describe('quantizeModel (quantization-aware training)', () => {
 
 /** Three noisy 4-feature classes around Iris's class centres, deterministic. */
 function irisLike(n: number, seed: number) {
-  const centres = [[5.0, 3.4, 1.5, 0.2], [5.9, 2.8, 4.3, 1.3], [6.6, 3.0, 5.6, 2.0]];
-  let s = seed;
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 1.6;
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (let i = 0; i < n; i++) {
-    x.push(centres[i % 3].map((c) => c + rnd()));
-    y.push(i % 3);
-  }
-  return { xs: tf.tensor2d(x), labels: y };
+  const { features, labels } = irisLikeData(n, seed, 1.6);
+  return { xs: tf.tensor2d(features), labels };
 }
 
 /** Prune to 50% while fine-tuning (tf.pruning), strip, convert to int8 calibrated on the training inputs. */

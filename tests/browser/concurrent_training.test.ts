@@ -14,9 +14,10 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** Source of `train(ts, seed)`: a seeded 2-layer MLP fit for 60 epochs; resolves to its flattened weights
- * and when it ran (epoch milliseconds, comparable across the page and the worker). */
-const TRAIN_SOURCE = `async function train(ts, seed) {
+/** Source of `train(ts, seed, onFirstEpoch?)`: a seeded 2-layer MLP fit for 60 epochs; resolves to its
+ * flattened weights and when it ran (epoch milliseconds, comparable across the page and the worker).
+ * onFirstEpoch runs after the first epoch, so the other training can start while this one still runs. */
+const TRAIN_SOURCE = `async function train(ts, seed, onFirstEpoch) {
   await ts.setBackend('wasm');
   const start = performance.timeOrigin + performance.now();
   const model = ts.sequential({ layers: [
@@ -26,7 +27,8 @@ const TRAIN_SOURCE = `async function train(ts, seed) {
   model.compile({ optimizer: ts.train.adam(0.01), loss: 'meanSquaredError' });
   const x = ts.randomNormal([256, 8], 0, 1, 'float32', seed + 2);
   const y = ts.sum(x, 1, true);
-  await model.fit(x, y, { epochs: 60, batchSize: 32, shuffle: false, verbose: 0 });
+  const callbacks = onFirstEpoch ? { onEpochEnd: async (epoch) => { if (epoch === 0) onFirstEpoch(); } } : undefined;
+  await model.fit(x, y, { epochs: 60, batchSize: 32, shuffle: false, verbose: 0, callbacks });
   const weights = [];
   for (const w of model.getWeights()) weights.push(...(await w.data()));
   return { weights, start, end: performance.timeOrigin + performance.now() };
@@ -43,9 +45,7 @@ describe('concurrent training', () => {
       const sequentialB = await train(ts, 23);
       const code = `${trainSource}
         const ts = await import(${JSON.stringify(location.origin + '/dist/tessera.js')});
-        const run = train(ts, 23);
-        postMessage('started');
-        postMessage(await run);`;
+        postMessage(await train(ts, 23, () => postMessage('started')));`;
       const worker = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })), { type: 'module' });
       let started: () => void = () => {};
       const workerStarted = new Promise<void>((r) => (started = r));
