@@ -10,6 +10,7 @@ import { Tensor } from '../tensor.js';
 import { eliminateDeadSteps, fuseEpilogues, assignBuffers } from './passes.js';
 import { fuseElementwise } from './fuse.js';
 import { matchSoftmax } from './patterns.js';
+import { matchLayerNorm } from './pattern_layernorm.js';
 import { StalePlan, releasePlan, replay } from './replay.js';
 import { Trace, traced } from './trace.js';
 import type { Plan, Untraceable } from './types.js';
@@ -52,6 +53,7 @@ export function optimize(plan: Plan, fuse = true): Plan {
   eliminateDeadSteps(plan);
   if (fuse) {
     matchSoftmax(plan);
+    matchLayerNorm(plan);
     fuseEpilogues(plan);
     fuseElementwise(plan);
   }
