@@ -49,6 +49,7 @@ function rowAnd(s: Step, op: number, rows: number, cols: number, commutative: bo
 function scalarValue(plan: Plan, slot: number): number {
   const s = plan.slots[slot];
   if (s.size !== 1 || s.dtype !== 'float32' || s.refresh || (s.kind !== 'constant' && s.kind !== 'external')) return NaN;
+  if (s.value !== undefined) return s.value;
   const rec = s.kind === 'constant' ? s.record! : s.tensor!.record;
   try {
     return ENGINE.backend.readSync(rec.dataId, 'float32', 1)[0];

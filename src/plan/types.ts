@@ -23,6 +23,8 @@ export interface Slot {
   record?: DataRecord;
   /** constant slots whose values change per step (a learning rate): written with this at each replay. */
   refresh?: () => StorageArray;
+  /** one-element float32 constants: the value written during the trace (read by pattern matching). */
+  value?: number;
   /** temp slots: the plan buffer assigned by liveness. */
   buffer?: number;
 }
