@@ -133,6 +133,44 @@ describe.each(['js', 'wasm'])('layerNorm pattern on %s', (backend) => {
   });
 });
 
+// Residual epilogue fusion (src/plan/passes.ts fuseEpilogues): a conv / matMul whose output only
+// feeds `+ r` (r of the output's shape) takes r into its kernel: before the activation for a
+// ResNet-style relu(conv(x) + b + x), after it for x + relu(xW + b). Reference: eager js.
+describe.each(['js', 'wasm'])('residual epilogue on %s', (backend) => {
+  test('relu(conv2d(x) + b + x) and x + relu(x W + b) each replay as one kernel, matching eager js', async () => {
+    const xs = Array.from({ length: 2 * 5 * 5 * 3 }, (_, i) => Math.sin(i * 0.37));
+    const fs = Array.from({ length: 3 * 3 * 3 * 3 }, (_, i) => Math.cos(i * 0.61) * 0.3);
+    const ws = Array.from({ length: 3 * 3 }, (_, i) => Math.sin(i * 1.7) * 0.5);
+    const bs = [0.1, -0.2, 0.3];
+    const resnet = (x: Tensor, f: Tensor, b: Tensor) => tf.tidy(() => tf.relu(tf.add(tf.add(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'same'), b), x)));
+    const mlp = (x: Tensor, w: Tensor, b: Tensor) => tf.tidy(() => tf.add(x, tf.relu(tf.add(tf.matMul(tf.reshape(x, [-1, 3]), w), b).reshape(x.shape))));
+    const make = () => [tf.tensor(xs, [2, 5, 5, 3]), tf.tensor(fs, [3, 3, 3, 3]), tf.tensor2d(ws, [3, 3]), tf.tensor1d(bs)];
+    await tf.setBackend('js');
+    const r0 = make();
+    const want = [resnet(r0[0], r0[1], r0[3]).dataSync(), mlp(r0[0], r0[2], r0[3]).dataSync()];
+    tf.dispose(r0);
+    await tf.setBackend(backend);
+    const [x, f, w, b] = make();
+    const cases: [string, (t: Tensor) => Tensor, number, number][] = [
+      ['conv', (t) => resnet(t, f, b), 1, 1], ['matMul', (t) => mlp(t, w, b), 2, 1],
+    ];
+    for (const [k, [name, fn, mode, act]] of cases.entries()) {
+      const jf = tf.jit(fn);
+      tf.dispose(jf(x)); // trace
+      const y = jf(x);
+      expectClose(y.dataSync(), want[k], 2e-6, name);
+      const s = tf.debug.plan(jf, x);
+      const fused = s.plan!.steps.find((st) => st.attrs.residual !== undefined)!;
+      expect(fused.attrs.residual, name).toBe(mode);
+      expect(fused.attrs.activation, name).toBe(act);
+      expect(s.plan!.steps.filter((st) => st.kernel !== 'copyStrided').length, `${name}: ${s.text}`).toBe(1);
+      tf.dispose(y);
+      jf.dispose();
+    }
+    tf.dispose([x, f, w, b]);
+  });
+});
+
 afterAll(async () => {
   await tf.setBackend('js');
 });

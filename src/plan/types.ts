@@ -56,12 +56,12 @@ export interface PlanStats {
   traced: number;
   /** Steps removed as dead code. */
   deadRemoved: number;
-  /** Elementwise steps folded into matMul/conv epilogues. */
+  /** Elementwise steps (bias, activation, residual add) folded into matMul/conv epilogues. */
   epilogueFused: number;
   /** Fused elementwise kernels made, and the steps they replaced. */
   fusedKernels: number;
   fusedSteps: number;
-  /** Written-out patterns replaced by one kernel (softmax). */
+  /** Written-out patterns replaced by one kernel (softmax, layerNorm). */
   patterns: number;
 }
 
