@@ -142,7 +142,7 @@ describe.each(['js', 'wasm'])('residual epilogue on %s', (backend) => {
     const fs = Array.from({ length: 3 * 3 * 3 * 3 }, (_, i) => Math.cos(i * 0.61) * 0.3);
     const ws = Array.from({ length: 3 * 3 }, (_, i) => Math.sin(i * 1.7) * 0.5);
     const bs = [0.1, -0.2, 0.3];
-    const resnet = (x: Tensor, f: Tensor, b: Tensor) => tf.tidy(() => tf.relu(tf.add(tf.add(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'same'), b), x)));
+    const resnet = (x: Tensor, f: Tensor, b: Tensor) => tf.tidy(() => tf.relu(tf.add(tf.add(tf.conv2d(x, f, 1, 'same'), b), x)));
     const mlp = (x: Tensor, w: Tensor, b: Tensor) => tf.tidy(() => tf.add(x, tf.relu(tf.add(tf.matMul(tf.reshape(x, [-1, 3]), w), b).reshape(x.shape))));
     const make = () => [tf.tensor(xs, [2, 5, 5, 3]), tf.tensor(fs, [3, 3, 3, 3]), tf.tensor2d(ws, [3, 3]), tf.tensor1d(bs)];
     await tf.setBackend('js');
