@@ -2,8 +2,8 @@
  * tf.jit(fn): record fn's kernel calls once per input signature (backend, shapes, dtypes, which
  * arguments are one tensor), optimize the plan (dead code, softmax and layerNorm patterns, bias /
  * activation / residual epilogues, elementwise fusion, buffer reuse) and replay it on later calls.
- * A function a plan cannot reproduce (host reads, random draws, string/complex tensors) runs eagerly for that signature, with the reason kept
- * (and printed once). Under a gradient tape, or inside another trace, fn simply runs eagerly.
+ * A function a plan cannot reproduce (host reads, random draws, string/complex tensors) runs
+ * eagerly for that signature, with the reason kept (and printed once). Under a gradient tape, or inside another trace, fn simply runs eagerly.
  */
 import { ENGINE } from '../engine.js';
 import { Tensor } from '../tensor.js';
