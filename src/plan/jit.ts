@@ -3,7 +3,8 @@
  * arguments are one tensor), optimize the plan (dead code, softmax and layerNorm patterns, bias /
  * activation / residual epilogues, elementwise fusion, buffer reuse) and replay it on later calls.
  * A function a plan cannot reproduce (host reads, random draws, string/complex tensors) runs
- * eagerly for that signature, with the reason kept (and printed once). Under a gradient tape, or inside another trace, fn simply runs eagerly.
+ * eagerly for that signature, with the reason kept (and printed once). Under a gradient tape, or
+ * inside another trace, fn simply runs eagerly.
  */
 import { ENGINE } from '../engine.js';
 import { Tensor } from '../tensor.js';
