@@ -147,6 +147,19 @@ export function epilogueRow(c: usize, N: i32, bias: usize, biasSize: i32, act: i
 }
 
 /**
+ * The residual epilogue (KernelAttrs.matMul.residual) over `total` output values in rows of N
+ * channels: c += r, then (for a residual added before the activation) the activation per row;
+ * the kernel before ran with the bias and, for a residual added after, with the activation.
+ */
+export function addResidual(c: usize, r: usize, total: i32, N: i32, act: i32, alpha: f32, prelu: usize, preluSize: i32): void {
+  let i = 0;
+  for (; i + 4 <= total; i += 4) v128.store(at(c, i), f32x4.add(v128.load(at(c, i)), v128.load(at(r, i))));
+  for (; i < total; i++) store<f32>(at(c, i), load<f32>(at(c, i)) + load<f32>(at(r, i)));
+  if (act == 0) return;
+  for (let row = 0; row < total; row += N) epilogueRow(at(c, row), N, 0, 1, act, alpha, prelu, preluSize);
+}
+
+/**
  * C tile of `rows` (<= 4) x `cols` (<= 8) at c (row stride ldc bytes) (+)= A rows x B panel over kc
  * steps. A row r's k-th element is at pr + k * aStep (missing rows repeat row 0, so every load
  * stays inside A); the B panel's k-th 8 floats at b + k * bStep. Partial tiles store lane by lane,

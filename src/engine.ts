@@ -33,7 +33,8 @@ export interface TapeNode {
  */
 export interface KernelTracer {
   kernel(kernel: KernelName, inputs: Tensor[], outputs: Tensor[], attrs: unknown): void;
-  wrote(rec: DataRecord): void;
+  /** `values` (what was written) lets the plan keep one-element constants' values on the host. */
+  wrote(rec: DataRecord, values?: StorageArray): void;
   untraceable(reason: string): void;
   /** A Variable is about to take `next` as its value (its record before is `prev`). */
   assigned(variable: Tensor, prev: DataRecord, next: DataRecord): void;
@@ -345,7 +346,7 @@ export class Engine {
     if (dtype === 'string') throw new Error(`string tensors are made from strings (tensor(['a', 'b'])), not from numbers`);
     const t = this.makeOutput(shape, dtype);
     if (values.length > 0) this.backend.write(t.dataId, values);
-    this.tracer?.wrote(t.record);
+    this.tracer?.wrote(t.record, values);
     return t;
   }
 

@@ -237,8 +237,10 @@ for (const backend of ['js', 'wasm']) {
         const summary = tf.debug.plan(model, x);
         expect(summary.plan, `${model.name}: ${summary.reason}`).not.toBeNull();
         // dense and conv layers already call the fused kernels; the block's q/k/v/output
-        // projections add their bias with a separate op, which the plan folds into the matMul
-        expect(summary.plan!.stats.epilogueFused, model.name).toBe(model === block ? 4 : 0);
+        // projections add their bias with a separate op, which the plan folds into the matMul, and
+        // the attention output and feed-forward matMuls take the two residual adds (6 folds in all)
+        expect(summary.plan!.stats.epilogueFused, model.name).toBe(model === block ? 6 : 0);
+        if (model === block) expect(summary.plan!.steps.filter((st) => st.attrs.residual === 1).length).toBe(2);
         expect(summary.kernels).toBe(summary.plan!.stats.traced - summary.plan!.stats.epilogueFused);
         expectClose(replayed.dataSync(), eager.dataSync(), 1e-5, `${model.name} predict`);
         tf.dispose([x, eager, replayed]);

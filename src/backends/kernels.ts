@@ -154,6 +154,13 @@ export interface KernelAttrs {
     activation: number;
     alpha: number;
     preluSize: number;
+    /**
+     * Appended for plan fusion (issue 9): a residual epilogue. 0 or absent: none. 1: added before
+     * the activation, out = act(acc + bias + r); 2: after it, out = act(acc + bias) + r. r is the
+     * last input, float32, one value per output element (same layout as the output). Mode 1 does
+     * not combine with prelu.
+     */
+    residual?: number;
   };
   /**
    * Generic strided gather (transpose, slice, broadcastTo, tile, reverse):
@@ -521,6 +528,13 @@ export interface Epilogue {
   activation: number;
   alpha: number;
   preluSize: number;
+  /**
+   * Appended for plan fusion (issue 9): a residual epilogue. 0 or absent: none. 1: added before
+   * the activation, out = act(acc + bias + r); 2: after it, out = act(acc + bias) + r. r is the
+   * last input, float32, one value per output element (same layout as the output). Mode 1 does
+   * not combine with prelu.
+   */
+  residual?: number;
 }
 export type KernelName = keyof KernelAttrs;
 

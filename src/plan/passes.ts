@@ -1,6 +1,6 @@
 /**
- * Passes over a recorded plan: dead-code elimination, folding a bias add and an activation into
- * the matMul / conv kernel before them (their epilogue), and buffer assignment by liveness (temp
+ * Passes over a recorded plan: dead-code elimination, folding a bias add, an activation and a
+ * residual add into the matMul / conv kernel before them (their epilogue), and buffer assignment by liveness (temp
  * slots whose lifetimes do not overlap share one buffer, so a replay allocates nothing but its
  * outputs). Elementwise chain fusion is in fuse.ts.
  */
@@ -68,9 +68,15 @@ function epilogueChannels(s: Step): number {
   return s.kernel === 'matMul' ? (s.attrs.N as number) : (s.attrs.outC as number);
 }
 
+/** Backends whose matMul / conv kernels take a residual epilogue (KernelAttrs.matMul.residual); not webgpu yet. */
+export const RESIDUAL_BACKENDS = new Set(['js', 'wasm']);
+
 /**
  * matMul/conv2d/depthwiseConv2d whose only reader is `+ bias` (bias along the channels, or a
- * scalar) and then an activation: the bias and activation move into the kernel's epilogue.
+ * scalar), then an activation: the bias and activation move into the kernel's epilogue. Where the
+ * backend takes one (RESIDUAL_BACKENDS), a following `+ r` with r of the output's shape (a residual
+ * connection) joins it too: before the activation while none is fused yet (so act(xW + b + r)
+ * still takes a later activation), else after it (act(xW + b) + r).
  */
 export function fuseEpilogues(plan: Plan): void {
   for (let changed = true; changed; ) {
@@ -80,32 +86,48 @@ export function fuseEpilogues(plan: Plan): void {
       const s = plan.steps[i];
       if (!EPILOGUE_KERNELS.has(s.kernel) || s.live || s.outputs[0].dtype !== 'float32') continue;
       const out = s.outputs[0].slot;
-      if (plan.slots[out].kind !== 'temp' || reads[out] !== 1 || (s.attrs.activation as number) !== Activation.linear) continue;
+      const residual = (s.attrs.residual as number | undefined) ?? 0;
+      const linear = (s.attrs.activation as number) === Activation.linear;
+      if (plan.slots[out].kind !== 'temp' || reads[out] !== 1 || residual === 2) continue;
       const j = plan.steps.findIndex((c, k) => k > i && c.inputs.some((o) => o.slot === out));
       const c = plan.steps[j];
-      if (c.live || c.outputs[0].dtype !== 'float32' || c.outputs[0].size !== s.outputs[0].size) continue;
-      if (c.kernel === 'binary' && c.attrs.op === Binary.add && !s.attrs.hasBias) {
+      const size = s.outputs[0].size;
+      if (c.live || c.outputs[0].dtype !== 'float32' || c.outputs[0].size !== size) continue;
+      let at = i;
+      let what = opName(c);
+      if (c.kernel === 'binary' && c.attrs.op === Binary.add && c.inputs[0].slot !== c.inputs[1].slot) {
         const which = c.inputs[0].slot === out ? 0 : 1;
-        const bias = c.inputs[1 - which];
-        const biasReady = !plan.steps.slice(i, j).some((w) => w.outputs.some((o) => o.slot === bias.slot));
-        if (c.inputs[which].slot !== c.inputs[1 - which].slot && bias.dtype === 'float32' && biasReady) {
-          const a = c.attrs as { outShape: number[]; aStrides: number[]; bStrides: number[] };
-          const selfPeriod = broadcastPeriod(a.outShape, which === 0 ? a.aStrides : a.bStrides, s.outputs[0].size);
-          const p = broadcastPeriod(a.outShape, which === 0 ? a.bStrides : a.aStrides, bias.size);
-          if (selfPeriod === s.outputs[0].size && (p === 1 || p === epilogueChannels(s))) {
-            s.inputs.splice(2, 0, { ...bias, shape: [p], size: p });
-            s.attrs = { ...s.attrs, hasBias: true, biasSize: p };
-            changed = true;
-          }
+        const other = c.inputs[1 - which];
+        const a = c.attrs as { outShape: number[]; aStrides: number[]; bStrides: number[] };
+        const selfPeriod = broadcastPeriod(a.outShape, which === 0 ? a.aStrides : a.bStrides, size);
+        const p = broadcastPeriod(a.outShape, which === 0 ? a.bStrides : a.aStrides, other.size);
+        const otherReady = !plan.steps.slice(i, j).some((w) => w.outputs.some((o) => o.slot === other.slot));
+        if (other.dtype !== 'float32' || selfPeriod !== size) continue;
+        if (!s.attrs.hasBias && linear && !residual && otherReady && (p === 1 || p === epilogueChannels(s))) {
+          s.inputs.splice(2, 0, { ...other, shape: [p], size: p });
+          s.attrs = { ...s.attrs, hasBias: true, biasSize: p };
+          changed = true;
+        } else if (RESIDUAL_BACKENDS.has(plan.backend) && !residual && p === size && other.size === size) {
+          // the step moves down to the add (its own inputs are ready there; r may be made in between)
+          const ownInputs = new Set(s.inputs.map((o) => o.slot));
+          if (plan.steps.slice(i + 1, j).some((w) => w.outputs.some((o) => ownInputs.has(o.slot)))) continue;
+          s.inputs.push({ ...other, shape: s.outputs[0].shape.slice(), size });
+          s.attrs = { ...s.attrs, residual: linear ? 1 : 2 };
+          at = j;
+          what = 'residual';
+          changed = true;
         }
-      } else if (c.kernel === 'unary' && EPILOGUE_ACTIVATION.has(c.attrs.op as number) && c.inputs[0].dtype === 'float32') {
+      } else if (c.kernel === 'unary' && linear && EPILOGUE_ACTIVATION.has(c.attrs.op as number) && c.inputs[0].dtype === 'float32') {
         s.attrs = { ...s.attrs, activation: EPILOGUE_ACTIVATION.get(c.attrs.op as number)!, alpha: c.attrs.alpha };
         changed = true;
       }
       if (changed) {
         s.outputs = [{ ...c.outputs[0], shape: s.outputs[0].shape }];
-        s.fused = `${s.fused ?? s.kernel}+${opName(c)}`;
-        plan.steps.splice(j, 1);
+        s.fused = `${s.fused ?? s.kernel}+${what}`;
+        if (at === j) {
+          plan.steps[j] = s;
+          plan.steps.splice(i, 1);
+        } else plan.steps.splice(j, 1);
         plan.stats.epilogueFused++;
       }
     }

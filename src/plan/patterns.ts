@@ -10,7 +10,7 @@ import { readCounts } from './passes.js';
 import type { Plan, Step } from './types.js';
 
 /** Whether a binary step computes a[r, c] op b[r] over [rows, cols] (b broadcast along the last axis). */
-function rowBroadcast(s: Step, op: number, rows: number, cols: number): boolean {
+export function rowBroadcast(s: Step, op: number, rows: number, cols: number): boolean {
   if (s.kernel !== 'binary' || s.attrs.op !== op || s.live) return false;
   const { outShape, aStrides, bStrides } = s.attrs as { outShape: number[]; aStrides: number[]; bStrides: number[] };
   const same = (x: number[], y: number[]) => x.length === y.length && x.every((v, i) => v === y[i]);

@@ -23,6 +23,8 @@ export interface Slot {
   record?: DataRecord;
   /** constant slots whose values change per step (a learning rate): written with this at each replay. */
   refresh?: () => StorageArray;
+  /** one-element float32 constants: the value written during the trace (read by pattern matching). */
+  value?: number;
   /** temp slots: the plan buffer assigned by liveness. */
   buffer?: number;
 }
@@ -54,12 +56,12 @@ export interface PlanStats {
   traced: number;
   /** Steps removed as dead code. */
   deadRemoved: number;
-  /** Elementwise steps folded into matMul/conv epilogues. */
+  /** Elementwise steps (bias, activation, residual add) folded into matMul/conv epilogues. */
   epilogueFused: number;
   /** Fused elementwise kernels made, and the steps they replaced. */
   fusedKernels: number;
   fusedSteps: number;
-  /** Written-out patterns replaced by one kernel (softmax). */
+  /** Written-out patterns replaced by one kernel (softmax, layerNorm). */
   patterns: number;
 }
 

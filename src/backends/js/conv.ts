@@ -1,12 +1,13 @@
 /**
- * js reference kernels for the convolution family: conv2d (with the fused bias/activation
+ * js reference kernels for the convolution family: conv2d (with the fused bias/activation/residual
  * epilogue), its two backprops, and the depthwise variants. Plain nested loops over NHWC data
  * with filters [fh, fw, inC, outC] (depthwise: [fh, fw, inC, mult]); float64 accumulators.
  * The backprops loop over the forward taps and scatter, which is the definition read backwards.
  */
-import type { ConvGeometry, KernelAttrs } from '../kernels.js';
+import type { ConvGeometry, Epilogue, KernelAttrs } from '../kernels.js';
 import type { StorageArray } from '../backend.js';
 import { applyActivation } from './scalar_ops.js';
+import { checkResidual } from './matmul.js';
 
 /** Input row/column of output (oy, ox) tap (ky, kx), or -1 when it falls in the padding. */
 function inRow(g: ConvGeometry, oy: number, ky: number): number {
@@ -18,13 +19,15 @@ function inCol(g: ConvGeometry, ox: number, kx: number): number {
   return ix >= 0 && ix < g.inW ? ix : -1;
 }
 
+/** Output element i (channel c): + bias, the residual before / after the activation (Epilogue). */
 function epilogue(
-  s: number, c: number, bias: StorageArray | null, prelu: StorageArray | null,
-  a: { hasBias: boolean; biasSize: number; activation: number; alpha: number; preluSize: number },
+  s: number, i: number, c: number, bias: StorageArray | null, prelu: StorageArray | null, a: Epilogue, residual: StorageArray | null,
 ): number {
   if (a.hasBias && bias) s += bias[a.biasSize === 1 ? 0 : c];
+  if (a.residual === 1) s += residual![i];
   const pw = prelu ? prelu[a.preluSize === 1 ? 0 : c] : 0;
-  return applyActivation(a.activation, s, a.alpha, pw);
+  const y = applyActivation(a.activation, s, a.alpha, pw);
+  return a.residual === 2 ? y + residual![i] : y;
 }
 
 /**
@@ -53,8 +56,9 @@ function forEachTap(g: ConvGeometry, visit: (xPixel: number, tap: number, outPix
 
 export function conv2d(
   x: StorageArray, f: StorageArray, bias: StorageArray | null, prelu: StorageArray | null,
-  out: StorageArray, g: KernelAttrs['conv2d'],
+  out: StorageArray, g: KernelAttrs['conv2d'], residual: StorageArray | null = null,
 ): void {
+  checkResidual('conv2d', g, residual, out.length);
   const { inC, outC } = g;
   const acc = new Float64Array(out.length);
   forEachTap(g, (xPixel, tap, outPixel) => {
@@ -67,7 +71,7 @@ export function conv2d(
       acc[oBase + co] = s;
     }
   });
-  for (let i = 0; i < out.length; i++) out[i] = epilogue(acc[i], i % outC, bias, prelu, g);
+  for (let i = 0; i < out.length; i++) out[i] = epilogue(acc[i], i, i % outC, bias, prelu, g, residual);
 }
 
 export function conv2dBackpropInput(dy: StorageArray, f: StorageArray, dx: StorageArray, g: ConvGeometry): void {
@@ -118,12 +122,13 @@ function forEachDepthwiseTap(g: ConvGeometry & { channelMultiplier: number }, vi
 
 export function depthwiseConv2d(
   x: StorageArray, f: StorageArray, bias: StorageArray | null, prelu: StorageArray | null,
-  out: StorageArray, g: KernelAttrs['depthwiseConv2d'],
+  out: StorageArray, g: KernelAttrs['depthwiseConv2d'], residual: StorageArray | null = null,
 ): void {
+  checkResidual('depthwiseConv2d', g, residual, out.length);
   const acc = new Float64Array(out.length);
   forEachDepthwiseTap(g, (xi, fi, oi) => { acc[oi] += x[xi] * f[fi]; });
   const outC = g.inC * g.channelMultiplier;
-  for (let i = 0; i < out.length; i++) out[i] = epilogue(acc[i], i % outC, bias, prelu, g);
+  for (let i = 0; i < out.length; i++) out[i] = epilogue(acc[i], i, i % outC, bias, prelu, g, residual);
 }
 
 export function depthwiseConv2dBackpropInput(

@@ -1,6 +1,6 @@
 /**
  * js reference matMul: the textbook triple loop per batch, with transposes read through index
- * arithmetic, followed by the fused epilogue (bias, activation). Accumulates in float64.
+ * arithmetic, followed by the fused epilogue (bias, activation, residual). Accumulates in float64.
  */
 import type { KernelAttrs } from '../kernels.js';
 import type { StorageArray } from '../backend.js';
@@ -8,10 +8,11 @@ import { activationFn } from './scalar_ops.js';
 
 export function matMul(
   x: StorageArray, y: StorageArray, bias: StorageArray | null, prelu: StorageArray | null,
-  out: StorageArray, a: KernelAttrs['matMul'],
+  out: StorageArray, a: KernelAttrs['matMul'], residual: StorageArray | null = null,
 ): void {
   const { M, N, K } = a;
   const act = activationFn(a.activation);
+  checkResidual('matMul', a, residual, a.batch * M * N);
   for (let b = 0; b < a.batch; b++) {
     const aBase = b * a.aBatchStride;
     const bBase = b * a.bBatchStride;
@@ -25,9 +26,19 @@ export function matMul(
           s += av * bv;
         }
         if (a.hasBias && bias) s += bias[a.biasSize === 1 ? 0 : n];
+        const o = oBase + m * N + n;
+        if (a.residual === 1) s += residual![o];
         const pw = prelu ? prelu[a.preluSize === 1 ? 0 : n] : 0;
-        out[oBase + m * N + n] = act(s, a.alpha, pw);
+        out[o] = a.residual === 2 ? act(s, a.alpha, pw) + residual![o] : act(s, a.alpha, pw);
       }
     }
   }
+}
+
+/** The residual input a residual epilogue needs: present, of the output's size, and not with prelu before the activation. */
+export function checkResidual(op: string, a: { residual?: number; activation: number }, r: StorageArray | null, size: number): void {
+  if (!a.residual) return;
+  if (a.residual !== 1 && a.residual !== 2) throw new Error(`${op}: residual must be 0, 1 or 2, got ${a.residual}`);
+  if (!r || r.length !== size) throw new Error(`${op}: the residual input must have ${size} elements (the output's), got ${r ? r.length : 'none'}`);
+  if (a.residual === 1 && a.activation === 5) throw new Error(`${op}: a residual added before the activation does not combine with prelu`);
 }

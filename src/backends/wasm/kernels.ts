@@ -82,7 +82,27 @@ function bitsFor(value: number, dtype: DType): number {
 const BITS_F32 = new Float32Array(1);
 const BITS_I32 = new Int32Array(BITS_F32.buffer);
 
+/**
+ * A matMul / conv call with a residual epilogue (KernelAttrs.matMul.residual): the kernel runs with
+ * its bias (and, for a residual added after, its activation), then addResidual adds r (the last
+ * input) in one SIMD pass and, for a residual added before, applies the activation.
+ */
+function withResidual<A extends { residual?: number; activation: number; alpha: number }>(
+  ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], a: A, channels: number, op: string, run: (a: A) => void,
+): void {
+  const r = ins[ins.length - 1];
+  const out = outs[0];
+  if (a.residual !== 1 && a.residual !== 2) throw new Error(`wasm ${op}: residual must be 0, 1 or 2, got ${a.residual}`);
+  if (r.dtype !== 'float32' || out.dtype !== 'float32' || r.size !== out.size) {
+    throw new Error(`wasm ${op}: the residual input must be float32 with the output's ${out.size} elements, got ${r.dtype}[${r.shape}] for output ${out.dtype}[${out.shape}]`);
+  }
+  if (a.residual === 1 && a.activation === 5) throw new Error(`wasm ${op}: a residual added before the activation does not combine with prelu`);
+  run({ ...a, residual: 0, activation: a.residual === 1 ? 0 : a.activation });
+  if (out.size > 0) ctx.ex.addResidual(ctx.ptr(out), ctx.ptr(r), out.size, channels, a.residual === 1 ? a.activation : 0, a.alpha ?? 0, 0, 1);
+}
+
 function matMul(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], a: KernelAttrs['matMul']): void {
+  if (a.residual) return withResidual(ctx, ins, outs, a, a.N, 'matMul', (b) => matMul(ctx, ins, outs, b));
   const { ex, arena } = ctx;
   const out = outs[0];
   if (out.size === 0) return;
@@ -230,6 +250,7 @@ const conv3dKernels: { [K in KernelName]?: WasmKernel<K> } = {
 
 const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
   conv2d: (ctx, ins, outs, a) => {
+    if (a.residual) return withResidual(ctx, ins, outs, a, a.outC, 'conv2d', (b) => convKernels.conv2d!(ctx, ins, outs, b));
     requireFloat('conv2d', ins, outs, 2);
     requireSizes('conv2d', [[ins[0], xSize(a), 'x'], [ins[1], fSize(a), 'filter'], [outs[0], ySize(a), 'output']]);
     if (outs[0].size === 0) return;
@@ -256,6 +277,7 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
     ctx.ex.conv2dBackpropFilter(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a));
   },
   depthwiseConv2d: (ctx, ins, outs, a) => {
+    if (a.residual) return withResidual(ctx, ins, outs, a, a.outC, 'depthwiseConv2d', (b) => convKernels.depthwiseConv2d!(ctx, ins, outs, b));
     requireFloat('depthwiseConv2d', ins, outs, 2);
     requireSizes('depthwiseConv2d', [[ins[0], xSize(a), 'x'], [ins[1], fSize({ ...a, outC: a.channelMultiplier }), 'filter'], [outs[0], ySize(a), 'output']]);
     if (outs[0].size === 0) return;

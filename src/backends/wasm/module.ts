@@ -18,6 +18,7 @@ export interface KernelExports {
   reduce(op: number, x: number, out: number, outer: number, inner: number, inKind: number, outKind: number): void;
   softmax(x: number, out: number, rows: number, cols: number, log: number): void;
   matMulScratchBytes(M: number, N: number, K: number): number;
+  addResidual(c: number, r: number, total: number, N: number, act: number, alpha: number, prelu: number, preluSize: number): void;
   // range entry points of the worker pool (parallel.ts); the whole-range calls above stay for one thread
   matMulRange(...args: number[]): void;
   matMulPackedBytes(M: number, N: number, K: number): number;

@@ -137,6 +137,7 @@ function byBatch(ctx: KernelContext, batch: number, batched: TensorInfo[],
 
 export const convKernels: WebGPUKernelTable = {
   conv2d(ctx, inputs, [out], g) {
+    if (g.residual) throw new Error('webgpu conv2d: the residual epilogue (KernelAttrs.matMul.residual) is not implemented on webgpu; the plan pass only emits it for js and wasm');
     if (out.size === 0) return;
     const [bias, prelu] = epilogueBuffers(ctx, inputs, g);
     const rowGroups = row8Groups(ctx, g, g.outC);
@@ -179,6 +180,7 @@ export const convKernels: WebGPUKernelTable = {
     });
   },
   depthwiseConv2d(ctx, inputs, [out], g) {
+    if (g.residual) throw new Error('webgpu depthwiseConv2d: the residual epilogue (KernelAttrs.matMul.residual) is not implemented on webgpu; the plan pass only emits it for js and wasm');
     if (out.size === 0) return;
     const [bias, prelu] = epilogueBuffers(ctx, inputs, g);
     const outC = g.inC * g.channelMultiplier;

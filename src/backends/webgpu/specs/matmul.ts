@@ -81,6 +81,7 @@ export function matmulWorkgroups(M: number, N: number, batch: number, c: MatmulC
 
 export const matmulKernels: WebGPUKernelTable = {
   matMul(ctx, inputs, [out], a) {
+    if (a.residual) throw new Error('webgpu matMul: the residual epilogue (KernelAttrs.matMul.residual) is not implemented on webgpu; the plan pass only emits it for js and wasm');
     if (out.size === 0) return;
     let c = ctx.preferDirect ? directConfig : tiledConfig;
     // The subgroup entry has the 4 x 4 direct grid (16 x 16 outputs per workgroup).
