@@ -2,7 +2,10 @@
 // TRAIN_PLAN off (eager) and on (replay, after dead-code removal and fusion), backend allocations
 // per step, and the median ms per awaited trainOnBatch, on the bench's MLP, CNN and LSTM training
 // cases (bench/training_cases.mjs, Adam). Runs the built bundle in Node:
-// `node scripts/build.mjs && node bench/plan_train.mjs [backend] [runs]` (default wasm, 30 runs).
+// `node scripts/build.mjs && node bench/plan_train.mjs [backend] [runs] [out.json]` (default wasm, 30 runs);
+// with out.json the raw numbers are written there too.
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import * as tf from '../dist/tessera.js';
 import { trainingCases } from './training_cases.mjs';
 
@@ -44,10 +47,14 @@ async function measure(c) {
 }
 
 const rows = [];
+const raw = { date: new Date().toISOString(), backend, runs, node: process.version, loadavgStart: loadavg(), cases: [] };
 for (const c of trainingCases) {
   const [eager, planned] = await measure(c);
+  raw.cases.push({ name: c.name, eager, planned });
   rows.push(`| ${c.name} | ${eager.kernels} -> ${planned.kernels} | ${eager.allocations} -> ${planned.allocations} | ${eager.ms.toFixed(2)} | ${planned.ms.toFixed(2)} | ${(eager.ms / planned.ms).toFixed(2)}x |`);
 }
 console.log(`trainOnBatch on ${backend} (median of ${runs}; kernel calls and allocations in one step, eager -> planned)\n`);
 console.log('| case | kernel calls | allocations | eager ms | planned ms | speed-up |\n|---|---|---|---|---|---|');
 console.log(rows.join('\n'));
+raw.loadavgEnd = loadavg();
+if (process.argv[4]) writeFileSync(process.argv[4], JSON.stringify(raw, null, 1));
