@@ -8,67 +8,16 @@
 // row's output accumulator in registers. The seqQ x seqK score matrix is never materialised.
 //   s = scale * q.k + mask[i, j]; causal: key j visible to query i only if j <= i + seqK - seqQ
 // A row with no visible key (or all scores -Infinity) gives zeros and lse = -Infinity.
-#include "math.wgsl"
-
-struct Params {
-  bh: u32,
-  seq_q: u32,
-  seq_k: u32,
-  head_dim: u32,
-  scale: f32,
-  kv_stride: u32, // rows per bh in the k / v buffers (a KV cache's capacity; seq_k otherwise)
-}
+#include "attention_common.wgsl"
 
 override BQ: u32 = 16u;       // query rows per workgroup
 override TPR: u32 = 4u;       // invocations per query row
-override WG: u32 = 64u;       // workgroup size, = BQ * TPR
 override BK: u32 = 16u;       // keys per K/V tile
-override D4: u32 = 16u;       // head_dim in vec4s, rounded up (at most 8 * TPR)
-override VEC: bool = false;   // head_dim % 4 == 0: rows are aligned vec4 loads
-override CAUSAL: bool = false;
-override HAS_MASK: bool = false;
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> q: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read> k: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read> v: array<vec4<f32>>;
-@group(0) @binding(4) var<storage, read> mask: array<f32>;
-@group(0) @binding(5) var<storage, read_write> out: array<f32>;
-@group(0) @binding(6) var<storage, read_write> lse: array<f32>;
 
 var<workgroup> q_tile: array<vec4<f32>, BQ * D4>;
 var<workgroup> kv_tile: array<vec4<f32>, BK * D4>;
 var<workgroup> s_tile: array<f32, BQ * BK>;
 var<workgroup> p_tile: array<f32, BQ * BK>;
-
-/** Elements 4*d4 .. 4*d4+3 of the head_dim row starting at element `row`, zero past head_dim. */
-fn q4(row: u32, d4: u32) -> vec4<f32> {
-  if (VEC) { return q[(row >> 2u) + d4]; }
-  var r = vec4<f32>(0.0f);
-  for (var c = 0u; c < 4u; c++) {
-    let d = d4 * 4u + c;
-    if (d < params.head_dim) { let i = row + d; r[c] = q[i >> 2u][i & 3u]; }
-  }
-  return r;
-}
-fn k4(row: u32, d4: u32) -> vec4<f32> {
-  if (VEC) { return k[(row >> 2u) + d4]; }
-  var r = vec4<f32>(0.0f);
-  for (var c = 0u; c < 4u; c++) {
-    let d = d4 * 4u + c;
-    if (d < params.head_dim) { let i = row + d; r[c] = k[i >> 2u][i & 3u]; }
-  }
-  return r;
-}
-fn v4(row: u32, d4: u32) -> vec4<f32> {
-  if (VEC) { return v[(row >> 2u) + d4]; }
-  var r = vec4<f32>(0.0f);
-  for (var c = 0u; c < 4u; c++) {
-    let d = d4 * 4u + c;
-    if (d < params.head_dim) { let i = row + d; r[c] = v[i >> 2u][i & 3u]; }
-  }
-  return r;
-}
 
 @compute @workgroup_size(WG)
 fn attention(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {

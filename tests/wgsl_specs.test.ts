@@ -18,7 +18,7 @@ import { reduceSpec, softmaxSpec } from '../src/backends/webgpu/specs/reduce.js'
 import { conv2dBackpropSpec, conv2dSpec, depthwiseSpec } from '../src/backends/webgpu/specs/conv.js';
 import { poolSpec } from '../src/backends/webgpu/specs/pool.js';
 import { layerNormSpec } from '../src/backends/webgpu/specs/norm.js';
-import { attentionSpec } from '../src/backends/webgpu/specs/attention.js';
+import { attentionSpec, attentionSubgroupSpec } from '../src/backends/webgpu/specs/attention.js';
 import { optimizerSpec } from '../src/backends/webgpu/specs/optimizer.js';
 import { scanSpec } from '../src/backends/webgpu/specs/scan.js';
 import { scatterSpec } from '../src/backends/webgpu/specs/scatter.js';
@@ -33,7 +33,7 @@ import { Binary, FusedKind, Unary } from '../src/backends/kernels.js';
 const { load, unary, binary, store } = FusedKind;
 const FUSED_SAMPLE = fusedElementwiseSpec([load, 0, 0, 0, 0, 0, load, 1, 1, 0, 0, 0, binary, Binary.add, 2, 0, 1, 0,
   unary, Unary.relu, 3, 2, 0, 0, store, 0, 0, 3, 0, 0, unary, Unary.leakyRelu, 4, 3, 0, 2, store, 1, 0, 4, 0, 0]);
-const SPECS: ShaderSpec[] = [elementwiseSpec, reduceSpec, softmaxSpec, matmulSpec, matmulSubgroupSpec, layoutSpec,
+const SPECS: ShaderSpec[] = [elementwiseSpec, reduceSpec, softmaxSpec, matmulSpec, matmulSubgroupSpec, layoutSpec, attentionSubgroupSpec,
   conv2dSpec, conv2dBackpropSpec, depthwiseSpec, poolSpec, layerNormSpec, attentionSpec, optimizerSpec,
   scanSpec, scatterSpec, conv3dSpec, windowArgmaxSpec, imageSpec, FUSED_SAMPLE,
   ...[int8QuantizeSpecs, int8MatmulSpecs, int8ConvSpecs].flatMap((p) => [p.portable, p.packed])];

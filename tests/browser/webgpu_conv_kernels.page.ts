@@ -294,12 +294,14 @@ export const GROUPS: Record<string, () => Case[]> = {
 
 /**
  * Run one group. `maxWorkgroupStorage` pretends the device has less workgroup memory;
- * `preferDirect: false` picks the GPU configurations (e.g. 256-wide layerNorm rows) on CPU adapters.
+ * `preferDirect: false` picks the GPU configurations (e.g. 256-wide layerNorm rows) on CPU adapters;
+ * `subgroups: false` the subgroup-free forms of the CPU-adapter kernels.
  */
-async function runGroup(group: string, options: { maxWorkgroupStorage?: number; preferDirect?: boolean } = {}): Promise<CaseResult[]> {
+async function runGroup(group: string, options: { maxWorkgroupStorage?: number; preferDirect?: boolean; subgroups?: false } = {}): Promise<CaseResult[]> {
   prng.reset();
   const be = await createWebGPUBackend(options.preferDirect === undefined ? {} : { preferDirect: options.preferDirect });
   if (!be) throw new Error('webgpu backend unavailable in this page (no navigator.gpu or adapter)');
+  if (options.subgroups === false) (be as any).subgroupsOverride = false;
   if (options.maxWorkgroupStorage) (be as any).ctx.limits.maxWorkgroupStorage = options.maxWorkgroupStorage;
   const results: CaseResult[] = [];
   try {

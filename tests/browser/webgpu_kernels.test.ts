@@ -30,6 +30,9 @@ describe('webgpu kernels vs js reference', () => {
   for (const group of ['unary', 'binary', 'select', 'reduce', 'softmax', 'layout', 'adamUpdate']) {
     it(group, async () => assertAll(await runGroup(group)));
   }
+  // CPU adapters run the blocked unary/binary entries; this runs binary_contiguous, the one-vec4-per-invocation
+  // GPU form (unary shares its indexing; its GPU run compiles every op again, ~30 s on SwiftShader).
+  it('binary (GPU entries)', async () => assertAll(await runGroup('binary', { direct: false })));
   it('matMul (tiled, workgroup memory; subset)', async () => assertAll(await runGroup('matMulSubset', { direct: false })));
   it('matMul (direct, register-blocked, A quads shared by 4-lane subgroups)', async () => assertAll(await runGroup('matMul', { direct: true, subgroups: true })));
   it('matMul (direct, register-blocked, no subgroups; subset)', async () => assertAll(await runGroup('matMulSubset', { direct: true, subgroups: false })));

@@ -79,6 +79,8 @@ export class WebGPUBackend implements Backend {
   preferDirectOverride: boolean | null = null;
   /** Test hook: false forces the int8 kernels' portable (shift-unpacking) variant; null: the device's choice. */
   packedInt8DotOverride: boolean | null = null;
+  /** Test hook: false hides the device's fixed subgroup size (kernels take their subgroup-free forms). */
+  subgroupsOverride: false | null = null;
   private storagePool!: BufferPool;
   private uniforms!: UniformArena;
   private bindGroups!: BindGroupCache;
@@ -168,7 +170,7 @@ export class WebGPUBackend implements Backend {
       },
       get preferDirect() { return backend.preferDirectOverride ?? backend.options.preferDirect ?? handle.adapter.software; },
       get packedInt8Dot() { return backend.packedInt8DotOverride ?? packedInt8DotSupported(); },
-      subgroupSize,
+      get subgroupSize() { return backend.subgroupsOverride === false ? null : subgroupSize; },
       dispatch: (d: DispatchDesc) => this.record(d),
       faultWord: (describe: (value: number) => string) => this.faultWords.acquire(describe),
     };

@@ -3,6 +3,7 @@
  * by the named shared file (each file included at most once per shader, so diamond includes
  * such as math.wgsl via dtype.wgsl and generated_activation.wgsl are fine). Everything else is plain WGSL.
  */
+import attentionCommonWgsl from '../../../shaders/attention_common.wgsl';
 import convEpilogueWgsl from '../../../shaders/conv_epilogue.wgsl';
 import convGeometryWgsl from '../../../shaders/conv_geometry.wgsl';
 import dtypeWgsl from '../../../shaders/dtype.wgsl';
@@ -32,6 +33,7 @@ export const WGSL_INCLUDES: Record<string, string> = {
   'int8_epilogue.wgsl': int8EpilogueWgsl,
   'int8_requantize.wgsl': int8RequantizeWgsl,
   'matmul_common.wgsl': matmulCommonWgsl,
+  'attention_common.wgsl': attentionCommonWgsl,
 };
 
 const INCLUDE_LINE = /^[ \t]*#include[ \t]+"([^"]+)"[ \t]*$/gm;

@@ -5,9 +5,11 @@
  * largest K/V tile (BK keys) whose query, key/value, score and probability tiles fit the device's
  * maxComputeWorkgroupStorageSize (16 KiB is enough for headDim 128). On CPU adapters
  * (ctx.preferDirect) headDim <= 128 runs the barrier-free `attention_direct` entry instead: one
- * invocation per query row with q and the accumulator in registers.
+ * invocation per query row with q and the accumulator in registers (with 4-lane subgroups, its
+ * form in shaders/attention_subgroup.wgsl, 4 rows sharing each K/V load).
  */
 import source from '../../../../shaders/attention.wgsl';
+import subgroupSource from '../../../../shaders/attention_subgroup.wgsl';
 import { STORAGE_RO, STORAGE_RW, UNIFORM, type ShaderSpec, type WebGPUKernelTable } from '../spec.js';
 
 export const attentionSpec: ShaderSpec = {
@@ -20,6 +22,19 @@ export const attentionSpec: ShaderSpec = {
       overrides: ['WG', 'BQ', 'TPR', 'BK', 'D4', 'VEC', 'CAUSAL', 'HAS_MASK'],
     },
     attention_direct: {
+      bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RW, STORAGE_RW],
+      overrides: ['WG', 'D4', 'VEC', 'CAUSAL', 'HAS_MASK'],
+    },
+  },
+};
+
+/** shaders/attention_subgroup.wgsl: the direct entry sharing K/V quads across 4-lane subgroups. */
+export const attentionSubgroupSpec: ShaderSpec = {
+  family: 'attention_subgroup',
+  source: subgroupSource,
+  params: attentionSpec.params,
+  entries: {
+    attention_subgroup: {
       bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RW, STORAGE_RW],
       overrides: ['WG', 'D4', 'VEC', 'CAUSAL', 'HAS_MASK'],
     },
@@ -71,8 +86,9 @@ export const attentionKernels: WebGPUKernelTable = {
       if (gx > maxDim || a.bh > maxDim) {
         throw new Error(`webgpu attention: bh ${a.bh} x seqQ ${a.seqQ} needs [${gx}, ${a.bh}] workgroups, over the device limit ${maxDim}`);
       }
+      const subgroup = ctx.subgroupSize === 4 && wg % 4 === 0;
       ctx.dispatch({
-        spec: attentionSpec, entry: 'attention_direct',
+        spec: subgroup ? attentionSubgroupSpec : attentionSpec, entry: subgroup ? 'attention_subgroup' : 'attention_direct',
         constants: { WG: wg, D4: tiles.d4, VEC: a.headDim % 4 === 0 && a.headDim > 0, CAUSAL: a.causal, HAS_MASK: a.hasMask },
         params, buffers, workgroups: [gx, a.bh, 1],
       });

@@ -26,12 +26,16 @@ export const elementwiseSpec: ShaderSpec = {
   entries: {
     unary: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'OUT_KIND'] },
     binary_contiguous: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND'] },
+    unary_blocked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'OUT_KIND'] },
+    binary_blocked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND'] },
     binary_strided: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND'] },
     select_strided: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'IN0_INT'] },
   },
 };
 
 const WG = 64;
+/** Vec4s per invocation of the blocked entries (BLOCK_STEPS in shaders/elementwise.wgsl). */
+const BLOCK_STEPS = 16;
 
 /** Workgroups for `size` elements at 4 per invocation. */
 export function elementwiseWorkgroups(size: number, maxPerDim: number): [number, number, number] {
@@ -63,7 +67,8 @@ function dispatchOf(ctx: KernelContext, entry: string, out: TensorInfo, buffers:
     constants: { WG, ...constants },
     variants: variants.map((v) => ({ entry: v, constants: { WG, ...constants } })),
     params: { size: out.size, ...params },
-    workgroups: elementwiseWorkgroups(out.size, ctx.limits.maxWorkgroupsPerDimension),
+    // The blocked entries take BLOCK_STEPS vec4s per invocation, the others one.
+    workgroups: elementwiseWorkgroups(entry.endsWith('_blocked') ? Math.ceil(out.size / BLOCK_STEPS) : out.size, ctx.limits.maxWorkgroupsPerDimension),
   });
 }
 
@@ -126,16 +131,19 @@ function dispatchChunks(ctx: KernelContext, entry: string, out: TensorInfo, chun
 export const elementwiseKernels: WebGPUKernelTable = {
   unary(ctx, [x], [out], a) {
     const constants = { OP: a.op, IN0_INT: isInt(x), OUT_KIND: outKind(out.dtype) };
+    const entry = ctx.preferDirect ? 'unary_blocked' : 'unary';
     const chunk = chunkOf(ctx, out);
     if (chunk) {
-      dispatchChunks(ctx, 'unary', out, chunk, [x, out], constants, () => ({ alpha: a.alpha, beta: a.beta }));
+      dispatchChunks(ctx, entry, out, chunk, [x, out], constants, () => ({ alpha: a.alpha, beta: a.beta }));
       return;
     }
-    dispatchOf(ctx, 'unary', out, [ctx.buffer(x), ctx.buffer(out)], constants, { alpha: a.alpha, beta: a.beta });
+    dispatchOf(ctx, entry, out, [ctx.buffer(x), ctx.buffer(out)], constants, { alpha: a.alpha, beta: a.beta });
   },
   binary(ctx, [x, y], [out], a) {
     checkRank('binary', a.outShape);
     const constants = { OP: a.op, IN0_INT: isInt(x), IN1_INT: isInt(y), OUT_KIND: outKind(out.dtype) };
+    // CPU adapters: the blocked entry (16 vec4s per invocation, fewer workgroups).
+    const contiguousEntry = ctx.preferDirect ? 'binary_blocked' : 'binary_contiguous';
     const contiguous = x.size === out.size && y.size === out.size &&
       isContiguous(a.outShape, a.aStrides) && isContiguous(a.outShape, a.bStrides);
     // A broadcasting op is contiguous only while the broadcast dims are 1 (a batch of 1): compile
@@ -144,12 +152,12 @@ export const elementwiseKernels: WebGPUKernelTable = {
     const broadcasts = !same(x.shape) || !same(y.shape);
     if (contiguous) {
       const chunk = chunkOf(ctx, out);
-      if (chunk) dispatchChunks(ctx, 'binary_contiguous', out, chunk, [x, y, out], constants, () => ({}));
-      else dispatchOf(ctx, 'binary_contiguous', out, [ctx.buffer(x), ctx.buffer(y), ctx.buffer(out)], constants, {}, broadcasts ? ['binary_strided'] : []);
+      if (chunk) dispatchChunks(ctx, contiguousEntry, out, chunk, [x, y, out], constants, () => ({}));
+      else dispatchOf(ctx, contiguousEntry, out, [ctx.buffer(x), ctx.buffer(y), ctx.buffer(out)], constants, {}, broadcasts ? ['binary_strided'] : []);
       return;
     }
     stridedChunks(ctx, 'binary_strided', `${kernelLabel('binary', a)} [${x.shape}] and [${y.shape}] -> [${a.outShape}]`, out, [x, y],
-      [a.aStrides, a.bStrides], a.outShape, constants, { strides0: a.aStrides, strides1: a.bStrides }, broadcasts ? ['binary_contiguous'] : []);
+      [a.aStrides, a.bStrides], a.outShape, constants, { strides0: a.aStrides, strides1: a.bStrides }, broadcasts ? [contiguousEntry] : []);
   },
   select(ctx, [cond, x, y], [out], a) {
     checkRank('select', a.outShape);
