@@ -1,0 +1,106 @@
+// int8 conv2d with few input channels (issue 12), as a matMul over compact patches: int8Im2col
+// writes each output pixel's taps x inC values (zero point subtracted, 0 for taps outside the
+// image) back to back as one i16 row padded to a multiple of 8, and int8CompactWeights lays each
+// output channel's taps x inC int8 weights the same way; int8MatMulRange (assembly/int8.ts) then
+// runs the dots. With inC = 1 or 4 this reads 16 / 40 values per pixel and channel instead of the
+// 72 (9 taps x 8) that the per-tap path pads to. The sums are the same exact int32s.
+
+@inline function rowBytesOf(cols: i32): i32 {
+  return ((cols + 3) >> 2) << 2;
+}
+
+/**
+ * Packed int8 NHWC pixels (inC values each, rowBytesOf(inC) apart) -> i16 values x - zp back to
+ * back (pixel p's channel c at p * inC + c), plus 8 zeros of slack.
+ */
+function widenCompact(x: usize, pixels: i32, inC: i32, zp: i32, dst: usize): void {
+  const zv = i16x8.splat(<i16>zp);
+  const total = pixels * inC;
+  let i = 0;
+  if (inC % 4 == 0) { // the packed rows hold no padding: one run of int8 values
+    for (; i + 8 <= total; i += 8) v128.store(dst + (<usize>i << 1), i16x8.sub(v128.load8x8_s(x + i), zv));
+    for (; i < total; i++) store<i16>(dst + (<usize>i << 1), <i16>(<i32>load<i8>(x + i) - zp));
+  } else if (inC == 1) { // byte 0 of each int32
+    for (; i + 8 <= total; i += 8) {
+      const a = i32x4.shr_s(i32x4.shl(v128.load(x + (<usize>i << 2)), 24), 24);
+      const b = i32x4.shr_s(i32x4.shl(v128.load(x + (<usize>i << 2), 16), 24), 24);
+      v128.store(dst + (<usize>i << 1), i16x8.sub(i16x8.narrow_i32x4_s(a, b), zv));
+    }
+    for (; i < total; i++) store<i16>(dst + (<usize>i << 1), <i16>(<i32>load<i8>(x + (<usize>i << 2)) - zp));
+  } else {
+    const rowBytes = <usize>rowBytesOf(inC);
+    for (let p = 0; p < pixels; p++) {
+      for (let c = 0; c < inC; c++) store<i16>(dst + (<usize>(p * inC + c) << 1), <i16>(<i32>load<i8>(x + <usize>p * rowBytes + c) - zp));
+    }
+  }
+  v128.store(dst + (<usize>total << 1), v128.splat<i32>(0));
+}
+
+/** Bytes of int8Im2col's scratch for an input of `pixels` pixels of inC channels. */
+export function int8Im2colScratchBytes(pixels: i32, inC: i32): i32 {
+  return ((pixels * inC) << 1) + 32;
+}
+
+/**
+ * Patches of the output pixels: row p (dstCols i16 values, dstCols a multiple of 8) holds, tap by
+ * tap, the inC values x - zp of the input pixel under that tap (0 outside the image), then zeros;
+ * then one more row of zeros (the row int8MatMulRange reads past the last one), and 16 bytes that
+ * may be scribbled on. x: packed int8 NHWC; params: the ConvGeometry block
+ * (src/backends/wasm/kernels.ts writeGeometry); scratch: int8Im2colScratchBytes.
+ * A filter row's taps that all lie inside the image (width dilation 1) are one run of the widened
+ * input, copied 8 values at a time: the copy may run past the run's end, into places written later.
+ */
+export function int8Im2col(x: usize, params: usize, zp: i32, dst: usize, dstCols: i32, scratch: usize): void {
+  const batch = load<i32>(params), inH = load<i32>(params, 4), inW = load<i32>(params, 8), inC = load<i32>(params, 12);
+  const outH = load<i32>(params, 16), outW = load<i32>(params, 20);
+  const fh = load<i32>(params, 28), fw = load<i32>(params, 32), sh = load<i32>(params, 36), sw = load<i32>(params, 40);
+  const dh = load<i32>(params, 44), dw = load<i32>(params, 48), padTop = load<i32>(params, 52), padLeft = load<i32>(params, 56);
+  widenCompact(x, batch * inH * inW, inC, zp, scratch);
+  const zero = v128.splat<i32>(0);
+  const rowEnd = <usize>dstCols << 1, tapBytes = <usize>inC << 1, runBytes = <usize>(fw * inC) << 1;
+  const used = <usize>(fh * fw * inC) << 1;
+  let d = dst;
+  for (let b = 0; b < batch; b++) {
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        let at = d;
+        const ix0 = ox * sw - padLeft;
+        const wholeRun = dw == 1 && ix0 >= 0 && ix0 + fw <= inW;
+        for (let ky = 0; ky < fh; ky++, at += runBytes) {
+          const iy = oy * sh - padTop + ky * dh;
+          if (iy < 0 || iy >= inH) {
+            for (let z: usize = 0; z < runBytes; z += 16) v128.store(at + z, zero);
+            continue;
+          }
+          const src = scratch + (<usize>((b * inH + iy) * inW) * tapBytes);
+          if (wholeRun) {
+            const s = src + <usize>ix0 * tapBytes;
+            for (let z: usize = 0; z < runBytes; z += 16) v128.store(at + z, v128.load(s + z));
+            continue;
+          }
+          for (let kx = 0; kx < fw; kx++) {
+            const ix = ix0 + kx * dw, t = at + <usize>kx * tapBytes;
+            if (ix < 0 || ix >= inW) for (let c: usize = 0; c < tapBytes; c += 2) store<i16>(t + c, 0);
+            else memory.copy(t, src + <usize>ix * tapBytes, tapBytes);
+          }
+        }
+        for (let z = used; z < rowEnd; z += 8) v128.store64_lane(d + z, zero, 0); // used is even, rowEnd a multiple of 16
+        d += rowEnd;
+      }
+    }
+  }
+  for (let z: usize = 0; z < rowEnd; z += 16) v128.store(d + z, zero); // the row after the last
+}
+
+/**
+ * Packed conv weights [outC, taps, rowBytesOf(inC)] -> [outC, dstCols] int8: each channel's taps x
+ * inC values back to back, zero padded to dstCols (a multiple of 8).
+ */
+export function int8CompactWeights(w: usize, outC: i32, taps: i32, inC: i32, dst: usize, dstCols: i32): void {
+  const rowBytes = <usize>rowBytesOf(inC);
+  for (let n = 0; n < outC; n++) {
+    const d = dst + <usize>n * <usize>dstCols;
+    for (let t = 0; t < taps; t++) memory.copy(d + <usize>(t * inC), w + (<usize>(n * taps + t)) * rowBytes, <usize>inC);
+    memory.fill(d + <usize>(taps * inC), 0, <usize>(dstCols - taps * inC));
+  }
+}
