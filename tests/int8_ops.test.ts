@@ -305,6 +305,10 @@ const CONVS: [number, number, number, number, number, number, number, number, nu
   [1, 6, 6, 17, 5, 5, 3, 2, 1, 'same'],
   [1, 3, 3, 8, 3, 3, 33, 1, 1, 'same'],
   [1, 9, 7, 24, 3, 3, 12, 2, 1, 'same'],
+  // one and four input channels (compact-patch path on wasm; quantize of one-value rows, 90 of them)
+  [3, 6, 5, 1, 3, 3, 4, 1, 1, 'same'],
+  [2, 7, 7, 4, 3, 3, 8, 1, 1, 'valid'],
+  [1, 9, 9, 4, 3, 3, 6, 2, 1, 'same'],
 ];
 const CASES: KernelCase[] = [
   ...MATMULS.map(([M, K, N]) => ({ name: `matMul ${M}x${K}x${N}`, kind: 'dense' as const, xShape: [M, K], wShape: [K, N] })),
