@@ -277,7 +277,7 @@ function correctTile(tile: usize, tileStride: usize, xs: usize, c0: i32, c1: i32
 let eScale: usize = 0, eBias: usize = 0, eAScale: f32 = 0, eAct: i32 = 0, eAlpha: f64 = 0;
 let eOutInt8: i32 = 0, eOutScale: f64 = 1, eOutZp: i32 = 0;
 
-function setEpilogue(wScale: usize, bias: usize, aScale: f32, act: i32, alpha: f64, outInt8: i32, outScale: f64, outZp: i32): void {
+export function setEpilogue(wScale: usize, bias: usize, aScale: f32, act: i32, alpha: f64, outInt8: i32, outScale: f64, outZp: i32): void {
   eScale = wScale; eBias = bias; eAScale = aScale; eAct = act; eAlpha = alpha;
   eOutInt8 = outInt8; eOutScale = outScale; eOutZp = outZp;
 }
@@ -296,7 +296,7 @@ function setEpilogue(wScale: usize, bias: usize, aScale: f32, act: i32, alpha: f
 }
 
 /** An int8 output row's padding bytes hold the output zero point. */
-@inline function padRow(out: usize, row: i32, N: i32): void {
+@inline export function padRow(out: usize, row: i32, N: i32): void {
   if (!eOutInt8) return;
   const rowBytes = rowBytesOf(N);
   for (let n = N; n < rowBytes; n++) store<i8>(out + <usize>row * <usize>rowBytes + n, <i8>eOutZp);
@@ -307,7 +307,7 @@ function setEpilogue(wScale: usize, bias: usize, aScale: f32, act: i32, alpha: f
  * r * tileStride, column c0 first). linear / relu / relu6 run 4 lanes at a time in float32, which is
  * what the scalar path computes lane by lane; an int8 output does so when its scale is a float32.
  */
-function finishTile(out: usize, r0: i32, rows: i32, c0: i32, c1: i32, N: i32, tile: usize, tileStride: usize): void {
+export function finishTile(out: usize, r0: i32, rows: i32, c0: i32, c1: i32, N: i32, tile: usize, tileStride: usize): void {
   const simd = eAct <= 2 && (!eOutInt8 || <f64><f32>eOutScale == eOutScale);
   const as = f32x4.splat(eAScale), zero = f32x4.splat(0), six = f32x4.splat(6);
   const os = f32x4.splat(<f32>eOutScale), zv = i32x4.splat(eOutZp), lo = f32x4.splat(-512), hi = f32x4.splat(512);

@@ -3,7 +3,11 @@
 // image) back to back as one i16 row padded to a multiple of 8, and int8CompactWeights lays each
 // output channel's taps x inC int8 weights the same way; int8MatMulRange (assembly/int8.ts) then
 // runs the dots. With inC = 1 or 4 this reads 16 / 40 values per pixel and channel instead of the
-// 72 (9 taps x 8) that the per-tap path pads to. The sums are the same exact int32s.
+// 72 (9 taps x 8) that the per-tap path pads to. The sums are the same exact int32s. With few
+// output channels too (outC <= 16) int8SmallConvRange reads the widened input directly: per pixel,
+// pairs of input values against interleaved weight pairs of 4 channels (i32x4.dot_i16x8_s), no
+// horizontal sums and no patch matrix.
+import { finishTile, padRow, setEpilogue } from './int8';
 
 @inline function rowBytesOf(cols: i32): i32 {
   return ((cols + 3) >> 2) << 2;
@@ -13,7 +17,7 @@
  * Packed int8 NHWC pixels (inC values each, rowBytesOf(inC) apart) -> i16 values x - zp back to
  * back (pixel p's channel c at p * inC + c), plus 8 zeros of slack.
  */
-function widenCompact(x: usize, pixels: i32, inC: i32, zp: i32, dst: usize): void {
+export function int8WidenCompact(x: usize, pixels: i32, inC: i32, zp: i32, dst: usize): void {
   const zv = i16x8.splat(<i16>zp);
   const total = pixels * inC;
   let i = 0;
@@ -55,7 +59,7 @@ export function int8Im2col(x: usize, params: usize, zp: i32, dst: usize, dstCols
   const outH = load<i32>(params, 16), outW = load<i32>(params, 20);
   const fh = load<i32>(params, 28), fw = load<i32>(params, 32), sh = load<i32>(params, 36), sw = load<i32>(params, 40);
   const dh = load<i32>(params, 44), dw = load<i32>(params, 48), padTop = load<i32>(params, 52), padLeft = load<i32>(params, 56);
-  widenCompact(x, batch * inH * inW, inC, zp, scratch);
+  int8WidenCompact(x, batch * inH * inW, inC, zp, scratch);
   const zero = v128.splat<i32>(0);
   const rowEnd = <usize>dstCols << 1, tapBytes = <usize>inC << 1, runBytes = <usize>(fw * inC) << 1;
   const used = <usize>(fh * fw * inC) << 1;
@@ -102,5 +106,101 @@ export function int8CompactWeights(w: usize, outC: i32, taps: i32, inC: i32, dst
     const d = dst + <usize>n * <usize>dstCols;
     for (let t = 0; t < taps; t++) memory.copy(d + <usize>(t * inC), w + (<usize>(n * taps + t)) * rowBytes, <usize>inC);
     memory.fill(d + <usize>(taps * inC), 0, <usize>(dstCols - taps * inC));
+  }
+}
+
+/**
+ * Conv weights packed [outC, fh, fw, rowBytesOf(inC)] -> i16 pairs for int8SmallConvRange: each
+ * filter row's fw * inC values padded to an even count (runPairs pairs), rows after each other,
+ * pair k of channel n at (k * nPad + n) * 4; padding values and channels past outC are zero.
+ */
+export function int8InterleaveConvWeights(w: usize, outC: i32, fh: i32, fw: i32, inC: i32, dst: usize, nPad: i32): void {
+  const run = fw * inC, runPairs = (run + 1) >> 1, rowBytes = rowBytesOf(inC);
+  for (let ky = 0; ky < fh; ky++) {
+    for (let j = 0; j < runPairs; j++) {
+      const k = ky * runPairs + j;
+      for (let n = 0; n < nPad; n++) {
+        const d = dst + (<usize>(k * nPad + n) << 2);
+        for (let h = 0; h < 2; h++) {
+          const r = 2 * j + h;
+          let v = 0;
+          if (n < outC && r < run) v = <i32>load<i8>(w + <usize>((n * fh + ky) * fw + r / inC) * <usize>rowBytes + <usize>(r % inC));
+          store<i16>(d + (<usize>h << 1), <i16>v);
+        }
+      }
+    }
+  }
+}
+
+/** Bytes of per-thread scratch for int8SmallConvRange: a 4 x nPad int32 tile, a patch and fh row pointers. */
+export function int8SmallConvScratchBytes(fh: i32, fw: i32, inC: i32, nPad: i32): i32 {
+  return 16 * nPad + fh * ((fw * inC + 1) >> 1) * 4 + 16 + fh * 4;
+}
+
+/**
+ * int8Conv2d with few output channels (nPad = outC rounded up to 4, at most 16) over units
+ * [begin, end) of 4 output pixels, reading int8WidenCompact's input directly: a filter row whose
+ * taps all lie inside the image (width dilation 1) is a run of the widened input, read in pairs
+ * (a pair past the run's end meets zero weights); other pixels' patches are built in scratch.
+ * acc[n] = sum over pairs of i32x4.dot_i16x8_s(pair splat, weights of 4 channels), then the
+ * epilogue (assembly/int8.ts finishTile). Exact int32 sums, as every path.
+ */
+export function int8SmallConvRange(
+  xw: usize, params: usize, w: usize, nPad: i32, wScale: usize, bias: usize, out: usize,
+  aScale: f32, act: i32, alpha: f64, outInt8: i32, outScale: f64, outZp: i32, scratch: usize, begin: i32, end: i32,
+): void {
+  setEpilogue(wScale, bias, aScale, act, alpha, outInt8, outScale, outZp);
+  const batch = load<i32>(params), inH = load<i32>(params, 4), inW = load<i32>(params, 8), inC = load<i32>(params, 12);
+  const outH = load<i32>(params, 16), outW = load<i32>(params, 20), outC = load<i32>(params, 24);
+  const fh = load<i32>(params, 28), fw = load<i32>(params, 32), sh = load<i32>(params, 36), sw = load<i32>(params, 40);
+  const dh = load<i32>(params, 44), dw = load<i32>(params, 48), padTop = load<i32>(params, 52), padLeft = load<i32>(params, 56);
+  const pixels = batch * outH * outW, runPairs = (fw * inC + 1) >> 1, tapBytes = <usize>inC << 1;
+  const tile = scratch, tileStride = <usize>nPad << 2, wPairBytes = <usize>nPad << 2;
+  const patch = tile + 4 * tileStride, rowPtrs = patch + <usize>(fh * runPairs * 4 + 16);
+  // the pixel (b, oy, ox) walks along without divisions
+  let ox = (begin * 4) % outW, oy = ((begin * 4) / outW) % outH, b = (begin * 4) / (outW * outH);
+  for (let u = begin; u < end; u++) {
+    const r0 = u * 4;
+    for (let i = 0; i < 4; i++) {
+      const p = r0 + i, t = tile + <usize>i * tileStride;
+      if (p >= pixels) break;
+      if (i > 0 || u > begin) {
+        if (++ox == outW) {
+          ox = 0;
+          if (++oy == outH) { oy = 0; b++; }
+        }
+      }
+      const ix0 = ox * sw - padLeft;
+      const inside = dw == 1 && ix0 >= 0 && ix0 + fw <= inW;
+      for (let ky = 0; ky < fh; ky++) {
+        const iy = oy * sh - padTop + ky * dh;
+        let ptr: usize;
+        if (inside && iy >= 0 && iy < inH) {
+          ptr = xw + (<usize>((b * inH + iy) * inW + ix0) * tapBytes);
+        } else {
+          ptr = patch + <usize>(ky * runPairs * 4);
+          for (let c: usize = 0; c < <usize>(runPairs * 4); c += 2) store<i16>(ptr + c, 0);
+          if (iy >= 0 && iy < inH) {
+            for (let kx = 0; kx < fw; kx++) {
+              const ix = ix0 + kx * dw;
+              if (ix >= 0 && ix < inW) memory.copy(ptr + <usize>kx * tapBytes, xw + (<usize>((b * inH + iy) * inW + ix) * tapBytes), tapBytes);
+            }
+          }
+        }
+        store<usize>(rowPtrs + (<usize>ky << 2), ptr);
+      }
+      for (let n = 0; n < nPad; n += 4) {
+        let acc = i32x4.splat(0), q = w + (<usize>n << 2);
+        for (let ky = 0; ky < fh; ky++) {
+          const row = load<usize>(rowPtrs + (<usize>ky << 2));
+          for (let j = 0; j < runPairs; j++, q += wPairBytes) {
+            acc = i32x4.add(acc, i32x4.dot_i16x8_s(i32x4.splat(load<i32>(row + (<usize>j << 2))), v128.load(q)));
+          }
+        }
+        v128.store(t + (<usize>n << 2), acc);
+      }
+    }
+    finishTile(out, r0, pixels, 0, outC, outC, tile, tileStride);
+    for (let r = r0; r < min(pixels, r0 + 4); r++) padRow(out, r, outC);
   }
 }

@@ -153,7 +153,7 @@ function useRelaxedDot(ctx: WasmContext): boolean {
 
 const epilogueArgs = (e: Int8Epilogue) => [e.aScale, e.activation, e.alpha, e.outInt8 ? 1 : 0, e.outScale, e.outZeroPoint];
 
-type RangeExport = 'int8MatMulRange' | 'int8ConvRange' | 'int8DepthwiseRange';
+type RangeExport = 'int8MatMulRange' | 'int8ConvRange' | 'int8DepthwiseRange' | 'int8SmallConvRange';
 
 /**
  * Runs a range export over units [0, units): `args` are its leading arguments; it then takes
@@ -218,6 +218,23 @@ function compactConv(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], g:
   }
 }
 
+/** Few input and output channels (the first convs of small CNNs): int8SmallConvRange over the widened input, no patch matrix. */
+function smallConv(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], g: KernelAttrs['int8Conv2d']): void {
+  const { ex, arena } = ctx;
+  const pixels = g.batch * g.outH * g.outW, inPixels = g.batch * g.inH * g.inW, nPad = roundUp(g.outC, 4);
+  const runPairs = Math.ceil((g.filterW * g.inC) / 2);
+  const xb = arena.alloc(ex.int8Im2colScratchBytes(inPixels, g.inC)), wb = arena.alloc(g.filterH * runPairs * nPad * 4);
+  try {
+    ex.int8WidenCompact(ctx.ptr(ins[0]), inPixels, g.inC, g.aZeroPoint, xb.ptr);
+    ex.int8InterleaveConvWeights(ctx.ptr(ins[1]), g.outC, g.filterH, g.filterW, g.inC, wb.ptr, nPad);
+    const args = [xb.ptr, writeGeometry(ctx, g), wb.ptr, nPad, ctx.ptr(ins[2]), g.hasBias ? ctx.ptr(ins[3]) : 0, ctx.ptr(outs[0]), ...epilogueArgs(g)];
+    runUnits(ctx, 'int8SmallConvRange', args, Math.ceil(pixels / 4), pixels * g.outC * g.filterH * g.filterW * g.inC,
+      ex.int8SmallConvScratchBytes(g.filterH, g.filterW, g.inC, nPad));
+  } finally {
+    for (const b of [xb, wb]) arena.release(b.ptr, b.bytes);
+  }
+}
+
 const convSizes = (g: ConvGeometry, wSize: number, channels: number, outInt8: boolean) => ({
   x: g.batch * g.inH * g.inW * packedCols(g.inC),
   w: wSize,
@@ -249,6 +266,7 @@ export const int8Kernels: { [K in KernelName]?: WasmKernel<K> } = {
     checkOperands('int8Conv2d', ins, outs, g, convSizes(g, g.outC * g.filterH * g.filterW * packedCols(g.inC), g.outC, g.outInt8));
     const pixels = g.batch * g.outH * g.outW;
     if (pixels === 0 || g.outC === 0) return;
+    if (g.outC <= 16 && g.inC % 8 !== 0) return smallConv(ctx, ins, outs, g);
     const cols = compactConvCols(g);
     if (cols) return compactConv(ctx, ins, outs, g, cols);
     const taps = g.filterH * g.filterW;
