@@ -172,6 +172,27 @@ export function int8SmallConvRange(
       }
       const ix0 = ox * sw - padLeft;
       const inside = dw == 1 && ix0 >= 0 && ix0 + fw <= inW;
+      const iy0 = oy * sh - padTop;
+      if (inside && iy0 >= 0 && iy0 + (fh - 1) * dh < inH) {
+        // the whole window inside the image: its filter rows are runs rowStep apart
+        const base = xw + (<usize>((b * inH + iy0) * inW + ix0) * tapBytes), rowStep = <usize>(dh * inW) * tapBytes;
+        for (let n = 0; n < nPad; n += 4) {
+          let acc = i32x4.splat(0), q = w + (<usize>n << 2), row = base;
+          for (let ky = 0; ky < fh; ky++, row += rowStep) {
+            let j = 0;
+            for (; j + 2 <= runPairs; j += 2, q += 2 * wPairBytes) {
+              acc = i32x4.add(acc, i32x4.dot_i16x8_s(i32x4.splat(load<i32>(row + (<usize>j << 2))), v128.load(q)));
+              acc = i32x4.add(acc, i32x4.dot_i16x8_s(i32x4.splat(load<i32>(row + (<usize>j << 2), 4)), v128.load(q + wPairBytes)));
+            }
+            if (j < runPairs) {
+              acc = i32x4.add(acc, i32x4.dot_i16x8_s(i32x4.splat(load<i32>(row + (<usize>j << 2))), v128.load(q)));
+              q += wPairBytes;
+            }
+          }
+          v128.store(t + (<usize>n << 2), acc);
+        }
+        continue;
+      }
       for (let ky = 0; ky < fh; ky++) {
         const iy = oy * sh - padTop + ky * dh;
         let ptr: usize;
