@@ -161,6 +161,36 @@ export function int8SmallConvRange(
   let ox = (begin * 4) % outW, oy = ((begin * 4) / outW) % outH, b = (begin * 4) / (outW * outH);
   for (let u = begin; u < end; u++) {
     const r0 = u * 4;
+    // next pixel's (b, oy, ox); four along one output row with their windows inside the image share the weight loads
+    let nx = ox, ny = oy;
+    if (u > begin && ++nx == outW) { nx = 0; ny = oy + 1 == outH ? 0 : oy + 1; }
+    const ix0 = nx * sw - padLeft, iy0 = ny * sh - padTop;
+    if (dw == 1 && r0 + 4 <= pixels && nx + 3 < outW && ix0 >= 0 && ix0 + 3 * sw + fw <= inW && iy0 >= 0 && iy0 + (fh - 1) * dh < inH) {
+      const bb = ny == 0 && nx == 0 && u > begin ? b + 1 : b;
+      const base = xw + (<usize>((bb * inH + iy0) * inW + ix0) * tapBytes), rowStep = <usize>(dh * inW) * tapBytes;
+      const step = <usize>sw * tapBytes;
+      for (let n = 0; n < nPad; n += 4) {
+        let a0 = i32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, q = w + (<usize>n << 2), row = base;
+        for (let ky = 0; ky < fh; ky++, row += rowStep) {
+          for (let j = 0; j < runPairs; j++, q += wPairBytes) {
+            const wv = v128.load(q), at = row + (<usize>j << 2);
+            a0 = i32x4.add(a0, i32x4.dot_i16x8_s(i32x4.splat(load<i32>(at)), wv));
+            a1 = i32x4.add(a1, i32x4.dot_i16x8_s(i32x4.splat(load<i32>(at + step)), wv));
+            a2 = i32x4.add(a2, i32x4.dot_i16x8_s(i32x4.splat(load<i32>(at + 2 * step)), wv));
+            a3 = i32x4.add(a3, i32x4.dot_i16x8_s(i32x4.splat(load<i32>(at + 3 * step)), wv));
+          }
+        }
+        const k = <usize>n << 2;
+        v128.store(tile + k, a0);
+        v128.store(tile + tileStride + k, a1);
+        v128.store(tile + 2 * tileStride + k, a2);
+        v128.store(tile + 3 * tileStride + k, a3);
+      }
+      b = bb; oy = ny; ox = nx + 3;
+      finishTile(out, r0, pixels, 0, outC, outC, tile, tileStride);
+      for (let r = r0; r < r0 + 4; r++) padRow(out, r, outC);
+      continue;
+    }
     for (let i = 0; i < 4; i++) {
       const p = r0 + i, t = tile + <usize>i * tileStride;
       if (p >= pixels) break;
@@ -170,12 +200,12 @@ export function int8SmallConvRange(
           if (++oy == outH) { oy = 0; b++; }
         }
       }
-      const ix0 = ox * sw - padLeft;
-      const inside = dw == 1 && ix0 >= 0 && ix0 + fw <= inW;
-      const iy0 = oy * sh - padTop;
-      if (inside && iy0 >= 0 && iy0 + (fh - 1) * dh < inH) {
+      const px0 = ox * sw - padLeft;
+      const inside = dw == 1 && px0 >= 0 && px0 + fw <= inW;
+      const py0 = oy * sh - padTop;
+      if (inside && py0 >= 0 && py0 + (fh - 1) * dh < inH) {
         // the whole window inside the image: its filter rows are runs rowStep apart
-        const base = xw + (<usize>((b * inH + iy0) * inW + ix0) * tapBytes), rowStep = <usize>(dh * inW) * tapBytes;
+        const base = xw + (<usize>((b * inH + py0) * inW + px0) * tapBytes), rowStep = <usize>(dh * inW) * tapBytes;
         for (let n = 0; n < nPad; n += 4) {
           let acc = i32x4.splat(0), q = w + (<usize>n << 2), row = base;
           for (let ky = 0; ky < fh; ky++, row += rowStep) {
@@ -194,16 +224,16 @@ export function int8SmallConvRange(
         continue;
       }
       for (let ky = 0; ky < fh; ky++) {
-        const iy = oy * sh - padTop + ky * dh;
+        const iy = py0 + ky * dh;
         let ptr: usize;
         if (inside && iy >= 0 && iy < inH) {
-          ptr = xw + (<usize>((b * inH + iy) * inW + ix0) * tapBytes);
+          ptr = xw + (<usize>((b * inH + iy) * inW + px0) * tapBytes);
         } else {
           ptr = patch + <usize>(ky * runPairs * 4);
           for (let c: usize = 0; c < <usize>(runPairs * 4); c += 2) store<i16>(ptr + c, 0);
           if (iy >= 0 && iy < inH) {
             for (let kx = 0; kx < fw; kx++) {
-              const ix = ix0 + kx * dw;
+              const ix = px0 + kx * dw;
               if (ix >= 0 && ix < inW) memory.copy(ptr + <usize>kx * tapBytes, xw + (<usize>((b * inH + iy) * inW + ix) * tapBytes), tapBytes);
             }
           }
