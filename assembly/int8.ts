@@ -39,6 +39,10 @@ export function int8Quantize(x: usize, out: usize, rows: i32, cols: i32, scale: 
   const simd = <f64><f32>scale == scale;
   const sv = f32x4.splat(<f32>scale), zv = i32x4.splat(zp);
   const lo = f32x4.splat(-512), hi = f32x4.splat(512);
+  if ((cols & 3) == 0 && rows > 1) { // rows without padding bytes lie back to back: one long row
+    cols *= rows;
+    rows = 1;
+  }
   if (simd && cols == 1) { // one value per packed row (conv inputs with one channel): 4 rows at a time
     const pad = i32x4.splat((zp & 0xff) * 0x01010100), mask = i32x4.splat(0xff);
     const qlo = i32x4.splat(-128), qhi = i32x4.splat(127);
