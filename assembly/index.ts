@@ -20,3 +20,4 @@ export { dilation2d, dilation2dBackpropInput, dilation2dBackpropFilter, maxPoolW
 export { resize, resizeBackprop, cropAndResize } from './image';
 export { fusedElementwise, fusedScratchBytes } from './fused';
 export { int8Quantize, int8Dequantize, int8Widen, int8PadRows, int8SplitWeights, int8MatMulRange, int8MatMulScratchBytes, int8ConvRange, int8ConvScratchBytes, int8DepthwiseRange } from './int8';
+export { int8Im2col, int8Im2colScratchBytes, int8CompactWeights, int8WidenCompact, int8InterleaveConvWeights, int8SmallConvScratchBytes, int8SmallConvRange } from './int8_im2col';

@@ -3,7 +3,8 @@
 // served like the other benches (COOP/COEP, so the worker pool runs). Needs dist/ (node
 // scripts/build.mjs). Then, because wall-clock times on a shared machine follow its load more than
 // the kernels, the same cases once more in this Node process on one thread, timed in CPU time
-// (process.cpuUsage) with the relaxed-SIMD build that Chromium runs (V8 flag). Writes
+// (process.cpuUsage) with the relaxed-SIMD build that Chromium runs (V8 flag). Both passes end with
+// model rows (bench/int8_models.mjs): a float32 model against its quantize'd int8 form, predict. Writes
 // bench/results/<date>_int8_wasm.json and prints both tables.
 // Options: --threads=<n> (default 2), --time=<ms per library per case> (default 1000), --iterations=<min> (default 5),
 // --cpu-reps=<n> (default 15; 0 skips the CPU-time pass).
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { launchChromium } from '../scripts/chromium.mjs';
 import { INT8_CASES } from './int8_cases.mjs';
+import { int8Models, buildModelPair } from './int8_models.mjs';
 import { repoRoot, startServer } from '../scripts/server.mjs';
 
 const arg = (name, dflt) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt;
@@ -58,8 +60,28 @@ async function cpuTimes(cases, reps) {
     tf.dispose([x, w]);
     pw.dispose();
   }
+  const modelRows = [];
+  for (const spec of int8Models(tf)) {
+    const p = await buildModelPair(tf, spec);
+    const samples = { float32: [], int8: [] };
+    for (let r = 0; r < reps + 2; r++) {
+      for (const k of ['float32', 'int8']) {
+        const c0 = process.cpuUsage();
+        const y = p[k].predict(p.x);
+        y.dataSync();
+        y.dispose();
+        const d = process.cpuUsage(c0);
+        if (r >= 2) samples[k].push((d.user + d.system) / 1000);
+      }
+    }
+    const med = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
+    const row = { model: spec.name, float32CpuMs: med(samples.float32), int8CpuMs: med(samples.int8) };
+    row.speedup = row.float32CpuMs / row.int8CpuMs;
+    modelRows.push(row);
+    p.dispose();
+  }
   const info = tf.memory().backends?.wasm ?? {};
-  return { threads: tf.wasm.getThreadsCount(), kernelBuild: info.module ?? null, int8Dot: info.int8Dot ?? null, node: process.version, reps, rows };
+  return { threads: tf.wasm.getThreadsCount(), kernelBuild: info.module ?? null, int8Dot: info.int8Dot ?? null, node: process.version, reps, rows, modelRows };
 }
 
 const server = await startServer({ routes: { '/bench/int8.html': { body: '<!doctype html><meta charset="utf-8"><title>tessera int8 bench</title>' } } });
@@ -86,6 +108,9 @@ try {
   for (const r of result.rows) {
     console.log(`| ${r.case} | ${ms(r.float32)} | ${ms(r.int8)} | ${ms(r.int8Kernel)} | ${r.speedup?.toFixed(2)}x | ${r.speedupKernel?.toFixed(2)}x | ${r.maxRelError.toExponential(1)} |`);
   }
+  console.log('\n| model | float32 predict | int8 predict | speedup |');
+  console.log('|---|---|---|---|');
+  for (const r of result.modelRows) console.log(`| ${r.model} | ${r.float32?.ms?.toFixed(2) ?? r.float32?.error} ms | ${r.int8?.ms?.toFixed(2) ?? r.int8?.error} ms | ${r.speedup?.toFixed(2)}x |`);
   if (options.cpuReps > 0) {
     result.nodeCpu = await cpuTimes(INT8_CASES, options.cpuReps);
     writeFileSync(file, JSON.stringify(result, null, 2));
@@ -93,6 +118,7 @@ try {
     console.log('| case | float32 CPU ms | int8 CPU ms (quantize + op) | speedup |');
     console.log('|---|---|---|---|');
     for (const r of result.nodeCpu.rows) console.log(`| ${r.case} | ${r.float32CpuMs.toFixed(2)} | ${r.int8CpuMs.toFixed(2)} | ${r.speedup.toFixed(2)}x |`);
+    for (const r of result.nodeCpu.modelRows) console.log(`| ${r.model} (predict) | ${r.float32CpuMs.toFixed(2)} | ${r.int8CpuMs.toFixed(2)} | ${r.speedup.toFixed(2)}x |`);
   }
   console.log(`\nwrote ${file}`);
 } finally {

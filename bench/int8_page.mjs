@@ -3,9 +3,11 @@
 // int8 op on the same shapes, timed interleaved (bench/measure.mjs) in one page and run, with the
 // thread count asked for. "int8" quantizes the float32 activations each call (what a quantized
 // layer does); "int8 kernel" starts from activations already quantized. All return float32.
+// Then model rows (bench/int8_models.mjs): float32 model vs its int8 form, predict, interleaved.
 import * as tf from '/dist/tessera.js';
 import { measureInterleaved } from './measure.mjs';
 import { INT8_CASES } from './int8_cases.mjs';
+import { int8Models, buildModelPair } from './int8_models.mjs';
 
 /** Multiply-adds: rows (or output pixels, 'same' stride 1) times the weight's size. */
 const macsOf = (c) => c.x.slice(0, -1).reduce((a, b) => a * b, 1) * c.w.reduce((a, b) => a * b, 1);
@@ -42,9 +44,20 @@ export async function runInt8Bench({ threads = 2, time = 1000, iterations = 5 } 
     console.log(`[bench] ${c.name}: float32 ${r.float32?.ms?.toFixed(2)} ms, int8 ${r.int8?.ms?.toFixed(2)} ms (${row.speedup?.toFixed(2)}x), int8 kernel ${r.int8Kernel?.ms?.toFixed(2)} ms (${row.speedupKernel?.toFixed(2)}x)`);
     rows.push(row);
   }
+  // model level: a float32 model and its tf.quantization.quantize'd form, predict on one batch
+  const modelRows = [];
+  for (const spec of int8Models(tf)) {
+    const p = await buildModelPair(tf, spec);
+    const run = (m) => ({ iteration: async () => { const y = m.predict(p.x); await y.data(); y.dispose(); } });
+    const r = await measureInterleaved({ float32: run(p.float32), int8: run(p.int8) }, { time, iterations });
+    const row = { model: spec.name, float32: r.float32, int8: r.int8, speedup: r.float32?.ms && r.int8?.ms ? r.float32.ms / r.int8.ms : null };
+    console.log(`[bench] ${spec.name}: float32 ${r.float32?.ms?.toFixed(2)} ms, int8 ${r.int8?.ms?.toFixed(2)} ms (${row.speedup?.toFixed(2)}x)`);
+    modelRows.push(row);
+    p.dispose();
+  }
   return {
     date: new Date().toISOString(), userAgent: navigator.userAgent, crossOriginIsolated: self.crossOriginIsolated,
     hardwareConcurrency: navigator.hardwareConcurrency, threads: tf.wasm.getThreadsCount(),
-    kernelBuild: tf.memory().backends?.wasm?.module ?? null, int8Dot: tf.memory().backends?.wasm?.int8Dot ?? null, rows,
+    kernelBuild: tf.memory().backends?.wasm?.module ?? null, int8Dot: tf.memory().backends?.wasm?.int8Dot ?? null, rows, modelRows,
   };
 }

@@ -305,6 +305,14 @@ const CONVS: [number, number, number, number, number, number, number, number, nu
   [1, 6, 6, 17, 5, 5, 3, 2, 1, 'same'],
   [1, 3, 3, 8, 3, 3, 33, 1, 1, 'same'],
   [1, 9, 7, 24, 3, 3, 12, 2, 1, 'same'],
+  // one and four input channels (wasm: int8SmallConvRange; quantize of one-value rows, 90 of them), and
+  // three inputs to 20 outputs (wasm: compact patches through int8MatMulRange)
+  [1, 7, 6, 3, 3, 3, 20, 1, 1, 'same'],
+  [2, 12, 11, 1, 3, 3, 5, 1, 1, 'valid'],
+  [1, 15, 14, 3, 3, 3, 6, 2, 1, 'valid'],
+  [3, 6, 5, 1, 3, 3, 4, 1, 1, 'same'],
+  [2, 7, 7, 4, 3, 3, 8, 1, 1, 'valid'],
+  [1, 9, 9, 4, 3, 3, 6, 2, 1, 'same'],
 ];
 const CASES: KernelCase[] = [
   ...MATMULS.map(([M, K, N]) => ({ name: `matMul ${M}x${K}x${N}`, kind: 'dense' as const, xShape: [M, K], wShape: [K, N] })),

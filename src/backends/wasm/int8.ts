@@ -153,7 +153,7 @@ function useRelaxedDot(ctx: WasmContext): boolean {
 
 const epilogueArgs = (e: Int8Epilogue) => [e.aScale, e.activation, e.alpha, e.outInt8 ? 1 : 0, e.outScale, e.outZeroPoint];
 
-type RangeExport = 'int8MatMulRange' | 'int8ConvRange' | 'int8DepthwiseRange';
+type RangeExport = 'int8MatMulRange' | 'int8ConvRange' | 'int8DepthwiseRange' | 'int8SmallConvRange';
 
 /**
  * Runs a range export over units [0, units): `args` are its leading arguments; it then takes
@@ -176,6 +176,63 @@ function runUnits(ctx: WasmContext, name: RangeExport, args: number[], units: nu
   const fn = ctx.ex[name] as (...a: number[]) => void;
   if (hasScratch) fn(...args, ctx.workspace.get(scratchBytes), 0, units);
   else fn(...args, 0, units);
+}
+
+/** int8MatMulRange over prepared [M, len] rows against N weight rows, split into units of 4 rows x nb columns (see the kernel). */
+function runMatMulUnits(ctx: WasmContext, p: Prepared, ins: TensorInfo[], outs: TensorInfo[], M: number, N: number, K: number, e: Int8Epilogue): void {
+  // column blocks of weight rows that stay in L2 (~128 KB), more blocks when the rows alone are too few to split
+  let nb = Math.max(2, Math.min(roundUp(N, 2), 2 * Math.floor(65536 / Math.max(1, p.wRowBytes))));
+  const rowBlocks = Math.ceil(M / 4);
+  const want = ctx.pool ? ctx.pool.threads * ctx.pool.chunksPerThread : 1;
+  if (rowBlocks * Math.ceil(N / nb) < want) nb = Math.max(2, roundUp(Math.ceil(N / Math.ceil(want / rowBlocks)), 2));
+  const units = rowBlocks * Math.ceil(N / nb);
+  const args = [p.xw, p.w, ctx.ptr(ins[2]), e.hasBias ? ctx.ptr(ins[3]) : 0, ctx.ptr(outs[0]), M, N, p.len, p.xRowBytes, p.wRowBytes, nb,
+    p.xsum, p.wsum, e.aZeroPoint, ...epilogueArgs(e)];
+  runUnits(ctx, 'int8MatMulRange', args, units, M * N * K, ctx.ex.int8MatMulScratchBytes(nb));
+}
+
+/**
+ * Few input channels (inC = 1, 3, 4, ...): the per-tap dots would pad each tap's inC values to 8
+ * (16 relaxed); as compact patches (assembly/int8_im2col.ts) the conv is one matMul over
+ * taps * inC values padded once. Taken when that reads at most 3/4 of the values and the patches fit.
+ */
+function compactConvCols(g: ConvGeometry): number {
+  const taps = g.filterH * g.filterW, cols = roundUp(taps * g.inC, 8);
+  const pixels = g.batch * g.outH * g.outW;
+  return g.inC % 8 !== 0 && 4 * cols <= 3 * taps * roundUp(g.inC, 8) && (pixels + 1) * cols * 2 + g.batch * g.inH * g.inW * g.inC * 2 <= 64 << 20 ? cols : 0;
+}
+
+/** int8Conv2d through compact patches and compact weights (i16 dots, exact int32 sums as every path). */
+function compactConv(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], g: KernelAttrs['int8Conv2d'], cols: number): void {
+  const { ex, arena } = ctx;
+  const pixels = g.batch * g.outH * g.outW, taps = g.filterH * g.filterW;
+  const xb = arena.alloc((pixels + 1) * cols * 2 + 16), wb = arena.alloc(g.outC * cols);
+  const sb = arena.alloc(ex.int8Im2colScratchBytes(g.batch * g.inH * g.inW, g.inC));
+  try {
+    ex.int8Im2col(ctx.ptr(ins[0]), writeGeometry(ctx, g), g.aZeroPoint, xb.ptr, cols, sb.ptr);
+    ex.int8CompactWeights(ctx.ptr(ins[1]), g.outC, taps, g.inC, wb.ptr, cols);
+    const p: Prepared = { xw: xb.ptr, xRowBytes: 2 * cols, len: cols, xsum: 0, w: wb.ptr, wRowBytes: cols, wsum: 0 };
+    runMatMulUnits(ctx, p, ins, outs, pixels, g.outC, taps * g.inC, g);
+  } finally {
+    for (const b of [xb, wb, sb]) arena.release(b.ptr, b.bytes);
+  }
+}
+
+/** Few input and output channels (the first convs of small CNNs): int8SmallConvRange over the widened input, no patch matrix. */
+function smallConv(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], g: KernelAttrs['int8Conv2d']): void {
+  const { ex, arena } = ctx;
+  const pixels = g.batch * g.outH * g.outW, inPixels = g.batch * g.inH * g.inW, nPad = roundUp(g.outC, 4);
+  const runPairs = Math.ceil((g.filterW * g.inC) / 2);
+  const xb = arena.alloc(ex.int8Im2colScratchBytes(inPixels, g.inC)), wb = arena.alloc(g.filterH * runPairs * nPad * 4);
+  try {
+    ex.int8WidenCompact(ctx.ptr(ins[0]), inPixels, g.inC, g.aZeroPoint, xb.ptr);
+    ex.int8InterleaveConvWeights(ctx.ptr(ins[1]), g.outC, g.filterH, g.filterW, g.inC, wb.ptr, nPad);
+    const args = [xb.ptr, writeGeometry(ctx, g), wb.ptr, nPad, ctx.ptr(ins[2]), g.hasBias ? ctx.ptr(ins[3]) : 0, ctx.ptr(outs[0]), ...epilogueArgs(g)];
+    runUnits(ctx, 'int8SmallConvRange', args, Math.ceil(pixels / 4), pixels * g.outC * g.filterH * g.filterW * g.inC,
+      ex.int8SmallConvScratchBytes(g.filterH, g.filterW, g.inC, nPad));
+  } finally {
+    for (const b of [xb, wb]) arena.release(b.ptr, b.bytes);
+  }
 }
 
 const convSizes = (g: ConvGeometry, wSize: number, channels: number, outInt8: boolean) => ({
@@ -202,21 +259,16 @@ export const int8Kernels: { [K in KernelName]?: WasmKernel<K> } = {
     checkOperands('int8MatMul', ins, outs, a, { x: a.M * packedCols(a.K), w: a.N * packedCols(a.K), channels: a.N, out: a.M * (a.outInt8 ? packedCols(a.N) : a.N) });
     if (a.M === 0 || a.N === 0) return;
     withPrepared(ctx, useRelaxedDot(ctx), ctx.ptr(ins[0]), a.M, a.K, a.aZeroPoint, ctx.ptr(ins[1]), a.N, 1, (p) => {
-      // column blocks of weight rows that stay in L2 (~128 KB), more blocks when the rows alone are too few to split
-      let nb = Math.max(2, Math.min(roundUp(a.N, 2), 2 * Math.floor(65536 / Math.max(1, p.wRowBytes))));
-      const rowBlocks = Math.ceil(a.M / 4);
-      const want = ctx.pool ? ctx.pool.threads * ctx.pool.chunksPerThread : 1;
-      if (rowBlocks * Math.ceil(a.N / nb) < want) nb = Math.max(2, roundUp(Math.ceil(a.N / Math.ceil(want / rowBlocks)), 2));
-      const units = rowBlocks * Math.ceil(a.N / nb);
-      const args = [p.xw, p.w, ctx.ptr(ins[2]), a.hasBias ? ctx.ptr(ins[3]) : 0, ctx.ptr(outs[0]), a.M, a.N, p.len, p.xRowBytes, p.wRowBytes, nb,
-        p.xsum, p.wsum, a.aZeroPoint, ...epilogueArgs(a)];
-      runUnits(ctx, 'int8MatMulRange', args, units, a.M * a.N * a.K, ctx.ex.int8MatMulScratchBytes(nb));
+      runMatMulUnits(ctx, p, ins, outs, a.M, a.N, a.K, a);
     });
   },
   int8Conv2d: (ctx, ins, outs, g) => {
     checkOperands('int8Conv2d', ins, outs, g, convSizes(g, g.outC * g.filterH * g.filterW * packedCols(g.inC), g.outC, g.outInt8));
     const pixels = g.batch * g.outH * g.outW;
     if (pixels === 0 || g.outC === 0) return;
+    if (g.outC <= 16 && g.inC % 8 !== 0) return smallConv(ctx, ins, outs, g);
+    const cols = compactConvCols(g);
+    if (cols) return compactConv(ctx, ins, outs, g, cols);
     const taps = g.filterH * g.filterW;
     withPrepared(ctx, useRelaxedDot(ctx), ctx.ptr(ins[0]), g.batch * g.inH * g.inW, g.inC, g.aZeroPoint, ctx.ptr(ins[1]), g.outC * taps, taps, (p) => {
       const args = [p.xw, p.w, ctx.ptr(ins[2]), g.hasBias ? ctx.ptr(ins[3]) : 0, ctx.ptr(outs[0]), writeGeometry(ctx, g), p.len, p.xRowBytes,

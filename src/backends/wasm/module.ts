@@ -44,6 +44,13 @@ export interface KernelExports {
   int8MatMulScratchBytes(nb: number): number;
   int8ConvScratchBytes(taps: number, outC: number, xRowBytes: number): number;
   int8DepthwiseRange(...args: number[]): void;
+  int8Im2col(x: number, params: number, zp: number, dst: number, dstCols: number, scratch: number): void;
+  int8Im2colScratchBytes(pixels: number, inC: number): number;
+  int8WidenCompact(x: number, pixels: number, inC: number, zp: number, dst: number): void;
+  int8InterleaveConvWeights(w: number, outC: number, fh: number, fw: number, inC: number, dst: number, nPad: number): void;
+  int8SmallConvScratchBytes(fh: number, fw: number, inC: number, nPad: number): number;
+  int8SmallConvRange(...args: number[]): void;
+  int8CompactWeights(w: number, outC: number, taps: number, inC: number, dst: number, dstCols: number): void;
   matMul(
     a: number, b: number, out: number, batch: number, M: number, N: number, K: number, transA: number, transB: number,
     aBatchStride: number, bBatchStride: number, bias: number, biasSize: number, act: number, alpha: number,
