@@ -86,7 +86,10 @@ describe('fit yieldEvery in a page (wasm)', () => {
     const medianGap = m.fitMs / Math.max(m.ticks, 1);
     expect(m.ticks).toBeGreaterThan(m.fitMs / 50);
     expect(medianGap).toBeLessThan(50);
-    expect(m.maxBatchesBetweenTicks).toBeLessThan(m.batches / 8);
+    // no stretch of batches without a tick lasts longer than ~50 ms of batch work ('auto' yields every
+    // 20 ms; counted in batch time, since a replayed training step can take well under a millisecond)
+    expect(m.maxBatchesBetweenTicks * m.medianBatchMs).toBeLessThan(50);
+    expect(m.maxBatchesBetweenTicks).toBeLessThan(m.batches / 2);
     expect(m.p95Gap).toBeLessThan(100);
   });
   it("'never' blocks the page for the whole fit (the measurement can fail)", async () => {
