@@ -238,15 +238,19 @@ function int8ConvGeometry(name: string, x: Int8Tensor, w: PackedWeights, outC: n
   return convGeometry({ op: name, xShape: x.shape, filterH: w.shape[0], filterW: w.shape[1], outC, strides, dilations, pad, what });
 }
 
-const conv2dOp = op('int8Conv2d', (x: Int8Tensor, w: PackedWeights, strides: Pair, pad: Pad, dilations?: Pair, opts?: Int8OpOptions) => {
-  const name = 'int8Conv2d';
-  checkInt8Tensor(name, x, 'x');
-  const outC = checkPackedWeights(name, w, 'conv2d');
-  const g = int8ConvGeometry(name, x, w, outC, strides, pad, dilations);
-  const { epi, extra } = epilogueOf(name, x, outC, opts);
-  const { padBottom: _b, padRight: _r, ...geometry } = g;
-  return runInt8('int8Conv2d', [x.packed, w.packed, w.scales, ...extra], [g.batch, g.outH, g.outW, outC], epi, geometry);
-});
+/** The int8 convolution op of one kernel: validation, geometry and the epilogue are the same for both. */
+function int8ConvOp(name: 'int8Conv2d' | 'int8DepthwiseConv2d', kind: 'conv2d' | 'depthwise') {
+  return op(name, (x: Int8Tensor, w: PackedWeights, strides: Pair, pad: Pad, dilations?: Pair, opts?: Int8OpOptions) => {
+    checkInt8Tensor(name, x, 'x');
+    const outC = checkPackedWeights(name, w, kind);
+    const g = int8ConvGeometry(name, x, w, outC, strides, pad, dilations);
+    const { epi, extra } = epilogueOf(name, x, outC, opts);
+    const { padBottom: _b, padRight: _r, ...geometry } = g;
+    return runInt8(name, [x.packed, w.packed, w.scales, ...extra], [g.batch, g.outH, g.outW, outC], epi, geometry);
+  });
+}
+
+const conv2dOp = int8ConvOp('int8Conv2d', 'conv2d');
 
 /**
  * 2-D convolution of int8 x [batch, h, w, inC] (NHWC) with int8 conv2d weights (filter
@@ -267,15 +271,7 @@ export function int8Conv2d(x: Int8Tensor, w: PackedWeights, strides: Pair, pad: 
   return conv2dOp(x, w, strides, pad, dilations, opts);
 }
 
-const depthwiseOp = op('int8DepthwiseConv2d', (x: Int8Tensor, w: PackedWeights, strides: Pair, pad: Pad, dilations?: Pair, opts?: Int8OpOptions) => {
-  const name = 'int8DepthwiseConv2d';
-  checkInt8Tensor(name, x, 'x');
-  const C = checkPackedWeights(name, w, 'depthwise');
-  const g = int8ConvGeometry(name, x, w, C, strides, pad, dilations);
-  const { epi, extra } = epilogueOf(name, x, C, opts);
-  const { padBottom: _b, padRight: _r, ...geometry } = g;
-  return runInt8('int8DepthwiseConv2d', [x.packed, w.packed, w.scales, ...extra], [g.batch, g.outH, g.outW, C], epi, geometry);
-});
+const depthwiseOp = int8ConvOp('int8DepthwiseConv2d', 'depthwise');
 
 /**
  * Depthwise 2-D convolution (channel multiplier 1) of int8 x [batch, h, w, C] with int8 depthwise

@@ -199,6 +199,27 @@ function checkChannelsLast(layer: { name: string; dataFormat: string }): void {
   if (layer.dataFormat !== 'channelsLast') throw new Error(`${layer.name}: int8 convolution needs dataFormat channelsLast, got ${layer.dataFormat}`);
 }
 
+/** What the int8 conv layers' call reads of themselves (Conv2D's and DepthwiseConv2D's fields). */
+interface Int8ConvLayer {
+  readonly input8: Int8InputArgs;
+  readonly int8: Int8Kernel;
+  activation: string;
+  strides: number[];
+  padding: string;
+  dilationRate: number[];
+  bias?: Tensor;
+}
+
+/** QuantizedConv2D's and QuantizedDepthwiseConv2D's call after the input check: quantize once, one int8 op with bias and activation fused. */
+function int8ConvCall(layer: Int8ConvLayer, x: Tensor, conv: typeof int8Conv2d | typeof int8DepthwiseConv2d): Tensor {
+  const q = quantizeInt8(x, layer.input8.inputScale, layer.input8.inputZeroPoint);
+  const act = splitActivation(layer.activation);
+  const y = conv(q, layer.int8.weights(), layer.strides as [number, number], layer.padding as 'valid' | 'same',
+    layer.dilationRate as [number, number], { bias: layer.bias, activation: act.fused });
+  q.dispose();
+  return act.after ? act.after(y) : y;
+}
+
 /** Conv2D on int8 (NHWC). Weights: kernel (int8, [fh, fw, inC, filters]), kernel_scales, bias. */
 export class QuantizedConv2D extends Conv2D {
   /** The name the layer is saved and registered under. */
@@ -226,12 +247,7 @@ export class QuantizedConv2D extends Conv2D {
   override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     this.checkInput(x, this.int8.values!.shape[2]);
-    const q = quantizeInt8(x, this.input8.inputScale, this.input8.inputZeroPoint);
-    const act = splitActivation(this.activation);
-    const y = int8Conv2d(q, this.int8.weights(), this.strides as [number, number], this.padding as 'valid' | 'same',
-      this.dilationRate as [number, number], { bias: this.bias, activation: act.fused });
-    q.dispose();
-    return act.after ? act.after(y) : y;
+    return int8ConvCall(this, x, int8Conv2d);
   }
 
   /** The float layer's config plus inputScale, inputZeroPoint, inputMin, inputMax. */
@@ -285,12 +301,7 @@ export class QuantizedDepthwiseConv2D extends DepthwiseConv2D {
   override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     this.checkInput(x, this.int8.values!.shape[2]);
-    const q = quantizeInt8(x, this.input8.inputScale, this.input8.inputZeroPoint);
-    const act = splitActivation(this.activation);
-    const y = int8DepthwiseConv2d(q, this.int8.weights(), this.strides as [number, number], this.padding as 'valid' | 'same',
-      this.dilationRate as [number, number], { bias: this.bias, activation: act.fused });
-    q.dispose();
-    return act.after ? act.after(y) : y;
+    return int8ConvCall(this, x, int8DepthwiseConv2d);
   }
 
   /** The float layer's config plus inputScale, inputZeroPoint, inputMin, inputMax. */
