@@ -112,12 +112,6 @@ fn row_x(row: u32, col: i32, ci: u32) -> f32 {
   return select(0.0f, x1((row + c) * params.in_c + ci), col >= 0 && col < i32(params.in_w));
 }
 
-fn conv_epilogue_quad(v: vec4<f32>, oc: u32) -> vec4<f32> {
-  if (!HAS_BIAS && ACT == 0u) { return v; }
-  return vec4<f32>(epilogue_value(v.x, oc), epilogue_value(v.y, oc + 1u), epilogue_value(v.z, oc + 2u),
-                   epilogue_value(v.w, oc + 3u));
-}
-
 @compute @workgroup_size(WG)
 fn conv2d_row8(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   // Requires (host-checked): out_c % 4 == 0, filter_w 3, stride_w 1, dilation_w 1.
@@ -168,12 +162,12 @@ fn conv2d_row8(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
   let ob = ((img * params.out_h + oy) * params.out_w + sx * 8u) * quads + q;
   let oc = q * 4u;
   let left = params.out_w - sx * 8u; // pixels of this strip inside the row (>= 1)
-  out_quads[ob] = conv_epilogue_quad(acc0, oc);
-  if (left > 1u) { out_quads[ob + quads] = conv_epilogue_quad(acc1, oc); }
-  if (left > 2u) { out_quads[ob + 2u * quads] = conv_epilogue_quad(acc2, oc); }
-  if (left > 3u) { out_quads[ob + 3u * quads] = conv_epilogue_quad(acc3, oc); }
-  if (left > 4u) { out_quads[ob + 4u * quads] = conv_epilogue_quad(acc4, oc); }
-  if (left > 5u) { out_quads[ob + 5u * quads] = conv_epilogue_quad(acc5, oc); }
-  if (left > 6u) { out_quads[ob + 6u * quads] = conv_epilogue_quad(acc6, oc); }
-  if (left > 7u) { out_quads[ob + 7u * quads] = conv_epilogue_quad(acc7, oc); }
+  out_quads[ob] = epilogue_quad(acc0, oc);
+  if (left > 1u) { out_quads[ob + quads] = epilogue_quad(acc1, oc); }
+  if (left > 2u) { out_quads[ob + 2u * quads] = epilogue_quad(acc2, oc); }
+  if (left > 3u) { out_quads[ob + 3u * quads] = epilogue_quad(acc3, oc); }
+  if (left > 4u) { out_quads[ob + 4u * quads] = epilogue_quad(acc4, oc); }
+  if (left > 5u) { out_quads[ob + 5u * quads] = epilogue_quad(acc5, oc); }
+  if (left > 6u) { out_quads[ob + 6u * quads] = epilogue_quad(acc6, oc); }
+  if (left > 7u) { out_quads[ob + 7u * quads] = epilogue_quad(acc7, oc); }
 }

@@ -101,12 +101,6 @@ fn row_quad(row: u32, col: i32, quads: u32, q: u32) -> vec4<f32> {
   return select(vec4<f32>(0.0f), a[(row + c) * quads + q], col >= 0 && col < i32(params.in_w));
 }
 
-fn epilogue_quad(v: vec4<f32>, oc: u32) -> vec4<f32> {
-  if (!HAS_BIAS && ACT == 0u) { return v; }
-  return vec4<f32>(epilogue_value(v.x, oc), epilogue_value(v.y, oc + 1u), epilogue_value(v.z, oc + 2u),
-                   epilogue_value(v.w, oc + 3u));
-}
-
 @compute @workgroup_size(WG)
 fn depthwise_conv2d_row8(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   // Requires (host-checked): mult 1, in_c % 4 == 0, filter_w 3, stride_w 1, dilation_w 1.
