@@ -238,8 +238,11 @@ function int8ConvGeometry(name: string, x: Int8Tensor, w: PackedWeights, outC: n
   return convGeometry({ op: name, xShape: x.shape, filterH: w.shape[0], filterW: w.shape[1], outC, strides, dilations, pad, what });
 }
 
-/** The int8 convolution op of one kernel: validation, geometry and the epilogue are the same for both. */
-function int8ConvOp(name: 'int8Conv2d' | 'int8DepthwiseConv2d', kind: 'conv2d' | 'depthwise') {
+/**
+ * The int8 convolution op of one kernel: validation, geometry and the epilogue are the same for both.
+ * Marked side-effect free like op(), so an app's bundler drops these ops when it never calls them.
+ */
+/* @__NO_SIDE_EFFECTS__ */ function int8ConvOp(name: 'int8Conv2d' | 'int8DepthwiseConv2d', kind: 'conv2d' | 'depthwise') {
   return op(name, (x: Int8Tensor, w: PackedWeights, strides: Pair, pad: Pad, dilations?: Pair, opts?: Int8OpOptions) => {
     checkInt8Tensor(name, x, 'x');
     const outC = checkPackedWeights(name, w, kind);
