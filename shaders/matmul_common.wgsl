@@ -21,7 +21,7 @@ struct Params {
   bias_offset: u32,    // added to n for bias / prelu reads (the block's first column)
   prelu_offset: u32,
   accumulate: u32,     // 1: add the partial sums already in the output (a later K block)
-  epilogue: u32,       // 1: this is the last K block: bias, activation, output dtype
+  epilogue: u32,       // 1: this is the last K block: bias, residual, activation, output dtype
   r_offset: u32,       // the block's first output element inside the bound residual range
 }
 

@@ -452,6 +452,16 @@ async function runBackendChecks(): Promise<CaseResult[]> {
   expectThrow('readSync throws', () => be.readSync(), /use await tensor\.data\(\)/);
   const info: TensorInfo = { dataId: id, shape: [4], dtype: 'float32', size: 4 };
   expectThrow('unknown kernel throws', () => be.run('fft' as any, [info], [info], {} as any), /kernel 'fft'/);
+  // a bad residual epilogue names the op: wrong size, unknown mode, mode 1 with prelu (matMul [2,2] x [2,2] -> 4 elements)
+  const mm = { batch: 1, M: 2, N: 2, K: 2, transposeA: false, transposeB: false, aBatchStride: 4, bBatchStride: 4, hasBias: false, biasSize: 0, activation: 0, alpha: 0, preluSize: 1 };
+  const r3: TensorInfo = { ...info, shape: [3], size: 3 };
+  expectThrow('residual of the wrong size throws', () => be.run('matMul', [info, info, r3], [info], { ...mm, residual: 1 }),
+    /webgpu matMul: the residual input must be float32 with the output's 4 elements/);
+  expectThrow('unknown residual mode throws', () => be.run('matMul', [info, info, info], [info], { ...mm, residual: 3 }), /webgpu matMul: residual must be 0, 1 or 2, got 3/);
+  expectThrow('residual before prelu throws', () => be.run('conv2d', [info, info, info, info], [info], {
+    batch: 1, inH: 1, inW: 1, inC: 1, outH: 2, outW: 2, outC: 1, filterH: 1, filterW: 1, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1,
+    padTop: 0, padLeft: 0, hasBias: false, biasSize: 0, activation: Activation.prelu, alpha: 0, preluSize: 1, residual: 1,
+  }), /webgpu conv2d: a residual added before the activation does not combine with prelu/);
   // a chain of 200 adds x_{i+1} = x_i + ones, freeing x_i right after recording it
   const ones = be.allocate(4, 'float32');
   be.write(ones, new Float32Array([1, 1, 1, 1]));

@@ -1,9 +1,11 @@
 /**
  * Spec and kernel of shaders/matmul.wgsl: batched matMul with transposes, broadcast batch
- * strides and the fused bias + activation epilogue. Picks the workgroup-tiled entry on GPUs and
- * the barrier-free register-blocked entry on CPU adapters (SwiftShader; there its subgroup form,
- * shaders/matmul_subgroup.wgsl, when the device has 4-lane subgroups), and turns off bounds
- * checks and scalar loads when the shapes allow (both CHECK variants compile together).
+ * strides and the fused bias + activation epilogue, with the plan's residual add
+ * (KernelAttrs.matMul.residual: the RESIDUAL override and one more binding, read like the output).
+ * Picks the workgroup-tiled entry on GPUs and the barrier-free register-blocked entry on CPU
+ * adapters (SwiftShader; there its subgroup form, shaders/matmul_subgroup.wgsl, when the device
+ * has 4-lane subgroups), and turns off bounds checks and scalar loads when the shapes allow (both
+ * CHECK variants compile together).
  *
  * Past one storage binding (A, B or the output larger than maxStorageBufferBindingSize), the
  * call is split over the space [batch, M, N, K] (chunking.ts): each block binds the aligned
@@ -12,7 +14,7 @@
  * blocks of the output. Splitting K is chosen only when it is what shrinks the largest binding
  * (B = [K, N] too big for any block of columns, or a transposed A = [K, M]): the K blocks of
  * one output block run in increasing order, the first stores its partial sums as raw f32
- * bits, each later one adds to them, and only the last applies bias + activation (once) and
+ * bits, each later one adds to them, and only the last applies the epilogue (once) and
  * converts to the output dtype. No temporary buffers are needed; the price of a K split is one
  * extra read and write of the output block per K block.
  */
