@@ -4,7 +4,7 @@
 // 4-pixel x 4-channel register block; for each tap it loads 4 filter rows (a mat4x4 whose
 // column j is f[ky, kx, ci + j, n..n+3]) and one vec4 of input channels per pixel, so one step
 // is 4 mat4x4 * vec4 products. Taps in the padding contribute 0. The fused epilogue (bias,
-// activation) is conv_epilogue.wgsl, shared with depthwise_conv2d.
+// residual add, activation) is conv_epilogue.wgsl, shared with depthwise_conv2d.
 // conv2d_row8 is the 3-wide, column-stride-1 case with out_c in quads: 8 neighbouring output
 // pixels of one row x 1 output-channel quad per invocation slide one window along the input
 // row, so each (filter row, input channel) loads 10 inputs and 3 filter quads for 96 products
@@ -18,6 +18,7 @@ override VEC_X: bool = false;   // in_c % 4 == 0: input channel quads are aligne
 override VEC_F: bool = false;   // out_c % 4 == 0: filter rows are aligned vec4 loads
 override HAS_BIAS: bool = false;
 override ACT: u32 = 0u;
+override RESIDUAL: u32 = 0u; // conv_epilogue.wgsl: 0 none, 1 + r before the activation, 2 after it
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;
@@ -25,6 +26,7 @@ override ACT: u32 = 0u;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read> prelu: array<f32>;
 @group(0) @binding(5) var<storage, read_write> out: array<f32>;
+@group(0) @binding(6) var<storage, read> residual: array<f32>;
 // The output as channel quads, for conv2d_row8 only (an entry point binds one of the two).
 @group(0) @binding(5) var<storage, read_write> out_quads: array<vec4<f32>>;
 
@@ -100,7 +102,7 @@ fn conv2d(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) w
     if (q.live[r]) {
       let o = (m0 + r) * out_c + n;
       for (var c = 0u; c < 4u; c++) {
-        if (n + c < out_c) { out[o + c] = epilogue_value(acc[r][c], n + c); }
+        if (n + c < out_c) { out[o + c] = epilogue_value(acc[r][c], n + c, o + c); }
       }
     }
   }
@@ -162,12 +164,12 @@ fn conv2d_row8(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
   let ob = ((img * params.out_h + oy) * params.out_w + sx * 8u) * quads + q;
   let oc = q * 4u;
   let left = params.out_w - sx * 8u; // pixels of this strip inside the row (>= 1)
-  out_quads[ob] = epilogue_quad(acc0, oc);
-  if (left > 1u) { out_quads[ob + quads] = epilogue_quad(acc1, oc); }
-  if (left > 2u) { out_quads[ob + 2u * quads] = epilogue_quad(acc2, oc); }
-  if (left > 3u) { out_quads[ob + 3u * quads] = epilogue_quad(acc3, oc); }
-  if (left > 4u) { out_quads[ob + 4u * quads] = epilogue_quad(acc4, oc); }
-  if (left > 5u) { out_quads[ob + 5u * quads] = epilogue_quad(acc5, oc); }
-  if (left > 6u) { out_quads[ob + 6u * quads] = epilogue_quad(acc6, oc); }
-  if (left > 7u) { out_quads[ob + 7u * quads] = epilogue_quad(acc7, oc); }
+  out_quads[ob] = epilogue_quad(acc0, oc, ob * 4u);
+  if (left > 1u) { out_quads[ob + quads] = epilogue_quad(acc1, oc, (ob + quads) * 4u); }
+  if (left > 2u) { out_quads[ob + 2u * quads] = epilogue_quad(acc2, oc, (ob + 2u * quads) * 4u); }
+  if (left > 3u) { out_quads[ob + 3u * quads] = epilogue_quad(acc3, oc, (ob + 3u * quads) * 4u); }
+  if (left > 4u) { out_quads[ob + 4u * quads] = epilogue_quad(acc4, oc, (ob + 4u * quads) * 4u); }
+  if (left > 5u) { out_quads[ob + 5u * quads] = epilogue_quad(acc5, oc, (ob + 5u * quads) * 4u); }
+  if (left > 6u) { out_quads[ob + 6u * quads] = epilogue_quad(acc6, oc, (ob + 6u * quads) * 4u); }
+  if (left > 7u) { out_quads[ob + 7u * quads] = epilogue_quad(acc7, oc, (ob + 7u * quads) * 4u); }
 }

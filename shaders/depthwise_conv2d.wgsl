@@ -19,6 +19,7 @@ override WG: u32 = 64u;
 override VEC: bool = false;     // mult == 1 and in_c % 4 == 0: x and f quads are aligned vec4s
 override HAS_BIAS: bool = false;
 override ACT: u32 = 0u;
+override RESIDUAL: u32 = 0u; // conv_epilogue.wgsl: 0 none, 1 + r before the activation, 2 after it
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> a: array<vec4<f32>>;  // x (forward, filter grad) or dy (input grad)
@@ -26,6 +27,7 @@ override ACT: u32 = 0u;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;   // forward only
 @group(0) @binding(5) var<storage, read> prelu: array<f32>;  // forward only
+@group(0) @binding(6) var<storage, read> residual: array<f32>;  // forward only
 // The output as channel quads, for depthwise_conv2d_row8 only (an entry point binds one of the two).
 @group(0) @binding(3) var<storage, read_write> out_quads: array<vec4<f32>>;
 
@@ -89,7 +91,7 @@ fn depthwise_conv2d(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workg
     if (q.live[r]) {
       let o = (m0 + r) * out_c + oc;
       for (var c = 0u; c < 4u; c++) {
-        if (oc + c < out_c) { out[o + c] = epilogue_value(acc[r][c], oc + c); }
+        if (oc + c < out_c) { out[o + c] = epilogue_value(acc[r][c], oc + c, o + c); }
       }
     }
   }
@@ -148,14 +150,14 @@ fn depthwise_conv2d_row8(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(
   let ob = ((img * params.out_h + oy) * params.out_w + sx * 8u) * quads + q;
   let oc = q * 4u;
   let left = params.out_w - sx * 8u; // pixels of this strip inside the row (>= 1)
-  out_quads[ob] = epilogue_quad(acc0, oc);
-  if (left > 1u) { out_quads[ob + quads] = epilogue_quad(acc1, oc); }
-  if (left > 2u) { out_quads[ob + 2u * quads] = epilogue_quad(acc2, oc); }
-  if (left > 3u) { out_quads[ob + 3u * quads] = epilogue_quad(acc3, oc); }
-  if (left > 4u) { out_quads[ob + 4u * quads] = epilogue_quad(acc4, oc); }
-  if (left > 5u) { out_quads[ob + 5u * quads] = epilogue_quad(acc5, oc); }
-  if (left > 6u) { out_quads[ob + 6u * quads] = epilogue_quad(acc6, oc); }
-  if (left > 7u) { out_quads[ob + 7u * quads] = epilogue_quad(acc7, oc); }
+  out_quads[ob] = epilogue_quad(acc0, oc, ob * 4u);
+  if (left > 1u) { out_quads[ob + quads] = epilogue_quad(acc1, oc, (ob + quads) * 4u); }
+  if (left > 2u) { out_quads[ob + 2u * quads] = epilogue_quad(acc2, oc, (ob + 2u * quads) * 4u); }
+  if (left > 3u) { out_quads[ob + 3u * quads] = epilogue_quad(acc3, oc, (ob + 3u * quads) * 4u); }
+  if (left > 4u) { out_quads[ob + 4u * quads] = epilogue_quad(acc4, oc, (ob + 4u * quads) * 4u); }
+  if (left > 5u) { out_quads[ob + 5u * quads] = epilogue_quad(acc5, oc, (ob + 5u * quads) * 4u); }
+  if (left > 6u) { out_quads[ob + 6u * quads] = epilogue_quad(acc6, oc, (ob + 6u * quads) * 4u); }
+  if (left > 7u) { out_quads[ob + 7u * quads] = epilogue_quad(acc7, oc, (ob + 7u * quads) * 4u); }
 }
 
 @compute @workgroup_size(WG)

@@ -1,4 +1,4 @@
-// Batched matrix multiply C[b] = A[b] x B[b] with a fused epilogue (bias, activation).
+// Batched matrix multiply C[b] = A[b] x B[b] with a fused epilogue (bias, residual add, activation).
 // Every invocation owns a 4x4 register block of C. Operands are read as 4x4 blocks: four vec4
 // loads along each operand's contiguous dimension (any transpose), assembled into a mat4x4 whose
 // column j is (A(m..m+3, k+j)) for A and (B(k+j, n..n+3)) for B, so the inner product step is

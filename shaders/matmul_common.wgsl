@@ -1,7 +1,7 @@
 // Shared body of the matMul shaders (matmul.wgsl, matmul_subgroup.wgsl): the Params struct,
 // override constants and bindings, the branch-free 4x4 block loads of A and B (any transpose,
 // quad or scalar loads, clamped edges with CHECK), the register-block step and the epilogue
-// store. The including file adds its entry points (and workgroup sizes).
+// store (bias, residual add, activation). The including file adds its entry points (and workgroup sizes).
 struct Params {
   M: u32,
   N: u32,
@@ -21,7 +21,8 @@ struct Params {
   bias_offset: u32,    // added to n for bias / prelu reads (the block's first column)
   prelu_offset: u32,
   accumulate: u32,     // 1: add the partial sums already in the output (a later K block)
-  epilogue: u32,       // 1: this is the last K block: bias, activation, output dtype
+  epilogue: u32,       // 1: this is the last K block: bias, residual, activation, output dtype
+  r_offset: u32,       // the block's first output element inside the bound residual range
 }
 
 override TRANS_A: bool = false;
@@ -34,6 +35,7 @@ override B_INT: bool = false;
 override OUT_KIND: u32 = 0u;
 override HAS_BIAS: bool = false;
 override ACT: u32 = 0u;
+override RESIDUAL: u32 = 0u;   // + r (float32, the output's layout): 0 none, 1 before the activation, 2 after
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> a: array<vec4<u32>>;
@@ -41,6 +43,7 @@ override ACT: u32 = 0u;
 @group(0) @binding(3) var<storage, read> bias: array<u32>;
 @group(0) @binding(4) var<storage, read> prelu: array<u32>;
 @group(0) @binding(5) var<storage, read_write> out: array<u32>;
+@group(0) @binding(6) var<storage, read> residual: array<u32>;
 
 /**
  * 4 consecutive words of A along its contiguous dim (row `outer` as stored, columns inner..inner+3).
@@ -124,13 +127,19 @@ fn b_block(base: u32, k: u32, n: u32, tail: bool) -> mat4x4<f32> {
                      b_row(base, n, k + 2u, tail), b_row(base, n, k + 3u, tail));
 }
 
-fn epilogue_value(v: f32, n: u32) -> f32 {
+/** Bias, residual and activation of the value at column n, output element `at` (KernelAttrs.matMul order). */
+fn epilogue_value(v: f32, n: u32, at: u32) -> f32 {
   var r = v;
   let float_out = OUT_KIND == KIND_FLOAT;
   if (HAS_BIAS) { r += word_to_f32(bias[select(n + params.bias_offset, 0u, params.bias_size == 1u)], !float_out); }
+  var res = 0.0f;
+  if (RESIDUAL != 0u) { res = bitcast<f32>(residual[at - params.c_offset + params.r_offset]); }
+  if (RESIDUAL == 1u) { r += res; }
   var w = 0.0f;
   if (ACT == 5u) { w = word_to_f32(prelu[select(n + params.prelu_offset, 0u, params.prelu_size == 1u)], !float_out); }
-  return apply_activation(ACT, r, params.alpha, w);
+  let y = apply_activation(ACT, r, params.alpha, w);
+  if (RESIDUAL == 2u) { return y + res; }
+  return y;
 }
 
 /** Write rows m..m+3, columns n..n+3 of batch `batch` (clipped to M x N). */
@@ -145,7 +154,7 @@ fn store_block(acc: array<vec4<f32>, 4>, batch: u32, m: u32, n: u32) {
           let at = out_base + (m + r) * params.ldc + n + c;
           var v = acc[r][c];
           if (params.accumulate != 0u) { v += bitcast<f32>(out[at]); }
-          if (params.epilogue != 0u) { out[at] = f32_to_word(epilogue_value(v, n + c), OUT_KIND); }
+          if (params.epilogue != 0u) { out[at] = f32_to_word(epilogue_value(v, n + c, at), OUT_KIND); }
           else { out[at] = bitcast<u32>(v); }
         }
       }

@@ -68,8 +68,8 @@ function epilogueChannels(s: Step): number {
   return s.kernel === 'matMul' ? (s.attrs.N as number) : (s.attrs.outC as number);
 }
 
-/** Backends whose matMul / conv kernels take a residual epilogue (KernelAttrs.matMul.residual); not webgpu yet. */
-export const RESIDUAL_BACKENDS = new Set(['js', 'wasm']);
+/** Backends whose matMul / conv kernels take a residual epilogue (KernelAttrs.matMul.residual). */
+export const RESIDUAL_BACKENDS = new Set(['js', 'wasm', 'webgpu']);
 
 /**
  * matMul/conv2d/depthwiseConv2d whose only reader is `+ bias` (bias along the channels, or a

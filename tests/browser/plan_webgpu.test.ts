@@ -5,7 +5,9 @@
  * on a transformer-block predict; a replay allocates nothing once its earlier result is disposed;
  * the same chain compiles once; on webgpu the planned predict records fewer dispatches than the
  * eager one. model.trainOnBatch through the recorded training step (Adam: its step count and bias
- * corrections fed per step) agrees with the unplanned step on the same backend.
+ * corrections fed per step) agrees with the unplanned step on the same backend. On webgpu the residual
+ * adds of a ResNet-ish model (conv2d, depthwise, dense) fuse into the kernels' epilogues in predict and
+ * in a jitted training step, matching the unplanned run and eager js.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
@@ -128,8 +130,8 @@ describe.each(['webgpu', 'wasm'])('recorded plan on %s (Chromium)', (backend) =>
     expect(r.bcast.kernels).toBe(2); // the fused chain, sum
     if (backend === 'webgpu') expect(r.bcast.newPipelines).toBe(0);
     expectClose(r.block.got, r.block.want, 1e-4, 'transformer block predict');
-    // epilogues only (4 bias adds; wasm also takes the 2 residual adds, webgpu has no residual epilogue yet)
-    expect(r.block.kernels).toBe(r.block.traced - (backend === 'wasm' ? 6 : 4));
+    // epilogues only: 4 bias adds and the 2 residual adds
+    expect(r.block.kernels).toBe(r.block.traced - 6);
     if (backend === 'webgpu') {
       console.log(`transformer block predict on webgpu: ${r.block.eagerDispatches} dispatches eager, ${r.block.planDispatches} planned`);
       expect(r.block.planDispatches).toBeLessThan(r.block.eagerDispatches);
@@ -271,5 +273,103 @@ describe('recorded training step on webgpu (Chromium)', () => {
     r.got.weights.forEach((w: number[], i: number) => expectClose(w, r.want.weights[i], 1e-4, `weight ${i}`));
     console.log(`MLP Adam trainOnBatch on webgpu: ${r.want.perStep} dispatches eager, ${r.got.perStep} planned`);
     expect(r.got.perStep).toBeLessThan(r.want.perStep);
+  }, 120_000);
+});
+
+// Residual epilogue fusion on webgpu (the WGSL residual epilogue in matmul_common.wgsl / conv_epilogue.wgsl).
+describe('residual epilogue on webgpu (Chromium)', () => {
+  it('a ResNet-ish model predicts through conv2d / depthwise / matMul residual epilogues, matching unplanned webgpu and js', async () => {
+    const r = await page.evaluate(async () => {
+      const ts = (window as any).__ts;
+      const build = () => {
+        const init = (seed: number) => ts.initializers.glorotUniform({ seed });
+        const bi = (seed: number) => ts.initializers.randomUniform({ minval: -0.3, maxval: 0.3, seed });
+        const inp = ts.input({ shape: [5, 7, 4] });
+        const c1 = ts.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(1), biasInitializer: bi(2) }).apply(inp);
+        const c2 = ts.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', kernelInitializer: init(3), biasInitializer: bi(4) }).apply(c1);
+        const r1 = ts.layers.activation({ activation: 'relu' }).apply(ts.layers.add().apply([inp, c2])); // relu(conv + b + x)
+        const dw = ts.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', activation: 'tanh', depthwiseInitializer: init(5), biasInitializer: bi(6) }).apply(r1);
+        const r2 = ts.layers.add().apply([r1, dw]); // x + tanh(dw(x) + b)
+        const h = ts.layers.dense({ units: 12, kernelInitializer: init(7) }).apply(ts.layers.flatten().apply(r2));
+        const g = ts.layers.dense({ units: 12, activation: 'relu', kernelInitializer: init(8), biasInitializer: bi(9) }).apply(h);
+        return ts.model({ inputs: inp, outputs: ts.layers.add().apply([h, g]) }); // h + relu(h W + b)
+      };
+      const xv = Array.from({ length: 3 * 5 * 7 * 4 }, (_, i) => Math.sin(i * 0.37) * 1.5);
+      const predict = async (backend: string, planned: boolean) => {
+        await ts.setBackend(backend);
+        ts.env().set('PREDICT_PLAN', planned);
+        const m = build();
+        const x = ts.tensor4d(xv, [3, 5, 7, 4]);
+        ts.dispose(m.predict(x)); // trace
+        const y = m.predict(x);
+        const got = Array.from(await y.data(), Number);
+        const s = planned ? ts.debug.plan(m, x) : null;
+        const fused = s?.plan ? s.plan.steps.filter((st: any) => st.attrs.residual).map((st: any) => [st.kernel, st.attrs.residual, st.attrs.activation]) : [];
+        ts.dispose([x, y]);
+        m.dispose();
+        ts.env().set('PREDICT_PLAN', true);
+        return { got, fused, text: s?.text ?? '' };
+      };
+      const want = await predict('js', false);
+      const eager = await predict('webgpu', false);
+      const planned = await predict('webgpu', true);
+      return { want: want.got, eager: eager.got, got: planned.got, fused: planned.fused, text: planned.text };
+    });
+    // relu(conv + b + x) before the activation; x + tanh(dw + b) and h + relu(h W + b) after it
+    expect(r.fused, r.text).toEqual([['conv2d', 1, 1], ['depthwiseConv2d', 2, 7], ['matMul', 2, 1]]);
+    expect(r.text).toMatch(/conv2d\+residual\+relu/);
+    expectClose(r.eager, r.want, 1e-4, 'unplanned webgpu vs js');
+    expectClose(r.got, r.want, 1e-4, 'planned webgpu vs js');
+    expectClose(r.got, r.eager, 1e-5, 'planned vs unplanned webgpu');
+  }, 120_000);
+
+  it('a jitted training step through residual blocks takes the residual epilogues and replays to the eager js weights', async () => {
+    const r = await page.evaluate(async () => {
+      const ts = (window as any).__ts;
+      const train = (jitted: boolean) => {
+        const mk = (shape: number[], f: (i: number) => number) => {
+          const t = ts.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => f(i)), shape);
+          const v = ts.variable(t);
+          t.dispose();
+          return v;
+        };
+        const vars = [mk([3, 3, 4, 4], (i) => Math.sin(i * 1.3) * 0.3), mk([4], (i) => 0.1 * i - 0.1), mk([3, 3, 4, 1], (i) => Math.cos(i * 0.7) * 0.3),
+          mk([96, 8], (i) => Math.sin(i * 0.31) * 0.2), mk([8], (i) => 0.05 * i), mk([8, 8], (i) => Math.cos(i * 0.9) * 0.3)];
+        const x = ts.tensor4d(Array.from({ length: 2 * 4 * 6 * 4 }, (_, i) => Math.sin(i * 0.37)), [2, 4, 6, 4]);
+        const y = ts.tensor2d(Array.from({ length: 16 }, (_, i) => Math.cos(i)), [2, 8]);
+        const fwd = (xs: any) => {
+          const c = ts.relu(ts.add(ts.add(ts.conv2d(xs, vars[0], 1, 'same'), vars[1]), xs));
+          const d = ts.add(c, ts.tanh(ts.depthwiseConv2d(c, vars[2], 1, 'same')));
+          const h = ts.relu(ts.add(ts.matMul(ts.reshape(d, [2, 96]), vars[3]), vars[4]));
+          return ts.add(h, ts.relu(ts.matMul(h, vars[5])));
+        };
+        const step = (xs: any, ys: any) => ts.tidy(() => {
+          const { value, grads } = ts.variableGrads(() => ts.losses.meanSquaredError(ys, fwd(xs)), vars);
+          for (const v of vars) v.assign(ts.sub(v, ts.mul(grads[v.name], 0.05)));
+          return value;
+        });
+        const run = jitted ? ts.jit(step) : step;
+        for (let i = 0; i < 4; i++) ts.dispose(run(x, y));
+        const plan = jitted ? ts.debug.plan(run, x, y) : null;
+        return { vars, x, y, run, plan };
+      };
+      const weightsOf = async (t: any) => {
+        const out: number[][] = [];
+        for (const v of t.vars) out.push(Array.from(await v.data(), Number));
+        ts.dispose([...t.vars, t.x, t.y]);
+        t.run.dispose?.();
+        return out;
+      };
+      await ts.setBackend('js');
+      const want = await weightsOf(train(false));
+      await ts.setBackend('webgpu');
+      const eager = await weightsOf(train(false));
+      const planned = train(true);
+      const fused = planned.plan.plan.steps.filter((st: any) => st.attrs.residual).map((st: any) => [st.kernel, st.attrs.residual]);
+      return { want, eager, got: await weightsOf(planned), fused, text: planned.plan.text };
+    });
+    expect(r.fused, r.text).toEqual([['conv2d', 1], ['matMul', 1]]);
+    r.eager.forEach((w: number[], i: number) => expectClose(w, r.want[i], 1e-4, `unplanned webgpu weight ${i}`));
+    r.got.forEach((w: number[], i: number) => expectClose(w, r.want[i], 1e-4, `planned webgpu weight ${i}`));
   }, 120_000);
 });

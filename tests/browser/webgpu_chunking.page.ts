@@ -93,9 +93,9 @@ async function runCase(be: WebGPUBackend, group: string, c: Case, limit: number)
 
 function matmulCase(name: string, batch: number, M: number, K: number, N: number, o: {
   transposeA?: boolean; transposeB?: boolean; aBatch?: boolean; bBatch?: boolean; bias?: number; activation?: number;
-  alpha?: number; prelu?: number; dtype?: DType;
+  alpha?: number; prelu?: number; dtype?: DType; residual?: number;
 } = {}): Case {
-  const { transposeA = false, transposeB = false, aBatch = true, bBatch = true, bias = 0, activation = 0, alpha = 0.2, prelu = 0 } = o;
+  const { transposeA = false, transposeB = false, aBatch = true, bBatch = true, bias = 0, activation = 0, alpha = 0.2, prelu = 0, residual = 0 } = o;
   const dtype = o.dtype ?? 'float32';
   const inputs: TensorSpec[] = [
     { shape: [aBatch ? batch : 1, ...(transposeA ? [K, M] : [M, K])], dtype },
@@ -103,13 +103,14 @@ function matmulCase(name: string, batch: number, M: number, K: number, N: number
   ];
   if (bias) inputs.push({ shape: [bias], dtype });
   if (prelu) inputs.push({ shape: [prelu], dtype });
+  if (residual) inputs.push({ shape: [batch, M, N], dtype });
   return {
     name: `matMul ${name}: [${inputs[0].shape}] x [${inputs[1].shape}]${transposeA ? ' tA' : ''}${transposeB ? ' tB' : ''}` +
-      `${bias ? ` bias ${bias}` : ''}${activation ? ` act ${activation}` : ''}${dtype !== 'float32' ? ` ${dtype}` : ''}`,
+      `${bias ? ` bias ${bias}` : ''}${activation ? ` act ${activation}` : ''}${residual ? ` residual ${residual}` : ''}${dtype !== 'float32' ? ` ${dtype}` : ''}`,
     kernel: 'matMul', inputs, outputs: [{ shape: [batch, M, N], dtype }],
     attrs: {
       batch, M, N, K, transposeA, transposeB, aBatchStride: aBatch ? M * K : 0, bBatchStride: bBatch ? K * N : 0,
-      hasBias: bias > 0, biasSize: bias || N, activation, alpha, preluSize: prelu || N,
+      hasBias: bias > 0, biasSize: bias || N, activation, alpha, preluSize: prelu || N, ...(residual ? { residual } : {}),
     },
     // grid inputs make every sum exact in f32; activations (sigmoid, tanh, elu, gelu) round
     rtol: 2e-6, atol: 2e-6,
@@ -136,6 +137,10 @@ function matmulCases(): Case[] {
     matmulCase('int32 with K split', 1, 5, 600, 4, { dtype: 'int32' }),
     matmulCase('K = 0 with bias', 1, 300, 0, 5, { bias: 5, activation: Activation.elu }),
     matmulCase('tile-aligned sizes', 2, 32, 64, 32),
+    // the residual epilogue reads r over the output's block (its own bound range)
+    matmulCase('output split mid-row + residual after tanh', 1, 37, 53, 29, { bias: 29, activation: Activation.tanh, residual: 2 }),
+    matmulCase('split K + residual before relu once', 2, 5, 300, 9, { bias: 9, activation: Activation.relu, residual: 1 }),
+    matmulCase('both transposed + residual', 2, 19, 41, 23, { transposeA: true, transposeB: true, residual: 1 }),
   ];
 }
 
@@ -277,6 +282,10 @@ function convCases(): Case[] {
       outputs: [{ shape: img }], attrs: g, rtol: 1e-6, atol: 1e-5 },
     { name: 'depthwiseConv2d [7,8,8,4] + bias + relu', kernel: 'depthwiseConv2d', inputs: [{ shape: img }, { shape: [3, 3, 4, 1] }, { shape: [4] }],
       outputs: [{ shape: img }], attrs: { ...dw, ...epi }, rtol: 1e-6, atol: 1e-5 },
+    { name: 'conv2d [7,8,8,4] + bias + residual before relu', kernel: 'conv2d', inputs: [{ shape: img }, { shape: [3, 3, 4, 4] }, { shape: [4] }, { shape: img }],
+      outputs: [{ shape: img }], attrs: { ...g, ...epi, residual: 1 }, rtol: 1e-6, atol: 1e-5 },
+    { name: 'depthwiseConv2d [7,8,8,4] + bias + relu + residual', kernel: 'depthwiseConv2d', inputs: [{ shape: img }, { shape: [3, 3, 4, 1] }, { shape: [4] }, { shape: img }],
+      outputs: [{ shape: img }], attrs: { ...dw, ...epi, residual: 2 }, rtol: 1e-6, atol: 1e-5 },
     { name: 'depthwiseConv2dBackpropInput [7,8,8,4]', kernel: 'depthwiseConv2dBackpropInput', inputs: [{ shape: img }, { shape: [3, 3, 4, 1] }],
       outputs: [{ shape: img }], attrs: dw, rtol: 1e-6, atol: 1e-5 },
   ];

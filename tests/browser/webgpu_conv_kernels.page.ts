@@ -163,6 +163,64 @@ function depthwiseCases(): Case[] {
   return cases;
 }
 
+// ---- residual epilogue --------------------------------------------------------------------
+/**
+ * The residual epilogue (Epilogue.residual: 1 = act(acc + bias + r), 2 = act(acc + bias) + r, r of
+ * the output's shape) of conv2d and depthwiseConv2d in the general and the 8-pixel row kernels:
+ * ragged channel counts, strides, dilation, asymmetric padding, row strips cut by the row end,
+ * channel multipliers, with bias (per channel or scalar) and activations, prelu after.
+ */
+function residualCases(): Case[] {
+  const cases: Case[] = [];
+  // [residual, activation, bias: 'c' per channel | 's' scalar | '' none]
+  const EPIS: Array<[number, number, string]> = [[1, Activation.relu, 'c'], [2, Activation.tanh, 's'], [1, Activation.linear, ''], [2, Activation.prelu, 'c'], [1, Activation.leakyrelu, 's']];
+  const epilogue = (C: number, yShape: number[], [residual, act, bias]: [number, number, string]) => {
+    const biasSize = bias === 'c' ? C : bias === 's' ? 1 : 0;
+    const inputs: TensorSpec[] = bias ? [{ shape: [biasSize] }] : [];
+    if (act === Activation.prelu) inputs.push({ shape: [C], values: floats(C, 0, 0.5) });
+    inputs.push({ shape: yShape });
+    return { inputs, attrs: { hasBias: !!bias, biasSize, activation: act, alpha: 0.2, preluSize: C, residual }, tag: `residual=${residual} act=${act} bias=${biasSize}` };
+  };
+  const convGeoms: Array<[number, number, number, number, number, number, number, number, Pad]> = [
+    [2, 9, 17, 19, 3, 1, 1, 2, 'same'], // general: ragged channels
+    [1, 11, 4, 6, 3, 2, 1, 0, [1, 2, 0, 3]], // general: stride 2, asymmetric padding
+    [1, 8, 16, 12, 3, 1, 2, 1, 'same'], // general: dilation, vec4 loads
+    [2, 26, 1, 16, 3, 1, 1, 2, 'valid'], // row kernel: in_c 1
+    [1, 10, 5, 8, 3, 1, 1, 3, 'same'], // row kernel: strips cut by the row end
+  ];
+  convGeoms.forEach(([batch, h, inC, outC, k, st, d, dw, pad], i) => {
+    const g = geometry(batch, h, h + dw, inC, outC, k, k, st, d, pad);
+    const yShape = [batch, g.outH, g.outW, outC];
+    for (const epi of [EPIS[i % EPIS.length], EPIS[(i + 2) % EPIS.length]]) {
+      const e = epilogue(outC, yShape, epi);
+      cases.push({
+        name: `conv2d b${batch} ${g.inH}x${g.inW}x${inC}->${outC} k${k} s${st} d${d} ${padName(pad)} ${e.tag}`, kernel: 'conv2d',
+        inputs: [{ shape: [batch, g.inH, g.inW, inC] }, { shape: [k, k, inC, outC] }, ...e.inputs], outputs: [{ shape: yShape }],
+        attrs: { ...g, ...e.attrs }, atol: 1e-5 * k * k * inC,
+      });
+    }
+  });
+  const dwGeoms: Array<[number, number, number, number, number, number, number, Pad]> = [
+    [2, 9, 6, 2, 3, 1, 1, 'same'], // general: channel multiplier
+    [1, 7, 17, 1, 5, 2, 1, [2, 1, 0, 3]], // general: ragged channels, stride 2
+    [2, 12, 12, 1, 3, 1, 1, 'same'], // row kernel
+    [1, 9, 8, 1, 3, 1, 1, [2, 0, 1, 2]], // row kernel: asymmetric padding
+  ];
+  dwGeoms.forEach(([batch, h, inC, mult, k, st, d, pad], i) => {
+    const g = { ...geometry(batch, h, h + 1, inC, inC * mult, k, k, st, d, pad), channelMultiplier: mult };
+    const yShape = [batch, g.outH, g.outW, inC * mult];
+    for (const epi of [EPIS[(i + 1) % EPIS.length], EPIS[(i + 3) % EPIS.length]]) {
+      const e = epilogue(inC * mult, yShape, epi);
+      cases.push({
+        name: `depthwiseConv2d b${batch} ${g.inH}x${g.inW}x${inC} mult${mult} k${k} s${st} d${d} ${padName(pad)} ${e.tag}`, kernel: 'depthwiseConv2d',
+        inputs: [{ shape: [batch, g.inH, g.inW, inC] }, { shape: [k, k, inC, mult] }, ...e.inputs], outputs: [{ shape: yShape }],
+        attrs: { ...g, ...e.attrs },
+      });
+    }
+  });
+  return cases;
+}
+
 // ---- pooling ------------------------------------------------------------------------------
 function poolCases(): Case[] {
   const cases: Case[] = [];
@@ -288,7 +346,7 @@ function attentionSmallStorageCases(): Case[] {
 }
 
 export const GROUPS: Record<string, () => Case[]> = {
-  conv: convCases, depthwise: depthwiseCases, pool: poolCases, layerNorm: layerNormCases, softmax: softmaxCases, attention: attentionCases,
+  conv: convCases, depthwise: depthwiseCases, convResidual: residualCases, pool: poolCases, layerNorm: layerNormCases, softmax: softmaxCases, attention: attentionCases,
   attentionSmallStorage: attentionSmallStorageCases,
 };
 

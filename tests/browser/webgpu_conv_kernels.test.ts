@@ -30,6 +30,9 @@ describe('webgpu conv/pool/norm/attention kernels vs js reference', () => {
   for (const group of (process.env.CONV_GROUPS ?? 'conv,depthwise,pool,layerNorm,softmax,attention').split(',')) {
     it(group, async () => assertAll(await runGroup(group)));
   }
+  // the residual epilogue (plan fusion) of conv2d / depthwiseConv2d, general and row kernels, CPU and GPU workgroup sizes
+  it('conv2d / depthwiseConv2d residual epilogue', async () => assertAll(await runGroup('convResidual')));
+  it('conv2d / depthwiseConv2d residual epilogue (GPU workgroup size)', async () => assertAll(await runGroup('convResidual', { preferDirect: false })));
   it('layerNorm (GPU workgroup size)', async () => assertAll(await runGroup('layerNorm', { preferDirect: false })));
   it('softmax (GPU workgroup size)', async () => assertAll(await runGroup('softmax', { preferDirect: false })));
   it('attention (direct, without subgroups)', async () => assertAll(await runGroup('attention', { subgroups: false })));

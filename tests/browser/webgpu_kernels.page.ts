@@ -214,7 +214,7 @@ function softmaxCases(): Case[] {
   return cases;
 }
 
-function matmulCase(batch: number, M: number, N: number, K: number, o: Partial<{ tA: boolean; tB: boolean; aBS: number; bBS: number; bias: number; act: number; prelu: number; dtype: DType }> = {}): Case {
+function matmulCase(batch: number, M: number, N: number, K: number, o: Partial<{ tA: boolean; tB: boolean; aBS: number; bBS: number; bias: number; act: number; prelu: number; dtype: DType; residual: number }> = {}): Case {
   const tA = o.tA ?? false, tB = o.tB ?? false;
   const aBS = o.aBS ?? M * K, bBS = o.bBS ?? K * N;
   const aN = aBS === 0 ? M * K : batch * M * K, bN = bBS === 0 ? K * N : batch * K * N;
@@ -226,12 +226,16 @@ function matmulCase(batch: number, M: number, N: number, K: number, o: Partial<{
   if (o.bias) inputs.push({ shape: [o.bias], dtype, values: dtype === 'float32' ? floats(o.bias) : ints(o.bias, -9, 9) });
   const act = o.act ?? 0;
   if (act === Activation.prelu) inputs.push({ shape: [o.prelu ?? N], dtype: 'float32', values: floats(o.prelu ?? N, 0, 0.5) });
+  // the residual epilogue's r (the last input, one float per output element); added after the activation it
+  // starts with the specials: NaN and +-Infinity must come through
+  if (o.residual) inputs.push({ shape: [batch * M * N], dtype: 'float32', values: floats(batch * M * N, -3, 3, o.residual === 2) });
   return {
-    name: `matMul b=${batch} M=${M} N=${N} K=${K} tA=${tA} tB=${tB} aBS=${aBS} bBS=${bBS} bias=${o.bias ?? 0} act=${act} ${dtype}`,
+    name: `matMul b=${batch} M=${M} N=${N} K=${K} tA=${tA} tB=${tB} aBS=${aBS} bBS=${bBS} bias=${o.bias ?? 0} act=${act} ${dtype}${o.residual ? ` residual=${o.residual}` : ''}`,
     kernel: 'matMul', inputs, outputs: [{ shape: [batch, M, N], dtype }],
     attrs: {
       batch, M, N, K, transposeA: tA, transposeB: tB, aBatchStride: aBS, bBatchStride: bBS,
       hasBias: !!o.bias, biasSize: o.bias ?? 0, activation: act, alpha: 0.1, preluSize: o.prelu ?? N,
+      ...(o.residual ? { residual: o.residual } : {}),
     },
     rtol: 1e-4, atol: 2e-6 * (K + 1),
   };
@@ -257,6 +261,31 @@ function matmulCases(): Case[] {
     if (name === 'prelu') cases.push(matmulCase(1, 5, 6, 7, { act, prelu: 1 }));
   }
   cases.push(matmulCase(2, 5, 7, 9, { dtype: 'int32', bias: 7 }));
+  return cases;
+}
+
+/**
+ * The residual epilogue (KernelAttrs.matMul.residual: 1 = act(acc + bias + r), 2 = act(acc + bias) + r)
+ * on ragged and tile-aligned shapes, every transpose, quad (VEC) and scalar loads, a masked K tail,
+ * K = 0, batch broadcast, with and without bias (per column and scalar) and with each activation.
+ */
+function matmulResidualCases(): Case[] {
+  const acts = Object.values(Activation);
+  const cases: Case[] = [
+    matmulCase(1, 17, 19, 23, { residual: 1, bias: 19 }),
+    matmulCase(2, 17, 19, 23, { tA: true, residual: 2, bias: 1, act: Activation.relu }),
+    matmulCase(2, 20, 24, 12, { tB: true, residual: 1, bias: 24, act: Activation.relu }),
+    matmulCase(1, 64, 64, 32, { tA: true, tB: true, residual: 2, act: Activation.tanh }),
+    matmulCase(1, 8, 12, 7, { residual: 1, act: Activation.leakyrelu }),
+    matmulCase(3, 9, 10, 11, { bBS: 0, residual: 2, act: Activation.prelu, bias: 10 }),
+    matmulCase(3, 16, 16, 16, { aBS: 0, tB: true, residual: 1, act: Activation.sigmoid }),
+    matmulCase(1, 5, 6, 0, { residual: 1, bias: 6, act: Activation.elu }),
+    matmulCase(1, 1, 1, 1, { residual: 2 }),
+  ];
+  for (const act of acts) {
+    if (act !== Activation.prelu) cases.push(matmulCase(2, 13, 18, 7, { bias: 18, act, residual: 1 }));
+    cases.push(matmulCase(1, 13, 18, 9, { bias: act % 2 === 0 ? 18 : 1, act, residual: 2, prelu: act === Activation.prelu ? 18 : undefined }));
+  }
   return cases;
 }
 
@@ -375,7 +404,7 @@ export const GROUPS: Record<string, () => Case[]> = {
   // The op table's edge-grid cases share the unary / binary groups' backend, so their pipelines
   // (one per op code) are compiled once.
   unary: () => [...unaryCases(), ...tableUnaryCases()], binary: () => [...binaryCases(), ...tableBinaryCases()], select: selectCases, reduce: reduceCases,
-  softmax: softmaxCases, matMul: matmulCases, layout: layoutCases, adamUpdate: adamUpdateCases,
+  softmax: softmaxCases, matMul: matmulCases, matMulResidual: matmulResidualCases, layout: layoutCases, adamUpdate: adamUpdateCases,
   // The tiled entry compiles slowly on SwiftShader (one pipeline per override set), so it runs
   // a representative subset: odd sizes, a tile multiple, large K, all transposes, broadcast, epilogue.
   matMulSubset: () => matmulCases().filter((c) => /b=1 M=(1|17|31|4) N=(1|17|33|8) K=\d+ tA=false tB=false aBS=\d+ bBS=\d+ bias=0 act=0|M=64 N=64 K=32 tA=true tB=true|b=2 M=17 N=19|bBS=0|act=8/.test(c.name)),
@@ -423,6 +452,16 @@ async function runBackendChecks(): Promise<CaseResult[]> {
   expectThrow('readSync throws', () => be.readSync(), /use await tensor\.data\(\)/);
   const info: TensorInfo = { dataId: id, shape: [4], dtype: 'float32', size: 4 };
   expectThrow('unknown kernel throws', () => be.run('fft' as any, [info], [info], {} as any), /kernel 'fft'/);
+  // a bad residual epilogue names the op: wrong size, unknown mode, mode 1 with prelu (matMul [2,2] x [2,2] -> 4 elements)
+  const mm = { batch: 1, M: 2, N: 2, K: 2, transposeA: false, transposeB: false, aBatchStride: 4, bBatchStride: 4, hasBias: false, biasSize: 0, activation: 0, alpha: 0, preluSize: 1 };
+  const r3: TensorInfo = { ...info, shape: [3], size: 3 };
+  expectThrow('residual of the wrong size throws', () => be.run('matMul', [info, info, r3], [info], { ...mm, residual: 1 }),
+    /webgpu matMul: the residual input must be float32 with the output's 4 elements/);
+  expectThrow('unknown residual mode throws', () => be.run('matMul', [info, info, info], [info], { ...mm, residual: 3 }), /webgpu matMul: residual must be 0, 1 or 2, got 3/);
+  expectThrow('residual before prelu throws', () => be.run('conv2d', [info, info, info, info], [info], {
+    batch: 1, inH: 1, inW: 1, inC: 1, outH: 2, outW: 2, outC: 1, filterH: 1, filterW: 1, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1,
+    padTop: 0, padLeft: 0, hasBias: false, biasSize: 0, activation: Activation.prelu, alpha: 0, preluSize: 1, residual: 1,
+  }), /webgpu conv2d: a residual added before the activation does not combine with prelu/);
   // a chain of 200 adds x_{i+1} = x_i + ones, freeing x_i right after recording it
   const ones = be.allocate(4, 'float32');
   be.write(ones, new Float32Array([1, 1, 1, 1]));

@@ -36,6 +36,10 @@ describe('webgpu kernels vs js reference', () => {
   it('matMul (tiled, workgroup memory; subset)', async () => assertAll(await runGroup('matMulSubset', { direct: false })));
   it('matMul (direct, register-blocked, A quads shared by 4-lane subgroups)', async () => assertAll(await runGroup('matMul', { direct: true, subgroups: true })));
   it('matMul (direct, register-blocked, no subgroups; subset)', async () => assertAll(await runGroup('matMulSubset', { direct: true, subgroups: false })));
+  // The residual epilogue (plan fusion) in each matMul entry.
+  it('matMul residual epilogue (direct, subgroups)', async () => assertAll(await runGroup('matMulResidual', { direct: true, subgroups: true })));
+  it('matMul residual epilogue (direct, no subgroups)', async () => assertAll(await runGroup('matMulResidual', { direct: true, subgroups: false })));
+  it('matMul residual epilogue (tiled)', async () => assertAll(await runGroup('matMulResidual', { direct: false })));
   it('backend behaviour', async () => {
     assertAll(await page.evaluate(() => (globalThis as any).tesseraWebgpuKernels.runBackendChecks()));
   });

@@ -146,3 +146,20 @@ export function outKind(dtype: string): number {
   return dtype === 'float32' ? 0 : dtype === 'int32' ? 1 : 2;
 }
 export const isInt = (t: TensorInfo) => t.dtype !== 'float32';
+
+/**
+ * The residual input of a matMul / conv call with a residual epilogue (the last input), or null
+ * without one; throws naming the op for an unknown mode, a residual that is not float32 with the
+ * output's element count, a non-float32 output, or mode 1 (before the activation) with prelu.
+ */
+export function residualInput(op: string, inputs: TensorInfo[], out: TensorInfo,
+  a: { residual?: number; activation: number }): TensorInfo | null {
+  if (!a.residual) return null;
+  if (a.residual !== 1 && a.residual !== 2) throw new Error(`webgpu ${op}: residual must be 0, 1 or 2, got ${a.residual}`);
+  const r = inputs[inputs.length - 1];
+  if (r.dtype !== 'float32' || r.size !== out.size || out.dtype !== 'float32') {
+    throw new Error(`webgpu ${op}: the residual input must be float32 with the output's ${out.size} elements and a float32 output, got ${r.dtype}[${r.shape}] for output ${out.dtype}[${out.shape}]`);
+  }
+  if (a.residual === 1 && a.activation === 5 /* Activation.prelu */) throw new Error(`webgpu ${op}: a residual added before the activation does not combine with prelu`);
+  return r;
+}

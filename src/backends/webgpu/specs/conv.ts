@@ -15,7 +15,7 @@ import { Activation, type ConvGeometry, type Epilogue } from '../../kernels.js';
 import type { TensorInfo } from '../../backend.js';
 import { alignElements } from '../chunking.js';
 import {
-  grid1d, STORAGE_RO, STORAGE_RW, UNIFORM,
+  grid1d, residualInput, STORAGE_RO, STORAGE_RW, UNIFORM,
   type KernelContext, type ParamKind, type ShaderSpec, type WebGPUKernelTable,
 } from '../spec.js';
 
@@ -35,8 +35,8 @@ export const conv2dSpec: ShaderSpec = {
   source: conv2dSource,
   params: CONV_PARAMS,
   entries: {
-    conv2d: { bindings: [UNIFORM, RO, RO, RO, RO, RW], overrides: ['WG', 'VEC_X', 'VEC_F', 'HAS_BIAS', 'ACT'] },
-    conv2d_row8: { bindings: [UNIFORM, RO, RO, RO, RO, RW], overrides: ['WG', 'HAS_BIAS', 'ACT'] },
+    conv2d: { bindings: [UNIFORM, RO, RO, RO, RO, RW, RO], overrides: ['WG', 'VEC_X', 'VEC_F', 'HAS_BIAS', 'ACT', 'RESIDUAL'] },
+    conv2d_row8: { bindings: [UNIFORM, RO, RO, RO, RO, RW, RO], overrides: ['WG', 'HAS_BIAS', 'ACT', 'RESIDUAL'] },
   },
 };
 
@@ -55,8 +55,8 @@ export const depthwiseSpec: ShaderSpec = {
   source: depthwiseSource,
   params: CONV_PARAMS,
   entries: {
-    depthwise_conv2d: { bindings: [UNIFORM, RO, RO, RW, RO, RO], overrides: ['WG', 'VEC', 'HAS_BIAS', 'ACT'] },
-    depthwise_conv2d_row8: { bindings: [UNIFORM, RO, RO, RW, RO, RO], overrides: ['WG', 'HAS_BIAS', 'ACT'] },
+    depthwise_conv2d: { bindings: [UNIFORM, RO, RO, RW, RO, RO, RO], overrides: ['WG', 'VEC', 'HAS_BIAS', 'ACT', 'RESIDUAL'] },
+    depthwise_conv2d_row8: { bindings: [UNIFORM, RO, RO, RW, RO, RO, RO], overrides: ['WG', 'HAS_BIAS', 'ACT', 'RESIDUAL'] },
     depthwise_backprop_input: { bindings: [UNIFORM, RO, RO, RW], overrides: ['WG'] },
     depthwise_backprop_filter: { bindings: [UNIFORM, RO, RO, RW], overrides: ['WG'] },
   },
@@ -78,6 +78,19 @@ function epilogueBuffers(ctx: KernelContext, inputs: TensorInfo[], e: Epilogue):
   const bias = e.hasBias ? ctx.buffer(inputs[2]) : ctx.dummy;
   const prelu = e.activation === Activation.prelu ? ctx.buffer(inputs[e.hasBias ? 3 : 2]) : ctx.dummy;
   return [bias, prelu];
+}
+
+type Bind = (t: TensorInfo) => GPUBuffer | GPUBufferBinding;
+
+/**
+ * The tensors a forward convolution splits by images (x, the output, and the residual of a
+ * residual epilogue, which has the output's layout) and the residual binding of a block (the
+ * dummy without one). Throws naming the op for a bad residual (residualInput).
+ */
+function residualBinding(ctx: KernelContext, op: string, inputs: TensorInfo[], out: TensorInfo, e: Epilogue):
+  { batched: TensorInfo[]; bindResidual: (bind: Bind) => GPUBuffer | GPUBufferBinding } {
+  const r = residualInput(op, inputs, out, e);
+  return { batched: r ? [inputs[0], out, r] : [inputs[0], out], bindResidual: (bind) => (r ? bind(r) : ctx.dummy) };
 }
 
 /** Workgroups for `invocations` one-dimensional invocations of WG each. */
@@ -111,7 +124,7 @@ const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
  * multiple fits, the whole buffers are bound and the binding limit error names the kernel.
  */
 function byBatch(ctx: KernelContext, batch: number, batched: TensorInfo[],
-  dispatch: (count: number, bind: (t: TensorInfo) => GPUBuffer | GPUBufferBinding) => void): void {
+  dispatch: (count: number, bind: Bind) => void): void {
   const maxBytes = ctx.limits.maxBindingBytes;
   const per = batched.map((t) => (batch > 0 ? t.size / batch : 0));
   if (batched.every((t) => t.size * 4 <= maxBytes) || batch <= 1) {
@@ -137,25 +150,25 @@ function byBatch(ctx: KernelContext, batch: number, batched: TensorInfo[],
 
 export const convKernels: WebGPUKernelTable = {
   conv2d(ctx, inputs, [out], g) {
-    if (g.residual) throw new Error('webgpu conv2d: the residual epilogue (KernelAttrs.matMul.residual) is not implemented on webgpu; the plan pass only emits it for js and wasm');
+    const { batched, bindResidual } = residualBinding(ctx, 'conv2d', inputs, out, g);
     if (out.size === 0) return;
     const [bias, prelu] = epilogueBuffers(ctx, inputs, g);
     const rowGroups = row8Groups(ctx, g, g.outC);
     if (rowGroups > 0) {
-      byBatch(ctx, g.batch, [inputs[0], out], (batch, bind) => ctx.dispatch({
+      byBatch(ctx, g.batch, batched, (batch, bind) => ctx.dispatch({
         spec: conv2dSpec, entry: 'conv2d_row8',
-        constants: { WG: rowWG(ctx), HAS_BIAS: g.hasBias, ACT: g.activation },
+        constants: { WG: rowWG(ctx), HAS_BIAS: g.hasBias, ACT: g.activation, RESIDUAL: g.residual ?? 0 },
         params: { ...geometryParams(g, g), batch },
-        buffers: [bind(inputs[0]), bind(inputs[1]), bias, prelu, bind(out)],
+        buffers: [bind(inputs[0]), bind(inputs[1]), bias, prelu, bind(out), bindResidual(bind)],
         workgroups: [rowGroups, g.outH, batch],
       }));
       return;
     }
-    byBatch(ctx, g.batch, [inputs[0], out], (batch, bind) => ctx.dispatch({
+    byBatch(ctx, g.batch, batched, (batch, bind) => ctx.dispatch({
       spec: conv2dSpec, entry: 'conv2d',
-      constants: { WG, VEC_X: g.inC % 4 === 0, VEC_F: g.outC % 4 === 0, HAS_BIAS: g.hasBias, ACT: g.activation },
+      constants: { WG, VEC_X: g.inC % 4 === 0, VEC_F: g.outC % 4 === 0, HAS_BIAS: g.hasBias, ACT: g.activation, RESIDUAL: g.residual ?? 0 },
       params: { ...geometryParams(g, g), batch },
-      buffers: [bind(inputs[0]), bind(inputs[1]), bias, prelu, bind(out)],
+      buffers: [bind(inputs[0]), bind(inputs[1]), bias, prelu, bind(out), bindResidual(bind)],
       workgroups: groupsFor(ctx, blocks(batch * g.outH * g.outW) * blocks(g.outC)),
     }));
   },
@@ -180,7 +193,7 @@ export const convKernels: WebGPUKernelTable = {
     });
   },
   depthwiseConv2d(ctx, inputs, [out], g) {
-    if (g.residual) throw new Error('webgpu depthwiseConv2d: the residual epilogue (KernelAttrs.matMul.residual) is not implemented on webgpu; the plan pass only emits it for js and wasm');
+    const { batched, bindResidual } = residualBinding(ctx, 'depthwiseConv2d', inputs, out, g);
     if (out.size === 0) return;
     const [bias, prelu] = epilogueBuffers(ctx, inputs, g);
     const outC = g.inC * g.channelMultiplier;
@@ -188,20 +201,20 @@ export const convKernels: WebGPUKernelTable = {
     // quad per invocation
     const rowGroups = g.channelMultiplier === 1 ? row8Groups(ctx, g, g.inC) : 0;
     if (rowGroups > 0) {
-      byBatch(ctx, g.batch, [inputs[0], out], (batch, bind) => ctx.dispatch({
+      byBatch(ctx, g.batch, batched, (batch, bind) => ctx.dispatch({
         spec: depthwiseSpec, entry: 'depthwise_conv2d_row8',
-        constants: { WG: rowWG(ctx), HAS_BIAS: g.hasBias, ACT: g.activation },
+        constants: { WG: rowWG(ctx), HAS_BIAS: g.hasBias, ACT: g.activation, RESIDUAL: g.residual ?? 0 },
         params: { ...geometryParams(g, g, 1), out_c: outC, batch },
-        buffers: [bind(inputs[0]), bind(inputs[1]), bind(out), bias, prelu],
+        buffers: [bind(inputs[0]), bind(inputs[1]), bind(out), bias, prelu, bindResidual(bind)],
         workgroups: [rowGroups, g.outH, batch],
       }));
       return;
     }
-    byBatch(ctx, g.batch, [inputs[0], out], (batch, bind) => ctx.dispatch({
+    byBatch(ctx, g.batch, batched, (batch, bind) => ctx.dispatch({
       spec: depthwiseSpec, entry: 'depthwise_conv2d',
-      constants: { WG, VEC: g.channelMultiplier === 1 && g.inC % 4 === 0, HAS_BIAS: g.hasBias, ACT: g.activation },
+      constants: { WG, VEC: g.channelMultiplier === 1 && g.inC % 4 === 0, HAS_BIAS: g.hasBias, ACT: g.activation, RESIDUAL: g.residual ?? 0 },
       params: { ...geometryParams(g, g, g.channelMultiplier), out_c: outC, batch },
-      buffers: [bind(inputs[0]), bind(inputs[1]), bind(out), bias, prelu],
+      buffers: [bind(inputs[0]), bind(inputs[1]), bind(out), bias, prelu, bindResidual(bind)],
       workgroups: groupsFor(ctx, blocks(batch * g.outH * g.outW) * blocks(outC)),
     }));
   },

@@ -1,9 +1,11 @@
 /**
  * Spec and kernel of shaders/matmul.wgsl: batched matMul with transposes, broadcast batch
- * strides and the fused bias + activation epilogue. Picks the workgroup-tiled entry on GPUs and
- * the barrier-free register-blocked entry on CPU adapters (SwiftShader; there its subgroup form,
- * shaders/matmul_subgroup.wgsl, when the device has 4-lane subgroups), and turns off bounds
- * checks and scalar loads when the shapes allow (both CHECK variants compile together).
+ * strides and the fused bias + activation epilogue, with the plan's residual add
+ * (KernelAttrs.matMul.residual: the RESIDUAL override and one more binding, read like the output).
+ * Picks the workgroup-tiled entry on GPUs and the barrier-free register-blocked entry on CPU
+ * adapters (SwiftShader; there its subgroup form, shaders/matmul_subgroup.wgsl, when the device
+ * has 4-lane subgroups), and turns off bounds checks and scalar loads when the shapes allow (both
+ * CHECK variants compile together).
  *
  * Past one storage binding (A, B or the output larger than maxStorageBufferBindingSize), the
  * call is split over the space [batch, M, N, K] (chunking.ts): each block binds the aligned
@@ -12,7 +14,7 @@
  * blocks of the output. Splitting K is chosen only when it is what shrinks the largest binding
  * (B = [K, N] too big for any block of columns, or a transposed A = [K, M]): the K blocks of
  * one output block run in increasing order, the first stores its partial sums as raw f32
- * bits, each later one adds to them, and only the last applies bias + activation (once) and
+ * bits, each later one adds to them, and only the last applies the epilogue (once) and
  * converts to the output dtype. No temporary buffers are needed; the price of a K split is one
  * extra read and write of the output block per K block.
  */
@@ -20,9 +22,11 @@ import source from '../../../../shaders/matmul.wgsl';
 import subgroupSource from '../../../../shaders/matmul_subgroup.wgsl';
 import { Activation } from '../../kernels.js';
 import { forEachChunk, stridedFootprint } from '../chunking.js';
-import { isInt, outKind, STORAGE_RO, STORAGE_RW, UNIFORM, type ShaderSpec, type WebGPUKernelTable } from '../spec.js';
+import { isInt, outKind, residualInput, STORAGE_RO, STORAGE_RW, UNIFORM, type ShaderSpec, type WebGPUKernelTable } from '../spec.js';
 
-const OVERRIDES = ['WG_X', 'WG_Y', 'TRANS_A', 'TRANS_B', 'VEC_A', 'VEC_B', 'CHECK', 'A_INT', 'B_INT', 'OUT_KIND', 'HAS_BIAS', 'ACT'];
+const OVERRIDES = ['WG_X', 'WG_Y', 'TRANS_A', 'TRANS_B', 'VEC_A', 'VEC_B', 'CHECK', 'A_INT', 'B_INT', 'OUT_KIND', 'HAS_BIAS', 'ACT', 'RESIDUAL'];
+/** Bindings of every matMul entry: params, A, B, bias, prelu, the output, the residual. */
+const BINDINGS = [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RW, STORAGE_RO];
 
 export const matmulSpec: ShaderSpec = {
   family: 'matmul',
@@ -32,14 +36,15 @@ export const matmulSpec: ShaderSpec = {
     ['bias_size', 'u32'], ['prelu_size', 'u32'], ['alpha', 'f32'],
     ['lda', 'u32'], ['ldb', 'u32'], ['ldc', 'u32'], ['a_offset', 'u32'], ['b_offset', 'u32'], ['c_offset', 'u32'],
     ['c_batch_stride', 'u32'], ['bias_offset', 'u32'], ['prelu_offset', 'u32'], ['accumulate', 'u32'], ['epilogue', 'u32'],
+    ['r_offset', 'u32'],
   ],
   entries: {
     matmul_tiled: {
-      bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RW],
+      bindings: BINDINGS,
       overrides: [...OVERRIDES, 'TILE_K'],
     },
     matmul_direct: {
-      bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RW],
+      bindings: BINDINGS,
       overrides: OVERRIDES,
     },
   },
@@ -54,7 +59,7 @@ export const matmulSubgroupSpec: ShaderSpec = {
   params: matmulSpec.params,
   entries: {
     matmul_subgroup: {
-      bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RW],
+      bindings: BINDINGS,
       overrides: SUBGROUP_OVERRIDES,
     },
   },
@@ -81,7 +86,7 @@ export function matmulWorkgroups(M: number, N: number, batch: number, c: MatmulC
 
 export const matmulKernels: WebGPUKernelTable = {
   matMul(ctx, inputs, [out], a) {
-    if (a.residual) throw new Error('webgpu matMul: the residual epilogue (KernelAttrs.matMul.residual) is not implemented on webgpu; the plan pass only emits it for js and wasm');
+    const residual = residualInput('matMul', inputs, out, a);
     if (out.size === 0) return;
     let c = ctx.preferDirect ? directConfig : tiledConfig;
     // The subgroup entry has the 4 x 4 direct grid (16 x 16 outputs per workgroup).
@@ -98,7 +103,7 @@ export const matmulKernels: WebGPUKernelTable = {
     const common: Record<string, number | boolean> = {
       ...(subgroup ? {} : { WG_X: c.wgX, WG_Y: c.wgY }), TRANS_A: a.transposeA, TRANS_B: a.transposeB,
       A_INT: isInt(inputs[0]), B_INT: isInt(inputs[1]), OUT_KIND: outKind(out.dtype),
-      HAS_BIAS: a.hasBias, ACT: a.activation,
+      HAS_BIAS: a.hasBias, ACT: a.activation, RESIDUAL: a.residual ?? 0,
     };
     if (!c.direct) common.TILE_K = c.tileK;
     // Element index of (batch, m, n, k) in each tensor, as strides over the space [batch, M, N, K].
@@ -110,13 +115,14 @@ export const matmulKernels: WebGPUKernelTable = {
     const what = `matMul [${a.batch}, ${a.M}, ${a.K}] x [${a.K}, ${a.N}]${a.transposeA ? ' transposeA' : ''}${a.transposeB ? ' transposeB' : ''}`;
     // K = 0 still runs once: the output is the epilogue of 0.
     const space = [a.batch, a.M, a.N, Math.max(1, a.K)];
-    forEachChunk(ctx, what, space, [inputs[0], inputs[1], bias, prelu, out], [
+    forEachChunk(ctx, what, space, [inputs[0], inputs[1], bias, prelu, out, residual], [
       stridedFootprint(0, aStrides), stridedFootprint(0, bStrides),
       stridedFootprint(0, vecStrides(a.biasSize)), stridedFootprint(0, vecStrides(a.preluSize)), stridedFootprint(0, outStrides),
+      stridedFootprint(0, outStrides),
     ], (start, extent, bound) => {
       const [batch, M, N] = extent;
       const K = Math.min(a.K, extent[3]);
-      const [aBase, bBase, biasBase, preluBase, outBase] = bound.bases;
+      const [aBase, bBase, biasBase, preluBase, outBase, residualBase] = bound.bases;
       const aOffset = at(aStrides, start) - aBase;
       const bOffset = at(bStrides, start) - bBase;
       const groups = matmulWorkgroups(M, N, batch, c);
@@ -148,6 +154,7 @@ export const matmulKernels: WebGPUKernelTable = {
           c_batch_stride: a.M * a.N,
           bias_offset: a.biasSize === 1 ? 0 : start[2] - biasBase, prelu_offset: a.preluSize === 1 ? 0 : start[2] - preluBase,
           accumulate: start[3] > 0 ? 1 : 0, epilogue: start[3] + extent[3] >= a.K ? 1 : 0,
+          r_offset: at(outStrides, start) - residualBase,
         },
         buffers: bound.buffers,
         workgroups: groups,
