@@ -350,6 +350,19 @@ export class Engine {
     return t;
   }
 
+  /**
+   * A float32 tensor of IEEE half `bits` (`values`: the same widened), kept float16 on a backend
+   * that stores it so (webgpu: half the bytes; `memory()` counts 2 per element), else as float32.
+   */
+  makeFloat16Tensor(bits: Uint16Array, values: Float32Array, shape: number[]): Tensor<'float32'> {
+    const b = this.backend;
+    const dataId = assertSize(this.opNames[0] ?? 'tensor', shape) === bits.length ? b.allocateFloat16?.(bits, values) : undefined;
+    if (!dataId) return this.makeTensor(values, shape, 'float32');
+    const rec: DataRecord = { backendName: b.name, dataId, dtype: 'float32', size: bits.length, refCount: 1 };
+    this.tracer?.wrote(rec, values);
+    return new Tensor(shape, 'float32', rec);
+  }
+
   /** A tensor with freshly allocated, unwritten storage on the active backend. */
   makeOutput<D extends DType>(shape: number[], dtype: D): Tensor<D> {
     const op = this.opNames[0] ?? 'tensor';
@@ -527,10 +540,15 @@ export class Engine {
     const records = new Set<DataRecord>();
     for (const t of this.liveTensors) records.add(t.record);
     let numBytes = 0;
-    for (const r of records) numBytes += hostRecordBytes(r) ?? r.size * (r.dtype === 'bool' ? 1 : 4);
+    for (const r of records) numBytes += hostRecordBytes(r) ?? r.size * (r.dtype === 'bool' ? 1 : this.isFloat16(r) ? 2 : 4);
     const backends: Record<string, ReturnType<Backend['memory']>> = {};
     for (const [name, b] of this.instances) if (b) backends[name] = b.memory();
     return { numTensors: this.liveTensors.size, numDataBuffers: records.size, numBytes, backends };
+  }
+
+  /** Whether the record's data is float16-stored (makeFloat16Tensor). */
+  private isFloat16(rec: DataRecord): boolean {
+    return this.instances.get(rec.backendName)?.isFloat16?.(rec.dataId) ?? false;
   }
 
   // ---- autograd tape ---------------------------------------------------------------------
