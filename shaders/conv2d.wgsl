@@ -17,13 +17,13 @@
 override WG: u32 = 64u;
 override VEC_X: bool = false;   // in_c % 4 == 0: input channel quads are aligned vec4 loads
 override VEC_F: bool = false;   // out_c % 4 == 0: filter rows are aligned vec4 loads
-override F_HALF: bool = false;  // the filter is float16-stored: two halves per word (float16_words.wgsl)
+override F_HALF: bool = false;  // the filter holds float16 pairs (float16_words.wgsl)
 override HAS_BIAS: bool = false;
 override ACT: u32 = 0u;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read> f: array<vec4<u32>>;  // f32 bits, or float16 pairs (F_HALF)
+@group(0) @binding(2) var<storage, read> f: array<vec4<u32>>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read> prelu: array<f32>;
 @group(0) @binding(5) var<storage, read_write> out: array<f32>;
@@ -38,7 +38,7 @@ fn x4(i: u32) -> vec4<f32> {
   return vec4<f32>(x1(i), x1(i + 1u), x1(i + 2u), x1(i + 3u));
 }
 
-/** Filter element i and filter quad q (elements 4q..4q+3). */
+/** Filter element i, and quad q (elements 4q..4q+3). */
 fn f_elem(i: u32) -> f32 {
   if (F_HALF) { return half_in(f[i >> 3u], i); }
   return bitcast<f32>(f[i >> 2u][i & 3u]);

@@ -18,13 +18,13 @@
 
 override WG: u32 = 64u;
 override VEC: bool = false;     // mult == 1 and in_c % 4 == 0: x and f quads are aligned vec4s
-override F_HALF: bool = false;  // forward: the filter is float16-stored, two halves per word (float16_words.wgsl)
+override F_HALF: bool = false;  // forward: the filter holds float16 pairs (float16_words.wgsl)
 override HAS_BIAS: bool = false;
 override ACT: u32 = 0u;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> a: array<vec4<f32>>;  // x (forward, filter grad) or dy (input grad)
-@group(0) @binding(2) var<storage, read> b: array<vec4<u32>>;  // f32 bits: filter (forward, input grad) or dy (filter grad)
+@group(0) @binding(2) var<storage, read> b: array<vec4<u32>>;  // filter (forward, input grad) or dy (filter grad)
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;   // forward only
 @group(0) @binding(5) var<storage, read> prelu: array<f32>;  // forward only
@@ -35,7 +35,7 @@ var<workgroup> partial: array<f32, WG>;
 
 fn a1(i: u32) -> f32 { return a[i >> 2u][i & 3u]; }
 fn b1(i: u32) -> f32 { return bitcast<f32>(b[i >> 2u][i & 3u]); }
-/** The forward entries' filter element i and quad q (elements 4q..4q+3), float16 pairs with F_HALF. */
+/** The forward filter's element i, and quad q (elements 4q..4q+3). */
 fn f_elem(i: u32) -> f32 {
   if (F_HALF) { return half_in(b[i >> 3u], i); }
   return b1(i);

@@ -1,8 +1,5 @@
-// Widening a float16-stored tensor (two IEEE halves per u32 word, see float16_words.wgsl) into
-// float32 words: for kernels that read the tensor as float32, for data() and for moving it to
-// another backend. One invocation per word (two elements); the float32 buffer is allocated for
-// the element count rounded up to whole vec4s, so the pair written for an odd last element stays
-// in bounds. unpack2x16float is exact (every half is an f32), NaN stays NaN.
+// The float32 copy of a float16-stored tensor (float16_words.wgsl), one word (two elements) per
+// invocation; the float32 buffer holds whole vec4s, so an odd count's last pair stays in bounds.
 #include "dtype.wgsl"
 
 struct Params {

@@ -1,8 +1,7 @@
 // Shared body of the matMul shaders (matmul.wgsl, matmul_subgroup.wgsl): the Params struct,
 // override constants and bindings, the branch-free 4x4 block loads of A and B (any transpose,
 // quad or scalar loads, clamped edges with CHECK), the register-block step and the epilogue
-// store. The including file adds its entry points (and workgroup sizes). With B_HALF, B holds
-// float16 pairs (float16_words.wgsl) and b_row4 widens them; everything else is unchanged.
+// store. The including file adds its entry points (and workgroup sizes).
 #include "float16_words.wgsl"
 struct Params {
   M: u32,
@@ -33,7 +32,7 @@ override VEC_B: bool = false;
 override CHECK: bool = true;   // bounds checks needed (dims not multiples of the tile)
 override A_INT: bool = false;
 override B_INT: bool = false;
-override B_HALF: bool = false; // B is float16-stored: two halves per word (float16_words.wgsl)
+override B_HALF: bool = false; // B holds float16 pairs (float16_words.wgsl)
 override OUT_KIND: u32 = 0u;
 override HAS_BIAS: bool = false;
 override ACT: u32 = 0u;
@@ -79,7 +78,7 @@ fn b_row4(base: u32, outer: u32, inner: u32, inner_dim: u32) -> vec4<f32> {
                                 b[s.z >> 2u][s.z & 3u], b[s.w >> 2u][s.w & 3u]), B_INT);
 }
 
-/** b_row4 of float16-stored B (B_HALF): a quad is 2 words, half a vec4 of them. */
+/** b_row4 of float16 pairs (B_HALF). */
 fn b_half_row4(row: u32, inner: u32, inner_dim: u32) -> vec4<f32> {
   if (VEC_B) {
     let s = row + select(inner, min(inner, inner_dim - 4u), CHECK);
