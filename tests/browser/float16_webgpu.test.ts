@@ -52,6 +52,13 @@ describe('webgpu float16-stored weights', () => {
     expect(r.tfHalfBytes).toBe(4099 * 2);
   });
 
+  it('a matMul split over storage bindings widens the float16 weight first and matches js', async () => {
+    const r = await call<Record<string, any>>('splitMatMul');
+    expect(r.stored).toBe(true);
+    expect(r.bad).toBe(0);
+    expect(r.dispatches).toBeGreaterThan(2); // the widening, then the blocks of the split
+  });
+
   it('a float16-saved model loads float16 on webgpu, predicts and trains as on js', async () => {
     const r = await call<Record<string, any>>('modelCompare');
     console.log(`float16-saved model: webgpu weight bytes ${r.weightBytesHalf} (float16) vs ${r.weightBytesFull} (float32)`);
