@@ -355,8 +355,13 @@ export class Engine {
    * that stores it so (webgpu: half the bytes; `memory()` counts 2 per element), else as float32.
    */
   makeFloat16Tensor(bits: Uint16Array, values: Float32Array, shape: number[]): Tensor<'float32'> {
+    const op = this.opNames[0] ?? 'tensor';
+    const size = assertSize(op, shape);
+    if (bits.length !== size || values.length !== size) {
+      throw new Error(`${op}: shape ${fmtShape(shape)} has ${size} elements, got ${bits.length} float16 values (${values.length} widened)`);
+    }
     const b = this.backend;
-    const dataId = assertSize(this.opNames[0] ?? 'tensor', shape) === bits.length ? b.allocateFloat16?.(bits, values) : undefined;
+    const dataId = b.allocateFloat16?.(bits, values);
     if (!dataId) return this.makeTensor(values, shape, 'float32');
     const rec: DataRecord = { backendName: b.name, dataId, dtype: 'float32', size: bits.length, refCount: 1 };
     this.tracer?.wrote(rec, values);
