@@ -5,7 +5,7 @@
  * of a float16-saved MLP's weights loaded with float16Weights on and off.
  */
 import * as tf from '../src/index.js';
-import { ENGINE } from '../src/engine.js';
+import { float16Tensor } from '../src/io/float16_tensor.js';
 import type { WebGPUBackend } from '../src/backends/webgpu/backend.js';
 
 const median = (v: number[]) => v.sort((a, b) => a - b)[v.length >> 1];
@@ -26,7 +26,7 @@ async function bench(shapes: number[][], reps: number): Promise<Array<Record<str
     const wFull = tf.tensor(values, [K, N]);
     const fullBytes = bytes() - before;
     const mid = bytes();
-    const wHalf = ENGINE.makeFloat16Tensor(bits, values, [K, N]);
+    const wHalf = float16Tensor(bits, values, [K, N]);
     const halfBytes = bytes() - mid;
     const once = async (w: tf.Tensor) => {
       const t0 = performance.now();

@@ -350,24 +350,6 @@ export class Engine {
     return t;
   }
 
-  /**
-   * A float32 tensor of IEEE half `bits` (`values`: the same widened), kept float16 on a backend
-   * that stores it so (webgpu: half the bytes; `memory()` counts 2 per element), else as float32.
-   */
-  makeFloat16Tensor(bits: Uint16Array, values: Float32Array, shape: number[]): Tensor<'float32'> {
-    const op = this.opNames[0] ?? 'tensor';
-    const size = assertSize(op, shape);
-    if (bits.length !== size || values.length !== size) {
-      throw new Error(`${op}: shape ${fmtShape(shape)} has ${size} elements, got ${bits.length} float16 values (${values.length} widened)`);
-    }
-    const b = this.backend;
-    const dataId = b.allocateFloat16?.(bits, values);
-    if (!dataId) return this.makeTensor(values, shape, 'float32');
-    const rec: DataRecord = { backendName: b.name, dataId, dtype: 'float32', size: bits.length, refCount: 1 };
-    this.tracer?.wrote(rec, values);
-    return new Tensor(shape, 'float32', rec);
-  }
-
   /** A tensor with freshly allocated, unwritten storage on the active backend. */
   makeOutput<D extends DType>(shape: number[], dtype: D): Tensor<D> {
     const op = this.opNames[0] ?? 'tensor';
@@ -551,7 +533,7 @@ export class Engine {
     return { numTensors: this.liveTensors.size, numDataBuffers: records.size, numBytes, backends };
   }
 
-  /** Whether the record's data is float16-stored (makeFloat16Tensor). */
+  /** Whether the record's data is float16-stored (Backend.allocateFloat16; io/float16_tensor.ts). */
   private isFloat16(rec: DataRecord): boolean {
     return this.instances.get(rec.backendName)?.isFloat16?.(rec.dataId) ?? false;
   }

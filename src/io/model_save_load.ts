@@ -7,6 +7,7 @@
  */
 import { ENGINE } from '../engine.js';
 import { env } from '../environment.js';
+import { float16Tensor } from './float16_tensor.js';
 import { storageFor } from '../ops/operand.js';
 import { keepHostBackup } from '../host_backup.js';
 import { fmtShape } from '../util.js';
@@ -212,7 +213,7 @@ export function setModelWeights(model: LayersModel, decoded: DecodedWeight[], st
   for (const [r, d] of pairs) {
     const values = storageFor(d.values, d.dtype);
     const t = float16 && d.float16 && values instanceof Float32Array
-      ? ENGINE.makeFloat16Tensor(d.float16, values, d.spec.shape.slice())
+      ? float16Tensor(d.float16, values, d.spec.shape.slice())
       : ENGINE.makeTensor(values, d.spec.shape.slice(), d.dtype);
     // On WebGPU the loaded values stay on the host too: a device loss later restores them.
     keepHostBackup(t.record, values);

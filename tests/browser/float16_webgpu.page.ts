@@ -8,7 +8,7 @@
  * bit equality of the two webgpu runs (the widened weights are the same float32 values).
  */
 import * as tf from '../../src/index.js';
-import { ENGINE } from '../../src/engine.js';
+import { float16Tensor } from '../../src/io/float16_tensor.js';
 import { setMatmulConfig } from '../../src/backends/webgpu/specs/matmul.js';
 import type { WebGPUBackend } from '../../src/backends/webgpu/backend.js';
 import { close, Lcg, sizeOf } from './kernel_compare.js';
@@ -115,7 +115,7 @@ async function runOps(config: 'subgroup' | 'direct' | 'tiled'): Promise<OpResult
   try {
     for (const [i, c] of cs.entries()) {
       const x = tf.tensor(c.x.values, c.x.shape);
-      const wHalf = ENGINE.makeFloat16Tensor(c.w.bits, widen(c.w.bits), c.w.shape);
+      const wHalf = float16Tensor(c.w.bits, widen(c.w.bits), c.w.shape);
       const wFull = tf.tensor(widen(c.w.bits), c.w.shape);
       const d0 = be.memory().dispatches as number;
       const rFull = c.op(x, wFull);
@@ -167,7 +167,7 @@ async function readBack(): Promise<Record<string, unknown>> {
   const want = widen(bits);
   const before = be.memory().numBytes as number;
   const tfBefore = tf.memory().numBytes;
-  const w = ENGINE.makeFloat16Tensor(bits, want, [n]);
+  const w = float16Tensor(bits, want, [n]);
   const halfBytes = (be.memory().numBytes as number) - before;
   const tfHalfBytes = tf.memory().numBytes - tfBefore;
   const f = tf.tensor(want, [n]);
@@ -201,7 +201,7 @@ async function splitMatMul(): Promise<Record<string, unknown>> {
   const want = (await tf.tidy(() => tf.matMul(tf.tensor(a, [96, 16]), tf.tensor(widen(bits), [16, 24]))).data()) as Float32Array;
   await tf.setBackend('webgpu');
   const be = gpu();
-  const w = ENGINE.makeFloat16Tensor(bits, widen(bits), [16, 24]);
+  const w = float16Tensor(bits, widen(bits), [16, 24]);
   be.limitOverrides = { maxStorageBufferBindingSize: 4096 };
   try {
     const d0 = be.memory().dispatches as number;
