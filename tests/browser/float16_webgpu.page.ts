@@ -267,11 +267,20 @@ async function modelCompare(): Promise<Record<string, unknown>> {
   const js = await run('js', true);
   const half = await run('webgpu', true);
   const full = await run('webgpu', false);
+  // the env flag is the default of the load option
+  tf.env().set('WEBGPU_FLOAT16_WEIGHTS', false);
+  const flagOff = await tf.loadLayersModel(tf.io.fromMemory(art));
+  const storedFlagOff = flagOff.weights.filter((w) => isHalf(w)).length;
+  flagOff.dispose();
+  tf.env().set('WEBGPU_FLOAT16_WEIGHTS', true);
+  const flagOn = await tf.loadLayersModel(tf.io.fromMemory(art));
+  const storedFlagOn = flagOn.weights.filter((w) => isHalf(w)).length;
+  flagOn.dispose();
   const closeAll = (a: Float32Array, b: Float32Array, rtol: number, atol: number) => a.length === b.length && a.every((v, i) => close(v, b[i], rtol, atol));
   const bitsEqual = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
   await tf.setBackend('webgpu');
   return {
-    weightCount: js.count, storedHalf: half.stored, storedFull: full.stored, storedAfterTraining: half.storedAfter,
+    weightCount: js.count, storedFlagOff, storedFlagOn, storedHalf: half.stored, storedFull: full.stored, storedAfterTraining: half.storedAfter,
     weightBytesHalf: half.weightBytes, weightBytesFull: full.weightBytes,
     weightsExact: half.weights.every((w, i) => bitsEqual(w, js.weights[i])),
     predVsJs: closeAll(half.pred, js.pred, 1e-4, 1e-5), predHalfEqualsFull: bitsEqual(half.pred, full.pred),

@@ -65,6 +65,8 @@ describe('webgpu float16-stored weights', () => {
     expect(r.weightCount).toBe(10);
     expect(r.storedHalf).toBe(r.weightCount);
     expect(r.storedFull).toBe(0);
+    expect(r.storedFlagOff).toBe(0);
+    expect(r.storedFlagOn).toBe(r.weightCount);
     expect(r.weightsExact).toBe(true);
     expect(r.predVsJs).toBe(true);
     expect(r.predHalfEqualsFull).toBe(true);
