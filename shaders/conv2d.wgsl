@@ -12,17 +12,19 @@
 #include "dtype.wgsl"
 #include "conv_geometry.wgsl"
 #include "conv_epilogue.wgsl"
+#include "float16_words.wgsl"
 
 override WG: u32 = 64u;
 override VEC_X: bool = false;   // in_c % 4 == 0: input channel quads are aligned vec4 loads
 override VEC_F: bool = false;   // out_c % 4 == 0: filter rows are aligned vec4 loads
+override F_HALF: bool = false;  // the filter holds float16 pairs (float16_words.wgsl)
 override HAS_BIAS: bool = false;
 override ACT: u32 = 0u;
 override RESIDUAL: u32 = 0u; // conv_epilogue.wgsl: 0 none, 1 + r before the activation, 2 after it
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read> f: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> f: array<vec4<u32>>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read> prelu: array<f32>;
 @group(0) @binding(5) var<storage, read_write> out: array<f32>;
@@ -38,12 +40,22 @@ fn x4(i: u32) -> vec4<f32> {
   return vec4<f32>(x1(i), x1(i + 1u), x1(i + 2u), x1(i + 3u));
 }
 
+/** Filter element i, and quad q (elements 4q..4q+3). */
+fn f_elem(i: u32) -> f32 {
+  if (F_HALF) { return half_in(f[i >> 3u], i); }
+  return bitcast<f32>(f[i >> 2u][i & 3u]);
+}
+fn f_quad(q: u32) -> vec4<f32> {
+  if (F_HALF) { return half_quad(f[q >> 1u], q); }
+  return bitcast<vec4<f32>>(f[q]);
+}
+
 /** f[i..i+3] = filter row columns n..n+3, zero past out_c. */
 fn f4(i: u32, n: u32) -> vec4<f32> {
-  if (VEC_F) { return f[i >> 2u]; }
+  if (VEC_F) { return f_quad(i >> 2u); }
   var r = vec4<f32>(0.0f);
   for (var j = 0u; j < 4u; j++) {
-    if (n + j < params.out_c) { let k = i + j; r[j] = f[k >> 2u][k & 3u]; }
+    if (n + j < params.out_c) { r[j] = f_elem(i + j); }
   }
   return r;
 }
@@ -137,9 +149,9 @@ fn conv2d_row8(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
     for (var ci = 0u; ci < in_c; ci++) {
       // filter quads f[ky, kx, ci, 4q..4q+3]; a row in the padding gets zero taps
       let fb = ((ky * 3u) * in_c + ci) * quads + q;
-      let f0 = select(zero, f[fb], row_ok);
-      let f1 = select(zero, f[fb + in_c * quads], row_ok);
-      let f2 = select(zero, f[fb + 2u * in_c * quads], row_ok);
+      let f0 = select(zero, f_quad(fb), row_ok);
+      let f1 = select(zero, f_quad(fb + in_c * quads), row_ok);
+      let f2 = select(zero, f_quad(fb + 2u * in_c * quads), row_ok);
       // v0..v2 rotate through the 10 inputs of the window
       var v0 = row_x(row, ix0, ci);
       var v1 = row_x(row, ix0 + 1, ci);

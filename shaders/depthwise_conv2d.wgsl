@@ -14,16 +14,18 @@
 #include "dtype.wgsl"
 #include "conv_geometry.wgsl"
 #include "conv_epilogue.wgsl"
+#include "float16_words.wgsl"
 
 override WG: u32 = 64u;
 override VEC: bool = false;     // mult == 1 and in_c % 4 == 0: x and f quads are aligned vec4s
+override F_HALF: bool = false;  // forward: the filter holds float16 pairs (float16_words.wgsl)
 override HAS_BIAS: bool = false;
 override ACT: u32 = 0u;
 override RESIDUAL: u32 = 0u; // conv_epilogue.wgsl: 0 none, 1 + r before the activation, 2 after it
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> a: array<vec4<f32>>;  // x (forward, filter grad) or dy (input grad)
-@group(0) @binding(2) var<storage, read> b: array<vec4<f32>>;  // filter (forward, input grad) or dy (filter grad)
+@group(0) @binding(2) var<storage, read> b: array<vec4<u32>>;  // filter (forward, input grad) or dy (filter grad)
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;   // forward only
 @group(0) @binding(5) var<storage, read> prelu: array<f32>;  // forward only
@@ -34,7 +36,16 @@ override RESIDUAL: u32 = 0u; // conv_epilogue.wgsl: 0 none, 1 + r before the act
 var<workgroup> partial: array<f32, WG>;
 
 fn a1(i: u32) -> f32 { return a[i >> 2u][i & 3u]; }
-fn b1(i: u32) -> f32 { return b[i >> 2u][i & 3u]; }
+fn b1(i: u32) -> f32 { return bitcast<f32>(b[i >> 2u][i & 3u]); }
+/** The forward filter's element i, and quad q (elements 4q..4q+3). */
+fn f_elem(i: u32) -> f32 {
+  if (F_HALF) { return half_in(b[i >> 3u], i); }
+  return b1(i);
+}
+fn f_quad(q: u32) -> vec4<f32> {
+  if (F_HALF) { return half_quad(b[q >> 1u], q); }
+  return bitcast<vec4<f32>>(b[q]);
+}
 
 /** The 4 input values feeding output channels oc..oc+3 (input channels ch) at input offset xb. */
 fn x_quad(xb: u32, oc: u32, ch: vec4<u32>) -> vec4<f32> {
@@ -75,10 +86,10 @@ fn depthwise_conv2d(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workg
       let fb = (ky * params.filter_w + kx) * out_c + oc;
       var fv: vec4<f32>;
       if (VEC) {
-        fv = b[fb >> 2u];
+        fv = f_quad(fb >> 2u);
       } else {
         fv = zero;
-        for (var j = 0u; j < 4u; j++) { if (oc + j < out_c) { fv[j] = b1(fb + j); } }
+        for (var j = 0u; j < 4u; j++) { if (oc + j < out_c) { fv[j] = f_elem(fb + j); } }
       }
       acc0 = fma(select(zero, x_quad(t0.base, oc, ch), t0.ok), fv, acc0);
       acc1 = fma(select(zero, x_quad(t1.base, oc, ch), t1.ok), fv, acc1);
@@ -124,9 +135,9 @@ fn depthwise_conv2d_row8(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(
     let row = (img * params.in_h + u32(clamp(iy, 0, i32(params.in_h) - 1))) * params.in_w;
     // a row in the padding contributes nothing: its filter taps are zeroed instead of its inputs
     let fb = ky * 3u * quads + q;
-    let f0 = select(zero, b[fb], row_ok);
-    let f1 = select(zero, b[fb + quads], row_ok);
-    let f2 = select(zero, b[fb + 2u * quads], row_ok);
+    let f0 = select(zero, f_quad(fb), row_ok);
+    let f1 = select(zero, f_quad(fb + quads), row_ok);
+    let f2 = select(zero, f_quad(fb + 2u * quads), row_ok);
     // x0..x2 rotate through the 10 input quads of the window
     var x0 = row_quad(row, ix0, quads, q);
     var x1 = row_quad(row, ix0 + 1, quads, q);

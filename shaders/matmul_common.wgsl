@@ -2,6 +2,7 @@
 // override constants and bindings, the branch-free 4x4 block loads of A and B (any transpose,
 // quad or scalar loads, clamped edges with CHECK), the register-block step and the epilogue
 // store (bias, residual add, activation). The including file adds its entry points (and workgroup sizes).
+#include "float16_words.wgsl"
 struct Params {
   M: u32,
   N: u32,
@@ -32,6 +33,7 @@ override VEC_B: bool = false;
 override CHECK: bool = true;   // bounds checks needed (dims not multiples of the tile)
 override A_INT: bool = false;
 override B_INT: bool = false;
+override B_HALF: bool = false; // B holds float16 pairs (float16_words.wgsl)
 override OUT_KIND: u32 = 0u;
 override HAS_BIAS: bool = false;
 override ACT: u32 = 0u;
@@ -67,6 +69,7 @@ fn a_row4(base: u32, outer: u32, inner: u32, inner_dim: u32) -> vec4<f32> {
 
 fn b_row4(base: u32, outer: u32, inner: u32, inner_dim: u32) -> vec4<f32> {
   let row = base + outer * params.ldb;
+  if (B_HALF) { return b_half_row4(row, inner, inner_dim); }
   if (VEC_B) {
     let s = row + select(inner, min(inner, inner_dim - 4u), CHECK);
     return word4_to_f32(b[s >> 2u], B_INT);
@@ -76,6 +79,18 @@ fn b_row4(base: u32, outer: u32, inner: u32, inner_dim: u32) -> vec4<f32> {
   let s = vec4<u32>(row) + i;
   return word4_to_f32(vec4<u32>(b[s.x >> 2u][s.x & 3u], b[s.y >> 2u][s.y & 3u],
                                 b[s.z >> 2u][s.z & 3u], b[s.w >> 2u][s.w & 3u]), B_INT);
+}
+
+/** b_row4 of float16 pairs (B_HALF). */
+fn b_half_row4(row: u32, inner: u32, inner_dim: u32) -> vec4<f32> {
+  if (VEC_B) {
+    let s = row + select(inner, min(inner, inner_dim - 4u), CHECK);
+    return half_quad(b[s >> 3u], s >> 2u);
+  }
+  var i = vec4<u32>(inner) + vec4<u32>(0u, 1u, 2u, 3u);
+  if (CHECK) { i = min(i, vec4<u32>(inner_dim - 1u)); }
+  let s = vec4<u32>(row) + i;
+  return vec4<f32>(half_in(b[s.x >> 3u], s.x), half_in(b[s.y >> 3u], s.y), half_in(b[s.z >> 3u], s.z), half_in(b[s.w >> 3u], s.w));
 }
 
 /** Row `r` of M or N clamped into the matrix (CHECK). */

@@ -527,10 +527,15 @@ export class Engine {
     const records = new Set<DataRecord>();
     for (const t of this.liveTensors) records.add(t.record);
     let numBytes = 0;
-    for (const r of records) numBytes += hostRecordBytes(r) ?? r.size * (r.dtype === 'bool' ? 1 : 4);
+    for (const r of records) numBytes += hostRecordBytes(r) ?? r.size * (r.dtype === 'bool' ? 1 : this.isFloat16(r) ? 2 : 4);
     const backends: Record<string, ReturnType<Backend['memory']>> = {};
     for (const [name, b] of this.instances) if (b) backends[name] = b.memory();
     return { numTensors: this.liveTensors.size, numDataBuffers: records.size, numBytes, backends };
+  }
+
+  /** Whether the record's data is float16-stored (Backend.allocateFloat16; io/float16_tensor.ts). */
+  private isFloat16(rec: DataRecord): boolean {
+    return this.instances.get(rec.backendName)?.isFloat16?.(rec.dataId) ?? false;
   }
 
   // ---- autograd tape ---------------------------------------------------------------------

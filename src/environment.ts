@@ -34,6 +34,16 @@ const FLAG_DEFAULTS: Record<string, () => FlagValue> = {
    * optimizer state to the host at every epoch end so they can resume after a loss (fit_recovery.ts).
    */
   FIT_DEVICE_LOSS_SNAPSHOT: () => true,
+  /**
+   * tessera: on webgpu, weights saved as float16 (`quantizeWeights: 'float16'`) stay float16 on the
+   * GPU after loadLayersModel: half the bytes, two halves per 32-bit word, widened exactly to float32
+   * in the matMul / conv2d / depthwiseConv2d shaders (unpack2x16float; accumulation stays float32)
+   * and by a small widening kernel for any other use. Predictions equal float32 storage's; data()
+   * gives the float32 values; `tf.memory().numBytes` counts 2 bytes per such element (TF.js: 4).
+   * A variable that training updates takes float32 storage. Off: float32 storage, as TF.js. The
+   * load option `float16Weights` overrides it per load.
+   */
+  WEBGPU_FLOAT16_WEIGHTS: () => true,
   /** tessera: predict / predictOnBatch replay a recorded plan per input signature (src/models/predict_plan.ts). */
   PREDICT_PLAN: () => true,
   /** tessera: fit / fitDataset / trainOnBatch replay a recorded training step per input signature (src/models/train_plan.ts). */

@@ -142,10 +142,10 @@ describe('bundle', () => {
     // the recorded training step landed; 169.4 before the async parts, the IO transfers and the op table's
     // kernel expressions left the up-front JS); this ceiling stops growth.
     expect(whole.beforeFirstWasmOp).toBeLessThanOrEqual(177 * KiB);
-    // the webgpu path (kernels + WGSL text, 62.9 KiB with the int8 and subgroup matMul / attention shaders) loads only
-    // where ready() picks webgpu
+    // the webgpu path (kernels + WGSL text, 62.9 KiB with the int8 and subgroup matMul / attention shaders; 64.2 with
+    // float16 weight storage: the packed-half reads, the widening kernel) loads only where ready() picks webgpu
     expect(whole.webgpuPath).toBeGreaterThan(40 * KiB);
-    expect(whole.webgpuPath).toBeLessThanOrEqual(64 * KiB);
+    expect(whole.webgpuPath).toBeLessThanOrEqual(65 * KiB);
     // fit / save / loadLayersModel / the IO handlers' transfers / generate load their code on first use (10.4 KiB)
     expect(whole.asyncPath).toBeGreaterThan(6 * KiB);
     expect(whole.asyncPath).toBeLessThanOrEqual(12 * KiB);

@@ -27,6 +27,7 @@ import { windowArgmaxSpec } from '../src/backends/webgpu/specs/window_argmax.js'
 
 import { imageSpec } from '../src/backends/webgpu/specs/image.js';
 import { fusedElementwiseSpec } from '../src/backends/webgpu/specs/fused_elementwise.js';
+import { float16WidenSpec } from '../src/backends/webgpu/specs/float16.js';
 import { int8ConvSpecs, int8MatmulSpecs, int8QuantizeSpecs } from '../src/backends/webgpu/specs/int8.js';
 import { Binary, FusedKind, Unary } from '../src/backends/kernels.js';
 // a generated fused chain (src/plan/fuse.ts program words): r2 = relu(in0 + in1); out0 = r2; r3 = leakyRelu(r2); out1 = r3
@@ -35,7 +36,7 @@ const FUSED_SAMPLE = fusedElementwiseSpec([load, 0, 0, 0, 0, 0, load, 1, 1, 0, 0
   unary, Unary.relu, 3, 2, 0, 0, store, 0, 0, 3, 0, 0, unary, Unary.leakyRelu, 4, 3, 0, 2, store, 1, 0, 4, 0, 0]);
 const SPECS: ShaderSpec[] = [elementwiseSpec, reduceSpec, softmaxSpec, matmulSpec, matmulSubgroupSpec, layoutSpec, attentionSubgroupSpec,
   conv2dSpec, conv2dBackpropSpec, depthwiseSpec, poolSpec, layerNormSpec, attentionSpec, optimizerSpec,
-  scanSpec, scatterSpec, conv3dSpec, windowArgmaxSpec, imageSpec, FUSED_SAMPLE,
+  scanSpec, scatterSpec, conv3dSpec, windowArgmaxSpec, imageSpec, FUSED_SAMPLE, float16WidenSpec,
   ...[int8QuantizeSpecs, int8MatmulSpecs, int8ConvSpecs].flatMap((p) => [p.portable, p.packed])];
 
 interface FnInfo { name: string; startLine: number; endLine: number; calls: Set<FnInfo> }

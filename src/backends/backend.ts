@@ -77,6 +77,14 @@ export interface Backend {
   readMany?(items: { id: DataId; dtype: DType; size: number }[]): Promise<StorageArray[]>;
   /** Whether `id`'s data went with a lost device (the current one, or an earlier one). */
   isLost?(id: DataId): boolean;
+  /**
+   * Optional (webgpu): float32 data given as IEEE half bits (`values`: the same, widened) and kept
+   * as float16, two per 4 bytes, which kernels widen as they read. Null where the backend does not
+   * (then the caller allocates float32). `read` still returns float32.
+   */
+  allocateFloat16?(bits: Uint16Array, values: Float32Array): DataId | null;
+  /** Whether `id` is float16-stored (allocateFloat16): 2 bytes per element. */
+  isFloat16?(id: DataId): boolean;
 }
 
 /** How a backend is offered to the engine; `create` resolves to null when the platform cannot run it. */

@@ -6,6 +6,8 @@
  * after validating names, shapes, dtypes and byte lengths with errors naming layer and weight.
  */
 import { ENGINE } from '../engine.js';
+import { env } from '../environment.js';
+import { float16Tensor } from './float16_tensor.js';
 import { storageFor } from '../ops/operand.js';
 import { keepHostBackup } from '../host_backup.js';
 import { fmtShape } from '../util.js';
@@ -116,7 +118,7 @@ export async function loadLayersModel(pathOrHandler: string | IOHandler, options
     try {
       const all = decodeWeights(artifacts.weightData, artifacts.weightSpecs, true);
       const decoded = all.filter((d) => (d.spec.group ?? 'model') === 'model');
-      setModelWeights(model, decoded, options.strict ?? true);
+      setModelWeights(model, decoded, options.strict ?? true, options.float16Weights);
       // layers that derive state from their weights (the int8 layers' packed kernels) prepare it now
       for (const l of model.layers) await (l as { weightsLoaded?: () => Promise<void> }).weightsLoaded?.();
       warnNonFinite('loadLayersModel', decoded);
@@ -149,8 +151,12 @@ function nameVariants(saved: string): string[] {
   return [...new Set(out)];
 }
 
-/** Match saved weights to the model's weights, validate, and assign. */
-export function setModelWeights(model: LayersModel, decoded: DecodedWeight[], strict = true): void {
+/**
+ * Match saved weights to the model's weights, validate, and assign. `float16` (default: the env
+ * flag WEBGPU_FLOAT16_WEIGHTS): float16-saved weights stay float16 where the backend stores them so.
+ */
+export function setModelWeights(model: LayersModel, decoded: DecodedWeight[], strict = true,
+  float16 = env().getBool('WEBGPU_FLOAT16_WEIGHTS')): void {
   const refs = weightRefs(model);
   if (refs.length && (!model.built || !model.inputs.length)) {
     throw new Error(`loadLayersModel: model '${model.name}' has no input shape, so its weights cannot be created (the first layer needs batch_input_shape)`);
@@ -206,7 +212,9 @@ export function setModelWeights(model: LayersModel, decoded: DecodedWeight[], st
   }
   for (const [r, d] of pairs) {
     const values = storageFor(d.values, d.dtype);
-    const t = ENGINE.makeTensor(values, d.spec.shape.slice(), d.dtype);
+    const t = float16 && d.float16 && values instanceof Float32Array
+      ? float16Tensor(d.float16, values, d.spec.shape.slice())
+      : ENGINE.makeTensor(values, d.spec.shape.slice(), d.dtype);
     // On WebGPU the loaded values stay on the host too: a device loss later restores them.
     keepHostBackup(t.record, values);
     r.variable.assign(t);

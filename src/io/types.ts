@@ -100,6 +100,13 @@ export interface LoadOptions {
   weightUrlConverter?: (weightFileName: string) => Promise<string>;
   /** Called with the fraction of shards fetched (0..1). */
   onProgress?: (fraction: number) => void;
+  /**
+   * tessera: keep float16-saved weights (`model.save(url, {quantizeWeights: 'float16'})`, the TF.js
+   * converter's float16 quantization) as float16 on the backends that can (webgpu: half the GPU
+   * bytes, widened exactly to float32 as kernels read them). Default: the env flag
+   * WEBGPU_FLOAT16_WEIGHTS (true). Values are the same either way.
+   */
+  float16Weights?: boolean;
 }
 
 export const LAYERS_MODEL_FORMAT = 'layers-model';

@@ -14,11 +14,15 @@ export interface DecodedWeight {
   spec: WeightSpec;
   dtype: 'float32' | 'int32' | 'bool';
   values: WeightValues;
+  /** float16-quantized: the IEEE half bits (`values` are them widened). */
+  float16?: Uint16Array;
 }
 /** Any weight TF.js's io.decodeWeights reads: strings as their UTF-8 bytes, complex64 interleaved. */
 export interface DecodedAnyWeight {
   dtype: 'float32' | 'int32' | 'bool' | 'string' | 'complex64';
   values: WeightValues | Uint8Array[];
+  /** A float16-quantized weight's IEEE half bits (`values` are them widened): a backend may keep them. */
+  float16?: Uint16Array;
 }
 
 /** Bytes per stored element (TF.js's DTYPE_VALUE_SIZE_MAP); strings have no fixed width. */
@@ -188,7 +192,8 @@ export function decodeWeightBytes(spec: WeightSpec, bytes: ArrayBuffer): Decoded
       if (!('min' in q && 'scale' in q)) throw new Error(`Weight ${name} with quantization ${q.dtype} doesn't have corresponding metadata min and scale.`);
     } else if (q.dtype === 'float16') {
       if (dtype !== 'float32') throw new Error(`Weight ${name} is quantized with ${q.dtype} which only supports weights of type float32 not ${dtype}.`);
-      return { dtype, values: float16ToFloat32(new Uint16Array(bytes)) };
+      const bits = new Uint16Array(bytes);
+      return { dtype, values: float16ToFloat32(bits), float16: bits };
     } else {
       throw unknownQuantization(spec);
     }

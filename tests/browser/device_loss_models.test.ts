@@ -127,6 +127,23 @@ describe('predict, device.destroy(), predict', () => {
     expect(r.srcAfter).toMatch(/^predict: model '.*': weight '.*kernel' lived on a WebGPU device that was lost, and it has no host copy of its current value/);
   }, 120_000);
 
+  it('a model loaded from float16 weights (float16-stored on the GPU) predicts the same after the loss', async () => {
+    const r = await inPage<any>(`${PRELUDE}
+      let artifacts;
+      await make(5).save(ts.io.withSaveHandler(async (a) => { artifacts = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; }), { quantizeWeights: 'float16' });
+      const loaded = await ts.loadLayersModel(ts.io.fromMemory(artifacts));
+      const before = await values(loaded.predict(x()));
+      await lostNow();
+      await ts.ready();
+      const after = await values(loaded.predict(x()));
+      await ts.setBackend('js');
+      const onJs = await values(loaded.predict(x()));
+      return { before, after, onJs };
+    `);
+    close(r.before, r.onJs, 1e-5);
+    close(r.after, r.before, 0); // restored from the host copy as float32: the same values
+  }, 120_000);
+
   it('model.backupWeights() keeps a freshly built model usable after a loss', async () => {
     const r = await inPage<any>(`${PRELUDE}
       const m = make(5);

@@ -12,6 +12,13 @@
  * naming the kernel; each flush runs inside error scopes and a failure marks the tensors it
  * wrote as bad; on device loss every tensor on the device is marked lost and the next use
  * requests a new device (`restore`).
+ *
+ * Float16 storage (`allocateFloat16`): a float32 tensor made from IEEE half bits (float16-saved
+ * model weights) can keep them, two per 4-byte word, in half the bytes. Kernels that read such a
+ * weight directly ask `ctx.readFloat16(t)` (matMul's B, conv2d / depthwiseConv2d filters) and
+ * widen it in the shader with unpack2x16float; for every other use (another kernel, data(), a
+ * move to another backend) the backend widens it into a float32 temporary first
+ * (shaders/float16_widen.wgsl), so nothing ever reads half words as float32.
  */
 import type { Backend, BackendMemoryInfo, DataId, DType, StorageArray, TensorInfo } from '../backend.js';
 import type { KernelAttrs, KernelName } from '../kernels.js';
@@ -25,6 +32,7 @@ import { kernelLabel, oversizeDataError, oversizeKernelError, type SizeLimits } 
 import { LossSignal } from './loss_signal.js';
 import { PipelineCache, type PipelineEntry } from './pipelines.js';
 import { packParams, type DispatchDesc, type KernelContext, type WebGPUKernel } from './spec.js';
+import { widenFloat16 } from './specs/float16.js';
 import { UniformArena, type UniformBatch } from './uniform_arena.js';
 class WebGPUDataId implements DataId, FaultTarget {
   readonly backend = 'webgpu' as const;
@@ -35,6 +43,8 @@ class WebGPUDataId implements DataId, FaultTarget {
   hostValues?: StorageArray;
   failure: string | null = null;
   producer: Batch | null = null;
+  /** The buffer holds float16 pairs (`allocateFloat16`): ceil(size / 2) words, not size. */
+  float16 = false;
   /**
    * `buffer` is null when the tensor is too large for this device (see limits.ts). A buffer
    * whose size class would pass the limit is sized exactly, and destroyed (not pooled) on free.
@@ -106,8 +116,14 @@ export class WebGPUBackend implements Backend {
   private lostSignal = new LossSignal();
   private recovering: Promise<void> | null = null;
   private ctx!: KernelContext;
-  /** The kernel being run (for errors raised while it describes its dispatches). */
-  private running: { label: string; inputs: TensorInfo[]; outputs: TensorInfo[] } | null = null;
+  /**
+   * The kernel being run (for errors raised while it describes its dispatches): the float16-stored
+   * inputs it reads as such (`readFloat16`), and the float32 copies made of the others for it.
+   */
+  private running: {
+    label: string; inputs: TensorInfo[]; outputs: TensorInfo[];
+    halfReads: Set<TensorInfo>; widened: Map<WebGPUDataId, WebGPUDataId>;
+  } | null = null;
 
   constructor(
     handle: DeviceHandle,
@@ -172,6 +188,12 @@ export class WebGPUBackend implements Backend {
       get packedInt8Dot() { return backend.packedInt8DotOverride ?? packedInt8DotSupported(); },
       get subgroupSize() { return backend.subgroupsOverride === false ? null : subgroupSize; },
       dispatch: (d: DispatchDesc) => this.record(d),
+      readFloat16: (t: TensorInfo) => {
+        const d = t.dataId as WebGPUDataId;
+        if (!(d instanceof WebGPUDataId) || !d.float16 || !this.running) return false;
+        this.running.halfReads.add(t);
+        return true;
+      },
       faultWord: (describe: (value: number) => string) => this.faultWords.acquire(describe),
     };
   }
@@ -270,11 +292,60 @@ export class WebGPUBackend implements Backend {
     return id;
   }
 
+  /**
+   * Float32 data kept as IEEE half bits (`bits`, widened: `values`), two per word: half the bytes.
+   * Null (the caller stores float32) for an empty tensor or one whose float32 copy would not fit
+   * one storage binding (the widening kernel binds it whole).
+   */
+  allocateFloat16(bits: Uint16Array, values: Float32Array): DataId | null {
+    if (this.lost) this.throwLost('allocate');
+    const size = bits.length;
+    if (size === 0 || size * 4 > this.sizeLimits.maxStorageBufferBindingSize) return null;
+    const id = new WebGPUDataId(this.storagePool.acquire(Math.ceil(size / 2) * 4), size, this.device);
+    id.float16 = true;
+    this.live.add(id);
+    this.liveBytes += id.buffer!.size;
+    // writeBuffer takes whole words at a 4-byte offset: an odd count gets a zero half
+    let words = bits;
+    if (size % 2 !== 0 || bits.byteOffset % 4 !== 0) {
+      words = new Uint16Array(size + (size % 2));
+      words.set(bits);
+    }
+    this.device.queue.writeBuffer(id.buffer!, 0, words.buffer, words.byteOffset, words.byteLength);
+    id.hostValues = size <= HOST_COPY_MAX_ELEMENTS ? values.slice() : undefined;
+    return id;
+  }
+
+  /** Whether `id` holds float16 pairs (allocateFloat16). */
+  isFloat16(id: DataId): boolean {
+    return (id as WebGPUDataId).float16 === true;
+  }
+
+  /** A float32 copy of float16-stored `d` (recorded now; the caller frees it). */
+  private widened(d: WebGPUDataId): WebGPUDataId {
+    const w = this.allocate(d.size, 'float32') as WebGPUDataId;
+    if (!w.buffer) throw oversizeDataError('float16 widening', d.size, this.sizeLimits);
+    this.record(widenFloat16(d.buffer!, w.buffer, d.size, this.device.limits.maxComputeWorkgroupsPerDimension));
+    this.current.reads(d);
+    this.current.wrote(w, 'float16 widening');
+    return w;
+  }
+
+  /** Make float16-stored `d` float32-stored (before anything writes it), keeping its values. */
+  private toFloat32Storage(d: WebGPUDataId): void {
+    const w = this.widened(d);
+    [d.buffer, w.buffer] = [w.buffer, d.buffer];
+    d.float16 = false;
+    this.current.wrote(d, 'float16 widening');
+    this.free(w); // the half buffer, once the widening is submitted
+  }
+
   write(id: DataId, values: StorageArray): void {
     const d = this.idOf(id);
     if (this.lost) this.throwLost('write');
     if (d.device !== this.device) throw new Error(`webgpu: write: ${d.failure ?? 'the tensor was made on an earlier device'}`);
     if (!d.buffer) throw oversizeDataError('write', d.size, this.sizeLimits);
+    if (d.float16) this.toFloat32Storage(d);
     d.failure = null;
     d.producer = null;
     if (values.byteLength > 0) this.device.queue.writeBuffer(d.buffer, 0, values.buffer, values.byteOffset, values.byteLength);
@@ -314,17 +385,20 @@ export class WebGPUBackend implements Backend {
     let staging: GPUBuffer | undefined;
     let copyErrors: Promise<string | null>;
     let producers: (Batch | null)[];
+    // float16-stored tensors are copied out of a float32 copy widened on the GPU
+    let sources: WebGPUDataId[] = ds;
     try {
+      sources = ds.map((d) => (d.float16 ? this.widened(d) : d));
       await this.settle();
       for (const d of ds) this.checkUsable(d, 'data()');
-      producers = ds.map((d) => d.producer);
+      producers = sources.map((d) => d.producer);
       // A size class past maxBufferSize would be an invalid buffer: stage such reads exactly.
       staging = sizeClass(total) > lim
         ? device.createBuffer({ size: total, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: 'tessera-staging-exact' })
         : this.stagingPool.acquire(total);
       pushScopes(device);
       const encoder = device.createCommandEncoder();
-      items.forEach((it, i) => { if (it.size > 0) encoder.copyBufferToBuffer(ds[i].buffer!, 0, staging!, offsets[i], it.size * 4); });
+      items.forEach((it, i) => { if (it.size > 0) encoder.copyBufferToBuffer(sources[i].buffer!, 0, staging!, offsets[i], it.size * 4); });
       device.queue.submit([encoder.finish()]);
       copyErrors = popScopes(device);
       this.submitCount++;
@@ -338,6 +412,7 @@ export class WebGPUBackend implements Backend {
     } finally {
       // The copies are queued (or failed): a free() that came meanwhile can now recycle the buffers.
       for (const d of ds) if (--d.readers === 0 && d.freedWhileReading) this.free(d);
+      sources.forEach((w, i) => { if (w !== ds[i]) this.free(w); });
     }
     try {
       await staging!.mapAsync(GPUMapMode.READ, 0, total);
@@ -357,6 +432,7 @@ export class WebGPUBackend implements Backend {
     else staging!.destroy();
     const copyError = await copyErrors!;
     for (const p of producers!) if (p?.outcome) await p.outcome;
+    for (const d of sources) if (d.failure) throw new Error(`webgpu: data(): ${d.failure}`);
     for (const d of ds) if (d.failure) throw new Error(`webgpu: data(): ${d.failure}`);
     if (copyError) throw new Error(`webgpu: data(): copying the tensor out failed: ${copyError}`);
     return items.map((it, i) => (it.dtype === 'float32' ? new Float32Array(copy, offsets[i], it.size) : new Int32Array(copy, offsets[i], it.size)));
@@ -397,11 +473,14 @@ export class WebGPUBackend implements Backend {
     ins.forEach((d, i) => check(d, inputs[i], `input ${i}`));
     outs.forEach((d, i) => check(d, outputs[i], `output ${i}`));
     for (const d of ins) this.current.reads(d);
-    this.running = { label, inputs, outputs };
+    // outputs are fresh float32 allocations; one that is float16-stored is made float32 first
+    for (const d of outs) if (d.float16) this.toFloat32Storage(d);
+    const running = (this.running = { label, inputs, outputs, halfReads: new Set<TensorInfo>(), widened: new Map<WebGPUDataId, WebGPUDataId>() });
     try {
       fn(this.ctx, inputs, outputs, attrs);
     } finally {
       this.running = null;
+      for (const w of running.widened.values()) this.free(w);
     }
     for (const d of outs) this.current.wrote(d, label);
     if (this.pending.length >= FLUSH_THRESHOLD) this.flush();
@@ -527,15 +606,24 @@ export class WebGPUBackend implements Backend {
     return errors.then(async (e) => e ?? (await found));
   }
 
-  /** The tensor's buffer; unless `ranged`, it must fit one binding. */
+  /**
+   * The tensor's buffer; unless `ranged`, it must fit one binding. A float16-stored tensor gives its
+   * half words only where the kernel asked `readFloat16(t)`; elsewhere a float32 copy made for this call.
+   */
   private bufferOf(t: TensorInfo, ranged = false): GPUBuffer {
-    const d = t.dataId as WebGPUDataId;
+    let d = t.dataId as WebGPUDataId;
     if (d.backend !== 'webgpu' || !(d instanceof WebGPUDataId)) {
       throw new Error(`webgpu backend: tensor [${t.shape}] ${t.dtype} does not live on the webgpu backend`);
     }
+    const r = this.running;
+    if (d.float16 && !r?.halfReads.has(t)) {
+      if (!r) throw new Error(`webgpu: internal error: a float16-stored tensor [${t.shape}] bound outside a kernel call`);
+      let w = r.widened.get(d);
+      if (!w) r.widened.set(d, (w = this.widened(d)));
+      d = w;
+    }
     const lim = this.sizeLimits;
     if (!d.buffer || (!ranged && t.size * 4 > lim.maxStorageBufferBindingSize)) {
-      const r = this.running;
       const i = r ? r.inputs.indexOf(t) : -1;
       const o = r ? r.outputs.indexOf(t) : -1;
       const role = i >= 0 ? `input ${i}` : o >= 0 ? `output ${o}` : 'a tensor';

@@ -8,6 +8,7 @@ import convEpilogueWgsl from '../../../shaders/conv_epilogue.wgsl';
 import convGeometryWgsl from '../../../shaders/conv_geometry.wgsl';
 import dtypeWgsl from '../../../shaders/dtype.wgsl';
 import elementwiseMathWgsl from '../../../shaders/elementwise_math.wgsl';
+import float16WordsWgsl from '../../../shaders/float16_words.wgsl';
 import generatedActivationWgsl from '../../../shaders/generated_activation.wgsl';
 import generatedElementwiseOpsWgsl from '../../../shaders/generated_elementwise_ops.wgsl';
 import int8DotWgsl from '../../../shaders/int8_dot.wgsl';
@@ -33,6 +34,7 @@ export const WGSL_INCLUDES: Record<string, string> = {
   'int8_epilogue.wgsl': int8EpilogueWgsl,
   'int8_requantize.wgsl': int8RequantizeWgsl,
   'matmul_common.wgsl': matmulCommonWgsl,
+  'float16_words.wgsl': float16WordsWgsl,
   'attention_common.wgsl': attentionCommonWgsl,
 };
 

@@ -71,6 +71,14 @@ export interface KernelContext {
   readonly subgroupSize: number | null;
   dispatch(d: DispatchDesc): void;
   /**
+   * Whether `t` is float16-stored (two IEEE halves per word, shaders/float16_words.wgsl) and this
+   * kernel call reads it so: once true, `buffer(t)` gives the packed words (bind it whole; the
+   * shader widens with unpack2x16float). A kernel asks only for operands its shader can read packed
+   * and only when it binds them whole; for every other tensor `buffer` / `range` give a float32
+   * copy the backend widens for the call.
+   */
+  readFloat16(t: TensorInfo): boolean;
+  /**
    * A zeroed 4-word fault buffer (see fault_words.ts) for a checking kernel to bind read_write;
    * the batch reads it back and, when words 0 or 2 are set, fails with `describe(value)`.
    */

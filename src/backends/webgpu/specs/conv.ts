@@ -7,6 +7,9 @@
  * binding into blocks of whole images (`byBatch`), when a block's offsets can be aligned to
  * minStorageBufferOffsetAlignment; otherwise (or for the filter gradients, which sum over the
  * batch) they throw the limit error naming the kernel.
+ * The forward convolutions read a float16-stored filter (a weight loaded from float16;
+ * KernelContext.readFloat16) packed: F_HALF, unpack2x16float in the shader (the filter is always
+ * bound whole).
  */
 import conv2dSource from '../../../../shaders/conv2d.wgsl';
 import conv2dBackpropSource from '../../../../shaders/conv2d_backprop.wgsl';
@@ -35,8 +38,8 @@ export const conv2dSpec: ShaderSpec = {
   source: conv2dSource,
   params: CONV_PARAMS,
   entries: {
-    conv2d: { bindings: [UNIFORM, RO, RO, RO, RO, RW, RO], overrides: ['WG', 'VEC_X', 'VEC_F', 'HAS_BIAS', 'ACT', 'RESIDUAL'] },
-    conv2d_row8: { bindings: [UNIFORM, RO, RO, RO, RO, RW, RO], overrides: ['WG', 'HAS_BIAS', 'ACT', 'RESIDUAL'] },
+    conv2d: { bindings: [UNIFORM, RO, RO, RO, RO, RW, RO], overrides: ['WG', 'VEC_X', 'VEC_F', 'F_HALF', 'HAS_BIAS', 'ACT', 'RESIDUAL'] },
+    conv2d_row8: { bindings: [UNIFORM, RO, RO, RO, RO, RW, RO], overrides: ['WG', 'F_HALF', 'HAS_BIAS', 'ACT', 'RESIDUAL'] },
   },
 };
 
@@ -55,8 +58,8 @@ export const depthwiseSpec: ShaderSpec = {
   source: depthwiseSource,
   params: CONV_PARAMS,
   entries: {
-    depthwise_conv2d: { bindings: [UNIFORM, RO, RO, RW, RO, RO, RO], overrides: ['WG', 'VEC', 'HAS_BIAS', 'ACT', 'RESIDUAL'] },
-    depthwise_conv2d_row8: { bindings: [UNIFORM, RO, RO, RW, RO, RO, RO], overrides: ['WG', 'HAS_BIAS', 'ACT', 'RESIDUAL'] },
+    depthwise_conv2d: { bindings: [UNIFORM, RO, RO, RW, RO, RO, RO], overrides: ['WG', 'VEC', 'F_HALF', 'HAS_BIAS', 'ACT', 'RESIDUAL'] },
+    depthwise_conv2d_row8: { bindings: [UNIFORM, RO, RO, RW, RO, RO, RO], overrides: ['WG', 'F_HALF', 'HAS_BIAS', 'ACT', 'RESIDUAL'] },
     depthwise_backprop_input: { bindings: [UNIFORM, RO, RO, RW], overrides: ['WG'] },
     depthwise_backprop_filter: { bindings: [UNIFORM, RO, RO, RW], overrides: ['WG'] },
   },
@@ -153,11 +156,12 @@ export const convKernels: WebGPUKernelTable = {
     const { batched, bindResidual } = residualBinding(ctx, 'conv2d', inputs, out, g);
     if (out.size === 0) return;
     const [bias, prelu] = epilogueBuffers(ctx, inputs, g);
+    const fHalf = ctx.readFloat16(inputs[1]);
     const rowGroups = row8Groups(ctx, g, g.outC);
     if (rowGroups > 0) {
       byBatch(ctx, g.batch, batched, (batch, bind) => ctx.dispatch({
         spec: conv2dSpec, entry: 'conv2d_row8',
-        constants: { WG: rowWG(ctx), HAS_BIAS: g.hasBias, ACT: g.activation, RESIDUAL: g.residual ?? 0 },
+        constants: { WG: rowWG(ctx), F_HALF: fHalf, HAS_BIAS: g.hasBias, ACT: g.activation, RESIDUAL: g.residual ?? 0 },
         params: { ...geometryParams(g, g), batch },
         buffers: [bind(inputs[0]), bind(inputs[1]), bias, prelu, bind(out), bindResidual(bind)],
         workgroups: [rowGroups, g.outH, batch],
@@ -166,7 +170,7 @@ export const convKernels: WebGPUKernelTable = {
     }
     byBatch(ctx, g.batch, batched, (batch, bind) => ctx.dispatch({
       spec: conv2dSpec, entry: 'conv2d',
-      constants: { WG, VEC_X: g.inC % 4 === 0, VEC_F: g.outC % 4 === 0, HAS_BIAS: g.hasBias, ACT: g.activation, RESIDUAL: g.residual ?? 0 },
+      constants: { WG, VEC_X: g.inC % 4 === 0, VEC_F: g.outC % 4 === 0, F_HALF: fHalf, HAS_BIAS: g.hasBias, ACT: g.activation, RESIDUAL: g.residual ?? 0 },
       params: { ...geometryParams(g, g), batch },
       buffers: [bind(inputs[0]), bind(inputs[1]), bias, prelu, bind(out), bindResidual(bind)],
       workgroups: groupsFor(ctx, blocks(batch * g.outH * g.outW) * blocks(g.outC)),
@@ -197,13 +201,14 @@ export const convKernels: WebGPUKernelTable = {
     if (out.size === 0) return;
     const [bias, prelu] = epilogueBuffers(ctx, inputs, g);
     const outC = g.inC * g.channelMultiplier;
+    const fHalf = ctx.readFloat16(inputs[1]);
     // 3-wide filters sliding along unstrided rows (most depthwise layers): 8 pixels x 1 channel
     // quad per invocation
     const rowGroups = g.channelMultiplier === 1 ? row8Groups(ctx, g, g.inC) : 0;
     if (rowGroups > 0) {
       byBatch(ctx, g.batch, batched, (batch, bind) => ctx.dispatch({
         spec: depthwiseSpec, entry: 'depthwise_conv2d_row8',
-        constants: { WG: rowWG(ctx), HAS_BIAS: g.hasBias, ACT: g.activation, RESIDUAL: g.residual ?? 0 },
+        constants: { WG: rowWG(ctx), F_HALF: fHalf, HAS_BIAS: g.hasBias, ACT: g.activation, RESIDUAL: g.residual ?? 0 },
         params: { ...geometryParams(g, g, 1), out_c: outC, batch },
         buffers: [bind(inputs[0]), bind(inputs[1]), bind(out), bias, prelu, bindResidual(bind)],
         workgroups: [rowGroups, g.outH, batch],
@@ -212,7 +217,7 @@ export const convKernels: WebGPUKernelTable = {
     }
     byBatch(ctx, g.batch, batched, (batch, bind) => ctx.dispatch({
       spec: depthwiseSpec, entry: 'depthwise_conv2d',
-      constants: { WG, VEC: g.channelMultiplier === 1 && g.inC % 4 === 0, HAS_BIAS: g.hasBias, ACT: g.activation, RESIDUAL: g.residual ?? 0 },
+      constants: { WG, VEC: g.channelMultiplier === 1 && g.inC % 4 === 0, F_HALF: fHalf, HAS_BIAS: g.hasBias, ACT: g.activation, RESIDUAL: g.residual ?? 0 },
       params: { ...geometryParams(g, g, g.channelMultiplier), out_c: outC, batch },
       buffers: [bind(inputs[0]), bind(inputs[1]), bind(out), bias, prelu, bindResidual(bind)],
       workgroups: groupsFor(ctx, blocks(batch * g.outH * g.outW) * blocks(outC)),

@@ -17,6 +17,9 @@
  * bits, each later one adds to them, and only the last applies the epilogue (once) and
  * converts to the output dtype. No temporary buffers are needed; the price of a K split is one
  * extra read and write of the output block per K block.
+ *
+ * A float16-stored B (a weight loaded from float16; KernelContext.readFloat16) is read packed
+ * (B_HALF: unpack2x16float in b_row4) when nothing is split; a split call widens it first.
  */
 import source from '../../../../shaders/matmul.wgsl';
 import subgroupSource from '../../../../shaders/matmul_subgroup.wgsl';
@@ -24,7 +27,7 @@ import { Activation } from '../../kernels.js';
 import { forEachChunk, stridedFootprint } from '../chunking.js';
 import { isInt, outKind, residualInput, STORAGE_RO, STORAGE_RW, UNIFORM, type ShaderSpec, type WebGPUKernelTable } from '../spec.js';
 
-const OVERRIDES = ['WG_X', 'WG_Y', 'TRANS_A', 'TRANS_B', 'VEC_A', 'VEC_B', 'CHECK', 'A_INT', 'B_INT', 'OUT_KIND', 'HAS_BIAS', 'ACT', 'RESIDUAL'];
+const OVERRIDES = ['WG_X', 'WG_Y', 'TRANS_A', 'TRANS_B', 'VEC_A', 'VEC_B', 'CHECK', 'A_INT', 'B_INT', 'B_HALF', 'OUT_KIND', 'HAS_BIAS', 'ACT', 'RESIDUAL'];
 /** Bindings of every matMul entry: params, A, B, bias, prelu, the output, the residual. */
 const BINDINGS = [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RW, STORAGE_RO];
 
@@ -100,9 +103,12 @@ export const matmulKernels: WebGPUKernelTable = {
     const bias = a.hasBias ? inputs[2] : null;
     const prelu = hasPrelu ? inputs[a.hasBias ? 3 : 2] : null;
     const maxDim = ctx.limits.maxWorkgroupsPerDimension;
+    const bound = [inputs[0], inputs[1], bias, prelu, out, residual];
+    // packed float16 B only where the call is one dispatch binding B whole (forEachChunk's rule)
+    const bHalf = bound.every((t) => !t || t.size * 4 <= ctx.limits.maxBindingBytes) && ctx.readFloat16(inputs[1]);
     const common: Record<string, number | boolean> = {
       ...(subgroup ? {} : { WG_X: c.wgX, WG_Y: c.wgY }), TRANS_A: a.transposeA, TRANS_B: a.transposeB,
-      A_INT: isInt(inputs[0]), B_INT: isInt(inputs[1]), OUT_KIND: outKind(out.dtype),
+      A_INT: isInt(inputs[0]), B_INT: isInt(inputs[1]), B_HALF: bHalf, OUT_KIND: outKind(out.dtype),
       HAS_BIAS: a.hasBias, ACT: a.activation, RESIDUAL: a.residual ?? 0,
     };
     if (!c.direct) common.TILE_K = c.tileK;
@@ -115,7 +121,7 @@ export const matmulKernels: WebGPUKernelTable = {
     const what = `matMul [${a.batch}, ${a.M}, ${a.K}] x [${a.K}, ${a.N}]${a.transposeA ? ' transposeA' : ''}${a.transposeB ? ' transposeB' : ''}`;
     // K = 0 still runs once: the output is the epilogue of 0.
     const space = [a.batch, a.M, a.N, Math.max(1, a.K)];
-    forEachChunk(ctx, what, space, [inputs[0], inputs[1], bias, prelu, out, residual], [
+    forEachChunk(ctx, what, space, bound, [
       stridedFootprint(0, aStrides), stridedFootprint(0, bStrides),
       stridedFootprint(0, vecStrides(a.biasSize)), stridedFootprint(0, vecStrides(a.preluSize)), stridedFootprint(0, outStrides),
       stridedFootprint(0, outStrides),
