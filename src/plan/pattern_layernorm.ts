@@ -46,7 +46,7 @@ function rowAnd(s: Step, op: number, rows: number, cols: number, commutative: bo
 }
 
 /** The value of a one-element float32 constant or weight slot, or NaN. */
-function scalarValue(plan: Plan, slot: number): number {
+export function scalarValue(plan: Plan, slot: number): number {
   const s = plan.slots[slot];
   if (s.size !== 1 || s.dtype !== 'float32' || s.refresh || (s.kind !== 'constant' && s.kind !== 'external')) return NaN;
   if (s.value !== undefined) return s.value;
