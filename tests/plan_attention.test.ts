@@ -137,6 +137,21 @@ describe.each(['js', 'wasm'])('attention pattern on %s', (backend) => {
     f.dispose();
   });
 
+  test('PLAN_ATTENTION_PATTERN off keeps the steps (to compare)', async () => {
+    await tf.setBackend(backend);
+    const [q, k, v] = qkv().map(make);
+    tf.env().set('PLAN_ATTENTION_PATTERN', false);
+    const f = tf.jit((a: Tensor, b: Tensor, c: Tensor) => attend(a, b, c, (s) => tf.mul(s, 0.5)));
+    try {
+      const s = tf.debug.plan(f, q, k, v);
+      expect(s.plan!.steps.map((st) => st.kernel)).toEqual(['matMul', 'binary', 'softmax', 'matMul']);
+    } finally {
+      tf.env().set('PLAN_ATTENTION_PATTERN', true);
+      f.dispose();
+      tf.dispose([q, k, v]);
+    }
+  });
+
   test('a MultiHeadAttention layer on its composed path (top-left causal, seqQ != seqK) replays as one attention kernel', async () => {
     await tf.setBackend(backend);
     const layer = tf.layers.multiHeadAttention({ numHeads: 2, keyDim: 3, name: `mha_plan_${backend}` });

@@ -122,6 +122,22 @@ describe.each(['js', 'wasm'])('reduction terminal on %s', (backend) => {
     plain.dispose();
   });
 
+  test('PLAN_FUSE_REDUCTIONS off keeps the reduce step (to compare)', async () => {
+    await tf.setBackend(backend);
+    const a = make([5, 6], 1);
+    tf.env().set('PLAN_FUSE_REDUCTIONS', false);
+    const f = tf.jit((t: Tensor) => tf.tidy(() => tf.sum(tf.square(t), -1)));
+    try {
+      const s = tf.debug.plan(f, a);
+      expect(s.plan!.stats.reductionsFused).toBe(0);
+      expect(s.plan!.steps.map((st) => st.kernel)).toEqual(['unary', 'reduce']);
+    } finally {
+      tf.env().set('PLAN_FUSE_REDUCTIONS', true);
+      f.dispose();
+      a.dispose();
+    }
+  });
+
   test('a training step with a mean squared error loss fuses sub+square+mean and trains as the unplanned step', async () => {
     await tf.setBackend(backend);
     const run = async (planned: boolean) => {

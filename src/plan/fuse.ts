@@ -35,7 +35,8 @@ function operandPeriods(s: Step): number[] | null {
   return periods.every((p) => p > 0) ? periods : null;
 }
 
-export function fuseElementwise(plan: Plan): void {
+/** Fuse the plan's elementwise runs; `reductions` (default true) lets a following reduction end a run. */
+export function fuseElementwise(plan: Plan, reductions = true): void {
   if (!FUSING_BACKENDS.has(plan.backend)) return;
   const reads = readCounts(plan);
   const out: Step[] = [];
@@ -46,7 +47,7 @@ export function fuseElementwise(plan: Plan): void {
     run = [];
   };
   for (const s of plan.steps) {
-    if (reductionTerminal(plan, run, s, reads)) {
+    if (reductions && reductionTerminal(plan, run, s, reads)) {
       out.push(fuseRun(plan, run, reads, s));
       run = [];
       continue;

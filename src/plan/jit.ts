@@ -7,6 +7,7 @@
  * inside another trace, fn simply runs eagerly.
  */
 import { ENGINE } from '../engine.js';
+import { env } from '../environment.js';
 import { Tensor } from '../tensor.js';
 import { eliminateDeadSteps, fuseEpilogues, assignBuffers } from './passes.js';
 import { fuseElementwise } from './fuse.js';
@@ -56,9 +57,9 @@ export function optimize(plan: Plan, fuse = true): Plan {
   if (fuse) {
     matchSoftmax(plan);
     matchLayerNorm(plan);
-    matchAttention(plan);
+    if (env().getBool('PLAN_ATTENTION_PATTERN')) matchAttention(plan);
     fuseEpilogues(plan);
-    fuseElementwise(plan);
+    fuseElementwise(plan, env().getBool('PLAN_FUSE_REDUCTIONS'));
   }
   assignBuffers(plan);
   return plan;
