@@ -1,6 +1,6 @@
 // Reduction terminals in the recorded plan (src/plan/fuse.ts, issue 9): an elementwise chain whose
 // value is read only by the sum / mean / max / min right after it runs as one fusedElementwise
-// kernel that reduces in registers (the value is never stored), on js and wasm.
+// kernel that reduces in registers (the value is never stored), on js and wasm (webgpu: tests/browser/plan_webgpu.test.ts).
 // References: the same function run eagerly on the plain-JS backend, and the unoptimized replay
 // (tf.jit with fuse: false) on the same backend. Tolerance: js is exact (the fused js kernel sums
 // the same float32 values in the same order in float64, so 0); wasm 1e-6 relative (float64
