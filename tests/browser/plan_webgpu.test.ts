@@ -5,7 +5,9 @@
  * on a transformer-block predict; a replay allocates nothing once its earlier result is disposed;
  * the same chain compiles once; on webgpu the planned predict records fewer dispatches than the
  * eager one. model.trainOnBatch through the recorded training step (Adam: its step count and bias
- * corrections fed per step) agrees with the unplanned step on the same backend.
+ * corrections fed per step) agrees with the unplanned step on the same backend. Reduction terminals
+ * (a chain's sum / mean / max / min: the fused_rows entry on webgpu) and written-out attention
+ * replay as one kernel each.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
