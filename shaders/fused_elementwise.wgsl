@@ -1,18 +1,14 @@
 // Template of the recorded plan's fused elementwise kernel (src/plan/fuse.ts,
 // specs/fused_elementwise.ts). One invocation computes element i of a chain of float32
-// unary/binary table ops held in registers. The generator keeps one entry section (ELEMENTS or
-// ROWS) and fills the marked lines:
+// unary/binary table ops held in registers. The generator keeps one entry section and fills:
 //   @BINDINGS: `in{j}: array<f32>` (read) for each input, then `out{k}` (read_write) per output;
 //   @STEPS: per table op a function `fn step{r}(x, alpha, beta)` / `fn step{r}(a, b)` whose body
-//           is the row's WGSL expression (with a reduction: RED_OP and `store_reduced`), and per
-//           instruction one line of the `@BODY` below.
+//           is the row's WGSL expression (RED_OP, store_reduced with a reduction), and per
+//           instruction one line of `element` (which returns the reduced register).
 // Input j is read at (first + i) % period(j) (scalar or trailing-dims broadcast), or at i when its
 // period is 0 (a whole input, bound by range like the outputs when a call is split).
-// `element(i)` runs the chain for element i and returns the register a reduction terminal reads
-// (0 when there is none). `fused` is one invocation per element; `fused_rows` (a program ending
-// in a reduction, KernelAttrs.fusedElementwise kind 4) gives each row of `inner` elements one
-// workgroup: invocation t folds elements t, t + WG, .. in order, then a fixed tree combines the
-// partials (a deterministic order), and the generated `store_reduced` writes the row's result.
+// fused_rows (a chain ending in a reduction): a workgroup per row; invocation t folds elements
+// t, t + WG, .. then a fixed tree (a deterministic order).
 #include "math.wgsl"
 #include "elementwise_math.wgsl"
 
@@ -24,7 +20,7 @@ struct Params {
   consts1: array<vec4<u32>, 2>,
   consts2: array<vec4<u32>, 2>,
   consts3: array<vec4<u32>, 2>,
-  inner: u32,                      // fused_rows: the row length
+  inner: u32,                      // fused_rows: row length
 }
 
 override WG: u32 = 64u;
@@ -56,7 +52,7 @@ fn element(i: u32) -> f32 {
   //@BODY
 }
 
-//@ELEMENTS_BEGIN (the generator keeps one of the two entry sections)
+//@ELEMENTS_BEGIN
 @compute @workgroup_size(WG)
 fn fused(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
          @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -69,7 +65,7 @@ fn fused(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wi
 //@ROWS_BEGIN
 var<workgroup> partials: array<f32, WG>;
 
-/** Fold v into a running reduction RED_OP (Reduce codes: 0 sum, 1 mean, 2 max, 3 min; NaN propagates). */
+// Reduce codes: 0 sum, 1 mean, 2 max, 3 min (NaN propagates)
 fn fold(acc: f32, v: f32) -> f32 {
   switch RED_OP {
     case 2u: { return max_nan(acc, v); }

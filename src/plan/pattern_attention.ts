@@ -14,17 +14,15 @@
  * no +Infinity and no all -Infinity row, or a `where(cond, a, b)` of two finite scalar constants.
  * A constant mask that is exactly the bottom-right causal mask becomes the kernel's causal flag.
  * A mask fed as an argument or a variable (values unknown when the plan is made) leaves the steps alone.
- * Runs after matchSoftmax (so a written-out softmax counts) and before the epilogue fusion.
+ * Runs after matchSoftmax (so a written-out softmax counts) and before the epilogue fusion; every
+ * backend (js, wasm, webgpu) has the kernel.
  */
 import { Binary } from '../backends/kernels.js';
-import { ENGINE } from '../engine.js';
 import { Variable } from '../variable.js';
 import { broadcastPeriod } from './passes.js';
-import { scalarValue } from './pattern_layernorm.js';
+import { constantSlot, slotValues, wholeAnd } from './pattern_layernorm.js';
+import { readerSteps } from './patterns.js';
 import type { Operand, Plan, Step } from './types.js';
-
-/** Backends whose attention kernel the pass may call. */
-export const ATTENTION_BACKENDS = new Set(['js', 'wasm', 'webgpu']);
 
 type Binop = { outShape: number[]; aStrides: number[]; bStrides: number[] };
 
@@ -42,6 +40,11 @@ interface Found {
   headDim: number;
 }
 
+/** wholeAnd of float32 operands: the operand index read whole over n while the other has period p, or -1. */
+function wholeWith(s: Step, op: number, n: number, p: number, commutative: boolean): number {
+  return s.inputs.every((o) => o.dtype === 'float32') ? wholeAnd(s, op, n, p, commutative) : -1;
+}
+
 /** A plain matMul (no epilogue) of float32 operands, each `batch` contiguous matrices (or one). */
 function plainMatMul(s: Step, transposeB: boolean): boolean {
   if (s.kernel !== 'matMul' || s.live || s.inputs.length !== 2 || s.outputs[0].dtype !== 'float32') return false;
@@ -52,35 +55,15 @@ function plainMatMul(s: Step, transposeB: boolean): boolean {
   return contiguous(s.inputs[0], a.aBatchStride, a.M * a.K) && contiguous(s.inputs[1], a.bBatchStride, a.K * a.N);
 }
 
-/** For a binary step over n elements: the operand index read whole while the other has period `p`, or -1. */
-function wholeWith(s: Step, op: number, n: number, p: number, commutative: boolean): number {
-  if (s.kernel !== 'binary' || s.attrs.op !== op || s.live || s.outputs[0].size !== n || s.outputs[0].dtype !== 'float32') return -1;
-  if (s.inputs.some((o) => o.dtype !== 'float32') || s.inputs[0].slot === s.inputs[1].slot) return -1;
-  const a = s.attrs as Binop;
-  const pa = broadcastPeriod(a.outShape, a.aStrides, s.inputs[0].size);
-  const pb = broadcastPeriod(a.outShape, a.bStrides, s.inputs[1].size);
-  if (pa === n && pb === p) return 0;
-  if (commutative && pb === n && pa === p) return 1;
-  return -1;
-}
-
-/** The values of a constant slot, or of a non-variable tensor made before the trace; null when unknown. */
-function fixedValues(plan: Plan, slot: number): Float32Array | null {
+/** The values of a constant, or of a weight that is not a variable (so fixed for the plan's life); null when unknown. */
+function fixedValues(plan: Plan, slot: number): ArrayLike<number> | null {
   const s = plan.slots[slot];
-  if (s.dtype !== 'float32' || s.refresh) return null;
-  if (s.kind !== 'constant' && (s.kind !== 'external' || s.tensor instanceof Variable)) return null;
-  const rec = s.kind === 'constant' ? s.record! : s.tensor!.record;
-  try {
-    return Float32Array.from(ENGINE.backend.readSync(rec.dataId, 'float32', s.size) as ArrayLike<number>);
-  } catch {
-    return null; // a backend without synchronous reads: leave the steps alone
-  }
+  return s.kind === 'external' && s.tensor instanceof Variable ? null : slotValues(plan, slot);
 }
 
-/** A one-element value that cannot change between replays (not a variable's), or NaN. */
+/** A fixed one-element value, or NaN. */
 function fixedScalar(plan: Plan, slot: number): number {
-  const s = plan.slots[slot];
-  return s.kind === 'external' && s.tensor instanceof Variable ? NaN : scalarValue(plan, slot);
+  return plan.slots[slot].size === 1 ? fixedValues(plan, slot)?.[0] ?? NaN : NaN;
 }
 
 /**
@@ -113,9 +96,8 @@ function maskFor(plan: Plan, m: Operand, period: number, seqQ: number, seqK: num
   if (period === seqQ * seqK) return { mask: { ...m, shape: [seqQ, seqK] }, causal: false };
   // one row shared by every query: the kernel takes the [seqQ, seqK] copy
   const full = new Float32Array(seqQ * seqK);
-  for (let i = 0; i < seqQ; i++) full.set(values, i * seqK);
-  plan.slots.push({ kind: 'constant', size: full.length, dtype: 'float32', record: ENGINE.allocRecord(full.length, full) });
-  return { mask: { slot: plan.slots.length - 1, shape: [seqQ, seqK], dtype: 'float32', size: full.length }, causal: false };
+  for (let i = 0; i < seqQ; i++) full.set(Array.from(values), i * seqK);
+  return { mask: constantSlot(plan, full, [seqQ, seqK]), causal: false };
 }
 
 function attentionAt(plan: Plan, i: number, readers: Map<number, number[]>, writer: Map<number, Step>): Found | null {
@@ -169,24 +151,14 @@ function attentionAt(plan: Plan, i: number, readers: Map<number, number[]>, writ
   if (b.batch !== bh || b.M !== seqQ || b.K !== seqK || b.N !== headDim) return null;
   steps.push(next);
   const [q, k] = first.inputs;
-  const v = second.inputs[1];
-  if (bh > 1 && (first.attrs.bBatchStride !== seqK * headDim || second.attrs.bBatchStride !== seqK * headDim)) return null;
-  return { steps, q, k, v, ...masking, scale, bh, seqQ, seqK, headDim };
+  return { steps, q, k, v: second.inputs[1], ...masking, scale, bh, seqQ, seqK, headDim };
 }
 
 /** Replace every written-out attention by one attention step (placed where its second matMul was). */
 export function matchAttention(plan: Plan): void {
-  if (!ATTENTION_BACKENDS.has(plan.backend)) return;
-  const readers = new Map<number, number[]>();
+  const readers = readerSteps(plan);
   const writer = new Map<number, Step>();
-  plan.steps.forEach((s, k) => {
-    s.inputs.forEach((o) => {
-      const list = readers.get(o.slot) ?? [];
-      if (!list.includes(k)) list.push(k);
-      readers.set(o.slot, list);
-    });
-    s.outputs.forEach((o) => writer.set(o.slot, s));
-  });
+  for (const s of plan.steps) for (const o of s.outputs) writer.set(o.slot, s);
   const drop = new Set<number>();
   for (let i = 0; i < plan.steps.length; i++) {
     if (drop.has(i)) continue;

@@ -132,7 +132,7 @@ export const fusedElementwiseKernels: WebGPUKernelTable = {
       // a reduction terminal: one workgroup per row over whole bindings (the plan fuses only what fits the default limit)
       const rows = a.n / a.inner;
       if (!fits || !Number.isInteger(rows) || a.inner < 1) {
-        throw new Error(`webgpu fusedElementwise: a reduction over rows of ${a.inner} of ${a.n} elements needs whole bindings (limit ${ctx.limits.maxBindingBytes} bytes)`);
+        throw new Error(`webgpu fusedElementwise: rows of ${a.inner} over ${a.n} elements exceed one binding (${ctx.limits.maxBindingBytes} bytes)`);
       }
       ctx.dispatch({
         spec, entry: 'fused_rows', buffers: [...ins.map((t) => ctx.buffer(t)), ...outs.map((t) => ctx.buffer(t))], constants: { WG },
