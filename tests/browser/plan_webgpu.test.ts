@@ -178,7 +178,8 @@ describe.each(['webgpu', 'wasm'])('recorded plan on %s (Chromium)', (backend) =>
       const wave = (n: number, f: number) => Array.from({ length: n }, (_, i) => Math.sin(i * f) * 2);
       const cases: [string, number[][], (...t: any[]) => any][] = [
         ['sub+square+sum', [[37, 23], [37, 23]], (a, b) => ts.sum(ts.square(ts.sub(a, b)))],
-        ['squaredDifference+mean', [[300, 7], [300, 7]], (a, b) => ts.mean(ts.squaredDifference(a, b), -1)],
+        ['squaredDifference+mean', [[300, 7], [300, 7]], (a, b) => ts.mean(ts.squaredDifference(a, b), -1)], // webgpu: rows of 7 stay apart
+        ['squaredDifference+mean', [[40, 70], [40, 70]], (a, b) => ts.mean(ts.squaredDifference(a, b), -1)],
         ['add+relu+max', [[5, 600], [600]], (a, b) => ts.max(ts.relu(ts.add(a, b)), -1)],
         ['neg+min', [[4, 300]], (a) => ts.min(ts.neg(a), -1)],
         ['attention', [[2, 3, 5, 4], [2, 3, 7, 4], [2, 3, 7, 4]], (q, k, v) => ts.matMul(ts.softmax(ts.mul(ts.matMul(q, k, false, true), 0.5)), v)],
@@ -190,7 +191,7 @@ describe.each(['webgpu', 'wasm'])('recorded plan on %s (Chromium)', (backend) =>
       });
       // NaN does not survive the trip out of the page as a number: it travels as the string 'NaN'
       const values = async (t: any) => Array.from(await t.data(), (x: number) => (Number.isNaN(x) ? 'NaN' : x));
-      const out: { name: string; got: (number | string)[]; want: (number | string)[]; fused: string[]; reductionsFused: number; patterns: number }[] = [];
+      const out: { name: string; shape0: number[]; got: (number | string)[]; want: (number | string)[]; fused: string[]; reductionsFused: number; patterns: number }[] = [];
       for (const [name, shapes, fn] of cases) {
         const f = (...t: any[]) => ts.tidy(() => fn(...t));
         await ts.setBackend('js');
@@ -204,7 +205,7 @@ describe.each(['webgpu', 'wasm'])('recorded plan on %s (Chromium)', (backend) =>
         const y = jf(...a);
         const got = await values(y);
         const s = ts.debug.plan(jf, ...a);
-        out.push({ name, got, want, fused: s.plan.steps.map((st: any) => st.fused ?? st.kernel), reductionsFused: s.plan.stats.reductionsFused, patterns: s.plan.stats.patterns });
+        out.push({ name, shape0: shapes[0], got, want, fused: s.plan.steps.map((st: any) => st.fused ?? st.kernel), reductionsFused: s.plan.stats.reductionsFused, patterns: s.plan.stats.patterns });
         ts.dispose([...a, y]);
         jf.dispose();
       }
@@ -212,7 +213,9 @@ describe.each(['webgpu', 'wasm'])('recorded plan on %s (Chromium)', (backend) =>
     }, backend);
     const num = (v: (number | string)[]) => v.map((x) => (x === 'NaN' ? NaN : Number(x)));
     for (const c of r.map((x) => ({ ...x, got: num(x.got), want: num(x.want) }))) {
-      if (c.name === 'attention') {
+      if (backend === 'webgpu' && c.shape0[1] === 7) {
+        expect(c.fused).toEqual(['binary', 'reduce']); // a row of at most 32 reduces better on its own
+      } else if (c.name === 'attention') {
         expect(c.fused).toEqual(['attention(4 steps)']);
         expect(c.patterns).toBe(1);
       } else {

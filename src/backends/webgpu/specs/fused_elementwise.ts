@@ -13,6 +13,7 @@ import { BINARY_BY_CODE, UNARY_BY_CODE } from '../../../ops/elementwise_table/in
 import { BINARY_EXPRS, UNARY_EXPRS } from '../../../ops/elementwise_table/exprs.js';
 import { FUSED_WORDS, FusedKind, type KernelAttrs } from '../../kernels.js';
 import { chunkElements } from '../limits.js';
+import { rowWorkgroupSize } from './reduce.js';
 import { grid1d, STORAGE_RO, STORAGE_RW, UNIFORM, type ShaderSpec, type WebGPUKernelTable } from '../spec.js';
 
 const WG = 64;
@@ -134,8 +135,10 @@ export const fusedElementwiseKernels: WebGPUKernelTable = {
       if (!fits || !Number.isInteger(rows) || a.inner < 1) {
         throw new Error(`webgpu fusedElementwise: rows of ${a.inner} over ${a.n} elements exceed one binding (${ctx.limits.maxBindingBytes} bytes)`);
       }
+      // invocations per row as the reduce kernel's reduce_rows: by row length, 4 on CPU adapters (every barrier a context switch)
+      const wg = ctx.preferDirect ? 4 : rowWorkgroupSize(a.inner, ctx.limits.maxInvocations);
       ctx.dispatch({
-        spec, entry: 'fused_rows', buffers: [...ins.map((t) => ctx.buffer(t)), ...outs.map((t) => ctx.buffer(t))], constants: { WG },
+        spec, entry: 'fused_rows', buffers: [...ins.map((t) => ctx.buffer(t)), ...outs.map((t) => ctx.buffer(t))], constants: { WG: wg },
         params: { size: rows, first: 0, periods, consts0: consts(0), consts1: consts(1), consts2: consts(2), consts3: consts(3), inner: a.inner },
         workgroups: grid1d(rows, ctx.limits.maxWorkgroupsPerDimension),
       });
