@@ -4,7 +4,7 @@
 import { loadAs64, storeAs } from './scalar_ops';
 import { expF32x4 } from './simd_math';
 
-function sumRowF32(x: usize, n: i32): f64 {
+export function sumRowF32(x: usize, n: i32): f64 {
   let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -19,7 +19,7 @@ function sumRowF32(x: usize, n: i32): f64 {
 }
 
 /** max (isMax) or min of a float32 row, NaN if any element is NaN; +-Infinity when empty. */
-function extremeRowF32(x: usize, n: i32, isMax: bool): f32 {
+export function extremeRowF32(x: usize, n: i32, isMax: bool): f32 {
   let m = f32x4.splat(isMax ? -Infinity : Infinity);
   let i = 0;
   for (; i + 4 <= n; i += 4) {

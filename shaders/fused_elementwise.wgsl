@@ -1,11 +1,14 @@
 // Template of the recorded plan's fused elementwise kernel (src/plan/fuse.ts,
 // specs/fused_elementwise.ts). One invocation computes element i of a chain of float32
-// unary/binary table ops held in registers. The generator fills the two marked lines:
+// unary/binary table ops held in registers. The generator keeps one entry section and fills:
 //   @BINDINGS: `in{j}: array<f32>` (read) for each input, then `out{k}` (read_write) per output;
 //   @STEPS: per table op a function `fn step{r}(x, alpha, beta)` / `fn step{r}(a, b)` whose body
-//           is the row's WGSL expression, and per instruction one line of the `@BODY` below.
+//           is the row's WGSL expression (RED_OP, store_reduced with a reduction), and per
+//           instruction one line of `element` (which returns the reduced register).
 // Input j is read at (first + i) % period(j) (scalar or trailing-dims broadcast), or at i when its
 // period is 0 (a whole input, bound by range like the outputs when a call is split).
+// fused_rows (a chain ending in a reduction): a workgroup per row; invocation t folds elements
+// t, t + WG, .. then a fixed tree (a deterministic order).
 #include "math.wgsl"
 #include "elementwise_math.wgsl"
 
@@ -17,6 +20,7 @@ struct Params {
   consts1: array<vec4<u32>, 2>,
   consts2: array<vec4<u32>, 2>,
   consts3: array<vec4<u32>, 2>,
+  inner: u32,                      // fused_rows: row length
 }
 
 override WG: u32 = 64u;
@@ -44,10 +48,49 @@ fn konst(c: u32) -> f32 {
 
 //@STEPS
 
+fn element(i: u32) -> f32 {
+  //@BODY
+}
+
+//@ELEMENTS_BEGIN
 @compute @workgroup_size(WG)
 fn fused(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
          @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = (wid.x + wid.y * nwg.x) * WG + lid.x;
   if (i >= params.size) { return; }
-  //@BODY
+  _ = element(i);
 }
+//@ELEMENTS_END
+
+//@ROWS_BEGIN
+var<workgroup> partials: array<f32, WG>;
+
+// Reduce codes: 0 sum, 1 mean, 2 max, 3 min (NaN propagates)
+fn fold(acc: f32, v: f32) -> f32 {
+  switch RED_OP {
+    case 2u: { return max_nan(acc, v); }
+    case 3u: { return min_nan(acc, v); }
+    default: { return acc + v; }
+  }
+}
+
+@compute @workgroup_size(WG)
+fn fused_rows(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
+              @builtin(num_workgroups) nwg: vec3<u32>) {
+  let row = wid.x + wid.y * nwg.x;
+  if (row >= params.size) { return; }
+  let t = lid.x;
+  let n = params.inner;
+  var acc = 0.0f;
+  if (RED_OP == 2u) { acc = f32_neg_inf(); }
+  if (RED_OP == 3u) { acc = f32_inf(); }
+  for (var c = t; c < n; c += WG) { acc = fold(acc, element(row * n + c)); }
+  partials[t] = acc;
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s = s >> 1u) {
+    if (t < s) { partials[t] = fold(partials[t], partials[t + s]); }
+    workgroupBarrier();
+  }
+  if (t == 0u) { store_reduced(row, select(partials[0], partials[0] / f32(n), RED_OP == 1u)); }
+}
+//@ROWS_END

@@ -48,6 +48,10 @@ const FLAG_DEFAULTS: Record<string, () => FlagValue> = {
   PREDICT_PLAN: () => true,
   /** tessera: fit / fitDataset / trainOnBatch replay a recorded training step per input signature (src/models/train_plan.ts). */
   TRAIN_PLAN: () => true,
+  /** tessera: the recorded plan replaces written-out attention by the attention kernel (src/plan/pattern_attention.ts); off to compare. */
+  PLAN_ATTENTION_PATTERN: () => true,
+  /** tessera: the recorded plan ends fused elementwise kernels with the reduction that reads them (src/plan/fuse.ts); off to compare. */
+  PLAN_FUSE_REDUCTIONS: () => true,
 };
 
 export interface Platform {

@@ -55,7 +55,7 @@ for (const backend of ['js', 'wasm']) {
       const x = tf.tensor2d([[1, -1], [0.5, 2], [3, 1]]);
       const summary = tf.debug.plan(jf, x);
       // traced: exp, matMul, add, relu, sub, mul, sigmoid
-      expect(summary.plan!.stats).toEqual({ traced: 7, deadRemoved: 1, epilogueFused: 2, fusedKernels: 1, fusedSteps: 3, patterns: 0 });
+      expect(summary.plan!.stats).toEqual({ traced: 7, deadRemoved: 1, epilogueFused: 2, fusedKernels: 1, fusedSteps: 3, patterns: 0, reductionsFused: 0 });
       expect(summary.kernels).toBe(2);
       expect(summary.text).toContain('fused[sub+mul+sigmoid]');
       expect(summary.text).toContain('matMul+add+relu');

@@ -1,6 +1,7 @@
 // Seeded random op graphs through the recorded plan (issue 9): each graph mixes elementwise ops,
 // matMuls with a bias / activation / residual add (epilogue fusion), reductions broadcast back,
-// written-out softmax and layer normalizations (pattern matching) and values used twice. The
+// written-out softmax, layer normalizations and self-attention (pattern matching), reductions of
+// an elementwise chain (an RMS norm: the reduction terminal) and values used twice. The
 // optimized replay (tf.jit) on js and wasm must agree with the same graph run eagerly on js (the
 // plain-JS kernels, no plan) within float tolerance; NaN fails. The totals check that the graphs
 // really exercise every pass.
@@ -39,7 +40,7 @@ function makeGraph(seed: number): Graph {
   const ops: Graph['ops'] = [];
   let cols = cols0;
   for (let k = 0; k < 9; k++) {
-    const pick = Math.floor(r() * 8);
+    const pick = Math.floor(r() * 10);
     const c = cols;
     if (pick === 0) {
       const u = UNARY[Math.floor(r() * UNARY.length)];
@@ -76,6 +77,13 @@ function makeGraph(seed: number): Graph {
         const d = tf.sub(x, m);
         return tf.add(tf.mul(tf.mul(d, tf.rsqrt(tf.add(tf.mean(tf.square(d), -1, true), 1e-3))), ws[g]), ws[b]);
       });
+    } else if (pick === 8) {
+      // an RMS norm: square then mean ends one fused kernel
+      ops.push((x) => tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), 1e-3))));
+    } else if (pick === 9) {
+      // self-attention with one head: softmax(x x^T * c) x
+      const c2 = 0.2 + r();
+      ops.push((x) => tf.matMul(tf.softmax(tf.mul(tf.matMul(x, x, false, true), c2)), x));
     } else if (pick === 6) {
       ops.push((x) => tf.sub(x, tf.mean(x, -1, true)));
     } else {
@@ -91,7 +99,7 @@ const GRAPHS = 30;
 
 describe.each(['js', 'wasm'])('seeded random graphs: tf.jit on %s vs eager js', (backend) => {
   test(`${GRAPHS} graphs agree; every pass fires`, async () => {
-    const totals = { traced: 0, kernels: 0, patterns: 0, epilogueFused: 0, residual: 0, fusedKernels: 0 };
+    const totals = { traced: 0, kernels: 0, patterns: 0, epilogueFused: 0, residual: 0, fusedKernels: 0, reductionsFused: 0, attention: 0 };
     for (let seed = 1; seed <= GRAPHS; seed++) {
       const g = makeGraph(seed * 7919);
       const xr = rng(seed);
@@ -117,6 +125,8 @@ describe.each(['js', 'wasm'])('seeded random graphs: tf.jit on %s vs eager js', 
       totals.patterns += p.stats.patterns;
       totals.epilogueFused += p.stats.epilogueFused;
       totals.fusedKernels += p.stats.fusedKernels;
+      totals.reductionsFused += p.stats.reductionsFused;
+      totals.attention += p.steps.filter((st) => st.kernel === 'attention').length;
       totals.residual += p.steps.filter((st) => st.attrs.residual).length;
       tf.dispose([x, got, ...ws]);
       jf.dispose();
@@ -127,6 +137,8 @@ describe.each(['js', 'wasm'])('seeded random graphs: tf.jit on %s vs eager js', 
     expect(totals.residual).toBeGreaterThan(3);
     expect(totals.epilogueFused).toBeGreaterThan(10);
     expect(totals.fusedKernels).toBeGreaterThan(5);
+    expect(totals.reductionsFused).toBeGreaterThan(3);
+    expect(totals.attention).toBeGreaterThan(3);
     expect(totals.kernels).toBeLessThan(totals.traced);
   });
 });

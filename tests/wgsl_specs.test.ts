@@ -29,14 +29,17 @@ import { imageSpec } from '../src/backends/webgpu/specs/image.js';
 import { fusedElementwiseSpec } from '../src/backends/webgpu/specs/fused_elementwise.js';
 import { float16WidenSpec } from '../src/backends/webgpu/specs/float16.js';
 import { int8ConvSpecs, int8MatmulSpecs, int8QuantizeSpecs } from '../src/backends/webgpu/specs/int8.js';
-import { Binary, FusedKind, Unary } from '../src/backends/kernels.js';
+import { Binary, FusedKind, Reduce, Unary } from '../src/backends/kernels.js';
 // a generated fused chain (src/plan/fuse.ts program words): r2 = relu(in0 + in1); out0 = r2; r3 = leakyRelu(r2); out1 = r3
 const { load, unary, binary, store } = FusedKind;
 const FUSED_SAMPLE = fusedElementwiseSpec([load, 0, 0, 0, 0, 0, load, 1, 1, 0, 0, 0, binary, Binary.add, 2, 0, 1, 0,
   unary, Unary.relu, 3, 2, 0, 0, store, 0, 0, 3, 0, 0, unary, Unary.leakyRelu, 4, 3, 0, 2, store, 1, 0, 4, 0, 0]);
+// with a reduction terminal (fused_rows): r1 = square(in0); out0 = r1; out1[row] = max of r1 over the row
+const FUSED_REDUCE_SAMPLE = fusedElementwiseSpec([load, 0, 0, 0, 0, 0, unary, Unary.square, 1, 0, 0, 0, store, 0, 0, 1, 0, 0,
+  FusedKind.reduce, 1, 0, 1, 0, Reduce.max]);
 const SPECS: ShaderSpec[] = [elementwiseSpec, reduceSpec, softmaxSpec, matmulSpec, matmulSubgroupSpec, layoutSpec, attentionSubgroupSpec,
   conv2dSpec, conv2dBackpropSpec, depthwiseSpec, poolSpec, layerNormSpec, attentionSpec, optimizerSpec,
-  scanSpec, scatterSpec, conv3dSpec, windowArgmaxSpec, imageSpec, FUSED_SAMPLE, float16WidenSpec,
+  scanSpec, scatterSpec, conv3dSpec, windowArgmaxSpec, imageSpec, FUSED_SAMPLE, FUSED_REDUCE_SAMPLE, float16WidenSpec,
   ...[int8QuantizeSpecs, int8MatmulSpecs, int8ConvSpecs].flatMap((p) => [p.portable, p.packed])];
 
 interface FnInfo { name: string; startLine: number; endLine: number; calls: Set<FnInfo> }

@@ -400,8 +400,15 @@ export interface KernelAttrs {
    *   kind 0: register dst = input op;  kind 1: dst = unary op(register a), alpha consts[f], beta consts[f + 1];
    *   kind 2: dst = binary op(register a, register b);  kind 3: output op = register a.
    * Every result is rounded to float32, as the unfused kernels store it. regs: registers used.
+   * A reduction terminal (plan fusion of `reduce(chain)`): with `inner` set,
+   *   kind 4: output op[r] = reduce f (Reduce.sum / mean / max / min) of register a over row
+   *   r = floor(i / inner), inner consecutive elements (n = rows * inner, inner >= 1), so the
+   *   reduced value is never stored; b numbers the program's reductions 0, 1, .. (accumulators).
+   *   js sums in float64 in element order; wasm sums each in-block segment in f64 lanes, then the
+   *   segments in order; webgpu sums in f32, strided per invocation then a fixed tree (as its
+   *   reduce kernel). max/min propagate NaN.
    */
-  fusedElementwise: { n: number; regs: number; program: number[]; consts: number[]; periods: number[] };
+  fusedElementwise: { n: number; regs: number; program: number[]; consts: number[]; periods: number[]; inner?: number };
 
   // ---- int8 quantized inference (issue 12). See the "Packed int8" note below. ----------------
   /**
@@ -466,7 +473,7 @@ export interface Int8Epilogue {
 
 /** Words per instruction of a fusedElementwise program, and its instruction kinds. */
 export const FUSED_WORDS = 6;
-export const FusedKind = { load: 0, unary: 1, binary: 2, store: 3 } as const;
+export const FusedKind = { load: 0, unary: 1, binary: 2, store: 3, reduce: 4 } as const;
 
 /** 3-D convolution / pooling geometry (all numbers precomputed). */
 export interface Conv3dGeometry {

@@ -3,13 +3,30 @@
  * of elements becomes one fusedElementwise step (see KernelAttrs.fusedElementwise): values used
  * only inside the run stay in registers, the others are stored. Binary operands from outside the
  * run must be read whole, as a scalar, or as a trailing-dims broadcast (broadcastPeriod).
+ * A sum / mean / max / min over the last axes (or all) that directly follows a run and is the only
+ * reader of a value the run makes joins it as a reduction terminal (REDUCE_FUSING_BACKENDS):
+ * sum(square(sub(a, b))) is one kernel and the squared differences are never stored.
  */
-import { FusedKind } from '../backends/kernels.js';
+import { FusedKind, Reduce } from '../backends/kernels.js';
 import { broadcastPeriod, opName, readCounts } from './passes.js';
 import type { Operand, Plan, Step } from './types.js';
 
 /** Backends with a fusedElementwise kernel. */
 export const FUSING_BACKENDS = new Set(['js', 'wasm', 'webgpu']);
+/** Backends whose fusedElementwise kernel takes a reduction terminal (FusedKind.reduce). */
+export const REDUCE_FUSING_BACKENDS = new Set(['js', 'wasm', 'webgpu']);
+/**
+ * Elements a reduction terminal may span per backend: webgpu binds whole buffers for it, so no
+ * more than WebGPU's default maxStorageBufferBindingSize (128 MiB) holds; a larger chain keeps its
+ * reduce step (the unfused kernels split their bindings).
+ */
+const MAX_REDUCED_ELEMENTS: Record<string, number> = { webgpu: (128 * 1024 * 1024) / 4 };
+/**
+ * Shortest row a reduction terminal takes per backend: webgpu reduces a row per workgroup, and rows
+ * of up to 32 run better as they are (one invocation per row: its reduce kernel's reduce_serial).
+ */
+const MIN_REDUCED_ROW: Record<string, number> = { webgpu: 33 };
+const TERMINAL_REDUCE_NAMES: Record<number, string> = { [Reduce.sum]: 'sum', [Reduce.mean]: 'mean', [Reduce.max]: 'max', [Reduce.min]: 'min' };
 /** Registers (values) one fused kernel may hold (so at most 30 alpha/beta constants). */
 const MAX_REGS = 16;
 /**
@@ -29,17 +46,23 @@ function operandPeriods(s: Step): number[] | null {
   return periods.every((p) => p > 0) ? periods : null;
 }
 
-export function fuseElementwise(plan: Plan): void {
+/** Fuse the plan's elementwise runs; `reductions` (default true) lets a following reduction end a run. */
+export function fuseElementwise(plan: Plan, reductions = true): void {
   if (!FUSING_BACKENDS.has(plan.backend)) return;
   const reads = readCounts(plan);
   const out: Step[] = [];
   let run: Step[] = [];
   const flush = () => {
-    if (run.length >= 2) out.push(fuseRun(plan, run, reads));
+    if (run.length >= 2) out.push(fuseRun(plan, run, reads, null));
     else out.push(...run);
     run = [];
   };
   for (const s of plan.steps) {
+    if (reductions && reductionTerminal(plan, run, s, reads)) {
+      out.push(fuseRun(plan, run, reads, s));
+      run = [];
+      continue;
+    }
     const periods = operandPeriods(s);
     const grown = [...run, s];
     if (!periods || (run.length && s.outputs[0].size !== run[0].outputs[0].size) || regsFor(grown) > MAX_REGS ||
@@ -49,6 +72,21 @@ export function fuseElementwise(plan: Plan): void {
   }
   flush();
   plan.steps = out;
+}
+
+/**
+ * Whether reduce step `s` can end `run` inside its kernel: a float32 sum / mean / max / min over
+ * rows of the run's length, of a temp the run makes that nothing else reads.
+ */
+function reductionTerminal(plan: Plan, run: Step[], s: Step, reads: number[]): boolean {
+  if (!run.length || !REDUCE_FUSING_BACKENDS.has(plan.backend) || s.kernel !== 'reduce' || s.live) return false;
+  const { op, outer, inner } = s.attrs as { op: number; outer: number; inner: number };
+  const n = run[0].outputs[0].size;
+  if (!(op in TERMINAL_REDUCE_NAMES) || inner < (MIN_REDUCED_ROW[plan.backend] ?? 1) || outer * inner !== n || n === 0 ||
+    n > (MAX_REDUCED_ELEMENTS[plan.backend] ?? Infinity)) return false;
+  const x = s.inputs[0];
+  if (x.dtype !== 'float32' || s.outputs[0].dtype !== 'float32' || x.size !== n) return false;
+  return plan.slots[x.slot].kind === 'temp' && reads[x.slot] === 1 && run.some((r) => r.outputs[0].slot === x.slot);
 }
 
 /** Registers a run needs: one per value produced or loaded. */
@@ -75,7 +113,7 @@ function bindingsFor(plan: Plan, run: Step[], reads: number[]): number {
   return loaded.size + stored;
 }
 
-function fuseRun(plan: Plan, run: Step[], reads: number[]): Step {
+function fuseRun(plan: Plan, run: Step[], reads: number[], terminal: Step | null): Step {
   const n = run[0].outputs[0].size;
   const program: number[] = [];
   const consts: number[] = [];
@@ -87,7 +125,7 @@ function fuseRun(plan: Plan, run: Step[], reads: number[]): Step {
   const emit = (kind: number, op: number, dst: number, a = 0, b = 0, f = 0) => program.push(kind, op, dst, a, b, f);
   // how often each slot is read inside the run (a value read elsewhere too must be stored)
   const inside = new Map<number, number>();
-  for (const s of run) for (const o of s.inputs) inside.set(o.slot, (inside.get(o.slot) ?? 0) + 1);
+  for (const s of terminal ? [...run, terminal] : run) for (const o of s.inputs) inside.set(o.slot, (inside.get(o.slot) ?? 0) + 1);
   const operand = (o: Operand, period: number): number => {
     const known = reg.get(o.slot);
     if (known !== undefined) return known;
@@ -114,14 +152,24 @@ function fuseRun(plan: Plan, run: Step[], reads: number[]): Step {
       emit(FusedKind.store, outputs.length - 1, 0, dst);
     }
   }
+  const names = run.map(opName);
+  let inner: number | undefined;
+  if (terminal) {
+    const t = terminal.attrs as { op: number; outer: number; inner: number };
+    inner = t.inner;
+    outputs.push({ ...terminal.outputs[0], shape: [t.outer], size: t.outer });
+    emit(FusedKind.reduce, outputs.length - 1, 0, reg.get(terminal.inputs[0].slot)!, 0, t.op);
+    names.push(TERMINAL_REDUCE_NAMES[t.op]);
+    plan.stats.reductionsFused++;
+  }
   plan.stats.fusedKernels++;
-  plan.stats.fusedSteps += run.length;
+  plan.stats.fusedSteps += names.length;
   return {
     kernel: 'fusedElementwise',
     inputs,
     outputs,
-    attrs: { n, regs, program, consts, periods },
-    fused: run.map(opName).join('+'),
+    attrs: { n, regs, program, consts, periods, ...(inner === undefined ? {} : { inner }) },
+    fused: names.join('+'),
   };
 }
 

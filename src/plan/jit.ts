@@ -1,17 +1,19 @@
 /**
  * tf.jit(fn): record fn's kernel calls once per input signature (backend, shapes, dtypes, which
- * arguments are one tensor), optimize the plan (dead code, softmax and layerNorm patterns, bias /
+ * arguments are one tensor), optimize the plan (dead code, softmax, layerNorm and attention patterns, bias /
  * activation / residual epilogues, elementwise fusion, buffer reuse) and replay it on later calls.
  * A function a plan cannot reproduce (host reads, random draws, string/complex tensors) runs
  * eagerly for that signature, with the reason kept (and printed once). Under a gradient tape, or
  * inside another trace, fn simply runs eagerly.
  */
 import { ENGINE } from '../engine.js';
+import { env } from '../environment.js';
 import { Tensor } from '../tensor.js';
 import { eliminateDeadSteps, fuseEpilogues, assignBuffers } from './passes.js';
 import { fuseElementwise } from './fuse.js';
 import { matchSoftmax } from './patterns.js';
 import { matchLayerNorm } from './pattern_layernorm.js';
+import { matchAttention } from './pattern_attention.js';
 import { StalePlan, releasePlan, replay } from './replay.js';
 import { Trace, traced } from './trace.js';
 import type { Plan, Untraceable } from './types.js';
@@ -55,8 +57,9 @@ export function optimize(plan: Plan, fuse = true): Plan {
   if (fuse) {
     matchSoftmax(plan);
     matchLayerNorm(plan);
+    if (env().getBool('PLAN_ATTENTION_PATTERN')) matchAttention(plan);
     fuseEpilogues(plan);
-    fuseElementwise(plan);
+    fuseElementwise(plan, env().getBool('PLAN_FUSE_REDUCTIONS'));
   }
   assignBuffers(plan);
   return plan;

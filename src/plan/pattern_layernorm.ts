@@ -10,7 +10,7 @@
 import { Binary, Reduce, Unary } from '../backends/kernels.js';
 import { ENGINE } from '../engine.js';
 import { broadcastPeriod } from './passes.js';
-import { rowBroadcast } from './patterns.js';
+import { readerSteps, rowBroadcast } from './patterns.js';
 import type { Operand, Plan, Step } from './types.js';
 
 interface Found {
@@ -27,7 +27,7 @@ interface Found {
 type Binop = { outShape: number[]; aStrides: number[]; bStrides: number[] };
 
 /** For a binary step with op `op`: the operand index read whole (period = size) while the other has period `otherPeriod`, or -1. */
-function wholeAnd(s: Step, op: number, size: number, otherPeriod: number, commutative: boolean): number {
+export function wholeAnd(s: Step, op: number, size: number, otherPeriod: number, commutative: boolean): number {
   if (s.kernel !== 'binary' || s.attrs.op !== op || s.live || s.outputs[0].size !== size || s.outputs[0].dtype !== 'float32') return -1;
   const a = s.attrs as Binop;
   const pa = broadcastPeriod(a.outShape, a.aStrides, s.inputs[0].size);
@@ -45,17 +45,24 @@ function rowAnd(s: Step, op: number, rows: number, cols: number, commutative: bo
   return rowBroadcast({ ...s, attrs: { ...a, aStrides: a.bStrides, bStrides: a.aStrides } }, op, rows, cols) ? 1 : -1;
 }
 
-/** The value of a one-element float32 constant or weight slot, or NaN. */
-function scalarValue(plan: Plan, slot: number): number {
+/**
+ * The values of a float32 constant or weight slot (read now: a variable's may change later), or
+ * null where the backend has no synchronous read.
+ */
+export function slotValues(plan: Plan, slot: number): ArrayLike<number> | null {
   const s = plan.slots[slot];
-  if (s.size !== 1 || s.dtype !== 'float32' || s.refresh || (s.kind !== 'constant' && s.kind !== 'external')) return NaN;
-  if (s.value !== undefined) return s.value;
-  const rec = s.kind === 'constant' ? s.record! : s.tensor!.record;
+  if (s.dtype !== 'float32' || s.refresh || (s.kind !== 'constant' && s.kind !== 'external')) return null;
+  if (s.value !== undefined) return [s.value];
   try {
-    return ENGINE.backend.readSync(rec.dataId, 'float32', 1)[0];
+    return ENGINE.backend.readSync((s.kind === 'constant' ? s.record! : s.tensor!.record).dataId, 'float32', s.size);
   } catch {
-    return NaN; // a backend without synchronous reads: leave the steps alone
+    return null; // a backend without synchronous reads: leave the steps alone
   }
+}
+
+/** The value of a one-element float32 constant or weight slot, or NaN. */
+export function scalarValue(plan: Plan, slot: number): number {
+  return plan.slots[slot].size === 1 ? slotValues(plan, slot)?.[0] ?? NaN : NaN;
 }
 
 function layerNormAt(plan: Plan, i: number, readers: Map<number, number[]>): Found | null {
@@ -139,28 +146,22 @@ function layerNormAt(plan: Plan, i: number, readers: Map<number, number[]>): Fou
   return { steps, x, gamma, beta, epsilon, rows, cols, last };
 }
 
-/** A constant slot of `cols` copies of `value` (the gamma or beta a written-out layerNorm left out). */
-function constantSlot(plan: Plan, cols: number, value: number): Operand {
-  const record = ENGINE.allocRecord(cols, new Float32Array(cols).fill(value));
-  plan.slots.push({ kind: 'constant', size: cols, dtype: 'float32', record });
-  return { slot: plan.slots.length - 1, shape: [cols], dtype: 'float32', size: cols };
+/** A new constant slot holding `values` (a gamma or beta a written-out layerNorm left out, a mask row repeated). */
+export function constantSlot(plan: Plan, values: Float32Array, shape = [values.length]): Operand {
+  plan.slots.push({ kind: 'constant', size: values.length, dtype: 'float32', record: ENGINE.allocRecord(values.length, values) });
+  return { slot: plan.slots.length - 1, shape, dtype: 'float32', size: values.length };
 }
 
 /** Replace every written-out layer normalization by one layerNorm step (placed at its last step). */
 export function matchLayerNorm(plan: Plan): void {
-  const readers = new Map<number, number[]>();
-  plan.steps.forEach((s, k) => s.inputs.forEach((o) => {
-    const list = readers.get(o.slot) ?? [];
-    if (!list.includes(k)) list.push(k);
-    readers.set(o.slot, list);
-  }));
+  const readers = readerSteps(plan);
   const drop = new Set<number>();
   for (let i = 0; i < plan.steps.length; i++) {
     if (drop.has(i)) continue;
     const f = layerNormAt(plan, i, readers);
     if (!f || f.steps.some((k) => drop.has(k))) continue;
     const n = f.rows * f.cols;
-    const vec = (o: Operand | null, fill: number): Operand => (o ? { ...o, shape: [f.cols], size: f.cols } : constantSlot(plan, f.cols, fill));
+    const vec = (o: Operand | null, fill: number): Operand => (o ? { ...o, shape: [f.cols], size: f.cols } : constantSlot(plan, new Float32Array(f.cols).fill(fill)));
     plan.steps[f.last] = {
       kernel: 'layerNorm',
       inputs: [{ ...f.x, shape: [f.rows, f.cols], size: n }, vec(f.gamma, 1), vec(f.beta, 0)],

@@ -19,6 +19,17 @@ export function rowBroadcast(s: Step, op: number, rows: number, cols: number): b
   return same(outShape, [rows, cols]) && same(aStrides, [cols, 1]) && same(bStrides, [1, 0]);
 }
 
+/** Which steps read each slot (each step once, in plan order): the pattern matchers walk a value's readers. */
+export function readerSteps(plan: Plan): Map<number, number[]> {
+  const readers = new Map<number, number[]>();
+  plan.steps.forEach((s, k) => s.inputs.forEach((o) => {
+    const list = readers.get(o.slot) ?? [];
+    if (!list.includes(k)) list.push(k);
+    readers.set(o.slot, list);
+  }));
+  return readers;
+}
+
 /** The steps of the softmax that ends at the reduce-max step `i`, or null. */
 function softmaxAt(plan: Plan, i: number, reads: number[], writer: Map<number, number>): { steps: number[]; rows: number; cols: number } | null {
   const max = plan.steps[i];

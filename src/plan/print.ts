@@ -43,7 +43,7 @@ export function summarize(entry: Plan | Untraceable): PlanSummary {
   const lines = [
     `plan on ${p.backend}: ${p.steps.length} kernels (traced ${p.stats.traced}, dead ${p.stats.deadRemoved}, ` +
       `epilogue-fused ${p.stats.epilogueFused}, ${p.stats.fusedSteps} steps in ${p.stats.fusedKernels} fused kernels` +
-      `${p.stats.patterns ? `, ${p.stats.patterns} patterns` : ''})`,
+      `${p.stats.patterns ? `, ${p.stats.patterns} patterns` : ''}${p.stats.reductionsFused ? `, ${p.stats.reductionsFused} reductions fused` : ''})`,
     ...p.steps.map((s, i) =>
       `  ${String(i).padStart(3)} ${s.fused && s.kernel === 'fusedElementwise' ? `fused[${s.fused}]` : s.fused ?? s.kernel}` +
       `(${s.inputs.map((o) => `${slotName(o.slot)}:[${o.shape}]`).join(', ')}) -> ${s.outputs.map((o) => `${slotName(o.slot)}:[${o.shape}]`).join(', ')}`),

@@ -201,7 +201,7 @@ export class Trace implements KernelTracer {
       effects: this.effects.slice(),
       preconditions: this.preconditions.slice(),
       outputPool: new Map(),
-      stats: { traced: steps.length, deadRemoved: 0, epilogueFused: 0, fusedKernels: 0, fusedSteps: 0, patterns: 0 },
+      stats: { traced: steps.length, deadRemoved: 0, epilogueFused: 0, fusedKernels: 0, fusedSteps: 0, patterns: 0, reductionsFused: 0 },
       buffers: [],
     };
   }

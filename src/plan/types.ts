@@ -61,8 +61,10 @@ export interface PlanStats {
   /** Fused elementwise kernels made, and the steps they replaced. */
   fusedKernels: number;
   fusedSteps: number;
-  /** Written-out patterns replaced by one kernel (softmax, layerNorm). */
+  /** Written-out patterns replaced by one kernel (softmax, layerNorm, attention). */
   patterns: number;
+  /** Reductions that ended a fused elementwise kernel (their input never stored). */
+  reductionsFused: number;
 }
 
 /** A variable the traced call assigned: a replay hands it the value of `slot` (an output slot). */

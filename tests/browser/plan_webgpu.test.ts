@@ -7,7 +7,9 @@
  * eager one. model.trainOnBatch through the recorded training step (Adam: its step count and bias
  * corrections fed per step) agrees with the unplanned step on the same backend. On webgpu the residual
  * adds of a ResNet-ish model (conv2d, depthwise, dense) fuse into the kernels' epilogues in predict and
- * in a jitted training step, matching the unplanned run and eager js.
+ * in a jitted training step, matching the unplanned run and eager js. Reduction terminals (a chain's
+ * sum / mean / max / min: the fused_rows entry on webgpu) and written-out attention replay as one
+ * kernel each.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
@@ -167,6 +169,68 @@ describe.each(['webgpu', 'wasm'])('recorded plan on %s (Chromium)', (backend) =>
     expectClose(r.got, r.want, 2e-5, 'layerNorm pattern');
     expect([r.kernels, r.kernel, r.patterns]).toEqual([1, 'layerNorm', 1]);
   }, 60_000);
+
+  // Reduction terminals (src/plan/fuse.ts): each chain and its sum / mean / max is one fused kernel
+  // (webgpu: the fused_rows entry, f32 sums in a fixed order), and written-out attention is one
+  // attention kernel. Reference: eager js. Tolerance 2e-5 relative (webgpu sums in f32 where js
+  // sums in f64); the row holding a NaN must be NaN, every other value close.
+  it('reduction terminals and the attention pattern replay as one kernel each, matching eager js', async () => {
+    const r = await page.evaluate(async (backend: string) => {
+      const ts = (window as any).__ts;
+      const wave = (n: number, f: number) => Array.from({ length: n }, (_, i) => Math.sin(i * f) * 2);
+      const cases: [string, number[][], (...t: any[]) => any][] = [
+        ['sub+square+sum', [[37, 23], [37, 23]], (a, b) => ts.sum(ts.square(ts.sub(a, b)))],
+        ['squaredDifference+mean', [[300, 7], [300, 7]], (a, b) => ts.mean(ts.squaredDifference(a, b), -1)], // webgpu: rows of 7 stay apart
+        ['squaredDifference+mean', [[40, 70], [40, 70]], (a, b) => ts.mean(ts.squaredDifference(a, b), -1)],
+        ['add+relu+max', [[5, 600], [600]], (a, b) => ts.max(ts.relu(ts.add(a, b)), -1)],
+        ['neg+min', [[4, 300]], (a) => ts.min(ts.neg(a), -1)],
+        ['attention', [[2, 3, 5, 4], [2, 3, 7, 4], [2, 3, 7, 4]], (q, k, v) => ts.matMul(ts.softmax(ts.mul(ts.matMul(q, k, false, true), 0.5)), v)],
+      ];
+      const make = (shapes: number[][], name: string) => shapes.map((shape, j) => {
+        const v = wave(shape.reduce((x, y) => x * y, 1), 0.37 + j * 0.11);
+        if (name === 'neg+min') v[310] = NaN; // row 1
+        return ts.tensor(v, shape);
+      });
+      // NaN does not survive the trip out of the page as a number: it travels as the string 'NaN'
+      const values = async (t: any) => Array.from(await t.data(), (x: number) => (Number.isNaN(x) ? 'NaN' : x));
+      const out: { name: string; shape0: number[]; got: (number | string)[]; want: (number | string)[]; fused: string[]; reductionsFused: number; patterns: number }[] = [];
+      for (const [name, shapes, fn] of cases) {
+        const f = (...t: any[]) => ts.tidy(() => fn(...t));
+        await ts.setBackend('js');
+        const a0 = make(shapes, name);
+        const want = await values(f(...a0));
+        ts.dispose(a0);
+        await ts.setBackend(backend);
+        const a = make(shapes, name);
+        const jf = ts.jit(f);
+        ts.dispose(jf(...a)); // trace
+        const y = jf(...a);
+        const got = await values(y);
+        const s = ts.debug.plan(jf, ...a);
+        out.push({ name, shape0: shapes[0], got, want, fused: s.plan.steps.map((st: any) => st.fused ?? st.kernel), reductionsFused: s.plan.stats.reductionsFused, patterns: s.plan.stats.patterns });
+        ts.dispose([...a, y]);
+        jf.dispose();
+      }
+      return out;
+    }, backend);
+    const num = (v: (number | string)[]) => v.map((x) => (x === 'NaN' ? NaN : Number(x)));
+    for (const c of r.map((x) => ({ ...x, got: num(x.got), want: num(x.want) }))) {
+      if (backend === 'webgpu' && c.shape0[1] === 7) {
+        expect(c.fused).toEqual(['binary', 'reduce']); // a row of at most 32 reduces better on its own
+      } else if (c.name === 'attention') {
+        expect(c.fused).toEqual(['attention(4 steps)']);
+        expect(c.patterns).toBe(1);
+      } else {
+        expect(c.fused).toEqual([c.name]);
+        expect(c.reductionsFused).toBe(1);
+      }
+      if (c.name === 'neg+min') {
+        expect(c.want.map(Number.isNaN)).toEqual([false, true, false, false]);
+        expect(c.got.map(Number.isNaN)).toEqual([false, true, false, false]);
+        expectClose(c.got.filter((_, i) => i !== 1), c.want.filter((_, i) => i !== 1), 2e-5, c.name);
+      } else expectClose(c.got, c.want, 2e-5, c.name);
+    }
+  }, 120_000);
 
   it('a jitted SGD training step (variables assigned in the plan) replays to the eager js weights', async () => {
     const r = await page.evaluate(async (backend: string) => {

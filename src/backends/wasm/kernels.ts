@@ -396,12 +396,14 @@ const imageKernels: { [K in KernelName]?: WasmKernel<K> } = {
 export const wasmKernels: { [K in KernelName]?: WasmKernel<K> } = {
   fusedElementwise: (ctx, ins, outs, a) => {
     if (a.n === 0) return;
-    // scratch: registers, then the program, alpha/beta (f64), input pointers, periods, output pointers
+    // scratch: registers, reduction accumulators (f64), then the program, alpha/beta (f64), input pointers, periods, output pointers
     const regBytes = ctx.ex.fusedScratchBytes(a.regs);
+    const reductions = outs.length; // at most one accumulator per output
     const words = a.program.length + 2 * a.consts.length + 2 * ins.length + outs.length;
-    const base = ctx.workspace.get(regBytes + 4 * words + 8);
+    const base = ctx.workspace.get(regBytes + 8 * reductions + 4 * words + 16);
     const regs = base;
-    const prog = regs + regBytes;
+    const accs = (regs + regBytes + 7) & ~7;
+    const prog = accs + 8 * reductions;
     const consts = (prog + 4 * a.program.length + 7) & ~7;
     const inputs = consts + 8 * a.consts.length;
     const periods = inputs + 4 * ins.length;
@@ -412,7 +414,7 @@ export const wasmKernels: { [K in KernelName]?: WasmKernel<K> } = {
     i32.set(ins.map((t) => ctx.ptr(t)), inputs >>> 2);
     i32.set(a.periods, periods >>> 2);
     i32.set(outs.map((t) => ctx.ptr(t)), outputs >>> 2);
-    ctx.ex.fusedElementwise(prog, a.program.length / FUSED_WORDS, consts, inputs, periods, outputs, a.n, regs);
+    ctx.ex.fusedElementwise(prog, a.program.length / FUSED_WORDS, consts, inputs, periods, outputs, a.n, regs, a.inner ?? 1, accs);
   },
   unary: (ctx, ins, outs, a) => {
     if (outs[0].size === 0) return;

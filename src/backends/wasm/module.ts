@@ -84,7 +84,7 @@ export interface KernelExports {
   // image family (assembly/image.ts)
   resize(x: number, table: number, out: number, batch: number, inH: number, inW: number, C: number, outH: number, outW: number, nearest: number): void;
   fusedScratchBytes(regs: number): number;
-  fusedElementwise(prog: number, nInstr: number, consts: number, inputs: number, periods: number, outputs: number, n: number, regs: number): void;
+  fusedElementwise(prog: number, nInstr: number, consts: number, inputs: number, periods: number, outputs: number, n: number, regs: number, inner: number, accs: number): void;
   resizeBackprop(dy: number, table: number, dx: number, batch: number, inH: number, inW: number, C: number, outH: number, outW: number): void;
   cropAndResize(
     image: number, boxes: number, boxInd: number, out: number, numBoxes: number, batch: number, inH: number, inW: number, C: number,
