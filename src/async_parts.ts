@@ -1,7 +1,7 @@
 /**
  * The modules that only async functions need: the training loops (model.fit, fitDataset, evaluateDataset,
- * trainOnBatch), tf.text.generate, tf.quantization.quantize's conversion (calibration included),
- * model.save / loadLayersModel's work, the IO handlers' transfers (browser_stores.ts, transfers.ts),
+ * trainOnBatch) with their device-loss snapshots, model.backupWeights / warmup, tf.text.generate,
+ * tf.quantization.quantize's conversion (calibration included), model.save / loadLayersModel's work, the IO handlers' transfers (browser_stores.ts, transfers.ts),
  * tf.io.encodeWeights / decodeWeightsStream (weights_encode.ts), and the model topology codec that
  * they and modelFromJSON use (it imports the model classes that import io, so a static import would be a
  * cycle). All of them load through this one dynamic import: every separate dynamic import splits the JS an
@@ -9,6 +9,8 @@
  * scripts/sizes.mjs).
  */
 export { fit, fitDataset, evaluateDataset, trainOnBatch } from './models/fit_loop.js';
+export { backupWeights } from './models/fit_snapshot.js';
+export { warmupModel } from './models/warmup.js';
 export { generate } from './text/generate.js';
 export { convertToInt8 as quantizeConvert } from './quantization/convert_int8.js';
 export { modelFromTopology, modelToTopology } from './io/topology.js';
