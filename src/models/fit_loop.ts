@@ -19,7 +19,7 @@ import {
   accumulate, classWeightTables, ensureBuilt, evaluateStats, forward, gatherAll, numSamples, sampleWeightsFor, sliceAll, statsToScalars,
   toList, type ClassWeightArg, type TensorArg,
 } from './data.js';
-import { FitCallbacks, defaultVerbose, type CallbackInput } from './callback_list.js';
+import { FitCallbacks, defaultVerbose, type CallbackInput } from './fit_callbacks.js';
 import { History } from './callbacks.js';
 import type { Logs, TrainParams } from './callbacks.js';
 import { isDeviceLoss, reviveWeights } from './fit_recovery.js';
