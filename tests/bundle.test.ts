@@ -142,20 +142,20 @@ describe('bundle', () => {
     expect(small.poolPath).toBeGreaterThan(2 * KiB);
     expect(small.poolPath).toBeLessThanOrEqual(5 * KiB);
     const whole = await measureApp(source('tessera, whole API'));
-    // target 120 KiB not met: 171.2 KiB measured (174.8 before quantize()'s conversion, encodeWeights /
-    // decodeWeightsStream, fit's snapshots and callback list, backupWeights, warmup and the preprocessing
-    // layers' adapt() statistics joined the async parts, less 1.0 the lazy worker pool costs this entry in
+    // target 120 KiB not met: 170.5 KiB measured (174.8 before quantize()'s conversion, encodeWeights /
+    // decodeWeightsStream, fit's snapshots and callback list, backupWeights, warmup, the preprocessing
+    // layers' adapt() statistics and the CSV parser joined the async parts, less 1.0 the lazy worker pool costs this entry in
     // chunk splitting; 159.5 before int8 quantization, its kernels' wasm wiring and the recorded training
     // step landed); this ceiling stops growth.
-    expect(whole.beforeFirstWasmOp).toBeLessThanOrEqual(172 * KiB);
+    expect(whole.beforeFirstWasmOp).toBeLessThanOrEqual(171 * KiB);
     // the webgpu path (kernels + WGSL text, 62.9 KiB with the int8 and subgroup matMul / attention shaders) loads only
     // where ready() picks webgpu
     expect(whole.webgpuPath).toBeGreaterThan(40 * KiB);
     expect(whole.webgpuPath).toBeLessThanOrEqual(64 * KiB);
     // fit / save / loadLayersModel / the IO handlers' transfers / generate / quantize / encodeWeights / backupWeights /
-    // warmup / adapt load their code on first use (15.9 KiB)
+    // warmup / adapt / data.csv load their code on first use (16.6 KiB)
     expect(whole.asyncPath).toBeGreaterThan(6 * KiB);
-    expect(whole.asyncPath).toBeLessThanOrEqual(17 * KiB);
+    expect(whole.asyncPath).toBeLessThanOrEqual(18 * KiB);
     // importing a few names from 'tessera' (chained methods installed) keeps less than the whole API:
     // 159.0 KiB measured (the layers half stays: the entry has import-time effects)
     const few = await measureApp(source('tessera {tensor, matMul, ready}'));
