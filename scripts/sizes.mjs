@@ -5,6 +5,9 @@
 // - before the first wasm op (the budget figure, issue 10): up front + the chunks the wasm backend's dynamic
 //   import loads (ready() / setBackend('wasm') wait for them; the whole-API `tessera` entry imports the
 //   backend statically, so there it adds only a 0.2 KiB re-export stub);
+// - the wasm worker pool: the chunks the wasm backend loads where it runs more than one thread (cross-origin
+//   isolated pages, Node), not in the budget (single-threaded pages never load them; the whole-API entry
+//   imports the pool statically for its synchronous start);
 // - the webgpu path: the chunks ready() loads where WebGPU works (kernels + WGSL text), not in the budget;
 // - async parts: what fit / save / loadLayersModel / generate load on their first call (src/async_parts.ts);
 // - the Wasm file the app fetches (one build, the relaxed-SIMD one; both are within a few hundred bytes).
@@ -53,6 +56,7 @@ function pathOfDistFile(file) {
   const sources = distSources(file);
   const has = (m) => sources.some((x) => x.endsWith(m));
   if (has('src/backends/wasm/index.ts')) return 'wasm';
+  if (has('src/backends/wasm/pool.ts')) return 'pool';
   if (has('src/backends/webgpu/index.ts')) return 'webgpu';
   // async_parts.ts only re-exports: its chunk holds the modules it names
   if (has('src/models/fit_loop.ts') || has('src/io/model_save_load.ts')) return 'async';
@@ -60,7 +64,7 @@ function pathOfDistFile(file) {
 }
 
 /**
- * gzip bytes of an app's bundle: `initial` (entry + static imports), `wasmPath` / `webgpuPath` / `asyncPath`
+ * gzip bytes of an app's bundle: `initial` (entry + static imports), `wasmPath` / `poolPath` / `webgpuPath` / `asyncPath`
  * (the further chunks each lazy path loads; a chunk two paths share counts in both), `beforeFirstWasmOp`
  * (initial + wasmPath: the budget figure), `lazy` (all JS not up front, each file once) and `total`.
  */
@@ -91,7 +95,7 @@ export async function measureApp(source) {
     const sum = (set) => [...set].reduce((n, p) => n + (size.get(p) ?? 0), 0);
     // the app's own entry (chunks that dynamic imports load are entry points in the metafile too)
     const initialSet = closure(Object.keys(outputs).find((p) => outputs[p].entryPoint === '<stdin>'));
-    const paths = { wasm: new Set(), webgpu: new Set(), async: new Set() };
+    const paths = { wasm: new Set(), pool: new Set(), webgpu: new Set(), async: new Set() };
     for (const [p, o] of Object.entries(outputs)) {
       if (!o.entryPoint || o.entryPoint === '<stdin>') continue;
       const path = pathOfDistFile(abs(o.entryPoint));
@@ -101,7 +105,7 @@ export async function measureApp(source) {
     const total = sum(new Set(size.keys()));
     const wasmPath = sum(paths.wasm);
     return {
-      initial, wasmPath, webgpuPath: sum(paths.webgpu), asyncPath: sum(paths.async),
+      initial, wasmPath, poolPath: sum(paths.pool), webgpuPath: sum(paths.webgpu), asyncPath: sum(paths.async),
       beforeFirstWasmOp: initial + wasmPath, lazy: total - initial, total,
     };
   } finally {
@@ -129,12 +133,12 @@ export const APPS = [
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const kib = (n) => (n / 1024).toFixed(1);
-  console.log('| app | JS before the first wasm op (KiB gzip) | of which up front | webgpu path (lazy) | async parts (lazy) | all JS | Wasm file |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('| app | JS before the first wasm op (KiB gzip) | of which up front | wasm worker pool (lazy) | webgpu path (lazy) | async parts (lazy) | all JS | Wasm file |');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const [label, src, wasm] of APPS) {
     const s = await measureApp(src);
     const tessera = label.startsWith('tessera');
     const cell = (n) => (tessera ? kib(n) : '-');
-    console.log(`| ${label} | ${kib(s.beforeFirstWasmOp)} | ${kib(s.initial)} | ${cell(s.webgpuPath)} | ${cell(s.asyncPath)} | ${kib(s.total)} | ${wasm ? kib(wasmGzip(wasm)) : '-'} |`);
+    console.log(`| ${label} | ${kib(s.beforeFirstWasmOp)} | ${kib(s.initial)} | ${cell(s.poolPath)} | ${cell(s.webgpuPath)} | ${cell(s.asyncPath)} | ${kib(s.total)} | ${wasm ? kib(wasmGzip(wasm)) : '-'} |`);
   }
 }

@@ -7,6 +7,8 @@ import { installChainMethods } from './chain.js';
 import * as coreApi from './core.js';
 import * as wasmBackend from './backends/wasm/index.js';
 import { useWasmBackend } from './backends/wasm/registration.js';
+import * as wasmPool from './backends/wasm/pool.js';
+import { usePoolModule } from './backends/wasm/pool_loader.js';
 
 export * from './core.js';
 export * from './layers_api.js';
@@ -16,5 +18,7 @@ export * as quantization from './quantization/all.js';
 // chained methods forward to core ops only, so an app importing a few names from 'tessera' keeps the
 // layers/models/io half out of its bundle (scripts/sizes.mjs)
 installChainMethods(coreApi as unknown as Record<string, unknown>);
-// the whole API starts wasm synchronously where it can (Node and Bun read the file; embedded bytes)
+// the whole API starts wasm synchronously where it can (Node and Bun read the file; embedded bytes), with
+// its worker pool where threads are planned
 useWasmBackend(wasmBackend);
+usePoolModule(wasmPool);

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as ts from '../src/index.js';
 import { ENGINE } from '../src/engine.js';
 import type { WasmBackend } from '../src/backends/wasm/backend.js';
-import { plannedThreads, withSharedMemoryImport, type ThreadPool } from '../src/backends/wasm/threads.js';
+import { withSharedMemoryImport, type ThreadPool } from '../src/backends/wasm/threads.js';
+import { plannedThreads } from '../src/backends/wasm/thread_count.js';
 import { caseTables, compareResults, runCase, type CaseRow } from './cases/index.js';
 
 let pool: ThreadPool;

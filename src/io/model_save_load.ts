@@ -14,7 +14,7 @@ import { fmtShape } from '../util.js';
 import type { Variable } from '../variable.js';
 import type { LayersModel } from '../models/layers_model.js';
 import { concatBuffers, decodeWeights, warnNonFinite, type DecodedWeight } from './weights.js';
-import { encodeWeights } from './io_utils.js';
+import { encodeWeights } from './weights_encode.js';
 import { optimizerWeights, restoreTraining, trainingConfigOf } from './training_config.js';
 import { modelFromTopology, modelToTopology } from './topology.js';
 import { checkQuantizeDtype } from './weight_codecs.js';

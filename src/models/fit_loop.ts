@@ -19,10 +19,11 @@ import {
   accumulate, classWeightTables, ensureBuilt, evaluateStats, forward, gatherAll, numSamples, sampleWeightsFor, sliceAll, statsToScalars,
   toList, type ClassWeightArg, type TensorArg,
 } from './data.js';
-import { FitCallbacks, defaultVerbose, type CallbackInput } from './callback_list.js';
+import { FitCallbacks, defaultVerbose, type CallbackInput } from './fit_callbacks.js';
 import { History } from './callbacks.js';
 import type { Logs, TrainParams } from './callbacks.js';
-import { FitSnapshot, isDeviceLoss, reviveWeights } from './fit_recovery.js';
+import { isDeviceLoss, reviveWeights } from './fit_recovery.js';
+import { FitSnapshot } from './fit_snapshot.js';
 import { runTrainStep, trainPlanFor, type StepTensors } from './train_plan.js';
 import type { Plan, Untraceable } from '../plan/types.js';
 import { Yielder, type YieldEveryMode } from './yielder.js';

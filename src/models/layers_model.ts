@@ -14,10 +14,9 @@ import type { CompileArgs, FitArgs, EvaluateArgs, PredictArgs, History, FitDatas
 import { printSummary } from './summary.js';
 import { saveModel, type SaveConfig, type SaveResult } from '../io/model_io.js';
 import { Optimizer } from '../optimizers/optimizer.js';
-import { backupWeights } from './fit_recovery.js';
 import { resolveCompiled } from './compile.js';
 import { ENGINE } from '../engine.js';
-import { warmupModel, type WarmupArgs } from './warmup.js';
+import type { WarmupArgs } from './warmup.js';
 import { disposePredictPlans, predictPlanFor } from './predict_plan.js';
 import { disposeTrainPlans } from './train_plan.js';
 import type { Plan, Untraceable } from '../plan/types.js';
@@ -273,8 +272,9 @@ export class LayersModel extends Layer {
    * prediction (batch 1) and, when compiled, its first training step need are compiled, in
    * parallel, before that step (see models/warmup.ts for what it covers). Cheap on wasm / js.
    */
-  warmup(args?: WarmupArgs): Promise<void> {
-    return warmupModel(this, args);
+  async warmup(args?: WarmupArgs): Promise<void> {
+    // async: loads with the async parts (src/async_parts.ts)
+    return (await import('../async_parts.js')).warmupModel(this, args);
   }
   /** The background warmup compile() / loadLayersModel started (resolves also when it failed). */
   backgroundWarmup?: Promise<void>;
@@ -288,7 +288,7 @@ export class LayersModel extends Layer {
     if (ENGINE.activeBackendName !== 'webgpu') return;
     this.warmupError = undefined;
     this.backgroundWarmup = Promise.resolve()
-      .then(() => warmupModel(this))
+      .then(() => this.warmup())
       .catch((e: unknown) => { this.warmupError = e instanceof Error ? e : new Error(String(e)); });
   }
   /** The History of the last fit() (as TF.js sets `model.history`). */
@@ -377,8 +377,8 @@ export class LayersModel extends Layer {
    * loadLayersModel at load; this is for weights changed otherwise (trainOnBatch, assign).
    * Resolves to the number of tensors copied; a no-op on backends that cannot lose a device.
    */
-  backupWeights(): Promise<number> {
-    return backupWeights(this);
+  async backupWeights(): Promise<number> {
+    return (await import('../async_parts.js')).backupWeights(this);
   }
   /**
    * Prints a table of the layers, their output shapes and parameter counts.

@@ -10,20 +10,14 @@
 import { LayersModel } from '../models/layers_model.js';
 import { tidy } from '../globals.js';
 import { mul } from '../ops/binary.js';
-import { scalar, tensor, tensor1d } from '../ops/creation.js';
-import type { Tensor } from '../tensor.js';
-import type { Variable } from '../variable.js';
+import { scalar } from '../ops/creation.js';
 import { Layer } from '../layers/layer.js';
 import { modelToConfig, modelFromConfig } from '../io/topology.js';
 import { registerBuiltinLayers } from '../layers/all.js';
 import { PruneLowMagnitude, renameRefs } from '../pruning/prune_wrapper.js';
 import { strip } from '../pruning/index.js';
-import { chooseQuantParams } from '../ops/quantized.js';
-import { packWeightsPerChannel, unpackWeightsToInt8 } from '../ops/quantized_weights.js';
-import { calibrateInputRanges, type CalibrationData, type CalibrationOptions } from './calibration.js';
+import type { CalibrationData, CalibrationOptions } from './calibration.js';
 import { QUANTIZABLE, QuantizeWrapper, unquantizableReason } from './qat.js';
-import { QUANTIZED_CLASS, isQuantizedLayer } from './quantized_layers.js';
-import { foldableBatchNorms, foldBatchNorm, isFolded } from './fold_batchnorm.js';
 
 type Dict = Record<string, unknown>;
 
@@ -33,7 +27,7 @@ function assertBuiltModel(fn: string, model: unknown): asserts model is LayersMo
 }
 
 /** Copies of `from`'s weights written into `to` (fresh buffers, so the two models never share one). */
-function copyWeights(from: Layer, to: Layer): void {
+export function copyWeights(from: Layer, to: Layer): void {
   const values = tidy(() => from.getWeights().map((v) => mul(v, scalar(1, v.dtype))));
   try {
     to.setWeights(values);
@@ -131,13 +125,6 @@ export interface QuantizeOptions extends CalibrationOptions {
   foldBatchNorm?: boolean;
 }
 
-/** The float layer (unwrapped) and its kernel variable. */
-function floatKernel(layer: Layer): { inner: Layer; kernel: Variable; bias?: Variable } {
-  const inner = layer instanceof QuantizeWrapper ? layer.layer : layer;
-  const fields = inner as unknown as Record<string, Variable | undefined>;
-  return { inner, kernel: fields[QUANTIZABLE[inner.getClassName()].field]!, bias: fields.bias };
-}
-
 /**
  * Post-training int8 quantization: the int8 model of a float model (calibrated on
  * `calibrationData`: min/max of each quantized layer's input, or percentiles with method
@@ -154,87 +141,13 @@ function floatKernel(layer: Layer): { inner: Layer; kernel: Variable; bias?: Var
  */
 export async function quantize(model: LayersModel, options: QuantizeOptions = {}): Promise<LayersModel> {
   assertBuiltModel('quantization.quantize', model);
-  if (!model.layers.some((l) => l instanceof PruneLowMagnitude)) return convert(model, options);
+  // the conversion (calibration, batch-norm folding, weight packing) loads on first use (src/async_parts.ts)
+  const { quantizeConvert } = await import('../async_parts.js');
+  if (!model.layers.some((l) => l instanceof PruneLowMagnitude)) return quantizeConvert(model, options);
   const stripped = strip(model);
   try {
-    return await convert(stripped, options);
+    return await quantizeConvert(stripped, options);
   } finally {
     stripped.dispose();
   }
-}
-
-/** quantize() on a model without pruning wrappers. */
-async function convert(model: LayersModel, options: QuantizeOptions): Promise<LayersModel> {
-  const fn = 'quantization.quantize';
-  const wrappers = model.layers.filter((l): l is QuantizeWrapper => l instanceof QuantizeWrapper);
-  const plain = model.layers.filter((l) => !(l instanceof QuantizeWrapper) && !isQuantizedLayer(l) && unquantizableReason(l) === null);
-  if (wrappers.length + plain.length === 0) throw new Error(`${fn}: model '${model.name}' has no quantizable layer (${Object.keys(QUANTIZABLE).join(', ')})`);
-  const ranges = new Map<string, [number, number]>();
-  for (const w of wrappers) ranges.set(w.name, await w.inputRange());
-  if (plain.length) {
-    if (options.calibrationData == null) {
-      throw new Error(`${fn}: options.calibrationData is required to find the input ranges of layers ${plain.map((l) => `'${l.name}'`).join(', ')} (or train a model from quantization.quantizeModel)`);
-    }
-    for (const [name, r] of await calibrateInputRanges(fn, model, plain, options.calibrationData, options)) ranges.set(name, r);
-  }
-  const cfg = modelToConfig(model);
-  const config = cfg.config as Dict;
-  const renames = new Map<string, string>();
-  const quantized = new Map<string, string>(); // old layer name -> int8 layer name
-  const folds = options.foldBatchNorm === false ? new Map() : foldableBatchNorms(model, config, new Set(plain.map((l) => l.name)));
-  for (const [name, bn] of folds) renames.set(bn.name, name);
-  config.layers = (config.layers as Dict[]).filter((e) => !renames.has((e.config as Dict).name as string) || e.className !== 'BatchNormalization');
-  config.layers = (config.layers as Dict[]).map((e) => {
-    const ec = e.config as Dict;
-    const range = ranges.get(ec.name as string);
-    if (!range) return e;
-    const isWrapper = e.className === QuantizeWrapper.className;
-    const inner = isWrapper ? (ec.layer as Dict) : e;
-    const innerConfig = inner.config as Dict;
-    const name = innerConfig.name as string;
-    if (isWrapper) renames.set(ec.name as string, name);
-    quantized.set(ec.name as string, name);
-    const { scale, zeroPoint } = chooseQuantParams(range[0], range[1]);
-    const batchInputShape = ec.batchInputShape ?? innerConfig.batchInputShape;
-    return {
-      ...(e.inboundNodes ? { name, inboundNodes: e.inboundNodes } : {}),
-      className: QUANTIZED_CLASS[inner.className as string],
-      config: {
-        ...innerConfig, ...(batchInputShape ? { batchInputShape } : {}), ...(folds.has(name) ? { useBias: true } : {}),
-        inputScale: scale, inputZeroPoint: zeroPoint, inputMin: range[0], inputMax: range[1],
-      },
-    };
-  });
-  renameRefs(config, renames);
-  registerBuiltinLayers();
-  const out = modelFromConfig(cfg);
-  try {
-    for (const old of model.layers) {
-      if (old.weights.length === 0 || isFolded(folds, old)) continue;
-      const dest = out.getLayer(quantized.get(old.name) ?? old.name);
-      if (!quantized.has(old.name)) {
-        copyWeights(old, dest);
-        continue;
-      }
-      const { inner, kernel: floatW, bias: floatB } = floatKernel(old);
-      const kind = QUANTIZABLE[inner.getClassName()].kind;
-      const bn = folds.get(old.name);
-      const { kernel, bias } = bn ? foldBatchNorm(floatW, floatB, bn, kind === 'depthwise') : { kernel: floatW, bias: floatB };
-      const packed = packWeightsPerChannel(kernel, kind);
-      const { values, scales } = await unpackWeightsToInt8(packed).finally(() => packed.dispose());
-      const weights: Tensor[] = [tensor(Int32Array.from(values), kernel.shape, 'int32'), tensor1d(scales)];
-      if (bias) weights.push(bn ? bias : tidy(() => mul(bias, scalar(1))));
-      if (bn) kernel.dispose();
-      try {
-        dest.setWeights(weights);
-      } finally {
-        for (const w of weights) w.dispose();
-      }
-    }
-    for (const l of out.layers) if (isQuantizedLayer(l)) await l.weightsLoaded();
-  } catch (e) {
-    out.dispose();
-    throw e;
-  }
-  return out;
 }

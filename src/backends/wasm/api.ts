@@ -4,4 +4,4 @@
  * in workerd) and how many threads its worker pool runs.
  */
 export { setWasmPaths, setWasmModule } from './source.js';
-export { getThreadsCount, setThreadsCount } from './threads.js';
+export { getThreadsCount, setThreadsCount } from './thread_count.js';

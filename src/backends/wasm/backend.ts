@@ -8,7 +8,9 @@ import type { KernelAttrs, KernelName } from '../kernels.js';
 import { Arena, Workspace } from './arena.js';
 import { PARAMS_BYTES, wasmKernels, type WasmContext, type WasmKernel } from './kernels.js';
 import type { LoadedModule, ModuleKind } from './module.js';
-import { ThreadPool } from './threads.js';
+import type { ThreadPool } from './threads.js';
+import { loadedPoolModule } from './pool_loader.js';
+import { nodeWorkerThreads } from './thread_count.js';
 import { int8DotKind } from './int8.js';
 
 class WasmDataId implements DataId {
@@ -35,7 +37,8 @@ export class WasmBackend implements Backend {
     this.arena = new Arena(loaded.memory, loaded.exports.heapBase());
     this.workspace = new Workspace(this.arena);
     const params = this.arena.alloc(PARAMS_BYTES).ptr;
-    this.pool = loaded.shared ? new ThreadPool(loaded.shared.bytes, loaded.memory, loaded.exports as unknown as Record<string, unknown>, loaded.shared.threads) : null;
+    // loaded.shared is set only when the pool code is loaded (module.ts)
+    this.pool = loaded.shared ? new (loadedPoolModule()!.ThreadPool)(loaded.shared.bytes, loaded.memory, loaded.exports as unknown as Record<string, unknown>, loaded.shared.threads, nodeWorkerThreads()) : null;
     this.ctx = { ex: loaded.exports, arena: this.arena, workspace: this.workspace, params, pool: this.pool, ptr: (t) => this.ptrOf(t.dataId) };
   }
 

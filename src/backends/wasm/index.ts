@@ -1,16 +1,18 @@
 /**
  * The wasm backend's registration: priority 2 (below webgpu, above js). Resolves to null where
  * the engine has no Wasm SIMD. Picks the relaxed-SIMD kernel build where the engine supports it,
- * and a worker pool over shared memory where the runtime allows one (threads.ts).
+ * and a worker pool over shared memory where the runtime allows one (threads.ts; its code loads with the
+ * async start, pool_loader.ts).
  */
 import type { BackendRegistration } from '../backend.js';
 import { WasmBackend } from './backend.js';
 import { hasSimd, hasWasm, loadModule, loadModuleSync, type LoadedModule, type ModuleKind } from './module.js';
-import { plannedThreads, recordThreads, threadsInfo } from './threads.js';
+import { plannedThreads, recordThreads, threadsInfo } from './thread_count.js';
+import { loadedPoolModule, loadPoolModule } from './pool_loader.js';
 
 export { WasmBackend } from './backend.js';
 export type { ModuleKind } from './module.js';
-export { getThreadsCount, setThreadsCount } from './threads.js';
+export { getThreadsCount, setThreadsCount } from './thread_count.js';
 
 /** Worker start-up the async creation waits for before the first kernel (they join later otherwise). */
 const POOL_START_WAIT_MS = 5000;
@@ -40,13 +42,23 @@ function finish(loaded: LoadedModule | null, threads: number, reason: string): W
 
 /** Create a wasm backend now; `prefer: 'simd'` forces the plain SIMD build (for comparisons). `threads` overrides setThreadsCount. */
 export function createWasmBackendSync(prefer?: ModuleKind, threads?: number): WasmBackend | null {
-  const plan = plannedThreads(threads);
+  let plan = plannedThreads(threads);
+  if (plan.threads > 1 && !loadedPoolModule()) {
+    plan = { threads: 1, reason: "single thread: a synchronous start before the worker pool's code loaded (it loads with ready() / setBackend('wasm'))" };
+  }
   const r = loadWith((n) => loadModuleSync(prefer, n), plan);
   return finish(r.loaded, r.threads, r.reason);
 }
 
 export async function createWasmBackend(prefer?: ModuleKind, threads?: number): Promise<WasmBackend | null> {
-  const plan = plannedThreads(threads);
+  let plan = plannedThreads(threads);
+  if (plan.threads > 1) {
+    try {
+      await loadPoolModule();
+    } catch (e) {
+      plan = { threads: 1, reason: `single thread: the worker pool's code failed to load (${(e as Error).message})` };
+    }
+  }
   let r: { loaded: LoadedModule | null; threads: number; reason: string };
   try {
     r = { loaded: await loadModule(prefer, plan.threads), threads: plan.threads, reason: plan.reason };

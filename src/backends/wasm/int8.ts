@@ -9,8 +9,7 @@ import type { TensorInfo } from '../backend.js';
 import { packedCols, type ConvGeometry, type Int8Epilogue, type KernelAttrs, type KernelName } from '../kernels.js';
 import type { WasmContext, WasmKernel } from './kernels.js';
 import { writeGeometry } from './kernels.js';
-import { MIN_MACS } from './parallel.js';
-import { align16, type ThreadPool } from './threads.js';
+import { parallelUnits } from './pool_loader.js';
 
 const roundUp = (v: number, m: number) => Math.ceil(v / m) * m;
 const describe = (ts: TensorInfo[]) => ts.map((t) => `${t.dtype}[${t.shape}]`).join(', ');
@@ -160,19 +159,8 @@ type RangeExport = 'int8MatMulRange' | 'int8ConvRange' | 'int8DepthwiseRange' | 
  * (scratch,) begin, end. Split over the pool when there is one and the work is worth it.
  */
 function runUnits(ctx: WasmContext, name: RangeExport, args: number[], units: number, macs: number, scratchBytes: number): void {
+  if (parallelUnits(ctx, name, args, units, macs, scratchBytes)) return;
   const hasScratch = scratchBytes > 0;
-  const pool: ThreadPool | null = ctx.pool;
-  if (pool && units >= 2 && pool.worth(macs, MIN_MACS)) {
-    const n = args.length + (hasScratch ? 3 : 2);
-    const stride = align16(scratchBytes);
-    const scratch = hasScratch ? ctx.workspace.get(stride * pool.threads) : 0;
-    pool.begin(n);
-    const A = pool.args;
-    args.forEach((v, i) => (A[i] = v));
-    if (hasScratch) A[args.length] = scratch;
-    pool.run(name, n, units, Math.ceil(units / pool.chunksFor(units)), n - 2, n - 1, -1, hasScratch ? args.length : -1, stride);
-    return;
-  }
   const fn = ctx.ex[name] as (...a: number[]) => void;
   if (hasScratch) fn(...args, ctx.workspace.get(scratchBytes), 0, units);
   else fn(...args, 0, units);

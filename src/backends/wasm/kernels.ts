@@ -11,7 +11,7 @@ import type { KernelExports } from './module.js';
 import {
   parallelAdam, parallelAttention, parallelBinary, parallelConv2d, parallelConv2dBackpropFilter, parallelConv2dBackpropInput, parallelMatMul,
   parallelReduce, parallelUnary,
-} from './parallel.js';
+} from './pool_loader.js';
 import type { ThreadPool } from './threads.js';
 import { int8Kernels } from './int8.js';
 

@@ -6,7 +6,7 @@
  * a precompiled module) is source.ts's business.
  */
 import { getKernelModule, getKernelModuleSync, kernelBytes, type ModuleKind } from './source.js';
-import { SHARED_MAX_PAGES, withSharedMemoryImport } from './threads.js';
+import { loadedPoolModule } from './pool_loader.js';
 
 /** The kernel exports (pointers and sizes are plain numbers; see assembly/*.ts). */
 export interface KernelExports {
@@ -188,15 +188,16 @@ function imports(memory: WebAssembly.Memory): WebAssembly.Imports {
 
 /**
 /**
- * A shared memory and the shared-import variant of the build's bytes when `threads` > 1 (threads.ts);
- * null for one thread, or when only a precompiled module was given (no bytes to rewrite).
+ * A shared memory and the shared-import variant of the build's bytes when `threads` > 1 (threads.ts; the
+ * caller has loaded the pool code, pool_loader.ts); null for one thread, or when only a precompiled module was given (no bytes to rewrite).
  */
 function sharedParts(kind: ModuleKind, threads: number): { memory: WebAssembly.Memory; bytes: Uint8Array; shared: NonNullable<LoadedModule['shared']> } | null {
   if (threads <= 1) return null;
   const bytes = kernelBytes(kind);
-  if (!bytes) return null;
-  const memory = new WebAssembly.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true });
-  const sharedBytes = withSharedMemoryImport(bytes);
+  const pool = loadedPoolModule();
+  if (!bytes || !pool) return null;
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: pool.SHARED_MAX_PAGES, shared: true });
+  const sharedBytes = pool.withSharedMemoryImport(bytes);
   return { memory, bytes: sharedBytes, shared: { bytes: sharedBytes, threads } };
 }
 

@@ -10,7 +10,8 @@
  */
 import type { ConvGeometry, KernelAttrs } from '../kernels.js';
 import type { KernelExports } from './module.js';
-import { align16, type ThreadPool } from './threads.js';
+import type { ThreadPool } from './threads.js';
+import type { TaskExport } from './thread_runtime.js';
 
 /** Minimum work (multiply-adds or elements) per kernel family before splitting pays for the wake-up. */
 export const MIN_MACS = 1 << 21;
@@ -216,5 +217,27 @@ export function parallelConv2dBackpropFilter(ctx: ParallelContext, x: number, dy
   const A = pool.args;
   A[0] = x; A[1] = dy; A[2] = df; A[3] = params;
   pool.run('conv2dBackpropFilterRange', 6, units, Math.ceil(units / pool.chunksFor(units)), 4, 5, -1);
+  return true;
+}
+
+/** Rounds a scratch size up to 16 bytes (each thread's block stays v128-aligned). */
+const align16 = (n: number): number => Math.ceil(n / 16) * 16;
+
+/**
+ * A range export (int8.ts) over units [0, units): `args` are its leading arguments; it then takes
+ * (scratch,) begin, end; each thread gets its own `scratchBytes` block.
+ */
+export function parallelUnits(ctx: ParallelContext, name: TaskExport, args: number[], units: number, macs: number, scratchBytes: number): boolean {
+  const pool = ctx.pool;
+  if (!pool || units < 2 || !pool.worth(macs, MIN_MACS)) return false;
+  const hasScratch = scratchBytes > 0;
+  const n = args.length + (hasScratch ? 3 : 2);
+  const stride = align16(scratchBytes);
+  const scratch = hasScratch ? ctx.workspace.get(stride * pool.threads) : 0;
+  pool.begin(n);
+  const A = pool.args;
+  args.forEach((v, i) => (A[i] = v));
+  if (hasScratch) A[args.length] = scratch;
+  pool.run(name, n, units, Math.ceil(units / pool.chunksFor(units)), n - 2, n - 1, -1, hasScratch ? args.length : -1, stride);
   return true;
 }

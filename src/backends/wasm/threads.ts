@@ -6,132 +6,21 @@
  * results. Workers are module Workers from a Blob URL (pages when `crossOriginIsolated`, Deno,
  * Bun) or `worker_threads` with eval (Node). Elsewhere (workerd, pages that are not
  * cross-origin isolated, no SharedArrayBuffer) the backend runs single-threaded and says why.
- * Also home of `setThreadsCount` / `getThreadsCount` (TF.js's wasm backend semantics).
+ * The thread count and its plan live in thread_count.ts; this module (with parallel.ts) loads only where
+ * the plan wants more than one thread (pool_loader.ts).
  */
 import {
   ARGS_BYTE, CONTROL_BYTES, CTL_BEGIN, CTL_CLAIM, CTL_COUNT, CTL_DONE, CTL_END, CTL_ERROR, CTL_EXPORT, CTL_NARGS, CTL_NCHUNKS,
   CTL_PER, CTL_READY, CTL_SCRATCH, CTL_SCRATCH_STRIDE, CTL_STOP, CTL_TOTAL, CTL_WAKE, MAX_ARGS, MAX_CHUNKS, TASK_EXPORTS,
   runChunks, workerSource, type TaskExport,
 } from './thread_runtime.js';
+import type { NodeWorker, NodeWorkerThreads } from './thread_count.js';
 
-/** Default pool size cap: past this, memory bandwidth and per-thread scratch win over cores. */
-const DEFAULT_MAX_THREADS = 8;
 /** Pages of the shared memory's maximum (a shared memory must declare one): the wasm32 limit. */
 export const SHARED_MAX_PAGES = 65536;
 
-let requestedThreads = -1;
-let actualThreads = -1;
-let threadsReason = 'the wasm backend has not started yet';
-
-/**
- * Sets how many threads (the calling thread included) the wasm backend uses; call it before the
- * backend initializes (`tf.setBackend('wasm')` / `tf.ready()`). Default: the number of logical
- * cores, at most 8. 1 turns the pool off.
- * @example
- * ```js
- * tf.wasm.setThreadsCount(2); // before the wasm backend starts
- * await tf.setBackend('wasm');
- * ```
- */
-export function setThreadsCount(numThreads: number): void {
-  if (!Number.isInteger(numThreads) || numThreads < 1 || numThreads > 64) {
-    throw new Error(`setThreadsCount: numThreads must be an integer in [1, 64], got ${numThreads}`);
-  }
-  requestedThreads = numThreads;
-}
-
-/**
- * The number of threads the wasm backend actually uses (known once it has initialized): 1 where
- * workers cannot share its memory (e.g. a page that is not cross-origin isolated).
- * @example
- * ```js
- * await tf.setBackend('wasm');
- * const threads = tf.wasm.getThreadsCount(); // e.g. 8 on an 8-core machine
- * ```
- */
-export function getThreadsCount(): number {
-  if (actualThreads === -1) throw new Error('WASM backend not initialized.');
-  return actualThreads;
-}
-
-/** Threads in use and why (for backendInfo): e.g. a single thread "because the page is not cross-origin isolated". */
-export function threadsInfo(): { threads: number; reason: string } | null {
-  return actualThreads === -1 ? null : { threads: actualThreads, reason: threadsReason };
-}
-
-/** Called by the backend once its pool (or the lack of one) is settled. */
-export function recordThreads(threads: number, reason: string): void {
-  actualThreads = threads;
-  threadsReason = reason;
-}
-
-interface NodeWorkerThreads {
-  Worker: new (src: string, opts: { eval: boolean }) => NodeWorker;
-}
-interface NodeWorker {
-  postMessage(m: unknown): void;
-  on(e: string, f: (d: unknown) => void): void;
-  unref(): void;
-  terminate(): Promise<number>;
-}
+const G = globalThis as unknown as { Worker?: typeof Worker; URL?: typeof URL; Blob?: typeof Blob };
 type AnyWorker = { kind: 'web'; w: Worker } | { kind: 'node'; w: NodeWorker };
-
-const G = globalThis as unknown as {
-  crossOriginIsolated?: boolean;
-  navigator?: { hardwareConcurrency?: number };
-  Worker?: typeof Worker;
-  process?: { versions?: { node?: string; bun?: string; deno?: string }; getBuiltinModule?(m: string): unknown };
-  URL?: typeof URL;
-  Blob?: typeof Blob;
-};
-
-function nodeWorkerThreads(): NodeWorkerThreads | null {
-  if (!G.process?.versions?.node || typeof G.process.getBuiltinModule !== 'function') return null;
-  try {
-    const wt = G.process.getBuiltinModule('node:worker_threads') as NodeWorkerThreads | undefined;
-    return typeof wt?.Worker === 'function' ? wt : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Logical cores: navigator.hardwareConcurrency, else Node's os.availableParallelism. */
-function logicalCores(): number {
-  const hc = G.navigator?.hardwareConcurrency;
-  if (typeof hc === 'number' && hc > 0) return hc;
-  try {
-    const os = G.process?.getBuiltinModule?.('node:os') as { availableParallelism?(): number; cpus(): unknown[] } | undefined;
-    if (os) return os.availableParallelism?.() ?? os.cpus().length;
-  } catch {
-    // fall through
-  }
-  return 1;
-}
-
-/** The thread count wanted (setThreadsCount or the default) and, when it must be 1, why. */
-export function plannedThreads(override?: number): { threads: number; reason: string } {
-  const asked = override ?? requestedThreads;
-  const want = asked > 0 ? asked : Math.min(DEFAULT_MAX_THREADS, logicalCores());
-  if (want <= 1) return { threads: 1, reason: asked === 1 ? 'single thread: 1 thread requested (setThreadsCount)' : 'single thread: one logical core' };
-  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') {
-    return {
-      threads: 1,
-      reason: G.crossOriginIsolated === false
-        ? 'single thread: the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp), so SharedArrayBuffer is unavailable'
-        : 'single thread: SharedArrayBuffer is unavailable here',
-    };
-  }
-  if (G.crossOriginIsolated === false) return { threads: 1, reason: 'single thread: the page is not cross-origin isolated, so wasm memory cannot be shared with workers' };
-  const canWeb = typeof G.Worker === 'function' && typeof G.Blob === 'function' && typeof G.URL?.createObjectURL === 'function';
-  // Deno's and Bun's Web Workers could keep a script's process alive after its work (Deno's cannot
-  // be unref'd; Bun's hung the runtime test under load): one thread unless the script asks for more
-  const runtime = (G as { Deno?: unknown }).Deno ? 'Deno' : (G as { Bun?: unknown }).Bun ? 'Bun' : null;
-  if (runtime && override === undefined && requestedThreads <= 0) {
-    return { threads: 1, reason: `single thread by default in ${runtime}: its Web Workers can keep a script's process alive after its work; tf.wasm.setThreadsCount(n) turns the pool on` };
-  }
-  if (!canWeb && !nodeWorkerThreads()) return { threads: 1, reason: 'single thread: this runtime has no Worker (nor worker_threads) to run kernel threads' };
-  return { threads: want, reason: `${want} threads (${canWeb ? 'Web Workers' : 'worker_threads'}) over one shared WebAssembly.Memory` };
-}
 
 /**
  * The module bytes with their imported memory declared shared (limits flag 3, maximum
@@ -193,9 +82,6 @@ export function withSharedMemoryImport(bytes: Uint8Array): Uint8Array<ArrayBuffe
   throw new Error('wasm backend: the kernel module imports no memory to share');
 }
 
-/** Rounds a scratch size up to 16 bytes (each thread's block stays v128-aligned). */
-export const align16 = (n: number): number => Math.ceil(n / 16) * 16;
-
 export class ThreadPool {
   /** Threads that share work: the calling thread plus the workers. */
   readonly threads: number;
@@ -219,7 +105,8 @@ export class ThreadPool {
   private failures: string[] = [];
   readonly started: Promise<void>;
 
-  constructor(bytes: Uint8Array, memory: WebAssembly.Memory, exports: Record<string, unknown>, threads: number) {
+  /** `nodeThreads`: Node's worker_threads (thread_count.ts), used where there is no Web Worker. */
+  constructor(bytes: Uint8Array, memory: WebAssembly.Memory, exports: Record<string, unknown>, threads: number, nodeThreads: NodeWorkerThreads | null) {
     this.threads = threads;
     const control = new SharedArrayBuffer(CONTROL_BYTES);
     this.ctl = new Int32Array(control, 0, 16);
@@ -235,7 +122,7 @@ export class ThreadPool {
     }
     this.canWait = canWait;
     const src = workerSource();
-    const node = typeof G.Worker === 'function' ? null : nodeWorkerThreads();
+    const node = typeof G.Worker === 'function' ? null : nodeThreads;
     const url = node ? null : G.URL!.createObjectURL(new G.Blob!([src], { type: 'text/javascript' }));
     const starts: Promise<void>[] = [];
     for (let t = 1; t < threads; t++) {

@@ -13,7 +13,7 @@ import { tensor } from '../../ops/creation.js';
 import type { Variable } from '../../variable.js';
 import { Layer, type Kwargs, type LayerArgs, type Shape } from '../layer.js';
 import { composite } from '../recurrent/rnn_util.js';
-import { forEachAdaptBatch, type AdaptInput } from '../preprocessing_text/adapt_data.js';
+import type { AdaptInput } from '../preprocessing_text/adapt_data.js';
 
 /** Keras's backend epsilon, the floor of the standard deviation. */
 const EPSILON = 1e-7;
@@ -102,44 +102,12 @@ export class Normalization extends Layer {
    */
   async adapt(data: AdaptInput): Promise<void> {
     if (this.givenMean) throw new Error(`${this.name}: cannot adapt a normalization layer that was given a mean and variance`);
-    let sum: Float64Array | null = null;
-    let sumSq: Float64Array | null = null;
-    let shift: Float64Array | null = null;
-    let count = 0;
-    let first: number[] | null = null;
-    await forEachAdaptBatch('normalization', data, ({ values, shape }) => {
-      if (values.length > 0 && typeof values[0] === 'string') throw new Error(`${this.name}: normalization adapts to numbers, got strings`);
-      if (!first) {
-        first = shape;
-        if (!this.built) this.build(shape);
-        else this.resolve(shape);
-      }
-      if (shape.length !== first.length || this.keptAxes.some((a) => shape[a] !== first![a]))
-        throw new Error(`${this.name}: normalization adapt batches must agree on the kept axes; got shapes [${first}] and [${shape}]`);
-      const groups = this.statShape.reduce((a, b) => a * b, 1);
-      sum ??= new Float64Array(groups);
-      sumSq ??= new Float64Array(groups);
-      shift ??= new Float64Array(groups).fill(NaN);
-      const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
-      const keptStrides = this.keptAxes.map((_, k) => this.statShape.slice(k + 1).reduce((a, b) => a * b, 1));
-      for (let i = 0; i < values.length; i++) {
-        let g = 0;
-        this.keptAxes.forEach((a, k) => {
-          g += (Math.floor(i / strides[a]) % shape[a]) * keptStrides[k];
-        });
-        if (Number.isNaN(shift[g])) shift[g] = values[i] as number; // sums of (v - first value) stay well conditioned
-        const v = (values[i] as number) - shift[g];
-        sum[g] += v;
-        sumSq[g] += v * v;
-      }
-      count += groups === 0 ? 0 : values.length / groups;
+    // the moments load with the async parts (src/async_parts.ts: adapt_stats.ts)
+    const { mean, variance, count } = await (await import('../../async_parts.js')).adaptMoments(this.name, data, (shape) => {
+      if (!this.built) this.build(shape);
+      else this.resolve(shape);
+      return { keptAxes: this.keptAxes, statShape: this.statShape };
     });
-    if (!sum || count === 0) throw new Error(`${this.name}: normalization adapt got no data`);
-    const sums = sum as Float64Array;
-    const squares = sumSq as unknown as Float64Array;
-    const shifts = shift as unknown as Float64Array;
-    const mean = Array.from(sums, (s, g) => shifts[g] + s / count);
-    const variance = Array.from(squares, (s, g) => Math.max(0, s / count - (sums[g] / count) ** 2));
     this.meanVariable!.assign(tensor(mean, this.statShape, 'float32'));
     this.varianceVariable!.assign(tensor(variance, this.statShape, 'float32'));
     this.countVariable!.assign(tensor(count, [], 'float32'));

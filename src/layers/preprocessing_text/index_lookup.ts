@@ -13,7 +13,7 @@ import { tensor } from '../../ops/creation.js';
 import { ENGINE } from '../../engine.js';
 import { fingerprint64 } from '../../ops/farmhash.js';
 import { Layer, type Kwargs, type LayerArgs, type Shape } from '../layer.js';
-import { forEachAdaptBatch, type AdaptInput } from './adapt_data.js';
+import type { AdaptInput } from './adapt_data.js';
 
 export type LookupOutputMode = 'int' | 'oneHot' | 'multiHot' | 'count' | 'tfIdf';
 const OUTPUT_MODES: readonly LookupOutputMode[] = ['int', 'oneHot', 'multiHot', 'count', 'tfIdf'];
@@ -217,27 +217,11 @@ export abstract class IndexLookup<T extends string | number> extends Layer {
    * ```
    */
   async adapt(data: AdaptInput): Promise<void> {
-    const counts = new Map<T, number>();
-    const docCounts = new Map<T, number>();
-    let documents = 0;
     const special = (t: T) => (this.maskToken !== null && t === this.maskToken) || t === this.oovToken;
-    await forEachAdaptBatch(this.opName, data, ({ values, shape }) => {
-      const n = values.length;
-      const perDoc = shape.length <= 1 ? 1 : n / Math.max(1, shape[0]);
-      for (let i = 0; i < n; i++) {
-        const t = values[i] as T;
-        this.checkToken(t, 'adapt data');
-        if (!special(t)) counts.set(t, (counts.get(t) ?? 0) + 1);
-      }
-      if (this.outputMode === 'tfIdf') {
-        for (let d = 0; d * perDoc < n; d++) {
-          documents++;
-          const uniq = new Set<T>();
-          for (let i = d * perDoc; i < (d + 1) * perDoc; i++) uniq.add(values[i] as T);
-          for (const t of uniq) if (!special(t)) docCounts.set(t, (docCounts.get(t) ?? 0) + 1);
-        }
-      }
-    });
+    // the counting loads with the async parts (src/async_parts.ts: adapt_stats.ts)
+    const { counts, docCounts, documents } = await (await import('../../async_parts.js')).countAdaptTokens<T>(
+      this.opName, data, (t) => this.checkToken(t, 'adapt data'), special, this.outputMode === 'tfIdf',
+    );
     let ranked = rankTokens(counts);
     if (this.maxTokens !== null) ranked = ranked.slice(0, Math.max(0, this.maxTokens - this.tokenStart()));
     this.tokens = ranked;

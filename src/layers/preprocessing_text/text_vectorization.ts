@@ -9,7 +9,7 @@
 import type { Tensor } from '../../tensor.js';
 import { tensor } from '../../ops/creation.js';
 import { Layer, type Kwargs, type LayerArgs, type Shape } from '../layer.js';
-import { forEachAdaptBatch, type AdaptInput } from './adapt_data.js';
+import type { AdaptInput } from './adapt_data.js';
 import { StringLookup, camelMode } from './index_lookup.js';
 
 /** Keras's DEFAULT_STRIP_REGEX: ASCII punctuation, including the apostrophe. */
@@ -130,10 +130,9 @@ export class TextVectorization extends Layer {
    * ```
    */
   async adapt(data: AdaptInput): Promise<void> {
-    const docs: string[][] = [];
-    await forEachAdaptBatch('textVectorization', data, ({ values, shape }) => {
-      for (const t of this.texts('adapt', values, shape)) docs.push(this.tokenize(t));
-    });
+    // the batches are read by code that loads with the async parts (src/async_parts.ts: adapt_stats.ts)
+    const docs = await (await import('../../async_parts.js')).adaptDocuments('textVectorization', data, (values, shape) =>
+      this.texts('adapt', values, shape).map((t) => this.tokenize(t)));
     // the lookup counts tokens; each row of this ragged batch is one document (for tfIdf)
     const width = docs.reduce((m, d) => Math.max(m, d.length), 0);
     const PAD = ''; // the mask token, never counted
