@@ -26,8 +26,8 @@ export const elementwiseSpec: ShaderSpec = {
   entries: {
     unary: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'OUT_KIND'] },
     binary_contiguous: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND'] },
-    unary_blocked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'OUT_KIND'] },
-    binary_blocked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND'] },
+    unary_blocked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'OUT_KIND', 'TAIL'] },
+    binary_blocked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND', 'TAIL'] },
     binary_strided: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND'] },
     select_strided: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'IN0_INT'] },
   },
@@ -62,13 +62,18 @@ function checkRank(op: string, shape: number[]): void {
 function dispatchOf(ctx: KernelContext, entry: string, out: TensorInfo, buffers: Array<GPUBuffer | GPUBufferBinding>,
   constants: Record<string, number | boolean>, params: Record<string, number | number[]>, variants: string[] = []): void {
   if (out.size === 0) return;
+  // Blocked entries skip their bounds check when the grid covers `size` exactly (the other
+  // TAIL variant compiles alongside, so another size compiles nothing).
+  const blocked = entry.endsWith('_blocked');
+  const tail: Record<string, boolean> = blocked ? { TAIL: out.size % (WG * BLOCK_STEPS * 4) !== 0 } : {};
   ctx.dispatch({
     spec: elementwiseSpec, entry, buffers,
-    constants: { WG, ...constants },
-    variants: variants.map((v) => ({ entry: v, constants: { WG, ...constants } })),
+    constants: { WG, ...constants, ...tail },
+    variants: [...variants.map((v) => ({ entry: v, constants: { WG, ...constants } })),
+      ...(blocked ? [{ entry, constants: { WG, ...constants, TAIL: !tail.TAIL } }] : [])],
     params: { size: out.size, ...params },
     // The blocked entries take BLOCK_STEPS vec4s per invocation, the others one.
-    workgroups: elementwiseWorkgroups(entry.endsWith('_blocked') ? Math.ceil(out.size / BLOCK_STEPS) : out.size, ctx.limits.maxWorkgroupsPerDimension),
+    workgroups: elementwiseWorkgroups(blocked ? Math.ceil(out.size / BLOCK_STEPS) : out.size, ctx.limits.maxWorkgroupsPerDimension),
   });
 }
 
