@@ -92,9 +92,9 @@ export const matmulKernels: WebGPUKernelTable = {
     const residual = residualInput('matMul', inputs, out, a);
     if (out.size === 0) return;
     let c = ctx.preferDirect ? directConfig : tiledConfig;
-    // The subgroup entry has the 4 x 4 direct grid (16 x 16 outputs per workgroup).
+    // The subgroup entry: 16 x 32 outputs per workgroup (the grid of wgX 8, wgY 4).
     const subgroup = c.direct && c.subgroups !== false && ctx.subgroupSize === 4;
-    if (subgroup) c = { ...c, wgX: 4, wgY: 4 };
+    if (subgroup) c = { ...c, wgX: 8, wgY: 4 };
     const tileM = 4 * c.wgY, tileN = 4 * c.wgX, tileK = c.direct ? 4 : c.tileK;
     const lda = a.transposeA ? a.M : a.K;
     const ldb = a.transposeB ? a.K : a.N;
