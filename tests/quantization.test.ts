@@ -328,7 +328,7 @@ describe('quantize (post-training int8)', () => {
     for (const k of ['quantizeInt8', 'int8Conv2d', 'int8DepthwiseConv2d', 'int8MatMul']) expect(plan.text).toContain(k);
     // the loaded model chains the conv into the depthwise conv (no quantize between them); the
     // dense quantizes its input (the max pooling between is float32)
-    expect(plan.plan.steps.map((s) => s.kernel).filter((k) => /int8|quantize/i.test(k))).toEqual(
+    expect(plan.plan!.steps.map((s) => s.kernel).filter((k) => /int8|quantize/i.test(k))).toEqual(
       ['quantizeInt8', 'int8Conv2d', 'int8DepthwiseConv2d', 'quantizeInt8', 'int8MatMul']);
     expect(plan.text).not.toMatch(/\b(matMul|conv2d|depthwiseConv2d)\b/);
     expect(Array.from(await (back.predict(x) as tf.Tensor).data())).toEqual(Array.from(await (int8.predict(x) as tf.Tensor).data()));
