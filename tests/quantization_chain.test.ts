@@ -72,7 +72,7 @@ function convChainModel(): tf.LayersModel {
     tf.layers.depthwiseConv2d({ kernelSize: 2, strides: 2, activation: 'relu6', depthwiseInitializer: init(2), biasInitializer: tf.initializers.constant({ value: 0.05 }) }),
     tf.layers.conv2d({ filters: 4, kernelSize: 3, activation: 'linear', kernelInitializer: init(3) }),
     tf.layers.flatten(),
-    tf.layers.dropout({ rate: 0.5 }),
+    tf.layers.dropout({ rate: 0.5, seed: 17 }),
     tf.layers.dense({ units: 6, activation: 'relu', kernelInitializer: init(4) }),
     tf.layers.dense({ units: 5, activation: 'softmax', kernelInitializer: init(5) }),
   ] });
@@ -138,6 +138,19 @@ describe('int8 chain: same predictions as the float-between-layers path', () => 
       await tf.setBackend('js');
     });
   }
+
+  it('a training-mode call passes float32 (Dropout then scales it): same as unchained with the same dropout seed', async () => {
+    const model = convChainModel();
+    const calib = randomTensor([8, 9, 9, 3], 11);
+    const chained = await q.quantize(model, { calibrationData: calib });
+    const plain = await q.quantize(model, { calibrationData: calib });
+    unchain(plain);
+    const x = randomTensor([4, 9, 9, 3], 19);
+    const got = await values(chained.apply(x, { training: true }) as tf.Tensor);
+    expect(got).toEqual(await values(plain.apply(x, { training: true }) as tf.Tensor));
+    // and the dropout did act (not the inference output)
+    expect(got).not.toEqual(await values(chained.predict(x)));
+  });
 
   it('layer by layer: a chained producer gives packed int8 (int32); its consumer takes float32 too', async () => {
     const int8 = await q.quantize(convChainModel(), { calibrationData: randomTensor([8, 9, 9, 3], 11) });

@@ -160,9 +160,13 @@ function int8Operand(layer: Int8Layer, x: Tensor, last: number): { q: Int8Tensor
   return { q: quantizeInt8(x, layer.input8.inputScale, layer.input8.inputZeroPoint), owned: true };
 }
 
-/** The int8 output parameters of the layer's epilogue: the chained consumer's input, when linked and the activation is fused. */
-function outputParams(layer: Int8Layer, act: { after: unknown }): QuantParams | undefined {
-  return act.after === null ? layer.int8Links.int8Output ?? undefined : undefined;
+/**
+ * The int8 output parameters of the layer's epilogue: the chained consumer's input, when linked, the
+ * activation is fused and the call is an inference call (a training-mode call passes float32, as
+ * Dropout between the layers then scales its input).
+ */
+function outputParams(layer: Int8Layer, act: { after: unknown }, kwargs: Kwargs): QuantParams | undefined {
+  return act.after === null && !kwargs.training ? layer.int8Links.int8Output ?? undefined : undefined;
 }
 
 /** Input shapes as the float layer's checks see them: a packed input by its logical last dimension. */
@@ -200,7 +204,7 @@ export class QuantizedDense extends Dense {
    * Quantizes the input (or takes a chained producer's packed int8 as is), runs the int8 kernel with
    * bias and activation fused; float32 out, or packed int8 (int32) for a chained consumer.
    */
-  override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
+  override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     const inDim = this.int8.values!.shape[0];
     const packed = isPackedInput(this, x.dtype);
@@ -208,7 +212,7 @@ export class QuantizedDense extends Dense {
     const x2 = x.rank === 2 ? x : reshape(x, [-1, x.shape[x.rank - 1]]);
     const { q, owned } = int8Operand(this, x2, inDim);
     const act = splitActivation(this.activation);
-    const output = outputParams(this, act);
+    const output = outputParams(this, act, kwargs);
     const r = int8MatMul(q, this.int8.weights(), { bias: this.bias, activation: act.fused, output });
     if (owned) q.dispose();
     let y = r instanceof Int8Tensor ? r.packed : r;
@@ -269,13 +273,15 @@ interface Int8ConvLayer extends Int8Layer {
  * QuantizedConv2D's and QuantizedDepthwiseConv2D's call: quantize once (or take a chained
  * producer's packed int8 as is), one int8 op with bias and activation fused.
  */
-function int8ConvCall(layer: Int8ConvLayer & { checkInputShape(x: Tensor, c: number): void }, x: Tensor, conv: typeof int8Conv2d | typeof int8DepthwiseConv2d): Tensor {
+function int8ConvCall(
+  layer: Int8ConvLayer & { checkInputShape(x: Tensor, c: number): void }, x: Tensor, kwargs: Kwargs, conv: typeof int8Conv2d | typeof int8DepthwiseConv2d,
+): Tensor {
   const inC = layer.int8.values!.shape[2];
   if (!isPackedInput(layer, x.dtype)) layer.checkInputShape(x, inC);
   const { q, owned } = int8Operand(layer, x, inC);
   const act = splitActivation(layer.activation);
   const y = conv(q, layer.int8.weights(), layer.strides as [number, number], layer.padding as 'valid' | 'same',
-    layer.dilationRate as [number, number], { bias: layer.bias, activation: act.fused, output: outputParams(layer, act) });
+    layer.dilationRate as [number, number], { bias: layer.bias, activation: act.fused, output: outputParams(layer, act, kwargs) });
   if (owned) q.dispose();
   if (y instanceof Int8Tensor) return y.packed;
   return act.after ? act.after(y) : y;
@@ -307,8 +313,8 @@ export class QuantizedConv2D extends Conv2D {
   }
 
   /** Quantizes the input (or takes a chained producer's packed int8), one int8 kernel with bias and activation fused. */
-  override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
-    return int8ConvCall(this, Array.isArray(inputs) ? inputs[0] : inputs, int8Conv2d);
+  override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
+    return int8ConvCall(this, Array.isArray(inputs) ? inputs[0] : inputs, kwargs, int8Conv2d);
   }
 
   /** The float layer's input check (int8ConvCall runs it on float inputs). */
@@ -375,8 +381,8 @@ export class QuantizedDepthwiseConv2D extends DepthwiseConv2D {
   }
 
   /** Quantizes the input (or takes a chained producer's packed int8), one int8 kernel with bias and activation fused. */
-  override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
-    return int8ConvCall(this, Array.isArray(inputs) ? inputs[0] : inputs, int8DepthwiseConv2d);
+  override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
+    return int8ConvCall(this, Array.isArray(inputs) ? inputs[0] : inputs, kwargs, int8DepthwiseConv2d);
   }
 
   /** The float layer's input check (int8ConvCall runs it on float inputs). */
