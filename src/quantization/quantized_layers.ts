@@ -13,9 +13,9 @@ import { ENGINE } from '../engine.js';
 import type { Tensor, DataRecord } from '../tensor.js';
 import { Variable } from '../variable.js';
 import { reshape } from '../ops/layout.js';
-import { quantizeInt8, int8MatMul, int8Conv2d, int8DepthwiseConv2d, type Int8Activation } from '../ops/quantized.js';
+import { Int8Tensor, quantizeInt8, int8MatMul, int8Conv2d, int8DepthwiseConv2d, type Int8Activation, type QuantParams } from '../ops/quantized.js';
 import { packedWeightsFromInt8, type Int8WeightKind, type PackedWeights } from '../ops/quantized_weights.js';
-import { Int8Tensor, type QuantParams } from '../ops/quantized.js';
+import { packedCols } from '../backends/kernels.js';
 import type { DType } from '../backends/backend.js';
 import type { Kwargs, Layer, Shape, SymbolicTensor } from '../layers/layer.js';
 import { linkInt8Output, type Int8Links } from './int8_chain.js';
@@ -155,6 +155,9 @@ function isPackedInput(layer: Int8Layer, dtype: DType): boolean {
  */
 function int8Operand(layer: Int8Layer, x: Tensor, last: number): { q: Int8Tensor; owned: boolean } {
   if (isPackedInput(layer, x.dtype)) {
+    if (x.shape[x.rank - 1] !== packedCols(last)) {
+      throw new Error(`${layer.name}: a packed int8 input (int32, from the int8 layer before) must have last dimension ${packedCols(last)} (${last} int8 values, four per element), got shape ${fmtShape(x.shape)}`);
+    }
     return { q: new Int8Tensor(x, [...x.shape.slice(0, -1), last], layer.input8.inputScale, layer.input8.inputZeroPoint), owned: false };
   }
   return { q: quantizeInt8(x, layer.input8.inputScale, layer.input8.inputZeroPoint), owned: true };
@@ -181,9 +184,9 @@ export class QuantizedDense extends Dense {
   /** The input's int8 parameters (inputScale, inputZeroPoint) and the range they came from. */
   readonly input8: Int8InputArgs;
   /** The int8 kernel: saved values and scales, and the packing the int8 kernels read. */
+  readonly int8 = new Int8Kernel('dense', 'kernel');
   /** The int8 chain state (int8_chain.ts links it when the model is quantized or loaded). */
   readonly int8Links: Int8Links = { int8Input: false, int8Output: null };
-  readonly int8 = new Int8Kernel('dense', 'kernel');
 
   constructor(args: DenseArgs & Int8InputArgs) {
     super({ ...args, trainable: false });
@@ -294,9 +297,9 @@ export class QuantizedConv2D extends Conv2D {
   /** The input's int8 parameters (inputScale, inputZeroPoint) and the range they came from. */
   readonly input8: Int8InputArgs;
   /** The int8 kernel: saved values and scales, and the packing the int8 kernels read. */
+  readonly int8 = new Int8Kernel('conv2d', 'kernel');
   /** The int8 chain state (int8_chain.ts links it when the model is quantized or loaded). */
   readonly int8Links: Int8Links = { int8Input: false, int8Output: null };
-  readonly int8 = new Int8Kernel('conv2d', 'kernel');
 
   constructor(args: Conv2DArgs & Int8InputArgs) {
     super({ ...args, trainable: false });
@@ -361,9 +364,9 @@ export class QuantizedDepthwiseConv2D extends DepthwiseConv2D {
   /** The input's int8 parameters (inputScale, inputZeroPoint) and the range they came from. */
   readonly input8: Int8InputArgs;
   /** The int8 kernel: saved values and scales, and the packing the int8 kernels read. */
+  readonly int8 = new Int8Kernel('depthwise', 'depthwise_kernel');
   /** The int8 chain state (int8_chain.ts links it when the model is quantized or loaded). */
   readonly int8Links: Int8Links = { int8Input: false, int8Output: null };
-  readonly int8 = new Int8Kernel('depthwise', 'depthwise_kernel');
 
   constructor(args: DepthwiseConv2DArgs & Int8InputArgs) {
     super({ ...args, trainable: false });
