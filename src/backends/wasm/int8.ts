@@ -31,8 +31,12 @@ function checkOperands(op: string, ins: TensorInfo[], outs: TensorInfo[], e: Int
   }
 }
 
+/** The dot forms (assembly/int8_relaxed.ts DOT_I16, DOT_SPLIT, DOT_U8). */
+const enum Dot { I16 = 0, Split = 1, U8 = 2 }
+
 /** The prepared operands of a matMul / conv range call (assembly/int8.ts int8MatMulRange). */
 interface Prepared {
+  mode: Dot;
   xw: number;
   xRowBytes: number;
   len: number;
@@ -44,14 +48,16 @@ interface Prepared {
 }
 
 /**
- * Prepares the operands (pointers x, w) for the dot kernel, runs fn, frees them. The plain path
- * reads i16 activations (int8Widen, zero point subtracted, plus a zero row) against the packed
- * weights; the relaxed int8 dot raw int8 rows padded to 16 (int8PadRows, plus a row of the zero
- * point, with row sums) against int8SplitWeights's rows (with per-channel sums).
+ * Prepares the operands (pointers x, w) for the dot kernel, runs fn, frees them. Dot.I16 reads
+ * i16 activations (int8Widen, zero point subtracted, plus a zero row) against the packed weights;
+ * Dot.U8 activations biased to u8 rows padded to 16 (int8BiasRows, plus the row of the zero point)
+ * against int8 weight rows padded to 16 (int8PadWeights; the packed rows as they are when `cols` is
+ * a multiple of 16), with per-channel sums; Dot.Split raw int8 rows padded to 16 (int8PadRows, plus
+ * a row of the zero point, with row sums) against int8SplitWeights's rows (with per-channel sums).
  * `wRows` weight rows of `cols` values each, `group` rows per output channel.
  */
 function withPrepared(
-  ctx: WasmContext, relaxed: boolean, x: number, rows: number, cols: number, zp: number, w: number, wRows: number, group: number, fn: (p: Prepared) => void,
+  ctx: WasmContext, mode: Dot, x: number, rows: number, cols: number, zp: number, w: number, wRows: number, group: number, fn: (p: Prepared) => void,
 ): void {
   const { ex, arena } = ctx;
   const blocks: { ptr: number; bytes: number }[] = [];
@@ -61,19 +67,26 @@ function withPrepared(
     return b.ptr;
   };
   try {
-    if (relaxed) {
+    if (mode === Dot.U8) {
+      const C16 = roundUp(cols, 16);
+      const xw = alloc((rows + 1) * C16), wsum = alloc(Math.ceil(wRows / group) * 4);
+      ex.int8BiasRows(x, rows, cols, zp, xw, C16);
+      const ws = cols === C16 ? 0 : alloc(wRows * C16);
+      ex.int8PadWeights(w, wRows, cols, group, ws, C16, wsum);
+      fn({ mode, xw, xRowBytes: C16, len: C16, xsum: 0, w: ws || w, wRowBytes: C16, wsum });
+    } else if (mode === Dot.Split) {
       const C16 = roundUp(cols, 16);
       const xw = alloc((rows + 1) * C16), xsum = alloc((rows + 1) * 4);
       ex.int8PadRows(x, rows, cols, zp, xw, C16, xsum);
       const ws = alloc(wRows * 2 * C16), wsum = alloc(Math.ceil(wRows / group) * 4);
       ex.int8SplitWeights(w, wRows, cols, group, ws, C16, wsum);
-      fn({ xw, xRowBytes: C16, len: C16, xsum, w: ws, wRowBytes: 2 * C16, wsum });
+      fn({ mode, xw, xRowBytes: C16, len: C16, xsum, w: ws, wRowBytes: 2 * C16, wsum });
     } else {
       const C8 = roundUp(cols, 8);
       const xw = alloc((rows + 1) * C8 * 2);
       ex.int8Widen(x, rows, cols, zp, xw, C8);
       arena.u8.fill(0, xw + rows * C8 * 2, xw + (rows + 1) * C8 * 2);
-      fn({ xw, xRowBytes: 2 * C8, len: C8, xsum: 0, w, wRowBytes: 4 * packedCols(cols), wsum: 0 });
+      fn({ mode, xw, xRowBytes: 2 * C8, len: C8, xsum: 0, w, wRowBytes: 4 * packedCols(cols), wsum: 0 });
     }
   } finally {
     for (const b of blocks) arena.release(b.ptr, b.bytes);
@@ -96,7 +109,7 @@ function withWidened(ctx: WasmContext, x: TensorInfo, rows: number, cols: number
 const LINEAR_F32 = [1, 0, 0, 0, 1, 0]; // epilogueArgs of aScale 1, linear, float32 output
 
 /** Runs int8MatMulRange on one thread over [M, K] x [N, K] packed operands in the arena; returns the float32 [M, N] result. */
-function matMulOnce(ctx: WasmContext, relaxed: boolean, x: Int8Array, w: Int8Array, M: number, N: number, K: number, zp: number): Float32Array {
+function matMulOnce(ctx: WasmContext, mode: Dot, x: Int8Array, w: Int8Array, M: number, N: number, K: number, zp: number): Float32Array {
   const { ex, arena } = ctx;
   const rowBytes = 4 * packedCols(K);
   const xb = arena.alloc(M * rowBytes), wb = arena.alloc(N * rowBytes), sb = arena.alloc(N * 4), ob = arena.alloc(M * N * 4);
@@ -104,9 +117,9 @@ function matMulOnce(ctx: WasmContext, relaxed: boolean, x: Int8Array, w: Int8Arr
     arena.u8.set(new Uint8Array(x.buffer, x.byteOffset, M * rowBytes), xb.ptr);
     arena.u8.set(new Uint8Array(w.buffer, w.byteOffset, N * rowBytes), wb.ptr);
     arena.f32.fill(1, sb.ptr >>> 2, (sb.ptr >>> 2) + N);
-    withPrepared(ctx, relaxed, xb.ptr, M, K, zp, wb.ptr, N, 1, (p) => {
+    withPrepared(ctx, mode, xb.ptr, M, K, zp, wb.ptr, N, 1, (p) => {
       const nb = roundUp(N, 2);
-      ex.int8MatMulRange(p.xw, p.w, sb.ptr, 0, ob.ptr, M, N, p.len, p.xRowBytes, p.wRowBytes, nb, p.xsum, p.wsum, zp, ...LINEAR_F32,
+      ex.int8MatMulRange(p.xw, p.w, sb.ptr, 0, ob.ptr, M, N, p.len, p.xRowBytes, p.wRowBytes, nb, p.mode, p.xsum, p.wsum, zp, ...LINEAR_F32,
         ctx.workspace.get(ex.int8MatMulScratchBytes(nb)), 0, Math.ceil(M / 4));
     });
     return arena.f32.slice(ob.ptr >>> 2, (ob.ptr >>> 2) + M * N);
@@ -115,40 +128,53 @@ function matMulOnce(ctx: WasmContext, relaxed: boolean, x: Int8Array, w: Int8Arr
   }
 }
 
-const relaxedDotVerdict = new WeakMap<object, boolean>();
-
-/** Which int8 dot this module instance runs (memory().int8Dot): 'relaxed', 'i16', or 'unchecked' before the first int8 matMul / conv. */
-export function int8DotKind(ex: object): string {
-  const v = relaxedDotVerdict.get(ex);
-  return v === undefined ? ((ex as { isRelaxed(): number }).isRelaxed() ? 'unchecked' : 'i16') : v ? 'relaxed' : 'i16';
-}
-
-/**
- * Whether this module instance should take the relaxed int8 dot: only the relaxed build has it,
- * and only when a probe (extreme and ragged values) gives the exact integer sums on this engine;
- * Node 20's V8 (relaxed SIMD behind a flag) returned wrong ones. Checked once per instance.
- */
-function useRelaxedDot(ctx: WasmContext): boolean {
-  if (!ctx.ex.isRelaxed()) return false;
-  let ok = relaxedDotVerdict.get(ctx.ex);
-  if (ok === undefined) {
-    const M = 5, N = 3, K = 37, zp = 3, rowBytes = 4 * packedCols(K);
+/** Whether `mode` gives the exact integer sums of a probe with extreme and ragged values (K = 37 and 48: padded and direct weight rows). */
+function probeExact(ctx: WasmContext, mode: Dot): boolean {
+  for (const K of [37, 48]) {
+    const M = 5, N = 3, zp = 3, rowBytes = 4 * packedCols(K);
     const x = new Int8Array(M * rowBytes), w = new Int8Array(N * rowBytes);
     for (let m = 0; m < M; m++) for (let k = 0; k < K; k++) x[m * rowBytes + k] = ((m * 31 + k * 17) % 256) - 128;
     for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) w[n * rowBytes + k] = ((n * 29 + k * 11) % 255) - 127;
-    x[0] = -128; x[1] = 127; w[0] = 127; w[rowBytes] = -127;
-    const got = matMulOnce(ctx, true, x, w, M, N, K, zp);
-    ok = true;
+    // runs of extremes: products that overflow i16 pairwise (a saturating dot) or read u8 255 as -1
+    for (let k = 0; k < 8; k++) {
+      x[k] = 127; x[rowBytes + k] = -128; w[k] = 127; w[rowBytes + k] = -127;
+    }
+    const got = matMulOnce(ctx, mode, x, w, M, N, K, zp);
     for (let m = 0; m < M; m++) {
       for (let n = 0; n < N; n++) {
         let acc = 0;
         for (let k = 0; k < K; k++) acc += (x[m * rowBytes + k] - zp) * w[n * rowBytes + k];
-        if (got[m * N + n] !== acc) ok = false;
+        if (got[m * N + n] !== acc) return false;
       }
     }
-    relaxedDotVerdict.set(ctx.ex, ok);
   }
-  return ok;
+  return true;
+}
+
+const dotVerdict = new WeakMap<object, Dot>();
+
+/** Which int8 dot this module instance runs (memory().int8Dot): 'u8' or 'relaxed' (relaxed dots), 'i16', or 'unchecked' before the first int8 matMul / conv. */
+export function int8DotKind(ex: object): string {
+  const v = dotVerdict.get(ex);
+  if (v === undefined) return (ex as { isRelaxed(): number }).isRelaxed() ? 'unchecked' : 'i16';
+  return v === Dot.U8 ? 'u8' : v === Dot.Split ? 'relaxed' : 'i16';
+}
+
+/**
+ * The int8 dot this module instance takes: only the relaxed build has the relaxed ones, and each
+ * only when a probe gives the exact integer sums on this engine. Dot.U8 relies on the engine's
+ * relaxed dot reading its second operand as unsigned bytes without saturating (V8 on x86 with
+ * AVX-VNNI: vpdpbusd); Dot.Split only on its deterministic range, but Node 20's V8 (relaxed SIMD
+ * behind a flag) returned wrong sums there too. Checked once per instance.
+ */
+function dotMode(ctx: WasmContext): Dot {
+  if (!ctx.ex.isRelaxed()) return Dot.I16;
+  let mode = dotVerdict.get(ctx.ex);
+  if (mode === undefined) {
+    mode = probeExact(ctx, Dot.U8) ? Dot.U8 : probeExact(ctx, Dot.Split) ? Dot.Split : Dot.I16;
+    dotVerdict.set(ctx.ex, mode);
+  }
+  return mode;
 }
 
 const epilogueArgs = (e: Int8Epilogue) => [e.aScale, e.activation, e.alpha, e.outInt8 ? 1 : 0, e.outScale, e.outZeroPoint];
@@ -187,7 +213,7 @@ function runMatMulUnits(ctx: WasmContext, p: Prepared, ins: TensorInfo[], outs: 
   if (rowBlocks * Math.ceil(N / nb) < want) nb = Math.max(2, roundUp(Math.ceil(N / Math.ceil(want / rowBlocks)), 2));
   const units = rowBlocks * Math.ceil(N / nb);
   const args = [p.xw, p.w, ctx.ptr(ins[2]), e.hasBias ? ctx.ptr(ins[3]) : 0, ctx.ptr(outs[0]), M, N, p.len, p.xRowBytes, p.wRowBytes, nb,
-    p.xsum, p.wsum, e.aZeroPoint, ...epilogueArgs(e)];
+    p.mode, p.xsum, p.wsum, e.aZeroPoint, ...epilogueArgs(e)];
   runUnits(ctx, 'int8MatMulRange', args, units, M * N * K, ctx.ex.int8MatMulScratchBytes(nb));
 }
 
@@ -211,7 +237,7 @@ function compactConv(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], g:
   try {
     ex.int8Im2col(ctx.ptr(ins[0]), writeGeometry(ctx, g), g.aZeroPoint, xb.ptr, cols, sb.ptr);
     ex.int8CompactWeights(ctx.ptr(ins[1]), g.outC, taps, g.inC, wb.ptr, cols);
-    const p: Prepared = { xw: xb.ptr, xRowBytes: 2 * cols, len: cols, xsum: 0, w: wb.ptr, wRowBytes: cols, wsum: 0 };
+    const p: Prepared = { mode: Dot.I16, xw: xb.ptr, xRowBytes: 2 * cols, len: cols, xsum: 0, w: wb.ptr, wRowBytes: cols, wsum: 0 };
     runMatMulUnits(ctx, p, ins, outs, pixels, g.outC, taps * g.inC, g);
   } finally {
     for (const b of [xb, wb, sb]) arena.release(b.ptr, b.bytes);
@@ -258,7 +284,7 @@ export const int8Kernels: { [K in KernelName]?: WasmKernel<K> } = {
   int8MatMul: (ctx, ins, outs, a: KernelAttrs['int8MatMul']) => {
     checkOperands('int8MatMul', ins, outs, a, { x: a.M * packedCols(a.K), w: a.N * packedCols(a.K), channels: a.N, out: a.M * (a.outInt8 ? packedCols(a.N) : a.N) });
     if (a.M === 0 || a.N === 0) return;
-    withPrepared(ctx, useRelaxedDot(ctx), ctx.ptr(ins[0]), a.M, a.K, a.aZeroPoint, ctx.ptr(ins[1]), a.N, 1, (p) => {
+    withPrepared(ctx, dotMode(ctx), ctx.ptr(ins[0]), a.M, a.K, a.aZeroPoint, ctx.ptr(ins[1]), a.N, 1, (p) => {
       runMatMulUnits(ctx, p, ins, outs, a.M, a.N, a.K, a);
     });
   },
@@ -270,9 +296,9 @@ export const int8Kernels: { [K in KernelName]?: WasmKernel<K> } = {
     const cols = compactConvCols(g);
     if (cols) return compactConv(ctx, ins, outs, g, cols);
     const taps = g.filterH * g.filterW;
-    withPrepared(ctx, useRelaxedDot(ctx), ctx.ptr(ins[0]), g.batch * g.inH * g.inW, g.inC, g.aZeroPoint, ctx.ptr(ins[1]), g.outC * taps, taps, (p) => {
+    withPrepared(ctx, dotMode(ctx), ctx.ptr(ins[0]), g.batch * g.inH * g.inW, g.inC, g.aZeroPoint, ctx.ptr(ins[1]), g.outC * taps, taps, (p) => {
       const args = [p.xw, p.w, ctx.ptr(ins[2]), g.hasBias ? ctx.ptr(ins[3]) : 0, ctx.ptr(outs[0]), writeGeometry(ctx, g), p.len, p.xRowBytes,
-        p.xsum ? p.wRowBytes : 4 * packedCols(g.inC), p.xsum, p.wsum, g.aZeroPoint, ...epilogueArgs(g)];
+        p.wRowBytes, p.mode, p.xsum, p.wsum, g.aZeroPoint, ...epilogueArgs(g)];
       runUnits(ctx, 'int8ConvRange', args, Math.ceil(pixels / 4), pixels * g.outC * taps * g.inC, ctx.ex.int8ConvScratchBytes(taps, g.outC, p.xRowBytes));
     });
   },

@@ -33,12 +33,14 @@ export interface KernelExports {
   conv2dPackedRange(...args: number[]): void;
   conv2dBackpropInputRange(...args: number[]): void;
   conv2dBackpropFilterRange(...args: number[]): void;
-  // int8 family (assembly/int8.ts; src/backends/wasm/int8.ts calls them)
+  // int8 family (assembly/int8.ts, int8_relaxed.ts; src/backends/wasm/int8.ts calls them)
   int8Quantize(x: number, out: number, rows: number, cols: number, scale: number, zp: number): void;
   int8Dequantize(q: number, out: number, rows: number, cols: number, scale: number, zp: number): void;
   int8Widen(src: number, rows: number, cols: number, zp: number, dst: number, dstCols: number): void;
   int8PadRows(src: number, rows: number, cols: number, zp: number, dst: number, dstCols: number, xsum: number): void;
   int8SplitWeights(w: number, rows: number, cols: number, group: number, dst: number, dstCols: number, wsum: number): void;
+  int8BiasRows(src: number, rows: number, cols: number, zp: number, dst: number, dstCols: number): void;
+  int8PadWeights(w: number, rows: number, cols: number, group: number, dst: number, dstCols: number, wsum: number): void;
   int8MatMulRange(...args: number[]): void;
   int8ConvRange(...args: number[]): void;
   int8MatMulScratchBytes(nb: number): number;
