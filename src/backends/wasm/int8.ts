@@ -9,6 +9,7 @@ import type { TensorInfo } from '../backend.js';
 import { packedCols, type ConvGeometry, type Int8Epilogue, type KernelAttrs, type KernelName } from '../kernels.js';
 import type { WasmContext, WasmKernel } from './kernels.js';
 import { writeGeometry } from './kernels.js';
+import { getInt8Dot } from './int8_dot.js';
 import { MIN_MACS } from './parallel.js';
 import { align16, type ThreadPool } from './threads.js';
 
@@ -151,29 +152,46 @@ function probeExact(ctx: WasmContext, mode: Dot): boolean {
   return true;
 }
 
-const dotVerdict = new WeakMap<object, Dot>();
+const probed = new WeakMap<object, Map<Dot, boolean>>();
+const lastDot = new WeakMap<object, Dot>();
+const DOT_NAMES = ['i16', 'relaxed', 'u8'] as const;
 
-/** Which int8 dot this module instance runs (memory().int8Dot): 'u8' or 'relaxed' (relaxed dots), 'i16', or 'unchecked' before the first int8 matMul / conv. */
+/** Which int8 dot this module instance ran last (memory().int8Dot): 'u8' or 'relaxed' (relaxed dots), 'i16', or 'unchecked' before the first int8 matMul / conv. */
 export function int8DotKind(ex: object): string {
-  const v = dotVerdict.get(ex);
+  const v = lastDot.get(ex);
   if (v === undefined) return (ex as { isRelaxed(): number }).isRelaxed() ? 'unchecked' : 'i16';
-  return v === Dot.U8 ? 'u8' : v === Dot.Split ? 'relaxed' : 'i16';
+  return DOT_NAMES[v];
+}
+
+/** probeExact, once per module instance and dot. */
+function exactOn(ctx: WasmContext, mode: Dot): boolean {
+  let m = probed.get(ctx.ex);
+  if (!m) probed.set(ctx.ex, (m = new Map()));
+  let ok = m.get(mode);
+  if (ok === undefined) m.set(mode, (ok = probeExact(ctx, mode)));
+  return ok;
 }
 
 /**
- * The int8 dot this module instance takes: only the relaxed build has the relaxed ones, and each
- * only when a probe gives the exact integer sums on this engine. Dot.U8 relies on the engine's
- * relaxed dot reading its second operand as unsigned bytes without saturating (V8 on x86 with
- * AVX-VNNI: vpdpbusd); Dot.Split only on its deterministic range, but Node 20's V8 (relaxed SIMD
- * behind a flag) returned wrong sums there too. Checked once per instance.
+ * The int8 dot this module instance takes (tf.wasm.setInt8Dot may name one): only the relaxed
+ * build has the relaxed ones, and each only when a probe gives the exact integer sums on this
+ * engine. Dot.U8 relies on the engine's relaxed dot reading its second operand as unsigned bytes
+ * without saturating (V8 on x86 with AVX-VNNI: vpdpbusd); Dot.Split only on its deterministic
+ * range, but Node 20's V8 (relaxed SIMD behind a flag) returned wrong sums there too.
  */
 function dotMode(ctx: WasmContext): Dot {
-  if (!ctx.ex.isRelaxed()) return Dot.I16;
-  let mode = dotVerdict.get(ctx.ex);
-  if (mode === undefined) {
-    mode = probeExact(ctx, Dot.U8) ? Dot.U8 : probeExact(ctx, Dot.Split) ? Dot.Split : Dot.I16;
-    dotVerdict.set(ctx.ex, mode);
+  const want = getInt8Dot();
+  let mode: Dot;
+  if (want === 'i16' || !ctx.ex.isRelaxed()) {
+    if (want === 'u8' || want === 'relaxed') throw new Error(`wasm int8: setInt8Dot('${want}') needs the relaxed-SIMD module, but this engine runs the ${ctx.ex.isRelaxed() ? 'relaxed' : 'plain'} SIMD one`);
+    mode = Dot.I16;
+  } else if (want === 'auto') {
+    mode = exactOn(ctx, Dot.U8) ? Dot.U8 : exactOn(ctx, Dot.Split) ? Dot.Split : Dot.I16;
+  } else {
+    mode = want === 'u8' ? Dot.U8 : Dot.Split;
+    if (!exactOn(ctx, mode)) throw new Error(`wasm int8: setInt8Dot('${want}'), but that dot gave wrong sums on this engine (its probe failed); use 'auto'`);
   }
+  lastDot.set(ctx.ex, mode);
   return mode;
 }
 
