@@ -14,7 +14,8 @@ let preferred: Int8DotKind = 'auto';
  * 'relaxed' (relaxed SIMD, weights split into two 7-bit halves) or 'i16' (plain SIMD, widened).
  * Every choice gives the same bits; they differ in speed.
  * ```js
- * tf.wasm.setInt8Dot('i16');
+ * tf.wasm.setInt8Dot('i16'); // the widening dot, e.g. to time it against the relaxed ones
+ * tf.wasm.setInt8Dot('auto');
  * ```
  */
 export function setInt8Dot(kind: Int8DotKind): void {
@@ -22,7 +23,13 @@ export function setInt8Dot(kind: Int8DotKind): void {
   preferred = kind;
 }
 
-/** The dot asked for with setInt8Dot. */
+/**
+ * The dot asked for with setInt8Dot ('auto' unless set); `tf.memory().backends.wasm.int8Dot` says
+ * which one the int8 ops ran.
+ * ```js
+ * tf.wasm.getInt8Dot(); // 'auto'
+ * ```
+ */
 export function getInt8Dot(): Int8DotKind {
   return preferred;
 }
