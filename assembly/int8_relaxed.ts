@@ -128,17 +128,12 @@ export function dot4x2Relaxed(table: usize, taps: i32, w0: usize, w1: usize, wTa
 export function int8BiasRows(src: usize, rows: i32, cols: i32, zp: i32, dst: usize, dstCols: i32): void {
   const rowBytes = rowBytesOf(cols);
   const bias = i8x16.splat(-128);
-  if (rowBytes == dstCols) { // no padding to add: one run (rows of cols % 16 == 0 values)
-    const total = <usize>rows * <usize>dstCols;
-    for (let i: usize = 0; i < total; i += 16) v128.store(dst + i, v128.xor(v128.load(src + i), bias));
-  } else {
-    for (let r = 0; r < rows; r++) {
-      const s = src + <usize>r * <usize>rowBytes, d = dst + <usize>r * <usize>dstCols;
-      let c = 0;
-      for (; c + 16 <= cols; c += 16) v128.store(d + c, v128.xor(v128.load(s + c), bias));
-      for (; c < cols; c++) store<u8>(d + c, <u8>(<i32>load<i8>(s + c) + 128));
-      memory.fill(d + cols, 0, dstCols - cols);
-    }
+  for (let r = 0; r < rows; r++) {
+    const s = src + <usize>r * <usize>rowBytes, d = dst + <usize>r * <usize>dstCols;
+    let c = 0;
+    for (; c + 16 <= cols; c += 16) v128.store(d + c, v128.xor(v128.load(s + c), bias));
+    for (; c < cols; c++) store<u8>(d + c, <u8>(<i32>load<i8>(s + c) + 128));
+    memory.fill(d + cols, 0, dstCols - cols);
   }
   const last = dst + <usize>rows * <usize>dstCols;
   memory.fill(last, <u8>(zp + 128), cols);

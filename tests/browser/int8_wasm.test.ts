@@ -3,7 +3,8 @@
  * int8 matMul / conv2d take the u8 relaxed dot once a probe found it exact on this engine
  * (src/backends/wasm/int8.ts); the split relaxed dot and the i16 dot run too (tf.wasm.setInt8Dot).
  * The int8 ops on wasm under each dot (2 threads, cases above the split threshold
- * too) must equal the js reference kernels bit for bit: ragged K / N, inC a multiple of 8 or not,
+ * too) must equal the js reference kernels bit for bit: ragged K / N, inC a multiple of 8 or not
+ * (few input channels: u8 compact patches, or the i16 compact / small-conv paths),
  * strides, dilations, zero points -128 / 0 / 37, float32 and int8 outputs, bias and relu6.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -26,6 +27,7 @@ it('int8 matMul / conv2d / depthwise on wasm (relaxed build) = js, bit for bit',
       ['dense', [5, 17], [17, 9], 1, 1, ''], ['dense', [13, 33], [33, 31], 1, 1, ''], ['dense', [64, 300], [300, 130], 1, 1, ''],
       ['conv2d', [1, 8, 9, 9], [3, 3, 9, 5], 1, 2, 'same'], ['conv2d', [2, 10, 10, 1], [3, 3, 1, 4], 1, 1, 'same'], ['conv2d', [2, 7, 6, 16], [3, 2, 16, 7], 2, 1, 'valid'],
       ['conv2d', [1, 16, 16, 32], [3, 3, 32, 40], 1, 1, 'same'], ['depthwise', [1, 9, 7, 24], [3, 3, 24, 1], 2, 1, 'same'], ['dense', [9, 64], [64, 21], 1, 1, ''],
+      ['conv2d', [2, 11, 10, 3], [3, 3, 3, 20], 1, 2, 'same'], ['conv2d', [1, 9, 12, 5], [3, 3, 5, 17], 2, 1, 'valid'], ['conv2d', [2, 40, 41, 3], [3, 3, 3, 40], 1, 1, 'same'],
     ];
     let seed = 5;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
