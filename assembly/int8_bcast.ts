@@ -8,7 +8,6 @@
 // Taps outside the image hold zp + 128, so that, as everywhere in DOT_U8,
 // sum (x - zp) w = sum (x + 128) w - (128 + zp) sum w over the channel's weights.
 import { finishTile, padRow, setEpilogue } from './int8';
-import { correctTile } from './int8_relaxed';
 import { gatherPatches } from './int8_im2col';
 
 @inline function rowBytesOf(cols: i32): i32 {
@@ -47,11 +46,12 @@ export function int8Im2colU8(x: usize, params: usize, zp: i32, dst: usize, dstCo
  * Packed conv weights [outC, taps, rowBytesOf(inC)] -> groups of 4 patch values: group g holds, for
  * channels 0 .. nPad - 1 (nPad a multiple of 8), the channel's values 4g .. 4g + 3 (value t * inC + c
  * is tap t, channel c; zero past taps * inC and for channels past outC); cols / 4 groups. wsum[n]:
- * channel n's sum of weights.
+ * channel n's sum of weights (0 past outC).
  */
 export function int8InterleaveU8Weights(w: usize, outC: i32, taps: i32, inC: i32, dst: usize, cols: i32, nPad: i32, wsum: usize): void {
   const rowBytes = <usize>rowBytesOf(inC), K = taps * inC;
   memory.fill(dst, 0, <usize>cols * <usize>nPad);
+  memory.fill(wsum, 0, <usize>nPad << 2);
   for (let n = 0; n < outC; n++) {
     let total = 0;
     for (let k = 0; k < K; k++) {
@@ -81,13 +81,16 @@ export function int8BcastRange(
   if (!ASC_FEATURE_RELAXED_SIMD) return;
   setEpilogue(wScale, bias, aScale, act, alpha, outInt8, outScale, outZp);
   const tile = scratch, tileStride = <usize>nPad << 2, groupBytes = <usize>nPad << 2, groups = cols >> 2;
+  const zw = i32x4.splat(-128 - aZp);
   for (let u = begin; u < end; u++) {
     const r0 = u * 4;
     // rows past M read the row after the matrix
     const x0 = xu + <usize>min(r0, M) * <usize>cols, x1 = xu + <usize>min(r0 + 1, M) * <usize>cols;
     const x2 = xu + <usize>min(r0 + 2, M) * <usize>cols, x3 = xu + <usize>min(r0 + 3, M) * <usize>cols;
     for (let n = 0; n < nPad; n += 8) {
-      let a00 = i32x4.splat(0), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+      // the sums start at -(128 + zp) sum w, the u8 bias and zero point terms of each channel
+      const c0 = i32x4.mul(zw, v128.load(wsum + (<usize>n << 2))), c1 = i32x4.mul(zw, v128.load(wsum + (<usize>n << 2), 16));
+      let a00 = c0, a01 = c1, a10 = c0, a11 = c1, a20 = c0, a21 = c1, a30 = c0, a31 = c1;
       let q = w + (<usize>n << 2);
       for (let g = 0; g < groups; g++, q += groupBytes) {
         const k = <usize>g << 2;
@@ -107,7 +110,6 @@ export function int8BcastRange(
       v128.store(at + 2 * tileStride, a20); v128.store(at + 2 * tileStride, a21, 16);
       v128.store(at + 3 * tileStride, a30); v128.store(at + 3 * tileStride, a31, 16);
     }
-    correctTile(tile, tileStride, 0, 0, 0, N, 128 + aZp, wsum);
     finishTile(out, r0, M, 0, N, N, tile, tileStride);
     for (let r = r0; r < min(M, r0 + 4); r++) padRow(out, r, N);
   }
