@@ -58,13 +58,17 @@ export function int8Quantize(x: usize, out: usize, rows: i32, cols: i32, scale: 
     const dst = out + <usize>r * <usize>rowBytes;
     let c = 0;
     if (simd) {
-      for (; c + 4 <= cols; c += 4) {
+      // 4 at a time, past the row's end while the input lasts: the next rows' values land in this
+      // row's padding bytes (rowBytes a multiple of 4), which then get the zero point
+      const end = min(cols, (rows - r) * cols - 3);
+      for (; c < end; c += 4) {
         // clamp in float first (NaN stays NaN and truncates to 0, i.e. the zero point); the narrows saturate
         const v = f32x4.max(f32x4.min(f32x4.nearest(f32x4.div(v128.load(src + (<usize>c << 2)), sv)), hi), lo);
         const q = i32x4.add(i32x4.trunc_sat_f32x4_s(v), zv);
         const b = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(q, q), i16x8.splat(0));
         store<i32>(dst + c, i32x4.extract_lane(b, 0));
       }
+      c = min(c, cols);
     }
     for (; c < cols; c++) store<i8>(dst + c, <i8>quantizeValue(<f64>load<f32>(src + (<usize>c << 2)), scale, zp));
     for (; c < rowBytes; c++) store<i8>(dst + c, <i8>zp);

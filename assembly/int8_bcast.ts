@@ -16,19 +16,11 @@ import { gatherPatches } from './int8_im2col';
 
 /** Packed int8 NHWC pixels (inC values each, rowBytesOf(inC) apart) -> u8 values x + 128 back to back, plus 16 bytes of slack. */
 export function int8BiasCompact(x: usize, pixels: i32, inC: i32, dst: usize): void {
-  const total = pixels * inC;
-  if (inC % 4 == 0) { // the packed rows hold no padding: one run of int8 values
-    const bias = i8x16.splat(-128);
-    let i = 0;
-    for (; i + 16 <= total; i += 16) v128.store(dst + i, v128.xor(v128.load(x + i), bias));
-    for (; i < total; i++) store<u8>(dst + i, <u8>(<i32>load<i8>(x + i) + 128));
-  } else {
-    const rowBytes = <usize>rowBytesOf(inC);
-    for (let p = 0; p < pixels; p++) {
-      for (let c = 0; c < inC; c++) store<u8>(dst + <usize>(p * inC + c), <u8>(<i32>load<i8>(x + <usize>p * rowBytes + c) + 128));
-    }
+  const rowBytes = <usize>rowBytesOf(inC);
+  for (let p = 0; p < pixels; p++) {
+    for (let c = 0; c < inC; c++) store<u8>(dst + <usize>(p * inC + c), <u8>(<i32>load<i8>(x + <usize>p * rowBytes + c) + 128));
   }
-  v128.store(dst + <usize>total, v128.splat<i32>(0));
+  v128.store(dst + <usize>(pixels * inC), v128.splat<i32>(0));
 }
 
 /**
