@@ -1,9 +1,11 @@
 /**
- * The wasm int8 kernels (issue 12): checks the operands against the attrs, widens the activations
- * to i16 (zero point subtracted, rows zero padded to a multiple of 8, one zero row after them for
- * conv taps outside the image) on the calling thread, then runs the assembly/int8.ts range entry
- * over its units, split over the worker pool for big problems. Units cut along independent outputs
- * and the int32 sums are exact, so any split gives the single-thread bits.
+ * The wasm int8 kernels (issue 12): checks the operands against the attrs, picks the dot product
+ * (dotMode: the u8 or split relaxed dot where a probe found it exact on this engine, else i16),
+ * prepares the activations for it on the calling thread (withPrepared: biased to u8, raw int8 or
+ * widened to i16, plus the row that conv taps outside the image read), then runs the
+ * assembly/int8*.ts range entry over its units, split over the worker pool for big problems. Units
+ * cut along independent outputs and the int32 sums are exact, so any split and any dot give the
+ * single-thread bits.
  */
 import type { TensorInfo } from '../backend.js';
 import { packedCols, type ConvGeometry, type Int8Epilogue, type KernelAttrs, type KernelName } from '../kernels.js';
