@@ -19,5 +19,7 @@ export { conv3d, conv3dBackpropInput, conv3dBackpropFilter, pool3d, pool3dBackpr
 export { dilation2d, dilation2dBackpropInput, dilation2dBackpropFilter, maxPoolWithArgmax } from './window_argmax';
 export { resize, resizeBackprop, cropAndResize } from './image';
 export { fusedElementwise, fusedScratchBytes } from './fused';
-export { int8Quantize, int8Dequantize, int8Widen, int8PadRows, int8SplitWeights, int8MatMulRange, int8MatMulScratchBytes, int8ConvRange, int8ConvScratchBytes, int8DepthwiseRange } from './int8';
+export { int8Quantize, int8Dequantize, int8Widen, int8MatMulRange, int8MatMulScratchBytes, int8ConvRange, int8ConvScratchBytes, int8DepthwiseRange } from './int8';
+export { int8PadRows, int8SplitWeights, int8BiasRows, int8PadWeights } from './int8_relaxed';
+export { int8BiasCompact, int8Im2colU8, int8InterleaveU8Weights, int8BcastScratchBytes, int8BcastRange } from './int8_bcast';
 export { int8Im2col, int8Im2colScratchBytes, int8CompactWeights, int8WidenCompact, int8InterleaveConvWeights, int8SmallConvScratchBytes, int8SmallConvRange } from './int8_im2col';
