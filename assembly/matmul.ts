@@ -1,24 +1,27 @@
 // Batched matMul with fused epilogue (bias, activation), register-blocked with f32x4.
 //
-// Per batch, A is packed into row tiles of MR rows ([tile][k][MR], zero padded) and B into
-// column panels of NR = 8 ([panel][k][8], zero padded); packing absorbs both transposes, so
+// Per batch, A is packed into row tiles of MR rows ([k block][tile][kc][MR], zero padded) and B
+// into column panels of NR = 8 ([k block][panel][kc][8], zero padded); packing absorbs both transposes, so
 // the micro-kernel only ever streams contiguous memory. The loops follow the GotoBLAS order:
-// k blocks of KC (a B micro-panel slice stays in L1), row blocks of MC (the A block stays in L2),
+// k blocks of up to KC (a B micro-panel slice stays in L1), row blocks of MC (the A block stays in L2),
 // then MR x 8 tiles of C held in v128 accumulators. madd is relaxed_madd in the relaxed build.
 // Partial tiles (M, N not multiples of 4, 8) run the same loop over the zero-padded panels and
 // store only their valid lanes. Two cheaper routes skip packing: products under 2^18
 // multiply-adds read A and B in place (matMulSmall), and one-row / one-column products are
 // vector-matrix or dot-product loops (matVec). bench/matmul_ladder.md has the measurements.
 // Measured alternatives at 1024^3 (Node 20, AMD EPYC, GFLOP/s): this 4 x 8 load-splat kernel 45;
-// A as one v128 + 4 lane shuffles 41; k unrolled by 2 32; a 6 x 8 tile 29 (V8 spills). KC
-// 128..512 and MC 32..256 are all within noise of the values below.
+// A as one v128 + 4 lane shuffles 41; k unrolled by 2 32; a 6 x 8 tile 29 (V8 spills); a 5 x 8
+// tile (10 accumulators) within noise of 4 x 8 on the Xeon.
 import { applyActivation } from './generated_dispatch';
 import { vecMatAcc } from './conv';
 import { geluF32x4, madd, sigmoidF32x4, tanhF32x4 } from './simd_math';
 
 const MR = 4;
 const NR = 8;
-const KC = 256;
+/** Most k steps per block. One block up to K = 1024 (the B micro-panel, 32 KB, still stays in
+ * L1): every k block after the first reloads and re-stores all of C, which cost 1024^3 15% at
+ * KC = 256 (compute 50 -> 59 GFLOP/s single-thread, bench/matmul_ladder.md). */
+const KC = 1024;
 const MC = 64;
 /** Up to this many rows one row block holds all of M (its A block, <= 256 KB, stays in L2), so
  * the packed B streams once per k block instead of once per 64 rows (197 x 3072 x 768: +5%). */
@@ -32,57 +35,117 @@ export function matMulScratchBytes(M: i32, N: i32, K: i32): i32 {
 
 @inline function at(base: usize, idx: i32): usize { return base + (<usize>idx << 2); }
 
-/** Packs rows [mBegin, mEnd) of op(A) (mBegin a multiple of MR); tiles start at dst. */
-function packA(a: usize, M: i32, K: i32, transA: i32, dst: usize, mBegin: i32, mEnd: i32): void {
+/** Steps per k block for a K-step product: K cut into equal blocks of at most KC (K = 1100 is two of 550, not 1024 + 76). */
+@inline function kBlock(K: i32): i32 {
+  const blocks = (K + KC - 1) / KC;
+  return (K + blocks - 1) / blocks;
+}
+
+/**
+ * Packed operands are laid out k block by k block (blocks of kcb steps): block k0 holds, for every
+ * row tile (A) or column panel (B) of the buffer, its kc = min(kcb, K - k0) steps contiguously.
+ * So the tiles and panels one k block of the product streams are one contiguous run (the L2 and
+ * TLB see one stream, not a jump of K * 32 bytes per panel: 1024^3 ran 50 GFLOP/s against 58 at
+ * K = 256 with whole-K panels), and kcb >= K gives the plain [tile][K][MR] / [panel][K][NR] layout.
+ * Byte offset of the micro-panel of buffer row / column `first` (a tile / panel start) at k block k0:
+ */
+@inline function blockOffset(padded: i32, first: i32, k0: i32, kc: i32): usize {
+  return (<usize>padded * <usize>k0 + <usize>first * <usize>kc) << 2;
+}
+
+/**
+ * Packs rows [mBegin, mEnd) of op(A) (mBegin a multiple of MR) into dst, a buffer of `padded`
+ * rows (a multiple of MR) whose first row is A's row `row0`, in k blocks of kcb steps.
+ */
+function packA(a: usize, M: i32, K: i32, transA: i32, dst: usize, padded: i32, row0: i32, mBegin: i32, mEnd: i32, kcb: i32): void {
   for (let m0 = mBegin; m0 < mEnd; m0 += MR) {
     const rows = min(MR, mEnd - m0);
-    const tile = dst + (<usize>(m0 - mBegin) * <usize>K << 2);
-    if (transA) { // a is [K, M]
-      if (rows == MR && MR == 4) {
-        for (let k = 0; k < K; k++) v128.store(tile + (<usize>k << 4), v128.load(at(a, k * M + m0)));
-      } else {
-        for (let k = 0; k < K; k++) {
-          for (let r = 0; r < MR; r++) store<f32>(tile + (<usize>(k * MR + r) << 2), r < rows ? load<f32>(at(a, k * M + m0 + r)) : 0);
-        }
-      }
-    } else { // a is [M, K]
-      for (let r = 0; r < MR; r++) {
-        if (r < rows) {
-          const src = at(a, (m0 + r) * K);
-          for (let k = 0; k < K; k++) store<f32>(tile + (<usize>(k * MR + r) << 2), load<f32>(src + (<usize>k << 2)));
+    for (let k0 = 0; k0 < K; k0 += kcb) {
+      const kc = min(kcb, K - k0);
+      const tile = dst + blockOffset(padded, m0 - row0, k0, kc);
+      if (transA) { // a is [K, M]
+        if (rows == MR) {
+          for (let k = 0; k < kc; k++) v128.store(tile + (<usize>k << 4), v128.load(at(a, (k0 + k) * M + m0)));
         } else {
-          for (let k = 0; k < K; k++) store<f32>(tile + (<usize>(k * MR + r) << 2), 0);
+          for (let k = 0; k < kc; k++) {
+            for (let r = 0; r < MR; r++) store<f32>(tile + (<usize>(k * MR + r) << 2), r < rows ? load<f32>(at(a, (k0 + k) * M + m0 + r)) : 0);
+          }
+        }
+      } else if (rows == MR) { // a is [M, K]: 4 x 4 blocks transposed in registers
+        const p0 = at(a, m0 * K + k0), p1 = p0 + (<usize>K << 2), p2 = p1 + (<usize>K << 2), p3 = p2 + (<usize>K << 2);
+        let k = 0;
+        for (; k + 4 <= kc; k += 4) {
+          const off = <usize>k << 2;
+          const r0 = v128.load(p0 + off), r1 = v128.load(p1 + off), r2 = v128.load(p2 + off), r3 = v128.load(p3 + off);
+          const t0 = v128.shuffle<u32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<u32>(r2, r3, 0, 4, 1, 5);
+          const t2 = v128.shuffle<u32>(r0, r1, 2, 6, 3, 7), t3 = v128.shuffle<u32>(r2, r3, 2, 6, 3, 7);
+          const d = tile + (<usize>k << 4);
+          v128.store(d, v128.shuffle<u64>(t0, t1, 0, 2));
+          v128.store(d, v128.shuffle<u64>(t0, t1, 1, 3), 16);
+          v128.store(d, v128.shuffle<u64>(t2, t3, 0, 2), 32);
+          v128.store(d, v128.shuffle<u64>(t2, t3, 1, 3), 48);
+        }
+        for (; k < kc; k++) {
+          const off = <usize>k << 2, d = tile + (<usize>k << 4);
+          store<f32>(d, load<f32>(p0 + off)); store<f32>(d, load<f32>(p1 + off), 4);
+          store<f32>(d, load<f32>(p2 + off), 8); store<f32>(d, load<f32>(p3 + off), 12);
+        }
+      } else {
+        for (let r = 0; r < MR; r++) {
+          const src = at(a, (m0 + min(r, rows - 1)) * K + k0);
+          for (let k = 0; k < kc; k++) store<f32>(tile + (<usize>(k * MR + r) << 2), r < rows ? load<f32>(src + (<usize>k << 2)) : 0);
         }
       }
     }
   }
 }
 
-/** Packs columns [nBegin, nEnd) of op(B) (nBegin a multiple of NR); panels start at dst. */
-function packB(b: usize, N: i32, K: i32, transB: i32, dst: usize, nBegin: i32, nEnd: i32): void {
-  for (let n0 = nBegin; n0 < nEnd; n0 += NR) {
-    const cols = min(NR, nEnd - n0);
-    const panel = dst + (<usize>(n0 - nBegin) * <usize>K << 2);
-    if (!transB) { // b is [K, N]
-      if (cols == NR) {
-        for (let k = 0; k < K; k++) {
-          const src = at(b, k * N + n0);
-          const d = panel + (<usize>k << 5);
-          v128.store(d, v128.load(src));
-          v128.store(d, v128.load(src, 16), 16);
-        }
-      } else {
-        for (let k = 0; k < K; k++) {
-          for (let c = 0; c < NR; c++) store<f32>(panel + (<usize>(k * NR + c) << 2), c < cols ? load<f32>(at(b, k * N + n0 + c)) : 0);
+/** Column panels packB copies per pass over K when B is [K, N]: 64 columns = one 256-byte run per row of B. */
+const PACK_PANELS = 8;
+
+/**
+ * Packs columns [nBegin, nEnd) of op(B) (nBegin a multiple of NR) into dst, a buffer of `padded`
+ * columns (a multiple of NR) whose first column is B's column `col0`, in k blocks of kcb steps.
+ * A [K, N] B is copied PACK_PANELS panels at a time, row by row: each row of B is then read as one
+ * run of up to 64 floats, where a panel at a time read 32 bytes of a row N floats apart for every
+ * k (a TLB miss per k once B outgrows the TLB: 768 x 3072 packed at 1.7 ns per float).
+ */
+function packB(b: usize, N: i32, K: i32, transB: i32, dst: usize, padded: i32, col0: i32, nBegin: i32, nEnd: i32, kcb: i32): void {
+  if (!transB) { // b is [K, N]
+    for (let g0 = nBegin; g0 < nEnd; g0 += NR * PACK_PANELS) {
+      const g1 = min(nEnd, g0 + NR * PACK_PANELS);
+      const full = g0 + (g1 - g0) / NR * NR; // panels before this column have all NR columns
+      for (let k0 = 0; k0 < K; k0 += kcb) {
+        const kc = min(kcb, K - k0);
+        const base = dst + blockOffset(padded, g0 - col0, k0, kc);
+        const panelBytes = <usize>kc << 5;
+        for (let k = 0; k < kc; k++) {
+          const src = at(b, (k0 + k) * N);
+          let d = base + (<usize>k << 5);
+          for (let n0 = g0; n0 < full; n0 += NR) {
+            v128.store(d, v128.load(at(src, n0)));
+            v128.store(d, v128.load(at(src, n0), 16), 16);
+            d += panelBytes;
+          }
+          if (full < g1) {
+            for (let c = 0; c < NR; c++) store<f32>(d + (<usize>c << 2), full + c < g1 ? load<f32>(at(src, full + c)) : 0);
+          }
         }
       }
-    } else { // b is [N, K]
-      for (let c = 0; c < NR; c++) {
-        if (c < cols) {
-          const src = at(b, (n0 + c) * K);
-          for (let k = 0; k < K; k++) store<f32>(panel + (<usize>(k * NR + c) << 2), load<f32>(src + (<usize>k << 2)));
-        } else {
-          for (let k = 0; k < K; k++) store<f32>(panel + (<usize>(k * NR + c) << 2), 0);
+    }
+  } else { // b is [N, K]
+    for (let n0 = nBegin; n0 < nEnd; n0 += NR) {
+      const cols = min(NR, nEnd - n0);
+      for (let k0 = 0; k0 < K; k0 += kcb) {
+        const kc = min(kcb, K - k0);
+        const panel = dst + blockOffset(padded, n0 - col0, k0, kc);
+        for (let c = 0; c < NR; c++) {
+          if (c < cols) {
+            const src = at(b, (n0 + c) * K + k0);
+            for (let k = 0; k < kc; k++) store<f32>(panel + (<usize>(k * NR + c) << 2), load<f32>(src + (<usize>k << 2)));
+          } else {
+            for (let k = 0; k < kc; k++) store<f32>(panel + (<usize>(k * NR + c) << 2), 0);
+          }
         }
       }
     }
@@ -253,7 +316,7 @@ function matMulSmall(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, trans
   const rowStep: usize = transA ? 4 : <usize>K << 2;
   const aStep: usize = transA ? <usize>M << 2 : 4;
   const fullCols = transB ? 0 : N & ~(NR - 1); // columns read straight from B
-  if (transB) packB(b, N, K, 1, scratch, 0, N);
+  if (transB) packB(b, N, K, 1, scratch, (N + NR - 1) / NR * NR, 0, 0, N, K);
   else if (fullCols < N) packPanel(b, N, K, fullCols, scratch);
   for (let n0 = 0; n0 < N; n0 += NR) {
     const cols = min(NR, N - n0);
@@ -345,27 +408,31 @@ export function matMul(
 }
 
 /**
- * C rows [mBegin, mEnd) x columns [nBegin, nEnd) from packed operands: ap holds row tiles from
- * mBegin ([tile][K][MR]), bp column panels from nBegin ([panel][K][NR]). Every output element
- * goes through the same k blocks and micro-kernel calls whatever the block bounds.
+ * C rows [mBegin, mEnd) x columns [nBegin, nEnd) from packed operands (k blocks of kBlock(K)): ap holds
+ * aPadded rows starting at A's row aRow0, bp bPadded columns starting at B's column bCol0. Every
+ * output element goes through the same k blocks and micro-kernel calls whatever the block bounds.
  */
-function packedBlock(ap: usize, bp: usize, c: usize, N: i32, K: i32, mBegin: i32, mEnd: i32, nBegin: i32, nEnd: i32): void {
+function packedBlock(
+  ap: usize, aPadded: i32, aRow0: i32, bp: usize, bPadded: i32, bCol0: i32,
+  c: usize, N: i32, K: i32, mBegin: i32, mEnd: i32, nBegin: i32, nEnd: i32,
+): void {
   const ldc = <usize>N << 2;
   // Row blocks of at most MC rows, balanced (300 rows: 5 x 60, not 4 x 64 + 44, so no short
   // last block streams all of B for a few row tiles); up to MC_ONE_BLOCK rows, a single block.
   const rows = mEnd - mBegin;
   const blocks = rows <= MC_ONE_BLOCK ? 1 : (rows + MC - 1) / MC;
   const mb = ((rows + blocks - 1) / blocks + MR - 1) & ~(MR - 1);
-  for (let k0 = 0; k0 < K; k0 += KC) {
-    const kc = min(KC, K - k0);
+  const kcb = kBlock(K);
+  for (let k0 = 0; k0 < K; k0 += kcb) {
+    const kc = min(kcb, K - k0);
     const acc = k0 > 0;
     for (let m0 = mBegin; m0 < mEnd; m0 += mb) {
       const m1 = min(mEnd, m0 + mb);
       for (let n0 = nBegin; n0 < nEnd; n0 += NR) {
-        const b = bp + (<usize>(n0 - nBegin) * <usize>K << 2) + (<usize>k0 * NR << 2);
+        const b = bp + blockOffset(bPadded, n0 - bCol0, k0, kc);
         const cols = min(NR, nEnd - n0);
         for (let m = m0; m < m1; m += MR) {
-          const a = ap + (<usize>(m - mBegin) * <usize>K << 2) + (<usize>k0 * MR << 2);
+          const a = ap + blockOffset(aPadded, m - aRow0, k0, kc);
           tile4x8Packed(a, b, kc, c + (<usize>(m * N + n0) << 2), ldc, min(MR, mEnd - m), cols, acc);
         }
       }
@@ -379,18 +446,19 @@ export function matMulPackedBytes(M: i32, N: i32, K: i32): i32 {
 }
 
 /**
- * Packs one batch's operands for matMulPackedRange, work units [first, last): unit u < ceil(M / MR)
- * is A's row tile u, the rest B's column panels. packed holds matMulPackedBytes(M, N, K) bytes.
+ * Packs one batch's operands for matMulPackedRange, work units [first, last) of
+ * ceil(M / MR) + ceil(N / (NR * PACK_PANELS)): unit u < ceil(M / MR) is A's row tile u, the rest B's groups of
+ * PACK_PANELS column panels. packed holds matMulPackedBytes(M, N, K) bytes.
  */
 export function matMulPackRange(a: usize, b: usize, M: i32, N: i32, K: i32, transA: i32, transB: i32, packed: usize, first: i32, last: i32): void {
-  const mt = (M + MR - 1) / MR;
-  const packedB = packed + (<usize>(mt * MR) * <usize>K << 2);
+  const mt = (M + MR - 1) / MR, aPadded = mt * MR, bPadded = (N + NR - 1) / NR * NR;
+  const packedB = packed + (<usize>aPadded * <usize>K << 2);
   for (let u = first; u < last; u++) {
     if (u < mt) {
-      packA(a, M, K, transA, packed + (<usize>(u * MR) * <usize>K << 2), u * MR, min(M, u * MR + MR));
+      packA(a, M, K, transA, packed, aPadded, 0, u * MR, min(M, u * MR + MR), kBlock(K));
     } else {
-      const n0 = (u - mt) * NR;
-      packB(b, N, K, transB, packedB + (<usize>n0 * <usize>K << 2), n0, min(N, n0 + NR));
+      const n0 = (u - mt) * NR * PACK_PANELS;
+      packB(b, N, K, transB, packedB, bPadded, 0, n0, min(N, n0 + NR * PACK_PANELS), kBlock(K));
     }
   }
 }
@@ -407,12 +475,13 @@ export function matMulPackedRange(
   mTile = min(mTile, M);
   nTile = min(nTile, N);
   const nTiles = (N + nTile - 1) / nTile;
-  const packedB = packed + (<usize>((M + MR - 1) / MR * MR) * <usize>K << 2);
+  const aPadded = (M + MR - 1) / MR * MR, bPadded = (N + NR - 1) / NR * NR;
+  const packedB = packed + (<usize>aPadded * <usize>K << 2);
   for (let u = first; u < last; u++) {
     const ni = u % nTiles, mi = u / nTiles;
     const mBegin = mi * mTile, mEnd = min(M, mBegin + mTile);
     const nBegin = ni * nTile, nEnd = min(N, nBegin + nTile);
-    packedBlock(packed + (<usize>mBegin * <usize>K << 2), packedB + (<usize>nBegin * <usize>K << 2), out, N, K, mBegin, mEnd, nBegin, nEnd);
+    packedBlock(packed, aPadded, 0, packedB, bPadded, 0, out, N, K, mBegin, mEnd, nBegin, nEnd);
     epilogueBlock(out, N, mBegin, mEnd, nBegin, nEnd, bias, biasSize, act, alpha, prelu, preluSize);
   }
 }
@@ -464,9 +533,10 @@ export function matMulRange(
       matMulSmall(at(a, bt * aBatchStride), at(b, bt * bBatchStride), c, M, N, K, transA, transB, packedB);
     } else {
       const aKey = (aBatchStride != 0 ? bt : 0) * mTiles + mi, bKey = (bBatchStride != 0 ? bt : 0) * nTiles + ni;
-      if (aKey != packedAKey) { packA(at(a, bt * aBatchStride), M, K, transA, packedA, mBegin, mEnd); packedAKey = aKey; }
-      if (bKey != packedBKey) { packB(at(b, bt * bBatchStride), N, K, transB, packedB, nBegin, nEnd); packedBKey = bKey; }
-      packedBlock(packedA, packedB, c, N, K, mBegin, mEnd, nBegin, nEnd);
+      const aPadded = (mEnd - mBegin + MR - 1) / MR * MR, bPadded = (nEnd - nBegin + NR - 1) / NR * NR;
+      if (aKey != packedAKey) { packA(at(a, bt * aBatchStride), M, K, transA, packedA, aPadded, mBegin, mBegin, mEnd, kBlock(K)); packedAKey = aKey; }
+      if (bKey != packedBKey) { packB(at(b, bt * bBatchStride), N, K, transB, packedB, bPadded, nBegin, nBegin, nEnd, kBlock(K)); packedBKey = bKey; }
+      packedBlock(packedA, aPadded, mBegin, packedB, bPadded, nBegin, c, N, K, mBegin, mEnd, nBegin, nEnd);
     }
     epilogueBlock(c, N, mBegin, mEnd, nBegin, nEnd, bias, biasSize, act, alpha, prelu, preluSize);
   }
