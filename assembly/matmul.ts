@@ -4,14 +4,14 @@
 // into column panels of NR = 8 ([k block][panel][kc][8], zero padded) by assembly/matmul_pack.ts;
 // packing absorbs both transposes, so the micro-kernel only ever streams contiguous memory. The loops follow the GotoBLAS order:
 // k blocks of up to KC (a B micro-panel slice stays in L1), row blocks of MC (the A block stays in L2),
-// then MR x 8 tiles of C held in v128 accumulators. madd is relaxed_madd in the relaxed build.
+// then 5 x 8 tiles of C held in v128 accumulators. madd is relaxed_madd in the relaxed build.
 // Partial tiles (M, N not multiples of 4, 8) run the same loop over the zero-padded panels and
 // store only their valid lanes. Two cheaper routes skip packing: products under 2^18
 // multiply-adds read A and B in place (matMulSmall), and one-row / one-column products are
 // vector-matrix or dot-product loops (matVec). bench/matmul_ladder.md has the measurements.
 // Measured alternatives at 1024^3 (Node 20, AMD EPYC, GFLOP/s): this 4 x 8 load-splat kernel 45;
-// A as one v128 + 4 lane shuffles 41; k unrolled by 2 32; a 6 x 8 tile 29 (V8 spills); a 5 x 8
-// tile (10 accumulators) within noise of 4 x 8 on the Xeon.
+// A as one v128 + 4 lane shuffles 41; k unrolled by 2 32; a 6 x 8 tile 29 (V8 spills). The 5 x 8
+// tile (10 accumulators) replaced 4 x 8 in 2026-12 (Chromium +8-13%, Node 20 within noise).
 import { applyActivation } from './generated_dispatch';
 import { vecMatAcc } from './conv';
 import { geluF32x4, madd, sigmoidF32x4, tanhF32x4 } from './simd_math';
@@ -30,7 +30,7 @@ export function matMulScratchBytes(M: i32, N: i32, K: i32): i32 {
 
 @inline function at(base: usize, idx: i32): usize { return base + (<usize>idx << 2); }
 
-/** C[0..4, 0..8] (row stride ldc bytes) = (accumulate ? C : 0) + Apanel[kc x 4]^T * Bpanel[kc x 8]. */
+/** attention's tile (assembly/attention.ts): C[0..4, 0..8] (row stride ldc bytes) = (accumulate ? C : 0) + Apanel[kc x 4]^T * Bpanel[kc x 8]. */
 export function micro4x8(a: usize, b: usize, kc: i32, c: usize, ldc: usize, accumulate: bool): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   if (accumulate) {
@@ -131,17 +131,16 @@ function tile4x8(
   if (rows > 3) storeRow(c + 3 * ldc, c30, c31, cols, accumulate);
 }
 
-/**
- * tile4x8 over packed operands: A micro-panel [kc][4], B micro-panel [kc][8]. The fixed layout
- * lets every load use a constant offset from two pointers (measurably faster than four row
- * pointers), and a full tile starts from C when accumulating.
- */
-function tile4x8Packed(a: usize, b: usize, kc: i32, c: usize, ldc: usize, rows: i32, cols: i32, accumulate: bool): void {
-  if (rows == MR && cols == NR) {
-    micro4x8(a, b, kc, c, ldc, accumulate);
-    return;
+/** The packed path's full tile: C[0..5, 0..8] (row stride ldc bytes) = (accumulate ? C : 0) + A micro-panel [kc][5]^T x B micro-panel [kc][8]. */
+function micro5x8(a: usize, b: usize, kc: i32, c: usize, ldc: usize, accumulate: bool): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00;
+  if (accumulate) {
+    c00 = v128.load(c); c01 = v128.load(c, 16);
+    c10 = v128.load(c + ldc); c11 = v128.load(c + ldc, 16);
+    c20 = v128.load(c + 2 * ldc); c21 = v128.load(c + 2 * ldc, 16);
+    c30 = v128.load(c + 3 * ldc); c31 = v128.load(c + 3 * ldc, 16);
+    c40 = v128.load(c + 4 * ldc); c41 = v128.load(c + 4 * ldc, 16);
   }
-  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
@@ -153,12 +152,48 @@ function tile4x8Packed(a: usize, b: usize, kc: i32, c: usize, ldc: usize, rows: 
     c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
     const a3 = v128.load32_splat(a, 12);
     c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
-    a += 16; b += 32;
+    const a4 = v128.load32_splat(a, 16);
+    c40 = madd(a4, b0, c40); c41 = madd(a4, b1, c41);
+    a += 20; b += 32;
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
+  v128.store(c + 2 * ldc, c20); v128.store(c + 2 * ldc, c21, 16);
+  v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
+  v128.store(c + 4 * ldc, c40); v128.store(c + 4 * ldc, c41, 16);
+}
+
+/**
+ * The packed path's tile: rows <= 5 x cols <= 8 of C (+)= the same product. Full tiles go to
+ * micro5x8; partial ones run the same loop from zero and store only their lanes (storeRow). One
+ * function for both ran Node 20's V8 out of registers (1024^3 57 -> 33 GFLOP/s).
+ */
+function tile5x8Packed(a: usize, b: usize, kc: i32, c: usize, ldc: usize, rows: i32, cols: i32, accumulate: bool): void {
+  if (rows == MR && cols == NR) {
+    micro5x8(a, b, kc, c, ldc, accumulate);
+    return;
+  }
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00;
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    const a0 = v128.load32_splat(a);
+    c00 = madd(a0, b0, c00); c01 = madd(a0, b1, c01);
+    const a1 = v128.load32_splat(a, 4);
+    c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
+    const a2 = v128.load32_splat(a, 8);
+    c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
+    const a3 = v128.load32_splat(a, 12);
+    c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
+    const a4 = v128.load32_splat(a, 16);
+    c40 = madd(a4, b0, c40); c41 = madd(a4, b1, c41);
+    a += 20; b += 32;
   }
   storeRow(c, c00, c01, cols, accumulate);
   if (rows > 1) storeRow(c + ldc, c10, c11, cols, accumulate);
   if (rows > 2) storeRow(c + 2 * ldc, c20, c21, cols, accumulate);
   if (rows > 3) storeRow(c + 3 * ldc, c30, c31, cols, accumulate);
+  if (rows > 4) storeRow(c + 4 * ldc, c40, c41, cols, accumulate);
 }
 
 /** c[0..cols) (+)= the first `cols` lanes of (v0, v1). */
@@ -179,6 +214,9 @@ function tile4x8Packed(a: usize, b: usize, kc: i32, c: usize, ldc: usize, rows: 
   if (rest > 1) store<f32>(c, (accumulate ? load<f32>(c, 4) : 0) + f32x4.extract_lane(v, 1), 4);
   if (rest > 2) store<f32>(c, (accumulate ? load<f32>(c, 8) : 0) + f32x4.extract_lane(v, 2), 8);
 }
+
+/** Rows of the in-place (small) path's tile, which walks four A row pointers (tile4x8). */
+const SMALL_MR = 4;
 
 /** Below this many multiply-adds (M * N * K) matMul reads A and B in place instead of packing them. */
 const SMALL_MNK: i64 = 1 << 18;
@@ -202,8 +240,8 @@ function matMulSmall(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, trans
     const panel: i32 = transB ? n0 : 0;
     const bp = direct ? at(b, n0) : scratch + (<usize>panel * <usize>K << 2);
     const bStep: usize = direct ? ldc : NR << 2;
-    for (let m = 0; m < M; m += MR) {
-      const rows = min(MR, M - m);
+    for (let m = 0; m < M; m += SMALL_MR) {
+      const rows = min(SMALL_MR, M - m);
       const p0 = a + <usize>m * rowStep;
       const p1 = rows > 1 ? p0 + rowStep : p0, p2 = rows > 2 ? p1 + rowStep : p0, p3 = rows > 3 ? p2 + rowStep : p0;
       tile4x8(p0, p1, p2, p3, aStep, bp, bStep, K, c + <usize>m * ldc + (<usize>n0 << 2), ldc, rows, cols, false);
@@ -289,7 +327,7 @@ function packedBlock(
   // last block streams all of B for a few row tiles); up to MC_ONE_BLOCK rows, a single block.
   const rows = mEnd - mBegin;
   const blocks = rows <= MC_ONE_BLOCK ? 1 : (rows + MC - 1) / MC;
-  const mb = ((rows + blocks - 1) / blocks + MR - 1) & ~(MR - 1);
+  const mb = ((rows + blocks - 1) / blocks + MR - 1) / MR * MR;
   const kcb = kBlock(K);
   for (let k0 = 0; k0 < K; k0 += kcb) {
     const kc = min(kcb, K - k0);
@@ -301,7 +339,7 @@ function packedBlock(
         const cols = min(NR, nEnd - n0);
         for (let m = m0; m < m1; m += MR) {
           const a = ap + blockOffset(aPadded, m - aRow0, k0, kc);
-          tile4x8Packed(a, b, kc, c + (<usize>(m * N + n0) << 2), ldc, min(MR, mEnd - m), cols, acc);
+          tile5x8Packed(a, b, kc, c + (<usize>(m * N + n0) << 2), ldc, min(MR, mEnd - m), cols, acc);
         }
       }
     }
