@@ -1,13 +1,13 @@
 // Node profile behind bench/matmul_ladder.md's issue-9 cache-blocking steps: for one build of the
 // kernel module, times the two halves of matMul's batch-1 packed path on one thread, packing
-// (matMulPackRange, A's tiles and B's panels timed apart) and the product from the packed
+// (matMulPackRange, A and B timed apart) and the product from the packed
 // operands (matMulPackedRange), best of 12 rounds of process CPU time (the machine is shared).
 // MTILE / NTILE cut the product into the 2-thread path's units (run one after another here).
 // Run: node --experimental-wasm-relaxed-simd bench/matmul_pack_profile.mjs build/tessera-relaxed.wasm
 //      [SHAPES='[[M,N,K],...]'] [MTILE=128] [NTILE=384] [TRANS=a|b|ab: op(A), op(B) transposed]
 import { readFileSync } from 'node:fs';
 
-const SPAN = 64; // assembly/matmul.ts's PACK_SPAN: rows of A / columns of B per pack unit
+const A_ROWS = 60, B_COLUMNS = 64; // assembly/matmul_pack.ts's PACK_ROWS and PACK_SPAN: rows of A / columns of B per pack unit
 const file = process.argv[2] ?? 'build/tessera-relaxed.wasm';
 const transA = (process.env.TRANS ?? '').includes('a') ? 1 : 0;
 const transB = (process.env.TRANS ?? '').includes('b') ? 1 : 0;
@@ -31,7 +31,7 @@ for (const [M, N, K] of shapes) {
   const a = alloc(M * K * 4), b = alloc(K * N * 4), c = alloc(M * N * 4), packed = alloc(ex.matMulPackedBytes(M, N, K));
   new Float32Array(memory.buffer, a, M * K).fill(0.5);
   new Float32Array(memory.buffer, b, K * N).fill(0.25);
-  const aUnits = Math.ceil(M / SPAN), allUnits = aUnits + Math.ceil(N / SPAN);
+  const aUnits = Math.ceil(M / A_ROWS), allUnits = aUnits + Math.ceil(N / B_COLUMNS);
   const mTile = Number(process.env.MTILE ?? M), nTile = Number(process.env.NTILE ?? N);
   const tiles = Math.ceil(M / mTile) * Math.ceil(N / nTile);
   let bestA = Infinity, bestB = Infinity, bestPack = Infinity, bestCompute = Infinity;
