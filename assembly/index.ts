@@ -1,7 +1,8 @@
 // Re-exports every AssemblyScript kernel family; the module is built twice (SIMD, relaxed SIMD).
 export { unary, binary, binaryFlat, select } from './elementwise';
 export { reduce, softmax } from './reduce';
-export { matMul, addResidual, matMulRange, matMulScratchBytes, matMulPackedBytes, matMulPackRange, matMulPackedRange } from './matmul';
+export { matMul, addResidual, matMulRange, matMulScratchBytes, matMulPackedRange } from './matmul';
+export { matMulPackedBytes, matMulPackRange } from './matmul_pack';
 export { copyStrided, pad, copyInto, gather, oneHot, unsortedSegmentSum } from './layout';
 export { heapBase, isRelaxed } from './module_info';
 export {
