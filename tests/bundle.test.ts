@@ -142,13 +142,14 @@ describe('bundle', () => {
     expect(small.poolPath).toBeGreaterThan(2 * KiB);
     expect(small.poolPath).toBeLessThanOrEqual(5 * KiB);
     const whole = await measureApp(source('tessera, whole API'));
-    // target 120 KiB not met: 172.2 KiB measured (170.5 before the attention and reduction-fusion plan passes;
+    // target 120 KiB not met: 173.3 KiB measured (172.6 before int8 chains between layers; 170.5 before the
+    // attention and reduction-fusion plan passes;
     // 174.8 before quantize()'s conversion, encodeWeights /
     // decodeWeightsStream, fit's snapshots and callback list, backupWeights, warmup, the preprocessing
     // layers' adapt() statistics and the CSV parser joined the async parts, less 1.0 the lazy worker pool costs this entry in
     // chunk splitting; 159.5 before int8 quantization, its kernels' wasm wiring and the recorded training
     // step landed); this ceiling stops growth.
-    expect(whole.beforeFirstWasmOp).toBeLessThanOrEqual(173 * KiB);
+    expect(whole.beforeFirstWasmOp).toBeLessThanOrEqual(174 * KiB);
     // the webgpu path (kernels + WGSL text, 62.9 KiB with the int8 and subgroup matMul / attention shaders; 65.6 with
     // float16 weight storage and the fused reduction entry) loads only where ready() picks webgpu
     expect(whole.webgpuPath).toBeGreaterThan(40 * KiB);
@@ -158,7 +159,7 @@ describe('bundle', () => {
     expect(whole.asyncPath).toBeGreaterThan(6 * KiB);
     expect(whole.asyncPath).toBeLessThanOrEqual(18 * KiB);
     // importing a few names from 'tessera' (chained methods installed) keeps less than the whole API:
-    // 160.8 KiB measured (the layers half stays: the entry has import-time effects)
+    // 161.8 KiB measured (the layers half stays: the entry has import-time effects)
     const few = await measureApp(source('tessera {tensor, matMul, ready}'));
     expect(few.beforeFirstWasmOp).toBeLessThanOrEqual(162 * KiB);
     expect(few.initial).toBeLessThan(whole.initial - 8 * KiB);
