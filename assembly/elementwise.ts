@@ -13,18 +13,22 @@ const TAIL: usize = memory.data(16, 16);
 @inline export function unaryLoop(op: i32, x: usize, out: usize, n: i32, alpha: f32, beta: f32): void {
   const va = f32x4.splat(alpha);
   const vb = f32x4.splat(beta);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const p = <usize>i << 2;
-    v128.store(out + p, unaryVec(op, v128.load(x + p), va, vb));
-  }
-  if (i < n) { // tail through a zero-padded 16-byte buffer so it uses the same vector math
-    const p = <usize>i << 2;
+  const full = n & ~3;
+  const restBytes = <usize>(n - full) << 2;
+  // One loop body (the op's vector math is inlined once): the full vectors, then, for a ragged n,
+  // one more pass over a zero-padded 16-byte copy of the tail.
+  let src = x, dst = out, end = full;
+  while (true) {
+    for (let i = 0; i < end; i += 4) {
+      const p = <usize>i << 2;
+      v128.store(dst + p, unaryVec(op, v128.load(src + p), va, vb));
+    }
+    if (src == TAIL || restBytes == 0) break;
     v128.store(TAIL, f32x4.splat(0));
-    memory.copy(TAIL, x + p, <usize>(n - i) << 2);
-    v128.store(TAIL, unaryVec(op, v128.load(TAIL), va, vb));
-    memory.copy(out + p, TAIL, <usize>(n - i) << 2);
+    memory.copy(TAIL, x + (<usize>full << 2), restBytes);
+    src = TAIL; dst = TAIL; end = 4;
   }
+  if (restBytes != 0) memory.copy(out + (<usize>full << 2), TAIL, restBytes);
 }
 
 /**

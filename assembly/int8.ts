@@ -9,13 +9,10 @@
 // never changes a result, and any split over threads gives identical bits. Reading 8 weights at a
 // time may run up to 4 bytes past a weight row (rows hold a multiple of 4): those bytes meet the
 // zero padding of the widened activations, and the arena rounds every block up to 16 bytes.
-// The relaxed-SIMD build can take the int8 dot instead (src/backends/wasm/int8.ts turns it on only
-// after a probe gave exact sums on the running engine: Node 20's V8 got the accumulating form wrong).
-// i32x4.relaxed_dot_i8x16_i7x16_add_s is deterministic and exact when its second operand lies in
-// [0, 127] (pairwise sums stay within i16: 2 * 128 * 127 < 2^15), so int8SplitWeights feeds each
-// weight as u = w + 127 = uh + ul with uh, ul in [0, 127], int8PadRows the raw int8 activations,
-// and sum (x - zp) w = sum x uh + sum x ul - 127 sum x - zp sum w (correctTile).
+// The relaxed-SIMD build can take an int8 dot instead (assembly/int8_relaxed.ts: DOT_U8, DOT_SPLIT),
+// each only after a probe gave exact sums on the running engine (src/backends/wasm/int8.ts).
 import { applyActivation } from './generated_dispatch';
+import { DOT_SPLIT, DOT_U8, correctTile, dot4x2Relaxed, dot4x2U8, hsum4 } from './int8_relaxed';
 
 @inline function clampRound(r: f64, zp: i32): i32 {
   if (r != r) return zp; // NaN
@@ -61,13 +58,17 @@ export function int8Quantize(x: usize, out: usize, rows: i32, cols: i32, scale: 
     const dst = out + <usize>r * <usize>rowBytes;
     let c = 0;
     if (simd) {
-      for (; c + 4 <= cols; c += 4) {
+      // 4 at a time, past the row's end while the input lasts: the next rows' values land in this
+      // row's padding bytes (rowBytes a multiple of 4), which then get the zero point
+      const end = min(cols, (rows - r) * cols - 3);
+      for (; c < end; c += 4) {
         // clamp in float first (NaN stays NaN and truncates to 0, i.e. the zero point); the narrows saturate
         const v = f32x4.max(f32x4.min(f32x4.nearest(f32x4.div(v128.load(src + (<usize>c << 2)), sv)), hi), lo);
         const q = i32x4.add(i32x4.trunc_sat_f32x4_s(v), zv);
         const b = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(q, q), i16x8.splat(0));
         store<i32>(dst + c, i32x4.extract_lane(b, 0));
       }
+      c = min(c, cols);
     }
     for (; c < cols; c++) store<i8>(dst + c, <i8>quantizeValue(<f64>load<f32>(src + (<usize>c << 2)), scale, zp));
     for (; c < rowBytes; c++) store<i8>(dst + c, <i8>zp);
@@ -103,13 +104,6 @@ export function int8Widen(src: usize, rows: i32, cols: i32, zp: i32, dst: usize,
     for (; c < cols; c++) store<i16>(d + (<usize>c << 1), <i16>(<i32>load<i8>(s + c) - zp));
     for (; c < dstCols; c++) store<i16>(d + (<usize>c << 1), 0);
   }
-}
-
-/** [sum of a's lanes, b's, c's, d's]. */
-@inline function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
-  const ab = i32x4.add(v128.shuffle<i32>(a, b, 0, 4, 1, 5), v128.shuffle<i32>(a, b, 2, 6, 3, 7));
-  const cd = i32x4.add(v128.shuffle<i32>(c, d, 0, 4, 1, 5), v128.shuffle<i32>(c, d, 2, 6, 3, 7));
-  return i32x4.add(v128.shuffle<i32>(ab, cd, 0, 1, 4, 5), v128.shuffle<i32>(ab, cd, 2, 3, 6, 7));
 }
 
 /**
@@ -160,121 +154,6 @@ function dot4x2(table: usize, taps: i32, w0: usize, w1: usize, wTapBytes: usize,
   v128.store64_lane(dst + dstStride, top, 1);
   v128.store64_lane(dst + 2 * dstStride, bottom, 0);
   v128.store64_lane(dst + 3 * dstStride, bottom, 1);
-}
-
-@inline function sumBytes(v: v128): v128 {
-  return i32x4.extadd_pairwise_i16x8_s(i16x8.extadd_pairwise_i8x16_s(v));
-}
-
-/** Raw int8 rows padded with zeros to dstCols bytes (a multiple of 16), their sums in xsum; then a row of zp (conv taps outside the image). */
-export function int8PadRows(src: usize, rows: i32, cols: i32, zp: i32, dst: usize, dstCols: i32, xsum: usize): void {
-  const rowBytes = rowBytesOf(cols);
-  for (let r = 0; r < rows; r++) {
-    const s = src + <usize>r * <usize>rowBytes, d = dst + <usize>r * <usize>dstCols;
-    let acc = i32x4.splat(0), c = 0;
-    for (; c + 16 <= cols; c += 16) {
-      const v = v128.load(s + c);
-      v128.store(d + c, v);
-      acc = i32x4.add(acc, sumBytes(v));
-    }
-    let total = i32x4.extract_lane(hsum4(acc, acc, acc, acc), 0);
-    for (; c < cols; c++) {
-      const v = <i32>load<i8>(s + c);
-      store<i8>(d + c, <i8>v);
-      total += v;
-    }
-    memory.fill(d + cols, 0, dstCols - cols);
-    store<i32>(xsum + (<usize>r << 2), total);
-  }
-  const last = dst + <usize>rows * <usize>dstCols;
-  memory.fill(last, <u8>zp, cols);
-  memory.fill(last + cols, 0, dstCols - cols);
-  store<i32>(xsum + (<usize>rows << 2), zp * cols);
-}
-
-/**
- * Weight rows (cols int8 values each, rowBytesOf(cols) apart), `group` rows per output channel, as
- * per channel [uh of its rows | ul of its rows], each row dstCols bytes:
- * uh = min(w + 127, 127), ul = max(w, 0), so uh + ul = w + 127, each in [0, 127] (w in [-127, 127],
- * as the contract says), zero padded; wsum[r / group] += the row's sum of w.
- */
-export function int8SplitWeights(w: usize, rows: i32, cols: i32, group: i32, dst: usize, dstCols: i32, wsum: usize): void {
-  const rowBytes = rowBytesOf(cols);
-  const top = i8x16.splat(127), zero = i8x16.splat(0);
-  memory.fill(wsum, 0, <usize>(rows / group) << 2);
-  for (let r = 0; r < rows; r++) {
-    // channel r / group: its `group` rows' uh side by side, then their ul
-    const s = w + <usize>r * <usize>rowBytes, half = <usize>group * <usize>dstCols;
-    const d = dst + <usize>(r / group) * 2 * half + <usize>(r % group) * <usize>dstCols;
-    let acc = i32x4.splat(0), c = 0;
-    for (; c + 16 <= cols; c += 16) {
-      const v = v128.load(s + c);
-      v128.store(d + c, i8x16.add_sat_s(v, top));
-      v128.store(d + half + c, i8x16.max_s(v, zero));
-      acc = i32x4.add(acc, sumBytes(v));
-    }
-    let total = i32x4.extract_lane(hsum4(acc, acc, acc, acc), 0);
-    for (; c < cols; c++) {
-      const v = <i32>load<i8>(s + c);
-      store<u8>(d + c, <u8>min(v + 127, 127));
-      store<u8>(d + half + c, <u8>max(v, 0));
-      total += v;
-    }
-    memory.fill(d + cols, 0, dstCols - cols);
-    memory.fill(d + half + cols, 0, dstCols - cols);
-    const at = wsum + (<usize>(r / group) << 2);
-    store<i32>(at, load<i32>(at) + total);
-  }
-}
-
-/** dot4x2 of the relaxed build: x rows raw int8, weights [uh | ul] pairs of len bytes (len a multiple of 16). */
-function dot4x2Relaxed(table: usize, taps: i32, w0: usize, w1: usize, wTapBytes: usize, len: i32, dst: usize, dstStride: usize): void {
-  if (!ASC_FEATURE_RELAXED_SIMD) return;
-  let a00 = i32x4.splat(0), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-  for (let t = 0; t < taps; t++) {
-    const e = table + (<usize>t << 4);
-    let p0 = load<usize>(e), p1 = load<usize>(e, 4), p2 = load<usize>(e, 8), p3 = load<usize>(e, 12);
-    let q0 = w0 + <usize>t * wTapBytes, q1 = w1 + <usize>t * wTapBytes;
-    const lo = <usize>len;
-    for (let c = 0; c < len; c += 16) {
-      const h0 = v128.load(q0), h1 = v128.load(q1);
-      const x0 = v128.load(p0), x1 = v128.load(p1), x2 = v128.load(p2), x3 = v128.load(p3);
-      a00 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x0, h0, a00); a01 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x0, h1, a01);
-      a10 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x1, h0, a10); a11 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x1, h1, a11);
-      a20 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x2, h0, a20); a21 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x2, h1, a21);
-      a30 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x3, h0, a30); a31 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x3, h1, a31);
-      const l0 = v128.load(q0 + lo), l1 = v128.load(q1 + lo);
-      a00 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x0, l0, a00); a01 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x0, l1, a01);
-      a10 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x1, l0, a10); a11 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x1, l1, a11);
-      a20 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x2, l0, a20); a21 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x2, l1, a21);
-      a30 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x3, l0, a30); a31 = i32x4.relaxed_dot_i8x16_i7x16_add_s(x3, l1, a31);
-      p0 += 16; p1 += 16; p2 += 16; p3 += 16; q0 += 16; q1 += 16;
-    }
-  }
-  const top = hsum4(a00, a01, a10, a11), bottom = hsum4(a20, a21, a30, a31);
-  v128.store64_lane(dst, top, 0);
-  v128.store64_lane(dst + dstStride, top, 1);
-  v128.store64_lane(dst + 2 * dstStride, bottom, 0);
-  v128.store64_lane(dst + 3 * dstStride, bottom, 1);
-}
-
-/** Relaxed dot: tile[r][n - c0] -= 127 * xs[r] + zp * wsum[n] (the u = w + 127 and zero point terms). */
-function correctTile(tile: usize, tileStride: usize, xs: usize, c0: i32, c1: i32, zp: i32, wsum: usize): void {
-  const zv = i32x4.splat(zp);
-  for (let r = 0; r < 4; r++) {
-    const row = tile + <usize>r * tileStride;
-    const base = 127 * load<i32>(xs + (<usize>r << 2));
-    const bv = i32x4.splat(base);
-    let n = c0;
-    for (; n + 4 <= c1; n += 4) {
-      const at = row + (<usize>(n - c0) << 2);
-      v128.store(at, i32x4.sub(i32x4.sub(v128.load(at), bv), i32x4.mul(zv, v128.load(wsum + (<usize>n << 2)))));
-    }
-    for (; n < c1; n++) {
-      const at = row + (<usize>(n - c0) << 2);
-      store<i32>(at, load<i32>(at) - base - zp * load<i32>(wsum + (<usize>n << 2)));
-    }
-  }
 }
 
 /** The epilogue's arguments, set once per call (each thread's module instance has its own globals). */
@@ -346,32 +225,36 @@ export function finishTile(out: usize, r0: i32, rows: i32, c0: i32, c1: i32, N: 
  * int8MatMul over units [begin, end): unit u is columns nb * (u / rowBlocks) .. +nb (nb even) of
  * rows 4 * (u % rowBlocks) .. +4, so a run of units keeps one block of weight rows in cache.
  * xw: the prepared activations (rows xRowBytes apart, `len` values each) plus the row after them:
- * int8Widen's i16 against packed weight rows wRowBytes apart, or (xsum != 0, relaxed build only)
- * int8PadRows's int8 with row sums xsum against int8SplitWeights's rows with channel sums wsum.
+ * by dotMode (assembly/int8_relaxed.ts; the relaxed ones in the relaxed build only): DOT_I16,
+ * int8Widen's i16 against packed weight rows wRowBytes apart; DOT_SPLIT, int8PadRows's int8 with
+ * row sums xsum against int8SplitWeights's rows with channel sums wsum; DOT_U8, int8BiasRows's u8
+ * against int8PadWeights's rows (or the packed rows) with channel sums wsum.
  * scratch: int8MatMulScratchBytes(nb) per thread.
  */
 export function int8MatMulRange(
   xw: usize, w: usize, wScale: usize, bias: usize, out: usize, M: i32, N: i32, len: i32, xRowBytes: i32, wRowBytes: i32, nb: i32,
-  xsum: usize, wsum: usize, aZp: i32,
+  dotMode: i32, xsum: usize, wsum: usize, aZp: i32,
   aScale: f32, act: i32, alpha: f64, outInt8: i32, outScale: f64, outZp: i32, scratch: usize, begin: i32, end: i32,
 ): void {
   setEpilogue(wScale, bias, aScale, act, alpha, outInt8, outScale, outZp);
   const table = scratch, xs = scratch + 16, tile = scratch + 32, tileStride = <usize>(nb + 2) << 2;
-  const relaxed = ASC_FEATURE_RELAXED_SIMD && xsum != 0;
+  const split = ASC_FEATURE_RELAXED_SIMD && dotMode == DOT_SPLIT, u8 = ASC_FEATURE_RELAXED_SIMD && dotMode == DOT_U8;
   const rowBlocks = (M + 3) / 4;
   for (let u = begin; u < end; u++) {
     const r0 = (u % rowBlocks) * 4, c0 = (u / rowBlocks) * nb, c1 = min(N, c0 + nb);
     for (let r = 0; r < 4; r++) {
       const row = min(r0 + r, M); // rows past M read the row after the matrix
       store<usize>(table + (<usize>r << 2), xw + <usize>row * <usize>xRowBytes);
-      if (relaxed) store<i32>(xs + (<usize>r << 2), load<i32>(xsum + (<usize>row << 2)));
+      if (split) store<i32>(xs + (<usize>r << 2), load<i32>(xsum + (<usize>row << 2)));
     }
     for (let n = c0; n < c1; n += 2) {
       const w0 = w + <usize>n * <usize>wRowBytes, w1 = n + 1 < N ? w0 + <usize>wRowBytes : w0, at = tile + (<usize>(n - c0) << 2);
-      if (relaxed) dot4x2Relaxed(table, 1, w0, w1, 0, len, at, tileStride);
+      if (u8) dot4x2U8(table, w0, w1, len, at, tileStride);
+      else if (split) dot4x2Relaxed(table, 1, w0, w1, 0, len, at, tileStride);
       else dot4x2(table, 1, w0, w1, 0, len, at, tileStride);
     }
-    if (relaxed) correctTile(tile, tileStride, xs, c0, c1, aZp, wsum);
+    if (u8) correctTile(tile, tileStride, xs, 0, c0, c1, 128 + aZp, wsum);
+    else if (split) correctTile(tile, tileStride, xs, 127, c0, c1, aZp, wsum);
     finishTile(out, r0, M, c0, c1, N, tile, tileStride);
     if (c1 == N) for (let r = r0; r < min(M, r0 + 4); r++) padRow(out, r, N);
   }
@@ -391,14 +274,15 @@ export function int8ConvScratchBytes(taps: i32, outC: i32, xRowBytes: i32): i32 
  * int8Conv2d over units [begin, end) of 4 consecutive output pixels (flattened over batch, rows,
  * columns), all output channels. xw: the prepared input pixels (as int8MatMulRange's rows) plus the
  * row that taps outside the image read; w: per output channel, its fh * fw tap rows wTapBytes apart
- * (packed [outC, fh, fw, packedCols(inC)], or int8SplitWeights's channels); params: the ConvGeometry
- * block (src/backends/wasm/kernels.ts writeGeometry). When a channel's taps lie back to back (inC a
- * multiple of 8, or the split layout), each pixel's taps are gathered into one patch row first, so
+ * (packed [outC, fh, fw, packedCols(inC)], int8PadWeights's rows, or int8SplitWeights's channels),
+ * dotMode as int8MatMulRange; params: the ConvGeometry block (src/backends/wasm/kernels.ts
+ * writeGeometry). When a channel's taps lie back to back (inC a multiple of 8, or a relaxed
+ * layout), each pixel's taps are gathered into one patch row first, so
  * the dots run over taps x channels at a stretch.
  */
 export function int8ConvRange(
   xw: usize, w: usize, wScale: usize, bias: usize, out: usize, params: usize, len: i32, xRowBytes: i32, wTapBytes: i32,
-  xsum: usize, wsum: usize, aZp: i32,
+  dotMode: i32, xsum: usize, wsum: usize, aZp: i32,
   aScale: f32, act: i32, alpha: f64, outInt8: i32, outScale: f64, outZp: i32, scratch: usize, begin: i32, end: i32,
 ): void {
   setEpilogue(wScale, bias, aScale, act, alpha, outInt8, outScale, outZp);
@@ -407,9 +291,9 @@ export function int8ConvRange(
   const fh = load<i32>(params, 28), fw = load<i32>(params, 32), sh = load<i32>(params, 36), sw = load<i32>(params, 40);
   const dh = load<i32>(params, 44), dw = load<i32>(params, 48), padTop = load<i32>(params, 52), padLeft = load<i32>(params, 56);
   const taps = fh * fw, pixels = batch * outH * outW;
-  const relaxed = ASC_FEATURE_RELAXED_SIMD && xsum != 0;
-  const chanBytes = relaxed ? <usize>(2 * taps * len) : <usize>taps * <usize>wTapBytes;
-  const gather = relaxed || wTapBytes == len;
+  const split = ASC_FEATURE_RELAXED_SIMD && dotMode == DOT_SPLIT, u8 = ASC_FEATURE_RELAXED_SIMD && dotMode == DOT_U8;
+  const chanBytes = split ? <usize>(2 * taps * len) : <usize>taps * <usize>wTapBytes;
+  const gather = split || u8 || wTapBytes == len;
   const outside = batch * inH * inW; // the row taps outside the image read
   const table = scratch, patchTable = scratch + (<usize>taps << 4), xs = patchTable + 16, tile = xs + 16;
   const tileStride = <usize>(outC + 2) << 2, patchBytes = <usize>taps * <usize>xRowBytes;
@@ -426,7 +310,7 @@ export function int8ConvRange(
           const inside = p < pixels && iy >= 0 && iy < inH && ix >= 0 && ix < inW;
           const row = inside ? (b * inH + iy) * inW + ix : outside;
           store<usize>(table + (<usize>((ky * fw + kx) * 4 + i) << 2), xw + <usize>row * <usize>xRowBytes);
-          if (relaxed) sum += load<i32>(xsum + (<usize>row << 2));
+          if (split) sum += load<i32>(xsum + (<usize>row << 2));
         }
       }
       store<i32>(xs + (<usize>i << 2), sum);
@@ -447,10 +331,12 @@ export function int8ConvRange(
     }
     for (let n = 0; n < outC; n += 2) {
       const w0 = w + <usize>n * chanBytes, w1 = n + 1 < outC ? w0 + chanBytes : w0, at = tile + (<usize>n << 2);
-      if (relaxed) dot4x2Relaxed(rows, 1, w0, w1, 0, dotLen, at, tileStride);
+      if (u8) dot4x2U8(rows, w0, w1, dotLen, at, tileStride);
+      else if (split) dot4x2Relaxed(rows, 1, w0, w1, 0, dotLen, at, tileStride);
       else dot4x2(rows, dotTaps, w0, w1, <usize>wTapBytes, dotLen, at, tileStride);
     }
-    if (relaxed) correctTile(tile, tileStride, xs, 0, outC, aZp, wsum);
+    if (u8) correctTile(tile, tileStride, xs, 0, 0, outC, 128 + aZp, wsum);
+    else if (split) correctTile(tile, tileStride, xs, 127, 0, outC, aZp, wsum);
     finishTile(out, p0, pixels, 0, outC, outC, tile, tileStride);
     for (let p = p0; p < min(pixels, p0 + 4); p++) padRow(out, p, outC);
   }

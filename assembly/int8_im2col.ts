@@ -51,18 +51,26 @@ export function int8Im2colScratchBytes(pixels: i32, inC: i32): i32 {
  * then one more row of zeros (the row int8MatMulRange reads past the last one), and 16 bytes that
  * may be scribbled on. x: packed int8 NHWC; params: the ConvGeometry block
  * (src/backends/wasm/kernels.ts writeGeometry); scratch: int8Im2colScratchBytes.
- * A filter row's taps that all lie inside the image (width dilation 1) are one run of the widened
- * input, copied 8 values at a time: the copy may run past the run's end, into places written later.
  */
 export function int8Im2col(x: usize, params: usize, zp: i32, dst: usize, dstCols: i32, scratch: usize): void {
+  int8WidenCompact(x, load<i32>(params) * load<i32>(params, 4) * load<i32>(params, 8), load<i32>(params, 12), zp, scratch);
+  gatherPatches(scratch, params, 2, 0, dst, <usize>dstCols << 1);
+}
+
+/**
+ * gatherPatches of compact pixels (esize bytes per value) into rows of rowEnd bytes (a multiple of
+ * 8): taps outside the image get `fill` bytes, the rest of a row zeros, then one more row (taps all
+ * outside). A filter row's taps that all lie inside the image (width dilation 1) are one run of the
+ * input, copied 16 bytes at a time: the copy may run past the run's end, into places written later.
+ */
+export function gatherPatches(src: usize, params: usize, esize: i32, fill: i32, dst: usize, rowEnd: usize): void {
   const batch = load<i32>(params), inH = load<i32>(params, 4), inW = load<i32>(params, 8), inC = load<i32>(params, 12);
   const outH = load<i32>(params, 16), outW = load<i32>(params, 20);
   const fh = load<i32>(params, 28), fw = load<i32>(params, 32), sh = load<i32>(params, 36), sw = load<i32>(params, 40);
   const dh = load<i32>(params, 44), dw = load<i32>(params, 48), padTop = load<i32>(params, 52), padLeft = load<i32>(params, 56);
-  int8WidenCompact(x, batch * inH * inW, inC, zp, scratch);
-  const zero = v128.splat<i32>(0);
-  const rowEnd = <usize>dstCols << 1, tapBytes = <usize>inC << 1, runBytes = <usize>(fw * inC) << 1;
-  const used = <usize>(fh * fw * inC) << 1;
+  const zero = v128.splat<i32>(0), outside = i8x16.splat(<i8>fill);
+  const tapBytes = <usize>(inC * esize), runBytes = <usize>(fw * inC * esize);
+  const used = <usize>(fh * fw * inC * esize);
   let d = dst;
   for (let b = 0; b < batch; b++) {
     for (let oy = 0; oy < outH; oy++) {
@@ -73,27 +81,27 @@ export function int8Im2col(x: usize, params: usize, zp: i32, dst: usize, dstCols
         for (let ky = 0; ky < fh; ky++, at += runBytes) {
           const iy = oy * sh - padTop + ky * dh;
           if (iy < 0 || iy >= inH) {
-            for (let z: usize = 0; z < runBytes; z += 16) v128.store(at + z, zero);
+            for (let z: usize = 0; z < runBytes; z += 16) v128.store(at + z, outside);
             continue;
           }
-          const src = scratch + (<usize>((b * inH + iy) * inW) * tapBytes);
+          const row = src + (<usize>((b * inH + iy) * inW) * tapBytes);
           if (wholeRun) {
-            const s = src + <usize>ix0 * tapBytes;
+            const s = row + <usize>ix0 * tapBytes;
             for (let z: usize = 0; z < runBytes; z += 16) v128.store(at + z, v128.load(s + z));
             continue;
           }
           for (let kx = 0; kx < fw; kx++) {
             const ix = ix0 + kx * dw, t = at + <usize>kx * tapBytes;
-            if (ix < 0 || ix >= inW) for (let c: usize = 0; c < tapBytes; c += 2) store<i16>(t + c, 0);
-            else memory.copy(t, src + <usize>ix * tapBytes, tapBytes);
+            if (ix < 0 || ix >= inW) memory.fill(t, <u8>fill, tapBytes);
+            else memory.copy(t, row + <usize>ix * tapBytes, tapBytes);
           }
         }
-        for (let z = used; z < rowEnd; z += 8) v128.store64_lane(d + z, zero, 0); // used is even, rowEnd a multiple of 16
+        for (let z = used; z < rowEnd; z += 8) v128.store64_lane(d + z, zero, 0); // may run into the next row, written later
         d += rowEnd;
       }
     }
   }
-  for (let z: usize = 0; z < rowEnd; z += 16) v128.store(d + z, zero); // the row after the last
+  for (let z: usize = 0; z < rowEnd; z += 16) v128.store(d + z, outside); // the row after the last
 }
 
 /**

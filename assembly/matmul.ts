@@ -1,24 +1,22 @@
 // Batched matMul with fused epilogue (bias, activation), register-blocked with f32x4.
 //
-// Per batch, A is packed into row tiles of MR rows ([tile][k][MR], zero padded) and B into
-// column panels of NR = 8 ([panel][k][8], zero padded); packing absorbs both transposes, so
-// the micro-kernel only ever streams contiguous memory. The loops follow the GotoBLAS order:
-// k blocks of KC (a B micro-panel slice stays in L1), row blocks of MC (the A block stays in L2),
-// then MR x 8 tiles of C held in v128 accumulators. madd is relaxed_madd in the relaxed build.
+// Per batch, A is packed into row tiles of MR rows ([k block][tile][kc][MR], zero padded) and B
+// into column panels of NR = 8 ([k block][panel][kc][8], zero padded) by assembly/matmul_pack.ts;
+// packing absorbs both transposes, so the micro-kernel only ever streams contiguous memory. The loops follow the GotoBLAS order:
+// k blocks of up to KC (a B micro-panel slice stays in L1), row blocks of MC (the A block stays in L2),
+// then 5 x 8 tiles of C held in v128 accumulators. madd is relaxed_madd in the relaxed build.
 // Partial tiles (M, N not multiples of 4, 8) run the same loop over the zero-padded panels and
 // store only their valid lanes. Two cheaper routes skip packing: products under 2^18
 // multiply-adds read A and B in place (matMulSmall), and one-row / one-column products are
 // vector-matrix or dot-product loops (matVec). bench/matmul_ladder.md has the measurements.
 // Measured alternatives at 1024^3 (Node 20, AMD EPYC, GFLOP/s): this 4 x 8 load-splat kernel 45;
-// A as one v128 + 4 lane shuffles 41; k unrolled by 2 32; a 6 x 8 tile 29 (V8 spills). KC
-// 128..512 and MC 32..256 are all within noise of the values below.
+// A as one v128 + 4 lane shuffles 41; k unrolled by 2 32; a 6 x 8 tile 29 (V8 spills). The 5 x 8
+// tile (10 accumulators) replaced 4 x 8 in 2026-12 (Chromium +8-13%, Node 20 within noise).
 import { applyActivation } from './generated_dispatch';
 import { vecMatAcc } from './conv';
 import { geluF32x4, madd, sigmoidF32x4, tanhF32x4 } from './simd_math';
+import { MR, NR, blockOffset, kBlock, packA, packB, packPanel } from './matmul_pack';
 
-const MR = 4;
-const NR = 8;
-const KC = 256;
 const MC = 64;
 /** Up to this many rows one row block holds all of M (its A block, <= 256 KB, stays in L2), so
  * the packed B streams once per k block instead of once per 64 rows (197 x 3072 x 768: +5%). */
@@ -32,64 +30,7 @@ export function matMulScratchBytes(M: i32, N: i32, K: i32): i32 {
 
 @inline function at(base: usize, idx: i32): usize { return base + (<usize>idx << 2); }
 
-/** Packs rows [mBegin, mEnd) of op(A) (mBegin a multiple of MR); tiles start at dst. */
-function packA(a: usize, M: i32, K: i32, transA: i32, dst: usize, mBegin: i32, mEnd: i32): void {
-  for (let m0 = mBegin; m0 < mEnd; m0 += MR) {
-    const rows = min(MR, mEnd - m0);
-    const tile = dst + (<usize>(m0 - mBegin) * <usize>K << 2);
-    if (transA) { // a is [K, M]
-      if (rows == MR && MR == 4) {
-        for (let k = 0; k < K; k++) v128.store(tile + (<usize>k << 4), v128.load(at(a, k * M + m0)));
-      } else {
-        for (let k = 0; k < K; k++) {
-          for (let r = 0; r < MR; r++) store<f32>(tile + (<usize>(k * MR + r) << 2), r < rows ? load<f32>(at(a, k * M + m0 + r)) : 0);
-        }
-      }
-    } else { // a is [M, K]
-      for (let r = 0; r < MR; r++) {
-        if (r < rows) {
-          const src = at(a, (m0 + r) * K);
-          for (let k = 0; k < K; k++) store<f32>(tile + (<usize>(k * MR + r) << 2), load<f32>(src + (<usize>k << 2)));
-        } else {
-          for (let k = 0; k < K; k++) store<f32>(tile + (<usize>(k * MR + r) << 2), 0);
-        }
-      }
-    }
-  }
-}
-
-/** Packs columns [nBegin, nEnd) of op(B) (nBegin a multiple of NR); panels start at dst. */
-function packB(b: usize, N: i32, K: i32, transB: i32, dst: usize, nBegin: i32, nEnd: i32): void {
-  for (let n0 = nBegin; n0 < nEnd; n0 += NR) {
-    const cols = min(NR, nEnd - n0);
-    const panel = dst + (<usize>(n0 - nBegin) * <usize>K << 2);
-    if (!transB) { // b is [K, N]
-      if (cols == NR) {
-        for (let k = 0; k < K; k++) {
-          const src = at(b, k * N + n0);
-          const d = panel + (<usize>k << 5);
-          v128.store(d, v128.load(src));
-          v128.store(d, v128.load(src, 16), 16);
-        }
-      } else {
-        for (let k = 0; k < K; k++) {
-          for (let c = 0; c < NR; c++) store<f32>(panel + (<usize>(k * NR + c) << 2), c < cols ? load<f32>(at(b, k * N + n0 + c)) : 0);
-        }
-      }
-    } else { // b is [N, K]
-      for (let c = 0; c < NR; c++) {
-        if (c < cols) {
-          const src = at(b, (n0 + c) * K);
-          for (let k = 0; k < K; k++) store<f32>(panel + (<usize>(k * NR + c) << 2), load<f32>(src + (<usize>k << 2)));
-        } else {
-          for (let k = 0; k < K; k++) store<f32>(panel + (<usize>(k * NR + c) << 2), 0);
-        }
-      }
-    }
-  }
-}
-
-/** C[0..4, 0..8] (row stride ldc bytes) = (accumulate ? C : 0) + Apanel[kc x 4]^T * Bpanel[kc x 8]. */
+/** attention's tile (assembly/attention.ts): C[0..4, 0..8] (row stride ldc bytes) = (accumulate ? C : 0) + Apanel[kc x 4]^T * Bpanel[kc x 8]. */
 export function micro4x8(a: usize, b: usize, kc: i32, c: usize, ldc: usize, accumulate: bool): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   if (accumulate) {
@@ -190,17 +131,16 @@ function tile4x8(
   if (rows > 3) storeRow(c + 3 * ldc, c30, c31, cols, accumulate);
 }
 
-/**
- * tile4x8 over packed operands: A micro-panel [kc][4], B micro-panel [kc][8]. The fixed layout
- * lets every load use a constant offset from two pointers (measurably faster than four row
- * pointers), and a full tile starts from C when accumulating.
- */
-function tile4x8Packed(a: usize, b: usize, kc: i32, c: usize, ldc: usize, rows: i32, cols: i32, accumulate: bool): void {
-  if (rows == MR && cols == NR) {
-    micro4x8(a, b, kc, c, ldc, accumulate);
-    return;
+/** The packed path's full tile: C[0..5, 0..8] (row stride ldc bytes) = (accumulate ? C : 0) + A micro-panel [kc][5]^T x B micro-panel [kc][8]. */
+function micro5x8(a: usize, b: usize, kc: i32, c: usize, ldc: usize, accumulate: bool): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00;
+  if (accumulate) {
+    c00 = v128.load(c); c01 = v128.load(c, 16);
+    c10 = v128.load(c + ldc); c11 = v128.load(c + ldc, 16);
+    c20 = v128.load(c + 2 * ldc); c21 = v128.load(c + 2 * ldc, 16);
+    c30 = v128.load(c + 3 * ldc); c31 = v128.load(c + 3 * ldc, 16);
+    c40 = v128.load(c + 4 * ldc); c41 = v128.load(c + 4 * ldc, 16);
   }
-  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
@@ -212,12 +152,48 @@ function tile4x8Packed(a: usize, b: usize, kc: i32, c: usize, ldc: usize, rows: 
     c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
     const a3 = v128.load32_splat(a, 12);
     c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
-    a += 16; b += 32;
+    const a4 = v128.load32_splat(a, 16);
+    c40 = madd(a4, b0, c40); c41 = madd(a4, b1, c41);
+    a += 20; b += 32;
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
+  v128.store(c + 2 * ldc, c20); v128.store(c + 2 * ldc, c21, 16);
+  v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
+  v128.store(c + 4 * ldc, c40); v128.store(c + 4 * ldc, c41, 16);
+}
+
+/**
+ * The packed path's tile: rows <= 5 x cols <= 8 of C (+)= the same product. Full tiles go to
+ * micro5x8; partial ones run the same loop from zero and store only their lanes (storeRow). One
+ * function for both ran Node 20's V8 out of registers (1024^3 57 -> 33 GFLOP/s).
+ */
+function tile5x8Packed(a: usize, b: usize, kc: i32, c: usize, ldc: usize, rows: i32, cols: i32, accumulate: bool): void {
+  if (rows == MR && cols == NR) {
+    micro5x8(a, b, kc, c, ldc, accumulate);
+    return;
+  }
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00;
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    const a0 = v128.load32_splat(a);
+    c00 = madd(a0, b0, c00); c01 = madd(a0, b1, c01);
+    const a1 = v128.load32_splat(a, 4);
+    c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
+    const a2 = v128.load32_splat(a, 8);
+    c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
+    const a3 = v128.load32_splat(a, 12);
+    c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
+    const a4 = v128.load32_splat(a, 16);
+    c40 = madd(a4, b0, c40); c41 = madd(a4, b1, c41);
+    a += 20; b += 32;
   }
   storeRow(c, c00, c01, cols, accumulate);
   if (rows > 1) storeRow(c + ldc, c10, c11, cols, accumulate);
   if (rows > 2) storeRow(c + 2 * ldc, c20, c21, cols, accumulate);
   if (rows > 3) storeRow(c + 3 * ldc, c30, c31, cols, accumulate);
+  if (rows > 4) storeRow(c + 4 * ldc, c40, c41, cols, accumulate);
 }
 
 /** c[0..cols) (+)= the first `cols` lanes of (v0, v1). */
@@ -239,6 +215,9 @@ function tile4x8Packed(a: usize, b: usize, kc: i32, c: usize, ldc: usize, rows: 
   if (rest > 2) store<f32>(c, (accumulate ? load<f32>(c, 8) : 0) + f32x4.extract_lane(v, 2), 8);
 }
 
+/** Rows of the in-place (small) path's tile, which walks four A row pointers (tile4x8). */
+const SMALL_MR = 4;
+
 /** Below this many multiply-adds (M * N * K) matMul reads A and B in place instead of packing them. */
 const SMALL_MNK: i64 = 1 << 18;
 
@@ -253,7 +232,7 @@ function matMulSmall(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, trans
   const rowStep: usize = transA ? 4 : <usize>K << 2;
   const aStep: usize = transA ? <usize>M << 2 : 4;
   const fullCols = transB ? 0 : N & ~(NR - 1); // columns read straight from B
-  if (transB) packB(b, N, K, 1, scratch, 0, N);
+  if (transB) packB(b, N, K, 1, scratch, (N + NR - 1) / NR * NR, 0, 0, N, K);
   else if (fullCols < N) packPanel(b, N, K, fullCols, scratch);
   for (let n0 = 0; n0 < N; n0 += NR) {
     const cols = min(NR, N - n0);
@@ -261,8 +240,8 @@ function matMulSmall(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, trans
     const panel: i32 = transB ? n0 : 0;
     const bp = direct ? at(b, n0) : scratch + (<usize>panel * <usize>K << 2);
     const bStep: usize = direct ? ldc : NR << 2;
-    for (let m = 0; m < M; m += MR) {
-      const rows = min(MR, M - m);
+    for (let m = 0; m < M; m += SMALL_MR) {
+      const rows = min(SMALL_MR, M - m);
       const p0 = a + <usize>m * rowStep;
       const p1 = rows > 1 ? p0 + rowStep : p0, p2 = rows > 2 ? p1 + rowStep : p0, p3 = rows > 3 ? p2 + rowStep : p0;
       tile4x8(p0, p1, p2, p3, aStep, bp, bStep, K, c + <usize>m * ldc + (<usize>n0 << 2), ldc, rows, cols, false);
@@ -321,16 +300,6 @@ function rowDots(x: usize, rows: usize, K: i32, count: i32, out: usize): void {
   }
 }
 
-/** B [K, N] columns n0.. (fewer than NR) -> dst [K][NR], zero padded. */
-function packPanel(b: usize, N: i32, K: i32, n0: i32, dst: usize): void {
-  const cols = N - n0;
-  for (let k = 0; k < K; k++) {
-    const d = dst + (<usize>k << 5);
-    v128.store(d, f32x4.splat(0)); v128.store(d, f32x4.splat(0), 16);
-    for (let j = 0; j < cols; j++) store<f32>(d + (<usize>j << 2), load<f32>(at(b, k * N + n0 + j)));
-  }
-}
-
 /**
  * out[bt] = act(op(A[bt]) x op(B[bt]) + bias). A starts at a + bt*aBatchStride elements, B at
  * b + bt*bBatchStride (0 broadcasts). bias/prelu are 0 when absent. scratch holds
@@ -345,52 +314,34 @@ export function matMul(
 }
 
 /**
- * C rows [mBegin, mEnd) x columns [nBegin, nEnd) from packed operands: ap holds row tiles from
- * mBegin ([tile][K][MR]), bp column panels from nBegin ([panel][K][NR]). Every output element
- * goes through the same k blocks and micro-kernel calls whatever the block bounds.
+ * C rows [mBegin, mEnd) x columns [nBegin, nEnd) from packed operands (k blocks of kBlock(K)): ap holds
+ * aPadded rows starting at A's row aRow0, bp bPadded columns starting at B's column bCol0. Every
+ * output element goes through the same k blocks and micro-kernel calls whatever the block bounds.
  */
-function packedBlock(ap: usize, bp: usize, c: usize, N: i32, K: i32, mBegin: i32, mEnd: i32, nBegin: i32, nEnd: i32): void {
+function packedBlock(
+  ap: usize, aPadded: i32, aRow0: i32, bp: usize, bPadded: i32, bCol0: i32,
+  c: usize, N: i32, K: i32, mBegin: i32, mEnd: i32, nBegin: i32, nEnd: i32,
+): void {
   const ldc = <usize>N << 2;
   // Row blocks of at most MC rows, balanced (300 rows: 5 x 60, not 4 x 64 + 44, so no short
   // last block streams all of B for a few row tiles); up to MC_ONE_BLOCK rows, a single block.
   const rows = mEnd - mBegin;
   const blocks = rows <= MC_ONE_BLOCK ? 1 : (rows + MC - 1) / MC;
-  const mb = ((rows + blocks - 1) / blocks + MR - 1) & ~(MR - 1);
-  for (let k0 = 0; k0 < K; k0 += KC) {
-    const kc = min(KC, K - k0);
+  const mb = ((rows + blocks - 1) / blocks + MR - 1) / MR * MR;
+  const kcb = kBlock(K);
+  for (let k0 = 0; k0 < K; k0 += kcb) {
+    const kc = min(kcb, K - k0);
     const acc = k0 > 0;
     for (let m0 = mBegin; m0 < mEnd; m0 += mb) {
       const m1 = min(mEnd, m0 + mb);
       for (let n0 = nBegin; n0 < nEnd; n0 += NR) {
-        const b = bp + (<usize>(n0 - nBegin) * <usize>K << 2) + (<usize>k0 * NR << 2);
+        const b = bp + blockOffset(bPadded, n0 - bCol0, k0, kc);
         const cols = min(NR, nEnd - n0);
         for (let m = m0; m < m1; m += MR) {
-          const a = ap + (<usize>(m - mBegin) * <usize>K << 2) + (<usize>k0 * MR << 2);
-          tile4x8Packed(a, b, kc, c + (<usize>(m * N + n0) << 2), ldc, min(MR, mEnd - m), cols, acc);
+          const a = ap + blockOffset(aPadded, m - aRow0, k0, kc);
+          tile5x8Packed(a, b, kc, c + (<usize>(m * N + n0) << 2), ldc, min(MR, mEnd - m), cols, acc);
         }
       }
-    }
-  }
-}
-
-/** Bytes of the shared packed operands of matMulPackRange / matMulPackedRange (one batch): A tiles, then B panels. */
-export function matMulPackedBytes(M: i32, N: i32, K: i32): i32 {
-  return ((M + MR - 1) / MR * MR + (N + NR - 1) / NR * NR) * K * 4;
-}
-
-/**
- * Packs one batch's operands for matMulPackedRange, work units [first, last): unit u < ceil(M / MR)
- * is A's row tile u, the rest B's column panels. packed holds matMulPackedBytes(M, N, K) bytes.
- */
-export function matMulPackRange(a: usize, b: usize, M: i32, N: i32, K: i32, transA: i32, transB: i32, packed: usize, first: i32, last: i32): void {
-  const mt = (M + MR - 1) / MR;
-  const packedB = packed + (<usize>(mt * MR) * <usize>K << 2);
-  for (let u = first; u < last; u++) {
-    if (u < mt) {
-      packA(a, M, K, transA, packed + (<usize>(u * MR) * <usize>K << 2), u * MR, min(M, u * MR + MR));
-    } else {
-      const n0 = (u - mt) * NR;
-      packB(b, N, K, transB, packedB + (<usize>n0 * <usize>K << 2), n0, min(N, n0 + NR));
     }
   }
 }
@@ -407,12 +358,13 @@ export function matMulPackedRange(
   mTile = min(mTile, M);
   nTile = min(nTile, N);
   const nTiles = (N + nTile - 1) / nTile;
-  const packedB = packed + (<usize>((M + MR - 1) / MR * MR) * <usize>K << 2);
+  const aPadded = (M + MR - 1) / MR * MR, bPadded = (N + NR - 1) / NR * NR;
+  const packedB = packed + (<usize>aPadded * <usize>K << 2);
   for (let u = first; u < last; u++) {
     const ni = u % nTiles, mi = u / nTiles;
     const mBegin = mi * mTile, mEnd = min(M, mBegin + mTile);
     const nBegin = ni * nTile, nEnd = min(N, nBegin + nTile);
-    packedBlock(packed + (<usize>mBegin * <usize>K << 2), packedB + (<usize>nBegin * <usize>K << 2), out, N, K, mBegin, mEnd, nBegin, nEnd);
+    packedBlock(packed, aPadded, 0, packedB, bPadded, 0, out, N, K, mBegin, mEnd, nBegin, nEnd);
     epilogueBlock(out, N, mBegin, mEnd, nBegin, nEnd, bias, biasSize, act, alpha, prelu, preluSize);
   }
 }
@@ -464,9 +416,10 @@ export function matMulRange(
       matMulSmall(at(a, bt * aBatchStride), at(b, bt * bBatchStride), c, M, N, K, transA, transB, packedB);
     } else {
       const aKey = (aBatchStride != 0 ? bt : 0) * mTiles + mi, bKey = (bBatchStride != 0 ? bt : 0) * nTiles + ni;
-      if (aKey != packedAKey) { packA(at(a, bt * aBatchStride), M, K, transA, packedA, mBegin, mEnd); packedAKey = aKey; }
-      if (bKey != packedBKey) { packB(at(b, bt * bBatchStride), N, K, transB, packedB, nBegin, nEnd); packedBKey = bKey; }
-      packedBlock(packedA, packedB, c, N, K, mBegin, mEnd, nBegin, nEnd);
+      const aPadded = (mEnd - mBegin + MR - 1) / MR * MR, bPadded = (nEnd - nBegin + NR - 1) / NR * NR;
+      if (aKey != packedAKey) { packA(at(a, bt * aBatchStride), M, K, transA, packedA, aPadded, mBegin, mBegin, mEnd, kBlock(K)); packedAKey = aKey; }
+      if (bKey != packedBKey) { packB(at(b, bt * bBatchStride), N, K, transB, packedB, bPadded, nBegin, nBegin, nEnd, kBlock(K)); packedBKey = bKey; }
+      packedBlock(packedA, aPadded, mBegin, packedB, bPadded, nBegin, c, N, K, mBegin, mEnd, nBegin, nEnd);
     }
     epilogueBlock(c, N, mBegin, mEnd, nBegin, nEnd, bias, biasSize, act, alpha, prelu, preluSize);
   }

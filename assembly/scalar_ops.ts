@@ -32,6 +32,40 @@ export function floorMod64(a: f64, b: f64): f64 {
   return r != 0 && (r < 0) != (b < 0) ? r + b : r;
 }
 
+/**
+ * JavaScript's Math.pow (the js backend's pow) in a few lines rather than the runtime library's 2 KB
+ * pow: integer exponents by repeated squaring (exact wherever the result is, so int32 pow stays
+ * exact), other exponents as exp(b * log|a|), with JS's special cases (b = 0 gives 1, NaN operands
+ * NaN, |a| = 1 with an infinite b NaN, a negative base with a fractional exponent NaN). The f64 result
+ * is within a few f64 ulps of Math.pow, far inside the float32 the kernels store.
+ */
+export function powJs(a: f64, b: f64): f64 {
+  if (b == 0) return 1;
+  if (isNaN(a) || isNaN(b)) return NaN;
+  if (Math.floor(b) == b && Math.abs(b) < 9007199254740992.0) {
+    let e = <u64>Math.abs(b);
+    let base = a, r: f64 = 1;
+    while (true) {
+      if (e & 1) r *= base;
+      e >>= 1;
+      if (e == 0) break;
+      base *= base;
+    }
+    return b < 0 ? 1 / r : r;
+  }
+  let x = a;
+  if (a < 0) {
+    if (isFinite(a) && Math.floor(b) != b) return NaN; // a fractional exponent: no real power
+    // (an integer b here is at least 2^53, so even: |a|^b)
+    x = -a;
+  }
+  if (x == 1) return isFinite(b) ? 1 : NaN;
+  if (x == 0) return b < 0 ? Infinity : 0;
+  if (!isFinite(x)) return b < 0 ? 0 : Infinity;
+  if (!isFinite(b)) return (x > 1) == (b > 0) ? Infinity : 0;
+  return Math.exp(b * Math.log(x));
+}
+
 /** Element kinds: 0 float32 (f32), 1 int32 (i32), 2 bool (i32 0/1). */
 @inline export function loadAs64(p: usize, isInt: i32): f64 {
   return isInt ? <f64>load<i32>(p) : <f64>load<f32>(p);

@@ -6,4 +6,5 @@ export const INT8_CASES = [
   { name: 'matMul 197x768x3072', kind: 'dense', x: [197, 768], w: [768, 3072] },
   { name: 'conv2d [1,56,56,64]x[3,3,64,64] same', kind: 'conv2d', x: [1, 56, 56, 64], w: [3, 3, 64, 64] },
   { name: 'conv2d [1,28,28,32]x[3,3,32,96] same', kind: 'conv2d', x: [1, 28, 28, 32], w: [3, 3, 32, 96] },
+  { name: 'conv2d [1,112,112,3]x[3,3,3,32] same', kind: 'conv2d', x: [1, 112, 112, 3], w: [3, 3, 3, 32] },
 ];

@@ -34,7 +34,7 @@ function asDispatch(t) {
   const U = rows(t.UNARY_BY_CODE), B = rows(t.BINARY_BY_CODE), A = rows(t.ACTIVATION_BY_CODE);
   const prelu = t.BINARY_ROWS.prelu;
   const L = [HEADER('//'),
-    "import { SELU_ALPHA, SELU_SCALE, erf64, floorMod64, jsMax, jsMin, sigmoid64, softplus64 } from './scalar_ops';",
+    "import { SELU_ALPHA, SELU_SCALE, erf64, floorMod64, jsMax, jsMin, powJs, sigmoid64, softplus64 } from './scalar_ops';",
     "import { erfF32x4, expF32x4, geluF32x4, geluTanhF32x4, sigmoidF32x4, tanhF32x4 } from './simd_math';",
     "import { binaryRowVec, unaryLoop } from './elementwise';",
     '',

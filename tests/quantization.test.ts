@@ -208,14 +208,32 @@ describe('quantize (post-training int8)', () => {
     expect(cfg0.inputMin).toBe((await calib.min().data())[0]);
     expect(cfg0.inputMax).toBe((await calib.max().data())[0]);
     let x = randomTensor([3, 9, 9, 3], 5, 0.9);
-    for (const layer of int8.layers) {
+    let xFloat = x; // the real values x holds (x itself, or a chained packed int8 dequantized)
+    for (const [i, layer] of int8.layers.entries()) {
       const y = layer.apply(x) as tf.Tensor;
+      let yFloat = y;
+      // the conv feeds the depthwise conv directly: an int8 chain (int8_chain.ts), so it writes packed
+      // int8 in the depthwise conv's input parameters; the others write float32
+      expect(y.dtype).toBe(i === 0 ? 'int32' : 'float32');
+      if (y.dtype === 'int32') {
+        const next = int8.layers[i + 1].getConfig() as Record<string, number>;
+        const shape = [x.shape[0], ...(layer.outputShape as number[]).slice(1)];
+        yFloat = q.dequantizeInt8(new q.Int8Tensor(y, shape, next.inputScale, next.inputZeroPoint));
+      }
       if (layer.getClassName().startsWith('Quantized')) {
-        const want = await simulateLayer(layer, x);
+        const want = await simulateLayer(layer, xFloat);
         const peak = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-        expectClose(await y.data(), want, 2e-6 * peak + 1e-7); // float32 epilogue vs float64
+        if (y.dtype === 'float32') expectClose(await y.data(), want, 2e-6 * peak + 1e-7); // float32 epilogue vs float64
+        else {
+          // int8 out: the float64 value quantized with the consumer's parameters, within one step
+          // (a value within float32 rounding of a half step may round either way)
+          const next = int8.layers[i + 1].getConfig() as Record<string, number>;
+          const wantQ = Array.from(want, (v) => next.inputScale * (quantizeRef(v, next.inputScale, next.inputZeroPoint) - next.inputZeroPoint));
+          expectClose(await yFloat.data(), wantQ, next.inputScale * 1.0001);
+        }
       }
       x = y;
+      xFloat = yFloat;
     }
     const test = randomTensor([3, 9, 9, 3], 5, 0.9);
     const got = await (int8.predict(test) as tf.Tensor).data();
@@ -308,6 +326,10 @@ describe('quantize (post-training int8)', () => {
     const plan = tf.debug.plan(back as never, x);
     expect(plan.reason).toBeNull();
     for (const k of ['quantizeInt8', 'int8Conv2d', 'int8DepthwiseConv2d', 'int8MatMul']) expect(plan.text).toContain(k);
+    // the loaded model chains the conv into the depthwise conv (no quantize between them); the
+    // dense quantizes its input (the max pooling between is float32)
+    expect(plan.plan!.steps.map((s) => s.kernel).filter((k) => /int8|quantize/i.test(k))).toEqual(
+      ['quantizeInt8', 'int8Conv2d', 'int8DepthwiseConv2d', 'quantizeInt8', 'int8MatMul']);
     expect(plan.text).not.toMatch(/\b(matMul|conv2d|depthwiseConv2d)\b/);
     expect(Array.from(await (back.predict(x) as tf.Tensor).data())).toEqual(Array.from(await (int8.predict(x) as tf.Tensor).data()));
     expect(Array.from(await (back.predict(x) as tf.Tensor).data())).toEqual(Array.from(await (int8.predict(x) as tf.Tensor).data())); // replayed

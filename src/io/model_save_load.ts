@@ -119,8 +119,9 @@ export async function loadLayersModel(pathOrHandler: string | IOHandler, options
       const all = decodeWeights(artifacts.weightData, artifacts.weightSpecs, true);
       const decoded = all.filter((d) => (d.spec.group ?? 'model') === 'model');
       setModelWeights(model, decoded, options.strict ?? true, options.float16Weights);
-      // layers that derive state from their weights (the int8 layers' packed kernels) prepare it now
-      for (const l of model.layers) await (l as { weightsLoaded?: () => Promise<void> }).weightsLoaded?.();
+      // layers that derive state from their weights and the model prepare it now (the int8 layers:
+      // packed kernels and int8 chains)
+      for (const l of model.layers) await (l as { weightsLoaded?: (m: LayersModel) => Promise<void> }).weightsLoaded?.(model);
       warnNonFinite('loadLayersModel', decoded);
       if (artifacts.trainingConfig) {
         const byName = new Map(weightRefs(model).map((r) => [r.name, r.variable]));

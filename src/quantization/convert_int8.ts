@@ -99,7 +99,8 @@ export async function convertToInt8(model: LayersModel, options: QuantizeOptions
         for (const w of weights) w.dispose();
       }
     }
-    for (const l of out.layers) if (isQuantizedLayer(l)) await l.weightsLoaded();
+    // pack the int8 kernels and link the int8 chains (int8_chain.ts)
+    for (const l of out.layers) if (isQuantizedLayer(l)) await l.weightsLoaded(out);
   } catch (e) {
     out.dispose();
     throw e;

@@ -4,16 +4,21 @@
  * (an int32 weight saved one byte per value) with float32 per-output-channel scales, its float32
  * bias, and the affine int8 parameters of its input (inputScale, inputZeroPoint, in the config).
  * A call quantizes the float input once (quantizeInt8) and runs the int8 kernel with bias and
- * activation fused in its epilogue; the output is float32, so other layers run as usual.
+ * activation fused in its epilogue; the output is float32, so other layers run as usual, except
+ * along an int8 chain (int8_chain.ts): there a layer writes packed int8 (int32) for the next int8
+ * layer, which takes it without quantizing.
  * Each extends its float layer for config, shapes and validation; only weights and call differ.
  */
 import { ENGINE } from '../engine.js';
 import type { Tensor, DataRecord } from '../tensor.js';
 import { Variable } from '../variable.js';
 import { reshape } from '../ops/layout.js';
-import { quantizeInt8, int8MatMul, int8Conv2d, int8DepthwiseConv2d, type Int8Activation } from '../ops/quantized.js';
+import { Int8Tensor, quantizeInt8, int8MatMul, int8Conv2d, int8DepthwiseConv2d, type Int8Activation, type QuantParams } from '../ops/quantized.js';
 import { packedWeightsFromInt8, type Int8WeightKind, type PackedWeights } from '../ops/quantized_weights.js';
-import type { Kwargs, Layer, Shape } from '../layers/layer.js';
+import { packedCols } from '../backends/kernels.js';
+import type { DType } from '../backends/backend.js';
+import type { Kwargs, Layer, Shape, SymbolicTensor } from '../layers/layer.js';
+import { linkInt8Output, type Int8Links } from './int8_chain.js';
 import { fusedActivationCode, getActivation } from '../layers/activations.js';
 import { Dense, type DenseArgs } from '../layers/core/dense.js';
 import { Conv2D } from '../layers/conv/conv.js';
@@ -132,6 +137,46 @@ function inputConfig(a: Int8InputArgs): Record<string, unknown> {
   return { inputScale: a.inputScale, inputZeroPoint: a.inputZeroPoint, inputMin: a.inputMin ?? null, inputMax: a.inputMax ?? null };
 }
 
+/** What the chain helpers read of an int8 layer. */
+interface Int8Layer {
+  readonly name: string;
+  readonly input8: Int8InputArgs;
+  readonly int8Links: Int8Links;
+}
+
+/** Whether `x` is packed int8 from a chained producer (int32), which the layer takes as is. */
+function isPackedInput(layer: Int8Layer, dtype: DType): boolean {
+  return layer.int8Links.int8Input && dtype === 'int32';
+}
+
+/**
+ * The layer's int8 input: a chained producer's packed codes (int32, logical last dimension
+ * `last`) as is, else the float input quantized with the layer's input parameters.
+ */
+function int8Operand(layer: Int8Layer, x: Tensor, last: number): { q: Int8Tensor; owned: boolean } {
+  if (isPackedInput(layer, x.dtype)) {
+    if (x.shape[x.rank - 1] !== packedCols(last)) {
+      throw new Error(`${layer.name}: a packed int8 input (int32, from the int8 layer before) must have last dimension ${packedCols(last)} (${last} int8 values, four per element), got shape ${fmtShape(x.shape)}`);
+    }
+    return { q: new Int8Tensor(x, [...x.shape.slice(0, -1), last], layer.input8.inputScale, layer.input8.inputZeroPoint), owned: false };
+  }
+  return { q: quantizeInt8(x, layer.input8.inputScale, layer.input8.inputZeroPoint), owned: true };
+}
+
+/**
+ * The int8 output parameters of the layer's epilogue: the chained consumer's input, when linked, the
+ * activation is fused and the call is an inference call (a training-mode call passes float32, as
+ * Dropout between the layers then scales its input).
+ */
+function outputParams(layer: Int8Layer, act: { after: unknown }, kwargs: Kwargs): QuantParams | undefined {
+  return act.after === null && !kwargs.training ? layer.int8Links.int8Output ?? undefined : undefined;
+}
+
+/** Input shapes as the float layer's checks see them: a packed input by its logical last dimension. */
+function logicalShapes(layer: Int8Layer, shapes: Shape[], dtypes: DType[] | undefined, last: () => number): Shape[] {
+  return shapes.map((s, i) => (dtypes && isPackedInput(layer, dtypes[i]) ? [...s.slice(0, -1), last()] : s));
+}
+
 /** Dense on int8: y = activation(dequant(int8MatMul(quantize(x), kernel)) + bias). Weights: kernel (int8), kernel_scales, bias. */
 export class QuantizedDense extends Dense {
   /** The name the layer is saved and registered under. */
@@ -140,6 +185,8 @@ export class QuantizedDense extends Dense {
   readonly input8: Int8InputArgs;
   /** The int8 kernel: saved values and scales, and the packing the int8 kernels read. */
   readonly int8 = new Int8Kernel('dense', 'kernel');
+  /** The int8 chain state (int8_chain.ts links it when the model is quantized or loaded). */
+  readonly int8Links: Int8Links = { int8Input: false, int8Output: null };
 
   constructor(args: DenseArgs & Int8InputArgs) {
     super({ ...args, trainable: false });
@@ -156,17 +203,29 @@ export class QuantizedDense extends Dense {
     this.built = true;
   }
 
-  /** Quantizes the input, runs the int8 kernel with bias and activation fused; float32 out. */
-  override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
+  /**
+   * Quantizes the input (or takes a chained producer's packed int8 as is), runs the int8 kernel with
+   * bias and activation fused; float32 out, or packed int8 (int32) for a chained consumer.
+   */
+  override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     const inDim = this.int8.values!.shape[0];
-    if (x.shape[x.rank - 1] !== inDim) throw new Error(`${this.name}: expected last input dimension ${inDim}, got input shape ${fmtShape(x.shape)}`);
-    const q = quantizeInt8(x.rank === 2 ? x : reshape(x, [-1, inDim]), this.input8.inputScale, this.input8.inputZeroPoint);
+    const packed = isPackedInput(this, x.dtype);
+    if (!packed && x.shape[x.rank - 1] !== inDim) throw new Error(`${this.name}: expected last input dimension ${inDim}, got input shape ${fmtShape(x.shape)}`);
+    const x2 = x.rank === 2 ? x : reshape(x, [-1, x.shape[x.rank - 1]]);
+    const { q, owned } = int8Operand(this, x2, inDim);
     const act = splitActivation(this.activation);
-    let y = int8MatMul(q, this.int8.weights(), { bias: this.bias, activation: act.fused });
-    q.dispose();
+    const output = outputParams(this, act, kwargs);
+    const r = int8MatMul(q, this.int8.weights(), { bias: this.bias, activation: act.fused, output });
+    if (owned) q.dispose();
+    let y = r instanceof Int8Tensor ? r.packed : r;
     if (act.after) y = act.after(y);
-    return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
+    return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), y.shape[1]]);
+  }
+
+  /** The float layer's input checks, on the logical shape of a chained packed input. */
+  protected override assertInputCompatible(shapes: Shape[], dtypes?: DType[]): void {
+    super.assertInputCompatible(logicalShapes(this, shapes, dtypes, () => this.int8.values!.shape[0]), dtypes);
   }
 
   /** The float layer's config plus inputScale, inputZeroPoint, inputMin, inputMax. */
@@ -180,9 +239,13 @@ export class QuantizedDense extends Dense {
     repackAfterSet(this.int8);
   }
 
-  /** Packs the int8 kernel for the int8 ops after its weights were assigned (loadLayersModel calls it). */
-  async weightsLoaded(): Promise<void> {
+  /**
+   * Packs the int8 kernel for the int8 ops after its weights were assigned, and links the layer's
+   * int8 output to the int8 layer that alone consumes it in `model` (quantize and loadLayersModel call it).
+   */
+  async weightsLoaded(model?: { layers: Layer[]; outputs: SymbolicTensor[] }): Promise<void> {
     await this.int8.prepare();
+    if (model) linkInt8Output(this, model);
   }
 
   /** Frees the weights and the packed kernel. */
@@ -200,8 +263,7 @@ function checkChannelsLast(layer: { name: string; dataFormat: string }): void {
 }
 
 /** What the int8 conv layers' call reads of themselves (Conv2D's and DepthwiseConv2D's fields). */
-interface Int8ConvLayer {
-  readonly input8: Int8InputArgs;
+interface Int8ConvLayer extends Int8Layer {
   readonly int8: Int8Kernel;
   activation: string;
   strides: number[];
@@ -210,13 +272,21 @@ interface Int8ConvLayer {
   bias?: Tensor;
 }
 
-/** QuantizedConv2D's and QuantizedDepthwiseConv2D's call after the input check: quantize once, one int8 op with bias and activation fused. */
-function int8ConvCall(layer: Int8ConvLayer, x: Tensor, conv: typeof int8Conv2d | typeof int8DepthwiseConv2d): Tensor {
-  const q = quantizeInt8(x, layer.input8.inputScale, layer.input8.inputZeroPoint);
+/**
+ * QuantizedConv2D's and QuantizedDepthwiseConv2D's call: quantize once (or take a chained
+ * producer's packed int8 as is), one int8 op with bias and activation fused.
+ */
+function int8ConvCall(
+  layer: Int8ConvLayer & { checkInputShape(x: Tensor, c: number): void }, x: Tensor, kwargs: Kwargs, conv: typeof int8Conv2d | typeof int8DepthwiseConv2d,
+): Tensor {
+  const inC = layer.int8.values!.shape[2];
+  if (!isPackedInput(layer, x.dtype)) layer.checkInputShape(x, inC);
+  const { q, owned } = int8Operand(layer, x, inC);
   const act = splitActivation(layer.activation);
   const y = conv(q, layer.int8.weights(), layer.strides as [number, number], layer.padding as 'valid' | 'same',
-    layer.dilationRate as [number, number], { bias: layer.bias, activation: act.fused });
-  q.dispose();
+    layer.dilationRate as [number, number], { bias: layer.bias, activation: act.fused, output: outputParams(layer, act, kwargs) });
+  if (owned) q.dispose();
+  if (y instanceof Int8Tensor) return y.packed;
   return act.after ? act.after(y) : y;
 }
 
@@ -228,6 +298,8 @@ export class QuantizedConv2D extends Conv2D {
   readonly input8: Int8InputArgs;
   /** The int8 kernel: saved values and scales, and the packing the int8 kernels read. */
   readonly int8 = new Int8Kernel('conv2d', 'kernel');
+  /** The int8 chain state (int8_chain.ts links it when the model is quantized or loaded). */
+  readonly int8Links: Int8Links = { int8Input: false, int8Output: null };
 
   constructor(args: Conv2DArgs & Int8InputArgs) {
     super({ ...args, trainable: false });
@@ -243,11 +315,19 @@ export class QuantizedConv2D extends Conv2D {
     this.built = true;
   }
 
-  /** Quantizes the input, runs the int8 kernel with bias and activation fused; float32 out. */
-  override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
-    const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    this.checkInput(x, this.int8.values!.shape[2]);
-    return int8ConvCall(this, x, int8Conv2d);
+  /** Quantizes the input (or takes a chained producer's packed int8), one int8 kernel with bias and activation fused. */
+  override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
+    return int8ConvCall(this, Array.isArray(inputs) ? inputs[0] : inputs, kwargs, int8Conv2d);
+  }
+
+  /** The float layer's input check (int8ConvCall runs it on float inputs). */
+  checkInputShape(x: Tensor, channels: number): void {
+    this.checkInput(x, channels);
+  }
+
+  /** The float layer's input checks, on the logical shape of a chained packed input. */
+  protected override assertInputCompatible(shapes: Shape[], dtypes?: DType[]): void {
+    super.assertInputCompatible(logicalShapes(this, shapes, dtypes, () => this.int8.values!.shape[2]), dtypes);
   }
 
   /** The float layer's config plus inputScale, inputZeroPoint, inputMin, inputMax. */
@@ -261,9 +341,13 @@ export class QuantizedConv2D extends Conv2D {
     repackAfterSet(this.int8);
   }
 
-  /** Packs the int8 kernel for the int8 ops after its weights were assigned (loadLayersModel calls it). */
-  async weightsLoaded(): Promise<void> {
+  /**
+   * Packs the int8 kernel for the int8 ops after its weights were assigned, and links the layer's
+   * int8 output to the int8 layer that alone consumes it in `model` (quantize and loadLayersModel call it).
+   */
+  async weightsLoaded(model?: { layers: Layer[]; outputs: SymbolicTensor[] }): Promise<void> {
     await this.int8.prepare();
+    if (model) linkInt8Output(this, model);
   }
 
   /** Frees the weights and the packed kernel. */
@@ -281,6 +365,8 @@ export class QuantizedDepthwiseConv2D extends DepthwiseConv2D {
   readonly input8: Int8InputArgs;
   /** The int8 kernel: saved values and scales, and the packing the int8 kernels read. */
   readonly int8 = new Int8Kernel('depthwise', 'depthwise_kernel');
+  /** The int8 chain state (int8_chain.ts links it when the model is quantized or loaded). */
+  readonly int8Links: Int8Links = { int8Input: false, int8Output: null };
 
   constructor(args: DepthwiseConv2DArgs & Int8InputArgs) {
     super({ ...args, trainable: false });
@@ -297,11 +383,19 @@ export class QuantizedDepthwiseConv2D extends DepthwiseConv2D {
     this.built = true;
   }
 
-  /** Quantizes the input, runs the int8 kernel with bias and activation fused; float32 out. */
-  override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
-    const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    this.checkInput(x, this.int8.values!.shape[2]);
-    return int8ConvCall(this, x, int8DepthwiseConv2d);
+  /** Quantizes the input (or takes a chained producer's packed int8), one int8 kernel with bias and activation fused. */
+  override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
+    return int8ConvCall(this, Array.isArray(inputs) ? inputs[0] : inputs, kwargs, int8DepthwiseConv2d);
+  }
+
+  /** The float layer's input check (int8ConvCall runs it on float inputs). */
+  checkInputShape(x: Tensor, channels: number): void {
+    this.checkInput(x, channels);
+  }
+
+  /** The float layer's input checks, on the logical shape of a chained packed input. */
+  protected override assertInputCompatible(shapes: Shape[], dtypes?: DType[]): void {
+    super.assertInputCompatible(logicalShapes(this, shapes, dtypes, () => this.int8.values!.shape[2]), dtypes);
   }
 
   /** The float layer's config plus inputScale, inputZeroPoint, inputMin, inputMax. */
@@ -315,9 +409,13 @@ export class QuantizedDepthwiseConv2D extends DepthwiseConv2D {
     repackAfterSet(this.int8);
   }
 
-  /** Packs the int8 kernel for the int8 ops after its weights were assigned (loadLayersModel calls it). */
-  async weightsLoaded(): Promise<void> {
+  /**
+   * Packs the int8 kernel for the int8 ops after its weights were assigned, and links the layer's
+   * int8 output to the int8 layer that alone consumes it in `model` (quantize and loadLayersModel call it).
+   */
+  async weightsLoaded(model?: { layers: Layer[]; outputs: SymbolicTensor[] }): Promise<void> {
     await this.int8.prepare();
+    if (model) linkInt8Output(this, model);
   }
 
   /** Frees the weights and the packed kernel. */

@@ -294,4 +294,50 @@ async function opsCompare(): Promise<{ diffs: string[]; ops: number; backend: st
   return { diffs, ops: Object.keys(js).length, backend };
 }
 
-(globalThis as any).tesseraInt8Webgpu = { runGroup, packedFeature, limitError, opsCompare };
+/**
+ * An int8 model on one backend (conv 8 -> depthwise -> conv 4 -> flatten -> dense 6 -> dense 5, all
+ * int8, one chain: src/quantization/int8_chain.ts): predict bits chained and with the chain links
+ * cleared (float32 between layers, quantized in each consumer), and the quantizeInt8 steps of each plan.
+ */
+async function chainOn(backend: string): Promise<{ chained: number[]; unchained: number[]; quantizes: number[] }> {
+  await tf.setBackend(backend);
+  prng.reset();
+  const init = (seed: number) => tf.initializers.glorotUniform({ seed });
+  const model = tf.sequential({ layers: [
+    tf.layers.conv2d({ inputShape: [9, 9, 3], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(1), biasInitializer: 'ones' }),
+    tf.layers.depthwiseConv2d({ kernelSize: 2, strides: 2, activation: 'relu6', depthwiseInitializer: init(2) }),
+    tf.layers.conv2d({ filters: 4, kernelSize: 3, kernelInitializer: init(3) }),
+    tf.layers.flatten(),
+    tf.layers.dense({ units: 6, activation: 'relu', kernelInitializer: init(4) }),
+    tf.layers.dense({ units: 5, kernelInitializer: init(5) }),
+  ] });
+  const calib = tf.tensor(floats(4 * 9 * 9 * 3, -1, 1), [4, 9, 9, 3]);
+  const chained = await tf.quantization.quantize(model, { calibrationData: calib });
+  const unchained = await tf.quantization.quantize(model, { calibrationData: calib });
+  for (const l of unchained.layers) {
+    const links = (l as unknown as { int8Links?: { int8Input: boolean; int8Output: unknown } }).int8Links;
+    if (links) Object.assign(links, { int8Input: false, int8Output: null });
+  }
+  const x = tf.tensor(floats(3 * 9 * 9 * 3, -1.5, 1.5), [3, 9, 9, 3]);
+  const quantizes = (m: tf.LayersModel) => tf.debug.plan(m as never, x).plan!.steps.filter((st) => st.kernel === 'quantizeInt8').length;
+  return { chained: await bits(chained.predict(x) as tf.Tensor), unchained: await bits(unchained.predict(x) as tf.Tensor), quantizes: [quantizes(unchained), quantizes(chained)] };
+}
+
+/** The int8 chain on webgpu (and js) against itself unchained (bits), and webgpu against js. */
+async function chainCompare(): Promise<{ backend: string; quantizes: number[]; diffs: string[]; maxDiffVsJs: number; size: number }> {
+  const js = await chainOn('js');
+  const gpu = await chainOn('webgpu');
+  const diff = (tag: string, a: number[], b: number[]) => {
+    const i = a.findIndex((v, j) => v !== b[j]);
+    return i < 0 && a.length === b.length ? [] : [`${tag}: word ${i} = ${a[i]} vs ${b[i]} (${new Float32Array(Int32Array.of(a[i]).buffer)[0]} vs ${new Float32Array(Int32Array.of(b[i]).buffer)[0]})`];
+  };
+  const diffs = [...diff('webgpu chained vs unchained', gpu.chained, gpu.unchained), ...diff('js chained vs unchained', js.chained, js.unchained)];
+  const real = (w: number[]) => new Float32Array(Int32Array.from(w).buffer);
+  const [g, j] = [real(gpu.chained), real(js.chained)];
+  // |webgpu - js| relative to the output's largest magnitude (NaN makes it NaN)
+  const peak = j.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  const maxDiffVsJs = g.length === j.length ? g.reduce((m, v, i) => Math.max(m, Math.abs(v - j[i]) / peak), 0) : NaN;
+  return { backend: tf.getBackend(), quantizes: gpu.quantizes, diffs, maxDiffVsJs, size: gpu.chained.length };
+}
+
+(globalThis as any).tesseraInt8Webgpu = { runGroup, packedFeature, limitError, opsCompare, chainCompare };

@@ -3,7 +3,8 @@
 // the js reference kernels' exactly (float32 bits, and packed int8 words with their padding
 // bytes), for the dot4I8Packed variant and for the portable shift-unpacking one, for the direct
 // (CPU-adapter) and workgroup-tiled (GPU) int8MatMul, and for the tf.quantization ops against the
-// js backend. Also checks grids folded into 2-D and that a tensor past one storage binding, or a
+// js backend, and an int8 model's chained predict (int8_chain.ts). Also checks grids folded into
+// 2-D and that a tensor past one storage binding, or a
 // grid past the workgroup limit, gets an Error naming the kernel. Never skips.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
@@ -39,6 +40,16 @@ describe('webgpu int8 kernels vs js reference (exact)', () => {
     expect(r.backend).toBe('webgpu');
     expect(r.ops).toBe(8);
     expect(r.diffs).toEqual([]);
+  });
+  it('an int8 model chains its int8 layers on webgpu: one quantize, the bits of the unchained path, near js', async () => {
+    const r = await page.evaluate(() => (globalThis as any).tesseraInt8Webgpu.chainCompare());
+    expect(r.backend).toBe('webgpu');
+    expect(r.quantizes).toEqual([5, 1]); // unchained: one per int8 layer; chained: the model input only
+    expect(r.size).toBe(15);
+    expect(r.diffs).toEqual([]); // chained = unchained, bit for bit, on webgpu and on js
+    // webgpu against js: a float32 rounding apart, chained or unchained alike (seen: 1 ulp in the
+    // first output; the int8 ops alone match js exactly, above; the model is converted on each backend)
+    expect(r.maxDiffVsJs).toBeLessThanOrEqual(1e-6);
   });
   it('matmul through workgroup memory (the GPU configuration; 8 and 2 K words a step)', async () => {
     assertAllMatch(await runGroup('matmul', false, 0, true), 3);

@@ -5,3 +5,4 @@
  */
 export { setWasmPaths, setWasmModule } from './source.js';
 export { getThreadsCount, setThreadsCount } from './thread_count.js';
+export { setInt8Dot, getInt8Dot } from './int8_dot.js';

@@ -1,14 +1,17 @@
 /**
- * The wasm int8 kernels (issue 12): checks the operands against the attrs, widens the activations
- * to i16 (zero point subtracted, rows zero padded to a multiple of 8, one zero row after them for
- * conv taps outside the image) on the calling thread, then runs the assembly/int8.ts range entry
- * over its units, split over the worker pool for big problems. Units cut along independent outputs
- * and the int32 sums are exact, so any split gives the single-thread bits.
+ * The wasm int8 kernels (issue 12): checks the operands against the attrs, picks the dot product
+ * (dotMode: the u8 or split relaxed dot where a probe found it exact on this engine, else i16),
+ * prepares the activations for it on the calling thread (withPrepared: biased to u8, raw int8 or
+ * widened to i16, plus the row that conv taps outside the image read), then runs the
+ * assembly/int8*.ts range entry over its units, split over the worker pool for big problems. Units
+ * cut along independent outputs and the int32 sums are exact, so any split and any dot give the
+ * single-thread bits.
  */
 import type { TensorInfo } from '../backend.js';
 import { packedCols, type ConvGeometry, type Int8Epilogue, type KernelAttrs, type KernelName } from '../kernels.js';
 import type { WasmContext, WasmKernel } from './kernels.js';
 import { writeGeometry } from './kernels.js';
+import { getInt8Dot } from './int8_dot.js';
 import { parallelUnits } from './pool_loader.js';
 
 const roundUp = (v: number, m: number) => Math.ceil(v / m) * m;
@@ -30,8 +33,12 @@ function checkOperands(op: string, ins: TensorInfo[], outs: TensorInfo[], e: Int
   }
 }
 
+/** The dot forms (assembly/int8_relaxed.ts DOT_I16, DOT_SPLIT, DOT_U8). */
+const enum Dot { I16 = 0, Split = 1, U8 = 2 }
+
 /** The prepared operands of a matMul / conv range call (assembly/int8.ts int8MatMulRange). */
 interface Prepared {
+  mode: Dot;
   xw: number;
   xRowBytes: number;
   len: number;
@@ -43,116 +50,134 @@ interface Prepared {
 }
 
 /**
- * Prepares the operands (pointers x, w) for the dot kernel, runs fn, frees them. The plain path
- * reads i16 activations (int8Widen, zero point subtracted, plus a zero row) against the packed
- * weights; the relaxed int8 dot raw int8 rows padded to 16 (int8PadRows, plus a row of the zero
- * point, with row sums) against int8SplitWeights's rows (with per-channel sums).
+ * Prepares the operands (pointers x, w) for the dot kernel, runs fn, frees them. Dot.I16 reads
+ * i16 activations (int8Widen, zero point subtracted, plus a zero row) against the packed weights;
+ * Dot.U8 activations biased to u8 rows padded to 16 (int8BiasRows, plus the row of the zero point)
+ * against int8 weight rows padded to 16 (int8PadWeights; the packed rows as they are when `cols` is
+ * a multiple of 16), with per-channel sums; Dot.Split raw int8 rows padded to 16 (int8PadRows, plus
+ * a row of the zero point, with row sums) against int8SplitWeights's rows (with per-channel sums).
  * `wRows` weight rows of `cols` values each, `group` rows per output channel.
  */
 function withPrepared(
-  ctx: WasmContext, relaxed: boolean, x: number, rows: number, cols: number, zp: number, w: number, wRows: number, group: number, fn: (p: Prepared) => void,
+  ctx: WasmContext, mode: Dot, x: number, rows: number, cols: number, zp: number, w: number, wRows: number, group: number, fn: (p: Prepared) => void,
 ): void {
   const { ex, arena } = ctx;
-  const blocks: { ptr: number; bytes: number }[] = [];
-  const alloc = (bytes: number) => {
-    const b = arena.alloc(bytes);
-    blocks.push(b);
-    return b.ptr;
-  };
-  try {
-    if (relaxed) {
-      const C16 = roundUp(cols, 16);
-      const xw = alloc((rows + 1) * C16), xsum = alloc((rows + 1) * 4);
+  const C16 = roundUp(cols, 16), C8 = roundUp(cols, 8), channels = Math.ceil(wRows / group) * 4;
+  if (mode === Dot.U8) {
+    withBlocks(ctx, [(rows + 1) * C16, channels, cols === C16 ? 0 : wRows * C16], (xw, wsum, ws) => {
+      ex.int8BiasRows(x, rows, cols, zp, xw, C16);
+      ex.int8PadWeights(w, wRows, cols, group, cols === C16 ? 0 : ws, C16, wsum);
+      fn({ mode, xw, xRowBytes: C16, len: C16, xsum: 0, w: cols === C16 ? w : ws, wRowBytes: C16, wsum });
+    });
+  } else if (mode === Dot.Split) {
+    withBlocks(ctx, [(rows + 1) * C16, (rows + 1) * 4, wRows * 2 * C16, channels], (xw, xsum, ws, wsum) => {
       ex.int8PadRows(x, rows, cols, zp, xw, C16, xsum);
-      const ws = alloc(wRows * 2 * C16), wsum = alloc(Math.ceil(wRows / group) * 4);
       ex.int8SplitWeights(w, wRows, cols, group, ws, C16, wsum);
-      fn({ xw, xRowBytes: C16, len: C16, xsum, w: ws, wRowBytes: 2 * C16, wsum });
-    } else {
-      const C8 = roundUp(cols, 8);
-      const xw = alloc((rows + 1) * C8 * 2);
+      fn({ mode, xw, xRowBytes: C16, len: C16, xsum, w: ws, wRowBytes: 2 * C16, wsum });
+    });
+  } else {
+    withBlocks(ctx, [(rows + 1) * C8 * 2], (xw) => {
       ex.int8Widen(x, rows, cols, zp, xw, C8);
       arena.u8.fill(0, xw + rows * C8 * 2, xw + (rows + 1) * C8 * 2);
-      fn({ xw, xRowBytes: 2 * C8, len: C8, xsum: 0, w, wRowBytes: 4 * packedCols(cols), wsum: 0 });
-    }
-  } finally {
-    for (const b of blocks) arena.release(b.ptr, b.bytes);
+      fn({ mode, xw, xRowBytes: 2 * C8, len: C8, xsum: 0, w, wRowBytes: 4 * packedCols(cols), wsum: 0 });
+    });
   }
 }
 
-/** Depthwise reads i16 activations: int8Widen plus a zero row. */
-function withWidened(ctx: WasmContext, x: TensorInfo, rows: number, cols: number, zp: number, fn: (xw: number, C8: number) => void): void {
-  const C8 = roundUp(cols, 8);
-  const blk = ctx.arena.alloc((rows + 1) * C8 * 2);
+/** Allocates arena blocks of the given byte sizes, runs fn on their pointers, frees them. */
+function withBlocks<T>(ctx: WasmContext, sizes: number[], fn: (...ptrs: number[]) => T): T {
+  const blocks: { ptr: number; bytes: number }[] = [];
   try {
-    ctx.ex.int8Widen(ctx.ptr(x), rows, cols, zp, blk.ptr, C8);
-    ctx.arena.u8.fill(0, blk.ptr + rows * C8 * 2, blk.ptr + (rows + 1) * C8 * 2);
-    fn(blk.ptr, C8);
+    for (const n of sizes) blocks.push(ctx.arena.alloc(n));
+    return fn(...blocks.map((b) => b.ptr));
   } finally {
-    ctx.arena.release(blk.ptr, blk.bytes);
+    for (const b of blocks) ctx.arena.release(b.ptr, b.bytes);
   }
 }
 
 const LINEAR_F32 = [1, 0, 0, 0, 1, 0]; // epilogueArgs of aScale 1, linear, float32 output
 
 /** Runs int8MatMulRange on one thread over [M, K] x [N, K] packed operands in the arena; returns the float32 [M, N] result. */
-function matMulOnce(ctx: WasmContext, relaxed: boolean, x: Int8Array, w: Int8Array, M: number, N: number, K: number, zp: number): Float32Array {
+function matMulOnce(ctx: WasmContext, mode: Dot, x: Int8Array, w: Int8Array, M: number, N: number, K: number, zp: number): Float32Array {
   const { ex, arena } = ctx;
   const rowBytes = 4 * packedCols(K);
-  const xb = arena.alloc(M * rowBytes), wb = arena.alloc(N * rowBytes), sb = arena.alloc(N * 4), ob = arena.alloc(M * N * 4);
-  try {
-    arena.u8.set(new Uint8Array(x.buffer, x.byteOffset, M * rowBytes), xb.ptr);
-    arena.u8.set(new Uint8Array(w.buffer, w.byteOffset, N * rowBytes), wb.ptr);
-    arena.f32.fill(1, sb.ptr >>> 2, (sb.ptr >>> 2) + N);
-    withPrepared(ctx, relaxed, xb.ptr, M, K, zp, wb.ptr, N, 1, (p) => {
+  return withBlocks(ctx, [M * rowBytes, N * rowBytes, N * 4, M * N * 4], (xb, wb, sb, ob) => {
+    arena.u8.set(new Uint8Array(x.buffer, x.byteOffset, M * rowBytes), xb);
+    arena.u8.set(new Uint8Array(w.buffer, w.byteOffset, N * rowBytes), wb);
+    arena.f32.fill(1, sb >>> 2, (sb >>> 2) + N);
+    withPrepared(ctx, mode, xb, M, K, zp, wb, N, 1, (p) => {
       const nb = roundUp(N, 2);
-      ex.int8MatMulRange(p.xw, p.w, sb.ptr, 0, ob.ptr, M, N, p.len, p.xRowBytes, p.wRowBytes, nb, p.xsum, p.wsum, zp, ...LINEAR_F32,
+      ex.int8MatMulRange(p.xw, p.w, sb, 0, ob, M, N, p.len, p.xRowBytes, p.wRowBytes, nb, p.mode, p.xsum, p.wsum, zp, ...LINEAR_F32,
         ctx.workspace.get(ex.int8MatMulScratchBytes(nb)), 0, Math.ceil(M / 4));
     });
-    return arena.f32.slice(ob.ptr >>> 2, (ob.ptr >>> 2) + M * N);
-  } finally {
-    for (const b of [xb, wb, sb, ob]) arena.release(b.ptr, b.bytes);
-  }
+    return arena.f32.slice(ob >>> 2, (ob >>> 2) + M * N);
+  });
 }
 
-const relaxedDotVerdict = new WeakMap<object, boolean>();
-
-/** Which int8 dot this module instance runs (memory().int8Dot): 'relaxed', 'i16', or 'unchecked' before the first int8 matMul / conv. */
-export function int8DotKind(ex: object): string {
-  const v = relaxedDotVerdict.get(ex);
-  return v === undefined ? ((ex as { isRelaxed(): number }).isRelaxed() ? 'unchecked' : 'i16') : v ? 'relaxed' : 'i16';
-}
-
-/**
- * Whether this module instance should take the relaxed int8 dot: only the relaxed build has it,
- * and only when a probe (extreme and ragged values) gives the exact integer sums on this engine;
- * Node 20's V8 (relaxed SIMD behind a flag) returned wrong ones. Checked once per instance.
- */
-function useRelaxedDot(ctx: WasmContext): boolean {
-  if (!ctx.ex.isRelaxed()) return false;
-  let ok = relaxedDotVerdict.get(ctx.ex);
-  if (ok === undefined) {
-    const M = 5, N = 3, K = 37, zp = 3, rowBytes = 4 * packedCols(K);
+/** Whether `mode` gives the exact integer sums of a probe with extreme and ragged values (K = 37 and 48: padded and direct weight rows). */
+function probeExact(ctx: WasmContext, mode: Dot): boolean {
+  for (const K of [37, 48]) {
+    const M = 5, N = 3, zp = 3, rowBytes = 4 * packedCols(K);
     const x = new Int8Array(M * rowBytes), w = new Int8Array(N * rowBytes);
     for (let m = 0; m < M; m++) for (let k = 0; k < K; k++) x[m * rowBytes + k] = ((m * 31 + k * 17) % 256) - 128;
     for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) w[n * rowBytes + k] = ((n * 29 + k * 11) % 255) - 127;
-    x[0] = -128; x[1] = 127; w[0] = 127; w[rowBytes] = -127;
-    const got = matMulOnce(ctx, true, x, w, M, N, K, zp);
-    ok = true;
+    // runs of extremes: products that overflow i16 pairwise (a saturating dot) or read u8 255 as -1
+    for (let k = 0; k < 8; k++) {
+      x[k] = 127; x[rowBytes + k] = -128; w[k] = 127; w[rowBytes + k] = -127;
+    }
+    const got = matMulOnce(ctx, mode, x, w, M, N, K, zp);
     for (let m = 0; m < M; m++) {
       for (let n = 0; n < N; n++) {
         let acc = 0;
         for (let k = 0; k < K; k++) acc += (x[m * rowBytes + k] - zp) * w[n * rowBytes + k];
-        if (got[m * N + n] !== acc) ok = false;
+        if (got[m * N + n] !== acc) return false;
       }
     }
-    relaxedDotVerdict.set(ctx.ex, ok);
   }
+  return true;
+}
+
+const probed = new WeakMap<object, Map<Dot, boolean>>();
+const lastDot = new WeakMap<object, Dot>();
+const DOT_NAMES = ['i16', 'relaxed', 'u8'] as const;
+
+/** Which int8 dot this module instance ran last (memory().int8Dot): 'u8' or 'relaxed' (relaxed dots), 'i16', or 'unchecked' before the first int8 matMul / conv. */
+export function int8DotKind(ex: object): string {
+  const v = lastDot.get(ex);
+  if (v === undefined) return (ex as { isRelaxed(): number }).isRelaxed() ? 'unchecked' : 'i16';
+  return DOT_NAMES[v];
+}
+
+/** probeExact, once per module instance and dot. */
+function exactOn(ctx: WasmContext, mode: Dot): boolean {
+  let m = probed.get(ctx.ex);
+  if (!m) probed.set(ctx.ex, (m = new Map()));
+  let ok = m.get(mode);
+  if (ok === undefined) m.set(mode, (ok = probeExact(ctx, mode)));
   return ok;
+}
+
+/**
+ * The int8 dot this module instance takes (tf.wasm.setInt8Dot may name one): only the relaxed
+ * build has the relaxed ones, and each only when a probe gives the exact integer sums on this
+ * engine. Dot.U8 relies on the engine's relaxed dot reading its second operand as unsigned bytes
+ * without saturating (V8 on x86 with AVX-VNNI: vpdpbusd); Dot.Split only on its deterministic
+ * range, but Node 20's V8 (relaxed SIMD behind a flag) returned wrong sums there too.
+ */
+function dotMode(ctx: WasmContext): Dot {
+  const want = getInt8Dot(), relaxed = ctx.ex.isRelaxed();
+  let mode = want === 'u8' ? Dot.U8 : want === 'relaxed' ? Dot.Split : Dot.I16;
+  if (want === 'auto' && relaxed) mode = exactOn(ctx, Dot.U8) ? Dot.U8 : exactOn(ctx, Dot.Split) ? Dot.Split : Dot.I16;
+  else if (mode !== Dot.I16 && !(relaxed && exactOn(ctx, mode))) {
+    throw new Error(`wasm int8: setInt8Dot('${want}'), but that dot is not exact on this engine (${relaxed ? 'its probe failed' : 'no relaxed SIMD'}); use 'auto'`);
+  }
+  lastDot.set(ctx.ex, mode);
+  return mode;
 }
 
 const epilogueArgs = (e: Int8Epilogue) => [e.aScale, e.activation, e.alpha, e.outInt8 ? 1 : 0, e.outScale, e.outZeroPoint];
 
-type RangeExport = 'int8MatMulRange' | 'int8ConvRange' | 'int8DepthwiseRange' | 'int8SmallConvRange';
+type RangeExport = 'int8MatMulRange' | 'int8ConvRange' | 'int8DepthwiseRange' | 'int8SmallConvRange' | 'int8BcastRange';
 
 /**
  * Runs a range export over units [0, units): `args` are its leading arguments; it then takes
@@ -175,52 +200,64 @@ function runMatMulUnits(ctx: WasmContext, p: Prepared, ins: TensorInfo[], outs: 
   if (rowBlocks * Math.ceil(N / nb) < want) nb = Math.max(2, roundUp(Math.ceil(N / Math.ceil(want / rowBlocks)), 2));
   const units = rowBlocks * Math.ceil(N / nb);
   const args = [p.xw, p.w, ctx.ptr(ins[2]), e.hasBias ? ctx.ptr(ins[3]) : 0, ctx.ptr(outs[0]), M, N, p.len, p.xRowBytes, p.wRowBytes, nb,
-    p.xsum, p.wsum, e.aZeroPoint, ...epilogueArgs(e)];
+    p.mode, p.xsum, p.wsum, e.aZeroPoint, ...epilogueArgs(e)];
   runUnits(ctx, 'int8MatMulRange', args, units, M * N * K, ctx.ex.int8MatMulScratchBytes(nb));
 }
 
 /**
  * Few input channels (inC = 1, 3, 4, ...): the per-tap dots would pad each tap's inC values to 8
  * (16 relaxed); as compact patches (assembly/int8_im2col.ts) the conv is one matMul over
- * taps * inC values padded once. Taken when that reads at most 3/4 of the values and the patches fit.
+ * taps * inC values padded once. Taken when that reads at most 3/4 of the values and the patches fit;
+ * `u8`: the patches of u8CompactConv (bytes, not i16), whatever the share.
  */
-function compactConvCols(g: ConvGeometry): number {
+function compactConvCols(g: ConvGeometry, u8 = false): number {
   const taps = g.filterH * g.filterW, cols = roundUp(taps * g.inC, 8);
   const pixels = g.batch * g.outH * g.outW;
-  return g.inC % 8 !== 0 && 4 * cols <= 3 * taps * roundUp(g.inC, 8) && (pixels + 1) * cols * 2 + g.batch * g.inH * g.inW * g.inC * 2 <= 64 << 20 ? cols : 0;
+  return g.inC % 8 !== 0 && (u8 || 4 * cols <= 3 * taps * roundUp(g.inC, 8)) && (pixels + 1) * cols * (u8 ? 1 : 2) + g.batch * g.inH * g.inW * g.inC * 2 <= 64 << 20 ? cols : 0;
 }
 
 /** int8Conv2d through compact patches and compact weights (i16 dots, exact int32 sums as every path). */
 function compactConv(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], g: KernelAttrs['int8Conv2d'], cols: number): void {
-  const { ex, arena } = ctx;
+  const { ex } = ctx;
   const pixels = g.batch * g.outH * g.outW, taps = g.filterH * g.filterW;
-  const xb = arena.alloc((pixels + 1) * cols * 2 + 16), wb = arena.alloc(g.outC * cols);
-  const sb = arena.alloc(ex.int8Im2colScratchBytes(g.batch * g.inH * g.inW, g.inC));
-  try {
-    ex.int8Im2col(ctx.ptr(ins[0]), writeGeometry(ctx, g), g.aZeroPoint, xb.ptr, cols, sb.ptr);
-    ex.int8CompactWeights(ctx.ptr(ins[1]), g.outC, taps, g.inC, wb.ptr, cols);
-    const p: Prepared = { xw: xb.ptr, xRowBytes: 2 * cols, len: cols, xsum: 0, w: wb.ptr, wRowBytes: cols, wsum: 0 };
+  withBlocks(ctx, [(pixels + 1) * cols * 2 + 16, g.outC * cols, ex.int8Im2colScratchBytes(g.batch * g.inH * g.inW, g.inC)], (xb, wb, sb) => {
+    ex.int8Im2col(ctx.ptr(ins[0]), writeGeometry(ctx, g), g.aZeroPoint, xb, cols, sb);
+    ex.int8CompactWeights(ctx.ptr(ins[1]), g.outC, taps, g.inC, wb, cols);
+    const p: Prepared = { mode: Dot.I16, xw: xb, xRowBytes: 2 * cols, len: cols, xsum: 0, w: wb, wRowBytes: cols, wsum: 0 };
     runMatMulUnits(ctx, p, ins, outs, pixels, g.outC, taps * g.inC, g);
-  } finally {
-    for (const b of [xb, wb, sb]) arena.release(b.ptr, b.bytes);
-  }
+  });
+}
+
+/**
+ * Few input channels with the u8 dot (Dot.U8 only): u8 compact patches (taps * inC values padded
+ * to 8, not 16; compactConvCols(g, true) bytes a row) against channel-interleaved weights,
+ * int8BcastRange (assembly/int8_bcast.ts). Taken for outC > 16: with fewer channels (the first
+ * convs of small CNNs) smallConv, which builds no patch matrix, was faster (a 200x28x28x1 -> 4
+ * conv: 1.8 ms against 4.9 ms in the same page).
+ */
+function u8CompactConv(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], g: KernelAttrs['int8Conv2d'], cols: number): void {
+  const { ex } = ctx;
+  const pixels = g.batch * g.outH * g.outW, taps = g.filterH * g.filterW, nPad = roundUp(g.outC, 8);
+  withBlocks(ctx, [(pixels + 1) * cols + 32, cols * nPad, nPad * 4, ex.int8Im2colScratchBytes(g.batch * g.inH * g.inW, g.inC)], (xb, wb, wsum, sb) => {
+    ex.int8Im2colU8(ctx.ptr(ins[0]), writeGeometry(ctx, g), g.aZeroPoint, xb, cols, sb);
+    ex.int8InterleaveU8Weights(ctx.ptr(ins[1]), g.outC, taps, g.inC, wb, cols, nPad, wsum);
+    const args = [xb, wb, ctx.ptr(ins[2]), g.hasBias ? ctx.ptr(ins[3]) : 0, ctx.ptr(outs[0]), pixels, g.outC, cols, nPad, wsum, g.aZeroPoint, ...epilogueArgs(g)];
+    runUnits(ctx, 'int8BcastRange', args, Math.ceil(pixels / 4), pixels * g.outC * taps * g.inC, ex.int8BcastScratchBytes(nPad));
+  });
 }
 
 /** Few input and output channels (the first convs of small CNNs): int8SmallConvRange over the widened input, no patch matrix. */
 function smallConv(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], g: KernelAttrs['int8Conv2d']): void {
-  const { ex, arena } = ctx;
+  const { ex } = ctx;
   const pixels = g.batch * g.outH * g.outW, inPixels = g.batch * g.inH * g.inW, nPad = roundUp(g.outC, 4);
   const runPairs = Math.ceil((g.filterW * g.inC) / 2);
-  const xb = arena.alloc(ex.int8Im2colScratchBytes(inPixels, g.inC)), wb = arena.alloc(g.filterH * runPairs * nPad * 4);
-  try {
-    ex.int8WidenCompact(ctx.ptr(ins[0]), inPixels, g.inC, g.aZeroPoint, xb.ptr);
-    ex.int8InterleaveConvWeights(ctx.ptr(ins[1]), g.outC, g.filterH, g.filterW, g.inC, wb.ptr, nPad);
-    const args = [xb.ptr, writeGeometry(ctx, g), wb.ptr, nPad, ctx.ptr(ins[2]), g.hasBias ? ctx.ptr(ins[3]) : 0, ctx.ptr(outs[0]), ...epilogueArgs(g)];
+  withBlocks(ctx, [ex.int8Im2colScratchBytes(inPixels, g.inC), g.filterH * runPairs * nPad * 4], (xb, wb) => {
+    ex.int8WidenCompact(ctx.ptr(ins[0]), inPixels, g.inC, g.aZeroPoint, xb);
+    ex.int8InterleaveConvWeights(ctx.ptr(ins[1]), g.outC, g.filterH, g.filterW, g.inC, wb, nPad);
+    const args = [xb, writeGeometry(ctx, g), wb, nPad, ctx.ptr(ins[2]), g.hasBias ? ctx.ptr(ins[3]) : 0, ctx.ptr(outs[0]), ...epilogueArgs(g)];
     runUnits(ctx, 'int8SmallConvRange', args, Math.ceil(pixels / 4), pixels * g.outC * g.filterH * g.filterW * g.inC,
       ex.int8SmallConvScratchBytes(g.filterH, g.filterW, g.inC, nPad));
-  } finally {
-    for (const b of [xb, wb]) arena.release(b.ptr, b.bytes);
-  }
+  });
 }
 
 const convSizes = (g: ConvGeometry, wSize: number, channels: number, outInt8: boolean) => ({
@@ -246,7 +283,7 @@ export const int8Kernels: { [K in KernelName]?: WasmKernel<K> } = {
   int8MatMul: (ctx, ins, outs, a: KernelAttrs['int8MatMul']) => {
     checkOperands('int8MatMul', ins, outs, a, { x: a.M * packedCols(a.K), w: a.N * packedCols(a.K), channels: a.N, out: a.M * (a.outInt8 ? packedCols(a.N) : a.N) });
     if (a.M === 0 || a.N === 0) return;
-    withPrepared(ctx, useRelaxedDot(ctx), ctx.ptr(ins[0]), a.M, a.K, a.aZeroPoint, ctx.ptr(ins[1]), a.N, 1, (p) => {
+    withPrepared(ctx, dotMode(ctx), ctx.ptr(ins[0]), a.M, a.K, a.aZeroPoint, ctx.ptr(ins[1]), a.N, 1, (p) => {
       runMatMulUnits(ctx, p, ins, outs, a.M, a.N, a.K, a);
     });
   },
@@ -254,13 +291,16 @@ export const int8Kernels: { [K in KernelName]?: WasmKernel<K> } = {
     checkOperands('int8Conv2d', ins, outs, g, convSizes(g, g.outC * g.filterH * g.filterW * packedCols(g.inC), g.outC, g.outInt8));
     const pixels = g.batch * g.outH * g.outW;
     if (pixels === 0 || g.outC === 0) return;
+    const mode = dotMode(ctx);
+    const u8Cols = mode === Dot.U8 && g.outC > 16 ? compactConvCols(g, true) : 0;
+    if (u8Cols) return u8CompactConv(ctx, ins, outs, g, u8Cols);
     if (g.outC <= 16 && g.inC % 8 !== 0) return smallConv(ctx, ins, outs, g);
     const cols = compactConvCols(g);
     if (cols) return compactConv(ctx, ins, outs, g, cols);
     const taps = g.filterH * g.filterW;
-    withPrepared(ctx, useRelaxedDot(ctx), ctx.ptr(ins[0]), g.batch * g.inH * g.inW, g.inC, g.aZeroPoint, ctx.ptr(ins[1]), g.outC * taps, taps, (p) => {
+    withPrepared(ctx, mode, ctx.ptr(ins[0]), g.batch * g.inH * g.inW, g.inC, g.aZeroPoint, ctx.ptr(ins[1]), g.outC * taps, taps, (p) => {
       const args = [p.xw, p.w, ctx.ptr(ins[2]), g.hasBias ? ctx.ptr(ins[3]) : 0, ctx.ptr(outs[0]), writeGeometry(ctx, g), p.len, p.xRowBytes,
-        p.xsum ? p.wRowBytes : 4 * packedCols(g.inC), p.xsum, p.wsum, g.aZeroPoint, ...epilogueArgs(g)];
+        p.wRowBytes, p.mode, p.xsum, p.wsum, g.aZeroPoint, ...epilogueArgs(g)];
       runUnits(ctx, 'int8ConvRange', args, Math.ceil(pixels / 4), pixels * g.outC * taps * g.inC, ctx.ex.int8ConvScratchBytes(taps, g.outC, p.xRowBytes));
     });
   },
@@ -268,7 +308,8 @@ export const int8Kernels: { [K in KernelName]?: WasmKernel<K> } = {
     checkOperands('int8DepthwiseConv2d', ins, outs, g, convSizes(g, g.filterH * g.filterW * packedCols(g.inC), g.inC, g.outInt8));
     const pixels = g.batch * g.outH * g.outW;
     if (pixels === 0 || g.inC === 0) return;
-    withWidened(ctx, ins[0], g.batch * g.inH * g.inW, g.inC, g.aZeroPoint, (xw, C8) => {
+    // i16 activations (withPrepared's Dot.I16 widening plus a zero row), the packed weights as they are
+    withPrepared(ctx, Dot.I16, ctx.ptr(ins[0]), g.batch * g.inH * g.inW, g.inC, g.aZeroPoint, 0, 0, 1, ({ xw, len: C8 }) => {
       const args = [xw, ctx.ptr(ins[1]), ctx.ptr(ins[2]), g.hasBias ? ctx.ptr(ins[3]) : 0, ctx.ptr(outs[0]), writeGeometry(ctx, g), C8, ...epilogueArgs(g)];
       runUnits(ctx, 'int8DepthwiseRange', args, pixels, pixels * g.inC * g.filterH * g.filterW, 0);
     });

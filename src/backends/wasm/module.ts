@@ -33,18 +33,24 @@ export interface KernelExports {
   conv2dPackedRange(...args: number[]): void;
   conv2dBackpropInputRange(...args: number[]): void;
   conv2dBackpropFilterRange(...args: number[]): void;
-  // int8 family (assembly/int8.ts; src/backends/wasm/int8.ts calls them)
+  // int8 family (assembly/int8.ts, int8_relaxed.ts; src/backends/wasm/int8.ts calls them)
   int8Quantize(x: number, out: number, rows: number, cols: number, scale: number, zp: number): void;
   int8Dequantize(q: number, out: number, rows: number, cols: number, scale: number, zp: number): void;
   int8Widen(src: number, rows: number, cols: number, zp: number, dst: number, dstCols: number): void;
   int8PadRows(src: number, rows: number, cols: number, zp: number, dst: number, dstCols: number, xsum: number): void;
   int8SplitWeights(w: number, rows: number, cols: number, group: number, dst: number, dstCols: number, wsum: number): void;
+  int8BiasRows(src: number, rows: number, cols: number, zp: number, dst: number, dstCols: number): void;
+  int8PadWeights(w: number, rows: number, cols: number, group: number, dst: number, dstCols: number, wsum: number): void;
   int8MatMulRange(...args: number[]): void;
   int8ConvRange(...args: number[]): void;
   int8MatMulScratchBytes(nb: number): number;
   int8ConvScratchBytes(taps: number, outC: number, xRowBytes: number): number;
   int8DepthwiseRange(...args: number[]): void;
   int8Im2col(x: number, params: number, zp: number, dst: number, dstCols: number, scratch: number): void;
+  int8Im2colU8(x: number, params: number, zp: number, dst: number, dstCols: number, scratch: number): void;
+  int8InterleaveU8Weights(w: number, outC: number, taps: number, inC: number, dst: number, cols: number, nPad: number, wsum: number): void;
+  int8BcastScratchBytes(nPad: number): number;
+  int8BcastRange(...args: number[]): void;
   int8Im2colScratchBytes(pixels: number, inC: number): number;
   int8WidenCompact(x: number, pixels: number, inC: number, zp: number, dst: number): void;
   int8InterleaveConvWeights(w: number, outC: number, fh: number, fw: number, inC: number, dst: number, nPad: number): void;

@@ -23,8 +23,10 @@ interface ParallelContext {
   workspace: { get(bytes: number): number };
 }
 
-const MR = 4; // matMul's micro-tile rows (assembly/matmul.ts)
+const MR = 5; // matMul's packed micro-tile rows (assembly/matmul_pack.ts)
 const NR = 8; // and columns
+const PACK_SPAN = 64; // columns of B per matMulPackRange unit (assembly/matmul_pack.ts)
+const PACK_ROWS = MR * 12; // and rows of A
 const roundUp = (v: number, m: number) => Math.ceil(v / m) * m;
 
 /** assembly/matmul.ts's SMALL_MNK. */
@@ -51,10 +53,10 @@ export function parallelMatMul(
   const per = Math.ceil(units / pool.chunksFor(units));
   const A = pool.args;
   if (a.batch === 1 && !unpacked) {
-    // Pack A and B once, split across the threads (A's row tiles and B's column panels as units),
-    // then the tiles all read the shared packed copies: no operand is packed twice.
+    // Pack A and B once, split across the threads (runs of PACK_ROWS rows of A and PACK_SPAN
+    // columns of B as units), then the tiles all read the shared packed copies: no operand is packed twice.
     const packed = ctx.workspace.get(ctx.ex.matMulPackedBytes(a.M, a.N, a.K) >>> 0);
-    const packUnits = Math.ceil(a.M / MR) + Math.ceil(a.N / NR);
+    const packUnits = Math.ceil(a.M / PACK_ROWS) + Math.ceil(a.N / PACK_SPAN);
     pool.begin(10);
     A[0] = aPtr; A[1] = bPtr; A[2] = a.M; A[3] = a.N; A[4] = a.K; A[5] = a.transposeA ? 1 : 0; A[6] = a.transposeB ? 1 : 0; A[7] = packed;
     pool.run('matMulPackRange', 10, packUnits, Math.ceil(packUnits / pool.chunksFor(packUnits)), 8, 9, -1);

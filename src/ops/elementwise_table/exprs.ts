@@ -90,7 +90,7 @@ export const BINARY_EXPRS: Record<BinaryOp, KernelExprs> = {
   mul: { wgsl: 'a * b', as: 'a * b', asSimd: 'f32x4.mul(a, b)' },
   div: { wgsl: 'a / b', as: 'a / b', asSimd: 'f32x4.div(a, b)' },
   floorDiv: { wgsl: 'floor_div(a, b)', as: 'Math.floor(a / b)' },
-  pow: { wgsl: 'pow_js(a, b)', as: 'Math.pow(a, b)' },
+  pow: { wgsl: 'pow_js(a, b)', as: 'powJs(a, b)' },
   maximum: { wgsl: 'max_nan(a, b)', as: 'jsMax(a, b)', asSimd: 'f32x4.max(a, b)' },
   minimum: { wgsl: 'min_nan(a, b)', as: 'jsMin(a, b)', asSimd: 'f32x4.min(a, b)' },
   squaredDifference: {
