@@ -1,11 +1,11 @@
 // conv2d (NHWC, filter [fh, fw, inC, outC]) with the fused bias/activation epilogue, and its two
 // backprops. The forward is an implicit GEMM, never an im2col buffer: the filter is packed into
-// panels of 8 output channels ([panel][tap][inC][8], zero padded) and a 4-pixel x 8-channel
-// register tile (matMul's micro-kernel shape) accumulates over the taps. Two ways to find the
-// input of a tap:
-// - inC >= 8 (convIndirect): per block of 256 output pixels, a table of input pointers per
+// panels of 8 output channels ([panel][tap][inC][8], zero padded) and a 5-pixel (4 on the inC < 8
+// path) x 8-channel register tile (matMul's micro-kernel shape) accumulates over the taps. Two ways
+// to find the input of a tap:
+// - inC >= 8 (convIndirect): per block of 260 output pixels, a table of input pointers per
 //   (pixel, tap), padding taps pointing at a zero row (XNNPACK's indirection idea). Border pixels
-//   and small images (4-pixel groups span rows and images) run at full speed.
+//   and small images (5-pixel groups span rows and images) run at full speed.
 // - inC < 8 (first layers): per output row, pixels whose window is inside the image along x run
 //   the 4x8 tile with the taps of one filter row merged into one run of fw*inC when the x
 //   dilation is 1; border pixels take a 1-pixel path that checks every tap.
@@ -29,8 +29,10 @@ export function conv2dScratchBytes(fh: i32, fw: i32, inC: i32, outC: i32): i32 {
 /** From this many input channels up, conv2d uses the indirection path (see convIndirect). */
 const INDIRECT_MIN_C = 8;
 /** Output pixels per indirection block (at most; the pool may ask for smaller blocks to split
- * finer): bounds the pointer table to PIX_BLOCK * taps entries. */
-const PIX_BLOCK = 256;
+ * finer): bounds the pointer table to PIX_BLOCK * taps entries; a multiple of IND_MR and 4. */
+const PIX_BLOCK = 260;
+/** Output pixels per register tile of the indirection path (tileIndirect5x8). */
+const IND_MR = 5;
 
 /** Bytes of scratch conv2dBackpropInput needs: the filter transposed per tap to [tap][outC][inC]. */
 export function conv2dBackpropInputScratchBytes(fh: i32, fw: i32, inC: i32, outC: i32): i32 {
@@ -133,15 +135,18 @@ function pixel1x8(
 }
 
 /**
- * Four output pixels x 8 channels through an indirection table: ind holds, per tap, the four
+ * IND_MR output pixels x 8 channels through an indirection table: ind holds, per tap, the five
  * pixels' input pointers (a zero row for taps in the padding), so the pixels may come from
- * different rows or images and border pixels cost the same as interior ones.
+ * different rows or images and border pixels cost the same as interior ones. Five pixels x 8
+ * channels (10 accumulators, matMul's tile5x8Packed shape) keep more multiply-adds per load of the
+ * panel than four.
  */
-function tileIndirect4x8(ind: usize, taps: i32, inC: i32, bp: usize, o: usize, ldo: usize, rows: i32, cols: i32, tmp: usize): void {
-  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+function tileIndirect5x8(ind: usize, taps: i32, inC: i32, bp: usize, o: usize, ldo: usize, rows: i32, cols: i32): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00;
   for (let t = 0; t < taps; t++) {
     const p0 = <usize>load<u32>(ind), p1 = <usize>load<u32>(ind, 4), p2 = <usize>load<u32>(ind, 8), p3 = <usize>load<u32>(ind, 12);
-    ind += 16;
+    const p4 = <usize>load<u32>(ind, 16);
+    ind += IND_MR * 4;
     const end = p0 + (<usize>inC << 2);
     let off: usize = 0;
     for (let a = p0; a < end; a += 4) {
@@ -155,16 +160,22 @@ function tileIndirect4x8(ind: usize, taps: i32, inC: i32, bp: usize, o: usize, l
       c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
       const a3 = v128.load32_splat(p3 + off);
       c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
+      const a4 = v128.load32_splat(p4 + off);
+      c40 = madd(a4, b0, c40); c41 = madd(a4, b1, c41);
       off += 4; bp += 32;
     }
   }
-  storeTile4x8(c00, c01, c10, c11, c20, c21, c30, c31, o, ldo, rows, cols, tmp);
+  storeRow(o, c00, c01, cols, false);
+  if (rows > 1) storeRow(o + ldo, c10, c11, cols, false);
+  if (rows > 2) storeRow(o + 2 * ldo, c20, c21, cols, false);
+  if (rows > 3) storeRow(o + 3 * ldo, c30, c31, cols, false);
+  if (rows > 4) storeRow(o + 4 * ldo, c40, c41, cols, false);
 }
 
 /**
  * conv2d for inC >= INDIRECT_MIN_C: output pixels (flattened over batch and rows) go in blocks of
  * PIX_BLOCK; per block an indirection table of input pointers is built once, then every panel of 8
- * output channels sweeps the block's 4-pixel groups (the panel stays in cache across the block).
+ * output channels sweeps the block's 5-pixel groups (the panel stays in cache across the block).
  */
 function convIndirect(
   x: usize, out: usize, panels: usize, K: i32, tmp: usize, ind: usize, zero: usize, params: usize,
@@ -180,12 +191,12 @@ function convIndirect(
   memory.fill(zero, 0, <usize>inC << 2);
   for (let p0 = firstBlock * block; p0 < min(P, lastBlock * block); p0 += block) {
     const np = min(block, P - p0);
-    const groups = (np + 3) >> 2;
-    for (let q = 0; q < groups * 4; q++) {
-      const g = q >> 2, j = q & 3;
-      const slot = ind + (<usize>(g * taps * 4 + j) << 2);
+    const groups = (np + IND_MR - 1) / IND_MR;
+    for (let q = 0; q < groups * IND_MR; q++) {
+      const g = q / IND_MR, j = q % IND_MR;
+      const slot = ind + (<usize>(g * taps * IND_MR + j) << 2);
       if (q >= np) {
-        for (let t = 0; t < taps; t++) store<u32>(slot + (<usize>(t * 4) << 2), <u32>zero);
+        for (let t = 0; t < taps; t++) store<u32>(slot + (<usize>(t * IND_MR) << 2), <u32>zero);
         continue;
       }
       const p = p0 + q;
@@ -197,7 +208,7 @@ function convIndirect(
           const ix = ox * sW - pL + kx * dW;
           const inside = iy >= 0 && iy < inH && ix >= 0 && ix < inW;
           const ptr = inside ? x + (<usize>(((b * inH + iy) * inW + ix) * inC) << 2) : zero;
-          store<u32>(slot + (<usize>((ky * fw + kx) * 4) << 2), <u32>ptr);
+          store<u32>(slot + (<usize>((ky * fw + kx) * IND_MR) << 2), <u32>ptr);
         }
       }
     }
@@ -206,7 +217,7 @@ function convIndirect(
       const cols = min(8, outC - n0);
       const bp = panels + (<usize>n0 * <usize>K << 2);
       for (let g = 0; g < groups; g++) {
-        tileIndirect4x8(ind + (<usize>(g * taps * 4) << 2), taps, inC, bp, oBlock + <usize>(g * 4) * ldo + (<usize>n0 << 2), ldo, min(4, np - g * 4), cols, tmp);
+        tileIndirect5x8(ind + (<usize>(g * taps * IND_MR) << 2), taps, inC, bp, oBlock + <usize>(g * IND_MR) * ldo + (<usize>n0 << 2), ldo, min(IND_MR, np - g * IND_MR), cols);
       }
     }
     if (bias || act != 0) {
@@ -244,9 +255,9 @@ export function conv2d(
 }
 
 /**
- * The work units conv2dRange splits over: blocks of `block` (a multiple of 4, at most PIX_BLOCK)
+ * The work units conv2dRange splits over: blocks of `block` (at most PIX_BLOCK; a multiple of IND_MR wastes no tile rows)
  * output pixels on the indirection path (inC >= 8), else output rows (batch * outH). Each
- * pixel's outputs are computed the same way whatever the blocks and the split (a 4-pixel group's
+ * pixel's outputs are computed the same way whatever the blocks and the split (a pixel group's
  * lanes never mix), so a worker pool's ranges give bit-identical results.
  */
 export function conv2dUnits(params: usize, block: i32): i32 {

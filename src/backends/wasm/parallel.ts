@@ -175,10 +175,11 @@ export function parallelConv2d(
 ): boolean {
   const pool = ctx.pool;
   if (!pool || !pool.worth(convMacs(g), MIN_MACS)) return false;
-  // Pixel blocks of 64..256 (conv.ts's PIX_BLOCK), small enough for 8 units per thread where the
-  // image allows: the claims then even out threads that the machine's other work slows down.
+  // Pixel blocks of 60..260 (conv.ts's PIX_BLOCK; multiples of 20 so the 5-pixel tiles fill), small
+  // enough for 8 units per thread where the image allows: the claims then even out threads that the
+  // machine's other work slows down.
   const pixels = g.batch * g.outH * g.outW;
-  const block = Math.min(256, Math.max(64, roundUp(Math.ceil(pixels / (pool.threads * 8)), 4)));
+  const block = Math.min(260, Math.max(60, roundUp(Math.ceil(pixels / (pool.threads * 8)), 20)));
   const units = ctx.ex.conv2dUnits(params, block);
   if (units < 2) return false;
   // The filter is packed once, on this thread, into the front of the workspace; each thread's

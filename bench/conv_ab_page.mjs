@@ -1,0 +1,79 @@
+// Chromium A/B of two builds of the kernel module on conv2d (the bench page's engine): like
+// bench/matmul_ab_page.mjs, instantiates each .wasm with its own memory in one headless Chromium
+// page and times the raw single-thread conv2d export (NHWC, 'same' padding, stride 1, no bias),
+// alternating the order every round, best of 15 wall-clock runs, and checks that both builds
+// give the same output (max abs difference printed).
+// Run: node bench/conv_ab_page.mjs before.wasm after.wasm   (e.g. build/tessera-relaxed.wasm)
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchChromium } from '../scripts/chromium.mjs';
+import { repoRoot, startServer } from '../scripts/server.mjs';
+
+const [before, after] = process.argv.slice(2);
+if (!before || !after) throw new Error('usage: node bench/conv_ab_page.mjs before.wasm after.wasm');
+mkdirSync(join(repoRoot, 'build/ab'), { recursive: true });
+copyFileSync(before, join(repoRoot, 'build/ab/before.wasm'));
+copyFileSync(after, join(repoRoot, 'build/ab/after.wasm'));
+// [batch, H, W, inC, fh, fw, outC] ('same' padding, stride 1): the bench page's conv rows and a ResNet-ish 14x14.
+const SHAPES = [[1, 56, 56, 64, 3, 3, 64], [1, 28, 28, 32, 3, 3, 96], [1, 14, 14, 256, 3, 3, 256]];
+
+const server = await startServer();
+const browser = await launchChromium();
+try {
+  const tab = await browser.newPage();
+  await tab.goto(`${server.url}/bench/index.html`);
+  const lines = await tab.evaluate(async (shapes) => {
+    const load = async (url) => {
+      const memory = new WebAssembly.Memory({ initial: 16 });
+      const bytes = await (await fetch(url)).arrayBuffer();
+      const { instance } = await WebAssembly.instantiate(bytes, { env: { memory, abort() { throw new Error('abort'); } } });
+      const ex = instance.exports;
+      let top = 0;
+      const reset = () => { top = (ex.heapBase() + 63) & ~63; };
+      const alloc = (n) => {
+        const p = top;
+        top = (top + n + 63) & ~63;
+        const need = Math.ceil(top / 65536) - memory.buffer.byteLength / 65536;
+        if (need > 0) memory.grow(need);
+        return p;
+      };
+      return { ex, memory, alloc, reset };
+    };
+    const mods = { before: await load('/build/ab/before.wasm'), after: await load('/build/ab/after.wasm') };
+    const out = [];
+    for (const [B, H, W, C, fh, fw, N] of shapes) {
+      const runs = {}, outs = {};
+      for (const [name, m] of Object.entries(mods)) {
+        m.reset();
+        const x = m.alloc(B * H * W * C * 4), f = m.alloc(fh * fw * C * N * 4), o = m.alloc(B * H * W * N * 4);
+        const params = m.alloc(64), s = m.alloc(m.ex.conv2dScratchBytes(fh, fw, C, N));
+        const fx = new Float32Array(m.memory.buffer, x, B * H * W * C), ff = new Float32Array(m.memory.buffer, f, fh * fw * C * N);
+        for (let i = 0; i < fx.length; i++) fx[i] = Math.sin(i);
+        for (let i = 0; i < ff.length; i++) ff[i] = Math.cos(i);
+        // G_BATCH, INH, INW, INC, OUTH, OUTW, OUTC, FH, FW, SH, SW, DH, DW, PT, PL
+        new Int32Array(m.memory.buffer, params, 15).set([B, H, W, C, H, W, N, fh, fw, 1, 1, 1, 1, (fh - 1) >> 1, (fw - 1) >> 1]);
+        runs[name] = () => m.ex.conv2d(x, f, o, params, 0, 1, 0, 0, 0, 1, s);
+        runs[name]();
+        outs[name] = () => new Float32Array(m.memory.buffer, o, B * H * W * N);
+      }
+      const a = outs.before(), b = outs.after();
+      let diff = 0;
+      for (let i = 0; i < a.length; i++) diff = Math.max(diff, Math.abs(a[i] - b[i]));
+      const best = { before: Infinity, after: Infinity };
+      for (let r = 0; r < 15; r++) {
+        for (const name of r % 2 ? ['before', 'after'] : ['after', 'before']) {
+          const t = performance.now();
+          runs[name]();
+          best[name] = Math.min(best[name], performance.now() - t);
+        }
+      }
+      const g = (ms) => (2 * B * H * W * C * fh * fw * N / ms / 1e6).toFixed(1);
+      out.push(`| [${B},${H},${W},${C}] x [${fh},${fw},${C},${N}] | ${best.before.toFixed(2)} ms, ${g(best.before)} | ${best.after.toFixed(2)} ms, ${g(best.after)} | ${(best.before / best.after).toFixed(2)}x | ${diff} |`);
+    }
+    return out;
+  }, SHAPES);
+  console.log(`| conv2d same, 1 thread | ${before} | ${after} | speedup | max abs diff |\n|---|--:|--:|--:|--:|\n${lines.join('\n')}`);
+} finally {
+  await browser.close();
+  await server.close();
+}
