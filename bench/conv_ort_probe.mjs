@@ -5,6 +5,7 @@
 // medians of 30 rounds, ms, and the mean chunks per call the pool's worker ran (memory().backends.wasm
 // .workerChunks). Uses dist/tessera.js (npm run build first).
 // Run: node bench/conv_ort_probe.mjs [--out=<name>]   (writes bench/results/<name>.json)
+// BENCH_JS_FLAGS=<V8 flags> (env, opt-in, as bench/run.mjs): Chromium gets --js-flags=<V8 flags>.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium } from '../scripts/chromium.mjs';
@@ -18,7 +19,8 @@ const bundle = await esbuild.build({
   target: 'es2022', external: ['/dist/tessera.js', '/node_modules/*'], write: false, logLevel: 'error',
 });
 const server = await startServer({ routes: { '/bench/conv_ort_probe.js': { type: 'text/javascript; charset=utf-8', body: () => bundle.outputFiles[0].text } } });
-const browser = await launchChromium();
+const jsFlags = process.env.BENCH_JS_FLAGS ?? '';
+const browser = await launchChromium(jsFlags ? [`--js-flags=${jsFlags}`] : []);
 const rows = [];
 try {
   for (const withOrt of [false, true]) {
@@ -35,4 +37,4 @@ try {
   await browser.close();
   await server.close();
 }
-if (out) writeFileSync(join(repoRoot, 'bench/results', `${out}.json`), JSON.stringify({ date: new Date().toISOString(), rows }, null, 2));
+if (out) writeFileSync(join(repoRoot, 'bench/results', `${out}.json`), JSON.stringify({ date: new Date().toISOString(), jsFlags, rows }, null, 2));

@@ -9,6 +9,9 @@
 // --out=<name> (write bench/results/<name>.json and .md instead of latest.*).
 // --first-prediction: instead, time import -> first prediction per library in fresh browsers
 // (bench/first_prediction.mjs; its own options --reps, --backends, --models).
+// BENCH_JS_FLAGS=<V8 flags> (env, opt-in): launch Chromium with --js-flags=<V8 flags>, e.g.
+// BENCH_JS_FLAGS=--no-wasm-dynamic-tiering compiles every library's Wasm with TurboFan up front (no
+// Liftoff-then-background-tier-up), the same for all; recorded in the JSON as options.jsFlags.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +30,7 @@ const options = {
   resume: process.argv.includes('--resume'),
   quick: process.argv.includes('--quick'),
   out: arg('out', 'latest'),
+  jsFlags: process.env.BENCH_JS_FLAGS ?? '',
 };
 /** The case whose tessera wasm GFLOP/s is reported as a share of the Wasm SIMD register peak (timed interleaved with it in the page). */
 const PEAK_CASE = 'matMul 1024x1024 @ 1024x1024';
@@ -52,7 +56,7 @@ async function main() {
   const sampleLoad = () => load.push(Number(loadavg()[0].toFixed(2)));
   sampleLoad();
   const loadTimer = setInterval(sampleLoad, 15_000);
-  const browser = await launchChromium();
+  const browser = await launchChromium(options.jsFlags ? [`--js-flags=${options.jsFlags}`] : []);
   try {
     const tab = await browser.newPage();
     tab.on('console', (m) => {
