@@ -23,22 +23,8 @@ try {
   const tab = await browser.newPage();
   await tab.goto(`${server.url}/bench/index.html`);
   const lines = await tab.evaluate(async (shapes) => {
-    const load = async (url) => {
-      const memory = new WebAssembly.Memory({ initial: 16 });
-      const bytes = await (await fetch(url)).arrayBuffer();
-      const { instance } = await WebAssembly.instantiate(bytes, { env: { memory, abort() { throw new Error('abort'); } } });
-      const ex = instance.exports;
-      let top = 0;
-      const reset = () => { top = (ex.heapBase() + 63) & ~63; };
-      const alloc = (n) => {
-        const p = top;
-        top = (top + n + 63) & ~63;
-        const need = Math.ceil(top / 65536) - memory.buffer.byteLength / 65536;
-        if (need > 0) memory.grow(need);
-        return p;
-      };
-      return { ex, memory, alloc, reset };
-    };
+    const { loadKernelModule } = await import('/bench/kernel_module.mjs');
+    const load = async (url) => loadKernelModule(await (await fetch(url)).arrayBuffer());
     const mods = { before: await load('/build/ab/before.wasm'), after: await load('/build/ab/after.wasm') };
     const out = [];
     for (const [B, H, W, C, fh, fw, N] of shapes) {

@@ -6,28 +6,20 @@
 // Run: node --experimental-wasm-relaxed-simd bench/matmul_pack_profile.mjs build/tessera-relaxed.wasm
 //      [SHAPES='[[M,N,K],...]'] [MTILE=128] [NTILE=384] [TRANS=a|b|ab: op(A), op(B) transposed]
 import { readFileSync } from 'node:fs';
+import { loadKernelModule } from './kernel_module.mjs';
 
 const A_ROWS = 60, B_COLUMNS = 64; // assembly/matmul_pack.ts's PACK_ROWS and PACK_SPAN: rows of A / columns of B per pack unit
 const file = process.argv[2] ?? 'build/tessera-relaxed.wasm';
 const transA = (process.env.TRANS ?? '').includes('a') ? 1 : 0;
 const transB = (process.env.TRANS ?? '').includes('b') ? 1 : 0;
 const shapes = JSON.parse(process.env.SHAPES ?? '[[1024,1024,1024],[197,3072,768],[1024,2048,256],[512,512,512]]');
-const memory = new WebAssembly.Memory({ initial: 16 });
-const ex = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), { env: { memory, abort() { throw new Error('abort'); } } }).exports;
-let top = (ex.heapBase() + 63) & ~63;
-const alloc = (n) => {
-  const p = top;
-  top = (top + n + 63) & ~63;
-  const need = Math.ceil(top / 65536) - memory.buffer.byteLength / 65536;
-  if (need > 0) memory.grow(need);
-  return p;
-};
+const { ex, memory, alloc, reset } = await loadKernelModule(readFileSync(file));
 const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
 for (const [M, N, K] of shapes) {
-  const base = top;
+  reset(); // each shape allocates from the heap base again
   const a = alloc(M * K * 4), b = alloc(K * N * 4), c = alloc(M * N * 4), packed = alloc(ex.matMulPackedBytes(M, N, K));
   new Float32Array(memory.buffer, a, M * K).fill(0.5);
   new Float32Array(memory.buffer, b, K * N).fill(0.25);
@@ -52,5 +44,4 @@ for (const [M, N, K] of shapes) {
   const flops = 2 * M * N * K;
   const gf = (ms) => (flops / ms / 1e6).toFixed(1);
   console.log(`${M}x${N}x${K} (MxNxK)${transA ? ' tA' : ''}${transB ? ' tB' : ''}: pack ${bestPack.toFixed(2)} ms (A ${bestA.toFixed(2)}, B ${bestB.toFixed(2)}), product ${bestCompute.toFixed(2)} ms = ${gf(bestCompute)} GFLOP/s, both ${gf(bestPack + bestCompute)} GFLOP/s, packing ${(100 * bestPack / (bestPack + bestCompute)).toFixed(0)}%`);
-  top = base;
 }
