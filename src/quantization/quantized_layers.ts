@@ -18,7 +18,7 @@ import { packedWeightsFromInt8, type Int8WeightKind, type PackedWeights } from '
 import { packedCols } from '../backends/kernels.js';
 import type { DType } from '../backends/backend.js';
 import type { Kwargs, Layer, Shape, SymbolicTensor } from '../layers/layer.js';
-import { linkInt8Output, type Int8Links } from './int8_chain.js';
+import type { Int8Links } from './int8_chain.js';
 import { fusedActivationCode, getActivation } from '../layers/activations.js';
 import { Dense, type DenseArgs } from '../layers/core/dense.js';
 import { Conv2D } from '../layers/conv/conv.js';
@@ -250,7 +250,7 @@ export class QuantizedDense extends Dense {
    */
   async weightsLoaded(model?: { layers: Layer[]; outputs: SymbolicTensor[] }): Promise<void> {
     await this.int8.prepare();
-    if (model) linkInt8Output(this, model);
+    if (model) (await import('../async_parts.js')).linkInt8Output(this, model);
   }
 
   /** Frees the weights and the packed kernel. */
@@ -353,7 +353,7 @@ export class QuantizedConv2D extends Conv2D {
    */
   async weightsLoaded(model?: { layers: Layer[]; outputs: SymbolicTensor[] }): Promise<void> {
     await this.int8.prepare();
-    if (model) linkInt8Output(this, model);
+    if (model) (await import('../async_parts.js')).linkInt8Output(this, model);
   }
 
   /** Frees the weights and the packed kernel. */
@@ -421,7 +421,7 @@ export class QuantizedDepthwiseConv2D extends DepthwiseConv2D {
    */
   async weightsLoaded(model?: { layers: Layer[]; outputs: SymbolicTensor[] }): Promise<void> {
     await this.int8.prepare();
-    if (model) linkInt8Output(this, model);
+    if (model) (await import('../async_parts.js')).linkInt8Output(this, model);
   }
 
   /** Frees the weights and the packed kernel. */

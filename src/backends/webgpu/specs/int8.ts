@@ -24,7 +24,6 @@
 import int8QuantizeSource from '../../../../shaders/int8_quantize.wgsl';
 import int8MatmulSource from '../../../../shaders/int8_matmul.wgsl';
 import int8ConvSource from '../../../../shaders/int8_conv.wgsl';
-import int8PoolSource from '../../../../shaders/int8_pool.wgsl';
 import { packedCols, type ConvGeometry, type Int8Epilogue } from '../../kernels.js';
 import type { TensorInfo } from '../../backend.js';
 import { STORAGE_RO, STORAGE_RW, UNIFORM, type KernelContext, type ParamKind, type ShaderSpec, type WebGPUKernelTable } from '../spec.js';
@@ -92,16 +91,6 @@ export const int8ConvSpecs = specPair('int8_conv', int8ConvSource, [
   int8_conv2d: { bindings: EPILOGUE_BINDINGS, overrides: EPILOGUE_OVERRIDES },
   int8_depthwise_conv2d: { bindings: EPILOGUE_BINDINGS, overrides: EPILOGUE_OVERRIDES.filter((o) => o !== 'ZERO_POINT') },
 });
-
-/** shaders/int8_pool.wgsl (int8MaxPool): byte max and shifts only, so no dot4I8Packed variant. */
-export const int8PoolSpec: ShaderSpec = {
-  family: 'int8_pool', source: int8PoolSource,
-  params: [
-    ['words', 'u32'], ['in_h', 'u32'], ['in_w', 'u32'], ['out_h', 'u32'], ['out_w', 'u32'], ['filter_h', 'u32'], ['filter_w', 'u32'],
-    ['stride_h', 'u32'], ['stride_w', 'u32'], ['dilation_h', 'u32'], ['dilation_w', 'u32'], ['pad_top', 'i32'], ['pad_left', 'i32'], ['total', 'u32'],
-  ],
-  entries: { int8_max_pool: { bindings: [UNIFORM, RO, RW], overrides: ['WG'] } },
-};
 
 /** Invocations per workgroup (within the device's limit, which is at least 256 by the spec). */
 const workgroupSize = (ctx: KernelContext) => Math.min(64, ctx.limits.maxInvocations);
@@ -212,16 +201,6 @@ export const int8Kernels: WebGPUKernelTable = {
       params: { ...convGeometryParams(g), out_c: g.inC, ...epilogueParams(g) },
       buffers: epilogueBuffers(ctx, inputs, out, g),
       workgroups: grid(ctx, convName('int8DepthwiseConv2d', g), blocks, wg),
-    });
-  },
-  int8MaxPool(ctx, [x], [out], g) {
-    if (out.size === 0) return;
-    const wg = workgroupSize(ctx);
-    const { in_cw: words, batch: _b, out_c: _c, ...geometry } = convGeometryParams(g);
-    ctx.dispatch({
-      spec: int8PoolSpec, entry: 'int8_max_pool', constants: { WG: wg }, params: { words, ...geometry, total: out.size },
-      buffers: [ctx.buffer(x), ctx.buffer(out)],
-      workgroups: grid(ctx, convName('int8MaxPool', g), out.size, wg),
     });
   },
 };
