@@ -1,6 +1,6 @@
 // 2-D max / average pooling over NHWC data and its gradient; only in-image taps take part (a
 // window with none gives -Infinity / 0) and NaN never wins a max, as in TF.js.
-// - pool: one output element per invocation; OP 2: int8 max over packed words (int8MaxPool).
+// - pool: one output element per invocation (OP 2: int8MaxPool, one packed word).
 // - pool_backprop: one dx element per invocation, gathering from every window that has it as a
 //   tap (at most one per window): max adds dy at the window's first maximal tap, avg dy / count.
 #include "dtype.wgsl"
@@ -32,7 +32,7 @@ override OP: u32 = 0u; // 0 = max, 1 = avg, 2 = int8 max
 @group(0) @binding(2) var<storage, read_write> out: array<u32>;
 @group(0) @binding(3) var<storage, read> dy: array<f32>;  // backprop only
 
-/** Result of scanning one window: max value and its tap, or the sum, and the in-image tap count. */
+/** One window's scan: max and its tap, sum, in-image tap count, int8 max (OP 2). */
 struct Window { best: f32, best_tap: u32, sum: f32, count: u32, q: vec4<i32> }
 
 /** Scan the window of output (img, oy, ox) in channel c. */

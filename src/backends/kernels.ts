@@ -448,8 +448,9 @@ export interface KernelAttrs {
   /**
    * inputs [x packed NHWC [batch, inH, inW, packedCols(C)]] -> out packed [batch, outH, outW,
    * packedCols(C)]: each int8 value (padding bytes too) is the max over the window's in-image
-   * taps, -128 when it has none. The quantization is monotonic, so this is the quantized max pool
-   * of the dequantized values in the same parameters. Geometry as pool (inC = outC = C).
+   * taps. The quantization is monotonic, so this is the quantized max pool of the dequantized
+   * values in the same parameters. Geometry as pool (inC = outC = C), 'valid' or 'same' padding
+   * only, so every window has an in-image tap.
    */
   int8MaxPool: ConvGeometry;
 }
@@ -463,6 +464,28 @@ export interface KernelAttrs {
  */
 export function packedCols(n: number): number {
   return Math.ceil(n / 4);
+}
+
+/**
+ * int8MaxPool's loop over int8 views of the packed storage, shared by the js backend and the wasm
+ * one (on views of its memory; a memory-light loop that keeps the kernel module's size): per
+ * output pixel, the bytewise max of its in-image input pixels' rows of packedCols(inC) words.
+ */
+export function int8MaxPoolBytes(x: Int8Array, out: Int8Array, g: ConvGeometry): void {
+  const row = packedCols(g.inC) * 4;
+  for (let p = 0, o = 0; p < g.batch * g.outH * g.outW; p++, o += row) {
+    const ox = p % g.outW, oy = Math.floor(p / g.outW) % g.outH, b = Math.floor(p / (g.outW * g.outH));
+    out.fill(-128, o, o + row);
+    for (let ky = 0; ky < g.filterH; ky++) {
+      const iy = oy * g.strideH - g.padTop + ky * g.dilationH;
+      for (let kx = 0; kx < g.filterW; kx++) {
+        const ix = ox * g.strideW - g.padLeft + kx * g.dilationW;
+        if (iy < 0 || iy >= g.inH || ix < 0 || ix >= g.inW) continue;
+        const at = ((b * g.inH + iy) * g.inW + ix) * row;
+        for (let c = 0; c < row; c++) if (x[at + c] > out[o + c]) out[o + c] = x[at + c];
+      }
+    }
+  }
 }
 
 /** Requantize epilogue shared by the int8 kernels (see KernelAttrs.int8MatMul). */

@@ -2,7 +2,8 @@
  * int8 pooling (issue 12): int8MaxPool, max pooling on the codes of an Int8Tensor. The affine
  * quantization is monotonic, so the max of the codes is the code of the max: the result is what
  * quantizing tf.maxPool of the dequantized values gives, in the same scale and zero point, and
- * an int8 chain (src/quantization/int8_chain.ts) runs MaxPooling2D this way.
+ * an int8 chain (src/quantization/int8_chain.ts) runs MaxPooling2D this way. Internal (not in
+ * tf.quantization): the chain linker loads it with the async parts, off the up-front bundle.
  */
 import { packedCols } from '../backends/kernels.js';
 import { fmtShape } from '../util.js';
@@ -10,9 +11,11 @@ import { convGeometry, geometryAttrs, parsePair, type Pair } from './conv_util.j
 import { op, runOp } from './operand.js';
 import { checkInt8Tensor, Int8Tensor } from './quantized.js';
 
-const maxPoolOp = op('int8MaxPool', (x: Int8Tensor, filterSize: Pair, strides: Pair, pad: 'valid' | 'same' | number): Int8Tensor => {
+const maxPoolOp = op('int8MaxPool', (x: Int8Tensor, filterSize: Pair, strides: Pair, pad: 'valid' | 'same'): Int8Tensor => {
   const name = 'int8MaxPool';
   checkInt8Tensor(name, x, 'x');
+  // (explicit padding could leave a window without an in-image tap, which the kernels do not define)
+  if (pad !== 'valid' && pad !== 'same') throw new Error(`${name}: pad must be 'valid' or 'same', got ${JSON.stringify(pad)}`);
   if (x.rank !== 4) throw new Error(`${name}: x must be rank 4 [batch, height, width, channels], got shape ${fmtShape(x.shape)}`);
   const [fh, fw] = parsePair(name, 'filterSize', filterSize, 1);
   const g = convGeometry({
@@ -24,15 +27,10 @@ const maxPoolOp = op('int8MaxPool', (x: Int8Tensor, filterSize: Pair, strides: P
 });
 
 /**
- * Max pooling of int8 x [batch, h, w, C] (NHWC) on its codes: filterSize, strides and pad as
- * tf.maxPool (padding never wins). An Int8Tensor in x's scale and zero point, equal to quantizing
+ * Max pooling of int8 x [batch, h, w, C] (NHWC) on its codes: filterSize, strides and pad
+ * ('valid' or 'same') as tf.maxPool (padding never wins). An Int8Tensor in x's scale and zero point, equal to quantizing
  * tf.maxPool(dequantizeInt8(x)) with them.
- * @example
- * ```js
- * const x = tf.quantization.quantizeInt8(tf.tensor4d([1, -2, 3, 0.5], [1, 2, 2, 1]), 0.1, 0);
- * tf.quantization.dequantizeInt8(tf.quantization.int8MaxPool(x, 2, 2, 'valid')).print(); // [[[[3]]]]
- * ```
  */
-export function int8MaxPool(x: Int8Tensor, filterSize: Pair, strides: Pair, pad: 'valid' | 'same' | number): Int8Tensor {
+export function int8MaxPool(x: Int8Tensor, filterSize: Pair, strides: Pair, pad: 'valid' | 'same'): Int8Tensor {
   return maxPoolOp(x, filterSize, strides, pad);
 }

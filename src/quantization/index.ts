@@ -6,7 +6,6 @@ export {
   Int8Tensor, chooseQuantParams, quantizeInt8, dequantizeInt8, int8MatMul, int8Conv2d, int8DepthwiseConv2d,
   type QuantParams, type Int8Activation, type Int8OpOptions,
 } from '../ops/quantized.js';
-export { int8MaxPool } from '../ops/quantized_pool.js';
 export {
   packWeightsPerChannel, packedWeightsFromInt8, unpackWeightsToInt8, type Int8WeightKind, type PackedWeights,
 } from '../ops/quantized_weights.js';

@@ -12,6 +12,7 @@ import { Activation, packedCols, type ConvGeometry, type Int8Epilogue, type Kern
 import { createWebGPUBackend, type WebGPUBackend } from '../../src/backends/webgpu/index.js';
 import { Lcg, sizeOf, type CaseResult } from './kernel_compare.js';
 import * as tf from '../../src/index.js';
+import { int8MaxPool } from '../../src/ops/quantized_pool.js';
 
 interface TensorSpec { shape: number[]; dtype: DType; values: StorageArray }
 interface Case { name: string; kernel: KernelName; inputs: TensorSpec[]; output: { shape: number[]; dtype: DType }; attrs: any }
@@ -279,8 +280,8 @@ async function opsOn(backend: string): Promise<Record<string, number[]>> {
   const dw = q.packWeightsPerChannel(tf.tensor(floats(3 * 3 * 5, -1, 1), [3, 3, 5, 1]), 'depthwise');
   out.depthwiseInt8 = await bits(q.int8DepthwiseConv2d(xq, dw, 1, 'same', 1, { activation: 'relu6', output: { scale: f32(6 / 255), zeroPoint: -128 } }));
   out.depthwiseFloat = await bits(q.int8DepthwiseConv2d(xq, dw, [2, 1], 'valid', 1, { bias: tf.tensor(floats(5, -1, 1)) }));
-  out.maxPoolSame = await bits(q.int8MaxPool(xq, 2, 2, 'same'));
-  out.maxPoolPad = await bits(q.int8MaxPool(xq, [3, 2], 1, 1));
+  out.maxPoolSame = await bits(int8MaxPool(xq, 2, 2, 'same'));
+  out.maxPoolValid = await bits(int8MaxPool(xq, [3, 2], 1, 'valid'));
   return out;
 }
 

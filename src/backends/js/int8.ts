@@ -146,27 +146,3 @@ export function int8DepthwiseConv2d(
   }
 }
 
-/**
- * int8MaxPool over int8 views of the packed storage: per output pixel, the bytewise max of its
- * in-image input pixels' rows (padding bytes included), -128 when the window has no in-image tap.
- * The wasm backend runs this loop too, over views of its memory (a memory-light byte loop).
- */
-export function int8MaxPoolBytes(qx: Int8Array, out: Int8Array, g: KernelAttrs['int8MaxPool']): void {
-  const rowBytes = packedCols(g.inC) * 4;
-  let o = 0;
-  for (let b = 0; b < g.batch; b++) {
-    for (let oy = 0; oy < g.outH; oy++) {
-      for (let ox = 0; ox < g.outW; ox++, o += rowBytes) {
-        out.fill(-128, o, o + rowBytes);
-        forEachTap(g, b, oy, ox, (pixel) => {
-          const at = pixel * rowBytes;
-          for (let c = 0; c < rowBytes; c++) if (qx[at + c] > out[o + c]) out[o + c] = qx[at + c];
-        });
-      }
-    }
-  }
-}
-
-export function int8MaxPool(x: StorageArray, out: StorageArray, g: KernelAttrs['int8MaxPool']): void {
-  int8MaxPoolBytes(int8View(x), int8View(out), g);
-}

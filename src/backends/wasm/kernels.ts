@@ -5,7 +5,7 @@
  * module.ts, add an entry here. Kernels missing from the table make `run` throw.
  */
 import type { DType, TensorInfo } from '../backend.js';
-import { CONV3D_FIELDS, FUSED_WORDS, resizeTableSize, type Conv3dGeometry, type ConvGeometry, type KernelAttrs, type KernelName } from '../kernels.js';
+import { CONV3D_FIELDS, FUSED_WORDS, int8MaxPoolBytes, resizeTableSize, type Conv3dGeometry, type ConvGeometry, type KernelAttrs, type KernelName } from '../kernels.js';
 import type { Arena, Workspace } from './arena.js';
 import type { KernelExports } from './module.js';
 import {
@@ -14,7 +14,6 @@ import {
 } from './pool_loader.js';
 import type { ThreadPool } from './threads.js';
 import { int8Kernels } from './int8.js';
-import { int8MaxPoolBytes } from '../js/int8.js';
 
 export const RANK = 6;
 /** Bytes of the params block: up to 4 arrays of RANK i32. */
@@ -312,13 +311,10 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
     if (outs[0].size === 0) return;
     ctx.ex.pool(ctx.ptr(ins[0]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a.op);
   },
-  // A plain loop over int8 views of the memory (memory-light; no room in the wasm size budget).
+  // The shared JS loop over int8 views of the memory (memory-light; no room in the wasm size budget).
   int8MaxPool: (ctx, ins, outs, a) => {
-    const words = (g: ConvGeometry, h: number, w: number) => g.batch * h * w * Math.ceil(g.inC / 4);
-    if (ins.length < 1 || outs.length < 1 || ins[0].dtype !== 'int32' || outs[0].dtype !== 'int32') {
-      throw new Error(`wasm int8MaxPool: expected a packed int32 input and output, got inputs ${ins.map((x) => `${x.dtype}[${x.shape}]`).join(', ')}`);
-    }
-    requireSizes('int8MaxPool', [[ins[0], words(a, a.inH, a.inW), 'x'], [outs[0], words(a, a.outH, a.outW), 'output']]);
+    const words = (h: number, w: number) => a.batch * h * w * Math.ceil(a.inC / 4);
+    requireSizes('int8MaxPool', [[ins[0], words(a.inH, a.inW), 'x'], [outs[0], words(a.outH, a.outW), 'output']]);
     const bytes = (t: TensorInfo) => new Int8Array(ctx.arena.memory.buffer, ctx.ptr(t), t.size * 4);
     if (outs[0].size > 0) int8MaxPoolBytes(bytes(ins[0]), bytes(outs[0]), a);
   },

@@ -41,7 +41,7 @@ export const poolKernels: WebGPUKernelTable = {
       workgroups: grid1d(Math.ceil(n / WG), ctx.limits.maxWorkgroupsPerDimension),
     });
   },
-  // the pool entry with OP 2 over the packed words: the bytewise max, -128 where a window has no in-image tap
+  // the pool entry with OP 2 over the packed words: the bytewise max
   int8MaxPool: (ctx, ins, outs, g) => poolKernels.pool!(ctx, ins, outs, { ...g, inC: packedCols(g.inC), op: 2 }),
   poolBackprop(ctx, [dy, x], [dx], g) {
     if (dx.size === 0) return;
