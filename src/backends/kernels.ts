@@ -467,22 +467,36 @@ export function packedCols(n: number): number {
 }
 
 /**
- * int8MaxPool's loop over int8 views of the packed storage, shared by the js backend and the wasm
- * one (on views of its memory; a memory-light loop that keeps the kernel module's size): per
- * output pixel, the bytewise max of its in-image input pixels' rows of packedCols(inC) words.
+ * int8MaxPool's loop over the packed words (four int8 codes each, little-endian), shared by the js
+ * backend and the wasm one (on a view of its memory; a memory-light loop that keeps the kernel
+ * module's size): per output word, the max of each byte over the window's in-image taps.
  */
-export function int8MaxPoolBytes(x: Int8Array, out: Int8Array, g: ConvGeometry): void {
-  const row = packedCols(g.inC) * 4;
-  for (let p = 0, o = 0; p < g.batch * g.outH * g.outW; p++, o += row) {
-    const ox = p % g.outW, oy = Math.floor(p / g.outW) % g.outH, b = Math.floor(p / (g.outW * g.outH));
-    out.fill(-128, o, o + row);
-    for (let ky = 0; ky < g.filterH; ky++) {
-      const iy = oy * g.strideH - g.padTop + ky * g.dilationH;
-      for (let kx = 0; kx < g.filterW; kx++) {
-        const ix = ox * g.strideW - g.padLeft + kx * g.dilationW;
-        if (iy < 0 || iy >= g.inH || ix < 0 || ix >= g.inW) continue;
-        const at = ((b * g.inH + iy) * g.inW + ix) * row;
-        for (let c = 0; c < row; c++) if (x[at + c] > out[o + c]) out[o + c] = x[at + c];
+export function int8MaxPoolWords(x: Int32Array, out: Int32Array, g: ConvGeometry): void {
+  const { inH, inW, filterH, filterW } = g;
+  const words = packedCols(g.inC);
+  let o = 0;
+  for (let b = 0; b < g.batch; b++) {
+    for (let oy = 0; oy < g.outH; oy++) {
+      for (let ox = 0; ox < g.outW; ox++) {
+        const y0 = oy * g.strideH - g.padTop;
+        const x0 = ox * g.strideW - g.padLeft;
+        for (let w = 0; w < words; w++, o++) {
+          let m0 = -128, m1 = -128, m2 = -128, m3 = -128;
+          for (let ky = 0; ky < filterH; ky++) {
+            const iy = y0 + ky * g.dilationH;
+            if (iy < 0 || iy >= inH) continue;
+            for (let kx = 0; kx < filterW; kx++) {
+              const ix = x0 + kx * g.dilationW;
+              if (ix < 0 || ix >= inW) continue;
+              const v = x[((b * inH + iy) * inW + ix) * words + w];
+              m0 = Math.max(m0, (v << 24) >> 24);
+              m1 = Math.max(m1, (v << 16) >> 24);
+              m2 = Math.max(m2, (v << 8) >> 24);
+              m3 = Math.max(m3, v >> 24);
+            }
+          }
+          out[o] = (m0 & 255) | ((m1 & 255) << 8) | ((m2 & 255) << 16) | (m3 << 24);
+        }
       }
     }
   }

@@ -5,7 +5,7 @@
  * module.ts, add an entry here. Kernels missing from the table make `run` throw.
  */
 import type { DType, TensorInfo } from '../backend.js';
-import { CONV3D_FIELDS, FUSED_WORDS, int8MaxPoolBytes, resizeTableSize, type Conv3dGeometry, type ConvGeometry, type KernelAttrs, type KernelName } from '../kernels.js';
+import { CONV3D_FIELDS, FUSED_WORDS, int8MaxPoolWords, resizeTableSize, type Conv3dGeometry, type ConvGeometry, type KernelAttrs, type KernelName } from '../kernels.js';
 import type { Arena, Workspace } from './arena.js';
 import type { KernelExports } from './module.js';
 import {
@@ -311,12 +311,11 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
     if (outs[0].size === 0) return;
     ctx.ex.pool(ctx.ptr(ins[0]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a.op);
   },
-  // The shared JS loop over int8 views of the memory (memory-light; no room in the wasm size budget).
+  // The shared JS loop on views of the memory (memory-light; no room in the wasm size budget). The
+  // views bound every access (the op layer checks the shapes), unlike a pointer into the module.
   int8MaxPool: (ctx, ins, outs, a) => {
-    const words = (h: number, w: number) => a.batch * h * w * Math.ceil(a.inC / 4);
-    requireSizes('int8MaxPool', [[ins[0], words(a.inH, a.inW), 'x'], [outs[0], words(a.outH, a.outW), 'output']]);
-    const bytes = (t: TensorInfo) => new Int8Array(ctx.arena.memory.buffer, ctx.ptr(t), t.size * 4);
-    if (outs[0].size > 0) int8MaxPoolBytes(bytes(ins[0]), bytes(outs[0]), a);
+    const view = (t: TensorInfo) => new Int32Array(ctx.arena.memory.buffer, ctx.ptr(t), t.size);
+    if (outs[0].size > 0) int8MaxPoolWords(view(ins[0]), view(outs[0]), a);
   },
   poolBackprop: (ctx, ins, outs, a) => {
     requireFloat('poolBackprop', ins, outs, 2);
