@@ -5,7 +5,7 @@
  * module.ts, add an entry here. Kernels missing from the table make `run` throw.
  */
 import type { DType, TensorInfo } from '../backend.js';
-import { CONV3D_FIELDS, FUSED_WORDS, int8MaxPoolWords, resizeTableSize, type Conv3dGeometry, type ConvGeometry, type KernelAttrs, type KernelName } from '../kernels.js';
+import { CONV3D_FIELDS, FUSED_WORDS, resizeTableSize, type Conv3dGeometry, type ConvGeometry, type KernelAttrs, type KernelName } from '../kernels.js';
 import type { Arena, Workspace } from './arena.js';
 import type { KernelExports } from './module.js';
 import {
@@ -311,11 +311,11 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
     if (outs[0].size === 0) return;
     ctx.ex.pool(ctx.ptr(ins[0]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a.op);
   },
-  // The shared JS loop on views of the memory (memory-light; no room in the wasm size budget). The
-  // views bound every access (the op layer checks the shapes), unlike a pointer into the module.
+  // the pool kernel with op 2 over the packed words (i8x16.max_s)
   int8MaxPool: (ctx, ins, outs, a) => {
-    const view = (t: TensorInfo) => new Int32Array(ctx.arena.memory.buffer, ctx.ptr(t), t.size);
-    if (outs[0].size > 0) int8MaxPoolWords(view(ins[0]), view(outs[0]), a);
+    const g = { ...a, inC: Math.ceil(a.inC / 4) };
+    requireSizes('int8MaxPool', [[ins[0], xSize(g), 'x'], [outs[0], g.batch * g.outH * g.outW * g.inC, 'output']]);
+    if (outs[0].size > 0) ctx.ex.pool(ctx.ptr(ins[0]), ctx.ptr(outs[0]), writeGeometry(ctx, g), 2);
   },
   poolBackprop: (ctx, ins, outs, a) => {
     requireFloat('poolBackprop', ins, outs, 2);
