@@ -175,6 +175,8 @@ describe('int8MaxPool: max pooling on int8 codes', () => {
     it(`${backend}: equals quantizing the float maxPool of the dequantized values (js reference), padding bytes included`, async () => {
       const cases: [number[], number | [number, number], number | [number, number], 'valid' | 'same'][] = [
         [[2, 7, 6, 6], 2, 2, 'same'], [[1, 5, 5, 3], 3, 1, 'valid'], [[1, 4, 3, 5], [1, 1], 2, 'same'], [[1, 3, 3, 8], [2, 3], [1, 2], 'same'],
+        // 21 channels: 6 words, four a v128 on wasm, then two one at a time
+        [[2, 5, 4, 21], 2, 1, 'same'], [[1, 6, 6, 32], 3, 2, 'valid'],
       ];
       for (const [shape, filter, strides, pad] of cases) {
         expect(await tf.setBackend('js')).toBe(true);
