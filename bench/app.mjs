@@ -5,6 +5,7 @@
 // window.__bench.runSuite and receives each partial result through window.__benchProgress.
 import * as tessera from '/dist/tessera.js';
 import * as bench from './page.mjs';
+import * as slowdown from './slowdown_page.mjs';
 import { PEAK_CASE } from './page.mjs';
 import { rate } from './report.mjs';
 
@@ -210,7 +211,7 @@ async function copyJson() {
   }
 }
 
-window.__bench = { ...bench, runSuite, pageOptions, currentResult, describeAdapter };
+window.__bench = { ...bench, runSuite, pageOptions, currentResult, describeAdapter, slowdown };
 if (!params.has('headless')) {
   describeAdapter().then(renderAdapter, (e) => renderAdapter({ available: false, reason: String(e.message ?? e) }));
   $('run').addEventListener('click', () => {

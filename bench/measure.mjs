@@ -1,11 +1,24 @@
 // The timing loop every cell goes through (tessera, TF.js, onnxruntime-web, jax-js). The
 // libraries of one case and backend are timed interleaved: each gets two warm-up iterations, then
-// rounds run one awaited iteration of every library (the starting library rotating each round)
-// until the rounds took `time` ms per library and at least `iterations` rounds ran. Load from
+// rounds give every library a turn of awaited iterations (the starting library rotating each
+// round) until the rounds took `time` ms per library and at least `iterations` rounds ran. Load from
 // other processes then falls on all libraries alike, so the ratios in a row hold even on a busy
 // machine. Each library's result is the median latency of its iterations. When one round took
 // over SLOW_MS in warm-up (seconds-long WebGPU-on-SwiftShader cells) only SLOW_ROUNDS rounds run,
 // so slow cells cannot eat the whole run; `samples` says how many were taken.
+// With `settle` > 0 (npm run bench's default, SETTLE_MS) a library's turn in a round is a block:
+// its iterations back to back until the block's timed iterations reach BLOCK_MS (at least one),
+// then an untimed pause of `settle` ms before the next library's block. Some libraries leave
+// threads busy after they return: onnxruntime-web's intra-op pool workers spin-wait for more work
+// for about 22 ms of CPU after every run (bench/slowdown.mjs --cpu measures it), which on a
+// 2-core machine takes a core from whoever is timed next. The pause lets that run out before the
+// next library starts, the same pause after every library; inside its own block each library
+// keeps whatever its spinning buys it. `settle` = 0 is the old loop: one iteration per library per
+// round, no pause. `probe` (bench/cpu_probe.mjs) runs a two-thread CPU probe right after each
+// turn (before the pause) and reports its median per library (`probeMs`, `probeWakeMs`).
+
+export const SETTLE_MS = 50;
+const BLOCK_MS = 100;
 
 const SLOW_MS = 3000;
 const SLOW_ROUNDS = 3;
@@ -21,12 +34,13 @@ const median = (xs) => {
  * Time `runners` ({key: {iteration} | {error}}) interleaved; returns {key: {ms (median), mean,
  * samples, warmupMs} | {error}}. A runner that throws is dropped with its error.
  */
-export async function measureInterleaved(runners, { time, iterations }) {
+export async function measureInterleaved(runners, { time, iterations, settle = 0, probe = null }) {
+  const pause = () => (settle > 0 ? new Promise((resolve) => setTimeout(resolve, settle)) : null);
   const results = {};
   let live = [];
   for (const [key, r] of Object.entries(runners)) {
     if (r.error) results[key] = { error: r.error };
-    else live.push({ key, iteration: r.iteration, samples: [] });
+    else live.push({ key, iteration: r.iteration, samples: [], probes: [] });
   }
   const fail = (x, e) => {
     results[x.key] = { error: message(e) };
@@ -38,6 +52,7 @@ export async function measureInterleaved(runners, { time, iterations }) {
       const t0 = performance.now();
       await x.iteration();
       x.warmupMs = performance.now() - t0;
+      await pause();
     } catch (e) {
       fail(x, e);
     }
@@ -46,14 +61,25 @@ export async function measureInterleaved(runners, { time, iterations }) {
   const slow = roundMs > SLOW_MS;
   const minRounds = slow ? Math.min(iterations, SLOW_ROUNDS) : iterations;
   const budget = time * live.length;
+  const blockMs = settle > 0 ? BLOCK_MS : 0;
   const start = performance.now();
-  for (let round = 0; live.length && (round < minRounds || (!slow && performance.now() - start < budget)); round++) {
+  let untimed = 0; // ms spent in probes and settle pauses, left out of the time budget
+  for (let round = 0; live.length && (round < minRounds || (!slow && performance.now() - start - untimed < budget)); round++) {
     const order = live.map((_, i) => live[(i + round) % live.length]);
     for (const x of order) {
       try {
-        const t0 = performance.now();
-        await x.iteration();
-        x.samples.push(performance.now() - t0);
+        for (let blockTimed = 0; ; ) {
+          const t0 = performance.now();
+          await x.iteration();
+          const ms = performance.now() - t0;
+          x.samples.push(ms);
+          blockTimed += ms;
+          if (blockTimed >= blockMs) break;
+        }
+        const t1 = performance.now();
+        if (probe) x.probes.push(await probe());
+        await pause();
+        untimed += performance.now() - t1;
       } catch (e) {
         fail(x, e);
       }
@@ -62,6 +88,11 @@ export async function measureInterleaved(runners, { time, iterations }) {
   for (const x of live) {
     const mean = x.samples.reduce((a, b) => a + b, 0) / x.samples.length;
     results[x.key] = { ms: median(x.samples), mean, samples: x.samples.length, warmupMs: x.warmupMs };
+    if (x.probes.length) {
+      results[x.key].probeMs = median(x.probes.map((p) => p.ms));
+      results[x.key].probeWakeMs = median(x.probes.map((p) => p.wakeMs));
+      results[x.key].probeWorkerMs = median(x.probes.map((p) => p.workerMs));
+    }
   }
   return results;
 }
