@@ -1,24 +1,29 @@
 // The timing loop every cell goes through (tessera, TF.js, onnxruntime-web, jax-js). The
 // libraries of one case and backend are timed interleaved: each gets two warm-up iterations, then
-// rounds give every library a turn of awaited iterations (the starting library rotating each
-// round) until the rounds took `time` ms per library and at least `iterations` rounds ran. Load from
+// rounds give every library a turn with one timed, awaited iteration (the starting library
+// rotating each round) until the rounds took `time` ms per library and at least `iterations` rounds ran. Load from
 // other processes then falls on all libraries alike, so the ratios in a row hold even on a busy
 // machine. Each library's result is the median latency of its iterations. When one round took
 // over SLOW_MS in warm-up (seconds-long WebGPU-on-SwiftShader cells) only SLOW_ROUNDS rounds run,
 // so slow cells cannot eat the whole run; `samples` says how many were taken.
-// With `settle` > 0 (npm run bench's default, SETTLE_MS) a library's turn in a round is a block:
-// its iterations back to back until the block's timed iterations reach BLOCK_MS (at least one),
-// then an untimed pause of `settle` ms before the next library's block. Some libraries leave
-// threads busy after they return: onnxruntime-web's intra-op pool workers spin-wait for more work
-// for about 22 ms of CPU after every run (bench/slowdown.mjs --cpu measures it), which on a
-// 2-core machine takes a core from whoever is timed next. The pause lets that run out before the
-// next library starts, the same pause after every library; inside its own block each library
-// keeps whatever its spinning buys it. `settle` = 0 is the old loop: one iteration per library per
-// round, no pause. `probe` (bench/cpu_probe.mjs) runs a two-thread CPU probe right after each
-// turn (before the pause) and reports its median per library (`probeMs`, `probeWakeMs`).
+// With `settle` > 0 (npm run bench's default, SETTLE_MS) every library's turn in a round is an
+// untimed pause of `settle` ms, one untimed re-entry iteration, then the timed one. Some libraries
+// leave threads busy after they return: onnxruntime-web's intra-op pool worker spin-waits for more
+// work for about 22 ms of CPU after every run (bench/slowdown.mjs --cpu measures it), which on a
+// 2-core machine took a core from whichever library was timed next. The pause lets that run out
+// before the next library starts, the same pause before every library; the re-entry iteration
+// then wakes the library's own threads (its pool, its spin) as they are when it runs back to
+// back, so each library is timed as in a loop of its own, one timed iteration per turn, still
+// interleaved finely enough that machine load falls on all alike. Cells whose warm-up iteration
+// took over REENTRY_MAX_MS skip the re-entry iteration (a wake-up is noise there), and with
+// `settle` the rounds stop at SETTLE_MAX_ROUNDS (the pauses would make fast cells take minutes).
+// `settle` = 0 is the old loop: one iteration per library per turn, no pause, no re-entry.
+// `probe` (bench/cpu_probe.mjs) runs a two-thread CPU probe right after each timed iteration and
+// reports its median per library (`probeMs`, `probeWakeMs`).
 
 export const SETTLE_MS = 50;
-const BLOCK_MS = 100;
+const REENTRY_MAX_MS = 200;
+const SETTLE_MAX_ROUNDS = 40;
 
 const SLOW_MS = 3000;
 const SLOW_ROUNDS = 3;
@@ -52,7 +57,6 @@ export async function measureInterleaved(runners, { time, iterations, settle = 0
       const t0 = performance.now();
       await x.iteration();
       x.warmupMs = performance.now() - t0;
-      await pause();
     } catch (e) {
       fail(x, e);
     }
@@ -61,25 +65,27 @@ export async function measureInterleaved(runners, { time, iterations, settle = 0
   const slow = roundMs > SLOW_MS;
   const minRounds = slow ? Math.min(iterations, SLOW_ROUNDS) : iterations;
   const budget = time * live.length;
-  const blockMs = settle > 0 ? BLOCK_MS : 0;
+  const maxRounds = settle > 0 ? Math.max(minRounds, SETTLE_MAX_ROUNDS) : Infinity;
   const start = performance.now();
-  let untimed = 0; // ms spent in probes and settle pauses, left out of the time budget
-  for (let round = 0; live.length && (round < minRounds || (!slow && performance.now() - start - untimed < budget)); round++) {
+  let untimed = 0; // ms spent in pauses, re-entry iterations and probes, left out of the time budget
+  for (let round = 0; live.length && round < maxRounds && (round < minRounds || (!slow && performance.now() - start - untimed < budget)); round++) {
     const order = live.map((_, i) => live[(i + round) % live.length]);
     for (const x of order) {
       try {
-        for (let blockTimed = 0; ; ) {
-          const t0 = performance.now();
-          await x.iteration();
-          const ms = performance.now() - t0;
-          x.samples.push(ms);
-          blockTimed += ms;
-          if (blockTimed >= blockMs) break;
+        if (settle > 0) {
+          const t1 = performance.now();
+          await pause();
+          if (x.warmupMs < REENTRY_MAX_MS) await x.iteration();
+          untimed += performance.now() - t1;
         }
-        const t1 = performance.now();
-        if (probe) x.probes.push(await probe());
-        await pause();
-        untimed += performance.now() - t1;
+        const t0 = performance.now();
+        await x.iteration();
+        x.samples.push(performance.now() - t0);
+        if (probe) {
+          const t2 = performance.now();
+          x.probes.push(await probe());
+          untimed += performance.now() - t2;
+        }
       } catch (e) {
         fail(x, e);
       }

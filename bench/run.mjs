@@ -7,11 +7,11 @@
 // --peers=tfjs,ort,jax, --time=<ms per task> (default 1000), --iterations=<min> (default 5),
 // --resume (keep the rows already in latest.json, time the rest), --quick (the page's three tiny cases),
 // --out=<name> (write bench/results/<name>.json and .md instead of latest.*),
-// --settle=<ms> (default 50, bench/measure.mjs's SETTLE_MS): each library's turn in a round is a
-// ~100 ms block of iterations followed by this untimed pause, so threads one library leaves
-// spinning (ORT's pool workers, ~22 ms of CPU after every run) do not slow the next library;
-// --settle=0 is the old one-iteration-per-turn loop with no pause. --probe: a two-thread CPU probe
-// after each turn (bench/cpu_probe.mjs), its median per library in the JSON.
+// --settle=<ms> (default 50, bench/measure.mjs's SETTLE_MS): before each library's timed
+// iteration, this untimed pause and one untimed re-entry iteration, so threads one library leaves
+// spinning (ORT's pool worker, ~22 ms of CPU after every run) do not slow the next library;
+// --settle=0 is the old loop (no pause, no re-entry). --probe: a two-thread CPU probe
+// after each timed iteration (bench/cpu_probe.mjs), its median per library in the JSON.
 // --first-prediction: instead, time import -> first prediction per library in fresh browsers
 // (bench/first_prediction.mjs; its own options --reps, --backends, --models).
 // BENCH_JS_FLAGS=<V8 flags> (env, opt-in): launch Chromium with --js-flags=<V8 flags>, e.g.
