@@ -21,6 +21,8 @@ export const pageOptions = {
   peers: list('peers', 'tfjs'),
   time: Number(params.get('time') ?? (quick ? 100 : 1000)),
   iterations: Number(params.get('iterations') ?? (quick ? 3 : 5)),
+  // ?settle=<ms>: bench/measure.mjs's pause before each library's turn (its SETTLE_MS when absent; 0: the old loop)
+  ...(params.has('settle') ? { settle: Number(params.get('settle')) } : {}),
 };
 
 const $ = (id) => document.getElementById(id);
