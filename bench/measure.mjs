@@ -17,6 +17,10 @@
 // interleaved finely enough that machine load falls on all alike. Cells whose warm-up iteration
 // took over REENTRY_MAX_MS skip the re-entry iteration (a wake-up is noise there), and with
 // `settle` the rounds stop at SETTLE_MAX_ROUNDS (the pauses would make fast cells take minutes).
+// Where one library is far slower than the others (jax-js's conv2d takes 0.5-3 s) a turn times
+// iterations back to back until they reach TURN_SHARE of the slowest library's warm-up iteration
+// (at most TURN_MAX_MS, TURN_MAX_ITERATIONS), so the fast libraries are not left with the three
+// samples a slow cell's three rounds give; in cells of similar libraries a turn is one iteration.
 // `settle` = 0 is the old loop: one iteration per library per turn, no pause, no re-entry.
 // `probe` (bench/cpu_probe.mjs) runs a two-thread CPU probe right after each timed iteration and
 // reports its median per library (`probeMs`, `probeWakeMs`).
@@ -24,6 +28,9 @@
 export const SETTLE_MS = 50;
 const REENTRY_MAX_MS = 200;
 const SETTLE_MAX_ROUNDS = 40;
+const TURN_SHARE = 0.1;
+const TURN_MAX_MS = 100;
+const TURN_MAX_ITERATIONS = 20;
 
 const SLOW_MS = 3000;
 const SLOW_ROUNDS = 3;
@@ -66,6 +73,7 @@ export async function measureInterleaved(runners, { time, iterations, settle = 0
   const minRounds = slow ? Math.min(iterations, SLOW_ROUNDS) : iterations;
   const budget = time * live.length;
   const maxRounds = settle > 0 ? Math.max(minRounds, SETTLE_MAX_ROUNDS) : Infinity;
+  const turnMs = settle > 0 ? Math.min(TURN_MAX_MS, TURN_SHARE * Math.max(0, ...live.map((x) => x.warmupMs))) : 0;
   const start = performance.now();
   let untimed = 0; // ms spent in pauses, re-entry iterations and probes, left out of the time budget
   for (let round = 0; live.length && round < maxRounds && (round < minRounds || (!slow && performance.now() - start - untimed < budget)); round++) {
@@ -78,9 +86,13 @@ export async function measureInterleaved(runners, { time, iterations, settle = 0
           if (x.warmupMs < REENTRY_MAX_MS) await x.iteration();
           untimed += performance.now() - t1;
         }
-        const t0 = performance.now();
-        await x.iteration();
-        x.samples.push(performance.now() - t0);
+        for (let turn = 0, timed = 0; turn < TURN_MAX_ITERATIONS && (turn === 0 || timed < turnMs); turn++) {
+          const t0 = performance.now();
+          await x.iteration();
+          const ms = performance.now() - t0;
+          x.samples.push(ms);
+          timed += ms;
+        }
         if (probe) {
           const t2 = performance.now();
           x.probes.push(await probe());
