@@ -7,7 +7,7 @@
 // horizontal sums and no padding to 16: an [8 channels x 4 pixels] block per group of 4 values.
 // Taps outside the image hold zp + 128, so that, as everywhere in DOT_U8,
 // sum (x - zp) w = sum (x + 128) w - (128 + zp) sum w over the channel's weights.
-import { finishTile, padRow, setEpilogue } from './int8';
+import { biasVec, finishTile, finishVec, padRow, scaleVec, setEpilogue, vecEpilogueAct } from './int8';
 import { gatherPatches } from './int8_im2col';
 
 @inline function rowBytesOf(cols: i32): i32 {
@@ -73,9 +73,11 @@ export function int8BcastRange(
   if (!ASC_FEATURE_RELAXED_SIMD) return;
   setEpilogue(wScale, bias, aScale, act, alpha, outInt8, outScale, outZp);
   const tile = scratch, tileStride = <usize>nPad << 2, groupBytes = <usize>nPad << 2, groups = cols >> 2;
-  const zw = i32x4.splat(-128 - aZp);
+  const zw = i32x4.splat(-128 - aZp), vecAct = vecEpilogueAct(), outRow = <usize>N << 2;
   for (let u = begin; u < end; u++) {
     const r0 = u * 4;
+    // float32 outputs of 4 whole rows: blocks of 8 channels below `direct` go straight from the sums to out
+    const direct = vecAct >= 0 && r0 + 4 <= M ? N & ~7 : 0;
     // rows past M read the row after the matrix
     const x0 = xu + <usize>min(r0, M) * <usize>cols, x1 = xu + <usize>min(r0 + 1, M) * <usize>cols;
     const x2 = xu + <usize>min(r0 + 2, M) * <usize>cols, x3 = xu + <usize>min(r0 + 3, M) * <usize>cols;
@@ -96,13 +98,22 @@ export function int8BcastRange(
         x = v128.load32_splat(x3 + k);
         a30 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h0, x, a30); a31 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h1, x, a31);
       }
+      if (n < direct) {
+        const s0 = scaleVec(n), s1 = scaleVec(n + 4), b0 = biasVec(n), b1 = biasVec(n + 4);
+        const o = out + ((<usize>r0 * <usize>N + <usize>n) << 2);
+        v128.store(o, finishVec(a00, s0, b0, vecAct)); v128.store(o, finishVec(a01, s1, b1, act), 16);
+        v128.store(o + outRow, finishVec(a10, s0, b0, vecAct)); v128.store(o + outRow, finishVec(a11, s1, b1, act), 16);
+        v128.store(o + 2 * outRow, finishVec(a20, s0, b0, vecAct)); v128.store(o + 2 * outRow, finishVec(a21, s1, b1, act), 16);
+        v128.store(o + 3 * outRow, finishVec(a30, s0, b0, vecAct)); v128.store(o + 3 * outRow, finishVec(a31, s1, b1, act), 16);
+        continue;
+      }
       const at = tile + (<usize>n << 2);
       v128.store(at, a00); v128.store(at, a01, 16);
       v128.store(at + tileStride, a10); v128.store(at + tileStride, a11, 16);
       v128.store(at + 2 * tileStride, a20); v128.store(at + 2 * tileStride, a21, 16);
       v128.store(at + 3 * tileStride, a30); v128.store(at + 3 * tileStride, a31, 16);
     }
-    finishTile(out, r0, M, 0, N, N, tile, tileStride);
+    finishTile(out, r0, M, direct, N, N, tile + (<usize>direct << 2), tileStride);
     for (let r = r0; r < min(M, r0 + 4); r++) padRow(out, r, N);
   }
 }
