@@ -1,14 +1,14 @@
 // int8 conv2d with few input channels (inC = 3, 12, ...) on the u8 relaxed dot (DOT_U8 of
 // assembly/int8_relaxed.ts; taken only where the probe in src/backends/wasm/int8.ts passed): the
-// compact patches of assembly/int8_im2col.ts as u8 bytes (x + 128, int8Im2colU8), and a matMul over
-// them in which each lane of a relaxed dot is one output channel: 4 patch bytes broadcast to all
+// compact patches of assembly/int8_im2col.ts as u8 bytes (x + 128: int8BiasCompact's input, gathered
+// by each unit of int8BcastRange for its 4 pixels, so on every thread), and a matMul over them in which each lane of a relaxed dot is one output channel: 4 patch bytes broadcast to all
 // lanes (v128.load32_splat) against 4 bytes of 4 channels (int8InterleaveU8Weights: per group of 4
 // patch values, 4 bytes of each channel). Short rows (27 values for a 3x3 RGB filter) then need no
 // horizontal sums and no padding to 16: an [8 channels x 4 pixels] block per group of 4 values.
 // Taps outside the image hold zp + 128, so that, as everywhere in DOT_U8,
 // sum (x - zp) w = sum (x + 128) w - (128 + zp) sum w over the channel's weights.
 import { biasVec, finishTile, finishVec, padRow, scaleVec, setEpilogue, vecEpilogueAct } from './int8';
-import { gatherPatches } from './int8_im2col';
+import { gatherRows } from './int8_im2col';
 
 @inline function rowBytesOf(cols: i32): i32 {
   return ((cols + 3) >> 2) << 2;
@@ -21,17 +21,6 @@ export function int8BiasCompact(x: usize, pixels: i32, inC: i32, dst: usize): vo
     for (let c = 0; c < inC; c++) store<u8>(dst + <usize>(p * inC + c), <u8>(<i32>load<i8>(x + <usize>p * rowBytes + c) + 128));
   }
   v128.store(dst + <usize>(pixels * inC), v128.splat<i32>(0));
-}
-
-/**
- * Patches of the output pixels as u8: row p (dstCols bytes, a multiple of 8) holds, tap by tap, the
- * inC values x + 128 of the input pixel under that tap (zp + 128 outside the image), then bytes that
- * meet zero weights; then one more row (the row int8BcastRange reads past the last one), and 16
- * bytes that may be scribbled on. Geometry and scratch as int8Im2col.
- */
-export function int8Im2colU8(x: usize, params: usize, zp: i32, dst: usize, dstCols: i32, scratch: usize): void {
-  int8BiasCompact(x, load<i32>(params) * load<i32>(params, 4) * load<i32>(params, 8), load<i32>(params, 12), scratch);
-  gatherPatches(scratch, params, 1, zp + 128, dst, <usize>dstCols);
 }
 
 /**
@@ -55,32 +44,36 @@ export function int8InterleaveU8Weights(w: usize, outC: i32, taps: i32, inC: i32
   }
 }
 
-/** Bytes of per-thread scratch for int8BcastRange: a 4 x nPad int32 tile. */
-export function int8BcastScratchBytes(nPad: i32): i32 {
-  return 16 * nPad;
+/** Bytes of per-thread scratch for int8BcastRange: a 4 x nPad int32 tile, 4 patch rows of `cols` bytes and slack. */
+export function int8BcastScratchBytes(nPad: i32, cols: i32): i32 {
+  return 16 * nPad + 4 * cols + 32;
 }
 
 /**
  * int8Conv2d's matMul over u8 patches, units [begin, end) of 4 patch rows (pixels) x all channels:
- * xu: int8Im2colU8's rows (cols bytes apart, cols a multiple of 4) and the row after them; w:
- * int8InterleaveU8Weights's groups with channel sums wsum; M rows, N channels; epilogue as
- * int8MatMulRange. scratch: int8BcastScratchBytes(nPad).
+ * xc: int8BiasCompact's input, whose patches (gatherRows, cols bytes a row, cols a multiple of 8,
+ * taps outside the image zp + 128) each unit gathers; params: the ConvGeometry block
+ * (src/backends/wasm/kernels.ts writeGeometry); w: int8InterleaveU8Weights's groups with channel
+ * sums wsum; M pixels, N channels; epilogue as int8MatMulRange. scratch: int8BcastScratchBytes(nPad, cols).
  */
 export function int8BcastRange(
-  xu: usize, w: usize, wScale: usize, bias: usize, out: usize, M: i32, N: i32, cols: i32, nPad: i32, wsum: usize, aZp: i32,
+  xc: usize, params: usize, w: usize, wScale: usize, bias: usize, out: usize, M: i32, N: i32, cols: i32, nPad: i32, wsum: usize, aZp: i32,
   aScale: f32, act: i32, alpha: f64, outInt8: i32, outScale: f64, outZp: i32, scratch: usize, begin: i32, end: i32,
 ): void {
   if (!ASC_FEATURE_RELAXED_SIMD) return;
   setEpilogue(wScale, bias, aScale, act, alpha, outInt8, outScale, outZp);
   const tile = scratch, tileStride = <usize>nPad << 2, groupBytes = <usize>nPad << 2, groups = cols >> 2;
+  const patches = tile + 4 * tileStride, rowBytes = <usize>cols;
   const zw = i32x4.splat(-128 - aZp), vecAct = vecEpilogueAct(), outRow = <usize>N << 2;
   for (let u = begin; u < end; u++) {
     const r0 = u * 4;
     // float32 outputs of 4 whole rows: blocks of 8 channels below `direct` go straight from the sums to out
     const direct = vecAct >= 0 && r0 + 4 <= M ? N & ~7 : 0;
-    // rows past M read the row after the matrix
-    const x0 = xu + <usize>min(r0, M) * <usize>cols, x1 = xu + <usize>min(r0 + 1, M) * <usize>cols;
-    const x2 = xu + <usize>min(r0 + 2, M) * <usize>cols, x3 = xu + <usize>min(r0 + 3, M) * <usize>cols;
+    // this unit's patch rows, gathered here (so on every thread); rows past M read the first
+    const rows = min(4, M - r0);
+    gatherRows(xc, params, 1, aZp + 128, patches, rowBytes, r0, r0 + rows);
+    const x0 = patches, x1 = patches + <usize>min(1, rows - 1) * rowBytes;
+    const x2 = patches + <usize>min(2, rows - 1) * rowBytes, x3 = patches + <usize>min(3, rows - 1) * rowBytes;
     for (let n = 0; n < nPad; n += 8) {
       // the sums start at -(128 + zp) sum w, the u8 bias and zero point terms of each channel
       const c0 = i32x4.mul(zw, v128.load(wsum + (<usize>n << 2))), c1 = i32x4.mul(zw, v128.load(wsum + (<usize>n << 2), 16));

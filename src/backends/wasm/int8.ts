@@ -213,7 +213,7 @@ function runMatMulUnits(ctx: WasmContext, p: Prepared, ins: TensorInfo[], outs: 
 function compactConvCols(g: ConvGeometry, u8 = false): number {
   const taps = g.filterH * g.filterW, cols = roundUp(taps * g.inC, 8);
   const pixels = g.batch * g.outH * g.outW;
-  return g.inC % 8 !== 0 && (u8 || 4 * cols <= 3 * taps * roundUp(g.inC, 8)) && (pixels + 1) * cols * (u8 ? 1 : 2) + g.batch * g.inH * g.inW * g.inC * 2 <= 64 << 20 ? cols : 0;
+  return g.inC % 8 !== 0 && (u8 || (4 * cols <= 3 * taps * roundUp(g.inC, 8) && (pixels + 1) * cols * 2 + g.batch * g.inH * g.inW * g.inC * 2 <= 64 << 20)) ? cols : 0;
 }
 
 /** int8Conv2d through compact patches and compact weights (i16 dots, exact int32 sums as every path). */
@@ -231,18 +231,19 @@ function compactConv(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], g:
 /**
  * Few input channels with the u8 dot (Dot.U8 only): u8 compact patches (taps * inC values padded
  * to 8, not 16; compactConvCols(g, true) bytes a row) against channel-interleaved weights,
- * int8BcastRange (assembly/int8_bcast.ts). Taken for outC > 16: with fewer channels (the first
- * convs of small CNNs) smallConv, which builds no patch matrix, was faster (a 200x28x28x1 -> 4
- * conv: 1.8 ms against 4.9 ms in the same page).
+ * int8BcastRange (assembly/int8_bcast.ts), which gathers each unit's patches from the input biased
+ * to u8 (int8BiasCompact), so the gather runs on every thread. Taken for outC > 16: with fewer
+ * channels (the first convs of small CNNs) smallConv, which builds no patches, was faster (a
+ * 200x28x28x1 -> 4 conv: 1.8 ms against 4.9 ms in the same page).
  */
 function u8CompactConv(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], g: KernelAttrs['int8Conv2d'], cols: number): void {
   const { ex } = ctx;
-  const pixels = g.batch * g.outH * g.outW, taps = g.filterH * g.filterW, nPad = roundUp(g.outC, 8);
-  withBlocks(ctx, [(pixels + 1) * cols + 32, cols * nPad, nPad * 4, ex.int8Im2colScratchBytes(g.batch * g.inH * g.inW, g.inC)], (xb, wb, wsum, sb) => {
-    ex.int8Im2colU8(ctx.ptr(ins[0]), writeGeometry(ctx, g), g.aZeroPoint, xb, cols, sb);
+  const pixels = g.batch * g.outH * g.outW, taps = g.filterH * g.filterW, nPad = roundUp(g.outC, 8), inPixels = g.batch * g.inH * g.inW;
+  withBlocks(ctx, [inPixels * g.inC + 16, cols * nPad, nPad * 4], (xc, wb, wsum) => {
+    ex.int8BiasCompact(ctx.ptr(ins[0]), inPixels, g.inC, xc);
     ex.int8InterleaveU8Weights(ctx.ptr(ins[1]), g.outC, taps, g.inC, wb, cols, nPad, wsum);
-    const args = [xb, wb, ctx.ptr(ins[2]), g.hasBias ? ctx.ptr(ins[3]) : 0, ctx.ptr(outs[0]), pixels, g.outC, cols, nPad, wsum, g.aZeroPoint, ...epilogueArgs(g)];
-    runUnits(ctx, 'int8BcastRange', args, Math.ceil(pixels / 4), pixels * g.outC * taps * g.inC, ex.int8BcastScratchBytes(nPad));
+    const args = [xc, writeGeometry(ctx, g), wb, ctx.ptr(ins[2]), g.hasBias ? ctx.ptr(ins[3]) : 0, ctx.ptr(outs[0]), pixels, g.outC, cols, nPad, wsum, g.aZeroPoint, ...epilogueArgs(g)];
+    runUnits(ctx, 'int8BcastRange', args, Math.ceil(pixels / 4), pixels * g.outC * taps * g.inC, ex.int8BcastScratchBytes(nPad, cols));
   });
 }
 
