@@ -60,60 +60,48 @@ export function int8Im2col(x: usize, params: usize, zp: i32, dst: usize, dstCols
 /**
  * gatherPatches of compact pixels (esize bytes per value) into rows of rowEnd bytes (a multiple of
  * 8): taps outside the image get `fill` bytes, the rest of a row zeros, then one more row (taps all
- * outside).
+ * outside). A filter row's taps that all lie inside the image (width dilation 1) are one run of the
+ * input, copied 16 bytes at a time: the copy may run past the run's end, into places written later.
  */
 export function gatherPatches(src: usize, params: usize, esize: i32, fill: i32, dst: usize, rowEnd: usize): void {
-  const pixels = load<i32>(params) * load<i32>(params, 16) * load<i32>(params, 20);
-  gatherRows(src, params, esize, fill, dst, rowEnd, 0, pixels);
-  const outside = i8x16.splat(<i8>fill), d = dst + <usize>pixels * rowEnd;
-  for (let z: usize = 0; z < rowEnd; z += 16) v128.store(d + z, outside); // the row after the last
-}
-
-/**
- * The patch rows of output pixels [p0, p1) at dst, rowEnd bytes apart (as gatherPatches). A filter
- * row's taps that all lie inside the image (width dilation 1) are one run of the input, copied 16
- * bytes at a time: the copy, and the zeros after the patch, may run up to 16 bytes past a row's
- * end, into places written later (or slack).
- */
-export function gatherRows(src: usize, params: usize, esize: i32, fill: i32, dst: usize, rowEnd: usize, p0: i32, p1: i32): void {
-  const inH = load<i32>(params, 4), inW = load<i32>(params, 8), inC = load<i32>(params, 12);
+  const batch = load<i32>(params), inH = load<i32>(params, 4), inW = load<i32>(params, 8), inC = load<i32>(params, 12);
   const outH = load<i32>(params, 16), outW = load<i32>(params, 20);
   const fh = load<i32>(params, 28), fw = load<i32>(params, 32), sh = load<i32>(params, 36), sw = load<i32>(params, 40);
   const dh = load<i32>(params, 44), dw = load<i32>(params, 48), padTop = load<i32>(params, 52), padLeft = load<i32>(params, 56);
   const zero = v128.splat<i32>(0), outside = i8x16.splat(<i8>fill);
   const tapBytes = <usize>(inC * esize), runBytes = <usize>(fw * inC * esize);
   const used = <usize>(fh * fw * inC * esize);
-  let ox = p0 % outW, oy = (p0 / outW) % outH, b = p0 / (outW * outH);
   let d = dst;
-  for (let p = p0; p < p1; p++) {
-    let at = d;
-    const ix0 = ox * sw - padLeft;
-    const wholeRun = dw == 1 && ix0 >= 0 && ix0 + fw <= inW;
-    for (let ky = 0; ky < fh; ky++, at += runBytes) {
-      const iy = oy * sh - padTop + ky * dh;
-      if (iy < 0 || iy >= inH) {
-        for (let z: usize = 0; z < runBytes; z += 16) v128.store(at + z, outside);
-        continue;
+  for (let b = 0; b < batch; b++) {
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        let at = d;
+        const ix0 = ox * sw - padLeft;
+        const wholeRun = dw == 1 && ix0 >= 0 && ix0 + fw <= inW;
+        for (let ky = 0; ky < fh; ky++, at += runBytes) {
+          const iy = oy * sh - padTop + ky * dh;
+          if (iy < 0 || iy >= inH) {
+            for (let z: usize = 0; z < runBytes; z += 16) v128.store(at + z, outside);
+            continue;
+          }
+          const row = src + (<usize>((b * inH + iy) * inW) * tapBytes);
+          if (wholeRun) {
+            const s = row + <usize>ix0 * tapBytes;
+            for (let z: usize = 0; z < runBytes; z += 16) v128.store(at + z, v128.load(s + z));
+            continue;
+          }
+          for (let kx = 0; kx < fw; kx++) {
+            const ix = ix0 + kx * dw, t = at + <usize>kx * tapBytes;
+            if (ix < 0 || ix >= inW) memory.fill(t, <u8>fill, tapBytes);
+            else memory.copy(t, row + <usize>ix * tapBytes, tapBytes);
+          }
+        }
+        for (let z = used; z < rowEnd; z += 8) v128.store64_lane(d + z, zero, 0); // may run into the next row, written later
+        d += rowEnd;
       }
-      const row = src + (<usize>((b * inH + iy) * inW) * tapBytes);
-      if (wholeRun) {
-        const s = row + <usize>ix0 * tapBytes;
-        for (let z: usize = 0; z < runBytes; z += 16) v128.store(at + z, v128.load(s + z));
-        continue;
-      }
-      for (let kx = 0; kx < fw; kx++) {
-        const ix = ix0 + kx * dw, t = at + <usize>kx * tapBytes;
-        if (ix < 0 || ix >= inW) memory.fill(t, <u8>fill, tapBytes);
-        else memory.copy(t, row + <usize>ix * tapBytes, tapBytes);
-      }
-    }
-    for (let z = used; z < rowEnd; z += 8) v128.store64_lane(d + z, zero, 0); // may run into the next row, written later
-    d += rowEnd;
-    if (++ox == outW) {
-      ox = 0;
-      if (++oy == outH) { oy = 0; b++; }
     }
   }
+  for (let z: usize = 0; z < rowEnd; z += 16) v128.store(d + z, outside); // the row after the last
 }
 
 /**

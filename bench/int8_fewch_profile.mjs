@@ -2,8 +2,8 @@
 // (the bench page's engine, whose relaxed dot takes the u8 path): loads one build of the kernel
 // module (default build/tessera-relaxed.wasm) over its own memory and times, single-thread, best
 // of 15, the raw exports of each stage against the float32 conv2d export on the same shape:
-// int8Quantize, int8BiasCompact, int8BcastRange (patch gather, dots, epilogue), the gather and epilogue
-// alone (int8BcastRange over zero columns), and the smallConv path (int8WidenCompact +
+// int8Quantize, int8BiasCompact, int8BcastRange, its edge gather and epilogue alone (int8BcastRange
+// over empty filter rows), and the smallConv path (int8WidenCompact +
 // int8SmallConvRange), and a JS fill of the float32 output (the cost of writing it). Run: node bench/int8_fewch_profile.mjs [module.wasm]
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,20 +46,20 @@ try {
       const scales = m.alloc(N * 4);
       new Float32Array(m.memory.buffer, scales, N).fill(0.01);
       const o = m.alloc(pixels * N * 4);
-      const cols = Math.ceil((taps * C) / 8) * 8, nPad = Math.ceil(N / 8) * 8, nP4 = Math.ceil(N / 4) * 4;
-      const xb = m.alloc(inPixels * C + 16), wb = m.alloc(cols * nPad), wsum = m.alloc(nPad * 4);
-      const sb = m.alloc(ex.int8Im2colScratchBytes(inPixels, C)), tile = m.alloc(ex.int8BcastScratchBytes(nPad, cols));
+      const runGroups = Math.ceil((f * C) / 4), nPad = Math.ceil(N / 8) * 8, nP4 = Math.ceil(N / 4) * 4;
+      const xb = m.alloc(inPixels * C + 16), wb = m.alloc(f * runGroups * nPad * 4), wsum = m.alloc(nPad * 4);
+      const sb = m.alloc(ex.int8Im2colScratchBytes(inPixels, C)), tile = m.alloc(ex.int8BcastScratchBytes(nPad, f, runGroups));
       const wb2 = m.alloc(f * Math.ceil((f * C) / 2) * nP4 * 4), sc2 = m.alloc(ex.int8SmallConvScratchBytes(f, f, C, nP4));
       const fs = m.alloc(ex.conv2dScratchBytes(f, f, C, N));
-      ex.int8InterleaveU8Weights(wq, N, taps, C, wb, cols, nPad, wsum);
+      ex.int8InterleaveU8Weights(wq, N, f, f, C, wb, runGroups, nPad, wsum);
       ex.int8InterleaveConvWeights(wq, N, f, f, C, wb2, nP4);
       const units = Math.ceil(pixels / 4);
       const t = {
         float32: best(() => ex.conv2d(xf, wf, o, params, 0, 1, 0, 0, 0, 1, fs)),
         quantize: best(() => ex.int8Quantize(xf, xq, inPixels, C, Math.fround(1 / 127), 0)),
         biasCompact: best(() => ex.int8BiasCompact(xq, inPixels, C, xb)),
-        bcast: best(() => ex.int8BcastRange(xb, params, wb, scales, 0, o, pixels, N, cols, nPad, wsum, 0, 1, 0, 0, 0, 1, 0, tile, 0, units)),
-        epilogue: best(() => ex.int8BcastRange(xb, params, wb, scales, 0, o, pixels, N, 0, nPad, wsum, 0, 1, 0, 0, 0, 1, 0, tile, 0, units)),
+        bcast: best(() => ex.int8BcastRange(xb, params, wb, scales, 0, o, N, runGroups, nPad, wsum, 0, 1, 0, 0, 0, 1, 0, tile, 0, units)),
+        epilogue: best(() => ex.int8BcastRange(xb, params, wb, scales, 0, o, N, 0, nPad, wsum, 0, 1, 0, 0, 0, 1, 0, tile, 0, units)),
         fillOut: best(() => new Float32Array(m.memory.buffer, o, pixels * N).fill(1)),
         widen: best(() => ex.int8WidenCompact(xq, inPixels, C, 0, sb)),
         smallConv: best(() => ex.int8SmallConvRange(sb, params, wb2, nP4, scales, 0, o, 1, 0, 0, 0, 1, 0, sc2, 0, units)),
@@ -68,7 +68,7 @@ try {
     }
     return out;
   }, SHAPES);
-  console.log(`| ms, 1 thread, ${wasm} | float32 conv2d | int8Quantize | int8BiasCompact | int8BcastRange (gather, dots, epilogue) | its gather + epilogue | output fill (JS) | int8WidenCompact | int8SmallConvRange |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|\n${lines.join('\n')}`);
+  console.log(`| ms, 1 thread, ${wasm} | float32 conv2d | int8Quantize | int8BiasCompact | int8BcastRange | its edge gather + epilogue | output fill (JS) | int8WidenCompact | int8SmallConvRange |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|\n${lines.join('\n')}`);
 } finally {
   await browser.close();
   await server.close();
