@@ -15,11 +15,13 @@ import { biasVec, finishTile, finishVec, padRow, scaleVec, setEpilogue, vecEpilo
 
 /** Packed int8 NHWC pixels (inC values each, rowBytesOf(inC) apart) -> u8 values x + 128 back to back, plus 16 bytes of slack. */
 export function int8BiasCompact(x: usize, pixels: i32, inC: i32, dst: usize): void {
-  const rowBytes = <usize>rowBytesOf(inC);
-  for (let p = 0; p < pixels; p++) {
+  const rowBytes = <usize>rowBytesOf(inC), total = pixels * inC;
+  // inC a multiple of 4: the packed rows hold no padding, one run whose bytes flip their top bit
+  if (rowBytes == inC) for (let i = 0; i < total; i += 16) v128.store(dst + i, v128.xor(v128.load(x + i), i8x16.splat(-128)));
+  else for (let p = 0; p < pixels; p++) {
     for (let c = 0; c < inC; c++) store<u8>(dst + <usize>(p * inC + c), <u8>(<i32>load<i8>(x + <usize>p * rowBytes + c) + 128));
   }
-  v128.store(dst + <usize>(pixels * inC), v128.splat<i32>(0));
+  v128.store(dst + <usize>total, v128.splat<i32>(0));
 }
 
 /**
@@ -74,11 +76,13 @@ export function int8BcastRange(
   const tile = scratch, tileStride = <usize>nPad << 2, groupBytes = <usize>nPad << 2, rowGroupBytes = <usize>runGroups * groupBytes;
   const table = tile + 4 * tileStride, patches = table + <usize>(16 * fh), patchBytes = <usize>fh * runBytes;
   const zw = i32x4.splat(-128 - aZp), vecAct = vecEpilogueAct(), outRow = <usize>N << 2;
+  memory.fill(table, 0, <usize>(16 * fh));
   // the pixel (b, oy, ox) walks along without divisions
   let ox = (begin * 4) % outW, oy = ((begin * 4) / outW) % outH, b = (begin * 4) / (outW * outH);
   for (let u = begin; u < end; u++) {
     const r0 = u * 4, rows = min(4, M - r0);
-    // each pixel's filter rows: table[4 ky + i] points at pixel i's run of filter row ky (pixels past M: pixel 0's)
+    // each pixel's filter rows: table[4 ky + i] points at pixel i's run of filter row ky (pixels past
+    // M keep an earlier unit's pointers, or 0: valid memory whose sums are not stored)
     const ix0 = ox * sw - padLeft, iy0 = oy * sh - padTop;
     if (rows == 4 && dw == 1 && ox + 3 < outW && ix0 >= 0 && ix0 + 3 * sw + fw <= inW && iy0 >= 0 && iy0 + (fh - 1) * dh < inH) {
       // four along one output row with their windows inside the image: runs step bytes apart
@@ -94,10 +98,7 @@ export function int8BcastRange(
         if (++oy == outH) { oy = 0; b++; }
       }
     } else for (let i = 0; i < 4; i++) {
-      if (i >= rows) {
-        for (let ky = 0; ky < fh; ky++) store<usize>(table + (<usize>(4 * ky + i) << 2), load<usize>(table + (<usize>(4 * ky) << 2)));
-        continue;
-      }
+      if (i >= rows) break;
       const px0 = ox * sw - padLeft, inside = dw == 1 && px0 >= 0 && px0 + fw <= inW;
       const patch = patches + <usize>i * patchBytes;
       for (let ky = 0; ky < fh; ky++) {
@@ -156,7 +157,7 @@ export function int8BcastRange(
       v128.store(at + 2 * tileStride, a20); v128.store(at + 2 * tileStride, a21, 16);
       v128.store(at + 3 * tileStride, a30); v128.store(at + 3 * tileStride, a31, 16);
     }
-    if (direct < N) finishTile(out, r0, M, direct, N, N, tile + (<usize>direct << 2), tileStride);
+    finishTile(out, r0, M, direct, N, N, tile + (<usize>direct << 2), tileStride);
     for (let r = r0; r < r0 + rows; r++) padRow(out, r, N);
   }
 }

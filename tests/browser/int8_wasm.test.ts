@@ -30,6 +30,8 @@ it('int8 matMul / conv2d / depthwise on wasm (relaxed build) = js, bit for bit',
       ['conv2d', [2, 11, 10, 3], [3, 3, 3, 20], 1, 2, 'same'], ['conv2d', [1, 9, 12, 5], [3, 3, 5, 17], 2, 1, 'valid'], ['conv2d', [2, 40, 41, 3], [3, 3, 3, 40], 1, 1, 'same'],
       // few input channels: the demo CNN's second conv, RGB with stride 2 and a ragged outC, inC 1 with outC > 16
       ['conv2d', [3, 13, 13, 4], [3, 3, 4, 8], 1, 1, 'valid'], ['conv2d', [2, 15, 14, 3], [3, 3, 3, 33], 2, 1, 'same'], ['conv2d', [2, 9, 9, 1], [3, 3, 1, 19], 2, 1, 'valid'],
+      // 2 output pixels (a unit of 4 with 2 past the end), a 1x1 filter
+      ['conv2d', [1, 3, 2, 3], [3, 3, 3, 9], 2, 1, 'same'], ['conv2d', [1, 5, 5, 3], [1, 1, 3, 12], 1, 1, 'valid'],
     ];
     let seed = 5;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
