@@ -4,13 +4,16 @@
 // of 15, the raw exports of each stage against the float32 conv2d export on the same shape:
 // int8Quantize, int8BiasCompact, int8BcastRange, its edge gather and epilogue alone (int8BcastRange
 // over empty filter rows), and the smallConv path (int8WidenCompact +
-// int8SmallConvRange), and a JS fill of the float32 output (the cost of writing it). Run: node bench/int8_fewch_profile.mjs [module.wasm]
-import { copyFileSync, mkdirSync } from 'node:fs';
+// int8SmallConvRange), and a JS fill of the float32 output (the cost of writing it). A build from
+// before int8BcastRange read its input in place: int8Im2colU8 (bias + patch matrix) in the bias column.
+// Run: node bench/int8_fewch_profile.mjs [module.wasm] [--out=<name>: also bench/results/<name>.json]
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium } from '../scripts/chromium.mjs';
 import { repoRoot, startServer } from '../scripts/server.mjs';
 
-const wasm = process.argv[2] ?? join(repoRoot, 'build/tessera-relaxed.wasm');
+const wasm = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? join(repoRoot, 'build/tessera-relaxed.wasm');
+const outName = process.argv.find((a) => a.startsWith('--out='))?.slice(6);
 mkdirSync(join(repoRoot, 'build/ab'), { recursive: true });
 copyFileSync(wasm, join(repoRoot, 'build/ab/profile.wasm'));
 // [batch, H, W, inC, f, outC, pad]: the RGB first layer ('same') and the demo CNN's two convs ('valid')
@@ -46,29 +49,43 @@ try {
       const scales = m.alloc(N * 4);
       new Float32Array(m.memory.buffer, scales, N).fill(0.01);
       const o = m.alloc(pixels * N * 4);
-      const runGroups = Math.ceil((f * C) / 4), nPad = Math.ceil(N / 8) * 8, nP4 = Math.ceil(N / 4) * 4;
-      const xb = m.alloc(inPixels * C + 16), wb = m.alloc(f * runGroups * nPad * 4), wsum = m.alloc(nPad * 4);
-      const sb = m.alloc(ex.int8Im2colScratchBytes(inPixels, C)), tile = m.alloc(ex.int8BcastScratchBytes(nPad, f, runGroups));
+      const runGroups = Math.ceil((f * C) / 4), nPad = Math.ceil(N / 8) * 8, nP4 = Math.ceil(N / 4) * 4, units = Math.ceil(pixels / 4);
+      const sb = m.alloc(ex.int8Im2colScratchBytes(inPixels, C)), wsum = m.alloc(nPad * 4);
       const wb2 = m.alloc(f * Math.ceil((f * C) / 2) * nP4 * 4), sc2 = m.alloc(ex.int8SmallConvScratchBytes(f, f, C, nP4));
+      // a build before the broadcast conv read its input in place (int8Im2colU8, a patch matrix) or after
+      const stages = {};
+      if (ex.int8Im2colU8) {
+        const cols = Math.ceil((taps * C) / 8) * 8, xb = m.alloc((pixels + 1) * cols + 32), wb = m.alloc(cols * nPad), tile = m.alloc(ex.int8BcastScratchBytes(nPad));
+        ex.int8InterleaveU8Weights(wq, N, taps, C, wb, cols, nPad, wsum);
+        stages.biasCompact = () => ex.int8Im2colU8(xq, params, 0, xb, cols, sb); // bias and gather
+        stages.bcast = () => ex.int8BcastRange(xb, wb, scales, 0, o, pixels, N, cols, nPad, wsum, 0, 1, 0, 0, 0, 1, 0, tile, 0, units);
+        stages.epilogue = () => ex.int8BcastRange(xb, wb, scales, 0, o, pixels, N, 0, nPad, wsum, 0, 1, 0, 0, 0, 1, 0, tile, 0, units);
+      } else {
+        const xb = m.alloc(inPixels * C + 16), wb = m.alloc(f * runGroups * nPad * 4), tile = m.alloc(ex.int8BcastScratchBytes(nPad, f, runGroups));
+        ex.int8InterleaveU8Weights(wq, N, f, f, C, wb, runGroups, nPad, wsum);
+        stages.biasCompact = () => ex.int8BiasCompact(xq, inPixels, C, xb);
+        stages.bcast = () => ex.int8BcastRange(xb, params, wb, scales, 0, o, N, runGroups, nPad, wsum, 0, 1, 0, 0, 0, 1, 0, tile, 0, units);
+        stages.epilogue = () => ex.int8BcastRange(xb, params, wb, scales, 0, o, N, 0, nPad, wsum, 0, 1, 0, 0, 0, 1, 0, tile, 0, units);
+      }
       const fs = m.alloc(ex.conv2dScratchBytes(f, f, C, N));
-      ex.int8InterleaveU8Weights(wq, N, f, f, C, wb, runGroups, nPad, wsum);
       ex.int8InterleaveConvWeights(wq, N, f, f, C, wb2, nP4);
-      const units = Math.ceil(pixels / 4);
       const t = {
         float32: best(() => ex.conv2d(xf, wf, o, params, 0, 1, 0, 0, 0, 1, fs)),
         quantize: best(() => ex.int8Quantize(xf, xq, inPixels, C, Math.fround(1 / 127), 0)),
-        biasCompact: best(() => ex.int8BiasCompact(xq, inPixels, C, xb)),
-        bcast: best(() => ex.int8BcastRange(xb, params, wb, scales, 0, o, N, runGroups, nPad, wsum, 0, 1, 0, 0, 0, 1, 0, tile, 0, units)),
-        epilogue: best(() => ex.int8BcastRange(xb, params, wb, scales, 0, o, N, 0, nPad, wsum, 0, 1, 0, 0, 0, 1, 0, tile, 0, units)),
+        biasCompact: best(stages.biasCompact),
+        bcast: best(stages.bcast),
+        epilogue: best(stages.epilogue),
         fillOut: best(() => new Float32Array(m.memory.buffer, o, pixels * N).fill(1)),
         widen: best(() => ex.int8WidenCompact(xq, inPixels, C, 0, sb)),
         smallConv: best(() => ex.int8SmallConvRange(sb, params, wb2, nP4, scales, 0, o, 1, 0, 0, 0, 1, 0, sc2, 0, units)),
       };
-      out.push(`| [${B},${H},${W},${C}]x[${f},${f},${C},${N}] | ${Object.values(t).map((v) => v.toFixed(3)).join(' | ')} |`);
+      out.push({ shape: `[${B},${H},${W},${C}]x[${f},${f},${C},${N}]`, ms: t });
     }
     return out;
   }, SHAPES);
-  console.log(`| ms, 1 thread, ${wasm} | float32 conv2d | int8Quantize | int8BiasCompact | int8BcastRange | its edge gather + epilogue | output fill (JS) | int8WidenCompact | int8SmallConvRange |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|\n${lines.join('\n')}`);
+  const table = lines.map((r) => `| ${r.shape} | ${Object.values(r.ms).map((v) => v.toFixed(3)).join(' | ')} |`);
+  console.log(`| ms, 1 thread, ${wasm} | float32 conv2d | int8Quantize | int8BiasCompact | int8BcastRange | its edge gather + epilogue | output fill (JS) | int8WidenCompact | int8SmallConvRange |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|\n${table.join('\n')}`);
+  if (outName) writeFileSync(join(repoRoot, 'bench/results', `${outName}.json`), JSON.stringify({ date: new Date().toISOString(), wasm, rows: lines }, null, 2));
 } finally {
   await browser.close();
   await server.close();
