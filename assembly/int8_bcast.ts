@@ -1,12 +1,13 @@
-// int8 conv2d with few input channels (inC = 3, 12, ...) on the u8 relaxed dot (DOT_U8 of
+// int8 conv2d with few input channels (inC = 1, 3, 4, 12, ...) on the u8 relaxed dot (DOT_U8 of
 // assembly/int8_relaxed.ts; taken only where the probe in src/backends/wasm/int8.ts passed): the
-// input biased to u8 (x + 128, int8BiasCompact), read by int8BcastRange filter row by filter row where
-// a window lies inside the image (else gathered by the unit, so on every thread), and dots in which each lane of a relaxed dot is one output channel: 4 patch bytes broadcast to all
-// lanes (v128.load32_splat) against 4 bytes of 4 channels (int8InterleaveU8Weights: per group of 4
-// patch values, 4 bytes of each channel). Short rows (27 values for a 3x3 RGB filter) then need no
-// horizontal sums and no padding to 16: an [8 channels x 4 pixels] block per group of 4 values.
-// Taps outside the image hold zp + 128, so that, as everywhere in DOT_U8,
-// sum (x - zp) w = sum (x + 128) w - (128 + zp) sum w over the channel's weights.
+// input biased to u8 (x + 128, int8BiasCompact) is read by int8BcastRange filter row by filter row
+// where four pixels' windows lie inside the image (else the unit gathers them, on its own thread),
+// and each lane of a relaxed dot is one output channel: 4 input bytes of a filter row broadcast to
+// all lanes (v128.load32_splat) against 4 bytes of 4 channels (int8InterleaveU8Weights: per group
+// of 4 values of a filter row, 4 bytes of each channel). Short runs (9 values for a 3x3 RGB filter
+// row, padded to 12) then need no horizontal sums and no padding to 16: an [8 channels x 4 pixels]
+// block per group of 4 values. Taps outside the image hold zp + 128, so that, as everywhere in
+// DOT_U8, sum (x - zp) w = sum (x + 128) w - (128 + zp) sum w over the channel's weights.
 import { biasVec, finishTile, finishVec, padRow, scaleVec, setEpilogue, vecEpilogueAct } from './int8';
 
 @inline function rowBytesOf(cols: i32): i32 {
