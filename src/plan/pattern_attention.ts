@@ -5,15 +5,18 @@
  * (what hand-written attention and the composed path of MultiHeadAttention record) becomes one
  * `attention` kernel call (KernelAttrs.attention), which never stores the [bh, seqQ, seqK] scores.
  *
- * Conservative: it fires only where the kernel computes exactly what the steps did. Every
- * intermediate must be a temp read only by the next step (so not under a training step whose
- * backward reads the probabilities); q, k, v are float32, contiguous per bh (no broadcast batch),
- * and q, k, v share headDim. The kernel gives a row with no visible key zeros where the written-out
- * softmax gives NaN, so a mask is taken only when no row can be entirely -Infinity: a constant
- * (or a non-variable tensor made before the trace) whose values are read here and hold no NaN,
- * no +Infinity and no all -Infinity row, or a `where(cond, a, b)` of two finite scalar constants.
- * A constant mask that is exactly the bottom-right causal mask becomes the kernel's causal flag.
- * A mask fed as an argument or a variable (values unknown when the plan is made) leaves the steps alone.
+ * Conservative: it fires only where the kernel computes what the steps did. Every intermediate
+ * must be a temp read only by the next step (so not under a training step whose backward reads the
+ * probabilities); q, k, v are float32, contiguous per bh (no broadcast batch), and q, k, v share
+ * headDim. The kernel gives a row with no visible key zeros (lse -Infinity) where the written-out
+ * softmax gives NaN, so where a row may be -Infinity throughout, two steps follow the kernel:
+ * out + (lse - lse) (NaN exactly on those rows, out elsewhere). Mask values are read where they
+ * can be: a constant's host values kept by the trace (so on webgpu too), a non-variable weight's
+ * through a synchronous read (js, wasm); a mask of known values holding NaN or +Infinity is left
+ * alone, one with no hidden row needs no fix-up, and one that is exactly the bottom-right causal
+ * mask becomes the kernel's causal flag. A where(cond, a, b) of two finite scalars is finite
+ * everywhere. A mask of unknown values (an argument, a variable, one made by ops, a weight on
+ * webgpu) is taken as it is, with the fix-up; one mask row [seqK] needs known values.
  * Runs after matchSoftmax (so a written-out softmax counts) and before the epilogue fusion; every
  * backend (js, wasm, webgpu) has the kernel.
  */
@@ -34,6 +37,7 @@ interface Found {
   mask: Operand | null;
   scale: number;
   causal: boolean;
+  nanRows: boolean;
   bh: number;
   seqQ: number;
   seqK: number;
@@ -66,22 +70,27 @@ function fixedScalar(plan: Plan, slot: number): number {
   return plan.slots[slot].size === 1 ? fixedValues(plan, slot)?.[0] ?? NaN : NaN;
 }
 
+type Masking = { mask: Operand | null; causal: boolean; nanRows: boolean };
+
 /**
  * How the mask the scores were added to enters the kernel: as it is, as the causal flag, or
- * expanded from one row; null when its values could make a row entirely -Infinity (or are unknown).
+ * expanded from one row; null when it holds NaN or +Infinity (or is one row of unknown values).
+ * nanRows: a row may be -Infinity throughout (known to be, or values unknown: a mask fed as an
+ * argument, a variable, or one on a backend without synchronous reads such as webgpu).
  */
-function maskFor(plan: Plan, m: Operand, period: number, seqQ: number, seqK: number, writer: Map<number, Step>):
-  { mask: Operand | null; causal: boolean } | null {
+function maskFor(plan: Plan, m: Operand, period: number, seqQ: number, seqK: number, writer: Map<number, Step>): Masking | null {
   const made = writer.get(m.slot);
-  if (made && made.kernel === 'select' && period === seqQ * seqK && m.size === period) {
+  const whole = period === seqQ * seqK;
+  if (made && made.kernel === 'select' && whole && m.size === period) {
     // where(cond, a, b) of two finite scalars: finite everywhere
     const ok = [1, 2].every((j) => Number.isFinite(fixedScalar(plan, made.inputs[j].slot)));
-    return ok ? { mask: { ...m, shape: [seqQ, seqK] }, causal: false } : null;
+    if (ok) return { mask: { ...m, shape: [seqQ, seqK] }, causal: false, nanRows: false };
   }
+  if ((!whole && period !== seqK) || m.size !== period) return null;
   const values = fixedValues(plan, m.slot);
-  if (!values || (period !== seqQ * seqK && period !== seqK) || values.length !== period) return null;
-  const at = (i: number, j: number) => values[period === seqK ? j : i * seqK + j];
-  let causal = true;
+  if (!values) return whole ? { mask: { ...m, shape: [seqQ, seqK] }, causal: false, nanRows: true } : null;
+  const at = (i: number, j: number) => values[whole ? i * seqK + j : j];
+  let causal = true, nanRows = false;
   for (let i = 0; i < seqQ; i++) {
     let visible = false;
     for (let j = 0; j < seqK; j++) {
@@ -90,14 +99,14 @@ function maskFor(plan: Plan, m: Operand, period: number, seqQ: number, seqK: num
       if (x !== -Infinity) visible = true;
       if (x !== (j <= i + seqK - seqQ ? 0 : -Infinity)) causal = false;
     }
-    if (!visible) return null;
+    if (!visible) nanRows = true;
   }
-  if (causal) return { mask: null, causal: true };
-  if (period === seqQ * seqK) return { mask: { ...m, shape: [seqQ, seqK] }, causal: false };
+  if (causal) return { mask: null, causal: true, nanRows };
+  if (whole) return { mask: { ...m, shape: [seqQ, seqK] }, causal: false, nanRows };
   // one row shared by every query: the kernel takes the [seqQ, seqK] copy
   const full = new Float32Array(seqQ * seqK);
   for (let i = 0; i < seqQ; i++) full.set(Array.from(values), i * seqK);
-  return { mask: constantSlot(plan, full, [seqQ, seqK]), causal: false };
+  return { mask: constantSlot(plan, full, [seqQ, seqK]), causal: false, nanRows };
 }
 
 function attentionAt(plan: Plan, i: number, readers: Map<number, number[]>, writer: Map<number, Step>): Found | null {
@@ -127,7 +136,7 @@ function attentionAt(plan: Plan, i: number, readers: Map<number, number[]>, writ
     steps.push((last = next));
     if ((next = onlyReader()) < 0) return null;
   }
-  let masking: { mask: Operand | null; causal: boolean } = { mask: null, causal: false };
+  let masking: Masking = { mask: null, causal: false, nanRows: false };
   const s = st[next];
   if (s.kernel === 'binary' && s.attrs.op === Binary.add) {
     const which = s.inputs[0].slot === st[last].outputs[0].slot ? 0 : 1;
@@ -154,30 +163,48 @@ function attentionAt(plan: Plan, i: number, readers: Map<number, number[]>, writ
   return { steps, q, k, v: second.inputs[1], ...masking, scale, bh, seqQ, seqK, headDim };
 }
 
-/** Replace every written-out attention by one attention step (placed where its second matMul was). */
+/**
+ * Replace every written-out attention by one attention step (placed where its second matMul was).
+ * Where a row may be hidden entirely, two steps follow it: out + (lse - lse), which is out where the
+ * row saw a key and NaN (as the written-out softmax of an all -Infinity row) where lse is -Infinity.
+ */
 export function matchAttention(plan: Plan): void {
   const readers = readerSteps(plan);
   const writer = new Map<number, Step>();
   for (const s of plan.steps) for (const o of s.outputs) writer.set(o.slot, s);
   const drop = new Set<number>();
+  const after = new Map<number, Step[]>();
   for (let i = 0; i < plan.steps.length; i++) {
     if (drop.has(i)) continue;
     const f = attentionAt(plan, i, readers, writer);
     if (!f || f.steps.some((k) => drop.has(k))) continue;
     const last = f.steps[f.steps.length - 1];
     const rows = (o: Operand, seq: number): Operand => ({ ...o, shape: [f.bh, seq, f.headDim], size: f.bh * seq * f.headDim });
-    const lseSize = f.bh * f.seqQ;
-    plan.slots.push({ kind: 'temp', size: lseSize, dtype: 'float32' });
-    const lse: Operand = { slot: plan.slots.length - 1, shape: [f.bh, f.seqQ], dtype: 'float32', size: lseSize };
+    const temp = (shape: number[]): Operand => {
+      const size = shape.reduce((x, y) => x * y, 1);
+      plan.slots.push({ kind: 'temp', size, dtype: 'float32' });
+      return { slot: plan.slots.length - 1, shape, dtype: 'float32', size };
+    };
+    const r = f.bh * f.seqQ, D = f.headDim;
+    const lse = temp([f.bh, f.seqQ]);
+    const result: Operand = { ...plan.steps[last].outputs[0], shape: [f.bh, f.seqQ, D] };
+    const out = f.nanRows ? temp([r, D]) : result;
     plan.steps[last] = {
       kernel: 'attention',
       inputs: [rows(f.q, f.seqQ), rows(f.k, f.seqK), rows(f.v, f.seqK), ...(f.mask ? [f.mask] : [])],
-      outputs: [{ ...plan.steps[last].outputs[0], shape: [f.bh, f.seqQ, f.headDim] }, lse],
-      attrs: { bh: f.bh, seqQ: f.seqQ, seqK: f.seqK, headDim: f.headDim, scale: f.scale, causal: f.causal, hasMask: !!f.mask },
+      outputs: [{ ...out, shape: [f.bh, f.seqQ, D] }, lse],
+      attrs: { bh: f.bh, seqQ: f.seqQ, seqK: f.seqK, headDim: D, scale: f.scale, causal: f.causal, hasMask: !!f.mask },
       fused: `attention(${f.steps.length} steps${f.causal ? ', causal' : ''})`,
     };
+    if (f.nanRows) {
+      const nan = temp([r]);
+      const binary = (op: number, a: Operand, b: Operand, o: Operand, outShape: number[], bStrides: number[]): Step =>
+        ({ kernel: 'binary', inputs: [a, b], outputs: [o], attrs: { op, outShape, aStrides: outShape.length > 1 ? [D, 1] : [1], bStrides } });
+      after.set(last, [binary(Binary.sub, { ...lse, shape: [r] }, { ...lse, shape: [r] }, nan, [r], [1]),
+        binary(Binary.add, out, { ...nan, shape: [r, 1] }, { ...result, shape: [r, D] }, [r, D], [1, 0])]);
+    }
     for (const k of f.steps) if (k !== last) drop.add(k);
     plan.stats.patterns++;
   }
-  plan.steps = plan.steps.filter((_, k) => !drop.has(k));
+  plan.steps = plan.steps.flatMap((s, k) => (drop.has(k) ? [] : [s, ...(after.get(k) ?? [])]));
 }

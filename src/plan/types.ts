@@ -25,6 +25,11 @@ export interface Slot {
   refresh?: () => StorageArray;
   /** one-element float32 constants: the value written during the trace (read by pattern matching). */
   value?: number;
+  /**
+   * float32 constants: the host values written during the trace, read by pattern matching where the
+   * backend cannot read its copy synchronously (webgpu); dropped once the plan is optimized.
+   */
+  host?: StorageArray;
   /** temp slots: the plan buffer assigned by liveness. */
   buffer?: number;
 }
