@@ -5,8 +5,7 @@
 // (an argument, a variable, one made by ops) or that hides whole rows is taken with the NaN-row
 // fix-up out + (lse - lse) after the kernel: a row the mask hides entirely is NaN exactly where the
 // written-out softmax makes it NaN. Near misses (probabilities also returned, a scale applied after
-// the mask, a constant mask holding NaN, a variable scale, logSoftmax, a k shared by every batch, a v
-// of another width) must stay unrewritten and still match. Tolerance 2e-5 relative (float32 dot
+// the mask, a variable scale, logSoftmax, a k shared by every batch, a v of another width) must stay unrewritten and still match. Tolerance 2e-5 relative (float32 dot
 // products summed in another order); a NaN fails unless the reference has NaN at the same place.
 import { afterAll, describe, expect, test } from 'vitest';
 import * as tf from '../src/index.js';
@@ -96,11 +95,11 @@ const CASES: Case[] = [
     name: 'a constant mask hiding whole rows (causal with seqQ > seqK: NaN rows) -> causal flag and fix-up', args: qkv(S, T), fires: true, causal: true, nanRows: true,
     fn: (q, k, v) => attend(q, k, v, (s) => tf.add(s, tf.tensor2d(causalValues(S, T), [S, T]))),
   },
-  // near misses: each must stay as written
   {
-    name: 'a constant mask holding NaN', args: qkv(), fires: false,
-    fn: (q, k, v) => attend(q, k, v, (s) => tf.add(tf.mul(s, 0.5), tf.tensor2d(causalValues(T, S).map((x, i) => (i === 3 ? NaN : x)), [T, S]))),
+    name: 'a constant mask holding NaN and +Infinity (those rows NaN, as written out)', args: qkv(), fires: true,
+    fn: (q, k, v) => attend(q, k, v, (s) => tf.add(tf.mul(s, 0.5), tf.tensor2d(causalValues(T, S).map((x, i) => (i === 3 ? NaN : i === 2 * S ? Infinity : x)), [T, S]))),
   },
+  // near misses: each must stay as written
   {
     name: 'probabilities also returned', args: qkv(), fires: false,
     fn: (q, k, v) => tf.tidy(() => {

@@ -12,8 +12,8 @@
  * softmax gives NaN, so where a row may be -Infinity throughout, two steps follow the kernel:
  * out + (lse - lse) (NaN exactly on those rows, out elsewhere). Mask values are read where they
  * can be: a constant's host values kept by the trace (so on webgpu too), a non-variable weight's
- * through a synchronous read (js, wasm); a mask of known values holding NaN or +Infinity is left
- * alone, one with no hidden row needs no fix-up, and one that is exactly the bottom-right causal
+ * through a synchronous read (js, wasm); a mask of known values with no hidden row needs no
+ * fix-up, and one that is exactly the bottom-right causal
  * mask becomes the kernel's causal flag. A where(cond, a, b) of two finite scalars is finite
  * everywhere. A mask of unknown values (an argument, a variable, one made by ops, a weight on
  * webgpu) is taken as it is, with the fix-up; one mask row [seqK] needs known values.
@@ -74,7 +74,8 @@ type Masking = { mask: Operand | null; causal: boolean; nanRows: boolean };
 
 /**
  * How the mask the scores were added to enters the kernel: as it is, as the causal flag, or
- * expanded from one row; null when it holds NaN or +Infinity (or is one row of unknown values).
+ * expanded from one row; null for one row of unknown values. (A NaN or +Infinity makes its row NaN,
+ * in the kernel as in the written-out softmax.)
  * nanRows: a row may be -Infinity throughout (known to be, or values unknown: a mask fed as an
  * argument, a variable, or one on a backend without synchronous reads such as webgpu).
  */
@@ -95,7 +96,6 @@ function maskFor(plan: Plan, m: Operand, period: number, seqQ: number, seqK: num
     let visible = false;
     for (let j = 0; j < seqK; j++) {
       const x = at(i, j);
-      if (Number.isNaN(x) || x === Infinity) return null;
       if (x !== -Infinity) visible = true;
       if (x !== (j <= i + seqK - seqQ ? 0 : -Infinity)) causal = false;
     }
@@ -179,29 +179,24 @@ export function matchAttention(plan: Plan): void {
     const f = attentionAt(plan, i, readers, writer);
     if (!f || f.steps.some((k) => drop.has(k))) continue;
     const last = f.steps[f.steps.length - 1];
-    const rows = (o: Operand, seq: number): Operand => ({ ...o, shape: [f.bh, seq, f.headDim], size: f.bh * seq * f.headDim });
-    const temp = (shape: number[]): Operand => {
-      const size = shape.reduce((x, y) => x * y, 1);
-      plan.slots.push({ kind: 'temp', size, dtype: 'float32' });
-      return { slot: plan.slots.length - 1, shape, dtype: 'float32', size };
-    };
-    const r = f.bh * f.seqQ, D = f.headDim;
-    const lse = temp([f.bh, f.seqQ]);
-    const result: Operand = { ...plan.steps[last].outputs[0], shape: [f.bh, f.seqQ, D] };
-    const out = f.nanRows ? temp([r, D]) : result;
+    const D = f.headDim, r = f.bh * f.seqQ;
+    const rows = (o: Operand, seq: number): Operand => ({ ...o, shape: [f.bh, seq, D], size: f.bh * seq * D });
+    const temp = (size: number): Operand => ({ slot: plan.slots.push({ kind: 'temp', size, dtype: 'float32' }) - 1, shape: [size], dtype: 'float32', size });
+    const lse = temp(r), result = plan.steps[last].outputs[0];
+    const out = f.nanRows ? temp(r * D) : result;
     plan.steps[last] = {
       kernel: 'attention',
       inputs: [rows(f.q, f.seqQ), rows(f.k, f.seqK), rows(f.v, f.seqK), ...(f.mask ? [f.mask] : [])],
-      outputs: [{ ...out, shape: [f.bh, f.seqQ, D] }, lse],
+      outputs: [{ ...out, shape: [f.bh, f.seqQ, D] }, { ...lse, shape: [f.bh, f.seqQ] }],
       attrs: { bh: f.bh, seqQ: f.seqQ, seqK: f.seqK, headDim: D, scale: f.scale, causal: f.causal, hasMask: !!f.mask },
       fused: `attention(${f.steps.length} steps${f.causal ? ', causal' : ''})`,
     };
     if (f.nanRows) {
-      const nan = temp([r]);
-      const binary = (op: number, a: Operand, b: Operand, o: Operand, outShape: number[], bStrides: number[]): Step =>
-        ({ kernel: 'binary', inputs: [a, b], outputs: [o], attrs: { op, outShape, aStrides: outShape.length > 1 ? [D, 1] : [1], bStrides } });
-      after.set(last, [binary(Binary.sub, { ...lse, shape: [r] }, { ...lse, shape: [r] }, nan, [r], [1]),
-        binary(Binary.add, out, { ...nan, shape: [r, 1] }, { ...result, shape: [r, D] }, [r, D], [1, 0])]);
+      const nan = temp(r);
+      after.set(last, [
+        { kernel: 'binary', inputs: [lse, lse], outputs: [nan], attrs: { op: Binary.sub, outShape: [r], aStrides: [1], bStrides: [1] } },
+        { kernel: 'binary', inputs: [out, nan], outputs: [result], attrs: { op: Binary.add, outShape: [r, D], aStrides: [D, 1], bStrides: [1, 0] } },
+      ]);
     }
     for (const k of f.steps) if (k !== last) drop.add(k);
     plan.stats.patterns++;

@@ -52,7 +52,6 @@ function rowAnd(s: Step, op: number, rows: number, cols: number, commutative: bo
 export function slotValues(plan: Plan, slot: number): ArrayLike<number> | null {
   const s = plan.slots[slot];
   if (s.dtype !== 'float32' || s.refresh || (s.kind !== 'constant' && s.kind !== 'external')) return null;
-  if (s.value !== undefined) return [s.value];
   if (s.host) return s.host;
   try {
     return ENGINE.backend.readSync((s.kind === 'constant' ? s.record! : s.tensor!.record).dataId, 'float32', s.size);

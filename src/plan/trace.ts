@@ -146,8 +146,7 @@ export class Trace implements KernelTracer {
       if (assignedVariable) return add(rec, { kind: 'external', size: rec.size, dtype: rec.dtype, tensor: assignedVariable });
       if (this.written.has(rec)) {
         rec.refCount++; // the plan keeps the constant
-        const host = this.hostValues.get(rec);
-        return add(rec, { kind: 'constant', size: rec.size, dtype: rec.dtype, record: rec, refresh: this.refreshed.get(rec), value: host?.length === 1 ? Number(host[0]) : undefined, host });
+        return add(rec, { kind: 'constant', size: rec.size, dtype: rec.dtype, record: rec, refresh: this.refreshed.get(rec), host: this.hostValues.get(rec) });
       }
       const seen = this.readThrough.get(rec);
       if (!seen && sharedByVariables.has(rec)) {

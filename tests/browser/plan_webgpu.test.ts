@@ -244,13 +244,17 @@ describe.each(['webgpu', 'wasm'])('recorded plan on %s (Chromium)', (backend) =>
       const wave = (n: number, f: number) => Array.from({ length: n }, (_, i) => Math.sin(i * f + 0.3) * 1.5);
       const causal = (t: number, s: number) => Array.from({ length: t * s }, (_, i) => (i % s <= Math.floor(i / s) + s - t ? 0 : -Infinity));
       const attend = (q: any, k: any, v: any, mask: any) => ts.tidy(() => ts.matMul(ts.softmax(ts.add(ts.mul(ts.matMul(q, k, false, true), 1 / Math.sqrt(D)), mask)), v));
-      type Case = { name: string; t: number; s: number; held?: number[]; fn: (q: any, k: any, v: any, held: any) => any };
+      type Case = { name: string; t: number; s: number; held?: number[]; asArg?: boolean; fn: (q: any, k: any, v: any, held: any) => any };
       const cases: Case[] = [
         { name: 'causal mask made inside', t: 6, s: 6, fn: (q, k, v) => attend(q, k, v, ts.tensor2d(causal(6, 6), [6, 6])) },
         { name: 'causal mask made before the call', t: 5, s: 7, held: causal(5, 7), fn: (q, k, v, m) => attend(q, k, v, m) },
         { name: 'mask built by ops (bandPart)', t: 6, s: 6, fn: (q, k, v) => attend(q, k, v, ts.mul(ts.sub(1, ts.linalg.bandPart(ts.ones([6, 6]), -1, 0)), -1e9)) },
         { name: 'mask hiding whole rows (made inside)', t: 7, s: 5, fn: (q, k, v) => attend(q, k, v, ts.tensor2d(causal(7, 5), [7, 5])) },
         { name: 'mask hiding whole rows (made before the call)', t: 7, s: 5, held: causal(7, 5), fn: (q, k, v, m) => attend(q, k, v, m) },
+        {
+          name: 'argument mask: row 0 hidden, NaN in row 1, +Infinity in row 2', t: 5, s: 6, asArg: true, fn: (q, k, v, m) => attend(q, k, v, m),
+          held: wave(30, 0.77).map((x, i) => (i < 6 || x < -1 ? -Infinity : i === 8 ? NaN : i === 13 ? Infinity : x)),
+        },
       ];
       const values = async (t: any) => Array.from(await t.data(), (x: number) => (Number.isNaN(x) ? 'NaN' : x));
       const qkv = (t: number, s: number) => [[B, H, t, D], [B, H, s, D], [B, H, s, D]].map((shape, j) => ts.tensor(wave(shape.reduce((a, b) => a * b, 1), 0.41 + j * 0.13), shape));
@@ -264,11 +268,12 @@ describe.each(['webgpu', 'wasm'])('recorded plan on %s (Chromium)', (backend) =>
         const a = qkv(c.t, c.s), held = c.held ? ts.tensor2d(c.held, [c.t, c.s]) : null;
         const planned = async (pattern: boolean) => {
           ts.env().set('PLAN_ATTENTION_PATTERN', pattern);
-          const jf = ts.jit((q: any, k: any, v: any) => c.fn(q, k, v, held));
-          ts.dispose(jf(a[0], a[1], a[2])); // trace
-          const y = jf(a[0], a[1], a[2]);
+          const jf = ts.jit((q: any, k: any, v: any, m: any) => c.fn(q, k, v, m ?? held));
+          const args = c.asArg ? [...a, held] : a;
+          ts.dispose(jf(...args)); // trace
+          const y = jf(...args);
           const got = await values(y);
-          const s = ts.debug.plan(jf, a[0], a[1], a[2]);
+          const s = ts.debug.plan(jf, ...args);
           const res = { got, kernels: s.kernels, steps: s.plan.steps.map((st: any) => st.kernel), causal: s.plan.steps.some((st: any) => st.kernel === 'attention' && st.attrs.causal), text: s.text };
           ts.dispose(y);
           jf.dispose();
