@@ -8,19 +8,20 @@
  * Conservative: it fires only where the kernel computes what the steps did. Every intermediate
  * must be a temp read only by the next step (so not under a training step whose backward reads the
  * probabilities); q, k, v are float32, contiguous per bh (no broadcast batch), and q, k, v share
- * headDim. The kernel gives a row with no visible key zeros (lse -Infinity) where the written-out
- * softmax gives NaN, so where a row may be -Infinity throughout, two steps follow the kernel:
- * out + (lse - lse) (NaN exactly on those rows, out elsewhere). Mask values are read where they
- * can be: a constant's host values kept by the trace (so on webgpu too), a non-variable weight's
- * through a synchronous read (js, wasm); a mask of known values with no hidden row needs no
- * fix-up, and one that is exactly the bottom-right causal
- * mask becomes the kernel's causal flag. A where(cond, a, b) of two finite scalars is finite
- * everywhere. A mask of unknown values (an argument, a variable, one made by ops, a weight on
- * webgpu) is taken as it is, with the fix-up; one mask row [seqK] needs known values.
+ * headDim. The kernel gives a row with no visible key zeros where the written-out softmax gives
+ * NaN, so a mask is taken only when no row can be entirely -Infinity: one whose values are known
+ * and hide no whole row, or a `where(cond, a, b)` of two finite scalar constants. Values are known
+ * for a constant made during the trace (the host values the trace kept, so on webgpu too) and for
+ * a non-variable tensor made before it: read synchronously on js and wasm; on webgpu read back
+ * asynchronously, the first plan leaving the steps alone and being made again once they are here.
+ * A constant mask that is exactly the bottom-right causal mask becomes the kernel's causal flag.
+ * A mask fed as an argument, a variable, or one made by ops (values unknown) leaves the steps alone.
  * Runs after matchSoftmax (so a written-out softmax counts) and before the epilogue fusion; every
  * backend (js, wasm, webgpu) has the kernel.
  */
 import { Binary } from '../backends/kernels.js';
+import { ENGINE } from '../engine.js';
+import type { DataRecord } from '../tensor.js';
 import { Variable } from '../variable.js';
 import { broadcastPeriod } from './passes.js';
 import { constantSlot, slotValues, wholeAnd } from './pattern_layernorm.js';
@@ -37,7 +38,6 @@ interface Found {
   mask: Operand | null;
   scale: number;
   causal: boolean;
-  nanRows: boolean;
   bh: number;
   seqQ: number;
   seqK: number;
@@ -65,33 +65,49 @@ function fixedValues(plan: Plan, slot: number): ArrayLike<number> | null {
   return s.kind === 'external' && s.tensor instanceof Variable ? null : slotValues(plan, slot);
 }
 
+/**
+ * Values of weights read back from a backend without synchronous reads (webgpu): the read starts
+ * when a plan first needs them (null until it ends), and the plan then holds a precondition that
+ * makes it again once they are here, so that plan sees them.
+ */
+const readBack = new WeakMap<DataRecord, ArrayLike<number> | null>();
+
+/** fixedValues, or for a weight on webgpu the values read back (null while the read is under way). */
+function maskValues(plan: Plan, slot: number): ArrayLike<number> | null {
+  const s = plan.slots[slot], values = fixedValues(plan, slot);
+  if (values || s.kind !== 'external' || s.tensor instanceof Variable) return values;
+  const rec = s.tensor!.record;
+  if (!readBack.has(rec)) {
+    readBack.set(rec, null);
+    ENGINE.backend.read(rec.dataId, 'float32', s.size).then((v) => readBack.set(rec, v), () => {});
+  }
+  if (!readBack.get(rec)) plan.preconditions.push(() => (readBack.get(rec) ? 'an attention mask\'s values were read back' : undefined));
+  return readBack.get(rec)!;
+}
+
 /** A fixed one-element value, or NaN. */
 function fixedScalar(plan: Plan, slot: number): number {
   return plan.slots[slot].size === 1 ? fixedValues(plan, slot)?.[0] ?? NaN : NaN;
 }
 
-type Masking = { mask: Operand | null; causal: boolean; nanRows: boolean };
-
 /**
  * How the mask the scores were added to enters the kernel: as it is, as the causal flag, or
- * expanded from one row; null for one row of unknown values. (A NaN or +Infinity makes its row NaN,
- * in the kernel as in the written-out softmax.)
- * nanRows: a row may be -Infinity throughout (known to be, or values unknown: a mask fed as an
- * argument, a variable, or one on a backend without synchronous reads such as webgpu).
+ * expanded from one row; null when its values could make a row entirely -Infinity (or are unknown).
+ * A NaN or +Infinity makes its row NaN, in the kernel as in the written-out softmax.
  */
-function maskFor(plan: Plan, m: Operand, period: number, seqQ: number, seqK: number, writer: Map<number, Step>): Masking | null {
+function maskFor(plan: Plan, m: Operand, period: number, seqQ: number, seqK: number, writer: Map<number, Step>):
+  { mask: Operand | null; causal: boolean } | null {
   const made = writer.get(m.slot);
-  const whole = period === seqQ * seqK;
-  if (made && made.kernel === 'select' && whole && m.size === period) {
+  if (made && made.kernel === 'select' && period === seqQ * seqK && m.size === period) {
     // where(cond, a, b) of two finite scalars: finite everywhere
     const ok = [1, 2].every((j) => Number.isFinite(fixedScalar(plan, made.inputs[j].slot)));
-    if (ok) return { mask: { ...m, shape: [seqQ, seqK] }, causal: false, nanRows: false };
+    return ok ? { mask: { ...m, shape: [seqQ, seqK] }, causal: false } : null;
   }
-  if ((!whole && period !== seqK) || m.size !== period) return null;
-  const values = fixedValues(plan, m.slot);
-  if (!values) return whole ? { mask: { ...m, shape: [seqQ, seqK] }, causal: false, nanRows: true } : null;
-  const at = (i: number, j: number) => values[whole ? i * seqK + j : j];
-  let causal = true, nanRows = false;
+  if ((period !== seqQ * seqK && period !== seqK) || m.size !== period) return null;
+  const values = maskValues(plan, m.slot);
+  if (!values) return null;
+  const at = (i: number, j: number) => values[period === seqK ? j : i * seqK + j];
+  let causal = true;
   for (let i = 0; i < seqQ; i++) {
     let visible = false;
     for (let j = 0; j < seqK; j++) {
@@ -99,14 +115,14 @@ function maskFor(plan: Plan, m: Operand, period: number, seqQ: number, seqK: num
       if (x !== -Infinity) visible = true;
       if (x !== (j <= i + seqK - seqQ ? 0 : -Infinity)) causal = false;
     }
-    if (!visible) nanRows = true;
+    if (!visible) return null;
   }
-  if (causal) return { mask: null, causal: true, nanRows };
-  if (whole) return { mask: { ...m, shape: [seqQ, seqK] }, causal: false, nanRows };
+  if (causal) return { mask: null, causal: true };
+  if (period === seqQ * seqK) return { mask: { ...m, shape: [seqQ, seqK] }, causal: false };
   // one row shared by every query: the kernel takes the [seqQ, seqK] copy
   const full = new Float32Array(seqQ * seqK);
   for (let i = 0; i < seqQ; i++) full.set(Array.from(values), i * seqK);
-  return { mask: constantSlot(plan, full, [seqQ, seqK]), causal: false, nanRows };
+  return { mask: constantSlot(plan, full, [seqQ, seqK]), causal: false };
 }
 
 function attentionAt(plan: Plan, i: number, readers: Map<number, number[]>, writer: Map<number, Step>): Found | null {
@@ -136,7 +152,7 @@ function attentionAt(plan: Plan, i: number, readers: Map<number, number[]>, writ
     steps.push((last = next));
     if ((next = onlyReader()) < 0) return null;
   }
-  let masking: Masking = { mask: null, causal: false, nanRows: false };
+  let masking: { mask: Operand | null; causal: boolean } = { mask: null, causal: false };
   const s = st[next];
   if (s.kernel === 'binary' && s.attrs.op === Binary.add) {
     const which = s.inputs[0].slot === st[last].outputs[0].slot ? 0 : 1;
@@ -163,43 +179,30 @@ function attentionAt(plan: Plan, i: number, readers: Map<number, number[]>, writ
   return { steps, q, k, v: second.inputs[1], ...masking, scale, bh, seqQ, seqK, headDim };
 }
 
-/**
- * Replace every written-out attention by one attention step (placed where its second matMul was).
- * Where a row may be hidden entirely, two steps follow it: out + (lse - lse), which is out where the
- * row saw a key and NaN (as the written-out softmax of an all -Infinity row) where lse is -Infinity.
- */
+/** Replace every written-out attention by one attention step (placed where its second matMul was). */
 export function matchAttention(plan: Plan): void {
   const readers = readerSteps(plan);
   const writer = new Map<number, Step>();
   for (const s of plan.steps) for (const o of s.outputs) writer.set(o.slot, s);
   const drop = new Set<number>();
-  const after = new Map<number, Step[]>();
   for (let i = 0; i < plan.steps.length; i++) {
     if (drop.has(i)) continue;
     const f = attentionAt(plan, i, readers, writer);
     if (!f || f.steps.some((k) => drop.has(k))) continue;
     const last = f.steps[f.steps.length - 1];
-    const D = f.headDim, r = f.bh * f.seqQ;
-    const rows = (o: Operand, seq: number): Operand => ({ ...o, shape: [f.bh, seq, D], size: f.bh * seq * D });
-    const temp = (size: number): Operand => ({ slot: plan.slots.push({ kind: 'temp', size, dtype: 'float32' }) - 1, shape: [size], dtype: 'float32', size });
-    const lse = temp(r), result = plan.steps[last].outputs[0];
-    const out = f.nanRows ? temp(r * D) : result;
+    const rows = (o: Operand, seq: number): Operand => ({ ...o, shape: [f.bh, seq, f.headDim], size: f.bh * seq * f.headDim });
+    const lseSize = f.bh * f.seqQ;
+    plan.slots.push({ kind: 'temp', size: lseSize, dtype: 'float32' });
+    const lse: Operand = { slot: plan.slots.length - 1, shape: [f.bh, f.seqQ], dtype: 'float32', size: lseSize };
     plan.steps[last] = {
       kernel: 'attention',
       inputs: [rows(f.q, f.seqQ), rows(f.k, f.seqK), rows(f.v, f.seqK), ...(f.mask ? [f.mask] : [])],
-      outputs: [{ ...out, shape: [f.bh, f.seqQ, D] }, { ...lse, shape: [f.bh, f.seqQ] }],
-      attrs: { bh: f.bh, seqQ: f.seqQ, seqK: f.seqK, headDim: D, scale: f.scale, causal: f.causal, hasMask: !!f.mask },
+      outputs: [{ ...plan.steps[last].outputs[0], shape: [f.bh, f.seqQ, f.headDim] }, lse],
+      attrs: { bh: f.bh, seqQ: f.seqQ, seqK: f.seqK, headDim: f.headDim, scale: f.scale, causal: f.causal, hasMask: !!f.mask },
       fused: `attention(${f.steps.length} steps${f.causal ? ', causal' : ''})`,
     };
-    if (f.nanRows) {
-      const nan = temp(r);
-      after.set(last, [
-        { kernel: 'binary', inputs: [lse, lse], outputs: [nan], attrs: { op: Binary.sub, outShape: [r], aStrides: [1], bStrides: [1] } },
-        { kernel: 'binary', inputs: [out, nan], outputs: [result], attrs: { op: Binary.add, outShape: [r, D], aStrides: [D, 1], bStrides: [1, 0] } },
-      ]);
-    }
     for (const k of f.steps) if (k !== last) drop.add(k);
     plan.stats.patterns++;
   }
-  plan.steps = plan.steps.flatMap((s, k) => (drop.has(k) ? [] : [s, ...(after.get(k) ?? [])]));
+  plan.steps = plan.steps.filter((_, k) => !drop.has(k));
 }
