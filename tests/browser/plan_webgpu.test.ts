@@ -9,7 +9,8 @@
  * adds of a ResNet-ish model (conv2d, depthwise, dense) fuse into the kernels' epilogues in predict and
  * in a jitted training step, matching the unplanned run and eager js. Reduction terminals (a chain's
  * sum / mean / max / min: the fused_rows entry on webgpu) and written-out attention replay as one
- * kernel each.
+ * kernel each; so does attention with a constant mask on webgpu (made inside the call: the trace's host
+ * values; made before it: read back, then the plan made again), a causal one as the causal flag.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
