@@ -25,3 +25,4 @@ export { encodeWeights, decodeWeightsStream } from './io/weights_encode.js';
 export { fileSystemLoad, fileSystemSave, httpLoad, httpSave, localStorageLoad, localStorageSave } from './io/transfers.js';
 export * as datasetIterators from './data/dataset_iterators.js';
 export { listSavedModels, removeSavedModel, transferSavedModel } from './io/saved_models.js';
+export { loadManifestWeights } from './io/manifest_weights.js';
