@@ -243,7 +243,9 @@ function matmulCase(batch: number, M: number, N: number, K: number, o: Partial<{
 
 function matmulCases(): Case[] {
   const cases: Case[] = [];
-  for (const [M, N, K] of [[1, 1, 1], [3, 3, 3], [17, 17, 17], [1, 17, 3], [31, 33, 65], [32, 32, 32], [64, 64, 64], [65, 63, 64], [4, 8, 1031], [0, 5, 3], [5, 0, 3], [5, 3, 0], [128, 130, 20]]) {
+  for (const [M, N, K] of [[1, 1, 1], [3, 3, 3], [17, 17, 17], [1, 17, 3], [31, 33, 65], [32, 32, 32], [64, 64, 64], [65, 63, 64], [4, 8, 1031], [0, 5, 3], [5, 0, 3], [5, 3, 0], [128, 130, 20],
+    // whole tiles (no bounds checks) of each matmul_subgroup arrangement: 8 x 128, 16 x 64 (and 32 x 32 above)
+    [8, 128, 16], [16, 64, 8], [40, 256, 36]]) {
     cases.push(matmulCase(1, M, N, K));
   }
   for (const tA of [false, true]) for (const tB of [false, true]) {

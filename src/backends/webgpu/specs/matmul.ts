@@ -39,7 +39,7 @@ export const matmulSpec: ShaderSpec = {
     ['bias_size', 'u32'], ['prelu_size', 'u32'], ['alpha', 'f32'],
     ['lda', 'u32'], ['ldb', 'u32'], ['ldc', 'u32'], ['a_offset', 'u32'], ['b_offset', 'u32'], ['c_offset', 'u32'],
     ['c_batch_stride', 'u32'], ['bias_offset', 'u32'], ['prelu_offset', 'u32'], ['accumulate', 'u32'], ['epilogue', 'u32'],
-    ['r_offset', 'u32'],
+    ['r_offset', 'u32'], ['sg_n', 'u32'],
   ],
   entries: {
     matmul_tiled: {
@@ -82,6 +82,21 @@ export function setMatmulConfig(c: Partial<MatmulConfig> & { direct: boolean }):
   else tiledConfig = { ...tiledConfig, ...c };
 }
 
+/**
+ * matmul_subgroup's workgroup: 4 subgroups of 8 x 32 outputs, `sg_n` of them along N. The
+ * arrangement (sg_n 4, 2 or 1: 8 x 128, 16 x 64 or 32 x 32 outputs) that pads M x N least,
+ * ties to the widest (measured fastest); returned as the grid's config (wgX, wgY: 4 x 4 blocks).
+ */
+function subgroupArrangement(M: number, N: number, c: MatmulConfig): { config: MatmulConfig; sgN: number } {
+  let best = { config: c, sgN: 0, padded: Infinity };
+  for (const sgN of [4, 2, 1]) {
+    const rows = 32 / sgN, cols = 32 * sgN;
+    const padded = Math.ceil(M / rows) * rows * Math.ceil(N / cols) * cols;
+    if (padded < best.padded) best = { config: { ...c, wgX: cols / 4, wgY: rows / 4 }, sgN, padded };
+  }
+  return best;
+}
+
 /** Workgroup grid: x over N, y over M, z over batch. */
 export function matmulWorkgroups(M: number, N: number, batch: number, c: MatmulConfig): [number, number, number] {
   return [Math.ceil(N / (4 * c.wgX)), Math.ceil(M / (4 * c.wgY)), batch];
@@ -92,9 +107,9 @@ export const matmulKernels: WebGPUKernelTable = {
     const residual = residualInput('matMul', inputs, out, a);
     if (out.size === 0) return;
     let c = ctx.preferDirect ? directConfig : tiledConfig;
-    // The subgroup entry: 16 x 32 outputs per workgroup (the grid of wgX 8, wgY 4).
     const subgroup = c.direct && c.subgroups !== false && ctx.subgroupSize === 4;
-    if (subgroup) c = { ...c, wgX: 8, wgY: 4 };
+    let sgN = 0;
+    if (subgroup) ({ config: c, sgN } = subgroupArrangement(a.M, a.N, c));
     const tileM = 4 * c.wgY, tileN = 4 * c.wgX, tileK = c.direct ? 4 : c.tileK;
     const lda = a.transposeA ? a.M : a.K;
     const ldb = a.transposeB ? a.K : a.N;
@@ -160,7 +175,7 @@ export const matmulKernels: WebGPUKernelTable = {
           c_batch_stride: a.M * a.N,
           bias_offset: a.biasSize === 1 ? 0 : start[2] - biasBase, prelu_offset: a.preluSize === 1 ? 0 : start[2] - preluBase,
           accumulate: start[3] > 0 ? 1 : 0, epilogue: start[3] + extent[3] >= a.K ? 1 : 0,
-          r_offset: at(outStrides, start) - residualBase,
+          r_offset: at(outStrides, start) - residualBase, sg_n: sgN,
         },
         buffers: bound.buffers,
         workgroups: groups,
