@@ -1,11 +1,10 @@
 // Batched matMul for CPU adapters with 4-wide subgroups (SwiftShader runs 4 invocations as the
-// lanes of one SIMD register): 4x4 register blocks per invocation as in matmul_direct, but
-// the 4 lanes of a subgroup own 4 neighbouring column blocks of the same 4 rows, so each lane
-// loads one quad of A (row m + lane, or column k + lane when transposed) and subgroupBroadcast
-// hands all four to every lane: 4 + 16 loads per K step of 4 instead of 16 + 16. Where loads
-// are gathers (SwiftShader) that is ~1.6x faster on matMul 256^3. The host uses it only when the
-// device has the `subgroups` feature with a fixed subgroup size of 4 and the `subgroup_id`
-// builtin; bounds, transposes, blocks past one binding and the epilogue are matmul_common's.
+// lanes of one SIMD register, and every load is a gather): each lane holds 8 x 8 outputs, the 4
+// lanes of a subgroup 8 rows x 32 columns. A lane loads one quad of A per 4 rows (row m + lane,
+// or column k + lane when transposed) and subgroupBroadcast hands it to all four, so one B block
+// load serves 8 rows and one A quad 8 columns (bench/matmul_ladder.md). Used only where the device
+// has `subgroups` with a fixed size of 4 and `subgroup_id`; bounds, transposes, blocks past one
+// binding and the epilogue are matmul_common's.
 enable subgroups;
 #include "dtype.wgsl"
 #include "generated_activation.wgsl"
@@ -23,7 +22,7 @@ fn shared_a_rows(base: u32, m: u32, k: u32, lane: u32, tail: bool) -> mat4x4<f32
                      subgroupBroadcast(row, 2u), subgroupBroadcast(row, 3u));
 }
 
-/** One K step of 4 for the lane's four blocks: rows m..m+3 and m+4..m+7, columns n.. and n+16... */
+/** One K step of 4: rows m..m+7 x columns n..n+3 and n+16..n+19. */
 fn subgroup_step(acc00: ptr<function, array<vec4<f32>, 4>>, acc01: ptr<function, array<vec4<f32>, 4>>,
                  acc10: ptr<function, array<vec4<f32>, 4>>, acc11: ptr<function, array<vec4<f32>, 4>>,
                  a_base: u32, b_base: u32, m: u32, n: u32, k: u32, lane: u32, tail: bool) {
@@ -37,12 +36,8 @@ fn subgroup_step(acc00: ptr<function, array<vec4<f32>, 4>>, acc01: ptr<function,
   block_step(acc11, ta1, b1);
 }
 
-// Each lane holds four 4x4 blocks: rows m..m+7 (two broadcast A blocks) x columns n..n+3 and
-// n+16..n+19, so one B block load serves 8 rows and one A quad 8 columns (~1.3x faster than two
-// blocks per lane on 256^3 and 1024x256 @ 256x2048, 2x on 1 x 1024 x 1024; bench/matmul_ladder.md).
-// A subgroup covers 8 x 32 outputs; the workgroup's 4 subgroups stand params.sg_n (1, 2 or 4)
-// along N, the rest along M, so the host fits the workgroup tile (32 / sg_n rows x 32 sg_n
-// columns) to the shape without another pipeline. Grid: x over N, y over M, z batch.
+// The workgroup's 4 subgroups stand params.sg_n (1, 2 or 4) along N, the rest along M, so the
+// host fits the tile (32 / sg_n x 32 sg_n) to the shape with one pipeline. Grid: x N, y M, z batch.
 @compute @workgroup_size(16, 1, 1)
 fn matmul_subgroup(@builtin(workgroup_id) wid: vec3<u32>, @builtin(subgroup_id) sg: u32,
                    @builtin(subgroup_invocation_id) lane: u32) {
@@ -56,8 +51,7 @@ fn matmul_subgroup(@builtin(workgroup_id) wid: vec3<u32>, @builtin(subgroup_id) 
   var acc01 = acc00;
   var acc10 = acc00;
   var acc11 = acc00;
-  // Control flow stays uniform (every lane runs every step; blocks past M or N read clamped
-  // copies and store nothing), as subgroupBroadcast requires.
+  // Uniform control flow for subgroupBroadcast: blocks past M or N read clamped copies, store nothing.
   let k_whole = params.K & ~3u;
   for (var k = 0u; k < k_whole; k += 4u) {
     subgroup_step(&acc00, &acc01, &acc10, &acc11, a_base, b_base, m, n, k, lane, false);

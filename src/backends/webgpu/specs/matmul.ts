@@ -82,21 +82,6 @@ export function setMatmulConfig(c: Partial<MatmulConfig> & { direct: boolean }):
   else tiledConfig = { ...tiledConfig, ...c };
 }
 
-/**
- * matmul_subgroup's workgroup: 4 subgroups of 8 x 32 outputs, `sg_n` of them along N. The
- * arrangement (sg_n 4, 2 or 1: 8 x 128, 16 x 64 or 32 x 32 outputs) that pads M x N least,
- * ties to the widest (measured fastest); returned as the grid's config (wgX, wgY: 4 x 4 blocks).
- */
-function subgroupArrangement(M: number, N: number, c: MatmulConfig): { config: MatmulConfig; sgN: number } {
-  let best = { config: c, sgN: 0, padded: Infinity };
-  for (const sgN of [4, 2, 1]) {
-    const rows = 32 / sgN, cols = 32 * sgN;
-    const padded = Math.ceil(M / rows) * rows * Math.ceil(N / cols) * cols;
-    if (padded < best.padded) best = { config: { ...c, wgX: cols / 4, wgY: rows / 4 }, sgN, padded };
-  }
-  return best;
-}
-
 /** Workgroup grid: x over N, y over M, z over batch. */
 export function matmulWorkgroups(M: number, N: number, batch: number, c: MatmulConfig): [number, number, number] {
   return [Math.ceil(N / (4 * c.wgX)), Math.ceil(M / (4 * c.wgY)), batch];
@@ -108,8 +93,13 @@ export const matmulKernels: WebGPUKernelTable = {
     if (out.size === 0) return;
     let c = ctx.preferDirect ? directConfig : tiledConfig;
     const subgroup = c.direct && c.subgroups !== false && ctx.subgroupSize === 4;
-    let sgN = 0;
-    if (subgroup) ({ config: c, sgN } = subgroupArrangement(a.M, a.N, c));
+    // matmul_subgroup: 4 subgroups of 8 x 32 outputs, sgN of them along N (shaders/matmul_subgroup.wgsl):
+    // the arrangement that pads M x N least, ties to the widest (measured fastest).
+    let sgN = 0, fewest = Infinity;
+    if (subgroup) for (const s of [4, 2, 1]) {
+      const tiles = Math.ceil(a.M * s / 32) * Math.ceil(a.N / (32 * s));
+      if (tiles < fewest) { fewest = tiles; sgN = s; c = { ...c, wgX: 8 * s, wgY: 8 / s }; }
+    }
     const tileM = 4 * c.wgY, tileN = 4 * c.wgX, tileK = c.direct ? 4 : c.tileK;
     const lda = a.transposeA ? a.M : a.K;
     const ldb = a.transposeB ? a.K : a.N;
