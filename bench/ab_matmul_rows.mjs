@@ -12,6 +12,8 @@ const resolveIncludes = (src, seen = new Set()) => src.replace(/^#include "([^"]
   return resolveIncludes(read(name), seen);
 });
 const subgroup = resolveIncludes(read('matmul_subgroup.wgsl'));
+// MATMUL_OLD=<path of an older matmul_subgroup.wgsl>: time it too (16 x 32 outputs per workgroup)
+const old = process.env.MATMUL_OLD ? resolveIncludes(readFileSync(process.env.MATMUL_OLD, 'utf8')) : null;
 const ids = (n) => [...Array(n).keys()];
 // subgroups of a workgroup stacked along M (4 x 4R rows) or along N (4 x 16C columns)
 const rc = (R, C, alongN) => `${subgroup}
@@ -29,10 +31,10 @@ fn matmul_rc(@builtin(workgroup_id) wid: vec3<u32>, @builtin(subgroup_id) sg: u3
   ${ids(R).flatMap((r) => ids(C).map((c) => `store_block(acc${r}_${c}, 0u, m + ${4 * r}u, n + ${16 * c}u);`)).join('\n  ')}
 }`;
 
-function variant(name, wgsl, entry, M, K, N, rowsPerWG, colsPerWG) {
+function variant(name, wgsl, entry, M, K, N, rowsPerWG, colsPerWG, sgN = 4) {
   const f = new Float32Array([1]);
   const alpha = new Uint32Array(f.buffer)[0];
-  const params = [M, N, K, 0, 0, 1, 1, alpha, K, N, N, 0, 0, 0, M * N, 0, 0, 0, 1, 0];
+  const params = [M, N, K, 0, 0, 1, 1, alpha, K, N, N, 0, 0, 0, M * N, 0, 0, 0, 1, 0, sgN];
   return {
     name: `${M}x${K}x${N} ${name}`, wgsl, entry,
     constants: { VEC_A: true, VEC_B: true, CHECK: false },
@@ -41,9 +43,10 @@ function variant(name, wgsl, entry, M, K, N, rowsPerWG, colsPerWG) {
   };
 }
 const shapes = (process.env.AB_SHAPES ?? '256x256x256,1024x256x2048').split(',').map((s) => s.split('x').map(Number));
-const which = (process.env.AB_RC ?? '1x2m,2x1m,2x2m,4x1m,2x1n').split(',');
+const which = (process.env.AB_RC ?? '1x2m,2x1m,2x2m,4x1m,2x1n').split(',').filter(Boolean);
 export const variants = shapes.flatMap(([M, K, N]) => [
-  variant('subgroup 4x8 per lane (shipped)', subgroup, 'matmul_subgroup', M, K, N, 16, 32),
+  variant('subgroup 8x8 per lane, 8 x 128 per workgroup (shipped)', subgroup, 'matmul_subgroup', M, K, N, 8, 128),
+  ...(old ? [variant('old subgroup 4x8 per lane, 16 x 32', old, 'matmul_subgroup', M, K, N, 16, 32)] : []),
   ...which.map((w) => {
     const [R, C] = w.slice(0, -1).split('x').map(Number);
     const alongN = w.endsWith('n');

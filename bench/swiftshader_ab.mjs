@@ -20,14 +20,17 @@ const rounds = Number(arg('rounds', 15));
 
 const server = await startServer({ routes: { '/ab.html': { type: 'text/html', body: () => '<!doctype html><title>ab</title>' } } });
 const browser = await launchChromium();
-/** CPU ms (user + system) of the GPU process(es), 0 where /proc is missing. */
+/** CPU ms (user + system) of this browser's GPU process, 0 where /proc is missing. */
+const browserPid = String(browser.process()?.pid);
+const stat = (pid) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
 const gpuCpuMs = () => {
   let ticks = 0;
   try {
     for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
       try {
         if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=gpu-process')) continue;
-        const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        const f = stat(pid);
+        if (f[1] !== browserPid && stat(f[1])[1] !== browserPid) continue; // another browser's (its parent is a zygote)
         ticks += Number(f[11]) + Number(f[12]);
       } catch { /* exited */ }
     }

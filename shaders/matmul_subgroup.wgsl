@@ -1,10 +1,6 @@
-// Batched matMul for CPU adapters with 4-wide subgroups (SwiftShader runs 4 invocations as the
-// lanes of one SIMD register, and every load is a gather): each lane holds 8 x 8 outputs, the 4
-// lanes of a subgroup 8 rows x 32 columns. A lane loads one quad of A per 4 rows (row m + lane,
-// or column k + lane when transposed) and subgroupBroadcast hands it to all four, so one B block
-// load serves 8 rows and one A quad 8 columns (bench/matmul_ladder.md). Used only where the device
-// has `subgroups` with a fixed size of 4 and `subgroup_id`; bounds, transposes, blocks past one
-// binding and the epilogue are matmul_common's.
+// Batched matMul for CPU adapters with 4-lane subgroups (SwiftShader; loads are gathers): a lane
+// holds 8 x 8 outputs; each A quad it loads (row m + lane) is broadcast to the subgroup, so one B
+// block serves 8 rows. Bounds, transposes, split blocks and the epilogue are matmul_common's.
 enable subgroups;
 #include "dtype.wgsl"
 #include "generated_activation.wgsl"
@@ -36,8 +32,7 @@ fn subgroup_step(acc00: ptr<function, array<vec4<f32>, 4>>, acc01: ptr<function,
   block_step(acc11, ta1, b1);
 }
 
-// The workgroup's 4 subgroups stand params.sg_n (1, 2 or 4) along N, the rest along M, so the
-// host fits the tile (32 / sg_n x 32 sg_n) to the shape with one pipeline. Grid: x N, y M, z batch.
+// 4 subgroups of 8 x 32 outputs, params.sg_n of them along N. Grid: x N, y M, z batch.
 @compute @workgroup_size(16, 1, 1)
 fn matmul_subgroup(@builtin(workgroup_id) wid: vec3<u32>, @builtin(subgroup_id) sg: u32,
                    @builtin(subgroup_invocation_id) lane: u32) {
