@@ -69,7 +69,7 @@ function dispatchOf(ctx: KernelContext, entry: string, out: TensorInfo, buffers:
   ctx.dispatch({
     spec: elementwiseSpec, entry, buffers,
     constants: { WG, ...constants, ...tail },
-    variants: [...variants.map((v) => ({ entry: v, constants: { WG, ...constants } })),
+    variants: [...variants.map((v) => ({ entry: v, constants: { WG, ...constants, ...(v.endsWith('_blocked') ? { WG: BLOCKED_WG, TAIL: true } : {}) } })),
       ...(blocked ? [{ entry, constants: { WG, ...constants, ...tail, TAIL: !tail.TAIL } }] : [])],
     params: { size: out.size, ...params },
     workgroups: blocked ? grid1d(Math.ceil(out.size / BLOCK_ELEMENTS), ctx.limits.maxWorkgroupsPerDimension)
