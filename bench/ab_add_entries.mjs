@@ -15,8 +15,9 @@ const N = 4 * 1024 * 1024;
 const bytes = N * 4;
 const uniform = [N, ...new Array(43).fill(0)];
 const grid = (groups) => (groups <= 65535 ? [groups, 1, 1] : [65535, Math.ceil(groups / 65535), 1]);
+const OP = Number(process.env.AB_OP ?? 0); // 0 add (generated_elementwise_ops.wgsl's binary codes)
 const v = (name, src, entry, wg, perWorkgroup) => ({
-  name, wgsl: resolveIncludes(src), entry, constants: { WG: wg, OP: 0, TAIL: N % perWorkgroup !== 0 },
+  name, wgsl: resolveIncludes(src), entry, constants: { WG: wg, OP, TAIL: N % perWorkgroup !== 0 },
   buffers: [{ uniform }, bytes, bytes, bytes], workgroups: grid(Math.ceil(N / perWorkgroup)),
 });
 const current = read('elementwise.wgsl');
@@ -24,5 +25,6 @@ const old = process.env.ELEMENTWISE_OLD ? readFileSync(process.env.ELEMENTWISE_O
 export const variants = [
   v('binary_blocked (chunks of 4 vec4s, x64, WG16)', current, 'binary_blocked', 16, 16 * 64 * 16),
   ...(old ? [v('old binary_blocked (vec4 x16, WG64)', old, 'binary_blocked', 64, 64 * 16 * 4)] : []),
-  { ...v('binary_contiguous (GPU entry)', current, 'binary_contiguous', 64, 64 * 4), constants: { WG: 64, OP: 0 } },
+  ...(process.env.ELEMENTWISE_B ? [v('B binary_blocked', readFileSync(process.env.ELEMENTWISE_B, 'utf8'), 'binary_blocked', 16, 16 * 64 * 16)] : []),
+  { ...v('binary_contiguous (GPU entry)', current, 'binary_contiguous', 64, 64 * 4), constants: { WG: 64, OP } },
 ];

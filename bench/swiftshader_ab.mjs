@@ -51,7 +51,9 @@ try {
       const module = device.createShaderModule({ code: v.wgsl });
       const info = await module.getCompilationInfo();
       for (const m of info.messages) if (m.type === 'error') throw new Error(`${v.name}: ${m.message} (line ${m.lineNum})`);
-      const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: v.entry, constants: v.constants ?? {} } });
+      const c0 = performance.now();
+      const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: v.entry, constants: v.constants ?? {} } });
+      const compileMs = performance.now() - c0;
       const entries = v.buffers.map((b, i) => {
         if (b.uniform) {
           const buf = device.createBuffer({ size: Math.max(16, b.uniform.length * 4), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
@@ -65,7 +67,7 @@ try {
         return { binding: i, resource: { buffer: buf } };
       }).filter((e, i) => !(v.skip ?? []).includes(i));
       const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
-      prepared.push({ v, pipeline, bindGroup, times: [], cpu: 0 });
+      prepared.push({ v, pipeline, bindGroup, times: [], cpu: 0, compileMs });
     }
     const run = async (p) => {
       const t0 = performance.now();
@@ -89,10 +91,10 @@ try {
       }
     }
     const median = (t) => { const s = [...t].sort((a, b) => a - b); return s[s.length >> 1]; };
-    return { adapter: `${adapter.info.vendor} ${adapter.info.architecture}`, rows: prepared.map((p) => ({ name: p.v.name, ms: median(p.times), min: Math.min(...p.times), cpuMs: p.cpu / rounds })) };
+    return { adapter: `${adapter.info.vendor} ${adapter.info.architecture}`, rows: prepared.map((p) => ({ name: p.v.name, ms: median(p.times), min: Math.min(...p.times), cpuMs: p.cpu / rounds, compileMs: p.compileMs })) };
   }, variants, rounds);
   console.log(`adapter: ${result.adapter}, ${rounds} rounds`);
-  for (const r of result.rows) console.log(`${r.name.padEnd(48)} median ${r.ms.toFixed(2)} ms  min ${r.min.toFixed(2)} ms  gpu-process CPU ${r.cpuMs.toFixed(1)} ms`);
+  for (const r of result.rows) console.log(`${r.name.padEnd(48)} median ${r.ms.toFixed(2)} ms  min ${r.min.toFixed(2)} ms  gpu-process CPU ${r.cpuMs.toFixed(1)} ms  compile ${r.compileMs.toFixed(0)} ms`);
   const out = arg('out', '');
   if (out) writeFileSync(join(repoRoot, `bench/results/${out}.json`), JSON.stringify({ date: new Date().toISOString(), rounds, ...result }, null, 2));
 } finally {

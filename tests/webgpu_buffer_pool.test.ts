@@ -19,8 +19,8 @@ function fakeDevice() {
 
 describe('webgpu BufferPool', () => {
   it('rounds to size classes with at most 12.5% waste above 1 MiB', () => {
-    expect(sizeClass(1)).toBe(64); // 64-byte minimum: whole 64-byte chunks (shaders/elementwise.wgsl)
-    expect(sizeClass(65)).toBe(128);
+    expect(sizeClass(1)).toBe(16);
+    expect(sizeClass(17)).toBe(32);
     expect(sizeClass(1 << 20)).toBe(1 << 20);
     const big = 3_000_001;
     expect(sizeClass(big)).toBeGreaterThanOrEqual(big);

@@ -1,12 +1,12 @@
 /**
  * Size-classed pool of GPU buffers. Classes are powers of two up to 1 MiB and then multiples of
- * 1/8 of the enclosing power of two (at most 12.5% waste), with a 64-byte minimum, so every
- * buffer can be bound as array<vec4<u32>> or in chunks of 4 vec4s (the CPU-adapter elementwise entries). Buffers released while recorded-but-unsubmitted work
+ * 1/8 of the enclosing power of two (at most 12.5% waste), with a 16-byte minimum, so every
+ * buffer can be bound as array<vec4<u32>>. Buffers released while recorded-but-unsubmitted work
  * may still use them are parked by the backend until that work is submitted (see backend.ts).
  * Idle buffers are capped in total bytes: past the cap the longest-idle ones are destroyed
  * (safe: WebGPU frees a destroyed buffer only after submitted work using it completes).
  */
-export const MIN_BUFFER_BYTES = 64;
+export const MIN_BUFFER_BYTES = 16;
 
 /** The size class for a request of `bytes` bytes. */
 export function sizeClass(bytes: number): number {

@@ -34,8 +34,8 @@ export const elementwiseSpec: ShaderSpec = {
 };
 
 const WG = 64;
-/** Elements per workgroup of the blocked entries: 16 invocations x BLOCK_STEPS (shaders/elementwise.wgsl) chunks of 16. */
-const BLOCKED_WG = 16, BLOCK_ELEMENTS = BLOCKED_WG * 64 * 16;
+/** Vec4s per invocation of the blocked entries (BLOCK_STEPS in shaders/elementwise.wgsl). */
+const BLOCK_STEPS = 16;
 
 /** Workgroups for `size` elements at 4 per invocation. */
 export function elementwiseWorkgroups(size: number, maxPerDim: number): [number, number, number] {
@@ -65,24 +65,16 @@ function dispatchOf(ctx: KernelContext, entry: string, out: TensorInfo, buffers:
   // Blocked entries skip their bounds check when the grid covers `size` exactly (the other
   // TAIL variant compiles alongside, so another size compiles nothing).
   const blocked = entry.endsWith('_blocked');
-  const tail: Record<string, number | boolean> = blocked ? { WG: BLOCKED_WG, TAIL: out.size % BLOCK_ELEMENTS !== 0 } : {};
+  const tail: Record<string, boolean> = blocked ? { TAIL: out.size % (WG * BLOCK_STEPS * 4) !== 0 } : {};
   ctx.dispatch({
     spec: elementwiseSpec, entry, buffers,
     constants: { WG, ...constants, ...tail },
-    variants: [...variants.map((v) => ({ entry: v, constants: { WG, ...constants, ...(v.endsWith('_blocked') ? { WG: BLOCKED_WG, TAIL: true } : {}) } })),
-      ...(blocked ? [{ entry, constants: { WG, ...constants, ...tail, TAIL: !tail.TAIL } }] : [])],
+    variants: [...variants.map((v) => ({ entry: v, constants: { WG, ...constants } })),
+      ...(blocked ? [{ entry, constants: { WG, ...constants, TAIL: !tail.TAIL } }] : [])],
     params: { size: out.size, ...params },
-    workgroups: blocked ? grid1d(Math.ceil(out.size / BLOCK_ELEMENTS), ctx.limits.maxWorkgroupsPerDimension)
-      : elementwiseWorkgroups(out.size, ctx.limits.maxWorkgroupsPerDimension),
+    // The blocked entries take BLOCK_STEPS vec4s per invocation, the others one.
+    workgroups: elementwiseWorkgroups(blocked ? Math.ceil(out.size / BLOCK_STEPS) : out.size, ctx.limits.maxWorkgroupsPerDimension),
   });
-}
-
-/**
- * CPU adapters: the blocked entry, which reads whole 64-byte chunks, where every buffer is bound
- * whole and holds whole chunks (pooled buffers of 64 bytes and up do); else `entry`.
- */
-function blockedOr(ctx: KernelContext, entry: 'unary' | 'binary_contiguous', buffers: GPUBuffer[]): string {
-  return ctx.preferDirect && buffers.every((b) => b.size % 64 === 0) ? `${entry.split('_')[0]}_blocked` : entry;
 }
 
 /** Elements per dispatch when `out` exceeds one binding (0: it fits, no split needed). */
@@ -144,17 +136,19 @@ function dispatchChunks(ctx: KernelContext, entry: string, out: TensorInfo, chun
 export const elementwiseKernels: WebGPUKernelTable = {
   unary(ctx, [x], [out], a) {
     const constants = { OP: a.op, IN0_INT: isInt(x), OUT_KIND: outKind(out.dtype) };
+    const entry = ctx.preferDirect ? 'unary_blocked' : 'unary';
     const chunk = chunkOf(ctx, out);
     if (chunk) {
-      dispatchChunks(ctx, 'unary', out, chunk, [x, out], constants, () => ({ alpha: a.alpha, beta: a.beta }));
+      dispatchChunks(ctx, entry, out, chunk, [x, out], constants, () => ({ alpha: a.alpha, beta: a.beta }));
       return;
     }
-    const buffers = [ctx.buffer(x), ctx.buffer(out)];
-    dispatchOf(ctx, blockedOr(ctx, 'unary', buffers), out, buffers, constants, { alpha: a.alpha, beta: a.beta });
+    dispatchOf(ctx, entry, out, [ctx.buffer(x), ctx.buffer(out)], constants, { alpha: a.alpha, beta: a.beta });
   },
   binary(ctx, [x, y], [out], a) {
     checkRank('binary', a.outShape);
     const constants = { OP: a.op, IN0_INT: isInt(x), IN1_INT: isInt(y), OUT_KIND: outKind(out.dtype) };
+    // CPU adapters: the blocked entry (16 vec4s per invocation, fewer workgroups).
+    const contiguousEntry = ctx.preferDirect ? 'binary_blocked' : 'binary_contiguous';
     const contiguous = x.size === out.size && y.size === out.size &&
       isContiguous(a.outShape, a.aStrides) && isContiguous(a.outShape, a.bStrides);
     // A broadcasting op is contiguous only while the broadcast dims are 1 (a batch of 1): compile
@@ -163,14 +157,12 @@ export const elementwiseKernels: WebGPUKernelTable = {
     const broadcasts = !same(x.shape) || !same(y.shape);
     if (contiguous) {
       const chunk = chunkOf(ctx, out);
-      const buffers = [ctx.buffer(x), ctx.buffer(y), ctx.buffer(out)];
-      if (chunk) dispatchChunks(ctx, 'binary_contiguous', out, chunk, [x, y, out], constants, () => ({}));
-      else dispatchOf(ctx, blockedOr(ctx, 'binary_contiguous', buffers), out, buffers, constants, {}, broadcasts ? ['binary_strided'] : []);
+      if (chunk) dispatchChunks(ctx, contiguousEntry, out, chunk, [x, y, out], constants, () => ({}));
+      else dispatchOf(ctx, contiguousEntry, out, [ctx.buffer(x), ctx.buffer(y), ctx.buffer(out)], constants, {}, broadcasts ? ['binary_strided'] : []);
       return;
     }
     stridedChunks(ctx, 'binary_strided', `${kernelLabel('binary', a)} [${x.shape}] and [${y.shape}] -> [${a.outShape}]`, out, [x, y],
-      [a.aStrides, a.bStrides], a.outShape, constants, { strides0: a.aStrides, strides1: a.bStrides },
-      broadcasts ? [ctx.preferDirect ? 'binary_blocked' : 'binary_contiguous'] : []);
+      [a.aStrides, a.bStrides], a.outShape, constants, { strides0: a.aStrides, strides1: a.bStrides }, broadcasts ? [contiguousEntry] : []);
   },
   select(ctx, [cond, x, y], [out], a) {
     checkRank('select', a.outShape);
