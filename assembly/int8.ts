@@ -223,6 +223,17 @@ export function vecEpilogueAct(): i32 {
 }
 
 /**
+ * The int8 codes (as i32, before the saturating narrows) of 4 float32 values y for a float32 scale
+ * os: f32(y / os) clamped to [-512, 512] (NaN masked to 0), rounded half to even by adding
+ * 1.5 * 2^23, whose low bits are then the integer; zv holds 0x4b400000 - zp. The codes of
+ * quantizeValue (nearest, then trunc_sat) in about 5 fewer instructions on x64.
+ */
+@inline function codesVec(y: v128, os: v128, zv: v128): v128 {
+  const v = clamp512(f32x4.div(y, os), f32x4.splat(512), f32x4.splat(-512));
+  return i32x4.sub(f32x4.add(v128.and(v, f32x4.eq(v, v)), f32x4.splat(12582912)), zv);
+}
+
+/**
  * Outputs [c0, c1) of rows r0 .. r0 + 3 (those below `rows`) from the int32 tile (row r at tile +
  * r * tileStride, column c0 first). linear / relu / relu6 run 4 lanes at a time in float32, which is
  * what the scalar path computes lane by lane; an int8 output does so when its scale is a float32.
@@ -231,24 +242,27 @@ export function finishTile(out: usize, r0: i32, rows: i32, c0: i32, c1: i32, N: 
   // the globals in locals, and 4 columns down the tile's rows per step (one scale and bias load each)
   const act = eAct, outInt8 = eOutInt8, nRows = min(4, rows - r0);
   const simd = act <= 2 && (!outInt8 || <f64><f32>eOutScale == eOutScale);
-  const os = f32x4.splat(<f32>eOutScale), zv = i32x4.splat(eOutZp), lo = f32x4.splat(-512), hi = f32x4.splat(512);
-  const rowBytes = <usize>rowBytesOf(N);
+  const os = f32x4.splat(<f32>eOutScale), zv = i32x4.splat(0x4b400000 - eOutZp), rowBytes = <usize>rowBytesOf(N);
   let n = c0;
   if (simd) {
     for (; n + 4 <= c1; n += 4) {
       const s = scaleVec(n), b = biasVec(n);
       let acc = tile + (<usize>(n - c0) << 2);
+      if (outInt8) {
+        // the 4 rows' codes narrowed together (rows past nRows read tile scratch and are not
+        // stored): i32 lane r of b8 is row r's 4 bytes
+        const b8 = i8x16.narrow_i16x8_s(
+          i16x8.narrow_i32x4_s(codesVec(finishVec(v128.load(acc), s, b, act), os, zv), codesVec(finishVec(v128.load(acc + tileStride), s, b, act), os, zv)),
+          i16x8.narrow_i32x4_s(codesVec(finishVec(v128.load(acc + 2 * tileStride), s, b, act), os, zv), codesVec(finishVec(v128.load(acc + 3 * tileStride), s, b, act), os, zv)));
+        const o = out + <usize>r0 * rowBytes + n;
+        v128.store32_lane(o, b8, 0);
+        if (nRows > 1) v128.store32_lane(o + rowBytes, b8, 1);
+        if (nRows > 2) v128.store32_lane(o + 2 * rowBytes, b8, 2);
+        if (nRows > 3) v128.store32_lane(o + 3 * rowBytes, b8, 3);
+        continue;
+      }
       for (let r = 0; r < nRows; r++, acc += tileStride) {
-        const y = finishVec(v128.load(acc), s, b, act);
-        const row = <usize>(r0 + r);
-        if (outInt8) {
-          const v = clamp512(f32x4.nearest(f32x4.div(y, os)), hi, lo);
-          const q = i32x4.add(i32x4.trunc_sat_f32x4_s(v), zv);
-          const b8 = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(q, q), q);
-          store<i32>(out + row * rowBytes + n, i32x4.extract_lane(b8, 0));
-        } else {
-          v128.store(out + ((row * <usize>N + n) << 2), y);
-        }
+        v128.store(out + (((<usize>(r0 + r)) * <usize>N + n) << 2), finishVec(v128.load(acc), s, b, act));
       }
     }
   }
