@@ -482,4 +482,30 @@ describe('(d) relaxed-SIMD build: int8 kernels = js reference, bit for bit', () 
       expect(Array.from(got[0]), `conv2d ${c.join(' ')}`).toEqual(Array.from(want[0]));
     }
   });
+
+  it('int8 outputs of the vector epilogue: exact halves round to even, NaN / +-Infinity biases, row tails of 1-3 (29-31 rows)', () => {
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
+    const wasm = createWasmBackendSync()!;
+    // aScale * wScale = 0.5 and outScale 1: y = acc / 2 (+ bias), every odd sum an exact half; the
+    // biases hit NaN (-> zero point), +-Infinity and large values (clamped) and -0
+    const K = 17, N = 8;
+    const bias = Float32Array.from([0, -0, Number.NaN, Infinity, -Infinity, 1e6, -1e6, 0.25]);
+    // M >= 29: 8 blocks of 4 rows or more, so each unit takes all 8 columns even with a worker pool
+    for (const M of [29, 30, 31, 32]) {
+      for (const zp of [-128, 0, 5, 127]) {
+        for (const activation of [Activation.linear, Activation.relu, Activation.relu6]) {
+          const x = new Int32Array(M * packedCols(K)), w = new Int32Array(N * packedCols(K));
+          const xb = new Int8Array(x.buffer), wb = new Int8Array(w.buffer);
+          const rb = packedCols(K) * 4;
+          for (let i = 0; i < M; i++) for (let k = 0; k < rb; k++) xb[i * rb + k] = k < K ? ((i * 5 + k * 3) % 21) - 10 : 0;
+          for (let n = 0; n < N; n++) for (let k = 0; k < rb; k++) wb[n * rb + k] = k < K ? ((n * 7 + k * 11) % 15) - 7 : 0;
+          const e: Int8Epilogue = { aScale: 0.5, aZeroPoint: 0, hasBias: true, activation, alpha: 0, outInt8: true, outScale: 1, outZeroPoint: zp };
+          const ins = [{ data: x, shape: [M, packedCols(K)], dtype: 'int32' as const }, { data: w, shape: [N, packedCols(K)], dtype: 'int32' as const },
+            { data: new Float32Array(N).fill(1), shape: [N], dtype: 'float32' as const }, { data: bias, shape: [N], dtype: 'float32' as const }];
+          const { want, got } = runBoth(wasm, 'int8MatMul', ins, [{ shape: [M, packedCols(N)], dtype: 'int32' }], { ...e, M, N, K }, 12345);
+          expect(Array.from(got[0]), `M ${M} zp ${zp} act ${activation}`).toEqual(Array.from(want[0]));
+        }
+      }
+    }
+  });
 });
