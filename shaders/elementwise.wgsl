@@ -129,15 +129,20 @@ fn binary_blocked(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgro
   }
 }
 
-// Chunked binary for CPU adapters, cheap op codes only (specs/elementwise.ts CHUNKED_OPS): storage
-// read as chunks of 4 vec4s, one index and bounds clamp per 64 bytes instead of per 16 (SwiftShader
-// loads are gathers; bench/ab_add_chunks.mjs), CHUNK_STEPS chunks per invocation. Expensive ops
-// stay on binary_blocked (16 inlined bodies per chunk made pow 1.9x slower). Every buffer is bound
-// whole and holds whole chunks; the last chunk's padding lanes are the tensor's own.
+// Chunked binary for CPU adapters, only op codes whose expression runs on vec4s (wgslVec4 in the op
+// table: add, sub, mul, div): storage read as chunks of 4 vec4s, one index and bounds clamp per 64
+// bytes instead of per 16 (SwiftShader loads are gathers; bench/ab_add_chunks.mjs), CHUNK_STEPS
+// chunks per invocation; one vec4 op per vec4 keeps the compile short (per-element switches: ~10x).
+// Other ops stay on binary_blocked (16 inlined bodies per chunk made pow 1.9x slower). Every buffer
+// is bound whole and holds whole chunks; the last chunk's padding lanes are the tensor's own.
 const CHUNK_STEPS: u32 = 64u;
 @group(0) @binding(1) var<storage, read> in0_chunks: array<array<vec4<u32>, 4>>;
 @group(0) @binding(2) var<storage, read> in1_chunks: array<array<vec4<u32>, 4>>;
 @group(0) @binding(3) var<storage, read_write> out_chunks: array<array<vec4<u32>, 4>>;
+
+fn binary_vec4(u: vec4<u32>, w: vec4<u32>) -> vec4<u32> {
+  return f32x4_to_word(apply_binary_op4(OP, word4_to_f32(u, IN0_INT), word4_to_f32(w, IN1_INT)), OUT_KIND);
+}
 
 @compute @workgroup_size(WG)
 fn binary_chunked(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
@@ -147,7 +152,7 @@ fn binary_chunked(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgro
     if (TAIL && c * 16u >= params.size) { return; }
     let a = in0_chunks[c];
     let b = in1_chunks[c];
-    out_chunks[c] = array<vec4<u32>, 4>(binary4(a[0], b[0]), binary4(a[1], b[1]), binary4(a[2], b[2]), binary4(a[3], b[3]));
+    out_chunks[c] = array<vec4<u32>, 4>(binary_vec4(a[0], b[0]), binary_vec4(a[1], b[1]), binary_vec4(a[2], b[2]), binary_vec4(a[3], b[3]));
   }
 }
 

@@ -8,7 +8,8 @@
  */
 import source from '../../../../shaders/elementwise.wgsl';
 import type { TensorInfo } from '../../backend.js';
-import { Binary } from '../../kernels.js';
+import { BINARY_BY_CODE } from '../../../ops/elementwise_table/index.js';
+import { BINARY_EXPRS } from '../../../ops/elementwise_table/exprs.js';
 import { forEachChunk, stridedFootprint, type Footprint } from '../chunking.js';
 import { chunkElements, kernelLabel } from '../limits.js';
 import {
@@ -46,8 +47,8 @@ const STEPPED: Record<string, { wg: number; elements: number }> = {
   binary_blocked: { wg: WG, elements: WG * 16 * 4 },
   binary_chunked: { wg: 16, elements: 16 * 64 * 16 },
 };
-/** Op codes cheap enough for binary_chunked's 16 inlined bodies per chunk (pow there ran 1.9x slower). */
-const CHUNKED_OPS: ReadonlySet<number> = new Set([Binary.add, Binary.sub, Binary.mul, Binary.div]);
+/** Op codes binary_chunked runs: the table's wgslVec4 rows (cheap, one vec4 op per vec4). */
+const chunkedOp = (op: number): boolean => !!BINARY_EXPRS[BINARY_BY_CODE[op]?.name]?.wgslVec4;
 
 /** Workgroups for `size` elements at 4 per invocation. */
 export function elementwiseWorkgroups(size: number, maxPerDim: number): [number, number, number] {
@@ -92,14 +93,14 @@ function dispatchOf(ctx: KernelContext, entry: string, out: TensorInfo, buffers:
 }
 
 /**
- * The contiguous binary entry: on CPU adapters binary_chunked for the cheap op codes when every
+ * The contiguous binary entry: on CPU adapters binary_chunked for the wgslVec4 op codes when every
  * buffer is bound whole and holds whole 64-byte chunks (`buffers` omitted: assume so, for a
  * variant compiled alongside), else binary_blocked; binary_contiguous on GPUs.
  */
 function contiguousBinaryEntry(ctx: KernelContext, op: number, buffers?: GPUBuffer[]): string {
   if (!ctx.preferDirect) return 'binary_contiguous';
   const wholeChunks = !buffers || buffers.every((b) => b.size % 64 === 0);
-  return CHUNKED_OPS.has(op) && wholeChunks ? 'binary_chunked' : 'binary_blocked';
+  return chunkedOp(op) && wholeChunks ? 'binary_chunked' : 'binary_blocked';
 }
 
 /** Elements per dispatch when `out` exceeds one binding (0: it fits, no split needed). */
