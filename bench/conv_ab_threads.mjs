@@ -1,0 +1,103 @@
+// Chromium A/B of two whole builds of tessera (two dist/ folders) on the bench page's conv2d rows,
+// 1 and 2 threads: both builds load in one headless Chromium page as separate module instances
+// (each its own wasm memory and worker pool), and each round times one call of every (build,
+// threads) pair in rotating order, the call being conv2d + a 1-element corner read like the bench
+// page's syncAndDispose, with a 2 ms pause before it (the pools' workers asleep, as between the
+// bench page's libraries) or back to back. Checks that the two builds' outputs agree exactly.
+// Median and min ms per pair.
+// Run: node bench/conv_ab_threads.mjs <before dist dir> <after dist dir> [--rounds=40] [--out=<name>]
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { launchChromium } from '../scripts/chromium.mjs';
+import { repoRoot, startServer } from '../scripts/server.mjs';
+
+const pos = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const arg = (k, d) => process.argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1] ?? d;
+const [before, after] = pos;
+if (!before || !after) throw new Error('usage: node bench/conv_ab_threads.mjs <before dist dir> <after dist dir> [--rounds=40] [--out=<name>]');
+const rounds = Number(arg('rounds', 40));
+const out = arg('out');
+for (const [name, dir] of [['before', before], ['after', after]]) {
+  const dst = join(repoRoot, 'build/ab', `${name}_dist`);
+  rmSync(dst, { recursive: true, force: true });
+  mkdirSync(dst, { recursive: true });
+  cpSync(resolve(dir), dst, { recursive: true });
+}
+// [H (= W), inC, outC], 3x3 'same', batch 1: the bench page's conv rows.
+const SHAPES = [[56, 64, 64], [28, 32, 96]];
+
+const server = await startServer();
+const browser = await launchChromium();
+let rows;
+try {
+  const tab = await browser.newPage();
+  await tab.goto(`${server.url}/bench/index.html`);
+  rows = await tab.evaluate(async ({ shapes, rounds }) => {
+    const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+    const libs = {};
+    for (const build of ['before', 'after']) {
+      for (const threads of [1, 2]) {
+        // one module instance per (build, threads): the query string makes a separate instance
+        const tf = await import(`/build/ab/${build}_dist/tessera.js?t${threads}`);
+        tf.wasm.setThreadsCount(threads);
+        await tf.setBackend('wasm');
+        await tf.ready();
+        libs[`${build}_${threads}t`] = tf;
+      }
+    }
+    const res = [];
+    for (const [H, C, N] of shapes) {
+      const data = {};
+      const calls = {};
+      for (const [k, tf] of Object.entries(libs)) {
+        const x = tf.randomNormal([1, H, H, C], 0, 1, 'float32', 7), f = tf.randomNormal([3, 3, C, N], 0, 1, 'float32', 8);
+        calls[k] = async () => {
+          const y = tf.conv2d(x, f, 1, 'same');
+          const corner = tf.slice(y, [0, 0, 0, 0], [1, 1, 1, 1]);
+          await corner.data();
+          corner.dispose();
+          y.dispose();
+        };
+        const y = tf.conv2d(x, f, 1, 'same');
+        data[k] = y.dataSync().slice();
+        y.dispose();
+        for (let i = 0; i < 3; i++) await calls[k]();
+      }
+      let mismatches = 0;
+      for (let i = 0; i < data.before_1t.length; i++) {
+        if (!Object.is(data.before_1t[i], data.after_1t[i])) mismatches++;
+        if (!Object.is(data.before_1t[i], data.before_2t[i]) || !Object.is(data.after_1t[i], data.after_2t[i])) mismatches++;
+      }
+      const keys = Object.keys(calls);
+      const times = Object.fromEntries(keys.flatMap((k) => [[`${k}_afterPause`, []], [`${k}_backToBack`, []]]));
+      for (let r = 0; r < rounds; r++) {
+        const order = keys.map((_, i) => keys[(i + r) % keys.length]);
+        for (const k of order) {
+          await sleep(2);
+          let t = performance.now();
+          await calls[k]();
+          times[`${k}_afterPause`].push(performance.now() - t);
+          t = performance.now();
+          await calls[k]();
+          times[`${k}_backToBack`].push(performance.now() - t);
+        }
+      }
+      const stat = (a) => { const s = [...a].sort((u, v) => u - v); return { medianMs: Number(s[s.length >> 1].toFixed(4)), minMs: Number(s[0].toFixed(4)) }; };
+      res.push({ case: `conv2d [1,${H},${H},${C}] * [3,3,${C},${N}] same`, mismatches, ...Object.fromEntries(Object.entries(times).map(([k, v]) => [k, stat(v)])) });
+    }
+    return res;
+  }, { shapes: SHAPES, rounds });
+} finally {
+  await browser.close();
+  await server.close();
+}
+for (const r of rows) {
+  console.log(`${r.case} (before vs after output mismatches: ${r.mismatches})`);
+  for (const mode of ['afterPause', 'backToBack']) {
+    for (const t of ['1t', '2t']) {
+      const b = r[`before_${t}_${mode}`], a = r[`after_${t}_${mode}`];
+      console.log(`  ${mode.padEnd(10)} ${t}: before median ${b.medianMs.toFixed(3)} min ${b.minMs.toFixed(3)} | after median ${a.medianMs.toFixed(3)} min ${a.minMs.toFixed(3)} | median ratio ${(b.medianMs / a.medianMs).toFixed(2)}x`);
+    }
+  }
+}
+if (out) writeFileSync(join(repoRoot, 'bench/results', `${out}.json`), JSON.stringify({ date: new Date().toISOString(), before, after, rounds, rows }, null, 2));
