@@ -1,11 +1,11 @@
 // conv2d (NHWC, filter [fh, fw, inC, outC]) with the fused bias/activation epilogue, and its two
 // backprops. The forward is an implicit GEMM, never an im2col buffer: the filter is packed into
-// panels of 8 output channels ([panel][tap][inC][8], zero padded) and a 6-pixel (4 on the inC < 8
-// path) x 8-channel register tile (matMul's micro-kernel shape) accumulates over the taps. Two ways
+// panels of 8 output channels ([panel][tap][inC][8], zero padded) and a 6-pixel (5 in the plain
+// SIMD build, 4 on the inC < 8 path) x 8-channel register tile accumulates over the taps. Two ways
 // to find the input of a tap:
 // - inC >= 8 (convIndirect): per block of 264 output pixels, a table of input pointers per
 //   (pixel, tap), padding taps pointing at a zero row (XNNPACK's indirection idea). Border pixels
-//   and small images (6-pixel groups span rows and images) run at full speed.
+//   and small images (pixel groups span rows and images) run at full speed.
 // - inC < 8 (first layers): per output row, pixels whose window is inside the image along x run
 //   the 4x8 tile with the taps of one filter row merged into one run of fw*inC when the x
 //   dilation is 1; border pixels take a 1-pixel path that checks every tap.
@@ -29,10 +29,14 @@ export function conv2dScratchBytes(fh: i32, fw: i32, inC: i32, outC: i32): i32 {
 /** From this many input channels up, conv2d uses the indirection path (see convIndirect). */
 const INDIRECT_MIN_C = 8;
 /** Output pixels per indirection block (at most; the pool may ask for smaller blocks to split
- * finer): bounds the pointer table to PIX_BLOCK * taps entries; a multiple of IND_MR and 4. */
+ * finer): bounds the pointer table to PIX_BLOCK * taps entries; a multiple of 4 and of IND_MR in the relaxed build. */
 const PIX_BLOCK = 264;
-/** Output pixels per register tile of the indirection path (tileIndirect6x8). */
-const IND_MR = 6;
+/**
+ * Output pixels per register tile of the indirection path (tileIndirect): 6 in the relaxed build,
+ * where 12 accumulators + 2 panel vectors + 1 broadcast fill V8's 15 usable xmm registers; 5 in the
+ * plain SIMD build, whose separate multiply needs one more register (6 spills there: 2-4% slower).
+ */
+const IND_MR = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
 
 /** Bytes of scratch conv2dBackpropInput needs: the filter transposed per tap to [tap][outC][inC]. */
 export function conv2dBackpropInputScratchBytes(fh: i32, fw: i32, inC: i32, outC: i32): i32 {
@@ -135,18 +139,17 @@ function pixel1x8(
 }
 
 /**
- * IND_MR output pixels x 8 channels through an indirection table: ind holds, per tap, the six
- * pixels' input pointers (a zero row for taps in the padding), so the pixels may come from
- * different rows or images and border pixels cost the same as interior ones. Six pixels x 8
- * channels: 12 accumulators + 2 panel vectors + 1 broadcast fill V8's 15 usable xmm registers
- * without spilling (issue 9, Chromium A/B: 2-7% faster than 5 x 8 on the bench's 3x3 convs,
- * 12-21% on 14x14x256; same sums in the same order, so bit-identical).
+ * IND_MR output pixels x 8 channels through an indirection table: ind holds, per tap, the
+ * IND_MR pixels' input pointers (a zero row for taps in the padding), so the pixels may come from
+ * different rows or images and border pixels cost the same as interior ones. 6 x 8 in the relaxed
+ * build (issue 9, Chromium A/B against 5 x 8: up to 10% faster on the bench's 3x3 convs and 1x1s;
+ * same sums in the same order, so bit-identical); the sixth row compiles away in the plain build.
  */
-function tileIndirect6x8(ind: usize, taps: i32, inC: i32, bp: usize, o: usize, ldo: usize, rows: i32, cols: i32): void {
+function tileIndirect(ind: usize, taps: i32, inC: i32, bp: usize, o: usize, ldo: usize, rows: i32, cols: i32): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   for (let t = 0; t < taps; t++) {
     const p0 = <usize>load<u32>(ind), p1 = <usize>load<u32>(ind, 4), p2 = <usize>load<u32>(ind, 8), p3 = <usize>load<u32>(ind, 12);
-    const p4 = <usize>load<u32>(ind, 16), p5 = <usize>load<u32>(ind, 20);
+    const p4 = <usize>load<u32>(ind, 16), p5 = IND_MR > 5 ? <usize>load<u32>(ind, 20) : 0;
     ind += IND_MR * 4;
     const end = p0 + (<usize>inC << 2);
     let off: usize = 0;
@@ -163,8 +166,10 @@ function tileIndirect6x8(ind: usize, taps: i32, inC: i32, bp: usize, o: usize, l
       c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
       const a4 = v128.load32_splat(p4 + off);
       c40 = madd(a4, b0, c40); c41 = madd(a4, b1, c41);
-      const a5 = v128.load32_splat(p5 + off);
-      c50 = madd(a5, b0, c50); c51 = madd(a5, b1, c51);
+      if (IND_MR > 5) {
+        const a5 = v128.load32_splat(p5 + off);
+        c50 = madd(a5, b0, c50); c51 = madd(a5, b1, c51);
+      }
       off += 4; bp += 32;
     }
   }
@@ -173,13 +178,13 @@ function tileIndirect6x8(ind: usize, taps: i32, inC: i32, bp: usize, o: usize, l
   if (rows > 2) storeRow(o + 2 * ldo, c20, c21, cols, false);
   if (rows > 3) storeRow(o + 3 * ldo, c30, c31, cols, false);
   if (rows > 4) storeRow(o + 4 * ldo, c40, c41, cols, false);
-  if (rows > 5) storeRow(o + 5 * ldo, c50, c51, cols, false);
+  if (IND_MR > 5 && rows > 5) storeRow(o + 5 * ldo, c50, c51, cols, false);
 }
 
 /**
  * conv2d for inC >= INDIRECT_MIN_C: output pixels (flattened over batch and rows) go in blocks of
  * PIX_BLOCK; per block an indirection table of input pointers is built once, then every panel of 8
- * output channels sweeps the block's 6-pixel groups (the panel stays in cache across the block).
+ * output channels sweeps the block's IND_MR-pixel groups (the panel stays in cache across the block).
  */
 function convIndirect(
   x: usize, out: usize, panels: usize, K: i32, tmp: usize, ind: usize, zero: usize, params: usize,
@@ -221,7 +226,7 @@ function convIndirect(
       const cols = min(8, outC - n0);
       const bp = panels + (<usize>n0 * <usize>K << 2);
       for (let g = 0; g < groups; g++) {
-        tileIndirect6x8(ind + (<usize>(g * taps * IND_MR) << 2), taps, inC, bp, oBlock + <usize>(g * IND_MR) * ldo + (<usize>n0 << 2), ldo, min(IND_MR, np - g * IND_MR), cols);
+        tileIndirect(ind + (<usize>(g * taps * IND_MR) << 2), taps, inC, bp, oBlock + <usize>(g * IND_MR) * ldo + (<usize>n0 << 2), ldo, min(IND_MR, np - g * IND_MR), cols);
       }
     }
     if (bias || act != 0) {

@@ -175,11 +175,11 @@ export function parallelConv2d(
 ): boolean {
   const pool = ctx.pool;
   if (!pool || !pool.worth(convMacs(g), MIN_MACS)) return false;
-  // Pixel blocks of 60..264 (conv.ts's PIX_BLOCK; multiples of 12 so the 6-pixel tiles fill), small
+  // Pixel blocks of 60..240 (under conv.ts's PIX_BLOCK; multiples of 60 so the 5- and 6-pixel tiles fill), small
   // enough for 8 units per thread where the image allows: the claims then even out threads that the
   // machine's other work slows down.
   const pixels = g.batch * g.outH * g.outW;
-  const block = Math.min(264, Math.max(60, roundUp(Math.ceil(pixels / (pool.threads * 8)), 12)));
+  const block = Math.min(240, roundUp(Math.ceil(pixels / (pool.threads * 8)), 60));
   const units = ctx.ex.conv2dUnits(params, block);
   if (units < 2) return false;
   // The filter is packed once, on this thread, into the front of the workspace (the workers woken
