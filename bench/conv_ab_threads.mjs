@@ -1,6 +1,6 @@
 // Chromium A/B of two whole builds of tessera (two dist/ folders) on the bench page's conv2d rows,
-// 1 and 2 threads: both builds load in one headless Chromium page as separate module instances
-// (each its own wasm memory and worker pool), and each round times one call of every (build,
+// 1 and 2 threads: both builds load in one headless Chromium page, each at 1 and at 2 threads, as
+// four separate module instances (each its own copy of the folder, wasm memory and worker pool), and each round times one call of every (build,
 // threads) pair in rotating order, the call being conv2d + a 1-element corner read like the bench
 // page's syncAndDispose, with a 2 ms pause before it (the pools' workers asleep, as between the
 // bench page's libraries) or back to back. Checks that the two builds' outputs agree exactly.
@@ -17,11 +17,15 @@ const [before, after] = pos;
 if (!before || !after) throw new Error('usage: node bench/conv_ab_threads.mjs <before dist dir> <after dist dir> [--rounds=40] [--out=<name>]');
 const rounds = Number(arg('rounds', 40));
 const out = arg('out');
+// one copy per (build, threads): a module instance shares its chunks' state (the engine) with any
+// other instance from the same folder, so each needs its own URLs
 for (const [name, dir] of [['before', before], ['after', after]]) {
-  const dst = join(repoRoot, 'build/ab', `${name}_dist`);
-  rmSync(dst, { recursive: true, force: true });
-  mkdirSync(dst, { recursive: true });
-  cpSync(resolve(dir), dst, { recursive: true });
+  for (const threads of [1, 2]) {
+    const dst = join(repoRoot, 'build/ab', `${name}_${threads}t_dist`);
+    rmSync(dst, { recursive: true, force: true });
+    mkdirSync(dst, { recursive: true });
+    cpSync(resolve(dir), dst, { recursive: true });
+  }
 }
 // [H (= W), inC, outC], 3x3 'same', batch 1: the bench page's conv rows.
 const SHAPES = [[56, 64, 64], [28, 32, 96]];
@@ -37,8 +41,7 @@ try {
     const libs = {};
     for (const build of ['before', 'after']) {
       for (const threads of [1, 2]) {
-        // one module instance per (build, threads): the query string makes a separate instance
-        const tf = await import(`/build/ab/${build}_dist/tessera.js?t${threads}`);
+        const tf = await import(`/build/ab/${build}_${threads}t_dist/tessera.js`);
         tf.wasm.setThreadsCount(threads);
         await tf.setBackend('wasm');
         await tf.ready();
@@ -83,7 +86,8 @@ try {
         }
       }
       const stat = (a) => { const s = [...a].sort((u, v) => u - v); return { medianMs: Number(s[s.length >> 1].toFixed(4)), minMs: Number(s[0].toFixed(4)) }; };
-      res.push({ case: `conv2d [1,${H},${H},${C}] * [3,3,${C},${N}] same`, mismatches, ...Object.fromEntries(Object.entries(times).map(([k, v]) => [k, stat(v)])) });
+      const pools = Object.fromEntries(Object.entries(libs).map(([k, tf]) => [k, { threads: tf.wasm.getThreadsCount(), workerChunks: tf.memory().backends.wasm?.workerChunks }]));
+      res.push({ case: `conv2d [1,${H},${H},${C}] * [3,3,${C},${N}] same`, mismatches, pools, ...Object.fromEntries(Object.entries(times).map(([k, v]) => [k, stat(v)])) });
     }
     return res;
   }, { shapes: SHAPES, rounds });
@@ -92,7 +96,7 @@ try {
   await server.close();
 }
 for (const r of rows) {
-  console.log(`${r.case} (before vs after output mismatches: ${r.mismatches})`);
+  console.log(`${r.case} (before vs after output mismatches: ${r.mismatches}; threads and chunks the workers ran so far: ${JSON.stringify(r.pools)})`);
   for (const mode of ['afterPause', 'backToBack']) {
     for (const t of ['1t', '2t']) {
       const b = r[`before_${t}_${mode}`], a = r[`after_${t}_${mode}`];
