@@ -70,7 +70,7 @@ try {
         A[8] = 0; A[9] = 1; A[10] = scratchAll + packedBytes;
         pool.run('conv2dPackedRange', 14, units, 1, 11, 12, -1, 10, stride);
       };
-      const blocks = { cur: Math.min(260, Math.max(60, roundUp(Math.ceil(P / 16), 20))), b4: Math.min(260, roundUp(Math.ceil(P / 4), 20)), b8: Math.min(260, roundUp(Math.ceil(P / 8), 20)), b40: Math.min(260, roundUp(Math.ceil(P / 40), 20)), b20: 20 };
+      const blocks = { cur: Math.min(240, roundUp(Math.ceil(P / 16), 60)), b4: Math.min(240, roundUp(Math.ceil(P / 4), 60)), b8: Math.min(240, roundUp(Math.ceil(P / 8), 60)), b24: 24, b12: 12 };
       const variants = { single, empty: emptyRun, pack: () => ex.conv2dPackFilter(ctx.ptr(f), p(), scratchAll), split_cur_prewake: split(blocks.cur, true) };
       for (const [k, b] of Object.entries(blocks)) variants[`split_${k}_${b}`] = split(b);
       // one thread, the filter packed then conv2dPackedRange over every unit with other block sizes
