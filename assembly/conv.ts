@@ -6,6 +6,8 @@
 // - inC >= 8 (convIndirect): per block of 264 output pixels, a table of input pointers per
 //   (pixel, tap), padding taps pointing at a zero row (XNNPACK's indirection idea). Border pixels
 //   and small images (pixel groups span rows and images) run at full speed.
+// - 3x3, stride 1, dilation 1 with channels multiples of 4 (conv_winograd.ts, wgEligible): Winograd
+//   F(2x2, 3x3), 16 products per 2x2 tile instead of 36, on the same register tile.
 // - inC < 8 (first layers): per output row, pixels whose window is inside the image along x run
 //   the 4x8 tile with the taps of one filter row merged into one run of fw*inC when the x
 //   dilation is 1; border pixels take a 1-pixel path that checks every tap.
