@@ -19,16 +19,17 @@ const WG_TILES = 30;
 const WG_MAX_PAIRS = 16384;
 
 /** Whether conv2d with these params takes the Winograd path: 3x3, stride 1, dilation 1, inC >= 8,
- * inC and outC multiples of 4, at most WG_MAX_PAIRS channel pairs, and at least 16 output tiles
- * (below that the filter transform costs more than it saves). */
+ * inC and outC multiples of 4, at most WG_MAX_PAIRS channel pairs (any image size: on tiny images
+ * the partial tiles and the filter transform may cost more than the direct path, but both are small there). */
 export function wgEligible(params: usize): bool {
-  return mayWinograd(geo(params, G_FH), geo(params, G_FW), geo(params, G_INC), geo(params, G_OUTC)) && geo(params, G_SH) == 1 &&
-    geo(params, G_SW) == 1 && geo(params, G_DH) == 1 && geo(params, G_DW) == 1;
+  // strides and dilations are >= 1, so their OR is 1 only when all are
+  return mayWinograd(geo(params, G_FH), geo(params, G_FW), geo(params, G_INC), geo(params, G_OUTC)) &&
+    (geo(params, G_SH) | geo(params, G_SW) | geo(params, G_DH) | geo(params, G_DW)) == 1;
 }
 
 /** The filter's part of wgEligible (conv.ts sizes its scratch by it before the geometry is known). */
 export function mayWinograd(fh: i32, fw: i32, inC: i32, outC: i32): bool {
-  return fh == 3 && fw == 3 && inC >= 8 && (inC & 3) == 0 && (outC & 3) == 0 && inC * outC <= WG_MAX_PAIRS;
+  return fh == 3 && fw == 3 && inC >= 8 && ((inC | outC) & 3) == 0 && inC * outC <= WG_MAX_PAIRS;
 }
 
 /** Bytes of one thread's V, M and row table. */
@@ -36,9 +37,10 @@ export function wgThreadBytes(inC: i32, outC: i32): i32 {
   return 16 * WG_TILES * (inC + outC + 1) * 4 + 16;
 }
 
-/** Output tiles per unit for a pool block of `block` pixels: about block / 4, a multiple of IND_MR, at most WG_TILES. */
+/** Output tiles per unit for a pool block of `block` pixels (at least 4 * IND_MR: parallel.ts's 60 and up, conv2d's 264):
+ * about block / 4, a multiple of IND_MR, at most WG_TILES. */
 function wgTilesPerUnit(block: i32): i32 {
-  return min(WG_TILES, max(IND_MR, (block >> 2) / IND_MR * IND_MR));
+  return min(WG_TILES, (block >> 2) / IND_MR * IND_MR);
 }
 
 function wgTiles(params: usize): i32 {
@@ -60,20 +62,24 @@ function gStep(pa: usize, pb: usize, pc: usize, dst: usize, ds: usize): void {
   v128.store(dst + 3 * ds, c);
 }
 
-/** (a0 - a2, a1 + a2, a2 - a1, a1 - a3) of the vectors at p, p + s, ..., in place: one step of B^T d B. */
-function bStep(p: usize, s: usize): void {
-  const a0 = v128.load(p), a1 = v128.load(p + s), a2 = v128.load(p + 2 * s), a3 = v128.load(p + 3 * s);
-  v128.store(p, f32x4.sub(a0, a2));
-  v128.store(p + s, f32x4.add(a1, a2));
-  v128.store(p + 2 * s, f32x4.sub(a2, a1));
-  v128.store(p + 3 * s, f32x4.sub(a1, a3));
+/** (a0 - a2, a1 + a2, a2 - a1, a1 - a3) of the vectors at p, p + s, ..., in place, for n vectors from p on: one step of B^T d B. */
+function bStep(p: usize, s: usize, n: usize): void {
+  for (const end = p + (n << 4); p < end; p += 16) {
+    const a0 = v128.load(p), a1 = v128.load(p + s), a2 = v128.load(p + 2 * s), a3 = v128.load(p + 3 * s);
+    v128.store(p, f32x4.sub(a0, a2));
+    v128.store(p + s, f32x4.add(a1, a2));
+    v128.store(p + 2 * s, f32x4.sub(a2, a1));
+    v128.store(p + 3 * s, f32x4.sub(a1, a3));
+  }
 }
 
-/** (a0 + a1 + a2, a1 - a2 - a3) of the vectors at p, p + s, ..., stored at p and p + s: one step of A^T m A. */
-function aStep(p: usize, s: usize): void {
-  const a0 = v128.load(p), a1 = v128.load(p + s), a2 = v128.load(p + 2 * s), a3 = v128.load(p + 3 * s);
-  v128.store(p, f32x4.add(f32x4.add(a0, a1), a2));
-  v128.store(p + s, f32x4.sub(f32x4.sub(a1, a2), a3));
+/** (a0 + a1 + a2, a1 - a2 - a3) of the vectors at p, p + s, ..., stored at p and p + s, for n vectors from p on: one step of A^T m A. */
+function aStep(p: usize, s: usize, n: usize): void {
+  for (const end = p + (n << 4); p < end; p += 16) {
+    const a0 = v128.load(p), a1 = v128.load(p + s), a2 = v128.load(p + 2 * s), a3 = v128.load(p + 3 * s);
+    v128.store(p, f32x4.add(f32x4.add(a0, a1), a2));
+    v128.store(p + s, f32x4.sub(f32x4.sub(a1, a2), a3));
+  }
 }
 
 /** U = G g G^T for every (inC, outC) pair, 4 output channels at a time; f is [3][3][inC][outC]. */
@@ -101,7 +107,7 @@ export function wgRange(
   const outH = geo(params, G_OUTH), outW = geo(params, G_OUTW), N = geo(params, G_OUTC);
   const pT = geo(params, G_PT), pL = geo(params, G_PL);
   const tW = (outW + 1) >> 1, tImg = ((outH + 1) >> 1) * tW;
-  const per = wgTilesPerUnit(block), T = wgTiles(params);
+  const per = wgTilesPerUnit(block), T = geo(params, G_BATCH) * tImg;
   const V = scratch, M = V + (<usize>(16 * WG_TILES * C) << 2), table = M + (<usize>(16 * WG_TILES * N) << 2);
   const vE = <usize>(WG_TILES * C) << 2, mE = <usize>(WG_TILES * N) << 2;
   const lda = <usize>C << 2, ldo = <usize>N << 2;
@@ -114,18 +120,16 @@ export function wgRange(
       const t = t0 + tt, b = t / tImg, rem = t % tImg;
       const y0 = ((rem / tW) << 1) - pT, x0 = ((rem % tW) << 1) - pL;
       const img = x + (<usize>(b * inH * inW * C) << 2);
-      for (let ci = 0; ci < C; ci += 4) {
-        const dst = V + <usize>tt * lda + (<usize>ci << 2);
-        // d (zero outside the image) into planes 4r + c, then B^T over its columns and B over its rows
-        for (let r = 0; r < 4; r++) {
-          for (let c = 0; c < 4; c++) {
-            const iy = y0 + r, ix = x0 + c;
-            v128.store(dst + <usize>(4 * r + c) * vE, u32(iy) < u32(inH) && u32(ix) < u32(inW) ? v128.load(img + (<usize>((iy * inW + ix) * C + ci) << 2)) : zero);
-          }
-        }
-        for (let c: usize = 0; c < 4; c++) bStep(dst + c * vE, 4 * vE);
-        for (let r: usize = 0; r < 16; r += 4) bStep(dst + r * vE, vE);
+      // d (zero outside the image) into planes 4r + c, then B^T over its columns and B over its rows
+      const dst = V + <usize>tt * lda;
+      for (let q = 0; q < 16; q++) {
+        const iy = y0 + (q >> 2), ix = x0 + (q & 3);
+        const inside = u32(iy) < u32(inH) && u32(ix) < u32(inW);
+        const src = img + (<usize>((iy * inW + ix) * C) << 2), d = dst + <usize>q * vE;
+        for (let i: usize = 0; i < lda; i += 16) v128.store(d + i, inside ? v128.load(src + i) : zero);
       }
+      for (let c: usize = 0; c < 4; c++) bStep(dst + c * vE, 4 * vE, lda >> 4);
+      for (let r: usize = 0; r < 16; r += 4) bStep(dst + r * vE, vE, lda >> 4);
     }
     // M[e] = V[e] x U[e]: the register tile over IND_MR tiles x 8 output channels, K = inC
     for (let e = 0; e < 16; e++) {
@@ -141,12 +145,10 @@ export function wgRange(
       const t = t0 + tt, b = t / tImg, rem = t % tImg;
       const oy = (rem / tW) << 1, ox = (rem % tW) << 1;
       const o = out + (<usize>(((b * outH + oy) * outW + ox) * N) << 2);
+      // A^T over the columns of m (rows 0 and 1 into planes 0-3 and 4-7), then A over those two rows
       const m = M + <usize>tt * ldo;
-      for (let co: usize = 0; co < ldo; co += 16) {
-        // A^T over the columns of m (rows 0 and 1 into planes 0-3 and 4-7), then A over those two rows
-        for (let j: usize = 0; j < 4; j++) aStep(m + co + j * mE, 4 * mE);
-        for (let r: usize = 0; r < 8; r += 4) aStep(m + co + r * mE, mE);
-      }
+      for (let j: usize = 0; j < 4; j++) aStep(m + j * mE, 4 * mE, ldo >> 4);
+      for (let r: usize = 0; r < 8; r += 4) aStep(m + r * mE, mE, ldo >> 4);
       // the tile's (up to) 4 output pixels: planes 0, 1, 4, 5, then the epilogue
       for (let q = 0; q < 4; q++) {
         const r = q >> 1, c = q & 1;
