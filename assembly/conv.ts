@@ -3,7 +3,7 @@
 // panels of 8 output channels ([panel][tap][inC][8], zero padded) and a 6-pixel (5 in the plain
 // SIMD build, 4 on the inC < 8 path) x 8-channel register tile accumulates over the taps. Two ways
 // to find the input of a tap:
-// - inC >= 8 (convIndirect): per block of 264 output pixels, a table of input pointers per
+// - inC >= 8 (convIndirect): per block of 240 output pixels, a table of input pointers per
 //   (pixel, tap), padding taps pointing at a zero row (XNNPACK's indirection idea). Border pixels
 //   and small images (pixel groups span rows and images) run at full speed.
 // - 3x3, stride 1, dilation 1 with channels multiples of 4 (conv_winograd.ts, wgEligible): Winograd
@@ -35,8 +35,9 @@ export function conv2dScratchBytes(fh: i32, fw: i32, inC: i32, outC: i32): i32 {
 /** From this many input channels up, conv2d uses the indirection path (see convIndirect). */
 const INDIRECT_MIN_C = 8;
 /** Output pixels per indirection block (at most; the pool may ask for smaller blocks to split
- * finer): bounds the pointer table to PIX_BLOCK * taps entries; a multiple of 4 and of IND_MR in the relaxed build. */
-const PIX_BLOCK = 264;
+ * finer): bounds the pointer table to PIX_BLOCK * taps entries; a multiple of 4 and of both IND_MRs
+ * (a block of groups * IND_MR > PIX_BLOCK pixels would write pointers over the zero row). */
+const PIX_BLOCK = 240;
 /**
  * Output pixels per register tile of the indirection path (tileIndirect): 6 in the relaxed build,
  * where 12 accumulators + 2 panel vectors + 1 broadcast fill V8's 15 usable xmm registers; 5 in the

@@ -37,7 +37,7 @@ export function wgThreadBytes(inC: i32, outC: i32): i32 {
   return 16 * WG_TILES * (inC + outC + 1) * 4 + 16;
 }
 
-/** Output tiles per unit for a pool block of `block` pixels (at least 4 * IND_MR: parallel.ts's 60 and up, conv2d's 264):
+/** Output tiles per unit for a pool block of `block` pixels (at least 4 * IND_MR: parallel.ts's 60 and up, conv2d's PIX_BLOCK):
  * about block / 4, a multiple of IND_MR, at most WG_TILES. */
 function wgTilesPerUnit(block: i32): i32 {
   return min(WG_TILES, (block >> 2) / IND_MR * IND_MR);

@@ -302,6 +302,23 @@ function winogradChecks(tag: string): void {
   }
 }
 
+describe('wasm conv2d padding reads zeros', () => {
+  it('an all-zero input gives exactly 0 with nonzero filters (padding taps read a zero row that the pointer table must not overwrite)', () => {
+    // more output pixels than one indirection block (240), strided and not, so blocks end in partial pixel groups
+    for (const c of [
+      { b: 1, h: 56, w: 56, inC: 64, outC: 16, fh: 3, fw: 3, s: [2, 2], d: [1, 1], pad: 'same' },
+      { b: 1, h: 17, w: 19, inC: 9, outC: 8, fh: 3, fw: 3, s: [1, 1], d: [1, 1], pad: 'same' },
+      { b: 2, h: 16, w: 16, inC: 8, outC: 8, fh: 3, fw: 3, s: [1, 1], d: [1, 1], pad: 'same' },
+    ] as ConvCase[]) {
+      const g = geometry(c);
+      const r = runBoth('conv2d', [{ data: new Float32Array(c.b * c.h * c.w * c.inC), shape: [c.b, c.h, c.w, c.inC] }, { data: floats(c.fh * c.fw * c.inC * c.outC, 1, 2), shape: [c.fh, c.fw, c.inC, c.outC] }],
+        [[c.b, g.outH, g.outW, c.outC]], { ...g, ...NO_EPILOGUE });
+      const nonzero = Array.from(r.got[0] as Float32Array).findIndex((v) => v !== 0);
+      expect(nonzero, `conv2d of zeros ${label(c)}: first nonzero output`).toBe(-1);
+    }
+  });
+});
+
 describe('wasm conv2d, Winograd path vs js', () => {
   it('3x3 stride 1: odd sizes, batch 2, valid and explicit pads, outC % 8 == 4, 1x1 image, 128 -> 128, fused epilogue', () => {
     winogradChecks('simd');
