@@ -22,5 +22,5 @@ export { resize, resizeBackprop, cropAndResize } from './image';
 export { fusedElementwise, fusedScratchBytes } from './fused';
 export { int8Quantize, int8Dequantize, int8Widen, int8MatMulRange, int8MatMulScratchBytes, int8ConvRange, int8ConvScratchBytes, int8DepthwiseRange } from './int8';
 export { int8PadRows, int8SplitWeights, int8BiasRows, int8PadWeights } from './int8_relaxed';
-export { int8BiasCompact, int8Im2colU8, int8InterleaveU8Weights, int8BcastScratchBytes, int8BcastRange } from './int8_bcast';
+export { int8BiasCompact, int8InterleaveU8Weights, int8BcastScratchBytes, int8BcastRange } from './int8_bcast';
 export { int8Im2col, int8Im2colScratchBytes, int8CompactWeights, int8WidenCompact, int8InterleaveConvWeights, int8SmallConvScratchBytes, int8SmallConvRange } from './int8_im2col';

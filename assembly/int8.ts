@@ -20,6 +20,22 @@ import { DOT_SPLIT, DOT_U8, correctTile, dot4x2Relaxed, dot4x2U8, hsum4 } from '
   return v < -128 ? -128 : v > 127 ? 127 : <i32>v;
 }
 
+/**
+ * Lanes clamped to [lo, hi] = [-512, 512], NaN kept (then truncated to 0): pmin / pmax, one
+ * instruction each on x64, where f32x4.min / max (exact about -0 and NaN) take several.
+ */
+@inline function clamp512(v: v128, hi: v128, lo: v128): v128 {
+  return f32x4.pmax(f32x4.pmin(v, hi), lo);
+}
+
+/**
+ * The relu of applyActivation lane by lane: `top` (y, or y capped at 6 for relu6) where y > 0, y
+ * itself where it is NaN, else +0 (also for -0), as bit masks.
+ */
+@inline function reluVec(top: v128, y: v128, zero: v128): v128 {
+  return v128.and(top, v128.or(f32x4.gt(y, zero), f32x4.ne(y, y)));
+}
+
 /** q = clamp(roundHalfEven(f32(x / scale)) + zp, -128, 127), NaN -> zp (js quantizeValue). */
 @inline function quantizeValue(x: f64, scale: f64, zp: i32): i32 {
   return clampRound(nearest<f64>(<f64><f32>(x / scale)), zp);
@@ -45,7 +61,7 @@ export function int8Quantize(x: usize, out: usize, rows: i32, cols: i32, scale: 
     const qlo = i32x4.splat(-128), qhi = i32x4.splat(127);
     let r = 0;
     for (; r + 4 <= rows; r += 4) {
-      const v = f32x4.max(f32x4.min(f32x4.nearest(f32x4.div(v128.load(x + (<usize>r << 2)), sv)), hi), lo);
+      const v = clamp512(f32x4.nearest(f32x4.div(v128.load(x + (<usize>r << 2)), sv)), hi, lo);
       const q = i32x4.max_s(i32x4.min_s(i32x4.add(i32x4.trunc_sat_f32x4_s(v), zv), qhi), qlo);
       v128.store(out + (<usize>r << 2), v128.or(v128.and(q, mask), pad));
     }
@@ -63,7 +79,7 @@ export function int8Quantize(x: usize, out: usize, rows: i32, cols: i32, scale: 
       const end = min(cols, (rows - r) * cols - 3);
       for (; c < end; c += 4) {
         // clamp in float first (NaN stays NaN and truncates to 0, i.e. the zero point); the narrows saturate
-        const v = f32x4.max(f32x4.min(f32x4.nearest(f32x4.div(v128.load(src + (<usize>c << 2)), sv)), hi), lo);
+        const v = clamp512(f32x4.nearest(f32x4.div(v128.load(src + (<usize>c << 2)), sv)), hi, lo);
         const q = i32x4.add(i32x4.trunc_sat_f32x4_s(v), zv);
         const b = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(q, q), i16x8.splat(0));
         store<i32>(dst + c, i32x4.extract_lane(b, 0));
@@ -185,39 +201,59 @@ export function setEpilogue(wScale: usize, bias: usize, aScale: f32, act: i32, a
   for (let n = N; n < rowBytes; n++) store<i8>(out + <usize>row * <usize>rowBytes + n, <i8>eOutZp);
 }
 
+/** f32(aScale * wScale[n .. n + 3]), the factor of finishVec. */
+@inline export function scaleVec(n: i32): v128 {
+  return f32x4.mul(f32x4.splat(eAScale), v128.load(eScale + (<usize>n << 2)));
+}
+
+/** bias[n .. n + 3]; without a bias -0, which leaves every float32 it is added to as it is (+0 would turn -0 into +0). */
+@inline export function biasVec(n: i32): v128 {
+  return eBias ? v128.load(eBias + (<usize>n << 2)) : f32x4.splat(-0.0);
+}
+
+/** finish's float32 value of 4 int32 sums for act linear (0), relu (1) or relu6 (2): scale * f32(acc) + bias, then the activation. */
+@inline export function finishVec(acc: v128, scale: v128, bias: v128, act: i32): v128 {
+  const y = f32x4.add(f32x4.mul(scale, f32x4.convert_i32x4_s(acc)), bias);
+  return act == 0 ? y : reluVec(act == 2 ? f32x4.pmin(y, f32x4.splat(6)) : y, y, f32x4.splat(0));
+}
+
+/** The activation for finishVec when outputs are float32 and it is linear, relu or relu6; else -1 (through finishTile). */
+export function vecEpilogueAct(): i32 {
+  return !eOutInt8 && eAct <= 2 ? eAct : -1;
+}
+
 /**
  * Outputs [c0, c1) of rows r0 .. r0 + 3 (those below `rows`) from the int32 tile (row r at tile +
  * r * tileStride, column c0 first). linear / relu / relu6 run 4 lanes at a time in float32, which is
  * what the scalar path computes lane by lane; an int8 output does so when its scale is a float32.
  */
 export function finishTile(out: usize, r0: i32, rows: i32, c0: i32, c1: i32, N: i32, tile: usize, tileStride: usize): void {
-  const simd = eAct <= 2 && (!eOutInt8 || <f64><f32>eOutScale == eOutScale);
-  const as = f32x4.splat(eAScale), zero = f32x4.splat(0), six = f32x4.splat(6);
+  // the globals in locals, and 4 columns down the tile's rows per step (one scale and bias load each)
+  const act = eAct, outInt8 = eOutInt8, nRows = min(4, rows - r0);
+  const simd = act <= 2 && (!outInt8 || <f64><f32>eOutScale == eOutScale);
   const os = f32x4.splat(<f32>eOutScale), zv = i32x4.splat(eOutZp), lo = f32x4.splat(-512), hi = f32x4.splat(512);
   const rowBytes = <usize>rowBytesOf(N);
-  for (let r = 0; r < 4; r++) {
-    const row = r0 + r;
-    if (row >= rows) break;
-    const acc = tile + <usize>r * tileStride;
-    let n = c0;
-    if (simd) {
-      for (; n + 4 <= c1; n += 4) {
-        const k = <usize>n << 2;
-        let y = f32x4.mul(f32x4.mul(as, v128.load(eScale + k)), f32x4.convert_i32x4_s(v128.load(acc + (<usize>(n - c0) << 2))));
-        if (eBias) y = f32x4.add(y, v128.load(eBias + k));
-        if (eAct == 1) y = f32x4.max(y, zero);
-        else if (eAct == 2) y = f32x4.min(f32x4.max(y, zero), six);
-        if (eOutInt8) {
-          const v = f32x4.max(f32x4.min(f32x4.nearest(f32x4.div(y, os)), hi), lo);
+  let n = c0;
+  if (simd) {
+    for (; n + 4 <= c1; n += 4) {
+      const s = scaleVec(n), b = biasVec(n);
+      let acc = tile + (<usize>(n - c0) << 2);
+      for (let r = 0; r < nRows; r++, acc += tileStride) {
+        const y = finishVec(v128.load(acc), s, b, act);
+        const row = <usize>(r0 + r);
+        if (outInt8) {
+          const v = clamp512(f32x4.nearest(f32x4.div(y, os)), hi, lo);
           const q = i32x4.add(i32x4.trunc_sat_f32x4_s(v), zv);
-          const b = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(q, q), q);
-          store<i32>(out + <usize>row * rowBytes + n, i32x4.extract_lane(b, 0));
+          const b8 = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(q, q), q);
+          store<i32>(out + row * rowBytes + n, i32x4.extract_lane(b8, 0));
         } else {
-          v128.store(out + ((<usize>row * <usize>N + n) << 2), y);
+          v128.store(out + ((row * <usize>N + n) << 2), y);
         }
       }
     }
-    for (; n < c1; n++) finish(out, row, n, N, load<i32>(acc + (<usize>(n - c0) << 2)));
+  }
+  for (let r = 0; r < nRows; r++) {
+    for (let m = n; m < c1; m++) finish(out, r0 + r, m, N, load<i32>(tile + <usize>r * tileStride + (<usize>(m - c0) << 2)));
   }
 }
 

@@ -1,14 +1,14 @@
-// int8 conv2d with few input channels (inC = 3, 12, ...) on the u8 relaxed dot (DOT_U8 of
+// int8 conv2d with few input channels (inC = 1, 3, 4, 12, ...) on the u8 relaxed dot (DOT_U8 of
 // assembly/int8_relaxed.ts; taken only where the probe in src/backends/wasm/int8.ts passed): the
-// compact patches of assembly/int8_im2col.ts as u8 bytes (x + 128, int8Im2colU8), and a matMul over
-// them in which each lane of a relaxed dot is one output channel: 4 patch bytes broadcast to all
-// lanes (v128.load32_splat) against 4 bytes of 4 channels (int8InterleaveU8Weights: per group of 4
-// patch values, 4 bytes of each channel). Short rows (27 values for a 3x3 RGB filter) then need no
-// horizontal sums and no padding to 16: an [8 channels x 4 pixels] block per group of 4 values.
-// Taps outside the image hold zp + 128, so that, as everywhere in DOT_U8,
-// sum (x - zp) w = sum (x + 128) w - (128 + zp) sum w over the channel's weights.
-import { finishTile, padRow, setEpilogue } from './int8';
-import { gatherPatches } from './int8_im2col';
+// input biased to u8 (x + 128, int8BiasCompact) is read by int8BcastRange filter row by filter row
+// where four pixels' windows lie inside the image (else the unit gathers them, on its own thread),
+// and each lane of a relaxed dot is one output channel: 4 input bytes of a filter row broadcast to
+// all lanes (v128.load32_splat) against 4 bytes of 4 channels (int8InterleaveU8Weights: per group
+// of 4 values of a filter row, 4 bytes of each channel). Short runs (9 values for a 3x3 RGB filter
+// row, padded to 12) then need no horizontal sums and no padding to 16: an [8 channels x 4 pixels]
+// block per group of 4 values. Taps outside the image hold zp + 128, so that, as everywhere in
+// DOT_U8, sum (x - zp) w = sum (x + 128) w - (128 + zp) sum w over the channel's weights.
+import { biasVec, finishTile, finishVec, padRow, scaleVec, setEpilogue, vecEpilogueAct } from './int8';
 
 @inline function rowBytesOf(cols: i32): i32 {
   return ((cols + 3) >> 2) << 2;
@@ -16,85 +16,141 @@ import { gatherPatches } from './int8_im2col';
 
 /** Packed int8 NHWC pixels (inC values each, rowBytesOf(inC) apart) -> u8 values x + 128 back to back, plus 16 bytes of slack. */
 export function int8BiasCompact(x: usize, pixels: i32, inC: i32, dst: usize): void {
-  const rowBytes = <usize>rowBytesOf(inC);
-  for (let p = 0; p < pixels; p++) {
+  const rowBytes = <usize>rowBytesOf(inC), total = pixels * inC;
+  // inC a multiple of 4: the packed rows hold no padding, one run whose bytes flip their top bit
+  if (rowBytes == inC) for (let i = 0; i < total; i += 16) v128.store(dst + i, v128.xor(v128.load(x + i), i8x16.splat(-128)));
+  else for (let p = 0; p < pixels; p++) {
     for (let c = 0; c < inC; c++) store<u8>(dst + <usize>(p * inC + c), <u8>(<i32>load<i8>(x + <usize>p * rowBytes + c) + 128));
   }
-  v128.store(dst + <usize>(pixels * inC), v128.splat<i32>(0));
+  v128.store(dst + <usize>total, v128.splat<i32>(0));
 }
 
 /**
- * Patches of the output pixels as u8: row p (dstCols bytes, a multiple of 8) holds, tap by tap, the
- * inC values x + 128 of the input pixel under that tap (zp + 128 outside the image), then bytes that
- * meet zero weights; then one more row (the row int8BcastRange reads past the last one), and 16
- * bytes that may be scribbled on. Geometry and scratch as int8Im2col.
+ * Packed conv weights [outC, fh, fw, rowBytesOf(inC)] -> groups of 4 values of one filter row: a
+ * filter row's fw * inC values (kx * inC + c) padded with zeros to runGroups groups of 4; group
+ * ky * runGroups + j holds, for channels 0 .. nPad - 1 (nPad a multiple of 8), the channel's values
+ * 4j .. 4j + 3 of filter row ky (zero for channels past outC). wsum[n]: channel n's sum of weights
+ * (0 past outC).
  */
-export function int8Im2colU8(x: usize, params: usize, zp: i32, dst: usize, dstCols: i32, scratch: usize): void {
-  int8BiasCompact(x, load<i32>(params) * load<i32>(params, 4) * load<i32>(params, 8), load<i32>(params, 12), scratch);
-  gatherPatches(scratch, params, 1, zp + 128, dst, <usize>dstCols);
-}
-
-/**
- * Packed conv weights [outC, taps, rowBytesOf(inC)] -> groups of 4 patch values: group g holds, for
- * channels 0 .. nPad - 1 (nPad a multiple of 8), the channel's values 4g .. 4g + 3 (value t * inC + c
- * is tap t, channel c; zero past taps * inC and for channels past outC); cols / 4 groups. wsum[n]:
- * channel n's sum of weights (0 past outC).
- */
-export function int8InterleaveU8Weights(w: usize, outC: i32, taps: i32, inC: i32, dst: usize, cols: i32, nPad: i32, wsum: usize): void {
-  const rowBytes = <usize>rowBytesOf(inC), K = taps * inC;
-  memory.fill(dst, 0, <usize>cols * <usize>nPad);
+export function int8InterleaveU8Weights(w: usize, outC: i32, fh: i32, fw: i32, inC: i32, dst: usize, runGroups: i32, nPad: i32, wsum: usize): void {
+  const rowBytes = <usize>rowBytesOf(inC), run = fw * inC, groupBytes = <usize>nPad << 2;
+  memory.fill(dst, 0, <usize>(fh * runGroups) * groupBytes);
   memory.fill(wsum, 0, <usize>nPad << 2);
   for (let n = 0; n < outC; n++) {
     let total = 0;
-    for (let k = 0; k < K; k++) {
-      const v = <i32>load<i8>(w + (<usize>n * <usize>taps + <usize>(k / inC)) * rowBytes + <usize>(k % inC));
-      store<i8>(dst + <usize>(k >> 2) * <usize>(nPad << 2) + <usize>(n << 2) + <usize>(k & 3), <i8>v);
-      total += v;
+    for (let ky = 0; ky < fh; ky++) {
+      for (let r = 0; r < run; r++) {
+        const v = <i32>load<i8>(w + <usize>((n * fh + ky) * fw + r / inC) * rowBytes + <usize>(r % inC));
+        store<i8>(dst + <usize>(ky * runGroups + (r >> 2)) * groupBytes + <usize>(n << 2) + <usize>(r & 3), <i8>v);
+        total += v;
+      }
     }
     store<i32>(wsum + (<usize>n << 2), total);
   }
 }
 
-/** Bytes of per-thread scratch for int8BcastRange: a 4 x nPad int32 tile. */
-export function int8BcastScratchBytes(nPad: i32): i32 {
-  return 16 * nPad;
+/** Bytes of per-thread scratch for int8BcastRange: a 4 x nPad int32 tile, 4 x fh row pointers, 4 patches of fh x runGroups groups and slack. */
+export function int8BcastScratchBytes(nPad: i32, fh: i32, runGroups: i32): i32 {
+  return 16 * nPad + 16 * fh + 16 * fh * runGroups + 16;
 }
 
 /**
- * int8Conv2d's matMul over u8 patches, units [begin, end) of 4 patch rows (pixels) x all channels:
- * xu: int8Im2colU8's rows (cols bytes apart, cols a multiple of 4) and the row after them; w:
- * int8InterleaveU8Weights's groups with channel sums wsum; M rows, N channels; epilogue as
- * int8MatMulRange. scratch: int8BcastScratchBytes(nPad).
+ * int8Conv2d on u8 input over units [begin, end) of 4 output pixels x all channels. xc:
+ * int8BiasCompact's input (x + 128, inC bytes a pixel, 16 bytes of slack); params: the ConvGeometry
+ * block (src/backends/wasm/kernels.ts writeGeometry); w: int8InterleaveU8Weights's groups with
+ * channel sums wsum; N channels; epilogue as int8MatMulRange. A filter row whose taps all lie inside
+ * the image (width dilation 1) is read from the input where it lies (its last group may read up to
+ * 3 bytes past the run: they meet zero weights); other filter rows are gathered into scratch (taps
+ * outside the image zp + 128). scratch: int8BcastScratchBytes(nPad, fh, runGroups).
  */
 export function int8BcastRange(
-  xu: usize, w: usize, wScale: usize, bias: usize, out: usize, M: i32, N: i32, cols: i32, nPad: i32, wsum: usize, aZp: i32,
+  xc: usize, params: usize, w: usize, wScale: usize, bias: usize, out: usize, N: i32, runGroups: i32, nPad: i32, wsum: usize, aZp: i32,
   aScale: f32, act: i32, alpha: f64, outInt8: i32, outScale: f64, outZp: i32, scratch: usize, begin: i32, end: i32,
 ): void {
   if (!ASC_FEATURE_RELAXED_SIMD) return;
   setEpilogue(wScale, bias, aScale, act, alpha, outInt8, outScale, outZp);
-  const tile = scratch, tileStride = <usize>nPad << 2, groupBytes = <usize>nPad << 2, groups = cols >> 2;
-  const zw = i32x4.splat(-128 - aZp);
+  const batch = load<i32>(params), inH = load<i32>(params, 4), inW = load<i32>(params, 8), inC = load<i32>(params, 12);
+  const outH = load<i32>(params, 16), outW = load<i32>(params, 20);
+  const fh = load<i32>(params, 28), fw = load<i32>(params, 32), sh = load<i32>(params, 36), sw = load<i32>(params, 40);
+  const dh = load<i32>(params, 44), dw = load<i32>(params, 48), padTop = load<i32>(params, 52), padLeft = load<i32>(params, 56);
+  const M = batch * outH * outW, tapBytes = <usize>inC, runBytes = <usize>(runGroups << 2), fill = <u8>(aZp + 128);
+  const tile = scratch, tileStride = <usize>nPad << 2, groupBytes = <usize>nPad << 2, rowGroupBytes = <usize>runGroups * groupBytes;
+  const table = tile + 4 * tileStride, patches = table + <usize>(16 * fh), patchBytes = <usize>fh * runBytes;
+  const zw = i32x4.splat(-128 - aZp), vecAct = vecEpilogueAct(), outRow = <usize>N << 2;
+  memory.fill(table, 0, <usize>(16 * fh));
+  // the pixel (b, oy, ox) walks along without divisions
+  let ox = (begin * 4) % outW, oy = ((begin * 4) / outW) % outH, b = (begin * 4) / (outW * outH);
   for (let u = begin; u < end; u++) {
-    const r0 = u * 4;
-    // rows past M read the row after the matrix
-    const x0 = xu + <usize>min(r0, M) * <usize>cols, x1 = xu + <usize>min(r0 + 1, M) * <usize>cols;
-    const x2 = xu + <usize>min(r0 + 2, M) * <usize>cols, x3 = xu + <usize>min(r0 + 3, M) * <usize>cols;
+    const r0 = u * 4, rows = min(4, M - r0);
+    // each pixel's filter rows: table[4 ky + i] points at pixel i's run of filter row ky (pixels past
+    // M keep an earlier unit's pointers, or 0: valid memory whose sums are not stored)
+    const ix0 = ox * sw - padLeft, iy0 = oy * sh - padTop;
+    if (rows == 4 && dw == 1 && ox + 3 < outW && ix0 >= 0 && ix0 + 3 * sw + fw <= inW && iy0 >= 0 && iy0 + (fh - 1) * dh < inH) {
+      // four along one output row with their windows inside the image: runs step bytes apart
+      const step = <usize>sw * tapBytes, rowStep = <usize>(dh * inW) * tapBytes;
+      let p = xc + <usize>((b * inH + iy0) * inW + ix0) * tapBytes;
+      for (let ky = 0; ky < fh; ky++, p += rowStep) {
+        const e = table + (<usize>ky << 4);
+        store<usize>(e, p); store<usize>(e, p + step, 4); store<usize>(e, p + 2 * step, 8); store<usize>(e, p + 3 * step, 12);
+      }
+      ox += 4;
+      if (ox == outW) {
+        ox = 0;
+        if (++oy == outH) { oy = 0; b++; }
+      }
+    } else for (let i = 0; i < 4; i++) {
+      if (i >= rows) break;
+      const px0 = ox * sw - padLeft, inside = dw == 1 && px0 >= 0 && px0 + fw <= inW;
+      const patch = patches + <usize>i * patchBytes;
+      for (let ky = 0; ky < fh; ky++) {
+        const iy = oy * sh - padTop + ky * dh, row = xc + <usize>((b * inH + iy) * inW) * tapBytes;
+        let ptr = row + <usize>px0 * tapBytes;
+        if (!inside || iy < 0 || iy >= inH) {
+          ptr = patch + <usize>ky * runBytes;
+          for (let kx = 0; kx < fw; kx++) {
+            const ix = px0 + kx * dw, t = ptr + <usize>kx * tapBytes;
+            if (iy < 0 || iy >= inH || ix < 0 || ix >= inW) memory.fill(t, fill, tapBytes);
+            else memory.copy(t, row + <usize>ix * tapBytes, tapBytes);
+          }
+        }
+        store<usize>(table + (<usize>(4 * ky + i) << 2), ptr);
+      }
+      if (++ox == outW) {
+        ox = 0;
+        if (++oy == outH) { oy = 0; b++; }
+      }
+    }
+    // float32 outputs of 4 whole rows: blocks of 8 channels below `direct` go straight from the sums to out
+    const direct = vecAct >= 0 && rows == 4 ? N & ~7 : 0;
     for (let n = 0; n < nPad; n += 8) {
       // the sums start at -(128 + zp) sum w, the u8 bias and zero point terms of each channel
       const c0 = i32x4.mul(zw, v128.load(wsum + (<usize>n << 2))), c1 = i32x4.mul(zw, v128.load(wsum + (<usize>n << 2), 16));
       let a00 = c0, a01 = c1, a10 = c0, a11 = c1, a20 = c0, a21 = c1, a30 = c0, a31 = c1;
-      let q = w + (<usize>n << 2);
-      for (let g = 0; g < groups; g++, q += groupBytes) {
-        const k = <usize>g << 2;
-        const h0 = v128.load(q), h1 = v128.load(q, 16);
-        let x = v128.load32_splat(x0 + k);
-        a00 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h0, x, a00); a01 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h1, x, a01);
-        x = v128.load32_splat(x1 + k);
-        a10 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h0, x, a10); a11 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h1, x, a11);
-        x = v128.load32_splat(x2 + k);
-        a20 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h0, x, a20); a21 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h1, x, a21);
-        x = v128.load32_splat(x3 + k);
-        a30 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h0, x, a30); a31 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h1, x, a31);
+      let qRow = w + (<usize>n << 2);
+      for (let ky = 0; ky < fh; ky++, qRow += rowGroupBytes) {
+        const e = table + (<usize>ky << 4);
+        const x0 = load<usize>(e), x1 = load<usize>(e, 4), x2 = load<usize>(e, 8), x3 = load<usize>(e, 12);
+        let q = qRow;
+        for (let k: usize = 0; k < runBytes; k += 4, q += groupBytes) {
+          const h0 = v128.load(q), h1 = v128.load(q, 16);
+          let x = v128.load32_splat(x0 + k);
+          a00 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h0, x, a00); a01 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h1, x, a01);
+          x = v128.load32_splat(x1 + k);
+          a10 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h0, x, a10); a11 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h1, x, a11);
+          x = v128.load32_splat(x2 + k);
+          a20 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h0, x, a20); a21 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h1, x, a21);
+          x = v128.load32_splat(x3 + k);
+          a30 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h0, x, a30); a31 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h1, x, a31);
+        }
+      }
+      if (n < direct) {
+        const s0 = scaleVec(n), s1 = scaleVec(n + 4), b0 = biasVec(n), b1 = biasVec(n + 4);
+        const o = out + ((<usize>r0 * <usize>N + <usize>n) << 2);
+        v128.store(o, finishVec(a00, s0, b0, vecAct)); v128.store(o, finishVec(a01, s1, b1, vecAct), 16);
+        v128.store(o + outRow, finishVec(a10, s0, b0, vecAct)); v128.store(o + outRow, finishVec(a11, s1, b1, vecAct), 16);
+        v128.store(o + 2 * outRow, finishVec(a20, s0, b0, vecAct)); v128.store(o + 2 * outRow, finishVec(a21, s1, b1, vecAct), 16);
+        v128.store(o + 3 * outRow, finishVec(a30, s0, b0, vecAct)); v128.store(o + 3 * outRow, finishVec(a31, s1, b1, vecAct), 16);
+        continue;
       }
       const at = tile + (<usize>n << 2);
       v128.store(at, a00); v128.store(at, a01, 16);
@@ -102,7 +158,7 @@ export function int8BcastRange(
       v128.store(at + 2 * tileStride, a20); v128.store(at + 2 * tileStride, a21, 16);
       v128.store(at + 3 * tileStride, a30); v128.store(at + 3 * tileStride, a31, 16);
     }
-    finishTile(out, r0, M, 0, N, N, tile, tileStride);
-    for (let r = r0; r < min(M, r0 + 4); r++) padRow(out, r, N);
+    finishTile(out, r0, M, direct, N, N, tile + (<usize>direct << 2), tileStride);
+    for (let r = r0; r < r0 + rows; r++) padRow(out, r, N);
   }
 }

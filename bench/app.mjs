@@ -5,6 +5,7 @@
 // window.__bench.runSuite and receives each partial result through window.__benchProgress.
 import * as tessera from '/dist/tessera.js';
 import * as bench from './page.mjs';
+import * as slowdown from './slowdown_page.mjs';
 import { PEAK_CASE } from './page.mjs';
 import { rate } from './report.mjs';
 
@@ -20,6 +21,8 @@ export const pageOptions = {
   peers: list('peers', 'tfjs'),
   time: Number(params.get('time') ?? (quick ? 100 : 1000)),
   iterations: Number(params.get('iterations') ?? (quick ? 3 : 5)),
+  // ?settle=<ms>: bench/measure.mjs's pause before each library's turn (its SETTLE_MS when absent; 0: the old loop)
+  ...(params.has('settle') ? { settle: Number(params.get('settle')) } : {}),
 };
 
 const $ = (id) => document.getElementById(id);
@@ -210,7 +213,7 @@ async function copyJson() {
   }
 }
 
-window.__bench = { ...bench, runSuite, pageOptions, currentResult, describeAdapter };
+window.__bench = { ...bench, runSuite, pageOptions, currentResult, describeAdapter, slowdown };
 if (!params.has('headless')) {
   describeAdapter().then(renderAdapter, (e) => renderAdapter({ available: false, reason: String(e.message ?? e) }));
   $('run').addEventListener('click', () => {

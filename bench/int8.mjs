@@ -103,10 +103,10 @@ try {
   writeFileSync(file, JSON.stringify(result, null, 2));
   console.log(`\n${result.userAgent}\nthreads ${result.threads}, build ${result.kernelBuild}, int8 dot ${result.int8Dot}, crossOriginIsolated ${result.crossOriginIsolated}, load ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)}\n`);
   const ms = (t) => (t?.ms ? `${t.ms.toFixed(2)} ms (${t.gmacs.toFixed(1)} GMAC/s)` : t?.error ?? 'n/a');
-  console.log('| case | float32 | int8 (quantize + op) | int8 op only | speedup | speedup (op only) | max rel. error |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('| case | float32 | int8 (quantize + op) | int8 op only | speedup | speedup (op only) | output floor (relu + read back) | max rel. error |');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const r of result.rows) {
-    console.log(`| ${r.case} | ${ms(r.float32)} | ${ms(r.int8)} | ${ms(r.int8Kernel)} | ${r.speedup?.toFixed(2)}x | ${r.speedupKernel?.toFixed(2)}x | ${r.maxRelError.toExponential(1)} |`);
+    console.log(`| ${r.case} | ${ms(r.float32)} | ${ms(r.int8)} | ${ms(r.int8Kernel)} | ${r.speedup?.toFixed(2)}x | ${r.speedupKernel?.toFixed(2)}x | ${r.outputFloor?.ms?.toFixed(2) ?? '-'} ms | ${r.maxRelError.toExponential(1)} |`);
   }
   console.log('\n| model | float32 predict | int8 predict | speedup |');
   console.log('|---|---|---|---|');

@@ -13,7 +13,8 @@ import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
 import { benchCases, caseFor, quickCases, syncAndDispose, teardown } from './cases.mjs';
-import { measureInterleaved } from './measure.mjs';
+import { startCpuProbe } from './cpu_probe.mjs';
+import { measureInterleaved, SETTLE_MS } from './measure.mjs';
 import { jaxRunners, ortRunners, peerThreads } from './peers.mjs';
 import { measureWasmPeak, measureWasmPeakThreads, peakRunner } from './wasm_peak.mjs';
 
@@ -53,17 +54,39 @@ function libRunner(lib, generic) {
   return { iteration, dispose };
 }
 
-/** All libraries' runners for one case, timed interleaved, then freed; resolves to {key: result}. */
-async function timeCase(c, backend, { errT, errF, peers, opts }) {
-  const runners = {
+let probe = null; // bench/cpu_probe.mjs's worker, started on the first case that asks for it
+
+/** Every library's runner ({iteration, dispose} or {error}) for case `c` on `backend`, by key. */
+async function caseRunners(c, backend, { errT, errF, peers, opts }) {
+  return {
     tessera: errT ? { error: errT } : libRunner(tessera, c),
     tfjs: errF ? { error: errF } : libRunner(tf, c),
-    ...(peers.includes('ort') ? await ortRunners(c.name, backend) : {}),
+    ...(peers.includes('ort') ? await ortRunners(c.name, backend, { spin: opts.ortSpin }) : {}),
     ...(peers.includes('jax') ? await jaxRunners(c.name, backend) : {}),
     ...(backend === 'wasm' && c.name === PEAK_CASE ? { wasmPeak: await peakRunner() } : {}),
+    // with the probe on, an idle 'library' (a 20 ms sleep) gives the probe's time on a quiet machine
+    ...(opts.probe ? { idle: { iteration: () => new Promise((resolve) => setTimeout(resolve, 20)) } } : {}),
   };
+}
+
+/**
+ * The runners of case `name` on `backend` for tessera and `peers`, for experiments that time them
+ * in their own order (bench/slowdown_page.mjs); each library's backend is selected first.
+ */
+export async function runnersFor({ name, backend, peers = ['tfjs', 'ort', 'jax'], ortSpin = true }) {
+  const c = [...benchCases, ...quickCases].find((x) => x.name === name);
+  const errT = await useBackend(tessera, backend);
+  const errF = peers.includes('tfjs') ? await useBackend(tfc, backend) : 'not run';
+  if (!errF) await tfc.ready();
+  return caseRunners(c, backend, { errT, errF, peers, opts: { ortSpin } });
+}
+
+/** All libraries' runners for one case, timed interleaved, then freed; resolves to {key: result}. */
+async function timeCase(c, backend, { errT, errF, peers, opts }) {
+  const runners = await caseRunners(c, backend, { errT, errF, peers, opts });
+  probe ??= opts.probe ? await startCpuProbe() : null;
   try {
-    return await measureInterleaved(runners, { time: opts.time, iterations: c.iterations ?? opts.iterations });
+    return await measureInterleaved(runners, { time: opts.time, iterations: c.iterations ?? opts.iterations, settle: opts.settle, probe: opts.probe ? probe.probe : null });
   } finally {
     for (const r of Object.values(runners)) await r.dispose?.();
   }
@@ -84,7 +107,7 @@ const threads = { tessera: 1 }; // set from tf.wasm.getThreadsCount() once the w
  * Time case `name` on `backend` for tessera and the `peers` (tfjs, ort, jax) interleaved; returns
  * its row. On wasm the PEAK_CASE row also carries the FMA peak loop timed in the same rounds.
  */
-export async function runCase({ name, backend, time = 1000, iterations = 5, peers = ['tfjs', 'ort', 'jax'] }) {
+export async function runCase({ name, backend, time = 1000, iterations = 5, peers = ['tfjs', 'ort', 'jax'], settle = SETTLE_MS, probe = false }) {
   const c = [...benchCases, ...quickCases].find((x) => x.name === name);
   const errT = await useBackend(tessera, backend);
   const errF = peers.includes('tfjs') ? await useBackend(tfc, backend) : 'not run';
@@ -92,14 +115,19 @@ export async function runCase({ name, backend, time = 1000, iterations = 5, peer
   if (!errF && backend === 'wasm') threads.tfjs = getThreadsCount();
   if (!errT && backend === 'wasm') threads.tessera = tessera.wasm.getThreadsCount();
   const row = { case: c.name, backend, flops: c.flops ?? null, bytes: c.bytes ?? null };
-  const r = await timeCase(c, backend, { errT, errF, peers, opts: { time, iterations } });
+  const r = await timeCase(c, backend, { errT, errF, peers, opts: { time, iterations, settle, probe } });
   row.tessera = r.tessera;
   row.tfjs = r.tfjs;
   row.ort = r.ort ?? null;
   if (row.ort && r.ortFeed) row.ort.feedMs = r.ortFeed.ms ?? r.ortFeed.error;
   row.jax = r.jax ?? null;
+  if (r.idle) row.idle = r.idle;
   if (r.wasmPeak) row.wasmPeak = { ...r.wasmPeak, gflops: r.wasmPeak.ms ? peakFlops / r.wasmPeak.ms / 1e6 : null };
   console.log(`[bench] ${backend} ${c.name}: tessera ${show(row.tessera)} ms, tfjs ${show(row.tfjs)} ms, ort ${show(row.ort)} ms (feed ${row.ort?.feedMs ?? '-'}), jax ${show(row.jax)} ms`);
+  if (probe) {
+    const p = (k) => (r[k]?.probeMs ? `${k} ${r[k].probeMs.toFixed(2)} (wake ${r[k].probeWakeMs.toFixed(2)})` : `${k} -`);
+    console.log(`[bench]   cpu probe after each (ms): ${['idle', 'tessera', 'tfjs', 'ort', 'ortFeed', 'jax'].map(p).join(', ')}`);
+  }
   return row;
 }
 

@@ -68,8 +68,13 @@ async function loadOrt() {
 }
 
 /** A runner for one ORT session built from `bytes` on `ep` ('wasm' | 'webgpu'): {iteration, dispose}. */
-async function ortRunner(ort, bytes, spec, ep) {
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: [ep], graphOptimizationLevel: 'all', logSeverityLevel: 3 });
+async function ortRunner(ort, bytes, spec, ep, spin = true) {
+  // spin false asks ORT not to spin-wait (session configs "session.intra_op.allow_spinning" = "0",
+  // "session.force_spinning_stop" = "1"). In onnxruntime-web 1.30 neither stops it: its sessions
+  // share the global intra-op pool made at init, spinning on (bench/slowdown.mjs --cpu --ort-spin=0
+  // still measures ~22 ms of worker CPU after each run); kept so that experiment can be repeated.
+  const extra = spin ? undefined : { session: { intra_op: { allow_spinning: '0' }, force_spinning_stop: '1' } };
+  const session = await ort.InferenceSession.create(bytes, { executionProviders: [ep], graphOptimizationLevel: 'all', logSeverityLevel: 3, extra });
   const buffers = [];
   const feeds = {};
   const device = ep === 'webgpu' ? await ort.env.webgpu.device : null;
@@ -101,14 +106,14 @@ async function ortRunner(ort, bytes, spec, ep) {
  * ORT runners for one case: {ort} and, on wasm, {ortFeed} (the feed-cost graph); each a runner
  * or {error}; {} when the case has no ONNX graph.
  */
-export async function ortRunners(caseName, backend) {
+export async function ortRunners(caseName, backend, { spin = true } = {}) {
   const spec = peerCases.get(caseName);
   if (!spec) return {};
   const out = {};
   try {
     const ort = await loadOrt();
-    out.ort = await ortRunner(ort, cornerModel(spec), spec, backend);
-    if (backend === 'wasm') out.ortFeed = await ortRunner(ort, feedOnlyModel(spec), spec, backend);
+    out.ort = await ortRunner(ort, cornerModel(spec), spec, backend, spin);
+    if (backend === 'wasm') out.ortFeed = await ortRunner(ort, feedOnlyModel(spec), spec, backend, spin);
   } catch (e) {
     out.ort = { error: String(e.message ?? e).split('\n')[0] };
   }

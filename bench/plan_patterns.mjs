@@ -3,7 +3,8 @@
 // PLAN_ATTENTION_PATTERN / PLAN_FUSE_REDUCTIONS, read when a plan is made), in one run, timed in
 // turns so a busy machine slows both alike; plus kernel calls and plan buffer bytes per call.
 // Runs the built bundle in Node:
-// `node scripts/build.mjs && node bench/plan_patterns.mjs [backend] [runs] [out.json]` (default wasm, 40 runs).
+// `node scripts/build.mjs && node bench/plan_patterns.mjs [backend] [runs] [out.json] [name filter]` (default wasm,
+// 40 runs, every case).
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as tf from '../dist/tessera.js';
@@ -83,7 +84,7 @@ async function once(entry, awaited) {
 
 const raw = { date: new Date().toISOString(), backend, runs, node: process.version, loadavgStart: loadavg(), cases: [] };
 const rows = [];
-for (const c of cases) {
+for (const c of cases.filter((x) => x.name.includes(process.argv[5] ?? ''))) {
   // [off, on]: each made (and first traced) with its flag setting
   const entries = [false, true].map((on) => {
     tf.env().set(c.flag, on);

@@ -132,8 +132,13 @@ export function markdownTable(result) {
     'its cell and is included in its time. Layouts are each library\'s own (NHWC tessera/TF.js; NCHW ONNX and jax-js convolutions).',
     'Ratios are peer ms / tessera ms: > 1 means tessera is faster; "best peer" is the fastest of TF.js, ORT and jax-js for that cell.',
     'Training rows time one awaited `model.trainOnBatch` (TF.js only). "n/a": the peer has no graph/function for that case here.',
-    'The libraries of a row are timed interleaved (round-robin, one iteration each per round, the first rotating), so machine load',
-    'falls on all of them alike; each cell is that library\'s median.',
+    'The libraries of a row are timed interleaved (round-robin, the first rotating), so machine load falls on all of them alike;',
+    'each cell is that library\'s median.',
+    ...(result.options.settle > 0
+      ? [`Before each library's turn: an untimed ${result.options.settle} ms pause (ORT's pool worker spin-waits ~22 ms of CPU after every run`,
+        'and would take a core from the next library) and one untimed re-entry iteration; then one timed iteration (up to 20 back to back',
+        'where another library of the row is far slower). The same for every library (bench/measure.mjs).']
+      : ['One iteration per library per round, no pause (--settle=0).']),
     '',
   );
   return out.join('\n');

@@ -6,7 +6,12 @@
 // Options: --only=<substring of a case name; several joined with |>, --backends=wasm,webgpu,
 // --peers=tfjs,ort,jax, --time=<ms per task> (default 1000), --iterations=<min> (default 5),
 // --resume (keep the rows already in latest.json, time the rest), --quick (the page's three tiny cases),
-// --out=<name> (write bench/results/<name>.json and .md instead of latest.*).
+// --out=<name> (write bench/results/<name>.json and .md instead of latest.*),
+// --settle=<ms> (default 50, bench/measure.mjs's SETTLE_MS): before each library's timed
+// iteration, this untimed pause and one untimed re-entry iteration, so threads one library leaves
+// spinning (ORT's pool worker, ~22 ms of CPU after every run) do not slow the next library;
+// --settle=0 is the old loop (no pause, no re-entry). --probe: a two-thread CPU probe
+// after each timed iteration (bench/cpu_probe.mjs), its median per library in the JSON.
 // --first-prediction: instead, time import -> first prediction per library in fresh browsers
 // (bench/first_prediction.mjs; its own options --reps, --backends, --models).
 // BENCH_JS_FLAGS=<V8 flags> (env, opt-in): launch Chromium with --js-flags=<V8 flags>, e.g.
@@ -18,6 +23,7 @@ import { join } from 'node:path';
 import { launchChromium } from '../scripts/chromium.mjs';
 import { repoRoot, startServer } from '../scripts/server.mjs';
 import { benchRoutes } from './bundle.mjs';
+import { SETTLE_MS } from './measure.mjs';
 import { markdownTable, printTable } from './report.mjs';
 
 const arg = (name, dflt) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt;
@@ -31,6 +37,8 @@ const options = {
   quick: process.argv.includes('--quick'),
   out: arg('out', 'latest'),
   jsFlags: process.env.BENCH_JS_FLAGS ?? '',
+  settle: Number(arg('settle', SETTLE_MS)),
+  probe: process.argv.includes('--probe'),
 };
 /** The case whose tessera wasm GFLOP/s is reported as a share of the Wasm SIMD register peak (timed interleaved with it in the page). */
 const PEAK_CASE = 'matMul 1024x1024 @ 1024x1024';
@@ -79,7 +87,10 @@ async function main() {
     await tab.waitForFunction('window.__bench', { timeout: 60_000 });
     console.log(`[bench] ${await tab.evaluate(() => navigator.userAgent)}`);
     const skip = (previous?.rows ?? []).map((r) => [r.case, r.backend]);
-    const pageOptions = { quick: options.quick, only: options.only, backends: options.backends, peers: options.peers, time: options.time, iterations: options.iterations };
+    const pageOptions = {
+      quick: options.quick, only: options.only, backends: options.backends, peers: options.peers, time: options.time, iterations: options.iterations,
+      settle: options.settle, probe: options.probe,
+    };
     result = merge(await tab.evaluate((o, s) => window.__bench.runSuite(o, s), pageOptions, skip), previous);
     writeResults(result, load);
     console.log(`\nadapter: ${result.adapter ?? 'none'}; crossOriginIsolated: ${result.crossOriginIsolated}; cores: ${result.hardwareConcurrency}\n`);

@@ -56,7 +56,8 @@ function pathOfDistFile(file) {
   const sources = distSources(file);
   const has = (m) => sources.some((x) => x.endsWith(m));
   if (has('src/backends/wasm/index.ts')) return 'wasm';
-  if (has('src/backends/wasm/pool.ts')) return 'pool';
+  // pool.ts only re-exports: its chunk may hold just the modules it names
+  if (has('src/backends/wasm/pool.ts') || has('src/backends/wasm/threads.ts')) return 'pool';
   if (has('src/backends/webgpu/index.ts')) return 'webgpu';
   // async_parts.ts only re-exports: its chunk holds the modules it names
   if (has('src/models/fit_loop.ts') || has('src/io/model_save_load.ts')) return 'async';

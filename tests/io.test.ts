@@ -112,6 +112,19 @@ describe('artifact format', () => {
     expect(cfg.output_layers.map((r: unknown[]) => r[0])).toEqual([o1.sourceLayer.name, o2.sourceLayer.name]);
     expect(loaded.outputs.length).toBe(2);
   });
+
+  it('toJSON writes a Sequential subclass (own className) as a Sequential and a functional model as a Model', () => {
+    class MySequential extends ts.Sequential {
+      static override className = 'MySequential';
+    }
+    const m = new MySequential({ layers: [L.dense({ units: 2, inputShape: [3] })] });
+    const topology = m.toJSON(null, false) as { class_name: string; config: { layers: { class_name: string }[] } };
+    expect(topology.class_name).toBe('Sequential');
+    expect(topology.config.layers.map((l) => l.class_name)).toEqual(['Dense']);
+    const inp = ts.input({ shape: [3] });
+    const f = ts.model({ inputs: inp, outputs: L.dense({ units: 1 }).apply(inp) as ts.SymbolicTensor });
+    expect((f.toJSON(null, false) as { class_name: string }).class_name).toBe('Model');
+  });
 });
 
 describe('round trips of tessera models', () => {

@@ -5,47 +5,19 @@
  * into tensors, recursively through objects and arrays), `shuffle` (buffered, optionally seeded),
  * `prefetch`, `repeat`, `concatenate`; sinks: `forEachAsync`, `toArray`.
  */
-import { Tensor } from '../tensor.js';
-import { tensor } from '../ops/creation.js';
-import { stack } from '../ops/layout.js';
-
 export interface DataIterator<T> {
   next(): Promise<IteratorResult<T>>;
 }
 type Source<T> = () => DataIterator<T> | Promise<DataIterator<T>>;
+type Iterators = typeof import('./dataset_iterators.js');
 
-/** A seeded uniform [0, 1) generator (LCG); unseeded uses Math.random. */
-function uniform(seed?: number): () => number {
-  if (seed == null) return Math.random;
-  let s = seed >>> 0 || 1;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-/** Stack a list of same-structured elements into one batched element (TF.js's deep batching). */
-export function batchElements(items: unknown[]): unknown {
-  const first = items[0];
-  if (first instanceof Tensor) return stack(items as Tensor[]);
-  if (typeof first === 'number' || typeof first === 'boolean') return tensor(items as number[]);
-  if (typeof first === 'string') return items;
-  if (Array.isArray(first)) {
-    // arrays of numbers are values (rows of a tensor); arrays of tensors / objects are structure
-    if (first.length === 0 || typeof first[0] === 'number' || Array.isArray(first[0])) return tensor(items as number[][]);
-    return first.map((_, k) => batchElements(items.map((it) => (it as unknown[])[k])));
-  }
-  if (first && typeof first === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(first)) out[key] = batchElements(items.map((it) => (it as Record<string, unknown>)[key]));
-    return out;
-  }
-  throw new Error(`dataset.batch: cannot batch elements of type ${first === null ? 'null' : typeof first}`);
-}
+/** The iterators (dataset_iterators.ts), loaded on the first iteration with the async parts (src/async_parts.ts). */
+const iterators = async (): Promise<Iterators> => (await import('../async_parts.js')).datasetIterators;
 
 /**
  * A lazy, possibly asynchronous sequence of elements (`tf.data.array`, `csv`, `generator`): `map`, `batch`,
- * `shuffle`, `take`, `forEachAsync`, and `model.fitDataset`.
+ * `shuffle`, `take`, `forEachAsync`, and `model.fitDataset`. A Dataset records its recipe and checks the
+ * arguments; what runs on iteration (async) is in dataset_iterators.ts.
  */
 export class Dataset<T = unknown> {
   constructor(private readonly source: Source<T>, readonly size: number | null = null) {}
@@ -55,8 +27,12 @@ export class Dataset<T = unknown> {
     return this.source();
   }
 
-  private derive<U>(make: (it: DataIterator<T>) => DataIterator<U>, size: number | null): Dataset<U> {
-    return new Dataset<U>(async () => make(await this.iterator()), size);
+  /** A dataset whose pass is `make(a pass of this one, the iterators)`. */
+  private derive<U>(make: (it: DataIterator<T>, its: Iterators) => DataIterator<U>, size: number | null): Dataset<U> {
+    return new Dataset<U>(async () => {
+      const its = await iterators();
+      return make(await this.iterator(), its);
+    }, size);
   }
 
   /**
@@ -67,12 +43,7 @@ export class Dataset<T = unknown> {
    * ```
    */
   map<U>(f: (x: T) => U): Dataset<U> {
-    return this.derive<U>((it) => ({
-      async next(): Promise<IteratorResult<U>> {
-        const r = await it.next();
-        return r.done ? { done: true, value: undefined } : { done: false, value: f(r.value) };
-      },
-    }), this.size);
+    return this.derive<U>((it, its) => its.mapIterator(it, f, false), this.size);
   }
   /**
    * A dataset of the awaited `f(element)`.
@@ -82,12 +53,7 @@ export class Dataset<T = unknown> {
    * ```
    */
   mapAsync<U>(f: (x: T) => Promise<U>): Dataset<U> {
-    return this.derive<U>((it) => ({
-      async next(): Promise<IteratorResult<U>> {
-        const r = await it.next();
-        return r.done ? { done: true, value: undefined } : { done: false, value: await f(r.value) };
-      },
-    }), this.size);
+    return this.derive<U>((it, its) => its.mapIterator(it, f, true), this.size);
   }
   /**
    * A dataset of the elements for which `pred` is true.
@@ -97,14 +63,7 @@ export class Dataset<T = unknown> {
    * ```
    */
   filter(pred: (x: T) => boolean): Dataset<T> {
-    return this.derive((it) => ({
-      async next() {
-        for (;;) {
-          const r = await it.next();
-          if (r.done || pred(r.value)) return r;
-        }
-      },
-    }), null);
+    return this.derive((it, its) => its.filterIterator(it, pred), null);
   }
   /**
    * A dataset of the first `count` elements.
@@ -115,10 +74,7 @@ export class Dataset<T = unknown> {
    */
   take(count: number): Dataset<T> {
     const n = count < 0 ? Infinity : count;
-    return this.derive((it) => {
-      let i = 0;
-      return { next: async () => (i++ < n ? it.next() : { done: true, value: undefined }) };
-    }, this.size == null ? null : Math.min(this.size, n));
+    return this.derive((it, its) => its.takeIterator(it, n), this.size == null ? null : Math.min(this.size, n));
   }
   /**
    * A dataset without the first `count` elements.
@@ -128,94 +84,30 @@ export class Dataset<T = unknown> {
    * ```
    */
   skip(count: number): Dataset<T> {
-    return this.derive((it) => {
-      let skipped = false;
-      return {
-        async next() {
-          if (!skipped) {
-            skipped = true;
-            for (let i = 0; i < count; i++) if ((await it.next()).done) return { done: true, value: undefined };
-          }
-          return it.next();
-        },
-      };
-    }, this.size == null ? null : Math.max(0, this.size - count));
+    return this.derive((it, its) => its.skipIterator(it, count), this.size == null ? null : Math.max(0, this.size - count));
   }
   /** Groups of `batchSize` consecutive elements stacked into tensors (the last one smaller unless smallLastBatch is false). */
   batch(batchSize: number, smallLastBatch = true): Dataset<unknown> {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`dataset.batch: batchSize must be a positive integer, got ${batchSize}`);
     const size = this.size == null ? null : smallLastBatch ? Math.ceil(this.size / batchSize) : Math.floor(this.size / batchSize);
-    return this.derive((it) => ({
-      async next() {
-        const items: T[] = [];
-        while (items.length < batchSize) {
-          const r = await it.next();
-          if (r.done) break;
-          items.push(r.value);
-        }
-        if (items.length === 0 || (!smallLastBatch && items.length < batchSize)) return { done: true, value: undefined };
-        return { done: false, value: batchElements(items) };
-      },
-    }), size);
+    return this.derive((it, its) => its.batchIterator(it, batchSize, smallLastBatch), size);
   }
   /** Random order within a sliding buffer of `bufferSize` elements (a full shuffle when it holds the whole dataset). */
   shuffle(bufferSize: number, seed?: string | number, reshuffleEachIteration = true): Dataset<T> {
     if (!Number.isInteger(bufferSize) || bufferSize < 1) throw new Error(`dataset.shuffle: bufferSize must be a positive integer, got ${bufferSize}`);
     const base = seed == null ? undefined : typeof seed === 'number' ? seed : [...seed].reduce((h, ch) => Math.imul(h, 31) + ch.charCodeAt(0), 7);
     let pass = 0;
-    return new Dataset<T>(async () => {
-      const it = await this.iterator();
-      const rand = uniform(base == null ? undefined : base + (reshuffleEachIteration ? pass++ : 0));
-      const buffer: T[] = [];
-      let exhausted = false;
-      return {
-        async next() {
-          while (!exhausted && buffer.length < bufferSize) {
-            const r = await it.next();
-            if (r.done) exhausted = true;
-            else buffer.push(r.value);
-          }
-          if (buffer.length === 0) return { done: true, value: undefined };
-          const k = Math.floor(rand() * buffer.length);
-          const value = buffer[k];
-          buffer[k] = buffer[buffer.length - 1];
-          buffer.pop();
-          return { done: false, value };
-        },
-      };
-    }, this.size);
+    return this.derive((it, its) => its.shuffleIterator(it, bufferSize, base == null ? undefined : base + (reshuffleEachIteration ? pass++ : 0)), this.size);
   }
   /** Read up to `bufferSize` elements ahead. */
   prefetch(bufferSize: number): Dataset<T> {
-    return this.derive((it) => {
-      const ahead: Promise<IteratorResult<T>>[] = [];
-      return {
-        next() {
-          while (ahead.length < Math.max(1, bufferSize)) ahead.push(it.next());
-          return ahead.shift()!;
-        },
-      };
-    }, this.size);
+    return this.derive((it, its) => its.prefetchIterator(it, bufferSize), this.size);
   }
   /** The dataset `count` times (forever when omitted). */
   repeat(count?: number): Dataset<T> {
     const times = count == null || count < 0 ? Infinity : count;
-    return new Dataset<T>(() => {
-      let done = 0;
-      let it: DataIterator<T> | null = null;
-      return {
-        next: async (): Promise<IteratorResult<T>> => {
-          while (done < times) {
-            it ??= await this.iterator();
-            const r = await it.next();
-            if (!r.done) return r;
-            it = null;
-            done++;
-          }
-          return { done: true, value: undefined };
-        },
-      };
-    }, this.size == null || !Number.isFinite(times) ? null : this.size * times);
+    return new Dataset<T>(async () => (await iterators()).repeatIterator(() => this.iterator(), times),
+      this.size == null || !Number.isFinite(times) ? null : this.size * times);
   }
   /**
    * This dataset's elements followed by `other`'s.
@@ -225,22 +117,7 @@ export class Dataset<T = unknown> {
    * ```
    */
   concatenate(other: Dataset<T>): Dataset<T> {
-    return new Dataset<T>(async () => {
-      const a = await this.iterator();
-      let b: DataIterator<T> | null = null;
-      let inB = false;
-      return {
-        async next() {
-          if (!inB) {
-            const r = await a.next();
-            if (!r.done) return r;
-            inB = true;
-          }
-          b ??= await other.iterator();
-          return b.next();
-        },
-      };
-    }, this.size == null || other.size == null ? null : this.size + other.size);
+    return this.derive((it, its) => its.concatenateIterator(it, () => other.iterator()), this.size == null || other.size == null ? null : this.size + other.size);
   }
 
   /**
@@ -251,8 +128,8 @@ export class Dataset<T = unknown> {
    * ```
    */
   async forEachAsync(f: (x: T) => void | Promise<void>): Promise<void> {
-    const it = await this.iterator();
-    for (let r = await it.next(); !r.done; r = await it.next()) await f(r.value);
+    const its = await iterators();
+    return its.forEachElement(await this.iterator(), f);
   }
   /**
    * All elements in an array.
@@ -313,14 +190,7 @@ export function zip(datasets: Dataset[] | Record<string, Dataset>): Dataset<unkn
   const entries = Object.entries(datasets) as [string, Dataset][];
   const sizes = entries.map(([, d]) => d.size);
   return new Dataset<unknown>(async () => {
-    const its = await Promise.all(entries.map(([, d]) => d.iterator()));
-    return {
-      async next() {
-        const rs = await Promise.all(its.map((it) => it.next()));
-        if (rs.some((r) => r.done)) return { done: true, value: undefined };
-        if (isList) return { done: false, value: rs.map((r) => r.value) };
-        return { done: false, value: Object.fromEntries(entries.map(([k], i) => [k, rs[i].value])) };
-      },
-    };
+    const its = await iterators();
+    return its.zipIterator(await Promise.all(entries.map(([, d]) => d.iterator())), isList ? null : entries.map(([k]) => k));
   }, sizes.every((s) => s != null) ? Math.min(...(sizes as number[])) : null);
 }

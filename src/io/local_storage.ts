@@ -1,22 +1,22 @@
 /**
  * `localstorage://name` (TF.js scheme): saves a model in the browser's localStorage with TF.js's key
  * layout (`tensorflowjs_models/<name>/info`, `/model_topology`, `/weight_specs`, `/weight_data` as
- * base64, `/model_metadata`), so TF.js and tessera read each other's saved models. Also the store's
- * list / remove used by io.listModels and io.removeModel. Saving and loading are in transfers.ts,
- * loaded on first use.
+ * base64, `/model_metadata`), so TF.js and tessera read each other's saved models. Saving and loading
+ * (transfers.ts) and the store's list / remove for io.listModels and io.removeModel (saved_models.ts) load
+ * on first use.
  */
 import type { IOHandler, ModelArtifacts, ModelArtifactsInfo, SaveResult } from './types.js';
 
 export const LOCAL_STORAGE_SCHEME = 'localstorage://';
-const PREFIX = 'tensorflowjs_models';
-const SUFFIXES = { info: 'info', topology: 'model_topology', weightSpecs: 'weight_specs', weightData: 'weight_data', metadata: 'model_metadata' };
+export const PREFIX = 'tensorflowjs_models';
+export const SUFFIXES = { info: 'info', topology: 'model_topology', weightSpecs: 'weight_specs', weightData: 'weight_data', metadata: 'model_metadata' };
 
 export function storage(): Storage {
   const ls = (globalThis as { localStorage?: Storage }).localStorage;
   if (!ls) throw new Error('io.browserLocalStorage: localStorage is not available in this environment');
   return ls;
 }
-function stripScheme(path: string): string {
+export function stripScheme(path: string): string {
   if (typeof path !== 'string') throw new Error('io.browserLocalStorage: for local storage, modelPath must not be null, undefined or empty');
   const p = path.startsWith(LOCAL_STORAGE_SCHEME) ? path.slice(LOCAL_STORAGE_SCHEME.length) : path;
   if (!p || !p.trim()) throw new Error('io.browserLocalStorage: for local storage, modelPath must not be null, undefined or empty'); // TF.js wording
@@ -48,28 +48,4 @@ export function browserLocalStorage(modelPath: string): IOHandler {
       return (await import('../async_parts.js')).localStorageLoad(path, keys);
     },
   };
-}
-
-/** Saved models in localStorage: path -> info. */
-export function listLocalStorageModels(): Record<string, ModelArtifactsInfo> {
-  const ls = storage();
-  const out: Record<string, ModelArtifactsInfo> = {};
-  const tail = `/${SUFFIXES.info}`;
-  for (let i = 0; i < ls.length; i++) {
-    const key = ls.key(i);
-    if (key && key.startsWith(`${PREFIX}/`) && key.endsWith(tail)) {
-      out[key.slice(PREFIX.length + 1, key.length - tail.length)] = JSON.parse(ls.getItem(key)!);
-    }
-  }
-  return out;
-}
-
-export function removeLocalStorageModel(modelPath: string): ModelArtifactsInfo {
-  const path = stripScheme(modelPath);
-  const ls = storage();
-  const keys = keysFor(path);
-  const info = ls.getItem(keys.info);
-  if (info == null) throw new Error(`Cannot find model at path '${path}'`);
-  for (const k of Object.values(keys)) ls.removeItem(k);
-  return JSON.parse(info);
 }

@@ -2,10 +2,9 @@
  * Model management and URL routers (TF.js names): `io.registerSaveRouter` / `registerLoadRouter` (a
  * router maps a URL to an IOHandler or null; registered routers are asked before the built-in schemes),
  * and `io.listModels`, `removeModel`, `copyModel`, `moveModel` over the browser stores
- * (`indexeddb://` and `localstorage://`).
+ * (`indexeddb://` and `localstorage://`), which are async: their work (saved_models.ts) loads on first
+ * use with the other async-only modules (src/async_parts.ts).
  */
-import { INDEXEDDB_SCHEME } from './handlers.js';
-import { LOCAL_STORAGE_SCHEME, listLocalStorageModels, removeLocalStorageModel } from './local_storage.js';
 import type { IOHandler, LoadOptions, ModelArtifactsInfo } from './types.js';
 
 export type IORouter = (url: string | string[], loadOptions?: LoadOptions) => IOHandler | null;
@@ -42,18 +41,7 @@ export function routedHandler(url: string, kind: 'save' | 'load', options?: Load
   return found[0] ?? null;
 }
 
-// ---- managing saved models ------------------------------------------------------------------------
-
-const SCHEMES = [INDEXEDDB_SCHEME, LOCAL_STORAGE_SCHEME];
-
-function schemeOf(url: string, op: string): string {
-  const s = SCHEMES.find((p) => url.startsWith(p));
-  if (!s) {
-    throw new Error(`${op}: the URL '${url}' has no supported scheme; model management works on ${SCHEMES.join(', ')} (e.g. 'localstorage://my-model')`);
-  }
-  if (url.length === s.length) throw new Error(`${op}: the URL '${url}' has an empty model path`);
-  return s;
-}
+// ---- managing saved models (saved_models.ts) -------------------------------------------------------
 
 /**
  * Every model saved in IndexedDB and localStorage: URL -> ModelArtifactsInfo.
@@ -63,14 +51,7 @@ function schemeOf(url: string, op: string): string {
  * ```
  */
 export async function listModels(): Promise<Record<string, ModelArtifactsInfo>> {
-  const out: Record<string, ModelArtifactsInfo> = {};
-  if ((globalThis as { indexedDB?: unknown }).indexedDB) {
-    for (const [p, info] of Object.entries(await (await import('../async_parts.js')).listIndexedDBModels())) out[INDEXEDDB_SCHEME + p] = info;
-  }
-  if ((globalThis as { localStorage?: unknown }).localStorage) {
-    for (const [p, info] of Object.entries(listLocalStorageModels())) out[LOCAL_STORAGE_SCHEME + p] = info;
-  }
-  return out;
+  return (await import('../async_parts.js')).listSavedModels();
 }
 
 /**
@@ -81,22 +62,7 @@ export async function listModels(): Promise<Record<string, ModelArtifactsInfo>> 
  * ```
  */
 export async function removeModel(url: string): Promise<ModelArtifactsInfo> {
-  const scheme = schemeOf(url, 'io.removeModel');
-  return scheme === INDEXEDDB_SCHEME ? (await import('../async_parts.js')).removeIndexedDBModel(url) : removeLocalStorageModel(url);
-}
-
-async function transfer(src: string, dst: string, move: boolean): Promise<ModelArtifactsInfo> {
-  const op = move ? 'io.moveModel' : 'io.copyModel';
-  const srcScheme = schemeOf(src, op);
-  schemeOf(dst, op);
-  if (src === dst) throw new Error(`${op}: the source and destination URLs are the same ('${src}')`);
-  const { getLoadHandler, getSaveHandler } = await import('../async_parts.js'); // model_io.ts (an import cycle otherwise)
-  const artifacts = await getLoadHandler(src).load!();
-  // moving within one store: delete first, as TF.js does, so a full store has room for the copy
-  if (move && srcScheme === schemeOf(dst, op)) await removeModel(src);
-  const result = await getSaveHandler(dst).save!(artifacts);
-  if (move && srcScheme !== schemeOf(dst, op)) await removeModel(src);
-  return result.modelArtifactsInfo as ModelArtifactsInfo;
+  return (await import('../async_parts.js')).removeSavedModel(url);
 }
 
 /**
@@ -106,8 +72,8 @@ async function transfer(src: string, dst: string, move: boolean): Promise<ModelA
  * await tf.io.copyModel('localstorage://my-model', 'indexeddb://my-model');
  * ```
  */
-export function copyModel(sourceURL: string, destURL: string): Promise<ModelArtifactsInfo> {
-  return transfer(sourceURL, destURL, false);
+export async function copyModel(sourceURL: string, destURL: string): Promise<ModelArtifactsInfo> {
+  return (await import('../async_parts.js')).transferSavedModel(sourceURL, destURL, false);
 }
 /**
  * Move a saved model to another URL (possibly another store).
@@ -116,6 +82,6 @@ export function copyModel(sourceURL: string, destURL: string): Promise<ModelArti
  * await tf.io.moveModel('localstorage://my-model', 'indexeddb://my-model');
  * ```
  */
-export function moveModel(sourceURL: string, destURL: string): Promise<ModelArtifactsInfo> {
-  return transfer(sourceURL, destURL, true);
+export async function moveModel(sourceURL: string, destURL: string): Promise<ModelArtifactsInfo> {
+  return (await import('../async_parts.js')).transferSavedModel(sourceURL, destURL, true);
 }

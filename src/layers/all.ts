@@ -43,29 +43,33 @@ import { PruneLowMagnitude } from '../pruning/prune_wrapper.js';
 import { QuantizeWrapper } from '../quantization/qat.js';
 import { QuantizedDense, QuantizedConv2D, QuantizedDepthwiseConv2D } from '../quantization/quantized_layers.js';
 
-export const BUILTIN_LAYERS: LayerClass[] = [InputLayer as unknown as LayerClass, Dense];
-BUILTIN_LAYERS.push(SimpleRNN, LSTM, GRU, RNN, StackedRNNCells, SimpleRNNCell, LSTMCell, GRUCell, Bidirectional, MultiHeadAttention, TransformerEncoder);
-BUILTIN_LAYERS.push(
-  Activation, Dropout, Flatten, Reshape, Permute, RepeatVector, Embedding, Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D,
-  SeparableConv2D, MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
-  GlobalMaxPooling1D, GlobalMaxPooling2D, BatchNormalization, LayerNormalization, Add, Subtract, Multiply, Average, Maximum,
-  Minimum, Concatenate,
-);
-BUILTIN_LAYERS.push(
-  ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, GaussianNoise, GaussianDropout, AlphaDropout, SpatialDropout1D, Masking,
-  ZeroPadding2D, Cropping2D, UpSampling2D, TimeDistributed, Dot, Rescaling, CenterCrop, CategoryEncoding,
-);
-BUILTIN_LAYERS.push(MaxPooling3D, AveragePooling3D, Conv3D, Conv3DTranspose);
-BUILTIN_LAYERS.push(ConvLSTM2D, ConvLSTM2DCell, Resizing, RandomWidth);
-BUILTIN_LAYERS.push(StringLookup, IntegerLookup, TextVectorization, Normalization, TransformerDecoder, PositionEmbedding, TokenAndPositionEmbedding);
-BUILTIN_LAYERS.push(PruneLowMagnitude); // tf.pruning's wrapper, so saved pruned models load
-BUILTIN_LAYERS.push(QuantizeWrapper, QuantizedDense, QuantizedConv2D, QuantizedDepthwiseConv2D); // tf.quantization's layers
+// one array literal, not push() calls: a statement with a call is an import-time effect that keeps every
+// layer class in an app that never deserializes a model (tests/bundle.test.ts, few names from 'tessera')
+export const BUILTIN_LAYERS: LayerClass[] = [
+  InputLayer as unknown as LayerClass, Dense,
+  SimpleRNN, LSTM, GRU, RNN, StackedRNNCells, SimpleRNNCell, LSTMCell, GRUCell, Bidirectional, MultiHeadAttention,
+  TransformerEncoder,
+  Activation, Dropout, Flatten, Reshape, Permute, RepeatVector, Embedding, Conv1D, Conv2D, Conv2DTranspose,
+  DepthwiseConv2D, SeparableConv2D, MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D,
+  GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, BatchNormalization,
+  LayerNormalization, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate,
+  ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, GaussianNoise, GaussianDropout, AlphaDropout,
+  SpatialDropout1D, Masking, ZeroPadding2D, Cropping2D, UpSampling2D, TimeDistributed, Dot, Rescaling, CenterCrop,
+  CategoryEncoding,
+  MaxPooling3D, AveragePooling3D, Conv3D, Conv3DTranspose,
+  ConvLSTM2D, ConvLSTM2DCell, Resizing, RandomWidth,
+  StringLookup, IntegerLookup, TextVectorization, Normalization, TransformerDecoder, PositionEmbedding,
+  TokenAndPositionEmbedding,
+  PruneLowMagnitude, // tf.pruning's wrapper, so saved pruned models load
+  QuantizeWrapper, QuantizedDense, QuantizedConv2D, QuantizedDepthwiseConv2D, // tf.quantization's layers
+];
 
 let registered = false;
 export function registerBuiltinLayers(): void {
   if (registered) return;
   BUILTIN_LAYERS.forEach((cls, i) => {
-    if (!cls || typeof cls.className !== 'string') throw new Error(`registerBuiltinLayers: entry ${i} of BUILTIN_LAYERS is not a layer class`);
+  if (!cls || typeof cls.className !== 'string') throw new Error(`registerBuiltinLayers: entry ${i} of BUILTIN_LAYERS
+  is not a layer class`);
     registerLayer(cls);
   });
   registered = true;

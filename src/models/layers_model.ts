@@ -20,6 +20,7 @@ import type { WarmupArgs } from './warmup.js';
 import { disposePredictPlans, predictPlanFor } from './predict_plan.js';
 import { disposeTrainPlans } from './train_plan.js';
 import type { Plan, Untraceable } from '../plan/types.js';
+import { modelToTopology } from '../io/topology_writer.js';
 
 export interface ModelArgs {
   inputs: SymbolicTensor | SymbolicTensor[];
@@ -31,15 +32,6 @@ export interface ModelArgs {
 export interface GraphNode {
   layer: Layer;
   node: LayerNode;
-}
-
-/**
- * The model -> TF.js JSON topology writer. io/topology.ts holds it and imports this file, so it cannot
- * be imported here; sequential.ts (always loaded with the models) registers it.
- */
-let topologyWriter: ((model: LayersModel) => Record<string, unknown>) | null = null;
-export function setTopologyWriter(writer: (model: LayersModel) => Record<string, unknown>): void {
-  topologyWriter = writer;
 }
 
 /**
@@ -397,8 +389,7 @@ export class LayersModel extends Layer {
    * (snake_case keys, keras_version, backend), a JSON string or (returnString false) an object.
    */
   toJSON(_unused?: unknown, returnString = true): string | Record<string, unknown> {
-    if (!topologyWriter) throw new Error('model.toJSON: the topology writer (io/topology.ts) is not loaded; import tessera from its entry point');
-    const topology = topologyWriter(this);
+    const topology = modelToTopology(this);
     return returnString ? JSON.stringify(topology) : topology;
   }
 

@@ -5,8 +5,7 @@
  */
 import type { Tensor } from '../tensor.js';
 import { input, InputLayer, Layer, SymbolicTensor, type Kwargs, type Shape } from '../layers/layer.js';
-import { LayersModel, setTopologyWriter } from './layers_model.js';
-import { modelToTopology } from '../io/topology.js';
+import { LayersModel } from './layers_model.js';
 
 export interface SequentialArgs {
   layers?: Layer[];
@@ -125,6 +124,3 @@ export class Sequential extends LayersModel {
 export function sequential(args: SequentialArgs = {}): Sequential {
   return new Sequential(args);
 }
-
-// model.toJSON's writer (see setTopologyWriter): topology.ts needs this class, so the link is made here.
-setTopologyWriter(modelToTopology);

@@ -62,6 +62,7 @@ export function optimize(plan: Plan, fuse = true): Plan {
     fuseElementwise(plan, env().getBool('PLAN_FUSE_REDUCTIONS'));
   }
   assignBuffers(plan);
+  for (const s of plan.slots) delete s.host; // only the passes read them
   return plan;
 }
 

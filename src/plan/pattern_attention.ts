@@ -5,19 +5,23 @@
  * (what hand-written attention and the composed path of MultiHeadAttention record) becomes one
  * `attention` kernel call (KernelAttrs.attention), which never stores the [bh, seqQ, seqK] scores.
  *
- * Conservative: it fires only where the kernel computes exactly what the steps did. Every
- * intermediate must be a temp read only by the next step (so not under a training step whose
- * backward reads the probabilities); q, k, v are float32, contiguous per bh (no broadcast batch),
- * and q, k, v share headDim. The kernel gives a row with no visible key zeros where the written-out
- * softmax gives NaN, so a mask is taken only when no row can be entirely -Infinity: a constant
- * (or a non-variable tensor made before the trace) whose values are read here and hold no NaN,
- * no +Infinity and no all -Infinity row, or a `where(cond, a, b)` of two finite scalar constants.
+ * Conservative: it fires only where the kernel computes what the steps did. Every intermediate
+ * must be a temp read only by the next step (so not under a training step whose backward reads the
+ * probabilities); q, k, v are float32, contiguous per bh (no broadcast batch), and q, k, v share
+ * headDim. The kernel gives a row with no visible key zeros where the written-out softmax gives
+ * NaN, so a mask is taken only when no row can be entirely -Infinity: one whose values are known
+ * and hide no whole row, or a `where(cond, a, b)` of two finite scalar constants. Values are known
+ * for a constant made during the trace (the host values the trace kept, so on webgpu too) and for
+ * a non-variable tensor made before it: read synchronously on js and wasm; on webgpu read back
+ * asynchronously, the first plan leaving the steps alone and being made again once they are here.
  * A constant mask that is exactly the bottom-right causal mask becomes the kernel's causal flag.
- * A mask fed as an argument or a variable (values unknown when the plan is made) leaves the steps alone.
+ * A mask fed as an argument, a variable, or one made by ops (values unknown) leaves the steps alone.
  * Runs after matchSoftmax (so a written-out softmax counts) and before the epilogue fusion; every
  * backend (js, wasm, webgpu) has the kernel.
  */
 import { Binary } from '../backends/kernels.js';
+import { ENGINE } from '../engine.js';
+import type { DataRecord } from '../tensor.js';
 import { Variable } from '../variable.js';
 import { broadcastPeriod } from './passes.js';
 import { constantSlot, slotValues, wholeAnd } from './pattern_layernorm.js';
@@ -61,6 +65,26 @@ function fixedValues(plan: Plan, slot: number): ArrayLike<number> | null {
   return s.kind === 'external' && s.tensor instanceof Variable ? null : slotValues(plan, slot);
 }
 
+/**
+ * Values of weights read back from a backend without synchronous reads (webgpu): the read starts
+ * when a plan first needs them (null until it ends), and the plan then holds a precondition that
+ * makes it again once they are here, so that plan sees them.
+ */
+const readBack = new WeakMap<DataRecord, ArrayLike<number> | null>();
+
+/** fixedValues, or for a weight on webgpu the values read back (null while the read is under way). */
+function maskValues(plan: Plan, slot: number): ArrayLike<number> | null {
+  const s = plan.slots[slot], values = fixedValues(plan, slot);
+  if (values || s.kind !== 'external' || s.tensor instanceof Variable) return values;
+  const rec = s.tensor!.record;
+  if (!readBack.has(rec)) {
+    readBack.set(rec, null);
+    ENGINE.backend.read(rec.dataId, 'float32', s.size).then((v) => readBack.set(rec, v), () => {});
+  }
+  if (!readBack.get(rec)) plan.preconditions.push(() => (readBack.get(rec) ? 'an attention mask\'s values were read back' : undefined));
+  return readBack.get(rec)!;
+}
+
 /** A fixed one-element value, or NaN. */
 function fixedScalar(plan: Plan, slot: number): number {
   return plan.slots[slot].size === 1 ? fixedValues(plan, slot)?.[0] ?? NaN : NaN;
@@ -69,6 +93,7 @@ function fixedScalar(plan: Plan, slot: number): number {
 /**
  * How the mask the scores were added to enters the kernel: as it is, as the causal flag, or
  * expanded from one row; null when its values could make a row entirely -Infinity (or are unknown).
+ * A NaN or +Infinity makes its row NaN, in the kernel as in the written-out softmax.
  */
 function maskFor(plan: Plan, m: Operand, period: number, seqQ: number, seqK: number, writer: Map<number, Step>):
   { mask: Operand | null; causal: boolean } | null {
@@ -78,15 +103,15 @@ function maskFor(plan: Plan, m: Operand, period: number, seqQ: number, seqK: num
     const ok = [1, 2].every((j) => Number.isFinite(fixedScalar(plan, made.inputs[j].slot)));
     return ok ? { mask: { ...m, shape: [seqQ, seqK] }, causal: false } : null;
   }
-  const values = fixedValues(plan, m.slot);
-  if (!values || (period !== seqQ * seqK && period !== seqK) || values.length !== period) return null;
+  if ((period !== seqQ * seqK && period !== seqK) || m.size !== period) return null;
+  const values = maskValues(plan, m.slot);
+  if (!values) return null;
   const at = (i: number, j: number) => values[period === seqK ? j : i * seqK + j];
   let causal = true;
   for (let i = 0; i < seqQ; i++) {
     let visible = false;
     for (let j = 0; j < seqK; j++) {
       const x = at(i, j);
-      if (Number.isNaN(x) || x === Infinity) return null;
       if (x !== -Infinity) visible = true;
       if (x !== (j <= i + seqK - seqQ ? 0 : -Infinity)) causal = false;
     }

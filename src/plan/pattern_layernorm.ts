@@ -46,13 +46,13 @@ function rowAnd(s: Step, op: number, rows: number, cols: number, commutative: bo
 }
 
 /**
- * The values of a float32 constant or weight slot (read now: a variable's may change later), or
- * null where the backend has no synchronous read.
+ * The values of a float32 constant or weight slot (read now: a variable's may change later): a
+ * constant's host values kept by the trace, else the backend's copy; null where it has no synchronous read.
  */
 export function slotValues(plan: Plan, slot: number): ArrayLike<number> | null {
   const s = plan.slots[slot];
   if (s.dtype !== 'float32' || s.refresh || (s.kind !== 'constant' && s.kind !== 'external')) return null;
-  if (s.value !== undefined) return [s.value];
+  if (s.host) return s.host;
   try {
     return ENGINE.backend.readSync((s.kind === 'constant' ? s.record! : s.tensor!.record).dataId, 'float32', s.size);
   } catch {

@@ -34,8 +34,8 @@ export class Trace implements KernelTracer {
   /** Records written from the host during the trace, each held (refCount) until the plan is built. */
   private readonly written = new Set<DataRecord>();
   private readonly produced = new Set<DataRecord>();
-  /** One-element float32 constants written during the trace, with their values (pattern matching reads them). */
-  private readonly scalars = new Map<DataRecord, number>();
+  /** float32 constants written during the trace, with their host values (pattern matching reads them). */
+  private readonly hostValues = new Map<DataRecord, StorageArray>();
   /** Tensors with an id below this existed before the trace. */
   readonly mark = peekNextTensorId();
   /** Each assigned variable's record before its first assignment (a replay reads the variable there). */
@@ -101,7 +101,7 @@ export class Trace implements KernelTracer {
   wrote(rec: DataRecord, values?: StorageArray): void {
     rec.refCount++;
     this.written.add(rec);
-    if (values?.length === 1 && rec.dtype === 'float32') this.scalars.set(rec, Number(values[0]));
+    if (values && rec.dtype === 'float32') this.hostValues.set(rec, values);
   }
 
   untraceable(reason: string): void {
@@ -146,7 +146,7 @@ export class Trace implements KernelTracer {
       if (assignedVariable) return add(rec, { kind: 'external', size: rec.size, dtype: rec.dtype, tensor: assignedVariable });
       if (this.written.has(rec)) {
         rec.refCount++; // the plan keeps the constant
-        return add(rec, { kind: 'constant', size: rec.size, dtype: rec.dtype, record: rec, refresh: this.refreshed.get(rec), value: this.scalars.get(rec) });
+        return add(rec, { kind: 'constant', size: rec.size, dtype: rec.dtype, record: rec, refresh: this.refreshed.get(rec), host: this.hostValues.get(rec) });
       }
       const seen = this.readThrough.get(rec);
       if (!seen && sharedByVariables.has(rec)) {

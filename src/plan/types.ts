@@ -23,8 +23,11 @@ export interface Slot {
   record?: DataRecord;
   /** constant slots whose values change per step (a learning rate): written with this at each replay. */
   refresh?: () => StorageArray;
-  /** one-element float32 constants: the value written during the trace (read by pattern matching). */
-  value?: number;
+  /**
+   * float32 constants: the values written during the trace, read by pattern matching (a scale, an
+   * epsilon, a mask) on every backend, webgpu included (no synchronous read); dropped once the plan is optimized.
+   */
+  host?: StorageArray;
   /** temp slots: the plan buffer assigned by liveness. */
   buffer?: number;
 }

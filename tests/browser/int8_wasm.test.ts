@@ -5,7 +5,7 @@
  * The int8 ops on wasm under each dot (2 threads, cases above the split threshold
  * too) must equal the js reference kernels bit for bit: ragged K / N, inC a multiple of 8 or not
  * (few input channels: u8 compact patches, or the i16 compact / small-conv paths),
- * strides, dilations, zero points -128 / 0 / 37, float32 and int8 outputs, bias and relu6.
+ * strides, dilations, zero points -128 / 0 / 37, float32 and int8 outputs, bias and relu6, relu without bias.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openHarness, type Harness } from './harness.js';
@@ -28,6 +28,10 @@ it('int8 matMul / conv2d / depthwise on wasm (relaxed build) = js, bit for bit',
       ['conv2d', [1, 8, 9, 9], [3, 3, 9, 5], 1, 2, 'same'], ['conv2d', [2, 10, 10, 1], [3, 3, 1, 4], 1, 1, 'same'], ['conv2d', [2, 7, 6, 16], [3, 2, 16, 7], 2, 1, 'valid'],
       ['conv2d', [1, 16, 16, 32], [3, 3, 32, 40], 1, 1, 'same'], ['depthwise', [1, 9, 7, 24], [3, 3, 24, 1], 2, 1, 'same'], ['dense', [9, 64], [64, 21], 1, 1, ''],
       ['conv2d', [2, 11, 10, 3], [3, 3, 3, 20], 1, 2, 'same'], ['conv2d', [1, 9, 12, 5], [3, 3, 5, 17], 2, 1, 'valid'], ['conv2d', [2, 40, 41, 3], [3, 3, 3, 40], 1, 1, 'same'],
+      // few input channels: the demo CNN's second conv, RGB with stride 2 and a ragged outC, inC 1 with outC > 16
+      ['conv2d', [3, 13, 13, 4], [3, 3, 4, 8], 1, 1, 'valid'], ['conv2d', [2, 15, 14, 3], [3, 3, 3, 33], 2, 1, 'same'], ['conv2d', [2, 9, 9, 1], [3, 3, 1, 19], 2, 1, 'valid'],
+      // 2 output pixels (a unit of 4 with 2 past the end), a 1x1 filter
+      ['conv2d', [1, 3, 2, 3], [3, 3, 3, 9], 2, 1, 'same'], ['conv2d', [1, 5, 5, 3], [1, 1, 3, 12], 1, 1, 'valid'],
     ];
     let seed = 5;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
@@ -47,7 +51,7 @@ it('int8 matMul / conv2d / depthwise on wasm (relaxed build) = js, bit for bit',
         const x = Q.quantizeInt8(ts.tensor(v.x, xs), 0.05, v.zp);
         const w = Q.packedWeightsFromInt8(v.wq, v.scales, ws, kind);
         const bias = ts.tensor(v.bias);
-        for (const opts of [{ bias, activation: 'relu6' }, { output: { scale: 0.04, zeroPoint: [3, -128, 127][i % 3] } }]) {
+        for (const opts of [{ bias, activation: 'relu6' }, { activation: 'relu' }, { output: { scale: 0.04, zeroPoint: [3, -128, 127][i % 3] } }]) {
           const y = kind === 'dense' ? Q.int8MatMul(x, w, opts) : kind === 'conv2d' ? Q.int8Conv2d(x, w, s, pad, d, opts) : Q.int8DepthwiseConv2d(x, w, s, pad, d, opts);
           out.push(Array.from(await (y.packed ?? y).data()));
           y.dispose();

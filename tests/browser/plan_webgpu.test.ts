@@ -9,7 +9,8 @@
  * adds of a ResNet-ish model (conv2d, depthwise, dense) fuse into the kernels' epilogues in predict and
  * in a jitted training step, matching the unplanned run and eager js. Reduction terminals (a chain's
  * sum / mean / max / min: the fused_rows entry on webgpu) and written-out attention replay as one
- * kernel each.
+ * kernel each; so does attention with a constant mask on webgpu (made inside the call: the trace's host
+ * values; made before it: read back, then the plan made again), a causal one as the causal flag.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
@@ -231,6 +232,100 @@ describe.each(['webgpu', 'wasm'])('recorded plan on %s (Chromium)', (backend) =>
       } else expectClose(c.got, c.want, 2e-5, c.name);
     }
   }, 120_000);
+
+  // Attention masks whose values a webgpu plan cannot read synchronously (src/plan/pattern_attention.ts):
+  // a constant made inside the call is read from the host values the trace kept (a bottom-right causal one
+  // becomes the causal flag); one made before the call is read back asynchronously, and the plan is made
+  // again once its values are here. Masks of unknown values (built by ops) or hiding whole rows stay as
+  // written. Each replay must match eager js and the plan made with the pattern off, with fewer kernels
+  // where it fuses. Tolerance 2e-5 relative; NaN exactly where js has NaN.
+  it('constant attention masks: written-out attention and a MultiHeadAttention layer fuse, matching eager js', async () => {
+    const r = await page.evaluate(async (backend: string) => {
+      const ts = (window as any).__ts;
+      const B = 2, H = 2, D = 8;
+      const wave = (n: number, f: number) => Array.from({ length: n }, (_, i) => Math.sin(i * f + 0.3) * 1.5);
+      const causal = (t: number, s: number) => Array.from({ length: t * s }, (_, i) => (i % s <= Math.floor(i / s) + s - t ? 0 : -Infinity));
+      const attend = (q: any, k: any, v: any, mask: any) => ts.tidy(() => ts.matMul(ts.softmax(ts.add(ts.mul(ts.matMul(q, k, false, true), 1 / Math.sqrt(D)), mask)), v));
+      type Case = { name: string; t: number; s: number; held?: number[]; fuses: boolean; causal?: boolean; fn: (q: any, k: any, v: any, held: any) => any };
+      const odd = wave(30, 0.77).map((x, i) => (x < -1 ? -Infinity : i === 8 ? NaN : i === 13 ? Infinity : x)); // [5, 6]
+      const cases: Case[] = [
+        { name: 'causal mask made inside', t: 6, s: 6, fuses: true, causal: true, fn: (q, k, v) => attend(q, k, v, ts.tensor2d(causal(6, 6), [6, 6])) },
+        { name: 'causal mask made before the call', t: 5, s: 7, held: causal(5, 7), fuses: true, causal: true, fn: (q, k, v, m) => attend(q, k, v, m) },
+        { name: 'mask with NaN and +Infinity made inside', t: 5, s: 6, fuses: true, fn: (q, k, v) => attend(q, k, v, ts.tensor2d(odd, [5, 6])) },
+        { name: 'mask with NaN and +Infinity made before the call', t: 5, s: 6, held: odd, fuses: true, fn: (q, k, v, m) => attend(q, k, v, m) },
+        { name: 'mask built by ops (bandPart: values unknown)', t: 6, s: 6, fuses: false, fn: (q, k, v) => attend(q, k, v, ts.mul(ts.sub(1, ts.linalg.bandPart(ts.ones([6, 6]), -1, 0)), -1e9)) },
+        { name: 'mask hiding whole rows (made before the call)', t: 7, s: 5, held: causal(7, 5), fuses: false, fn: (q, k, v, m) => attend(q, k, v, m) },
+      ];
+      const values = async (t: any) => Array.from(await t.data(), (x: number) => (Number.isNaN(x) ? 'NaN' : x));
+      const qkv = (t: number, s: number) => [[B, H, t, D], [B, H, s, D], [B, H, s, D]].map((shape, j) => ts.tensor(wave(shape.reduce((a, b) => a * b, 1), 0.41 + j * 0.13), shape));
+      const out: any[] = [];
+      for (const c of cases) {
+        await ts.setBackend('js');
+        const a0 = qkv(c.t, c.s), h0 = c.held ? ts.tensor2d(c.held, [c.t, c.s]) : null;
+        const want = await values(c.fn(a0[0], a0[1], a0[2], h0));
+        ts.dispose([...a0, h0].filter(Boolean));
+        await ts.setBackend(backend);
+        const a = qkv(c.t, c.s), held = c.held ? ts.tensor2d(c.held, [c.t, c.s]) : null;
+        const planned = async (pattern: boolean) => {
+          ts.env().set('PLAN_ATTENTION_PATTERN', pattern);
+          const jf = ts.jit((q: any, k: any, v: any) => c.fn(q, k, v, held));
+          const args = a;
+          ts.dispose(jf(...args)); // trace
+          await values(jf(...args)); // on webgpu a mask made before the call is read back meanwhile ...
+          ts.dispose(jf(...args)); // ... and this call makes the plan again with its values
+          const y = jf(...args);
+          const got = await values(y);
+          const s = ts.debug.plan(jf, ...args);
+          const res = { got, kernels: s.kernels, steps: s.plan.steps.map((st: any) => st.kernel), causal: s.plan.steps.some((st: any) => st.kernel === 'attention' && st.attrs.causal), text: s.text };
+          ts.dispose(y);
+          jf.dispose();
+          ts.env().set('PLAN_ATTENTION_PATTERN', true);
+          return res;
+        };
+        out.push({ name: c.name, fuses: c.fuses, causal: !!c.causal, want, on: await planned(true), off: await planned(false) });
+        ts.dispose([...a, held].filter(Boolean));
+      }
+      // MultiHeadAttention's composed path (top-left causal, seqQ != seqK: where(keep, 0, -1e9) over the scores)
+      const mha = async (name: string, pattern: boolean) => {
+        await ts.setBackend(name);
+        ts.env().set('PLAN_ATTENTION_PATTERN', pattern);
+        const layer = ts.layers.multiHeadAttention({ numHeads: 2, keyDim: 4, name: `mha_${name}_${pattern}`, kernelInitializer: ts.initializers.glorotUniform({ seed: 3 }) });
+        const x = ts.tensor(wave(2 * 5 * 8, 0.7), [2, 5, 8]), y = ts.tensor(wave(2 * 7 * 8, 0.9), [2, 7, 8]);
+        ts.dispose(layer.apply(x, { value: y })); // builds the weights (seeded: the same on every backend)
+        const jf = ts.jit((p: any, q: any) => layer.apply(p, { value: q, useCausalMask: true }));
+        ts.dispose(jf(x, y));
+        const o = jf(x, y);
+        const got = await values(o);
+        const s = ts.debug.plan(jf, x, y);
+        const res = { got, kernels: s.kernels, steps: s.plan.steps.map((st: any) => st.kernel), causal: false, text: s.text };
+        ts.dispose([x, y, o]);
+        jf.dispose();
+        layer.dispose?.();
+        ts.env().set('PLAN_ATTENTION_PATTERN', true);
+        return res;
+      };
+      const mhaWant = (await mha('js', false)).got;
+      out.push({ name: 'MultiHeadAttention, top-left causal, seqQ 5, seqK 7', fuses: true, causal: false, want: mhaWant, on: await mha(backend, true), off: await mha(backend, false) });
+      return out;
+    }, backend);
+    const num = (v: (number | string)[]) => v.map((x) => (x === 'NaN' ? NaN : Number(x)));
+    const expectMatch = (got: number[], want: number[], what: string) => {
+      expect(got.map(Number.isNaN), `${what}: NaN places`).toEqual(want.map(Number.isNaN));
+      expectClose(got.filter((x) => !Number.isNaN(x)), want.filter((x) => !Number.isNaN(x)), 2e-5, what);
+    };
+    for (const c of r) {
+      const want = num(c.want), on = num(c.on.got), off = num(c.off.got);
+      expectMatch(on, want, `${c.name}: fused plan vs js`);
+      expectMatch(on, off, `${c.name}: fused vs unfused plan`);
+      expect(c.on.steps.filter((k: string) => k === 'attention').length, c.on.text).toBe(c.fuses ? 1 : 0);
+      expect(c.off.steps.includes('attention'), c.off.text).toBe(false);
+      if (!c.fuses) continue;
+      expect(c.on.steps.includes('softmax'), c.on.text).toBe(false);
+      expect(c.on.causal, c.on.text).toBe(c.causal);
+      expect(c.on.kernels, `${c.name}\n${c.on.text}\n${c.off.text}`).toBeLessThan(c.off.kernels);
+      console.log(`${backend} ${c.name}: ${c.off.kernels} kernels unfused, ${c.on.kernels} fused`);
+    }
+  }, 180_000);
 
   it('a jitted SGD training step (variables assigned in the plan) replays to the eager js weights', async () => {
     const r = await page.evaluate(async (backend: string) => {

@@ -207,13 +207,12 @@ function runMatMulUnits(ctx: WasmContext, p: Prepared, ins: TensorInfo[], outs: 
 /**
  * Few input channels (inC = 1, 3, 4, ...): the per-tap dots would pad each tap's inC values to 8
  * (16 relaxed); as compact patches (assembly/int8_im2col.ts) the conv is one matMul over
- * taps * inC values padded once. Taken when that reads at most 3/4 of the values and the patches fit;
- * `u8`: the patches of u8CompactConv (bytes, not i16), whatever the share.
+ * taps * inC values padded once. Taken when that reads at most 3/4 of the values and the patches fit.
  */
-function compactConvCols(g: ConvGeometry, u8 = false): number {
+function compactConvCols(g: ConvGeometry): number {
   const taps = g.filterH * g.filterW, cols = roundUp(taps * g.inC, 8);
   const pixels = g.batch * g.outH * g.outW;
-  return g.inC % 8 !== 0 && (u8 || 4 * cols <= 3 * taps * roundUp(g.inC, 8)) && (pixels + 1) * cols * (u8 ? 1 : 2) + g.batch * g.inH * g.inW * g.inC * 2 <= 64 << 20 ? cols : 0;
+  return g.inC % 8 !== 0 && 4 * cols <= 3 * taps * roundUp(g.inC, 8) && (pixels + 1) * cols * 2 + g.batch * g.inH * g.inW * g.inC * 2 <= 64 << 20 ? cols : 0;
 }
 
 /** int8Conv2d through compact patches and compact weights (i16 dots, exact int32 sums as every path). */
@@ -229,20 +228,22 @@ function compactConv(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], g:
 }
 
 /**
- * Few input channels with the u8 dot (Dot.U8 only): u8 compact patches (taps * inC values padded
- * to 8, not 16; compactConvCols(g, true) bytes a row) against channel-interleaved weights,
- * int8BcastRange (assembly/int8_bcast.ts). Taken for outC > 16: with fewer channels (the first
- * convs of small CNNs) smallConv, which builds no patch matrix, was faster (a 200x28x28x1 -> 4
- * conv: 1.8 ms against 4.9 ms in the same page).
+ * Few input channels with the u8 dot (Dot.U8 only): int8BcastRange (assembly/int8_bcast.ts) over
+ * the input biased to u8 (int8BiasCompact), each filter row's fw * inC values padded to groups of
+ * 4 against channel-interleaved weights; windows inside the image are read where they lie, the
+ * others gathered by each unit, so on every thread. Taken for outC > 4 (blocks of 8 channels): at
+ * outC = 4 smallConv was as fast (a 200x28x28x1 -> 4 conv, 1 thread in Chromium: 1.22 ms against
+ * 1.34 ms with the u8 bias; -> 8 from 4 channels on 13x13: 0.31 against 0.63 ms).
  */
-function u8CompactConv(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], g: KernelAttrs['int8Conv2d'], cols: number): void {
+function u8CompactConv(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], g: KernelAttrs['int8Conv2d']): void {
   const { ex } = ctx;
-  const pixels = g.batch * g.outH * g.outW, taps = g.filterH * g.filterW, nPad = roundUp(g.outC, 8);
-  withBlocks(ctx, [(pixels + 1) * cols + 32, cols * nPad, nPad * 4, ex.int8Im2colScratchBytes(g.batch * g.inH * g.inW, g.inC)], (xb, wb, wsum, sb) => {
-    ex.int8Im2colU8(ctx.ptr(ins[0]), writeGeometry(ctx, g), g.aZeroPoint, xb, cols, sb);
-    ex.int8InterleaveU8Weights(ctx.ptr(ins[1]), g.outC, taps, g.inC, wb, cols, nPad, wsum);
-    const args = [xb, wb, ctx.ptr(ins[2]), g.hasBias ? ctx.ptr(ins[3]) : 0, ctx.ptr(outs[0]), pixels, g.outC, cols, nPad, wsum, g.aZeroPoint, ...epilogueArgs(g)];
-    runUnits(ctx, 'int8BcastRange', args, Math.ceil(pixels / 4), pixels * g.outC * taps * g.inC, ex.int8BcastScratchBytes(nPad));
+  const pixels = g.batch * g.outH * g.outW, nPad = roundUp(g.outC, 8), inPixels = g.batch * g.inH * g.inW;
+  const runGroups = Math.ceil((g.filterW * g.inC) / 4);
+  withBlocks(ctx, [inPixels * g.inC + 16, g.filterH * runGroups * nPad * 4, nPad * 4], (xc, wb, wsum) => {
+    ex.int8BiasCompact(ctx.ptr(ins[0]), inPixels, g.inC, xc);
+    ex.int8InterleaveU8Weights(ctx.ptr(ins[1]), g.outC, g.filterH, g.filterW, g.inC, wb, runGroups, nPad, wsum);
+    const args = [xc, writeGeometry(ctx, g), wb, ctx.ptr(ins[2]), g.hasBias ? ctx.ptr(ins[3]) : 0, ctx.ptr(outs[0]), g.outC, runGroups, nPad, wsum, g.aZeroPoint, ...epilogueArgs(g)];
+    runUnits(ctx, 'int8BcastRange', args, Math.ceil(pixels / 4), pixels * g.outC * g.filterH * g.filterW * g.inC, ex.int8BcastScratchBytes(nPad, g.filterH, runGroups));
   });
 }
 
@@ -292,8 +293,7 @@ export const int8Kernels: { [K in KernelName]?: WasmKernel<K> } = {
     const pixels = g.batch * g.outH * g.outW;
     if (pixels === 0 || g.outC === 0) return;
     const mode = dotMode(ctx);
-    const u8Cols = mode === Dot.U8 && g.outC > 16 ? compactConvCols(g, true) : 0;
-    if (u8Cols) return u8CompactConv(ctx, ins, outs, g, u8Cols);
+    if (mode === Dot.U8 && g.outC > 4 && g.inC % 8 !== 0) return u8CompactConv(ctx, ins, outs, g);
     if (g.outC <= 16 && g.inC % 8 !== 0) return smallConv(ctx, ins, outs, g);
     const cols = compactConvCols(g);
     if (cols) return compactConv(ctx, ins, outs, g, cols);

@@ -46,9 +46,9 @@ export interface KernelExports {
   int8ConvScratchBytes(taps: number, outC: number, xRowBytes: number): number;
   int8DepthwiseRange(...args: number[]): void;
   int8Im2col(x: number, params: number, zp: number, dst: number, dstCols: number, scratch: number): void;
-  int8Im2colU8(x: number, params: number, zp: number, dst: number, dstCols: number, scratch: number): void;
-  int8InterleaveU8Weights(w: number, outC: number, taps: number, inC: number, dst: number, cols: number, nPad: number, wsum: number): void;
-  int8BcastScratchBytes(nPad: number): number;
+  int8InterleaveU8Weights(w: number, outC: number, fh: number, fw: number, inC: number, dst: number, runGroups: number, nPad: number, wsum: number): void;
+  int8BiasCompact(x: number, pixels: number, inC: number, dst: number): void;
+  int8BcastScratchBytes(nPad: number, fh: number, runGroups: number): number;
   int8BcastRange(...args: number[]): void;
   int8Im2colScratchBytes(pixels: number, inC: number): number;
   int8WidenCompact(x: number, pixels: number, inC: number, zp: number, dst: number): void;
