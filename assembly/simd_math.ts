@@ -48,8 +48,16 @@
   return y;
 }
 
-/** tanh on four lanes (Cephes tanhf): odd polynomial below 0.625, else 1 - 2 / (exp(2|x|) + 1). */
+/**
+ * tanh on four lanes (Cephes tanhf): odd polynomial below 0.625, else 1 - 2 / (exp(2|x|) + 1).
+ * A call (tanhLanes is not inlined): one copy of its math serves the unary op, geluTanh and the
+ * matMul / conv epilogue, whose loops do more work per vector than the call costs.
+ */
 @inline export function tanhF32x4(x: v128): v128 {
+  return tanhLanes(x);
+}
+
+function tanhLanes(x: v128): v128 {
   const ax = f32x4.abs(x);
   const s = f32x4.mul(x, x);
   let p = f32x4.splat(-5.70498872745e-3);
@@ -64,8 +72,15 @@
   return v128.bitselect(small, signedBig, f32x4.lt(ax, f32x4.splat(0.625)));
 }
 
-/** erf on four lanes: a Maclaurin series below 0.5, else the Numerical Recipes fit the js reference uses. */
+/**
+ * erf on four lanes: a Maclaurin series below 0.5, else the Numerical Recipes fit the js reference uses.
+ * A call (erfLanes is not inlined), like tanhF32x4: one copy serves erf, gelu and the epilogue.
+ */
 @inline export function erfF32x4(x: v128): v128 {
+  return erfLanes(x);
+}
+
+function erfLanes(x: v128): v128 {
   const z = f32x4.abs(x);
   const one = f32x4.splat(1);
   const t = f32x4.div(one, f32x4.add(one, f32x4.mul(f32x4.splat(0.5), z)));
