@@ -6,8 +6,11 @@
 @inline function at(base: usize, idx: i32): usize { return base + (<usize>idx << 2); }
 @inline function tab(table: usize, i: i32): f32 { return load<f32>(at(table, i)); }
 
-/** Bilinear lerp of C channels from four pixel rows into out (tl, tr, bl, br point at channel 0). */
-@inline function lerpPixel(tl: usize, tr: usize, bl: usize, br: usize, o: usize, C: i32, fx: f32, fy: f32): void {
+/**
+ * Bilinear lerp of C channels from four pixel rows into out (tl, tr, bl, br point at channel 0).
+ * A call, not inlined: resize and cropAndResize share one copy (module size, issue 10).
+ */
+function lerpPixel(tl: usize, tr: usize, bl: usize, br: usize, o: usize, C: i32, fx: f32, fy: f32): void {
   let c = 0;
   const vx = f32x4.splat(fx), vy = f32x4.splat(fy);
   for (; c + 4 <= C; c += 4) {
@@ -79,10 +82,11 @@ export function resizeBackprop(dy: usize, table: usize, dx: usize, batch: i32, i
         const left = <i32>tab(table, colBase + xo) * C;
         const right = <i32>tab(table, colBase + outW + xo) * C;
         const fx = tab(table, colBase + 2 * outW + xo);
-        scatterPixel(at(top, left), src, C, (1 - fy) * (1 - fx));
-        scatterPixel(at(top, right), src, C, (1 - fy) * fx);
-        scatterPixel(at(bottom, left), src, C, fy * (1 - fx));
-        scatterPixel(at(bottom, right), src, C, fy * fx);
+        // the four taps top-left, top-right, bottom-left, bottom-right in turn (one inlined scatterPixel)
+        for (let t = 0; t < 4; t++) {
+          const row = t < 2 ? top : bottom, wy: f32 = t < 2 ? 1 - fy : fy, wx: f32 = t & 1 ? fx : 1 - fx;
+          scatterPixel(at(row, t & 1 ? right : left), src, C, wy * wx);
+        }
         src += pixelBytes;
       }
     }
