@@ -57,8 +57,8 @@ export function resize(x: usize, table: usize, out: usize, batch: i32, inH: i32,
   }
 }
 
-/** dx += w * dy over C channels. */
-@inline function scatterPixel(dst: usize, src: usize, C: i32, w: f32): void {
+/** dx += w * dy over C channels (a call: resizeBackprop's four taps share one copy). */
+function scatterPixel(dst: usize, src: usize, C: i32, w: f32): void {
   if (w == 0) return;
   let c = 0;
   const vw = f32x4.splat(w);
@@ -82,11 +82,10 @@ export function resizeBackprop(dy: usize, table: usize, dx: usize, batch: i32, i
         const left = <i32>tab(table, colBase + xo) * C;
         const right = <i32>tab(table, colBase + outW + xo) * C;
         const fx = tab(table, colBase + 2 * outW + xo);
-        // the four taps top-left, top-right, bottom-left, bottom-right in turn (one inlined scatterPixel)
-        for (let t = 0; t < 4; t++) {
-          const row = t < 2 ? top : bottom, wy: f32 = t < 2 ? 1 - fy : fy, wx: f32 = t & 1 ? fx : 1 - fx;
-          scatterPixel(at(row, t & 1 ? right : left), src, C, wy * wx);
-        }
+        scatterPixel(at(top, left), src, C, (1 - fy) * (1 - fx));
+        scatterPixel(at(top, right), src, C, (1 - fy) * fx);
+        scatterPixel(at(bottom, left), src, C, fy * (1 - fx));
+        scatterPixel(at(bottom, right), src, C, fy * fx);
         src += pixelBytes;
       }
     }
