@@ -152,8 +152,8 @@ export function softmax(x: usize, out: usize, rows: i32, cols: i32, log: i32): v
         vs = f32x4.add(vs, e0);
         vs1 = f32x4.add(vs1, e1);
       }
-      for (; i < full; i += 4) { // at most once per row
-        const e = expF32x4Called(f32x4.sub(v128.load(xr + (<usize>i << 2)), vm));
+      for (; i < full; i += 4) {
+        const e = expF32x4(f32x4.sub(v128.load(xr + (<usize>i << 2)), vm));
         v128.store(or + (<usize>i << 2), e);
         vs = f32x4.add(vs, e);
       }

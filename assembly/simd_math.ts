@@ -50,7 +50,7 @@
 
 /**
  * expF32x4 as a call to one non-inlined copy (expLanes), for tanhLanes, erfLanes, the epilogue's sigmoid
- * and softmax's once-per-row steps; the hot loops (softmax, attention, the unary exp / sigmoid / swish
+ * and softmax's ragged tail (once per row); the hot loops (softmax, attention, the unary exp / sigmoid / swish
  * ops) keep their inlined copies. Module size (issue 10): each inlined copy costs ~0.5 KB raw.
  */
 @inline export function expF32x4Called(x: v128): v128 {
