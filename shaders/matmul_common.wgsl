@@ -24,6 +24,7 @@ struct Params {
   accumulate: u32,     // 1: add the partial sums already in the output (a later K block)
   epilogue: u32,       // 1: this is the last K block: bias, residual, activation, output dtype
   r_offset: u32,       // the block's first output element inside the bound residual range
+  sg_n: u32,           // matmul_subgroup: subgroups along N
 }
 
 override TRANS_A: bool = false;

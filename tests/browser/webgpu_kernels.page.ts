@@ -156,6 +156,14 @@ function binaryCases(): Case[] {
     inputs: [{ shape: [20], dtype: 'int32', values: ints(20, -5, 5) }, { shape: [], dtype: 'int32', values: [1] }],
     outputs: [{ shape: [20], dtype: 'bool' }], attrs: { op: Binary.less, outShape: [20], aStrides: [1], bStrides: [0] },
   });
+  // sizes the CPU-adapter blocked entry covers in whole workgroups (no tail check) and one past
+  for (const n of [32768, 16400]) {
+    cases.push({
+      name: `binary sub n=${n}`, kernel: 'binary',
+      inputs: [{ shape: [n], dtype: 'float32', values: floats(n, -4, 4, true) }, { shape: [n], dtype: 'float32', values: floats(n, -4, 4) }],
+      outputs: [{ shape: [n], dtype: 'float32' }], attrs: { op: Binary.sub, outShape: [n], aStrides: [1], bStrides: [1] },
+    });
+  }
   return cases;
 }
 
@@ -243,7 +251,9 @@ function matmulCase(batch: number, M: number, N: number, K: number, o: Partial<{
 
 function matmulCases(): Case[] {
   const cases: Case[] = [];
-  for (const [M, N, K] of [[1, 1, 1], [3, 3, 3], [17, 17, 17], [1, 17, 3], [31, 33, 65], [32, 32, 32], [64, 64, 64], [65, 63, 64], [4, 8, 1031], [0, 5, 3], [5, 0, 3], [5, 3, 0], [128, 130, 20]]) {
+  for (const [M, N, K] of [[1, 1, 1], [3, 3, 3], [17, 17, 17], [1, 17, 3], [31, 33, 65], [32, 32, 32], [64, 64, 64], [65, 63, 64], [4, 8, 1031], [0, 5, 3], [5, 0, 3], [5, 3, 0], [128, 130, 20],
+    // whole tiles (no bounds checks) of each matmul_subgroup arrangement: 8 x 128, 16 x 64 (and 32 x 32 above)
+    [8, 128, 16], [16, 64, 8], [40, 256, 36]]) {
     cases.push(matmulCase(1, M, N, K));
   }
   for (const tA of [false, true]) for (const tB of [false, true]) {

@@ -39,7 +39,7 @@ export const matmulSpec: ShaderSpec = {
     ['bias_size', 'u32'], ['prelu_size', 'u32'], ['alpha', 'f32'],
     ['lda', 'u32'], ['ldb', 'u32'], ['ldc', 'u32'], ['a_offset', 'u32'], ['b_offset', 'u32'], ['c_offset', 'u32'],
     ['c_batch_stride', 'u32'], ['bias_offset', 'u32'], ['prelu_offset', 'u32'], ['accumulate', 'u32'], ['epilogue', 'u32'],
-    ['r_offset', 'u32'],
+    ['r_offset', 'u32'], ['sg_n', 'u32'],
   ],
   entries: {
     matmul_tiled: {
@@ -92,9 +92,14 @@ export const matmulKernels: WebGPUKernelTable = {
     const residual = residualInput('matMul', inputs, out, a);
     if (out.size === 0) return;
     let c = ctx.preferDirect ? directConfig : tiledConfig;
-    // The subgroup entry: 16 x 32 outputs per workgroup (the grid of wgX 8, wgY 4).
     const subgroup = c.direct && c.subgroups !== false && ctx.subgroupSize === 4;
-    if (subgroup) c = { ...c, wgX: 8, wgY: 4 };
+    // matmul_subgroup: 4 subgroups of 8 x 32 outputs, sgN of them along N (shaders/matmul_subgroup.wgsl):
+    // the arrangement that pads M x N least, ties to the widest (measured fastest).
+    let sgN = 0, fewest = Infinity;
+    if (subgroup) for (const s of [4, 2, 1]) {
+      const tiles = Math.ceil(a.M * s / 32) * Math.ceil(a.N / (32 * s));
+      if (tiles < fewest) { fewest = tiles; sgN = s; c = { ...c, wgX: 8 * s, wgY: 8 / s }; }
+    }
     const tileM = 4 * c.wgY, tileN = 4 * c.wgX, tileK = c.direct ? 4 : c.tileK;
     const lda = a.transposeA ? a.M : a.K;
     const ldb = a.transposeB ? a.K : a.N;
@@ -160,7 +165,7 @@ export const matmulKernels: WebGPUKernelTable = {
           c_batch_stride: a.M * a.N,
           bias_offset: a.biasSize === 1 ? 0 : start[2] - biasBase, prelu_offset: a.preluSize === 1 ? 0 : start[2] - preluBase,
           accumulate: start[3] > 0 ? 1 : 0, epilogue: start[3] + extent[3] >= a.K ? 1 : 0,
-          r_offset: at(outStrides, start) - residualBase,
+          r_offset: at(outStrides, start) - residualBase, sg_n: sgN,
         },
         buffers: bound.buffers,
         workgroups: groups,
