@@ -3,17 +3,18 @@
 // divides by the in-image tap count. No tap at all: max gives -Infinity, avg 0. Max uses
 // f32x4.pmax, so NaN never wins (TF.js ignores it). The backprop routes dy to the first maximal
 // tap (none in an all-NaN window) or spreads dy / count over the window; it runs scalar per channel.
+// op 2 is int8MaxPool: C packed words of four int8 codes per pixel, i8x16.max_s per byte.
 import { geo, validRange, G_BATCH, G_INH, G_INW, G_INC, G_OUTH, G_OUTW, G_FH, G_FW, G_SH, G_SW, G_DH, G_DW, G_PT, G_PL } from './conv';
 
 @inline function at(base: usize, idx: i32): usize { return base + (<usize>idx << 2); }
 
-/** out = pool(x); op 0 = max, 1 = avg. */
+/** out = pool(x); op 0 = max, 1 = avg, 2 = int8 max over packed words. */
 export function pool(x: usize, out: usize, params: usize, op: i32): void {
   const batch = geo(params, G_BATCH), inH = geo(params, G_INH), inW = geo(params, G_INW), C = geo(params, G_INC);
   const outH = geo(params, G_OUTH), outW = geo(params, G_OUTW);
   const fh = geo(params, G_FH), fw = geo(params, G_FW), sH = geo(params, G_SH), sW = geo(params, G_SW);
   const dH = geo(params, G_DH), dW = geo(params, G_DW), pT = geo(params, G_PT), pL = geo(params, G_PL);
-  const isMax = op == 0;
+  const isMax = op == 0, isInt8 = op == 2;
   for (let b = 0; b < batch; b++) {
     const img = at(x, b * inH * inW * C);
     for (let oy = 0; oy < outH; oy++) {
@@ -28,18 +29,26 @@ export function pool(x: usize, out: usize, params: usize, op: i32): void {
         const o = at(out, ((b * outH + oy) * outW + ox) * C);
         let c = 0;
         for (; c + 4 <= C; c += 4) {
-          let acc = isMax ? f32x4.splat(-Infinity) : f32x4.splat(0);
+          let acc = isInt8 ? i8x16.splat(-128) : isMax ? f32x4.splat(-Infinity) : f32x4.splat(0);
           for (let ky = kyLo; ky < kyHi; ky++) {
             const row = (iy0 + ky * dH) * inW;
             for (let kx = kxLo; kx < kxHi; kx++) {
               const v = v128.load(at(img, (row + ix0 + kx * dW) * C + c));
-              acc = isMax ? f32x4.pmax(acc, v) : f32x4.add(acc, v); // pmax: acc < v ? v : acc, so NaN never wins
+              acc = isInt8 ? i8x16.max_s(acc, v) : isMax ? f32x4.pmax(acc, v) : f32x4.add(acc, v); // pmax: acc < v ? v : acc, so NaN never wins
             }
           }
-          if (!isMax) acc = count > 0 ? f32x4.div(acc, f32x4.splat(<f32>count)) : f32x4.splat(0);
+          if (op == 1) acc = count > 0 ? f32x4.div(acc, f32x4.splat(<f32>count)) : f32x4.splat(0);
           v128.store(at(o, c), acc);
         }
         for (; c < C; c++) {
+          if (isInt8) {
+            let q = i8x16.splat(-128);
+            for (let ky = kyLo; ky < kyHi; ky++) {
+              for (let kx = kxLo; kx < kxHi; kx++) q = i8x16.max_s(q, i32x4.splat(load<i32>(at(img, ((iy0 + ky * dH) * inW + ix0 + kx * dW) * C + c))));
+            }
+            store<i32>(at(o, c), i32x4.extract_lane(q, 0));
+            continue;
+          }
           let acc: f32 = isMax ? -Infinity : 0;
           for (let ky = kyLo; ky < kyHi; ky++) {
             const row = (iy0 + ky * dH) * inW;

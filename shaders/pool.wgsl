@@ -1,13 +1,11 @@
-// 2-D max / average pooling over NHWC data and its gradient. Only in-image taps take part:
-// padding never wins a max and an average divides by the number of in-image taps; a window
-// with no in-image tap gives -Infinity (max) or 0 (avg). NaN never wins a max (TF.js ignores it;
-// an all-NaN window gives -Infinity).
-// - pool: one output element per invocation.
+// 2-D max / average pooling over NHWC data and its gradient; only in-image taps take part (a
+// window with none gives -Infinity / 0) and NaN never wins a max, as in TF.js.
+// - pool: one output element per invocation (OP 2: int8MaxPool, one packed word).
 // - pool_backprop: one dx element per invocation, gathering from every window that has it as a
-//   tap (each window reaches a given pixel through at most one tap): max adds dy when this tap
-//   is the window's first maximal tap, avg adds dy / count.
+//   tap (at most one per window): max adds dy at the window's first maximal tap, avg dy / count.
 #include "dtype.wgsl"
 #include "window.wgsl"
+#include "int8_dot.wgsl"
 
 struct Params {
   batch: u32,
@@ -27,19 +25,19 @@ struct Params {
 }
 
 override WG: u32 = 64u;
-override OP: u32 = 0u; // 0 = max, 1 = avg
+override OP: u32 = 0u; // 0 = max, 1 = avg, 2 = int8 max
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(1) var<storage, read> x: array<u32>;
+@group(0) @binding(2) var<storage, read_write> out: array<u32>;
 @group(0) @binding(3) var<storage, read> dy: array<f32>;  // backprop only
 
-/** Result of scanning one window: max value and its tap, or the sum, and the in-image tap count. */
-struct Window { best: f32, best_tap: u32, sum: f32, count: u32 }
+/** One window's scan: max and its tap, sum, in-image tap count, int8 max (OP 2). */
+struct Window { best: f32, best_tap: u32, sum: f32, count: u32, q: vec4<i32> }
 
 /** Scan the window of output (img, oy, ox) in channel c. */
 fn scan(img: u32, oy: u32, ox: u32, c: u32) -> Window {
-  var w = Window(f32_neg_inf(), 0xffffffffu, 0.0f, 0u);
+  var w = Window(f32_neg_inf(), 0xffffffffu, 0.0f, 0u, vec4<i32>(-128));
   let iy0 = i32(oy * params.stride_h) - params.pad_top;
   let ix0 = i32(ox * params.stride_w) - params.pad_left;
   for (var ky = 0u; ky < params.filter_h; ky++) {
@@ -49,7 +47,8 @@ fn scan(img: u32, oy: u32, ox: u32, c: u32) -> Window {
       let ix = ix0 + i32(kx * params.dilation_w);
       if (ix < 0 || ix >= i32(params.in_w)) { continue; }
       let i = (((img * params.in_h) + u32(iy)) * params.in_w + u32(ix)) * params.channels + c;
-      let v = x[i];
+      if (OP == 2u) { w.q = max(w.q, unpack_i8x4(x[i])); }
+      let v = bitcast<f32>(x[i]);
       if (OP == 0u) {
         let better = !is_nan_f32(v) && (v > w.best || (w.best_tap == 0xffffffffu && v == w.best));
         if (better) { w.best = v; w.best_tap = ky * params.filter_w + kx; }
@@ -73,10 +72,12 @@ fn pool(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
   let ox = p % params.out_w;
   let t = p / params.out_w;
   let w = scan(t / params.out_h, t % params.out_h, ox, c);
-  if (OP == 0u) {
-    out[idx] = w.best;
+  if (OP == 2u) {
+    out[idx] = pack_i8x4(w.q);
+  } else if (OP == 0u) {
+    out[idx] = bitcast<u32>(w.best);
   } else {
-    out[idx] = select(w.sum / f32(w.count), 0.0f, w.count == 0u);
+    out[idx] = bitcast<u32>(select(w.sum / f32(w.count), 0.0f, w.count == 0u));
   }
 }
 
@@ -108,5 +109,5 @@ fn pool_backprop(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgrou
       }
     }
   }
-  out[idx] = acc;
+  out[idx] = bitcast<u32>(acc);
 }

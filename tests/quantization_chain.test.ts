@@ -3,6 +3,8 @@
  * layers pass packed int8 activations (the producer's epilogue writes int8 in the consumer's input
  * parameters) instead of float32 quantized again by the consumer. Checked: which layers link (direct,
  * through Flatten / Dropout, not through a Flatten that would need repacking, not out of the model);
+ * through MaxPooling2D (int8MaxPool on the codes) and relu / relu6 layers (folded into the producer's
+ * epilogue), not through other activations;
  * the predict plan holds one quantizeInt8 per chain; predictions bit-identical to the unchained
  * float-between-layers path (same epilogue y, same quantize formula: see int8_chain.ts) on js and
  * wasm, wasm within 1e-6 of the js reference (the float32 softmax at the end); an Iris-like MLP within 1 point of the float model's
@@ -11,6 +13,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '../src/index.js';
+import { int8MaxPool } from '../src/ops/quantized_pool.js';
 import { accuracy, seededInitializers } from '../examples/workflows/common.js';
 import { barsCnn, barsData, IMAGE_SIZE } from '../examples/workflows/cnn.js';
 import { irisLikeData } from './helpers/iris_like.js';
@@ -80,6 +83,21 @@ function convChainModel(): tf.LayersModel {
   ] });
 }
 
+/** conv 6 (linear) -> max pool 2 'same' (9 -> 5) -> relu -> conv 8 -> ReLU(6) -> max pool 2 -> flatten -> dense 5 softmax. */
+function poolChainModel(): tf.LayersModel {
+  const init = (seed: number) => tf.initializers.glorotUniform({ seed });
+  return tf.sequential({ layers: [
+    tf.layers.conv2d({ inputShape: [9, 9, 3], filters: 6, kernelSize: 3, padding: 'same', kernelInitializer: init(1), biasInitializer: tf.initializers.constant({ value: -0.05 }) }),
+    tf.layers.maxPooling2d({ poolSize: 2, padding: 'same' }),
+    tf.layers.activation({ activation: 'relu' }),
+    tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', kernelInitializer: init(2), biasInitializer: tf.initializers.constant({ value: 0.1 }) }),
+    tf.layers.reLU({ maxValue: 6 }),
+    tf.layers.maxPooling2d({ poolSize: 2 }),
+    tf.layers.flatten(),
+    tf.layers.dense({ units: 5, activation: 'softmax', kernelInitializer: init(3) }),
+  ] });
+}
+
 describe('int8 chain: which layers link', () => {
   it('conv -> depthwise -> conv -> flatten -> dropout -> dense -> dense: one quantize for the whole chain', async () => {
     const int8 = await q.quantize(convChainModel(), { calibrationData: randomTensor([8, 9, 9, 3], 11) });
@@ -94,13 +112,42 @@ describe('int8 chain: which layers link', () => {
     expect(int8Kernels(int8, x)).toEqual(['quantizeInt8', 'int8Conv2d', 'int8DepthwiseConv2d', 'int8Conv2d', 'int8MatMul', 'int8MatMul']);
   });
 
-  it('the demo CNN (conv 4 -> max pool -> conv 8 -> flatten -> dense softmax): the second conv chains into the dense', async () => {
+  it('the demo CNN (conv 4 -> max pool -> conv 8 -> flatten -> dense softmax): one chain through the max pool', async () => {
     const { pixels } = barsData(3, 20);
     const x = tf.tensor(pixels, [20, IMAGE_SIZE, IMAGE_SIZE, 1]);
     const int8 = await q.quantize(barsCnn(tf as never, 1) as never, { calibrationData: x }) as tf.LayersModel;
-    // max pooling is float32 (not run on int8 codes), so the first conv writes float32
-    expect(chainSummary(int8)).toEqual(['-', '', 'out', '', 'in']);
-    expect(int8Kernels(int8, x)).toEqual(['quantizeInt8', 'int8Conv2d', 'quantizeInt8', 'int8Conv2d', 'int8MatMul']);
+    const plain = await q.quantize(barsCnn(tf as never, 1) as never, { calibrationData: x }) as tf.LayersModel;
+    unchain(plain);
+    // the max pool runs on the int8 codes (int8MaxPool), so the first conv writes int8 for the second
+    expect(chainSummary(int8)).toEqual(['out', '', 'in+out', '', 'in']);
+    expect(int8Kernels(int8, x)).toEqual(['quantizeInt8', 'int8Conv2d', 'int8MaxPool', 'int8Conv2d', 'int8MatMul']);
+    expect(int8Kernels(plain, x)).toEqual(['quantizeInt8', 'int8Conv2d', 'quantizeInt8', 'int8Conv2d', 'quantizeInt8', 'int8MatMul']);
+    expect(await values(int8.predict(x))).toEqual(await values(plain.predict(x)));
+  });
+
+  it('through max pooling and relu / relu6 layers: the relus fold into the producer epilogue, the pools run on codes', async () => {
+    const int8 = await q.quantize(poolChainModel(), { calibrationData: randomTensor([8, 9, 9, 3], 11) });
+    expect(chainSummary(int8)).toEqual(['out', '', '', 'in+out', '', '', '', 'in']);
+    const [c1, c2] = int8.layers.filter((l) => linksOf(l));
+    // linear conv + relu layer -> relu; linear conv + ReLU(maxValue 6) -> relu6; the saved configs keep 'linear'
+    expect([c1, c2].map((l) => (linksOf(l) as { int8OutputActivation?: string }).int8OutputActivation)).toEqual(['relu', 'relu6']);
+    expect([c1, c2].map((l) => l.getConfig().activation)).toEqual(['linear', 'linear']);
+    expect(int8Kernels(int8, randomTensor([2, 9, 9, 3], 4))).toEqual(['quantizeInt8', 'int8Conv2d', 'int8MaxPool', 'int8Conv2d', 'int8MaxPool', 'int8MatMul']);
+  });
+
+  it('does not link through an activation that does not fold (elu layer, tanh producer then relu)', async () => {
+    const init = (seed: number) => tf.initializers.glorotUniform({ seed });
+    const model = tf.sequential({ layers: [
+      tf.layers.conv2d({ inputShape: [6, 6, 2], filters: 4, kernelSize: 3, activation: 'tanh', kernelInitializer: init(1) }),
+      tf.layers.activation({ activation: 'relu' }),
+      tf.layers.conv2d({ filters: 4, kernelSize: 1, kernelInitializer: init(2) }),
+      tf.layers.activation({ activation: 'elu' }),
+      tf.layers.conv2d({ filters: 4, kernelSize: 1, kernelInitializer: init(3) }),
+      tf.layers.reLU({ maxValue: 3 }),
+      tf.layers.conv2d({ filters: 4, kernelSize: 1, kernelInitializer: init(4) }),
+    ] });
+    const int8 = await q.quantize(model, { calibrationData: randomTensor([4, 6, 6, 2], 3) });
+    expect(chainSummary(int8)).toEqual(['-', '', '-', '', '-', '', '-']);
   });
 
   it('does not link through a flatten that would need repacking, out of the model, or to a float consumer', async () => {
@@ -123,11 +170,44 @@ describe('int8 chain: which layers link', () => {
   });
 });
 
-describe('int8 chain: same predictions as the float-between-layers path', () => {
+describe('int8MaxPool: max pooling on int8 codes', () => {
   for (const backend of ['js', 'wasm']) {
-    it(`${backend}: chained predict is bit-identical to quantizing in each consumer, and matches the js reference`, async () => {
+    it(`${backend}: equals quantizing the float maxPool of the dequantized values (js reference), padding bytes included`, async () => {
+      const cases: [number[], number | [number, number], number | [number, number], 'valid' | 'same'][] = [
+        [[2, 7, 6, 6], 2, 2, 'same'], [[1, 5, 5, 3], 3, 1, 'valid'], [[1, 4, 3, 5], [1, 1], 2, 'same'], [[1, 3, 3, 8], [2, 3], [1, 2], 'same'],
+        // 21 channels: 6 words, four a v128 on wasm, then two one at a time
+        [[2, 5, 4, 21], 2, 1, 'same'], [[1, 6, 6, 32], 3, 2, 'valid'],
+      ];
+      for (const [shape, filter, strides, pad] of cases) {
+        expect(await tf.setBackend('js')).toBe(true);
+        const xf = randomTensor(shape, shape.length * 7 + shape[3], 1.3);
+        const xq = q.quantizeInt8(xf, 0.01, -7);
+        const want = q.quantizeInt8(tf.maxPool(q.dequantizeInt8(xq), filter, strides, pad), 0.01, -7);
+        const wantWords = await values(want.packed);
+        expect(await tf.setBackend(backend)).toBe(true);
+        const xb = new q.Int8Tensor(tf.tensor(await values(xq.packed), xq.packed.shape, 'int32'), xq.shape, 0.01, -7);
+        const got = int8MaxPool(xb, filter, strides, pad);
+        expect([got.shape, got.scale, got.zeroPoint]).toEqual([want.shape, want.scale, want.zeroPoint]);
+        // the words: values and padding bytes (the zero point, as quantizeInt8 writes them)
+        expect(await values(got.packed)).toEqual(wantWords);
+      }
+      await tf.setBackend('js');
+    });
+  }
+
+  it('bad input is a clear error', () => {
+    const xq = q.quantizeInt8(tf.zeros([3, 3, 2]), 0.1, 0);
+    expect(() => int8MaxPool(xq, 2, 2, 'valid')).toThrow(/int8MaxPool: x must be rank 4 \[batch, height, width, channels\], got shape \[3,3,2\]/);
+    expect(() => int8MaxPool(tf.zeros([1, 3, 3, 2]) as never, 2, 2, 'valid')).toThrow(/int8MaxPool: x must be an Int8Tensor/);
+    expect(() => int8MaxPool(q.quantizeInt8(tf.zeros([1, 3, 3, 2]), 0.1, 0), 1, 1, 1 as never)).toThrow(/int8MaxPool: pad must be 'valid' or 'same', got 1/);
+  });
+});
+
+describe('int8 chain: same predictions as the float-between-layers path', () => {
+  for (const [backend, makeModel, quantizes] of [['js', convChainModel, 5], ['wasm', convChainModel, 5], ['js', poolChainModel, 3], ['wasm', poolChainModel, 3]] as const) {
+    it(`${backend}, ${makeModel.name}: chained predict is bit-identical to quantizing in each consumer, and matches the js reference`, async () => {
       expect(await tf.setBackend('js')).toBe(true);
-      const model = convChainModel();
+      const model = makeModel();
       const calib = randomTensor([8, 9, 9, 3], 11);
       const chained = await q.quantize(model, { calibrationData: calib });
       const plain = await q.quantize(model, { calibrationData: calib });
@@ -136,7 +216,7 @@ describe('int8 chain: same predictions as the float-between-layers path', () => 
       const reference = await values(plain.predict(x)); // the js kernels, unchained
       expect(await tf.setBackend(backend)).toBe(true);
       const xb = tf.tensor(await x.data(), x.shape);
-      expect(int8Kernels(plain, xb).filter((k) => k === 'quantizeInt8')).toHaveLength(5);
+      expect(int8Kernels(plain, xb).filter((k) => k === 'quantizeInt8')).toHaveLength(quantizes);
       expect(int8Kernels(chained, xb).filter((k) => k === 'quantizeInt8')).toHaveLength(1);
       const got = await values(chained.predict(xb));
       expect(got).toEqual(await values(plain.predict(xb)));
@@ -149,6 +229,47 @@ describe('int8 chain: same predictions as the float-between-layers path', () => 
       await tf.setBackend('js');
     });
   }
+
+  it('the relu fold matters where a consumer\'s zero point is not the lowest code: still bit-identical to unchained', async () => {
+    // calibrated after a relu, the consumers' zero point is -128 and clamping alone gives relu; a
+    // zero point of 0 (as set by hand or trained ranges) keeps negative codes unless the relu is folded
+    const int8 = await q.quantize(poolChainModel(), { calibrationData: randomTensor([8, 9, 9, 3], 11) });
+    let saved: tf.io.ModelArtifacts | undefined;
+    await int8.save(tf.io.withSaveHandler(async (a) => {
+      saved = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    const zeroPoints = (o: unknown): void => {
+      if (o && typeof o === 'object') {
+        if ('input_zero_point' in o) (o as { input_zero_point: number }).input_zero_point = 0;
+        Object.values(o).forEach(zeroPoints);
+      }
+    };
+    zeroPoints(saved!.modelTopology);
+    const load = () => tf.loadLayersModel(tf.io.fromMemory(saved!));
+    const [chained, plain, unfolded] = [await load(), await load(), await load()];
+    expect(chained.layers.filter((l) => linksOf(l)).map((l) => l.getConfig().inputZeroPoint)).toEqual([0, 0, 0]);
+    unchain(plain);
+    for (const l of unfolded.layers) if (linksOf(l)) delete (linksOf(l) as { int8OutputActivation?: string }).int8OutputActivation;
+    const x = randomTensor([4, 9, 9, 3], 31, 1.2);
+    const got = await values(chained.predict(x));
+    expect(got).toEqual(await values(plain.predict(x)));
+    expect(await values(unfolded.predict(x))).not.toEqual(got);
+  });
+
+  it('a training-mode call of the pool / relu chain passes float32 through the float layers: same as unchained', async () => {
+    const model = poolChainModel();
+    const calib = randomTensor([8, 9, 9, 3], 11);
+    const chained = await q.quantize(model, { calibrationData: calib });
+    const plain = await q.quantize(model, { calibrationData: calib });
+    unchain(plain);
+    const x = randomTensor([3, 9, 9, 3], 23);
+    expect(await values(chained.apply(x, { training: true }) as tf.Tensor)).toEqual(await values(plain.apply(x, { training: true }) as tf.Tensor));
+    // and a chained max pool layer still pools a float32 input itself
+    const pool = chained.layers[1];
+    const f = randomTensor([1, 4, 4, 2], 2);
+    expect(await values(pool.apply(f) as tf.Tensor)).toEqual(await values(tf.maxPool(f, 2, 2, 'same')));
+  });
 
   it('a training-mode call passes float32 (Dropout then scales it): same as unchained with the same dropout seed', async () => {
     const model = convChainModel();
@@ -206,8 +327,8 @@ describe('int8 chain: accuracy and save / load', () => {
     await tf.setBackend('js');
   });
 
-  it('a saved int8 model loads with the same chains and predicts the same', async () => {
-    const int8 = await q.quantize(convChainModel(), { calibrationData: randomTensor([8, 9, 9, 3], 11) });
+  for (const makeModel of [convChainModel, poolChainModel]) it(`a saved int8 model (${makeModel.name}) loads with the same chains and predicts the same`, async () => {
+    const int8 = await q.quantize(makeModel(), { calibrationData: randomTensor([8, 9, 9, 3], 11) });
     let saved: tf.io.ModelArtifacts | undefined;
     await int8.save(tf.io.withSaveHandler(async (a) => {
       saved = a;

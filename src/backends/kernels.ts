@@ -445,6 +445,14 @@ export interface KernelAttrs {
    * acc[c] = sum over in-image taps of (qx[c] - aZeroPoint) * qw[ky, kx, c]. Epilogue as int8MatMul.
    */
   int8DepthwiseConv2d: ConvGeometry & Int8Epilogue;
+  /**
+   * inputs [x packed NHWC [batch, inH, inW, packedCols(C)]] -> out packed [batch, outH, outW,
+   * packedCols(C)]: each int8 value (padding bytes too) is the max over the window's in-image
+   * taps. The quantization is monotonic, so this is the quantized max pool of the dequantized
+   * values in the same parameters. Geometry as pool (inC = outC = C), 'valid' or 'same' padding
+   * only, so every window has an in-image tap.
+   */
+  int8MaxPool: ConvGeometry;
 }
 
 /**

@@ -112,7 +112,7 @@ export interface Int8OpOptions {
   output?: QuantParams;
 }
 
-function checkInt8Tensor(op: string, x: Int8Tensor, arg: string): void {
+export function checkInt8Tensor(op: string, x: Int8Tensor, arg: string): void {
   if (!(x instanceof Int8Tensor)) throw new Error(`${op}: ${arg} must be an Int8Tensor (from quantization.quantizeInt8), got ${x === null ? 'null' : typeof x}`);
   x.packed.assertAlive(`${op} (argument '${arg}')`);
 }

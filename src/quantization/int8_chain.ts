@@ -1,15 +1,25 @@
 /**
  * The int8 chain (issue 12): in a quantized model, an int8 layer whose only consumer is another int8
- * layer (directly, or through layers that are exact on packed int8 codes: Dropout at inference,
- * Flatten of a channels-last input whose last dimension is a multiple of 4) writes its output as
+ * layer (directly, or through layers that are exact on packed int8 codes) writes its output as
  * packed int8 in its consumer's input parameters, and the consumer takes it without quantizing.
  * That is bit-identical to quantizing the float output in the consumer: the producer's epilogue
  * applies the same q = clamp(roundHalfToEven(f32(y / scale)) + zeroPoint) to the same float32 y
- * (KernelAttrs.int8MatMul), and the layers between move codes without changing them.
+ * (KernelAttrs.int8MatMul), and the layers between are exact on codes:
+ * - Dropout at inference and Flatten of a channels-last input whose last dimension is a multiple
+ *   of 4 move codes without changing them;
+ * - MaxPooling2D (channelsLast) runs int8MaxPool on the codes: q is monotonic, so the max of the
+ *   codes is the code of the max;
+ * - Activation / ReLU layers of relu or relu6 fold into the producer's epilogue activation
+ *   (q(relu(y)) for a linear or relu producer, relu6 when either is relu6; they commute with max
+ *   pooling and the moves), and pass the codes through.
+ * Such a layer keeps its float call for float32 inputs (a training-mode call, an unlinked model).
  * Tensors leaving the chain (model outputs, other consumers) stay float32.
  */
-import type { Layer, SymbolicTensor } from '../layers/layer.js';
-import type { QuantParams } from '../ops/quantized.js';
+import type { Kwargs, Layer, SymbolicTensor } from '../layers/layer.js';
+import type { Tensor } from '../tensor.js';
+import { Int8Tensor, type Int8Activation, type QuantParams } from '../ops/quantized.js';
+import { int8MaxPool } from '../ops/quantized_pool.js';
+import { reshape } from '../ops/layout.js';
 import { fusedActivationCode } from '../layers/activations.js';
 
 /** The chain state of an int8 layer (none until linkInt8Output links it). */
@@ -18,6 +28,8 @@ export interface Int8Links {
   int8Input: boolean;
   /** When set, the epilogue writes packed int8 in these parameters (the chained consumer's input). */
   int8Output: QuantParams | null;
+  /** The epilogue activation when writing int8: the layer's own with the chain's relu / relu6 layers folded in (unset: its own). */
+  int8OutputActivation?: Int8Activation;
 }
 
 /** What the linker reads of an int8 layer (QuantizedDense / Conv2D / DepthwiseConv2D). */
@@ -37,18 +49,53 @@ function isChainLayer(l: Layer): l is Int8ChainLayer {
   return (l as Partial<Int8ChainLayer>).int8Links !== undefined;
 }
 
-/** Whether `l` moves packed int8 codes unchanged for an input of symbolic shape `shape`. */
-function passesCodes(l: Layer, shape: readonly (number | null)[]): boolean {
+/**
+ * What a layer between two chained int8 layers does on packed int8 codes for an input of symbolic
+ * (logical) shape `shape`, or null when it is not exact on them: `codes` runs on the packed input
+ * (int32) in place of its call, given the codes' parameters (none: its own call moves them
+ * unchanged); `fold` is the relu / relu6 it folds into the producer's epilogue.
+ */
+function onCodes(l: Layer, shape: readonly (number | null)[]): { codes?: (x: Tensor, q: QuantParams) => Tensor; fold?: 'relu' | 'relu6' } | null {
   const cls = l.getClassName();
+  const channelsLast = (l as { dataFormat?: string }).dataFormat !== 'channelsFirst';
+  const last = shape[shape.length - 1];
   // Dropout is the identity at inference (predict); a training-mode call is not an inference call.
-  if (cls === 'Dropout') return true;
+  if (cls === 'Dropout') return {};
   if (cls === 'Flatten') {
     // [b, d1, .., c] packed as [b, d1, .., c/4] flattens to the packing of [b, d1 * .. * c] only
     // when no row of c values carries padding, i.e. c % 4 == 0 (or nothing to flatten).
-    const channelsFirst = (l as { dataFormat?: string }).dataFormat === 'channelsFirst';
-    return shape.length === 2 || (!channelsFirst && shape[shape.length - 1] !== null && (shape[shape.length - 1] as number) % 4 === 0);
+    return shape.length === 2 || (channelsLast && last !== null && last % 4 === 0) ? {} : null;
   }
-  return false;
+  if (cls === 'MaxPooling2D' && channelsLast && last !== null) {
+    const p = l as unknown as { poolSize: [number, number]; strides: [number, number]; padding: 'valid' | 'same' };
+    return {
+      codes: (x, q) => int8MaxPool(new Int8Tensor(x, [...x.shape.slice(0, -1), last], q.scale, q.zeroPoint), p.poolSize, p.strides, p.padding).packed,
+    };
+  }
+  const act = cls === 'Activation' ? (l as { activation?: string }).activation
+    : cls === 'ReLU' ? ({ null: 'relu', 6: 'relu6' } as Record<string, string>)[String((l as { maxValue?: number | null }).maxValue)] : undefined;
+  if (act === 'relu' || act === 'relu6') return { codes: (x) => reshape(x, x.shape), fold: act };
+  return null;
+}
+
+/** The producer's epilogue activation with the chain's relu / relu6 layers folded in, or null when it does not compose. */
+function foldedActivation(own: string, folds: ('relu' | 'relu6')[]): Int8Activation | null {
+  if (folds.length === 0) return own as Int8Activation;
+  if (own !== 'linear' && own !== 'relu' && own !== 'relu6') return null;
+  return [own, ...folds].includes('relu6') ? 'relu6' : 'relu';
+}
+
+/** The float call a code-running layer keeps for float32 inputs. */
+const FLOAT_CALL = Symbol('int8 chain: float call');
+
+/** Makes `l` run `codes` on a packed int8 (int32) input and its own call on anything else. */
+function runOnCodes(l: Layer, codes: (x: Tensor, q: QuantParams) => Tensor, q: QuantParams): void {
+  const layer = l as Layer & { [FLOAT_CALL]?: Layer['call'] };
+  const floatCall = (layer[FLOAT_CALL] ??= l.call.bind(l));
+  l.call = (inputs: Tensor | Tensor[], kwargs: Kwargs) => {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    return x.dtype === 'int32' ? codes(x, q) : floatCall(inputs, kwargs);
+  };
 }
 
 /** The single (layer, node) of `model` that reads `t`, or null when none or several do (or reads it with others). */
@@ -74,16 +121,26 @@ export function linkInt8Output(producer: Layer, model: Graph): boolean {
   // An activation the epilogue cannot fuse (softmax) runs after it in float32: no int8 output.
   if (fusedActivationCode(producer.activation) === null) return false;
   let t = producer.inboundNodes[0].outputTensors[0];
+  const between: { layer: Layer; codes?: (x: Tensor, q: QuantParams) => Tensor }[] = [];
+  const folds: ('relu' | 'relu6')[] = [];
   for (;;) {
     if (model.outputs.includes(t)) return false;
     const next = onlyConsumer(model, t);
     if (!next) return false;
     if (isChainLayer(next)) {
-      producer.int8Links.int8Output = { scale: next.input8.inputScale, zeroPoint: next.input8.inputZeroPoint };
+      const activation = foldedActivation(producer.activation, folds);
+      if (activation === null) return false;
+      const q = { scale: next.input8.inputScale, zeroPoint: next.input8.inputZeroPoint };
+      for (const b of between) if (b.codes) runOnCodes(b.layer, b.codes, q);
+      producer.int8Links.int8Output = q;
+      producer.int8Links.int8OutputActivation = folds.length > 0 ? activation : undefined;
       next.int8Links.int8Input = true;
       return true;
     }
-    if (!passesCodes(next, t.shape)) return false;
+    const step = onCodes(next, t.shape);
+    if (!step) return false;
+    between.push({ layer: next, codes: step.codes });
+    if (step.fold) folds.push(step.fold);
     t = next.inboundNodes[0].outputTensors[0];
   }
 }

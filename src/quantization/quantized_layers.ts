@@ -18,7 +18,7 @@ import { packedWeightsFromInt8, type Int8WeightKind, type PackedWeights } from '
 import { packedCols } from '../backends/kernels.js';
 import type { DType } from '../backends/backend.js';
 import type { Kwargs, Layer, Shape, SymbolicTensor } from '../layers/layer.js';
-import { linkInt8Output, type Int8Links } from './int8_chain.js';
+import type { Int8Links } from './int8_chain.js';
 import { fusedActivationCode, getActivation } from '../layers/activations.js';
 import { Dense, type DenseArgs } from '../layers/core/dense.js';
 import { Conv2D } from '../layers/conv/conv.js';
@@ -172,6 +172,11 @@ function outputParams(layer: Int8Layer, act: { after: unknown }, kwargs: Kwargs)
   return act.after === null && !kwargs.training ? layer.int8Links.int8Output ?? undefined : undefined;
 }
 
+/** The epilogue's activation: when writing int8 for the chain, the relu / relu6 layers it folded in (int8_chain.ts). */
+function epilogueActivation(layer: Int8Layer, act: { fused: Int8Activation }, output: QuantParams | undefined): Int8Activation {
+  return (output && layer.int8Links.int8OutputActivation) || act.fused;
+}
+
 /** Input shapes as the float layer's checks see them: a packed input by its logical last dimension. */
 function logicalShapes(layer: Int8Layer, shapes: Shape[], dtypes: DType[] | undefined, last: () => number): Shape[] {
   return shapes.map((s, i) => (dtypes && isPackedInput(layer, dtypes[i]) ? [...s.slice(0, -1), last()] : s));
@@ -216,7 +221,7 @@ export class QuantizedDense extends Dense {
     const { q, owned } = int8Operand(this, x2, inDim);
     const act = splitActivation(this.activation);
     const output = outputParams(this, act, kwargs);
-    const r = int8MatMul(q, this.int8.weights(), { bias: this.bias, activation: act.fused, output });
+    const r = int8MatMul(q, this.int8.weights(), { bias: this.bias, activation: epilogueActivation(this, act, output), output });
     if (owned) q.dispose();
     let y = r instanceof Int8Tensor ? r.packed : r;
     if (act.after) y = act.after(y);
@@ -245,7 +250,7 @@ export class QuantizedDense extends Dense {
    */
   async weightsLoaded(model?: { layers: Layer[]; outputs: SymbolicTensor[] }): Promise<void> {
     await this.int8.prepare();
-    if (model) linkInt8Output(this, model);
+    if (model) (await import('../async_parts.js')).linkInt8Output(this, model);
   }
 
   /** Frees the weights and the packed kernel. */
@@ -283,8 +288,9 @@ function int8ConvCall(
   if (!isPackedInput(layer, x.dtype)) layer.checkInputShape(x, inC);
   const { q, owned } = int8Operand(layer, x, inC);
   const act = splitActivation(layer.activation);
+  const output = outputParams(layer, act, kwargs);
   const y = conv(q, layer.int8.weights(), layer.strides as [number, number], layer.padding as 'valid' | 'same',
-    layer.dilationRate as [number, number], { bias: layer.bias, activation: act.fused, output: outputParams(layer, act, kwargs) });
+    layer.dilationRate as [number, number], { bias: layer.bias, activation: epilogueActivation(layer, act, output), output });
   if (owned) q.dispose();
   if (y instanceof Int8Tensor) return y.packed;
   return act.after ? act.after(y) : y;
@@ -347,7 +353,7 @@ export class QuantizedConv2D extends Conv2D {
    */
   async weightsLoaded(model?: { layers: Layer[]; outputs: SymbolicTensor[] }): Promise<void> {
     await this.int8.prepare();
-    if (model) linkInt8Output(this, model);
+    if (model) (await import('../async_parts.js')).linkInt8Output(this, model);
   }
 
   /** Frees the weights and the packed kernel. */
@@ -415,7 +421,7 @@ export class QuantizedDepthwiseConv2D extends DepthwiseConv2D {
    */
   async weightsLoaded(model?: { layers: Layer[]; outputs: SymbolicTensor[] }): Promise<void> {
     await this.int8.prepare();
-    if (model) linkInt8Output(this, model);
+    if (model) (await import('../async_parts.js')).linkInt8Output(this, model);
   }
 
   /** Frees the weights and the packed kernel. */

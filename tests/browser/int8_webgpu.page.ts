@@ -12,6 +12,7 @@ import { Activation, packedCols, type ConvGeometry, type Int8Epilogue, type Kern
 import { createWebGPUBackend, type WebGPUBackend } from '../../src/backends/webgpu/index.js';
 import { Lcg, sizeOf, type CaseResult } from './kernel_compare.js';
 import * as tf from '../../src/index.js';
+import { int8MaxPool } from '../../src/ops/quantized_pool.js';
 
 interface TensorSpec { shape: number[]; dtype: DType; values: StorageArray }
 interface Case { name: string; kernel: KernelName; inputs: TensorSpec[]; output: { shape: number[]; dtype: DType }; attrs: any }
@@ -279,6 +280,8 @@ async function opsOn(backend: string): Promise<Record<string, number[]>> {
   const dw = q.packWeightsPerChannel(tf.tensor(floats(3 * 3 * 5, -1, 1), [3, 3, 5, 1]), 'depthwise');
   out.depthwiseInt8 = await bits(q.int8DepthwiseConv2d(xq, dw, 1, 'same', 1, { activation: 'relu6', output: { scale: f32(6 / 255), zeroPoint: -128 } }));
   out.depthwiseFloat = await bits(q.int8DepthwiseConv2d(xq, dw, [2, 1], 'valid', 1, { bias: tf.tensor(floats(5, -1, 1)) }));
+  out.maxPoolSame = await bits(int8MaxPool(xq, 2, 2, 'same'));
+  out.maxPoolValid = await bits(int8MaxPool(xq, [3, 2], 1, 'valid'));
   return out;
 }
 
@@ -299,11 +302,21 @@ async function opsCompare(): Promise<{ diffs: string[]; ops: number; backend: st
  * int8, one chain: src/quantization/int8_chain.ts): predict bits chained and with the chain links
  * cleared (float32 between layers, quantized in each consumer), and the quantizeInt8 steps of each plan.
  */
-async function chainOn(backend: string): Promise<{ chained: number[]; unchained: number[]; quantizes: number[] }> {
+async function chainOn(backend: string, pools: boolean): Promise<{ chained: number[]; unchained: number[]; quantizes: number[] }> {
   await tf.setBackend(backend);
   prng.reset();
   const init = (seed: number) => tf.initializers.glorotUniform({ seed });
-  const model = tf.sequential({ layers: [
+  const model = tf.sequential({ layers: pools ? [
+    // through max pools (int8MaxPool on the codes) and relu / relu6 layers (folded into the conv epilogues)
+    tf.layers.conv2d({ inputShape: [9, 9, 3], filters: 6, kernelSize: 3, padding: 'same', kernelInitializer: init(1) }),
+    tf.layers.maxPooling2d({ poolSize: 2, padding: 'same' }),
+    tf.layers.activation({ activation: 'relu' }),
+    tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', kernelInitializer: init(2) }),
+    tf.layers.reLU({ maxValue: 6 }),
+    tf.layers.maxPooling2d({ poolSize: 2 }),
+    tf.layers.flatten(),
+    tf.layers.dense({ units: 5, kernelInitializer: init(3) }),
+  ] : [
     tf.layers.conv2d({ inputShape: [9, 9, 3], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(1), biasInitializer: 'ones' }),
     tf.layers.depthwiseConv2d({ kernelSize: 2, strides: 2, activation: 'relu6', depthwiseInitializer: init(2) }),
     tf.layers.conv2d({ filters: 4, kernelSize: 3, kernelInitializer: init(3) }),
@@ -324,9 +337,9 @@ async function chainOn(backend: string): Promise<{ chained: number[]; unchained:
 }
 
 /** The int8 chain on webgpu (and js) against itself unchained (bits), and webgpu against js. */
-async function chainCompare(): Promise<{ backend: string; quantizes: number[]; diffs: string[]; maxDiffVsJs: number; size: number }> {
-  const js = await chainOn('js');
-  const gpu = await chainOn('webgpu');
+async function chainCompare(pools = false): Promise<{ backend: string; quantizes: number[]; diffs: string[]; maxDiffVsJs: number; size: number }> {
+  const js = await chainOn('js', pools);
+  const gpu = await chainOn('webgpu', pools);
   const diff = (tag: string, a: number[], b: number[]) => {
     const i = a.findIndex((v, j) => v !== b[j]);
     return i < 0 && a.length === b.length ? [] : [`${tag}: word ${i} = ${a[i]} vs ${b[i]} (${new Float32Array(Int32Array.of(a[i]).buffer)[0]} vs ${new Float32Array(Int32Array.of(b[i]).buffer)[0]})`];

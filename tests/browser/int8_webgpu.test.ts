@@ -38,7 +38,7 @@ describe('webgpu int8 kernels vs js reference (exact)', () => {
   it('tf.quantization ops on webgpu give the bits of the js backend', async () => {
     const r = await page.evaluate(() => (globalThis as any).tesseraInt8Webgpu.opsCompare());
     expect(r.backend).toBe('webgpu');
-    expect(r.ops).toBe(8);
+    expect(r.ops).toBe(10);
     expect(r.diffs).toEqual([]);
   });
   it('an int8 model chains its int8 layers on webgpu: one quantize, the bits of the unchained path, near js', async () => {
@@ -49,6 +49,14 @@ describe('webgpu int8 kernels vs js reference (exact)', () => {
     expect(r.diffs).toEqual([]); // chained = unchained, bit for bit, on webgpu and on js
     // webgpu against js: a float32 rounding apart, chained or unchained alike (seen: 1 ulp in the
     // first output; the int8 ops alone match js exactly, above; the model is converted on each backend)
+    expect(r.maxDiffVsJs).toBeLessThanOrEqual(1e-6);
+  });
+  it('an int8 CNN chains through max pools and relu / relu6 layers on webgpu: one quantize, the bits of the unchained path', async () => {
+    const r = await page.evaluate(() => (globalThis as any).tesseraInt8Webgpu.chainCompare(true));
+    expect(r.backend).toBe('webgpu');
+    expect(r.quantizes).toEqual([3, 1]);
+    expect(r.size).toBe(15);
+    expect(r.diffs).toEqual([]);
     expect(r.maxDiffVsJs).toBeLessThanOrEqual(1e-6);
   });
   it('matmul through workgroup memory (the GPU configuration; 8 and 2 K words a step)', async () => {

@@ -145,3 +145,38 @@ export function int8DepthwiseConv2d(
     }
   }
 }
+
+/**
+ * int8MaxPool over the packed words (four int8 codes each, little-endian): per output word, the
+ * max of each byte over the window's in-image taps.
+ */
+export function int8MaxPool(x: StorageArray, out: StorageArray, g: KernelAttrs['int8MaxPool']): void {
+  const { inH, inW, filterH, filterW } = g;
+  const words = packedCols(g.inC);
+  let o = 0;
+  for (let b = 0; b < g.batch; b++) {
+    for (let oy = 0; oy < g.outH; oy++) {
+      for (let ox = 0; ox < g.outW; ox++) {
+        const y0 = oy * g.strideH - g.padTop;
+        const x0 = ox * g.strideW - g.padLeft;
+        for (let w = 0; w < words; w++, o++) {
+          let m0 = -128, m1 = -128, m2 = -128, m3 = -128;
+          for (let ky = 0; ky < filterH; ky++) {
+            const iy = y0 + ky * g.dilationH;
+            if (iy < 0 || iy >= inH) continue;
+            for (let kx = 0; kx < filterW; kx++) {
+              const ix = x0 + kx * g.dilationW;
+              if (ix < 0 || ix >= inW) continue;
+              const v = x[((b * inH + iy) * inW + ix) * words + w];
+              m0 = Math.max(m0, (v << 24) >> 24);
+              m1 = Math.max(m1, (v << 16) >> 24);
+              m2 = Math.max(m2, (v << 8) >> 24);
+              m3 = Math.max(m3, v >> 24);
+            }
+          }
+          out[o] = (m0 & 255) | ((m1 & 255) << 8) | ((m2 & 255) << 16) | (m3 << 24);
+        }
+      }
+    }
+  }
+}

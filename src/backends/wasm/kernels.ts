@@ -311,6 +311,12 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
     if (outs[0].size === 0) return;
     ctx.ex.pool(ctx.ptr(ins[0]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a.op);
   },
+  // the pool kernel with op 2 over the packed words (i8x16.max_s)
+  int8MaxPool: (ctx, ins, outs, a) => {
+    const g = { ...a, inC: Math.ceil(a.inC / 4) };
+    requireSizes('int8MaxPool', [[ins[0], xSize(g), 'x'], [outs[0], g.batch * g.outH * g.outW * g.inC, 'output']]);
+    if (outs[0].size > 0) ctx.ex.pool(ctx.ptr(ins[0]), ctx.ptr(outs[0]), writeGeometry(ctx, g), 2);
+  },
   poolBackprop: (ctx, ins, outs, a) => {
     requireFloat('poolBackprop', ins, outs, 2);
     requireSizes('poolBackprop', [[ins[0], a.batch * a.outH * a.outW * a.inC, 'dy'], [ins[1], xSize(a), 'x'], [outs[0], xSize(a), 'dx']]);

@@ -1,9 +1,10 @@
 /**
  * Spec and kernels of shaders/pool.wgsl: max/avg pooling (one output element per invocation)
- * and its gradient (one dx element per invocation, gathering from the windows that reach it).
+ * and its gradient (one dx element per invocation, gathering from the windows that reach it), and
+ * int8MaxPool (the pool entry with OP 2: one packed word of four int8 codes per invocation).
  */
 import source from '../../../../shaders/pool.wgsl';
-import type { ConvGeometry } from '../../kernels.js';
+import { packedCols, type ConvGeometry } from '../../kernels.js';
 import { grid1d, STORAGE_RO, STORAGE_RW, UNIFORM, type ShaderSpec, type WebGPUKernelTable } from '../spec.js';
 
 export const poolSpec: ShaderSpec = {
@@ -40,6 +41,8 @@ export const poolKernels: WebGPUKernelTable = {
       workgroups: grid1d(Math.ceil(n / WG), ctx.limits.maxWorkgroupsPerDimension),
     });
   },
+  // the pool entry with OP 2 over the packed words: the bytewise max
+  int8MaxPool: (ctx, ins, outs, g) => poolKernels.pool!(ctx, ins, outs, { ...g, inC: packedCols(g.inC), op: 2 }),
   poolBackprop(ctx, [dy, x], [dx], g) {
     if (dx.size === 0) return;
     const n = g.batch * g.inH * g.inW * g.inC;
