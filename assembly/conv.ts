@@ -1,15 +1,18 @@
 // conv2d (NHWC, filter [fh, fw, inC, outC]) with the fused bias/activation epilogue, and its two
 // backprops. The forward is an implicit GEMM, never an im2col buffer: the filter is packed into
-// panels of 8 output channels ([panel][tap][inC][8], zero padded) and a 5-pixel (4 on the inC < 8
-// path) x 8-channel register tile (matMul's micro-kernel shape) accumulates over the taps. Two ways
+// panels of 8 output channels ([panel][tap][inC][8], zero padded) and a 6-pixel (5 in the plain
+// SIMD build, 4 on the inC < 8 path) x 8-channel register tile accumulates over the taps. Two ways
 // to find the input of a tap:
-// - inC >= 8 (convIndirect): per block of 260 output pixels, a table of input pointers per
+// - inC >= 8 (convIndirect): per block of 240 output pixels, a table of input pointers per
 //   (pixel, tap), padding taps pointing at a zero row (XNNPACK's indirection idea). Border pixels
-//   and small images (5-pixel groups span rows and images) run at full speed.
+//   and small images (pixel groups span rows and images) run at full speed.
+// - 3x3, stride 1, dilation 1 with channels multiples of 4 (conv_winograd.ts, wgEligible): Winograd
+//   F(2x2, 3x3), 16 products per 2x2 tile instead of 36, on the same register tile.
 // - inC < 8 (first layers): per output row, pixels whose window is inside the image along x run
 //   the 4x8 tile with the taps of one filter row merged into one run of fw*inC when the x
 //   dilation is 1; border pixels take a 1-pixel path that checks every tap.
 // Geometry arrives in a params block of i32s (G_* slots below), written by the TS side.
+import { mayWinograd, wgEligible, wgPackFilter, wgRange, wgThreadBytes, wgUnits } from './conv_winograd';
 import { epilogueRow, storeRow } from './matmul';
 import { madd } from './simd_math';
 
@@ -20,23 +23,36 @@ export const G_BATCH = 0, G_INH = 1, G_INW = 2, G_INC = 3, G_OUTH = 4, G_OUTW = 
 @inline export function geo(params: usize, slot: i32): i32 { return load<i32>(params + (<usize>slot << 2)); }
 @inline function at(base: usize, idx: i32): usize { return base + (<usize>idx << 2); }
 
-/** Bytes of scratch conv2d needs: the packed filter panels plus a 4 x 8 edge tile. */
+/** Bytes of scratch conv2d needs: the packed filter (conv2dPackedBytes), then one thread's tables (the direct path's edge tile
+ * and indirection table, or the Winograd path's, whichever is larger where both may run). */
 export function conv2dScratchBytes(fh: i32, fw: i32, inC: i32, outC: i32): i32 {
   const indirection = inC >= INDIRECT_MIN_C ? PIX_BLOCK * fh * fw * 4 + ((inC + 3) & ~3) * 4 : 0;
-  return ((outC + 7) >> 3) * 8 * fh * fw * inC * 4 + 4 * 8 * 4 + indirection + 32;
+  return conv2dPackedBytes(fh, fw, inC, outC) + max(4 * 8 * 4 + indirection + 32, mayWinograd(fh, fw, inC, outC) ? wgThreadBytes(inC, outC) : 0);
 }
+
+
 
 /** From this many input channels up, conv2d uses the indirection path (see convIndirect). */
 const INDIRECT_MIN_C = 8;
 /** Output pixels per indirection block (at most; the pool may ask for smaller blocks to split
- * finer): bounds the pointer table to PIX_BLOCK * taps entries; a multiple of IND_MR and 4. */
-const PIX_BLOCK = 260;
-/** Output pixels per register tile of the indirection path (tileIndirect5x8). */
-const IND_MR = 5;
+ * finer): bounds the pointer table to PIX_BLOCK * taps entries; a multiple of 4 and of both IND_MRs
+ * (a block of groups * IND_MR > PIX_BLOCK pixels would write pointers over the zero row). */
+const PIX_BLOCK = 240;
+/**
+ * Output pixels per register tile of the indirection path (tileIndirect): 6 in the relaxed build,
+ * where 12 accumulators + 2 panel vectors + 1 broadcast fill V8's 15 usable xmm registers; 5 in the
+ * plain SIMD build, whose separate multiply needs one more register (6 spills there: 2-4% slower).
+ */
+export const IND_MR = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
 
 /** Bytes of scratch conv2dBackpropInput needs: the filter transposed per tap to [tap][outC][inC]. */
 export function conv2dBackpropInputScratchBytes(fh: i32, fw: i32, inC: i32, outC: i32): i32 {
   return fh * fw * inC * outC * 4 + 16;
+}
+
+/** o[0..cols) = the first `cols` lanes of (v0, v1): matmul.ts's storeRow, as one call instead of a copy inlined per tile row. */
+function storeConvRow(o: usize, v0: v128, v1: v128, cols: i32): void {
+  storeRow(o, v0, v1, cols, false);
 }
 
 /** f viewed [K][N] -> dst [ceil(N/8)][K][8], zero padded. */
@@ -57,19 +73,6 @@ function packPanels(f: usize, K: i32, N: i32, dst: usize): void {
   }
 }
 
-/**
- * Store a 4-row x 8-channel register tile (row r = cr0, cr1) at o with row stride ldo, keeping
- * only the first `rows` rows and `cols` channels (partial rows lane by lane, no scratch copy).
- */
-@inline function storeTile4x8(
-  c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128,
-  o: usize, ldo: usize, rows: i32, cols: i32, tmp: usize,
-): void {
-  storeRow(o, c00, c01, cols, false);
-  if (rows > 1) storeRow(o + ldo, c10, c11, cols, false);
-  if (rows > 2) storeRow(o + 2 * ldo, c20, c21, cols, false);
-  if (rows > 3) storeRow(o + 3 * ldo, c30, c31, cols, false);
-}
 
 /**
  * Four output pixels x 8 channels. xp: input of pixel 0 at (first valid filter row, kx = 0);
@@ -78,7 +81,7 @@ function packPanels(f: usize, K: i32, N: i32, dst: usize): void {
  */
 function tile4x8(
   xp: usize, xStepY: usize, ps: usize, bp: usize, bStepY: usize, nky: i32, nseg: i32, segLen: i32,
-  xStepSeg: usize, bStepSeg: usize, o: usize, ldo: usize, cols: i32, tmp: usize,
+  xStepSeg: usize, bStepSeg: usize, o: usize, ldo: usize, cols: i32,
 ): void {
   const ps2 = ps + ps, ps3 = ps2 + ps;
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
@@ -103,13 +106,16 @@ function tile4x8(
     }
     xp += xStepY; bp += bStepY;
   }
-  storeTile4x8(c00, c01, c10, c11, c20, c21, c30, c31, o, ldo, 4, cols, tmp);
+  storeConvRow(o, c00, c01, cols);
+  storeConvRow(o + ldo, c10, c11, cols);
+  storeConvRow(o + 2 * ldo, c20, c21, cols);
+  storeConvRow(o + 3 * ldo, c30, c31, cols);
 }
 
 /** One output pixel x 8 channels, skipping taps outside the image along x. */
 function pixel1x8(
   rowp: usize, rowStepY: usize, nky: i32, bp: usize, bStepY: usize, ix0: i32, fw: i32, dW: i32, inW: i32, inC: i32,
-  o: usize, cols: i32, tmp: usize,
+  o: usize, cols: i32,
 ): void {
   let c0 = f32x4.splat(0), c1 = c0;
   for (let y = 0; y < nky; y++) {
@@ -126,26 +132,21 @@ function pixel1x8(
     }
     rowp += rowStepY; bp += bStepY;
   }
-  if (cols == 8) {
-    v128.store(o, c0); v128.store(o, c1, 16);
-  } else {
-    v128.store(tmp, c0); v128.store(tmp, c1, 16);
-    memory.copy(o, tmp, <usize>cols << 2);
-  }
+  storeConvRow(o, c0, c1, cols);
 }
 
 /**
- * IND_MR output pixels x 8 channels through an indirection table: ind holds, per tap, the five
- * pixels' input pointers (a zero row for taps in the padding), so the pixels may come from
- * different rows or images and border pixels cost the same as interior ones. Five pixels x 8
- * channels (10 accumulators, matMul's tile5x8Packed shape) keep more multiply-adds per load of the
- * panel than four.
+ * IND_MR output pixels x 8 channels through an indirection table: ind holds, per tap, the
+ * IND_MR pixels' input pointers (a zero row for taps in the padding), so the pixels may come from
+ * different rows or images and border pixels cost the same as interior ones. 6 x 8 in the relaxed
+ * build (issue 9, Chromium A/B against 5 x 8: up to 10% faster on the bench's 3x3 convs and 1x1s;
+ * same sums in the same order, so bit-identical); the sixth row compiles away in the plain build.
  */
-function tileIndirect5x8(ind: usize, taps: i32, inC: i32, bp: usize, o: usize, ldo: usize, rows: i32, cols: i32): void {
-  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00;
+export function tileIndirect(ind: usize, taps: i32, inC: i32, bp: usize, o: usize, ldo: usize, rows: i32, cols: i32): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   for (let t = 0; t < taps; t++) {
     const p0 = <usize>load<u32>(ind), p1 = <usize>load<u32>(ind, 4), p2 = <usize>load<u32>(ind, 8), p3 = <usize>load<u32>(ind, 12);
-    const p4 = <usize>load<u32>(ind, 16);
+    const p4 = <usize>load<u32>(ind, 16), p5 = IND_MR > 5 ? <usize>load<u32>(ind, 20) : 0;
     ind += IND_MR * 4;
     const end = p0 + (<usize>inC << 2);
     let off: usize = 0;
@@ -162,23 +163,28 @@ function tileIndirect5x8(ind: usize, taps: i32, inC: i32, bp: usize, o: usize, l
       c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
       const a4 = v128.load32_splat(p4 + off);
       c40 = madd(a4, b0, c40); c41 = madd(a4, b1, c41);
+      if (IND_MR > 5) {
+        const a5 = v128.load32_splat(p5 + off);
+        c50 = madd(a5, b0, c50); c51 = madd(a5, b1, c51);
+      }
       off += 4; bp += 32;
     }
   }
-  storeRow(o, c00, c01, cols, false);
-  if (rows > 1) storeRow(o + ldo, c10, c11, cols, false);
-  if (rows > 2) storeRow(o + 2 * ldo, c20, c21, cols, false);
-  if (rows > 3) storeRow(o + 3 * ldo, c30, c31, cols, false);
-  if (rows > 4) storeRow(o + 4 * ldo, c40, c41, cols, false);
+  storeConvRow(o, c00, c01, cols);
+  if (rows > 1) storeConvRow(o + ldo, c10, c11, cols);
+  if (rows > 2) storeConvRow(o + 2 * ldo, c20, c21, cols);
+  if (rows > 3) storeConvRow(o + 3 * ldo, c30, c31, cols);
+  if (rows > 4) storeConvRow(o + 4 * ldo, c40, c41, cols);
+  if (IND_MR > 5 && rows > 5) storeConvRow(o + 5 * ldo, c50, c51, cols);
 }
 
 /**
  * conv2d for inC >= INDIRECT_MIN_C: output pixels (flattened over batch and rows) go in blocks of
  * PIX_BLOCK; per block an indirection table of input pointers is built once, then every panel of 8
- * output channels sweeps the block's 5-pixel groups (the panel stays in cache across the block).
+ * output channels sweeps the block's IND_MR-pixel groups (the panel stays in cache across the block).
  */
 function convIndirect(
-  x: usize, out: usize, panels: usize, K: i32, tmp: usize, ind: usize, zero: usize, params: usize,
+  x: usize, out: usize, panels: usize, K: i32, ind: usize, zero: usize, params: usize,
   bias: usize, biasSize: i32, act: i32, alpha: f32, prelu: usize, preluSize: i32, firstBlock: i32, lastBlock: i32, block: i32,
 ): void {
   const batch = geo(params, G_BATCH), inH = geo(params, G_INH), inW = geo(params, G_INW), inC = geo(params, G_INC);
@@ -217,7 +223,7 @@ function convIndirect(
       const cols = min(8, outC - n0);
       const bp = panels + (<usize>n0 * <usize>K << 2);
       for (let g = 0; g < groups; g++) {
-        tileIndirect5x8(ind + (<usize>(g * taps * IND_MR) << 2), taps, inC, bp, oBlock + <usize>(g * IND_MR) * ldo + (<usize>n0 << 2), ldo, min(IND_MR, np - g * IND_MR), cols);
+        tileIndirect(ind + (<usize>(g * taps * IND_MR) << 2), taps, inC, bp, oBlock + <usize>(g * IND_MR) * ldo + (<usize>n0 << 2), ldo, min(IND_MR, np - g * IND_MR), cols);
       }
     }
     if (bias || act != 0) {
@@ -251,38 +257,32 @@ export function conv2d(
   x: usize, f: usize, out: usize, params: usize, bias: usize, biasSize: i32, act: i32, alpha: f32,
   prelu: usize, preluSize: i32, scratch: usize,
 ): void {
-  conv2dRange(x, f, out, params, bias, biasSize, act, alpha, prelu, preluSize, scratch, 0, conv2dUnits(params, PIX_BLOCK), PIX_BLOCK);
+  conv2dPackFilter(f, params, scratch);
+  const packedBytes = <usize>conv2dPackedBytes(geo(params, G_FH), geo(params, G_FW), geo(params, G_INC), geo(params, G_OUTC));
+  conv2dPackedRange(x, scratch, out, params, bias, biasSize, act, alpha, prelu, preluSize, scratch + packedBytes, 0, conv2dUnits(params, PIX_BLOCK), PIX_BLOCK);
 }
 
 /**
- * The work units conv2dRange splits over: blocks of `block` (at most PIX_BLOCK; a multiple of IND_MR wastes no tile rows)
+ * The work units conv2dPackedRange splits over: blocks of `block` (at most PIX_BLOCK; a multiple of IND_MR wastes no tile rows)
  * output pixels on the indirection path (inC >= 8), else output rows (batch * outH). Each
  * pixel's outputs are computed the same way whatever the blocks and the split (a pixel group's
  * lanes never mix), so a worker pool's ranges give bit-identical results.
  */
 export function conv2dUnits(params: usize, block: i32): i32 {
+  if (wgEligible(params)) return wgUnits(params, block);
   const P = geo(params, G_BATCH) * geo(params, G_OUTH) * geo(params, G_OUTW);
   return geo(params, G_INC) >= INDIRECT_MIN_C ? (P + block - 1) / block : geo(params, G_BATCH) * geo(params, G_OUTH);
 }
 
 /** Bytes of conv2d's packed filter panels (conv2dPackFilter); conv2dPackedRange needs conv2dScratchBytes minus these. */
 export function conv2dPackedBytes(fh: i32, fw: i32, inC: i32, outC: i32): i32 {
-  return ((outC + 7) >> 3) * 8 * fh * fw * inC * 4;
+  return max(((outC + 7) >> 3) * 8 * fh * fw * inC * 4, mayWinograd(fh, fw, inC, outC) ? 16 * inC * ((outC + 7) & ~7) * 4 : 0); // Winograd: U[16][inC][outC rounded to 8]
 }
 
-/** Packs the filter into conv2d's panels of 8 output channels at dst (conv2dPackedBytes). */
+/** Packs the filter into conv2d's panels of 8 output channels at dst (conv2dPackedBytes), Winograd-transformed where that path runs. */
 export function conv2dPackFilter(f: usize, params: usize, dst: usize): void {
+  if (wgEligible(params)) return wgPackFilter(f, params, dst);
   packPanels(f, geo(params, G_FH) * geo(params, G_FW) * geo(params, G_INC), geo(params, G_OUTC), dst);
-}
-
-/** conv2d over units [first, last) of conv2dUnits(params, block) (each call packs the filter into its own scratch). */
-export function conv2dRange(
-  x: usize, f: usize, out: usize, params: usize, bias: usize, biasSize: i32, act: i32, alpha: f32,
-  prelu: usize, preluSize: i32, scratch: usize, first: i32, last: i32, block: i32,
-): void {
-  conv2dPackFilter(f, params, scratch);
-  const packedBytes = <usize>conv2dPackedBytes(geo(params, G_FH), geo(params, G_FW), geo(params, G_INC), geo(params, G_OUTC));
-  conv2dPackedRange(x, scratch, out, params, bias, biasSize, act, alpha, prelu, preluSize, scratch + packedBytes, first, last, block);
 }
 
 /**
@@ -299,11 +299,14 @@ export function conv2dPackedRange(
   const fh = geo(params, G_FH), fw = geo(params, G_FW), sH = geo(params, G_SH), sW = geo(params, G_SW);
   const dH = geo(params, G_DH), dW = geo(params, G_DW), pT = geo(params, G_PT), pL = geo(params, G_PL);
   const K = fh * fw * inC;
-  const tmp = scratch;
+  if (wgEligible(params)) {
+    wgRange(x, panels, out, params, bias, biasSize, act, alpha, prelu, preluSize, scratch, first, last, block);
+    return;
+  }
   if (inC >= INDIRECT_MIN_C) {
-    const ind = tmp + 4 * 8 * 4;
+    const ind = scratch + 4 * 8 * 4;
     const zero = ind + (<usize>(PIX_BLOCK * fh * fw) << 2);
-    convIndirect(x, out, panels, K, tmp, ind, (zero + 15) & ~15, params, bias, biasSize, act, alpha, prelu, preluSize, first, last, block);
+    convIndirect(x, out, panels, K, ind, (zero + 15) & ~15, params, bias, biasSize, act, alpha, prelu, preluSize, first, last, block);
     return;
   }
   const rowStride = <usize>(inW * inC) << 2;
@@ -335,14 +338,14 @@ export function conv2dPackedRange(
         const bp = panels + (<usize>n0 * <usize>K << 2) + <usize>kyLo * bStepY;
         let ox = 0;
         for (; ox < oxLo; ox++) {
-          pixel1x8(rowp, xStepY, nky, bp, bStepY, ox * sW - pL, fw, dW, inW, inC, orow + <usize>ox * ldo + (<usize>n0 << 2), cols, tmp);
+          pixel1x8(rowp, xStepY, nky, bp, bStepY, ox * sW - pL, fw, dW, inW, inC, orow + <usize>ox * ldo + (<usize>n0 << 2), cols);
         }
         for (; ox + 4 <= oxHi; ox += 4) {
           const xp = rowp + (<usize>((ox * sW - pL) * inC) << 2);
-          tile4x8(xp, xStepY, ps, bp, bStepY, nky, nseg, segLen, xStepSeg, bStepSeg, orow + <usize>ox * ldo + (<usize>n0 << 2), ldo, cols, tmp);
+          tile4x8(xp, xStepY, ps, bp, bStepY, nky, nseg, segLen, xStepSeg, bStepSeg, orow + <usize>ox * ldo + (<usize>n0 << 2), ldo, cols);
         }
         for (; ox < outW; ox++) {
-          pixel1x8(rowp, xStepY, nky, bp, bStepY, ox * sW - pL, fw, dW, inW, inC, orow + <usize>ox * ldo + (<usize>n0 << 2), cols, tmp);
+          pixel1x8(rowp, xStepY, nky, bp, bStepY, ox * sW - pL, fw, dW, inW, inC, orow + <usize>ox * ldo + (<usize>n0 << 2), cols);
         }
       }
       if (bias || act != 0) {

@@ -56,10 +56,8 @@ export function unary(op: i32, x: usize, out: usize, n: i32, inKind: i32, outKin
   } else if (sb == 1) {
     const va = v128.load32_splat(a);
     for (; i + 4 <= n; i += 4) { const p = <usize>i << 2; v128.store(out + p, binaryVec(op, va, v128.load(b + p))); }
-  } else {
-    const v = binaryVec(op, v128.load32_splat(a), v128.load32_splat(b));
-    for (; i + 4 <= n; i += 4) v128.store(out + (<usize>i << 2), v);
   }
+  // the tail, and rows where both strides are 0 (the broadcast shapes give those only n = 1)
   for (; i < n; i++) {
     const r = binaryVec(op, v128.load32_splat(a + (<usize>(i * sa) << 2)), v128.load32_splat(b + (<usize>(i * sb) << 2)));
     store<f32>(out + (<usize>i << 2), f32x4.extract_lane(r, 0));

@@ -6,8 +6,11 @@
 @inline function at(base: usize, idx: i32): usize { return base + (<usize>idx << 2); }
 @inline function tab(table: usize, i: i32): f32 { return load<f32>(at(table, i)); }
 
-/** Bilinear lerp of C channels from four pixel rows into out (tl, tr, bl, br point at channel 0). */
-@inline function lerpPixel(tl: usize, tr: usize, bl: usize, br: usize, o: usize, C: i32, fx: f32, fy: f32): void {
+/**
+ * Bilinear lerp of C channels from four pixel rows into out (tl, tr, bl, br point at channel 0).
+ * A call, not inlined: resize and cropAndResize share one copy (module size, issue 10).
+ */
+function lerpPixel(tl: usize, tr: usize, bl: usize, br: usize, o: usize, C: i32, fx: f32, fy: f32): void {
   let c = 0;
   const vx = f32x4.splat(fx), vy = f32x4.splat(fy);
   for (; c + 4 <= C; c += 4) {
@@ -54,8 +57,8 @@ export function resize(x: usize, table: usize, out: usize, batch: i32, inH: i32,
   }
 }
 
-/** dx += w * dy over C channels. */
-@inline function scatterPixel(dst: usize, src: usize, C: i32, w: f32): void {
+/** dx += w * dy over C channels (a call: resizeBackprop's four taps share one copy). */
+function scatterPixel(dst: usize, src: usize, C: i32, w: f32): void {
   if (w == 0) return;
   let c = 0;
   const vw = f32x4.splat(w);

@@ -7,7 +7,7 @@ export { copyStrided, pad, copyInto, gather, oneHot, unsortedSegmentSum } from '
 export { heapBase, isRelaxed } from './module_info';
 export {
   conv2d, conv2dBackpropInput, conv2dBackpropFilter, conv2dScratchBytes, conv2dBackpropInputScratchBytes,
-  conv2dUnits, conv2dRange, conv2dPackFilter, conv2dPackedBytes, conv2dPackedRange, conv2dBackpropInputRange, conv2dBackpropFilterRange,
+  conv2dUnits, conv2dPackFilter, conv2dPackedBytes, conv2dPackedRange, conv2dBackpropInputRange, conv2dBackpropFilterRange,
 } from './conv';
 export { depthwiseConv2d, depthwiseConv2dBackpropInput, depthwiseConv2dBackpropFilter, depthwiseScratchBytes } from './depthwise';
 export { pool, poolBackprop } from './pool';

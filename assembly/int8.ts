@@ -185,7 +185,7 @@ export function setEpilogue(wScale: usize, bias: usize, aScale: f32, act: i32, a
  * Output (row, n) of an [rows, N] result from its int32 sum: y = f32(aScale * wScale[n]) *
  * f32(acc) + bias[n] in float32, the activation, then stored as float32 or requantized int8.
  */
-@inline function finish(out: usize, row: i32, n: i32, N: i32, acc: i32): void {
+function finish(out: usize, row: i32, n: i32, N: i32, acc: i32): void {
   const s = eAScale * load<f32>(eScale + (<usize>n << 2));
   let y = s * <f32>acc;
   if (eBias) y += load<f32>(eBias + (<usize>n << 2));
@@ -220,6 +220,24 @@ export function setEpilogue(wScale: usize, bias: usize, aScale: f32, act: i32, a
 /** The activation for finishVec when outputs are float32 and it is linear, relu or relu6; else -1 (through finishTile). */
 export function vecEpilogueAct(): i32 {
   return !eOutInt8 && eAct <= 2 ? eAct : -1;
+}
+
+/** Whether finishVec computes the epilogue: linear / relu / relu6 (to float32 or, through quantize4, int8). */
+@inline function simdEpilogue(): bool {
+  return eAct <= 2;
+}
+
+/**
+ * finishVec's 4 values requantized to int8 as one i32 of 4 bytes: quantizeValue lane by lane (os the
+ * output scale as f64x2, zv the zero point): f32(y / scale) divided in f64, rounded half to even,
+ * clamped (NaN -> 0 through trunc_sat), + zp, narrowed with saturation to [-128, 127].
+ */
+@inline function quantize4(y: v128, os: v128, zv: v128, hi: v128, lo: v128): i32 {
+  const d = f32x4.demote_f64x2_zero(f64x2.div(f64x2.promote_low_f32x4(y), os));
+  const e = f32x4.demote_f64x2_zero(f64x2.div(f64x2.promote_low_f32x4(v128.shuffle<i32>(y, y, 2, 3, 0, 1)), os));
+  const v = clamp512(f32x4.nearest(v128.shuffle<i32>(d, e, 0, 1, 4, 5)), hi, lo);
+  const q = i32x4.add(i32x4.trunc_sat_f32x4_s(v), zv);
+  return i32x4.extract_lane(i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(q, q), q), 0);
 }
 
 /**
@@ -406,7 +424,8 @@ export function int8DepthwiseRange(
   const outH = load<i32>(params, 16), outW = load<i32>(params, 20);
   const fh = load<i32>(params, 28), fw = load<i32>(params, 32), sh = load<i32>(params, 36), sw = load<i32>(params, 40);
   const dh = load<i32>(params, 44), dw = load<i32>(params, 48), padTop = load<i32>(params, 52), padLeft = load<i32>(params, 56);
-  const wRowBytes = <usize>rowBytesOf(C);
+  const wRowBytes = <usize>rowBytesOf(C), simd = simdEpilogue();
+  const os = f64x2.splat(eOutScale), zv = i32x4.splat(eOutZp), lo512 = f32x4.splat(-512), hi512 = f32x4.splat(512);
   for (let p = begin; p < end; p++) {
     const ox = p % outW, oy = (p / outW) % outH, b = p / (outW * outH);
     for (let c0 = 0; c0 < C; c0 += 8) {
@@ -424,14 +443,25 @@ export function int8DepthwiseRange(
         }
       }
       const n = min(8, C - c0);
-      if (n > 0) finish(out, p, c0, C, i32x4.extract_lane(lo, 0));
-      if (n > 1) finish(out, p, c0 + 1, C, i32x4.extract_lane(lo, 1));
-      if (n > 2) finish(out, p, c0 + 2, C, i32x4.extract_lane(lo, 2));
-      if (n > 3) finish(out, p, c0 + 3, C, i32x4.extract_lane(lo, 3));
-      if (n > 4) finish(out, p, c0 + 4, C, i32x4.extract_lane(hi, 0));
-      if (n > 5) finish(out, p, c0 + 5, C, i32x4.extract_lane(hi, 1));
-      if (n > 6) finish(out, p, c0 + 6, C, i32x4.extract_lane(hi, 2));
-      if (n > 7) finish(out, p, c0 + 7, C, i32x4.extract_lane(hi, 3));
+      if (simd && n == 8) { // 8 channels through finishVec, as finishTile
+        const y0 = finishVec(lo, scaleVec(c0), biasVec(c0), act), y1 = finishVec(hi, scaleVec(c0 + 4), biasVec(c0 + 4), act);
+        if (outInt8) {
+          const o = out + <usize>p * wRowBytes + <usize>c0;
+          store<i32>(o, quantize4(y0, os, zv, hi512, lo512));
+          store<i32>(o, quantize4(y1, os, zv, hi512, lo512), 4);
+        } else {
+          const o = out + ((<usize>p * <usize>C + <usize>c0) << 2);
+          v128.store(o, y0);
+          v128.store(o, y1, 16);
+        }
+        continue;
+      }
+      // else finish lane by lane: lane 0 of lo each step while the lanes shift down
+      for (let j = 0; j < n; j++) {
+        finish(out, p, c0 + j, C, i32x4.extract_lane(lo, 0));
+        lo = v128.shuffle<i32>(lo, hi, 1, 2, 3, 4);
+        hi = v128.shuffle<i32>(hi, hi, 1, 2, 3, 0);
+      }
     }
     padRow(out, p, C);
   }

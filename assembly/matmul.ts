@@ -14,7 +14,7 @@
 // tile (10 accumulators) replaced 4 x 8 in 2026-12 (Chromium +8-13%, Node 20 within noise).
 import { applyActivation } from './generated_dispatch';
 import { vecMatAcc } from './conv';
-import { geluF32x4, madd, sigmoidF32x4, tanhF32x4 } from './simd_math';
+import { geluF32x4, madd, sigmoidF32x4Called, tanhF32x4 } from './simd_math';
 import { MR, NR, blockOffset, kBlock, packA, packB, packPanel } from './matmul_pack';
 
 const MC = 64;
@@ -73,7 +73,7 @@ export function epilogueRow(c: usize, N: i32, bias: usize, biasSize: i32, act: i
       else if (act == 5) {
         const w = preluSize == 1 ? v128.load32_splat(prelu) : v128.load(at(prelu, n));
         v = v128.bitselect(f32x4.mul(v, w), v, f32x4.lt(v, zero));
-      } else if (act == 6) v = sigmoidF32x4(v);
+      } else if (act == 6) v = sigmoidF32x4Called(v);
       else if (act == 7) v = tanhF32x4(v);
       else if (act == 8) v = geluF32x4(v);
       v128.store(at(c, n), v);

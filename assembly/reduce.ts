@@ -2,7 +2,7 @@
 // float32 sum/mean accumulate in f64x2 lanes (the js reference sums in f64), max/min use
 // NaN-propagating f32x4.max/min, softmax uses the f32x4 polynomial exp.
 import { loadAs64, storeAs } from './scalar_ops';
-import { expF32x4 } from './simd_math';
+import { expF32x4, expF32x4Called } from './simd_math';
 
 export function sumRowF32(x: usize, n: i32): f64 {
   let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
@@ -163,7 +163,7 @@ export function softmax(x: usize, out: usize, rows: i32, cols: i32, log: i32): v
     if (restBytes) {
       v128.store(TAIL, f32x4.splat(-Infinity));
       memory.copy(TAIL, xr + (<usize>full << 2), restBytes);
-      const e = expF32x4(f32x4.sub(v128.load(TAIL), vm)); // padded lanes: exp(-inf) = 0
+      const e = expF32x4Called(f32x4.sub(v128.load(TAIL), vm)); // padded lanes: exp(-inf) = 0
       // (if m is -inf/NaN the padded lanes are NaN, but then every real lane is NaN too)
       s += f32x4.extract_lane(e, 0) + f32x4.extract_lane(e, 1) + f32x4.extract_lane(e, 2) + f32x4.extract_lane(e, 3);
       if (!log) { v128.store(TAIL, e); memory.copy(or + (<usize>full << 2), TAIL, restBytes); }

@@ -48,8 +48,29 @@
   return y;
 }
 
-/** tanh on four lanes (Cephes tanhf): odd polynomial below 0.625, else 1 - 2 / (exp(2|x|) + 1). */
+/**
+ * expF32x4 as a call to one non-inlined copy (expLanes), for tanhLanes, erfLanes, the epilogue's sigmoid
+ * and softmax's ragged tail (once per row); the hot loops (softmax, attention, the unary exp / sigmoid / swish
+ * ops) keep their inlined copies. Module size (issue 10): each inlined copy costs ~0.5 KB raw.
+ */
+@inline export function expF32x4Called(x: v128): v128 {
+  return expLanes(x);
+}
+
+function expLanes(x: v128): v128 {
+  return expF32x4(x);
+}
+
+/**
+ * tanh on four lanes (Cephes tanhf): odd polynomial below 0.625, else 1 - 2 / (exp(2|x|) + 1).
+ * A call (tanhLanes is not inlined): one copy of its math serves the unary op, geluTanh and the
+ * matMul / conv epilogue (module size, issue 10; unary tanh measured as fast as with the math inlined).
+ */
 @inline export function tanhF32x4(x: v128): v128 {
+  return tanhLanes(x);
+}
+
+function tanhLanes(x: v128): v128 {
   const ax = f32x4.abs(x);
   const s = f32x4.mul(x, x);
   let p = f32x4.splat(-5.70498872745e-3);
@@ -59,13 +80,20 @@
   p = f32x4.add(f32x4.mul(p, s), f32x4.splat(-3.33332819422e-1));
   const small = f32x4.add(f32x4.mul(f32x4.mul(p, s), x), x);
   const one = f32x4.splat(1);
-  const big = f32x4.sub(one, f32x4.div(f32x4.splat(2), f32x4.add(expF32x4(f32x4.add(ax, ax)), one)));
+  const big = f32x4.sub(one, f32x4.div(f32x4.splat(2), f32x4.add(expF32x4Called(f32x4.add(ax, ax)), one)));
   const signedBig = v128.or(big, v128.and(x, f32x4.splat(-0.0))); // copy the sign of x
   return v128.bitselect(small, signedBig, f32x4.lt(ax, f32x4.splat(0.625)));
 }
 
-/** erf on four lanes: a Maclaurin series below 0.5, else the Numerical Recipes fit the js reference uses. */
+/**
+ * erf on four lanes: a Maclaurin series below 0.5, else the Numerical Recipes fit the js reference uses.
+ * A call (erfLanes is not inlined), like tanhF32x4: one copy serves erf, gelu and the epilogue.
+ */
 @inline export function erfF32x4(x: v128): v128 {
+  return erfLanes(x);
+}
+
+function erfLanes(x: v128): v128 {
   const z = f32x4.abs(x);
   const one = f32x4.splat(1);
   const t = f32x4.div(one, f32x4.add(one, f32x4.mul(f32x4.splat(0.5), z)));
@@ -79,7 +107,7 @@
   p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.37409196));
   p = f32x4.add(f32x4.mul(p, t), f32x4.splat(1.00002368));
   p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-1.26551223));
-  const r = f32x4.mul(t, expF32x4(f32x4.sub(p, f32x4.mul(z, z))));
+  const r = f32x4.mul(t, expF32x4Called(f32x4.sub(p, f32x4.mul(z, z))));
   // x >= 0 ? 1 - r : r - 1 (NaN: comparison false -> r - 1 = NaN)
   const far = v128.bitselect(f32x4.sub(one, r), f32x4.sub(r, one), f32x4.ge(x, f32x4.splat(0)));
   // |x| < 0.5: 1 - r cancels, so use the Maclaurin series 2/sqrt(pi) sum (-1)^n x^(2n+1) / (n! (2n+1))
@@ -102,8 +130,18 @@
 
 /** sigmoid = 1 / (1 + exp(-x)); exp saturates cleanly at both ends. */
 @inline export function sigmoidF32x4(x: v128): v128 {
+  return sigmoidOfExp(expF32x4(f32x4.neg(x)));
+}
+
+/** sigmoidF32x4 with its exp a call (expF32x4Called), for the matMul / conv epilogue. */
+@inline export function sigmoidF32x4Called(x: v128): v128 {
+  return sigmoidOfExp(expF32x4Called(f32x4.neg(x)));
+}
+
+/** 1 / (1 + e), e = exp(-x). */
+@inline function sigmoidOfExp(e: v128): v128 {
   const one = f32x4.splat(1);
-  return f32x4.div(one, f32x4.add(one, expF32x4(f32x4.neg(x))));
+  return f32x4.div(one, f32x4.add(one, e));
 }
 
 /** Approximate gelu: 0.5x(1 + tanh(sqrt(2/pi)(x + 0.044715x^3))). */

@@ -1,6 +1,6 @@
-// The shipped CPU-adapter binary entry (shaders/elementwise.wgsl binary_blocked, add) against the
-// one it replaced (vec4 steps: ELEMENTWISE_OLD=<path of the old elementwise.wgsl>) and the GPU
-// entry, float32 add of 4M elements, for bench/swiftshader_ab.mjs.
+// The CPU-adapter binary entries of shaders/elementwise.wgsl (binary_chunked: the cheap op codes;
+// binary_blocked: the others) and the GPU entry, float32 add of 4M elements (AB_OP: another code),
+// for bench/swiftshader_ab.mjs; ELEMENTWISE_OLD / ELEMENTWISE_B: other shader files' binary_blocked.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../scripts/server.mjs';
@@ -23,7 +23,8 @@ const v = (name, src, entry, wg, perWorkgroup) => ({
 const current = read('elementwise.wgsl');
 const old = process.env.ELEMENTWISE_OLD ? readFileSync(process.env.ELEMENTWISE_OLD, 'utf8') : null;
 export const variants = [
-  v('binary_blocked (chunks of 4 vec4s, x64, WG16)', current, 'binary_blocked', 16, 16 * 64 * 16),
+  v('binary_chunked (chunks of 4 vec4s, x64, WG16)', current, 'binary_chunked', 16, 16 * 64 * 16),
+  v('binary_blocked (vec4 x16, WG64)', current, 'binary_blocked', 64, 64 * 16 * 4),
   ...(old ? [v('old binary_blocked (vec4 x16, WG64)', old, 'binary_blocked', 64, 64 * 16 * 4)] : []),
   ...(process.env.ELEMENTWISE_B ? [v('B binary_blocked', readFileSync(process.env.ELEMENTWISE_B, 'utf8'), 'binary_blocked', 16, 16 * 64 * 16)] : []),
   { ...v('binary_contiguous (GPU entry)', current, 'binary_contiguous', 64, 64 * 4), constants: { WG: 64, OP } },

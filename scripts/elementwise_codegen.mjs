@@ -130,6 +130,14 @@ function wgslOps(t) {
     '  }',
     '}',
     '',
+    '/** Binary op codes whose expression runs on vec4 operands (wgslVec4; the binary_chunked entry). */',
+    'fn apply_binary_op4(op: u32, a: vec4<f32>, b: vec4<f32>) -> vec4<f32> {',
+    '  switch op {',
+    ...B.filter((r) => r.wgslVec4).map((r) => `    case ${r.code}u: { return ${r.wgsl}; } // ${r.name}`),
+    '    default: { return vec4<f32>(f32_nan()); }',
+    '  }',
+    '}',
+    '',
   ].join('\n');
 }
 

@@ -1,8 +1,9 @@
 // The fused epilogue of the forward convolutions (conv2d, depthwise_conv2d): bias add (per
 // channel, or one broadcast value), the residual add (r[i] of output element i) when RESIDUAL is
-// 1, the activation, the residual add when RESIDUAL is 2 (the order of KernelAttrs Epilogue). The
-// including shader declares the conv Params, the `bias`, `prelu` and `residual` f32 bindings and
-// the HAS_BIAS / ACT / RESIDUAL overrides.
+// 1, the activation, the residual add when RESIDUAL is 2 (the order of KernelAttrs Epilogue); and
+// the store of a row8 entry's strip. The including shader declares the conv Params, the `bias`,
+// `prelu` and `residual` f32 bindings, the `out_quads` output and the HAS_BIAS / ACT / RESIDUAL
+// overrides.
 #include "generated_activation.wgsl"
 
 // Output element i, channel c.
@@ -24,4 +25,21 @@ fn epilogue_quad(v: vec4<f32>, oc: u32, i: u32) -> vec4<f32> {
   if (!HAS_BIAS && ACT == 0u && RESIDUAL == 0u) { return v; }
   return vec4<f32>(epilogue_value(v.x, oc, i), epilogue_value(v.y, oc + 1u, i + 1u), epilogue_value(v.z, oc + 2u, i + 2u),
                    epilogue_value(v.w, oc + 3u, i + 3u));
+}
+
+// The row8 entries' store: channels 4q..4q+3 of the 8-pixel strip sx of output row oy of image img
+// (quads = channel quads per pixel), each through the epilogue; pixels past the row's end are skipped.
+fn store_row8(img: u32, oy: u32, sx: u32, q: u32, quads: u32, acc0: vec4<f32>, acc1: vec4<f32>, acc2: vec4<f32>,
+              acc3: vec4<f32>, acc4: vec4<f32>, acc5: vec4<f32>, acc6: vec4<f32>, acc7: vec4<f32>) {
+  let ob = ((img * params.out_h + oy) * params.out_w + sx * 8u) * quads + q;
+  let oc = q * 4u;
+  let left = params.out_w - sx * 8u; // pixels of this strip inside the row (>= 1)
+  out_quads[ob] = epilogue_quad(acc0, oc, ob * 4u);
+  if (left > 1u) { out_quads[ob + quads] = epilogue_quad(acc1, oc, (ob + quads) * 4u); }
+  if (left > 2u) { out_quads[ob + 2u * quads] = epilogue_quad(acc2, oc, (ob + 2u * quads) * 4u); }
+  if (left > 3u) { out_quads[ob + 3u * quads] = epilogue_quad(acc3, oc, (ob + 3u * quads) * 4u); }
+  if (left > 4u) { out_quads[ob + 4u * quads] = epilogue_quad(acc4, oc, (ob + 4u * quads) * 4u); }
+  if (left > 5u) { out_quads[ob + 5u * quads] = epilogue_quad(acc5, oc, (ob + 5u * quads) * 4u); }
+  if (left > 6u) { out_quads[ob + 6u * quads] = epilogue_quad(acc6, oc, (ob + 6u * quads) * 4u); }
+  if (left > 7u) { out_quads[ob + 7u * quads] = epilogue_quad(acc7, oc, (ob + 7u * quads) * 4u); }
 }

@@ -158,17 +158,7 @@ fn depthwise_conv2d_row8(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(
     x0 = row_quad(row, ix0 + 9, quads, q);
     acc7 = fma(x1, f0, fma(x2, f1, fma(x0, f2, acc7)));
   }
-  let ob = ((img * params.out_h + oy) * params.out_w + sx * 8u) * quads + q;
-  let oc = q * 4u;
-  let left = params.out_w - sx * 8u; // pixels of this strip inside the row (>= 1)
-  out_quads[ob] = epilogue_quad(acc0, oc, ob * 4u);
-  if (left > 1u) { out_quads[ob + quads] = epilogue_quad(acc1, oc, (ob + quads) * 4u); }
-  if (left > 2u) { out_quads[ob + 2u * quads] = epilogue_quad(acc2, oc, (ob + 2u * quads) * 4u); }
-  if (left > 3u) { out_quads[ob + 3u * quads] = epilogue_quad(acc3, oc, (ob + 3u * quads) * 4u); }
-  if (left > 4u) { out_quads[ob + 4u * quads] = epilogue_quad(acc4, oc, (ob + 4u * quads) * 4u); }
-  if (left > 5u) { out_quads[ob + 5u * quads] = epilogue_quad(acc5, oc, (ob + 5u * quads) * 4u); }
-  if (left > 6u) { out_quads[ob + 6u * quads] = epilogue_quad(acc6, oc, (ob + 6u * quads) * 4u); }
-  if (left > 7u) { out_quads[ob + 7u * quads] = epilogue_quad(acc7, oc, (ob + 7u * quads) * 4u); }
+  store_row8(img, oy, sx, q, quads, acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7);
 }
 
 @compute @workgroup_size(WG)

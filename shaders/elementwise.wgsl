@@ -43,6 +43,13 @@ override TAIL: bool = true;
 fn apply_unary(x: f32, alpha: f32, beta: f32) -> f32 { return apply_unary_op(OP, x, alpha, beta); }
 fn apply_binary(a: f32, b: f32) -> f32 { return apply_binary_op(OP, a, b); }
 
+/** Four elements of a binary op, words in and out. */
+fn binary4(u: vec4<u32>, w: vec4<u32>) -> vec4<u32> {
+  let a = word4_to_f32(u, IN0_INT);
+  let b = word4_to_f32(w, IN1_INT);
+  return f32x4_to_word(vec4<f32>(apply_binary(a.x, b.x), apply_binary(a.y, b.y), apply_binary(a.z, b.z), apply_binary(a.w, b.w)), OUT_KIND);
+}
+
 fn word0(i: u32) -> u32 { return in0[i >> 2u][i & 3u]; }
 fn word1(i: u32) -> u32 { return in1[i >> 2u][i & 3u]; }
 fn word2(i: u32) -> u32 { return in2[i >> 2u][i & 3u]; }
@@ -87,10 +94,7 @@ fn binary_contiguous(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(work
                      @builtin(num_workgroups) nwg: vec3<u32>) {
   let v = vec_index(lid, wid, nwg);
   if (v * 4u >= params.size) { return; }
-  let a = word4_to_f32(in0[v], IN0_INT);
-  let b = word4_to_f32(in1[v], IN1_INT);
-  let r = vec4<f32>(apply_binary(a.x, b.x), apply_binary(a.y, b.y), apply_binary(a.z, b.z), apply_binary(a.w, b.w));
-  out_binary[v] = f32x4_to_word(r, OUT_KIND);
+  out_binary[v] = binary4(in0[v], in1[v]);
 }
 
 // Blocked forms of unary and binary_contiguous for CPU adapters (SwiftShader): each invocation takes
@@ -121,10 +125,34 @@ fn binary_blocked(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgro
   for (var r = 0u; r < BLOCK_STEPS; r++) {
     let v = base + r;
     if (TAIL && v * 4u >= params.size) { return; }
-    let a = word4_to_f32(in0[v], IN0_INT);
-    let b = word4_to_f32(in1[v], IN1_INT);
-    let y = vec4<f32>(apply_binary(a.x, b.x), apply_binary(a.y, b.y), apply_binary(a.z, b.z), apply_binary(a.w, b.w));
-    out_binary[v] = f32x4_to_word(y, OUT_KIND);
+    out_binary[v] = binary4(in0[v], in1[v]);
+  }
+}
+
+// Chunked binary for CPU adapters, only op codes whose expression runs on vec4s (wgslVec4 in the op
+// table: add, sub, mul, div): storage read as chunks of 4 vec4s, one index and bounds clamp per 64
+// bytes instead of per 16 (SwiftShader loads are gathers; bench/ab_add_chunks.mjs), CHUNK_STEPS
+// chunks per invocation; one vec4 op per vec4 keeps the compile short (per-element switches: ~10x).
+// Other ops stay on binary_blocked (16 inlined bodies per chunk made pow 1.9x slower). Every buffer
+// is bound whole and holds whole chunks; the last chunk's padding lanes are the tensor's own.
+const CHUNK_STEPS: u32 = 64u;
+@group(0) @binding(1) var<storage, read> in0_chunks: array<array<vec4<u32>, 4>>;
+@group(0) @binding(2) var<storage, read> in1_chunks: array<array<vec4<u32>, 4>>;
+@group(0) @binding(3) var<storage, read_write> out_chunks: array<array<vec4<u32>, 4>>;
+
+fn binary_vec4(u: vec4<u32>, w: vec4<u32>) -> vec4<u32> {
+  return f32x4_to_word(apply_binary_op4(OP, word4_to_f32(u, IN0_INT), word4_to_f32(w, IN1_INT)), OUT_KIND);
+}
+
+@compute @workgroup_size(WG)
+fn binary_chunked(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
+                  @builtin(num_workgroups) nwg: vec3<u32>) {
+  let base = vec_index(lid, wid, nwg) * CHUNK_STEPS;
+  for (var c = base; c < base + CHUNK_STEPS; c++) {
+    if (TAIL && c * 16u >= params.size) { return; }
+    let a = in0_chunks[c];
+    let b = in1_chunks[c];
+    out_chunks[c] = array<vec4<u32>, 4>(binary_vec4(a[0], b[0]), binary_vec4(a[1], b[1]), binary_vec4(a[2], b[2]), binary_vec4(a[3], b[3]));
   }
 }
 

@@ -85,3 +85,14 @@ fn apply_binary_op(op: u32, a: f32, b: f32) -> f32 {
     default: { return f32_nan(); }
   }
 }
+
+/** Binary op codes whose expression runs on vec4 operands (wgslVec4; the binary_chunked entry). */
+fn apply_binary_op4(op: u32, a: vec4<f32>, b: vec4<f32>) -> vec4<f32> {
+  switch op {
+    case 0u: { return a + b; } // add
+    case 1u: { return a - b; } // sub
+    case 2u: { return a * b; } // mul
+    case 3u: { return a / b; } // div
+    default: { return vec4<f32>(f32_nan()); }
+  }
+}

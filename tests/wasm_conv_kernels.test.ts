@@ -270,6 +270,61 @@ describe('wasm fused attention vs js', () => {
   });
 });
 
+// 3x3, stride 1, dilation 1, channels multiples of 4 (at most 16384 pairs): the Winograd F(2x2, 3x3) path
+// (assembly/conv_winograd.ts); odd sizes leave partial 2x2 tiles, explicit pads shift the tiles.
+const WINOGRAD_CASES: ConvCase[] = [
+  { b: 2, h: 9, w: 7, inC: 8, outC: 12, fh: 3, fw: 3, s: [1, 1], d: [1, 1], pad: 'same' },
+  { b: 1, h: 10, w: 11, inC: 12, outC: 20, fh: 3, fw: 3, s: [1, 1], d: [1, 1], pad: 'valid' },
+  { b: 1, h: 8, w: 9, inC: 16, outC: 8, fh: 3, fw: 3, s: [1, 1], d: [1, 1], pad: [0, 2, 2, 1] },
+  { b: 1, h: 28, w: 28, inC: 32, outC: 96, fh: 3, fw: 3, s: [1, 1], d: [1, 1], pad: 'same' },
+  { b: 1, h: 1, w: 1, inC: 8, outC: 8, fh: 3, fw: 3, s: [1, 1], d: [1, 1], pad: 'same' },
+  { b: 1, h: 5, w: 6, inC: 128, outC: 128, fh: 3, fw: 3, s: [1, 1], d: [1, 1], pad: 'same' },
+];
+
+function winogradChecks(tag: string): void {
+  for (const c of WINOGRAD_CASES) {
+    const g = geometry(c);
+    // Winograd's transforms sum and scale the inputs (B^T d B up to 4x, the products then summed over
+    // inC before A^T m A), so its float32 rounding grows with inC: ~1e-6 of the output's magnitude
+    // here (9 * inC terms of |x| <= 2), while a wrong tap or transform is off by O(1).
+    const atol = 1e-5 * Math.max(1, c.inC / 16);
+    const x = floats(c.b * c.h * c.w * c.inC, -2, 2), f = floats(c.fh * c.fw * c.inC * c.outC);
+    const xIn = { data: x, shape: [c.b, c.h, c.w, c.inC] }, fIn = { data: f, shape: [c.fh, c.fw, c.inC, c.outC] };
+    const r = runBoth('conv2d', [xIn, fIn], [[c.b, g.outH, g.outW, c.outC]], { ...g, ...NO_EPILOGUE });
+    expectClose(r.got[0], r.want[0], 1e-4, atol, `${tag} conv2d ${label(c)}`);
+    // the fused epilogue after the output transform: per-channel bias with relu, and prelu
+    const bias = { data: floats(c.outC), shape: [c.outC] };
+    const e1 = runBoth('conv2d', [xIn, fIn, bias], [[c.b, g.outH, g.outW, c.outC]], { ...g, hasBias: true, biasSize: c.outC, activation: Activation.relu, alpha: 0, preluSize: 1 });
+    expectClose(e1.got[0], e1.want[0], 1e-4, atol, `${tag} conv2d + bias + relu ${label(c)}`);
+    const e2 = runBoth('conv2d', [xIn, fIn, bias, { data: floats(c.outC, 0, 0.5), shape: [c.outC] }], [[c.b, g.outH, g.outW, c.outC]],
+      { ...g, hasBias: true, biasSize: c.outC, activation: Activation.prelu, alpha: 0, preluSize: c.outC });
+    expectClose(e2.got[0], e2.want[0], 1e-4, atol, `${tag} conv2d + bias + prelu ${label(c)}`);
+  }
+}
+
+describe('wasm conv2d padding reads zeros', () => {
+  it('an all-zero input gives exactly 0 with nonzero filters (padding taps read a zero row that the pointer table must not overwrite)', () => {
+    // more output pixels than one indirection block (240), strided and not, so blocks end in partial pixel groups
+    for (const c of [
+      { b: 1, h: 56, w: 56, inC: 64, outC: 16, fh: 3, fw: 3, s: [2, 2], d: [1, 1], pad: 'same' },
+      { b: 1, h: 17, w: 19, inC: 9, outC: 8, fh: 3, fw: 3, s: [1, 1], d: [1, 1], pad: 'same' },
+      { b: 2, h: 16, w: 16, inC: 8, outC: 8, fh: 3, fw: 3, s: [1, 1], d: [1, 1], pad: 'same' },
+    ] as ConvCase[]) {
+      const g = geometry(c);
+      const r = runBoth('conv2d', [{ data: new Float32Array(c.b * c.h * c.w * c.inC), shape: [c.b, c.h, c.w, c.inC] }, { data: floats(c.fh * c.fw * c.inC * c.outC, 1, 2), shape: [c.fh, c.fw, c.inC, c.outC] }],
+        [[c.b, g.outH, g.outW, c.outC]], { ...g, ...NO_EPILOGUE });
+      const nonzero = Array.from(r.got[0] as Float32Array).findIndex((v) => v !== 0);
+      expect(nonzero, `conv2d of zeros ${label(c)}: first nonzero output`).toBe(-1);
+    }
+  });
+});
+
+describe('wasm conv2d, Winograd path vs js', () => {
+  it('3x3 stride 1: odd sizes, batch 2, valid and explicit pads, outC % 8 == 4, 1x1 image, 128 -> 128, fused epilogue', () => {
+    winogradChecks('simd');
+  });
+});
+
 describe('relaxed-SIMD build (V8 flag turned on in this worker)', () => {
   beforeAll(() => {
     setFlagsFromString('--experimental-wasm-relaxed-simd');
@@ -289,5 +344,9 @@ describe('relaxed-SIMD build (V8 flag turned on in this worker)', () => {
       [[c.b, g.outH, g.outW, c.outC]], { ...g, ...NO_EPILOGUE });
     expectClose(r.got[0], r.want[0], 1e-4, 1e-5, 'relaxed depthwise');
     runAttention({ bh: 2, sq: 130, sk: 130, D: 64, causal: true, mask: true });
+  });
+  it('the Winograd conv2d path (6-tile register tile) matches js on the relaxed build', () => {
+    expect(wasm.memory().module).toBe('relaxed-simd');
+    winogradChecks('relaxed');
   });
 });

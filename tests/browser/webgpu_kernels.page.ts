@@ -164,6 +164,22 @@ function binaryCases(): Case[] {
       outputs: [{ shape: [n], dtype: 'float32' }], attrs: { op: Binary.sub, outShape: [n], aStrides: [1], bStrides: [1] },
     });
   }
+  // CPU adapters run the cheap op codes (add, sub, mul, div) on binary_chunked, 16-element chunks,
+  // 16384 per workgroup: a whole workgroup (no tail check), a last partial chunk, int32 inputs.
+  for (const [op, n] of [[Binary.add, 16384], [Binary.add, 16390], [Binary.mul, 16390], [Binary.div, 1029]]) {
+    cases.push({
+      name: `binary op ${op} n=${n}`, kernel: 'binary',
+      inputs: [{ shape: [n], dtype: 'float32', values: floats(n, -4, 4, true) }, { shape: [n], dtype: 'float32', values: floats(n, -4, 4) }],
+      outputs: [{ shape: [n], dtype: 'float32' }], attrs: { op, outShape: [n], aStrides: [1], bStrides: [1] },
+    });
+  }
+  for (const op of [Binary.add, Binary.mul]) {
+    cases.push({
+      name: `binary int32 op ${op} n=16389`, kernel: 'binary',
+      inputs: [{ shape: [16389], dtype: 'int32', values: ints(16389, -3000, 3000) }, { shape: [16389], dtype: 'int32', values: ints(16389, -3000, 3000) }],
+      outputs: [{ shape: [16389], dtype: 'int32' }], attrs: { op, outShape: [16389], aStrides: [1], bStrides: [1] },
+    });
+  }
   return cases;
 }
 
@@ -439,6 +455,16 @@ async function runGroup(group: string, options: { direct?: boolean; subgroups?: 
     const settled = await Promise.all(GROUPS[group]().map((c) => runCase(be, group, c).catch((e: unknown) =>
       ({ group, name: c.name, bad: 1, total: 0, first: `threw: ${(e as Error).message}` }))));
     results.push(...settled);
+    if (group === 'binary' && options.direct === undefined) {
+      // which contiguous entry each op code compiled (pipeline keys: family:entry:constants)
+      const keys = [...(be as unknown as { pipelines: { pipelines: Map<string, unknown> } }).pipelines.pipelines.keys()];
+      const chunkedOps = new Set(keys.filter((k) => k.includes(':binary_chunked:')).map((k) => JSON.parse(k.split(':binary_chunked:')[1]).OP));
+      const software = (be as unknown as { ctx: { preferDirect: boolean } }).ctx.preferDirect;
+      const want = software ? [Binary.add, Binary.sub, Binary.mul, Binary.div] : [];
+      const got = [...chunkedOps].sort((x, y) => x - y);
+      results.push({ group, name: 'binary_chunked runs exactly the cheap op codes (CPU adapters)', bad: JSON.stringify(got) === JSON.stringify(want) ? 0 : 1,
+        total: 1, first: `chunked op codes ${JSON.stringify(got)}, want ${JSON.stringify(want)}` });
+    }
     const before = be.memory().numBuffers;
     results.push({ group, name: 'no leaked buffers', bad: before === 0 ? 0 : 1, total: 1, first: `numBuffers ${before}` });
   } finally {

@@ -27,7 +27,6 @@ export interface KernelExports {
   binaryFlat(...args: number[]): void;
   attentionRange(...args: number[]): void;
   conv2dUnits(params: number, block: number): number;
-  conv2dRange(...args: number[]): void;
   conv2dPackedBytes(fh: number, fw: number, inC: number, outC: number): number;
   conv2dPackFilter(f: number, params: number, dst: number): void;
   conv2dPackedRange(...args: number[]): void;

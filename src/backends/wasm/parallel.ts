@@ -175,15 +175,16 @@ export function parallelConv2d(
 ): boolean {
   const pool = ctx.pool;
   if (!pool || !pool.worth(convMacs(g), MIN_MACS)) return false;
-  // Pixel blocks of 60..260 (conv.ts's PIX_BLOCK; multiples of 20 so the 5-pixel tiles fill), small
+  // Pixel blocks of 60..240 (under conv.ts's PIX_BLOCK; multiples of 60 so the 5- and 6-pixel tiles fill), small
   // enough for 8 units per thread where the image allows: the claims then even out threads that the
   // machine's other work slows down.
   const pixels = g.batch * g.outH * g.outW;
-  const block = Math.min(260, Math.max(60, roundUp(Math.ceil(pixels / (pool.threads * 8)), 20)));
+  const block = Math.min(240, roundUp(Math.ceil(pixels / (pool.threads * 8)), 60));
   const units = ctx.ex.conv2dUnits(params, block);
   if (units < 2) return false;
-  // The filter is packed once, on this thread, into the front of the workspace; each thread's
-  // indirection table and edge tile follow it.
+  // The filter is packed once, on this thread, into the front of the workspace (the workers woken
+  // first, so that their wake-up overlaps the packing); each thread's indirection table and edge tile follow it.
+  pool.wake();
   const packedBytes = align16(ctx.ex.conv2dPackedBytes(g.filterH, g.filterW, g.inC, g.outC) >>> 0);
   const stride = align16((ctx.ex.conv2dScratchBytes(g.filterH, g.filterW, g.inC, g.outC) >>> 0) - packedBytes);
   const packed = ctx.workspace.get(packedBytes + stride * pool.threads);

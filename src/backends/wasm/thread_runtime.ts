@@ -39,7 +39,7 @@ export const MAX_CHUNKS = 0xfff0;
 
 /** The exports a task can name, by index (CTL_EXPORT). */
 export const TASK_EXPORTS = [
-  'matMulRange', 'unary', 'reduce', 'adamUpdate', 'attention', 'conv2dRange', 'conv2dBackpropInputRange', 'conv2dBackpropFilterRange',
+  'matMulRange', 'unary', 'reduce', 'adamUpdate', 'attention', 'conv2dBackpropInputRange', 'conv2dBackpropFilterRange',
   'binaryFlat', 'attentionRange', 'int8MatMulRange', 'int8ConvRange', 'int8DepthwiseRange', 'matMulPackRange', 'matMulPackedRange',
   'conv2dPackedRange', 'int8SmallConvRange', 'int8BcastRange',
 ] as const;

@@ -212,8 +212,7 @@ export class ThreadPool {
     Atomics.store(ctl, CTL_DONE, 0);
     Atomics.store(ctl, CTL_NCHUNKS, nchunks);
     Atomics.store(ctl, CTL_CLAIM, this.generation << 16); // publishes the task
-    Atomics.add(ctl, CTL_WAKE, 1);
-    Atomics.notify(ctl, CTL_WAKE);
+    this.wake();
     const mine = runChunks(this.fns, ctl, this.argsAndStrides, this.argBuf, 0);
     let spins = 0;
     for (let done = Atomics.load(ctl, CTL_DONE); done < nchunks; done = Atomics.load(ctl, CTL_DONE)) {
@@ -222,6 +221,15 @@ export class ThreadPool {
     this.chunksPosted += nchunks;
     this.chunksOnWorkers += nchunks - mine;
     if (ctl[CTL_ERROR]) throw new Error(`wasm backend: kernel ${name} threw in the worker pool`);
+  }
+
+  /**
+   * Wakes sleeping workers ahead of a task: they find no chunk to claim and spin (~50 µs) for the
+   * next one, so their wake-up overlaps the caller's serial set-up (conv2d's filter packing).
+   */
+  wake(): void {
+    Atomics.add(this.ctl, CTL_WAKE, 1);
+    Atomics.notify(this.ctl, CTL_WAKE);
   }
 
   /** Stops the workers (a later backend starts a new pool). */

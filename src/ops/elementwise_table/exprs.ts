@@ -85,10 +85,10 @@ export const UNARY_EXPRS: Record<UnaryOp, KernelExprs> = {
 };
 
 export const BINARY_EXPRS: Record<BinaryOp, KernelExprs> = {
-  add: { wgsl: 'a + b', as: 'a + b', asSimd: 'f32x4.add(a, b)' },
-  sub: { wgsl: 'a - b', as: 'a - b', asSimd: 'f32x4.sub(a, b)' },
-  mul: { wgsl: 'a * b', as: 'a * b', asSimd: 'f32x4.mul(a, b)' },
-  div: { wgsl: 'a / b', as: 'a / b', asSimd: 'f32x4.div(a, b)' },
+  add: { wgsl: 'a + b', as: 'a + b', asSimd: 'f32x4.add(a, b)', wgslVec4: true },
+  sub: { wgsl: 'a - b', as: 'a - b', asSimd: 'f32x4.sub(a, b)', wgslVec4: true },
+  mul: { wgsl: 'a * b', as: 'a * b', asSimd: 'f32x4.mul(a, b)', wgslVec4: true },
+  div: { wgsl: 'a / b', as: 'a / b', asSimd: 'f32x4.div(a, b)', wgslVec4: true },
   floorDiv: { wgsl: 'floor_div(a, b)', as: 'Math.floor(a / b)' },
   pow: { wgsl: 'pow_js(a, b)', as: 'powJs(a, b)' },
   maximum: { wgsl: 'max_nan(a, b)', as: 'jsMax(a, b)', asSimd: 'f32x4.max(a, b)' },

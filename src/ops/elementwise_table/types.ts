@@ -105,6 +105,11 @@ export interface KernelExprs {
   as: string;
   /** The f32x4 fast path, where the op has one. */
   asSimd?: string;
+  /**
+   * Binary: `wgsl` is cheap and means the same on vec4<f32> operands, so the WebGPU CPU-adapter
+   * chunked entry (shaders/elementwise.wgsl binary_chunked) runs it one vec4 at a time.
+   */
+  wgslVec4?: true;
 }
 
 export interface UnaryRow {

@@ -8,6 +8,8 @@
  */
 import source from '../../../../shaders/elementwise.wgsl';
 import type { TensorInfo } from '../../backend.js';
+import { BINARY_BY_CODE } from '../../../ops/elementwise_table/index.js';
+import { BINARY_EXPRS } from '../../../ops/elementwise_table/exprs.js';
 import { forEachChunk, stridedFootprint, type Footprint } from '../chunking.js';
 import { chunkElements, kernelLabel } from '../limits.js';
 import {
@@ -28,14 +30,25 @@ export const elementwiseSpec: ShaderSpec = {
     binary_contiguous: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND'] },
     unary_blocked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'OUT_KIND', 'TAIL'] },
     binary_blocked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND', 'TAIL'] },
+    binary_chunked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND', 'TAIL'] },
     binary_strided: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND'] },
     select_strided: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'IN0_INT'] },
   },
 };
 
 const WG = 64;
-/** Vec4s per invocation of the blocked entries (BLOCK_STEPS in shaders/elementwise.wgsl). */
-const BLOCK_STEPS = 16;
+/**
+ * Workgroup size and elements per workgroup of the blocked entries (16 vec4s per invocation,
+ * BLOCK_STEPS in shaders/elementwise.wgsl) and of binary_chunked (64 chunks of 16 elements per
+ * invocation, CHUNK_STEPS; 16 invocations per workgroup measured best, bench/ab_add_chunks.mjs).
+ */
+const STEPPED: Record<string, { wg: number; elements: number }> = {
+  unary_blocked: { wg: WG, elements: WG * 16 * 4 },
+  binary_blocked: { wg: WG, elements: WG * 16 * 4 },
+  binary_chunked: { wg: 16, elements: 16 * 64 * 16 },
+};
+/** Op codes binary_chunked runs: the table's wgslVec4 rows (cheap, one vec4 op per vec4). */
+const chunkedOp = (op: number): boolean => !!BINARY_EXPRS[BINARY_BY_CODE[op]?.name]?.wgslVec4;
 
 /** Workgroups for `size` elements at 4 per invocation. */
 export function elementwiseWorkgroups(size: number, maxPerDim: number): [number, number, number] {
@@ -62,19 +75,32 @@ function checkRank(op: string, shape: number[]): void {
 function dispatchOf(ctx: KernelContext, entry: string, out: TensorInfo, buffers: Array<GPUBuffer | GPUBufferBinding>,
   constants: Record<string, number | boolean>, params: Record<string, number | number[]>, variants: string[] = []): void {
   if (out.size === 0) return;
-  // Blocked entries skip their bounds check when the grid covers `size` exactly (the other
-  // TAIL variant compiles alongside, so another size compiles nothing).
-  const blocked = entry.endsWith('_blocked');
-  const tail: Record<string, boolean> = blocked ? { TAIL: out.size % (WG * BLOCK_STEPS * 4) !== 0 } : {};
+  // Blocked and chunked entries skip their bounds check when the grid covers `size` exactly (the
+  // other TAIL variant compiles alongside, so another size compiles nothing).
+  const stepped = STEPPED[entry];
+  const tail: Record<string, number | boolean> = stepped ? { WG: stepped.wg, TAIL: out.size % stepped.elements !== 0 } : {};
+  const constantsOf = (e: string) => ({ WG: STEPPED[e]?.wg ?? WG, ...constants });
   ctx.dispatch({
     spec: elementwiseSpec, entry, buffers,
     constants: { WG, ...constants, ...tail },
-    variants: [...variants.map((v) => ({ entry: v, constants: { WG, ...constants } })),
-      ...(blocked ? [{ entry, constants: { WG, ...constants, TAIL: !tail.TAIL } }] : [])],
+    variants: [...variants.map((v) => ({ entry: v, constants: constantsOf(v) })),
+      ...(stepped ? [{ entry, constants: { ...constantsOf(entry), TAIL: !tail.TAIL } }] : [])],
     params: { size: out.size, ...params },
-    // The blocked entries take BLOCK_STEPS vec4s per invocation, the others one.
-    workgroups: elementwiseWorkgroups(blocked ? Math.ceil(out.size / BLOCK_STEPS) : out.size, ctx.limits.maxWorkgroupsPerDimension),
+    // The others take one vec4 per invocation.
+    workgroups: stepped ? grid1d(Math.ceil(out.size / stepped.elements), ctx.limits.maxWorkgroupsPerDimension)
+      : elementwiseWorkgroups(out.size, ctx.limits.maxWorkgroupsPerDimension),
   });
+}
+
+/**
+ * The contiguous binary entry: on CPU adapters binary_chunked for the wgslVec4 op codes when every
+ * buffer is bound whole and holds whole 64-byte chunks (`buffers` omitted: assume so, for a
+ * variant compiled alongside), else binary_blocked; binary_contiguous on GPUs.
+ */
+function contiguousBinaryEntry(ctx: KernelContext, op: number, buffers?: GPUBuffer[]): string {
+  if (!ctx.preferDirect) return 'binary_contiguous';
+  const wholeChunks = !buffers || buffers.every((b) => b.size % 64 === 0);
+  return chunkedOp(op) && wholeChunks ? 'binary_chunked' : 'binary_blocked';
 }
 
 /** Elements per dispatch when `out` exceeds one binding (0: it fits, no split needed). */
@@ -147,8 +173,6 @@ export const elementwiseKernels: WebGPUKernelTable = {
   binary(ctx, [x, y], [out], a) {
     checkRank('binary', a.outShape);
     const constants = { OP: a.op, IN0_INT: isInt(x), IN1_INT: isInt(y), OUT_KIND: outKind(out.dtype) };
-    // CPU adapters: the blocked entry (16 vec4s per invocation, fewer workgroups).
-    const contiguousEntry = ctx.preferDirect ? 'binary_blocked' : 'binary_contiguous';
     const contiguous = x.size === out.size && y.size === out.size &&
       isContiguous(a.outShape, a.aStrides) && isContiguous(a.outShape, a.bStrides);
     // A broadcasting op is contiguous only while the broadcast dims are 1 (a batch of 1): compile
@@ -157,12 +181,16 @@ export const elementwiseKernels: WebGPUKernelTable = {
     const broadcasts = !same(x.shape) || !same(y.shape);
     if (contiguous) {
       const chunk = chunkOf(ctx, out);
-      if (chunk) dispatchChunks(ctx, contiguousEntry, out, chunk, [x, y, out], constants, () => ({}));
-      else dispatchOf(ctx, contiguousEntry, out, [ctx.buffer(x), ctx.buffer(y), ctx.buffer(out)], constants, {}, broadcasts ? ['binary_strided'] : []);
+      // Split across bindings: the blocked entry (its ranges need not hold whole chunks).
+      if (chunk) dispatchChunks(ctx, ctx.preferDirect ? 'binary_blocked' : 'binary_contiguous', out, chunk, [x, y, out], constants, () => ({}));
+      else {
+        const buffers = [ctx.buffer(x), ctx.buffer(y), ctx.buffer(out)];
+        dispatchOf(ctx, contiguousBinaryEntry(ctx, a.op, buffers), out, buffers, constants, {}, broadcasts ? ['binary_strided'] : []);
+      }
       return;
     }
     stridedChunks(ctx, 'binary_strided', `${kernelLabel('binary', a)} [${x.shape}] and [${y.shape}] -> [${a.outShape}]`, out, [x, y],
-      [a.aStrides, a.bStrides], a.outShape, constants, { strides0: a.aStrides, strides1: a.bStrides }, broadcasts ? [contiguousEntry] : []);
+      [a.aStrides, a.bStrides], a.outShape, constants, { strides0: a.aStrides, strides1: a.bStrides }, broadcasts ? [contiguousBinaryEntry(ctx, a.op)] : []);
   },
   select(ctx, [cond, x, y], [out], a) {
     checkRank('select', a.outShape);
