@@ -31,7 +31,9 @@ const oldest = (files) => Math.min(...files.map((f) => (existsSync(f) ? statSync
  * bundler: esbuild writes each as `var ns = {};` then a statement `__export(ns, { name: () => fn, ... });`, a
  * call the app's bundler must keep, and with it every function the getters name, even in an app that never
  * touches the namespace. Rewritten as one `/* @__PURE__ *\/` expression (same lines, so the source maps hold),
- * the namespace and what it names go when unused (tests/bundle.test.ts measures a tessera/core app).
+ * the namespace and what it names go when unused (tests/bundle.test.ts measures a tessera/core app). The arrow's
+ * parameter takes the namespace variable's own name: the dist's identifiers are minified, so any fixed name
+ * (it was `ns`) can shadow a module-level function a getter returns (tf.train.sgd once returned the namespace).
  */
 function pureNamespaces(dir) {
   const pattern = /^var ([\w$]+) = \{\};\n([\w$]+)\(\1, \{\n((?: {2}[\w$]+: \(\) => [\w$]+,?\n)*)\}\);$/gm;
@@ -39,7 +41,7 @@ function pureNamespaces(dir) {
     const p = join(dir, f);
     const text = readFileSync(p, 'utf8');
     const next = text.replace(pattern, (_, ns, exportFn, getters) =>
-      `var ${ns} = /* @__PURE__ */ ((ns) =>\n(${exportFn}(ns, {\n${getters}}), ns))({});`);
+      `var ${ns} = /* @__PURE__ */ ((${ns}) =>\n(${exportFn}(${ns}, {\n${getters}}), ${ns}))({});`);
     if (next !== text) writeFileSync(p, next);
   }
 }

@@ -74,6 +74,14 @@ describe('bundle', () => {
     expect(core.getBackend()).toBe('wasm');
     expect(typeof layers.sequential).toBe('function');
     expect(y.add(1).arraySync()).toEqual([[18], [40]]); // chained methods from the tessera entry
+    // the namespace objects (rewritten as pure expressions by scripts/build.mjs) hold what their modules export:
+    // a getter returning the namespace itself once made tf.train.sgd an object
+    expect(typeof ts.train.sgd).toBe('function');
+    for (const [name, ns] of Object.entries(ts)) {
+      const proto = ns && typeof ns === 'object' ? Object.getPrototypeOf(ns) : undefined;
+      if (proto !== Object.prototype && proto !== null) continue; // namespace objects and plain objects only
+      for (const [key, v] of Object.entries(ns)) expect(v, `tf.${name}.${key}`).not.toBe(ns);
+    }
   });
 
   it('require("tessera") works through the CJS build (wasm after ready())', () => {
