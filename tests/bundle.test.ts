@@ -80,7 +80,7 @@ describe('bundle', () => {
     for (const [name, ns] of Object.entries(ts)) {
       const proto = ns && typeof ns === 'object' ? Object.getPrototypeOf(ns) : undefined;
       if (proto !== Object.prototype && proto !== null) continue; // namespace objects and plain objects only
-      for (const [key, v] of Object.entries(ns)) expect(v, `tf.${name}.${key}`).not.toBe(ns);
+      for (const [key, v] of Object.entries(ns as Record<string, unknown>)) expect(v, `tf.${name}.${key}`).not.toBe(ns);
     }
   });
 

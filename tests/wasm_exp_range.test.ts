@@ -5,16 +5,11 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as ts from '../src/index.js';
+import { ulpDistance } from './helpers/wasm_compare.js';
 
 beforeAll(async () => {
   await ts.setBackend('wasm');
 });
-
-const ulpDistance = (a: number, b: number): number => {
-  const f = new Float32Array([a, b]);
-  const i = new Int32Array(f.buffer);
-  return Math.abs(i[0] - i[1]);
-};
 
 describe('wasm exp over the whole float32 range', () => {
   it('near ln(FLT_MAX): finite, within 2 ulp of Math.exp', () => {

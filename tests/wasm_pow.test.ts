@@ -6,16 +6,11 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as ts from '../src/index.js';
+import { ulpDistance } from './helpers/wasm_compare.js';
 
 beforeAll(async () => {
   await ts.setBackend('wasm');
 });
-
-const ulpDistance = (a: number, b: number): number => {
-  const f = new Float32Array([a, b]);
-  const i = new Int32Array(f.buffer);
-  return Math.abs(i[0] - i[1]);
-};
 
 const SPECIAL = [0, -0, 1, -1, 0.5, -0.5, 2, -2, 3, -3, 1.5, -1.5, 10, -10, 0.1, 7.25, 1e-3, 123.456, 1e10, -1e10,
   1e30, 3e38, Infinity, -Infinity, NaN];

@@ -1,7 +1,8 @@
 /**
  * Shared helpers of the wasm kernel tests (wasm_kernels, wasm_conv_kernels): a deterministic
  * PRNG, a runner that executes one kernel on the js reference kernels and on a wasm backend with
- * the same inputs, and the element-wise closeness check (NaN and +-Infinity must match exactly).
+ * the same inputs, the element-wise closeness check (NaN and +-Infinity must match exactly), and the
+ * float32 ulp distance of the wasm math tests (wasm_pow, wasm_exp_range).
  */
 import { expect } from 'vitest';
 import type { DType, StorageArray, TensorInfo } from '../../src/backends/backend.js';
@@ -18,6 +19,13 @@ export function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** How many float32 values lie between a and b (both rounded to float32; same-signed finite values). */
+export const ulpDistance = (a: number, b: number): number => {
+  const f = new Float32Array([a, b]);
+  const i = new Int32Array(f.buffer);
+  return Math.abs(i[0] - i[1]);
+};
 
 export const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
