@@ -6,8 +6,8 @@
 // Run: node bench/conv_ab_page.mjs before.wasm after.wasm   (e.g. build/tessera-relaxed.wasm)
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium } from '../scripts/chromium.mjs';
-import { repoRoot, startServer } from '../scripts/server.mjs';
+import { repoRoot } from '../scripts/server.mjs';
+import { withBenchTab } from './bench_tab.mjs';
 
 const [before, after] = process.argv.slice(2);
 if (!before || !after) throw new Error('usage: node bench/conv_ab_page.mjs before.wasm after.wasm');
@@ -18,11 +18,7 @@ copyFileSync(after, join(repoRoot, 'build/ab/after.wasm'));
 // ResNet-ish 14x14, 1x1 convs and a stride-2 3x3.
 const SHAPES = [[1, 56, 56, 64, 3, 3, 64], [1, 28, 28, 32, 3, 3, 96], [1, 14, 14, 256, 3, 3, 256], [1, 56, 56, 64, 1, 1, 256], [1, 28, 28, 128, 1, 1, 128], [1, 56, 56, 64, 3, 3, 128, 2]];
 
-const server = await startServer();
-const browser = await launchChromium();
-try {
-  const tab = await browser.newPage();
-  await tab.goto(`${server.url}/bench/index.html`);
+await withBenchTab(async (tab) => {
   const lines = await tab.evaluate(async (shapes) => {
     const { loadKernelModule } = await import('/bench/kernel_module.mjs');
     const load = async (url) => loadKernelModule(await (await fetch(url)).arrayBuffer());
@@ -62,7 +58,4 @@ try {
     return out;
   }, SHAPES);
   console.log(`| conv2d same, 1 thread | ${before} | ${after} | speedup | max abs diff |\n|---|--:|--:|--:|--:|\n${lines.join('\n')}`);
-} finally {
-  await browser.close();
-  await server.close();
-}
+});

@@ -9,8 +9,8 @@
 // Run: node bench/conv_ab_threads.mjs <before dist dir> <after dist dir> [--rounds=40] [--out=<name>]
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { launchChromium } from '../scripts/chromium.mjs';
-import { repoRoot, startServer } from '../scripts/server.mjs';
+import { repoRoot } from '../scripts/server.mjs';
+import { withBenchTab } from './bench_tab.mjs';
 
 const pos = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const arg = (k, d) => process.argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1] ?? d;
@@ -31,12 +31,8 @@ for (const [name, dir] of [['before', before], ['after', after]]) {
 // [H (= W), inC, outC], 3x3 'same', batch 1: the bench page's conv rows.
 const SHAPES = [[56, 64, 64], [28, 32, 96]];
 
-const server = await startServer();
-const browser = await launchChromium();
 let rows;
-try {
-  const tab = await browser.newPage();
-  await tab.goto(`${server.url}/bench/index.html`);
+await withBenchTab(async (tab) => {
   rows = await tab.evaluate(async ({ shapes, rounds }) => {
     const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     const libs = {};
@@ -95,10 +91,7 @@ try {
     }
     return res;
   }, { shapes: SHAPES, rounds });
-} finally {
-  await browser.close();
-  await server.close();
-}
+});
 for (const r of rows) {
   console.log(`${r.case} (2 vs 1 thread mismatches: ${r.threadMismatches}; before vs after max |diff| / max |y|: ${r.buildsRelDiff.toExponential(2)}; threads and chunks the workers ran so far: ${JSON.stringify(r.pools)})`);
   for (const mode of ['afterPause', 'backToBack']) {

@@ -9,8 +9,8 @@
 // Run: node bench/conv_split_page.mjs [--rounds=40] [--stBlocks=..] [--only=..] [--out=<name>]   (npm run build first)
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium } from '../scripts/chromium.mjs';
-import { repoRoot, startServer } from '../scripts/server.mjs';
+import { repoRoot } from '../scripts/server.mjs';
+import { withBenchTab } from './bench_tab.mjs';
 
 const arg = (k, d) => process.argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1] ?? d;
 const rounds = Number(arg('rounds', 40));
@@ -20,12 +20,8 @@ const only = arg('only', '');
 // [H (= W), inC, outC], 3x3 'same', batch 1: the bench page's conv rows.
 const SHAPES = [[56, 64, 64], [28, 32, 96]];
 
-const server = await startServer();
-const browser = await launchChromium();
 let rows;
-try {
-  const tab = await browser.newPage();
-  await tab.goto(`${server.url}/bench/index.html`);
+await withBenchTab(async (tab) => {
   rows = await tab.evaluate(async ({ shapes, rounds, stBlocks, only }) => {
     only = only ? new RegExp(only) : null;
     const tf = await import('/dist/tessera.js');
@@ -112,10 +108,7 @@ try {
     }
     return res;
   }, { shapes: SHAPES, rounds, stBlocks, only });
-} finally {
-  await browser.close();
-  await server.close();
-}
+});
 for (const r of rows) {
   console.log(r.case ?? r.error, r.mismatches ? JSON.stringify(r.mismatches) : '');
   for (const [k, v] of Object.entries(r)) if (v && v.medianMs !== undefined) console.log(`  ${k.padEnd(28)} median ${v.medianMs.toFixed(3)} ms  min ${v.minMs.toFixed(3)} ms`);

@@ -9,8 +9,8 @@
 // Run: node bench/int8_fewch_profile.mjs [module.wasm] [--out=<name>: also bench/results/<name>.json]
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium } from '../scripts/chromium.mjs';
-import { repoRoot, startServer } from '../scripts/server.mjs';
+import { repoRoot } from '../scripts/server.mjs';
+import { withBenchTab } from './bench_tab.mjs';
 
 const wasm = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? join(repoRoot, 'build/tessera-relaxed.wasm');
 const outName = process.argv.find((a) => a.startsWith('--out='))?.slice(6);
@@ -19,11 +19,7 @@ copyFileSync(wasm, join(repoRoot, 'build/ab/profile.wasm'));
 // [batch, H, W, inC, f, outC, pad]: the RGB first layer ('same') and the demo CNN's two convs ('valid')
 const SHAPES = [[1, 112, 112, 3, 3, 32, 1], [200, 28, 28, 1, 3, 4, 0], [200, 13, 13, 4, 3, 8, 0]];
 
-const server = await startServer();
-const browser = await launchChromium();
-try {
-  const tab = await browser.newPage();
-  await tab.goto(`${server.url}/bench/index.html`);
+await withBenchTab(async (tab) => {
   const lines = await tab.evaluate(async (shapes) => {
     const { loadKernelModule } = await import('/bench/kernel_module.mjs');
     const m = await loadKernelModule(await (await fetch('/build/ab/profile.wasm')).arrayBuffer());
@@ -86,7 +82,4 @@ try {
   const table = lines.map((r) => `| ${r.shape} | ${Object.values(r.ms).map((v) => v.toFixed(3)).join(' | ')} |`);
   console.log(`| ms, 1 thread, ${wasm} | float32 conv2d | int8Quantize | int8BiasCompact | int8BcastRange | its edge gather + epilogue | output fill (JS) | int8WidenCompact | int8SmallConvRange |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|\n${table.join('\n')}`);
   if (outName) writeFileSync(join(repoRoot, 'bench/results', `${outName}.json`), JSON.stringify({ date: new Date().toISOString(), wasm, rows: lines }, null, 2));
-} finally {
-  await browser.close();
-  await server.close();
-}
+});

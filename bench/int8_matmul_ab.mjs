@@ -6,19 +6,15 @@
 // Run: node bench/int8_matmul_ab.mjs before.wasm after.wasm [--out=<name>: also bench/results/<name>.json]
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium } from '../scripts/chromium.mjs';
-import { repoRoot, startServer } from '../scripts/server.mjs';
+import { repoRoot } from '../scripts/server.mjs';
+import { withBenchTab } from './bench_tab.mjs';
 const [before, after] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const outName = process.argv.find((a) => a.startsWith('--out='))?.slice(6);
 if (!before || !after) throw new Error('usage: node bench/int8_matmul_ab.mjs before.wasm after.wasm [--out=<name>]');
 mkdirSync(join(repoRoot, 'build/ab'), { recursive: true });
 copyFileSync(before, join(repoRoot, 'build/ab/before.wasm'));
 copyFileSync(after, join(repoRoot, 'build/ab/after.wasm'));
-const server = await startServer();
-const browser = await launchChromium();
-try {
-  const tab = await browser.newPage();
-  await tab.goto(`${server.url}/bench/index.html`);
+await withBenchTab(async (tab) => {
   const res = await tab.evaluate(async () => {
     const { loadKernelModule } = await import('/bench/kernel_module.mjs');
     const mods = {};
@@ -48,4 +44,4 @@ try {
   console.log(`| int8MatMulRange, u8 dot, 1 thread | ${before} | ${after} | speedup |\n|---|--:|--:|--:|`);
   for (const r of res) console.log(`| ${r.shape} | ${r.before.toFixed(2)} ms | ${r.after.toFixed(2)} ms | ${r.speedup.toFixed(2)}x |`);
   if (outName) writeFileSync(join(repoRoot, 'bench/results', `${outName}.json`), JSON.stringify({ date: new Date().toISOString(), before, after, rows: res }, null, 2));
-} finally { await browser.close(); await server.close(); }
+});

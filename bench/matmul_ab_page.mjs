@@ -6,8 +6,8 @@
 // Run: node bench/matmul_ab_page.mjs before.wasm after.wasm   (e.g. build/tessera-relaxed.wasm)
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium } from '../scripts/chromium.mjs';
-import { repoRoot, startServer } from '../scripts/server.mjs';
+import { repoRoot } from '../scripts/server.mjs';
+import { withBenchTab } from './bench_tab.mjs';
 
 const [before, after] = process.argv.slice(2);
 if (!before || !after) throw new Error('usage: node bench/matmul_ab_page.mjs before.wasm after.wasm');
@@ -16,11 +16,7 @@ copyFileSync(before, join(repoRoot, 'build/ab/before.wasm'));
 copyFileSync(after, join(repoRoot, 'build/ab/after.wasm'));
 const SHAPES = [[1024, 1024, 1024], [197, 3072, 768], [512, 512, 512], [1024, 2048, 256]]; // M, N, K
 
-const server = await startServer();
-const browser = await launchChromium();
-try {
-  const tab = await browser.newPage();
-  await tab.goto(`${server.url}/bench/index.html`);
+await withBenchTab(async (tab) => {
   const lines = await tab.evaluate(async (shapes) => {
     const { loadKernelModule } = await import('/bench/kernel_module.mjs');
     const load = async (url) => loadKernelModule(await (await fetch(url)).arrayBuffer());
@@ -54,7 +50,4 @@ try {
     return out;
   }, SHAPES);
   console.log(`| shape (M x N x K) | ${before} GFLOP/s | ${after} GFLOP/s | FMA loop |\n|---|--:|--:|--:|\n${lines.join('\n')}`);
-} finally {
-  await browser.close();
-  await server.close();
-}
+});

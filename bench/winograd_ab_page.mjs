@@ -6,8 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium } from '../scripts/chromium.mjs';
-import { repoRoot, startServer } from '../scripts/server.mjs';
+import { repoRoot } from '../scripts/server.mjs';
+import { withBenchTab } from './bench_tab.mjs';
 
 const direct = process.argv[2] ?? join(repoRoot, 'dist/tessera-relaxed.wasm');
 mkdirSync(join(repoRoot, 'build/ab'), { recursive: true });
@@ -17,11 +17,7 @@ execFileSync(join(repoRoot, 'node_modules/.bin/asc'), ['bench/winograd_proto.ts'
 // [H (= W), inC, outC]
 const SHAPES = [[56, 64, 64], [28, 32, 96], [14, 256, 256]];
 
-const server = await startServer();
-const browser = await launchChromium();
-try {
-  const tab = await browser.newPage();
-  await tab.goto(`${server.url}/bench/index.html`);
+await withBenchTab(async (tab) => {
   const lines = await tab.evaluate(async (shapes) => {
     const { loadKernelModule } = await import('/bench/kernel_module.mjs');
     const load = async (url) => loadKernelModule(await (await fetch(url)).arrayBuffer());
@@ -61,7 +57,4 @@ try {
     return out;
   }, SHAPES);
   console.log(`| conv2d 3x3 same, 1 thread | direct ms | Winograd F(2,3) ms | Winograd, filter pre-packed ms | direct / Winograd | max |diff| / max |y| |\n|---|--:|--:|--:|--:|--:|\n${lines.join('\n')}`);
-} finally {
-  await browser.close();
-  await server.close();
-}
+});
