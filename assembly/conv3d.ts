@@ -43,9 +43,7 @@ function convWalk(a: usize, b: usize, out: usize, params: usize, kind: i32): voi
   const sD = g(params, S_D), sH = g(params, S_H), sW = g(params, S_W);
   const dD = g(params, D_D), dH = g(params, D_H), dW = g(params, D_W);
   const pF = g(params, P_F), pT = g(params, P_T), pL = g(params, P_L);
-  if (kind == 0) memory.fill(out, 0, <usize>(batch * outD * outH * outW * outC) << 2);
-  else if (kind == 1) memory.fill(out, 0, <usize>(batch * inD * inH * inW * inC) << 2);
-  else memory.fill(out, 0, <usize>(fd * fh * fw * inC * outC) << 2);
+  memory.fill(out, 0, <usize>(kind == 0 ? batch * outD * outH * outW * outC : kind == 1 ? batch * inD * inH * inW * inC : fd * fh * fw * inC * outC) << 2);
   for (let bi = 0; bi < batch; bi++) {
     for (let od = 0; od < outD; od++) {
       for (let oy = 0; oy < outH; oy++) {
@@ -62,15 +60,15 @@ function convWalk(a: usize, b: usize, out: usize, params: usize, kind: i32): voi
                 if (!inRange(ix, inW)) continue;
                 const xBase = (((bi * inD + id) * inH + iy) * inW + ix) * inC;
                 const fBase = ((kd * fh + ky) * fw + kx) * inC * outC;
-                if (kind == 0) {
-                  for (let ci = 0; ci < inC; ci++) axpy(at(out, yBase), at(b, fBase + ci * outC), load<f32>(at(a, xBase + ci)), outC);
-                } else if (kind == 1) {
-                  for (let ci = 0; ci < inC; ci++) {
+                for (let ci = 0; ci < inC; ci++) {
+                  const fRow = fBase + ci * outC;
+                  if (kind == 1) {
                     const p = at(out, xBase + ci);
-                    store<f32>(p, load<f32>(p) + dot(at(a, yBase), at(b, fBase + ci * outC), outC));
+                    store<f32>(p, load<f32>(p) + dot(at(a, yBase), at(b, fRow), outC));
+                  } else {
+                    // one axpy for both: y[yBase..] += x * f[fRow..] (0) or df[fRow..] += x * dy[yBase..] (2)
+                    axpy(at(out, kind == 0 ? yBase : fRow), at(b, kind == 0 ? fRow : yBase), load<f32>(at(a, xBase + ci)), outC);
                   }
-                } else {
-                  for (let ci = 0; ci < inC; ci++) axpy(at(out, fBase + ci * outC), at(b, yBase), load<f32>(at(a, xBase + ci)), outC);
                 }
               }
             }

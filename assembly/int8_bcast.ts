@@ -19,6 +19,10 @@ export function int8BiasCompact(x: usize, pixels: i32, inC: i32, dst: usize): vo
   const rowBytes = <usize>rowBytesOf(inC), total = pixels * inC;
   // inC a multiple of 4: the packed rows hold no padding, one run whose bytes flip their top bit
   if (rowBytes == inC) for (let i = 0; i < total; i += 16) v128.store(dst + i, v128.xor(v128.load(x + i), i8x16.splat(-128)));
+  // inC = 1: byte 0 of each 4 (reads up to 12 bytes past the last pixel, inside its 16-byte block)
+  else if (inC == 1) for (let i = 0; i < total; i += 4) {
+    v128.store32_lane(dst + i, v128.xor(i8x16.shuffle(v128.load(x + (<usize>i << 2)), v128.splat<i32>(0), 0, 4, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), i8x16.splat(-128)), 0);
+  }
   else for (let p = 0; p < pixels; p++) {
     for (let c = 0; c < inC; c++) store<u8>(dst + <usize>(p * inC + c), <u8>(<i32>load<i8>(x + <usize>p * rowBytes + c) + 128));
   }
@@ -107,10 +111,15 @@ export function int8BcastRange(
         let ptr = row + <usize>px0 * tapBytes;
         if (!inside || iy < 0 || iy >= inH) {
           ptr = patch + <usize>ky * runBytes;
+          // byte by byte: a tap is a few bytes, where memory.fill / copy cost a call each
           for (let kx = 0; kx < fw; kx++) {
-            const ix = px0 + kx * dw, t = ptr + <usize>kx * tapBytes;
-            if (iy < 0 || iy >= inH || ix < 0 || ix >= inW) memory.fill(t, fill, tapBytes);
-            else memory.copy(t, row + <usize>ix * tapBytes, tapBytes);
+            const ix = px0 + kx * dw, t = ptr + <usize>kx * tapBytes, src = row + <usize>ix * tapBytes;
+            const outside = iy < 0 || iy >= inH || ix < 0 || ix >= inW;
+            for (let c: usize = 0; c < tapBytes; c++) {
+              let v = fill;
+              if (!outside) v = load<u8>(src + c);
+              store<u8>(t + c, v);
+            }
           }
         }
         store<usize>(table + (<usize>(4 * ky + i) << 2), ptr);
@@ -158,7 +167,10 @@ export function int8BcastRange(
       v128.store(at + 2 * tileStride, a20); v128.store(at + 2 * tileStride, a21, 16);
       v128.store(at + 3 * tileStride, a30); v128.store(at + 3 * tileStride, a31, 16);
     }
-    finishTile(out, r0, M, direct, N, N, tile + (<usize>direct << 2), tileStride);
-    for (let r = r0; r < r0 + rows; r++) padRow(out, r, N);
+    // (direct == N: float32 outputs all stored, nothing left for finishTile nor padRow)
+    if (direct < N) {
+      finishTile(out, r0, M, direct, N, N, tile + (<usize>direct << 2), tileStride);
+      for (let r = r0; r < r0 + rows; r++) padRow(out, r, N);
+    }
   }
 }

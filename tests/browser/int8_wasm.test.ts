@@ -5,7 +5,8 @@
  * The int8 ops on wasm under each dot (2 threads, cases above the split threshold
  * too) must equal the js reference kernels bit for bit: ragged K / N, inC a multiple of 8 or not
  * (few input channels: u8 compact patches, or the i16 compact / small-conv paths),
- * strides, dilations, zero points -128 / 0 / 37, float32 and int8 outputs, bias and relu6, relu without bias.
+ * strides, dilations, zero points -128 / 0 / 37, float32 and int8 outputs, bias and relu6, relu without bias;
+ * and the quantized inputs themselves (quantizeInt8, split over the threads for the larger ones).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openHarness, type Harness } from './harness.js';
@@ -32,6 +33,9 @@ it('int8 matMul / conv2d / depthwise on wasm (relaxed build) = js, bit for bit',
       ['conv2d', [3, 13, 13, 4], [3, 3, 4, 8], 1, 1, 'valid'], ['conv2d', [2, 15, 14, 3], [3, 3, 3, 33], 2, 1, 'same'], ['conv2d', [2, 9, 9, 1], [3, 3, 1, 19], 2, 1, 'valid'],
       // 2 output pixels (a unit of 4 with 2 past the end), a 1x1 filter
       ['conv2d', [1, 3, 2, 3], [3, 3, 3, 9], 2, 1, 'same'], ['conv2d', [1, 5, 5, 3], [1, 1, 3, 12], 1, 1, 'valid'],
+      // inputs whose quantize splits over the threads (rows not a multiple of 4); inC 1 -> 4 on the u8
+      // path (its biased input 4 pixels a vector, an odd pixel count), RGB -> 8
+      ['conv2d', [23, 27, 27, 1], [3, 3, 1, 4], 1, 1, 'valid'], ['conv2d', [2, 61, 49, 3], [3, 3, 3, 8], 1, 1, 'same'],
     ];
     let seed = 5;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
@@ -49,6 +53,7 @@ it('int8 matMul / conv2d / depthwise on wasm (relaxed build) = js, bit for bit',
       for (const [i, [kind, xs, ws, s, d, pad]] of cases.entries()) {
         const v = inputs[i];
         const x = Q.quantizeInt8(ts.tensor(v.x, xs), 0.05, v.zp);
+        out.push(Array.from(await (x.packed ?? x).data()));
         const w = Q.packedWeightsFromInt8(v.wq, v.scales, ws, kind);
         const bias = ts.tensor(v.bias);
         for (const opts of [{ bias, activation: 'relu6' }, { activation: 'relu' }, { output: { scale: 0.04, zeroPoint: [3, -128, 127][i % 3] } }]) {

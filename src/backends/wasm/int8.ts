@@ -12,7 +12,7 @@ import { packedCols, type ConvGeometry, type Int8Epilogue, type KernelAttrs, typ
 import type { WasmContext, WasmKernel } from './kernels.js';
 import { writeGeometry } from './kernels.js';
 import { getInt8Dot } from './int8_dot.js';
-import { parallelUnits } from './pool_loader.js';
+import { parallelQuantize, parallelUnits } from './pool_loader.js';
 
 const roundUp = (v: number, m: number) => Math.ceil(v / m) * m;
 const describe = (ts: TensorInfo[]) => ts.map((t) => `${t.dtype}[${t.shape}]`).join(', ');
@@ -231,9 +231,10 @@ function compactConv(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], g:
  * Few input channels with the u8 dot (Dot.U8 only): int8BcastRange (assembly/int8_bcast.ts) over
  * the input biased to u8 (int8BiasCompact), each filter row's fw * inC values padded to groups of
  * 4 against channel-interleaved weights; windows inside the image are read where they lie, the
- * others gathered by each unit, so on every thread. Taken for outC > 4 (blocks of 8 channels): at
- * outC = 4 smallConv was as fast (a 200x28x28x1 -> 4 conv, 1 thread in Chromium: 1.22 ms against
- * 1.34 ms with the u8 bias; -> 8 from 4 channels on 13x13: 0.31 against 0.63 ms).
+ * others gathered by each unit, so on every thread. Taken for outC >= 4 (blocks of 8 channels): at
+ * outC = 4 it overtook smallConv once int8BiasCompact took inC = 1 four pixels a vector (a 200x28x28x1
+ * -> 4 conv, 1 thread in Chromium at load 13: 1.97 ms with the bias against 2.15 ms widen + smallConv;
+ * -> 8 from 4 channels on 13x13: 0.31 against 0.63 ms).
  */
 function u8CompactConv(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], g: KernelAttrs['int8Conv2d']): void {
   const { ex } = ctx;
@@ -273,7 +274,9 @@ export const int8Kernels: { [K in KernelName]?: WasmKernel<K> } = {
     if (ins[0]?.dtype !== 'float32' || outs[0]?.dtype !== 'int32' || ins[0].size !== a.rows * a.cols || outs[0].size !== a.rows * packedCols(a.cols)) {
       throw new Error(`wasm quantizeInt8: expected float32 x of ${a.rows}x${a.cols} and an int32 output of ${a.rows}x${packedCols(a.cols)}, got ${describe(ins)} -> ${describe(outs)}`);
     }
-    if (outs[0].size > 0) ctx.ex.int8Quantize(ctx.ptr(ins[0]), ctx.ptr(outs[0]), a.rows, a.cols, a.scale, a.zeroPoint);
+    if (outs[0].size === 0) return;
+    const [x, out] = [ctx.ptr(ins[0]), ctx.ptr(outs[0])];
+    if (!parallelQuantize(ctx, x, out, a.rows, a.cols, a.scale, a.zeroPoint)) ctx.ex.int8Quantize(x, out, a.rows, a.cols, a.scale, a.zeroPoint);
   },
   dequantizeInt8: (ctx, ins, outs, a) => {
     if (ins[0]?.dtype !== 'int32' || outs[0]?.dtype !== 'float32' || ins[0].size !== a.rows * packedCols(a.cols) || outs[0].size !== a.rows * a.cols) {
@@ -293,7 +296,7 @@ export const int8Kernels: { [K in KernelName]?: WasmKernel<K> } = {
     const pixels = g.batch * g.outH * g.outW;
     if (pixels === 0 || g.outC === 0) return;
     const mode = dotMode(ctx);
-    if (mode === Dot.U8 && g.outC > 4 && g.inC % 8 !== 0) return u8CompactConv(ctx, ins, outs, g);
+    if (mode === Dot.U8 && g.outC >= 4 && g.inC % 8 !== 0) return u8CompactConv(ctx, ins, outs, g);
     if (g.outC <= 16 && g.inC % 8 !== 0) return smallConv(ctx, ins, outs, g);
     const cols = compactConvCols(g);
     if (cols) return compactConv(ctx, ins, outs, g, cols);

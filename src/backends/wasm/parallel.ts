@@ -93,6 +93,23 @@ export function parallelUnary(
 }
 
 /**
+ * int8Quantize over runs of rows (multiples of 4, each chunk a call on its own rows: the kernel never
+ * reads or writes past its `rows`), so a conv's or matMul's input quantize runs on every thread too.
+ * Counted in elements against a quarter of MIN_ELEMENTS: a value costs a division, a round and a clamp.
+ */
+export function parallelQuantize(ctx: ParallelContext, x: number, out: number, rows: number, cols: number, scale: number, zp: number): boolean {
+  const pool = ctx.pool;
+  if (!pool || rows < 8 || !pool.worth(rows * cols, MIN_ELEMENTS >> 2)) return false;
+  const per = roundUp(Math.ceil(rows / pool.chunksFor(Math.ceil(rows / 4))), 4);
+  pool.begin(6);
+  const A = pool.args, S = pool.strides;
+  A[0] = x; A[1] = out; A[3] = cols; A[4] = scale; A[5] = zp;
+  S[0] = per * cols * 4; S[1] = per * (((cols + 3) >> 2) << 2);
+  pool.run('int8Quantize', 6, rows, per, -1, -1, 2);
+  return true;
+}
+
+/**
  * A binary whose collapsed output is one flat run with operand strides 0 or 1 (same shapes, or a
  * scalar operand): runs of multiples of 4 elements.
  */

@@ -36,3 +36,4 @@ export const parallelConv2d = forward('parallelConv2d');
 export const parallelConv2dBackpropInput = forward('parallelConv2dBackpropInput');
 export const parallelConv2dBackpropFilter = forward('parallelConv2dBackpropFilter');
 export const parallelUnits = forward('parallelUnits');
+export const parallelQuantize = forward('parallelQuantize');
