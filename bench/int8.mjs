@@ -7,7 +7,7 @@
 // model rows (bench/int8_models.mjs): a float32 model against its quantize'd int8 form, predict. Writes
 // bench/results/<date>_int8_wasm.json and prints both tables.
 // Options: --threads=<n> (default 2), --time=<ms per library per case> (default 1000), --iterations=<min> (default 5),
-// --cpu-reps=<n> (default 15; 0 skips the CPU-time pass).
+// --cpu-reps=<n> (default 15; 0 skips the CPU-time pass), --tag=<s> (appended to the JSON's name).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import { repoRoot, startServer } from '../scripts/server.mjs';
 const arg = (name, dflt) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt;
 const options = {
   threads: Number(arg('threads', 2)), time: Number(arg('time', 1000)), iterations: Number(arg('iterations', 5)), cpuReps: Number(arg('cpu-reps', 15)),
+  tag: arg('tag', ''),
 };
 
 /** Median CPU milliseconds (user + system of this process) per call of float32 and int8 for each case, one wasm thread. */
@@ -36,10 +37,10 @@ async function cpuTimes(cases, reps) {
     const pw = Q.packWeightsPerChannel(w, c.kind);
     const { scale, zeroPoint } = Q.chooseQuantParams(-1, 1);
     const runs = {
-      float32: () => (c.kind === 'dense' ? tf.matMul(x, w) : tf.conv2d(x, w, 1, 'same')),
+      float32: () => (c.kind === 'dense' ? tf.matMul(x, w) : tf.conv2d(x, w, 1, c.pad ?? 'same')),
       int8: () => tf.tidy(() => {
         const q = Q.quantizeInt8(x, scale, zeroPoint);
-        return c.kind === 'dense' ? Q.int8MatMul(q, pw) : Q.int8Conv2d(q, pw, 1, 'same');
+        return c.kind === 'dense' ? Q.int8MatMul(q, pw) : Q.int8Conv2d(q, pw, 1, c.pad ?? 'same');
       }),
     };
     const samples = { float32: [], int8: [] };
@@ -99,7 +100,7 @@ try {
   result.cpu = `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}`;
   result.loadAverage1min = { before: loadBefore, after: loadavg()[0] };
   mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
-  const file = join(repoRoot, 'bench/results', `${result.date.slice(0, 16).replace(/[-:]/g, '').replace('T', 'T')}_int8_wasm.json`);
+  const file = join(repoRoot, 'bench/results', `${result.date.slice(0, 16).replace(/[-:]/g, '').replace('T', 'T')}_int8_wasm${options.tag ? `_${options.tag}` : ''}.json`);
   writeFileSync(file, JSON.stringify(result, null, 2));
   console.log(`\n${result.userAgent}\nthreads ${result.threads}, build ${result.kernelBuild}, int8 dot ${result.int8Dot}, crossOriginIsolated ${result.crossOriginIsolated}, load ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)}\n`);
   const ms = (t) => (t?.ms ? `${t.ms.toFixed(2)} ms (${t.gmacs.toFixed(1)} GMAC/s)` : t?.error ?? 'n/a');

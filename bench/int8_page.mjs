@@ -10,8 +10,8 @@ import { measureInterleaved } from './measure.mjs';
 import { INT8_CASES } from './int8_cases.mjs';
 import { int8Models, buildModelPair } from './int8_models.mjs';
 
-/** Multiply-adds: rows (or output pixels, 'same' stride 1) times the weight's size. */
-const macsOf = (c) => c.x.slice(0, -1).reduce((a, b) => a * b, 1) * c.w.reduce((a, b) => a * b, 1);
+/** Multiply-adds: rows (or output pixels, stride 1) times the weight's size. */
+const macsOf = (c) => (c.pad === 'valid' ? [c.x[0], c.x[1] - c.w[0] + 1, c.x[2] - c.w[1] + 1] : c.x.slice(0, -1)).reduce((a, b) => a * b, 1) * c.w.reduce((a, b) => a * b, 1);
 
 export async function runInt8Bench({ threads = 2, time = 1000, iterations = 5 } = {}) {
   tf.wasm.setThreadsCount(threads);
@@ -24,9 +24,10 @@ export async function runInt8Bench({ threads = 2, time = 1000, iterations = 5 } 
     const pw = Q.packWeightsPerChannel(w, c.kind);
     const { scale, zeroPoint } = Q.chooseQuantParams(-1, 1);
     const qx = Q.quantizeInt8(x, scale, zeroPoint);
-    const y0 = tf.tidy(() => tf.neg(c.kind === 'dense' ? tf.matMul(x, w) : tf.conv2d(x, w, 1, 'same')));
-    const f32 = c.kind === 'dense' ? () => tf.matMul(x, w) : () => tf.conv2d(x, w, 1, 'same');
-    const int8 = (q) => (c.kind === 'dense' ? Q.int8MatMul(q, pw) : Q.int8Conv2d(q, pw, 1, 'same'));
+    const pad = c.pad ?? 'same';
+    const y0 = tf.tidy(() => tf.neg(c.kind === 'dense' ? tf.matMul(x, w) : tf.conv2d(x, w, 1, pad)));
+    const f32 = c.kind === 'dense' ? () => tf.matMul(x, w) : () => tf.conv2d(x, w, 1, pad);
+    const int8 = (q) => (c.kind === 'dense' ? Q.int8MatMul(q, pw) : Q.int8Conv2d(q, pw, 1, pad));
     const runners = {
       float32: { iteration: async () => { const y = f32(); await y.data(); y.dispose(); } },
       int8: { iteration: async () => { const y = tf.tidy(() => int8(Q.quantizeInt8(x, scale, zeroPoint))); await y.data(); y.dispose(); } },
