@@ -36,6 +36,8 @@ it('int8 matMul / conv2d / depthwise on wasm (relaxed build) = js, bit for bit',
       // inputs whose quantize splits over the threads (rows not a multiple of 4); inC 1 -> 4 on the u8
       // path (its biased input 4 pixels a vector, an odd pixel count), RGB -> 8
       ['conv2d', [23, 27, 27, 1], [3, 3, 1, 4], 1, 1, 'valid'], ['conv2d', [2, 61, 49, 3], [3, 3, 3, 8], 1, 1, 'same'],
+      // outC 13: channels 8-11 straight out, 12 through the tile (float32 outputs)
+      ['conv2d', [2, 9, 8, 3], [3, 3, 3, 13], 1, 1, 'same'],
     ];
     let seed = 5;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
