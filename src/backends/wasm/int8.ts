@@ -232,9 +232,9 @@ function compactConv(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], g:
  * the input biased to u8 (int8BiasCompact), each filter row's fw * inC values padded to groups of
  * 4 against channel-interleaved weights; windows inside the image are read where they lie, the
  * others gathered by each unit, so on every thread. Taken for outC >= 4 (blocks of 8 channels): at
- * outC = 4 it overtook smallConv once int8BiasCompact took inC = 1 four pixels a vector (a 200x28x28x1
- * -> 4 conv, 1 thread in Chromium at load 13: 1.97 ms with the bias against 2.15 ms widen + smallConv;
- * -> 8 from 4 channels on 13x13: 0.31 against 0.63 ms).
+ * outC = 4 it overtook smallConv once int8BiasCompact took inC = 1 four pixels a vector and a last
+ * block of 4 channels went straight out (a 200x28x28x1 -> 4 conv, 1 thread in Chromium at load 8-13:
+ * bias + conv 1.4 ms against 2.0-2.2 ms widen + smallConv; -> 8 from 4 channels on 13x13: 0.31 against 0.63 ms).
  */
 function u8CompactConv(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], g: KernelAttrs['int8Conv2d']): void {
   const { ex } = ctx;
