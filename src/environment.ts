@@ -48,6 +48,11 @@ const FLAG_DEFAULTS: Record<string, () => FlagValue> = {
   PREDICT_PLAN: () => true,
   /** tessera: fit / fitDataset / trainOnBatch replay a recorded training step per input signature (src/models/train_plan.ts). */
   TRAIN_PLAN: () => true,
+  /**
+   * tessera: LSTM layers (tanh activation, hardSigmoid or sigmoid recurrent activation) run each
+   * time step's gates as the fused lstmCell kernel, and its gradient as one kernel (src/ops/lstm_cell.ts); off to compare.
+   */
+  LSTM_FUSED_CELL: () => true,
   /** tessera: the recorded plan replaces written-out attention by the attention kernel (src/plan/pattern_attention.ts); off to compare. */
   PLAN_ATTENTION_PATTERN: () => true,
   /** tessera: the recorded plan ends fused elementwise kernels with the reduction that reads them (src/plan/fuse.ts); off to compare. */
