@@ -49,7 +49,7 @@ const FLAG_DEFAULTS: Record<string, () => FlagValue> = {
   /** tessera: fit / fitDataset / trainOnBatch replay a recorded training step per input signature (src/models/train_plan.ts). */
   TRAIN_PLAN: () => true,
   /**
-   * tessera: LSTM layers (tanh activation, hardSigmoid or sigmoid recurrent activation) run each
+   * tessera: LSTM and ConvLSTM2D layers (tanh activation, hardSigmoid or sigmoid recurrent activation) run each
    * time step's gates as the fused lstmCell kernel, and its gradient as one kernel (src/ops/lstm_cell.ts); off to compare.
    */
   LSTM_FUSED_CELL: () => true,

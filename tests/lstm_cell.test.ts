@@ -70,7 +70,8 @@ describe.each(['js', 'wasm'])('lstmCell on %s', (backend) => {
   test('bad operands are clear errors', async () => {
     await tf.setBackend(backend);
     const z = tf.zeros([2, 8]), c = tf.zeros([2, 3]), zi = tf.zeros([2, 8], 'int32');
-    expect(() => lstmCellStep(z, c, 'hardSigmoid')).toThrow(/lstmCell: expected z \[batch, 4\*units\] and cPrev \[batch, units\], got z \[2,8\] float32, cPrev \[2,3\] float32/);
+    expect(() => lstmCellStep(z, c, 'hardSigmoid')).toThrow(/lstmCell: expected z \[...batch, 4\*units\] and cPrev \[...batch, units\], got z \[2,8\] float32, cPrev \[2,3\] float32/);
+    expect(() => lstmCellStep(tf.zeros([2, 1, 12]), c, 'sigmoid')).toThrow(/lstmCell: expected z .* got z \[2,1,12\] float32, cPrev \[2,3\] float32/);
     expect(() => lstmCellStep(zi, tf.zeros([2, 2]), 'sigmoid')).toThrow(/lstmCell: z and cPrev must be float32/);
     expect(() => lstmCellStep(z, tf.zeros([2, 2]), 'relu')).toThrow(/lstmCell: recurrentActivation must be one of hardSigmoid, sigmoid, got 'relu'/);
     tf.dispose([z, c, zi]);

@@ -263,8 +263,8 @@ export interface KernelAttrs {
   };
   /**
    * One LSTM cell step after the gate preactivations (the recurrent layers' fused cell; see
-   * src/ops/lstm_cell.ts). inputs [z float32 [batch, 4*units] (gate blocks i, f, c, o, as the
-   * TF.js kernel layout), cPrev float32 [batch, units]] -> outputs [h, c] float32 [batch, units]:
+   * src/ops/lstm_cell.ts). inputs [z float32 viewed [batch, 4*units] (gate blocks i, f, c, o, as the
+   * TF.js kernel layout), cPrev float32 viewed [batch, units]] -> outputs [h, c] of cPrev's shape:
    *   i = R(zi), f = R(zf), g = tanh(zc), o = R(zo);  c = f * cPrev + i * g;  h = o * tanh(c)
    * with R = hardSigmoid (recAct 0: clamp(0.2x + 0.5, 0, 1)) or sigmoid (recAct 1).
    */

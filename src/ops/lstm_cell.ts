@@ -13,8 +13,8 @@ import { describe } from './operand.js';
 export const LSTM_REC_ACTS: Record<string, number> = { hardSigmoid: 0, sigmoid: 1 };
 
 /**
- * One LSTM step after the gate preactivations: returns [h, c], both [batch, units] float32.
- * Gradients flow to z and cPrev.
+ * One LSTM step after the gate preactivations: returns [h, c], both of cPrev's shape [...batch, units]
+ * (ConvLSTM2D: [batch, rows, cols, filters]), float32. Gradients flow to z and cPrev.
  */
 export function lstmCellStep(z: Tensor, cPrev: Tensor, recurrentActivation: string): [Tensor, Tensor] {
   const op = 'lstmCell';
@@ -27,19 +27,21 @@ export function lstmCellStep(z: Tensor, cPrev: Tensor, recurrentActivation: stri
   if (z.dtype !== 'float32' || cPrev.dtype !== 'float32') {
     throw new Error(`${op}: z and cPrev must be float32, got z ${describe(z)}, cPrev ${describe(cPrev)}`);
   }
-  if (cPrev.rank !== 2 || z.rank !== 2 || z.shape[0] !== cPrev.shape[0] || z.shape[1] !== 4 * cPrev.shape[1]) {
-    throw new Error(`${op}: expected z [batch, 4*units] and cPrev [batch, units], got z ${describe(z)}, cPrev ${describe(cPrev)}`);
+  const r = cPrev.rank;
+  if (r < 1 || z.rank !== r || z.shape.some((d, i) => d !== (i < r - 1 ? cPrev.shape[i] : 4 * cPrev.shape[i]))) {
+    throw new Error(`${op}: expected z [...batch, 4*units] and cPrev [...batch, units], got z ${describe(z)}, cPrev ${describe(cPrev)}`);
   }
-  const [batch, units] = cPrev.shape;
+  const units = cPrev.shape[r - 1];
+  const batch = units === 0 ? 0 : cPrev.size / units;
   const attrs = { batch, units, recAct };
   const [h, c] = ENGINE.noGrad(() => {
-    const outs = [ENGINE.makeOutput([batch, units], 'float32'), ENGINE.makeOutput([batch, units], 'float32')];
+    const outs = [ENGINE.makeOutput(cPrev.shape.slice(), 'float32'), ENGINE.makeOutput(cPrev.shape.slice(), 'float32')];
     if (batch * units > 0) ENGINE.runKernel('lstmCell', [z, cPrev], outs, attrs);
     return outs;
   });
   ENGINE.record(op, [z, cPrev], [h, c], ([dh, dc]) => {
     if (!dh && !dc) return [null, null];
-    const outs = [ENGINE.makeOutput([batch, 4 * units], 'float32'), ENGINE.makeOutput([batch, units], 'float32')];
+    const outs = [ENGINE.makeOutput(z.shape.slice(), 'float32'), ENGINE.makeOutput(cPrev.shape.slice(), 'float32')];
     const ins = [z, cPrev, ...(dh ? [dh] : []), ...(dc ? [dc] : [])];
     if (batch * units > 0) ENGINE.runKernel('lstmCellGrad', ins, outs, { ...attrs, hasDh: !!dh, hasDc: !!dc });
     ENGINE.recordKernel('lstmCellGrad', ins, outs);
