@@ -85,7 +85,7 @@ try {
       ts.dispose([x, y]);
     }
     ts.env().set('TRAIN_PLAN', true);
-    ts.env().set('LSTM_FUSED_CELL', true);
+    ts.env().set('LSTM_FUSED_CELL', 'webgpu');
     return { adapter: ts.backendInfo?.() ?? null, rows };
   }, reps);
 } finally {

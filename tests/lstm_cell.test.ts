@@ -1,5 +1,5 @@
 // The fused LSTM cell (src/ops/lstm_cell.ts; kernels lstmCell / lstmCellGrad, issue 9's dispatch
-// cut). Reference: the same cell written with core ops (slices, hardSigmoid / sigmoid, tanh, mul,
+// cut; the layers use it on webgpu by default, here forced on for js and wasm). Reference: the same cell written with core ops (slices, hardSigmoid / sigmoid, tanh, mul,
 // add) on the plain-JS backend, i.e. the unfused path (env LSTM_FUSED_CELL off). The fused op's
 // h, c and its gradients (with both cotangents, only dh, only dc) agree on js and wasm, for both
 // recurrent activations, with preactivations spanning hardSigmoid's saturated ranges; an LSTM model
@@ -52,7 +52,7 @@ async function cellValues(fused: boolean, recAct: string, uses: Uses): Promise<n
 }
 
 afterAll(() => {
-  tf.env().set('LSTM_FUSED_CELL', true);
+  tf.env().set('LSTM_FUSED_CELL', 'webgpu');
   tf.env().set('TRAIN_PLAN', true);
 });
 

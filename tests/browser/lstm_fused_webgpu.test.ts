@@ -90,6 +90,7 @@ describe('fused LSTM cell on webgpu (Chromium)', () => {
       const eager = await count(false, false);
       const planned = await count(true, true);
       ts.env().set('TRAIN_PLAN', true);
+      ts.env().set('LSTM_FUSED_CELL', 'webgpu');
       ts.dispose([x, y]);
       return { eager, planned };
     });

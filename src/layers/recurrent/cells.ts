@@ -16,6 +16,7 @@ import type { Initializer } from '../initializers.js';
 import { RNNCellBase, type RNNCellArgs, type StepResult } from './cell_base.js';
 import { splitLast } from './rnn_util.js';
 import { env } from '../../environment.js';
+import { ENGINE } from '../../engine.js';
 import { LSTM_REC_ACTS, lstmCellStep } from '../../ops/lstm_cell.js';
 
 export type SimpleRNNCellArgs = RNNCellArgs;
@@ -38,6 +39,12 @@ export class SimpleRNNCell extends RNNCellBase {
 export interface GatedCellArgs extends RNNCellArgs {
   recurrentActivation?: ActivationIdentifier;
   implementation?: number | null;
+}
+
+/** Whether LSTM steps run the fused cell here (env LSTM_FUSED_CELL: true, false, or the one backend it pays on). */
+function fusedCellOn(): boolean {
+  const v = env().get('LSTM_FUSED_CELL');
+  return v === true || v === ENGINE.backend.name;
 }
 
 export interface LSTMCellArgs extends GatedCellArgs {
@@ -83,7 +90,7 @@ export class LSTMCell extends RNNCellBase {
   step(xt: Tensor, states: Tensor[], recMask: Tensor | null): StepResult {
     const [hPrev, cPrev] = states;
     const z = add(xt, this.recurrent(hPrev, recMask));
-    if (this.activation === 'tanh' && this.recurrentActivation in LSTM_REC_ACTS && env().getBool('LSTM_FUSED_CELL')) {
+    if (this.activation === 'tanh' && this.recurrentActivation in LSTM_REC_ACTS && fusedCellOn()) {
       const [h, c] = lstmCellStep(z, cPrev, this.recurrentActivation);
       return { output: h, states: [h, c] };
     }
