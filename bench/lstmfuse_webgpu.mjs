@@ -4,7 +4,8 @@
 // ffn 128, pooled to a dense head; batch 16, Adam), each in four modes on its own model copy, timed in
 // turns in the same page: eager = TRAIN_PLAN off, planned = on; unfused = LSTM_FUSED_CELL off (the cell
 // as gate slices and elementwise ops: "today"), fused = on. Dispatches come from
-// tf.memory().backends.webgpu.dispatches (the backend's count of recorded compute dispatches).
+// tf.memory().backends.webgpu.dispatches (the backend's count of recorded compute dispatches); the JSON also holds
+// one step's kernel calls by kernel name per mode.
 // Usage: node bench/lstmfuse_webgpu.mjs [--reps=N] [--out=name]  (writes bench/results/<name>.json)
 import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
@@ -80,7 +81,21 @@ try {
           per[k].dispatches.push(r.dispatches);
         }
       }
-      rows.push({ name, modes: modes.map(([m], k) => ({ mode: m, dispatches: per[k].dispatches[0], dispatchesAll: per[k].dispatches, msMedian: median(per[k].ms), ms: per[k].ms })) });
+      // kernel calls by name in one more step of each mode (what the dispatches are)
+      const b = ts.backend(), run = b.run;
+      const kernels = modes.map(() => ({}));
+      let now = null;
+      b.run = (...a) => (now && (now[a[0]] = (now[a[0]] ?? 0) + 1), run.apply(b, a));
+      try {
+        for (let k = 0; k < modes.length; k++) {
+          now = kernels[k];
+          await step(k);
+          now = null;
+        }
+      } finally {
+        b.run = run;
+      }
+      rows.push({ name, modes: modes.map(([m], k) => ({ mode: m, dispatches: per[k].dispatches[0], dispatchesAll: per[k].dispatches, msMedian: median(per[k].ms), ms: per[k].ms, kernelCalls: kernels[k] })) });
       models.forEach((m) => m.dispose());
       ts.dispose([x, y]);
     }
