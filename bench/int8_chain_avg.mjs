@@ -8,17 +8,22 @@
 // Reports the predict plans' kernel counts, the median CPU time per predict (process.cpuUsage, one
 // wasm thread, relaxed SIMD, interleaved), accuracies, and how many output argmaxes and int8 codes
 // differ. Needs dist/ (npm run build). Writes bench/results/<date>_int8chain2_avg_wasm.json.
-// Options: --reps=<n> (default 101).
+// Options: --reps=<n> (default 101); --dist=<path of a tessera.js> runs another build (e.g. the main
+// checkout's before this change, for its kernel counts and accuracies) and names the file ..._<label>.json
+// with --label=<label>.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { repoRoot } from '../scripts/server.mjs';
 
-const reps = Number(process.argv.find((a) => a.startsWith('--reps='))?.split('=')[1] ?? 101);
+const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const reps = Number(arg('reps') ?? 101);
+const dist = arg('dist') ?? '../dist/tessera.js';
+const label = arg('label') ? `_${arg('label')}` : '';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd');
-const tf = await import('../dist/tessera.js');
+const tf = await import(dist);
 tf.wasm.setThreadsCount(1);
 await tf.setBackend('wasm');
 
@@ -84,7 +89,7 @@ const kernelsOf = (m) => plan(m).plan.steps.map((s) => s.kernel);
 const outC = Array.from(chained.predict(test.xs).dataSync());
 const outU = Array.from(unchained.predict(test.xs).dataSync());
 const result = {
-  bench: 'int8chain2_avg', backend: 'wasm', threads: 1,
+  bench: 'int8chain2_avg', dist, backend: 'wasm', threads: 1,
   timing: 'median CPU ms per predict of [64,16,16,3] (process.cpuUsage), Node, relaxed SIMD, interleaved', reps,
   model: 'conv 16 relu -> avgPool 2 -> conv 32 relu6 -> globalAvgPool -> dense 4 softmax, input [16,16,3]',
   date: new Date().toISOString(), node: process.version, cpus: cpus().length, loadavg: loadavg(),
@@ -101,7 +106,7 @@ const result = {
 result.speedupVsUnchained = result.cpuMs.unchained / result.cpuMs.chained;
 const stamp = new Date().toISOString().slice(0, 16).replace(/[-:]/g, '');
 mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
-const file = join(repoRoot, `bench/results/${stamp}_int8chain2_avg_wasm.json`);
+const file = join(repoRoot, `bench/results/${stamp}_int8chain2_avg_wasm${label}.json`);
 writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
 console.log(JSON.stringify(result, null, 2));
 console.log(`wrote ${file}`);
