@@ -32,6 +32,7 @@ export const CTL_SCRATCH_STRIDE = 13;
 export const CTL_ERROR = 14;
 export const CTL_STOP = 15;
 export const CTL_SPIN_US = 16; // how long (µs) a worker spin-waits for the next task before it sleeps
+export const CTL_SLEEPING = 17; // workers asleep (or about to sleep) on the wake word: wake() notifies only then
 /** i32 slots of the control block before the arguments. */
 export const CTL_SLOTS = 20;
 export const MAX_ARGS = 24;
@@ -83,7 +84,9 @@ export function runChunks(fns: ((...args: number[]) => void)[], ctl: Int32Array,
 /**
  * A pool worker: gets { bytes, memory, control, thread, names, ctlSlots, argsByte } once,
  * instantiates the kernel module over the shared memory, reports ready, then runs chunks of each
- * posted task, spin-waiting CTL_SPIN_US after each before it sleeps on the wake word. Works under worker_threads (Node: parentPort) and web Workers (pages, Deno, Bun).
+ * posted task, spin-waiting CTL_SPIN_US after each before it sleeps on the wake word (counted in
+ * CTL_SLEEPING first, so the poster skips the notify while every worker spins). Works under
+ * worker_threads (Node: parentPort) and web Workers (pages, Deno, Bun).
  */
 export function workerMain(run: typeof runChunks): void {
   type Port = { on(e: string, f: (d: unknown) => void): void; postMessage(d: unknown): void };
@@ -116,7 +119,11 @@ export function workerMain(run: typeof runChunks): void {
       // next op of a model) usually comes within that, and a sleeping worker wakes late.
       const until = performance.now() + Atomics.load(ctl, 16) / 1000;
       while (Atomics.load(ctl, 2) === seen && performance.now() < until);
-      if (Atomics.load(ctl, 2) === seen) Atomics.wait(ctl, 2, seen);
+      if (Atomics.load(ctl, 2) === seen) {
+        Atomics.add(ctl, 17, 1); // before the wait's own check of the wake word: a wake after this notifies
+        Atomics.wait(ctl, 2, seen);
+        Atomics.sub(ctl, 17, 1);
+      }
     }
   };
   if (nodePort) nodePort.on('message', (d) => start(d as Parameters<typeof start>[0]));

@@ -11,7 +11,7 @@
  */
 import {
   ARGS_BYTE, CONTROL_BYTES, CTL_BEGIN, CTL_CLAIM, CTL_COUNT, CTL_DONE, CTL_END, CTL_ERROR, CTL_EXPORT, CTL_NARGS, CTL_NCHUNKS,
-  CTL_PER, CTL_READY, CTL_SCRATCH, CTL_SCRATCH_STRIDE, CTL_SLOTS, CTL_SPIN_US, CTL_STOP, CTL_TOTAL, CTL_WAKE, MAX_ARGS, MAX_CHUNKS, TASK_EXPORTS,
+  CTL_PER, CTL_READY, CTL_SCRATCH, CTL_SCRATCH_STRIDE, CTL_SLEEPING, CTL_SLOTS, CTL_SPIN_US, CTL_STOP, CTL_TOTAL, CTL_WAKE, MAX_ARGS, MAX_CHUNKS, TASK_EXPORTS,
   runChunks, workerSource, type TaskExport,
 } from './thread_runtime.js';
 import type { NodeWorker, NodeWorkerThreads } from './thread_count.js';
@@ -248,7 +248,10 @@ export class ThreadPool {
    */
   wake(): void {
     Atomics.add(this.ctl, CTL_WAKE, 1);
-    Atomics.notify(this.ctl, CTL_WAKE);
+    // A worker counts itself in CTL_SLEEPING before Atomics.wait checks the wake word, so when the
+    // count reads 0 every worker is spinning and will see the new word: the notify (a futex wake,
+    // where a loaded machine may preempt this thread) is skipped.
+    if (Atomics.load(this.ctl, CTL_SLEEPING) > 0) Atomics.notify(this.ctl, CTL_WAKE);
   }
 
   /** Stops the workers (a later backend starts a new pool). */
