@@ -11,6 +11,7 @@ import * as tfc from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as ts from '../src/index.js';
+// @ts-expect-error plain .mjs bench module without types
 import { batch, buildTransformerBlock } from '../bench/training_cases.mjs';
 import { seededValues } from './helpers/gradcheck.js';
 import { expectClose, sizeOf } from './helpers/layer_check.js';
