@@ -56,7 +56,11 @@ export function batch(lib, xShape, classes, seed) {
   return { x, y };
 }
 
-/** A training-step case: `build(lib)` returns the uncompiled model; compiled here with adam. */
+/**
+ * A training-step case: `build(lib)` returns the uncompiled model; compiled here with adam. The
+ * loss of every step (trainOnBatch's number) is kept and logged at teardown as a `[bench] losses`
+ * line (bench/run.mjs prints it), so a run shows that each library's model trains.
+ */
 function trainStep(name, { build, xShape, classes, loss }) {
   return {
     name,
@@ -65,12 +69,16 @@ function trainStep(name, { build, xShape, classes, loss }) {
       const model = build(lib);
       const optimizer = lib.train.adam(1e-3);
       model.compile({ optimizer, loss });
-      return { model, optimizer, ...batch(lib, xShape, classes, 21) };
+      const library = typeof lib.jit === 'function' ? 'tessera' : 'tfjs';
+      return { model, optimizer, losses: [], label: `${library} ${lib.getBackend()}`, ...batch(lib, xShape, classes, 21) };
     },
-    step: async (lib, { model, x, y }) => {
-      await model.trainOnBatch(x, y);
+    step: async (lib, state) => {
+      const l = await state.model.trainOnBatch(state.x, state.y);
+      state.losses.push(Array.isArray(l) ? l[0] : l);
     },
-    teardown: ({ model, optimizer, x, y }) => {
+    teardown: ({ model, optimizer, x, y, losses, label }) => {
+      const f = (v) => Number(v).toFixed(4);
+      if (losses.length) console.log(`[bench] losses ${label} ${name}: ${losses.length} steps, ${f(losses[0])} -> ${f(losses.at(-1))} [${losses.map(f).join(' ')}]`);
       x.dispose();
       y.dispose();
       model.dispose?.();
