@@ -2,7 +2,7 @@
  * The bench's transformer-block training case (bench/training_cases.mjs buildTransformerBlock:
  * dense q/k/v, dot [2,2], softmax, dot [2,1], add + layerNormalization, FFN, globalAveragePooling1d,
  * softmax classifier) built by the same code in tessera and in @tensorflow/tfjs-layers on its cpu
- * backend: with tfjs-layers' (random) weights copied over, one forward pass agrees, and Adam
+ * backend: with tfjs-layers' (random) weights copied over, one forward pass agrees at every layer, and Adam
  * trainOnBatch steps give the same losses and the same updated weights (the gradients of every
  * layer in the graph checked against tfjs-layers), with the loss decreasing.
  */
@@ -52,13 +52,25 @@ beforeAll(async () => {
 });
 
 describe('bench transformer block: tessera against tfjs-layers', () => {
-  it('one forward pass agrees with the same weights', () => {
+  it('one forward pass agrees with the same weights, at every layer', () => {
     const { ours, theirs } = pair();
     const data = Float32Array.from(seededValues(sizeOf(X_SHAPE), 11, -2, 2));
     const want = theirs.predict(tfc.tensor(data, X_SHAPE)) as tfc.Tensor;
     const got = ours.predict(ts.tensor(data, X_SHAPE)) as ts.Tensor;
     expect(got.shape).toEqual(want.shape);
     expectClose(got.dataSync(), want.dataSync(), 'transformer block predict');
+    // every layer's output (the classifier's softmax alone would hide small errors inside)
+    const names = theirs.layers.map((l) => l.getClassName());
+    expect(ours.layers.map((l) => l.getClassName())).toEqual(names);
+    const inner = (m: tfl.LayersModel | ts.LayersModel, lib: typeof tfl | typeof ts) =>
+      (lib.model as (a: unknown) => { predict(x: unknown): unknown })({ inputs: m.inputs, outputs: m.layers.slice(1).map((l) => l.output) });
+    const wantAll = inner(theirs, tfl).predict(tfc.tensor(data, X_SHAPE)) as tfc.Tensor[];
+    const gotAll = inner(ours, ts).predict(ts.tensor(data, X_SHAPE)) as ts.Tensor[];
+    expect(gotAll.length).toBe(names.length - 1);
+    gotAll.forEach((t, i) => {
+      expect(t.shape, names[i + 1]).toEqual(wantAll[i].shape);
+      expectClose(t.dataSync(), wantAll[i].dataSync(), `layer ${i + 1} ${names[i + 1]}`);
+    });
   });
 
   it('Adam trainOnBatch: same losses and updated weights, loss decreasing', async () => {
