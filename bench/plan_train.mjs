@@ -1,9 +1,10 @@
 // The recorded training step's effect on model.trainOnBatch (issue 9): kernel calls per step with
 // TRAIN_PLAN off (eager) and on (replay, after dead-code removal and fusion), backend allocations
-// per step, and the median ms per awaited trainOnBatch, on the bench's MLP, CNN and LSTM training
+// per step, and the median ms per awaited trainOnBatch, on the bench's MLP, CNN, LSTM and transformer training
 // cases (bench/training_cases.mjs, Adam). Runs the built bundle in Node:
-// `node scripts/build.mjs && node bench/plan_train.mjs [backend] [runs] [out.json]` (default wasm, 30 runs);
-// with out.json the raw numbers are written there too.
+// `node scripts/build.mjs && node bench/plan_train.mjs [backend] [runs] [out.json] [filter]` (default wasm, 30 runs);
+// with out.json the raw numbers are written there too ('-' for none); with filter only the cases
+// whose name contains it run.
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as tf from '../dist/tessera.js';
@@ -48,7 +49,7 @@ async function measure(c) {
 
 const rows = [];
 const raw = { date: new Date().toISOString(), backend, runs, node: process.version, loadavgStart: loadavg(), cases: [] };
-for (const c of trainingCases) {
+for (const c of trainingCases.filter((t) => t.name.includes(process.argv[5] ?? ''))) {
   const [eager, planned] = await measure(c);
   raw.cases.push({ name: c.name, eager, planned });
   rows.push(`| ${c.name} | ${eager.kernels} -> ${planned.kernels} | ${eager.allocations} -> ${planned.allocations} | ${eager.ms.toFixed(2)} | ${planned.ms.toFixed(2)} | ${(eager.ms / planned.ms).toFixed(2)}x |`);
@@ -57,4 +58,4 @@ console.log(`trainOnBatch on ${backend} (median of ${runs}; kernel calls and all
 console.log('| case | kernel calls | allocations | eager ms | planned ms | speed-up |\n|---|---|---|---|---|---|');
 console.log(rows.join('\n'));
 raw.loadavgEnd = loadavg();
-if (process.argv[4]) writeFileSync(process.argv[4], JSON.stringify(raw, null, 1));
+if (process.argv[4] && process.argv[4] !== '-') writeFileSync(process.argv[4], JSON.stringify(raw, null, 1));
