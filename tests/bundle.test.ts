@@ -172,10 +172,11 @@ describe('bundle', () => {
     expect(whole.webgpuPath).toBeLessThanOrEqual(49 * KiB);
     // fit / save / loadLayersModel / the IO handlers' transfers / generate / quantize / encodeWeights / backupWeights /
     // warmup / adapt / data.csv / tf.data iteration / io.listModels and friends / io.loadWeights load their code on
-    // first use (19.3 KiB; 18.4 before the int8 chain linker (with its MaxPooling2D / relu links) moved here; 16.8 before the Dataset iterators, saved_models.ts and manifest_weights.ts moved here
+    // first use (19.7 KiB since int8 chains run through average pools and reshapes: int8AvgPool /
+    // int8GlobalAvgPool ops and quantize()'s calibration behind an average pool; 19.3 KiB; 18.4 before the int8 chain linker (with its MaxPooling2D / relu links) moved here; 16.8 before the Dataset iterators, saved_models.ts and manifest_weights.ts moved here
     // from the up-front JS: this ceiling grows only by what leaves the up-front budget)
     expect(whole.asyncPath).toBeGreaterThan(6 * KiB);
-    expect(whole.asyncPath).toBeLessThanOrEqual(19.5 * KiB);
+    expect(whole.asyncPath).toBeLessThanOrEqual(19.9 * KiB);
     // importing a few names from 'tessera' (chained methods installed) keeps less than the whole API:
     // 157.4 KiB measured (161.8 before the worker pool became lazy; the layers half stays: the entry has
     // import-time effects, and the dist chunk that holds it is shared with the async parts)

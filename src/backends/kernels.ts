@@ -470,6 +470,14 @@ export interface KernelAttrs {
    * only, so every window has an in-image tap.
    */
   int8MaxPool: ConvGeometry;
+  /**
+   * inputs [x packed NHWC [batch, inH, inW, packedCols(C)]] -> out packed as int8MaxPool: each
+   * int8 value (padding bytes too) is round(s / n), half to even, of the exact integer sum s of the
+   * codes over the window's n in-image taps, in x's parameters (the mean of codes in one scale and
+   * zero point is a code in them). Geometry as int8MaxPool; at most 65535 taps per window (the
+   * wasm kernel divides in f32, exact up to there).
+   */
+  int8AvgPool: ConvGeometry;
 }
 
 /**

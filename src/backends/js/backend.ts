@@ -20,7 +20,7 @@ import { conv3d, conv3dBackpropFilter, conv3dBackpropInput, pool3d, pool3dBackpr
 import { dilation2d, dilation2dBackpropFilter, dilation2dBackpropInput, maxPoolWithArgmax } from './window_argmax.js';
 import { cropAndResize, resize, resizeBackprop } from './image.js';
 import { fusedElementwise } from './fused.js';
-import { dequantizeInt8, int8Conv2d, int8DepthwiseConv2d, int8MatMul, int8MaxPool, quantizeInt8 } from './int8.js';
+import { dequantizeInt8, int8AvgPool, int8Conv2d, int8DepthwiseConv2d, int8MatMul, int8MaxPool, quantizeInt8 } from './int8.js';
 
 /** Arrays below this many elements are not pooled (V8 allocates tiny ones cheaply); caps on what the pool keeps. */
 const POOL_MIN_ELEMENTS = 16;
@@ -87,6 +87,7 @@ export const jsKernels: { [K in KernelName]: JsKernel<K> } = {
   int8Conv2d: (i, o, a) => int8Conv2d(i[0], i[1], i[2], a.hasBias ? i[3] : null, o[0], a),
   int8DepthwiseConv2d: (i, o, a) => int8DepthwiseConv2d(i[0], i[1], i[2], a.hasBias ? i[3] : null, o[0], a),
   int8MaxPool: (i, o, a) => int8MaxPool(i[0], o[0], a),
+  int8AvgPool: (i, o, a) => int8AvgPool(i[0], o[0], a),
   resizeBackprop: (i, o, a) => resizeBackprop(i[0], i[1], o[0], a),
   cropAndResize: (i, o, a) => cropAndResize(i[0], i[1], i[2], o[0], a),
 };

@@ -171,6 +171,13 @@ const ySize = (g: ConvGeometry) => g.batch * g.outH * g.outW * g.outC;
 const fSize = (g: ConvGeometry) => g.filterH * g.filterW * g.inC * g.outC;
 
 /** Runs fn with `bytes` of scratch from the shared workspace (kept for the next kernel). */
+/** int8MaxPool (op 2) / int8AvgPool (op 3): the pool kernel over the packed words. */
+function int8Pool(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], a: ConvGeometry, op: number): void {
+  const g = { ...a, inC: Math.ceil(a.inC / 4) };
+  requireSizes(op === 2 ? 'int8MaxPool' : 'int8AvgPool', [[ins[0], xSize(g), 'x'], [outs[0], g.batch * g.outH * g.outW * g.inC, 'output']]);
+  if (outs[0].size > 0) ctx.ex.pool(ctx.ptr(ins[0]), ctx.ptr(outs[0]), writeGeometry(ctx, g), op);
+}
+
 function withScratch(ctx: WasmContext, bytes: number, fn: (ptr: number) => void): void {
   fn(ctx.workspace.get(bytes >>> 0));
 }
@@ -312,12 +319,9 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
     if (outs[0].size === 0) return;
     ctx.ex.pool(ctx.ptr(ins[0]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a.op);
   },
-  // the pool kernel with op 2 over the packed words (i8x16.max_s)
-  int8MaxPool: (ctx, ins, outs, a) => {
-    const g = { ...a, inC: Math.ceil(a.inC / 4) };
-    requireSizes('int8MaxPool', [[ins[0], xSize(g), 'x'], [outs[0], g.batch * g.outH * g.outW * g.inC, 'output']]);
-    if (outs[0].size > 0) ctx.ex.pool(ctx.ptr(ins[0]), ctx.ptr(outs[0]), writeGeometry(ctx, g), 2);
-  },
+  // the pool kernel with op 2 (i8x16.max_s) / op 3 (i32 sums, f32 mean rounded half to even) over the packed words
+  int8MaxPool: (ctx, ins, outs, a) => int8Pool(ctx, ins, outs, a, 2),
+  int8AvgPool: (ctx, ins, outs, a) => int8Pool(ctx, ins, outs, a, 3),
   poolBackprop: (ctx, ins, outs, a) => {
     requireFloat('poolBackprop', ins, outs, 2);
     requireSizes('poolBackprop', [[ins[0], a.batch * a.outH * a.outW * a.inC, 'dy'], [ins[1], xSize(a), 'x'], [outs[0], xSize(a), 'dx']]);
