@@ -9,7 +9,7 @@
 // - `step(lib, state)` (async) instead of `run`: one awaited training step that syncs by
 //   itself; `teardown(state)` then frees what setup made (default: dispose an array of tensors);
 // - `iterations`: minimum iterations for slow cases.
-// For TF.js `lib` is tfjs-core plus tfjs-layers' `layers` and `sequential` (see bench/page.mjs).
+// For TF.js `lib` is tfjs-core plus tfjs-layers' `layers`, `sequential`, `input` and `model` (see bench/page.mjs).
 import { trainingCases } from './training_cases.mjs';
 
 const matMul = (m, k, n) => ({

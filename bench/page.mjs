@@ -2,7 +2,7 @@
 // from /dist/tessera.js). For each backend and case it times tessera, TF.js and the peers of
 // bench/peers.mjs (onnxruntime-web, jax-js) in the same page, interleaved (bench/measure.mjs);
 // every iteration runs the op, waits for the result and disposes it (or, for training cases,
-// awaits one trainOnBatch). TF.js's `lib` is tfjs-core plus tfjs-layers. It also measures the Wasm SIMD
+// awaits one trainOnBatch). TF.js's `lib` is tfjs-core plus tfjs-layers (layers, sequential, input, model). It also measures the Wasm SIMD
 // register peak (bench/wasm_peak.mjs) and records the threads each library computes with.
 import * as tessera from '/dist/tessera.js';
 import * as tfc from '@tensorflow/tfjs-core';
@@ -21,7 +21,7 @@ import { measureWasmPeak, measureWasmPeakThreads, peakRunner } from './wasm_peak
 const peakFlops = (await peakRunner()).flops ?? null;
 
 /** TF.js as one namespace with the Layers API, so case code reads the same for both libraries. */
-const tf = { ...tfc, layers: tfl.layers, sequential: tfl.sequential };
+const tf = { ...tfc, layers: tfl.layers, sequential: tfl.sequential, input: tfl.input, model: tfl.model };
 
 setWasmPaths('/node_modules/@tensorflow/tfjs-backend-wasm/dist/');
 

@@ -17,6 +17,7 @@ import { int8MaxPool } from '../src/ops/quantized_pool.js';
 import { accuracy, seededInitializers } from '../examples/workflows/common.js';
 import { barsCnn, barsData, IMAGE_SIZE } from '../examples/workflows/cnn.js';
 import { irisLikeData } from './helpers/iris_like.js';
+import { chainSummary, int8Kernels, linksOf, randomTensor, unchain, values } from './helpers/int8_chain.js';
 
 const q = tf.quantization;
 
@@ -27,47 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await tf.setBackend('js');
 });
-
-type Links = { int8Input: boolean; int8Output: { scale: number; zeroPoint: number } | null };
-const linksOf = (l: tf.layers.Layer) => (l as unknown as { int8Links?: Links }).int8Links;
-
-/** The layers' int8 chain state: 'in' takes packed int8, 'out' writes it, '-' neither (non-int8 layers: ''). */
-function chainSummary(model: tf.LayersModel): string[] {
-  return model.layers.filter((l) => l.getClassName() !== 'InputLayer').map((l) => {
-    const k = linksOf(l);
-    if (!k) return '';
-    return [k.int8Input ? 'in' : '', k.int8Output ? 'out' : ''].filter(Boolean).join('+') || '-';
-  });
-}
-
-/** Clears the chain links: the layers then run the float-between-layers path (quantize in each consumer). */
-function unchain(model: tf.LayersModel): void {
-  for (const l of model.layers) {
-    const k = linksOf(l);
-    if (k) {
-      k.int8Input = false;
-      k.int8Output = null;
-    }
-  }
-}
-
-/** The int8 and quantize kernels of the model's predict plan, in order. */
-function int8Kernels(model: tf.LayersModel, x: tf.Tensor): string[] {
-  const plan = tf.debug.plan(model as never, x);
-  expect(plan.reason).toBeNull();
-  return plan.plan!.steps.map((s) => s.kernel as string).filter((k) => /int8|quantize/i.test(k));
-}
-
-async function values(t: tf.Tensor | tf.Tensor[]): Promise<number[]> {
-  return Array.from(await (t as tf.Tensor).data());
-}
-
-/** A deterministic generator of floats in [-1, 1). */
-function randomTensor(shape: number[], seed: number, scale = 1): tf.Tensor {
-  let s = seed >>> 0;
-  const r = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 31) - 1;
-  return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r() * scale), shape);
-}
 
 /** conv 8 -> depthwise -> conv 4 -> flatten -> dropout -> dense 6 relu -> dense 5 softmax. */
 function convChainModel(): tf.LayersModel {

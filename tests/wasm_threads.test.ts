@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as ts from '../src/index.js';
 import { ENGINE } from '../src/engine.js';
 import type { WasmBackend } from '../src/backends/wasm/backend.js';
-import { withSharedMemoryImport, type ThreadPool } from '../src/backends/wasm/threads.js';
+import { SPIN_MICROS, withSharedMemoryImport, type ThreadPool } from '../src/backends/wasm/threads.js';
 import { plannedThreads } from '../src/backends/wasm/thread_count.js';
 import { caseTables, compareResults, runCase, type CaseRow } from './cases/index.js';
 
@@ -60,6 +60,35 @@ describe('wasm pool', () => {
   it('ran chunks on the worker, not only on the calling thread', () => {
     expect(pool.chunksPosted).toBeGreaterThan(100);
     expect(pool.chunksOnWorkers).toBeGreaterThan(0);
+  });
+
+  it('a worker asleep (spinMicros 0) or spin-waiting (20 ms) takes the next task; the matMul equals 1 thread bit for bit', async () => {
+    expect(pool.spinMicros).toBe(SPIN_MICROS);
+    const a = ts.randomUniform([256, 192], -1, 1, 'float32', 3);
+    const b = ts.randomUniform([192, 160], -1, 1, 'float32', 4);
+    pool.minWorkScale = Infinity;
+    const one = ts.matMul(a, b).dataSync();
+    pool.minWorkScale = 0;
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    try {
+      for (const spin of [0, 20000]) {
+        pool.spinMicros = spin;
+        expect(pool.spinMicros).toBe(spin);
+        let workerRan = false;
+        for (let i = 0; i < 20 && !workerRan; i++) {
+          await sleep(spin ? 1 : 5); // spin 0: the worker is asleep in Atomics.wait; 20 ms: it is still spinning
+          const before = pool.chunksOnWorkers;
+          const two = ts.matMul(a, b).dataSync();
+          expect(Array.from(two), `spinMicros ${spin}`).toEqual(Array.from(one));
+          workerRan = pool.chunksOnWorkers > before;
+        }
+        expect(workerRan, `spinMicros ${spin}: the worker ran a chunk`).toBe(true);
+      }
+    } finally {
+      pool.spinMicros = SPIN_MICROS;
+      pool.minWorkScale = 1;
+      ts.dispose([a, b]);
+    }
   });
 
   it('adamUpdate split over 2 threads equals the js backend bit for bit', async () => {

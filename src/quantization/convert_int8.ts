@@ -17,6 +17,7 @@ import { renameRefs } from '../pruning/prune_wrapper.js';
 import { chooseQuantParams } from '../ops/quantized.js';
 import { packWeightsPerChannel, unpackWeightsToInt8 } from '../ops/quantized_weights.js';
 import { calibrateInputRanges } from './calibrate.js';
+import { calibrationSource } from './int8_chain.js';
 import { copyWeights, type QuantizeOptions } from './convert.js';
 import { QUANTIZABLE, QuantizeWrapper, unquantizableReason } from './qat.js';
 import { QUANTIZED_CLASS, isQuantizedLayer } from './quantized_layers.js';
@@ -43,7 +44,11 @@ export async function convertToInt8(model: LayersModel, options: QuantizeOptions
     if (options.calibrationData == null) {
       throw new Error(`${fn}: options.calibrationData is required to find the input ranges of layers ${plain.map((l) => `'${l.name}'`).join(', ')} (or train a model from quantization.quantizeModel)`);
     }
-    for (const [name, r] of await calibrateInputRanges(fn, model, plain, options.calibrationData, options)) ranges.set(name, r);
+    // a consumer reached through an average pool is calibrated on the pool's input (calibrationSource)
+    const quantizable = new Set<Layer>([...plain, ...wrappers]);
+    const sources = new Map(plain.map((l) => [l, calibrationSource(model, l, quantizable)] as const).filter((e): e is [Layer, Layer] => e[1] !== null));
+    const observed = await calibrateInputRanges(fn, model, [...plain, ...new Set(sources.values())], options.calibrationData, options);
+    for (const l of plain) ranges.set(l.name, observed.get((sources.get(l) ?? l).name)!);
   }
   const cfg = modelToConfig(model);
   const config = cfg.config as Dict;

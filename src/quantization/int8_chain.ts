@@ -5,10 +5,17 @@
  * That is bit-identical to quantizing the float output in the consumer: the producer's epilogue
  * applies the same q = clamp(roundHalfToEven(f32(y / scale)) + zeroPoint) to the same float32 y
  * (KernelAttrs.int8MatMul), and the layers between are exact on codes:
- * - Dropout at inference and Flatten of a channels-last input whose last dimension is a multiple
- *   of 4 move codes without changing them;
+ * - Dropout at inference, and Flatten / Reshape when the packing of the codes does not change (the
+ *   same last dimension, or both last dimensions multiples of 4: no padding bytes) move codes
+ *   without changing them;
  * - MaxPooling2D (channelsLast) runs int8MaxPool on the codes: q is monotonic, so the max of the
  *   codes is the code of the max;
+ * - AveragePooling2D / GlobalAveragePooling2D (channelsLast) run int8AvgPool on the codes, keeping
+ *   their parameters (as TFLite does): the mean of codes rounded half to even. This one is not
+ *   bit-identical: it rounds once more than the float path (the producer's epilogue, then the mean),
+ *   at most one code apart from it while the values stay in the consumer's range, which is why
+ *   quantize() calibrates a consumer reached through an average pool on the pool's input range
+ *   (calibrationSource). A relu after an average pool does not commute with it: no link then.
  * - Activation / ReLU layers of relu or relu6 fold into the producer's epilogue activation
  *   (q(relu(y)) for a linear or relu producer, relu6 when either is relu6; they commute with max
  *   pooling and the moves), and pass the codes through.
@@ -18,7 +25,8 @@
 import type { Kwargs, Layer, SymbolicTensor } from '../layers/layer.js';
 import type { Tensor } from '../tensor.js';
 import { Int8Tensor, type Int8Activation, type QuantParams } from '../ops/quantized.js';
-import { int8MaxPool } from '../ops/quantized_pool.js';
+import { int8AvgPool, int8GlobalAvgPool, int8MaxPool } from '../ops/quantized_pool.js';
+import { packedCols } from '../backends/kernels.js';
 import { reshape } from '../ops/layout.js';
 import { fusedActivationCode } from '../layers/activations.js';
 
@@ -49,29 +57,40 @@ function isChainLayer(l: Layer): l is Int8ChainLayer {
   return (l as Partial<Int8ChainLayer>).int8Links !== undefined;
 }
 
+type Step = { codes?: (x: Tensor, q: QuantParams) => Tensor; fold?: 'relu' | 'relu6'; averages?: boolean };
+
+/** Whether packed codes of logical shape `from` are, as they lie, the packing of shape `to` (a reshape of them). */
+function samePacking(from: readonly (number | null)[], to: readonly (number | null)[]): boolean {
+  const a = from[from.length - 1], b = to[to.length - 1];
+  // rows of the same length, or no padding bytes in either (both multiples of 4)
+  return a !== null && b !== null && (a === b || (a % 4 === 0 && b % 4 === 0));
+}
+
 /**
  * What a layer between two chained int8 layers does on packed int8 codes for an input of symbolic
  * (logical) shape `shape`, or null when it is not exact on them: `codes` runs on the packed input
  * (int32) in place of its call, given the codes' parameters (none: its own call moves them
- * unchanged); `fold` is the relu / relu6 it folds into the producer's epilogue.
+ * unchanged); `fold` is the relu / relu6 it folds into the producer's epilogue; `averages` marks
+ * an average pool (one rounding more than the float path).
  */
-function onCodes(l: Layer, shape: readonly (number | null)[]): { codes?: (x: Tensor, q: QuantParams) => Tensor; fold?: 'relu' | 'relu6' } | null {
+export function onCodes(l: Layer, shape: readonly (number | null)[]): Step | null {
   const cls = l.getClassName();
   const channelsLast = (l as { dataFormat?: string }).dataFormat !== 'channelsFirst';
   const last = shape[shape.length - 1];
+  const int8 = (x: Tensor, q: QuantParams) => new Int8Tensor(x, [...x.shape.slice(0, -1), last!], q.scale, q.zeroPoint);
   // Dropout is the identity at inference (predict); a training-mode call is not an inference call.
   if (cls === 'Dropout') return {};
-  if (cls === 'Flatten') {
-    // [b, d1, .., c] packed as [b, d1, .., c/4] flattens to the packing of [b, d1 * .. * c] only
-    // when no row of c values carries padding, i.e. c % 4 == 0 (or nothing to flatten).
-    return shape.length === 2 || (channelsLast && last !== null && last % 4 === 0) ? {} : null;
+  if (cls === 'Flatten' || cls === 'Reshape') {
+    const to = l.inboundNodes[0]?.outputTensors[0]?.shape;
+    if (!to || to.slice(1).includes(null) || (cls === 'Flatten' && !channelsLast) || !samePacking(shape, to)) return null;
+    // a view of the codes: the output's leading dims, its last one packed
+    return { codes: (x) => reshape(x, [x.shape[0], ...(to.slice(1, -1) as number[]), packedCols(to[to.length - 1]!)]) };
   }
-  if (cls === 'MaxPooling2D' && channelsLast && last !== null) {
-    const p = l as unknown as { poolSize: [number, number]; strides: [number, number]; padding: 'valid' | 'same' };
-    return {
-      codes: (x, q) => int8MaxPool(new Int8Tensor(x, [...x.shape.slice(0, -1), last], q.scale, q.zeroPoint), p.poolSize, p.strides, p.padding).packed,
-    };
-  }
+  if (!channelsLast || last === null) return null;
+  const p = l as unknown as { poolSize: [number, number]; strides: [number, number]; padding: 'valid' | 'same' };
+  if (cls === 'MaxPooling2D') return { codes: (x, q) => int8MaxPool(int8(x, q), p.poolSize, p.strides, p.padding).packed };
+  if (cls === 'AveragePooling2D') return { codes: (x, q) => int8AvgPool(int8(x, q), p.poolSize, p.strides, p.padding).packed, averages: true };
+  if (cls === 'GlobalAveragePooling2D') return { codes: (x, q) => int8GlobalAvgPool(int8(x, q)).packed, averages: true };
   const act = cls === 'Activation' ? (l as { activation?: string }).activation
     : cls === 'ReLU' ? ({ null: 'relu', 6: 'relu6' } as Record<string, string>)[String((l as { maxValue?: number | null }).maxValue)] : undefined;
   if (act === 'relu' || act === 'relu6') return { codes: (x) => reshape(x, x.shape), fold: act };
@@ -123,6 +142,7 @@ export function linkInt8Output(producer: Layer, model: Graph): boolean {
   let t = producer.inboundNodes[0].outputTensors[0];
   const between: { layer: Layer; codes?: (x: Tensor, q: QuantParams) => Tensor }[] = [];
   const folds: ('relu' | 'relu6')[] = [];
+  let averaged = false;
   for (;;) {
     if (model.outputs.includes(t)) return false;
     const next = onlyConsumer(model, t);
@@ -138,9 +158,39 @@ export function linkInt8Output(producer: Layer, model: Graph): boolean {
       return true;
     }
     const step = onCodes(next, t.shape);
-    if (!step) return false;
+    // (a relu after an average pool does not commute with it: it cannot move into the producer)
+    if (!step || (step.fold && averaged)) return false;
+    averaged ||= step.averages === true;
     between.push({ layer: next, codes: step.codes });
     if (step.fold) folds.push(step.fold);
     t = next.inboundNodes[0].outputTensors[0];
+  }
+}
+
+/**
+ * The layer on whose input quantize() calibrates `consumer`'s input range, or null (its own input):
+ * the first average pool on a chain that can link a quantizable producer (in `quantizable`) to
+ * `consumer`. The chained average pool keeps its input's parameters, so they must cover the values
+ * the producer writes before the pool, not only the narrower averages after it.
+ */
+export function calibrationSource(model: Graph, consumer: Layer, quantizable: ReadonlySet<Layer>): Layer | null {
+  if (consumer.inboundNodes.length !== 1 || consumer.inboundNodes[0].inboundTensors.length !== 1) return null;
+  let at = consumer;
+  let t = consumer.inboundNodes[0].inboundTensors[0];
+  let source: Layer | null = null;
+  let folded = false;
+  for (;;) {
+    if (model.outputs.includes(t) || onlyConsumer(model, t) !== at) return null;
+    const src = t.sourceLayer;
+    if (quantizable.has(src)) return source;
+    const node = src.inboundNodes.length === 1 ? src.inboundNodes[0] : undefined;
+    if (!node || node.inboundTensors.length !== 1) return null;
+    const step = onCodes(src, node.inboundTensors[0].shape);
+    // (walking back: a relu seen before an average pool comes after it, and does not link)
+    if (!step || (step.averages && folded)) return null;
+    folded ||= step.fold !== undefined;
+    if (step.averages) source = src;
+    at = src;
+    t = node.inboundTensors[0];
   }
 }

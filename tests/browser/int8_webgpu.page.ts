@@ -12,7 +12,7 @@ import { Activation, packedCols, type ConvGeometry, type Int8Epilogue, type Kern
 import { createWebGPUBackend, type WebGPUBackend } from '../../src/backends/webgpu/index.js';
 import { Lcg, sizeOf, type CaseResult } from './kernel_compare.js';
 import * as tf from '../../src/index.js';
-import { int8MaxPool } from '../../src/ops/quantized_pool.js';
+import { int8AvgPool, int8GlobalAvgPool, int8MaxPool } from '../../src/ops/quantized_pool.js';
 
 interface TensorSpec { shape: number[]; dtype: DType; values: StorageArray }
 interface Case { name: string; kernel: KernelName; inputs: TensorSpec[]; output: { shape: number[]; dtype: DType }; attrs: any }
@@ -282,6 +282,11 @@ async function opsOn(backend: string): Promise<Record<string, number[]>> {
   out.depthwiseFloat = await bits(q.int8DepthwiseConv2d(xq, dw, [2, 1], 'valid', 1, { bias: tf.tensor(floats(5, -1, 1)) }));
   out.maxPoolSame = await bits(int8MaxPool(xq, 2, 2, 'same'));
   out.maxPoolValid = await bits(int8MaxPool(xq, [3, 2], 1, 'valid'));
+  // the mean of codes rounded half to even (2- and 4-tap windows: many ties), padding bytes too
+  out.avgPoolSame = await bits(int8AvgPool(xq, 2, 2, 'same'));
+  out.avgPoolValid = await bits(int8AvgPool(xq, [3, 2], 1, 'valid'));
+  out.avgPoolTies = await bits(int8AvgPool(q.quantizeInt8(x, f32(0.5), 7), [1, 2], 1, 'same'));
+  out.globalAvgPool = await bits(int8GlobalAvgPool(xq));
   return out;
 }
 
@@ -302,11 +307,18 @@ async function opsCompare(): Promise<{ diffs: string[]; ops: number; backend: st
  * int8, one chain: src/quantization/int8_chain.ts): predict bits chained and with the chain links
  * cleared (float32 between layers, quantized in each consumer), and the quantizeInt8 steps of each plan.
  */
-async function chainOn(backend: string, pools: boolean): Promise<{ chained: number[]; unchained: number[]; quantizes: number[] }> {
+async function chainOn(backend: string, pools: boolean | 'avg'): Promise<{ chained: number[]; unchained: number[]; quantizes: number[] }> {
   await tf.setBackend(backend);
   prng.reset();
   const init = (seed: number) => tf.initializers.glorotUniform({ seed });
-  const model = tf.sequential({ layers: pools ? [
+  const model = tf.sequential({ layers: pools === 'avg' ? [
+    // MobileNet-style: through average pools (int8AvgPool on the codes: one rounding more than unchained)
+    tf.layers.conv2d({ inputShape: [9, 9, 3], filters: 6, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(1) }),
+    tf.layers.averagePooling2d({ poolSize: 2, padding: 'same' }),
+    tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu6', kernelInitializer: init(2) }),
+    tf.layers.globalAveragePooling2d({}),
+    tf.layers.dense({ units: 5, kernelInitializer: init(3) }),
+  ] : pools ? [
     // through max pools (int8MaxPool on the codes) and relu / relu6 layers (folded into the conv epilogues)
     tf.layers.conv2d({ inputShape: [9, 9, 3], filters: 6, kernelSize: 3, padding: 'same', kernelInitializer: init(1) }),
     tf.layers.maxPooling2d({ poolSize: 2, padding: 'same' }),
@@ -337,14 +349,16 @@ async function chainOn(backend: string, pools: boolean): Promise<{ chained: numb
 }
 
 /** The int8 chain on webgpu (and js) against itself unchained (bits), and webgpu against js. */
-async function chainCompare(pools = false): Promise<{ backend: string; quantizes: number[]; diffs: string[]; maxDiffVsJs: number; size: number }> {
+async function chainCompare(pools: boolean | 'avg' = false): Promise<{ backend: string; quantizes: number[]; diffs: string[]; maxDiffVsJs: number; size: number }> {
   const js = await chainOn('js', pools);
   const gpu = await chainOn('webgpu', pools);
   const diff = (tag: string, a: number[], b: number[]) => {
     const i = a.findIndex((v, j) => v !== b[j]);
     return i < 0 && a.length === b.length ? [] : [`${tag}: word ${i} = ${a[i]} vs ${b[i]} (${new Float32Array(Int32Array.of(a[i]).buffer)[0]} vs ${new Float32Array(Int32Array.of(b[i]).buffer)[0]})`];
   };
-  const diffs = [...diff('webgpu chained vs unchained', gpu.chained, gpu.unchained), ...diff('js chained vs unchained', js.chained, js.unchained)];
+  // (average pools round once more when chained: there webgpu's unchained bits are js's unchained ones)
+  const diffs = pools === 'avg' ? diff('webgpu vs js unchained', gpu.unchained, js.unchained)
+    : [...diff('webgpu chained vs unchained', gpu.chained, gpu.unchained), ...diff('js chained vs unchained', js.chained, js.unchained)];
   const real = (w: number[]) => new Float32Array(Int32Array.from(w).buffer);
   const [g, j] = [real(gpu.chained), real(js.chained)];
   // |webgpu - js| relative to the output's largest magnitude (NaN makes it NaN)

@@ -3,7 +3,7 @@
 // the js reference kernels' exactly (float32 bits, and packed int8 words with their padding
 // bytes), for the dot4I8Packed variant and for the portable shift-unpacking one, for the direct
 // (CPU-adapter) and workgroup-tiled (GPU) int8MatMul, and for the tf.quantization ops against the
-// js backend, and an int8 model's chained predict (int8_chain.ts). Also checks grids folded into
+// js backend, and int8 models' chained predict (int8_chain.ts; through max and average pools). Also checks grids folded into
 // 2-D and that a tensor past one storage binding, or a
 // grid past the workgroup limit, gets an Error naming the kernel. Never skips.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,7 +38,7 @@ describe('webgpu int8 kernels vs js reference (exact)', () => {
   it('tf.quantization ops on webgpu give the bits of the js backend', async () => {
     const r = await page.evaluate(() => (globalThis as any).tesseraInt8Webgpu.opsCompare());
     expect(r.backend).toBe('webgpu');
-    expect(r.ops).toBe(10);
+    expect(r.ops).toBe(14);
     expect(r.diffs).toEqual([]);
   });
   it('an int8 model chains its int8 layers on webgpu: one quantize, the bits of the unchained path, near js', async () => {
@@ -57,6 +57,15 @@ describe('webgpu int8 kernels vs js reference (exact)', () => {
     expect(r.quantizes).toEqual([3, 1]);
     expect(r.size).toBe(15);
     expect(r.diffs).toEqual([]);
+    expect(r.maxDiffVsJs).toBeLessThanOrEqual(1e-6);
+  });
+  it('an int8 MobileNet-style model chains through average pools on webgpu: one quantize, near js', async () => {
+    const r = await page.evaluate(() => (globalThis as any).tesseraInt8Webgpu.chainCompare('avg'));
+    expect(r.backend).toBe('webgpu');
+    expect(r.quantizes).toEqual([3, 1]);
+    expect(r.size).toBe(15);
+    expect(r.diffs).toEqual([]);
+    // the int8 ops match js exactly (above, int8AvgPool included); the float32 dense output a rounding apart
     expect(r.maxDiffVsJs).toBeLessThanOrEqual(1e-6);
   });
   it('matmul through workgroup memory (the GPU configuration; 8 and 2 K words a step)', async () => {

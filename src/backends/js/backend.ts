@@ -11,6 +11,7 @@ import { attention } from './attention.js';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput, depthwiseConv2d, depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './conv.js';
 import { layerNorm, layerNormBackprop } from './norm.js';
 import { adamUpdate } from './optimizer.js';
+import { lstmCell, lstmCellGrad } from './lstm_cell.js';
 import { pool, poolBackprop } from './pool.js';
 import { reduce, softmax } from './reduce.js';
 import { cumulative, topk } from './scan.js';
@@ -19,7 +20,7 @@ import { conv3d, conv3dBackpropFilter, conv3dBackpropInput, pool3d, pool3dBackpr
 import { dilation2d, dilation2dBackpropFilter, dilation2dBackpropInput, maxPoolWithArgmax } from './window_argmax.js';
 import { cropAndResize, resize, resizeBackprop } from './image.js';
 import { fusedElementwise } from './fused.js';
-import { dequantizeInt8, int8Conv2d, int8DepthwiseConv2d, int8MatMul, int8MaxPool, quantizeInt8 } from './int8.js';
+import { dequantizeInt8, int8AvgPool, int8Conv2d, int8DepthwiseConv2d, int8MatMul, int8MaxPool, quantizeInt8 } from './int8.js';
 
 /** Arrays below this many elements are not pooled (V8 allocates tiny ones cheaply); caps on what the pool keeps. */
 const POOL_MIN_ELEMENTS = 16;
@@ -62,6 +63,8 @@ export const jsKernels: { [K in KernelName]: JsKernel<K> } = {
   layerNormBackprop: (i, o, a) => layerNormBackprop(i[0], i[1], i[2], o[0], a),
   attention: (i, o, a) => attention(i[0], i[1], i[2], a.hasMask ? i[3] : null, o[0], o[1], a),
   adamUpdate: (i, o, a) => adamUpdate(i[0], i[1], i[2], i[3], o[0], o[1], o[2], a),
+  lstmCell: (i, o, a) => lstmCell(i[0], i[1], o[0], o[1], a),
+  lstmCellGrad: (i, o, a) => lstmCellGrad(i[0], i[1], a.hasDh ? i[2] : null, a.hasDc ? i[i.length - 1] : null, o[0], o[1], a),
   unsortedSegmentSum: (i, o, a) => unsortedSegmentSum(i[0], i[1], o[0], a),
   topk: (i, o, a) => topk(i[0], o[0], o[1], a),
   cumulative: (i, o, a, ii) => cumulative(i[0], o[0], ii[0].dtype !== 'float32', a),
@@ -84,6 +87,7 @@ export const jsKernels: { [K in KernelName]: JsKernel<K> } = {
   int8Conv2d: (i, o, a) => int8Conv2d(i[0], i[1], i[2], a.hasBias ? i[3] : null, o[0], a),
   int8DepthwiseConv2d: (i, o, a) => int8DepthwiseConv2d(i[0], i[1], i[2], a.hasBias ? i[3] : null, o[0], a),
   int8MaxPool: (i, o, a) => int8MaxPool(i[0], o[0], a),
+  int8AvgPool: (i, o, a) => int8AvgPool(i[0], o[0], a),
   resizeBackprop: (i, o, a) => resizeBackprop(i[0], i[1], o[0], a),
   cropAndResize: (i, o, a) => cropAndResize(i[0], i[1], i[2], o[0], a),
 };

@@ -1,7 +1,7 @@
 /**
  * Reference int8 kernels (issue 12): quantize / dequantize and the int8 matMul, conv2d and
- * depthwise conv2d with their requantize epilogue, as plain loops over Int8Array views of the
- * packed int32 storage. Every other backend's int8 kernels are tested against these.
+ * depthwise conv2d with their requantize epilogue, max / average pooling on the codes, as plain
+ * loops over Int8Array views of the packed int32 storage. Every other backend's int8 kernels are tested against these.
  * Semantics: KernelAttrs.quantizeInt8 .. int8DepthwiseConv2d in ../kernels.ts.
  */
 import type { StorageArray } from '../backend.js';
@@ -175,6 +175,44 @@ export function int8MaxPool(x: StorageArray, out: StorageArray, g: KernelAttrs['
             }
           }
           out[o] = (m0 & 255) | ((m1 & 255) << 8) | ((m2 & 255) << 16) | (m3 << 24);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * int8AvgPool over the packed words: per output code, the exact integer sum s of the window's
+ * in-image taps' codes and their count n give round(s / n), half to even, in integers (the
+ * remainder r = s - n * floor(s / n) against n / 2).
+ */
+export function int8AvgPool(x: StorageArray, out: StorageArray, g: KernelAttrs['int8AvgPool']): void {
+  const qx = int8View(x);
+  const qo = int8View(out);
+  const { inH, inW, filterH, filterW } = g;
+  const bytes = packedCols(g.inC) * 4;
+  const sum = new Array<number>(bytes);
+  let o = 0;
+  for (let b = 0; b < g.batch; b++) {
+    for (let oy = 0; oy < g.outH; oy++) {
+      for (let ox = 0; ox < g.outW; ox++) {
+        sum.fill(0);
+        let n = 0;
+        for (let ky = 0; ky < filterH; ky++) {
+          const iy = oy * g.strideH - g.padTop + ky * g.dilationH;
+          if (iy < 0 || iy >= inH) continue;
+          for (let kx = 0; kx < filterW; kx++) {
+            const ix = ox * g.strideW - g.padLeft + kx * g.dilationW;
+            if (ix < 0 || ix >= inW) continue;
+            const p = ((b * inH + iy) * inW + ix) * bytes;
+            for (let c = 0; c < bytes; c++) sum[c] += qx[p + c];
+            n++;
+          }
+        }
+        for (let c = 0; c < bytes; c++, o++) {
+          const f = Math.floor(sum[c] / n);
+          const r2 = 2 * (sum[c] - f * n);
+          qo[o] = r2 > n || (r2 === n && (f & 1) !== 0) ? f + 1 : f;
         }
       }
     }

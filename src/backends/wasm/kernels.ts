@@ -14,6 +14,7 @@ import {
 } from './pool_loader.js';
 import type { ThreadPool } from './threads.js';
 import { int8Kernels } from './int8.js';
+import { lstmCell, lstmCellGrad } from '../js/lstm_cell.js';
 
 export const RANK = 6;
 /** Bytes of the params block: up to 4 arrays of RANK i32. */
@@ -170,6 +171,13 @@ const ySize = (g: ConvGeometry) => g.batch * g.outH * g.outW * g.outC;
 const fSize = (g: ConvGeometry) => g.filterH * g.filterW * g.inC * g.outC;
 
 /** Runs fn with `bytes` of scratch from the shared workspace (kept for the next kernel). */
+/** int8MaxPool (op 2) / int8AvgPool (op 3): the pool kernel over the packed words. */
+function int8Pool(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], a: ConvGeometry, op: number): void {
+  const g = { ...a, inC: Math.ceil(a.inC / 4) };
+  requireSizes(op === 2 ? 'int8MaxPool' : 'int8AvgPool', [[ins[0], xSize(g), 'x'], [outs[0], g.batch * g.outH * g.outW * g.inC, 'output']]);
+  if (outs[0].size > 0) ctx.ex.pool(ctx.ptr(ins[0]), ctx.ptr(outs[0]), writeGeometry(ctx, g), op);
+}
+
 function withScratch(ctx: WasmContext, bytes: number, fn: (ptr: number) => void): void {
   fn(ctx.workspace.get(bytes >>> 0));
 }
@@ -311,12 +319,9 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
     if (outs[0].size === 0) return;
     ctx.ex.pool(ctx.ptr(ins[0]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a.op);
   },
-  // the pool kernel with op 2 over the packed words (i8x16.max_s)
-  int8MaxPool: (ctx, ins, outs, a) => {
-    const g = { ...a, inC: Math.ceil(a.inC / 4) };
-    requireSizes('int8MaxPool', [[ins[0], xSize(g), 'x'], [outs[0], g.batch * g.outH * g.outW * g.inC, 'output']]);
-    if (outs[0].size > 0) ctx.ex.pool(ctx.ptr(ins[0]), ctx.ptr(outs[0]), writeGeometry(ctx, g), 2);
-  },
+  // the pool kernel with op 2 (i8x16.max_s) / op 3 (i32 sums, f32 mean rounded half to even) over the packed words
+  int8MaxPool: (ctx, ins, outs, a) => int8Pool(ctx, ins, outs, a, 2),
+  int8AvgPool: (ctx, ins, outs, a) => int8Pool(ctx, ins, outs, a, 3),
   poolBackprop: (ctx, ins, outs, a) => {
     requireFloat('poolBackprop', ins, outs, 2);
     requireSizes('poolBackprop', [[ins[0], a.batch * a.outH * a.outW * a.inC, 'dy'], [ins[1], xSize(a), 'x'], [outs[0], xSize(a), 'dx']]);
@@ -363,6 +368,26 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
     if (parallelAdam(ctx, ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), ctx.ptr(ins[3]), ctx.ptr(outs[0]), ctx.ptr(outs[1]), ctx.ptr(outs[2]), a)) return;
     ctx.ex.adamUpdate(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), ctx.ptr(ins[3]), ctx.ptr(outs[0]), ctx.ptr(outs[1]), ctx.ptr(outs[2]),
       a.size, a.lr, a.beta1, a.beta2, a.epsilon, a.biasCorrection1, a.biasCorrection2, a.weightDecay);
+  },
+};
+
+/**
+ * The fused LSTM cell: the js reference loops over float32 views of the arena (a few flops per
+ * element of [batch, units] tensors; an AssemblyScript copy would not fit the Wasm size budget).
+ * The op layer checks the shapes; a view never reaches past its tensor.
+ */
+function f32Views(ctx: WasmContext, op: string, ins: TensorInfo[], outs: TensorInfo[]): Float32Array[] {
+  requireFloat(op, ins, outs, 2, 2);
+  return [...ins, ...outs].map((t) => ctx.arena.f32.subarray(ctx.ptr(t) >>> 2, (ctx.ptr(t) >>> 2) + t.size));
+}
+const lstmKernels: { [K in KernelName]?: WasmKernel<K> } = {
+  lstmCell: (ctx, ins, outs, a) => {
+    const [z, c, h, cn] = f32Views(ctx, 'lstmCell', ins, outs);
+    lstmCell(z, c, h, cn, a);
+  },
+  lstmCellGrad: (ctx, ins, outs, a) => {
+    const v = f32Views(ctx, 'lstmCellGrad', ins, outs), n = ins.length;
+    lstmCellGrad(v[0], v[1], a.hasDh ? v[2] : null, a.hasDc ? v[n - 1] : null, v[n], v[n + 1], a);
   },
 };
 
@@ -516,5 +541,6 @@ export const wasmKernels: { [K in KernelName]?: WasmKernel<K> } = {
   ...convKernels,
   ...conv3dKernels,
   ...imageKernels,
+  ...lstmKernels,
   ...int8Kernels,
 };

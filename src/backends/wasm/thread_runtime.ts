@@ -31,8 +31,12 @@ export const CTL_SCRATCH = 12;
 export const CTL_SCRATCH_STRIDE = 13;
 export const CTL_ERROR = 14;
 export const CTL_STOP = 15;
+export const CTL_SPIN_US = 16; // how long (µs) a worker spin-waits for the next task before it sleeps
+export const CTL_SLEEPING = 17; // workers asleep (or about to sleep) on the wake word: wake() notifies only then
+/** i32 slots of the control block before the arguments. */
+export const CTL_SLOTS = 20;
 export const MAX_ARGS = 24;
-export const ARGS_BYTE = 64;
+export const ARGS_BYTE = CTL_SLOTS * 4;
 export const CONTROL_BYTES = ARGS_BYTE + 2 * MAX_ARGS * 8;
 /** Chunks per task must fit the claim word's low 16 bits. */
 export const MAX_CHUNKS = 0xfff0;
@@ -78,16 +82,18 @@ export function runChunks(fns: ((...args: number[]) => void)[], ctl: Int32Array,
 }
 
 /**
- * A pool worker: gets { bytes, memory, control, thread, names } once, instantiates the kernel
- * module over the shared memory, reports ready, then sleeps on the wake word and runs chunks of
- * each posted task. Works under worker_threads (Node: parentPort) and web Workers (pages, Deno, Bun).
+ * A pool worker: gets { bytes, memory, control, thread, names, ctlSlots, argsByte } once,
+ * instantiates the kernel module over the shared memory, reports ready, then runs chunks of each
+ * posted task, spin-waiting CTL_SPIN_US after each before it sleeps on the wake word (counted in
+ * CTL_SLEEPING first, so the poster skips the notify while every worker spins). Works under
+ * worker_threads (Node: parentPort) and web Workers (pages, Deno, Bun).
  */
 export function workerMain(run: typeof runChunks): void {
   type Port = { on(e: string, f: (d: unknown) => void): void; postMessage(d: unknown): void };
   const g = globalThis as unknown as { self?: { postMessage?: unknown }; process?: { getBuiltinModule?(m: string): { parentPort: Port | null } } };
   const nodePort = typeof g.self?.postMessage === 'function' ? null : (g.process?.getBuiltinModule?.('node:worker_threads').parentPort ?? null);
   const post = (d: unknown) => (nodePort ? nodePort.postMessage(d) : (g.self as unknown as { postMessage(d: unknown): void }).postMessage(d));
-  const start = (msg: { bytes: Uint8Array; memory: WebAssembly.Memory; control: SharedArrayBuffer; thread: number; names: string[] }) => {
+  const start = (msg: { bytes: Uint8Array; memory: WebAssembly.Memory; control: SharedArrayBuffer; thread: number; names: string[]; ctlSlots: number; argsByte: number }) => {
     let instance: WebAssembly.Instance;
     try {
       const abort = () => {
@@ -100,8 +106,8 @@ export function workerMain(run: typeof runChunks): void {
     }
     const ex = instance.exports as Record<string, (...args: number[]) => void>;
     const fns = msg.names.map((n) => ex[n]);
-    const ctl = new Int32Array(msg.control, 0, 16);
-    const f64 = new Float64Array(msg.control, 64, 48);
+    const ctl = new Int32Array(msg.control, 0, msg.ctlSlots);
+    const f64 = new Float64Array(msg.control, msg.argsByte, 48);
     const argBuf: number[] = new Array(24).fill(0);
     Atomics.add(ctl, 3, 1);
     post({ ready: true });
@@ -109,11 +115,15 @@ export function workerMain(run: typeof runChunks): void {
       const seen = Atomics.load(ctl, 2);
       if (Atomics.load(ctl, 15)) return;
       run(fns, ctl, f64, argBuf, msg.thread);
-      // Spin ~50 µs before sleeping: a kernel's next task (matMul's compute after its packing, the
-      // next op of a model) usually comes within that, and a futex wake-up costs more.
-      const until = performance.now() + 0.05;
+      // Spin before sleeping (CTL_SPIN_US): a kernel's next task (matMul's compute after its packing, the
+      // next op of a model) usually comes within that, and a sleeping worker wakes late.
+      const until = performance.now() + Atomics.load(ctl, 16) / 1000;
       while (Atomics.load(ctl, 2) === seen && performance.now() < until);
-      if (Atomics.load(ctl, 2) === seen) Atomics.wait(ctl, 2, seen);
+      if (Atomics.load(ctl, 2) === seen) {
+        Atomics.add(ctl, 17, 1); // before the wait's own check of the wake word: a wake after this notifies
+        Atomics.wait(ctl, 2, seen);
+        Atomics.sub(ctl, 17, 1);
+      }
     }
   };
   if (nodePort) nodePort.on('message', (d) => start(d as Parameters<typeof start>[0]));

@@ -11,10 +11,21 @@
  */
 import {
   ARGS_BYTE, CONTROL_BYTES, CTL_BEGIN, CTL_CLAIM, CTL_COUNT, CTL_DONE, CTL_END, CTL_ERROR, CTL_EXPORT, CTL_NARGS, CTL_NCHUNKS,
-  CTL_PER, CTL_READY, CTL_SCRATCH, CTL_SCRATCH_STRIDE, CTL_STOP, CTL_TOTAL, CTL_WAKE, MAX_ARGS, MAX_CHUNKS, TASK_EXPORTS,
+  CTL_PER, CTL_READY, CTL_SCRATCH, CTL_SCRATCH_STRIDE, CTL_SLEEPING, CTL_SLOTS, CTL_SPIN_US, CTL_STOP, CTL_TOTAL, CTL_WAKE, MAX_ARGS, MAX_CHUNKS, TASK_EXPORTS,
   runChunks, workerSource, type TaskExport,
 } from './thread_runtime.js';
 import type { NodeWorker, NodeWorkerThreads } from './thread_count.js';
+
+/**
+ * How long a worker spin-waits for the next task after one (µs) before it sleeps in Atomics.wait.
+ * It spans the gap between two pooled ops of a program (the bench page's matMul 512: 200-300 µs of
+ * slice, readback, dispose and the next op's set-up between one op's last task and the next op's
+ * first), so back-to-back ops find the worker running. At the old 50 µs the worker slept before
+ * every op; after the bench's 50 ms settle pause the page timed matMul 512 at about one thread's
+ * speed (5.8-6.0 ms median) while its back-to-back warm-up iteration took 3.0-3.3 ms. At most this
+ * much CPU is spent after each burst of pooled ops.
+ */
+export const SPIN_MICROS = 1000;
 
 /** Pages of the shared memory's maximum (a shared memory must declare one): the wasm32 limit. */
 export const SHARED_MAX_PAGES = 65536;
@@ -90,6 +101,13 @@ export class ThreadPool {
   readonly strides: Float64Array;
   /** Work (roughly multiply-adds or elements) below which kernels stay on the calling thread; tests set 0. */
   minWorkScale = 1;
+  /** How long (µs) a worker spin-waits for the next task after one before it sleeps. */
+  get spinMicros(): number {
+    return this.ctl[CTL_SPIN_US];
+  }
+  set spinMicros(us: number) {
+    Atomics.store(this.ctl, CTL_SPIN_US, us);
+  }
   /** Chunks posted per thread (more balances load across uneven threads, each costs a claim). */
   chunksPerThread = 4;
   private readonly ctl: Int32Array;
@@ -109,7 +127,8 @@ export class ThreadPool {
   constructor(bytes: Uint8Array, memory: WebAssembly.Memory, exports: Record<string, unknown>, threads: number, nodeThreads: NodeWorkerThreads | null) {
     this.threads = threads;
     const control = new SharedArrayBuffer(CONTROL_BYTES);
-    this.ctl = new Int32Array(control, 0, 16);
+    this.ctl = new Int32Array(control, 0, CTL_SLOTS);
+    this.spinMicros = SPIN_MICROS;
     this.args = new Float64Array(control, ARGS_BYTE, MAX_ARGS);
     this.strides = new Float64Array(control, ARGS_BYTE + MAX_ARGS * 8, MAX_ARGS);
     this.argsAndStrides = new Float64Array(control, ARGS_BYTE, 2 * MAX_ARGS);
@@ -126,7 +145,7 @@ export class ThreadPool {
     const url = node ? null : G.URL!.createObjectURL(new G.Blob!([src], { type: 'text/javascript' }));
     const starts: Promise<void>[] = [];
     for (let t = 1; t < threads; t++) {
-      const init = { bytes, memory, control, thread: t, names: [...TASK_EXPORTS] };
+      const init = { bytes, memory, control, thread: t, names: [...TASK_EXPORTS], ctlSlots: CTL_SLOTS, argsByte: ARGS_BYTE };
       starts.push(new Promise<void>((resolve) => {
         const onMessage = (d: unknown) => {
           const m = d as { ready?: boolean; error?: string };
@@ -224,12 +243,15 @@ export class ThreadPool {
   }
 
   /**
-   * Wakes sleeping workers ahead of a task: they find no chunk to claim and spin (~50 µs) for the
+   * Wakes sleeping workers ahead of a task: they find no chunk to claim and spin (spinMicros) for the
    * next one, so their wake-up overlaps the caller's serial set-up (conv2d's filter packing).
    */
   wake(): void {
     Atomics.add(this.ctl, CTL_WAKE, 1);
-    Atomics.notify(this.ctl, CTL_WAKE);
+    // A worker counts itself in CTL_SLEEPING before Atomics.wait checks the wake word, so when the
+    // count reads 0 every worker is spinning and will see the new word: the notify (a futex wake,
+    // where a loaded machine may preempt this thread) is skipped.
+    if (Atomics.load(this.ctl, CTL_SLEEPING) > 0) Atomics.notify(this.ctl, CTL_WAKE);
   }
 
   /** Stops the workers (a later backend starts a new pool). */

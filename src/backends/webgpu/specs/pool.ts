@@ -1,7 +1,8 @@
 /**
  * Spec and kernels of shaders/pool.wgsl: max/avg pooling (one output element per invocation)
  * and its gradient (one dx element per invocation, gathering from the windows that reach it), and
- * int8MaxPool (the pool entry with OP 2: one packed word of four int8 codes per invocation).
+ * int8MaxPool / int8AvgPool (the pool entry with OP 2 / 3: one packed word of four int8 codes per
+ * invocation).
  */
 import source from '../../../../shaders/pool.wgsl';
 import { packedCols, type ConvGeometry } from '../../kernels.js';
@@ -43,6 +44,8 @@ export const poolKernels: WebGPUKernelTable = {
   },
   // the pool entry with OP 2 over the packed words: the bytewise max
   int8MaxPool: (ctx, ins, outs, g) => poolKernels.pool!(ctx, ins, outs, { ...g, inC: packedCols(g.inC), op: 2 }),
+  // OP 3: the code sums over the in-image taps, divided in integers rounding half to even
+  int8AvgPool: (ctx, ins, outs, g) => poolKernels.pool!(ctx, ins, outs, { ...g, inC: packedCols(g.inC), op: 3 }),
   poolBackprop(ctx, [dy, x], [dx], g) {
     if (dx.size === 0) return;
     const n = g.batch * g.inH * g.inW * g.inC;
