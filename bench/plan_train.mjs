@@ -2,9 +2,9 @@
 // TRAIN_PLAN off (eager) and on (replay, after dead-code removal and fusion), backend allocations
 // per step, and the median ms per awaited trainOnBatch, on the bench's MLP, CNN, LSTM and transformer training
 // cases (bench/training_cases.mjs, Adam). Runs the built bundle in Node:
-// `node scripts/build.mjs && node bench/plan_train.mjs [backend] [runs] [out.json] [filter]` (default wasm, 30 runs);
-// with out.json the raw numbers are written there too ('-' for none); with filter only the cases
-// whose name contains it run.
+// `node scripts/build.mjs && node bench/plan_train.mjs [backend] [runs] [out.json] [FLAG=value,...] [filter]` (default
+// wasm, 30 runs); with out.json the raw numbers are written there too ('-' for none); the flags (e.g.
+// LSTM_FUSED_CELL=false; '-' for none) are set first; with filter only the cases whose name contains it run.
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as tf from '../dist/tessera.js';
@@ -13,6 +13,8 @@ import { trainingCases } from './training_cases.mjs';
 const backend = process.argv[2] ?? 'wasm';
 const runs = Number(process.argv[3] ?? 30);
 await tf.setBackend(backend);
+const flags = Object.fromEntries((process.argv[5] ?? '').split(',').filter((f) => f !== '-').filter(Boolean).map((f) => f.split('=')).map(([k, v]) => [k, v === 'true' ? true : v === 'false' ? false : Number(v)]));
+for (const [k, v] of Object.entries(flags)) tf.env().set(k, v);
 
 /**
  * Median ms per trainOnBatch, eager and planned, on two copies of the case taken in turns (so a
@@ -48,8 +50,8 @@ async function measure(c) {
 }
 
 const rows = [];
-const raw = { date: new Date().toISOString(), backend, runs, node: process.version, loadavgStart: loadavg(), cases: [] };
-for (const c of trainingCases.filter((t) => t.name.includes(process.argv[5] ?? ''))) {
+const raw = { date: new Date().toISOString(), backend, runs, flags, node: process.version, loadavgStart: loadavg(), cases: [] };
+for (const c of trainingCases.filter((t) => t.name.includes(process.argv[6] ?? ''))) {
   const [eager, planned] = await measure(c);
   raw.cases.push({ name: c.name, eager, planned });
   rows.push(`| ${c.name} | ${eager.kernels} -> ${planned.kernels} | ${eager.allocations} -> ${planned.allocations} | ${eager.ms.toFixed(2)} | ${planned.ms.toFixed(2)} | ${(eager.ms / planned.ms).toFixed(2)}x |`);

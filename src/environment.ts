@@ -48,6 +48,13 @@ const FLAG_DEFAULTS: Record<string, () => FlagValue> = {
   PREDICT_PLAN: () => true,
   /** tessera: fit / fitDataset / trainOnBatch replay a recorded training step per input signature (src/models/train_plan.ts). */
   TRAIN_PLAN: () => true,
+  /**
+   * tessera: LSTM and ConvLSTM2D layers (tanh activation, hardSigmoid or sigmoid recurrent activation) run each
+   * time step's gates as the fused lstmCell kernel, and its gradient as one kernel (src/ops/lstm_cell.ts): on the
+   * backend named here ('webgpu': there a kernel call is a GPU dispatch; on wasm the unfused cell's SIMD kernels beat
+   * the fused cell's scalar loop), on every backend (true) or none (false).
+   */
+  LSTM_FUSED_CELL: () => 'webgpu',
   /** tessera: the recorded plan replaces written-out attention by the attention kernel (src/plan/pattern_attention.ts); off to compare. */
   PLAN_ATTENTION_PATTERN: () => true,
   /** tessera: the recorded plan ends fused elementwise kernels with the reduction that reads them (src/plan/fuse.ts); off to compare. */

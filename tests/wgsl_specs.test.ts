@@ -20,6 +20,7 @@ import { poolSpec } from '../src/backends/webgpu/specs/pool.js';
 import { layerNormSpec } from '../src/backends/webgpu/specs/norm.js';
 import { attentionSpec, attentionSubgroupSpec } from '../src/backends/webgpu/specs/attention.js';
 import { optimizerSpec } from '../src/backends/webgpu/specs/optimizer.js';
+import { lstmCellSpec } from '../src/backends/webgpu/specs/lstm_cell.js';
 import { scanSpec } from '../src/backends/webgpu/specs/scan.js';
 import { scatterSpec } from '../src/backends/webgpu/specs/scatter.js';
 import { conv3dSpec } from '../src/backends/webgpu/specs/conv3d.js';
@@ -38,7 +39,7 @@ const FUSED_SAMPLE = fusedElementwiseSpec([load, 0, 0, 0, 0, 0, load, 1, 1, 0, 0
 const FUSED_REDUCE_SAMPLE = fusedElementwiseSpec([load, 0, 0, 0, 0, 0, unary, Unary.square, 1, 0, 0, 0, store, 0, 0, 1, 0, 0,
   FusedKind.reduce, 1, 0, 1, 0, Reduce.max]);
 const SPECS: ShaderSpec[] = [elementwiseSpec, reduceSpec, softmaxSpec, matmulSpec, matmulSubgroupSpec, layoutSpec, attentionSubgroupSpec,
-  conv2dSpec, conv2dBackpropSpec, depthwiseSpec, poolSpec, layerNormSpec, attentionSpec, optimizerSpec,
+  conv2dSpec, conv2dBackpropSpec, depthwiseSpec, poolSpec, layerNormSpec, attentionSpec, optimizerSpec, lstmCellSpec,
   scanSpec, scatterSpec, conv3dSpec, windowArgmaxSpec, imageSpec, FUSED_SAMPLE, FUSED_REDUCE_SAMPLE, float16WidenSpec,
   ...[int8QuantizeSpecs, int8MatmulSpecs, int8ConvSpecs].flatMap((p) => [p.portable, p.packed])];
 

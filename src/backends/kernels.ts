@@ -262,6 +262,23 @@ export interface KernelAttrs {
     weightDecay: number;
   };
   /**
+   * One LSTM cell step after the gate preactivations (the recurrent layers' fused cell; see
+   * src/ops/lstm_cell.ts). inputs [z float32 viewed [batch, 4*units] (gate blocks i, f, c, o, as the
+   * TF.js kernel layout), cPrev float32 viewed [batch, units]] -> outputs [h, c] of cPrev's shape:
+   *   i = R(zi), f = R(zf), g = tanh(zc), o = R(zo);  c = f * cPrev + i * g;  h = o * tanh(c)
+   * with R = hardSigmoid (recAct 0: clamp(0.2x + 0.5, 0, 1)) or sigmoid (recAct 1).
+   */
+  lstmCell: { batch: number; units: number; recAct: number };
+  /**
+   * The gradient of lstmCell, recomputing the gates from z and cPrev. inputs [z, cPrev, dh?, dc?]
+   * (dh present when hasDh, then dc when hasDc; an absent one is zero) -> outputs [dz [batch, 4*units],
+   * dcPrev [batch, units]]:  dct = dc + dh * o * (1 - tanh(c)^2);
+   *   dzi = dct * g * R'(zi), dzf = dct * cPrev * R'(zf), dzc = dct * i * (1 - g^2),
+   *   dzo = dh * tanh(c) * R'(zo), dcPrev = dct * f
+   * with hardSigmoid' = 0.2 on (-2.5, 2.5), else 0 (TF.js), sigmoid' = s (1 - s).
+   */
+  lstmCellGrad: { batch: number; units: number; recAct: number; hasDh: boolean; hasDc: boolean };
+  /**
    * Scatter-add (TF.js unsortedSegmentSum; also gather's gradient). inputs [x float32 viewed
    * [outer, n, inner], segmentIds int32 (n)] -> out float32 [outer, numSegments, inner]:
    *   out = 0; for each j in [0, n) with 0 <= ids[j] < numSegments:

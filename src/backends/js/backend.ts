@@ -11,6 +11,7 @@ import { attention } from './attention.js';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput, depthwiseConv2d, depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './conv.js';
 import { layerNorm, layerNormBackprop } from './norm.js';
 import { adamUpdate } from './optimizer.js';
+import { lstmCell, lstmCellGrad } from './lstm_cell.js';
 import { pool, poolBackprop } from './pool.js';
 import { reduce, softmax } from './reduce.js';
 import { cumulative, topk } from './scan.js';
@@ -62,6 +63,8 @@ export const jsKernels: { [K in KernelName]: JsKernel<K> } = {
   layerNormBackprop: (i, o, a) => layerNormBackprop(i[0], i[1], i[2], o[0], a),
   attention: (i, o, a) => attention(i[0], i[1], i[2], a.hasMask ? i[3] : null, o[0], o[1], a),
   adamUpdate: (i, o, a) => adamUpdate(i[0], i[1], i[2], i[3], o[0], o[1], o[2], a),
+  lstmCell: (i, o, a) => lstmCell(i[0], i[1], o[0], o[1], a),
+  lstmCellGrad: (i, o, a) => lstmCellGrad(i[0], i[1], a.hasDh ? i[2] : null, a.hasDc ? i[i.length - 1] : null, o[0], o[1], a),
   unsortedSegmentSum: (i, o, a) => unsortedSegmentSum(i[0], i[1], o[0], a),
   topk: (i, o, a) => topk(i[0], o[0], o[1], a),
   cumulative: (i, o, a, ii) => cumulative(i[0], o[0], ii[0].dtype !== 'float32', a),

@@ -14,6 +14,7 @@ import {
 } from './pool_loader.js';
 import type { ThreadPool } from './threads.js';
 import { int8Kernels } from './int8.js';
+import { lstmCell, lstmCellGrad } from '../js/lstm_cell.js';
 
 export const RANK = 6;
 /** Bytes of the params block: up to 4 arrays of RANK i32. */
@@ -370,6 +371,26 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
   },
 };
 
+/**
+ * The fused LSTM cell: the js reference loops over float32 views of the arena (a few flops per
+ * element of [batch, units] tensors; an AssemblyScript copy would not fit the Wasm size budget).
+ * The op layer checks the shapes; a view never reaches past its tensor.
+ */
+function f32Views(ctx: WasmContext, op: string, ins: TensorInfo[], outs: TensorInfo[]): Float32Array[] {
+  requireFloat(op, ins, outs, 2, 2);
+  return [...ins, ...outs].map((t) => ctx.arena.f32.subarray(ctx.ptr(t) >>> 2, (ctx.ptr(t) >>> 2) + t.size));
+}
+const lstmKernels: { [K in KernelName]?: WasmKernel<K> } = {
+  lstmCell: (ctx, ins, outs, a) => {
+    const [z, c, h, cn] = f32Views(ctx, 'lstmCell', ins, outs);
+    lstmCell(z, c, h, cn, a);
+  },
+  lstmCellGrad: (ctx, ins, outs, a) => {
+    const v = f32Views(ctx, 'lstmCellGrad', ins, outs), n = ins.length;
+    lstmCellGrad(v[0], v[1], a.hasDh ? v[2] : null, a.hasDc ? v[n - 1] : null, v[n], v[n + 1], a);
+  },
+};
+
 /** The image family: resize (any dtype when nearest), its adjoint and cropAndResize. */
 const imageKernels: { [K in KernelName]?: WasmKernel<K> } = {
   resize: (ctx, ins, outs, a) => {
@@ -520,5 +541,6 @@ export const wasmKernels: { [K in KernelName]?: WasmKernel<K> } = {
   ...convKernels,
   ...conv3dKernels,
   ...imageKernels,
+  ...lstmKernels,
   ...int8Kernels,
 };

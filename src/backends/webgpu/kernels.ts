@@ -1,7 +1,7 @@
 /**
  * The webgpu kernel table: kernel name -> function that turns attrs into dispatches. Each shader
  * family contributes its entries from specs/*.ts; a new family (conv, pool, layerNorm,
- * attention, optimizer) adds a spec file and spreads its table here.
+ * attention, optimizer, lstm_cell) adds a spec file and spreads its table here.
  */
 import type { WebGPUKernelTable } from './spec.js';
 import { elementwiseKernels } from './specs/elementwise.js';
@@ -20,6 +20,7 @@ import { windowArgmaxKernels } from './specs/window_argmax.js';
 import { imageKernels } from './specs/image.js';
 import { fusedElementwiseKernels } from './specs/fused_elementwise.js';
 import { int8Kernels } from './specs/int8.js';
+import { lstmCellKernels } from './specs/lstm_cell.js';
 
 export const webgpuKernels: WebGPUKernelTable = {
   ...elementwiseKernels,
@@ -38,4 +39,5 @@ export const webgpuKernels: WebGPUKernelTable = {
   ...imageKernels,
   ...fusedElementwiseKernels,
   ...int8Kernels,
+  ...lstmCellKernels,
 };

@@ -2,7 +2,8 @@
  * The recurrent cells of the TF.js Layers API (gate math of one time step), with TF.js weight
  * layouts and defaults (recurrentActivation hardSigmoid):
  *   SimpleRNNCell  h = act(x W + b + h U)
- *   LSTMCell       gates i, f, c, o:  c = f*c + i*act(zc),  h = o*act(c)
+ *   LSTMCell       gates i, f, c, o:  c = f*c + i*act(zc),  h = o*act(c)  (with tanh and a
+ *                  hardSigmoid / sigmoid recurrent activation: the fused lstmCell kernel)
  *   GRUCell        gates z, r, h (TF.js = Keras reset_after = false):
  *                  hh = act(xh + (r*h) Uh),  h = z*h + (1-z)*hh
  */
@@ -14,6 +15,9 @@ import { canonicalActivation, getActivation, type ActivationIdentifier } from '.
 import type { Initializer } from '../initializers.js';
 import { RNNCellBase, type RNNCellArgs, type StepResult } from './cell_base.js';
 import { splitLast } from './rnn_util.js';
+import { env } from '../../environment.js';
+import { ENGINE } from '../../engine.js';
+import { LSTM_REC_ACTS, lstmCellStep } from '../../ops/lstm_cell.js';
 
 export type SimpleRNNCellArgs = RNNCellArgs;
 
@@ -35,6 +39,12 @@ export class SimpleRNNCell extends RNNCellBase {
 export interface GatedCellArgs extends RNNCellArgs {
   recurrentActivation?: ActivationIdentifier;
   implementation?: number | null;
+}
+
+/** Whether LSTM steps run the fused cell here (env LSTM_FUSED_CELL: true, false, or the one backend it pays on). */
+function fusedCellOn(): boolean {
+  const v = env().get('LSTM_FUSED_CELL');
+  return v === true || v === ENGINE.backend.name;
 }
 
 export interface LSTMCellArgs extends GatedCellArgs {
@@ -80,6 +90,10 @@ export class LSTMCell extends RNNCellBase {
   step(xt: Tensor, states: Tensor[], recMask: Tensor | null): StepResult {
     const [hPrev, cPrev] = states;
     const z = add(xt, this.recurrent(hPrev, recMask));
+    if (this.activation === 'tanh' && this.recurrentActivation in LSTM_REC_ACTS && fusedCellOn()) {
+      const [h, c] = lstmCellStep(z, cPrev, this.recurrentActivation);
+      return { output: h, states: [h, c] };
+    }
     const u = this.units;
     const [zi, zf, zc, zo] = splitLast(z, [u, u, u, u]);
     const i = this.recAct(zi);
