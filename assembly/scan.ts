@@ -5,8 +5,13 @@
 
 @inline function at(base: usize, idx: i32): usize { return base + (<usize>idx << 2); }
 
+/** Element i of a row as f64 (exact for both i32 and f32, so every comparison keeps its result). */
+@inline function val(row: usize, i: i32, isInt: i32): f64 {
+  return isInt ? <f64>load<i32>(at(row, i)) : <f64>load<f32>(at(row, i));
+}
+
 /** Value a at index ia ranks before value b at ib. */
-@inline function before<T>(a: T, ia: i32, b: T, ib: i32): bool {
+@inline function before(a: f64, ia: i32, b: f64, ib: i32): bool {
   const aNaN = a != a;
   const bNaN = b != b;
   if (aNaN || bNaN) return aNaN && (!bNaN || ia < ib);
@@ -14,10 +19,10 @@
 }
 
 /** Heap of row indices in `heap`, the one ranking last at the root. */
-@inline function heapBefore<T>(row: usize, heap: usize, i: i32, j: i32): bool {
+@inline function heapBefore(row: usize, heap: usize, i: i32, j: i32, isInt: i32): bool {
   const a = load<i32>(at(heap, i));
   const b = load<i32>(at(heap, j));
-  return before<T>(load<T>(at(row, a)), a, load<T>(at(row, b)), b);
+  return before(val(row, a, isInt), a, val(row, b, isInt), b);
 }
 
 @inline function swap(heap: usize, i: i32, j: i32): void {
@@ -26,20 +31,22 @@
   store<i32>(at(heap, j), t);
 }
 
-function siftDown<T>(row: usize, heap: usize, size: i32, i: i32): void {
+function siftDown(row: usize, heap: usize, size: i32, i: i32, isInt: i32): void {
   while (true) {
     const l = 2 * i + 1;
     const r = l + 1;
     let worst = i;
-    if (l < size && heapBefore<T>(row, heap, worst, l)) worst = l;
-    if (r < size && heapBefore<T>(row, heap, worst, r)) worst = r;
+    if (l < size && heapBefore(row, heap, worst, l, isInt)) worst = l;
+    if (r < size && heapBefore(row, heap, worst, r, isInt)) worst = r;
     if (worst == i) return;
     swap(heap, i, worst);
     i = worst;
   }
 }
 
-function topkRows<T>(x: usize, values: usize, indices: usize, rows: i32, cols: i32, k: i32, heap: usize): void {
+/** values/indices [rows, k] from x [rows, cols]; isInt selects i32 comparison. heap: k i32 of scratch. */
+export function topk(x: usize, values: usize, indices: usize, rows: i32, cols: i32, k: i32, isInt: i32, heap: usize): void {
+  if (k == 0) return;
   for (let r = 0; r < rows; r++) {
     const row = at(x, r * cols);
     let size = 0;
@@ -49,37 +56,30 @@ function topkRows<T>(x: usize, values: usize, indices: usize, rows: i32, cols: i
         let c = size++;
         while (c > 0) {
           const p = (c - 1) >> 1;
-          if (!heapBefore<T>(row, heap, p, c)) break;
+          if (!heapBefore(row, heap, p, c, isInt)) break;
           swap(heap, p, c);
           c = p;
         }
       } else {
         const root = load<i32>(heap);
-        if (before<T>(load<T>(at(row, i)), i, load<T>(at(row, root)), root)) {
+        if (before(val(row, i, isInt), i, val(row, root, isInt), root)) {
           store<i32>(heap, i);
-          siftDown<T>(row, heap, size, 0);
+          siftDown(row, heap, size, 0, isInt);
         }
       }
     }
-    // pop the last-ranked entry into the last free output slot
+    // pop the last-ranked entry into the last free output slot (the element's bits copied as they are)
     const vOut = at(values, r * k);
     const iOut = at(indices, r * k);
     while (size > 0) {
       const idx = load<i32>(heap);
       size--;
-      store<T>(at(vOut, size), load<T>(at(row, idx)));
+      store<i32>(at(vOut, size), load<i32>(at(row, idx)));
       store<i32>(at(iOut, size), idx);
       store<i32>(heap, load<i32>(at(heap, size)));
-      siftDown<T>(row, heap, size, 0);
+      siftDown(row, heap, size, 0, isInt);
     }
   }
-}
-
-/** values/indices [rows, k] from x [rows, cols]; isInt selects i32 comparison. heap: k i32 of scratch. */
-export function topk(x: usize, values: usize, indices: usize, rows: i32, cols: i32, k: i32, isInt: i32, heap: usize): void {
-  if (k == 0) return;
-  if (isInt) topkRows<i32>(x, values, indices, rows, cols, k, heap);
-  else topkRows<f32>(x, values, indices, rows, cols, k, heap);
 }
 
 @inline function combine<T>(a: T, b: T, prod: bool): T { return prod ? a * b : a + b; }

@@ -9,8 +9,12 @@ import { geo, G_BATCH, G_INH, G_INW, G_INC, G_OUTH, G_OUTW, G_FH, G_FW, G_SH, G_
 
 const START: f32 = -9007199254740991.0;
 
-/** mode 0: out = dilation; 1: out = dx (zeroed here); 2: out = dFilter (zeroed here). */
-function dilationWalk(x: usize, f: usize, dy: usize, out: usize, params: usize, mode: i32): void {
+/**
+ * mode 0: out = dilation; 1: out = dx (zeroed here); 2: out = dFilter (zeroed here); 3: max pooling
+ * with argmax (no filter, from -Infinity): out = values, idx = the winner's flat index in x (less the
+ * batch offset unless includeBatch), -1 when no tap won.
+ */
+function dilationWalk(x: usize, f: usize, dy: usize, out: usize, params: usize, mode: i32, idx: usize = 0, includeBatch: i32 = 0): void {
   const batch = geo(params, G_BATCH), inH = geo(params, G_INH), inW = geo(params, G_INW), C = geo(params, G_INC);
   const outH = geo(params, G_OUTH), outW = geo(params, G_OUTW);
   const fh = geo(params, G_FH), fw = geo(params, G_FW), sH = geo(params, G_SH), sW = geo(params, G_SW);
@@ -24,8 +28,8 @@ function dilationWalk(x: usize, f: usize, dy: usize, out: usize, params: usize, 
       for (let ox = 0; ox < outW; ox++) {
         const x0 = ox * sW - pL;
         for (let c = 0; c < C; c++) {
-          let value = START;
-          let xBest = ((b * inH + max(y0, 0)) * inW + max(x0, 0)) * C + c;
+          let value: f32 = mode == 3 ? -Infinity : START;
+          let xBest = mode == 3 ? -1 : ((b * inH + max(y0, 0)) * inW + max(x0, 0)) * C + c;
           let fBest = c;
           for (let ky = 0; ky < fh; ky++) {
             const iy = y0 + ky * dH;
@@ -35,12 +39,14 @@ function dilationWalk(x: usize, f: usize, dy: usize, out: usize, params: usize, 
               if (ix < 0 || ix >= inW) continue;
               const xi = ((b * inH + iy) * inW + ix) * C + c;
               const fi = (ky * fw + kx) * C + c;
-              const v = load<f32>(at(x, xi)) + load<f32>(at(f, fi));
+              const xv = load<f32>(at(x, xi));
+              const v = mode == 3 ? xv : xv + load<f32>(at(f, fi)); // NaN never wins
               if (v > value) { value = v; xBest = xi; fBest = fi; }
             }
           }
-          if (mode == 0) {
+          if (mode == 0 || mode == 3) {
             store<f32>(at(out, o), value);
+            if (mode == 3) store<i32>(at(idx, o), xBest < 0 || includeBatch != 0 ? xBest : xBest - b * inH * inW * C);
           } else {
             const p = at(out, mode == 1 ? xBest : fBest);
             store<f32>(p, load<f32>(p) + load<f32>(at(dy, o)));
@@ -58,36 +64,5 @@ export function dilation2dBackpropFilter(x: usize, f: usize, dy: usize, df: usiz
 
 /** values / indexes of each window's first strict maximum (from -Infinity; NaN never wins). */
 export function maxPoolWithArgmax(x: usize, values: usize, indexes: usize, params: usize, includeBatch: i32): void {
-  const batch = geo(params, G_BATCH), inH = geo(params, G_INH), inW = geo(params, G_INW), C = geo(params, G_INC);
-  const outH = geo(params, G_OUTH), outW = geo(params, G_OUTW);
-  const fh = geo(params, G_FH), fw = geo(params, G_FW), sH = geo(params, G_SH), sW = geo(params, G_SW);
-  const dH = geo(params, G_DH), dW = geo(params, G_DW), pT = geo(params, G_PT), pL = geo(params, G_PL);
-  let o = 0;
-  for (let b = 0; b < batch; b++) {
-    const batchPart = includeBatch ? 0 : b * inH * inW * C;
-    for (let oy = 0; oy < outH; oy++) {
-      const y0 = oy * sH - pT;
-      for (let ox = 0; ox < outW; ox++) {
-        const x0 = ox * sW - pL;
-        for (let c = 0; c < C; c++) {
-          let best: f32 = -Infinity;
-          let pos = -1;
-          for (let ky = 0; ky < fh; ky++) {
-            const iy = y0 + ky * dH;
-            if (iy < 0 || iy >= inH) continue;
-            for (let kx = 0; kx < fw; kx++) {
-              const ix = x0 + kx * dW;
-              if (ix < 0 || ix >= inW) continue;
-              const xi = ((b * inH + iy) * inW + ix) * C + c;
-              const v = load<f32>(at(x, xi));
-              if (v > best) { best = v; pos = xi; }
-            }
-          }
-          store<f32>(at(values, o), best);
-          store<i32>(at(indexes, o), pos < 0 ? -1 : pos - batchPart);
-          o++;
-        }
-      }
-    }
-  }
+  dilationWalk(x, 0, 0, values, params, 3, indexes, includeBatch);
 }

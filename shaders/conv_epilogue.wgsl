@@ -21,10 +21,13 @@ fn epilogue_value(v: f32, c: u32, i: u32) -> f32 {
 }
 
 // Four consecutive channels oc..oc+3 of one output pixel, output elements i..i+3 (the row-sliding vec4 entries).
+// One epilogue_value call site in a loop, not four: shader compilers that inline every call (SwiftShader)
+// would otherwise compile the activation switch once per element.
 fn epilogue_quad(v: vec4<f32>, oc: u32, i: u32) -> vec4<f32> {
   if (!HAS_BIAS && ACT == 0u && RESIDUAL == 0u) { return v; }
-  return vec4<f32>(epilogue_value(v.x, oc, i), epilogue_value(v.y, oc + 1u, i + 1u), epilogue_value(v.z, oc + 2u, i + 2u),
-                   epilogue_value(v.w, oc + 3u, i + 3u));
+  var r = v;
+  for (var c = 0u; c < 4u; c++) { r[c] = epilogue_value(v[c], oc + c, i + c); }
+  return r;
 }
 
 // The row8 entries' store: channels 4q..4q+3 of the 8-pixel strip sx of output row oy of image img
@@ -33,13 +36,11 @@ fn store_row8(img: u32, oy: u32, sx: u32, q: u32, quads: u32, acc0: vec4<f32>, a
               acc3: vec4<f32>, acc4: vec4<f32>, acc5: vec4<f32>, acc6: vec4<f32>, acc7: vec4<f32>) {
   let ob = ((img * params.out_h + oy) * params.out_w + sx * 8u) * quads + q;
   let oc = q * 4u;
-  let left = params.out_w - sx * 8u; // pixels of this strip inside the row (>= 1)
-  out_quads[ob] = epilogue_quad(acc0, oc, ob * 4u);
-  if (left > 1u) { out_quads[ob + quads] = epilogue_quad(acc1, oc, (ob + quads) * 4u); }
-  if (left > 2u) { out_quads[ob + 2u * quads] = epilogue_quad(acc2, oc, (ob + 2u * quads) * 4u); }
-  if (left > 3u) { out_quads[ob + 3u * quads] = epilogue_quad(acc3, oc, (ob + 3u * quads) * 4u); }
-  if (left > 4u) { out_quads[ob + 4u * quads] = epilogue_quad(acc4, oc, (ob + 4u * quads) * 4u); }
-  if (left > 5u) { out_quads[ob + 5u * quads] = epilogue_quad(acc5, oc, (ob + 5u * quads) * 4u); }
-  if (left > 6u) { out_quads[ob + 6u * quads] = epilogue_quad(acc6, oc, (ob + 6u * quads) * 4u); }
-  if (left > 7u) { out_quads[ob + 7u * quads] = epilogue_quad(acc7, oc, (ob + 7u * quads) * 4u); }
+  let left = min(params.out_w - sx * 8u, 8u); // pixels of this strip inside the row (>= 1)
+  // one epilogue call site in a loop (see epilogue_quad)
+  let acc = array<vec4<f32>, 8>(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7);
+  for (var p = 0u; p < left; p++) {
+    let o = ob + p * quads;
+    out_quads[o] = epilogue_quad(acc[p], oc, o * 4u);
+  }
 }

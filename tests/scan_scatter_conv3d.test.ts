@@ -50,6 +50,7 @@ for (const [shape, k] of [[[5], 5], [[3, 17], 4], [[2, 3, 130], 7], [[1, 1], 1],
 }
 const ties = tiesRow(40);
 CASES.push({ name: 'topk ties int32', run: (t) => t.topk(t.tensor(ties, [2, 20], 'int32'), 9) });
+CASES.push({ name: 'topk int32 negatives and ties', run: (t) => t.topk(t.tensor([-3, 5, -7, 0, 2, -1, 5, -3, -2147483648, 2147483647, -7, 0], [2, 6], 'int32'), 4) });
 CASES.push({ name: 'topk -Infinity row', run: (t) => t.topk(t.tensor([-Infinity, -Infinity, 1, -Infinity]), 4) });
 CASES.push({ name: 'x.topk() chained', run: (t) => t.tensor([20, 10, 40, 30]).topk(2) });
 
@@ -182,6 +183,17 @@ const GRADS: GradCaseTf[] = [
 ];
 
 describe('issue-7 gradients vs tfjs-backend-cpu', () => {
+  it('maxPool3d gradient routes dy to tied maxima as tfjs-backend-cpu does', async () => {
+    const x = Array.from({ length: 72 }, (_, i) => (i * 7) % 3); // many equal window maxima
+    const dy = Array.from({ length: 24 }, (_, i) => i + 1);
+    const f = (t: Lib) => (v: any) => t.maxPool3d(v, 2, 1, 'valid');
+    const want = Array.from(tfc.grad(f(tfc))(tfc.tensor(x, [1, 3, 4, 3, 2]), tfc.tensor(dy, [1, 2, 3, 2, 2])).dataSync());
+    for (const backend of ['js', 'wasm'] as const) {
+      expect(await ts.setBackend(backend)).toBe(true);
+      const got = ts.grad(f(ts))(ts.tensor(x, [1, 3, 4, 3, 2]), ts.tensor(dy, [1, 2, 3, 2, 2]));
+      expectClose(Array.from(got.dataSync()), want, 0, `maxPool3d tied maxima ${backend}`);
+    }
+  });
   for (const c of GRADS) {
     it(c.name, async () => {
       const inputs = c.shapes.map((s) => vals(n(s)));
