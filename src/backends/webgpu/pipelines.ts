@@ -3,7 +3,9 @@
  * layouts per entry point (the uniform params binding takes a dynamic offset, see
  * uniform_arena.ts), and compute pipelines keyed by (family, entry point, override constants),
  * created with createComputePipelineAsync, all compiles in flight at once. A dispatch's
- * `variants` (the pipelines the same kernel picks for other shapes) start compiling with it.
+ * `variants` (the pipelines the same kernel picks for other shapes) compile in the background once
+ * no pipeline a dispatch waits for is compiling, at most `variantSlots` at a time, so that a compile
+ * a later dispatch needs (e.g. a recorded plan's fused epilogue) finds a free core.
  * A compile failure rejects with the shader's compilation messages; the backend turns it into a
  * failure of the batch using it.
  */
@@ -17,11 +19,26 @@ export class PipelineCache {
   private layouts = new Map<string, { key: string; group: GPUBindGroupLayout; pipeline: GPUPipelineLayout }>();
   /** Compiles not yet settled (`settled()` waits for them). */
   private inFlight = new Set<Promise<unknown>>();
-  /** Primary compiles in flight, and variant compiles waiting for them to finish. */
+  /** Primary compiles in flight, variant compiles waiting to start, and variant compiles in flight. */
   private primaries = 0;
-  private queuedVariants: Array<() => void> = [];
+  private queuedVariants: Array<() => Promise<unknown>> = [];
+  private variantsInFlight = 0;
 
-  constructor(private readonly device: GPUDevice) {}
+  /**
+   * `variantSlots`: background variant compiles at once (a core is left to compiles a dispatch
+   * waits for; on CPU adapters such as SwiftShader every compile takes a core for 0.1-1 s).
+   */
+  constructor(private readonly device: GPUDevice,
+    private readonly variantSlots = Math.max(1, ((globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 2) - 1)) {}
+
+  /** Start queued variant compiles while no primary compiles and a slot is free. */
+  private startVariants(): void {
+    while (this.primaries === 0 && this.variantsInFlight < this.variantSlots && this.queuedVariants.length) {
+      const start = this.queuedVariants.shift()!;
+      this.variantsInFlight++;
+      void start().finally(() => { this.variantsInFlight--; this.startVariants(); });
+    }
+  }
 
   get size(): number {
     return this.pipelines.size;
@@ -79,10 +96,8 @@ export class PipelineCache {
       if (primary) {
         this.primaries++;
         void done.then(() => {
-          if (--this.primaries > 0) return;
-          const queued = this.queuedVariants;
-          this.queuedVariants = [];
-          for (const start of queued) start();
+          this.primaries--;
+          this.startVariants();
         });
       }
       for (const v of d.variants ?? []) {
@@ -92,10 +107,12 @@ export class PipelineCache {
         this.inFlight.add(gate);
         void gate.then(() => this.inFlight.delete(gate));
         this.queuedVariants.push(() => {
-          this.pipelineFor({ spec: d.spec, entry: v.entry, constants: v.constants }, this.layoutFor(d.spec, v.entry).pipeline, false);
+          const p = this.pipelineFor({ spec: d.spec, entry: v.entry, constants: v.constants }, this.layoutFor(d.spec, v.entry).pipeline, false);
           started();
+          return p.promise.catch(() => {});
         });
       }
+      this.startVariants();
     }
     return p;
   }
