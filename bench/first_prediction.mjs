@@ -2,7 +2,8 @@
 // starting the library's import to the first prediction's data(), for tessera and TF.js, on the
 // bench CNN and a small transformer block (bench/first_prediction_models.mjs), on wasm and webgpu.
 // Every sample is a fresh Chromium (own profile, so no shader or HTTP cache carries over) opening
-// one page that imports one library bundle, sets the backend, builds the model, predicts a batch of
+// one page that imports one library as a production app ships it (esbuild, minified, code-split:
+// lazy chunks load only when asked for), sets the backend, builds the model, predicts a batch of
 // one and awaits data(). Phases are reported too (import, backend ready, build, predict + data),
 // and a second prediction for contrast. Writes bench/results/first_prediction.json.
 // Options: --reps=<samples per cell> (default 3), --backends=wasm,webgpu, --models=cnn,transformer.
@@ -16,13 +17,25 @@ import { FIRST_PREDICTION_MODELS } from './first_prediction_models.mjs';
 
 const arg = (name, dflt) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt;
 
-async function bundle(contents) {
+/**
+ * The library as an app ships it: esbuild bundles the entry minified with code splitting, so a
+ * library's lazy chunks (tessera's backends) load only when the page asks for them, as in a
+ * production build. Returns the output files by name (`<name>.js` is the entry).
+ */
+async function bundle(contents, name) {
   const esbuild = await import('esbuild');
+  const entry = {
+    name: 'first-entry',
+    setup(b) {
+      b.onResolve({ filter: /^first-entry:/ }, (a) => ({ path: a.path.slice(12), namespace: 'first-entry' }));
+      b.onLoad({ filter: /.*/, namespace: 'first-entry' }, () => ({ contents, resolveDir: repoRoot, loader: 'js' }));
+    },
+  };
   const out = await esbuild.build({
-    stdin: { contents, resolveDir: repoRoot, sourcefile: 'entry.mjs', loader: 'js' },
-    bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, logLevel: 'error',
+    entryPoints: { [name]: `first-entry:${name}` }, plugins: [entry], outdir: '/__first', splitting: true,
+    bundle: true, minify: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, logLevel: 'error',
   });
-  return out.outputFiles[0].text;
+  return Object.fromEntries(out.outputFiles.map((f) => [f.path.split('/').pop(), f.text]));
 }
 
 /** The page of one sample: import `lib`, set `backend`, build `model`, predict once, twice. */
@@ -74,14 +87,16 @@ export async function runFirstPrediction() {
   const reps = Number(arg('reps', 3));
   const backends = arg('backends', 'wasm,webgpu').split(',');
   const models = arg('models', 'cnn,transformer').split(',');
-  const libs = { tessera: await bundle(TESSERA_ENTRY), tfjs: await bundle(TFJS_ENTRY) };
+  const libs = { tessera: await bundle(TESSERA_ENTRY, 'tessera'), tfjs: await bundle(TFJS_ENTRY, 'tfjs') };
   const routes = { '/favicon.ico': { type: 'image/x-icon', body: '' } };
-  for (const [name, code] of Object.entries(libs)) routes[`/__first/${name}.js`] = { type: 'text/javascript; charset=utf-8', body: code };
+  for (const files of Object.values(libs)) {
+    for (const [file, code] of Object.entries(files)) routes[`/__first/${file}`] = { type: 'text/javascript; charset=utf-8', body: code };
+  }
   for (const v of Object.keys(VARIANTS)) for (const b of backends) for (const m of models) routes[`/__first/${v}-${b}-${m}.html`] = { body: pageFor(v, b, m) };
   const server = await startServer({ routes });
   const result = {
     date: new Date().toISOString(), cpu: `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}`, loadAverageStart: loadavg().map((v) => v.toFixed(2)).join(' '),
-    bundleBytes: Object.fromEntries(Object.entries(libs).map(([k, v]) => [k, v.length])), reps, rows: [],
+    bundleBytes: Object.fromEntries(Object.entries(libs).map(([k, files]) => [k, { entry: files[`${k}.js`].length, all: Object.values(files).reduce((n, c) => n + c.length, 0) }])), reps, rows: [],
   };
   try {
     for (const b of backends) {
