@@ -4,37 +4,17 @@
 // bytes of a float16-saved MLP loaded with float16Weights on / off. --out=<name> also writes the
 // rows to bench/results/<name>.json.
 // Usage: node bench/float16_webgpu.mjs [--reps=N] [--out=name]   (default 5 reps)
-import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { esbuildAssetPlugin } from '../scripts/assets.mjs';
-import { startServer } from '../scripts/server.mjs';
-import { launchChromium } from '../scripts/chromium.mjs';
+import { withSourceTab } from './source_tab.mjs';
 
 const args = process.argv.slice(2);
 const reps = Number(args.find((a) => a.startsWith('--reps='))?.slice(7) ?? 5);
 const out = args.find((a) => a.startsWith('--out='))?.slice(6);
 const SHAPES = [[1, 784, 1024], [64, 784, 1024], [256, 512, 512], [16, 4096, 1024]];
-const bundle = await build({
-  entryPoints: [new URL('./float16_webgpu_page.ts', import.meta.url).pathname],
-  bundle: true, format: 'esm', write: false, target: 'es2022', plugins: [esbuildAssetPlugin()],
-});
-const server = await startServer({
-  routes: {
-    '/__float16_bench.js': { type: 'text/javascript; charset=utf-8', body: bundle.outputFiles[0].text },
-    '/__float16_bench.html': { body: '<!doctype html><script type="module" src="/__float16_bench.js"></script>' },
-  },
-});
-const browser = await launchChromium(['--headless=new']);
-try {
-  const page = await browser.newPage();
-  await page.goto(`${server.url}/__float16_bench.html`);
-  await page.waitForFunction('globalThis.tesseraFloat16Bench !== undefined');
+await withSourceTab('float16_bench', { file: new URL('./float16_webgpu_page.ts', import.meta.url).pathname }, 'tesseraFloat16Bench', async (page) => {
   const rows = await page.evaluate((s, r) => globalThis.tesseraFloat16Bench.bench(s, r), SHAPES, reps);
   rows.push({ loadavg: loadavg().map((v) => +v.toFixed(2)), reps, date: new Date().toISOString() });
   for (const row of rows) console.log(JSON.stringify(row));
   if (out) writeFileSync(new URL(`./results/${out}.json`, import.meta.url), `${JSON.stringify(rows, null, 2)}\n`);
-} finally {
-  await browser.close();
-  await server.close();
-}
+});

@@ -7,33 +7,16 @@
 // tf.memory().backends.webgpu.dispatches (the backend's count of recorded compute dispatches); the JSON also holds
 // one step's kernel calls by kernel name per mode.
 // Usage: node bench/lstmfuse_webgpu.mjs [--reps=N] [--out=name]  (writes bench/results/<name>.json)
-import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { esbuildAssetPlugin } from '../scripts/assets.mjs';
-import { startServer } from '../scripts/server.mjs';
-import { launchChromium } from '../scripts/chromium.mjs';
+import { SOURCE_API, withSourceTab } from './source_tab.mjs';
 
 const args = process.argv.slice(2);
 const reps = Number(args.find((a) => a.startsWith('--reps='))?.slice(7) ?? 5);
 const out = args.find((a) => a.startsWith('--out='))?.slice(6);
-const bundle = await build({
-  stdin: { contents: "import * as ts from './src/index.ts'; globalThis.__ts = ts;", resolveDir: new URL('..', import.meta.url).pathname, loader: 'ts' },
-  bundle: true, format: 'esm', write: false, target: 'es2022', plugins: [esbuildAssetPlugin()], logLevel: 'warning',
-});
-const server = await startServer({
-  routes: {
-    '/__lstmfuse.js': { type: 'text/javascript; charset=utf-8', body: bundle.outputFiles[0].text },
-    '/__lstmfuse.html': { body: '<!doctype html><script type="module" src="/__lstmfuse.js"></script>' },
-  },
-});
-const browser = await launchChromium(['--headless=new']);
 const loadStart = loadavg();
 let result;
-try {
-  const page = await browser.newPage();
-  await page.goto(`${server.url}/__lstmfuse.html`);
-  await page.waitForFunction('globalThis.__ts !== undefined');
+await withSourceTab('lstmfuse', SOURCE_API, '__ts', async (page) => {
   result = await page.evaluate(async (reps) => {
     const ts = globalThis.__ts;
     await ts.setBackend('webgpu');
@@ -103,10 +86,7 @@ try {
     ts.env().set('LSTM_FUSED_CELL', 'webgpu');
     return { adapter: ts.backendInfo?.() ?? null, rows };
   }, reps);
-} finally {
-  await browser.close();
-  await server.close();
-}
+});
 for (const r of result.rows) {
   const base = r.modes[0];
   console.log(`\n${r.name}`);

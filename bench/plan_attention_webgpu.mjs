@@ -4,32 +4,15 @@
 // calls per replay. Masks: a causal one made inside the call (values kept by the trace: the causal flag), the same
 // made before the call (read back after the first plan, which the next call makes again: the causal flag), none.
 // Usage: node bench/plan_attention_webgpu.mjs [--reps=N] [--out=name]  (writes bench/results/<name>.json)
-import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { esbuildAssetPlugin } from '../scripts/assets.mjs';
-import { startServer } from '../scripts/server.mjs';
-import { launchChromium } from '../scripts/chromium.mjs';
+import { SOURCE_API, withSourceTab } from './source_tab.mjs';
 
 const args = process.argv.slice(2);
 const reps = Number(args.find((a) => a.startsWith('--reps='))?.slice(7) ?? 20);
 const out = args.find((a) => a.startsWith('--out='))?.slice(6);
-const bundle = await build({
-  stdin: { contents: "import * as ts from './src/index.ts'; globalThis.__ts = ts;", resolveDir: new URL('..', import.meta.url).pathname, loader: 'ts' },
-  bundle: true, format: 'esm', write: false, target: 'es2022', plugins: [esbuildAssetPlugin()], logLevel: 'warning',
-});
-const server = await startServer({
-  routes: {
-    '/__plan_attention.js': { type: 'text/javascript; charset=utf-8', body: bundle.outputFiles[0].text },
-    '/__plan_attention.html': { body: '<!doctype html><script type="module" src="/__plan_attention.js"></script>' },
-  },
-});
-const browser = await launchChromium(['--headless=new']);
 let rows;
-try {
-  const page = await browser.newPage();
-  await page.goto(`${server.url}/__plan_attention.html`);
-  await page.waitForFunction('globalThis.__ts !== undefined');
+await withSourceTab('plan_attention', SOURCE_API, '__ts', async (page) => {
   rows = await page.evaluate(async (reps) => {
     const ts = globalThis.__ts;
     await ts.setBackend('webgpu');
@@ -76,10 +59,7 @@ try {
     return result;
   }, reps);
   for (const r of rows) console.log(JSON.stringify({ ...r, planOn: undefined }));
-} finally {
-  await browser.close();
-  await server.close();
-}
+});
 const meta = { bench: 'plan_attention_webgpu', date: new Date().toISOString(), reps, loadavg: loadavg().map((v) => +v.toFixed(2)) };
 console.log(JSON.stringify(meta));
 if (out) writeFileSync(new URL(`./results/${out}.json`, import.meta.url), JSON.stringify({ ...meta, rows }, null, 2) + '\n');

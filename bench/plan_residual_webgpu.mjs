@@ -6,12 +6,9 @@
 // With --kernels it also times one conv2d with the residual epilogue against the same conv
 // followed by add + relu kernels (kernel level, no plan).
 // Usage: node bench/plan_residual_webgpu.mjs [--reps=N] [--only=0,2] [--kernels] [--out=name]  (writes bench/results/<name>.json)
-import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { esbuildAssetPlugin } from '../scripts/assets.mjs';
-import { startServer } from '../scripts/server.mjs';
-import { launchChromium } from '../scripts/chromium.mjs';
+import { withSourceTab } from './source_tab.mjs';
 
 const args = process.argv.slice(2);
 const reps = Number(args.find((a) => a.startsWith('--reps='))?.slice(7) ?? 15);
@@ -23,22 +20,8 @@ const allConfigs = [
   { batch: 4, size: 32, channels: 32, blocks: 2, reps },
 ];
 const configs = only !== undefined ? only.split(',').filter(Boolean).map((i) => allConfigs[Number(i)]) : allConfigs;
-const bundle = await build({
-  entryPoints: [new URL('./plan_residual_webgpu_page.ts', import.meta.url).pathname],
-  bundle: true, format: 'esm', write: false, target: 'es2022', plugins: [esbuildAssetPlugin()], logLevel: 'warning',
-});
-const server = await startServer({
-  routes: {
-    '/__plan_residual.js': { type: 'text/javascript; charset=utf-8', body: bundle.outputFiles[0].text },
-    '/__plan_residual.html': { body: '<!doctype html><script type="module" src="/__plan_residual.js"></script>' },
-  },
-});
-const browser = await launchChromium(['--headless=new']);
 const rows = [];
-try {
-  const page = await browser.newPage();
-  await page.goto(`${server.url}/__plan_residual.html`);
-  await page.waitForFunction('globalThis.tesseraPlanResidualBench !== undefined');
+await withSourceTab('plan_residual', { file: new URL('./plan_residual_webgpu_page.ts', import.meta.url).pathname }, 'tesseraPlanResidualBench', async (page) => {
   for (const cfg of configs) {
     const row = await page.evaluate((c) => globalThis.tesseraPlanResidualBench.bench(c), cfg);
     rows.push(row);
@@ -51,10 +34,7 @@ try {
       console.log(JSON.stringify(row));
     }
   }
-} finally {
-  await browser.close();
-  await server.close();
-}
+});
 const meta = { bench: 'plan_residual_webgpu', date: new Date().toISOString(), loadavg: loadavg().map((v) => +v.toFixed(2)) };
 console.log(JSON.stringify(meta));
 if (out) writeFileSync(new URL(`./results/${out}.json`, import.meta.url), JSON.stringify({ ...meta, rows }, null, 2) + '\n');
