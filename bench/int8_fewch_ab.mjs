@@ -21,6 +21,7 @@ const SHAPES = [[1, 112, 112, 3, 3, 32, 1], [200, 28, 28, 1, 3, 4, 0], [200, 13,
 await withBenchTab(async (tab) => {
   const res = await tab.evaluate(async ({ shapes, n }) => {
     const { loadKernelModule } = await import('/bench/kernel_module.mjs');
+    const { fewchInputs } = await import('/bench/int8_fewch_fixture.mjs');
     const mods = [];
     for (let i = 0; i < n; i++) mods.push(await loadKernelModule(await (await fetch(`/build/ab/ab${i}.wasm`)).arrayBuffer()));
     const out = [];
@@ -28,23 +29,12 @@ await withBenchTab(async (tab) => {
       const fns = [];
       for (const m of mods) {
         const { ex } = m; m.reset();
-        const outH = H + 2 * pad - f + 1, outW = W + 2 * pad - f + 1, rb = (c) => ((c + 3) >> 2) << 2;
-        const inPixels = B * H * W, pixels = B * outH * outW, taps = f * f;
-        const xf = m.alloc(inPixels * C * 4), xq = m.alloc(inPixels * rb(C)), wq = m.alloc(N * taps * rb(C)), wf = m.alloc(taps * C * N * 4);
-        new Float32Array(m.memory.buffer, xf, inPixels * C).forEach((_, i, a) => (a[i] = Math.sin(i)));
-        new Float32Array(m.memory.buffer, wf, taps * C * N).forEach((_, i, a) => (a[i] = Math.cos(i)));
-        new Uint8Array(m.memory.buffer, wq, N * taps * rb(C)).forEach((_, i, a) => (a[i] = (i * 37) & 0xff));
-        const params = m.alloc(64);
-        new Int32Array(m.memory.buffer, params, 15).set([B, H, W, C, outH, outW, N, f, f, 1, 1, 1, 1, pad, pad]);
-        const scales = m.alloc(N * 4); new Float32Array(m.memory.buffer, scales, N).fill(0.01);
-        const o = m.alloc(pixels * N * 4);
-        const runGroups = Math.ceil((f * C) / 4), nPad = Math.ceil(N / 8) * 8, units = Math.ceil(pixels / 4);
-        const wsum = m.alloc(nPad * 4);
+        const { inPixels, pixels, xf, xq, wq, wf, params, scales, o, runGroups, nPad, nP4, units, wsum } = fewchInputs(m, [B, H, W, C, f, N, pad]);
         const xb = m.alloc(inPixels * C + 16), wb = m.alloc(f * runGroups * nPad * 4), tile = m.alloc(ex.int8BcastScratchBytes(nPad, f, runGroups));
         ex.int8InterleaveU8Weights(wq, N, f, f, C, wb, runGroups, nPad, wsum);
         ex.int8Quantize(xf, xq, inPixels, C, Math.fround(1 / 127), 0);
         const fs = m.alloc(ex.conv2dScratchBytes(f, f, C, N));
-        const nP4 = Math.ceil(N / 4) * 4, sb = m.alloc(ex.int8Im2colScratchBytes(inPixels, C));
+        const sb = m.alloc(ex.int8Im2colScratchBytes(inPixels, C));
         const wb2 = m.alloc(f * Math.ceil((f * C) / 2) * nP4 * 4), sc2 = m.alloc(ex.int8SmallConvScratchBytes(f, f, C, nP4));
         ex.int8InterleaveConvWeights(wq, N, f, f, C, wb2, nP4);
         fns.push({

@@ -22,6 +22,7 @@ const SHAPES = [[1, 112, 112, 3, 3, 32, 1], [200, 28, 28, 1, 3, 4, 0], [200, 13,
 await withBenchTab(async (tab) => {
   const lines = await tab.evaluate(async (shapes) => {
     const { loadKernelModule } = await import('/bench/kernel_module.mjs');
+    const { fewchInputs } = await import('/bench/int8_fewch_fixture.mjs');
     const m = await loadKernelModule(await (await fetch('/build/ab/profile.wasm')).arrayBuffer());
     const { ex } = m;
     const out = [];
@@ -34,19 +35,8 @@ await withBenchTab(async (tab) => {
     };
     for (const [B, H, W, C, f, N, pad] of shapes) {
       m.reset();
-      const outH = H + 2 * pad - f + 1, outW = W + 2 * pad - f + 1, rb = (c) => ((c + 3) >> 2) << 2;
-      const inPixels = B * H * W, pixels = B * outH * outW, taps = f * f;
-      const xf = m.alloc(inPixels * C * 4), xq = m.alloc(inPixels * rb(C)), wq = m.alloc(N * taps * rb(C)), wf = m.alloc(taps * C * N * 4);
-      new Float32Array(m.memory.buffer, xf, inPixels * C).forEach((_, i, a) => (a[i] = Math.sin(i)));
-      new Float32Array(m.memory.buffer, wf, taps * C * N).forEach((_, i, a) => (a[i] = Math.cos(i)));
-      new Uint8Array(m.memory.buffer, wq, N * taps * rb(C)).forEach((_, i, a) => (a[i] = (i * 37) & 0xff));
-      const params = m.alloc(64);
-      new Int32Array(m.memory.buffer, params, 15).set([B, H, W, C, outH, outW, N, f, f, 1, 1, 1, 1, pad, pad]);
-      const scales = m.alloc(N * 4);
-      new Float32Array(m.memory.buffer, scales, N).fill(0.01);
-      const o = m.alloc(pixels * N * 4);
-      const runGroups = Math.ceil((f * C) / 4), nPad = Math.ceil(N / 8) * 8, nP4 = Math.ceil(N / 4) * 4, units = Math.ceil(pixels / 4);
-      const sb = m.alloc(ex.int8Im2colScratchBytes(inPixels, C)), wsum = m.alloc(nPad * 4);
+      const { inPixels, pixels, taps, xf, xq, wq, wf, params, scales, o, runGroups, nPad, nP4, units, wsum } = fewchInputs(m, [B, H, W, C, f, N, pad]);
+      const sb = m.alloc(ex.int8Im2colScratchBytes(inPixels, C));
       const wb2 = m.alloc(f * Math.ceil((f * C) / 2) * nP4 * 4), sc2 = m.alloc(ex.int8SmallConvScratchBytes(f, f, C, nP4));
       // a build before the broadcast conv read its input in place (int8Im2colU8, a patch matrix) or after
       const stages = {};
