@@ -190,7 +190,8 @@ describe('bundle', () => {
     // depthwise epilogue one finishVec path; 31,457 after the Winograd conv and the faster few-channel int8 conv; 30,718
     // after the few-input-channel int8 conv read its input in place, 29.2 KiB before; 30,713 / 29,024 on main, then 30,250
     // relaxed / 28,532 simd after the 3-D conv and pool kernels shared one walker, maxPoolWithArgmax ran in the
-    // dilation2d walker and topk became one f64-comparing heap for float32 and int32): measured with asconfig shrinkLevel 1 (the int8 kernels added 4.9, the
+    // dilation2d walker and topk became one f64-comparing heap for float32 and int32; 30,317 / 28,598 with the
+    // few-channel int8 conv's direct stores and split quantize, 2026-12-03): measured with asconfig shrinkLevel 1 (the int8 kernels added 4.9, the
     // u8 int8 dot and 5x8 matMul tile 1.8; powJs instead of the runtime library pow and one inlined copy of each
     // unary op saved 1.4)
     for (const f of ['dist/tessera-relaxed.wasm', 'dist/tessera-simd.wasm']) expect(wasmGzip(f)).toBeLessThanOrEqual(30 * KiB);
