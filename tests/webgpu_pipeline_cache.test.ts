@@ -2,7 +2,8 @@
  * The webgpu pipeline cache's compile scheduling (src/backends/webgpu/pipelines.ts), against a fake
  * device whose compiles finish when the test says: a dispatch's own pipeline compiles at once;
  * the variants it names wait until no such pipeline is compiling, then compile at most
- * `variantSlots` at a time, so a pipeline a later dispatch needs never queues behind them all.
+ * `variantSlots` at a time, so a pipeline a later dispatch needs never queues behind them all; a queued
+ * variant counts in the cache at once and starts at once when a dispatch needs it.
  */
 import { describe, expect, it } from 'vitest';
 import { PipelineCache } from '../src/backends/webgpu/pipelines.js';
@@ -43,7 +44,8 @@ describe('webgpu pipeline cache scheduling', () => {
     const { device, started, pending, finish } = fakeDevice();
     const cache = new PipelineCache(device, 1);
     cache.pipelineFor({ spec, entry: 'main', constants: { V: 0 }, variants: [variant(1), variant(2), variant(3)] }, layout);
-    expect(started).toEqual(['fam:main:{"V":0}']); // the variants wait for the primary
+    expect(started).toEqual(['fam:main:{"V":0}']); // the variants wait for the primary ...
+    expect(cache.size).toBe(4); // ... in the cache already, so a later lookup does not compile them again
     await finish('"V":0');
     expect(started).toEqual(['fam:main:{"V":0}', 'fam:main:{"V":1}']); // one variant slot
     // a primary a later dispatch needs starts at once, beside the variant in flight
@@ -71,5 +73,20 @@ describe('webgpu pipeline cache scheduling', () => {
     await finish('"V":2');
     await cache.settled(); // the third variant (V 0) was the primary itself: nothing left to compile
     expect(started).toHaveLength(3);
+  });
+
+  it('a dispatch that needs a queued variant starts it at once, past the slot limit, and it compiles once', async () => {
+    const { device, started, finish } = fakeDevice();
+    const cache = new PipelineCache(device, 1);
+    cache.pipelineFor({ spec, entry: 'main', constants: { V: 0 }, variants: [variant(1), variant(2)] }, layout);
+    await finish('"V":0');
+    expect(started.slice(1)).toEqual(['fam:main:{"V":1}']); // the one slot
+    const needed = cache.pipelineFor({ spec, entry: 'main', constants: { V: 2 } }, layout);
+    expect(started.at(-1)).toBe('fam:main:{"V":2}'); // promoted: not waiting for V 1
+    await finish('"V":2');
+    expect(needed.pipeline).toEqual({ label: 'fam:main:{"V":2}' });
+    await finish('"V":1');
+    await cache.settled();
+    expect(started).toEqual(['fam:main:{"V":0}', 'fam:main:{"V":1}', 'fam:main:{"V":2}']);
   });
 });

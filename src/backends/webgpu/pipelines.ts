@@ -2,10 +2,11 @@
  * The WebGPU pipeline cache of one device: shader modules per spec, bind group and pipeline
  * layouts per entry point (the uniform params binding takes a dynamic offset, see
  * uniform_arena.ts), and compute pipelines keyed by (family, entry point, override constants),
- * created with createComputePipelineAsync, all compiles in flight at once. A dispatch's
- * `variants` (the pipelines the same kernel picks for other shapes) compile in the background once
- * no pipeline a dispatch waits for is compiling, at most `variantSlots` at a time, so that a compile
- * a later dispatch needs (e.g. a recorded plan's fused epilogue) finds a free core.
+ * created with createComputePipelineAsync. A dispatch's
+ * `variants` (the pipelines the same kernel picks for other shapes) join the cache queued and
+ * compile in the background once no pipeline a dispatch waits for is compiling, at most
+ * `variantSlots` at a time, so that a compile a later dispatch needs (e.g. a recorded plan's fused
+ * epilogue) finds a free core; a dispatch that needs a queued variant starts it at once.
  * A compile failure rejects with the shader's compilation messages; the backend turns it into a
  * failure of the batch using it.
  */
@@ -13,15 +14,18 @@ import { shaderCode, type DispatchDesc, type ShaderSpec } from './spec.js';
 
 export interface PipelineEntry { promise: Promise<GPUComputePipeline>; pipeline?: GPUComputePipeline }
 
+/** A variant in the cache whose compile has not started yet. */
+interface Deferred { begin: (primary: boolean) => void }
+
 export class PipelineCache {
   private pipelines = new Map<string, PipelineEntry>();
   private modules = new Map<ShaderSpec, GPUShaderModule>();
   private layouts = new Map<string, { key: string; group: GPUBindGroupLayout; pipeline: GPUPipelineLayout }>();
-  /** Compiles not yet settled (`settled()` waits for them). */
+  /** Compiles not yet settled, queued variants included (`settled()` waits for them). */
   private inFlight = new Set<Promise<unknown>>();
-  /** Primary compiles in flight, variant compiles waiting to start, and variant compiles in flight. */
+  /** Primary compiles in flight, variants in the cache waiting to start (by key, in order), variant compiles in flight. */
   private primaries = 0;
-  private queuedVariants: Array<() => Promise<unknown>> = [];
+  private deferred = new Map<string, Deferred>();
   private variantsInFlight = 0;
 
   /**
@@ -30,15 +34,6 @@ export class PipelineCache {
    */
   constructor(private readonly device: GPUDevice,
     private readonly variantSlots = Math.max(1, ((globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 2) - 1)) {}
-
-  /** Start queued variant compiles while no primary compiles and a slot is free. */
-  private startVariants(): void {
-    while (this.primaries === 0 && this.variantsInFlight < this.variantSlots && this.queuedVariants.length) {
-      const start = this.queuedVariants.shift()!;
-      this.variantsInFlight++;
-      void start().finally(() => { this.variantsInFlight--; this.startVariants(); });
-    }
-  }
 
   get size(): number {
     return this.pipelines.size;
@@ -60,60 +55,92 @@ export class PipelineCache {
     return l;
   }
 
-  /** Resolves once every compile started so far has settled (a failed one included). */
+  /** Resolves once every compile started or queued so far has settled (a failed one included). */
   async settled(): Promise<void> {
     while (this.inFlight.size) await Promise.all([...this.inFlight]);
   }
 
-  /** The pipeline of `d` (compiled on first request); `primary`: a dispatch waits for it (not a variant). */
+  /**
+   * The pipeline of `d`; `primary`: a dispatch waits for it. A new one starts compiling at once,
+   * and so does a queued variant a dispatch now needs; `d.variants` join the cache queued.
+   */
   pipelineFor(d: Pick<DispatchDesc, 'spec' | 'entry' | 'constants' | 'variants'>, layout: GPUPipelineLayout, primary = true): PipelineEntry {
-    const constants: Record<string, number> = {};
-    for (const k of Object.keys(d.constants).sort()) constants[k] = Number(d.constants[k]);
-    const key = `${d.spec.family}:${d.entry}:${JSON.stringify(constants)}`;
+    const key = this.keyOf(d.spec, d.entry, d.constants);
     let p = this.pipelines.get(key);
-    if (!p) {
-      let module = this.modules.get(d.spec);
-      if (!module) {
-        module = this.device.createShaderModule({ code: shaderCode(d.spec), label: d.spec.family });
-        this.modules.set(d.spec, module);
-      }
-      const entry: PipelineEntry = {
-        promise: this.device.createComputePipelineAsync({
-          label: key, layout, compute: { module, entryPoint: d.entry, constants },
-        }).catch(async (e: unknown) => {
-          const info = await module!.getCompilationInfo();
-          const msgs = info.messages.map((m) => `${m.type} at ${m.lineNum}:${m.linePos}: ${m.message}`).join('\n');
-          throw new Error(`webgpu: pipeline ${key} failed to compile: ${(e as Error).message ?? e}\n${msgs}`);
-        }),
-      };
-      const done = entry.promise.then((pl) => { entry.pipeline = pl; }, () => {});
-      this.inFlight.add(done);
-      void done.then(() => this.inFlight.delete(done));
-      this.pipelines.set(key, (p = entry));
+    if (p) {
+      const queued = this.deferred.get(key);
+      if (queued && primary) queued.begin(true);
+      return p;
+    }
+    p = this.add(key, d.spec, d.entry, d.constants, layout, primary);
+    for (const v of d.variants ?? []) {
+      if (!d.spec.entries[v.entry]) throw new Error(`webgpu: shader ${d.spec.family} has no entry point ${v.entry}`);
+      const vKey = this.keyOf(d.spec, v.entry, v.constants);
+      if (!this.pipelines.has(vKey)) this.add(vKey, d.spec, v.entry, v.constants, this.layoutFor(d.spec, v.entry).pipeline, null);
+    }
+    return p;
+  }
+
+  private keyOf(spec: ShaderSpec, entry: string, constants: Record<string, number | boolean>): string {
+    const sorted: Record<string, number> = {};
+    for (const k of Object.keys(constants).sort()) sorted[k] = Number(constants[k]);
+    return `${spec.family}:${entry}:${JSON.stringify(sorted)}`;
+  }
+
+  /**
+   * Put a pipeline in the cache: compiling now (`primary` true: a dispatch waits for it; false: a
+   * background compile), or queued (null) until `startVariants` or a dispatch begins it.
+   */
+  private add(key: string, spec: ShaderSpec, entryPoint: string, constants: Record<string, number | boolean>,
+    layout: GPUPipelineLayout, primary: boolean | null): PipelineEntry {
+    let resolve!: (p: GPUComputePipeline) => void;
+    let reject!: (e: unknown) => void;
+    const entry: PipelineEntry = { promise: new Promise((res, rej) => { resolve = res; reject = rej; }) };
+    const done = entry.promise.then((pl) => { entry.pipeline = pl; }, () => {});
+    this.inFlight.add(done);
+    void done.then(() => this.inFlight.delete(done));
+    this.pipelines.set(key, entry);
+    const begin = (asPrimary: boolean) => {
+      this.deferred.delete(key);
+      if (asPrimary) this.primaries++;
+      else this.variantsInFlight++;
+      this.compile(key, spec, entryPoint, constants, layout).then(resolve, reject);
       // Variants start once no pipeline a dispatch is waiting for is compiling, so that a first
       // run's compiles are not slowed by ones it does not need yet (sync(), and so warmup, waits
       // for the variants too).
-      if (primary) {
-        this.primaries++;
-        void done.then(() => {
-          this.primaries--;
-          this.startVariants();
-        });
-      }
-      for (const v of d.variants ?? []) {
-        if (!d.spec.entries[v.entry]) throw new Error(`webgpu: shader ${d.spec.family} has no entry point ${v.entry}`);
-        let started!: () => void;
-        const gate = new Promise<void>((r) => (started = r));
-        this.inFlight.add(gate);
-        void gate.then(() => this.inFlight.delete(gate));
-        this.queuedVariants.push(() => {
-          const p = this.pipelineFor({ spec: d.spec, entry: v.entry, constants: v.constants }, this.layoutFor(d.spec, v.entry).pipeline, false);
-          started();
-          return p.promise.catch(() => {});
-        });
-      }
-      this.startVariants();
+      void done.then(() => {
+        if (asPrimary) this.primaries--;
+        else this.variantsInFlight--;
+        this.startVariants();
+      });
+    };
+    if (primary === null) this.deferred.set(key, { begin });
+    else begin(primary);
+    return entry;
+  }
+
+  /** Start queued variants, oldest first, while no primary compiles and a slot is free. */
+  private startVariants(): void {
+    while (this.primaries === 0 && this.variantsInFlight < this.variantSlots && this.deferred.size) {
+      this.deferred.values().next().value!.begin(false);
     }
-    return p;
+  }
+
+  private compile(key: string, spec: ShaderSpec, entryPoint: string, constants: Record<string, number | boolean>,
+    layout: GPUPipelineLayout): Promise<GPUComputePipeline> {
+    let module = this.modules.get(spec);
+    if (!module) {
+      module = this.device.createShaderModule({ code: shaderCode(spec), label: spec.family });
+      this.modules.set(spec, module);
+    }
+    const numeric: Record<string, number> = {};
+    for (const k of Object.keys(constants).sort()) numeric[k] = Number(constants[k]);
+    return this.device.createComputePipelineAsync({
+      label: key, layout, compute: { module, entryPoint, constants: numeric },
+    }).catch(async (e: unknown) => {
+      const info = await module!.getCompilationInfo();
+      const msgs = info.messages.map((m) => `${m.type} at ${m.lineNum}:${m.linePos}: ${m.message}`).join('\n');
+      throw new Error(`webgpu: pipeline ${key} failed to compile: ${(e as Error).message ?? e}\n${msgs}`);
+    });
   }
 }
