@@ -5,7 +5,10 @@
 #include "math.wgsl"
 #include "elementwise_math.wgsl"
 
-/** `act` is an override constant at every call site, so the switch folds. */
+/**
+ * `act` is the ACT override at every call site. Not folded (`//@fold`): the matmul and conv tests took
+ * 1.5-2x longer with a module per activation than with one module whose pipelines set ACT.
+ */
 fn apply_activation(act: u32, x: f32, alpha: f32, prelu_weight: f32) -> f32 {
   switch act {
     case 0u: { return x; } // linear

@@ -4,8 +4,13 @@
 #include "math.wgsl"
 #include "elementwise_math.wgsl"
 
-/** Unary op codes; `op` is an override constant at the call site, so the switch folds. */
+/**
+ * Unary op codes; `op` is the OP override at the call site. `//@fold OP` lets the pipeline cache
+ * keep only the case OP selects (src/backends/webgpu/preprocess.ts foldSwitches): SwiftShader does
+ * not fold the switch itself, and compiles a whole-switch pipeline 10-25x slower.
+ */
 fn apply_unary_op(op: u32, x: f32, alpha: f32, beta: f32) -> f32 {
+  //@fold OP
   switch op {
     case 0u: { return x; } // identity
     case 1u: { return -x; } // neg
@@ -58,8 +63,9 @@ fn apply_unary_op(op: u32, x: f32, alpha: f32, beta: f32) -> f32 {
   }
 }
 
-/** Binary op codes. */
+/** Binary op codes (the OP override at the call site; folded like apply_unary_op). */
 fn apply_binary_op(op: u32, a: f32, b: f32) -> f32 {
+  //@fold OP
   switch op {
     case 0u: { return a + b; } // add
     case 1u: { return a - b; } // sub
@@ -88,6 +94,7 @@ fn apply_binary_op(op: u32, a: f32, b: f32) -> f32 {
 
 /** Binary op codes whose expression runs on vec4 operands (wgslVec4; the binary_chunked entry). */
 fn apply_binary_op4(op: u32, a: vec4<f32>, b: vec4<f32>) -> vec4<f32> {
+  //@fold OP
   switch op {
     case 0u: { return a + b; } // add
     case 1u: { return a - b; } // sub

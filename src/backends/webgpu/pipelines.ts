@@ -2,7 +2,8 @@
  * The WebGPU pipeline cache of one device: shader modules per spec, bind group and pipeline
  * layouts per entry point (the uniform params binding takes a dynamic offset, see
  * uniform_arena.ts), and compute pipelines keyed by (family, entry point, override constants),
- * created with createComputePipelineAsync. A dispatch's
+ * created with createComputePipelineAsync. A spec whose shader has `//@fold` switches gets one module
+ * per value of those overrides, cut to the selected case (preprocess.ts foldSwitches). A dispatch's
  * `variants` (the pipelines the same kernel picks for other shapes) join the cache queued and
  * compile in the background once no pipeline a dispatch waits for is compiling, at most
  * `variantSlots` at a time, so that a compile a later dispatch needs (e.g. a recorded plan's fused
@@ -10,7 +11,7 @@
  * A compile failure rejects with the shader's compilation messages; the backend turns it into a
  * failure of the batch using it.
  */
-import { shaderCode, type DispatchDesc, type ShaderSpec } from './spec.js';
+import { moduleKey, shaderCode, type DispatchDesc, type ShaderSpec } from './spec.js';
 
 export interface PipelineEntry { promise: Promise<GPUComputePipeline>; pipeline?: GPUComputePipeline }
 
@@ -19,7 +20,8 @@ interface Deferred { begin: (primary: boolean) => void }
 
 export class PipelineCache {
   private pipelines = new Map<string, PipelineEntry>();
-  private modules = new Map<ShaderSpec, GPUShaderModule>();
+  /** Shader modules by spec, then by the values of its folded overrides (spec.ts moduleKey). */
+  private modules = new Map<ShaderSpec, Map<string, GPUShaderModule>>();
   private layouts = new Map<string, { key: string; group: GPUBindGroupLayout; pipeline: GPUPipelineLayout }>();
   /** Compiles not yet settled, queued variants included (`settled()` waits for them). */
   private inFlight = new Set<Promise<unknown>>();
@@ -128,10 +130,13 @@ export class PipelineCache {
 
   private compile(key: string, spec: ShaderSpec, entryPoint: string, constants: Record<string, number | boolean>,
     layout: GPUPipelineLayout): Promise<GPUComputePipeline> {
-    let module = this.modules.get(spec);
+    let bySpec = this.modules.get(spec);
+    if (!bySpec) this.modules.set(spec, bySpec = new Map());
+    const mKey = moduleKey(spec, constants);
+    let module = bySpec.get(mKey);
     if (!module) {
-      module = this.device.createShaderModule({ code: shaderCode(spec), label: spec.family });
-      this.modules.set(spec, module);
+      module = this.device.createShaderModule({ code: shaderCode(spec, constants), label: mKey });
+      bySpec.set(mKey, module);
     }
     const numeric: Record<string, number> = {};
     for (const k of Object.keys(constants).sort()) numeric[k] = Number(constants[k]);

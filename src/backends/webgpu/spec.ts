@@ -6,7 +6,7 @@
  */
 import type { KernelAttrs, KernelName } from '../kernels.js';
 import type { TensorInfo } from '../backend.js';
-import { preprocessWgsl } from './preprocess.js';
+import { foldNames, foldSwitches, preprocessWgsl } from './preprocess.js';
 
 export type BindingKind = 'uniform' | 'read-only-storage' | 'storage';
 
@@ -88,15 +88,33 @@ export interface KernelContext {
 export type WebGPUKernel<K extends KernelName> = (ctx: KernelContext, inputs: TensorInfo[], outputs: TensorInfo[], attrs: KernelAttrs[K]) => void;
 export type WebGPUKernelTable = { [K in KernelName]?: WebGPUKernel<K> };
 
-const preprocessed = new Map<ShaderSpec, string>();
-/** The spec's WGSL after #include expansion (cached). */
-export function shaderCode(spec: ShaderSpec): string {
-  let code = preprocessed.get(spec);
-  if (code === undefined) {
-    code = preprocessWgsl(spec.source);
-    preprocessed.set(spec, code);
+const preprocessed = new Map<ShaderSpec, { code: string; folds: string[] }>();
+/**
+ * The spec's WGSL after #include expansion (cached); with `constants`, its `//@fold` switches cut
+ * to the cases those override values select (preprocess.ts foldSwitches).
+ */
+export function shaderCode(spec: ShaderSpec, constants?: Record<string, number | boolean>): string {
+  const { code } = expanded(spec);
+  return constants ? foldSwitches(code, constants) : code;
+}
+
+/**
+ * The key of the shader module a pipeline with `constants` uses: the family, plus the values of
+ * the overrides its `//@fold` switches depend on.
+ */
+export function moduleKey(spec: ShaderSpec, constants: Record<string, number | boolean>): string {
+  const { folds } = expanded(spec);
+  return folds.length ? `${spec.family}|${folds.map((n) => `${n}=${Number(constants[n] ?? NaN)}`).join(',')}` : spec.family;
+}
+
+function expanded(spec: ShaderSpec): { code: string; folds: string[] } {
+  let e = preprocessed.get(spec);
+  if (e === undefined) {
+    const code = preprocessWgsl(spec.source);
+    e = { code, folds: foldNames(code) };
+    preprocessed.set(spec, e);
   }
-  return code;
+  return e;
 }
 
 /** Byte offsets of the params fields under WGSL uniform layout rules, and the padded struct size. */
