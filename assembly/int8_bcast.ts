@@ -4,9 +4,10 @@
 // where four pixels' windows lie inside the image (else the unit gathers them, on its own thread),
 // and each lane of a relaxed dot is one output channel: 4 input bytes of a filter row broadcast to
 // all lanes (v128.load32_splat) against 4 bytes of 4 channels (int8InterleaveU8Weights: per group
-// of 4 values of a filter row, 4 bytes of each channel). Short runs (9 values for a 3x3 RGB filter
-// row, padded to 12) then need no horizontal sums and no padding to 16: an [8 channels x 4 pixels]
-// block per group of 4 values. Taps outside the image hold zp + 128, so that, as everywhere in
+// of 4 values of a filter row, 4 bytes of each channel). Short runs then need no horizontal sums and
+// no padding to 16: an [8 channels x 4 pixels] block per group of 4 values. Runs of 4k + 1 values
+// (9 for a 3x3 RGB filter row) in at most 4 filter rows put their last values together in one tail
+// group (hasTail): 7 groups for a 3x3x3 filter where rows padded to 12 took 9. Taps outside the image hold zp + 128, so that, as everywhere in
 // DOT_U8, sum (x - zp) w = sum (x + 128) w - (128 + zp) sum w over the channel's weights.
 import { biasVec, finishTile, finishVec, padRow, scaleVec, setEpilogue, vecEpilogueAct } from './int8';
 
@@ -112,7 +113,8 @@ export function int8BcastRange(
   const fh = load<i32>(params, 28), fw = load<i32>(params, 32), sh = load<i32>(params, 36), sw = load<i32>(params, 40);
   const dh = load<i32>(params, 44), dw = load<i32>(params, 48), padTop = load<i32>(params, 52), padLeft = load<i32>(params, 56);
   const M = batch * outH * outW, tapBytes = <usize>inC, runBytes = <usize>(runGroups << 2), fill = <u8>(aZp + 128);
-  const run = fw * inC, tail = hasTail(fh, run), tailOff = <usize>(run & ~3), dotBytes = tail ? tailOff : runBytes;
+  // (runGroups 0: no dots at all, the epilogue stage of bench/int8_fewch_profile.mjs)
+  const run = fw * inC, tail = runGroups > 0 && hasTail(fh, run), tailOff = <usize>(run & ~3), dotBytes = tail ? tailOff : runBytes;
   const tile = scratch, tileStride = <usize>nPad << 2, groupBytes = <usize>nPad << 2, rowGroupBytes = (dotBytes >> 2) * groupBytes;
   const table = tile + 4 * tileStride, patches = table + <usize>(16 * fh), patchBytes = <usize>fh * runBytes;
   const zw = i32x4.splat(-128 - aZp), vecAct = vecEpilogueAct(), outRow = <usize>N << 2;
