@@ -15,10 +15,12 @@ import { withBenchTab } from './bench_tab.mjs';
 const arg = (name, dflt) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt;
 const base = arg('base', 'build/ab/dist_base'), time = Number(arg('time', 1500)), outName = arg('out', '');
 const loadBefore = loadavg()[0];
-const rows = await withBenchTab(async (tab) => tab.evaluate(async ({ base, time }) => {
+const rows = [];
+// a page per thread count: the wasm backend takes its thread count once, when it starts
+for (const threads of [1, 2]) rows.push(...await withBenchTab(async (tab) => tab.evaluate(async ({ base, time, threads }) => {
   const libs = { base: await import(`/${base}/tessera.js`), new: await import('/dist/tessera.js') };
   const out = [];
-  for (const threads of [1, 2]) {
+  {
     const runners = {}, keep = [];
     for (const [name, tf] of Object.entries(libs)) {
       tf.wasm.setThreadsCount(threads);
@@ -42,12 +44,12 @@ const rows = await withBenchTab(async (tab) => tab.evaluate(async ({ base, time 
     }
     const stat = (f) => Object.fromEntries(keys.map((k) => [k, f([...samples[k]].sort((a, b) => a - b))]));
     const ms = stat((s) => s[s.length >> 1]), best = stat((s) => s[0]);
-    out.push({ threads, ms, best, samples: samples.newInt8.length,
+    out.push({ threads, actualThreads: Object.values(libs).map((tf) => tf.wasm.getThreadsCount()), ms, best, samples: samples.newInt8.length,
       ratio: { base: ms.baseFloat32 / ms.baseInt8, new: ms.newFloat32 / ms.newInt8 }, ratioBest: { base: best.baseFloat32 / best.baseInt8, new: best.newFloat32 / best.newInt8 } });
     keep.forEach((f) => f());
   }
   return out;
-}, { base, time }));
+}, { base, time, threads })));
 const result = { date: new Date().toISOString(), base, loadAverage1min: { before: loadBefore, after: loadavg()[0] }, rows };
 for (const r of rows) {
   console.log(`${r.threads} thread(s), median: ${Object.entries(r.ms).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}; float32 / int8: base ${r.ratio.base.toFixed(2)}x, new ${r.ratio.new.toFixed(2)}x`);
