@@ -4,9 +4,10 @@
 // where four pixels' windows lie inside the image (else the unit gathers them, on its own thread),
 // and each lane of a relaxed dot is one output channel: 4 input bytes of a filter row broadcast to
 // all lanes (v128.load32_splat) against 4 bytes of 4 channels (int8InterleaveU8Weights: per group
-// of 4 values of a filter row, 4 bytes of each channel). Short runs (9 values for a 3x3 RGB filter
-// row, padded to 12) then need no horizontal sums and no padding to 16: an [8 channels x 4 pixels]
-// block per group of 4 values. Taps outside the image hold zp + 128, so that, as everywhere in
+// of 4 values of a filter row, 4 bytes of each channel). Short runs then need no horizontal sums and
+// no padding to 16: an [8 channels x 4 pixels] block per group of 4 values. Runs of 4k + 1 values
+// (9 for a 3x3 RGB filter row) in at most 4 filter rows put their last values together in one tail
+// group (hasTail): 7 groups for a 3x3x3 filter where rows padded to 12 took 9. Taps outside the image hold zp + 128, so that, as everywhere in
 // DOT_U8, sum (x - zp) w = sum (x + 128) w - (128 + zp) sum w over the channel's weights.
 import { biasVec, finishTile, finishVec, padRow, scaleVec, setEpilogue, vecEpilogueAct } from './int8';
 
@@ -23,10 +24,30 @@ export function int8BiasCompact(x: usize, pixels: i32, inC: i32, dst: usize): vo
   else if (inC == 1) for (let i = 0; i < total; i += 4) {
     v128.store32_lane(dst + i, v128.xor(i8x16.shuffle(v128.load(x + (<usize>i << 2)), v128.splat<i32>(0), 0, 4, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), i8x16.splat(-128)), 0);
   }
+  // inC = 3 (RGB): 4 pixels' 12 bytes of each 16 (reads up to 12 bytes past the last pixel, inside its 16-byte block)
+  else if (inC == 3) for (let i = 0; i < total; i += 12) {
+    v128.store(dst + i, v128.xor(i8x16.shuffle(v128.load(x + <usize>(i / 3 << 2)), v128.splat<i32>(0), 0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0, 0, 0, 0), i8x16.splat(-128)));
+  }
   else for (let p = 0; p < pixels; p++) {
     for (let c = 0; c < inC; c++) store<u8>(dst + <usize>(p * inC + c), <u8>(<i32>load<i8>(x + <usize>p * rowBytes + c) + 128));
   }
   v128.store(dst + <usize>total, v128.splat<i32>(0));
+}
+
+/**
+ * Whether each filter row's run of fw * inC values ends in one value past its full groups of 4 (a 3x3
+ * RGB filter: 9 values) and at most 4 rows: those last values then share one "tail" group (byte ky
+ * row ky's), so a 3x3x3 filter takes 7 groups, not 3 rows of 3.
+ */
+@inline function hasTail(fh: i32, run: i32): bool {
+  return (run & 3) == 1 && fh <= 4;
+}
+
+/** The tail group of pixel i (table: its filter rows' runs, 4 pixels a row): byte ky of a splat is row ky's last value. */
+@inline function tailSplat(table: usize, i: usize, fh: i32, off: usize): v128 {
+  let v = 0;
+  for (let ky = 0; ky < fh; ky++) v |= <i32>load<u8>(load<usize>(table + (<usize>ky << 4) + (i << 2)) + off) << (ky << 3);
+  return i32x4.splat(v);
 }
 
 /**
@@ -37,7 +58,8 @@ export function int8BiasCompact(x: usize, pixels: i32, inC: i32, dst: usize): vo
  * (0 past outC).
  */
 export function int8InterleaveU8Weights(w: usize, outC: i32, fh: i32, fw: i32, inC: i32, dst: usize, runGroups: i32, nPad: i32, wsum: usize): void {
-  const rowBytes = <usize>rowBytesOf(inC), run = fw * inC, groupBytes = <usize>nPad << 2;
+  const rowBytes = <usize>rowBytesOf(inC), run = fw * inC, groupBytes = <usize>nPad << 2, full = run >> 2, tail = hasTail(fh, run);
+  const rowGroups = tail ? full : runGroups;
   memory.fill(dst, 0, <usize>(fh * runGroups) * groupBytes);
   memory.fill(wsum, 0, <usize>nPad << 2);
   for (let n = 0; n < outC; n++) {
@@ -45,7 +67,9 @@ export function int8InterleaveU8Weights(w: usize, outC: i32, fh: i32, fw: i32, i
     for (let ky = 0; ky < fh; ky++) {
       for (let r = 0; r < run; r++) {
         const v = <i32>load<i8>(w + <usize>((n * fh + ky) * fw + r / inC) * rowBytes + <usize>(r % inC));
-        store<i8>(dst + <usize>(ky * runGroups + (r >> 2)) * groupBytes + <usize>(n << 2) + <usize>(r & 3), <i8>v);
+        // a filter row's last value, past its full groups, goes to byte ky of the tail group
+        const last = tail && r >> 2 == full, g = last ? fh * full : ky * rowGroups + (r >> 2);
+        store<i8>(dst + <usize>g * groupBytes + <usize>(n << 2) + <usize>(last ? ky : r & 3), <i8>v);
         total += v;
       }
     }
@@ -58,7 +82,7 @@ export function int8InterleaveU8Weights(w: usize, outC: i32, fh: i32, fw: i32, i
  * code for every block (inlined 8 times per block it cost 17 bytes of gzip more; a call per 4 channels
  * costs the RGB conv ~10%, and saves the 1 -> 4 conv the tile and finishTile, ~25%).
  */
-function storeRows(o: usize, outRow: usize, a0: v128, a1: v128, a2: v128, a3: v128, n: i32, act: i32): void {
+@inline function storeRows(o: usize, outRow: usize, a0: v128, a1: v128, a2: v128, a3: v128, n: i32, act: i32): void {
   const s = scaleVec(n), b = biasVec(n);
   v128.store(o, finishVec(a0, s, b, act)); v128.store(o + outRow, finishVec(a1, s, b, act));
   v128.store(o + 2 * outRow, finishVec(a2, s, b, act)); v128.store(o + 3 * outRow, finishVec(a3, s, b, act));
@@ -89,7 +113,9 @@ export function int8BcastRange(
   const fh = load<i32>(params, 28), fw = load<i32>(params, 32), sh = load<i32>(params, 36), sw = load<i32>(params, 40);
   const dh = load<i32>(params, 44), dw = load<i32>(params, 48), padTop = load<i32>(params, 52), padLeft = load<i32>(params, 56);
   const M = batch * outH * outW, tapBytes = <usize>inC, runBytes = <usize>(runGroups << 2), fill = <u8>(aZp + 128);
-  const tile = scratch, tileStride = <usize>nPad << 2, groupBytes = <usize>nPad << 2, rowGroupBytes = <usize>runGroups * groupBytes;
+  // (runGroups 0: no dots at all, the epilogue stage of bench/int8_fewch_profile.mjs)
+  const run = fw * inC, tail = runGroups > 0 && hasTail(fh, run), tailOff = <usize>(run & ~3), dotBytes = tail ? tailOff : runBytes;
+  const tile = scratch, tileStride = <usize>nPad << 2, groupBytes = <usize>nPad << 2, rowGroupBytes = (dotBytes >> 2) * groupBytes;
   const table = tile + 4 * tileStride, patches = table + <usize>(16 * fh), patchBytes = <usize>fh * runBytes;
   const zw = i32x4.splat(-128 - aZp), vecAct = vecEpilogueAct(), outRow = <usize>N << 2;
   memory.fill(table, 0, <usize>(16 * fh));
@@ -140,6 +166,12 @@ export function int8BcastRange(
         if (++oy == outH) { oy = 0; b++; }
       }
     }
+    // the tail groups of the unit's 4 pixels (pixels past M read valid memory, their sums unstored)
+    let y0 = v128.splat<i32>(0), y1 = y0, y2 = y0, y3 = y0;
+    if (tail) {
+      y0 = tailSplat(table, 0, fh, tailOff); y1 = tailSplat(table, 1, fh, tailOff);
+      y2 = tailSplat(table, 2, fh, tailOff); y3 = tailSplat(table, 3, fh, tailOff);
+    }
     // float32 outputs of 4 whole rows: channels below `direct` (a multiple of 4) go straight from the sums to out
     const direct = vecAct >= 0 && rows == 4 ? N & ~3 : 0;
     for (let n = 0; n < nPad; n += 8) {
@@ -151,7 +183,7 @@ export function int8BcastRange(
         const e = table + (<usize>ky << 4);
         const x0 = load<usize>(e), x1 = load<usize>(e, 4), x2 = load<usize>(e, 8), x3 = load<usize>(e, 12);
         let q = qRow;
-        for (let k: usize = 0; k < runBytes; k += 4, q += groupBytes) {
+        for (let k: usize = 0; k < dotBytes; k += 4, q += groupBytes) {
           const h0 = v128.load(q), h1 = v128.load(q, 16);
           let x = v128.load32_splat(x0 + k);
           a00 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h0, x, a00); a01 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h1, x, a01);
@@ -162,6 +194,14 @@ export function int8BcastRange(
           x = v128.load32_splat(x3 + k);
           a30 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h0, x, a30); a31 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h1, x, a31);
         }
+      }
+      if (tail) {
+        // qRow is at the tail group now
+        const h0 = v128.load(qRow), h1 = v128.load(qRow, 16);
+        a00 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h0, y0, a00); a01 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h1, y0, a01);
+        a10 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h0, y1, a10); a11 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h1, y1, a11);
+        a20 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h0, y2, a20); a21 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h1, y2, a21);
+        a30 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h0, y3, a30); a31 = i32x4.relaxed_dot_i8x16_i7x16_add_s(h1, y3, a31);
       }
       if (n < direct) {
         // the block's first 4 channels; the other 4 too below `direct`, else through the tile
