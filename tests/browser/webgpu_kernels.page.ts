@@ -433,6 +433,10 @@ export const GROUPS: Record<string, () => Case[]> = {
   softmax: softmaxCases, matMul: matmulCases, matMulResidual: matmulResidualCases, layout: layoutCases, adamUpdate: adamUpdateCases,
   // The tiled entry compiles slowly on SwiftShader (one pipeline per override set), so it runs
   // a representative subset: odd sizes, a tile multiple, large K, all transposes, broadcast, epilogue.
+  // The residual cases without the per-activation sweep (the activation code is shared by every entry,
+  // matmul_common.wgsl, and the direct entries run the sweep): both residual modes, transposes, batch
+  // broadcast, bias, prelu and five activations, for the slow-compiling tiled entry.
+  matMulResidualSubset: () => matmulResidualCases().slice(0, 9),
   matMulSubset: () => matmulCases().filter((c) => /b=1 M=(1|17|31|4) N=(1|17|33|8) K=\d+ tA=false tB=false aBS=\d+ bBS=\d+ bias=0 act=0|M=64 N=64 K=32 tA=true tB=true|b=2 M=17 N=19|bBS=0|act=8/.test(c.name)),
 };
 

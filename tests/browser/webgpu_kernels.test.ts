@@ -39,7 +39,7 @@ describe('webgpu kernels vs js reference', () => {
   // The residual epilogue (plan fusion) in each matMul entry.
   it('matMul residual epilogue (direct, subgroups)', async () => assertAll(await runGroup('matMulResidual', { direct: true, subgroups: true })));
   it('matMul residual epilogue (direct, no subgroups)', async () => assertAll(await runGroup('matMulResidual', { direct: true, subgroups: false })));
-  it('matMul residual epilogue (tiled)', async () => assertAll(await runGroup('matMulResidual', { direct: false })));
+  it('matMul residual epilogue (tiled; subset)', async () => assertAll(await runGroup('matMulResidualSubset', { direct: false })));
   it('backend behaviour', async () => {
     assertAll(await page.evaluate(() => (globalThis as any).tesseraWebgpuKernels.runBackendChecks()));
   });
