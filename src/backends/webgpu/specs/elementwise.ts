@@ -1,6 +1,7 @@
 /**
  * Spec and kernels of shaders/elementwise.wgsl: unary (always contiguous, vec4), binary
- * (contiguous vec4 path when neither input broadcasts, else the strided path) and select.
+ * (contiguous vec4 path when neither input broadcasts; on CPU adapters a scalar against a contiguous
+ * tensor takes the binary_scalar entries; else the strided path) and select.
  * Past one storage binding, unary and contiguous binary split into aligned ranges bound alike
  * in every tensor (`chunkElements`); broadcasting binary and select split the output into
  * ranges (chunking.ts; split points at multiples of 4 so the vec4 stores stay whole) and bind,
@@ -31,6 +32,8 @@ export const elementwiseSpec: ShaderSpec = {
     unary_blocked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'OUT_KIND', 'TAIL'] },
     binary_blocked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND', 'TAIL'] },
     binary_chunked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND', 'TAIL'] },
+    binary_scalar_blocked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND', 'TAIL', 'SCALAR_FIRST'] },
+    binary_scalar_chunked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND', 'TAIL', 'SCALAR_FIRST'] },
     binary_strided: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND'] },
     select_strided: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'IN0_INT'] },
   },
@@ -46,6 +49,8 @@ const STEPPED: Record<string, { wg: number; elements: number }> = {
   unary_blocked: { wg: WG, elements: WG * 16 * 4 },
   binary_blocked: { wg: WG, elements: WG * 16 * 4 },
   binary_chunked: { wg: 16, elements: 16 * 64 * 16 },
+  binary_scalar_blocked: { wg: WG, elements: WG * 16 * 4 },
+  binary_scalar_chunked: { wg: 16, elements: 16 * 64 * 16 },
 };
 /** Op codes binary_chunked runs: the table's wgslVec4 rows (cheap, one vec4 op per vec4). */
 const chunkedOp = (op: number): boolean => !!BINARY_EXPRS[BINARY_BY_CODE[op]?.name]?.wgslVec4;
@@ -71,19 +76,23 @@ function checkRank(op: string, shape: number[]): void {
   if (shape.length > 6) throw new Error(`webgpu ${op}: rank ${shape.length} outShape [${shape}] exceeds 6`);
 }
 
-/** `variants`: entries with the same constants that other shapes of the op pick (compiled alongside). */
+type Constants = Record<string, number | boolean>;
+/** An entry another shape of the op picks: a name (same constants) or an entry with its own constants. */
+type Variant = string | { entry: string; constants: Constants };
+
+/** `variants`: entries that other shapes of the op pick (compiled alongside). */
 function dispatchOf(ctx: KernelContext, entry: string, out: TensorInfo, buffers: Array<GPUBuffer | GPUBufferBinding>,
-  constants: Record<string, number | boolean>, params: Record<string, number | number[]>, variants: string[] = []): void {
+  constants: Constants, params: Record<string, number | number[]>, variants: Variant[] = []): void {
   if (out.size === 0) return;
   // Blocked and chunked entries skip their bounds check when the grid covers `size` exactly (the
   // other TAIL variant compiles alongside, so another size compiles nothing).
   const stepped = STEPPED[entry];
   const tail: Record<string, number | boolean> = stepped ? { WG: stepped.wg, TAIL: out.size % stepped.elements !== 0 } : {};
-  const constantsOf = (e: string) => ({ WG: STEPPED[e]?.wg ?? WG, ...constants });
+  const constantsOf = (e: string, c = constants) => ({ WG: STEPPED[e]?.wg ?? WG, ...c });
   ctx.dispatch({
     spec: elementwiseSpec, entry, buffers,
     constants: { WG, ...constants, ...tail },
-    variants: [...variants.map((v) => ({ entry: v, constants: constantsOf(v) })),
+    variants: [...variants.map((v) => (typeof v === 'string' ? { entry: v, constants: constantsOf(v) } : { entry: v.entry, constants: constantsOf(v.entry, v.constants) })),
       ...(stepped ? [{ entry, constants: { ...constantsOf(entry), TAIL: !tail.TAIL } }] : [])],
     params: { size: out.size, ...params },
     // The others take one vec4 per invocation.
@@ -101,6 +110,31 @@ function contiguousBinaryEntry(ctx: KernelContext, op: number, buffers?: GPUBuff
   if (!ctx.preferDirect) return 'binary_contiguous';
   const wholeChunks = !buffers || buffers.every((b) => b.size % 64 === 0);
   return chunkedOp(op) && wholeChunks ? 'binary_chunked' : 'binary_blocked';
+}
+
+/**
+ * CPU adapters: which input is a scalar against a contiguous other one of the output's size (1: b,
+ * 0: a), for the binary_scalar entries; -1 otherwise (binary_strided).
+ */
+function scalarOperand(ctx: KernelContext, x: TensorInfo, y: TensorInfo, out: TensorInfo, a: { outShape: number[]; aStrides: number[]; bStrides: number[] }): number {
+  if (!ctx.preferDirect) return -1;
+  if (y.size === 1 && x.size === out.size && isContiguous(a.outShape, a.aStrides)) return 1;
+  if (x.size === 1 && y.size === out.size && isContiguous(a.outShape, a.bStrides)) return 0;
+  return -1;
+}
+
+/**
+ * The binary_scalar entry and constants for `op` with the scalar operand `scalar` (0: a, 1: b): binding
+ * 1 the tensor, binding 2 the scalar. binary_scalar_chunked for the wgslVec4 op codes when the tensor's
+ * and the output's buffers hold whole 64-byte chunks (omitted: assume so, for a variant).
+ */
+function scalarDispatch(op: number, scalar: number, [x, y]: TensorInfo[], out: TensorInfo, buffers?: GPUBuffer[]): { entry: string; constants: Constants } {
+  const [t, s] = scalar === 1 ? [x, y] : [y, x];
+  const chunked = chunkedOp(op) && (!buffers || buffers.every((b) => b.size % 64 === 0));
+  return {
+    entry: chunked ? 'binary_scalar_chunked' : 'binary_scalar_blocked',
+    constants: { OP: op, IN0_INT: isInt(t), IN1_INT: isInt(s), OUT_KIND: outKind(out.dtype), SCALAR_FIRST: scalar === 0 },
+  };
 }
 
 /** Elements per dispatch when `out` exceeds one binding (0: it fits, no split needed). */
@@ -135,7 +169,7 @@ function flatRangeFootprint(shape: number[], strides: number[]): Footprint {
 
 /** The strided entries split over output ranges (when past one binding), else one dispatch. */
 function stridedChunks(ctx: KernelContext, entry: string, what: string, out: TensorInfo, ins: TensorInfo[], strides: number[][],
-  outShape: number[], constants: Record<string, number | boolean>, params: Record<string, number | number[]>, variants: string[] = []): void {
+  outShape: number[], constants: Constants, params: Record<string, number | number[]>, variants: Variant[] = []): void {
   // The output range is exact; split points are multiples of 4 so every vec4 store is whole.
   const fps = [...strides.map((s) => flatRangeFootprint(outShape, s)), stridedFootprint(0, [1])];
   forEachChunk(ctx, what, [out.size], [...ins, out], fps, ([first], [count], b) => {
@@ -185,7 +219,25 @@ export const elementwiseKernels: WebGPUKernelTable = {
       if (chunk) dispatchChunks(ctx, ctx.preferDirect ? 'binary_blocked' : 'binary_contiguous', out, chunk, [x, y, out], constants, () => ({}));
       else {
         const buffers = [ctx.buffer(x), ctx.buffer(y), ctx.buffer(out)];
-        dispatchOf(ctx, contiguousBinaryEntry(ctx, a.op, buffers), out, buffers, constants, {}, broadcasts ? ['binary_strided'] : []);
+        // a one-element input against one of the output's shape stays a scalar at other batch sizes
+        const grows = !ctx.preferDirect ? -1 : y.size === 1 && same(x.shape) ? 1 : x.size === 1 && same(y.shape) ? 0 : -1;
+        const other: Variant = grows >= 0 ? scalarDispatch(a.op, grows, [x, y], out) : 'binary_strided';
+        dispatchOf(ctx, contiguousBinaryEntry(ctx, a.op, buffers), out, buffers, constants, {}, broadcasts ? [other] : []);
+      }
+      return;
+    }
+    const scalar = scalarOperand(ctx, x, y, out, a);
+    if (scalar >= 0) {
+      const t = scalar === 1 ? x : y, s = scalar === 1 ? y : x;
+      const chunk = chunkOf(ctx, out);
+      const batchOne = { entry: contiguousBinaryEntry(ctx, a.op), constants };
+      if (chunk) {
+        const { constants: sc } = scalarDispatch(a.op, scalar, [x, y], out);
+        dispatchChunks(ctx, 'binary_scalar_blocked', out, chunk, [t, s, out], sc, () => ({}));
+      } else {
+        const buffers = [ctx.buffer(t), ctx.buffer(s), ctx.buffer(out)];
+        const d = scalarDispatch(a.op, scalar, [x, y], out, [buffers[0], buffers[2]]);
+        dispatchOf(ctx, d.entry, out, buffers, d.constants, {}, [batchOne]);
       }
       return;
     }
