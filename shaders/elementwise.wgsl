@@ -3,8 +3,7 @@
 // the tensor). Contiguous entries (unary, binary_contiguous) move one vec4 per invocation; the
 // strided entries (binary_strided, select_strided) broadcast through per-input strides over
 // outShape (rank <= 6) and also produce 4 consecutive outputs per invocation, so no two
-// invocations ever write into the same vec4 (binary_scalar_*: a scalar against a contiguous tensor,
-// CPU adapters). Op codes and dtype flags are override constants.
+// invocations ever write into the same vec4. Op codes and dtype flags are override constants.
 #include "generated_elementwise_ops.wgsl"
 #include "dtype.wgsl"
 
@@ -46,12 +45,8 @@ fn apply_binary(a: f32, b: f32) -> f32 { return apply_binary_op(OP, a, b); }
 
 /** Four elements of a binary op, words in and out. */
 fn binary4(u: vec4<u32>, w: vec4<u32>) -> vec4<u32> {
-  return binary4_f32(array<vec4<f32>, 2>(word4_to_f32(u, IN0_INT), word4_to_f32(w, IN1_INT)));
-}
-
-fn binary4_f32(p: array<vec4<f32>, 2>) -> vec4<u32> {
-  let a = p[0];
-  let b = p[1];
+  let a = word4_to_f32(u, IN0_INT);
+  let b = word4_to_f32(w, IN1_INT);
   return f32x4_to_word(vec4<f32>(apply_binary(a.x, b.x), apply_binary(a.y, b.y), apply_binary(a.z, b.z), apply_binary(a.w, b.w)), OUT_KIND);
 }
 
@@ -123,14 +118,24 @@ fn unary_blocked(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgrou
   }
 }
 
+// binary_blocked also takes a one-element input against a contiguous other one (SCALAR 0: a, 1: b;
+// 2: neither), its word read once per invocation: binary_strided's per-element broadcast indexing
+// ran x + scalar at 4M ~140x slower on SwiftShader.
+override SCALAR: u32 = 2u;
+
 @compute @workgroup_size(WG)
 fn binary_blocked(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
                 @builtin(num_workgroups) nwg: vec3<u32>) {
   let base = (linear_workgroup(wid, nwg) * WG + lid.x) * BLOCK_STEPS;
+  let s = vec2<u32>(in0[0].x, in1[0].x);
   for (var r = 0u; r < BLOCK_STEPS; r++) {
     let v = base + r;
     if (TAIL && v * 4u >= params.size) { return; }
-    out_binary[v] = binary4(in0[v], in1[v]);
+    var u = vec4<u32>(s.x);
+    var w = vec4<u32>(s.y);
+    if (SCALAR != 0u) { u = in0[v]; }
+    if (SCALAR != 1u) { w = in1[v]; }
+    out_binary[v] = binary4(u, w);
   }
 }
 
@@ -158,49 +163,6 @@ fn binary_chunked(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgro
     let a = in0_chunks[c];
     let b = in1_chunks[c];
     out_chunks[c] = array<vec4<u32>, 4>(binary_vec4(a[0], b[0]), binary_vec4(a[1], b[1]), binary_vec4(a[2], b[2]), binary_vec4(a[3], b[3]));
-  }
-}
-
-// A scalar operand (the other contiguous, of the output's size), CPU adapters: the tensor is read as
-// in binary_blocked / binary_chunked (binding 1), the scalar's word once per invocation (binding 2),
-// instead of binary_strided's per-element broadcast indexing (x + scalar at 4M: ~45x slower on
-// SwiftShader). SCALAR_FIRST: the scalar is the op's first operand (scalar - x); IN0_INT is the
-// tensor's dtype flag, IN1_INT the scalar's.
-override SCALAR_FIRST: bool = false;
-
-/** The op's two operands: four elements of the tensor (words) and the scalar, in operand order. */
-fn scalar_operands(u: vec4<u32>, s: f32) -> array<vec4<f32>, 2> {
-  let x = word4_to_f32(u, IN0_INT);
-  return array<vec4<f32>, 2>(select(x, vec4<f32>(s), SCALAR_FIRST), select(vec4<f32>(s), x, SCALAR_FIRST));
-}
-
-fn scalar_vec4(u: vec4<u32>, s: f32) -> vec4<u32> {
-  let p = scalar_operands(u, s);
-  return f32x4_to_word(apply_binary_op4(OP, p[0], p[1]), OUT_KIND);
-}
-
-@compute @workgroup_size(WG)
-fn binary_scalar_blocked(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
-                         @builtin(num_workgroups) nwg: vec3<u32>) {
-  let base = (linear_workgroup(wid, nwg) * WG + lid.x) * BLOCK_STEPS;
-  let s = word_to_f32(in1[0].x, IN1_INT);
-  for (var r = 0u; r < BLOCK_STEPS; r++) {
-    let v = base + r;
-    if (TAIL && v * 4u >= params.size) { return; }
-    out_binary[v] = binary4_f32(scalar_operands(in0[v], s));
-  }
-}
-
-/** binary_chunked with a scalar operand: the wgslVec4 op codes, buffers of whole chunks. */
-@compute @workgroup_size(WG)
-fn binary_scalar_chunked(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
-                         @builtin(num_workgroups) nwg: vec3<u32>) {
-  let base = vec_index(lid, wid, nwg) * CHUNK_STEPS;
-  let s = word_to_f32(in1[0].x, IN1_INT);
-  for (var c = base; c < base + CHUNK_STEPS; c++) {
-    if (TAIL && c * 16u >= params.size) { return; }
-    let a = in0_chunks[c];
-    out_chunks[c] = array<vec4<u32>, 4>(scalar_vec4(a[0], s), scalar_vec4(a[1], s), scalar_vec4(a[2], s), scalar_vec4(a[3], s));
   }
 }
 

@@ -168,9 +168,11 @@ describe('bundle', () => {
     expect(whole.poolPath).toBeGreaterThan(2 * KiB);
     // the webgpu path (kernels + WGSL text, 47.7 KiB since the WGSL ships without comments or indentation, was 65.9;
     // 62.9 with the int8 and subgroup matMul / attention shaders; 65.6 with float16 weight storage and the fused
-    // reduction entry; 48.6 with the fused LSTM cell's shader and spec, issue 9) loads only where ready() picks webgpu
+    // reduction entry; 48.6 with the fused LSTM cell's shader and spec, issue 9) loads only where ready() picks webgpu.
+    // Raised from 49 for binary_blocked's scalar-operand mode (CPU adapters: x op scalar no longer runs the
+    // per-element broadcast indexing, ~140x faster at 4M on SwiftShader): 50,041 -> 50,289 bytes, 2026-12-03
     expect(whole.webgpuPath).toBeGreaterThan(40 * KiB);
-    expect(whole.webgpuPath).toBeLessThanOrEqual(49 * KiB);
+    expect(whole.webgpuPath).toBeLessThanOrEqual(49.25 * KiB);
     // fit / save / loadLayersModel / the IO handlers' transfers / generate / quantize / encodeWeights / backupWeights /
     // warmup / adapt / data.csv / tf.data iteration / io.listModels and friends / io.loadWeights load their code on
     // first use (19.7 KiB since int8 chains run through average pools and reshapes: int8AvgPool /

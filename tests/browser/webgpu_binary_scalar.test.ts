@@ -1,5 +1,5 @@
-// The CPU-adapter binary_scalar entries (shaders/elementwise.wgsl: a scalar operand against a
-// contiguous tensor) in headless Chromium (SwiftShader here): every binary op code, the scalar
+// binary_blocked's scalar mode (shaders/elementwise.wgsl, SCALAR: a one-element operand against a
+// contiguous tensor, CPU adapters) in headless Chromium (SwiftShader here): every binary op code, the scalar
 // first and second, ragged and whole-workgroup sizes, float32 / int32 / bool outputs; each result
 // must equal binary_strided's (the GPU-entry backend's path) bit for bit and match the js reference
 // kernels. Page side: webgpu_binary_scalar.page.ts. Fails loudly when WebGPU is unavailable.

@@ -1,7 +1,7 @@
 /**
  * Spec and kernels of shaders/elementwise.wgsl: unary (always contiguous, vec4), binary
- * (contiguous vec4 path when neither input broadcasts; on CPU adapters a scalar against a contiguous
- * tensor takes the binary_scalar entries; else the strided path) and select.
+ * (contiguous vec4 path when neither input broadcasts; on CPU adapters binary_blocked also takes a
+ * one-element input against a contiguous other one; else the strided path) and select.
  * Past one storage binding, unary and contiguous binary split into aligned ranges bound alike
  * in every tensor (`chunkElements`); broadcasting binary and select split the output into
  * ranges (chunking.ts; split points at multiples of 4 so the vec4 stores stay whole) and bind,
@@ -30,10 +30,8 @@ export const elementwiseSpec: ShaderSpec = {
     unary: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'OUT_KIND'] },
     binary_contiguous: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND'] },
     unary_blocked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'OUT_KIND', 'TAIL'] },
-    binary_blocked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND', 'TAIL'] },
+    binary_blocked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND', 'TAIL', 'SCALAR'] },
     binary_chunked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND', 'TAIL'] },
-    binary_scalar_blocked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND', 'TAIL', 'SCALAR_FIRST'] },
-    binary_scalar_chunked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND', 'TAIL', 'SCALAR_FIRST'] },
     binary_strided: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND'] },
     select_strided: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'IN0_INT'] },
   },
@@ -49,8 +47,6 @@ const STEPPED: Record<string, { wg: number; elements: number }> = {
   unary_blocked: { wg: WG, elements: WG * 16 * 4 },
   binary_blocked: { wg: WG, elements: WG * 16 * 4 },
   binary_chunked: { wg: 16, elements: 16 * 64 * 16 },
-  binary_scalar_blocked: { wg: WG, elements: WG * 16 * 4 },
-  binary_scalar_chunked: { wg: 16, elements: 16 * 64 * 16 },
 };
 /** Op codes binary_chunked runs: the table's wgslVec4 rows (cheap, one vec4 op per vec4). */
 const chunkedOp = (op: number): boolean => !!BINARY_EXPRS[BINARY_BY_CODE[op]?.name]?.wgslVec4;
@@ -110,31 +106,6 @@ function contiguousBinaryEntry(ctx: KernelContext, op: number, buffers?: GPUBuff
   if (!ctx.preferDirect) return 'binary_contiguous';
   const wholeChunks = !buffers || buffers.every((b) => b.size % 64 === 0);
   return chunkedOp(op) && wholeChunks ? 'binary_chunked' : 'binary_blocked';
-}
-
-/**
- * CPU adapters: which input is a scalar against a contiguous other one of the output's size (1: b,
- * 0: a), for the binary_scalar entries; -1 otherwise (binary_strided).
- */
-function scalarOperand(ctx: KernelContext, x: TensorInfo, y: TensorInfo, out: TensorInfo, a: { outShape: number[]; aStrides: number[]; bStrides: number[] }): number {
-  if (!ctx.preferDirect) return -1;
-  if (y.size === 1 && x.size === out.size && isContiguous(a.outShape, a.aStrides)) return 1;
-  if (x.size === 1 && y.size === out.size && isContiguous(a.outShape, a.bStrides)) return 0;
-  return -1;
-}
-
-/**
- * The binary_scalar entry and constants for `op` with the scalar operand `scalar` (0: a, 1: b): binding
- * 1 the tensor, binding 2 the scalar. binary_scalar_chunked for the wgslVec4 op codes when the tensor's
- * and the output's buffers hold whole 64-byte chunks (omitted: assume so, for a variant).
- */
-function scalarDispatch(op: number, scalar: number, [x, y]: TensorInfo[], out: TensorInfo, buffers?: GPUBuffer[]): { entry: string; constants: Constants } {
-  const [t, s] = scalar === 1 ? [x, y] : [y, x];
-  const chunked = chunkedOp(op) && (!buffers || buffers.every((b) => b.size % 64 === 0));
-  return {
-    entry: chunked ? 'binary_scalar_chunked' : 'binary_scalar_blocked',
-    constants: { OP: op, IN0_INT: isInt(t), IN1_INT: isInt(s), OUT_KIND: outKind(out.dtype), SCALAR_FIRST: scalar === 0 },
-  };
 }
 
 /** Elements per dispatch when `out` exceeds one binding (0: it fits, no split needed). */
@@ -213,32 +184,25 @@ export const elementwiseKernels: WebGPUKernelTable = {
     // the other entry with it, so that another batch size compiles nothing.
     const same = (s: number[]) => s.length === a.outShape.length && s.every((d, i) => d === a.outShape[i]);
     const broadcasts = !same(x.shape) || !same(y.shape);
+    // CPU adapters: a one-element input (side 0: a, 1: b) against a contiguous other one of the output's size
+    const one = (t: TensorInfo, u: TensorInfo, strides: number[]) => t.size === 1 && u.size === out.size && isContiguous(a.outShape, strides);
+    const side = !ctx.preferDirect ? -1 : one(y, x, a.aStrides) ? 1 : one(x, y, a.bStrides) ? 0 : -1;
+    const scalar: Variant = { entry: 'binary_blocked', constants: { ...constants, SCALAR: side } };
     if (contiguous) {
       const chunk = chunkOf(ctx, out);
       // Split across bindings: the blocked entry (its ranges need not hold whole chunks).
       if (chunk) dispatchChunks(ctx, ctx.preferDirect ? 'binary_blocked' : 'binary_contiguous', out, chunk, [x, y, out], constants, () => ({}));
       else {
         const buffers = [ctx.buffer(x), ctx.buffer(y), ctx.buffer(out)];
-        // a one-element input against one of the output's shape stays a scalar at other batch sizes
-        const grows = !ctx.preferDirect ? -1 : y.size === 1 && same(x.shape) ? 1 : x.size === 1 && same(y.shape) ? 0 : -1;
-        const other: Variant = grows >= 0 ? scalarDispatch(a.op, grows, [x, y], out) : 'binary_strided';
-        dispatchOf(ctx, contiguousBinaryEntry(ctx, a.op, buffers), out, buffers, constants, {}, broadcasts ? [other] : []);
+        // what another batch size runs: the scalar form where one input has one element
+        dispatchOf(ctx, contiguousBinaryEntry(ctx, a.op, buffers), out, buffers, constants, {}, broadcasts ? [side < 0 ? 'binary_strided' : scalar] : []);
       }
       return;
     }
-    const scalar = scalarOperand(ctx, x, y, out, a);
-    if (scalar >= 0) {
-      const t = scalar === 1 ? x : y, s = scalar === 1 ? y : x;
+    if (side >= 0) {
       const chunk = chunkOf(ctx, out);
-      const batchOne = { entry: contiguousBinaryEntry(ctx, a.op), constants };
-      if (chunk) {
-        const { constants: sc } = scalarDispatch(a.op, scalar, [x, y], out);
-        dispatchChunks(ctx, 'binary_scalar_blocked', out, chunk, [t, s, out], sc, () => ({}));
-      } else {
-        const buffers = [ctx.buffer(t), ctx.buffer(s), ctx.buffer(out)];
-        const d = scalarDispatch(a.op, scalar, [x, y], out, [buffers[0], buffers[2]]);
-        dispatchOf(ctx, d.entry, out, buffers, d.constants, {}, [batchOne]);
-      }
+      if (chunk) dispatchChunks(ctx, 'binary_blocked', out, chunk, [x, y, out], scalar.constants, () => ({}));
+      else dispatchOf(ctx, 'binary_blocked', out, [ctx.buffer(x), ctx.buffer(y), ctx.buffer(out)], scalar.constants, {}, [{ entry: contiguousBinaryEntry(ctx, a.op), constants }]);
       return;
     }
     stridedChunks(ctx, 'binary_strided', `${kernelLabel('binary', a)} [${x.shape}] and [${y.shape}] -> [${a.outShape}]`, out, [x, y],
