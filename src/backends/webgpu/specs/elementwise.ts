@@ -187,7 +187,8 @@ export const elementwiseKernels: WebGPUKernelTable = {
     // CPU adapters: a one-element input (side 0: a, 1: b) against a contiguous other one of the output's size
     const one = (t: TensorInfo, u: TensorInfo, strides: number[]) => t.size === 1 && u.size === out.size && isContiguous(a.outShape, strides);
     const side = !ctx.preferDirect ? -1 : one(y, x, a.aStrides) ? 1 : one(x, y, a.bStrides) ? 0 : -1;
-    const scalar: Variant = { entry: 'binary_blocked', constants: { ...constants, SCALAR: side } };
+    // (TAIL: a variant compiled for another size, where the grid rarely covers it exactly)
+    const scalar = { entry: 'binary_blocked', constants: { ...constants, SCALAR: side, TAIL: true } };
     if (contiguous) {
       const chunk = chunkOf(ctx, out);
       // Split across bindings: the blocked entry (its ranges need not hold whole chunks).
@@ -202,7 +203,7 @@ export const elementwiseKernels: WebGPUKernelTable = {
     if (side >= 0) {
       const chunk = chunkOf(ctx, out);
       if (chunk) dispatchChunks(ctx, 'binary_blocked', out, chunk, [x, y, out], scalar.constants, () => ({}));
-      else dispatchOf(ctx, 'binary_blocked', out, [ctx.buffer(x), ctx.buffer(y), ctx.buffer(out)], scalar.constants, {}, [{ entry: contiguousBinaryEntry(ctx, a.op), constants }]);
+      else dispatchOf(ctx, 'binary_blocked', out, [ctx.buffer(x), ctx.buffer(y), ctx.buffer(out)], scalar.constants, {}, [{ entry: contiguousBinaryEntry(ctx, a.op), constants: { ...constants, TAIL: true } }]);
       return;
     }
     stridedChunks(ctx, 'binary_strided', `${kernelLabel('binary', a)} [${x.shape}] and [${y.shape}] -> [${a.outShape}]`, out, [x, y],
