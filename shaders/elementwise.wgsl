@@ -118,14 +118,24 @@ fn unary_blocked(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgrou
   }
 }
 
+// binary_blocked also takes a one-element input against a contiguous other one (SCALAR 0: a, 1: b;
+// 2: neither), its word read once per invocation: binary_strided's per-element broadcast indexing
+// ran x + scalar at 4M ~140x slower on SwiftShader.
+override SCALAR: u32 = 2u;
+
 @compute @workgroup_size(WG)
 fn binary_blocked(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
                 @builtin(num_workgroups) nwg: vec3<u32>) {
   let base = (linear_workgroup(wid, nwg) * WG + lid.x) * BLOCK_STEPS;
+  let s = vec2<u32>(in0[0].x, in1[0].x);
   for (var r = 0u; r < BLOCK_STEPS; r++) {
     let v = base + r;
     if (TAIL && v * 4u >= params.size) { return; }
-    out_binary[v] = binary4(in0[v], in1[v]);
+    var u = vec4<u32>(s.x);
+    var w = vec4<u32>(s.y);
+    if (SCALAR != 0u) { u = in0[v]; }
+    if (SCALAR != 1u) { w = in1[v]; }
+    out_binary[v] = binary4(u, w);
   }
 }
 

@@ -136,6 +136,36 @@ describe('webgpu training step costs', () => {
     expect(r.values).toEqual(Array.from({ length: 40 }, (_, i) => (i - b[i % 5]) * 3));
   }, 60_000);
 
+  // CPU adapters: [1] * scalar runs the contiguous entry and compiles binary_blocked's scalar mode alongside,
+  // which [7] * scalar then runs (and the reverse: a scalar op first run on 6 elements, then on one).
+  it('a one-element op with a scalar first run alone compiles nothing for 7 elements, and back', async () => {
+    const r = await page.evaluate(async () => {
+      const ts = (window as any).__ts;
+      await ts.setBackend('webgpu');
+      const pipelines = () => ts.memory().backends.webgpu.pipelines as number;
+      const run = async (n: number, op: 'div' | 'squaredDifference') => {
+        const x = ts.tensor1d(Array.from({ length: n }, (_, i) => i + 1));
+        const y = ts[op](x, ts.scalar(4));
+        const v = Array.from(await y.data(), Number);
+        x.dispose(); y.dispose();
+        return v;
+      };
+      const a1 = await run(1, 'div');
+      const p0 = pipelines();
+      const a7 = await run(7, 'div');
+      const p1 = pipelines();
+      const b6 = await run(6, 'squaredDifference');
+      const p2 = pipelines();
+      const b1 = await run(1, 'squaredDifference');
+      return { newForDiv: p1 - p0, newForSqd: pipelines() - p2, values: [...a1, ...a7, ...b6, ...b1] };
+    });
+    expect(r.newForDiv).toBe(0);
+    expect(r.newForSqd).toBe(0);
+    const div = (n: number) => Array.from({ length: n }, (_, i) => (i + 1) / 4);
+    const sqd = (n: number) => Array.from({ length: n }, (_, i) => (i + 1 - 4) ** 2);
+    expect(r.values).toEqual([...div(1), ...div(7), ...sqd(6), ...sqd(1)]);
+  }, 60_000);
+
   for (const model of ['lstm', 'transformer'] as const) {
     it(`${model}: one warmed step's GPU objects, no pipeline for a new batch size, weights as on js`, async () => {
       const r = await measure(model);

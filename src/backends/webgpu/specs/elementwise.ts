@@ -1,6 +1,7 @@
 /**
  * Spec and kernels of shaders/elementwise.wgsl: unary (always contiguous, vec4), binary
- * (contiguous vec4 path when neither input broadcasts, else the strided path) and select.
+ * (contiguous vec4 path when neither input broadcasts; on CPU adapters binary_blocked also takes a
+ * one-element input against a contiguous other one; else the strided path) and select.
  * Past one storage binding, unary and contiguous binary split into aligned ranges bound alike
  * in every tensor (`chunkElements`); broadcasting binary and select split the output into
  * ranges (chunking.ts; split points at multiples of 4 so the vec4 stores stay whole) and bind,
@@ -29,7 +30,7 @@ export const elementwiseSpec: ShaderSpec = {
     unary: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'OUT_KIND'] },
     binary_contiguous: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND'] },
     unary_blocked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'OUT_KIND', 'TAIL'] },
-    binary_blocked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND', 'TAIL'] },
+    binary_blocked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND', 'TAIL', 'SCALAR'] },
     binary_chunked: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND', 'TAIL'] },
     binary_strided: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'OP', 'IN0_INT', 'IN1_INT', 'OUT_KIND'] },
     select_strided: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'IN0_INT'] },
@@ -71,19 +72,23 @@ function checkRank(op: string, shape: number[]): void {
   if (shape.length > 6) throw new Error(`webgpu ${op}: rank ${shape.length} outShape [${shape}] exceeds 6`);
 }
 
-/** `variants`: entries with the same constants that other shapes of the op pick (compiled alongside). */
+type Constants = Record<string, number | boolean>;
+/** An entry another shape of the op picks: a name (same constants) or an entry with its own constants. */
+type Variant = string | { entry: string; constants: Constants };
+
+/** `variants`: entries that other shapes of the op pick (compiled alongside). */
 function dispatchOf(ctx: KernelContext, entry: string, out: TensorInfo, buffers: Array<GPUBuffer | GPUBufferBinding>,
-  constants: Record<string, number | boolean>, params: Record<string, number | number[]>, variants: string[] = []): void {
+  constants: Constants, params: Record<string, number | number[]>, variants: Variant[] = []): void {
   if (out.size === 0) return;
   // Blocked and chunked entries skip their bounds check when the grid covers `size` exactly (the
   // other TAIL variant compiles alongside, so another size compiles nothing).
   const stepped = STEPPED[entry];
   const tail: Record<string, number | boolean> = stepped ? { WG: stepped.wg, TAIL: out.size % stepped.elements !== 0 } : {};
-  const constantsOf = (e: string) => ({ WG: STEPPED[e]?.wg ?? WG, ...constants });
+  const constantsOf = (e: string, c = constants) => ({ WG: STEPPED[e]?.wg ?? WG, ...c });
   ctx.dispatch({
     spec: elementwiseSpec, entry, buffers,
     constants: { WG, ...constants, ...tail },
-    variants: [...variants.map((v) => ({ entry: v, constants: constantsOf(v) })),
+    variants: [...variants.map((v) => (typeof v === 'string' ? { entry: v, constants: constantsOf(v) } : { entry: v.entry, constants: constantsOf(v.entry, v.constants) })),
       ...(stepped ? [{ entry, constants: { ...constantsOf(entry), TAIL: !tail.TAIL } }] : [])],
     params: { size: out.size, ...params },
     // The others take one vec4 per invocation.
@@ -135,7 +140,7 @@ function flatRangeFootprint(shape: number[], strides: number[]): Footprint {
 
 /** The strided entries split over output ranges (when past one binding), else one dispatch. */
 function stridedChunks(ctx: KernelContext, entry: string, what: string, out: TensorInfo, ins: TensorInfo[], strides: number[][],
-  outShape: number[], constants: Record<string, number | boolean>, params: Record<string, number | number[]>, variants: string[] = []): void {
+  outShape: number[], constants: Constants, params: Record<string, number | number[]>, variants: Variant[] = []): void {
   // The output range is exact; split points are multiples of 4 so every vec4 store is whole.
   const fps = [...strides.map((s) => flatRangeFootprint(outShape, s)), stridedFootprint(0, [1])];
   forEachChunk(ctx, what, [out.size], [...ins, out], fps, ([first], [count], b) => {
@@ -179,14 +184,26 @@ export const elementwiseKernels: WebGPUKernelTable = {
     // the other entry with it, so that another batch size compiles nothing.
     const same = (s: number[]) => s.length === a.outShape.length && s.every((d, i) => d === a.outShape[i]);
     const broadcasts = !same(x.shape) || !same(y.shape);
+    // CPU adapters: a one-element input (side 0: a, 1: b) against a contiguous other one of the output's size
+    const one = (t: TensorInfo, u: TensorInfo, strides: number[]) => t.size === 1 && u.size === out.size && isContiguous(a.outShape, strides);
+    const side = !ctx.preferDirect ? -1 : one(y, x, a.aStrides) ? 1 : one(x, y, a.bStrides) ? 0 : -1;
+    // (TAIL: a variant compiled for another size, where the grid rarely covers it exactly)
+    const scalar = { entry: 'binary_blocked', constants: { ...constants, SCALAR: side, TAIL: true } };
     if (contiguous) {
       const chunk = chunkOf(ctx, out);
       // Split across bindings: the blocked entry (its ranges need not hold whole chunks).
       if (chunk) dispatchChunks(ctx, ctx.preferDirect ? 'binary_blocked' : 'binary_contiguous', out, chunk, [x, y, out], constants, () => ({}));
       else {
         const buffers = [ctx.buffer(x), ctx.buffer(y), ctx.buffer(out)];
-        dispatchOf(ctx, contiguousBinaryEntry(ctx, a.op, buffers), out, buffers, constants, {}, broadcasts ? ['binary_strided'] : []);
+        // what another batch size runs: the scalar form where one input has one element
+        dispatchOf(ctx, contiguousBinaryEntry(ctx, a.op, buffers), out, buffers, constants, {}, broadcasts ? [side < 0 ? 'binary_strided' : scalar] : []);
       }
+      return;
+    }
+    if (side >= 0) {
+      const chunk = chunkOf(ctx, out);
+      if (chunk) dispatchChunks(ctx, 'binary_blocked', out, chunk, [x, y, out], scalar.constants, () => ({}));
+      else dispatchOf(ctx, 'binary_blocked', out, [ctx.buffer(x), ctx.buffer(y), ctx.buffer(out)], scalar.constants, {}, [{ entry: contiguousBinaryEntry(ctx, a.op), constants: { ...constants, TAIL: true } }]);
       return;
     }
     stridedChunks(ctx, 'binary_strided', `${kernelLabel('binary', a)} [${x.shape}] and [${y.shape}] -> [${a.outShape}]`, out, [x, y],
