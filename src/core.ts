@@ -28,7 +28,8 @@ export * from './autograd.js';
 export * from './ops/conv.js';
 export * from './ops/pool.js';
 export * from './ops/norm.js';
-export * from './ops/attention.js';
+// attentionPackedHeads stays internal (MultiHeadAttention's path)
+export { attention, type AttentionConfig } from './ops/attention.js';
 export * from './ops/scan.js';
 export * from './ops/scatter.js';
 export * from './ops/conv3d.js';

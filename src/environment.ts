@@ -55,6 +55,13 @@ const FLAG_DEFAULTS: Record<string, () => FlagValue> = {
    * the fused cell's scalar loop), on every backend (true) or none (false).
    */
   LSTM_FUSED_CELL: () => 'webgpu',
+  /**
+   * tessera: the gradient of unmasked attention (headDim <= 128) runs as the attentionGrad kernel (two webgpu
+   * dispatches) instead of composed matMuls and elementwise ops (src/ops/attention.ts): on the backend named here
+   * ('webgpu': there a kernel call is a GPU dispatch; on wasm the composed SIMD matMuls beat the kernel's scalar loop),
+   * on every backend (true) or none (false).
+   */
+  ATTENTION_FUSED_GRAD: () => 'webgpu',
   /** tessera: the recorded plan replaces written-out attention by the attention kernel (src/plan/pattern_attention.ts); off to compare. */
   PLAN_ATTENTION_PATTERN: () => true,
   /** tessera: the recorded plan ends fused elementwise kernels with the reduction that reads them (src/plan/fuse.ts); off to compare. */

@@ -143,8 +143,11 @@ describe('bundle', () => {
     const small = await measureApp(source('tessera/core {tensor, matMul, ready}'));
     // target 40 KiB, met: 37.0 KiB (27.2 up front + 9.8 the wasm backend with its int8 wiring, loaded by ready());
     // 39.7 before the worker pool became a lazy chunk of its own. Raised from 38 for the fused LSTM cell's wasm
-    // wiring (issue 9): 38.14 measured 2026-12-03 with int8 average-pool chains (37.47 without the cell)
-    expect(small.beforeFirstWasmOp).toBeLessThanOrEqual(38.5 * KiB);
+    // wiring (issue 9): 38.14 measured 2026-12-03 with int8 average-pool chains (37.47 without the cell). Raised
+    // from 38.5 for the training-step kernels of issue 9 (reduceColumns, attentionGrad, layerNormParamGrad: their js
+    // reference loops, which the js backend carries up front and the wasm backend reuses, and the column path of
+    // sum / mean): 39.25 measured 2026-12-03 (38.17 without them)
+    expect(small.beforeFirstWasmOp).toBeLessThanOrEqual(39.5 * KiB);
     expect(small.wasmPath).toBeGreaterThan(5 * KiB); // the wasm backend is not up front ...
     expect(small.webgpuPath).toBeGreaterThan(40 * KiB); // ... nor the webgpu one
     // ... nor its worker pool (3.9 KiB), which the backend loads only where it runs more than one thread
@@ -162,18 +165,21 @@ describe('bundle', () => {
     // layers' adapt() statistics and the CSV parser joined the async parts, less 1.0 the lazy worker pool costs this entry in
     // chunk splitting; 159.5 before int8 quantization, its kernels' wasm wiring and the recorded training
     // step landed); this ceiling stops growth. Raised from 168.5 for the fused LSTM cell (issue 9: its op, gradient and
-    // js / wasm loops; 169.2 measured, was under 168.5; 169.6 with the int8 average-pool chains).
-    expect(whole.beforeFirstWasmOp).toBeLessThanOrEqual(170 * KiB);
+    // js / wasm loops; 169.2 measured, was under 168.5; 169.6 with the int8 average-pool chains). Raised from 170 for
+    // the training-step kernels of issue 9 (reduceColumns, attentionGrad, layerNormParamGrad and their ops'
+    // paths): 171.3 measured 2026-12-03 (169.6 without them).
+    expect(whole.beforeFirstWasmOp).toBeLessThanOrEqual(171.5 * KiB);
     // the worker pool (4.0 KiB) is not up front here either: pages without threads never load it
     expect(whole.poolPath).toBeGreaterThan(2 * KiB);
     // the webgpu path (kernels + WGSL text, 47.7 KiB since the WGSL ships without comments or indentation, was 65.9;
     // 62.9 with the int8 and subgroup matMul / attention shaders; 65.6 with float16 weight storage and the fused
     // reduction entry; 48.6 with the fused LSTM cell's shader and spec, issue 9) loads only where ready() picks webgpu.
     // Raised from 49 (2026-12-03) for the pipeline cache's switch folding (unary / binary pipelines compile 10-25x
-    // faster on SwiftShader; +0.3 KiB) and binary_blocked's scalar-operand mode (CPU adapters: x op scalar no longer
-    // runs the per-element broadcast indexing, ~80x faster at 4M on SwiftShader; +0.25 KiB)
+    // faster on SwiftShader; +0.3 KiB), binary_blocked's scalar-operand mode (CPU adapters: x op scalar no longer
+    // runs the per-element broadcast indexing, ~80x faster at 4M on SwiftShader; +0.25 KiB) and the reduce_columns,
+    // attention_grad and layernorm_param_grad shaders and specs (issue 9's training step: 103 -> 69 dispatches; 51.4 KiB measured with all three)
     expect(whole.webgpuPath).toBeGreaterThan(40 * KiB);
-    expect(whole.webgpuPath).toBeLessThanOrEqual(49.7 * KiB);
+    expect(whole.webgpuPath).toBeLessThanOrEqual(51.5 * KiB);
     // fit / save / loadLayersModel / the IO handlers' transfers / generate / quantize / encodeWeights / backupWeights /
     // warmup / adapt / data.csv / tf.data iteration / io.listModels and friends / io.loadWeights load their code on
     // first use (19.7 KiB since int8 chains run through average pools and reshapes: int8AvgPool /
@@ -185,8 +191,9 @@ describe('bundle', () => {
     // 157.4 KiB measured (161.8 before the worker pool became lazy; the layers half stays: the entry has
     // import-time effects, and the dist chunk that holds it is shared with the async parts)
     const few = await measureApp(source('tessera {tensor, matMul, ready}'));
-    // (raised from 158 for the fused LSTM cell of issue 9: 158.7 measured; 159.0 with the int8 average-pool chains)
-    expect(few.beforeFirstWasmOp).toBeLessThanOrEqual(159.5 * KiB);
+    // (raised from 158 for the fused LSTM cell of issue 9: 158.7 measured; 159.0 with the int8 average-pool chains;
+    // raised from 159.5 for issue 9's training-step kernels, reduceColumns, attentionGrad, layerNormParamGrad: 160.7)
+    expect(few.beforeFirstWasmOp).toBeLessThanOrEqual(161 * KiB);
     expect(few.initial).toBeLessThan(whole.initial - 8 * KiB);
     // target 30 KiB per Wasm build (met: 30,464 bytes for the relaxed build, 28,756 simd, after tanh / erf / the epilogue's
     // sigmoid / softmax's ragged tail called one shared exp, lerpPixel / scatterPixel became calls and the int8

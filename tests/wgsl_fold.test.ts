@@ -36,7 +36,7 @@ describe('//@fold switch folding', () => {
     expect(foldNames(shaderCode(conv2dSpec))).toEqual([]);
   });
 
-  const tables: Array<[string, Array<{ code: number; name: string }>]> = [['apply_unary_op', UNARY_BY_CODE], ['apply_binary_op', BINARY_BY_CODE]];
+  const tables: Array<[string, ReadonlyArray<{ code: number; name: string }>]> = [['apply_unary_op', UNARY_BY_CODE], ['apply_binary_op', BINARY_BY_CODE]];
   for (const [fn, rows] of tables) {
     it(`${fn}: each op code keeps only its own case`, () => {
       const all = caseLines(fnLines(whole, fn));

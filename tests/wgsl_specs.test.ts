@@ -14,11 +14,11 @@ import { preprocessWgsl } from '../src/backends/webgpu/preprocess.js';
 import { elementwiseSpec } from '../src/backends/webgpu/specs/elementwise.js';
 import { layoutSpec } from '../src/backends/webgpu/specs/layout.js';
 import { matmulSpec, matmulSubgroupSpec } from '../src/backends/webgpu/specs/matmul.js';
-import { reduceSpec, softmaxSpec } from '../src/backends/webgpu/specs/reduce.js';
+import { reduceColumnsSpec, reduceSpec, softmaxSpec } from '../src/backends/webgpu/specs/reduce.js';
 import { conv2dBackpropSpec, conv2dSpec, depthwiseSpec } from '../src/backends/webgpu/specs/conv.js';
 import { poolSpec } from '../src/backends/webgpu/specs/pool.js';
-import { layerNormSpec } from '../src/backends/webgpu/specs/norm.js';
-import { attentionSpec, attentionSubgroupSpec } from '../src/backends/webgpu/specs/attention.js';
+import { layerNormParamGradSpec, layerNormSpec } from '../src/backends/webgpu/specs/norm.js';
+import { attentionGradSpec, attentionSpec, attentionSubgroupSpec } from '../src/backends/webgpu/specs/attention.js';
 import { optimizerSpec } from '../src/backends/webgpu/specs/optimizer.js';
 import { lstmCellSpec } from '../src/backends/webgpu/specs/lstm_cell.js';
 import { scanSpec } from '../src/backends/webgpu/specs/scan.js';
@@ -41,7 +41,7 @@ const FUSED_REDUCE_SAMPLE = fusedElementwiseSpec([load, 0, 0, 0, 0, 0, unary, Un
 const SPECS: ShaderSpec[] = [elementwiseSpec, reduceSpec, softmaxSpec, matmulSpec, matmulSubgroupSpec, layoutSpec, attentionSubgroupSpec,
   conv2dSpec, conv2dBackpropSpec, depthwiseSpec, poolSpec, layerNormSpec, attentionSpec, optimizerSpec, lstmCellSpec,
   scanSpec, scatterSpec, conv3dSpec, windowArgmaxSpec, imageSpec, FUSED_SAMPLE, FUSED_REDUCE_SAMPLE, float16WidenSpec,
-  ...[int8QuantizeSpecs, int8MatmulSpecs, int8ConvSpecs].flatMap((p) => [p.portable, p.packed])];
+  ...[int8QuantizeSpecs, int8MatmulSpecs, int8ConvSpecs].flatMap((p) => [p.portable, p.packed]), reduceColumnsSpec, attentionGradSpec, layerNormParamGradSpec];
 
 interface FnInfo { name: string; startLine: number; endLine: number; calls: Set<FnInfo> }
 

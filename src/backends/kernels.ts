@@ -131,6 +131,12 @@ export interface KernelAttrs {
   select: { outShape: number[]; condStrides: number[]; aStrides: number[]; bStrides: number[] };
   /** input viewed as [outer, inner] -> output [outer]. */
   reduce: { op: number; outer: number; inner: number };
+  /**
+   * float32 input viewed as [outer, inner, cols] -> output [outer, cols]: the sum (op Reduce.sum)
+   * or mean (Reduce.mean) over the middle axis, so a reduction over leading axes (a bias gradient:
+   * dy[B, S, D] summed over B and S) needs no transpose first. inner >= 1.
+   */
+  reduceColumns: { op: number; outer: number; inner: number; cols: number };
   /** input and output [rows, cols]; softmax or logSoftmax along cols, numerically stable. */
   softmax: { rows: number; cols: number; log: boolean };
   /**
@@ -224,6 +230,12 @@ export interface KernelAttrs {
   /** inputs [dy, x, gamma] -> out dx [rows, cols] (dgamma/dbeta are composed in the op layer). */
   layerNormBackprop: { rows: number; cols: number; epsilon: number };
   /**
+   * layerNorm's parameter gradients: inputs [dy, x] ([rows, cols] views) -> outputs [dgamma, dbeta]
+   * ([cols]: sums over rows of dy * xhat and of dy, xhat = (x - mean) * rstd as the forward) and
+   * stats ([rows, 2]: each row's mean and rstd, working space the caller discards).
+   */
+  layerNormParamGrad: { rows: number; cols: number; epsilon: number };
+  /**
    * inputs [q [bh, seqQ, headDim], k [bh, seqK, headDim], v [bh, seqK, headDim], mask?] ->
    * outputs [out [bh, seqQ, headDim], lse [bh, seqQ]] where lse is the log-sum-exp of each
    * scaled, masked score row (kept for the backward pass). Scores s = scale * q.k + mask[i,j]
@@ -234,6 +246,17 @@ export interface KernelAttrs {
    * capacity serves its first seqK rows without a copy.
    */
   attention: { bh: number; seqQ: number; seqK: number; headDim: number; scale: number; causal: boolean; hasMask: boolean; kvStride?: number };
+  /**
+   * The gradient of unmasked `attention` (causal or not), recomputing the probabilities from the
+   * saved lse: inputs [q, k, v, out, lse, dO] (q, out, dO [bh, seqQ, headDim]; k, v [bh, seqK,
+   * headDim]; lse [bh, seqQ]) -> outputs [dQ, dK, dV], all float32. Per bh, with
+   * P = exp(scale * Q K^T - max(lse, -1e30)) (0 where causal hides a key) and delta_i = dO_i . out_i:
+   *   dS = P * (dO V^T - delta),  dQ = scale * dS K,  dK = scale * dS^T Q,  dV = P^T dO.
+   * headDim <= ATTENTION_GRAD_MAX_HEAD_DIM, seqK >= 1. With `heads` > 0, q, k, v, out, dO, dQ, dK and dV
+   * are [batch, seq, heads, headDim] instead (bh = batch * heads: the heads packed in the last axis, as
+   * a multi-head attention layer's projections make them); lse stays [bh, seqQ].
+   */
+  attentionGrad: { bh: number; seqQ: number; seqK: number; headDim: number; scale: number; causal: boolean; heads: number };
 
   // ---- optimizer updates (appended) ----------------------------------------------------------
   /**
@@ -577,6 +600,9 @@ export interface Epilogue {
   residual?: number;
 }
 export type KernelName = keyof KernelAttrs;
+
+/** Largest headDim the attentionGrad kernel takes (webgpu keeps a row of each operand in registers). */
+export const ATTENTION_GRAD_MAX_HEAD_DIM = 128;
 
 /** Length of a resize / resizeBackprop source table (see KernelAttrs.resize). */
 export function resizeTableSize(inH: number, inW: number, outH: number, outW: number): number {

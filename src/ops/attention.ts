@@ -9,15 +9,20 @@
  *   S = scale * Q K^T + mask (+ causal -Infinity),  P = exp(S - lse)
  *   dV = P^T dO,  dP = dO V^T,  dS = P * (dP - rowsum(dO * O)),
  *   dQ = scale * dS K,  dK = scale * dS^T Q,  dMask = sum over batch and heads of dS.
- * This materialises [batch, heads, seqQ, seqK] scores in the backward pass only.
+ * This materialises [batch, heads, seqQ, seqK] scores in the backward pass only. Without a mask
+ * (causal or not) and with headDim <= 128, where env ATTENTION_FUSED_GRAD says so (webgpu by
+ * default), the gradient is the single `attentionGrad` kernel call instead, which computes the same
+ * formulas a row at a time and stores no scores.
  */
+import { ATTENTION_GRAD_MAX_HEAD_DIM } from '../backends/kernels.js';
 import { ENGINE } from '../engine.js';
+import { env } from '../environment.js';
 import type { Tensor } from '../tensor.js';
 import { fmtShape } from '../util.js';
 import { toTensor, type Input } from './operand.js';
 import { add, maximum, mul, sub, where } from './binary.js';
 import { fill } from './creation.js';
-import { broadcastTo, concat, expandDims, reshape, slice } from './layout.js';
+import { broadcastTo, concat, expandDims, reshape, slice, transpose } from './layout.js';
 import { matMul } from './matmul.js';
 import { sum } from './reduce.js';
 import { exp } from './unary.js';
@@ -36,6 +41,12 @@ export interface AttentionConfig {
   mask?: Input | null;
   /** Score scale; default 1 / sqrt(headDim). */
   scale?: number;
+}
+
+/** Whether attention's gradient runs as the attentionGrad kernel here (env ATTENTION_FUSED_GRAD: true, false, or a backend's name). */
+function fusedGradOn(): boolean {
+  const v = env().get('ATTENTION_FUSED_GRAD');
+  return v === true || v === ENGINE.backend.name;
 }
 
 /** Additive [seqQ, seqK] causal mask: 0 where visible, -Infinity elsewhere. */
@@ -142,6 +153,12 @@ export function attention(q: Input, k: Input, v: Input, config: AttentionConfig 
     const inputs = floatMask ? [tq, tk, tv, floatMask] : [tq, tk, tv];
     ENGINE.record(op, inputs, [out], ([dO]) => {
       if (!dO) return inputs.map(() => null);
+      // (not under a tape of its own: a gradient of this gradient takes the composed ops)
+      if (!additive && headDim <= ATTENTION_GRAD_MAX_HEAD_DIM && bh * seqQ * seqK > 0 && fusedGradOn() && !ENGINE.recording) {
+        const grads = [tq, tk, tv].map((t) => ENGINE.makeOutput(t.shape, 'float32'));
+        ENGINE.runKernel('attentionGrad', [tq, tk, tv, out, lse, dO], grads, { bh, seqQ, seqK, headDim, scale, causal, heads: 0 });
+        return grads;
+      }
       let s = mul(matMul(tq, tk, false, true), scale);
       if (additive) s = add(s, reshape(additive, [seqQ, seqK]));
       if (causal) s = add(s, causalMask(seqQ, seqK));
@@ -161,5 +178,49 @@ export function attention(q: Input, k: Input, v: Input, config: AttentionConfig 
       return grads;
     });
     return out;
+  });
+}
+
+/**
+ * Attention over heads packed in the last axis, as a multi-head attention layer's projections
+ * make them: q [batch, seqQ, heads * headDim], k and v [batch, seqK, heads * headDim] ->
+ * [batch, seqQ, heads * headDim]; the same values as splitting the heads ([batch, heads, seq,
+ * headDim]), `attention` and merging them back. Where the gradient runs as the attentionGrad kernel
+ * (no mask, see `attention`), it reads and writes the packed layout itself, so the backward pass
+ * needs no head split or merge copies.
+ */
+export function attentionPackedHeads(q: Tensor, k: Tensor, v: Tensor, heads: number, config: AttentionConfig = {}): Tensor {
+  return composite(() => {
+    const [batch, seqQ, width] = q.shape;
+    const seqK = k.shape[1];
+    const headDim = width / heads;
+    const split = (t: Tensor, n: number) => transpose(reshape(t, [batch, n, heads, headDim]), [0, 2, 1, 3]);
+    const merge = (t: Tensor) => reshape(transpose(t, [0, 2, 1, 3]), [batch, seqQ, width]);
+    const fits = q.rank === 3 && k.rank === 3 && v.rank === 3 && [q, k, v].every((t) => t.dtype === 'float32')
+      && Number.isInteger(headDim) && headDim >= 1 && headDim <= ATTENTION_GRAD_MAX_HEAD_DIM
+      && [k, v].every((t) => t.shape[0] === batch && t.shape[1] === seqK && t.shape[2] === width) && batch * seqQ * seqK > 0;
+    const scale = config.scale ?? 1 / Math.sqrt(headDim);
+    if (!fits || config.mask != null || !ENGINE.recording || !fusedGradOn() || typeof scale !== 'number' || !Number.isFinite(scale)) {
+      return merge(attention(split(q, seqQ), split(k, seqK), split(v, seqK), config));
+    }
+    const causal = !!config.causal;
+    const attrs = { bh: batch * heads, seqQ, seqK, headDim, scale, causal };
+    const [y, lse] = ENGINE.noGrad(() => {
+      const ins = [split(q, seqQ), split(k, seqK), split(v, seqK)];
+      const outs = [ENGINE.makeOutput([batch, heads, seqQ, headDim], 'float32'), ENGINE.makeOutput([batch, heads, seqQ], 'float32')];
+      ENGINE.runKernel('attention', ins, outs, { ...attrs, hasMask: false });
+      const merged = merge(outs[0]);
+      for (const t of [...ins, outs[0]]) t.dispose();
+      return [merged, outs[1]];
+    });
+    ENGINE.record('attention', [q, k, v], [y], ([dy]) => {
+      if (!dy) return [null, null, null];
+      const grads = [q, k, v].map((t) => ENGINE.makeOutput(t.shape, 'float32'));
+      const ins = [q, k, v, y, lse, dy];
+      ENGINE.runKernel('attentionGrad', ins, grads, { ...attrs, heads });
+      ENGINE.recordKernel('attentionGrad', ins, grads);
+      return grads;
+    });
+    return y;
   });
 }

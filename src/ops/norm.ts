@@ -2,17 +2,17 @@
  * Normalization ops: batchNorm and moments with TF.js names and argument orders (composed from
  * core ops, so their gradients come from those ops), and layerNorm over the last axis, which
  * runs the fused layerNorm kernel. The layerNorm gradient takes dx from the layerNormBackprop
- * kernel and composes dgamma = sum over rows of dy * xhat and dbeta = sum over rows of dy,
- * with xhat from the forward kernel run with gamma = 1, beta = 0.
+ * kernel and dgamma = sum over rows of dy * xhat, dbeta = sum over rows of dy from the
+ * layerNormParamGrad kernel.
  */
 import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { broadcastShapes, fmtShape, normAxes } from '../util.js';
 import { runOp, toTensor, type Input } from './operand.js';
 import { add, mul, sub } from './binary.js';
-import { fill, ones, zeros } from './creation.js';
+import { ones, zeros } from './creation.js';
 import { reshape } from './layout.js';
-import { mean, sum } from './reduce.js';
+import { mean } from './reduce.js';
 import { rsqrt, square } from './unary.js';
 import { assertFloat32, composite } from './conv_util.js';
 
@@ -155,12 +155,16 @@ export function layerNorm(x: Input, gamma?: Input | null, beta?: Input | null, e
       if (!dy) return inputs.map(() => null);
       const dx = runOp('layerNormBackprop', [dy, tx, g], tx.shape, 'float32', attrs);
       const grads: Tensor[] = [dx];
-      const dy2 = reshape(dy, [rows, cols]);
-      if (tg) {
-        const xhat = runOp('layerNorm', [tx, fill([cols], 1), fill([cols], 0)], [rows, cols], 'float32', attrs);
-        grads.push(reshape(sum(mul(dy2, xhat), 0), tg.shape));
+      if (tg || tb) {
+        const [dg, db, stats] = [[cols], [cols], [rows, 2]].map((s) => ENGINE.makeOutput(s, 'float32'));
+        ENGINE.runKernel('layerNormParamGrad', [dy, tx], [dg, db, stats], attrs);
+        ENGINE.recordKernel('layerNormParamGrad', [dy, tx], [dg, db, stats]);
+        stats.dispose();
+        if (tg) grads.push(reshape(dg, tg.shape));
+        else dg.dispose();
+        if (tb) grads.push(reshape(db, tb.shape));
+        else db.dispose();
       }
-      if (tb) grads.push(reshape(sum(dy2, 0), tb.shape));
       return grads;
     });
     return y;

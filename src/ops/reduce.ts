@@ -1,7 +1,8 @@
 /**
- * Reductions along any axes with keepDims (TF.js names). The op layer moves the reduced axes
- * last (a transpose only when they are not already trailing) so every backend reduces the inner
- * axis of an [outer, inner] view; vjps broadcast the cotangent back over the reduced axes.
+ * Reductions along any axes with keepDims (TF.js names). Every backend reduces the inner axis of
+ * an [outer, inner] view (the op layer moves the reduced axes last when they are not trailing) or,
+ * for a float32 sum or mean over leading axes, the middle axis of an [outer, inner, cols] view;
+ * vjps broadcast the cotangent back over the reduced axes.
  */
 import type { DType } from '../backends/backend.js';
 import { Reduce, type ReduceOp } from '../backends/kernels.js';
@@ -28,17 +29,36 @@ function plan(op: string, x: Input, axis: number | number[] | undefined | null, 
   return { x: t, axes, outShape, keepShape };
 }
 
-/** Run the reduce kernel over `axes` of x. */
+/**
+ * Most elements a column reduction takes: WebGPU's guaranteed storage binding size (128 MiB), so
+ * the webgpu kernel binds its input whole on every device.
+ */
+const COLUMNS_MAX_SIZE = 2 ** 25;
+
+/**
+ * Run a reduce kernel over `axes` of x. Size-1 dims are ignored: reduced axes that then trail
+ * reduce rows of x as it is; a float32 sum or mean over one run of axes with kept axes after it
+ * (a bias gradient: sum over [0, 1] of [B, S, D]) reduces columns of the [outer, inner, cols] view
+ * (reduceColumns); anything else moves the reduced axes last first (a transpose).
+ */
 function reduceKernel(code: ReduceOp, p: Plan, dtype: DType): Tensor {
   const { x, axes } = p;
+  const live = x.shape.map((_, i) => i).filter((i) => x.shape[i] !== 1);
+  const at = live.flatMap((a, i) => (axes.includes(a) ? [i] : []));
+  const run = at.length > 0 && at[at.length - 1] - at[0] === at.length - 1;
   const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
-  const trailing = axes.every((a, i) => a === x.rank - axes.length + i);
-  let src = x;
-  if (!trailing) src = ENGINE.noGrad(() => transpose(x, [...kept, ...axes]));
   const inner = sizeOf(axes.map((a) => x.shape[a]));
   const outer = sizeOf(kept.map((a) => x.shape[a]));
+  if (!at.length || (run && at[at.length - 1] === live.length - 1)) {
+    return runOp('reduce', [x], p.outShape, dtype, { op: Reduce[code], outer, inner });
+  }
+  if (run && (code === 'sum' || code === 'mean') && x.dtype === 'float32' && x.size > 0 && x.size <= COLUMNS_MAX_SIZE) {
+    const cols = sizeOf(live.slice(at[at.length - 1] + 1).map((a) => x.shape[a]));
+    return runOp('reduceColumns', [x], p.outShape, 'float32', { op: Reduce[code], outer: outer / cols, inner, cols });
+  }
+  const src = ENGINE.noGrad(() => transpose(x, [...kept, ...axes]));
   const out = runOp('reduce', [src], p.outShape, dtype, { op: Reduce[code], outer, inner });
-  if (src !== x) src.dispose();
+  src.dispose();
   return out;
 }
 

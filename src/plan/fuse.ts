@@ -2,7 +2,8 @@
  * Elementwise chain fusion: a run of consecutive float32 unary/binary steps over the same number
  * of elements becomes one fusedElementwise step (see KernelAttrs.fusedElementwise): values used
  * only inside the run stay in registers, the others are stored. Binary operands from outside the
- * run must be read whole, as a scalar, or as a trailing-dims broadcast (broadcastPeriod).
+ * run must be read whole, as a scalar, or as a trailing-dims broadcast (broadcastPeriod); a
+ * copyStrided that broadcasts so (a scalar to a vector, a mean's gradient) joins the run as that load.
  * A sum / mean / max / min over the last axes (or all) that directly follows a run and is the only
  * reader of a value the run makes joins it as a reduction terminal (REDUCE_FUSING_BACKENDS):
  * sum(square(sub(a, b))) is one kernel and the squared differences are never stored.
@@ -40,6 +41,12 @@ function operandPeriods(s: Step): number[] | null {
   if (s.live || s.outputs.length !== 1 || s.outputs[0].dtype !== 'float32' || s.inputs.some((o) => o.dtype !== 'float32')) return null;
   const n = s.outputs[0].size;
   if (s.kernel === 'unary') return s.inputs[0].size === n ? [n] : null;
+  if (s.kernel === 'copyStrided') {
+    // a broadcast that repeats its whole input (a scalar or trailing-dims tile): the load's period does it
+    const a = s.attrs as { outShape: number[]; inStrides: number[]; modDims: number[]; offset: number };
+    const period = a.offset === 0 && a.modDims.every((m, d) => m === a.outShape[d]) ? broadcastPeriod(a.outShape, a.inStrides, s.inputs[0].size) : -1;
+    return period > 0 ? [period] : null;
+  }
   if (s.kernel !== 'binary') return null;
   const a = s.attrs as { outShape: number[]; aStrides: number[]; bStrides: number[] };
   const periods = [broadcastPeriod(a.outShape, a.aStrides, s.inputs[0].size), broadcastPeriod(a.outShape, a.bStrides, s.inputs[1].size)];
@@ -138,8 +145,11 @@ function fuseRun(plan: Plan, run: Step[], reads: number[], terminal: Step | null
   for (const s of run) {
     const ps = operandPeriods(s)!;
     const srcs = s.inputs.map((o, k) => operand(o, ps[k]));
-    const dst = regs++;
-    if (s.kernel === 'unary') {
+    // a broadcast copy makes no value of its own: its input's register (loaded with the period) is it
+    const dst = s.kernel === 'copyStrided' ? srcs[0] : regs++;
+    if (s.kernel === 'copyStrided') {
+      // nothing to compute
+    } else if (s.kernel === 'unary') {
       emit(FusedKind.unary, s.attrs.op as number, dst, srcs[0], 0, consts.length);
       consts.push((s.attrs.alpha as number) ?? 0, (s.attrs.beta as number) ?? 0);
     } else {

@@ -6,6 +6,7 @@
  *   k / v hold kvStride (>= seqK) rows per bh; only the first seqK are read
  *   out_i = sum_j softmax(s)_j v_j,  lse_i = log(sum_j exp(s_j))
  * A row with no visible key, or whose every score is -Infinity, gives zeros and lse = -Infinity.
+ * attentionGrad (its gradient, unmasked) recomputes each row of probabilities from lse the same way.
  */
 import type { KernelAttrs } from '../kernels.js';
 import type { StorageArray } from '../backend.js';
@@ -49,6 +50,53 @@ export function attention(
       }
       for (let d = 0; d < D; d++) out[oBase + d] = acc[d] / denom;
       lse[h * seqQ + i] = m + Math.log(denom);
+    }
+  }
+}
+
+/** The attentionGrad kernel (KernelAttrs.attentionGrad): float64 sums, one query row at a time. */
+export function attentionGrad(
+  q: StorageArray, k: StorageArray, v: StorageArray, out: StorageArray, lse: StorageArray, dO: StorageArray,
+  dQ: StorageArray, dK: StorageArray, dV: StorageArray, a: KernelAttrs['attentionGrad'],
+): void {
+  const { bh, seqQ, seqK, headDim: D, scale, heads: H } = a;
+  const causalOffset = seqK - seqQ;
+  // element offset of row r of slice h: [bh, seq, D], or [batch, seq, heads, D] when heads > 0
+  const row = (h: number, r: number, seq: number) => (H ? ((Math.floor(h / H) * seq + r) * H + (h % H)) * D : (h * seq + r) * D);
+  const dq = new Float64Array(D), dk = new Float64Array(seqK * D), dv = new Float64Array(seqK * D);
+  for (let h = 0; h < bh; h++) {
+    dk.fill(0);
+    dv.fill(0);
+    for (let i = 0; i < seqQ; i++) {
+      const qBase = row(h, i, seqQ);
+      const visible = a.causal ? Math.min(seqK, Math.max(0, i + causalOffset + 1)) : seqK;
+      const l = Math.max(lse[h * seqQ + i], -1e30);
+      let delta = 0;
+      for (let d = 0; d < D; d++) delta += dO[qBase + d] * out[qBase + d];
+      dq.fill(0);
+      for (let j = 0; j < visible; j++) {
+        const kBase = row(h, j, seqK);
+        let s = 0, dp = 0;
+        for (let d = 0; d < D; d++) {
+          s += q[qBase + d] * k[kBase + d];
+          dp += dO[qBase + d] * v[kBase + d];
+        }
+        const p = Math.exp(scale * s - l);
+        const ds = p * (dp - delta);
+        for (let d = 0; d < D; d++) {
+          dq[d] += ds * k[kBase + d];
+          dk[j * D + d] += ds * q[qBase + d];
+          dv[j * D + d] += p * dO[qBase + d];
+        }
+      }
+      for (let d = 0; d < D; d++) dQ[qBase + d] = scale * dq[d];
+    }
+    for (let j = 0; j < seqK; j++) {
+      const kBase = row(h, j, seqK);
+      for (let d = 0; d < D; d++) {
+        dK[kBase + d] = scale * dk[j * D + d];
+        dV[kBase + d] = dv[j * D + d];
+      }
     }
   }
 }

@@ -7,13 +7,13 @@ import type { KernelAttrs, KernelName } from '../kernels.js';
 import { binary, select, unary } from './elementwise.js';
 import { copyInto, copyStrided, gather, oneHot, pad, unsortedSegmentSum } from './layout.js';
 import { matMul } from './matmul.js';
-import { attention } from './attention.js';
+import { attention, attentionGrad } from './attention.js';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput, depthwiseConv2d, depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './conv.js';
-import { layerNorm, layerNormBackprop } from './norm.js';
+import { layerNorm, layerNormBackprop, layerNormParamGrad } from './norm.js';
 import { adamUpdate } from './optimizer.js';
 import { lstmCell, lstmCellGrad } from './lstm_cell.js';
 import { pool, poolBackprop } from './pool.js';
-import { reduce, softmax } from './reduce.js';
+import { reduce, reduceColumns, softmax } from './reduce.js';
 import { cumulative, topk } from './scan.js';
 import { gatherND, scatterND } from './scatter.js';
 import { conv3d, conv3dBackpropFilter, conv3dBackpropInput, pool3d, pool3dBackprop } from './conv3d.js';
@@ -43,6 +43,7 @@ export const jsKernels: { [K in KernelName]: JsKernel<K> } = {
   binary: (i, o, a, _ii, oi) => binary(i[0], i[1], o[0], oi[0].dtype === 'bool', a),
   select: (i, o, a) => select(i[0], i[1], i[2], o[0], a),
   reduce: (i, o, a) => reduce(i[0], o[0], a),
+  reduceColumns: (i, o, a) => reduceColumns(i[0], o[0], a),
   softmax: (i, o, a) => softmax(i[0], o[0], a),
   matMul: (i, o, a) => matMul(i[0], i[1], a.hasBias ? i[2] : null, a.activation === 5 ? i[a.hasBias ? 3 : 2] : null, o[0], a, a.residual ? i[i.length - 1] : null),
   copyStrided: (i, o, a) => copyStrided(i[0], o[0], a),
@@ -61,7 +62,9 @@ export const jsKernels: { [K in KernelName]: JsKernel<K> } = {
   poolBackprop: (i, o, a) => poolBackprop(i[0], i[1], o[0], a),
   layerNorm: (i, o, a) => layerNorm(i[0], i[1], i[2], o[0], a),
   layerNormBackprop: (i, o, a) => layerNormBackprop(i[0], i[1], i[2], o[0], a),
+  layerNormParamGrad: (i, o, a) => layerNormParamGrad(i[0], i[1], o[0], o[1], o[2], a),
   attention: (i, o, a) => attention(i[0], i[1], i[2], a.hasMask ? i[3] : null, o[0], o[1], a),
+  attentionGrad: (i, o, a) => attentionGrad(i[0], i[1], i[2], i[3], i[4], i[5], o[0], o[1], o[2], a),
   adamUpdate: (i, o, a) => adamUpdate(i[0], i[1], i[2], i[3], o[0], o[1], o[2], a),
   lstmCell: (i, o, a) => lstmCell(i[0], i[1], o[0], o[1], a),
   lstmCellGrad: (i, o, a) => lstmCellGrad(i[0], i[1], a.hasDh ? i[2] : null, a.hasDc ? i[i.length - 1] : null, o[0], o[1], a),

@@ -3,7 +3,8 @@
  * the forward (biased variance, epsilon inside the square root) and the input gradient.
  * With xhat = (x - mean) * rstd and g = dy * gamma, the input gradient is
  *   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)).
- * dgamma / dbeta are sums over rows that the op layer composes from core ops.
+ * layerNormParamGrad: dgamma = sum over rows of dy * xhat, dbeta = sum over rows of dy (and each
+ * row's mean and rstd, its working space).
  */
 import type { KernelAttrs } from '../kernels.js';
 import type { StorageArray } from '../backend.js';
@@ -52,5 +53,27 @@ export function layerNormBackprop(
       const xhat = (x[base + c] - mean) * rstd;
       dx[base + c] = rstd * (dy[base + c] * gamma[c] - meanG - xhat * meanGX);
     }
+  }
+}
+
+export function layerNormParamGrad(
+  dy: StorageArray, x: StorageArray, dgamma: StorageArray, dbeta: StorageArray, stats: StorageArray,
+  a: KernelAttrs['layerNormParamGrad'],
+): void {
+  const { rows, cols } = a;
+  const dg = new Float64Array(cols), db = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    const { mean, rstd } = rowStats(x, base, cols, a.epsilon);
+    stats[2 * r] = mean;
+    stats[2 * r + 1] = rstd;
+    for (let c = 0; c < cols; c++) {
+      dg[c] += dy[base + c] * ((x[base + c] - mean) * rstd);
+      db[c] += dy[base + c];
+    }
+  }
+  for (let c = 0; c < cols; c++) {
+    dgamma[c] = dg[c];
+    dbeta[c] = db[c];
   }
 }

@@ -1,6 +1,7 @@
 /**
  * js reference kernels for reductions and softmax: each row of an [outer, inner] view is
- * reduced with a plain loop. Softmax subtracts the row max first, so logits of +-1000 are fine.
+ * reduced with a plain loop (reduceColumns: each column of an [outer, inner, cols] view).
+ * Softmax subtracts the row max first, so logits of +-1000 are fine.
  */
 import { Reduce, type KernelAttrs } from '../kernels.js';
 import type { StorageArray } from '../backend.js';
@@ -62,6 +63,21 @@ function reduceRow(op: number, x: StorageArray, start: number, n: number): numbe
 
 export function reduce(x: StorageArray, out: StorageArray, a: KernelAttrs['reduce']): void {
   for (let o = 0; o < a.outer; o++) out[o] = reduceRow(a.op, x, o * a.inner, a.inner);
+}
+
+/** Sum or mean over the middle axis of an [outer, inner, cols] view -> [outer, cols]. */
+export function reduceColumns(x: StorageArray, out: StorageArray, a: KernelAttrs['reduceColumns']): void {
+  const { outer, inner, cols } = a;
+  if (a.op !== Reduce.sum && a.op !== Reduce.mean) throw new Error(`reduceColumns: op code ${a.op} is not sum or mean`);
+  const acc = new Float64Array(cols);
+  for (let o = 0; o < outer; o++) {
+    acc.fill(0);
+    for (let r = 0; r < inner; r++) {
+      const base = (o * inner + r) * cols;
+      for (let c = 0; c < cols; c++) acc[c] += x[base + c];
+    }
+    for (let c = 0; c < cols; c++) out[o * cols + c] = a.op === Reduce.mean ? acc[c] / inner : acc[c];
+  }
 }
 
 export function softmax(x: StorageArray, out: StorageArray, a: KernelAttrs['softmax']): void {

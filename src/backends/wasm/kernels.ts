@@ -15,6 +15,9 @@ import {
 import type { ThreadPool } from './threads.js';
 import { int8Kernels } from './int8.js';
 import { lstmCell, lstmCellGrad } from '../js/lstm_cell.js';
+import { reduceColumns } from '../js/reduce.js';
+import { attentionGrad } from '../js/attention.js';
+import { layerNormParamGrad } from '../js/norm.js';
 
 export const RANK = 6;
 /** Bytes of the params block: up to 4 arrays of RANK i32. */
@@ -372,15 +375,34 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
 };
 
 /**
- * The fused LSTM cell: the js reference loops over float32 views of the arena (a few flops per
- * element of [batch, units] tensors; an AssemblyScript copy would not fit the Wasm size budget).
+ * The fused LSTM cell, the column reduction, the attention gradient and layerNorm's parameter
+ * gradients: the js reference loops over float32 views of the
+ * arena (a few flops per element; an AssemblyScript copy would not fit the Wasm size budget).
  * The op layer checks the shapes; a view never reaches past its tensor.
  */
-function f32Views(ctx: WasmContext, op: string, ins: TensorInfo[], outs: TensorInfo[]): Float32Array[] {
-  requireFloat(op, ins, outs, 2, 2);
+function f32Views(ctx: WasmContext, op: string, ins: TensorInfo[], outs: TensorInfo[], nIn = 2, nOut = 2): Float32Array[] {
+  requireFloat(op, ins, outs, nIn, nOut);
   return [...ins, ...outs].map((t) => ctx.arena.f32.subarray(ctx.ptr(t) >>> 2, (ctx.ptr(t) >>> 2) + t.size));
 }
-const lstmKernels: { [K in KernelName]?: WasmKernel<K> } = {
+const jsViewKernels: { [K in KernelName]?: WasmKernel<K> } = {
+  attentionGrad: (ctx, ins, outs, a) => {
+    const qSize = a.bh * a.seqQ * a.headDim, kSize = a.bh * a.seqK * a.headDim;
+    const v = f32Views(ctx, 'attentionGrad', ins, outs, 6, 3);
+    requireSizes('attentionGrad', [[ins[0], qSize, 'q'], [ins[1], kSize, 'k'], [ins[2], kSize, 'v'], [ins[3], qSize, 'out'], [ins[4], a.bh * a.seqQ, 'lse'],
+      [ins[5], qSize, 'dO'], [outs[0], qSize, 'dQ'], [outs[1], kSize, 'dK'], [outs[2], kSize, 'dV']]);
+    attentionGrad(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], a);
+  },
+  layerNormParamGrad: (ctx, ins, outs, a) => {
+    const v = f32Views(ctx, 'layerNormParamGrad', ins, outs, 2, 3);
+    requireSizes('layerNormParamGrad', [[ins[0], a.rows * a.cols, 'dy'], [ins[1], a.rows * a.cols, 'x'], [outs[0], a.cols, 'dgamma'],
+      [outs[1], a.cols, 'dbeta'], [outs[2], 2 * a.rows, 'stats']]);
+    layerNormParamGrad(v[0], v[1], v[2], v[3], v[4], a);
+  },
+  reduceColumns: (ctx, ins, outs, a) => {
+    const [x, out] = f32Views(ctx, 'reduceColumns', ins, outs, 1, 1);
+    requireSizes('reduceColumns', [[ins[0], a.outer * a.inner * a.cols, 'x'], [outs[0], a.outer * a.cols, 'out']]);
+    reduceColumns(x, out, a);
+  },
   lstmCell: (ctx, ins, outs, a) => {
     const [z, c, h, cn] = f32Views(ctx, 'lstmCell', ins, outs);
     lstmCell(z, c, h, cn, a);
@@ -541,6 +563,6 @@ export const wasmKernels: { [K in KernelName]?: WasmKernel<K> } = {
   ...convKernels,
   ...conv3dKernels,
   ...imageKernels,
-  ...lstmKernels,
+  ...jsViewKernels,
   ...int8Kernels,
 };

@@ -19,7 +19,7 @@ import { reshape, transpose } from '../../ops/layout.js';
 import { matMul } from '../../ops/matmul.js';
 import { softmax } from '../../ops/softmax.js';
 import { cast } from '../../ops/unary.js';
-import { attention } from '../../ops/attention.js';
+import { attention, attentionPackedHeads } from '../../ops/attention.js';
 import { Layer, SymbolicTensor, type Kwargs, type LayerArgs, type Shape } from '../layer.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
@@ -145,8 +145,8 @@ export class MultiHeadAttention extends Layer {
     return [q[0], q[1], this.outputDimConfig ?? q[2]];
   }
 
-  /** x [B, S, dim] -> [B, H, S, depth] through the `name` projection. */
-  private project(x: Tensor, name: string, depth: number): Tensor {
+  /** x [B, S, dim] -> [B, H, S, depth] through the `name` projection ([B, S, H * depth] when `packed`). */
+  private project(x: Tensor, name: string, depth: number, packed = false): Tensor {
     const [B, S, dim] = x.shape;
     const H = this.numHeads;
     const kernel = this.w[`${name}/kernel`]!;
@@ -154,7 +154,7 @@ export class MultiHeadAttention extends Layer {
     let y = matMul(reshape(x, [B * S, dim]), reshape(kernel, [dim, H * depth]));
     const bias = this.w[`${name}/bias`];
     if (bias) y = add(y, reshape(bias, [H * depth]));
-    return transpose(reshape(y, [B, S, H, depth]), [0, 2, 1, 3]);
+    return packed ? reshape(y, [B, S, H * depth]) : transpose(reshape(y, [B, S, H, depth]), [0, 2, 1, 3]);
   }
 
   call(inputs: Tensor | Tensor[], kwargs: AttentionCallArgs): Tensor | Tensor[] {
@@ -185,11 +185,16 @@ export class MultiHeadAttention extends Layer {
     const scale = 1 / Math.sqrt(this.keyDim);
 
     return composite(() => {
+      const perBatchMask = mask !== null && mask.rank === 3 && mask.shape[0] !== 1;
+      const fused = !dropping && !wantScores && !perBatchMask && this.valueDim === this.keyDim && (!causal || T === S);
+      if (fused && !mask) {
+        // heads stay packed in the last axis: attentionPackedHeads splits and merges them itself
+        const [qp, kp, vp] = [[query, 'query'], [key, 'key'], [value, 'value']].map(([t, n]) => this.project(t as Tensor, n as string, this.keyDim, true));
+        return this.outputProjection(attentionPackedHeads(qp, kp, vp, this.numHeads, { causal, scale }));
+      }
       const q = this.project(query, 'query', this.keyDim);
       const k = this.project(key, 'key', this.keyDim);
       const v = this.project(value, 'value', this.valueDim);
-      const perBatchMask = mask !== null && mask.rank === 3 && mask.shape[0] !== 1;
-      const fused = !dropping && !wantScores && !perBatchMask && this.valueDim === this.keyDim && (!causal || T === S);
       let ctx: Tensor;
       let scores: Tensor | null = null;
       if (fused) {
@@ -212,11 +217,12 @@ export class MultiHeadAttention extends Layer {
     });
   }
 
-  /** ctx [B, H, T, V] -> [B*T, H*V] · [H*V, out] -> [B, T, out]. */
+  /** ctx [B, H, T, V] (or [B, T, H*V], heads packed) -> [B*T, H*V] · [H*V, out] -> [B, T, out]. */
   private outputProjection(ctx: Tensor): Tensor {
-    const [B, , T] = ctx.shape;
+    const packed = ctx.rank === 3;
+    const [B, T] = packed ? ctx.shape : [ctx.shape[0], ctx.shape[2]];
     const HV = this.numHeads * this.valueDim;
-    const flat = reshape(transpose(ctx, [0, 2, 1, 3]), [B * T, HV]);
+    const flat = reshape(packed ? ctx : transpose(ctx, [0, 2, 1, 3]), [B * T, HV]);
     let out = matMul(flat, reshape(this.w['attention_output/kernel']!, [HV, this.outDim]));
     const ob = this.w['attention_output/bias'];
     if (ob) out = add(out, ob);

@@ -6,10 +6,14 @@
  * maxComputeWorkgroupStorageSize (16 KiB is enough for headDim 128). On CPU adapters
  * (ctx.preferDirect) headDim <= 128 runs the barrier-free `attention_direct` entry instead: one
  * invocation per query row with q and the accumulator in registers (with 4-lane subgroups, its
- * form in shaders/attention_subgroup.wgsl, 4 rows sharing each K/V load).
+ * form in shaders/attention_subgroup.wgsl, 4 rows sharing each K/V load). attentionGrad is two
+ * dispatches of shaders/attention_grad.wgsl: one invocation per query row (dQ), then one per key
+ * row (dK, dV).
  */
 import source from '../../../../shaders/attention.wgsl';
 import subgroupSource from '../../../../shaders/attention_subgroup.wgsl';
+import gradSource from '../../../../shaders/attention_grad.wgsl';
+import { ATTENTION_GRAD_MAX_HEAD_DIM } from '../../kernels.js';
 import { STORAGE_RO, STORAGE_RW, UNIFORM, type ShaderSpec, type WebGPUKernelTable } from '../spec.js';
 
 export const attentionSpec: ShaderSpec = {
@@ -41,6 +45,24 @@ export const attentionSubgroupSpec: ShaderSpec = {
   },
 };
 
+export const attentionGradSpec: ShaderSpec = {
+  family: 'attention_grad',
+  source: gradSource,
+  params: [['bh', 'u32'], ['seq_q', 'u32'], ['seq_k', 'u32'], ['head_dim', 'u32'], ['scale', 'f32'], ['heads', 'u32']],
+  entries: {
+    attention_grad_q: {
+      bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RW],
+      overrides: ['WG', 'CAUSAL'],
+    },
+    attention_grad_kv: {
+      bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RW, STORAGE_RW],
+      overrides: ['WG', 'CAUSAL'],
+    },
+  },
+};
+/** Invocations per attention_grad workgroup (one row each). */
+const GRAD_WG = 32;
+
 /** The direct entry keeps 4 * MAX_D4 = 128 values of q and of the output in registers. */
 const DIRECT_MAX_HEAD_DIM = 128;
 const DIRECT_WG = 16;
@@ -68,6 +90,37 @@ export function attentionTiles(headDim: number, limits: { maxInvocations: number
 }
 
 export const attentionKernels: WebGPUKernelTable = {
+  attentionGrad(ctx, ins, outs, a) {
+    const qSize = a.bh * a.seqQ * a.headDim, kSize = a.bh * a.seqK * a.headDim;
+    const want = [qSize, kSize, kSize, qSize, a.bh * a.seqQ, qSize, qSize, kSize, kSize];
+    const all = [...ins, ...outs];
+    if (ins.length !== 6 || outs.length !== 3 || all.some((t, i) => t.dtype !== 'float32' || t.size !== want[i])
+      || a.headDim > ATTENTION_GRAD_MAX_HEAD_DIM || a.seqK < 1) {
+      const list = (ts: typeof ins) => ts.map((t) => `${t.dtype}[${t.shape}]`).join(', ');
+      throw new Error(`webgpu attentionGrad: expected float32 q, k, v, out, lse, dO -> dQ, dK, dV for bh ${a.bh}, seqQ ${a.seqQ}, seqK ${a.seqK} (>= 1), headDim ${a.headDim} (<= ${ATTENTION_GRAD_MAX_HEAD_DIM}); got inputs ${list(ins)}; outputs ${list(outs)}`);
+    }
+    if (a.bh === 0 || a.seqQ === 0 || a.headDim === 0) {
+      if (kSize && a.bh) throw new Error(`webgpu attentionGrad: seqQ ${a.seqQ} and headDim ${a.headDim} must be >= 1`);
+      return;
+    }
+    const maxDim = ctx.limits.maxWorkgroupsPerDimension;
+    const rows = Math.max(a.seqQ, a.seqK);
+    if (Math.ceil(rows / GRAD_WG) > maxDim || a.bh > maxDim) {
+      throw new Error(`webgpu attentionGrad: bh ${a.bh} x seq ${rows} needs [${Math.ceil(rows / GRAD_WG)}, ${a.bh}] workgroups, over the device limit ${maxDim}`);
+    }
+    if (a.heads && a.bh % a.heads) throw new Error(`webgpu attentionGrad: bh ${a.bh} is not a multiple of heads ${a.heads}`);
+    const params = { bh: a.bh, seq_q: a.seqQ, seq_k: a.seqK, head_dim: a.headDim, scale: a.scale, heads: a.heads };
+    const inputs = ins.map((t) => ctx.buffer(t));
+    const constants = { WG: GRAD_WG, CAUSAL: a.causal };
+    ctx.dispatch({
+      spec: attentionGradSpec, entry: 'attention_grad_q', constants, params,
+      buffers: [...inputs, ctx.buffer(outs[0])], workgroups: [Math.ceil(a.seqQ / GRAD_WG), a.bh, 1],
+    });
+    ctx.dispatch({
+      spec: attentionGradSpec, entry: 'attention_grad_kv', constants, params,
+      buffers: [...inputs, ctx.buffer(outs[1]), ctx.buffer(outs[2])], workgroups: [Math.ceil(a.seqK / GRAD_WG), a.bh, 1],
+    });
+  },
   attention(ctx, inputs, [out, lse], a) {
     if (a.bh === 0 || a.seqQ === 0) return;
     const tiles = attentionTiles(a.headDim, ctx.limits);

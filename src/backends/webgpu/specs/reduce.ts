@@ -1,12 +1,15 @@
 /**
- * Specs and kernels of shaders/reduce.wgsl (row reductions) and shaders/softmax.wgsl. Long
+ * Specs and kernels of shaders/reduce.wgsl (row reductions), shaders/reduce_columns.wgsl (sum or
+ * mean over the middle axis of [outer, inner, cols]) and shaders/softmax.wgsl. Long
  * rows get a workgroup each (tree reduction); short rows one invocation each. An input larger
  * than one storage binding is split into blocks of whole rows (`rowsPerBinding`), one dispatch
  * per block.
  */
 import reduceSource from '../../../../shaders/reduce.wgsl';
+import reduceColumnsSource from '../../../../shaders/reduce_columns.wgsl';
 import softmaxSource from '../../../../shaders/softmax.wgsl';
 import type { TensorInfo } from '../../backend.js';
+import { Reduce } from '../../kernels.js';
 import {
   grid1d, isInt, outKind, STORAGE_RO, STORAGE_RW, UNIFORM,
   type KernelContext, type ShaderSpec, type WebGPUKernelTable,
@@ -49,6 +52,15 @@ export const reduceSpec: ShaderSpec = {
   },
 };
 
+export const reduceColumnsSpec: ShaderSpec = {
+  family: 'reduce_columns',
+  source: reduceColumnsSource,
+  params: [['outer', 'u32'], ['inner', 'u32'], ['cols', 'u32'], ['divisor', 'f32']],
+  entries: {
+    reduce_columns: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
+  },
+};
+
 export const softmaxSpec: ShaderSpec = {
   family: 'softmax',
   source: softmaxSource,
@@ -65,6 +77,8 @@ const SERIAL_WG = 64;
 /** Rows up to this long get one fixed workgroup size (so the batch size never picks the pipeline). */
 const SHORT_ROW_MAX = 1024;
 const SHORT_ROW_WG = 64;
+/** Invocations per reduce_columns workgroup (one output element each). */
+const COLUMNS_WG = 64;
 
 /** Power-of-two workgroup size for a row of n elements, within the device limit. */
 export function rowWorkgroupSize(n: number, maxInvocations: number): number {
@@ -110,6 +124,23 @@ export const reduceKernels: WebGPUKernelTable = {
       buffers: [xb, ob],
       workgroups: grid1d(serial ? Math.ceil(rows / wg) : rows, maxDim),
     }));
+  },
+  reduceColumns(ctx, ins, outs, a) {
+    const [x] = ins, [out] = outs;
+    if (ins.length !== 1 || outs.length !== 1 || x.dtype !== 'float32' || out.dtype !== 'float32'
+      || x.size !== a.outer * a.inner * a.cols || out.size !== a.outer * a.cols || (a.op !== Reduce.sum && a.op !== Reduce.mean)) {
+      const list = (ts: TensorInfo[]) => ts.map((t) => `${t.dtype}[${t.shape}]`).join(', ');
+      throw new Error(`webgpu reduceColumns: expected float32 [${a.outer}, ${a.inner}, ${a.cols}] -> [${a.outer}, ${a.cols}], sum or mean (op ${a.op}); got inputs ${list(ins)}; outputs ${list(outs)}`);
+    }
+    if (out.size === 0) return;
+    ctx.dispatch({
+      spec: reduceColumnsSpec,
+      entry: 'reduce_columns',
+      constants: { WG: COLUMNS_WG },
+      params: { outer: a.outer, inner: a.inner, cols: a.cols, divisor: a.op === Reduce.mean ? a.inner : 0 },
+      buffers: [ctx.buffer(x), ctx.buffer(out)],
+      workgroups: grid1d(Math.ceil(out.size / COLUMNS_WG), ctx.limits.maxWorkgroupsPerDimension),
+    });
   },
   softmax(ctx, [x], [out], a) {
     if (a.rows === 0 || a.cols === 0) return;
