@@ -9,13 +9,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import * as tf from '../src/index.js';
 import { lstmCellStep } from '../src/ops/lstm_cell.js';
 import type { Tensor } from '../src/tensor.js';
-
-function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: number, what: string): void {
-  expect(got.length, `${what}: length`).toBe(want.length);
-  for (let i = 0; i < want.length; i++) {
-    if (!(Math.abs(got[i] - want[i]) <= tol * Math.max(1, Math.abs(want[i])))) expect.fail(`${what}[${i}]: ${got[i]} vs ${want[i]}`);
-  }
-}
+import { expectClose } from './helpers/close.js';
 
 const B = 3, U = 5;
 // preactivations in [-4.3, 4.3]: both saturated ends of hardSigmoid (|x| > 2.5), never on its kinks

@@ -11,13 +11,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import * as tf from '../src/index.js';
 import type { Tensor } from '../src/tensor.js';
 import { rng } from './helpers/wasm_compare.js';
-
-function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: number, what: string): void {
-  expect(got.length, `${what}: length`).toBe(want.length);
-  for (let i = 0; i < want.length; i++) {
-    if (!(Math.abs(got[i] - want[i]) <= tol * Math.max(1, Math.abs(want[i])))) expect.fail(`${what}[${i}]: ${got[i]} vs ${want[i]}`);
-  }
-}
+import { expectClose } from './helpers/close.js';
 
 const values = (n: number, seed: number, scale = 1) => {
   const r = rng(seed);

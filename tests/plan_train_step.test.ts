@@ -11,13 +11,7 @@ import * as tf from '../src/index.js';
 import type { LayersModel } from '../src/models/layers_model.js';
 import { trainStepPlan } from '../src/models/fit_loop.js';
 import type { Tensor } from '../src/tensor.js';
-
-function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: number, what: string): void {
-  expect(got.length, `${what}: length`).toBe(want.length);
-  for (let i = 0; i < want.length; i++) {
-    if (!(Math.abs(got[i] - want[i]) <= tol * Math.max(1, Math.abs(want[i])))) expect.fail(`${what}[${i}]: ${got[i]} vs ${want[i]}`);
-  }
-}
+import { expectClose } from './helpers/close.js';
 
 const seeded = (seed: number) => tf.initializers.glorotUniform({ seed });
 const wave = (n: number, f: number) => Array.from({ length: n }, (_, i) => Math.sin(i * f + 0.3));

@@ -7,13 +7,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import * as tf from '../src/index.js';
 import type { Tensor } from '../src/tensor.js';
 import type { Variable } from '../src/variable.js';
-
-function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: number, what: string): void {
-  expect(got.length, `${what}: length`).toBe(want.length);
-  for (let i = 0; i < want.length; i++) {
-    if (!(Math.abs(got[i] - want[i]) <= tol * Math.max(1, Math.abs(want[i])))) expect.fail(`${what}[${i}]: ${got[i]} vs ${want[i]}`);
-  }
-}
+import { expectClose } from './helpers/close.js';
 
 const X = Array.from({ length: 6 * 4 }, (_, i) => Math.sin(i * 0.9));
 const Y = Array.from({ length: 6 * 3 }, (_, i) => Math.cos(i * 0.4));

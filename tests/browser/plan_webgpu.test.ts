@@ -15,6 +15,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { openSourcePage } from './source_page.js';
+import { expectClose } from '../helpers/close.js';
 
 let page: Page;
 let closePage: (() => Promise<void>) | undefined;
@@ -31,13 +32,6 @@ interface PlanResult {
   chain: { got: number[]; want: number[]; kernels: number; epilogueFused: number; fusedKernels: number; newBuffers: number };
   bcast: { got: number[]; want: number[]; fusedKernels: number; kernels: number; newPipelines: number };
   block: { got: number[]; want: number[]; kernels: number; traced: number; eagerDispatches: number; planDispatches: number };
-}
-
-function expectClose(got: number[], want: number[], tol: number, what: string): void {
-  expect(got.length, what).toBe(want.length);
-  want.forEach((w, i) => {
-    if (!(Math.abs(got[i] - w) <= tol * Math.max(1, Math.abs(w)))) expect.fail(`${what}[${i}]: ${got[i]} vs ${w}`);
-  });
 }
 
 describe.each(['webgpu', 'wasm'])('recorded plan on %s (Chromium)', (backend) => {

@@ -14,6 +14,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { openSourcePage } from './source_page.js';
+import { expectClose } from '../helpers/close.js';
 
 let page: Page;
 let closePage: (() => Promise<void>) | undefined;
@@ -25,13 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await closePage?.();
 });
-
-function expectClose(got: number[], want: number[], tol: number, what: string): void {
-  expect(got.length, what).toBe(want.length);
-  want.forEach((w, i) => {
-    if (!(Math.abs(got[i] - w) <= tol * Math.max(1, Math.abs(w)))) expect.fail(`${what}[${i}]: ${got[i]} vs ${w}`);
-  });
-}
 
 /** [shape, axes, keepDims] */
 const CASES: Array<[number[], number[], boolean]> = [
