@@ -94,8 +94,8 @@ const preprocessed = new Map<ShaderSpec, { code: string; folds: string[] }>();
  * to the cases those override values select (preprocess.ts foldSwitches).
  */
 export function shaderCode(spec: ShaderSpec, constants?: Record<string, number | boolean>): string {
-  const { code } = expanded(spec);
-  return constants ? foldSwitches(code, constants) : code;
+  const { code, folds } = expanded(spec);
+  return constants && folds.length ? foldSwitches(code, constants) : code;
 }
 
 /**
