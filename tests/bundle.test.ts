@@ -167,8 +167,9 @@ describe('bundle', () => {
     // step landed); this ceiling stops growth. Raised from 168.5 for the fused LSTM cell (issue 9: its op, gradient and
     // js / wasm loops; 169.2 measured, was under 168.5; 169.6 with the int8 average-pool chains). Raised from 170 for
     // the training-step kernels of issue 9 (reduceColumns, attentionGrad, layerNormParamGrad and their ops'
-    // paths): 171.3 measured 2026-12-03 (169.6 without them).
-    expect(whole.beforeFirstWasmOp).toBeLessThanOrEqual(171.5 * KiB);
+    // paths): 171.3 measured 2026-12-03 (169.6 without them). Raised from 171.5 for Adam over all variables in one
+    // kernel call (issue 9: the transformer step's 18 Adam dispatches become 1): 171.7 measured.
+    expect(whole.beforeFirstWasmOp).toBeLessThanOrEqual(171.8 * KiB);
     // the worker pool (4.0 KiB) is not up front here either: pages without threads never load it
     expect(whole.poolPath).toBeGreaterThan(2 * KiB);
     // the webgpu path (kernels + WGSL text, 47.7 KiB since the WGSL ships without comments or indentation, was 65.9;
@@ -177,9 +178,10 @@ describe('bundle', () => {
     // Raised from 49 (2026-12-03) for the pipeline cache's switch folding (unary / binary pipelines compile 10-25x
     // faster on SwiftShader; +0.3 KiB), binary_blocked's scalar-operand mode (CPU adapters: x op scalar no longer
     // runs the per-element broadcast indexing, ~80x faster at 4M on SwiftShader; +0.25 KiB) and the reduce_columns,
-    // attention_grad and layernorm_param_grad shaders and specs (issue 9's training step: 103 -> 69 dispatches; 51.4 KiB measured with all three)
+    // attention_grad and layernorm_param_grad shaders and specs (issue 9's training step: 103 -> 69 dispatches; 51.4 KiB measured with all three).
+    // Raised from 51.5 for the packed Adam entry and the recorded buffer copies that gather small variables (69 -> 52): 52.1.
     expect(whole.webgpuPath).toBeGreaterThan(40 * KiB);
-    expect(whole.webgpuPath).toBeLessThanOrEqual(51.5 * KiB);
+    expect(whole.webgpuPath).toBeLessThanOrEqual(52.2 * KiB);
     // fit / save / loadLayersModel / the IO handlers' transfers / generate / quantize / encodeWeights / backupWeights /
     // warmup / adapt / data.csv / tf.data iteration / io.listModels and friends / io.loadWeights load their code on
     // first use (19.7 KiB since int8 chains run through average pools and reshapes: int8AvgPool /
@@ -192,8 +194,9 @@ describe('bundle', () => {
     // import-time effects, and the dist chunk that holds it is shared with the async parts)
     const few = await measureApp(source('tessera {tensor, matMul, ready}'));
     // (raised from 158 for the fused LSTM cell of issue 9: 158.7 measured; 159.0 with the int8 average-pool chains;
-    // raised from 159.5 for issue 9's training-step kernels, reduceColumns, attentionGrad, layerNormParamGrad: 160.7)
-    expect(few.beforeFirstWasmOp).toBeLessThanOrEqual(161 * KiB);
+    // raised from 159.5 for issue 9's training-step kernels, reduceColumns, attentionGrad, layerNormParamGrad: 160.7;
+    // from 161 for Adam over all variables in one kernel call: 161.1)
+    expect(few.beforeFirstWasmOp).toBeLessThanOrEqual(161.2 * KiB);
     expect(few.initial).toBeLessThan(whole.initial - 8 * KiB);
     // target 30 KiB per Wasm build (met: 30,464 bytes for the relaxed build, 28,756 simd, after tanh / erf / the epilogue's
     // sigmoid / softmax's ragged tail called one shared exp, lerpPixel / scatterPixel became calls and the int8

@@ -11,7 +11,7 @@ import type { KernelAttrs } from '../src/backends/kernels.js';
 import { createWasmBackendSync, type WasmBackend } from '../src/backends/wasm/index.js';
 import { add, div, mul, sub } from '../src/ops/binary.js';
 import { sqrt, square } from '../src/ops/unary.js';
-import { adamUpdate } from '../src/ops/optimizer_ops.js';
+import { adamUpdate, adamUpdateMany } from '../src/ops/optimizer_ops.js';
 import { expectClose, rng, runBoth } from './helpers/wasm_compare.js';
 
 const SIZES = [0, 1, 3, 4, 17, 1027];
@@ -43,8 +43,8 @@ function composed(w: Tensor, g: Tensor, m: Tensor, v: Tensor, c: (typeof CONFIGS
   });
 }
 
-const attrsOf = (c: (typeof CONFIGS)[number], n: number, t: number): KernelAttrs['adamUpdate'] => ({
-  size: n, lr: c.lr, beta1: c.beta1, beta2: c.beta2, epsilon: c.epsilon,
+const attrsOf = (c: (typeof CONFIGS)[number], n: number | number[], t: number): KernelAttrs['adamUpdate'] => ({
+  sizes: typeof n === 'number' ? [n] : n, lr: c.lr, beta1: c.beta1, beta2: c.beta2, epsilon: c.epsilon,
   biasCorrection1: 1 - c.beta1 ** t, biasCorrection2: 1 - c.beta2 ** t, weightDecay: c.weightDecay,
 });
 
@@ -83,6 +83,29 @@ describe('adamUpdate js kernel = composed formula (bit for bit)', () => {
     expect(Array.from(m.dataSync())).toEqual([0, 0, 0, 0, 0, 0]);
     tf.dispose([w, g, m, v, out.param, out.m, out.v]);
   });
+  it('several variables in one call: each equals the composed formula, empty ones included', () => {
+    const c = CONFIGS[1], t = 3;
+    const shapes = [[3, 5], [0], [1], [17], [2, 2, 3], [1027]];
+    const vars = shapes.map((shape) => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const d = inputs(n, false);
+      return [d.w, d.g, d.m, d.v].map((a) => tf.tensor(a, shape));
+    });
+    const got = adamUpdateMany(vars.map((x) => x[0]), vars.map((x) => x[1]), vars.map((x) => x[2]), vars.map((x) => x[3]),
+      { learningRate: c.lr, beta1: c.beta1, beta2: c.beta2, epsilon: c.epsilon, step: t, weightDecay: c.weightDecay });
+    vars.forEach(([w, g, m, v], i) => {
+      const want = composed(w, g, m, v, c, t);
+      expect(got.params[i].shape).toEqual(shapes[i]);
+      expect(got.params[i].dataSync(), `param ${i}`).toEqual(want.param.dataSync());
+      expect(got.ms[i].dataSync(), `m ${i}`).toEqual(want.m.dataSync());
+      expect(got.vs[i].dataSync(), `v ${i}`).toEqual(want.v.dataSync());
+      tf.dispose([want.param, want.m, want.v]);
+    });
+    const w = tf.zeros([2]);
+    expect(() => adamUpdateMany([w, w], [w], [w, w], [w, w], { learningRate: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, step: 1 }))
+      .toThrow(/adamUpdate: expected as many grads, m and v as params \(2\), got 1, 2 and 2/);
+    tf.dispose([...vars.flat(), ...got.params, ...got.ms, ...got.vs, w]);
+  });
   it('rejects bad operands and hyperparameters with clear errors', () => {
     const w = tf.zeros([2, 3]), g = tf.zeros([3, 2]), gi = tf.zeros([2, 3], 'int32');
     const cfg = { learningRate: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, step: 1 };
@@ -109,6 +132,16 @@ describe('adamUpdate wasm kernel = js kernel', () => {
       });
     }
   }
+  it('several variables in one call (some split over threads when pooled)', () => {
+    const sizes = [5, 100003, 1, 64, 4099];
+    const c = CONFIGS[2];
+    const f = (data: Float32Array, n: number) => ({ data, shape: [n], dtype: 'float32' as const });
+    const ds = sizes.map((n) => inputs(n, true));
+    const ins = (['w', 'g', 'm', 'v'] as const).flatMap((k) => ds.map((d, i) => f(d[k], sizes[i])));
+    const outs = [0, 1, 2].flatMap(() => sizes.map((n) => ({ shape: [n], dtype: 'float32' as const })));
+    const { want, got } = runBoth(wasm, 'adamUpdate', ins, outs, attrsOf(c, sizes, 5), -7);
+    outs.forEach((_, i) => expectClose(got[i], want[i], 0, 0, `output ${i}`));
+  });
   it('rejects outputs of the wrong size', () => {
     const f = (n: number) => ({ data: new Float32Array(n), shape: [n], dtype: 'float32' as const });
     const outs = [4, 4, 3].map((n) => ({ shape: [n], dtype: 'float32' as const }));

@@ -260,8 +260,10 @@ export interface KernelAttrs {
 
   // ---- optimizer updates (appended) ----------------------------------------------------------
   /**
-   * One fused Adam / AdamW step. inputs [param, grad, m, v] -> outputs [newParam, newM, newV],
-   * all float32 with `size` elements (outputs are fresh buffers, never aliases of the inputs).
+   * One fused Adam / AdamW step over n variables with the same hyperparameters (an optimizer's
+   * whole step is one call). inputs [param_1..param_n, grad_1..grad_n, m_1..m_n, v_1..v_n] ->
+   * outputs [newParam_1..newParam_n, newM_1..newM_n, newV_1..newV_n], all float32; variable i's
+   * six tensors have `sizes[i]` elements (outputs are fresh buffers, never aliases of the inputs).
    * Every step below is one float32 operation rounded to f32, in exactly this order, and every
    * constant is rounded to f32 once after being formed in float64 (as the composed ops do with
    * number operands). Per element i, with g = grad[i], w = param[i]:
@@ -275,7 +277,7 @@ export interface KernelAttrs {
    * infinite w stays infinite). NaN/Infinity propagate as in IEEE arithmetic. No AMSGrad.
    */
   adamUpdate: {
-    size: number;
+    sizes: number[];
     lr: number;
     beta1: number;
     beta2: number;

@@ -4,14 +4,14 @@
  *           w -= lr * (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps)
  *   adamw:  as adam, plus decoupled weight decay w -= lr * weightDecay * w (Loshchilov & Hutter)
  *   adamax: m as adam;  u = max(b2 u, |g|);  w -= lr / (1 + decay (t-1)) / (1-b1^t) * m / (u + eps)
- * Adam and AdamW run as one fused `adamUpdate` kernel per variable (src/ops/optimizer_ops.ts),
+ * Adam and AdamW run as one fused `adamUpdate` kernel call over all variables (src/ops/optimizer_ops.ts),
  * which computes exactly the float32 sequence of the formulas above.
  */
 import type { Tensor } from '../tensor.js';
 import type { Variable } from '../variable.js';
 import { add, div, maximum, mul, sub } from '../ops/binary.js';
 import { abs } from '../ops/unary.js';
-import { adamAttrs, adamUpdate, type AdamStepConfig } from '../ops/optimizer_ops.js';
+import { adamAttrs, adamUpdateMany, type AdamStepConfig } from '../ops/optimizer_ops.js';
 import { ENGINE } from '../engine.js';
 import { Optimizer, type OptimizerOptions } from './optimizer.js';
 import { checkDecay, checkRate, DEFAULT_EPSILON } from './checks.js';
@@ -52,11 +52,16 @@ export class AdamOptimizer extends Optimizer {
       weightDecay: this.decoupledWeightDecay(),
     };
   }
-  protected update(w: Variable, g: Tensor, [m, v]: Variable[], t: number): { value: Tensor; slots: Tensor[] } {
+  protected update(w: Variable, g: Tensor, slots: Variable[], t: number): { value: Tensor; slots: Tensor[] } {
+    return this.updateAll([w], [g], [slots], t)[0];
+  }
+  /** The whole step as one adamUpdate kernel call over every variable. */
+  protected override updateAll(vars: Variable[], grads: Tensor[], slots: Variable[][], t: number): Array<{ value: Tensor; slots: Tensor[] }> {
     // in a recorded plan, the learning rate and the bias corrections are recomputed at each replay
-    ENGINE.tracer?.liveAttrs(() => adamAttrs(w.size, this.stepConfig(this.iterations)));
-    const out = adamUpdate(w, g, m, v, this.stepConfig(t));
-    return { value: out.param, slots: [out.m, out.v] };
+    const sizes = vars.map((w) => w.size).filter((size) => size > 0);
+    if (sizes.length) ENGINE.tracer?.liveAttrs(() => adamAttrs(sizes, this.stepConfig(this.iterations)));
+    const out = adamUpdateMany(vars, grads, slots.map((s) => s[0]), slots.map((s) => s[1]), this.stepConfig(t));
+    return vars.map((_, i) => ({ value: out.params[i], slots: [out.ms[i], out.vs[i]] }));
   }
   /** The constructor arguments by name (saved with `includeOptimizer`). */
   override getConfig(): Record<string, unknown> {

@@ -90,6 +90,14 @@ export abstract class Optimizer {
    */
   protected abstract update(v: Variable, g: Tensor, slots: Variable[], step: number): { value: Tensor; slots: Tensor[] };
 
+  /**
+   * New values for every variable of a step and their slots (as `update`, in the order given);
+   * optimizers whose update is one fused kernel over all variables override it.
+   */
+  protected updateAll(vars: Variable[], grads: Tensor[], slots: Variable[][], step: number): Array<{ value: Tensor; slots: Tensor[] }> {
+    return vars.map((v, i) => this.update(v, grads[i], slots[i], step));
+  }
+
   /** The variable's slots, created on first use. */
   protected slotsFor(v: Variable): Variable[] {
     let s = this.slots.get(v);
@@ -140,12 +148,12 @@ export abstract class Optimizer {
     ENGINE.noGrad(() =>
       tidy(() => {
         const grads = this.clip(pairs.map((p) => p.g));
-        pairs.forEach(({ v }, i) => {
-          if (!v.trainable) return;
-          const slots = this.slotsFor(v);
-          const out = this.update(v, grads[i], slots, step);
-          v.assign(out.value);
-          out.slots.forEach((t, k) => slots[k].assign(t));
+        const live = pairs.map(({ v }, i) => ({ v, g: grads[i] })).filter(({ v }) => v.trainable);
+        const slots = live.map(({ v }) => this.slotsFor(v));
+        const outs = this.updateAll(live.map(({ v }) => v), live.map(({ g }) => g), slots, step);
+        live.forEach(({ v }, i) => {
+          v.assign(outs[i].value);
+          outs[i].slots.forEach((t, k) => slots[i][k].assign(t));
         });
       }),
     );

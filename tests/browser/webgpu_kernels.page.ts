@@ -359,6 +359,11 @@ function layoutCases(): Case[] {
 /** Fused Adam / AdamW steps (special values in param and grad; v >= 0 as the optimizer keeps it). */
 function adamUpdateCases(): Case[] {
   const cases: Case[] = [];
+  type Config = { lr: number; beta1: number; beta2: number; epsilon: number; weightDecay: number; t: number };
+  const attrsOf = (c: Config, sizes: number[]) => ({
+    sizes, lr: c.lr, beta1: c.beta1, beta2: c.beta2, epsilon: c.epsilon, weightDecay: c.weightDecay,
+    biasCorrection1: 1 - c.beta1 ** c.t, biasCorrection2: 1 - c.beta2 ** c.t,
+  });
   const configs = [
     { name: 'adam', lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0, t: 1 },
     { name: 'adamw', lr: 0.01, beta1: 0.8, beta2: 0.95, epsilon: 1e-8, weightDecay: 0.004, t: 7 },
@@ -370,14 +375,22 @@ function adamUpdateCases(): Case[] {
         name: `adamUpdate ${c.name} n=${n}`, kernel: 'adamUpdate',
         inputs: [f(floats(n, -2, 2, true)), f(floats(n, -3, 3, true)), f(floats(n, -0.5, 0.5)), f(floats(n, 0, 2))],
         outputs: [0, 1, 2].map(() => ({ shape: [n], dtype: 'float32' as DType })),
-        attrs: {
-          size: n, lr: c.lr, beta1: c.beta1, beta2: c.beta2, epsilon: c.epsilon, weightDecay: c.weightDecay,
-          biasCorrection1: 1 - c.beta1 ** c.t, biasCorrection2: 1 - c.beta2 ** c.t,
-        },
+        attrs: attrsOf(c, [n]),
         // SwiftShader matches js bit for bit; the slack is for GPUs' 2.5-ulp division and FMA.
         rtol: 2e-6, atol: 1e-7,
       });
     }
+    // One call over several variables: the small ones share packed dispatches (gathered and scattered by
+    // buffer copies), those over 65536 elements get their own; sizes that are not multiples of 4 included.
+    const sizes = [5, 1, 65536, 17, 65537, 1027, 3, 100000, 64];
+    const role = (lo: number, hi: number, specials = false) => sizes.map((n): TensorSpec => ({ shape: [n], dtype: 'float32', values: floats(n, lo, hi, specials) }));
+    cases.push({
+      name: `adamUpdate ${c.name} ${sizes.length} variables`, kernel: 'adamUpdate',
+      inputs: [...role(-2, 2, true), ...role(-3, 3, true), ...role(-0.5, 0.5), ...role(0, 2)],
+      outputs: [0, 1, 2].flatMap(() => sizes.map((n) => ({ shape: [n], dtype: 'float32' as DType }))),
+      attrs: attrsOf(c, sizes),
+      rtol: 2e-6, atol: 1e-7,
+    });
   }
   return cases;
 }

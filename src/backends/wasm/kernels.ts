@@ -364,13 +364,17 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
     });
   },
   adamUpdate: (ctx, ins, outs, a) => {
-    requireFloat('adamUpdate', ins, outs, 4, 3);
-    requireSizes('adamUpdate', [[ins[0], a.size, 'param'], [ins[1], a.size, 'grad'], [ins[2], a.size, 'm'], [ins[3], a.size, 'v'],
-      [outs[0], a.size, 'newParam'], [outs[1], a.size, 'newM'], [outs[2], a.size, 'newV']]);
-    if (a.size === 0) return;
-    if (parallelAdam(ctx, ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), ctx.ptr(ins[3]), ctx.ptr(outs[0]), ctx.ptr(outs[1]), ctx.ptr(outs[2]), a)) return;
-    ctx.ex.adamUpdate(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), ctx.ptr(ins[3]), ctx.ptr(outs[0]), ctx.ptr(outs[1]), ctx.ptr(outs[2]),
-      a.size, a.lr, a.beta1, a.beta2, a.epsilon, a.biasCorrection1, a.biasCorrection2, a.weightDecay);
+    const n = a.sizes.length;
+    requireFloat('adamUpdate', ins, outs, 4 * n, 3 * n);
+    a.sizes.forEach((size, i) => {
+      const [param, grad, m, v, newParam, newM, newV] = [ins[i], ins[n + i], ins[2 * n + i], ins[3 * n + i], outs[i], outs[n + i], outs[2 * n + i]];
+      requireSizes('adamUpdate', [[param, size, 'param'], [grad, size, 'grad'], [m, size, 'm'], [v, size, 'v'],
+        [newParam, size, 'newParam'], [newM, size, 'newM'], [newV, size, 'newV']]);
+      if (size === 0) return;
+      const ptrs = [param, grad, m, v, newParam, newM, newV].map((t) => ctx.ptr(t)) as [number, number, number, number, number, number, number];
+      if (parallelAdam(ctx, ...ptrs, size, a)) return;
+      ctx.ex.adamUpdate(...ptrs, size, a.lr, a.beta1, a.beta2, a.epsilon, a.biasCorrection1, a.biasCorrection2, a.weightDecay);
+    });
   },
 };
 

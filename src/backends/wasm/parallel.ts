@@ -144,17 +144,18 @@ export function parallelReduce(
 
 /** The Adam step is elementwise over 7 arrays: runs of multiples of 4 elements. */
 export function parallelAdam(
-  ctx: ParallelContext, param: number, grad: number, m: number, v: number, outParam: number, outM: number, outV: number, a: KernelAttrs['adamUpdate'],
+  ctx: ParallelContext, param: number, grad: number, m: number, v: number, outParam: number, outM: number, outV: number,
+  size: number, a: KernelAttrs['adamUpdate'],
 ): boolean {
   const pool = ctx.pool;
-  if (!pool || !pool.worth(a.size * 4, MIN_ELEMENTS) || a.size < 8) return false;
-  const per = roundUp(Math.ceil(a.size / pool.chunksFor(Math.ceil(a.size / 4))), 4);
+  if (!pool || !pool.worth(size * 4, MIN_ELEMENTS) || size < 8) return false;
+  const per = roundUp(Math.ceil(size / pool.chunksFor(Math.ceil(size / 4))), 4);
   pool.begin(15);
   const A = pool.args, S = pool.strides;
   A[0] = param; A[1] = grad; A[2] = m; A[3] = v; A[4] = outParam; A[5] = outM; A[6] = outV;
   for (let i = 0; i < 7; i++) S[i] = per * 4;
   A[8] = a.lr; A[9] = a.beta1; A[10] = a.beta2; A[11] = a.epsilon; A[12] = a.biasCorrection1; A[13] = a.biasCorrection2; A[14] = a.weightDecay;
-  pool.run('adamUpdate', 15, a.size, per, -1, -1, 7);
+  pool.run('adamUpdate', 15, size, per, -1, -1, 7);
   return true;
 }
 

@@ -55,13 +55,20 @@ class WebGPUDataId implements DataId, FaultTarget {
 }
 
 
-interface Recorded {
+interface RecordedDispatch {
   pipeline: PipelineEntry;
   bindGroup: GPUBindGroup;
   /** Byte offset of the dispatch's params in its uniform chunk. */
   paramsOffset: number;
   workgroups: [number, number, number];
+  copy?: undefined;
 }
+/** A buffer-to-buffer copy a kernel recorded between its dispatches (KernelContext.copy). */
+interface RecordedCopy {
+  copy: { src: GPUBuffer; srcOffset: number; dst: GPUBuffer; dstOffset: number; bytes: number };
+  pipeline?: undefined;
+}
+type Recorded = RecordedDispatch | RecordedCopy;
 
 /** Tensors written from the host up to this many elements keep a host copy for host-side ops. */
 const HOST_COPY_MAX_ELEMENTS = 1 << 16;
@@ -108,6 +115,7 @@ export class WebGPUBackend implements Backend {
   private live = new Set<WebGPUDataId>();
   private liveBytes = 0;
   private dispatchCount = 0;
+  private copyCount = 0;
   private submitCount = 0;
   private devicesAcquired = 0;
   private disposed = false;
@@ -188,6 +196,16 @@ export class WebGPUBackend implements Backend {
       get packedInt8Dot() { return backend.packedInt8DotOverride ?? packedInt8DotSupported(); },
       get subgroupSize() { return backend.subgroupsOverride === false ? null : subgroupSize; },
       dispatch: (d: DispatchDesc) => this.record(d),
+      copy: (src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number) => {
+        if (bytes <= 0) return;
+        this.pending.push({ copy: { src, srcOffset, dst, dstOffset, bytes } });
+        this.copyCount++;
+      },
+      scratch: (bytes: number) => {
+        const buffer = this.storagePool.acquire(bytes);
+        this.pendingFrees.push(buffer);
+        return buffer;
+      },
       readFloat16: (t: TensorInfo) => {
         const d = t.dataId as WebGPUDataId;
         if (!(d instanceof WebGPUDataId) || !d.float16 || !this.running) return false;
@@ -496,6 +514,7 @@ export class WebGPUBackend implements Backend {
       buffersDestroyed: s.destroyed,
       pipelines: this.pipelines.size,
       dispatches: this.dispatchCount,
+      bufferCopies: this.copyCount,
       bindGroupsCreated: this.bindGroups.created,
       bindGroupsCached: this.bindGroups.size,
       uniformBuffersCreated: this.uniforms.created,
@@ -540,7 +559,7 @@ export class WebGPUBackend implements Backend {
     this.current = new Batch();
     this.lastFlushed = faults;
     const device = this.device;
-    const ready = this.flushesInFlight === 0 && batch.every((r) => r.pipeline.pipeline);
+    const ready = this.flushesInFlight === 0 && batch.every((r) => !r.pipeline || r.pipeline.pipeline);
     if (ready) {
       faults.seal(this.submit(device, batch, uniforms, frees, words));
       return;
@@ -549,7 +568,7 @@ export class WebGPUBackend implements Backend {
     // A compile failure fails this batch only (its tensors are marked bad), not later ones.
     // The submit's error promise is wrapped so the chain does not wait for the GPU.
     const submitted = this.flushChain
-      .then(() => Promise.all(batch.map((r) => r.pipeline.promise)))
+      .then(() => Promise.all(batch.map((r) => r.pipeline?.promise)))
       .then(
         () => ({ errors: this.submit(device, batch, uniforms, frees, words) }),
         (e: unknown) => {
@@ -587,13 +606,22 @@ export class WebGPUBackend implements Backend {
     if (batch.length === 0) { this.recycle(uniforms, frees); words.release(); return Promise.resolve(null); }
     pushScopes(device);
     const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
+    // one compute pass per run of dispatches; a recorded copy goes between passes
+    let pass: GPUComputePassEncoder | null = null;
     for (const r of batch) {
+      if (r.copy) {
+        pass?.end();
+        pass = null;
+        const c = r.copy;
+        encoder.copyBufferToBuffer(c.src, c.srcOffset, c.dst, c.dstOffset, c.bytes);
+        continue;
+      }
+      pass ??= encoder.beginComputePass();
       pass.setPipeline(r.pipeline.pipeline!);
       pass.setBindGroup(0, r.bindGroup, [r.paramsOffset]);
       pass.dispatchWorkgroups(r.workgroups[0], r.workgroups[1], r.workgroups[2]);
     }
-    pass.end();
+    pass?.end();
     const readWords = words.encode(encoder);
     uniforms.write(device.queue);
     device.queue.submit([encoder.finish()]);

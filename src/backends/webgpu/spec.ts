@@ -71,6 +71,13 @@ export interface KernelContext {
   readonly subgroupSize: number | null;
   dispatch(d: DispatchDesc): void;
   /**
+   * Record a buffer-to-buffer copy in order with the dispatches (bytes and offsets multiples of 4):
+   * a kernel gathers small operands into one scratch buffer so that one dispatch serves them all.
+   */
+  copy(src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number): void;
+  /** A storage buffer of at least `bytes` for this kernel call's recorded work (recycled after its submit). */
+  scratch(bytes: number): GPUBuffer;
+  /**
    * Whether `t` is float16-stored (two IEEE halves per word, shaders/float16_words.wgsl) and this
    * kernel call reads it so: once true, `buffer(t)` gives the packed words (bind it whole; the
    * shader widens with unpack2x16float). A kernel asks only for operands its shader can read packed
