@@ -1,7 +1,9 @@
 // Layer normalization over the rows of a [rows, cols] float32 view, one workgroup per row with
 // tree reductions in workgroup memory (two-pass statistics: mean, then biased variance; epsilon
 // inside the square root), and its input gradient
-//   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)),  g = dy * gamma, xhat = (x - mean) * rstd.
+//   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)),  g = dy * gamma, xhat = (x - mean) * rstd;
+// with STATS the backprop entry also stores each row's (mean, rstd) for the parameter gradients
+// (shaders/layernorm_param_grad.wgsl's column pass).
 #include "dtype.wgsl"
 
 struct Params {
@@ -11,12 +13,14 @@ struct Params {
 }
 
 override WG: u32 = 256u;
+override STATS: bool = false;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> gamma: array<f32>;
 @group(0) @binding(3) var<storage, read> beta_or_dy: array<f32>;  // beta (forward) or dy (backprop)
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
+@group(0) @binding(5) var<storage, read_write> stats_out: array<vec2<f32>>;  // backprop with STATS
 
 var<workgroup> red0: array<f32, WG>;
 var<workgroup> red1: array<f32, WG>;
@@ -76,6 +80,7 @@ fn layer_norm_backprop(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(wo
   let n = params.cols;
   let base = row * n;
   let st = row_stats(base, t);
+  if (STATS && t == 0u) { stats_out[row] = st; }
   var sg = 0.0f;
   var sgx = 0.0f;
   for (var i = t; i < n; i += WG) {

@@ -1,7 +1,6 @@
-// layerNorm's parameter gradients (kernel `layerNormParamGrad`) over [rows, cols] views, two
-// dispatches: `layer_norm_row_stats`, one invocation per row, writes the row's mean and rstd
-// (two-pass: mean, then biased variance; epsilon inside the square root, as shaders/layernorm.wgsl);
-// `layer_norm_param_grad`, one invocation per column, sums over the rows
+// layerNorm's parameter gradients (kernel `layerNormBackprop` with paramGrads) over [rows, cols]
+// views, after the dx pass (shaders/layernorm.wgsl, STATS) stored each row's mean and rstd:
+// one invocation per column sums over the rows
 //   dgamma[c] = sum_r dy[r, c] * (x[r, c] - mean_r) * rstd_r,  dbeta[c] = sum_r dy[r, c].
 #include "dtype.wgsl"
 
@@ -15,28 +14,10 @@ override WG: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> stats: array<vec2<f32>>;
+@group(0) @binding(2) var<storage, read> stats: array<vec2<f32>>;
 @group(0) @binding(3) var<storage, read> dy: array<f32>;
 @group(0) @binding(4) var<storage, read_write> dgamma: array<f32>;
 @group(0) @binding(5) var<storage, read_write> dbeta: array<f32>;
-
-@compute @workgroup_size(WG)
-fn layer_norm_row_stats(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
-                        @builtin(num_workgroups) nwg: vec3<u32>) {
-  let r = linear_workgroup(wid, nwg) * WG + lid.x;
-  if (r >= params.rows) { return; }
-  let n = params.cols;
-  let base = r * n;
-  var s = 0.0f;
-  for (var c = 0u; c < n; c++) { s += x[base + c]; }
-  let mean = s / f32(n);
-  var v = 0.0f;
-  for (var c = 0u; c < n; c++) {
-    let d = x[base + c] - mean;
-    v += d * d;
-  }
-  stats[r] = vec2<f32>(mean, 1.0f / sqrt(v / f32(n) + params.epsilon));
-}
 
 @compute @workgroup_size(WG)
 fn layer_norm_param_grad(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,

@@ -1,5 +1,6 @@
 /**
- * layerNorm's gamma and beta gradients, which run as the layerNormParamGrad kernel (src/ops/norm.ts),
+ * layerNorm's gamma and beta gradients, which run in the layerNormBackprop kernel call that gives dx
+ * (attr paramGrads; src/ops/norm.ts),
  * on js and wasm against TF.js cpu's gradients of the same function composed from its ops
  * ((x - mean) / sqrt(var + eps) * gamma + beta over the last axis), over ragged shapes, with gamma
  * and beta, gamma only and beta only; the kernel calls show the kernel ran.
@@ -64,7 +65,7 @@ for (const backend of ['js', 'wasm'] as const) {
         } finally {
           b.run = run;
         }
-        expect(kernels.filter((k) => k === 'layerNormParamGrad')).toHaveLength(1);
+        expect(kernels.filter((k) => k === 'layerNormBackprop')).toHaveLength(1); // dx, dgamma and dbeta in one call
         for (let i = 0; i < gs.length; i++) expectClose(await gs[i].data(), want[i], `grad ${i} of [${shape}]`);
         ts.dispose([...xs, ...gs]);
       });

@@ -227,14 +227,13 @@ export interface KernelAttrs {
   // ---- normalization and attention (issue 3) ------------------------------------------------
   /** inputs [x [rows, cols], gamma [cols], beta [cols]] -> out; per row (x-mean)/sqrt(var+eps)*gamma+beta. */
   layerNorm: { rows: number; cols: number; epsilon: number };
-  /** inputs [dy, x, gamma] -> out dx [rows, cols] (dgamma/dbeta are composed in the op layer). */
-  layerNormBackprop: { rows: number; cols: number; epsilon: number };
   /**
-   * layerNorm's parameter gradients: inputs [dy, x] ([rows, cols] views) -> outputs [dgamma, dbeta]
-   * ([cols]: sums over rows of dy * xhat and of dy, xhat = (x - mean) * rstd as the forward) and
-   * stats ([rows, 2]: each row's mean and rstd, working space the caller discards).
+   * inputs [dy, x, gamma] -> out dx [rows, cols]; with `paramGrads`, outputs [dx, dgamma, dbeta]: also
+   * layerNorm's parameter gradients ([cols]: sums over rows of dy * xhat and of dy, xhat = (x - mean)
+   * * rstd as the forward), so the whole gradient is one call (on webgpu the dx pass stores the row
+   * statistics the column pass reads: two dispatches).
    */
-  layerNormParamGrad: { rows: number; cols: number; epsilon: number };
+  layerNormBackprop: { rows: number; cols: number; epsilon: number; paramGrads?: boolean };
   /**
    * inputs [q [bh, seqQ, headDim], k [bh, seqK, headDim], v [bh, seqK, headDim], mask?] ->
    * outputs [out [bh, seqQ, headDim], lse [bh, seqQ]] where lse is the log-sum-exp of each

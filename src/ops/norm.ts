@@ -1,9 +1,8 @@
 /**
  * Normalization ops: batchNorm and moments with TF.js names and argument orders (composed from
  * core ops, so their gradients come from those ops), and layerNorm over the last axis, which
- * runs the fused layerNorm kernel. The layerNorm gradient takes dx from the layerNormBackprop
- * kernel and dgamma = sum over rows of dy * xhat, dbeta = sum over rows of dy from the
- * layerNormParamGrad kernel.
+ * runs the fused layerNorm kernel. The layerNorm gradient is one layerNormBackprop kernel call:
+ * dx and, with the paramGrads attr, dgamma = sum over rows of dy * xhat, dbeta = sum over rows of dy.
  */
 import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
@@ -153,18 +152,16 @@ export function layerNorm(x: Input, gamma?: Input | null, beta?: Input | null, e
     const inputs = [tx, ...(tg ? [tg] : []), ...(tb ? [tb] : [])];
     ENGINE.record(op, inputs, [y], ([dy]) => {
       if (!dy) return inputs.map(() => null);
-      const dx = runOp('layerNormBackprop', [dy, tx, g], tx.shape, 'float32', attrs);
+      if (!tg && !tb) return [runOp('layerNormBackprop', [dy, tx, g], tx.shape, 'float32', attrs)];
+      // one kernel call gives dx and the parameter gradients (it shares the row statistics)
+      const [dx, dg, db] = [tx.shape, [cols], [cols]].map((s) => ENGINE.makeOutput(s, 'float32'));
+      ENGINE.runKernel('layerNormBackprop', [dy, tx, g], [dx, dg, db], { ...attrs, paramGrads: true });
+      ENGINE.recordKernel('layerNormBackprop', [dy, tx, g], [dx, dg, db]);
       const grads: Tensor[] = [dx];
-      if (tg || tb) {
-        const [dg, db, stats] = [[cols], [cols], [rows, 2]].map((s) => ENGINE.makeOutput(s, 'float32'));
-        ENGINE.runKernel('layerNormParamGrad', [dy, tx], [dg, db, stats], attrs);
-        ENGINE.recordKernel('layerNormParamGrad', [dy, tx], [dg, db, stats]);
-        stats.dispose();
-        if (tg) grads.push(reshape(dg, tg.shape));
-        else dg.dispose();
-        if (tb) grads.push(reshape(db, tb.shape));
-        else db.dispose();
-      }
+      if (tg) grads.push(reshape(dg, tg.shape));
+      else dg.dispose();
+      if (tb) grads.push(reshape(db, tb.shape));
+      else db.dispose();
       return grads;
     });
     return y;

@@ -23,10 +23,13 @@ export const REDUCE_FUSING_BACKENDS = new Set(['js', 'wasm', 'webgpu']);
  */
 const MAX_REDUCED_ELEMENTS: Record<string, number> = { webgpu: (128 * 1024 * 1024) / 4 };
 /**
- * Shortest row a reduction terminal takes per backend: webgpu reduces a row per workgroup, and rows
- * of up to 32 run better as they are (one invocation per row: its reduce kernel's reduce_serial).
+ * Shortest row a reduction terminal takes per backend: webgpu reduces a row per workgroup, and many
+ * rows of up to 32 run better as they are (one invocation per row: its reduce kernel's
+ * reduce_serial). Up to FEW_ROWS rows (a loss's mean over the batch) fuse whatever their length:
+ * there the dispatch saved is worth more than the layout.
  */
 const MIN_REDUCED_ROW: Record<string, number> = { webgpu: 33 };
+const FEW_ROWS = 16;
 const TERMINAL_REDUCE_NAMES: Record<number, string> = { [Reduce.sum]: 'sum', [Reduce.mean]: 'mean', [Reduce.max]: 'max', [Reduce.min]: 'min' };
 /** Registers (values) one fused kernel may hold (so at most 30 alpha/beta constants). */
 const MAX_REGS = 16;
@@ -89,7 +92,7 @@ function reductionTerminal(plan: Plan, run: Step[], s: Step, reads: number[]): b
   if (!run.length || !REDUCE_FUSING_BACKENDS.has(plan.backend) || s.kernel !== 'reduce' || s.live) return false;
   const { op, outer, inner } = s.attrs as { op: number; outer: number; inner: number };
   const n = run[0].outputs[0].size;
-  if (!(op in TERMINAL_REDUCE_NAMES) || inner < (MIN_REDUCED_ROW[plan.backend] ?? 1) || outer * inner !== n || n === 0 ||
+  if (!(op in TERMINAL_REDUCE_NAMES) || (inner < (MIN_REDUCED_ROW[plan.backend] ?? 1) && outer > FEW_ROWS) || outer * inner !== n || n === 0 ||
     n > (MAX_REDUCED_ELEMENTS[plan.backend] ?? Infinity)) return false;
   const x = s.inputs[0];
   if (x.dtype !== 'float32' || s.outputs[0].dtype !== 'float32' || x.size !== n) return false;

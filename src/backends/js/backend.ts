@@ -61,8 +61,10 @@ export const jsKernels: { [K in KernelName]: JsKernel<K> } = {
   pool: (i, o, a) => pool(i[0], o[0], a),
   poolBackprop: (i, o, a) => poolBackprop(i[0], i[1], o[0], a),
   layerNorm: (i, o, a) => layerNorm(i[0], i[1], i[2], o[0], a),
-  layerNormBackprop: (i, o, a) => layerNormBackprop(i[0], i[1], i[2], o[0], a),
-  layerNormParamGrad: (i, o, a) => layerNormParamGrad(i[0], i[1], o[0], o[1], o[2], a),
+  layerNormBackprop: (i, o, a) => {
+    layerNormBackprop(i[0], i[1], i[2], o[0], a);
+    if (a.paramGrads) layerNormParamGrad(i[0], i[1], o[1], o[2], a);
+  },
   attention: (i, o, a) => attention(i[0], i[1], i[2], a.hasMask ? i[3] : null, o[0], o[1], a),
   attentionGrad: (i, o, a) => attentionGrad(i[0], i[1], i[2], i[3], i[4], i[5], o[0], o[1], o[2], a),
   adamUpdate: (i, o, a) => adamUpdate(i, o, a),

@@ -3,8 +3,8 @@
  * the forward (biased variance, epsilon inside the square root) and the input gradient.
  * With xhat = (x - mean) * rstd and g = dy * gamma, the input gradient is
  *   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)).
- * layerNormParamGrad: dgamma = sum over rows of dy * xhat, dbeta = sum over rows of dy (and each
- * row's mean and rstd, its working space).
+ * The parameter gradients (layerNormBackprop's paramGrads): dgamma = sum over rows of dy * xhat,
+ * dbeta = sum over rows of dy.
  */
 import type { KernelAttrs } from '../kernels.js';
 import type { StorageArray } from '../backend.js';
@@ -56,17 +56,15 @@ export function layerNormBackprop(
   }
 }
 
+/** layerNormBackprop's parameter gradients (attr paramGrads): float64 sums over the rows. */
 export function layerNormParamGrad(
-  dy: StorageArray, x: StorageArray, dgamma: StorageArray, dbeta: StorageArray, stats: StorageArray,
-  a: KernelAttrs['layerNormParamGrad'],
+  dy: StorageArray, x: StorageArray, dgamma: StorageArray, dbeta: StorageArray, a: KernelAttrs['layerNormBackprop'],
 ): void {
   const { rows, cols } = a;
   const dg = new Float64Array(cols), db = new Float64Array(cols);
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     const { mean, rstd } = rowStats(x, base, cols, a.epsilon);
-    stats[2 * r] = mean;
-    stats[2 * r + 1] = rstd;
     for (let c = 0; c < cols; c++) {
       dg[c] += dy[base + c] * ((x[base + c] - mean) * rstd);
       db[c] += dy[base + c];

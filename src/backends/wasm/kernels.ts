@@ -340,6 +340,7 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
   layerNormBackprop: (ctx, ins, outs, a) => {
     requireFloat('layerNormBackprop', ins, outs, 3);
     requireSizes('layerNormBackprop', [[ins[0], a.rows * a.cols, 'dy'], [ins[1], a.rows * a.cols, 'x'], [ins[2], a.cols, 'gamma'], [outs[0], a.rows * a.cols, 'dx']]);
+    if (a.paramGrads) paramGrads(ctx, ins.slice(0, 2), outs.slice(1), a);
     if (a.rows === 0 || a.cols === 0) return;
     ctx.ex.layerNormBackprop(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), ctx.ptr(outs[0]), a.rows, a.cols, a.epsilon);
   },
@@ -378,6 +379,13 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
   },
 };
 
+/** layerNormBackprop's parameter gradients (attr paramGrads): the js loop over arena views. */
+function paramGrads(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], a: KernelAttrs['layerNormBackprop']): void {
+  const v = f32Views(ctx, 'layerNormBackprop', ins, outs, 2, 2);
+  requireSizes('layerNormBackprop', [[outs[0], a.cols, 'dgamma'], [outs[1], a.cols, 'dbeta']]);
+  layerNormParamGrad(v[0], v[1], v[2], v[3], a);
+}
+
 /**
  * The fused LSTM cell, the column reduction, the attention gradient and layerNorm's parameter
  * gradients: the js reference loops over float32 views of the
@@ -395,12 +403,6 @@ const jsViewKernels: { [K in KernelName]?: WasmKernel<K> } = {
     requireSizes('attentionGrad', [[ins[0], qSize, 'q'], [ins[1], kSize, 'k'], [ins[2], kSize, 'v'], [ins[3], qSize, 'out'], [ins[4], a.bh * a.seqQ, 'lse'],
       [ins[5], qSize, 'dO'], [outs[0], qSize, 'dQ'], [outs[1], kSize, 'dK'], [outs[2], kSize, 'dV']]);
     attentionGrad(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], a);
-  },
-  layerNormParamGrad: (ctx, ins, outs, a) => {
-    const v = f32Views(ctx, 'layerNormParamGrad', ins, outs, 2, 3);
-    requireSizes('layerNormParamGrad', [[ins[0], a.rows * a.cols, 'dy'], [ins[1], a.rows * a.cols, 'x'], [outs[0], a.cols, 'dgamma'],
-      [outs[1], a.cols, 'dbeta'], [outs[2], 2 * a.rows, 'stats']]);
-    layerNormParamGrad(v[0], v[1], v[2], v[3], v[4], a);
   },
   reduceColumns: (ctx, ins, outs, a) => {
     const [x, out] = f32Views(ctx, 'reduceColumns', ins, outs, 1, 1);
