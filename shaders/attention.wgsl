@@ -7,6 +7,7 @@
 // keeps the online-softmax running max and sum of its row and owns every TPR-th vec4 of the
 // row's output accumulator in registers. The seqQ x seqK score matrix is never materialised.
 //   s = scale * q.k + mask[i, j]; causal: key j visible to query i only if j <= i + seqK - seqQ
+// q / k / v / out rows are addressed by row_at (heads > 0: packed in the last axis); lse is [bh, seq_q].
 // A row with no visible key (or all scores -Infinity) gives zeros and lse = -Infinity.
 #include "attention_common.wgsl"
 
@@ -36,7 +37,7 @@ fn attention(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id
   for (var e = t; e < BQ * D4; e += WG) {
     let r = e / D4;
     let qr = min(q0 + r, seq_q - 1u);
-    q_tile[e] = select(vec4<f32>(0.0f), q4((h * seq_q + qr) * D, e % D4), q0 + r < seq_q);
+    q_tile[e] = select(vec4<f32>(0.0f), q4(row_at(h, qr, seq_q), e % D4), q0 + r < seq_q);
   }
 
   // Keys past the causal limit of the tile's last row are never visible to any of its rows.
@@ -56,7 +57,7 @@ fn attention(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id
     workgroupBarrier(); // the previous tile's V is no longer read
     for (var e = t; e < BK * D4; e += WG) {
       let kj = k0 + e / D4;
-      kv_tile[e] = select(vec4<f32>(0.0f), k4((h * params.kv_stride + min(kj, seq_k - 1u)) * D, e % D4), kj < seq_k);
+      kv_tile[e] = select(vec4<f32>(0.0f), k4(row_at(h, min(kj, seq_k - 1u), params.kv_stride), e % D4), kj < seq_k);
     }
     workgroupBarrier();
     for (var j = lane; j < BK; j += TPR) {
@@ -86,7 +87,7 @@ fn attention(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id
     }
     for (var e = t; e < BK * D4; e += WG) {
       let kj = k0 + e / D4;
-      kv_tile[e] = select(vec4<f32>(0.0f), v4((h * params.kv_stride + min(kj, seq_k - 1u)) * D, e % D4), kj < seq_k);
+      kv_tile[e] = select(vec4<f32>(0.0f), v4(row_at(h, min(kj, seq_k - 1u), params.kv_stride), e % D4), kj < seq_k);
     }
     workgroupBarrier();
 
@@ -110,7 +111,7 @@ fn attention(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id
   if (!live) { return; }
   let empty = m == f32_neg_inf();
   let inv = select(1.0f / l, 0.0f, empty);
-  let o = (h * seq_q + qi) * D;
+  let o = row_at(h, qi, seq_q);
   for (var i = 0u; i < 8u; i++) {
     let d4 = lane + i * TPR;
     if (d4 < D4) {
@@ -141,7 +142,7 @@ fn attention_direct(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workg
   if (qi >= seq_q) { return; }
   var qv: array<vec4<f32>, MAX_D4>;
   var acc: array<vec4<f32>, MAX_D4>;
-  let qb = (h * seq_q + qi) * D;
+  let qb = row_at(h, qi, seq_q);
   for (var d = 0u; d < D4; d++) {
     qv[d] = q4(qb, d) * params.scale;
     acc[d] = vec4<f32>(0.0f);
@@ -153,11 +154,11 @@ fn attention_direct(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workg
   let neg_inf4 = vec4<f32>(f32_neg_inf());
   // Four keys per step: four dot products, one max / rescale test, four probabilities.
   for (var j = 0u; j < k_end; j += 4u) {
-    let last = h * params.kv_stride + k_end - 1u;
-    let kb0 = min(h * params.kv_stride + j, last) * D;
-    let kb1 = min(h * params.kv_stride + j + 1u, last) * D;
-    let kb2 = min(h * params.kv_stride + j + 2u, last) * D;
-    let kb3 = min(h * params.kv_stride + j + 3u, last) * D;
+    let last = k_end - 1u;
+    let kb0 = row_at(h, min(j, last), params.kv_stride);
+    let kb1 = row_at(h, min(j + 1u, last), params.kv_stride);
+    let kb2 = row_at(h, min(j + 2u, last), params.kv_stride);
+    let kb3 = row_at(h, min(j + 3u, last), params.kv_stride);
     var d0 = vec4<f32>(0.0f);
     var d1 = vec4<f32>(0.0f);
     var d2 = vec4<f32>(0.0f);
@@ -196,7 +197,7 @@ fn attention_direct(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workg
   }
   let empty = m == f32_neg_inf();
   let inv = select(1.0f / l, 0.0f, empty);
-  let o = (h * seq_q + qi) * D;
+  let o = row_at(h, qi, seq_q);
   for (var d4 = 0u; d4 < D4; d4++) {
     let val = acc[d4] * inv;
     for (var c = 0u; c < 4u; c++) {

@@ -1,6 +1,8 @@
 // Shared by shaders/attention.wgsl and shaders/attention_subgroup.wgsl: the attention params,
-// bindings, the overrides every entry uses and the zero-padded vec4 readers of q, k and v rows.
+// bindings, the overrides every entry uses and the zero-padded vec4 readers of q, k and v rows
+// (a row starts at row_at(...): with head_dim % 4 == 0, VEC, every row base is a multiple of 4).
 #include "math.wgsl"
+#include "attention_rows.wgsl"
 
 struct Params {
   bh: u32,
@@ -9,6 +11,7 @@ struct Params {
   head_dim: u32,
   scale: f32,
   kv_stride: u32, // rows per bh in the k / v buffers (a KV cache's capacity; seq_k otherwise)
+  heads: u32,     // > 0: q, k, v, out are [batch, seq, heads, head_dim] (kv_stride = seq_k); rows via row_at
 }
 
 override WG: u32 = 64u;       // workgroup size, = BQ * TPR

@@ -9,6 +9,7 @@
 // headDim <= MAX_D: the row of each operand an invocation reuses stays in registers. Rows are
 // [bh, seq, head_dim], or with heads > 0 [batch, seq, heads, head_dim] (lse stays [bh, seq_q]).
 #include "math.wgsl"
+#include "attention_rows.wgsl"
 
 struct Params {
   bh: u32,
@@ -34,12 +35,6 @@ override CAUSAL: bool = false;
 
 const MAX_D: u32 = 128u;
 
-/** Element offset of row r (of seq rows) of slice h. */
-fn row_at(h: u32, r: u32, seq: u32) -> u32 {
-  if (params.heads == 0u) { return (h * seq + r) * params.head_dim; }
-  let b = h / params.heads;
-  return ((b * seq + r) * params.heads + (h - b * params.heads)) * params.head_dim;
-}
 
 /** lse of query row r of slice h, clamped so a row with no visible key gives P = 0, not NaN. */
 fn row_lse(h: u32, r: u32) -> f32 {

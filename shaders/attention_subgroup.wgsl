@@ -29,7 +29,7 @@ fn attention_subgroup(@builtin(workgroup_id) wid: vec3<u32>, @builtin(subgroup_i
   let qi = min(first + lane, seq_q - 1u);
   var qv: array<vec4<f32>, SG_MAX_D4>;
   var acc: array<vec4<f32>, SG_MAX_D4>;
-  let qb = (h * seq_q + qi) * D;
+  let qb = row_at(h, qi, seq_q);
   for (var d = 0u; d < D4; d++) {
     qv[d] = q4(qb, d) * params.scale;
     acc[d] = vec4<f32>(0.0f);
@@ -39,9 +39,8 @@ fn attention_subgroup(@builtin(workgroup_id) wid: vec3<u32>, @builtin(subgroup_i
   var m = f32_neg_inf();
   var l = 0.0f;
   let neg_inf4 = vec4<f32>(f32_neg_inf());
-  let kv0 = h * params.kv_stride;
   for (var j = 0u; j < sg_end; j += 4u) {
-    let kb = (kv0 + min(j + lane, sg_end - 1u)) * D; // this lane's key / value row
+    let kb = row_at(h, min(j + lane, sg_end - 1u), params.kv_stride); // this lane's key / value row
     var d0 = vec4<f32>(0.0f);
     var d1 = vec4<f32>(0.0f);
     var d2 = vec4<f32>(0.0f);
@@ -84,7 +83,7 @@ fn attention_subgroup(@builtin(workgroup_id) wid: vec3<u32>, @builtin(subgroup_i
   if (!live) { return; }
   let empty = m == f32_neg_inf();
   let inv = select(1.0f / l, 0.0f, empty);
-  let o = (h * seq_q + qi) * D;
+  let o = row_at(h, qi, seq_q);
   for (var d4 = 0u; d4 < D4; d4++) {
     let val = acc[d4] * inv;
     for (var c = 0u; c < 4u; c++) {

@@ -243,8 +243,11 @@ export interface KernelAttrs {
    * Must be a single fused kernel: K/V streamed in tiles with an online softmax.
    * kvStride (default seqK): rows per bh in the k / v buffers, so a preallocated KV cache of that
    * capacity serves its first seqK rows without a copy.
+   * heads (0 / absent: the layout above): with heads > 0, q and out are [batch, seqQ, heads, headDim]
+   * and k, v [batch, seqK, heads, headDim] (bh = batch * heads: the heads packed in the last axis, as
+   * attentionGrad's `heads`); lse stays [bh, seqQ] and kvStride must then be seqK (or absent).
    */
-  attention: { bh: number; seqQ: number; seqK: number; headDim: number; scale: number; causal: boolean; hasMask: boolean; kvStride?: number };
+  attention: { bh: number; seqQ: number; seqK: number; headDim: number; scale: number; causal: boolean; hasMask: boolean; kvStride?: number; heads?: number };
   /**
    * The gradient of unmasked `attention` (causal or not), recomputing the probabilities from the
    * saved lse: inputs [q, k, v, out, lse, dO] (q, out, dO [bh, seqQ, headDim]; k, v [bh, seqK,
@@ -604,6 +607,14 @@ export type KernelName = keyof KernelAttrs;
 
 /** Largest headDim the attentionGrad kernel takes (webgpu keeps a row of each operand in registers). */
 export const ATTENTION_GRAD_MAX_HEAD_DIM = 128;
+
+/** Throws unless packed heads (KernelAttrs.attention `heads` > 0) fit: bh a multiple of heads, kvStride = seqK. */
+export function checkAttentionHeads(backend: string, a: KernelAttrs['attention']): void {
+  const h = a.heads;
+  if (h && (a.bh % h || (a.kvStride ?? a.seqK) !== a.seqK)) {
+    throw new Error(`${backend} attention: heads ${h} needs bh ${a.bh} % heads = 0, kvStride ${a.kvStride} = seqK ${a.seqK}`);
+  }
+}
 
 /** Length of a resize / resizeBackprop source table (see KernelAttrs.resize). */
 export function resizeTableSize(inH: number, inW: number, outH: number, outW: number): number {

@@ -186,8 +186,9 @@ export function attention(q: Input, k: Input, v: Input, config: AttentionConfig 
  * make them: q [batch, seqQ, heads * headDim], k and v [batch, seqK, heads * headDim] ->
  * [batch, seqQ, heads * headDim]; the same values as splitting the heads ([batch, heads, seq,
  * headDim]), `attention` and merging them back. Where the gradient runs as the attentionGrad kernel
- * (no mask, see `attention`), it reads and writes the packed layout itself, so the backward pass
- * needs no head split or merge copies.
+ * (no mask, see `attention`), the forward is one `attention` kernel call with `heads` (whether
+ * recording or not) and the gradient one attentionGrad call, both reading and writing the packed
+ * layout, so neither pass needs head split or merge copies.
  */
 export function attentionPackedHeads(q: Tensor, k: Tensor, v: Tensor, heads: number, config: AttentionConfig = {}): Tensor {
   return composite(() => {
@@ -200,19 +201,19 @@ export function attentionPackedHeads(q: Tensor, k: Tensor, v: Tensor, heads: num
       && Number.isInteger(headDim) && headDim >= 1 && headDim <= ATTENTION_GRAD_MAX_HEAD_DIM
       && [k, v].every((t) => t.shape[0] === batch && t.shape[1] === seqK && t.shape[2] === width) && batch * seqQ * seqK > 0;
     const scale = config.scale ?? 1 / Math.sqrt(headDim);
-    if (!fits || config.mask != null || !ENGINE.recording || !fusedGradOn() || typeof scale !== 'number' || !Number.isFinite(scale)) {
+    if (!fits || config.mask != null || !fusedGradOn() || typeof scale !== 'number' || !Number.isFinite(scale)) {
       return merge(attention(split(q, seqQ), split(k, seqK), split(v, seqK), config));
     }
+    // One kernel call over the packed layout: no head split or merge copies (predict as well as training).
     const causal = !!config.causal;
     const attrs = { bh: batch * heads, seqQ, seqK, headDim, scale, causal };
-    const [y, lse] = ENGINE.noGrad(() => {
-      const ins = [split(q, seqQ), split(k, seqK), split(v, seqK)];
-      const outs = [ENGINE.makeOutput([batch, heads, seqQ, headDim], 'float32'), ENGINE.makeOutput([batch, heads, seqQ], 'float32')];
-      ENGINE.runKernel('attention', ins, outs, { ...attrs, hasMask: false });
-      const merged = merge(outs[0]);
-      for (const t of [...ins, outs[0]]) t.dispose();
-      return [merged, outs[1]];
-    });
+    const y = ENGINE.makeOutput([batch, seqQ, width], 'float32');
+    const lse = ENGINE.makeOutput([batch, heads, seqQ], 'float32');
+    ENGINE.runKernel('attention', [q, k, v], [y, lse], { ...attrs, hasMask: false, heads });
+    if (!ENGINE.recording) {
+      lse.dispose();
+      return y;
+    }
     ENGINE.record('attention', [q, k, v], [y], ([dy]) => {
       if (!dy) return [null, null, null];
       const grads = [q, k, v].map((t) => ENGINE.makeOutput(t.shape, 'float32'));

@@ -5,7 +5,7 @@
  * module.ts, add an entry here. Kernels missing from the table make `run` throw.
  */
 import type { DType, TensorInfo } from '../backend.js';
-import { CONV3D_FIELDS, FUSED_WORDS, resizeTableSize, type Conv3dGeometry, type ConvGeometry, type KernelAttrs, type KernelName } from '../kernels.js';
+import { checkAttentionHeads, CONV3D_FIELDS, FUSED_WORDS, resizeTableSize, type Conv3dGeometry, type ConvGeometry, type KernelAttrs, type KernelName } from '../kernels.js';
 import type { Arena, Workspace } from './arena.js';
 import type { KernelExports } from './module.js';
 import {
@@ -346,6 +346,7 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
   },
   attention: (ctx, ins, outs, a) => {
     requireFloat('attention', ins, outs, a.hasMask ? 4 : 3, 2);
+    checkAttentionHeads('wasm', a);
     const stride = a.kvStride ?? a.seqK;
     const qSize = a.bh * a.seqQ * a.headDim, kSize = a.bh * stride * a.headDim;
     requireSizes('attention', [[ins[0], qSize, 'q'], [ins[1], kSize, 'k'], [ins[2], kSize, 'v'], [outs[0], qSize, 'out'], [outs[1], a.bh * a.seqQ, 'lse'],
@@ -359,10 +360,29 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
       if (a.seqK === 0) return;
     }
     const mask = a.hasMask ? ctx.ptr(ins[3]) : 0;
-    if (parallelAttention(ctx, ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), mask, out, lse, a)) return;
-    withScratch(ctx, ctx.ex.attentionScratchBytes(a.seqK, a.headDim), (scratch) => {
-      ctx.ex.attention(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), mask, out, lse, a.bh, a.seqQ, a.seqK, a.headDim, a.scale, a.causal ? 1 : 0, stride, scratch);
-    });
+    const run = (q: number, k: number, v: number, o: number) => {
+      if (parallelAttention(ctx, q, k, v, mask, o, lse, a)) return;
+      withScratch(ctx, ctx.ex.attentionScratchBytes(a.seqK, a.headDim), (scratch) => {
+        ctx.ex.attention(q, k, v, mask, o, lse, a.bh, a.seqQ, a.seqK, a.headDim, a.scale, a.causal ? 1 : 0, stride, scratch);
+      });
+    };
+    if (!a.heads) return run(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), out);
+    // Packed heads: the kernel runs on [bh, seq, headDim] copies made by the copyStrided kernel (no Wasm bytes added).
+    const H = a.heads, D = a.headDim, blk = ctx.arena.alloc(8 * (qSize + kSize));
+    const t = [0, qSize, qSize + kSize, qSize + 2 * kSize].map((n) => blk.ptr + 4 * n);
+    /** [b, seq, H, D] -> [b, H, seq, D], or back with toPacked */
+    const copy = (src: number, dst: number, seq: number, toPacked?: boolean) => {
+      const shape = pad6([a.bh / H, toPacked ? seq : H, toPacked ? H : seq, D], 1, 'attention');
+      writeParams(ctx, [shape, pad6([seq * H * D, D, (toPacked ? seq : H) * D, 1], 0, 'attention'), shape]);
+      ctx.ex.copyStrided(src, dst, ctx.params, 0);
+    };
+    try {
+      for (let i = 0; i < 3; i++) copy(ctx.ptr(ins[i]), t[i], i ? a.seqK : a.seqQ);
+      run(t[0], t[1], t[2], t[3]);
+      copy(t[3], out, a.seqQ, true);
+    } finally {
+      ctx.arena.release(blk.ptr, blk.bytes);
+    }
   },
   adamUpdate: (ctx, ins, outs, a) => {
     const n = a.sizes.length;

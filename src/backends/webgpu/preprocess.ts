@@ -4,6 +4,7 @@
  * such as math.wgsl via dtype.wgsl and generated_activation.wgsl are fine). Everything else is plain WGSL.
  */
 import attentionCommonWgsl from '../../../shaders/attention_common.wgsl';
+import attentionRowsWgsl from '../../../shaders/attention_rows.wgsl';
 import convEpilogueWgsl from '../../../shaders/conv_epilogue.wgsl';
 import convGeometryWgsl from '../../../shaders/conv_geometry.wgsl';
 import dtypeWgsl from '../../../shaders/dtype.wgsl';
@@ -36,6 +37,7 @@ export const WGSL_INCLUDES: Record<string, string> = {
   'matmul_common.wgsl': matmulCommonWgsl,
   'float16_words.wgsl': float16WordsWgsl,
   'attention_common.wgsl': attentionCommonWgsl,
+  'attention_rows.wgsl': attentionRowsWgsl,
 };
 
 const INCLUDE_LINE = /^[ \t]*#include[ \t]+"([^"]+)"[ \t]*$/gm;

@@ -6,20 +6,22 @@
  * maxComputeWorkgroupStorageSize (16 KiB is enough for headDim 128). On CPU adapters
  * (ctx.preferDirect) headDim <= 128 runs the barrier-free `attention_direct` entry instead: one
  * invocation per query row with q and the accumulator in registers (with 4-lane subgroups, its
- * form in shaders/attention_subgroup.wgsl, 4 rows sharing each K/V load). attentionGrad is two
+ * form in shaders/attention_subgroup.wgsl, 4 rows sharing each K/V load). Every entry addresses
+ * rows through row_at (shaders/attention_rows.wgsl), so `heads` > 0 reads and writes the heads
+ * packed in the last axis. attentionGrad is two
  * dispatches of shaders/attention_grad.wgsl: one invocation per query row (dQ), then one per key
  * row (dK, dV).
  */
 import source from '../../../../shaders/attention.wgsl';
 import subgroupSource from '../../../../shaders/attention_subgroup.wgsl';
 import gradSource from '../../../../shaders/attention_grad.wgsl';
-import { ATTENTION_GRAD_MAX_HEAD_DIM } from '../../kernels.js';
+import { ATTENTION_GRAD_MAX_HEAD_DIM, checkAttentionHeads } from '../../kernels.js';
 import { STORAGE_RO, STORAGE_RW, UNIFORM, type ShaderSpec, type WebGPUKernelTable } from '../spec.js';
 
 export const attentionSpec: ShaderSpec = {
   family: 'attention',
   source,
-  params: [['bh', 'u32'], ['seq_q', 'u32'], ['seq_k', 'u32'], ['head_dim', 'u32'], ['scale', 'f32'], ['kv_stride', 'u32']],
+  params: [['bh', 'u32'], ['seq_q', 'u32'], ['seq_k', 'u32'], ['head_dim', 'u32'], ['scale', 'f32'], ['kv_stride', 'u32'], ['heads', 'u32']],
   entries: {
     attention: {
       bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RW, STORAGE_RW],
@@ -122,6 +124,7 @@ export const attentionKernels: WebGPUKernelTable = {
     });
   },
   attention(ctx, inputs, [out, lse], a) {
+    checkAttentionHeads('webgpu', a);
     if (a.bh === 0 || a.seqQ === 0) return;
     const tiles = attentionTiles(a.headDim, ctx.limits);
     const maxDim = ctx.limits.maxWorkgroupsPerDimension;
@@ -132,7 +135,7 @@ export const attentionKernels: WebGPUKernelTable = {
     const [q, k, v] = inputs;
     const buffers = [ctx.buffer(q), ctx.buffer(k), ctx.buffer(v), a.hasMask ? ctx.buffer(inputs[3]) : ctx.dummy,
       ctx.buffer(out), ctx.buffer(lse)];
-    const params = { bh: a.bh, seq_q: a.seqQ, seq_k: a.seqK, head_dim: a.headDim, scale: a.scale, kv_stride: a.kvStride ?? a.seqK };
+    const params = { bh: a.bh, seq_q: a.seqQ, seq_k: a.seqK, head_dim: a.headDim, scale: a.scale, kv_stride: a.kvStride ?? a.seqK, heads: a.heads ?? 0 };
     if (ctx.preferDirect && a.headDim <= DIRECT_MAX_HEAD_DIM) {
       const wg = Math.min(DIRECT_WG, ctx.limits.maxInvocations);
       const gx = Math.ceil(a.seqQ / wg);
