@@ -8,7 +8,7 @@ import { ENGINE } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { add, mul } from '../ops/binary.js';
 import { mean } from '../ops/reduce.js';
-import { reshape, stack } from '../ops/layout.js';
+import { pad, reshape, stack } from '../ops/layout.js';
 import { scalar } from '../ops/creation.js';
 import { Optimizer } from '../optimizers/optimizer.js';
 import { getOptimizer } from '../optimizers/lookup.js';
@@ -221,6 +221,9 @@ export function batchLoss(
   let total = weighted.reduce((a, b) => add(a, b));
   for (const reg of model.regularizationLosses()) total = add(total, reg);
   const stats = ENGINE.noGrad(() => {
+    // the common case, one output and no metrics: [total * batch, batch] as one pad of the product (one
+    // kernel where a stack of the two would copy each)
+    if (outs.length === 1 && r.metrics.length === 0) return pad(reshape(mul(total, batch), [1]), [[0, 1]], batch);
     const n = scalar(batch);
     const parts: Tensor[] = [mul(total, batch), n];
     if (outs.length > 1) for (const l of outputLosses) parts.push(mul(l, batch), n);
