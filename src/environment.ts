@@ -66,6 +66,8 @@ const FLAG_DEFAULTS: Record<string, () => FlagValue> = {
   PLAN_ATTENTION_PATTERN: () => true,
   /** tessera: the recorded plan ends fused elementwise kernels with the reduction that reads them (src/plan/fuse.ts); off to compare. */
   PLAN_FUSE_REDUCTIONS: () => true,
+  /** tessera: the recorded plan merges bias gradients into their weight-gradient matMuls (src/plan/pattern_bias_grad.ts); off to compare. */
+  PLAN_BIAS_GRAD: () => true,
 };
 
 export interface Platform {

@@ -167,6 +167,13 @@ export interface KernelAttrs {
      * not combine with prelu.
      */
     residual?: number;
+    /**
+     * Appended for plan fusion (issue 9): the weight-gradient form (batch 1, transposeA, not
+     * transposeB, no bias / activation / residual) also writes the column sums of B,
+     * colSums[n] = sum over k of B(k, n) (a bias gradient), to a second float32 output of N
+     * elements. Planned by src/plan/pattern_bias_grad.ts.
+     */
+    colSums?: boolean;
   };
   /**
    * Generic strided gather (transpose, slice, broadcastTo, tile, reverse):
@@ -613,3 +620,16 @@ export function resizeTableSize(inH: number, inW: number, outH: number, outW: nu
 
 /** Highest rank a strided kernel accepts; the op layer collapses dims to fit. */
 export const MAX_KERNEL_RANK = 6;
+
+/**
+ * The contract of KernelAttrs.matMul.colSums, checked by every backend's matMul: the weight-gradient
+ * form (batch 1, transposeA, B stored [K, N], no epilogue) and a float32 output of N column sums.
+ */
+export function checkColSums(op: string, a: KernelAttrs['matMul'], bSize: number, sums: { size: number; dtype: string } | undefined): void {
+  if (a.batch !== 1 || !a.transposeA || a.transposeB || a.hasBias || a.activation !== Activation.linear || a.residual) {
+    throw new Error(`${op}: colSums needs batch 1, transposeA, no transposeB and no bias / activation / residual epilogue; got batch ${a.batch}, transposeA ${a.transposeA}, transposeB ${a.transposeB}, hasBias ${a.hasBias}, activation ${a.activation}, residual ${a.residual ?? 0}`);
+  }
+  if (!sums || sums.size !== a.N || sums.dtype !== 'float32' || bSize !== a.K * a.N) {
+    throw new Error(`${op}: colSums of B [${a.K}, ${a.N}] needs a float32 output of ${a.N} elements, got ${sums ? `${sums.dtype} of ${sums.size}` : 'none'} (B has ${bSize} elements)`);
+  }
+}

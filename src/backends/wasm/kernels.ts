@@ -16,6 +16,7 @@ import type { ThreadPool } from './threads.js';
 import { int8Kernels } from './int8.js';
 import { lstmCell, lstmCellGrad } from '../js/lstm_cell.js';
 import { reduceColumns } from '../js/reduce.js';
+import { colSums } from '../js/matmul.js';
 import { attentionGrad } from '../js/attention.js';
 import { layerNormParamGrad } from '../js/norm.js';
 
@@ -107,6 +108,13 @@ function withResidual<A extends { residual?: number; activation: number; alpha: 
 
 function matMul(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], a: KernelAttrs['matMul']): void {
   if (a.residual) return withResidual(ctx, ins, outs, a, a.N, 'matMul', (b) => matMul(ctx, ins, outs, b));
+  if (a.colSums) {
+    // the bias gradient a plan merged into this weight gradient: summed over the arena's view of B (js/matmul.ts)
+    const [b, sums] = [ins[1], outs[1]];
+    if (b.dtype !== 'float32' || sums?.dtype !== 'float32') throw new Error(`wasm matMul: colSums needs float32 B and sums, got ${b.dtype}[${b.shape}] and ${sums ? `${sums.dtype}[${sums.shape}]` : 'none'}`);
+    const view = (t: TensorInfo) => ctx.arena.f32.subarray(ctx.ptr(t) >>> 2, (ctx.ptr(t) >>> 2) + t.size);
+    colSums('wasm matMul', view(b), view(sums), a);
+  }
   const { ex, arena } = ctx;
   const out = outs[0];
   if (out.size === 0) return;
