@@ -146,8 +146,9 @@ describe('bundle', () => {
     // wiring (issue 9): 38.14 measured 2026-12-03 with int8 average-pool chains (37.47 without the cell). Raised
     // from 38.5 for the training-step kernels of issue 9 (reduceColumns, attentionGrad, layerNormParamGrad: their js
     // reference loops, which the js backend carries up front and the wasm backend reuses, and the column path of
-    // sum / mean): 39.25 measured 2026-12-03 (38.17 without them)
-    expect(small.beforeFirstWasmOp).toBeLessThanOrEqual(39.5 * KiB);
+    // sum / mean): 39.25 measured 2026-12-03 (38.17 without them). Raised from 39.5 for bias gradients inside the
+    // weight-gradient matMul (issue 9: matMul colSums, its js loop and wasm wiring, the contract check): 39.74 (39.33 without)
+    expect(small.beforeFirstWasmOp).toBeLessThanOrEqual(39.75 * KiB);
     expect(small.wasmPath).toBeGreaterThan(5 * KiB); // the wasm backend is not up front ...
     expect(small.webgpuPath).toBeGreaterThan(40 * KiB); // ... nor the webgpu one
     // ... nor its worker pool (3.9 KiB), which the backend loads only where it runs more than one thread
@@ -168,8 +169,9 @@ describe('bundle', () => {
     // js / wasm loops; 169.2 measured, was under 168.5; 169.6 with the int8 average-pool chains). Raised from 170 for
     // the training-step kernels of issue 9 (reduceColumns, attentionGrad, layerNormParamGrad and their ops'
     // paths): 171.3 measured 2026-12-03 (169.6 without them). Raised from 171.5 for Adam over all variables in one
-    // kernel call (issue 9: the transformer step's 18 Adam dispatches become 1): 171.7 measured.
-    expect(whole.beforeFirstWasmOp).toBeLessThanOrEqual(171.8 * KiB);
+    // kernel call (issue 9: the transformer step's 18 Adam dispatches become 1): 171.7 measured. Raised from 171.8 for
+    // bias gradients inside the weight-gradient matMul (issue 9: colSums and its plan pass, 52 -> 45 dispatches): 172.4 (171.7 without).
+    expect(whole.beforeFirstWasmOp).toBeLessThanOrEqual(172.4 * KiB);
     // the worker pool (4.0 KiB) is not up front here either: pages without threads never load it
     expect(whole.poolPath).toBeGreaterThan(2 * KiB);
     // the webgpu path (kernels + WGSL text, 47.7 KiB since the WGSL ships without comments or indentation, was 65.9;
@@ -180,8 +182,9 @@ describe('bundle', () => {
     // runs the per-element broadcast indexing, ~80x faster at 4M on SwiftShader; +0.25 KiB) and the reduce_columns,
     // attention_grad and layernorm_param_grad shaders and specs (issue 9's training step: 103 -> 69 dispatches; 51.4 KiB measured with all three).
     // Raised from 51.5 for the packed Adam entry and the recorded buffer copies that gather small variables (69 -> 52): 52.1.
+    // Raised from 52.2 for COL_SUMS in the matMul shaders and spec (bias gradients in the weight gradient, 52 -> 45): 52.47.
     expect(whole.webgpuPath).toBeGreaterThan(40 * KiB);
-    expect(whole.webgpuPath).toBeLessThanOrEqual(52.2 * KiB);
+    expect(whole.webgpuPath).toBeLessThanOrEqual(52.5 * KiB);
     // fit / save / loadLayersModel / the IO handlers' transfers / generate / quantize / encodeWeights / backupWeights /
     // warmup / adapt / data.csv / tf.data iteration / io.listModels and friends / io.loadWeights load their code on
     // first use (19.7 KiB since int8 chains run through average pools and reshapes: int8AvgPool /
@@ -195,8 +198,8 @@ describe('bundle', () => {
     const few = await measureApp(source('tessera {tensor, matMul, ready}'));
     // (raised from 158 for the fused LSTM cell of issue 9: 158.7 measured; 159.0 with the int8 average-pool chains;
     // raised from 159.5 for issue 9's training-step kernels, reduceColumns, attentionGrad, layerNormParamGrad: 160.7;
-    // from 161 for Adam over all variables in one kernel call: 161.1)
-    expect(few.beforeFirstWasmOp).toBeLessThanOrEqual(161.2 * KiB);
+    // from 161 for Adam over all variables in one kernel call: 161.1; from 161.2 for matMul colSums and its plan pass: 161.78)
+    expect(few.beforeFirstWasmOp).toBeLessThanOrEqual(161.8 * KiB);
     expect(few.initial).toBeLessThan(whole.initial - 8 * KiB);
     // target 30 KiB per Wasm build (met: 30,464 bytes for the relaxed build, 28,756 simd, after tanh / erf / the epilogue's
     // sigmoid / softmax's ragged tail called one shared exp, lerpPixel / scatterPixel became calls and the int8

@@ -623,13 +623,10 @@ export const MAX_KERNEL_RANK = 6;
 
 /**
  * The contract of KernelAttrs.matMul.colSums, checked by every backend's matMul: the weight-gradient
- * form (batch 1, transposeA, B stored [K, N], no epilogue) and a float32 output of N column sums.
+ * form (batch 1, transposeA, B stored [K, N], no epilogue), float32 B and a float32 output of N sums.
  */
-export function checkColSums(op: string, a: KernelAttrs['matMul'], bSize: number, sums: { size: number; dtype: string } | undefined): void {
-  if (a.batch !== 1 || !a.transposeA || a.transposeB || a.hasBias || a.activation !== Activation.linear || a.residual) {
-    throw new Error(`${op}: colSums needs batch 1, transposeA, no transposeB and no bias / activation / residual epilogue; got batch ${a.batch}, transposeA ${a.transposeA}, transposeB ${a.transposeB}, hasBias ${a.hasBias}, activation ${a.activation}, residual ${a.residual ?? 0}`);
-  }
-  if (!sums || sums.size !== a.N || sums.dtype !== 'float32' || bSize !== a.K * a.N) {
-    throw new Error(`${op}: colSums of B [${a.K}, ${a.N}] needs a float32 output of ${a.N} elements, got ${sums ? `${sums.dtype} of ${sums.size}` : 'none'} (B has ${bSize} elements)`);
+export function checkColSums(op: string, a: KernelAttrs['matMul'], b: { size: number; dtype: string }, sums: { size: number; dtype: string } | undefined): void {
+  if (a.batch !== 1 || !a.transposeA || a.transposeB || a.hasBias || a.activation || a.residual || b.dtype !== 'float32' || b.size !== a.K * a.N || sums?.size !== a.N || sums.dtype !== 'float32') {
+    throw new Error(`${op}: colSums needs batch 1, transposeA, no epilogue, float32 B [${a.K}, ${a.N}] and ${a.N} float32 sums; got ${JSON.stringify(a)}, B ${b.dtype}[${b.size}], sums ${sums ? `${sums.dtype}[${sums.size}]` : 'none'}`);
   }
 }

@@ -20,9 +20,9 @@ const MAX_ELEMENTS: Record<string, number> = { webgpu: (128 * 1024 * 1024) / 4 }
 /** Whether step `s` is a float32 weight gradient matMul (batch 1, A transposed, no epilogue) taking colSums. */
 function weightGradient(s: Step, maxElements: number): boolean {
   if (s.kernel !== 'matMul' || s.live || s.outputs.length !== 1) return false;
-  const a = s.attrs as { batch: number; M: number; transposeA: boolean; transposeB: boolean; hasBias: boolean; activation: number; residual?: number; colSums?: boolean };
+  const a = s.attrs as { batch: number; transposeA: boolean; transposeB: boolean; hasBias: boolean; activation: number; residual?: number; colSums?: boolean };
   return a.batch === 1 && a.transposeA && !a.transposeB && !a.hasBias && a.activation === Activation.linear && !a.residual && !a.colSums &&
-    a.M > 0 && [...s.inputs, ...s.outputs].every((o) => o.dtype === 'float32' && o.size <= maxElements);
+    [...s.inputs, ...s.outputs].every((o) => o.dtype === 'float32' && o.size <= maxElements);
 }
 
 /** Whether step `r` sums the [K, N] matrix in slot `slot` over its rows into N values. */

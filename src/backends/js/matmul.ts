@@ -52,6 +52,7 @@ export function checkResidual(op: string, a: { residual?: number; activation: nu
  * reduceColumns sums (float64). Bad attrs or sizes throw naming the op (checkColSums).
  */
 export function colSums(op: string, b: StorageArray, sums: StorageArray | null, a: KernelAttrs['matMul']): void {
-  checkColSums(op, a, b.length, sums ? { size: sums.length, dtype: sums instanceof Float32Array ? 'float32' : 'int32' } : undefined);
+  const dtype = (x: StorageArray) => ({ size: x.length, dtype: x instanceof Float32Array ? 'float32' : 'int32' });
+  checkColSums(op, a, dtype(b), sums ? dtype(sums) : undefined);
   reduceColumns(b, sums!, { op: Reduce.sum, outer: 1, inner: a.K, cols: a.N });
 }

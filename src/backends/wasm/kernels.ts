@@ -5,7 +5,7 @@
  * module.ts, add an entry here. Kernels missing from the table make `run` throw.
  */
 import type { DType, TensorInfo } from '../backend.js';
-import { CONV3D_FIELDS, FUSED_WORDS, resizeTableSize, type Conv3dGeometry, type ConvGeometry, type KernelAttrs, type KernelName } from '../kernels.js';
+import { checkColSums, CONV3D_FIELDS, FUSED_WORDS, resizeTableSize, type Conv3dGeometry, type ConvGeometry, type KernelAttrs, type KernelName } from '../kernels.js';
 import type { Arena, Workspace } from './arena.js';
 import type { KernelExports } from './module.js';
 import {
@@ -110,10 +110,9 @@ function matMul(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], a: Kern
   if (a.residual) return withResidual(ctx, ins, outs, a, a.N, 'matMul', (b) => matMul(ctx, ins, outs, b));
   if (a.colSums) {
     // the bias gradient a plan merged into this weight gradient: summed over the arena's view of B (js/matmul.ts)
-    const [b, sums] = [ins[1], outs[1]];
-    if (b.dtype !== 'float32' || sums?.dtype !== 'float32') throw new Error(`wasm matMul: colSums needs float32 B and sums, got ${b.dtype}[${b.shape}] and ${sums ? `${sums.dtype}[${sums.shape}]` : 'none'}`);
+    checkColSums('wasm matMul', a, ins[1], outs[1]);
     const view = (t: TensorInfo) => ctx.arena.f32.subarray(ctx.ptr(t) >>> 2, (ctx.ptr(t) >>> 2) + t.size);
-    colSums('wasm matMul', view(b), view(sums), a);
+    colSums('wasm matMul', view(ins[1]), view(outs[1]), a);
   }
   const { ex, arena } = ctx;
   const out = outs[0];

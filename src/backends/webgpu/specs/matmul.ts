@@ -98,7 +98,7 @@ export const matmulKernels: WebGPUKernelTable = {
   matMul(ctx, inputs, [out, sums], a) {
     const residual = residualInput('matMul', inputs, out, a);
     if (a.colSums) {
-      checkColSums('webgpu matMul', a, inputs[1].size, sums);
+      checkColSums('webgpu matMul', a, inputs[1], sums);
       // one dispatch binding everything whole with rows to run; else the matMul, then reduceColumns
       const whole = [inputs[0], inputs[1], out, sums].every((t) => t.size * 4 <= ctx.limits.maxBindingBytes);
       if (!whole || a.M === 0 || a.N === 0) {
