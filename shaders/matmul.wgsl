@@ -14,6 +14,8 @@
 // block's first element inside its bound range. Blocks along K accumulate: all but the first
 // add to the partial sums stored (as raw f32 bits) by the previous one, and only the last
 // applies the epilogue and converts to the output dtype.
+// COL_SUMS (a weight gradient dW = X^T dY with its bias gradient): the invocations owning rows
+// 0..3 also add up the B values they load (summed over K) and store them as a second output.
 #include "dtype.wgsl"
 #include "generated_activation.wgsl"
 
@@ -37,6 +39,7 @@ fn matmul_tiled(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
   let threads = WG_X * WG_Y;
   let k_blocks = TILE_K / 4u;
   var acc = array<vec4<f32>, 4>(vec4<f32>(0.0f), vec4<f32>(0.0f), vec4<f32>(0.0f), vec4<f32>(0.0f));
+  var cs = vec4<f32>(0.0f); // COL_SUMS: B(k, n0 + lid.x * 4 ..) summed over k (rows past K load as 0)
   for (var k0 = 0u; k0 < params.K; k0 += TILE_K) {
     for (var l = tid; l < WG_Y * k_blocks; l += threads) {
       let mb = l % WG_Y;
@@ -58,15 +61,20 @@ fn matmul_tiled(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
       acc[1] += av.y * bv;
       acc[2] += av.z * bv;
       acc[3] += av.w * bv;
+      if (COL_SUMS) { cs += bv; }
     }
     workgroupBarrier();
   }
   store_block(acc, batch, m0 + lid.y * 4u, n0 + lid.x * 4u);
+  store_col_sums(cs, m0 + lid.y * 4u, n0 + lid.x * 4u);
 }
 
-/** acc[r] += A(m+r, k..k+3) . B(k..k+3, n..n+3) for the 4 rows. */
-fn direct_step(acc: ptr<function, array<vec4<f32>, 4>>, a_base: u32, b_base: u32, m: u32, n: u32, k: u32, tail: bool) {
-  block_step(acc, transpose(a_block(a_base, m, k, tail)), b_block(b_base, k, n, tail)); // row r of ta = A(m+r, k..k+3)
+/** acc[r] += A(m+r, k..k+3) . B(k..k+3, n..n+3) for the 4 rows; COL_SUMS: cs += the B block's column sums. */
+fn direct_step(acc: ptr<function, array<vec4<f32>, 4>>, cs: ptr<function, vec4<f32>>, a_base: u32, b_base: u32, m: u32, n: u32, k: u32, tail: bool) {
+  let ta = transpose(a_block(a_base, m, k, tail)); // row r of ta = A(m+r, k..k+3)
+  let bb = b_block(b_base, k, n, tail);
+  block_step(acc, ta, bb);
+  if (COL_SUMS) { *cs += block_col_sums(bb); }
 }
 
 @compute @workgroup_size(WG_X, WG_Y, 1)
@@ -79,8 +87,10 @@ fn matmul_direct(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgrou
   var acc = array<vec4<f32>, 4>(vec4<f32>(0.0f), vec4<f32>(0.0f), vec4<f32>(0.0f), vec4<f32>(0.0f));
   // Whole steps of 4 need no check along K; blocks past M or N read clamped copies (CHECK) and
   // store nothing, so no branch guards the loop.
+  var cs = vec4<f32>(0.0f);
   let k_whole = params.K & ~3u;
-  for (var k = 0u; k < k_whole; k += 4u) { direct_step(&acc, a_base, b_base, m, n, k, false); }
-  if (CHECK && k_whole < params.K) { direct_step(&acc, a_base, b_base, m, n, k_whole, true); }
+  for (var k = 0u; k < k_whole; k += 4u) { direct_step(&acc, &cs, a_base, b_base, m, n, k, false); }
+  if (CHECK && k_whole < params.K) { direct_step(&acc, &cs, a_base, b_base, m, n, k_whole, true); }
   store_block(acc, batch, m, n);
+  store_col_sums(cs, m, n);
 }

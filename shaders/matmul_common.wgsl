@@ -39,6 +39,9 @@ override OUT_KIND: u32 = 0u;
 override HAS_BIAS: bool = false;
 override ACT: u32 = 0u;
 override RESIDUAL: u32 = 0u;   // + r (float32, the output's layout): 0 none, 1 before the activation, 2 after
+// Also write sum over k of B(k, n) (a weight gradient's bias gradient; one K block, batch 1): the
+// invocations owning rows 0..3 of C add up the B blocks they load anyway and store them.
+override COL_SUMS: bool = false;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> a: array<vec4<u32>>;
@@ -47,6 +50,7 @@ override RESIDUAL: u32 = 0u;   // + r (float32, the output's layout): 0 none, 1 
 @group(0) @binding(4) var<storage, read> prelu: array<u32>;
 @group(0) @binding(5) var<storage, read_write> out: array<u32>;
 @group(0) @binding(6) var<storage, read> residual: array<u32>;
+@group(0) @binding(7) var<storage, read_write> col_sums: array<u32>;
 
 /**
  * 4 consecutive words of A along its contiguous dim (row `outer` as stored, columns inner..inner+3).
@@ -184,4 +188,16 @@ fn block_step(acc: ptr<function, array<vec4<f32>, 4>>, ta: mat4x4<f32>, bb: mat4
   (*acc)[1] += bb * ta[1];
   (*acc)[2] += bb * ta[2];
   (*acc)[3] += bb * ta[3];
+}
+
+/** Sum over the 4 K rows of a B block (column j = B(k+j, n..n+3)): the block's part of the column sums. */
+fn block_col_sums(bb: mat4x4<f32>) -> vec4<f32> { return (bb[0] + bb[1]) + (bb[2] + bb[3]); }
+
+/** COL_SUMS: the invocation owning rows m..m+3 with m = 0 stores the sums of columns n..n+3 (clipped to N). */
+fn store_col_sums(cs: vec4<f32>, m: u32, n: u32) {
+  if (COL_SUMS && m == 0u) {
+    for (var c = 0u; c < 4u; c++) {
+      if (n + c < params.N) { col_sums[n + c] = bitcast<u32>(cs[c]); }
+    }
+  }
 }

@@ -1,6 +1,6 @@
 // Batched matMul for CPU adapters with 4-lane subgroups (SwiftShader; loads are gathers): a lane
 // holds 8 x 8 outputs; each A quad it loads (row m + lane) is broadcast to the subgroup, so one B
-// block serves 8 rows. Bounds, transposes, split blocks and the epilogue are matmul_common's.
+// block serves 8 rows. Bounds, transposes, split blocks, the epilogue and COL_SUMS are matmul_common's.
 enable subgroups;
 #include "dtype.wgsl"
 #include "generated_activation.wgsl"
@@ -18,12 +18,16 @@ fn shared_a_rows(base: u32, m: u32, k: u32, lane: u32, tail: bool) -> mat4x4<f32
                      subgroupBroadcast(row, 2u), subgroupBroadcast(row, 3u));
 }
 
-/** One K step of 4: rows m..m+7 x columns n..n+3 and n+16..n+19. */
+/** One K step of 4: rows m..m+7 x columns n..n+3 and n+16..n+19 (COL_SUMS: cs, those columns' B sums). */
 fn subgroup_step(acc00: ptr<function, array<vec4<f32>, 4>>, acc01: ptr<function, array<vec4<f32>, 4>>,
                  acc10: ptr<function, array<vec4<f32>, 4>>, acc11: ptr<function, array<vec4<f32>, 4>>,
-                 a_base: u32, b_base: u32, m: u32, n: u32, k: u32, lane: u32, tail: bool) {
+                 cs: ptr<function, array<vec4<f32>, 2>>, a_base: u32, b_base: u32, m: u32, n: u32, k: u32, lane: u32, tail: bool) {
   let b0 = b_block(b_base, k, n, tail);
   let b1 = b_block(b_base, k, n + 16u, tail);
+  if (COL_SUMS) {
+    (*cs)[0] += block_col_sums(b0);
+    (*cs)[1] += block_col_sums(b1);
+  }
   let ta0 = shared_a_rows(a_base, m, k, lane, tail);
   block_step(acc00, ta0, b0);
   block_step(acc01, ta0, b1);
@@ -46,16 +50,18 @@ fn matmul_subgroup(@builtin(workgroup_id) wid: vec3<u32>, @builtin(subgroup_id) 
   var acc01 = acc00;
   var acc10 = acc00;
   var acc11 = acc00;
+  var cs = array<vec4<f32>, 2>(vec4<f32>(0.0f), vec4<f32>(0.0f));
   // Uniform control flow for subgroupBroadcast: blocks past M or N read clamped copies, store nothing.
   let k_whole = params.K & ~3u;
   for (var k = 0u; k < k_whole; k += 4u) {
-    subgroup_step(&acc00, &acc01, &acc10, &acc11, a_base, b_base, m, n, k, lane, false);
+    subgroup_step(&acc00, &acc01, &acc10, &acc11, &cs, a_base, b_base, m, n, k, lane, false);
   }
   if (CHECK && k_whole < params.K) {
-    subgroup_step(&acc00, &acc01, &acc10, &acc11, a_base, b_base, m, n, k_whole, lane, true);
+    subgroup_step(&acc00, &acc01, &acc10, &acc11, &cs, a_base, b_base, m, n, k_whole, lane, true);
   }
   // one store_block call site in a loop: SwiftShader inlines every call, and four copies of the
   // epilogue made this entry 3-4x slower to compile
   let blocks = array<array<vec4<f32>, 4>, 4>(acc00, acc01, acc10, acc11);
   for (var b = 0u; b < 4u; b++) { store_block(blocks[b], batch, m + (b >> 1u) * 4u, n + (b & 1u) * 16u); }
+  for (var h = 0u; h < 2u; h++) { store_col_sums(cs[h], m, n + h * 16u); }
 }

@@ -57,8 +57,9 @@ const FLAG_DEFAULTS: Record<string, () => FlagValue> = {
   LSTM_FUSED_CELL: () => 'webgpu',
   /**
    * tessera: the gradient of unmasked attention (headDim <= 128) runs as the attentionGrad kernel (two webgpu
-   * dispatches) instead of composed matMuls and elementwise ops (src/ops/attention.ts): on the backend named here
-   * ('webgpu': there a kernel call is a GPU dispatch; on wasm the composed SIMD matMuls beat the kernel's scalar loop),
+   * dispatches) instead of composed matMuls and elementwise ops, and a multi-head layer's attention reads and writes
+   * its heads packed, with no head split / merge copies (src/ops/attention.ts): on the backend named here ('webgpu':
+   * there a kernel call is a GPU dispatch; on wasm the composed SIMD kernels beat the packed forms' scalar js loops),
    * on every backend (true) or none (false).
    */
   ATTENTION_FUSED_GRAD: () => 'webgpu',
@@ -66,6 +67,8 @@ const FLAG_DEFAULTS: Record<string, () => FlagValue> = {
   PLAN_ATTENTION_PATTERN: () => true,
   /** tessera: the recorded plan ends fused elementwise kernels with the reduction that reads them (src/plan/fuse.ts); off to compare. */
   PLAN_FUSE_REDUCTIONS: () => true,
+  /** tessera: the recorded plan merges bias gradients into their weight-gradient matMuls (src/plan/pattern_bias_grad.ts); off to compare. */
+  PLAN_BIAS_GRAD: () => true,
 };
 
 export interface Platform {

@@ -148,9 +148,11 @@ describe('bundle', () => {
     // reference loops, which the js backend carries up front and the wasm backend reuses, and the column path of
     // sum / mean): 39.25 measured 2026-12-03 (38.17 without them). Raised from 39.5 for the attention kernel's packed
     // heads (attr `heads`: the forward reads and writes [batch, seq, heads, headDim], 4 dispatches fewer per attention;
-    // its js row addressing, the wasm wrapper's head transposes around the unchanged Wasm kernel, the attrs check):
-    // 39.60 measured 2026-12-03 (39.25 without it); with Adam's several-variable kernel call 39.7
-    expect(small.beforeFirstWasmOp).toBeLessThanOrEqual(39.75 * KiB);
+    // its js row addressing, the attrs check),
+    // Adam's several-variable kernel call and bias gradients inside the weight-gradient matMul (matMul colSums, its js
+    // loop and wasm wiring, the contract check; the wasm packed heads run the js loop): 39.91 measured 2026-12-03 (39.25
+    // without them); issue 10's 40 KiB is the limit
+    expect(small.beforeFirstWasmOp).toBeLessThanOrEqual(39.95 * KiB);
     expect(small.wasmPath).toBeGreaterThan(5 * KiB); // the wasm backend is not up front ...
     expect(small.webgpuPath).toBeGreaterThan(40 * KiB); // ... nor the webgpu one
     // ... nor its worker pool (3.9 KiB), which the backend loads only where it runs more than one thread
@@ -171,9 +173,10 @@ describe('bundle', () => {
     // js / wasm loops; 169.2 measured, was under 168.5; 169.6 with the int8 average-pool chains). Raised from 170 for
     // the training-step kernels of issue 9 (reduceColumns, attentionGrad, layerNormParamGrad and their ops'
     // paths): 171.3 measured 2026-12-03 (169.6 without them). Raised from 171.5 for Adam over all variables in one
-    // kernel call (issue 9: the transformer step's 18 Adam dispatches become 1) and the attention kernel's packed
-    // heads (attentionPackedHeads' one-call forward): 172.0 measured.
-    expect(whole.beforeFirstWasmOp).toBeLessThanOrEqual(172.1 * KiB);
+    // kernel call (issue 9: the transformer step's 18 Adam dispatches become 1), the attention kernel's packed
+    // heads (attentionPackedHeads' one-call forward) and bias gradients inside the weight-gradient matMul (colSums and
+    // its plan pass, 7 dispatches fewer): 172.57 measured.
+    expect(whole.beforeFirstWasmOp).toBeLessThanOrEqual(172.6 * KiB);
     // the worker pool (4.0 KiB) is not up front here either: pages without threads never load it
     expect(whole.poolPath).toBeGreaterThan(2 * KiB);
     // the webgpu path (kernels + WGSL text, 47.7 KiB since the WGSL ships without comments or indentation, was 65.9;
@@ -184,8 +187,9 @@ describe('bundle', () => {
     // runs the per-element broadcast indexing, ~80x faster at 4M on SwiftShader; +0.25 KiB) and the reduce_columns,
     // attention_grad and layernorm_param_grad shaders and specs (issue 9's training step: 103 -> 69 dispatches; 51.4 KiB measured with all three).
     // Raised from 51.5 for the packed Adam entry and the recorded buffer copies that gather small variables (69 -> 52): 52.1.
+    // Raised from 52.2 for COL_SUMS in the matMul shaders and spec (bias gradients in the weight gradient, 52 -> 45): 52.47.
     expect(whole.webgpuPath).toBeGreaterThan(40 * KiB);
-    expect(whole.webgpuPath).toBeLessThanOrEqual(52.2 * KiB);
+    expect(whole.webgpuPath).toBeLessThanOrEqual(52.5 * KiB);
     // fit / save / loadLayersModel / the IO handlers' transfers / generate / quantize / encodeWeights / backupWeights /
     // warmup / adapt / data.csv / tf.data iteration / io.listModels and friends / io.loadWeights load their code on
     // first use (19.7 KiB since int8 chains run through average pools and reshapes: int8AvgPool /
@@ -199,8 +203,9 @@ describe('bundle', () => {
     const few = await measureApp(source('tessera {tensor, matMul, ready}'));
     // (raised from 158 for the fused LSTM cell of issue 9: 158.7 measured; 159.0 with the int8 average-pool chains;
     // raised from 159.5 for issue 9's training-step kernels, reduceColumns, attentionGrad, layerNormParamGrad: 160.7;
-    // from 161 for Adam over all variables in one kernel call and the attention kernel's packed heads: 161.4 measured)
-    expect(few.beforeFirstWasmOp).toBeLessThanOrEqual(161.5 * KiB);
+    // from 161 for Adam over all variables in one kernel call, the attention kernel's packed heads and matMul colSums
+    // with its plan pass: 161.95 measured)
+    expect(few.beforeFirstWasmOp).toBeLessThanOrEqual(162 * KiB);
     expect(few.initial).toBeLessThan(whole.initial - 8 * KiB);
     // target 30 KiB per Wasm build (met: 30,464 bytes for the relaxed build, 28,756 simd, after tanh / erf / the epilogue's
     // sigmoid / softmax's ragged tail called one shared exp, lerpPixel / scatterPixel became calls and the int8

@@ -167,6 +167,13 @@ export interface KernelAttrs {
      * not combine with prelu.
      */
     residual?: number;
+    /**
+     * Appended for plan fusion (issue 9): the weight-gradient form (batch 1, transposeA, not
+     * transposeB, no bias / activation / residual) also writes the column sums of B,
+     * colSums[n] = sum over k of B(k, n) (a bias gradient), to a second float32 output of N
+     * elements. Planned by src/plan/pattern_bias_grad.ts.
+     */
+    colSums?: boolean;
   };
   /**
    * Generic strided gather (transpose, slice, broadcastTo, tile, reverse):
@@ -623,3 +630,15 @@ export function resizeTableSize(inH: number, inW: number, outH: number, outW: nu
 
 /** Highest rank a strided kernel accepts; the op layer collapses dims to fit. */
 export const MAX_KERNEL_RANK = 6;
+
+/**
+ * The contract of KernelAttrs.matMul.colSums, checked by every backend's matMul: the weight-gradient
+ * form (batch 1, transposeA, B stored [K, N], no epilogue), float32 B and a float32 output of N sums.
+ */
+export function checkColSums(op: string, a: KernelAttrs['matMul'], b: TensorLike, sums: TensorLike | undefined): void {
+  const what = (t?: TensorLike) => (t ? `${t.dtype}[${t.size}]` : 'none');
+  if (a.batch !== 1 || !a.transposeA || a.transposeB || a.hasBias || a.activation || a.residual || what(b) !== `float32[${a.K * a.N}]` || what(sums) !== `float32[${a.N}]`) {
+    throw new Error(`${op}: colSums needs batch 1, transposeA, no epilogue, float32 B [${a.K}, ${a.N}] and ${a.N} float32 sums; got ${JSON.stringify(a)}, B ${what(b)}, sums ${what(sums)}`);
+  }
+}
+type TensorLike = { size: number; dtype: string };

@@ -1,7 +1,7 @@
 /**
  * tf.jit(fn): record fn's kernel calls once per input signature (backend, shapes, dtypes, which
  * arguments are one tensor), optimize the plan (dead code, softmax, layerNorm and attention patterns, bias /
- * activation / residual epilogues, elementwise fusion, buffer reuse) and replay it on later calls.
+ * activation / residual epilogues, bias gradients into weight gradients, elementwise fusion, buffer reuse) and replay it on later calls.
  * A function a plan cannot reproduce (host reads, random draws, string/complex tensors) runs
  * eagerly for that signature, with the reason kept (and printed once). Under a gradient tape, or
  * inside another trace, fn simply runs eagerly.
@@ -14,6 +14,7 @@ import { fuseElementwise } from './fuse.js';
 import { matchSoftmax } from './patterns.js';
 import { matchLayerNorm } from './pattern_layernorm.js';
 import { matchAttention } from './pattern_attention.js';
+import { mergeBiasGradients } from './pattern_bias_grad.js';
 import { StalePlan, releasePlan, replay } from './replay.js';
 import { Trace, traced } from './trace.js';
 import type { Plan, Untraceable } from './types.js';
@@ -59,6 +60,7 @@ export function optimize(plan: Plan, fuse = true): Plan {
     matchLayerNorm(plan);
     if (env().getBool('PLAN_ATTENTION_PATTERN')) matchAttention(plan);
     fuseEpilogues(plan);
+    if (env().getBool('PLAN_BIAS_GRAD')) mergeBiasGradients(plan);
     fuseElementwise(plan, env().getBool('PLAN_FUSE_REDUCTIONS'));
   }
   assignBuffers(plan);

@@ -141,7 +141,14 @@ function matmulCases(): Case[] {
     matmulCase('output split mid-row + residual after tanh', 1, 37, 53, 29, { bias: 29, activation: Activation.tanh, residual: 2 }),
     matmulCase('split K + residual before relu once', 2, 5, 300, 9, { bias: 9, activation: Activation.relu, residual: 1 }),
     matmulCase('both transposed + residual', 2, 19, 41, 23, { transposeA: true, transposeB: true, residual: 1 }),
+    // a weight gradient with its bias gradient (colSums) whose X is split: the sums of dY come from reduceColumns after it
+    withColSums(matmulCase('colSums, X split', 1, 37, 50, 5, { transposeA: true })),
   ];
+}
+
+/** The case with KernelAttrs.matMul.colSums: a second output, the column sums of B. */
+function withColSums(c: Case): Case {
+  return { ...c, name: `${c.name} colSums`, outputs: [...c.outputs, { shape: [c.attrs.N] }], attrs: { ...c.attrs, colSums: true } };
 }
 
 function layoutCases(): Case[] {

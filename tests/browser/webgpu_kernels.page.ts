@@ -315,6 +315,20 @@ function matmulResidualCases(): Case[] {
   return cases;
 }
 
+/**
+ * matMul with colSums (KernelAttrs.matMul.colSums: dW = X^T dY plus the column sums of dY, a bias
+ * gradient) in the weight-gradient form: ragged and tile-aligned shapes, quad (VEC_B) and scalar
+ * loads, a masked K tail, K = 0 (zero sums), one column, wide rows over several workgroups, each
+ * matmul_subgroup arrangement; M = 0 sums with the reduceColumns fallback.
+ */
+function matmulColSumsCases(): Case[] {
+  return [[1, 1, 1], [3, 5, 17], [16, 64, 1], [0, 4, 3], [7, 1, 33], [40, 9, 130], [512, 64, 64], [33, 17, 8], [20, 12, 24],
+    [16, 8, 128], [36, 40, 256], [9, 0, 6], [64, 32, 32]].map(([K, M, N]) => {
+    const c = matmulCase(1, M, N, K, { tA: true });
+    return { ...c, name: `${c.name} colSums`, outputs: [...c.outputs, { shape: [N], dtype: 'float32' as DType }], attrs: { ...c.attrs, colSums: true } };
+  });
+}
+
 function layoutCases(): Case[] {
   const cases: Case[] = [];
   // transpose [3,17] -> [17,3]
@@ -444,6 +458,7 @@ export const GROUPS: Record<string, () => Case[]> = {
   // (one per op code) are compiled once.
   unary: () => [...unaryCases(), ...tableUnaryCases()], binary: () => [...binaryCases(), ...tableBinaryCases()], select: selectCases, reduce: reduceCases,
   softmax: softmaxCases, matMul: matmulCases, matMulResidual: matmulResidualCases, layout: layoutCases, adamUpdate: adamUpdateCases,
+  matMulColSums: matmulColSumsCases,
   // The tiled entry compiles slowly on SwiftShader (one pipeline per override set), so it runs
   // a representative subset: odd sizes, a tile multiple, large K, all transposes, broadcast, epilogue.
   // The residual cases without the per-activation sweep (the activation code is shared by every entry,

@@ -40,6 +40,10 @@ describe('webgpu kernels vs js reference', () => {
   it('matMul residual epilogue (direct, subgroups)', async () => assertAll(await runGroup('matMulResidual', { direct: true, subgroups: true })));
   it('matMul residual epilogue (direct, no subgroups)', async () => assertAll(await runGroup('matMulResidual', { direct: true, subgroups: false })));
   it('matMul residual epilogue (tiled; subset)', async () => assertAll(await runGroup('matMulResidualSubset', { direct: false })));
+  // dW with the column sums of dY (a bias gradient the plan merged in) in each matMul entry.
+  it('matMul colSums (direct, subgroups)', async () => assertAll(await runGroup('matMulColSums', { direct: true, subgroups: true })));
+  it('matMul colSums (direct, no subgroups)', async () => assertAll(await runGroup('matMulColSums', { direct: true, subgroups: false })));
+  it('matMul colSums (tiled)', async () => assertAll(await runGroup('matMulColSums', { direct: false })));
   it('backend behaviour', async () => {
     assertAll(await page.evaluate(() => (globalThis as any).tesseraWebgpuKernels.runBackendChecks()));
   });

@@ -45,7 +45,7 @@ export const jsKernels: { [K in KernelName]: JsKernel<K> } = {
   reduce: (i, o, a) => reduce(i[0], o[0], a),
   reduceColumns: (i, o, a) => reduceColumns(i[0], o[0], a),
   softmax: (i, o, a) => softmax(i[0], o[0], a),
-  matMul: (i, o, a) => matMul(i[0], i[1], a.hasBias ? i[2] : null, a.activation === 5 ? i[a.hasBias ? 3 : 2] : null, o[0], a, a.residual ? i[i.length - 1] : null),
+  matMul: (i, o, a) => matMul(i[0], i[1], a.hasBias ? i[2] : null, a.activation === 5 ? i[a.hasBias ? 3 : 2] : null, o[0], a, a.residual ? i[i.length - 1] : null, a.colSums ? o[1] : null),
   copyStrided: (i, o, a) => copyStrided(i[0], o[0], a),
   pad: (i, o, a) => pad(i[0], o[0], a),
   copyInto: (i, o, a) => copyInto(i[0], o[0], a),

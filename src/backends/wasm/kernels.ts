@@ -5,7 +5,7 @@
  * module.ts, add an entry here. Kernels missing from the table make `run` throw.
  */
 import type { DType, TensorInfo } from '../backend.js';
-import { checkAttentionHeads, CONV3D_FIELDS, FUSED_WORDS, resizeTableSize, type Conv3dGeometry, type ConvGeometry, type KernelAttrs, type KernelName } from '../kernels.js';
+import { checkAttentionHeads, checkColSums, CONV3D_FIELDS, FUSED_WORDS, resizeTableSize, type Conv3dGeometry, type ConvGeometry, type KernelAttrs, type KernelName } from '../kernels.js';
 import type { Arena, Workspace } from './arena.js';
 import type { KernelExports } from './module.js';
 import {
@@ -16,7 +16,8 @@ import type { ThreadPool } from './threads.js';
 import { int8Kernels } from './int8.js';
 import { lstmCell, lstmCellGrad } from '../js/lstm_cell.js';
 import { reduceColumns } from '../js/reduce.js';
-import { attentionGrad } from '../js/attention.js';
+import { colSums } from '../js/matmul.js';
+import { attention, attentionGrad } from '../js/attention.js';
 import { layerNormParamGrad } from '../js/norm.js';
 
 export const RANK = 6;
@@ -107,6 +108,12 @@ function withResidual<A extends { residual?: number; activation: number; alpha: 
 
 function matMul(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], a: KernelAttrs['matMul']): void {
   if (a.residual) return withResidual(ctx, ins, outs, a, a.N, 'matMul', (b) => matMul(ctx, ins, outs, b));
+  if (a.colSums) {
+    // the bias gradient a plan merged into this weight gradient: summed over the arena's view of B (js/matmul.ts)
+    checkColSums('wasm matMul', a, ins[1], outs[1]);
+    const [b, sums] = f32Views(ctx, 'matMul', [ins[1]], [outs[1]], 1, 1);
+    colSums('wasm matMul', b, sums, a);
+  }
   const { ex, arena } = ctx;
   const out = outs[0];
   if (out.size === 0) return;
@@ -359,45 +366,34 @@ const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
       if (a.seqK === 0) f32.fill(-Infinity, lse >>> 2, (lse >>> 2) + a.bh * a.seqQ);
       if (a.seqK === 0) return;
     }
-    const mask = a.hasMask ? ctx.ptr(ins[3]) : 0;
-    const run = (q: number, k: number, v: number, o: number) => {
-      if (parallelAttention(ctx, q, k, v, mask, o, lse, a)) return;
-      withScratch(ctx, ctx.ex.attentionScratchBytes(a.seqK, a.headDim), (scratch) => {
-        ctx.ex.attention(q, k, v, mask, o, lse, a.bh, a.seqQ, a.seqK, a.headDim, a.scale, a.causal ? 1 : 0, stride, scratch);
-      });
-    };
-    if (!a.heads) return run(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), out);
-    // Packed heads: the kernel runs on [bh, seq, headDim] copies made by the copyStrided kernel (no Wasm bytes added).
-    const H = a.heads, D = a.headDim, blk = ctx.arena.alloc(8 * (qSize + kSize));
-    const t = [0, qSize, qSize + kSize, qSize + 2 * kSize].map((n) => blk.ptr + 4 * n);
-    /** [b, seq, H, D] -> [b, H, seq, D], or back with toPacked */
-    const copy = (src: number, dst: number, seq: number, toPacked?: boolean) => {
-      const shape = pad6([a.bh / H, toPacked ? seq : H, toPacked ? H : seq, D], 1, 'attention');
-      writeParams(ctx, [shape, pad6([seq * H * D, D, (toPacked ? seq : H) * D, 1], 0, 'attention'), shape]);
-      ctx.ex.copyStrided(src, dst, ctx.params, 0);
-    };
-    try {
-      for (let i = 0; i < 3; i++) copy(ctx.ptr(ins[i]), t[i], i ? a.seqK : a.seqQ);
-      run(t[0], t[1], t[2], t[3]);
-      copy(t[3], out, a.seqQ, true);
-    } finally {
-      ctx.arena.release(blk.ptr, blk.bytes);
+    if (a.heads) {
+      // heads packed in the last axis (where ATTENTION_FUSED_GRAD puts a multi-head layer on this path): the js
+      // loop over the arena's views, as attentionGrad runs here
+      const v = f32Views(ctx, 'attention', ins, outs, ins.length, 2);
+      return attention(v[0], v[1], v[2], a.hasMask ? v[3] : null, v[ins.length], v[ins.length + 1], a);
     }
+    const mask = a.hasMask ? ctx.ptr(ins[3]) : 0;
+    if (parallelAttention(ctx, ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), mask, out, lse, a)) return;
+    withScratch(ctx, ctx.ex.attentionScratchBytes(a.seqK, a.headDim), (scratch) => {
+      ctx.ex.attention(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), mask, out, lse, a.bh, a.seqQ, a.seqK, a.headDim, a.scale, a.causal ? 1 : 0, stride, scratch);
+    });
   },
   adamUpdate: (ctx, ins, outs, a) => {
     const n = a.sizes.length;
     requireFloat('adamUpdate', ins, outs, 4 * n, 3 * n);
     a.sizes.forEach((size, i) => {
-      const [param, grad, m, v, newParam, newM, newV] = [ins[i], ins[n + i], ins[2 * n + i], ins[3 * n + i], outs[i], outs[n + i], outs[2 * n + i]];
-      requireSizes('adamUpdate', [[param, size, 'param'], [grad, size, 'grad'], [m, size, 'm'], [v, size, 'v'],
-        [newParam, size, 'newParam'], [newM, size, 'newM'], [newV, size, 'newV']]);
+      // variable i's param, grad, m, v, newParam, newM, newV
+      const ts = [...ins, ...outs].filter((_, k) => k % n === i);
+      requireSizes('adamUpdate', ts.map((t, r) => [t, size, ADAM_OPERANDS[r]]));
       if (size === 0) return;
-      const ptrs = [param, grad, m, v, newParam, newM, newV].map((t) => ctx.ptr(t)) as [number, number, number, number, number, number, number];
+      const ptrs = ts.map((t) => ctx.ptr(t)) as [number, number, number, number, number, number, number];
       if (parallelAdam(ctx, ...ptrs, size, a)) return;
       ctx.ex.adamUpdate(...ptrs, size, a.lr, a.beta1, a.beta2, a.epsilon, a.biasCorrection1, a.biasCorrection2, a.weightDecay);
     });
   },
 };
+
+const ADAM_OPERANDS = ['param', 'grad', 'm', 'v', 'newParam', 'newM', 'newV'];
 
 /** layerNormBackprop's parameter gradients (attr paramGrads): the js loop over arena views. */
 function paramGrads(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], a: KernelAttrs['layerNormBackprop']): void {

@@ -20,16 +20,23 @@
  *
  * A float16-stored B (a weight loaded from float16; KernelContext.readFloat16) is read packed
  * (B_HALF: unpack2x16float in b_row4) when nothing is split; a split call widens it first.
+ *
+ * KernelAttrs.matMul.colSums (COL_SUMS, binding 7, read_write): the invocations owning rows 0..3 also
+ * store the column sums of B. Binding 7 is bound to the dummy when unused, so the absent read-only
+ * operands (bias, prelu, residual) bind A or B instead (one buffer may not be bound read-only and
+ * writable in one dispatch). A call the shader cannot sum in one dispatch (split over bindings, or
+ * M = 0) sums with the reduceColumns kernel after the matMul.
  */
 import source from '../../../../shaders/matmul.wgsl';
 import subgroupSource from '../../../../shaders/matmul_subgroup.wgsl';
-import { Activation } from '../../kernels.js';
+import { Activation, checkColSums, Reduce } from '../../kernels.js';
+import { reduceKernels } from './reduce.js';
 import { forEachChunk, stridedFootprint } from '../chunking.js';
-import { isInt, outKind, residualInput, STORAGE_RO, STORAGE_RW, UNIFORM, type ShaderSpec, type WebGPUKernelTable } from '../spec.js';
+import { isInt, outKind, residualInput, STORAGE_RO, STORAGE_RW, UNIFORM, type KernelContext, type ShaderSpec, type WebGPUKernelTable } from '../spec.js';
 
-const OVERRIDES = ['WG_X', 'WG_Y', 'TRANS_A', 'TRANS_B', 'VEC_A', 'VEC_B', 'CHECK', 'A_INT', 'B_INT', 'B_HALF', 'OUT_KIND', 'HAS_BIAS', 'ACT', 'RESIDUAL'];
-/** Bindings of every matMul entry: params, A, B, bias, prelu, the output, the residual. */
-const BINDINGS = [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RW, STORAGE_RO];
+const OVERRIDES = ['WG_X', 'WG_Y', 'TRANS_A', 'TRANS_B', 'VEC_A', 'VEC_B', 'CHECK', 'A_INT', 'B_INT', 'B_HALF', 'OUT_KIND', 'HAS_BIAS', 'ACT', 'RESIDUAL', 'COL_SUMS'];
+/** Bindings of every matMul entry: params, A, B, bias, prelu, the output, the residual, the column sums of B. */
+const BINDINGS = [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RW, STORAGE_RO, STORAGE_RW];
 
 export const matmulSpec: ShaderSpec = {
   family: 'matmul',
@@ -88,8 +95,18 @@ export function matmulWorkgroups(M: number, N: number, batch: number, c: MatmulC
 }
 
 export const matmulKernels: WebGPUKernelTable = {
-  matMul(ctx, inputs, [out], a) {
+  matMul(ctx, inputs, [out, sums], a) {
     const residual = residualInput('matMul', inputs, out, a);
+    if (a.colSums) {
+      checkColSums('webgpu matMul', a, inputs[1], sums);
+      // one dispatch binding everything whole with rows to run; else the matMul, then reduceColumns
+      const whole = [inputs[0], inputs[1], out, sums].every((t) => t.size * 4 <= ctx.limits.maxBindingBytes);
+      if (!whole || a.M === 0 || a.N === 0) {
+        matmulKernels.matMul!(ctx, inputs, [out], { ...a, colSums: false });
+        if (sums.size > 0) reduceKernels.reduceColumns!(ctx, [inputs[1]], [sums], { op: Reduce.sum, outer: 1, inner: a.K, cols: a.N });
+        return;
+      }
+    }
     if (out.size === 0) return;
     let c = ctx.preferDirect ? directConfig : tiledConfig;
     const subgroup = c.direct && c.subgroups !== false && ctx.subgroupSize === 4;
@@ -114,7 +131,7 @@ export const matmulKernels: WebGPUKernelTable = {
     const common: Record<string, number | boolean> = {
       ...(subgroup ? {} : { WG_X: c.wgX, WG_Y: c.wgY }), TRANS_A: a.transposeA, TRANS_B: a.transposeB,
       A_INT: isInt(inputs[0]), B_INT: isInt(inputs[1]), B_HALF: bHalf, OUT_KIND: outKind(out.dtype),
-      HAS_BIAS: a.hasBias, ACT: a.activation, RESIDUAL: a.residual ?? 0,
+      HAS_BIAS: a.hasBias, ACT: a.activation, RESIDUAL: a.residual ?? 0, COL_SUMS: !!a.colSums,
     };
     if (!c.direct) common.TILE_K = c.tileK;
     // Element index of (batch, m, n, k) in each tensor, as strides over the space [batch, M, N, K].
@@ -167,9 +184,23 @@ export const matmulKernels: WebGPUKernelTable = {
           accumulate: start[3] > 0 ? 1 : 0, epilogue: start[3] + extent[3] >= a.K ? 1 : 0,
           r_offset: at(outStrides, start) - residualBase, sg_n: sgN,
         },
-        buffers: bound.buffers,
+        buffers: withColSums(ctx, bound.buffers, a.colSums ? ctx.buffer(sums) : null, K),
         workgroups: groups,
       });
     });
   },
 };
+
+/**
+ * Bindings 1..7 of a matMul dispatch: `sums` (COL_SUMS) or the dummy at binding 7. Without sums the
+ * dummy is bound writable there, so absent read-only operands (bias 3, prelu 4, residual 6: the
+ * dummy from forEachChunk) bind A's range instead; with K = 0 (A empty) they keep the dummy and a
+ * scratch word takes binding 7.
+ */
+function withColSums(ctx: KernelContext, buffers: Array<GPUBuffer | GPUBufferBinding>, sums: GPUBuffer | null, K: number): Array<GPUBuffer | GPUBufferBinding> {
+  if (sums) return [...buffers, sums];
+  const readOnly = [2, 3, 5];
+  if (!readOnly.some((i) => buffers[i] === ctx.dummy)) return [...buffers, ctx.dummy];
+  if (K === 0) return [...buffers, ctx.scratch(16)];
+  return [...buffers.map((b, i) => (readOnly.includes(i) && b === ctx.dummy ? buffers[0] : b)), ctx.dummy];
+}
