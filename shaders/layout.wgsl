@@ -2,8 +2,9 @@
 // (transpose, slice, tile, broadcast, reverse), constant pad, copy-into (concat), gather and
 // oneHot, plus the f32 scatter-add unsorted_segment_sum (gather's gradient). The host converts
 // pad/oneHot constants to the output's word encoding. One output element per invocation (4 along
-// the innermost axis for copy_strided_row4); the 1-D dispatch may be folded into a 2-D grid.
-// Every entry runs over a box of its iteration space (`start` + the box extents), so a call on
+// the innermost axis for copy_strided_row4, 16 vec4s for copy_strided_rows, the CPU-adapter
+// strided copy of unchunked calls); the 1-D dispatch may be folded into a 2-D grid.
+// Every other entry runs over a box of its iteration space (`start` + the box extents), so a call on
 // tensors past one storage binding is split into dispatches over sub-boxes (chunking.ts), each
 // binding aligned element ranges: `*_base` is the first element of the bound range (0 when the
 // whole buffer is bound). gather and the segment sum also take a block [lo, hi) of the source
@@ -100,6 +101,101 @@ fn copy_strided_row4(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(work
   let o_step = dim(params.out_strides, last);
   for (var e = 0u; e < 4u; e++) {
     dst[o + e * o_step - params.dst_base] = src[s + ((c_last + e) % modulo) * stride - params.src_base];
+  }
+}
+
+// copy_strided_rows (CPU adapters, unchunked calls: the box is the whole output, dst_base 0):
+// vec4 views of the same bindings. Each invocation owns ROWS_V consecutive output vec4s and walks
+// their elements with an odometer, paying the coordinate decomposition once per innermost row it
+// enters instead of once per element; a run of 4 that is contiguous and 4-aligned in the input
+// (stride 1, no wrap) is one vec4 load, a broadcast run (stride 0) one scalar load. Tensor
+// buffers are whole vec4s (16-byte rounded), so every vec4 holding an element is bound.
+@group(0) @binding(1) var<storage, read> src4: array<vec4<u32>>;
+@group(0) @binding(2) var<storage, read_write> dst4: array<vec4<u32>>;
+
+override ROWS_V: u32 = 4u;
+
+/** Input index (modulo wrap applied) of the start of output row `row` (outer dims only). */
+fn row_source(row: u32, last: u32) -> u32 {
+  var rest = row;
+  var s = params.offset;
+  for (var d = i32(last) - 1; d >= 0; d--) {
+    let du = u32(d);
+    let n = dim(params.shape0, du);
+    let c = rest % n;
+    rest = rest / n;
+    s += (c % dim(params.shape2, du)) * dim(params.shape1, du);
+  }
+  return s;
+}
+
+fn src_word(k: u32) -> u32 { return src4[k >> 2u][k & 3u]; }
+
+@compute @workgroup_size(WG)
+fn copy_strided_rows(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
+                     @builtin(num_workgroups) nwg: vec3<u32>) {
+  let size = params.size;
+  let q0 = element_index(lid, wid, nwg) * ROWS_V;
+  if (q0 * 4u >= size) { return; }
+  let q_end = min(q0 + ROWS_V, (size + 3u) / 4u);
+  let last = params.rank - 1u;
+  let n_last = dim(params.shape0, last);
+  let stride = dim(params.shape1, last);
+  let modulo = dim(params.shape2, last);
+  let i0 = q0 * 4u;
+  var row = i0 / n_last;
+  var cl = i0 - row * n_last;      // innermost coordinate
+  var cm = cl % modulo;            // ... after the wrap
+  var s_row = row_source(row, last);
+  var q = q0;
+  while (q < q_end) {
+    if (cl == n_last) { cl = 0u; cm = 0u; row++; s_row = row_source(row, last); }
+    // whole vec4s left in this row before the end, the wrap or this invocation's last one
+    let nv = min(min(n_last - cl, modulo - cm) / 4u, q_end - q);
+    if (nv > 0u && stride == 1u) {
+      let first = (s_row + cm) >> 2u;
+      let m = (s_row + cm) & 3u;
+      if (m == 0u) {
+        for (var k = 0u; k < nv; k++) { dst4[q + k] = src4[first + k]; }
+      } else {
+        // misaligned: each vec4 straddles two source vec4s (the last one holds a copied element)
+        var lo = src4[first];
+        for (var k = 0u; k < nv; k++) {
+          let hi = src4[first + k + 1u];
+          dst4[q + k] = select(select(vec4<u32>(lo.w, hi.xyz), vec4<u32>(lo.zw, hi.xy), m == 2u), vec4<u32>(lo.yzw, hi.x), m == 1u);
+          lo = hi;
+        }
+      }
+    } else if (nv > 0u && stride == 0u) {
+      let w = vec4<u32>(src_word(s_row));
+      for (var k = 0u; k < nv; k++) { dst4[q + k] = w; }
+    } else if (nv > 0u) {
+      var at = s_row + cm * stride; // a strided row (a transpose): 4 word loads per vec4
+      for (var k = 0u; k < nv; k++) {
+        dst4[q + k] = vec4<u32>(src_word(at), src_word(at + stride), src_word(at + 2u * stride), src_word(at + 3u * stride));
+        at += 4u * stride;
+      }
+    } else {
+      // one vec4 element by element (strided, misaligned, wrapping or ending a row)
+      let i = q * 4u;
+      var v: vec4<u32>;
+      if (i + 4u > size) { v = dst4[q]; } // keep the words past the tensor's end as they are
+      for (var e = 0u; e < 4u; e++) {
+        if (i + e >= size) { break; }
+        if (cl == n_last) { cl = 0u; cm = 0u; row++; s_row = row_source(row, last); }
+        v[e] = src_word(s_row + cm * stride);
+        cl++;
+        cm++;
+        if (cm == modulo) { cm = 0u; }
+      }
+      dst4[q] = v;
+      q++;
+      continue;
+    }
+    q += nv;
+    cl += nv * 4u;
+    cm += nv * 4u;
+    if (cm == modulo) { cm = 0u; }
   }
 }
 

@@ -32,6 +32,11 @@ describe('webgpu kernels vs js reference', () => {
   }
   // CPU adapters run the blocked unary/binary entries; this runs binary_contiguous, the one-vec4-per-invocation
   // GPU form (unary shares its indexing; its GPU run compiles every op again, ~30 s on SwiftShader).
+  // copyStrided over ranks 1-6 with permutes, slices, reverses, broadcasts, tiles and ragged rows: on CPU
+  // adapters (copy_strided_rows for unchunked calls) and with the GPU entries (copy_strided, _row4)
+  it('layoutStrided (CPU-adapter entry)', async () => assertAll(await runGroup('layoutStrided', { direct: true })));
+  it('layoutStrided (GPU entries)', async () => assertAll(await runGroup('layoutStrided', { direct: false })));
+  it('layout (GPU entries)', async () => assertAll(await runGroup('layout', { direct: false })));
   it('binary (GPU entries)', async () => assertAll(await runGroup('binary', { direct: false })));
   it('matMul (tiled, workgroup memory; subset)', async () => assertAll(await runGroup('matMulSubset', { direct: false })));
   it('matMul (direct, register-blocked, A quads shared by 4-lane subgroups)', async () => assertAll(await runGroup('matMul', { direct: true, subgroups: true })));

@@ -4,7 +4,8 @@
  * encoded here in the output dtype's word format. Each kernel states its iteration space and
  * the footprint of a sub-box in every tensor, so calls on tensors past one storage binding run
  * as several dispatches over aligned ranges (chunking.ts); gather and the segment sum may also
- * split the source axis into blocks.
+ * split the source axis into blocks. On CPU adapters (preferDirect) an unchunked copyStrided runs
+ * copy_strided_rows (runs of vec4s per invocation, decomposition once per row; bench/copyfast_ab.mjs).
  */
 import source from '../../../../shaders/layout.wgsl';
 import type { DType } from '../../backend.js';
@@ -23,6 +24,7 @@ export const layoutSpec: ShaderSpec = {
   entries: {
     copy_strided: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
     copy_strided_row4: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
+    copy_strided_rows: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'ROWS_V'] },
     pad: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
     copy_into: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
     gather: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
@@ -34,6 +36,8 @@ export const layoutSpec: ShaderSpec = {
 };
 
 const WG = 64;
+/** Output vec4s per invocation of copy_strided_rows. */
+const ROWS_V = 16;
 const scratch = new DataView(new ArrayBuffer(4));
 
 /** The 4-byte word that stores `v` in a tensor of `dtype` (same conversion as the kernels' stores). */
@@ -104,6 +108,17 @@ export const layoutKernels: WebGPUKernelTable = {
     forEachChunk(ctx, `copyStrided [${x.shape}] -> [${a.outShape}]`, a.outShape, [x, out],
       [stridedFootprint(a.offset, a.inStrides, a.modDims), stridedFootprint(0, outStrides)],
       (start, extent, b) => {
+        if (ctx.preferDirect && extent.length > 0 && extent.every((n, d) => n === a.outShape[d]) && b.bases.every((n) => n === 0)) {
+          // CPU adapters, one dispatch over the whole output: ROWS_V output vec4s per invocation
+          // (shape-independent, so it compiles once)
+          const size = product(extent);
+          ctx.dispatch({
+            spec: layoutSpec, entry: 'copy_strided_rows', buffers: b.buffers, constants: { WG, ROWS_V },
+            params: { size, rank: a.outShape.length, offset: a.offset, shape0: extent, shape1: a.inStrides, shape2: a.modDims },
+            workgroups: grid1d(Math.ceil(size / (4 * ROWS_V * WG)), ctx.limits.maxWorkgroupsPerDimension),
+          });
+          return;
+        }
         const row4 = extent.length > 0 && extent[extent.length - 1] % 4 === 0;
         run(ctx, row4 ? 'copy_strided_row4' : 'copy_strided', product(extent), b.buffers, {
           rank: a.outShape.length, offset: a.offset, shape0: extent, shape1: a.inStrides, shape2: a.modDims,
