@@ -108,12 +108,12 @@ fn copy_strided_row4(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(work
 // vec4 views of the same bindings. Each invocation owns ROWS_V consecutive output vec4s and walks
 // their elements with an odometer, paying the coordinate decomposition once per innermost row it
 // enters instead of once per element; a run of 4 that is contiguous and 4-aligned in the input
-// (stride 1, no wrap) is one vec4 load, a broadcast run (stride 0) one scalar load. Tensor
+// (stride 1, no wrap) is one vec4 load (two when misaligned), other runs 4 word loads per vec4. Tensor
 // buffers are whole vec4s (16-byte rounded), so every vec4 holding an element is bound.
 @group(0) @binding(1) var<storage, read> src4: array<vec4<u32>>;
 @group(0) @binding(2) var<storage, read_write> dst4: array<vec4<u32>>;
 
-override ROWS_V: u32 = 4u;
+override ROWS_V: u32 = 64u;
 
 /** Input index (modulo wrap applied) of the start of output row `row` (outer dims only). */
 fn row_source(row: u32, last: u32) -> u32 {
@@ -166,11 +166,8 @@ fn copy_strided_rows(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(work
           lo = hi;
         }
       }
-    } else if (nv > 0u && stride == 0u) {
-      let w = vec4<u32>(src_word(s_row));
-      for (var k = 0u; k < nv; k++) { dst4[q + k] = w; }
     } else if (nv > 0u) {
-      var at = s_row + cm * stride; // a strided row (a transpose): 4 word loads per vec4
+      var at = s_row + cm * stride; // a strided or broadcast (stride 0) row: 4 word loads per vec4
       for (var k = 0u; k < nv; k++) {
         dst4[q + k] = vec4<u32>(src_word(at), src_word(at + stride), src_word(at + 2u * stride), src_word(at + 3u * stride));
         at += 4u * stride;

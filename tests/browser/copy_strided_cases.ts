@@ -2,7 +2,7 @@
 // (the kernel limit, MAX_KERNEL_RANK) with every dim independently permuted, sliced at an offset,
 // reversed (negative stride), broadcast (stride 0) or tiled (modDims < outShape), innermost extents
 // 1, 2, 3, 4, 5, 7, 8, 16, 17 (ragged rows and vec4 runs), plus whole-size edges: outputs that end
-// inside a vec4, span several workgroups of copy_strided_rows (16 vec4s per invocation), rows shorter
+// inside a vec4, span several workgroups of copy_strided_rows (64 vec4s per invocation, 16 invocations), rows shorter
 // than 4, runs that start misaligned in the source. Each case is checked against the js kernel.
 import type { DType } from '../../src/backends/backend.js';
 
@@ -79,7 +79,7 @@ export function copyStridedCases(rand: () => number): StridedCase[] {
     cases.push({ name: `copyStrided tile rows [${n},${inner}] -> [${n},${out}]`, kernel: 'copyStrided', inputs: [{ shape: [n, inner], dtype: 'int32' }],
       outputs: [{ shape: [n, out], dtype: 'int32' }], attrs: { outShape: [n, out], inStrides: [inner, 1], modDims: [n, inner], offset: 0 } });
   }
-  // many workgroups (1024 elements per invocation-block of 16 vec4s, 64 per workgroup) with ragged ends
+  // many workgroups (4096 elements per workgroup) with ragged ends
   for (const [rows, cols] of [[257, 131], [64, 1025], [4099, 3], [1, 70001]]) {
     cases.push(stridedCase(`large transpose`, [rows, cols], [1, 0], ['full', 'full'], pick));
     cases.push(stridedCase(`large reverse`, [rows, cols], [0, 1], ['reverse', 'reverse'], pick, 'int32'));

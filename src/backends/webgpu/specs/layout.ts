@@ -36,8 +36,13 @@ export const layoutSpec: ShaderSpec = {
 };
 
 const WG = 64;
-/** Output vec4s per invocation of copy_strided_rows. */
-const ROWS_V = 16;
+/**
+ * copy_strided_rows: output vec4s per invocation and invocations per workgroup. SwiftShader pays a
+ * lot per invocation: 64 x 16 ran 1.1-2x faster than 16 x 64 (and 4 x 256 about as fast, with 4x
+ * fewer workgroups to spread over cores), bench/copyfast_ab.mjs.
+ */
+const ROWS_V = 64;
+const ROWS_WG = 16;
 const scratch = new DataView(new ArrayBuffer(4));
 
 /** The 4-byte word that stores `v` in a tensor of `dtype` (same conversion as the kernels' stores). */
@@ -49,13 +54,13 @@ export function wordOf(v: number, dtype: DType): number {
 }
 
 function run(ctx: KernelContext, entry: string, size: number, buffers: Array<GPUBuffer | GPUBufferBinding>, params: Record<string, number | number[]>,
-  perInvocation = 1, otherEntries: string[] = []): void {
+  perInvocation = 1, otherEntries: string[] = [], constants: Record<string, number> = {}): void {
   if (size === 0) return;
   ctx.dispatch({
-    spec: layoutSpec, entry, buffers, constants: { WG },
+    spec: layoutSpec, entry, buffers, constants: { WG, ...constants },
     variants: otherEntries.map((e) => ({ entry: e, constants: { WG } })),
     params: { size, ...params },
-    workgroups: grid1d(Math.ceil(size / perInvocation / WG), ctx.limits.maxWorkgroupsPerDimension),
+    workgroups: grid1d(Math.ceil(size / perInvocation / (constants.WG ?? WG)), ctx.limits.maxWorkgroupsPerDimension),
   });
 }
 
@@ -111,12 +116,9 @@ export const layoutKernels: WebGPUKernelTable = {
         if (ctx.preferDirect && extent.length > 0 && extent.every((n, d) => n === a.outShape[d]) && b.bases.every((n) => n === 0)) {
           // CPU adapters, one dispatch over the whole output: ROWS_V output vec4s per invocation
           // (shape-independent, so it compiles once)
-          const size = product(extent);
-          ctx.dispatch({
-            spec: layoutSpec, entry: 'copy_strided_rows', buffers: b.buffers, constants: { WG, ROWS_V },
-            params: { size, rank: a.outShape.length, offset: a.offset, shape0: extent, shape1: a.inStrides, shape2: a.modDims },
-            workgroups: grid1d(Math.ceil(size / (4 * ROWS_V * WG)), ctx.limits.maxWorkgroupsPerDimension),
-          });
+          run(ctx, 'copy_strided_rows', product(extent), b.buffers, {
+            rank: a.outShape.length, offset: a.offset, shape0: extent, shape1: a.inStrides, shape2: a.modDims,
+          }, 4 * ROWS_V, [], { WG: ROWS_WG, ROWS_V });
           return;
         }
         const row4 = extent.length > 0 && extent[extent.length - 1] % 4 === 0;
