@@ -121,15 +121,39 @@ fn row_source(row: u32, last: u32) -> u32 {
   var s = params.offset;
   for (var d = i32(last) - 1; d >= 0; d--) {
     let du = u32(d);
-    let n = dim(params.shape0, du);
+    let n = params.shape0[du >> 2u][du & 3u];
     let c = rest % n;
     rest = rest / n;
-    s += (c % dim(params.shape2, du)) * dim(params.shape1, du);
+    s += (c % params.shape2[du >> 2u][du & 3u]) * params.shape1[du >> 2u][du & 3u];
   }
   return s;
 }
 
 fn src_word(k: u32) -> u32 { return src4[k >> 2u][k & 3u]; }
+
+// Where copy_strided_rows is: output row `row` (source start `s_row`), innermost coordinate `cl`
+// (`cm` after the wrap), and the row's coordinate along dim last - 1 (`c1`, `cm1` after the wrap;
+// its extent, stride and wrap in n1, st1, md1; n1 = 1 at rank 1).
+struct RowWalk { last: u32, row: u32, s_row: u32, cl: u32, cm: u32, c1: u32, cm1: u32, n1: u32, st1: u32, md1: u32 }
+
+/** Moves to the next row: one step along dim last - 1, a full decomposition past its extent. */
+fn next_row(w: ptr<function, RowWalk>) {
+  (*w).cl = 0u;
+  (*w).cm = 0u;
+  (*w).row++;
+  (*w).c1++;
+  (*w).cm1++;
+  if ((*w).c1 == (*w).n1) {
+    (*w).c1 = 0u;
+    (*w).cm1 = 0u;
+    (*w).s_row = row_source((*w).row, (*w).last);
+  } else if ((*w).cm1 == (*w).md1) {
+    (*w).cm1 = 0u;
+    (*w).s_row -= ((*w).md1 - 1u) * (*w).st1;
+  } else {
+    (*w).s_row += (*w).st1;
+  }
+}
 
 @compute @workgroup_size(WG)
 fn copy_strided_rows(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
@@ -143,18 +167,26 @@ fn copy_strided_rows(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(work
   let stride = dim(params.shape1, last);
   let modulo = dim(params.shape2, last);
   let i0 = q0 * 4u;
-  var row = i0 / n_last;
-  var cl = i0 - row * n_last;      // innermost coordinate
-  var cm = cl % modulo;            // ... after the wrap
-  var s_row = row_source(row, last);
+  let row = i0 / n_last;
+  let cl = i0 - row * n_last;
+  var w = RowWalk(last, row, row_source(row, last), cl, cl % modulo, 0u, 0u, 1u, 0u, 1u);
+  if (last > 0u) {
+    let d = last - 1u;
+    w.n1 = params.shape0[d >> 2u][d & 3u];
+    w.st1 = params.shape1[d >> 2u][d & 3u];
+    w.md1 = params.shape2[d >> 2u][d & 3u];
+    w.c1 = row % w.n1;
+    w.cm1 = w.c1 % w.md1;
+  }
   var q = q0;
   while (q < q_end) {
-    if (cl == n_last) { cl = 0u; cm = 0u; row++; s_row = row_source(row, last); }
+    if (w.cl == n_last) { next_row(&w); }
     // whole vec4s left in this row before the end, the wrap or this invocation's last one
-    let nv = min(min(n_last - cl, modulo - cm) / 4u, q_end - q);
+    let nv = min(min(n_last - w.cl, modulo - w.cm) / 4u, q_end - q);
+    let at = w.s_row + w.cm * stride;
     if (nv > 0u && stride == 1u) {
-      let first = (s_row + cm) >> 2u;
-      let m = (s_row + cm) & 3u;
+      let first = at >> 2u;
+      let m = at & 3u;
       if (m == 0u) {
         for (var k = 0u; k < nv; k++) { dst4[q + k] = src4[first + k]; }
       } else {
@@ -167,32 +199,32 @@ fn copy_strided_rows(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(work
         }
       }
     } else if (nv > 0u) {
-      var at = s_row + cm * stride; // a strided or broadcast (stride 0) row: 4 word loads per vec4
+      var a = at; // a strided or broadcast (stride 0) row: 4 word loads per vec4
       for (var k = 0u; k < nv; k++) {
-        dst4[q + k] = vec4<u32>(src_word(at), src_word(at + stride), src_word(at + 2u * stride), src_word(at + 3u * stride));
-        at += 4u * stride;
+        dst4[q + k] = vec4<u32>(src_word(a), src_word(a + stride), src_word(a + 2u * stride), src_word(a + 3u * stride));
+        a += 4u * stride;
       }
     } else {
-      // one vec4 element by element (strided, misaligned, wrapping or ending a row)
+      // one vec4 element by element (wrapping, ending a row or the tensor)
       let i = q * 4u;
       var v: vec4<u32>;
       if (i + 4u > size) { v = dst4[q]; } // keep the words past the tensor's end as they are
       for (var e = 0u; e < 4u; e++) {
         if (i + e >= size) { break; }
-        if (cl == n_last) { cl = 0u; cm = 0u; row++; s_row = row_source(row, last); }
-        v[e] = src_word(s_row + cm * stride);
-        cl++;
-        cm++;
-        if (cm == modulo) { cm = 0u; }
+        if (w.cl == n_last) { next_row(&w); }
+        v[e] = src_word(w.s_row + w.cm * stride);
+        w.cl++;
+        w.cm++;
+        if (w.cm == modulo) { w.cm = 0u; }
       }
       dst4[q] = v;
       q++;
       continue;
     }
     q += nv;
-    cl += nv * 4u;
-    cm += nv * 4u;
-    if (cm == modulo) { cm = 0u; }
+    w.cl += nv * 4u;
+    w.cm += nv * 4u;
+    if (w.cm == modulo) { w.cm = 0u; }
   }
 }
 

@@ -184,10 +184,10 @@ describe('bundle', () => {
     // runs the per-element broadcast indexing, ~80x faster at 4M on SwiftShader; +0.25 KiB) and the reduce_columns,
     // attention_grad and layernorm_param_grad shaders and specs (issue 9's training step: 103 -> 69 dispatches; 51.4 KiB measured with all three).
     // Raised from 51.5 for the packed Adam entry and the recorded buffer copies that gather small variables (69 -> 52): 52.1.
-    // Raised from 52.2 for copy_strided_rows, the CPU-adapter strided copy (transpose / slice / tile / broadcastTo 4.5-9x
-    // faster on SwiftShader, bench/copyfast_ab.mjs): 52.0 -> 52.7 measured.
+    // Raised from 52.2 for copy_strided_rows, the CPU-adapter strided copy (transpose / slice / tile / broadcastTo 5-14x
+    // faster on SwiftShader, bench/copyfast_ab.mjs): 52.0 -> 52.9 measured.
     expect(whole.webgpuPath).toBeGreaterThan(40 * KiB);
-    expect(whole.webgpuPath).toBeLessThanOrEqual(52.8 * KiB);
+    expect(whole.webgpuPath).toBeLessThanOrEqual(53.0 * KiB);
     // fit / save / loadLayersModel / the IO handlers' transfers / generate / quantize / encodeWeights / backupWeights /
     // warmup / adapt / data.csv / tf.data iteration / io.listModels and friends / io.loadWeights load their code on
     // first use (19.7 KiB since int8 chains run through average pools and reshapes: int8AvgPool /
