@@ -184,7 +184,7 @@ describe('bundle', () => {
     // runs the per-element broadcast indexing, ~80x faster at 4M on SwiftShader; +0.25 KiB) and the reduce_columns,
     // attention_grad and layernorm_param_grad shaders and specs (issue 9's training step: 103 -> 69 dispatches; 51.4 KiB measured with all three).
     // Raised from 51.5 for the packed Adam entry and the recorded buffer copies that gather small variables (69 -> 52): 52.1.
-    // Raised from 52.2 for copy_strided_rows, the CPU-adapter strided copy (transpose / slice / tile / broadcastTo 5-14x
+    // Raised from 52.2 for copy_strided_rows, the CPU-adapter strided copy (transpose / slice / tile / broadcastTo 4.6-14.6x
     // faster on SwiftShader, bench/copyfast_ab.mjs): 52.0 -> 52.9 measured.
     expect(whole.webgpuPath).toBeGreaterThan(40 * KiB);
     expect(whole.webgpuPath).toBeLessThanOrEqual(53.0 * KiB);
