@@ -2,8 +2,9 @@
 // (transpose, slice, tile, broadcast, reverse), constant pad, copy-into (concat), gather and
 // oneHot, plus the f32 scatter-add unsorted_segment_sum (gather's gradient). The host converts
 // pad/oneHot constants to the output's word encoding. One output element per invocation (4 along
-// the innermost axis for copy_strided_row4); the 1-D dispatch may be folded into a 2-D grid.
-// Every entry runs over a box of its iteration space (`start` + the box extents), so a call on
+// the innermost axis for copy_strided_row4, 16 vec4s for copy_strided_rows, the CPU-adapter
+// strided copy of unchunked calls); the 1-D dispatch may be folded into a 2-D grid.
+// Every other entry runs over a box of its iteration space (`start` + the box extents), so a call on
 // tensors past one storage binding is split into dispatches over sub-boxes (chunking.ts), each
 // binding aligned element ranges: `*_base` is the first element of the bound range (0 when the
 // whole buffer is bound). gather and the segment sum also take a block [lo, hi) of the source
@@ -100,6 +101,130 @@ fn copy_strided_row4(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(work
   let o_step = dim(params.out_strides, last);
   for (var e = 0u; e < 4u; e++) {
     dst[o + e * o_step - params.dst_base] = src[s + ((c_last + e) % modulo) * stride - params.src_base];
+  }
+}
+
+// copy_strided_rows (CPU adapters, unchunked calls: the box is the whole output, dst_base 0):
+// vec4 views of the same bindings. Each invocation owns ROWS_V consecutive output vec4s and walks
+// their elements with an odometer, paying the coordinate decomposition once per innermost row it
+// enters instead of once per element; a run of 4 that is contiguous and 4-aligned in the input
+// (stride 1, no wrap) is one vec4 load (two when misaligned), other runs 4 word loads per vec4. Tensor
+// buffers are whole vec4s (16-byte rounded), so every vec4 holding an element is bound.
+@group(0) @binding(1) var<storage, read> src4: array<vec4<u32>>;
+@group(0) @binding(2) var<storage, read_write> dst4: array<vec4<u32>>;
+
+override ROWS_V: u32 = 64u;
+
+/** Input index (modulo wrap applied) of the start of output row `row` (outer dims only). */
+fn row_source(row: u32, last: u32) -> u32 {
+  var rest = row;
+  var s = params.offset;
+  for (var d = i32(last) - 1; d >= 0; d--) {
+    let du = u32(d);
+    let n = params.shape0[du >> 2u][du & 3u];
+    let c = rest % n;
+    rest = rest / n;
+    s += (c % params.shape2[du >> 2u][du & 3u]) * params.shape1[du >> 2u][du & 3u];
+  }
+  return s;
+}
+
+fn src_word(k: u32) -> u32 { return src4[k >> 2u][k & 3u]; }
+
+// Where copy_strided_rows is: output row `row` (source start `s_row`), innermost coordinate `cl`
+// (`cm` after the wrap), and the row's coordinate along dim last - 1 (`c1`, `cm1` after the wrap;
+// its extent, stride and wrap in n1, st1, md1; n1 = 1 at rank 1).
+struct RowWalk { last: u32, row: u32, s_row: u32, cl: u32, cm: u32, c1: u32, cm1: u32, n1: u32, st1: u32, md1: u32 }
+
+/** Moves to the next row: one step along dim last - 1, a full decomposition past its extent. */
+fn next_row(w: ptr<function, RowWalk>) {
+  (*w).cl = 0u;
+  (*w).cm = 0u;
+  (*w).row++;
+  (*w).c1++;
+  (*w).cm1++;
+  if ((*w).c1 == (*w).n1) {
+    (*w).c1 = 0u;
+    (*w).cm1 = 0u;
+    (*w).s_row = row_source((*w).row, (*w).last);
+  } else if ((*w).cm1 == (*w).md1) {
+    (*w).cm1 = 0u;
+    (*w).s_row -= ((*w).md1 - 1u) * (*w).st1;
+  } else {
+    (*w).s_row += (*w).st1;
+  }
+}
+
+@compute @workgroup_size(WG)
+fn copy_strided_rows(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
+                     @builtin(num_workgroups) nwg: vec3<u32>) {
+  let size = params.size;
+  let q0 = element_index(lid, wid, nwg) * ROWS_V;
+  if (q0 * 4u >= size) { return; }
+  let q_end = min(q0 + ROWS_V, (size + 3u) / 4u);
+  let last = params.rank - 1u;
+  let n_last = dim(params.shape0, last);
+  let stride = dim(params.shape1, last);
+  let modulo = dim(params.shape2, last);
+  let i0 = q0 * 4u;
+  let row = i0 / n_last;
+  let cl = i0 - row * n_last;
+  var w = RowWalk(last, row, row_source(row, last), cl, cl % modulo, 0u, 0u, 1u, 0u, 1u);
+  if (last > 0u) {
+    let d = last - 1u;
+    w.n1 = params.shape0[d >> 2u][d & 3u];
+    w.st1 = params.shape1[d >> 2u][d & 3u];
+    w.md1 = params.shape2[d >> 2u][d & 3u];
+    w.c1 = row % w.n1;
+    w.cm1 = w.c1 % w.md1;
+  }
+  var q = q0;
+  while (q < q_end) {
+    if (w.cl == n_last) { next_row(&w); }
+    // whole vec4s left in this row before the end, the wrap or this invocation's last one
+    let nv = min(min(n_last - w.cl, modulo - w.cm) / 4u, q_end - q);
+    let at = w.s_row + w.cm * stride;
+    if (nv > 0u && stride == 1u) {
+      let first = at >> 2u;
+      let m = at & 3u;
+      if (m == 0u) {
+        for (var k = 0u; k < nv; k++) { dst4[q + k] = src4[first + k]; }
+      } else {
+        // misaligned: each vec4 straddles two source vec4s (the last one holds a copied element)
+        var lo = src4[first];
+        for (var k = 0u; k < nv; k++) {
+          let hi = src4[first + k + 1u];
+          dst4[q + k] = select(select(vec4<u32>(lo.w, hi.xyz), vec4<u32>(lo.zw, hi.xy), m == 2u), vec4<u32>(lo.yzw, hi.x), m == 1u);
+          lo = hi;
+        }
+      }
+    } else if (nv > 0u) {
+      var a = at; // a strided or broadcast (stride 0) row: 4 word loads per vec4
+      for (var k = 0u; k < nv; k++) {
+        dst4[q + k] = vec4<u32>(src_word(a), src_word(a + stride), src_word(a + 2u * stride), src_word(a + 3u * stride));
+        a += 4u * stride;
+      }
+    } else {
+      // one vec4 element by element (wrapping, ending a row or the tensor)
+      let i = q * 4u;
+      var v: vec4<u32>;
+      if (i + 4u > size) { v = dst4[q]; } // keep the words past the tensor's end as they are
+      for (var e = 0u; e < 4u; e++) {
+        if (i + e >= size) { break; }
+        if (w.cl == n_last) { next_row(&w); }
+        v[e] = src_word(w.s_row + w.cm * stride);
+        w.cl++;
+        w.cm++;
+        if (w.cm == modulo) { w.cm = 0u; }
+      }
+      dst4[q] = v;
+      q++;
+      continue;
+    }
+    q += nv;
+    w.cl += nv * 4u;
+    w.cm += nv * 4u;
+    if (w.cm == modulo) { w.cm = 0u; }
   }
 }
 

@@ -11,6 +11,7 @@ import { setMatmulConfig } from '../../src/backends/webgpu/specs/matmul.js';
 import { close, Lcg, sizeOf, type CaseResult } from './kernel_compare.js';
 import { BINARY_BY_CODE, UNARY_BY_CODE } from '../../src/ops/elementwise_table/index.js';
 import { EDGE_GRID } from '../helpers/edge_grid.js';
+import { copyStridedCases } from './copy_strided_cases.js';
 
 interface TensorSpec { shape: number[]; dtype: DType; values?: number[] | StorageArray }
 interface Case {
@@ -457,7 +458,7 @@ export const GROUPS: Record<string, () => Case[]> = {
   // The op table's edge-grid cases share the unary / binary groups' backend, so their pipelines
   // (one per op code) are compiled once.
   unary: () => [...unaryCases(), ...tableUnaryCases()], binary: () => [...binaryCases(), ...tableBinaryCases()], select: selectCases, reduce: reduceCases,
-  softmax: softmaxCases, matMul: matmulCases, matMulResidual: matmulResidualCases, layout: layoutCases, adamUpdate: adamUpdateCases,
+  softmax: softmaxCases, matMul: matmulCases, matMulResidual: matmulResidualCases, layout: layoutCases, layoutStrided: () => copyStridedCases(rand), adamUpdate: adamUpdateCases,
   matMulColSums: matmulColSumsCases,
   // The tiled entry compiles slowly on SwiftShader (one pipeline per override set), so it runs
   // a representative subset: odd sizes, a tile multiple, large K, all transposes, broadcast, epilogue.
@@ -496,6 +497,13 @@ async function runGroup(group: string, options: { direct?: boolean; subgroups?: 
       const got = [...chunkedOps].sort((x, y) => x - y);
       results.push({ group, name: 'binary_chunked runs exactly the cheap op codes (CPU adapters)', bad: JSON.stringify(got) === JSON.stringify(want) ? 0 : 1,
         total: 1, first: `chunked op codes ${JSON.stringify(got)}, want ${JSON.stringify(want)}` });
+    }
+    if (group === 'layoutStrided') {
+      // CPU adapters copy unchunked calls with copy_strided_rows; GPU runs keep copy_strided / _row4
+      const keys = [...(be as unknown as { pipelines: { pipelines: Map<string, unknown> } }).pipelines.pipelines.keys()];
+      const rows = keys.some((k) => k.includes(':copy_strided_rows:'));
+      const direct = (be as unknown as { ctx: { preferDirect: boolean } }).ctx.preferDirect;
+      results.push({ group, name: 'copy_strided_rows runs exactly on CPU adapters (preferDirect)', bad: rows === direct ? 0 : 1, total: 1, first: `rows entry ${rows}, preferDirect ${direct}` });
     }
     const before = be.memory().numBuffers;
     results.push({ group, name: 'no leaked buffers', bad: before === 0 ? 0 : 1, total: 1, first: `numBuffers ${before}` });

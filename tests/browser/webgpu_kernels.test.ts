@@ -1,8 +1,9 @@
 // Kernel-level tests of the webgpu backend in headless Chromium (SwiftShader on CPU machines):
 // bundles tests/browser/webgpu_kernels.page.ts with esbuild, serves it with the COOP/COEP
 // server, and asserts that every issue-2 kernel, the unsortedSegmentSum scatter-add (layout
-// group), the fused adamUpdate and every row of the elementwise op table (in the unary and binary
-// groups, on an edge grid) match the js reference kernels. Fails loudly (never skips)
+// group), generated copyStrided cases on both strided-copy paths (layoutStrided), the fused
+// adamUpdate and every row of the elementwise op table (in the unary and binary groups, on an
+// edge grid) match the js reference kernels. Fails loudly (never skips)
 // when Chromium or WebGPU is unavailable.
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
@@ -30,6 +31,11 @@ describe('webgpu kernels vs js reference', () => {
   for (const group of ['unary', 'binary', 'select', 'reduce', 'softmax', 'layout', 'adamUpdate']) {
     it(group, async () => assertAll(await runGroup(group)));
   }
+  // copyStrided over ranks 1-6 with permutes, slices, reverses, broadcasts, tiles and ragged rows: on CPU
+  // adapters (copy_strided_rows for unchunked calls) and with the GPU entries (copy_strided, _row4)
+  it('layoutStrided (CPU-adapter entry)', async () => assertAll(await runGroup('layoutStrided', { direct: true })));
+  it('layoutStrided (GPU entries)', async () => assertAll(await runGroup('layoutStrided', { direct: false })));
+  it('layout (GPU entries)', async () => assertAll(await runGroup('layout', { direct: false })));
   // CPU adapters run the blocked unary/binary entries; this runs binary_contiguous, the one-vec4-per-invocation
   // GPU form (unary shares its indexing; its GPU run compiles every op again, ~30 s on SwiftShader).
   it('binary (GPU entries)', async () => assertAll(await runGroup('binary', { direct: false })));

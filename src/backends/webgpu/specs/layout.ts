@@ -4,7 +4,8 @@
  * encoded here in the output dtype's word format. Each kernel states its iteration space and
  * the footprint of a sub-box in every tensor, so calls on tensors past one storage binding run
  * as several dispatches over aligned ranges (chunking.ts); gather and the segment sum may also
- * split the source axis into blocks.
+ * split the source axis into blocks. On CPU adapters (preferDirect) an unchunked copyStrided runs
+ * copy_strided_rows (runs of vec4s per invocation, decomposition once per row; bench/copyfast_ab.mjs).
  */
 import source from '../../../../shaders/layout.wgsl';
 import type { DType } from '../../backend.js';
@@ -23,6 +24,7 @@ export const layoutSpec: ShaderSpec = {
   entries: {
     copy_strided: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
     copy_strided_row4: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
+    copy_strided_rows: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG', 'ROWS_V'] },
     pad: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
     copy_into: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
     gather: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RW], overrides: ['WG'] },
@@ -34,6 +36,13 @@ export const layoutSpec: ShaderSpec = {
 };
 
 const WG = 64;
+/**
+ * copy_strided_rows: output vec4s per invocation and invocations per workgroup. SwiftShader pays a
+ * lot per invocation: 64 x 16 ran 1.1-2x faster than 16 x 64 (and 4 x 256 about as fast, with 4x
+ * fewer workgroups to spread over cores), bench/copyfast_ab.mjs.
+ */
+const ROWS_V = 64;
+const ROWS_WG = 16;
 const scratch = new DataView(new ArrayBuffer(4));
 
 /** The 4-byte word that stores `v` in a tensor of `dtype` (same conversion as the kernels' stores). */
@@ -45,13 +54,13 @@ export function wordOf(v: number, dtype: DType): number {
 }
 
 function run(ctx: KernelContext, entry: string, size: number, buffers: Array<GPUBuffer | GPUBufferBinding>, params: Record<string, number | number[]>,
-  perInvocation = 1, otherEntries: string[] = []): void {
+  perInvocation = 1, otherEntries: string[] = [], constants: Record<string, number> = {}): void {
   if (size === 0) return;
   ctx.dispatch({
-    spec: layoutSpec, entry, buffers, constants: { WG },
+    spec: layoutSpec, entry, buffers, constants: { WG, ...constants },
     variants: otherEntries.map((e) => ({ entry: e, constants: { WG } })),
     params: { size, ...params },
-    workgroups: grid1d(Math.ceil(size / perInvocation / WG), ctx.limits.maxWorkgroupsPerDimension),
+    workgroups: grid1d(Math.ceil(size / perInvocation / (constants.WG ?? WG)), ctx.limits.maxWorkgroupsPerDimension),
   });
 }
 
@@ -104,6 +113,14 @@ export const layoutKernels: WebGPUKernelTable = {
     forEachChunk(ctx, `copyStrided [${x.shape}] -> [${a.outShape}]`, a.outShape, [x, out],
       [stridedFootprint(a.offset, a.inStrides, a.modDims), stridedFootprint(0, outStrides)],
       (start, extent, b) => {
+        if (ctx.preferDirect && extent.length > 0 && extent.every((n, d) => n === a.outShape[d]) && b.bases.every((n) => n === 0)) {
+          // CPU adapters, one dispatch over the whole output: ROWS_V output vec4s per invocation
+          // (shape-independent, so it compiles once)
+          run(ctx, 'copy_strided_rows', product(extent), b.buffers, {
+            rank: a.outShape.length, offset: a.offset, shape0: extent, shape1: a.inStrides, shape2: a.modDims,
+          }, 4 * ROWS_V, [], { WG: ROWS_WG, ROWS_V });
+          return;
+        }
         const row4 = extent.length > 0 && extent[extent.length - 1] % 4 === 0;
         run(ctx, row4 ? 'copy_strided_row4' : 'copy_strided', product(extent), b.buffers, {
           rank: a.outShape.length, offset: a.offset, shape0: extent, shape1: a.inStrides, shape2: a.modDims,
