@@ -188,8 +188,10 @@ describe('bundle', () => {
     // attention_grad and layernorm_param_grad shaders and specs (issue 9's training step: 103 -> 69 dispatches; 51.4 KiB measured with all three).
     // Raised from 51.5 for the packed Adam entry and the recorded buffer copies that gather small variables (69 -> 52): 52.1.
     // Raised from 52.2 for COL_SUMS in the matMul shaders and spec (bias gradients in the weight gradient, 52 -> 45): 52.47.
+    // Raised from 52.5 for tiered compilation (issue 9's first prediction): the quick-to-compile matMul shader
+    // matmul_simple.wgsl, its spec and the backend's fallback pick: 53.26.
     expect(whole.webgpuPath).toBeGreaterThan(40 * KiB);
-    expect(whole.webgpuPath).toBeLessThanOrEqual(52.5 * KiB);
+    expect(whole.webgpuPath).toBeLessThanOrEqual(53.3 * KiB);
     // fit / save / loadLayersModel / the IO handlers' transfers / generate / quantize / encodeWeights / backupWeights /
     // warmup / adapt / data.csv / tf.data iteration / io.listModels and friends / io.loadWeights load their code on
     // first use (19.7 KiB since int8 chains run through average pools and reshapes: int8AvgPool /
