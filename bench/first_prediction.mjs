@@ -43,6 +43,7 @@ function pageFor(variant, backend, model) {
   const { build, input } = FIRST_PREDICTION_MODELS[model];
   const lib = VARIANTS[variant];
   const warm = variant === 'tessera_warmup';
+  const untiered = variant === 'tessera_untiered';
   return `<!doctype html><meta charset="utf-8"><title>first prediction</title><script type="module">
 const t0 = performance.now();
 try {
@@ -52,6 +53,7 @@ try {
   const ok = await m.lib.setBackend('${backend}');
   await m.lib.ready();
   if (!ok || m.lib.getBackend() !== '${backend}') throw new Error('backend ${backend} did not start: ' + m.lib.getBackend());
+  ${untiered ? 'm.lib.backend().tieredCompile = false;' : ''}
   const tBackend = performance.now();
   const model = m.${build}(m.lib);
   const x = m.lib.ones(${JSON.stringify(input)});
@@ -74,9 +76,10 @@ try {
 /**
  * The samples of each cell: tessera and TF.js as a user's first predict runs them, and tessera
  * with `await model.warmup()` between build and predict (its "build" phase then holds the warmup,
- * its "predict" phase is the first prediction of a warmed model).
+ * its "predict" phase is the first prediction of a warmed model), and tessera with
+ * tiered compilation off (backend().tieredCompile = false: every matMul waits for its own pipeline; the A/B).
  */
-const VARIANTS = { tessera: 'tessera', tfjs: 'tfjs', tessera_warmup: 'tessera' };
+const VARIANTS = { tessera: 'tessera', tfjs: 'tfjs', tessera_warmup: 'tessera', tessera_untiered: 'tessera' };
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -187,11 +187,12 @@ describe('bundle', () => {
     // runs the per-element broadcast indexing, ~80x faster at 4M on SwiftShader; +0.25 KiB) and the reduce_columns,
     // attention_grad and layernorm_param_grad shaders and specs (issue 9's training step: 103 -> 69 dispatches; 51.4 KiB measured with all three).
     // Raised from 51.5 for the packed Adam entry and the recorded buffer copies that gather small variables (69 -> 52): 52.1.
-    // Raised from 52.2 for COL_SUMS in the matMul shaders and spec (bias gradients in the weight gradient, 52 -> 45) and
+    // Raised from 52.2 for COL_SUMS in the matMul shaders and spec (bias gradients in the weight gradient, 52 -> 45),
     // copy_strided_rows, the CPU-adapter strided copy (transpose / slice / tile / broadcastTo 4.6-14.6x faster on
-    // SwiftShader, bench/copyfast_ab.mjs): 53.34 measured.
+    // SwiftShader, bench/copyfast_ab.mjs) and tiered compilation (issue 9's first prediction: the quick-to-compile
+    // matMul shader matmul_simple.wgsl, its spec and the backend's fallback pick): 54.15 measured.
     expect(whole.webgpuPath).toBeGreaterThan(40 * KiB);
-    expect(whole.webgpuPath).toBeLessThanOrEqual(53.4 * KiB);
+    expect(whole.webgpuPath).toBeLessThanOrEqual(54.2 * KiB);
     // fit / save / loadLayersModel / the IO handlers' transfers / generate / quantize / encodeWeights / backupWeights /
     // warmup / adapt / data.csv / tf.data iteration / io.listModels and friends / io.loadWeights load their code on
     // first use (19.7 KiB since int8 chains run through average pools and reshapes: int8AvgPool /

@@ -43,6 +43,11 @@ export interface BackendMemoryInfo {
 
 export interface Backend {
   readonly name: BackendName;
+  /**
+   * webgpu: a small matMul whose pipeline is still compiling runs on a quick-to-compile one meanwhile
+   * (WebGPUBackend.tieredCompile); model.warmup() turns it off while it records.
+   */
+  tieredCompile?: boolean;
   /** Allocate room for `size` 4-byte elements. Contents are unspecified until written. */
   allocate(size: number, dtype: DType): DataId;
   /** Copy values in. `values.length` equals the allocated size. */

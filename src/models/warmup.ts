@@ -44,6 +44,22 @@ export async function warmupModel(model: LayersModel, args: WarmupArgs = {}): Pr
   // A Sequential without an input shape has no inputs to shape zeros after: nothing to warm.
   if (!model.inputs.length || !model.outputs.length) return;
   const backend = ENGINE.backend;
+  // Each dispatch records its own pipeline (no quick-to-compile fallback, Backend.tieredCompile):
+  // those are the ones to compile here, all at once.
+  const tiered = backend.tieredCompile;
+  if (tiered) backend.tieredCompile = false;
+  try {
+    recordSteps(model, predictBatch, trainBatch);
+  } finally {
+    if (tiered) backend.tieredCompile = tiered;
+  }
+  // All dispatches are recorded (each recorded dispatch starts its pipeline's async compile);
+  // sync flushes them, which waits for every compile, in parallel.
+  await backend.sync();
+}
+
+/** Record a prediction and (compiled models) a training step's forward and backward pass on zeros. */
+function recordSteps(model: LayersModel, predictBatch: number, trainBatch: number): void {
   ENGINE.noGrad(() => tidy(() => { forward(model, zeroInputs(model, predictBatch), false); }));
   if (model.compiled && model.trainableWeights.length) {
     // Training-mode layers update state (BatchNormalization's moving statistics): keep copies
@@ -70,7 +86,4 @@ export async function warmupModel(model: LayersModel, args: WarmupArgs = {}): Pr
       for (const [v, copy] of state) { v.assign(copy); copy.dispose(); }
     }
   }
-  // All dispatches are recorded (each recorded dispatch starts its pipeline's async compile);
-  // sync flushes them, which waits for every compile, in parallel.
-  await backend.sync();
 }

@@ -5,7 +5,7 @@
  */
 import type { DType, StorageArray, TensorInfo } from '../../src/backends/backend.js';
 import { jsKernels, type JsKernel } from '../../src/backends/js/backend.js';
-import { Activation, Binary, Reduce, Unary, type KernelName } from '../../src/backends/kernels.js';
+import { Activation, Binary, Reduce, Unary, type KernelAttrs, type KernelName } from '../../src/backends/kernels.js';
 import { createWebGPUBackend, type WebGPUBackend } from '../../src/backends/webgpu/index.js';
 import { setMatmulConfig } from '../../src/backends/webgpu/specs/matmul.js';
 import { close, Lcg, sizeOf, type CaseResult } from './kernel_compare.js';
@@ -460,6 +460,11 @@ export const GROUPS: Record<string, () => Case[]> = {
   unary: () => [...unaryCases(), ...tableUnaryCases()], binary: () => [...binaryCases(), ...tableBinaryCases()], select: selectCases, reduce: reduceCases,
   softmax: softmaxCases, matMul: matmulCases, matMulResidual: matmulResidualCases, layout: layoutCases, layoutStrided: () => copyStridedCases(rand), adamUpdate: adamUpdateCases,
   matMulColSums: matmulColSumsCases,
+  // the quick-to-compile tier (shaders/matmul_simple.wgsl; run with tiered: 'always'): every case it takes
+  matMulSimple: () => [...matmulCases(), ...matmulResidualCases()].filter((c) => {
+    const a = c.attrs as KernelAttrs['matMul'];
+    return c.inputs.every((t) => t.dtype === 'float32') && a.activation !== Activation.prelu && a.K > 0 && a.M > 0 && a.N > 0;
+  }),
   // The tiled entry compiles slowly on SwiftShader (one pipeline per override set), so it runs
   // a representative subset: odd sizes, a tile multiple, large K, all transposes, broadcast, epilogue.
   // The residual cases without the per-activation sweep (the activation code is shared by every entry,
@@ -473,10 +478,14 @@ export const GROUPS: Record<string, () => Case[]> = {
  * Run one group of cases; `direct` picks the matmul entry (barrier-free or tiled), `subgroups`
  * (direct only) whether the barrier-free one may be matmul_subgroup (then it must be available).
  */
-async function runGroup(group: string, options: { direct?: boolean; subgroups?: boolean } = {}): Promise<CaseResult[]> {
+async function runGroup(group: string, options: { direct?: boolean; subgroups?: boolean; tiered?: 'always' } = {}): Promise<CaseResult[]> {
   prng.reset();
   const be = await createWebGPUBackend(options.direct === undefined ? {} : { preferDirect: options.direct });
   if (!be) throw new Error('webgpu backend unavailable in this page (no navigator.gpu or adapter)');
+  // the kernels' own pipelines unless a group asks for the simple matMul tier (the cases are recorded
+  // together, before any compile ends, so tiered compilation would run them all on the simple tier)
+  be.tieredCompile = false;
+  be.tieredCompileAlways = options.tiered === 'always';
   const results: CaseResult[] = [];
   setMatmulConfig({ direct: true, subgroups: options.subgroups !== false });
   if (options.subgroups) {
@@ -504,6 +513,12 @@ async function runGroup(group: string, options: { direct?: boolean; subgroups?: 
       const rows = keys.some((k) => k.includes(':copy_strided_rows:'));
       const direct = (be as unknown as { ctx: { preferDirect: boolean } }).ctx.preferDirect;
       results.push({ group, name: 'copy_strided_rows runs exactly on CPU adapters (preferDirect)', bad: rows === direct ? 0 : 1, total: 1, first: `rows entry ${rows}, preferDirect ${direct}` });
+    }
+    if (options.tiered === 'always') {
+      const keys = [...(be as unknown as { pipelines: { pipelines: Map<string, unknown> } }).pipelines.pipelines.keys()];
+      // the two simple modules: linear / relu, and every activation
+      results.push({ group, name: 'every case ran on the simple matMul pipelines', bad: keys.length === 2 && keys.every((k) => k.startsWith('matmul_simple:')) ? 0 : 1,
+        total: 1, first: `pipelines ${JSON.stringify(keys)}` });
     }
     const before = be.memory().numBuffers;
     results.push({ group, name: 'no leaked buffers', bad: before === 0 ? 0 : 1, total: 1, first: `numBuffers ${before}` });

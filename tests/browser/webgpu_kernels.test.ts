@@ -23,7 +23,7 @@ afterAll(async () => {
 
 const assertAll = (results: CaseResult[]) => assertAllMatch(results, 0);
 
-async function runGroup(group: string, options: { direct?: boolean; subgroups?: boolean } = {}): Promise<CaseResult[]> {
+async function runGroup(group: string, options: { direct?: boolean; subgroups?: boolean; tiered?: 'always' } = {}): Promise<CaseResult[]> {
   return page.evaluate((g, o) => (globalThis as any).tesseraWebgpuKernels.runGroup(g, o), group, options);
 }
 
@@ -50,6 +50,8 @@ describe('webgpu kernels vs js reference', () => {
   it('matMul colSums (direct, subgroups)', async () => assertAll(await runGroup('matMulColSums', { direct: true, subgroups: true })));
   it('matMul colSums (direct, no subgroups)', async () => assertAll(await runGroup('matMulColSums', { direct: true, subgroups: false })));
   it('matMul colSums (tiled)', async () => assertAll(await runGroup('matMulColSums', { direct: false })));
+  // The quick-to-compile tier (shaders/matmul_simple.wgsl) on every case it takes: transposes, bias, each activation, residual, broadcast, ragged.
+  it('matMul simple tier (tiered compilation fallback)', async () => assertAll(await runGroup('matMulSimple', { tiered: 'always' })));
   it('backend behaviour', async () => {
     assertAll(await page.evaluate(() => (globalThis as any).tesseraWebgpuKernels.runBackendChecks()));
   });

@@ -79,6 +79,8 @@ const FLUSH_THRESHOLD = 64;
 export interface WebGPUBackendOptions {
   /** Force the barrier-free matmul (default: only on software adapters such as SwiftShader). */
   preferDirect?: boolean;
+  /** Tiered compilation (the `tieredCompile` property): default true. */
+  tieredCompile?: boolean;
 }
 
 /** Faults a test can inject into the next recorded dispatch (test hook, not public API). */
@@ -139,6 +141,7 @@ export class WebGPUBackend implements Backend {
     /** Where a new device comes from after a loss (none: the backend stays lost). */
     private readonly reacquire?: () => Promise<DeviceHandle>,
   ) {
+    this.tieredCompile = options.tieredCompile ?? true;
     this.attach(handle);
   }
 
@@ -660,8 +663,20 @@ export class WebGPUBackend implements Backend {
     return d.buffer;
   }
 
+  /**
+   * Tiered compilation: a dispatch with a `fallback` records it while its own pipeline is not
+   * compiled yet (that compile then runs queued in the background; `sync()` waits for it). On
+   * unless the option `tieredCompile` is false; settable (`tf.backend().tieredCompile = false`);
+   * model.warmup() turns it off while it records, to compile each dispatch's own pipeline.
+   */
+  tieredCompile: boolean;
+  /** Test hook: record every fallback (the primary pipelines are left alone). */
+  tieredCompileAlways = false;
+
   private record(d: DispatchDesc): void {
     if (d.workgroups.some((n) => n === 0)) return;
+    if (d.fallback && (this.tieredCompileAlways ||
+      (this.tieredCompile && !this.pipelines.pipelineFor(d, this.pipelines.layoutFor(d.spec, d.entry).pipeline, null).pipeline))) d = d.fallback;
     const fault = this.injectFault;
     this.injectFault = null;
     if (fault === 'validation') d = { ...d, workgroups: [this.device.limits.maxComputeWorkgroupsPerDimension + 1, 1, 1] };

@@ -65,8 +65,10 @@ export class PipelineCache {
   /**
    * The pipeline of `d`; `primary`: a dispatch waits for it. A new one starts compiling at once,
    * and so does a queued variant a dispatch now needs; `d.variants` join the cache queued.
+   * `primary` null (a dispatch that recorded its fallback instead): a new one joins the cache
+   * queued, like a variant, so that it compiles after the pipelines the dispatches wait for.
    */
-  pipelineFor(d: Pick<DispatchDesc, 'spec' | 'entry' | 'constants' | 'variants'>, layout: GPUPipelineLayout, primary = true): PipelineEntry {
+  pipelineFor(d: Pick<DispatchDesc, 'spec' | 'entry' | 'constants' | 'variants'>, layout: GPUPipelineLayout, primary: boolean | null = true): PipelineEntry {
     const key = this.keyOf(d.spec, d.entry, d.constants);
     let p = this.pipelines.get(key);
     if (p) {
@@ -80,6 +82,9 @@ export class PipelineCache {
       const vKey = this.keyOf(d.spec, v.entry, v.constants);
       if (!this.pipelines.has(vKey)) this.add(vKey, d.spec, v.entry, v.constants, this.layoutFor(d.spec, v.entry).pipeline, null);
     }
+    // queued ones may start once the caller's synchronous recording is done (its dispatches' own
+    // compiles have begun by then, and a queued one waits for them)
+    if (primary === null) queueMicrotask(() => this.startVariants());
     return p;
   }
 

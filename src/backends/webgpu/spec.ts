@@ -45,6 +45,13 @@ export interface DispatchDesc {
    * compiles nothing for a new shape.
    */
   variants?: Array<{ entry: string; constants: Record<string, number | boolean> }>;
+  /**
+   * A dispatch computing the same result with a pipeline that compiles quickly (e.g. one for every
+   * variant of the kernel): recorded instead while this one's pipeline is not compiled yet, that
+   * compile then running queued in the background (tiered compilation: WebGPUBackend.tieredCompile).
+   * Same outputs, to float rounding.
+   */
+  fallback?: DispatchDesc;
 }
 
 /** What a kernel needs from the backend to describe its dispatches. */

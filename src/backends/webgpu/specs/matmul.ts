@@ -26,11 +26,15 @@
  * operands (bias, prelu, residual) bind A or B instead (one buffer may not be bound read-only and
  * writable in one dispatch). A call the shader cannot sum in one dispatch (split over bindings, or
  * M = 0) sums with the reduceColumns kernel after the matMul.
+ *
+ * A small float32 call also carries a fallback dispatch (specs/matmul_simple.ts): the backend
+ * records it instead while this call's pipeline is still compiling.
  */
 import source from '../../../../shaders/matmul.wgsl';
 import subgroupSource from '../../../../shaders/matmul_subgroup.wgsl';
 import { Activation, checkColSums, Reduce } from '../../kernels.js';
 import { reduceKernels } from './reduce.js';
+import { simpleMatmul } from './matmul_simple.js';
 import { forEachChunk, stridedFootprint } from '../chunking.js';
 import { isInt, outKind, residualInput, STORAGE_RO, STORAGE_RW, UNIFORM, type KernelContext, type ShaderSpec, type WebGPUKernelTable } from '../spec.js';
 
@@ -134,6 +138,8 @@ export const matmulKernels: WebGPUKernelTable = {
       HAS_BIAS: a.hasBias, ACT: a.activation, RESIDUAL: a.residual ?? 0, COL_SUMS: !!a.colSums,
     };
     if (!c.direct) common.TILE_K = c.tileK;
+    // the quick-to-compile tier, recorded while this call's pipeline compiles (one dispatch only)
+    const fallback = simpleMatmul(ctx, inputs, out, a, residual, bHalf);
     // Element index of (batch, m, n, k) in each tensor, as strides over the space [batch, M, N, K].
     const aStrides = [a.aBatchStride, a.transposeA ? 1 : a.K, 0, a.transposeA ? a.M : 1];
     const bStrides = [a.bBatchStride, 0, a.transposeB ? a.K : 1, a.transposeB ? 1 : a.N];
@@ -186,6 +192,7 @@ export const matmulKernels: WebGPUKernelTable = {
         },
         buffers: withColSums(ctx, bound.buffers, a.colSums ? ctx.buffer(sums) : null, K),
         workgroups: groups,
+        ...(fallback ? { fallback } : {}),
       });
     });
   },

@@ -1,0 +1,85 @@
+/**
+ * Page of webgpu_tiered.test.ts: tiered compilation of matMul (DispatchDesc.fallback,
+ * shaders/matmul_simple.wgsl). On a backend with a cold pipeline cache, a first small matMul records
+ * the simple pipeline and queues its own; after `await sync()` the same call records its own pipeline;
+ * with the option tieredCompile false the first call records its own. Every result is compared with the
+ * plain-JS matMul kernel; which pipeline a call recorded is read from the backend's pending queue.
+ */
+import type { TensorInfo } from '../../src/backends/backend.js';
+import { jsKernels, type JsKernel } from '../../src/backends/js/backend.js';
+import { Activation, type KernelAttrs } from '../../src/backends/kernels.js';
+import { createWebGPUBackend, type WebGPUBackend } from '../../src/backends/webgpu/index.js';
+import { close, Lcg, type CaseResult } from './kernel_compare.js';
+
+interface Internals {
+  pending: Array<{ pipeline?: unknown }>;
+  pipelines: { pipelines: Map<string, { pipeline?: unknown }> };
+}
+
+const prng = new Lcg(7);
+const floats = (n: number) => Float32Array.from({ length: n }, () => prng.next() * 2 - 1);
+
+/** A dense layer with bias, relu and a residual: [2, 9, 11] x [11, 13] (A's batch broadcast off). */
+const attrs: KernelAttrs['matMul'] = {
+  batch: 2, M: 9, N: 13, K: 11, transposeA: false, transposeB: true, aBatchStride: 99, bBatchStride: 0,
+  hasBias: true, biasSize: 13, activation: Activation.relu, alpha: 0, preluSize: 0, residual: 2,
+};
+
+/** Run the matMul once; returns which pipeline family it recorded and how far it is from the js kernel. */
+async function runOnce(be: WebGPUBackend, name: string): Promise<{ family: string; result: CaseResult }> {
+  const a = attrs;
+  const ins = [floats(a.batch * a.M * a.K), floats(a.N * a.K), floats(a.N), floats(a.batch * a.M * a.N)];
+  const outSize = a.batch * a.M * a.N;
+  const info = (size: number, dataId: unknown): TensorInfo => ({ dataId: dataId as TensorInfo['dataId'], shape: [size], dtype: 'float32', size });
+  const want = new Float32Array(outSize);
+  (jsKernels.matMul as JsKernel<'matMul'>)(ins, [want], a, ins.map((x) => info(x.length, null)), [info(outSize, null)]);
+  const inIds = ins.map((x) => { const id = be.allocate(x.length, 'float32'); be.write(id, x); return id; });
+  const outId = be.allocate(outSize, 'float32');
+  be.run('matMul', ins.map((x, i) => info(x.length, inIds[i])), [info(outSize, outId)], a);
+  const internals = be as unknown as Internals;
+  const recorded = internals.pending.at(-1)?.pipeline;
+  const family = [...internals.pipelines.pipelines].find(([, e]) => e === recorded)?.[0].split(':')[0] ?? 'none';
+  const got = await be.read(outId, 'float32', outSize) as Float32Array;
+  for (const id of [...inIds, outId]) be.free(id);
+  let bad = 0, first = '';
+  for (let i = 0; i < outSize; i++) {
+    if (!close(got[i], want[i], 1e-5, 1e-5 * (a.K + 1))) { bad++; first ||= `out[${i}] = ${got[i]}, want ${want[i]}`; }
+  }
+  return { family, result: { group: 'tiered', name, bad, total: outSize, first } };
+}
+
+async function run(): Promise<CaseResult[]> {
+  const out: CaseResult[] = [];
+  const expectFamily = (name: string, family: string, want: RegExp) =>
+    out.push({ group: 'tiered', name, bad: want.test(family) ? 0 : 1, total: 1, first: `recorded ${family}` });
+  const be = await createWebGPUBackend();
+  if (!be) throw new Error('webgpu backend unavailable in this page');
+  try {
+    const cold = await runOnce(be, 'first call (cold cache) matches js');
+    out.push(cold.result);
+    expectFamily('first call records the simple pipeline', cold.family, /^matmul_simple$/);
+    await be.sync();
+    const warm = await runOnce(be, 'call after sync matches js');
+    out.push(warm.result);
+    expectFamily('call after sync records its own pipeline', warm.family, /^matmul(_subgroup)?$/);
+    const internals = be as unknown as Internals;
+    const compiled = [...internals.pipelines.pipelines].filter(([k, e]) => /^matmul(_subgroup)?:/.test(k) && !e.pipeline).map(([k]) => k);
+    out.push({ group: 'tiered', name: 'sync waited for the queued pipelines', bad: compiled.length, total: 1, first: `not compiled: ${compiled.join(' ')}` });
+  } finally {
+    be.dispose();
+  }
+  const off = await createWebGPUBackend({ tieredCompile: false });
+  if (!off) throw new Error('webgpu backend unavailable in this page');
+  try {
+    const r = await runOnce(off, 'option off: first call matches js');
+    out.push(r.result);
+    expectFamily('option off: first call records its own pipeline', r.family, /^matmul(_subgroup)?$/);
+    const keys = [...(off as unknown as Internals).pipelines.pipelines.keys()];
+    out.push({ group: 'tiered', name: 'option off: the simple pipeline is never created', bad: keys.some((k) => k.startsWith('matmul_simple')) ? 1 : 0, total: 1, first: keys.join(' ') });
+  } finally {
+    off.dispose();
+  }
+  return out;
+}
+
+(globalThis as any).tesseraWebgpuTiered = { run };
