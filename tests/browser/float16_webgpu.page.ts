@@ -111,6 +111,8 @@ async function runOps(config: 'subgroup' | 'direct' | 'tiled'): Promise<OpResult
   const be = gpu();
   be.preferDirectOverride = config !== 'tiled';
   be.subgroupsOverride = config === 'subgroup' ? null : false;
+  // both storages run the entry under test (no quick-to-compile matMul stands in for the float32 one)
+  be.tieredCompile = false;
   const results: OpResult[] = [];
   try {
     for (const [i, c] of cs.entries()) {
@@ -139,6 +141,7 @@ async function runOps(config: 'subgroup' | 'direct' | 'tiled'): Promise<OpResult
   } finally {
     be.preferDirectOverride = null;
     be.subgroupsOverride = null;
+    be.tieredCompile = true;
   }
   return results;
 }
