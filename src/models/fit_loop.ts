@@ -70,7 +70,16 @@ export interface FitDatasetArgs {
 
 /** One optimizer step on a batch (through the model's recorded plan, see train_plan.ts); returns the batch's statistics vector. */
 function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], tables?: (Tensor | null)[], sampleWeights?: Tensor[]): Tensor {
-  return runTrainStep(model, { xs, ys, tables, sampleWeights }, eagerTrainStep);
+  // A training step waits for its kernels' own pipelines (no tiered-compilation stand-in, Backend.tieredCompile):
+  // its numbers must not depend on which compiles happened to be done.
+  const backend = ENGINE.backend;
+  const tiered = backend.tieredCompile;
+  if (tiered) backend.tieredCompile = false;
+  try {
+    return runTrainStep(model, { xs, ys, tables, sampleWeights }, eagerTrainStep);
+  } finally {
+    if (tiered) backend.tieredCompile = tiered;
+  }
 }
 
 /** One optimizer step on a batch, eagerly (what a recorded plan traces). */
