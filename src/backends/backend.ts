@@ -45,7 +45,7 @@ export interface Backend {
   readonly name: BackendName;
   /**
    * webgpu: a small matMul whose pipeline is still compiling runs on a quick-to-compile one meanwhile
-   * (WebGPUBackend.tieredCompile); model.warmup() turns it off while it records.
+   * (WebGPUBackend.tieredCompile); model.warmup() and training steps turn it off (withoutTieredCompile).
    */
   tieredCompile?: boolean;
   /** Allocate room for `size` 4-byte elements. Contents are unspecified until written. */
@@ -105,4 +105,19 @@ export interface BackendRegistration {
   describe?(): Record<string, unknown> | null;
   /** Optional synchronous creation, used when ops run before `ready()` picked a backend. */
   createSync?(): Backend | null;
+}
+
+/**
+ * Run `fn` with the backend's tiered compilation off: every dispatch records (and waits for) its
+ * own pipeline, not the quick-to-compile stand-in. What model.warmup() compiles and what a training
+ * step computes must not depend on which compiles happen to be done.
+ */
+export function withoutTieredCompile<T>(backend: Backend, fn: () => T): T {
+  const tiered = backend.tieredCompile;
+  if (tiered) backend.tieredCompile = false;
+  try {
+    return fn();
+  } finally {
+    if (tiered) backend.tieredCompile = tiered;
+  }
 }

@@ -6,6 +6,7 @@
  * read only when a user callback has onBatchBegin/onBatchEnd.
  */
 import { ENGINE } from '../engine.js';
+import { withoutTieredCompile } from '../backends/backend.js';
 import { tidy } from '../globals.js';
 import { Tensor } from '../tensor.js';
 import { variableGrads } from '../autograd.js';
@@ -72,14 +73,7 @@ export interface FitDatasetArgs {
 function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], tables?: (Tensor | null)[], sampleWeights?: Tensor[]): Tensor {
   // A training step waits for its kernels' own pipelines (no tiered-compilation stand-in, Backend.tieredCompile):
   // its numbers must not depend on which compiles happened to be done.
-  const backend = ENGINE.backend;
-  const tiered = backend.tieredCompile;
-  if (tiered) backend.tieredCompile = false;
-  try {
-    return runTrainStep(model, { xs, ys, tables, sampleWeights }, eagerTrainStep);
-  } finally {
-    if (tiered) backend.tieredCompile = tiered;
-  }
+  return withoutTieredCompile(ENGINE.backend, () => runTrainStep(model, { xs, ys, tables, sampleWeights }, eagerTrainStep));
 }
 
 /** One optimizer step on a batch, eagerly (what a recorded plan traces). */

@@ -11,6 +11,7 @@
  * would change the weights).
  */
 import { ENGINE } from '../engine.js';
+import { withoutTieredCompile } from '../backends/backend.js';
 import { tidy } from '../globals.js';
 import type { Tensor } from '../tensor.js';
 import { variableGrads } from '../autograd.js';
@@ -46,13 +47,7 @@ export async function warmupModel(model: LayersModel, args: WarmupArgs = {}): Pr
   const backend = ENGINE.backend;
   // Each dispatch records its own pipeline (no quick-to-compile fallback, Backend.tieredCompile):
   // those are the ones to compile here, all at once.
-  const tiered = backend.tieredCompile;
-  if (tiered) backend.tieredCompile = false;
-  try {
-    recordSteps(model, predictBatch, trainBatch);
-  } finally {
-    if (tiered) backend.tieredCompile = tiered;
-  }
+  withoutTieredCompile(backend, () => recordSteps(model, predictBatch, trainBatch));
   // All dispatches are recorded (each recorded dispatch starts its pipeline's async compile);
   // sync flushes them, which waits for every compile, in parallel.
   await backend.sync();

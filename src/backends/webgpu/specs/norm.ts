@@ -48,7 +48,7 @@ export const normKernels: WebGPUKernelTable = {
     ctx.dispatch({
       spec: layerNormSpec, entry: 'layer_norm',
       constants: { WG: normWorkgroupSize(ctx, a.cols) },
-      params: { rows: a.rows, cols: a.cols, epsilon: a.epsilon },
+      params: normParams(a),
       buffers: [ctx.buffer(x), ctx.buffer(gamma), ctx.buffer(beta), ctx.buffer(out)],
       workgroups: grid1d(a.rows, ctx.limits.maxWorkgroupsPerDimension),
     });
