@@ -4,7 +4,8 @@
 // scripts/build.mjs). Then, because wall-clock times on a shared machine follow its load more than
 // the kernels, the same cases once more in this Node process on one thread, timed in CPU time
 // (process.cpuUsage) with the relaxed-SIMD build that Chromium runs (V8 flag). Both passes end with
-// model rows (bench/int8_models.mjs): a float32 model against its quantize'd int8 form, predict. Writes
+// model rows (bench/int8_models.mjs): a float32 model against its quantize'd int8 form, predict. The page
+// times each case with the read-back of the result (data()) and without it (the ops alone). Writes
 // bench/results/<date>_int8_wasm.json and prints both tables.
 // Options: --threads=<n> (default 2), --time=<ms per library per case> (default 1000), --iterations=<min> (default 5),
 // --cpu-reps=<n> (default 15; 0 skips the CPU-time pass), --tag=<s> (appended to the JSON's name).
@@ -108,6 +109,12 @@ try {
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of result.rows) {
     console.log(`| ${r.case} | ${ms(r.float32)} | ${ms(r.int8)} | ${ms(r.int8Kernel)} | ${r.speedup?.toFixed(2)}x | ${r.speedupKernel?.toFixed(2)}x | ${r.outputFloor?.ms?.toFixed(2) ?? '-'} ms | ${r.maxRelError.toExponential(1)} |`);
+  }
+  console.log('\nWithout the read-back (the ops alone, results disposed):');
+  console.log('| case | float32 | int8 (quantize + op) | int8 op only | speedup | speedup (op only) |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of result.rows) {
+    console.log(`| ${r.case} | ${ms(r.float32NoRead)} | ${ms(r.int8NoRead)} | ${ms(r.int8KernelNoRead)} | ${r.speedupNoRead?.toFixed(2)}x | ${r.speedupKernelNoRead?.toFixed(2)}x |`);
   }
   console.log('\n| model | float32 predict | int8 predict | speedup |');
   console.log('|---|---|---|---|');

@@ -4,6 +4,10 @@
 // thread count asked for. "int8" quantizes the float32 activations each call (what a quantized
 // layer does); "int8 kernel" starts from activations already quantized. All return float32.
 // "output floor": relu of a tensor of the output's shape, read back (the cost around any kernel).
+// "...NoRead": the same iterations without the read-back (the op runs, its result is disposed): on
+// wasm an op has finished when it returns (kernels run on the calling thread, and a pooled kernel's
+// ThreadPool.run spins until every chunk is done; backend.sync() is a no-op), so these time the
+// kernels alone, without the fresh output array's page faults that every read-back pays.
 // Then model rows (bench/int8_models.mjs): float32 model vs its int8 form, predict, interleaved.
 import * as tf from '/dist/tessera.js';
 import { measureInterleaved } from './measure.mjs';
@@ -32,6 +36,9 @@ export async function runInt8Bench({ threads = 2, time = 1000, iterations = 5 } 
       float32: { iteration: async () => { const y = f32(); await y.data(); y.dispose(); } },
       int8: { iteration: async () => { const y = tf.tidy(() => int8(Q.quantizeInt8(x, scale, zeroPoint))); await y.data(); y.dispose(); } },
       int8Kernel: { iteration: async () => { const y = int8(qx); await y.data(); y.dispose(); } },
+      float32NoRead: { iteration: async () => { f32().dispose(); } },
+      int8NoRead: { iteration: async () => { tf.tidy(() => int8(Q.quantizeInt8(x, scale, zeroPoint))).dispose(); } },
+      int8KernelNoRead: { iteration: async () => { int8(qx).dispose(); } },
       // what every row pays around its kernel: an op as cheap as they come (relu) making and reading back an output of the same shape
       outputFloor: { iteration: async () => { const y = tf.relu(y0); await y.data(); y.dispose(); } },
     };
@@ -42,11 +49,18 @@ export async function runInt8Bench({ threads = 2, time = 1000, iterations = 5 } 
     tf.dispose([x, w, yf, yi, qx, y0]);
     pw.dispose();
     const macs = macsOf(c);
-    const row = { case: c.name, macs, float32: r.float32, int8: r.int8, int8Kernel: r.int8Kernel, outputFloor: r.outputFloor, maxRelError: err };
-    for (const k of ['float32', 'int8', 'int8Kernel']) if (r[k]?.ms) row[k].gmacs = macs / r[k].ms / 1e6;
-    row.speedup = r.float32?.ms && r.int8?.ms ? r.float32.ms / r.int8.ms : null;
-    row.speedupKernel = r.float32?.ms && r.int8Kernel?.ms ? r.float32.ms / r.int8Kernel.ms : null;
-    console.log(`[bench] ${c.name}: float32 ${r.float32?.ms?.toFixed(2)} ms, int8 ${r.int8?.ms?.toFixed(2)} ms (${row.speedup?.toFixed(2)}x), int8 kernel ${r.int8Kernel?.ms?.toFixed(2)} ms (${row.speedupKernel?.toFixed(2)}x), output floor ${r.outputFloor?.ms?.toFixed(2)} ms`);
+    const row = {
+      case: c.name, macs, float32: r.float32, int8: r.int8, int8Kernel: r.int8Kernel, outputFloor: r.outputFloor,
+      float32NoRead: r.float32NoRead, int8NoRead: r.int8NoRead, int8KernelNoRead: r.int8KernelNoRead, maxRelError: err,
+    };
+    for (const k of ['float32', 'int8', 'int8Kernel', 'float32NoRead', 'int8NoRead', 'int8KernelNoRead']) if (r[k]?.ms) row[k].gmacs = macs / r[k].ms / 1e6;
+    const ratio = (a, b) => (r[a]?.ms && r[b]?.ms ? r[a].ms / r[b].ms : null);
+    row.speedup = ratio('float32', 'int8');
+    row.speedupKernel = ratio('float32', 'int8Kernel');
+    row.speedupNoRead = ratio('float32NoRead', 'int8NoRead'); // kernels alone, quantize included
+    row.speedupKernelNoRead = ratio('float32NoRead', 'int8KernelNoRead'); // kernels alone, quantize left out
+    const f = (v) => v?.toFixed(2);
+    console.log(`[bench] ${c.name}: float32 ${f(r.float32?.ms)} ms, int8 ${f(r.int8?.ms)} ms (${f(row.speedup)}x), int8 kernel ${f(r.int8Kernel?.ms)} ms (${f(row.speedupKernel)}x), output floor ${f(r.outputFloor?.ms)} ms; no read-back: float32 ${f(r.float32NoRead?.ms)} ms, int8 ${f(r.int8NoRead?.ms)} ms (${f(row.speedupNoRead)}x), int8 kernel ${f(r.int8KernelNoRead?.ms)} ms (${f(row.speedupKernelNoRead)}x)`);
     rows.push(row);
   }
   // model level: a float32 model and its tf.quantization.quantize'd form, predict on one batch
