@@ -8,7 +8,7 @@ import type { Tensor } from '../tensor.js';
 import { div, maximum, mul } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { sqrt } from '../ops/unary.js';
-import { expandDims, reshape, squeeze, transpose } from '../ops/layout.js';
+import { expandDims, reshape, squeeze } from '../ops/layout.js';
 import { matMul } from '../ops/matmul.js';
 import { Layer, type Kwargs, type LayerArgs, type Shape } from './layer.js';
 import { composite } from './recurrent/rnn_util.js';
@@ -75,10 +75,10 @@ export class Dot extends Layer {
         b = l2Normalize(b, ib);
       }
       const batch = a.shape[0];
-      // as [batch, m, c] · [batch, c, k]
-      const a3 = a.rank === 2 ? expandDims(a, 1) : ia === 2 ? a : transpose(a, [0, 2, 1]);
-      const b3 = b.rank === 2 ? expandDims(b, 2) : ib === 1 ? b : transpose(b, [0, 2, 1]);
-      let y = matMul(a3, b3);
+      // as [batch, m, c] · [batch, c, k]; a contraction over the other axis is matMul's transpose flag (no copy)
+      const a3 = a.rank === 2 ? expandDims(a, 1) : a;
+      const b3 = b.rank === 2 ? expandDims(b, 2) : b;
+      let y = matMul(a3, b3, a.rank === 3 && ia === 1, b.rank === 3 && ib === 2);
       if (a.rank === 2) y = squeeze(y, [1]);
       if (b.rank === 2) y = squeeze(y, [y.rank - 1]);
       return y.rank === 1 ? reshape(y, [batch, 1]) : y;
