@@ -191,8 +191,10 @@ describe('bundle', () => {
     // copy_strided_rows, the CPU-adapter strided copy (transpose / slice / tile / broadcastTo 4.6-14.6x faster on
     // SwiftShader, bench/copyfast_ab.mjs) and tiered compilation (issue 9's first prediction: the quick-to-compile
     // matMul shader matmul_simple.wgsl, its spec and the backend's fallback pick): 54.15 measured.
+    // Raised from 54.2 for the attention tier of tiered compilation (shaders/attention_simple.wgsl and its spec: the
+    // bench transformer block's second predict, the first that runs the fused attention, 425 -> 117 ms on SwiftShader): 54.59.
     expect(whole.webgpuPath).toBeGreaterThan(40 * KiB);
-    expect(whole.webgpuPath).toBeLessThanOrEqual(54.2 * KiB);
+    expect(whole.webgpuPath).toBeLessThanOrEqual(54.6 * KiB);
     // fit / save / loadLayersModel / the IO handlers' transfers / generate / quantize / encodeWeights / backupWeights /
     // warmup / adapt / data.csv / tf.data iteration / io.listModels and friends / io.loadWeights load their code on
     // first use (19.7 KiB since int8 chains run through average pools and reshapes: int8AvgPool /

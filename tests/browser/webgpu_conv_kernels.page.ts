@@ -355,10 +355,14 @@ export const GROUPS: Record<string, () => Case[]> = {
  * `preferDirect: false` picks the GPU configurations (e.g. 256-wide layerNorm rows) on CPU adapters;
  * `subgroups: false` the subgroup-free forms of the CPU-adapter kernels.
  */
-async function runGroup(group: string, options: { maxWorkgroupStorage?: number; preferDirect?: boolean; subgroups?: false } = {}): Promise<CaseResult[]> {
+async function runGroup(group: string, options: { maxWorkgroupStorage?: number; preferDirect?: boolean; subgroups?: false; tiered?: 'always' } = {}): Promise<CaseResult[]> {
   prng.reset();
   const be = await createWebGPUBackend(options.preferDirect === undefined ? {} : { preferDirect: options.preferDirect });
   if (!be) throw new Error('webgpu backend unavailable in this page (no navigator.gpu or adapter)');
+  // each call records its own pipeline (not the quick-to-compile tier a cold cache would pick), unless
+  // `tiered: 'always'`: then every call that has a fallback records it (attention: shaders/attention_simple.wgsl)
+  be.tieredCompile = false;
+  be.tieredCompileAlways = options.tiered === 'always';
   if (options.subgroups === false) (be as any).subgroupsOverride = false;
   if (options.maxWorkgroupStorage) (be as any).ctx.limits.maxWorkgroupStorage = options.maxWorkgroupStorage;
   const results: CaseResult[] = [];
@@ -370,6 +374,10 @@ async function runGroup(group: string, options: { maxWorkgroupStorage?: number; 
       } catch (e) {
         results.push({ group, name: c.name, bad: 1, total: 0, first: `threw: ${(e as Error).message}` });
       }
+    }
+    if (options.tiered === 'always') {
+      const keys = [...(be as any).pipelines.pipelines.keys()] as string[];
+      results.push({ group, name: 'the cases within its limit ran on the simple tier', bad: keys.some((k) => k.startsWith(`${group}_simple:`)) ? 0 : 1, total: 1, first: keys.join(' ') });
     }
     const left = be.memory().numBuffers;
     results.push({ group, name: 'no leaked buffers', bad: left === 0 ? 0 : 1, total: 1, first: `numBuffers ${left}` });

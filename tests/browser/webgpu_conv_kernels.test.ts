@@ -21,7 +21,7 @@ afterAll(async () => {
 
 const assertAll = (results: CaseResult[]) => assertAllMatch(results, 1);
 
-async function runGroup(group: string, options: { maxWorkgroupStorage?: number; preferDirect?: boolean; subgroups?: false } = {}): Promise<CaseResult[]> {
+async function runGroup(group: string, options: { maxWorkgroupStorage?: number; preferDirect?: boolean; subgroups?: false; tiered?: 'always' } = {}): Promise<CaseResult[]> {
   return page.evaluate((g, o) => (globalThis as any).tesseraWebgpuConvKernels.runGroup(g, o), group, options);
 }
 
@@ -36,6 +36,8 @@ describe('webgpu conv/pool/norm/attention kernels vs js reference', () => {
   it('layerNorm (GPU workgroup size)', async () => assertAll(await runGroup('layerNorm', { preferDirect: false })));
   it('softmax (GPU workgroup size)', async () => assertAll(await runGroup('softmax', { preferDirect: false })));
   it('attention (direct, without subgroups)', async () => assertAll(await runGroup('attention', { subgroups: false })));
+  // the quick-to-compile tier (shaders/attention_simple.wgsl) a cold pipeline cache records: every case within its work limit
+  it('attention (simple tier)', async () => assertAll(await runGroup('attention', { tiered: 'always' })));
   it('attention (tiled, K/V through workgroup memory)', async () => assertAll(await runGroup('attention', { preferDirect: false })));
   it('attention (tiled) with 16 KiB of workgroup memory', async () => {
     assertAll(await runGroup('attentionSmallStorage', { maxWorkgroupStorage: 16384, preferDirect: false }));

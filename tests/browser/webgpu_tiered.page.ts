@@ -1,6 +1,6 @@
 /**
- * Page of webgpu_tiered.test.ts: tiered compilation of matMul (DispatchDesc.fallback,
- * shaders/matmul_simple.wgsl). On a backend with a cold pipeline cache, a first small matMul records
+ * Page of webgpu_tiered.test.ts: tiered compilation of matMul and attention (DispatchDesc.fallback,
+ * shaders/matmul_simple.wgsl, shaders/attention_simple.wgsl). On a backend with a cold pipeline cache, a first small matMul records
  * the simple pipeline and queues its own; after `await sync()` the same call records its own pipeline;
  * with the option tieredCompile false the first call records its own. Every result is compared with the
  * plain-JS matMul kernel; which pipeline a call recorded is read from the backend's pending queue.
@@ -48,6 +48,37 @@ async function runOnce(be: WebGPUBackend, name: string): Promise<{ family: strin
   return { family, result: { group: 'tiered', name, bad, total: outSize, first } };
 }
 
+/** Causal attention over 2 heads packed in the last axis with a mask: bh 4, seq 6, headDim 5 (not a multiple of 4). */
+const attnAttrs: KernelAttrs['attention'] = { bh: 4, seqQ: 6, seqK: 6, headDim: 5, scale: 0.4, causal: true, hasMask: true, heads: 2 };
+
+/** Run the attention once; returns which pipeline family it recorded and how far out and lse are from the js kernel. */
+async function runAttentionOnce(be: WebGPUBackend, name: string): Promise<{ family: string; result: CaseResult }> {
+  const a = attnAttrs;
+  const n = a.bh * a.seqQ * a.headDim;
+  const mask = floats(a.seqQ * a.seqK);
+  mask[7] = -Infinity;
+  const ins = [floats(n), floats(n), floats(n), mask];
+  const sizes = [n, a.bh * a.seqQ];
+  const info = (size: number, dataId: unknown): TensorInfo => ({ dataId: dataId as TensorInfo['dataId'], shape: [size], dtype: 'float32', size });
+  const want = sizes.map((k) => new Float32Array(k));
+  (jsKernels.attention as JsKernel<'attention'>)(ins, want, a, ins.map((x) => info(x.length, null)), sizes.map((k) => info(k, null)));
+  const inIds = ins.map((x) => { const id = be.allocate(x.length, 'float32'); be.write(id, x); return id; });
+  const outIds = sizes.map((k) => be.allocate(k, 'float32'));
+  be.run('attention', ins.map((x, i) => info(x.length, inIds[i])), sizes.map((k, i) => info(k, outIds[i])), a);
+  const internals = be as unknown as Internals;
+  const recorded = internals.pending.at(-1)?.pipeline;
+  const family = [...internals.pipelines.pipelines].find(([, e]) => e === recorded)?.[0].split(':')[0] ?? 'none';
+  let bad = 0, first = '', total = 0;
+  for (let o = 0; o < 2; o++) {
+    const got = await be.read(outIds[o], 'float32', sizes[o]) as Float32Array;
+    for (let i = 0; i < sizes[o]; i++, total++) {
+      if (!close(got[i], want[o][i], 1e-5, 1e-5)) { bad++; first ||= `${o ? 'lse' : 'out'}[${i}] = ${got[i]}, want ${want[o][i]}`; }
+    }
+  }
+  for (const id of [...inIds, ...outIds]) be.free(id);
+  return { family, result: { group: 'tiered', name, bad, total, first } };
+}
+
 async function run(): Promise<CaseResult[]> {
   const out: CaseResult[] = [];
   const expectFamily = (name: string, family: string, want: RegExp) =>
@@ -65,6 +96,13 @@ async function run(): Promise<CaseResult[]> {
     const internals = be as unknown as Internals;
     const compiled = [...internals.pipelines.pipelines].filter(([k, e]) => /^matmul(_subgroup)?:/.test(k) && !e.pipeline).map(([k]) => k);
     out.push({ group: 'tiered', name: 'sync waited for the queued pipelines', bad: compiled.length, total: 1, first: `not compiled: ${compiled.join(' ')}` });
+    const coldAttention = await runAttentionOnce(be, 'attention: first call (cold cache) matches js');
+    out.push(coldAttention.result);
+    expectFamily('attention: first call records the simple pipeline', coldAttention.family, /^attention_simple$/);
+    await be.sync();
+    const warmAttention = await runAttentionOnce(be, 'attention: call after sync matches js');
+    out.push(warmAttention.result);
+    expectFamily('attention: call after sync records its own pipeline', warmAttention.family, /^attention(_subgroup)?$/);
   } finally {
     be.dispose();
   }

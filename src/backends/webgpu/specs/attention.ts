@@ -8,15 +8,19 @@
  * invocation per query row with q and the accumulator in registers (with 4-lane subgroups, its
  * form in shaders/attention_subgroup.wgsl, 4 rows sharing each K/V load). Every entry addresses
  * rows through row_at (shaders/attention_rows.wgsl), so `heads` > 0 reads and writes the heads
- * packed in the last axis. attentionGrad is two
+ * packed in the last axis. A call of at most SIMPLE_ATTENTION_MAX_WORK also carries a fallback, the
+ * one-pipeline shaders/attention_simple.wgsl, that the backend records while the call's own pipeline
+ * is still compiling (tiered compilation, as matMul's). attentionGrad is two
  * dispatches of shaders/attention_grad.wgsl: one invocation per query row (dQ), then one per key
  * row (dK, dV).
  */
 import source from '../../../../shaders/attention.wgsl';
 import subgroupSource from '../../../../shaders/attention_subgroup.wgsl';
 import gradSource from '../../../../shaders/attention_grad.wgsl';
+import simpleSource from '../../../../shaders/attention_simple.wgsl';
 import { ATTENTION_GRAD_MAX_HEAD_DIM, checkAttentionHeads } from '../../kernels.js';
-import { STORAGE_RO, STORAGE_RW, UNIFORM, type ShaderSpec, type WebGPUKernelTable } from '../spec.js';
+import { STORAGE_RO, STORAGE_RW, UNIFORM, type DispatchDesc, type KernelContext, type ShaderSpec, type WebGPUKernelTable } from '../spec.js';
+import type { KernelAttrs } from '../../kernels.js';
 
 export const attentionSpec: ShaderSpec = {
   family: 'attention',
@@ -46,6 +50,32 @@ export const attentionSubgroupSpec: ShaderSpec = {
     },
   },
 };
+
+/** shaders/attention_simple.wgsl: the quick-to-compile tier (causal and mask are uniforms: one pipeline). */
+export const attentionSimpleSpec: ShaderSpec = {
+  family: 'attention_simple',
+  source: simpleSource,
+  params: [...attentionSpec.params, ['causal', 'u32'], ['has_mask', 'u32']],
+  entries: {
+    attention_simple: { bindings: [UNIFORM, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RO, STORAGE_RW, STORAGE_RW], overrides: [] },
+  },
+};
+/** bh * seqQ * seqK * headDim up to which an attention call may take the simple tier (its three passes cost more past that than waiting for the compile). */
+export const SIMPLE_ATTENTION_MAX_WORK = 2 ** 24;
+const SIMPLE_WG = 64;
+
+/**
+ * The simple-tier dispatch of an attention call (DispatchDesc.fallback: the backend records it while
+ * the call's own pipeline is still compiling), or null where the call is too large for it.
+ */
+function simpleAttention(ctx: KernelContext, a: KernelAttrs['attention'], params: Record<string, number>, buffers: GPUBuffer[]): DispatchDesc | null {
+  const workgroups: [number, number, number] = [Math.ceil(a.seqQ / SIMPLE_WG), a.bh, 1];
+  if (a.bh * a.seqQ * a.seqK * a.headDim > SIMPLE_ATTENTION_MAX_WORK || workgroups.some((g) => g > ctx.limits.maxWorkgroupsPerDimension)) return null;
+  return {
+    spec: attentionSimpleSpec, entry: 'attention_simple', constants: {},
+    params: { ...params, causal: a.causal ? 1 : 0, has_mask: a.hasMask ? 1 : 0 }, buffers, workgroups,
+  };
+}
 
 export const attentionGradSpec: ShaderSpec = {
   family: 'attention_grad',
@@ -143,20 +173,22 @@ export const attentionKernels: WebGPUKernelTable = {
         throw new Error(`webgpu attention: bh ${a.bh} x seqQ ${a.seqQ} needs [${gx}, ${a.bh}] workgroups, over the device limit ${maxDim}`);
       }
       const subgroup = ctx.subgroupSize === 4 && wg % 4 === 0;
+      const fallback = simpleAttention(ctx, a, params, buffers);
       ctx.dispatch({
         spec: subgroup ? attentionSubgroupSpec : attentionSpec, entry: subgroup ? 'attention_subgroup' : 'attention_direct',
         constants: { WG: wg, D4: tiles.d4, VEC: a.headDim % 4 === 0 && a.headDim > 0, CAUSAL: a.causal, HAS_MASK: a.hasMask },
-        params, buffers, workgroups: [gx, a.bh, 1],
+        params, buffers, workgroups: [gx, a.bh, 1], ...(fallback ? { fallback } : {}),
       });
       return;
     }
+    const fallback = simpleAttention(ctx, a, params, buffers);
     ctx.dispatch({
       spec: attentionSpec, entry: 'attention',
       constants: {
         WG: tiles.bq * tiles.tpr, BQ: tiles.bq, TPR: tiles.tpr, BK: tiles.bk, D4: tiles.d4, VEC: a.headDim % 4 === 0 && a.headDim > 0,
         CAUSAL: a.causal, HAS_MASK: a.hasMask,
       },
-      params, buffers, workgroups: [groupsX, a.bh, 1],
+      params, buffers, workgroups: [groupsX, a.bh, 1], ...(fallback ? { fallback } : {}),
     });
   },
 };
