@@ -19,7 +19,7 @@ import { reduceColumnsSpec, reduceSpec, softmaxSpec } from '../src/backends/webg
 import { conv2dBackpropSpec, conv2dSpec, depthwiseSpec } from '../src/backends/webgpu/specs/conv.js';
 import { poolSpec } from '../src/backends/webgpu/specs/pool.js';
 import { layerNormParamGradSpec, layerNormSpec } from '../src/backends/webgpu/specs/norm.js';
-import { attentionGradSpec, attentionSpec, attentionSubgroupSpec } from '../src/backends/webgpu/specs/attention.js';
+import { attentionGradSpec, attentionSimpleSpec, attentionSpec, attentionSubgroupSpec } from '../src/backends/webgpu/specs/attention.js';
 import { optimizerSpec } from '../src/backends/webgpu/specs/optimizer.js';
 import { lstmCellSpec } from '../src/backends/webgpu/specs/lstm_cell.js';
 import { scanSpec } from '../src/backends/webgpu/specs/scan.js';
@@ -39,7 +39,7 @@ const FUSED_SAMPLE = fusedElementwiseSpec([load, 0, 0, 0, 0, 0, load, 1, 1, 0, 0
 // with a reduction terminal (fused_rows): r1 = square(in0); out0 = r1; out1[row] = max of r1 over the row
 const FUSED_REDUCE_SAMPLE = fusedElementwiseSpec([load, 0, 0, 0, 0, 0, unary, Unary.square, 1, 0, 0, 0, store, 0, 0, 1, 0, 0,
   FusedKind.reduce, 1, 0, 1, 0, Reduce.max]);
-const SPECS: ShaderSpec[] = [elementwiseSpec, reduceSpec, softmaxSpec, matmulSpec, matmulSubgroupSpec, matmulSimpleSpec, layoutSpec, attentionSubgroupSpec,
+const SPECS: ShaderSpec[] = [elementwiseSpec, reduceSpec, softmaxSpec, matmulSpec, matmulSubgroupSpec, matmulSimpleSpec, layoutSpec, attentionSubgroupSpec, attentionSimpleSpec,
   conv2dSpec, conv2dBackpropSpec, depthwiseSpec, poolSpec, layerNormSpec, attentionSpec, optimizerSpec, lstmCellSpec,
   scanSpec, scatterSpec, conv3dSpec, windowArgmaxSpec, imageSpec, FUSED_SAMPLE, FUSED_REDUCE_SAMPLE, float16WidenSpec,
   ...[int8QuantizeSpecs, int8MatmulSpecs, int8ConvSpecs].flatMap((p) => [p.portable, p.packed]), reduceColumnsSpec, attentionGradSpec, layerNormParamGradSpec];
