@@ -152,7 +152,7 @@ function wgslActivation(t) {
   const A = rows(t.ACTIVATION_BY_CODE);
   const prelu = t.BINARY_ROWS.prelu;
   return [HEADER('//'),
-    '// Fused epilogue activations shared by matmul and conv: the Activation codes of src/backends/kernels.ts.',
+    '// Fused epilogue activations shared by matmul and conv: the Activation codes of src/backends/op_codes.ts.',
     '#include "math.wgsl"',
     '#include "elementwise_math.wgsl"',
     '',
