@@ -9,8 +9,7 @@
  */
 import type { TensorInfo } from '../backend.js';
 import { packedCols, type ConvGeometry, type Int8Epilogue, type KernelAttrs, type KernelName } from '../kernels.js';
-import type { WasmContext, WasmKernel } from './kernels.js';
-import { writeGeometry } from './kernels.js';
+import { writeGeometry, type WasmContext, type WasmKernel } from './kernel_args.js';
 import { getInt8Dot } from './int8_dot.js';
 import { parallelQuantize, parallelUnits } from './pool_loader.js';
 

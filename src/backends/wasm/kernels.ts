@@ -2,109 +2,25 @@
  * The wasm kernel table: one entry per kernel name, turning the op layer's flat attributes into
  * pointer-and-number calls of the AssemblyScript exports. Shapes/strides go through a small
  * params block (rank padded to 6). To add a kernel: export it from assembly/, declare it in
- * module.ts, add an entry here. Kernels missing from the table make `run` throw.
+ * module.ts, add an entry here (the conv family's in conv_kernels.ts; shared helpers in kernel_args.ts).
+ * Kernels missing from the table make `run` throw.
  */
-import type { DType, TensorInfo } from '../backend.js';
-import { checkAttentionHeads, checkColSums, CONV3D_FIELDS, FUSED_WORDS, resizeTableSize, type Conv3dGeometry, type ConvGeometry, type KernelAttrs, type KernelName } from '../kernels.js';
-import type { Arena, Workspace } from './arena.js';
-import type { KernelExports } from './module.js';
-import {
-  parallelAdam, parallelAttention, parallelBinary, parallelConv2d, parallelConv2dBackpropFilter, parallelConv2dBackpropInput, parallelMatMul,
-  parallelReduce, parallelUnary,
-} from './pool_loader.js';
-import type { ThreadPool } from './threads.js';
+import type { TensorInfo } from '../backend.js';
+import { checkAttentionHeads, checkColSums, FUSED_WORDS, resizeTableSize, type KernelAttrs, type KernelName } from '../kernels.js';
+import { parallelAdam, parallelAttention, parallelBinary, parallelMatMul, parallelReduce, parallelUnary } from './pool_loader.js';
 import { int8Kernels } from './int8.js';
 import { lstmCell, lstmCellGrad } from '../js/lstm_cell.js';
 import { reduceColumns } from '../js/reduce.js';
 import { colSums } from '../js/matmul.js';
 import { attention, attentionGrad } from '../js/attention.js';
 import { layerNormParamGrad } from '../js/norm.js';
+import { convKernels, conv3dKernels } from './conv_kernels.js';
+import {
+  collapseDims, kindOf, pad6, requireFloat, requireSizes, withResidual, withScratch, writeParams, bitsFor,
+  type WasmContext, type WasmKernel,
+} from './kernel_args.js';
 
-export const RANK = 6;
-/** Bytes of the params block: up to 4 arrays of RANK i32. */
-export const PARAMS_BYTES = 4 * RANK * 4;
-
-/** What a kernel entry gets: exports, arena, the shared scratch workspace, the params block and pointer lookup. */
-export interface WasmContext {
-  ex: KernelExports;
-  arena: Arena;
-  workspace: Workspace;
-  params: number;
-  /** The worker pool (null: single thread); parallel.ts splits the big kernels over it. */
-  pool: ThreadPool | null;
-  ptr(t: TensorInfo): number;
-}
-
-export type WasmKernel<K extends KernelName> = (ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], attrs: KernelAttrs[K]) => void;
-
-/** Element kind codes of the assembly side: 0 float32, 1 int32, 2 bool. */
-export function kindOf(dtype: DType): number {
-  return dtype === 'float32' ? 0 : dtype === 'int32' ? 1 : 2;
-}
-
-/** Left-pad `arr` to RANK with `fill`. */
-function pad6(arr: readonly number[], fill: number, op: string): number[] {
-  if (arr.length > RANK) throw new Error(`wasm ${op}: rank ${arr.length} exceeds ${RANK} (shape [${arr}])`);
-  return [...new Array(RANK - arr.length).fill(fill), ...arr];
-}
-
-/**
- * Merge adjacent dims that every operand walks contiguously (stride[d] = stride[d+1] *
- * shape[d+1]), and drop size-1 dims, so the kernels get long inner rows (SIMD) and few outer
- * iterations. Returns [shape, ...strides] with equal ranks (possibly 0).
- */
-export function collapseDims(shape: readonly number[], strides: readonly (readonly number[])[]): [number[], ...number[][]] {
-  const outShape: number[] = [];
-  const outStrides: number[][] = strides.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    if (shape[d] === 1) continue;
-    const last = outShape.length - 1;
-    if (last >= 0 && strides.every((st, i) => outStrides[i][last] === st[d] * shape[d])) {
-      outShape[last] *= shape[d];
-      strides.forEach((st, i) => (outStrides[i][last] = st[d]));
-    } else {
-      outShape.push(shape[d]);
-      strides.forEach((st, i) => outStrides[i].push(st[d]));
-    }
-  }
-  return [outShape, ...outStrides];
-}
-
-function writeParams(ctx: WasmContext, arrays: number[][]): void {
-  const i32 = ctx.arena.i32;
-  let at = ctx.params >>> 2;
-  for (const a of arrays) for (const v of a) i32[at++] = v;
-}
-
-/** The 32-bit pattern of `value` stored into a tensor of `dtype` (as the js typed arrays store it). */
-function bitsFor(value: number, dtype: DType): number {
-  if (dtype === 'float32') {
-    BITS_F32[0] = value;
-    return BITS_I32[0];
-  }
-  return value | 0;
-}
-const BITS_F32 = new Float32Array(1);
-const BITS_I32 = new Int32Array(BITS_F32.buffer);
-
-/**
- * A matMul / conv call with a residual epilogue (KernelAttrs.matMul.residual): the kernel runs with
- * its bias (and, for a residual added after, its activation), then addResidual adds r (the last
- * input) in one SIMD pass and, for a residual added before, applies the activation.
- */
-function withResidual<A extends { residual?: number; activation: number; alpha: number }>(
-  ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], a: A, channels: number, op: string, run: (a: A) => void,
-): void {
-  const r = ins[ins.length - 1];
-  const out = outs[0];
-  if (a.residual !== 1 && a.residual !== 2) throw new Error(`wasm ${op}: residual must be 0, 1 or 2, got ${a.residual}`);
-  if (r.dtype !== 'float32' || out.dtype !== 'float32' || r.size !== out.size) {
-    throw new Error(`wasm ${op}: the residual input must be float32 with the output's ${out.size} elements, got ${r.dtype}[${r.shape}] for output ${out.dtype}[${out.shape}]`);
-  }
-  if (a.residual === 1 && a.activation === 5) throw new Error(`wasm ${op}: a residual added before the activation does not combine with prelu`);
-  run({ ...a, residual: 0, activation: a.residual === 1 ? 0 : a.activation });
-  if (out.size > 0) ctx.ex.addResidual(ctx.ptr(out), ctx.ptr(r), out.size, channels, a.residual === 1 ? a.activation : 0, a.alpha ?? 0, 0, 1);
-}
+export { collapseDims, kindOf, PARAMS_BYTES, RANK, writeGeometry, type WasmContext, type WasmKernel } from './kernel_args.js';
 
 function matMul(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], a: KernelAttrs['matMul']): void {
   if (a.residual) return withResidual(ctx, ins, outs, a, a.N, 'matMul', (b) => matMul(ctx, ins, outs, b));
@@ -152,192 +68,13 @@ function matMul(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], a: Kern
   }
 }
 
-/** Writes the conv geometry into the params block (ConvGeometry order; read by assembly/conv.ts). */
-export function writeGeometry(ctx: WasmContext, g: ConvGeometry): number {
-  writeParams(ctx, [[g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.filterH, g.filterW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft]]);
-  return ctx.params;
-}
-
-/**
- * The conv family, pooling, layerNorm, attention and adamUpdate take at least `nIn` inputs and
- * `nOut` outputs, all float32 (as the op layer guarantees); anything else is a clear error, not a
- * bad pointer.
- */
-function requireFloat(op: string, ins: TensorInfo[], outs: TensorInfo[], nIn: number, nOut = 1): void {
-  const all = [...ins, ...outs];
-  const what = () => `inputs ${ins.map((x) => `${x.dtype}[${x.shape}]`).join(', ')}; outputs ${outs.map((x) => `${x.dtype}[${x.shape}]`).join(', ')}`;
-  if (ins.length < nIn || outs.length < nOut) throw new Error(`wasm ${op}: expected ${nIn} inputs and ${nOut} outputs, got ${what()}`);
-  if (all.some((t) => t.dtype !== 'float32')) throw new Error(`wasm ${op}: expected float32 tensors, got ${what()}`);
-}
-
-/** Every tensor must hold exactly the element count the attrs imply (else the kernel would read or write out of bounds). */
-function requireSizes(op: string, checks: [TensorInfo, number, string][]): void {
-  for (const [t, want, name] of checks) {
-    if (t.size !== want) throw new Error(`wasm ${op}: ${name} has ${t.size} elements (shape [${t.shape}]) but the attrs imply ${want}`);
-  }
-}
-const xSize = (g: ConvGeometry) => g.batch * g.inH * g.inW * g.inC;
-const ySize = (g: ConvGeometry) => g.batch * g.outH * g.outW * g.outC;
-const fSize = (g: ConvGeometry) => g.filterH * g.filterW * g.inC * g.outC;
-
-/** Runs fn with `bytes` of scratch from the shared workspace (kept for the next kernel). */
-/** int8MaxPool (op 2) / int8AvgPool (op 3): the pool kernel over the packed words. */
-function int8Pool(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], a: ConvGeometry, op: number): void {
-  const g = { ...a, inC: Math.ceil(a.inC / 4) };
-  requireSizes(op === 2 ? 'int8MaxPool' : 'int8AvgPool', [[ins[0], xSize(g), 'x'], [outs[0], g.batch * g.outH * g.outW * g.inC, 'output']]);
-  if (outs[0].size > 0) ctx.ex.pool(ctx.ptr(ins[0]), ctx.ptr(outs[0]), writeGeometry(ctx, g), op);
-}
-
-function withScratch(ctx: WasmContext, bytes: number, fn: (ptr: number) => void): void {
-  fn(ctx.workspace.get(bytes >>> 0));
-}
-
-/** bias and prelu pointers of a conv epilogue (0 when absent). */
-function epiloguePtrs(ctx: WasmContext, ins: TensorInfo[], a: { hasBias: boolean; biasSize: number; activation: number; preluSize: number }, op: string): [number, number] {
-  const need = 2 + (a.hasBias ? 1 : 0) + (a.activation === 5 ? 1 : 0);
-  if (ins.length < need) throw new Error(`wasm ${op}: expected ${need} inputs (x, filter${a.hasBias ? ', bias' : ''}${a.activation === 5 ? ', preluWeights' : ''}), got ${ins.length}`);
-  if (a.hasBias) requireSizes(op, [[ins[2], a.biasSize, 'bias']]);
-  if (a.activation === 5) requireSizes(op, [[ins[a.hasBias ? 3 : 2], a.preluSize ?? 1, 'preluWeights']]);
-  const bias = a.hasBias ? ctx.ptr(ins[2]) : 0;
-  const prelu = a.activation === 5 ? ctx.ptr(ins[a.hasBias ? 3 : 2]) : 0;
-  return [bias, prelu];
-}
-
 /** An index-tuple array (strides or dims of gatherND / scatterND) padded to 8 entries. */
 function indexParams(op: string, v: number[]): number[] {
   if (v.length > 8) throw new Error(`wasm ${op}: index depth ${v.length} exceeds 8`);
   return [...v, ...new Array(8 - v.length).fill(0)];
 }
 
-const x3Size = (g: Conv3dGeometry) => g.batch * g.inD * g.inH * g.inW * g.inC;
-const y3Size = (g: Conv3dGeometry) => g.batch * g.outD * g.outH * g.outW * g.outC;
-const f3Size = (g: Conv3dGeometry) => g.filterD * g.filterH * g.filterW * g.inC * g.outC;
-function writeGeometry3d(ctx: WasmContext, g: Conv3dGeometry): number {
-  writeParams(ctx, [CONV3D_FIELDS.map((f) => g[f])]);
-  return ctx.params;
-}
-
-const conv3dKernels: { [K in KernelName]?: WasmKernel<K> } = {
-  dilation2d: (ctx, ins, outs, a) => {
-    requireFloat('dilation2d', ins, outs, 2);
-    requireSizes('dilation2d', [[ins[0], xSize(a), 'x'], [ins[1], a.filterH * a.filterW * a.inC, 'filter'], [outs[0], ySize(a), 'output']]);
-    if (outs[0].size > 0) ctx.ex.dilation2d(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a));
-  },
-  dilation2dBackpropInput: (ctx, ins, outs, a) => {
-    requireFloat('dilation2dBackpropInput', ins, outs, 3);
-    requireSizes('dilation2dBackpropInput', [[ins[0], xSize(a), 'x'], [ins[2], ySize(a), 'dy'], [outs[0], xSize(a), 'dx']]);
-    if (outs[0].size > 0) ctx.ex.dilation2dBackpropInput(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), ctx.ptr(outs[0]), writeGeometry(ctx, a));
-  },
-  dilation2dBackpropFilter: (ctx, ins, outs, a) => {
-    requireFloat('dilation2dBackpropFilter', ins, outs, 3);
-    requireSizes('dilation2dBackpropFilter', [[ins[0], xSize(a), 'x'], [ins[2], ySize(a), 'dy'], [outs[0], a.filterH * a.filterW * a.inC, 'dFilter']]);
-    if (outs[0].size > 0) ctx.ex.dilation2dBackpropFilter(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(ins[2]), ctx.ptr(outs[0]), writeGeometry(ctx, a));
-  },
-  maxPoolWithArgmax: (ctx, ins, outs, a) => {
-    requireFloat('maxPoolWithArgmax', ins, outs.slice(0, 1), 1);
-    if (outs.length < 2 || outs[1].dtype !== 'int32') throw new Error(`wasm maxPoolWithArgmax: expected an int32 indexes output, got ${outs[1]?.dtype}`);
-    requireSizes('maxPoolWithArgmax', [[ins[0], xSize(a), 'x'], [outs[0], ySize(a), 'values'], [outs[1], ySize(a), 'indexes']]);
-    if (outs[0].size > 0) ctx.ex.maxPoolWithArgmax(ctx.ptr(ins[0]), ctx.ptr(outs[0]), ctx.ptr(outs[1]), writeGeometry(ctx, a), a.includeBatchInIndex ? 1 : 0);
-  },
-  conv3d: (ctx, ins, outs, a) => {
-    requireFloat('conv3d', ins, outs, 2);
-    requireSizes('conv3d', [[ins[0], x3Size(a), 'x'], [ins[1], f3Size(a), 'filter'], [outs[0], y3Size(a), 'output']]);
-    if (outs[0].size > 0) ctx.ex.conv3d(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry3d(ctx, a));
-  },
-  conv3dBackpropInput: (ctx, ins, outs, a) => {
-    requireFloat('conv3dBackpropInput', ins, outs, 2);
-    requireSizes('conv3dBackpropInput', [[ins[0], y3Size(a), 'dy'], [ins[1], f3Size(a), 'filter'], [outs[0], x3Size(a), 'dx']]);
-    if (outs[0].size > 0) ctx.ex.conv3dBackpropInput(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry3d(ctx, a));
-  },
-  conv3dBackpropFilter: (ctx, ins, outs, a) => {
-    requireFloat('conv3dBackpropFilter', ins, outs, 2);
-    requireSizes('conv3dBackpropFilter', [[ins[0], x3Size(a), 'x'], [ins[1], y3Size(a), 'dy'], [outs[0], f3Size(a), 'dFilter']]);
-    if (outs[0].size > 0) ctx.ex.conv3dBackpropFilter(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry3d(ctx, a));
-  },
-  pool3d: (ctx, ins, outs, a) => {
-    requireFloat('pool3d', ins, outs, 1);
-    requireSizes('pool3d', [[ins[0], x3Size(a), 'x'], [outs[0], y3Size(a), 'output']]);
-    if (outs[0].size > 0) ctx.ex.pool3d(ctx.ptr(ins[0]), ctx.ptr(outs[0]), writeGeometry3d(ctx, a), a.op);
-  },
-  pool3dBackprop: (ctx, ins, outs, a) => {
-    requireFloat('pool3dBackprop', ins, outs, 2);
-    requireSizes('pool3dBackprop', [[ins[0], y3Size(a), 'dy'], [ins[1], x3Size(a), 'x'], [outs[0], x3Size(a), 'dx']]);
-    if (outs[0].size > 0) ctx.ex.pool3dBackprop(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry3d(ctx, a), a.op);
-  },
-};
-
-const convKernels: { [K in KernelName]?: WasmKernel<K> } = {
-  conv2d: (ctx, ins, outs, a) => {
-    if (a.residual) return withResidual(ctx, ins, outs, a, a.outC, 'conv2d', (b) => convKernels.conv2d!(ctx, ins, outs, b));
-    requireFloat('conv2d', ins, outs, 2);
-    requireSizes('conv2d', [[ins[0], xSize(a), 'x'], [ins[1], fSize(a), 'filter'], [outs[0], ySize(a), 'output']]);
-    if (outs[0].size === 0) return;
-    const [bias, prelu] = epiloguePtrs(ctx, ins, a, 'conv2d');
-    if (parallelConv2d(ctx, ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a, bias, prelu)) return;
-    withScratch(ctx, ctx.ex.conv2dScratchBytes(a.filterH, a.filterW, a.inC, a.outC), (scratch) => {
-      ctx.ex.conv2d(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), bias, a.biasSize, a.activation, a.alpha ?? 0, prelu, a.preluSize ?? 1, scratch);
-    });
-  },
-  conv2dBackpropInput: (ctx, ins, outs, a) => {
-    requireFloat('conv2dBackpropInput', ins, outs, 2);
-    requireSizes('conv2dBackpropInput', [[ins[0], ySize(a), 'dy'], [ins[1], fSize(a), 'filter'], [outs[0], xSize(a), 'dx']]);
-    if (outs[0].size === 0) return;
-    if (parallelConv2dBackpropInput(ctx, ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a)) return;
-    withScratch(ctx, ctx.ex.conv2dBackpropInputScratchBytes(a.filterH, a.filterW, a.inC, a.outC), (scratch) => {
-      ctx.ex.conv2dBackpropInput(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), scratch);
-    });
-  },
-  conv2dBackpropFilter: (ctx, ins, outs, a) => {
-    requireFloat('conv2dBackpropFilter', ins, outs, 2);
-    requireSizes('conv2dBackpropFilter', [[ins[0], xSize(a), 'x'], [ins[1], ySize(a), 'dy'], [outs[0], fSize(a), 'dFilter']]);
-    if (outs[0].size === 0) return;
-    if (parallelConv2dBackpropFilter(ctx, ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a)) return;
-    ctx.ex.conv2dBackpropFilter(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a));
-  },
-  depthwiseConv2d: (ctx, ins, outs, a) => {
-    if (a.residual) return withResidual(ctx, ins, outs, a, a.outC, 'depthwiseConv2d', (b) => convKernels.depthwiseConv2d!(ctx, ins, outs, b));
-    requireFloat('depthwiseConv2d', ins, outs, 2);
-    requireSizes('depthwiseConv2d', [[ins[0], xSize(a), 'x'], [ins[1], fSize({ ...a, outC: a.channelMultiplier }), 'filter'], [outs[0], ySize(a), 'output']]);
-    if (outs[0].size === 0) return;
-    const [bias, prelu] = epiloguePtrs(ctx, ins, a, 'depthwiseConv2d');
-    withScratch(ctx, ctx.ex.depthwiseScratchBytes(a.inH, a.inW, a.inC, a.channelMultiplier), (scratch) => {
-      ctx.ex.depthwiseConv2d(
-        ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a.channelMultiplier,
-        bias, a.biasSize, a.activation, a.alpha ?? 0, prelu, a.preluSize ?? 1, scratch,
-      );
-    });
-  },
-  depthwiseConv2dBackpropInput: (ctx, ins, outs, a) => {
-    requireFloat('depthwiseConv2dBackpropInput', ins, outs, 2);
-    requireSizes('depthwiseConv2dBackpropInput', [[ins[0], ySize(a), 'dy'], [ins[1], fSize({ ...a, outC: a.channelMultiplier }), 'filter'], [outs[0], xSize(a), 'dx']]);
-    if (outs[0].size === 0) return;
-    withScratch(ctx, ctx.ex.depthwiseScratchBytes(1, 1, a.inC, a.channelMultiplier), (scratch) => {
-      ctx.ex.depthwiseConv2dBackpropInput(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a.channelMultiplier, scratch);
-    });
-  },
-  depthwiseConv2dBackpropFilter: (ctx, ins, outs, a) => {
-    requireFloat('depthwiseConv2dBackpropFilter', ins, outs, 2);
-    requireSizes('depthwiseConv2dBackpropFilter', [[ins[0], xSize(a), 'x'], [ins[1], ySize(a), 'dy'], [outs[0], fSize({ ...a, outC: a.channelMultiplier }), 'dFilter']]);
-    if (outs[0].size === 0) return;
-    withScratch(ctx, ctx.ex.depthwiseScratchBytes(a.inH, a.inW, a.inC, a.channelMultiplier), (scratch) => {
-      ctx.ex.depthwiseConv2dBackpropFilter(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a.channelMultiplier, scratch);
-    });
-  },
-  pool: (ctx, ins, outs, a) => {
-    requireFloat('pool', ins, outs, 1);
-    requireSizes('pool', [[ins[0], xSize(a), 'x'], [outs[0], a.batch * a.outH * a.outW * a.inC, 'output']]);
-    if (outs[0].size === 0) return;
-    ctx.ex.pool(ctx.ptr(ins[0]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a.op);
-  },
-  // the pool kernel with op 2 (i8x16.max_s) / op 3 (i32 sums, f32 mean rounded half to even) over the packed words
-  int8MaxPool: (ctx, ins, outs, a) => int8Pool(ctx, ins, outs, a, 2),
-  int8AvgPool: (ctx, ins, outs, a) => int8Pool(ctx, ins, outs, a, 3),
-  poolBackprop: (ctx, ins, outs, a) => {
-    requireFloat('poolBackprop', ins, outs, 2);
-    requireSizes('poolBackprop', [[ins[0], a.batch * a.outH * a.outW * a.inC, 'dy'], [ins[1], xSize(a), 'x'], [outs[0], xSize(a), 'dx']]);
-    if (outs[0].size === 0) return;
-    ctx.ex.poolBackprop(ctx.ptr(ins[0]), ctx.ptr(ins[1]), ctx.ptr(outs[0]), writeGeometry(ctx, a), a.op);
-  },
+const normAttentionKernels: { [K in KernelName]?: WasmKernel<K> } = {
   layerNorm: (ctx, ins, outs, a) => {
     requireFloat('layerNorm', ins, outs, 3);
     requireSizes('layerNorm', [[ins[0], a.rows * a.cols, 'x'], [ins[1], a.cols, 'gamma'], [ins[2], a.cols, 'beta'], [outs[0], a.rows * a.cols, 'output']]);
@@ -583,6 +320,7 @@ export const wasmKernels: { [K in KernelName]?: WasmKernel<K> } = {
     );
   },
   ...convKernels,
+  ...normAttentionKernels,
   ...conv3dKernels,
   ...imageKernels,
   ...jsViewKernels,
