@@ -17,7 +17,7 @@ const outName = process.argv.find((a) => a.startsWith('--out='))?.slice(6);
 mkdirSync(join(repoRoot, 'build/ab'), { recursive: true });
 copyFileSync(wasm, join(repoRoot, 'build/ab/profile.wasm'));
 // [batch, H, W, inC, f, outC, pad]
-const SHAPES = [[1, 56, 56, 64, 3, 64, 1], [1, 28, 28, 32, 3, 96, 1], [1, 14, 14, 256, 3, 256, 1], [1, 28, 28, 128, 1, 128, 0], [8, 28, 28, 32, 3, 64, 1]];
+const SHAPES = process.argv.includes("--two") ? [[1, 56, 56, 64, 3, 64, 1], [1, 28, 28, 32, 3, 96, 1]] : [[1, 56, 56, 64, 3, 64, 1], [1, 28, 28, 32, 3, 96, 1], [1, 14, 14, 256, 3, 256, 1], [1, 28, 28, 128, 1, 128, 0], [8, 28, 28, 32, 3, 64, 1]];
 const load0 = loadavg()[0];
 await withBenchTab(async (tab) => {
   const rows = await tab.evaluate(async (shapes) => {
