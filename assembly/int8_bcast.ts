@@ -1,4 +1,4 @@
-// int8 conv2d with few input channels (inC = 1, 3, 4, 12, ...) on the u8 relaxed dot (DOT_U8 of
+// int8 conv2d with few input channels (inC = 1, 3, 4, 12, ...; and inC 8k on big images) on the u8 relaxed dot (DOT_U8 of
 // assembly/int8_relaxed.ts; taken only where the probe in src/backends/wasm/int8.ts passed): the
 // input biased to u8 (x + 128, int8BiasCompact) is read by int8BcastRange filter row by filter row
 // where four pixels' windows lie inside the image (else the unit gathers them, on its own thread),
@@ -64,6 +64,16 @@ export function int8InterleaveU8Weights(w: usize, outC: i32, fh: i32, fw: i32, i
   memory.fill(wsum, 0, <usize>nPad << 2);
   for (let n = 0; n < outC; n++) {
     let total = 0;
+    if (<i32>rowBytes == inC && (run & 3) == 0) {
+      // inC a multiple of 4 (no tail): the channel's filter rows lie back to back in whole groups, 4 bytes a copy
+      for (let g = 0; g < fh * runGroups; g++) {
+        const v = load<i32>(w + <usize>(n * fh * run) + (<usize>g << 2));
+        store<i32>(dst + <usize>g * groupBytes + (<usize>n << 2), v);
+        total += (v << 24 >> 24) + (v << 16 >> 24) + (v << 8 >> 24) + (v >> 24);
+      }
+      store<i32>(wsum + (<usize>n << 2), total);
+      continue;
+    }
     for (let ky = 0; ky < fh; ky++) {
       for (let r = 0; r < run; r++) {
         const v = <i32>load<i8>(w + <usize>((n * fh + ky) * fw + r / inC) * rowBytes + <usize>(r % inC));

@@ -227,13 +227,19 @@ function compactConv(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], g:
 }
 
 /**
- * Few input channels with the u8 dot (Dot.U8 only): int8BcastRange (assembly/int8_bcast.ts) over
+ * Few input channels (and many, see below) with the u8 dot (Dot.U8 only): int8BcastRange (assembly/int8_bcast.ts) over
  * the input biased to u8 (int8BiasCompact), each filter row's fw * inC values padded to groups of
  * 4 against channel-interleaved weights; windows inside the image are read where they lie, the
  * others gathered by each unit, so on every thread. Taken for outC >= 4 (blocks of 8 channels): at
  * outC = 4 it overtook smallConv once int8BiasCompact took inC = 1 four pixels a vector and a last
  * block of 4 channels went straight out (a 200x28x28x1 -> 4 conv, 1 thread in Chromium at load 8-13:
  * bias + conv 1.4 ms against 2.0-2.2 ms widen + smallConv; -> 8 from 4 channels on 13x13: 0.31 against 0.63 ms).
+ * Also taken for inC a multiple of 8 where each weight byte meets at least 64 output pixels (the
+ * interleave runs on the calling thread, ~1 ns a byte once the weights leave the cache): no horizontal
+ * sums, patch copies nor padding to 16, and float32 outputs go straight out (1 thread in Chromium,
+ * bench/int8conv_profile.mjs: [1,56,56,64]x[3,3,64,64] bias + interleave + conv 2.29 against 2.60 ms
+ * for int8ConvRange with its preparation, [1,28,28,32]x[3,3,32,96] 0.41 against 0.46 ms; at 14x14 with
+ * 256 -> 256 channels the interleave alone took 0.61 of int8ConvRange's 2.1 ms).
  */
 function u8CompactConv(ctx: WasmContext, ins: TensorInfo[], outs: TensorInfo[], g: KernelAttrs['int8Conv2d']): void {
   const { ex } = ctx;
@@ -295,11 +301,11 @@ export const int8Kernels: { [K in KernelName]?: WasmKernel<K> } = {
     const pixels = g.batch * g.outH * g.outW;
     if (pixels === 0 || g.outC === 0) return;
     const mode = dotMode(ctx);
-    if (mode === Dot.U8 && g.outC >= 4 && g.inC % 8 !== 0) return u8CompactConv(ctx, ins, outs, g);
+    const taps = g.filterH * g.filterW;
+    if (mode === Dot.U8 && g.outC >= 4 && (g.inC % 8 !== 0 || g.outC * taps * g.inC <= 64 * pixels)) return u8CompactConv(ctx, ins, outs, g);
     if (g.outC <= 16 && g.inC % 8 !== 0) return smallConv(ctx, ins, outs, g);
     const cols = compactConvCols(g);
     if (cols) return compactConv(ctx, ins, outs, g, cols);
-    const taps = g.filterH * g.filterW;
     withPrepared(ctx, mode, ctx.ptr(ins[0]), g.batch * g.inH * g.inW, g.inC, g.aZeroPoint, ctx.ptr(ins[1]), g.outC * taps, taps, (p) => {
       const args = [p.xw, p.w, ctx.ptr(ins[2]), g.hasBias ? ctx.ptr(ins[3]) : 0, ctx.ptr(outs[0]), writeGeometry(ctx, g), p.len, p.xRowBytes,
         p.wRowBytes, p.mode, p.xsum, p.wsum, g.aZeroPoint, ...epilogueArgs(g)];
