@@ -1,6 +1,6 @@
 /**
  * The wasm worker pool (issue 9): with 2 threads, the case-table rows of the kernels the pool
- * splits (matMul, conv2d and its backprops, attention, unary, binary, reduce, NaN/Inf specials) must give
+ * splits (matMul, conv2d and its backprops, attention, unary, binary, reduce, softmax, NaN/Inf specials) must give
  * results bit-identical to the same backend with the pool off, and match the js reference as in
  * core_cases.test.ts. The split threshold is dropped to 0 so even the tables' small shapes are
  * cut into chunks (at odd places), which is what exercises the range entry points. Adam (not in
@@ -49,7 +49,7 @@ async function checkRow(row: CaseRow): Promise<void> {
   if (problems.length) throw new Error(`${row.name} with 2 threads vs js:\n  ${problems.join('\n  ')}`);
 }
 
-const SPLIT_TABLES = ['matMul', 'conv', 'unary', 'binary', 'reduce', 'special'];
+const SPLIT_TABLES = ['matMul', 'conv', 'unary', 'binary', 'reduce', 'softmax', 'special'];
 describe.each(SPLIT_TABLES.map((t) => [t, caseTables[t]] as const))('%s cases: wasm 2 threads = 1 thread, and = js', (_t, rows) => {
   it.each(rows.map((r) => [r.name, r] as const))('%s', async (_name, row) => {
     await checkRow(row);

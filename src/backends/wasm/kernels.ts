@@ -7,7 +7,7 @@
  */
 import type { TensorInfo } from '../backend.js';
 import { checkAttentionHeads, checkColSums, FUSED_WORDS, resizeTableSize, type KernelAttrs, type KernelName } from '../kernels.js';
-import { parallelAdam, parallelAttention, parallelBinary, parallelMatMul, parallelReduce, parallelUnary } from './pool_loader.js';
+import { parallelAdam, parallelAttention, parallelBinary, parallelMatMul, parallelReduce, parallelSoftmax, parallelUnary } from './pool_loader.js';
 import { int8Kernels } from './int8.js';
 import { lstmCell, lstmCellGrad } from '../js/lstm_cell.js';
 import { reduceColumns } from '../js/reduce.js';
@@ -258,7 +258,8 @@ export const wasmKernels: { [K in KernelName]?: WasmKernel<K> } = {
       throw new Error(`wasm softmax: expected float32 input and output, got ${ins[0].dtype} -> ${outs[0].dtype}`);
     }
     if (a.rows === 0 || a.cols === 0) return;
-    ctx.ex.softmax(ctx.ptr(ins[0]), ctx.ptr(outs[0]), a.rows, a.cols, a.log ? 1 : 0);
+    const x = ctx.ptr(ins[0]), out = ctx.ptr(outs[0]), log = a.log ? 1 : 0;
+    if (!parallelSoftmax(ctx, x, out, a.rows, a.cols, log)) ctx.ex.softmax(x, out, a.rows, a.cols, log);
   },
   matMul,
   copyStrided: (ctx, ins, outs, a) => {

@@ -3,7 +3,7 @@
  * unit it splits over, the per-chunk argument strides and the size below which it stays on the
  * calling thread. Splits only ever cut along independent outputs (matMul tiles, conv pixel
  * blocks/rows/filter rows, attention (batch x head, query tile) units, elementwise runs of 4-element groups,
- * reduction rows), never inside one output's accumulation, so results are bit-identical to one
+ * reduction and softmax rows), never inside one output's accumulation, so results are bit-identical to one
  * thread. Each function returns false when it did not run (no pool, too small): the caller then
  * makes the single-threaded call. Arguments go straight into the pool's shared slots: nothing is
  * allocated per call.
@@ -139,6 +139,19 @@ export function parallelReduce(
   A[0] = op; A[1] = x; A[2] = out; A[4] = inner; A[5] = inKind; A[6] = outKind;
   S[1] = per * inner * 4; S[2] = per * 4;
   pool.run('reduce', 7, outer, per, -1, -1, 3);
+  return true;
+}
+
+/** softmax / logSoftmax over [rows, cols]: runs of rows (a row's max, sum and outputs stay in one chunk). */
+export function parallelSoftmax(ctx: ParallelContext, x: number, out: number, rows: number, cols: number, log: number): boolean {
+  const pool = ctx.pool;
+  if (!pool || rows < 2 || !pool.worth(rows * cols, MIN_ELEMENTS)) return false;
+  const per = Math.ceil(rows / pool.chunksFor(rows));
+  pool.begin(5);
+  const A = pool.args, S = pool.strides;
+  A[0] = x; A[1] = out; A[3] = cols; A[4] = log;
+  S[0] = per * cols * 4; S[1] = per * cols * 4;
+  pool.run('softmax', 5, rows, per, -1, -1, 2);
   return true;
 }
 

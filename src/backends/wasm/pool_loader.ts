@@ -30,6 +30,7 @@ export const parallelMatMul = forward('parallelMatMul');
 export const parallelUnary = forward('parallelUnary');
 export const parallelBinary = forward('parallelBinary');
 export const parallelReduce = forward('parallelReduce');
+export const parallelSoftmax = forward('parallelSoftmax');
 export const parallelAdam = forward('parallelAdam');
 export const parallelAttention = forward('parallelAttention');
 export const parallelConv2d = forward('parallelConv2d');

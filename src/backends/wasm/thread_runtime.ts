@@ -45,7 +45,7 @@ export const MAX_CHUNKS = 0xfff0;
 export const TASK_EXPORTS = [
   'matMulRange', 'unary', 'reduce', 'adamUpdate', 'attention', 'conv2dBackpropInputRange', 'conv2dBackpropFilterRange',
   'binaryFlat', 'attentionRange', 'int8MatMulRange', 'int8ConvRange', 'int8DepthwiseRange', 'matMulPackRange', 'matMulPackedRange',
-  'conv2dPackedRange', 'int8SmallConvRange', 'int8BcastRange', 'int8Quantize',
+  'conv2dPackedRange', 'int8SmallConvRange', 'int8BcastRange', 'int8Quantize', 'softmax',
 ] as const;
 export type TaskExport = (typeof TASK_EXPORTS)[number];
 
