@@ -64,7 +64,8 @@ async function main() {
   const sampleLoad = () => load.push(Number(loadavg()[0].toFixed(2)));
   sampleLoad();
   const loadTimer = setInterval(sampleLoad, 15_000);
-  const browser = await launchChromium(options.jsFlags ? [`--js-flags=${options.jsFlags}`] : []);
+  // the whole suite is one page call: on SwiftShader it outlives puppeteer's usual 600 s (the webgpu training rows)
+  const browser = await launchChromium(options.jsFlags ? [`--js-flags=${options.jsFlags}`] : [], { protocolTimeout: 3 * 3600_000 });
   try {
     const tab = await browser.newPage();
     tab.on('console', (m) => {

@@ -32,12 +32,13 @@ export function findChromium() {
   throw new Error('Chromium not found: install it (apt-get install -y chromium) or set CHROME_PATH');
 }
 
-export async function launchChromium(extraArgs = []) {
+/** `protocolTimeout`: how long one CDP call may take (a bench suite runs in one page call: bench/run.mjs raises it). */
+export async function launchChromium(extraArgs = [], { protocolTimeout = 600_000 } = {}) {
   const puppeteer = (await import('puppeteer-core')).default;
   return puppeteer.launch({
     executablePath: findChromium(),
     headless: true,
     args: [...CHROMIUM_FLAGS, ...extraArgs],
-    protocolTimeout: 600_000,
+    protocolTimeout,
   });
 }
