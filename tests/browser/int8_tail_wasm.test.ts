@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openHarness, type Harness } from './harness.js';
+import { int8ConvVsJs, type Int8ConvCase } from './int8_conv_vs_js.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -18,52 +19,19 @@ afterAll(async () => {
   await h?.close();
 });
 
+// [x shape, weight shape [fh, fw, inC, outC], stride, dilation, pad]
+const TAIL_CASES: Int8ConvCase[] = [
+  [[1, 13, 11, 3], [3, 3, 3, 32], 1, 1, 'same'], [[3, 5, 6, 3], [3, 3, 3, 8], 1, 1, 'same'], [[1, 9, 15, 3], [3, 7, 3, 20], 1, 1, 'same'],
+  [[2, 11, 9, 1], [3, 5, 1, 12], 1, 1, 'same'], [[1, 5, 7, 1], [1, 1, 1, 9], 1, 1, 'valid'], [[2, 10, 7, 3], [4, 3, 3, 16], 1, 1, 'valid'],
+  [[1, 14, 13, 3], [3, 3, 3, 27], 2, 1, 'same'], [[2, 12, 11, 3], [3, 3, 3, 12], 1, 2, 'same'], [[1, 4, 3, 3], [3, 3, 3, 5], 1, 1, 'same'],
+  // above the pool's split threshold (2^21 multiply-adds): units on both threads
+  [[2, 47, 45, 3], [3, 3, 3, 32], 1, 1, 'same'],
+  // no tail: 5 filter rows of 5 values, 6 and 12 values a row
+  [[1, 12, 10, 1], [5, 5, 1, 8], 1, 1, 'same'], [[1, 9, 10, 2], [3, 3, 2, 8], 1, 1, 'same'], [[2, 7, 9, 4], [3, 3, 4, 9], 1, 1, 'valid'],
+];
+
 it('int8Conv2d on the u8 path, with and without the tail group = js, bit for bit', async () => {
-  const r = await h.page.evaluate(async () => {
-    const ts = (window as any).__tessera;
-    const Q = ts.quantization;
-    // [x shape, weight shape [fh, fw, inC, outC], stride, dilation, pad]
-    const cases: [number[], number[], number, number, string][] = [
-      [[1, 13, 11, 3], [3, 3, 3, 32], 1, 1, 'same'], [[3, 5, 6, 3], [3, 3, 3, 8], 1, 1, 'same'], [[1, 9, 15, 3], [3, 7, 3, 20], 1, 1, 'same'],
-      [[2, 11, 9, 1], [3, 5, 1, 12], 1, 1, 'same'], [[1, 5, 7, 1], [1, 1, 1, 9], 1, 1, 'valid'], [[2, 10, 7, 3], [4, 3, 3, 16], 1, 1, 'valid'],
-      [[1, 14, 13, 3], [3, 3, 3, 27], 2, 1, 'same'], [[2, 12, 11, 3], [3, 3, 3, 12], 1, 2, 'same'], [[1, 4, 3, 3], [3, 3, 3, 5], 1, 1, 'same'],
-      // above the pool's split threshold (2^21 multiply-adds): units on both threads
-      [[2, 47, 45, 3], [3, 3, 3, 32], 1, 1, 'same'],
-      // no tail: 5 filter rows of 5 values, 6 and 12 values a row
-      [[1, 12, 10, 1], [5, 5, 1, 8], 1, 1, 'same'], [[1, 9, 10, 2], [3, 3, 2, 8], 1, 1, 'same'], [[2, 7, 9, 4], [3, 3, 4, 9], 1, 1, 'valid'],
-    ];
-    let seed = 11;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-    const inputs = cases.map(([xs, ws], i) => ({
-      x: Float32Array.from({ length: xs.reduce((a, b) => a * b, 1) }, () => 8 * rand() - 4), zp: [-128, 0, 37][i % 3],
-      wq: Int8Array.from({ length: ws.reduce((a, b) => a * b, 1) }, () => Math.floor(rand() * 255) - 127),
-      scales: Float32Array.from({ length: ws[3] }, () => 0.002 + 0.01 * rand()), bias: Float32Array.from({ length: ws[3] }, () => rand() - 0.5),
-    }));
-    const run = async () => {
-      const out: number[][] = [];
-      for (const [i, [xs, ws, s, d, pad]] of cases.entries()) {
-        const v = inputs[i];
-        const x = Q.quantizeInt8(ts.tensor(v.x, xs), 0.05, v.zp);
-        const w = Q.packedWeightsFromInt8(v.wq, v.scales, ws, 'conv2d');
-        const bias = ts.tensor(v.bias);
-        for (const opts of [{ bias, activation: 'relu6' }, {}, { output: { scale: 0.04, zeroPoint: [3, -128, 127][i % 3] } }]) {
-          const y = Q.int8Conv2d(x, w, s, pad, d, opts);
-          out.push(Array.from(await (y.packed ?? y).data()));
-          y.dispose();
-        }
-        x.dispose(); w.dispose(); bias.dispose();
-      }
-      return out;
-    };
-    await ts.setBackend('js');
-    const js = await run();
-    await ts.setBackend('wasm');
-    const chunks = ts.memory().backends.wasm.workerChunks;
-    const wasm = await run();
-    const info = ts.memory().backends.wasm;
-    const mismatches = wasm.flatMap((o, i) => (JSON.stringify(o) === JSON.stringify(js[i]) ? [] : [`case ${Math.floor(i / 3)} output ${i % 3}: ${o.slice(0, 6)} vs js ${js[i].slice(0, 6)}`]));
-    return { dot: info.int8Dot, threads: info.threads, workerChunks: info.workerChunks - chunks, mismatches, sizes: js.map((o) => o.length) };
-  });
+  const r = await int8ConvVsJs(h.page, TAIL_CASES, 11, { base: 0.002, span: 0.01 });
   // the u8 dot (int8BcastRange) ran: an engine without it would run the i16 paths and this line would say so
   expect(r.dot).toBe('u8');
   expect(r.sizes.every((n: number) => n > 0)).toBe(true);
