@@ -78,7 +78,7 @@ export interface ConvGeometry {
   padLeft: number;
 }
 
-/** Fused epilogue of conv/depthwise: + bias[c] (biasSize C or 1), then the activation. */
+/** Fused epilogue of matMul and conv/depthwise: + bias[c] (biasSize the channels or 1), then the activation. */
 export interface Epilogue {
   hasBias: boolean;
   biasSize: number;

@@ -44,7 +44,7 @@ export interface KernelAttrs {
    * Epilogue: + bias[n] (biasSize is N or 1), then activation (alpha for leakyrelu;
    * prelu reads preluWeights[n], preluSize N or 1).
    */
-  matMul: {
+  matMul: Epilogue & {
     batch: number;
     M: number;
     N: number;
@@ -53,18 +53,6 @@ export interface KernelAttrs {
     transposeB: boolean;
     aBatchStride: number;
     bBatchStride: number;
-    hasBias: boolean;
-    biasSize: number;
-    activation: number;
-    alpha: number;
-    preluSize: number;
-    /**
-     * Appended for plan fusion (issue 9): a residual epilogue. 0 or absent: none. 1: added before
-     * the activation, out = act(acc + bias + r); 2: after it, out = act(acc + bias) + r. r is the
-     * last input, float32, one value per output element (same layout as the output). Mode 1 does
-     * not combine with prelu.
-     */
-    residual?: number;
     /**
      * Appended for plan fusion (issue 9): the weight-gradient form (batch 1, transposeA, not
      * transposeB, no bias / activation / residual) also writes the column sums of B,
