@@ -166,6 +166,8 @@ export const attentionKernels: WebGPUKernelTable = {
     const buffers = [ctx.buffer(q), ctx.buffer(k), ctx.buffer(v), a.hasMask ? ctx.buffer(inputs[3]) : ctx.dummy,
       ctx.buffer(out), ctx.buffer(lse)];
     const params = { bh: a.bh, seq_q: a.seqQ, seq_k: a.seqK, head_dim: a.headDim, scale: a.scale, kv_stride: a.kvStride ?? a.seqK, heads: a.heads ?? 0 };
+    // the quick-to-compile tier either entry records while its own pipeline compiles
+    const fallback = simpleAttention(ctx, a, params, buffers);
     if (ctx.preferDirect && a.headDim <= DIRECT_MAX_HEAD_DIM) {
       const wg = Math.min(DIRECT_WG, ctx.limits.maxInvocations);
       const gx = Math.ceil(a.seqQ / wg);
@@ -173,7 +175,6 @@ export const attentionKernels: WebGPUKernelTable = {
         throw new Error(`webgpu attention: bh ${a.bh} x seqQ ${a.seqQ} needs [${gx}, ${a.bh}] workgroups, over the device limit ${maxDim}`);
       }
       const subgroup = ctx.subgroupSize === 4 && wg % 4 === 0;
-      const fallback = simpleAttention(ctx, a, params, buffers);
       ctx.dispatch({
         spec: subgroup ? attentionSubgroupSpec : attentionSpec, entry: subgroup ? 'attention_subgroup' : 'attention_direct',
         constants: { WG: wg, D4: tiles.d4, VEC: a.headDim % 4 === 0 && a.headDim > 0, CAUSAL: a.causal, HAS_MASK: a.hasMask },
@@ -181,7 +182,6 @@ export const attentionKernels: WebGPUKernelTable = {
       });
       return;
     }
-    const fallback = simpleAttention(ctx, a, params, buffers);
     ctx.dispatch({
       spec: attentionSpec, entry: 'attention',
       constants: {
