@@ -25,58 +25,50 @@ const attrs: KernelAttrs['matMul'] = {
   hasBias: true, biasSize: 13, activation: Activation.relu, alpha: 0, preluSize: 0, residual: 2,
 };
 
-/** Run the matMul once; returns which pipeline family it recorded and how far it is from the js kernel. */
-async function runOnce(be: WebGPUBackend, name: string): Promise<{ family: string; result: CaseResult }> {
-  const a = attrs;
-  const ins = [floats(a.batch * a.M * a.K), floats(a.N * a.K), floats(a.N), floats(a.batch * a.M * a.N)];
-  const outSize = a.batch * a.M * a.N;
-  const info = (size: number, dataId: unknown): TensorInfo => ({ dataId: dataId as TensorInfo['dataId'], shape: [size], dtype: 'float32', size });
-  const want = new Float32Array(outSize);
-  (jsKernels.matMul as JsKernel<'matMul'>)(ins, [want], a, ins.map((x) => info(x.length, null)), [info(outSize, null)]);
+const info = (size: number, dataId: unknown): TensorInfo => ({ dataId: dataId as TensorInfo['dataId'], shape: [size], dtype: 'float32', size });
+
+/**
+ * Run `kernel` once on float32 `ins`; returns which pipeline family it recorded and how far each output
+ * (named `outNames`, sized `outSizes`) is from the js kernel's, within close(got, want, tol[0], tol[1]).
+ */
+async function runOnceAgainstJs<K extends 'matMul' | 'attention'>(be: WebGPUBackend, name: string, kernel: K, a: KernelAttrs[K],
+  ins: Float32Array[], outSizes: number[], outNames: string[], tol: [number, number]): Promise<{ family: string; result: CaseResult }> {
+  const want = outSizes.map((k) => new Float32Array(k));
+  (jsKernels[kernel] as JsKernel<K>)(ins, want, a, ins.map((x) => info(x.length, null)), outSizes.map((k) => info(k, null)));
   const inIds = ins.map((x) => { const id = be.allocate(x.length, 'float32'); be.write(id, x); return id; });
-  const outId = be.allocate(outSize, 'float32');
-  be.run('matMul', ins.map((x, i) => info(x.length, inIds[i])), [info(outSize, outId)], a);
+  const outIds = outSizes.map((k) => be.allocate(k, 'float32'));
+  be.run(kernel, ins.map((x, i) => info(x.length, inIds[i])), outSizes.map((k, i) => info(k, outIds[i])), a);
   const internals = be as unknown as Internals;
   const recorded = internals.pending.at(-1)?.pipeline;
   const family = [...internals.pipelines.pipelines].find(([, e]) => e === recorded)?.[0].split(':')[0] ?? 'none';
-  const got = await be.read(outId, 'float32', outSize) as Float32Array;
-  for (const id of [...inIds, outId]) be.free(id);
-  let bad = 0, first = '';
-  for (let i = 0; i < outSize; i++) {
-    if (!close(got[i], want[i], 1e-5, 1e-5 * (a.K + 1))) { bad++; first ||= `out[${i}] = ${got[i]}, want ${want[i]}`; }
+  let bad = 0, first = '', total = 0;
+  for (let o = 0; o < outSizes.length; o++) {
+    const got = await be.read(outIds[o], 'float32', outSizes[o]) as Float32Array;
+    for (let i = 0; i < outSizes[o]; i++, total++) {
+      if (!close(got[i], want[o][i], tol[0], tol[1])) { bad++; first ||= `${outNames[o]}[${i}] = ${got[i]}, want ${want[o][i]}`; }
+    }
   }
-  return { family, result: { group: 'tiered', name, bad, total: outSize, first } };
+  for (const id of [...inIds, ...outIds]) be.free(id);
+  return { family, result: { group: 'tiered', name, bad, total, first } };
+}
+
+/** Run the matMul once (see runOnceAgainstJs). */
+function runOnce(be: WebGPUBackend, name: string): Promise<{ family: string; result: CaseResult }> {
+  const a = attrs;
+  const ins = [floats(a.batch * a.M * a.K), floats(a.N * a.K), floats(a.N), floats(a.batch * a.M * a.N)];
+  return runOnceAgainstJs(be, name, 'matMul', a, ins, [a.batch * a.M * a.N], ['out'], [1e-5, 1e-5 * (a.K + 1)]);
 }
 
 /** Causal attention over 2 heads packed in the last axis with a mask: bh 4, seq 6, headDim 5 (not a multiple of 4). */
 const attnAttrs: KernelAttrs['attention'] = { bh: 4, seqQ: 6, seqK: 6, headDim: 5, scale: 0.4, causal: true, hasMask: true, heads: 2 };
 
-/** Run the attention once; returns which pipeline family it recorded and how far out and lse are from the js kernel. */
-async function runAttentionOnce(be: WebGPUBackend, name: string): Promise<{ family: string; result: CaseResult }> {
+/** Run the attention once (see runOnceAgainstJs): out and lse. */
+function runAttentionOnce(be: WebGPUBackend, name: string): Promise<{ family: string; result: CaseResult }> {
   const a = attnAttrs;
   const n = a.bh * a.seqQ * a.headDim;
   const mask = floats(a.seqQ * a.seqK);
   mask[7] = -Infinity;
-  const ins = [floats(n), floats(n), floats(n), mask];
-  const sizes = [n, a.bh * a.seqQ];
-  const info = (size: number, dataId: unknown): TensorInfo => ({ dataId: dataId as TensorInfo['dataId'], shape: [size], dtype: 'float32', size });
-  const want = sizes.map((k) => new Float32Array(k));
-  (jsKernels.attention as JsKernel<'attention'>)(ins, want, a, ins.map((x) => info(x.length, null)), sizes.map((k) => info(k, null)));
-  const inIds = ins.map((x) => { const id = be.allocate(x.length, 'float32'); be.write(id, x); return id; });
-  const outIds = sizes.map((k) => be.allocate(k, 'float32'));
-  be.run('attention', ins.map((x, i) => info(x.length, inIds[i])), sizes.map((k, i) => info(k, outIds[i])), a);
-  const internals = be as unknown as Internals;
-  const recorded = internals.pending.at(-1)?.pipeline;
-  const family = [...internals.pipelines.pipelines].find(([, e]) => e === recorded)?.[0].split(':')[0] ?? 'none';
-  let bad = 0, first = '', total = 0;
-  for (let o = 0; o < 2; o++) {
-    const got = await be.read(outIds[o], 'float32', sizes[o]) as Float32Array;
-    for (let i = 0; i < sizes[o]; i++, total++) {
-      if (!close(got[i], want[o][i], 1e-5, 1e-5)) { bad++; first ||= `${o ? 'lse' : 'out'}[${i}] = ${got[i]}, want ${want[o][i]}`; }
-    }
-  }
-  for (const id of [...inIds, ...outIds]) be.free(id);
-  return { family, result: { group: 'tiered', name, bad, total, first } };
+  return runOnceAgainstJs(be, name, 'attention', a, [floats(n), floats(n), floats(n), mask], [n, a.bh * a.seqQ], ['out', 'lse'], [1e-5, 1e-5]);
 }
 
 async function run(): Promise<CaseResult[]> {
